@@ -1,0 +1,21 @@
+// Kubernetes shapes, validated the way Kubernetes validates them.
+export * from './k8s/index.ts';
+
+// qdrant.io/v1 custom resources, their identities and the names every app agrees on.
+export * from './crds/index.ts';
+export * from './names.ts';
+export * from './resource-parsers.ts';
+
+// Configuration documents.
+export * from './settings/operator-settings.ts';
+export * from './settings/region.ts';
+export { checkPemCertificates, type PemCheck } from './settings/pem.ts';
+
+// Parsing text into typed values, with every problem located.
+export * from './parse/index.ts';
+
+// Generated artifacts: CRDs and JSON Schemas.
+export { buildCrd, crdSchemaOf } from './generate/crd.ts';
+export { buildJsonSchema, JSON_SCHEMA_BASE_URL } from './generate/json-schema.ts';
+export { checkStructural, toStructural } from './generate/structural.ts';
+export { generateArtifacts, toYaml, type Artifact } from './generate/artifacts.ts';

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# One command that installs everything qhc needs on a fresh Debian machine:
+#   Node 24 and pnpm (from the npm registry) when the machine's Node is older,
+#   the workspace's dependencies, the kube sandbox binaries (built from Go modules,
+#   cached outside the repo), and the Debian packages the tests need.
+# Idempotent: a warm machine finishes in seconds.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cache=${XDG_CACHE_HOME:-$HOME/.cache}/qhc
+node_major=24
+pnpm_version=12.21.0
+toolchain=$cache/toolchain/node${node_major}-pnpm${pnpm_version}
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+# Where the node/pnpm shims go: /usr/local/bin precedes /usr/bin on Debian's PATH,
+# so a fresh shell finds Node 24 without sourcing anything.
+if [ -w /usr/local/bin ]; then bindir=/usr/local/bin; else bindir=$HOME/.local/bin; mkdir -p "$bindir"; fi
+
+node_ok() {
+  command -v node >/dev/null 2>&1 || return 1
+  local major; major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null) || return 1
+  [ "$major" -ge "$node_major" ]
+}
+
+link_tool() { ln -sf "$1" "$bindir/$2"; }
+
+debian_packages() {
+  # openssl: sandbox PKI. git: changesets and the staleness tests. ca-certificates: npm/Go.
+  local missing=()
+  for p in openssl git ca-certificates; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing Debian packages: ${missing[*]}"
+    if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}";
+    else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; fi
+  fi
+}
+
+install_toolchain() {
+  if [ ! -x "$toolchain/node_modules/.bin/pnpm" ] || [ ! -x "$toolchain/node_modules/.bin/node" ]; then
+    log "installing Node ${node_major} and pnpm ${pnpm_version} into $toolchain"
+    mkdir -p "$toolchain"
+    # One npm call: a second --no-save install would remove the first one's packages.
+    npm install --prefix "$toolchain" --no-audit --no-fund --loglevel=error \
+      "node@${node_major}" "pnpm@${pnpm_version}" >/dev/null
+  fi
+  link_tool "$toolchain/node_modules/.bin/node" node
+  link_tool "$toolchain/node_modules/.bin/pnpm" pnpm
+  link_tool "$toolchain/node_modules/.bin/pnpx" pnpx 2>/dev/null || true
+  hash -r
+  log "node $(node --version), pnpm $(pnpm --version) on $bindir"
+}
+
+debian_packages
+if node_ok && command -v pnpm >/dev/null 2>&1 && [ "$(pnpm --version)" = "$pnpm_version" ]; then
+  log "node $(node --version) and pnpm $(pnpm --version) already present"
+else
+  install_toolchain
+fi
+export PATH="$bindir:$PATH"
+
+cd "$here"
+log "installing workspace dependencies"
+CI=true pnpm install --frozen-lockfile=false --reporter=append-only
+
+if [ -x tooling/kube-sandbox/build.sh ]; then
+  log "building the kube sandbox (cached by version)"
+  tooling/kube-sandbox/build.sh
+fi
+
+log "building workspace packages"
+pnpm build
+log "done"
