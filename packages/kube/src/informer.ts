@@ -1,0 +1,295 @@
+import { exponentialBackoffMs } from './backoff.ts';
+import type { KubeClient } from './client.ts';
+import { sleep, systemClock, type Clock } from './clock.ts';
+import { resourcePath } from './discovery.ts';
+import { KubeApiError } from './errors.ts';
+import { silentLogger, type Logger } from './logger.ts';
+import { objectKey, type KubeList, type KubeObject } from './objects.ts';
+
+export interface InformerOptions {
+  apiVersion: string;
+  kind: string;
+  /** Watch one namespace; all namespaces when absent. */
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** Re-deliver every cached object as an update this often (a safety net); 0 turns it off. Default 10 min. */
+  resyncMs?: number;
+  /** Restart the watch when it has been silent this long (bookmarks count). Default 3 min. */
+  stallMs?: number;
+  /** Server-side watch timeout; the watch is then renewed from the last version. Default 5 min. */
+  watchTimeoutSeconds?: number;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export type InformerHandlers<T> = {
+  add?: (object: T) => void;
+  update?: (object: T, old: T) => void;
+  delete?: (object: T) => void;
+};
+
+interface WatchEvent<T> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: T & { code?: number; message?: string; reason?: string };
+}
+
+/** The watch ended in a way that needs a fresh list (410 Gone, or an expired version). */
+class RelistNeeded extends Error {}
+
+/**
+ * list+watch for one resource, supervised: it restarts after ANY failure with capped
+ * backoff, relists on 410 Gone, restarts a watch that went silent, and re-delivers the
+ * cache periodically. The cache is updated before handlers run; handlers should only
+ * enqueue keys (a throwing handler is logged, never stops the informer).
+ *
+ * Written on the raw watch stream rather than client-node's ListWatch because ListWatch
+ * stops for good on any error other than 410 and has no stall detection or resync.
+ */
+export class Informer<T extends KubeObject = KubeObject> {
+  private readonly client: KubeClient;
+  private readonly options: Required<Omit<InformerOptions, 'namespace' | 'labelSelector' | 'fieldSelector'>> &
+    Pick<InformerOptions, 'namespace' | 'labelSelector' | 'fieldSelector'>;
+  private readonly cache = new Map<string, T>();
+  private readonly handlers: Array<InformerHandlers<T>> = [];
+  private resourceVersion = '';
+  private synced = false;
+  private syncWaiters: Array<() => void> = [];
+  private stopController: AbortController | undefined;
+  private loop: Promise<void> | undefined;
+  private lastActivity = 0;
+  /** Restarts since start(), for metrics and tests. */
+  restarts = 0;
+  relists = 0;
+
+  constructor(client: KubeClient, options: InformerOptions) {
+    this.client = client;
+    this.options = {
+      resyncMs: 10 * 60_000,
+      stallMs: 3 * 60_000,
+      watchTimeoutSeconds: 300,
+      clock: systemClock,
+      logger: silentLogger,
+      ...options,
+    };
+  }
+
+  on(handlers: InformerHandlers<T>): this {
+    this.handlers.push(handlers);
+    return this;
+  }
+
+  hasSynced(): boolean {
+    return this.synced;
+  }
+
+  waitForSync(): Promise<void> {
+    if (this.synced) return Promise.resolve();
+    return new Promise((resolve) => this.syncWaiters.push(resolve));
+  }
+
+  get(key: string): T | undefined {
+    return this.cache.get(key);
+  }
+
+  list(): T[] {
+    return [...this.cache.values()];
+  }
+
+  keys(): string[] {
+    return [...this.cache.keys()];
+  }
+
+  get lastResourceVersion(): string {
+    return this.resourceVersion;
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.stopController = new AbortController();
+    this.loop = this.run(this.stopController.signal);
+  }
+
+  async stop(): Promise<void> {
+    this.stopController?.abort();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  private async run(stop: AbortSignal): Promise<void> {
+    const log = this.options.logger.with({ kind: this.options.kind, namespace: this.options.namespace });
+    let failures = 0;
+    const resync = this.options.resyncMs > 0 ? this.startResync(stop) : undefined;
+    while (!stop.aborted) {
+      try {
+        if (!this.resourceVersion) await this.relist(stop);
+        failures = 0;
+        await this.watch(stop);
+      } catch (error) {
+        if (stop.aborted) break;
+        if (error instanceof RelistNeeded || (error instanceof KubeApiError && error.isGone)) {
+          log.info('watch expired; relisting', { resourceVersion: this.resourceVersion });
+          this.resourceVersion = '';
+          continue;
+        }
+        failures++;
+        this.restarts++;
+        const delay = exponentialBackoffMs(failures, { baseMs: 250, maxMs: 30_000 });
+        log.warn('informer failed; restarting', { error: error instanceof Error ? error.message : String(error), attempt: failures, retryInMs: delay });
+        await sleep(delay, this.options.clock, stop);
+      }
+    }
+    resync?.cancel();
+  }
+
+  private async collectionPath(): Promise<string> {
+    const info = await this.client.resource(this.options.apiVersion, this.options.kind);
+    return resourcePath(info, this.options.namespace);
+  }
+
+  private async relist(stop: AbortSignal): Promise<void> {
+    const list = await this.client.list<T>(
+      { apiVersion: this.options.apiVersion, kind: this.options.kind },
+      { namespace: this.options.namespace, labelSelector: this.options.labelSelector, fieldSelector: this.options.fieldSelector, signal: stop },
+    );
+    this.relists++;
+    this.replace(list);
+    this.resourceVersion = list.metadata.resourceVersion ?? '';
+    if (!this.synced) {
+      this.synced = true;
+      for (const resolve of this.syncWaiters.splice(0)) resolve();
+    }
+  }
+
+  /** Makes the cache equal to a fresh list, telling handlers what changed meanwhile. */
+  private replace(list: KubeList<T>): void {
+    const seen = new Set<string>();
+    for (const item of list.items) {
+      // A list's items carry no apiVersion/kind; handlers expect whole objects.
+      const object = { ...item, apiVersion: this.options.apiVersion, kind: this.options.kind } as T;
+      const key = objectKey(object);
+      seen.add(key);
+      const old = this.cache.get(key);
+      this.cache.set(key, object);
+      if (!old) this.emit('add', object);
+      else if (old.metadata.resourceVersion !== object.metadata.resourceVersion) this.emit('update', object, old);
+    }
+    for (const [key, old] of this.cache) {
+      if (seen.has(key)) continue;
+      this.cache.delete(key);
+      this.emit('delete', old);
+    }
+  }
+
+  private async watch(stop: AbortSignal): Promise<void> {
+    const path = await this.collectionPath();
+    const abort = new AbortController();
+    const onStop = () => abort.abort();
+    stop.addEventListener('abort', onStop, { once: true });
+    this.lastActivity = this.options.clock.now();
+    let stalled = false;
+    const watchdog = this.startWatchdog(() => {
+      stalled = true;
+      abort.abort();
+    });
+    try {
+      const { status, response } = await this.client.transport.raw('GET', path, {
+        query: {
+          watch: 1,
+          resourceVersion: this.resourceVersion,
+          allowWatchBookmarks: true,
+          timeoutSeconds: this.options.watchTimeoutSeconds,
+          labelSelector: this.options.labelSelector,
+          fieldSelector: this.options.fieldSelector,
+        },
+        timeoutMs: 0,
+        signal: abort.signal,
+      });
+      if (status === 410) throw new RelistNeeded();
+      if (status !== 200) {
+        let body: unknown;
+        try {
+          body = await response.json();
+        } catch {
+          body = undefined;
+        }
+        throw new KubeApiError({ method: 'WATCH', path, status, body });
+      }
+      if (!response.body) throw new Error('the watch response has no body');
+      let buffer = '';
+      const decoder = new TextDecoder();
+      for await (const chunk of response.body) {
+        this.lastActivity = this.options.clock.now();
+        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+        let newline = buffer.indexOf('\n');
+        while (newline >= 0) {
+          const line = buffer.slice(0, newline).trim();
+          buffer = buffer.slice(newline + 1);
+          if (line) this.handle(JSON.parse(line) as WatchEvent<T>);
+          newline = buffer.indexOf('\n');
+        }
+      }
+    } catch (error) {
+      if (stop.aborted) return;
+      if (stalled) throw new Error(`the watch was silent for ${this.options.stallMs} ms`, { cause: error });
+      throw error;
+    } finally {
+      watchdog.cancel();
+      stop.removeEventListener('abort', onStop);
+    }
+  }
+
+  private handle(event: WatchEvent<T>): void {
+    const { type, object } = event;
+    if (type === 'ERROR') {
+      if (object.code === 410 || object.reason === 'Expired' || object.reason === 'Gone') throw new RelistNeeded(object.message);
+      throw new KubeApiError({ method: 'WATCH', path: this.options.kind, status: object.code ?? 500, body: object });
+    }
+    if (object.metadata?.resourceVersion) this.resourceVersion = object.metadata.resourceVersion;
+    if (type === 'BOOKMARK') return;
+    const key = objectKey(object);
+    const old = this.cache.get(key);
+    if (type === 'DELETED') {
+      this.cache.delete(key);
+      this.emit('delete', object);
+      return;
+    }
+    this.cache.set(key, object);
+    if (old) this.emit('update', object, old);
+    else this.emit('add', object);
+  }
+
+  private emit(type: 'add' | 'update' | 'delete', object: T, old?: T): void {
+    for (const handlers of this.handlers) {
+      try {
+        if (type === 'add') handlers.add?.(object);
+        else if (type === 'update') handlers.update?.(object, old ?? object);
+        else handlers.delete?.(object);
+      } catch (error) {
+        this.options.logger.error('informer handler threw', { event: type, object: objectKey(object), error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+
+  private startWatchdog(onStall: () => void): { cancel(): void } {
+    let timer: { cancel(): void } | undefined;
+    const check = () => {
+      const silentFor = this.options.clock.now() - this.lastActivity;
+      if (silentFor >= this.options.stallMs) return onStall();
+      timer = this.options.clock.setTimeout(check, this.options.stallMs - silentFor);
+    };
+    timer = this.options.clock.setTimeout(check, this.options.stallMs);
+    return { cancel: () => timer?.cancel() };
+  }
+
+  private startResync(stop: AbortSignal): { cancel(): void } {
+    let timer: { cancel(): void } | undefined;
+    const tick = () => {
+      if (stop.aborted) return;
+      if (this.synced) for (const object of this.cache.values()) this.emit('update', object, object);
+      timer = this.options.clock.setTimeout(tick, this.options.resyncMs);
+    };
+    timer = this.options.clock.setTimeout(tick, this.options.resyncMs);
+    return { cancel: () => timer?.cancel() };
+  }
+}

@@ -1,0 +1,105 @@
+import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
+import { fetch } from 'undici';
+import { KubeApiError, KubeConnectionError, type ObjectRef } from './errors.ts';
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  contentType?: string;
+  /** Defaults to the transport's timeout; 0 disables it (watches). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  ref?: ObjectRef;
+}
+
+export interface KubeResponse<T> {
+  status: number;
+  body: T;
+}
+
+const METHODS: Record<string, HttpMethod> = {
+  GET: HttpMethod.GET,
+  POST: HttpMethod.POST,
+  PUT: HttpMethod.PUT,
+  PATCH: HttpMethod.PATCH,
+  DELETE: HttpMethod.DELETE,
+};
+
+/**
+ * Authenticated HTTP to the apiserver, with bodies sent as the caller wrote them.
+ * client-node's typed APIs run objects through its ObjectSerializer, which drops fields
+ * its models do not know and renames x-kubernetes-* keys of CRD schemas; going through
+ * its authentication (certs, tokens, exec plugins, proxies) but not its serializer keeps
+ * server-side apply exact. Every request has a timeout: client-node sets none.
+ */
+export class KubeTransport {
+  readonly kubeConfig: KubeConfig;
+  readonly server: string;
+  private readonly timeoutMs: number;
+
+  constructor(kubeConfig: KubeConfig, options: { timeoutMs?: number } = {}) {
+    const cluster = kubeConfig.getCurrentCluster();
+    if (!cluster) throw new Error('the kubeconfig has no current cluster');
+    this.kubeConfig = kubeConfig;
+    this.server = cluster.server.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  url(path: string, query: RequestOptions['query'] = {}): URL {
+    const url = new URL(this.server + path);
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
+    return url;
+  }
+
+  /** Sends a request; any status is returned, network failures throw KubeConnectionError. */
+  async raw(method: string, path: string, options: RequestOptions = {}): Promise<{ status: number; response: Awaited<ReturnType<typeof fetch>> }> {
+    const url = this.url(path, options.query);
+    const ctx = new RequestContext(url.toString(), METHODS[method] ?? HttpMethod.GET);
+    await this.kubeConfig.applySecurityAuthentication(ctx);
+    const headers: Record<string, string> = { ...ctx.getHeaders(), accept: 'application/json' };
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      headers['content-type'] = options.contentType ?? 'application/json';
+    }
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const signals = [options.signal, timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined].filter((s): s is AbortSignal => s !== undefined);
+    try {
+      const response = await fetch(url, {
+        method,
+        headers,
+        body,
+        dispatcher: ctx.getDispatcher() as never,
+        signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
+      });
+      return { status: response.status, response };
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describeNetworkError(error);
+      throw new KubeConnectionError(`${method} ${url.origin}${url.pathname}: ${reason}`, { cause: error });
+    }
+  }
+
+  /** A request whose non-2xx answers become KubeApiError. */
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<KubeResponse<T>> {
+    const { status, response } = await this.raw(method, path, options);
+    const text = await response.text();
+    let body: unknown = text;
+    if (text.length > 0) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // Some endpoints (/readyz) answer in plain text.
+      }
+    }
+    if (status < 200 || status >= 300) throw new KubeApiError({ method, path, status, body, ref: options.ref });
+    return { status, body: body as T };
+  }
+}
+
+function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code === 'ECONNREFUSED') return 'connection refused (is the apiserver running and the kubeconfig\'s server right?)';
+  if (cause?.code) return `${cause.code}: ${cause.message ?? ''}`.trim();
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,85 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KubeConfigError, currentNamespace, formatMicroTime, loadKubeConfig } from '../src/index.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'qhc-kubeconfig-'));
+let counter = 0;
+function file(text: string): string {
+  const path = join(dir, `config-${counter++}`);
+  writeFileSync(path, text);
+  return path;
+}
+
+const GOOD = `apiVersion: v1
+kind: Config
+clusters:
+  - name: c1
+    cluster: { server: "https://127.0.0.1:6443", insecure-skip-tls-verify: true }
+users:
+  - name: u1
+    user: { token: abc }
+contexts:
+  - name: ctx1
+    context: { cluster: c1, user: u1, namespace: qdrant }
+  - name: ctx2
+    context: { cluster: c1, user: u1 }
+current-context: ctx1
+`;
+
+describe('loadKubeConfig', () => {
+  it('loads a good file and its current context', () => {
+    const kc = loadKubeConfig({ kubeconfigPath: file(GOOD) });
+    expect(kc.getCurrentContext()).toBe('ctx1');
+    expect(kc.getCurrentCluster()?.server).toBe('https://127.0.0.1:6443');
+    expect(currentNamespace(kc)).toBe('qdrant');
+  });
+
+  it('switches to a named context', () => {
+    const kc = loadKubeConfig({ kubeconfigPath: file(GOOD), context: 'ctx2' });
+    expect(kc.getCurrentContext()).toBe('ctx2');
+    expect(currentNamespace(kc)).toBe('default');
+  });
+
+  it.each([
+    ['a missing file', () => join(dir, 'nope'), undefined, /nope: the file does not exist/],
+    ['YAML that does not parse', () => file('clusters: [\n  - name: a\n'), undefined, /is not valid YAML at line \d+, column \d+/],
+    ['a list instead of a mapping', () => file('- a\n- b\n'), undefined, /expected a mapping/],
+    ['no current-context', () => file(GOOD.replace('current-context: ctx1\n', '')), undefined, /has no current-context/],
+    ['an unknown context', () => file(GOOD), 'prod', /has no context "prod" \(contexts: ctx1, ctx2\)/],
+    ['a context naming a missing cluster', () => file(GOOD.replace('cluster: c1, user: u1, namespace', 'cluster: c9, user: u1, namespace')), undefined, /names cluster "c9"/],
+    ['a context naming a missing user', () => file(GOOD.replace('{ cluster: c1, user: u1, namespace', '{ cluster: c1, user: u9, namespace')), undefined, /names user "u9"/],
+    ['a cluster without a server', () => file(GOOD.replace('server: "https://127.0.0.1:6443", ', '')), undefined, /has no server URL/],
+    ['a server that is not a URL', () => file(GOOD.replace('https://127.0.0.1:6443', 'not a url')), undefined, /invalid server URL "not a url"/],
+    ['a server with another scheme', () => file(GOOD.replace('https://127.0.0.1:6443', 'ftp://127.0.0.1')), undefined, /must be an https:\/\/ URL/],
+  ])('explains %s', (_name, path, context, message) => {
+    const kubeconfigPath = path();
+    let error: unknown;
+    try {
+      loadKubeConfig({ kubeconfigPath, context });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(KubeConfigError);
+    expect((error as KubeConfigError).message).toMatch(message);
+    expect((error as KubeConfigError).file).toBe(kubeconfigPath);
+  });
+
+  it('explains a missing in-cluster environment', () => {
+    const saved = process.env.KUBERNETES_SERVICE_HOST;
+    delete process.env.KUBERNETES_SERVICE_HOST;
+    try {
+      expect(() => loadKubeConfig({ inCluster: true })).toThrow(/in-cluster configuration needs KUBERNETES_SERVICE_HOST/);
+    } finally {
+      if (saved !== undefined) process.env.KUBERNETES_SERVICE_HOST = saved;
+    }
+  });
+});
+
+describe('formatMicroTime', () => {
+  it('writes exactly six fractional digits', () => {
+    expect(formatMicroTime(new Date('2026-01-02T03:04:05.123Z'))).toBe('2026-01-02T03:04:05.123000Z');
+    expect(formatMicroTime(new Date('2026-01-02T03:04:05Z'))).toBe('2026-01-02T03:04:05.000000Z');
+  });
+});

@@ -1,0 +1,79 @@
+import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
+import { waitFor } from '@qhc/kube-sandbox';
+import { describe, expect, it } from 'vitest';
+import { LeaderElector } from '../src/index.ts';
+import { clientFor } from './helpers.ts';
+
+const sandbox = useSandboxNamespace('kube-lease');
+
+const timing = { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 250 };
+
+function candidate(identity: string, log: string[]) {
+  return new LeaderElector(clientFor(sandbox.kubeconfigPath), {
+    namespace: sandbox.namespace,
+    name: 'qhc-operator',
+    identity,
+    ...timing,
+    onStartedLeading: () => void log.push(`${identity} leads`),
+    onStoppedLeading: () => void log.push(`${identity} stopped`),
+  });
+}
+
+describe('LeaderElector', () => {
+  it('elects exactly one leader; when it stops renewing the other takes over within the lease duration', async () => {
+    const log: string[] = [];
+    const a = candidate('a', log);
+    const b = candidate('b', log);
+    a.start();
+    b.start();
+    try {
+      const first = await waitFor('a leader', async () => (a.isLeader || b.isLeader ? (a.isLeader ? a : b) : undefined), { timeoutMs: 10_000 });
+      const second = first === a ? b : a;
+      // Several renew periods later there is still exactly one.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect([a.isLeader, b.isLeader].filter(Boolean)).toHaveLength(1);
+      expect(second.leader).toBe(first === a ? 'a' : 'b');
+
+      // The leader "crashes": it stops renewing and does not release the Lease.
+      const crashedAt = Date.now();
+      await first.stop({ release: false });
+      await waitFor('the other candidate to lead', async () => (second.isLeader ? true : undefined), { timeoutMs: 10_000, intervalMs: 50 });
+      const takeoverMs = Date.now() - crashedAt;
+      expect(takeoverMs).toBeLessThanOrEqual(timing.leaseDurationMs + 2 * timing.retryPeriodMs + 500);
+
+      const lease = await clientFor(sandbox.kubeconfigPath).get<{ apiVersion: string; kind: string; metadata: { name: string }; spec: { holderIdentity: string; leaseTransitions: number; renewTime: string } }>({
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        namespace: sandbox.namespace,
+        name: 'qhc-operator',
+      });
+      expect(lease?.spec.holderIdentity).toBe(second === a ? 'a' : 'b');
+      expect(lease?.spec.leaseTransitions).toBe(1);
+      expect(lease?.spec.renewTime).toMatch(/\.\d{6}Z$/);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  it('hands over at once when the leader releases the Lease on stop', async () => {
+    const log: string[] = [];
+    const c = new LeaderElector(clientFor(sandbox.kubeconfigPath), {
+      namespace: sandbox.namespace, name: 'release-test', identity: 'c', ...timing, onStartedLeading: () => void log.push('c leads'),
+    });
+    c.start();
+    await waitFor('c to lead', async () => (c.isLeader ? true : undefined), { timeoutMs: 10_000 });
+    await c.stop();
+    const d = new LeaderElector(clientFor(sandbox.kubeconfigPath), {
+      namespace: sandbox.namespace, name: 'release-test', identity: 'd', ...timing, leaseDurationMs: 60_000, renewDeadlineMs: 2_000, onStartedLeading: () => void log.push('d leads'),
+    });
+    d.start();
+    try {
+      // Well before c's lease (3 s) could have expired by time alone.
+      await waitFor('d to lead', async () => (d.isLeader ? true : undefined), { timeoutMs: 2_500 });
+      expect(log).toEqual(['c leads', 'd leads']);
+    } finally {
+      await d.stop();
+    }
+  });
+});

@@ -1,0 +1,59 @@
+import { createServer, type Server } from 'node:http';
+import type { TestProject } from 'vitest/node';
+import { startSandbox, type Sandbox } from './sandbox.ts';
+
+/** What test files receive through `inject('qhcSandbox')`. */
+export interface ProvidedSandbox {
+  kubeconfigPath: string;
+  server: string;
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+  /** POST here to restart the apiserver (tests run in workers; the sandbox lives here). */
+  controlUrl: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    qhcSandbox: ProvidedSandbox;
+  }
+}
+
+/**
+ * vitest globalSetup: one sandbox for the whole test run of a package; each test file
+ * works in a namespace of its own (see useSandboxNamespace in ./vitest.ts).
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const sandbox = await startSandbox({ log: (line) => process.stderr.write(`[kube-sandbox] ${line}\n`) });
+  const control = await startControlServer(sandbox);
+  const address = control.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  project.provide('qhcSandbox', {
+    kubeconfigPath: sandbox.kubeconfigPath,
+    server: sandbox.server,
+    caFile: sandbox.caFile,
+    certFile: sandbox.certFile,
+    keyFile: sandbox.keyFile,
+    controlUrl: `http://127.0.0.1:${port}`,
+  });
+  return async () => {
+    await new Promise<void>((resolve) => control.close(() => resolve()));
+    await sandbox.stop();
+  };
+}
+
+async function startControlServer(sandbox: Sandbox): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.method === 'POST' && req.url === '/restart-apiserver') {
+      sandbox.restartApiServer().then(
+        () => res.writeHead(204).end(),
+        (error: unknown) => res.writeHead(500).end(String(error)),
+      );
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  server.unref();
+  return server;
+}

@@ -1,0 +1,5 @@
+export { startSandbox, type Sandbox, type SandboxOptions } from './sandbox.ts';
+export { SandboxClient, KubeRequestError, objectPath, type Credentials } from './http.ts';
+export { locateBinaries, BINARIES, type SandboxBinaries } from './binaries.ts';
+export { ANNOTATION_DELAY_SECONDS, ANNOTATION_FAIL, startSandboxControllers, toBytes, type SandboxControllers } from './controllers.ts';
+export { waitFor } from './wait.ts';

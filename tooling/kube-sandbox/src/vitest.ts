@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, inject } from 'vitest';
+import type { ProvidedSandbox } from './global-setup.ts';
+import { SandboxClient } from './http.ts';
+import { waitFor } from './wait.ts';
+
+export interface SandboxNamespace extends ProvidedSandbox {
+  /** This test file's namespace, valid after beforeAll. */
+  namespace: string;
+  client: SandboxClient;
+  /** Restarts the shared apiserver (through the global setup) and waits until it is ready. */
+  restartApiServer(): Promise<void>;
+}
+
+/**
+ * Call at the top of a test file that runs against the shared sandbox. A unique namespace
+ * is created before the file's tests (with its default ServiceAccount ready) and deleted
+ * after them.
+ */
+export function useSandboxNamespace(prefix = 'test'): SandboxNamespace {
+  const provided = inject('qhcSandbox');
+  if (!provided) throw new Error('no sandbox: add "@qhc/kube-sandbox/global-setup" to this package\'s vitest globalSetup');
+  const client = new SandboxClient(provided);
+  const context: SandboxNamespace = {
+    ...provided,
+    namespace: '',
+    client,
+    async restartApiServer() {
+      const res = await fetch(`${provided.controlUrl}/restart-apiserver`, { method: 'POST' });
+      if (!res.ok) throw new Error(`restarting the apiserver failed: ${res.status} ${await res.text()}`);
+    },
+  };
+
+  beforeAll(async () => {
+    const name = `${prefix}-${randomBytes(4).toString('hex')}`.slice(0, 63);
+    await client.call('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } });
+    await waitFor(`the default ServiceAccount of ${name}`, async () =>
+      (await client.call('GET', `/api/v1/namespaces/${name}/serviceaccounts/default`, { allowNotFound: true })) ? true : undefined,
+    );
+    context.namespace = name;
+  });
+
+  afterAll(async () => {
+    if (context.namespace) await client.call('DELETE', `/api/v1/namespaces/${context.namespace}`, { allowNotFound: true });
+  });
+
+  return context;
+}
