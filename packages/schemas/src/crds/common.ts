@@ -1,18 +1,34 @@
 import * as z from 'zod';
-import { ObjectMeta, SecretKeySelector } from '../k8s/index.ts';
+import { ObjectMeta, SecretKeySelector, Timestamp } from '../k8s/index.ts';
 import { LABEL_CLUSTER_ID, LABEL_CUSTOMER_ID } from '../names.ts';
 import { QDRANT_API_VERSION } from './kind.ts';
 import type { PrinterColumn } from './kind.ts';
 
-export const AGE_COLUMN: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
+// Pieces shared by several qdrant.io/v1 kinds.
+
+/** The printer column every upstream kind ends with; a few spell it `age`. */
+export function ageColumn(name: 'Age' | 'age' = 'Age'): PrinterColumn {
+  return { name, type: 'date', jsonPath: '.metadata.creationTimestamp' };
+}
 
 /** `{ secretKeyRef: { name, key } }`, how Qdrant's CRD points at API keys and TLS material. */
 export const QdrantSecretKeyRef = z.strictObject({
   secretKeyRef: SecretKeySelector,
 });
+export type QdrantSecretKeyRef = z.infer<typeof QdrantSecretKeyRef>;
 
-/** A timestamp as Kubernetes writes it (RFC 3339). Kept a string: the wire format. */
-export const Timestamp = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 time such as "2026-01-02T15:04:05Z"' });
+/** Hours, as "72h": how long a snapshot is kept (upstream pattern `^[0-9]+h$`). */
+export const Retention = z.string().regex(/^[0-9]+h$/, 'must be a number of hours such as "72h"');
+
+/** core/v1 Event, as upstream copies the last 30 minutes of them into status. */
+export const KubernetesEventInfo = z.strictObject({
+  message: z.string().optional(),
+  reason: z.string().optional(),
+  count: z.int().min(0).optional(),
+  firstTimestamp: Timestamp.optional(),
+  lastTimestamp: Timestamp.optional(),
+});
+export type KubernetesEventInfo = z.infer<typeof KubernetesEventInfo>;
 
 /** `apiVersion`, `kind` and `metadata` of a qdrant.io/v1 object. */
 export function resourceEnvelope<K extends string>(kind: K) {
@@ -27,7 +43,8 @@ type RefinementContext = z.core.$RefinementCtx;
 
 /**
  * Qdrant's operator requires the `cluster-id` and `customer-id` labels on clusters and on
- * every backup object, checked in its code; `clusterId` is the id they must carry.
+ * every backup object, checked in its code. `clusterId` is the id the `cluster-id` label
+ * must carry, named by `clusterIdPath` in the message; undefined checks presence only.
  */
 export function checkClusterLabels(
   metadata: { labels?: Record<string, string> | undefined },

@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import {
   Annotations,
-  Condition,
+  Cidr,
   EnvVar,
+  IpAddressOrCidr,
   Labels,
   NodeSelector,
   PersistentVolumeClaimSpec,
@@ -18,98 +19,43 @@ import {
   isQuantity,
   parseQuantity,
 } from '../k8s/index.ts';
-import { clusterResourceName, podName } from '../names.ts';
-import { AGE_COLUMN, QdrantSecretKeyRef, Timestamp, checkClusterLabels, resourceEnvelope } from './common.ts';
+import { clusterResourceName, headlessServiceName } from '../names.ts';
+import { ageColumn, checkClusterLabels, resourceEnvelope } from './common.ts';
+import { QdrantConfiguration } from './qdrant-cluster-config.ts';
+import { QdrantClusterStatus } from './qdrant-cluster-status.ts';
 import { QDRANT_GROUP, QDRANT_VERSION, type KindDefinition } from './kind.ts';
 
 // QdrantCluster, field for field as Qdrant's public operator API (qdrant.io/v1) defines it.
-// The spec shape mirrors the upstream CRD (quantities are strings, most fields optional);
-// the rules Qdrant's operator checks in code are the whole-object refinement at the end.
-
-export const CLUSTER_PHASES = [
-  'Creating', 'FailedToCreate', 'Updating', 'FailedToUpdate', 'Scaling', 'Upgrading', 'Suspending', 'Suspended',
-  'FailedToSuspend', 'Resuming', 'FailedToResume', 'Healthy', 'NotReady', 'RecoveryMode', 'ManualMaintenance',
-] as const;
-export const ClusterPhase = z.enum(CLUSTER_PHASES);
-export type ClusterPhase = z.infer<typeof ClusterPhase>;
-
-/** Condition types: Qdrant's two, plus the standard three our operator maintains. */
-export const CLUSTER_CONDITION_TYPES = ['AcceptingConnection', 'RecoveryMode', 'Ready', 'Progressing', 'Degraded'] as const;
-export const ClusterConditionType = z.enum(CLUSTER_CONDITION_TYPES);
-export type ClusterConditionType = z.infer<typeof ClusterConditionType>;
-
-export const OnDemandReplication = z.enum(['Off', 'Auto', 'On']);
-export const RebalanceStrategy = z.enum(['by_count', 'by_size', 'by_count_and_size', 'disabled']);
+// The spec mirrors the upstream CRD (quantities are strings, most fields optional); the
+// rules Qdrant's operator checks in Go are the whole-object refinement at the end.
 
 const positiveInt = z.int().min(1);
 
-export const QdrantConfiguration = z.strictObject({
-  log_level: z.string().optional(),
-  collection: z
-    .strictObject({
-      replication_factor: positiveInt.optional(),
-      write_consistency_factor: positiveInt.optional(),
-      vectors: z.strictObject({ on_disk: z.boolean().optional() }).optional(),
-      strict_mode: z.strictObject({ max_payload_index_count: positiveInt.optional() }).optional(),
-    })
-    .optional(),
-  service: z
-    .strictObject({
-      api_key: QdrantSecretKeyRef.optional(),
-      read_only_api_key: QdrantSecretKeyRef.optional(),
-      jwt_rbac: z.boolean().optional(),
-      hide_jwt_dashboard: z.boolean().optional(),
-      enable_tls: z.boolean().optional(),
-      max_request_size_mb: positiveInt.optional(),
-    })
-    .optional(),
-  tls: z
-    .strictObject({
-      cert: QdrantSecretKeyRef.optional(),
-      key: QdrantSecretKeyRef.optional(),
-      caCert: QdrantSecretKeyRef.optional(),
-    })
-    .optional(),
-  storage: z
-    .strictObject({
-      performance: z
-        .strictObject({
-          optimizer_cpu_budget: z.int().optional(),
-          async_scorer: z.boolean().optional(),
-        })
-        .optional(),
-      maxCollections: positiveInt.optional(),
-    })
-    .optional(),
-  inference: z.strictObject({ enabled: z.boolean().default(false) }).optional(),
-  audit: z
-    .strictObject({
-      enabled: z.boolean().default(false),
-      dir: z.string().optional(),
-      rotation: z.enum(['daily', 'hourly']).default('daily'),
-      max_log_files: positiveInt.optional(),
-      trust_forwarded_headers: z.boolean().default(false),
-    })
-    .optional(),
-});
-export type QdrantConfiguration = z.infer<typeof QdrantConfiguration>;
+export const OnDemandReplication = z.enum(['Off', 'Auto', 'On']);
+export type OnDemandReplication = z.infer<typeof OnDemandReplication>;
+
+export const RebalanceStrategy = z.enum(['by_count', 'by_size', 'by_count_and_size', 'disabled']);
+export type RebalanceStrategy = z.infer<typeof RebalanceStrategy>;
 
 export const QdrantClusterIngress = z.strictObject({
   enabled: z.boolean().optional(),
   annotations: Annotations.optional(),
   ingressClassName: dns1123Subdomain.optional(),
   host: z.string().optional(),
+  /** Unset: false for KubernetesIngress and NginxIngress, the operator's config.tls for QdrantCloudTraefik. */
   tls: z.boolean().optional(),
-  tlsSecretName: z.string().optional(),
+  tlsSecretName: dns1123Subdomain.optional(),
   nginx: z
     .strictObject({
-      allowedSourceRanges: z.array(z.string()).optional(),
+      allowedSourceRanges: z.array(IpAddressOrCidr).optional(),
+      /** A separate host for gRPC. */
       grpcHost: z.string().optional(),
     })
     .optional(),
   traefik: z
     .strictObject({
-      allowedSourceRanges: z.array(z.string()).optional(),
+      allowedSourceRanges: z.array(IpAddressOrCidr).optional(),
+      /** Unset: the operator's entry points. */
       entryPoints: z.array(z.string()).optional(),
     })
     .optional(),
@@ -118,13 +64,15 @@ export const QdrantClusterIngress = z.strictObject({
 export const QdrantClusterService = z.strictObject({
   type: ServiceType.default('ClusterIP'),
   annotations: Annotations.optional(),
-  loadBalancerSourceRanges: z.array(z.string()).optional(),
+  loadBalancerSourceRanges: z.array(Cidr).optional(),
 });
 
 export const QdrantImage = z.strictObject({
+  /** Unset: the operator's image, else qdrant/qdrant. */
   repository: z.string().min(1).optional(),
+  /** Unset: the operator's policy, else IfNotPresent. */
   pullPolicy: PullPolicy.optional(),
-  pullSecretName: z.string().optional(),
+  pullSecretName: dns1123Subdomain.optional(),
 });
 
 export const QdrantResources = z.strictObject({
@@ -137,6 +85,7 @@ export const QdrantResources = z.strictObject({
   /** Requests; each falls back to its limit when empty. */
   requests: z.strictObject({ cpu: z.string().optional(), memory: z.string().optional() }).optional(),
 });
+export type QdrantResources = z.infer<typeof QdrantResources>;
 
 export const QdrantSecurityContext = z.strictObject({
   user: z.int().min(0).optional(),
@@ -145,11 +94,16 @@ export const QdrantSecurityContext = z.strictObject({
 });
 
 export const GPU = z.strictObject({
+  /** Setting it enables GPU indexing. */
   gpuType: z.enum(['nvidia', 'amd']),
+  /** Index f32 vectors as f16 in GPU memory; storage is unchanged. */
   forceHalfPrecision: z.boolean().default(false),
-  deviceFilter: z.array(z.string()).min(1).optional(),
-  devices: z.array(z.string()).min(1).optional(),
+  /** Substrings of device names to accept (case-insensitive); unset: all. */
+  deviceFilter: z.array(z.string()).min(1, 'must list at least 1 item, or be left out to accept every device').optional(),
+  /** Device indexes to use, after deviceFilter; unset: all. */
+  devices: z.array(z.string()).min(1, 'must list at least 1 item, or be left out to use every device').optional(),
   parallelIndexes: positiveInt.default(1),
+  /** Vulkan groups, i.e. points indexed in parallel. */
   groupsCount: positiveInt.optional(),
   allowIntegrated: z.boolean().default(false),
 });
@@ -166,6 +120,7 @@ export const KubernetesStatefulSet = z.strictObject({
 });
 
 export const StorageClassNames = z.strictObject({
+  /** Unset: the operator's class, else the cluster default. */
   db: dns1123Subdomain.optional(),
   snapshots: dns1123Subdomain.optional(),
 });
@@ -180,33 +135,54 @@ export const AdditionalVolumeClaimTemplate = z.strictObject({
 });
 
 export const QdrantStorage = z.strictObject({
-  volumeAttributesClassName: z.string().optional(),
+  /** Excludes iops and throughput. */
+  volumeAttributesClassName: dns1123Subdomain.optional(),
+  /** The VolumeSnapshotClass of this cluster's backups; unset: the operator's (csi-snapclass). */
   volumeSnapshotClassName: dns1123Subdomain.optional(),
+  /** Set together with throughput. */
   iops: positiveInt.optional(),
-  /** MB/s. */
+  /** MB/s; set together with iops. */
   throughput: positiveInt.optional(),
   additionalVolumes: z.array(Volume).optional(),
+  /** PVCs per pod, on top of the database and snapshots PVCs. */
   additionalVolumeClaimTemplates: z.array(AdditionalVolumeClaimTemplate).optional(),
   additionalVolumeMounts: z.array(VolumeMount).optional(),
 });
 
+/** A manual-maintenance request: while any exists, the operator leaves the cluster alone. */
 export const Pause = z.strictObject({
-  owner: z.string().min(1),
+  owner: z.string().optional(),
   reason: z.string().optional(),
   creationTimestamp: z.string().optional(),
 });
 
 export const ClusterReference = z.strictObject({ id: z.string().min(1) });
 
+/**
+ * The longest id whose derived names fit Kubernetes' 63-character limit: the headless
+ * Service `qdrant-headless-<id>` is the longest of them.
+ */
+export const MAX_CLUSTER_ID_LENGTH = 63 - headlessServiceName('').length;
+
 export const QdrantClusterSpec = z.strictObject({
-  id: z.string().min(1),
+  /** Unique in the namespace; a UUID in Qdrant Cloud. Names every child object. */
+  id: z
+    .string()
+    .min(1)
+    .max(MAX_CLUSTER_ID_LENGTH, `must be at most ${MAX_CLUSTER_ID_LENGTH} characters, so that qdrant-headless-<id> fits in 63`)
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be lower case letters, digits and "-" (a UUID in Qdrant Cloud), as it names pods and Services'),
+  /** Qdrant's version, e.g. "v1.11.3"; upgrade one minor version at a time. */
   version: z.string().min(1),
   size: z.int().min(1).max(100),
+  /** A Service per node. */
   servicePerNode: z.boolean().default(true),
+  /** Unset: the operator's setting. */
   clusterManager: z.boolean().optional(),
+  /** Removes everything but the PVCs. */
   suspend: z.boolean().default(false),
   pauses: z.array(Pause).optional(),
   image: QdrantImage.optional(),
+  /** Required in practice: the operator refuses a cluster without cpu, memory and storage. */
   resources: QdrantResources.optional(),
   security: QdrantSecurityContext.optional(),
   tolerations: z.array(Toleration).optional(),
@@ -220,77 +196,26 @@ export const QdrantClusterSpec = z.strictObject({
   storage: QdrantStorage.optional(),
   topologySpreadConstraints: z.array(TopologySpreadConstraint).optional(),
   podDisruptionBudget: PodDisruptionBudgetSpec.optional(),
+  /** Unset: restart at once when no collection is replicated, else one by one. */
   restartAllPodsConcurrently: z.boolean().optional(),
+  /** Off: restart pods; Auto: recreate nodes that hold unreplicated shards; On: always recreate. */
   onDemandReplication: OnDemandReplication.default('Off'),
+  /** Adds `sleep <n>` to the next pod start, to inspect a crash-looping node's volume. */
   startupDelaySeconds: z.int().min(0).optional(),
+  /** Needs the cluster-manager. */
   rebalanceStrategy: RebalanceStrategy.optional(),
+  /** Clusters to synchronise from; needs the cluster-manager. */
   readClusters: z.array(ClusterReference).optional(),
+  /** Opens the NetworkPolicy's egress to this cluster. */
   writeCluster: ClusterReference.optional(),
+  /** Zone-aware routing. */
   multiAZ: z.boolean().default(false),
 });
 export type QdrantClusterSpec = z.infer<typeof QdrantClusterSpec>;
 
-const KubeEvent = z.strictObject({
-  message: z.string().optional(),
-  reason: z.string().optional(),
-  count: z.int().optional(),
-  firstTimestamp: z.string().optional(),
-  lastTimestamp: z.string().optional(),
-});
+type RefinementContext = z.core.$RefinementCtx;
 
-export const NodePVCStatus = z.strictObject({
-  storageClassName: z.string().optional(),
-  phase: z.string().optional(),
-  conditions: z.array(z.looseObject({ type: z.string(), status: z.string() })).optional(),
-  events: z.array(KubeEvent).optional(),
-  capacity: z.string().optional(),
-  currentVolumeAttributesClassName: z.string().optional(),
-  modifyVolumeStatus: z.looseObject({}).optional(),
-});
-
-export const NodeStatus = z.strictObject({
-  name: z.string().optional(),
-  started_at: z.string().optional(),
-  state: z.record(z.string(), z.string()).optional(),
-  version: z.string().optional(),
-  liveness: z.boolean().optional(),
-  zone: z.string().optional(),
-  podPhase: z.string().optional(),
-  podConditions: z.array(z.looseObject({ type: z.string(), status: z.string() })).optional(),
-  podMessage: z.string().optional(),
-  podReason: z.string().optional(),
-  containerStatuses: z.array(z.looseObject({ name: z.string() })).optional(),
-  events: z.array(KubeEvent).optional(),
-  restartCount: z.int().optional(),
-  databasePVCStatus: NodePVCStatus.optional(),
-  snapshotsPVCStatus: NodePVCStatus.optional(),
-});
-export type NodeStatus = z.infer<typeof NodeStatus>;
-
-export const QdrantClusterStatus = z.strictObject({
-  phase: ClusterPhase.optional(),
-  reason: z.string().optional(),
-  availableNodes: z.int().min(0).optional(),
-  availableNodeIndexes: z.array(z.int().min(0)).optional(),
-  deleteInProgressNodeIndexes: z.array(z.int().min(0)).optional(),
-  scaleDownAllowed: z.boolean().optional(),
-  // The capital S is upstream's JSON name; kept for compatibility.
-  ScaleDownNodeIndex: z.int().min(0).optional(),
-  conditions: z.array(Condition).optional(),
-  nodes: z.record(z.string(), NodeStatus).optional(),
-  nextClusterManagerInvocation: Timestamp.optional(),
-  version: z.string().optional(),
-  clusterManagerResponse: z.strictObject({ status: z.string().optional(), description: z.string().optional() }).optional(),
-  currentNodes: z.int().min(0).optional(),
-  selector: z.string().optional(),
-  observedGeneration: z.int().min(0).optional(),
-  endpoint: z.string().optional(),
-});
-export type QdrantClusterStatus = z.infer<typeof QdrantClusterStatus>;
-
-const MAX_POD_NAME = 63;
-
-function checkQuantity(value: string | undefined, path: string[], ctx: z.core.$RefinementCtx, required: boolean): number | undefined {
+function checkQuantity(value: string | undefined, path: string[], ctx: RefinementContext, required: boolean): number | undefined {
   if (value === undefined || value === '') {
     if (required) ctx.addIssue({ code: 'custom', path, message: 'is required (a quantity such as "2", "500m" or "4Gi")' });
     return undefined;
@@ -304,6 +229,40 @@ function checkQuantity(value: string | undefined, path: string[], ctx: z.core.$R
   return parsed;
 }
 
+const at = (...path: string[]) => ['spec', 'resources', ...path];
+
+/** Upstream's Resources.Validate(): cpu, memory and storage are quantities; requests stay within limits. */
+function checkResources(resources: QdrantResources | undefined, ctx: RefinementContext): void {
+  if (!resources) {
+    ctx.addIssue({ code: 'custom', path: at(), message: 'is required: set cpu, memory and storage, e.g. { cpu: "1", memory: "4Gi", storage: "20Gi" }' });
+    return;
+  }
+  const cpu = checkQuantity(resources.cpu, at('cpu'), ctx, true);
+  const memory = checkQuantity(resources.memory, at('memory'), ctx, true);
+  checkQuantity(resources.storage, at('storage'), ctx, true);
+  const requestCpu = checkQuantity(resources.requests?.cpu, at('requests', 'cpu'), ctx, false);
+  const requestMemory = checkQuantity(resources.requests?.memory, at('requests', 'memory'), ctx, false);
+  if (cpu !== undefined && requestCpu !== undefined && requestCpu > cpu) {
+    ctx.addIssue({ code: 'custom', path: at('requests', 'cpu'), message: `must not exceed the cpu limit (${resources.cpu})` });
+  }
+  if (memory !== undefined && requestMemory !== undefined && requestMemory > memory) {
+    ctx.addIssue({ code: 'custom', path: at('requests', 'memory'), message: `must not exceed the memory limit (${resources.memory})` });
+  }
+}
+
+/** Upstream's Storage.Validate(): a VolumeAttributesClass, or iops and throughput together, or neither. */
+function checkStorage(storage: QdrantClusterSpec['storage'], ctx: RefinementContext): void {
+  if (!storage) return;
+  const hasIops = storage.iops !== undefined;
+  const hasThroughput = storage.throughput !== undefined;
+  if (storage.volumeAttributesClassName && (hasIops || hasThroughput)) {
+    ctx.addIssue({ code: 'custom', path: ['spec', 'storage', 'volumeAttributesClassName'], message: 'must not be set together with iops or throughput' });
+  }
+  if (hasIops !== hasThroughput) {
+    ctx.addIssue({ code: 'custom', path: ['spec', 'storage', hasIops ? 'throughput' : 'iops'], message: 'iops and throughput must be set together' });
+  }
+}
+
 export const QdrantCluster = z
   .strictObject({
     ...resourceEnvelope('QdrantCluster'),
@@ -313,11 +272,6 @@ export const QdrantCluster = z
   .superRefine((cluster, ctx) => {
     const { id } = cluster.spec;
     const expectedName = clusterResourceName(id);
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(id)) {
-      ctx.addIssue({ code: 'custom', path: ['spec', 'id'], message: 'must be lower case letters, digits and "-" (a UUID in Qdrant Cloud), as it names pods and Services' });
-    } else if (podName(id, 100).length > MAX_POD_NAME) {
-      ctx.addIssue({ code: 'custom', path: ['spec', 'id'], message: `is too long: pod names such as "${podName(id, 0)}" must fit in ${MAX_POD_NAME} characters` });
-    }
     if (cluster.metadata.name !== expectedName) {
       ctx.addIssue({
         code: 'custom',
@@ -326,35 +280,8 @@ export const QdrantCluster = z
       });
     }
     checkClusterLabels(cluster.metadata, id, ['spec', 'id'], ctx);
-
-    const resources = cluster.spec.resources;
-    if (!resources) {
-      ctx.addIssue({ code: 'custom', path: ['spec', 'resources'], message: 'is required: set cpu, memory and storage, e.g. { cpu: "1", memory: "4Gi", storage: "20Gi" }' });
-    } else {
-      const cpu = checkQuantity(resources.cpu, ['spec', 'resources', 'cpu'], ctx, true);
-      const memory = checkQuantity(resources.memory, ['spec', 'resources', 'memory'], ctx, true);
-      checkQuantity(resources.storage, ['spec', 'resources', 'storage'], ctx, true);
-      const requestCpu = checkQuantity(resources.requests?.cpu, ['spec', 'resources', 'requests', 'cpu'], ctx, false);
-      const requestMemory = checkQuantity(resources.requests?.memory, ['spec', 'resources', 'requests', 'memory'], ctx, false);
-      if (cpu !== undefined && requestCpu !== undefined && requestCpu > cpu) {
-        ctx.addIssue({ code: 'custom', path: ['spec', 'resources', 'requests', 'cpu'], message: `must not exceed the cpu limit (${resources.cpu})` });
-      }
-      if (memory !== undefined && requestMemory !== undefined && requestMemory > memory) {
-        ctx.addIssue({ code: 'custom', path: ['spec', 'resources', 'requests', 'memory'], message: `must not exceed the memory limit (${resources.memory})` });
-      }
-    }
-
-    const storage = cluster.spec.storage;
-    if (storage) {
-      const hasIops = storage.iops !== undefined;
-      const hasThroughput = storage.throughput !== undefined;
-      if (storage.volumeAttributesClassName && (hasIops || hasThroughput)) {
-        ctx.addIssue({ code: 'custom', path: ['spec', 'storage', 'volumeAttributesClassName'], message: 'must not be set together with iops or throughput' });
-      }
-      if (hasIops !== hasThroughput) {
-        ctx.addIssue({ code: 'custom', path: ['spec', 'storage', hasIops ? 'throughput' : 'iops'], message: 'iops and throughput must be set together' });
-      }
-    }
+    checkResources(cluster.spec.resources, ctx);
+    checkStorage(cluster.spec.storage, ctx);
   });
 export type QdrantCluster = z.infer<typeof QdrantCluster>;
 
@@ -366,14 +293,15 @@ export const qdrantClusterKind = {
   singular: 'qdrantcluster',
   listKind: 'QdrantClusterList',
   shortNames: ['qc', 'qcs'],
-  categories: ['qdrant', 'all'],
+  categories: ['qdrant'],
   scope: 'Namespaced',
   printerColumns: [
     { name: 'Nodes', type: 'integer', jsonPath: '.spec.size' },
     { name: 'Version', type: 'string', jsonPath: '.spec.version' },
     { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
+    // Ours, shown with -o wide only, so upstream's default columns are unchanged.
     { name: 'Endpoint', type: 'string', jsonPath: '.status.endpoint', priority: 1 },
-    AGE_COLUMN,
+    ageColumn(),
   ],
   subresources: {
     status: true,

@@ -112,16 +112,19 @@ export const ObjectMeta = z.looseObject({
 });
 export type ObjectMeta = z.infer<typeof ObjectMeta>;
 
-/** metav1.Condition. */
+/** An RFC 3339 time as the apiserver writes metav1.Time; kept a string, the wire format. */
+export const Timestamp = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 time such as "2026-01-02T15:04:05Z"' });
+
+const CONDITION_TYPE = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$/;
+const CONDITION_REASON = /^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/;
+
+/** metav1.Condition, with the limits its own CRD schema declares. */
 export const Condition = z.strictObject({
-  type: z.string().min(1).max(316),
+  type: z.string().max(316).regex(CONDITION_TYPE, 'must be a condition type such as "Ready" or "example.com/Synced"'),
   status: z.enum(['True', 'False', 'Unknown']),
   observedGeneration: z.int().min(0).optional(),
-  lastTransitionTime: z.string(),
-  reason: z
-    .string()
-    .max(1024)
-    .regex(/^([A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?)?$/, 'must be a CamelCase reason such as "PodsReady"'),
+  lastTransitionTime: Timestamp,
+  reason: z.string().max(1024).regex(CONDITION_REASON, 'must be a CamelCase reason such as "PodsReady"'),
   message: z.string().max(32768),
 });
 export type Condition = z.infer<typeof Condition>;

@@ -1,22 +1,66 @@
 import * as z from 'zod';
 import { LabelSelector } from './meta.ts';
 
+// networking.k8s.io/v1 NetworkPolicy rules with the checks of Kubernetes' own validation
+// (ValidateIPBlock, ValidateNetworkPolicyPort, ValidateNetworkPolicyPeer).
+
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
-function groups(part: string): string[] {
-  return part === '' ? [] : part.split(':');
+function ipv4Bytes(address: string): number[] | undefined {
+  return IPV4.test(address) ? address.split('.').map(Number) : undefined;
 }
 
-function isIpv6(address: string): boolean {
-  if (!/^[0-9A-Fa-f:.]+$/.test(address) || address.split('::').length > 2) return false;
-  const [head = '', tail] = address.split('::');
-  const all = [...groups(head), ...(tail === undefined ? [] : groups(tail))];
-  const last = all.at(-1);
-  const hasV4 = last !== undefined && IPV4.test(last);
-  const hex = hasV4 ? all.slice(0, -1) : all;
-  if (!hex.every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g))) return false;
-  const width = hex.length + (hasV4 ? 2 : 0);
-  return tail === undefined ? width === 8 : width < 8;
+/** Bytes of colon-separated hex groups, optionally ending in a dotted IPv4 address. */
+function groupBytes(part: string, allowTrailingV4: boolean): number[] | undefined {
+  if (part === '') return [];
+  const groups = part.split(':');
+  const bytes: number[] = [];
+  for (const [index, group] of groups.entries()) {
+    if (allowTrailingV4 && index === groups.length - 1 && group.includes('.')) {
+      const v4 = ipv4Bytes(group);
+      if (!v4) return undefined;
+      bytes.push(...v4);
+    } else if (/^[0-9A-Fa-f]{1,4}$/.test(group)) {
+      const value = Number.parseInt(group, 16);
+      bytes.push(value >> 8, value & 0xff);
+    } else {
+      return undefined;
+    }
+  }
+  return bytes;
+}
+
+function ipv6Bytes(address: string): number[] | undefined {
+  const halves = address.split('::');
+  if (halves.length > 2) return undefined;
+  if (halves.length === 1) {
+    const bytes = groupBytes(address, true);
+    return bytes?.length === 16 ? bytes : undefined;
+  }
+  const head = groupBytes(halves[0]!, false);
+  const tail = groupBytes(halves[1]!, true);
+  if (!head || !tail) return undefined;
+  // "::" stands for at least one group of zeros.
+  const gap = 16 - head.length - tail.length;
+  return gap >= 2 ? [...head, ...Array<number>(gap).fill(0), ...tail] : undefined;
+}
+
+/** The bytes of an IPv4 (4) or IPv6 (16) address, or undefined when it is not one. */
+export function parseIpAddress(address: string): number[] | undefined {
+  return ipv4Bytes(address) ?? ipv6Bytes(address);
+}
+
+export interface ParsedCidr {
+  /** The network address, host bits cleared (what Go's net.ParseCIDR returns). */
+  network: number[];
+  prefixLength: number;
+}
+
+function maskBytes(bytes: number[], prefixLength: number): number[] {
+  return bytes.map((byte, i) => {
+    const bits = Math.max(0, Math.min(8, prefixLength - i * 8));
+    return byte & ((0xff << (8 - bits)) & 0xff);
+  });
 }
 
 /** Why a string is not an IPv4/IPv6 CIDR, or undefined when it is one. */
@@ -26,34 +70,80 @@ export function checkCidr(value: string): string | undefined {
     return `must be a CIDR such as "10.0.0.0/8" or "fd00::/8", got ${JSON.stringify(value)}`;
   }
   const bits = Number(prefix);
-  if (IPV4.test(address)) return bits <= 32 ? undefined : `has a prefix length of ${bits}; an IPv4 CIDR allows 0 to 32`;
-  if (isIpv6(address)) return bits <= 128 ? undefined : `has a prefix length of ${bits}; an IPv6 CIDR allows 0 to 128`;
-  return `must be a CIDR such as "10.0.0.0/8" or "fd00::/8": ${JSON.stringify(address)} is not an IP address`;
+  const bytes = parseIpAddress(address);
+  if (!bytes) return `must be a CIDR such as "10.0.0.0/8" or "fd00::/8": ${JSON.stringify(address)} is not an IP address`;
+  const family = bytes.length === 4 ? { name: 'IPv4', max: 32 } : { name: 'IPv6', max: 128 };
+  return bits <= family.max ? undefined : `has a prefix length of ${bits}; an ${family.name} CIDR allows 0 to ${family.max}`;
 }
 
-const Cidr = z.string().superRefine((value, ctx) => {
+export function parseCidr(value: string): ParsedCidr | undefined {
+  if (checkCidr(value) !== undefined) return undefined;
+  const [address = '', prefix = ''] = value.split('/');
+  const prefixLength = Number(prefix);
+  return { network: maskBytes(parseIpAddress(address)!, prefixLength), prefixLength };
+}
+
+/** Whether `inner` is a strict subset of `outer` (same family, longer prefix, inside it). */
+export function isStrictSubnet(inner: ParsedCidr, outer: ParsedCidr): boolean {
+  if (inner.network.length !== outer.network.length || inner.prefixLength <= outer.prefixLength) return false;
+  const masked = maskBytes(inner.network, outer.prefixLength);
+  return masked.every((byte, i) => byte === outer.network[i]);
+}
+
+export const Cidr = z.string().superRefine((value, ctx) => {
   const problem = checkCidr(value);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-export const IPBlock = z.strictObject({
-  cidr: Cidr,
-  except: z.array(Cidr).optional(),
+/** An IP address or a CIDR, as source ranges of ingress controllers accept them. */
+export const IpAddressOrCidr = z.string().superRefine((value, ctx) => {
+  if (!value.includes('/') && parseIpAddress(value)) return;
+  const problem = checkCidr(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem.replace('must be a CIDR', 'must be an IP address or a CIDR') });
 });
 
-const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+export const IPBlock = z
+  .strictObject({
+    cidr: Cidr,
+    except: z.array(Cidr).optional(),
+  })
+  .superRefine((block, ctx) => {
+    const outer = parseCidr(block.cidr);
+    if (!outer) return;
+    for (const [index, value] of (block.except ?? []).entries()) {
+      const inner = parseCidr(value);
+      if (inner && !isStrictSubnet(inner, outer)) {
+        ctx.addIssue({ code: 'custom', path: ['except', index], message: `must be a CIDR strictly inside cidr (${block.cidr}), got ${value}` });
+      }
+    }
+  });
+export type IPBlock = z.infer<typeof IPBlock>;
+
+/** Why a name is not Kubernetes' IANA_SVC_NAME (a named port), or undefined when it is one. */
+export function checkNamedPort(name: string): string | undefined {
+  if (name.length === 0 || name.length > 15) return 'must be a named port of 1 to 15 characters';
+  const valid = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name) && /[a-z]/.test(name) && !name.includes('--');
+  return valid ? undefined : 'must be a port number or a named port such as "http" (a-z, 0-9 and single "-", with a letter)';
+}
+
+export const NamedPort = z.string().superRefine((name, ctx) => {
+  const problem = checkNamedPort(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+const PortNumber = z.int().min(1, 'must be a port from 1 to 65535').max(65535, 'must be a port from 1 to 65535');
 
 export const NetworkPolicyPort = z
   .strictObject({
     protocol: z.enum(['TCP', 'UDP', 'SCTP']).default('TCP'),
     port: z
       .union([
-        z.int().min(1, 'must be a port from 1 to 65535').max(65535, 'must be a port from 1 to 65535'),
-        z.string().max(15).regex(IANA_SVC_NAME, 'must be a port number or a named port such as "http"'),
+        PortNumber,
+        NamedPort,
       ])
       .meta({ 'x-kubernetes-int-or-string': true })
       .optional(),
-    endPort: z.int().min(1).max(65535, 'must be a port from 1 to 65535').optional(),
+    endPort: PortNumber.optional(),
   })
   .superRefine((p, ctx) => {
     if (p.endPort === undefined) return;
@@ -63,6 +153,7 @@ export const NetworkPolicyPort = z
       ctx.addIssue({ code: 'custom', path: ['endPort'], message: `must not be below port (${p.port})` });
     }
   });
+export type NetworkPolicyPort = z.infer<typeof NetworkPolicyPort>;
 
 export const NetworkPolicyPeer = z
   .strictObject({
@@ -78,6 +169,7 @@ export const NetworkPolicyPeer = z
       ctx.addIssue({ code: 'custom', message: 'must set podSelector, namespaceSelector or ipBlock' });
     }
   });
+export type NetworkPolicyPeer = z.infer<typeof NetworkPolicyPeer>;
 
 export const NetworkPolicyIngressRule = z.strictObject({
   from: z.array(NetworkPolicyPeer).optional(),
@@ -90,4 +182,3 @@ export const NetworkPolicyEgressRule = z.strictObject({
   ports: z.array(NetworkPolicyPort).optional(),
 });
 export type NetworkPolicyEgressRule = z.infer<typeof NetworkPolicyEgressRule>;
-
