@@ -64,9 +64,14 @@ export PATH="$bindir:$PATH"
 
 cd "$here"
 log "installing workspace dependencies"
-CI=true pnpm install --frozen-lockfile=false --reporter=append-only
+# Frozen: the lockfile is the truth; a drift fails here rather than installing something else.
+CI=true pnpm install --frozen-lockfile --reporter=append-only
 
 if [ -x tooling/kube-sandbox/build.sh ]; then
+  if ! command -v go >/dev/null 2>&1; then
+    echo "setup: the kube sandbox is built from Go modules and needs Go >= 1.26 on PATH (none found)" >&2
+    exit 1
+  fi
   log "building the kube sandbox (cached by version)"
   tooling/kube-sandbox/build.sh
 fi

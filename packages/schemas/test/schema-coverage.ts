@@ -1,31 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type * as z from 'zod';
 import { parse as parseYaml } from 'yaml';
+import { defOf, unwrap } from '../src/parse/schema-walk.ts';
 
 // "This fixture sets every field": a fixture is only a full example if a test can say
 // which fields it leaves out. Paths use `[]` for array items and `*` for record values.
-
-interface Def {
-  type: string;
-  shape?: Record<string, z.ZodType>;
-  element?: z.ZodType;
-  valueType?: z.ZodType;
-  options?: z.ZodType[];
-  innerType?: z.ZodType;
-  in?: z.ZodType;
-}
-
-const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
-
-const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'nonoptional']);
-
-function unwrap(schema: z.ZodType): z.ZodType[] {
-  const def = defOf(schema);
-  if (WRAPPERS.has(def.type) && def.innerType) return unwrap(def.innerType);
-  if (def.type === 'pipe' && def.in) return unwrap(def.in);
-  if (def.type === 'union' && def.options) return def.options.flatMap(unwrap);
-  return [schema];
-}
 
 /** Every field path a schema declares. */
 export function schemaPaths(schema: z.ZodType, prefix = ''): string[] {

@@ -3,7 +3,7 @@ import type { PathSegment } from './source.ts';
 
 // zod exposes each schema's definition on `_zod.def`; walking it is the only way to ask
 // "which keys does the object at this path know?" for did-you-mean suggestions.
-interface Def {
+export interface ZodDef {
   type: string;
   shape?: Record<string, z.ZodType>;
   element?: z.ZodType;
@@ -18,14 +18,15 @@ interface Def {
   values?: unknown[];
 }
 
-function defOf(schema: z.ZodType): Def {
-  return (schema as unknown as { _zod: { def: Def } })._zod.def;
+/** The definition zod keeps on `_zod.def`. */
+export function defOf(schema: z.ZodType): ZodDef {
+  return (schema as unknown as { _zod: { def: ZodDef } })._zod.def;
 }
 
 const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional', 'success']);
 
-/** Strips optional/default/pipe/lazy wrappers down to the schema that does the work. */
-function unwrap(schema: z.ZodType): z.ZodType[] {
+/** Strips optional/default/pipe/lazy wrappers down to the schema(s) that do the work. */
+export function unwrap(schema: z.ZodType): z.ZodType[] {
   const def = defOf(schema);
   if (WRAPPERS.has(def.type) && def.innerType) return unwrap(def.innerType);
   if (def.type === 'pipe' && def.in) return unwrap(def.in);
