@@ -26,7 +26,7 @@ for (const group of ['packages', 'apps', 'tooling']) {
     }
     const r = JSON.parse(readFileSync(report, 'utf8'));
     passed += r.numPassedTests ?? 0;
-    failed += (r.numFailedTests ?? 0) + (r.numFailedTestSuites ?? 0) - failedSuitesWithFailedTests(r);
+    failed += (r.numFailedTests ?? 0) + filesFailedWithoutFailedTests(r);
     skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   }
 }
@@ -36,10 +36,10 @@ for (const name of missing) console.error(`no test report from ${name}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
 
-// Suites that failed because a test inside them failed are already counted by numFailedTests;
-// only suites that failed on their own (a load error, a failing hook) add to the count.
-function failedSuitesWithFailedTests(r) {
+// A test file that failed with no failed test in it (a load error, a failing hook) still
+// counts as one failure; files with failed tests are already counted test by test.
+function filesFailedWithoutFailedTests(r) {
   return (r.testResults ?? []).filter(
-    (s) => s.status === 'failed' && (s.assertionResults ?? []).some((a) => a.status === 'failed'),
+    (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((a) => a.status === 'failed'),
   ).length;
 }

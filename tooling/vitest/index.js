@@ -13,7 +13,7 @@ export function defineQhcConfig(overrides = {}) {
       exclude: ['**/node_modules/**', '**/dist/**'],
       environment: 'node',
       reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
-      testTimeout: 20_000,
+      testTimeout: 60_000,
       hookTimeout: 120_000,
       passWithNoTests: false,
     },

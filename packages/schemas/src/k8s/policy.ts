@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { IntOrPercent } from './int-or-string.ts';
 import { LabelSelector } from './meta.ts';
 
-/** policy/v1 PodDisruptionBudgetSpec; `{}` (the seed's default) means "no PDB of our own". */
+/** policy/v1 PodDisruptionBudgetSpec; `{}` (the seed's default) means qhc's default: maxUnavailable 1 for multi-node clusters. */
 export const PodDisruptionBudgetSpec = z
   .strictObject({
     minAvailable: IntOrPercent.optional(),

@@ -1,0 +1,12 @@
+export { buildClusterObjects } from './cluster/build.ts';
+export { buildConfigMap, qdrantConfig, initScript, configHash, CONFIG_KEY } from './cluster/config-map.ts';
+export { buildStatefulSet, STORAGE_VOLUME, SNAPSHOTS_VOLUME, CONFIG_HASH_ANNOTATION, RESTARTED_AT_ANNOTATION } from './cluster/stateful-set.ts';
+export { buildHeadlessService, buildClientService, buildNodeServices } from './cluster/services.ts';
+export { buildNetworkPolicy, OPERATOR_POD_LABELS } from './cluster/network-policy.ts';
+export { buildIngresses } from './cluster/ingress.ts';
+export { buildPodDisruptionBudget } from './cluster/pod-disruption-budget.ts';
+export { resolveCluster, QDRANT_HTTP_PORT, QDRANT_GRPC_PORT, QDRANT_P2P_PORT, type ResolvedCluster } from './cluster/resolve.ts';
+export { clusterLabels, podSelector, ownerReference, MANAGED_BY } from './cluster/labels.ts';
+export { ManifestError } from './errors.ts';
+export { normalize, type KubeObject, type OwnerReference } from './object.ts';
+export { toYaml } from './yaml.ts';
