@@ -10,3 +10,7 @@ export { clusterLabels, podSelector, ownerReference, MANAGED_BY } from './cluste
 export { ManifestError } from './errors.ts';
 export { normalize, type KubeObject, type OwnerReference } from './object.ts';
 export { toYaml } from './yaml.ts';
+export { buildInstallation, registryPrefix, type InstallationCredentials } from './installation/build.ts';
+export { renderInstallScript } from './installation/script.ts';
+export * from './installation/names.ts';
+export { OPERATOR_ROLE_RULES, OPERATOR_CLUSTER_RULES, AGENT_ROLE_RULES, AGENT_CLUSTER_RULES } from './installation/rbac.ts';

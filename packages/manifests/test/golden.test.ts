@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildClusterObjects, toYaml } from '../src/index.ts';
+import { buildClusterObjects, buildInstallation, renderInstallScript, toYaml } from '../src/index.ts';
+import { CREDENTIALS, region } from './installation-fixtures.ts';
 import { matrix } from './matrix.ts';
 
 // Golden files: the full YAML of representative clusters, reviewed by eye when they change.
@@ -16,5 +17,13 @@ describe('golden files', () => {
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, yaml);
     expect(existsSync(file), `missing ${file.pathname}: run pnpm --filter @qhc/manifests golden`).toBe(true);
     expect(yaml).toBe(readFileSync(file, 'utf8'));
+  });
+
+  it('the installation command of a region', () => {
+    const file = new URL('./golden/installation.sh', import.meta.url);
+    const script = renderInstallScript(region(), buildInstallation(region(), CREDENTIALS));
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, script);
+    expect(existsSync(file), `missing ${file.pathname}: run pnpm --filter @qhc/manifests golden`).toBe(true);
+    expect(script).toBe(readFileSync(file, 'utf8'));
   });
 });

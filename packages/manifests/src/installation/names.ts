@@ -1,0 +1,11 @@
+/** Names of the objects a region's installation creates, shared by the agent, CLI and tests. */
+export const OPERATOR_NAME = 'qhc-operator';
+export const AGENT_NAME = 'qhc-agent';
+export const OPERATOR_SETTINGS_CONFIGMAP = 'qhc-operator-settings';
+export const OPERATOR_SETTINGS_KEY = 'operator-settings.yaml';
+export const CA_BUNDLE_CONFIGMAP = 'qhc-ca-bundle';
+export const REGISTRY_SECRET = 'qhc-registry-creds';
+export const AGENT_CREDENTIALS_SECRET = 'qhc-agent-credentials';
+export const INSTALLER_FIELD_MANAGER = 'qhc-installer';
+export const OPERATOR_METRICS_PORT = 9290;
+export const OPERATOR_HEALTH_PORT = 8285;

@@ -1,0 +1,79 @@
+import { allKinds } from '@qhc/schemas';
+import type { KubeObject } from '../object.ts';
+
+type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
+
+const ALL = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+const READ = ['get', 'list', 'watch'];
+const qdrantResources = allKinds.filter((k) => k.scope === 'Namespaced').flatMap((k) => [k.plural, `${k.plural}/status`]);
+const qdrantCrdNames = allKinds.map((k) => `${k.plural}.${k.group}`);
+
+/** The operator, in its own namespace: what reconciling clusters and backups touches, nothing more. */
+export const OPERATOR_ROLE_RULES: Rule[] = [
+  { apiGroups: ['qdrant.io'], resources: [...qdrantResources, 'qdrantclusters/scale'], verbs: ALL },
+  { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ALL },
+  { apiGroups: [''], resources: ['services', 'configmaps'], verbs: ALL },
+  // Pods: read for status, delete for restarts and node recreation.
+  { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'delete', 'patch'] },
+  // Claims: expansion (patch) and removal of a recreated node's volume.
+  { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['get', 'list', 'watch', 'create', 'patch', 'update', 'delete'] },
+  // API keys: read to call Qdrant's REST API with the cluster's own key.
+  { apiGroups: [''], resources: ['secrets'], verbs: READ },
+  { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies', 'ingresses'], verbs: ALL },
+  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ALL },
+  { apiGroups: ['snapshot.storage.k8s.io'], resources: ['volumesnapshots'], verbs: ALL },
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch', 'get', 'list', 'watch'] },
+  { apiGroups: [''], resources: ['events'], verbs: READ },
+];
+
+/** Cluster-wide reads the operator cannot do without: each is a cluster-scoped kind. */
+export const OPERATOR_CLUSTER_RULES: Rule[] = [
+  // StorageClasses are cluster-scoped: whether a class allows expansion decides how storage grows.
+  { apiGroups: ['storage.k8s.io'], resources: ['storageclasses', 'volumeattributesclasses'], verbs: READ },
+  // VolumeSnapshotClasses are cluster-scoped: backups check the class exists; contents show readiness.
+  { apiGroups: ['snapshot.storage.k8s.io'], resources: ['volumesnapshotclasses', 'volumesnapshotcontents'], verbs: READ },
+  // Nodes are cluster-scoped: a node's zone goes into each Qdrant node's status.
+  { apiGroups: [''], resources: ['nodes'], verbs: READ },
+];
+
+/** The agent, in its namespace: applies the desired state the control plane sends. */
+export const AGENT_ROLE_RULES: Rule[] = [
+  { apiGroups: ['qdrant.io'], resources: qdrantResources, verbs: ALL },
+  // Operator settings and the CA bundle; operator and agent upgrades.
+  { apiGroups: [''], resources: ['configmaps'], verbs: ALL },
+  { apiGroups: ['apps'], resources: ['deployments'], verbs: ALL },
+  // Status and telemetry it reports upstream.
+  { apiGroups: [''], resources: ['pods', 'persistentvolumeclaims', 'services', 'events'], verbs: READ },
+  { apiGroups: ['apps'], resources: ['statefulsets'], verbs: READ },
+  { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: READ },
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+];
+
+/** Cluster-wide rules of the agent, each about a cluster-scoped kind. */
+export const AGENT_CLUSTER_RULES: Rule[] = [
+  // The region's inventory (QdrantCloudRegion status): node count, zones, capacity.
+  { apiGroups: [''], resources: ['nodes'], verbs: READ },
+  // Capabilities the console shows: volume expansion, snapshots, attribute classes.
+  { apiGroups: ['storage.k8s.io'], resources: ['storageclasses', 'volumeattributesclasses'], verbs: READ },
+  { apiGroups: ['snapshot.storage.k8s.io'], resources: ['volumesnapshotclasses'], verbs: READ },
+  // QdrantCloudRegion is cluster-scoped by Qdrant's API.
+  { apiGroups: ['qdrant.io'], resources: ['qdrantcloudregions', 'qdrantcloudregions/status'], verbs: ALL },
+  // CRD upgrades ship with operator upgrades; only qhc's own CRDs, by name.
+  { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'update', 'patch'], resourceNames: qdrantCrdNames },
+  { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['list', 'watch'] },
+];
+
+export function roleObjects(options: { name: string; namespace: string; labels: Record<string, string>; rules: Rule[]; clusterRules: Rule[] }): KubeObject[] {
+  const { name, namespace, labels, rules, clusterRules } = options;
+  // Cluster-scoped names carry the namespace: two regions' installations may share a cluster.
+  const clusterName = `${name}-${namespace}`;
+  const subject = [{ kind: 'ServiceAccount', name, namespace }];
+  return [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace, labels }, automountServiceAccountToken: true },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name, namespace, labels }, rules },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name, namespace, labels }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }, subjects: subject },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: clusterName, labels }, rules: clusterRules },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: clusterName, labels }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName }, subjects: subject },
+  ];
+}

@@ -1,0 +1,3037 @@
+#!/usr/bin/env bash
+# Installs qhc's operator and agent for the region "prod-eu" into namespace "qdrant-hybrid".
+# Safe to run again: every object is applied with server-side apply.
+set -euo pipefail
+
+command -v kubectl >/dev/null || { echo "kubectl is required" >&2; exit 1; }
+echo "qhc: installing into $(kubectl config current-context 2>/dev/null || echo "the current cluster")"
+
+kubectl apply --server-side --force-conflicts --field-manager=qhc-installer -f - <<'QHC_MANIFESTS_END'
+apiVersion: v1
+kind: Namespace
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc
+    app.kubernetes.io/part-of: qhc
+    pod-security.kubernetes.io/enforce: baseline
+  name: qdrant-hybrid
+QHC_MANIFESTS_END
+kubectl apply --server-side --force-conflicts --field-manager=qhc-installer -f - <<'QHC_MANIFESTS_END'
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc
+    app.kubernetes.io/part-of: qhc
+  name: qdrantclusters.qdrant.io
+spec:
+  group: qdrant.io
+  names:
+    categories:
+      - qdrant
+    kind: QdrantCluster
+    listKind: QdrantClusterList
+    plural: qdrantclusters
+    shortNames:
+      - qc
+      - qcs
+    singular: qdrantcluster
+  scope: Namespaced
+  versions:
+    - additionalPrinterColumns:
+        - jsonPath: .spec.size
+          name: Nodes
+          type: integer
+        - jsonPath: .spec.version
+          name: Version
+          type: string
+        - jsonPath: .status.phase
+          name: Phase
+          type: string
+        - jsonPath: .status.endpoint
+          name: Endpoint
+          priority: 1
+          type: string
+        - jsonPath: .metadata.creationTimestamp
+          name: Age
+          type: date
+      name: v1
+      schema:
+        openAPIV3Schema:
+          description: "QdrantCluster is a Qdrant database cluster: its size, version, resources and configuration."
+          properties:
+            apiVersion:
+              description: APIVersion defines the versioned schema of this representation of an object.
+              type: string
+            kind:
+              description: Kind is a string value representing the REST resource this object represents.
+              type: string
+            metadata:
+              type: object
+            spec:
+              properties:
+                clusterManager:
+                  type: boolean
+                config:
+                  properties:
+                    audit:
+                      properties:
+                        dir:
+                          minLength: 1
+                          type: string
+                        enabled:
+                          default: false
+                          type: boolean
+                        max_log_files:
+                          default: 7
+                          minimum: 1
+                          type: integer
+                        rotation:
+                          default: daily
+                          enum:
+                            - daily
+                            - hourly
+                          type: string
+                        trust_forwarded_headers:
+                          type: boolean
+                      type: object
+                    collection:
+                      properties:
+                        replication_factor:
+                          minimum: 1
+                          type: integer
+                        strict_mode:
+                          properties:
+                            max_payload_index_count:
+                              minimum: 1
+                              type: integer
+                          type: object
+                        vectors:
+                          properties:
+                            on_disk:
+                              type: boolean
+                          type: object
+                        write_consistency_factor:
+                          minimum: 1
+                          type: integer
+                      type: object
+                    inference:
+                      properties:
+                        enabled:
+                          default: false
+                          type: boolean
+                      type: object
+                    log_level:
+                      minLength: 1
+                      type: string
+                    service:
+                      properties:
+                        api_key:
+                          properties:
+                            secretKeyRef:
+                              properties:
+                                key:
+                                  maxLength: 253
+                                  minLength: 1
+                                  pattern: ^[-._a-zA-Z0-9]+$
+                                  type: string
+                                name:
+                                  maxLength: 253
+                                  pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+                                  type: string
+                                optional:
+                                  type: boolean
+                              required:
+                                - name
+                                - key
+                              type: object
+                          required:
+                            - secretKeyRef
+                          type: object
+                        enable_tls:
+                          type: boolean
+                        hide_jwt_dashboard:
+                          type: boolean
+                        jwt_rbac:
+                          type: boolean
+                        max_request_size_mb:
+                          minimum: 1
+                          type: integer
+                        read_only_api_key:
+                          properties:
+                            secretKeyRef:
+                              properties:
+                                key:
+                                  maxLength: 253
+                                  minLength: 1
+                                  pattern: ^[-._a-zA-Z0-9]+$
+                                  type: string
+                                name:
+                                  maxLength: 253
+                                  pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+                                  type: string
+                                optional:
+                                  type: boolean
+                              required:
+                                - name
+                                - key
+                              type: object
+                          required:
+                            - secretKeyRef
+                          type: object
+                      type: object
+                    storage:
+                      properties:
+                        maxCollections:
+                          minimum: 1
+                          type: integer
+                        performance:
+                          properties:
+                            async_scorer:
+                              type: boolean
+                            optimizer_cpu_budget:
+                              type: integer
+                          type: object
+                      type: object
+                    tls:
+                      properties:
+                        caCert:
+                          properties:
+                            secretKeyRef:
+                              properties:
+                                key:
+                                  maxLength: 253
+                                  minLength: 1
+                                  pattern: ^[-._a-zA-Z0-9]+$
+                                  type: string
+                                name:
+                                  maxLength: 253
+                                  pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+                                  type: string
+                                optional:
+                                  type: boolean
+                              required:
+                                - name
+                                - key
+                              type: object
+                          required:
+                            - secretKeyRef
+                          type: object
+                        cert:
+                          properties:
+                            secretKeyRef:
+                              properties:
+                                key:
+                                  maxLength: 253
+                                  minLength: 1
+                                  pattern: ^[-._a-zA-Z0-9]+$
+                                  type: string
+                                name:
+                                  maxLength: 253
+                                  pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+                                  type: string
+                                optional:
+                                  type: boolean
+                              required:
+                                - name
+                                - key
+                              type: object
+                          required:
+                            - secretKeyRef
+                          type: object
+                        key:
+                          properties:
+                            secretKeyRef:
+                              properties:
+                                key:
+                                  maxLength: 253
+                                  minLength: 1
+                                  pattern: ^[-._a-zA-Z0-9]+$
+                                  type: string
+                                name:
+                                  maxLength: 253
+                                  pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+                                  type: string
+                                optional:
+                                  type: boolean
+                              required:
+                                - name
+                                - key
+                              type: object
+                          required:
+                            - secretKeyRef
+                          type: object
+                      type: object
+                  type: object
+                gpu:
+                  properties:
+                    allowIntegrated:
+                      default: false
+                      type: boolean
+                    deviceFilter:
+                      items:
+                        type: string
+                      minItems: 1
+                      type: array
+                    devices:
+                      items:
+                        type: string
+                      minItems: 1
+                      type: array
+                    forceHalfPrecision:
+                      default: false
+                      type: boolean
+                    gpuType:
+                      enum:
+                        - nvidia
+                        - amd
+                      type: string
+                    groupsCount:
+                      minimum: 1
+                      type: integer
+                    parallelIndexes:
+                      default: 1
+                      minimum: 1
+                      type: integer
+                  required:
+                    - gpuType
+                  type: object
+                id:
+                  maxLength: 47
+                  minLength: 1
+                  pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+                  type: string
+                image:
+                  properties:
+                    pullPolicy:
+                      enum:
+                        - Always
+                        - IfNotPresent
+                        - Never
+                      type: string
+                    pullSecretName:
+                      maxLength: 253
+                      pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+                      type: string
+                    repository:
+                      minLength: 1
+                      type: string
+                  type: object
+                ingress:
+                  properties:
+                    annotations:
+                      additionalProperties:
+                        type: string
+                      type: object
+                    enabled:
+                      type: boolean
+                    host:
+                      type: string
+                    ingressClassName:
+                      maxLength: 253
+                      pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+                      type: string
+                    nginx:
+                      properties:
+                        allowedSourceRanges:
+                          items:
+                            type: string
+                          type: array
+                        grpcHost:
+                          type: string
+                      type: object
+                    tls:
+                      type: boolean
+                    tlsSecretName:
+                      maxLength: 253
+                      pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+                      type: string
+                    traefik:
+                      properties:
+                        allowedSourceRanges:
+                          items:
+                            type: string
+                          type: array
+                        entryPoints:
+                          items:
+                            type: string
+                          type: array
+                      type: object
+                  type: object
+                multiAZ:
+                  default: false
+                  type: boolean
+                nodeSelector:
+                  additionalProperties:
+                    maxLength: 63
+                    pattern: ^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$
+                    type: string
+                  type: object
+                onDemandReplication:
+                  default: "Off"
+                  enum:
+                    - "Off"
+                    - Auto
+                    - "On"
+                  type: string
+                pauses:
+                  items:
+                    properties:
+                      creationTimestamp:
+                        type: string
+                      owner:
+                        type: string
+                      reason:
+                        type: string
+                    type: object
+                  type: array
+                podDisruptionBudget:
+                  properties:
+                    maxUnavailable:
+                      anyOf:
+                        - type: integer
+                        - type: string
+                      x-kubernetes-int-or-string: true
+                    minAvailable:
+                      anyOf:
+                        - type: integer
+                        - type: string
+                      x-kubernetes-int-or-string: true
+                    selector:
+                      properties:
+                        matchExpressions:
+                          items:
+                            properties:
+                              key:
+                                type: string
+                              operator:
+                                enum:
+                                  - In
+                                  - NotIn
+                                  - Exists
+                                  - DoesNotExist
+                                type: string
+                              values:
+                                items:
+                                  maxLength: 63
+                                  pattern: ^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$
+                                  type: string
+                                type: array
+                            required:
+                              - key
+                              - operator
+                            type: object
+                          type: array
+                        matchLabels:
+                          additionalProperties:
+                            maxLength: 63
+                            pattern: ^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$
+                            type: string
+                          type: object
+                      type: object
+                    unhealthyPodEvictionPolicy:
+                      enum:
+                        - IfHealthyBudget
+                        - AlwaysAllow
+                      type: string
+                  type: object
+                readClusters:
+                  items:
+                    properties:
+                      id:
+                        minLength: 1
+                        type: string
+                    required:
+                      - id
+                    type: object
+                  type: array
+                rebalanceStrategy:
+                  enum:
+                    - by_count
+                    - by_size
+                    - by_count_and_size
+                    - disabled
+                  type: string
+                resources:
+                  properties:
+                    cpu:
+                      type: string
+                    memory:
+                      type: string
+                    requests:
+                      properties:
+                        cpu:
+                          type: string
+                        memory:
+                          type: string
+                      type: object
+                    storage:
+                      type: string
+                  type: object
+                restartAllPodsConcurrently:
+                  type: boolean
+                security:
+                  properties:
+                    fsGroup:
+                      minimum: 0
+                      type: integer
+                    group:
+                      minimum: 0
+                      type: integer
+                    user:
+                      minimum: 0
+                      type: integer
+                  type: object
+                service:
+                  properties:
+                    annotations:
+                      additionalProperties:
+                        type: string
+                      type: object
+                    loadBalancerSourceRanges:
+                      items:
+                        type: string
+                      type: array
+                    type:
+                      default: ClusterIP
+                      enum:
+                        - ClusterIP
+                        - NodePort
+                        - LoadBalancer
+                      type: string
+                  type: object
+                servicePerNode:
+                  default: true
+                  type: boolean
+                size:
+                  maximum: 100
+                  minimum: 1
+                  type: integer
+                startupDelaySeconds:
+                  minimum: 0
+                  type: integer
+                statefulSet:
+                  properties:
+                    annotations:
+                      additionalProperties:
+                        type: string
+                      type: object
+                    pods:
+                      properties:
+                        annotations:
+                          additionalProperties:
+                            type: string
+                          type: object
+                        extraEnv:
+                          items:
+                            properties:
+                              name:
+                                minLength: 1
+                                pattern: ^[-._a-zA-Z][-._a-zA-Z0-9]*$
+                                type: string
+                              value:
+                                type: string
+                              valueFrom:
+                                properties:
+                                  configMapKeyRef:
+                                    properties:
+                                      key:
+                                        maxLength: 253
+                                        minLength: 1
+                                        pattern: ^[-._a-zA-Z0-9]+$
+                                        type: string
+                                      name:
+                                        maxLength: 253
+                                        pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+                                        type: string
+                                      optional:
+                                        type: boolean
+                                    required:
+                                      - name
+                                      - key
+                                    type: object
+                                  fieldRef:
+                                    properties:
+                                      apiVersion:
+                                        type: string
+                                      fieldPath:
+                                        minLength: 1
+                                        type: string
+                                    required:
+                                      - fieldPath
+                                    type: object
+                                  resourceFieldRef:
+                                    properties:
+                                      containerName:
+                                        type: string
+                                      divisor:
+                                        anyOf:
+                                          - type: integer
+                                          - type: string
+                                        description: A Kubernetes quantity such as "500m", "2", "4Gi" or "1.5G".
+                                        x-kubernetes-int-or-string: true
+                                      resource:
+                                        minLength: 1
+                                        type: string
+                                    required:
+                                      - resource
+                                    type: object
+                                  secretKeyRef:
+                                    properties:
+                                      key:
+                                        maxLength: 253
+                                        minLength: 1
+                                        pattern: ^[-._a-zA-Z0-9]+$
+                                        type: string
+                                      name:
+                                        maxLength: 253
+                                        pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+                                        type: string
+                                      optional:
+                                        type: boolean
+                                    required:
+                                      - name
+                                      - key
+                                    type: object
+                                type: object
+                            required:
+                              - name
+                            type: object
+                          type: array
+                        labels:
+                          additionalProperties:
+                            maxLength: 63
+                            pattern: ^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$
+                            type: string
+                          type: object
+                      type: object
+                  type: object
+                storage:
+                  properties:
+                    additionalVolumeClaimTemplates:
+                      items:
+                        properties:
+                          metadata:
+                            properties:
+                              annotations:
+                                additionalProperties:
+                                  type: string
+                                type: object
+                              labels:
+                                additionalProperties:
+                                  maxLength: 63
+                                  pattern: ^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$
+                                  type: string
+                                type: object
+                              name:
+                                maxLength: 63
+                                pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+                                type: string
+                            required:
+                              - name
+                            type: object
+                          spec:
+                            properties:
+                              accessModes:
+                                items:
+                                  enum:
+                                    - ReadWriteOnce
+                                    - ReadOnlyMany
+                                    - ReadWriteMany
+                                    - ReadWriteOncePod
+                                  type: string
+                                type: array
+                              dataSource:
+                                properties:
+                                  apiGroup:
+                                    type: string
+                                  kind:
+                                    minLength: 1
+                                    type: string
+                                  name:
+                                    minLength: 1
+                                    type: string
+                                required:
+                                  - kind
+                                  - name
+                                type: object
+                              dataSourceRef:
+                                properties:
+                                  apiGroup:
+                                    type: string
+                                  kind:
+                                    minLength: 1
+                                    type: string
+                                  name:
+                                    minLength: 1
+                                    type: string
+                                  namespace:
+                                    type: string
+                                required:
+                                  - kind
+                                  - name
+                                type: object
+                              resources:
+                                properties:
+                                  limits:
+                                    additionalProperties:
+                                      anyOf:
+                                        - type: integer
+                                        - type: string
+                                      description: A Kubernetes quantity such as "500m", "2", "4Gi" or "1.5G".
+                                      x-kubernetes-int-or-string: true
+                                    type: object
+                                  requests:
+                                    additionalProperties:
+                                      anyOf:
+                                        - type: integer
+                                        - type: string
+                                      description: A Kubernetes quantity such as "500m", "2", "4Gi" or "1.5G".
+                                      x-kubernetes-int-or-string: true
+                                    type: object
+                                type: object
+                              selector:
+                                properties:
+                                  matchExpressions:
+                                    items:
+                                      properties:
+                                        key:
+                                          type: string
+                                        operator:
+                                          enum:
+                                            - In
+                                            - NotIn
+                                            - Exists
+                                            - DoesNotExist
+                                          type: string
+                                        values:
+                                          items:
+                                            maxLength: 63
+                                            pattern: ^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$
+                                            type: string
+                                          type: array
+                                      required:
+                                        - key
+                                        - operator
+                                      type: object
+                                    type: array
+                                  matchLabels:
+                                    additionalProperties:
+                                      maxLength: 63
+                                      pattern: ^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$
+                                      type: string
+                                    type: object
+                                type: object
+                              storageClassName:
+                                maxLength: 253
+                                pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+                                type: string
+                              volumeAttributesClassName:
+                                type: string
+                              volumeMode:
+                                enum:
+                                  - Filesystem
+                                  - Block
+                                type: string
+                              volumeName:
+                                type: string
+                            type: object
+                        required:
+                          - metadata
+                          - spec
+                        type: object
+                      type: array
+                    additionalVolumeMounts:
+                      items:
+                        properties:
+                          mountPath:
+                            format: starts_with
+                            pattern: ^\/.*
+                            type: string
+                          mountPropagation:
+                            enum:
+                              - None
+                              - HostToContainer
+                              - Bidirectional
+                            type: string
+                          name:
+                            maxLength: 63
+                            pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+                            type: string
+                          readOnly:
+                            type: boolean
+                          recursiveReadOnly:
+                            enum:
+                              - Disabled
+                              - IfPossible
+                              - Enabled
+                            type: string
+                          subPath:
+                            type: string
+                          subPathExpr:
+                            type: string
+                        required:
+                          - name
+                          - mountPath
+                        type: object
+                      type: array
+                    additionalVolumes:
+                      items:
+                        properties:
+                          awsElasticBlockStore:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          azureDisk:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          azureFile:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          cephfs:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          cinder:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          configMap:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          csi:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          downwardAPI:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          emptyDir:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          ephemeral:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          fc:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          flexVolume:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          flocker:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          gcePersistentDisk:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          gitRepo:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          glusterfs:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          hostPath:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          image:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          iscsi:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          name:
+                            maxLength: 63
+                            pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+                            type: string
+                          nfs:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          persistentVolumeClaim:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          photonPersistentDisk:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          portworxVolume:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          projected:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          quobyte:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          rbd:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          scaleIO:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          secret:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          storageos:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                          vsphereVolume:
+                            type: object
+                            x-kubernetes-preserve-unknown-fields: true
+                        required:
+                          - name
+                        type: object
+                      type: array
+                    iops:
+                      minimum: 1
+                      type: integer
+                    throughput:
+                      minimum: 1
+                      type: integer
+                    volumeAttributesClassName:
+                      maxLength: 253
+                      pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+                      type: string
+                    volumeSnapshotClassName:
+                      maxLength: 253
+                      pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+                      type: string
+                  type: object
+                storageClassNames:
+                  properties:
+                    db:
+                      maxLength: 253
+                      pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+                      type: string
+                    snapshots:
+                      maxLength: 253
+                      pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+                      type: string
+                  type: object
+                suspend:
+                  default: false
+                  type: boolean
+                tolerations:
+                  items:
+                    properties:
+                      effect:
+                        enum:
+                          - NoSchedule
+                          - PreferNoSchedule
+                          - NoExecute
+                          - ""
+                        type: string
+                      key:
+                        type: string
+                      operator:
+                        enum:
+                          - Exists
+                          - Equal
+                        type: string
+                      tolerationSeconds:
+                        type: integer
+                      value:
+                        type: string
+                    type: object
+                  type: array
+                topologySpreadConstraints:
+                  items:
+                    properties:
+                      labelSelector:
+                        properties:
+                          matchExpressions:
+                            items:
+                              properties:
+                                key:
+                                  type: string
+                                operator:
+                                  enum:
+                                    - In
+                                    - NotIn
+                                    - Exists
+                                    - DoesNotExist
+                                  type: string
+                                values:
+                                  items:
+                                    maxLength: 63
+                                    pattern: ^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$
+                                    type: string
+                                  type: array
+                              required:
+                                - key
+                                - operator
+                              type: object
+                            type: array
+                          matchLabels:
+                            additionalProperties:
+                              maxLength: 63
+                              pattern: ^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$
+                              type: string
+                            type: object
+                        type: object
+                      matchLabelKeys:
+                        items:
+                          type: string
+                        type: array
+                      maxSkew:
+                        minimum: 1
+                        type: integer
+                      minDomains:
+                        minimum: 1
+                        type: integer
+                      nodeAffinityPolicy:
+                        enum:
+                          - Honor
+                          - Ignore
+                        type: string
+                      nodeTaintsPolicy:
+                        enum:
+                          - Honor
+                          - Ignore
+                        type: string
+                      topologyKey:
+                        type: string
+                      whenUnsatisfiable:
+                        enum:
+                          - DoNotSchedule
+                          - ScheduleAnyway
+                        type: string
+                    required:
+                      - maxSkew
+                      - topologyKey
+                      - whenUnsatisfiable
+                    type: object
+                  type: array
+                version:
+                  minLength: 1
+                  type: string
+                writeCluster:
+                  properties:
+                    id:
+                      minLength: 1
+                      type: string
+                  required:
+                    - id
+                  type: object
+              required:
+                - id
+                - version
+                - size
+              type: object
+              x-kubernetes-preserve-unknown-fields: true
+            status:
+              properties:
+                ScaleDownNodeIndex:
+                  minimum: 0
+                  type: integer
+                availableNodeIndexes:
+                  items:
+                    minimum: 0
+                    type: integer
+                  type: array
+                availableNodes:
+                  minimum: 0
+                  type: integer
+                clusterManagerResponse:
+                  properties:
+                    description:
+                      type: string
+                    status:
+                      type: string
+                  type: object
+                conditions:
+                  items:
+                    properties:
+                      lastTransitionTime:
+                        format: date-time
+                        type: string
+                      message:
+                        maxLength: 32768
+                        type: string
+                      observedGeneration:
+                        minimum: 0
+                        type: integer
+                      reason:
+                        maxLength: 1024
+                        pattern: ^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$
+                        type: string
+                      status:
+                        enum:
+                          - "True"
+                          - "False"
+                          - Unknown
+                        type: string
+                      type:
+                        maxLength: 316
+                        pattern: ^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$
+                        type: string
+                    required:
+                      - type
+                      - status
+                      - lastTransitionTime
+                      - reason
+                      - message
+                    type: object
+                  type: array
+                currentNodes:
+                  minimum: 0
+                  type: integer
+                deleteInProgressNodeIndexes:
+                  items:
+                    minimum: 0
+                    type: integer
+                  type: array
+                endpoint:
+                  type: string
+                nextClusterManagerInvocation:
+                  format: date-time
+                  type: string
+                nodes:
+                  additionalProperties:
+                    properties:
+                      containerStatuses:
+                        items:
+                          properties:
+                            containerID:
+                              type: string
+                            image:
+                              type: string
+                            imageID:
+                              type: string
+                            lastState:
+                              type: object
+                              x-kubernetes-preserve-unknown-fields: true
+                            name:
+                              type: string
+                            ready:
+                              type: boolean
+                            restartCount:
+                              type: integer
+                            started:
+                              type: boolean
+                            state:
+                              type: object
+                              x-kubernetes-preserve-unknown-fields: true
+                          required:
+                            - name
+                          type: object
+                          x-kubernetes-preserve-unknown-fields: true
+                        type: array
+                      databasePVCStatus:
+                        properties:
+                          capacity:
+                            additionalProperties:
+                              anyOf:
+                                - type: integer
+                                - type: string
+                              description: A Kubernetes quantity such as "500m", "2", "4Gi" or "1.5G".
+                              x-kubernetes-int-or-string: true
+                            type: object
+                          conditions:
+                            items:
+                              properties:
+                                lastProbeTime:
+                                  format: date-time
+                                  type: string
+                                lastTransitionTime:
+                                  format: date-time
+                                  type: string
+                                message:
+                                  type: string
+                                reason:
+                                  type: string
+                                status:
+                                  enum:
+                                    - "True"
+                                    - "False"
+                                    - Unknown
+                                  type: string
+                                type:
+                                  type: string
+                              required:
+                                - type
+                                - status
+                              type: object
+                            type: array
+                          currentVolumeAttributesClassName:
+                            type: string
+                          events:
+                            items:
+                              properties:
+                                count:
+                                  minimum: 0
+                                  type: integer
+                                firstTimestamp:
+                                  format: date-time
+                                  type: string
+                                lastTimestamp:
+                                  format: date-time
+                                  type: string
+                                message:
+                                  type: string
+                                reason:
+                                  type: string
+                              type: object
+                            type: array
+                          modifyVolumeStatus:
+                            properties:
+                              status:
+                                enum:
+                                  - Pending
+                                  - InProgress
+                                  - Infeasible
+                                type: string
+                              targetVolumeAttributesClassName:
+                                type: string
+                            required:
+                              - status
+                            type: object
+                          phase:
+                            enum:
+                              - Pending
+                              - Bound
+                              - Lost
+                            type: string
+                          storageClassName:
+                            type: string
+                        type: object
+                      events:
+                        items:
+                          properties:
+                            count:
+                              minimum: 0
+                              type: integer
+                            firstTimestamp:
+                              format: date-time
+                              type: string
+                            lastTimestamp:
+                              format: date-time
+                              type: string
+                            message:
+                              type: string
+                            reason:
+                              type: string
+                          type: object
+                        type: array
+                      liveness:
+                        type: boolean
+                      name:
+                        type: string
+                      podConditions:
+                        items:
+                          properties:
+                            lastProbeTime:
+                              format: date-time
+                              type: string
+                            lastTransitionTime:
+                              format: date-time
+                              type: string
+                            message:
+                              type: string
+                            observedGeneration:
+                              minimum: 0
+                              type: integer
+                            reason:
+                              type: string
+                            status:
+                              enum:
+                                - "True"
+                                - "False"
+                                - Unknown
+                              type: string
+                            type:
+                              type: string
+                          required:
+                            - type
+                            - status
+                          type: object
+                        type: array
+                      podMessage:
+                        type: string
+                      podPhase:
+                        enum:
+                          - Pending
+                          - Running
+                          - Succeeded
+                          - Failed
+                          - Unknown
+                        type: string
+                      podReason:
+                        type: string
+                      restartCount:
+                        minimum: 0
+                        type: integer
+                      snapshotsPVCStatus:
+                        properties:
+                          capacity:
+                            additionalProperties:
+                              anyOf:
+                                - type: integer
+                                - type: string
+                              description: A Kubernetes quantity such as "500m", "2", "4Gi" or "1.5G".
+                              x-kubernetes-int-or-string: true
+                            type: object
+                          conditions:
+                            items:
+                              properties:
+                                lastProbeTime:
+                                  format: date-time
+                                  type: string
+                                lastTransitionTime:
+                                  format: date-time
+                                  type: string
+                                message:
+                                  type: string
+                                reason:
+                                  type: string
+                                status:
+                                  enum:
+                                    - "True"
+                                    - "False"
+                                    - Unknown
+                                  type: string
+                                type:
+                                  type: string
+                              required:
+                                - type
+                                - status
+                              type: object
+                            type: array
+                          currentVolumeAttributesClassName:
+                            type: string
+                          events:
+                            items:
+                              properties:
+                                count:
+                                  minimum: 0
+                                  type: integer
+                                firstTimestamp:
+                                  format: date-time
+                                  type: string
+                                lastTimestamp:
+                                  format: date-time
+                                  type: string
+                                message:
+                                  type: string
+                                reason:
+                                  type: string
+                              type: object
+                            type: array
+                          modifyVolumeStatus:
+                            properties:
+                              status:
+                                enum:
+                                  - Pending
+                                  - InProgress
+                                  - Infeasible
+                                type: string
+                              targetVolumeAttributesClassName:
+                                type: string
+                            required:
+                              - status
+                            type: object
+                          phase:
+                            enum:
+                              - Pending
+                              - Bound
+                              - Lost
+                            type: string
+                          storageClassName:
+                            type: string
+                        type: object
+                      started_at:
+                        type: string
+                      state:
+                        additionalProperties:
+                          enum:
+                            - "True"
+                            - "False"
+                            - Unknown
+                          type: string
+                        type: object
+                      version:
+                        type: string
+                      zone:
+                        type: string
+                    type: object
+                  type: object
+                observedGeneration:
+                  minimum: 0
+                  type: integer
+                phase:
+                  enum:
+                    - Creating
+                    - FailedToCreate
+                    - Updating
+                    - FailedToUpdate
+                    - Scaling
+                    - Upgrading
+                    - Suspending
+                    - Suspended
+                    - FailedToSuspend
+                    - Resuming
+                    - FailedToResume
+                    - Healthy
+                    - NotReady
+                    - RecoveryMode
+                    - ManualMaintenance
+                  type: string
+                reason:
+                  type: string
+                scaleDownAllowed:
+                  type: boolean
+                selector:
+                  type: string
+                version:
+                  type: string
+              type: object
+              x-kubernetes-preserve-unknown-fields: true
+          required:
+            - spec
+          type: object
+      served: true
+      storage: true
+      subresources:
+        scale:
+          labelSelectorPath: .status.selector
+          specReplicasPath: .spec.size
+          statusReplicasPath: .status.currentNodes
+        status: {}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc
+    app.kubernetes.io/part-of: qhc
+  name: qdrantclustersnapshots.qdrant.io
+spec:
+  group: qdrant.io
+  names:
+    categories:
+      - qdrant
+    kind: QdrantClusterSnapshot
+    listKind: QdrantClusterSnapshotList
+    plural: qdrantclustersnapshots
+    shortNames:
+      - qcsnap
+      - qcsnaps
+    singular: qdrantclustersnapshot
+  scope: Namespaced
+  versions:
+    - additionalPrinterColumns:
+        - jsonPath: .spec.cluster-id
+          name: clusterid
+          type: string
+        - jsonPath: .status.phase
+          name: Phase
+          type: string
+        - jsonPath: .status.retainUntil
+          name: retainUntil
+          type: string
+        - jsonPath: .status.completionTime
+          name: completion-time
+          type: string
+        - jsonPath: .metadata.creationTimestamp
+          name: age
+          type: date
+      name: v1
+      schema:
+        openAPIV3Schema:
+          description: "QdrantClusterSnapshot is an on-demand backup of a QdrantCluster: one VolumeSnapshot per volume."
+          properties:
+            apiVersion:
+              description: APIVersion defines the versioned schema of this representation of an object.
+              type: string
+            kind:
+              description: Kind is a string value representing the REST resource this object represents.
+              type: string
+            metadata:
+              type: object
+            spec:
+              properties:
+                cluster-id:
+                  minLength: 1
+                  type: string
+                creation-timestamp:
+                  type: integer
+                retention:
+                  pattern: ^[0-9]+h$
+                  type: string
+                scheduleShortId:
+                  maxLength: 8
+                  type: string
+              required:
+                - cluster-id
+              type: object
+            status:
+              properties:
+                completionTime:
+                  type: string
+                message:
+                  type: string
+                observedGeneration:
+                  minimum: 0
+                  type: integer
+                phase:
+                  enum:
+                    - Running
+                    - Skipped
+                    - Failed
+                    - Succeeded
+                  type: string
+                retainUntil:
+                  format: date-time
+                  type: string
+                volumeSnapshots:
+                  items:
+                    properties:
+                      error:
+                        properties:
+                          message:
+                            type: string
+                          time:
+                            format: date-time
+                            type: string
+                        type: object
+                      events:
+                        items:
+                          properties:
+                            count:
+                              minimum: 0
+                              type: integer
+                            firstTimestamp:
+                              format: date-time
+                              type: string
+                            lastTimestamp:
+                              format: date-time
+                              type: string
+                            message:
+                              type: string
+                            reason:
+                              type: string
+                          type: object
+                        type: array
+                      readyToUse:
+                        type: boolean
+                      snapshotHandle:
+                        type: string
+                      volumeName:
+                        minLength: 1
+                        type: string
+                      volumeSnapshotName:
+                        minLength: 1
+                        type: string
+                    required:
+                      - volumeSnapshotName
+                      - volumeName
+                    type: object
+                  type: array
+              type: object
+              x-kubernetes-preserve-unknown-fields: true
+          required:
+            - spec
+          type: object
+      served: true
+      storage: true
+      subresources:
+        status: {}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc
+    app.kubernetes.io/part-of: qhc
+  name: qdrantclusterscheduledsnapshots.qdrant.io
+spec:
+  group: qdrant.io
+  names:
+    categories:
+      - qdrant
+    kind: QdrantClusterScheduledSnapshot
+    listKind: QdrantClusterScheduledSnapshotList
+    plural: qdrantclusterscheduledsnapshots
+    shortNames:
+      - qcssnap
+      - qcssnaps
+    singular: qdrantclusterscheduledsnapshot
+  scope: Namespaced
+  versions:
+    - additionalPrinterColumns:
+        - jsonPath: .spec.cluster-id
+          name: clusterid
+          type: string
+        - jsonPath: .spec.scheduleShortId
+          name: scheduleShortId
+          type: string
+        - jsonPath: .spec.schedule
+          name: schedule
+          type: string
+        - jsonPath: .spec.retention
+          name: retention
+          type: string
+        - jsonPath: .status.scheduled
+          name: scheduled
+          type: string
+        - jsonPath: .metadata.creationTimestamp
+          name: age
+          type: date
+      name: v1
+      schema:
+        openAPIV3Schema:
+          description: QdrantClusterScheduledSnapshot takes QdrantClusterSnapshots of a cluster on a cron schedule (UTC) and keeps them for a retention.
+          properties:
+            apiVersion:
+              description: APIVersion defines the versioned schema of this representation of an object.
+              type: string
+            kind:
+              description: Kind is a string value representing the REST resource this object represents.
+              type: string
+            metadata:
+              type: object
+            spec:
+              properties:
+                cluster-id:
+                  minLength: 1
+                  type: string
+                retention:
+                  pattern: ^[0-9]+h$
+                  type: string
+                schedule:
+                  pattern: ^(@(annually|yearly|monthly|weekly|daily|hourly|reboot))|(@every (\d+(ns|us|µs|ms|s|m|h))+)|((((\d+,)+\d+|([\d\*]+(\/|-)\d+)|\d+|\*) ?){5,7})$
+                  type: string
+                scheduleShortId:
+                  maxLength: 8
+                  minLength: 1
+                  type: string
+              required:
+                - cluster-id
+                - scheduleShortId
+                - schedule
+                - retention
+              type: object
+            status:
+              properties:
+                message:
+                  type: string
+                phase:
+                  enum:
+                    - Active
+                    - Disabled
+                  type: string
+                scheduled:
+                  format: date-time
+                  type: string
+              type: object
+          required:
+            - spec
+          type: object
+      served: true
+      storage: true
+      subresources:
+        status: {}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc
+    app.kubernetes.io/part-of: qhc
+  name: qdrantclusterrestores.qdrant.io
+spec:
+  group: qdrant.io
+  names:
+    categories:
+      - qdrant
+    kind: QdrantClusterRestore
+    listKind: QdrantClusterRestoreList
+    plural: qdrantclusterrestores
+    shortNames:
+      - qcrs
+      - qcr
+    singular: qdrantclusterrestore
+  scope: Namespaced
+  versions:
+    - additionalPrinterColumns:
+        - jsonPath: .status.phase
+          name: Phase
+          type: string
+        - jsonPath: .metadata.creationTimestamp
+          name: Age
+          type: date
+      name: v1
+      schema:
+        openAPIV3Schema:
+          description: QdrantClusterRestore restores a QdrantClusterSnapshot into a new or an existing QdrantCluster.
+          properties:
+            apiVersion:
+              description: APIVersion defines the versioned schema of this representation of an object.
+              type: string
+            kind:
+              description: Kind is a string value representing the REST resource this object represents.
+              type: string
+            metadata:
+              type: object
+            spec:
+              properties:
+                destination:
+                  properties:
+                    create:
+                      type: boolean
+                    name:
+                      maxLength: 253
+                      pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+                      type: string
+                    namespace:
+                      maxLength: 63
+                      pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+                      type: string
+                  required:
+                    - name
+                    - namespace
+                  type: object
+                source:
+                  properties:
+                    namespace:
+                      maxLength: 63
+                      pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$
+                      type: string
+                    snapshotName:
+                      maxLength: 253
+                      pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+                      type: string
+                  required:
+                    - snapshotName
+                    - namespace
+                  type: object
+              required:
+                - source
+                - destination
+              type: object
+            status:
+              properties:
+                message:
+                  type: string
+                observedGeneration:
+                  minimum: 0
+                  type: integer
+                phase:
+                  enum:
+                    - Running
+                    - Skipped
+                    - Failed
+                    - Succeeded
+                    - Pending
+                  type: string
+              type: object
+              x-kubernetes-preserve-unknown-fields: true
+          required:
+            - spec
+          type: object
+      served: true
+      storage: true
+      subresources:
+        status: {}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc
+    app.kubernetes.io/part-of: qhc
+  name: qdrantentities.qdrant.io
+spec:
+  group: qdrant.io
+  names:
+    categories:
+      - qdrant
+    kind: QdrantEntity
+    listKind: QdrantEntityList
+    plural: qdrantentities
+    shortNames:
+      - qe
+    singular: qdrantentity
+  scope: Namespaced
+  versions:
+    - additionalPrinterColumns:
+        - jsonPath: .spec.entityType
+          name: EntityType
+          type: string
+        - jsonPath: .status.phase
+          name: Phase
+          type: string
+        - jsonPath: .metadata.creationTimestamp
+          name: Age
+          type: date
+      name: v1
+      schema:
+        openAPIV3Schema:
+          description: QdrantEntity is a generic entity synchronised with the control plane.
+          properties:
+            apiVersion:
+              description: APIVersion defines the versioned schema of this representation of an object.
+              type: string
+            kind:
+              description: Kind is a string value representing the REST resource this object represents.
+              type: string
+            metadata:
+              type: object
+            spec:
+              properties:
+                clusterId:
+                  type: string
+                createdAt:
+                  format: date-time
+                  type: string
+                deletedAt:
+                  format: date-time
+                  type: string
+                entityType:
+                  type: string
+                id:
+                  type: string
+                lastUpdatedAt:
+                  format: date-time
+                  type: string
+                payload:
+                  type: object
+                  x-kubernetes-preserve-unknown-fields: true
+              type: object
+            status:
+              properties:
+                observedGeneration:
+                  minimum: 0
+                  type: integer
+                phase:
+                  enum:
+                    - Creating
+                    - Ready
+                    - Updating
+                    - Failing
+                    - Deleting
+                    - Deleted
+                  type: string
+                result:
+                  properties:
+                    payload:
+                      type: object
+                      x-kubernetes-preserve-unknown-fields: true
+                    reason:
+                      type: string
+                    result:
+                      enum:
+                        - Ok
+                        - Pending
+                        - Error
+                      type: string
+                  type: object
+              type: object
+              x-kubernetes-preserve-unknown-fields: true
+          required:
+            - spec
+          type: object
+      selectableFields:
+        - jsonPath: .spec.entityType
+      served: true
+      storage: true
+      subresources:
+        status: {}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc
+    app.kubernetes.io/part-of: qhc
+  name: qdrantreleases.qdrant.io
+spec:
+  group: qdrant.io
+  names:
+    categories:
+      - qdrant
+    kind: QdrantRelease
+    listKind: QdrantReleaseList
+    plural: qdrantreleases
+    shortNames:
+      - qr
+      - qrs
+    singular: qdrantrelease
+  scope: Namespaced
+  versions:
+    - additionalPrinterColumns:
+        - jsonPath: .spec.version
+          name: Version
+          type: string
+        - jsonPath: .spec.default
+          name: Default
+          type: boolean
+        - jsonPath: .spec.unavailable
+          name: Unavailable
+          type: boolean
+        - jsonPath: .spec.endOfLife
+          name: EndOfLife
+          type: boolean
+      name: v1
+      schema:
+        openAPIV3Schema:
+          description: QdrantRelease is a Qdrant version that clusters may run.
+          properties:
+            apiVersion:
+              description: APIVersion defines the versioned schema of this representation of an object.
+              type: string
+            kind:
+              description: Kind is a string value representing the REST resource this object represents.
+              type: string
+            metadata:
+              type: object
+            spec:
+              properties:
+                accountIds:
+                  items:
+                    type: string
+                  type: array
+                accountPrivileges:
+                  items:
+                    type: string
+                  type: array
+                default:
+                  default: false
+                  type: boolean
+                endOfLife:
+                  default: false
+                  type: boolean
+                image:
+                  type: string
+                releaseNotesURL:
+                  format: uri
+                  type: string
+                remarks:
+                  type: string
+                unavailable:
+                  default: false
+                  type: boolean
+                version:
+                  pattern: ^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$
+                  type: string
+              type: object
+          required:
+            - spec
+          type: object
+      served: true
+      storage: true
+      subresources: {}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc
+    app.kubernetes.io/part-of: qhc
+  name: qdrantcloudregions.qdrant.io
+spec:
+  group: qdrant.io
+  names:
+    categories:
+      - qdrant
+    kind: QdrantCloudRegion
+    listKind: QdrantCloudRegionList
+    plural: qdrantcloudregions
+    shortNames:
+      - region
+      - regions
+    singular: qdrantcloudregion
+  scope: Cluster
+  versions:
+    - additionalPrinterColumns:
+        - jsonPath: .status.k8sVersion
+          name: K8s Version
+          type: string
+        - jsonPath: .status.phase
+          name: Phase
+          type: string
+        - jsonPath: .metadata.creationTimestamp
+          name: Age
+          type: date
+      name: v1
+      schema:
+        openAPIV3Schema:
+          description: QdrantCloudRegion is the agent's view of the Kubernetes cluster that forms a region.
+          properties:
+            apiVersion:
+              description: APIVersion defines the versioned schema of this representation of an object.
+              type: string
+            kind:
+              description: Kind is a string value representing the REST resource this object represents.
+              type: string
+            metadata:
+              type: object
+            spec:
+              properties:
+                components:
+                  items:
+                    properties:
+                      apiVersion:
+                        minLength: 1
+                        type: string
+                      kind:
+                        minLength: 1
+                        type: string
+                      markedForDeletion:
+                        type: boolean
+                      name:
+                        minLength: 1
+                        type: string
+                      namespace:
+                        type: string
+                    required:
+                      - apiVersion
+                      - kind
+                      - name
+                      - namespace
+                    type: object
+                  type: array
+                helmReleases:
+                  items:
+                    properties:
+                      markedForDeletionAt:
+                        type: string
+                      object:
+                        type: object
+                        x-kubernetes-preserve-unknown-fields: true
+                    type: object
+                  type: array
+                helmRepositories:
+                  items:
+                    properties:
+                      markedForDeletionAt:
+                        type: string
+                      object:
+                        type: object
+                        x-kubernetes-preserve-unknown-fields: true
+                    type: object
+                  type: array
+                id:
+                  type: string
+              type: object
+            status:
+              properties:
+                capabilities:
+                  properties:
+                    volumeExpansion:
+                      type: boolean
+                    volumeSnapshot:
+                      type: boolean
+                  type: object
+                components:
+                  items:
+                    properties:
+                      message:
+                        type: string
+                      name:
+                        type: string
+                      namespace:
+                        type: string
+                      phase:
+                        enum:
+                          - Ready
+                          - NotReady
+                          - Unknown
+                          - NotFound
+                        type: string
+                      version:
+                        type: string
+                    required:
+                      - name
+                    type: object
+                  type: array
+                helmReleases:
+                  items:
+                    properties:
+                      message:
+                        type: string
+                      name:
+                        type: string
+                      namespace:
+                        type: string
+                      phase:
+                        enum:
+                          - Ready
+                          - NotReady
+                          - Unknown
+                          - NotFound
+                        type: string
+                      version:
+                        type: string
+                    required:
+                      - name
+                    type: object
+                  type: array
+                helmRepositories:
+                  items:
+                    properties:
+                      message:
+                        type: string
+                      name:
+                        type: string
+                      namespace:
+                        type: string
+                      phase:
+                        enum:
+                          - Ready
+                          - NotReady
+                          - Unknown
+                          - NotFound
+                        type: string
+                      version:
+                        type: string
+                    required:
+                      - name
+                    type: object
+                  type: array
+                k8sDistribution:
+                  enum:
+                    - unknown
+                    - aws
+                    - gcp
+                    - azure
+                    - do
+                    - scaleway
+                    - openshift
+                    - linode
+                    - civo
+                    - oci
+                    - ovhcloud
+                    - stackit
+                    - vultr
+                    - k3s
+                  type: string
+                k8sVersion:
+                  type: string
+                message:
+                  type: string
+                monitoring:
+                  properties:
+                    cAdvisorMetricSource:
+                      enum:
+                        - kubelet
+                        - api
+                      type: string
+                    nodeMetricSource:
+                      enum:
+                        - kubelet
+                        - api
+                      type: string
+                  type: object
+                nodeInfos:
+                  items:
+                    properties:
+                      allocatable:
+                        properties:
+                          cpu:
+                            type: string
+                          ephemeralStorage:
+                            type: string
+                          memory:
+                            type: string
+                          pods:
+                            type: string
+                        required:
+                          - cpu
+                          - memory
+                          - pods
+                          - ephemeralStorage
+                        type: object
+                      arch:
+                        type: string
+                      capacity:
+                        properties:
+                          cpu:
+                            type: string
+                          ephemeralStorage:
+                            type: string
+                          memory:
+                            type: string
+                          pods:
+                            type: string
+                        required:
+                          - cpu
+                          - memory
+                          - pods
+                          - ephemeralStorage
+                        type: object
+                      instanceType:
+                        type: string
+                      name:
+                        type: string
+                      region:
+                        type: string
+                      zone:
+                        type: string
+                    required:
+                      - name
+                      - capacity
+                      - allocatable
+                    type: object
+                  type: array
+                numberOfNodes:
+                  minimum: 0
+                  type: integer
+                phase:
+                  enum:
+                    - Ready
+                    - NotReady
+                    - FailedToSync
+                  type: string
+                storageClasses:
+                  items:
+                    properties:
+                      allowVolumeExpansion:
+                        type: boolean
+                      default:
+                        type: boolean
+                      name:
+                        type: string
+                      parameters:
+                        additionalProperties:
+                          type: string
+                        type: object
+                      provisioner:
+                        type: string
+                      reclaimPolicy:
+                        type: string
+                    required:
+                      - name
+                      - default
+                      - provisioner
+                      - allowVolumeExpansion
+                      - reclaimPolicy
+                    type: object
+                  type: array
+                volumeAttributesClasses:
+                  items:
+                    properties:
+                      driver:
+                        type: string
+                      name:
+                        type: string
+                      parameters:
+                        additionalProperties:
+                          type: string
+                        type: object
+                    required:
+                      - name
+                      - driver
+                    type: object
+                  type: array
+                volumeSnapshotClasses:
+                  items:
+                    properties:
+                      driver:
+                        type: string
+                      name:
+                        type: string
+                    required:
+                      - name
+                      - driver
+                    type: object
+                  type: array
+              type: object
+          required:
+            - spec
+          type: object
+      served: true
+      storage: true
+      subresources:
+        status: {}
+QHC_MANIFESTS_END
+kubectl wait --for=condition=Established --timeout=60s crd/qdrantclusters.qdrant.io crd/qdrantclustersnapshots.qdrant.io crd/qdrantclusterscheduledsnapshots.qdrant.io crd/qdrantclusterrestores.qdrant.io crd/qdrantentities.qdrant.io crd/qdrantreleases.qdrant.io crd/qdrantcloudregions.qdrant.io
+kubectl apply --server-side --force-conflicts --field-manager=qhc-installer -f - <<'QHC_MANIFESTS_END'
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc-operator
+    app.kubernetes.io/part-of: qhc
+  name: qhc-operator
+  namespace: qdrant-hybrid
+automountServiceAccountToken: true
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc-operator
+    app.kubernetes.io/part-of: qhc
+  name: qhc-operator
+  namespace: qdrant-hybrid
+rules:
+  - apiGroups:
+      - qdrant.io
+    resources:
+      - qdrantclusters
+      - qdrantclusters/status
+      - qdrantclustersnapshots
+      - qdrantclustersnapshots/status
+      - qdrantclusterscheduledsnapshots
+      - qdrantclusterscheduledsnapshots/status
+      - qdrantclusterrestores
+      - qdrantclusterrestores/status
+      - qdrantentities
+      - qdrantentities/status
+      - qdrantreleases
+      - qdrantreleases/status
+      - qdrantclusters/scale
+    verbs:
+      - get
+      - list
+      - watch
+      - create
+      - update
+      - patch
+      - delete
+  - apiGroups:
+      - apps
+    resources:
+      - statefulsets
+    verbs:
+      - get
+      - list
+      - watch
+      - create
+      - update
+      - patch
+      - delete
+  - apiGroups:
+      - ""
+    resources:
+      - services
+      - configmaps
+    verbs:
+      - get
+      - list
+      - watch
+      - create
+      - update
+      - patch
+      - delete
+  - apiGroups:
+      - ""
+    resources:
+      - pods
+    verbs:
+      - get
+      - list
+      - watch
+      - delete
+      - patch
+  - apiGroups:
+      - ""
+    resources:
+      - persistentvolumeclaims
+    verbs:
+      - get
+      - list
+      - watch
+      - create
+      - patch
+      - update
+      - delete
+  - apiGroups:
+      - ""
+    resources:
+      - secrets
+    verbs:
+      - get
+      - list
+      - watch
+  - apiGroups:
+      - networking.k8s.io
+    resources:
+      - networkpolicies
+      - ingresses
+    verbs:
+      - get
+      - list
+      - watch
+      - create
+      - update
+      - patch
+      - delete
+  - apiGroups:
+      - policy
+    resources:
+      - poddisruptionbudgets
+    verbs:
+      - get
+      - list
+      - watch
+      - create
+      - update
+      - patch
+      - delete
+  - apiGroups:
+      - snapshot.storage.k8s.io
+    resources:
+      - volumesnapshots
+    verbs:
+      - get
+      - list
+      - watch
+      - create
+      - update
+      - patch
+      - delete
+  - apiGroups:
+      - coordination.k8s.io
+    resources:
+      - leases
+    verbs:
+      - get
+      - create
+      - update
+  - apiGroups:
+      - events.k8s.io
+    resources:
+      - events
+    verbs:
+      - create
+      - patch
+      - get
+      - list
+      - watch
+  - apiGroups:
+      - ""
+    resources:
+      - events
+    verbs:
+      - get
+      - list
+      - watch
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc-operator
+    app.kubernetes.io/part-of: qhc
+  name: qhc-operator
+  namespace: qdrant-hybrid
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: qhc-operator
+subjects:
+  - kind: ServiceAccount
+    name: qhc-operator
+    namespace: qdrant-hybrid
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc-operator
+    app.kubernetes.io/part-of: qhc
+  name: qhc-operator-qdrant-hybrid
+rules:
+  - apiGroups:
+      - storage.k8s.io
+    resources:
+      - storageclasses
+      - volumeattributesclasses
+    verbs:
+      - get
+      - list
+      - watch
+  - apiGroups:
+      - snapshot.storage.k8s.io
+    resources:
+      - volumesnapshotclasses
+      - volumesnapshotcontents
+    verbs:
+      - get
+      - list
+      - watch
+  - apiGroups:
+      - ""
+    resources:
+      - nodes
+    verbs:
+      - get
+      - list
+      - watch
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc-operator
+    app.kubernetes.io/part-of: qhc
+  name: qhc-operator-qdrant-hybrid
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: qhc-operator-qdrant-hybrid
+subjects:
+  - kind: ServiceAccount
+    name: qhc-operator
+    namespace: qdrant-hybrid
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc-agent
+    app.kubernetes.io/part-of: qhc
+  name: qhc-agent
+  namespace: qdrant-hybrid
+automountServiceAccountToken: true
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc-agent
+    app.kubernetes.io/part-of: qhc
+  name: qhc-agent
+  namespace: qdrant-hybrid
+rules:
+  - apiGroups:
+      - qdrant.io
+    resources:
+      - qdrantclusters
+      - qdrantclusters/status
+      - qdrantclustersnapshots
+      - qdrantclustersnapshots/status
+      - qdrantclusterscheduledsnapshots
+      - qdrantclusterscheduledsnapshots/status
+      - qdrantclusterrestores
+      - qdrantclusterrestores/status
+      - qdrantentities
+      - qdrantentities/status
+      - qdrantreleases
+      - qdrantreleases/status
+    verbs:
+      - get
+      - list
+      - watch
+      - create
+      - update
+      - patch
+      - delete
+  - apiGroups:
+      - ""
+    resources:
+      - configmaps
+    verbs:
+      - get
+      - list
+      - watch
+      - create
+      - update
+      - patch
+      - delete
+  - apiGroups:
+      - apps
+    resources:
+      - deployments
+    verbs:
+      - get
+      - list
+      - watch
+      - create
+      - update
+      - patch
+      - delete
+  - apiGroups:
+      - ""
+    resources:
+      - pods
+      - persistentvolumeclaims
+      - services
+      - events
+    verbs:
+      - get
+      - list
+      - watch
+  - apiGroups:
+      - apps
+    resources:
+      - statefulsets
+    verbs:
+      - get
+      - list
+      - watch
+  - apiGroups:
+      - events.k8s.io
+    resources:
+      - events
+    verbs:
+      - get
+      - list
+      - watch
+  - apiGroups:
+      - coordination.k8s.io
+    resources:
+      - leases
+    verbs:
+      - get
+      - create
+      - update
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc-agent
+    app.kubernetes.io/part-of: qhc
+  name: qhc-agent
+  namespace: qdrant-hybrid
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: qhc-agent
+subjects:
+  - kind: ServiceAccount
+    name: qhc-agent
+    namespace: qdrant-hybrid
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc-agent
+    app.kubernetes.io/part-of: qhc
+  name: qhc-agent-qdrant-hybrid
+rules:
+  - apiGroups:
+      - ""
+    resources:
+      - nodes
+    verbs:
+      - get
+      - list
+      - watch
+  - apiGroups:
+      - storage.k8s.io
+    resources:
+      - storageclasses
+      - volumeattributesclasses
+    verbs:
+      - get
+      - list
+      - watch
+  - apiGroups:
+      - snapshot.storage.k8s.io
+    resources:
+      - volumesnapshotclasses
+    verbs:
+      - get
+      - list
+      - watch
+  - apiGroups:
+      - qdrant.io
+    resources:
+      - qdrantcloudregions
+      - qdrantcloudregions/status
+    verbs:
+      - get
+      - list
+      - watch
+      - create
+      - update
+      - patch
+      - delete
+  - apiGroups:
+      - apiextensions.k8s.io
+    resourceNames:
+      - qdrantclusters.qdrant.io
+      - qdrantclustersnapshots.qdrant.io
+      - qdrantclusterscheduledsnapshots.qdrant.io
+      - qdrantclusterrestores.qdrant.io
+      - qdrantentities.qdrant.io
+      - qdrantreleases.qdrant.io
+      - qdrantcloudregions.qdrant.io
+    resources:
+      - customresourcedefinitions
+    verbs:
+      - get
+      - update
+      - patch
+  - apiGroups:
+      - apiextensions.k8s.io
+    resources:
+      - customresourcedefinitions
+    verbs:
+      - list
+      - watch
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc-agent
+    app.kubernetes.io/part-of: qhc
+  name: qhc-agent-qdrant-hybrid
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: qhc-agent-qdrant-hybrid
+subjects:
+  - kind: ServiceAccount
+    name: qhc-agent
+    namespace: qdrant-hybrid
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc-operator
+    app.kubernetes.io/part-of: qhc
+  name: qhc-operator-settings
+  namespace: qdrant-hybrid
+data:
+  operator-settings.yaml: |
+    settings:
+      app_environment: kubernetes
+      backupHistoryRetentionDays: 2
+      operationTimeout: 7200
+      handlerTimeout: 21600
+      backupTimeout: 12600
+      backOff:
+        minDelay: 2
+        maxDelay: 300
+        increment: 5
+      clusterManager:
+        image:
+          repository: qdrant/qdrant-cloud-cluster-manager
+          tag: 0.1.2
+        pullInterval: 10
+        logSize: 10
+        debug: false
+        node_selector: {}
+        tolerations: []
+      ingress:
+        enabled: false
+        provider: KubernetesIngress
+        kubernetesIngress:
+          ingressClassName: ""
+      storage:
+        snapshot_class: csi-snapclass
+        default_storage_class_names:
+          db: ""
+          snapshot: ""
+      scheduling:
+        default_topology_spread_constraints: []
+        default_pod_disruption_budget: {}
+      qdrant:
+        securityContext:
+          enabled: false
+          user: ""
+          fsGroup: ""
+          group: ""
+        image:
+          pull_secret: ""
+          pull_policy: IfNotPresent
+          repository: qdrant/qdrant
+        log_level: INFO
+        networkPolicies:
+          ingress: []
+          egress:
+            - to:
+                - namespaceSelector:
+                    matchLabels:
+                      kubernetes.io/metadata.name: kube-system
+              ports:
+                - protocol: UDP
+                  port: 53
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc
+    app.kubernetes.io/part-of: qhc
+  name: qhc-ca-bundle
+  namespace: qdrant-hybrid
+data:
+  ca.crt: |
+    -----BEGIN CERTIFICATE-----
+    MIIBhDCCASmgAwIBAgIUc/mAiDapbSHznDWcuOEOgjEWsnswCgYIKoZIzj0EAwIw
+    FjEUMBIGA1UEAwwLcWhjLXRlc3QtY2EwIBcNMjYxMTI0MTkxNzU2WhgPMjEyNjEw
+    MzExOTE3NTZaMBYxFDASBgNVBAMMC3FoYy10ZXN0LWNhMFkwEwYHKoZIzj0CAQYI
+    KoZIzj0DAQcDQgAEdJl18UhS5m6/+I6KsIrR2IduD5CgXNse2S08k8JzAUsfSfB5
+    9FOqiKY45tYuGgC+REt0W+TPG1I50VQdRgWzRqNTMFEwHQYDVR0OBBYEFKXHyVO4
+    YuxBCAmCcMhIFiv3ha8lMB8GA1UdIwQYMBaAFKXHyVO4YuxBCAmCcMhIFiv3ha8l
+    MA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSQAwRgIhAMol2ABQ4l+yu4N+
+    n4rfbU/6zHuFtdArploYXOoFoLIDAiEAuk5ItZTOjifzDd4f/G2dZ3wACyOP1/nd
+    Bj50Y+oHj5g=
+    -----END CERTIFICATE-----
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc
+    app.kubernetes.io/part-of: qhc
+  name: qhc-registry-creds
+  namespace: qdrant-hybrid
+stringData:
+  .dockerconfigjson: '{"auths":{"registry.example.com":{"auth":"cm9ib3Q6czNjcmV0LXB3"}}}'
+type: kubernetes.io/dockerconfigjson
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc-agent
+    app.kubernetes.io/part-of: qhc
+  name: qhc-agent-credentials
+  namespace: qdrant-hybrid
+stringData:
+  bootstrap-token: qhcbt_9f8e7d6c5b4a39281706f5e4d3c2b1a0
+  control-plane-url: https://qhc.example.com/
+type: Opaque
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc-operator
+    app.kubernetes.io/part-of: qhc
+  name: qhc-operator
+  namespace: qdrant-hybrid
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: qhc-operator
+  strategy:
+    type: Recreate
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/managed-by: qhc-installer
+        app.kubernetes.io/name: qhc-operator
+        app.kubernetes.io/part-of: qhc
+    spec:
+      containers:
+        - args:
+            - --settings
+            - /etc/qhc/settings/operator-settings.yaml
+          env:
+            - name: POD_NAMESPACE
+              valueFrom:
+                fieldRef:
+                  fieldPath: metadata.namespace
+            - name: POD_NAME
+              valueFrom:
+                fieldRef:
+                  fieldPath: metadata.name
+            - name: HTTP_PROXY
+              value: http://proxy.internal:3128
+            - name: HTTPS_PROXY
+              value: http://proxy.internal:3128
+            - name: NO_PROXY
+              value: .internal,kubernetes.default.svc,.svc,.cluster.local,10.0.0.0/8
+            - name: NODE_EXTRA_CA_CERTS
+              value: /etc/qhc/ca/ca.crt
+            - name: QHC_LOG_LEVEL
+              value: DEBUG
+          image: registry.example.com/qdrant/qhc-operator:2.15.0
+          imagePullPolicy: IfNotPresent
+          livenessProbe:
+            failureThreshold: 3
+            httpGet:
+              path: /healthz
+              port: health
+            periodSeconds: 20
+          name: qhc-operator
+          ports:
+            - containerPort: 9290
+              name: metrics
+              protocol: TCP
+            - containerPort: 8285
+              name: health
+              protocol: TCP
+          readinessProbe:
+            httpGet:
+              path: /readyz
+              port: health
+            periodSeconds: 10
+          resources:
+            limits:
+              memory: 512Mi
+            requests:
+              cpu: 100m
+              memory: 128Mi
+          securityContext:
+            allowPrivilegeEscalation: false
+            capabilities:
+              drop:
+                - ALL
+            readOnlyRootFilesystem: true
+          volumeMounts:
+            - mountPath: /etc/qhc/settings
+              name: settings
+              readOnly: true
+            - mountPath: /etc/qhc/ca
+              name: ca-bundle
+              readOnly: true
+      imagePullSecrets:
+        - name: qhc-registry-creds
+      securityContext:
+        fsGroup: 30001
+        runAsGroup: 20001
+        runAsNonRoot: true
+        runAsUser: 10001
+        seccompProfile:
+          type: RuntimeDefault
+      serviceAccountName: qhc-operator
+      volumes:
+        - configMap:
+            name: qhc-operator-settings
+          name: settings
+        - configMap:
+            name: qhc-ca-bundle
+          name: ca-bundle
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc-agent
+    app.kubernetes.io/part-of: qhc
+  name: qhc-agent
+  namespace: qdrant-hybrid
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: qhc-agent
+  strategy:
+    type: Recreate
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/managed-by: qhc-installer
+        app.kubernetes.io/name: qhc-agent
+        app.kubernetes.io/part-of: qhc
+    spec:
+      containers:
+        - args: []
+          env:
+            - name: POD_NAMESPACE
+              valueFrom:
+                fieldRef:
+                  fieldPath: metadata.namespace
+            - name: POD_NAME
+              valueFrom:
+                fieldRef:
+                  fieldPath: metadata.name
+            - name: HTTP_PROXY
+              value: http://proxy.internal:3128
+            - name: HTTPS_PROXY
+              value: http://proxy.internal:3128
+            - name: NO_PROXY
+              value: .internal,kubernetes.default.svc,.svc,.cluster.local,10.0.0.0/8
+            - name: NODE_EXTRA_CA_CERTS
+              value: /etc/qhc/ca/ca.crt
+            - name: QHC_LOG_LEVEL
+              value: WARN
+            - name: QHC_CONTROL_PLANE_URL
+              valueFrom:
+                secretKeyRef:
+                  key: control-plane-url
+                  name: qhc-agent-credentials
+            - name: QHC_BOOTSTRAP_TOKEN
+              valueFrom:
+                secretKeyRef:
+                  key: bootstrap-token
+                  name: qhc-agent-credentials
+            - name: QHC_REGION
+              value: prod-eu
+          image: registry.example.com/qdrant/qhc-agent:1.4.2
+          imagePullPolicy: IfNotPresent
+          name: qhc-agent
+          ports: []
+          resources:
+            limits:
+              memory: 512Mi
+            requests:
+              cpu: 100m
+              memory: 128Mi
+          securityContext:
+            allowPrivilegeEscalation: false
+            capabilities:
+              drop:
+                - ALL
+            readOnlyRootFilesystem: true
+          volumeMounts:
+            - mountPath: /tmp
+              name: tmp
+            - mountPath: /etc/qhc/ca
+              name: ca-bundle
+              readOnly: true
+      imagePullSecrets:
+        - name: qhc-registry-creds
+      securityContext:
+        fsGroup: 30001
+        runAsGroup: 20001
+        runAsNonRoot: true
+        runAsUser: 10001
+        seccompProfile:
+          type: RuntimeDefault
+      serviceAccountName: qhc-agent
+      volumes:
+        - emptyDir: {}
+          name: tmp
+        - configMap:
+            name: qhc-ca-bundle
+          name: ca-bundle
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc-agent
+    app.kubernetes.io/part-of: qhc
+  name: qhc-agent
+  namespace: qdrant-hybrid
+spec:
+  egress:
+    - ports:
+        - port: 53
+          protocol: UDP
+        - port: 53
+          protocol: TCP
+    - ports:
+        - port: 443
+          protocol: TCP
+        - port: 6443
+          protocol: TCP
+        - port: 3128
+          protocol: TCP
+  ingress: []
+  podSelector:
+    matchLabels:
+      app.kubernetes.io/name: qhc-agent
+  policyTypes:
+    - Ingress
+    - Egress
+QHC_MANIFESTS_END
+kubectl -n qdrant-hybrid rollout status deployment/qhc-operator --timeout=300s
+kubectl -n qdrant-hybrid rollout status deployment/qhc-agent --timeout=300s
+echo "qhc: region prod-eu installed; the agent connects to the control plane on its own."

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { ManifestError, buildInstallation, renderInstallScript, toYaml, type KubeObject } from '../src/index.ts';
+import type { Loose } from './fixtures.ts';
+import { CREDENTIALS, TOKEN, region } from './installation-fixtures.ts';
+
+const pem = region().advanced.caCertificate;
+
+const get = (objects: KubeObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name) as KubeObject & Loose;
+
+describe('buildInstallation', () => {
+  const objects = buildInstallation(region(), CREDENTIALS);
+
+  it('has the namespace first, then CRDs, identities, settings, secrets, workloads and the agent policy', () => {
+    expect(objects[0]).toMatchObject({ kind: 'Namespace', metadata: { name: 'qdrant-hybrid' } });
+    expect(objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata.name)).toContain('qdrantclusters.qdrant.io');
+    const kinds = objects.map((o) => o.kind);
+    expect(kinds.indexOf('Deployment')).toBeGreaterThan(kinds.indexOf('Secret'));
+    expect(kinds.at(-1)).toBe('NetworkPolicy');
+  });
+
+  it('takes images from the region\'s registry and versions, with proxy, CA and log level', () => {
+    const operator = get(objects, 'Deployment', 'qhc-operator').spec.template.spec;
+    const agent = get(objects, 'Deployment', 'qhc-agent').spec.template.spec;
+    expect(operator.containers[0].image).toBe('registry.example.com/qdrant/qhc-operator:2.15.0');
+    expect(agent.containers[0].image).toBe('registry.example.com/qdrant/qhc-agent:1.4.2');
+    const env = Object.fromEntries(agent.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]));
+    expect(env).toMatchObject({ HTTPS_PROXY: 'http://proxy.internal:3128', NODE_EXTRA_CA_CERTS: '/etc/qhc/ca/ca.crt', QHC_LOG_LEVEL: 'WARN' });
+    expect(env.NO_PROXY).toContain('.internal');
+    expect(get(objects, 'ConfigMap', 'qhc-ca-bundle').data['ca.crt']).toBe(pem);
+    expect(get(objects, 'ConfigMap', 'qhc-operator-settings').data['operator-settings.yaml']).toContain('minDelay: 2');
+  });
+
+  it('keeps credentials in Secrets only, and the agent reads them by reference', () => {
+    for (const object of objects.filter((o) => o.kind !== 'Secret')) {
+      expect(toYaml([object])).not.toContain(TOKEN);
+      expect(toYaml([object])).not.toContain('s3cret-pw');
+    }
+    expect(get(objects, 'Secret', 'qhc-agent-credentials').stringData['bootstrap-token']).toBe(TOKEN);
+    const docker = JSON.parse(get(objects, 'Secret', 'qhc-registry-creds').stringData['.dockerconfigjson']);
+    expect(Buffer.from(docker.auths['registry.example.com'].auth, 'base64').toString()).toBe('robot:s3cret-pw');
+  });
+
+  it('gives the agent no inbound access and justifies each cluster-wide rule by a cluster-scoped kind', () => {
+    const policy = get(objects, 'NetworkPolicy', 'qhc-agent');
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec.ingress).toEqual([]);
+    const clusterScoped = new Set(['nodes', 'storageclasses', 'volumeattributesclasses', 'volumesnapshotclasses', 'volumesnapshotcontents', 'qdrantcloudregions', 'qdrantcloudregions/status', 'customresourcedefinitions']);
+    for (const role of objects.filter((o) => o.kind === 'ClusterRole')) {
+      for (const rule of (role as Loose).rules) for (const resource of rule.resources) expect(clusterScoped, resource).toContain(resource);
+    }
+  });
+
+  it('refuses a control plane that is not https', () => {
+    expect(() => buildInstallation(region(), { ...CREDENTIALS, controlPlaneUrl: 'http://qhc.example.com' })).toThrow(ManifestError);
+    expect(() => buildInstallation(region(), { ...CREDENTIALS, controlPlaneUrl: 'qhc' })).toThrow(/controlPlaneUrl/);
+  });
+});
+
+describe('renderInstallScript', () => {
+  const script = renderInstallScript(region(), buildInstallation(region(), CREDENTIALS));
+
+  it('is a strict bash script that applies server-side and waits', () => {
+    expect(script.startsWith('#!/usr/bin/env bash\n')).toBe(true);
+    expect(script).toContain('set -euo pipefail');
+    expect(script).toContain("kubectl apply --server-side --force-conflicts --field-manager=qhc-installer -f - <<'QHC_MANIFESTS_END'");
+    expect(script).toContain('rollout status deployment/qhc-agent');
+  });
+
+  it('never puts a secret on a command line or in an echo', () => {
+    let inHeredoc = false;
+    for (const line of script.split('\n')) {
+      if (inHeredoc) {
+        if (line === 'QHC_MANIFESTS_END') inHeredoc = false;
+        continue;
+      }
+      expect(line).not.toContain(TOKEN);
+      expect(line).not.toContain('s3cret-pw');
+      if (line.endsWith("<<'QHC_MANIFESTS_END'")) inHeredoc = true;
+    }
+    expect(script).toContain(TOKEN);
+  });
+});
