@@ -49,7 +49,7 @@ describe('cluster objects on the real apiserver', () => {
     expect(ready).toBe(3);
   });
 
-  it('random valid clusters always yield objects the apiserver accepts (200 clusters)', async () => {
+  it('random valid clusters always yield objects the apiserver accepts (300 clusters)', async () => {
     const spec = fc.record(
       {
         size: fc.integer({ min: 1, max: 5 }),
@@ -74,8 +74,8 @@ describe('cluster objects on the real apiserver', () => {
         const objects = buildClusterObjects(cluster(`p-${index++}`, s, { namespace: sandbox.namespace }), settings());
         expect(await dryRun(objects)).toEqual([]);
       }),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
-    // ~1,600 dry-run applies: minutes on a loaded two-core machine, seconds on an idle one.
+    // ~2,400 dry-run applies: minutes on a loaded two-core machine, seconds on an idle one.
   }, 300_000);
 });
