@@ -28,3 +28,30 @@ export function settings(text?: string): OperatorSettings {
  */
 // oxlint-disable-next-line typescript/no-explicit-any
 export type Loose = any;
+
+/** The seed's operator-settings example of custom network policy rules (Hybrid Cloud docs). */
+export const SEED_NETWORK_POLICY_SETTINGS = `settings:
+  qdrant:
+    networkPolicies:
+      ingress:
+      - from:
+        - ipBlock:
+            cidr: 192.168.0.0/22
+        - podSelector:
+            matchLabels:
+              app: client-app
+          namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: client-namespace
+        - podSelector:
+            matchLabels:
+              app: traefik
+          namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: kube-system
+        ports:
+        - port: 6333
+          protocol: TCP
+        - port: 6334
+          protocol: TCP
+`;

@@ -1,28 +1,8 @@
 import type { OperatorSettings, QdrantCluster } from '@qhc/schemas';
-import { cluster, settings } from './fixtures.ts';
+import { SEED_NETWORK_POLICY_SETTINGS, cluster, settings } from './fixtures.ts';
 
-const SEED_INGRESS_RULES = `settings:
-  ingress:
-    enabled: false
-    provider: NginxIngress
-  qdrant:
-    networkPolicies:
-      ingress:
-        - from:
-            - ipBlock:
-                cidr: 192.168.0.0/22
-            - podSelector:
-                matchLabels:
-                  app: client-app
-              namespaceSelector:
-                matchLabels:
-                  kubernetes.io/metadata.name: client-namespace
-          ports:
-            - port: 6333
-              protocol: TCP
-            - port: 6334
-              protocol: TCP
-`;
+/** The seed's settings example, served by NginxIngress. */
+const SEED_INGRESS_RULES = SEED_NETWORK_POLICY_SETTINGS.replace('settings:\n', 'settings:\n  ingress:\n    enabled: false\n    provider: NginxIngress\n');
 
 const SCHEDULING = `settings:
   scheduling:

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { buildClusterObjects, type KubeObject } from '../src/index.ts';
-import { cluster, settings, type Loose } from './fixtures.ts';
+import { SEED_NETWORK_POLICY_SETTINGS, cluster, settings, type Loose } from './fixtures.ts';
 
 // The seed (the Hybrid Cloud documentation) shows hand-written Service, Ingress and
 // NetworkPolicy YAML for cluster 9a9f48c7-…; for the matching inputs ours must do the same.
@@ -45,31 +45,7 @@ spec:
                 number: 6333
 `);
 
-const SEED_SETTINGS = `settings:
-  qdrant:
-    networkPolicies:
-      ingress:
-      - from:
-        - ipBlock:
-            cidr: 192.168.0.0/22
-        - podSelector:
-            matchLabels:
-              app: client-app
-          namespaceSelector:
-            matchLabels:
-              kubernetes.io/metadata.name: client-namespace
-        - podSelector:
-            matchLabels:
-              app: traefik
-          namespaceSelector:
-            matchLabels:
-              kubernetes.io/metadata.name: kube-system
-        ports:
-        - port: 6333
-          protocol: TCP
-        - port: 6334
-          protocol: TCP
-`;
+const SEED_SETTINGS = SEED_NETWORK_POLICY_SETTINGS;
 
 const byKind = (objects: KubeObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name) as KubeObject & { spec: Loose };
 
