@@ -11,6 +11,8 @@ export interface ProvidedSandbox {
   keyFile: string;
   /** POST here to restart the apiserver (tests run in workers; the sandbox lives here). */
   controlUrl: string;
+  /** The components' logs; quoted when a test fails. */
+  logsDir: string;
 }
 
 declare module 'vitest' {
@@ -24,7 +26,8 @@ declare module 'vitest' {
  * works in a namespace of its own (see useSandboxNamespace in ./vitest.ts).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const sandbox = await startSandbox({ log: (line) => process.stderr.write(`[kube-sandbox] ${line}\n`) });
+  // QHC_SANDBOX_KEEP=1 keeps the work folder (logs, PKI, etcd data) after the run.
+  const sandbox = await startSandbox({ log: (line) => process.stderr.write(`[kube-sandbox] ${line}\n`), keepWorkDir: process.env.QHC_SANDBOX_KEEP === '1' });
   const control = await startControlServer(sandbox);
   const address = control.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -35,6 +38,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     certFile: sandbox.certFile,
     keyFile: sandbox.keyFile,
     controlUrl: `http://127.0.0.1:${port}`,
+    logsDir: sandbox.logsDir,
   });
   return async () => {
     await new Promise<void>((resolve) => control.close(() => resolve()));

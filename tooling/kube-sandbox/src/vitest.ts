@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import type { ProvidedSandbox } from './global-setup.ts';
 import { SandboxClient } from './http.ts';
 import { waitFor } from './wait.ts';
@@ -38,6 +40,22 @@ export function useSandboxNamespace(prefix = 'test'): SandboxNamespace {
       (await client.call('GET', `/api/v1/namespaces/${name}/serviceaccounts/default`, { allowNotFound: true })) ? true : undefined,
     );
     context.namespace = name;
+  });
+
+  // A failed test quotes the end of the control plane's logs: most sandbox failures are
+  // explained there (an admission error, a kwok stage that did not match).
+  afterEach((ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    for (const component of ['kube-apiserver', 'kube-controller-manager', 'kwok']) {
+      const file = join(provided.logsDir, `${component}.log`);
+      let tail = '(no log)';
+      try {
+        tail = readFileSync(file, 'utf8').trimEnd().split('\n').slice(-15).join('\n');
+      } catch {
+        // The sandbox may already be gone.
+      }
+      process.stderr.write(`\n--- last lines of ${file} ---\n${tail}\n`);
+    }
   });
 
   afterAll(async () => {
