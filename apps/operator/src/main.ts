@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// qhc-operator: reconciles QdrantCluster resources. Flags:
+//   --settings <file>      operator settings YAML (required)
+//   --kubeconfig <file>    for app_environment: local
+//   --context <name>
+//   --namespace <ns>       watch one namespace (default: all)
+//   --lease-namespace <ns> where the leader Lease lives (default: $POD_NAMESPACE or default)
+//   --port <n>             /healthz, /readyz, /metrics (default 8285)
+import { parseArgs } from 'node:util';
+import { startOperator } from './operator.ts';
+
+const { values } = parseArgs({
+  options: {
+    settings: { type: 'string' },
+    kubeconfig: { type: 'string' },
+    context: { type: 'string' },
+    namespace: { type: 'string' },
+    'lease-namespace': { type: 'string' },
+    port: { type: 'string' },
+  },
+});
+if (!values.settings) {
+  console.error('qhc-operator: --settings <file> is required');
+  process.exit(2);
+}
+try {
+  const operator = await startOperator({
+    settingsPath: values.settings,
+    kubeconfigPath: values.kubeconfig,
+    context: values.context,
+    namespace: values.namespace,
+    leaseNamespace: values['lease-namespace'] ?? process.env.POD_NAMESPACE ?? 'default',
+    port: values.port ? Number(values.port) : undefined,
+    logLevel: (process.env.QHC_LOG_LEVEL?.toLowerCase() as 'debug' | 'info' | 'warn' | 'error' | undefined) ?? 'info',
+  });
+  const shutdown = () => void operator.stop().then(() => process.exit(0));
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+} catch (error) {
+  console.error(`qhc-operator: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

@@ -1,0 +1,108 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitFor } from '@qhc/kube-sandbox';
+import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
+import { createKubeClient, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
+import { allKinds, buildCrd, type QdrantCluster } from '@qhc/schemas';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOperator, type RunningOperator } from '../src/index.ts';
+
+const sandbox = useSandboxNamespace('operator');
+let client: KubeClient;
+let operator: RunningOperator;
+
+type Cluster = KubeObject & Pick<QdrantCluster, 'status'>;
+
+const clusterRef = (id: string) => ({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: `qdrant-${id}` });
+function clusterObject(id: string, spec: Record<string, unknown> = {}): KubeObject {
+  return {
+    apiVersion: 'qdrant.io/v1',
+    kind: 'QdrantCluster',
+    metadata: { name: `qdrant-${id}`, namespace: sandbox.namespace, labels: { 'cluster-id': id, 'customer-id': 'acme' } },
+    spec: { id, version: 'v1.12.4', size: 3, resources: { cpu: '1', memory: '1Gi', storage: '2Gi' }, ...spec },
+  };
+}
+const phaseOf = async (id: string) => ((await client.get<Cluster>(clusterRef(id)))?.status?.phase);
+const waitForPhase = (id: string, phase: string, extra: (c: Cluster) => boolean = () => true) =>
+  waitFor(`qdrant-${id} to be ${phase}`, async () => {
+    const c = await client.get<Cluster>(clusterRef(id));
+    return c?.status?.phase === phase && extra(c) ? c : undefined;
+  }, { timeoutMs: 60_000, intervalMs: 200 });
+
+beforeAll(async () => {
+  client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-operator-test' });
+  for (const kind of allKinds) await client.apply(buildCrd(kind) as unknown as KubeObject, { fieldManager: 'qhc-crd-installer' });
+  await waitFor('CRDs established', async () => (await client.list({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: sandbox.namespace }).then(() => true).catch(() => undefined)));
+  const dir = mkdtempSync(join(tmpdir(), 'qhc-operator-'));
+  const settingsPath = join(dir, 'settings.yaml');
+  writeFileSync(settingsPath, 'settings:\n  app_environment: local\n  backOff:\n    minDelay: 1\n    maxDelay: 5\n    increment: 1\n');
+  operator = await startOperator({
+    settingsPath,
+    kubeconfigPath: sandbox.kubeconfigPath,
+    namespace: sandbox.namespace,
+    leaseNamespace: sandbox.namespace,
+    leaderElection: { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 250 },
+    port: 0,
+    logLevel: 'warn',
+  });
+  await waitFor('the operator to lead', async () => (operator.isLeader() ? true : undefined), { timeoutMs: 15_000 });
+});
+
+afterAll(async () => {
+  await operator?.stop();
+});
+
+describe('the operator on a real apiserver', () => {
+  it('creates a cluster: Healthy with 3 ready nodes, the scale selector, endpoint and conditions', async () => {
+    await client.apply(clusterObject('c1'));
+    const cluster = await waitForPhase('c1', 'Healthy', (c) => c.status?.availableNodes === 3);
+    expect(cluster.status).toMatchObject({
+      currentNodes: 3,
+      selector: 'app=qdrant,cluster-id=c1',
+      endpoint: `http://qdrant-c1.${sandbox.namespace}.svc:6333`,
+      observedGeneration: cluster.metadata.generation,
+      version: 'v1.12.4',
+    });
+    expect(cluster.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+    expect(cluster.metadata.finalizers).toContain('qhc.dev/cluster');
+    const events = await client.list<KubeObject & { reason: string; regarding: { name: string } }>({ apiVersion: 'events.k8s.io/v1', kind: 'Event' }, { namespace: sandbox.namespace });
+    const reasons = events.items.filter((e) => e.regarding.name === 'qdrant-c1').map((e) => e.reason);
+    expect(reasons).toEqual(expect.arrayContaining(['Creating', 'Healthy']));
+  });
+
+  it('scales through the scale subresource (kubectl scale qc/...)', async () => {
+    await client.patch({ ...clusterRef('c1') }, { spec: { replicas: 5 } }, { subresource: 'scale' });
+    const cluster = await waitForPhase('c1', 'Healthy', (c) => c.status?.availableNodes === 5);
+    expect(cluster.status?.currentNodes).toBe(5);
+  });
+
+  it('reports a spec that cannot work as FailedToCreate, with the reason', async () => {
+    await client.apply(clusterObject('bad', { ingress: { enabled: true } }));
+    const cluster = await waitForPhase('bad', 'FailedToCreate');
+    expect(cluster.status?.reason).toMatch(/spec\.ingress\.host/);
+  });
+
+  it('serves health, readiness and metrics', async () => {
+    const base = `http://127.0.0.1:${operator.port}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/qhc_operator_reconciles_total\{kind="QdrantCluster",result="success"\} \d+/);
+    expect(metrics).toMatch(/qhc_operator_apiserver_requests_total\{code="200",kind="StatefulSet",verb="PATCH"\} \d+/);
+    expect(metrics).toContain('qhc_operator_leader 1');
+  });
+
+  it('deletes a cluster: the finalizer is released and the owned objects go, the volumes stay', async () => {
+    await client.delete(clusterRef('c1'));
+    await waitFor('the cluster to go', async () => ((await client.get(clusterRef('c1'))) === undefined ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor('its StatefulSet and Services to be collected', async () => {
+      const sts = await client.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: sandbox.namespace, name: 'qdrant-c1' });
+      const services = await client.list({ apiVersion: 'v1', kind: 'Service' }, { namespace: sandbox.namespace, labelSelector: 'cluster-id=c1' });
+      return !sts && services.items.length === 0 ? true : undefined;
+    }, { timeoutMs: 60_000 });
+    const claims = await client.list({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, { namespace: sandbox.namespace, labelSelector: 'cluster-id=c1' });
+    expect(claims.items.length).toBeGreaterThanOrEqual(3);
+    expect(await phaseOf('c1')).toBeUndefined();
+  });
+});
