@@ -27,7 +27,8 @@ export interface RunningOperator {
   port: number;
   metrics: OperatorMetrics;
   isLeader(): boolean;
-  stop(): Promise<void>;
+  /** `release: false` stops like a crash would: the Lease is left to expire. */
+  stop(options?: { release?: boolean }): Promise<void>;
 }
 
 /**
@@ -94,8 +95,8 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     port: typeof address === 'object' && address ? address.port : 0,
     metrics,
     isLeader: () => ready,
-    async stop() {
-      await elector?.stop();
+    async stop(stopOptions = {}) {
+      await elector?.stop(stopOptions);
       await stopController();
       settingsFile.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

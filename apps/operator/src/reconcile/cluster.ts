@@ -18,6 +18,7 @@ import {
   type ReconcileResult,
 } from '@qhc/kube';
 import { deriveStatus, mergeConditions, type ObservedState } from '../status.ts';
+import { applyIfChanged, isSubset } from './apply-if-changed.ts';
 
 export const FINALIZER = 'qhc.dev/cluster';
 export const FIELD_MANAGER = 'qhc-operator';
@@ -76,7 +77,7 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
   if (!cluster.spec.pauses?.length) {
     try {
       const desired = buildClusterObjects(cluster, deps.settings());
-      for (const item of desired) await client.apply(item as unknown as KubeObject, { fieldManager: FIELD_MANAGER });
+      for (const item of desired) await applyIfChanged(client, item as unknown as KubeObject, FIELD_MANAGER);
       await prune(deps, cluster, new Set(desired.map((d) => `${d.kind}/${d.metadata.name}`)));
     } catch (error) {
       if (!(error instanceof ManifestError)) throw error;
@@ -131,10 +132,8 @@ async function writeStatus(deps: ClusterReconcilerDeps, cluster: QdrantCluster, 
     conditions: mergeConditions(cluster.status?.conditions, derived.conditionsWanted, now, generation),
   };
   const previous = cluster.status;
-  const unchanged =
-    previous &&
-    JSON.stringify({ ...previous, conditions: undefined }) === JSON.stringify({ ...previous, ...status, conditions: undefined }) &&
-    JSON.stringify(previous.conditions) === JSON.stringify(status.conditions);
+  // Order-insensitive: the apiserver and zod may order keys differently than we build them.
+  const unchanged = previous !== undefined && isSubset(status, previous) && Object.keys(previous).every((k) => k in status);
   if (!unchanged) {
     await deps.client.applyStatus(
       { apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', metadata: { name: cluster.metadata.name, namespace: cluster.metadata.namespace }, status } as KubeObject,

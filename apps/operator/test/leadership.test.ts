@@ -1,0 +1,88 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitFor } from '@qhc/kube-sandbox';
+import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
+import { createKubeClient, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
+import { allKinds, buildCrd, type QdrantCluster } from '@qhc/schemas';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOperator, type OperatorMetrics, type RunningOperator } from '../src/index.ts';
+
+const sandbox = useSandboxNamespace('leadership');
+let client: KubeClient;
+const operators: RunningOperator[] = [];
+
+type Cluster = KubeObject & Pick<QdrantCluster, 'status'>;
+const ref = (id: string) => ({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: `qdrant-${id}` });
+const cluster = (id: string): KubeObject => ({
+  apiVersion: 'qdrant.io/v1',
+  kind: 'QdrantCluster',
+  metadata: { name: `qdrant-${id}`, namespace: sandbox.namespace, labels: { 'cluster-id': id, 'customer-id': 'acme' } },
+  spec: { id, version: 'v1.12.4', size: 2, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } },
+});
+const healthy = (id: string) =>
+  waitFor(`qdrant-${id} Healthy`, async () => ((await client.get<Cluster>(ref(id)))?.status?.phase === 'Healthy' ? true : undefined), { timeoutMs: 60_000, intervalMs: 200 });
+
+/** Writes to the apiserver other than the leader Lease and Events. */
+function writes(metrics: OperatorMetrics): number {
+  const text = metrics.render();
+  let total = 0;
+  for (const [, labels, value] of text.matchAll(/^qhc_operator_apiserver_requests_total\{([^}]*)\} (\d+)$/gm)) {
+    const verb = /verb="(\w+)"/.exec(labels!)![1]!;
+    const kind = /kind="(\w+)"/.exec(labels!)![1]!;
+    if (['PATCH', 'POST', 'PUT', 'DELETE'].includes(verb) && kind !== 'Lease' && kind !== 'Event') total += Number(value);
+  }
+  return total;
+}
+
+async function start(): Promise<RunningOperator> {
+  const dir = mkdtempSync(join(tmpdir(), 'qhc-operator-'));
+  writeFileSync(join(dir, 'settings.yaml'), 'settings:\n  app_environment: local\n');
+  const operator = await startOperator({
+    settingsPath: join(dir, 'settings.yaml'),
+    kubeconfigPath: sandbox.kubeconfigPath,
+    namespace: sandbox.namespace,
+    leaseNamespace: sandbox.namespace,
+    leaderElection: { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 250 },
+    port: 0,
+    logLevel: 'error',
+  });
+  operators.push(operator);
+  return operator;
+}
+
+beforeAll(async () => {
+  client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-test' });
+  for (const kind of allKinds) await client.apply(buildCrd(kind) as unknown as KubeObject, { fieldManager: 'qhc-crd-installer' });
+  await waitFor('CRDs served', () => client.list({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: sandbox.namespace }).then(() => true));
+});
+afterAll(async () => {
+  for (const operator of operators) await operator.stop();
+});
+
+describe('two operator replicas', () => {
+  it('only the leader writes; a no-op resync writes nothing; killing the leader hands over', async () => {
+    const a = await start();
+    const b = await start();
+    await waitFor('a leader', async () => (a.isLeader() || b.isLeader() ? true : undefined), { timeoutMs: 15_000 });
+    const [leader, follower] = a.isLeader() ? [a, b] : [b, a];
+
+    await client.apply(cluster('one'));
+    await healthy('one');
+    expect(writes(follower.metrics)).toBe(0);
+    expect(writes(leader.metrics)).toBeGreaterThan(0);
+
+    // A resync of a converged cluster: an unrelated change makes the leader reconcile it again.
+    const before = writes(leader.metrics);
+    const runs = leader.metrics.reconciles.get({ kind: 'QdrantCluster', result: 'success' });
+    await client.patch(ref('one'), { metadata: { annotations: { 'example.com/touched': String(Date.now()) } } });
+    await waitFor('another reconcile', async () => (leader.metrics.reconciles.get({ kind: 'QdrantCluster', result: 'success' }) > runs ? true : undefined), { timeoutMs: 10_000 });
+    expect(writes(leader.metrics) - before).toBe(0);
+
+    await leader.stop({ release: false });
+    await waitFor('the follower to take over', async () => (follower.isLeader() ? true : undefined), { timeoutMs: 15_000 });
+    await client.apply(cluster('two'));
+    await healthy('two');
+    expect(writes(follower.metrics)).toBeGreaterThan(0);
+  });
+});
