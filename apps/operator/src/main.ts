@@ -6,6 +6,7 @@
 //   --namespace <ns>       watch one namespace (default: all)
 //   --lease-namespace <ns> where the leader Lease lives (default: $POD_NAMESPACE or default)
 //   --port <n>             /healthz, /readyz, /metrics (default 8285)
+//   --no-leader-elect      run without leader election (a single replica)
 import { parseArgs } from 'node:util';
 import { startOperator } from './operator.ts';
 
@@ -17,7 +18,9 @@ const { values } = parseArgs({
     namespace: { type: 'string' },
     'lease-namespace': { type: 'string' },
     port: { type: 'string' },
+    'leader-elect': { type: 'boolean', default: true },
   },
+  allowNegative: true,
 });
 if (!values.settings) {
   console.error('qhc-operator: --settings <file> is required');
@@ -31,6 +34,7 @@ try {
     namespace: values.namespace,
     leaseNamespace: values['lease-namespace'] ?? process.env.POD_NAMESPACE ?? 'default',
     port: values.port ? Number(values.port) : undefined,
+    leaderElection: values['leader-elect'],
     logLevel: (process.env.QHC_LOG_LEVEL?.toLowerCase() as 'debug' | 'info' | 'warn' | 'error' | undefined) ?? 'info',
   });
   const shutdown = () => void operator.stop().then(() => process.exit(0));
