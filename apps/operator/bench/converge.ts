@@ -1,0 +1,121 @@
+// pnpm bench (operator): how long N clusters take to converge, against the floor of the
+// same objects server-side-applied in a tight loop on the same sandbox in the same run;
+// writes per no-op resync; the operator's peak RSS. Not a test: it prints figures.
+//   node bench/converge.ts [N ...]     (default: 100 1000)
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSandbox, waitFor } from '@qhc/kube-sandbox';
+import { createKubeClient, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
+import { buildClusterObjects } from '@qhc/manifests';
+import { allKinds, buildCrd, defaultOperatorSettings, validateQdrantCluster } from '@qhc/schemas';
+
+const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const counts = sizes.length > 0 ? sizes : [100, 1000];
+const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+const cluster = (namespace: string, i: number): KubeObject => ({
+  apiVersion: 'qdrant.io/v1',
+  kind: 'QdrantCluster',
+  metadata: { name: `qdrant-b${i}`, namespace, labels: { 'cluster-id': `b${i}`, 'customer-id': 'bench' } },
+  spec: { id: `b${i}`, version: 'v1.12.4', size: 1, resources: { cpu: '100m', memory: '256Mi', storage: '1Gi' } },
+});
+
+async function createNamespace(client: KubeClient, name: string): Promise<void> {
+  await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  await waitFor(`default ServiceAccount in ${name}`, async () => (await client.get({ apiVersion: 'v1', kind: 'ServiceAccount', namespace: name, name: 'default' })) ? true : undefined);
+}
+
+/** The floor: the operator's objects for N clusters, applied one after the other. */
+async function floor(client: KubeClient, n: number): Promise<{ seconds: number; objects: number }> {
+  const ns = `floor-${n}`;
+  await createNamespace(client, ns);
+  const settings = defaultOperatorSettings();
+  const objects = Array.from({ length: n }, (_, i) => buildClusterObjects(validateQdrantCluster(cluster(ns, i)), settings)).flat();
+  const started = performance.now();
+  for (const object of objects) await client.apply(object as unknown as KubeObject);
+  return { seconds: (performance.now() - started) / 1000, objects: objects.length };
+}
+
+function peakRss(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function converge(client: KubeClient, kubeconfigPath: string, n: number) {
+  const ns = `bench-${n}`;
+  await createNamespace(client, ns);
+  for (let i = 0; i < n; i++) await client.apply(cluster(ns, i));
+  const dir = mkdtempSync(join(tmpdir(), 'qhc-bench-'));
+  writeFileSync(join(dir, 'settings.yaml'), 'settings:\n  app_environment: local\n');
+  const started = performance.now();
+  const child = spawn(process.execPath, [main, '--settings', join(dir, 'settings.yaml'), '--kubeconfig', kubeconfigPath, '--namespace', ns, '--port', '0', '--no-leader-elect'], {
+    stdio: 'ignore',
+    env: { ...process.env, QHC_LOG_LEVEL: 'error', QHC_OPERATOR_BIND: '127.0.0.1' },
+  });
+  let rss = 0;
+  const sampler = setInterval(() => (rss = Math.max(rss, peakRss(child.pid!))), 500);
+  try {
+    await waitFor(`${n} clusters Healthy`, async () => {
+      const list = await client.list<KubeObject & { status?: { phase?: string } }>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: ns });
+      return list.items.filter((c) => c.status?.phase === 'Healthy').length === n ? true : undefined;
+    }, { timeoutMs: 30 * 60_000, intervalMs: 1000 });
+    const seconds = (performance.now() - started) / 1000;
+    // A no-op resync: touch every cluster, let the operator look at each again, count writes
+    // from the apiserver's side (resourceVersions of everything the operator owns).
+    const before = await ownedVersions(client, ns);
+    for (let i = 0; i < n; i++) await client.patch({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: ns, name: `qdrant-b${i}` }, { metadata: { annotations: { 'bench/touch': '1' } } });
+    await new Promise((resolve) => setTimeout(resolve, Math.max(5_000, n * 20)));
+    const after = await ownedVersions(client, ns);
+    const changed = [...after].filter(([key, rv]) => before.get(key) !== rv).length;
+    return { seconds, rssMiB: Math.round(Math.max(rss, peakRss(child.pid!))), noOpWrites: changed };
+  } finally {
+    clearInterval(sampler);
+    child.kill('SIGKILL');
+  }
+}
+
+/** resourceVersion of every object the operator writes (statuses included), by kind/name. */
+async function ownedVersions(client: KubeClient, ns: string): Promise<Map<string, string>> {
+  const versions = new Map<string, string>();
+  for (const kind of [
+    { apiVersion: 'v1', kind: 'ConfigMap' },
+    { apiVersion: 'v1', kind: 'Service' },
+    { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+    { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+    { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
+  ]) {
+    const list = await client.list(kind, { namespace: ns, labelSelector: 'app.kubernetes.io/managed-by=qhc-operator' });
+    for (const item of list.items) versions.set(`${kind.kind}/${item.metadata.name}`, `${item.metadata.generation ?? ''}`);
+  }
+  const clusters = await client.list<KubeObject & { status?: unknown }>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: ns });
+  for (const c of clusters.items) versions.set(`status/${c.metadata.name}`, JSON.stringify(c.status));
+  return versions;
+}
+
+const sandbox = await startSandbox();
+try {
+  const client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-operator' });
+  for (const kind of allKinds) await client.apply(buildCrd(kind) as unknown as KubeObject);
+  await waitFor('CRDs served', () => client.list({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }).then(() => true));
+  for (const n of counts) {
+    const base = await floor(client, n);
+    const result = await converge(client, sandbox.kubeconfigPath, n);
+    console.log(
+      JSON.stringify({
+        clusters: n,
+        floorSeconds: Number(base.seconds.toFixed(1)),
+        floorObjects: base.objects,
+        floorObjectsPerSecond: Math.round(base.objects / base.seconds),
+        convergeSeconds: Number(result.seconds.toFixed(1)),
+        ratioToFloor: Number((result.seconds / base.seconds).toFixed(2)),
+        noOpResyncWrites: result.noOpWrites,
+        operatorPeakRssMiB: result.rssMiB,
+      }),
+    );
+  }
+} finally {
+  await sandbox.stop();
+}
