@@ -1,6 +1,7 @@
 import type { OperatorSettings } from '@qhc/schemas';
 import { EventRecorder, Informer, WorkQueue, objectKey, type KubeClient, type KubeObject, type Logger } from '@qhc/kube';
 import type { OperatorMetrics } from './metrics.ts';
+import type { QdrantAccess } from './qdrant/access.ts';
 import { reconcileCluster } from './reconcile/cluster.ts';
 
 export interface ControllerOptions {
@@ -11,6 +12,7 @@ export interface ControllerOptions {
   /** Watch one namespace; all when absent. */
   namespace?: string;
   identity: string;
+  qdrant: QdrantAccess;
   concurrency?: number;
 }
 
@@ -30,7 +32,20 @@ export class ClusterController {
       async (key) => {
         const started = performance.now();
         try {
-          const result = await reconcileCluster({ client, settings: options.settings, recorder, logger }, key);
+          // handlerTimeout bounds one pass; what runs long in a pass (a drain) stops at the signal.
+          const signal = AbortSignal.timeout(options.settings().settings.handlerTimeout * 1000);
+          const result = await reconcileCluster(
+            {
+              client,
+              settings: options.settings,
+              recorder,
+              logger,
+              qdrant: options.qdrant,
+              signal,
+              onDrainStep: (_cluster, _node, step) => metrics.drainSteps.inc({ step: step.kind }),
+            },
+            key,
+          );
           metrics.reconciles.inc({ kind: 'QdrantCluster', result: 'success' });
           return result;
         } catch (error) {

@@ -7,6 +7,8 @@
 //   --lease-namespace <ns> where the leader Lease lives (default: $POD_NAMESPACE or default)
 //   --port <n>             /healthz, /readyz, /metrics (default 8285)
 //   --no-leader-elect      run without leader election (a single replica)
+//   --qdrant-url <tmpl>    out of the cluster: each Qdrant node's REST URL, with {namespace} {name}
+//                          {id} {node} (default: $QHC_QDRANT_URL_TEMPLATE, else the node's DNS name)
 import { parseArgs } from 'node:util';
 import { startOperator } from './operator.ts';
 
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     'lease-namespace': { type: 'string' },
     port: { type: 'string' },
     'leader-elect': { type: 'boolean', default: true },
+    'qdrant-url': { type: 'string' },
   },
   allowNegative: true,
 });
@@ -35,6 +38,7 @@ try {
     leaseNamespace: values['lease-namespace'] ?? process.env.POD_NAMESPACE ?? 'default',
     port: values.port ? Number(values.port) : undefined,
     leaderElection: values['leader-elect'],
+    qdrantUrlTemplate: values['qdrant-url'] ?? process.env.QHC_QDRANT_URL_TEMPLATE,
     logLevel: (process.env.QHC_LOG_LEVEL?.toLowerCase() as 'debug' | 'info' | 'warn' | 'error' | undefined) ?? 'info',
   });
   const shutdown = () => void operator.stop().then(() => process.exit(0));

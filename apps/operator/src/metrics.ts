@@ -84,9 +84,10 @@ export class OperatorMetrics {
   readonly clustersByPhase = new Gauge('qhc_operator_clusters', 'QdrantClusters by phase.');
   readonly apiRequests = new Counter('qhc_operator_apiserver_requests_total', 'Requests to the apiserver, by verb, kind and status code.');
   readonly isLeader = new Gauge('qhc_operator_leader', '1 while this replica leads.');
+  readonly drainSteps = new Counter('qhc_operator_drain_steps_total', 'Steps of node drains before scale-down, by step (move_shard, drop_replica, remove_peer).');
 
   render(): string {
-    return [this.reconciles, this.reconcileErrors, this.reconcileSeconds, this.queueDepth, this.clustersByPhase, this.apiRequests, this.isLeader]
+    return [this.reconciles, this.reconcileErrors, this.reconcileSeconds, this.queueDepth, this.clustersByPhase, this.apiRequests, this.isLeader, this.drainSteps]
       .flatMap((m) => m.lines())
       .join('\n')
       .concat('\n');

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { LeaderElector, createKubeClient, createLogger, loadKubeConfig, type LogLevel, type Logger } from '@qhc/kube';
 import { ClusterController } from './controller.ts';
 import { OperatorMetrics } from './metrics.ts';
+import { qdrantAccess } from './qdrant/access.ts';
 import { FIELD_MANAGER } from './reconcile/cluster.ts';
 import { SettingsFile } from './settings-file.ts';
 
@@ -21,6 +22,11 @@ export interface OperatorOptions {
   port?: number;
   logLevel?: LogLevel;
   logger?: Logger;
+  /**
+   * Where to reach Qdrant nodes when not in the cluster: a URL with {namespace}, {name},
+   * {id} and {node}. In the cluster, each node's DNS name through the headless Service.
+   */
+  qdrantUrlTemplate?: string;
 }
 
 export interface RunningOperator {
@@ -51,7 +57,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   let ready = false;
 
   const startController = async (signal?: AbortSignal) => {
-    controller = new ClusterController({ client, settings: () => settingsFile.settings, logger, metrics, namespace: options.namespace, identity });
+    controller = new ClusterController({ client, settings: () => settingsFile.settings, logger, metrics, namespace: options.namespace, identity, qdrant: qdrantAccess(client, options.qdrantUrlTemplate) });
     await controller.start();
     ready = true;
     metrics.isLeader.set({}, 1);

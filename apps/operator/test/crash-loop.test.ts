@@ -7,7 +7,9 @@ import { waitFor } from '@qhc/kube-sandbox';
 import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
 import { createKubeClient, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
 import { allKinds, buildCrd, type QdrantCluster } from '@qhc/schemas';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { startQdrantDouble, type ClusterSimulation, type QdrantDouble } from '@qhc/qdrant-double';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { joinPodsAsPeers, peerUri } from './support/peers.ts';
 
 // The operator process is SIGKILLed at random points while clusters are created, scaled and
 // upgraded; after the last kill a fresh process must bring every cluster to the same end state.
@@ -16,6 +18,8 @@ const sandbox = useSandboxNamespace('crash');
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 let client: KubeClient;
 let settingsPath: string;
+let double: QdrantDouble;
+const sims = new Map<string, ClusterSimulation>();
 
 type Cluster = KubeObject & Pick<QdrantCluster, 'status'>;
 const ids = ['k1', 'k2', 'k3'];
@@ -28,7 +32,8 @@ const cluster = (id: string, size: number, version: string): KubeObject => ({
 });
 
 function startOperatorProcess(): { child: ChildProcess; started: Promise<void> } {
-  const child = spawn(process.execPath, [main, '--settings', settingsPath, '--kubeconfig', sandbox.kubeconfigPath, '--namespace', sandbox.namespace, '--port', '0', '--no-leader-elect'], {
+  const args = ['--settings', settingsPath, '--kubeconfig', sandbox.kubeconfigPath, '--namespace', sandbox.namespace, '--port', '0', '--no-leader-elect', '--qdrant-url', `${double.url}/{namespace}%2F{name}/{node}`];
+  const child = spawn(process.execPath, [main, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, QHC_LOG_LEVEL: 'info', QHC_OPERATOR_BIND: '127.0.0.1' },
   });
@@ -59,6 +64,24 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'qhc-crash-'));
   settingsPath = join(dir, 'settings.yaml');
   writeFileSync(settingsPath, 'settings:\n  app_environment: local\n  backOff:\n    minDelay: 1\n    maxDelay: 2\n    increment: 1\n');
+  // Qdrant for the scale-downs' drains: the pods' peers, with data on the first node that
+  // spreads as the drains move it (transfers take 100 ms, so kills land in them too).
+  double = await startQdrantDouble();
+  for (const id of ids) {
+    const sim = double.cluster(`${sandbox.namespace}/qdrant-${id}`, peerUri(sandbox.namespace, id));
+    sim.transfer.durationMs = 100;
+    sims.set(id, sim);
+  }
+  double.onRequest = async (call) => {
+    const id = /\/qdrant-(.+)$/.exec(call.cluster)?.[1];
+    const sim = id ? sims.get(id) : undefined;
+    if (!id || !sim) return;
+    await joinPodsAsPeers(client, sandbox.namespace, id, sim);
+    if (sim.collections.size === 0 && sim.peers.size > 0) sim.addCollection('docs', { shards: 6 });
+  };
+});
+afterAll(async () => {
+  await double?.close();
 });
 
 describe('an operator killed at random points', () => {
@@ -100,6 +123,13 @@ describe('an operator killed at random points', () => {
         );
         expect(done.status?.currentNodes).toBe(size);
         expect(done.metadata.finalizers).toEqual(['qhc.dev/cluster']);
+        expect(done.status?.deleteInProgressNodeIndexes).toBeUndefined();
+        // Whatever the kills interrupted, no shard was lost and none is left on a removed peer.
+        const sim = sims.get(id)!;
+        for (const shard of sim.collections.get('docs')?.shards ?? []) {
+          expect(shard.replicas.length).toBeGreaterThanOrEqual(1);
+          for (const replica of shard.replicas) expect(sim.peers.get(replica.peerId)?.node).toBeLessThan(size);
+        }
       }
     } finally {
       await kill(final);

@@ -35,6 +35,12 @@ describe('buildClusterObjects', () => {
     }
   });
 
+  it('rolls one pod at a time unless restartAllPodsConcurrently lets them all go at once', () => {
+    expect(find(objects, 'StatefulSet').spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 0 } });
+    const concurrent = find(buildClusterObjects(cluster(id, { restartAllPodsConcurrently: true }), settings()), 'StatefulSet');
+    expect(concurrent.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 0, maxUnavailable: '100%' } });
+  });
+
   it('is deterministic: the same input gives equal objects with sorted keys', () => {
     expect(buildClusterObjects(cluster(id), settings())).toEqual(objects);
     const sts = find(objects, 'StatefulSet');

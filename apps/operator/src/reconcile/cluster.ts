@@ -1,7 +1,9 @@
 import {
   LABEL_CLUSTER_ID,
   safeValidateQdrantCluster,
+  statefulSetName,
   type ClusterPhase,
+  type Condition,
   type OperatorSettings,
   type QdrantCluster,
 } from '@qhc/schemas';
@@ -17,8 +19,12 @@ import {
   type Logger,
   type ReconcileResult,
 } from '@qhc/kube';
-import { deriveStatus, mergeConditions, type ObservedState } from '../status.ts';
+import type { DrainStep } from '@qhc/qdrant';
+import type { QdrantAccess } from '../qdrant/access.ts';
+import { deriveStatus, mergeConditions, nodeStatuses, type ObservedClaim, type ObservedState } from '../status.ts';
 import { applyIfChanged, isSubset } from './apply-if-changed.ts';
+import { stepScaleDown, type LiveStatefulSet } from './scale-down.ts';
+import { databaseClaimName, pinClaimTemplates, reconcileStorage, type Claim, type StorageOutcome } from './volumes.ts';
 
 export const FINALIZER = 'qhc.dev/cluster';
 export const FIELD_MANAGER = 'qhc-operator';
@@ -39,9 +45,22 @@ export interface ClusterReconcilerDeps {
   settings: () => OperatorSettings;
   recorder: EventRecorder;
   logger: Logger;
+  qdrant: QdrantAccess;
   /** How long to wait before looking again at a cluster that is still converging. */
   progressRequeueMs?: number;
+  /** Aborted when the pass overruns handlerTimeout. */
+  signal?: AbortSignal;
+  now?: () => number;
+  /** Observes drain steps (metrics, tests). */
+  onDrainStep?: (cluster: QdrantCluster, node: number, step: DrainStep) => void;
 }
+
+/** A pass that wrote a failure to the status and wants the work queue's backoff before the next. */
+export class RetryLaterError extends Error {
+  override readonly name = 'RetryLaterError';
+}
+
+type Sts = KubeObject & LiveStatefulSet & ObservedState['statefulSet'];
 
 /**
  * One pass over one QdrantCluster, level-based: read what is, apply what should be, prune
@@ -50,6 +69,7 @@ export interface ClusterReconcilerDeps {
  */
 export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string): Promise<ReconcileResult> {
   const { client } = deps;
+  const now = deps.now ?? Date.now;
   const { namespace, name } = splitKey(key);
   const ref = { apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace, name };
   const log = deps.logger.with({ namespace, name });
@@ -66,19 +86,62 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
 
   const parsed = safeValidateQdrantCluster(object);
   if (!parsed.success) {
-    await writeStatus(deps, object as unknown as QdrantCluster, { cluster: object as unknown as QdrantCluster, statefulSet: undefined, pods: [], failure: { reason: 'InvalidSpec', message: parsed.error.message } });
+    await writeStatus(deps, object as unknown as QdrantCluster, { cluster: object as unknown as QdrantCluster, statefulSet: undefined, pods: [], failure: { reason: 'InvalidSpec', message: parsed.error.message } }, { claims: [], deleting: [] });
     await deps.recorder.record(object, { type: 'Warning', reason: 'InvalidSpec', note: parsed.error.message, action: 'Validate' });
     return;
   }
   if (!hasFinalizer(object, FINALIZER)) object = await addFinalizer(client, object, FINALIZER);
-  const cluster = { ...parsed.data, metadata: { ...parsed.data.metadata, uid: object.metadata.uid, resourceVersion: object.metadata.resourceVersion } } as QdrantCluster;
+  let cluster = { ...parsed.data, metadata: { ...parsed.data.metadata, uid: object.metadata.uid, resourceVersion: object.metadata.resourceVersion } } as QdrantCluster;
+  const settings = deps.settings().settings;
 
   let failure: ObservedState['failure'];
+  let deleting = cluster.status?.deleteInProgressNodeIndexes ?? [];
+  let storage: StorageOutcome | undefined;
+  let busy = false;
+  let claims: Claim[] | undefined;
   if (!cluster.spec.pauses?.length) {
     try {
       const desired = buildClusterObjects(cluster, deps.settings());
+      const live = await client.get<Sts>({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace, name: statefulSetName(cluster.spec.id) });
+      const desiredSts = desired.find((o) => o.kind === 'StatefulSet') as unknown as (KubeObject & { spec: { replicas: number } }) | undefined;
+      if (desiredSts) {
+        pinClaimTemplates(desiredSts, live);
+        const scale = await stepScaleDown({
+          client,
+          qdrant: deps.qdrant,
+          logger: deps.logger,
+          cluster,
+          live,
+          pods: async () => new Set((await listPods(deps, cluster)).map((p) => p.metadata.name!)),
+          // Short of handlerTimeout, so the drain stops on its own terms (aborting its transfer)
+          // and the failure reaches the status before the pass itself is cut off.
+          deadline: Math.min(now() + settings.handlerTimeout * 800, operationDeadline(cluster, settings.operationTimeout, now())),
+          signal: deps.signal,
+          markDeleting: async (indexes) => {
+            const { phase } = await writeStatus(deps, cluster, { cluster, statefulSet: live, pods: await listPods(deps, cluster), deleting: indexes }, { claims: [], deleting: indexes });
+            cluster = withStatus(cluster, { deleteInProgressNodeIndexes: indexes, phase });
+          },
+          onStep: (node, step) => deps.onDrainStep?.(cluster, node, step),
+        });
+        desiredSts.spec.replicas = scale.replicas;
+        deleting = scale.deleting;
+        busy = scale.deleting.length > 0;
+        if (scale.failure) {
+          failure = { ...scale.failure, retry: true };
+          await deps.recorder.record(object, { type: 'Warning', reason: scale.failure.reason, note: scale.failure.message, action: 'ScaleDown' });
+        } else if (scale.done) {
+          await deps.recorder.record(object, { type: 'Normal', reason: 'NodeRemoved', note: scale.done, action: 'ScaleDown' });
+        }
+      }
       for (const item of desired) await applyIfChanged(client, item as unknown as KubeObject, FIELD_MANAGER);
       await prune(deps, cluster, new Set(desired.map((d) => `${d.kind}/${d.metadata.name}`)));
+      if (desiredSts) {
+        claims = await listClaims(deps, cluster);
+        storage = await reconcileStorage(client, cluster, claims, desiredSts.spec.replicas);
+        if (storage.condition.status === 'False' && cluster.status?.conditions?.find((c) => c.type === storage!.condition.type)?.reason !== storage.condition.reason) {
+          await deps.recorder.record(object, { type: storage.condition.reason === 'Expanding' ? 'Normal' : 'Warning', reason: storage.condition.reason, note: storage.condition.message, action: 'ResizeStorage' });
+        }
+      }
     } catch (error) {
       if (!(error instanceof ManifestError)) throw error;
       failure = { reason: 'InvalidCombination', message: error.message };
@@ -87,10 +150,28 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
   }
 
   const observed = await observe(deps, cluster, failure);
-  const phase = await writeStatus(deps, cluster, observed);
-  return phase === 'Healthy' || phase === 'Suspended' || phase === 'ManualMaintenance' || phase.startsWith('FailedTo')
+  observed.now = now();
+  observed.deleting = deleting;
+  observed.operationTimeoutMs = settings.operationTimeout * 1000;
+  const { phase, reason } = await writeStatus(deps, cluster, observed, { claims: claims ?? (await listClaims(deps, cluster)), deleting, storage: storage?.condition });
+  // A failed drain and an overrun operation are retried, spaced by the work queue's backoff.
+  if (failure?.retry) throw new RetryLaterError(`${failure.reason}: ${failure.message}`);
+  if (reason.startsWith('OperationTimeout')) throw new RetryLaterError(reason);
+  return phase === 'Healthy' && !busy && storage?.condition.reason !== 'Expanding'
     ? undefined
-    : { requeueAfterMs: deps.progressRequeueMs ?? 5_000 };
+    : phase === 'Suspended' || phase === 'ManualMaintenance'
+      ? undefined
+      : { requeueAfterMs: deps.progressRequeueMs ?? 5_000 };
+}
+
+/** When the operation in progress must be done: operationTimeout after Progressing became True. */
+function operationDeadline(cluster: QdrantCluster, timeoutSeconds: number, now: number): number {
+  const since = cluster.status?.conditions?.find((c) => c.type === 'Progressing' && c.status === 'True')?.lastTransitionTime;
+  return (since ? Date.parse(since) : now) + timeoutSeconds * 1000;
+}
+
+function withStatus(cluster: QdrantCluster, status: Partial<NonNullable<QdrantCluster['status']>>): QdrantCluster {
+  return { ...cluster, status: { ...cluster.status, ...status } };
 }
 
 /** Deletes objects of this cluster (by label and owner uid) that the desired set no longer has. */
@@ -107,29 +188,46 @@ async function prune(deps: ClusterReconcilerDeps, cluster: QdrantCluster, keep: 
   }
 }
 
-async function observe(deps: ClusterReconcilerDeps, cluster: QdrantCluster, failure: ObservedState['failure']): Promise<ObservedState> {
-  const namespace = cluster.metadata.namespace;
-  const statefulSet = await deps.client.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace, name: `qdrant-${cluster.spec.id}` });
+async function listPods(deps: ClusterReconcilerDeps, cluster: QdrantCluster): Promise<ObservedState['pods']> {
   const selector = Object.entries(podSelector(cluster)).map(([k, v]) => `${k}=${v}`).join(',');
-  const pods = await deps.client.list({ apiVersion: 'v1', kind: 'Pod' }, { namespace, labelSelector: selector });
-  return { cluster, statefulSet: statefulSet as ObservedState['statefulSet'], pods: pods.items as ObservedState['pods'], failure };
+  const pods = await deps.client.list({ apiVersion: 'v1', kind: 'Pod' }, { namespace: cluster.metadata.namespace, labelSelector: selector });
+  return pods.items as ObservedState['pods'];
 }
 
-async function writeStatus(deps: ClusterReconcilerDeps, cluster: QdrantCluster, observed: ObservedState): Promise<ClusterPhase> {
+async function listClaims(deps: ClusterReconcilerDeps, cluster: QdrantCluster): Promise<Claim[]> {
+  const claims = await deps.client.list<Claim>({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, { namespace: cluster.metadata.namespace, labelSelector: `${LABEL_CLUSTER_ID}=${cluster.spec.id}` });
+  return claims.items;
+}
+
+async function observe(deps: ClusterReconcilerDeps, cluster: QdrantCluster, failure: ObservedState['failure']): Promise<ObservedState> {
+  const statefulSet = await deps.client.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: cluster.metadata.namespace, name: statefulSetName(cluster.spec.id) });
+  return { cluster, statefulSet: statefulSet as ObservedState['statefulSet'], pods: await listPods(deps, cluster), failure };
+}
+
+async function writeStatus(
+  deps: ClusterReconcilerDeps,
+  cluster: QdrantCluster,
+  observed: ObservedState,
+  extra: { claims: ObservedClaim[]; deleting: number[]; storage?: Pick<Condition, 'type' | 'status' | 'reason' | 'message'> },
+): Promise<{ phase: ClusterPhase; reason: string }> {
   const derived = deriveStatus(observed);
-  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const now = new Date(deps.now?.() ?? Date.now()).toISOString().replace(/\.\d+Z$/, 'Z');
   const generation = (cluster.metadata.generation as number | undefined) ?? 0;
+  const previousStorage = cluster.status?.conditions?.find((c) => c.type === 'StorageResize');
+  const storage = extra.storage ?? (previousStorage && { type: previousStorage.type, status: previousStorage.status, reason: previousStorage.reason, message: previousStorage.message });
   const status = {
     phase: derived.phase,
     reason: derived.reason,
     availableNodes: derived.availableNodes,
     availableNodeIndexes: Array.from({ length: derived.currentNodes }, (_, i) => i),
+    ...(extra.deleting.length > 0 ? { deleteInProgressNodeIndexes: extra.deleting } : {}),
     currentNodes: derived.currentNodes,
     selector: derived.selector,
     endpoint: derived.endpoint,
     ...(derived.version ? { version: derived.version } : {}),
     observedGeneration: generation,
-    conditions: mergeConditions(cluster.status?.conditions, derived.conditionsWanted, now, generation),
+    nodes: nodeStatuses(observed.pods, extra.claims, (pod) => databaseClaimName(cluster, Number(pod.slice(pod.lastIndexOf('-') + 1)))),
+    conditions: mergeConditions(cluster.status?.conditions, storage ? [...derived.conditionsWanted, storage] : derived.conditionsWanted, now, generation),
   };
   const previous = cluster.status;
   // Order-insensitive: the apiserver and zod may order keys differently than we build them.
@@ -144,5 +242,5 @@ async function writeStatus(deps: ClusterReconcilerDeps, cluster: QdrantCluster, 
     const warning = derived.phase.startsWith('FailedTo') || derived.phase === 'NotReady';
     await deps.recorder.record(cluster as unknown as KubeObject, { type: warning ? 'Warning' : 'Normal', reason: derived.phase, note: derived.reason, action: 'Reconcile' });
   }
-  return derived.phase;
+  return { phase: derived.phase, reason: derived.reason };
 }

@@ -109,7 +109,9 @@ export function buildStatefulSet(cluster: QdrantCluster, settings: OperatorSetti
       serviceName: headlessServiceName(resolved.id),
       // OrderedReady deadlocks a Qdrant cluster: a peer is not ready until the others run.
       podManagementPolicy: 'Parallel',
-      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
+      // One pod at a time, each waiting for the previous to be Ready; restartAllPodsConcurrently
+      // trades availability for speed and lets every pod go at once.
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0, ...(spec.restartAllPodsConcurrently ? { maxUnavailable: '100%' } : {}) } },
       // Volumes outlive scale-down and deletion: data is removed on purpose, never by accident.
       persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
       selector: { matchLabels: podSelector(cluster) },
