@@ -1,6 +1,8 @@
 import type { OperatorSettings } from '@qhc/schemas';
 import { EventRecorder, Informer, WorkQueue, objectKey, type KubeClient, type KubeObject, type Logger } from '@qhc/kube';
 import type { OperatorMetrics } from './metrics.ts';
+import { InformerCache } from './cache.ts';
+import type { ClusterManagerLink } from './cluster-manager.ts';
 import type { QdrantAccess } from './qdrant/access.ts';
 import { reconcileCluster } from './reconcile/cluster.ts';
 
@@ -13,6 +15,7 @@ export interface ControllerOptions {
   namespace?: string;
   identity: string;
   qdrant: QdrantAccess;
+  clusterManager?: ClusterManagerLink;
   concurrency?: number;
 }
 
@@ -22,7 +25,8 @@ export interface ControllerOptions {
  */
 export class ClusterController {
   private readonly clusters: Informer;
-  private readonly statefulSets: Informer;
+  private readonly cache: InformerCache;
+  private readonly managerFailures = new Map<string, number>();
   private readonly queue: WorkQueue;
 
   constructor(options: ControllerOptions) {
@@ -41,6 +45,9 @@ export class ClusterController {
               recorder,
               logger,
               qdrant: options.qdrant,
+              clusterManager: options.clusterManager,
+              managerFailures: this.managerFailures,
+              cache: this.cache,
               signal,
               onDrainStep: (_cluster, _node, step) => metrics.drainSteps.inc({ step: step.kind }),
             },
@@ -68,24 +75,46 @@ export class ClusterController {
     );
     const enqueue = (o: KubeObject) => this.queue.add(objectKey(o));
     this.clusters = new Informer(client, { apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: options.namespace, logger });
-    this.clusters.on({ add: enqueue, update: enqueue, delete: enqueue });
-    // A StatefulSet's status (ready replicas) moves the cluster's phase: enqueue its owner.
+    this.clusters.on({ add: enqueue, update: (now, old) => specOrMetaChanged(now, old) && enqueue(now), delete: enqueue });
+    // A change to an owned object (a StatefulSet's ready replicas, a deleted Service) is a
+    // change to its cluster: enqueue the owner. Pods and volumes show through the StatefulSet.
     const enqueueOwner = (o: KubeObject) => {
       const owner = o.metadata.ownerReferences?.find((r) => r.kind === 'QdrantCluster' && r.controller);
       if (owner) this.queue.add(`${o.metadata.namespace}/${owner.name}`);
     };
-    this.statefulSets = new Informer(client, { apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: options.namespace, labelSelector: 'app.kubernetes.io/managed-by=qhc-operator', logger });
-    this.statefulSets.on({ add: enqueueOwner, update: enqueueOwner, delete: enqueueOwner });
+    this.cache = new InformerCache(client, { namespace: options.namespace, logger });
+    for (const [kind, informer] of this.cache.informers) {
+      if (kind === 'v1/Pod' || kind === 'v1/PersistentVolumeClaim') continue;
+      informer.on({ add: enqueueOwner, update: enqueueOwner, delete: enqueueOwner });
+    }
   }
 
   async start(): Promise<void> {
+    // The caches first: the clusters' informer starts enqueueing as soon as it lists.
+    await this.cache.start();
     this.clusters.start();
-    this.statefulSets.start();
-    await Promise.all([this.clusters.waitForSync(), this.statefulSets.waitForSync()]);
+    await this.clusters.waitForSync();
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.clusters.stop(), this.statefulSets.stop()]);
+    await Promise.all([this.clusters.stop(), this.cache.stop()]);
     await this.queue.shutdown();
   }
+}
+
+/**
+ * A change worth a pass: the spec (generation), or metadata the operator acts on. The
+ * operator's own status writes are not: they would start a pass right after every pass, and
+ * bypass the backoff that spaces out retries of a failing one.
+ */
+export function specOrMetaChanged(now: KubeObject, old: KubeObject): boolean {
+  const a = now.metadata;
+  const b = old.metadata;
+  return (
+    a.generation !== b.generation ||
+    a.deletionTimestamp !== b.deletionTimestamp ||
+    JSON.stringify(a.annotations ?? {}) !== JSON.stringify(b.annotations ?? {}) ||
+    JSON.stringify(a.labels ?? {}) !== JSON.stringify(b.labels ?? {}) ||
+    JSON.stringify(a.finalizers ?? []) !== JSON.stringify(b.finalizers ?? [])
+  );
 }

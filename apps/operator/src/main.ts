@@ -9,6 +9,8 @@
 //   --no-leader-elect      run without leader election (a single replica)
 //   --qdrant-url <tmpl>    out of the cluster: each Qdrant node's REST URL, with {namespace} {name}
 //                          {id} {node} (default: $QHC_QDRANT_URL_TEMPLATE, else the node's DNS name)
+//   --cluster-manager-url <url>  the cluster manager, for clusters with spec.clusterManager
+//                          (default: $QHC_CLUSTER_MANAGER_URL; without one they drain in-process)
 import { parseArgs } from 'node:util';
 import { startOperator } from './operator.ts';
 
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     port: { type: 'string' },
     'leader-elect': { type: 'boolean', default: true },
     'qdrant-url': { type: 'string' },
+    'cluster-manager-url': { type: 'string' },
   },
   allowNegative: true,
 });
@@ -39,6 +42,7 @@ try {
     port: values.port ? Number(values.port) : undefined,
     leaderElection: values['leader-elect'],
     qdrantUrlTemplate: values['qdrant-url'] ?? process.env.QHC_QDRANT_URL_TEMPLATE,
+    clusterManagerUrl: values['cluster-manager-url'] ?? process.env.QHC_CLUSTER_MANAGER_URL,
     logLevel: (process.env.QHC_LOG_LEVEL?.toLowerCase() as 'debug' | 'info' | 'warn' | 'error' | undefined) ?? 'info',
   });
   const shutdown = () => void operator.stop().then(() => process.exit(0));

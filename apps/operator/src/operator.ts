@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { LeaderElector, createKubeClient, createLogger, loadKubeConfig, type LogLevel, type Logger } from '@qhc/kube';
 import { ClusterController } from './controller.ts';
 import { OperatorMetrics } from './metrics.ts';
+import { clusterManagerLink } from './cluster-manager.ts';
 import { qdrantAccess } from './qdrant/access.ts';
 import { FIELD_MANAGER } from './reconcile/cluster.ts';
 import { SettingsFile } from './settings-file.ts';
@@ -27,6 +28,8 @@ export interface OperatorOptions {
    * {id} and {node}. In the cluster, each node's DNS name through the headless Service.
    */
   qdrantUrlTemplate?: string;
+  /** The cluster manager's base URL, for clusters with spec.clusterManager; without it they drain in-process. */
+  clusterManagerUrl?: string;
 }
 
 export interface RunningOperator {
@@ -57,7 +60,9 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   let ready = false;
 
   const startController = async (signal?: AbortSignal) => {
-    controller = new ClusterController({ client, settings: () => settingsFile.settings, logger, metrics, namespace: options.namespace, identity, qdrant: qdrantAccess(client, options.qdrantUrlTemplate) });
+    const qdrant = qdrantAccess(client, options.qdrantUrlTemplate);
+    const clusterManager = options.clusterManagerUrl ? clusterManagerLink(options.clusterManagerUrl, qdrant) : undefined;
+    controller = new ClusterController({ client, settings: () => settingsFile.settings, logger, metrics, namespace: options.namespace, identity, qdrant, clusterManager });
     await controller.start();
     ready = true;
     metrics.isLeader.set({}, 1);

@@ -91,6 +91,8 @@ describe('the operator on a real apiserver', () => {
     expect(metrics).toMatch(/qhc_operator_reconciles_total\{kind="QdrantCluster",result="success"\} \d+/);
     expect(metrics).toMatch(/qhc_operator_apiserver_requests_total\{code="200",kind="StatefulSet",verb="PATCH"\} \d+/);
     expect(metrics).toContain('qhc_operator_leader 1');
+    expect(metrics).toMatch(/^process_resident_memory_bytes \d+$/m);
+    expect(metrics).toMatch(/^nodejs_heap_size_used_bytes \d+$/m);
   });
 
   it('deletes a cluster: the finalizer is released and the owned objects go, the volumes stay', async () => {
@@ -104,5 +106,31 @@ describe('the operator on a real apiserver', () => {
     const claims = await client.list({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, { namespace: sandbox.namespace, labelSelector: 'cluster-id=c1' });
     expect(claims.items.length).toBeGreaterThanOrEqual(3);
     expect(await phaseOf('c1')).toBeUndefined();
+  });
+
+  it('deletes a cluster whose volume retention is Delete: nothing of it is left behind', async () => {
+    const object = clusterObject('c9', { size: 2 });
+    object.metadata.annotations = { 'qhc.dev/volume-retention': 'Delete' };
+    await client.apply(object);
+    await waitForPhase('c9', 'Healthy', (c) => c.status?.availableNodes === 2);
+    await client.delete(clusterRef('c9'));
+    await waitFor('every object of the cluster to go', async () => {
+      const left: string[] = [];
+      for (const kind of [
+        { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+        { apiVersion: 'v1', kind: 'Service' },
+        { apiVersion: 'v1', kind: 'ConfigMap' },
+        { apiVersion: 'v1', kind: 'Pod' },
+        { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
+        { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
+        { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+      ]) {
+        const list = await client.list(kind, { namespace: sandbox.namespace, labelSelector: 'cluster-id=c9' });
+        left.push(...list.items.map((o) => `${kind.kind}/${o.metadata.name}`));
+      }
+      if (await client.get(clusterRef('c9'))) left.push('QdrantCluster/qdrant-c9');
+      return left.length === 0 ? true : undefined;
+    }, { timeoutMs: 90_000 });
+    expect(await client.get(clusterRef('c9'))).toBeUndefined();
   });
 });

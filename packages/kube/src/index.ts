@@ -14,3 +14,4 @@ export { LeaderElector, type LeaderElectionOptions } from './leader-election.ts'
 export { formatMicroTime, parseKubeTime } from './micro-time.ts';
 export { systemClock, sleep, type Clock } from './clock.ts';
 export { createLogger, silentLogger, type Logger, type LogLevel } from './logger.ts';
+export { Counter, Gauge, Histogram, processMetricLines, renderMetrics, type Labels } from './metrics.ts';

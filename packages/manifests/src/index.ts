@@ -2,7 +2,7 @@ export { buildClusterObjects } from './cluster/build.ts';
 export { buildConfigMap, qdrantConfig, initScript, configHash, CONFIG_KEY } from './cluster/config-map.ts';
 export { buildStatefulSet, STORAGE_VOLUME, SNAPSHOTS_VOLUME, CONFIG_HASH_ANNOTATION, RESTARTED_AT_ANNOTATION } from './cluster/stateful-set.ts';
 export { buildHeadlessService, buildClientService, buildNodeServices } from './cluster/services.ts';
-export { buildNetworkPolicy, OPERATOR_POD_LABELS } from './cluster/network-policy.ts';
+export { buildNetworkPolicy, CLUSTER_MANAGER_POD_LABELS, OPERATOR_POD_LABELS } from './cluster/network-policy.ts';
 export { buildIngresses } from './cluster/ingress.ts';
 export { buildPodDisruptionBudget } from './cluster/pod-disruption-budget.ts';
 export { resolveCluster, QDRANT_HTTP_PORT, QDRANT_GRPC_PORT, QDRANT_P2P_PORT, type ResolvedCluster } from './cluster/resolve.ts';

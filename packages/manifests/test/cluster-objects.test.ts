@@ -41,6 +41,15 @@ describe('buildClusterObjects', () => {
     expect(concurrent.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 0, maxUnavailable: '100%' } });
   });
 
+  it('keeps volumes on deletion unless the cluster asks for Delete; a bad value names the annotation', () => {
+    expect(find(objects, 'StatefulSet').spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+    const deleting = find(buildClusterObjects(cluster(id, {}, { annotations: { 'qhc.dev/volume-retention': 'Delete' } }), settings()), 'StatefulSet');
+    expect(deleting.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Delete', whenScaled: 'Retain' });
+    expect(() => buildClusterObjects(cluster(id, {}, { annotations: { 'qhc.dev/volume-retention': 'delete' } }), settings())).toThrow(
+      'metadata.annotations["qhc.dev/volume-retention"]: must be Retain or Delete, got "delete"',
+    );
+  });
+
   it('is deterministic: the same input gives equal objects with sorted keys', () => {
     expect(buildClusterObjects(cluster(id), settings())).toEqual(objects);
     const sts = find(objects, 'StatefulSet');

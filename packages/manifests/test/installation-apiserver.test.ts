@@ -30,18 +30,18 @@ const fresh = () => {
 };
 
 async function deploymentsAvailable(namespace: string): Promise<string[]> {
-  return waitFor(`the operator and agent of ${namespace} to be available`, async () => {
+  return waitFor(`the operator, agent and cluster manager of ${namespace} to be available`, async () => {
     const list = await client.list<{ apiVersion: string; kind: string; metadata: { name?: string }; status?: { availableReplicas?: number } }>({ apiVersion: 'apps/v1', kind: 'Deployment' }, { namespace });
     const available = list.items.filter((d) => d.status?.availableReplicas === 1).map((d) => d.metadata.name!);
-    return available.length === 2 ? available.toSorted() : undefined;
+    return available.length === 3 ? available.toSorted() : undefined;
   });
 }
 
 describe('the installation on the real apiserver', () => {
-  it('applies for real: every object is accepted and both Deployments become available', async () => {
+  it('applies for real: every object is accepted and the three Deployments become available', async () => {
     const namespace = fresh();
     for (const object of buildInstallation(region(namespace), CREDENTIALS)) await client.apply(object as never);
-    expect(await deploymentsAvailable(namespace)).toEqual(['qhc-agent', 'qhc-operator']);
+    expect(await deploymentsAvailable(namespace)).toEqual(['qhc-agent', 'qhc-cluster-manager', 'qhc-operator']);
   });
 
   it('the rendered script installs with kubectl, and running it again changes nothing', async () => {
@@ -57,6 +57,6 @@ describe('the installation on the real apiserver', () => {
     expect(second.stdout).toContain('installed');
     const again = await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: 'qhc-operator-settings' });
     expect(again?.metadata.resourceVersion).toBe(settings?.metadata.resourceVersion);
-    expect(await deploymentsAvailable(namespace)).toEqual(['qhc-agent', 'qhc-operator']);
+    expect(await deploymentsAvailable(namespace)).toEqual(['qhc-agent', 'qhc-cluster-manager', 'qhc-operator']);
   }, 300_000);
 });

@@ -30,6 +30,22 @@ describe('buildInstallation', () => {
     expect(get(objects, 'ConfigMap', 'qhc-operator-settings').data['operator-settings.yaml']).toContain('minDelay: 2');
   });
 
+  it('runs one cluster manager from the settings\' clusterManager block, reachable by the operator only', () => {
+    const base = region();
+    const custom = { ...base, operatorSettings: { settings: { ...base.operatorSettings.settings, clusterManager: { ...base.operatorSettings.settings.clusterManager, node_selector: { pool: 'system' }, tolerations: [{ key: 'dedicated', operator: 'Equal' as const, value: 'system', effect: 'NoSchedule' as const }] } } } };
+    const built = buildInstallation(custom, CREDENTIALS);
+    const manager = get(built, 'Deployment', 'qhc-cluster-manager').spec.template.spec;
+    expect(manager.containers[0].image).toBe('registry.example.com/qdrant/qdrant-cloud-cluster-manager:0.1.2');
+    expect(manager.nodeSelector).toEqual({ pool: 'system' });
+    expect(manager.tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'system', effect: 'NoSchedule' }]);
+    expect(manager.automountServiceAccountToken).toBe(false);
+    expect(get(built, 'Service', 'qhc-cluster-manager').spec.ports).toEqual([{ name: 'http', port: 7333, targetPort: 'http', protocol: 'TCP' }]);
+    expect(get(built, 'NetworkPolicy', 'qhc-cluster-manager').spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'qhc-operator' } } }], ports: [{ protocol: 'TCP', port: 7333 }] }]);
+    const operatorEnv = get(built, 'Deployment', 'qhc-operator').spec.template.spec.containers[0].env;
+    expect(operatorEnv).toContainEqual({ name: 'QHC_CLUSTER_MANAGER_URL', value: 'http://qhc-cluster-manager.qdrant-hybrid.svc:7333' });
+    expect(get(objects, 'Deployment', 'qhc-cluster-manager').spec.template.spec.nodeSelector).toBeUndefined();
+  });
+
   it('keeps credentials in Secrets only, and the agent reads them by reference', () => {
     for (const object of objects.filter((o) => o.kind !== 'Secret')) {
       expect(toYaml([object])).not.toContain(TOKEN);

@@ -19,3 +19,6 @@ export { buildCrd, crdSchemaOf } from './generate/crd.ts';
 export { buildJsonSchema, JSON_SCHEMA_BASE_URL } from './generate/json-schema.ts';
 export { checkStructural, toStructural } from './generate/structural.ts';
 export { generateArtifacts, toYaml, type Artifact } from './generate/artifacts.ts';
+
+// Protocols between qhc's components.
+export * from './protocol/cluster-manager.ts';

@@ -100,8 +100,9 @@ export class ClusterSimulation {
 
   private readonly removedIncarnations = new Set<string>();
 
+  /** The peer the node runs now: the last to join from it (an older one is a dead leftover). */
   peerOnNode(node: number): SimPeer | undefined {
-    return [...this.peers.values()].find((p) => p.node === node);
+    return [...this.peers.values()].filter((p) => p.node === node).at(-1);
   }
 
   /** A collection with `shards` shards of `replicationFactor` replicas, placed round-robin. */

@@ -20,17 +20,15 @@ export function isSubset(desired: unknown, live: unknown): boolean {
  * Server-side apply only when something would change, so a resync of a converged cluster
  * writes nothing. "Nothing would change" needs both: the hash of the desired object equals
  * the one stamped at the last apply (so fields the operator stopped setting get removed by
- * a new apply), and every desired field still has its value (so drift is put back).
- * Returns true when it applied.
+ * a new apply), and every desired field still has its value (so drift is put back). `live`
+ * is what the cache holds. Returns the object the apiserver returned when it applied.
  */
-export async function applyIfChanged(client: KubeClient, desired: KubeObject, fieldManager: string): Promise<boolean> {
+export async function applyIfChanged(client: KubeClient, desired: KubeObject, fieldManager: string, live: KubeObject | undefined): Promise<KubeObject | undefined> {
   const hash = createHash('sha256').update(JSON.stringify(desired)).digest('hex').slice(0, 20);
+  if (live && live.metadata.annotations?.[APPLIED_HASH_ANNOTATION] === hash && isSubset(desired, live)) return undefined;
   const stamped: KubeObject = {
     ...desired,
     metadata: { ...desired.metadata, annotations: { ...desired.metadata.annotations, [APPLIED_HASH_ANNOTATION]: hash } },
   };
-  const live = await client.get({ apiVersion: desired.apiVersion, kind: desired.kind, namespace: desired.metadata.namespace, name: desired.metadata.name! });
-  if (live && live.metadata.annotations?.[APPLIED_HASH_ANNOTATION] === hash && isSubset(desired, live)) return false;
-  await client.apply(stamped, { fieldManager });
-  return true;
+  return client.apply(stamped, { fieldManager });
 }

@@ -20,25 +20,23 @@ import {
   type ReconcileResult,
 } from '@qhc/kube';
 import type { DrainStep } from '@qhc/qdrant';
+import { MANAGED_KINDS, type Kind, type ObjectCache } from '../cache.ts';
 import type { QdrantAccess } from '../qdrant/access.ts';
-import { deriveStatus, mergeConditions, nodeStatuses, type ObservedClaim, type ObservedState } from '../status.ts';
+import { deriveStatus, isReady, mergeConditions, nodeStatuses, type ObservedClaim, type ObservedState } from '../status.ts';
 import { applyIfChanged, isSubset } from './apply-if-changed.ts';
-import { stepScaleDown, type LiveStatefulSet } from './scale-down.ts';
+import { inProcessDrainer, stepScaleDown, type LiveStatefulSet } from './scale-down.ts';
+import type { ClusterManagerLink } from '../cluster-manager.ts';
 import { databaseClaimName, pinClaimTemplates, reconcileStorage, type Claim, type StorageOutcome } from './volumes.ts';
 
 export const FINALIZER = 'qhc.dev/cluster';
 export const FIELD_MANAGER = 'qhc-operator';
 export const STATUS_FIELD_MANAGER = 'qhc-operator-status';
 
-/** The kinds a cluster owns, pruned when no longer desired. */
-const OWNED_KINDS: Array<{ apiVersion: string; kind: string }> = [
-  { apiVersion: 'v1', kind: 'ConfigMap' },
-  { apiVersion: 'v1', kind: 'Service' },
-  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
-  { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
-  { apiVersion: 'apps/v1', kind: 'StatefulSet' },
-  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
-];
+/** The kinds a cluster owns, pruned when no longer desired (pods and volumes are the StatefulSet's). */
+const OWNED_KINDS: Kind[] = MANAGED_KINDS.filter((k) => k.kind !== 'Pod' && k.kind !== 'PersistentVolumeClaim');
+const STATEFUL_SET: Kind = { apiVersion: 'apps/v1', kind: 'StatefulSet' };
+const POD: Kind = { apiVersion: 'v1', kind: 'Pod' };
+const CLAIM: Kind = { apiVersion: 'v1', kind: 'PersistentVolumeClaim' };
 
 export interface ClusterReconcilerDeps {
   client: KubeClient;
@@ -46,11 +44,17 @@ export interface ClusterReconcilerDeps {
   recorder: EventRecorder;
   logger: Logger;
   qdrant: QdrantAccess;
+  /** The managed objects, from informers; the cluster itself is always read fresh. */
+  cache: ObjectCache;
   /** How long to wait before looking again at a cluster that is still converging. */
   progressRequeueMs?: number;
   /** Aborted when the pass overruns handlerTimeout. */
   signal?: AbortSignal;
   now?: () => number;
+  /** The cluster manager, for clusters with spec.clusterManager. */
+  clusterManager?: ClusterManagerLink;
+  /** Consecutive failed manage calls per cluster key, for their backoff. */
+  managerFailures?: Map<string, number>;
   /** Observes drain steps (metrics, tests). */
   onDrainStep?: (cluster: QdrantCluster, node: number, step: DrainStep) => void;
 }
@@ -98,30 +102,30 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
   let deleting = cluster.status?.deleteInProgressNodeIndexes ?? [];
   let storage: StorageOutcome | undefined;
   let busy = false;
-  let claims: Claim[] | undefined;
+  let appliedSts: KubeObject | undefined;
   if (!cluster.spec.pauses?.length) {
     try {
       const desired = buildClusterObjects(cluster, deps.settings());
-      const live = await client.get<Sts>({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace, name: statefulSetName(cluster.spec.id) });
+      const live = deps.cache.get<Sts>(STATEFUL_SET, namespace, statefulSetName(cluster.spec.id));
       const desiredSts = desired.find((o) => o.kind === 'StatefulSet') as unknown as (KubeObject & { spec: { replicas: number } }) | undefined;
       if (desiredSts) {
         pinClaimTemplates(desiredSts, live);
         const scale = await stepScaleDown({
           client,
-          qdrant: deps.qdrant,
+          drain: cluster.spec.clusterManager && deps.clusterManager ? deps.clusterManager.drainer : inProcessDrainer(deps.qdrant, (job, step) => deps.onDrainStep?.(job.cluster, job.node, step)),
           logger: deps.logger,
           cluster,
           live,
-          pods: async () => new Set((await listPods(deps, cluster)).map((p) => p.metadata.name!)),
+          // Fresh, not cached: whether a node's pod exists decides whether it is drained.
+          pods: async () => new Set((await listPodsFresh(deps, cluster)).map((p) => p.metadata.name!)),
           // Short of handlerTimeout, so the drain stops on its own terms (aborting its transfer)
           // and the failure reaches the status before the pass itself is cut off.
           deadline: Math.min(now() + settings.handlerTimeout * 800, operationDeadline(cluster, settings.operationTimeout, now())),
           signal: deps.signal,
           markDeleting: async (indexes) => {
-            const { phase } = await writeStatus(deps, cluster, { cluster, statefulSet: live, pods: await listPods(deps, cluster), deleting: indexes }, { claims: [], deleting: indexes });
+            const { phase } = await writeStatus(deps, cluster, { cluster, statefulSet: live, pods: await listPodsFresh(deps, cluster), deleting: indexes }, { claims: [], deleting: indexes });
             cluster = withStatus(cluster, { deleteInProgressNodeIndexes: indexes, phase });
           },
-          onStep: (node, step) => deps.onDrainStep?.(cluster, node, step),
         });
         desiredSts.spec.replicas = scale.replicas;
         deleting = scale.deleting;
@@ -133,11 +137,14 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
           await deps.recorder.record(object, { type: 'Normal', reason: 'NodeRemoved', note: scale.done, action: 'ScaleDown' });
         }
       }
-      for (const item of desired) await applyIfChanged(client, item as unknown as KubeObject, FIELD_MANAGER);
+      for (const item of desired) {
+        const cached = deps.cache.get(item as Kind, namespace, item.metadata.name!);
+        const applied = await applyIfChanged(client, item as unknown as KubeObject, FIELD_MANAGER, cached);
+        if (applied && item.kind === 'StatefulSet') appliedSts = applied;
+      }
       await prune(deps, cluster, new Set(desired.map((d) => `${d.kind}/${d.metadata.name}`)));
       if (desiredSts) {
-        claims = await listClaims(deps, cluster);
-        storage = await reconcileStorage(client, cluster, claims, desiredSts.spec.replicas);
+        storage = await reconcileStorage(client, cluster, listClaims(deps, cluster), desiredSts.spec.replicas);
         if (storage.condition.status === 'False' && cluster.status?.conditions?.find((c) => c.type === storage!.condition.type)?.reason !== storage.condition.reason) {
           await deps.recorder.record(object, { type: storage.condition.reason === 'Expanding' ? 'Normal' : 'Warning', reason: storage.condition.reason, note: storage.condition.message, action: 'ResizeStorage' });
         }
@@ -149,19 +156,77 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
     }
   }
 
-  const observed = await observe(deps, cluster, failure);
+  // Just applied: the apiserver's answer is fresher than the cache.
+  const observed = observe(deps, cluster, failure, appliedSts);
   observed.now = now();
   observed.deleting = deleting;
   observed.operationTimeoutMs = settings.operationTimeout * 1000;
-  const { phase, reason } = await writeStatus(deps, cluster, observed, { claims: claims ?? (await listClaims(deps, cluster)), deleting, storage: storage?.condition });
+  const manager = await invokeClusterManager(deps, object, cluster, observed, busy || deleting.length > 0, now(), settings.clusterManager.pullInterval);
+  const { phase, reason } = await writeStatus(deps, cluster, observed, { claims: listClaims(deps, cluster), deleting, storage: storage?.condition, manager });
   // A failed drain and an overrun operation are retried, spaced by the work queue's backoff.
   if (failure?.retry) throw new RetryLaterError(`${failure.reason}: ${failure.message}`);
   if (reason.startsWith('OperationTimeout')) throw new RetryLaterError(reason);
-  return phase === 'Healthy' && !busy && storage?.condition.reason !== 'Expanding'
-    ? undefined
-    : phase === 'Suspended' || phase === 'ManualMaintenance'
-      ? undefined
-      : { requeueAfterMs: deps.progressRequeueMs ?? 5_000 };
+  const settledPhase = (phase === 'Healthy' && !busy && storage?.condition.reason !== 'Expanding') || phase === 'Suspended' || phase === 'ManualMaintenance';
+  if (!settledPhase) return { requeueAfterMs: deps.progressRequeueMs ?? 5_000 };
+  // With the cluster manager, a settled cluster still comes back every pullInterval.
+  return manager ? { requeueAfterMs: Math.max(1_000, Date.parse(manager.nextClusterManagerInvocation) - now()) } : undefined;
+}
+
+interface ManagerStatus {
+  clusterManagerResponse: { status: string; description: string };
+  nextClusterManagerInvocation: string;
+}
+
+/**
+ * For a cluster with spec.clusterManager, once every pullInterval: the manage call, told to do
+ * nothing while the cluster is paused, suspended or in another operation. Returns what the
+ * status should say (the previous answer when no call was due).
+ */
+async function invokeClusterManager(
+  deps: ClusterReconcilerDeps,
+  object: KubeObject,
+  cluster: QdrantCluster,
+  observed: ObservedState,
+  scalingDown: boolean,
+  now: number,
+  pullIntervalSeconds: number,
+): Promise<ManagerStatus | undefined> {
+  if (!cluster.spec.clusterManager || !deps.clusterManager) return undefined;
+  const previous = cluster.status;
+  const next = previous?.nextClusterManagerInvocation;
+  if (next && Date.parse(next) > now && previous?.clusterManagerResponse) {
+    return { clusterManagerResponse: { status: previous.clusterManagerResponse.status ?? '', description: previous.clusterManagerResponse.description ?? '' }, nextClusterManagerInvocation: next };
+  }
+  const phase = previous?.phase;
+  const blockedBy = cluster.spec.pauses?.length
+    ? `the cluster is paused (${cluster.spec.pauses.map((p) => p.owner ?? 'someone').join(', ')})`
+    : cluster.spec.suspend
+      ? 'the cluster is suspended'
+      : scalingDown
+        ? 'a scale-down is in progress'
+        : phase && phase !== 'Healthy'
+          ? `the cluster is ${phase}`
+          : undefined;
+  const nodes = observed.pods
+    .map((p) => ({ index: Number(p.metadata.name!.slice(p.metadata.name!.lastIndexOf('-') + 1)), ready: isReady(p) }))
+    .toSorted((a, b) => a.index - b.index);
+  const response = await deps.clusterManager.invoke(cluster, nodes, blockedBy);
+  if (response.status !== previous?.clusterManagerResponse?.status || response.status === 'Rebalanced' || response.status === 'Recovered') {
+    const note = response.description.length > 0 ? response.description : response.status;
+    await deps.recorder.record(object, { type: response.status === 'Failed' ? 'Warning' : 'Normal', reason: `ClusterManager${response.status}`, note, action: 'Manage' });
+  }
+  // A failed call is retried under the settings' backoff (minDelay, then + increment each
+  // time, up to maxDelay), never sooner than pullInterval; a success resets it.
+  const key = `${cluster.metadata.namespace}/${cluster.metadata.name}`;
+  const failures = response.status === 'Failed' ? (deps.managerFailures?.get(key) ?? 0) + 1 : 0;
+  if (failures > 0) deps.managerFailures?.set(key, failures);
+  else deps.managerFailures?.delete(key);
+  const backOff = deps.settings().settings.backOff;
+  const delaySeconds = failures > 0 ? Math.max(pullIntervalSeconds, Math.min(backOff.maxDelay, backOff.minDelay + backOff.increment * (failures - 1))) : pullIntervalSeconds;
+  return {
+    clusterManagerResponse: { status: response.status, description: response.description },
+    nextClusterManagerInvocation: new Date(now + delaySeconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
+  };
 }
 
 /** When the operation in progress must be done: operationTimeout after Progressing became True. */
@@ -176,39 +241,38 @@ function withStatus(cluster: QdrantCluster, status: Partial<NonNullable<QdrantCl
 
 /** Deletes objects of this cluster (by label and owner uid) that the desired set no longer has. */
 async function prune(deps: ClusterReconcilerDeps, cluster: QdrantCluster, keep: Set<string>): Promise<void> {
-  const selector = `${LABEL_CLUSTER_ID}=${cluster.spec.id},app.kubernetes.io/managed-by=${MANAGED_BY}`;
+  const labels = { [LABEL_CLUSTER_ID]: cluster.spec.id, 'app.kubernetes.io/managed-by': MANAGED_BY };
   for (const kind of OWNED_KINDS) {
-    const list = await deps.client.list(kind, { namespace: cluster.metadata.namespace, labelSelector: selector });
-    for (const item of list.items) {
+    for (const item of deps.cache.list(kind, cluster.metadata.namespace, labels)) {
       const owned = item.metadata.ownerReferences?.some((o) => o.uid === cluster.metadata.uid);
-      if (!owned || keep.has(`${kind.kind}/${item.metadata.name}`)) continue;
+      if (!owned || keep.has(`${kind.kind}/${item.metadata.name}`) || item.metadata.deletionTimestamp) continue;
       await deps.client.delete({ ...kind, namespace: item.metadata.namespace, name: item.metadata.name! }, { propagationPolicy: 'Background', preconditions: { uid: item.metadata.uid } });
       deps.logger.info('pruned', { namespace: cluster.metadata.namespace, name: cluster.metadata.name, object: `${kind.kind}/${item.metadata.name}` });
     }
   }
 }
 
-async function listPods(deps: ClusterReconcilerDeps, cluster: QdrantCluster): Promise<ObservedState['pods']> {
+async function listPodsFresh(deps: ClusterReconcilerDeps, cluster: QdrantCluster): Promise<ObservedState['pods']> {
   const selector = Object.entries(podSelector(cluster)).map(([k, v]) => `${k}=${v}`).join(',');
   const pods = await deps.client.list({ apiVersion: 'v1', kind: 'Pod' }, { namespace: cluster.metadata.namespace, labelSelector: selector });
   return pods.items as ObservedState['pods'];
 }
 
-async function listClaims(deps: ClusterReconcilerDeps, cluster: QdrantCluster): Promise<Claim[]> {
-  const claims = await deps.client.list<Claim>({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, { namespace: cluster.metadata.namespace, labelSelector: `${LABEL_CLUSTER_ID}=${cluster.spec.id}` });
-  return claims.items;
+function listClaims(deps: ClusterReconcilerDeps, cluster: QdrantCluster): Claim[] {
+  return deps.cache.list<Claim>(CLAIM, cluster.metadata.namespace, { [LABEL_CLUSTER_ID]: cluster.spec.id });
 }
 
-async function observe(deps: ClusterReconcilerDeps, cluster: QdrantCluster, failure: ObservedState['failure']): Promise<ObservedState> {
-  const statefulSet = await deps.client.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: cluster.metadata.namespace, name: statefulSetName(cluster.spec.id) });
-  return { cluster, statefulSet: statefulSet as ObservedState['statefulSet'], pods: await listPods(deps, cluster), failure };
+function observe(deps: ClusterReconcilerDeps, cluster: QdrantCluster, failure: ObservedState['failure'], appliedSts: KubeObject | undefined): ObservedState {
+  const statefulSet = appliedSts ?? deps.cache.get(STATEFUL_SET, cluster.metadata.namespace, statefulSetName(cluster.spec.id));
+  const pods = deps.cache.list(POD, cluster.metadata.namespace, podSelector(cluster)).filter((p) => !p.metadata.deletionTimestamp);
+  return { cluster, statefulSet: statefulSet as ObservedState['statefulSet'], pods: pods as ObservedState['pods'], failure };
 }
 
 async function writeStatus(
   deps: ClusterReconcilerDeps,
   cluster: QdrantCluster,
   observed: ObservedState,
-  extra: { claims: ObservedClaim[]; deleting: number[]; storage?: Pick<Condition, 'type' | 'status' | 'reason' | 'message'> },
+  extra: { claims: ObservedClaim[]; deleting: number[]; storage?: Pick<Condition, 'type' | 'status' | 'reason' | 'message'>; manager?: ManagerStatus },
 ): Promise<{ phase: ClusterPhase; reason: string }> {
   const derived = deriveStatus(observed);
   const now = new Date(deps.now?.() ?? Date.now()).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -226,6 +290,11 @@ async function writeStatus(
     endpoint: derived.endpoint,
     ...(derived.version ? { version: derived.version } : {}),
     observedGeneration: generation,
+    // Kept between calls (and through writes that do not call the manager) while it is enabled.
+    ...(extra.manager ??
+      (cluster.spec.clusterManager && cluster.status?.clusterManagerResponse && cluster.status.nextClusterManagerInvocation
+        ? { clusterManagerResponse: cluster.status.clusterManagerResponse, nextClusterManagerInvocation: cluster.status.nextClusterManagerInvocation }
+        : {})),
     nodes: nodeStatuses(observed.pods, extra.claims, (pod) => databaseClaimName(cluster, Number(pod.slice(pod.lastIndexOf('-') + 1)))),
     conditions: mergeConditions(cluster.status?.conditions, storage ? [...derived.conditionsWanted, storage] : derived.conditionsWanted, now, generation),
   };

@@ -9,7 +9,7 @@ export interface LiveStatefulSet {
 
 export interface ScaleDownInput {
   client: KubeClient;
-  qdrant: QdrantAccess;
+  drain: Drainer;
   logger: Logger;
   cluster: QdrantCluster;
   live: LiveStatefulSet | undefined;
@@ -20,7 +20,43 @@ export interface ScaleDownInput {
   signal?: AbortSignal;
   /** Persists deleteInProgressNodeIndexes before anything irreversible happens. */
   markDeleting: (indexes: number[]) => Promise<void>;
-  onStep?: (node: number, step: DrainStep) => void;
+}
+
+export interface DrainJob {
+  cluster: QdrantCluster;
+  node: number;
+  /** Node indexes that stay and may receive shards. */
+  keep: number[];
+  deadline: number;
+  signal?: AbortSignal;
+}
+
+export type DrainOutcome = { ok: true; detail: string } | { ok: false; reason: string; message: string };
+
+/** Empties a node and removes its peer: in this process, or through the cluster manager. */
+export type Drainer = (job: DrainJob) => Promise<DrainOutcome>;
+
+/** The drain run by the operator itself, through Qdrant's REST API from node 0. */
+export function inProcessDrainer(qdrant: QdrantAccess, onStep?: (job: DrainJob, step: DrainStep) => void): Drainer {
+  return async (job) => {
+    const id = job.cluster.spec.id;
+    const stays = new Set(job.keep.map((i) => podName(id, i)));
+    try {
+      const result = await drainPeer({
+        client: connectQdrant(await qdrant(job.cluster, 0), { timeoutMs: 30_000 }),
+        host: podName(id, job.node),
+        mayReceive: (peer) => stays.has(hostOf(peer.uri)),
+        deadline: job.deadline,
+        signal: job.signal,
+        pollIntervalMs: 500,
+        onStep: (step) => onStep?.(job, step),
+      });
+      return { ok: true, detail: `peer ${result.peerId ?? '(none)'}, ${result.steps.length} step(s)` };
+    } catch (error) {
+      if (job.signal?.aborted) throw error;
+      return { ok: false, reason: error instanceof QdrantOperationError ? `Drain${error.reason}` : 'DrainFailed', message: error instanceof Error ? error.message : String(error) };
+    }
+  };
 }
 
 export interface ScaleDownOutcome {
@@ -56,23 +92,10 @@ export async function stepScaleDown(input: ScaleDownInput): Promise<ScaleDownOut
   if (liveReplicas > node) {
     // The pod still belongs to the StatefulSet: drain it first.
     if (pods.has(pod)) {
-      const stays = new Set(Array.from({ length: Math.min(size, node) }, (_, i) => podName(cluster.spec.id, i)));
-      try {
-        const result = await drainPeer({
-          client: connectQdrant(await input.qdrant(cluster, 0), { timeoutMs: 30_000 }),
-          host: pod,
-          mayReceive: (peer) => stays.has(hostOf(peer.uri)),
-          deadline: input.deadline,
-          signal: input.signal,
-          pollIntervalMs: 500,
-          onStep: (step) => input.onStep?.(node, step),
-        });
-        input.logger.info('node drained', { namespace: cluster.metadata.namespace, name: cluster.metadata.name, node, peer: result.peerId, steps: result.steps.length });
-      } catch (error) {
-        if (input.signal?.aborted) throw error;
-        const reason = error instanceof QdrantOperationError ? `Drain${error.reason}` : 'DrainFailed';
-        return { replicas: liveReplicas, deleting: [node], failure: { reason, message: `draining node ${node} (${pod}): ${error instanceof Error ? error.message : String(error)}` } };
-      }
+      const keep = Array.from({ length: Math.min(size, node) }, (_, i) => i);
+      const outcome = await input.drain({ cluster, node, keep, deadline: input.deadline, signal: input.signal });
+      if (!outcome.ok) return { replicas: liveReplicas, deleting: [node], failure: { reason: outcome.reason, message: `draining node ${node} (${pod}): ${outcome.message}` } };
+      input.logger.info('node drained', { namespace: cluster.metadata.namespace, name: cluster.metadata.name, node, detail: outcome.detail });
     }
     return { replicas: node, deleting: [node], done: `node ${node} drained: its shards moved to the remaining peers and its peer removed` };
   }

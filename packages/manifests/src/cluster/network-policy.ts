@@ -5,12 +5,14 @@ import { QDRANT_GRPC_PORT, QDRANT_HTTP_PORT, QDRANT_P2P_PORT, type ResolvedClust
 
 /** The pods of the qhc operator, which polls every cluster's REST API for status. */
 export const OPERATOR_POD_LABELS = { 'app.kubernetes.io/name': 'qhc-operator' };
+/** The region's cluster manager, which moves shards and removes peers through the REST API. */
+export const CLUSTER_MANAGER_POD_LABELS = { 'app.kubernetes.io/name': 'qhc-cluster-manager' };
 
 const tcp = (port: number) => ({ protocol: 'TCP', port });
 
 /**
  * The seed's defaults, made explicit: peers talk to each other (p2p 6335 only between the
- * cluster's own pods), the operator may reach the REST API, and the settings' rules are
+ * cluster's own pods), the operator and the cluster manager may reach the REST API, and the settings' rules are
  * added (by default: DNS egress to kube-system). Egress to a writeCluster is allowed when set.
  */
 export function buildNetworkPolicy(cluster: QdrantCluster, settings: OperatorSettings, resolved: ResolvedCluster): KubeObject {
@@ -18,7 +20,7 @@ export function buildNetworkPolicy(cluster: QdrantCluster, settings: OperatorSet
   const policies = settings.settings.qdrant.networkPolicies;
   const ingress: Array<NetworkPolicyIngressRule | Record<string, unknown>> = [
     { from: [peers], ports: [tcp(QDRANT_P2P_PORT), tcp(QDRANT_HTTP_PORT), tcp(QDRANT_GRPC_PORT)] },
-    { from: [{ podSelector: { matchLabels: OPERATOR_POD_LABELS } }], ports: [tcp(QDRANT_HTTP_PORT)] },
+    { from: [{ podSelector: { matchLabels: OPERATOR_POD_LABELS } }, { podSelector: { matchLabels: CLUSTER_MANAGER_POD_LABELS } }], ports: [tcp(QDRANT_HTTP_PORT)] },
     ...policies.ingress,
   ];
   const egress: Array<NetworkPolicyEgressRule | Record<string, unknown>> = [

@@ -1,5 +1,6 @@
 import {
   ANNOTATION_RESTARTED_AT,
+  ANNOTATION_VOLUME_RETENTION,
   configMapName,
   headlessServiceName,
   statefulSetName,
@@ -8,6 +9,7 @@ import {
   type Toleration,
   type TopologySpreadConstraint,
 } from '@qhc/schemas';
+import { ManifestError } from '../errors.ts';
 import { normalize, nonEmpty, type KubeObject } from '../object.ts';
 import { CONFIG_KEY, INIT_PATH, INIT_SCRIPT_KEY, SNAPSHOTS_PATH, STORAGE_PATH, TLS_PATH } from './config-map.ts';
 import { clusterLabels, objectMeta, podSelector } from './labels.ts';
@@ -55,6 +57,14 @@ function topologySpread(cluster: QdrantCluster, settings: OperatorSettings): Top
   const constraints = cluster.spec.topologySpreadConstraints ?? settings.settings.scheduling.default_topology_spread_constraints;
   if (constraints.length === 0) return undefined;
   return constraints.map((c) => ({ ...c, labelSelector: c.labelSelector ?? { matchLabels: podSelector(cluster) } }));
+}
+
+function volumeRetention(cluster: QdrantCluster): 'Retain' | 'Delete' {
+  const value = cluster.metadata.annotations?.[ANNOTATION_VOLUME_RETENTION] ?? 'Retain';
+  if (value !== 'Retain' && value !== 'Delete') {
+    throw new ManifestError(`metadata.annotations["${ANNOTATION_VOLUME_RETENTION}"]`, `must be Retain or Delete, got ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 export function buildStatefulSet(cluster: QdrantCluster, settings: OperatorSettings, resolved: ResolvedCluster, configHash: string): KubeObject {
@@ -112,8 +122,9 @@ export function buildStatefulSet(cluster: QdrantCluster, settings: OperatorSetti
       // One pod at a time, each waiting for the previous to be Ready; restartAllPodsConcurrently
       // trades availability for speed and lets every pod go at once.
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0, ...(spec.restartAllPodsConcurrently ? { maxUnavailable: '100%' } : {}) } },
-      // Volumes outlive scale-down and deletion: data is removed on purpose, never by accident.
-      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+      // Volumes outlive scale-down (the operator deletes a removed node's volumes once its peer
+      // is gone) and, unless the cluster says otherwise, deletion: data goes on purpose only.
+      persistentVolumeClaimRetentionPolicy: { whenDeleted: volumeRetention(cluster), whenScaled: 'Retain' },
       selector: { matchLabels: podSelector(cluster) },
       template: {
         metadata: {

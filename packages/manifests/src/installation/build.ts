@@ -5,6 +5,8 @@ import {
   AGENT_CREDENTIALS_SECRET,
   AGENT_NAME,
   CA_BUNDLE_CONFIGMAP,
+  CLUSTER_MANAGER_NAME,
+  CLUSTER_MANAGER_PORT,
   OPERATOR_HEALTH_PORT,
   OPERATOR_METRICS_PORT,
   OPERATOR_NAME,
@@ -47,7 +49,10 @@ function proxyEnv(region: Region): Array<{ name: string; value: string }> {
   return env;
 }
 
-function deployment(region: Region, options: { name: string; image: string; args: string[]; env: Array<Record<string, unknown>>; ports: Array<Record<string, unknown>>; mounts: Array<Record<string, unknown>>; volumes: Array<Record<string, unknown>>; probes?: Record<string, unknown> }): KubeObject {
+function deployment(
+  region: Region,
+  options: { name: string; image: string; args: string[]; env: Array<Record<string, unknown>>; ports: Array<Record<string, unknown>>; mounts: Array<Record<string, unknown>>; volumes: Array<Record<string, unknown>>; probes?: Record<string, unknown>; scheduling?: Record<string, unknown> },
+): KubeObject {
   const { namespace } = region;
   const hasCa = region.advanced.caCertificate !== undefined;
   return {
@@ -64,6 +69,7 @@ function deployment(region: Region, options: { name: string; image: string; args
         spec: {
           serviceAccountName: options.name,
           imagePullSecrets: [{ name: REGISTRY_SECRET }],
+          ...options.scheduling,
           securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 20001, fsGroup: 30001, seccompProfile: { type: 'RuntimeDefault' } },
           containers: [
             {
@@ -145,7 +151,10 @@ export function buildInstallation(region: Region, credentials: InstallationCrede
       name: OPERATOR_NAME,
       image: `${registry}/${OPERATOR_NAME}:${region.operatorVersion}`,
       args: ['--settings', `${SETTINGS_PATH}/${OPERATOR_SETTINGS_KEY}`],
-      env: [{ name: 'QHC_LOG_LEVEL', value: region.advanced.logLevel.operator }],
+      env: [
+        { name: 'QHC_LOG_LEVEL', value: region.advanced.logLevel.operator },
+        { name: 'QHC_CLUSTER_MANAGER_URL', value: `http://${CLUSTER_MANAGER_NAME}.${namespace}.svc:${CLUSTER_MANAGER_PORT}` },
+      ],
       ports: [
         { name: 'metrics', containerPort: OPERATOR_METRICS_PORT, protocol: 'TCP' },
         { name: 'health', containerPort: OPERATOR_HEALTH_PORT, protocol: 'TCP' },
@@ -171,6 +180,7 @@ export function buildInstallation(region: Region, credentials: InstallationCrede
       mounts: [{ name: 'tmp', mountPath: '/tmp' }],
       volumes: [{ name: 'tmp', emptyDir: {} }],
     }),
+    ...clusterManagerObjects(region, registry),
     {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
@@ -189,6 +199,60 @@ export function buildInstallation(region: Region, credentials: InstallationCrede
     },
   );
   return objects.map((o) => normalize(o));
+}
+
+/**
+ * The region's one cluster manager, from the settings' clusterManager block: its image, node
+ * selector and tolerations. It needs no Kubernetes API access (its token is not mounted);
+ * only the operator may call it, and it may only reach DNS and Qdrant's REST port.
+ */
+function clusterManagerObjects(region: Region, registry: string): KubeObject[] {
+  const { namespace } = region;
+  const settings = region.operatorSettings.settings.clusterManager;
+  const name = CLUSTER_MANAGER_NAME;
+  const selector = { 'app.kubernetes.io/name': name };
+  return [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace, labels: labels(name) }, automountServiceAccountToken: false },
+    deployment(region, {
+      name,
+      // From the region's registry, like every image of the installation: the repository's name, the settings' tag.
+      image: `${registry}/${settings.image.repository.split('/').at(-1)}:${settings.image.tag}`,
+      args: ['--settings', `${SETTINGS_PATH}/${OPERATOR_SETTINGS_KEY}`, '--port', String(CLUSTER_MANAGER_PORT)],
+      env: [],
+      ports: [{ name: 'http', containerPort: CLUSTER_MANAGER_PORT, protocol: 'TCP' }],
+      mounts: [{ name: 'settings', mountPath: SETTINGS_PATH, readOnly: true }],
+      volumes: [{ name: 'settings', configMap: { name: OPERATOR_SETTINGS_CONFIGMAP } }],
+      probes: {
+        readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 10 },
+        livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 20, failureThreshold: 3 },
+      },
+      scheduling: {
+        automountServiceAccountToken: false,
+        ...(Object.keys(settings.node_selector).length > 0 ? { nodeSelector: settings.node_selector } : {}),
+        ...(settings.tolerations.length > 0 ? { tolerations: settings.tolerations } : {}),
+      },
+    }),
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace, labels: labels(name) },
+      spec: { selector, ports: [{ name: 'http', port: CLUSTER_MANAGER_PORT, targetPort: 'http', protocol: 'TCP' }] },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name, namespace, labels: labels(name) },
+      spec: {
+        podSelector: { matchLabels: selector },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': OPERATOR_NAME } } }], ports: [{ protocol: 'TCP', port: CLUSTER_MANAGER_PORT }] }],
+        egress: [
+          { ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
+          { to: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'qdrant' } } }], ports: [{ protocol: 'TCP', port: 6333 }] },
+        ],
+      },
+    },
+  ];
 }
 
 function proxyPorts(region: Region): Array<{ protocol: 'TCP'; port: number }> {

@@ -9,3 +9,5 @@ export const AGENT_CREDENTIALS_SECRET = 'qhc-agent-credentials';
 export const INSTALLER_FIELD_MANAGER = 'qhc-installer';
 export const OPERATOR_METRICS_PORT = 9290;
 export const OPERATOR_HEALTH_PORT = 8285;
+export const CLUSTER_MANAGER_NAME = 'qhc-cluster-manager';
+export const CLUSTER_MANAGER_PORT = 7333;

@@ -1,7 +1,7 @@
 import type { Region } from '@qhc/schemas';
 import type { KubeObject } from '../object.ts';
 import { toYaml } from '../yaml.ts';
-import { AGENT_NAME, INSTALLER_FIELD_MANAGER, OPERATOR_NAME } from './names.ts';
+import { AGENT_NAME, CLUSTER_MANAGER_NAME, INSTALLER_FIELD_MANAGER, OPERATOR_NAME } from './names.ts';
 
 const HEREDOC = 'QHC_MANIFESTS_END';
 
@@ -38,6 +38,7 @@ export function renderInstallScript(region: Region, objects: readonly KubeObject
     applyCommand(rest),
     `kubectl -n ${ns} rollout status deployment/${OPERATOR_NAME} --timeout=300s`,
     `kubectl -n ${ns} rollout status deployment/${AGENT_NAME} --timeout=300s`,
+    `kubectl -n ${ns} rollout status deployment/${CLUSTER_MANAGER_NAME} --timeout=300s`,
     `echo "qhc: region ${region.name} installed; the agent connects to the control plane on its own."`,
     '',
   ].join('\n');

@@ -2848,6 +2848,8 @@ spec:
               value: /etc/qhc/ca/ca.crt
             - name: QHC_LOG_LEVEL
               value: DEBUG
+            - name: QHC_CLUSTER_MANAGER_URL
+              value: http://qhc-cluster-manager.qdrant-hybrid.svc:7333
           image: registry.example.com/qdrant/qhc-operator:2.15.0
           imagePullPolicy: IfNotPresent
           livenessProbe:
@@ -3001,6 +3003,176 @@ spec:
             name: qhc-ca-bundle
           name: ca-bundle
 ---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc-cluster-manager
+    app.kubernetes.io/part-of: qhc
+  name: qhc-cluster-manager
+  namespace: qdrant-hybrid
+automountServiceAccountToken: false
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc-cluster-manager
+    app.kubernetes.io/part-of: qhc
+  name: qhc-cluster-manager
+  namespace: qdrant-hybrid
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: qhc-cluster-manager
+  strategy:
+    type: Recreate
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/managed-by: qhc-installer
+        app.kubernetes.io/name: qhc-cluster-manager
+        app.kubernetes.io/part-of: qhc
+    spec:
+      automountServiceAccountToken: false
+      containers:
+        - args:
+            - --settings
+            - /etc/qhc/settings/operator-settings.yaml
+            - --port
+            - "7333"
+          env:
+            - name: POD_NAMESPACE
+              valueFrom:
+                fieldRef:
+                  fieldPath: metadata.namespace
+            - name: POD_NAME
+              valueFrom:
+                fieldRef:
+                  fieldPath: metadata.name
+            - name: HTTP_PROXY
+              value: http://proxy.internal:3128
+            - name: HTTPS_PROXY
+              value: http://proxy.internal:3128
+            - name: NO_PROXY
+              value: .internal,kubernetes.default.svc,.svc,.cluster.local,10.0.0.0/8
+            - name: NODE_EXTRA_CA_CERTS
+              value: /etc/qhc/ca/ca.crt
+          image: registry.example.com/qdrant/qdrant-cloud-cluster-manager:0.1.2
+          imagePullPolicy: IfNotPresent
+          livenessProbe:
+            failureThreshold: 3
+            httpGet:
+              path: /healthz
+              port: http
+            periodSeconds: 20
+          name: qhc-cluster-manager
+          ports:
+            - containerPort: 7333
+              name: http
+              protocol: TCP
+          readinessProbe:
+            httpGet:
+              path: /readyz
+              port: http
+            periodSeconds: 10
+          resources:
+            limits:
+              memory: 512Mi
+            requests:
+              cpu: 100m
+              memory: 128Mi
+          securityContext:
+            allowPrivilegeEscalation: false
+            capabilities:
+              drop:
+                - ALL
+            readOnlyRootFilesystem: true
+          volumeMounts:
+            - mountPath: /etc/qhc/settings
+              name: settings
+              readOnly: true
+            - mountPath: /etc/qhc/ca
+              name: ca-bundle
+              readOnly: true
+      imagePullSecrets:
+        - name: qhc-registry-creds
+      securityContext:
+        fsGroup: 30001
+        runAsGroup: 20001
+        runAsNonRoot: true
+        runAsUser: 10001
+        seccompProfile:
+          type: RuntimeDefault
+      serviceAccountName: qhc-cluster-manager
+      volumes:
+        - configMap:
+            name: qhc-operator-settings
+          name: settings
+        - configMap:
+            name: qhc-ca-bundle
+          name: ca-bundle
+---
+apiVersion: v1
+kind: Service
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc-cluster-manager
+    app.kubernetes.io/part-of: qhc
+  name: qhc-cluster-manager
+  namespace: qdrant-hybrid
+spec:
+  ports:
+    - name: http
+      port: 7333
+      protocol: TCP
+      targetPort: http
+  selector:
+    app.kubernetes.io/name: qhc-cluster-manager
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc-cluster-manager
+    app.kubernetes.io/part-of: qhc
+  name: qhc-cluster-manager
+  namespace: qdrant-hybrid
+spec:
+  egress:
+    - ports:
+        - port: 53
+          protocol: UDP
+        - port: 53
+          protocol: TCP
+    - ports:
+        - port: 6333
+          protocol: TCP
+      to:
+        - namespaceSelector: {}
+          podSelector:
+            matchLabels:
+              app: qdrant
+  ingress:
+    - from:
+        - podSelector:
+            matchLabels:
+              app.kubernetes.io/name: qhc-operator
+      ports:
+        - port: 7333
+          protocol: TCP
+  podSelector:
+    matchLabels:
+      app.kubernetes.io/name: qhc-cluster-manager
+  policyTypes:
+    - Ingress
+    - Egress
+---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
@@ -3034,4 +3206,5 @@ spec:
 QHC_MANIFESTS_END
 kubectl -n qdrant-hybrid rollout status deployment/qhc-operator --timeout=300s
 kubectl -n qdrant-hybrid rollout status deployment/qhc-agent --timeout=300s
+kubectl -n qdrant-hybrid rollout status deployment/qhc-cluster-manager --timeout=300s
 echo "qhc: region prod-eu installed; the agent connects to the control plane on its own."

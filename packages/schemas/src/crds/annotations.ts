@@ -12,3 +12,11 @@ export const ANNOTATION_REINIT = 'operator.qdrant.com/reinit';
 export const ANNOTATION_BOOTSTRAP_NODE = 'operator.qdrant.com/bootstrap-node';
 /** On any CR: the operator version expected to handle it. */
 export const ANNOTATION_OPERATOR_VERSION = 'operator.qdrant.com/version';
+
+// Ours.
+
+/**
+ * On a QdrantCluster: what happens to its volumes when it is deleted. `Retain` (the default)
+ * keeps them; `Delete` removes them with the StatefulSet. Qdrant's API has no field for it.
+ */
+export const ANNOTATION_VOLUME_RETENTION = 'qhc.dev/volume-retention';
