@@ -1,4 +1,4 @@
-import type { OperatorSettings } from '@qhc/schemas';
+import { ANNOTATION_RECREATE_NODE, type OperatorSettings } from '@qhc/schemas';
 import { EventRecorder, Informer, WorkQueue, objectKey, type KubeClient, type KubeObject, type Logger } from '@qhc/kube';
 import type { OperatorMetrics } from './metrics.ts';
 import { InformerCache } from './cache.ts';
@@ -87,6 +87,14 @@ export class ClusterController {
       if (kind === 'v1/Pod' || kind === 'v1/PersistentVolumeClaim') continue;
       informer.on({ add: enqueueOwner, update: enqueueOwner, delete: enqueueOwner });
     }
+    // A pod asking to be recreated: its StatefulSet's cluster.
+    const enqueueRecreate = (pod: KubeObject) => {
+      if (pod.metadata.annotations?.[ANNOTATION_RECREATE_NODE] === undefined) return;
+      const sts = pod.metadata.ownerReferences?.find((r) => r.kind === 'StatefulSet');
+      const owner = sts && this.cache.get({ apiVersion: 'apps/v1', kind: 'StatefulSet' }, pod.metadata.namespace, sts.name);
+      if (owner) enqueueOwner(owner);
+    };
+    this.cache.informer({ apiVersion: 'v1', kind: 'Pod' }).on({ add: enqueueRecreate, update: enqueueRecreate });
   }
 
   async start(): Promise<void> {

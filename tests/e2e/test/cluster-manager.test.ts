@@ -164,6 +164,26 @@ describe('the operator with the cluster manager', () => {
     await until(id, 'rebalanced after the pause', () => spread(perPeer(s)) <= 1, 30_000);
   });
 
+  it('recovers a node through the recreate-node flow: new volume, new peer, the old peer removed', async () => {
+    const other = 'cm2';
+    const s = sim(other);
+    await client.apply(clusterObject(other, { size: 3 }));
+    await until(other, 'Healthy with 3 nodes', (c) => healthy(3)(c) && c.status?.clusterManagerResponse?.status === 'Balanced');
+    await joinPods(`/qdrant-${other}`);
+    s.addCollection('replicated', { shards: 6, replicationFactor: 2 });
+    const oldPeer = s.peerOnNode(1)!.id;
+    const oldClaim = await client.get({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: sandbox.namespace, name: `qdrant-storage-qdrant-${other}-1` });
+    await client.patch({ apiVersion: 'v1', kind: 'Pod', namespace: sandbox.namespace, name: `qdrant-${other}-1` }, { metadata: { annotations: { 'operator.qdrant.com/recreate-node': 'disk errors' } } });
+    await until(other, 'the old peer removed', (c) => healthy(3)(c) && !s.peers.has(oldPeer), 60_000);
+    const claim = await client.get({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: sandbox.namespace, name: `qdrant-storage-qdrant-${other}-1` });
+    expect(claim?.metadata.uid).not.toBe(oldClaim?.metadata.uid);
+    expect(s.peerOnNode(1)!.id).not.toBe(oldPeer);
+    for (const shard of s.collections.get('replicated')!.shards) expect(shard.replicas.some((r) => r.state === 'Active')).toBe(true);
+    const events = await client.list<KubeObject & { reason: string; note?: string; regarding: { name: string } }>({ apiVersion: 'events.k8s.io/v1', kind: 'Event' }, { namespace: sandbox.namespace });
+    const reasons = events.items.filter((e) => e.regarding.name === `qdrant-${other}`).map((e) => e.reason);
+    expect(reasons).toEqual(expect.arrayContaining(['RecreateNode', 'ClusterManagerRecovered']));
+  });
+
   it('drains through the manager on scale-down: 5 → 2, each removed node before its pod goes', async () => {
     const s = sim(id);
     const leaving = new Map([2, 3, 4].map((n) => [s.peerOnNode(n)!.id, n]));

@@ -24,6 +24,7 @@ import { MANAGED_KINDS, type Kind, type ObjectCache } from '../cache.ts';
 import type { QdrantAccess } from '../qdrant/access.ts';
 import { deriveStatus, isReady, mergeConditions, nodeStatuses, type ObservedClaim, type ObservedState } from '../status.ts';
 import { applyIfChanged, isSubset } from './apply-if-changed.ts';
+import { recreateAnnotatedNodes } from './recreate-node.ts';
 import { inProcessDrainer, stepScaleDown, type LiveStatefulSet } from './scale-down.ts';
 import type { ClusterManagerLink } from '../cluster-manager.ts';
 import { databaseClaimName, pinClaimTemplates, reconcileStorage, type Claim, type StorageOutcome } from './volumes.ts';
@@ -136,6 +137,17 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
         } else if (scale.done) {
           await deps.recorder.record(object, { type: 'Normal', reason: 'NodeRemoved', note: scale.done, action: 'ScaleDown' });
         }
+      }
+      if (live && desiredSts) {
+        await recreateAnnotatedNodes({
+          client,
+          recorder: deps.recorder,
+          logger: deps.logger,
+          cluster,
+          object,
+          pods: deps.cache.list(POD, namespace, podSelector(cluster)),
+          claimTemplates: (live.spec.volumeClaimTemplates ?? []).map((t) => t.metadata?.name ?? '').filter(Boolean),
+        });
       }
       for (const item of desired) {
         const cached = deps.cache.get(item as Kind, namespace, item.metadata.name!);
