@@ -106,10 +106,35 @@ async function ownedVersions(client: KubeClient, ns: string): Promise<Map<string
   return versions;
 }
 
+/**
+ * The sandbox has one fake node for 250 pods; the floor and the operator's clusters need a
+ * pod each per cluster, so more kwok nodes like it are added (250 pods each).
+ */
+async function addNodes(client: KubeClient, n: number): Promise<void> {
+  const template = await client.get<KubeObject & { spec: Record<string, unknown>; status: Record<string, unknown> }>({ apiVersion: 'v1', kind: 'Node', name: 'sandbox-node-0' });
+  if (!template) throw new Error('the sandbox has no node sandbox-node-0');
+  const needed = Math.ceil((2 * n + 50) / 250);
+  for (let i = 1; i < needed; i++) {
+    const name = `bench-node-${i}`;
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name, annotations: template.metadata.annotations, labels: { ...template.metadata.labels, 'kubernetes.io/hostname': name } },
+      spec: { providerID: `kwok://${name}` },
+      status: { allocatable: template.status.allocatable, capacity: template.status.capacity },
+    });
+  }
+  await waitFor(`${needed} nodes ready`, async () => {
+    const nodes = await client.list<KubeObject & { status?: { conditions?: Array<{ type: string; status: string }> } }>({ apiVersion: 'v1', kind: 'Node' });
+    return nodes.items.filter((node) => node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length >= needed ? true : undefined;
+  }, { timeoutMs: 120_000 });
+}
+
 const sandbox = await startSandbox();
 try {
   const client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-operator' });
   for (const kind of allKinds) await client.apply(buildCrd(kind) as unknown as KubeObject);
+  await addNodes(client, Math.max(...counts));
   await waitFor('CRDs served', () => client.list({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }).then(() => true));
   for (const n of counts) {
     const base = await floor(client, n);

@@ -82,8 +82,9 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
   if (!object) return;
 
   if (object.metadata.deletionTimestamp) {
-    // Owned objects go by their owner references (the garbage collector); the volumes stay,
-    // retained by the StatefulSet's policy, so data is only ever deleted on purpose.
+    // Owned objects go by their owner references (the garbage collector); the volumes follow
+    // the StatefulSet's retention policy: kept unless the cluster's qhc.dev/volume-retention
+    // annotation says Delete, so data is only ever deleted on purpose.
     if (hasFinalizer(object, FINALIZER)) await removeFinalizer(client, object, FINALIZER);
     log.info('cluster deleted; finalizer removed');
     return;
