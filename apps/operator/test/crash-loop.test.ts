@@ -7,9 +7,8 @@ import { waitFor } from '@qhc/kube-sandbox';
 import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
 import { createKubeClient, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
 import { allKinds, buildCrd, type QdrantCluster } from '@qhc/schemas';
-import { startQdrantDouble, type ClusterSimulation, type QdrantDouble } from '@qhc/qdrant-double';
+import { joinPodsAsPeers, peerUri, startQdrantDouble, type ClusterSimulation, type QdrantDouble } from '@qhc/qdrant-double';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { joinPodsAsPeers, peerUri } from './support/peers.ts';
 
 // The operator process is SIGKILLed at random points while clusters are created, scaled and
 // upgraded; after the last kill a fresh process must bring every cluster to the same end state.

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { waitFor } from '@qhc/kube-sandbox';
 import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
 import { createKubeClient, createLogger, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
-import { startQdrantDouble, type ClusterSimulation, type QdrantDouble } from '@qhc/qdrant-double';
+import { joinPodsAsPeers, peerUri, startQdrantDouble, type ClusterSimulation, type QdrantDouble } from '@qhc/qdrant-double';
 import { allKinds, buildCrd, type QdrantCluster } from '@qhc/schemas';
 import { startClusterManager, type RunningClusterManager } from '@qhc/cluster-manager';
 import { startOperator, type RunningOperator } from '@qhc/operator';
@@ -19,7 +19,6 @@ let double: QdrantDouble;
 let manager: RunningClusterManager;
 let operator: RunningOperator;
 const sims = new Map<string, ClusterSimulation>();
-let lastJoin = '';
 
 type Cluster = KubeObject & Pick<QdrantCluster, 'spec' | 'status'>;
 const ref = (id: string) => ({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: `qdrant-${id}` });
@@ -35,14 +34,14 @@ const until = (id: string, what: string, check: (c: Cluster) => boolean, timeout
     last = await client.get<Cluster>(ref(id));
     return last && check(last) ? last : undefined;
   }, { timeoutMs, intervalMs: 200, onTimeout: () =>
-      `last status: ${JSON.stringify({ ...last?.status, nodes: undefined, conditions: undefined })}\nlast join: ${lastJoin}\npeers: ${[...(sims.get(id)?.peers.values() ?? [])].map((p) => `${p.node}:${p.id}:${p.incarnation}`).join(' ')}` });
+      `last status: ${JSON.stringify({ ...last?.status, nodes: undefined, conditions: undefined })}\npeers (node:id:volume): ${[...(sims.get(id)?.peers.values() ?? [])].map((p) => `${p.node}:${p.id}:${p.incarnation}`).join(' ')}` });
 };
 const healthy = (n: number) => (c: Cluster) => c.status?.phase === 'Healthy' && c.status.availableNodes === n && c.status.observedGeneration === c.metadata.generation;
 
 function sim(id: string): ClusterSimulation {
   let s = sims.get(id);
   if (!s) {
-    s = double.cluster(`${sandbox.namespace}/qdrant-${id}`, (node) => `http://qdrant-${id}-${node}.qdrant-headless-${id}.${sandbox.namespace}:6335/`);
+    s = double.cluster(`${sandbox.namespace}/qdrant-${id}`, peerUri(sandbox.namespace, id));
     s.transfer.durationMs = 50;
     sims.set(id, s);
   }
@@ -52,18 +51,7 @@ function sim(id: string): ClusterSimulation {
 async function joinPods(clusterKey: string): Promise<void> {
   const id = /\/qdrant-(.+)$/.exec(clusterKey)?.[1];
   const s = id ? sims.get(id) : undefined;
-  if (!id || !s) return;
-  const [pods, claims] = await Promise.all([
-    client.list({ apiVersion: 'v1', kind: 'Pod' }, { namespace: sandbox.namespace, labelSelector: `cluster-id=${id}` }),
-    client.list({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, { namespace: sandbox.namespace, labelSelector: `cluster-id=${id}` }),
-  ]);
-  lastJoin = `pods ${pods.items.map((p) => `${p.metadata.name}${p.metadata.deletionTimestamp ? '(deleting)' : ''}`).join(',')}; claims ${claims.items.map((c) => `${c.metadata.name}=${c.metadata.uid}`).join(',')}`;
-  for (const pod of pods.items) {
-    if (pod.metadata.deletionTimestamp) continue;
-    const name = pod.metadata.name!;
-    const claim = claims.items.find((c) => c.metadata.name === `qdrant-storage-${name}`);
-    if (claim) s.join(Number(name.slice(name.lastIndexOf('-') + 1)), claim.metadata.uid!);
-  }
+  if (id && s) await joinPodsAsPeers(client, sandbox.namespace, id, s);
 }
 
 const perPeer = (s: ClusterSimulation) => [...s.shardsPerPeer().values()];

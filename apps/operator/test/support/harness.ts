@@ -7,11 +7,10 @@ import { join } from 'node:path';
 import { waitFor } from '@qhc/kube-sandbox';
 import { useSandboxNamespace, type SandboxNamespace } from '@qhc/kube-sandbox/vitest';
 import { Informer, createKubeClient, createLogger, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
-import { startQdrantDouble, type ClusterSimulation, type QdrantDouble } from '@qhc/qdrant-double';
+import { joinPodsAsPeers, peerUri, startQdrantDouble, type ClusterSimulation, type QdrantDouble } from '@qhc/qdrant-double';
 import { allKinds, buildCrd, type QdrantCluster } from '@qhc/schemas';
 import { afterAll, beforeAll } from 'vitest';
 import { startOperator, type RunningOperator } from '../../src/index.ts';
-import { joinPodsAsPeers, peerUri } from './peers.ts';
 
 export type Cluster = KubeObject & Pick<QdrantCluster, 'spec' | 'status'>;
 export interface Pod extends KubeObject {
