@@ -105,6 +105,8 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
   let storage: StorageOutcome | undefined;
   let busy = false;
   let appliedSts: KubeObject | undefined;
+  // From the cache, once: claims appear through the StatefulSet controller, never within this pass.
+  const claims = listClaims(deps, cluster);
   if (!cluster.spec.pauses?.length) {
     try {
       const desired = buildClusterObjects(cluster, deps.settings());
@@ -157,7 +159,7 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
       }
       await prune(deps, cluster, new Set(desired.map((d) => `${d.kind}/${d.metadata.name}`)));
       if (desiredSts) {
-        storage = await reconcileStorage(client, cluster, listClaims(deps, cluster), desiredSts.spec.replicas);
+        storage = await reconcileStorage(client, cluster, claims, desiredSts.spec.replicas);
         if (storage.condition.status === 'False' && cluster.status?.conditions?.find((c) => c.type === storage!.condition.type)?.reason !== storage.condition.reason) {
           await deps.recorder.record(object, { type: storage.condition.reason === 'Expanding' ? 'Normal' : 'Warning', reason: storage.condition.reason, note: storage.condition.message, action: 'ResizeStorage' });
         }
@@ -175,7 +177,7 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
   observed.deleting = deleting;
   observed.operationTimeoutMs = settings.operationTimeout * 1000;
   const manager = await invokeClusterManager(deps, object, cluster, observed, busy || deleting.length > 0, now(), settings.clusterManager.pullInterval);
-  const { phase, reason } = await writeStatus(deps, cluster, observed, { claims: listClaims(deps, cluster), deleting, storage: storage?.condition, manager });
+  const { phase, reason } = await writeStatus(deps, cluster, observed, { claims, deleting, storage: storage?.condition, manager });
   // A failed drain and an overrun operation are retried, spaced by the work queue's backoff.
   if (failure?.retry) throw new RetryLaterError(`${failure.reason}: ${failure.message}`);
   if (reason.startsWith('OperationTimeout')) throw new RetryLaterError(reason);
