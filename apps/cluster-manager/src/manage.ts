@@ -9,6 +9,8 @@ import {
   qdrantCall,
   readPlacement,
   readTopology,
+  releaseTemporaryReplicas,
+  replicateBeforeRestart,
   type Placement,
   type QdrantEndpoint,
   type Topology,
@@ -48,7 +50,7 @@ export async function manage(request: ManageRequest, deps: ManageDeps): Promise<
   const deadline = now() + request.deadlineSeconds * 1000;
   const connect = deps.connect ?? ((endpoint: QdrantEndpoint) => connectQdrant(endpoint, { timeoutMs: 30_000 }));
   const clientOf = (node: ManagedNode) => connect({ url: node.url, apiKey: request.apiKey });
-  const leaving = request.scaleDown?.node;
+  const leaving = request.scaleDown?.node ?? request.prepareRestart?.node;
   const coordinator = request.nodes.find((n) => n.ready && n.index !== leaving);
   if (!coordinator) return { status: 'Failed', description: 'no ready node that stays can coordinate' };
   const client = clientOf(coordinator);
@@ -79,6 +81,8 @@ export async function manage(request: ManageRequest, deps: ManageDeps): Promise<
         removedPeers: result.peerId === undefined ? [] : [result.peerId],
       };
     }
+
+    if (request.releaseReplicas || request.prepareRestart) return await restartStep(request, client, deadline, deps);
 
     const topology = await readTopology(client);
     const live = await livePeers(request, clientOf);
@@ -118,6 +122,41 @@ export async function manage(request: ManageRequest, deps: ManageDeps): Promise<
     log.warn('manage failed', { error: message, reason: error instanceof QdrantOperationError ? error.reason : undefined });
     return { status: 'Failed', description: message };
   }
+}
+
+/**
+ * onDemandReplication's two halves: drop the copies made for a node restarted earlier (those
+ * whose peer is back), then copy the shards of the node about to restart. The operator
+ * restarts the node only on RestartAllowed.
+ */
+async function restartStep(request: ManageRequest, client: QdrantClient, deadline: number, deps: ManageDeps): Promise<ManageResponse> {
+  const log = deps.logger.with({ namespace: request.cluster.namespace, name: request.cluster.name });
+  let released = '';
+  if (request.releaseReplicas) {
+    const result = await releaseTemporaryReplicas(client, request.releaseReplicas);
+    deps.metrics.temporaryReplicas.inc({ action: 'released' }, result.released.length);
+    released = `${result.released.length} temporary replica(s) released, ${result.pending.length} waiting for their peer`;
+    if (result.released.length > 0) log.info('temporary replicas released', { released: result.released.length, pending: result.pending.length });
+    if (!request.prepareRestart || result.pending.length > 0) return { status: 'Released', description: released, temporaryReplicas: result.pending };
+  }
+  const { node: index, mode } = request.prepareRestart!;
+  const node = request.nodes.find((n) => n.index === index);
+  if (!node) return { status: 'RestartAllowed', description: `node ${index} does not exist; nothing to copy`, temporaryReplicas: [] };
+  const result = await replicateBeforeRestart({
+    client,
+    host: node.host,
+    mode,
+    deadline,
+    pollIntervalMs: deps.pollIntervalMs,
+    onReplicate: () => deps.metrics.temporaryReplicas.inc({ action: 'made' }),
+  });
+  log.info('restart prepared', { node: index, mode, peer: result.peerId, copies: result.replicas.length, shortfalls: result.shortfalls.length });
+  const shortfall = result.shortfalls.length > 0 ? `; below their replication factor while it restarts (no peer can take a copy): ${result.shortfalls.join(', ')}` : '';
+  return {
+    status: 'RestartAllowed',
+    description: `${released ? `${released}; ` : ''}node ${index} may restart: ${result.replicas.length} shard(s) copied (${mode})${shortfall}`,
+    temporaryReplicas: result.replicas,
+  };
 }
 
 /** The peer each ready node runs, as the node itself reports it. */

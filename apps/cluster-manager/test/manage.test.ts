@@ -131,6 +131,35 @@ describe('POST /v1/manage', () => {
     expect((await call(request([0, 1, 2, 3, 4], { scaleDown: { node: 4, keep: [0, 1] } }))).body).toMatchObject({ status: 'Drained', scaleDownAllowed: true, moves: 0 });
   });
 
+  it('prepares a restart (onDemandReplication) and releases the copies once the peer is back', async () => {
+    for (const n of [0, 1, 2]) sim.addPeer(n);
+    sim.addCollection('docs', { shards: 6 });
+    const restarting = sim.peerOnNode(0)!.id;
+    // Node 0 restarts: the coordinator must be another node.
+    const prepared = await call(request([0, 1, 2], { prepareRestart: { node: 0, mode: 'Auto' } }));
+    expect(prepared.body.status).toBe('RestartAllowed');
+    expect(prepared.body.description).toBe('node 0 may restart: 2 shard(s) copied (Auto)');
+    expect(prepared.body.temporaryReplicas!.map((r) => [r.shardId, r.standsInFor])).toEqual([
+      [0, restarting],
+      [3, restarting],
+    ]);
+    expect(double.calls.filter((c) => c.cluster === key && c.node === 0)).toEqual([]);
+    expectFullyReplicated(1);
+    for (const s of sim.collection('docs').shards) if (s.replicas.some((r) => r.peerId === restarting)) expect(s.replicas).toHaveLength(2);
+
+    const own = sim.collection('docs').shards[0]!.replicas.find((r) => r.peerId === restarting)!;
+    own.state = 'Dead';
+    const waiting = await call(request([0, 1, 2], { releaseReplicas: prepared.body.temporaryReplicas }));
+    expect(waiting.body).toEqual({ status: 'Released', description: '1 temporary replica(s) released, 1 waiting for their peer', temporaryReplicas: [prepared.body.temporaryReplicas![0]] });
+    own.state = 'Active';
+    const done = await call(request([0, 1, 2], { releaseReplicas: waiting.body.temporaryReplicas }));
+    expect(done.body).toMatchObject({ status: 'Released', temporaryReplicas: [] });
+    expect([...sim.shardsPerPeer().values()]).toEqual([2, 2, 2]);
+    const metrics = await (await fetch(`${manager.url}/metrics`)).text();
+    expect(metrics).toMatch(/qhc_cluster_manager_temporary_replicas_total\{action="made"\} [1-9]/);
+    expect(metrics).toMatch(/qhc_cluster_manager_temporary_replicas_total\{action="released"\} [1-9]/);
+  });
+
   it('removes a dead peer whose shards live elsewhere; keeps one holding the only replica, and says why', async () => {
     for (const n of [0, 1, 2]) sim.addPeer(n);
     sim.addCollection('replicated', { shards: 3, replicationFactor: 2 });

@@ -1,11 +1,14 @@
 import { manageResponseParser, podName, type ManageRequestInput, type ManageResponse, type QdrantCluster } from '@qhc/schemas';
 import type { QdrantAccess } from './qdrant/access.ts';
 import type { Drainer } from './reconcile/scale-down.ts';
+import type { RestartGuard } from './reconcile/guarded-restart.ts';
 
 /** The operator's side of the cluster-manager protocol (POST /v1/manage). */
 export interface ClusterManagerLink {
   /** Drains through the manager, for clusters that have it enabled. */
   drainer: Drainer;
+  /** onDemandReplication through the manager: copies before a restart, dropped after. */
+  restartGuard: RestartGuard;
   /** One periodic call: rebalancing and recovery, or nothing while `blockedBy`. */
   invoke(cluster: QdrantCluster, nodes: Array<{ index: number; ready: boolean }>, blockedBy: string | undefined): Promise<ManageResponse>;
 }
@@ -53,6 +56,22 @@ export function clusterManagerLink(baseUrl: string, qdrant: QdrantAccess, option
       const response = await post({ cluster: identity(job.cluster), nodes, apiKey, scaleDown: { node: job.node, keep: job.keep }, deadlineSeconds: seconds }, seconds * 1000 + 5_000);
       if (response.status === 'Drained' && response.scaleDownAllowed) return { ok: true, detail: response.description };
       return { ok: false, reason: 'DrainFailed', message: `cluster manager: ${response.description}` };
+    },
+    restartGuard: {
+      prepare: async (job) => {
+        const seconds = Math.max(1, Math.floor((job.deadline - Date.now()) / 1000));
+        const { nodes, apiKey } = await nodesOf(job.cluster, job.nodes);
+        const response = await post({ cluster: identity(job.cluster), nodes, apiKey, prepareRestart: { node: job.node, mode: job.mode }, deadlineSeconds: seconds }, seconds * 1000 + 5_000);
+        if (response.status === 'RestartAllowed') return { ok: true, replicas: response.temporaryReplicas ?? [], detail: response.description };
+        return { ok: false, reason: 'ReplicateFailed', message: `cluster manager: ${response.description}` };
+      },
+      release: async (job) => {
+        const seconds = Math.max(1, Math.floor((job.deadline - Date.now()) / 1000));
+        const { nodes, apiKey } = await nodesOf(job.cluster, job.nodes);
+        const response = await post({ cluster: identity(job.cluster), nodes, apiKey, releaseReplicas: job.replicas, deadlineSeconds: seconds }, seconds * 1000 + 5_000);
+        if (response.status === 'Released') return { ok: true, pending: response.temporaryReplicas ?? [] };
+        return { ok: false, reason: 'ReleaseFailed', message: `cluster manager: ${response.description}` };
+      },
     },
     invoke: async (cluster, nodes, blockedBy) => {
       if (nodes.length === 0) return { status: 'Skipped', description: 'the cluster has no nodes' };

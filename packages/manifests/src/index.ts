@@ -1,6 +1,6 @@
 export { buildClusterObjects } from './cluster/build.ts';
 export { buildConfigMap, qdrantConfig, initScript, configHash, CONFIG_KEY } from './cluster/config-map.ts';
-export { buildStatefulSet, STORAGE_VOLUME, SNAPSHOTS_VOLUME, CONFIG_HASH_ANNOTATION, RESTARTED_AT_ANNOTATION } from './cluster/stateful-set.ts';
+export { buildStatefulSet, STORAGE_VOLUME, SNAPSHOTS_VOLUME, CONFIG_HASH_ANNOTATION, RESTARTED_AT_ANNOTATION, REPLICATED_RESTART_ANNOTATION, onDemandReplicationMode } from './cluster/stateful-set.ts';
 export { buildHeadlessService, buildClientService, buildNodeServices } from './cluster/services.ts';
 export { buildNetworkPolicy, CLUSTER_MANAGER_POD_LABELS, OPERATOR_POD_LABELS } from './cluster/network-policy.ts';
 export { buildIngresses } from './cluster/ingress.ts';

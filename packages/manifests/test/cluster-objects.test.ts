@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { ManifestError, buildClusterObjects, type KubeObject } from '../src/index.ts';
+import { ManifestError, buildClusterObjects, onDemandReplicationMode, type KubeObject } from '../src/index.ts';
 import { UID, cluster, settings, type Loose } from './fixtures.ts';
 
 const classes = (built: KubeObject[]) =>
@@ -39,6 +39,22 @@ describe('buildClusterObjects', () => {
     expect(find(objects, 'StatefulSet').spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 0 } });
     const concurrent = find(buildClusterObjects(cluster(id, { restartAllPodsConcurrently: true }), settings()), 'StatefulSet');
     expect(concurrent.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 0, maxUnavailable: '100%' } });
+  });
+
+  it('leaves restarts to the operator (OnDelete) under onDemandReplication Auto or On', () => {
+    for (const mode of ['Auto', 'On'] as const) {
+      expect(find(buildClusterObjects(cluster(id, { onDemandReplication: mode }), settings()), 'StatefulSet').spec.updateStrategy).toEqual({ type: 'OnDelete' });
+    }
+    expect(find(buildClusterObjects(cluster(id, { onDemandReplication: 'Off' }), settings()), 'StatefulSet').spec.updateStrategy.type).toBe('RollingUpdate');
+    // One restart asked for by annotation: Auto, with the time on the pods so they all restart.
+    const asked = cluster(id, { onDemandReplication: 'Off' }, { annotations: { 'operator.qdrant.com/on-demand-replication-restart': '2026-12-01T00:00:00Z' } });
+    const askedSts = find(buildClusterObjects(asked, settings()), 'StatefulSet');
+    expect(askedSts.spec.updateStrategy).toEqual({ type: 'OnDelete' });
+    expect(askedSts.spec.template.metadata.annotations['qhc.dev/on-demand-replication-restart']).toBe('2026-12-01T00:00:00Z');
+    expect(onDemandReplicationMode(asked)).toBe('Auto');
+    // All at once wins: nothing is copied when every pod goes anyway.
+    const both = buildClusterObjects(cluster(id, { onDemandReplication: 'On', restartAllPodsConcurrently: true }), settings());
+    expect(find(both, 'StatefulSet').spec.updateStrategy.rollingUpdate.maxUnavailable).toBe('100%');
   });
 
   it('keeps volumes on deletion unless the cluster asks for Delete; a bad value names the annotation', () => {

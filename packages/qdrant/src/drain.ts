@@ -1,6 +1,7 @@
 import type { QdrantClient } from '@qdrant/js-client-rest';
 import { call, httpStatusOf, QdrantOperationError } from './errors.ts';
-import { peerOfHost, readPlacement, readTopology, type CollectionPlacement, type Peer } from './topology.ts';
+import { peerOfHost, readTopology, type Peer } from './topology.ts';
+import { awaitTransfer } from './transfer.ts';
 
 export type DrainStep =
   | { kind: 'move_shard'; collection: string; shardId: number; from: number; to: number }
@@ -91,21 +92,4 @@ export async function drainPeer(request: DrainRequest): Promise<DrainResult> {
     if (httpStatusOf(error) !== 404) await call(`DELETE /cluster/peer/${leaving.id}`, () => Promise.reject(error));
   }
   return { peerId: leaving.id, steps };
-}
-
-/** Polls until the transfer is no longer listed; past the deadline it is aborted and fails. */
-async function awaitTransfer(request: DrainRequest, collection: string, shardId: number, from: number, to: number, now: () => number): Promise<CollectionPlacement> {
-  const interval = request.pollIntervalMs ?? 1_000;
-  for (;;) {
-    request.signal?.throwIfAborted();
-    const placement = await readPlacement(request.client, collection);
-    if (!placement.transfers.some((t) => t.shardId === shardId && t.from === from && t.to === to)) return placement;
-    if (now() >= request.deadline) {
-      await call(`POST /collections/${collection}/cluster abort_transfer ${shardId} ${from}→${to}`, () =>
-        request.client.updateCollectionCluster(collection, { abort_transfer: { shard_id: shardId, from_peer_id: from, to_peer_id: to } }),
-      );
-      throw new QdrantOperationError('TransferTimeout', `the transfer of shard ${shardId} of collection ${collection} from peer ${from} to ${to} did not finish in time; it was aborted`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, interval));
-  }
 }

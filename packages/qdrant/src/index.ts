@@ -5,3 +5,4 @@ export { drainPeer, type DrainRequest, type DrainResult, type DrainStep } from '
 export { applyMoves, planRebalance, type Move, type PlacedCollection, type PlacedShard, type Placement, type RebalanceStrategy } from './rebalance/plan.ts';
 export { executePlan, type ExecuteOptions, type ExecuteResult } from './rebalance/execute.ts';
 export type { QdrantClient } from '@qdrant/js-client-rest';
+export { releaseTemporaryReplicas, replicateBeforeRestart, type OnDemandMode, type PreparedRestart, type ReleaseResult, type RestartPreparation, type TemporaryReplica } from './restart.ts';

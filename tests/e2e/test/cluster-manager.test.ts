@@ -193,4 +193,26 @@ describe('the operator with the cluster manager', () => {
     const metrics = await (await fetch(`${manager.url}/metrics`)).text();
     expect(metrics).toMatch(/qhc_cluster_manager_drain_steps_total\{step="remove_peer"\} 3/);
   });
+  it('restarts through the manager under onDemandReplication Auto: copies first, released after', async () => {
+    const rid = 'cm3';
+    const s = sim(rid);
+    await client.apply(clusterObject(rid, { size: 3, onDemandReplication: 'Auto', rebalanceStrategy: 'disabled' }));
+    await until(rid, 'Healthy with 3 nodes', (c) => healthy(3)(c) && c.status?.clusterManagerResponse?.status === 'Balanced');
+    await joinPods(`/qdrant-${rid}`);
+    s.addCollection('docs', { shards: 6 });
+    const before = [...s.shardsPerPeer().entries()];
+    const uids = new Map((await client.list({ apiVersion: 'v1', kind: 'Pod' }, { namespace: sandbox.namespace, labelSelector: `cluster-id=${rid}` })).items.map((p) => [p.metadata.name!, p.metadata.uid!]));
+    await client.patch(ref(rid), { metadata: { annotations: { restartedAt: '2026-12-01T12:00:00Z' } } });
+    await waitFor('every pod restarted', async () => {
+      const pods = (await client.list({ apiVersion: 'v1', kind: 'Pod' }, { namespace: sandbox.namespace, labelSelector: `cluster-id=${rid}` })).items;
+      return pods.length === 3 && pods.every((p) => uids.get(p.metadata.name!) !== p.metadata.uid) ? true : undefined;
+    }, { timeoutMs: 60_000 });
+    await until(rid, 'Healthy with the copies released', (c) => healthy(3)(c) && !c.status?.temporaryReplicas);
+    // Six copies made (two per node) and all dropped again.
+    expect(s.finishedTransfers.filter((t) => t.kind === 'replicate' && t.outcome === 'done')).toHaveLength(6);
+    expect([...s.shardsPerPeer().entries()]).toEqual(before);
+    const metrics = await (await fetch(`${manager.url}/metrics`)).text();
+    expect(metrics).toMatch(/qhc_cluster_manager_temporary_replicas_total\{action="made"\} 6/);
+    expect(metrics).toMatch(/qhc_cluster_manager_temporary_replicas_total\{action="released"\} 6/);
+  });
 });

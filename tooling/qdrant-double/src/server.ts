@@ -122,6 +122,7 @@ function route(sim: ClusterSimulation, node: number, method: string, segments: s
     return true;
   }
   if (method === 'GET' && a === 'collections' && !b) return { collections: [...sim.collections.keys()].map((name) => ({ name })) };
+  if (method === 'GET' && a === 'collections' && b && !c) return sim.collectionInfo(decodeURIComponent(b));
   if (a === 'collections' && b && c === 'cluster' && !d) {
     const name = decodeURIComponent(b);
     if (method === 'GET') return sim.collectionClusterInfo(name, node);

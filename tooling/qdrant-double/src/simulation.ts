@@ -1,7 +1,7 @@
 // A small model of a distributed Qdrant cluster: peers, collections whose shards have
 // replicas on peers, and shard transfers that take time, can hang, or fail midway.
 // It answers with the shapes of Qdrant's REST API (GET /cluster, GET /collections/{c}/cluster,
-// POST /collections/{c}/cluster, DELETE /cluster/peer/{id}); the HTTP layer is in server.ts.
+// GET /collections/{c}, POST /collections/{c}/cluster, DELETE /cluster/peer/{id}); the HTTP layer is in server.ts.
 
 export type ReplicaState = 'Active' | 'Dead' | 'Partial' | 'Initializing' | 'Listener';
 
@@ -225,6 +225,26 @@ export class ClusterSimulation {
       raft_info: { term: 3, commit: 42, pending_operations: 0, leader, role: self.id === leader ? 'Leader' : 'Follower', is_voter: true },
       consensus_thread_status: { consensus_thread_status: 'working', last_update: new Date().toISOString() },
       message_send_failures: {},
+    };
+  }
+
+  /** The response of GET /collections/{c}: what qhc reads of it is config.params. */
+  collectionInfo(name: string): unknown {
+    const c = this.collection(name);
+    const points = c.shards.reduce((sum, s) => sum + s.points, 0);
+    return {
+      status: 'green',
+      optimizer_status: 'ok',
+      segments_count: c.shards.length * 2,
+      points_count: points,
+      indexed_vectors_count: points,
+      config: {
+        params: { vectors: { size: 4, distance: 'Cosine' }, shard_number: c.shards.length, replication_factor: c.replicationFactor, write_consistency_factor: 1, on_disk_payload: true },
+        hnsw_config: { m: 16, ef_construct: 100, full_scan_threshold: 10000, max_indexing_threads: 0, on_disk: false },
+        optimizer_config: { deleted_threshold: 0.2, vacuum_min_vector_number: 1000, default_segment_number: 0, flush_interval_sec: 5 },
+        wal_config: { wal_capacity_mb: 32, wal_segments_ahead: 0 },
+      },
+      payload_schema: {},
     };
   }
 

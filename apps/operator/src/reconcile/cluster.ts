@@ -7,7 +7,7 @@ import {
   type OperatorSettings,
   type QdrantCluster,
 } from '@qhc/schemas';
-import { MANAGED_BY, ManifestError, buildClusterObjects, podSelector } from '@qhc/manifests';
+import { MANAGED_BY, ManifestError, buildClusterObjects, onDemandReplicationMode, podSelector } from '@qhc/manifests';
 import {
   addFinalizer,
   hasFinalizer,
@@ -25,6 +25,7 @@ import type { QdrantAccess } from '../qdrant/access.ts';
 import { deriveStatus, isReady, mergeConditions, nodeStatuses, type ObservedClaim, type ObservedState } from '../status.ts';
 import { applyIfChanged, isSubset } from './apply-if-changed.ts';
 import { recreateAnnotatedNodes } from './recreate-node.ts';
+import { inProcessRestartGuard, stepGuardedRestart, type RecordedReplica } from './guarded-restart.ts';
 import { inProcessDrainer, stepScaleDown, type LiveStatefulSet } from './scale-down.ts';
 import type { ClusterManagerLink } from '../cluster-manager.ts';
 import { databaseClaimName, pinClaimTemplates, reconcileStorage, type Claim, type StorageOutcome } from './volumes.ts';
@@ -104,6 +105,7 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
   let deleting = cluster.status?.deleteInProgressNodeIndexes ?? [];
   let storage: StorageOutcome | undefined;
   let busy = false;
+  let restarting = false;
   let appliedSts: KubeObject | undefined;
   // From the cache, once: claims appear through the StatefulSet controller, never within this pass.
   const claims = listClaims(deps, cluster);
@@ -158,6 +160,30 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
         if (applied && item.kind === 'StatefulSet') appliedSts = applied;
       }
       await prune(deps, cluster, new Set(desired.map((d) => `${d.kind}/${d.metadata.name}`)));
+      if (desiredSts && deleting.length === 0) {
+        const restart = await stepGuardedRestart({
+          client,
+          guard: cluster.spec.clusterManager && deps.clusterManager ? deps.clusterManager.restartGuard : inProcessRestartGuard(deps.qdrant),
+          logger: deps.logger,
+          cluster,
+          mode: onDemandReplicationMode(cluster),
+          statefulSet: (appliedSts ?? live) as Parameters<typeof stepGuardedRestart>[0]['statefulSet'],
+          pods: await listPodsFresh(deps, cluster),
+          deadline: Math.min(now() + settings.handlerTimeout * 800, operationDeadline(cluster, settings.operationTimeout, now())),
+          signal: deps.signal,
+          record: async (replicas: RecordedReplica[]) => {
+            cluster = withStatus(cluster, { temporaryReplicas: replicas });
+            await writeStatus(deps, cluster, observe(deps, cluster, undefined, appliedSts), { claims, deleting });
+          },
+        });
+        restarting = restart.busy;
+        if (restart.failure) {
+          failure = { ...restart.failure, retry: true };
+          await deps.recorder.record(object, { type: 'Warning', reason: restart.failure.reason, note: restart.failure.message, action: 'Restart' });
+        } else if (restart.restarted) {
+          await deps.recorder.record(object, { type: 'Normal', reason: 'NodeRestarted', note: `node ${restart.restarted.node} restarted after its shards were secured: ${restart.restarted.detail}`, action: 'Restart' });
+        }
+      }
       if (desiredSts) {
         storage = await reconcileStorage(client, cluster, claims, desiredSts.spec.replicas);
         if (storage.condition.status === 'False' && cluster.status?.conditions?.find((c) => c.type === storage!.condition.type)?.reason !== storage.condition.reason) {
@@ -176,12 +202,13 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
   observed.now = now();
   observed.deleting = deleting;
   observed.operationTimeoutMs = settings.operationTimeout * 1000;
-  const manager = await invokeClusterManager(deps, object, cluster, observed, busy || deleting.length > 0, now(), settings.clusterManager.pullInterval);
+  const operation = busy || deleting.length > 0 ? 'a scale-down is in progress' : restarting ? 'a restart is in progress' : undefined;
+  const manager = await invokeClusterManager(deps, object, cluster, observed, operation, now(), settings.clusterManager.pullInterval);
   const { phase, reason } = await writeStatus(deps, cluster, observed, { claims, deleting, storage: storage?.condition, manager });
   // A failed drain and an overrun operation are retried, spaced by the work queue's backoff.
   if (failure?.retry) throw new RetryLaterError(`${failure.reason}: ${failure.message}`);
   if (reason.startsWith('OperationTimeout')) throw new RetryLaterError(reason);
-  const settledPhase = (phase === 'Healthy' && !busy && storage?.condition.reason !== 'Expanding') || phase === 'Suspended' || phase === 'ManualMaintenance';
+  const settledPhase = (phase === 'Healthy' && !busy && !restarting && storage?.condition.reason !== 'Expanding') || phase === 'Suspended' || phase === 'ManualMaintenance';
   if (!settledPhase) return { requeueAfterMs: deps.progressRequeueMs ?? 5_000 };
   // With the cluster manager, a settled cluster still comes back every pullInterval.
   return manager ? { requeueAfterMs: Math.max(1_000, Date.parse(manager.nextClusterManagerInvocation) - now()) } : undefined;
@@ -202,7 +229,7 @@ async function invokeClusterManager(
   object: KubeObject,
   cluster: QdrantCluster,
   observed: ObservedState,
-  scalingDown: boolean,
+  operation: string | undefined,
   now: number,
   pullIntervalSeconds: number,
 ): Promise<ManagerStatus | undefined> {
@@ -217,8 +244,8 @@ async function invokeClusterManager(
     ? `the cluster is paused (${cluster.spec.pauses.map((p) => p.owner ?? 'someone').join(', ')})`
     : cluster.spec.suspend
       ? 'the cluster is suspended'
-      : scalingDown
-        ? 'a scale-down is in progress'
+      : operation
+        ? operation
         : phase && phase !== 'Healthy'
           ? `the cluster is ${phase}`
           : undefined;
@@ -303,6 +330,7 @@ async function writeStatus(
     currentNodes: derived.currentNodes,
     selector: derived.selector,
     endpoint: derived.endpoint,
+    ...(cluster.status?.temporaryReplicas?.length ? { temporaryReplicas: cluster.status.temporaryReplicas } : {}),
     ...(derived.version ? { version: derived.version } : {}),
     observedGeneration: generation,
     // Kept between calls (and through writes that do not call the manager) while it is enabled.
@@ -310,7 +338,8 @@ async function writeStatus(
       (cluster.spec.clusterManager && cluster.status?.clusterManagerResponse && cluster.status.nextClusterManagerInvocation
         ? { clusterManagerResponse: cluster.status.clusterManagerResponse, nextClusterManagerInvocation: cluster.status.nextClusterManagerInvocation }
         : {})),
-    nodes: nodeStatuses(observed.pods, extra.claims, (pod) => databaseClaimName(cluster, Number(pod.slice(pod.lastIndexOf('-') + 1)))),
+    // Absent rather than empty: the CRD's structural schema reads an empty object as null.
+    ...(observed.pods.length > 0 ? { nodes: nodeStatuses(observed.pods, extra.claims, (pod) => databaseClaimName(cluster, Number(pod.slice(pod.lastIndexOf('-') + 1)))) } : {}),
     conditions: mergeConditions(cluster.status?.conditions, storage ? [...derived.conditionsWanted, storage] : derived.conditionsWanted, now, generation),
   };
   const previous = cluster.status;

@@ -1,4 +1,5 @@
 import {
+  ANNOTATION_ON_DEMAND_REPLICATION_RESTART,
   ANNOTATION_RESTARTED_AT,
   ANNOTATION_VOLUME_RETENTION,
   configMapName,
@@ -19,6 +20,8 @@ export const STORAGE_VOLUME = 'qdrant-storage';
 export const SNAPSHOTS_VOLUME = 'qdrant-snapshots';
 export const CONFIG_HASH_ANNOTATION = 'qhc.dev/config-hash';
 export const RESTARTED_AT_ANNOTATION = 'qhc.dev/restarted-at';
+/** On the pod template: the cluster's on-demand-replication-restart time, so changing it restarts every pod. */
+export const REPLICATED_RESTART_ANNOTATION = 'qhc.dev/on-demand-replication-restart';
 
 const GPU_RESOURCE = { nvidia: 'nvidia.com/gpu', amd: 'amd.com/gpu' } as const;
 
@@ -73,6 +76,7 @@ export function buildStatefulSet(cluster: QdrantCluster, settings: OperatorSetti
   const tls = spec.config?.tls;
   const security = resolved.security;
   const restartedAt = cluster.metadata.annotations?.[ANNOTATION_RESTARTED_AT];
+  const replicatedRestartAt = cluster.metadata.annotations?.[ANNOTATION_ON_DEMAND_REPLICATION_RESTART];
   const gpuLimit = spec.gpu ? { [GPU_RESOURCE[spec.gpu.gpuType]]: '1' } : {};
   const tolerations: Toleration[] = spec.tolerations ?? [];
 
@@ -119,9 +123,7 @@ export function buildStatefulSet(cluster: QdrantCluster, settings: OperatorSetti
       serviceName: headlessServiceName(resolved.id),
       // OrderedReady deadlocks a Qdrant cluster: a peer is not ready until the others run.
       podManagementPolicy: 'Parallel',
-      // One pod at a time, each waiting for the previous to be Ready; restartAllPodsConcurrently
-      // trades availability for speed and lets every pod go at once.
-      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0, ...(spec.restartAllPodsConcurrently ? { maxUnavailable: '100%' } : {}) } },
+      updateStrategy: updateStrategy(cluster),
       // Volumes outlive scale-down (the operator deletes a removed node's volumes once its peer
       // is gone) and, unless the cluster says otherwise, deletion: data goes on purpose only.
       persistentVolumeClaimRetentionPolicy: { whenDeleted: volumeRetention(cluster), whenScaled: 'Retain' },
@@ -133,6 +135,7 @@ export function buildStatefulSet(cluster: QdrantCluster, settings: OperatorSetti
             ...spec.statefulSet?.pods?.annotations,
             [CONFIG_HASH_ANNOTATION]: configHash,
             ...(restartedAt ? { [RESTARTED_AT_ANNOTATION]: restartedAt } : {}),
+            ...(replicatedRestartAt ? { [REPLICATED_RESTART_ANNOTATION]: replicatedRestartAt } : {}),
           },
         },
         spec: {
@@ -186,4 +189,28 @@ export function buildStatefulSet(cluster: QdrantCluster, settings: OperatorSetti
       ],
     },
   });
+}
+
+/**
+ * How the cluster's restarts keep its shards available: spec.onDemandReplication, or Auto
+ * for a cluster that asked for one restart this way (the on-demand-replication-restart
+ * annotation) while its spec says Off. restartAllPodsConcurrently wins: every pod goes at once.
+ */
+export function onDemandReplicationMode(cluster: QdrantCluster): 'Off' | 'Auto' | 'On' {
+  if (cluster.spec.restartAllPodsConcurrently) return 'Off';
+  const mode = cluster.spec.onDemandReplication ?? 'Off';
+  if (mode === 'Off' && cluster.metadata.annotations?.[ANNOTATION_ON_DEMAND_REPLICATION_RESTART]) return 'Auto';
+  return mode;
+}
+
+/**
+ * One pod at a time, each waiting for the previous to be Ready. restartAllPodsConcurrently
+ * trades availability for speed and lets every pod go at once. With on-demand replication the
+ * operator restarts the pods itself (OnDelete), each only after its shards have the copies
+ * they need elsewhere.
+ */
+function updateStrategy(cluster: QdrantCluster) {
+  if (cluster.spec.restartAllPodsConcurrently) return { type: 'RollingUpdate', rollingUpdate: { partition: 0, maxUnavailable: '100%' } };
+  if (onDemandReplicationMode(cluster) !== 'Off') return { type: 'OnDelete' };
+  return { type: 'RollingUpdate', rollingUpdate: { partition: 0 } };
 }

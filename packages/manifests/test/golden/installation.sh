@@ -1377,6 +1377,31 @@ spec:
                   type: boolean
                 selector:
                   type: string
+                temporaryReplicas:
+                  items:
+                    properties:
+                      collection:
+                        type: string
+                      node:
+                        minimum: 0
+                        type: integer
+                      peerId:
+                        minimum: 0
+                        type: integer
+                      shardId:
+                        minimum: 0
+                        type: integer
+                      standsInFor:
+                        minimum: 0
+                        type: integer
+                    required:
+                      - node
+                      - collection
+                      - shardId
+                      - peerId
+                      - standsInFor
+                    type: object
+                  type: array
                 version:
                   type: string
               type: object

@@ -128,5 +128,12 @@ export const QdrantClusterStatus = z.strictObject({
   observedGeneration: z.int().min(0).optional(),
   /** The in-cluster REST URL, e.g. http://qdrant-<id>.<namespace>.svc:6333. */
   endpoint: z.string().optional(),
+  /**
+   * Shard copies made before restarting a node (spec.onDemandReplication Auto or On), dropped
+   * once that node is back; `node` is the restarted node's index.
+   */
+  temporaryReplicas: z
+    .array(z.strictObject({ node: NodeIndex, collection: z.string(), shardId: z.int().min(0), peerId: z.int().min(0), standsInFor: z.int().min(0) }))
+    .optional(),
 });
 export type QdrantClusterStatus = z.infer<typeof QdrantClusterStatus>;

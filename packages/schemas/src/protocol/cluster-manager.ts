@@ -18,6 +18,17 @@ export const ManagedNode = z.strictObject({
 });
 export type ManagedNode = z.infer<typeof ManagedNode>;
 
+/** A shard replica made before a restart; dropped once the peer it stands in for is back. */
+export const TemporaryReplica = z.strictObject({
+  collection: z.string().min(1),
+  shardId: z.int().min(0),
+  /** Where the copy is. */
+  peerId: z.int().min(0),
+  /** The restarting peer it stands in for. */
+  standsInFor: z.int().min(0),
+});
+export type TemporaryReplica = z.infer<typeof TemporaryReplica>;
+
 export const ManageRequest = z.strictObject({
   cluster: z.strictObject({ namespace: z.string().min(1), name: z.string().min(1), id: z.string().min(1) }),
   /** Every node that exists, lowest index first; the first ready one coordinates. */
@@ -30,13 +41,17 @@ export const ManageRequest = z.strictObject({
   blockedBy: z.string().optional(),
   /** Drain this node: move its shards to `keep` and remove its peer. */
   scaleDown: z.strictObject({ node: z.int().min(0), keep: z.array(z.int().min(0)).min(1) }).optional(),
+  /** Before this node restarts: copy its shards as `mode` requires (spec.onDemandReplication). */
+  prepareRestart: z.strictObject({ node: z.int().min(0), mode: z.enum(['Auto', 'On']) }).optional(),
+  /** Drop these temporary replicas where the peer they stand in for is back. */
+  releaseReplicas: z.array(TemporaryReplica).optional(),
   /** How long the manager may work on this request. */
   deadlineSeconds: z.int().positive().default(600),
 });
 export type ManageRequest = z.infer<typeof ManageRequest>;
 export type ManageRequestInput = z.input<typeof ManageRequest>;
 
-export const MANAGE_STATUSES = ['Skipped', 'Balanced', 'Rebalanced', 'Drained', 'Recovered', 'Failed'] as const;
+export const MANAGE_STATUSES = ['Skipped', 'Balanced', 'Rebalanced', 'Drained', 'Recovered', 'RestartAllowed', 'Released', 'Failed'] as const;
 
 export const ManageResponse = z.strictObject({
   status: z.enum(MANAGE_STATUSES),
@@ -47,6 +62,8 @@ export const ManageResponse = z.strictObject({
   moves: z.int().min(0).optional(),
   /** Peers removed from the cluster by this call (drained or dead). */
   removedPeers: z.array(z.int().min(0)).optional(),
+  /** RestartAllowed: the copies made; Released: those still waiting for their peer. */
+  temporaryReplicas: z.array(TemporaryReplica).optional(),
 });
 export type ManageResponse = z.infer<typeof ManageResponse>;
 
