@@ -11,7 +11,27 @@ export class OperatorMetrics {
   readonly isLeader = new Gauge('qhc_operator_leader', '1 while this replica leads.');
   readonly drainSteps = new Counter('qhc_operator_drain_steps_total', 'Steps of node drains before scale-down, by step (move_shard, drop_replica, remove_peer).');
 
+  readonly backups = new Counter('qhc_operator_backups_total', 'QdrantClusterSnapshots finished, by result (Succeeded, Failed, Skipped).');
+  readonly backupSeconds = new Histogram('qhc_operator_backup_duration_seconds', 'From a backup\'s start to all its VolumeSnapshots ready.', [1, 5, 15, 60, 300, 900, 3600, 14400]);
+  readonly backupsExpired = new Counter('qhc_operator_backups_expired_total', 'QdrantClusterSnapshots deleted at the end of their retention or history.');
+  readonly scheduledSnapshots = new Counter('qhc_operator_scheduled_snapshots_total', 'QdrantClusterSnapshots made by schedules, by kind (on_time, catch_up).');
+  readonly restores = new Counter('qhc_operator_restores_total', 'QdrantClusterRestores finished, by result and reason.');
+
   render(): string {
-    return renderMetrics([this.reconciles, this.reconcileErrors, this.reconcileSeconds, this.queueDepth, this.clustersByPhase, this.apiRequests, this.isLeader, this.drainSteps]);
+    return renderMetrics([
+      this.reconciles,
+      this.reconcileErrors,
+      this.reconcileSeconds,
+      this.queueDepth,
+      this.clustersByPhase,
+      this.apiRequests,
+      this.isLeader,
+      this.drainSteps,
+      this.backups,
+      this.backupSeconds,
+      this.backupsExpired,
+      this.scheduledSnapshots,
+      this.restores,
+    ]);
   }
 }

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import { LeaderElector, createKubeClient, createLogger, loadKubeConfig, type LogLevel, type Logger } from '@qhc/kube';
 import { ClusterController } from './controller.ts';
+import { BackupController } from './backup/controller.ts';
 import { OperatorMetrics } from './metrics.ts';
 import { clusterManagerLink } from './cluster-manager.ts';
 import { qdrantAccess } from './qdrant/access.ts';
@@ -30,6 +31,8 @@ export interface OperatorOptions {
   qdrantUrlTemplate?: string;
   /** The cluster manager's base URL, for clusters with spec.clusterManager; without it they drain in-process. */
   clusterManagerUrl?: string;
+  /** Epoch ms for schedules and retention; tests move it instead of waiting. */
+  now?: () => number;
 }
 
 export interface RunningOperator {
@@ -57,13 +60,16 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   });
   const identity = `${hostname()}-${randomBytes(3).toString('hex')}`;
   let controller: ClusterController | undefined;
+  let backups: BackupController | undefined;
   let ready = false;
 
   const startController = async (signal?: AbortSignal) => {
     const qdrant = qdrantAccess(client, options.qdrantUrlTemplate);
     const clusterManager = options.clusterManagerUrl ? clusterManagerLink(options.clusterManagerUrl, qdrant) : undefined;
     controller = new ClusterController({ client, settings: () => settingsFile.settings, logger, metrics, namespace: options.namespace, identity, qdrant, clusterManager });
+    backups = new BackupController({ client, settings: () => settingsFile.settings, logger, metrics, namespace: options.namespace, identity, qdrant, now: options.now });
     await controller.start();
+    await backups.start();
     ready = true;
     metrics.isLeader.set({}, 1);
     signal?.addEventListener('abort', () => void stopController(), { once: true });
@@ -71,9 +77,10 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   const stopController = async () => {
     ready = false;
     metrics.isLeader.set({}, 0);
-    const running = controller;
+    const running = [controller, backups];
     controller = undefined;
-    await running?.stop();
+    backups = undefined;
+    await Promise.all(running.map((c) => c?.stop()));
   };
 
   const server = await listen(options.port ?? 8285, (path) => {

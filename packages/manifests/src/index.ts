@@ -14,3 +14,7 @@ export { buildInstallation, registryPrefix, type InstallationCredentials } from 
 export { renderInstallScript } from './installation/script.ts';
 export * from './installation/names.ts';
 export { OPERATOR_ROLE_RULES, OPERATOR_CLUSTER_RULES, AGENT_ROLE_RULES, AGENT_CLUSTER_RULES } from './installation/rbac.ts';
+export { buildVolumeSnapshot, type VolumeSnapshotInput } from './backup/volume-snapshot.ts';
+export { buildScheduledSnapshot } from './backup/scheduled.ts';
+export { buildRestoredClaim, type RestoredClaimInput } from './backup/restored-claim.ts';
+export * from './backup/names.ts';

@@ -10,7 +10,7 @@ import { Informer, createKubeClient, createLogger, loadKubeConfig, type KubeClie
 import { joinPodsAsPeers, peerUri, startQdrantDouble, type ClusterSimulation, type QdrantDouble } from '@qhc/qdrant-double';
 import { allKinds, buildCrd, type QdrantCluster } from '@qhc/schemas';
 import { afterAll, beforeAll } from 'vitest';
-import { startOperator, type RunningOperator } from '../../src/index.ts';
+import { startOperator, type OperatorOptions, type RunningOperator } from '../../src/index.ts';
 
 export type Cluster = KubeObject & Pick<QdrantCluster, 'spec' | 'status'>;
 export interface Pod extends KubeObject {
@@ -30,11 +30,13 @@ export interface Harness {
   waitFor(id: string, what: string, until: (c: Cluster) => boolean, timeoutMs?: number): Promise<Cluster>;
   pods(id: string): Promise<Pod[]>;
   events(id: string): Promise<Array<{ type: string; reason: string; note?: string }>>;
+  /** Stops the operator (as a crash would) and starts a new one with the same options. */
+  restartOperator(): Promise<void>;
 }
 
 export const ready = (pod: Pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
-export function useOperator(prefix: string, settingsYaml = ''): Harness {
+export function useOperator(prefix: string, settingsYaml = '', extra: Partial<OperatorOptions> = {}): Harness {
   const sandbox = useSandboxNamespace(prefix);
   const h = { sandbox } as Harness;
   const sims = new Map<string, ClusterSimulation>();
@@ -82,7 +84,7 @@ export function useOperator(prefix: string, settingsYaml = ''): Harness {
     const dir = mkdtempSync(join(tmpdir(), 'qhc-operator-'));
     const settingsPath = join(dir, 'settings.yaml');
     writeFileSync(settingsPath, `settings:\n  app_environment: local\n  backOff:\n    minDelay: 1\n    maxDelay: 3\n    increment: 1\n${settingsYaml}`);
-    h.operator = await startOperator({
+    const options: OperatorOptions = {
       settingsPath,
       kubeconfigPath: sandbox.kubeconfigPath,
       namespace: sandbox.namespace,
@@ -91,7 +93,13 @@ export function useOperator(prefix: string, settingsYaml = ''): Harness {
       port: 0,
       logger: createLogger({ level: 'warn', component: `qhc-operator-${prefix}` }),
       qdrantUrlTemplate: `${h.double.url}/{namespace}%2F{name}/{node}`,
-    });
+      ...extra,
+    };
+    h.operator = await startOperator(options);
+    h.restartOperator = async () => {
+      await h.operator.stop({ release: false });
+      h.operator = await startOperator(options);
+    };
   });
   afterAll(async () => {
     await h.operator?.stop();

@@ -1486,6 +1486,9 @@ spec:
               type: object
             status:
               properties:
+                completedAt:
+                  format: date-time
+                  type: string
                 completionTime:
                   type: string
                 message:
@@ -1500,7 +1503,12 @@ spec:
                     - Failed
                     - Succeeded
                   type: string
+                reason:
+                  type: string
                 retainUntil:
+                  format: date-time
+                  type: string
+                startedAt:
                   format: date-time
                   type: string
                 volumeSnapshots:
@@ -1731,6 +1739,9 @@ spec:
               type: object
             status:
               properties:
+                completedAt:
+                  format: date-time
+                  type: string
                 message:
                   type: string
                 observedGeneration:
@@ -1743,6 +1754,22 @@ spec:
                     - Failed
                     - Succeeded
                     - Pending
+                  type: string
+                reason:
+                  type: string
+                restoredClaims:
+                  items:
+                    type: string
+                  type: array
+                startedAt:
+                  format: date-time
+                  type: string
+                step:
+                  enum:
+                    - Suspending
+                    - ReplacingVolumes
+                    - Resuming
+                    - Creating
                   type: string
               type: object
               x-kubernetes-preserve-unknown-fields: true

@@ -73,3 +73,113 @@ function durationSeconds(text: string): number {
   for (const [, amount, unit] of text.matchAll(/(\d+)(ns|us|µs|ms|s|m|h)/g)) total += Number(amount) * UNIT_SECONDS[unit!]!;
   return total;
 }
+
+const DESCRIPTOR_FIELDS: Record<string, string> = {
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@hourly': '0 * * * *',
+};
+
+interface Matcher {
+  seconds: Set<number>;
+  minutes: Set<number>;
+  hours: Set<number>;
+  days: Set<number>;
+  months: Set<number>;
+  weekdays: Set<number>;
+  /** Both day fields restricted: either may match (cron's rule); otherwise both must. */
+  eitherDay: boolean;
+}
+
+function expand(part: string, field: Field): Set<number> {
+  const values = new Set<number>();
+  for (const item of part.split(',')) {
+    const [range = '*', stepText] = item.split('/');
+    const step = stepText ? Number(stepText) : 1;
+    const [from, to] = range === '*' ? [field.min, field.max] : range.includes('-') ? range.split('-').map(Number) : [Number(range), stepText ? field.max : Number(range)];
+    for (let v = from!; v <= to!; v += step) values.add(v);
+  }
+  return values;
+}
+
+function matcher(schedule: string): Matcher {
+  const text = DESCRIPTOR_FIELDS[schedule] ?? schedule;
+  const parts = text.split(' ');
+  const [second, rest] = parts.length === 6 ? [parts[0]!, parts.slice(1)] : ['0', parts];
+  const [minute, hour, day, month, weekday] = rest as [string, string, string, string, string];
+  const weekdays = expand(weekday, FIELDS[4]!);
+  if (weekdays.has(7)) weekdays.add(0);
+  return {
+    seconds: expand(second, SECOND),
+    minutes: expand(minute, FIELDS[0]!),
+    hours: expand(hour, FIELDS[1]!),
+    days: expand(day, FIELDS[2]!),
+    months: expand(month, FIELDS[3]!),
+    weekdays,
+    eitherDay: !day.startsWith('*') && !weekday.startsWith('*'),
+  };
+}
+
+/**
+ * The first time (epoch ms, UTC) strictly after `afterMs` at which a valid schedule fires.
+ * `@every <d>` fires at anchor + k·d. Undefined when it never fires within five years
+ * (e.g. "0 0 31 2 *").
+ */
+export function nextCronTime(schedule: string, afterMs: number, anchorMs = 0): number | undefined {
+  const every = EVERY.exec(schedule);
+  if (every) {
+    const period = durationSeconds(every[1]!) * 1000;
+    return anchorMs + (Math.floor((afterMs - anchorMs) / period) + 1) * period;
+  }
+  const m = matcher(schedule);
+  const t = new Date(Math.floor(afterMs / 1000) * 1000 + 1000);
+  const limit = afterMs + 5 * 366 * 86_400_000;
+  while (t.getTime() <= limit) {
+    if (!m.months.has(t.getUTCMonth() + 1)) {
+      t.setUTCMonth(t.getUTCMonth() + 1, 1);
+      t.setUTCHours(0, 0, 0, 0);
+      continue;
+    }
+    const dayOk = m.days.has(t.getUTCDate());
+    const weekdayOk = m.weekdays.has(t.getUTCDay());
+    if (!(m.eitherDay ? dayOk || weekdayOk : dayOk && weekdayOk)) {
+      t.setUTCDate(t.getUTCDate() + 1);
+      t.setUTCHours(0, 0, 0, 0);
+      continue;
+    }
+    if (!m.hours.has(t.getUTCHours())) {
+      t.setUTCHours(t.getUTCHours() + 1, 0, 0, 0);
+      continue;
+    }
+    if (!m.minutes.has(t.getUTCMinutes())) {
+      t.setUTCMinutes(t.getUTCMinutes() + 1, 0, 0);
+      continue;
+    }
+    if (!m.seconds.has(t.getUTCSeconds())) {
+      t.setUTCSeconds(t.getUTCSeconds() + 1, 0);
+      continue;
+    }
+    return t.getTime();
+  }
+  return undefined;
+}
+
+/**
+ * What a schedule owes at `nowMs` since its last run: the latest fire time in
+ * (lastRunMs, nowMs] (the one catch-up) and how many earlier ones it stands for.
+ */
+export function dueCronTime(schedule: string, lastRunMs: number, nowMs: number, anchorMs = 0): { at: number; missed: number } | undefined {
+  let at = nextCronTime(schedule, lastRunMs, anchorMs);
+  if (at === undefined || at > nowMs) return undefined;
+  let missed = 0;
+  // Bounded: a schedule down for long enough is fast-forwarded to the last week.
+  for (let i = 0; ; i++) {
+    const next: number | undefined = i === 10_000 ? nextCronTime(schedule, Math.max(at, nowMs - 7 * 86_400_000), anchorMs) : nextCronTime(schedule, at, anchorMs);
+    if (next === undefined || next > nowMs) return { at, missed };
+    at = next;
+    missed++;
+  }
+}

@@ -17,7 +17,7 @@ import type { QdrantRelease } from './qdrant-release.ts';
 
 export * from './annotations.ts';
 export { KubernetesEventInfo, QdrantSecretKeyRef, Retention } from './common.ts';
-export { checkCronSchedule } from './cron.ts';
+export { checkCronSchedule, dueCronTime, nextCronTime } from './cron.ts';
 export * from './kind.ts';
 export * from './qdrant-cloud-region.ts';
 export * from './qdrant-cluster-config.ts';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { dns1123Label, dns1123Subdomain } from '../k8s/index.ts';
+import { Timestamp, dns1123Label, dns1123Subdomain } from '../k8s/index.ts';
 import { ageColumn, checkClusterLabels, resourceEnvelope } from './common.ts';
 import { QDRANT_GROUP, QDRANT_VERSION, type KindDefinition } from './kind.ts';
 
@@ -34,7 +34,13 @@ export const QdrantClusterRestoreStatus = z.strictObject({
   phase: RestorePhase.optional(),
   /** Why it failed, e.g. the snapshot was not found. */
   message: z.string().optional(),
-  // Ours: the generation the status describes.
+  // Ours: a reason word for Failed/Pending, the claims made from the snapshot, the step an
+  // in-place restore is at, when it started and ended, and the generation the status describes.
+  reason: z.string().optional(),
+  restoredClaims: z.array(z.string()).optional(),
+  step: z.enum(['Suspending', 'ReplacingVolumes', 'Resuming', 'Creating']).optional(),
+  startedAt: Timestamp.optional(),
+  completedAt: Timestamp.optional(),
   observedGeneration: z.int().min(0).optional(),
 });
 export type QdrantClusterRestoreStatus = z.infer<typeof QdrantClusterRestoreStatus>;

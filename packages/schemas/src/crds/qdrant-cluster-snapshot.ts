@@ -48,8 +48,12 @@ export const QdrantClusterSnapshotStatus = z.strictObject({
   retainUntil: Timestamp.optional(),
   /** How long the backup took: a Go duration string such as "3h5m10s". */
   completionTime: z.string().optional(),
-  // Ours: why the phase is Failed or Skipped, and the generation it describes.
+  // Ours: why the phase is Failed or Skipped (a reason word and a sentence), when the
+  // backup started and ended, and the generation the status describes.
+  reason: z.string().optional(),
   message: z.string().optional(),
+  startedAt: Timestamp.optional(),
+  completedAt: Timestamp.optional(),
   observedGeneration: z.int().min(0).optional(),
 });
 export type QdrantClusterSnapshotStatus = z.infer<typeof QdrantClusterSnapshotStatus>;
