@@ -1,0 +1,111 @@
+import { buildInstallation, renderInstallScript } from '@qhc/manifests';
+import { ApiError } from '../errors.ts';
+import { authenticate } from '../auth.ts';
+import { AgentReport, type Store } from '../store.ts';
+import { exchangeBootstrap, issueToken, listTokens, revokeToken, rotateAgentToken } from '../tokens.ts';
+import { openApiDocument } from '../openapi.ts';
+import { Router, type Request } from './http.ts';
+
+export interface RouteOptions {
+  store: Store;
+  /** The URL agents and installation commands use (https). */
+  publicUrl: string;
+  /** The longest an agent's long-poll waits for a change. */
+  maxWaitSeconds?: number;
+  /** How often a long-poll looks for a new revision (the database is the only channel between replicas). */
+  pollIntervalMs?: number;
+}
+
+const ok = (json: unknown, status = 200) => ({ status, json });
+
+export function routes(options: RouteOptions): Router {
+  const { store } = options;
+  const db = store.db;
+  const user = (req: Request) => authenticate(db, req, ['user']);
+  const router = new Router();
+
+  router.on('GET', '/healthz', async () => ({ status: 200, text: 'ok' }));
+  router.on('GET', '/openapi.json', async () => ok(openApiDocument(options.publicUrl)));
+
+  router.on('GET', '/api/v1/regions', async (req) => (await user(req), ok({ items: await store.regions() })));
+  router.on('POST', '/api/v1/regions', async (req) => (await user(req), ok(await store.createRegion(await req.body()), 201)));
+  router.on('GET', '/api/v1/regions/:region', async (req) => (await user(req), ok(await store.region(req.params.region!))));
+  router.on('PUT', '/api/v1/regions/:region', async (req) => (await user(req), ok(await store.updateRegion(req.params.region!, await req.body()))));
+  router.on('DELETE', '/api/v1/regions/:region', async (req) => (await user(req), await store.deleteRegion(req.params.region!), { status: 204 }));
+
+  router.on('POST', '/api/v1/regions/:region/installation', async (req) => {
+    await user(req);
+    const region = await store.region(req.params.region!);
+    // A new installation command invalidates the ones not used yet.
+    for (const t of await listTokens(db, region.id)) if (t.kind === 'bootstrap' && !t.used_at && !t.revoked_at) await revokeToken(db, t.id);
+    const { token } = await issueToken(db, 'bootstrap', 'installation', region.id);
+    buildInstallation(region.spec, { controlPlaneUrl: options.publicUrl, bootstrapToken: token });
+    const scriptUrl = new URL(`/install/${token}`, options.publicUrl).toString();
+    return ok({ bootstrapToken: token, scriptUrl, command: `curl -fsSL ${scriptUrl} | bash` }, 201);
+  });
+  router.on('GET', '/install/:token', async (req) => {
+    const row = await authenticate(db, { ...req, headers: { authorization: `Bearer ${req.params.token}` } }, ['bootstrap']);
+    const region = await store.regionById(row.region_id!);
+    const script = renderInstallScript(region.spec, buildInstallation(region.spec, { controlPlaneUrl: options.publicUrl, bootstrapToken: req.params.token! }));
+    return { status: 200, text: script, type: 'text/x-shellscript; charset=utf-8' };
+  });
+
+  router.on('GET', '/api/v1/regions/:region/clusters', async (req) => (await user(req), ok({ items: await store.clusters(req.params.region!) })));
+  router.on('POST', '/api/v1/regions/:region/clusters', async (req) => (await user(req), ok(await store.createCluster(req.params.region!, await req.body()), 201)));
+  router.on('GET', '/api/v1/regions/:region/clusters/:cluster', async (req) => (await user(req), ok(await store.cluster(req.params.region!, req.params.cluster!))));
+  router.on('PUT', '/api/v1/regions/:region/clusters/:cluster', async (req) => (await user(req), ok(await store.updateCluster(req.params.region!, req.params.cluster!, await req.body()))));
+  router.on('POST', '/api/v1/regions/:region/clusters/:cluster/scale', async (req) => {
+    await user(req);
+    const body = (await req.body()) as { size?: unknown };
+    return ok(await store.scaleCluster(req.params.region!, req.params.cluster!, body.size));
+  });
+  router.on('DELETE', '/api/v1/regions/:region/clusters/:cluster', async (req) => (await user(req), await store.deleteCluster(req.params.region!, req.params.cluster!), { status: 202, json: { message: 'the agent deletes the cluster and reports it gone' } }));
+
+  router.on('GET', '/api/v1/tokens', async (req) => (await user(req), ok({ items: await listTokens(db) })));
+  router.on('POST', '/api/v1/tokens', async (req) => {
+    await user(req);
+    const body = (await req.body()) as { name?: unknown };
+    if (typeof body.name !== 'string' || !body.name) throw new ApiError(400, 'Invalid', 'name: give the token a name (who or what uses it)');
+    return ok(await issueToken(db, 'user', body.name), 201);
+  });
+  router.on('GET', '/api/v1/regions/:region/tokens', async (req) => (await user(req), ok({ items: await listTokens(db, (await store.region(req.params.region!)).id) })));
+  router.on('DELETE', '/api/v1/tokens/:id', async (req) => {
+    await user(req);
+    if (!(await revokeToken(db, req.params.id!))) throw new ApiError(404, 'NotFound', `token ${req.params.id} does not exist or is already revoked`);
+    return { status: 204 };
+  });
+
+  // The agent's side: every call is the agent's; the control plane never calls it.
+  router.on('POST', '/agent/v1/register', async (req) => {
+    const bootstrap = await authenticate(db, req, ['bootstrap']);
+    const token = req.headers.authorization!.slice(7).trim();
+    const exchanged = await exchangeBootstrap(db, token);
+    if (!exchanged) throw new ApiError(401, 'Unauthenticated', 'the bootstrap token was used meanwhile');
+    return ok({ token: exchanged.token, region: (await store.regionById(bootstrap.region_id!)).name }, 201);
+  });
+  router.on('POST', '/agent/v1/rotate', async (req) => {
+    const agent = await authenticate(db, req, ['agent']);
+    return ok({ token: await rotateAgentToken(db, agent) }, 201);
+  });
+  router.on('GET', '/agent/v1/desired-state', async (req) => {
+    const agent = await authenticate(db, req, ['agent']);
+    const after = Number(req.query.get('after') ?? -1);
+    const wait = Math.min(Number(req.query.get('waitSeconds') ?? 0), options.maxWaitSeconds ?? 30);
+    const until = Date.now() + Math.max(0, wait) * 1000;
+    for (;;) {
+      const revision = await store.revision(agent.region_id!);
+      if (revision === undefined) throw new ApiError(404, 'NotFound', 'the region was deleted');
+      if (revision > after) return ok(await store.desiredState(agent.region_id!));
+      if (Date.now() >= until || req.signal.aborted) return { status: 204 };
+      await new Promise((resolve) => setTimeout(resolve, options.pollIntervalMs ?? 500));
+    }
+  });
+  router.on('POST', '/agent/v1/status', async (req) => {
+    const agent = await authenticate(db, req, ['agent']);
+    const parsed = AgentReport.safeParse(await req.body());
+    if (!parsed.success) throw new ApiError(400, 'Invalid', `status report: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    await store.recordStatus(agent.region_id!, parsed.data);
+    return { status: 204 };
+  });
+  return router;
+}

@@ -1,0 +1,66 @@
+import type { Db } from './db.ts';
+
+/**
+ * The schema, as an append-only list: a released migration never changes; a change is a new
+ * one. Portable SQL only (TEXT, INTEGER, BIGINT; JSON documents as TEXT).
+ */
+export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statements: string[] }> = [
+  {
+    version: 1,
+    name: 'regions, clusters, tokens',
+    statements: [
+      `CREATE TABLE regions (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        spec TEXT NOT NULL,
+        revision BIGINT NOT NULL,
+        status TEXT,
+        applied_revision BIGINT,
+        last_seen_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      `CREATE TABLE clusters (
+        id TEXT PRIMARY KEY,
+        region_id TEXT NOT NULL REFERENCES regions(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        spec TEXT NOT NULL,
+        api_keys TEXT,
+        deleted_at TEXT,
+        status TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (region_id, name)
+      )`,
+      `CREATE TABLE tokens (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        region_id TEXT REFERENCES regions(id) ON DELETE CASCADE,
+        hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        used_at TEXT,
+        revoked_at TEXT
+      )`,
+      'CREATE INDEX tokens_region ON tokens (region_id, kind)',
+    ],
+  },
+];
+
+/** Brings the schema up to date; safe for several replicas starting at once. */
+export async function migrate(db: Db): Promise<number[]> {
+  await db.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied: number[] = [];
+  for (const migration of MIGRATIONS) {
+    const done = await db.tx(async (tx) => {
+      // PostgreSQL: one replica migrates, the others wait here and then find it done.
+      if (tx.dialect === 'postgres') await tx.one('SELECT pg_advisory_xact_lock(7334001)');
+      if (await tx.one('SELECT version FROM schema_migrations WHERE version = $1', [migration.version])) return false;
+      for (const statement of migration.statements) await tx.run(statement);
+      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.name, new Date().toISOString()]);
+      return true;
+    });
+    if (done) applied.push(migration.version);
+  }
+  return applied;
+}

@@ -1,0 +1,18 @@
+import type { Problem } from '@qhc/schemas';
+
+/** An error the API turns into an HTTP status with a JSON body naming the cause. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly problems: readonly Problem[] | undefined;
+  constructor(status: number, code: string, message: string, problems?: readonly Problem[]) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.problems = problems;
+  }
+}
+
+export const notFound = (what: string) => new ApiError(404, 'NotFound', `${what} does not exist`);
+export const conflict = (message: string) => new ApiError(409, 'Conflict', message);

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// qhc-control-plane: regions, clusters, installation commands and the agent endpoint.
+//   --database <file|url>   a SQLite file (default ./qhc-control-plane.db) or postgres://… (several replicas)
+//                           env QHC_DATABASE
+//   --host <addr>           default 127.0.0.1
+//   --port <n>              default 7443
+//   --tls-cert, --tls-key   PEM files: serve HTTPS (agents only speak HTTPS)
+//   --public-url <url>      the URL agents and installation commands use
+//   --admin-token <token>   accept this user token (env QHC_ADMIN_TOKEN); without one, a fresh
+//                           database gets a generated admin token, printed once
+//   --log-level <level>     debug, info, warn, error
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createLogger, type LogLevel } from '@qhc/kube';
+import { startControlPlane } from './server.ts';
+
+const { values } = parseArgs({
+  options: {
+    database: { type: 'string' },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    'public-url': { type: 'string' },
+    'admin-token': { type: 'string' },
+    'log-level': { type: 'string' },
+  },
+});
+try {
+  const logger = createLogger({ level: (values['log-level'] ?? process.env.QHC_LOG_LEVEL ?? 'info').toLowerCase() as LogLevel, component: 'qhc-control-plane' });
+  const cert = values['tls-cert'];
+  const key = values['tls-key'];
+  if (Boolean(cert) !== Boolean(key)) throw new Error('--tls-cert and --tls-key go together');
+  const running = await startControlPlane({
+    database: values.database ?? process.env.QHC_DATABASE ?? 'qhc-control-plane.db',
+    host: values.host,
+    port: values.port ? Number(values.port) : undefined,
+    tls: cert && key ? { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') } : undefined,
+    publicUrl: values['public-url'],
+    adminToken: values['admin-token'] ?? process.env.QHC_ADMIN_TOKEN,
+    logger,
+  });
+  if (running.generatedAdminToken) process.stdout.write(`admin token (shown once, keep it): ${running.generatedAdminToken}\n`);
+  const shutdown = () => void running.stop().then(() => process.exit(0));
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+} catch (error) {
+  console.error(`qhc-control-plane: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

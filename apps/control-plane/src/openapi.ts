@@ -1,0 +1,39 @@
+import { QdrantClusterSpec, Region } from '@qhc/schemas';
+import * as z from 'zod';
+
+const schema = (type: z.ZodType) => z.toJSONSchema(type, { io: 'input', unrepresentable: 'any' });
+const json = (ref: string) => ({ content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
+const op = (summary: string, extra: Record<string, unknown> = {}) => ({ summary, security: [{ bearer: [] }], responses: { 200: { description: 'OK' }, 401: { description: 'no valid token' }, 403: { description: 'a token of another kind' }, 404: { description: 'not found' } }, ...extra });
+
+/** The API as OpenAPI 3.1, served at /openapi.json; request schemas come from @qhc/schemas. */
+export function openApiDocument(serverUrl: string): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'qhc control plane', version: '1', description: 'Regions (Kubernetes clusters attached as private regions), their Qdrant clusters, installation commands, and the agent endpoint. Every call takes `Authorization: Bearer <token>`.' },
+    servers: [{ url: serverUrl }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Region: schema(Region),
+        Cluster: { type: 'object', required: ['name', 'spec'], properties: { name: { type: 'string' }, spec: schema(QdrantClusterSpec.omit({ id: true })), apiKey: { type: 'string' }, readOnlyApiKey: { type: 'string' } } },
+        Error: { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' }, problems: { type: 'array' } } },
+      },
+    },
+    paths: {
+      '/api/v1/regions': { get: op('List regions'), post: op('Create a region', { requestBody: json('Region') }) },
+      '/api/v1/regions/{region}': { get: op('Read a region'), put: op('Update a region (the namespace cannot change)', { requestBody: json('Region') }), delete: op('Delete a region') },
+      '/api/v1/regions/{region}/installation': { post: op('A new installation command with a one-time bootstrap token') },
+      '/install/{bootstrapToken}': { get: { summary: 'The installation script for the token\'s region (bash)', responses: { 200: { description: 'the script' }, 401: { description: 'the token is unknown, used or revoked' } } } },
+      '/api/v1/regions/{region}/clusters': { get: op('List the clusters of a region'), post: op('Create a cluster', { requestBody: json('Cluster') }) },
+      '/api/v1/regions/{region}/clusters/{cluster}': { get: op('Read a cluster and its status'), put: op('Replace a cluster\'s spec', { requestBody: json('Cluster') }), delete: op('Delete a cluster (the agent deletes it, then it is gone)') },
+      '/api/v1/regions/{region}/clusters/{cluster}/scale': { post: op('Set the number of nodes', { requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { size: { type: 'integer', minimum: 1 } } } } } } }) },
+      '/api/v1/tokens': { get: op('List user tokens'), post: op('Create a user token') },
+      '/api/v1/tokens/{id}': { delete: op('Revoke a token') },
+      '/api/v1/regions/{region}/tokens': { get: op('List a region\'s bootstrap and agent tokens') },
+      '/agent/v1/register': { post: op('Agent: exchange the bootstrap token, once, for the region\'s credential') },
+      '/agent/v1/rotate': { post: op('Agent: a new credential; the current one stops working') },
+      '/agent/v1/desired-state': { get: op('Agent: the region\'s desired state after a revision (long-poll with waitSeconds; 204 when nothing changed)') },
+      '/agent/v1/status': { post: op('Agent: the region\'s and its clusters\' status') },
+    },
+  };
+}

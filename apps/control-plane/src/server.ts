@@ -1,0 +1,79 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '@qhc/kube';
+import { openDatabase } from './db/open.ts';
+import { routes } from './api/routes.ts';
+import { Store } from './store.ts';
+import { randomUUID } from 'node:crypto';
+import { hashToken, issueToken } from './tokens.ts';
+
+export interface ControlPlaneOptions {
+  /** A SQLite file (default), `:memory:`, or a postgres:// URL. */
+  database: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** PEM certificate and key: serve HTTPS (what agents need). */
+  tls?: { cert: string; key: string };
+  /** The URL agents reach; default: where this listens. */
+  publicUrl?: string;
+  /** A user token to accept (created if new): the first credential of a fresh control plane. */
+  adminToken?: string;
+  logger: Logger;
+  maxWaitSeconds?: number;
+  pollIntervalMs?: number;
+}
+
+export interface RunningControlPlane {
+  url: string;
+  store: Store;
+  /** Set when the control plane made its first admin token itself. */
+  generatedAdminToken?: string;
+  stop(): Promise<void>;
+}
+
+export async function startControlPlane(options: ControlPlaneOptions): Promise<RunningControlPlane> {
+  const db = await openDatabase(options.database);
+  const store = new Store(db);
+  let generatedAdminToken: string | undefined;
+  if (options.adminToken) {
+    // Known by its hash; a revoked one stays revoked.
+    const existing = await db.one('SELECT id FROM tokens WHERE hash = $1', [hashToken(options.adminToken)]);
+    if (!existing) await db.run('INSERT INTO tokens (id, kind, name, hash, created_at) VALUES ($1, $2, $3, $4, $5)', [randomUUID(), 'user', 'admin', hashToken(options.adminToken), new Date().toISOString()]);
+  } else if (!(await db.one("SELECT id FROM tokens WHERE kind = 'user' AND revoked_at IS NULL"))) {
+    generatedAdminToken = (await issueToken(db, 'user', 'admin')).token;
+  }
+
+  let publicUrl = options.publicUrl ?? '';
+  const router = () => routes({ store, publicUrl, maxWaitSeconds: options.maxWaitSeconds, pollIntervalMs: options.pollIntervalMs });
+  let handler = router();
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
+    res.once('finish', () => options.logger.debug('request', { method: req.method, path: req.url?.replace(/\/install\/[^/?]+/, '/install/***'), status: res.statusCode, ms: Math.round(performance.now() - started) }));
+    void handler.handle(req, res);
+  };
+  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(onRequest);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 7443, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
+  const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (!publicUrl) {
+    publicUrl = url;
+    handler = router();
+  }
+  options.logger.info('control plane started', { url, database: db.dialect, publicUrl });
+  return {
+    url,
+    store,
+    ...(generatedAdminToken ? { generatedAdminToken } : {}),
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.close();
+    },
+  };
+}

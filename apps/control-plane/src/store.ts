@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import { QdrantClusterSpec, Region, checkRegionUpdate, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, type QhcSchemaError } from '@qhc/schemas';
+import * as z from 'zod';
+import { isUniqueViolation, type Db } from './db/db.ts';
+import { ApiError, conflict, notFound } from './errors.ts';
+
+const regionParser = createParser(Region, 'region');
+const clusterParser = createParser(
+  z.strictObject({
+    name: dns1123Label.max(MAX_CLUSTER_ID_LENGTH),
+    spec: QdrantClusterSpec.omit({ id: true }),
+    apiKey: z.string().min(8).optional(),
+    readOnlyApiKey: z.string().min(8).optional(),
+  }),
+  'cluster',
+);
+
+const invalid = (error: QhcSchemaError) => new ApiError(400, 'Invalid', error.message, error.problems);
+const now = () => new Date().toISOString();
+
+export interface RegionRecord {
+  id: string;
+  name: string;
+  spec: Region;
+  /** Bumped on every change to the region or its clusters: what the agent long-polls on. */
+  revision: number;
+  /** The revision the agent last applied, and what it reported. */
+  appliedRevision?: number;
+  status?: unknown;
+  lastSeenAt?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ClusterRecord {
+  id: string;
+  regionId: string;
+  name: string;
+  spec: Omit<QdrantClusterSpec, 'id'>;
+  apiKeys?: { apiKey?: string; readOnlyApiKey?: string };
+  deletedAt?: string;
+  status?: unknown;
+  createdAt: string;
+  updatedAt: string;
+}
+
+type RegionRow = { id: string; name: string; spec: string; revision: number; applied_revision: number | null; status: string | null; last_seen_at: string | null; created_at: string; updated_at: string };
+type ClusterRow = { id: string; region_id: string; name: string; spec: string; api_keys: string | null; deleted_at: string | null; status: string | null; created_at: string; updated_at: string };
+
+const toRegion = (r: RegionRow): RegionRecord => ({
+  id: r.id,
+  name: r.name,
+  spec: JSON.parse(r.spec) as Region,
+  revision: Number(r.revision),
+  ...(r.applied_revision !== null ? { appliedRevision: Number(r.applied_revision) } : {}),
+  ...(r.status ? { status: JSON.parse(r.status) } : {}),
+  ...(r.last_seen_at ? { lastSeenAt: r.last_seen_at } : {}),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+const toCluster = (r: ClusterRow): ClusterRecord => ({
+  id: r.id,
+  regionId: r.region_id,
+  name: r.name,
+  spec: JSON.parse(r.spec) as ClusterRecord['spec'],
+  ...(r.api_keys ? { apiKeys: JSON.parse(r.api_keys) } : {}),
+  ...(r.deleted_at ? { deletedAt: r.deleted_at } : {}),
+  ...(r.status ? { status: JSON.parse(r.status) } : {}),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** Regions, clusters and the desired state derived from them: the control plane's data. */
+export class Store {
+  readonly db: Db;
+  constructor(db: Db) {
+    this.db = db;
+  }
+
+  async createRegion(input: unknown): Promise<RegionRecord> {
+    const parsed = regionParser.safeValidate(input);
+    if (!parsed.success) throw invalid(parsed.error);
+    const stamp = now();
+    try {
+      await this.db.run('INSERT INTO regions (id, name, spec, revision, created_at, updated_at) VALUES ($1, $2, $3, 1, $4, $4)', [randomUUID(), parsed.data.name, JSON.stringify(parsed.data), stamp]);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`region ${parsed.data.name} already exists`);
+      throw error;
+    }
+    return this.region(parsed.data.name);
+  }
+
+  async regions(): Promise<RegionRecord[]> {
+    return (await this.db.all<RegionRow>('SELECT * FROM regions ORDER BY name')).map(toRegion);
+  }
+
+  async region(name: string): Promise<RegionRecord> {
+    const row = await this.db.one<RegionRow>('SELECT * FROM regions WHERE name = $1', [name]);
+    if (!row) throw notFound(`region ${name}`);
+    return toRegion(row);
+  }
+
+  async regionById(id: string): Promise<RegionRecord> {
+    const row = await this.db.one<RegionRow>('SELECT * FROM regions WHERE id = $1', [id]);
+    if (!row) throw notFound(`region ${id}`);
+    return toRegion(row);
+  }
+
+  /** Replaces everything but the name and the namespace (which cannot change). */
+  async updateRegion(name: string, input: unknown): Promise<RegionRecord> {
+    const stored = await this.region(name);
+    const parsed = regionParser.safeValidate({ ...(input as object), name });
+    if (!parsed.success) throw invalid(parsed.error);
+    const problems = checkRegionUpdate(stored.spec, parsed.data);
+    if (problems.length > 0) throw new ApiError(422, 'Immutable', `region ${name}: namespace ${problems[0]!.message}`, problems);
+    await this.db.run('UPDATE regions SET spec = $1, revision = revision + 1, updated_at = $2 WHERE id = $3', [JSON.stringify(parsed.data), now(), stored.id]);
+    return this.region(name);
+  }
+
+  async deleteRegion(name: string): Promise<void> {
+    if ((await this.db.run('DELETE FROM regions WHERE name = $1', [name])) === 0) throw notFound(`region ${name}`);
+  }
+
+  async createCluster(regionName: string, input: unknown): Promise<ClusterRecord> {
+    const region = await this.region(regionName);
+    const parsed = clusterParser.safeValidate(input);
+    if (!parsed.success) throw invalid(parsed.error);
+    const { name, spec, apiKey, readOnlyApiKey } = parsed.data;
+    const stamp = now();
+    await this.db.tx(async (tx) => {
+      const existing = await tx.one<{ deleted_at: string | null }>('SELECT deleted_at FROM clusters WHERE region_id = $1 AND name = $2', [region.id, name]);
+      if (existing) throw conflict(existing.deleted_at ? `cluster ${name} is still being deleted in region ${regionName}` : `cluster ${name} already exists in region ${regionName}`);
+      const keys = apiKey || readOnlyApiKey ? JSON.stringify({ apiKey, readOnlyApiKey }) : null;
+      await tx.run('INSERT INTO clusters (id, region_id, name, spec, api_keys, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)', [randomUUID(), region.id, name, JSON.stringify(spec), keys, stamp]);
+      await tx.run('UPDATE regions SET revision = revision + 1, updated_at = $1 WHERE id = $2', [stamp, region.id]);
+    });
+    return this.cluster(regionName, name);
+  }
+
+  async clusters(regionName: string): Promise<ClusterRecord[]> {
+    const region = await this.region(regionName);
+    return (await this.db.all<ClusterRow>('SELECT * FROM clusters WHERE region_id = $1 ORDER BY name', [region.id])).map(toCluster);
+  }
+
+  async cluster(regionName: string, name: string): Promise<ClusterRecord> {
+    const region = await this.region(regionName);
+    const row = await this.db.one<ClusterRow>('SELECT * FROM clusters WHERE region_id = $1 AND name = $2', [region.id, name]);
+    if (!row) throw notFound(`cluster ${name} in region ${regionName}`);
+    return toCluster(row);
+  }
+
+  /** Replaces the cluster's spec (and API keys when given). */
+  async updateCluster(regionName: string, name: string, input: unknown): Promise<ClusterRecord> {
+    const current = await this.cluster(regionName, name);
+    if (current.deletedAt) throw conflict(`cluster ${name} is being deleted`);
+    const parsed = clusterParser.safeValidate({ ...(input as object), name });
+    if (!parsed.success) throw invalid(parsed.error);
+    const { spec, apiKey, readOnlyApiKey } = parsed.data;
+    const keys = apiKey || readOnlyApiKey ? JSON.stringify({ apiKey, readOnlyApiKey }) : current.apiKeys ? JSON.stringify(current.apiKeys) : null;
+    await this.changeCluster(current, 'spec = $1, api_keys = $2', [JSON.stringify(spec), keys]);
+    return this.cluster(regionName, name);
+  }
+
+  async scaleCluster(regionName: string, name: string, size: unknown): Promise<ClusterRecord> {
+    const current = await this.cluster(regionName, name);
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) throw new ApiError(400, 'Invalid', `size must be a whole number of nodes, at least 1 (got ${JSON.stringify(size)})`);
+    return this.updateCluster(regionName, name, { spec: { ...current.spec, size }, ...current.apiKeys });
+  }
+
+  /** Marks the cluster deleted: the agent deletes it, reports it gone, and only then is the row removed. */
+  async deleteCluster(regionName: string, name: string): Promise<void> {
+    const current = await this.cluster(regionName, name);
+    if (current.deletedAt) return;
+    await this.changeCluster(current, 'deleted_at = $1', [now()]);
+  }
+
+  private async changeCluster(current: ClusterRecord, set: string, params: unknown[]): Promise<void> {
+    const stamp = now();
+    await this.db.tx(async (tx) => {
+      await tx.run(`UPDATE clusters SET ${set}, updated_at = $${params.length + 1} WHERE id = $${params.length + 2}`, [...params, stamp, current.id]);
+      await tx.run('UPDATE regions SET revision = revision + 1, updated_at = $1 WHERE id = $2', [stamp, current.regionId]);
+    });
+  }
+
+  /** What the region's agent must make true, at the region's revision. */
+  async desiredState(regionId: string): Promise<DesiredState> {
+    return this.db.tx(async (tx) => {
+      const region = await tx.one<RegionRow>('SELECT * FROM regions WHERE id = $1', [regionId]);
+      if (!region) throw notFound(`region ${regionId}`);
+      const rows = (await tx.all<ClusterRow>('SELECT * FROM clusters WHERE region_id = $1 ORDER BY name', [regionId])).map(toCluster);
+      return {
+        revision: Number(region.revision),
+        region: JSON.parse(region.spec) as Region,
+        clusters: rows.filter((c) => !c.deletedAt).map((c) => ({ id: c.name, spec: { ...c.spec, id: c.name }, ...(c.apiKeys ? { apiKeys: c.apiKeys } : {}) })),
+        deletions: rows.filter((c) => c.deletedAt).map((c) => c.name),
+      };
+    });
+  }
+
+  async revision(regionId: string): Promise<number | undefined> {
+    const row = await this.db.one<{ revision: number }>('SELECT revision FROM regions WHERE id = $1', [regionId]);
+    return row ? Number(row.revision) : undefined;
+  }
+
+  /** The agent's report: the region's status, each cluster's, and clusters confirmed gone. */
+  async recordStatus(regionId: string, report: AgentReport): Promise<void> {
+    const stamp = now();
+    await this.db.tx(async (tx) => {
+      await tx.run('UPDATE regions SET status = $1, applied_revision = $2, last_seen_at = $3 WHERE id = $4', [JSON.stringify(report.region ?? {}), report.appliedRevision ?? null, stamp, regionId]);
+      const reported = new Map(report.clusters.map((c) => [c.id, c]));
+      const current = Number((await tx.one<{ revision: number }>('SELECT revision FROM regions WHERE id = $1', [regionId]))?.revision ?? 0);
+      for (const row of await tx.all<ClusterRow>('SELECT * FROM clusters WHERE region_id = $1', [regionId])) {
+        const status = reported.get(row.name);
+        // A deletion is done when the agent, up to date (so having applied it), no longer has the cluster.
+        if (row.deleted_at && !status && (report.appliedRevision ?? -1) >= current) {
+          await tx.run('DELETE FROM clusters WHERE id = $1', [row.id]);
+          continue;
+        }
+        if (status) await tx.run('UPDATE clusters SET status = $1 WHERE id = $2', [JSON.stringify(status), row.id]);
+      }
+    });
+  }
+}
+
+export interface DesiredState {
+  revision: number;
+  region: Region;
+  clusters: Array<{ id: string; spec: QdrantClusterSpec; apiKeys?: { apiKey?: string; readOnlyApiKey?: string } }>;
+  /** Clusters deleted through the API: the only clusters an agent may delete. */
+  deletions: string[];
+}
+
+export const AgentReport = z.strictObject({
+  appliedRevision: z.int().min(0).optional(),
+  region: z.record(z.string(), z.unknown()).optional(),
+  clusters: z.array(z.looseObject({ id: z.string().min(1), phase: z.string().optional() })).default([]),
+});
+export type AgentReport = z.infer<typeof AgentReport>;

@@ -1,0 +1,69 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Db } from './db/db.ts';
+
+export type TokenKind = 'user' | 'bootstrap' | 'agent';
+const PREFIX: Record<TokenKind, string> = { user: 'qhc_u_', bootstrap: 'qhc_b_', agent: 'qhc_a_' };
+
+export interface TokenRow {
+  [key: string]: unknown;
+  id: string;
+  kind: TokenKind;
+  name: string;
+  region_id: string | null;
+  created_at: string;
+  used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** Only the SHA-256 of a token is stored: a copy of the database gives no credential. */
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Makes a token and stores its hash; the plain text is returned once, here. */
+export async function issueToken(db: Db, kind: TokenKind, name: string, regionId?: string): Promise<{ id: string; token: string }> {
+  const token = `${PREFIX[kind]}${randomBytes(32).toString('base64url')}`;
+  const id = randomUUID();
+  await db.run('INSERT INTO tokens (id, kind, name, region_id, hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [id, kind, name, regionId ?? null, hashToken(token), new Date().toISOString()]);
+  return { id, token };
+}
+
+/** The live token with this text: not revoked, and for a bootstrap token not yet used. */
+export async function findToken(db: Db, token: string): Promise<TokenRow | undefined> {
+  const row = await db.one<TokenRow>('SELECT id, kind, name, region_id, created_at, used_at, revoked_at FROM tokens WHERE hash = $1', [hashToken(token)]);
+  if (!row || row.revoked_at || (row.kind === 'bootstrap' && row.used_at)) return undefined;
+  return row;
+}
+
+/**
+ * Exchanges a bootstrap token, once, for the region's agent credential. Earlier agent
+ * credentials of the region are revoked: a re-installation replaces the agent.
+ */
+export async function exchangeBootstrap(db: Db, bootstrap: string): Promise<{ token: string; regionId: string } | undefined> {
+  return db.tx(async (tx) => {
+    const now = new Date().toISOString();
+    const row = await tx.one<TokenRow>('SELECT id, region_id FROM tokens WHERE hash = $1 AND kind = $2 AND used_at IS NULL AND revoked_at IS NULL', [hashToken(bootstrap), 'bootstrap']);
+    if (!row?.region_id) return undefined;
+    // The UPDATE is the claim: of two agents racing with one token, one changes a row.
+    if ((await tx.run('UPDATE tokens SET used_at = $1 WHERE id = $2 AND used_at IS NULL', [now, row.id])) !== 1) return undefined;
+    await tx.run('UPDATE tokens SET revoked_at = $1 WHERE region_id = $2 AND kind = $3 AND revoked_at IS NULL', [now, row.region_id, 'agent']);
+    const issued = await issueToken(tx, 'agent', 'agent', row.region_id);
+    return { token: issued.token, regionId: row.region_id };
+  });
+}
+
+/** A new agent credential for the same region; the current one stops working. */
+export async function rotateAgentToken(db: Db, current: TokenRow): Promise<string> {
+  return db.tx(async (tx) => {
+    await tx.run('UPDATE tokens SET revoked_at = $1 WHERE id = $2', [new Date().toISOString(), current.id]);
+    return (await issueToken(tx, 'agent', 'agent', current.region_id ?? undefined)).token;
+  });
+}
+
+export async function revokeToken(db: Db, id: string): Promise<boolean> {
+  return (await db.run('UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [new Date().toISOString(), id])) === 1;
+}
+
+export async function listTokens(db: Db, regionId?: string): Promise<TokenRow[]> {
+  return regionId
+    ? db.all<TokenRow>('SELECT id, kind, name, region_id, created_at, used_at, revoked_at FROM tokens WHERE region_id = $1 ORDER BY created_at', [regionId])
+    : db.all<TokenRow>('SELECT id, kind, name, region_id, created_at, used_at, revoked_at FROM tokens WHERE kind = $1 ORDER BY created_at', ['user']);
+}

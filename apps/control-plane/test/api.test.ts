@@ -1,0 +1,186 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createLogger } from '@qhc/kube';
+import { MIGRATIONS, startControlPlane, type RunningControlPlane } from '../src/index.ts';
+import { createTestDatabase } from './support/postgres.ts';
+
+const ADMIN = 'qhc_u_test-admin-token-0123456789';
+const region = (name: string, namespace = `ns-${name}`) => ({ name, namespace, agentVersion: '0.1.0', operatorVersion: '0.1.0' });
+const cluster = (name: string, size = 1) => ({ name, spec: { version: 'v1.16.2', size, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } });
+// Response bodies, read loosely: the assertions say what they must hold.
+// oxlint-disable-next-line typescript/no-explicit-any
+type Body = any;
+let counter = 0;
+
+// The same tests, on SQLite and on PostgreSQL.
+describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (dialect) => {
+  let cp: RunningControlPlane;
+  let database = '';
+
+  const start = async () =>
+    startControlPlane({ database, port: 0, adminToken: ADMIN, logger: createLogger({ level: 'error' }), publicUrl: 'https://cp.example.test', pollIntervalMs: 50 });
+  const call = async (method: string, path: string, body?: unknown, token: string | null = ADMIN) => {
+    const res = await fetch(`${cp.url}${path}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json: Body;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = text;
+    }
+    return { status: res.status, json };
+  };
+  async function installAgent(regionName: string): Promise<string> {
+    const install = await call('POST', `/api/v1/regions/${regionName}/installation`);
+    const registered = await call('POST', '/agent/v1/register', undefined, install.json.bootstrapToken);
+    expect(registered.status).toBe(201);
+    return registered.json.token;
+  }
+
+  beforeAll(async () => {
+    database = dialect === 'sqlite' ? join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'control-plane.db') : await createTestDatabase(inject('postgresUrl'), `api_${process.pid}_${counter++}`);
+    cp = await start();
+  });
+  afterAll(async () => {
+    await cp?.stop();
+  });
+
+  it('creates, reads, updates and deletes regions; the namespace cannot change', async () => {
+    const created = await call('POST', '/api/v1/regions', region('eu-1'));
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ name: 'eu-1', revision: 1, spec: { namespace: 'ns-eu-1', advanced: { containerRegistryUrl: 'https://registry.cloud.qdrant.io/qdrant/' } } });
+    expect((await call('POST', '/api/v1/regions', region('eu-1'))).json).toEqual({ error: 'Conflict', message: 'region eu-1 already exists' });
+    const updated = await call('PUT', '/api/v1/regions/eu-1', { ...region('eu-1'), operatorVersion: '0.2.0', advanced: { logLevel: { agent: 'DEBUG' } } });
+    expect(updated.json).toMatchObject({ revision: 2, spec: { operatorVersion: '0.2.0', advanced: { logLevel: { agent: 'DEBUG', operator: 'INFO' } } } });
+    const moved = await call('PUT', '/api/v1/regions/eu-1', { ...region('eu-1'), namespace: 'elsewhere' });
+    expect(moved.status).toBe(422);
+    expect(moved.json.message).toBe('region eu-1: namespace cannot change after the region is created (was "ns-eu-1", got "elsewhere")');
+    expect((await call('GET', '/api/v1/regions')).json.items.map((r: { name: string }) => r.name)).toEqual(['eu-1']);
+    await call('POST', '/api/v1/regions', region('gone'));
+    expect((await call('DELETE', '/api/v1/regions/gone')).status).toBe(204);
+    expect((await call('GET', '/api/v1/regions/gone')).json).toEqual({ error: 'NotFound', message: 'region gone does not exist' });
+  });
+
+  it('refuses an invalid region, naming every field', async () => {
+    const bad = await call('POST', '/api/v1/regions', { name: 'Bad_Name', namespace: 'ok', agentVersion: 'latest', operatorVersion: '0.1.0', operatorSettings: { settings: { backOff: { minDelay: -1 } } }, advanced: { proxy: { httpsProxy: 'socks://x' } } });
+    expect(bad.status).toBe(400);
+    const paths = bad.json.problems.map((p: { path: Array<string | number> }) => p.path.join('.'));
+    expect(paths).toEqual(expect.arrayContaining(['name', 'agentVersion', 'operatorSettings.settings.backOff.minDelay', 'advanced.proxy.httpsProxy']));
+    expect((await call('POST', '/api/v1/regions', undefined)).status).toBe(400);
+    const notJson = await fetch(`${cp.url}/api/v1/regions`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` }, body: '{"name":' });
+    expect(await notJson.json()).toMatchObject({ error: 'InvalidJson' });
+  });
+
+  it('authenticates: no token, an unknown or revoked one is 401; a token of another kind is 403', async () => {
+    expect((await call('GET', '/api/v1/regions', undefined, null)).status).toBe(401);
+    expect((await call('GET', '/api/v1/regions', undefined, 'qhc_u_nope')).json).toMatchObject({ error: 'Unauthenticated' });
+    const issued = await call('POST', '/api/v1/tokens', { name: 'ci' });
+    expect((await call('GET', '/api/v1/regions', undefined, issued.json.token)).status).toBe(200);
+    expect((await call('DELETE', `/api/v1/tokens/${issued.json.id}`)).status).toBe(204);
+    expect((await call('GET', '/api/v1/regions', undefined, issued.json.token)).status).toBe(401);
+    const agent = await installAgent('eu-1');
+    const forbidden = await call('GET', '/api/v1/regions', undefined, agent);
+    expect([forbidden.status, forbidden.json.message]).toEqual([403, 'a agent token cannot do this; it needs a user token']);
+    // Tokens are stored hashed: the database holds no token text.
+    const rows = await cp.store.db.all<{ hash: string }>('SELECT hash FROM tokens');
+    expect(rows.some((r) => r.hash === ADMIN || r.hash === agent)).toBe(false);
+  });
+
+  it('the installation command: a one-time bootstrap token, the script, and one exchange for the agent credential', async () => {
+    const install = await call('POST', '/api/v1/regions/eu-1/installation');
+    expect(install.status).toBe(201);
+    expect(install.json.command).toBe(`curl -fsSL https://cp.example.test/install/${install.json.bootstrapToken} | bash`);
+    const script = await fetch(`${cp.url}/install/${install.json.bootstrapToken}`);
+    const text = await script.text();
+    expect(script.headers.get('content-type')).toMatch(/^text\/x-shellscript/);
+    expect(text).toContain('namespace "ns-eu-1"');
+    expect(text).toContain(install.json.bootstrapToken);
+    // A newer command makes the older unused one invalid.
+    const newer = await call('POST', '/api/v1/regions/eu-1/installation');
+    expect((await call('POST', '/agent/v1/register', undefined, install.json.bootstrapToken)).status).toBe(401);
+    const first = await call('POST', '/agent/v1/register', undefined, newer.json.bootstrapToken);
+    expect(first.json).toMatchObject({ region: 'eu-1', token: expect.stringMatching(/^qhc_a_/) });
+    expect((await call('POST', '/agent/v1/register', undefined, newer.json.bootstrapToken)).status).toBe(401);
+    expect((await fetch(`${cp.url}/install/${newer.json.bootstrapToken}`)).status).toBe(401);
+    // Rotation: the new credential works, the old one no longer does.
+    const rotated = await call('POST', '/agent/v1/rotate', undefined, first.json.token);
+    expect((await call('GET', '/agent/v1/desired-state', undefined, rotated.json.token)).status).toBe(200);
+    expect((await call('GET', '/agent/v1/desired-state', undefined, first.json.token)).status).toBe(401);
+  });
+
+  it('clusters: create, update, scale, delete; the desired state follows with a new revision each time', async () => {
+    const agent = await installAgent('eu-1');
+    const before = (await call('GET', '/agent/v1/desired-state', undefined, agent)).json.revision;
+    expect((await call('POST', '/api/v1/regions/eu-1/clusters', cluster('search', 3))).status).toBe(201);
+    expect((await call('POST', '/api/v1/regions/eu-1/clusters', { name: 'bad', spec: { size: 0 } })).json.problems.map((p: { path: string[] }) => p.path.join('.'))).toEqual(expect.arrayContaining(['spec.version', 'spec.size']));
+    await call('POST', '/api/v1/regions/eu-1/clusters/search/scale', { size: 5 });
+    const desired = (await call('GET', `/agent/v1/desired-state?after=${before}`, undefined, agent)).json;
+    expect(desired.revision).toBe(before + 2);
+    expect(desired.clusters).toEqual([{ id: 'search', spec: expect.objectContaining({ id: 'search', size: 5, version: 'v1.16.2' }) }]);
+    expect(desired.region).toMatchObject({ name: 'eu-1', namespace: 'ns-eu-1' });
+    expect((await call('POST', '/api/v1/regions/eu-1/clusters/search/scale', { size: 'many' })).status).toBe(400);
+
+    expect((await call('DELETE', '/api/v1/regions/eu-1/clusters/search')).status).toBe(202);
+    const afterDelete = (await call('GET', '/agent/v1/desired-state', undefined, agent)).json;
+    expect([afterDelete.clusters, afterDelete.deletions]).toEqual([[], ['search']]);
+    // Reported gone by an agent that has not applied the deletion yet: kept.
+    await call('POST', '/agent/v1/status', { appliedRevision: before, clusters: [] }, agent);
+    expect((await call('GET', '/api/v1/regions/eu-1/clusters/search')).status).toBe(200);
+    await call('POST', '/agent/v1/status', { appliedRevision: afterDelete.revision, clusters: [] }, agent);
+    expect((await call('GET', '/api/v1/regions/eu-1/clusters/search')).status).toBe(404);
+  });
+
+  it('the agent long-polls: an answer as soon as the revision moves, 204 when nothing changed', async () => {
+    const agent = await installAgent('eu-1');
+    const { revision } = (await call('GET', '/agent/v1/desired-state', undefined, agent)).json;
+    const idle = Date.now();
+    expect((await call('GET', `/agent/v1/desired-state?after=${revision}&waitSeconds=1`, undefined, agent)).status).toBe(204);
+    expect(Date.now() - idle).toBeGreaterThanOrEqual(900);
+    const waiting = call('GET', `/agent/v1/desired-state?after=${revision}&waitSeconds=20`, undefined, agent);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await call('POST', '/api/v1/regions/eu-1/clusters', cluster('later'));
+    const answered = await waiting;
+    expect(answered.status).toBe(200);
+    expect(answered.json.clusters.map((c: { id: string }) => c.id)).toContain('later');
+  });
+
+  it('an agent sees and changes only its own region', async () => {
+    await call('POST', '/api/v1/regions', region('us-1'));
+    await call('POST', '/api/v1/regions/us-1/clusters', cluster('us-only'));
+    const eu = await installAgent('eu-1');
+    const us = await installAgent('us-1');
+    const euState = (await call('GET', '/agent/v1/desired-state', undefined, eu)).json;
+    expect(euState.region.name).toBe('eu-1');
+    expect(euState.clusters.map((c: { id: string }) => c.id)).not.toContain('us-only');
+    // A report names clusters by id within the reporting agent's region: eu's agent cannot touch us-1's.
+    await call('POST', '/agent/v1/status', { appliedRevision: 999, clusters: [{ id: 'us-only', phase: 'Healthy' }] }, eu);
+    expect((await call('GET', '/api/v1/regions/us-1/clusters/us-only')).json.status).toBeUndefined();
+    await call('POST', '/agent/v1/status', { appliedRevision: 1, region: { phase: 'Ready' }, clusters: [{ id: 'us-only', phase: 'Healthy', nodesReady: 1 }] }, us);
+    expect((await call('GET', '/api/v1/regions/us-1/clusters/us-only')).json.status).toEqual({ id: 'us-only', phase: 'Healthy', nodesReady: 1 });
+    expect((await call('GET', '/api/v1/regions/us-1')).json).toMatchObject({ appliedRevision: 1, status: { phase: 'Ready' }, lastSeenAt: expect.any(String) });
+    expect((await call('POST', '/agent/v1/status', { clusters: 'all' }, us)).status).toBe(400);
+    expect((await call('GET', '/api/v1/regions/us-1/clusters', undefined, us)).status).toBe(403);
+  });
+
+  it('serves its OpenAPI document', async () => {
+    const doc = (await call('GET', '/openapi.json', undefined, null)).json;
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/regions', '/agent/v1/desired-state', '/install/{bootstrapToken}']));
+    expect(doc.components.schemas.Region.properties.namespace).toBeDefined();
+  });
+
+  it('restarted on the same database, it has lost nothing; migrations run once', async () => {
+    const regions = (await call('GET', '/api/v1/regions')).json.items;
+    await cp.stop();
+    cp = await start();
+    expect((await call('GET', '/api/v1/regions')).json.items).toEqual(regions);
+    const versions = await cp.store.db.all<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    expect(versions.map((v) => Number(v.version))).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+});
