@@ -51,8 +51,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     res.once('finish', () => options.logger.debug('request', { method: req.method, path: req.url?.replace(/\/install\/[^/?]+/, '/install/***'), status: res.statusCode, ms: Math.round(performance.now() - started) }));
-    void handler.handle(req, res);
+    const done = handler.handle(req, res).finally(() => inflight.delete(done));
+    inflight.add(done);
   };
+  const inflight = new Set<Promise<void>>();
   const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(onRequest);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -71,8 +73,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     store,
     ...(generatedAdminToken ? { generatedAdminToken } : {}),
     async stop() {
+      // Long-polls end as their connections close; the database goes once no handler uses it.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closed;
+      await Promise.allSettled(inflight);
       await db.close();
     },
   };

@@ -1,4 +1,3 @@
-import { DatabaseSync } from 'node:sqlite';
 import type { Db, Row } from './db.ts';
 
 const bind = (params: unknown[]) => params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? Number(p) : p)) as Array<string | number | null>;
@@ -9,6 +8,8 @@ const bind = (params: unknown[]) => params.map((p) => (p === undefined ? null : 
  * is async and others would otherwise run inside it.
  */
 export function openSqlite(path: string): Db {
+  // Loaded at run time: bundlers rewrite `node:sqlite` to `sqlite`, which does not exist.
+  const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
   const database = new DatabaseSync(path);
   database.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
   let lock: Promise<unknown> = Promise.resolve();

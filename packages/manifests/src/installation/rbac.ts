@@ -42,6 +42,8 @@ export const AGENT_ROLE_RULES: Rule[] = [
   { apiGroups: ['qdrant.io'], resources: qdrantResources, verbs: ALL },
   // Operator settings and the CA bundle; operator and agent upgrades.
   { apiGroups: [''], resources: ['configmaps'], verbs: ALL },
+  // Its own credential (exchanged from the bootstrap token, rotated) and clusters' API keys.
+  { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
   { apiGroups: ['apps'], resources: ['deployments'], verbs: ALL },
   // Status and telemetry it reports upstream.
   { apiGroups: [''], resources: ['pods', 'persistentvolumeclaims', 'services', 'events'], verbs: READ },

@@ -2586,6 +2586,18 @@ rules:
       - patch
       - delete
   - apiGroups:
+      - ""
+    resources:
+      - secrets
+    verbs:
+      - get
+      - list
+      - watch
+      - create
+      - update
+      - patch
+      - delete
+  - apiGroups:
       - apps
     resources:
       - deployments

@@ -1,0 +1,89 @@
+import { stringify } from 'yaml';
+import { LABEL_CLUSTER_ID, LABEL_CUSTOMER_ID } from '@qhc/schemas';
+import { AGENT_NAME, OPERATOR_NAME, OPERATOR_SETTINGS_CONFIGMAP, OPERATOR_SETTINGS_KEY, registryPrefix } from '@qhc/manifests';
+import type { KubeClient, KubeObject, Logger } from '@qhc/kube';
+import type { DesiredState } from './control-plane.ts';
+
+export const FIELD_MANAGER = 'qhc-agent';
+/** On the objects the agent applies: which control-plane revision they came from. */
+export const ANNOTATION_REVISION = 'qhc.dev/region-revision';
+const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'qhc-agent' };
+
+const clusterName = (id: string) => `qdrant-${id}`;
+const apiKeySecretName = (id: string) => `qdrant-${id}-api-keys`;
+
+export interface ApplyResult {
+  applied: string[];
+  deleted: string[];
+}
+
+/**
+ * Makes the region's namespace match the desired state, with server-side apply: the operator
+ * settings, each QdrantCluster (and its API-key Secret), the operator's and the agent's images
+ * when their versions change. Deletes a cluster only when the desired state lists it as
+ * deleted: one missing from the list (a partial answer, an older revision) is left alone.
+ */
+export async function applyDesiredState(client: KubeClient, namespace: string, state: DesiredState, logger: Logger): Promise<ApplyResult> {
+  const applied: string[] = [];
+  const revision = String(state.revision);
+  const apply = async (object: KubeObject) => {
+    await client.apply(object, { fieldManager: FIELD_MANAGER });
+    applied.push(`${object.kind}/${object.metadata.name}`);
+  };
+
+  await apply({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: OPERATOR_SETTINGS_CONFIGMAP, namespace, labels: MANAGED_BY, annotations: { [ANNOTATION_REVISION]: revision } },
+    data: { [OPERATOR_SETTINGS_KEY]: stringify(state.region.operatorSettings) },
+  });
+
+  for (const cluster of state.clusters) {
+    const spec: Record<string, unknown> = { ...cluster.spec };
+    if (cluster.apiKeys?.apiKey || cluster.apiKeys?.readOnlyApiKey) {
+      await apply({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: apiKeySecretName(cluster.id), namespace, labels: { ...MANAGED_BY, [LABEL_CLUSTER_ID]: cluster.id } },
+        type: 'Opaque',
+        stringData: { ...(cluster.apiKeys.apiKey ? { 'api-key': cluster.apiKeys.apiKey } : {}), ...(cluster.apiKeys.readOnlyApiKey ? { 'read-only-api-key': cluster.apiKeys.readOnlyApiKey } : {}) },
+      });
+      const config = (spec.config ?? {}) as { service?: Record<string, unknown> };
+      spec.config = {
+        ...config,
+        service: {
+          ...config.service,
+          ...(cluster.apiKeys.apiKey ? { api_key: { secretKeyRef: { name: apiKeySecretName(cluster.id), key: 'api-key' } } } : {}),
+          ...(cluster.apiKeys.readOnlyApiKey ? { read_only_api_key: { secretKeyRef: { name: apiKeySecretName(cluster.id), key: 'read-only-api-key' } } } : {}),
+        },
+      };
+    }
+    await apply({
+      apiVersion: 'qdrant.io/v1',
+      kind: 'QdrantCluster',
+      metadata: { name: clusterName(cluster.id), namespace, labels: { ...MANAGED_BY, [LABEL_CLUSTER_ID]: cluster.id, [LABEL_CUSTOMER_ID]: state.region.name }, annotations: { [ANNOTATION_REVISION]: revision } },
+      spec,
+    });
+  }
+
+  const deleted: string[] = [];
+  for (const id of state.deletions) {
+    if (await client.delete({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace, name: clusterName(id) })) deleted.push(clusterName(id));
+    await client.delete({ apiVersion: 'v1', kind: 'Secret', namespace, name: apiKeySecretName(id) });
+  }
+
+  // Upgrades: the operator's and the agent's images follow the region's versions.
+  const registry = registryPrefix(state.region.advanced.containerRegistryUrl);
+  for (const [name, version] of [[OPERATOR_NAME, state.region.operatorVersion], [AGENT_NAME, state.region.agentVersion]] as const) {
+    const deployment = await client.get<KubeObject & { spec: { template: { spec: { containers: Array<{ name: string; image: string }> } } } }>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name });
+    const container = deployment?.spec.template.spec.containers.find((c) => c.name === name) ?? deployment?.spec.template.spec.containers[0];
+    const image = `${registry}/${name}:${version}`;
+    if (!deployment || !container || container.image === image) continue;
+    // A JSON patch of the one field: a merge patch would replace the whole container list.
+    const index = deployment.spec.template.spec.containers.indexOf(container);
+    await client.patch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name }, [{ op: 'test', path: `/spec/template/spec/containers/${index}/name`, value: container.name }, { op: 'replace', path: `/spec/template/spec/containers/${index}/image`, value: image }], { contentType: 'application/json-patch+json' });
+    logger.info('component upgraded', { namespace, name, image });
+    applied.push(`Deployment/${name}`);
+  }
+  return { applied, deleted };
+}

@@ -1,0 +1,5 @@
+export { startAgent, type AgentOptions, type RunningAgent } from './agent.ts';
+export { applyDesiredState, FIELD_MANAGER, ANNOTATION_REVISION, type ApplyResult } from './apply.ts';
+export { ControlPlaneClient, Unauthorized, explain, type ControlPlaneOptions, type DesiredState, type StatusReport } from './control-plane.ts';
+export { CredentialStore } from './credentials.ts';
+export { collectStatus } from './status.ts';

@@ -1,0 +1,49 @@
+import { OPERATOR_NAME } from '@qhc/manifests';
+import type { KubeClient, KubeObject } from '@qhc/kube';
+import type { StatusReport } from './control-plane.ts';
+import { FIELD_MANAGER } from './apply.ts';
+
+type Cluster = KubeObject & {
+  spec?: { id?: string; size?: number; version?: string };
+  status?: { phase?: string; reason?: string; availableNodes?: number; version?: string; conditions?: Array<{ type: string; status: string; reason?: string }> };
+};
+type Deployment = KubeObject & { spec?: { replicas?: number; template?: { spec?: { containers?: Array<{ image?: string }> } } }; status?: { readyReplicas?: number } };
+
+/**
+ * What the control plane is told: each QdrantCluster's phase, conditions, nodes and version;
+ * the operator's health; the Kubernetes nodes. Also written to the cluster-scoped
+ * QdrantCloudRegion, the region's view of itself inside the cluster.
+ */
+export async function collectStatus(client: KubeClient, namespace: string, region: string, appliedRevision: number | undefined, agentVersion: string): Promise<StatusReport> {
+  const clusters = (await client.list<Cluster>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace })).items;
+  const operator = await client.get<Deployment>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: OPERATOR_NAME });
+  const nodes = (await client.list({ apiVersion: 'v1', kind: 'Node' })).items;
+  const operatorReady = (operator?.status?.readyReplicas ?? 0) >= Math.max(1, operator?.spec?.replicas ?? 1);
+  const operatorImage = operator?.spec?.template?.spec?.containers?.[0]?.image;
+  const regionStatus = {
+    phase: operatorReady ? ('Ready' as const) : ('NotReady' as const),
+    numberOfNodes: nodes.length,
+    components: [
+      { name: OPERATOR_NAME, namespace, ...(operatorImage ? { version: operatorImage.slice(operatorImage.lastIndexOf(':') + 1) } : {}), phase: operator ? (operatorReady ? ('Ready' as const) : ('NotReady' as const)) : ('NotFound' as const) },
+      { name: 'qhc-agent', namespace, version: agentVersion, phase: 'Ready' as const },
+    ],
+    ...(operatorReady ? {} : { message: operator ? `the operator has ${operator.status?.readyReplicas ?? 0} ready replica(s)` : 'the operator is not installed' }),
+  };
+  await client.apply({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCloudRegion', metadata: { name: region }, spec: { id: region } }, { fieldManager: FIELD_MANAGER });
+  await client.applyStatus({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCloudRegion', metadata: { name: region }, status: regionStatus } as KubeObject, { fieldManager: FIELD_MANAGER });
+  return {
+    ...(appliedRevision !== undefined ? { appliedRevision } : {}),
+    region: regionStatus,
+    clusters: clusters
+      .filter((c) => c.spec?.id && !c.metadata.deletionTimestamp)
+      .map((c) => ({
+        id: c.spec!.id!,
+        phase: c.status?.phase ?? 'Pending',
+        ...(c.status?.reason ? { reason: c.status.reason } : {}),
+        nodes: c.spec?.size ?? 0,
+        nodesReady: c.status?.availableNodes ?? 0,
+        version: c.status?.version ?? c.spec?.version,
+        conditions: (c.status?.conditions ?? []).map((k) => ({ type: k.type, status: k.status, ...(k.reason ? { reason: k.reason } : {}) })),
+      })),
+  };
+}
