@@ -72,17 +72,30 @@ export async function applyDesiredState(client: KubeClient, namespace: string, s
     await client.delete({ apiVersion: 'v1', kind: 'Secret', namespace, name: apiKeySecretName(id) });
   }
 
-  // Upgrades: the operator's and the agent's images follow the region's versions.
+  // Upgrades and log levels: the operator's and the agent's images follow the region's
+  // versions, their QHC_LOG_LEVEL its log levels. JSON patches of those fields only: a merge
+  // patch would replace the whole container list.
   const registry = registryPrefix(state.region.advanced.containerRegistryUrl);
-  for (const [name, version] of [[OPERATOR_NAME, state.region.operatorVersion], [AGENT_NAME, state.region.agentVersion]] as const) {
-    const deployment = await client.get<KubeObject & { spec: { template: { spec: { containers: Array<{ name: string; image: string }> } } } }>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name });
-    const container = deployment?.spec.template.spec.containers.find((c) => c.name === name) ?? deployment?.spec.template.spec.containers[0];
+  const components = [
+    [OPERATOR_NAME, state.region.operatorVersion, state.region.advanced.logLevel.operator],
+    [AGENT_NAME, state.region.agentVersion, state.region.advanced.logLevel.agent],
+  ] as const;
+  for (const [name, version, level] of components) {
+    type Container = { name: string; image: string; env?: Array<{ name: string; value?: string }> };
+    const deployment = await client.get<KubeObject & { spec: { template: { spec: { containers: Container[] } } } }>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name });
+    const containers = deployment?.spec.template.spec.containers ?? [];
+    const container = containers.find((c) => c.name === name) ?? containers[0];
+    if (!deployment || !container) continue;
+    const index = containers.indexOf(container);
+    const base = `/spec/template/spec/containers/${index}`;
+    const ops: unknown[] = [];
     const image = `${registry}/${name}:${version}`;
-    if (!deployment || !container || container.image === image) continue;
-    // A JSON patch of the one field: a merge patch would replace the whole container list.
-    const index = deployment.spec.template.spec.containers.indexOf(container);
-    await client.patch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name }, [{ op: 'test', path: `/spec/template/spec/containers/${index}/name`, value: container.name }, { op: 'replace', path: `/spec/template/spec/containers/${index}/image`, value: image }], { contentType: 'application/json-patch+json' });
-    logger.info('component upgraded', { namespace, name, image });
+    if (container.image !== image) ops.push({ op: 'replace', path: `${base}/image`, value: image });
+    const envIndex = container.env?.findIndex((e) => e.name === 'QHC_LOG_LEVEL') ?? -1;
+    if (envIndex >= 0 && container.env![envIndex]!.value !== level) ops.push({ op: 'replace', path: `${base}/env/${envIndex}/value`, value: level });
+    if (ops.length === 0) continue;
+    await client.patch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name }, [{ op: 'test', path: `${base}/name`, value: container.name }, ...ops], { contentType: 'application/json-patch+json' });
+    logger.info('component updated', { namespace, name, image, logLevel: level });
     applied.push(`Deployment/${name}`);
   }
   return { applied, deleted };

@@ -48,17 +48,21 @@ describe('applyDesiredState', () => {
     expect(await get('Secret', 'qdrant-b-api-keys', 'v1')).toBeUndefined();
   });
 
-  it('upgrades the operator by changing its image only, keeping the rest of the Deployment', async () => {
+  it('upgrades the operator and sets its log level by changing those fields only, keeping the rest of the Deployment', async () => {
     await client.apply({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'qhc-operator', namespace: sandbox.namespace },
-      spec: { selector: { matchLabels: { app: 'op' } }, template: { metadata: { labels: { app: 'op' } }, spec: { containers: [{ name: 'qhc-operator', image: 'registry.cloud.qdrant.io/qdrant/qhc-operator:0.1.0', args: ['--settings', '/etc/x'], env: [{ name: 'A', value: 'b' }] }] } } },
+      spec: { selector: { matchLabels: { app: 'op' } }, template: { metadata: { labels: { app: 'op' } }, spec: { containers: [{ name: 'qhc-operator', image: 'registry.cloud.qdrant.io/qdrant/qhc-operator:0.1.0', args: ['--settings', '/etc/x'], env: [{ name: 'A', value: 'b' }, { name: 'QHC_LOG_LEVEL', value: 'INFO' }] }] } } },
     } as KubeObject, { fieldManager: 'qhc-installer' });
-    const result = await applyDesiredState(client, sandbox.namespace, state(6, [], [], { operatorVersion: '0.2.0', agentVersion: '0.1.0' }), logger);
+    const desired = state(6, [], [], { operatorVersion: '0.2.0', agentVersion: '0.1.0' });
+    desired.region.advanced.logLevel.operator = 'DEBUG';
+    const result = await applyDesiredState(client, sandbox.namespace, desired, logger);
     expect(result.applied).toContain('Deployment/qhc-operator');
     const deployment = await client.get<KubeObject & { spec: { template: { spec: { containers: Array<{ image: string; args: string[]; env: unknown[] }> } } } }>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: sandbox.namespace, name: 'qhc-operator' });
-    expect(deployment?.spec.template.spec.containers[0]).toMatchObject({ image: 'registry.cloud.qdrant.io/qdrant/qhc-operator:0.2.0', args: ['--settings', '/etc/x'], env: [{ name: 'A', value: 'b' }] });
+    expect(deployment?.spec.template.spec.containers[0]).toMatchObject({ image: 'registry.cloud.qdrant.io/qdrant/qhc-operator:0.2.0', args: ['--settings', '/etc/x'], env: [{ name: 'A', value: 'b' }, { name: 'QHC_LOG_LEVEL', value: 'DEBUG' }] });
+    // Nothing left to change: no write.
+    expect((await applyDesiredState(client, sandbox.namespace, desired, logger)).applied).not.toContain('Deployment/qhc-operator');
   });
 });
 

@@ -9,18 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '@qhc/kube-sandbox';
+import { createLoopbackTls, waitFor, type LoopbackTls } from '@qhc/kube-sandbox';
 import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
 import { createKubeClient, createLogger, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
 import { startControlPlane, type RunningControlPlane } from '@qhc/control-plane';
 import { startOperator, type RunningOperator } from '@qhc/operator';
 import { startAgentProcess, type AgentProcess } from './support/agent-process.ts';
 import { startConnectProxy } from './support/connect-proxy.ts';
-import { makeTestTls, type TestTls } from './support/tls.ts';
 
 const sandbox = useSandboxNamespace('e2e-hybrid');
 const ADMIN = 'qhc_u_e2e-admin-token-abcdefghijklmnop';
-let tls: TestTls;
+let tls: LoopbackTls;
 let client: KubeClient;
 let cp: RunningControlPlane;
 let operator: RunningOperator;
@@ -56,7 +55,7 @@ const sandboxCluster = (id: string) => client.get<KubeObject & { spec: { size: n
 const apiCluster = async (id: string): Promise<Body> => (await api('GET', `/api/v1/regions/e2e/clusters/${id}`)).json;
 
 beforeAll(async () => {
-  tls = makeTestTls();
+  tls = await createLoopbackTls(mkdtempSync(join(tmpdir(), 'qhc-tls-')), 'qhc-control-plane');
   trusted = new Agent({ connect: { ca: tls.ca } });
   client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-e2e' });
   database = join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'control-plane.db');

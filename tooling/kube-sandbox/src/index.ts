@@ -3,3 +3,4 @@ export { SandboxClient, KubeRequestError, objectPath, type Credentials } from '.
 export { locateBinaries, BINARIES, type SandboxBinaries } from './binaries.ts';
 export { ANNOTATION_DELAY_SECONDS, ANNOTATION_FAIL, startSandboxControllers, toBytes, type SandboxControllers } from './controllers.ts';
 export { waitFor } from './wait.ts';
+export { createLoopbackTls, type LoopbackTls } from './pki.ts';

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -59,4 +59,28 @@ export async function createPki(dir: string): Promise<Pki> {
     adminKey: join(dir, 'admin.key'),
     serviceAccountKey: join(dir, 'sa.key'),
   };
+}
+
+export interface LoopbackTls {
+  dir: string;
+  /** PEM texts, and the CA's file for tools that want a path. */
+  ca: string;
+  caPath: string;
+  cert: string;
+  key: string;
+}
+
+/**
+ * A private CA and a serving certificate for 127.0.0.1 and localhost: HTTPS servers in tests
+ * and the local demo (the control plane), as a self-hosted one behind a private CA would run.
+ */
+export async function createLoopbackTls(dir: string, commonName = 'qhc-loopback'): Promise<LoopbackTls> {
+  await mkdir(dir, { recursive: true });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  await openssl(['req', '-x509', ...ec, '-days', '30', '-subj', `/CN=${commonName}-ca`, '-keyout', 'ca.key', '-out', 'ca.crt'], dir);
+  await writeFile(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=digitalSignature,keyEncipherment\n');
+  await openssl(['req', ...ec, '-subj', `/CN=${commonName}`, '-keyout', 'server.key', '-out', 'server.csr'], dir);
+  await openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '30', '-extfile', 'server.ext', '-out', 'server.crt'], dir);
+  const read = (name: string) => readFile(join(dir, name), 'utf8');
+  return { dir, ca: await read('ca.crt'), caPath: join(dir, 'ca.crt'), cert: await read('server.crt'), key: await read('server.key') };
 }
