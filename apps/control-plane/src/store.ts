@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { QdrantClusterSpec, Region, checkRegionUpdate, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, type QhcSchemaError } from '@qhc/schemas';
+import { QdrantClusterSpec, Region, checkRegionUpdate, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, safeParseOperatorSettings, type QhcSchemaError } from '@qhc/schemas';
 import * as z from 'zod';
 import { isUniqueViolation, type Db } from './db/db.ts';
 import { ApiError, conflict, notFound } from './errors.ts';
@@ -16,6 +16,18 @@ const clusterParser = createParser(
 );
 
 const invalid = (error: QhcSchemaError) => new ApiError(400, 'Invalid', error.message, error.problems);
+
+/**
+ * A region as the API takes it: `operatorSettings` may be the settings YAML itself (what users
+ * paste), whose problems are reported at their line and column.
+ */
+function regionInput(input: unknown): unknown {
+  const body = (input ?? {}) as { operatorSettings?: unknown };
+  if (typeof body.operatorSettings !== 'string') return input;
+  const settings = safeParseOperatorSettings(body.operatorSettings, { source: 'operatorSettings' });
+  if (!settings.success) throw invalid(settings.error);
+  return { ...body, operatorSettings: settings.data };
+}
 const now = () => new Date().toISOString();
 
 export interface RegionRecord {
@@ -78,7 +90,7 @@ export class Store {
   }
 
   async createRegion(input: unknown): Promise<RegionRecord> {
-    const parsed = regionParser.safeValidate(input);
+    const parsed = regionParser.safeValidate(regionInput(input));
     if (!parsed.success) throw invalid(parsed.error);
     const stamp = now();
     try {
@@ -109,7 +121,7 @@ export class Store {
   /** Replaces everything but the name and the namespace (which cannot change). */
   async updateRegion(name: string, input: unknown): Promise<RegionRecord> {
     const stored = await this.region(name);
-    const parsed = regionParser.safeValidate({ ...(input as object), name });
+    const parsed = regionParser.safeValidate({ ...(regionInput(input) as object), name });
     if (!parsed.success) throw invalid(parsed.error);
     const problems = checkRegionUpdate(stored.spec, parsed.data);
     if (problems.length > 0) throw new ApiError(422, 'Immutable', `region ${name}: namespace ${problems[0]!.message}`, problems);

@@ -77,6 +77,17 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
     expect(await notJson.json()).toMatchObject({ error: 'InvalidJson' });
   });
 
+  it('takes the operator settings as YAML text, reporting problems at their line', async () => {
+    const yaml = 'settings:\n  backupTimeout: 600\n  backOff:\n    minDelay: -5\n';
+    const bad = await call('POST', '/api/v1/regions', { ...region('yaml-1'), operatorSettings: yaml });
+    expect(bad.status).toBe(400);
+    expect(bad.json.message).toContain('operatorSettings');
+    expect(bad.json.problems[0]).toMatchObject({ path: ['settings', 'backOff', 'minDelay'], line: 4 });
+    const good = await call('POST', '/api/v1/regions', { ...region('yaml-1'), operatorSettings: 'settings:\n  backupTimeout: 600\n' });
+    expect(good.json.spec.operatorSettings.settings.backupTimeout).toBe(600);
+    await call('DELETE', '/api/v1/regions/yaml-1');
+  });
+
   it('authenticates: no token, an unknown or revoked one is 401; a token of another kind is 403', async () => {
     expect((await call('GET', '/api/v1/regions', undefined, null)).status).toBe(401);
     expect((await call('GET', '/api/v1/regions', undefined, 'qhc_u_nope')).json).toMatchObject({ error: 'Unauthenticated' });
