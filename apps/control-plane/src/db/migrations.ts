@@ -47,20 +47,23 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
   },
 ];
 
-/** Brings the schema up to date; safe for several replicas starting at once. */
+/**
+ * Brings the schema up to date, in one transaction: safe for several replicas starting at
+ * once (on PostgreSQL an advisory lock makes the others wait, then find the work done; even
+ * `CREATE TABLE IF NOT EXISTS` races without it), and all or nothing if one step fails.
+ */
 export async function migrate(db: Db): Promise<number[]> {
-  await db.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  const applied: number[] = [];
-  for (const migration of MIGRATIONS) {
-    const done = await db.tx(async (tx) => {
-      // PostgreSQL: one replica migrates, the others wait here and then find it done.
-      if (tx.dialect === 'postgres') await tx.one('SELECT pg_advisory_xact_lock(7334001)');
-      if (await tx.one('SELECT version FROM schema_migrations WHERE version = $1', [migration.version])) return false;
+  return db.tx(async (tx) => {
+    if (tx.dialect === 'postgres') await tx.one('SELECT pg_advisory_xact_lock(7334001)');
+    await tx.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    const done = new Set((await tx.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
+    const applied: number[] = [];
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.version)) continue;
       for (const statement of migration.statements) await tx.run(statement);
       await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.name, new Date().toISOString()]);
-      return true;
-    });
-    if (done) applied.push(migration.version);
-  }
-  return applied;
+      applied.push(migration.version);
+    }
+    return applied;
+  });
 }
