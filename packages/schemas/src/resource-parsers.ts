@@ -44,3 +44,14 @@ export const validateQdrantRelease = release.validate;
 const cloudRegion = createParser(qdrantCloudRegionKind.schema, 'QdrantCloudRegion');
 export const parseQdrantCloudRegion = cloudRegion.parse;
 export const validateQdrantCloudRegion = cloudRegion.validate;
+
+/** Every qdrant.io/v1 kind's parser, by kind: for tools that read documents of any kind (qhc validate). */
+export const RESOURCE_PARSERS: ReadonlyMap<string, Pick<ReturnType<typeof createParser>, 'parse' | 'safeParse' | 'validate' | 'safeValidate'>> = new Map<string, Pick<ReturnType<typeof createParser>, 'parse' | 'safeParse' | 'validate' | 'safeValidate'>>([
+  ['QdrantCluster', qdrantCluster],
+  ['QdrantClusterSnapshot', snapshot],
+  ['QdrantClusterScheduledSnapshot', scheduledSnapshot],
+  ['QdrantClusterRestore', restore],
+  ['QdrantEntity', entity],
+  ['QdrantRelease', release],
+  ['QdrantCloudRegion', cloudRegion],
+]);

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import type * as Undici from 'undici';
+import { CliError, EXIT } from './exit.ts';
+import type { Context } from './config.ts';
+
+/** The control plane's HTTP API, with errors that say what to do. */
+export class ControlPlane {
+  private readonly context: Context & { name: string };
+  private dispatcher: unknown;
+
+  constructor(context: Context & { name: string }) {
+    this.context = context;
+  }
+
+  get url(): string {
+    return this.context.url;
+  }
+
+  /** The body as text (a script), not JSON. */
+  async text(path: string): Promise<string> {
+    return this.request<string>('GET', path, undefined, true);
+  }
+
+  async request<T = unknown>(method: string, path: string, body?: unknown, raw = false): Promise<T> {
+    // Bundled, undici is CommonJS: its exports may sit on `default`.
+    const loaded = (await import('undici')) as typeof Undici & { default?: typeof Undici };
+    const { Agent, fetch } = loaded.default ?? loaded;
+    if (!this.dispatcher) {
+      const ca = this.context.caFile ? [...rootCertificates, readFileSync(this.context.caFile, 'utf8')] : undefined;
+      this.dispatcher = new Agent({ connect: ca ? { ca } : {} });
+    }
+    const url = new URL(path, this.context.url);
+    let res;
+    try {
+      res = await fetch(url, {
+        method,
+        dispatcher: this.dispatcher as Undici.Agent,
+        headers: { authorization: `Bearer ${this.context.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(60_000),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new CliError(`cannot reach the control plane at ${this.context.url}: ${cause?.message ?? (error instanceof Error ? error.message : String(error))}`, {
+        hint: cause?.code && /CERT|SELF_SIGNED|UNABLE_TO/.test(cause.code) ? 'its certificate is not trusted: add the CA with `qhc context add … --ca-file <file>`' : 'check the URL (`qhc context list`) and that the control plane runs',
+      });
+    }
+    const text = await res.text();
+    if (res.ok && raw) return text as T;
+    const json = text ? safeJson(text) : undefined;
+    if (res.ok) return json as T;
+    const message = (json as { message?: string } | undefined)?.message ?? (text || `HTTP ${res.status}`);
+    if (res.status === 401) throw new CliError(`the control plane refused the token of context "${this.context.name}": ${message}`, { hint: 'the token is wrong, revoked or expired: run `qhc login` again' });
+    if (res.status === 403) throw new CliError(`not allowed: ${message}`, { hint: 'use a user token (qhc_u_…), not an agent or bootstrap token' });
+    if (res.status === 404) throw new CliError(message, { code: EXIT.notFound });
+    const problems = (json as { problems?: Array<{ path: Array<string | number>; message: string }> } | undefined)?.problems;
+    throw new CliError(problems?.length ? `${message.split('\n')[0]}\n${problems.map((p) => `  ${p.path.join('.') || '(document)'}: ${p.message}`).join('\n')}` : message, { code: res.status === 400 || res.status === 422 ? EXIT.usage : EXIT.error });
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,105 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { ControlPlane } from '../api.ts';
+import { resolveContext } from '../config.ts';
+import { confirmOrExit } from '../confirm.ts';
+import { CliError, EXIT } from '../exit.ts';
+import { age, checkFormat, print, type Column } from '../output.ts';
+import { didYouMean } from './names.ts';
+
+interface RegionRecord {
+  name: string;
+  spec: { namespace: string; agentVersion: string; operatorVersion: string };
+  revision: number;
+  appliedRevision?: number;
+  status?: { phase?: string };
+  lastSeenAt?: string;
+  createdAt: string;
+}
+
+const COLUMNS: Column<RegionRecord>[] = [
+  { header: 'name', value: (r) => r.name },
+  { header: 'namespace', value: (r) => r.spec.namespace },
+  { header: 'phase', value: (r) => r.status?.phase ?? (r.lastSeenAt ? 'Unknown' : 'NotConnected') },
+  { header: 'revision', value: (r) => `${r.appliedRevision ?? '-'}/${r.revision}` },
+  { header: 'operator', value: (r) => r.spec.operatorVersion, wide: true },
+  { header: 'agent', value: (r) => r.spec.agentVersion, wide: true },
+  { header: 'last seen', value: (r) => (r.lastSeenAt ? age(r.lastSeenAt) : '<never>'), wide: true },
+  { header: 'age', value: (r) => age(r.createdAt) },
+];
+
+export interface Global {
+  context?: string;
+  output?: string;
+  noHeaders?: boolean;
+}
+
+const cp = (g: Global) => new ControlPlane(resolveContext(g));
+const show = (items: RegionRecord | RegionRecord[], g: Global) => print(items, { format: checkFormat(g.output), noHeaders: g.noHeaders, columns: COLUMNS, name: (r) => r.name, kind: 'region' });
+
+/** A region from a file (YAML or JSON; operator settings as an object or YAML text) and flags, flags winning. */
+function regionBody(options: { file?: string; name?: string; namespace?: string; agentVersion?: string; operatorVersion?: string; operatorSettings?: string }): Record<string, unknown> {
+  const fromFile = options.file ? ((parse(readFileSync(options.file, 'utf8')) ?? {}) as Record<string, unknown>) : {};
+  return {
+    ...fromFile,
+    ...(options.name ? { name: options.name } : {}),
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+    ...(options.agentVersion ? { agentVersion: options.agentVersion } : {}),
+    ...(options.operatorVersion ? { operatorVersion: options.operatorVersion } : {}),
+    ...(options.operatorSettings ? { operatorSettings: readFileSync(options.operatorSettings, 'utf8') } : {}),
+  };
+}
+
+export async function regionCreate(options: Parameters<typeof regionBody>[0] & { dryRun?: boolean }, g: Global): Promise<void> {
+  const body = regionBody(options);
+  if (options.dryRun) return show(body as unknown as RegionRecord, { ...g, output: g.output ?? 'yaml' });
+  await show(await cp(g).request<RegionRecord>('POST', '/api/v1/regions', body), g);
+}
+
+export async function regionList(g: Global): Promise<void> {
+  await show((await cp(g).request<{ items: RegionRecord[] }>('GET', '/api/v1/regions')).items, g);
+}
+
+export async function regionGet(name: string, g: Global): Promise<void> {
+  await show(await getRegion(cp(g), name), g);
+}
+
+async function getRegion(api: ControlPlane, name: string): Promise<RegionRecord> {
+  try {
+    return await api.request<RegionRecord>('GET', `/api/v1/regions/${encodeURIComponent(name)}`);
+  } catch (error) {
+    if (error instanceof CliError && error.code === EXIT.notFound) {
+      const names = (await api.request<{ items: RegionRecord[] }>('GET', '/api/v1/regions')).items.map((r) => r.name);
+      throw new CliError(`region "${name}" does not exist`, { code: EXIT.notFound, hint: didYouMean(name, names, 'qhc region list') });
+    }
+    throw error;
+  }
+}
+
+export async function regionUpdate(name: string, options: Parameters<typeof regionBody>[0], g: Global): Promise<void> {
+  const api = cp(g);
+  const current = await getRegion(api, name);
+  await show(await api.request<RegionRecord>('PUT', `/api/v1/regions/${encodeURIComponent(name)}`, { ...current.spec, ...regionBody(options), name }), g);
+}
+
+export async function regionDelete(name: string, options: { yes?: boolean; dryRun?: boolean }, g: Global): Promise<void> {
+  const api = cp(g);
+  await getRegion(api, name);
+  if (options.dryRun) return void process.stderr.write(`region ${name} would be deleted (dry run)\n`);
+  await confirmOrExit(`Delete region ${name} and everything the control plane knows about it?`, options);
+  await api.request('DELETE', `/api/v1/regions/${encodeURIComponent(name)}`);
+  process.stderr.write(`region ${name} deleted\n`);
+}
+
+/** `qhc region install-command <region>`: the command to run in the cluster; `--output-file` saves the script itself. */
+export async function regionInstallCommand(name: string, options: { outputFile?: string }, g: Global): Promise<void> {
+  const api = cp(g);
+  await getRegion(api, name);
+  const install = await api.request<{ command: string; scriptUrl: string; bootstrapToken: string }>('POST', `/api/v1/regions/${encodeURIComponent(name)}/installation`);
+  if (options.outputFile) {
+    writeFileSync(options.outputFile, await api.text(new URL(install.scriptUrl).pathname), { mode: 0o700 });
+    process.stderr.write(`installation script written to ${options.outputFile}; run it with a kubeconfig for the region's cluster\n`);
+    return;
+  }
+  process.stdout.write(`${install.command}\n`);
+}

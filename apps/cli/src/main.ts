@@ -1,0 +1,148 @@
+// qhc: the command line. Only commander and the small modules load at start; each command
+// loads what it needs (YAML, the Kubernetes client, the schemas) when it runs.
+import { Command, Option } from 'commander';
+import { CliError, EXIT } from './exit.ts';
+import type { Target } from './commands/cluster.ts';
+
+declare const __QHC_VERSION__: string | undefined;
+const VERSION = typeof __QHC_VERSION__ === 'string' ? __QHC_VERSION__ : '0.0.0-dev';
+
+const program = new Command('qhc')
+  .description("qhc's hybrid cloud for Qdrant: regions, clusters, backups, from a terminal.\nAgainst the control plane (qhc login) or, with --kubeconfig, straight against a Kubernetes cluster.")
+  .version(VERSION, '--client-version', 'print the client version')
+  .option('--context <name>', 'the control-plane context (default: QHC_CONTEXT, then the current one)')
+  .addOption(new Option('-o, --output <format>', 'table, wide, json, yaml or name').default('table'))
+  .option('--no-headers', 'no header line in tables')
+  .showSuggestionAfterError(true)
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+const g = () => program.opts<{ context?: string; output: string; headers: boolean }>();
+const global = () => ({ context: g().context, output: g().output, noHeaders: !g().headers });
+const direct = (cmd: Command) =>
+  cmd
+    .option('--region <name>', 'the region (control-plane mode)')
+    .option('--kubeconfig <file>', 'work on the cluster of this kubeconfig directly, without a control plane')
+    .option('--kube-context <name>', 'the kubeconfig context (direct mode)')
+    .option('-n, --namespace <ns>', 'the namespace (direct mode; default: the kubeconfig context\'s)');
+
+program
+  .command('version')
+  .description('print the client version (and the server\'s, when reachable)')
+  .option('--client', 'the client only')
+  .action(async (options: { client?: boolean }) => {
+    process.stdout.write(`client: ${VERSION}\n`);
+    if (options.client) return;
+    const [{ resolveContext }, { ControlPlane }] = await Promise.all([import('./config.ts'), import('./api.ts')]);
+    try {
+      const api = new ControlPlane(resolveContext(global()));
+      const doc = await api.request<{ info?: { version?: string } }>('GET', '/openapi.json');
+      process.stdout.write(`server: ${api.url} (API ${doc.info?.version ?? 'unknown'})\n`);
+    } catch (error) {
+      process.stdout.write(`server: unreachable (${error instanceof Error ? error.message : String(error)})\n`);
+    }
+  });
+
+program
+  .command('login <url>')
+  .description('save a control-plane context (URL, token, CA) and make it current; the token is checked first')
+  .option('--token <token>', 'a user token (qhc_u_…); default QHC_TOKEN')
+  .option('--ca-file <file>', 'the CA of a control plane behind a private CA')
+  .option('--name <context>', 'the context name (default: the URL\'s host)')
+  .action(async (url: string, options) => (await import('./commands/context.ts')).login(url, options));
+
+const context = program.command('context').description('control-plane contexts (in $XDG_CONFIG_HOME/qhc/config.json, mode 0600)');
+context.command('list').description('list contexts; * marks the current one').action(async () => (await import('./commands/context.ts')).contextList(global()));
+context.command('use <name>').description('make a context current').action(async (name: string) => (await import('./commands/context.ts')).contextUse(name));
+context
+  .command('add <name>')
+  .description('add a context without checking it')
+  .requiredOption('--url <url>', 'the control plane URL')
+  .requiredOption('--token <token>', 'a user token')
+  .option('--ca-file <file>', 'a CA bundle')
+  .action(async (name: string, options) => (await import('./commands/context.ts')).contextAdd(name, options));
+context.command('remove <name>').description('remove a context').action(async (name: string) => (await import('./commands/context.ts')).contextRemove(name));
+
+const region = program.command('region').description('regions: Kubernetes clusters attached to the control plane');
+const regionFields = (cmd: Command) =>
+  cmd
+    .option('-f, --file <file>', 'the region as YAML or JSON')
+    .option('--namespace <ns>', 'the namespace qhc is installed in (immutable)')
+    .option('--agent-version <v>', 'the agent version')
+    .option('--operator-version <v>', 'the operator version')
+    .option('--operator-settings <file>', 'the operator settings YAML');
+regionFields(region.command('create [name]').description('create a region'))
+  .option('--dry-run', 'print what would be sent')
+  .action(async (name: string | undefined, options) => (await import('./commands/region.ts')).regionCreate({ ...options, name }, global()));
+region.command('list').alias('ls').description('list regions').action(async () => (await import('./commands/region.ts')).regionList(global()));
+region.command('get <name>').description('show a region').action(async (name: string) => (await import('./commands/region.ts')).regionGet(name, global()));
+regionFields(region.command('update <name>').description('change a region (not its namespace)')).action(async (name: string, options) => (await import('./commands/region.ts')).regionUpdate(name, options, global()));
+region
+  .command('delete <name>')
+  .description('delete a region')
+  .option('-y, --yes', 'do not ask')
+  .option('--dry-run', 'say what would be deleted')
+  .action(async (name: string, options) => (await import('./commands/region.ts')).regionDelete(name, options, global()));
+region
+  .command('install-command <name>')
+  .description('a new installation command for the region (one-time token); --output-file saves the script')
+  .option('--output-file <file>', 'write the installation script here instead')
+  .action(async (name: string, options) => (await import('./commands/region.ts')).regionInstallCommand(name, options, global()));
+
+const cluster = program.command('cluster').description('Qdrant clusters, through the control plane (--region) or directly (--kubeconfig)');
+const target = (options: Record<string, unknown>) => ({ ...global(), ...options }) as Target;
+direct(cluster.command('create <name>').description('create a cluster'))
+  .option('-f, --file <file>', 'a QdrantCluster spec (YAML or JSON)')
+  .option('--version <v>', 'Qdrant version, e.g. v1.16.2')
+  .option('--size <n>', 'nodes')
+  .option('--cpu <q>', 'CPU per node')
+  .option('--memory <q>', 'memory per node')
+  .option('--storage <q>', 'storage per node')
+  .option('--dry-run', 'print what would be sent')
+  .action(async (name: string, options) => (await import('./commands/cluster.ts')).clusterCreate(name, options, target(options)));
+direct(cluster.command('list').alias('ls').description('list clusters')).action(async (options) => (await import('./commands/cluster.ts')).clusterList(target(options)));
+direct(cluster.command('get <name>').description('show a cluster')).action(async (name: string, options) => (await import('./commands/cluster.ts')).clusterGet(name, target(options)));
+direct(cluster.command('scale <name>').description('set the number of nodes'))
+  .requiredOption('--replicas <n>', 'nodes')
+  .action(async (name: string, options) => (await import('./commands/cluster.ts')).clusterScale(name, options, target(options)));
+direct(cluster.command('delete <name>').description('delete a cluster'))
+  .option('-y, --yes', 'do not ask')
+  .option('--dry-run', 'say what would be deleted')
+  .action(async (name: string, options) => (await import('./commands/cluster.ts')).clusterDelete(name, options, target(options)));
+
+program
+  .command('validate <files...>')
+  .description('check operator settings, regions and qdrant.io resources (told apart by content); prints file:line:col: path: message, exit 1 when any is invalid')
+  .action(async (files: string[]) => {
+    process.exitCode = (await import('./commands/validate.ts')).validate(files);
+  });
+
+const render = program.command('render').description('print, offline, the Kubernetes objects that would be applied (like helm template)');
+render
+  .command('cluster <file>')
+  .description('the objects the operator makes for a QdrantCluster')
+  .option('--settings <file>', 'operator settings YAML (default: the documented defaults)')
+  .action(async (file: string, options) => (await import('./commands/render.ts')).renderCluster(file, { ...options, output: g().output === 'table' ? 'yaml' : g().output }));
+render
+  .command('install <region-file>')
+  .description('the objects a region\'s installation applies')
+  .option('--control-plane-url <url>', 'the control plane the agent will call', 'https://control-plane.example.com')
+  .option('--bootstrap-token <token>', 'the bootstrap token to embed', 'qhc_b_REPLACE_ME')
+  .action(async (file: string, options) => (await import('./commands/render.ts')).renderInstall(file, { ...options, output: g().output === 'table' ? 'yaml' : g().output }));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CliError) {
+    process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+    process.exitCode = error.code;
+  } else if ((error as { name?: string }).name === 'QhcSchemaError') {
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    process.exitCode = EXIT.usage;
+  } else if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    process.exitCode = EXIT.usage;
+  } else {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = EXIT.error;
+  }
+}

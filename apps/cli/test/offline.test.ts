@@ -1,0 +1,88 @@
+import { mkdtempSync, statSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { fixture, qhc } from './support.ts';
+
+describe('qhc validate', () => {
+  it('prints every problem as file:line:col: path: message and exits 1', async () => {
+    const files = ['bad-cluster.yaml', 'bad-settings.yaml', 'bad-region.yaml', 'other.yaml', 'good.yaml'].map(fixture);
+    const run = await qhc(['validate', ...files]);
+    expect(run.code).toBe(1);
+    const lines = run.stdout.trim().split('\n').map((l) => l.replace(/^.*\/fixtures\//, ''));
+    expect(lines).toEqual([
+      'bad-cluster.yaml:11:9: spec.size: must be at least 1, got number -1',
+      'bad-cluster.yaml:13:10: spec.resources.cpu: must be a Kubernetes quantity such as "500m", "2" or "4Gi", got "lots"',
+      'bad-settings.yaml:3:15: settings.backOff.minDelay: minDelay must be at least 0 seconds',
+      expect.stringMatching(/^bad-region\.yaml:1:7: name: /),
+      expect.stringMatching(/^bad-region\.yaml:3:15: agentVersion: must be a version such as "1\.4\.2"/),
+      'other.yaml:1:1: cannot tell what this is: not a qdrant.io resource (no kind), operator settings (no settings:) or a region (no namespace and versions)',
+    ]);
+    expect(run.stderr).toBe('4 of 5 file(s) invalid\n');
+  });
+
+  it('exits 0 when everything is valid', async () => {
+    const run = await qhc(['validate', fixture('good.yaml')]);
+    expect([run.code, run.stdout, run.stderr]).toEqual([0, '', '1 file(s) valid\n']);
+  });
+});
+
+describe('qhc render', () => {
+  it('prints the objects the operator would apply, as YAML documents or a JSON List', async () => {
+    const yaml = await qhc(['render', 'cluster', fixture('good.yaml')]);
+    expect(yaml.code).toBe(0);
+    const kinds = yaml.stdout.split('\n---\n').map((d) => (parse(d) as { kind: string }).kind);
+    expect(kinds).toEqual(['ConfigMap', 'Service', 'Service', 'Service', 'Service', 'Service', 'NetworkPolicy', 'PodDisruptionBudget', 'StatefulSet']);
+    const json = JSON.parse((await qhc(['-o', 'json', 'render', 'cluster', fixture('good.yaml')])).stdout) as { kind: string; items: Array<{ kind: string; spec?: { replicas?: number } }> };
+    expect(json.kind).toBe('List');
+    expect(json.items.find((i) => i.kind === 'StatefulSet')?.spec?.replicas).toBe(3);
+    const bad = await qhc(['render', 'cluster', fixture('bad-cluster.yaml')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('spec.size (line 11, column 9)');
+  });
+});
+
+describe('contexts', () => {
+  it('keeps contexts in the XDG config folder with mode 0600, never printing tokens', async () => {
+    const xdg = mkdtempSync(join(tmpdir(), 'qhc-xdg-'));
+    const env = { XDG_CONFIG_HOME: xdg, QHC_URL: undefined, QHC_TOKEN: undefined, QHC_CONTEXT: undefined };
+    expect((await qhc(['context', 'add', 'prod', '--url', 'https://cp.example.com', '--token', 'qhc_u_secret'], env)).code).toBe(0);
+    expect((await qhc(['context', 'add', 'dev', '--url', 'https://dev.example.com', '--token', 'qhc_u_dev'], env)).code).toBe(0);
+    const file = join(xdg, 'qhc', 'config.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const list = await qhc(['context', 'list'], env);
+    expect(list.stdout).toBe('CURRENT   NAME   URL\n*         prod   https://cp.example.com\n          dev    https://dev.example.com\n');
+    expect(list.stdout).not.toContain('qhc_u_');
+    expect((await qhc(['context', 'use', 'dev'], env)).code).toBe(0);
+    expect(JSON.parse(readFileSync(file, 'utf8')).current).toBe('dev');
+    const missing = await qhc(['context', 'use', 'staging'], env);
+    expect([missing.code, missing.stderr]).toEqual([3, 'error: no context named "staging"\nhint: known: prod, dev\n']);
+    expect((await qhc(['context', 'remove', 'dev'], env)).code).toBe(0);
+    expect((await qhc(['-o', 'name', 'context', 'list'], env)).stdout).toBe('context/prod\n');
+  });
+
+  it('without any control plane, says how to configure one (exit 2)', async () => {
+    const run = await qhc(['region', 'list'], { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'qhc-xdg-')), QHC_URL: undefined, QHC_TOKEN: undefined, QHC_CONTEXT: undefined });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('error: no control plane configured\nhint: run `qhc login <url> --token <token>`, or set QHC_URL and QHC_TOKEN; or use --kubeconfig to work on a cluster directly\n');
+  });
+});
+
+describe('help and version', () => {
+  it('prints the client version', async () => {
+    expect((await qhc(['version', '--client'])).stdout).toMatch(/^client: \d+\.\d+\.\d+/);
+  });
+
+  it.each([[[]], [['region']], [['cluster']], [['cluster', 'create']], [['cluster', 'scale']], [['context']], [['validate']], [['render']], [['region', 'install-command']]])('help text of qhc %j', async (args) => {
+    const run = await qhc([...args, '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatchSnapshot();
+  });
+
+  it('an unknown command suggests the right one', async () => {
+    const run = await qhc(['clustr', 'list']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain("(Did you mean cluster?)");
+  });
+});

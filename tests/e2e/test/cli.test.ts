@@ -1,0 +1,131 @@
+// The qhc CLI end to end, as the built binary in a subprocess (stdout piped, never a
+// terminal): against the control plane (login, region, the installation script run against
+// the sandbox, clusters created, scaled and deleted through the agent), and in direct mode
+// with only a kubeconfig.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLoopbackTls, waitFor, type LoopbackTls } from '@qhc/kube-sandbox';
+import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
+import { createKubeClient, createLogger, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
+import { startControlPlane, type RunningControlPlane } from '@qhc/control-plane';
+import { startOperator, type RunningOperator } from '@qhc/operator';
+import { startAgent, type RunningAgent } from '@qhc/agent';
+
+const QHC = fileURLToPath(new URL('../../../apps/cli/dist/qhc.js', import.meta.url));
+const sandbox = useSandboxNamespace('e2e-cli');
+const ADMIN = 'qhc_u_cli-e2e-admin-token-0123456789';
+let tls: LoopbackTls;
+let cp: RunningControlPlane;
+let operator: RunningOperator | undefined;
+let agent: RunningAgent | undefined;
+let client: KubeClient;
+let env: Record<string, string | undefined>;
+
+function qhc(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [QHC, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+const ok = async (...args: string[]) => {
+  const run = await qhc(...args);
+  expect(run.code, `qhc ${args.join(' ')}\n${run.stderr}`).toBe(0);
+  return run;
+};
+const kubeCluster = (id: string) => client.get<KubeObject & { spec: { size: number }; status?: { phase?: string } }>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: `qdrant-${id}` });
+
+beforeAll(async () => {
+  tls = await createLoopbackTls(mkdtempSync(join(tmpdir(), 'qhc-tls-')), 'qhc-control-plane');
+  cp = await startControlPlane({ database: join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db'), port: 0, tls: { cert: tls.cert, key: tls.key }, adminToken: ADMIN, logger: createLogger({ level: 'warn' }), pollIntervalMs: 100 });
+  client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-e2e' });
+  env = { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'qhc-xdg-')), QHC_URL: undefined, QHC_TOKEN: undefined, QHC_CONTEXT: undefined, NO_COLOR: '1' };
+});
+afterAll(async () => {
+  await agent?.stop();
+  await operator?.stop();
+  await cp?.stop();
+});
+
+describe('qhc against the control plane', () => {
+  it('login → region create → install-command run against the sandbox → the agent connects', async () => {
+    const refused = await qhc('login', cp.url, '--token', ADMIN);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('hint: its certificate is not trusted: add the CA');
+    const wrong = await qhc('login', cp.url, '--token', 'qhc_u_wrong', '--ca-file', tls.caPath);
+    expect(wrong.stderr).toContain('hint: the token is wrong, revoked or expired: run `qhc login` again');
+    await ok('login', cp.url, '--token', ADMIN, '--ca-file', tls.caPath, '--name', 'local');
+
+    const created = JSON.parse((await ok('-o', 'json', 'region', 'create', 'cli', '--namespace', sandbox.namespace, '--agent-version', '0.1.0', '--operator-version', '0.1.0')).stdout) as { name: string; revision: number };
+    expect([created.name, created.revision]).toEqual(['cli', 1]);
+    const table = await ok('region', 'list');
+    expect(table.stdout).toMatch(/^NAME {3}NAMESPACE +PHASE +REVISION +AGE\ncli {4}e2e-cli-\S+ +NotConnected +-\/1 +\d+s\n$/);
+    const typo = await qhc('region', 'get', 'clii');
+    expect([typo.code, typo.stderr]).toEqual([3, 'error: region "clii" does not exist\nhint: did you mean "cli"? (see `qhc region list`)\n']);
+
+    const script = join(mkdtempSync(join(tmpdir(), 'qhc-install-')), 'install.sh');
+    await ok('region', 'install-command', 'cli', '--output-file', script);
+    const run = spawnSync('bash', [script], { env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath }, encoding: 'utf8', timeout: 240_000 });
+    expect(run.status, run.stderr).toBe(0);
+
+    const settingsDir = mkdtempSync(join(tmpdir(), 'qhc-op-'));
+    spawnSync('sh', ['-c', `printf 'settings:\\n  app_environment: local\\n' > ${join(settingsDir, 's.yaml')}`]);
+    operator = await startOperator({ settingsPath: join(settingsDir, 's.yaml'), kubeconfigPath: sandbox.kubeconfigPath, namespace: sandbox.namespace, leaseNamespace: sandbox.namespace, leaderElection: false, port: 0, logger: createLogger({ level: 'warn' }) });
+    agent = await startAgent({ client: createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-agent' }), namespace: sandbox.namespace, region: 'cli', controlPlane: { url: cp.url, ca: tls.ca }, logger: createLogger({ level: 'warn' }), statusIntervalMs: 500 });
+    await waitFor('the agent connected', async () => (agent!.connected() ? true : undefined));
+  });
+
+  it('cluster create → Healthy; -o json is the API object; scale; delete needs --yes without a terminal', async () => {
+    await ok('cluster', 'create', 'hello', '--region', 'cli', '--size', '1', '--cpu', '1', '--memory', '1Gi', '--storage', '1Gi');
+    const healthy = await waitFor('hello Healthy through qhc', async () => {
+      const got = JSON.parse((await ok('-o', 'json', 'cluster', 'get', 'hello', '--region', 'cli')).stdout) as { status?: { phase?: string } };
+      return got.status?.phase === 'Healthy' ? got : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 500 });
+    // -o json is the API's object, unchanged.
+    const api = await cp.store.cluster('cli', 'hello');
+    expect(healthy).toEqual(JSON.parse(JSON.stringify(api)));
+    expect((await ok('cluster', 'list', '--region', 'cli')).stdout).toMatch(/^NAME +PHASE +NODES +VERSION +AGE\nhello +Healthy +1\/1 +v1\.16\.2 +\d+s\n$/);
+
+    await ok('cluster', 'scale', 'hello', '--replicas', '2', '--region', 'cli');
+    await waitFor('2 nodes in the sandbox', async () => ((await kubeCluster('hello'))?.spec.size === 2 ? true : undefined), { timeoutMs: 30_000 });
+
+    const refused = await qhc('cluster', 'delete', 'hello', '--region', 'cli');
+    expect([refused.code, refused.stderr]).toEqual([2, 'error: Delete cluster hello in region cli? — refusing without a terminal to ask on\nhint: add --yes to confirm, or --dry-run to see what would happen\n']);
+    expect((await qhc('cluster', 'delete', 'hello', '--region', 'cli', '--dry-run')).stderr).toBe('cluster hello would be deleted (dry run)\n');
+    expect(await kubeCluster('hello')).toBeDefined();
+    await ok('cluster', 'delete', 'hello', '--region', 'cli', '--yes');
+    await waitFor('hello deleted in the sandbox', async () => ((await kubeCluster('hello')) ? undefined : true), { timeoutMs: 30_000 });
+    const gone = await qhc('cluster', 'get', 'helo', '--region', 'cli');
+    expect(gone.code).toBe(3);
+  });
+});
+
+describe('qhc in direct mode, with only a kubeconfig', () => {
+  it('creates, lists, scales and deletes a QdrantCluster where the operator runs', async () => {
+    const direct = ['--kubeconfig', sandbox.kubeconfigPath, '-n', sandbox.namespace];
+    await ok('cluster', 'create', 'direct1', ...direct, '--size', '1', '--cpu', '1', '--memory', '1Gi', '--storage', '1Gi');
+    await waitFor('direct1 Healthy', async () => ((await kubeCluster('direct1'))?.status?.phase === 'Healthy' ? true : undefined), { timeoutMs: 60_000 });
+    expect((await ok('cluster', 'list', ...direct)).stdout).toMatch(/direct1 +Healthy +1\/1 +v1\.16\.2/);
+    const json = JSON.parse((await ok('-o', 'json', 'cluster', 'get', 'direct1', ...direct)).stdout) as KubeObject;
+    expect(json.metadata.uid).toBe((await kubeCluster('direct1'))?.metadata.uid);
+    await ok('cluster', 'scale', 'direct1', '--replicas', '2', ...direct);
+    expect((await kubeCluster('direct1'))?.spec.size).toBe(2);
+    const typo = await qhc('cluster', 'get', 'direct2', ...direct);
+    expect([typo.code, typo.stderr]).toEqual([3, `error: cluster "direct2" does not exist in namespace ${sandbox.namespace}\nhint: did you mean "direct1"? (see \`qhc cluster list -n ${sandbox.namespace}\`)\n`]);
+    await ok('cluster', 'delete', 'direct1', ...direct, '--yes');
+    await waitFor('direct1 deleted', async () => ((await kubeCluster('direct1')) ? undefined : true), { timeoutMs: 30_000 });
+  });
+
+  it('a broken kubeconfig is named, with the fix', async () => {
+    const run = await qhc('cluster', 'list', '--kubeconfig', '/nonexistent/kubeconfig');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: .*nonexistent\/kubeconfig.*\nhint: check --kubeconfig/);
+  });
+});
