@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, exponentialBackoffMs, renderMetrics, type KubeClient, type Logger } from '@qhc/kube';
@@ -5,6 +6,15 @@ import { applyDesiredState } from './apply.ts';
 import { ControlPlaneClient, Unauthorized, type ControlPlaneOptions, type DesiredState } from './control-plane.ts';
 import { CredentialStore } from './credentials.ts';
 import { collectStatus } from './status.ts';
+
+/** This package's version (from src/ or dist/ alike: package.json is one level up). */
+const PACKAGE_VERSION = (() => {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+})();
 
 export interface AgentOptions {
   client: KubeClient;
@@ -72,7 +82,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   let lastSent = '';
   let lastSentAt = 0;
   const report = async (force = false) => {
-    const status = await collectStatus(client, namespace, region, state.applied, options.agentVersion ?? '0.0.0');
+    const status = await collectStatus(client, namespace, region, state.applied, options.agentVersion ?? PACKAGE_VERSION);
     const text = JSON.stringify(status);
     if (!force && text === lastSent && Date.now() - lastSentAt < 60_000) return;
     await cp.report(status);

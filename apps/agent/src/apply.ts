@@ -61,7 +61,7 @@ export async function applyDesiredState(client: KubeClient, namespace: string, s
     await apply({
       apiVersion: 'qdrant.io/v1',
       kind: 'QdrantCluster',
-      metadata: { name: clusterName(cluster.id), namespace, labels: { ...MANAGED_BY, [LABEL_CLUSTER_ID]: cluster.id, [LABEL_CUSTOMER_ID]: state.region.name }, annotations: { [ANNOTATION_REVISION]: revision } },
+      metadata: { name: clusterName(cluster.id), namespace, labels: { ...MANAGED_BY, [LABEL_CLUSTER_ID]: cluster.id, [LABEL_CUSTOMER_ID]: state.region.name }, annotations: { ...cluster.annotations, [ANNOTATION_REVISION]: revision } },
       spec,
     });
   }

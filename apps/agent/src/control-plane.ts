@@ -5,7 +5,7 @@ import type { Region } from '@qhc/schemas';
 export interface DesiredState {
   revision: number;
   region: Region;
-  clusters: Array<{ id: string; spec: Record<string, unknown> & { id: string }; apiKeys?: { apiKey?: string; readOnlyApiKey?: string } }>;
+  clusters: Array<{ id: string; spec: Record<string, unknown> & { id: string }; apiKeys?: { apiKey?: string; readOnlyApiKey?: string }; annotations?: Record<string, string> }>;
   /** Clusters deleted through the control plane: the only ones the agent deletes. */
   deletions: string[];
 }

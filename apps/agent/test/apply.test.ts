@@ -26,7 +26,8 @@ beforeAll(async () => {
 
 describe('applyDesiredState', () => {
   it('applies the operator settings and the clusters, with their API keys in a Secret', async () => {
-    const result = await applyDesiredState(client, sandbox.namespace, state(3, [{ id: 'a', spec: spec('a') }, { id: 'b', spec: spec('b', 3), apiKeys: { apiKey: 'secret-key-1' } }]), logger);
+    const result = await applyDesiredState(client, sandbox.namespace, state(3, [{ id: 'a', spec: spec('a'), annotations: { restartedAt: '2026-12-01T10:00:00Z' } }, { id: 'b', spec: spec('b', 3), apiKeys: { apiKey: 'secret-key-1' } }]), logger);
+    expect((await get('QdrantCluster', 'qdrant-a'))?.metadata.annotations?.restartedAt).toBe('2026-12-01T10:00:00Z');
     expect(result.applied).toEqual(['ConfigMap/qhc-operator-settings', 'QdrantCluster/qdrant-a', 'Secret/qdrant-b-api-keys', 'QdrantCluster/qdrant-b']);
     const settings = await get('ConfigMap', 'qhc-operator-settings', 'v1');
     expect(settings?.data?.['operator-settings.yaml']).toContain('backupTimeout: 600');

@@ -2,7 +2,7 @@
 // loads what it needs (YAML, the Kubernetes client, the schemas) when it runs.
 import { Command, Option } from 'commander';
 import { CliError, EXIT } from './exit.ts';
-import type { Target } from './commands/cluster.ts';
+import type { ClusterChangeInput, Target } from './commands/cluster.ts';
 
 declare const __QHC_VERSION__: string | undefined;
 const VERSION = typeof __QHC_VERSION__ === 'string' ? __QHC_VERSION__ : '0.0.0-dev';
@@ -89,8 +89,9 @@ region
   .action(async (name: string, options) => (await import('./commands/region.ts')).regionInstallCommand(name, options, global()));
 
 const cluster = program.command('cluster').description('Qdrant clusters, through the control plane (--region) or directly (--kubeconfig)');
+const waits = (cmd: Command) => cmd.option('--wait', 'wait until the cluster is Healthy with the change applied').option('--timeout <duration>', 'how long --wait waits (exit 4 after)', '10m');
 const target = (options: Record<string, unknown>) => ({ ...global(), ...options }) as Target;
-direct(cluster.command('create <name>').description('create a cluster'))
+waits(direct(cluster.command('create <name>').description('create a cluster')))
   .option('-f, --file <file>', 'a QdrantCluster spec (YAML or JSON)')
   .option('--version <v>', 'Qdrant version, e.g. v1.16.2')
   .option('--size <n>', 'nodes')
@@ -101,13 +102,57 @@ direct(cluster.command('create <name>').description('create a cluster'))
   .action(async (name: string, options) => (await import('./commands/cluster.ts')).clusterCreate(name, options, target(options)));
 direct(cluster.command('list').alias('ls').description('list clusters')).action(async (options) => (await import('./commands/cluster.ts')).clusterList(target(options)));
 direct(cluster.command('get <name>').description('show a cluster')).action(async (name: string, options) => (await import('./commands/cluster.ts')).clusterGet(name, target(options)));
-direct(cluster.command('scale <name>').description('set the number of nodes'))
+const change = (name: string, c: ClusterChangeInput, options: Record<string, unknown>) =>
+  import('./commands/cluster.ts').then((m) => m.clusterChange(name, c, options, target(options)));
+waits(direct(cluster.command('scale <name>').description('set the number of nodes')))
   .requiredOption('--replicas <n>', 'nodes')
   .action(async (name: string, options) => (await import('./commands/cluster.ts')).clusterScale(name, options, target(options)));
+direct(cluster.command('describe <name>').description('phase, conditions, nodes, endpoint and recent events')).action(async (name: string, options) => (await import('./commands/cluster.ts')).clusterDescribe(name, target(options)));
+waits(direct(cluster.command('set-resources <name>').description('CPU, memory and storage per node (a rolling change; storage only grows)')))
+  .option('--cpu <q>', 'CPU per node')
+  .option('--memory <q>', 'memory per node')
+  .option('--storage <q>', 'storage per node')
+  .option('--dry-run', 'print the new spec')
+  .action(async (name: string, options: { cpu?: string; memory?: string; storage?: string }) =>
+    change(name, { what: 'resources changed', spec: (spec) => ({ ...spec, resources: { ...spec.resources, ...(options.cpu ? { cpu: options.cpu } : {}), ...(options.memory ? { memory: options.memory } : {}), ...(options.storage ? { storage: options.storage } : {}) } }) }, options));
+waits(direct(cluster.command('upgrade <name>').description('roll to another Qdrant version, one node at a time')))
+  .requiredOption('--version <v>', 'the Qdrant version, e.g. v1.16.3')
+  .option('--dry-run', 'print the new spec')
+  .action(async (name: string, options: { version: string }) => change(name, { what: `upgrading to ${options.version}`, spec: (spec) => ({ ...spec, version: options.version }) }, options));
+waits(direct(cluster.command('restart <name>').description('restart every node, one at a time'))).action(async (name: string, options) => change(name, { what: 'restart requested', restart: true }, options));
+direct(cluster.command('suspend <name>').description('stop every node, keeping the volumes'))
+  .option('--dry-run', 'print the new spec')
+  .action(async (name: string, options) => change(name, { what: 'suspending', spec: (spec) => ({ ...spec, suspend: true }) }, options));
+waits(direct(cluster.command('resume <name>').description('start a suspended cluster again')))
+  .option('--dry-run', 'print the new spec')
+  .action(async (name: string, options) => change(name, { what: 'resuming', spec: (spec) => ({ ...spec, suspend: false }) }, options));
+direct(cluster.command('pause <name>').description('stop the operator from changing the cluster (manual maintenance)'))
+  .option('--reason <text>', 'why, shown in the status', 'paused with qhc')
+  .option('--dry-run', 'print the new spec')
+  .action(async (name: string, options: { reason: string }) =>
+    change(name, { what: 'paused', spec: (spec) => ({ ...spec, pauses: [...(spec.pauses ?? []).filter((p) => p.owner !== 'qhc-cli'), { owner: 'qhc-cli', reason: options.reason, creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }] }) }, options));
+direct(cluster.command('unpause <name>').description('let the operator manage the cluster again'))
+  .option('--dry-run', 'print the new spec')
+  .action(async (name: string, options) => change(name, { what: 'unpaused', spec: (spec) => ({ ...spec, pauses: (spec.pauses ?? []).filter((p) => p.owner !== 'qhc-cli') }) }, options));
+direct(cluster.command('expose <name>').description('how the cluster is reachable: its Service type'))
+  .requiredOption('--type <type>', 'ClusterIP, NodePort or LoadBalancer')
+  .option('--dry-run', 'print the new spec')
+  .action(async (name: string, options: { type: string }) => change(name, { what: `exposed as ${options.type}`, spec: (spec) => ({ ...spec, service: { ...spec.service, type: options.type } }) }, options));
 direct(cluster.command('delete <name>').description('delete a cluster'))
   .option('-y, --yes', 'do not ask')
   .option('--dry-run', 'say what would be deleted')
   .action(async (name: string, options) => (await import('./commands/cluster.ts')).clusterDelete(name, options, target(options)));
+
+direct(program.command('status').description('health of each region (phase, operator, agent, applied revision, last contact); with --kubeconfig, of the components in the namespace')).action(async (options) =>
+  (await import('./commands/status.ts')).status(target(options)),
+);
+program
+  .command('completion <shell>')
+  .description('shell completion for bash, zsh or fish: source <(qhc completion bash)')
+  .action(async (shell: string) => {
+    process.stdout.write((await import('./commands/completion.ts')).completion(program, shell));
+  });
+direct(program.command('__complete', { hidden: true }).argument('<what>')).action(async (_what: string, options) => (await import('./commands/status.ts')).completeClusters(target(options)).catch(() => undefined));
 
 program
   .command('validate <files...>')

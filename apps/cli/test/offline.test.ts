@@ -74,7 +74,23 @@ describe('help and version', () => {
     expect((await qhc(['version', '--client'])).stdout).toMatch(/^client: \d+\.\d+\.\d+/);
   });
 
-  it.each([[[]], [['region']], [['cluster']], [['cluster', 'create']], [['cluster', 'scale']], [['context']], [['validate']], [['render']], [['region', 'install-command']]])('help text of qhc %j', async (args) => {
+  const every = [
+    [],
+    ['version'],
+    ['login'],
+    ['status'],
+    ['completion'],
+    ['validate'],
+    ['render'],
+    ...['cluster', 'install'].map((c) => ['render', c]),
+    ['context'],
+    ...['list', 'use', 'add', 'remove'].map((c) => ['context', c]),
+    ['region'],
+    ...['create', 'list', 'get', 'update', 'delete', 'install-command'].map((c) => ['region', c]),
+    ['cluster'],
+    ...['create', 'list', 'get', 'describe', 'scale', 'set-resources', 'upgrade', 'restart', 'suspend', 'resume', 'pause', 'unpause', 'expose', 'delete'].map((c) => ['cluster', c]),
+  ];
+  it.each(every.map((args) => [args]))('help text of qhc %j', async (args) => {
     const run = await qhc([...args, '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatchSnapshot();

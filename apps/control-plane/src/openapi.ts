@@ -27,6 +27,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
       '/api/v1/regions/{region}/clusters': { get: op('List the clusters of a region'), post: op('Create a cluster', { requestBody: json('Cluster') }) },
       '/api/v1/regions/{region}/clusters/{cluster}': { get: op('Read a cluster and its status'), put: op('Replace a cluster\'s spec', { requestBody: json('Cluster') }), delete: op('Delete a cluster (the agent deletes it, then it is gone)') },
       '/api/v1/regions/{region}/clusters/{cluster}/scale': { post: op('Set the number of nodes', { requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { size: { type: 'integer', minimum: 1 } } } } } } }) },
+      '/api/v1/regions/{region}/clusters/{cluster}/restart': { post: op('Restart every node, one at a time (the restartedAt annotation)') },
       '/api/v1/tokens': { get: op('List user tokens'), post: op('Create a user token') },
       '/api/v1/tokens/{id}': { delete: op('Revoke a token') },
       '/api/v1/regions/{region}/tokens': { get: op('List a region\'s bootstrap and agent tokens') },

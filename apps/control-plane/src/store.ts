@@ -50,6 +50,8 @@ export interface ClusterRecord {
   name: string;
   spec: Omit<QdrantClusterSpec, 'id'>;
   apiKeys?: { apiKey?: string; readOnlyApiKey?: string };
+  /** Annotations the QdrantCluster carries, such as `restartedAt` (a restart asked for). */
+  annotations?: Record<string, string>;
   deletedAt?: string;
   status?: unknown;
   createdAt: string;
@@ -57,7 +59,7 @@ export interface ClusterRecord {
 }
 
 type RegionRow = { id: string; name: string; spec: string; revision: number; applied_revision: number | null; status: string | null; last_seen_at: string | null; created_at: string; updated_at: string };
-type ClusterRow = { id: string; region_id: string; name: string; spec: string; api_keys: string | null; deleted_at: string | null; status: string | null; created_at: string; updated_at: string };
+type ClusterRow = { id: string; region_id: string; name: string; spec: string; api_keys: string | null; annotations: string | null; deleted_at: string | null; status: string | null; created_at: string; updated_at: string };
 
 const toRegion = (r: RegionRow): RegionRecord => ({
   id: r.id,
@@ -76,6 +78,7 @@ const toCluster = (r: ClusterRow): ClusterRecord => ({
   name: r.name,
   spec: JSON.parse(r.spec) as ClusterRecord['spec'],
   ...(r.api_keys ? { apiKeys: JSON.parse(r.api_keys) } : {}),
+  ...(r.annotations ? { annotations: JSON.parse(r.annotations) } : {}),
   ...(r.deleted_at ? { deletedAt: r.deleted_at } : {}),
   ...(r.status ? { status: JSON.parse(r.status) } : {}),
   createdAt: r.created_at,
@@ -179,6 +182,14 @@ export class Store {
     return this.updateCluster(regionName, name, { spec: { ...current.spec, size }, ...current.apiKeys });
   }
 
+  /** Asks for a rolling restart: the cluster's `restartedAt` annotation, which the operator acts on. */
+  async restartCluster(regionName: string, name: string, at = now()): Promise<ClusterRecord> {
+    const current = await this.cluster(regionName, name);
+    if (current.deletedAt) throw conflict(`cluster ${name} is being deleted`);
+    await this.changeCluster(current, 'annotations = $1', [JSON.stringify({ ...current.annotations, restartedAt: at.replace(/\.\d+Z$/, 'Z') })]);
+    return this.cluster(regionName, name);
+  }
+
   /** Marks the cluster deleted: the agent deletes it, reports it gone, and only then is the row removed. */
   async deleteCluster(regionName: string, name: string): Promise<void> {
     const current = await this.cluster(regionName, name);
@@ -203,7 +214,7 @@ export class Store {
       return {
         revision: Number(region.revision),
         region: JSON.parse(region.spec) as Region,
-        clusters: rows.filter((c) => !c.deletedAt).map((c) => ({ id: c.name, spec: { ...c.spec, id: c.name }, ...(c.apiKeys ? { apiKeys: c.apiKeys } : {}) })),
+        clusters: rows.filter((c) => !c.deletedAt).map((c) => ({ id: c.name, spec: { ...c.spec, id: c.name }, ...(c.apiKeys ? { apiKeys: c.apiKeys } : {}), ...(c.annotations ? { annotations: c.annotations } : {}) })),
         deletions: rows.filter((c) => c.deletedAt).map((c) => c.name),
       };
     });
@@ -237,7 +248,7 @@ export class Store {
 export interface DesiredState {
   revision: number;
   region: Region;
-  clusters: Array<{ id: string; spec: QdrantClusterSpec; apiKeys?: { apiKey?: string; readOnlyApiKey?: string } }>;
+  clusters: Array<{ id: string; spec: QdrantClusterSpec; apiKeys?: { apiKey?: string; readOnlyApiKey?: string }; annotations?: Record<string, string> }>;
   /** Clusters deleted through the API: the only clusters an agent may delete. */
   deletions: string[];
 }

@@ -136,6 +136,10 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
     expect(desired.clusters).toEqual([{ id: 'search', spec: expect.objectContaining({ id: 'search', size: 5, version: 'v1.16.2' }) }]);
     expect(desired.region).toMatchObject({ name: 'eu-1', namespace: 'ns-eu-1' });
     expect((await call('POST', '/api/v1/regions/eu-1/clusters/search/scale', { size: 'many' })).status).toBe(400);
+    const restarted = await call('POST', '/api/v1/regions/eu-1/clusters/search/restart');
+    expect(restarted.json.annotations.restartedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const withRestart = (await call('GET', `/agent/v1/desired-state?after=${desired.revision}`, undefined, agent)).json;
+    expect(withRestart.clusters[0].annotations).toEqual({ restartedAt: restarted.json.annotations.restartedAt });
 
     expect((await call('DELETE', '/api/v1/regions/eu-1/clusters/search')).status).toBe(202);
     const afterDelete = (await call('GET', '/agent/v1/desired-state', undefined, agent)).json;

@@ -3,7 +3,7 @@
 // the sandbox, clusters created, scaled and deleted through the agent), and in direct mode
 // with only a kubeconfig.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,6 +107,38 @@ describe('qhc against the control plane', () => {
   });
 });
 
+describe('status and completion', () => {
+  it('qhc status shows each region as its agent reports it', async () => {
+    const run = await ok('status');
+    expect(run.stdout).toMatch(/^REGION +PHASE +OPERATOR +AGENT +APPLIED +LAST SEEN\ncli +Ready +Ready 0\.1\.0 +Ready 0\.1\.0 +\d+\/\d+ +\d+s ago\n$/);
+  });
+
+  it('the bash completion script loads without errors and completes cluster names', async () => {
+    await ok('cluster', 'create', 'completeme', '--region', 'cli', '--size', '1', '--cpu', '1', '--memory', '1Gi', '--storage', '1Gi');
+    const script = (await ok('completion', 'bash')).stdout;
+    const dir = mkdtempSync(join(tmpdir(), 'qhc-completion-'));
+    writeFileSync(join(dir, 'qhc.bash'), script);
+    writeFileSync(join(dir, 'qhc'), `#!/bin/sh\nexec ${process.execPath} ${QHC} "$@"\n`, { mode: 0o755 });
+    // Asynchronous: the control plane answering the completion runs in this process.
+    const bash = (line: string) =>
+      new Promise<{ stdout: string; stderr: string }>((resolve) => {
+        const child = spawn('bash', ['-c', `set -e; source ${join(dir, 'qhc.bash')}; COMP_WORDS=(${line}); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _qhc; printf '%s\\n' "\${COMPREPLY[@]}"`], { env: { ...process.env, ...env, PATH: `${dir}:${process.env.PATH}` } });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        child.once('exit', () => resolve({ stdout, stderr }));
+      });
+    const loaded = await bash("qhc ''");
+    expect(loaded.stderr).toBe('');
+    expect(loaded.stdout.split('\n')).toEqual(expect.arrayContaining(['cluster', 'region', 'validate', 'completion']));
+    expect((await bash('qhc cluster sc')).stdout.trim()).toBe('scale');
+    expect((await bash('qhc cluster get --region cli comp')).stdout.trim()).toBe('completeme');
+    expect(spawnSync('bash', ['-n', join(dir, 'qhc.bash')]).status).toBe(0);
+    for (const shell of ['zsh', 'fish']) expect((await ok('completion', shell)).stdout.length).toBeGreaterThan(100);
+  });
+});
+
 describe('qhc in direct mode, with only a kubeconfig', () => {
   it('creates, lists, scales and deletes a QdrantCluster where the operator runs', async () => {
     const direct = ['--kubeconfig', sandbox.kubeconfigPath, '-n', sandbox.namespace];
@@ -122,6 +154,74 @@ describe('qhc in direct mode, with only a kubeconfig', () => {
     await ok('cluster', 'delete', 'direct1', ...direct, '--yes');
     await waitFor('direct1 deleted', async () => ((await kubeCluster('direct1')) ? undefined : true), { timeoutMs: 30_000 });
   });
+
+  it('the day-2 verbs: create --wait, set-resources, upgrade, pause/unpause, suspend/resume, expose, restart --wait, describe', async () => {
+    const direct = ['--kubeconfig', sandbox.kubeconfigPath, '-n', sandbox.namespace];
+    const created = await ok('cluster', 'create', 'day2', ...direct, '--size', '2', '--cpu', '1', '--memory', '1Gi', '--storage', '1Gi', '--wait', '--timeout', '90s');
+    // Piped: no escape codes, one final progress line on stderr.
+    expect(created.stderr).toMatch(/^cluster day2: Healthy, 2\/2 nodes ready, \d+s\n$/);
+    expect(created.stderr).not.toContain('\u001b');
+    await ok('cluster', 'set-resources', 'day2', ...direct, '--cpu', '2', '--wait', '--timeout', '90s');
+    await ok('cluster', 'upgrade', 'day2', ...direct, '--version', 'v1.16.3', '--wait', '--timeout', '90s');
+    const spec = (await kubeCluster('day2')) as unknown as { spec: { resources: { cpu: string }; version: string } };
+    expect([spec.spec.resources.cpu, spec.spec.version]).toEqual(['2', 'v1.16.3']);
+
+    await ok('cluster', 'pause', 'day2', ...direct, '--reason', 'disk check');
+    await waitFor('ManualMaintenance', async () => ((await kubeCluster('day2'))?.status?.phase === 'ManualMaintenance' ? true : undefined));
+    expect((await ok('cluster', 'describe', 'day2', ...direct)).stdout).toContain('Paused by:    qhc-cli: disk check');
+    await ok('cluster', 'unpause', 'day2', ...direct);
+    await ok('cluster', 'suspend', 'day2', ...direct);
+    await waitFor('Suspended', async () => ((await kubeCluster('day2'))?.status?.phase === 'Suspended' ? true : undefined), { timeoutMs: 30_000 });
+    await ok('cluster', 'resume', 'day2', ...direct, '--wait', '--timeout', '90s');
+    await ok('cluster', 'expose', 'day2', ...direct, '--type', 'NodePort');
+    const service = await client.get<KubeObject & { spec: { type: string } }>({ apiVersion: 'v1', kind: 'Service', namespace: sandbox.namespace, name: 'qdrant-day2' });
+    await waitFor('NodePort', async () => ((await client.get<KubeObject & { spec: { type: string } }>({ apiVersion: 'v1', kind: 'Service', namespace: sandbox.namespace, name: 'qdrant-day2' }))?.spec.type === 'NodePort' ? true : undefined));
+    expect(service).toBeDefined();
+    const pods = async () => new Set((await client.list({ apiVersion: 'v1', kind: 'Pod' }, { namespace: sandbox.namespace, labelSelector: 'cluster-id=day2' })).items.map((p) => p.metadata.uid));
+    const before = await pods();
+    await ok('cluster', 'restart', 'day2', ...direct, '--wait', '--timeout', '90s');
+    const after = await pods();
+    expect([...after].some((uid) => before.has(uid))).toBe(false);
+
+    const described = (await ok('cluster', 'describe', 'day2', ...direct)).stdout;
+    expect(described).toMatch(/^Name: +day2\n/);
+    expect(described).toMatch(/Phase: +Healthy/);
+    expect(described).toMatch(/Nodes: +2\/2 ready/);
+    expect(described).toContain('Conditions:');
+    expect(described).toMatch(/qdrant-day2-0 +ready=True {2}version=v1\.16\.3/);
+    expect(described).toMatch(/Events:\n(.|\n)*Healthy/);
+    const timeout = await qhc('cluster', 'scale', 'day2', ...direct, '--replicas', '3', '--wait', '--timeout', '1ms');
+    expect(timeout.code).toBe(4);
+    expect(timeout.stderr).toContain('error: timed out after 0s waiting for cluster day2');
+  }, 300_000);
+
+  it('on a terminal: a live progress line and the confirmation prompt (a real pseudo-terminal)', async () => {
+    const direct = ['--kubeconfig', sandbox.kubeconfigPath, '-n', sandbox.namespace];
+    const inPty = (args: string[], input?: string) =>
+      new Promise<string>((resolve) => {
+        const command = [process.execPath, QHC, ...args].map((a) => `'${a}'`).join(' ');
+        const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, ...env, NO_COLOR: undefined, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          if (input && out.includes('Delete cluster')) {
+            child.stdin.write(input);
+            input = undefined;
+          }
+        });
+        child.once('exit', () => resolve(out));
+      });
+    const scaled = await inPty(['cluster', 'scale', 'day2', ...direct, '--replicas', '3', '--wait', '--timeout', '90s']);
+    // The progress line is redrawn in place (carriage return, clear line) and bold on a colour terminal.
+    expect(scaled).toContain('\r\u001b[2Kcluster day2: \u001b[1m');
+    expect(scaled).toMatch(/3\/3 nodes ready/);
+    const declined = await inPty(['cluster', 'delete', 'day2', ...direct], 'n\r');
+    expect(declined).toContain('Delete cluster day2 in namespace');
+    expect(declined).toContain('cancelled');
+    expect(await kubeCluster('day2')).toBeDefined();
+    const confirmed = await inPty(['cluster', 'delete', 'day2', ...direct], 'y\r');
+    expect(confirmed).toContain('cluster day2 deleted');
+  }, 180_000);
 
   it('a broken kubeconfig is named, with the fix', async () => {
     const run = await qhc('cluster', 'list', '--kubeconfig', '/nonexistent/kubeconfig');

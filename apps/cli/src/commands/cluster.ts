@@ -6,6 +6,7 @@ import { confirmOrExit } from '../confirm.ts';
 import { CliError, EXIT } from '../exit.ts';
 import { age, checkFormat, print, type Column } from '../output.ts';
 import { didYouMean } from './names.ts';
+import { parseDuration, waitUntil } from '../progress.ts';
 import type { Global } from './region.ts';
 
 export interface Target extends Global {
@@ -109,6 +110,8 @@ async function getObject(t: Target, name: string): Promise<QdrantClusterObject> 
 // ---- verbs ----------------------------------------------------------------------------
 
 export interface CreateOptions {
+  wait?: boolean;
+  timeout?: string;
   file?: string;
   version?: string;
   size?: string;
@@ -136,13 +139,32 @@ export async function clusterCreate(name: string, options: CreateOptions, t: Tar
     const { client, namespace } = await kube(t);
     const object = { ...REF, metadata: { name: `qdrant-${name}`, namespace, labels: { 'cluster-id': name, 'customer-id': 'qhc-cli' } }, spec: { ...spec, id: name } };
     if (options.dryRun) return void (await print(object, { format: 'yaml', columns: [], name: () => name, kind: 'cluster' }));
+    const since = Date.now();
     const created = await withCrdHint(() => client.apply(object as never));
-    return showRaw(fromObject(created as unknown as QdrantClusterObject), t);
+    if (options.wait) await waitDirect(t, name, { since, timeout: options.timeout });
+    return showRaw(fromObject(options.wait ? await getObject(t, name) : (created as unknown as QdrantClusterObject)), t);
   }
   const body = { name, spec };
   if (options.dryRun) return void (await print(body, { format: 'yaml', columns: [], name: () => name, kind: 'cluster' }));
   const api = new ControlPlane(resolveContext(t));
-  return showRaw(fromRecord(await api.request<ClusterRecord>('POST', `/api/v1/regions/${region(t)}/clusters`, body)), t);
+  const since = Date.now();
+  const created = await api.request<ClusterRecord>('POST', `/api/v1/regions/${region(t)}/clusters`, body);
+  if (options.wait) await waitControlPlane(api, t, name, { since, timeout: options.timeout });
+  return showRaw(fromRecord(options.wait ? await getRecord(api, t, name) : created), t);
+}
+
+/** Just the names, for completion. */
+export async function clusterNames(t: Target): Promise<string[]> {
+  if (direct(t)) {
+    const { client, namespace } = await kube(t);
+    return (await client.list<QdrantClusterObject & { apiVersion: string; kind: string }>(REF, { namespace })).items.map((c) => c.spec.id);
+  }
+  const context = resolveContext(t);
+  const api = new ControlPlane(context);
+  const regions = t.region ? [t.region] : (await api.request<{ items: Array<{ name: string }> }>('GET', '/api/v1/regions')).items.map((r) => r.name);
+  const names: string[] = [];
+  for (const r of regions) names.push(...(await api.request<{ items: ClusterRecord[] }>('GET', `/api/v1/regions/${encodeURIComponent(r)}/clusters`)).items.map((c) => c.name));
+  return names;
 }
 
 export async function clusterList(t: Target): Promise<void> {
@@ -160,18 +182,10 @@ export async function clusterGet(name: string, t: Target): Promise<void> {
   return showRaw(fromRecord(await getRecord(new ControlPlane(resolveContext(t)), t, name)), t);
 }
 
-export async function clusterScale(name: string, options: { replicas: string }, t: Target): Promise<void> {
+export async function clusterScale(name: string, options: { replicas: string } & WaitOptions, t: Target): Promise<void> {
   const size = Number(options.replicas);
   if (!Number.isInteger(size) || size < 1) throw new CliError(`--replicas must be a whole number of nodes, at least 1 (got ${options.replicas})`, { code: EXIT.usage });
-  if (direct(t)) {
-    const current = await getObject(t, name);
-    const { client } = await kube(t);
-    const scaled = await client.patch({ ...REF, namespace: current.metadata.namespace, name: current.metadata.name! }, { spec: { size } });
-    return showRaw(fromObject(scaled as unknown as QdrantClusterObject), t);
-  }
-  const api = new ControlPlane(resolveContext(t));
-  await getRecord(api, t, name);
-  return showRaw(fromRecord(await api.request<ClusterRecord>('POST', `/api/v1/regions/${region(t)}/clusters/${encodeURIComponent(name)}/scale`, { size })), t);
+  return clusterChange(name, { spec: (spec) => ({ ...spec, size }), what: `scaling to ${size} node(s)` }, options, t);
 }
 
 export async function clusterDelete(name: string, options: { yes?: boolean; dryRun?: boolean }, t: Target): Promise<void> {
@@ -189,4 +203,114 @@ export async function clusterDelete(name: string, options: { yes?: boolean; dryR
   await confirmOrExit(`Delete cluster ${name} in region ${t.region}?`, options);
   await api.request('DELETE', `/api/v1/regions/${region(t)}/clusters/${encodeURIComponent(name)}`);
   process.stderr.write(`cluster ${name} is being deleted in region ${t.region}\n`);
+}
+
+// ---- changes, waiting, describe ---------------------------------------------------------
+
+export interface WaitOptions {
+  wait?: boolean;
+  timeout?: string;
+}
+
+type Spec = Record<string, unknown> & { size?: number; version?: string; resources?: Record<string, unknown>; pauses?: Array<{ owner?: string; reason?: string; creationTimestamp?: string }>; service?: Record<string, unknown> };
+export type SpecChange = (spec: Spec) => Spec;
+export interface ClusterChangeInput {
+  spec?: SpecChange;
+  restart?: boolean;
+  what: string;
+}
+
+/**
+ * One change to a cluster's spec (or a restart), the same through the control plane or
+ * directly; with --wait, until the cluster is Healthy again with the change applied.
+ */
+export async function clusterChange(name: string, change: ClusterChangeInput, options: WaitOptions & { dryRun?: boolean }, t: Target): Promise<void> {
+  const since = Date.now();
+  if (direct(t)) {
+    const current = await getObject(t, name);
+    const { client } = await kube(t);
+    const ref = { ...REF, namespace: current.metadata.namespace, name: current.metadata.name! };
+    const patch = change.restart
+      ? { metadata: { annotations: { restartedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z') } } }
+      : { spec: change.spec!(structuredClone(current.spec) as unknown as Spec) };
+    if (options.dryRun) return void (await print(patch, { format: 'yaml', columns: [], name: () => name, kind: 'cluster' }));
+    // A merge patch of the whole spec: lists (pauses) are replaced as a whole, which is what a change means.
+    const changed = (await client.patch(ref, patch)) as unknown as QdrantClusterObject;
+    process.stderr.write(`cluster ${name}: ${change.what}\n`);
+    if (options.wait) await waitDirect(t, name, { restart: change.restart, since, timeout: options.timeout });
+    return showRaw(fromObject(options.wait ? await getObject(t, name) : changed), t);
+  }
+  const api = new ControlPlane(resolveContext(t));
+  const current = await getRecord(api, t, name);
+  if (options.dryRun) return void (await print(change.restart ? { restart: name } : { spec: change.spec!(structuredClone(current.spec) as unknown as Spec) }, { format: 'yaml', columns: [], name: () => name, kind: 'cluster' }));
+  const changed = change.restart
+    ? await api.request<ClusterRecord>('POST', `/api/v1/regions/${region(t)}/clusters/${encodeURIComponent(name)}/restart`)
+    : await api.request<ClusterRecord>('PUT', `/api/v1/regions/${region(t)}/clusters/${encodeURIComponent(name)}`, { spec: change.spec!(structuredClone(current.spec) as unknown as Spec) });
+  process.stderr.write(`cluster ${name}: ${change.what}\n`);
+  if (options.wait) await waitControlPlane(api, t, name, { since, timeout: options.timeout });
+  return showRaw(fromRecord(options.wait ? await getRecord(api, t, name) : changed), t);
+}
+
+/** Healthy, with every node ready, as reported by an agent that has applied the latest revision after `since`. */
+export async function waitControlPlane(api: ControlPlane, t: Target, name: string, options: { since: number; timeout?: string }): Promise<void> {
+  const target = (await api.request<{ revision: number }>('GET', `/api/v1/regions/${region(t)}`)).revision;
+  await waitUntil(`cluster ${name}`, async () => {
+    const [r, c] = await Promise.all([api.request<{ appliedRevision?: number; lastSeenAt?: string }>('GET', `/api/v1/regions/${region(t)}`), getRecord(api, t, name)]);
+    const fresh = (r.appliedRevision ?? -1) >= target && Date.parse(r.lastSeenAt ?? '0') >= options.since;
+    const ready = c.status?.nodesReady ?? 0;
+    return { done: fresh && c.status?.phase === 'Healthy' && ready === c.spec.size, phase: fresh ? c.status?.phase : 'Applying', ready, size: c.spec.size };
+  }, { timeoutMs: parseDuration(options.timeout ?? '10m') });
+}
+
+/** Healthy at the spec's generation with every node available; after a restart, once it has left Healthy. */
+export async function waitDirect(t: Target, name: string, options: { restart?: boolean; since: number; timeout?: string }): Promise<void> {
+  let left = !options.restart;
+  await waitUntil(`cluster ${name}`, async () => {
+    const c = (await getObject(t, name)) as QdrantClusterObject & { metadata: { generation?: number }; status?: { observedGeneration?: number } };
+    if (c.status?.phase !== 'Healthy') left = true;
+    // A restart the operator has not picked up within 15 s had nothing to do.
+    if (!left && Date.now() - options.since > 15_000) left = true;
+    const current = c.status?.observedGeneration === c.metadata.generation;
+    return { done: left && current && c.status?.phase === 'Healthy' && (c.status?.availableNodes ?? 0) === c.spec.size, phase: c.status?.phase, ready: c.status?.availableNodes, size: c.spec.size };
+  }, { timeoutMs: parseDuration(options.timeout ?? '10m') });
+}
+
+/** What `kubectl describe` would show: the spec in short, phase, conditions, nodes, endpoint, recent events. */
+export async function clusterDescribe(name: string, t: Target): Promise<void> {
+  const lines: string[] = [];
+  const add = (label: string, value: unknown) => lines.push(`${`${label}:`.padEnd(14)}${value ?? '<none>'}`);
+  if (direct(t)) {
+    const c = (await getObject(t, name)) as QdrantClusterObject & { spec: Spec; status?: { reason?: string; endpoint?: string; conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>; nodes?: Record<string, { state?: Record<string, string>; version?: string; restartCount?: number }> } };
+    add('Name', name);
+    add('Namespace', c.metadata.namespace);
+    add('Version', c.spec.version);
+    add('Nodes', `${c.status?.availableNodes ?? 0}/${c.spec.size} ready`);
+    add('Resources', `cpu ${c.spec.resources?.cpu}, memory ${c.spec.resources?.memory}, storage ${c.spec.resources?.storage}`);
+    add('Phase', `${c.status?.phase ?? 'Pending'}${c.status?.reason ? ` (${c.status.reason})` : ''}`);
+    add('Endpoint', c.status?.endpoint);
+    if (c.spec.pauses?.length) add('Paused by', c.spec.pauses.map((p) => `${p.owner ?? '?'}${p.reason ? `: ${p.reason}` : ''}`).join('; '));
+    lines.push('Conditions:');
+    for (const k of c.status?.conditions ?? []) lines.push(`  ${k.type.padEnd(20)}${k.status.padEnd(8)}${k.reason ?? ''}${k.message ? `  ${k.message}` : ''}`);
+    lines.push('Nodes:');
+    for (const [pod, n] of Object.entries(c.status?.nodes ?? {})) lines.push(`  ${pod.padEnd(28)}ready=${n.state?.Ready ?? 'Unknown'}  version=${n.version ?? '?'}  restarts=${n.restartCount ?? 0}`);
+    const { client } = await kube(t);
+    const events = (await client.list<{ apiVersion: string; kind: string; metadata: { name?: string }; type?: string; reason?: string; note?: string; eventTime?: string; regarding?: { name?: string; kind?: string } }>({ apiVersion: 'events.k8s.io/v1', kind: 'Event' }, { namespace: c.metadata.namespace })).items
+      .filter((e) => e.regarding?.kind === 'QdrantCluster' && e.regarding.name === c.metadata.name)
+      .toSorted((a, b) => (a.eventTime ?? '').localeCompare(b.eventTime ?? ''))
+      .slice(-15);
+    lines.push('Events:');
+    for (const e of events) lines.push(`  ${age(e.eventTime).padEnd(6)}${(e.type ?? '').padEnd(9)}${(e.reason ?? '').padEnd(22)}${e.note ?? ''}`);
+  } else {
+    const api = new ControlPlane(resolveContext(t));
+    const c = (await getRecord(api, t, name)) as ClusterRecord & { spec: Spec; status?: { reason?: string; conditions?: Array<{ type: string; status: string; reason?: string }>; nodes?: number } };
+    add('Name', name);
+    add('Region', t.region);
+    add('Version', c.spec.version);
+    add('Nodes', `${c.status?.nodesReady ?? 0}/${c.spec.size} ready`);
+    add('Resources', `cpu ${c.spec.resources?.cpu}, memory ${c.spec.resources?.memory}, storage ${c.spec.resources?.storage}`);
+    add('Phase', `${c.status?.phase ?? 'Pending'}${c.status?.reason ? ` (${c.status.reason})` : ''}`);
+    lines.push('Conditions:');
+    for (const k of c.status?.conditions ?? []) lines.push(`  ${k.type.padEnd(20)}${k.status.padEnd(8)}${k.reason ?? ''}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
 }

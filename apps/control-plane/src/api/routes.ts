@@ -59,6 +59,7 @@ export function routes(options: RouteOptions): Router {
     const body = (await req.body()) as { size?: unknown };
     return ok(await store.scaleCluster(req.params.region!, req.params.cluster!, body.size));
   });
+  router.on('POST', '/api/v1/regions/:region/clusters/:cluster/restart', async (req) => (await user(req), ok(await store.restartCluster(req.params.region!, req.params.cluster!))));
   router.on('DELETE', '/api/v1/regions/:region/clusters/:cluster', async (req) => (await user(req), await store.deleteCluster(req.params.region!, req.params.cluster!), { status: 202, json: { message: 'the agent deletes the cluster and reports it gone' } }));
 
   router.on('GET', '/api/v1/tokens', async (req) => (await user(req), ok({ items: await listTokens(db) })));

@@ -45,6 +45,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
       'CREATE INDEX tokens_region ON tokens (region_id, kind)',
     ],
   },
+  {
+    version: 2,
+    name: 'cluster annotations (restartedAt)',
+    statements: ['ALTER TABLE clusters ADD COLUMN annotations TEXT'],
+  },
 ];
 
 /**
