@@ -40,6 +40,21 @@ const ok = async (...args: string[]) => {
   expect(run.code, `qhc ${args.join(' ')}\n${run.stderr}`).toBe(0);
   return run;
 };
+/** The built binary in a real pseudo-terminal (util-linux `script`), answering a prompt when one shows. */
+const inPty = (args: string[], input?: string) =>
+  new Promise<string>((resolve) => {
+    const command = [process.execPath, QHC, ...args].map((a) => `'${a}'`).join(' ');
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, ...env, NO_COLOR: undefined, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (input && out.includes('Delete cluster')) {
+        child.stdin.write(input);
+        input = undefined;
+      }
+    });
+    child.once('exit', () => resolve(out));
+  });
 const kubeCluster = (id: string) => client.get<KubeObject & { spec: { size: number }; status?: { phase?: string } }>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: `qdrant-${id}` });
 
 beforeAll(async () => {
@@ -197,20 +212,6 @@ describe('qhc in direct mode, with only a kubeconfig', () => {
 
   it('on a terminal: a live progress line and the confirmation prompt (a real pseudo-terminal)', async () => {
     const direct = ['--kubeconfig', sandbox.kubeconfigPath, '-n', sandbox.namespace];
-    const inPty = (args: string[], input?: string) =>
-      new Promise<string>((resolve) => {
-        const command = [process.execPath, QHC, ...args].map((a) => `'${a}'`).join(' ');
-        const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, ...env, NO_COLOR: undefined, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
-        let out = '';
-        child.stdout.on('data', (c: Buffer) => {
-          out += c.toString();
-          if (input && out.includes('Delete cluster')) {
-            child.stdin.write(input);
-            input = undefined;
-          }
-        });
-        child.once('exit', () => resolve(out));
-      });
     const scaled = await inPty(['cluster', 'scale', 'day2', ...direct, '--replicas', '3', '--wait', '--timeout', '90s']);
     // The progress line is redrawn in place (carriage return, clear line) and bold on a colour terminal.
     expect(scaled).toContain('\r\u001b[2Kcluster day2: \u001b[1m');
