@@ -66,7 +66,19 @@ export async function applyDesiredState(client: KubeClient, namespace: string, s
     });
   }
 
+  for (const resource of state.resources ?? []) {
+    await apply({
+      apiVersion: 'qdrant.io/v1',
+      kind: resource.kind,
+      metadata: { name: resource.name, namespace, labels: { ...MANAGED_BY, [LABEL_CLUSTER_ID]: resource.clusterId, [LABEL_CUSTOMER_ID]: state.region.name }, annotations: { [ANNOTATION_REVISION]: revision } },
+      spec: resource.spec,
+    });
+  }
+
   const deleted: string[] = [];
+  for (const r of state.resourceDeletions ?? []) {
+    if (await client.delete({ apiVersion: 'qdrant.io/v1', kind: r.kind, namespace, name: r.name })) deleted.push(`${r.kind}/${r.name}`);
+  }
   for (const id of state.deletions) {
     if (await client.delete({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace, name: clusterName(id) })) deleted.push(clusterName(id));
     await client.delete({ apiVersion: 'v1', kind: 'Secret', namespace, name: apiKeySecretName(id) });

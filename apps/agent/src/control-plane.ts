@@ -8,12 +8,16 @@ export interface DesiredState {
   clusters: Array<{ id: string; spec: Record<string, unknown> & { id: string }; apiKeys?: { apiKey?: string; readOnlyApiKey?: string }; annotations?: Record<string, string> }>;
   /** Clusters deleted through the control plane: the only ones the agent deletes. */
   deletions: string[];
+  /** Backups, backup schedules and restores (qdrant.io kinds), and those deleted through the control plane. */
+  resources?: Array<{ kind: string; name: string; clusterId: string; spec: Record<string, unknown> }>;
+  resourceDeletions?: Array<{ kind: string; name: string }>;
 }
 
 export interface StatusReport {
   appliedRevision?: number;
   region?: Record<string, unknown>;
   clusters: Array<{ id: string; [key: string]: unknown }>;
+  resources?: Array<{ kind: string; name: string; [key: string]: unknown }>;
 }
 
 /** The control plane refused the credential: a new one is needed. */

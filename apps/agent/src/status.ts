@@ -31,8 +31,14 @@ export async function collectStatus(client: KubeClient, namespace: string, regio
   };
   await client.apply({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCloudRegion', metadata: { name: region }, spec: { id: region } }, { fieldManager: FIELD_MANAGER });
   await client.applyStatus({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCloudRegion', metadata: { name: region }, status: regionStatus } as KubeObject, { fieldManager: FIELD_MANAGER });
+  const resources: NonNullable<StatusReport['resources']> = [];
+  for (const kind of ['QdrantClusterSnapshot', 'QdrantClusterScheduledSnapshot', 'QdrantClusterRestore']) {
+    const items = (await client.list<KubeObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> }>({ apiVersion: 'qdrant.io/v1', kind }, { namespace })).items;
+    for (const o of items) if (!o.metadata.deletionTimestamp) resources.push({ kind, name: o.metadata.name!, spec: o.spec ?? {}, ...(o.status ? { status: o.status } : {}), created: o.metadata.creationTimestamp });
+  }
   return {
     ...(appliedRevision !== undefined ? { appliedRevision } : {}),
+    resources,
     region: regionStatus,
     clusters: clusters
       .filter((c) => c.spec?.id && !c.metadata.deletionTimestamp)

@@ -39,6 +39,19 @@ describe('applyDesiredState', () => {
     expect(Buffer.from(keys!.data!['api-key']!, 'base64').toString()).toBe('secret-key-1');
   });
 
+  it('applies backups, schedules and restores, and deletes only the listed ones', async () => {
+    const desired = state(7, [{ id: 'a', spec: spec('a') }]);
+    desired.resources = [{ kind: 'QdrantClusterScheduledSnapshot', name: 'a-nightly', clusterId: 'a', spec: { 'cluster-id': 'a', scheduleShortId: 'n1', schedule: '0 2 * * *', retention: '72h' } }];
+    expect((await applyDesiredState(client, sandbox.namespace, desired, logger)).applied).toContain('QdrantClusterScheduledSnapshot/a-nightly');
+    const made = await get('QdrantClusterScheduledSnapshot', 'a-nightly');
+    expect(made?.metadata.labels).toMatchObject({ 'cluster-id': 'a', 'customer-id': 'r1' });
+    const later = state(8, [{ id: 'a', spec: spec('a') }]);
+    expect((await applyDesiredState(client, sandbox.namespace, later, logger)).deleted).toEqual([]);
+    expect(await get('QdrantClusterScheduledSnapshot', 'a-nightly')).toBeDefined();
+    later.resourceDeletions = [{ kind: 'QdrantClusterScheduledSnapshot', name: 'a-nightly' }];
+    expect((await applyDesiredState(client, sandbox.namespace, later, logger)).deleted).toEqual(['QdrantClusterScheduledSnapshot/a-nightly']);
+  });
+
   it('deletes only what the desired state lists as deleted, never what is merely missing', async () => {
     const result = await applyDesiredState(client, sandbox.namespace, state(4, [{ id: 'a', spec: spec('a') }]), logger);
     expect(result.deleted).toEqual([]);

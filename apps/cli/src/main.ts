@@ -143,6 +143,37 @@ direct(cluster.command('delete <name>').description('delete a cluster'))
   .option('--dry-run', 'say what would be deleted')
   .action(async (name: string, options) => (await import('./commands/cluster.ts')).clusterDelete(name, options, target(options)));
 
+const backup = program.command('backup').description('backups (volume snapshots of every node), their schedules; through the control plane or directly');
+waits(direct(backup.command('create <cluster>').description('back up a cluster now')))
+  .option('--name <name>', 'the backup\'s name (default: <cluster>-<time>)')
+  .option('--retention <hours>', 'keep it this long, e.g. 72h (default: until deleted)')
+  .action(async (clusterId: string, options) => (await import('./commands/backup.ts')).backupCreate(clusterId, options, target(options)));
+direct(backup.command('list').alias('ls').description('list backups'))
+  .option('--cluster <id>', 'only this cluster\'s')
+  .action(async (options) => (await import('./commands/backup.ts')).backupList(options, target(options)));
+direct(backup.command('delete <name>').description('delete a backup and its volume snapshots'))
+  .option('-y, --yes', 'do not ask')
+  .option('--dry-run', 'say what would be deleted')
+  .action(async (name: string, options) => (await import('./commands/backup.ts')).backupDelete(name, options, target(options)));
+const schedule = backup.command('schedule').description('backups on a cron schedule (UTC)');
+direct(schedule.command('create <cluster>').description('back up a cluster on a schedule'))
+  .requiredOption('--schedule <cron>', 'cron, in UTC, e.g. "0 2 * * *" or @daily')
+  .requiredOption('--retention <hours>', 'how long each backup is kept, e.g. 168h')
+  .option('--name <name>', 'the schedule\'s name')
+  .action(async (clusterId: string, options) => (await import('./commands/backup.ts')).scheduleCreate(clusterId, options, target(options)));
+direct(schedule.command('list').alias('ls').description('list schedules')).action(async (options) => (await import('./commands/backup.ts')).scheduleList(target(options)));
+direct(schedule.command('delete <name>').description('delete a schedule (its backups stay)'))
+  .option('-y, --yes', 'do not ask')
+  .option('--dry-run', 'say what would be deleted')
+  .action(async (name: string, options) => (await import('./commands/backup.ts')).scheduleDelete(name, options, target(options)));
+const restore = program.command('restore').description('restore a backup into a new or an existing cluster');
+waits(direct(restore.command('create <backup>').description('restore a backup')))
+  .requiredOption('--to <cluster>', 'the cluster to restore into')
+  .option('--new', 'create that cluster (default: restore the existing one in place)')
+  .option('--name <name>', 'the restore\'s name')
+  .action(async (backupName: string, options) => (await import('./commands/backup.ts')).restoreCreate(backupName, options, target(options)));
+direct(restore.command('list').alias('ls').description('list restores')).action(async (options) => (await import('./commands/backup.ts')).restoreList(target(options)));
+direct(restore.command('get <name>').description('show a restore')).action(async (name: string, options) => (await import('./commands/backup.ts')).restoreGet(name, target(options)));
 direct(program.command('status').description('health of each region (phase, operator, agent, applied revision, last contact); with --kubeconfig, of the components in the namespace')).action(async (options) =>
   (await import('./commands/status.ts')).status(target(options)),
 );

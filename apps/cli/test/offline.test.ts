@@ -89,6 +89,12 @@ describe('help and version', () => {
     ...['create', 'list', 'get', 'update', 'delete', 'install-command'].map((c) => ['region', c]),
     ['cluster'],
     ...['create', 'list', 'get', 'describe', 'scale', 'set-resources', 'upgrade', 'restart', 'suspend', 'resume', 'pause', 'unpause', 'expose', 'delete'].map((c) => ['cluster', c]),
+    ['backup'],
+    ...['create', 'list', 'delete'].map((c) => ['backup', c]),
+    ['backup', 'schedule'],
+    ...['create', 'list', 'delete'].map((c) => ['backup', 'schedule', c]),
+    ['restore'],
+    ...['create', 'list', 'get'].map((c) => ['restore', c]),
   ];
   it.each(every.map((args) => [args]))('help text of qhc %j', async (args) => {
     const run = await qhc([...args, '--help']);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { QdrantClusterSpec, Region, checkRegionUpdate, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, safeParseOperatorSettings, type QhcSchemaError } from '@qhc/schemas';
+import { QdrantClusterRestoreSpec, QdrantClusterScheduledSnapshotSpec, QdrantClusterSnapshotSpec, QdrantClusterSpec, Region, checkRegionUpdate, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, safeParseOperatorSettings, type QhcSchemaError } from '@qhc/schemas';
 import * as z from 'zod';
 import { isUniqueViolation, type Db } from './db/db.ts';
 import { ApiError, conflict, notFound } from './errors.ts';
@@ -84,6 +84,30 @@ const toCluster = (r: ClusterRow): ClusterRecord => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
+
+/** The qdrant.io kinds a region holds besides clusters, by their API path. */
+export const RESOURCE_KINDS = {
+  backups: { kind: 'QdrantClusterSnapshot', spec: QdrantClusterSnapshotSpec },
+  'backup-schedules': { kind: 'QdrantClusterScheduledSnapshot', spec: QdrantClusterScheduledSnapshotSpec },
+  restores: { kind: 'QdrantClusterRestore', spec: QdrantClusterRestoreSpec },
+} as const;
+export type ResourcePath = keyof typeof RESOURCE_KINDS;
+
+export interface ResourceRecord {
+  kind: string;
+  name: string;
+  clusterId: string;
+  spec: Record<string, unknown>;
+  status?: unknown;
+  deletedAt?: string;
+  /** "control-plane": made through this API; "region": found in the region (e.g. taken by a schedule). */
+  origin: 'control-plane' | 'region';
+  createdAt?: string;
+}
+
+const resourceParsers = Object.fromEntries(
+  Object.entries(RESOURCE_KINDS).map(([path, k]) => [path, createParser(z.strictObject({ name: dns1123Label, clusterId: dns1123Label.max(MAX_CLUSTER_ID_LENGTH), spec: k.spec }), k.kind)]),
+) as Record<ResourcePath, ReturnType<typeof createParser>>;
 
 /** Regions, clusters and the desired state derived from them: the control plane's data. */
 export class Store {
@@ -205,13 +229,67 @@ export class Store {
     });
   }
 
+  async createResource(regionName: string, path: ResourcePath, input: unknown): Promise<ResourceRecord> {
+    const region = await this.region(regionName);
+    const parsed = resourceParsers[path].safeValidate(input);
+    if (!parsed.success) throw invalid(parsed.error);
+    const { name, clusterId, spec } = parsed.data as { name: string; clusterId: string; spec: Record<string, unknown> };
+    const { kind } = RESOURCE_KINDS[path];
+    const stamp = now();
+    try {
+      await this.db.tx(async (tx) => {
+        await tx.run('INSERT INTO resources (id, region_id, kind, name, cluster_id, spec, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)', [randomUUID(), region.id, kind, name, clusterId, JSON.stringify(spec), stamp]);
+        await tx.run('UPDATE regions SET revision = revision + 1, updated_at = $1 WHERE id = $2', [stamp, region.id]);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`${kind} ${name} already exists in region ${regionName}`);
+      throw error;
+    }
+    return (await this.resources(regionName, path)).find((r) => r.name === name)!;
+  }
+
+  /** Those made through the API, with the status the agent reported, and those found in the region. */
+  async resources(regionName: string, path: ResourcePath): Promise<ResourceRecord[]> {
+    const region = await this.region(regionName);
+    const { kind } = RESOURCE_KINDS[path];
+    type Row = { name: string; cluster_id: string; spec: string; status: string | null; deleted_at: string | null; created_at: string };
+    const rows = await this.db.all<Row>('SELECT name, cluster_id, spec, status, deleted_at, created_at FROM resources WHERE region_id = $1 AND kind = $2 ORDER BY name', [region.id, kind]);
+    const mine: ResourceRecord[] = rows.map((r) => ({ kind, name: r.name, clusterId: r.cluster_id, spec: JSON.parse(r.spec), ...(r.status ? { status: JSON.parse(r.status) } : {}), ...(r.deleted_at ? { deletedAt: r.deleted_at } : {}), origin: 'control-plane', createdAt: r.created_at }));
+    const observedRow = await this.db.one<{ observed_resources: string | null }>('SELECT observed_resources FROM regions WHERE id = $1', [region.id]);
+    const observed = (observedRow?.observed_resources ? JSON.parse(observedRow.observed_resources) : []) as Array<{ kind: string; name: string; spec?: Record<string, unknown>; status?: unknown; created?: string }>;
+    const names = new Set(mine.map((r) => r.name));
+    const found: ResourceRecord[] = observed
+      .filter((o) => o.kind === kind && !names.has(o.name))
+      .map((o) => ({ kind, name: o.name, clusterId: String(o.spec?.['cluster-id'] ?? ''), spec: o.spec ?? {}, ...(o.status ? { status: o.status } : {}), origin: 'region', ...(o.created ? { createdAt: o.created } : {}) }));
+    return [...mine, ...found].toSorted((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Deleted by the agent; a resource found only in the region is deleted there too, through the same list. */
+  async deleteResource(regionName: string, path: ResourcePath, name: string): Promise<void> {
+    const region = await this.region(regionName);
+    const existing = (await this.resources(regionName, path)).find((r) => r.name === name);
+    if (!existing) throw notFound(`${RESOURCE_KINDS[path].kind} ${name} in region ${regionName}`);
+    const stamp = now();
+    await this.db.tx(async (tx) => {
+      if (existing.origin === 'region') {
+        await tx.run('INSERT INTO resources (id, region_id, kind, name, cluster_id, spec, deleted_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)', [randomUUID(), region.id, existing.kind, name, existing.clusterId, JSON.stringify(existing.spec), stamp]);
+      } else {
+        await tx.run('UPDATE resources SET deleted_at = $1, updated_at = $1 WHERE region_id = $2 AND kind = $3 AND name = $4', [stamp, region.id, existing.kind, name]);
+      }
+      await tx.run('UPDATE regions SET revision = revision + 1, updated_at = $1 WHERE id = $2', [stamp, region.id]);
+    });
+  }
+
   /** What the region's agent must make true, at the region's revision. */
   async desiredState(regionId: string): Promise<DesiredState> {
     return this.db.tx(async (tx) => {
       const region = await tx.one<RegionRow>('SELECT * FROM regions WHERE id = $1', [regionId]);
       if (!region) throw notFound(`region ${regionId}`);
       const rows = (await tx.all<ClusterRow>('SELECT * FROM clusters WHERE region_id = $1 ORDER BY name', [regionId])).map(toCluster);
+      const resources = await tx.all<{ kind: string; name: string; cluster_id: string; spec: string; deleted_at: string | null }>('SELECT kind, name, cluster_id, spec, deleted_at FROM resources WHERE region_id = $1 ORDER BY kind, name', [regionId]);
       return {
+        resources: resources.filter((r) => !r.deleted_at).map((r) => ({ kind: r.kind, name: r.name, clusterId: r.cluster_id, spec: JSON.parse(r.spec) as Record<string, unknown> })),
+        resourceDeletions: resources.filter((r) => r.deleted_at).map((r) => ({ kind: r.kind, name: r.name })),
         revision: Number(region.revision),
         region: JSON.parse(region.spec) as Region,
         clusters: rows.filter((c) => !c.deletedAt).map((c) => ({ id: c.name, spec: { ...c.spec, id: c.name }, ...(c.apiKeys ? { apiKeys: c.apiKeys } : {}), ...(c.annotations ? { annotations: c.annotations } : {}) })),
@@ -241,6 +319,15 @@ export class Store {
         }
         if (status) await tx.run('UPDATE clusters SET status = $1 WHERE id = $2', [JSON.stringify(status), row.id]);
       }
+      if (report.resources) {
+        await tx.run('UPDATE regions SET observed_resources = $1 WHERE id = $2', [JSON.stringify(report.resources), regionId]);
+        const present = new Map(report.resources.map((r) => [`${r.kind}/${r.name}`, r]));
+        for (const row of await tx.all<{ id: string; kind: string; name: string; deleted_at: string | null }>('SELECT id, kind, name, deleted_at FROM resources WHERE region_id = $1', [regionId])) {
+          const seen = present.get(`${row.kind}/${row.name}`);
+          if (row.deleted_at && !seen && (report.appliedRevision ?? -1) >= current) await tx.run('DELETE FROM resources WHERE id = $1', [row.id]);
+          else if (seen && 'status' in seen) await tx.run('UPDATE resources SET status = $1 WHERE id = $2', [JSON.stringify(seen.status), row.id]);
+        }
+      }
     });
   }
 }
@@ -251,11 +338,17 @@ export interface DesiredState {
   clusters: Array<{ id: string; spec: QdrantClusterSpec; apiKeys?: { apiKey?: string; readOnlyApiKey?: string }; annotations?: Record<string, string> }>;
   /** Clusters deleted through the API: the only clusters an agent may delete. */
   deletions: string[];
+  /** Backups, backup schedules and restores to apply. */
+  resources: Array<{ kind: string; name: string; clusterId: string; spec: Record<string, unknown> }>;
+  /** Those deleted through the API: the only ones an agent may delete. */
+  resourceDeletions: Array<{ kind: string; name: string }>;
 }
 
 export const AgentReport = z.strictObject({
   appliedRevision: z.int().min(0).optional(),
   region: z.record(z.string(), z.unknown()).optional(),
   clusters: z.array(z.looseObject({ id: z.string().min(1), phase: z.string().optional() })).default([]),
+  /** Backups, schedules and restores in the region, with their status. */
+  resources: z.array(z.looseObject({ kind: z.string().min(1), name: z.string().min(1) })).optional(),
 });
 export type AgentReport = z.infer<typeof AgentReport>;

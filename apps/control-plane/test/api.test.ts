@@ -151,6 +151,33 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
     expect((await call('GET', '/api/v1/regions/eu-1/clusters/search')).status).toBe(404);
   });
 
+  it('backups, schedules and restores: validated, handed to the agent, their status and the ones found in the region listed', async () => {
+    const agent = await installAgent('eu-1');
+    const bad = await call('POST', '/api/v1/regions/eu-1/backup-schedules', { name: 's1', clusterId: 'search', spec: { 'cluster-id': 'search', scheduleShortId: 's1', schedule: '61 * * * *', retention: '1h' } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.problems[0]).toMatchObject({ path: ['spec', 'schedule'] });
+    expect((await call('POST', '/api/v1/regions/eu-1/backups', { name: 'b1', clusterId: 'search', spec: { 'cluster-id': 'search', retention: '72h' } })).status).toBe(201);
+    expect((await call('POST', '/api/v1/regions/eu-1/backups', { name: 'b1', clusterId: 'search', spec: { 'cluster-id': 'search' } })).status).toBe(409);
+    const state = (await call('GET', '/agent/v1/desired-state', undefined, agent)).json;
+    expect(state.resources).toEqual([{ kind: 'QdrantClusterSnapshot', name: 'b1', clusterId: 'search', spec: { 'cluster-id': 'search', retention: '72h' } }]);
+    await call('POST', '/agent/v1/status', { appliedRevision: state.revision, clusters: [], resources: [
+      { kind: 'QdrantClusterSnapshot', name: 'b1', spec: { 'cluster-id': 'search' }, status: { phase: 'Succeeded' } },
+      { kind: 'QdrantClusterSnapshot', name: 'nightly-1796119200', spec: { 'cluster-id': 'search', scheduleShortId: 'n1' }, status: { phase: 'Succeeded' }, created: '2026-12-01T02:00:00Z' },
+    ] }, agent);
+    const listed = (await call('GET', '/api/v1/regions/eu-1/backups')).json.items;
+    expect(listed.map((b: { name: string; origin: string; status?: { phase?: string } }) => [b.name, b.origin, b.status?.phase])).toEqual([
+      ['b1', 'control-plane', 'Succeeded'],
+      ['nightly-1796119200', 'region', 'Succeeded'],
+    ]);
+    // A backup found in the region is deleted there through the same list.
+    expect((await call('DELETE', '/api/v1/regions/eu-1/backups/nightly-1796119200')).status).toBe(202);
+    const after = (await call('GET', '/agent/v1/desired-state', undefined, agent)).json;
+    expect(after.resourceDeletions).toEqual([{ kind: 'QdrantClusterSnapshot', name: 'nightly-1796119200' }]);
+    await call('POST', '/agent/v1/status', { appliedRevision: after.revision, clusters: [], resources: [{ kind: 'QdrantClusterSnapshot', name: 'b1', spec: { 'cluster-id': 'search' }, status: { phase: 'Succeeded' } }] }, agent);
+    expect((await call('GET', '/api/v1/regions/eu-1/backups')).json.items.map((b: { name: string }) => b.name)).toEqual(['b1']);
+    expect((await call('DELETE', '/api/v1/regions/eu-1/restores/none')).status).toBe(404);
+  });
+
   it('the agent long-polls: an answer as soon as the revision moves, 204 when nothing changed', async () => {
     const agent = await installAgent('eu-1');
     const { revision } = (await call('GET', '/agent/v1/desired-state', undefined, agent)).json;

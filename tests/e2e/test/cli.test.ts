@@ -122,6 +122,35 @@ describe('qhc against the control plane', () => {
   });
 });
 
+describe('backups and restores through the control plane', () => {
+  it('cluster create --wait → backup create --wait → restore into a new cluster --wait; schedules; deletes', async () => {
+    const region = ['--region', 'cli'];
+    await ok('cluster', 'create', 'bk', ...region, '--size', '1', '--cpu', '1', '--memory', '1Gi', '--storage', '1Gi', '--wait', '--timeout', '90s');
+    const backup = JSON.parse((await ok('-o', 'json', 'backup', 'create', 'bk', ...region, '--name', 'bk-first', '--retention', '72h', '--wait', '--timeout', '90s')).stdout) as { name: string; origin: string; status: { phase: string; volumeSnapshots: unknown[]; retainUntil?: string } };
+    expect([backup.name, backup.origin, backup.status.phase, backup.status.volumeSnapshots.length]).toEqual(['bk-first', 'control-plane', 'Succeeded', 1]);
+    expect(backup.status.retainUntil).toBeDefined();
+    expect((await ok('backup', 'list', ...region, '--cluster', 'bk')).stdout).toMatch(/^NAME +CLUSTER +PHASE +VOLUMES +RETAIN UNTIL +AGE\nbk-first +bk +Succeeded +1 +\S+ +\d+s\n$/);
+
+    const restored = await ok('-o', 'json', 'restore', 'create', 'bk-first', ...region, '--to', 'bkcopy', '--new', '--wait', '--timeout', '120s');
+    expect((JSON.parse(restored.stdout) as { status: { phase: string } }).status.phase).toBe('Succeeded');
+    expect((await kubeCluster('bkcopy'))?.status?.phase).toBe('Healthy');
+    const claim = await client.get<KubeObject & { spec: { dataSource?: { name: string } } }>({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: sandbox.namespace, name: 'qdrant-storage-qdrant-bkcopy-0' });
+    expect(claim?.spec.dataSource?.name).toBe('bk-first-0');
+    expect((await ok('restore', 'list', ...region)).stdout).toMatch(/bk-first-to-bkcopy +bk-first +qdrant-bkcopy +Succeeded/);
+
+    await ok('backup', 'schedule', 'create', 'bk', ...region, '--name', 'bk-nightly', '--schedule', '0 2 * * *', '--retention', '168h');
+    await waitFor('the schedule Active in the region', async () => ((await ok('backup', 'schedule', 'list', ...region)).stdout.match(/bk-nightly +bk +0 2 \* \* \* +168h +\S+ +Active/) ? true : undefined), { timeoutMs: 30_000 });
+    const badCron = await qhc('backup', 'schedule', 'create', 'bk', ...region, '--schedule', '61 * * * *', '--retention', '1h');
+    expect(badCron.code).toBe(2);
+    expect(badCron.stderr).toContain('spec.schedule: is not a valid schedule: minute "61" must be 0-59');
+    await ok('backup', 'schedule', 'delete', 'bk-nightly', ...region, '--yes');
+    await ok('backup', 'delete', 'bk-first', ...region, '--yes');
+    await waitFor('the backup gone from the region', async () =>
+      (await client.get({ apiVersion: 'qdrant.io/v1', kind: 'QdrantClusterSnapshot', namespace: sandbox.namespace, name: 'bk-first' })) ? undefined : true, { timeoutMs: 30_000 });
+    await ok('cluster', 'delete', 'bk', ...region, '--yes');
+  }, 300_000);
+});
+
 describe('status and completion', () => {
   it('qhc status shows each region as its agent reports it', async () => {
     const run = await ok('status');
@@ -155,6 +184,16 @@ describe('status and completion', () => {
 });
 
 describe('qhc in direct mode, with only a kubeconfig', () => {
+  it('backs up and lists directly', async () => {
+    const direct = ['--kubeconfig', sandbox.kubeconfigPath, '-n', sandbox.namespace];
+    await ok('cluster', 'create', 'dbk', ...direct, '--size', '1', '--cpu', '1', '--memory', '1Gi', '--storage', '1Gi', '--wait', '--timeout', '90s');
+    const made = await ok('backup', 'create', 'dbk', ...direct, '--name', 'dbk-1', '--wait', '--timeout', '90s');
+    expect(made.stdout).toMatch(/^NAME +CLUSTER +PHASE +VOLUMES +RETAIN UNTIL +AGE\ndbk-1 +dbk +Succeeded +1 +<forever> +\d+s\n$/);
+    expect((await ok('-o', 'name', 'backup', 'list', ...direct)).stdout).toContain('backup/dbk-1\n');
+    await ok('backup', 'delete', 'dbk-1', ...direct, '--yes');
+    await ok('cluster', 'delete', 'dbk', ...direct, '--yes');
+  }, 120_000);
+
   it('creates, lists, scales and deletes a QdrantCluster where the operator runs', async () => {
     const direct = ['--kubeconfig', sandbox.kubeconfigPath, '-n', sandbox.namespace];
     await ok('cluster', 'create', 'direct1', ...direct, '--size', '1', '--cpu', '1', '--memory', '1Gi', '--storage', '1Gi');

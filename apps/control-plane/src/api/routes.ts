@@ -1,7 +1,7 @@
 import { buildInstallation, renderInstallScript } from '@qhc/manifests';
 import { ApiError } from '../errors.ts';
 import { authenticate } from '../auth.ts';
-import { AgentReport, type Store } from '../store.ts';
+import { AgentReport, RESOURCE_KINDS, type ResourcePath, type Store } from '../store.ts';
 import { exchangeBootstrap, issueToken, listTokens, revokeToken, rotateAgentToken } from '../tokens.ts';
 import { openApiDocument } from '../openapi.ts';
 import { Router, type Request } from './http.ts';
@@ -62,6 +62,11 @@ export function routes(options: RouteOptions): Router {
   router.on('POST', '/api/v1/regions/:region/clusters/:cluster/restart', async (req) => (await user(req), ok(await store.restartCluster(req.params.region!, req.params.cluster!))));
   router.on('DELETE', '/api/v1/regions/:region/clusters/:cluster', async (req) => (await user(req), await store.deleteCluster(req.params.region!, req.params.cluster!), { status: 202, json: { message: 'the agent deletes the cluster and reports it gone' } }));
 
+  for (const path of Object.keys(RESOURCE_KINDS) as ResourcePath[]) {
+    router.on('GET', `/api/v1/regions/:region/${path}`, async (req) => (await user(req), ok({ items: await store.resources(req.params.region!, path) })));
+    router.on('POST', `/api/v1/regions/:region/${path}`, async (req) => (await user(req), ok(await store.createResource(req.params.region!, path, await req.body()), 201)));
+    router.on('DELETE', `/api/v1/regions/:region/${path}/:name`, async (req) => (await user(req), await store.deleteResource(req.params.region!, path, req.params.name!), { status: 202, json: { message: 'the agent deletes it in the region' } }));
+  }
   router.on('GET', '/api/v1/tokens', async (req) => (await user(req), ok({ items: await listTokens(db) })));
   router.on('POST', '/api/v1/tokens', async (req) => {
     await user(req);

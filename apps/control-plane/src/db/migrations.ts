@@ -50,6 +50,26 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     name: 'cluster annotations (restartedAt)',
     statements: ['ALTER TABLE clusters ADD COLUMN annotations TEXT'],
   },
+  {
+    version: 3,
+    name: 'backups, backup schedules and restores of a region',
+    statements: [
+      `CREATE TABLE resources (
+        id TEXT PRIMARY KEY,
+        region_id TEXT NOT NULL REFERENCES regions(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        cluster_id TEXT NOT NULL,
+        spec TEXT NOT NULL,
+        deleted_at TEXT,
+        status TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (region_id, kind, name)
+      )`,
+      'ALTER TABLE regions ADD COLUMN observed_resources TEXT',
+    ],
+  },
 ];
 
 /**

@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import { ControlPlane } from '../api.ts';
+import { resolveContext } from '../config.ts';
+import { confirmOrExit } from '../confirm.ts';
+import { CliError, EXIT } from '../exit.ts';
+import { age, checkFormat, print, type Column } from '../output.ts';
+import { parseDuration, waitUntil } from '../progress.ts';
+import type { Target } from './cluster.ts';
+
+// Backups (QdrantClusterSnapshot), their schedules (QdrantClusterScheduledSnapshot) and
+// restores (QdrantClusterRestore): created directly in the cluster (--kubeconfig), or
+// through the control plane, which hands them to the region's agent.
+
+type Kind = 'QdrantClusterSnapshot' | 'QdrantClusterScheduledSnapshot' | 'QdrantClusterRestore';
+const PATHS: Record<Kind, string> = { QdrantClusterSnapshot: 'backups', QdrantClusterScheduledSnapshot: 'backup-schedules', QdrantClusterRestore: 'restores' };
+const NOUN: Record<Kind, string> = { QdrantClusterSnapshot: 'backup', QdrantClusterScheduledSnapshot: 'backup schedule', QdrantClusterRestore: 'restore' };
+
+/** A resource as both targets show it: its name, spec and status. */
+interface Item {
+  name: string;
+  spec: Record<string, unknown>;
+  status?: { phase?: string; message?: string; retainUntil?: string; scheduled?: string; volumeSnapshots?: unknown[] };
+  created?: string;
+  createdAt?: string;
+}
+
+const direct = (t: Target) => Boolean(t.kubeconfig || t.kubeContext);
+
+async function kube(t: Target) {
+  const { createKubeClient, currentNamespace, loadKubeConfig } = await import('@qhc/kube');
+  const kc = loadKubeConfig({ kubeconfigPath: t.kubeconfig, context: t.kubeContext });
+  return { client: createKubeClient(kc, { fieldManager: 'qhc-cli' }), namespace: t.namespace ?? currentNamespace(kc) };
+}
+function regionPath(t: Target, kind: Kind): string {
+  if (!t.region) throw new CliError('which region?', { code: EXIT.usage, hint: 'add --region <name>, or --kubeconfig to work on a cluster directly' });
+  return `/api/v1/regions/${encodeURIComponent(t.region)}/${PATHS[kind]}`;
+}
+type KubeItem = { apiVersion: string; kind: string; metadata: { name?: string; creationTimestamp?: string }; spec: Record<string, unknown>; status?: Item['status'] };
+const fromKube = (o: KubeItem): Item => ({ name: o.metadata.name!, spec: o.spec, ...(o.status ? { status: o.status } : {}), created: o.metadata.creationTimestamp });
+
+async function create(kind: Kind, name: string, clusterId: string, spec: Record<string, unknown>, t: Target): Promise<Item> {
+  if (direct(t)) {
+    const { client, namespace } = await kube(t);
+    // The cluster's own labels (customer-id): the operator requires both on these kinds.
+    const cluster = await client.get<KubeItem & { metadata: { labels?: Record<string, string> } }>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace, name: `qdrant-${clusterId}` });
+    if (!cluster) throw new CliError(`cluster "${clusterId}" does not exist in namespace ${namespace}`, { code: EXIT.notFound, hint: `see \`qhc cluster list -n ${namespace}\`` });
+    const object = { apiVersion: 'qdrant.io/v1', kind, metadata: { name, namespace, labels: { 'cluster-id': clusterId, 'customer-id': cluster.metadata.labels?.['customer-id'] ?? 'qhc-cli' } }, spec };
+    return fromKube((await client.apply(object as never)) as unknown as KubeItem);
+  }
+  const api = new ControlPlane(resolveContext(t));
+  return api.request<Item>('POST', regionPath(t, kind), { name, clusterId, spec });
+}
+
+async function list(kind: Kind, t: Target): Promise<Item[]> {
+  if (direct(t)) {
+    const { client, namespace } = await kube(t);
+    return (await client.list<KubeItem>({ apiVersion: 'qdrant.io/v1', kind }, { namespace })).items.map(fromKube);
+  }
+  return (await new ControlPlane(resolveContext(t)).request<{ items: Item[] }>('GET', regionPath(t, kind))).items;
+}
+
+async function get(kind: Kind, name: string, t: Target): Promise<Item> {
+  const found = (await list(kind, t)).find((i) => i.name === name);
+  if (!found) throw new CliError(`${NOUN[kind]} "${name}" does not exist`, { code: EXIT.notFound, hint: `see \`qhc ${kind === 'QdrantClusterRestore' ? 'restore' : kind === 'QdrantClusterSnapshot' ? 'backup' : 'backup schedule'} list\`` });
+  return found;
+}
+
+async function remove(kind: Kind, name: string, options: { yes?: boolean; dryRun?: boolean }, t: Target): Promise<void> {
+  await get(kind, name, t);
+  if (options.dryRun) return void process.stderr.write(`${NOUN[kind]} ${name} would be deleted (dry run)\n`);
+  await confirmOrExit(`Delete ${NOUN[kind]} ${name}${kind === 'QdrantClusterSnapshot' ? ' and its volume snapshots' : ''}?`, options);
+  if (direct(t)) {
+    const { client, namespace } = await kube(t);
+    await client.delete({ apiVersion: 'qdrant.io/v1', kind, namespace, name });
+  } else {
+    await new ControlPlane(resolveContext(t)).request('DELETE', `${regionPath(t, kind)}/${encodeURIComponent(name)}`);
+  }
+  process.stderr.write(`${NOUN[kind]} ${name} deleted\n`);
+}
+
+async function waitFinished(kind: Kind, name: string, t: Target, timeout: string | undefined, done: string[]): Promise<Item> {
+  let last: Item | undefined;
+  await waitUntil(`${NOUN[kind]} ${name}`, async () => {
+    last = await get(kind, name, t);
+    const phase = last.status?.phase;
+    return { done: phase !== undefined && done.includes(phase), phase, ready: last.status?.volumeSnapshots?.filter((v) => (v as { readyToUse?: boolean }).readyToUse).length, size: last.status?.volumeSnapshots?.length };
+  }, { timeoutMs: parseDuration(timeout ?? '30m') });
+  if (last?.status?.phase !== 'Succeeded') throw new CliError(`${NOUN[kind]} ${name} ended ${last?.status?.phase}: ${last?.status?.message ?? ''}`.trim());
+  return last;
+}
+
+const shortId = () => randomBytes(4).toString('hex').slice(0, 6);
+const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-').toLowerCase();
+
+const BACKUP_COLUMNS: Column<Item>[] = [
+  { header: 'name', value: (i) => i.name },
+  { header: 'cluster', value: (i) => i.spec['cluster-id'] as string },
+  { header: 'phase', value: (i) => i.status?.phase ?? 'Pending' },
+  { header: 'volumes', value: (i) => (i.status?.volumeSnapshots ? String(i.status.volumeSnapshots.length) : '-') },
+  { header: 'retain until', value: (i) => i.status?.retainUntil ?? '<forever>' },
+  { header: 'message', value: (i) => i.status?.message, wide: true },
+  { header: 'age', value: (i) => age(i.created ?? i.createdAt) },
+];
+const SCHEDULE_COLUMNS: Column<Item>[] = [
+  { header: 'name', value: (i) => i.name },
+  { header: 'cluster', value: (i) => i.spec['cluster-id'] as string },
+  { header: 'schedule', value: (i) => i.spec.schedule as string },
+  { header: 'retention', value: (i) => i.spec.retention as string },
+  { header: 'next', value: (i) => i.status?.scheduled },
+  { header: 'phase', value: (i) => i.status?.phase ?? 'Pending' },
+];
+const RESTORE_COLUMNS: Column<Item>[] = [
+  { header: 'name', value: (i) => i.name },
+  { header: 'backup', value: (i) => (i.spec.source as { snapshotName?: string } | undefined)?.snapshotName },
+  { header: 'into', value: (i) => (i.spec.destination as { name?: string } | undefined)?.name },
+  { header: 'phase', value: (i) => i.status?.phase ?? 'Pending' },
+  { header: 'message', value: (i) => i.status?.message, wide: true },
+  { header: 'age', value: (i) => age(i.created ?? i.createdAt) },
+];
+const show = (items: Item | Item[], columns: Column<Item>[], kind: string, t: Target) => print(items, { format: checkFormat(t.output), noHeaders: t.noHeaders, columns, name: (i) => i.name, kind });
+
+export async function backupCreate(cluster: string, options: { name?: string; retention?: string; wait?: boolean; timeout?: string }, t: Target): Promise<void> {
+  const name = options.name ?? `${cluster}-${stamp()}`;
+  const created = await create('QdrantClusterSnapshot', name, cluster, { 'cluster-id': cluster, ...(options.retention ? { retention: options.retention } : {}) }, t);
+  process.stderr.write(`backup ${name} of cluster ${cluster} requested\n`);
+  await show(options.wait ? await waitFinished('QdrantClusterSnapshot', name, t, options.timeout, ['Succeeded', 'Failed', 'Skipped']) : created, BACKUP_COLUMNS, 'backup', t);
+}
+export async function backupList(options: { cluster?: string }, t: Target): Promise<void> {
+  await show((await list('QdrantClusterSnapshot', t)).filter((i) => !options.cluster || i.spec['cluster-id'] === options.cluster), BACKUP_COLUMNS, 'backup', t);
+}
+export const backupDelete = (name: string, options: { yes?: boolean; dryRun?: boolean }, t: Target) => remove('QdrantClusterSnapshot', name, options, t);
+
+export async function scheduleCreate(cluster: string, options: { name?: string; schedule: string; retention: string }, t: Target): Promise<void> {
+  const id = shortId();
+  const name = options.name ?? `${cluster}-${id}`;
+  await show(await create('QdrantClusterScheduledSnapshot', name, cluster, { 'cluster-id': cluster, scheduleShortId: id, schedule: options.schedule, retention: options.retention }, t), SCHEDULE_COLUMNS, 'schedule', t);
+}
+export const scheduleList = async (t: Target) => show(await list('QdrantClusterScheduledSnapshot', t), SCHEDULE_COLUMNS, 'schedule', t);
+export const scheduleDelete = (name: string, options: { yes?: boolean; dryRun?: boolean }, t: Target) => remove('QdrantClusterScheduledSnapshot', name, options, t);
+
+export async function restoreCreate(backup: string, options: { to: string; new?: boolean; name?: string; wait?: boolean; timeout?: string }, t: Target): Promise<void> {
+  const source = await get('QdrantClusterSnapshot', backup, t);
+  const namespace = direct(t) ? (await kube(t)).namespace : ((await new ControlPlane(resolveContext(t)).request<{ spec: { namespace: string } }>('GET', `/api/v1/regions/${encodeURIComponent(t.region ?? '')}`)).spec.namespace);
+  const name = options.name ?? `${backup}-to-${options.to}`.slice(0, 63).replace(/-+$/, '');
+  const created = await create('QdrantClusterRestore', name, source.spec['cluster-id'] as string, { source: { snapshotName: backup, namespace }, destination: { name: `qdrant-${options.to}`, namespace, create: options.new === true } }, t);
+  process.stderr.write(`restore ${name}: backup ${backup} into ${options.new ? 'a new' : 'the existing'} cluster ${options.to}\n`);
+  await show(options.wait ? await waitFinished('QdrantClusterRestore', name, t, options.timeout, ['Succeeded', 'Failed']) : created, RESTORE_COLUMNS, 'restore', t);
+}
+export const restoreList = async (t: Target) => show(await list('QdrantClusterRestore', t), RESTORE_COLUMNS, 'restore', t);
+export const restoreGet = async (name: string, t: Target) => show(await get('QdrantClusterRestore', name, t), RESTORE_COLUMNS, 'restore', t);
