@@ -1,9 +1,10 @@
-import { mkdtempSync, statSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { fixture, qhc } from './support.ts';
+import { QHC, fixture, qhc } from './support.ts';
 
 describe('qhc validate', () => {
   it('prints every problem as file:line:col: path: message and exits 1', async () => {
@@ -66,6 +67,16 @@ describe('contexts', () => {
     const run = await qhc(['region', 'list'], { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'qhc-xdg-')), QHC_URL: undefined, QHC_TOKEN: undefined, QHC_CONTEXT: undefined });
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('error: no control plane configured\nhint: run `qhc login <url> --token <token>`, or set QHC_URL and QHC_TOKEN; or use --kubeconfig to work on a cluster directly\n');
+  });
+});
+
+describe('as a kubectl plugin', () => {
+  it('`kubectl qhc` runs it when kubectl-qhc is on the PATH', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qhc-plugin-'));
+    symlinkSync(QHC, join(dir, 'kubectl-qhc'));
+    const run = spawnSync('kubectl', ['qhc', 'version', '--client'], { env: { ...process.env, PATH: `${dir}:${dirname(process.execPath)}:${process.env.PATH}` }, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^client: \d+\.\d+\.\d+/);
   });
 });
 
