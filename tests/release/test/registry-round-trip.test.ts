@@ -1,0 +1,138 @@
+// The release as a third party receives it: every published package goes to a local npm
+// registry (verdaccio on 127.0.0.1, started and stopped here, third-party packages proxied from
+// the public registry); a fresh folder installs @qhc/schemas and @qhc/cli from it, compiles a
+// TypeScript file against the parse functions and types with tsc --strict, validates documents
+// with a JSON Schema from the package using ajv, and runs `npx qhc --help`.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, PUBLISHED, ROOT, run } from './support.ts';
+
+let registry: ChildProcess | undefined;
+let url = '';
+let work = '';
+let npmrc = '';
+const version = (JSON.parse(readFileSync(join(ROOT, 'packages/schemas/package.json'), 'utf8')) as { version: string }).version;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'qhc-registry-'));
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}/`;
+  writeFileSync(join(work, 'config.yaml'), [
+    `storage: ${join(work, 'storage')}`,
+    'auth:',
+    '  htpasswd:',
+    `    file: ${join(work, 'htpasswd')}`,
+    '    max_users: 10',
+    'uplinks:',
+    '  npmjs:',
+    '    url: https://registry.npmjs.org/',
+    '    timeout: 60s',
+    'packages:',
+    "  '@qhc/*':",
+    '    access: $all',
+    '    publish: $authenticated',
+    "  '**':",
+    '    access: $all',
+    '    proxy: npmjs',
+    'log: { type: stdout, format: json, level: warn }',
+    '',
+  ].join('\n'));
+  registry = spawn(join(BIN, 'verdaccio'), ['--config', join(work, 'config.yaml'), '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  registry.stdout!.on('data', (c: Buffer) => (log += c.toString()));
+  registry.stderr!.on('data', (c: Buffer) => (log += c.toString()));
+  for (let i = 0; ; i++) {
+    if (await fetch(`${url}-/ping`).then((r) => r.ok).catch(() => false)) break;
+    if (i > 300 || registry.exitCode !== null) throw new Error(`verdaccio did not start:\n${log}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // A publisher, the way `npm adduser` makes one.
+  const user = await fetch(`${url}-/user/org.couchdb.user:release`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'release', password: 'release-password' }) });
+  const { token } = (await user.json()) as { token: string };
+  npmrc = join(work, '.npmrc');
+  writeFileSync(npmrc, `registry=${url}\n//127.0.0.1:${port}/:_authToken=${token}\n`);
+}, 120_000);
+
+afterAll(async () => {
+  if (registry?.pid && registry.exitCode === null) {
+    const exited = new Promise((resolve) => registry!.once('exit', resolve));
+    registry.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    if (registry.exitCode === null) registry.kill('SIGKILL');
+  }
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('the release through a local npm registry', () => {
+  it('receives every published package', async () => {
+    for (const dir of PUBLISHED) {
+      const published = await run('pnpm', ['publish', '--no-git-checks', '--registry', url], { cwd: join(ROOT, dir), env: { npm_config_userconfig: npmrc } });
+      expect(published.code, `${dir}\n${published.stdout}\n${published.stderr}`).toBe(0);
+    }
+    const doc = (await (await fetch(`${url}@qhc%2fschemas`)).json()) as { versions: Record<string, { dependencies?: Record<string, string> }> };
+    expect(Object.keys(doc.versions)).toContain(version);
+    // workspace: and catalog: ranges were replaced by real ones.
+    const cli = (await (await fetch(`${url}@qhc%2fcli`)).json()) as { versions: Record<string, { dependencies?: Record<string, string>; bin?: Record<string, string> }> };
+    expect(cli.versions[version]?.dependencies ?? {}).toEqual({});
+    expect(cli.versions[version]?.bin).toEqual({ qhc: './dist/qhc.js', 'kubectl-qhc': './dist/qhc.js' });
+    const agent = (await (await fetch(`${url}@qhc%2fagent`)).json()) as { versions: Record<string, { dependencies: Record<string, string> }> };
+    expect(Object.values(agent.versions[version]!.dependencies).every((range) => !/^(workspace|catalog):/.test(range))).toBe(true);
+  }, 300_000);
+
+  it('a third party installs @qhc/schemas and @qhc/cli, compiles against the types, validates with the JSON Schema, runs qhc', async () => {
+    const app = join(work, 'third-party');
+    mkdirSync(app);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'third-party', private: true, type: 'module' }));
+    const installed = await run('npm', ['install', '--no-audit', '--no-fund', `@qhc/schemas@${version}`, `@qhc/cli@${version}`, 'typescript@6.0.3', 'ajv@8', '@types/node@24'], { cwd: app, env: { npm_config_userconfig: npmrc } });
+    expect(installed.code, installed.stderr).toBe(0);
+
+    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2024', noEmit: true, skipLibCheck: false, types: ['node'] }, include: ['use.ts'] }));
+    writeFileSync(join(app, 'use.ts'), [
+      "import { parseQdrantCluster, safeParseOperatorSettings, QhcSchemaError, type QdrantCluster } from '@qhc/schemas';",
+      "const cluster: QdrantCluster = parseQdrantCluster('apiVersion: qdrant.io/v1\\nkind: QdrantCluster\\nmetadata:\\n  name: qdrant-a\\n  labels: { cluster-id: a, customer-id: c }\\nspec:\\n  id: a\\n  version: v1.16.2\\n  size: 3\\n  resources: { cpu: \"1\", memory: 1Gi, storage: 1Gi }\\n');",
+      'const nodes: number = cluster.spec.size;',
+      "const settings = safeParseOperatorSettings('settings: {}');",
+      "if (!settings.success) throw settings.error satisfies QhcSchemaError;",
+      'console.log(nodes, settings.data.settings.backupTimeout);',
+      '',
+    ].join('\n'));
+    const tsc = await run(join(app, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: app });
+    expect(tsc.code, tsc.stdout + tsc.stderr).toBe(0);
+    // The types are real: a wrong use does not compile.
+    writeFileSync(join(app, 'use.ts'), "import type { QdrantCluster } from '@qhc/schemas';\nexport const wrong: string = ({} as QdrantCluster).spec.size;\n");
+    const bad = await run(join(app, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: app });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stdout).toContain("Type 'number' is not assignable to type 'string'");
+
+    writeFileSync(join(app, 'check.mjs'), [
+      "import { createRequire } from 'node:module';",
+      "import Ajv2020 from 'ajv/dist/2020.js';",
+      'const require = createRequire(import.meta.url);',
+      "const schema = require('@qhc/schemas/json-schema/qdrantcluster.json');",
+      'const validate = new Ajv2020({ strict: false }).compile(schema);',
+      "const good = { apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', metadata: { name: 'qdrant-a', labels: { 'cluster-id': 'a', 'customer-id': 'c' } }, spec: { id: 'a', version: 'v1.16.2', size: 3, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } };",
+      "const bad = { ...good, spec: { ...good.spec, size: 'three' } };",
+      'console.log(JSON.stringify({ good: validate(good), bad: validate(bad), error: validate.errors?.[0]?.instancePath }));',
+      '',
+    ].join('\n'));
+    const checked = await run(process.execPath, ['check.mjs'], { cwd: app });
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(JSON.parse(checked.stdout)).toEqual({ good: true, bad: false, error: '/spec/size' });
+
+    const help = await run('npx', ['--no-install', 'qhc', '--help'], { cwd: app, env: { npm_config_userconfig: npmrc } });
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: qhc \[options\] \[command\]/);
+  }, 300_000);
+});
