@@ -29,8 +29,9 @@ link_tool() { ln -sf "$1" "$bindir/$2"; }
 debian_packages() {
   # openssl: sandbox PKI. git: changesets and the staleness tests. ca-certificates: npm/Go.
   # postgresql: the control plane's tests run on PostgreSQL as well as SQLite.
+  # buildah, podman, runc, skopeo, docker-registry: the images are built and run in the tests.
   local missing=()
-  for p in openssl git ca-certificates postgresql; do
+  for p in openssl git ca-certificates postgresql buildah podman runc skopeo docker-registry; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then

@@ -1,0 +1,136 @@
+// The images, run with podman (runc, host network) against the kube sandbox: the operator's
+// brings a QdrantCluster to Healthy; the agent's registers with the control plane's (HTTPS,
+// private CA) and applies a cluster created through the API. Each runs as a non-root user on a
+// read-only root filesystem and stops cleanly on SIGTERM within the grace period.
+import { execFile } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLoopbackTls, waitFor, type LoopbackTls } from '@qhc/kube-sandbox';
+import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
+import { createKubeClient, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
+import { allKinds, buildCrd } from '@qhc/schemas';
+import { APPS, RUN, STORAGE, UID, buildImage, podmanEnv, type BuiltImage, type ImageName } from '../src/index.ts';
+
+const exec = promisify(execFile);
+const sandbox = useSandboxNamespace('images');
+const images = new Map<ImageName, BuiltImage>();
+const containers: string[] = [];
+let client: KubeClient;
+let config: string;
+let tls: LoopbackTls;
+
+const podman = async (...args: string[]) => (await exec('podman', args, { env: podmanEnv(), maxBuffer: 16 * 1024 * 1024 })).stdout.trim();
+async function runContainer(image: ImageName, args: string[], extra: string[] = []): Promise<string> {
+  const id = await podman(...RUN, 'run', '-d', '--network', 'host', '--read-only', '--tmpfs', '/tmp', '--log-driver', 'k8s-file', '-v', `${config}:/config:ro`, ...extra, images.get(image)!.reference, ...args);
+  containers.push(id);
+  return id;
+}
+/** The container's output; podman replays the app's stderr (its JSON logs) on its own stderr. */
+const logs = async (id: string) => {
+  const { stdout, stderr } = await exec('podman', [...STORAGE, 'logs', id], { env: podmanEnv(), maxBuffer: 16 * 1024 * 1024 });
+  return stdout + stderr;
+};
+/** SIGTERM, then how long the container took to exit and with what code. */
+async function stop(id: string): Promise<{ seconds: number; exitCode: number }> {
+  const started = performance.now();
+  await podman(...RUN, 'stop', '-t', '10', id);
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, exitCode: Number(await podman(...STORAGE, 'inspect', id, '--format', '{{.State.ExitCode}}')) };
+}
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+function https(method: string, url: string, token: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, ca: tls.ca, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => {
+        let json: Record<string, unknown> = {};
+        try {
+          json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+        } catch {
+          // /healthz answers text
+        }
+        resolve({ status: res.statusCode ?? 0, json });
+      });
+    });
+    req.on('error', reject);
+    req.setTimeout(10_000, () => req.destroy(new Error(`${method} ${url}: no answer in 10 s`)));
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+beforeAll(async () => {
+  for (const name of Object.keys(APPS) as ImageName[]) images.set(name, await buildImage(name));
+  console.log(JSON.stringify([...images.values()].map((i) => ({ image: i.reference, sizeMiB: Math.round((i.sizeBytes / 1_048_576) * 10) / 10, buildSeconds: i.buildSeconds }))));
+  client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-images-test' });
+  for (const kind of allKinds) await client.apply(buildCrd(kind) as unknown as KubeObject, { fieldManager: 'qhc-crd-installer' });
+  // What the containers read, readable by their non-root user.
+  config = mkdtempSync(join(tmpdir(), 'qhc-image-config-'));
+  tls = await createLoopbackTls(join(config, 'tls'), 'qhc-control-plane');
+  copyFileSync(sandbox.kubeconfigPath, join(config, 'kubeconfig'));
+  writeFileSync(join(config, 'settings.yaml'), 'settings:\n  app_environment: local\n');
+  for (const file of ['kubeconfig', 'settings.yaml', 'tls/ca.crt', 'tls/server.crt', 'tls/server.key']) chmodSync(join(config, file), 0o644);
+  for (const dir of ['', 'tls']) chmodSync(join(config, dir), 0o755);
+}, 900_000);
+
+afterAll(async () => {
+  for (const id of containers) await podman(...RUN, 'rm', '-f', id).catch(() => undefined);
+});
+
+describe('the images', () => {
+  it('are small, labelled, and run as a non-root user', async () => {
+    for (const image of images.values()) {
+      expect(image.sizeBytes).toBeLessThan(160 * 1_048_576);
+      const inspected = JSON.parse(await podman(...STORAGE, 'image', 'inspect', image.reference)) as Array<{ Config: { User: string; Labels: Record<string, string>; Entrypoint: string[] } }>;
+      expect(inspected[0]!.Config.User).toBe(`${UID}:${UID}`);
+      expect(inspected[0]!.Config.Entrypoint).toEqual(['/usr/local/bin/node', '/app/dist/app.mjs']);
+      expect(Object.keys(inspected[0]!.Config.Labels)).toEqual(expect.arrayContaining(['org.opencontainers.image.version', 'org.opencontainers.image.revision', 'org.opencontainers.image.source', 'org.opencontainers.image.licenses']));
+    }
+  });
+
+  it('the operator image brings a QdrantCluster to Healthy, then stops cleanly', async () => {
+    const id = await runContainer('qhc-operator', ['--settings', '/config/settings.yaml', '--kubeconfig', '/config/kubeconfig', '--namespace', sandbox.namespace, '--no-leader-elect', '--port', '0'], ['-e', 'QHC_OPERATOR_BIND=127.0.0.1']);
+    await client.apply({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', metadata: { name: 'qdrant-img', namespace: sandbox.namespace, labels: { 'cluster-id': 'img', 'customer-id': 'acme' } }, spec: { id: 'img', version: 'v1.16.2', size: 2, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } } as KubeObject);
+    await waitFor('qdrant-img Healthy through the operator image', async () => {
+      const c = await client.get<KubeObject & { status?: { phase?: string } }>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: 'qdrant-img' });
+      return c?.status?.phase === 'Healthy' ? true : undefined;
+    }, { timeoutMs: 90_000, onTimeout: () => 'see the operator container log' });
+    expect(await podman(...STORAGE, 'exec', id, '/usr/local/bin/node', '-e', 'process.stdout.write(String(process.getuid()))')).toBe(String(UID));
+    const stopped = await stop(id);
+    expect(stopped.exitCode).toBe(0);
+    expect(stopped.seconds).toBeLessThan(10);
+    expect(await logs(id)).toContain('"msg":"operator started"');
+  });
+
+  it('the agent image registers with the control-plane image and applies a cluster created through the API', async () => {
+    const port = await freePort();
+    const url = `https://127.0.0.1:${port}`;
+    const admin = 'qhc_u_images-test-admin-token-0123456789';
+    const cp = await runContainer('qhc-control-plane', ['--database', '/data/cp.db', '--host', '127.0.0.1', '--port', String(port), '--tls-cert', '/config/tls/server.crt', '--tls-key', '/config/tls/server.key', '--public-url', url, '--admin-token', admin], ['--tmpfs', '/data:rw,mode=1777']);
+    await waitFor('the control plane image answering', async () => ((await https('GET', `${url}/healthz`, admin).catch(() => ({ status: 0 }))).status === 200 ? true : undefined), { timeoutMs: 30_000 });
+    expect((await https('POST', `${url}/api/v1/regions`, admin, { name: 'img', namespace: sandbox.namespace, agentVersion: '0.1.0', operatorVersion: '0.1.0' })).status).toBe(201);
+    const install = await https('POST', `${url}/api/v1/regions/img/installation`, admin);
+    // What the installation leaves for the agent: its Secret with the bootstrap token.
+    await client.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'qhc-agent-credentials', namespace: sandbox.namespace }, stringData: { 'control-plane-url': url, 'bootstrap-token': install.json.bootstrapToken as string } } as KubeObject);
+    const agent = await runContainer('qhc-agent', ['--control-plane-url', url, '--region', 'img', '--namespace', sandbox.namespace, '--kubeconfig', '/config/kubeconfig', '--ca-file', '/config/tls/ca.crt', '--health-port', '0', '--status-interval', '1']);
+    await waitFor('the agent registered', async () => ((await logs(agent)).includes('"msg":"registered with the control plane"') ? true : undefined), { timeoutMs: 30_000, onTimeout: () => 'see the agent container log' });
+    expect((await https('POST', `${url}/api/v1/regions/img/clusters`, admin, { name: 'from-api', spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } })).status).toBe(201);
+    await waitFor('qdrant-from-api applied by the agent image', async () => ((await client.get({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: 'qdrant-from-api' })) ? true : undefined), { timeoutMs: 30_000 });
+    for (const id of [agent, cp]) {
+      const stopped = await stop(id);
+      expect(stopped.exitCode).toBe(0);
+      expect(stopped.seconds).toBeLessThan(10);
+    }
+  });
+});
