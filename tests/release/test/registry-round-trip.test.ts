@@ -1,6 +1,7 @@
 // The release as a third party receives it: every published package goes to a local npm
-// registry (verdaccio on 127.0.0.1, started and stopped here, third-party packages proxied from
-// the public registry); a fresh folder installs @qhc/schemas and @qhc/cli from it, compiles a
+// registry (verdaccio on 127.0.0.1, started and stopped here); a fresh folder whose npm takes the
+// @qhc scope from it (and everything else from the public registry, as with any private scope
+// registry) installs @qhc/schemas and @qhc/cli, compiles a
 // TypeScript file against the parse functions and types with tsc --strict, validates documents
 // with a JSON Schema from the package using ajv, and runs `npx qhc --help`.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,6 +16,7 @@ let registry: ChildProcess | undefined;
 let url = '';
 let work = '';
 let npmrc = '';
+let consumerNpmrc = '';
 const version = (JSON.parse(readFileSync(join(ROOT, 'packages/schemas/package.json'), 'utf8')) as { version: string }).version;
 
 async function freePort(): Promise<number> {
@@ -35,17 +37,10 @@ beforeAll(async () => {
     '  htpasswd:',
     `    file: ${join(work, 'htpasswd')}`,
     '    max_users: 10',
-    'uplinks:',
-    '  npmjs:',
-    '    url: https://registry.npmjs.org/',
-    '    timeout: 60s',
     'packages:',
     "  '@qhc/*':",
     '    access: $all',
     '    publish: $authenticated',
-    "  '**':",
-    '    access: $all',
-    '    proxy: npmjs',
     'log: { type: stdout, format: json, level: warn }',
     '',
   ].join('\n'));
@@ -63,6 +58,8 @@ beforeAll(async () => {
   const { token } = (await user.json()) as { token: string };
   npmrc = join(work, '.npmrc');
   writeFileSync(npmrc, `registry=${url}\n//127.0.0.1:${port}/:_authToken=${token}\n`);
+  consumerNpmrc = join(work, 'consumer.npmrc');
+  writeFileSync(consumerNpmrc, `@qhc:registry=${url}\nregistry=https://registry.npmjs.org/\nfetch-retries=4\n`);
 }, 120_000);
 
 afterAll(async () => {
@@ -95,8 +92,10 @@ describe('the release through a local npm registry', () => {
     const app = join(work, 'third-party');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'third-party', private: true, type: 'module' }));
-    const installed = await run('npm', ['install', '--no-audit', '--no-fund', `@qhc/schemas@${version}`, `@qhc/cli@${version}`, 'typescript@6.0.3', 'ajv@8', '@types/node@24'], { cwd: app, env: { npm_config_userconfig: npmrc } });
+    const installed = await run('npm', ['install', '--no-audit', '--no-fund', `@qhc/schemas@${version}`, `@qhc/cli@${version}`, 'typescript@6.0.3', 'ajv@8', '@types/node@24'], { cwd: app, env: { npm_config_userconfig: consumerNpmrc } });
     expect(installed.code, installed.stderr).toBe(0);
+    const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
+    expect(lock.packages['node_modules/@qhc/schemas']?.resolved).toMatch(new RegExp(`^${url}`));
 
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2024', noEmit: true, skipLibCheck: false, types: ['node'] }, include: ['use.ts'] }));
     writeFileSync(join(app, 'use.ts'), [
@@ -131,7 +130,7 @@ describe('the release through a local npm registry', () => {
     expect(checked.code, checked.stderr).toBe(0);
     expect(JSON.parse(checked.stdout)).toEqual({ good: true, bad: false, error: '/spec/size' });
 
-    const help = await run('npx', ['--no-install', 'qhc', '--help'], { cwd: app, env: { npm_config_userconfig: npmrc } });
+    const help = await run('npx', ['--no-install', 'qhc', '--help'], { cwd: app, env: { npm_config_userconfig: consumerNpmrc } });
     expect(help.code, help.stderr).toBe(0);
     expect(help.stdout).toMatch(/^Usage: qhc \[options\] \[command\]/);
   }, 300_000);
