@@ -1,11 +1,12 @@
 // The release as a third party receives it: every published package goes to a local npm
-// registry (verdaccio on 127.0.0.1, started and stopped here); a fresh folder whose npm takes the
-// @qhc scope from it (and everything else from the public registry, as with any private scope
-// registry) installs @qhc/schemas and @qhc/cli, compiles a
+// registry (verdaccio on 127.0.0.1, started and stopped here), beside the third-party packages
+// the consumer needs, mirrored from the workspace's own store (an air-gapped mirror: no network
+// during the test); a fresh folder installs @qhc/schemas and @qhc/cli from it, compiles a
 // TypeScript file against the parse functions and types with tsc --strict, validates documents
 // with a JSON Schema from the package using ajv, and runs `npx qhc --help`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,48 @@ let work = '';
 let npmrc = '';
 let consumerNpmrc = '';
 const version = (JSON.parse(readFileSync(join(ROOT, 'packages/schemas/package.json'), 'utf8')) as { version: string }).version;
+
+/** Third-party packages the consumer installs (with their dependencies), by major version. */
+const MIRRORED: Array<[string, string]> = [
+  ['zod', '4'],
+  ['yaml', '2'],
+  ['typescript', '6'],
+  ['ajv', '8'],
+  ['fast-deep-equal', '3'],
+  ['fast-uri', '3'],
+  ['json-schema-traverse', '1'],
+  ['require-from-string', '2'],
+  ['@types/node', '24'],
+  ['undici-types', '7'],
+];
+
+/** Packs a package from the workspace's pnpm store and publishes it to the local registry, as npm would. */
+async function mirror(name: string, major: string, token: string): Promise<void> {
+  const store = join(ROOT, 'node_modules/.pnpm');
+  const prefix = `${name.replace('/', '+')}@${major}.`;
+  const entry = readdirSync(store).filter((e) => e.startsWith(prefix)).toSorted().at(-1);
+  if (!entry) throw new Error(`${name}@${major} is not in the workspace's store`);
+  const dir = join(store, entry, 'node_modules', name);
+  // npm's tarball layout (everything under package/), made with tar: `npm pack` on a store
+  // directory dies ("Exit handler never called"). pnpm's store hard-links identical files, and
+  // npm skips link entries when it unpacks: each file goes in whole.
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, unknown> & { version: string };
+  const filename = `${name.replace('/', '-').replace('@', '')}-${manifest.version}.tgz`;
+  const packed = await run('tar', ['-czf', join(work, filename), '--owner=0', '--group=0', '--hard-dereference', '--transform', 's,^\\.,package,', '-C', dir, '.']);
+  if (packed.code !== 0) throw new Error(`packing ${name}: ${packed.stderr}`);
+  const { version: packedVersion } = manifest;
+  const tarball = readFileSync(join(work, filename));
+  const tarballName = `${name}-${packedVersion}.tgz`;
+  const body = {
+    _id: name,
+    name,
+    'dist-tags': { latest: packedVersion },
+    versions: { [packedVersion]: { ...manifest, _id: `${name}@${packedVersion}`, dist: { shasum: createHash('sha1').update(tarball).digest('hex'), integrity: `sha512-${createHash('sha512').update(tarball).digest('base64')}`, tarball: `${url}${name}/-/${tarballName}` } } },
+    _attachments: { [tarballName]: { content_type: 'application/octet-stream', data: tarball.toString('base64'), length: tarball.length } },
+  };
+  const res = await fetch(`${url}${name.replace('/', '%2f')}`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`publishing ${name}@${packedVersion} to the local registry: HTTP ${res.status} ${await res.text()}`);
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -38,7 +81,7 @@ beforeAll(async () => {
     `    file: ${join(work, 'htpasswd')}`,
     '    max_users: 10',
     'packages:',
-    "  '@qhc/*':",
+    "  '**':",
     '    access: $all',
     '    publish: $authenticated',
     'log: { type: stdout, format: json, level: warn }',
@@ -59,7 +102,8 @@ beforeAll(async () => {
   npmrc = join(work, '.npmrc');
   writeFileSync(npmrc, `registry=${url}\n//127.0.0.1:${port}/:_authToken=${token}\n`);
   consumerNpmrc = join(work, 'consumer.npmrc');
-  writeFileSync(consumerNpmrc, `@qhc:registry=${url}\nregistry=https://registry.npmjs.org/\nfetch-retries=4\n`);
+  writeFileSync(consumerNpmrc, `registry=${url}\n`);
+  for (const [name, major] of MIRRORED) await mirror(name, major, token);
 }, 120_000);
 
 afterAll(async () => {
@@ -92,10 +136,13 @@ describe('the release through a local npm registry', () => {
     const app = join(work, 'third-party');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'third-party', private: true, type: 'module' }));
-    const installed = await run('npm', ['install', '--no-audit', '--no-fund', `@qhc/schemas@${version}`, `@qhc/cli@${version}`, 'typescript@6.0.3', 'ajv@8', '@types/node@24'], { cwd: app, env: { npm_config_userconfig: consumerNpmrc } });
+    const installed = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-online', `@qhc/schemas@${version}`, `@qhc/cli@${version}`, 'typescript@6', 'ajv@8', '@types/node@24'], { cwd: app, env: { npm_config_userconfig: consumerNpmrc } });
     expect(installed.code, installed.stderr).toBe(0);
+    // Everything came from the local registry.
     const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
-    expect(lock.packages['node_modules/@qhc/schemas']?.resolved).toMatch(new RegExp(`^${url}`));
+    const resolved = Object.entries(lock.packages).filter(([path]) => path).map(([, p]) => p.resolved ?? '');
+    expect(resolved.length).toBeGreaterThan(8);
+    for (const r of resolved) expect(r.startsWith(url), r).toBe(true);
 
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2024', noEmit: true, skipLibCheck: false, types: ['node'] }, include: ['use.ts'] }));
     writeFileSync(join(app, 'use.ts'), [

@@ -121,8 +121,9 @@ export async function reconcileSnapshot(deps: BackupDeps, key: string): Promise<
   const missing = planned.filter((p) => !byName.has(p.volumeSnapshotName));
   if (missing.length > 0 && now - startedAt < 30_000) {
     const className = cluster.spec.storage?.volumeSnapshotClassName ?? settings.storage.snapshot_class ?? '';
+    const claims = await databaseClaims(deps, cluster);
     for (const m of missing) {
-      const claim = (await databaseClaims(deps, cluster)).find((c) => c.metadata.name === m.volumeName);
+      const claim = claims.find((c) => c.metadata.name === m.volumeName);
       if (claim) await client.apply(buildVolumeSnapshot({ snapshot, claim: { name: claim.metadata.name!, node: claim.node, storageClassName: claim.spec.storageClassName, storage: claim.spec.resources?.requests?.storage }, volumeSnapshotClassName: className, point: status.startedAt ?? rfc3339(now) }));
     }
     return { requeueAfterMs: POLL_MS };

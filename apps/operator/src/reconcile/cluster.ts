@@ -168,7 +168,7 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
           cluster,
           mode: onDemandReplicationMode(cluster),
           statefulSet: (appliedSts ?? live) as Parameters<typeof stepGuardedRestart>[0]['statefulSet'],
-          pods: await listPodsFresh(deps, cluster),
+          pods: () => listPodsFresh(deps, cluster),
           deadline: Math.min(now() + settings.handlerTimeout * 800, operationDeadline(cluster, settings.operationTimeout, now())),
           signal: deps.signal,
           record: async (replicas: RecordedReplica[]) => {

@@ -72,8 +72,8 @@ export interface GuardedRestartInput {
   cluster: QdrantCluster;
   mode: OnDemandMode | 'Off';
   statefulSet: (KubeObject & { spec: { replicas?: number; updateStrategy?: { type?: string } }; status?: { observedGeneration?: number; updateRevision?: string } }) | undefined;
-  /** The cluster's pods, read fresh. */
-  pods: Pod[];
+  /** The cluster's pods, read fresh (only when a restart may be under way). */
+  pods: () => Promise<Pod[]>;
   deadline: number;
   signal?: AbortSignal;
   /** Persists status.temporaryReplicas; called before a pod is deleted. */
@@ -105,9 +105,10 @@ export async function stepGuardedRestart(input: GuardedRestartInput): Promise<Gu
   const onDelete = sts?.spec.updateStrategy?.type === 'OnDelete';
   if (!sts || (!onDelete && pending.length === 0)) return { busy: false };
   if ((sts.status?.observedGeneration ?? 0) < (sts.metadata.generation ?? 0)) return { busy: true };
-  const pods = input.pods.filter((p) => !p.metadata.deletionTimestamp);
+  const all = await input.pods();
+  const pods = all.filter((p) => !p.metadata.deletionTimestamp);
   const nodes = pods.map((p) => ({ index: indexOf(p), ready: isReady(p) })).toSorted((a, b) => a.index - b.index);
-  const allReady = pods.length === input.pods.length && pods.length === (sts.spec.replicas ?? 0) && nodes.every((n) => n.ready);
+  const allReady = pods.length === all.length && pods.length === (sts.spec.replicas ?? 0) && nodes.every((n) => n.ready);
   const updateRevision = sts.status?.updateRevision;
   const outdated = onDelete && updateRevision ? pods.filter((p) => p.metadata.labels?.['controller-revision-hash'] !== updateRevision).toSorted((a, b) => indexOf(b) - indexOf(a)) : [];
   const ns = cluster.metadata.namespace;
