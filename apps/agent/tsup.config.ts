@@ -1,10 +1,5 @@
-import { defineConfig } from 'tsup';
+import type { Options } from 'tsup';
+import { app } from '@qhc/tsup-config';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/main.ts'],
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node24',
-});
+const config: Options = app();
+export default config;

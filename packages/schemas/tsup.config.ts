@@ -1,10 +1,5 @@
-import { defineConfig } from 'tsup';
+import type { Options } from 'tsup';
+import { library } from '@qhc/tsup-config';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node24',
-});
+const config: Options = library();
+export default config;
