@@ -7,11 +7,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, PUBLISHED, ROOT, run } from './support.ts';
+import { freePorts } from '@qhc/kube-sandbox';
 
 let registry: ChildProcess | undefined;
 let url = '';
@@ -62,17 +62,10 @@ async function mirror(name: string, major: string, token: string): Promise<void>
   if (!res.ok) throw new Error(`publishing ${name}@${packedVersion} to the local registry: HTTP ${res.status} ${await res.text()}`);
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'qhc-registry-'));
-  const port = await freePort();
+  const port = (await freePorts(1))[0]!;
   url = `http://127.0.0.1:${port}/`;
   writeFileSync(join(work, 'config.yaml'), [
     `storage: ${join(work, 'storage')}`,

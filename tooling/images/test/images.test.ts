@@ -5,12 +5,11 @@
 import { execFile } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLoopbackTls, waitFor, type LoopbackTls } from '@qhc/kube-sandbox';
+import { createLoopbackTls, freePorts, type LoopbackTls, waitFor } from '@qhc/kube-sandbox';
 import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
 import { createKubeClient, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
 import { allKinds, buildCrd } from '@qhc/schemas';
@@ -41,13 +40,6 @@ async function stop(id: string): Promise<{ seconds: number; exitCode: number }> 
   await podman(...RUN, 'stop', '-t', '10', id);
   const seconds = (performance.now() - started) / 1000;
   return { seconds, exitCode: Number(await podman(...STORAGE, 'inspect', id, '--format', '{{.State.ExitCode}}')) };
-}
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 function https(method: string, url: string, token: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
@@ -114,7 +106,7 @@ describe('the images', () => {
   });
 
   it('the agent image registers with the control-plane image and applies a cluster created through the API', async () => {
-    const port = await freePort();
+    const port = (await freePorts(1))[0]!;
     const url = `https://127.0.0.1:${port}`;
     const admin = 'qhc_u_images-test-admin-token-0123456789';
     const cp = await runContainer('qhc-control-plane', ['--database', '/data/cp.db', '--host', '127.0.0.1', '--port', String(port), '--tls-cert', '/config/tls/server.crt', '--tls-key', '/config/tls/server.key', '--public-url', url, '--admin-token', admin], ['--tmpfs', '/data:rw,mode=1777']);

@@ -4,3 +4,4 @@ export { locateBinaries, BINARIES, type SandboxBinaries } from './binaries.ts';
 export { ANNOTATION_DELAY_SECONDS, ANNOTATION_FAIL, startSandboxControllers, toBytes, type SandboxControllers } from './controllers.ts';
 export { waitFor } from './wait.ts';
 export { createLoopbackTls, type LoopbackTls } from './pki.ts';
+export { freePorts } from './ports.ts';

@@ -3,10 +3,10 @@
 // (the CI machines), it runs as the `postgres` user, since PostgreSQL refuses root.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePorts } from '@qhc/kube-sandbox';
 
 export interface TestPostgres {
   url: string;
@@ -20,13 +20,6 @@ function binDir(): string {
   return join(base, versions[0]!, 'bin');
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export async function startTestPostgres(): Promise<TestPostgres> {
   const bin = binDir();
@@ -40,7 +33,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const [initCmd, initArgs] = wrap(join(bin, 'initdb'), ['-D', join(dir, 'data'), '-U', 'qhc', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   const init = spawnSync(initCmd, initArgs, { encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
-  const port = await freePort();
+  const port = (await freePorts(1))[0]!;
   const [cmd, args] = wrap(join(bin, 'postgres'), ['-D', join(dir, 'data'), '-k', dir, '-h', '127.0.0.1', '-p', String(port), '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off', '-c', 'max_connections=200']);
   const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let log = '';
