@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One command that installs everything qhc needs on a fresh Debian machine:
 #   Node 24 and pnpm (from the npm registry) when the machine's Node is older,
-#   the workspace's dependencies, the kube sandbox binaries (built from Go modules,
-#   cached outside the repo), and the Debian packages the tests need.
+#   the workspace's dependencies, the kube sandbox binaries and helm (built from Go
+#   modules, cached outside the repo), and the Debian packages the tests need.
 # Idempotent: a warm machine finishes in seconds.
 set -euo pipefail
 
@@ -29,9 +29,12 @@ link_tool() { ln -sf "$1" "$bindir/$2"; }
 debian_packages() {
   # openssl: sandbox PKI. git: changesets and the staleness tests. ca-certificates: npm/Go.
   # postgresql: the control plane's tests run on PostgreSQL as well as SQLite.
-  # buildah, podman, runc, skopeo, docker-registry: the images are built and run in the tests.
+  # buildah, podman, runc, skopeo, docker-registry: the images are built, run, pushed and mirrored
+  # in the tests (apache2-utils' htpasswd makes the test registry's bcrypt password entry).
+  # chromium: the console's browser test drives it with playwright-core (Playwright cannot
+  # download its own browser builds here).
   local missing=()
-  for p in openssl git ca-certificates postgresql buildah podman runc skopeo docker-registry; do
+  for p in openssl git ca-certificates postgresql buildah podman runc skopeo docker-registry apache2-utils chromium; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -77,6 +80,10 @@ if [ -x tooling/kube-sandbox/build.sh ]; then
   log "building the kube sandbox (cached by version)"
   tooling/kube-sandbox/build.sh
 fi
+
+# helm: the chart's tests render, lint, package, push and install it (Go modules, cached by version).
+log "building helm (cached by version)"
+tooling/helm/build.sh >/dev/null
 
 log "building workspace packages"
 pnpm build

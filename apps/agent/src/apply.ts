@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { LABEL_CLUSTER_ID, LABEL_CUSTOMER_ID } from '@qhc/schemas';
-import { AGENT_NAME, OPERATOR_NAME, OPERATOR_SETTINGS_CONFIGMAP, OPERATOR_SETTINGS_KEY, registryPrefix } from '@qhc/manifests';
+import { AGENT_NAME, CLUSTER_MANAGER_NAME, OPERATOR_NAME, OPERATOR_SETTINGS_CONFIGMAP, OPERATOR_SETTINGS_KEY, componentImages } from '@qhc/manifests';
 import type { KubeClient, KubeObject, Logger } from '@qhc/kube';
 import type { DesiredState } from './control-plane.ts';
 
@@ -84,15 +84,17 @@ export async function applyDesiredState(client: KubeClient, namespace: string, s
     await client.delete({ apiVersion: 'v1', kind: 'Secret', namespace, name: apiKeySecretName(id) });
   }
 
-  // Upgrades and log levels: the operator's and the agent's images follow the region's
-  // versions, their QHC_LOG_LEVEL its log levels. JSON patches of those fields only: a merge
-  // patch would replace the whole container list.
-  const registry = registryPrefix(state.region.advanced.containerRegistryUrl);
+  // Upgrades and log levels: the operator's, the agent's and the cluster manager's images follow
+  // the region's versions (componentImages, as the installation names them), the first two's
+  // QHC_LOG_LEVEL its log levels. JSON patches of those fields only: a merge patch would
+  // replace the whole container list.
+  const images = componentImages(state.region);
   const components = [
-    [OPERATOR_NAME, state.region.operatorVersion, state.region.advanced.logLevel.operator],
-    [AGENT_NAME, state.region.agentVersion, state.region.advanced.logLevel.agent],
+    [OPERATOR_NAME, images[OPERATOR_NAME], state.region.advanced.logLevel.operator],
+    [AGENT_NAME, images[AGENT_NAME], state.region.advanced.logLevel.agent],
+    [CLUSTER_MANAGER_NAME, images[CLUSTER_MANAGER_NAME], undefined],
   ] as const;
-  for (const [name, version, level] of components) {
+  for (const [name, image, level] of components) {
     type Container = { name: string; image: string; env?: Array<{ name: string; value?: string }> };
     const deployment = await client.get<KubeObject & { spec: { template: { spec: { containers: Container[] } } } }>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name });
     const containers = deployment?.spec.template.spec.containers ?? [];
@@ -101,10 +103,9 @@ export async function applyDesiredState(client: KubeClient, namespace: string, s
     const index = containers.indexOf(container);
     const base = `/spec/template/spec/containers/${index}`;
     const ops: unknown[] = [];
-    const image = `${registry}/${name}:${version}`;
     if (container.image !== image) ops.push({ op: 'replace', path: `${base}/image`, value: image });
     const envIndex = container.env?.findIndex((e) => e.name === 'QHC_LOG_LEVEL') ?? -1;
-    if (envIndex >= 0 && container.env![envIndex]!.value !== level) ops.push({ op: 'replace', path: `${base}/env/${envIndex}/value`, value: level });
+    if (level && envIndex >= 0 && container.env![envIndex]!.value !== level) ops.push({ op: 'replace', path: `${base}/env/${envIndex}/value`, value: level });
     if (ops.length === 0) continue;
     await client.patch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name }, [{ op: 'test', path: `${base}/name`, value: container.name }, ...ops], { contentType: 'application/json-patch+json' });
     logger.info('component updated', { namespace, name, image, logLevel: level });

@@ -1,11 +1,12 @@
 import { OPERATOR_NAME } from '@qhc/manifests';
 import type { KubeClient, KubeObject } from '@qhc/kube';
+import type { ClusterStatusReport } from '@qhc/schemas';
 import type { StatusReport } from './control-plane.ts';
 import { FIELD_MANAGER } from './apply.ts';
 
 type Cluster = KubeObject & {
   spec?: { id?: string; size?: number; version?: string };
-  status?: { phase?: string; reason?: string; availableNodes?: number; version?: string; conditions?: Array<{ type: string; status: string; reason?: string }> };
+  status?: { phase?: string; reason?: string; availableNodes?: number; version?: string; conditions?: Array<{ type: string; status: string; reason?: string }>; nodes?: Record<string, unknown> };
 };
 type Deployment = KubeObject & { spec?: { replicas?: number; template?: { spec?: { containers?: Array<{ image?: string }> } } }; status?: { readyReplicas?: number } };
 
@@ -42,7 +43,7 @@ export async function collectStatus(client: KubeClient, namespace: string, regio
     region: regionStatus,
     clusters: clusters
       .filter((c) => c.spec?.id && !c.metadata.deletionTimestamp)
-      .map((c) => ({
+      .map((c): ClusterStatusReport => ({
         id: c.spec!.id!,
         phase: c.status?.phase ?? 'Pending',
         ...(c.status?.reason ? { reason: c.status.reason } : {}),
@@ -50,6 +51,8 @@ export async function collectStatus(client: KubeClient, namespace: string, regio
         nodesReady: c.status?.availableNodes ?? 0,
         version: c.status?.version ?? c.spec?.version,
         conditions: (c.status?.conditions ?? []).map((k) => ({ type: k.type, status: k.status, ...(k.reason ? { reason: k.reason } : {}) })),
+        // Per pod, as the operator writes status.nodes: what the console shows node by node.
+        ...(c.status?.nodes ? { nodeStatus: c.status.nodes as ClusterStatusReport['nodeStatus'] } : {}),
       })),
   };
 }

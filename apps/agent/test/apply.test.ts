@@ -78,6 +78,19 @@ describe('applyDesiredState', () => {
     // Nothing left to change: no write.
     expect((await applyDesiredState(client, sandbox.namespace, desired, logger)).applied).not.toContain('Deployment/qhc-operator');
   });
+
+  it('moves the release\'s own cluster manager with the operator (a v in the version is not part of the tag)', async () => {
+    await client.apply({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'qhc-cluster-manager', namespace: sandbox.namespace },
+      spec: { selector: { matchLabels: { app: 'cm' } }, template: { metadata: { labels: { app: 'cm' } }, spec: { containers: [{ name: 'qhc-cluster-manager', image: 'registry.cloud.qdrant.io/qdrant/qdrant-cloud-cluster-manager:0.1.0' }] } } },
+    } as KubeObject, { fieldManager: 'qhc-installer' });
+    const result = await applyDesiredState(client, sandbox.namespace, state(7, [], [], { operatorVersion: 'v0.3.0', agentVersion: '0.1.0' }), logger);
+    expect(result.applied).toContain('Deployment/qhc-cluster-manager');
+    const deployment = await client.get<KubeObject & { spec: { template: { spec: { containers: Array<{ image: string }> } } } }>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: sandbox.namespace, name: 'qhc-cluster-manager' });
+    expect(deployment?.spec.template.spec.containers[0]!.image).toBe('registry.cloud.qdrant.io/qdrant/qdrant-cloud-cluster-manager:0.3.0');
+  });
 });
 
 /** undici's shape: "fetch failed" with the system error as the cause. */

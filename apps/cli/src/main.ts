@@ -86,6 +86,7 @@ region
   .command('install-command <name>')
   .description('a new installation command for the region (one-time token); --output-file saves the script')
   .option('--output-file <file>', 'write the installation script here instead')
+  .option('--helm', 'the Helm way: helm upgrade --install of the chart from the region\'s chart repository')
   .action(async (name: string, options) => (await import('./commands/region.ts')).regionInstallCommand(name, options, global()));
 
 const cluster = program.command('cluster').description('Qdrant clusters, through the control plane (--region) or directly (--kubeconfig)');
@@ -191,6 +192,23 @@ program
   .action(async (files: string[]) => {
     process.exitCode = (await import('./commands/validate.ts')).validate(files);
   });
+
+program
+  .command('mirror')
+  .description("copy a release's images and Helm chart into a private OCI registry (for regions that may pull only from there)")
+  .requiredOption('--to <registry>', 'where images go, e.g. registry.internal:5000/qhc')
+  .option('--charts-to <repository>', 'where the chart goes (default: <to>/charts)')
+  .option('--from <registry>', 'where the release\'s images are (default: the public registry)')
+  .option('--charts-from <repository>', 'where the release\'s chart is (default: the public chart repository)')
+  .option('--release <version>', "the release to copy (default: this client's version)")
+  .option('--qdrant <versions>', 'also copy these Qdrant database images (comma-separated tags, e.g. v1.16.2,v1.15.5) to <to>/qdrant')
+  .option('--qdrant-from <repository>', 'where the Qdrant images are', 'docker.io/qdrant/qdrant')
+  .option('--settings <file>', 'operator settings YAML whose clusterManager.image names the cluster manager image')
+  .option('--plain-http', 'talk HTTP, not HTTPS, to the registry copied to (--to, --charts-to)')
+  .option('--source-plain-http', 'talk HTTP, not HTTPS, to the registries copied from')
+  .option('--dry-run', 'only check that every artifact exists at the source')
+  .addHelpText('after', '\nCredentials come from docker login, podman login or helm registry login (their auth files).\nRe-running copies only what is missing; the tag is written last, so a cut-off copy is never half visible.')
+  .action(async (options) => (await import('./commands/mirror.ts')).mirror({ ...options, release: options.release ?? VERSION, output: g().output, noHeaders: !g().headers }));
 
 const render = program.command('render').description('print, offline, the Kubernetes objects that would be applied (like helm template)');
 render

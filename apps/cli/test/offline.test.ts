@@ -92,6 +92,7 @@ describe('help and version', () => {
     ['status'],
     ['completion'],
     ['validate'],
+    ['mirror'],
     ['render'],
     ...['cluster', 'install'].map((c) => ['render', c]),
     ['context'],

@@ -9,6 +9,8 @@
 //   --admin-token <token>   accept this user token (env QHC_ADMIN_TOKEN); without one, a fresh
 //                           database gets a generated admin token, printed once
 //   --log-level <level>     debug, info, warn, error
+//   --console-dir <dir>     the web console's built assets (env QHC_CONSOLE_DIR; default: those of
+//                           @qhc/console); --no-console serves the API only
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createLogger, type LogLevel } from '@qhc/kube';
@@ -24,6 +26,8 @@ const { values } = parseArgs({
     'public-url': { type: 'string' },
     'admin-token': { type: 'string' },
     'log-level': { type: 'string' },
+    'console-dir': { type: 'string' },
+    'no-console': { type: 'boolean' },
   },
 });
 try {
@@ -31,6 +35,7 @@ try {
   const cert = values['tls-cert'];
   const key = values['tls-key'];
   if (Boolean(cert) !== Boolean(key)) throw new Error('--tls-cert and --tls-key go together');
+  const consoleDir = values['console-dir'] ?? process.env.QHC_CONSOLE_DIR;
   const running = await startControlPlane({
     database: values.database ?? process.env.QHC_DATABASE ?? 'qhc-control-plane.db',
     host: values.host,
@@ -38,6 +43,8 @@ try {
     tls: cert && key ? { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') } : undefined,
     publicUrl: values['public-url'],
     adminToken: values['admin-token'] ?? process.env.QHC_ADMIN_TOKEN,
+    // A bundled control plane (the container image) cannot find @qhc/console next to itself.
+    console: values['no-console'] ? false : consoleDir ? { dir: consoleDir } : undefined,
     logger,
   });
   if (running.generatedAdminToken) process.stdout.write(`admin token (shown once, keep it): ${running.generatedAdminToken}\n`);

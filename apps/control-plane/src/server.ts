@@ -7,6 +7,8 @@ import { routes } from './api/routes.ts';
 import { Store } from './store.ts';
 import { randomUUID } from 'node:crypto';
 import { hashToken, issueToken } from './tokens.ts';
+import { consoleAssetsDir } from '@qhc/console';
+import { consoleFiles, type ConsoleFiles } from './console.ts';
 
 export interface ControlPlaneOptions {
   /** A SQLite file (default), `:memory:`, or a postgres:// URL. */
@@ -23,6 +25,13 @@ export interface ControlPlaneOptions {
   logger: Logger;
   maxWaitSeconds?: number;
   pollIntervalMs?: number;
+  /**
+   * The web console's built assets to serve at `/`; default: those of @qhc/console (skipped,
+   * with a warning, when they were not built). `false`: API only.
+   */
+  console?: { dir: string } | false;
+  /** How long a console sign-in lasts; default 12 hours. */
+  sessionTtlSeconds?: number;
 }
 
 export interface RunningControlPlane {
@@ -45,12 +54,23 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     generatedAdminToken = (await issueToken(db, 'user', 'admin')).token;
   }
 
+  let consoleServer: ConsoleFiles | undefined;
+  if (options.console) consoleServer = consoleFiles(options.console.dir);
+  else if (options.console === undefined) {
+    try {
+      consoleServer = consoleFiles(consoleAssetsDir());
+    } catch (error) {
+      options.logger.warn('the web console is off', { reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
   let publicUrl = options.publicUrl ?? '';
-  const router = () => routes({ store, publicUrl, maxWaitSeconds: options.maxWaitSeconds, pollIntervalMs: options.pollIntervalMs });
+  const router = () => routes({ store, publicUrl, maxWaitSeconds: options.maxWaitSeconds, pollIntervalMs: options.pollIntervalMs, secureCookies: Boolean(options.tls), sessionTtlSeconds: options.sessionTtlSeconds });
   let handler = router();
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     res.once('finish', () => options.logger.debug('request', { method: req.method, path: req.url?.replace(/\/install\/[^/?]+/, '/install/***'), status: res.statusCode, ms: Math.round(performance.now() - started) }));
+    if (consoleServer?.serve(req, res)) return;
     const done = handler.handle(req, res).finally(() => inflight.delete(done));
     inflight.add(done);
   };
@@ -67,7 +87,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     publicUrl = url;
     handler = router();
   }
-  options.logger.info('control plane started', { url, database: db.dialect, publicUrl });
+  options.logger.info('control plane started', { url, database: db.dialect, publicUrl, console: consoleServer?.dir ?? false });
   return {
     url,
     store,

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { QdrantClusterRestoreSpec, QdrantClusterScheduledSnapshotSpec, QdrantClusterSnapshotSpec, QdrantClusterSpec, Region, checkRegionUpdate, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, safeParseOperatorSettings, type QhcSchemaError } from '@qhc/schemas';
+import { type ClusterRecord, type RegionRecord, type ResourceRecord, QdrantClusterRestoreSpec, QdrantClusterScheduledSnapshotSpec, QdrantClusterSnapshotSpec, QdrantClusterSpec, Region, checkRegionUpdate, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, safeParseOperatorSettings, type QhcSchemaError } from '@qhc/schemas';
 import * as z from 'zod';
 import { isUniqueViolation, type Db } from './db/db.ts';
 import { ApiError, conflict, notFound } from './errors.ts';
+import { clusterEvents, recordClusterEvents, statusEvents, type ClusterEvent, type ReportedClusterStatus } from './cluster-events.ts';
 
 const regionParser = createParser(Region, 'region');
 const clusterParser = createParser(
@@ -30,33 +31,8 @@ function regionInput(input: unknown): unknown {
 }
 const now = () => new Date().toISOString();
 
-export interface RegionRecord {
-  id: string;
-  name: string;
-  spec: Region;
-  /** Bumped on every change to the region or its clusters: what the agent long-polls on. */
-  revision: number;
-  /** The revision the agent last applied, and what it reported. */
-  appliedRevision?: number;
-  status?: unknown;
-  lastSeenAt?: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ClusterRecord {
-  id: string;
-  regionId: string;
-  name: string;
-  spec: Omit<QdrantClusterSpec, 'id'>;
-  apiKeys?: { apiKey?: string; readOnlyApiKey?: string };
-  /** Annotations the QdrantCluster carries, such as `restartedAt` (a restart asked for). */
-  annotations?: Record<string, string>;
-  deletedAt?: string;
-  status?: unknown;
-  createdAt: string;
-  updatedAt: string;
-}
+// The records the API answers with: one contract with the agent and the console (@qhc/schemas).
+export type { ClusterRecord, RegionRecord, ResourceRecord } from '@qhc/schemas';
 
 type RegionRow = { id: string; name: string; spec: string; revision: number; applied_revision: number | null; status: string | null; last_seen_at: string | null; created_at: string; updated_at: string };
 type ClusterRow = { id: string; region_id: string; name: string; spec: string; api_keys: string | null; annotations: string | null; deleted_at: string | null; status: string | null; created_at: string; updated_at: string };
@@ -92,18 +68,6 @@ export const RESOURCE_KINDS = {
   restores: { kind: 'QdrantClusterRestore', spec: QdrantClusterRestoreSpec },
 } as const;
 export type ResourcePath = keyof typeof RESOURCE_KINDS;
-
-export interface ResourceRecord {
-  kind: string;
-  name: string;
-  clusterId: string;
-  spec: Record<string, unknown>;
-  status?: unknown;
-  deletedAt?: string;
-  /** "control-plane": made through this API; "region": found in the region (e.g. taken by a schedule). */
-  origin: 'control-plane' | 'region';
-  createdAt?: string;
-}
 
 const resourceParsers = Object.fromEntries(
   Object.entries(RESOURCE_KINDS).map(([path, k]) => [path, createParser(z.strictObject({ name: dns1123Label, clusterId: dns1123Label.max(MAX_CLUSTER_ID_LENGTH), spec: k.spec }), k.kind)]),
@@ -170,7 +134,9 @@ export class Store {
       const existing = await tx.one<{ deleted_at: string | null }>('SELECT deleted_at FROM clusters WHERE region_id = $1 AND name = $2', [region.id, name]);
       if (existing) throw conflict(existing.deleted_at ? `cluster ${name} is still being deleted in region ${regionName}` : `cluster ${name} already exists in region ${regionName}`);
       const keys = apiKey || readOnlyApiKey ? JSON.stringify({ apiKey, readOnlyApiKey }) : null;
-      await tx.run('INSERT INTO clusters (id, region_id, name, spec, api_keys, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)', [randomUUID(), region.id, name, JSON.stringify(spec), keys, stamp]);
+      const id = randomUUID();
+      await tx.run('INSERT INTO clusters (id, region_id, name, spec, api_keys, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)', [id, region.id, name, JSON.stringify(spec), keys, stamp]);
+      await recordClusterEvents(tx, id, [{ type: 'Requested', message: `created: ${spec.size} node(s) of ${spec.version}` }], stamp);
       await tx.run('UPDATE regions SET revision = revision + 1, updated_at = $1 WHERE id = $2', [stamp, region.id]);
     });
     return this.cluster(regionName, name);
@@ -196,7 +162,7 @@ export class Store {
     if (!parsed.success) throw invalid(parsed.error);
     const { spec, apiKey, readOnlyApiKey } = parsed.data;
     const keys = apiKey || readOnlyApiKey ? JSON.stringify({ apiKey, readOnlyApiKey }) : current.apiKeys ? JSON.stringify(current.apiKeys) : null;
-    await this.changeCluster(current, 'spec = $1, api_keys = $2', [JSON.stringify(spec), keys]);
+    await this.changeCluster(current, 'spec = $1, api_keys = $2', [JSON.stringify(spec), keys], describeSpecChange(current.spec, spec));
     return this.cluster(regionName, name);
   }
 
@@ -210,7 +176,7 @@ export class Store {
   async restartCluster(regionName: string, name: string, at = now()): Promise<ClusterRecord> {
     const current = await this.cluster(regionName, name);
     if (current.deletedAt) throw conflict(`cluster ${name} is being deleted`);
-    await this.changeCluster(current, 'annotations = $1', [JSON.stringify({ ...current.annotations, restartedAt: at.replace(/\.\d+Z$/, 'Z') })]);
+    await this.changeCluster(current, 'annotations = $1', [JSON.stringify({ ...current.annotations, restartedAt: at.replace(/\.\d+Z$/, 'Z') })], 'restart of every node');
     return this.cluster(regionName, name);
   }
 
@@ -218,13 +184,19 @@ export class Store {
   async deleteCluster(regionName: string, name: string): Promise<void> {
     const current = await this.cluster(regionName, name);
     if (current.deletedAt) return;
-    await this.changeCluster(current, 'deleted_at = $1', [now()]);
+    await this.changeCluster(current, 'deleted_at = $1', [now()], 'deletion');
   }
 
-  private async changeCluster(current: ClusterRecord, set: string, params: unknown[]): Promise<void> {
+  /** The cluster's timeline, newest first. */
+  async clusterEvents(regionName: string, name: string): Promise<ClusterEvent[]> {
+    return clusterEvents(this.db, (await this.cluster(regionName, name)).id);
+  }
+
+  private async changeCluster(current: ClusterRecord, set: string, params: unknown[], request: string): Promise<void> {
     const stamp = now();
     await this.db.tx(async (tx) => {
       await tx.run(`UPDATE clusters SET ${set}, updated_at = $${params.length + 1} WHERE id = $${params.length + 2}`, [...params, stamp, current.id]);
+      await recordClusterEvents(tx, current.id, [{ type: 'Requested', message: request }], stamp);
       await tx.run('UPDATE regions SET revision = revision + 1, updated_at = $1 WHERE id = $2', [stamp, current.regionId]);
     });
   }
@@ -256,7 +228,7 @@ export class Store {
     const rows = await this.db.all<Row>('SELECT name, cluster_id, spec, status, deleted_at, created_at FROM resources WHERE region_id = $1 AND kind = $2 ORDER BY name', [region.id, kind]);
     const mine: ResourceRecord[] = rows.map((r) => ({ kind, name: r.name, clusterId: r.cluster_id, spec: JSON.parse(r.spec), ...(r.status ? { status: JSON.parse(r.status) } : {}), ...(r.deleted_at ? { deletedAt: r.deleted_at } : {}), origin: 'control-plane', createdAt: r.created_at }));
     const observedRow = await this.db.one<{ observed_resources: string | null }>('SELECT observed_resources FROM regions WHERE id = $1', [region.id]);
-    const observed = (observedRow?.observed_resources ? JSON.parse(observedRow.observed_resources) : []) as Array<{ kind: string; name: string; spec?: Record<string, unknown>; status?: unknown; created?: string }>;
+    const observed = (observedRow?.observed_resources ? JSON.parse(observedRow.observed_resources) : []) as Array<{ kind: string; name: string; spec?: Record<string, unknown>; status?: ResourceRecord['status']; created?: string }>;
     const names = new Set(mine.map((r) => r.name));
     const found: ResourceRecord[] = observed
       .filter((o) => o.kind === kind && !names.has(o.name))
@@ -317,7 +289,10 @@ export class Store {
           await tx.run('DELETE FROM clusters WHERE id = $1', [row.id]);
           continue;
         }
-        if (status) await tx.run('UPDATE clusters SET status = $1 WHERE id = $2', [JSON.stringify(status), row.id]);
+        if (status) {
+          await tx.run('UPDATE clusters SET status = $1 WHERE id = $2', [JSON.stringify(status), row.id]);
+          await recordClusterEvents(tx, row.id, statusEvents(row.status ? (JSON.parse(row.status) as ReportedClusterStatus) : undefined, status as ReportedClusterStatus), stamp);
+        }
       }
       if (report.resources) {
         await tx.run('UPDATE regions SET observed_resources = $1 WHERE id = $2', [JSON.stringify(report.resources), regionId]);
@@ -330,6 +305,19 @@ export class Store {
       }
     });
   }
+}
+
+const r = (s: ClusterRecord['spec']) => `${s.resources?.cpu ?? '-'} CPU, ${s.resources?.memory ?? '-'} memory, ${s.resources?.storage ?? '-'} storage`;
+
+/** "scale to 3 node(s), version v1.16.3" — what a spec change asked for, in words. */
+function describeSpecChange(before: ClusterRecord['spec'], after: ClusterRecord['spec']): string {
+  const changes: string[] = [];
+  if (before.size !== after.size) changes.push(`scale to ${after.size} node(s)`);
+  if (before.version !== after.version) changes.push(`version ${after.version}`);
+  if (r(before) !== r(after)) changes.push(`resources ${r(after)}`);
+  if (before.suspend !== after.suspend) changes.push(after.suspend ? 'suspend' : 'resume');
+  if (JSON.stringify([before.service, before.ingress]) !== JSON.stringify([after.service, after.ingress])) changes.push(`exposure ${after.service?.type ?? 'ClusterIP'}${after.ingress?.enabled ? ` with ingress ${after.ingress.host ?? ''}`.trimEnd() : ''}`);
+  return changes.length ? changes.join(', ') : 'spec change';
 }
 
 export interface DesiredState {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '@qhc/kube';
+import { ClusterRecord, RegionRecord } from '@qhc/schemas';
 import { MIGRATIONS, startControlPlane, type RunningControlPlane } from '../src/index.ts';
 import { createTestDatabase } from './support/postgres.ts';
 
@@ -112,6 +113,13 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
     expect(script.headers.get('content-type')).toMatch(/^text\/x-shellscript/);
     expect(text).toContain('namespace "ns-eu-1"');
     expect(text).toContain(install.json.bootstrapToken);
+    // The Helm way: the region's chart at the operator's version, the token only in the values on stdin.
+    expect(install.json.helmCommand).toBe(`curl -fsSL https://cp.example.test/install/${install.json.bootstrapToken}/helm | bash`);
+    const helmScript = await (await fetch(`${cp.url}/install/${install.json.bootstrapToken}/helm`)).text();
+    const helmLine = helmScript.split('\n').find((l) => l.startsWith('helm upgrade --install'))!;
+    expect(helmLine).toMatch(/^helm upgrade --install qhc oci:\/\/registry\.cloud\.qdrant\.io\/qdrant-charts\/qhc --version \S+ \\$/);
+    expect(helmScript).toContain(`bootstrapToken: ${install.json.bootstrapToken}`);
+    expect(helmScript).toContain('--namespace ns-eu-1 --create-namespace');
     // A newer command makes the older unused one invalid.
     const newer = await call('POST', '/api/v1/regions/eu-1/installation');
     expect((await call('POST', '/agent/v1/register', undefined, install.json.bootstrapToken)).status).toBe(401);
@@ -119,6 +127,7 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
     expect(first.json).toMatchObject({ region: 'eu-1', token: expect.stringMatching(/^qhc_a_/) });
     expect((await call('POST', '/agent/v1/register', undefined, newer.json.bootstrapToken)).status).toBe(401);
     expect((await fetch(`${cp.url}/install/${newer.json.bootstrapToken}`)).status).toBe(401);
+    expect((await fetch(`${cp.url}/install/${newer.json.bootstrapToken}/helm`)).status).toBe(401);
     // Rotation: the new credential works, the old one no longer does.
     const rotated = await call('POST', '/agent/v1/rotate', undefined, first.json.token);
     expect((await call('GET', '/agent/v1/desired-state', undefined, rotated.json.token)).status).toBe(200);
@@ -128,7 +137,12 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
   it('clusters: create, update, scale, delete; the desired state follows with a new revision each time', async () => {
     const agent = await installAgent('eu-1');
     const before = (await call('GET', '/agent/v1/desired-state', undefined, agent)).json.revision;
-    expect((await call('POST', '/api/v1/regions/eu-1/clusters', cluster('search', 3))).status).toBe(201);
+    const created = await call('POST', '/api/v1/regions/eu-1/clusters', cluster('search', 3));
+    expect(created.status).toBe(201);
+    // The answers keep the contract the console and the CLI read them by (@qhc/schemas).
+    expect(() => ClusterRecord.parse(created.json)).not.toThrow();
+    const region = (await call('GET', '/api/v1/regions/eu-1')).json;
+    expect(() => RegionRecord.parse(region)).not.toThrow();
     expect((await call('POST', '/api/v1/regions/eu-1/clusters', { name: 'bad', spec: { size: 0 } })).json.problems.map((p: { path: string[] }) => p.path.join('.'))).toEqual(expect.arrayContaining(['spec.version', 'spec.size']));
     await call('POST', '/api/v1/regions/eu-1/clusters/search/scale', { size: 5 });
     const desired = (await call('GET', `/agent/v1/desired-state?after=${before}`, undefined, agent)).json;

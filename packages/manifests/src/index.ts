@@ -10,7 +10,8 @@ export { clusterLabels, podSelector, ownerReference, MANAGED_BY } from './cluste
 export { ManifestError } from './errors.ts';
 export { normalize, type KubeObject, type OwnerReference } from './object.ts';
 export { toYaml } from './yaml.ts';
-export { buildInstallation, registryPrefix, type InstallationCredentials } from './installation/build.ts';
+export { buildInstallation, type InstallationCredentials } from './installation/build.ts';
+export { componentImages, clusterManagerImage, imageTagOf, registryPrefix, type ComponentName } from './installation/images.ts';
 export { renderInstallScript } from './installation/script.ts';
 export * from './installation/names.ts';
 export { OPERATOR_ROLE_RULES, OPERATOR_CLUSTER_RULES, AGENT_ROLE_RULES, AGENT_CLUSTER_RULES } from './installation/rbac.ts';
@@ -18,3 +19,4 @@ export { buildVolumeSnapshot, type VolumeSnapshotInput } from './backup/volume-s
 export { buildScheduledSnapshot } from './backup/scheduled.ts';
 export { buildRestoredClaim, type RestoredClaimInput } from './backup/restored-claim.ts';
 export * from './backup/names.ts';
+export { releaseArtifacts, chartReference, chartValues, chartRepositoryPrefix, renderHelmInstall, CHART_NAME, CONTROL_PLANE_IMAGE, type ReleaseArtifact } from './installation/release.ts';

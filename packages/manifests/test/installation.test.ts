@@ -35,7 +35,8 @@ describe('buildInstallation', () => {
     const custom = { ...base, operatorSettings: { settings: { ...base.operatorSettings.settings, clusterManager: { ...base.operatorSettings.settings.clusterManager, node_selector: { pool: 'system' }, tolerations: [{ key: 'dedicated', operator: 'Equal' as const, value: 'system', effect: 'NoSchedule' as const }] } } } };
     const built = buildInstallation(custom, CREDENTIALS);
     const manager = get(built, 'Deployment', 'qhc-cluster-manager').spec.template.spec;
-    expect(manager.containers[0].image).toBe('registry.example.com/qdrant/qdrant-cloud-cluster-manager:0.1.2');
+    // The release's own cluster manager, tagged like the operator (the settings do not pin one).
+    expect(manager.containers[0].image).toBe('registry.example.com/qdrant/qdrant-cloud-cluster-manager:2.15.0');
     expect(manager.nodeSelector).toEqual({ pool: 'system' });
     expect(manager.tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'system', effect: 'NoSchedule' }]);
     expect(manager.automountServiceAccountToken).toBe(false);

@@ -22,3 +22,6 @@ export { generateArtifacts, toYaml, type Artifact } from './generate/artifacts.t
 
 // Protocols between qhc's components.
 export * from './protocol/cluster-manager.ts';
+
+// The control plane's API records and the agent's reports.
+export * from './api/control-plane.ts';

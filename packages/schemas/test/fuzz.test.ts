@@ -34,7 +34,8 @@ const nonNegative = fc.oneof(valid(fc.integer({ min: 0, max: 10_000 })), invalid
 const enumOf = (values: string[]) =>
   fc.oneof(valid(fc.constantFrom(...values)), invalid(fc.string().filter((s) => !values.includes(s))), wrongType);
 const bool = fc.oneof(valid(fc.boolean()), invalid(fc.constantFrom('true', 'yes', 1, 0)));
-const tag = fc.oneof(valid(fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,20}$/)), invalid(fc.constantFrom('', 'v1 2', ':x', '-a')), invalid(fc.double({ noNaN: true })));
+// Empty is the release's own cluster manager.
+const tag = fc.oneof(valid(fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,20}$/)), valid(fc.constant('')), invalid(fc.constantFrom('v1 2', ':x', '-a')), invalid(fc.double({ noNaN: true })));
 
 /** Field generators by path; absent fields fall back to the defaults. */
 const FIELDS: Record<string, fc.Arbitrary<Tagged>> = {

@@ -20,7 +20,7 @@ const SEED_EXPECTED: OperatorSettings = {
     backupTimeout: 12600,
     backOff: { minDelay: 5, maxDelay: 300, increment: 5 },
     clusterManager: {
-      image: { repository: 'qdrant/qdrant-cloud-cluster-manager', tag: '0.1.2' },
+      image: { repository: 'qdrant/qdrant-cloud-cluster-manager', tag: '' },
       pullInterval: 10,
       logSize: 10,
       debug: false,
@@ -49,10 +49,13 @@ const SEED_EXPECTED: OperatorSettings = {
 
 describe('parseOperatorSettings', () => {
   it('parses the seed configuration to the documented values', () => {
-    expect(parseOperatorSettings(fixture('seed-operator-settings.yaml'))).toEqual(SEED_EXPECTED);
+    // The seed pins Qdrant's cluster manager; kept as written.
+    const seed = structuredClone(SEED_EXPECTED);
+    seed.settings.clusterManager.image.tag = '0.1.2';
+    expect(parseOperatorSettings(fixture('seed-operator-settings.yaml'))).toEqual(seed);
   });
 
-  it('fills every default from an empty settings block, equal to the seed', () => {
+  it('fills every default from an empty settings block, equal to the seed but for the cluster manager tag (the release\'s own)', () => {
     expect(parseOperatorSettings('settings: {}\n')).toEqual(SEED_EXPECTED);
     expect(defaultOperatorSettings()).toEqual(SEED_EXPECTED);
   });

@@ -3,9 +3,9 @@
 // the sandbox, clusters created, scaled and deleted through the agent), and in direct mode
 // with only a kubeconfig.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLoopbackTls, waitFor, type LoopbackTls } from '@qhc/kube-sandbox';
@@ -95,6 +95,14 @@ describe('qhc against the control plane', () => {
     operator = await startOperator({ settingsPath: join(settingsDir, 's.yaml'), kubeconfigPath: sandbox.kubeconfigPath, namespace: sandbox.namespace, leaseNamespace: sandbox.namespace, leaderElection: false, port: 0, logger: createLogger({ level: 'warn' }) });
     agent = await startAgent({ client: createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-agent' }), namespace: sandbox.namespace, region: 'cli', controlPlane: { url: cp.url, ca: tls.ca }, logger: createLogger({ level: 'warn' }), statusIntervalMs: 500 });
     await waitFor('the agent connected', async () => (agent!.connected() ? true : undefined));
+
+    // The Helm way, for GitOps users: the chart from the region's chart repository, values on stdin.
+    const helmScript = join(dirname(script), 'helm-install.sh');
+    await ok('region', 'install-command', 'cli', '--helm', '--output-file', helmScript);
+    const helmText = readFileSync(helmScript, 'utf8');
+    expect(helmText).toContain(`helm upgrade --install qhc oci://registry.cloud.qdrant.io/qdrant-charts/qhc --version 0.1.0`);
+    expect(helmText).toContain(`--namespace ${sandbox.namespace} --create-namespace`);
+    expect((await ok('region', 'install-command', 'cli', '--helm')).stdout).toMatch(/^curl -fsSL https:\/\/127\.0\.0\.1:\d+\/install\/qhc_b_\S+\/helm \| bash\n$/);
   });
 
   it('cluster create → Healthy; -o json is the API object; scale; delete needs --yes without a terminal', async () => {

@@ -129,7 +129,7 @@ describe('the release through a local npm registry', () => {
     const app = join(work, 'third-party');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'third-party', private: true, type: 'module' }));
-    const installed = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-online', `@qhc/schemas@${version}`, `@qhc/cli@${version}`, 'typescript@6', 'ajv@8', '@types/node@24'], { cwd: app, env: { npm_config_userconfig: consumerNpmrc } });
+    const installed = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-online', `@qhc/schemas@${version}`, `@qhc/cli@${version}`, `@qhc/console@${version}`, 'typescript@6', 'ajv@8', '@types/node@24'], { cwd: app, env: { npm_config_userconfig: consumerNpmrc } });
     expect(installed.code, installed.stderr).toBe(0);
     // Everything came from the local registry.
     const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
@@ -169,6 +169,10 @@ describe('the release through a local npm registry', () => {
     const checked = await run(process.execPath, ['check.mjs'], { cwd: app });
     expect(checked.code, checked.stderr).toBe(0);
     expect(JSON.parse(checked.stdout)).toEqual({ good: true, bad: false, error: '/spec/size' });
+
+    // The console package carries its built assets, found where it is installed.
+    const assets = await run(process.execPath, ['--input-type=module', '-e', "import { existsSync } from 'node:fs'; import { consoleAssetsDir } from '@qhc/console'; console.log(existsSync(consoleAssetsDir() + 'index.html'));"], { cwd: app });
+    expect(assets.stdout.trim(), assets.stderr).toBe('true');
 
     const help = await run('npx', ['--no-install', 'qhc', '--help'], { cwd: app, env: { npm_config_userconfig: consumerNpmrc } });
     expect(help.code, help.stderr).toBe(0);

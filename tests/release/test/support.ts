@@ -5,7 +5,7 @@ export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const BIN = fileURLToPath(new URL('../node_modules/.bin/', import.meta.url));
 
 /** What `pnpm release` publishes: every workspace package that is not private, in dependency order. */
-export const PUBLISHED = ['packages/schemas', 'packages/kube', 'packages/manifests', 'packages/qdrant', 'apps/cluster-manager', 'apps/operator', 'apps/control-plane', 'apps/agent', 'apps/cli'];
+export const PUBLISHED = ['packages/schemas', 'packages/console', 'packages/kube', 'packages/manifests', 'packages/qdrant', 'apps/cluster-manager', 'apps/operator', 'apps/control-plane', 'apps/agent', 'apps/cli'];
 
 export interface Ran {
   code: number | null;

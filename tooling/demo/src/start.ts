@@ -11,6 +11,7 @@ try {
   console.log(`
 Everything runs. Where to look:
   control plane   ${demo.controlPlaneUrl}   (admin token: ${demo.adminToken})
+  web console     ${demo.controlPlaneUrl}/   (sign in with the admin token; the certificate is from ${demo.caPath})
   API             curl --cacert ${demo.caPath} -H 'authorization: Bearer ${demo.adminToken}' ${demo.controlPlaneUrl}/api/v1/regions/demo/clusters
   OpenAPI         ${demo.controlPlaneUrl}/openapi.json
   kubeconfig      ${demo.kubeconfigPath}

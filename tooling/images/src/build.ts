@@ -1,8 +1,8 @@
-// OCI images of the operator, the agent and the control plane, built offline: no base image
+// OCI images of the operator, the agent, the control plane and the cluster manager, built offline: no base image
 // can be pulled here, so each is FROM scratch with the Node 24 binary, the seven glibc
 // libraries it links, CA certificates, a non-root user, and the app bundled into one file.
 import { execFile } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,9 +15,22 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const APPS = {
   'qhc-operator': { dir: 'apps/operator', description: 'qhc operator: reconciles QdrantClusters' },
   'qhc-agent': { dir: 'apps/agent', description: 'qhc agent: keeps a region in step with the control plane over outgoing HTTPS' },
-  'qhc-control-plane': { dir: 'apps/control-plane', description: 'qhc control plane: regions, clusters, installation commands, the agent endpoint' },
-} as const;
+  'qhc-control-plane': {
+    dir: 'apps/control-plane',
+    description: 'qhc control plane: regions, clusters, installation commands, the agent endpoint, the web console',
+    // The bundle cannot find @qhc/console next to itself: its built assets are copied in and named.
+    assets: { from: 'packages/console/dist/app', to: 'app/console', env: 'QHC_CONSOLE_DIR' },
+  },
+  'qhc-cluster-manager': { dir: 'apps/cluster-manager', description: 'qhc cluster manager: rebalances shards, drains nodes, recovers dead peers' },
+} as const satisfies Record<string, AppImage>;
 export type ImageName = keyof typeof APPS;
+
+interface AppImage {
+  dir: string;
+  description: string;
+  /** Files the app reads besides its bundle, copied into the image and named by an env variable. */
+  assets?: { from: string; to: string; env: string };
+}
 
 /** The user the apps run as: not root, no shell, no home to write. */
 export const UID = 65532;
@@ -93,6 +106,11 @@ export async function buildImage(app: ImageName, options: { version?: string; re
     mkdirSync(join(rootfs, 'tmp'), { recursive: true });
     mkdirSync(join(rootfs, 'app/dist'), { recursive: true });
     await bundle(app, join(rootfs, 'app/dist'));
+    const assets = (APPS[app] as AppImage).assets;
+    if (assets) {
+      if (!existsSync(join(ROOT, assets.from, 'index.html'))) throw new Error(`${assets.from} is not built: run pnpm build first`);
+      cpSync(join(ROOT, assets.from), join(rootfs, assets.to), { recursive: true });
+    }
     const labels = {
       'org.opencontainers.image.title': app,
       'org.opencontainers.image.description': APPS[app].description,
@@ -107,7 +125,7 @@ export async function buildImage(app: ImageName, options: { version?: string; re
         'FROM scratch',
         'COPY rootfs/ /',
         ...Object.entries(labels).map(([k, v]) => `LABEL ${k}=${JSON.stringify(v)}`),
-        'ENV NODE_ENV=production SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt',
+        `ENV NODE_ENV=production SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt${assets ? ` ${assets.env}=/${assets.to}` : ''}`,
         `USER ${UID}:${UID}`,
         'WORKDIR /app',
         // node is PID 1: the apps handle SIGTERM themselves and exit when done.

@@ -1,5 +1,5 @@
 // The images, run with podman (runc, host network) against the kube sandbox: the operator's
-// brings a QdrantCluster to Healthy; the agent's registers with the control plane's (HTTPS,
+// brings a QdrantCluster to Healthy; the cluster manager's serves its health endpoint; the agent's registers with the control plane's (HTTPS,
 // private CA) and applies a cluster created through the API. Each runs as a non-root user on a
 // read-only root filesystem and stops cleanly on SIGTERM within the grace period.
 import { execFile } from 'node:child_process';
@@ -62,6 +62,19 @@ function https(method: string, url: string, token: string, body?: unknown): Prom
   });
 }
 
+/** A page of the console, as a browser gets it. */
+function page(url: string): Promise<{ status: number; type: string; csp: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { ca: tls.ca }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), csp: String(res.headers['content-security-policy']), body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 beforeAll(async () => {
   for (const name of Object.keys(APPS) as ImageName[]) images.set(name, await buildImage(name));
   console.log(JSON.stringify([...images.values()].map((i) => ({ image: i.reference, sizeMiB: Math.round((i.sizeBytes / 1_048_576) * 10) / 10, buildSeconds: i.buildSeconds }))));
@@ -105,12 +118,28 @@ describe('the images', () => {
     expect(await logs(id)).toContain('"msg":"operator started"');
   });
 
+  it('the cluster manager image serves its health endpoint, then stops cleanly', async () => {
+    const port = (await freePorts(1))[0]!;
+    const id = await runContainer('qhc-cluster-manager', ['--settings', '/config/settings.yaml', '--host', '127.0.0.1', '--port', String(port)]);
+    await waitFor('the cluster manager image answering /healthz', async () => ((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200 ? true : undefined), { timeoutMs: 30_000, onTimeout: () => 'see the cluster manager container log' });
+    const stopped = await stop(id);
+    expect(stopped.exitCode).toBe(0);
+    expect(stopped.seconds).toBeLessThan(10);
+  });
+
   it('the agent image registers with the control-plane image and applies a cluster created through the API', async () => {
     const port = (await freePorts(1))[0]!;
     const url = `https://127.0.0.1:${port}`;
     const admin = 'qhc_u_images-test-admin-token-0123456789';
     const cp = await runContainer('qhc-control-plane', ['--database', '/data/cp.db', '--host', '127.0.0.1', '--port', String(port), '--tls-cert', '/config/tls/server.crt', '--tls-key', '/config/tls/server.key', '--public-url', url, '--admin-token', admin], ['--tmpfs', '/data:rw,mode=1777']);
     await waitFor('the control plane image answering', async () => ((await https('GET', `${url}/healthz`, admin).catch(() => ({ status: 0 }))).status === 200 ? true : undefined), { timeoutMs: 30_000 });
+    // The web console's assets are in the image (the bundle cannot find @qhc/console next to itself).
+    const consolePage = await page(`${url}/regions`);
+    expect([consolePage.status, consolePage.type]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(consolePage.csp).toContain("script-src 'self'");
+    const script = consolePage.body.match(/<script[^>]+src="([^"]+)"/)?.[1];
+    expect(script, consolePage.body).toBeDefined();
+    expect((await page(new URL(script!, url).toString())).status).toBe(200);
     expect((await https('POST', `${url}/api/v1/regions`, admin, { name: 'img', namespace: sandbox.namespace, agentVersion: '0.1.0', operatorVersion: '0.1.0' })).status).toBe(201);
     const install = await https('POST', `${url}/api/v1/regions/img/installation`, admin);
     // What the installation leaves for the agent: its Secret with the bootstrap token.

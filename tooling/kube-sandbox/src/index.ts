@@ -5,3 +5,4 @@ export { ANNOTATION_DELAY_SECONDS, ANNOTATION_FAIL, startSandboxControllers, toB
 export { waitFor } from './wait.ts';
 export { createLoopbackTls, type LoopbackTls } from './pki.ts';
 export { freePorts } from './ports.ts';
+export { startOciRegistry, type OciRegistry, type OciRegistryOptions } from './registry.ts';

@@ -92,14 +92,15 @@ export async function regionDelete(name: string, options: { yes?: boolean; dryRu
 }
 
 /** `qhc region install-command <region>`: the command to run in the cluster; `--output-file` saves the script itself. */
-export async function regionInstallCommand(name: string, options: { outputFile?: string }, g: Global): Promise<void> {
+export async function regionInstallCommand(name: string, options: { outputFile?: string; helm?: boolean }, g: Global): Promise<void> {
   const api = cp(g);
   await getRegion(api, name);
-  const install = await api.request<{ command: string; scriptUrl: string; bootstrapToken: string }>('POST', `/api/v1/regions/${encodeURIComponent(name)}/installation`);
+  const install = await api.request<{ command: string; scriptUrl: string; helmCommand: string; helmScriptUrl: string; bootstrapToken: string }>('POST', `/api/v1/regions/${encodeURIComponent(name)}/installation`);
+  const scriptUrl = options.helm ? install.helmScriptUrl : install.scriptUrl;
   if (options.outputFile) {
-    writeFileSync(options.outputFile, await api.text(new URL(install.scriptUrl).pathname), { mode: 0o700 });
-    process.stderr.write(`installation script written to ${options.outputFile}; run it with a kubeconfig for the region's cluster\n`);
+    writeFileSync(options.outputFile, await api.text(new URL(scriptUrl).pathname), { mode: 0o700 });
+    process.stderr.write(`installation script${options.helm ? ' (Helm)' : ''} written to ${options.outputFile}; run it with a kubeconfig for the region's cluster\n`);
     return;
   }
-  process.stdout.write(`${install.command}\n`);
+  process.stdout.write(`${options.helm ? install.helmCommand : install.command}\n`);
 }

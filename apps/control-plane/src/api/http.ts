@@ -11,7 +11,7 @@ export interface Request {
   signal: AbortSignal;
 }
 
-export type Reply = { status: number; json?: unknown; text?: string; type?: string };
+export type Reply = { status: number; json?: unknown; text?: string; type?: string; headers?: Record<string, string> };
 export type Handler = (req: Request) => Promise<Reply>;
 
 interface Route {
@@ -50,8 +50,10 @@ export class Router {
         : { status: 500, json: { error: 'Internal', message: error instanceof Error ? error.message : String(error) } };
     }
     if (res.destroyed) return;
-    if (reply.json !== undefined) res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.json));
-    else res.writeHead(reply.status, reply.text !== undefined ? { 'content-type': reply.type ?? 'text/plain; charset=utf-8' } : {}).end(reply.text);
+    // API answers are per caller and never to be sniffed into something else.
+    const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...reply.headers };
+    if (reply.json !== undefined) res.writeHead(reply.status, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(reply.json));
+    else res.writeHead(reply.status, reply.text !== undefined ? { ...headers, 'content-type': reply.type ?? 'text/plain; charset=utf-8' } : headers).end(reply.text);
   }
 }
 

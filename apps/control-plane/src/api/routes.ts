@@ -1,8 +1,9 @@
-import { buildInstallation, renderInstallScript } from '@qhc/manifests';
+import { buildInstallation, renderHelmInstall, renderInstallScript } from '@qhc/manifests';
 import { ApiError } from '../errors.ts';
-import { authenticate } from '../auth.ts';
+import { authenticate, checkSameOrigin } from '../auth.ts';
+import { DEFAULT_SESSION_TTL_SECONDS, SESSION_COOKIE, createSession, csrfTokenOf, deleteSession, findSession, readCookie, sessionCookie } from '../sessions.ts';
 import { AgentReport, RESOURCE_KINDS, type ResourcePath, type Store } from '../store.ts';
-import { exchangeBootstrap, issueToken, listTokens, revokeToken, rotateAgentToken } from '../tokens.ts';
+import { exchangeBootstrap, findToken, issueToken, listTokens, revokeToken, rotateAgentToken } from '../tokens.ts';
 import { openApiDocument } from '../openapi.ts';
 import { Router, type Request } from './http.ts';
 
@@ -14,9 +15,13 @@ export interface RouteOptions {
   maxWaitSeconds?: number;
   /** How often a long-poll looks for a new revision (the database is the only channel between replicas). */
   pollIntervalMs?: number;
+  /** Served over HTTPS: the session cookie gets `Secure`. */
+  secureCookies?: boolean;
+  sessionTtlSeconds?: number;
 }
 
 const ok = (json: unknown, status = 200) => ({ status, json });
+const sessionBody = (secret: string, expiresAt: string, tokenName: string) => ({ csrfToken: csrfTokenOf(secret), expiresAt, tokenName });
 
 export function routes(options: RouteOptions): Router {
   const { store } = options;
@@ -26,6 +31,33 @@ export function routes(options: RouteOptions): Router {
 
   router.on('GET', '/healthz', async () => ({ status: 200, text: 'ok' }));
   router.on('GET', '/openapi.json', async () => ok(openApiDocument(options.publicUrl)));
+
+  // The console's sign-in: a user token exchanged for an HttpOnly session cookie.
+  const ttl = options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS;
+  router.on('POST', '/api/v1/session', async (req) => {
+    // No session yet, so no CSRF token; but a sign-in from another site (login CSRF) is refused.
+    checkSameOrigin(req, undefined);
+    const body = (await req.body()) as { token?: unknown };
+    if (typeof body.token !== 'string' || !body.token.trim()) throw new ApiError(400, 'Invalid', 'token: paste a user token (qhc_u_…)');
+    const row = await findToken(db, body.token.trim());
+    if (!row) throw new ApiError(401, 'Unauthenticated', 'token: not valid (unknown or revoked)');
+    if (row.kind !== 'user') throw new ApiError(403, 'Forbidden', `token: a ${row.kind} token cannot sign in; use a user token (qhc_u_…)`);
+    const { secret, session } = await createSession(db, row, ttl);
+    return { status: 201, json: sessionBody(secret, session.expires_at, row.name), headers: { 'set-cookie': sessionCookie(secret, { secure: options.secureCookies ?? false, maxAgeSeconds: ttl }) } };
+  });
+  router.on('GET', '/api/v1/session', async (req) => {
+    const secret = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const found = secret ? await findSession(db, secret) : undefined;
+    if (!secret || !found) throw new ApiError(401, 'Unauthenticated', 'not signed in (no session, or it expired)');
+    return ok(sessionBody(secret, found.session.expires_at, found.token.name));
+  });
+  router.on('DELETE', '/api/v1/session', async (req) => {
+    const secret = readCookie(req.headers.cookie, SESSION_COOKIE);
+    if (!secret || !(await findSession(db, secret))) throw new ApiError(401, 'Unauthenticated', 'not signed in (no session, or it expired)');
+    checkSameOrigin(req, secret);
+    await deleteSession(db, secret);
+    return { status: 204, headers: { 'set-cookie': sessionCookie('', { secure: options.secureCookies ?? false, maxAgeSeconds: 0 }) } };
+  });
 
   router.on('GET', '/api/v1/regions', async (req) => (await user(req), ok({ items: await store.regions() })));
   router.on('POST', '/api/v1/regions', async (req) => (await user(req), ok(await store.createRegion(await req.body()), 201)));
@@ -41,12 +73,20 @@ export function routes(options: RouteOptions): Router {
     const { token } = await issueToken(db, 'bootstrap', 'installation', region.id);
     buildInstallation(region.spec, { controlPlaneUrl: options.publicUrl, bootstrapToken: token });
     const scriptUrl = new URL(`/install/${token}`, options.publicUrl).toString();
-    return ok({ bootstrapToken: token, scriptUrl, command: `curl -fsSL ${scriptUrl} | bash` }, 201);
+    const helmScriptUrl = new URL(`/install/${token}/helm`, options.publicUrl).toString();
+    return ok({ bootstrapToken: token, scriptUrl, command: `curl -fsSL ${scriptUrl} | bash`, helmScriptUrl, helmCommand: `curl -fsSL ${helmScriptUrl} | bash` }, 201);
   });
   router.on('GET', '/install/:token', async (req) => {
     const row = await authenticate(db, { ...req, headers: { authorization: `Bearer ${req.params.token}` } }, ['bootstrap']);
     const region = await store.regionById(row.region_id!);
     const script = renderInstallScript(region.spec, buildInstallation(region.spec, { controlPlaneUrl: options.publicUrl, bootstrapToken: req.params.token! }));
+    return { status: 200, text: script, type: 'text/x-shellscript; charset=utf-8' };
+  });
+  // The same installation as `helm upgrade --install` of the region's chart, values on stdin.
+  router.on('GET', '/install/:token/helm', async (req) => {
+    const row = await authenticate(db, { ...req, headers: { authorization: `Bearer ${req.params.token}` } }, ['bootstrap']);
+    const region = await store.regionById(row.region_id!);
+    const script = renderHelmInstall(region.spec, { controlPlaneUrl: options.publicUrl, bootstrapToken: req.params.token! });
     return { status: 200, text: script, type: 'text/x-shellscript; charset=utf-8' };
   });
 
@@ -59,6 +99,7 @@ export function routes(options: RouteOptions): Router {
     const body = (await req.body()) as { size?: unknown };
     return ok(await store.scaleCluster(req.params.region!, req.params.cluster!, body.size));
   });
+  router.on('GET', '/api/v1/regions/:region/clusters/:cluster/events', async (req) => (await user(req), ok({ items: await store.clusterEvents(req.params.region!, req.params.cluster!) })));
   router.on('POST', '/api/v1/regions/:region/clusters/:cluster/restart', async (req) => (await user(req), ok(await store.restartCluster(req.params.region!, req.params.cluster!))));
   router.on('DELETE', '/api/v1/regions/:region/clusters/:cluster', async (req) => (await user(req), await store.deleteCluster(req.params.region!, req.params.cluster!), { status: 202, json: { message: 'the agent deletes the cluster and reports it gone' } }));
 

@@ -70,6 +70,31 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
       'ALTER TABLE regions ADD COLUMN observed_resources TEXT',
     ],
   },
+  {
+    version: 4,
+    name: 'console sessions, cluster events',
+    statements: [
+      // Only the SHA-256 of the session id, as with tokens; the session dies with its user token.
+      `CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        hash TEXT NOT NULL UNIQUE,
+        token_id TEXT NOT NULL REFERENCES tokens(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      )`,
+      'CREATE INDEX sessions_expiry ON sessions (expires_at)',
+      // What happened to a cluster: the changes asked for through the API and the changes of
+      // status the agent reported, for the console's timeline; capped per cluster.
+      `CREATE TABLE cluster_events (
+        id TEXT PRIMARY KEY,
+        cluster_id TEXT NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,
+        at TEXT NOT NULL,
+        type TEXT NOT NULL,
+        message TEXT NOT NULL
+      )`,
+      'CREATE INDEX cluster_events_cluster ON cluster_events (cluster_id, at)',
+    ],
+  },
 ];
 
 /**

@@ -14,6 +14,7 @@ import {
   OPERATOR_SETTINGS_KEY,
   REGISTRY_SECRET,
 } from './names.ts';
+import { componentImages, registryPrefix } from './images.ts';
 import { AGENT_CLUSTER_RULES, AGENT_ROLE_RULES, OPERATOR_CLUSTER_RULES, OPERATOR_ROLE_RULES, roleObjects } from './rbac.ts';
 
 export interface InstallationCredentials {
@@ -32,10 +33,6 @@ function labels(component: string): Record<string, string> {
   return { 'app.kubernetes.io/name': component, 'app.kubernetes.io/part-of': 'qhc', 'app.kubernetes.io/managed-by': 'qhc-installer' };
 }
 
-/** `https://registry.example.com/qdrant/` → `registry.example.com/qdrant`. */
-export function registryPrefix(url: string): string {
-  return url.replace(/^[a-z]+:\/\//, '').replace(/\/+$/, '');
-}
 
 function proxyEnv(region: Region): Array<{ name: string; value: string }> {
   const proxy = region.advanced.proxy;
@@ -116,6 +113,7 @@ export function buildInstallation(region: Region, credentials: InstallationCrede
 
   const { namespace } = region;
   const registry = registryPrefix(region.advanced.containerRegistryUrl);
+  const images = componentImages(region);
   const objects: KubeObject[] = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { ...labels('qhc'), 'pod-security.kubernetes.io/enforce': 'baseline' } } },
     ...allKinds.map((kind) => buildCrd(kind) as unknown as KubeObject),
@@ -149,7 +147,7 @@ export function buildInstallation(region: Region, credentials: InstallationCrede
     },
     deployment(region, {
       name: OPERATOR_NAME,
-      image: `${registry}/${OPERATOR_NAME}:${region.operatorVersion}`,
+      image: images[OPERATOR_NAME],
       args: ['--settings', `${SETTINGS_PATH}/${OPERATOR_SETTINGS_KEY}`],
       env: [
         { name: 'QHC_LOG_LEVEL', value: region.advanced.logLevel.operator },
@@ -168,7 +166,7 @@ export function buildInstallation(region: Region, credentials: InstallationCrede
     }),
     deployment(region, {
       name: AGENT_NAME,
-      image: `${registry}/${AGENT_NAME}:${region.agentVersion}`,
+      image: images[AGENT_NAME],
       args: [],
       env: [
         { name: 'QHC_LOG_LEVEL', value: region.advanced.logLevel.agent },
@@ -180,7 +178,7 @@ export function buildInstallation(region: Region, credentials: InstallationCrede
       mounts: [{ name: 'tmp', mountPath: '/tmp' }],
       volumes: [{ name: 'tmp', emptyDir: {} }],
     }),
-    ...clusterManagerObjects(region, registry),
+    ...clusterManagerObjects(region, images[CLUSTER_MANAGER_NAME]),
     {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
@@ -206,7 +204,7 @@ export function buildInstallation(region: Region, credentials: InstallationCrede
  * selector and tolerations. It needs no Kubernetes API access (its token is not mounted);
  * only the operator may call it, and it may only reach DNS and Qdrant's REST port.
  */
-function clusterManagerObjects(region: Region, registry: string): KubeObject[] {
+function clusterManagerObjects(region: Region, image: string): KubeObject[] {
   const { namespace } = region;
   const settings = region.operatorSettings.settings.clusterManager;
   const name = CLUSTER_MANAGER_NAME;
@@ -216,7 +214,7 @@ function clusterManagerObjects(region: Region, registry: string): KubeObject[] {
     deployment(region, {
       name,
       // From the region's registry, like every image of the installation: the repository's name, the settings' tag.
-      image: `${registry}/${settings.image.repository.split('/').at(-1)}:${settings.image.tag}`,
+      image,
       args: ['--settings', `${SETTINGS_PATH}/${OPERATOR_SETTINGS_KEY}`, '--port', String(CLUSTER_MANAGER_PORT)],
       env: [],
       ports: [{ name: 'http', containerPort: CLUSTER_MANAGER_PORT, protocol: 'TCP' }],

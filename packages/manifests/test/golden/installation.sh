@@ -2775,7 +2775,7 @@ data:
       clusterManager:
         image:
           repository: qdrant/qdrant-cloud-cluster-manager
-          tag: 0.1.2
+          tag: ""
         pullInterval: 10
         logSize: 10
         debug: false
@@ -3125,7 +3125,7 @@ spec:
               value: .internal,kubernetes.default.svc,.svc,.cluster.local,10.0.0.0/8
             - name: NODE_EXTRA_CA_CERTS
               value: /etc/qhc/ca/ca.crt
-          image: registry.example.com/qdrant/qdrant-cloud-cluster-manager:0.1.2
+          image: registry.example.com/qdrant/qdrant-cloud-cluster-manager:2.15.0
           imagePullPolicy: IfNotPresent
           livenessProbe:
             failureThreshold: 3

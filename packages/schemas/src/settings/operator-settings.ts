@@ -32,9 +32,6 @@ const imageRepository = z
     'must be an image repository such as "qdrant/qdrant" or "registry.example.com:5000/qdrant/qdrant" (lowercase, no tag)',
   );
 
-const imageTag = z
-  .string()
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be an image tag such as "0.1.2" (letters, digits, _ . -; at most 128)');
 
 /** uid/gid as the seed writes them: "" (unset), or a number, possibly quoted. */
 const unixId = z.union([z.literal(''), z.int().min(0).max(2147483647), z.string().regex(/^[0-9]+$/, 'must be a numeric id such as "1000"')]);
@@ -62,7 +59,12 @@ export const ClusterManagerSettings = z.strictObject({
   image: z
     .strictObject({
       repository: imageRepository.default('qdrant/qdrant-cloud-cluster-manager'),
-      tag: imageTag.default('0.1.2'),
+      // Qdrant's settings pin their cluster manager ("0.1.2"); empty means this release's own,
+      // tagged like the operator, so an upgrade moves both and no release overwrites a tag.
+      tag: z
+        .string()
+        .regex(/^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$/, 'must be an image tag such as "0.1.2" (letters, digits, _ . -; at most 128), or empty for the release\'s own')
+        .default(''),
     })
     .prefault({}),
   pullInterval: seconds('pullInterval').default(10),

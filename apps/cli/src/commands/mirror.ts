@@ -1,0 +1,125 @@
+// qhc mirror: copies a release's images and chart into a private registry, so a region whose
+// container registry and chart repository point there pulls nothing from anywhere else.
+import { readFileSync } from 'node:fs';
+import { releaseArtifacts, type ReleaseArtifact } from '@qhc/manifests';
+import { DEFAULT_CHART_REPOSITORY_URL, DEFAULT_CONTAINER_REGISTRY_URL, parseOperatorSettings } from '@qhc/schemas';
+import { CliError, EXIT } from '../exit.ts';
+import { checkFormat, print } from '../output.ts';
+import { RegistryClient, RegistryError } from '../oci/client.ts';
+import { copyArtifact } from '../oci/copy.ts';
+import { loginHint, storedLogin } from '../oci/credentials.ts';
+import { formatLocation, parseLocation, repository, type RegistryLocation } from '../oci/location.ts';
+
+export interface MirrorOptions {
+  to: string;
+  chartsTo?: string;
+  from?: string;
+  chartsFrom?: string;
+  release: string;
+  /** Qdrant versions whose database image to copy too (comma-separated). */
+  qdrant?: string;
+  qdrantFrom?: string;
+  settings?: string;
+  /** Plain HTTP to the registries copied to (--to, --charts-to). */
+  plainHttp?: boolean;
+  /** Plain HTTP to the registries copied from. */
+  sourcePlainHttp?: boolean;
+  dryRun?: boolean;
+  output: string;
+  noHeaders: boolean;
+}
+
+interface MirrorRow {
+  kind: ReleaseArtifact['kind'];
+  source: string;
+  target: string;
+  digest: string;
+  result: 'copied' | 'unchanged' | 'would copy';
+  blobs: number;
+  mebibytes: number;
+}
+
+export async function mirror(options: MirrorOptions): Promise<void> {
+  const format = checkFormat(options.output);
+  if (!/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]+)?$/.test(options.release)) throw new CliError(`--release: "${options.release}" is not a version such as 1.4.2`, { code: EXIT.usage });
+  const version = options.release.replace(/^v/, '');
+  const to = parseLocation(options.to, '--to');
+  const chartsTo = parseLocation(options.chartsTo ?? `${formatLocation(to)}/charts`, '--charts-to');
+  const from = parseLocation(options.from ?? DEFAULT_CONTAINER_REGISTRY_URL, '--from');
+  const chartsFrom = parseLocation(options.chartsFrom ?? DEFAULT_CHART_REPOSITORY_URL, '--charts-from');
+  const settings = options.settings ? parseOperatorSettings(readFileSync(options.settings, 'utf8'), { source: options.settings }) : undefined;
+  const qdrantVersions = (options.qdrant ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  for (const v of qdrantVersions) if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(v)) throw new CliError(`--qdrant: "${v}" is not an image tag such as v1.16.2`, { code: EXIT.usage });
+  // Docker Hub's API lives on another host than its image names say.
+  const qdrantFrom = parseLocation(options.qdrantFrom ?? 'docker.io/qdrant/qdrant', '--qdrant-from');
+  if (qdrantFrom.host === 'docker.io') qdrantFrom.host = 'registry-1.docker.io';
+
+  // --plain-http is about the private registry; the public one is HTTPS unless told otherwise.
+  const plainHosts = new Set<string>();
+  if (options.plainHttp) for (const l of [to, chartsTo]) plainHosts.add(l.host);
+  if (options.sourcePlainHttp) for (const l of [from, chartsFrom, qdrantFrom]) plainHosts.add(l.host);
+  const clients = new Map<string, RegistryClient>();
+  const client = (location: RegistryLocation) => {
+    let c = clients.get(location.host);
+    if (!c) {
+      const login = storedLogin(location.host);
+      c = new RegistryClient(location.host, { plainHttp: plainHosts.has(location.host), credentials: login.credentials, loginHint: loginHint(location.host, login) });
+      clients.set(location.host, c);
+    }
+    return c;
+  };
+
+  // The database images: clusters pull them later, from the repository the operator settings name.
+  const qdrantImages: ReleaseArtifact[] = qdrantVersions.map((tag) => ({ kind: 'image', name: 'qdrant', tag, source: 'qdrant' }));
+  const rows: MirrorRow[] = [];
+  for (const artifact of [...releaseArtifacts(version, settings), ...qdrantImages]) {
+    const isQdrant = artifact.source === 'qdrant';
+    const [src, dst] = artifact.kind === 'chart' ? [chartsFrom, chartsTo] : isQdrant ? [qdrantFrom, to] : [from, to];
+    const sourceRepo = isQdrant ? qdrantFrom.path : repository(src, artifact.name);
+    const targetRepo = repository(dst, artifact.name);
+    const row = { kind: artifact.kind, source: `${src.host}/${sourceRepo}:${artifact.tag}`, target: `${dst.host}/${targetRepo}:${artifact.tag}` };
+    try {
+      if (options.dryRun) {
+        const manifest = await client(src).manifest(sourceRepo, artifact.tag);
+        if (!manifest) throw new RegistryError(`${row.source} does not exist`, 404);
+        rows.push({ ...row, digest: manifest.digest, result: 'would copy', blobs: 0, mebibytes: 0 });
+        continue;
+      }
+      if (format === 'table') process.stderr.write(`copying ${row.source} → ${row.target}\n`);
+      const result = await copyArtifact(client(src), sourceRepo, client(dst), targetRepo, artifact.tag);
+      rows.push({ ...row, digest: result.digest, result: result.copied ? 'copied' : 'unchanged', blobs: result.blobs, mebibytes: Math.round((result.bytes / 1_048_576) * 10) / 10 });
+    } catch (error) {
+      if (!(error instanceof RegistryError)) throw error;
+      const done = rows.length > 0 ? ` (${rows.length} of the release's artifacts were copied; run it again to go on)` : '';
+      throw new CliError(`${artifact.kind} ${artifact.name}:${artifact.tag}: ${error.message}${done}`, {
+        code: error.status === 404 ? EXIT.notFound : EXIT.error,
+        hint: error.status === 404 ? `is ${options.release} a release published at ${formatLocation(src)}? (--release, --from, --charts-from)` : undefined,
+      });
+    }
+  }
+
+  await print(rows, {
+    format,
+    noHeaders: options.noHeaders,
+    kind: 'artifact',
+    name: (r) => r.target,
+    columns: [
+      { header: 'kind', value: (r) => r.kind },
+      { header: 'target', value: (r) => r.target },
+      { header: 'result', value: (r) => r.result },
+      { header: 'digest', value: (r) => (format === 'wide' ? r.digest : r.digest.slice(0, 19)) },
+      { header: 'blobs', value: (r) => r.blobs, wide: true },
+      { header: 'MiB', value: (r) => r.mebibytes, wide: true },
+      { header: 'source', value: (r) => r.source, wide: true },
+    ],
+  });
+  if (format === 'table' || format === 'wide') {
+    const scheme = plainHosts.has(to.host) ? 'http' : 'https';
+    process.stderr.write(
+      `\nPoint a region at the mirror (qhc region update, or the console's advanced options):\n` +
+        `  containerRegistryUrl: ${scheme}://${formatLocation(to)}/\n` +
+        `  chartRepositoryUrl:   oci://${formatLocation(chartsTo)}\n` +
+        (qdrantImages.length > 0 ? `and its operator settings at the database images:\n  settings.qdrant.image.repository: ${formatLocation(to)}/qdrant\n` : ''),
+    );
+  }
+}

@@ -1,0 +1,39 @@
+import type { ClusterEvent, ClusterStatusReport } from '@qhc/schemas';
+import { randomUUID } from 'node:crypto';
+import type { Db } from './db/db.ts';
+
+// A cluster's timeline. The agent reports only the present (phase, nodes, conditions), so the
+// control plane keeps the differences between reports, next to the changes users asked for.
+
+export type { ClusterEvent, ClusterEventType } from '@qhc/schemas';
+
+/** The part of an agent's cluster report the timeline compares. */
+export type ReportedClusterStatus = Pick<ClusterStatusReport, 'phase' | 'reason' | 'nodes' | 'nodesReady' | 'version' | 'conditions'>;
+
+/** Events enough for a long afternoon of changes; older ones are dropped. */
+export const MAX_EVENTS_PER_CLUSTER = 200;
+
+/** What changed from one report to the next, in reading order. */
+export function statusEvents(before: ReportedClusterStatus | undefined, after: ReportedClusterStatus): Array<Omit<ClusterEvent, 'at'>> {
+  const events: Array<Omit<ClusterEvent, 'at'>> = [];
+  if (after.phase && before?.phase !== after.phase) events.push({ type: 'Phase', message: `${before?.phase ? `${before.phase} → ` : ''}${after.phase}${after.reason ? `: ${after.reason}` : ''}` });
+  if (after.nodesReady !== undefined && (before?.nodesReady !== after.nodesReady || before?.nodes !== after.nodes)) events.push({ type: 'Nodes', message: `${after.nodesReady}/${after.nodes ?? '?'} nodes ready` });
+  if (after.version && before?.version && before.version !== after.version) events.push({ type: 'Version', message: `running ${after.version} (was ${before.version})` });
+  const was = new Map((before?.conditions ?? []).map((c) => [c.type, c.status]));
+  for (const c of after.conditions ?? []) {
+    if (was.get(c.type) !== c.status) events.push({ type: 'Condition', message: `${c.type} ${c.status}${c.reason ? ` (${c.reason})` : ''}` });
+  }
+  return events;
+}
+
+export async function recordClusterEvents(db: Db, clusterId: string, events: Array<Omit<ClusterEvent, 'at'>>, at = new Date().toISOString()): Promise<void> {
+  if (events.length === 0) return;
+  // The id sorts as (time, position in this batch): one ORDER BY on both databases.
+  for (const [i, e] of events.entries()) await db.run('INSERT INTO cluster_events (id, cluster_id, at, type, message) VALUES ($1, $2, $3, $4, $5)', [`${at}#${String(i).padStart(3, '0')}#${randomUUID()}`, clusterId, at, e.type, e.message]);
+  await db.run(`DELETE FROM cluster_events WHERE cluster_id = $1 AND id NOT IN (SELECT id FROM cluster_events WHERE cluster_id = $1 ORDER BY id DESC LIMIT ${MAX_EVENTS_PER_CLUSTER})`, [clusterId]);
+}
+
+/** Newest first. */
+export async function clusterEvents(db: Db, clusterId: string): Promise<ClusterEvent[]> {
+  return db.all<ClusterEvent & { [key: string]: unknown }>('SELECT at, type, message FROM cluster_events WHERE cluster_id = $1 ORDER BY id DESC', [clusterId]);
+}

@@ -1,0 +1,1 @@
+export const Loading = ({ what }: { what: string }) => <p role="status">Loading {what}…</p>;

@@ -1,0 +1,66 @@
+import type { ClusterStatusReport } from '@qhc/schemas';
+
+// What the lists and detail pages show about a region's connection and a cluster's state,
+// from what the agent reported (the control plane stores its reports as they came).
+
+export interface RegionStatusView {
+  connection: 'connected' | 'disconnected' | 'never';
+  label: string;
+  operatorVersion?: string;
+  agentVersion?: string;
+  phase?: string;
+}
+
+interface Component {
+  name?: string;
+  version?: string;
+  phase?: string;
+}
+
+/** The agent reports every few seconds; two minutes of silence means it is gone. */
+export const CONNECTED_WITHIN_MS = 120_000;
+
+export function regionStatus(region: { lastSeenAt?: string; status?: unknown }, now = Date.now()): RegionStatusView {
+  const status = (region.status ?? {}) as { phase?: string; components?: Component[] };
+  const components = Array.isArray(status.components) ? status.components : [];
+  const version = (name: string) => components.find((c) => c.name === name)?.version;
+  const view = { operatorVersion: version('qhc-operator'), agentVersion: version('qhc-agent'), phase: status.phase };
+  if (!region.lastSeenAt) return { connection: 'never', label: 'Not connected yet', ...view };
+  const ago = now - Date.parse(region.lastSeenAt);
+  if (ago > CONNECTED_WITHIN_MS) return { connection: 'disconnected', label: `Disconnected (last seen ${formatAge(ago)} ago)`, ...view };
+  return { connection: 'connected', label: 'Connected', ...view };
+}
+
+/** "3s", "5m", "2h", "4d". */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.round(s / 60)}m`;
+  if (s < 172_800) return `${Math.round(s / 3600)}h`;
+  return `${Math.round(s / 86_400)}d`;
+}
+
+const parts = (v: string) => v.replace(/^v/, '').split(/[-+]/)[0]!.split('.').map(Number);
+
+/** Semantic-version order of the release parts; pre-releases count as their release. */
+export function compareVersions(a: string, b: string): number {
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  return 0;
+}
+
+export const upgradeAvailable = (current: string, latest: string) => compareVersions(current, latest) < 0;
+
+export type Tone = 'good' | 'busy' | 'bad' | 'neutral';
+
+/** Our phases: "…ing" is in progress, "FailedTo…" failed (as upstream's operator names them). */
+export function phaseTone(phase: string | undefined): Tone {
+  if (!phase) return 'neutral';
+  if (phase === 'Healthy' || phase === 'Succeeded' || phase === 'Ready' || phase === 'Active') return 'good';
+  if (phase.startsWith('FailedTo') || phase === 'Failed' || phase === 'NotReady' || phase === 'RecoveryMode') return 'bad';
+  if (phase.endsWith('ing') || phase === 'Pending') return 'busy';
+  return 'neutral';
+}
+
+/** What the agent reported of a cluster, as the API gives it. */
+export type ClusterStatusLike = Partial<ClusterStatusReport>;

@@ -1,0 +1,64 @@
+import { request } from '../api.ts';
+import { usePoll } from '../poll.ts';
+import { Link } from '../router.tsx';
+import { Badge, ErrorBox, Loading } from '../components/ui.tsx';
+import { formatAge, regionStatus, upgradeAvailable } from '../lib/status.ts';
+import { LATEST_VERSION, type RegionRecord } from '../types.ts';
+
+export default function Environments() {
+  const { data, error } = usePoll(() => request<{ items: RegionRecord[] }>('GET', '/api/v1/regions'), []);
+  return (
+    <section>
+      <div className="title">
+        <h1>Hybrid Cloud environments</h1>
+        <Link className="button primary" href="/environments/new">
+          Create environment
+        </Link>
+      </div>
+      <p>Kubernetes clusters attached as private regions. Their agent connects out to this control plane.</p>
+      <ErrorBox error={error} />
+      {!data ? (
+        <Loading what="environments" />
+      ) : data.items.length === 0 ? (
+        <p>No environments yet.</p>
+      ) : (
+        <table>
+          <caption className="sr-only">Environments</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Namespace</th>
+              <th scope="col">Status</th>
+              <th scope="col">Last seen</th>
+              <th scope="col">Operator</th>
+              <th scope="col">Agent</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.items.map((r) => {
+              const s = regionStatus(r);
+              const upgrade = upgradeAvailable(r.spec.operatorVersion, LATEST_VERSION) || upgradeAvailable(r.spec.agentVersion, LATEST_VERSION);
+              return (
+                <tr key={r.id}>
+                  <th scope="row">
+                    <Link href={`/environments/${encodeURIComponent(r.name)}`}>{r.name}</Link>
+                  </th>
+                  <td>{r.spec.namespace}</td>
+                  <td>
+                    <Badge value={s.connection === 'connected' ? 'Ready' : s.connection === 'never' ? undefined : 'NotReady'} label={s.label} />
+                  </td>
+                  <td>{r.lastSeenAt ? `${formatAge(Date.now() - Date.parse(r.lastSeenAt))} ago` : '—'}</td>
+                  <td>
+                    {s.operatorVersion ?? r.spec.operatorVersion}
+                    {upgrade && <span className="note"> · upgrade to {LATEST_VERSION} available</span>}
+                  </td>
+                  <td>{s.agentVersion ?? r.spec.agentVersion}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

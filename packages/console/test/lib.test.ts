@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { safeParseOperatorSettings, safeValidateRegion } from '@qhc/schemas';
+import { describeProblem, problemsToDiagnostics } from '../app/src/lib/problems.ts';
+import { compareVersions, formatAge, phaseTone, regionStatus, upgradeAvailable } from '../app/src/lib/status.ts';
+import { backupName, clusterBody, regionBody, restoreBody, type RegionForm } from '../app/src/lib/forms.ts';
+import { match } from '../app/src/router.tsx';
+
+describe('settings problems as editor diagnostics', () => {
+  it('underlines from the reported column to the end of that line, and says the line in words', () => {
+    const text = 'settings:\n  backOff:\n    minDelay: -1\n  nope: 1\n';
+    const parsed = safeParseOperatorSettings(text);
+    expect(parsed.success).toBe(false);
+    const problems = parsed.success ? [] : [...parsed.error.problems];
+    const diagnostics = problemsToDiagnostics(text, problems);
+    const minDelay = diagnostics.find((d) => d.message.includes('minDelay'))!;
+    expect(minDelay.line).toBe(3);
+    expect(text.slice(minDelay.from, minDelay.to)).toBe('-1');
+    expect(minDelay.message).toMatch(/^line 3, column 15: settings\.backOff\.minDelay: /);
+    expect(diagnostics.some((d) => d.line === 4)).toBe(true);
+    expect(problems.map(describeProblem).find((l) => l.includes('minDelay'))).toMatch(/^Line 3, column 15: settings\.backOff\.minDelay: /);
+  });
+
+  it('a syntax error and a problem without position stay inside the text', () => {
+    const text = 'settings: [\n';
+    const parsed = safeParseOperatorSettings(text);
+    const diagnostics = problemsToDiagnostics(text, parsed.success ? [] : parsed.error.problems);
+    expect(diagnostics.length).toBeGreaterThan(0);
+    for (const d of diagnostics) expect(d.from <= d.to && d.to <= text.length).toBe(true);
+    expect(problemsToDiagnostics('', [{ path: [], code: 'document', message: 'empty' }])).toEqual([{ from: 0, to: 0, message: '(document): empty' }]);
+  });
+});
+
+describe('status', () => {
+  const now = Date.parse('2026-12-01T06:00:00Z');
+  it('a region is connected while its agent reported within two minutes', () => {
+    expect(regionStatus({}, now)).toMatchObject({ connection: 'never', label: 'Not connected yet' });
+    const report = { phase: 'Ready', components: [{ name: 'qhc-operator', version: '0.1.0' }, { name: 'qhc-agent', version: '0.1.1' }] };
+    expect(regionStatus({ lastSeenAt: '2026-12-01T05:59:50Z', status: report }, now)).toEqual({ connection: 'connected', label: 'Connected', operatorVersion: '0.1.0', agentVersion: '0.1.1', phase: 'Ready' });
+    expect(regionStatus({ lastSeenAt: '2026-12-01T05:50:00Z' }, now).label).toBe('Disconnected (last seen 10m ago)');
+  });
+  it('versions, ages and phase tones', () => {
+    expect([compareVersions('v1.2.10', '1.2.9') > 0, compareVersions('0.1.0', '0.1.0'), upgradeAvailable('0.1.0', '0.2.0'), upgradeAvailable('0.2.0-rc.1', '0.2.0')]).toEqual([true, 0, true, false]);
+    expect([formatAge(3_000), formatAge(600_000), formatAge(3 * 3_600_000), formatAge(5 * 86_400_000)]).toEqual(['3s', '10m', '3h', '5d']);
+    expect(['Healthy', 'Scaling', 'FailedToCreate', 'Suspended', undefined].map(phaseTone)).toEqual(['good', 'busy', 'bad', 'neutral', 'neutral']);
+  });
+});
+
+describe('request bodies from the forms', () => {
+  const form: RegionForm = { name: ' eu-1 ', namespace: 'qdrant', agentVersion: '0.1.0', operatorVersion: '0.1.0', settingsYaml: 'settings: {}\n', httpProxy: '', httpsProxy: 'http://proxy:3128', noProxy: '10.0.0.0/8, .svc', containerRegistryUrl: '', chartRepositoryUrl: '', caCertificate: '', operatorLogLevel: 'DEBUG', agentLogLevel: 'INFO' };
+  it('a region: empty fields left out, so the API defaults them; valid for @qhc/schemas', () => {
+    const body = regionBody(form);
+    expect(body).toEqual({ name: 'eu-1', namespace: 'qdrant', agentVersion: '0.1.0', operatorVersion: '0.1.0', operatorSettings: 'settings: {}\n', advanced: { proxy: { httpsProxy: 'http://proxy:3128', noProxy: ['10.0.0.0/8', '.svc'] }, logLevel: { operator: 'DEBUG', agent: 'INFO' } } });
+    expect(safeValidateRegion({ ...body, operatorSettings: {} }).success).toBe(true);
+  });
+  it('a cluster, a backup name and a restore', () => {
+    expect(clusterBody({ name: 'hello', version: 'v1.16.2', nodes: '3', cpu: '1', memory: '1Gi', storage: '2Gi', serviceType: 'LoadBalancer', ingressEnabled: true, ingressHost: 'q.example.com', apiKeySecretName: 'qdrant-api-key', apiKeySecretKey: '' })).toEqual({
+      name: 'hello',
+      spec: { version: 'v1.16.2', size: 3, resources: { cpu: '1', memory: '1Gi', storage: '2Gi' }, service: { type: 'LoadBalancer' }, ingress: { enabled: true, host: 'q.example.com' }, config: { service: { api_key: { secretKeyRef: { name: 'qdrant-api-key', key: 'api-key' } } } } },
+    });
+    expect(backupName('hello', new Date('2026-12-01T06:07:08.123Z'))).toBe('hello-20261201-060708');
+    expect(restoreBody({ name: 'bk', clusterId: 'hello' }, 'ns', { cluster: 'copy', create: true })).toEqual({ name: 'bk-to-copy', clusterId: 'hello', spec: { source: { snapshotName: 'bk', namespace: 'ns' }, destination: { name: 'qdrant-copy', namespace: 'ns', create: true } } });
+  });
+});
+
+describe('routes', () => {
+  it('matches and decodes parameters', () => {
+    expect(match('/environments/:region/clusters/:cluster', '/environments/eu-1/clusters/a%20b')).toEqual({ region: 'eu-1', cluster: 'a b' });
+    expect(match('/environments/:region', '/environments/eu-1/clusters/x')).toBeUndefined();
+  });
+});

@@ -1,0 +1,81 @@
+import * as z from 'zod';
+import { NodeStatus } from '../crds/qdrant-cluster-status.ts';
+import { QdrantClusterSpec } from '../crds/qdrant-cluster.ts';
+import { Region } from '../settings/region.ts';
+
+// The control plane's HTTP API: what the agent reports and the records the API answers with.
+// One contract for the control plane (Node), the agent and the web console (browser).
+
+const condition = z.looseObject({ type: z.string(), status: z.string(), reason: z.string().optional() });
+
+/** One QdrantCluster as the agent reports it: the parts of its status the console shows. */
+export const ClusterStatusReport = z.looseObject({
+  id: z.string().min(1),
+  phase: z.string().optional(),
+  reason: z.string().optional(),
+  nodes: z.int().min(0).optional(),
+  nodesReady: z.int().min(0).optional(),
+  version: z.string().optional(),
+  conditions: z.array(condition).optional(),
+  /** Per pod, as the operator writes the QdrantCluster's `status.nodes`. */
+  nodeStatus: z.record(z.string(), NodeStatus).optional(),
+});
+export type ClusterStatusReport = z.infer<typeof ClusterStatusReport>;
+
+const timestamps = { createdAt: z.string(), updatedAt: z.string() };
+
+export const RegionRecord = z.object({
+  id: z.string(),
+  name: z.string(),
+  spec: Region,
+  /** Bumped on every change to the region or its clusters: what the agent long-polls on. */
+  revision: z.int(),
+  /** The revision the agent last applied, and what it reported. */
+  appliedRevision: z.int().optional(),
+  status: z.unknown().optional(),
+  lastSeenAt: z.string().optional(),
+  ...timestamps,
+});
+export type RegionRecord = z.infer<typeof RegionRecord>;
+
+export const ClusterRecord = z.object({
+  id: z.string(),
+  regionId: z.string(),
+  name: z.string(),
+  spec: QdrantClusterSpec.omit({ id: true }),
+  apiKeys: z.object({ apiKey: z.string().optional(), readOnlyApiKey: z.string().optional() }).optional(),
+  /** Annotations the QdrantCluster carries, such as `restartedAt` (a restart asked for). */
+  annotations: z.record(z.string(), z.string()).optional(),
+  deletedAt: z.string().optional(),
+  status: ClusterStatusReport.partial().optional(),
+  ...timestamps,
+});
+export type ClusterRecord = z.infer<typeof ClusterRecord>;
+
+/** A backup, schedule or restore of a region. */
+export const ResourceRecord = z.object({
+  kind: z.string(),
+  name: z.string(),
+  clusterId: z.string(),
+  spec: z.record(z.string(), z.unknown()),
+  status: z
+    .looseObject({
+      phase: z.string().optional(),
+      message: z.string().optional(),
+      retainUntil: z.string().optional(),
+      scheduled: z.string().optional(),
+      volumeSnapshots: z.array(z.looseObject({ readyToUse: z.boolean().optional() })).optional(),
+    })
+    .optional(),
+  deletedAt: z.string().optional(),
+  /** "control-plane": made through the API; "region": found in the region (e.g. taken by a schedule). */
+  origin: z.enum(['control-plane', 'region']),
+  createdAt: z.string().optional(),
+});
+export type ResourceRecord = z.infer<typeof ResourceRecord>;
+
+/** One entry of a cluster's timeline (GET …/clusters/{cluster}/events). */
+export const ClusterEventType = z.enum(['Requested', 'Phase', 'Nodes', 'Condition', 'Version']);
+export type ClusterEventType = z.infer<typeof ClusterEventType>;
+export const ClusterEvent = z.object({ at: z.string(), type: ClusterEventType, message: z.string() });
+export type ClusterEvent = z.infer<typeof ClusterEvent>;
