@@ -141,8 +141,8 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
     expect(created.status).toBe(201);
     // The answers keep the contract the console and the CLI read them by (@qhc/schemas).
     expect(() => ClusterRecord.parse(created.json)).not.toThrow();
-    const region = (await call('GET', '/api/v1/regions/eu-1')).json;
-    expect(() => RegionRecord.parse(region)).not.toThrow();
+    const stored = (await call('GET', '/api/v1/regions/eu-1')).json;
+    expect(() => RegionRecord.parse(stored)).not.toThrow();
     expect((await call('POST', '/api/v1/regions/eu-1/clusters', { name: 'bad', spec: { size: 0 } })).json.problems.map((p: { path: string[] }) => p.path.join('.'))).toEqual(expect.arrayContaining(['spec.version', 'spec.size']));
     await call('POST', '/api/v1/regions/eu-1/clusters/search/scale', { size: 5 });
     const desired = (await call('GET', `/agent/v1/desired-state?after=${before}`, undefined, agent)).json;
