@@ -5,14 +5,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '@qhc/kube';
 import { ClusterRecord, RegionRecord } from '@qhc/schemas';
 import { MIGRATIONS, startControlPlane, type RunningControlPlane } from '../src/index.ts';
+import { callApi, type Body } from './support/http.ts';
 import { createTestDatabase } from './support/postgres.ts';
 
 const ADMIN = 'qhc_u_test-admin-token-0123456789';
 const region = (name: string, namespace = `ns-${name}`) => ({ name, namespace, agentVersion: '0.1.0', operatorVersion: '0.1.0' });
 const cluster = (name: string, size = 1) => ({ name, spec: { version: 'v1.16.2', size, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } });
 // Response bodies, read loosely: the assertions say what they must hold.
-// oxlint-disable-next-line typescript/no-explicit-any
-type Body = any;
 let counter = 0;
 
 // The same tests, on SQLite and on PostgreSQL.
@@ -23,19 +22,8 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
   const start = async () =>
     startControlPlane({ database, port: 0, adminToken: ADMIN, logger: createLogger({ level: 'error' }), publicUrl: 'https://cp.example.test', pollIntervalMs: 50 });
   const call = async (method: string, path: string, body?: unknown, token: string | null = ADMIN) => {
-    const res = await fetch(`${cp.url}${path}`, {
-      method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let json: Body;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = text;
-    }
-    return { status: res.status, json };
+    const { status, json } = await callApi(cp.url, method, path, { body, headers: token ? { authorization: `Bearer ${token}` } : {} });
+    return { status, json: json as Body };
   };
   async function installAgent(regionName: string): Promise<string> {
     const install = await call('POST', `/api/v1/regions/${regionName}/installation`);

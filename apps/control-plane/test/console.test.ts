@@ -7,28 +7,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '@qhc/kube';
 import { consoleAssetsDir } from '@qhc/console';
 import { startControlPlane, type RunningControlPlane } from '../src/index.ts';
+import { callApi } from './support/http.ts';
 import { createTestDatabase } from './support/postgres.ts';
 
 const ADMIN = 'qhc_u_console-admin-token-0123456789';
-// oxlint-disable-next-line typescript/no-explicit-any
-type Body = any;
 let counter = 0;
 
-async function call(cp: RunningControlPlane, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}) {
-  const res = await fetch(`${cp.url}${path}`, {
-    method,
-    headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await res.text();
-  let json: Body;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = text;
-  }
-  return { status: res.status, json, headers: res.headers, text };
-}
+const call = (cp: RunningControlPlane, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}) => callApi(cp.url, method, path, options);
 
 describe.each(['sqlite', 'postgres'] as const)('console sessions on %s', (dialect) => {
   let cp: RunningControlPlane;

@@ -1,0 +1,27 @@
+// Response bodies, read loosely: the assertions say what they must hold.
+// oxlint-disable-next-line typescript/no-explicit-any
+export type Body = any;
+
+export interface ApiAnswer {
+  status: number;
+  json: Body;
+  headers: globalThis.Headers;
+  text: string;
+}
+
+/** One request to the control plane; the body as JSON when it is JSON, else as text. */
+export async function callApi(baseUrl: string, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiAnswer> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await res.text();
+  let json: Body;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = text;
+  }
+  return { status: res.status, json, headers: res.headers, text };
+}
