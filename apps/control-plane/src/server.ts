@@ -47,9 +47,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const store = new Store(db);
   let generatedAdminToken: string | undefined;
   if (options.adminToken) {
-    // Known by its hash; a revoked one stays revoked.
-    const existing = await db.one('SELECT id FROM tokens WHERE hash = $1', [hashToken(options.adminToken)]);
-    if (!existing) await db.run('INSERT INTO tokens (id, kind, name, hash, created_at) VALUES ($1, $2, $3, $4, $5)', [randomUUID(), 'user', 'admin', hashToken(options.adminToken), new Date().toISOString()]);
+    // Known by its hash; a revoked one stays revoked. Replicas starting together race to insert
+    // it: the first wins, the others find it there.
+    await db.run('INSERT INTO tokens (id, kind, name, hash, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (hash) DO NOTHING', [randomUUID(), 'user', 'admin', hashToken(options.adminToken), new Date().toISOString()]);
   } else if (!(await db.one("SELECT id FROM tokens WHERE kind = 'user' AND revoked_at IS NULL"))) {
     generatedAdminToken = (await issueToken(db, 'user', 'admin')).token;
   }
