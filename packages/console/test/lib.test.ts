@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { safeParseOperatorSettings, safeValidateRegion } from '@qhc/schemas';
+import { ComponentLogLevel, ServiceType, safeParseOperatorSettings, safeValidateRegion } from '@qhc/schemas';
 import { describeProblem, problemsToDiagnostics } from '../app/src/lib/problems.ts';
 import { compareVersions, formatAge, phaseTone, regionStatus, upgradeAvailable } from '../app/src/lib/status.ts';
 import { backupName, clusterBody, regionBody, restoreBody, type RegionForm } from '../app/src/lib/forms.ts';
 import { match } from '../app/src/router.tsx';
+import { LOG_LEVELS, SERVICE_TYPES } from '../app/src/lib/options.ts';
 
 describe('settings problems as editor diagnostics', () => {
   it('underlines from the reported column to the end of that line, and says the line in words', () => {
@@ -66,5 +67,12 @@ describe('routes', () => {
   it('matches and decodes parameters', () => {
     expect(match('/environments/:region/clusters/:cluster', '/environments/eu-1/clusters/a%20b')).toEqual({ region: 'eu-1', cluster: 'a b' });
     expect(match('/environments/:region', '/environments/eu-1/clusters/x')).toBeUndefined();
+  });
+});
+
+describe('form choices', () => {
+  it('offer exactly what the schemas accept', () => {
+    expect([...SERVICE_TYPES]).toEqual(ServiceType.options);
+    expect([...LOG_LEVELS]).toEqual(ComponentLogLevel.options);
   });
 });

@@ -44,4 +44,48 @@ export function Field({ label, hint, children }: { label: string; hint?: string;
   );
 }
 
+/** A labelled drop-down of plain string choices. */
+export function SelectField({ label, hint, value, options, onChange, required }: { label: string; hint?: string; value: string; options: readonly string[]; onChange: (value: string) => void; required?: boolean }) {
+  return (
+    <Field label={label} hint={hint}>
+      {(id, h) => (
+        <select id={id} aria-describedby={h} value={value} onChange={(e) => onChange(e.target.value)} required={required}>
+          {options.map((o) => (
+            <option key={o}>{o}</option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+export function CheckboxField({ label, checked, onChange }: { label: string; checked: boolean; onChange: (checked: boolean) => void }) {
+  const id = useId();
+  return (
+    <div className="field checkbox">
+      <input id={id} type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
+      <label htmlFor={id}>{label}</label>
+    </div>
+  );
+}
+
+/** A table with column headers; a `{ hidden }` column is named for screen readers only (an actions column). */
+export function Table({ caption, columns, children }: { caption?: string; columns: Array<string | { hidden: string }>; children: ReactNode }) {
+  return (
+    <table>
+      {caption && <caption className="sr-only">{caption}</caption>}
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th scope="col" key={typeof c === 'string' ? c : c.hidden}>
+              {typeof c === 'string' ? c : <span className="sr-only">{c.hidden}</span>}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}
+
 export { Loading } from './loading.tsx';

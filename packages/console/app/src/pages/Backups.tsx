@@ -3,7 +3,7 @@ import { checkCronSchedule } from '@qhc/schemas';
 import { request, regionPath } from '../api.ts';
 import { usePoll } from '../poll.ts';
 import { ConfirmDelete } from '../components/dialogs.tsx';
-import { Badge, ErrorBox, Field, Loading } from '../components/ui.tsx';
+import { Badge, CheckboxField, ErrorBox, Field, Loading, SelectField, Table } from '../components/ui.tsx';
 import { backupName, restoreBody } from '../lib/forms.ts';
 import type { ClusterRecord, RegionRecord, ResourceRecord } from '../types.ts';
 
@@ -72,15 +72,7 @@ function BackupsOf({ region, clusters }: { region: RegionRecord; clusters: Clust
             await create.run(() => request('POST', path('backups'), { name: backupName(chosen), clusterId: chosen, spec: { 'cluster-id': chosen, ...(retention.trim() ? { retention: retention.trim() } : {}) } }).then(() => backups.reload()));
           }}
         >
-          <Field label="Cluster">
-            {(id) => (
-              <select id={id} value={chosen} onChange={(e) => setCluster(e.target.value)}>
-                {clusters.map((c) => (
-                  <option key={c.id}>{c.name}</option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <SelectField label="Cluster" value={chosen} options={clusters.map((c) => c.name)} onChange={setCluster} />
           <Field label="Keep for" hint="Hours, e.g. 72h; empty keeps it until deleted">
             {(id, h) => <input id={id} aria-describedby={h} value={retention} onChange={(e) => setRetention(e.target.value)} />}
           </Field>
@@ -94,20 +86,7 @@ function BackupsOf({ region, clusters }: { region: RegionRecord; clusters: Clust
         ) : backups.data.items.length === 0 ? (
           <p>No backups in this environment.</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Cluster</th>
-                <th scope="col">Phase</th>
-                <th scope="col">Volumes</th>
-                <th scope="col">Keep until</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
+          <Table columns={['Name', 'Cluster', 'Phase', 'Volumes', 'Keep until', { hidden: 'Actions' }]}>
               {backups.data.items.map((b) => (
                 <tr key={b.name}>
                   <th scope="row">{b.name}</th>
@@ -120,8 +99,7 @@ function BackupsOf({ region, clusters }: { region: RegionRecord; clusters: Clust
                   <td>{!b.deletedAt && <ConfirmDelete what="backup" name={b.name} onConfirm={() => request('DELETE', `${path('backups')}/${encodeURIComponent(b.name)}`).then(() => backups.reload())} />}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
+            </Table>
         )}
       </section>
 
@@ -147,21 +125,7 @@ function BackupsOf({ region, clusters }: { region: RegionRecord; clusters: Clust
         </form>
         <ErrorBox error={schedule.error} />
         {schedules.data?.items.length ? (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Cluster</th>
-                <th scope="col">Schedule</th>
-                <th scope="col">Retention</th>
-                <th scope="col">Next</th>
-                <th scope="col">Phase</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
+          <Table columns={['Name', 'Cluster', 'Schedule', 'Retention', 'Next', 'Phase', { hidden: 'Actions' }]}>
               {schedules.data.items.map((s) => (
                 <tr key={s.name}>
                   <th scope="row">{s.name}</th>
@@ -177,8 +141,7 @@ function BackupsOf({ region, clusters }: { region: RegionRecord; clusters: Clust
                   <td>{!s.deletedAt && <ConfirmDelete what="schedule" name={s.name} onConfirm={() => request('DELETE', `${path('backup-schedules')}/${encodeURIComponent(s.name)}`).then(() => schedules.reload())} />}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
+            </Table>
         ) : (
           <p>No schedules.</p>
         )}
@@ -194,39 +157,18 @@ function BackupsOf({ region, clusters }: { region: RegionRecord; clusters: Clust
             await restore.run(() => request('POST', path('restores'), restoreBody({ name: backup.name, clusterId: String(backup.spec['cluster-id'] ?? backup.clusterId) }, region.spec.namespace, { cluster: restoreInto.trim(), create: restoreNew })).then(() => restores.reload()));
           }}
         >
-          <Field label="Backup">
-            {(id) => (
-              <select id={id} value={source} onChange={(e) => setRestoreFrom(e.target.value)}>
-                {succeeded.map((b) => (
-                  <option key={b.name}>{b.name}</option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <SelectField label="Backup" value={source} options={succeeded.map((b) => b.name)} onChange={setRestoreFrom} />
           <Field label="Into cluster" hint="An existing cluster, or the name of a new one">
             {(id, h) => <input id={id} aria-describedby={h} value={restoreInto} onChange={(e) => setRestoreInto(e.target.value)} />}
           </Field>
-          <div className="field checkbox">
-            <input id="restore-new" type="checkbox" checked={restoreNew} onChange={(e) => setRestoreNew(e.target.checked)} />
-            <label htmlFor="restore-new">Create it as a new cluster</label>
-          </div>
+          <CheckboxField label="Create it as a new cluster" checked={restoreNew} onChange={setRestoreNew} />
           <button className="button" type="submit" disabled={!source || !restoreInto.trim() || restore.busy}>
             Restore
           </button>
         </form>
         <ErrorBox error={restore.error} />
         {restores.data?.items.length ? (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Backup</th>
-                <th scope="col">Into</th>
-                <th scope="col">Phase</th>
-                <th scope="col">Message</th>
-              </tr>
-            </thead>
-            <tbody>
+          <Table columns={['Name', 'Backup', 'Into', 'Phase', 'Message']}>
               {restores.data.items.map((r) => (
                 <tr key={r.name}>
                   <th scope="row">{r.name}</th>
@@ -238,8 +180,7 @@ function BackupsOf({ region, clusters }: { region: RegionRecord; clusters: Clust
                   <td>{r.status?.message ?? ''}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
+            </Table>
         ) : (
           <p>No restores.</p>
         )}
@@ -264,15 +205,7 @@ export default function Backups() {
         <p>Create an environment first.</p>
       ) : (
         <>
-          <Field label="Environment">
-            {(id) => (
-              <select id={id} value={chosen.name} onChange={(e) => setName(e.target.value)}>
-                {regions.data!.items.map((r) => (
-                  <option key={r.id}>{r.name}</option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <SelectField label="Environment" value={chosen.name} options={regions.data!.items.map((r) => r.name)} onChange={setName} />
           <BackupsOf key={chosen.name} region={chosen} clusters={clusters.data ?? []} />
         </>
       )}

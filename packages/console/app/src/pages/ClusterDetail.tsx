@@ -3,7 +3,8 @@ import { request, regionPath } from '../api.ts';
 import { usePoll } from '../poll.ts';
 import { navigate } from '../router.tsx';
 import { ConfirmDelete } from '../components/dialogs.tsx';
-import { Badge, ErrorBox, Field, Loading } from '../components/ui.tsx';
+import { Badge, CheckboxField, ErrorBox, Field, Loading, SelectField, Table } from '../components/ui.tsx';
+import { SERVICE_TYPES } from '../lib/options.ts';
 import { phaseTone } from '../lib/status.ts';
 import type { ClusterEvent, ClusterRecord, RegionRecord } from '../types.ts';
 import { endpoint } from './Clusters.tsx';
@@ -111,15 +112,7 @@ export default function ClusterDetail({ region, cluster: name }: { region: strin
       <section className="panel" aria-labelledby="conditions-heading">
         <h2 id="conditions-heading">Conditions</h2>
         {c.status?.conditions?.length ? (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Type</th>
-                <th scope="col">Status</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
-            <tbody>
+          <Table columns={['Type', 'Status', 'Reason']}>
               {c.status.conditions.map((k) => (
                 <tr key={k.type}>
                   <th scope="row">{k.type}</th>
@@ -127,8 +120,7 @@ export default function ClusterDetail({ region, cluster: name }: { region: strin
                   <td>{k.reason ?? ''}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
+            </Table>
         ) : (
           <p>The agent has not reported conditions yet.</p>
         )}
@@ -137,18 +129,7 @@ export default function ClusterDetail({ region, cluster: name }: { region: strin
       <section className="panel" aria-labelledby="nodes-heading">
         <h2 id="nodes-heading">Nodes</h2>
         {c.status?.nodeStatus && Object.keys(c.status.nodeStatus).length > 0 ? (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Pod</th>
-                <th scope="col">Phase</th>
-                <th scope="col">Ready</th>
-                <th scope="col">Version</th>
-                <th scope="col">Restarts</th>
-                <th scope="col">Volume</th>
-              </tr>
-            </thead>
-            <tbody>
+          <Table columns={['Pod', 'Phase', 'Ready', 'Version', 'Restarts', 'Volume']}>
               {Object.entries(c.status.nodeStatus)
                 .toSorted(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }))
                 .map(([pod, n]) => (
@@ -166,8 +147,7 @@ export default function ClusterDetail({ region, cluster: name }: { region: strin
                     </td>
                   </tr>
                 ))}
-            </tbody>
-          </table>
+            </Table>
         ) : (
           <p>The agent has not reported nodes yet.</p>
         )}
@@ -206,19 +186,8 @@ export default function ClusterDetail({ region, cluster: name }: { region: strin
               <Field label="Qdrant version">{(id) => <input id={id} value={version ?? c.spec.version} onChange={(e) => setVersion(e.target.value)} />}</Field>
             </Action>
             <Action title="Expose" submitLabel="Save exposure" onSubmit={() => put({ service: { ...c.spec.service, type: x.type as 'ClusterIP' }, ingress: x.ingress ? { ...c.spec.ingress, enabled: true, ...(x.host ? { host: x.host } : {}) } : { ...c.spec.ingress, enabled: false } })}>
-              <Field label="Service type">
-                {(id) => (
-                  <select id={id} value={x.type} onChange={(e) => setExpose({ ...x, type: e.target.value })}>
-                    <option>ClusterIP</option>
-                    <option>NodePort</option>
-                    <option>LoadBalancer</option>
-                  </select>
-                )}
-              </Field>
-              <div className="field checkbox">
-                <input id="expose-ingress" type="checkbox" checked={x.ingress} onChange={(e) => setExpose({ ...x, ingress: e.target.checked })} />
-                <label htmlFor="expose-ingress">Ingress</label>
-              </div>
+              <SelectField label="Service type" value={x.type} options={SERVICE_TYPES} onChange={(type) => setExpose({ ...x, type })} />
+              <CheckboxField label="Ingress" checked={x.ingress} onChange={(ingress) => setExpose({ ...x, ingress })} />
               {x.ingress && <Field label="Ingress host">{(id) => <input id={id} value={x.host} onChange={(e) => setExpose({ ...x, host: e.target.value })} />}</Field>}
             </Action>
             <Action title="Restart" submitLabel="Restart all nodes" onSubmit={() => request('POST', regionPath(region, 'clusters', name, 'restart'))}>

@@ -3,7 +3,8 @@ import { QdrantClusterSpec, createParser } from '@qhc/schemas';
 import { ApiError, request, regionPath } from '../api.ts';
 import { usePoll } from '../poll.ts';
 import { navigate } from '../router.tsx';
-import { ErrorBox, Field } from '../components/ui.tsx';
+import { CheckboxField, ErrorBox, Field, SelectField } from '../components/ui.tsx';
+import { SERVICE_TYPES } from '../lib/options.ts';
 import { clusterBody, type ClusterForm } from '../lib/forms.ts';
 import type { ClusterRecord, RegionRecord } from '../types.ts';
 
@@ -48,17 +49,7 @@ export default function ClusterNew() {
           }
         }}
       >
-        <Field label="Environment">
-          {(id) => (
-            <select id={id} value={chosen} onChange={(e) => setEnvironment(e.target.value)} required>
-              {regions.data?.items.map((r) => (
-                <option key={r.id} value={r.name}>
-                  {r.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SelectField label="Environment" value={chosen} options={regions.data?.items.map((r) => r.name) ?? []} onChange={setEnvironment} required />
         {text('name', 'Name', "Lowercase letters, digits and '-'; the Kubernetes objects are named qdrant-<name>")}
         {text('version', 'Qdrant version', 'e.g. v1.16.2')}
         {text('nodes', 'Nodes', undefined, 'number')}
@@ -70,19 +61,8 @@ export default function ClusterNew() {
         </fieldset>
         <fieldset>
           <legend>Exposure</legend>
-          <Field label="Service type">
-            {(id) => (
-              <select id={id} value={form.serviceType} onChange={(e) => set({ serviceType: e.target.value })}>
-                <option>ClusterIP</option>
-                <option>NodePort</option>
-                <option>LoadBalancer</option>
-              </select>
-            )}
-          </Field>
-          <div className="field checkbox">
-            <input id="ingress" type="checkbox" checked={form.ingressEnabled} onChange={(e) => set({ ingressEnabled: e.target.checked })} />
-            <label htmlFor="ingress">Create an ingress</label>
-          </div>
+          <SelectField label="Service type" value={form.serviceType} options={SERVICE_TYPES} onChange={(serviceType) => set({ serviceType })} />
+          <CheckboxField label="Create an ingress" checked={form.ingressEnabled} onChange={(ingressEnabled) => set({ ingressEnabled })} />
           {form.ingressEnabled && text('ingressHost', 'Ingress host', 'e.g. qdrant.example.com')}
         </fieldset>
         <fieldset>

@@ -1,7 +1,7 @@
 import { request, regionPath } from '../api.ts';
 import { usePoll } from '../poll.ts';
 import { Link } from '../router.tsx';
-import { Badge, ErrorBox, Loading } from '../components/ui.tsx';
+import { Badge, ErrorBox, Loading, Table } from '../components/ui.tsx';
 import type { ClusterRecord, RegionRecord } from '../types.ts';
 
 export async function allClusters(): Promise<Array<{ region: RegionRecord; cluster: ClusterRecord }>> {
@@ -26,19 +26,7 @@ export default function Clusters() {
       ) : data.length === 0 ? (
         <p>No clusters yet.</p>
       ) : (
-        <table>
-          <caption className="sr-only">Clusters</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Environment</th>
-              <th scope="col">Version</th>
-              <th scope="col">Nodes ready</th>
-              <th scope="col">Phase</th>
-              <th scope="col">Endpoint</th>
-            </tr>
-          </thead>
-          <tbody>
+        <Table caption="Clusters" columns={['Name', 'Environment', 'Version', 'Nodes ready', 'Phase', 'Endpoint']}>
             {data.map(({ region, cluster: c }) => (
               <tr key={c.id}>
                 <th scope="row">
@@ -57,8 +45,7 @@ export default function Clusters() {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
+          </Table>
       )}
     </section>
   );

@@ -2,7 +2,8 @@ import { lazy, Suspense, useDeferredValue, useMemo, useState } from 'react';
 import { safeParseOperatorSettings, safeValidateRegion, type Problem } from '@qhc/schemas';
 import { ApiError, request } from '../api.ts';
 import { navigate } from '../router.tsx';
-import { ErrorBox, Field } from '../components/ui.tsx';
+import { CheckboxField, ErrorBox, Field, SelectField } from '../components/ui.tsx';
+import { LOG_LEVELS } from '../lib/options.ts';
 import { describeProblem, problemsToDiagnostics } from '../lib/problems.ts';
 import { regionBody, type RegionForm } from '../lib/forms.ts';
 import { LATEST_VERSION, type RegionRecord } from '../types.ts';
@@ -72,15 +73,7 @@ export function AdvancedFields({ form, set }: { form: RegionForm; set: (patch: P
     </Field>
   );
   const level = (key: 'operatorLogLevel' | 'agentLogLevel', label: string) => (
-    <Field label={label}>
-      {(id) => (
-        <select id={id} value={form[key]} onChange={(e) => set({ [key]: e.target.value })}>
-          {['DEBUG', 'INFO', 'WARN', 'ERROR'].map((l) => (
-            <option key={l}>{l}</option>
-          ))}
-        </select>
-      )}
-    </Field>
+    <SelectField label={label} value={form[key]} options={LOG_LEVELS} onChange={(value) => set({ [key]: value })} />
   );
   return (
     <fieldset>
@@ -142,10 +135,7 @@ export default function EnvironmentNew() {
         <Field label="Agent version">{(id) => <input id={id} value={form.agentVersion} onChange={(e) => set({ agentVersion: e.target.value })} required />}</Field>
         <Field label="Operator version">{(id) => <input id={id} value={form.operatorVersion} onChange={(e) => set({ operatorVersion: e.target.value })} required />}</Field>
         <SettingsEditor value={form.settingsYaml} onChange={(settingsYaml) => set({ settingsYaml })} problems={settingsProblems} />
-        <div className="field checkbox">
-          <input id="show-advanced" type="checkbox" checked={advanced} onChange={(e) => setAdvanced(e.target.checked)} />
-          <label htmlFor="show-advanced">Show advanced configuration</label>
-        </div>
+        <CheckboxField label="Show advanced configuration" checked={advanced} onChange={setAdvanced} />
         {advanced && <AdvancedFields form={form} set={set} />}
         <ErrorBox error={error} />
         <button className="button primary" type="submit" disabled={busy || settingsProblems.length > 0}>

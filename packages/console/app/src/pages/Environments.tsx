@@ -1,7 +1,7 @@
 import { request } from '../api.ts';
 import { usePoll } from '../poll.ts';
 import { Link } from '../router.tsx';
-import { Badge, ErrorBox, Loading } from '../components/ui.tsx';
+import { Badge, ErrorBox, Loading, Table } from '../components/ui.tsx';
 import { formatAge, regionStatus, upgradeAvailable } from '../lib/status.ts';
 import { LATEST_VERSION, type RegionRecord } from '../types.ts';
 
@@ -22,19 +22,7 @@ export default function Environments() {
       ) : data.items.length === 0 ? (
         <p>No environments yet.</p>
       ) : (
-        <table>
-          <caption className="sr-only">Environments</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Namespace</th>
-              <th scope="col">Status</th>
-              <th scope="col">Last seen</th>
-              <th scope="col">Operator</th>
-              <th scope="col">Agent</th>
-            </tr>
-          </thead>
-          <tbody>
+        <Table caption="Environments" columns={['Name', 'Namespace', 'Status', 'Last seen', 'Operator', 'Agent']}>
             {data.items.map((r) => {
               const s = regionStatus(r);
               const upgrade = upgradeAvailable(r.spec.operatorVersion, LATEST_VERSION) || upgradeAvailable(r.spec.agentVersion, LATEST_VERSION);
@@ -56,8 +44,7 @@ export default function Environments() {
                 </tr>
               );
             })}
-          </tbody>
-        </table>
+          </Table>
       )}
     </section>
   );
