@@ -19,4 +19,4 @@ export { buildVolumeSnapshot, type VolumeSnapshotInput } from './backup/volume-s
 export { buildScheduledSnapshot } from './backup/scheduled.ts';
 export { buildRestoredClaim, type RestoredClaimInput } from './backup/restored-claim.ts';
 export * from './backup/names.ts';
-export { releaseArtifacts, chartReference, chartValues, chartRepositoryPrefix, renderHelmInstall, CHART_NAME, CONTROL_PLANE_IMAGE, type ReleaseArtifact } from './installation/release.ts';
+export { releaseArtifacts, chartReference, chartValues, renderHelmInstall, CHART_NAME, CONTROL_PLANE_IMAGE, type ReleaseArtifact } from './installation/release.ts';

@@ -36,11 +36,6 @@ export function releaseArtifacts(version: string, settings: OperatorSettings = d
   ];
 }
 
-/** `oci://registry.example.com/charts/` → `registry.example.com/charts`. */
-export function chartRepositoryPrefix(url: string): string {
-  return registryPrefix(url);
-}
-
 /** Where a region pulls the chart from: `oci://<chart repository>/qhc`. */
 export function chartReference(region: Region): string {
   const url = region.advanced.chartRepositoryUrl.replace(/\/+$/, '');
@@ -83,7 +78,7 @@ export function renderHelmInstall(region: Region, credentials: InstallationCrede
   // An oci:// URL cannot say "plain HTTP"; a chart repository on the same host as an http://
   // container registry (a mirror on a private network) is taken to speak it too.
   const registryHost = registryPrefix(region.advanced.containerRegistryUrl).split('/')[0];
-  const chartHost = chartRepositoryPrefix(region.advanced.chartRepositoryUrl).split('/')[0];
+  const chartHost = registryPrefix(region.advanced.chartRepositoryUrl).split('/')[0];
   const plainHttp = region.advanced.containerRegistryUrl.startsWith('http://') && registryHost === chartHost ? ' --plain-http' : '';
   return [
     '#!/usr/bin/env bash',
