@@ -36,12 +36,14 @@ export class ClusterController {
       async (key) => {
         const started = performance.now();
         try {
+          // One version of the settings per pass: a reload while it runs applies from the next one.
+          const settings = options.settings();
           // handlerTimeout bounds one pass; what runs long in a pass (a drain) stops at the signal.
-          const signal = AbortSignal.timeout(options.settings().settings.handlerTimeout * 1000);
+          const signal = AbortSignal.timeout(settings.settings.handlerTimeout * 1000);
           const result = await reconcileCluster(
             {
               client,
-              settings: options.settings,
+              settings: () => settings,
               recorder,
               logger,
               qdrant: options.qdrant,
@@ -65,7 +67,7 @@ export class ClusterController {
         }
       },
       {
-        backoff: options.settings().settings.backOff,
+        backoff: () => options.settings().settings.backOff,
         concurrency: options.concurrency ?? 4,
         onError: (key, error, attempt, retryInMs) => {
           const [namespace, name] = key.split('/');
@@ -95,6 +97,13 @@ export class ClusterController {
       if (owner) enqueueOwner(owner);
     };
     this.cache.informer({ apiVersion: 'v1', kind: 'Pod' }).on({ add: enqueueRecreate, update: enqueueRecreate });
+  }
+
+  /** Queues every known cluster: new settings change what each one should look like. */
+  requeueAll(): number {
+    const keys = this.clusters.keys();
+    for (const key of keys) this.queue.add(key);
+    return keys.length;
   }
 
   async start(): Promise<void> {

@@ -3,4 +3,5 @@ export { ClusterController, type ControllerOptions } from './controller.ts';
 export { reconcileCluster, FINALIZER, FIELD_MANAGER, STATUS_FIELD_MANAGER } from './reconcile/cluster.ts';
 export { deriveStatus, mergeConditions, type ObservedState, type DerivedStatus } from './status.ts';
 export { OperatorMetrics } from './metrics.ts';
-export { SettingsFile } from './settings-file.ts';
+export { SettingsFile, type SettingsCheck, type SettingsWatchOptions } from './settings-file.ts';
+export { SettingsStatusPublisher, type SettingsStatusOptions } from './settings-status.ts';

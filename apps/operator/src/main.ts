@@ -9,6 +9,8 @@
 //   --no-leader-elect      run without leader election (a single replica)
 //   --qdrant-url <tmpl>    out of the cluster: each Qdrant node's REST URL, with {namespace} {name}
 //                          {id} {node} (default: $QHC_QDRANT_URL_TEMPLATE, else the node's DNS name)
+//   --settings-configmap <name>  the ConfigMap mounted as --settings, in the lease namespace: events
+//                          about the file go on it (default qhc-operator-settings)
 //   --cluster-manager-url <url>  the cluster manager, for clusters with spec.clusterManager
 //                          (default: $QHC_CLUSTER_MANAGER_URL; without one they drain in-process)
 import { parseArgs } from 'node:util';
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     'leader-elect': { type: 'boolean', default: true },
     'qdrant-url': { type: 'string' },
     'cluster-manager-url': { type: 'string' },
+    'settings-configmap': { type: 'string' },
   },
   allowNegative: true,
 });
@@ -43,6 +46,7 @@ try {
     leaderElection: values['leader-elect'],
     qdrantUrlTemplate: values['qdrant-url'] ?? process.env.QHC_QDRANT_URL_TEMPLATE,
     clusterManagerUrl: values['cluster-manager-url'] ?? process.env.QHC_CLUSTER_MANAGER_URL,
+    settingsConfigMap: values['settings-configmap'],
     logLevel: (process.env.QHC_LOG_LEVEL?.toLowerCase() as 'debug' | 'info' | 'warn' | 'error' | undefined) ?? 'info',
   });
   const shutdown = () => void operator.stop().then(() => process.exit(0));

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
-import { LeaderElector, createKubeClient, createLogger, loadKubeConfig, type LogLevel, type Logger } from '@qhc/kube';
+import { EventRecorder, LeaderElector, createKubeClient, createLogger, loadKubeConfig, type Clock, type LogLevel, type Logger } from '@qhc/kube';
+import { OPERATOR_SETTINGS_CONFIGMAP } from '@qhc/manifests';
 import { ClusterController } from './controller.ts';
 import { BackupController } from './backup/controller.ts';
 import { OperatorMetrics } from './metrics.ts';
 import { clusterManagerLink } from './cluster-manager.ts';
 import { qdrantAccess } from './qdrant/access.ts';
 import { FIELD_MANAGER } from './reconcile/cluster.ts';
-import { SettingsFile } from './settings-file.ts';
+import { SettingsFile, type SettingsCheck } from './settings-file.ts';
+import { SettingsStatusPublisher } from './settings-status.ts';
 
 export interface OperatorOptions {
   settingsPath: string;
@@ -33,11 +35,21 @@ export interface OperatorOptions {
   clusterManagerUrl?: string;
   /** Epoch ms for schedules and retention; tests move it instead of waiting. */
   now?: () => number;
+  /**
+   * The ConfigMap mounted as the settings file, in leaseNamespace (the operator's own): events
+   * about the file are recorded on it, and its status goes to `qhc-operator-settings-status`
+   * next to it. Default `qhc-operator-settings`, as the installation names it.
+   */
+  settingsConfigMap?: string;
+  /** How the settings file is watched: the periodic look's interval, the debounce, a clock; onCheck for tests. */
+  settingsWatch?: { pollMs?: number; debounceMs?: number; clock?: Clock; onCheck?: (result: SettingsCheck) => void };
 }
 
 export interface RunningOperator {
   port: number;
   metrics: OperatorMetrics;
+  /** The settings file: the settings in force and whether the file on disk was accepted. */
+  settings: SettingsFile;
   isLeader(): boolean;
   /** `release: false` stops like a crash would: the Lease is left to expire. */
   stop(options?: { release?: boolean }): Promise<void>;
@@ -49,8 +61,7 @@ export interface RunningOperator {
  */
 export async function startOperator(options: OperatorOptions): Promise<RunningOperator> {
   const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info', component: 'qhc-operator' });
-  const settingsFile = new SettingsFile(options.settingsPath, logger);
-  settingsFile.watch();
+  const settingsFile = new SettingsFile(options.settingsPath, logger, options.settingsWatch?.clock);
   const settings = settingsFile.settings.settings;
   const kc = loadKubeConfig({ inCluster: settings.app_environment === 'kubernetes' && !options.kubeconfigPath, kubeconfigPath: options.kubeconfigPath, context: options.context });
   const metrics = new OperatorMetrics();
@@ -62,6 +73,19 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   let controller: ClusterController | undefined;
   let backups: BackupController | undefined;
   let ready = false;
+  let publisher: SettingsStatusPublisher | undefined;
+
+  // New settings change what every cluster and backup should look like: all are queued again.
+  // A refused file changes nothing in the cluster; it shows as an event and a status the agent reports.
+  settingsFile.watch({
+    ...options.settingsWatch,
+    onChange: () => {
+      const clusters = controller?.requeueAll() ?? 0;
+      const others = backups?.requeueAll() ?? 0;
+      logger.info('settings changed: every cluster and backup queued', { clusters, backups: others });
+    },
+    onStatus: (status) => publisher?.publish(status),
+  });
 
   const startController = async (signal?: AbortSignal) => {
     const qdrant = qdrantAccess(client, options.qdrantUrlTemplate);
@@ -70,6 +94,15 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     backups = new BackupController({ client, settings: () => settingsFile.settings, logger, metrics, namespace: options.namespace, identity, qdrant, now: options.now });
     await controller.start();
     await backups.start();
+    // The leader speaks for the settings: whatever an earlier leader last wrote is replaced.
+    publisher = new SettingsStatusPublisher({
+      client,
+      recorder: new EventRecorder(client, { controller: 'qhc.dev/operator', instance: identity }),
+      logger,
+      namespace: options.leaseNamespace,
+      configMapName: options.settingsConfigMap ?? OPERATOR_SETTINGS_CONFIGMAP,
+    });
+    publisher.publish(settingsFile.status);
     ready = true;
     metrics.isLeader.set({}, 1);
     signal?.addEventListener('abort', () => void stopController(), { once: true });
@@ -77,9 +110,10 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   const stopController = async () => {
     ready = false;
     metrics.isLeader.set({}, 0);
-    const running = [controller, backups];
+    const running = [controller, backups, publisher];
     controller = undefined;
     backups = undefined;
+    publisher = undefined;
     await Promise.all(running.map((c) => c?.stop()));
   };
 
@@ -112,6 +146,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   return {
     port: typeof address === 'object' && address ? address.port : 0,
     metrics,
+    settings: settingsFile,
     isLeader: () => ready,
     async stop(stopOptions = {}) {
       await elector?.stop(stopOptions);

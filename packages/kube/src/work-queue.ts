@@ -7,8 +7,8 @@ import { TokenBucket } from './rate-limiter.ts';
 export type ReconcileResult = void | { requeueAfterMs: number };
 
 export interface WorkQueueOptions {
-  /** Retry delays after a failed run (the operator settings' backOff, in seconds). */
-  backoff: BackOffSettings;
+  /** Retry delays after a failed run (the operator settings' backOff, in seconds); a function is read at each failure, so reloaded settings apply. */
+  backoff: BackOffSettings | (() => BackOffSettings);
   /** Keys processed at the same time; one key is never processed twice at once. */
   concurrency?: number;
   /** Starts per second across all keys, with a burst: protects the apiserver from a storm. */
@@ -151,7 +151,8 @@ export class WorkQueue {
     } catch (error) {
       const attempt = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, attempt);
-      const delay = incrementalBackoffMs(this.options.backoff, attempt);
+      const backoff = typeof this.options.backoff === 'function' ? this.options.backoff() : this.options.backoff;
+      const delay = incrementalBackoffMs(backoff, attempt);
       this.options.onError?.(key, error, attempt, delay);
       this.addAfter(key, delay);
     } finally {

@@ -77,6 +77,22 @@ describe('WorkQueue', () => {
     expect(runs).toHaveLength(2);
   });
 
+  it('reads a backoff given as a function at each failure, so reloaded settings apply', async () => {
+    const clock = new FakeClock();
+    const { runs, handler } = controllable();
+    let current = backoff;
+    const errors: number[] = [];
+    const queue = new WorkQueue(handler, { backoff: () => current, clock, onError: (_k, _e, _attempt, delay) => errors.push(delay) });
+    queue.add('a');
+    await flush();
+    runs[0]!.reject(new Error('boom'));
+    await clock.advance(5_000);
+    current = { minDelay: 1, maxDelay: 3, increment: 1 };
+    runs[1]!.reject(new Error('boom'));
+    await flush();
+    expect(errors).toEqual([5_000, 2_000]);
+  });
+
   it('retries a failure after minDelay, then minDelay + increment, and resets on success', async () => {
     const clock = new FakeClock();
     const { runs, handler } = controllable();

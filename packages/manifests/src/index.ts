@@ -14,6 +14,7 @@ export { buildInstallation, type InstallationCredentials } from './installation/
 export { componentImages, clusterManagerImage, imageTagOf, registryPrefix, type ComponentName } from './installation/images.ts';
 export { renderInstallScript } from './installation/script.ts';
 export * from './installation/names.ts';
+export { buildSettingsStatusConfigMap, readSettingsStatus, settingsCondition } from './installation/settings-status.ts';
 export { OPERATOR_ROLE_RULES, OPERATOR_CLUSTER_RULES, AGENT_ROLE_RULES, AGENT_CLUSTER_RULES } from './installation/rbac.ts';
 export { buildVolumeSnapshot, type VolumeSnapshotInput } from './backup/volume-snapshot.ts';
 export { buildScheduledSnapshot } from './backup/scheduled.ts';

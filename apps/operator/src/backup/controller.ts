@@ -23,7 +23,7 @@ type Kind = keyof typeof KINDS;
  * needed: the operator runs even where no snapshot CRDs are installed.
  */
 export class BackupController {
-  private readonly informers: Informer[] = [];
+  private readonly informers: Array<{ kind: Kind; informer: Informer }> = [];
   private readonly queue: WorkQueue;
 
   constructor(options: BackupControllerOptions) {
@@ -42,7 +42,9 @@ export class BackupController {
         const kind = key.slice(0, key.indexOf(':')) as Kind;
         const started = performance.now();
         try {
-          const result = await KINDS[kind](deps, key.slice(kind.length + 1));
+          // One version of the settings per pass: a reload while it runs applies from the next one.
+          const settings = options.settings();
+          const result = await KINDS[kind]({ ...deps, settings: () => settings }, key.slice(kind.length + 1));
           metrics.reconciles.inc({ kind, result: 'success' });
           return result;
         } catch (error) {
@@ -54,7 +56,7 @@ export class BackupController {
         }
       },
       {
-        backoff: options.settings().settings.backOff,
+        backoff: () => options.settings().settings.backOff,
         concurrency: 2,
         onError: (key, error, attempt, retryInMs) => {
           const [namespace, name] = key.slice(key.indexOf(':') + 1).split('/');
@@ -66,17 +68,27 @@ export class BackupController {
       const informer = new Informer(client, { apiVersion: 'qdrant.io/v1', kind, namespace: options.namespace, logger });
       const enqueue = (o: KubeObject) => this.queue.add(`${kind}:${objectKey(o)}`);
       informer.on({ add: enqueue, update: (now, old) => specOrMetaChanged(now, old) && enqueue(now), delete: enqueue });
-      this.informers.push(informer);
+      this.informers.push({ kind, informer });
     }
   }
 
+  /** Queues every backup, schedule and restore: new settings (timeouts, retention, classes) apply to them. */
+  requeueAll(): number {
+    let count = 0;
+    for (const { kind, informer } of this.informers) {
+      for (const key of informer.keys()) this.queue.add(`${kind}:${key}`);
+      count += informer.keys().length;
+    }
+    return count;
+  }
+
   async start(): Promise<void> {
-    for (const informer of this.informers) informer.start();
-    await Promise.all(this.informers.map((i) => i.waitForSync()));
+    for (const { informer } of this.informers) informer.start();
+    await Promise.all(this.informers.map(({ informer }) => informer.waitForSync()));
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.informers.map((i) => i.stop()));
+    await Promise.all(this.informers.map(({ informer }) => informer.stop()));
     await this.queue.shutdown();
   }
 }

@@ -11,3 +11,5 @@ export const OPERATOR_METRICS_PORT = 9290;
 export const OPERATOR_HEALTH_PORT = 8285;
 export const CLUSTER_MANAGER_NAME = 'qhc-cluster-manager';
 export const CLUSTER_MANAGER_PORT = 7333;
+/** Where the operator says whether it runs the settings file it was given (written by the operator). */
+export const OPERATOR_SETTINGS_STATUS_CONFIGMAP = 'qhc-operator-settings-status';

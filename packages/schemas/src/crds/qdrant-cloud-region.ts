@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { FreeFormObject } from '../k8s/index.ts';
+import { Condition, FreeFormObject } from '../k8s/index.ts';
 import { ageColumn, resourceEnvelope } from './common.ts';
 import { QDRANT_GROUP, QDRANT_VERSION, type KindDefinition } from './kind.ts';
 
@@ -74,6 +74,9 @@ export const QdrantCloudRegionStatus = z.strictObject({
   // Upstream's CRD has no such field and prunes it; our CRD keeps it.
   components: z.array(ComponentStatus).optional(),
   message: z.string().optional(),
+  // Ours: conditions of the region's components, e.g. OperatorSettingsValid (the operator
+  // refused a settings file and runs the previous one). Upstream's CRD has no such field.
+  conditions: z.array(Condition).optional(),
   k8sDistribution: KubernetesDistribution.optional(),
   monitoring: z.strictObject({ cAdvisorMetricSource: MetricSource.optional(), nodeMetricSource: MetricSource.optional() }).optional(),
   storageClasses: z
