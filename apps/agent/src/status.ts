@@ -1,4 +1,4 @@
-import { OPERATOR_NAME } from '@qhc/manifests';
+import { OPERATOR_NAME, OPERATOR_SETTINGS_STATUS_CONFIGMAP, readSettingsStatus, settingsCondition } from '@qhc/manifests';
 import type { KubeClient, KubeObject } from '@qhc/kube';
 import type { ClusterStatusReport } from '@qhc/schemas';
 import type { StatusReport } from './control-plane.ts';
@@ -21,6 +21,8 @@ export async function collectStatus(client: KubeClient, namespace: string, regio
   const nodes = (await client.list({ apiVersion: 'v1', kind: 'Node' })).items;
   const operatorReady = (operator?.status?.readyReplicas ?? 0) >= Math.max(1, operator?.spec?.replicas ?? 1);
   const operatorImage = operator?.spec?.template?.spec?.containers?.[0]?.image;
+  // The operator's word on its settings file (it does not know the region; the agent does).
+  const settingsStatus = readSettingsStatus(await client.get<KubeObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: OPERATOR_SETTINGS_STATUS_CONFIGMAP }));
   const regionStatus = {
     phase: operatorReady ? ('Ready' as const) : ('NotReady' as const),
     numberOfNodes: nodes.length,
@@ -29,6 +31,7 @@ export async function collectStatus(client: KubeClient, namespace: string, regio
       { name: 'qhc-agent', namespace, version: agentVersion, phase: 'Ready' as const },
     ],
     ...(operatorReady ? {} : { message: operator ? `the operator has ${operator.status?.readyReplicas ?? 0} ready replica(s)` : 'the operator is not installed' }),
+    ...(settingsStatus ? { conditions: [settingsCondition(settingsStatus)] } : {}),
   };
   await client.apply({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCloudRegion', metadata: { name: region }, spec: { id: region } }, { fieldManager: FIELD_MANAGER });
   await client.applyStatus({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCloudRegion', metadata: { name: region }, status: regionStatus } as KubeObject, { fieldManager: FIELD_MANAGER });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ComponentLogLevel, ServiceType, safeParseOperatorSettings, safeValidateRegion } from '@qhc/schemas';
 import { describeProblem, problemsToDiagnostics } from '../app/src/lib/problems.ts';
-import { compareVersions, formatAge, phaseTone, regionStatus, upgradeAvailable } from '../app/src/lib/status.ts';
+import { compareVersions, formatAge, operatorSettingsCondition, phaseTone, regionStatus, upgradeAvailable } from '../app/src/lib/status.ts';
 import { backupName, clusterBody, regionBody, restoreBody, type RegionForm } from '../app/src/lib/forms.ts';
 import { match } from '../app/src/router.tsx';
 import { LOG_LEVELS, SERVICE_TYPES } from '../app/src/lib/options.ts';
@@ -38,6 +38,12 @@ describe('status', () => {
     const report = { phase: 'Ready', components: [{ name: 'qhc-operator', version: '0.1.0' }, { name: 'qhc-agent', version: '0.1.1' }] };
     expect(regionStatus({ lastSeenAt: '2026-12-01T05:59:50Z', status: report }, now)).toEqual({ connection: 'connected', label: 'Connected', operatorVersion: '0.1.0', agentVersion: '0.1.1', phase: 'Ready' });
     expect(regionStatus({ lastSeenAt: '2026-12-01T05:50:00Z' }, now).label).toBe('Disconnected (last seen 10m ago)');
+  });
+  it("finds the operator settings condition the agent reported, if any", () => {
+    const refused = { type: 'OperatorSettingsValid', status: 'False', reason: 'InvalidSettings', message: 'settings.backOff.minDelay (line 3, column 15): …', lastTransitionTime: '2026-12-01T05:00:00Z' };
+    expect(operatorSettingsCondition({ status: { phase: 'Ready', conditions: [{ type: 'Other', status: 'True' }, refused] } })).toEqual(refused);
+    expect(operatorSettingsCondition({ status: { phase: 'Ready' } })).toBeUndefined();
+    expect(operatorSettingsCondition({})).toBeUndefined();
   });
   it('versions, ages and phase tones', () => {
     expect([compareVersions('v1.2.10', '1.2.9') > 0, compareVersions('0.1.0', '0.1.0'), upgradeAvailable('0.1.0', '0.2.0'), upgradeAvailable('0.2.0-rc.1', '0.2.0')]).toEqual([true, 0, true, false]);

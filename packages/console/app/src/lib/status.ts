@@ -1,4 +1,4 @@
-import type { ClusterStatusReport } from '@qhc/schemas';
+import { OPERATOR_SETTINGS_CONDITION, type ClusterStatusReport, type Condition } from '@qhc/schemas';
 
 // What the lists and detail pages show about a region's connection and a cluster's state,
 // from what the agent reported (the control plane stores its reports as they came).
@@ -29,6 +29,16 @@ export function regionStatus(region: { lastSeenAt?: string; status?: unknown }, 
   const ago = now - Date.parse(region.lastSeenAt);
   if (ago > CONNECTED_WITHIN_MS) return { connection: 'disconnected', label: `Disconnected (last seen ${formatAge(ago)} ago)`, ...view };
   return { connection: 'connected', label: 'Connected', ...view };
+}
+
+/**
+ * Whether the operator runs the settings file it was given, as the agent reported it (the
+ * region condition OperatorSettingsValid); undefined before an operator has said.
+ */
+export function operatorSettingsCondition(region: { status?: unknown }): Condition | undefined {
+  const conditions = (region.status as { conditions?: unknown } | undefined)?.conditions;
+  if (!Array.isArray(conditions)) return undefined;
+  return (conditions as Condition[]).find((c) => c?.type === OPERATOR_SETTINGS_CONDITION);
 }
 
 /** "3s", "5m", "2h", "4d". */

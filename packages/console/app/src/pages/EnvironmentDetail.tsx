@@ -5,7 +5,7 @@ import { usePoll } from '../poll.ts';
 import { Link, navigate } from '../router.tsx';
 import { ConfirmDelete, Copy } from '../components/dialogs.tsx';
 import { Badge, ErrorBox, Field, Loading } from '../components/ui.tsx';
-import { formatAge, regionStatus, upgradeAvailable } from '../lib/status.ts';
+import { formatAge, operatorSettingsCondition, regionStatus, upgradeAvailable } from '../lib/status.ts';
 import { LATEST_VERSION, type ClusterRecord, type RegionRecord } from '../types.ts';
 import { SettingsEditor, useSettingsProblems } from './EnvironmentNew.tsx';
 
@@ -120,6 +120,22 @@ function Settings({ region, onSaved }: { region: RegionRecord; onSaved: () => vo
   );
 }
 
+/** Whether the operator accepted the settings it was sent; a refused file is shown with the operator's reason (field and line). */
+function OperatorSettingsFact({ region }: { region: RegionRecord }) {
+  const condition = operatorSettingsCondition(region);
+  if (!condition) return <dd>not reported yet</dd>;
+  if (condition.status === 'True') return <dd>in force</dd>;
+  return (
+    <dd>
+      <Badge value="NotReady" label="Refused" />{' '}
+      <span role="alert" aria-label="Operator settings refused">
+        {condition.message}
+      </span>{' '}
+      <span className="note">(since {formatAge(Date.now() - Date.parse(condition.lastTransitionTime))} ago; the previous settings stay in force until valid ones arrive)</span>
+    </dd>
+  );
+}
+
 export default function EnvironmentDetail({ region: name }: { region: string }) {
   const region = usePoll(() => request<RegionRecord>('GET', regionPath(name)), [name]);
   const clusters = usePoll(() => request<{ items: ClusterRecord[] }>('GET', regionPath(name, 'clusters')), [name]);
@@ -147,6 +163,8 @@ export default function EnvironmentDetail({ region: name }: { region: string }) 
           {s.operatorVersion ? `${s.operatorVersion} running` : 'not reporting'}; wanted {r.spec.operatorVersion}
           {upgradeAvailable(r.spec.operatorVersion, LATEST_VERSION) && <span className="note"> · upgrade to {LATEST_VERSION} available</span>}
         </dd>
+        <dt>Operator settings</dt>
+        <OperatorSettingsFact region={r} />
         <dt>Last seen</dt>
         <dd>{r.lastSeenAt ? `${formatAge(Date.now() - Date.parse(r.lastSeenAt))} ago` : 'never'}</dd>
         <dt>Applied revision</dt>
