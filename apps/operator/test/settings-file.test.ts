@@ -5,7 +5,7 @@ import { QhcSchemaError, type OperatorSettings, type OperatorSettingsStatus } fr
 import { createLogger, type Clock } from '@qhc/kube';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OperatorMetrics, SettingsFile, type SettingsCheck } from '../src/index.ts';
-import { clearVolume, kubeletWrite } from './support/atomic-writer.ts';
+import { clearVolume, kubeletWrite } from '@qhc/kube-sandbox';
 
 function file(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'qhc-settings-')), 'settings.yaml');

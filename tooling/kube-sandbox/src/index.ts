@@ -6,3 +6,4 @@ export { waitFor } from './wait.ts';
 export { createLoopbackTls, type LoopbackTls } from './pki.ts';
 export { freePorts } from './ports.ts';
 export { startOciRegistry, type OciRegistry, type OciRegistryOptions } from './registry.ts';
+export { kubeletWrite, clearVolume } from './atomic-writer.ts';

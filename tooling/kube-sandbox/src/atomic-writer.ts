@@ -1,5 +1,6 @@
-// A ConfigMap volume as the kubelet keeps it, for tests: the same filesystem operations in the
-// same order as the kubelet's AtomicWriter (kubernetes/kubernetes pkg/volume/util/atomic_writer.go).
+// A ConfigMap volume as the kubelet keeps it, for tests (kwok's nodes mount no volumes): the
+// same filesystem operations in the same order as the kubelet's AtomicWriter
+// (kubernetes/kubernetes pkg/volume/util/atomic_writer.go).
 //
 //   <dir>/<key>        -> ..data/<key>                   (one symlink per key, made once)
 //   <dir>/..data       -> ..2026_12_03_21_30_00.123456   (the swap point)
