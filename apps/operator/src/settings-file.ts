@@ -83,7 +83,9 @@ export class SettingsFile {
   }
 
   watch(options: SettingsWatchOptions = {}): void {
-    this.options = { ...this.options, ...options };
+    // Only what was given: an explicit `clock: undefined` must not replace the clock.
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+    this.options = { ...this.options, ...given };
     this.arm();
     const tick = () => {
       if (this.options.fsWatch && this.watcherStale()) this.arm();
