@@ -23,6 +23,8 @@ let client: KubeClient;
 let double: QdrantDouble;
 let operator: RunningOperator;
 let volume: string;
+/** What each of the operator's looks at its settings file found, in order. */
+const checks: string[] = [];
 const sims = new Map<string, ClusterSimulation>();
 
 type Cluster = KubeObject & Pick<QdrantCluster, 'spec' | 'status'>;
@@ -94,7 +96,7 @@ beforeAll(async () => {
     port: 0,
     logger: createLogger({ level: 'warn', component: 'qhc-operator' }),
     qdrantUrlTemplate: `${double.url}/{namespace}%2F{name}/{node}`,
-    settingsWatch: { debounceMs: 50, pollMs: 2_000 },
+    settingsWatch: { debounceMs: 50, pollMs: 2_000, onCheck: (result) => checks.push(result) },
   });
 });
 afterAll(async () => {
@@ -135,22 +137,25 @@ describe('operator settings changed in a running region', () => {
 
     const event = await waitFor('the InvalidSettings event', async () => (await settingsEvents()).find((e) => e.reason === 'InvalidSettings'));
     expect(event.type).toBe('Warning');
-    expect(event.note).toContain('settings.backOff.minDelay (line 5');
+    expect(event.note).toContain('settings.backOff.minDelay (line 4');
     expect(event.note).toContain(loaded);
     const status = await waitFor('the refusal in the settings status', async () => {
       const cm = await client.get<ConfigMap>(cmRef('qhc-operator-settings-status'));
       return cm?.data?.valid === 'false' ? cm.data : undefined;
     });
-    expect(status).toMatchObject({ loadedHash: loaded, message: expect.stringContaining('settings.backOff.minDelay (line 5') });
+    expect(status).toMatchObject({ loadedHash: loaded, message: expect.stringContaining('settings.backOff.minDelay (line 4') });
 
     const condition = await reportedCondition();
     expect(condition).toMatchObject({ type: OPERATOR_SETTINGS_CONDITION, status: 'False', reason: 'InvalidSettings' });
-    expect(condition?.message).toContain('settings.backOff.minDelay (line 5');
+    expect(condition?.message).toContain('settings.backOff.minDelay (line 4');
     // The agent also writes it where kubectl shows the region; our CRD keeps the field.
     const region = await client.get<KubeObject & { status?: { conditions?: Condition[] } }>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCloudRegion', name: sandbox.namespace });
     expect(region?.status?.conditions?.find((c) => c.type === OPERATOR_SETTINGS_CONDITION)?.status).toBe('False');
 
-    // Nothing re-queued, nothing written: the old settings stay in force.
+    // Nothing re-queued, nothing written: the old settings stay in force. Two more periodic
+    // looks first (4 s), time enough for a wrongly queued pass to have written something.
+    const seen = checks.length;
+    await waitFor('two more periodic looks', async () => (checks.slice(seen).filter((c) => c === 'unchanged').length >= 2 ? true : undefined), { timeoutMs: 10_000 });
     expect(operator.settings.settings.settings.qdrant.log_level).toBe('DEBUG');
     expect(await resourceVersions()).toEqual(before);
     expect(await Promise.all(IDS.map(logLevelOf))).toEqual(['DEBUG', 'DEBUG', 'DEBUG']);
