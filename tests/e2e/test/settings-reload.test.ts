@@ -116,13 +116,21 @@ describe('operator settings changed in a running region', () => {
         spec: { id, version: 'v1.12.4', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } },
       });
     }
+    // A restore that failed (its snapshot does not exist): finished, never requeued by itself;
+    // only the settings change runs it again.
+    const restore = { apiVersion: 'qdrant.io/v1', kind: 'QdrantClusterRestore', namespace: sandbox.namespace, name: 'from-nothing' };
+    await client.apply({ apiVersion: restore.apiVersion, kind: restore.kind, metadata: { name: restore.name, namespace: sandbox.namespace, labels: { 'cluster-id': 's1', 'customer-id': 'acme' } }, spec: { source: { snapshotName: 'missing', namespace: sandbox.namespace }, destination: { name: 'qdrant-s1', namespace: sandbox.namespace } } });
     for (const id of IDS) await settled(id);
     expect(await Promise.all(IDS.map(logLevelOf))).toEqual(['INFO', 'INFO', 'INFO']);
+    await waitFor('the restore Failed', async () => ((await client.get<KubeObject & { status?: { phase?: string } }>(restore))?.status?.phase === 'Failed' ? true : undefined));
+    const restorePasses = () => operator.metrics.reconciles.get({ kind: 'QdrantClusterRestore', result: 'success' });
+    const passesBefore = restorePasses();
     await waitFor('the settings status written', async () => ((await client.get<ConfigMap>(cmRef('qhc-operator-settings-status')))?.data?.valid === 'true' ? true : undefined));
 
     await changeSettings(settingsText('DEBUG'));
     await waitFor('DEBUG in every cluster ConfigMap', async () => ((await Promise.all(IDS.map(logLevelOf))).every((l) => l === 'DEBUG') ? true : undefined), { timeoutMs: 60_000 });
     expect(operator.settings.settings.settings.qdrant.log_level).toBe('DEBUG');
+    await waitFor('the restore reconciled again', async () => (restorePasses() > passesBefore ? true : undefined));
     await waitFor('the SettingsReloaded event', async () => ((await settingsEvents()).some((e) => e.reason === 'SettingsReloaded') ? true : undefined));
     const condition = await reportedCondition();
     expect(condition).toMatchObject({ status: 'True', reason: 'Loaded' });
