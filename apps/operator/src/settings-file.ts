@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync, readlinkSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseOperatorSettings, type OperatorSettings, type OperatorSettingsStatus } from '@qhc/schemas';
 import { systemClock, type Clock, type Logger } from '@qhc/kube';
 
@@ -46,8 +46,8 @@ const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 
  * `..<timestamp>` directory, pointing a `..data_tmp` symlink at it, renaming that over `..data`
  * and removing the old directory. The file's own path never changes, so an inotify watch on it
  * sees nothing: the folder is watched instead, and any event in it leads (debounced) to a look
- * at the file. A look first compares a stat fingerprint (the resolved file's inode, mtime and
- * size: a swap gives a new inode, a plain rewrite a new mtime) and reads only when it moved;
+ * at the file. A look first compares a fingerprint (the target of `..data`, new at every swap;
+ * the resolved file's inode, mtime and size, new at a plain rewrite) and reads only when it moved;
  * a periodic look does the same, for events the watcher missed.
  */
 export class SettingsFile {
@@ -160,13 +160,22 @@ export class SettingsFile {
     if (JSON.stringify(this.currentStatus) !== JSON.stringify(prev)) this.options.onStatus?.(this.currentStatus);
   }
 
-  /** The resolved file's identity and version; a missing file is a fingerprint too. */
+  /**
+   * Where `..data` points (unique per kubelet swap: a random directory name), and the resolved
+   * file's identity and version (a plain rewrite); a missing file is a fingerprint too.
+   */
   private stat(): string {
+    let data = '';
+    try {
+      data = readlinkSync(join(dirname(this.path), '..data'));
+    } catch {
+      // Not a ConfigMap volume: a plain file.
+    }
     try {
       const s = statSync(this.path);
-      return `${s.dev}:${s.ino}:${s.mtimeMs}:${s.size}`;
+      return `${data}:${s.dev}:${s.ino}:${s.mtimeMs}:${s.size}`;
     } catch (error) {
-      return `missing:${(error as NodeJS.ErrnoException).code ?? ''}`;
+      return `${data}:missing:${(error as NodeJS.ErrnoException).code ?? ''}`;
     }
   }
 
