@@ -12,6 +12,8 @@ const qdrantCrdNames = allKinds.map((k) => `${k.plural}.${k.group}`);
 export const OPERATOR_ROLE_RULES: Rule[] = [
   { apiGroups: ['qdrant.io'], resources: [...qdrantResources, 'qdrantclusters/scale'], verbs: ALL },
   { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ALL },
+  // ConfigMaps: each cluster's config, and qhc-operator-settings-status (whether the mounted
+  // settings file was accepted; the agent reports it). Events on the settings ConfigMap: below.
   { apiGroups: [''], resources: ['services', 'configmaps'], verbs: ALL },
   // Pods: read for status, delete for restarts and node recreation.
   { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'delete', 'patch'] },
