@@ -55,9 +55,19 @@ function probe(path: string, scheme: 'HTTP' | 'HTTPS', timing: { periodSeconds: 
   return { httpGet: { path, port: 'http', scheme }, ...timing };
 }
 
-/** The pod's topology spread: the cluster's, else the settings' defaults; selectors default to the cluster's pods. */
+export const ZONE_TOPOLOGY_KEY = 'topology.kubernetes.io/zone';
+
+/**
+ * The pod's topology spread: the cluster's, else the settings' defaults; selectors default
+ * to the cluster's pods. multiAZ adds a zone spread (unless one is already there): at most
+ * one pod more in any zone than in another, and a pod waits rather than break that, since
+ * a cluster that asked for zones must survive losing one. Nodes without a zone label are
+ * not candidates for it (Kubernetes' rule for DoNotSchedule).
+ */
 function topologySpread(cluster: QdrantCluster, settings: OperatorSettings): TopologySpreadConstraint[] | undefined {
-  const constraints = cluster.spec.topologySpreadConstraints ?? settings.settings.scheduling.default_topology_spread_constraints;
+  const chosen = cluster.spec.topologySpreadConstraints ?? settings.settings.scheduling.default_topology_spread_constraints;
+  const zone = cluster.spec.multiAZ && !chosen.some((c) => c.topologyKey === ZONE_TOPOLOGY_KEY);
+  const constraints: TopologySpreadConstraint[] = zone ? [...chosen, { maxSkew: 1, topologyKey: ZONE_TOPOLOGY_KEY, whenUnsatisfiable: 'DoNotSchedule' }] : chosen;
   if (constraints.length === 0) return undefined;
   return constraints.map((c) => ({ ...c, labelSelector: c.labelSelector ?? { matchLabels: podSelector(cluster) } }));
 }
