@@ -20,13 +20,17 @@ function rule(host: string, service: string, port: number) {
   return { host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: service, port: { number: port } } } }] } };
 }
 
-/** Provider-specific fields under another provider would be accepted and do nothing: refuse them. */
+/** Provider-specific fields under another provider would be accepted and do nothing: refuse them, naming the first set. */
 function checkProviderFields(spec: IngressSpec | undefined, provider: Provider): void {
-  if (spec?.nginx && provider !== 'NginxIngress') {
-    throw new ManifestError('spec.ingress.nginx', `needs the NginxIngress provider, the operator uses ${provider} (settings.ingress.provider)`);
-  }
-  if (spec?.traefik && provider !== 'QdrantCloudTraefik') {
-    throw new ManifestError('spec.ingress.traefik', `needs the QdrantCloudTraefik provider, the operator uses ${provider} (settings.ingress.provider)`);
+  const owners = [
+    ['nginx', 'NginxIngress'],
+    ['traefik', 'QdrantCloudTraefik'],
+  ] as const;
+  for (const [block, needs] of owners) {
+    const set = Object.keys(spec?.[block] ?? {});
+    if (set.length > 0 && provider !== needs) {
+      throw new ManifestError(`spec.ingress.${block}.${set[0]}`, `needs the ${needs} provider, the operator uses ${provider} (settings.ingress.provider)`);
+    }
   }
 }
 
