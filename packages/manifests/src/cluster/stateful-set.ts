@@ -31,11 +31,9 @@ function env(cluster: QdrantCluster): Array<Record<string, unknown>> {
     // The init marker lets Qdrant's entrypoint tell a crash during start-up (recovery mode) from one later.
     { name: 'QDRANT_INIT_FILE_PATH', value: `${INIT_PATH}/.qdrant-initialized` },
   ];
-  if (service?.api_key) vars.push({ name: 'QDRANT__SERVICE__API_KEY', valueFrom: { secretKeyRef: { name: service.api_key.secretKeyRef.name, key: service.api_key.secretKeyRef.key } } });
-  if (service?.read_only_api_key) {
-    const ref = service.read_only_api_key.secretKeyRef;
-    vars.push({ name: 'QDRANT__SERVICE__READ_ONLY_API_KEY', valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
-  }
+  // The whole selector, `optional` included: a pod may start without an optional key's Secret.
+  if (service?.api_key) vars.push({ name: 'QDRANT__SERVICE__API_KEY', valueFrom: { secretKeyRef: { ...service.api_key.secretKeyRef } } });
+  if (service?.read_only_api_key) vars.push({ name: 'QDRANT__SERVICE__READ_ONLY_API_KEY', valueFrom: { secretKeyRef: { ...service.read_only_api_key.secretKeyRef } } });
   const gpu = cluster.spec.gpu;
   if (gpu) {
     vars.push({ name: 'QDRANT__GPU__INDEXING', value: 'true' });
@@ -107,7 +105,10 @@ export function buildStatefulSet(cluster: QdrantCluster, settings: OperatorSetti
   if (tls && (tls.cert || tls.key || tls.caCert)) {
     const sources = (['cert', 'key', 'caCert'] as const)
       .filter((k) => tls[k])
-      .map((k) => ({ secret: { name: tls[k]!.secretKeyRef.name, items: [{ key: tls[k]!.secretKeyRef.key, path: { cert: 'cert.pem', key: 'key.pem', caCert: 'ca.pem' }[k] }] } }));
+      .map((k) => {
+        const ref = tls[k]!.secretKeyRef;
+        return { secret: { name: ref.name, optional: ref.optional, items: [{ key: ref.key, path: { cert: 'cert.pem', key: 'key.pem', caCert: 'ca.pem' }[k] }] } };
+      });
     volumes.push({ name: 'qdrant-tls', projected: { sources, defaultMode: 0o400 } });
     mounts.push({ name: 'qdrant-tls', mountPath: TLS_PATH, readOnly: true });
   }
