@@ -6,7 +6,6 @@ import { waitFor } from '@qhc/kube-sandbox';
 import { Informer, type KubeObject } from '@qhc/kube';
 import { buildClusterObjects } from '@qhc/manifests';
 import { defaultOperatorSettings, validateQdrantCluster } from '@qhc/schemas';
-import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { FIELD_MANAGER } from '../src/index.ts';
 import { useOperator, type Cluster } from './support/harness.ts';
@@ -16,71 +15,47 @@ const USER = 'kubectl-client-side-apply';
 const healthy = (c: Cluster) => c.status?.phase === 'Healthy';
 const NETPOL = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' };
 
-/** The seed's examples for cluster `id`, verbatim but for the namespace and the Service's port names (Kubernetes requires names when a Service has several ports). */
+/**
+ * The seed's examples for cluster `id`, transcribed field for field, but for the namespace
+ * and the Service's port names (Kubernetes requires names when a Service has several ports).
+ */
 function seedObjects(id: string, namespace: string): KubeObject[] {
-  return parseAllDocuments(`
-apiVersion: v1
-kind: Service
-metadata:
-  name: qdrant-${id}-lb
-  namespace: ${namespace}
-spec:
-  type: LoadBalancer
-  ports:
-  - port: 6333
-    name: http
-  - port: 6334
-    name: grpc
-  selector:
-    app: qdrant
-    cluster-id: ${id}
----
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: qdrant-${id}
-  namespace: ${namespace}
-spec:
-    rules:
-    - host: qdrant-${id}.your-domain.com
-      http:
-        paths:
-        - path: /
-          pathType: Prefix
-          backend:
-            service:
-              name: qdrant-${id}
-              port:
-                number: 6333
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: qdrant-${id}
-  namespace: ${namespace}
-spec:
-  podSelector:
-    matchLabels:
-      app: qdrant
-      cluster-id: ${id}
-  policyTypes:
-    - Ingress
-  ingress:
-    - from:
-        - ipBlock:
-            cidr: 192.168.0.0/22
-        - podSelector:
-            matchLabels:
-              app: client-app
-          namespaceSelector:
-            matchLabels:
-              kubernetes.io/metadata.name: client-namespace
-      ports:
-      - protocol: TCP
-        port: 6333
-      - protocol: TCP
-        port: 6334
-`).map((doc) => doc.toJS() as KubeObject);
+  const pods = { app: 'qdrant', 'cluster-id': id };
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: `qdrant-${id}-lb`, namespace },
+      spec: { type: 'LoadBalancer', ports: [{ port: 6333, name: 'http' }, { port: 6334, name: 'grpc' }], selector: pods },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: `qdrant-${id}`, namespace },
+      spec: {
+        rules: [{ host: `qdrant-${id}.your-domain.com`, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: `qdrant-${id}`, port: { number: 6333 } } } }] } }],
+      },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: `qdrant-${id}`, namespace },
+      spec: {
+        podSelector: { matchLabels: pods },
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: [
+              { ipBlock: { cidr: '192.168.0.0/22' } },
+              { podSelector: { matchLabels: { app: 'client-app' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'client-namespace' } } },
+              { podSelector: { matchLabels: { app: 'traefik' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } },
+            ],
+            ports: [{ protocol: 'TCP', port: 6333 }, { protocol: 'TCP', port: 6334 }],
+          },
+        ],
+      },
+    },
+  ];
 }
 
 const refOf = (o: KubeObject) => ({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name! });
