@@ -67,8 +67,9 @@ const snapshot = (o: KubeObject | undefined) => {
 };
 
 /** Waits for `count` more successful reconcile passes, each started by a change of an annotation the operator does not act on. */
+const passes = () => h.operator.metrics.reconciles.get({ kind: 'QdrantCluster', result: 'success' });
+
 async function reconcileTimes(id: string, count: number): Promise<void> {
-  const passes = () => h.operator.metrics.reconciles.get({ kind: 'QdrantCluster', result: 'success' });
   for (let i = 1; i <= count; i++) {
     const before = passes();
     await h.client.patch(h.ref(id), { metadata: { annotations: { 'example.com/poke': String(i) } } });

@@ -8,6 +8,11 @@ import { cluster, settings, type Loose } from './fixtures.ts';
 const ID = 'c1';
 const find = (objects: KubeObject[], kind: string, name?: string) => objects.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name)) as (KubeObject & { spec: Loose; data: Loose }) | undefined;
 
+const script = (annotations: Record<string, string>) => find(buildClusterObjects(cluster(ID, {}, { annotations }), settings()), 'ConfigMap')!.data['initialize.sh'] as string;
+const hash = (value: string) => find(buildClusterObjects(cluster(ID, {}, { annotations: { 'operator.qdrant.com/reinit': value } }), settings()), 'StatefulSet')!.spec.template.metadata.annotations['qhc.dev/config-hash'];
+const traefik = (spec: Record<string, unknown>, more = '') =>
+  buildClusterObjects(cluster(ID, { ingress: { enabled: true, host: 'q.example.com', ...spec } }), settings(`settings:\n  ingress:\n    provider: QdrantCloudTraefik\n${more}`));
+
 describe('multiAZ', () => {
   it('spreads the pods over zones, a pod waiting rather than skewing, and routes clients within their zone', () => {
     const objects = buildClusterObjects(cluster(ID, { multiAZ: true }), settings());
@@ -25,7 +30,6 @@ describe('multiAZ', () => {
 });
 
 describe('the reinit and bootstrap-node annotations', () => {
-  const script = (annotations: Record<string, string>) => find(buildClusterObjects(cluster(ID, {}, { annotations }), settings()), 'ConfigMap')!.data['initialize.sh'] as string;
 
   it('bootstrap-node makes that node start the cluster and the others join through it', () => {
     const text = script({ 'operator.qdrant.com/bootstrap-node': '2' });
@@ -38,14 +42,11 @@ describe('the reinit and bootstrap-node annotations', () => {
     const text = script({ 'operator.qdrant.com/reinit': 'a' });
     expect(text.match(/ --reinit$/gm)).toHaveLength(2);
     expect(script({})).not.toContain('--reinit');
-    const hash = (value: string) => find(buildClusterObjects(cluster(ID, {}, { annotations: { 'operator.qdrant.com/reinit': value } }), settings()), 'StatefulSet')!.spec.template.metadata.annotations['qhc.dev/config-hash'];
     expect(hash('a')).not.toBe(hash('b'));
   });
 });
 
 describe('the QdrantCloudTraefik provider', () => {
-  const traefik = (spec: Record<string, unknown>, more = '') =>
-    buildClusterObjects(cluster(ID, { ingress: { enabled: true, host: 'q.example.com', ...spec } }), settings(`settings:\n  ingress:\n    provider: QdrantCloudTraefik\n${more}`));
 
   it('routes the host to the client Service through an IngressRoute, no Ingress', () => {
     const objects = traefik({});

@@ -297,9 +297,10 @@ describe('every field is used or refused', () => {
   });
 });
 
+const annotationsOf = (annotations: Record<string, string>) => clusterFixture(ID, {}, { annotations });
+const yaml = (c: QdrantCluster) => toYaml(buildClusterObjects(c, schemas.defaultOperatorSettings()));
+
 describe('annotations of Qdrant\'s API on a cluster', () => {
-  const annotationsOf = (annotations: Record<string, string>, spec: Record<string, unknown> = {}) => clusterFixture(ID, spec, { annotations });
-  const yaml = (c: QdrantCluster) => toYaml(buildClusterObjects(c, schemas.defaultOperatorSettings()));
   it.each([
     [schemas.ANNOTATION_RESTARTED_AT, '2026-01-01T00:00:00Z'],
     [schemas.ANNOTATION_ON_DEMAND_REPLICATION_RESTART, '2026-01-01T00:00:00Z'],

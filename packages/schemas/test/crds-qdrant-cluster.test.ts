@@ -31,6 +31,12 @@ function clusterWithId(id: string) {
   return cluster;
 }
 
+/** A 3-node cluster with the bootstrap-node annotation. */
+function annotated(value: string) {
+  const c = withSpec({ size: 3 }) as { metadata: Record<string, unknown> };
+  return { ...c, metadata: { ...c.metadata, annotations: { 'operator.qdrant.com/bootstrap-node': value } } };
+}
+
 const clusterWithStatus = (status: unknown) => ({ ...minimal(), status });
 const withRequests = (requests: Record<string, string>) => withSpec({ resources: { cpu: '1', memory: '1Gi', storage: '2Gi', requests } });
 
@@ -252,10 +258,6 @@ describe('QdrantCluster: rules upstream checks in code', () => {
   });
 
   it('takes a bootstrap-node annotation only as the index of one of the nodes', () => {
-    const annotated = (value: string) => {
-      const c = withSpec({ size: 3 }) as { metadata: Record<string, unknown> };
-      return { ...c, metadata: { ...c.metadata, annotations: { 'operator.qdrant.com/bootstrap-node': value } } };
-    };
     expectValid(QdrantCluster, annotated('2'));
     for (const bad of ['3', '-1', 'one', '01', '']) {
       expectOnlyIssue(QdrantCluster, annotated(bad), 'metadata.annotations.operator.qdrant.com/bootstrap-node', /index of a node of the cluster, 0 to 2/);
