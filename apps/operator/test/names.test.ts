@@ -92,6 +92,8 @@ describe('names users write', () => {
       expect(after[i]?.metadata.resourceVersion, `${doc.kind}/${doc.metadata.name}`).toBe(before[i]?.metadata.resourceVersion);
       expect(snapshot(after[i])).toBe(snapshot(before[i]));
       expect(after[i]!.metadata.ownerReferences, 'no owner: it would go with the cluster').toBeUndefined();
+      // Still what the user wrote (the apiserver adds defaults, nothing replaces it).
+      expect(after[i]!.spec, `${doc.kind}/${doc.metadata.name}`).toMatchObject(doc.spec as object);
     }
     const policy = await h.client.get<KubeObject & { spec: { podSelector: { matchLabels: Record<string, string> }; policyTypes: string[] } }>({ ...NETPOL, namespace, name: `qdrant-${id}-qhc` });
     expect(policy?.spec.policyTypes).toEqual(['Ingress', 'Egress']);
