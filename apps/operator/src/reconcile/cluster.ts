@@ -302,7 +302,8 @@ async function prune(deps: ClusterReconcilerDeps, object: KubeObject, cluster: Q
     for (const item of deps.cache.list(kind, cluster.metadata.namespace, labels)) {
       const owned = item.metadata.ownerReferences?.some((o) => o.uid === cluster.metadata.uid);
       if (!owned || keep.has(`${kind.kind}/${item.metadata.name}`) || item.metadata.deletionTimestamp) continue;
-      await removeUnwanted(deps, object, cluster, item);
+      // A list's items may lack apiVersion and kind; the request needs them.
+      await removeUnwanted(deps, object, cluster, { ...item, apiVersion: kind.apiVersion, kind: kind.kind });
     }
   }
 }
