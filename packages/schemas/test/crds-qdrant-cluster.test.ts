@@ -255,6 +255,11 @@ describe('QdrantCluster: rules upstream checks in code', () => {
     expectOnlyIssue(QdrantCluster, withSpec({ storage: { throughput: 125 } }), 'spec.storage.throughput', /specific to each CSI driver.*volumeAttributesClassName/);
     expectOnlyIssue(QdrantCluster, withSpec({ readClusters: [{ id: 'other' }] }), 'spec.readClusters', /does not synchronise read clusters/);
     expectValid(QdrantCluster, withSpec({ storage: { volumeAttributesClassName: 'gold' } }));
+    // On the fields themselves: the control plane's API, which takes the spec alone, refuses them too.
+    const apiSpec = QdrantClusterSpec.omit({ id: true });
+    const { id: _id, ...spec } = (minimal() as { spec: Record<string, unknown> }).spec;
+    expectOnlyIssue(apiSpec, { ...spec, readClusters: [{ id: 'other' }] }, 'readClusters', /does not synchronise read clusters/);
+    expectOnlyIssue(apiSpec, { ...spec, storage: { iops: 3000 } }, 'storage.iops', /VolumeAttributesClass/);
   });
 
   it('takes a bootstrap-node annotation only as the index of one of the nodes', () => {

@@ -137,7 +137,8 @@ export const AdditionalVolumeClaimTemplate = z.strictObject({
 
 /**
  * Refused fields: Qdrant's API has them, qhc cannot honour them, so accepting them would
- * do nothing. Refused by the parser (superRefine below) and by the CRD (CEL), with why.
+ * do nothing. Refused on the field itself (so every schema built from the spec, the control
+ * plane's API included, refuses it) and by the CRD (CEL rules), with why.
  */
 export const REFUSED_STORAGE_IO =
   'is not supported by qhc: IOPS and throughput parameters are specific to each CSI driver; create a VolumeAttributesClass for your driver with the IOPS and throughput you want and set spec.storage.volumeAttributesClassName';
@@ -151,9 +152,9 @@ export const QdrantStorage = z
     /** The VolumeSnapshotClass of this cluster's backups; unset: the operator's (csi-snapclass). */
     volumeSnapshotClassName: dns1123Subdomain.optional(),
     /** Refused (REFUSED_STORAGE_IO): use volumeAttributesClassName. */
-    iops: positiveInt.optional(),
+    iops: positiveInt.refine(() => false, REFUSED_STORAGE_IO).optional(),
     /** Refused (REFUSED_STORAGE_IO): use volumeAttributesClassName. */
-    throughput: positiveInt.optional(),
+    throughput: positiveInt.refine(() => false, REFUSED_STORAGE_IO).optional(),
     additionalVolumes: z.array(Volume).optional(),
     /** PVCs per pod, on top of the database and snapshots PVCs. */
     additionalVolumeClaimTemplates: z.array(AdditionalVolumeClaimTemplate).optional(),
@@ -222,7 +223,7 @@ export const QdrantClusterSpec = z.strictObject({
   /** Needs the cluster-manager. */
   rebalanceStrategy: RebalanceStrategy.optional(),
   /** Refused (REFUSED_READ_CLUSTERS). */
-  readClusters: z.array(ClusterReference).optional(),
+  readClusters: z.array(ClusterReference).refine(() => false, REFUSED_READ_CLUSTERS).optional(),
   /** Opens the NetworkPolicy's egress to this cluster. */
   writeCluster: ClusterReference.optional(),
   /**
@@ -273,13 +274,6 @@ function checkResources(resources: QdrantResources | undefined, ctx: RefinementC
   }
 }
 
-/** iops and throughput are refused (REFUSED_STORAGE_IO), which covers upstream's Storage.Validate(). */
-function checkStorage(storage: QdrantClusterSpec['storage'], ctx: RefinementContext): void {
-  for (const field of ['iops', 'throughput'] as const) {
-    if (storage?.[field] !== undefined) ctx.addIssue({ code: 'custom', path: ['spec', 'storage', field], message: REFUSED_STORAGE_IO });
-  }
-}
-
 /** operator.qdrant.com/bootstrap-node names a node of the cluster: 0 … size-1. */
 function checkBootstrapNode(cluster: { metadata: { annotations?: Record<string, string> | undefined }; spec: { size: number } }, ctx: RefinementContext): void {
   const value = cluster.metadata.annotations?.[ANNOTATION_BOOTSTRAP_NODE];
@@ -311,9 +305,7 @@ export const QdrantCluster = z
     }
     checkClusterLabels(cluster.metadata, id, ['spec', 'id'], ctx);
     checkResources(cluster.spec.resources, ctx);
-    checkStorage(cluster.spec.storage, ctx);
     checkBootstrapNode(cluster, ctx);
-    if (cluster.spec.readClusters !== undefined) ctx.addIssue({ code: 'custom', path: ['spec', 'readClusters'], message: REFUSED_READ_CLUSTERS });
   });
 export type QdrantCluster = z.infer<typeof QdrantCluster>;
 
