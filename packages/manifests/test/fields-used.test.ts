@@ -44,8 +44,8 @@ const REFUSED: Record<string, RegExp> = {
  */
 const CONTROLLER_USED: Record<string, string | { file: string; proof: string }> = {
   'spec.pauses': 'apps/operator/test/status.test.ts',
-  'spec.clusterManager': 'tests/e2e/test/cluster-manager.test.ts',
-  'spec.rebalanceStrategy': 'tests/e2e/test/cluster-manager.test.ts',
+  'spec.clusterManager': 'apps/operator/test/cluster-manager-default.test.ts',
+  'spec.rebalanceStrategy': 'apps/operator/test/cluster-manager-default.test.ts',
   'spec.storage.volumeSnapshotClassName': 'apps/operator/test/backup.test.ts',
   'settings.app_environment': 'apps/operator/test/lifecycle.test.ts',
   'settings.backupHistoryRetentionDays': 'apps/operator/test/backup.test.ts',
