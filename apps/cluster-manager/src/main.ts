@@ -5,26 +5,15 @@
 //   --host <addr>       default 0.0.0.0
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createLogger } from '@qhc/kube';
 import { parseOperatorSettings } from '@qhc/schemas';
+import { settingsLogger } from './recent-logs.ts';
 import { startClusterManager } from './server.ts';
 
 const { values } = parseArgs({ options: { settings: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } } });
 try {
   const settings = values.settings ? parseOperatorSettings(readFileSync(values.settings, 'utf8'), { source: values.settings }).settings.clusterManager : undefined;
-  // debug turns on debug logs; logSize is how many recent lines GET /v1/logs keeps.
-  const recent: string[] = [];
-  const keep = settings?.logSize ?? 10;
-  const logger = createLogger({
-    level: settings?.debug ? 'debug' : 'info',
-    component: 'qhc-cluster-manager',
-    write: (line) => {
-      process.stderr.write(`${line}\n`);
-      recent.push(line);
-      if (recent.length > keep) recent.shift();
-    },
-  });
-  const manager = await startClusterManager({ port: values.port ? Number(values.port) : undefined, host: values.host, logger, recentLogs: () => [...recent] });
+  const { logger, recent } = settingsLogger(settings, (line) => process.stderr.write(`${line}\n`));
+  const manager = await startClusterManager({ port: values.port ? Number(values.port) : undefined, host: values.host, logger, recentLogs: recent });
   const shutdown = () => void manager.stop().then(() => process.exit(0));
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

@@ -1,4 +1,4 @@
-import { manageResponseParser, podName, type ManageRequestInput, type ManageResponse, type QdrantCluster } from '@qhc/schemas';
+import { manageResponseParser, podName, type ManageRequestInput, type ManageResponse, type QdrantCluster, type RebalanceStrategy } from '@qhc/schemas';
 import type { QdrantAccess } from './qdrant/access.ts';
 import type { Drainer } from './reconcile/scale-down.ts';
 import type { RestartGuard } from './reconcile/guarded-restart.ts';
@@ -9,8 +9,8 @@ export interface ClusterManagerLink {
   drainer: Drainer;
   /** onDemandReplication through the manager: copies before a restart, dropped after. */
   restartGuard: RestartGuard;
-  /** One periodic call: rebalancing and recovery, or nothing while `blockedBy`. */
-  invoke(cluster: QdrantCluster, nodes: Array<{ index: number; ready: boolean }>, blockedBy: string | undefined): Promise<ManageResponse>;
+  /** One periodic call: rebalancing (by the cluster's or the settings' strategy) and recovery, or nothing while `blockedBy`. */
+  invoke(cluster: QdrantCluster, nodes: Array<{ index: number; ready: boolean }>, blockedBy: string | undefined, rebalanceStrategy: RebalanceStrategy): Promise<ManageResponse>;
 }
 
 const identity = (cluster: QdrantCluster) => ({ namespace: cluster.metadata.namespace ?? 'default', name: cluster.metadata.name ?? '', id: cluster.spec.id });
@@ -73,7 +73,7 @@ export function clusterManagerLink(baseUrl: string, qdrant: QdrantAccess, option
         return { ok: false, reason: 'ReleaseFailed', message: `cluster manager: ${response.description}` };
       },
     },
-    invoke: async (cluster, nodes, blockedBy) => {
+    invoke: async (cluster, nodes, blockedBy, rebalanceStrategy) => {
       if (nodes.length === 0) return { status: 'Skipped', description: 'the cluster has no nodes' };
       const { nodes: managed, apiKey } = await nodesOf(cluster, nodes);
       return post(
@@ -81,7 +81,7 @@ export function clusterManagerLink(baseUrl: string, qdrant: QdrantAccess, option
           cluster: identity(cluster),
           nodes: managed,
           apiKey,
-          rebalanceStrategy: cluster.spec.rebalanceStrategy,
+          rebalanceStrategy,
           onDemandReplication: cluster.spec.onDemandReplication,
           blockedBy,
           deadlineSeconds: 300,

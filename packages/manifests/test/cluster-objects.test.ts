@@ -24,7 +24,8 @@ describe('buildClusterObjects', () => {
       `Service/qdrant-${id}-0`,
       `Service/qdrant-${id}-1`,
       `Service/qdrant-${id}-2`,
-      `NetworkPolicy/qdrant-${id}`,
+      // Not qdrant-<id>: the seed has users write their own NetworkPolicy under that name.
+      `NetworkPolicy/qdrant-${id}-qhc`,
       `PodDisruptionBudget/qdrant-${id}`,
       `StatefulSet/qdrant-${id}`,
     ]);
@@ -124,6 +125,8 @@ describe('buildClusterObjects', () => {
     ['ingress TLS without a secret', { ingress: { enabled: true, host: 'q.example.com', tls: true } }, 'spec.ingress.tlsSecretName'],
     ['source ranges on a ClusterIP service', { service: { type: 'ClusterIP', loadBalancerSourceRanges: ['10.0.0.0/8'] } }, 'spec.service.loadBalancerSourceRanges'],
     ['a gRPC host without the nginx provider', { ingress: { enabled: true, host: 'q.example.com', nginx: { grpcHost: 'g.example.com' } } }, 'spec.ingress.nginx.grpcHost'],
+    ['nginx source ranges without the nginx provider', { ingress: { enabled: true, host: 'q.example.com', nginx: { allowedSourceRanges: ['10.0.0.0/8'] } } }, 'spec.ingress.nginx.allowedSourceRanges'],
+    ['Traefik entry points without the Traefik provider', { ingress: { enabled: true, host: 'q.example.com', traefik: { entryPoints: ['websecure'] } } }, 'spec.ingress.traefik.entryPoints'],
     ['TLS without certificates', { config: { service: { enable_tls: true } } }, 'spec.config.tls'],
   ])('refuses %s, naming the field', (_name, spec, path) => {
     let error: unknown;

@@ -45,6 +45,43 @@ spec:
                 number: 6333
 `);
 
+/** The seed's "deploy additional network policies on your own" example. */
+export const SEED_NETWORK_POLICY = parseYaml(`
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: qdrant-${ID}
+  namespace: qdrant-namespace
+spec:
+  podSelector:
+    matchLabels:
+      app: qdrant
+      cluster-id: ${ID}
+  policyTypes:
+    - Ingress
+  ingress:
+    - from:
+        - ipBlock:
+            cidr: 192.168.0.0/22
+        - podSelector:
+            matchLabels:
+              app: client-app
+          namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: client-namespace
+        - podSelector:
+            matchLabels:
+              app: traefik
+          namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: kube-system
+      ports:
+      - protocol: TCP
+        port: 6333
+      - protocol: TCP
+        port: 6334
+`);
+
 const SEED_SETTINGS = SEED_NETWORK_POLICY_SETTINGS;
 
 const byKind = (objects: KubeObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name) as KubeObject & { spec: Loose };
@@ -64,14 +101,14 @@ describe('the seed\'s examples', () => {
       cluster(ID, { ingress: { enabled: true, host: `qdrant-${ID}.your-domain.com` } }, { namespace: NS }),
       settings(),
     );
-    const ingress = byKind(objects, 'Ingress', `qdrant-${ID}`);
+    const ingress = byKind(objects, 'Ingress', `qdrant-${ID}-qhc`);
     expect(ingress.metadata.namespace).toBe(NS);
     expect(ingress.spec.rules).toEqual(SEED_INGRESS.spec.rules);
   });
 
   it('the settings\' network policy rules reach the cluster\'s policy, with the seed\'s defaults', () => {
     const objects = buildClusterObjects(cluster(ID, {}, { namespace: NS }), settings(SEED_SETTINGS));
-    const policy = byKind(objects, 'NetworkPolicy', `qdrant-${ID}`);
+    const policy = byKind(objects, 'NetworkPolicy', `qdrant-${ID}-qhc`);
     expect(policy.spec.podSelector).toEqual({ matchLabels: { app: 'qdrant', 'cluster-id': ID } });
     const seedRule = parseYaml(SEED_SETTINGS).settings.qdrant.networkPolicies.ingress[0];
     expect(policy.spec.ingress).toContainEqual(seedRule);
@@ -81,5 +118,23 @@ describe('the seed\'s examples', () => {
       to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
       ports: [{ protocol: 'UDP', port: 53 }],
     });
+  });
+});
+
+describe('names users write, following the seed', () => {
+  const userObjects = [SEED_LB, SEED_INGRESS, SEED_NETWORK_POLICY].map((o) => `${o.kind}/${o.metadata.name}`);
+  const providers = ['KubernetesIngress', 'NginxIngress', 'QdrantCloudTraefik'];
+  const variants: Array<[string, Record<string, unknown>, string?]> = [
+    ['defaults', {}],
+    ['a LoadBalancer, one node per Service', { service: { type: 'LoadBalancer' }, size: 5 }],
+    ['an ingress', { ingress: { enabled: true, host: `qdrant-${ID}.your-domain.com` } }],
+    ['an nginx gRPC ingress', { ingress: { enabled: true, host: 'a.example.com', nginx: { grpcHost: 'g.example.com' } } }, 'NginxIngress'],
+    ['a Traefik route with source ranges', { ingress: { enabled: true, host: 'a.example.com', traefik: { allowedSourceRanges: ['10.0.0.0/8'] } } }, 'QdrantCloudTraefik'],
+  ];
+  const cases = providers.flatMap((p) => variants.filter(([, , only]) => !only || only === p).map(([name, spec]) => [p, name, spec] as const));
+  it.each(cases)('%s, %s: no object of the operator takes one', (provider, _name, spec) => {
+    const objects = buildClusterObjects(cluster(ID, spec, { namespace: NS }), settings(`settings:\n  ingress:\n    provider: ${provider}\n`));
+    expect(objects.length).toBeGreaterThan(5);
+    for (const object of objects) expect(userObjects).not.toContain(`${object.kind}/${object.metadata.name}`);
   });
 });

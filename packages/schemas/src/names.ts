@@ -6,13 +6,47 @@ export const LABEL_APP_VALUE = 'qdrant';
 export const LABEL_CLUSTER_ID = 'cluster-id';
 export const LABEL_CUSTOMER_ID = 'customer-id';
 
-/** `qdrant-<id>`: the QdrantCluster's own name, its client Service, ConfigMap and StatefulSet. */
+/** `qdrant-<id>`: the QdrantCluster's own name, its client Service, ConfigMap, StatefulSet and PodDisruptionBudget. */
 export function clusterResourceName(clusterId: string): string {
   return `qdrant-${clusterId}`;
 }
 export const clientServiceName = clusterResourceName;
 export const configMapName = clusterResourceName;
 export const statefulSetName = clusterResourceName;
+
+/**
+ * `qdrant-<id>-qhc`: the operator's own NetworkPolicy, Ingress and Traefik IngressRoute.
+ * Not `qdrant-<id>`: the Hybrid Cloud docs tell users to write their own NetworkPolicy and
+ * Ingress under that name, and an operator applying to it would overwrite theirs. The
+ * client Service keeps `qdrant-<id>`: the docs name it as the one the operator creates.
+ */
+export function operatorObjectName(clusterId: string): string {
+  return `qdrant-${clusterId}-qhc`;
+}
+export const networkPolicyName = operatorObjectName;
+export const ingressName = operatorObjectName;
+export const ingressRouteName = operatorObjectName;
+/** The second Ingress of NginxIngress, for gRPC on `spec.ingress.nginx.grpcHost`. */
+export function grpcIngressName(clusterId: string): string {
+  return `${operatorObjectName(clusterId)}-grpc`;
+}
+/** The Traefik Middleware of `spec.ingress.traefik.allowedSourceRanges`. */
+export function ipAllowListName(clusterId: string): string {
+  return `${operatorObjectName(clusterId)}-allowlist`;
+}
+
+/**
+ * Names earlier qhc operators gave objects users also write (the seed's
+ * NetworkPolicy and Ingress are `qdrant-<id>`). The operator removes its own old objects
+ * under these names once the new ones exist, and never an object someone else wrote.
+ */
+export function legacyOperatorObjectNames(clusterId: string): Array<{ kind: 'NetworkPolicy' | 'Ingress'; name: string }> {
+  return [
+    { kind: 'NetworkPolicy', name: `qdrant-${clusterId}` },
+    { kind: 'Ingress', name: `qdrant-${clusterId}` },
+    { kind: 'Ingress', name: `qdrant-${clusterId}-grpc` },
+  ];
+}
 
 /** `qdrant-headless-<id>`: the headless Service the pods' stable DNS names live under. */
 export function headlessServiceName(clusterId: string): string {

@@ -31,6 +31,12 @@ function clusterWithId(id: string) {
   return cluster;
 }
 
+/** A 3-node cluster with the bootstrap-node annotation. */
+function annotated(value: string) {
+  const c = withSpec({ size: 3 }) as { metadata: Record<string, unknown> };
+  return { ...c, metadata: { ...c.metadata, annotations: { 'operator.qdrant.com/bootstrap-node': value } } };
+}
+
 const clusterWithStatus = (status: unknown) => ({ ...minimal(), status });
 const withRequests = (requests: Record<string, string>) => withSpec({ resources: { cpu: '1', memory: '1Gi', storage: '2Gi', requests } });
 
@@ -47,9 +53,13 @@ describe('QdrantCluster: examples', () => {
       ...['awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'configMap', 'csi', 'downwardAPI', 'ephemeral', 'fc', 'flexVolume', 'flocker', 'gcePersistentDisk', 'gitRepo', 'glusterfs', 'hostPath', 'image', 'iscsi', 'nfs', 'persistentVolumeClaim', 'photonPersistentDisk', 'portworxVolume', 'projected', 'quobyte', 'rbd', 'scaleIO', 'storageos', 'vsphereVolume'].map(
         (source) => `spec.storage.additionalVolumes[].${source}`,
       ),
-      // Exclusive with maxUnavailable / with iops and throughput: covered by the tests below.
+      // Exclusive with maxUnavailable: covered by the tests below.
       'spec.podDisruptionBudget.minAvailable',
-      'spec.storage.volumeAttributesClassName',
+      // Refused by qhc: covered by the tests below.
+      'spec.storage.iops',
+      'spec.storage.throughput',
+      'spec.readClusters',
+      'spec.readClusters[].id',
     ];
     expect(unsetPaths(QdrantCluster, full(), ignored)).toEqual([]);
   });
@@ -137,7 +147,7 @@ describe('QdrantCluster: rules of the CRD schema', () => {
     [{ statefulSet: { pods: { extraEnv: [{ name: 'A', value: 'x', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] } } }, 'spec.statefulSet.pods.extraEnv[0].valueFrom', /not be set together with value/],
     [{ statefulSet: { annotations: { 'x/y/z': '1' } } }, 'spec.statefulSet.annotations.x/y/z', /invalid annotation key/],
     [{ storageClassNames: { db: 'Fast_SSD' } }, 'spec.storageClassNames.db', /RFC 1123/],
-    [{ storage: { iops: 0, throughput: 1 } }, 'spec.storage.iops', />=1|at least 1|too small/i],
+    [{ storage: { volumeAttributesClassName: 'Gold_1' } }, 'spec.storage.volumeAttributesClassName', /RFC 1123/],
     [{ storage: { additionalVolumes: [{ name: 'v' }] } }, 'spec.storage.additionalVolumes[0]', /one volume source/],
     [{ storage: { additionalVolumeMounts: [{ name: 'v', mountPath: 'rel' }] } }, 'spec.storage.additionalVolumeMounts[0].mountPath', /absolute path/],
     [{ storage: { additionalVolumeClaimTemplates: [{ metadata: { name: 'wal' }, spec: { accessModes: ['ReadWriteOnce'] } }] } }, 'spec.storage.additionalVolumeClaimTemplates[0].spec.resources.requests.storage', /is required: the size of the volume/],
@@ -240,15 +250,22 @@ describe('QdrantCluster: rules upstream checks in code', () => {
     expectOnlyIssue(QdrantCluster, withRequests({ memory: '1.1G' }), 'spec.resources.requests.memory', /must not exceed the memory limit \(1Gi\)/);
   });
 
-  it('applies the storage rules', () => {
-    expectOnlyIssue(
-      QdrantCluster,
-      withSpec({ storage: { volumeAttributesClassName: 'gold', iops: 3000, throughput: 125 } }),
-      'spec.storage.volumeAttributesClassName',
-      /must not be set together with iops or throughput/,
-    );
-    expectOnlyIssue(QdrantCluster, withSpec({ storage: { iops: 3000 } }), 'spec.storage.throughput', /iops and throughput must be set together/);
-    expectOnlyIssue(QdrantCluster, withSpec({ storage: { throughput: 125 } }), 'spec.storage.iops', /iops and throughput must be set together/);
-    expectValid(QdrantCluster, withSpec({ storage: { iops: 3000, throughput: 125 } }));
+  it('refuses iops, throughput and readClusters, naming the field and what to do instead', () => {
+    expectOnlyIssue(QdrantCluster, withSpec({ storage: { iops: 3000 } }), 'spec.storage.iops', /specific to each CSI driver.*volumeAttributesClassName/);
+    expectOnlyIssue(QdrantCluster, withSpec({ storage: { throughput: 125 } }), 'spec.storage.throughput', /specific to each CSI driver.*volumeAttributesClassName/);
+    expectOnlyIssue(QdrantCluster, withSpec({ readClusters: [{ id: 'other' }] }), 'spec.readClusters', /does not synchronise read clusters/);
+    expectValid(QdrantCluster, withSpec({ storage: { volumeAttributesClassName: 'gold' } }));
+    // On the fields themselves: the control plane's API, which takes the spec alone, refuses them too.
+    const apiSpec = QdrantClusterSpec.omit({ id: true });
+    const { id: _id, ...spec } = (minimal() as { spec: Record<string, unknown> }).spec;
+    expectOnlyIssue(apiSpec, { ...spec, readClusters: [{ id: 'other' }] }, 'readClusters', /does not synchronise read clusters/);
+    expectOnlyIssue(apiSpec, { ...spec, storage: { iops: 3000 } }, 'storage.iops', /VolumeAttributesClass/);
+  });
+
+  it('takes a bootstrap-node annotation only as the index of one of the nodes', () => {
+    expectValid(QdrantCluster, annotated('2'));
+    for (const bad of ['3', '-1', 'one', '01', '']) {
+      expectOnlyIssue(QdrantCluster, annotated(bad), 'metadata.annotations.operator.qdrant.com/bootstrap-node', /index of a node of the cluster, 0 to 2/);
+    }
   });
 });

@@ -20,6 +20,8 @@ const SEED_EXPECTED: OperatorSettings = {
     backupTimeout: 12600,
     backOff: { minDelay: 5, maxDelay: 300, increment: 5 },
     clusterManager: {
+      enable: false,
+      rebalanceStrategy: 'disabled',
       image: { repository: 'qdrant/qdrant-cloud-cluster-manager', tag: '' },
       pullInterval: 10,
       logSize: 10,
@@ -27,7 +29,7 @@ const SEED_EXPECTED: OperatorSettings = {
       node_selector: {},
       tolerations: [],
     },
-    ingress: { enabled: false, provider: 'KubernetesIngress', kubernetesIngress: { ingressClassName: '' } },
+    ingress: { enabled: false, provider: 'KubernetesIngress', kubernetesIngress: { ingressClassName: '' }, qdrantCloudTraefik: { entryPoints: [], tls: false, secretName: '' } },
     storage: { snapshot_class: 'csi-snapclass', default_storage_class_names: { db: '', snapshot: '' } },
     scheduling: { default_topology_spread_constraints: [], default_pod_disruption_budget: {} },
     qdrant: {

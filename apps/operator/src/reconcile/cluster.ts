@@ -7,7 +7,7 @@ import {
   type OperatorSettings,
   type QdrantCluster,
 } from '@qhc/schemas';
-import { MANAGED_BY, ManifestError, buildClusterObjects, onDemandReplicationMode, podSelector } from '@qhc/manifests';
+import { MANAGED_BY, ManifestError, buildClusterObjects, onDemandReplicationMode, podSelector, rebalanceStrategyOf, usesClusterManager } from '@qhc/manifests';
 import {
   addFinalizer,
   hasFinalizer,
@@ -25,6 +25,8 @@ import type { QdrantAccess } from '../qdrant/access.ts';
 import { deriveStatus, isReady, mergeConditions, nodeStatuses, type ObservedClaim, type ObservedState } from '../status.ts';
 import { applyIfChanged, isSubset } from './apply-if-changed.ts';
 import { recreateAnnotatedNodes } from './recreate-node.ts';
+import { otherWriters, removeOrRelease } from './remove-owned.ts';
+import { isTraefikObject, reconcileTraefik } from './traefik.ts';
 import { inProcessRestartGuard, stepGuardedRestart, type RecordedReplica } from './guarded-restart.ts';
 import { inProcessDrainer, stepScaleDown, type LiveStatefulSet } from './scale-down.ts';
 import type { ClusterManagerLink } from '../cluster-manager.ts';
@@ -53,7 +55,7 @@ export interface ClusterReconcilerDeps {
   /** Aborted when the pass overruns handlerTimeout. */
   signal?: AbortSignal;
   now?: () => number;
-  /** The cluster manager, for clusters with spec.clusterManager. */
+  /** The cluster manager, for clusters that use it (spec.clusterManager, else the settings' clusterManager.enable). */
   clusterManager?: ClusterManagerLink;
   /** Consecutive failed manage calls per cluster key, for their backoff. */
   managerFailures?: Map<string, number>;
@@ -100,6 +102,7 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
   if (!hasFinalizer(object, FINALIZER)) object = await addFinalizer(client, object, FINALIZER);
   let cluster = { ...parsed.data, metadata: { ...parsed.data.metadata, uid: object.metadata.uid, resourceVersion: object.metadata.resourceVersion } } as QdrantCluster;
   const settings = deps.settings().settings;
+  const managed = usesClusterManager(cluster, deps.settings()) && deps.clusterManager !== undefined;
 
   let failure: ObservedState['failure'];
   let deleting = cluster.status?.deleteInProgressNodeIndexes ?? [];
@@ -118,7 +121,7 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
         pinClaimTemplates(desiredSts, live);
         const scale = await stepScaleDown({
           client,
-          drain: cluster.spec.clusterManager && deps.clusterManager ? deps.clusterManager.drainer : inProcessDrainer(deps.qdrant, (job, step) => deps.onDrainStep?.(job.cluster, job.node, step)),
+          drain: managed && deps.clusterManager ? deps.clusterManager.drainer : inProcessDrainer(deps.qdrant, (job, step) => deps.onDrainStep?.(job.cluster, job.node, step)),
           logger: deps.logger,
           cluster,
           live,
@@ -155,15 +158,21 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
         });
       }
       for (const item of desired) {
+        if (isTraefikObject(item)) continue;
         const cached = deps.cache.get(item as Kind, namespace, item.metadata.name!);
         const applied = await applyIfChanged(client, item as unknown as KubeObject, FIELD_MANAGER, cached);
         if (applied && item.kind === 'StatefulSet') appliedSts = applied;
       }
-      await prune(deps, cluster, new Set(desired.map((d) => `${d.kind}/${d.metadata.name}`)));
+      await prune(deps, object, cluster, new Set(desired.map((d) => `${d.kind}/${d.metadata.name}`)));
+      const traefik = await reconcileTraefik({ client, fieldManager: FIELD_MANAGER, cluster, desired: desired.filter(isTraefikObject) as KubeObject[], now: now() });
+      if (traefik) {
+        failure = { ...traefik, retry: true };
+        await deps.recorder.record(object, { type: 'Warning', reason: traefik.reason, note: traefik.message, action: 'Apply' });
+      }
       if (desiredSts && deleting.length === 0) {
         const restart = await stepGuardedRestart({
           client,
-          guard: cluster.spec.clusterManager && deps.clusterManager ? deps.clusterManager.restartGuard : inProcessRestartGuard(deps.qdrant),
+          guard: managed && deps.clusterManager ? deps.clusterManager.restartGuard : inProcessRestartGuard(deps.qdrant),
           logger: deps.logger,
           cluster,
           mode: onDemandReplicationMode(cluster),
@@ -220,7 +229,7 @@ interface ManagerStatus {
 }
 
 /**
- * For a cluster with spec.clusterManager, once every pullInterval: the manage call, told to do
+ * For a cluster that uses the cluster manager, once every pullInterval: the manage call, told to do
  * nothing while the cluster is paused, suspended or in another operation. Returns what the
  * status should say (the previous answer when no call was due).
  */
@@ -233,7 +242,7 @@ async function invokeClusterManager(
   now: number,
   pullIntervalSeconds: number,
 ): Promise<ManagerStatus | undefined> {
-  if (!cluster.spec.clusterManager || !deps.clusterManager) return undefined;
+  if (!usesClusterManager(cluster, deps.settings()) || !deps.clusterManager) return undefined;
   const previous = cluster.status;
   const next = previous?.nextClusterManagerInvocation;
   if (next && Date.parse(next) > now && previous?.clusterManagerResponse) {
@@ -252,7 +261,7 @@ async function invokeClusterManager(
   const nodes = observed.pods
     .map((p) => ({ index: Number(p.metadata.name!.slice(p.metadata.name!.lastIndexOf('-') + 1)), ready: isReady(p) }))
     .toSorted((a, b) => a.index - b.index);
-  const response = await deps.clusterManager.invoke(cluster, nodes, blockedBy);
+  const response = await deps.clusterManager.invoke(cluster, nodes, blockedBy, rebalanceStrategyOf(cluster, deps.settings()));
   if (response.status !== previous?.clusterManagerResponse?.status || response.status === 'Rebalanced' || response.status === 'Recovered') {
     const note = response.description.length > 0 ? response.description : response.status;
     await deps.recorder.record(object, { type: response.status === 'Failed' ? 'Warning' : 'Normal', reason: `ClusterManager${response.status}`, note, action: 'Manage' });
@@ -281,16 +290,31 @@ function withStatus(cluster: QdrantCluster, status: Partial<NonNullable<QdrantCl
   return { ...cluster, status: { ...cluster.status, ...status } };
 }
 
-/** Deletes objects of this cluster (by label and owner uid) that the desired set no longer has. */
-async function prune(deps: ClusterReconcilerDeps, cluster: QdrantCluster, keep: Set<string>): Promise<void> {
+/**
+ * Removes objects of this cluster (by label and owner uid) that the desired set no longer
+ * has, after the desired ones were applied: an object that moved to a new name (the
+ * NetworkPolicy and Ingress left `qdrant-<id>`, which users write themselves) exists under
+ * its new name before the old one goes, so the pods are never without their policy.
+ */
+async function prune(deps: ClusterReconcilerDeps, object: KubeObject, cluster: QdrantCluster, keep: Set<string>): Promise<void> {
   const labels = { [LABEL_CLUSTER_ID]: cluster.spec.id, 'app.kubernetes.io/managed-by': MANAGED_BY };
   for (const kind of OWNED_KINDS) {
     for (const item of deps.cache.list(kind, cluster.metadata.namespace, labels)) {
       const owned = item.metadata.ownerReferences?.some((o) => o.uid === cluster.metadata.uid);
       if (!owned || keep.has(`${kind.kind}/${item.metadata.name}`) || item.metadata.deletionTimestamp) continue;
-      await deps.client.delete({ ...kind, namespace: item.metadata.namespace, name: item.metadata.name! }, { propagationPolicy: 'Background', preconditions: { uid: item.metadata.uid } });
-      deps.logger.info('pruned', { namespace: cluster.metadata.namespace, name: cluster.metadata.name, object: `${kind.kind}/${item.metadata.name}` });
+      // A list's items may lack apiVersion and kind; the request needs them.
+      await removeUnwanted(deps, object, cluster, { ...item, apiVersion: kind.apiVersion, kind: kind.kind });
     }
+  }
+}
+
+async function removeUnwanted(deps: ClusterReconcilerDeps, object: KubeObject, cluster: QdrantCluster, item: KubeObject): Promise<void> {
+  const what = `${item.kind}/${item.metadata.name}`;
+  const outcome = await removeOrRelease(deps.client, item, FIELD_MANAGER);
+  deps.logger.info(outcome === 'deleted' ? 'pruned' : 'released', { namespace: cluster.metadata.namespace, name: cluster.metadata.name, object: what });
+  if (outcome === 'released') {
+    const writers = otherWriters(item, FIELD_MANAGER).join(', ');
+    await deps.recorder.record(object, { type: 'Normal', reason: 'Released', note: `${what} is no longer the operator's; ${writers} also wrote it, so it was left in place without the operator's fields`, action: 'Prune' });
   }
 }
 
@@ -335,7 +359,7 @@ async function writeStatus(
     observedGeneration: generation,
     // Kept between calls (and through writes that do not call the manager) while it is enabled.
     ...(extra.manager ??
-      (cluster.spec.clusterManager && cluster.status?.clusterManagerResponse && cluster.status.nextClusterManagerInvocation
+      (usesClusterManager(cluster, deps.settings()) && cluster.status?.clusterManagerResponse && cluster.status.nextClusterManagerInvocation
         ? { clusterManagerResponse: cluster.status.clusterManagerResponse, nextClusterManagerInvocation: cluster.status.nextClusterManagerInvocation }
         : {})),
     // Absent rather than empty: the CRD's structural schema reads an empty object as null.

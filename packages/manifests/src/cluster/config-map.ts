@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { configMapName, headlessServiceName, podName, statefulSetName, type QdrantCluster } from '@qhc/schemas';
+import { ANNOTATION_BOOTSTRAP_NODE, ANNOTATION_REINIT, configMapName, headlessServiceName, podName, statefulSetName, type QdrantCluster } from '@qhc/schemas';
 import { stringify } from 'yaml';
 import { normalize, type KubeObject } from '../object.ts';
 import { objectMeta } from './labels.ts';
@@ -61,18 +61,32 @@ export function qdrantConfig(cluster: QdrantCluster, resolved: ResolvedCluster):
   };
 }
 
+/** The node others join through: node 0, or the bootstrap-node annotation's (validated by the schema). */
+export function bootstrapNode(cluster: QdrantCluster): number {
+  const value = cluster.metadata.annotations?.[ANNOTATION_BOOTSTRAP_NODE];
+  return value === undefined ? 0 : Number(value);
+}
+
 /**
- * The start script: node 0 starts the cluster, every other node joins it through node 0's
- * stable DNS name. Qdrant keeps its peer state on disk, so a restarted node rejoins on its
- * own and --bootstrap only matters on a node's first start.
+ * The start script: the bootstrap node (node 0, or the operator.qdrant.com/bootstrap-node
+ * annotation's, for when node 0 is in a bad state) starts the cluster, every other node joins
+ * it through its stable DNS name. Qdrant keeps its peer state on disk, so a restarted node
+ * rejoins on its own and --bootstrap only matters on a node's first start.
+ * With the operator.qdrant.com/reinit annotation every node starts with --reinit: the
+ * bootstrap node becomes the one-member leader of a new consensus keeping its data, the
+ * others drop their consensus state (keeping peer ids and shards) and re-sync from it. The
+ * annotation's value is in the script, so a new value restarts the nodes once more.
  */
 export function initScript(cluster: QdrantCluster, resolved: ResolvedCluster): string {
   const scheme = resolved.p2pTls ? 'https' : 'http';
   const id = cluster.spec.id;
   const domain = `${headlessServiceName(id)}${resolved.namespace ? `.${resolved.namespace}` : ''}`;
-  const first = `${scheme}://${podName(id, 0)}.${domain}:${QDRANT_P2P_PORT}`;
+  const leader = bootstrapNode(cluster);
+  const first = `${scheme}://${podName(id, leader)}.${domain}:${QDRANT_P2P_PORT}`;
   const self = `${scheme}://${statefulSetName(id)}-"$index".${domain}:${QDRANT_P2P_PORT}`;
   const delay = cluster.spec.startupDelaySeconds ?? 0;
+  const reinit = cluster.metadata.annotations?.[ANNOTATION_REINIT];
+  const flags = reinit === undefined ? '' : ' --reinit';
   return [
     '#!/bin/bash',
     '# Written by qhc: starts one Qdrant peer of a StatefulSet.',
@@ -80,10 +94,11 @@ export function initScript(cluster: QdrantCluster, resolved: ResolvedCluster): s
     'ulimit -n "$(ulimit -Hn)"',
     'index="${HOSTNAME##*-}"',
     ...(delay > 0 ? [`echo "startupDelaySeconds: waiting ${delay}s before starting"`, `sleep ${delay}`] : []),
-    'if [ "$index" = "0" ]; then',
-    `  exec ./entrypoint.sh --uri "${first}"`,
+    ...(reinit === undefined ? [] : [`# ${ANNOTATION_REINIT}: ${JSON.stringify(reinit)}`, 'echo "reinitialising the consensus state (operator.qdrant.com/reinit)"']),
+    `if [ "$index" = "${leader}" ]; then`,
+    `  exec ./entrypoint.sh --uri "${first}"${flags}`,
     'fi',
-    `exec ./entrypoint.sh --bootstrap "${first}" --uri "${self}"`,
+    `exec ./entrypoint.sh --bootstrap "${first}" --uri "${self}"${flags}`,
     '',
   ].join('\n');
 }

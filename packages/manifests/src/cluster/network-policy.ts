@@ -1,4 +1,4 @@
-import { LABEL_APP, LABEL_APP_VALUE, LABEL_CLUSTER_ID, clusterResourceName, type NetworkPolicyEgressRule, type NetworkPolicyIngressRule, type OperatorSettings, type QdrantCluster } from '@qhc/schemas';
+import { LABEL_APP, LABEL_APP_VALUE, LABEL_CLUSTER_ID, networkPolicyName, type NetworkPolicyEgressRule, type NetworkPolicyIngressRule, type OperatorSettings, type QdrantCluster } from '@qhc/schemas';
 import { normalize, type KubeObject } from '../object.ts';
 import { objectMeta, podSelector } from './labels.ts';
 import { QDRANT_GRPC_PORT, QDRANT_HTTP_PORT, QDRANT_P2P_PORT, type ResolvedCluster } from './resolve.ts';
@@ -37,7 +37,7 @@ export function buildNetworkPolicy(cluster: QdrantCluster, settings: OperatorSet
   return normalize({
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: objectMeta(cluster, clusterResourceName(resolved.id), 'network-policy'),
+    metadata: objectMeta(cluster, networkPolicyName(resolved.id), 'network-policy'),
     spec: {
       podSelector: { matchLabels: podSelector(cluster) },
       policyTypes: ['Ingress', 'Egress'],

@@ -1,4 +1,4 @@
-import type { OperatorSettings, QdrantCluster } from '@qhc/schemas';
+import type { OperatorSettings, QdrantCluster, RebalanceStrategy } from '@qhc/schemas';
 import { ManifestError } from '../errors.ts';
 
 // The effective configuration of one cluster: the cluster's own fields where it sets them,
@@ -77,4 +77,14 @@ export function resolveCluster(cluster: QdrantCluster, settings: OperatorSetting
     tls,
     p2pTls: spec.config?.tls?.caCert !== undefined,
   };
+}
+
+/** Whether the cluster uses the cluster manager: its spec.clusterManager, else the settings' clusterManager.enable. */
+export function usesClusterManager(cluster: QdrantCluster, settings: OperatorSettings): boolean {
+  return cluster.spec.clusterManager ?? settings.settings.clusterManager.enable;
+}
+
+/** The rebalancing the cluster manager does: the cluster's spec.rebalanceStrategy, else the settings' clusterManager.rebalanceStrategy. */
+export function rebalanceStrategyOf(cluster: QdrantCluster, settings: OperatorSettings): RebalanceStrategy {
+  return cluster.spec.rebalanceStrategy ?? settings.settings.clusterManager.rebalanceStrategy;
 }

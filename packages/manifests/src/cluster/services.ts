@@ -42,6 +42,8 @@ export function buildClientService(cluster: QdrantCluster, resolved: ResolvedClu
       loadBalancerSourceRanges: service?.loadBalancerSourceRanges,
       // Keep the client's address for NetworkPolicy ipBlocks and logs.
       externalTrafficPolicy: type === 'ClusterIP' ? undefined : 'Local',
+      // multiAZ: clients reach a pod in their own zone when one is ready (zone-aware routing).
+      trafficDistribution: cluster.spec.multiAZ ? 'PreferClose' : undefined,
     },
   });
 }

@@ -31,11 +31,9 @@ function env(cluster: QdrantCluster): Array<Record<string, unknown>> {
     // The init marker lets Qdrant's entrypoint tell a crash during start-up (recovery mode) from one later.
     { name: 'QDRANT_INIT_FILE_PATH', value: `${INIT_PATH}/.qdrant-initialized` },
   ];
-  if (service?.api_key) vars.push({ name: 'QDRANT__SERVICE__API_KEY', valueFrom: { secretKeyRef: { name: service.api_key.secretKeyRef.name, key: service.api_key.secretKeyRef.key } } });
-  if (service?.read_only_api_key) {
-    const ref = service.read_only_api_key.secretKeyRef;
-    vars.push({ name: 'QDRANT__SERVICE__READ_ONLY_API_KEY', valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } });
-  }
+  // The whole selector, `optional` included: a pod may start without an optional key's Secret.
+  if (service?.api_key) vars.push({ name: 'QDRANT__SERVICE__API_KEY', valueFrom: { secretKeyRef: { ...service.api_key.secretKeyRef } } });
+  if (service?.read_only_api_key) vars.push({ name: 'QDRANT__SERVICE__READ_ONLY_API_KEY', valueFrom: { secretKeyRef: { ...service.read_only_api_key.secretKeyRef } } });
   const gpu = cluster.spec.gpu;
   if (gpu) {
     vars.push({ name: 'QDRANT__GPU__INDEXING', value: 'true' });
@@ -55,9 +53,19 @@ function probe(path: string, scheme: 'HTTP' | 'HTTPS', timing: { periodSeconds: 
   return { httpGet: { path, port: 'http', scheme }, ...timing };
 }
 
-/** The pod's topology spread: the cluster's, else the settings' defaults; selectors default to the cluster's pods. */
+export const ZONE_TOPOLOGY_KEY = 'topology.kubernetes.io/zone';
+
+/**
+ * The pod's topology spread: the cluster's, else the settings' defaults; selectors default
+ * to the cluster's pods. multiAZ adds a zone spread (unless one is already there): at most
+ * one pod more in any zone than in another, and a pod waits rather than break that, since
+ * a cluster that asked for zones must survive losing one. Nodes without a zone label are
+ * not candidates for it (Kubernetes' rule for DoNotSchedule).
+ */
 function topologySpread(cluster: QdrantCluster, settings: OperatorSettings): TopologySpreadConstraint[] | undefined {
-  const constraints = cluster.spec.topologySpreadConstraints ?? settings.settings.scheduling.default_topology_spread_constraints;
+  const chosen = cluster.spec.topologySpreadConstraints ?? settings.settings.scheduling.default_topology_spread_constraints;
+  const zone = cluster.spec.multiAZ && !chosen.some((c) => c.topologyKey === ZONE_TOPOLOGY_KEY);
+  const constraints: TopologySpreadConstraint[] = zone ? [...chosen, { maxSkew: 1, topologyKey: ZONE_TOPOLOGY_KEY, whenUnsatisfiable: 'DoNotSchedule' }] : chosen;
   if (constraints.length === 0) return undefined;
   return constraints.map((c) => ({ ...c, labelSelector: c.labelSelector ?? { matchLabels: podSelector(cluster) } }));
 }
@@ -97,7 +105,10 @@ export function buildStatefulSet(cluster: QdrantCluster, settings: OperatorSetti
   if (tls && (tls.cert || tls.key || tls.caCert)) {
     const sources = (['cert', 'key', 'caCert'] as const)
       .filter((k) => tls[k])
-      .map((k) => ({ secret: { name: tls[k]!.secretKeyRef.name, items: [{ key: tls[k]!.secretKeyRef.key, path: { cert: 'cert.pem', key: 'key.pem', caCert: 'ca.pem' }[k] }] } }));
+      .map((k) => {
+        const ref = tls[k]!.secretKeyRef;
+        return { secret: { name: ref.name, optional: ref.optional, items: [{ key: ref.key, path: { cert: 'cert.pem', key: 'key.pem', caCert: 'ca.pem' }[k] }] } };
+      });
     volumes.push({ name: 'qdrant-tls', projected: { sources, defaultMode: 0o400 } });
     mounts.push({ name: 'qdrant-tls', mountPath: TLS_PATH, readOnly: true });
   }

@@ -23,6 +23,8 @@ export const OPERATOR_ROLE_RULES: Rule[] = [
   { apiGroups: [''], resources: ['secrets'], verbs: READ },
   { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies', 'ingresses'], verbs: ALL },
   { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ALL },
+  // The QdrantCloudTraefik ingress provider's routes (granted even where Traefik is absent: RBAC may name any group).
+  { apiGroups: ['traefik.io'], resources: ['ingressroutes', 'middlewares'], verbs: ALL },
   { apiGroups: ['snapshot.storage.k8s.io'], resources: ['volumesnapshots'], verbs: ALL },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch', 'get', 'list', 'watch'] },

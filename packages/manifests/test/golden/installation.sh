@@ -892,6 +892,11 @@ spec:
                       pattern: ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
                       type: string
                   type: object
+                  x-kubernetes-validations:
+                    - message: "spec.storage.iops is not supported by qhc: IOPS and throughput parameters are specific to each CSI driver; create a VolumeAttributesClass for your driver with the IOPS and throughput you want and set spec.storage.volumeAttributesClassName"
+                      rule: "!has(self.iops)"
+                    - message: "spec.storage.throughput is not supported by qhc: IOPS and throughput parameters are specific to each CSI driver; create a VolumeAttributesClass for your driver with the IOPS and throughput you want and set spec.storage.volumeAttributesClassName"
+                      rule: "!has(self.throughput)"
                 storageClassNames:
                   properties:
                     db:
@@ -1014,6 +1019,9 @@ spec:
                 - size
               type: object
               x-kubernetes-preserve-unknown-fields: true
+              x-kubernetes-validations:
+                - message: "spec.readClusters is not supported by qhc: its cluster manager does not synchronise read clusters; remove it (a read cluster's spec.writeCluster still opens its egress to the write cluster)"
+                  rule: "!has(self.readClusters)"
             status:
               properties:
                 ScaleDownNodeIndex:
@@ -2420,6 +2428,19 @@ rules:
       - patch
       - delete
   - apiGroups:
+      - traefik.io
+    resources:
+      - ingressroutes
+      - middlewares
+    verbs:
+      - get
+      - list
+      - watch
+      - create
+      - update
+      - patch
+      - delete
+  - apiGroups:
       - snapshot.storage.k8s.io
     resources:
       - volumesnapshots
@@ -2773,6 +2794,8 @@ data:
         maxDelay: 300
         increment: 5
       clusterManager:
+        enable: false
+        rebalanceStrategy: disabled
         image:
           repository: qdrant/qdrant-cloud-cluster-manager
           tag: ""
@@ -2786,6 +2809,10 @@ data:
         provider: KubernetesIngress
         kubernetesIngress:
           ingressClassName: ""
+        qdrantCloudTraefik:
+          entryPoints: []
+          tls: false
+          secretName: ""
       storage:
         snapshot_class: csi-snapclass
         default_storage_class_names:

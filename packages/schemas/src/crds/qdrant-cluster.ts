@@ -20,6 +20,7 @@ import {
   parseQuantity,
 } from '../k8s/index.ts';
 import { clusterResourceName, headlessServiceName } from '../names.ts';
+import { ANNOTATION_BOOTSTRAP_NODE } from './annotations.ts';
 import { ageColumn, checkClusterLabels, resourceEnvelope } from './common.ts';
 import { QdrantConfiguration } from './qdrant-cluster-config.ts';
 import { QdrantClusterStatus } from './qdrant-cluster-status.ts';
@@ -134,20 +135,37 @@ export const AdditionalVolumeClaimTemplate = z.strictObject({
   spec: PersistentVolumeClaimSpec,
 });
 
-export const QdrantStorage = z.strictObject({
-  /** Excludes iops and throughput. */
-  volumeAttributesClassName: dns1123Subdomain.optional(),
-  /** The VolumeSnapshotClass of this cluster's backups; unset: the operator's (csi-snapclass). */
-  volumeSnapshotClassName: dns1123Subdomain.optional(),
-  /** Set together with throughput. */
-  iops: positiveInt.optional(),
-  /** MB/s; set together with iops. */
-  throughput: positiveInt.optional(),
-  additionalVolumes: z.array(Volume).optional(),
-  /** PVCs per pod, on top of the database and snapshots PVCs. */
-  additionalVolumeClaimTemplates: z.array(AdditionalVolumeClaimTemplate).optional(),
-  additionalVolumeMounts: z.array(VolumeMount).optional(),
-});
+/**
+ * Refused fields: Qdrant's API has them, qhc cannot honour them, so accepting them would
+ * do nothing. Refused on the field itself (so every schema built from the spec, the control
+ * plane's API included, refuses it) and by the CRD (CEL rules), with why.
+ */
+export const REFUSED_STORAGE_IO =
+  'is not supported by qhc: IOPS and throughput parameters are specific to each CSI driver; create a VolumeAttributesClass for your driver with the IOPS and throughput you want and set spec.storage.volumeAttributesClassName';
+export const REFUSED_READ_CLUSTERS =
+  "is not supported by qhc: its cluster manager does not synchronise read clusters; remove it (a read cluster's spec.writeCluster still opens its egress to the write cluster)";
+
+export const QdrantStorage = z
+  .strictObject({
+    /** The VolumeAttributesClass of the database and snapshot volumes (IOPS and throughput go there). */
+    volumeAttributesClassName: dns1123Subdomain.optional(),
+    /** The VolumeSnapshotClass of this cluster's backups; unset: the operator's (csi-snapclass). */
+    volumeSnapshotClassName: dns1123Subdomain.optional(),
+    /** Refused (REFUSED_STORAGE_IO): use volumeAttributesClassName. */
+    iops: positiveInt.refine(() => false, REFUSED_STORAGE_IO).optional(),
+    /** Refused (REFUSED_STORAGE_IO): use volumeAttributesClassName. */
+    throughput: positiveInt.refine(() => false, REFUSED_STORAGE_IO).optional(),
+    additionalVolumes: z.array(Volume).optional(),
+    /** PVCs per pod, on top of the database and snapshots PVCs. */
+    additionalVolumeClaimTemplates: z.array(AdditionalVolumeClaimTemplate).optional(),
+    additionalVolumeMounts: z.array(VolumeMount).optional(),
+  })
+  .meta({
+    'x-kubernetes-validations': [
+      { rule: '!has(self.iops)', message: `spec.storage.iops ${REFUSED_STORAGE_IO}` },
+      { rule: '!has(self.throughput)', message: `spec.storage.throughput ${REFUSED_STORAGE_IO}` },
+    ],
+  });
 
 /** A manual-maintenance request: while any exists, the operator leaves the cluster alone. */
 export const Pause = z.strictObject({
@@ -204,12 +222,18 @@ export const QdrantClusterSpec = z.strictObject({
   startupDelaySeconds: z.int().min(0).optional(),
   /** Needs the cluster-manager. */
   rebalanceStrategy: RebalanceStrategy.optional(),
-  /** Clusters to synchronise from; needs the cluster-manager. */
-  readClusters: z.array(ClusterReference).optional(),
+  /** Refused (REFUSED_READ_CLUSTERS). */
+  readClusters: z.array(ClusterReference).refine(() => false, REFUSED_READ_CLUSTERS).optional(),
   /** Opens the NetworkPolicy's egress to this cluster. */
   writeCluster: ClusterReference.optional(),
-  /** Zone-aware routing. */
+  /**
+   * Spread the pods over zones (topology.kubernetes.io/zone) and route clients to the
+   * nearest (the client Service's trafficDistribution). Qdrant's operator uses it for
+   * zone-aware routing in its Envoy routes, which qhc does not have.
+   */
   multiAZ: z.boolean().default(false),
+}).meta({
+  'x-kubernetes-validations': [{ rule: '!has(self.readClusters)', message: `spec.readClusters ${REFUSED_READ_CLUSTERS}` }],
 });
 export type QdrantClusterSpec = z.infer<typeof QdrantClusterSpec>;
 
@@ -250,16 +274,16 @@ function checkResources(resources: QdrantResources | undefined, ctx: RefinementC
   }
 }
 
-/** Upstream's Storage.Validate(): a VolumeAttributesClass, or iops and throughput together, or neither. */
-function checkStorage(storage: QdrantClusterSpec['storage'], ctx: RefinementContext): void {
-  if (!storage) return;
-  const hasIops = storage.iops !== undefined;
-  const hasThroughput = storage.throughput !== undefined;
-  if (storage.volumeAttributesClassName && (hasIops || hasThroughput)) {
-    ctx.addIssue({ code: 'custom', path: ['spec', 'storage', 'volumeAttributesClassName'], message: 'must not be set together with iops or throughput' });
-  }
-  if (hasIops !== hasThroughput) {
-    ctx.addIssue({ code: 'custom', path: ['spec', 'storage', hasIops ? 'throughput' : 'iops'], message: 'iops and throughput must be set together' });
+/** operator.qdrant.com/bootstrap-node names a node of the cluster: 0 … size-1. */
+function checkBootstrapNode(cluster: { metadata: { annotations?: Record<string, string> | undefined }; spec: { size: number } }, ctx: RefinementContext): void {
+  const value = cluster.metadata.annotations?.[ANNOTATION_BOOTSTRAP_NODE];
+  if (value === undefined) return;
+  if (!/^(0|[1-9][0-9]*)$/.test(value) || Number(value) >= cluster.spec.size) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['metadata', 'annotations', ANNOTATION_BOOTSTRAP_NODE],
+      message: `must be the index of a node of the cluster, 0 to ${cluster.spec.size - 1} (spec.size - 1), got ${JSON.stringify(value)}`,
+    });
   }
 }
 
@@ -281,7 +305,7 @@ export const QdrantCluster = z
     }
     checkClusterLabels(cluster.metadata, id, ['spec', 'id'], ctx);
     checkResources(cluster.spec.resources, ctx);
-    checkStorage(cluster.spec.storage, ctx);
+    checkBootstrapNode(cluster, ctx);
   });
 export type QdrantCluster = z.infer<typeof QdrantCluster>;
 

@@ -10,6 +10,7 @@ import {
   dns1123Subdomain,
 } from '../k8s/index.ts';
 import { createParser } from '../parse/index.ts';
+import { RebalanceStrategy } from '../crds/qdrant-cluster.ts';
 
 // The Hybrid Cloud operator configuration, key for key as the seed documents it
 // (../shared/seed/hybrid-cloud.md, "Operator configuration"), with the seed's values as
@@ -56,6 +57,14 @@ export const BackOffSettings = z
   });
 
 export const ClusterManagerSettings = z.strictObject({
+  /**
+   * Whether clusters use the cluster manager (rebalancing, drains, recovery) when their
+   * spec.clusterManager is unset; the cluster's field wins. Qdrant's Private Cloud calls it
+   * `clusterManager.enable` (default true there); off here as the seed calls it experimental.
+   */
+  enable: z.boolean().default(false),
+  /** The rebalancing of clusters that use the cluster manager and leave spec.rebalanceStrategy unset. */
+  rebalanceStrategy: RebalanceStrategy.default('disabled'),
   image: z
     .strictObject({
       repository: imageRepository.default('qdrant/qdrant-cloud-cluster-manager'),
@@ -74,7 +83,8 @@ export const ClusterManagerSettings = z.strictObject({
   tolerations: z.array(Toleration).default([]),
 });
 
-export const IngressProvider = z.enum(['KubernetesIngress', 'NginxIngress']);
+/** Qdrant's providers; QdrantCloudTraefik renders a Traefik IngressRoute (traefik.io/v1alpha1). */
+export const IngressProvider = z.enum(['KubernetesIngress', 'NginxIngress', 'QdrantCloudTraefik']);
 
 export const IngressSettings = z.strictObject({
   enabled: z.boolean().default(false),
@@ -82,6 +92,16 @@ export const IngressSettings = z.strictObject({
   kubernetesIngress: z
     .strictObject({
       ingressClassName: optionalName(dns1123Subdomain).default(''),
+    })
+    .prefault({}),
+  qdrantCloudTraefik: z
+    .strictObject({
+      /** Traefik entry points of every cluster's route unless the cluster lists its own; empty: all of Traefik's. */
+      entryPoints: z.array(z.string().min(1)).default([]),
+      /** TLS on routes whose cluster leaves spec.ingress.tls unset. */
+      tls: z.boolean().default(false),
+      /** The certificate Secret of routes whose cluster leaves spec.ingress.tlsSecretName unset; empty: Traefik's default certificate. */
+      secretName: optionalName(dns1123Subdomain).default(''),
     })
     .prefault({}),
 });
