@@ -40,9 +40,17 @@ app.kubernetes.io/part-of: qhc
 {{- end }}
 {{- end }}
 
+{{/* Where the operator and the agent run: the region's node selector and tolerations, as YAML or nothing. */}}
+{{- define "qhc.regionScheduling" -}}
+{{- $scheduling := dict }}
+{{- with .Values.region.advanced.nodeSelector }}{{ $_ := set $scheduling "nodeSelector" . }}{{ end }}
+{{- with .Values.region.advanced.tolerations }}{{ $_ := set $scheduling "tolerations" . }}{{ end }}
+{{- if $scheduling }}{{ toYaml $scheduling }}{{ end }}
+{{- end }}
+
 {{/*
 One component's Deployment. Arguments (a dict): root, name, image, and YAML strings for
-args, env, ports, mounts, volumes, probes and scheduling.
+args, env, ports, mounts, volumes, probes, scheduling and (the Deployment's own) annotations.
 */}}
 {{- define "qhc.deployment" -}}
 {{- $root := .root -}}
@@ -54,6 +62,10 @@ metadata:
   namespace: {{ $root.Release.Namespace | quote }}
   labels:
     {{- include "qhc.labels" (dict "root" $root "name" .name) | nindent 4 }}
+  {{- with .annotations }}
+  annotations:
+    {{- . | nindent 4 }}
+  {{- end }}
 spec:
   replicas: 1
   # One active instance at a time: the new pod starts after the old one is gone.
@@ -66,6 +78,11 @@ spec:
     metadata:
       labels:
         {{- include "qhc.labels" (dict "root" $root "name" .name) | nindent 8 }}
+      {{- if $hasCa }}
+      {{- /* Node reads NODE_EXTRA_CA_CERTS at start: a changed CA restarts the pods, nothing else does. */}}
+      annotations:
+        qhc.dev/ca-checksum: {{ $root.Values.region.advanced.caCertificate | sha256sum | quote }}
+      {{- end }}
     spec:
       serviceAccountName: {{ .name }}
       imagePullSecrets:

@@ -11,6 +11,8 @@ export { ManifestError } from './errors.ts';
 export { normalize, type KubeObject, type OwnerReference } from './object.ts';
 export { toYaml } from './yaml.ts';
 export { buildInstallation, type InstallationCredentials } from './installation/build.ts';
+export { buildRegionObjects, type RegionObjectsOptions, type RegistryCredentials } from './installation/region-objects.ts';
+export { installationHash, sha256Hex, INSTALLATION_HASH_ANNOTATION, CA_CHECKSUM_ANNOTATION } from './installation/hash.ts';
 export { componentImages, clusterManagerImage, imageTagOf, registryPrefix, type ComponentName } from './installation/images.ts';
 export { renderInstallScript } from './installation/script.ts';
 export * from './installation/names.ts';

@@ -9,6 +9,7 @@ export * from './resource-parsers.ts';
 // Configuration documents.
 export * from './settings/operator-settings.ts';
 export * from './settings/region.ts';
+export * from './settings/release-registry.ts';
 export { checkPemCertificates, type PemCheck } from './settings/pem.ts';
 
 // Parsing text into typed values, with every problem located.
