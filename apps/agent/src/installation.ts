@@ -1,4 +1,4 @@
-import { AGENT_NAME, INSTALLATION_HASH_ANNOTATION, INSTALLER_FIELD_MANAGER, buildRegionObjects, chartReference, imageTagOf, installationHash } from '@qhc/manifests';
+import { AGENT_NAME, OPERATOR_SETTINGS_CONFIGMAP, INSTALLATION_HASH_ANNOTATION, INSTALLER_FIELD_MANAGER, buildRegionObjects, chartReference, imageTagOf, installationHash } from '@qhc/manifests';
 import { Region } from '@qhc/schemas';
 import type { KubeClient, KubeObject, Logger } from '@qhc/kube';
 import type { DesiredState } from './control-plane.ts';
@@ -37,7 +37,8 @@ export async function applyInstallation(client: KubeClient, namespace: string, s
   const desiredHash = installationHash(region, state.registryCredentials);
   const own = await client.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: AGENT_NAME });
   if (!own) return { status: { managedBy: 'none', upToDate: false, desiredHash, message: 'no qhc-agent Deployment in the namespace: the agent runs outside an installation and leaves it alone' }, applied: [] };
-  const installedHash = own.metadata.annotations?.[INSTALLATION_HASH_ANNOTATION];
+  const settings = await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: OPERATOR_SETTINGS_CONFIGMAP });
+  const installedHash = settings?.metadata.annotations?.[INSTALLATION_HASH_ANNOTATION];
   if (own.metadata.labels?.['app.kubernetes.io/managed-by'] === 'Helm') return { status: helmStatus(region, installedHash, desiredHash), applied: [] };
   if (region.namespace !== namespace) throw new Error(`the desired state's region lives in namespace ${region.namespace}, this agent in ${namespace}: installation not applied`);
 

@@ -50,7 +50,7 @@ app.kubernetes.io/part-of: qhc
 
 {{/*
 One component's Deployment. Arguments (a dict): root, name, image, and YAML strings for
-args, env, ports, mounts, volumes, probes, scheduling and (the Deployment's own) annotations.
+args, env, ports, mounts, volumes, probes and scheduling.
 */}}
 {{- define "qhc.deployment" -}}
 {{- $root := .root -}}
@@ -62,10 +62,6 @@ metadata:
   namespace: {{ $root.Release.Namespace | quote }}
   labels:
     {{- include "qhc.labels" (dict "root" $root "name" .name) | nindent 4 }}
-  {{- with .annotations }}
-  annotations:
-    {{- . | nindent 4 }}
-  {{- end }}
 spec:
   replicas: 1
   # One active instance at a time: the new pod starts after the old one is gone.

@@ -16,7 +16,7 @@ export { installationHash, sha256Hex, INSTALLATION_HASH_ANNOTATION, CA_CHECKSUM_
 export { componentImages, clusterManagerImage, imageTagOf, registryPrefix, type ComponentName } from './installation/images.ts';
 export { renderInstallScript } from './installation/script.ts';
 export * from './installation/names.ts';
-export { OPERATOR_ROLE_RULES, OPERATOR_CLUSTER_RULES, AGENT_ROLE_RULES, AGENT_CLUSTER_RULES } from './installation/rbac.ts';
+export { OPERATOR_ROLE_RULES, OPERATOR_CLUSTER_RULES, AGENT_ROLE_RULES, AGENT_CLUSTER_RULES, agentClusterRules } from './installation/rbac.ts';
 export { buildVolumeSnapshot, type VolumeSnapshotInput } from './backup/volume-snapshot.ts';
 export { buildScheduledSnapshot } from './backup/scheduled.ts';
 export { buildRestoredClaim, type RestoredClaimInput } from './backup/restored-claim.ts';

@@ -81,7 +81,7 @@ export async function regionUpdate(name: string, options: Parameters<typeof regi
   const current = await getRegion(api, name);
   const body = regionBody(options);
   // A file with some advanced settings (e.g. `qhc mirror --region-file`) changes those, not the whole block.
-  const advanced = body.advanced && typeof body.advanced === 'object' ? { advanced: { ...current.spec.advanced, ...(body.advanced as object) } } : {};
+  const advanced = body.advanced && typeof body.advanced === 'object' ? { advanced: { ...(current.spec as { advanced?: object }).advanced, ...(body.advanced as object) } } : {};
   await show(await api.request<RegionRecord>('PUT', `/api/v1/regions/${encodeURIComponent(name)}`, { ...current.spec, ...body, ...advanced, name }), g);
 }
 

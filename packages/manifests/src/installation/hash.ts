@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Region } from '@qhc/schemas';
 import { normalize } from '../object.ts';
 
-/** On the agent's Deployment: which installation inputs it was made from (see installationHash). */
+/** On the operator settings ConfigMap: which installation inputs the installation was made from (see installationHash). */
 export const INSTALLATION_HASH_ANNOTATION = 'qhc.dev/installation-hash';
 /** On each component's pod template: the CA bundle it read at start (NODE_EXTRA_CA_CERTS is read once). */
 export const CA_CHECKSUM_ANNOTATION = 'qhc.dev/ca-checksum';

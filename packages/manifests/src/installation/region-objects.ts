@@ -15,7 +15,7 @@ import {
 } from './names.ts';
 import { componentImages, registryPrefix } from './images.ts';
 import { CA_CHECKSUM_ANNOTATION, INSTALLATION_HASH_ANNOTATION, installationHash, sha256Hex } from './hash.ts';
-import { AGENT_CLUSTER_RULES, AGENT_ROLE_RULES, OPERATOR_CLUSTER_RULES, OPERATOR_ROLE_RULES, roleObjects } from './rbac.ts';
+import { AGENT_ROLE_RULES, agentClusterRules, OPERATOR_CLUSTER_RULES, OPERATOR_ROLE_RULES, roleObjects } from './rbac.ts';
 
 export interface RegistryCredentials {
   username: string;
@@ -70,7 +70,6 @@ interface DeploymentOptions {
   volumes: Array<Record<string, unknown>>;
   probes?: Record<string, unknown>;
   scheduling?: Record<string, unknown>;
-  annotations?: Record<string, string>;
 }
 
 function deployment(region: Region, options: DeploymentOptions): KubeObject {
@@ -80,7 +79,7 @@ function deployment(region: Region, options: DeploymentOptions): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: options.name, namespace, labels: labels(options.name), ...(options.annotations ? { annotations: options.annotations } : {}) },
+    metadata: { name: options.name, namespace, labels: labels(options.name) },
     spec: {
       replicas: 1,
       // One active instance at a time: the new pod starts after the old one is gone.
@@ -141,7 +140,9 @@ function configObjects(region: Region, registry: RegistryCredentials | undefined
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: OPERATOR_SETTINGS_CONFIGMAP, namespace, labels: labels(OPERATOR_NAME) },
+      // The inputs' fingerprint rides on the settings, not on a Deployment: a Deployment's
+      // annotations move its generation, a ConfigMap's restart nothing.
+      metadata: { name: OPERATOR_SETTINGS_CONFIGMAP, namespace, labels: labels(OPERATOR_NAME), annotations: { [INSTALLATION_HASH_ANNOTATION]: installationHash(region, registry) } },
       data: { [OPERATOR_SETTINGS_KEY]: schemasYaml(region.operatorSettings) },
     },
     ...(region.advanced.caCertificate
@@ -174,7 +175,7 @@ function operatorDeployment(region: Region, image: string): KubeObject {
   });
 }
 
-function agentDeployment(region: Region, image: string, hash: string): KubeObject {
+function agentDeployment(region: Region, image: string): KubeObject {
   return deployment(region, {
     name: AGENT_NAME,
     image,
@@ -189,8 +190,6 @@ function agentDeployment(region: Region, image: string, hash: string): KubeObjec
     mounts: [{ name: 'tmp', mountPath: '/tmp' }],
     volumes: [{ name: 'tmp', emptyDir: {} }],
     scheduling: regionScheduling(region),
-    // On the Deployment, not its pods: stamping it restarts nothing.
-    annotations: { [INSTALLATION_HASH_ANNOTATION]: hash },
   });
 }
 
@@ -230,13 +229,13 @@ export function buildRegionObjects(region: Region, options: RegionObjectsOptions
   const objects: KubeObject[] = [
     ...crds,
     ...roleObjects({ name: OPERATOR_NAME, namespace, labels: labels(OPERATOR_NAME), rules: OPERATOR_ROLE_RULES, clusterRules: OPERATOR_CLUSTER_RULES }),
-    ...roleObjects({ name: AGENT_NAME, namespace, labels: labels(AGENT_NAME), rules: AGENT_ROLE_RULES, clusterRules: AGENT_CLUSTER_RULES }),
+    ...roleObjects({ name: AGENT_NAME, namespace, labels: labels(AGENT_NAME), rules: AGENT_ROLE_RULES, clusterRules: agentClusterRules(namespace) }),
     ...configObjects(region, options.registry),
     ...manager.filter((o) => o !== managerDeployment),
     agentNetworkPolicy(region),
     operatorDeployment(region, images[OPERATOR_NAME]),
     managerDeployment,
-    agentDeployment(region, images[AGENT_NAME], installationHash(region, options.registry)),
+    agentDeployment(region, images[AGENT_NAME]),
   ];
   return objects.map((o) => normalize(o));
 }
