@@ -5,6 +5,9 @@ import { CREDENTIALS, TOKEN, region } from './installation-fixtures.ts';
 
 const pem = region().advanced.caCertificate;
 
+const key = (o: { kind: string; metadata: { name: string } }) => `${o.kind}/${o.metadata.name}`;
+const template = (built: ReturnType<typeof buildRegionObjects>, name: string) => JSON.stringify((built.find((o) => o.kind === 'Deployment' && o.metadata.name === name) as Loose).spec.template);
+const withCa = (ca: string) => buildRegionObjects({ ...region(), advanced: { ...region().advanced, caCertificate: ca } });
 const get = (objects: KubeObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name) as KubeObject & Loose;
 
 describe('buildInstallation', () => {
@@ -22,7 +25,6 @@ describe('buildInstallation', () => {
 
   it('is buildRegionObjects with the Namespace and the agent credentials: what the agent applies later is what was installed', () => {
     const owned = buildRegionObjects(region(), { registry: CREDENTIALS.registry! });
-    const key = (o: { kind: string; metadata: { name: string } }) => `${o.kind}/${o.metadata.name}`;
     expect(objects.filter((o) => o.kind !== 'Namespace' && o.metadata.name !== 'qhc-agent-credentials')).toEqual(owned);
     expect(objects.map(key).filter((k) => !owned.map(key).includes(k))).toEqual(['Namespace/qdrant-hybrid', 'Secret/qhc-agent-credentials']);
     // CRDs only as given: the agent passes the desired state's, none when it carries none.
@@ -30,14 +32,12 @@ describe('buildInstallation', () => {
   });
 
   it('restarts a component only when its own inputs change: the CA by a checksum on the pod template', () => {
-    const template = (objects: ReturnType<typeof buildRegionObjects>, name: string) => JSON.stringify((objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name) as Loose).spec.template);
     const base = buildRegionObjects(region());
     const names = ['qhc-operator', 'qhc-cluster-manager', 'qhc-agent'];
     const changedBy = (next: ReturnType<typeof buildRegionObjects>) => names.filter((n) => template(next, n) !== template(base, n));
     expect(changedBy(buildRegionObjects(region(), { registry: { username: 'a', password: 'b' } }))).toEqual([]);
     expect(changedBy(buildRegionObjects({ ...region(), operatorSettings: { ...region().operatorSettings, settings: { ...region().operatorSettings.settings, backupTimeout: 7 } } }))).toEqual([]);
     expect(changedBy(buildRegionObjects({ ...region(), advanced: { ...region().advanced, logLevel: { operator: 'INFO', agent: 'WARN' } } }))).toEqual(['qhc-operator']);
-    const withCa = (ca: string) => buildRegionObjects({ ...region(), advanced: { ...region().advanced, caCertificate: ca } });
     const [a, b] = [withCa('-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n'), withCa('-----BEGIN CERTIFICATE-----\nB\n-----END CERTIFICATE-----\n')];
     for (const n of names) expect(template(a, n)).not.toBe(template(b, n));
     expect((a.find((o) => o.kind === 'Deployment') as Loose).spec.template.metadata.annotations[CA_CHECKSUM_ANNOTATION]).toBe(sha256Hex('-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n'));

@@ -31,7 +31,7 @@ export function buildInstallation(region: Region, credentials: InstallationCrede
   if (!credentials.bootstrapToken) throw new ManifestError('bootstrapToken', 'is required');
 
   const { namespace } = region;
-  const owned = buildRegionObjects(region, { ...(credentials.registry ? { registry: credentials.registry } : {}) });
+  const owned = buildRegionObjects(region, credentials.registry ? { registry: credentials.registry } : {});
   const firstDeployment = owned.findIndex((o) => o.kind === 'Deployment');
   const agentCredentials: KubeObject = {
     apiVersion: 'v1',
