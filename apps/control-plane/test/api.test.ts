@@ -232,7 +232,8 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
     const install = await call('POST', '/api/v1/regions/reg-1/installation');
     const script = await (await fetch(`${cp.url}/install/${install.json.bootstrapToken}`)).text();
     // The filled pull Secret, on kubectl's standard input.
-    expect(script).toContain(JSON.stringify(JSON.stringify({ auths: { 'registry.internal:5000': { auth: Buffer.from(`puller:${password}`).toString('base64') } } })));
+    const secret = script.split('\n').find((l) => l.includes('.dockerconfigjson'))!;
+    expect(secret).toContain(`{"auths":{"registry.internal:5000":{"auth":"${Buffer.from(`puller:${password}`).toString('base64')}"}}}`);
     const helmScript = await (await fetch(`${cp.url}/install/${install.json.bootstrapToken}/helm`)).text();
     expect(helmScript).toContain(`helm registry login registry.internal:5000 --username puller --password-stdin <<'QHC_PASSWORD_END'\n${password}\nQHC_PASSWORD_END\n`);
     const stored = (await call('GET', '/api/v1/regions/reg-1')).json;
