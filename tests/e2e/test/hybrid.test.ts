@@ -94,7 +94,9 @@ describe('a Kubernetes cluster attached as a private region', () => {
     // The bootstrap token was good for one exchange.
     expect((await api('POST', '/agent/v1/register', undefined, install.json.bootstrapToken)).status).toBe(401);
     const settings = await client.get<KubeObject & { data: Record<string, string> }>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: sandbox.namespace, name: 'qhc-operator-settings' });
-    expect(settings?.metadata.annotations?.['qhc.dev/region-revision']).toBe('1');
+    // The agent applied the installation from the desired state: made from the same inputs as the script's.
+    expect(settings?.metadata.annotations?.['qhc.dev/installation-hash']).toMatch(/^[0-9a-f]{64}$/);
+    await waitFor('the installation reported current', async () => ((await api('GET', '/api/v1/regions/e2e')).json.status?.installation?.upToDate === true ? true : undefined));
   });
 
   it('the agent accepts no connections: its only listening socket is health on 127.0.0.1', async () => {
