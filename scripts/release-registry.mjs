@@ -7,7 +7,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// QHC_ROOT: another checkout (the release test writes into a copy, never into the workspace).
+const root = process.env.QHC_ROOT ?? join(dirname(fileURLToPath(import.meta.url)), '..');
 const [registryArg, chartsArg, plainHttp] = process.argv.slice(2);
 const strip = (s) => s.replace(/^[a-z]+:\/\//, '').replace(/\/+$/, '');
 if (!registryArg || !/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/.test(strip(registryArg))) {
