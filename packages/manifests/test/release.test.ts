@@ -44,7 +44,7 @@ describe('renderHelmInstall', () => {
     const script = renderHelmInstall(onMirror, CREDENTIALS);
     const lines = script.split('\n');
     const login = lines.findIndex((l) => l.startsWith('helm registry login'));
-    expect(lines[login]).toBe("helm registry login mirror.internal:5000 --insecure --username robot --password-stdin <<'QHC_PASSWORD_END'");
+    expect(lines[login]).toBe("helm registry login mirror.internal:5000 --plain-http --username robot --password-stdin <<'QHC_PASSWORD_END'");
     expect(lines.slice(login + 1, login + 3)).toEqual(['s3cret-pw', 'QHC_PASSWORD_END']);
     expect(login).toBeLessThan(lines.findIndex((l) => l.startsWith('helm upgrade')));
     for (const line of lines.filter((l) => /^(helm|kubectl)/.test(l))) expect(line).not.toContain('s3cret-pw');
