@@ -2,7 +2,8 @@
 // agent's server-side apply of buildRegionObjects, on the real kube-apiserver; components a
 // change does not concern keep their pod template (no restart); new CRDs are served before
 // the operator's Deployment changes; a Helm installation is reported, never changed.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { parse, stringify } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -206,6 +207,27 @@ describe('an operator upgrade', () => {
     const kept = await client.get<KubeObject & { spec: { versions: Array<{ schema: { openAPIV3Schema: { properties: { spec: { properties: Record<string, unknown> } } } } }> } }>({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'qdrantclusterscheduledsnapshots.qdrant.io' });
     expect(kept!.spec.versions[0]!.schema.openAPIV3Schema.properties.spec.properties).toHaveProperty('addedInNextRelease');
     // Back to the release's own CRDs for the other tests of this sandbox.
+    await applyDesiredState(client, ns, desired(baseRegion(ns)), logger);
+  });
+});
+
+describe("with the agent's own rights", () => {
+  it('its ServiceAccount may apply every installation object, CRDs and RBAC included', async () => {
+    // A token of the installed qhc-agent ServiceAccount (TokenRequest), in a kubeconfig of its own:
+    // the apiserver authorizes every call as the agent in a pod would be.
+    const request = await client.transport.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${ns}/serviceaccounts/qhc-agent/token`, { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } }, contentType: 'application/json' });
+    const config = parse(readFileSync(sandbox.kubeconfigPath, 'utf8')) as { users: Array<{ name: string; user: Record<string, unknown> }> };
+    for (const u of config.users) u.user = { token: request.body.status.token };
+    const path = join(mkdtempSync(join(tmpdir(), 'qhc-agent-sa-')), 'kubeconfig');
+    writeFileSync(path, stringify(config));
+    const asAgent = createKubeClient(loadKubeConfig({ kubeconfigPath: path }), { fieldManager: 'qhc-agent' });
+    // Not vacuous: the apiserver enforces RBAC on this identity.
+    await expect(asAgent.list({ apiVersion: 'v1', kind: 'Secret' }, { namespace: 'kube-system' })).rejects.toThrow(/forbidden/i);
+    const changed = { ...baseRegion(ns), advanced: { proxy: { httpsProxy: 'http://proxy.internal:3128' }, logLevel: { agent: 'DEBUG' as const } } };
+    const result = await applyDesiredState(asAgent, ns, desired(changed, { registryCredentials: { username: 'u', password: 'p' } }), logger);
+    expect(result.installation).toMatchObject({ managedBy: 'agent', upToDate: true });
+    expect(result.applied).toEqual(expect.arrayContaining(['CustomResourceDefinition/qdrantclusters.qdrant.io', 'ClusterRole/qhc-operator-' + ns, 'Role/qhc-operator', 'RoleBinding/qhc-agent', 'Deployment/qhc-agent']));
+    expect(env(await deployment('qhc-agent')).QHC_LOG_LEVEL).toBe('DEBUG');
     await applyDesiredState(client, ns, desired(baseRegion(ns)), logger);
   });
 });
