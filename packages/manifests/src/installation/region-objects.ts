@@ -14,7 +14,9 @@ import {
   REGISTRY_SECRET,
 } from './names.ts';
 import { componentImages, registryPrefix } from './images.ts';
-import { CA_CHECKSUM_ANNOTATION, INSTALLATION_HASH_ANNOTATION, installationHash, sha256Hex } from './hash.ts';
+import { INSTALLATION_HASH_ANNOTATION, installationHash } from './hash.ts';
+import { clusterManagerObjects } from './cluster-manager.ts';
+import { deployment, installerLabels, proxyPorts, regionScheduling, SETTINGS_PATH } from './deployment.ts';
 import { AGENT_ROLE_RULES, agentClusterRules, OPERATOR_CLUSTER_RULES, OPERATOR_ROLE_RULES, roleObjects } from './rbac.ts';
 
 export interface RegistryCredentials {
@@ -33,93 +35,8 @@ export interface RegionObjectsOptions {
   crds?: readonly KubeObject[];
 }
 
-const CA_PATH = '/etc/qhc/ca';
-const SETTINGS_PATH = '/etc/qhc/settings';
-
-export function installerLabels(component: string): Record<string, string> {
-  return { 'app.kubernetes.io/name': component, 'app.kubernetes.io/part-of': 'qhc', 'app.kubernetes.io/managed-by': 'qhc-installer' };
-}
+export { installerLabels };
 const labels = installerLabels;
-
-function proxyEnv(region: Region): Array<{ name: string; value: string }> {
-  const proxy = region.advanced.proxy;
-  if (!proxy) return [];
-  const env: Array<{ name: string; value: string }> = [];
-  if (proxy.httpProxy) env.push({ name: 'HTTP_PROXY', value: proxy.httpProxy });
-  if (proxy.httpsProxy) env.push({ name: 'HTTPS_PROXY', value: proxy.httpsProxy });
-  // The apiserver and in-cluster names must never go through the proxy.
-  const noProxy = [...new Set([...proxy.noProxy, 'kubernetes.default.svc', '.svc', '.cluster.local', '10.0.0.0/8'])];
-  env.push({ name: 'NO_PROXY', value: noProxy.join(',') });
-  return env;
-}
-
-/** The operator's and the agent's placement, from the region (the cluster manager's is the settings'). */
-function regionScheduling(region: Region): Record<string, unknown> {
-  const nodeSelector = region.advanced.nodeSelector ?? {};
-  const tolerations = region.advanced.tolerations ?? [];
-  return { ...(Object.keys(nodeSelector).length > 0 ? { nodeSelector } : {}), ...(tolerations.length > 0 ? { tolerations } : {}) };
-}
-
-interface DeploymentOptions {
-  name: string;
-  image: string;
-  args: string[];
-  env: Array<Record<string, unknown>>;
-  ports: Array<Record<string, unknown>>;
-  mounts: Array<Record<string, unknown>>;
-  volumes: Array<Record<string, unknown>>;
-  probes?: Record<string, unknown>;
-  scheduling?: Record<string, unknown>;
-}
-
-function deployment(region: Region, options: DeploymentOptions): KubeObject {
-  const { namespace } = region;
-  const ca = region.advanced.caCertificate;
-  const hasCa = ca !== undefined;
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: options.name, namespace, labels: labels(options.name) },
-    spec: {
-      replicas: 1,
-      // One active instance at a time: the new pod starts after the old one is gone.
-      strategy: { type: 'Recreate' },
-      selector: { matchLabels: { 'app.kubernetes.io/name': options.name } },
-      template: {
-        // Node reads NODE_EXTRA_CA_CERTS once, at start: a changed CA must restart the pod, and
-        // only that changes the template (a new pull Secret or settings restart nothing).
-        metadata: { labels: labels(options.name), ...(hasCa ? { annotations: { [CA_CHECKSUM_ANNOTATION]: sha256Hex(ca) } } : {}) },
-        spec: {
-          serviceAccountName: options.name,
-          imagePullSecrets: [{ name: REGISTRY_SECRET }],
-          ...options.scheduling,
-          securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 20001, fsGroup: 30001, seccompProfile: { type: 'RuntimeDefault' } },
-          containers: [
-            {
-              name: options.name,
-              image: options.image,
-              imagePullPolicy: 'IfNotPresent',
-              args: options.args,
-              env: [
-                { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-                ...proxyEnv(region),
-                ...(hasCa ? [{ name: 'NODE_EXTRA_CA_CERTS', value: `${CA_PATH}/ca.crt` }] : []),
-                ...options.env,
-              ],
-              ports: options.ports,
-              resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-              volumeMounts: [...options.mounts, ...(hasCa ? [{ name: 'ca-bundle', mountPath: CA_PATH, readOnly: true }] : [])],
-              ...options.probes,
-            },
-          ],
-          volumes: [...options.volumes, ...(hasCa ? [{ name: 'ca-bundle', configMap: { name: CA_BUNDLE_CONFIGMAP } }] : [])],
-        },
-      },
-    },
-  };
-}
 
 /** The pull Secret: filled when the region has registry credentials, an empty `auths` otherwise. */
 function registrySecret(region: Region, registry: RegistryCredentials | undefined): KubeObject {
@@ -240,67 +157,3 @@ export function buildRegionObjects(region: Region, options: RegionObjectsOptions
   return objects.map((o) => normalize(o));
 }
 
-/**
- * The region's one cluster manager, from the settings' clusterManager block: its image, node
- * selector and tolerations. It needs no Kubernetes API access (its token is not mounted);
- * only the operator may call it, and it may only reach DNS and Qdrant's REST port.
- */
-function clusterManagerObjects(region: Region, image: string): KubeObject[] {
-  const { namespace } = region;
-  const settings = region.operatorSettings.settings.clusterManager;
-  const name = CLUSTER_MANAGER_NAME;
-  const selector = { 'app.kubernetes.io/name': name };
-  return [
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace, labels: labels(name) }, automountServiceAccountToken: false },
-    deployment(region, {
-      name,
-      // From the region's registry, like every image of the installation: the repository's name, the settings' tag.
-      image,
-      args: ['--settings', `${SETTINGS_PATH}/${OPERATOR_SETTINGS_KEY}`, '--port', String(CLUSTER_MANAGER_PORT)],
-      env: [],
-      ports: [{ name: 'http', containerPort: CLUSTER_MANAGER_PORT, protocol: 'TCP' }],
-      mounts: [{ name: 'settings', mountPath: SETTINGS_PATH, readOnly: true }],
-      volumes: [{ name: 'settings', configMap: { name: OPERATOR_SETTINGS_CONFIGMAP } }],
-      probes: {
-        readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 10 },
-        livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 20, failureThreshold: 3 },
-      },
-      scheduling: {
-        automountServiceAccountToken: false,
-        ...(Object.keys(settings.node_selector).length > 0 ? { nodeSelector: settings.node_selector } : {}),
-        ...(settings.tolerations.length > 0 ? { tolerations: settings.tolerations } : {}),
-      },
-    }),
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name, namespace, labels: labels(name) },
-      spec: { selector, ports: [{ name: 'http', port: CLUSTER_MANAGER_PORT, targetPort: 'http', protocol: 'TCP' }] },
-    },
-    {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: { name, namespace, labels: labels(name) },
-      spec: {
-        podSelector: { matchLabels: selector },
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: [{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': OPERATOR_NAME } } }], ports: [{ protocol: 'TCP', port: CLUSTER_MANAGER_PORT }] }],
-        egress: [
-          { ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
-          { to: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'qdrant' } } }], ports: [{ protocol: 'TCP', port: 6333 }] },
-        ],
-      },
-    },
-  ];
-}
-
-function proxyPorts(region: Region): Array<{ protocol: 'TCP'; port: number }> {
-  const ports = new Set<number>();
-  for (const url of [region.advanced.proxy?.httpProxy, region.advanced.proxy?.httpsProxy]) {
-    if (!url) continue;
-    const parsed = new URL(url);
-    ports.add(Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80)));
-  }
-  ports.delete(443);
-  return [...ports].toSorted((a, b) => a - b).map((port) => ({ protocol: 'TCP', port }));
-}
