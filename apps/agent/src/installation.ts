@@ -28,7 +28,8 @@ export interface InstallationOptions {
  * the CRDs the desired state carries (the control plane's release; none when it sends none),
  * waited for until Established; RBAC, settings, CA and pull Secret, Services and policies; the
  * operator's and the cluster manager's Deployments; the agent's own last (it may restart the
- * agent). A Helm installation is left to Helm and reported, with the command, when out of date;
+ * agent). A Helm installation is left to Helm (but for the CRDs, which Helm never upgrades) and
+ * reported, with the command, when out of date;
  * an agent outside any installation (no qhc-agent Deployment) changes nothing.
  */
 export async function applyInstallation(client: KubeClient, namespace: string, state: DesiredState, logger: Logger, options: InstallationOptions = {}): Promise<{ status: InstallationStatus; applied: string[] }> {
@@ -39,7 +40,6 @@ export async function applyInstallation(client: KubeClient, namespace: string, s
   if (!own) return { status: { managedBy: 'none', upToDate: false, desiredHash, message: 'no qhc-agent Deployment in the namespace: the agent runs outside an installation and leaves it alone' }, applied: [] };
   const settings = await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: OPERATOR_SETTINGS_CONFIGMAP });
   const installedHash = settings?.metadata.annotations?.[INSTALLATION_HASH_ANNOTATION];
-  if (own.metadata.labels?.['app.kubernetes.io/managed-by'] === 'Helm') return { status: helmStatus(region, installedHash, desiredHash), applied: [] };
   if (region.namespace !== namespace) throw new Error(`the desired state's region lives in namespace ${region.namespace}, this agent in ${namespace}: installation not applied`);
 
   const objects = buildRegionObjects(region, { ...(state.registryCredentials ? { registry: state.registryCredentials } : {}), crds: state.crds ?? [] });
@@ -51,6 +51,9 @@ export async function applyInstallation(client: KubeClient, namespace: string, s
   const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition');
   for (const crd of crds) await apply(crd);
   for (const crd of crds) await waitEstablished(client, crd.metadata.name, options.establishedTimeoutMs ?? 60_000);
+  // Helm installs a chart's crds/ once and never upgrades them, nor counts them as the release's:
+  // the CRDs are the agent's to upgrade there too; every other object is Helm's.
+  if (own.metadata.labels?.['app.kubernetes.io/managed-by'] === 'Helm') return { status: helmStatus(region, installedHash, desiredHash), applied };
   for (const object of objects) if (object.kind !== 'CustomResourceDefinition') await apply(object);
   logger.info('installation applied', { namespace, name: region.name, objects: applied.length, crds: crds.length });
   return { status: { managedBy: 'agent', upToDate: true, ...(installedHash ? { installedHash } : {}), desiredHash }, applied };

@@ -239,7 +239,7 @@ describe('a region installed with Helm', () => {
     await client.delete({ apiVersion: 'v1', kind: 'Namespace', name: helmNs() }).catch(() => undefined);
   });
 
-  it('is left to Helm: nothing of the installation changes, the region says it is out of date and how to upgrade, clusters still apply', async () => {
+  it('is left to Helm but for the CRDs: nothing of the release changes, the region says it is out of date and how to upgrade, clusters still apply', async () => {
     await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: helmNs() } });
     const region = parseRegion(JSON.stringify(baseRegion(helmNs())));
     // As the chart renders it: Helm as the manager, the control plane's fingerprint in the values.
@@ -263,7 +263,9 @@ describe('a region installed with Helm', () => {
     const result = await applyDesiredState(client, helmNs(), desired(changed, { clusters: [{ id: 'h1', spec }] }), logger);
     expect(result.installation).toMatchObject({ managedBy: 'Helm', upToDate: false, installedHash: installationHash(region), desiredHash: installationHash(parseRegion(JSON.stringify(changed))) });
     expect(result.installation.message).toMatch(/^installed by Helm, out of date: run `helm upgrade qhc oci:\/\/ghcr\.io\/qhc-dev\/charts\/qhc --version 0\.1\.0 --namespace .*-helm -f values\.yaml`/);
-    expect(result.applied).toEqual(['QdrantCluster/qdrant-h1']);
+    // The CRDs (Helm installs crds/ once, never upgrades them) and the cluster; nothing of Helm's release.
+    expect(result.applied.filter((a) => !a.startsWith('CustomResourceDefinition/'))).toEqual(['QdrantCluster/qdrant-h1']);
+    expect(result.applied.filter((a) => a.startsWith('CustomResourceDefinition/'))).toHaveLength(7);
     expect(await templates(helmNs())).toEqual(before);
     expect(env(await deployment('qhc-operator', helmNs())).QHC_LOG_LEVEL).toBe('INFO');
   });
