@@ -19,6 +19,11 @@ export QHC_HELM
 
 pnpm changeset version
 pnpm install --no-frozen-lockfile
+# The default registry of every region is where this release pushes: written into @qhc/schemas
+# (and the chart's defaults) before anything is built, so what is published names it.
+node scripts/release-registry.mjs "$QHC_RELEASE_REGISTRY" "${QHC_RELEASE_CHARTS:-$QHC_RELEASE_REGISTRY/charts}" "${QHC_RELEASE_PLAIN_HTTP:-}"
+pnpm --filter @qhc/schemas generate
+pnpm --filter @qhc/helm generate
 pnpm turbo run build
 # Everything that can fail without a registry fails here, before anything is published.
 pnpm images

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, exponentialBackoffMs, renderMetrics, type KubeClient, type Logger } from '@qhc/kube';
 import { applyDesiredState } from './apply.ts';
+import type { InstallationStatus } from './installation.ts';
 import { ControlPlaneClient, Unauthorized, type ControlPlaneOptions, type DesiredState } from './control-plane.ts';
 import { CredentialStore } from './credentials.ts';
 import { collectStatus } from './status.ts';
@@ -59,7 +60,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     connected: new Gauge('qhc_agent_connected', '1 while the last request to the control plane succeeded.'),
     reports: new Counter('qhc_agent_status_reports_total', 'Status reports, by result.'),
   };
-  const state = { stopped: false, applied: undefined as number | undefined, connected: false, failures: 0 };
+  const state = { stopped: false, applied: undefined as number | undefined, connected: false, failures: 0, installation: undefined as InstallationStatus | undefined };
   const stop = new AbortController();
   const pollSeconds = options.pollSeconds ?? 25;
 
@@ -83,6 +84,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   let lastSentAt = 0;
   const report = async (force = false) => {
     const status = await collectStatus(client, namespace, region, state.applied, options.agentVersion ?? PACKAGE_VERSION);
+    // Whether the installation is current (a Helm one says how to upgrade it): the console shows it.
+    if (state.installation) status.region = { ...status.region, installation: state.installation };
     const text = JSON.stringify(status);
     if (!force && text === lastSent && Date.now() - lastSentAt < 60_000) return;
     await cp.report(status);
@@ -120,6 +123,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
         if (desired) {
           const result = await applyDesiredState(client, namespace, desired, log);
           state.applied = desired.revision;
+          state.installation = result.installation;
           metrics.applied.set({}, desired.revision);
           log.info('desired state applied', { revision: desired.revision, applied: result.applied.length, deleted: result.deleted });
         }

@@ -1,8 +1,7 @@
-import { stringify } from 'yaml';
 import { LABEL_CLUSTER_ID, LABEL_CUSTOMER_ID } from '@qhc/schemas';
-import { AGENT_NAME, CLUSTER_MANAGER_NAME, OPERATOR_NAME, OPERATOR_SETTINGS_CONFIGMAP, OPERATOR_SETTINGS_KEY, componentImages } from '@qhc/manifests';
 import type { KubeClient, KubeObject, Logger } from '@qhc/kube';
 import type { DesiredState } from './control-plane.ts';
+import { applyInstallation, type InstallationOptions, type InstallationStatus } from './installation.ts';
 
 export const FIELD_MANAGER = 'qhc-agent';
 /** On the objects the agent applies: which control-plane revision they came from. */
@@ -15,15 +14,16 @@ const apiKeySecretName = (id: string) => `qdrant-${id}-api-keys`;
 export interface ApplyResult {
   applied: string[];
   deleted: string[];
+  installation: InstallationStatus;
 }
 
 /**
- * Makes the region's namespace match the desired state, with server-side apply: the operator
- * settings, each QdrantCluster (and its API-key Secret), the operator's and the agent's images
- * when their versions change. Deletes a cluster only when the desired state lists it as
+ * Makes the region's namespace match the desired state, with server-side apply: the
+ * installation (applyInstallation: CRDs, RBAC, settings, CA, pull Secret, the components),
+ * then each QdrantCluster (and its API-key Secret), backups, schedules and restores. Deletes a cluster only when the desired state lists it as
  * deleted: one missing from the list (a partial answer, an older revision) is left alone.
  */
-export async function applyDesiredState(client: KubeClient, namespace: string, state: DesiredState, logger: Logger): Promise<ApplyResult> {
+export async function applyDesiredState(client: KubeClient, namespace: string, state: DesiredState, logger: Logger, options: InstallationOptions = {}): Promise<ApplyResult> {
   const applied: string[] = [];
   const revision = String(state.revision);
   const apply = async (object: KubeObject) => {
@@ -31,12 +31,9 @@ export async function applyDesiredState(client: KubeClient, namespace: string, s
     applied.push(`${object.kind}/${object.metadata.name}`);
   };
 
-  await apply({
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: OPERATOR_SETTINGS_CONFIGMAP, namespace, labels: MANAGED_BY, annotations: { [ANNOTATION_REVISION]: revision } },
-    data: { [OPERATOR_SETTINGS_KEY]: stringify(state.region.operatorSettings) },
-  });
+  // The installation first: a cluster may use a field only the new CRDs serve.
+  const installation = await applyInstallation(client, namespace, state, logger, options);
+  applied.push(...installation.applied);
 
   for (const cluster of state.clusters) {
     const spec: Record<string, unknown> = { ...cluster.spec };
@@ -84,32 +81,5 @@ export async function applyDesiredState(client: KubeClient, namespace: string, s
     await client.delete({ apiVersion: 'v1', kind: 'Secret', namespace, name: apiKeySecretName(id) });
   }
 
-  // Upgrades and log levels: the operator's, the agent's and the cluster manager's images follow
-  // the region's versions (componentImages, as the installation names them), the first two's
-  // QHC_LOG_LEVEL its log levels. JSON patches of those fields only: a merge patch would
-  // replace the whole container list.
-  const images = componentImages(state.region);
-  const components = [
-    [OPERATOR_NAME, images[OPERATOR_NAME], state.region.advanced.logLevel.operator],
-    [AGENT_NAME, images[AGENT_NAME], state.region.advanced.logLevel.agent],
-    [CLUSTER_MANAGER_NAME, images[CLUSTER_MANAGER_NAME], undefined],
-  ] as const;
-  for (const [name, image, level] of components) {
-    type Container = { name: string; image: string; env?: Array<{ name: string; value?: string }> };
-    const deployment = await client.get<KubeObject & { spec: { template: { spec: { containers: Container[] } } } }>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name });
-    const containers = deployment?.spec.template.spec.containers ?? [];
-    const container = containers.find((c) => c.name === name) ?? containers[0];
-    if (!deployment || !container) continue;
-    const index = containers.indexOf(container);
-    const base = `/spec/template/spec/containers/${index}`;
-    const ops: unknown[] = [];
-    if (container.image !== image) ops.push({ op: 'replace', path: `${base}/image`, value: image });
-    const envIndex = container.env?.findIndex((e) => e.name === 'QHC_LOG_LEVEL') ?? -1;
-    if (level && envIndex >= 0 && container.env![envIndex]!.value !== level) ops.push({ op: 'replace', path: `${base}/env/${envIndex}/value`, value: level });
-    if (ops.length === 0) continue;
-    await client.patch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name }, [{ op: 'test', path: `${base}/name`, value: container.name }, ...ops], { contentType: 'application/json-patch+json' });
-    logger.info('component updated', { namespace, name, image, logLevel: level });
-    applied.push(`Deployment/${name}`);
-  }
-  return { applied, deleted };
+  return { applied, deleted, installation: installation.status };
 }

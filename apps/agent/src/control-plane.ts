@@ -1,6 +1,7 @@
 import { rootCertificates } from 'node:tls';
 import { EnvHttpProxyAgent, fetch, type Dispatcher } from 'undici';
 import type { Region } from '@qhc/schemas';
+import type { KubeObject } from '@qhc/manifests';
 
 export interface DesiredState {
   revision: number;
@@ -11,6 +12,13 @@ export interface DesiredState {
   /** Backups, backup schedules and restores (qdrant.io kinds), and those deleted through the control plane. */
   resources?: Array<{ kind: string; name: string; clusterId: string; spec: Record<string, unknown> }>;
   resourceDeletions?: Array<{ kind: string; name: string }>;
+  /** Pull credentials for the region's registry (the filled pull Secret). */
+  registryCredentials?: { username: string; password: string };
+  /**
+   * The control plane release's CRDs: the only ones the agent applies (an agent older than the
+   * operator must not put its own older CRDs back). None from an older control plane: none applied.
+   */
+  crds?: KubeObject[];
 }
 
 export interface StatusReport {

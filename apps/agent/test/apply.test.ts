@@ -25,12 +25,11 @@ beforeAll(async () => {
 });
 
 describe('applyDesiredState', () => {
-  it('applies the operator settings and the clusters, with their API keys in a Secret', async () => {
+  it('applies the clusters, with their API keys in a Secret (and, with no installation in the namespace, nothing of one)', async () => {
     const result = await applyDesiredState(client, sandbox.namespace, state(3, [{ id: 'a', spec: spec('a'), annotations: { restartedAt: '2026-12-01T10:00:00Z' } }, { id: 'b', spec: spec('b', 3), apiKeys: { apiKey: 'secret-key-1' } }]), logger);
     expect((await get('QdrantCluster', 'qdrant-a'))?.metadata.annotations?.restartedAt).toBe('2026-12-01T10:00:00Z');
-    expect(result.applied).toEqual(['ConfigMap/qhc-operator-settings', 'QdrantCluster/qdrant-a', 'Secret/qdrant-b-api-keys', 'QdrantCluster/qdrant-b']);
-    const settings = await get('ConfigMap', 'qhc-operator-settings', 'v1');
-    expect(settings?.data?.['operator-settings.yaml']).toContain('backupTimeout: 600');
+    expect(result.applied).toEqual(['QdrantCluster/qdrant-a', 'Secret/qdrant-b-api-keys', 'QdrantCluster/qdrant-b']);
+    expect(result.installation.managedBy).toBe('none');
     const b = await get('QdrantCluster', 'qdrant-b');
     expect(b?.metadata.labels).toMatchObject({ 'cluster-id': 'b', 'customer-id': 'r1' });
     expect(b?.metadata.annotations?.['qhc.dev/region-revision']).toBe('3');
@@ -61,36 +60,7 @@ describe('applyDesiredState', () => {
     await waitFor('qdrant-b gone', async () => ((await get('QdrantCluster', 'qdrant-b')) ? undefined : true));
     expect(await get('Secret', 'qdrant-b-api-keys', 'v1')).toBeUndefined();
   });
-
-  it('upgrades the operator and sets its log level by changing those fields only, keeping the rest of the Deployment', async () => {
-    await client.apply({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'qhc-operator', namespace: sandbox.namespace },
-      spec: { selector: { matchLabels: { app: 'op' } }, template: { metadata: { labels: { app: 'op' } }, spec: { containers: [{ name: 'qhc-operator', image: 'registry.cloud.qdrant.io/qdrant/qhc-operator:0.1.0', args: ['--settings', '/etc/x'], env: [{ name: 'A', value: 'b' }, { name: 'QHC_LOG_LEVEL', value: 'INFO' }] }] } } },
-    } as KubeObject, { fieldManager: 'qhc-installer' });
-    const desired = state(6, [], [], { operatorVersion: '0.2.0', agentVersion: '0.1.0' });
-    desired.region.advanced.logLevel.operator = 'DEBUG';
-    const result = await applyDesiredState(client, sandbox.namespace, desired, logger);
-    expect(result.applied).toContain('Deployment/qhc-operator');
-    const deployment = await client.get<KubeObject & { spec: { template: { spec: { containers: Array<{ image: string; args: string[]; env: unknown[] }> } } } }>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: sandbox.namespace, name: 'qhc-operator' });
-    expect(deployment?.spec.template.spec.containers[0]).toMatchObject({ image: 'registry.cloud.qdrant.io/qdrant/qhc-operator:0.2.0', args: ['--settings', '/etc/x'], env: [{ name: 'A', value: 'b' }, { name: 'QHC_LOG_LEVEL', value: 'DEBUG' }] });
-    // Nothing left to change: no write.
-    expect((await applyDesiredState(client, sandbox.namespace, desired, logger)).applied).not.toContain('Deployment/qhc-operator');
-  });
-
-  it('moves the release\'s own cluster manager with the operator (a v in the version is not part of the tag)', async () => {
-    await client.apply({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'qhc-cluster-manager', namespace: sandbox.namespace },
-      spec: { selector: { matchLabels: { app: 'cm' } }, template: { metadata: { labels: { app: 'cm' } }, spec: { containers: [{ name: 'qhc-cluster-manager', image: 'registry.cloud.qdrant.io/qdrant/qdrant-cloud-cluster-manager:0.1.0' }] } } },
-    } as KubeObject, { fieldManager: 'qhc-installer' });
-    const result = await applyDesiredState(client, sandbox.namespace, state(7, [], [], { operatorVersion: 'v0.3.0', agentVersion: '0.1.0' }), logger);
-    expect(result.applied).toContain('Deployment/qhc-cluster-manager');
-    const deployment = await client.get<KubeObject & { spec: { template: { spec: { containers: Array<{ image: string }> } } } }>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: sandbox.namespace, name: 'qhc-cluster-manager' });
-    expect(deployment?.spec.template.spec.containers[0]!.image).toBe('registry.cloud.qdrant.io/qdrant/qdrant-cloud-cluster-manager:0.3.0');
-  });
+  // The installation (images, log levels, settings, CRDs): test/installation.test.ts.
 });
 
 /** undici's shape: "fetch failed" with the system error as the cause. */

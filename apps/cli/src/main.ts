@@ -207,6 +207,7 @@ program
   .option('--plain-http', 'talk HTTP, not HTTPS, to the registry copied to (--to, --charts-to)')
   .option('--source-plain-http', 'talk HTTP, not HTTPS, to the registries copied from')
   .option('--dry-run', 'only check that every artifact exists at the source')
+  .option('--region-file <file>', 'write the region settings pointing at the mirror (for qhc region create/update -f)')
   .addHelpText('after', '\nCredentials come from docker login, podman login or helm registry login (their auth files).\nRe-running copies only what is missing; the tag is written last, so a cut-off copy is never half visible.')
   .action(async (options) => (await import('./commands/mirror.ts')).mirror({ ...options, release: options.release ?? VERSION, output: g().output, noHeaders: !g().headers }));
 

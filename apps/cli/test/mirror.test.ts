@@ -2,7 +2,10 @@
 // "public" registry with plain HTTP calls, copied by the built CLI into a private one.
 import { createHash, createSign, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { componentImages } from '@qhc/manifests';
+import { parseRegion } from '@qhc/schemas';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,11 +150,18 @@ describe('qhc mirror', () => {
     }
     expect(await remoteDigest(mirror.host, 'private/qhc/charts/qhc', RELEASE)).toBe(seeded.get('qhc'));
 
-    const again = await qhc(['mirror', ...source(), '--to', `${mirror.host}/private/qhc`, '--plain-http'], env);
+    const regionFile = join(home, 'mirror-region.yaml');
+    const again = await qhc(['mirror', ...source(), '--to', `${mirror.host}/private/qhc`, '--plain-http', '--region-file', regionFile], env);
     expect(again.code).toBe(0);
     expect(again.stdout.trim().split('\n').slice(1).every((line) => /\bunchanged\b/.test(line))).toBe(true);
     expect(again.stderr).toContain(`containerRegistryUrl: http://${mirror.host}/private/qhc/`);
-    expect(again.stderr).toContain(`chartRepositoryUrl:   oci://${mirror.host}/private/qhc/charts`);
+    expect(again.stderr).toContain(`chartRepositoryUrl: oci://${mirror.host}/private/qhc/charts`);
+    expect(again.stderr).toContain(`qhc region update <region> -f ${regionFile}`);
+    // What it wrote plugs into a region as it is (qhc region create/update -f).
+    const fragment = parse(readFileSync(regionFile, 'utf8')) as Record<string, unknown>;
+    const region = parseRegion(JSON.stringify({ name: 'closed', namespace: 'qhc', agentVersion: RELEASE, operatorVersion: RELEASE, ...fragment }));
+    expect(region.advanced).toMatchObject({ containerRegistryUrl: `http://${mirror.host}/private/qhc/`, chartRepositoryUrl: `oci://${mirror.host}/private/qhc/charts` });
+    expect(componentImages(region)['qhc-operator']).toBe(`${mirror.host}/private/qhc/qhc-operator:${RELEASE}`);
   });
 
   it('copies the Qdrant database images asked for, and says which setting points clusters at them', async () => {

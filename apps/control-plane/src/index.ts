@@ -1,4 +1,4 @@
-export { startControlPlane, type ControlPlaneOptions, type RunningControlPlane } from './server.ts';
+export { registryDefaults, startControlPlane, type ControlPlaneOptions, type RunningControlPlane } from './server.ts';
 export { Store, AgentReport, type ClusterRecord, type DesiredState, type RegionRecord } from './store.ts';
 export { openDatabase } from './db/open.ts';
 export { MIGRATIONS, migrate } from './db/migrations.ts';

@@ -9,12 +9,15 @@
 //   --admin-token <token>   accept this user token (env QHC_ADMIN_TOKEN); without one, a fresh
 //                           database gets a generated admin token, printed once
 //   --log-level <level>     debug, info, warn, error
+//   --default-registry <url>  regions' container registry unless they name one (env QHC_DEFAULT_REGISTRY;
+//                           default: where this release was published); --default-chart-repository <url>
+//                           (env QHC_DEFAULT_CHART_REPOSITORY; default: oci://<registry>/charts)
 //   --console-dir <dir>     the web console's built assets (env QHC_CONSOLE_DIR; default: those of
 //                           @qhc/console); --no-console serves the API only
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createLogger, type LogLevel } from '@qhc/kube';
-import { startControlPlane } from './server.ts';
+import { registryDefaults, startControlPlane } from './server.ts';
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +30,8 @@ const { values } = parseArgs({
     'admin-token': { type: 'string' },
     'log-level': { type: 'string' },
     'console-dir': { type: 'string' },
+    'default-registry': { type: 'string' },
+    'default-chart-repository': { type: 'string' },
     'no-console': { type: 'boolean' },
   },
 });
@@ -45,6 +50,7 @@ try {
     adminToken: values['admin-token'] ?? process.env.QHC_ADMIN_TOKEN,
     // A bundled control plane (the container image) cannot find @qhc/console next to itself.
     console: values['no-console'] ? false : consoleDir ? { dir: consoleDir } : undefined,
+    defaultRegistry: registryDefaults(values['default-registry'] ?? process.env.QHC_DEFAULT_REGISTRY, values['default-chart-repository'] ?? process.env.QHC_DEFAULT_CHART_REPOSITORY),
     logger,
   });
   if (running.generatedAdminToken) process.stdout.write(`admin token (shown once, keep it): ${running.generatedAdminToken}\n`);

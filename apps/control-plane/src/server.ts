@@ -32,6 +32,11 @@ export interface ControlPlaneOptions {
   console?: { dir: string } | false;
   /** How long a console sign-in lasts; default 12 hours. */
   sessionTtlSeconds?: number;
+  /**
+   * Where regions pull images and the chart from unless they say otherwise; default: the
+   * registry this release was published to (RELEASE_CONTAINER_REGISTRY_URL).
+   */
+  defaultRegistry?: { containerRegistryUrl?: string; chartRepositoryUrl?: string };
 }
 
 export interface RunningControlPlane {
@@ -44,7 +49,7 @@ export interface RunningControlPlane {
 
 export async function startControlPlane(options: ControlPlaneOptions): Promise<RunningControlPlane> {
   const db = await openDatabase(options.database);
-  const store = new Store(db);
+  const store = new Store(db, options.defaultRegistry);
   let generatedAdminToken: string | undefined;
   if (options.adminToken) {
     // Known by its hash; a revoked one stays revoked. Replicas starting together race to insert
@@ -101,4 +106,15 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
       await db.close();
     },
   };
+}
+
+/**
+ * The operator's --default-registry (host/path or a URL; https unless it says http://) and
+ * chart repository (default: `oci://<registry>/charts`, where `pnpm release` pushes the chart).
+ */
+export function registryDefaults(registry: string | undefined, charts: string | undefined): ControlPlaneOptions['defaultRegistry'] {
+  if (!registry && !charts) return undefined;
+  const url = registry ? (/^https?:\/\//.test(registry) ? registry : `https://${registry}`).replace(/\/*$/, '/') : undefined;
+  const chartUrl = charts ?? (url ? `oci://${url.replace(/^https?:\/\//, '').replace(/\/+$/, '')}/charts` : undefined);
+  return { ...(url ? { containerRegistryUrl: url } : {}), ...(chartUrl ? { chartRepositoryUrl: chartUrl } : {}) };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ClusterRecord, type RegionRecord, type ResourceRecord, QdrantClusterRestoreSpec, QdrantClusterScheduledSnapshotSpec, QdrantClusterSnapshotSpec, QdrantClusterSpec, Region, checkRegionUpdate, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, safeParseOperatorSettings, type QhcSchemaError } from '@qhc/schemas';
+import { allKinds, buildCrd, DEFAULT_CHART_REPOSITORY_URL, DEFAULT_CONTAINER_REGISTRY_URL, type ClusterRecord, type RegionRecord, type ResourceRecord, QdrantClusterRestoreSpec, QdrantClusterScheduledSnapshotSpec, QdrantClusterSnapshotSpec, QdrantClusterSpec, Region, checkRegionUpdate, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, safeParseOperatorSettings, type QhcSchemaError } from '@qhc/schemas';
 import * as z from 'zod';
 import { isUniqueViolation, type Db } from './db/db.ts';
 import { ApiError, conflict, notFound } from './errors.ts';
@@ -22,19 +22,43 @@ const invalid = (error: QhcSchemaError) => new ApiError(400, 'Invalid', error.me
  * A region as the API takes it: `operatorSettings` may be the settings YAML itself (what users
  * paste), whose problems are reported at their line and column.
  */
-function regionInput(input: unknown): unknown {
-  const body = (input ?? {}) as { operatorSettings?: unknown };
-  if (typeof body.operatorSettings !== 'string') return input;
+function regionInput(input: unknown, defaults: RegionDefaults): unknown {
+  const { registryCredentials: _credentials, ...body } = (input ?? {}) as { operatorSettings?: unknown; registryCredentials?: unknown; advanced?: Record<string, unknown> };
+  // The control plane's own defaults (its operator's --default-registry), before the schema's.
+  const advanced = body.advanced && typeof body.advanced === 'object' ? body.advanced : {};
+  const withDefaults = { ...body, advanced: { containerRegistryUrl: defaults.containerRegistryUrl, chartRepositoryUrl: defaults.chartRepositoryUrl, ...advanced } };
+  if (typeof body.operatorSettings !== 'string') return withDefaults;
   const settings = safeParseOperatorSettings(body.operatorSettings, { source: 'operatorSettings' });
   if (!settings.success) throw invalid(settings.error);
-  return { ...body, operatorSettings: settings.data };
+  return { ...withDefaults, operatorSettings: settings.data };
+}
+
+/** Where regions pull from unless they say otherwise: the release's registry, or the operator's override. */
+export interface RegionDefaults {
+  containerRegistryUrl: string;
+  chartRepositoryUrl: string;
+}
+
+export type RegistryCredentials = z.infer<typeof RegistryCredentialsInput>;
+const RegistryCredentialsInput = z.strictObject({ username: z.string().min(1, 'username: the registry user name is required'), password: z.string() });
+
+/**
+ * `registryCredentials` of a region body: write-only, kept out of the region's spec (which the
+ * API returns). undefined: keep what is stored; null: remove them.
+ */
+function registryCredentialsInput(input: unknown): RegistryCredentials | null | undefined {
+  const value = (input as { registryCredentials?: unknown } | undefined)?.registryCredentials;
+  if (value === undefined || value === null) return value;
+  const parsed = RegistryCredentialsInput.safeParse(value);
+  if (!parsed.success) throw new ApiError(400, 'Invalid', `registryCredentials: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')} (give { username, password }, or null to remove them)`);
+  return parsed.data;
 }
 const now = () => new Date().toISOString();
 
 // The records the API answers with: one contract with the agent and the console (@qhc/schemas).
 export type { ClusterRecord, RegionRecord, ResourceRecord } from '@qhc/schemas';
 
-type RegionRow = { id: string; name: string; spec: string; revision: number; applied_revision: number | null; status: string | null; last_seen_at: string | null; created_at: string; updated_at: string };
+type RegionRow = { id: string; name: string; spec: string; registry_credentials?: string | null; revision: number; applied_revision: number | null; status: string | null; last_seen_at: string | null; created_at: string; updated_at: string };
 type ClusterRow = { id: string; region_id: string; name: string; spec: string; api_keys: string | null; annotations: string | null; deleted_at: string | null; status: string | null; created_at: string; updated_at: string };
 
 const toRegion = (r: RegionRow): RegionRecord => ({
@@ -45,6 +69,8 @@ const toRegion = (r: RegionRow): RegionRecord => ({
   ...(r.applied_revision !== null ? { appliedRevision: Number(r.applied_revision) } : {}),
   ...(r.status ? { status: JSON.parse(r.status) } : {}),
   ...(r.last_seen_at ? { lastSeenAt: r.last_seen_at } : {}),
+  // The user name only: the password never leaves the control plane except to the region.
+  ...(r.registry_credentials ? { registryCredentials: { username: (JSON.parse(r.registry_credentials) as RegistryCredentials).username } } : {}),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -76,16 +102,19 @@ const resourceParsers = Object.fromEntries(
 /** Regions, clusters and the desired state derived from them: the control plane's data. */
 export class Store {
   readonly db: Db;
-  constructor(db: Db) {
+  readonly defaults: RegionDefaults;
+  constructor(db: Db, defaults: Partial<RegionDefaults> = {}) {
     this.db = db;
+    this.defaults = { containerRegistryUrl: defaults.containerRegistryUrl ?? DEFAULT_CONTAINER_REGISTRY_URL, chartRepositoryUrl: defaults.chartRepositoryUrl ?? DEFAULT_CHART_REPOSITORY_URL };
   }
 
   async createRegion(input: unknown): Promise<RegionRecord> {
-    const parsed = regionParser.safeValidate(regionInput(input));
+    const parsed = regionParser.safeValidate(regionInput(input, this.defaults));
     if (!parsed.success) throw invalid(parsed.error);
+    const credentials = registryCredentialsInput(input);
     const stamp = now();
     try {
-      await this.db.run('INSERT INTO regions (id, name, spec, revision, created_at, updated_at) VALUES ($1, $2, $3, 1, $4, $4)', [randomUUID(), parsed.data.name, JSON.stringify(parsed.data), stamp]);
+      await this.db.run('INSERT INTO regions (id, name, spec, registry_credentials, revision, created_at, updated_at) VALUES ($1, $2, $3, $4, 1, $5, $5)', [randomUUID(), parsed.data.name, JSON.stringify(parsed.data), credentials ? JSON.stringify(credentials) : null, stamp]);
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict(`region ${parsed.data.name} already exists`);
       throw error;
@@ -112,12 +141,20 @@ export class Store {
   /** Replaces everything but the name and the namespace (which cannot change). */
   async updateRegion(name: string, input: unknown): Promise<RegionRecord> {
     const stored = await this.region(name);
-    const parsed = regionParser.safeValidate({ ...(regionInput(input) as object), name });
+    const parsed = regionParser.safeValidate({ ...(regionInput(input, this.defaults) as object), name });
     if (!parsed.success) throw invalid(parsed.error);
     const problems = checkRegionUpdate(stored.spec, parsed.data);
     if (problems.length > 0) throw new ApiError(422, 'Immutable', `region ${name}: namespace ${problems[0]!.message}`, problems);
+    const credentials = registryCredentialsInput(input);
     await this.db.run('UPDATE regions SET spec = $1, revision = revision + 1, updated_at = $2 WHERE id = $3', [JSON.stringify(parsed.data), now(), stored.id]);
+    if (credentials !== undefined) await this.db.run('UPDATE regions SET registry_credentials = $1 WHERE id = $2', [credentials ? JSON.stringify(credentials) : null, stored.id]);
     return this.region(name);
+  }
+
+  /** The region's registry credentials, password included: for the installation command and the agent only. */
+  async registryCredentials(regionId: string): Promise<RegistryCredentials | undefined> {
+    const row = await this.db.one<{ registry_credentials: string | null }>('SELECT registry_credentials FROM regions WHERE id = $1', [regionId]);
+    return row?.registry_credentials ? (JSON.parse(row.registry_credentials) as RegistryCredentials) : undefined;
   }
 
   async deleteRegion(name: string): Promise<void> {
@@ -266,6 +303,9 @@ export class Store {
         region: JSON.parse(region.spec) as Region,
         clusters: rows.filter((c) => !c.deletedAt).map((c) => ({ id: c.name, spec: { ...c.spec, id: c.name }, ...(c.apiKeys ? { apiKeys: c.apiKeys } : {}), ...(c.annotations ? { annotations: c.annotations } : {}) })),
         deletions: rows.filter((c) => c.deletedAt).map((c) => c.name),
+        ...(region.registry_credentials ? { registryCredentials: JSON.parse(region.registry_credentials) as RegistryCredentials } : {}),
+        // This release's CRDs: the agent applies these, never its own (it may be older).
+        crds: allKinds.map((kind) => buildCrd(kind) as unknown as Record<string, unknown>),
       };
     });
   }
@@ -330,6 +370,10 @@ export interface DesiredState {
   resources: Array<{ kind: string; name: string; clusterId: string; spec: Record<string, unknown> }>;
   /** Those deleted through the API: the only ones an agent may delete. */
   resourceDeletions: Array<{ kind: string; name: string }>;
+  /** The filled pull Secret's credentials. */
+  registryCredentials?: RegistryCredentials;
+  /** The CRDs of this control plane's release, applied by the agent before anything else. */
+  crds: Array<Record<string, unknown>>;
 }
 
 export const AgentReport = z.strictObject({

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '@qhc/kube';
-import { ClusterRecord, RegionRecord } from '@qhc/schemas';
-import { MIGRATIONS, startControlPlane, type RunningControlPlane } from '../src/index.ts';
+import { ClusterRecord, DEFAULT_CHART_REPOSITORY_URL, DEFAULT_CONTAINER_REGISTRY_URL, RegionRecord } from '@qhc/schemas';
+import { installationHash } from '@qhc/manifests';
+import { MIGRATIONS, registryDefaults, startControlPlane, type RunningControlPlane } from '../src/index.ts';
 import { callApi, type Body } from './support/http.ts';
 import { createTestDatabase } from './support/postgres.ts';
 
@@ -43,7 +44,7 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
   it('creates, reads, updates and deletes regions; the namespace cannot change', async () => {
     const created = await call('POST', '/api/v1/regions', region('eu-1'));
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ name: 'eu-1', revision: 1, spec: { namespace: 'ns-eu-1', advanced: { containerRegistryUrl: 'https://registry.cloud.qdrant.io/qdrant/' } } });
+    expect(created.json).toMatchObject({ name: 'eu-1', revision: 1, spec: { namespace: 'ns-eu-1', advanced: { containerRegistryUrl: DEFAULT_CONTAINER_REGISTRY_URL } } });
     expect((await call('POST', '/api/v1/regions', region('eu-1'))).json).toEqual({ error: 'Conflict', message: 'region eu-1 already exists' });
     const updated = await call('PUT', '/api/v1/regions/eu-1', { ...region('eu-1'), operatorVersion: '0.2.0', advanced: { logLevel: { agent: 'DEBUG' } } });
     expect(updated.json).toMatchObject({ revision: 2, spec: { operatorVersion: '0.2.0', advanced: { logLevel: { agent: 'DEBUG', operator: 'INFO' } } } });
@@ -105,7 +106,7 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
     expect(install.json.helmCommand).toBe(`curl -fsSL https://cp.example.test/install/${install.json.bootstrapToken}/helm | bash`);
     const helmScript = await (await fetch(`${cp.url}/install/${install.json.bootstrapToken}/helm`)).text();
     const helmLine = helmScript.split('\n').find((l) => l.startsWith('helm upgrade --install'))!;
-    expect(helmLine).toMatch(/^helm upgrade --install qhc oci:\/\/registry\.cloud\.qdrant\.io\/qdrant-charts\/qhc --version \S+ \\$/);
+    expect(helmLine.startsWith(`helm upgrade --install qhc ${DEFAULT_CHART_REPOSITORY_URL}/qhc --version `)).toBe(true);
     expect(helmScript).toContain(`bootstrapToken: ${install.json.bootstrapToken}`);
     expect(helmScript).toContain('--namespace ns-eu-1 --create-namespace');
     // A newer command makes the older unused one invalid.
@@ -219,6 +220,38 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
     expect(doc.components.schemas.Region.properties.namespace).toBeDefined();
   });
 
+  it('registry credentials: write-only, in the installation commands and the desired state, never in a read', async () => {
+    const password = 'pull-S3cret-do-not-leak';
+    const body = { ...region('reg-1'), advanced: { containerRegistryUrl: 'https://registry.internal:5000/qhc/', chartRepositoryUrl: 'oci://registry.internal:5000/qhc/charts' }, registryCredentials: { username: 'puller', password } };
+    const created = await call('POST', '/api/v1/regions', body);
+    expect(created.status).toBe(201);
+    expect(created.json.registryCredentials).toEqual({ username: 'puller' });
+    for (const read of [created, await call('GET', '/api/v1/regions/reg-1'), await call('GET', '/api/v1/regions')]) expect(JSON.stringify(read.json)).not.toContain(password);
+    expect((await call('POST', '/api/v1/regions', { ...region('reg-bad'), registryCredentials: { password: 'x' } })).json.message).toMatch(/^registryCredentials: username/);
+
+    const install = await call('POST', '/api/v1/regions/reg-1/installation');
+    const script = await (await fetch(`${cp.url}/install/${install.json.bootstrapToken}`)).text();
+    // The filled pull Secret, on kubectl's standard input.
+    const secret = script.split('\n').find((l) => l.includes('.dockerconfigjson'))!;
+    expect(secret).toContain(`{"auths":{"registry.internal:5000":{"auth":"${Buffer.from(`puller:${password}`).toString('base64')}"}}}`);
+    const helmScript = await (await fetch(`${cp.url}/install/${install.json.bootstrapToken}/helm`)).text();
+    expect(helmScript).toContain(`helm registry login registry.internal:5000 --username puller --password-stdin <<'QHC_PASSWORD_END'\n${password}\nQHC_PASSWORD_END\n`);
+    const stored = (await call('GET', '/api/v1/regions/reg-1')).json;
+    expect(helmScript).toContain(`installationHash: ${installationHash(stored.spec, { username: 'puller', password })}`);
+
+    const agent = (await call('POST', '/agent/v1/register', undefined, install.json.bootstrapToken)).json.token;
+    const state = (await call('GET', '/agent/v1/desired-state', undefined, agent)).json;
+    expect(state.registryCredentials).toEqual({ username: 'puller', password });
+    expect(state.crds.map((c: { metadata: { name: string } }) => c.metadata.name)).toContain('qdrantclusters.qdrant.io');
+
+    // An update without them keeps them; null removes them.
+    await call('PUT', '/api/v1/regions/reg-1', { ...stored.spec, advanced: { ...stored.spec.advanced, logLevel: { operator: 'DEBUG' } } });
+    expect((await call('GET', '/agent/v1/desired-state', undefined, agent)).json.registryCredentials).toEqual({ username: 'puller', password });
+    const removed = await call('PUT', '/api/v1/regions/reg-1', { ...stored.spec, registryCredentials: null });
+    expect(removed.json.registryCredentials).toBeUndefined();
+    expect((await call('GET', '/agent/v1/desired-state', undefined, agent)).json.registryCredentials).toBeUndefined();
+  });
+
   it('restarted on the same database, it has lost nothing; migrations run once', async () => {
     const regions = (await call('GET', '/api/v1/regions')).json.items;
     await cp.stop();
@@ -226,5 +259,22 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
     expect((await call('GET', '/api/v1/regions')).json.items).toEqual(regions);
     const versions = await cp.store.db.all<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
     expect(versions.map((v) => Number(v.version))).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+});
+
+describe("the control plane operator's default registry", () => {
+  it('fills a region that names no registry (--default-registry), leaving one that does alone', async () => {
+    const database = join(mkdtempSync(join(tmpdir(), 'qhc-cp-registry-')), 'control-plane.db');
+    const cp = await startControlPlane({ database, port: 0, adminToken: ADMIN, logger: createLogger({ level: 'error' }), publicUrl: 'https://cp.example.test', defaultRegistry: registryDefaults('registry.corp:5000/qhc', undefined) });
+    try {
+      const call = async (method: string, path: string, body?: unknown) => (await callApi(cp.url, method, path, { body, headers: { authorization: `Bearer ${ADMIN}` } })).json as Body;
+      expect((await call('POST', '/api/v1/regions', region('defaulted'))).spec.advanced).toMatchObject({ containerRegistryUrl: 'https://registry.corp:5000/qhc/', chartRepositoryUrl: 'oci://registry.corp:5000/qhc/charts' });
+      const own = await call('POST', '/api/v1/regions', { ...region('own'), advanced: { containerRegistryUrl: 'https://mirror.example.com/x/' } });
+      expect(own.spec.advanced).toMatchObject({ containerRegistryUrl: 'https://mirror.example.com/x/', chartRepositoryUrl: 'oci://registry.corp:5000/qhc/charts' });
+    } finally {
+      await cp.stop();
+    }
+    expect(registryDefaults(undefined, undefined)).toBeUndefined();
+    expect(registryDefaults('http://10.0.0.5:5000/qhc/', 'oci://10.0.0.5:5000/charts')).toEqual({ containerRegistryUrl: 'http://10.0.0.5:5000/qhc/', chartRepositoryUrl: 'oci://10.0.0.5:5000/charts' });
   });
 });

@@ -40,6 +40,14 @@ app.kubernetes.io/part-of: qhc
 {{- end }}
 {{- end }}
 
+{{/* Where the operator and the agent run: the region's node selector and tolerations, as YAML or nothing. */}}
+{{- define "qhc.regionScheduling" -}}
+{{- $scheduling := dict }}
+{{- with .Values.region.advanced.nodeSelector }}{{ $_ := set $scheduling "nodeSelector" . }}{{ end }}
+{{- with .Values.region.advanced.tolerations }}{{ $_ := set $scheduling "tolerations" . }}{{ end }}
+{{- if $scheduling }}{{ toYaml $scheduling }}{{ end }}
+{{- end }}
+
 {{/*
 One component's Deployment. Arguments (a dict): root, name, image, and YAML strings for
 args, env, ports, mounts, volumes, probes and scheduling.
@@ -66,6 +74,11 @@ spec:
     metadata:
       labels:
         {{- include "qhc.labels" (dict "root" $root "name" .name) | nindent 8 }}
+      {{- if $hasCa }}
+      {{- /* Node reads NODE_EXTRA_CA_CERTS at start: a changed CA restarts the pods, nothing else does. */}}
+      annotations:
+        qhc.dev/ca-checksum: {{ $root.Values.region.advanced.caCertificate | sha256sum | quote }}
+      {{- end }}
     spec:
       serviceAccountName: {{ .name }}
       imagePullSecrets:

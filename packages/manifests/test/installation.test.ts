@@ -1,21 +1,46 @@
 import { describe, expect, it } from 'vitest';
-import { ManifestError, buildInstallation, renderInstallScript, toYaml, type KubeObject } from '../src/index.ts';
+import { CA_CHECKSUM_ANNOTATION, ManifestError, buildInstallation, buildRegionObjects, renderInstallScript, sha256Hex, toYaml, type KubeObject } from '../src/index.ts';
 import type { Loose } from './fixtures.ts';
 import { CREDENTIALS, TOKEN, region } from './installation-fixtures.ts';
 
 const pem = region().advanced.caCertificate;
 
+const key = (o: { kind: string; metadata: { name: string } }) => `${o.kind}/${o.metadata.name}`;
+const template = (built: ReturnType<typeof buildRegionObjects>, name: string) => JSON.stringify((built.find((o) => o.kind === 'Deployment' && o.metadata.name === name) as Loose).spec.template);
+const withCa = (ca: string) => buildRegionObjects({ ...region(), advanced: { ...region().advanced, caCertificate: ca } });
 const get = (objects: KubeObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name) as KubeObject & Loose;
 
 describe('buildInstallation', () => {
   const objects = buildInstallation(region(), CREDENTIALS);
 
-  it('has the namespace first, then CRDs, identities, settings, secrets, workloads and the agent policy', () => {
+  it('has the namespace first, then CRDs, identities, settings, secrets, policies and the workloads, the agent last', () => {
     expect(objects[0]).toMatchObject({ kind: 'Namespace', metadata: { name: 'qdrant-hybrid' } });
     expect(objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata.name)).toContain('qdrantclusters.qdrant.io');
     const kinds = objects.map((o) => o.kind);
-    expect(kinds.indexOf('Deployment')).toBeGreaterThan(kinds.indexOf('Secret'));
-    expect(kinds.at(-1)).toBe('NetworkPolicy');
+    expect(kinds.lastIndexOf('CustomResourceDefinition')).toBeLessThan(kinds.indexOf('ServiceAccount'));
+    expect(kinds.indexOf('Deployment')).toBeGreaterThan(kinds.lastIndexOf('Secret'));
+    expect(kinds.indexOf('Deployment')).toBeGreaterThan(kinds.lastIndexOf('NetworkPolicy'));
+    expect(objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name)).toEqual(['qhc-operator', 'qhc-cluster-manager', 'qhc-agent']);
+  });
+
+  it('is buildRegionObjects with the Namespace and the agent credentials: what the agent applies later is what was installed', () => {
+    const owned = buildRegionObjects(region(), { registry: CREDENTIALS.registry! });
+    expect(objects.filter((o) => o.kind !== 'Namespace' && o.metadata.name !== 'qhc-agent-credentials')).toEqual(owned);
+    expect(objects.map(key).filter((k) => !owned.map(key).includes(k))).toEqual(['Namespace/qdrant-hybrid', 'Secret/qhc-agent-credentials']);
+    // CRDs only as given: the agent passes the desired state's, none when it carries none.
+    expect(buildRegionObjects(region(), { crds: [] }).some((o) => o.kind === 'CustomResourceDefinition')).toBe(false);
+  });
+
+  it('restarts a component only when its own inputs change: the CA by a checksum on the pod template', () => {
+    const base = buildRegionObjects(region());
+    const names = ['qhc-operator', 'qhc-cluster-manager', 'qhc-agent'];
+    const changedBy = (next: ReturnType<typeof buildRegionObjects>) => names.filter((n) => template(next, n) !== template(base, n));
+    expect(changedBy(buildRegionObjects(region(), { registry: { username: 'a', password: 'b' } }))).toEqual([]);
+    expect(changedBy(buildRegionObjects({ ...region(), operatorSettings: { ...region().operatorSettings, settings: { ...region().operatorSettings.settings, backupTimeout: 7 } } }))).toEqual([]);
+    expect(changedBy(buildRegionObjects({ ...region(), advanced: { ...region().advanced, logLevel: { operator: 'INFO', agent: 'WARN' } } }))).toEqual(['qhc-operator']);
+    const [a, b] = [withCa('-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n'), withCa('-----BEGIN CERTIFICATE-----\nB\n-----END CERTIFICATE-----\n')];
+    for (const n of names) expect(template(a, n)).not.toBe(template(b, n));
+    expect((a.find((o) => o.kind === 'Deployment') as Loose).spec.template.metadata.annotations[CA_CHECKSUM_ANNOTATION]).toBe(sha256Hex('-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n'));
   });
 
   it('takes images from the region\'s registry and versions, with proxy, CA and log level', () => {
@@ -61,7 +86,7 @@ describe('buildInstallation', () => {
     const policy = get(objects, 'NetworkPolicy', 'qhc-agent');
     expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(policy.spec.ingress).toEqual([]);
-    const clusterScoped = new Set(['nodes', 'storageclasses', 'volumeattributesclasses', 'volumesnapshotclasses', 'volumesnapshotcontents', 'qdrantcloudregions', 'qdrantcloudregions/status', 'customresourcedefinitions']);
+    const clusterScoped = new Set(['clusterroles', 'clusterrolebindings', 'nodes', 'storageclasses', 'volumeattributesclasses', 'volumesnapshotclasses', 'volumesnapshotcontents', 'qdrantcloudregions', 'qdrantcloudregions/status', 'customresourcedefinitions']);
     for (const role of objects.filter((o) => o.kind === 'ClusterRole')) {
       for (const rule of (role as Loose).rules) for (const resource of rule.resources) expect(clusterScoped, resource).toContain(resource);
     }

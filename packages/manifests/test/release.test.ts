@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseRegion } from '@qhc/schemas';
-import { buildInstallation, chartReference, componentImages, releaseArtifacts, renderHelmInstall } from '../src/index.ts';
+import { buildInstallation, chartReference, componentImages, installationHash, releaseArtifacts, renderHelmInstall } from '../src/index.ts';
 import { CREDENTIALS, TOKEN, region } from './installation-fixtures.ts';
 
 describe('releaseArtifacts', () => {
@@ -19,9 +19,10 @@ describe('releaseArtifacts', () => {
     expect(releaseArtifacts('v2.0.0').map((a) => a.tag)).toEqual(['2.0.0', '2.0.0', '2.0.0', '2.0.0', '2.0.0']);
     const r = parseRegion(JSON.stringify({ name: 'a', namespace: 'b', agentVersion: 'v1.1.0', operatorVersion: 'v1.0.0' }));
     expect(componentImages(r)).toEqual({
-      'qhc-operator': 'registry.cloud.qdrant.io/qdrant/qhc-operator:1.0.0',
-      'qhc-agent': 'registry.cloud.qdrant.io/qdrant/qhc-agent:1.1.0',
-      'qhc-cluster-manager': 'registry.cloud.qdrant.io/qdrant/qdrant-cloud-cluster-manager:1.0.0',
+      // The release's registry by default, not Qdrant's (which holds no qhc images).
+      'qhc-operator': 'ghcr.io/qhc-dev/qhc-operator:1.0.0',
+      'qhc-agent': 'ghcr.io/qhc-dev/qhc-agent:1.1.0',
+      'qhc-cluster-manager': 'ghcr.io/qhc-dev/qdrant-cloud-cluster-manager:1.0.0',
     });
     // Every image of the installation is one of these.
     const images = JSON.stringify(buildInstallation(r, CREDENTIALS)).match(/"image":"[^"]+"/g)!.map((m) => m.slice(9, -1));
@@ -38,11 +39,27 @@ const input = (registry: string, charts: string) =>
   parseRegion(JSON.stringify({ name: 'a', namespace: 'b', agentVersion: '1.0.0', operatorVersion: 'v1.0.0', advanced: { containerRegistryUrl: registry, chartRepositoryUrl: charts } }));
 
 describe('renderHelmInstall', () => {
+  it('logs in to a chart repository on the registry host with the registry credentials, the password on stdin, and stamps the inputs', () => {
+    const onMirror = parseRegion(JSON.stringify({ ...region(), advanced: { ...region().advanced, containerRegistryUrl: 'http://mirror.internal:5000/qhc/', chartRepositoryUrl: 'oci://mirror.internal:5000/qhc/charts' } }));
+    const script = renderHelmInstall(onMirror, CREDENTIALS);
+    const lines = script.split('\n');
+    const login = lines.findIndex((l) => l.startsWith('helm registry login'));
+    expect(lines[login]).toBe("helm registry login mirror.internal:5000 --plain-http --username robot --password-stdin <<'QHC_PASSWORD_END'");
+    expect(lines.slice(login + 1, login + 3)).toEqual(['s3cret-pw', 'QHC_PASSWORD_END']);
+    expect(login).toBeLessThan(lines.findIndex((l) => l.startsWith('helm upgrade')));
+    for (const line of lines.filter((l) => /^(helm|kubectl)/.test(l))) expect(line).not.toContain('s3cret-pw');
+    const values = parse(script.split("<<'QHC_VALUES_END'\n")[1]!.split('QHC_VALUES_END')[0]!) as { installationHash: string };
+    expect(values.installationHash).toBe(installationHash(onMirror, CREDENTIALS.registry));
+    expect(() => renderHelmInstall(onMirror, { ...CREDENTIALS, registry: { username: 'robot', password: 'two\nlines' } })).toThrow(/registry\.password/);
+  });
+
   it('installs the chart from the region chart repository at the operator version, secrets on stdin only', () => {
     const script = renderHelmInstall(region(), CREDENTIALS);
     const command = script.split('\n').find((l) => l.startsWith('helm upgrade'))!;
-    expect(command).toContain('oci://registry.cloud.qdrant.io/qdrant-charts/qhc --version 2.15.0');
+    expect(command).toContain('oci://ghcr.io/qhc-dev/charts/qhc --version 2.15.0');
     expect(command).not.toContain('--plain-http');
+    // The registry's credentials are for registry.example.com, not the chart's host: no login there.
+    expect(script).not.toContain('helm registry login');
     for (const line of script.split('\n').filter((l) => /^(helm|kubectl|  --)/.test(l))) expect(line).not.toContain(TOKEN);
     const values = parse(script.split("<<'QHC_VALUES_END'\n")[1]!.split('QHC_VALUES_END')[0]!) as { region: Record<string, unknown>; credentials: { bootstrapToken: string } };
     expect(values.credentials.bootstrapToken).toBe(TOKEN);

@@ -10,6 +10,7 @@ export * from './resource-parsers.ts';
 export * from './settings/operator-settings.ts';
 export * from './settings/region.ts';
 export * from './settings/operator-settings-status.ts';
+export * from './settings/release-registry.ts';
 export { checkPemCertificates, type PemCheck } from './settings/pem.ts';
 
 // Parsing text into typed values, with every problem located.

@@ -14,6 +14,7 @@ import { createKubeClient, createLogger, loadKubeConfig, type KubeClient, type K
 import { startControlPlane, type RunningControlPlane } from '@qhc/control-plane';
 import { startOperator, type RunningOperator } from '@qhc/operator';
 import { startAgent, type RunningAgent } from '@qhc/agent';
+import { DEFAULT_CHART_REPOSITORY_URL } from '@qhc/schemas';
 
 const QHC = fileURLToPath(new URL('../../../apps/cli/dist/qhc.js', import.meta.url));
 const sandbox = useSandboxNamespace('e2e-cli');
@@ -100,7 +101,7 @@ describe('qhc against the control plane', () => {
     const helmScript = join(dirname(script), 'helm-install.sh');
     await ok('region', 'install-command', 'cli', '--helm', '--output-file', helmScript);
     const helmText = readFileSync(helmScript, 'utf8');
-    expect(helmText).toContain(`helm upgrade --install qhc oci://registry.cloud.qdrant.io/qdrant-charts/qhc --version 0.1.0`);
+    expect(helmText).toContain(`helm upgrade --install qhc ${DEFAULT_CHART_REPOSITORY_URL}/qhc --version 0.1.0`);
     expect(helmText).toContain(`--namespace ${sandbox.namespace} --create-namespace`);
     expect((await ok('region', 'install-command', 'cli', '--helm')).stdout).toMatch(/^curl -fsSL https:\/\/127\.0\.0\.1:\d+\/install\/qhc_b_\S+\/helm \| bash\n$/);
   });

@@ -94,13 +94,40 @@ describe('a Kubernetes cluster attached as a private region', () => {
     // The bootstrap token was good for one exchange.
     expect((await api('POST', '/agent/v1/register', undefined, install.json.bootstrapToken)).status).toBe(401);
     const settings = await client.get<KubeObject & { data: Record<string, string> }>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: sandbox.namespace, name: 'qhc-operator-settings' });
-    expect(settings?.metadata.annotations?.['qhc.dev/region-revision']).toBe('1');
+    // The agent applied the installation from the desired state: made from the same inputs as the script's.
+    expect(settings?.metadata.annotations?.['qhc.dev/installation-hash']).toMatch(/^[0-9a-f]{64}$/);
+    await waitFor('the installation reported current', async () => ((await api('GET', '/api/v1/regions/e2e')).json.status?.installation?.upToDate === true ? true : undefined));
   });
 
   it('the agent accepts no connections: its only listening socket is health on 127.0.0.1', async () => {
     const sockets = agent!.listening();
     expect(sockets).toHaveLength(1);
     expect(sockets[0]).toMatch(/^127\.0\.0\.1:\d+$/);
+  });
+
+  it('a region change in the control plane reaches its objects; components it does not concern are not restarted', async () => {
+    type Deployment = KubeObject & { metadata: { generation?: number }; spec: { template: { spec: { containers: Array<{ env?: Array<{ name: string; value?: string }> }> } } } };
+    const deployment = (name: string) => client.get<Deployment>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: sandbox.namespace, name });
+    const envOf = async (name: string) => Object.fromEntries(((await deployment(name))?.spec.template.spec.containers[0]!.env ?? []).map((e) => [e.name, e.value]));
+    const generations = async () => Object.fromEntries(await Promise.all(['qhc-operator', 'qhc-agent', 'qhc-cluster-manager'].map(async (n) => [n, (await deployment(n))?.metadata.generation]))) as Record<string, number>;
+    const spec = (await api('GET', '/api/v1/regions/e2e')).json.spec as { advanced: Record<string, unknown> };
+
+    // A log level and registry credentials: the operator alone restarts; the pull Secret is filled.
+    const before = await generations();
+    expect((await api('PUT', '/api/v1/regions/e2e', { ...spec, advanced: { ...spec.advanced, logLevel: { operator: 'DEBUG', agent: 'INFO' } }, registryCredentials: { username: 'puller', password: 'e2e-pull-secret' } })).status).toBe(200);
+    await waitFor('the operator at DEBUG', async () => ((await envOf('qhc-operator')).QHC_LOG_LEVEL === 'DEBUG' ? true : undefined));
+    const secret = await client.get<KubeObject & { data: Record<string, string> }>({ apiVersion: 'v1', kind: 'Secret', namespace: sandbox.namespace, name: 'qhc-registry-creds' });
+    expect(Buffer.from(secret!.data['.dockerconfigjson']!, 'base64').toString()).toContain(Buffer.from('puller:e2e-pull-secret').toString('base64'));
+    const after = await generations();
+    expect(after['qhc-operator']).toBeGreaterThan(before['qhc-operator']!);
+    expect([after['qhc-agent'], after['qhc-cluster-manager']]).toEqual([before['qhc-agent'], before['qhc-cluster-manager']]);
+
+    // A proxy, added then removed: on every component, then gone from every one.
+    const current = (await api('GET', '/api/v1/regions/e2e')).json.spec as { advanced: Record<string, unknown> };
+    await api('PUT', '/api/v1/regions/e2e', { ...current, advanced: { ...current.advanced, proxy: { httpsProxy: 'http://proxy.internal:3128' } } });
+    await waitFor('the proxy on all three', async () => ((await Promise.all(['qhc-operator', 'qhc-agent', 'qhc-cluster-manager'].map(envOf))).every((e) => e.HTTPS_PROXY === 'http://proxy.internal:3128') ? true : undefined));
+    await api('PUT', '/api/v1/regions/e2e', current);
+    await waitFor('the proxy gone from all three', async () => ((await Promise.all(['qhc-operator', 'qhc-agent', 'qhc-cluster-manager'].map(envOf))).every((e) => !('HTTPS_PROXY' in e) && !('NO_PROXY' in e)) ? true : undefined));
   });
 
   it('a cluster created through the API becomes Healthy in the sandbox and in the API; scale and delete flow through', async () => {

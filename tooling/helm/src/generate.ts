@@ -77,6 +77,7 @@ function valuesSchema(): GeneratedFile {
         required: ['controlPlaneUrl', 'bootstrapToken'],
         additionalProperties: false,
       },
+      installationHash: { type: 'string', pattern: '^([0-9a-f]{64})?$', description: "The region's installation inputs' fingerprint (installationHash), from the control plane's Helm command." },
       namespace: { type: 'object', properties: { create: { type: 'boolean' } }, additionalProperties: false },
       // Helm passes `global` to every chart.
       global: { type: 'object' },

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLoopbackTls } from '@qhc/kube-sandbox';
-import { buildInstallation, normalize, OPERATOR_SETTINGS_CONFIGMAP, OPERATOR_SETTINGS_KEY, type InstallationCredentials, type KubeObject } from '@qhc/manifests';
+import { buildInstallation, chartValues, installationHash, INSTALLATION_HASH_ANNOTATION, CA_CHECKSUM_ANNOTATION, normalize, OPERATOR_SETTINGS_CONFIGMAP, OPERATOR_SETTINGS_KEY, type InstallationCredentials, type KubeObject } from '@qhc/manifests';
 import { parseOperatorSettings, parseRegion, type RegionInput } from '@qhc/schemas';
 import { CHART_DIR, generatedChartFiles, helm } from '../src/index.ts';
 
@@ -22,7 +22,9 @@ beforeAll(async () => {
 /** The chart's values for a region and credentials: the region without its namespace. */
 function valuesFor(region: RegionInput, credentials: InstallationCredentials): Record<string, unknown> {
   const { namespace: _namespace, ...rest } = region;
-  return { region: rest, credentials, namespace: { create: true } };
+  // As renderHelmInstall writes it (chartValues): the fingerprint the agent compares.
+  const hash = installationHash(parseRegion(JSON.stringify(region)), credentials.registry);
+  return { region: rest, credentials, namespace: { create: true }, installationHash: hash };
 }
 
 async function render(values: Record<string, unknown>, namespace: string, extra: string[] = []): Promise<KubeObject[]> {
@@ -103,6 +105,8 @@ describe('the chart against buildInstallation', () => {
           proxy: { httpProxy: 'http://proxy.internal:3128', httpsProxy: 'https://proxy.internal:8443', noProxy: ['.internal', '10.1.0.0/16', '.svc'] },
           caCertificate: ca,
           logLevel: { operator: 'DEBUG', agent: 'WARN' },
+          nodeSelector: { 'node-role.kubernetes.io/infra': 'true' },
+          tolerations: [{ key: 'infra', operator: 'Equal', value: 'yes', effect: 'NoExecute', tolerationSeconds: 30 }],
         },
       },
       { controlPlaneUrl: 'https://qhc.example.com:8443/base/', bootstrapToken: 'qhc_b_bootstrap-two', registry: { username: 'puller', password: 's3cr:et' } },
@@ -127,11 +131,25 @@ describe('the chart against buildInstallation', () => {
     );
   });
 
+  it('stamps the installation fingerprint of the Helm command on the settings, and the CA checksum on every pod template', async () => {
+    const input: RegionInput = { name: 'stamped', namespace: 'qhc-stamped', agentVersion: '0.1.0', operatorVersion: '0.1.0', advanced: { caCertificate: ca } };
+    const region = parseRegion(JSON.stringify(input));
+    const credentials = { controlPlaneUrl: 'https://qhc.example.com', bootstrapToken: 'qhc_b_stamp', registry: { username: 'u', password: 'p' } };
+    // The values renderHelmInstall writes, exactly.
+    const values = chartValues(region, credentials);
+    const rendered = await render(values, region.namespace);
+    const deployments = rendered.filter((o) => o.kind === 'Deployment') as Array<KubeObject & { spec: { template: { metadata: { annotations?: Record<string, string> } } } }>;
+    const settings = rendered.find((o) => o.kind === 'ConfigMap' && o.metadata.name === OPERATOR_SETTINGS_CONFIGMAP)!;
+    expect(settings.metadata.annotations?.[INSTALLATION_HASH_ANNOTATION]).toBe(installationHash(region, credentials.registry));
+    expect(installationHash(region, credentials.registry)).not.toBe(installationHash(region));
+    for (const d of deployments) expect(d.spec.template.metadata.annotations?.[CA_CHECKSUM_ANNOTATION]).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('takes the versions from appVersion when unset, and leaves the Namespace to Helm by default', async () => {
     const objects = await render({ region: { name: 'r' }, credentials: { controlPlaneUrl: 'https://cp.example.com', bootstrapToken: 't' } }, 'ns', ['--set', 'region.name=r']);
     const chartVersion = (readFileSync(join(CHART_DIR, 'Chart.yaml'), 'utf8').match(/^appVersion: "(.+)"$/m) ?? [])[1];
     const operator = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'qhc-operator') as KubeObject & { spec: { template: { spec: { containers: Array<{ image: string }> } } } };
-    expect(operator.spec.template.spec.containers[0]!.image).toBe(`registry.cloud.qdrant.io/qdrant/qhc-operator:${chartVersion}`);
+    expect(operator.spec.template.spec.containers[0]!.image).toBe(`ghcr.io/qhc-dev/qhc-operator:${chartVersion}`);
     expect(objects.some((o) => o.kind === 'Namespace')).toBe(false);
   });
 });

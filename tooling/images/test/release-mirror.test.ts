@@ -4,15 +4,17 @@
 // and a region pointing at the mirror installs on the kube sandbox, with Helm and with the
 // installation script, every image and chart reference naming the mirror.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOciRegistry, waitFor, type OciRegistry } from '@qhc/kube-sandbox';
 import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
-import { createKubeClient, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
+import { createKubeClient, createLogger, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
+import { startControlPlane } from '@qhc/control-plane';
 import { buildInstallation, releaseArtifacts, renderHelmInstall, renderInstallScript } from '@qhc/manifests';
 import { parseRegion } from '@qhc/schemas';
 import { helm, helmBinary } from '@qhc/helm';
@@ -25,6 +27,7 @@ const VERSION = '0.0.0-mirror.1';
 const QHC = join(dirname(createRequire(import.meta.url).resolve('@qhc/cli/package.json')), 'dist/qhc.js');
 const work = mkdtempSync(join(tmpdir(), 'qhc-mirror-'));
 const helmHome = join(work, 'helm');
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 let upstream: OciRegistry | undefined;
 let mirror: OciRegistry;
 let client: KubeClient;
@@ -80,6 +83,45 @@ afterAll(async () => {
 });
 
 describe('a release through a private registry', () => {
+  it("a default region's installation names images the release pushed (the release's registry is the default)", async () => {
+    // What `pnpm release` does before building: write its registry into the build (in a copy here).
+    const root = mkdtempSync(join(tmpdir(), 'qhc-release-root-'));
+    const registryFile = 'packages/schemas/src/settings/release-registry.ts';
+    for (const file of [registryFile, 'charts/qhc/values.yaml']) {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      copyFileSync(join(REPO, file), join(root, file));
+    }
+    await exec(process.execPath, [join(REPO, 'scripts/release-registry.mjs'), `${upstream!.host}/qdrant`, `${upstream!.host}/qdrant-charts`, '1'], { env: { ...process.env, QHC_ROOT: root } });
+    const written = readFileSync(join(root, registryFile), 'utf8');
+    const containerRegistryUrl = /RELEASE_CONTAINER_REGISTRY_URL = '([^']+)'/.exec(written)![1]!;
+    const chartRepositoryUrl = /RELEASE_CHART_REPOSITORY_URL = '([^']+)'/.exec(written)![1]!;
+    expect([containerRegistryUrl, chartRepositoryUrl]).toEqual([`http://${upstream!.host}/qdrant/`, `oci://${upstream!.host}/qdrant-charts`]);
+    expect(readFileSync(join(root, 'charts/qhc/values.yaml'), 'utf8')).toContain(`    containerRegistryUrl: ${containerRegistryUrl}\n`);
+
+    // A control plane of that release (its default, given at run time as an operator would) and a
+    // region that names no registry: every image of its installation command was pushed.
+    const cp = await startControlPlane({ database: ':memory:', port: 0, adminToken: 'qhc_u_release-default', logger: createLogger({ level: 'error' }), publicUrl: 'https://qhc.example.com', console: false, defaultRegistry: { containerRegistryUrl, chartRepositoryUrl } });
+    try {
+      const call = async (method: string, path: string, body?: unknown) => (await fetch(`${cp.url}${path}`, { method, headers: { authorization: 'Bearer qhc_u_release-default', 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined })).json() as Promise<{ spec: { advanced: unknown }; bootstrapToken: string }>;
+      const created = await call('POST', '/api/v1/regions', { name: 'defaults', namespace: 'qhc-defaults', agentVersion: VERSION, operatorVersion: VERSION });
+      expect(created.spec.advanced).toMatchObject({ containerRegistryUrl, chartRepositoryUrl });
+      const install = await call('POST', '/api/v1/regions/defaults/installation');
+      const script = await (await fetch(`${cp.url}/install/${install.bootstrapToken}`)).text();
+      const images = [...script.matchAll(/^\s+image: (\S+)$/gm)].map((m) => m[1]!.replace(/^['"]|['"]$/g, ''));
+      expect(images).toHaveLength(3);
+      for (const image of images) {
+        expect(image.startsWith(`${upstream!.host}/qdrant/`), image).toBe(true);
+        const [repo, tag] = image.slice(upstream!.host.length + 1).split(':');
+        expect(await manifestDigest(upstream!.host, repo!, tag!), `${image} was not pushed by the release`).toBeTruthy();
+      }
+      const helmScript = await (await fetch(`${cp.url}/install/${install.bootstrapToken}/helm`)).text();
+      const chart = /helm upgrade --install qhc oci:\/\/(\S+) --version (\S+)/.exec(helmScript)!;
+      expect(await manifestDigest(upstream!.host, chart[1]!.slice(upstream!.host.length + 1), chart[2]!), `${chart[1]} was not pushed`).toBeTruthy();
+    } finally {
+      await cp.stop();
+    }
+  });
+
   it('qhc mirror copies every image and the chart, and a region on the mirror installs from it alone', async () => {
     // 1. The mirror copies what the release published, digest for digest.
     const run = await timed('mirror', () => exec(process.execPath, [QHC, 'mirror', '--from', `${upstream!.host}/qdrant`, '--charts-from', `${upstream!.host}/qdrant-charts`, '--to', `${mirror.host}/corp/qhc`, '--release', VERSION, '--plain-http', '--source-plain-http', '-o', 'json'], { env: { ...process.env, HOME: work } }));

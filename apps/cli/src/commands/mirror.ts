@@ -1,6 +1,7 @@
 // qhc mirror: copies a release's images and chart into a private registry, so a region whose
 // container registry and chart repository point there pulls nothing from anywhere else.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
 import { releaseArtifacts, type ReleaseArtifact } from '@qhc/manifests';
 import { DEFAULT_CHART_REPOSITORY_URL, DEFAULT_CONTAINER_REGISTRY_URL, parseOperatorSettings } from '@qhc/schemas';
 import { CliError, EXIT } from '../exit.ts';
@@ -25,6 +26,8 @@ export interface MirrorOptions {
   /** Plain HTTP to the registries copied from. */
   sourcePlainHttp?: boolean;
   dryRun?: boolean;
+  /** Where to write the region settings that point at the mirror. */
+  regionFile?: string;
   output: string;
   noHeaders: boolean;
 }
@@ -113,13 +116,22 @@ export async function mirror(options: MirrorOptions): Promise<void> {
       { header: 'source', value: (r) => r.source, wide: true },
     ],
   });
+  const fragment = mirrorRegionSettings({ to, chartsTo, plainHttp: plainHosts.has(to.host) });
+  if (options.regionFile) writeFileSync(options.regionFile, fragment);
   if (format === 'table' || format === 'wide') {
-    const scheme = plainHosts.has(to.host) ? 'http' : 'https';
     process.stderr.write(
-      `\nPoint a region at the mirror (qhc region update, or the console's advanced options):\n` +
-        `  containerRegistryUrl: ${scheme}://${formatLocation(to)}/\n` +
-        `  chartRepositoryUrl:   oci://${formatLocation(chartsTo)}\n` +
+      `\nPoint a region at the mirror: qhc region update <region> -f ${options.regionFile ?? '<this YAML in a file>'} (or qhc region create, or the console's advanced options)\n` +
+        fragment.replace(/^/gm, '  ') +
         (qdrantImages.length > 0 ? `and its operator settings at the database images:\n  settings.qdrant.image.repository: ${formatLocation(to)}/qdrant\n` : ''),
     );
   }
+}
+
+/**
+ * The part of a region that points it at a mirror, as YAML that `qhc region create/update -f`
+ * takes as it is (update keeps the rest of the region's advanced settings).
+ */
+export function mirrorRegionSettings(options: { to: RegistryLocation; chartsTo: RegistryLocation; plainHttp: boolean }): string {
+  const scheme = options.plainHttp ? 'http' : 'https';
+  return stringify({ advanced: { containerRegistryUrl: `${scheme}://${formatLocation(options.to)}/`, chartRepositoryUrl: `oci://${formatLocation(options.chartsTo)}` } });
 }

@@ -79,7 +79,10 @@ async function getRegion(api: ControlPlane, name: string): Promise<RegionRecord>
 export async function regionUpdate(name: string, options: Parameters<typeof regionBody>[0], g: Global): Promise<void> {
   const api = cp(g);
   const current = await getRegion(api, name);
-  await show(await api.request<RegionRecord>('PUT', `/api/v1/regions/${encodeURIComponent(name)}`, { ...current.spec, ...regionBody(options), name }), g);
+  const body = regionBody(options);
+  // A file with some advanced settings (e.g. `qhc mirror --region-file`) changes those, not the whole block.
+  const advanced = body.advanced && typeof body.advanced === 'object' ? { advanced: { ...(current.spec as { advanced?: object }).advanced, ...(body.advanced as object) } } : {};
+  await show(await api.request<RegionRecord>('PUT', `/api/v1/regions/${encodeURIComponent(name)}`, { ...current.spec, ...body, ...advanced, name }), g);
 }
 
 export async function regionDelete(name: string, options: { yes?: boolean; dryRun?: boolean }, g: Global): Promise<void> {

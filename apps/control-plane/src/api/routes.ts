@@ -79,14 +79,17 @@ export function routes(options: RouteOptions): Router {
   router.on('GET', '/install/:token', async (req) => {
     const row = await authenticate(db, { ...req, headers: { authorization: `Bearer ${req.params.token}` } }, ['bootstrap']);
     const region = await store.regionById(row.region_id!);
-    const script = renderInstallScript(region.spec, buildInstallation(region.spec, { controlPlaneUrl: options.publicUrl, bootstrapToken: req.params.token! }));
+    const registry = await store.registryCredentials(region.id);
+    const credentials = { controlPlaneUrl: options.publicUrl, bootstrapToken: req.params.token!, ...(registry ? { registry } : {}) };
+    const script = renderInstallScript(region.spec, buildInstallation(region.spec, credentials));
     return { status: 200, text: script, type: 'text/x-shellscript; charset=utf-8' };
   });
   // The same installation as `helm upgrade --install` of the region's chart, values on stdin.
   router.on('GET', '/install/:token/helm', async (req) => {
     const row = await authenticate(db, { ...req, headers: { authorization: `Bearer ${req.params.token}` } }, ['bootstrap']);
     const region = await store.regionById(row.region_id!);
-    const script = renderHelmInstall(region.spec, { controlPlaneUrl: options.publicUrl, bootstrapToken: req.params.token! });
+    const registry = await store.registryCredentials(region.id);
+    const script = renderHelmInstall(region.spec, { controlPlaneUrl: options.publicUrl, bootstrapToken: req.params.token!, ...(registry ? { registry } : {}) });
     return { status: 200, text: script, type: 'text/x-shellscript; charset=utf-8' };
   });
 

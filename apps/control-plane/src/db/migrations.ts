@@ -95,6 +95,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
       'CREATE INDEX cluster_events_cluster ON cluster_events (cluster_id, at)',
     ],
   },
+  {
+    version: 5,
+    name: 'registry credentials of a region (write-only)',
+    statements: ['ALTER TABLE regions ADD COLUMN registry_credentials TEXT'],
+  },
 ];
 
 /**

@@ -1,5 +1,6 @@
 import { allKinds } from '@qhc/schemas';
 import type { KubeObject } from '../object.ts';
+import { AGENT_NAME as AGENT, OPERATOR_NAME as OPERATOR } from './names.ts';
 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
 
@@ -7,6 +8,7 @@ const ALL = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 const READ = ['get', 'list', 'watch'];
 const qdrantResources = allKinds.filter((k) => k.scope === 'Namespaced').flatMap((k) => [k.plural, `${k.plural}/status`]);
 const qdrantCrdNames = allKinds.map((k) => `${k.plural}.${k.group}`);
+
 
 /** The operator, in its own namespace: what reconciling clusters and backups touches, nothing more. */
 export const OPERATOR_ROLE_RULES: Rule[] = [
@@ -54,6 +56,19 @@ export const AGENT_ROLE_RULES: Rule[] = [
   { apiGroups: ['apps'], resources: ['statefulsets'], verbs: READ },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: READ },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+  // The installation's own objects, which the agent keeps as the region says (server-side apply).
+  { apiGroups: [''], resources: ['serviceaccounts', 'services'], verbs: ['get', 'create', 'patch'] },
+  { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['get', 'create', 'patch'] },
+  // Its own and the operator's Role: escalate/bind, by name only, since those Roles grant what the agent itself lacks.
+  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: ['get', 'patch', 'escalate', 'bind'], resourceNames: [OPERATOR, AGENT] },
+  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: ['create'] },
+];
+
+/** Cluster-wide rules of the agent in a namespace, each about a cluster-scoped kind. */
+export const agentClusterRules = (namespace: string): Rule[] => [
+  ...AGENT_CLUSTER_RULES,
+  // The installation's ClusterRoles of this namespace only, by name (see roleObjects).
+  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles', 'clusterrolebindings'], verbs: ['get', 'patch', 'escalate', 'bind'], resourceNames: [`${OPERATOR}-${namespace}`, `${AGENT}-${namespace}`] },
 ];
 
 /** Cluster-wide rules of the agent, each about a cluster-scoped kind. */
@@ -67,7 +82,8 @@ export const AGENT_CLUSTER_RULES: Rule[] = [
   { apiGroups: ['qdrant.io'], resources: ['qdrantcloudregions', 'qdrantcloudregions/status'], verbs: ALL },
   // CRD upgrades ship with operator upgrades; only qhc's own CRDs, by name.
   { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'update', 'patch'], resourceNames: qdrantCrdNames },
-  { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['list', 'watch'] },
+  // A kind new in a release is created (create cannot be limited by name).
+  { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['list', 'watch', 'create'] },
 ];
 
 export function roleObjects(options: { name: string; namespace: string; labels: Record<string, string>; rules: Rule[]; clusterRules: Rule[] }): KubeObject[] {

@@ -3,6 +3,7 @@ import type { InstallationCredentials } from './build.ts';
 import { ManifestError } from '../errors.ts';
 import { clusterManagerImage, imageTagOf, registryPrefix } from './images.ts';
 import { AGENT_NAME, CLUSTER_MANAGER_NAME, OPERATOR_NAME } from './names.ts';
+import { installationHash } from './hash.ts';
 import { stringify } from 'yaml';
 
 /** The Helm chart of a release: the operator, agent and cluster manager of one region. */
@@ -56,7 +57,23 @@ export function chartValues(region: Region, credentials: InstallationCredentials
   }
   if (url.protocol !== 'https:') throw new ManifestError('controlPlaneUrl', 'must be https: the agent only makes TLS connections');
   if (!credentials.bootstrapToken) throw new ManifestError('bootstrapToken', 'is required');
-  return { region: rest, credentials: { ...credentials, controlPlaneUrl: url.toString() } };
+  // The chart stamps this on the agent's Deployment: the agent compares it with the desired state's.
+  return { region: rest, credentials: { ...credentials, controlPlaneUrl: url.toString() }, installationHash: installationHash(region, credentials.registry) };
+}
+
+const LOGIN_HEREDOC = 'QHC_PASSWORD_END';
+
+/**
+ * `helm registry login` to the chart repository with the region's registry credentials, when
+ * it has them and the chart lives on the registry's host (a mirror holds both): the password
+ * on standard input from a quoted here-document, never on the command line.
+ */
+function registryLogin(region: Region, credentials: InstallationCredentials, chartHost: string, plainHttp: string): string[] {
+  const registry = credentials.registry;
+  const registryHost = registryPrefix(region.advanced.containerRegistryUrl).split('/')[0];
+  if (!registry || !region.advanced.chartRepositoryUrl.startsWith('oci://') || chartHost !== registryHost) return [];
+  if (registry.password.split('\n').includes(LOGIN_HEREDOC) || registry.password.includes('\n')) throw new ManifestError('registry.password', 'must be one line');
+  return [`helm registry login ${shellWord(chartHost)}${plainHttp} --username ${shellWord(registry.username)} --password-stdin <<'${LOGIN_HEREDOC}'`, registry.password, LOGIN_HEREDOC];
 }
 
 /** A word for bash: single-quoted, so nothing in it is expanded. */
@@ -84,6 +101,7 @@ export function renderHelmInstall(region: Region, credentials: InstallationCrede
     '#!/usr/bin/env bash',
     `# Installs qhc's operator and agent for the region ${region.name} into namespace ${region.namespace} with Helm.`,
     'set -euo pipefail',
+    ...registryLogin(region, credentials, chartHost!, plainHttp),
     `helm upgrade --install qhc ${shellWord(chartReference(region))} --version ${shellWord(imageTagOf(region.operatorVersion))}${plainHttp} \\`,
     `  --namespace ${shellWord(region.namespace)} --create-namespace --wait --timeout 5m -f - <<'${HEREDOC}'`,
     `${values}${HEREDOC}`,

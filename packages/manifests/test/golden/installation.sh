@@ -2665,6 +2665,43 @@ rules:
       - get
       - create
       - update
+  - apiGroups:
+      - ""
+    resources:
+      - serviceaccounts
+      - services
+    verbs:
+      - get
+      - create
+      - patch
+  - apiGroups:
+      - networking.k8s.io
+    resources:
+      - networkpolicies
+    verbs:
+      - get
+      - create
+      - patch
+  - apiGroups:
+      - rbac.authorization.k8s.io
+    resourceNames:
+      - qhc-operator
+      - qhc-agent
+    resources:
+      - roles
+      - rolebindings
+    verbs:
+      - get
+      - patch
+      - escalate
+      - bind
+  - apiGroups:
+      - rbac.authorization.k8s.io
+    resources:
+      - roles
+      - rolebindings
+    verbs:
+      - create
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
@@ -2754,6 +2791,20 @@ rules:
     verbs:
       - list
       - watch
+      - create
+  - apiGroups:
+      - rbac.authorization.k8s.io
+    resourceNames:
+      - qhc-operator-qdrant-hybrid
+      - qhc-agent-qdrant-hybrid
+    resources:
+      - clusterroles
+      - clusterrolebindings
+    verbs:
+      - get
+      - patch
+      - escalate
+      - bind
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -2775,6 +2826,8 @@ subjects:
 apiVersion: v1
 kind: ConfigMap
 metadata:
+  annotations:
+    qhc.dev/installation-hash: be74556e99f7f832a911e563982222330d61f05fdabd03e0a3493612beda4b65
   labels:
     app.kubernetes.io/managed-by: qhc-installer
     app.kubernetes.io/name: qhc-operator
@@ -2880,6 +2933,105 @@ stringData:
 type: kubernetes.io/dockerconfigjson
 ---
 apiVersion: v1
+kind: ServiceAccount
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc-cluster-manager
+    app.kubernetes.io/part-of: qhc
+  name: qhc-cluster-manager
+  namespace: qdrant-hybrid
+automountServiceAccountToken: false
+---
+apiVersion: v1
+kind: Service
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc-cluster-manager
+    app.kubernetes.io/part-of: qhc
+  name: qhc-cluster-manager
+  namespace: qdrant-hybrid
+spec:
+  ports:
+    - name: http
+      port: 7333
+      protocol: TCP
+      targetPort: http
+  selector:
+    app.kubernetes.io/name: qhc-cluster-manager
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc-cluster-manager
+    app.kubernetes.io/part-of: qhc
+  name: qhc-cluster-manager
+  namespace: qdrant-hybrid
+spec:
+  egress:
+    - ports:
+        - port: 53
+          protocol: UDP
+        - port: 53
+          protocol: TCP
+    - ports:
+        - port: 6333
+          protocol: TCP
+      to:
+        - namespaceSelector: {}
+          podSelector:
+            matchLabels:
+              app: qdrant
+  ingress:
+    - from:
+        - podSelector:
+            matchLabels:
+              app.kubernetes.io/name: qhc-operator
+      ports:
+        - port: 7333
+          protocol: TCP
+  podSelector:
+    matchLabels:
+      app.kubernetes.io/name: qhc-cluster-manager
+  policyTypes:
+    - Ingress
+    - Egress
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  labels:
+    app.kubernetes.io/managed-by: qhc-installer
+    app.kubernetes.io/name: qhc-agent
+    app.kubernetes.io/part-of: qhc
+  name: qhc-agent
+  namespace: qdrant-hybrid
+spec:
+  egress:
+    - ports:
+        - port: 53
+          protocol: UDP
+        - port: 53
+          protocol: TCP
+    - ports:
+        - port: 443
+          protocol: TCP
+        - port: 6443
+          protocol: TCP
+        - port: 3128
+          protocol: TCP
+  ingress: []
+  podSelector:
+    matchLabels:
+      app.kubernetes.io/name: qhc-agent
+  policyTypes:
+    - Ingress
+    - Egress
+---
+apiVersion: v1
 kind: Secret
 metadata:
   labels:
@@ -2911,6 +3063,8 @@ spec:
     type: Recreate
   template:
     metadata:
+      annotations:
+        qhc.dev/ca-checksum: 5bb1baa9932b8d5ee3244f10151814ef81fbcd2a25b92cb364a4dd27c17020bd
       labels:
         app.kubernetes.io/managed-by: qhc-installer
         app.kubernetes.io/name: qhc-operator
@@ -3004,112 +3158,6 @@ kind: Deployment
 metadata:
   labels:
     app.kubernetes.io/managed-by: qhc-installer
-    app.kubernetes.io/name: qhc-agent
-    app.kubernetes.io/part-of: qhc
-  name: qhc-agent
-  namespace: qdrant-hybrid
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: qhc-agent
-  strategy:
-    type: Recreate
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/managed-by: qhc-installer
-        app.kubernetes.io/name: qhc-agent
-        app.kubernetes.io/part-of: qhc
-    spec:
-      containers:
-        - args: []
-          env:
-            - name: POD_NAMESPACE
-              valueFrom:
-                fieldRef:
-                  fieldPath: metadata.namespace
-            - name: POD_NAME
-              valueFrom:
-                fieldRef:
-                  fieldPath: metadata.name
-            - name: HTTP_PROXY
-              value: http://proxy.internal:3128
-            - name: HTTPS_PROXY
-              value: http://proxy.internal:3128
-            - name: NO_PROXY
-              value: .internal,kubernetes.default.svc,.svc,.cluster.local,10.0.0.0/8
-            - name: NODE_EXTRA_CA_CERTS
-              value: /etc/qhc/ca/ca.crt
-            - name: QHC_LOG_LEVEL
-              value: WARN
-            - name: QHC_CONTROL_PLANE_URL
-              valueFrom:
-                secretKeyRef:
-                  key: control-plane-url
-                  name: qhc-agent-credentials
-            - name: QHC_BOOTSTRAP_TOKEN
-              valueFrom:
-                secretKeyRef:
-                  key: bootstrap-token
-                  name: qhc-agent-credentials
-            - name: QHC_REGION
-              value: prod-eu
-          image: registry.example.com/qdrant/qhc-agent:1.4.2
-          imagePullPolicy: IfNotPresent
-          name: qhc-agent
-          ports: []
-          resources:
-            limits:
-              memory: 512Mi
-            requests:
-              cpu: 100m
-              memory: 128Mi
-          securityContext:
-            allowPrivilegeEscalation: false
-            capabilities:
-              drop:
-                - ALL
-            readOnlyRootFilesystem: true
-          volumeMounts:
-            - mountPath: /tmp
-              name: tmp
-            - mountPath: /etc/qhc/ca
-              name: ca-bundle
-              readOnly: true
-      imagePullSecrets:
-        - name: qhc-registry-creds
-      securityContext:
-        fsGroup: 30001
-        runAsGroup: 20001
-        runAsNonRoot: true
-        runAsUser: 10001
-        seccompProfile:
-          type: RuntimeDefault
-      serviceAccountName: qhc-agent
-      volumes:
-        - emptyDir: {}
-          name: tmp
-        - configMap:
-            name: qhc-ca-bundle
-          name: ca-bundle
----
-apiVersion: v1
-kind: ServiceAccount
-metadata:
-  labels:
-    app.kubernetes.io/managed-by: qhc-installer
-    app.kubernetes.io/name: qhc-cluster-manager
-    app.kubernetes.io/part-of: qhc
-  name: qhc-cluster-manager
-  namespace: qdrant-hybrid
-automountServiceAccountToken: false
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  labels:
-    app.kubernetes.io/managed-by: qhc-installer
     app.kubernetes.io/name: qhc-cluster-manager
     app.kubernetes.io/part-of: qhc
   name: qhc-cluster-manager
@@ -3123,6 +3171,8 @@ spec:
     type: Recreate
   template:
     metadata:
+      annotations:
+        qhc.dev/ca-checksum: 5bb1baa9932b8d5ee3244f10151814ef81fbcd2a25b92cb364a4dd27c17020bd
       labels:
         app.kubernetes.io/managed-by: qhc-installer
         app.kubernetes.io/name: qhc-cluster-manager
@@ -3207,65 +3257,8 @@ spec:
             name: qhc-ca-bundle
           name: ca-bundle
 ---
-apiVersion: v1
-kind: Service
-metadata:
-  labels:
-    app.kubernetes.io/managed-by: qhc-installer
-    app.kubernetes.io/name: qhc-cluster-manager
-    app.kubernetes.io/part-of: qhc
-  name: qhc-cluster-manager
-  namespace: qdrant-hybrid
-spec:
-  ports:
-    - name: http
-      port: 7333
-      protocol: TCP
-      targetPort: http
-  selector:
-    app.kubernetes.io/name: qhc-cluster-manager
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  labels:
-    app.kubernetes.io/managed-by: qhc-installer
-    app.kubernetes.io/name: qhc-cluster-manager
-    app.kubernetes.io/part-of: qhc
-  name: qhc-cluster-manager
-  namespace: qdrant-hybrid
-spec:
-  egress:
-    - ports:
-        - port: 53
-          protocol: UDP
-        - port: 53
-          protocol: TCP
-    - ports:
-        - port: 6333
-          protocol: TCP
-      to:
-        - namespaceSelector: {}
-          podSelector:
-            matchLabels:
-              app: qdrant
-  ingress:
-    - from:
-        - podSelector:
-            matchLabels:
-              app.kubernetes.io/name: qhc-operator
-      ports:
-        - port: 7333
-          protocol: TCP
-  podSelector:
-    matchLabels:
-      app.kubernetes.io/name: qhc-cluster-manager
-  policyTypes:
-    - Ingress
-    - Egress
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
+apiVersion: apps/v1
+kind: Deployment
 metadata:
   labels:
     app.kubernetes.io/managed-by: qhc-installer
@@ -3274,26 +3267,92 @@ metadata:
   name: qhc-agent
   namespace: qdrant-hybrid
 spec:
-  egress:
-    - ports:
-        - port: 53
-          protocol: UDP
-        - port: 53
-          protocol: TCP
-    - ports:
-        - port: 443
-          protocol: TCP
-        - port: 6443
-          protocol: TCP
-        - port: 3128
-          protocol: TCP
-  ingress: []
-  podSelector:
+  replicas: 1
+  selector:
     matchLabels:
       app.kubernetes.io/name: qhc-agent
-  policyTypes:
-    - Ingress
-    - Egress
+  strategy:
+    type: Recreate
+  template:
+    metadata:
+      annotations:
+        qhc.dev/ca-checksum: 5bb1baa9932b8d5ee3244f10151814ef81fbcd2a25b92cb364a4dd27c17020bd
+      labels:
+        app.kubernetes.io/managed-by: qhc-installer
+        app.kubernetes.io/name: qhc-agent
+        app.kubernetes.io/part-of: qhc
+    spec:
+      containers:
+        - args: []
+          env:
+            - name: POD_NAMESPACE
+              valueFrom:
+                fieldRef:
+                  fieldPath: metadata.namespace
+            - name: POD_NAME
+              valueFrom:
+                fieldRef:
+                  fieldPath: metadata.name
+            - name: HTTP_PROXY
+              value: http://proxy.internal:3128
+            - name: HTTPS_PROXY
+              value: http://proxy.internal:3128
+            - name: NO_PROXY
+              value: .internal,kubernetes.default.svc,.svc,.cluster.local,10.0.0.0/8
+            - name: NODE_EXTRA_CA_CERTS
+              value: /etc/qhc/ca/ca.crt
+            - name: QHC_LOG_LEVEL
+              value: WARN
+            - name: QHC_CONTROL_PLANE_URL
+              valueFrom:
+                secretKeyRef:
+                  key: control-plane-url
+                  name: qhc-agent-credentials
+            - name: QHC_BOOTSTRAP_TOKEN
+              valueFrom:
+                secretKeyRef:
+                  key: bootstrap-token
+                  name: qhc-agent-credentials
+            - name: QHC_REGION
+              value: prod-eu
+          image: registry.example.com/qdrant/qhc-agent:1.4.2
+          imagePullPolicy: IfNotPresent
+          name: qhc-agent
+          ports: []
+          resources:
+            limits:
+              memory: 512Mi
+            requests:
+              cpu: 100m
+              memory: 128Mi
+          securityContext:
+            allowPrivilegeEscalation: false
+            capabilities:
+              drop:
+                - ALL
+            readOnlyRootFilesystem: true
+          volumeMounts:
+            - mountPath: /tmp
+              name: tmp
+            - mountPath: /etc/qhc/ca
+              name: ca-bundle
+              readOnly: true
+      imagePullSecrets:
+        - name: qhc-registry-creds
+      securityContext:
+        fsGroup: 30001
+        runAsGroup: 20001
+        runAsNonRoot: true
+        runAsUser: 10001
+        seccompProfile:
+          type: RuntimeDefault
+      serviceAccountName: qhc-agent
+      volumes:
+        - emptyDir: {}
+          name: tmp
+        - configMap:
+            name: qhc-ca-bundle
+          name: ca-bundle
 QHC_MANIFESTS_END
 kubectl -n qdrant-hybrid rollout status deployment/qhc-operator --timeout=300s
 kubectl -n qdrant-hybrid rollout status deployment/qhc-agent --timeout=300s

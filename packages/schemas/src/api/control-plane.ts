@@ -34,6 +34,8 @@ export const RegionRecord = z.object({
   appliedRevision: z.int().optional(),
   status: z.unknown().optional(),
   lastSeenAt: z.string().optional(),
+  /** Pull credentials stored for the region's registry: the user name only; the password is never returned. */
+  registryCredentials: z.object({ username: z.string() }).optional(),
   ...timestamps,
 });
 export type RegionRecord = z.infer<typeof RegionRecord>;

@@ -1,16 +1,20 @@
 import * as z from 'zod';
-import { dns1123Label } from '../k8s/index.ts';
+import { NodeSelector, Toleration, dns1123Label } from '../k8s/index.ts';
 import { createParser, type ParseOptions } from '../parse/create-parser.ts';
 import { QhcSchemaError, withPosition, type Problem } from '../parse/problem.ts';
 import { readSource } from '../parse/source.ts';
 import { OperatorSettings } from './operator-settings.ts';
 import { checkPemCertificates } from './pem.ts';
+import { RELEASE_CHART_REPOSITORY_URL, RELEASE_CONTAINER_REGISTRY_URL } from './release-registry.ts';
 
 // A Hybrid Cloud region (the seed's "Hybrid Cloud environment"): a Kubernetes cluster
 // attached to the control plane. All settings but the namespace can change later.
 
-export const DEFAULT_CONTAINER_REGISTRY_URL = 'https://registry.cloud.qdrant.io/qdrant/';
-export const DEFAULT_CHART_REPOSITORY_URL = 'oci://registry.cloud.qdrant.io/qdrant-charts';
+// The registry this release published to (see release-registry.ts), not Qdrant's.
+export const DEFAULT_CONTAINER_REGISTRY_URL = RELEASE_CONTAINER_REGISTRY_URL;
+export const DEFAULT_CHART_REPOSITORY_URL = RELEASE_CHART_REPOSITORY_URL;
+/** Qdrant's own registry: where Qdrant's images (not qhc's) are published. */
+export const QDRANT_CONTAINER_REGISTRY_URL = 'https://registry.cloud.qdrant.io/qdrant/';
 
 export const ComponentLogLevel = z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']);
 
@@ -57,6 +61,9 @@ export const RegionAdvancedSettings = z.strictObject({
       agent: ComponentLogLevel.default('INFO'),
     })
     .prefault({}),
+  // Where the operator and the agent run (the cluster manager's come from the operator settings' clusterManager).
+  nodeSelector: NodeSelector.default({}),
+  tolerations: z.array(Toleration).default([]),
 });
 
 export const Region = z

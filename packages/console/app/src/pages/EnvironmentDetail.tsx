@@ -171,6 +171,7 @@ export default function EnvironmentDetail({ region: name }: { region: string }) 
         <dd>
           {r.appliedRevision ?? '—'} of {r.revision}
         </dd>
+        <InstallationState status={r.status} />
       </dl>
       <Installation region={r.name} />
       <section className="panel" aria-labelledby="clusters-heading">
@@ -196,5 +197,21 @@ export default function EnvironmentDetail({ region: name }: { region: string }) 
       <Settings region={r} onSaved={() => void region.reload()} />
       <ConfirmDelete what="environment" name={r.name} onConfirm={async () => (await request('DELETE', regionPath(r.name)), navigate('/environments'))} />
     </section>
+  );
+}
+
+/** Who keeps the installation current, as the agent reports it; a Helm release out of date says which command to run. */
+function InstallationState({ status }: { status: unknown }) {
+  const installation = (status as { installation?: { managedBy?: string; upToDate?: boolean; message?: string } } | undefined)?.installation;
+  if (!installation) return null;
+  const who = installation.managedBy === 'Helm' ? 'Helm' : installation.managedBy === 'agent' ? 'the agent' : 'nobody (no installation found)';
+  return (
+    <>
+      <dt>Installation</dt>
+      <dd>
+        managed by {who}; {installation.upToDate ? 'up to date' : 'out of date'}
+        {!installation.upToDate && installation.message && <p className="note" role="alert">{installation.message}</p>}
+      </dd>
+    </>
   );
 }

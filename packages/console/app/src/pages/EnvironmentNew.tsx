@@ -81,8 +81,8 @@ export function AdvancedFields({ form, set }: { form: RegionForm; set: (patch: P
       {text('httpProxy', 'HTTP proxy', undefined, 'http://proxy.internal:3128')}
       {text('httpsProxy', 'HTTPS proxy', undefined, 'http://proxy.internal:3128')}
       {text('noProxy', 'No proxy for', 'Hosts, .domains, IPs or CIDRs, separated by commas')}
-      {text('containerRegistryUrl', 'Container registry URL', 'Default: https://registry.cloud.qdrant.io/qdrant/')}
-      {text('chartRepositoryUrl', 'Helm chart repository URL', 'Default: oci://registry.cloud.qdrant.io/qdrant-charts')}
+      {text('containerRegistryUrl', 'Container registry URL', "Default: where this qhc release is published (or the control plane's --default-registry)")}
+      {text('chartRepositoryUrl', 'Helm chart repository URL', "Default: the release's chart repository (or <default registry>/charts)")}
       <Field label="CA certificate (PEM)" hint="The CA that signed this control plane's or your proxy's certificate">
         {(id, h) => <textarea id={id} aria-describedby={h} rows={4} value={form.caCertificate} onChange={(e) => set({ caCertificate: e.target.value })} />}
       </Field>

@@ -1,0 +1,88 @@
+import { AGENT_NAME, OPERATOR_SETTINGS_CONFIGMAP, INSTALLATION_HASH_ANNOTATION, INSTALLER_FIELD_MANAGER, buildRegionObjects, chartReference, imageTagOf, installationHash } from '@qhc/manifests';
+import { Region } from '@qhc/schemas';
+import type { KubeClient, KubeObject, Logger } from '@qhc/kube';
+import type { DesiredState } from './control-plane.ts';
+
+/** What the agent reports about the installation it runs in (the region status' `installation`). */
+export interface InstallationStatus {
+  /** Who applies the installation's objects: the agent (installed by script), Helm (reported only), or nobody (no installation found). */
+  managedBy: 'agent' | 'Helm' | 'none';
+  upToDate: boolean;
+  /** The installation inputs' fingerprint the objects were made from, and the desired state's. */
+  installedHash?: string;
+  desiredHash: string;
+  message?: string;
+}
+
+type Crd = KubeObject & { status?: { conditions?: Array<{ type: string; status: string }> } };
+
+export interface InstallationOptions {
+  /** How long to wait for the apiserver to serve applied CRDs; default 60 s. */
+  establishedTimeoutMs?: number;
+}
+
+/**
+ * Makes the installation match the desired state: every object of buildRegionObjects with
+ * server-side apply under the installer's field manager (what the installation script uses,
+ * with force), so a field the region no longer has, such as a removed proxy, is removed. Order:
+ * the CRDs the desired state carries (the control plane's release; none when it sends none),
+ * waited for until Established; RBAC, settings, CA and pull Secret, Services and policies; the
+ * operator's and the cluster manager's Deployments; the agent's own last (it may restart the
+ * agent). A Helm installation is left to Helm (but for the CRDs, which Helm never upgrades) and
+ * reported, with the command, when out of date;
+ * an agent outside any installation (no qhc-agent Deployment) changes nothing.
+ */
+export async function applyInstallation(client: KubeClient, namespace: string, state: DesiredState, logger: Logger, options: InstallationOptions = {}): Promise<{ status: InstallationStatus; applied: string[] }> {
+  // Parsed again: a control plane older than this agent may send a region without newer defaults.
+  const region = Region.parse(state.region);
+  const desiredHash = installationHash(region, state.registryCredentials);
+  const own = await client.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: AGENT_NAME });
+  if (!own) return { status: { managedBy: 'none', upToDate: false, desiredHash, message: 'no qhc-agent Deployment in the namespace: the agent runs outside an installation and leaves it alone' }, applied: [] };
+  const settings = await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: OPERATOR_SETTINGS_CONFIGMAP });
+  const installedHash = settings?.metadata.annotations?.[INSTALLATION_HASH_ANNOTATION];
+  if (region.namespace !== namespace) throw new Error(`the desired state's region lives in namespace ${region.namespace}, this agent in ${namespace}: installation not applied`);
+
+  const objects = buildRegionObjects(region, { ...(state.registryCredentials ? { registry: state.registryCredentials } : {}), crds: state.crds ?? [] });
+  const applied: string[] = [];
+  const apply = async (object: KubeObject) => {
+    await client.apply(object, { fieldManager: INSTALLER_FIELD_MANAGER, force: true });
+    applied.push(`${object.kind}/${object.metadata.name}`);
+  };
+  const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition');
+  for (const crd of crds) await apply(crd);
+  for (const crd of crds) await waitEstablished(client, crd.metadata.name, options.establishedTimeoutMs ?? 60_000);
+  // Helm installs a chart's crds/ once and never upgrades them, nor counts them as the release's:
+  // the CRDs are the agent's to upgrade there too; every other object is Helm's.
+  if (own.metadata.labels?.['app.kubernetes.io/managed-by'] === 'Helm') return { status: helmStatus(region, installedHash, desiredHash), applied };
+  for (const object of objects) if (object.kind !== 'CustomResourceDefinition') await apply(object);
+  logger.info('installation applied', { namespace, name: region.name, objects: applied.length, crds: crds.length });
+  return { status: { managedBy: 'agent', upToDate: true, ...(installedHash ? { installedHash } : {}), desiredHash }, applied };
+}
+
+/** Until the apiserver serves the CRD (condition Established), as `kubectl wait --for=condition=Established` does. */
+async function waitEstablished(client: KubeClient, name: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const crd = await client.get<Crd>({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name });
+    if (crd?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) return;
+    if (Date.now() > deadline) throw new Error(`CRD ${name} is not Established after ${timeoutMs} ms: nothing else of the installation was applied`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Helm owns its release's objects: the agent only says whether they are current, and how to make them so. */
+function helmStatus(region: Region, installedHash: string | undefined, desiredHash: string): InstallationStatus {
+  const upToDate = installedHash === desiredHash;
+  const command = `helm upgrade qhc ${chartReference(region)} --version ${imageTagOf(region.operatorVersion)} --namespace ${region.namespace} -f values.yaml`;
+  return {
+    managedBy: 'Helm',
+    upToDate,
+    ...(installedHash ? { installedHash } : {}),
+    desiredHash,
+    ...(upToDate
+      ? {}
+      : {
+          message: `installed by Helm, out of date: run \`${command}\` with the region's current values — the console's Helm installation command (POST /api/v1/regions/${region.name}/installation, helmCommand) writes them and runs \`helm upgrade --install\``,
+        }),
+  };
+}
