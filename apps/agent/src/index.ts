@@ -3,3 +3,4 @@ export { applyDesiredState, FIELD_MANAGER, ANNOTATION_REVISION, type ApplyResult
 export { ControlPlaneClient, Unauthorized, explain, type ControlPlaneOptions, type DesiredState, type StatusReport } from './control-plane.ts';
 export { CredentialStore } from './credentials.ts';
 export { collectStatus } from './status.ts';
+export { collectHealth, distributionOf } from './health.ts';

@@ -60,7 +60,7 @@ export function chartValues(region: Region, credentials: InstallationCredentials
 }
 
 /** A word for bash: single-quoted, so nothing in it is expanded. */
-function shellWord(text: string): string {
+export function shellWord(text: string): string {
   return /^[A-Za-z0-9_.:/@%+=,-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 
