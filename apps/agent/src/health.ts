@@ -1,4 +1,4 @@
-import { AGENT_NAME, CLUSTER_MANAGER_NAME, OPERATOR_NAME, OPERATOR_SETTINGS_CONFIGMAP, OPERATOR_SETTINGS_KEY, SNAPSHOT_API_GROUP, preflightResult } from '@qhc/manifests';
+import { AGENT_NAME, CLUSTER_MANAGER_NAME, OPERATOR_NAME, OPERATOR_SETTINGS_CONFIGMAP, OPERATOR_SETTINGS_KEY, SNAPSHOT_API_GROUP, isDefaultSnapshotClass, isDefaultStorageClass, preflightResult } from '@qhc/manifests';
 import { KubeApiError, type KubeClient, type KubeObject } from '@qhc/kube';
 import { safeParseOperatorSettings, type ComponentHealth, type RegionHealth, type StorageClassInfo, type VolumeSnapshotClassInfo } from '@qhc/schemas';
 
@@ -40,11 +40,10 @@ async function storageTargets(client: KubeClient, namespace: string): Promise<{ 
 
 async function storageClasses(client: KubeClient): Promise<StorageClassInfo[]> {
   const items = (await client.list<StorageClass>({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass' })).items;
-  const isDefault = (a: Record<string, string> = {}) => a['storageclass.kubernetes.io/is-default-class'] === 'true' || a['storageclass.beta.kubernetes.io/is-default-class'] === 'true';
   return items.slice(0, MAX_CLASSES).map((c) => ({
     name: c.metadata.name!,
     provisioner: clip(c.provisioner, 253),
-    default: isDefault(c.metadata.annotations),
+    default: isDefaultStorageClass(c.metadata.annotations),
     allowVolumeExpansion: c.allowVolumeExpansion === true,
     reclaimPolicy: clip(c.reclaimPolicy ?? 'Delete', 32),
   }));
@@ -62,7 +61,7 @@ async function snapshotClasses(client: KubeClient): Promise<VolumeSnapshotClassI
   return items.slice(0, MAX_CLASSES).map((c) => ({
     name: c.metadata.name!,
     driver: clip(c.driver, 253),
-    default: c.metadata.annotations?.['snapshot.storage.kubernetes.io/is-default-class'] === 'true',
+    default: isDefaultSnapshotClass(c.metadata.annotations),
     deletionPolicy: clip(c.deletionPolicy, 32),
   }));
 }

@@ -34,6 +34,8 @@ export {
   controlPlaneHealthUrl,
   evaluatePreflight,
   kubernetesMinor,
+  isDefaultStorageClass,
+  isDefaultSnapshotClass,
   type PreflightCheck,
   type PreflightCheckId,
   type PreflightFacts,

@@ -86,22 +86,22 @@ type Annotated = { metadata: { name: string; annotations?: Record<string, string
 async function storageClasses(transport: KubeTransport): Promise<PreflightFacts['storageClasses']> {
   try {
     const list = await transport.request<{ items: Array<Annotated & { allowVolumeExpansion?: boolean }> }>('GET', '/apis/storage.k8s.io/v1/storageclasses');
-    const isDefault = (a: Record<string, string> = {}) => a['storageclass.kubernetes.io/is-default-class'] === 'true' || a['storageclass.beta.kubernetes.io/is-default-class'] === 'true';
-    return { items: list.body.items.map((c) => ({ name: c.metadata.name, default: isDefault(c.metadata.annotations), allowVolumeExpansion: c.allowVolumeExpansion === true })) };
+    const { isDefaultStorageClass } = await import('@qhc/manifests');
+    return { items: list.body.items.map((c) => ({ name: c.metadata.name, default: isDefaultStorageClass(c.metadata.annotations), allowVolumeExpansion: c.allowVolumeExpansion === true })) };
   } catch (error) {
     return { error: message(error) };
   }
 }
 
 async function snapshotClasses(transport: KubeTransport): Promise<PreflightFacts['snapshots']> {
-  const { SNAPSHOT_API_GROUP, SNAPSHOT_API_RESOURCES } = await import('@qhc/manifests');
+  const { SNAPSHOT_API_GROUP, SNAPSHOT_API_RESOURCES, isDefaultSnapshotClass } = await import('@qhc/manifests');
   try {
     const { status, response } = await transport.raw('GET', `/apis/${SNAPSHOT_API_GROUP}/v1`);
     if (status === 404) return { served: false, classes: [] };
     const served = ((await response.json()) as { resources?: Array<{ name: string }> }).resources?.map((r) => r.name) ?? [];
     if (!SNAPSHOT_API_RESOURCES.every((r) => served.includes(r))) return { served: false, classes: [] };
     const list = await transport.request<{ items: Annotated[] }>('GET', `/apis/${SNAPSHOT_API_GROUP}/v1/volumesnapshotclasses`);
-    return { served: true, classes: list.body.items.map((c) => ({ name: c.metadata.name, default: c.metadata.annotations?.['snapshot.storage.kubernetes.io/is-default-class'] === 'true' })) };
+    return { served: true, classes: list.body.items.map((c) => ({ name: c.metadata.name, default: isDefaultSnapshotClass(c.metadata.annotations) })) };
   } catch (error) {
     return { error: message(error) };
   }

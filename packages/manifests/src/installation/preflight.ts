@@ -213,3 +213,13 @@ function snapshotResult(snapshots: PreflightFacts['snapshots'], wanted: string):
   if (!found) return wanted ? preflightResult('volume-snapshots', 'missing', { snapshotClass: wanted }) : preflightResult('volume-snapshots', 'noDefault');
   return preflightResult('volume-snapshots', 'ok', { snapshotClass: found.name });
 }
+
+/** Whether a StorageClass is the cluster's default (the GA annotation, or the beta one older clusters still carry). */
+export function isDefaultStorageClass(annotations: Record<string, string> = {}): boolean {
+  return annotations['storageclass.kubernetes.io/is-default-class'] === 'true' || annotations['storageclass.beta.kubernetes.io/is-default-class'] === 'true';
+}
+
+/** Whether a VolumeSnapshotClass is the default of its driver. */
+export function isDefaultSnapshotClass(annotations: Record<string, string> = {}): boolean {
+  return annotations['snapshot.storage.kubernetes.io/is-default-class'] === 'true';
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
+import { waitFor } from '@qhc/kube-sandbox';
+import { createKubeClient, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
+import { RegionHealth } from '@qhc/schemas';
+import { collectHealth, distributionOf } from '../src/index.ts';
+
+// What the agent reports as the region's health, read from the sandbox as it is set up
+// (tooling/kube-sandbox/manifests/cluster.yaml: one kwok node, qhc-expandable as the default
+// class, qhc-fixed, the csi-snapclass VolumeSnapshotClass). Nothing cluster-scoped is changed.
+
+const sandbox = useSandboxNamespace('agent-health');
+let client: KubeClient;
+
+beforeAll(() => {
+  client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-agent' });
+});
+
+const deployment = (name: string, image: string): KubeObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: sandbox.namespace },
+  spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image }] } } },
+});
+
+describe('collectHealth', () => {
+  it('reports the version, nodes, classes and capabilities; clusters cannot be created while the operator is missing', async () => {
+    const health = await collectHealth(client, sandbox.namespace, () => new Date('2026-12-03T21:00:00Z'));
+    expect(RegionHealth.parse(health)).toEqual(health);
+    expect(health.kubernetes).toEqual({ version: 'v1.37.2', distribution: 'kwok' });
+    expect(health.nodes.count).toBeGreaterThanOrEqual(1);
+    expect(health.storageClasses).toEqual(expect.arrayContaining([
+      { name: 'qhc-expandable', provisioner: 'sandbox.qhc.dev/volume', default: true, allowVolumeExpansion: true, reclaimPolicy: 'Delete' },
+      { name: 'qhc-fixed', provisioner: 'sandbox.qhc.dev/volume', default: false, allowVolumeExpansion: false, reclaimPolicy: 'Delete' },
+    ]));
+    expect(health.volumeSnapshotClasses).toContainEqual({ name: 'csi-snapclass', driver: 'sandbox.qhc.dev', default: true, deletionPolicy: 'Delete' });
+    expect(health.capabilities).toEqual({ volumeSnapshot: true, volumeExpansion: true });
+    expect(health.components).toEqual([
+      { name: 'qhc-operator', ready: false, message: 'not installed' },
+      { name: 'qhc-agent', ready: false, message: 'not installed' },
+      { name: 'qhc-cluster-manager', ready: false, message: 'not installed' },
+    ]);
+    expect([health.canCreateClusters, health.reason]).toEqual([false, 'the operator is not ready (not installed)']);
+    expect(health.collectedAt).toBe('2026-12-03T21:00:00.000Z');
+  });
+
+  it('follows the operator settings: a named class that does not exist blocks clusters, in the preflight\'s words', async () => {
+    await client.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'qhc-operator-settings', namespace: sandbox.namespace }, data: { 'operator-settings.yaml': 'settings:\n  storage:\n    snapshot_class: nope\n    default_storage_class_names:\n      db: qhc-fixed\n' } } as KubeObject);
+    let health = await collectHealth(client, sandbox.namespace);
+    expect(health.capabilities).toEqual({ volumeSnapshot: false, volumeExpansion: false });
+    await client.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'qhc-operator-settings', namespace: sandbox.namespace }, data: { 'operator-settings.yaml': 'settings:\n  storage:\n    default_storage_class_names:\n      db: gone\n' } } as KubeObject);
+    health = await collectHealth(client, sandbox.namespace);
+    expect(health.reason).toBe('StorageClass "gone", named at settings.storage.default_storage_class_names.db, does not exist');
+  });
+
+  it('each component\'s version and readiness; with a ready operator and a class, clusters can be created', async () => {
+    await client.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'qhc-operator-settings', namespace: sandbox.namespace }, data: { 'operator-settings.yaml': 'settings: {}\n' } } as KubeObject);
+    await client.apply(deployment('qhc-operator', 'registry.example.com:5000/qhc/qhc-operator:0.3.1'));
+    await client.apply(deployment('qhc-agent', 'registry.example.com:5000/qhc/qhc-agent:0.3.1@sha256:' + 'a'.repeat(64)));
+    // kwok plays the kubelet: the pod becomes ready, then the Deployment counts it.
+    const health = await waitFor('the operator Deployment to be ready', async () => {
+      const h = await collectHealth(client, sandbox.namespace);
+      return h.canCreateClusters ? h : undefined;
+    });
+    expect(health.reason).toBeUndefined();
+    expect(health.components.slice(0, 2)).toEqual([
+      { name: 'qhc-operator', version: '0.3.1', ready: true },
+      expect.objectContaining({ name: 'qhc-agent', version: '0.3.1' }),
+    ]);
+  });
+});
+
+describe('distributionOf', () => {
+  it('tells the distribution from the version suffix, else the nodes\' provider IDs', () => {
+    expect(distributionOf('v1.31.4-eks-2f4a1b', [])).toBe('eks');
+    expect(distributionOf('v1.30.5-gke.1014001', [])).toBe('gke');
+    expect(distributionOf('v1.31.2+k3s1', [])).toBe('k3s');
+    expect(distributionOf('v1.31.2', ['azure:///subscriptions/x'])).toBe('aks');
+    expect(distributionOf('v1.31.2', ['kind://docker/kind/kind-control-plane'])).toBe('kind');
+    expect(distributionOf('v1.31.2', [''])).toBe('kubernetes');
+  });
+});
