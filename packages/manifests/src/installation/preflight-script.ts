@@ -66,7 +66,9 @@ function clusterChecks(): string[] {
 }
 
 function storageChecks(wanted: string): string[] {
-  const jsonpath = '{range .items[*]}{.metadata.name}{"\\t"}{.metadata.annotations.storageclass\\.kubernetes\\.io/is-default-class}{"\\t"}{.metadata.annotations.storageclass\\.beta\\.kubernetes\\.io/is-default-class}{"\\t"}{.allowVolumeExpansion}{"\\n"}{end}';
+  // Fields split on "|", not tabs: a tab is IFS whitespace, so an empty field between two tabs
+  // would vanish and shift the rest. Name and boolean first (they cannot hold a "|").
+  const jsonpath = '{range .items[*]}{.metadata.name}|{.allowVolumeExpansion}|{.metadata.annotations.storageclass\\.kubernetes\\.io/is-default-class}|{.metadata.annotations.storageclass\\.beta\\.kubernetes\\.io/is-default-class}{"\\n"}{end}';
   return [
     `  qhc_wanted=${shellWord(wanted) || "''"}`,
     `  if ! qhc_out=$(kubectl get storageclasses -o jsonpath=${shellWord(jsonpath)} 2>&1); then`,
@@ -74,7 +76,7 @@ function storageChecks(wanted: string): string[] {
     `    ${fn('storage-class', 'unreadable')}`,
     '  else',
     '    qhc_storageClass=\'\' qhc_expansion=\'\'',
-    '    while IFS=$\'\\t\' read -r qhc_name qhc_default qhc_beta_default qhc_expand; do',
+    "    while IFS='|' read -r qhc_name qhc_expand qhc_default qhc_beta_default; do",
     '      if [ -n "$qhc_storageClass" ] || [ -z "$qhc_name" ]; then continue; fi',
     '      if [ -n "$qhc_wanted" ]; then',
     '        if [ "$qhc_name" = "$qhc_wanted" ]; then qhc_storageClass=$qhc_name qhc_expansion=$qhc_expand; fi',
@@ -93,7 +95,7 @@ function storageChecks(wanted: string): string[] {
 }
 
 function snapshotChecks(wanted: string): string[] {
-  const jsonpath = '{range .items[*]}{.metadata.name}{"\\t"}{.metadata.annotations.snapshot\\.storage\\.kubernetes\\.io/is-default-class}{"\\n"}{end}';
+  const jsonpath = '{range .items[*]}{.metadata.name}|{.metadata.annotations.snapshot\\.storage\\.kubernetes\\.io/is-default-class}{"\\n"}{end}';
   return [
     `  qhc_wanted=${shellWord(wanted) || "''"}`,
     // api-resources asks the apiserver afresh (no cached discovery): a CRD deleted a moment ago is gone.
@@ -109,7 +111,7 @@ function snapshotChecks(wanted: string): string[] {
     `    ${LAST_LINE}; ${fn('volume-snapshots', 'unreadable')}; return`,
     '  fi',
     '  qhc_snapshotClass=\'\'',
-    '  while IFS=$\'\\t\' read -r qhc_name qhc_default; do',
+    "  while IFS='|' read -r qhc_name qhc_default; do",
     '    if [ -n "$qhc_snapshotClass" ] || [ -z "$qhc_name" ]; then continue; fi',
     '    if [ -n "$qhc_wanted" ]; then',
     '      if [ "$qhc_name" = "$qhc_wanted" ]; then qhc_snapshotClass=$qhc_name; fi',

@@ -64,12 +64,12 @@ qhc_pf_cluster() {
 }
 qhc_pf_storage() {
   qhc_wanted=''
-  if ! qhc_out=$(kubectl get storageclasses -o jsonpath='{range .items[*]}{.metadata.name}{"\t"}{.metadata.annotations.storageclass\.kubernetes\.io/is-default-class}{"\t"}{.metadata.annotations.storageclass\.beta\.kubernetes\.io/is-default-class}{"\t"}{.allowVolumeExpansion}{"\n"}{end}' 2>&1); then
+  if ! qhc_out=$(kubectl get storageclasses -o jsonpath='{range .items[*]}{.metadata.name}|{.allowVolumeExpansion}|{.metadata.annotations.storageclass\.kubernetes\.io/is-default-class}|{.metadata.annotations.storageclass\.beta\.kubernetes\.io/is-default-class}{"\n"}{end}' 2>&1); then
     qhc_error=${qhc_out##*$'\n'}; qhc_error=${qhc_error:0:300}
     qhc_pf_storage_class_unreadable
   else
     qhc_storageClass='' qhc_expansion=''
-    while IFS=$'\t' read -r qhc_name qhc_default qhc_beta_default qhc_expand; do
+    while IFS='|' read -r qhc_name qhc_expand qhc_default qhc_beta_default; do
       if [ -n "$qhc_storageClass" ] || [ -z "$qhc_name" ]; then continue; fi
       if [ -n "$qhc_wanted" ]; then
         if [ "$qhc_name" = "$qhc_wanted" ]; then qhc_storageClass=$qhc_name qhc_expansion=$qhc_expand; fi
@@ -95,11 +95,11 @@ qhc_pf_snapshots() {
     case $'\n'"$qhc_out"$'\n' in *$'\n'"$qhc_kind.snapshot.storage.k8s.io"$'\n'*) ;; *) qhc_served=no ;; esac
   done
   if [ "$qhc_served" = no ]; then qhc_pf_volume_snapshots_noApi; return; fi
-  if ! qhc_out=$(kubectl get volumesnapshotclasses.snapshot.storage.k8s.io -o jsonpath='{range .items[*]}{.metadata.name}{"\t"}{.metadata.annotations.snapshot\.storage\.kubernetes\.io/is-default-class}{"\n"}{end}' 2>&1); then
+  if ! qhc_out=$(kubectl get volumesnapshotclasses.snapshot.storage.k8s.io -o jsonpath='{range .items[*]}{.metadata.name}|{.metadata.annotations.snapshot\.storage\.kubernetes\.io/is-default-class}{"\n"}{end}' 2>&1); then
     qhc_error=${qhc_out##*$'\n'}; qhc_error=${qhc_error:0:300}; qhc_pf_volume_snapshots_unreadable; return
   fi
   qhc_snapshotClass=''
-  while IFS=$'\t' read -r qhc_name qhc_default; do
+  while IFS='|' read -r qhc_name qhc_default; do
     if [ -n "$qhc_snapshotClass" ] || [ -z "$qhc_name" ]; then continue; fi
     if [ -n "$qhc_wanted" ]; then
       if [ "$qhc_name" = "$qhc_wanted" ]; then qhc_snapshotClass=$qhc_name; fi
