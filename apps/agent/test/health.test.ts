@@ -2,8 +2,8 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
 import { waitFor } from '@qhc/kube-sandbox';
 import { createKubeClient, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
-import { RegionHealth } from '@qhc/schemas';
-import { collectHealth, distributionOf } from '../src/index.ts';
+import { RegionHealth, allKinds, buildCrd } from '@qhc/schemas';
+import { collectHealth, collectStatus, distributionOf } from '../src/index.ts';
 
 // What the agent reports as the region's health, read from the sandbox as it is set up
 // (tooling/kube-sandbox/manifests/cluster.yaml: one kwok node, qhc-expandable as the default
@@ -67,6 +67,19 @@ describe('collectHealth', () => {
       { name: 'qhc-operator', version: '0.3.1', ready: true },
       expect.objectContaining({ name: 'qhc-agent', version: '0.3.1' }),
     ]);
+  });
+});
+
+describe('collectStatus', () => {
+  it('sends the health with every status report, whole and valid', async () => {
+    for (const kind of allKinds) await client.apply(buildCrd(kind) as unknown as KubeObject, { fieldManager: 'qhc-crd-installer' });
+    await waitFor('CRDs served', () => client.list({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: sandbox.namespace }).then(() => true));
+    const regionName = `health-${sandbox.namespace}`;
+    const report = await collectStatus(client, sandbox.namespace, regionName, 1, '0.3.1');
+    // collectStatus writes the cluster-scoped QdrantCloudRegion: not left behind in the shared sandbox.
+    await client.delete({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCloudRegion', name: regionName });
+    expect(RegionHealth.parse(report.health)).toEqual(report.health);
+    expect(report.health).toMatchObject({ kubernetes: { version: 'v1.37.2' }, capabilities: { volumeSnapshot: true, volumeExpansion: true } });
   });
 });
 
