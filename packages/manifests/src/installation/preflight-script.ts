@@ -155,7 +155,10 @@ function controlPlaneCheck(region: Region, controlPlaneUrl: string): string[] {
     '  if qhc_out=$("${qhc_curl[@]}" "$qhc_url" 2>&1); then',
     `    ${fn('control-plane', 'ok')}`,
     '  else',
-    `    ${LAST_LINE}; qhc_error=\${qhc_error:-no answer}`,
+    // curl's reason is its "curl: (N) …" line; what follows it (for a certificate) is advice.
+    '    qhc_error=\'\'',
+    '    while IFS= read -r qhc_line; do case $qhc_line in \'curl: (\'*) qhc_error=${qhc_line:0:300}; break ;; esac; done <<<"$qhc_out"',
+    `    if [ -z "$qhc_error" ]; then ${LAST_LINE}; qhc_error=\${qhc_error:-no answer}; fi`,
     `    ${fn('control-plane', 'fail')}`,
     '  fi',
   );

@@ -139,7 +139,9 @@ QHC_CA_END
   if qhc_out=$("${qhc_curl[@]}" "$qhc_url" 2>&1); then
     qhc_pf_control_plane_ok
   else
-    qhc_error=${qhc_out##*$'\n'}; qhc_error=${qhc_error:0:300}; qhc_error=${qhc_error:-no answer}
+    qhc_error=''
+    while IFS= read -r qhc_line; do case $qhc_line in 'curl: ('*) qhc_error=${qhc_line:0:300}; break ;; esac; done <<<"$qhc_out"
+    if [ -z "$qhc_error" ]; then qhc_error=${qhc_out##*$'\n'}; qhc_error=${qhc_error:0:300}; qhc_error=${qhc_error:-no answer}; fi
     qhc_pf_control_plane_fail
   fi
 }
