@@ -139,6 +139,24 @@ describe('qhc against the control plane', () => {
   });
 });
 
+describe('region health and warnings through the control plane', () => {
+  it('region get -o wide shows the health the agent reports; a cluster on a class that cannot expand is created with a warning', async () => {
+    const wide = await waitFor('the agent\'s health report', async () => {
+      const run = await ok('region', 'get', 'cli', '-o', 'wide');
+      return run.stdout.includes('v1.37.2') ? run.stdout : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 500 });
+    expect(wide).toMatch(/KUBERNETES +NODES +STORAGE +SNAPSHOTS +CLUSTERS/);
+    expect(wide).toMatch(/v1\.37\.2 \(kwok\) +\d+ +qhc-expandable \(default, expandable\) +yes +can be created/);
+
+    const spec = join(mkdtempSync(join(tmpdir(), 'qhc-spec-')), 'fixed.yaml');
+    writeFileSync(spec, 'spec:\n  storageClassNames:\n    db: qhc-fixed\n');
+    const created = await ok('cluster', 'create', 'fixed', '--region', 'cli', '-f', spec, '--storage', '1Gi');
+    expect(created.stderr).toContain('Warning: StorageClass "qhc-fixed" does not allow volume expansion: this cluster\'s storage cannot grow later');
+    expect((await cp.store.cluster('cli', 'fixed')).spec.storageClassNames).toEqual({ db: 'qhc-fixed' });
+    await ok('cluster', 'delete', 'fixed', '--region', 'cli', '--yes');
+  });
+});
+
 describe('backups and restores through the control plane', () => {
   it('cluster create --wait → backup create --wait → restore into a new cluster --wait; schedules; deletes', async () => {
     const region = ['--region', 'cli'];
