@@ -1,4 +1,5 @@
 import type { Problem } from '@qhc/schemas';
+import { parseWarningHeader } from './lib/warnings.ts';
 
 // The control plane's API, same origin, with the session cookie. Every state-changing call
 // carries the session's CSRF token, which the page learns at sign-in or from GET /api/v1/session.
@@ -36,8 +37,7 @@ let warnings: readonly string[] = [];
 const warningListeners = new Set<() => void>();
 
 function noteWarnings(header: string | null): void {
-  if (!header) return;
-  const texts = [...header.matchAll(/\d{3} [^ ]+ "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replaceAll(/\\(.)/g, '$1'));
+  const texts = parseWarningHeader(header);
   if (texts.length === 0) return;
   warnings = [...warnings, ...texts];
   for (const listener of warningListeners) listener();
