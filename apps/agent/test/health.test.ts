@@ -1,4 +1,9 @@
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
 import { describe, expect, it, beforeAll } from 'vitest';
+import { AGENT_CLUSTER_RULES, AGENT_ROLE_RULES } from '@qhc/manifests';
 import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
 import { waitFor } from '@qhc/kube-sandbox';
 import { createKubeClient, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
@@ -67,6 +72,40 @@ describe('collectHealth', () => {
       { name: 'qhc-operator', version: '0.3.1', ready: true },
       expect.objectContaining({ name: 'qhc-agent', version: '0.3.1' }),
     ]);
+  });
+});
+
+describe('the agent\'s RBAC', () => {
+  it('is enough to collect the health: as a ServiceAccount bound to exactly the installation\'s rules', async () => {
+    const ns = sandbox.namespace;
+    const name = `health-agent-${ns}`;
+    const rbac = 'rbac.authorization.k8s.io/v1';
+    const subjects = [{ kind: 'ServiceAccount', name: 'qhc-agent', namespace: ns }];
+    await client.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'qhc-agent', namespace: ns } } as KubeObject);
+    await client.apply({ apiVersion: rbac, kind: 'Role', metadata: { name: 'qhc-agent', namespace: ns }, rules: AGENT_ROLE_RULES } as KubeObject);
+    await client.apply({ apiVersion: rbac, kind: 'RoleBinding', metadata: { name: 'qhc-agent', namespace: ns }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'qhc-agent' }, subjects } as KubeObject);
+    await client.apply({ apiVersion: rbac, kind: 'ClusterRole', metadata: { name }, rules: AGENT_CLUSTER_RULES } as KubeObject);
+    await client.apply({ apiVersion: rbac, kind: 'ClusterRoleBinding', metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name }, subjects } as KubeObject);
+    try {
+      const token = await client.transport.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${ns}/serviceaccounts/qhc-agent/token`, { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } } });
+      const file = join(mkdtempSync(join(tmpdir(), 'qhc-agent-rbac-')), 'kubeconfig');
+      writeFileSync(file, stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 's', cluster: { server: sandbox.server, 'certificate-authority-data': readFileSync(sandbox.caFile).toString('base64') } }],
+        users: [{ name: 'agent', user: { token: token.body.status.token } }],
+        contexts: [{ name: 'agent', context: { cluster: 's', user: 'agent', namespace: ns } }],
+        'current-context': 'agent',
+      }));
+      const asAgent = createKubeClient(loadKubeConfig({ kubeconfigPath: file }), { fieldManager: 'qhc-agent' });
+      // RBAC bindings take effect through the authorizer's cache: polled, not slept on.
+      const health = await waitFor('the health as the agent', () => collectHealth(asAgent, ns).catch(() => undefined));
+      expect(health).toMatchObject({ kubernetes: { version: 'v1.37.2' }, capabilities: { volumeSnapshot: true, volumeExpansion: true } });
+      expect(health.storageClasses.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await client.delete({ apiVersion: rbac, kind: 'ClusterRoleBinding', name });
+      await client.delete({ apiVersion: rbac, kind: 'ClusterRole', name });
+    }
   });
 });
 
