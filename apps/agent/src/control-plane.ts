@@ -1,6 +1,6 @@
 import { rootCertificates } from 'node:tls';
 import { EnvHttpProxyAgent, fetch, type Dispatcher } from 'undici';
-import type { Region } from '@qhc/schemas';
+import type { Region, RegionHealth } from '@qhc/schemas';
 import type { KubeObject } from '@qhc/manifests';
 
 export interface DesiredState {
@@ -24,6 +24,8 @@ export interface DesiredState {
 export interface StatusReport {
   appliedRevision?: number;
   region?: Record<string, unknown>;
+  /** Kubernetes version, storage and snapshot classes, capabilities, components: see health.ts. */
+  health?: RegionHealth;
   clusters: Array<{ id: string; [key: string]: unknown }>;
   resources?: Array<{ kind: string; name: string; [key: string]: unknown }>;
 }

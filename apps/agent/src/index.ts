@@ -4,3 +4,4 @@ export { ControlPlaneClient, Unauthorized, explain, type ControlPlaneOptions, ty
 export { CredentialStore } from './credentials.ts';
 export { collectStatus } from './status.ts';
 export { applyInstallation, type InstallationStatus, type InstallationOptions } from './installation.ts';
+export { collectHealth, distributionOf } from './health.ts';

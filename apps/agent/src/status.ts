@@ -3,6 +3,7 @@ import type { KubeClient, KubeObject } from '@qhc/kube';
 import type { ClusterStatusReport } from '@qhc/schemas';
 import type { StatusReport } from './control-plane.ts';
 import { FIELD_MANAGER } from './apply.ts';
+import { collectHealth } from './health.ts';
 
 type Cluster = KubeObject & {
   spec?: { id?: string; size?: number; version?: string };
@@ -43,6 +44,8 @@ export async function collectStatus(client: KubeClient, namespace: string, regio
   return {
     ...(appliedRevision !== undefined ? { appliedRevision } : {}),
     resources,
+    // What clusters can rely on (storage, snapshots, versions): the console and the API's warnings use it.
+    health: await collectHealth(client, namespace),
     region: regionStatus,
     clusters: clusters
       .filter((c) => c.spec?.id && !c.metadata.deletionTimestamp)

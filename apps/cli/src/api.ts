@@ -46,6 +46,8 @@ export class ControlPlane {
         hint: cause?.code && /CERT|SELF_SIGNED|UNABLE_TO/.test(cause.code) ? 'its certificate is not trusted: add the CA with `qhc context add … --ca-file <file>`' : 'check the URL (`qhc context list`) and that the control plane runs',
       });
     }
+    // The control plane's warnings (a class that cannot expand, a region without snapshots), as kubectl shows the apiserver's.
+    for (const warning of parseWarnings(res.headers.get('warning'))) process.stderr.write(`Warning: ${warning}\n`);
     const text = await res.text();
     if (res.ok && raw) return text as T;
     const json = text ? safeJson(text) : undefined;
@@ -57,6 +59,12 @@ export class ControlPlane {
     const problems = (json as { problems?: Array<{ path: Array<string | number>; message: string }> } | undefined)?.problems;
     throw new CliError(problems?.length ? `${message.split('\n')[0]}\n${problems.map((p) => `  ${p.path.join('.') || '(document)'}: ${p.message}`).join('\n')}` : message, { code: res.status === 400 || res.status === 422 ? EXIT.usage : EXIT.error });
   }
+}
+
+/** The texts of a `Warning: 299 - "…", 299 - "…"` header. */
+export function parseWarnings(header: string | null): string[] {
+  if (!header) return [];
+  return [...header.matchAll(/\d{3} [^ ]+ "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replaceAll(/\\(.)/g, '$1'));
 }
 
 function safeJson(text: string): unknown {

@@ -89,6 +89,15 @@ region
   .option('--helm', 'the Helm way: helm upgrade --install of the chart from the region\'s chart repository')
   .action(async (name: string, options) => (await import('./commands/region.ts')).regionInstallCommand(name, options, global()));
 
+region
+  .command('preflight [name]')
+  .description("the installation's preflight checks against a kubeconfig: cluster access, version, cluster-scope rights, storage, snapshots, the control plane; exit 1 when one fails")
+  .option('--kubeconfig <file>', 'the kubeconfig of the cluster to check (default: KUBECONFIG, then ~/.kube/config)')
+  .option('--kube-context <name>', 'the kubeconfig context')
+  .option('--control-plane-url <url>', 'the control plane the agent will call (default: the current context\'s, when a region is named)')
+  .option('-f, --file <file>', 'a region YAML/JSON (its operator settings, proxy and CA) when no region is named')
+  .action(async (name: string | undefined, options) => (await import('./commands/preflight.ts')).regionPreflight(name, options, global()));
+
 const cluster = program.command('cluster').description('Qdrant clusters, through the control plane (--region) or directly (--kubeconfig)');
 const waits = (cmd: Command) => cmd.option('--wait', 'wait until the cluster is Healthy with the change applied').option('--timeout <duration>', 'how long --wait waits (exit 4 after)', '10m');
 const target = (options: Record<string, unknown>) => ({ ...global(), ...options }) as Target;

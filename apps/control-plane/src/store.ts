@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { allKinds, buildCrd, DEFAULT_CHART_REPOSITORY_URL, DEFAULT_CONTAINER_REGISTRY_URL, type ClusterRecord, type RegionRecord, type ResourceRecord, QdrantClusterRestoreSpec, QdrantClusterScheduledSnapshotSpec, QdrantClusterSnapshotSpec, QdrantClusterSpec, Region, checkRegionUpdate, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, safeParseOperatorSettings, type QhcSchemaError } from '@qhc/schemas';
+import { allKinds, buildCrd, DEFAULT_CHART_REPOSITORY_URL, DEFAULT_CONTAINER_REGISTRY_URL, type ClusterRecord, type RegionRecord, type ResourceRecord, QdrantClusterRestoreSpec, QdrantClusterScheduledSnapshotSpec, QdrantClusterSnapshotSpec, QdrantClusterSpec, Region, RegionHealth, checkRegionUpdate, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, safeParseOperatorSettings, type QhcSchemaError } from '@qhc/schemas';
 import * as z from 'zod';
 import { isUniqueViolation, type Db } from './db/db.ts';
 import { ApiError, conflict, notFound } from './errors.ts';
@@ -319,7 +319,7 @@ export class Store {
   async recordStatus(regionId: string, report: AgentReport): Promise<void> {
     const stamp = now();
     await this.db.tx(async (tx) => {
-      await tx.run('UPDATE regions SET status = $1, applied_revision = $2, last_seen_at = $3 WHERE id = $4', [JSON.stringify(report.region ?? {}), report.appliedRevision ?? null, stamp, regionId]);
+      await tx.run('UPDATE regions SET status = $1, applied_revision = $2, last_seen_at = $3 WHERE id = $4', [JSON.stringify({ ...report.region, ...(report.health ? { health: report.health } : {}) }), report.appliedRevision ?? null, stamp, regionId]);
       const reported = new Map(report.clusters.map((c) => [c.id, c]));
       const current = Number((await tx.one<{ revision: number }>('SELECT revision FROM regions WHERE id = $1', [regionId]))?.revision ?? 0);
       for (const row of await tx.all<ClusterRow>('SELECT * FROM clusters WHERE region_id = $1', [regionId])) {
@@ -379,6 +379,8 @@ export interface DesiredState {
 export const AgentReport = z.strictObject({
   appliedRevision: z.int().min(0).optional(),
   region: z.record(z.string(), z.unknown()).optional(),
+  /** The region's health (versions, storage, snapshots, components); kept in the region's status as `health`. */
+  health: RegionHealth.optional(),
   clusters: z.array(z.looseObject({ id: z.string().min(1), phase: z.string().optional() })).default([]),
   /** Backups, schedules and restores in the region, with their status. */
   resources: z.array(z.looseObject({ kind: z.string().min(1), name: z.string().min(1) })).optional(),

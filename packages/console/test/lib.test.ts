@@ -5,6 +5,7 @@ import { compareVersions, formatAge, operatorSettingsCondition, phaseTone, regio
 import { backupName, clusterBody, regionBody, restoreBody, type RegionForm } from '../app/src/lib/forms.ts';
 import { match } from '../app/src/router.tsx';
 import { LOG_LEVELS, SERVICE_TYPES } from '../app/src/lib/options.ts';
+import { parseWarningHeader } from '../app/src/lib/warnings.ts';
 
 describe('settings problems as editor diagnostics', () => {
   it('underlines from the reported column to the end of that line, and says the line in words', () => {
@@ -80,5 +81,15 @@ describe('form choices', () => {
   it('offer exactly what the schemas accept', () => {
     expect([...SERVICE_TYPES]).toEqual(ServiceType.options);
     expect([...LOG_LEVELS]).toEqual(ComponentLogLevel.options);
+  });
+});
+
+describe('the control plane\'s warnings', () => {
+  it('reads every warning of a Warning header, quotes unescaped', () => {
+    expect(parseWarningHeader(null)).toEqual([]);
+    expect(parseWarningHeader('299 - "StorageClass \\"fast\\" does not allow volume expansion", 299 - "region eu has no VolumeSnapshotClass"')).toEqual([
+      'StorageClass "fast" does not allow volume expansion',
+      'region eu has no VolumeSnapshotClass',
+    ]);
   });
 });

@@ -23,3 +23,26 @@ export { buildScheduledSnapshot } from './backup/scheduled.ts';
 export { buildRestoredClaim, type RestoredClaimInput } from './backup/restored-claim.ts';
 export * from './backup/names.ts';
 export { releaseArtifacts, chartReference, chartValues, renderHelmInstall, CHART_NAME, CONTROL_PLANE_IMAGE, type ReleaseArtifact } from './installation/release.ts';
+export {
+  PREFLIGHT_CHECKS,
+  PREFLIGHT_VARIABLES,
+  MIN_KUBERNETES_MINOR,
+  INSTALL_CLUSTER_RIGHTS,
+  SNAPSHOT_API_GROUP,
+  SNAPSHOT_API_RESOURCES,
+  preflightCheck,
+  preflightResult,
+  formatPreflightLine,
+  preflightTargets,
+  controlPlaneHealthUrl,
+  evaluatePreflight,
+  kubernetesMinor,
+  isDefaultStorageClass,
+  isDefaultSnapshotClass,
+  type PreflightCheck,
+  type PreflightCheckId,
+  type PreflightFacts,
+  type PreflightTargets,
+  type PreflightVariables,
+} from './installation/preflight.ts';
+export { renderPreflight, PREFLIGHT_STOP_MESSAGE } from './installation/preflight-script.ts';

@@ -2,7 +2,7 @@
 // terminal): against the control plane (login, region, the installation script run against
 // the sandbox, clusters created, scaled and deleted through the agent), and in direct mode
 // with only a kubeconfig.
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -88,7 +88,16 @@ describe('qhc against the control plane', () => {
 
     const script = join(mkdtempSync(join(tmpdir(), 'qhc-install-')), 'install.sh');
     await ok('region', 'install-command', 'cli', '--output-file', script);
-    const run = spawnSync('bash', [script], { env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath }, encoding: 'utf8', timeout: 240_000 });
+    // The region was created without the CA of this control plane's private certificate, so the
+    // preflight stops the install before anything is applied, as it should; the agent below is
+    // given the CA directly (--ca-file), so this test then skips the check.
+    // Asynchronously: the control plane runs in this process and must be free to answer the handshake.
+    const checked = await new Promise<{ status: number; stdout: string }>((resolve) =>
+      execFile('bash', [script], { env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath }, timeout: 240_000 }, (error, stdout) => resolve({ status: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout })),
+    );
+    expect(checked.status).toBe(1);
+    expect(checked.stdout, checked.stdout).toMatch(/^FAIL control-plane: https:\/\/127\.0\.0\.1:\d+\/healthz did not answer: curl: \(60\) /m);
+    const run = spawnSync('bash', [script, '--skip-preflight'], { env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath }, encoding: 'utf8', timeout: 240_000 });
     expect(run.status, run.stderr).toBe(0);
 
     const settingsDir = mkdtempSync(join(tmpdir(), 'qhc-op-'));
@@ -128,6 +137,24 @@ describe('qhc against the control plane', () => {
     await waitFor('hello deleted in the sandbox', async () => ((await kubeCluster('hello')) ? undefined : true), { timeoutMs: 30_000 });
     const gone = await qhc('cluster', 'get', 'helo', '--region', 'cli');
     expect(gone.code).toBe(3);
+  });
+});
+
+describe('region health and warnings through the control plane', () => {
+  it('region get -o wide shows the health the agent reports; a cluster on a class that cannot expand is created with a warning', async () => {
+    const wide = await waitFor('the agent\'s health report', async () => {
+      const run = await ok('region', 'get', 'cli', '-o', 'wide');
+      return run.stdout.includes('v1.37.2') ? run.stdout : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 500 });
+    expect(wide).toMatch(/KUBERNETES +NODES +STORAGE +SNAPSHOTS +CLUSTERS/);
+    expect(wide).toMatch(/v1\.37\.2 \(kwok\) +\d+ +qhc-expandable \(default, expandable\) +yes +can be created/);
+
+    const spec = join(mkdtempSync(join(tmpdir(), 'qhc-spec-')), 'fixed.yaml');
+    writeFileSync(spec, 'spec:\n  storageClassNames:\n    db: qhc-fixed\n');
+    const created = await ok('cluster', 'create', 'fixed', '--region', 'cli', '-f', spec, '--storage', '1Gi');
+    expect(created.stderr).toContain('Warning: StorageClass "qhc-fixed" does not allow volume expansion: this cluster\'s storage cannot grow later');
+    expect((await cp.store.cluster('cli', 'fixed')).spec.storageClassNames).toEqual({ db: 'qhc-fixed' });
+    await ok('cluster', 'delete', 'fixed', '--region', 'cli', '--yes');
   });
 });
 

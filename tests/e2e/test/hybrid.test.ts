@@ -3,7 +3,7 @@
 // outgoing HTTPS only, through a private CA) registering and applying, the operator making
 // the clusters Healthy, and the status flowing back. Qdrant is not needed: nothing here
 // drains or rebalances.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,8 +77,13 @@ describe('a Kubernetes cluster attached as a private region', () => {
     const script = await (await undiciFetch(install.json.scriptUrl, { dispatcher: trusted })).text();
     const file = join(mkdtempSync(join(tmpdir(), 'qhc-install-')), 'install.sh');
     writeFileSync(file, script, { mode: 0o700 });
-    const run = spawnSync('bash', [file], { env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath }, encoding: 'utf8', timeout: 240_000 });
+    // Asynchronously: the script's preflight calls this process's control plane, which must be free to answer.
+    const run = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
+      execFile('bash', [file], { env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath }, timeout: 240_000 }, (error, stdout, stderr) => resolve({ status: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr })),
+    );
     expect(run.status, run.stderr).toBe(0);
+    // The preflight reached the control plane through the region's CA, as the agent will.
+    expect(run.stdout).toMatch(/^ok {3}control-plane: https:\/\/127\.0\.0\.1:\d+\/healthz answered from here/m);
     expect(run.stdout).toContain('qhc: region e2e installed');
 
     const settingsDir = mkdtempSync(join(tmpdir(), 'qhc-op-'));

@@ -2,7 +2,7 @@
 // HTTPS under a private CA), a Kubernetes cluster (the kube sandbox) attached as a region by
 // running the generated installation script with kubectl, the operator and the agent for that
 // region, and an example Qdrant cluster created through the API.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -67,8 +67,11 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     say(`installing the region with: ${install.command}`);
     const script = join(options.workDir, 'install.sh');
     writeFileSync(script, await (await fetch(install.scriptUrl, { dispatcher: trusted })).text(), { mode: 0o700 });
-    const run = spawnSync('bash', [script], { env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath }, encoding: 'utf8' });
-    if (run.status !== 0) throw new Error(`the installation script failed (is kubectl installed?):\n${run.stderr || run.stdout}`);
+    // Asynchronously: the script's preflight calls this process's control plane, which must be free to answer.
+    const run = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
+      execFile('bash', [script], { env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath } }, (error, stdout, stderr) => resolve({ status: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr })),
+    );
+    if (run.status !== 0) throw new Error(`the installation script failed (is kubectl installed?):\n${run.stdout}${run.stderr}`);
 
     const settingsPath = join(options.workDir, 'operator-settings.yaml');
     writeFileSync(settingsPath, 'settings:\n  app_environment: local\n');

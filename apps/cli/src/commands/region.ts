@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import type { RegionHealth } from '@qhc/schemas';
 import { ControlPlane } from '../api.ts';
 import { resolveContext } from '../config.ts';
 import { confirmOrExit } from '../confirm.ts';
@@ -12,7 +13,7 @@ interface RegionRecord {
   spec: { namespace: string; agentVersion: string; operatorVersion: string };
   revision: number;
   appliedRevision?: number;
-  status?: { phase?: string };
+  status?: { phase?: string; health?: RegionHealth };
   lastSeenAt?: string;
   createdAt: string;
 }
@@ -25,8 +26,22 @@ const COLUMNS: Column<RegionRecord>[] = [
   { header: 'operator', value: (r) => r.spec.operatorVersion, wide: true },
   { header: 'agent', value: (r) => r.spec.agentVersion, wide: true },
   { header: 'last seen', value: (r) => (r.lastSeenAt ? age(r.lastSeenAt) : '<never>'), wide: true },
+  // The region's health as its agent reports it (see health.ts in @qhc/agent).
+  { header: 'kubernetes', value: (r) => (r.status?.health ? `${r.status.health.kubernetes.version} (${r.status.health.kubernetes.distribution})` : undefined), wide: true },
+  { header: 'nodes', value: (r) => r.status?.health?.nodes.count, wide: true },
+  { header: 'storage', value: (r) => storageSummary(r.status?.health), wide: true },
+  { header: 'snapshots', value: (r) => (r.status?.health ? (r.status.health.capabilities.volumeSnapshot ? 'yes' : 'no') : undefined), wide: true },
+  { header: 'clusters', value: (r) => (r.status?.health ? (r.status.health.canCreateClusters ? 'can be created' : `blocked: ${r.status.health.reason}`) : undefined), wide: true },
   { header: 'age', value: (r) => age(r.createdAt) },
 ];
+
+/** "qhc-expandable (default, expandable)": the class clusters get by default. */
+function storageSummary(health: RegionHealth | undefined): string | undefined {
+  if (!health) return undefined;
+  const chosen = health.storageClasses.find((c) => c.default);
+  if (!chosen) return health.storageClasses.length ? `${health.storageClasses.length} class(es), no default` : 'none';
+  return `${chosen.name} (default, ${chosen.allowVolumeExpansion ? 'expandable' : 'not expandable'})`;
+}
 
 export interface Global {
   context?: string;

@@ -5,6 +5,7 @@ import { DEFAULT_SESSION_TTL_SECONDS, SESSION_COOKIE, createSession, csrfTokenOf
 import { AgentReport, RESOURCE_KINDS, type ResourcePath, type Store } from '../store.ts';
 import { exchangeBootstrap, findToken, issueToken, listTokens, revokeToken, rotateAgentToken } from '../tokens.ts';
 import { openApiDocument } from '../openapi.ts';
+import { backupWarnings, clusterWarnings, warningHeaders } from '../warnings.ts';
 import { Router, type Request } from './http.ts';
 
 export interface RouteOptions {
@@ -94,7 +95,11 @@ export function routes(options: RouteOptions): Router {
   });
 
   router.on('GET', '/api/v1/regions/:region/clusters', async (req) => (await user(req), ok({ items: await store.clusters(req.params.region!) })));
-  router.on('POST', '/api/v1/regions/:region/clusters', async (req) => (await user(req), ok(await store.createCluster(req.params.region!, await req.body()), 201)));
+  router.on('POST', '/api/v1/regions/:region/clusters', async (req) => {
+    await user(req);
+    const created = await store.createCluster(req.params.region!, await req.body());
+    return { ...ok(created, 201), headers: warningHeaders(clusterWarnings(await store.region(req.params.region!), created.spec)) };
+  });
   router.on('GET', '/api/v1/regions/:region/clusters/:cluster', async (req) => (await user(req), ok(await store.cluster(req.params.region!, req.params.cluster!))));
   router.on('PUT', '/api/v1/regions/:region/clusters/:cluster', async (req) => (await user(req), ok(await store.updateCluster(req.params.region!, req.params.cluster!, await req.body()))));
   router.on('POST', '/api/v1/regions/:region/clusters/:cluster/scale', async (req) => {
@@ -108,7 +113,12 @@ export function routes(options: RouteOptions): Router {
 
   for (const path of Object.keys(RESOURCE_KINDS) as ResourcePath[]) {
     router.on('GET', `/api/v1/regions/:region/${path}`, async (req) => (await user(req), ok({ items: await store.resources(req.params.region!, path) })));
-    router.on('POST', `/api/v1/regions/:region/${path}`, async (req) => (await user(req), ok(await store.createResource(req.params.region!, path, await req.body()), 201)));
+    router.on('POST', `/api/v1/regions/:region/${path}`, async (req) => {
+      await user(req);
+      const created = await store.createResource(req.params.region!, path, await req.body());
+      const warnings = path === 'restores' ? [] : backupWarnings(await store.region(req.params.region!));
+      return { ...ok(created, 201), headers: warningHeaders(warnings) };
+    });
     router.on('DELETE', `/api/v1/regions/:region/${path}/:name`, async (req) => (await user(req), await store.deleteResource(req.params.region!, path, req.params.name!), { status: 202, json: { message: 'the agent deletes it in the region' } }));
   }
   router.on('GET', '/api/v1/tokens', async (req) => (await user(req), ok({ items: await listTokens(db) })));

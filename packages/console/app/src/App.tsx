@@ -1,5 +1,5 @@
-import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
-import { currentSession, signOut, onSessionEnded, type Session } from './api.ts';
+import { lazy, Suspense, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { apiWarnings, currentSession, signOut, onSessionEnded, type Session } from './api.ts';
 import { Link, match, navigate, usePath } from './router.tsx';
 import { Loading } from './components/loading.tsx';
 
@@ -12,6 +12,24 @@ const ClusterNew = lazy(() => import('./pages/ClusterNew.tsx'));
 const ClusterDetail = lazy(() => import('./pages/ClusterDetail.tsx'));
 const Backups = lazy(() => import('./pages/Backups.tsx'));
 const SignIn = lazy(() => import('./pages/SignIn.tsx'));
+
+/** What the control plane warned about (the object was still created), until dismissed. */
+function Warnings() {
+  const list = useSyncExternalStore(apiWarnings.subscribe, apiWarnings.current);
+  if (list.length === 0) return null;
+  return (
+    <div className="warnings" role="alert">
+      <ul>
+        {list.map((w, i) => (
+          <li key={i}>Warning: {w}</li>
+        ))}
+      </ul>
+      <button type="button" className="button" onClick={() => apiWarnings.dismiss()}>
+        Dismiss
+      </button>
+    </div>
+  );
+}
 
 function route(path: string): ReactNode {
   let m: Record<string, string> | undefined;
@@ -84,6 +102,7 @@ export function App() {
         </button>
       </header>
       <main id="main" tabIndex={-1}>
+        <Warnings />
         <Suspense fallback={<Loading what="the page" />}>{route(path)}</Suspense>
       </main>
     </>

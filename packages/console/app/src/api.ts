@@ -1,4 +1,5 @@
 import type { Problem } from '@qhc/schemas';
+import { parseWarningHeader } from './lib/warnings.ts';
 
 // The control plane's API, same origin, with the session cookie. Every state-changing call
 // carries the session's CSRF token, which the page learns at sign-in or from GET /api/v1/session.
@@ -29,6 +30,31 @@ export function onSessionEnded(signedOut: () => void) {
   onSignedOut = signedOut;
 }
 
+// The control plane's warnings (`Warning: 299 - "…"`, as the kube-apiserver sends them): a
+// cluster whose storage cannot grow, a backup in a region without snapshots. Kept until
+// dismissed, so one shown after a create survives the navigation that follows it.
+let warnings: readonly string[] = [];
+const warningListeners = new Set<() => void>();
+
+function noteWarnings(header: string | null): void {
+  const texts = parseWarningHeader(header);
+  if (texts.length === 0) return;
+  warnings = [...warnings, ...texts];
+  for (const listener of warningListeners) listener();
+}
+
+export const apiWarnings = {
+  subscribe(listener: () => void): () => void {
+    warningListeners.add(listener);
+    return () => warningListeners.delete(listener);
+  },
+  current: (): readonly string[] => warnings,
+  dismiss(): void {
+    warnings = [];
+    for (const listener of warningListeners) listener();
+  },
+};
+
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method,
@@ -36,6 +62,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
     headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  noteWarnings(res.headers.get('warning'));
   const text = await res.text();
   let json: unknown;
   try {

@@ -77,7 +77,7 @@ function registryLogin(region: Region, credentials: InstallationCredentials, cha
 }
 
 /** A word for bash: single-quoted, so nothing in it is expanded. */
-function shellWord(text: string): string {
+export function shellWord(text: string): string {
   return /^[A-Za-z0-9_.:/@%+=,-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 

@@ -3,8 +3,158 @@
 # Safe to run again: every object is applied with server-side apply.
 set -euo pipefail
 
+qhc_skip_preflight=${QHC_SKIP_PREFLIGHT:-}
+for qhc_arg in "$@"; do
+  case $qhc_arg in
+    --skip-preflight) qhc_skip_preflight=1 ;;
+    *) echo "qhc: unknown option $qhc_arg (the only option is --skip-preflight)" >&2; exit 2 ;;
+  esac
+done
 command -v kubectl >/dev/null || { echo "kubectl is required" >&2; exit 1; }
 echo "qhc: installing into $(kubectl config current-context 2>/dev/null || echo "the current cluster")"
+
+# One line per check: ok, warn or FAIL, the finding, and for warnings and failures the fix.
+qhc_failures=0
+qhc_pf_line() {
+  if [ "$1" = ok ]; then printf 'ok   %s: %s\n' "$2" "$3"; return; fi
+  if [ "$1" = fail ]; then qhc_failures=$((qhc_failures + 1)); printf 'FAIL %s: %s. Fix: %s\n' "$2" "$3" "$4"; return; fi
+  printf 'warn %s: %s. Fix: %s\n' "$2" "$3" "$4"
+}
+qhc_pf_cluster_reachable_ok() { qhc_pf_line ok cluster-reachable "reached ${qhc_server}" ''; }
+qhc_pf_cluster_reachable_fail() { qhc_pf_line fail cluster-reachable "cannot reach the cluster: ${qhc_error}" 'point kubectl at the region'\''s cluster (KUBECONFIG or kubectl config use-context) and check that "kubectl get --raw /version" answers'; }
+qhc_pf_kubernetes_version_ok() { qhc_pf_line ok kubernetes-version "Kubernetes ${qhc_version} (1.${qhc_minimum} or newer is supported)" ''; }
+qhc_pf_kubernetes_version_fail() { qhc_pf_line fail kubernetes-version "Kubernetes ${qhc_version} is older than 1.${qhc_minimum}, the oldest supported version" 'upgrade the cluster to Kubernetes 1.27 or newer (older versions drop the StatefulSet volume retention policy qhc relies on)'; }
+qhc_pf_cluster_scope_rights_ok() { qhc_pf_line ok cluster-scope-rights "this user may create and patch CRDs, ClusterRoles, ClusterRoleBindings and namespaces" ''; }
+qhc_pf_cluster_scope_rights_fail() { qhc_pf_line fail cluster-scope-rights "this user may not ${qhc_missing}" 'run the installation as a cluster administrator (the cluster-admin ClusterRole, e.g. the cluster'\''s admin kubeconfig); qhc'\''s components themselves run with least-privilege roles'; }
+qhc_pf_storage_class_ok() { qhc_pf_line ok storage-class "StorageClass \"${qhc_storageClass}\" (${qhc_source}) will hold the database volumes" ''; }
+qhc_pf_storage_class_missing() { qhc_pf_line fail storage-class "StorageClass \"${qhc_storageClass}\", named at settings.storage.default_storage_class_names.db, does not exist" 'mark a CSI block-storage class as the default (kubectl annotate storageclass <name> storageclass.kubernetes.io/is-default-class=true) or name one at settings.storage.default_storage_class_names.db in the region'\''s operator settings'; }
+qhc_pf_storage_class_noDefault() { qhc_pf_line fail storage-class "no StorageClass is marked as the default and the operator settings name none" 'mark a CSI block-storage class as the default (kubectl annotate storageclass <name> storageclass.kubernetes.io/is-default-class=true) or name one at settings.storage.default_storage_class_names.db in the region'\''s operator settings'; }
+qhc_pf_storage_class_unreadable() { qhc_pf_line fail storage-class "could not list StorageClasses: ${qhc_error}" 'mark a CSI block-storage class as the default (kubectl annotate storageclass <name> storageclass.kubernetes.io/is-default-class=true) or name one at settings.storage.default_storage_class_names.db in the region'\''s operator settings'; }
+qhc_pf_volume_expansion_ok() { qhc_pf_line ok volume-expansion "StorageClass \"${qhc_storageClass}\" allows volume expansion" ''; }
+qhc_pf_volume_expansion_warn() { qhc_pf_line warn volume-expansion "StorageClass \"${qhc_storageClass}\" does not allow volume expansion: clusters' storage cannot grow" 'set allowVolumeExpansion: true on the class if its CSI driver can resize volumes, or use a class that can; until then clusters'\'' storage cannot grow'; }
+qhc_pf_volume_snapshots_ok() { qhc_pf_line ok volume-snapshots "VolumeSnapshot API served; VolumeSnapshotClass \"${qhc_snapshotClass}\" exists" ''; }
+qhc_pf_volume_snapshots_noApi() { qhc_pf_line warn volume-snapshots "the VolumeSnapshot CRDs (snapshot.storage.k8s.io) are not installed: backups cannot be taken" 'install the CSI snapshot CRDs and snapshot controller (github.com/kubernetes-csi/external-snapshotter) and a VolumeSnapshotClass for your CSI driver, named at settings.storage.snapshot_class; until then backups cannot be taken'; }
+qhc_pf_volume_snapshots_missing() { qhc_pf_line warn volume-snapshots "VolumeSnapshotClass \"${qhc_snapshotClass}\", named at settings.storage.snapshot_class, does not exist: backups will fail" 'install the CSI snapshot CRDs and snapshot controller (github.com/kubernetes-csi/external-snapshotter) and a VolumeSnapshotClass for your CSI driver, named at settings.storage.snapshot_class; until then backups cannot be taken'; }
+qhc_pf_volume_snapshots_noDefault() { qhc_pf_line warn volume-snapshots "no VolumeSnapshotClass is marked as the default and the operator settings name none: backups will fail" 'install the CSI snapshot CRDs and snapshot controller (github.com/kubernetes-csi/external-snapshotter) and a VolumeSnapshotClass for your CSI driver, named at settings.storage.snapshot_class; until then backups cannot be taken'; }
+qhc_pf_volume_snapshots_unreadable() { qhc_pf_line warn volume-snapshots "could not check the VolumeSnapshot API: ${qhc_error}" 'install the CSI snapshot CRDs and snapshot controller (github.com/kubernetes-csi/external-snapshotter) and a VolumeSnapshotClass for your CSI driver, named at settings.storage.snapshot_class; until then backups cannot be taken'; }
+qhc_pf_control_plane_ok() { qhc_pf_line ok control-plane "${qhc_url} answered from here; from inside the cluster the agent's first call confirms it (qhc region get shows when it was last seen)" ''; }
+qhc_pf_control_plane_fail() { qhc_pf_line fail control-plane "${qhc_url} did not answer: ${qhc_error}" 'allow outbound HTTPS (port 443, or the URL'\''s port) to the control plane, set the region'\''s proxy if one is required, and add the CA that signs the control plane'\''s certificate (or the proxy'\''s) to the region'; }
+qhc_pf_control_plane_noCurl() { qhc_pf_line warn control-plane "not checked: curl is not installed here; the agent's first call will tell" 'allow outbound HTTPS (port 443, or the URL'\''s port) to the control plane, set the region'\''s proxy if one is required, and add the CA that signs the control plane'\''s certificate (or the proxy'\''s) to the region'; }
+qhc_pf_cluster() {
+  qhc_minimum=27
+  qhc_server=$(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}' 2>/dev/null || true)
+  qhc_server=${qhc_server:-the current cluster}
+  if ! qhc_out=$(kubectl get --raw /version 2>&1); then
+    qhc_error=${qhc_out##*$'\n'}; qhc_error=${qhc_error:0:300}
+    qhc_pf_cluster_reachable_fail
+    return
+  fi
+  qhc_pf_cluster_reachable_ok
+  qhc_version=$(printf '%s\n' "$qhc_out" | sed -n 's/.*"gitVersion": *"\([^"]*\)".*/\1/p')
+  qhc_minor=$(printf '%s\n' "$qhc_version" | sed -n 's/^v\{0,1\}1\.\([0-9][0-9]*\).*/\1/p')
+  if [ -n "$qhc_minor" ] && [ "$qhc_minor" -ge "$qhc_minimum" ]; then qhc_pf_kubernetes_version_ok; else qhc_pf_kubernetes_version_fail; fi
+  qhc_missing=''
+  for qhc_right in 'create customresourcedefinitions.apiextensions.k8s.io' 'patch customresourcedefinitions.apiextensions.k8s.io' 'create clusterroles.rbac.authorization.k8s.io' 'patch clusterroles.rbac.authorization.k8s.io' 'create clusterrolebindings.rbac.authorization.k8s.io' 'patch clusterrolebindings.rbac.authorization.k8s.io' 'create namespaces' 'patch namespaces'; do
+    read -r qhc_verb qhc_resource <<<"$qhc_right"
+    if ! kubectl auth can-i "$qhc_verb" "$qhc_resource" >/dev/null 2>&1; then qhc_missing="${qhc_missing:+$qhc_missing, }$qhc_right"; fi
+  done
+  if [ -z "$qhc_missing" ]; then qhc_pf_cluster_scope_rights_ok; else qhc_pf_cluster_scope_rights_fail; fi
+  qhc_pf_storage
+  qhc_pf_snapshots
+}
+qhc_pf_storage() {
+  qhc_wanted=''
+  if ! qhc_out=$(kubectl get storageclasses -o jsonpath='{range .items[*]}{.metadata.name}|{.allowVolumeExpansion}|{.metadata.annotations.storageclass\.kubernetes\.io/is-default-class}|{.metadata.annotations.storageclass\.beta\.kubernetes\.io/is-default-class}{"\n"}{end}' 2>&1); then
+    qhc_error=${qhc_out##*$'\n'}; qhc_error=${qhc_error:0:300}
+    qhc_pf_storage_class_unreadable
+  else
+    qhc_storageClass='' qhc_expansion=''
+    while IFS='|' read -r qhc_name qhc_expand qhc_default qhc_beta_default; do
+      if [ -n "$qhc_storageClass" ] || [ -z "$qhc_name" ]; then continue; fi
+      if [ -n "$qhc_wanted" ]; then
+        if [ "$qhc_name" = "$qhc_wanted" ]; then qhc_storageClass=$qhc_name qhc_expansion=$qhc_expand; fi
+      elif [ "$qhc_default" = true ] || [ "$qhc_beta_default" = true ]; then qhc_storageClass=$qhc_name qhc_expansion=$qhc_expand; fi
+    done <<<"$qhc_out"
+    if [ -z "$qhc_storageClass" ] && [ -n "$qhc_wanted" ]; then
+      qhc_storageClass=$qhc_wanted; qhc_pf_storage_class_missing
+    elif [ -z "$qhc_storageClass" ]; then qhc_pf_storage_class_noDefault
+    else
+      if [ -n "$qhc_wanted" ]; then qhc_source='named in the operator settings'; else qhc_source='the default'; fi
+      qhc_pf_storage_class_ok
+      if [ "$qhc_expansion" = true ]; then qhc_pf_volume_expansion_ok; else qhc_pf_volume_expansion_warn; fi
+    fi
+  fi
+}
+qhc_pf_snapshots() {
+  qhc_wanted=csi-snapclass
+  if ! qhc_out=$(kubectl api-resources --api-group=snapshot.storage.k8s.io -o name 2>&1); then
+    qhc_error=${qhc_out##*$'\n'}; qhc_error=${qhc_error:0:300}; qhc_pf_volume_snapshots_unreadable; return
+  fi
+  qhc_served=yes
+  for qhc_kind in volumesnapshots volumesnapshotclasses volumesnapshotcontents; do
+    case $'\n'"$qhc_out"$'\n' in *$'\n'"$qhc_kind.snapshot.storage.k8s.io"$'\n'*) ;; *) qhc_served=no ;; esac
+  done
+  if [ "$qhc_served" = no ]; then qhc_pf_volume_snapshots_noApi; return; fi
+  if ! qhc_out=$(kubectl get volumesnapshotclasses.snapshot.storage.k8s.io -o jsonpath='{range .items[*]}{.metadata.name}|{.metadata.annotations.snapshot\.storage\.kubernetes\.io/is-default-class}{"\n"}{end}' 2>&1); then
+    qhc_error=${qhc_out##*$'\n'}; qhc_error=${qhc_error:0:300}; qhc_pf_volume_snapshots_unreadable; return
+  fi
+  qhc_snapshotClass=''
+  while IFS='|' read -r qhc_name qhc_default; do
+    if [ -n "$qhc_snapshotClass" ] || [ -z "$qhc_name" ]; then continue; fi
+    if [ -n "$qhc_wanted" ]; then
+      if [ "$qhc_name" = "$qhc_wanted" ]; then qhc_snapshotClass=$qhc_name; fi
+    elif [ "$qhc_default" = true ]; then qhc_snapshotClass=$qhc_name; fi
+  done <<<"$qhc_out"
+  if [ -n "$qhc_snapshotClass" ]; then qhc_pf_volume_snapshots_ok
+  elif [ -n "$qhc_wanted" ]; then qhc_snapshotClass=$qhc_wanted; qhc_pf_volume_snapshots_missing
+  else qhc_pf_volume_snapshots_noDefault; fi
+}
+qhc_pf_control_plane() {
+  qhc_url=https://qhc.example.com/healthz
+  if ! command -v curl >/dev/null 2>&1; then qhc_pf_control_plane_noCurl; return; fi
+  qhc_curl=(curl -fsS -o /dev/null --connect-timeout 5 --max-time 15)
+  qhc_curl+=(--proxy http://proxy.internal:3128)
+  qhc_curl+=(--noproxy .internal)
+  qhc_ca_file=$(mktemp)
+  trap 'rm -f "$qhc_ca_file"' EXIT
+  {
+    for qhc_bundle in /etc/ssl/certs/ca-certificates.crt /etc/pki/tls/certs/ca-bundle.crt /etc/ssl/cert.pem; do
+      if [ -r "$qhc_bundle" ]; then cat "$qhc_bundle"; break; fi
+    done
+    cat <<'QHC_CA_END'
+-----BEGIN CERTIFICATE-----
+MIIBhDCCASmgAwIBAgIUc/mAiDapbSHznDWcuOEOgjEWsnswCgYIKoZIzj0EAwIw
+FjEUMBIGA1UEAwwLcWhjLXRlc3QtY2EwIBcNMjYxMTI0MTkxNzU2WhgPMjEyNjEw
+MzExOTE3NTZaMBYxFDASBgNVBAMMC3FoYy10ZXN0LWNhMFkwEwYHKoZIzj0CAQYI
+KoZIzj0DAQcDQgAEdJl18UhS5m6/+I6KsIrR2IduD5CgXNse2S08k8JzAUsfSfB5
+9FOqiKY45tYuGgC+REt0W+TPG1I50VQdRgWzRqNTMFEwHQYDVR0OBBYEFKXHyVO4
+YuxBCAmCcMhIFiv3ha8lMB8GA1UdIwQYMBaAFKXHyVO4YuxBCAmCcMhIFiv3ha8l
+MA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSQAwRgIhAMol2ABQ4l+yu4N+
+n4rfbU/6zHuFtdArploYXOoFoLIDAiEAuk5ItZTOjifzDd4f/G2dZ3wACyOP1/nd
+Bj50Y+oHj5g=
+-----END CERTIFICATE-----
+QHC_CA_END
+  } >"$qhc_ca_file"
+  qhc_curl+=(--cacert "$qhc_ca_file")
+  if qhc_out=$("${qhc_curl[@]}" "$qhc_url" 2>&1); then
+    qhc_pf_control_plane_ok
+  else
+    qhc_error=''
+    while IFS= read -r qhc_line; do case $qhc_line in 'curl: ('*) qhc_error=${qhc_line:0:300}; break ;; esac; done <<<"$qhc_out"
+    if [ -z "$qhc_error" ]; then qhc_error=${qhc_out##*$'\n'}; qhc_error=${qhc_error:0:300}; qhc_error=${qhc_error:-no answer}; fi
+    qhc_pf_control_plane_fail
+  fi
+}
+qhc_preflight() {
+  echo "qhc: preflight checks (--skip-preflight skips them)"
+  qhc_pf_cluster
+  qhc_pf_control_plane
+  if [ "$qhc_failures" -gt 0 ]; then
+    echo "qhc: a preflight check failed, nothing was applied: fix it and run again, or pass --skip-preflight to install anyway" >&2
+    exit 1
+  fi
+}
+if [ -n "$qhc_skip_preflight" ]; then echo "qhc: preflight skipped (--skip-preflight)"; else qhc_preflight; fi
 
 kubectl apply --server-side --force-conflicts --field-manager=qhc-installer -f - <<'QHC_MANIFESTS_END'
 apiVersion: v1

@@ -4,9 +4,10 @@ import { request, regionPath } from '../api.ts';
 import { usePoll } from '../poll.ts';
 import { Link, navigate } from '../router.tsx';
 import { ConfirmDelete, Copy } from '../components/dialogs.tsx';
-import { Badge, ErrorBox, Field, Loading } from '../components/ui.tsx';
+import { Badge, ErrorBox, Field, Loading, Table } from '../components/ui.tsx';
 import { formatAge, operatorSettingsCondition, regionStatus, upgradeAvailable } from '../lib/status.ts';
 import { LATEST_VERSION, type ClusterRecord, type RegionRecord } from '../types.ts';
+import type { RegionHealth } from '@qhc/schemas';
 import { SettingsEditor, useSettingsProblems } from './EnvironmentNew.tsx';
 
 function Installation({ region }: { region: string }) {
@@ -136,6 +137,59 @@ function OperatorSettingsFact({ region }: { region: RegionRecord }) {
   );
 }
 
+/** The region's health as its agent reports it: what clusters and backups can rely on. */
+function Health({ region }: { region: RegionRecord }) {
+  const health = (region.status as { health?: RegionHealth } | undefined)?.health;
+  return (
+    <section className="panel" aria-labelledby="health-heading">
+      <h2 id="health-heading">Region health</h2>
+      {!health ? (
+        <p>Not reported yet: the agent reports it once it runs.</p>
+      ) : (
+        <>
+          <dl className="facts">
+            <dt>Kubernetes</dt>
+            <dd>
+              {health.kubernetes.version} ({health.kubernetes.distribution}), {health.nodes.count} node(s)
+            </dd>
+            <dt>Clusters</dt>
+            <dd>{health.canCreateClusters ? 'can be created' : `cannot be created: ${health.reason}`}</dd>
+            <dt>Volume expansion</dt>
+            <dd>{health.capabilities.volumeExpansion ? 'yes' : "no: clusters' storage cannot grow"}</dd>
+            <dt>Volume snapshots</dt>
+            <dd>{health.capabilities.volumeSnapshot ? 'yes' : 'no: backups cannot be taken'}</dd>
+            <dt>Components</dt>
+            <dd>{health.components.map((c) => `${c.name} ${c.version ?? ''} ${c.ready ? 'ready' : `not ready (${c.message ?? 'unknown'})`}`.replace(/\s+/g, ' ')).join('; ')}</dd>
+            <dt>Reported</dt>
+            <dd>{formatAge(Date.now() - Date.parse(health.collectedAt))} ago</dd>
+          </dl>
+          <Table caption="Storage classes" columns={['Storage class', 'Provisioner', 'Default', 'Expansion', 'Reclaim policy']}>
+            {health.storageClasses.map((c) => (
+              <tr key={c.name}>
+                <td>{c.name}</td>
+                <td>{c.provisioner}</td>
+                <td>{c.default ? 'yes' : 'no'}</td>
+                <td>{c.allowVolumeExpansion ? 'yes' : 'no'}</td>
+                <td>{c.reclaimPolicy}</td>
+              </tr>
+            ))}
+          </Table>
+          <Table caption="Volume snapshot classes" columns={['Snapshot class', 'Driver', 'Default', 'Deletion policy']}>
+            {health.volumeSnapshotClasses.map((c) => (
+              <tr key={c.name}>
+                <td>{c.name}</td>
+                <td>{c.driver}</td>
+                <td>{c.default ? 'yes' : 'no'}</td>
+                <td>{c.deletionPolicy}</td>
+              </tr>
+            ))}
+          </Table>
+        </>
+      )}
+    </section>
+  );
+}
+
 export default function EnvironmentDetail({ region: name }: { region: string }) {
   const region = usePoll(() => request<RegionRecord>('GET', regionPath(name)), [name]);
   const clusters = usePoll(() => request<{ items: ClusterRecord[] }>('GET', regionPath(name, 'clusters')), [name]);
@@ -173,6 +227,7 @@ export default function EnvironmentDetail({ region: name }: { region: string }) 
         </dd>
         <InstallationState status={r.status} />
       </dl>
+      <Health region={r} />
       <Installation region={r.name} />
       <section className="panel" aria-labelledby="clusters-heading">
         <div className="title">
