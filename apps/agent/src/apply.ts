@@ -3,6 +3,7 @@ import { LABEL_CLUSTER_ID, LABEL_CUSTOMER_ID } from '@qhc/schemas';
 import { AGENT_NAME, CLUSTER_MANAGER_NAME, OPERATOR_NAME, OPERATOR_SETTINGS_CONFIGMAP, OPERATOR_SETTINGS_KEY, componentImages } from '@qhc/manifests';
 import type { KubeClient, KubeObject, Logger } from '@qhc/kube';
 import type { DesiredState } from './control-plane.ts';
+import { isOtherRestore } from './adoption.ts';
 
 export const FIELD_MANAGER = 'qhc-agent';
 /** On the objects the agent applies: which control-plane revision they came from. */
@@ -39,6 +40,11 @@ export async function applyDesiredState(client: KubeClient, namespace: string, s
   });
 
   for (const cluster of state.clusters) {
+    const live = await client.get({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace, name: clusterName(cluster.id) });
+    if (isOtherRestore(live, cluster.origin)) {
+      logger.warn('cluster not applied: a restore made a cluster of this name in the region', { namespace, name: clusterName(cluster.id) });
+      continue;
+    }
     const spec: Record<string, unknown> = { ...cluster.spec };
     if (cluster.apiKeys?.apiKey || cluster.apiKeys?.readOnlyApiKey) {
       await apply({

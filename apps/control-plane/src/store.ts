@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { type ClusterRecord, type RegionRecord, type ResourceRecord, QdrantClusterRestoreSpec, QdrantClusterScheduledSnapshotSpec, QdrantClusterSnapshotSpec, QdrantClusterSpec, Region, checkRegionUpdate, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, safeParseOperatorSettings, type QhcSchemaError } from '@qhc/schemas';
+import { checkClusterUpdate, type ClusterRecord, type RegionRecord, type ResourceRecord, QdrantClusterRestoreSpec, QdrantClusterScheduledSnapshotSpec, QdrantClusterSnapshotSpec, QdrantClusterSpec, Region, checkRegionUpdate, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, safeParseOperatorSettings, type QhcSchemaError } from '@qhc/schemas';
 import * as z from 'zod';
 import { isUniqueViolation, type Db } from './db/db.ts';
 import { ApiError, conflict, notFound } from './errors.ts';
 import { clusterEvents, recordClusterEvents, statusEvents, type ClusterEvent, type ReportedClusterStatus } from './cluster-events.ts';
+import { adoptRestoredClusters } from './adoption.ts';
 
 const regionParser = createParser(Region, 'region');
 const clusterParser = createParser(
@@ -35,7 +36,7 @@ const now = () => new Date().toISOString();
 export type { ClusterRecord, RegionRecord, ResourceRecord } from '@qhc/schemas';
 
 type RegionRow = { id: string; name: string; spec: string; revision: number; applied_revision: number | null; status: string | null; last_seen_at: string | null; created_at: string; updated_at: string };
-type ClusterRow = { id: string; region_id: string; name: string; spec: string; api_keys: string | null; annotations: string | null; deleted_at: string | null; status: string | null; created_at: string; updated_at: string };
+type ClusterRow = { id: string; region_id: string; name: string; spec: string; api_keys: string | null; annotations: string | null; origin?: string | null; deleted_at: string | null; status: string | null; created_at: string; updated_at: string };
 
 const toRegion = (r: RegionRow): RegionRecord => ({
   id: r.id,
@@ -55,6 +56,7 @@ const toCluster = (r: ClusterRow): ClusterRecord => ({
   spec: JSON.parse(r.spec) as ClusterRecord['spec'],
   ...(r.api_keys ? { apiKeys: JSON.parse(r.api_keys) } : {}),
   ...(r.annotations ? { annotations: JSON.parse(r.annotations) } : {}),
+  ...(r.origin ? { origin: JSON.parse(r.origin) } : {}),
   ...(r.deleted_at ? { deletedAt: r.deleted_at } : {}),
   ...(r.status ? { status: JSON.parse(r.status) } : {}),
   createdAt: r.created_at,
@@ -161,6 +163,8 @@ export class Store {
     const parsed = clusterParser.safeValidate({ ...(input as object), name });
     if (!parsed.success) throw invalid(parsed.error);
     const { spec, apiKey, readOnlyApiKey } = parsed.data;
+    const immutable = checkClusterUpdate(current.spec, spec);
+    if (immutable.length > 0) throw new ApiError(422, 'Immutable', `cluster ${name}: ${immutable.map((p) => `${p.path.join('.')} ${p.message}`).join('; ')}`, immutable);
     const keys = apiKey || readOnlyApiKey ? JSON.stringify({ apiKey, readOnlyApiKey }) : current.apiKeys ? JSON.stringify(current.apiKeys) : null;
     await this.changeCluster(current, 'spec = $1, api_keys = $2', [JSON.stringify(spec), keys], describeSpecChange(current.spec, spec));
     return this.cluster(regionName, name);
@@ -264,7 +268,7 @@ export class Store {
         resourceDeletions: resources.filter((r) => r.deleted_at).map((r) => ({ kind: r.kind, name: r.name })),
         revision: Number(region.revision),
         region: JSON.parse(region.spec) as Region,
-        clusters: rows.filter((c) => !c.deletedAt).map((c) => ({ id: c.name, spec: { ...c.spec, id: c.name }, ...(c.apiKeys ? { apiKeys: c.apiKeys } : {}), ...(c.annotations ? { annotations: c.annotations } : {}) })),
+        clusters: rows.filter((c) => !c.deletedAt).map((c) => ({ id: c.name, spec: { ...c.spec, id: c.name }, ...(c.apiKeys ? { apiKeys: c.apiKeys } : {}), ...(c.annotations ? { annotations: c.annotations } : {}), ...(c.origin ? { origin: c.origin } : {}) })),
         deletions: rows.filter((c) => c.deletedAt).map((c) => c.name),
       };
     });
@@ -281,7 +285,13 @@ export class Store {
     await this.db.tx(async (tx) => {
       await tx.run('UPDATE regions SET status = $1, applied_revision = $2, last_seen_at = $3 WHERE id = $4', [JSON.stringify(report.region ?? {}), report.appliedRevision ?? null, stamp, regionId]);
       const reported = new Map(report.clusters.map((c) => [c.id, c]));
-      const current = Number((await tx.one<{ revision: number }>('SELECT revision FROM regions WHERE id = $1', [regionId]))?.revision ?? 0);
+      let current = Number((await tx.one<{ revision: number }>('SELECT revision FROM regions WHERE id = $1', [regionId]))?.revision ?? 0);
+      // Only a report of the latest revision adopts: an older one may still list a cluster whose
+      // deletion it had not applied yet, which must not come back.
+      if ((report.appliedRevision ?? -1) >= current && (await adoptRestoredClusters(tx, regionId, report.clusters, stamp)) > 0) {
+        await tx.run('UPDATE regions SET revision = revision + 1, updated_at = $1 WHERE id = $2', [stamp, regionId]);
+        current++;
+      }
       for (const row of await tx.all<ClusterRow>('SELECT * FROM clusters WHERE region_id = $1', [regionId])) {
         const status = reported.get(row.name);
         // A deletion is done when the agent, up to date (so having applied it), no longer has the cluster.
@@ -323,7 +333,7 @@ function describeSpecChange(before: ClusterRecord['spec'], after: ClusterRecord[
 export interface DesiredState {
   revision: number;
   region: Region;
-  clusters: Array<{ id: string; spec: QdrantClusterSpec; apiKeys?: { apiKey?: string; readOnlyApiKey?: string }; annotations?: Record<string, string> }>;
+  clusters: Array<{ id: string; spec: QdrantClusterSpec; apiKeys?: { apiKey?: string; readOnlyApiKey?: string }; annotations?: Record<string, string>; origin?: ClusterRecord['origin'] }>;
   /** Clusters deleted through the API: the only clusters an agent may delete. */
   deletions: string[];
   /** Backups, backup schedules and restores to apply. */

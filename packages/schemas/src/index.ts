@@ -25,3 +25,4 @@ export * from './protocol/cluster-manager.ts';
 
 // The control plane's API records and the agent's reports.
 export * from './api/control-plane.ts';
+export * from './api/cluster-update.ts';

@@ -95,6 +95,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
       'CREATE INDEX cluster_events_cluster ON cluster_events (cluster_id, at)',
     ],
   },
+  {
+    version: 5,
+    name: 'cluster origin (adopted from a restore in the region)',
+    statements: ['ALTER TABLE clusters ADD COLUMN origin TEXT'],
+  },
 ];
 
 /**

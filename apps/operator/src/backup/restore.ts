@@ -12,6 +12,9 @@ import {
 } from '@qhc/schemas';
 import {
   ANNOTATION_CLUSTER_SPEC,
+  ANNOTATION_ORIGIN_CLUSTER,
+  ANNOTATION_ORIGIN_RESTORE,
+  ANNOTATION_ORIGIN_SNAPSHOT,
   ANNOTATION_RESTORED_BY,
   ANNOTATION_SOURCE_STORAGE_CLASS,
   LABEL_NODE_INDEX,
@@ -132,6 +135,11 @@ const claimName = (id: string, node: number) => `${STORAGE_VOLUME}-qdrant-${id}-
 async function restoreIntoNew(deps: BackupDeps, object: KubeObject, restore: QdrantClusterRestore, status: QdrantClusterRestoreStatus, source: { volumes: Volume[]; snapshot: QdrantClusterSnapshot & KubeObject }, uid: string, now: number): Promise<ReconcileResult> {
   const { client } = deps;
   const { name, namespace } = restore.spec.destination;
+  // A QdrantCluster is named qdrant-<spec.id>; a new one named otherwise would be refused by its
+  // own schema, and the control plane (which names clusters by id) could not adopt it.
+  if (!name.startsWith('qdrant-') || name.length === 'qdrant-'.length) {
+    throw new RestoreFailure('InvalidDestinationName', `destination.name ${JSON.stringify(name)} must be qdrant-<id>: a new QdrantCluster is named after its id`);
+  }
   const existing = await client.get<ClusterObject>({ ...QDRANT_CLUSTER, namespace, name });
   if (existing && existing.metadata.annotations?.[ANNOTATION_RESTORE_IN_PROGRESS] !== uid) {
     throw new RestoreFailure('DestinationExists', `QdrantCluster ${namespace}/${name} already exists; restore into it in place (destination.create: false) or choose another name`);
@@ -143,7 +151,7 @@ async function restoreIntoNew(deps: BackupDeps, object: KubeObject, restore: Qdr
   const customer = source.snapshot.metadata.labels?.[LABEL_CUSTOMER_ID] ?? 'restored';
   const cluster = {
     ...QDRANT_CLUSTER,
-    metadata: { name, namespace, labels: { [LABEL_CLUSTER_ID]: id, [LABEL_CUSTOMER_ID]: customer }, annotations: { [ANNOTATION_RESTORE_IN_PROGRESS]: uid } },
+    metadata: { name, namespace, labels: { [LABEL_CLUSTER_ID]: id, [LABEL_CUSTOMER_ID]: customer }, annotations: { [ANNOTATION_RESTORE_IN_PROGRESS]: uid, ...originAnnotations(object, source.snapshot) } },
     spec: { ...(JSON.parse(specText) as QdrantCluster['spec']), id, size: source.volumes.length },
   } as ClusterObject;
   await checkFits(client, deps.settings(), cluster, source.volumes);
@@ -151,6 +159,12 @@ async function restoreIntoNew(deps: BackupDeps, object: KubeObject, restore: Qdr
   await client.apply(cluster);
   await deps.recorder.record(object, { type: 'Normal', reason: 'RestoreStarted', note: `creating cluster ${name} from ${source.volumes.length} volume snapshot(s) of ${source.snapshot.metadata.name}`, action: 'Restore' });
   return progress(deps, object, { ...status, restoredClaims: claims, step: 'Creating' }, 'Running', 'Creating', `cluster ${name} created from the snapshot; waiting for it to be Healthy`);
+}
+
+/** Where the new cluster came from, kept on it for good: the agent reports it, the control plane adopts by it. */
+function originAnnotations(restore: KubeObject, snapshot: QdrantClusterSnapshot & KubeObject): Record<string, string> {
+  const source = snapshot.spec['cluster-id'];
+  return { [ANNOTATION_ORIGIN_RESTORE]: restore.metadata.name!, [ANNOTATION_ORIGIN_SNAPSHOT]: snapshot.metadata.name!, ...(source ? { [ANNOTATION_ORIGIN_CLUSTER]: source } : {}) };
 }
 
 async function restoreInPlace(deps: BackupDeps, object: KubeObject, restore: QdrantClusterRestore, status: QdrantClusterRestoreStatus, source: { volumes: Volume[]; snapshot: QdrantClusterSnapshot & KubeObject }, uid: string, now: number): Promise<ReconcileResult> {

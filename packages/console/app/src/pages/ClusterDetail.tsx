@@ -8,6 +8,8 @@ import { SERVICE_TYPES } from '../lib/options.ts';
 import { phaseTone } from '../lib/status.ts';
 import type { ClusterEvent, ClusterRecord, RegionRecord } from '../types.ts';
 import { endpoint } from './Clusters.tsx';
+import { ClusterConfigFields } from '../components/ClusterConfigFields.tsx';
+import { applyConfig, configOf, type ClusterConfigForm } from '../lib/cluster-config.ts';
 
 type Spec = ClusterRecord['spec'];
 
@@ -56,6 +58,7 @@ export default function ClusterDetail({ region, cluster: name }: { region: strin
   const [resources, setResources] = useState<{ cpu: string; memory: string; storage: string }>();
   const [version, setVersion] = useState<string>();
   const [expose, setExpose] = useState<{ type: string; ingress: boolean; host: string }>();
+  const [config, setConfig] = useState<ClusterConfigForm>();
 
   if (!c) return error ? <ErrorBox error={error} /> : <Loading what={`cluster ${name}`} />;
   const put = (spec: Partial<Spec>) => request('PUT', regionPath(region, 'clusters', name), { spec: { ...c.spec, ...spec } });
@@ -63,6 +66,7 @@ export default function ClusterDetail({ region, cluster: name }: { region: strin
   const ready = c.status?.nodesReady ?? 0;
   const busy = phaseTone(phase) === 'busy' || ready !== c.spec.size;
   const r = { cpu: c.spec.resources?.cpu ?? '', memory: c.spec.resources?.memory ?? '', storage: c.spec.resources?.storage ?? '', ...resources };
+  const cfg = config ?? configOf(c.spec);
   const x = { type: c.spec.service?.type ?? 'ClusterIP', ingress: c.spec.ingress?.enabled ?? false, host: c.spec.ingress?.host ?? '', ...expose };
 
   return (
@@ -107,6 +111,17 @@ export default function ClusterDetail({ region, cluster: name }: { region: strin
         </dd>
         <dt>Suspended</dt>
         <dd>{c.spec.suspend ? 'yes' : 'no'}</dd>
+        <dt>Rebalancing</dt>
+        <dd>{c.spec.clusterManager === undefined ? "the environment's default" : c.spec.clusterManager ? 'on' : 'off'}</dd>
+        {c.origin && (
+          <>
+            <dt>Origin</dt>
+            <dd>
+              Restored by {c.origin.restore} from backup {c.origin.snapshot}
+              {c.origin.sourceCluster && ` of cluster ${c.origin.sourceCluster}`}
+            </dd>
+          </>
+        )}
       </dl>
 
       <section className="panel" aria-labelledby="conditions-heading">
@@ -189,6 +204,9 @@ export default function ClusterDetail({ region, cluster: name }: { region: strin
               <SelectField label="Service type" value={x.type} options={SERVICE_TYPES} onChange={(type) => setExpose({ ...x, type })} />
               <CheckboxField label="Ingress" checked={x.ingress} onChange={(ingress) => setExpose({ ...x, ingress })} />
               {x.ingress && <Field label="Ingress host">{(id) => <input id={id} value={x.host} onChange={(e) => setExpose({ ...x, host: e.target.value })} />}</Field>}
+            </Action>
+            <Action title="Configuration" submitLabel="Save configuration" onSubmit={async () => (await request('PUT', regionPath(region, 'clusters', name), { spec: applyConfig(c.spec, cfg) }), setConfig(undefined))}>
+              <ClusterConfigFields form={cfg} set={(patch) => setConfig({ ...cfg, ...patch })} existing />
             </Action>
             <Action title="Restart" submitLabel="Restart all nodes" onSubmit={() => request('POST', regionPath(region, 'clusters', name, 'restart'))}>
               <p>One node at a time.</p>
