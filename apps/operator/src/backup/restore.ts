@@ -145,6 +145,8 @@ async function restoreIntoNew(deps: BackupDeps, object: KubeObject, restore: Qdr
     throw new RestoreFailure('DestinationExists', `QdrantCluster ${namespace}/${name} already exists; restore into it in place (destination.create: false) or choose another name`);
   }
   if (existing) return awaitHealthy(deps, object, status, existing, now);
+  // Made once already and since deleted (through the control plane, or by hand): not made again.
+  if (status.step === 'Creating') throw new RestoreFailure('DestinationDeleted', `QdrantCluster ${namespace}/${name} was deleted before it became Healthy; it is not created again`);
   const specText = source.snapshot.metadata.annotations?.[ANNOTATION_CLUSTER_SPEC];
   if (!specText) throw new RestoreFailure('SnapshotWithoutClusterSpec', `QdrantClusterSnapshot ${source.snapshot.metadata.name} does not record its cluster's spec (annotation ${ANNOTATION_CLUSTER_SPEC}); restore it in place`);
   const id = idOf(name);
