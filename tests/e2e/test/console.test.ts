@@ -326,7 +326,7 @@ describe('the web console', () => {
     await page.getByLabel('Volume snapshot class').fill('csi-snap');
     await page.getByLabel('Log level').fill('WARN');
     await page.getByLabel('Rebalance shards (cluster manager)').check();
-    await page.getByLabel('API key secret').fill('qdrant-keys');
+    await page.getByLabel('API key secret', { exact: true }).fill('qdrant-keys');
     await page.getByLabel('Read-only API key secret').fill('qdrant-keys');
     await checkScreen('cluster-new-configured');
     await page.getByRole('button', { name: 'Create cluster' }).click();
