@@ -327,6 +327,11 @@ function describeSpecChange(before: ClusterRecord['spec'], after: ClusterRecord[
   if (r(before) !== r(after)) changes.push(`resources ${r(after)}`);
   if (before.suspend !== after.suspend) changes.push(after.suspend ? 'suspend' : 'resume');
   if (JSON.stringify([before.service, before.ingress]) !== JSON.stringify([after.service, after.ingress])) changes.push(`exposure ${after.service?.type ?? 'ClusterIP'}${after.ingress?.enabled ? ` with ingress ${after.ingress.host ?? ''}`.trimEnd() : ''}`);
+  if (JSON.stringify([before.nodeSelector, before.tolerations]) !== JSON.stringify([after.nodeSelector, after.tolerations])) changes.push('placement (node selector, tolerations)');
+  if (before.storage?.volumeSnapshotClassName !== after.storage?.volumeSnapshotClassName) changes.push(`volume snapshot class ${after.storage?.volumeSnapshotClassName ?? "the environment's"}`);
+  if (before.config?.log_level !== after.config?.log_level) changes.push(`log level ${after.config?.log_level ?? "the environment's"}`);
+  if (before.clusterManager !== after.clusterManager) changes.push(`rebalancing ${after.clusterManager === undefined ? "the environment's default" : after.clusterManager ? 'on' : 'off'}`);
+  if (JSON.stringify([before.config?.service?.api_key, before.config?.service?.read_only_api_key]) !== JSON.stringify([after.config?.service?.api_key, after.config?.service?.read_only_api_key])) changes.push('API key secrets');
   return changes.length ? changes.join(', ') : 'spec change';
 }
 

@@ -113,5 +113,6 @@ describe.each(['sqlite', 'postgres'] as const)('adopting restored clusters on %s
     const snap = await call('PUT', '/api/v1/regions/r/clusters/classy', { spec: { ...spec, storageClassNames: { db: 'fast' }, storage: { volumeSnapshotClassName: 'csi-other' }, clusterManager: true } });
     expect(snap.status).toBe(200);
     expect(snap.json.spec).toMatchObject({ storage: { volumeSnapshotClassName: 'csi-other' }, clusterManager: true });
+    expect((await events('classy')).find((e) => e.type === 'Requested' && e.message !== 'created: 1 node(s) of v1.16.2')?.message).toBe('volume snapshot class csi-other, rebalancing on');
   });
 });
