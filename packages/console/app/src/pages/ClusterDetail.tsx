@@ -14,14 +14,14 @@ import { applyConfig, configOf, type ClusterConfigForm } from '../lib/cluster-co
 type Spec = ClusterRecord['spec'];
 
 /** One action: a small form whose submit calls the API; the page's polling shows the effect. */
-function Action({ title, submitLabel, onSubmit, children, disabled }: { title: string; submitLabel: string; onSubmit: () => Promise<unknown>; children?: ReactNode; disabled?: boolean }) {
+function Action({ title, submitLabel, onSubmit, children, disabled, wide }: { title: string; submitLabel: string; onSubmit: () => Promise<unknown>; children?: ReactNode; disabled?: boolean; wide?: boolean }) {
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
   const id = `action-${title.toLowerCase().replace(/\W+/g, '-')}`;
   return (
     <form
-      className="panel action"
+      className={wide ? 'panel action wide' : 'panel action'}
       aria-labelledby={id}
       onSubmit={async (e) => {
         e.preventDefault();
@@ -205,14 +205,16 @@ export default function ClusterDetail({ region, cluster: name }: { region: strin
               <CheckboxField label="Ingress" checked={x.ingress} onChange={(ingress) => setExpose({ ...x, ingress })} />
               {x.ingress && <Field label="Ingress host">{(id) => <input id={id} value={x.host} onChange={(e) => setExpose({ ...x, host: e.target.value })} />}</Field>}
             </Action>
-            <Action title="Configuration" submitLabel="Save configuration" onSubmit={async () => (await request('PUT', regionPath(region, 'clusters', name), { spec: applyConfig(c.spec, cfg) }), setConfig(undefined))}>
-              <ClusterConfigFields form={cfg} set={(patch) => setConfig({ ...cfg, ...patch })} existing />
-            </Action>
             <Action title="Restart" submitLabel="Restart all nodes" onSubmit={() => request('POST', regionPath(region, 'clusters', name, 'restart'))}>
               <p>One node at a time.</p>
             </Action>
             <Action title={c.spec.suspend ? 'Resume' : 'Suspend'} submitLabel={c.spec.suspend ? 'Resume' : 'Suspend'} onSubmit={() => put({ suspend: !c.spec.suspend })}>
               <p>{c.spec.suspend ? 'Start the nodes again on their volumes.' : 'Stop every node; the volumes stay.'}</p>
+            </Action>
+            <Action wide title="Configuration" submitLabel="Save configuration" onSubmit={async () => (await request('PUT', regionPath(region, 'clusters', name), { spec: applyConfig(c.spec, cfg) }), setConfig(undefined))}>
+              <div className="config-groups">
+                <ClusterConfigFields form={cfg} set={(patch) => setConfig({ ...cfg, ...patch })} existing />
+              </div>
             </Action>
           </div>
           <ConfirmDelete what="cluster" name={c.name} onConfirm={async () => (await request('DELETE', regionPath(region, 'clusters', name)), navigate('/clusters'))} />
