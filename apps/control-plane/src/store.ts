@@ -293,13 +293,14 @@ export class Store {
         current++;
       }
       for (const row of await tx.all<ClusterRow>('SELECT * FROM clusters WHERE region_id = $1', [regionId])) {
-        const status = reported.get(row.name);
+        // The adoption fields are for adopting, not part of the cluster's status.
+        const { origin: _origin, spec: _spec, ...status } = reported.get(row.name) ?? ({} as AgentReport['clusters'][number]);
         // A deletion is done when the agent, up to date (so having applied it), no longer has the cluster.
-        if (row.deleted_at && !status && (report.appliedRevision ?? -1) >= current) {
+        if (row.deleted_at && !reported.has(row.name) && (report.appliedRevision ?? -1) >= current) {
           await tx.run('DELETE FROM clusters WHERE id = $1', [row.id]);
           continue;
         }
-        if (status) {
+        if (reported.has(row.name)) {
           await tx.run('UPDATE clusters SET status = $1 WHERE id = $2', [JSON.stringify(status), row.id]);
           await recordClusterEvents(tx, row.id, statusEvents(row.status ? (JSON.parse(row.status) as ReportedClusterStatus) : undefined, status as ReportedClusterStatus), stamp);
         }

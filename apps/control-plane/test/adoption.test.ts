@@ -52,6 +52,9 @@ describe.each(['sqlite', 'postgres'] as const)('adopting restored clusters on %s
     expect(await names()).toEqual(['copy']);
     const record = (await call('GET', '/api/v1/regions/r/clusters/copy')).json;
     expect(() => ClusterRecord.parse(record)).not.toThrow();
+    // The adoption fields are not kept as the cluster's status.
+    expect(record.status).not.toHaveProperty('spec');
+    expect(record.status).not.toHaveProperty('origin');
     expect(record).toMatchObject({ name: 'copy', origin: { restore: 'bk-to-copy', snapshot: 'bk', sourceCluster: 'source' }, spec: { size: 1, version: 'v1.16.2' }, status: { phase: 'Pending' } });
     // One new revision for the one adoption, however many reports carried it.
     expect(await revision()).toBe(before + 1);
