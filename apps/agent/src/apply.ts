@@ -2,6 +2,7 @@ import { LABEL_CLUSTER_ID, LABEL_CUSTOMER_ID } from '@qhc/schemas';
 import type { KubeClient, KubeObject, Logger } from '@qhc/kube';
 import type { DesiredState } from './control-plane.ts';
 import { applyInstallation, type InstallationOptions, type InstallationStatus } from './installation.ts';
+import { isOtherRestore } from './adoption.ts';
 
 export const FIELD_MANAGER = 'qhc-agent';
 /** On the objects the agent applies: which control-plane revision they came from. */
@@ -36,6 +37,11 @@ export async function applyDesiredState(client: KubeClient, namespace: string, s
   applied.push(...installation.applied);
 
   for (const cluster of state.clusters) {
+    const live = await client.get({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace, name: clusterName(cluster.id) });
+    if (isOtherRestore(live, cluster.origin)) {
+      logger.warn('cluster not applied: a restore made a cluster of this name in the region', { namespace, name: clusterName(cluster.id) });
+      continue;
+    }
     const spec: Record<string, unknown> = { ...cluster.spec };
     if (cluster.apiKeys?.apiKey || cluster.apiKeys?.readOnlyApiKey) {
       await apply({

@@ -1,12 +1,12 @@
 import { rootCertificates } from 'node:tls';
 import { EnvHttpProxyAgent, fetch, type Dispatcher } from 'undici';
-import type { Region, RegionHealth } from '@qhc/schemas';
+import type { ClusterOrigin, Region, RegionHealth } from '@qhc/schemas';
 import type { KubeObject } from '@qhc/manifests';
 
 export interface DesiredState {
   revision: number;
   region: Region;
-  clusters: Array<{ id: string; spec: Record<string, unknown> & { id: string }; apiKeys?: { apiKey?: string; readOnlyApiKey?: string }; annotations?: Record<string, string> }>;
+  clusters: Array<{ id: string; spec: Record<string, unknown> & { id: string }; apiKeys?: { apiKey?: string; readOnlyApiKey?: string }; annotations?: Record<string, string>; origin?: ClusterOrigin }>;
   /** Clusters deleted through the control plane: the only ones the agent deletes. */
   deletions: string[];
   /** Backups, backup schedules and restores (qdrant.io kinds), and those deleted through the control plane. */

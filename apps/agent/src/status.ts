@@ -4,6 +4,7 @@ import type { ClusterStatusReport } from '@qhc/schemas';
 import type { StatusReport } from './control-plane.ts';
 import { FIELD_MANAGER } from './apply.ts';
 import { collectHealth } from './health.ts';
+import { adoptionFields } from './adoption.ts';
 
 type Cluster = KubeObject & {
   spec?: { id?: string; size?: number; version?: string };
@@ -37,8 +38,10 @@ export async function collectStatus(client: KubeClient, namespace: string, regio
   await client.apply({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCloudRegion', metadata: { name: region }, spec: { id: region } }, { fieldManager: FIELD_MANAGER });
   await client.applyStatus({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCloudRegion', metadata: { name: region }, status: regionStatus } as KubeObject, { fieldManager: FIELD_MANAGER });
   const resources: NonNullable<StatusReport['resources']> = [];
+  const restores: Array<KubeObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> }> = [];
   for (const kind of ['QdrantClusterSnapshot', 'QdrantClusterScheduledSnapshot', 'QdrantClusterRestore']) {
     const items = (await client.list<KubeObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> }>({ apiVersion: 'qdrant.io/v1', kind }, { namespace })).items;
+    if (kind === 'QdrantClusterRestore') restores.push(...items);
     for (const o of items) if (!o.metadata.deletionTimestamp) resources.push({ kind, name: o.metadata.name!, spec: o.spec ?? {}, ...(o.status ? { status: o.status } : {}), created: o.metadata.creationTimestamp });
   }
   return {
@@ -59,6 +62,8 @@ export async function collectStatus(client: KubeClient, namespace: string, regio
         conditions: (c.status?.conditions ?? []).map((k) => ({ type: k.type, status: k.status, ...(k.reason ? { reason: k.reason } : {}) })),
         // Per pod, as the operator writes status.nodes: what the console shows node by node.
         ...(c.status?.nodes ? { nodeStatus: c.status.nodes as ClusterStatusReport['nodeStatus'] } : {}),
+        // A cluster a restore made in the region: where from and its spec, for the control plane to adopt.
+        ...adoptionFields(c, restores),
       })),
   };
 }

@@ -3,6 +3,7 @@
 import { Command, Option } from 'commander';
 import { CliError, EXIT } from './exit.ts';
 import type { ClusterChangeInput, Target } from './commands/cluster.ts';
+import { configFlags, type ConfigOptions } from './commands/cluster-config.ts';
 
 declare const __QHC_VERSION__: string | undefined;
 const VERSION = typeof __QHC_VERSION__ === 'string' ? __QHC_VERSION__ : '0.0.0-dev';
@@ -101,15 +102,16 @@ region
 const cluster = program.command('cluster').description('Qdrant clusters, through the control plane (--region) or directly (--kubeconfig)');
 const waits = (cmd: Command) => cmd.option('--wait', 'wait until the cluster is Healthy with the change applied').option('--timeout <duration>', 'how long --wait waits (exit 4 after)', '10m');
 const target = (options: Record<string, unknown>) => ({ ...global(), ...options }) as Target;
-waits(direct(cluster.command('create <name>').description('create a cluster')))
-  .option('-f, --file <file>', 'a QdrantCluster spec (YAML or JSON)')
-  .option('--version <v>', 'Qdrant version, e.g. v1.16.2')
-  .option('--size <n>', 'nodes')
-  .option('--cpu <q>', 'CPU per node')
-  .option('--memory <q>', 'memory per node')
-  .option('--storage <q>', 'storage per node')
-  .option('--dry-run', 'print what would be sent')
-  .action(async (name: string, options) => (await import('./commands/cluster.ts')).clusterCreate(name, options, target(options)));
+configFlags(
+  waits(direct(cluster.command('create <name>').description('create a cluster')))
+    .option('-f, --file <file>', 'a QdrantCluster spec (YAML or JSON)')
+    .option('--version <v>', 'Qdrant version, e.g. v1.16.2')
+    .option('--size <n>', 'nodes')
+    .option('--cpu <q>', 'CPU per node')
+    .option('--memory <q>', 'memory per node')
+    .option('--storage <q>', 'storage per node')
+    .option('--dry-run', 'print what would be sent'),
+).action(async (name: string, options) => (await import('./commands/cluster.ts')).clusterCreate(name, options, target(options)));
 direct(cluster.command('list').alias('ls').description('list clusters')).action(async (options) => (await import('./commands/cluster.ts')).clusterList(target(options)));
 direct(cluster.command('get <name>').description('show a cluster')).action(async (name: string, options) => (await import('./commands/cluster.ts')).clusterGet(name, target(options)));
 const change = (name: string, c: ClusterChangeInput, options: Record<string, unknown>) =>
@@ -148,6 +150,13 @@ direct(cluster.command('expose <name>').description('how the cluster is reachabl
   .requiredOption('--type <type>', 'ClusterIP, NodePort or LoadBalancer')
   .option('--dry-run', 'print the new spec')
   .action(async (name: string, options: { type: string }) => change(name, { what: `exposed as ${options.type}`, spec: (spec) => ({ ...spec, service: { ...spec.service, type: options.type } }) }, options));
+configFlags(waits(direct(cluster.command('update <name>').description('change the cluster\'s configuration: placement, exposure, volume snapshot class, log level, API keys, rebalancing'))).option('--dry-run', 'print the new spec'))
+  .action(async (name: string, options: ConfigOptions) => {
+    const { applyConfigFlags, describeConfigFlags } = await import('./commands/cluster-config.ts');
+    const what = describeConfigFlags(options);
+    if (what === 'nothing to change') throw new CliError('no configuration flag given', { code: EXIT.usage, hint: 'see `qhc cluster update --help`' });
+    return change(name, { what, spec: (spec) => applyConfigFlags(spec, options) }, options as Record<string, unknown>);
+  });
 direct(cluster.command('delete <name>').description('delete a cluster'))
   .option('-y, --yes', 'do not ask')
   .option('--dry-run', 'say what would be deleted')

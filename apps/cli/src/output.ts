@@ -1,4 +1,7 @@
+import type * as YamlNs from 'yaml';
 import { CliError, EXIT } from './exit.ts';
+
+type YamlModule = typeof YamlNs;
 
 export const FORMATS = ['table', 'wide', 'json', 'yaml', 'name'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -24,7 +27,9 @@ export async function print<T>(items: T | T[], options: { format: Format; noHead
   const list = Array.isArray(items) ? items : [items];
   if (options.format === 'json') return write(`${JSON.stringify(Array.isArray(items) ? { items } : items, null, 2)}\n`);
   if (options.format === 'yaml') {
-    const { stringify } = await import('yaml');
+    // Bundled, yaml is a CommonJS chunk whose namespace has only `default` once another command imports it statically.
+    const yaml = (await import('yaml')) as YamlModule & { default?: YamlModule };
+    const stringify = yaml.stringify ?? yaml.default!.stringify;
     return write(stringify(Array.isArray(items) ? { items } : items));
   }
   if (options.format === 'name') return write(list.map((i) => `${options.kind}/${options.name(i)}\n`).join(''));

@@ -100,7 +100,7 @@ describe('help and version', () => {
     ['region'],
     ...['create', 'list', 'get', 'update', 'delete', 'install-command'].map((c) => ['region', c]),
     ['cluster'],
-    ...['create', 'list', 'get', 'describe', 'scale', 'set-resources', 'upgrade', 'restart', 'suspend', 'resume', 'pause', 'unpause', 'expose', 'delete'].map((c) => ['cluster', c]),
+    ...['create', 'list', 'get', 'describe', 'scale', 'set-resources', 'upgrade', 'restart', 'suspend', 'resume', 'pause', 'unpause', 'expose', 'update', 'delete'].map((c) => ['cluster', c]),
     ['backup'],
     ...['create', 'list', 'delete'].map((c) => ['backup', c]),
     ['backup', 'schedule'],

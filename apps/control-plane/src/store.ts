@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { allKinds, buildCrd, DEFAULT_CHART_REPOSITORY_URL, DEFAULT_CONTAINER_REGISTRY_URL, type ClusterRecord, type RegionRecord, type ResourceRecord, QdrantClusterRestoreSpec, QdrantClusterScheduledSnapshotSpec, QdrantClusterSnapshotSpec, QdrantClusterSpec, Region, RegionHealth, checkRegionUpdate, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, safeParseOperatorSettings, type QhcSchemaError } from '@qhc/schemas';
+import { allKinds, checkClusterUpdate, buildCrd, DEFAULT_CHART_REPOSITORY_URL, DEFAULT_CONTAINER_REGISTRY_URL, type ClusterRecord, type RegionRecord, type ResourceRecord, QdrantClusterRestoreSpec, QdrantClusterScheduledSnapshotSpec, QdrantClusterSnapshotSpec, QdrantClusterSpec, Region, RegionHealth, checkRegionUpdate, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, safeParseOperatorSettings, type QhcSchemaError } from '@qhc/schemas';
 import * as z from 'zod';
 import { isUniqueViolation, type Db } from './db/db.ts';
 import { ApiError, conflict, notFound } from './errors.ts';
 import { clusterEvents, recordClusterEvents, statusEvents, type ClusterEvent, type ReportedClusterStatus } from './cluster-events.ts';
+import { adoptRestoredClusters } from './adoption.ts';
 
 const regionParser = createParser(Region, 'region');
 const clusterParser = createParser(
@@ -59,7 +60,7 @@ const now = () => new Date().toISOString();
 export type { ClusterRecord, RegionRecord, ResourceRecord } from '@qhc/schemas';
 
 type RegionRow = { id: string; name: string; spec: string; registry_credentials?: string | null; revision: number; applied_revision: number | null; status: string | null; last_seen_at: string | null; created_at: string; updated_at: string };
-type ClusterRow = { id: string; region_id: string; name: string; spec: string; api_keys: string | null; annotations: string | null; deleted_at: string | null; status: string | null; created_at: string; updated_at: string };
+type ClusterRow = { id: string; region_id: string; name: string; spec: string; api_keys: string | null; annotations: string | null; origin?: string | null; deleted_at: string | null; status: string | null; created_at: string; updated_at: string };
 
 const toRegion = (r: RegionRow): RegionRecord => ({
   id: r.id,
@@ -81,6 +82,7 @@ const toCluster = (r: ClusterRow): ClusterRecord => ({
   spec: JSON.parse(r.spec) as ClusterRecord['spec'],
   ...(r.api_keys ? { apiKeys: JSON.parse(r.api_keys) } : {}),
   ...(r.annotations ? { annotations: JSON.parse(r.annotations) } : {}),
+  ...(r.origin ? { origin: JSON.parse(r.origin) } : {}),
   ...(r.deleted_at ? { deletedAt: r.deleted_at } : {}),
   ...(r.status ? { status: JSON.parse(r.status) } : {}),
   createdAt: r.created_at,
@@ -198,6 +200,8 @@ export class Store {
     const parsed = clusterParser.safeValidate({ ...(input as object), name });
     if (!parsed.success) throw invalid(parsed.error);
     const { spec, apiKey, readOnlyApiKey } = parsed.data;
+    const immutable = checkClusterUpdate(current.spec, spec);
+    if (immutable.length > 0) throw new ApiError(422, 'Immutable', `cluster ${name}: ${immutable.map((p) => `${p.path.join('.')} ${p.message}`).join('; ')}`, immutable);
     const keys = apiKey || readOnlyApiKey ? JSON.stringify({ apiKey, readOnlyApiKey }) : current.apiKeys ? JSON.stringify(current.apiKeys) : null;
     await this.changeCluster(current, 'spec = $1, api_keys = $2', [JSON.stringify(spec), keys], describeSpecChange(current.spec, spec));
     return this.cluster(regionName, name);
@@ -301,7 +305,7 @@ export class Store {
         resourceDeletions: resources.filter((r) => r.deleted_at).map((r) => ({ kind: r.kind, name: r.name })),
         revision: Number(region.revision),
         region: JSON.parse(region.spec) as Region,
-        clusters: rows.filter((c) => !c.deletedAt).map((c) => ({ id: c.name, spec: { ...c.spec, id: c.name }, ...(c.apiKeys ? { apiKeys: c.apiKeys } : {}), ...(c.annotations ? { annotations: c.annotations } : {}) })),
+        clusters: rows.filter((c) => !c.deletedAt).map((c) => ({ id: c.name, spec: { ...c.spec, id: c.name }, ...(c.apiKeys ? { apiKeys: c.apiKeys } : {}), ...(c.annotations ? { annotations: c.annotations } : {}), ...(c.origin ? { origin: c.origin } : {}) })),
         deletions: rows.filter((c) => c.deletedAt).map((c) => c.name),
         ...(region.registry_credentials ? { registryCredentials: JSON.parse(region.registry_credentials) as RegistryCredentials } : {}),
         // This release's CRDs: the agent applies these, never its own (it may be older).
@@ -321,15 +325,22 @@ export class Store {
     await this.db.tx(async (tx) => {
       await tx.run('UPDATE regions SET status = $1, applied_revision = $2, last_seen_at = $3 WHERE id = $4', [JSON.stringify({ ...report.region, ...(report.health ? { health: report.health } : {}) }), report.appliedRevision ?? null, stamp, regionId]);
       const reported = new Map(report.clusters.map((c) => [c.id, c]));
-      const current = Number((await tx.one<{ revision: number }>('SELECT revision FROM regions WHERE id = $1', [regionId]))?.revision ?? 0);
+      let current = Number((await tx.one<{ revision: number }>('SELECT revision FROM regions WHERE id = $1', [regionId]))?.revision ?? 0);
+      // Only a report of the latest revision adopts: an older one may still list a cluster whose
+      // deletion it had not applied yet, which must not come back.
+      if ((report.appliedRevision ?? -1) >= current && (await adoptRestoredClusters(tx, regionId, report.clusters, stamp)) > 0) {
+        await tx.run('UPDATE regions SET revision = revision + 1, updated_at = $1 WHERE id = $2', [stamp, regionId]);
+        current++;
+      }
       for (const row of await tx.all<ClusterRow>('SELECT * FROM clusters WHERE region_id = $1', [regionId])) {
-        const status = reported.get(row.name);
+        // The adoption fields are for adopting, not part of the cluster's status.
+        const { origin: _origin, spec: _spec, ...status } = reported.get(row.name) ?? ({} as AgentReport['clusters'][number]);
         // A deletion is done when the agent, up to date (so having applied it), no longer has the cluster.
-        if (row.deleted_at && !status && (report.appliedRevision ?? -1) >= current) {
+        if (row.deleted_at && !reported.has(row.name) && (report.appliedRevision ?? -1) >= current) {
           await tx.run('DELETE FROM clusters WHERE id = $1', [row.id]);
           continue;
         }
-        if (status) {
+        if (reported.has(row.name)) {
           await tx.run('UPDATE clusters SET status = $1 WHERE id = $2', [JSON.stringify(status), row.id]);
           await recordClusterEvents(tx, row.id, statusEvents(row.status ? (JSON.parse(row.status) as ReportedClusterStatus) : undefined, status as ReportedClusterStatus), stamp);
         }
@@ -357,13 +368,18 @@ function describeSpecChange(before: ClusterRecord['spec'], after: ClusterRecord[
   if (r(before) !== r(after)) changes.push(`resources ${r(after)}`);
   if (before.suspend !== after.suspend) changes.push(after.suspend ? 'suspend' : 'resume');
   if (JSON.stringify([before.service, before.ingress]) !== JSON.stringify([after.service, after.ingress])) changes.push(`exposure ${after.service?.type ?? 'ClusterIP'}${after.ingress?.enabled ? ` with ingress ${after.ingress.host ?? ''}`.trimEnd() : ''}`);
+  if (JSON.stringify([before.nodeSelector, before.tolerations]) !== JSON.stringify([after.nodeSelector, after.tolerations])) changes.push('placement (node selector, tolerations)');
+  if (before.storage?.volumeSnapshotClassName !== after.storage?.volumeSnapshotClassName) changes.push(`volume snapshot class ${after.storage?.volumeSnapshotClassName ?? "the environment's"}`);
+  if (before.config?.log_level !== after.config?.log_level) changes.push(`log level ${after.config?.log_level ?? "the environment's"}`);
+  if (before.clusterManager !== after.clusterManager) changes.push(`rebalancing ${after.clusterManager === undefined ? "the environment's default" : after.clusterManager ? 'on' : 'off'}`);
+  if (JSON.stringify([before.config?.service?.api_key, before.config?.service?.read_only_api_key]) !== JSON.stringify([after.config?.service?.api_key, after.config?.service?.read_only_api_key])) changes.push('API key secrets');
   return changes.length ? changes.join(', ') : 'spec change';
 }
 
 export interface DesiredState {
   revision: number;
   region: Region;
-  clusters: Array<{ id: string; spec: QdrantClusterSpec; apiKeys?: { apiKey?: string; readOnlyApiKey?: string }; annotations?: Record<string, string> }>;
+  clusters: Array<{ id: string; spec: QdrantClusterSpec; apiKeys?: { apiKey?: string; readOnlyApiKey?: string }; annotations?: Record<string, string>; origin?: ClusterRecord['origin'] }>;
   /** Clusters deleted through the API: the only clusters an agent may delete. */
   deletions: string[];
   /** Backups, backup schedules and restores to apply. */

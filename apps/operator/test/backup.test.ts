@@ -191,6 +191,8 @@ describe('restores: QdrantClusterRestore', () => {
     }
     const copy = await h.waitFor('b1copy', 'Healthy', healthy(3));
     expect(copy.spec.resources).toEqual({ cpu: '1', memory: '1Gi', storage: '1Gi' });
+    // Where it came from stays on it, for the agent to report and the control plane to adopt by.
+    expect(copy.metadata.annotations).toMatchObject({ 'qhc.dev/origin-restore': 'to-new', 'qhc.dev/origin-snapshot': 'b1-for-restore', 'qhc.dev/origin-cluster': 'b1' });
     expect(h.operator.metrics.render()).toMatch(/qhc_operator_restores_total\{reason="Restored",result="Succeeded"\} 1/);
   });
 
@@ -222,6 +224,7 @@ describe('restores: QdrantClusterRestore', () => {
       ['r-count', 'b1-for-restore', { name: 'qdrant-one' }, 'NodeCountMismatch', /has 1 node\(s\) and the snapshot 3 volume\(s\)/],
       ['r-small', 'b1-for-restore', { name: 'qdrant-small' }, 'StorageTooSmall', /VolumeSnapshot b1-for-restore-0 needs 1Gi and cluster qdrant-small asks for 512Mi per node/],
       ['r-class', 'b1-for-restore', { name: 'qdrant-fixed' }, 'StorageClassMismatch', /taken from StorageClass qhc-expandable and cluster qdrant-fixed uses qhc-fixed/],
+      ['r-name', 'b1-for-restore', { name: 'b1-copy', create: true }, 'InvalidDestinationName', /destination.name "b1-copy" must be qdrant-<id>/],
     ];
     for (const [name, snapshot, destination] of cases) await restore(name, snapshot, destination);
     // Across namespaces: a VolumeSnapshot restores in its own namespace only.

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ComponentLogLevel, ServiceType, safeParseOperatorSettings, safeValidateRegion } from '@qhc/schemas';
+import { ComponentLogLevel, IMMUTABLE_CLUSTER_FIELDS, QdrantClusterSpec, ServiceType, safeParseOperatorSettings, safeValidateRegion } from '@qhc/schemas';
 import { describeProblem, problemsToDiagnostics } from '../app/src/lib/problems.ts';
 import { compareVersions, formatAge, operatorSettingsCondition, phaseTone, regionStatus, upgradeAvailable } from '../app/src/lib/status.ts';
 import { backupName, clusterBody, regionBody, restoreBody, type RegionForm } from '../app/src/lib/forms.ts';
 import { match } from '../app/src/router.tsx';
-import { LOG_LEVELS, SERVICE_TYPES } from '../app/src/lib/options.ts';
+import { LOG_LEVELS, SERVICE_TYPES, IMMUTABLE_REASONS } from '../app/src/lib/options.ts';
 import { parseWarningHeader } from '../app/src/lib/warnings.ts';
+import { EMPTY_CONFIG, applyConfig, configOf, type ClusterConfigForm } from '../app/src/lib/cluster-config.ts';
+import type { ClusterRecord } from '../app/src/types.ts';
 
 describe('settings problems as editor diagnostics', () => {
   it('underlines from the reported column to the end of that line, and says the line in words', () => {
@@ -61,7 +63,7 @@ describe('request bodies from the forms', () => {
     expect(safeValidateRegion({ ...body, operatorSettings: {} }).success).toBe(true);
   });
   it('a cluster, a backup name and a restore', () => {
-    expect(clusterBody({ name: 'hello', version: 'v1.16.2', nodes: '3', cpu: '1', memory: '1Gi', storage: '2Gi', serviceType: 'LoadBalancer', ingressEnabled: true, ingressHost: 'q.example.com', apiKeySecretName: 'qdrant-api-key', apiKeySecretKey: '' })).toEqual({
+    expect(clusterBody({ name: 'hello', version: 'v1.16.2', nodes: '3', cpu: '1', memory: '1Gi', storage: '2Gi', ...EMPTY_CONFIG, serviceType: 'LoadBalancer', ingressEnabled: true, ingressHost: 'q.example.com', apiKeySecretName: 'qdrant-api-key', apiKeySecretKey: '' })).toEqual({
       name: 'hello',
       spec: { version: 'v1.16.2', size: 3, resources: { cpu: '1', memory: '1Gi', storage: '2Gi' }, service: { type: 'LoadBalancer' }, ingress: { enabled: true, host: 'q.example.com' }, config: { service: { api_key: { secretKeyRef: { name: 'qdrant-api-key', key: 'api-key' } } } } },
     });
@@ -91,5 +93,50 @@ describe('the control plane\'s warnings', () => {
       'StorageClass "fast" does not allow volume expansion',
       'region eu has no VolumeSnapshotClass',
     ]);
+  });
+});
+
+describe('the cluster configuration form', () => {
+  const base = { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } };
+  const form: ClusterConfigForm = {
+    ...EMPTY_CONFIG,
+    nodeSelector: 'disktype=ssd\n zone = a ',
+    tolerations: 'dedicated=qdrant:NoSchedule\ngpu:NoExecute',
+    serviceType: 'LoadBalancer',
+    serviceAnnotations: 'lb.example.com/internal=true',
+    ingressEnabled: true, ingressClass: 'nginx', ingressHost: 'q.example.com', ingressTls: true, ingressTlsSecret: 'q-tls', ingressAnnotations: 'a=b',
+    storageClass: 'fast', volumeSnapshotClass: 'csi-snap', logLevel: 'DEBUG',
+    apiKeySecretName: 'keys', apiKeySecretKey: 'rw', readOnlyApiKeySecretName: 'keys', readOnlyApiKeySecretKey: '',
+    rebalance: true,
+  };
+  const spec: ClusterRecord['spec'] = {
+    ...base,
+    servicePerNode: true, suspend: false, onDemandReplication: 'Off', multiAZ: false,
+    nodeSelector: { disktype: 'ssd', zone: 'a' },
+    tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'qdrant', effect: 'NoSchedule' }, { key: 'gpu', operator: 'Exists', effect: 'NoExecute' }],
+    service: { type: 'LoadBalancer', annotations: { 'lb.example.com/internal': 'true' } },
+    ingress: { enabled: true, ingressClassName: 'nginx', host: 'q.example.com', tls: true, tlsSecretName: 'q-tls', annotations: { a: 'b' } },
+    storageClassNames: { db: 'fast' },
+    storage: { volumeSnapshotClassName: 'csi-snap' },
+    config: { log_level: 'DEBUG', service: { api_key: { secretKeyRef: { name: 'keys', key: 'rw' } }, read_only_api_key: { secretKeyRef: { name: 'keys', key: 'read-only-api-key' } } } },
+    clusterManager: true,
+  };
+
+  it('every field lands where the QdrantCluster spec has it, and the spec accepts it', () => {
+    expect(applyConfig({ ...base, servicePerNode: true, suspend: false, onDemandReplication: 'Off', multiAZ: false }, form)).toEqual(spec);
+    expect(QdrantClusterSpec.safeParse({ ...applyConfig(base, form), id: 'x' }).success).toBe(true);
+  });
+
+  it('reads back into the same form; an untouched form changes nothing, rebalancing left unset stays unset', () => {
+    expect(configOf(spec)).toEqual({ ...form, nodeSelector: 'disktype=ssd\nzone=a', readOnlyApiKeySecretKey: 'read-only-api-key' });
+    expect(applyConfig(spec, configOf(spec))).toEqual(spec);
+    expect(applyConfig(base, configOf(base))).toEqual({ ...base, service: { type: 'ClusterIP' } });
+    // Emptied fields are removed, the rest of the spec is kept.
+    expect(applyConfig({ ...spec, suspend: true }, { ...configOf(spec), nodeSelector: '', tolerations: '', ingressEnabled: false })).toMatchObject({ suspend: true, ingress: { enabled: false } });
+    expect(applyConfig(spec, { ...configOf(spec), nodeSelector: '' }).nodeSelector).toBeUndefined();
+  });
+
+  it('says why a field is read-only with the reason the API refuses a change with', () => {
+    expect(IMMUTABLE_CLUSTER_FIELDS.find((f) => f.path.join('.') === 'storageClassNames.db')?.reason).toBe(IMMUTABLE_REASONS.storageClass);
   });
 });

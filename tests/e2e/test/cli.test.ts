@@ -129,6 +129,16 @@ describe('qhc against the control plane', () => {
     await ok('cluster', 'scale', 'hello', '--replicas', '2', '--region', 'cli');
     await waitFor('2 nodes in the sandbox', async () => ((await kubeCluster('hello'))?.spec.size === 2 ? true : undefined), { timeoutMs: 30_000 });
 
+    // The configuration flags: the QdrantCluster follows; what Kubernetes cannot change is refused, named.
+    await ok('cluster', 'update', 'hello', '--region', 'cli', '--log-level', 'DEBUG', '--no-rebalance', '--toleration', 'dedicated=qdrant:NoSchedule', '--service-annotation', 'lb.example.com/internal=true');
+    await waitFor('the configuration in the sandbox', async () => {
+      const spec = (await kubeCluster('hello'))?.spec as { config?: { log_level?: string }; clusterManager?: boolean; tolerations?: unknown[]; service?: { annotations?: Record<string, string> } } | undefined;
+      return spec?.config?.log_level === 'DEBUG' && spec.clusterManager === false && spec.tolerations?.length === 1 && spec.service?.annotations?.['lb.example.com/internal'] === 'true' ? true : undefined;
+    }, { timeoutMs: 30_000 });
+    const immutable = await qhc('cluster', 'update', 'hello', '--region', 'cli', '--storage-class', 'other');
+    expect(immutable.code).not.toBe(0);
+    expect(immutable.stderr).toMatch(/spec\.storageClassNames\.db cannot change after the cluster is created/);
+
     const refused = await qhc('cluster', 'delete', 'hello', '--region', 'cli');
     expect([refused.code, refused.stderr]).toEqual([2, 'error: Delete cluster hello in region cli? — refusing without a terminal to ask on\nhint: add --yes to confirm, or --dry-run to see what would happen\n']);
     expect((await qhc('cluster', 'delete', 'hello', '--region', 'cli', '--dry-run')).stderr).toBe('cluster hello would be deleted (dry run)\n');
@@ -173,6 +183,14 @@ describe('backups and restores through the control plane', () => {
     const claim = await client.get<KubeObject & { spec: { dataSource?: { name: string } } }>({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: sandbox.namespace, name: 'qdrant-storage-qdrant-bkcopy-0' });
     expect(claim?.spec.dataSource?.name).toBe('bk-first-0');
     expect((await ok('restore', 'list', ...region)).stdout).toMatch(/bk-first-to-bkcopy +bk-first +qdrant-bkcopy +Succeeded/);
+    // The restored cluster is the control plane's: listed with its origin, and deleted like any other.
+    const adopted = await waitFor('bkcopy adopted', async () => {
+      const got = await qhc('-o', 'json', 'cluster', 'get', 'bkcopy', ...region);
+      return got.code === 0 ? (JSON.parse(got.stdout) as { origin?: unknown }) : undefined;
+    }, { timeoutMs: 30_000 });
+    expect(adopted.origin).toEqual({ restore: 'bk-first-to-bkcopy', snapshot: 'bk-first', sourceCluster: 'bk' });
+    await ok('cluster', 'delete', 'bkcopy', ...region, '--yes');
+    await waitFor('bkcopy deleted in the sandbox', async () => ((await kubeCluster('bkcopy')) ? undefined : true), { timeoutMs: 30_000 });
 
     await ok('backup', 'schedule', 'create', 'bk', ...region, '--name', 'bk-nightly', '--schedule', '0 2 * * *', '--retention', '168h');
     await waitFor('the schedule Active in the region', async () => ((await ok('backup', 'schedule', 'list', ...region)).stdout.match(/bk-nightly +bk +0 2 \* \* \* +168h +\S+ +Active/) ? true : undefined), { timeoutMs: 30_000 });

@@ -284,6 +284,88 @@ describe('the web console', () => {
     await checkScreen('backups');
   }, 300_000);
 
+  it('a restore made with kubectl in the region shows as a cluster with its origin, and is deleted from the console', async () => {
+    const backup = (await cp.store.resources(REGION, 'backups')).find((b) => b.clusterId === 'hello' && b.status?.phase === 'Succeeded')!;
+    const restore = { apiVersion: 'qdrant.io/v1', kind: 'QdrantClusterRestore', metadata: { name: 'by-kubectl', namespace: sandbox.namespace, labels: { 'cluster-id': 'hello', 'customer-id': REGION } }, spec: { source: { snapshotName: backup.name, namespace: sandbox.namespace }, destination: { name: 'qdrant-by-kubectl', namespace: sandbox.namespace, create: true } } };
+    const child = execFile('kubectl', ['apply', '-f', '-'], { env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath }, encoding: 'utf8' });
+    child.stdin!.end(JSON.stringify(restore));
+    await new Promise<void>((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kubectl apply exited ${code}`)))));
+    // The agent reports the new cluster with its origin; the control plane adopts it.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clusters' }).click();
+    await page.getByRole('link', { name: 'by-kubectl', exact: true }).click({ timeout: 60_000 });
+    await heading('Cluster by-kubectl').waitFor();
+    await page.getByRole('definition').getByText(`Restored by by-kubectl from backup ${backup.name} of cluster hello`).waitFor();
+    expect((await cp.store.cluster(REGION, 'by-kubectl')).origin).toEqual({ restore: 'by-kubectl', snapshot: backup.name, sourceCluster: 'hello' });
+    await page.getByRole('region', { name: 'Events' }).getByText(`Adopted restored by by-kubectl from backup ${backup.name} of cluster hello`).waitFor();
+    // Deleted once restored: the restore is done with it, nothing makes it again.
+    await page.getByText('Healthy', { exact: true }).first().waitFor({ timeout: 120_000 });
+    await checkScreen('cluster-restored');
+    await page.getByRole('button', { name: 'Delete cluster…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete cluster by-kubectl?' });
+    await dialog.getByLabel('Name of the cluster').fill('by-kubectl');
+    await dialog.getByRole('button', { name: 'Delete cluster' }).click();
+    await heading('Clusters').waitFor();
+    await waitFor('qdrant-by-kubectl deleted in the sandbox', async () => ((await sandboxCluster('by-kubectl')) ? undefined : true), { timeoutMs: 30_000 });
+    await page.getByRole('link', { name: 'by-kubectl', exact: true }).waitFor({ state: 'detached', timeout: 30_000 });
+    await expect(cp.store.cluster(REGION, 'by-kubectl')).rejects.toThrow(/does not exist/);
+  }, 240_000);
+
+  it('creates a cluster with its configuration set, changes it afterwards; the QdrantCluster follows', async () => {
+    await page.goto(`${cp.url}/clusters/new?environment=${REGION}`);
+    await heading('Create a cluster').waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('configured');
+    await page.getByLabel('Node selector').fill('disktype=ssd');
+    await page.getByLabel('Tolerations').fill('dedicated=qdrant:NoSchedule');
+    await page.getByLabel('Service type').selectOption('LoadBalancer');
+    await page.getByLabel('Service annotations').fill('lb.example.com/internal=true');
+    await page.getByLabel('Create an ingress').check();
+    await page.getByLabel('Ingress host').fill('q.example.com');
+    await page.getByLabel('Ingress class').fill('nginx');
+    await page.getByLabel('Ingress TLS').check();
+    await page.getByLabel('TLS secret').fill('q-tls');
+    await page.getByLabel('Ingress annotations').fill('nginx.ingress.kubernetes.io/proxy-body-size=64m');
+    await page.getByLabel('Storage class').fill('standard');
+    await page.getByLabel('Volume snapshot class').fill('csi-snap');
+    await page.getByLabel('Log level').fill('WARN');
+    await page.getByLabel('Rebalance shards (cluster manager)').check();
+    await page.getByLabel('API key secret', { exact: true }).fill('qdrant-keys');
+    await page.getByLabel('Read-only API key secret').fill('qdrant-keys');
+    await checkScreen('cluster-new-configured');
+    await page.getByRole('button', { name: 'Create cluster' }).click();
+    await heading('Cluster configured').waitFor();
+    type Live = KubeObject & { spec: Record<string, unknown> };
+    const live = () => client.get<Live>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: 'qdrant-configured' });
+    const applied = await waitFor('qdrant-configured in the sandbox', async () => (await live()) ?? undefined, { timeoutMs: 30_000 });
+    expect(applied.spec).toMatchObject({
+      nodeSelector: { disktype: 'ssd' },
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'qdrant', effect: 'NoSchedule' }],
+      service: { type: 'LoadBalancer', annotations: { 'lb.example.com/internal': 'true' } },
+      ingress: { enabled: true, host: 'q.example.com', ingressClassName: 'nginx', tls: true, tlsSecretName: 'q-tls', annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '64m' } },
+      storageClassNames: { db: 'standard' },
+      storage: { volumeSnapshotClassName: 'csi-snap' },
+      clusterManager: true,
+      config: { log_level: 'WARN', service: { api_key: { secretKeyRef: { name: 'qdrant-keys', key: 'api-key' } }, read_only_api_key: { secretKeyRef: { name: 'qdrant-keys', key: 'read-only-api-key' } } } },
+    });
+
+    // Afterwards: the storage class is read-only and says why; log level and rebalancing change.
+    const form = page.getByRole('form', { name: 'Configuration' });
+    expect(await form.getByLabel('Storage class').getAttribute('readonly')).not.toBeNull();
+    await form.getByText(/^Cannot change: the database volumes exist/).waitFor();
+    await form.getByLabel('Log level').fill('DEBUG');
+    await form.getByLabel('Rebalance shards (cluster manager)').uncheck();
+    await form.getByRole('button', { name: 'Save configuration' }).click();
+    await waitFor('the change in the sandbox', async () => {
+      const spec = (await live())?.spec as { config?: { log_level?: string }; clusterManager?: boolean } | undefined;
+      return spec?.config?.log_level === 'DEBUG' && spec.clusterManager === false ? true : undefined;
+    }, { timeoutMs: 30_000 });
+    await page.getByRole('definition').getByText('off', { exact: true }).waitFor();
+    await checkScreen('cluster-configured');
+    // The API refuses what Kubernetes cannot do, naming the field.
+    const current = await cp.store.cluster(REGION, 'configured');
+    await expect(cp.store.updateCluster(REGION, 'configured', { spec: { ...current.spec, storageClassNames: { db: 'other' } } })).rejects.toThrow(/spec\.storageClassNames\.db cannot change/);
+    await cp.store.deleteCluster(REGION, 'configured');
+  }, 120_000);
+
   it('deletes a cluster only after its name is typed; it disappears once the agent deleted it', async () => {
     await page.goto(`${cp.url}/environments/${REGION}/clusters/hello`);
     await heading('Cluster hello').waitFor();

@@ -8,6 +8,7 @@ import { age, checkFormat, print, type Column } from '../output.ts';
 import { didYouMean } from './names.ts';
 import { parseDuration, waitUntil } from '../progress.ts';
 import type { Global } from './region.ts';
+import { applyConfigFlags, type ConfigOptions } from './cluster-config.ts';
 
 export interface Target extends Global {
   region?: string;
@@ -109,7 +110,7 @@ async function getObject(t: Target, name: string): Promise<QdrantClusterObject> 
 
 // ---- verbs ----------------------------------------------------------------------------
 
-export interface CreateOptions {
+export interface CreateOptions extends ConfigOptions {
   wait?: boolean;
   timeout?: string;
   file?: string;
@@ -125,12 +126,12 @@ function clusterSpec(options: CreateOptions): Record<string, unknown> {
   const fromFile = options.file ? ((parse(readFileSync(options.file, 'utf8')) ?? {}) as Record<string, unknown>) : {};
   const spec = ((fromFile.spec ?? fromFile) as Record<string, unknown>) ?? {};
   const resources = (spec.resources ?? {}) as Record<string, unknown>;
-  return {
+  return applyConfigFlags({
     ...spec,
     version: options.version ?? spec.version ?? 'v1.16.2',
     size: options.size !== undefined ? Number(options.size) : (spec.size ?? 1),
     resources: { cpu: options.cpu ?? resources.cpu ?? '1', memory: options.memory ?? resources.memory ?? '1Gi', storage: options.storage ?? resources.storage ?? '10Gi' },
-  };
+  }, options);
 }
 
 export async function clusterCreate(name: string, options: CreateOptions, t: Target): Promise<void> {

@@ -100,6 +100,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     name: 'registry credentials of a region (write-only)',
     statements: ['ALTER TABLE regions ADD COLUMN registry_credentials TEXT'],
   },
+  {
+    version: 6,
+    name: 'cluster origin (adopted from a restore in the region)',
+    statements: ['ALTER TABLE clusters ADD COLUMN origin TEXT'],
+  },
 ];
 
 /**

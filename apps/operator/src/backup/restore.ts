@@ -12,6 +12,9 @@ import {
 } from '@qhc/schemas';
 import {
   ANNOTATION_CLUSTER_SPEC,
+  ANNOTATION_ORIGIN_CLUSTER,
+  ANNOTATION_ORIGIN_RESTORE,
+  ANNOTATION_ORIGIN_SNAPSHOT,
   ANNOTATION_RESTORED_BY,
   ANNOTATION_SOURCE_STORAGE_CLASS,
   LABEL_NODE_INDEX,
@@ -132,18 +135,25 @@ const claimName = (id: string, node: number) => `${STORAGE_VOLUME}-qdrant-${id}-
 async function restoreIntoNew(deps: BackupDeps, object: KubeObject, restore: QdrantClusterRestore, status: QdrantClusterRestoreStatus, source: { volumes: Volume[]; snapshot: QdrantClusterSnapshot & KubeObject }, uid: string, now: number): Promise<ReconcileResult> {
   const { client } = deps;
   const { name, namespace } = restore.spec.destination;
+  // A QdrantCluster is named qdrant-<spec.id>; a new one named otherwise would be refused by its
+  // own schema, and the control plane (which names clusters by id) could not adopt it.
+  if (!name.startsWith('qdrant-') || name.length === 'qdrant-'.length) {
+    throw new RestoreFailure('InvalidDestinationName', `destination.name ${JSON.stringify(name)} must be qdrant-<id>: a new QdrantCluster is named after its id`);
+  }
   const existing = await client.get<ClusterObject>({ ...QDRANT_CLUSTER, namespace, name });
   if (existing && existing.metadata.annotations?.[ANNOTATION_RESTORE_IN_PROGRESS] !== uid) {
     throw new RestoreFailure('DestinationExists', `QdrantCluster ${namespace}/${name} already exists; restore into it in place (destination.create: false) or choose another name`);
   }
   if (existing) return awaitHealthy(deps, object, status, existing, now);
+  // Made once already and since deleted (through the control plane, or by hand): not made again.
+  if (status.step === 'Creating') throw new RestoreFailure('DestinationDeleted', `QdrantCluster ${namespace}/${name} was deleted before it became Healthy; it is not created again`);
   const specText = source.snapshot.metadata.annotations?.[ANNOTATION_CLUSTER_SPEC];
   if (!specText) throw new RestoreFailure('SnapshotWithoutClusterSpec', `QdrantClusterSnapshot ${source.snapshot.metadata.name} does not record its cluster's spec (annotation ${ANNOTATION_CLUSTER_SPEC}); restore it in place`);
   const id = idOf(name);
   const customer = source.snapshot.metadata.labels?.[LABEL_CUSTOMER_ID] ?? 'restored';
   const cluster = {
     ...QDRANT_CLUSTER,
-    metadata: { name, namespace, labels: { [LABEL_CLUSTER_ID]: id, [LABEL_CUSTOMER_ID]: customer }, annotations: { [ANNOTATION_RESTORE_IN_PROGRESS]: uid } },
+    metadata: { name, namespace, labels: { [LABEL_CLUSTER_ID]: id, [LABEL_CUSTOMER_ID]: customer }, annotations: { [ANNOTATION_RESTORE_IN_PROGRESS]: uid, ...originAnnotations(object, source.snapshot) } },
     spec: { ...(JSON.parse(specText) as QdrantCluster['spec']), id, size: source.volumes.length },
   } as ClusterObject;
   await checkFits(client, deps.settings(), cluster, source.volumes);
@@ -151,6 +161,12 @@ async function restoreIntoNew(deps: BackupDeps, object: KubeObject, restore: Qdr
   await client.apply(cluster);
   await deps.recorder.record(object, { type: 'Normal', reason: 'RestoreStarted', note: `creating cluster ${name} from ${source.volumes.length} volume snapshot(s) of ${source.snapshot.metadata.name}`, action: 'Restore' });
   return progress(deps, object, { ...status, restoredClaims: claims, step: 'Creating' }, 'Running', 'Creating', `cluster ${name} created from the snapshot; waiting for it to be Healthy`);
+}
+
+/** Where the new cluster came from, kept on it for good: the agent reports it, the control plane adopts by it. */
+function originAnnotations(restore: KubeObject, snapshot: QdrantClusterSnapshot & KubeObject): Record<string, string> {
+  const source = snapshot.spec['cluster-id'];
+  return { [ANNOTATION_ORIGIN_RESTORE]: restore.metadata.name!, [ANNOTATION_ORIGIN_SNAPSHOT]: snapshot.metadata.name!, ...(source ? { [ANNOTATION_ORIGIN_CLUSTER]: source } : {}) };
 }
 
 async function restoreInPlace(deps: BackupDeps, object: KubeObject, restore: QdrantClusterRestore, status: QdrantClusterRestoreStatus, source: { volumes: Volume[]; snapshot: QdrantClusterSnapshot & KubeObject }, uid: string, now: number): Promise<ReconcileResult> {

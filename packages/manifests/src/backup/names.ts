@@ -12,6 +12,14 @@ export const ANNOTATION_SOURCE_STORAGE = 'qhc.dev/source-storage';
 export const ANNOTATION_CLUSTER_SPEC = 'qhc.dev/cluster-spec';
 /** On a restored claim: the QdrantClusterRestore that made it. */
 export const ANNOTATION_RESTORED_BY = 'qhc.dev/restored-by';
+/**
+ * On a QdrantCluster a restore created: the QdrantClusterRestore, the QdrantClusterSnapshot and
+ * that snapshot's cluster id. They stay after the restore is deleted, so the agent can always
+ * say where the cluster came from and the control plane adopt it.
+ */
+export const ANNOTATION_ORIGIN_RESTORE = 'qhc.dev/origin-restore';
+export const ANNOTATION_ORIGIN_SNAPSHOT = 'qhc.dev/origin-snapshot';
+export const ANNOTATION_ORIGIN_CLUSTER = 'qhc.dev/origin-cluster';
 
 /** `<base>-<suffix>`, shortened with a hash of the whole when it would pass `max` characters. */
 export function suffixedName(base: string, suffix: string, max = 253): string {

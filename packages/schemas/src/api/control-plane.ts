@@ -8,6 +8,17 @@ import { Region } from '../settings/region.ts';
 
 const condition = z.looseObject({ type: z.string(), status: z.string(), reason: z.string().optional() });
 
+/**
+ * Where a cluster the control plane did not create came from: the QdrantClusterRestore that
+ * made it, the QdrantClusterSnapshot (backup) it was restored from, and that backup's cluster.
+ */
+export const ClusterOrigin = z.object({
+  restore: z.string().min(1),
+  snapshot: z.string().min(1),
+  sourceCluster: z.string().min(1).optional(),
+});
+export type ClusterOrigin = z.infer<typeof ClusterOrigin>;
+
 /** One QdrantCluster as the agent reports it: the parts of its status the console shows. */
 export const ClusterStatusReport = z.looseObject({
   id: z.string().min(1),
@@ -19,6 +30,12 @@ export const ClusterStatusReport = z.looseObject({
   conditions: z.array(condition).optional(),
   /** Per pod, as the operator writes the QdrantCluster's `status.nodes`. */
   nodeStatus: z.record(z.string(), NodeStatus).optional(),
+  /**
+   * Only for a cluster the agent did not apply (no qhc-agent label) that a restore made: where
+   * it came from and its spec (without `id`), so the control plane can adopt it.
+   */
+  origin: ClusterOrigin.optional(),
+  spec: z.record(z.string(), z.unknown()).optional(),
 });
 export type ClusterStatusReport = z.infer<typeof ClusterStatusReport>;
 
@@ -48,6 +65,8 @@ export const ClusterRecord = z.object({
   apiKeys: z.object({ apiKey: z.string().optional(), readOnlyApiKey: z.string().optional() }).optional(),
   /** Annotations the QdrantCluster carries, such as `restartedAt` (a restart asked for). */
   annotations: z.record(z.string(), z.string()).optional(),
+  /** Set on a cluster adopted from the region: the restore that made it (absent: made through the API). */
+  origin: ClusterOrigin.optional(),
   deletedAt: z.string().optional(),
   status: ClusterStatusReport.partial().optional(),
   ...timestamps,
@@ -77,7 +96,7 @@ export const ResourceRecord = z.object({
 export type ResourceRecord = z.infer<typeof ResourceRecord>;
 
 /** One entry of a cluster's timeline (GET …/clusters/{cluster}/events). */
-export const ClusterEventType = z.enum(['Requested', 'Phase', 'Nodes', 'Condition', 'Version']);
+export const ClusterEventType = z.enum(['Requested', 'Phase', 'Nodes', 'Condition', 'Version', 'Adopted', 'Conflict']);
 export type ClusterEventType = z.infer<typeof ClusterEventType>;
 export const ClusterEvent = z.object({ at: z.string(), type: ClusterEventType, message: z.string() });
 export type ClusterEvent = z.infer<typeof ClusterEvent>;

@@ -1,5 +1,6 @@
 import type { QdrantClusterSpec, RegionInput } from '@qhc/schemas';
 import type * as z from 'zod';
+import { applyConfig, type ClusterConfigForm } from './cluster-config.ts';
 
 // Form values (strings, as inputs hold them) into the API's request bodies. Empty optional
 // fields are left out, so the API applies its defaults and its errors name real input.
@@ -43,35 +44,21 @@ export function regionBody(form: RegionForm): Omit<RegionInput, 'operatorSetting
   });
 }
 
-export interface ClusterForm {
+/** The create form: name, version, size and resources, and the configuration (lib/cluster-config.ts). */
+export interface ClusterForm extends ClusterConfigForm {
   name: string;
   version: string;
   nodes: string;
   cpu: string;
   memory: string;
   storage: string;
-  serviceType: string;
-  ingressEnabled: boolean;
-  ingressHost: string;
-  apiKeySecretName: string;
-  apiKeySecretKey: string;
 }
 
 export type ClusterSpecInput = Omit<z.input<typeof QdrantClusterSpec>, 'id'>;
 
 export function clusterBody(form: ClusterForm): { name: string; spec: ClusterSpecInput } {
-  const secret = form.apiKeySecretName.trim();
-  return {
-    name: form.name.trim(),
-    spec: prune({
-      version: form.version.trim(),
-      size: Number(form.nodes),
-      resources: { cpu: form.cpu.trim(), memory: form.memory.trim(), storage: form.storage.trim() },
-      service: { type: form.serviceType as 'ClusterIP' },
-      ingress: form.ingressEnabled ? prune({ enabled: true, host: opt(form.ingressHost, String) }) : undefined,
-      config: secret ? { service: { api_key: { secretKeyRef: { name: secret, key: form.apiKeySecretKey.trim() || 'api-key' } } } } : undefined,
-    }),
-  };
+  const base = { version: form.version.trim(), size: Number(form.nodes), resources: { cpu: form.cpu.trim(), memory: form.memory.trim(), storage: form.storage.trim() } };
+  return { name: form.name.trim(), spec: applyConfig(base, form) as ClusterSpecInput };
 }
 
 /** Backup names must be DNS labels: `<cluster>-<yyyymmdd-hhmmss>`, as the CLI makes them. */

@@ -8,18 +8,20 @@ import { SERVICE_TYPES } from '../lib/options.ts';
 import { phaseTone } from '../lib/status.ts';
 import type { ClusterEvent, ClusterRecord, RegionRecord } from '../types.ts';
 import { endpoint } from './Clusters.tsx';
+import { ClusterConfigFields } from '../components/ClusterConfigFields.tsx';
+import { applyConfig, configOf, type ClusterConfigForm } from '../lib/cluster-config.ts';
 
 type Spec = ClusterRecord['spec'];
 
 /** One action: a small form whose submit calls the API; the page's polling shows the effect. */
-function Action({ title, submitLabel, onSubmit, children, disabled }: { title: string; submitLabel: string; onSubmit: () => Promise<unknown>; children?: ReactNode; disabled?: boolean }) {
+function Action({ title, submitLabel, onSubmit, children, disabled, wide }: { title: string; submitLabel: string; onSubmit: () => Promise<unknown>; children?: ReactNode; disabled?: boolean; wide?: boolean }) {
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
   const id = `action-${title.toLowerCase().replace(/\W+/g, '-')}`;
   return (
     <form
-      className="panel action"
+      className={wide ? 'panel action wide' : 'panel action'}
       aria-labelledby={id}
       onSubmit={async (e) => {
         e.preventDefault();
@@ -56,6 +58,7 @@ export default function ClusterDetail({ region, cluster: name }: { region: strin
   const [resources, setResources] = useState<{ cpu: string; memory: string; storage: string }>();
   const [version, setVersion] = useState<string>();
   const [expose, setExpose] = useState<{ type: string; ingress: boolean; host: string }>();
+  const [config, setConfig] = useState<ClusterConfigForm>();
 
   if (!c) return error ? <ErrorBox error={error} /> : <Loading what={`cluster ${name}`} />;
   const put = (spec: Partial<Spec>) => request('PUT', regionPath(region, 'clusters', name), { spec: { ...c.spec, ...spec } });
@@ -63,6 +66,7 @@ export default function ClusterDetail({ region, cluster: name }: { region: strin
   const ready = c.status?.nodesReady ?? 0;
   const busy = phaseTone(phase) === 'busy' || ready !== c.spec.size;
   const r = { cpu: c.spec.resources?.cpu ?? '', memory: c.spec.resources?.memory ?? '', storage: c.spec.resources?.storage ?? '', ...resources };
+  const cfg = config ?? configOf(c.spec);
   const x = { type: c.spec.service?.type ?? 'ClusterIP', ingress: c.spec.ingress?.enabled ?? false, host: c.spec.ingress?.host ?? '', ...expose };
 
   return (
@@ -107,6 +111,17 @@ export default function ClusterDetail({ region, cluster: name }: { region: strin
         </dd>
         <dt>Suspended</dt>
         <dd>{c.spec.suspend ? 'yes' : 'no'}</dd>
+        <dt>Rebalancing</dt>
+        <dd>{c.spec.clusterManager === undefined ? "the environment's default" : c.spec.clusterManager ? 'on' : 'off'}</dd>
+        {c.origin && (
+          <>
+            <dt>Origin</dt>
+            <dd>
+              Restored by {c.origin.restore} from backup {c.origin.snapshot}
+              {c.origin.sourceCluster && ` of cluster ${c.origin.sourceCluster}`}
+            </dd>
+          </>
+        )}
       </dl>
 
       <section className="panel" aria-labelledby="conditions-heading">
@@ -195,6 +210,11 @@ export default function ClusterDetail({ region, cluster: name }: { region: strin
             </Action>
             <Action title={c.spec.suspend ? 'Resume' : 'Suspend'} submitLabel={c.spec.suspend ? 'Resume' : 'Suspend'} onSubmit={() => put({ suspend: !c.spec.suspend })}>
               <p>{c.spec.suspend ? 'Start the nodes again on their volumes.' : 'Stop every node; the volumes stay.'}</p>
+            </Action>
+            <Action wide title="Configuration" submitLabel="Save configuration" onSubmit={async () => (await request('PUT', regionPath(region, 'clusters', name), { spec: applyConfig(c.spec, cfg) }), setConfig(undefined))}>
+              <div className="config-groups">
+                <ClusterConfigFields form={cfg} set={(patch) => setConfig({ ...cfg, ...patch })} existing />
+              </div>
             </Action>
           </div>
           <ConfirmDelete what="cluster" name={c.name} onConfirm={async () => (await request('DELETE', regionPath(region, 'clusters', name)), navigate('/clusters'))} />

@@ -3,15 +3,16 @@ import { QdrantClusterSpec, createParser } from '@qhc/schemas';
 import { ApiError, request, regionPath } from '../api.ts';
 import { usePoll } from '../poll.ts';
 import { navigate } from '../router.tsx';
-import { CheckboxField, ErrorBox, Field, SelectField } from '../components/ui.tsx';
-import { SERVICE_TYPES } from '../lib/options.ts';
+import { ErrorBox, Field, SelectField } from '../components/ui.tsx';
+import { ClusterConfigFields } from '../components/ClusterConfigFields.tsx';
+import { EMPTY_CONFIG } from '../lib/cluster-config.ts';
 import { clusterBody, type ClusterForm } from '../lib/forms.ts';
 import type { ClusterRecord, RegionRecord } from '../types.ts';
 
 // The API's own check of the spec, before the round trip.
 const clusterSpecParser = createParser(QdrantClusterSpec, 'cluster spec');
 
-const initial: ClusterForm = { name: '', version: 'v1.16.2', nodes: '1', cpu: '1', memory: '1Gi', storage: '1Gi', serviceType: 'ClusterIP', ingressEnabled: false, ingressHost: '', apiKeySecretName: '', apiKeySecretKey: 'api-key' };
+const initial: ClusterForm = { name: '', version: 'v1.16.2', nodes: '1', cpu: '1', memory: '1Gi', storage: '1Gi', ...EMPTY_CONFIG };
 
 export default function ClusterNew() {
   const regions = usePoll(() => request<{ items: RegionRecord[] }>('GET', '/api/v1/regions'), [], 10_000);
@@ -59,17 +60,7 @@ export default function ClusterNew() {
           {text('memory', 'Memory', 'e.g. 4Gi')}
           {text('storage', 'Storage', 'e.g. 20Gi; can grow later if the storage class allows expansion')}
         </fieldset>
-        <fieldset>
-          <legend>Exposure</legend>
-          <SelectField label="Service type" value={form.serviceType} options={SERVICE_TYPES} onChange={(serviceType) => set({ serviceType })} />
-          <CheckboxField label="Create an ingress" checked={form.ingressEnabled} onChange={(ingressEnabled) => set({ ingressEnabled })} />
-          {form.ingressEnabled && text('ingressHost', 'Ingress host', 'e.g. qdrant.example.com')}
-        </fieldset>
-        <fieldset>
-          <legend>Authentication</legend>
-          {text('apiKeySecretName', 'API key secret', 'A Kubernetes Secret in the namespace, e.g. made with kubectl create secret generic qdrant-api-key --from-literal=api-key=…')}
-          {text('apiKeySecretKey', 'Key in the secret')}
-        </fieldset>
+        <ClusterConfigFields form={form} set={set} />
         <fieldset>
           <legend>Network policies</legend>
           <p>

@@ -1,0 +1,64 @@
+// A cluster a restore made in the region: the agent reports where it came from and its spec
+// (for the control plane to adopt), never applies a same-named record of another origin over
+// it, and once the adopted record is applied, manages it like its own.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
+import { waitFor } from '@qhc/kube-sandbox';
+import { createKubeClient, createLogger, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
+import { allKinds, buildCrd, parseRegion } from '@qhc/schemas';
+import { applyDesiredState, collectStatus, type DesiredState } from '../src/index.ts';
+
+const sandbox = useSandboxNamespace('agent-adopt');
+let client: KubeClient;
+const logger = createLogger({ level: 'error' });
+const spec = { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } };
+const origin = { restore: 'bk-to-copy', snapshot: 'bk', sourceCluster: 'source' };
+const state = (revision: number, clusters: DesiredState['clusters']): DesiredState => ({
+  revision,
+  region: parseRegion(JSON.stringify({ name: 'r1', namespace: sandbox.namespace, operatorVersion: '0.1.0', agentVersion: '0.1.0' })),
+  clusters,
+  deletions: [],
+});
+const cluster = () => client.get<KubeObject & { spec: Record<string, unknown> }>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: 'qdrant-copy' });
+const reported = async () => (await collectStatus(client, sandbox.namespace, 'r1', 1, '0.1.0')).clusters.find((c) => c.id === 'copy');
+
+beforeAll(async () => {
+  client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-agent' });
+  for (const kind of allKinds) await client.apply(buildCrd(kind) as unknown as KubeObject, { fieldManager: 'qhc-crd-installer' });
+  await waitFor('CRDs served', () => client.list({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: sandbox.namespace }).then(() => true));
+  // As the operator's restore makes it (apps/operator/src/backup/restore.ts): its own field manager, the origin annotations.
+  await client.apply({
+    apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster',
+    metadata: { name: 'qdrant-copy', namespace: sandbox.namespace, labels: { 'cluster-id': 'copy', 'customer-id': 'r1' }, annotations: { 'qhc.dev/origin-restore': origin.restore, 'qhc.dev/origin-snapshot': origin.snapshot, 'qhc.dev/origin-cluster': origin.sourceCluster } },
+    spec: { ...spec, id: 'copy', config: { log_level: 'DEBUG' } },
+  } as KubeObject, { fieldManager: 'qhc-operator' });
+});
+
+describe('restored clusters', () => {
+  it('are reported with their origin and spec (without id); clusters the agent applied or made otherwise are not', async () => {
+    await client.apply({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', metadata: { name: 'qdrant-handmade', namespace: sandbox.namespace, labels: { 'cluster-id': 'handmade', 'customer-id': 'x' } }, spec: { ...spec, id: 'handmade' } } as KubeObject, { fieldManager: 'kubectl' });
+    const report = await collectStatus(client, sandbox.namespace, 'r1', 1, '0.1.0');
+    expect(report.clusters.find((c) => c.id === 'copy')).toMatchObject({ origin, spec: { ...spec, config: { log_level: 'DEBUG' } } });
+    expect((await reported())?.spec).not.toHaveProperty('id');
+    expect(report.clusters.find((c) => c.id === 'handmade')).not.toHaveProperty('origin');
+  });
+
+  it('a record of the same name but another origin is not applied over it', async () => {
+    await applyDesiredState(client, sandbox.namespace, state(2, [{ id: 'copy', spec: { ...spec, id: 'copy', size: 3 } }]), logger);
+    expect((await cluster())?.spec.size).toBe(1);
+    await applyDesiredState(client, sandbox.namespace, state(3, [{ id: 'copy', spec: { ...spec, id: 'copy', size: 3 }, origin: { ...origin, restore: 'another' } }]), logger);
+    expect((await cluster())?.spec.size).toBe(1);
+  });
+
+  it('the adopted record is applied: the agent manages the cluster from then on, the origin stays on it', async () => {
+    await applyDesiredState(client, sandbox.namespace, state(4, [{ id: 'copy', spec: { ...spec, id: 'copy', size: 2, config: { log_level: 'DEBUG' } }, origin }]), logger);
+    const live = await cluster();
+    expect(live?.spec.size).toBe(2);
+    expect(live?.metadata.labels?.['app.kubernetes.io/managed-by']).toBe('qhc-agent');
+    expect(live?.metadata.annotations?.['qhc.dev/origin-restore']).toBe(origin.restore);
+    expect(await reported()).not.toHaveProperty('origin');
+    // Later changes apply as to any cluster of the control plane's.
+    await applyDesiredState(client, sandbox.namespace, state(5, [{ id: 'copy', spec: { ...spec, id: 'copy', size: 3 }, origin }]), logger);
+    expect((await cluster())?.spec.size).toBe(3);
+  });
+});

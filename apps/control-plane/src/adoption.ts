@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { ClusterOrigin, QdrantClusterSpec, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH } from '@qhc/schemas';
+import * as z from 'zod';
+import type { Db } from './db/db.ts';
+import { recordClusterEvents } from './cluster-events.ts';
+
+// Clusters a restore made in the region (from the console, the CLI, the API, or a
+// QdrantClusterRestore applied with kubectl) become the control plane's own: a row like any
+// other, so the desired state carries them and scale, backup and delete take the normal path.
+// Only restored clusters are adopted: a QdrantCluster made some other way in the namespace is
+// left alone, neither adopted nor deleted nor changed.
+
+const adoptedParser = createParser(z.strictObject({ name: dns1123Label.max(MAX_CLUSTER_ID_LENGTH), spec: QdrantClusterSpec.omit({ id: true }) }), 'restored cluster');
+
+export interface ReportedRestoredCluster {
+  id: string;
+  origin?: unknown;
+  spec?: Record<string, unknown>;
+}
+
+type Keys = { apiKey?: string; readOnlyApiKey?: string };
+type ServiceConfig = { api_key?: { secretKeyRef?: { name?: string } }; read_only_api_key?: { secretKeyRef?: { name?: string } } } & Record<string, unknown>;
+
+/**
+ * The source cluster's API keys, when the restored spec still points at the Secret the agent
+ * made for the source (`qdrant-<source>-api-keys`): copied to the new record and the references
+ * dropped, so the agent writes the new cluster its own Secret and deleting the source does not
+ * take the restored cluster's keys with it.
+ */
+async function takeOverKeys(tx: Db, regionId: string, origin: ClusterOrigin, spec: Record<string, unknown>): Promise<{ spec: Record<string, unknown>; keys?: Keys }> {
+  if (!origin.sourceCluster) return { spec };
+  const source = await tx.one<{ api_keys: string | null }>('SELECT api_keys FROM clusters WHERE region_id = $1 AND name = $2', [regionId, origin.sourceCluster]);
+  const config = (spec.config ?? {}) as { service?: ServiceConfig };
+  const secret = `qdrant-${origin.sourceCluster}-api-keys`;
+  const service = { ...config.service };
+  const refersToSource = service.api_key?.secretKeyRef?.name === secret || service.read_only_api_key?.secretKeyRef?.name === secret;
+  if (!source?.api_keys || !refersToSource) return { spec };
+  if (service.api_key?.secretKeyRef?.name === secret) delete service.api_key;
+  if (service.read_only_api_key?.secretKeyRef?.name === secret) delete service.read_only_api_key;
+  return { spec: { ...spec, config: { ...config, service } }, keys: JSON.parse(source.api_keys) as Keys };
+}
+
+/** A Conflict event, once: the agent reports the same clash every few seconds. */
+async function recordClashOnce(tx: Db, clusterId: string, message: string, stamp: string): Promise<void> {
+  if (await tx.one('SELECT 1 AS x FROM cluster_events WHERE cluster_id = $1 AND message = $2', [clusterId, message])) return;
+  await recordClusterEvents(tx, clusterId, [{ type: 'Conflict', message }], stamp);
+}
+
+/**
+ * Adopts each reported restored cluster the store does not hold. Idempotent and safe when two
+ * reports race (`ON CONFLICT DO NOTHING` on the region's unique name); returns how many rows it
+ * added, so the caller bumps the revision only then. A record of the same name made otherwise
+ * is not replaced: the clash is recorded on it (and the agent does not apply that record over
+ * the restored cluster, see the agent's apply).
+ */
+export async function adoptRestoredClusters(tx: Db, regionId: string, reported: ReportedRestoredCluster[], stamp: string): Promise<number> {
+  let adopted = 0;
+  for (const c of reported) {
+    const origin = ClusterOrigin.safeParse(c.origin);
+    if (!origin.success || !c.spec) continue;
+    const existing = await tx.one<{ id: string; origin: string | null }>('SELECT id, origin FROM clusters WHERE region_id = $1 AND name = $2', [regionId, c.id]);
+    if (existing) {
+      const had = existing.origin ? (JSON.parse(existing.origin) as ClusterOrigin) : undefined;
+      if (had?.restore !== origin.data.restore) await recordClashOnce(tx, existing.id, `not adopted: restore ${origin.data.restore} made a cluster with this name in the region; delete one of them or restore under another name`, stamp);
+      continue;
+    }
+    const parsed = adoptedParser.safeValidate({ name: c.id, spec: c.spec });
+    if (!parsed.success) continue;
+    const { spec, keys } = await takeOverKeys(tx, regionId, origin.data, parsed.data.spec as Record<string, unknown>);
+    const id = randomUUID();
+    const inserted = await tx.run('INSERT INTO clusters (id, region_id, name, spec, api_keys, origin, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (region_id, name) DO NOTHING', [
+      id, regionId, c.id, JSON.stringify(spec), keys ? JSON.stringify(keys) : null, JSON.stringify(origin.data), stamp,
+    ]);
+    if (inserted === 0) continue;
+    const { restore, snapshot, sourceCluster } = origin.data;
+    await recordClusterEvents(tx, id, [{ type: 'Adopted', message: `restored by ${restore} from backup ${snapshot}${sourceCluster ? ` of cluster ${sourceCluster}` : ''}` }], stamp);
+    adopted++;
+  }
+  return adopted;
+}
