@@ -2250,6 +2250,40 @@ spec:
                       - name
                     type: object
                   type: array
+                conditions:
+                  items:
+                    properties:
+                      lastTransitionTime:
+                        format: date-time
+                        type: string
+                      message:
+                        maxLength: 32768
+                        type: string
+                      observedGeneration:
+                        minimum: 0
+                        type: integer
+                      reason:
+                        maxLength: 1024
+                        pattern: ^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$
+                        type: string
+                      status:
+                        enum:
+                          - "True"
+                          - "False"
+                          - Unknown
+                        type: string
+                      type:
+                        maxLength: 316
+                        pattern: ^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$
+                        type: string
+                    required:
+                      - type
+                      - status
+                      - lastTransitionTime
+                      - reason
+                      - message
+                    type: object
+                  type: array
                 helmReleases:
                   items:
                     properties:
@@ -2977,7 +3011,7 @@ apiVersion: v1
 kind: ConfigMap
 metadata:
   annotations:
-    qhc.dev/installation-hash: be74556e99f7f832a911e563982222330d61f05fdabd03e0a3493612beda4b65
+    qhc.dev/installation-hash: 5ef0c125e37f013a5359a3c4711f773bcb594a198cc61b13078cbe054bd4cfe0
   labels:
     app.kubernetes.io/managed-by: qhc-installer
     app.kubernetes.io/name: qhc-operator
