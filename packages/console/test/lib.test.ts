@@ -56,11 +56,16 @@ describe('status', () => {
 });
 
 describe('request bodies from the forms', () => {
-  const form: RegionForm = { name: ' eu-1 ', namespace: 'qdrant', agentVersion: '0.1.0', operatorVersion: '0.1.0', settingsYaml: 'settings: {}\n', httpProxy: '', httpsProxy: 'http://proxy:3128', noProxy: '10.0.0.0/8, .svc', containerRegistryUrl: '', chartRepositoryUrl: '', caCertificate: '', operatorLogLevel: 'DEBUG', agentLogLevel: 'INFO' };
+  const form: RegionForm = { name: ' eu-1 ', namespace: 'qdrant', agentVersion: '0.1.0', operatorVersion: '0.1.0', settingsYaml: 'settings: {}\n', httpProxy: '', httpsProxy: 'http://proxy:3128', noProxy: '10.0.0.0/8, .svc', containerRegistryUrl: '', chartRepositoryUrl: '', caCertificate: '', registryUsername: '', registryPassword: '', operatorLogLevel: 'DEBUG', agentLogLevel: 'INFO' };
   it('a region: empty fields left out, so the API defaults them; valid for @qhc/schemas', () => {
     const body = regionBody(form);
     expect(body).toEqual({ name: 'eu-1', namespace: 'qdrant', agentVersion: '0.1.0', operatorVersion: '0.1.0', operatorSettings: 'settings: {}\n', advanced: { proxy: { httpsProxy: 'http://proxy:3128', noProxy: ['10.0.0.0/8', '.svc'] }, logLevel: { operator: 'DEBUG', agent: 'INFO' } } });
     expect(safeValidateRegion({ ...body, operatorSettings: {} }).success).toBe(true);
+  });
+  it('a region with registry credentials: sent beside the region, the password untrimmed; half a login is sent for the API to refuse', () => {
+    expect(regionBody({ ...form, registryUsername: ' robot ', registryPassword: ' s3cret ' }).registryCredentials).toEqual({ username: 'robot', password: ' s3cret ' });
+    expect(regionBody({ ...form, registryUsername: 'robot' }).registryCredentials).toEqual({ username: 'robot', password: '' });
+    expect(regionBody(form)).not.toHaveProperty('registryCredentials');
   });
   it('a cluster, a backup name and a restore', () => {
     expect(clusterBody({ name: 'hello', version: 'v1.16.2', nodes: '3', cpu: '1', memory: '1Gi', storage: '2Gi', ...EMPTY_CONFIG, serviceType: 'LoadBalancer', ingressEnabled: true, ingressHost: 'q.example.com', apiKeySecretName: 'qdrant-api-key', apiKeySecretKey: '' })).toEqual({

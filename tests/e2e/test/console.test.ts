@@ -152,6 +152,8 @@ describe('the web console', () => {
     await page.getByLabel('Show advanced configuration').check();
     await page.getByLabel('CA certificate (PEM)').fill(tls.ca);
     await page.getByLabel('Agent log level').selectOption('DEBUG');
+    await page.getByLabel('Registry username').fill('robot');
+    await page.getByLabel('Registry password').fill(' pull-secret ');
     expect(await create.isEnabled()).toBe(true);
     await checkScreen('environment-new');
     await create.click();
@@ -159,6 +161,11 @@ describe('the web console', () => {
     await page.getByText('Not connected yet').first().waitFor();
     const stored = await cp.store.region(REGION);
     expect([stored.spec.namespace, stored.spec.operatorSettings.settings.backupHistoryRetentionDays, stored.spec.advanced.logLevel.agent]).toEqual([sandbox.namespace, 3, 'DEBUG']);
+    // The login is kept for the region (password as typed), shown by its user name only.
+    expect(await cp.store.registryCredentials(stored.id)).toEqual({ username: 'robot', password: ' pull-secret ' });
+    expect(JSON.stringify(stored)).not.toContain('pull-secret');
+    await page.getByText(/pull login robot \(password write-only\)/).waitFor();
+    expect(await page.content()).not.toContain('pull-secret');
   });
 
   it('the installation command from the page, run against the sandbox, connects the environment without a reload', async () => {
@@ -182,6 +189,11 @@ describe('the web console', () => {
     // certificate (the agent below gets it with --ca-file), which the preflight's HTTPS check would refuse.
     const run = await promisify(execFile)('bash', [file, '--skip-preflight'], { env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath }, encoding: 'utf8', timeout: 240_000 });
     expect(run.stdout).toContain(`qhc: region ${REGION} installed`);
+    expect(run.stdout + run.stderr).not.toContain('pull-secret');
+    // The login typed on the page fills the installation's pull Secret.
+    const pull = await promisify(execFile)('kubectl', ['get', 'secret', 'qhc-registry-creds', '-n', sandbox.namespace, '-o', 'jsonpath={.data.\\.dockerconfigjson}'], { env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath }, encoding: 'utf8' });
+    const auths = (JSON.parse(Buffer.from(pull.stdout, 'base64').toString()) as { auths: Record<string, { auth: string }> }).auths;
+    expect(Object.values(auths).map((a) => Buffer.from(a.auth, 'base64').toString())).toEqual(['robot: pull-secret ']);
 
     const settingsDir = mkdtempSync(join(tmpdir(), 'qhc-op-'));
     writeFileSync(join(settingsDir, 'settings.yaml'), 'settings:\n  app_environment: local\n');

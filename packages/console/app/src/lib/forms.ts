@@ -17,6 +17,9 @@ export interface RegionForm {
   containerRegistryUrl: string;
   chartRepositoryUrl: string;
   caCertificate: string;
+  /** Pull credentials for the container registry: write-only, the API never shows the password back. */
+  registryUsername: string;
+  registryPassword: string;
   operatorLogLevel: string;
   agentLogLevel: string;
 }
@@ -25,7 +28,7 @@ const opt = <T,>(value: string, make: (v: string) => T) => (value.trim() ? make(
 const prune = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 /** The region body; `operatorSettings` stays YAML text, so the API's problems carry its lines. */
-export function regionBody(form: RegionForm): Omit<RegionInput, 'operatorSettings'> & { operatorSettings?: string } {
+export function regionBody(form: RegionForm): Omit<RegionInput, 'operatorSettings'> & { operatorSettings?: string; registryCredentials?: { username: string; password: string } } {
   const noProxy = form.noProxy.split(/[\s,]+/).filter(Boolean);
   const proxy = prune({ httpProxy: opt(form.httpProxy, String), httpsProxy: opt(form.httpsProxy, String), ...(noProxy.length ? { noProxy } : {}) });
   return prune({
@@ -41,6 +44,8 @@ export function regionBody(form: RegionForm): Omit<RegionInput, 'operatorSetting
       caCertificate: opt(form.caCertificate, (v) => `${v}\n`),
       logLevel: { operator: form.operatorLogLevel as 'INFO', agent: form.agentLogLevel as 'INFO' },
     }),
+    // Both or neither: the API refuses half a login, and a password is never trimmed.
+    registryCredentials: form.registryUsername.trim() || form.registryPassword ? { username: form.registryUsername.trim(), password: form.registryPassword } : undefined,
   });
 }
 

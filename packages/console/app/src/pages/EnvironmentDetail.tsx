@@ -217,6 +217,11 @@ export default function EnvironmentDetail({ region: name }: { region: string }) 
           {s.operatorVersion ? `${s.operatorVersion} running` : 'not reporting'}; wanted {r.spec.operatorVersion}
           {upgradeAvailable(r.spec.operatorVersion, LATEST_VERSION) && <span className="note"> · upgrade to {LATEST_VERSION} available</span>}
         </dd>
+        <dt>Container registry</dt>
+        <dd>
+          {r.spec.advanced?.containerRegistryUrl ?? 'the release default'}
+          {r.registryCredentials ? ` · pull login ${r.registryCredentials.username} (password write-only)` : ' · no pull login'}
+        </dd>
         <dt>Operator settings</dt>
         <OperatorSettingsFact region={r} />
         <dt>Last seen</dt>

@@ -29,7 +29,7 @@ settings:
 
 const empty: RegionForm = {
   name: '', namespace: 'qdrant', agentVersion: LATEST_VERSION, operatorVersion: LATEST_VERSION, settingsYaml: STARTER_SETTINGS,
-  httpProxy: '', httpsProxy: '', noProxy: '', containerRegistryUrl: '', chartRepositoryUrl: '', caCertificate: '', operatorLogLevel: 'INFO', agentLogLevel: 'INFO',
+  httpProxy: '', httpsProxy: '', noProxy: '', containerRegistryUrl: '', chartRepositoryUrl: '', caCertificate: '', registryUsername: '', registryPassword: '', operatorLogLevel: 'INFO', agentLogLevel: 'INFO',
 };
 
 export function useSettingsProblems(text: string): Problem[] {
@@ -83,6 +83,10 @@ export function AdvancedFields({ form, set }: { form: RegionForm; set: (patch: P
       {text('noProxy', 'No proxy for', 'Hosts, .domains, IPs or CIDRs, separated by commas')}
       {text('containerRegistryUrl', 'Container registry URL', "Default: where this qhc release is published (or the control plane's --default-registry)")}
       {text('chartRepositoryUrl', 'Helm chart repository URL', "Default: the release's chart repository (or <default registry>/charts)")}
+      {text('registryUsername', 'Registry username', 'For a private registry: fills the pull Secret of the installation and of every later change')}
+      <Field label="Registry password" hint="Write-only: stored for the region, never shown again">
+        {(id, h) => <input id={id} aria-describedby={h} type="password" autoComplete="new-password" value={form.registryPassword} onChange={(e) => set({ registryPassword: e.target.value })} />}
+      </Field>
       <Field label="CA certificate (PEM)" hint="The CA that signed this control plane's or your proxy's certificate">
         {(id, h) => <textarea id={id} aria-describedby={h} rows={4} value={form.caCertificate} onChange={(e) => set({ caCertificate: e.target.value })} />}
       </Field>
@@ -102,9 +106,11 @@ export default function EnvironmentNew() {
 
   const submit = async () => {
     const body = regionBody(form);
+    const { registryCredentials: _login, ...region } = body;
     const settings = body.operatorSettings ? safeParseOperatorSettings(body.operatorSettings) : undefined;
-    // The same validation as the API's, before the round trip; the API checks again.
-    const check = safeValidateRegion({ ...body, operatorSettings: settings?.success ? settings.data : undefined });
+    // The same validation as the API's, before the round trip; the API checks again. The login
+    // travels beside the region, not in it (it is never part of what the API shows).
+    const check = safeValidateRegion({ ...region, operatorSettings: settings?.success ? settings.data : undefined });
     if (!check.success) return setError(new ApiError(0, 'Invalid', check.error.message, check.error.problems));
     setBusy(true);
     try {
