@@ -12,7 +12,7 @@ type Cluster = KubeObject & { spec?: Record<string, unknown> };
  * For a QdrantCluster the agent did not apply: the restore that made it, or undefined when no
  * restore did (made with kubectl, or by another tool). Read from the annotations the operator
  * puts on a cluster it restores into; for one restored before those existed, from a
- * QdrantClusterRestore still in the namespace that created it and did not fail.
+ * QdrantClusterRestore still in the namespace that created it, succeeded, and is no younger than it.
  */
 export function restoreOrigin(cluster: Cluster, restores: Restore[]): ClusterOrigin | undefined {
   const labels = cluster.metadata.labels ?? {};
@@ -21,10 +21,24 @@ export function restoreOrigin(cluster: Cluster, restores: Restore[]): ClusterOri
   if (a[ANNOTATION_ORIGIN_RESTORE] && a[ANNOTATION_ORIGIN_SNAPSHOT]) {
     return { restore: a[ANNOTATION_ORIGIN_RESTORE], snapshot: a[ANNOTATION_ORIGIN_SNAPSHOT], ...(a[ANNOTATION_ORIGIN_CLUSTER] ? { sourceCluster: a[ANNOTATION_ORIGIN_CLUSTER] } : {}) };
   }
-  const made = restores.find((r) => r.spec?.destination?.create === true && r.spec.destination.name === cluster.metadata.name && r.status?.phase !== 'Failed' && r.spec.source?.snapshotName);
+  // Only a restore that succeeded (the operator's phase) and a cluster made no earlier than it: a
+  // cluster of that name made with kubectl while a restore is still waiting is not the restore's.
+  const made = restores.find(
+    (r) =>
+      r.spec?.destination?.create === true &&
+      r.spec.destination.name === cluster.metadata.name &&
+      r.status?.phase === 'Succeeded' &&
+      r.spec.source?.snapshotName &&
+      notEarlier(cluster.metadata.creationTimestamp, r.metadata.creationTimestamp),
+  );
   if (!made) return undefined;
   const source = made.metadata.labels?.[LABEL_CLUSTER_ID];
   return { restore: made.metadata.name!, snapshot: made.spec!.source!.snapshotName!, ...(source ? { sourceCluster: source } : {}) };
+}
+
+function notEarlier(cluster: string | undefined, restore: string | undefined): boolean {
+  if (!cluster || !restore) return false;
+  return Date.parse(cluster) >= Date.parse(restore);
 }
 
 /** What the control plane needs to adopt a restored cluster: its origin and its spec without `id` (the record's name). */

@@ -32,8 +32,16 @@ export async function applyDesiredState(client: KubeClient, namespace: string, s
     applied.push(`${object.kind}/${object.metadata.name}`);
   };
 
-  // The installation first: a cluster may use a field only the new CRDs serve.
-  const installation = await applyInstallation(client, namespace, state, logger, options);
+  // The installation first: a cluster may use a field only the new CRDs serve. Its failure (a
+  // 403 for an agent installed with narrower RBAC, say) is reported, and the clusters still applied.
+  let installation: { status: InstallationStatus; applied: string[] };
+  try {
+    installation = await applyInstallation(client, namespace, state, logger, options);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    logger.warn('installation not applied; clusters applied anyway', { error: message });
+    installation = { status: { managedBy: 'agent', upToDate: false, desiredHash: '', message: `installation not applied: ${message}; re-run the installation command (as cluster-admin) to update it` }, applied: [] };
+  }
   applied.push(...installation.applied);
 
   for (const cluster of state.clusters) {
@@ -83,7 +91,14 @@ export async function applyDesiredState(client: KubeClient, namespace: string, s
     if (await client.delete({ apiVersion: 'qdrant.io/v1', kind: r.kind, namespace, name: r.name })) deleted.push(`${r.kind}/${r.name}`);
   }
   for (const id of state.deletions) {
-    if (await client.delete({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace, name: clusterName(id) })) deleted.push(clusterName(id));
+    // Only a cluster the agent applied: one of that name a restore (or kubectl) made, which the
+    // agent skipped, is not the deleted record's.
+    const live = await client.get({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace, name: clusterName(id) });
+    if (live && live.metadata.labels?.['app.kubernetes.io/managed-by'] !== MANAGED_BY['app.kubernetes.io/managed-by']) {
+      logger.warn('cluster not deleted: the agent did not make it', { namespace, name: clusterName(id) });
+      continue;
+    }
+    if (live && await client.delete({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace, name: clusterName(id) })) deleted.push(clusterName(id));
     await client.delete({ apiVersion: 'v1', kind: 'Secret', namespace, name: apiKeySecretName(id) });
   }
 

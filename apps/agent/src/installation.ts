@@ -1,4 +1,4 @@
-import { AGENT_NAME, OPERATOR_SETTINGS_CONFIGMAP, INSTALLATION_HASH_ANNOTATION, INSTALLER_FIELD_MANAGER, buildRegionObjects, chartReference, imageTagOf, installationHash } from '@qhc/manifests';
+import { AGENT_NAME, OPERATOR_SETTINGS_CONFIGMAP, INSTALLATION_HASH_ANNOTATION, INSTALLER_FIELD_MANAGER, REGISTRY_SECRET, buildRegionObjects, chartReference, imageTagOf, installationHash } from '@qhc/manifests';
 import { Region } from '@qhc/schemas';
 import type { KubeClient, KubeObject, Logger } from '@qhc/kube';
 import type { DesiredState } from './control-plane.ts';
@@ -34,7 +34,14 @@ export interface InstallationOptions {
  */
 export async function applyInstallation(client: KubeClient, namespace: string, state: DesiredState, logger: Logger, options: InstallationOptions = {}): Promise<{ status: InstallationStatus; applied: string[] }> {
   // Parsed again: a control plane older than this agent may send a region without newer defaults.
-  const region = Region.parse(state.region);
+  // A newer one may send fields this agent does not know: the installation is then skipped (and
+  // reported), never the clusters (applyDesiredState applies them whatever happens here).
+  const parsed = Region.safeParse(state.region);
+  if (!parsed.success) {
+    logger.warn('installation not applied: the region does not parse (a control plane newer than this agent?)', { error: parsed.error.message });
+    return { status: { managedBy: 'none', upToDate: false, desiredHash: '', message: `installation not applied: this agent cannot read the region the control plane sent (${parsed.error.message.slice(0, 500)}); re-run the installation command to upgrade the agent` }, applied: [] };
+  }
+  const region = parsed.data;
   const desiredHash = installationHash(region, state.registryCredentials);
   const own = await client.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: AGENT_NAME });
   if (!own) return { status: { managedBy: 'none', upToDate: false, desiredHash, message: 'no qhc-agent Deployment in the namespace: the agent runs outside an installation and leaves it alone' }, applied: [] };
@@ -42,10 +49,24 @@ export async function applyInstallation(client: KubeClient, namespace: string, s
   const installedHash = settings?.metadata.annotations?.[INSTALLATION_HASH_ANNOTATION];
   if (region.namespace !== namespace) throw new Error(`the desired state's region lives in namespace ${region.namespace}, this agent in ${namespace}: installation not applied`);
 
-  const objects = buildRegionObjects(region, { ...(state.registryCredentials ? { registry: state.registryCredentials } : {}), crds: state.crds ?? [] });
+  const objects = buildRegionObjects(region, { ...(state.registryCredentials ? { registry: state.registryCredentials } : {}), crds: qdrantCrds(state.crds ?? [], logger) }).filter(
+    (o) =>
+      // Cluster-scoped RBAC is not the agent's to change (it could grant itself anything): a
+      // re-run of the installation as cluster-admin applies it.
+      o.kind !== 'ClusterRole' &&
+      o.kind !== 'ClusterRoleBinding' &&
+      // Without stored credentials (regions made before they existed) the Secret would be an empty
+      // `auths`, forced over one the user filled by hand: the installation creates it, the agent leaves it.
+      !(o.kind === 'Secret' && o.metadata.name === REGISTRY_SECRET && !state.registryCredentials),
+  );
   const applied: string[] = [];
   const apply = async (object: KubeObject) => {
-    await client.apply(object, { fieldManager: INSTALLER_FIELD_MANAGER, force: true });
+    try {
+      await client.apply(object, { fieldManager: INSTALLER_FIELD_MANAGER, force: true });
+    } catch (error) {
+      // Named, so the region's status says which object the agent could not apply.
+      throw new Error(`${object.kind}/${object.metadata.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
     applied.push(`${object.kind}/${object.metadata.name}`);
   };
   const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition');
@@ -57,6 +78,19 @@ export async function applyInstallation(client: KubeClient, namespace: string, s
   for (const object of objects) if (object.kind !== 'CustomResourceDefinition') await apply(object);
   logger.info('installation applied', { namespace, name: region.name, objects: applied.length, crds: crds.length });
   return { status: { managedBy: 'agent', upToDate: true, ...(installedHash ? { installedHash } : {}), desiredHash }, applied };
+}
+
+/**
+ * Only qdrant.io CustomResourceDefinitions from the desired state's `crds`: anything else there
+ * (a ClusterRole, another group's CRD) is dropped, so a control plane cannot use the agent's
+ * rights on CRDs to change what is not qhc's.
+ */
+function qdrantCrds<T extends { kind: string; metadata: { name?: string }; spec?: unknown }>(crds: readonly T[], logger: Logger): T[] {
+  return crds.filter((o) => {
+    const ok = o.kind === 'CustomResourceDefinition' && (o.spec as { group?: unknown } | undefined)?.group === 'qdrant.io';
+    if (!ok) logger.warn('desired state crds entry dropped: only qdrant.io CustomResourceDefinitions are applied', { kind: o.kind, name: o.metadata.name });
+    return ok;
+  });
 }
 
 /** Until the apiserver serves the CRD (condition Established), as `kubectl wait --for=condition=Established` does. */

@@ -7,6 +7,7 @@ import { waitFor } from '@qhc/kube-sandbox';
 import { createKubeClient, createLogger, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
 import { allKinds, buildCrd, parseRegion } from '@qhc/schemas';
 import { applyDesiredState, collectStatus, type DesiredState } from '../src/index.ts';
+import { restoreOrigin } from '../src/adoption.ts';
 
 const sandbox = useSandboxNamespace('agent-adopt');
 let client: KubeClient;
@@ -60,5 +61,23 @@ describe('restored clusters', () => {
     // Later changes apply as to any cluster of the control plane's.
     await applyDesiredState(client, sandbox.namespace, state(5, [{ id: 'copy', spec: { ...spec, id: 'copy', size: 3 }, origin }]), logger);
     expect((await cluster())?.spec.size).toBe(3);
+  });
+});
+
+describe('a cluster without origin annotations (restored before they existed)', () => {
+  const made = (creationTimestamp: string) => ({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', metadata: { name: 'qdrant-old', namespace: 'ns', creationTimestamp }, spec: {} });
+  const restore = (phase: string | undefined) => ({
+    apiVersion: 'qdrant.io/v1', kind: 'QdrantClusterRestore',
+    metadata: { name: 'rs', namespace: 'ns', creationTimestamp: '2026-12-01T10:00:00Z', labels: { 'cluster-id': 'source' } },
+    spec: { source: { snapshotName: 'sn' }, destination: { name: 'qdrant-old', create: true } },
+    ...(phase ? { status: { phase } } : {}),
+  });
+
+  it('comes from a restore only once it Succeeded, and only when made no earlier than the restore', () => {
+    // Made with kubectl while the restore still waits: not the restore's.
+    for (const phase of [undefined, 'Pending', 'Running', 'Failed']) expect(restoreOrigin(made('2026-12-01T10:05:00Z'), [restore(phase)]), String(phase)).toBeUndefined();
+    // Made before the restore: not what it created.
+    expect(restoreOrigin(made('2026-12-01T09:59:59Z'), [restore('Succeeded')])).toBeUndefined();
+    expect(restoreOrigin(made('2026-12-01T10:05:00Z'), [restore('Succeeded')])).toEqual({ restore: 'rs', snapshot: 'sn', sourceCluster: 'source' });
   });
 });

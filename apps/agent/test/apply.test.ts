@@ -60,6 +60,23 @@ describe('applyDesiredState', () => {
     await waitFor('qdrant-b gone', async () => ((await get('QdrantCluster', 'qdrant-b')) ? undefined : true));
     expect(await get('Secret', 'qdrant-b-api-keys', 'v1')).toBeUndefined();
   });
+  it('deletes a listed cluster only when the agent made it: a same-named cluster a restore made stays', async () => {
+    await client.apply({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', metadata: { name: 'qdrant-restored', namespace: sandbox.namespace, labels: { 'cluster-id': 'restored' }, annotations: { 'qhc.dev/origin-restore': 'rs', 'qhc.dev/origin-snapshot': 'sn' } }, spec: spec('restored') } as KubeObject, { fieldManager: 'qhc-operator' });
+    // The control plane's clashing record, never applied (isOtherRestore), is deleted.
+    const result = await applyDesiredState(client, sandbox.namespace, state(6, [{ id: 'a', spec: spec('a') }], ['restored']), logger);
+    expect(result.deleted).toEqual([]);
+    expect(await get('QdrantCluster', 'qdrant-restored')).toBeDefined();
+  });
+
+  it('a region this agent cannot read (a newer control plane) skips the installation, reports it, and still applies the clusters', async () => {
+    const desired = state(9, [{ id: 'a', spec: spec('a', 2) }]);
+    desired.region = { ...desired.region, addedInNextRelease: true } as DesiredState['region'];
+    const result = await applyDesiredState(client, sandbox.namespace, desired, logger);
+    expect(result.installation).toMatchObject({ upToDate: false });
+    expect(result.installation.message).toMatch(/^installation not applied: this agent cannot read the region .*addedInNextRelease/s);
+    expect(result.applied).toEqual(['QdrantCluster/qdrant-a']);
+    expect((await get('QdrantCluster', 'qdrant-a'))?.spec.size).toBe(2);
+  });
   // The installation (images, log levels, settings, CRDs): test/installation.test.ts.
 });
 

@@ -124,8 +124,11 @@ describe('the agent applies every region field to the installation', () => {
     expect(secret!.type).toBe('kubernetes.io/dockerconfigjson');
     const config = JSON.parse(Buffer.from(secret!.data!['.dockerconfigjson']!, 'base64').toString()) as { auths: Record<string, { auth: string }> };
     expect(config.auths).toEqual({ 'registry.internal:5000': { auth: Buffer.from('puller:s3cret').toString('base64') } });
-    expect(await restartedBy(desired(region))).toEqual([]);
-    expect(JSON.parse(Buffer.from((await get('Secret', 'qhc-registry-creds'))!.data!['.dockerconfigjson']!, 'base64').toString())).toEqual({ auths: {} });
+    // No credentials stored (a region made before they were, its Secret filled by hand): the agent
+    // leaves the pull Secret as it is rather than force an empty `auths` over it.
+    const result = await applyDesiredState(client, ns, desired(region), logger);
+    expect(result.applied).not.toContain('Secret/qhc-registry-creds');
+    expect(JSON.parse(Buffer.from((await get('Secret', 'qhc-registry-creds'))!.data!['.dockerconfigjson']!, 'base64').toString()).auths).toEqual({ 'registry.internal:5000': { auth: Buffer.from('puller:s3cret').toString('base64') } });
     await applyDesiredState(client, ns, desired(baseRegion(ns)), logger);
   });
 
@@ -211,24 +214,70 @@ describe('an operator upgrade', () => {
   });
 });
 
+/** A client authorized as ServiceAccount `name` of the sandbox namespace (a TokenRequest token in a kubeconfig of its own). */
+async function clientAs(name: string): Promise<KubeClient> {
+  const request = await client.transport.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${ns}/serviceaccounts/${name}/token`, { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } }, contentType: 'application/json' });
+  const config = parse(readFileSync(sandbox.kubeconfigPath, 'utf8')) as { users: Array<{ name: string; user: Record<string, unknown> }> };
+  for (const u of config.users) u.user = { token: request.body.status.token };
+  const path = join(mkdtempSync(join(tmpdir(), 'qhc-agent-sa-')), 'kubeconfig');
+  writeFileSync(path, stringify(config));
+  return createKubeClient(loadKubeConfig({ kubeconfigPath: path }), { fieldManager: 'qhc-agent' });
+}
+
 describe("with the agent's own rights", () => {
-  it('its ServiceAccount may apply every installation object, CRDs and RBAC included', async () => {
-    // A token of the installed qhc-agent ServiceAccount (TokenRequest), in a kubeconfig of its own:
-    // the apiserver authorizes every call as the agent in a pod would be.
-    const request = await client.transport.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${ns}/serviceaccounts/qhc-agent/token`, { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } }, contentType: 'application/json' });
-    const config = parse(readFileSync(sandbox.kubeconfigPath, 'utf8')) as { users: Array<{ name: string; user: Record<string, unknown> }> };
-    for (const u of config.users) u.user = { token: request.body.status.token };
-    const path = join(mkdtempSync(join(tmpdir(), 'qhc-agent-sa-')), 'kubeconfig');
-    writeFileSync(path, stringify(config));
-    const asAgent = createKubeClient(loadKubeConfig({ kubeconfigPath: path }), { fieldManager: 'qhc-agent' });
+  it('its ServiceAccount may apply every installation object but cluster-scoped RBAC, CRDs and namespaced RBAC included', async () => {
+    // The apiserver authorizes every call as the agent in a pod would be.
+    const asAgent = await clientAs('qhc-agent');
     // Not vacuous: the apiserver enforces RBAC on this identity.
     await expect(asAgent.list({ apiVersion: 'v1', kind: 'Secret' }, { namespace: 'kube-system' })).rejects.toThrow(/forbidden/i);
     const changed = { ...baseRegion(ns), advanced: { proxy: { httpsProxy: 'http://proxy.internal:3128' }, logLevel: { agent: 'DEBUG' as const } } };
     const result = await applyDesiredState(asAgent, ns, desired(changed, { registryCredentials: { username: 'u', password: 'p' } }), logger);
     expect(result.installation).toMatchObject({ managedBy: 'agent', upToDate: true });
-    expect(result.applied).toEqual(expect.arrayContaining(['CustomResourceDefinition/qdrantclusters.qdrant.io', 'ClusterRole/qhc-operator-' + ns, 'Role/qhc-operator', 'RoleBinding/qhc-agent', 'Deployment/qhc-agent']));
+    expect(result.applied).toEqual(expect.arrayContaining(['CustomResourceDefinition/qdrantclusters.qdrant.io', 'Role/qhc-operator', 'RoleBinding/qhc-agent', 'Deployment/qhc-agent']));
+    // ClusterRoles and their bindings come from re-running the installation as cluster-admin.
+    expect(result.applied.filter((a) => a.startsWith('Cluster'))).toEqual([]);
     expect(env(await deployment('qhc-agent')).QHC_LOG_LEVEL).toBe('DEBUG');
     await applyDesiredState(client, ns, desired(baseRegion(ns)), logger);
+  });
+
+  it('applies from the desired state\'s crds only qdrant.io CustomResourceDefinitions: never a ClusterRole, nor another group\'s CRD', async () => {
+    const admin = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: `qhc-agent-${ns}` }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] };
+    const foreign = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `widgets.${ns}.example.com` }, spec: { group: `${ns}.example.com`, names: { kind: 'Widget', plural: 'widgets', singular: 'widget' }, scope: 'Namespaced', versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }] } };
+    const before = await client.get<KubeObject & { rules: unknown[] }>({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: `qhc-agent-${ns}` });
+    const result = await applyDesiredState(client, ns, desired(baseRegion(ns), { crds: [...crds(), admin, foreign] as ManifestObject[] }), logger);
+    expect(result.applied).not.toContain(`ClusterRole/qhc-agent-${ns}`);
+    expect(result.applied).not.toContain(`CustomResourceDefinition/${foreign.metadata.name}`);
+    expect(result.applied.filter((a) => a.startsWith('CustomResourceDefinition/'))).toHaveLength(crds().length);
+    expect(await client.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: foreign.metadata.name })).toBeUndefined();
+    expect((await client.get<KubeObject & { rules: unknown[] }>({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: `qhc-agent-${ns}` }))!.rules).toEqual(before!.rules);
+  });
+
+  it('an installation it may not apply (no rights on ServiceAccounts) is reported, naming the object and the fix, and the clusters are still applied', async () => {
+    // An agent installed with narrower RBAC: the agent's rules but for ServiceAccounts, and its cluster-wide rules.
+    const narrow = 'narrow-agent';
+    const own = (await client.get<KubeObject & { rules: Array<{ resources: string[] }> }>({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', namespace: ns, name: 'qhc-agent' }))!;
+    const rules = own.rules.map((r) => ({ ...r, resources: r.resources.filter((x) => x !== 'serviceaccounts') })).filter((r) => r.resources.length > 0);
+    const subjects = [{ kind: 'ServiceAccount', name: narrow, namespace: ns }];
+    const objects: KubeObject[] = [
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: narrow, namespace: ns } },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: narrow, namespace: ns }, rules } as KubeObject,
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: narrow, namespace: ns }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: narrow }, subjects } as KubeObject,
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `${narrow}-${ns}` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `qhc-agent-${ns}` }, subjects } as KubeObject,
+    ];
+    for (const object of objects) await client.apply(object, { fieldManager: 'qhc-agent-installation-test' });
+    try {
+      const asNarrow = await clientAs(narrow);
+      const spec = { id: 'n1', version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } };
+      const changed = { ...baseRegion(ns), advanced: { logLevel: { agent: 'DEBUG' as const } } };
+      const result = await applyDesiredState(asNarrow, ns, desired(changed, { clusters: [{ id: 'n1', spec }] }), logger);
+      expect(result.installation).toMatchObject({ upToDate: false });
+      expect(result.installation.message).toMatch(/^installation not applied: ServiceAccount\/qhc-operator: .*forbidden.*re-run the installation command/is);
+      expect(result.applied).toContain('QdrantCluster/qdrant-n1');
+      expect(await client.get({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: ns, name: 'qdrant-n1' })).toBeDefined();
+    } finally {
+      await client.delete({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', name: `${narrow}-${ns}` });
+      await client.delete({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: ns, name: 'qdrant-n1' });
+    }
   });
 });
 

@@ -70,7 +70,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   }
 
   let publicUrl = options.publicUrl ?? '';
-  const router = () => routes({ store, publicUrl, maxWaitSeconds: options.maxWaitSeconds, pollIntervalMs: options.pollIntervalMs, secureCookies: Boolean(options.tls), sessionTtlSeconds: options.sessionTtlSeconds });
+  const router = () => routes({ store, publicUrl, maxWaitSeconds: options.maxWaitSeconds, pollIntervalMs: options.pollIntervalMs, secureCookies: Boolean(options.tls), sessionTtlSeconds: options.sessionTtlSeconds, logger: options.logger });
   let handler = router();
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();

@@ -148,8 +148,9 @@ export class Store {
     const problems = checkRegionUpdate(stored.spec, parsed.data);
     if (problems.length > 0) throw new ApiError(422, 'Immutable', `region ${name}: namespace ${problems[0]!.message}`, problems);
     const credentials = registryCredentialsInput(input);
-    await this.db.run('UPDATE regions SET spec = $1, revision = revision + 1, updated_at = $2 WHERE id = $3', [JSON.stringify(parsed.data), now(), stored.id]);
-    if (credentials !== undefined) await this.db.run('UPDATE regions SET registry_credentials = $1 WHERE id = $2', [credentials ? JSON.stringify(credentials) : null, stored.id]);
+    // One statement: an agent must never read the new revision with the old registry credentials.
+    if (credentials === undefined) await this.db.run('UPDATE regions SET spec = $1, revision = revision + 1, updated_at = $2 WHERE id = $3', [JSON.stringify(parsed.data), now(), stored.id]);
+    else await this.db.run('UPDATE regions SET spec = $1, revision = revision + 1, updated_at = $2, registry_credentials = $4 WHERE id = $3', [JSON.stringify(parsed.data), now(), stored.id, credentials ? JSON.stringify(credentials) : null]);
     return this.region(name);
   }
 
@@ -396,9 +397,27 @@ export const AgentReport = z.strictObject({
   appliedRevision: z.int().min(0).optional(),
   region: z.record(z.string(), z.unknown()).optional(),
   /** The region's health (versions, storage, snapshots, components); kept in the region's status as `health`. */
-  health: RegionHealth.optional(),
+  // Parsed on its own (parseAgentReport): a newer agent's health must not cost the whole report.
+  health: z.unknown().optional(),
   clusters: z.array(z.looseObject({ id: z.string().min(1), phase: z.string().optional() })).default([]),
   /** Backups, schedules and restores in the region, with their status. */
   resources: z.array(z.looseObject({ kind: z.string().min(1), name: z.string().min(1) })).optional(),
 });
-export type AgentReport = z.infer<typeof AgentReport>;
+export type AgentReport = Omit<z.infer<typeof AgentReport>, 'health'> & { health?: RegionHealth };
+
+/**
+ * A status report, with `health` kept only when it parses: a health this control plane cannot
+ * read (an agent newer or older than it) is dropped with a warning, the rest recorded.
+ */
+export function parseAgentReport(body: unknown, warn: (message: string, fields: Record<string, unknown>) => void = () => undefined): { success: true; data: AgentReport } | { success: false; error: z.ZodError } {
+  const parsed = AgentReport.safeParse(body);
+  if (!parsed.success) return parsed;
+  const { health, ...rest } = parsed.data;
+  if (health === undefined) return { success: true, data: rest };
+  const h = RegionHealth.safeParse(health);
+  if (!h.success) {
+    warn('status report: health dropped, it does not parse', { error: h.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    return { success: true, data: rest };
+  }
+  return { success: true, data: { ...rest, health: h.data } };
+}

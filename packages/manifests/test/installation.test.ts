@@ -92,6 +92,13 @@ describe('buildInstallation', () => {
     }
   });
 
+  it('never lets the agent change cluster-scoped RBAC (escalate, bind or patch would make it cluster-admin)', () => {
+    const agentClusterRole = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name.startsWith('qhc-agent-'))!;
+    const rbac = (agentClusterRole as Loose).rules.filter((r: { apiGroups: string[] }) => r.apiGroups.includes('rbac.authorization.k8s.io'));
+    expect(rbac.length).toBeGreaterThan(0);
+    for (const rule of rbac) expect(rule.verbs).toEqual(['get']);
+  });
+
   it('refuses a control plane that is not https', () => {
     expect(() => buildInstallation(region(), { ...CREDENTIALS, controlPlaneUrl: 'http://qhc.example.com' })).toThrow(ManifestError);
     expect(() => buildInstallation(region(), { ...CREDENTIALS, controlPlaneUrl: 'qhc' })).toThrow(/controlPlaneUrl/);

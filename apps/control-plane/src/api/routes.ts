@@ -2,7 +2,7 @@ import { buildInstallation, renderHelmInstall, renderInstallScript } from '@qhc/
 import { ApiError } from '../errors.ts';
 import { authenticate, checkSameOrigin } from '../auth.ts';
 import { DEFAULT_SESSION_TTL_SECONDS, SESSION_COOKIE, createSession, csrfTokenOf, deleteSession, findSession, readCookie, sessionCookie } from '../sessions.ts';
-import { AgentReport, RESOURCE_KINDS, type ResourcePath, type Store } from '../store.ts';
+import { parseAgentReport, RESOURCE_KINDS, type ResourcePath, type Store } from '../store.ts';
 import { exchangeBootstrap, findToken, issueToken, listTokens, revokeToken, rotateAgentToken } from '../tokens.ts';
 import { openApiDocument } from '../openapi.ts';
 import { backupWarnings, clusterWarnings, warningHeaders } from '../warnings.ts';
@@ -19,6 +19,8 @@ export interface RouteOptions {
   /** Served over HTTPS: the session cookie gets `Secure`. */
   secureCookies?: boolean;
   sessionTtlSeconds?: number;
+  /** Warnings about what is dropped from agents' reports. */
+  logger?: { warn(message: string, fields?: Record<string, unknown>): void };
 }
 
 const ok = (json: unknown, status = 200) => ({ status, json });
@@ -162,7 +164,7 @@ export function routes(options: RouteOptions): Router {
   });
   router.on('POST', '/agent/v1/status', async (req) => {
     const agent = await authenticate(db, req, ['agent']);
-    const parsed = AgentReport.safeParse(await req.body());
+    const parsed = parseAgentReport(await req.body(), (message, fields) => options.logger?.warn(message, { region: agent.region_id, ...fields }));
     if (!parsed.success) throw new ApiError(400, 'Invalid', `status report: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     await store.recordStatus(agent.region_id!, parsed.data);
     return { status: 204 };

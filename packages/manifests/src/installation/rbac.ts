@@ -67,8 +67,9 @@ export const AGENT_ROLE_RULES: Rule[] = [
 /** Cluster-wide rules of the agent in a namespace, each about a cluster-scoped kind. */
 export const agentClusterRules = (namespace: string): Rule[] => [
   ...AGENT_CLUSTER_RULES,
-  // The installation's ClusterRoles of this namespace only, by name (see roleObjects).
-  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles', 'clusterrolebindings'], verbs: ['get', 'patch', 'escalate', 'bind'], resourceNames: [`${OPERATOR}-${namespace}`, `${AGENT}-${namespace}`] },
+  // The installation's ClusterRoles of this namespace, by name, read only: escalate/bind/patch on
+  // them would let the agent grant itself cluster-admin. Re-running the installation updates them.
+  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles', 'clusterrolebindings'], verbs: ['get'], resourceNames: [`${OPERATOR}-${namespace}`, `${AGENT}-${namespace}`] },
 ];
 
 /** Cluster-wide rules of the agent, each about a cluster-scoped kind. */

@@ -2986,9 +2986,6 @@ rules:
       - clusterrolebindings
     verbs:
       - get
-      - patch
-      - escalate
-      - bind
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
