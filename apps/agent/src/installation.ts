@@ -49,7 +49,8 @@ export async function applyInstallation(client: KubeClient, namespace: string, s
   const installedHash = settings?.metadata.annotations?.[INSTALLATION_HASH_ANNOTATION];
   if (region.namespace !== namespace) throw new Error(`the desired state's region lives in namespace ${region.namespace}, this agent in ${namespace}: installation not applied`);
 
-  const objects = buildRegionObjects(region, { ...(state.registryCredentials ? { registry: state.registryCredentials } : {}), crds: qdrantCrds(state.crds ?? [], logger) }).filter(
+  const built = buildRegionObjects(region, { ...(state.registryCredentials ? { registry: state.registryCredentials } : {}), crds: qdrantCrds(state.crds ?? [], logger) });
+  const objects = built.filter(
     (o) =>
       // Cluster-scoped RBAC is not the agent's to change (it could grant itself anything): a
       // re-run of the installation as cluster-admin applies it.
@@ -65,7 +66,7 @@ export async function applyInstallation(client: KubeClient, namespace: string, s
       await client.apply(object, { fieldManager: INSTALLER_FIELD_MANAGER, force: true });
     } catch (error) {
       // Named, so the region's status says which object the agent could not apply.
-      throw new Error(`${object.kind}/${object.metadata.name}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`${object.kind}/${object.metadata.name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     applied.push(`${object.kind}/${object.metadata.name}`);
   };
@@ -77,6 +78,10 @@ export async function applyInstallation(client: KubeClient, namespace: string, s
   if (own.metadata.labels?.['app.kubernetes.io/managed-by'] === 'Helm') return { status: helmStatus(region, installedHash, desiredHash), applied };
   for (const object of objects) if (object.kind !== 'CustomResourceDefinition') await apply(object);
   logger.info('installation applied', { namespace, name: region.name, objects: applied.length, crds: crds.length });
+  const stale = await staleClusterRoles(client, built);
+  if (stale.length > 0) {
+    return { status: { managedBy: 'agent', upToDate: false, ...(installedHash ? { installedHash } : {}), desiredHash, message: `cluster-wide RBAC out of date (${stale.join(', ')}): the agent does not change it; re-run the installation command as cluster-admin` }, applied };
+  }
   return { status: { managedBy: 'agent', upToDate: true, ...(installedHash ? { installedHash } : {}), desiredHash }, applied };
 }
 
@@ -91,6 +96,20 @@ function qdrantCrds<T extends { kind: string; metadata: { name?: string }; spec?
     if (!ok) logger.warn('desired state crds entry dropped: only qdrant.io CustomResourceDefinitions are applied', { kind: o.kind, name: o.metadata.name });
     return ok;
   });
+}
+
+/** The installation's ClusterRoles whose live rules differ from the region's (the agent may read, not change, them). */
+async function staleClusterRoles(client: KubeClient, built: readonly { kind: string; metadata: { name: string } }[]): Promise<string[]> {
+  type Rules = Array<Record<string, unknown>>;
+  // Key order differs between what is built and what the apiserver returns.
+  const canonical = (rules: Rules | undefined) => JSON.stringify((rules ?? []).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => !(Array.isArray(v) && v.length === 0)).toSorted(([a], [b]) => a.localeCompare(b)))));
+  const stale: string[] = [];
+  for (const role of built.filter((o) => o.kind === 'ClusterRole')) {
+    const live = await client.get<KubeObject & { rules?: Rules }>({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: role.metadata.name }).catch(() => null);
+    if (live === null) continue;
+    if (!live || canonical(live.rules) !== canonical((role as unknown as { rules?: Rules }).rules)) stale.push(`ClusterRole/${role.metadata.name}`);
+  }
+  return stale;
 }
 
 /** Until the apiserver serves the CRD (condition Established), as `kubectl wait --for=condition=Established` does. */

@@ -64,15 +64,15 @@ describe('restored clusters', () => {
   });
 });
 
-describe('a cluster without origin annotations (restored before they existed)', () => {
-  const made = (creationTimestamp: string) => ({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', metadata: { name: 'qdrant-old', namespace: 'ns', creationTimestamp }, spec: {} });
-  const restore = (phase: string | undefined) => ({
-    apiVersion: 'qdrant.io/v1', kind: 'QdrantClusterRestore',
-    metadata: { name: 'rs', namespace: 'ns', creationTimestamp: '2026-12-01T10:00:00Z', labels: { 'cluster-id': 'source' } },
-    spec: { source: { snapshotName: 'sn' }, destination: { name: 'qdrant-old', create: true } },
-    ...(phase ? { status: { phase } } : {}),
-  });
+const made = (creationTimestamp: string) => ({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', metadata: { name: 'qdrant-old', namespace: 'ns', creationTimestamp }, spec: {} });
+const restore = (phase: string | undefined) => ({
+  apiVersion: 'qdrant.io/v1', kind: 'QdrantClusterRestore',
+  metadata: { name: 'rs', namespace: 'ns', creationTimestamp: '2026-12-01T10:00:00Z', labels: { 'cluster-id': 'source' } },
+  spec: { source: { snapshotName: 'sn' }, destination: { name: 'qdrant-old', create: true } },
+  ...(phase ? { status: { phase } } : {}),
+});
 
+describe('a cluster without origin annotations (restored before they existed)', () => {
   it('comes from a restore only once it Succeeded, and only when made no earlier than the restore', () => {
     // Made with kubectl while the restore still waits: not the restore's.
     for (const phase of [undefined, 'Pending', 'Running', 'Failed']) expect(restoreOrigin(made('2026-12-01T10:05:00Z'), [restore(phase)]), String(phase)).toBeUndefined();

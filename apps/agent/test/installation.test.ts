@@ -252,6 +252,20 @@ describe("with the agent's own rights", () => {
     expect((await client.get<KubeObject & { rules: unknown[] }>({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: `qhc-agent-${ns}` }))!.rules).toEqual(before!.rules);
   });
 
+  it('reports cluster-wide RBAC that is out of date, which it leaves to a re-run of the installation', async () => {
+    const name = `qhc-operator-${ns}`;
+    const role = (await client.get<KubeObject & { rules: unknown[] }>({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name }))!;
+    await client.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules: role.rules.slice(1) } as KubeObject, { fieldManager: INSTALLER_FIELD_MANAGER, force: true });
+    try {
+      const result = await applyDesiredState(client, ns, desired(baseRegion(ns)), logger);
+      expect(result.installation).toMatchObject({ managedBy: 'agent', upToDate: false });
+      expect(result.installation.message).toBe(`cluster-wide RBAC out of date (ClusterRole/${name}): the agent does not change it; re-run the installation command as cluster-admin`);
+    } finally {
+      await client.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules: role.rules } as KubeObject, { fieldManager: INSTALLER_FIELD_MANAGER, force: true });
+    }
+    expect((await applyDesiredState(client, ns, desired(baseRegion(ns)), logger)).installation).toMatchObject({ upToDate: true });
+  });
+
   it('an installation it may not apply (no rights on ServiceAccounts) is reported, naming the object and the fix, and the clusters are still applied', async () => {
     // An agent installed with narrower RBAC: the agent's rules but for ServiceAccounts, and its cluster-wide rules.
     const narrow = 'narrow-agent';

@@ -247,6 +247,25 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
     // An update without them keeps them; null removes them.
     await call('PUT', '/api/v1/regions/reg-1', { ...stored.spec, advanced: { ...stored.spec.advanced, logLevel: { operator: 'DEBUG' } } });
     expect((await call('GET', '/agent/v1/desired-state', undefined, agent)).json.registryCredentials).toEqual({ username: 'puller', password });
+    // The new revision and the new credentials in one write: an agent reading right after any
+    // statement of the update never sees the new revision with the old credentials.
+    const db = cp.store.db;
+    const run = db.run.bind(db);
+    const seen: Array<{ revision: number; registryCredentials?: unknown }> = [];
+    db.run = (async (...args: Parameters<typeof run>) => {
+      const result = await run(...args);
+      const { revision, registryCredentials } = await cp.store.desiredState(stored.id);
+      seen.push({ revision, ...(registryCredentials ? { registryCredentials } : {}) });
+      return result;
+    }) as typeof db.run;
+    try {
+      await call('PUT', '/api/v1/regions/reg-1', { ...stored.spec, registryCredentials: { username: 'puller2', password: 'p2' } });
+    } finally {
+      db.run = run;
+    }
+    const last = seen.at(-1)!;
+    expect(last.registryCredentials).toEqual({ username: 'puller2', password: 'p2' });
+    for (const s of seen) if (s.revision === last.revision) expect(s.registryCredentials).toEqual(last.registryCredentials);
     const removed = await call('PUT', '/api/v1/regions/reg-1', { ...stored.spec, registryCredentials: null });
     expect(removed.json.registryCredentials).toBeUndefined();
     expect((await call('GET', '/agent/v1/desired-state', undefined, agent)).json.registryCredentials).toBeUndefined();
