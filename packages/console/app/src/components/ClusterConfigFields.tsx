@@ -23,7 +23,7 @@ export function ClusterConfigFields({ form, set, existing }: { form: ClusterConf
       <fieldset>
         <legend>Placement</legend>
         {area('nodeSelector', 'Node selector', 'One node label per line, key=value: the nodes run only where all are set')}
-        {area('tolerations', 'Tolerations', 'One per line: key=value:Effect, or key:Effect for any value (Effect: NoSchedule, PreferNoSchedule, NoExecute)')}
+        {area('tolerations', 'Tolerations', 'One per line: key=value:Effect, or key:Effect for any value, * for any key (Effect: NoSchedule, PreferNoSchedule, NoExecute); a trailing :seconds is how long a NoExecute taint is tolerated')}
       </fieldset>
       <fieldset>
         <legend>Exposure</legend>
