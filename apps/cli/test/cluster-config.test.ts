@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { QdrantClusterSpec } from '@qhc/schemas';
 import { applyConfigFlags } from '../src/commands/cluster-config.ts';
+import { mergePatchOf } from '../src/commands/cluster.ts';
 import { qhc } from './support.ts';
 
 const ALL = [
@@ -40,6 +41,8 @@ describe('qhc cluster create: configuration flags', () => {
   it('--no-rebalance turns rebalancing off; without either the region default applies', async () => {
     expect((parse((await qhc(['cluster', 'create', 'demo', '--dry-run', '--no-rebalance'])).stdout) as { spec: { clusterManager?: boolean } }).spec.clusterManager).toBe(false);
     expect((parse((await qhc(['cluster', 'create', 'demo', '--dry-run'])).stdout) as { spec: { clusterManager?: boolean } }).spec).not.toHaveProperty('clusterManager');
+    expect((parse((await qhc(['cluster', 'create', 'demo', '--dry-run', '--rebalance', 'off'])).stdout) as { spec: { clusterManager?: boolean } }).spec.clusterManager).toBe(false);
+    expect((parse((await qhc(['cluster', 'create', 'demo', '--dry-run', '--rebalance', 'default'])).stdout) as { spec: { clusterManager?: boolean } }).spec).not.toHaveProperty('clusterManager');
   });
 
   it('a malformed flag is a usage error naming it', async () => {
@@ -77,6 +80,18 @@ describe('qhc cluster update', () => {
       storage: { volumeSnapshotClassName: 'csi-other' },
     });
     expect(applyConfigFlags(current, {})).toEqual(current);
+  });
+
+  it('--rebalance default unsets rebalancing (the region\'s setting); on/off set it; anything else is a usage error', () => {
+    expect(applyConfigFlags(current, { rebalance: 'default' })).not.toHaveProperty('clusterManager');
+    expect(applyConfigFlags({ ...current, clusterManager: false }, { rebalance: 'on' }).clusterManager).toBe(true);
+    expect(applyConfigFlags(current, { rebalance: 'off' }).clusterManager).toBe(false);
+    expect(() => applyConfigFlags(current, { rebalance: 'maybe' })).toThrow('--rebalance "maybe": expected on, off or default');
+  });
+
+  it('directly in the region, a removed key is sent as null so the merge patch unsets it', () => {
+    expect(mergePatchOf(current, applyConfigFlags(current, { rebalance: 'default' }))).toEqual({ ...current, clusterManager: null });
+    expect(mergePatchOf(current, applyConfigFlags(current, { logLevel: 'DEBUG' }))).not.toHaveProperty('clusterManager', null);
   });
 
   it('without a flag it refuses before calling anything', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { allKinds, checkClusterUpdate, buildCrd, DEFAULT_CHART_REPOSITORY_URL, DEFAULT_CONTAINER_REGISTRY_URL, type ClusterRecord, type RegionRecord, type ResourceRecord, QdrantClusterRestoreSpec, QdrantClusterScheduledSnapshotSpec, QdrantClusterSnapshotSpec, QdrantClusterSpec, Region, RegionHealth, checkRegionUpdate, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, safeParseOperatorSettings, type QhcSchemaError } from '@qhc/schemas';
+import { allKinds, checkClusterUpdate, buildCrd, DEFAULT_CHART_REPOSITORY_URL, DEFAULT_CONTAINER_REGISTRY_URL, type ClusterRecord, type RegionRecord, type ResourceRecord, QdrantClusterRestoreSpec, QdrantClusterScheduledSnapshotSpec, QdrantClusterSnapshotSpec, QdrantClusterSpec, Region, RegionHealth, checkRegionUpdate, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, safeParseOperatorSettings, type Problem, type QhcSchemaError } from '@qhc/schemas';
 import * as z from 'zod';
 import { isUniqueViolation, type Db } from './db/db.ts';
 import { ApiError, conflict, notFound } from './errors.ts';
@@ -18,6 +18,25 @@ const clusterParser = createParser(
 );
 
 const invalid = (error: QhcSchemaError) => new ApiError(400, 'Invalid', error.message, error.problems);
+
+/**
+ * The API keys to store with a cluster. A Secret reference in the spec (what the console and the
+ * CLI set as "the API key, from this Secret") wins over a generated key of the same kind, which is
+ * dropped: the agent would otherwise point the cluster at the generated Secret instead. A key
+ * given in the same request as a reference for it is refused (422 naming the spec field); a key
+ * that is only the one already stored (e.g. carried by a scale) is not "given".
+ */
+function keysToStore(spec: Pick<QdrantClusterSpec, 'config'>, given: { apiKey?: string; readOnlyApiKey?: string }, stored?: { apiKey?: string; readOnlyApiKey?: string }): string | null {
+  const service = spec.config?.service;
+  const kinds = [['apiKey', 'api_key'], ['readOnlyApiKey', 'read_only_api_key']] as const;
+  const problems: Problem[] = kinds
+    .filter(([key, field]) => service?.[field] !== undefined && given[key] !== undefined && given[key] !== stored?.[key])
+    .map(([key, field]) => ({ path: ['spec', 'config', 'service', field], code: 'conflict', message: `is a Secret reference, so the ${key} given with it would be ignored: give one or the other` }));
+  if (problems.length > 0) throw new ApiError(422, 'Invalid', problems.map((p) => `spec.config.service.${String(p.path[3])} ${p.message}`).join('; '), problems);
+  const source = given.apiKey || given.readOnlyApiKey ? given : (stored ?? {});
+  const keys = Object.fromEntries(kinds.filter(([key, field]) => source[key] && service?.[field] === undefined).map(([key]) => [key, source[key]]));
+  return Object.keys(keys).length ? JSON.stringify(keys) : null;
+}
 
 /**
  * A region as the API takes it: `operatorSettings` may be the settings YAML itself (what users
@@ -173,7 +192,7 @@ export class Store {
     await this.db.tx(async (tx) => {
       const existing = await tx.one<{ deleted_at: string | null }>('SELECT deleted_at FROM clusters WHERE region_id = $1 AND name = $2', [region.id, name]);
       if (existing) throw conflict(existing.deleted_at ? `cluster ${name} is still being deleted in region ${regionName}` : `cluster ${name} already exists in region ${regionName}`);
-      const keys = apiKey || readOnlyApiKey ? JSON.stringify({ apiKey, readOnlyApiKey }) : null;
+      const keys = keysToStore(spec, { apiKey, readOnlyApiKey });
       const id = randomUUID();
       await tx.run('INSERT INTO clusters (id, region_id, name, spec, api_keys, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)', [id, region.id, name, JSON.stringify(spec), keys, stamp]);
       await recordClusterEvents(tx, id, [{ type: 'Requested', message: `created: ${spec.size} node(s) of ${spec.version}` }], stamp);
@@ -203,7 +222,7 @@ export class Store {
     const { spec, apiKey, readOnlyApiKey } = parsed.data;
     const immutable = checkClusterUpdate(current.spec, spec);
     if (immutable.length > 0) throw new ApiError(422, 'Immutable', `cluster ${name}: ${immutable.map((p) => `${p.path.join('.')} ${p.message}`).join('; ')}`, immutable);
-    const keys = apiKey || readOnlyApiKey ? JSON.stringify({ apiKey, readOnlyApiKey }) : current.apiKeys ? JSON.stringify(current.apiKeys) : null;
+    const keys = keysToStore(spec, { apiKey, readOnlyApiKey }, current.apiKeys);
     await this.changeCluster(current, 'spec = $1, api_keys = $2', [JSON.stringify(spec), keys], describeSpecChange(current.spec, spec));
     return this.cluster(regionName, name);
   }

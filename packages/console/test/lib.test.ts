@@ -6,7 +6,7 @@ import { backupName, clusterBody, regionBody, restoreBody, type RegionForm } fro
 import { match } from '../app/src/router.tsx';
 import { LOG_LEVELS, SERVICE_TYPES, IMMUTABLE_REASONS } from '../app/src/lib/options.ts';
 import { parseWarningHeader } from '../app/src/lib/warnings.ts';
-import { EMPTY_CONFIG, applyConfig, configOf, type ClusterConfigForm } from '../app/src/lib/cluster-config.ts';
+import { EMPTY_CONFIG, applyConfig, configOf, formatTolerations, parseTolerations, type ClusterConfigForm } from '../app/src/lib/cluster-config.ts';
 import type { ClusterRecord } from '../app/src/types.ts';
 
 describe('settings problems as editor diagnostics', () => {
@@ -112,7 +112,7 @@ describe('the cluster configuration form', () => {
     ingressEnabled: true, ingressClass: 'nginx', ingressHost: 'q.example.com', ingressTls: true, ingressTlsSecret: 'q-tls', ingressAnnotations: 'a=b',
     storageClass: 'fast', volumeSnapshotClass: 'csi-snap', logLevel: 'DEBUG',
     apiKeySecretName: 'keys', apiKeySecretKey: 'rw', readOnlyApiKeySecretName: 'keys', readOnlyApiKeySecretKey: '',
-    rebalance: true,
+    rebalance: 'on',
   };
   const spec: ClusterRecord['spec'] = {
     ...base,
@@ -139,6 +139,35 @@ describe('the cluster configuration form', () => {
     // Emptied fields are removed, the rest of the spec is kept.
     expect(applyConfig({ ...spec, suspend: true }, { ...configOf(spec), nodeSelector: '', tolerations: '', ingressEnabled: false })).toMatchObject({ suspend: true, ingress: { enabled: false } });
     expect(applyConfig(spec, { ...configOf(spec), nodeSelector: '' }).nodeSelector).toBeUndefined();
+  });
+
+  it('a save with only the log level changed writes every other field back exactly as it was', () => {
+    const odd: ClusterRecord['spec'] = {
+      ...spec,
+      tolerations: [
+        { operator: 'Exists' },
+        { operator: 'Exists', effect: 'NoSchedule' },
+        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 },
+        { key: 'dedicated', operator: 'Equal', value: 'qdrant', effect: 'NoExecute', tolerationSeconds: 0 },
+      ],
+      nodeSelector: { zone: 'a', disktype: 'ssd' },
+      config: { log_level: 'INFO', service: { api_key: { secretKeyRef: { name: 'keys', key: 'rw', optional: true } as { name: string; key: string } } } },
+    };
+    expect(applyConfig(odd, configOf(odd))).toEqual(odd);
+    expect(applyConfig(odd, { ...configOf(odd), logLevel: 'DEBUG' })).toEqual({ ...odd, config: { ...odd.config, log_level: 'DEBUG' } });
+    // The text itself round-trips every toleration form, so editing one line keeps the others.
+    expect(parseTolerations(formatTolerations(odd.tolerations))).toEqual(odd.tolerations);
+    // A changed Secret name keeps the reference's other keys.
+    expect(applyConfig(odd, { ...configOf(odd), apiKeySecretName: 'other' }).config?.service?.api_key).toEqual({ secretKeyRef: { name: 'other', key: 'rw', optional: true } });
+  });
+
+  it('rebalancing is a three-way choice: the environment default (unset), on, off', () => {
+    const { clusterManager: _, ...unset } = spec;
+    expect(configOf(unset).rebalance).toBe('default');
+    expect(configOf({ ...spec, clusterManager: false }).rebalance).toBe('off');
+    expect(applyConfig(unset, { ...configOf(unset), rebalance: 'off' }).clusterManager).toBe(false);
+    expect(applyConfig(unset, { ...configOf(unset), rebalance: 'on' }).clusterManager).toBe(true);
+    expect(applyConfig(spec, { ...configOf(spec), rebalance: 'default' })).not.toHaveProperty('clusterManager');
   });
 
   it('says why a field is read-only with the reason the API refuses a change with', () => {

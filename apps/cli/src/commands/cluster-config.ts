@@ -20,7 +20,8 @@ export interface ConfigOptions {
   logLevel?: string;
   apiKeySecret?: string;
   readOnlyApiKeySecret?: string;
-  rebalance?: boolean;
+  /** true or `on`, false (`--no-rebalance`) or `off`, `default`: unset, the region's setting. */
+  rebalance?: boolean | string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -45,7 +46,7 @@ export function configFlags(cmd: Command): Command {
     .option('--log-level <level>', 'Qdrant\'s log level, e.g. INFO, DEBUG or "debug,actix=warn"')
     .option('--api-key-secret <secret:key>', 'the API key, from this Secret and key in the namespace')
     .option('--read-only-api-key-secret <secret:key>', 'the read-only API key, from this Secret and key')
-    .option('--rebalance', 'turn the cluster manager\'s shard rebalancing on')
+    .option('--rebalance [on|off|default]', 'the cluster manager\'s shard rebalancing: on (no value), off, or default (unset: the region\'s setting)')
     .option('--no-rebalance', 'turn the cluster manager\'s shard rebalancing off');
 }
 
@@ -94,6 +95,14 @@ function secretRef(value: string | undefined, flag: string): { secretKeyRef: { n
   return { secretKeyRef: { name, key } };
 }
 
+/** `--rebalance [on|off|default]`: true, false, or undefined (the key removed: the region's default). */
+function rebalance(value: boolean | string): boolean | undefined {
+  if (value === true || value === 'on') return true;
+  if (value === false || value === 'off') return false;
+  if (value === 'default') return undefined;
+  throw new CliError(`--rebalance ${JSON.stringify(value)}: expected on, off or default`, { code: EXIT.usage });
+}
+
 type Spec = Record<string, unknown>;
 const obj = (v: unknown) => (v && typeof v === 'object' ? (v as Spec) : {});
 /** Drops undefined values and an object left empty, so the spec carries only what is set. */
@@ -133,7 +142,7 @@ export function applyConfigFlags(spec: Spec, o: ConfigOptions): Spec {
     const service = tidy({ ...obj(config.service), ...(apiKey ? { api_key: apiKey } : {}), ...(readOnly ? { read_only_api_key: readOnly } : {}) });
     next.config = tidy({ ...config, log_level: o.logLevel ?? config.log_level, service });
   }
-  if (o.rebalance !== undefined) next.clusterManager = o.rebalance;
+  if (o.rebalance !== undefined) next.clusterManager = rebalance(o.rebalance);
   return Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined));
 }
 
@@ -143,7 +152,7 @@ export function describeConfigFlags(o: ConfigOptions): string {
     [o.nodeSelector, 'node selector'], [o.toleration, 'tolerations'], [o.serviceType ?? o.serviceAnnotation, 'service'],
     [o.ingress ?? o.ingressClass ?? o.ingressHost ?? o.ingressTls ?? o.ingressTlsSecret ?? o.ingressAnnotation, 'ingress'],
     [o.storageClass, 'storage class'], [o.volumeSnapshotClass, 'volume snapshot class'], [o.logLevel, 'log level'],
-    [o.apiKeySecret ?? o.readOnlyApiKeySecret, 'API keys'], [o.rebalance, o.rebalance ? 'rebalancing on' : 'rebalancing off'],
+    [o.apiKeySecret ?? o.readOnlyApiKeySecret, 'API keys'], [o.rebalance, o.rebalance === 'default' ? "rebalancing as the region's default" : o.rebalance === true || o.rebalance === 'on' ? 'rebalancing on' : 'rebalancing off'],
   ];
   const touched = parts.filter(([v]) => v !== undefined).map(([, w]) => w);
   return touched.length ? `configuration changed: ${touched.join(', ')}` : 'nothing to change';

@@ -225,6 +225,12 @@ export interface ClusterChangeInput {
  * One change to a cluster's spec (or a restart), the same through the control plane or
  * directly; with --wait, until the cluster is Healthy again with the change applied.
  */
+/** A merge patch keeps a key it does not name, so a top-level key the change removed (e.g. `clusterManager` back to the region's default) is sent as null. */
+export function mergePatchOf(current: Spec, next: Spec): Spec {
+  const removed = Object.keys(current).filter((k) => !(k in next) || (next as Record<string, unknown>)[k] === undefined);
+  return { ...next, ...Object.fromEntries(removed.map((k) => [k, null])) } as Spec;
+}
+
 export async function clusterChange(name: string, change: ClusterChangeInput, options: WaitOptions & { dryRun?: boolean }, t: Target): Promise<void> {
   const since = Date.now();
   if (direct(t)) {
@@ -233,7 +239,7 @@ export async function clusterChange(name: string, change: ClusterChangeInput, op
     const ref = { ...REF, namespace: current.metadata.namespace, name: current.metadata.name! };
     const patch = change.restart
       ? { metadata: { annotations: { restartedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z') } } }
-      : { spec: change.spec!(structuredClone(current.spec) as unknown as Spec) };
+      : { spec: mergePatchOf(current.spec as unknown as Spec, change.spec!(structuredClone(current.spec) as unknown as Spec)) };
     if (options.dryRun) return void (await print(patch, { format: 'yaml', columns: [], name: () => name, kind: 'cluster' }));
     // A merge patch of the whole spec: lists (pauses) are replaced as a whole, which is what a change means.
     const changed = (await client.patch(ref, patch)) as unknown as QdrantClusterObject;

@@ -1,6 +1,6 @@
 import { CheckboxField, Field, SelectField } from './ui.tsx';
 import { IMMUTABLE_REASONS, SERVICE_TYPES } from '../lib/options.ts';
-import type { ClusterConfigForm } from '../lib/cluster-config.ts';
+import { REBALANCE_CHOICES, type ClusterConfigForm, type Rebalance } from '../lib/cluster-config.ts';
 
 /**
  * The cluster's configuration fields, on the create form and, for a change, on the cluster's
@@ -23,7 +23,7 @@ export function ClusterConfigFields({ form, set, existing }: { form: ClusterConf
       <fieldset>
         <legend>Placement</legend>
         {area('nodeSelector', 'Node selector', 'One node label per line, key=value: the nodes run only where all are set')}
-        {area('tolerations', 'Tolerations', 'One per line: key=value:Effect, or key:Effect for any value (Effect: NoSchedule, PreferNoSchedule, NoExecute)')}
+        {area('tolerations', 'Tolerations', 'One per line: key=value:Effect, or key:Effect for any value, * for any key (Effect: NoSchedule, PreferNoSchedule, NoExecute); a trailing :seconds is how long a NoExecute taint is tolerated')}
       </fieldset>
       <fieldset>
         <legend>Exposure</legend>
@@ -48,7 +48,13 @@ export function ClusterConfigFields({ form, set, existing }: { form: ClusterConf
       <fieldset>
         <legend>Database</legend>
         {text('logLevel', 'Log level', "Qdrant's log level, e.g. INFO, DEBUG or debug,actix=warn; empty: the environment's default")}
-        <CheckboxField label="Rebalance shards (cluster manager)" checked={form.rebalance} onChange={(rebalance) => set({ rebalance })} />
+        <SelectField
+          label="Rebalance shards (cluster manager)"
+          hint="default: the environment's setting (operator settings clusterManager.enable); on or off: this cluster's own"
+          value={form.rebalance}
+          options={REBALANCE_CHOICES}
+          onChange={(rebalance) => set({ rebalance: rebalance as Rebalance })}
+        />
       </fieldset>
       <fieldset>
         <legend>Authentication</legend>

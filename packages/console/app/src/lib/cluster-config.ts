@@ -2,7 +2,8 @@ import type { ClusterRecord } from '../types.ts';
 
 // The cluster's configuration as the console's forms hold it (strings and switches) and back
 // into the spec. Lists are one entry per line: `key=value` for labels and annotations,
-// `key=value:Effect` or `key:Effect` for tolerations.
+// `key=value:Effect` or `key:Effect` for tolerations (`*` for no key: every taint; a trailing
+// `:<seconds>` is the NoExecute tolerationSeconds), so every toleration form round-trips.
 
 type Spec = ClusterRecord['spec'];
 type Toleration = NonNullable<Spec['tolerations']>[number];
@@ -25,12 +26,16 @@ export interface ClusterConfigForm {
   apiKeySecretKey: string;
   readOnlyApiKeySecretName: string;
   readOnlyApiKeySecretKey: string;
-  rebalance: boolean;
+  /** The cluster manager's rebalancing: `default` leaves `clusterManager` unset (the environment's setting). */
+  rebalance: Rebalance;
 }
+
+export const REBALANCE_CHOICES = ['default', 'on', 'off'] as const;
+export type Rebalance = (typeof REBALANCE_CHOICES)[number];
 
 export const EMPTY_CONFIG: ClusterConfigForm = {
   nodeSelector: '', tolerations: '', serviceType: 'ClusterIP', serviceAnnotations: '', ingressEnabled: false, ingressClass: '', ingressHost: '', ingressTls: false, ingressTlsSecret: '',
-  ingressAnnotations: '', storageClass: '', volumeSnapshotClass: '', logLevel: '', apiKeySecretName: '', apiKeySecretKey: 'api-key', readOnlyApiKeySecretName: '', readOnlyApiKeySecretKey: 'read-only-api-key', rebalance: false,
+  ingressAnnotations: '', storageClass: '', volumeSnapshotClass: '', logLevel: '', apiKeySecretName: '', apiKeySecretKey: 'api-key', readOnlyApiKeySecretName: '', readOnlyApiKeySecretKey: 'read-only-api-key', rebalance: 'default',
 };
 
 const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
@@ -47,21 +52,33 @@ export const formatPairs = (map: Record<string, string> | undefined) => Object.e
 
 export function parseTolerations(text: string): Toleration[] | undefined {
   const list = lines(text).map((l): Toleration => {
-    const m = /^([^=:]+)(?:=([^:]*))?(?::(\S+))?$/.exec(l);
-    const [key, value, effect] = m ? [m[1]!.trim(), m[2], m[3]] : [l, undefined, undefined];
-    return { key, operator: value !== undefined ? 'Equal' : 'Exists', ...(value !== undefined ? { value } : {}), ...(effect ? { effect: effect as Toleration['effect'] } : {}) } as Toleration;
+    const m = /^([^=:]+)(?:=([^:]*))?(?::([A-Za-z]+))?(?::(\d+))?$/.exec(l);
+    const [key, value, effect, seconds] = m ? [m[1]!.trim(), m[2], m[3], m[4]] : [l, undefined, undefined, undefined];
+    return {
+      // `*`: no key, which with Exists tolerates every taint.
+      ...(key === '*' ? {} : { key }),
+      operator: value !== undefined ? 'Equal' : 'Exists',
+      ...(value !== undefined ? { value } : {}),
+      ...(effect ? { effect: effect as Toleration['effect'] } : {}),
+      ...(seconds !== undefined ? { tolerationSeconds: Number(seconds) } : {}),
+    } as Toleration;
   });
   return list.length ? list : undefined;
 }
 export const formatTolerations = (list: Toleration[] | undefined) =>
-  (list ?? []).map((t) => `${t.key ?? ''}${t.operator !== 'Exists' && t.value !== undefined ? `=${t.value}` : ''}${t.effect ? `:${t.effect}` : ''}`).join('\n');
+  (list ?? [])
+    .map((t) => `${t.key || '*'}${t.operator !== 'Exists' && t.value !== undefined ? `=${t.value}` : ''}${t.effect || t.tolerationSeconds !== undefined ? `:${t.effect ?? ''}` : ''}${t.tolerationSeconds !== undefined ? `:${t.tolerationSeconds}` : ''}`)
+    .join('\n');
 
 const opt = (v: string) => v.trim() || undefined;
 const prune = <T extends Record<string, unknown>>(o: T) => {
   const kept = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
   return Object.keys(kept).length ? (kept as T) : undefined;
 };
-const secretRef = (name: string, key: string, fallback: string) => (name.trim() ? { secretKeyRef: { name: name.trim(), key: key.trim() || fallback } } : undefined);
+type KeyRef = NonNullable<NonNullable<NonNullable<Spec['config']>['service']>['api_key']>;
+/** The reference the form names; the other keys of the one it had (e.g. `optional`) are kept. */
+const secretRef = (name: string, key: string, fallback: string, was: KeyRef | undefined): KeyRef | undefined =>
+  name.trim() ? ({ ...was, secretKeyRef: { ...was?.secretKeyRef, name: name.trim(), key: key.trim() || fallback } } as KeyRef) : undefined;
 
 /**
  * The spec with the form's configuration: every field the form shows is set from it (an empty
@@ -69,20 +86,31 @@ const secretRef = (name: string, key: string, fallback: string) => (name.trim() 
  */
 export function applyConfig(base: Partial<Spec>, form: ClusterConfigForm): Partial<Spec> {
   const config = base.config ?? {};
-  const service = prune({ ...config.service, api_key: secretRef(form.apiKeySecretName, form.apiKeySecretKey, 'api-key'), read_only_api_key: secretRef(form.readOnlyApiKeySecretName, form.readOnlyApiKeySecretKey, 'read-only-api-key') });
+  // A field the user left as configOf showed it is written back exactly as it was: the text
+  // forms do not carry every detail (order, spacing, keys the form does not show).
+  const was = configOf(base);
+  const same = (...keys: Array<keyof ClusterConfigForm>) => keys.every((k) => form[k] === was[k]);
+  const apiKey = same('apiKeySecretName', 'apiKeySecretKey') ? config.service?.api_key : secretRef(form.apiKeySecretName, form.apiKeySecretKey, 'api-key', config.service?.api_key);
+  const readOnly = same('readOnlyApiKeySecretName', 'readOnlyApiKeySecretKey')
+    ? config.service?.read_only_api_key
+    : secretRef(form.readOnlyApiKeySecretName, form.readOnlyApiKeySecretKey, 'read-only-api-key', config.service?.read_only_api_key);
+  const service = prune({ ...config.service, api_key: apiKey, read_only_api_key: readOnly });
   return prune({
     ...base,
-    nodeSelector: parsePairs(form.nodeSelector),
-    tolerations: parseTolerations(form.tolerations),
-    service: { ...base.service, type: form.serviceType as 'ClusterIP', annotations: parsePairs(form.serviceAnnotations) },
+    nodeSelector: same('nodeSelector') ? base.nodeSelector : parsePairs(form.nodeSelector),
+    tolerations: same('tolerations') ? base.tolerations : parseTolerations(form.tolerations),
+    service: { ...base.service, type: form.serviceType as 'ClusterIP', annotations: same('serviceAnnotations') ? base.service?.annotations : parsePairs(form.serviceAnnotations) },
     ingress: form.ingressEnabled || base.ingress
-      ? prune({ ...base.ingress, enabled: form.ingressEnabled, ingressClassName: opt(form.ingressClass), host: opt(form.ingressHost), tls: form.ingressTls || undefined, tlsSecretName: opt(form.ingressTlsSecret), annotations: parsePairs(form.ingressAnnotations) })
+      ? prune({
+          ...base.ingress, enabled: form.ingressEnabled, ingressClassName: opt(form.ingressClass), host: opt(form.ingressHost), tls: form.ingressTls || undefined, tlsSecretName: opt(form.ingressTlsSecret),
+          annotations: same('ingressAnnotations') ? base.ingress?.annotations : parsePairs(form.ingressAnnotations),
+        })
       : undefined,
     storageClassNames: prune({ ...base.storageClassNames, db: opt(form.storageClass) }),
     storage: prune({ ...base.storage, volumeSnapshotClassName: opt(form.volumeSnapshotClass) }),
     config: prune({ ...config, log_level: opt(form.logLevel), service }),
-    // Unchanged, it stays as it was: unset means the environment's default.
-    clusterManager: form.rebalance === (base.clusterManager ?? false) ? base.clusterManager : form.rebalance,
+    // `default`: unset, the environment's setting applies; on/off are explicit.
+    clusterManager: form.rebalance === 'default' ? undefined : form.rebalance === 'on',
   }) as Partial<Spec>;
 }
 
@@ -108,6 +136,6 @@ export function configOf(spec: Partial<Spec>): ClusterConfigForm {
     apiKeySecretKey: apiKey?.key ?? 'api-key',
     readOnlyApiKeySecretName: readOnly?.name ?? '',
     readOnlyApiKeySecretKey: readOnly?.key ?? 'read-only-api-key',
-    rebalance: spec.clusterManager ?? false,
+    rebalance: spec.clusterManager === undefined ? 'default' : spec.clusterManager ? 'on' : 'off',
   };
 }
