@@ -14,16 +14,17 @@ const traefik = (spec: Record<string, unknown>, more = '') =>
   buildClusterObjects(cluster(ID, { ingress: { enabled: true, host: 'q.example.com', ...spec } }), settings(`settings:\n  ingress:\n    provider: QdrantCloudTraefik\n${more}`));
 
 describe('multiAZ', () => {
-  it('spreads the pods over zones, a pod waiting rather than skewing, and routes clients within their zone', () => {
+  it('spreads the pods over zones as a preference (a pod whose volume sits in one zone is never left Pending), and routes clients within their zone', () => {
     const objects = buildClusterObjects(cluster(ID, { multiAZ: true }), settings());
     expect(find(objects, 'StatefulSet')!.spec.template.spec.topologySpreadConstraints).toEqual([
-      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'qdrant', 'cluster-id': ID } } },
+      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: 'qdrant', 'cluster-id': ID } } },
     ]);
     expect(find(objects, 'Service', `qdrant-${ID}`)!.spec.trafficDistribution).toBe('PreferClose');
   });
 
   it('keeps the cluster\'s own zone constraint instead of adding a second one', () => {
-    const own = { maxSkew: 2, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' };
+    // The hard rule stays available: a cluster that asks for it gets it.
+    const own = { maxSkew: 2, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule' };
     const objects = buildClusterObjects(cluster(ID, { multiAZ: true, topologySpreadConstraints: [own] }), settings());
     expect(find(objects, 'StatefulSet')!.spec.template.spec.topologySpreadConstraints).toEqual([{ ...own, labelSelector: { matchLabels: { app: 'qdrant', 'cluster-id': ID } } }]);
   });
