@@ -142,8 +142,20 @@ export class SettingsFile {
     }
     this.current = next;
     this.logger.info('operator settings reloaded', { file: this.path, hash: fileHash });
-    this.options.onChange?.(next);
+    this.notify('onChange', () => this.options.onChange?.(next));
     return 'reloaded';
+  }
+
+  /**
+   * Runs a consumer's callback; one that throws is logged and swallowed, since a throw would
+   * escape the poll tick before it reschedules itself and stop reloading for good.
+   */
+  private notify(which: string, callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      this.logger.error(`operator settings ${which} callback failed; watching continues`, { file: this.path, error: error instanceof Error ? error.message : String(error) });
+    }
   }
 
   private refuse(message: string, fileHash: string): SettingsCheck {
@@ -157,7 +169,7 @@ export class SettingsFile {
     const prev = this.currentStatus;
     const since = next.valid === prev.valid ? prev.since : rfc3339(this.options.clock.now());
     this.currentStatus = { ...next, since };
-    if (JSON.stringify(this.currentStatus) !== JSON.stringify(prev)) this.options.onStatus?.(this.currentStatus);
+    if (JSON.stringify(this.currentStatus) !== JSON.stringify(prev)) this.notify('onStatus', () => this.options.onStatus?.(this.currentStatus));
   }
 
   /**

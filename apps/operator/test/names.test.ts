@@ -8,6 +8,7 @@ import { buildClusterObjects } from '@qhc/manifests';
 import { defaultOperatorSettings, validateQdrantCluster } from '@qhc/schemas';
 import { describe, expect, it } from 'vitest';
 import { FIELD_MANAGER } from '../src/index.ts';
+import { removeOrRelease } from '../src/reconcile/remove-owned.ts';
 import { useOperator, type Cluster } from './support/harness.ts';
 
 const h = useOperator('names');
@@ -172,5 +173,34 @@ describe('clusters an earlier operator made', () => {
     expect(released.spec.podSelector).toEqual(user.spec && (user.spec as { podSelector: unknown }).podSelector);
     expect(await h.client.get({ ...NETPOL, namespace, name: `qdrant-${id}-qhc` })).toBeDefined();
     expect((await h.events(id)).map((e) => e.reason)).toContain('Released');
+  });
+});
+
+describe('objects under qhc\'s own names', () => {
+  it('an annotated qhc Ingress is deleted, not released, when the cluster\'s ingress is disabled', async () => {
+    const id = 'annotated-ingress';
+    const namespace = h.sandbox.namespace;
+    const ingress = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', namespace, name: `qdrant-${id}-qhc` };
+    await h.client.apply(h.clusterObject(id, { ingress: { enabled: true, host: `qdrant-${id}.qhc.example.com` } }));
+    await h.waitFor(id, 'Healthy', healthy);
+    // Another field manager touches it (kubectl annotate): an empty apply would be refused (an Ingress needs rules).
+    await h.client.apply({ apiVersion: ingress.apiVersion, kind: ingress.kind, metadata: { name: ingress.name, namespace, annotations: { 'example.com/note': 'x' } } }, { fieldManager: USER });
+    await h.client.patch(h.ref(id), { spec: { ingress: { enabled: false } } });
+    await waitFor('the qhc Ingress deleted', async () => ((await h.client.get(ingress)) === undefined ? true : undefined), { timeoutMs: 60_000 });
+    expect((await h.events(id)).map((e) => e.reason)).not.toContain('ReleaseFailed');
+  });
+
+  it('a release of an object deleted since it was listed creates nothing', async () => {
+    const namespace = h.sandbox.namespace;
+    const name = 'qdrant-vanished';
+    const ref = { ...NETPOL, namespace, name };
+    await h.client.apply({ ...NETPOL, metadata: { name, namespace, labels: { a: 'b' } }, spec: { podSelector: {} } }, { fieldManager: USER });
+    await h.client.apply({ ...NETPOL, metadata: { name, namespace, labels: { c: 'd' } } }, { fieldManager: FIELD_MANAGER });
+    const listed = (await h.client.get(ref))!;
+    await h.client.delete(ref);
+    await waitFor('the policy gone', async () => ((await h.client.get(ref)) === undefined ? true : undefined));
+    const result = await removeOrRelease(h.client, { ...listed, ...NETPOL }, FIELD_MANAGER, true);
+    expect(result.outcome).toBe('release-failed');
+    expect(await h.client.get(ref)).toBeUndefined();
   });
 });

@@ -206,6 +206,20 @@ describe('SettingsFile on a ConfigMap volume updated as the kubelet does', () =>
     expect(settingsFile.status).toMatchObject({ valid: false, since: '2026-12-03T21:00:30Z' });
   });
 
+  it('keeps polling after onChange and onStatus throw (injected clock)', () => {
+    const v = volume(logLevel('INFO'));
+    const o = observe();
+    const clock = new ManualClock();
+    const throwing = { onChange: () => { throw new Error('consumer broke'); }, onStatus: () => { throw new Error('consumer broke'); } };
+    const settingsFile = watched(v.path, o, { fsWatch: false, pollMs: 10_000, ...throwing }, clock);
+    v.write(logLevel('DEBUG'));
+    expect(() => clock.advance(10_000)).not.toThrow();
+    expect(settingsFile.settings.settings.qdrant.log_level).toBe('DEBUG');
+    v.write(logLevel('ERROR'));
+    clock.advance(10_000);
+    expect(settingsFile.settings.settings.qdrant.log_level).toBe('ERROR');
+  });
+
   it('survives the folder entries being replaced, and the folder itself', async () => {
     const v = volume(logLevel('INFO'));
     const o = observe();

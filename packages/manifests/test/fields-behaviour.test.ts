@@ -9,21 +9,21 @@ const ID = 'c1';
 const find = (objects: KubeObject[], kind: string, name?: string) => objects.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name)) as (KubeObject & { spec: Loose; data: Loose }) | undefined;
 
 const script = (annotations: Record<string, string>) => find(buildClusterObjects(cluster(ID, {}, { annotations }), settings()), 'ConfigMap')!.data['initialize.sh'] as string;
-const hash = (value: string) => find(buildClusterObjects(cluster(ID, {}, { annotations: { 'operator.qdrant.com/reinit': value } }), settings()), 'StatefulSet')!.spec.template.metadata.annotations['qhc.dev/config-hash'];
 const traefik = (spec: Record<string, unknown>, more = '') =>
   buildClusterObjects(cluster(ID, { ingress: { enabled: true, host: 'q.example.com', ...spec } }), settings(`settings:\n  ingress:\n    provider: QdrantCloudTraefik\n${more}`));
 
 describe('multiAZ', () => {
-  it('spreads the pods over zones, a pod waiting rather than skewing, and routes clients within their zone', () => {
+  it('spreads the pods over zones as a preference (a pod whose volume sits in one zone is never left Pending), and routes clients within their zone', () => {
     const objects = buildClusterObjects(cluster(ID, { multiAZ: true }), settings());
     expect(find(objects, 'StatefulSet')!.spec.template.spec.topologySpreadConstraints).toEqual([
-      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'qdrant', 'cluster-id': ID } } },
+      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: 'qdrant', 'cluster-id': ID } } },
     ]);
     expect(find(objects, 'Service', `qdrant-${ID}`)!.spec.trafficDistribution).toBe('PreferClose');
   });
 
   it('keeps the cluster\'s own zone constraint instead of adding a second one', () => {
-    const own = { maxSkew: 2, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' };
+    // The hard rule stays available: a cluster that asks for it gets it.
+    const own = { maxSkew: 2, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule' };
     const objects = buildClusterObjects(cluster(ID, { multiAZ: true, topologySpreadConstraints: [own] }), settings());
     expect(find(objects, 'StatefulSet')!.spec.template.spec.topologySpreadConstraints).toEqual([{ ...own, labelSelector: { matchLabels: { app: 'qdrant', 'cluster-id': ID } } }]);
   });
@@ -38,11 +38,10 @@ describe('the reinit and bootstrap-node annotations', () => {
     expect(script({})).toContain('if [ "$index" = "0" ]; then');
   });
 
-  it('reinit starts every node with --reinit, and a new value restarts them again', () => {
-    const text = script({ 'operator.qdrant.com/reinit': 'a' });
-    expect(text.match(/ --reinit$/gm)).toHaveLength(2);
+  it('reinit is refused, naming the annotation and the manual recovery, and no script has --reinit', () => {
+    expect(() => cluster(ID, {}, { annotations: { 'operator.qdrant.com/reinit': 'a' } })).toThrow(/operator\.qdrant\.com\/reinit is not supported.*manual recovery step.*--reinit/);
     expect(script({})).not.toContain('--reinit');
-    expect(hash('a')).not.toBe(hash('b'));
+    expect(script({ 'operator.qdrant.com/bootstrap-node': '2' })).not.toContain('--reinit');
   });
 });
 

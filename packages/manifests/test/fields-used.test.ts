@@ -304,10 +304,15 @@ describe('annotations of Qdrant\'s API on a cluster', () => {
   it.each([
     [schemas.ANNOTATION_RESTARTED_AT, '2026-01-01T00:00:00Z'],
     [schemas.ANNOTATION_ON_DEMAND_REPLICATION_RESTART, '2026-01-01T00:00:00Z'],
-    [schemas.ANNOTATION_REINIT, 'now'],
     [schemas.ANNOTATION_BOOTSTRAP_NODE, '2'],
     [schemas.ANNOTATION_VOLUME_RETENTION, 'Delete'],
   ])('%s changes what the builders make', (key, value) => {
     expect(yaml(annotationsOf({ [key]: value }))).not.toBe(yaml(annotationsOf({})));
+  });
+
+  it('operator.qdrant.com/reinit is refused, naming it and saying reinitialising consensus is a manual recovery step', () => {
+    const result = safeValidateQdrantCluster({ ...clusterFixture(ID), metadata: { ...clusterFixture(ID).metadata, annotations: { [schemas.ANNOTATION_REINIT]: 'now' } } });
+    expect(result.success).toBe(false);
+    expect(JSON.stringify(result)).toContain(`${schemas.ANNOTATION_REINIT} is not supported by this operator: reinitialising consensus is a manual recovery step`);
   });
 });

@@ -79,8 +79,8 @@ export function matrix(namespace: string): Array<{ name: string; cluster: Qdrant
       settings: settings(),
     },
     {
-      name: 'multiAZ, reinit from bootstrap node 1, LoadBalancer',
-      cluster: cluster('m-zones', { multiAZ: true, service: { type: 'LoadBalancer' } }, { namespace, annotations: { 'operator.qdrant.com/reinit': '2026-12-03', 'operator.qdrant.com/bootstrap-node': '1' } }),
+      name: 'multiAZ, bootstrap node 1, LoadBalancer',
+      cluster: cluster('m-zones', { multiAZ: true, service: { type: 'LoadBalancer' } }, { namespace, annotations: { 'operator.qdrant.com/bootstrap-node': '1' } }),
       settings: settings(),
     },
   ];

@@ -1,5 +1,6 @@
 import {
   LABEL_CLUSTER_ID,
+  legacyOperatorObjectNames,
   safeValidateQdrantCluster,
   statefulSetName,
   type ClusterPhase,
@@ -310,9 +311,16 @@ async function prune(deps: ClusterReconcilerDeps, object: KubeObject, cluster: Q
 
 async function removeUnwanted(deps: ClusterReconcilerDeps, object: KubeObject, cluster: QdrantCluster, item: KubeObject): Promise<void> {
   const what = `${item.kind}/${item.metadata.name}`;
-  const outcome = await removeOrRelease(deps.client, item, FIELD_MANAGER);
-  deps.logger.info(outcome === 'deleted' ? 'pruned' : 'released', { namespace: cluster.metadata.namespace, name: cluster.metadata.name, object: what });
-  if (outcome === 'released') {
+  // Only the names an earlier operator used (which users write too) may be released.
+  const releasable = legacyOperatorObjectNames(cluster.spec.id).some((l) => l.kind === item.kind && l.name === item.metadata.name);
+  const result = await removeOrRelease(deps.client, item, FIELD_MANAGER, releasable);
+  if (result.outcome === 'release-failed') {
+    deps.logger.warn('release failed', { namespace: cluster.metadata.namespace, name: cluster.metadata.name, object: what, error: result.error });
+    await deps.recorder.record(object, { type: 'Warning', reason: 'ReleaseFailed', note: `${what} could not be released: ${result.error}`, action: 'Prune' });
+    return;
+  }
+  deps.logger.info(result.outcome === 'deleted' ? 'pruned' : 'released', { namespace: cluster.metadata.namespace, name: cluster.metadata.name, object: what });
+  if (result.outcome === 'released') {
     const writers = otherWriters(item, FIELD_MANAGER).join(', ');
     await deps.recorder.record(object, { type: 'Normal', reason: 'Released', note: `${what} is no longer the operator's; ${writers} also wrote it, so it was left in place without the operator's fields`, action: 'Prune' });
   }

@@ -60,7 +60,8 @@ export async function reconcileTraefik(step: TraefikStep): Promise<{ reason: str
     for (const item of (await client.list(kind, { namespace, labelSelector })).items) {
       const owned = item.metadata.ownerReferences?.some((o) => o.uid === cluster.metadata.uid);
       if (owned && !keep.has(`${kind.kind}/${item.metadata.name}`) && !item.metadata.deletionTimestamp) {
-        await removeOrRelease(client, { ...item, apiVersion: kind.apiVersion, kind: kind.kind }, step.fieldManager);
+        // qhc's own names only: never released, always deleted.
+        await removeOrRelease(client, { ...item, apiVersion: kind.apiVersion, kind: kind.kind }, step.fieldManager, false);
       }
     }
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ANNOTATION_BOOTSTRAP_NODE, ANNOTATION_REINIT, configMapName, headlessServiceName, podName, statefulSetName, type QdrantCluster } from '@qhc/schemas';
+import { ANNOTATION_BOOTSTRAP_NODE, configMapName, headlessServiceName, podName, statefulSetName, type QdrantCluster } from '@qhc/schemas';
 import { stringify } from 'yaml';
 import { normalize, type KubeObject } from '../object.ts';
 import { objectMeta } from './labels.ts';
@@ -72,10 +72,8 @@ export function bootstrapNode(cluster: QdrantCluster): number {
  * annotation's, for when node 0 is in a bad state) starts the cluster, every other node joins
  * it through its stable DNS name. Qdrant keeps its peer state on disk, so a restarted node
  * rejoins on its own and --bootstrap only matters on a node's first start.
- * With the operator.qdrant.com/reinit annotation every node starts with --reinit: the
- * bootstrap node becomes the one-member leader of a new consensus keeping its data, the
- * others drop their consensus state (keeping peer ids and shards) and re-sync from it. The
- * annotation's value is in the script, so a new value restarts the nodes once more.
+ * The operator.qdrant.com/reinit annotation is refused by the schema: as a flag here it would
+ * reinitialise consensus at every later restart of the bootstrap node.
  */
 export function initScript(cluster: QdrantCluster, resolved: ResolvedCluster): string {
   const scheme = resolved.p2pTls ? 'https' : 'http';
@@ -85,8 +83,6 @@ export function initScript(cluster: QdrantCluster, resolved: ResolvedCluster): s
   const first = `${scheme}://${podName(id, leader)}.${domain}:${QDRANT_P2P_PORT}`;
   const self = `${scheme}://${statefulSetName(id)}-"$index".${domain}:${QDRANT_P2P_PORT}`;
   const delay = cluster.spec.startupDelaySeconds ?? 0;
-  const reinit = cluster.metadata.annotations?.[ANNOTATION_REINIT];
-  const flags = reinit === undefined ? '' : ' --reinit';
   return [
     '#!/bin/bash',
     '# Written by qhc: starts one Qdrant peer of a StatefulSet.',
@@ -94,11 +90,10 @@ export function initScript(cluster: QdrantCluster, resolved: ResolvedCluster): s
     'ulimit -n "$(ulimit -Hn)"',
     'index="${HOSTNAME##*-}"',
     ...(delay > 0 ? [`echo "startupDelaySeconds: waiting ${delay}s before starting"`, `sleep ${delay}`] : []),
-    ...(reinit === undefined ? [] : [`# ${ANNOTATION_REINIT}: ${JSON.stringify(reinit)}`, 'echo "reinitialising the consensus state (operator.qdrant.com/reinit)"']),
     `if [ "$index" = "${leader}" ]; then`,
-    `  exec ./entrypoint.sh --uri "${first}"${flags}`,
+    `  exec ./entrypoint.sh --uri "${first}"`,
     'fi',
-    `exec ./entrypoint.sh --bootstrap "${first}" --uri "${self}"${flags}`,
+    `exec ./entrypoint.sh --bootstrap "${first}" --uri "${self}"`,
     '',
   ].join('\n');
 }

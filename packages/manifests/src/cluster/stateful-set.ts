@@ -58,14 +58,16 @@ export const ZONE_TOPOLOGY_KEY = 'topology.kubernetes.io/zone';
 /**
  * The pod's topology spread: the cluster's, else the settings' defaults; selectors default
  * to the cluster's pods. multiAZ adds a zone spread (unless one is already there): at most
- * one pod more in any zone than in another, and a pod waits rather than break that, since
- * a cluster that asked for zones must survive losing one. Nodes without a zone label are
- * not candidates for it (Kubernetes' rule for DoNotSchedule).
+ * one pod more in any zone than in another, as a preference (ScheduleAnyway), not a hard
+ * rule: turning multiAZ on for a running cluster whose volumes all sit in one zone would
+ * otherwise leave the first restarted pod Pending (its volume pins it to that zone) and
+ * stall the guarded rollout for good. A user who wants the hard rule sets it in
+ * topologySpreadConstraints, which then replaces this one.
  */
 function topologySpread(cluster: QdrantCluster, settings: OperatorSettings): TopologySpreadConstraint[] | undefined {
   const chosen = cluster.spec.topologySpreadConstraints ?? settings.settings.scheduling.default_topology_spread_constraints;
   const zone = cluster.spec.multiAZ && !chosen.some((c) => c.topologyKey === ZONE_TOPOLOGY_KEY);
-  const constraints: TopologySpreadConstraint[] = zone ? [...chosen, { maxSkew: 1, topologyKey: ZONE_TOPOLOGY_KEY, whenUnsatisfiable: 'DoNotSchedule' }] : chosen;
+  const constraints: TopologySpreadConstraint[] = zone ? [...chosen, { maxSkew: 1, topologyKey: ZONE_TOPOLOGY_KEY, whenUnsatisfiable: 'ScheduleAnyway' }] : chosen;
   if (constraints.length === 0) return undefined;
   return constraints.map((c) => ({ ...c, labelSelector: c.labelSelector ?? { matchLabels: podSelector(cluster) } }));
 }

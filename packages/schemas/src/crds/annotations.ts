@@ -6,7 +6,7 @@ export const ANNOTATION_RESTARTED_AT = 'restartedAt';
 export const ANNOTATION_ON_DEMAND_REPLICATION_RESTART = 'operator.qdrant.com/on-demand-replication-restart';
 /** On a Pod: any non-empty text (shown in Events); recreate that node with a new volume. */
 export const ANNOTATION_RECREATE_NODE = 'operator.qdrant.com/recreate-node';
-/** On a QdrantCluster: reinitialise the cluster's consensus. */
+/** On a QdrantCluster: reinitialise the cluster's consensus. Refused by the schema (a manual recovery step here). */
 export const ANNOTATION_REINIT = 'operator.qdrant.com/reinit';
 /** On a QdrantCluster: the node index to bootstrap from when the detected one is broken. */
 export const ANNOTATION_BOOTSTRAP_NODE = 'operator.qdrant.com/bootstrap-node';

@@ -20,7 +20,7 @@ import {
   parseQuantity,
 } from '../k8s/index.ts';
 import { clusterResourceName, headlessServiceName } from '../names.ts';
-import { ANNOTATION_BOOTSTRAP_NODE } from './annotations.ts';
+import { ANNOTATION_BOOTSTRAP_NODE, ANNOTATION_REINIT } from './annotations.ts';
 import { ageColumn, checkClusterLabels, resourceEnvelope } from './common.ts';
 import { QdrantConfiguration } from './qdrant-cluster-config.ts';
 import { QdrantClusterStatus } from './qdrant-cluster-status.ts';
@@ -287,6 +287,24 @@ function checkBootstrapNode(cluster: { metadata: { annotations?: Record<string, 
   }
 }
 
+/**
+ * operator.qdrant.com/reinit is refused: as a start-script flag it stayed for as long as the
+ * annotation did, so any later restart of the bootstrap node reinitialised consensus again and
+ * forgot its peers. A safe one-shot version needs the operator to drive each node once.
+ */
+function checkReinit(cluster: { metadata: { annotations?: Record<string, string> | undefined } }, ctx: RefinementContext): void {
+  if (cluster.metadata.annotations?.[ANNOTATION_REINIT] === undefined) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['metadata', 'annotations', ANNOTATION_REINIT],
+    message:
+      `${ANNOTATION_REINIT} is not supported by this operator: reinitialising consensus is a manual recovery step. ` +
+      'Remove the annotation; to recover, pause the cluster (spec.pauses), start the node to keep once with Qdrant\'s --reinit flag ' +
+      '(it becomes the single-member leader, keeping its data), then each other node once with --reinit --bootstrap <that node\'s p2p URI> ' +
+      '(it drops its consensus state and re-syncs), then remove the pause',
+  });
+}
+
 export const QdrantCluster = z
   .strictObject({
     ...resourceEnvelope('QdrantCluster'),
@@ -306,6 +324,7 @@ export const QdrantCluster = z
     checkClusterLabels(cluster.metadata, id, ['spec', 'id'], ctx);
     checkResources(cluster.spec.resources, ctx);
     checkBootstrapNode(cluster, ctx);
+    checkReinit(cluster, ctx);
   });
 export type QdrantCluster = z.infer<typeof QdrantCluster>;
 
