@@ -339,7 +339,7 @@ describe('the web console', () => {
     await page.getByLabel('Storage class').fill('standard');
     await page.getByLabel('Volume snapshot class').fill('csi-snap');
     await page.getByLabel('Log level').fill('WARN');
-    await page.getByLabel('Rebalance shards (cluster manager)').check();
+    await page.getByLabel('Rebalance shards (cluster manager)').selectOption('on');
     await page.getByLabel('API key secret', { exact: true }).fill('qdrant-keys');
     await page.getByLabel('Read-only API key secret').fill('qdrant-keys');
     await checkScreen('cluster-new-configured');
@@ -364,7 +364,7 @@ describe('the web console', () => {
     expect(await form.getByLabel('Storage class').getAttribute('readonly')).not.toBeNull();
     await form.getByText(/^Cannot change: the database volumes exist/).waitFor();
     await form.getByLabel('Log level').fill('DEBUG');
-    await form.getByLabel('Rebalance shards (cluster manager)').uncheck();
+    await form.getByLabel('Rebalance shards (cluster manager)').selectOption('off');
     await form.getByRole('button', { name: 'Save configuration' }).click();
     await waitFor('the change in the sandbox', async () => {
       const spec = (await live())?.spec as { config?: { log_level?: string }; clusterManager?: boolean } | undefined;
