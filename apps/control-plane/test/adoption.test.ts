@@ -1,17 +1,11 @@
 // Clusters a restore made in the region are adopted by the control plane from the agent's
 // report: once, whatever the number of reports (also at the same time), never over a
 // same-named record, never from a report of an older revision; then managed like any other.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createLogger } from '@qhc/kube';
 import { ClusterRecord } from '@qhc/schemas';
-import { startControlPlane, type RunningControlPlane } from '../src/index.ts';
-import { callApi, type Body } from './support/http.ts';
 import { createTestDatabase } from './support/postgres.ts';
+import { startWithRegion, type RegionFixture } from './support/region.ts';
 
-const ADMIN = 'qhc_u_test-admin-token-0123456789';
 const spec = { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } };
 // A restored cluster as the agent reports it: its spec as the operator made it from the backup.
 const restored = (id: string, restore = `bk-to-${id}`, extra: Record<string, unknown> = {}) => ({
@@ -20,12 +14,9 @@ const restored = (id: string, restore = `bk-to-${id}`, extra: Record<string, unk
 let counter = 0;
 
 describe.each(['sqlite', 'postgres'] as const)('adopting restored clusters on %s', (dialect) => {
-  let cp: RunningControlPlane;
+  let fixture: RegionFixture;
   let agent = '';
-  const call = async (method: string, path: string, body?: unknown, token: string = ADMIN) => {
-    const { status, json } = await callApi(cp.url, method, path, { body, headers: { authorization: `Bearer ${token}` } });
-    return { status, json: json as Body };
-  };
+  const call: RegionFixture['call'] = (...args) => fixture.call(...args);
   const revision = async () => (await call('GET', '/api/v1/regions/r')).json.revision as number;
   const report = async (clusters: unknown[], appliedRevision?: number) =>
     call('POST', '/agent/v1/status', { appliedRevision: appliedRevision ?? (await revision()), clusters }, agent);
@@ -33,14 +24,11 @@ describe.each(['sqlite', 'postgres'] as const)('adopting restored clusters on %s
   const events = async (name: string) => (await call('GET', `/api/v1/regions/r/clusters/${name}/events`)).json.items as Array<{ type: string; message: string }>;
 
   beforeAll(async () => {
-    const database = dialect === 'sqlite' ? join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db') : await createTestDatabase(inject('postgresUrl'), `adopt_${process.pid}_${counter++}`);
-    cp = await startControlPlane({ database, port: 0, adminToken: ADMIN, logger: createLogger({ level: 'error' }), publicUrl: 'https://cp.example.test', pollIntervalMs: 50 });
-    await call('POST', '/api/v1/regions', { name: 'r', namespace: 'ns-r', agentVersion: '0.1.0', operatorVersion: '0.1.0' });
-    const install = await call('POST', '/api/v1/regions/r/installation');
-    agent = (await call('POST', '/agent/v1/register', undefined, install.json.bootstrapToken)).json.token;
+    fixture = await startWithRegion(dialect === 'sqlite' ? undefined : await createTestDatabase(inject('postgresUrl'), `adopt_${process.pid}_${counter++}`));
+    agent = fixture.agent;
   });
   afterAll(async () => {
-    await cp?.stop();
+    await fixture?.cp.stop();
   });
 
   it('adopts a restored cluster once, with its origin; the desired state carries it from then on', async () => {

@@ -2,37 +2,26 @@
 // keys the control plane generated or was given: the reference wins and the generated key of the
 // same kind is dropped, so the agent does not point the cluster back at the generated Secret; a
 // key and a reference for it in the same request are refused, naming the spec field.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@qhc/kube';
-import { startControlPlane, type RunningControlPlane } from '../src/index.ts';
-import { callApi, type Body } from './support/http.ts';
+import type { Body } from './support/http.ts';
+import { startWithRegion, type RegionFixture } from './support/region.ts';
 
-const ADMIN = 'qhc_u_test-admin-token-0123456789';
 const spec = { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } };
 const ref = (name: string, key: string) => ({ secretKeyRef: { name, key } });
 
 describe('API key Secret references and generated keys', () => {
-  let cp: RunningControlPlane;
+  let fixture: RegionFixture;
   let agent = '';
-  const call = async (method: string, path: string, body?: unknown, token: string = ADMIN) => {
-    const { status, json } = await callApi(cp.url, method, path, { body, headers: { authorization: `Bearer ${token}` } });
-    return { status, json: json as Body };
-  };
+  const call: RegionFixture['call'] = (...args) => fixture.call(...args);
   const desired = async (id: string) =>
     ((await call('GET', '/agent/v1/desired-state', undefined, agent)).json.clusters as Array<{ id: string; apiKeys?: Record<string, string>; spec: Body }>).find((c) => c.id === id);
 
   beforeAll(async () => {
-    const database = join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db');
-    cp = await startControlPlane({ database, port: 0, adminToken: ADMIN, logger: createLogger({ level: 'error' }), publicUrl: 'https://cp.example.test', pollIntervalMs: 50 });
-    await call('POST', '/api/v1/regions', { name: 'r', namespace: 'ns-r', agentVersion: '0.1.0', operatorVersion: '0.1.0' });
-    const install = await call('POST', '/api/v1/regions/r/installation');
-    agent = (await call('POST', '/agent/v1/register', undefined, install.json.bootstrapToken)).json.token;
+    fixture = await startWithRegion();
+    agent = fixture.agent;
   });
   afterAll(async () => {
-    await cp?.stop();
+    await fixture?.cp.stop();
   });
 
   it('a reference set by an update wins: the generated key of that kind is dropped, the other kept', async () => {
