@@ -1,6 +1,6 @@
 export { loadKubeConfig, currentNamespace, KubeConfigError, SERVICE_ACCOUNT_DIR, type LoadKubeConfigOptions } from './config.ts';
 export { KubeClient, createKubeClient, type ApplyOptions, type DeleteOptions, type KubeClientOptions, type ListOptions } from './client.ts';
-export { KubeTransport, type KubeResponse, type RequestOptions } from './transport.ts';
+export { KubeTransport, parseWarnings, type KubeResponse, type RequestOptions } from './transport.ts';
 export { Discovery, resourcePath, discoveryPath, type ResourceInfo } from './discovery.ts';
 export { KubeApiError, KubeConnectionError, describeRef, type ObjectRef } from './errors.ts';
 export { objectKey, splitKey, type KubeList, type KubeObject, type ResourceRef } from './objects.ts';

@@ -15,6 +15,14 @@ export interface RequestOptions {
 export interface KubeResponse<T> {
   status: number;
   body: T;
+  /** The apiserver's `Warning` headers (deprecations, unknown CRD formats, …), their text only. */
+  warnings: string[];
+}
+
+/** `299 - "text"` warn-agents (RFC 7234 §5.5), as the apiserver sends them, possibly folded into one header. */
+export function parseWarnings(header: string | null): string[] {
+  if (!header) return [];
+  return [...header.matchAll(/\d{3} \S+ "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1'));
 }
 
 const METHODS: Record<string, HttpMethod> = {
@@ -93,7 +101,7 @@ export class KubeTransport {
       }
     }
     if (status < 200 || status >= 300) throw new KubeApiError({ method, path, status, body, ref: options.ref });
-    return { status, body: body as T };
+    return { status, body: body as T, warnings: parseWarnings(response.headers.get('warning')) };
   }
 }
 

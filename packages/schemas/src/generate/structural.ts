@@ -25,6 +25,17 @@ const BRANCH_KEYS = new Set([
 
 const FORBIDDEN_KEYS = ['$ref', '$schema', '$defs', 'definitions', 'id', 'additionalItems', 'patternProperties', 'dependencies', 'uniqueItems', 'const'];
 
+/**
+ * The string formats the apiserver validates (k8s.io/apiextensions-apiserver validation/formats.go).
+ * zod names others (`starts_with`, `ends_with`, `includes`, `regex`): the apiserver warns
+ * `unrecognized format` on every apply, so they are dropped; their `pattern` carries the check.
+ */
+const KUBERNETES_FORMATS = new Set([
+  'bsonobjectid', 'uri', 'email', 'hostname', 'ipv4', 'ipv6', 'cidr', 'mac', 'uuid', 'uuid3', 'uuid4', 'uuid5',
+  'isbn', 'isbn10', 'isbn13', 'creditcard', 'ssn', 'hexcolor', 'rgbcolor', 'byte', 'password', 'date', 'duration',
+  'datetime', 'date-time', 'int32', 'int64', 'float', 'double',
+]);
+
 const SAFE_INTEGER = Number.MAX_SAFE_INTEGER;
 
 /** Go's RE2 (used by the apiserver for `pattern`) has no lookaround or backreferences. */
@@ -39,7 +50,7 @@ function typeOf(node: SchemaNode): string | undefined {
 function stripToValidations(node: SchemaNode): SchemaNode {
   const out: SchemaNode = {};
   for (const [key, value] of Object.entries(node)) {
-    if (BRANCH_KEYS.has(key)) out[key] = value;
+    if (BRANCH_KEYS.has(key) && !(key === 'format' && !KUBERNETES_FORMATS.has(value as string))) out[key] = value;
   }
   return out;
 }
@@ -77,6 +88,7 @@ function rewrite(input: SchemaNode): SchemaNode {
     out[key] = value;
   }
 
+  if (typeof out.format === 'string' && !KUBERNETES_FORMATS.has(out.format)) delete out.format;
   if (out.type === 'integer' || out.type === 'number') {
     if (out.minimum === -SAFE_INTEGER) delete out.minimum;
     if (out.maximum === SAFE_INTEGER) delete out.maximum;
@@ -183,6 +195,7 @@ export function checkStructural(root: SchemaNode): string[] {
     for (const key of Object.keys(node)) {
       if (!ALLOWED_KEYS.has(key) && !FORBIDDEN_KEYS.includes(key)) problems.push(`${path}: unknown keyword "${key}"`);
     }
+    if (typeof node.format === 'string' && !KUBERNETES_FORMATS.has(node.format)) problems.push(`${path}: format "${node.format}" is unknown to Kubernetes`);
     if (node['x-kubernetes-preserve-unknown-fields'] === false) {
       problems.push(`${path}: x-kubernetes-preserve-unknown-fields must be true or absent`);
     }
