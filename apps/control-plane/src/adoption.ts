@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ClusterOrigin, QdrantClusterSpec, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH } from '@qhc/schemas';
+import { ClusterOrigin, ClusterSpecRequest, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH } from '@qhc/schemas';
 import * as z from 'zod';
 import type { Db } from './db/db.ts';
 import { recordClusterEvents } from './cluster-events.ts';
@@ -10,7 +10,7 @@ import { recordClusterEvents } from './cluster-events.ts';
 // Only restored clusters are adopted: a QdrantCluster made some other way in the namespace is
 // left alone, neither adopted nor deleted nor changed.
 
-const adoptedParser = createParser(z.strictObject({ name: dns1123Label.max(MAX_CLUSTER_ID_LENGTH), spec: QdrantClusterSpec.omit({ id: true }) }), 'restored cluster');
+const adoptedParser = createParser(z.strictObject({ name: dns1123Label.max(MAX_CLUSTER_ID_LENGTH), spec: ClusterSpecRequest }), 'restored cluster');
 
 export interface ReportedRestoredCluster {
   id: string;

@@ -1,4 +1,4 @@
-import { QdrantClusterSpec, Region } from '@qhc/schemas';
+import { ClusterSpecRequest, Region } from '@qhc/schemas';
 import * as z from 'zod';
 
 const schema = (type: z.ZodType) => z.toJSONSchema(type, { io: 'input', unrepresentable: 'any' });
@@ -20,7 +20,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
       },
       schemas: {
         Region: schema(Region),
-        Cluster: { type: 'object', required: ['name', 'spec'], properties: { name: { type: 'string' }, spec: schema(QdrantClusterSpec.omit({ id: true })), apiKey: { type: 'string' }, readOnlyApiKey: { type: 'string' } } },
+        Cluster: { type: 'object', required: ['name', 'spec'], properties: { name: { type: 'string' }, spec: schema(ClusterSpecRequest), apiKey: { type: 'string' }, readOnlyApiKey: { type: 'string' } } },
         Session: { type: 'object', required: ['csrfToken', 'expiresAt', 'tokenName'], properties: { csrfToken: { type: 'string', description: 'send as X-CSRF-Token with every POST, PUT and DELETE made with the session cookie' }, expiresAt: { type: 'string', format: 'date-time' }, tokenName: { type: 'string' } } },
         Error: { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' }, problems: { type: 'array' } } },
       },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { allKinds, checkClusterUpdate, buildCrd, DEFAULT_CHART_REPOSITORY_URL, DEFAULT_CONTAINER_REGISTRY_URL, type ClusterRecord, type RegionRecord, type ResourceRecord, QdrantClusterRestoreSpec, QdrantClusterScheduledSnapshotSpec, QdrantClusterSnapshotSpec, QdrantClusterSpec, Region, RegionHealth, checkRegionUpdate, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, safeParseOperatorSettings, type Problem, type QhcSchemaError } from '@qhc/schemas';
+import { allKinds, checkClusterUpdate, buildCrd, DEFAULT_CHART_REPOSITORY_URL, DEFAULT_CONTAINER_REGISTRY_URL, type ClusterRecord, type RegionRecord, type ResourceRecord, QdrantClusterRestoreSpec, QdrantClusterScheduledSnapshotSpec, QdrantClusterSnapshotSpec, ClusterSpecRequest, QdrantClusterSpec, Region, RegionHealth, checkRegionUpdate, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, safeParseOperatorSettings, type Problem, type QhcSchemaError } from '@qhc/schemas';
 import * as z from 'zod';
 import { isUniqueViolation, type Db } from './db/db.ts';
 import { ApiError, conflict, notFound } from './errors.ts';
@@ -10,7 +10,7 @@ const regionParser = createParser(Region, 'region');
 const clusterParser = createParser(
   z.strictObject({
     name: dns1123Label.max(MAX_CLUSTER_ID_LENGTH),
-    spec: QdrantClusterSpec.omit({ id: true }),
+    spec: ClusterSpecRequest,
     apiKey: z.string().min(8).optional(),
     readOnlyApiKey: z.string().min(8).optional(),
   }),

@@ -4,6 +4,7 @@ import {
   CLUSTER_PHASES,
   MAX_CLUSTER_ID_LENGTH,
   QdrantCluster,
+  ClusterSpecRequest,
   QdrantClusterSpec,
   isActivePhase,
   isFailedPhase,
@@ -119,7 +120,9 @@ describe('QdrantCluster: rules of the CRD schema', () => {
     [{ size: 101 }, 'spec.size', /<=100|at most 100|too big/i],
     [{ size: 1.5 }, 'spec.size', /int/i],
     [{ version: undefined }, 'spec.version', /expected string/],
-    [{ version: '' }, 'spec.version', /too small|at least 1|>=1/i],
+    [{ version: '' }, 'spec.version', /Qdrant release tag such as "v1.16.3"/],
+    [{ version: '$(reboot)' }, 'spec.version', /Qdrant release tag such as "v1.16.3"/],
+    [{ version: 'v1.16' }, 'spec.version', /Qdrant release tag/],
     [{ replicas: 3 }, 'spec', /replicas/],
     [{ servicePerNode: 'yes' }, 'spec.servicePerNode', /expected boolean/],
     [{ onDemandReplication: 'auto' }, 'spec.onDemandReplication', /"Off"\|"Auto"\|"On"|Off.*Auto.*On/],
@@ -244,6 +247,20 @@ describe('QdrantCluster: rules upstream checks in code', () => {
     expectOnlyIssue(QdrantCluster, withSpec({ resources: { cpu: 1, memory: '1Gi', storage: '2Gi' } }), 'spec.resources.cpu', /expected string/);
   });
 
+  it('runs the same checks on the API\'s spec (no id) as on the full cluster', () => {
+    const { id: _id, ...spec } = (minimal() as { spec: Record<string, unknown> }).spec;
+    const resources = { cpu: '1', memory: '1Gi', storage: '2Gi' };
+    expectValid(ClusterSpecRequest, { ...spec, resources });
+    for (const cpu of ['$(id)', '-1', '0', 'NaN']) expectOnlyIssue(ClusterSpecRequest, { ...spec, resources: { ...resources, cpu } }, 'resources.cpu', /quantity|greater than zero/);
+    expectOnlyIssue(ClusterSpecRequest, { ...spec, resources: { ...resources, memory: '0' } }, 'resources.memory', /greater than zero/);
+    expectOnlyIssue(ClusterSpecRequest, { ...spec, resources: { ...resources, storage: '-20Gi' } }, 'resources.storage', /greater than zero/);
+    expectOnlyIssue(ClusterSpecRequest, { ...spec, resources: { ...resources, requests: { cpu: '2' } } }, 'resources.requests.cpu', /must not exceed the cpu limit/);
+    expectOnlyIssue(ClusterSpecRequest, { ...spec, resources: undefined }, 'resources', /is required/);
+    expectOnlyIssue(ClusterSpecRequest, { ...spec, resources, version: '$(reboot)' }, 'version', /Qdrant release tag/);
+    expectValid(ClusterSpecRequest, { ...spec, resources, version: '1.16.3' });
+    expectValid(ClusterSpecRequest, { ...spec, resources, version: 'v1.17.0-rc.1' });
+  });
+
   it('keeps requests within limits, comparing values not text', () => {
     expectValid(QdrantCluster, withRequests({ cpu: '1000m', memory: '1024Mi' }));
     expectOnlyIssue(QdrantCluster, withRequests({ cpu: '1001m' }), 'spec.resources.requests.cpu', /must not exceed the cpu limit \(1\)/);
@@ -256,7 +273,7 @@ describe('QdrantCluster: rules upstream checks in code', () => {
     expectOnlyIssue(QdrantCluster, withSpec({ readClusters: [{ id: 'other' }] }), 'spec.readClusters', /does not synchronise read clusters/);
     expectValid(QdrantCluster, withSpec({ storage: { volumeAttributesClassName: 'gold' } }));
     // On the fields themselves: the control plane's API, which takes the spec alone, refuses them too.
-    const apiSpec = QdrantClusterSpec.omit({ id: true });
+    const apiSpec = ClusterSpecRequest;
     const { id: _id, ...spec } = (minimal() as { spec: Record<string, unknown> }).spec;
     expectOnlyIssue(apiSpec, { ...spec, readClusters: [{ id: 'other' }] }, 'readClusters', /does not synchronise read clusters/);
     expectOnlyIssue(apiSpec, { ...spec, storage: { iops: 3000 } }, 'storage.iops', /VolumeAttributesClass/);

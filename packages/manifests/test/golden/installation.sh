@@ -896,7 +896,6 @@ spec:
                       items:
                         properties:
                           mountPath:
-                            format: starts_with
                             pattern: ^\/.*
                             type: string
                           mountPropagation:
@@ -1153,7 +1152,7 @@ spec:
                     type: object
                   type: array
                 version:
-                  minLength: 1
+                  pattern: ^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$
                   type: string
                 writeCluster:
                   properties:

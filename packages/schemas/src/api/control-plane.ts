@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { NodeStatus } from '../crds/qdrant-cluster-status.ts';
-import { QdrantClusterSpec } from '../crds/qdrant-cluster.ts';
+import { ClusterSpecRecord } from '../crds/qdrant-cluster.ts';
 import { Region } from '../settings/region.ts';
 
 // The control plane's HTTP API: what the agent reports and the records the API answers with.
@@ -61,7 +61,7 @@ export const ClusterRecord = z.object({
   id: z.string(),
   regionId: z.string(),
   name: z.string(),
-  spec: QdrantClusterSpec.omit({ id: true }),
+  spec: ClusterSpecRecord,
   apiKeys: z.object({ apiKey: z.string().optional(), readOnlyApiKey: z.string().optional() }).optional(),
   /** Annotations the QdrantCluster carries, such as `restartedAt` (a restart asked for). */
   annotations: z.record(z.string(), z.string()).optional(),

@@ -182,15 +182,19 @@ export const ClusterReference = z.strictObject({ id: z.string().min(1) });
  */
 export const MAX_CLUSTER_ID_LENGTH = 63 - headlessServiceName('').length;
 
-export const QdrantClusterSpec = z.strictObject({
+/** Qdrant's release tags, as images are tagged: "v1.16.3", "1.16.3", "v1.17.0-rc.1". */
+const QDRANT_VERSION_TAG = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/;
+
+/** The spec's fields, without the checks across them (QdrantClusterSpec adds those). */
+const QdrantClusterSpecFields = z.strictObject({
   /** Unique in the namespace; a UUID in Qdrant Cloud. Names every child object. */
   id: z
     .string()
     .min(1)
     .max(MAX_CLUSTER_ID_LENGTH, `must be at most ${MAX_CLUSTER_ID_LENGTH} characters, so that qdrant-headless-<id> fits in 63`)
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be lower case letters, digits and "-" (a UUID in Qdrant Cloud), as it names pods and Services'),
-  /** Qdrant's version, e.g. "v1.11.3"; upgrade one minor version at a time. */
-  version: z.string().min(1),
+  /** Qdrant's version, a release tag such as "v1.16.3" or "1.16.3"; upgrade one minor version at a time. */
+  version: z.string().regex(QDRANT_VERSION_TAG, 'must be a Qdrant release tag such as "v1.16.3" or "1.16.3"'),
   size: z.int().min(1).max(100),
   /** A Service per node. */
   servicePerNode: z.boolean().default(true),
@@ -200,7 +204,10 @@ export const QdrantClusterSpec = z.strictObject({
   suspend: z.boolean().default(false),
   pauses: z.array(Pause).optional(),
   image: QdrantImage.optional(),
-  /** Required in practice: the operator refuses a cluster without cpu, memory and storage. */
+  /**
+   * Required: the operator sizes the pods (cpu, memory) and volumes (storage) from it. Optional
+   * in the field list only so that a missing one is reported with an example (checkResources).
+   */
   resources: QdrantResources.optional(),
   security: QdrantSecurityContext.optional(),
   tolerations: z.array(Toleration).optional(),
@@ -232,12 +239,29 @@ export const QdrantClusterSpec = z.strictObject({
    * zone-aware routing in its Envoy routes, which qhc does not have.
    */
   multiAZ: z.boolean().default(false),
-}).meta({
-  'x-kubernetes-validations': [{ rule: '!has(self.readClusters)', message: `spec.readClusters ${REFUSED_READ_CLUSTERS}` }],
 });
-export type QdrantClusterSpec = z.infer<typeof QdrantClusterSpec>;
 
 type RefinementContext = z.core.$RefinementCtx;
+
+/** The checks across fields: one function, for the spec with its id and the API's spec without. */
+function checkClusterSpec(spec: { resources?: QdrantResources | undefined }, ctx: RefinementContext): void {
+  checkResources(spec.resources, ctx);
+}
+
+const specMeta = { 'x-kubernetes-validations': [{ rule: '!has(self.readClusters)', message: `spec.readClusters ${REFUSED_READ_CLUSTERS}` }] };
+
+// .meta() last: zod keeps metadata on the instance it is called on.
+export const QdrantClusterSpec = QdrantClusterSpecFields.superRefine(checkClusterSpec).meta(specMeta);
+export type QdrantClusterSpec = z.infer<typeof QdrantClusterSpec>;
+
+/**
+ * A cluster's spec as the control plane's API takes it: the id is the cluster's name. Same fields
+ * and checks as QdrantClusterSpec (a refined schema cannot be `.omit()`ted, hence this export).
+ */
+export const ClusterSpecRequest = QdrantClusterSpecFields.omit({ id: true }).superRefine(checkClusterSpec);
+
+/** The spec without the checks across fields: stored records, read back as they were written. */
+export const ClusterSpecRecord = QdrantClusterSpecFields.omit({ id: true });
 
 function checkQuantity(value: string | undefined, path: string[], ctx: RefinementContext, required: boolean): number | undefined {
   if (value === undefined || value === '') {
@@ -253,7 +277,8 @@ function checkQuantity(value: string | undefined, path: string[], ctx: Refinemen
   return parsed;
 }
 
-const at = (...path: string[]) => ['spec', 'resources', ...path];
+// Relative to the spec: zod prefixes `spec.` where the spec is nested in a QdrantCluster.
+const at = (...path: string[]) => ['resources', ...path];
 
 /** Upstream's Resources.Validate(): cpu, memory and storage are quantities; requests stay within limits. */
 function checkResources(resources: QdrantResources | undefined, ctx: RefinementContext): void {
@@ -322,7 +347,6 @@ export const QdrantCluster = z
       });
     }
     checkClusterLabels(cluster.metadata, id, ['spec', 'id'], ctx);
-    checkResources(cluster.spec.resources, ctx);
     checkBootstrapNode(cluster, ctx);
     checkReinit(cluster, ctx);
   });
