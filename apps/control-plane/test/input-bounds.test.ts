@@ -37,3 +37,42 @@ describe('cluster creates run the full cluster validation', () => {
     expect((await f.call('POST', '/api/v1/regions/r/clusters', { name: 'good', spec: { version: '1.16.3', size: 1, resources } })).status).toBe(201);
   });
 });
+
+describe('region updates', () => {
+  const current = async () => (await f.call('GET', '/api/v1/regions/r')).json as { spec: Record<string, unknown> & { advanced: Record<string, unknown> }; revision: number };
+
+  it.each([
+    ['containerRegistryUrl', 'https://registry.example.com/$(id)/'],
+    ['containerRegistryUrl', 'https://registry.example.com/`id`/'],
+    ['chartRepositoryUrl', 'oci://registry.example.com/"charts"'],
+  ])('refuses %s %s: 400 naming the field, region unchanged', async (field, url) => {
+    const before = await current();
+    const answer = await f.call('PUT', '/api/v1/regions/r', { ...before.spec, advanced: { ...before.spec.advanced, [field]: url } });
+    expect(answer.status).toBe(400);
+    expect(paths(answer.json)).toEqual([`advanced.${field}`]);
+    expect(await current()).toEqual(before);
+  });
+
+  it('refuses a proxy URL with shell syntax', async () => {
+    const before = await current();
+    const answer = await f.call('PUT', '/api/v1/regions/r', { ...before.spec, advanced: { ...before.spec.advanced, proxy: { httpsProxy: "http://proxy:3128/'$(id)'" } } });
+    expect(answer.status).toBe(400);
+    expect(paths(answer.json)).toEqual(['advanced.proxy.httpsProxy']);
+    expect(await current()).toEqual(before);
+  });
+
+  it('refuses 600 KB of nested flow sequences in operatorSettings quickly, naming the field and the line', async () => {
+    const before = await current();
+    const depth = 300_000;
+    const yaml = `settings:\n  x: ${'['.repeat(depth)}${']'.repeat(depth)}\n`;
+    const started = performance.now();
+    const answer = await f.call('PUT', '/api/v1/regions/r', { ...before.spec, operatorSettings: yaml });
+    expect(answer.status).toBe(400);
+    expect(answer.json.message).toMatch(/operatorSettings/);
+    expect(answer.json.message).toMatch(/levels deep/);
+    expect(answer.json.problems[0]).toMatchObject({ line: 2 });
+    // The issue states the bound: refused at once, not after seconds of parsing (it took 1.8 s).
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(await current()).toEqual(before);
+  });
+});

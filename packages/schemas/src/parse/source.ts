@@ -1,3 +1,4 @@
+import { checkSourceLimits } from './source-limits.ts';
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
 
 export type PathSegment = string | number;
@@ -38,6 +39,9 @@ export type ReadSourceResult =
  * is far more often a mistake than an intent in a config file or a single resource.
  */
 export function readSource(text: string): ReadSourceResult {
+  // Size and depth first: composing an unbounded document is what costs (source-limits.ts).
+  const tooBig = checkSourceLimits(text);
+  if (tooBig) return { ok: false, problems: [tooBig] };
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
   const position = (offset: number): SourcePosition => {

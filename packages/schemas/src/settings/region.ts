@@ -5,6 +5,7 @@ import { QhcSchemaError, withPosition, type Problem } from '../parse/problem.ts'
 import { readSource } from '../parse/source.ts';
 import { OperatorSettings } from './operator-settings.ts';
 import { checkPemCertificates } from './pem.ts';
+import { chartRepositoryUrl, proxyUrl, registryUrl } from './urls.ts';
 import { RELEASE_CHART_REPOSITORY_URL, RELEASE_CONTAINER_REGISTRY_URL } from './release-registry.ts';
 
 // A Hybrid Cloud region (the seed's "Hybrid Cloud environment"): a Kubernetes cluster
@@ -25,7 +26,6 @@ const semver = z
     'must be a version such as "1.4.2" or "v1.4.2"',
   );
 
-const proxyUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL such as "http://proxy.internal:3128"' });
 
 /** no_proxy entries as curl, Go and Node understand them: hosts, .domains, IPs, CIDRs, host:port, or "*". */
 const noProxyEntry = z
@@ -48,12 +48,8 @@ const caCertificate = z.string().superRefine((text, ctx) => {
 
 export const RegionAdvancedSettings = z.strictObject({
   proxy: ProxySettings.optional(),
-  containerRegistryUrl: z
-    .url({ protocol: /^https?$/, error: 'must be an https:// registry URL such as "https://registry.example.com/qdrant/"' })
-    .default(DEFAULT_CONTAINER_REGISTRY_URL),
-  chartRepositoryUrl: z
-    .url({ protocol: /^(oci|https?)$/, error: 'must be an oci:// or https:// chart repository URL' })
-    .default(DEFAULT_CHART_REPOSITORY_URL),
+  containerRegistryUrl: registryUrl.default(DEFAULT_CONTAINER_REGISTRY_URL),
+  chartRepositoryUrl: chartRepositoryUrl.default(DEFAULT_CHART_REPOSITORY_URL),
   caCertificate: caCertificate.optional(),
   logLevel: z
     .strictObject({
