@@ -1,6 +1,6 @@
 import { rootCertificates } from 'node:tls';
 import { EnvHttpProxyAgent, fetch, type Dispatcher } from 'undici';
-import type { ClusterOrigin, Region, RegionHealth } from '@qhc/schemas';
+import { AgentReport, type AgentReportInput, type AgentRegionStatus, type ClusterOrigin, type ClusterStatusReport, type Region, type RegionHealth } from '@qhc/schemas';
 import type { KubeObject } from '@qhc/manifests';
 
 export interface DesiredState {
@@ -21,14 +21,11 @@ export interface DesiredState {
   crds?: KubeObject[];
 }
 
-export interface StatusReport {
-  appliedRevision?: number;
-  region?: Record<string, unknown>;
-  /** Kubernetes version, storage and snapshot classes, capabilities, components: see health.ts. */
-  health?: RegionHealth;
-  clusters: Array<{ id: string; [key: string]: unknown }>;
-  resources?: Array<{ kind: string; name: string; [key: string]: unknown }>;
-}
+/**
+ * The status report: @qhc/schemas' AgentReport, the contract the control plane parses with
+ * (typed and bounded); `health` is a RegionHealth, which the control plane parses on its own.
+ */
+export type StatusReport = Omit<AgentReportInput, 'health' | 'clusters' | 'region'> & { health?: RegionHealth; region: AgentRegionStatus; clusters: ClusterStatusReport[] };
 
 /** The control plane refused the credential: a new one is needed. */
 export class Unauthorized extends Error {
@@ -82,8 +79,11 @@ export class ControlPlaneClient {
     return (await this.call('GET', `/agent/v1/desired-state?after=${after}&waitSeconds=${waitSeconds}`, undefined, undefined, waitSeconds * 1000 + this.timeoutMs, signal)) as DesiredState | undefined;
   }
 
+  /** Sends what parses with the control plane's contract; a report that does not is refused here, naming the field. */
   async report(status: StatusReport): Promise<void> {
-    await this.call('POST', '/agent/v1/status', status);
+    const parsed = AgentReport.safeParse(status);
+    if (!parsed.success) throw new Error(`status report: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    await this.call('POST', '/agent/v1/status', parsed.data);
   }
 
   async close(): Promise<void> {

@@ -3,16 +3,9 @@ import { Region } from '@qhc/schemas';
 import type { KubeClient, KubeObject, Logger } from '@qhc/kube';
 import type { DesiredState } from './control-plane.ts';
 
-/** What the agent reports about the installation it runs in (the region status' `installation`). */
-export interface InstallationStatus {
-  /** Who applies the installation's objects: the agent (installed by script), Helm (reported only), or nobody (no installation found). */
-  managedBy: 'agent' | 'Helm' | 'none';
-  upToDate: boolean;
-  /** The installation inputs' fingerprint the objects were made from, and the desired state's. */
-  installedHash?: string;
-  desiredHash: string;
-  message?: string;
-}
+/** What the agent reports about the installation it runs in (the region status' `installation`): @qhc/schemas' contract. */
+export type { InstallationStatus } from '@qhc/schemas';
+import type { InstallationStatus } from '@qhc/schemas';
 
 type Crd = KubeObject & { status?: { conditions?: Array<{ type: string; status: string }> } };
 

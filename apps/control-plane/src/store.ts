@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { allKinds, checkClusterUpdate, buildCrd, DEFAULT_CHART_REPOSITORY_URL, DEFAULT_CONTAINER_REGISTRY_URL, type ClusterRecord, type RegionRecord, type ResourceRecord, QdrantClusterRestoreSpec, QdrantClusterScheduledSnapshotSpec, QdrantClusterSnapshotSpec, ClusterSpecRequest, QdrantClusterSpec, Region, RegionHealth, checkRegionUpdate, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, safeParseOperatorSettings, type Problem, type QhcSchemaError } from '@qhc/schemas';
+import { AgentReport as AgentReportSchema, type AgentReport as SchemaAgentReport, allKinds, checkClusterUpdate, buildCrd, DEFAULT_CHART_REPOSITORY_URL, DEFAULT_CONTAINER_REGISTRY_URL, type ClusterRecord, type RegionRecord, type ResourceRecord, QdrantClusterRestoreSpec, QdrantClusterScheduledSnapshotSpec, QdrantClusterSnapshotSpec, ClusterSpecRequest, type QdrantClusterSpec, Region, RegionHealth, checkRegionUpdate, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, safeParseOperatorSettings, type Problem, type QhcSchemaError } from '@qhc/schemas';
 import * as z from 'zod';
 import { isUniqueViolation, type Db } from './db/db.ts';
 import { ApiError, conflict, notFound } from './errors.ts';
@@ -412,17 +412,9 @@ export interface DesiredState {
   crds: Array<Record<string, unknown>>;
 }
 
-export const AgentReport = z.strictObject({
-  appliedRevision: z.int().min(0).optional(),
-  region: z.record(z.string(), z.unknown()).optional(),
-  /** The region's health (versions, storage, snapshots, components); kept in the region's status as `health`. */
-  // Parsed on its own (parseAgentReport): a newer agent's health must not cost the whole report.
-  health: z.unknown().optional(),
-  clusters: z.array(z.looseObject({ id: z.string().min(1), phase: z.string().optional() })).default([]),
-  /** Backups, schedules and restores in the region, with their status. */
-  resources: z.array(z.looseObject({ kind: z.string().min(1), name: z.string().min(1) })).optional(),
-});
-export type AgentReport = Omit<z.infer<typeof AgentReport>, 'health'> & { health?: RegionHealth };
+// The report's contract (typed, bounded) is @qhc/schemas' AgentReport, shared with the agent.
+export const AgentReport = AgentReportSchema;
+export type AgentReport = Omit<SchemaAgentReport, 'health'> & { health?: RegionHealth };
 
 /**
  * A status report, with `health` kept only when it parses: a health this control plane cannot

@@ -12,6 +12,13 @@ afterAll(async () => {
   await f.cp.stop();
 });
 
+const deep = (levels: number): unknown => {
+  let value: unknown = 'bottom';
+  for (let i = 0; i < levels; i++) value = { a: value };
+  return value;
+};
+const current = async () => (await f.call('GET', '/api/v1/regions/r')).json as { spec: Record<string, unknown> & { advanced: Record<string, unknown> }; revision: number };
+const region = async () => ((await f.call('GET', '/api/v1/regions')).json.items as Array<{ name: string; status?: unknown }>).find((r) => r.name === 'r');
 const paths = (json: { problems?: Array<{ path: Array<string | number> }> }) => (json.problems ?? []).map((p) => p.path.join('.'));
 const resources = { cpu: '1', memory: '1Gi', storage: '2Gi' };
 
@@ -39,8 +46,6 @@ describe('cluster creates run the full cluster validation', () => {
 });
 
 describe('region updates', () => {
-  const current = async () => (await f.call('GET', '/api/v1/regions/r')).json as { spec: Record<string, unknown> & { advanced: Record<string, unknown> }; revision: number };
-
   it.each([
     ['containerRegistryUrl', 'https://registry.example.com/$(id)/'],
     ['containerRegistryUrl', 'https://registry.example.com/`id`/'],
@@ -74,5 +79,34 @@ describe('region updates', () => {
     // The issue states the bound: refused at once, not after seconds of parsing (it took 1.8 s).
     expect(performance.now() - started).toBeLessThan(1000);
     expect(await current()).toEqual(before);
+  });
+});
+
+describe('agent status reports are typed and bounded', () => {
+  const report = { region: { phase: 'Ready', numberOfNodes: 1 }, clusters: [] };
+
+  it('stores a report within bounds', async () => {
+    expect((await f.call('POST', '/agent/v1/status', report, f.agent)).status).toBe(204);
+  });
+
+  it.each([
+    ['a 4,000-deep resource status', { ...report, resources: [{ kind: 'QdrantClusterSnapshot', name: 'b', status: deep(4000) }] }, /resources\.0\.status\.a\.a.* more than 64 levels deep/],
+    ['a 40-deep resource status', { ...report, resources: [{ kind: 'QdrantClusterSnapshot', name: 'b', status: deep(40) }] }, /resources\.0\.status(\.a)+: nests objects or arrays more than 32 levels deep/],
+    ['a 4,000-deep region status', { ...report, region: { phase: 'Ready', message: deep(4000) } }, /region\.message/],
+    ['a region status of the wrong type', { ...report, region: { phase: 'Ready', message: { nested: true } } }, /region\.message: .*expected string/],
+    ['a cluster spec of 2,000 keys', { ...report, clusters: [{ id: 'c', spec: Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`k${i}`, i])) }] }, /clusters\.0\.spec: has 2000 keys, more than/],
+    ['an overlong condition message', { ...report, region: { phase: 'Ready', conditions: [{ type: 'T', status: 'True', message: 'x'.repeat(40_000) }] } }, /region\.conditions\.0\.message/],
+  ])('refuses %s: 400 naming the field, nothing stored', async (_name, body, message) => {
+    const before = await region();
+    const answer = await f.call('POST', '/agent/v1/status', body, f.agent);
+    expect(answer.status).toBe(400);
+    expect(answer.json.message).toMatch(message);
+    expect(await region()).toEqual(before);
+  });
+
+  it('stores a report within bounds, dropping fields it does not know', async () => {
+    const answer = await f.call('POST', '/agent/v1/status', { ...report, region: { phase: 'NotReady', unknown: deep(10) } }, f.agent);
+    expect(answer.status).toBe(204);
+    expect((await region())?.status).toEqual({ phase: 'NotReady' });
   });
 });

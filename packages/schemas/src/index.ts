@@ -27,5 +27,7 @@ export * from './protocol/cluster-manager.ts';
 
 // The control plane's API records and the agent's reports.
 export * from './api/control-plane.ts';
+export * from './api/agent-report.ts';
+export * from './json/bounded-json.ts';
 export * from './api/region-health.ts';
 export * from './api/cluster-update.ts';

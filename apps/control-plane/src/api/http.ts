@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '../errors.ts';
+import { checkBodyDepth } from './json-limits.ts';
 
 export interface Request {
   method: string;
@@ -67,6 +68,7 @@ async function readJson(req: IncomingMessage, limitBytes: number): Promise<unkno
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (!text.trim()) return {};
+  checkBodyDepth(text);
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { boundedJsonObject } from '../json/bounded-json.ts';
 import { NodeStatus } from '../crds/qdrant-cluster-status.ts';
 import { ClusterSpecRecord } from '../crds/qdrant-cluster.ts';
 import { Region } from '../settings/region.ts';
@@ -6,7 +7,16 @@ import { Region } from '../settings/region.ts';
 // The control plane's HTTP API: what the agent reports and the records the API answers with.
 // One contract for the control plane (Node), the agent and the web console (browser).
 
-const condition = z.looseObject({ type: z.string(), status: z.string(), reason: z.string().optional() });
+const text = (max: number) => z.string().max(max);
+
+/** A Kubernetes condition as reported; the message is Kubernetes' limit (32 KiB). */
+export const ReportCondition = z.object({
+  type: z.string().min(1).max(316),
+  status: text(32),
+  reason: text(1024).optional(),
+  message: text(32_768).optional(),
+  lastTransitionTime: text(64).optional(),
+});
 
 /**
  * Where a cluster the control plane did not create came from: the QdrantClusterRestore that
@@ -20,22 +30,25 @@ export const ClusterOrigin = z.object({
 export type ClusterOrigin = z.infer<typeof ClusterOrigin>;
 
 /** One QdrantCluster as the agent reports it: the parts of its status the console shows. */
-export const ClusterStatusReport = z.looseObject({
-  id: z.string().min(1),
-  phase: z.string().optional(),
-  reason: z.string().optional(),
-  nodes: z.int().min(0).optional(),
-  nodesReady: z.int().min(0).optional(),
-  version: z.string().optional(),
-  conditions: z.array(condition).optional(),
-  /** Per pod, as the operator writes the QdrantCluster's `status.nodes`. */
-  nodeStatus: z.record(z.string(), NodeStatus).optional(),
+export const ClusterStatusReport = z.object({
+  id: z.string().min(1).max(253),
+  phase: text(64).optional(),
+  reason: text(4096).optional(),
+  nodes: z.int().min(0).max(1000).optional(),
+  nodesReady: z.int().min(0).max(1000).optional(),
+  version: text(128).optional(),
+  conditions: z.array(ReportCondition).max(64).optional(),
+  /** Per pod, as the operator writes the QdrantCluster's `status.nodes` (a cluster has at most 100). */
+  nodeStatus: z
+    .record(z.string().max(253), NodeStatus)
+    .refine((nodes) => Object.keys(nodes).length <= 128, 'must have at most 128 nodes')
+    .optional(),
   /**
    * Only for a cluster the agent did not apply (no qhc-agent label) that a restore made: where
    * it came from and its spec (without `id`), so the control plane can adopt it.
    */
   origin: ClusterOrigin.optional(),
-  spec: z.record(z.string(), z.unknown()).optional(),
+  spec: boundedJsonObject().optional(),
 });
 export type ClusterStatusReport = z.infer<typeof ClusterStatusReport>;
 
