@@ -18,7 +18,7 @@ const deep = (levels: number): unknown => {
   for (let i = 0; i < levels; i++) value = { a: value };
   return value;
 };
-const percentile = (samples: number[], p: number) => [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(samples.length * p))]!;
+const percentile = (samples: number[], p: number) => samples.toSorted((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(samples.length * p))]!;
 
 await call('POST', '/api/v1/regions', { name: 'r', namespace: 'ns-r', agentVersion: '0.1.0', operatorVersion: '0.1.0' });
 const install = JSON.parse((await call('POST', '/api/v1/regions/r/installation')).text) as { bootstrapToken: string };
