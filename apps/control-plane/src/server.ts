@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@qhc/kube';
+import { chartRepositoryUrl, registryUrl } from '@qhc/schemas';
 import { openDatabase } from './db/open.ts';
 import { routes } from './api/routes.ts';
 import { Store } from './store.ts';
@@ -116,5 +117,10 @@ export function registryDefaults(registry: string | undefined, charts: string | 
   if (!registry && !charts) return undefined;
   const url = registry ? (/^https?:\/\//.test(registry) ? registry : `https://${registry}`).replace(/\/*$/, '/') : undefined;
   const chartUrl = charts ?? (url ? `oci://${url.replace(/^https?:\/\//, '').replace(/\/+$/, '')}/charts` : undefined);
+  // Checked here, at start: a bad default would otherwise refuse every new region for a field its user never set.
+  for (const [flag, value, schema] of [['--default-registry', url, registryUrl], ['--default-chart-repository', chartUrl, chartRepositoryUrl]] as const) {
+    const parsed = value === undefined ? undefined : schema.safeParse(value);
+    if (parsed && !parsed.success) throw new Error(`${flag} ${JSON.stringify(value)}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  }
   return { ...(url ? { containerRegistryUrl: url } : {}), ...(chartUrl ? { chartRepositoryUrl: chartUrl } : {}) };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registryDefaults } from '../src/index.ts';
 import { startWithRegion, type RegionFixture } from './support/region.ts';
 
 // Issue 19: every input is parsed with explicit bounds before anything is stored; a refused
@@ -108,5 +109,13 @@ describe('agent status reports are typed and bounded', () => {
     const answer = await f.call('POST', '/agent/v1/status', { ...report, region: { phase: 'NotReady', unknown: deep(10) } }, f.agent);
     expect(answer.status).toBe(204);
     expect((await region())?.status).toEqual({ phase: 'NotReady' });
+  });
+});
+
+describe('the control plane\'s default registry', () => {
+  it('is checked at start, naming the flag', () => {
+    expect(() => registryDefaults('registry.corp/$(id)', undefined)).toThrow(/--default-registry "https:\/\/registry.corp\/\$\(id\)\/": must be an https:\/\/ registry URL/);
+    expect(() => registryDefaults(undefined, 'oci://charts.corp/`id`')).toThrow(/--default-chart-repository/);
+    expect(registryDefaults('registry.corp:5000/qhc', undefined)).toEqual({ containerRegistryUrl: 'https://registry.corp:5000/qhc/', chartRepositoryUrl: 'oci://registry.corp:5000/qhc/charts' });
   });
 });

@@ -12,6 +12,7 @@ export * from './settings/region.ts';
 export * from './settings/operator-settings-status.ts';
 export * from './settings/release-registry.ts';
 export { checkPemCertificates, type PemCheck } from './settings/pem.ts';
+export { chartRepositoryUrl, proxyUrl, registryUrl } from './settings/urls.ts';
 
 // Parsing text into typed values, with every problem located.
 export * from './parse/index.ts';
