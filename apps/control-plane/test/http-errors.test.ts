@@ -10,12 +10,13 @@ import { startControlPlane, type RunningControlPlane } from '../src/index.ts';
 import { callApi } from './support/http.ts';
 import { ADMIN } from './support/region.ts';
 
+const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
 describe('HTTP errors, request ids and the log', () => {
   let cp: RunningControlPlane;
   let agent = '';
   const lines: string[] = [];
   const logged = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-  const as = (token: string) => ({ authorization: `Bearer ${token}` });
 
   beforeAll(async () => {
     cp = await startControlPlane({

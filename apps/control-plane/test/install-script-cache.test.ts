@@ -2,12 +2,13 @@
 // revision, not on every fetch. The renderers are spied on, so the test counts renders, not time.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as manifests from '@qhc/manifests';
+import type * as Manifests from '@qhc/manifests';
 import { startWithRegion, type RegionFixture } from './support/region.ts';
 import { callApi } from './support/http.ts';
 
 vi.mock('@qhc/manifests', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('@qhc/manifests')>();
-  return { ...actual, renderInstallScript: vi.fn(actual.renderInstallScript), renderHelmInstall: vi.fn(actual.renderHelmInstall) };
+  const actual = await importOriginal<typeof Manifests>();
+  return { ...actual, renderInstallScript: vi.fn<typeof actual.renderInstallScript>(actual.renderInstallScript), renderHelmInstall: vi.fn<typeof actual.renderHelmInstall>(actual.renderHelmInstall) };
 });
 
 describe('the installation script cache', () => {

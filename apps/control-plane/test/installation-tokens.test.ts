@@ -72,9 +72,9 @@ describe('installation commands and their bootstrap tokens', () => {
       new Promise<{ status: number; hsts: string | undefined; body: string }>((resolve, reject) => {
         const headers = { ...admin, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
         const req = request(`${running.url}${path}`, { method, ca: tls.ca, headers }, (res) => {
-          let body = '';
-          res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-          res.on('end', () => resolve({ status: res.statusCode!, hsts: res.headers['strict-transport-security'], body }));
+          let text = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode!, hsts: res.headers['strict-transport-security'], body: text }));
         });
         req.on('error', reject);
         req.end(body === undefined ? undefined : JSON.stringify(body));

@@ -3,11 +3,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWithRegion, ADMIN, type RegionFixture } from './support/region.ts';
 
+const restore = (name: string, destination: Record<string, unknown>) => ({ name, clusterId: 'search', spec: { source: { snapshotName: 'b1', namespace: 'ns-r' }, destination: { namespace: 'ns-r', ...destination } } });
+
 describe('request bodies', () => {
   let fixture: RegionFixture;
   beforeAll(async () => {
     fixture = await startWithRegion();
-    expect((await fixture.call('POST', '/api/v1/regions/r/clusters', { name: 'search', spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } })).status).toBe(201);
+    const created = await fixture.call('POST', '/api/v1/regions/r/clusters', { name: 'search', spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } });
+    if (created.status !== 201) throw new Error(`cluster search: ${JSON.stringify(created.json)}`);
   });
   afterAll(async () => {
     await fixture?.cp.stop();
@@ -42,7 +45,6 @@ describe('request bodies', () => {
   });
 
   it('an in-place restore goes into a cluster of the region; a new cluster need not exist', async () => {
-    const restore = (name: string, destination: Record<string, unknown>) => ({ name, clusterId: 'search', spec: { source: { snapshotName: 'b1', namespace: 'ns-r' }, destination: { namespace: 'ns-r', ...destination } } });
     const missing = await fixture.call('POST', '/api/v1/regions/r/restores', restore('x1', { name: 'qdrant-gone' }));
     expect(missing.status).toBe(422);
     expect(missing.json.problems).toEqual([expect.objectContaining({ path: ['spec', 'destination', 'name'] })]);
