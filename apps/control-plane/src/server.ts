@@ -89,7 +89,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     if (options.tls) res.setHeader('strict-transport-security', HSTS);
     res.once('finish', () => options.logger.debug('request', { ...requestFields(req, requestId), status: res.statusCode, ms: Math.round(performance.now() - started) }));
     if (consoleServer?.serve(req, res)) return;
-    const done = handler.handle(req, res, { requestId }).finally(() => inflight.delete(done));
+    // The router answers its own errors; this is for one that escapes it (a failed write).
+    const done = handler
+      .handle(req, res, { requestId })
+      .catch((error: unknown) => {
+        options.logger.error('request failed', { ...requestFields(req, requestId), status: 500, error: error instanceof Error ? error.message : String(error) });
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'Internal', message: 'internal error', requestId }));
+      })
+      .finally(() => inflight.delete(done));
     inflight.add(done);
   };
   const inflight = new Set<Promise<void>>();
