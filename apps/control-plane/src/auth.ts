@@ -1,6 +1,6 @@
 import type { Db } from './db/db.ts';
 import { ApiError } from './errors.ts';
-import { findToken, type TokenKind, type TokenRow } from './tokens.ts';
+import { findToken, isExpired, type TokenKind, type TokenRow } from './tokens.ts';
 import { CSRF_HEADER, SESSION_COOKIE, csrfTokenMatches, findSession, readCookie } from './sessions.ts';
 import type { Request } from './api/http.ts';
 
@@ -25,6 +25,7 @@ export async function authenticate(db: Db, req: Request, kinds: TokenKind[]): Pr
 
 function checkKind(row: TokenRow | undefined, kinds: TokenKind[]): TokenRow {
   if (!row) throw new ApiError(401, 'Unauthenticated', 'the token is not valid (unknown, revoked, or a bootstrap token already used)');
+  if (isExpired(row)) throw new ApiError(401, 'Unauthenticated', `the ${row.kind} token expired at ${row.expires_at}: make a new installation command (qhc region install-command)`);
   if (!kinds.includes(row.kind)) throw new ApiError(403, 'Forbidden', `a ${row.kind} token cannot do this; it needs a ${kinds.join(' or ')} token`);
   return row;
 }

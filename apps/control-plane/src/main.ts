@@ -12,12 +12,15 @@
 //   --default-registry <url>  regions' container registry unless they name one (env QHC_DEFAULT_REGISTRY;
 //                           default: where this release was published); --default-chart-repository <url>
 //                           (env QHC_DEFAULT_CHART_REPOSITORY; default: oci://<registry>/charts)
+//   --bootstrap-token-ttl <duration>  how long an installation command works (env
+//                           QHC_BOOTSTRAP_TOKEN_TTL; 1m to 30d, e.g. 24h, 30m or seconds; default 24h)
 //   --console-dir <dir>     the web console's built assets (env QHC_CONSOLE_DIR; default: those of
 //                           @qhc/console); --no-console serves the API only
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createLogger, type LogLevel } from '@qhc/kube';
 import { registryDefaults, startControlPlane } from './server.ts';
+import { parseDurationSeconds } from './duration.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,6 +36,7 @@ const { values } = parseArgs({
     'default-registry': { type: 'string' },
     'default-chart-repository': { type: 'string' },
     'no-console': { type: 'boolean' },
+    'bootstrap-token-ttl': { type: 'string' },
   },
 });
 try {
@@ -41,12 +45,14 @@ try {
   const key = values['tls-key'];
   if (Boolean(cert) !== Boolean(key)) throw new Error('--tls-cert and --tls-key go together');
   const consoleDir = values['console-dir'] ?? process.env.QHC_CONSOLE_DIR;
+  const ttl = values['bootstrap-token-ttl'] ?? process.env.QHC_BOOTSTRAP_TOKEN_TTL;
   const running = await startControlPlane({
     database: values.database ?? process.env.QHC_DATABASE ?? 'qhc-control-plane.db',
     host: values.host,
     port: values.port ? Number(values.port) : undefined,
     tls: cert && key ? { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') } : undefined,
     publicUrl: values['public-url'],
+    ...(ttl ? { bootstrapTokenTtlSeconds: parseDurationSeconds('--bootstrap-token-ttl', ttl) } : {}),
     adminToken: values['admin-token'] ?? process.env.QHC_ADMIN_TOKEN,
     // A bundled control plane (the container image) cannot find @qhc/console next to itself.
     console: values['no-console'] ? false : consoleDir ? { dir: consoleDir } : undefined,

@@ -10,6 +10,13 @@ import { randomUUID } from 'node:crypto';
 import { hashToken, issueToken } from './tokens.ts';
 import { consoleAssetsDir } from '@qhc/console';
 import { consoleFiles, type ConsoleFiles } from './console.ts';
+import { requestFields, requestIdOf } from './api/request-log.ts';
+
+/**
+ * Over HTTPS every answer (API, console, installation script) tells browsers to use HTTPS only
+ * for a year. No `includeSubDomains`: the control plane does not own its parent domain's hosts.
+ */
+export const HSTS = 'max-age=31536000';
 
 export interface ControlPlaneOptions {
   /** A SQLite file (default), `:memory:`, or a postgres:// URL. */
@@ -33,6 +40,8 @@ export interface ControlPlaneOptions {
   console?: { dir: string } | false;
   /** How long a console sign-in lasts; default 12 hours. */
   sessionTtlSeconds?: number;
+  /** How long an installation command (its bootstrap token) works; default 24 hours. */
+  bootstrapTokenTtlSeconds?: number;
   /**
    * Where regions pull images and the chart from unless they say otherwise; default: the
    * registry this release was published to (RELEASE_CONTAINER_REGISTRY_URL).
@@ -71,13 +80,24 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   }
 
   let publicUrl = options.publicUrl ?? '';
-  const router = () => routes({ store, publicUrl, maxWaitSeconds: options.maxWaitSeconds, pollIntervalMs: options.pollIntervalMs, secureCookies: Boolean(options.tls), sessionTtlSeconds: options.sessionTtlSeconds, logger: options.logger });
+  const router = () => routes({ store, publicUrl, maxWaitSeconds: options.maxWaitSeconds, pollIntervalMs: options.pollIntervalMs, secureCookies: Boolean(options.tls), sessionTtlSeconds: options.sessionTtlSeconds, bootstrapTokenTtlSeconds: options.bootstrapTokenTtlSeconds, logger: options.logger });
   let handler = router();
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
-    res.once('finish', () => options.logger.debug('request', { method: req.method, path: req.url?.replace(/\/install\/[^/?]+/, '/install/***'), status: res.statusCode, ms: Math.round(performance.now() - started) }));
+    const requestId = requestIdOf(req);
+    // Set before any writeHead, so the console's files and the API's answers carry them alike.
+    res.setHeader('x-request-id', requestId);
+    if (options.tls) res.setHeader('strict-transport-security', HSTS);
+    res.once('finish', () => options.logger.debug('request', { ...requestFields(req, requestId), status: res.statusCode, ms: Math.round(performance.now() - started) }));
     if (consoleServer?.serve(req, res)) return;
-    const done = handler.handle(req, res).finally(() => inflight.delete(done));
+    // The router answers its own errors; this is for one that escapes it (a failed write).
+    const done = handler
+      .handle(req, res, { requestId })
+      .catch((error: unknown) => {
+        options.logger.error('request failed', { ...requestFields(req, requestId), status: 500, error: error instanceof Error ? error.message : String(error) });
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'Internal', message: 'internal error', requestId }));
+      })
+      .finally(() => inflight.delete(done));
     inflight.add(done);
   };
   const inflight = new Set<Promise<void>>();

@@ -52,7 +52,7 @@ export async function findSession(db: Db, secret: string): Promise<{ session: Se
   if (!row || row.revoked_at || Date.parse(row.expires_at) <= Date.now()) return undefined;
   return {
     session: { id: row.id, token_id: row.token_id, created_at: row.created_at, expires_at: row.expires_at },
-    token: { id: row.token_id, kind: row.kind, name: row.name, region_id: row.region_id, created_at: row.token_created_at, used_at: row.used_at, revoked_at: row.revoked_at },
+    token: { id: row.token_id, kind: row.kind, name: row.name, region_id: row.region_id, created_at: row.token_created_at, used_at: row.used_at, revoked_at: row.revoked_at, expires_at: null },
   };
 }
 

@@ -5,6 +5,7 @@ import { isUniqueViolation, type Db } from './db/db.ts';
 import { ApiError, conflict, notFound } from './errors.ts';
 import { clusterEvents, recordClusterEvents, statusEvents, type ClusterEvent, type ReportedClusterStatus } from './cluster-events.ts';
 import { adoptRestoredClusters } from './adoption.ts';
+import { checkResourceTarget } from './resource-target.ts';
 
 const regionParser = createParser(Region, 'region');
 const clusterParser = createParser(
@@ -267,6 +268,7 @@ export class Store {
     const parsed = resourceParsers[path].safeValidate(input);
     if (!parsed.success) throw invalid(parsed.error);
     const { name, clusterId, spec } = parsed.data as { name: string; clusterId: string; spec: Record<string, unknown> };
+    await checkResourceTarget(this.db, region, path, clusterId, spec);
     const { kind } = RESOURCE_KINDS[path];
     const stamp = now();
     try {

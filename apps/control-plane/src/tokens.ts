@@ -13,25 +13,34 @@ export interface TokenRow {
   created_at: string;
   used_at: string | null;
   revoked_at: string | null;
+  /** Bootstrap tokens only: after this (ISO time) the token is refused as expired. */
+  expires_at: string | null;
 }
+
+const COLUMNS = 'id, kind, name, region_id, created_at, used_at, revoked_at, expires_at';
 
 /** Only the SHA-256 of a token is stored: a copy of the database gives no credential. */
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** Makes a token and stores its hash; the plain text is returned once, here. */
-export async function issueToken(db: Db, kind: TokenKind, name: string, regionId?: string): Promise<{ id: string; token: string }> {
+export async function issueToken(db: Db, kind: TokenKind, name: string, regionId?: string, expiresAt?: string): Promise<{ id: string; token: string }> {
   const token = `${PREFIX[kind]}${randomBytes(32).toString('base64url')}`;
   const id = randomUUID();
-  await db.run('INSERT INTO tokens (id, kind, name, region_id, hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [id, kind, name, regionId ?? null, hashToken(token), new Date().toISOString()]);
+  await db.run('INSERT INTO tokens (id, kind, name, region_id, hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [id, kind, name, regionId ?? null, hashToken(token), new Date().toISOString(), expiresAt ?? null]);
   return { id, token };
 }
 
-/** The live token with this text: not revoked, and for a bootstrap token not yet used. */
+/**
+ * The token with this text when not revoked and, for a bootstrap token, not yet used. An
+ * expired one is returned (see `isExpired`) so the caller can say why it is refused.
+ */
 export async function findToken(db: Db, token: string): Promise<TokenRow | undefined> {
-  const row = await db.one<TokenRow>('SELECT id, kind, name, region_id, created_at, used_at, revoked_at FROM tokens WHERE hash = $1', [hashToken(token)]);
+  const row = await db.one<TokenRow>(`SELECT ${COLUMNS} FROM tokens WHERE hash = $1`, [hashToken(token)]);
   if (!row || row.revoked_at || (row.kind === 'bootstrap' && row.used_at)) return undefined;
   return row;
 }
+
+export const isExpired = (row: Pick<TokenRow, 'expires_at'>, at = new Date()) => row.expires_at !== null && row.expires_at !== undefined && row.expires_at <= at.toISOString();
 
 /**
  * Exchanges a bootstrap token, once, for the region's agent credential. Earlier agent
@@ -40,7 +49,8 @@ export async function findToken(db: Db, token: string): Promise<TokenRow | undef
 export async function exchangeBootstrap(db: Db, bootstrap: string): Promise<{ token: string; regionId: string } | undefined> {
   return db.tx(async (tx) => {
     const now = new Date().toISOString();
-    const row = await tx.one<TokenRow>('SELECT id, region_id FROM tokens WHERE hash = $1 AND kind = $2 AND used_at IS NULL AND revoked_at IS NULL', [hashToken(bootstrap), 'bootstrap']);
+    // ISO-8601 UTC times compare as text, on both databases.
+    const row = await tx.one<TokenRow>('SELECT id, region_id FROM tokens WHERE hash = $1 AND kind = $2 AND used_at IS NULL AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $3)', [hashToken(bootstrap), 'bootstrap', now]);
     if (!row?.region_id) return undefined;
     // The UPDATE is the claim: of two agents racing with one token, one changes a row.
     if ((await tx.run('UPDATE tokens SET used_at = $1 WHERE id = $2 AND used_at IS NULL', [now, row.id])) !== 1) return undefined;
@@ -64,6 +74,6 @@ export async function revokeToken(db: Db, id: string): Promise<boolean> {
 
 export async function listTokens(db: Db, regionId?: string): Promise<TokenRow[]> {
   return regionId
-    ? db.all<TokenRow>('SELECT id, kind, name, region_id, created_at, used_at, revoked_at FROM tokens WHERE region_id = $1 ORDER BY created_at', [regionId])
-    : db.all<TokenRow>('SELECT id, kind, name, region_id, created_at, used_at, revoked_at FROM tokens WHERE kind = $1 ORDER BY created_at', ['user']);
+    ? db.all<TokenRow>(`SELECT ${COLUMNS} FROM tokens WHERE region_id = $1 ORDER BY created_at`, [regionId])
+    : db.all<TokenRow>(`SELECT ${COLUMNS} FROM tokens WHERE kind = $1 ORDER BY created_at`, ['user']);
 }

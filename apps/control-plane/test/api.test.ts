@@ -63,7 +63,7 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
     const paths = bad.json.problems.map((p: { path: Array<string | number> }) => p.path.join('.'));
     expect(paths).toEqual(expect.arrayContaining(['name', 'agentVersion', 'operatorSettings.settings.backOff.minDelay', 'advanced.proxy.httpsProxy']));
     expect((await call('POST', '/api/v1/regions', undefined)).status).toBe(400);
-    const notJson = await fetch(`${cp.url}/api/v1/regions`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` }, body: '{"name":' });
+    const notJson = await fetch(`${cp.url}/api/v1/regions`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: '{"name":' });
     expect(await notJson.json()).toMatchObject({ error: 'InvalidJson' });
   });
 
@@ -156,6 +156,7 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
 
   it('backups, schedules and restores: validated, handed to the agent, their status and the ones found in the region listed', async () => {
     const agent = await installAgent('eu-1');
+    expect((await call('POST', '/api/v1/regions/eu-1/clusters', cluster('search'))).status).toBe(201);
     const bad = await call('POST', '/api/v1/regions/eu-1/backup-schedules', { name: 's1', clusterId: 'search', spec: { 'cluster-id': 'search', scheduleShortId: 's1', schedule: '61 * * * *', retention: '1h' } });
     expect(bad.status).toBe(400);
     expect(bad.json.problems[0]).toMatchObject({ path: ['spec', 'schedule'] });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ComponentLogLevel, IMMUTABLE_CLUSTER_FIELDS, QdrantClusterSpec, ServiceType, safeParseOperatorSettings, safeValidateRegion } from '@qhc/schemas';
 import { describeProblem, problemsToDiagnostics } from '../app/src/lib/problems.ts';
-import { compareVersions, formatAge, operatorSettingsCondition, phaseTone, regionStatus, upgradeAvailable } from '../app/src/lib/status.ts';
+import { compareVersions, formatAge, installExpiry, operatorSettingsCondition, phaseTone, regionStatus, upgradeAvailable } from '../app/src/lib/status.ts';
 import { backupName, clusterBody, regionBody, restoreBody, type RegionForm } from '../app/src/lib/forms.ts';
 import { match } from '../app/src/router.tsx';
 import { LOG_LEVELS, SERVICE_TYPES, IMMUTABLE_REASONS } from '../app/src/lib/options.ts';
@@ -51,6 +51,7 @@ describe('status', () => {
   it('versions, ages and phase tones', () => {
     expect([compareVersions('v1.2.10', '1.2.9') > 0, compareVersions('0.1.0', '0.1.0'), upgradeAvailable('0.1.0', '0.2.0'), upgradeAvailable('0.2.0-rc.1', '0.2.0')]).toEqual([true, 0, true, false]);
     expect([formatAge(3_000), formatAge(600_000), formatAge(3 * 3_600_000), formatAge(5 * 86_400_000)]).toEqual(['3s', '10m', '3h', '5d']);
+    expect(installExpiry('2026-12-05T11:00:00.000Z', Date.parse('2026-12-04T11:00:00.000Z'))).toBe('Its token expires at 2026-12-05 11:00 UTC (in 24h); after that, generate a new command.');
     expect(['Healthy', 'Scaling', 'FailedToCreate', 'Suspended', undefined].map(phaseTone)).toEqual(['good', 'busy', 'bad', 'neutral', 'neutral']);
   });
 });

@@ -113,12 +113,21 @@ export async function regionDelete(name: string, options: { yes?: boolean; dryRu
 export async function regionInstallCommand(name: string, options: { outputFile?: string; helm?: boolean }, g: Global): Promise<void> {
   const api = cp(g);
   await getRegion(api, name);
-  const install = await api.request<{ command: string; scriptUrl: string; helmCommand: string; helmScriptUrl: string; bootstrapToken: string }>('POST', `/api/v1/regions/${encodeURIComponent(name)}/installation`);
+  const install = await api.request<{ command: string; scriptUrl: string; helmCommand: string; helmScriptUrl: string; bootstrapToken: string; expiresAt?: string }>('POST', `/api/v1/regions/${encodeURIComponent(name)}/installation`);
   const scriptUrl = options.helm ? install.helmScriptUrl : install.scriptUrl;
   if (options.outputFile) {
     writeFileSync(options.outputFile, await api.text(new URL(scriptUrl).pathname), { mode: 0o700 });
     process.stderr.write(`installation script${options.helm ? ' (Helm)' : ''} written to ${options.outputFile}; run it with a kubeconfig for the region's cluster\n`);
-    return;
+  } else {
+    process.stdout.write(`${options.helm ? install.helmCommand : install.command}\n`);
   }
-  process.stdout.write(`${options.helm ? install.helmCommand : install.command}\n`);
+  // On stderr: stdout stays the command alone, for `$(qhc region install-command r)`.
+  if (install.expiresAt) process.stderr.write(`${installExpiryNote(install.expiresAt)}\n`);
+}
+
+/** When the command's one-time token stops working (the control plane's --bootstrap-token-ttl). */
+export function installExpiryNote(expiresAt: string, now = new Date()): string {
+  const minutes = Math.max(0, Math.round((Date.parse(expiresAt) - now.getTime()) / 60_000));
+  const left = minutes >= 120 ? `${Math.round(minutes / 60)}h` : `${minutes}m`;
+  return `the installation token works once and expires at ${expiresAt} (in ${left}); after that, make a new command`;
 }

@@ -1,4 +1,3 @@
-import { buildInstallation, renderHelmInstall, renderInstallScript } from '@qhc/manifests';
 import { ApiError } from '../errors.ts';
 import { authenticate, checkSameOrigin } from '../auth.ts';
 import { DEFAULT_SESSION_TTL_SECONDS, SESSION_COOKIE, createSession, csrfTokenOf, deleteSession, findSession, readCookie, sessionCookie } from '../sessions.ts';
@@ -6,7 +5,9 @@ import { parseAgentReport, RESOURCE_KINDS, type ResourcePath, type Store } from 
 import { exchangeBootstrap, findToken, issueToken, listTokens, revokeToken, rotateAgentToken } from '../tokens.ts';
 import { openApiDocument } from '../openapi.ts';
 import { backupWarnings, clusterWarnings, warningHeaders } from '../warnings.ts';
-import { Router, type Request } from './http.ts';
+import { Router, type Request, type RouterLog } from './http.ts';
+import { installationRoutes } from './installation-routes.ts';
+import { queryInt } from './query.ts';
 
 export interface RouteOptions {
   store: Store;
@@ -19,9 +20,14 @@ export interface RouteOptions {
   /** Served over HTTPS: the session cookie gets `Secure`. */
   secureCookies?: boolean;
   sessionTtlSeconds?: number;
-  /** Warnings about what is dropped from agents' reports. */
-  logger?: { warn(message: string, fields?: Record<string, unknown>): void };
+  /** How long an installation command's bootstrap token works; default 24 hours. */
+  bootstrapTokenTtlSeconds?: number;
+  /** Refused (401/403) and failed (5xx) requests, and what is dropped from agents' reports. */
+  logger?: RouterLog;
 }
+
+/** The most an agent may ask a long-poll to wait; the server's own limit (maxWaitSeconds) may be lower. */
+const MAX_WAIT_SECONDS_ASKED = 3600;
 
 const ok = (json: unknown, status = 200) => ({ status, json });
 const sessionBody = (secret: string, expiresAt: string, tokenName: string) => ({ csrfToken: csrfTokenOf(secret), expiresAt, tokenName });
@@ -30,7 +36,7 @@ export function routes(options: RouteOptions): Router {
   const { store } = options;
   const db = store.db;
   const user = (req: Request) => authenticate(db, req, ['user']);
-  const router = new Router();
+  const router = new Router(options.logger);
 
   router.on('GET', '/healthz', async () => ({ status: 200, text: 'ok' }));
   router.on('GET', '/openapi.json', async () => ok(openApiDocument(options.publicUrl)));
@@ -68,33 +74,7 @@ export function routes(options: RouteOptions): Router {
   router.on('PUT', '/api/v1/regions/:region', async (req) => (await user(req), ok(await store.updateRegion(req.params.region!, await req.body()))));
   router.on('DELETE', '/api/v1/regions/:region', async (req) => (await user(req), await store.deleteRegion(req.params.region!), { status: 204 }));
 
-  router.on('POST', '/api/v1/regions/:region/installation', async (req) => {
-    await user(req);
-    const region = await store.region(req.params.region!);
-    // A new installation command invalidates the ones not used yet.
-    for (const t of await listTokens(db, region.id)) if (t.kind === 'bootstrap' && !t.used_at && !t.revoked_at) await revokeToken(db, t.id);
-    const { token } = await issueToken(db, 'bootstrap', 'installation', region.id);
-    buildInstallation(region.spec, { controlPlaneUrl: options.publicUrl, bootstrapToken: token });
-    const scriptUrl = new URL(`/install/${token}`, options.publicUrl).toString();
-    const helmScriptUrl = new URL(`/install/${token}/helm`, options.publicUrl).toString();
-    return ok({ bootstrapToken: token, scriptUrl, command: `curl -fsSL ${scriptUrl} | bash`, helmScriptUrl, helmCommand: `curl -fsSL ${helmScriptUrl} | bash` }, 201);
-  });
-  router.on('GET', '/install/:token', async (req) => {
-    const row = await authenticate(db, { ...req, headers: { authorization: `Bearer ${req.params.token}` } }, ['bootstrap']);
-    const region = await store.regionById(row.region_id!);
-    const registry = await store.registryCredentials(region.id);
-    const credentials = { controlPlaneUrl: options.publicUrl, bootstrapToken: req.params.token!, ...(registry ? { registry } : {}) };
-    const script = renderInstallScript(region.spec, buildInstallation(region.spec, credentials));
-    return { status: 200, text: script, type: 'text/x-shellscript; charset=utf-8' };
-  });
-  // The same installation as `helm upgrade --install` of the region's chart, values on stdin.
-  router.on('GET', '/install/:token/helm', async (req) => {
-    const row = await authenticate(db, { ...req, headers: { authorization: `Bearer ${req.params.token}` } }, ['bootstrap']);
-    const region = await store.regionById(row.region_id!);
-    const registry = await store.registryCredentials(region.id);
-    const script = renderHelmInstall(region.spec, { controlPlaneUrl: options.publicUrl, bootstrapToken: req.params.token!, ...(registry ? { registry } : {}) });
-    return { status: 200, text: script, type: 'text/x-shellscript; charset=utf-8' };
-  });
+  installationRoutes(router, { store, publicUrl: options.publicUrl, ...(options.bootstrapTokenTtlSeconds !== undefined ? { bootstrapTokenTtlSeconds: options.bootstrapTokenTtlSeconds } : {}) });
 
   router.on('GET', '/api/v1/regions/:region/clusters', async (req) => (await user(req), ok({ items: await store.clusters(req.params.region!) })));
   router.on('POST', '/api/v1/regions/:region/clusters', async (req) => {
@@ -151,9 +131,9 @@ export function routes(options: RouteOptions): Router {
   });
   router.on('GET', '/agent/v1/desired-state', async (req) => {
     const agent = await authenticate(db, req, ['agent']);
-    const after = Number(req.query.get('after') ?? -1);
-    const wait = Math.min(Number(req.query.get('waitSeconds') ?? 0), options.maxWaitSeconds ?? 30);
-    const until = Date.now() + Math.max(0, wait) * 1000;
+    const after = queryInt(req.query, 'after', { min: -1, max: Number.MAX_SAFE_INTEGER, fallback: -1 });
+    const wait = Math.min(queryInt(req.query, 'waitSeconds', { min: 0, max: MAX_WAIT_SECONDS_ASKED, fallback: 0 }), options.maxWaitSeconds ?? 30);
+    const until = Date.now() + wait * 1000;
     for (;;) {
       const revision = await store.revision(agent.region_id!);
       if (revision === undefined) throw new ApiError(404, 'NotFound', 'the region was deleted');

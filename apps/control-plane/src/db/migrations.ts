@@ -105,6 +105,13 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     name: 'cluster origin (adopted from a restore in the region)',
     statements: ['ALTER TABLE clusters ADD COLUMN origin TEXT'],
   },
+  {
+    version: 7,
+    name: 'bootstrap token expiry',
+    // NULL for the tokens issued before: user and agent tokens do not expire, and a bootstrap
+    // token already out there keeps working until it is used or revoked.
+    statements: ['ALTER TABLE tokens ADD COLUMN expires_at TEXT'],
+  },
 ];
 
 /**

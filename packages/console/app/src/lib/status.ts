@@ -50,6 +50,12 @@ export function formatAge(ms: number): string {
   return `${Math.round(s / 86_400)}d`;
 }
 
+/** When an installation command's one-time token stops working, for the page that shows it. */
+export function installExpiry(expiresAt: string, now = Date.now()): string {
+  const at = new Date(expiresAt);
+  return `Its token expires at ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC (in ${formatAge(at.getTime() - now)}); after that, generate a new command.`;
+}
+
 const parts = (v: string) => v.replace(/^v/, '').split(/[-+]/)[0]!.split('.').map(Number);
 
 /** Semantic-version order of the release parts; pre-releases count as their release. */

@@ -5,13 +5,13 @@ import { usePoll } from '../poll.ts';
 import { Link, navigate } from '../router.tsx';
 import { ConfirmDelete, Copy } from '../components/dialogs.tsx';
 import { Badge, ErrorBox, Field, Loading, Table } from '../components/ui.tsx';
-import { formatAge, operatorSettingsCondition, regionStatus, upgradeAvailable } from '../lib/status.ts';
+import { formatAge, installExpiry, operatorSettingsCondition, regionStatus, upgradeAvailable } from '../lib/status.ts';
 import { LATEST_VERSION, type ClusterRecord, type RegionRecord } from '../types.ts';
 import type { RegionHealth } from '@qhc/schemas';
 import { SettingsEditor, useSettingsProblems } from './EnvironmentNew.tsx';
 
 function Installation({ region }: { region: string }) {
-  const [command, setCommand] = useState<{ command: string; helmCommand: string }>();
+  const [command, setCommand] = useState<{ command: string; helmCommand: string; expiresAt?: string }>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   return (
@@ -25,7 +25,7 @@ function Installation({ region }: { region: string }) {
         onClick={async () => {
           setBusy(true);
           try {
-            setCommand(await request<{ command: string; helmCommand: string }>('POST', regionPath(region, 'installation')));
+            setCommand(await request<{ command: string; helmCommand: string; expiresAt?: string }>('POST', regionPath(region, 'installation')));
             setError(undefined);
           } catch (e) {
             setError(e);
@@ -39,7 +39,7 @@ function Installation({ region }: { region: string }) {
       <ErrorBox error={error} />
       {command && (
         <div className="command">
-          <p role="status">Shown once: copy it now.</p>
+          <p role="status">Shown once: copy it now.{command.expiresAt ? ` ${installExpiry(command.expiresAt)}` : ''}</p>
           <pre>
             <code aria-label="Installation command">{command.command}</code>
           </pre>

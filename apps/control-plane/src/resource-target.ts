@@ -1,0 +1,30 @@
+import { clusterResourceName, type Problem, type RegionRecord } from '@qhc/schemas';
+import type { Db } from './db/db.ts';
+import { ApiError } from './errors.ts';
+
+/**
+ * A backup or a backup schedule is of a live cluster of the region, and its spec's `cluster-id`
+ * is that cluster (the agent labels the object with `clusterId`; a spec naming another cluster
+ * would back up one cluster under the other's name). An in-place restore goes into a live
+ * cluster of the region. A restore's `clusterId` is the backed-up cluster's, which may be gone
+ * (that is when a backup is restored into a new cluster), so it is not looked up.
+ */
+export async function checkResourceTarget(db: Db, region: RegionRecord, path: string, clusterId: string, spec: Record<string, unknown>): Promise<void> {
+  const live = async (name: string) => Boolean(await db.one('SELECT id FROM clusters WHERE region_id = $1 AND name = $2 AND deleted_at IS NULL', [region.id, name]));
+  if (path === 'restores') {
+    const destination = spec.destination as { name: string; create?: boolean };
+    if (destination.create === true) return;
+    const target = destination.name.replace(/^qdrant-/, '');
+    if (destination.name !== clusterResourceName(target) || !(await live(target))) {
+      throw refused(['spec', 'destination', 'name'], `restoring in place needs a cluster of region ${region.name} (qdrant-<cluster id>); ${JSON.stringify(destination.name)} is not one (set destination.create to restore into a new cluster)`);
+    }
+    return;
+  }
+  if (spec['cluster-id'] !== clusterId) throw refused(['spec', 'cluster-id'], `must be the cluster named by clusterId (${JSON.stringify(clusterId)}), got ${JSON.stringify(spec['cluster-id'])}`);
+  if (!(await live(clusterId))) throw refused(['clusterId'], `cluster ${clusterId} does not exist in region ${region.name} (or is being deleted)`);
+}
+
+function refused(path: string[], message: string): ApiError {
+  const problem: Problem = { path, code: 'reference', message };
+  return new ApiError(422, 'Invalid', `${path.join('.')}: ${message}`, [problem]);
+}

@@ -1,0 +1,101 @@
+// Issue 19, findings 2 and 5: every client mistake is a 4xx naming what is wrong, a 500 tells
+// the client nothing but a request id, refusals and failures are logged, and no token reaches
+// the log at any level.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '@qhc/kube';
+import { startControlPlane, type RunningControlPlane } from '../src/index.ts';
+import { callApi } from './support/http.ts';
+import { ADMIN } from './support/region.ts';
+
+const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+describe('HTTP errors, request ids and the log', () => {
+  let cp: RunningControlPlane;
+  let agent = '';
+  const lines: string[] = [];
+  const logged = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+
+  beforeAll(async () => {
+    cp = await startControlPlane({
+      database: join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db'),
+      port: 0,
+      adminToken: ADMIN,
+      // Debug: the most the log ever says, so a token in it would show.
+      logger: createLogger({ level: 'debug', write: (line) => lines.push(line) }),
+      publicUrl: 'https://cp.example.test',
+      pollIntervalMs: 50,
+    });
+    await callApi(cp.url, 'POST', '/api/v1/regions', { body: { name: 'r', namespace: 'ns-r', agentVersion: '0.1.0', operatorVersion: '0.1.0' }, headers: as(ADMIN) });
+    const install = await callApi(cp.url, 'POST', '/api/v1/regions/r/installation', { headers: as(ADMIN) });
+    agent = (await callApi(cp.url, 'POST', '/agent/v1/register', { headers: as(install.json.bootstrapToken) })).json.token;
+  });
+  afterAll(async () => {
+    await cp?.stop();
+  });
+
+  it('a long-poll with waitSeconds=abc answers 400 at once, naming the parameter', async () => {
+    const { revision } = (await callApi(cp.url, 'GET', '/agent/v1/desired-state', { headers: as(agent) })).json;
+    const answer = await callApi(cp.url, 'GET', `/agent/v1/desired-state?after=${revision}&waitSeconds=abc`, { headers: as(agent) });
+    expect(answer.status).toBe(400);
+    expect(answer.json.message).toMatch(/^waitSeconds: must be a whole number/);
+    expect(answer.json.problems).toEqual([expect.objectContaining({ path: ['waitSeconds'] })]);
+  }, 10_000);
+
+  it('after=abc, and negative, huge or fractional numbers, are a 400 naming the parameter', async () => {
+    for (const query of ['after=abc', 'after=-2', 'after=1.5', 'after=1e3', 'after=99999999999999999999', 'waitSeconds=-1', 'waitSeconds=0.5', 'waitSeconds=100000', 'waitSeconds=']) {
+      const answer = await callApi(cp.url, 'GET', `/agent/v1/desired-state?${query}`, { headers: as(agent) });
+      expect(answer.status, query).toBe(400);
+      expect(answer.json.message, query).toMatch(new RegExp(`^${query.split('=')[0]}: `));
+    }
+    expect((await callApi(cp.url, 'GET', '/agent/v1/desired-state?after=-1&waitSeconds=0', { headers: as(agent) })).status).toBe(200);
+  });
+
+  it('malformed percent-encoding in a path is a 400 naming the problem, not a 500', async () => {
+    const answer = await callApi(cp.url, 'GET', '/api/v1/regions/%E0%A4%A', { headers: as(ADMIN) });
+    expect(answer.status).toBe(400);
+    expect(answer.json).toMatchObject({ error: 'InvalidPath', message: expect.stringContaining('region: the path segment "%E0%A4%A" is not valid percent-encoding') });
+  });
+
+  it('a 500 carries only the request id; the log has the error with id, method and path', async () => {
+    const regions = cp.store.regions.bind(cp.store);
+    cp.store.regions = async () => {
+      throw new Error('connection to db-7.internal refused');
+    };
+    try {
+      const answer = await callApi(cp.url, 'GET', '/api/v1/regions', { headers: as(ADMIN) });
+      const requestId = answer.headers.get('x-request-id');
+      expect(answer.status).toBe(500);
+      expect(answer.json).toEqual({ error: 'Internal', message: 'internal error', requestId });
+      expect(answer.text).not.toContain('db-7');
+      expect(logged()).toContainEqual(expect.objectContaining({ level: 'error', requestId, method: 'GET', path: '/api/v1/regions', status: 500, error: 'connection to db-7.internal refused' }));
+    } finally {
+      cp.store.regions = regions;
+    }
+  });
+
+  it('each request gets an id: a sane one sent is kept, anything else replaced', async () => {
+    const kept = await callApi(cp.url, 'GET', '/healthz', { headers: { 'x-request-id': 'trace-42.a:b' } });
+    expect(kept.headers.get('x-request-id')).toBe('trace-42.a:b');
+    const replaced = await callApi(cp.url, 'GET', '/healthz', { headers: { 'x-request-id': `"${'x'.repeat(200)}` } });
+    expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('refused authentication is logged at warn with the request id; tokens never reach the log', async () => {
+    const secret = 'qhc_u_not-a-real-token-but-secret';
+    const refused = await callApi(cp.url, 'GET', `/api/v1/regions?token=${secret}&x=1`, { headers: as(secret) });
+    expect(refused.status).toBe(401);
+    const requestId = refused.headers.get('x-request-id');
+    expect(logged()).toContainEqual(expect.objectContaining({ level: 'warn', requestId, method: 'GET', path: '/api/v1/regions?token=***&x=***', status: 401 }));
+    const forbidden = await callApi(cp.url, 'GET', '/api/v1/regions', { headers: as(agent) });
+    expect(logged()).toContainEqual(expect.objectContaining({ level: 'warn', requestId: forbidden.headers.get('x-request-id'), status: 403 }));
+    const install = await callApi(cp.url, 'POST', '/api/v1/regions/r/installation', { headers: as(ADMIN) });
+    expect((await callApi(cp.url, 'GET', new URL(install.json.scriptUrl).pathname)).status).toBe(200);
+    expect((await callApi(cp.url, 'GET', `/install/${secret}/helm`)).status).toBe(401);
+    expect(logged()).toContainEqual(expect.objectContaining({ level: 'debug', msg: 'request', path: '/install/***', status: 200 }));
+    const all = lines.join('\n');
+    for (const token of [secret, ADMIN, agent, install.json.bootstrapToken]) expect(all).not.toContain(token);
+  });
+});
