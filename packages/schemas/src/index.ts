@@ -29,3 +29,4 @@ export * from './protocol/cluster-manager.ts';
 export * from './api/control-plane.ts';
 export * from './api/region-health.ts';
 export * from './api/cluster-update.ts';
+export * from './api/page.ts';
