@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import type * as Undici from 'undici';
+import { collectPages, MAX_PAGE_LIMIT, pageQueryString, type PageOf } from '@qhc/schemas';
 import { CliError, EXIT } from './exit.ts';
 import type { Context } from './config.ts';
 
@@ -20,6 +21,14 @@ export class ControlPlane {
   /** The body as text (a script), not JSON. */
   async text(path: string): Promise<string> {
     return this.request<string>('GET', path, undefined, true);
+  }
+
+  /**
+   * A list, page after page (the API's `nextPageToken`): every item, or the first `max`.
+   * Pages are as large as the API allows, so a long list costs few requests.
+   */
+  async list<T>(path: string, max?: number): Promise<T[]> {
+    return collectPages((query) => this.request<PageOf<T>>('GET', `${path}${pageQueryString(query)}`), { ...(max !== undefined ? { max } : {}), pageSize: MAX_PAGE_LIMIT });
   }
 
   async request<T = unknown>(method: string, path: string, body?: unknown, raw = false): Promise<T> {

@@ -26,6 +26,13 @@ const direct = (cmd: Command) =>
     .option('--kube-context <name>', 'the kubeconfig context (direct mode)')
     .option('-n, --namespace <ns>', 'the namespace (direct mode; default: the kubeconfig context\'s)');
 
+// Lists follow the API's pages to the end unless --limit stops them earlier.
+const limited = (cmd: Command) =>
+  cmd.option('--limit <n>', 'list at most n items (default: all of them, fetched page after page)', (value: string) => {
+    if (!/^[1-9]\d{0,8}$/.test(value)) throw new CliError(`--limit: a whole number of items, at least 1 (got "${value}")`, { code: EXIT.usage });
+    return Number(value);
+  });
+
 program
   .command('version')
   .description('print the client version (and the server\'s, when reachable)')
@@ -74,7 +81,7 @@ const regionFields = (cmd: Command) =>
 regionFields(region.command('create [name]').description('create a region'))
   .option('--dry-run', 'print what would be sent')
   .action(async (name: string | undefined, options) => (await import('./commands/region.ts')).regionCreate({ ...options, name }, global()));
-region.command('list').alias('ls').description('list regions').action(async () => (await import('./commands/region.ts')).regionList(global()));
+limited(region.command('list').alias('ls').description('list regions')).action(async (options: { limit?: number }) => (await import('./commands/region.ts')).regionList(options, global()));
 region.command('get <name>').description('show a region').action(async (name: string) => (await import('./commands/region.ts')).regionGet(name, global()));
 regionFields(region.command('update <name>').description('change a region (not its namespace)')).action(async (name: string, options) => (await import('./commands/region.ts')).regionUpdate(name, options, global()));
 region
@@ -112,7 +119,7 @@ configFlags(
     .option('--storage <q>', 'storage per node')
     .option('--dry-run', 'print what would be sent'),
 ).action(async (name: string, options) => (await import('./commands/cluster.ts')).clusterCreate(name, options, target(options)));
-direct(cluster.command('list').alias('ls').description('list clusters')).action(async (options) => (await import('./commands/cluster.ts')).clusterList(target(options)));
+limited(direct(cluster.command('list').alias('ls').description('list clusters'))).action(async (options) => (await import('./commands/cluster.ts')).clusterList(options, target(options)));
 direct(cluster.command('get <name>').description('show a cluster')).action(async (name: string, options) => (await import('./commands/cluster.ts')).clusterGet(name, target(options)));
 const change = (name: string, c: ClusterChangeInput, options: Record<string, unknown>) =>
   import('./commands/cluster.ts').then((m) => m.clusterChange(name, c, options, target(options)));
@@ -167,7 +174,7 @@ waits(direct(backup.command('create <cluster>').description('back up a cluster n
   .option('--name <name>', 'the backup\'s name (default: <cluster>-<time>)')
   .option('--retention <hours>', 'keep it this long, e.g. 72h (default: until deleted)')
   .action(async (clusterId: string, options) => (await import('./commands/backup.ts')).backupCreate(clusterId, options, target(options)));
-direct(backup.command('list').alias('ls').description('list backups'))
+limited(direct(backup.command('list').alias('ls').description('list backups')))
   .option('--cluster <id>', 'only this cluster\'s')
   .action(async (options) => (await import('./commands/backup.ts')).backupList(options, target(options)));
 direct(backup.command('delete <name>').description('delete a backup and its volume snapshots'))
@@ -180,7 +187,7 @@ direct(schedule.command('create <cluster>').description('back up a cluster on a 
   .requiredOption('--retention <hours>', 'how long each backup is kept, e.g. 168h')
   .option('--name <name>', 'the schedule\'s name')
   .action(async (clusterId: string, options) => (await import('./commands/backup.ts')).scheduleCreate(clusterId, options, target(options)));
-direct(schedule.command('list').alias('ls').description('list schedules')).action(async (options) => (await import('./commands/backup.ts')).scheduleList(target(options)));
+limited(direct(schedule.command('list').alias('ls').description('list schedules'))).action(async (options) => (await import('./commands/backup.ts')).scheduleList(options, target(options)));
 direct(schedule.command('delete <name>').description('delete a schedule (its backups stay)'))
   .option('-y, --yes', 'do not ask')
   .option('--dry-run', 'say what would be deleted')
@@ -191,7 +198,7 @@ waits(direct(restore.command('create <backup>').description('restore a backup'))
   .option('--new', 'create that cluster (default: restore the existing one in place)')
   .option('--name <name>', 'the restore\'s name')
   .action(async (backupName: string, options) => (await import('./commands/backup.ts')).restoreCreate(backupName, options, target(options)));
-direct(restore.command('list').alias('ls').description('list restores')).action(async (options) => (await import('./commands/backup.ts')).restoreList(target(options)));
+limited(direct(restore.command('list').alias('ls').description('list restores'))).action(async (options) => (await import('./commands/backup.ts')).restoreList(options, target(options)));
 direct(restore.command('get <name>').description('show a restore')).action(async (name: string, options) => (await import('./commands/backup.ts')).restoreGet(name, target(options)));
 direct(program.command('status').description('health of each region (phase, operator, agent, applied revision, last contact); with --kubeconfig, of the components in the namespace')).action(async (options) =>
   (await import('./commands/status.ts')).status(target(options)),

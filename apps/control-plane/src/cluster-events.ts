@@ -1,6 +1,8 @@
 import type { ClusterEvent, ClusterStatusReport } from '@qhc/schemas';
 import { randomUUID } from 'node:crypto';
+import type { PageOf } from '@qhc/schemas';
 import type { Db } from './db/db.ts';
+import { keysetRows, toPage, type PageRequest } from './pages.ts';
 
 // A cluster's timeline. The agent reports only the present (phase, nodes, conditions), so the
 // control plane keeps the differences between reports, next to the changes users asked for.
@@ -33,7 +35,9 @@ export async function recordClusterEvents(db: Db, clusterId: string, events: Arr
   await db.run(`DELETE FROM cluster_events WHERE cluster_id = $1 AND id NOT IN (SELECT id FROM cluster_events WHERE cluster_id = $1 ORDER BY id DESC LIMIT ${MAX_EVENTS_PER_CLUSTER})`, [clusterId]);
 }
 
-/** Newest first. */
-export async function clusterEvents(db: Db, clusterId: string): Promise<ClusterEvent[]> {
-  return db.all<ClusterEvent & { [key: string]: unknown }>('SELECT at, type, message FROM cluster_events WHERE cluster_id = $1 ORDER BY id DESC', [clusterId]);
+/** Newest first; a page's token is its last event's id (unique, sorts as the time). */
+export async function clusterEvents(db: Db, clusterId: string, page: PageRequest): Promise<PageOf<ClusterEvent>> {
+  const rows = await keysetRows<ClusterEvent & { id: string }>(db, { select: 'SELECT id, at, type, message FROM cluster_events WHERE cluster_id = $1', params: [clusterId], keys: ['id'], descending: true }, page);
+  const result = toPage(rows, page, (e) => [e.id]);
+  return { ...result, items: result.items.map(({ id: _id, ...event }) => event) };
 }

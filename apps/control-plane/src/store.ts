@@ -6,6 +6,8 @@ import { ApiError, conflict, notFound } from './errors.ts';
 import { clusterEvents, recordClusterEvents, statusEvents, type ClusterEvent, type ReportedClusterStatus } from './cluster-events.ts';
 import { adoptRestoredClusters } from './adoption.ts';
 import { checkResourceTarget } from './resource-target.ts';
+import { keysetRows, toPage, type PageRequest } from './pages.ts';
+import type { PageOf } from '@qhc/schemas';
 
 const regionParser = createParser(Region, 'region');
 const clusterParser = createParser(
@@ -144,8 +146,10 @@ export class Store {
     return this.region(parsed.data.name);
   }
 
-  async regions(): Promise<RegionRecord[]> {
-    return (await this.db.all<RegionRow>('SELECT * FROM regions ORDER BY name')).map(toRegion);
+  /** Name order; the page after `page.after` (one key: the name). */
+  async regions(page: PageRequest): Promise<PageOf<RegionRecord>> {
+    const rows = await keysetRows<RegionRow>(this.db, { select: 'SELECT * FROM regions WHERE 1 = 1', params: [], keys: ['name'] }, page);
+    return toPage(rows.map(toRegion), page, (r) => [r.name]);
   }
 
   async region(name: string): Promise<RegionRecord> {
@@ -202,9 +206,11 @@ export class Store {
     return this.cluster(regionName, name);
   }
 
-  async clusters(regionName: string): Promise<ClusterRecord[]> {
+  /** Name order; the page after `page.after` (one key: the name). */
+  async clusters(regionName: string, page: PageRequest): Promise<PageOf<ClusterRecord>> {
     const region = await this.region(regionName);
-    return (await this.db.all<ClusterRow>('SELECT * FROM clusters WHERE region_id = $1 ORDER BY name', [region.id])).map(toCluster);
+    const rows = await keysetRows<ClusterRow>(this.db, { select: 'SELECT * FROM clusters WHERE region_id = $1', params: [region.id], keys: ['name'] }, page);
+    return toPage(rows.map(toCluster), page, (c) => [c.name]);
   }
 
   async cluster(regionName: string, name: string): Promise<ClusterRecord> {
@@ -250,8 +256,8 @@ export class Store {
   }
 
   /** The cluster's timeline, newest first. */
-  async clusterEvents(regionName: string, name: string): Promise<ClusterEvent[]> {
-    return clusterEvents(this.db, (await this.cluster(regionName, name)).id);
+  async clusterEvents(regionName: string, name: string, page: PageRequest): Promise<PageOf<ClusterEvent>> {
+    return clusterEvents(this.db, (await this.cluster(regionName, name)).id, page);
   }
 
   private async changeCluster(current: ClusterRecord, set: string, params: unknown[], request: string): Promise<void> {
@@ -283,20 +289,38 @@ export class Store {
     return (await this.resources(regionName, path)).find((r) => r.name === name)!;
   }
 
-  /** Those made through the API, with the status the agent reported, and those found in the region. */
+  /** All of them, in name order (see resourcePage). */
   async resources(regionName: string, path: ResourcePath): Promise<ResourceRecord[]> {
+    return this.mergedResources(regionName, path);
+  }
+
+  /** A page of the merged list, in name order: both sources are read after the token's name. */
+  async resourcePage(regionName: string, path: ResourcePath, page: PageRequest): Promise<PageOf<ResourceRecord>> {
+    return toPage(await this.mergedResources(regionName, path, page), page, (r) => [r.name]);
+  }
+
+  /**
+   * Those made through the API, with the status the agent reported, and those found in the
+   * region, merged by name. With a page: up to `limit + 1` after its name. A region object
+   * named like a row beyond those read cannot be among them: that row's name sorts after
+   * `limit + 1` rows already.
+   */
+  private async mergedResources(regionName: string, path: ResourcePath, page?: PageRequest): Promise<ResourceRecord[]> {
     const region = await this.region(regionName);
     const { kind } = RESOURCE_KINDS[path];
     type Row = { name: string; cluster_id: string; spec: string; status: string | null; deleted_at: string | null; created_at: string };
-    const rows = await this.db.all<Row>('SELECT name, cluster_id, spec, status, deleted_at, created_at FROM resources WHERE region_id = $1 AND kind = $2 ORDER BY name', [region.id, kind]);
+    const select = { select: 'SELECT name, cluster_id, spec, status, deleted_at, created_at FROM resources WHERE region_id = $1 AND kind = $2', params: [region.id, kind], keys: ['name'] };
+    const rows = await keysetRows<Row>(this.db, select, page);
     const mine: ResourceRecord[] = rows.map((r) => ({ kind, name: r.name, clusterId: r.cluster_id, spec: JSON.parse(r.spec), ...(r.status ? { status: JSON.parse(r.status) } : {}), ...(r.deleted_at ? { deletedAt: r.deleted_at } : {}), origin: 'control-plane', createdAt: r.created_at }));
     const observedRow = await this.db.one<{ observed_resources: string | null }>('SELECT observed_resources FROM regions WHERE id = $1', [region.id]);
     const observed = (observedRow?.observed_resources ? JSON.parse(observedRow.observed_resources) : []) as Array<{ kind: string; name: string; spec?: Record<string, unknown>; status?: ResourceRecord['status']; created?: string }>;
     const names = new Set(mine.map((r) => r.name));
     const found: ResourceRecord[] = observed
-      .filter((o) => o.kind === kind && !names.has(o.name))
+      .filter((o) => o.kind === kind && !names.has(o.name) && (!page?.after || o.name > page.after[0]!))
       .map((o) => ({ kind, name: o.name, clusterId: String(o.spec?.['cluster-id'] ?? ''), spec: o.spec ?? {}, ...(o.status ? { status: o.status } : {}), origin: 'region', ...(o.created ? { createdAt: o.created } : {}) }));
-    return [...mine, ...found].toSorted((a, b) => a.name.localeCompare(b.name));
+    // Byte order, as the database's (pages.ts bytewise).
+    const merged = [...mine, ...found].toSorted((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return page ? merged.slice(0, page.limit + 1) : merged;
   }
 
   /** Deleted by the agent; a resource found only in the region is deleted there too, through the same list. */

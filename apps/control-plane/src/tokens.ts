@@ -1,5 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { PageOf } from '@qhc/schemas';
 import type { Db } from './db/db.ts';
+import { keysetRows, toPage, type PageRequest } from './pages.ts';
 
 export type TokenKind = 'user' | 'bootstrap' | 'agent';
 const PREFIX: Record<TokenKind, string> = { user: 'qhc_u_', bootstrap: 'qhc_b_', agent: 'qhc_a_' };
@@ -72,8 +74,14 @@ export async function revokeToken(db: Db, id: string): Promise<boolean> {
   return (await db.run('UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [new Date().toISOString(), id])) === 1;
 }
 
-export async function listTokens(db: Db, regionId?: string): Promise<TokenRow[]> {
-  return regionId
-    ? db.all<TokenRow>(`SELECT ${COLUMNS} FROM tokens WHERE region_id = $1 ORDER BY created_at`, [regionId])
-    : db.all<TokenRow>(`SELECT ${COLUMNS} FROM tokens WHERE kind = $1 ORDER BY created_at`, ['user']);
+/** A region's bootstrap and agent tokens, or (no region) the user tokens: oldest first, all of them or a page. */
+export async function listTokens(db: Db, regionId?: string, page?: PageRequest): Promise<TokenRow[]> {
+  const [where, param] = regionId ? ['region_id = $1', regionId] : ['kind = $1', 'user'];
+  // Creation times can be equal: the id makes the sort key unique, as keyset pages need.
+  return keysetRows<TokenRow>(db, { select: `SELECT ${COLUMNS} FROM tokens WHERE ${where}`, params: [param], keys: ['created_at', 'id'] }, page);
+}
+
+/** A page of listTokens; the token is (created_at, id) of its last row. */
+export async function tokenPage(db: Db, regionId: string | undefined, page: PageRequest): Promise<PageOf<TokenRow>> {
+  return toPage(await listTokens(db, regionId, page), page, (t) => [t.created_at, t.id]);
 }

@@ -32,3 +32,4 @@ export * from './api/agent-report.ts';
 export * from './json/bounded-json.ts';
 export * from './api/region-health.ts';
 export * from './api/cluster-update.ts';
+export * from './api/page.ts';

@@ -51,12 +51,13 @@ async function create(kind: Kind, name: string, clusterId: string, spec: Record<
   return api.request<Item>('POST', regionPath(t, kind), { name, clusterId, spec });
 }
 
-async function list(kind: Kind, t: Target): Promise<Item[]> {
+/** Every one of the kind, or the first `max` (the API's pages followed). */
+async function list(kind: Kind, t: Target, max?: number): Promise<Item[]> {
   if (direct(t)) {
     const { client, namespace } = await kube(t);
-    return (await client.list<KubeItem>({ apiVersion: 'qdrant.io/v1', kind }, { namespace })).items.map(fromKube);
+    return (await client.list<KubeItem>({ apiVersion: 'qdrant.io/v1', kind }, { namespace })).items.slice(0, max).map(fromKube);
   }
-  return (await new ControlPlane(resolveContext(t)).request<{ items: Item[] }>('GET', regionPath(t, kind))).items;
+  return new ControlPlane(resolveContext(t)).list<Item>(regionPath(t, kind), max);
 }
 
 async function get(kind: Kind, name: string, t: Target): Promise<Item> {
@@ -125,8 +126,10 @@ export async function backupCreate(cluster: string, options: { name?: string; re
   process.stderr.write(`backup ${name} of cluster ${cluster} requested\n`);
   await show(options.wait ? await waitFinished('QdrantClusterSnapshot', name, t, options.timeout, ['Succeeded', 'Failed', 'Skipped']) : created, BACKUP_COLUMNS, 'backup', t);
 }
-export async function backupList(options: { cluster?: string }, t: Target): Promise<void> {
-  await show((await list('QdrantClusterSnapshot', t)).filter((i) => !options.cluster || i.spec['cluster-id'] === options.cluster), BACKUP_COLUMNS, 'backup', t);
+export async function backupList(options: { cluster?: string; limit?: number }, t: Target): Promise<void> {
+  // A cluster's backups are picked from all of them: the limit counts those shown.
+  const all = await list('QdrantClusterSnapshot', t, options.cluster ? undefined : options.limit);
+  await show(all.filter((i) => !options.cluster || i.spec['cluster-id'] === options.cluster).slice(0, options.limit), BACKUP_COLUMNS, 'backup', t);
 }
 export const backupDelete = (name: string, options: { yes?: boolean; dryRun?: boolean }, t: Target) => remove('QdrantClusterSnapshot', name, options, t);
 
@@ -135,7 +138,7 @@ export async function scheduleCreate(cluster: string, options: { name?: string; 
   const name = options.name ?? `${cluster}-${id}`;
   await show(await create('QdrantClusterScheduledSnapshot', name, cluster, { 'cluster-id': cluster, scheduleShortId: id, schedule: options.schedule, retention: options.retention }, t), SCHEDULE_COLUMNS, 'schedule', t);
 }
-export const scheduleList = async (t: Target) => show(await list('QdrantClusterScheduledSnapshot', t), SCHEDULE_COLUMNS, 'schedule', t);
+export const scheduleList = async (options: { limit?: number }, t: Target) => show(await list('QdrantClusterScheduledSnapshot', t, options.limit), SCHEDULE_COLUMNS, 'schedule', t);
 export const scheduleDelete = (name: string, options: { yes?: boolean; dryRun?: boolean }, t: Target) => remove('QdrantClusterScheduledSnapshot', name, options, t);
 
 export async function restoreCreate(backup: string, options: { to: string; new?: boolean; name?: string; wait?: boolean; timeout?: string }, t: Target): Promise<void> {
@@ -146,5 +149,5 @@ export async function restoreCreate(backup: string, options: { to: string; new?:
   process.stderr.write(`restore ${name}: backup ${backup} into ${options.new ? 'a new' : 'the existing'} cluster ${options.to}\n`);
   await show(options.wait ? await waitFinished('QdrantClusterRestore', name, t, options.timeout, ['Succeeded', 'Failed']) : created, RESTORE_COLUMNS, 'restore', t);
 }
-export const restoreList = async (t: Target) => show(await list('QdrantClusterRestore', t), RESTORE_COLUMNS, 'restore', t);
+export const restoreList = async (options: { limit?: number }, t: Target) => show(await list('QdrantClusterRestore', t, options.limit), RESTORE_COLUMNS, 'restore', t);
 export const restoreGet = async (name: string, t: Target) => show(await get('QdrantClusterRestore', name, t), RESTORE_COLUMNS, 'restore', t);

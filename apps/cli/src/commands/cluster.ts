@@ -65,7 +65,7 @@ async function getRecord(api: ControlPlane, t: Target, name: string): Promise<Cl
     return await api.request<ClusterRecord>('GET', `/api/v1/regions/${region(t)}/clusters/${encodeURIComponent(name)}`);
   } catch (error) {
     if (error instanceof CliError && error.code === EXIT.notFound && !error.message.startsWith('region ')) {
-      const names = (await api.request<{ items: ClusterRecord[] }>('GET', `/api/v1/regions/${region(t)}/clusters`)).items.map((c) => c.name);
+      const names = (await api.list<ClusterRecord>(`/api/v1/regions/${region(t)}/clusters`)).map((c) => c.name);
       throw new CliError(`cluster "${name}" does not exist in region ${t.region}`, { code: EXIT.notFound, hint: didYouMean(name, names, `qhc cluster list --region ${t.region}`) });
     }
     throw error;
@@ -162,20 +162,20 @@ export async function clusterNames(t: Target): Promise<string[]> {
   }
   const context = resolveContext(t);
   const api = new ControlPlane(context);
-  const regions = t.region ? [t.region] : (await api.request<{ items: Array<{ name: string }> }>('GET', '/api/v1/regions')).items.map((r) => r.name);
+  const regions = t.region ? [t.region] : (await api.list<{ name: string }>('/api/v1/regions')).map((r) => r.name);
   const names: string[] = [];
-  for (const r of regions) names.push(...(await api.request<{ items: ClusterRecord[] }>('GET', `/api/v1/regions/${encodeURIComponent(r)}/clusters`)).items.map((c) => c.name));
+  for (const r of regions) names.push(...(await api.list<ClusterRecord>(`/api/v1/regions/${encodeURIComponent(r)}/clusters`)).map((c) => c.name));
   return names;
 }
 
-export async function clusterList(t: Target): Promise<void> {
+export async function clusterList(options: { limit?: number }, t: Target): Promise<void> {
   if (direct(t)) {
     const { client, namespace } = await kube(t);
     const list = await withCrdHint(() => client.list<QdrantClusterObject & { apiVersion: string; kind: string }>(REF, { namespace }));
-    return showRaw(list.items.map(fromObject), t);
+    return showRaw(list.items.slice(0, options.limit).map(fromObject), t);
   }
   const api = new ControlPlane(resolveContext(t));
-  return showRaw((await api.request<{ items: ClusterRecord[] }>('GET', `/api/v1/regions/${region(t)}/clusters`)).items.map(fromRecord), t);
+  return showRaw((await api.list<ClusterRecord>(`/api/v1/regions/${region(t)}/clusters`, options.limit)).map(fromRecord), t);
 }
 
 export async function clusterGet(name: string, t: Target): Promise<void> {

@@ -17,7 +17,7 @@ export async function login(url: string, options: { token?: string; caFile?: str
   }
   const name = options.name ?? parsed.host;
   const context: Context = { url: parsed.toString().replace(/\/$/, ''), token, ...(options.caFile ? { caFile: resolve(options.caFile) } : {}) };
-  await new ControlPlane({ name, ...context }).request('GET', '/api/v1/regions');
+  await new ControlPlane({ name, ...context }).request('GET', '/api/v1/regions?limit=1');
   const config = readConfig();
   config.contexts[name] = context;
   config.current = name;

@@ -71,8 +71,8 @@ export async function regionCreate(options: Parameters<typeof regionBody>[0] & {
   await show(await cp(g).request<RegionRecord>('POST', '/api/v1/regions', body), g);
 }
 
-export async function regionList(g: Global): Promise<void> {
-  await show((await cp(g).request<{ items: RegionRecord[] }>('GET', '/api/v1/regions')).items, g);
+export async function regionList(options: { limit?: number }, g: Global): Promise<void> {
+  await show(await cp(g).list<RegionRecord>('/api/v1/regions', options.limit), g);
 }
 
 export async function regionGet(name: string, g: Global): Promise<void> {
@@ -84,7 +84,7 @@ async function getRegion(api: ControlPlane, name: string): Promise<RegionRecord>
     return await api.request<RegionRecord>('GET', `/api/v1/regions/${encodeURIComponent(name)}`);
   } catch (error) {
     if (error instanceof CliError && error.code === EXIT.notFound) {
-      const names = (await api.request<{ items: RegionRecord[] }>('GET', '/api/v1/regions')).items.map((r) => r.name);
+      const names = (await api.list<RegionRecord>('/api/v1/regions')).map((r) => r.name);
       throw new CliError(`region "${name}" does not exist`, { code: EXIT.notFound, hint: didYouMean(name, names, 'qhc region list') });
     }
     throw error;

@@ -23,7 +23,7 @@ export async function status(t: Target): Promise<void> {
     return print(rows, { format: checkFormat(t.output), noHeaders: t.noHeaders, name: (r) => r.name, kind: 'component', columns: [{ header: 'component', value: (r) => r.name }, { header: 'ready', value: (r) => r.ready }, { header: 'phase', value: (r) => r.phase }] });
   }
   const api = new ControlPlane(resolveContext(t));
-  const regions = (await api.request<{ items: RegionRecord[] }>('GET', '/api/v1/regions')).items.filter((r) => !t.region || r.name === t.region);
+  const regions = (await api.list<RegionRecord>('/api/v1/regions')).filter((r) => !t.region || r.name === t.region);
   const component = (r: RegionRecord, name: string) => {
     const c = r.status?.components?.find((x) => x.name === name);
     return c ? `${c.phase ?? '?'} ${c.version ?? ''}`.trim() : '<unknown>';

@@ -2,7 +2,8 @@ import { ApiError } from '../errors.ts';
 import { authenticate, checkSameOrigin } from '../auth.ts';
 import { DEFAULT_SESSION_TTL_SECONDS, SESSION_COOKIE, createSession, csrfTokenOf, deleteSession, findSession, readCookie, sessionCookie } from '../sessions.ts';
 import { parseAgentReport, RESOURCE_KINDS, type ResourcePath, type Store } from '../store.ts';
-import { exchangeBootstrap, findToken, issueToken, listTokens, revokeToken, rotateAgentToken } from '../tokens.ts';
+import { exchangeBootstrap, findToken, issueToken, listTokens, revokeToken, rotateAgentToken, tokenPage } from '../tokens.ts';
+import { pageRequest } from '../pages.ts';
 import { openApiDocument } from '../openapi.ts';
 import { backupWarnings, clusterWarnings, warningHeaders } from '../warnings.ts';
 import { Router, type Request, type RouterLog } from './http.ts';
@@ -68,7 +69,8 @@ export function routes(options: RouteOptions): Router {
     return { status: 204, headers: { 'set-cookie': sessionCookie('', { secure: options.secureCookies ?? false, maxAgeSeconds: 0 }) } };
   });
 
-  router.on('GET', '/api/v1/regions', async (req) => (await user(req), ok({ items: await store.regions() })));
+  // Lists: `?limit=&pageToken=` (pages.ts), answered as { items, nextPageToken? } (@qhc/schemas Page).
+  router.on('GET', '/api/v1/regions', async (req) => (await user(req), ok(await store.regions(pageRequest(req.query)))));
   router.on('POST', '/api/v1/regions', async (req) => (await user(req), ok(await store.createRegion(await req.body()), 201)));
   router.on('GET', '/api/v1/regions/:region', async (req) => (await user(req), ok(await store.region(req.params.region!))));
   router.on('PUT', '/api/v1/regions/:region', async (req) => (await user(req), ok(await store.updateRegion(req.params.region!, await req.body()))));
@@ -76,7 +78,7 @@ export function routes(options: RouteOptions): Router {
 
   installationRoutes(router, { store, publicUrl: options.publicUrl, ...(options.bootstrapTokenTtlSeconds !== undefined ? { bootstrapTokenTtlSeconds: options.bootstrapTokenTtlSeconds } : {}) });
 
-  router.on('GET', '/api/v1/regions/:region/clusters', async (req) => (await user(req), ok({ items: await store.clusters(req.params.region!) })));
+  router.on('GET', '/api/v1/regions/:region/clusters', async (req) => (await user(req), ok(await store.clusters(req.params.region!, pageRequest(req.query)))));
   router.on('POST', '/api/v1/regions/:region/clusters', async (req) => {
     await user(req);
     const created = await store.createCluster(req.params.region!, await req.body());
@@ -89,12 +91,12 @@ export function routes(options: RouteOptions): Router {
     const body = (await req.body()) as { size?: unknown };
     return ok(await store.scaleCluster(req.params.region!, req.params.cluster!, body.size));
   });
-  router.on('GET', '/api/v1/regions/:region/clusters/:cluster/events', async (req) => (await user(req), ok({ items: await store.clusterEvents(req.params.region!, req.params.cluster!) })));
+  router.on('GET', '/api/v1/regions/:region/clusters/:cluster/events', async (req) => (await user(req), ok(await store.clusterEvents(req.params.region!, req.params.cluster!, pageRequest(req.query)))));
   router.on('POST', '/api/v1/regions/:region/clusters/:cluster/restart', async (req) => (await user(req), ok(await store.restartCluster(req.params.region!, req.params.cluster!))));
   router.on('DELETE', '/api/v1/regions/:region/clusters/:cluster', async (req) => (await user(req), await store.deleteCluster(req.params.region!, req.params.cluster!), { status: 202, json: { message: 'the agent deletes the cluster and reports it gone' } }));
 
   for (const path of Object.keys(RESOURCE_KINDS) as ResourcePath[]) {
-    router.on('GET', `/api/v1/regions/:region/${path}`, async (req) => (await user(req), ok({ items: await store.resources(req.params.region!, path) })));
+    router.on('GET', `/api/v1/regions/:region/${path}`, async (req) => (await user(req), ok(await store.resourcePage(req.params.region!, path, pageRequest(req.query)))));
     router.on('POST', `/api/v1/regions/:region/${path}`, async (req) => {
       await user(req);
       const created = await store.createResource(req.params.region!, path, await req.body());
@@ -103,14 +105,14 @@ export function routes(options: RouteOptions): Router {
     });
     router.on('DELETE', `/api/v1/regions/:region/${path}/:name`, async (req) => (await user(req), await store.deleteResource(req.params.region!, path, req.params.name!), { status: 202, json: { message: 'the agent deletes it in the region' } }));
   }
-  router.on('GET', '/api/v1/tokens', async (req) => (await user(req), ok({ items: await listTokens(db) })));
+  router.on('GET', '/api/v1/tokens', async (req) => (await user(req), ok(await tokenPage(db, undefined, pageRequest(req.query, 2)))));
   router.on('POST', '/api/v1/tokens', async (req) => {
     await user(req);
     const body = (await req.body()) as { name?: unknown };
     if (typeof body.name !== 'string' || !body.name) throw new ApiError(400, 'Invalid', 'name: give the token a name (who or what uses it)');
     return ok(await issueToken(db, 'user', body.name), 201);
   });
-  router.on('GET', '/api/v1/regions/:region/tokens', async (req) => (await user(req), ok({ items: await listTokens(db, (await store.region(req.params.region!)).id) })));
+  router.on('GET', '/api/v1/regions/:region/tokens', async (req) => (await user(req), ok(await tokenPage(db, (await store.region(req.params.region!)).id, pageRequest(req.query, 2)))));
   router.on('DELETE', '/api/v1/tokens/:id', async (req) => {
     await user(req);
     if (!(await revokeToken(db, req.params.id!))) throw new ApiError(404, 'NotFound', `token ${req.params.id} does not exist or is already revoked`);

@@ -1,4 +1,5 @@
-import type { Problem } from '@qhc/schemas';
+import type { PageOf, Problem } from '@qhc/schemas';
+import { loadAll, pagePath, type FetchPage } from './lib/pages.ts';
 import { parseWarningHeader } from './lib/warnings.ts';
 
 // The control plane's API, same origin, with the session cookie. Every state-changing call
@@ -99,5 +100,11 @@ export async function signOut(): Promise<void> {
   await request('DELETE', '/api/v1/session');
   csrfToken = '';
 }
+
+/** One page at a time of a list of the API: for usePagedPoll and loadAll. */
+export const pages = <T>(path: string): FetchPage<T> => (query) => request<PageOf<T>>('GET', pagePath(path, query));
+
+/** Every item of a list (for choices: a select of environments or clusters). */
+export const listAll = <T>(path: string): Promise<T[]> => loadAll(pages<T>(path));
 
 export const regionPath = (region: string, ...rest: string[]) => ['/api/v1/regions', region, ...rest].map((p, i) => (i === 0 ? p : encodeURIComponent(p))).join('/');

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { loadPages, type FetchPage } from './lib/pages.ts';
 
 /**
  * Loads now and again every `intervalMs` while the page is visible: the agent's reports reach
@@ -32,4 +33,16 @@ export function usePoll<T>(load: () => Promise<T>, deps: unknown[], intervalMs =
     // oxlint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
   return { data, error, reload };
+}
+
+/**
+ * A polled list shown page by page: the first page, then one more each `loadMore()` (the
+ * "Load more" control). Each poll reloads the pages shown, so their status stays current.
+ */
+export function usePagedPoll<T>(fetchPage: FetchPage<T>, deps: unknown[], intervalMs = 2000): { data: { items: T[]; more: boolean } | undefined; error: Error | undefined; reload: () => Promise<void>; loadMore: () => void } {
+  const [pages, setPages] = useState(1);
+  // oxlint-disable-next-line react-hooks/exhaustive-deps
+  useEffect(() => setPages(1), deps);
+  const polled = usePoll(() => loadPages(fetchPage, pages), [...deps, pages], intervalMs);
+  return { ...polled, loadMore: () => setPages((n) => n + 1) };
 }

@@ -88,4 +88,14 @@ export function Table({ caption, columns, children }: { caption?: string; column
   );
 }
 
+/** Under a list shown page by page: loads the next page while more follow. */
+export function LoadMore({ more, what, onMore }: { more: boolean | undefined; what: string; onMore: () => void }) {
+  if (!more) return null;
+  return (
+    <button type="button" className="button" onClick={onMore}>
+      Load more {what}
+    </button>
+  );
+}
+
 export { Loading } from './loading.tsx';

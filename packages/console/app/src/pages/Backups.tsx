@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { checkCronSchedule } from '@qhc/schemas';
-import { request, regionPath } from '../api.ts';
-import { usePoll } from '../poll.ts';
+import { listAll, pages, request, regionPath } from '../api.ts';
+import { usePagedPoll, usePoll } from '../poll.ts';
 import { ConfirmDelete } from '../components/dialogs.tsx';
-import { Badge, CheckboxField, ErrorBox, Field, Loading, SelectField, Table } from '../components/ui.tsx';
+import { Badge, CheckboxField, ErrorBox, Field, LoadMore, Loading, SelectField, Table } from '../components/ui.tsx';
 import { backupName, restoreBody } from '../lib/forms.ts';
 import type { ClusterRecord, RegionRecord, ResourceRecord } from '../types.ts';
 
@@ -43,9 +43,9 @@ function Progress({ item }: { item: ResourceRecord }) {
 
 function BackupsOf({ region, clusters }: { region: RegionRecord; clusters: ClusterRecord[] }) {
   const path = (what: string) => regionPath(region.name, what);
-  const backups = usePoll(() => request<{ items: ResourceRecord[] }>('GET', path('backups')), [region.name]);
-  const schedules = usePoll(() => request<{ items: ResourceRecord[] }>('GET', path('backup-schedules')), [region.name]);
-  const restores = usePoll(() => request<{ items: ResourceRecord[] }>('GET', path('restores')), [region.name]);
+  const backups = usePagedPoll(pages<ResourceRecord>(path('backups')), [region.name]);
+  const schedules = usePagedPoll(pages<ResourceRecord>(path('backup-schedules')), [region.name]);
+  const restores = usePagedPoll(pages<ResourceRecord>(path('restores')), [region.name]);
   const [cluster, setCluster] = useState('');
   const [retention, setRetention] = useState('72h');
   const [cron, setCron] = useState('0 2 * * *');
@@ -101,6 +101,7 @@ function BackupsOf({ region, clusters }: { region: RegionRecord; clusters: Clust
               ))}
             </Table>
         )}
+        {backups.data && <LoadMore more={backups.data.more} what="backups" onMore={backups.loadMore} />}
       </section>
 
       <section className="panel" aria-labelledby="schedules-heading">
@@ -145,6 +146,7 @@ function BackupsOf({ region, clusters }: { region: RegionRecord; clusters: Clust
         ) : (
           <p>No schedules.</p>
         )}
+        {schedules.data && <LoadMore more={schedules.data.more} what="schedules" onMore={schedules.loadMore} />}
       </section>
 
       <section className="panel" aria-labelledby="restores-heading">
@@ -184,16 +186,17 @@ function BackupsOf({ region, clusters }: { region: RegionRecord; clusters: Clust
         ) : (
           <p>No restores.</p>
         )}
+        {restores.data && <LoadMore more={restores.data.more} what="restores" onMore={restores.loadMore} />}
       </section>
     </>
   );
 }
 
 export default function Backups() {
-  const regions = usePoll(() => request<{ items: RegionRecord[] }>('GET', '/api/v1/regions'), [], 10_000);
+  const regions = usePoll(async () => ({ items: await listAll<RegionRecord>('/api/v1/regions') }), [], 10_000);
   const [name, setName] = useState(() => new URLSearchParams(location.search).get('environment') ?? '');
   const chosen = regions.data?.items.find((r) => r.name === name) ?? regions.data?.items[0];
-  const clusters = usePoll(async () => (chosen ? (await request<{ items: ClusterRecord[] }>('GET', regionPath(chosen.name, 'clusters'))).items.filter((c) => !c.deletedAt) : []), [chosen?.name]);
+  const clusters = usePoll(async () => (chosen ? (await listAll<ClusterRecord>(regionPath(chosen.name, 'clusters'))).filter((c) => !c.deletedAt) : []), [chosen?.name]);
   return (
     <section>
       <h1>Backups</h1>

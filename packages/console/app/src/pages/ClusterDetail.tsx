@@ -1,9 +1,9 @@
 import { useState, type ReactNode } from 'react';
-import { request, regionPath } from '../api.ts';
-import { usePoll } from '../poll.ts';
+import { pages, request, regionPath } from '../api.ts';
+import { usePagedPoll, usePoll } from '../poll.ts';
 import { navigate } from '../router.tsx';
 import { ConfirmDelete } from '../components/dialogs.tsx';
-import { Badge, CheckboxField, ErrorBox, Field, Loading, SelectField, Table } from '../components/ui.tsx';
+import { Badge, CheckboxField, ErrorBox, Field, LoadMore, Loading, SelectField, Table } from '../components/ui.tsx';
 import { SERVICE_TYPES } from '../lib/options.ts';
 import { phaseTone } from '../lib/status.ts';
 import type { ClusterEvent, ClusterRecord, RegionRecord } from '../types.ts';
@@ -52,7 +52,7 @@ function Action({ title, submitLabel, onSubmit, children, disabled, wide }: { ti
 export default function ClusterDetail({ region, cluster: name }: { region: string; cluster: string }) {
   const env = usePoll(() => request<RegionRecord>('GET', regionPath(region)), [region], 10_000);
   const { data: c, error } = usePoll(() => request<ClusterRecord>('GET', regionPath(region, 'clusters', name)), [region, name]);
-  const events = usePoll(() => request<{ items: ClusterEvent[] }>('GET', regionPath(region, 'clusters', name, 'events')), [region, name]);
+  const events = usePagedPoll(pages<ClusterEvent>(regionPath(region, 'clusters', name, 'events')), [region, name]);
 
   const [size, setSize] = useState<string>();
   const [resources, setResources] = useState<{ cpu: string; memory: string; storage: string }>();
@@ -181,6 +181,7 @@ export default function ClusterDetail({ region, cluster: name }: { region: strin
         ) : (
           <p>No events yet.</p>
         )}
+        {events.data && <LoadMore more={events.data.more} what="events" onMore={events.loadMore} />}
       </section>
 
       {!c.deletedAt && (

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { QdrantClusterSpec, createParser } from '@qhc/schemas';
-import { ApiError, request, regionPath } from '../api.ts';
+import { ApiError, listAll, request, regionPath } from '../api.ts';
 import { usePoll } from '../poll.ts';
 import { navigate } from '../router.tsx';
 import { ErrorBox, Field, SelectField } from '../components/ui.tsx';
@@ -15,7 +15,7 @@ const clusterSpecParser = createParser(QdrantClusterSpec, 'cluster spec');
 const initial: ClusterForm = { name: '', version: 'v1.16.2', nodes: '1', cpu: '1', memory: '1Gi', storage: '1Gi', ...EMPTY_CONFIG };
 
 export default function ClusterNew() {
-  const regions = usePoll(() => request<{ items: RegionRecord[] }>('GET', '/api/v1/regions'), [], 10_000);
+  const regions = usePoll(async () => ({ items: await listAll<RegionRecord>('/api/v1/regions') }), [], 10_000);
   const [environment, setEnvironment] = useState(() => new URLSearchParams(location.search).get('environment') ?? '');
   const [form, setForm] = useState(initial);
   const [error, setError] = useState<unknown>();

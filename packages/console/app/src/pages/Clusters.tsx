@@ -1,17 +1,21 @@
-import { request, regionPath } from '../api.ts';
+import { listAll, pages, regionPath } from '../api.ts';
+import { loadPages } from '../lib/pages.ts';
 import { usePoll } from '../poll.ts';
+import { useState } from 'react';
 import { Link } from '../router.tsx';
-import { Badge, ErrorBox, Loading, Table } from '../components/ui.tsx';
+import { Badge, ErrorBox, LoadMore, Loading, Table } from '../components/ui.tsx';
 import type { ClusterRecord, RegionRecord } from '../types.ts';
 
-export async function allClusters(): Promise<Array<{ region: RegionRecord; cluster: ClusterRecord }>> {
-  const regions = (await request<{ items: RegionRecord[] }>('GET', '/api/v1/regions')).items;
-  const lists = await Promise.all(regions.map(async (region) => (await request<{ items: ClusterRecord[] }>('GET', regionPath(region.name, 'clusters'))).items.map((cluster) => ({ region, cluster }))));
-  return lists.flat();
+/** The first `pageCount` pages of each environment's clusters; `more` when any has more. */
+export async function allClusters(pageCount = 1): Promise<{ items: Array<{ region: RegionRecord; cluster: ClusterRecord }>; more: boolean }> {
+  const regions = await listAll<RegionRecord>('/api/v1/regions');
+  const lists = await Promise.all(regions.map(async (region) => ({ region, ...(await loadPages(pages<ClusterRecord>(regionPath(region.name, 'clusters')), pageCount)) })));
+  return { items: lists.flatMap((l) => l.items.map((cluster) => ({ region: l.region, cluster }))), more: lists.some((l) => l.more) };
 }
 
 export default function Clusters() {
-  const { data, error } = usePoll(allClusters, []);
+  const [pageCount, setPageCount] = useState(1);
+  const { data, error } = usePoll(() => allClusters(pageCount), [pageCount]);
   return (
     <section>
       <div className="title">
@@ -23,11 +27,12 @@ export default function Clusters() {
       <ErrorBox error={error} />
       {!data ? (
         <Loading what="clusters" />
-      ) : data.length === 0 ? (
+      ) : data.items.length === 0 ? (
         <p>No clusters yet.</p>
       ) : (
+        <>
         <Table caption="Clusters" columns={['Name', 'Environment', 'Version', 'Nodes ready', 'Phase', 'Endpoint']}>
-            {data.map(({ region, cluster: c }) => (
+            {data.items.map(({ region, cluster: c }) => (
               <tr key={c.id}>
                 <th scope="row">
                   <Link href={`/environments/${encodeURIComponent(region.name)}/clusters/${encodeURIComponent(c.name)}`}>{c.name}</Link>
@@ -46,6 +51,8 @@ export default function Clusters() {
               </tr>
             ))}
           </Table>
+        <LoadMore more={data.more} what="clusters" onMore={() => setPageCount((n) => n + 1)} />
+        </>
       )}
     </section>
   );

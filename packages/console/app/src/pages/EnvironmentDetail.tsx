@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { stringify } from 'yaml';
-import { request, regionPath } from '../api.ts';
-import { usePoll } from '../poll.ts';
+import { pages, request, regionPath } from '../api.ts';
+import { usePagedPoll, usePoll } from '../poll.ts';
 import { Link, navigate } from '../router.tsx';
 import { ConfirmDelete, Copy } from '../components/dialogs.tsx';
-import { Badge, ErrorBox, Field, Loading, Table } from '../components/ui.tsx';
+import { Badge, ErrorBox, Field, LoadMore, Loading, Table } from '../components/ui.tsx';
 import { formatAge, installExpiry, operatorSettingsCondition, regionStatus, upgradeAvailable } from '../lib/status.ts';
 import { LATEST_VERSION, type ClusterRecord, type RegionRecord } from '../types.ts';
 import type { RegionHealth } from '@qhc/schemas';
@@ -192,7 +192,7 @@ function Health({ region }: { region: RegionRecord }) {
 
 export default function EnvironmentDetail({ region: name }: { region: string }) {
   const region = usePoll(() => request<RegionRecord>('GET', regionPath(name)), [name]);
-  const clusters = usePoll(() => request<{ items: ClusterRecord[] }>('GET', regionPath(name, 'clusters')), [name]);
+  const clusters = usePagedPoll(pages<ClusterRecord>(regionPath(name, 'clusters')), [name]);
   const r = region.data;
   if (!r) return region.error ? <ErrorBox error={region.error} /> : <Loading what={`environment ${name}`} />;
   const s = regionStatus(r);
@@ -251,6 +251,9 @@ export default function EnvironmentDetail({ region: name }: { region: string }) 
           </ul>
         ) : (
           <p>No clusters in this environment.</p>
+        )}
+        {clusters.data && (
+          <LoadMore more={clusters.data.more} what="clusters" onMore={clusters.loadMore} />
         )}
       </section>
       <Versions region={r} onSaved={() => void region.reload()} />

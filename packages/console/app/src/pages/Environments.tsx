@@ -1,12 +1,12 @@
-import { request } from '../api.ts';
-import { usePoll } from '../poll.ts';
+import { pages } from '../api.ts';
+import { usePagedPoll } from '../poll.ts';
 import { Link } from '../router.tsx';
-import { Badge, ErrorBox, Loading, Table } from '../components/ui.tsx';
+import { Badge, ErrorBox, LoadMore, Loading, Table } from '../components/ui.tsx';
 import { formatAge, regionStatus, upgradeAvailable } from '../lib/status.ts';
 import { LATEST_VERSION, type RegionRecord } from '../types.ts';
 
 export default function Environments() {
-  const { data, error } = usePoll(() => request<{ items: RegionRecord[] }>('GET', '/api/v1/regions'), []);
+  const { data, error, loadMore } = usePagedPoll(pages<RegionRecord>('/api/v1/regions'), []);
   return (
     <section>
       <div className="title">
@@ -22,6 +22,7 @@ export default function Environments() {
       ) : data.items.length === 0 ? (
         <p>No environments yet.</p>
       ) : (
+        <>
         <Table caption="Environments" columns={['Name', 'Namespace', 'Status', 'Last seen', 'Operator', 'Agent']}>
             {data.items.map((r) => {
               const s = regionStatus(r);
@@ -45,6 +46,8 @@ export default function Environments() {
               );
             })}
           </Table>
+        <LoadMore more={data.more} what="environments" onMore={loadMore} />
+        </>
       )}
     </section>
   );

@@ -1,0 +1,96 @@
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, type PageOf } from '@qhc/schemas';
+import type { Db, Row } from './db/db.ts';
+import { ApiError } from './errors.ts';
+
+// Keyset pagination for every list of the API: each list is ordered by a unique sort key, a
+// page is the rows after the previous page's last key, and the page token is that key
+// (base64url of its JSON), so a row created or deleted between pages neither repeats nor
+// shifts the rest, as an OFFSET would.
+
+/** A parsed `?limit=&pageToken=`: `after` is the last sort key of the previous page. */
+export interface PageRequest {
+  limit: number;
+  after?: string[];
+}
+
+/** The longest page token accepted: sort keys are names, ids and timestamps. */
+const MAX_TOKEN_LENGTH = 2048;
+
+const invalid = (message: string) => new ApiError(400, 'Invalid', message);
+
+function single(query: URLSearchParams, name: string): string | undefined {
+  const values = query.getAll(name);
+  if (values.length > 1) throw invalid(`${name}: give it once (got ${values.length} values)`);
+  return values[0];
+}
+
+/** The page a list request asks for; `arity` is how many values the list's sort key has. */
+export function pageRequest(query: URLSearchParams, arity = 1): PageRequest {
+  const limitText = single(query, 'limit');
+  let limit = DEFAULT_PAGE_LIMIT;
+  if (limitText !== undefined) {
+    limit = /^\d{1,7}$/.test(limitText) ? Number(limitText) : Number.NaN;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) throw invalid(`limit: a whole number from 1 to ${MAX_PAGE_LIMIT} (got ${JSON.stringify(limitText.slice(0, 40))})`);
+  }
+  const token = single(query, 'pageToken');
+  if (token === undefined || token === '') return { limit };
+  return { limit, after: decodePageToken(token, arity) };
+}
+
+export function encodePageToken(key: string[]): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+function decodePageToken(token: string, arity: number): string[] {
+  const refused = invalid('pageToken: not a page token of this list; pass the nextPageToken of the previous page unchanged, or leave it out for the first page');
+  if (token.length > MAX_TOKEN_LENGTH || !/^[A-Za-z0-9_-]+$/.test(token)) throw refused;
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw refused;
+  }
+  if (!Array.isArray(key) || key.length !== arity || !key.every((k) => typeof k === 'string')) throw refused;
+  return key as string[];
+}
+
+/** The page from up to `limit + 1` rows in order: the extra row only says that more follow. */
+export function toPage<T>(rows: T[], page: PageRequest, keyOf: (item: T) => string[]): PageOf<T> {
+  if (rows.length <= page.limit) return { items: rows };
+  const items = rows.slice(0, page.limit);
+  return { items, nextPageToken: encodePageToken(keyOf(items.at(-1)!)) };
+}
+
+/**
+ * A sort-key column compared byte by byte on both databases (SQLite's BINARY; PostgreSQL's
+ * default collation may follow a locale), so the order matches JavaScript's `<` when lists
+ * are merged with rows not in the database.
+ */
+export const bytewise = (db: Db, column: string) => (db.dialect === 'postgres' ? `${column} COLLATE "C"` : column);
+
+export interface KeysetQuery {
+  /** `SELECT … FROM … WHERE <condition>`, with `$1…` placeholders for `params`. */
+  select: string;
+  params: unknown[];
+  /** The unique sort key's columns, most significant first. */
+  keys: string[];
+  descending?: boolean;
+}
+
+/** Up to `limit + 1` rows after `page.after` in the order of `keys`, for `toPage`; every row without a page. */
+export async function keysetRows<T extends Row>(db: Db, query: KeysetQuery, page?: PageRequest): Promise<T[]> {
+  const cols = query.keys.map((k) => bytewise(db, k));
+  const op = query.descending ? '<' : '>';
+  const params = [...query.params];
+  let where = '';
+  if (page?.after) {
+    const at = (i: number) => `$${params.length + i + 1}`;
+    // (a, b) after (x, y): a > x OR (a = x AND b > y); spelled out, as SQLite and PostgreSQL
+    // compare row values alike only without collations.
+    const terms = cols.map((c, i) => [...cols.slice(0, i).map((p, j) => `${p} = ${at(j)}`), `${c} ${op} ${at(i)}`].join(' AND '));
+    where = ` AND (${terms.map((t) => `(${t})`).join(' OR ')})`;
+    params.push(...page.after);
+  }
+  const order = cols.map((c) => `${c}${query.descending ? ' DESC' : ''}`).join(', ');
+  return db.all<T>(`${query.select}${where} ORDER BY ${order}${page ? ` LIMIT ${page.limit + 1}` : ''}`, params);
+}
