@@ -3,7 +3,7 @@
 // the restarted control plane, that every acknowledged change is there and each change was
 // applied whole (the row, its event and the region's revision bump together).
 import type { ChildControlPlane } from './child.ts';
-import type { ApiAnswer } from './http.ts';
+import type { ApiAnswer, Body } from './http.ts';
 
 type Call = ChildControlPlane['call'];
 interface Step {
@@ -102,12 +102,13 @@ export function startWorkload(call: Call, agentToken: string, options: { killAft
       }
     })());
   }
-  const region = (n: number) => ({ name: 'r', namespace: 'ns-r', agentVersion: '0.1.0', operatorVersion: `0.1.${n}` });
-  writers.push(run({ name: 'region', steps: [], acked: 0, inflight: false }, (i) => ({ method: 'PUT', path: '/api/v1/regions/r', body: region(i + 1) })));
+  writers.push(run({ name: 'region', steps: [], acked: 0, inflight: false }, (i) => ({ method: 'PUT', path: '/api/v1/regions/r', body: regionBody(i + 1) })));
   writers.push(run({ name: 'backups', steps: [], acked: 0, inflight: false }, backupStep));
   writers.push(run({ name: 'status', steps: [], acked: 0, inflight: false }, (i) => ({ method: 'POST', path: '/agent/v1/status', token: agentToken, body: { appliedRevision: 0, region: { seq: i + 1 }, clusters: [{ id: 'c0-0', phase: i % 2 ? 'Running' : 'Healthy' }] } })));
   return { ledgers, unexpected, threshold, done: Promise.all(writers).then(() => undefined), acked: () => total };
 }
+
+const regionBody = (n: number) => ({ name: 'r', namespace: 'ns-r', agentVersion: '0.1.0', operatorVersion: `0.1.${n}` });
 
 /** Backups bk-0, bk-1, …; every third one deleted right after it was made. */
 function backupStep(i: number): Step {
@@ -136,7 +137,7 @@ export async function verify(call: Call, ledgers: Ledger[]): Promise<Verdict> {
     verdict.dataLost += Math.max(0, ledger.acked - applied);
     verdict.applied += applied;
   };
-  const clusters = new Map<string, Record<string, any>>(((await call('GET', '/api/v1/regions/r/clusters')).json.items as Array<Record<string, any>>).map((c) => [c.name as string, c]));
+  const clusters = new Map<string, Record<string, Body>>(((await call('GET', '/api/v1/regions/r/clusters')).json.items as Array<Record<string, Body>>).map((c) => [c.name as string, c]));
   for (const ledger of ledgers.filter((l) => /^c\d+-\d+$/.test(l.name))) {
     const stored = clusters.get(ledger.name);
     const state: ClusterState = stored ? { exists: true, size: stored.spec.size, cpu: stored.spec.resources.cpu, restarted: Boolean(stored.annotations?.restartedAt), deleted: Boolean(stored.deletedAt) } : { exists: false };
