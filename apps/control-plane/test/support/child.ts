@@ -1,12 +1,21 @@
 // The control plane as a real child process, from its built dist/main.js: what the fault tests
 // kill with SIGKILL (which an in-process server cannot survive to be checked).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { callApi, type ApiAnswer } from './http.ts';
 
 export const ADMIN = 'qhc_u_fault-admin-token-0123456789';
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+
+/** These tests run the build: refuse a missing or stale one rather than test old code. */
+function checkBuild(): void {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run pnpm --filter @qhc/control-plane build`);
+  const built = statSync(MAIN).mtimeMs;
+  const newer = readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && statSync(`${SRC}${f}`).mtimeMs > built);
+  if (newer.length > 0) throw new Error(`dist/main.js is older than src/${newer[0]}: run pnpm --filter @qhc/control-plane build`);
+}
 
 export interface ChildControlPlane {
   url: string;
@@ -24,6 +33,7 @@ export interface ChildControlPlane {
 
 /** Starts `node dist/main.js` on `database` and waits for its "control plane started" line. */
 export async function spawnControlPlane(database: string): Promise<ChildControlPlane> {
+  checkBuild();
   const child: ChildProcess = spawn(process.execPath, [MAIN, '--database', database, '--port', '0', '--admin-token', ADMIN, '--public-url', 'https://cp.example.test', '--no-console', '--log-level', 'info'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
