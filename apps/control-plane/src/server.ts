@@ -58,7 +58,7 @@ export interface RunningControlPlane {
 }
 
 export async function startControlPlane(options: ControlPlaneOptions): Promise<RunningControlPlane> {
-  const db = await openDatabase(options.database);
+  const db = await openDatabase(options.database, options.logger);
   const store = new Store(db, options.defaultRegistry);
   let generatedAdminToken: string | undefined;
   if (options.adminToken) {

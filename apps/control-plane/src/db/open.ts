@@ -1,11 +1,12 @@
+import type { Logger } from '@qhc/kube';
 import type { Db } from './db.ts';
 import { migrate } from './migrations.ts';
 import { openPostgres } from './postgres.ts';
 import { openSqlite } from './sqlite.ts';
 
 /** `postgres://…` or `postgresql://…` opens PostgreSQL; anything else is a SQLite file path (or `:memory:`). Migrated. */
-export async function openDatabase(location: string): Promise<Db> {
-  const db = /^postgres(ql)?:\/\//.test(location) ? openPostgres(location) : openSqlite(location);
+export async function openDatabase(location: string, log?: Pick<Logger, 'warn'>): Promise<Db> {
+  const db = /^postgres(ql)?:\/\//.test(location) ? openPostgres(location, log) : openSqlite(location);
   try {
     await migrate(db);
   } catch (error) {

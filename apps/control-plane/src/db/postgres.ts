@@ -1,36 +1,110 @@
 import pg from 'pg';
+import type { Logger } from '@qhc/kube';
+import { ApiError } from '../errors.ts';
 import type { Db, Row } from './db.ts';
 
 // BIGINT comes back as a string by default; our counters fit a double.
 pg.types.setTypeParser(20, (value) => Number(value));
 
-function over(client: pg.Pool | pg.PoolClient): Omit<Db, 'tx' | 'close'> {
+type Warn = Pick<Logger, 'warn'>;
+
+// Errors that say "the database is not reachable now" (down, restarting, shutting down, out of
+// connections), not "this request is wrong": the API answers 503 and the pool reconnects later.
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|not queryable|Client was closed/i;
+
+export function isUnavailable(error: unknown): boolean {
+  if (error instanceof ApiError) return error.status === 503;
+  const e = error as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  return UNAVAILABLE_CODES.has(code) || code.startsWith('08') || UNAVAILABLE_MESSAGES.test(typeof e?.message === 'string' ? e.message : '');
+}
+
+/** A 503 naming the database, for an error that means it cannot be reached; other errors as they are. */
+function translate(error: unknown, log: Warn): unknown {
+  if (error instanceof ApiError || !isUnavailable(error)) return error;
+  // The cause (host, port, PostgreSQL's words) goes to the log, not to the client.
+  log.warn('the database is unavailable', { error: error instanceof Error ? error.message : String(error) });
+  return new ApiError(503, 'Unavailable', 'the database is unavailable (PostgreSQL cannot be reached or is restarting); try again shortly', undefined);
+}
+
+// A deadlock or serialization failure aborts a whole transaction, which is safe to run again:
+// writers that lock the region and a cluster in opposite orders (a status report and a cluster
+// change) otherwise fail one of them with 500 "deadlock detected".
+const RETRYABLE_CODES = new Set(['40P01', '40001']);
+const MAX_ATTEMPTS = 5;
+
+const isRetryable = (error: unknown) => {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && RETRYABLE_CODES.has(code);
+};
+/** Jittered, growing: the transactions that collided should not collide again. */
+const backOff = (tries: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * tries));
+
+/** Statements on `client`; on the pool each is its own transaction, run again after a deadlock. */
+function over(client: pg.Pool | pg.PoolClient, log: Warn, retry = false): Omit<Db, 'tx' | 'close'> {
+  const query = async (sql: string, params: unknown[]) => {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await client.query(sql, params);
+      } catch (error) {
+        if (!retry || !isRetryable(error) || tries >= MAX_ATTEMPTS) throw translate(error, log);
+        await backOff(tries);
+      }
+    }
+  };
   return {
     dialect: 'postgres',
-    all: async <T extends Row>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[],
-    one: async <T extends Row>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows[0] as T | undefined,
-    run: async (sql, params = []) => (await client.query(sql, params)).rowCount ?? 0,
+    all: async <T extends Row>(sql: string, params: unknown[] = []) => (await query(sql, params)).rows as T[],
+    one: async <T extends Row>(sql: string, params: unknown[] = []) => (await query(sql, params)).rows[0] as T | undefined,
+    run: async (sql, params = []) => (await query(sql, params)).rowCount ?? 0,
   };
 }
 
 /** PostgreSQL through a connection pool: what several control-plane replicas share. */
-export function openPostgres(connectionString: string): Db {
-  const pool = new pg.Pool({ connectionString, max: 10 });
+export function openPostgres(connectionString: string, log: Warn = { warn: () => undefined }): Db {
+  // A connection attempt to an unreachable server fails after 5 s instead of hanging the request.
+  const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 5_000 });
+  // An idle connection cut by the server (a restart, a fast shutdown) is dropped from the pool and
+  // reported here; unhandled, the 'error' event would end the process.
+  pool.on('error', (error) => log.warn('a database connection was closed; the pool opens a new one when needed', { error: error.message }));
+  // Between its queries a checked-out client has no pool listener: its 'error' must not crash.
+  const onError = (error: Error) => log.warn('a database connection was closed during a transaction', { error: error.message });
+  const attempt = async <T>(fn: (db: Db) => Promise<T>): Promise<T> => {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw translate(error, log);
+    }
+    client.on('error', onError);
+    let broken: unknown;
+    try {
+      const inTx: Db = { ...over(client, log), tx: (inner) => inner(inTx), close: async () => undefined };
+      await inTx.run('BEGIN');
+      const result = await fn(inTx);
+      await inTx.run('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      if (isUnavailable(error)) broken = error;
+      throw error;
+    } finally {
+      client.removeListener('error', onError);
+      // A broken connection leaves the pool rather than serve the next request.
+      client.release(broken instanceof Error ? broken : broken ? true : undefined);
+    }
+  };
   return {
-    ...over(pool),
+    ...over(pool, log, true),
     tx: async (fn) => {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const inTx: Db = { ...over(client), tx: (inner) => inner(inTx), close: async () => undefined };
-        const result = await fn(inTx);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
+      for (let tries = 1; ; tries++) {
+        try {
+          return await attempt(fn);
+        } catch (error) {
+          if (!isRetryable(error) || tries >= MAX_ATTEMPTS) throw error;
+          await backOff(tries);
+        }
       }
     },
     close: () => pool.end(),

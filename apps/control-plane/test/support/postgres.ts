@@ -10,6 +10,13 @@ import { freePorts } from '@qhc/kube-sandbox';
 
 export interface TestPostgres {
   url: string;
+  /** The postmaster's process (group) id: what a fault test stops. */
+  readonly pid: number;
+  /** Fast shutdown (SIGINT: clients are cut off, the data stays) and waits for the exit. */
+  shutdown(): Promise<void>;
+  /** Starts the server again on the same port and data directory; resolves once it accepts connections. */
+  start(): Promise<void>;
+  /** Stops the server and removes its data. */
   stop(): Promise<void>;
 }
 
@@ -19,7 +26,6 @@ function binDir(): string {
   if (versions.length === 0) throw new Error('PostgreSQL is not installed (no /usr/lib/postgresql/<version>/bin/postgres); run scripts/setup.sh, which installs the Debian package "postgresql"');
   return join(base, versions[0]!, 'bin');
 }
-
 
 export async function startTestPostgres(): Promise<TestPostgres> {
   const bin = binDir();
@@ -34,37 +40,56 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const init = spawnSync(initCmd, initArgs, { encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
   const port = (await freePorts(1))[0]!;
+  const url = `postgres://qhc@127.0.0.1:${port}/postgres`;
+  // fsync=off: a throwaway server. Safe for the fault tests too: they kill the control plane
+  // (never PostgreSQL) or shut PostgreSQL down cleanly, and neither loses what the OS holds.
   const [cmd, args] = wrap(join(bin, 'postgres'), ['-D', join(dir, 'data'), '-k', dir, '-h', '127.0.0.1', '-p', String(port), '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off', '-c', 'max_connections=200']);
+  let child: ChildProcess = await launch(cmd, args, url);
+  const shutdown = async () => {
+    if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    // Fast shutdown; the whole group, since runuser sits in between.
+    process.kill(-child.pid, 'SIGINT');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    if (child.exitCode === null && child.signalCode === null) {
+      process.kill(-child.pid, 'SIGKILL');
+      await exited;
+    }
+  };
+  return {
+    url,
+    get pid() {
+      return child.pid!;
+    },
+    shutdown,
+    async start() {
+      child = await launch(cmd, args, url);
+    },
+    async stop() {
+      await shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts the postmaster in its own process group and waits until it accepts connections. */
+async function launch(cmd: string, args: string[], url: string): Promise<ChildProcess> {
   const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let log = '';
   child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  const url = `postgres://qhc@127.0.0.1:${port}/postgres`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     const client = new pg.Client({ connectionString: url });
     try {
       await client.connect();
       await client.end();
-      break;
+      return child;
     } catch {
       await client.end().catch(() => undefined);
       if (child.exitCode !== null || Date.now() > deadline) throw new Error(`PostgreSQL did not start:\n${log}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  return {
-    url,
-    async stop() {
-      if (child.pid && child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        // Fast shutdown; the whole group, since runuser sits in between.
-        process.kill(-child.pid, 'SIGINT');
-        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-        if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 function ids(user: string): { uid: number; gid: number } {
