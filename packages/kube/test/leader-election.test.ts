@@ -8,6 +8,9 @@ const sandbox = useSandboxNamespace('kube-lease');
 
 const timing = { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 250 };
 
+/** A request on a black-holed socket: it ends only when its caller gives up. */
+const hang = (signal?: AbortSignal) => new Promise<never>((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true }));
+
 function candidate(identity: string, log: string[]) {
   return new LeaderElector(clientFor(sandbox.kubeconfigPath), {
     namespace: sandbox.namespace,
@@ -80,8 +83,7 @@ describe('LeaderElector', () => {
   it('a leader whose renewals hang (a stalled network) steps down by the renew deadline', async () => {
     const client = clientFor(sandbox.kubeconfigPath);
     let stalled = false;
-    // Once stalled, every Lease request hangs until its caller gives up (as on a black-holed socket).
-    const hang = (signal?: AbortSignal) => new Promise<never>((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true }));
+    // Once stalled, every Lease request hangs.
     const stalling = Object.assign(Object.create(client) as typeof client, {
       get: (ref: Parameters<typeof client.get>[0], options?: { signal?: AbortSignal }) => (stalled ? hang(options?.signal) : client.get(ref, options)),
       replace: (object: Parameters<typeof client.replace>[0], options?: { signal?: AbortSignal }) => (stalled ? hang(options?.signal) : client.replace(object, options)),
