@@ -19,7 +19,8 @@ export function clusterObject(namespace: string, id: string, size = 1): KubeObje
     apiVersion: 'qdrant.io/v1',
     kind: 'QdrantCluster',
     metadata: { name: `qdrant-${id}`, namespace, labels: { 'cluster-id': id, 'customer-id': 'faults' } },
-    spec: { id, version: 'v1.16.2', size, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } },
+    // Small requests: 50 clusters of up to 2 pods must fit the sandbox's one node (64 CPUs).
+    spec: { id, version: 'v1.16.2', size, resources: { cpu: '100m', memory: '256Mi', storage: '1Gi' } },
   };
 }
 

@@ -78,7 +78,7 @@ export async function startHybrid(sandbox: SandboxNamespace): Promise<Hybrid> {
       return agent;
     },
     async createCluster(id, size) {
-      const res = await api('POST', `/api/v1/regions/${REGION}/clusters`, { name: id, spec: { version: 'v1.16.2', size, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } });
+      const res = await api('POST', `/api/v1/regions/${REGION}/clusters`, { name: id, spec: { version: 'v1.16.2', size, resources: { cpu: '100m', memory: '256Mi', storage: '1Gi' } } });
       if (res.status !== 201) throw new Error(`creating ${id}: ${res.status} ${JSON.stringify(res.json)}`);
     },
     async waitApiHealthy(ids, timeoutMs = 60_000) {
