@@ -57,7 +57,7 @@ describe("the operator's lease lost to a network stall", () => {
     const stalledAt = Date.now();
     // Changes while A is cut off: B must make them happen.
     for (const i of [0, 1]) {
-      await client.patch({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: `lease-${i}` }, { spec: { size: 2 } });
+      await client.patch({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: `qdrant-lease-${i}` }, { spec: { size: 2 } });
       sizes.set(`lease-${i}`, 2);
     }
     await client.apply(clusterObject(sandbox.namespace, 'lease-new', 1));
