@@ -103,7 +103,9 @@ export class LeaderElector {
     const { clock, retryPeriodMs, renewDeadlineMs, logger } = this.options;
     while (!stop.aborted) {
       // Campaign until acquired.
-      while (!stop.aborted && !(await this.tryAcquireOrRenew())) await sleep(retryPeriodMs, clock, stop);
+      // Each attempt bounded too: stop() must not wait on a request the network swallowed.
+      const attempt = () => this.tryAcquireOrRenew(AbortSignal.any([stop, AbortSignal.timeout(renewDeadlineMs)]));
+      while (!stop.aborted && !(await attempt())) await sleep(retryPeriodMs, clock, stop);
       if (stop.aborted) break;
 
       this.leading = true;
@@ -120,7 +122,10 @@ export class LeaderElector {
       while (!stop.aborted) {
         await sleep(retryPeriodMs, clock, stop);
         if (stop.aborted) break;
-        if (await this.tryAcquireOrRenew()) {
+        // A renewal that hangs (a stalled network) must not outlive the deadline: past it another
+        // candidate may hold the Lease while this one still believes it leads.
+        const budgetMs = Math.max(1, renewDeadlineMs - (clock.now() - lastRenew));
+        if (await this.tryAcquireOrRenew(AbortSignal.any([stop, AbortSignal.timeout(budgetMs)]))) {
           lastRenew = clock.now();
         } else if (clock.now() - lastRenew >= renewDeadlineMs || (this.observedHolder && this.observedHolder !== this.options.identity)) {
           logger.warn('lost leadership', { holder: this.observedHolder });
@@ -136,13 +141,13 @@ export class LeaderElector {
   }
 
   /** One attempt, as client-go's tryAcquireOrRenew: true when we hold the Lease afterwards. */
-  private async tryAcquireOrRenew(): Promise<boolean> {
+  private async tryAcquireOrRenew(signal?: AbortSignal): Promise<boolean> {
     const { clock, identity, leaseDurationMs } = this.options;
     const now = clock.now();
     const nowTime = formatMicroTime(new Date(now));
     let current: Lease | undefined;
     try {
-      current = await this.client.get<Lease & { [key: string]: unknown }>(this.path);
+      current = await this.client.get<Lease & { [key: string]: unknown }>(this.path, { signal });
     } catch (error) {
       this.options.logger.warn('reading the lease failed', { error: error instanceof Error ? error.message : String(error) });
       return false;
@@ -156,7 +161,7 @@ export class LeaderElector {
         spec: { holderIdentity: identity, leaseDurationSeconds: Math.ceil(leaseDurationMs / 1000), acquireTime: nowTime, renewTime: nowTime, leaseTransitions: 0 },
       };
       try {
-        await this.client.create(lease as Lease & { [key: string]: unknown });
+        await this.client.create(lease as Lease & { [key: string]: unknown }, { signal });
         this.observe(lease, now);
         return true;
       } catch (error) {
@@ -183,7 +188,7 @@ export class LeaderElector {
       spec.leaseTransitions = (current.spec.leaseTransitions ?? 0) + 1;
     }
     try {
-      const updated = await this.client.replace({ ...current, spec } as Lease & { [key: string]: unknown });
+      const updated = await this.client.replace({ ...current, spec } as Lease & { [key: string]: unknown }, { signal });
       this.observe(updated as unknown as Lease, now);
       return true;
     } catch (error) {

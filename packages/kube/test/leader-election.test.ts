@@ -8,6 +8,9 @@ const sandbox = useSandboxNamespace('kube-lease');
 
 const timing = { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 250 };
 
+/** A request on a black-holed socket: it ends only when its caller gives up. */
+const hang = (signal?: AbortSignal) => new Promise<never>((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true }));
+
 function candidate(identity: string, log: string[]) {
   return new LeaderElector(clientFor(sandbox.kubeconfigPath), {
     namespace: sandbox.namespace,
@@ -74,6 +77,31 @@ describe('LeaderElector', () => {
       expect(log).toEqual(['c leads', 'd leads']);
     } finally {
       await d.stop();
+    }
+  });
+
+  it('a leader whose renewals hang (a stalled network) steps down by the renew deadline', async () => {
+    const client = clientFor(sandbox.kubeconfigPath);
+    let stalled = false;
+    // Once stalled, every Lease request hangs.
+    const stalling = Object.assign(Object.create(client) as typeof client, {
+      get: (ref: Parameters<typeof client.get>[0], options?: { signal?: AbortSignal }) => (stalled ? hang(options?.signal) : client.get(ref, options)),
+      replace: (object: Parameters<typeof client.replace>[0], options?: { signal?: AbortSignal }) => (stalled ? hang(options?.signal) : client.replace(object, options)),
+    });
+    const log: string[] = [];
+    const e = new LeaderElector(stalling, { namespace: sandbox.namespace, name: 'stall-test', identity: 'e', ...timing, onStartedLeading: () => void log.push('e leads'), onStoppedLeading: () => void log.push('e stopped') });
+    e.start();
+    try {
+      await waitFor('e to lead', async () => (e.isLeader ? true : undefined), { timeoutMs: 10_000 });
+      stalled = true;
+      const stalledAt = Date.now();
+      await waitFor('e to step down', async () => (e.isLeader ? undefined : true), { timeoutMs: timing.leaseDurationMs, intervalMs: 50 });
+      // Before the Lease can expire for the others: never two leaders.
+      expect(Date.now() - stalledAt).toBeLessThan(timing.leaseDurationMs);
+      expect(log).toEqual(['e leads', 'e stopped']);
+    } finally {
+      stalled = false;
+      await e.stop();
     }
   });
 });

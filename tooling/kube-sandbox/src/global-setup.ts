@@ -9,7 +9,7 @@ export interface ProvidedSandbox {
   caFile: string;
   certFile: string;
   keyFile: string;
-  /** POST here to restart the apiserver (tests run in workers; the sandbox lives here). */
+  /** POST /restart-apiserver or /restart-etcd here (tests run in workers; the sandbox lives here). */
   controlUrl: string;
   /** The components' logs; quoted when a test fails. */
   logsDir: string;
@@ -46,10 +46,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
 }
 
+const RESTARTS: Record<string, (sandbox: Sandbox) => Promise<void>> = {
+  '/restart-apiserver': (sandbox) => sandbox.restartApiServer(),
+  '/restart-etcd': (sandbox) => sandbox.restartEtcd(),
+};
+
 async function startControlServer(sandbox: Sandbox): Promise<Server> {
   const server = createServer((req, res) => {
-    if (req.method === 'POST' && req.url === '/restart-apiserver') {
-      sandbox.restartApiServer().then(
+    const restart = req.method === 'POST' ? RESTARTS[req.url ?? ''] : undefined;
+    if (restart) {
+      restart(sandbox).then(
         () => res.writeHead(204).end(),
         (error: unknown) => res.writeHead(500).end(String(error)),
       );

@@ -36,6 +36,11 @@ export interface Sandbox extends Credentials {
   pids(): Record<string, number | undefined>;
   /** Stops and restarts the apiserver on the same address; resolves when it is ready again. */
   restartApiServer(): Promise<void>;
+  /**
+   * Stops etcd and starts it again on the same data folder and ports; resolves when the
+   * apiserver, still running, answers /readyz again (it reconnects on its own).
+   */
+  restartEtcd(): Promise<void>;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -80,16 +85,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return writeFile(pidFile, processes.map((p) => p.pid).join('\n')).then(() => proc);
     };
 
-    const etcd = await add('etcd', binaries.path('sandbox-etcd'), [
+    const etcdArgs = [
       `--data-dir=${join(workDir, 'etcd')}`,
       `--listen-client-url=http://127.0.0.1:${etcdClientPort}`,
       `--listen-peer-url=http://127.0.0.1:${etcdPeerPort}`,
-    ]);
-    await waitFor('etcd to be healthy', async () => {
-      if (etcd.hasExited) throw new Error('etcd exited');
-      const res = await fetch(`http://127.0.0.1:${etcdClientPort}/health`);
-      return res.ok ? true : undefined;
-    }, { onTimeout: failedStart(etcd) });
+    ];
+    let etcd = await add('etcd', binaries.path('sandbox-etcd'), etcdArgs);
+    const waitForEtcd = (proc: ManagedProcess) =>
+      waitFor('etcd to be healthy', async () => {
+        if (proc.hasExited) throw new Error('etcd exited');
+        const res = await fetch(`http://127.0.0.1:${etcdClientPort}/health`);
+        return res.ok ? true : undefined;
+      }, { onTimeout: failedStart(proc) });
+    await waitForEtcd(etcd);
     log(JSON.stringify({ msg: 'etcd ready', ms: Date.now() - started }));
 
     const apiserverArgs = [
@@ -195,6 +203,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         processes.splice(processes.indexOf(apiserver), 1);
         processes.splice(1, 0, apiserver);
         await writeFile(pidFile, processes.map((p) => p.pid).join('\n'));
+        await waitForApiserver(apiserver);
+      },
+      async restartEtcd() {
+        await etcd.stop();
+        processes.splice(processes.indexOf(etcd), 1);
+        etcd = await add('etcd', binaries.path('sandbox-etcd'), etcdArgs);
+        // etcd stays first: stop() stops in reverse order, so it goes last.
+        processes.splice(processes.indexOf(etcd), 1);
+        processes.unshift(etcd);
+        await writeFile(pidFile, processes.map((p) => p.pid).join('\n'));
+        await waitForEtcd(etcd);
         await waitForApiserver(apiserver);
       },
       stop,

@@ -12,6 +12,8 @@ export interface SandboxNamespace extends ProvidedSandbox {
   client: SandboxClient;
   /** Restarts the shared apiserver (through the global setup) and waits until it is ready. */
   restartApiServer(): Promise<void>;
+  /** Restarts the shared etcd (same data, same port) and waits until the apiserver is ready again. */
+  restartEtcd(): Promise<void>;
 }
 
 /**
@@ -27,10 +29,8 @@ export function useSandboxNamespace(prefix = 'test'): SandboxNamespace {
     ...provided,
     namespace: '',
     client,
-    async restartApiServer() {
-      const res = await fetch(`${provided.controlUrl}/restart-apiserver`, { method: 'POST' });
-      if (!res.ok) throw new Error(`restarting the apiserver failed: ${res.status} ${await res.text()}`);
-    },
+    restartApiServer: () => restart(provided.controlUrl, 'apiserver'),
+    restartEtcd: () => restart(provided.controlUrl, 'etcd'),
   };
 
   beforeAll(async () => {
@@ -63,4 +63,9 @@ export function useSandboxNamespace(prefix = 'test'): SandboxNamespace {
   });
 
   return context;
+}
+
+async function restart(controlUrl: string, component: 'apiserver' | 'etcd'): Promise<void> {
+  const res = await fetch(`${controlUrl}/restart-${component}`, { method: 'POST' });
+  if (!res.ok) throw new Error(`restarting ${component} failed: ${res.status} ${await res.text()}`);
 }

@@ -152,4 +152,13 @@ describe('the kube sandbox', () => {
     expect(readyz.status).toBe(200);
     expect((await get<{ data: Record<string, string> }>(path))?.data).toEqual({ a: 'b' });
   });
+
+  it('restarts etcd on the same data; the running apiserver reconnects and writes again', async () => {
+    const path = `/api/v1/namespaces/${ns()}/configmaps/etcd-survivor`;
+    await sandbox.client.apply(path, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'etcd-survivor', namespace: ns() }, data: { a: 'b' } });
+    await sandbox.restartEtcd();
+    expect((await get<{ data: Record<string, string> }>(path))?.data).toEqual({ a: 'b' });
+    await sandbox.client.apply(path, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'etcd-survivor', namespace: ns() }, data: { a: 'c' } });
+    expect((await get<{ data: Record<string, string> }>(path))?.data).toEqual({ a: 'c' });
+  });
 });
