@@ -54,8 +54,10 @@ function parameterAtFault(c: FuzzCase, status: number, path: string): string[] |
   return undefined;
 }
 
-function decodedSegments(path: string): string[] {
-  return path.split('/').filter(Boolean).map((s) => {
+/** The path's segments, decoded where they decode; `onlyParams`: those the route's parameters took. */
+function decodedSegments(path: string, route?: FuzzCase['route']): string[] {
+  const template = route?.path.split('/');
+  return path.split('/').filter((_s, i) => !template || template[i]?.startsWith(':')).filter(Boolean).map((s) => {
     try {
       return decodeURIComponent(s);
     } catch {
@@ -84,7 +86,7 @@ export function namesTheFault(c: FuzzCase, path: string, status: number, json: u
   const kind = bodyKindOf({ ...c.route, method: c.method });
   // A conflict names the thing that exists, by the name the request gave.
   const values = status === 409 && body && typeof body === 'object' ? Object.values(body).filter((v): v is string => typeof v === 'string') : [];
-  const names = new Set([...keysOf(body), ...schemaFieldNames(kind), ...values, ...c.route.params, ...decodedSegments(path), ...new URLSearchParams(c.query).keys()]);
+  const names = new Set([...keysOf(body), ...schemaFieldNames(kind), ...values, ...c.route.params, ...decodedSegments(path, c.route), ...new URLSearchParams(c.query).keys()]);
   if (problemPaths.some((p) => p.some((segment) => names.has(segment)))) return true;
   if (notAnObject && (problemPaths.some((p) => p.length === 0) || /\bbody\b|JSON/.test(message))) return true;
   return [...names].some((name) => mentions(message, name));

@@ -38,9 +38,10 @@ function toSent(world: World, c: FuzzCase): Sent {
   return { method: c.method, path: `${world.path(c)}${c.query ? `?${c.query}` : ''}`, headers: { ...headers, ...(type !== undefined ? { 'content-type': type } : {}) }, ...(body !== undefined ? { body } : {}) };
 }
 
+const short = (text: string | undefined) => (text && text.length > 300 ? `${text.slice(0, 300)}… (${text.length} chars)` : text);
+
 function failure(check: Check, c: FuzzCase, sent: Sent, answer: Answer): Failure {
   const json = answer.json as { error?: unknown; message?: unknown } | undefined;
-  const short = (text: string | undefined) => (text && text.length > 300 ? `${text.slice(0, 300)}… (${text.length} chars)` : text);
   return { check, method: c.method, route: c.route.path, status: answer.status, path: short(sent.path)!, error: String(json?.error ?? ''), message: short(typeof json?.message === 'string' ? json.message : answer.text) ?? '', request: { headers: sent.headers, ...(sent.body !== undefined ? { body: short(sent.body) } : {}) } };
 }
 

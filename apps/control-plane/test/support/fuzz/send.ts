@@ -59,9 +59,9 @@ export function send(base: URL, agent: Agent, sent: Sent, timeoutMs: number): Pr
 export function probeHealth(base: URL, everyMs: number): { stop(): Promise<number[]> } {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const latencies: number[] = [];
-  let running = true;
+  const state = { running: true };
   const loop = (async () => {
-    while (running) {
+    while (state.running) {
       const answer = await send(base, agent, { method: 'GET', path: '/healthz', headers: {} }, 5_000);
       latencies.push(answer.status === 200 ? answer.ms : Number.POSITIVE_INFINITY);
       await new Promise((resolve) => setTimeout(resolve, everyMs));
@@ -69,7 +69,7 @@ export function probeHealth(base: URL, everyMs: number): { stop(): Promise<numbe
   })();
   return {
     async stop() {
-      running = false;
+      state.running = false;
       await loop;
       agent.destroy();
       return latencies;
