@@ -72,7 +72,7 @@ describe('the API fuzz test (issue 19)', () => {
     result = await runCases(world, cases, Date.now() + BUDGET_MS);
     health = await prober.stop();
     const classes = summarise(result.failures);
-    if (process.env.QHC_FUZZ_REPORT) writeFileSync(process.env.QHC_FUZZ_REPORT, JSON.stringify({ seed: SEED, requests: result.requests, statuses: result.statuses, healthP99: percentile(health, 99), logs: world.logs.slice(0, 20), classes }, null, 2));
+    if (process.env.QHC_FUZZ_REPORT) writeFileSync(process.env.QHC_FUZZ_REPORT, JSON.stringify({ seed: SEED, requests: result.requests, statuses: result.statuses, healthP99: percentile(health, 99), healthP50: percentile(health, 50), healthMax: Math.max(...health), slowest: result.slowest, logs: world.logs.slice(0, 20), classes }, null, 2));
   }, BUDGET_MS + 60_000);
   afterAll(async () => {
     await world?.cp.stop();

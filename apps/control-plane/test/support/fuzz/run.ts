@@ -26,6 +26,8 @@ export interface RunResult {
   /** How many requests each registered route received (by `METHOD path`). */
   perRoute: Map<string, number>;
   failures: Failure[];
+  /** The slowest answers (route, status, ms): what holds the event loop. */
+  slowest: Array<{ route: string; status: number; ms: number; path: string }>;
 }
 
 // The agent's long-poll can wait; it runs beside the sequential requests (it only reads).
@@ -58,7 +60,7 @@ export async function runCases(world: World, cases: FuzzCase[], deadline: number
   const base = new URL(world.cp.url);
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const pollAgent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const result: RunResult = { requests: 0, refused: 0, statuses: {}, perRoute: new Map(), failures: [] };
+  const result: RunResult = { requests: 0, refused: 0, statuses: {}, perRoute: new Map(), failures: [], slowest: [] };
   const polls: Array<Promise<void>> = [];
   const record = (c: FuzzCase, sent: Sent, answer: Answer, extra: Check[] = []) => {
     if (answer.status === -1) return;
@@ -66,6 +68,9 @@ export async function runCases(world: World, cases: FuzzCase[], deadline: number
     result.statuses[answer.status] = (result.statuses[answer.status] ?? 0) + 1;
     const key = `${c.route.method} ${c.route.path}`;
     result.perRoute.set(key, (result.perRoute.get(key) ?? 0) + 1);
+    if (c.route.path !== LONG_POLL && (result.slowest.length < 20 || answer.ms > result.slowest.at(-1)!.ms)) {
+      result.slowest = [...result.slowest, { route: `${c.method} ${c.route.path}`, status: answer.status, ms: Math.round(answer.ms), path: short(sent.path)!.slice(0, 120) }].toSorted((a, b) => b.ms - a.ms).slice(0, 20);
+    }
     for (const check of [...checksOf(c, sent, answer), ...extra]) result.failures.push(failure(check, c, sent, answer));
   };
   const digestNow = digestTracker(world.cp.store.db);
