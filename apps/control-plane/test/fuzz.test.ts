@@ -13,7 +13,9 @@ import { World } from './support/fuzz/world.ts';
 // every failure class found, with one example request each.
 const SEED = Number(process.env.QHC_FUZZ_SEED ?? 19_2026);
 const REQUESTS = 10_000;
-const BUDGET_MS = 75_000;
+// A safety stop, not the expected time: 40–60 s on an idle 2-core machine; the count assertion
+// says when a loaded machine cut the run short.
+const BUDGET_MS = 110_000;
 
 /**
  * Failure classes other work items fix (issue 19), tolerated until they are merged: EMPTY THIS
