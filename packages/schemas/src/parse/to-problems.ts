@@ -8,6 +8,12 @@ export type Locate = (path: readonly PathSegment[], options?: { key?: boolean })
 
 type Issue = z.core.$ZodIssue;
 
+/**
+ * Unknown keys listed one by one per object; the rest are counted in one problem. A body of
+ * 20,000 unknown keys otherwise cost a did-you-mean search each: seconds of CPU (issue 19).
+ */
+export const MAX_UNKNOWN_KEYS_LISTED = 20;
+
 function toPath(path: readonly PropertyKey[]): PathSegment[] {
   return path.map((segment) => (typeof segment === 'number' ? segment : String(segment)));
 }
@@ -41,7 +47,7 @@ export function issuesToProblems(
     const path = [...basePath, ...toPath(issue.path)];
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeysAt(schema, path);
-      for (const key of issue.keys) {
+      for (const key of issue.keys.slice(0, MAX_UNKNOWN_KEYS_LISTED)) {
         const suggestion = closestMatch(key, known);
         const hint = suggestion
           ? `; did you mean ${JSON.stringify(suggestion)}?`
@@ -51,6 +57,8 @@ export function issuesToProblems(
         const keyPath = [...path, key];
         problems.push(withPosition({ path: keyPath, code: issue.code, message: `unknown key ${JSON.stringify(key)}${hint}` }, locate?.(keyPath, { key: true })));
       }
+      const more = issue.keys.length - MAX_UNKNOWN_KEYS_LISTED;
+      if (more > 0) problems.push(withPosition({ path, code: issue.code, message: `and ${more} more unknown keys` }, locate?.(path)));
       continue;
     }
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
