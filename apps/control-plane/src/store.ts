@@ -123,6 +123,10 @@ const resourceParsers = Object.fromEntries(
   Object.entries(RESOURCE_KINDS).map(([path, k]) => [path, createParser(z.strictObject({ name: dns1123Label, clusterId: dns1123Label.max(MAX_CLUSTER_ID_LENGTH), spec: k.spec }), k.kind)]),
 ) as Record<ResourcePath, ReturnType<typeof createParser>>;
 
+// The CRDs depend only on this release: built once (10–20 ms each time) rather than on every long-poll answer.
+let crdsOfRelease: Array<Record<string, unknown>> | undefined;
+const releaseCrds = () => (crdsOfRelease ??= allKinds.map((kind) => buildCrd(kind) as unknown as Record<string, unknown>));
+
 /** Regions, clusters and the desired state derived from them: the control plane's data. */
 export class Store {
   readonly db: Db;
@@ -355,7 +359,7 @@ export class Store {
         deletions: rows.filter((c) => c.deletedAt).map((c) => c.name),
         ...(region.registry_credentials ? { registryCredentials: JSON.parse(region.registry_credentials) as RegistryCredentials } : {}),
         // This release's CRDs: the agent applies these, never its own (it may be older).
-        crds: allKinds.map((kind) => buildCrd(kind) as unknown as Record<string, unknown>),
+        crds: releaseCrds(),
       };
     });
   }

@@ -11,6 +11,10 @@ describe('jsonDepthProblem', () => {
     expect(jsonDepthProblem(JSON.stringify({ a: '[[[[[[{{{{', b: 'x\\"[[[[' }), 2)).toBeUndefined();
   });
 
+  it('names a key with escapes as the client meant it', () => {
+    expect(jsonDepthProblem(JSON.stringify({ 'a"\\b': [[[1]]] }), 2)?.path).toEqual(['a"\\b', 0]);
+  });
+
   it('stops at once on 500,000 levels', () => {
     expect(jsonDepthProblem('['.repeat(500_000))?.path).toHaveLength(64);
   });

@@ -21,7 +21,8 @@ export function jsonDepthProblem(text: string, maxDepth = MAX_BODY_DEPTH): Probl
     if (stringStart >= 0) {
       if (c === 92 /* \ */) i++;
       else if (c === 34 /* " */) {
-        lastString = text.slice(stringStart, i);
+        const raw = text.slice(stringStart, i);
+        lastString = raw.includes('\\') ? jsonString(`"${raw}"`) : raw;
         stringStart = -1;
       }
       continue;
@@ -37,6 +38,15 @@ export function jsonDepthProblem(text: string, maxDepth = MAX_BODY_DEPTH): Probl
     else if (c === 44 /* , */ && frames.at(-1)?.array) (frames[frames.length - 1]!.key as number)++;
   }
   return undefined;
+}
+
+// The key as the client wrote it, escapes resolved (a key this scan got wrong is named as written).
+function jsonString(quoted: string): string {
+  try {
+    return JSON.parse(quoted) as string;
+  } catch {
+    return quoted.slice(1, -1);
+  }
 }
 
 /** Throws the 400 for a body nested too deep, naming where. */

@@ -2,7 +2,7 @@ import { ApiError } from '../errors.ts';
 import { authenticate, checkSameOrigin } from '../auth.ts';
 import { DEFAULT_SESSION_TTL_SECONDS, SESSION_COOKIE, createSession, csrfTokenOf, deleteSession, findSession, readCookie, sessionCookie } from '../sessions.ts';
 import { parseAgentReport, RESOURCE_KINDS, type ResourcePath, type Store } from '../store.ts';
-import { exchangeBootstrap, findToken, issueToken, listTokens, revokeToken, rotateAgentToken, tokenPage } from '../tokens.ts';
+import { exchangeBootstrap, findToken, issueToken, revokeToken, rotateAgentToken, tokenPage } from '../tokens.ts';
 import { pageRequest } from '../pages.ts';
 import { openApiDocument } from '../openapi.ts';
 import { backupWarnings, clusterWarnings, warningHeaders } from '../warnings.ts';
@@ -146,8 +146,10 @@ export function routes(options: RouteOptions): Router {
   });
   router.on('POST', '/agent/v1/status', async (req) => {
     const agent = await authenticate(db, req, ['agent']);
-    const parsed = parseAgentReport(await req.body(), (message, fields) => options.logger?.warn(message, { region: agent.region_id, ...fields }));
-    if (!parsed.success) throw new ApiError(400, 'Invalid', `status report: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const body = await req.body();
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, 'Invalid', 'status report: body: must be a JSON object (the agent\'s report)');
+    const parsed = parseAgentReport(body, (message, fields) => options.logger?.warn(message, { region: agent.region_id, ...fields }));
+    if (!parsed.success) throw new ApiError(400, 'Invalid', `status report: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
     await store.recordStatus(agent.region_id!, parsed.data);
     return { status: 204 };
   });

@@ -46,7 +46,14 @@ const VALID: Record<Exclude<BodyKind, 'none'>, fc.Arbitrary<Record<string, unkno
 };
 
 /** The fields each body's schema knows, by path prefix: where a mutation puts a bad value. */
-const objectKeys = (schema: unknown): string[] => Object.keys((schema as { shape?: Record<string, unknown> }).shape ?? {});
+type Shaped = { shape?: Record<string, unknown>; def?: { type?: string; in?: Shaped; out?: Shaped } };
+// A bounded schema is a pipe (bounds first, then the object): its keys are the object's.
+const objectKeys = (schema: unknown): string[] => {
+  const s = schema as Shaped;
+  if (s.shape) return Object.keys(s.shape);
+  if (s.def?.type === 'pipe') return [...new Set([...objectKeys(s.def.in), ...objectKeys(s.def.out)])];
+  return [];
+};
 const SCHEMA_FIELDS: Record<Exclude<BodyKind, 'none'>, string[][]> = {
   region: objectKeys(Region).map((k) => [k]),
   cluster: [['name'], ['apiKey'], ['readOnlyApiKey'], ...objectKeys(QdrantClusterSpec).map((k) => ['spec', k]), ...['cpu', 'memory', 'storage'].map((k) => ['spec', 'resources', k])],

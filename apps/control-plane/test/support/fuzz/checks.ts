@@ -88,6 +88,8 @@ export function namesTheFault(c: FuzzCase, path: string, status: number, json: u
   const values = status === 409 && body && typeof body === 'object' ? Object.values(body).filter((v): v is string => typeof v === 'string') : [];
   const names = new Set([...keysOf(body), ...schemaFieldNames(kind), ...values, ...c.route.params, ...decodedSegments(path, c.route), ...new URLSearchParams(c.query).keys()]);
   if (problemPaths.some((p) => p.some((segment) => names.has(segment)))) return true;
-  if (notAnObject && (problemPaths.some((p) => p.length === 0) || /\bbody\b|JSON/.test(message))) return true;
+  // A bound on the whole body (too many keys, too large) is rightly named as the body.
+  const wholeBodyBound = /\bbody\b.*\b(more than|larger than|deeper than)\b/.test(message);
+  if ((notAnObject || wholeBodyBound) && (problemPaths.some((p) => p.length === 0) || /\bbody\b|JSON/.test(message))) return true;
   return [...names].some((name) => mentions(message, name));
 }
