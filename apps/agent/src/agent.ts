@@ -104,7 +104,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       if (state.stopped || !cp.token || !state.connected) continue;
       await report().catch((error: unknown) => {
         metrics.reports.inc({ result: 'error' });
-        log.debug('status report failed', { error: error instanceof Error ? error.message : String(error) });
+        log.warn('status report failed', { error: error instanceof Error ? error.message : String(error) });
       });
     }
   };

@@ -1,7 +1,8 @@
 import { rootCertificates } from 'node:tls';
 import { EnvHttpProxyAgent, fetch, type Dispatcher } from 'undici';
-import { AgentReport, type AgentReportInput, type AgentRegionStatus, type ClusterOrigin, type ClusterStatusReport, type Region, type RegionHealth } from '@qhc/schemas';
+import { type AgentReportInput, type AgentRegionStatus, type ClusterOrigin, type ClusterStatusReport, type Region, type RegionHealth } from '@qhc/schemas';
 import type { KubeObject } from '@qhc/manifests';
+import { fitReport } from './report-fit.ts';
 
 export interface DesiredState {
   revision: number;
@@ -81,7 +82,7 @@ export class ControlPlaneClient {
 
   /** Sends what parses with the control plane's contract; a report that does not is refused here, naming the field. */
   async report(status: StatusReport): Promise<void> {
-    const parsed = AgentReport.safeParse(status);
+    const parsed = fitReport(status);
     if (!parsed.success) throw new Error(`status report: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     await this.call('POST', '/agent/v1/status', parsed.data);
   }

@@ -5,6 +5,7 @@ import { isUniqueViolation, type Db } from './db/db.ts';
 import { ApiError, conflict, notFound } from './errors.ts';
 import { clusterEvents, recordClusterEvents, statusEvents, type ClusterEvent, type ReportedClusterStatus } from './cluster-events.ts';
 import { adoptRestoredClusters } from './adoption.ts';
+import { hasControlCharacters } from './text.ts';
 import { checkResourceTarget } from './resource-target.ts';
 import { keysetRows, toPage, type PageRequest } from './pages.ts';
 import type { PageOf } from '@qhc/schemas';
@@ -63,7 +64,9 @@ export interface RegionDefaults {
 }
 
 export type RegistryCredentials = z.infer<typeof RegistryCredentialsInput>;
-const RegistryCredentialsInput = z.strictObject({ username: z.string().min(1, 'username: the registry user name is required'), password: z.string() });
+// One line each: they end up in a dockerconfigjson and in the installation scripts' helm values.
+const oneLine = (max: number) => z.string().max(max).refine((v) => !hasControlCharacters(v), 'must be one line without control characters');
+const RegistryCredentialsInput = z.strictObject({ username: oneLine(256).min(1, 'username: the registry user name is required'), password: oneLine(4096) });
 
 /**
  * `registryCredentials` of a region body: write-only, kept out of the region's spec (which the

@@ -53,3 +53,10 @@ it('answers 503 naming the database, not the connection error, when PostgreSQL c
     await down.close();
   }
 });
+
+it('answers 400, not 500, for text PostgreSQL cannot store (a NUL byte), in a statement or a transaction', async () => {
+  for (const attempt of [() => db.one('SELECT id FROM t WHERE v::text = $1', ['a\u0000b']), () => db.tx((tx) => tx.one('SELECT id FROM t WHERE v::text = $1', ['\u0000']))]) {
+    const error = await attempt().then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ status: 400, code: 'Invalid', message: expect.stringMatching(/NUL byte/) });
+  }
+});

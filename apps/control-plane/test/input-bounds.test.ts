@@ -67,6 +67,24 @@ describe('region updates', () => {
     expect(await current()).toEqual(before);
   });
 
+  it('refuses registry credentials that are not one line (they go into helm values and a dockerconfigjson)', async () => {
+    const before = await current();
+    for (const registryCredentials of [{ username: 'u', password: 'p\nq' }, { username: 'u\u0000', password: 'p' }, { username: 'u'.repeat(257), password: 'p' }]) {
+      const answer = await f.call('PUT', '/api/v1/regions/r', { ...before.spec, registryCredentials });
+      expect(answer.status).toBe(400);
+      expect(answer.json.message).toMatch(/registryCredentials/);
+    }
+    expect(await current()).toEqual(before);
+  });
+
+  it('refuses a token name that is too long or not one line', async () => {
+    for (const name of ['x'.repeat(500_000), 'a\nb', 'a\u0000']) {
+      const answer = await f.call('POST', '/api/v1/tokens', { name });
+      expect(answer.status).toBe(400);
+      expect(answer.json.message).toMatch(/^name:/);
+    }
+  });
+
   it('refuses 600 KB of nested flow sequences in operatorSettings quickly, naming the field and the line', async () => {
     const before = await current();
     const depth = 300_000;

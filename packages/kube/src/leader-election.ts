@@ -104,7 +104,10 @@ export class LeaderElector {
     while (!stop.aborted) {
       // Campaign until acquired.
       // Each attempt bounded too: stop() must not wait on a request the network swallowed.
-      const attempt = () => this.tryAcquireOrRenew(AbortSignal.any([stop, AbortSignal.timeout(renewDeadlineMs)]));
+      // The Lease's renewTime is written at some moment during the request: count from its start,
+      // so this replica never believes it leads longer than the others were told it would.
+      let attemptStart = clock.now();
+      const attempt = () => ((attemptStart = clock.now()), this.tryAcquireOrRenew(AbortSignal.any([stop, AbortSignal.timeout(renewDeadlineMs)])));
       while (!stop.aborted && !(await attempt())) await sleep(retryPeriodMs, clock, stop);
       if (stop.aborted) break;
 
@@ -118,16 +121,17 @@ export class LeaderElector {
         .catch((error: unknown) => logger.error('onStartedLeading failed', { error: error instanceof Error ? error.message : String(error) }));
 
       // Renew until a renewal deadline passes without success, or we stop.
-      let lastRenew = clock.now();
+      let lastRenew = attemptStart;
       while (!stop.aborted) {
         await sleep(retryPeriodMs, clock, stop);
         if (stop.aborted) break;
         // A renewal that hangs (a stalled network) must not outlive the deadline: past it another
         // candidate may hold the Lease while this one still believes it leads.
-        const budgetMs = Math.max(1, renewDeadlineMs - (clock.now() - lastRenew));
-        if (await this.tryAcquireOrRenew(AbortSignal.any([stop, AbortSignal.timeout(budgetMs)]))) {
-          lastRenew = clock.now();
-        } else if (clock.now() - lastRenew >= renewDeadlineMs || (this.observedHolder && this.observedHolder !== this.options.identity)) {
+        const started = clock.now();
+        const budget = AbortSignal.timeout(Math.max(1, renewDeadlineMs - (started - lastRenew)));
+        if (await this.tryAcquireOrRenew(AbortSignal.any([stop, budget]))) {
+          lastRenew = started;
+        } else if (budget.aborted || clock.now() - lastRenew >= renewDeadlineMs || (this.observedHolder && this.observedHolder !== this.options.identity)) {
           logger.warn('lost leadership', { holder: this.observedHolder });
           break;
         }

@@ -71,7 +71,11 @@ describe('renderHelmInstall', () => {
   });
 
   it('quotes what it cannot trust for bash, and writes the control plane URL as the installation does', () => {
-    const hostile = input('https://r.example.com/qdrant/', "oci://r.example.com/c$(touch${IFS}/tmp/pwned)'x");
+    const evil = "oci://r.example.com/c$(touch${IFS}/tmp/pwned)'x";
+    // The schema refuses it (defence one); the renderer still quotes a region that got past it (defence two).
+    expect(() => input('https://r.example.com/qdrant/', evil)).toThrow(/chartRepositoryUrl/);
+    const valid = input('https://r.example.com/qdrant/', 'oci://r.example.com/c');
+    const hostile = { ...valid, advanced: { ...valid.advanced, chartRepositoryUrl: evil } };
     const line = renderHelmInstall(hostile, CREDENTIALS).split('\n').find((l) => l.startsWith('helm upgrade'))!;
     expect(line).toContain("'oci://r.example.com/c$(touch${IFS}/tmp/pwned)'\\''x/qhc'");
     const values = parse(renderHelmInstall(hostile, { ...CREDENTIALS, controlPlaneUrl: 'https://QHC.example.com:443?x=1' }).split("<<'QHC_VALUES_END'\n")[1]!.split('QHC_VALUES_END')[0]!) as { credentials: { controlPlaneUrl: string } };

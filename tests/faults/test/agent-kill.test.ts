@@ -34,6 +34,8 @@ describe('the agent killed mid-apply', () => {
     }, { timeoutMs: 60_000, intervalMs: 10 });
     await first.kill();
     const applied = (await snapshot(h.client, sandbox.namespace)).clusters;
+    // Otherwise the kill came after the apply, and there was nothing half-done to recover from.
+    expect(applied.size, 'clusters in the region when the agent was killed').toBeLessThan(CLUSTERS);
     const uids = new Map([...applied].map(([id, c]) => [id, c.metadata.uid]));
 
     const second = h.startAgent();

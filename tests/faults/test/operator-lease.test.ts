@@ -53,6 +53,11 @@ describe("the operator's lease lost to a network stall", () => {
     }
     await waitConverged(client, sandbox.namespace, sizes, 60_000);
 
+    // The fault is only exercised if A leads when the network stalls.
+    expect(a.isLeader()).toBe(true);
+    // Both replicas run in this process: sampling them shows any moment both believe they lead.
+    let overlaps = 0;
+    const sampler = setInterval(() => void (a.isLeader() && b.isLeader() && overlaps++), 10);
     proxy.blackhole();
     const stalledAt = Date.now();
     // Changes while A is cut off: B must make them happen.
@@ -68,6 +73,8 @@ describe("the operator's lease lost to a network stall", () => {
     await waitFor('A no longer leading', async () => (a.isLeader() ? undefined : true), { timeoutMs: TIMING.leaseDurationMs });
     proxy.restore();
     const restoredAt = Date.now();
+    clearInterval(sampler);
+    expect(overlaps, 'samples in which A and B both led').toBe(0);
 
     const { at, last } = await waitConverged(client, sandbox.namespace, sizes, 60_000);
     expect([a.isLeader(), b.isLeader()]).toEqual([false, true]);

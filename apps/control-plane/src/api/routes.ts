@@ -1,4 +1,5 @@
 import { ApiError } from '../errors.ts';
+import { hasControlCharacters } from '../text.ts';
 import { authenticate, checkSameOrigin } from '../auth.ts';
 import { DEFAULT_SESSION_TTL_SECONDS, SESSION_COOKIE, createSession, csrfTokenOf, deleteSession, findSession, readCookie, sessionCookie } from '../sessions.ts';
 import { parseAgentReport, RESOURCE_KINDS, type ResourcePath, type Store } from '../store.ts';
@@ -110,6 +111,7 @@ export function routes(options: RouteOptions): Router {
     await user(req);
     const body = (await req.body()) as { name?: unknown };
     if (typeof body.name !== 'string' || !body.name) throw new ApiError(400, 'Invalid', 'name: give the token a name (who or what uses it)');
+    if (body.name.length > 128 || hasControlCharacters(body.name)) throw new ApiError(400, 'Invalid', 'name: at most 128 characters on one line, without control characters');
     return ok(await issueToken(db, 'user', body.name), 201);
   });
   router.on('GET', '/api/v1/regions/:region/tokens', async (req) => (await user(req), ok(await tokenPage(db, (await store.region(req.params.region!)).id, pageRequest(req.query, 2)))));

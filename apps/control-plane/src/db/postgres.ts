@@ -20,8 +20,13 @@ export function isUnavailable(error: unknown): boolean {
   return UNAVAILABLE_CODES.has(code) || code.startsWith('08') || UNAVAILABLE_MESSAGES.test(typeof e?.message === 'string' ? e.message : '');
 }
 
+// Text PostgreSQL cannot store (a NUL byte, an invalid sequence) is the client's mistake; SQLite takes it.
+const UNSTORABLE_TEXT_CODES = new Set(['22021', '22P05']);
+
 /** A 503 naming the database, for an error that means it cannot be reached; other errors as they are. */
 function translate(error: unknown, log: Warn): unknown {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && UNSTORABLE_TEXT_CODES.has(code)) return new ApiError(400, 'Invalid', 'the request holds text the database cannot store (a NUL byte or an invalid character); remove it');
   if (error instanceof ApiError || !isUnavailable(error)) return error;
   // The cause (host, port, PostgreSQL's words) goes to the log, not to the client.
   log.warn('the database is unavailable', { error: error instanceof Error ? error.message : String(error) });

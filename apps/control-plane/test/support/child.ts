@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { callApi, type ApiAnswer } from './http.ts';
+import { FIXTURE_CLUSTER } from './workload.ts';
 
 export const ADMIN = 'qhc_u_fault-admin-token-0123456789';
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
@@ -70,6 +71,8 @@ export async function spawnControlPlane(database: string): Promise<ChildControlP
 export async function setUpRegion(cp: ChildControlPlane): Promise<string> {
   const created = await cp.call('POST', '/api/v1/regions', { name: 'r', namespace: 'ns-r', agentVersion: '0.1.0', operatorVersion: '0.1.0' });
   if (created.status !== 201) throw new Error(`creating region r: ${created.status} ${created.text}`);
+  const fixture = await cp.call('POST', '/api/v1/regions/r/clusters', { name: FIXTURE_CLUSTER, spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } });
+  if (fixture.status !== 201) throw new Error(`creating cluster ${FIXTURE_CLUSTER}: ${fixture.status} ${fixture.text}`);
   const install = await cp.call('POST', '/api/v1/regions/r/installation');
   const registered = await cp.call('POST', '/agent/v1/register', undefined, install.json.bootstrapToken);
   if (registered.status !== 201) throw new Error(`registering the agent: ${registered.status} ${registered.text}`);

@@ -104,9 +104,12 @@ export function startWorkload(call: Call, agentToken: string, options: { killAft
   }
   writers.push(run({ name: 'region', steps: [], acked: 0, inflight: false }, (i) => ({ method: 'PUT', path: '/api/v1/regions/r', body: regionBody(i + 1) })));
   writers.push(run({ name: 'backups', steps: [], acked: 0, inflight: false }, backupStep));
-  writers.push(run({ name: 'status', steps: [], acked: 0, inflight: false }, (i) => ({ method: 'POST', path: '/agent/v1/status', token: agentToken, body: { appliedRevision: 0, region: { seq: i + 1 }, clusters: [{ id: 'c0-0', phase: i % 2 ? 'Running' : 'Healthy' }] } })));
+  writers.push(run({ name: 'status', steps: [], acked: 0, inflight: false }, (i) => ({ method: 'POST', path: '/agent/v1/status', token: agentToken, body: { appliedRevision: 0, region: { phase: 'Ready', numberOfNodes: i + 1 }, clusters: [{ id: FIXTURE_CLUSTER, phase: i % 2 ? 'Running' : 'Healthy' }] } })));
   return { ledgers, unexpected, threshold, done: Promise.all(writers).then(() => undefined), acked: () => total };
 }
+
+/** A cluster no writer touches: backups and status reports name it (backups need a live cluster). */
+export const FIXTURE_CLUSTER = 'fixture';
 
 const regionBody = (n: number) => ({ name: 'r', namespace: 'ns-r', agentVersion: '0.1.0', operatorVersion: `0.1.${n}` });
 
@@ -114,7 +117,7 @@ const regionBody = (n: number) => ({ name: 'r', namespace: 'ns-r', agentVersion:
 function backupStep(i: number): Step {
   const n = Math.floor(i / 4) * 3 + (i % 4 === 3 ? 2 : i % 4);
   if (i % 4 === 3) return { method: 'DELETE', path: `/api/v1/regions/r/backups/bk-${n}` };
-  return { method: 'POST', path: '/api/v1/regions/r/backups', body: { name: `bk-${n}`, clusterId: 'c0-0', spec: { 'cluster-id': 'c0-0', retention: '72h' } } };
+  return { method: 'POST', path: '/api/v1/regions/r/backups', body: { name: `bk-${n}`, clusterId: FIXTURE_CLUSTER, spec: { 'cluster-id': FIXTURE_CLUSTER, retention: '72h' } } };
 }
 
 export interface Verdict {
@@ -137,7 +140,7 @@ export async function verify(call: Call, ledgers: Ledger[]): Promise<Verdict> {
     verdict.dataLost += Math.max(0, ledger.acked - applied);
     verdict.applied += applied;
   };
-  const clusters = new Map<string, Record<string, Body>>(((await call('GET', '/api/v1/regions/r/clusters')).json.items as Array<Record<string, Body>>).map((c) => [c.name as string, c]));
+  const clusters = new Map<string, Record<string, Body>>(((await call('GET', '/api/v1/regions/r/clusters?limit=1000')).json.items as Array<Record<string, Body>>).map((c) => [c.name as string, c]));
   for (const ledger of ledgers.filter((l) => /^c\d+-\d+$/.test(l.name))) {
     const stored = clusters.get(ledger.name);
     const state: ClusterState = stored ? { exists: true, size: stored.spec.size, cpu: stored.spec.resources.cpu, restarted: Boolean(stored.annotations?.restartedAt), deleted: Boolean(stored.deletedAt) } : { exists: false };
@@ -151,15 +154,16 @@ export async function verify(call: Call, ledgers: Ledger[]): Promise<Verdict> {
   const regionLedger = ledgers.find((l) => l.name === 'region')!;
   account(regionLedger, Number(String(region.spec.operatorVersion).split('.')[2]), `operatorVersion ${region.spec.operatorVersion}`);
   const statusLedger = ledgers.find((l) => l.name === 'status')!;
-  const seq = Number(region.status?.seq ?? 0);
+  // The report's sequence number rides in a field the report contract keeps (numberOfNodes).
+  const seq = Number(region.status?.numberOfNodes ?? 0);
   account(statusLedger, seq, `status seq ${seq}`);
   verdict.applied -= seq; // Status reports do not move the revision.
   const backups = ((await call('GET', '/api/v1/regions/r/backups')).json.items as Array<{ name: string; deletedAt?: string }>).map((b) => `${b.name}${b.deletedAt ? ' deleted' : ''}`);
   const backupLedger = ledgers.find((l) => l.name === 'backups')!;
   const k = [...Array(backupLedger.steps.length + 1).keys()].find((i) => JSON.stringify(backupsAt(i)) === JSON.stringify(backups.toSorted()));
   account(backupLedger, k, backups.join(', ') || 'no backups');
-  // Every change bumps the revision once, in the same transaction; region creation made it 1.
-  if (region.revision !== 1 + verdict.applied) verdict.inconsistencies.push(`region revision ${region.revision}, but ${verdict.applied} change(s) applied on top of revision 1`);
+  // Every change bumps the revision once, in the same transaction; region creation made it 1, the fixture cluster 2.
+  if (region.revision !== 2 + verdict.applied) verdict.inconsistencies.push(`region revision ${region.revision}, but ${verdict.applied} change(s) applied on top of revision 2`);
   return verdict;
 }
 

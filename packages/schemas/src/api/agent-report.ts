@@ -54,7 +54,8 @@ export const ObservedResource = z.object({
 });
 export type ObservedResource = z.infer<typeof ObservedResource>;
 
-export const AgentReportFields = z.strictObject({
+// Unknown top-level fields are dropped, like those of nested objects: a newer agent keeps reporting.
+export const AgentReportFields = z.object({
   appliedRevision: z.int().min(0).optional(),
   region: AgentRegionStatus.optional(),
   /** The region's health (RegionHealth): parsed on its own, so a newer agent's health does not cost the whole report. */

@@ -17,8 +17,9 @@ const PATH_SEGMENT = String.raw`[A-Za-z0-9._~-]+`;
 /** Percent-encoded or unreserved: proxy credentials with other characters must be percent-encoded. */
 const USERINFO = String.raw`[A-Za-z0-9._~%+-]+(?::[A-Za-z0-9._~%+-]*)?@`;
 
-const REGISTRY_URL = new RegExp(String.raw`^https?://${HOST}(?:/${IMAGE_COMPONENT})*/?$`);
-const CHART_REPOSITORY_URL = new RegExp(String.raw`^(?:oci|https?)://${HOST}(?:/${PATH_SEGMENT})*/?$`);
+// Trailing slashes are allowed: they are normalised to one where the URL is used.
+const REGISTRY_URL = new RegExp(String.raw`^https?://${HOST}(?:/${IMAGE_COMPONENT})*/*$`);
+const CHART_REPOSITORY_URL = new RegExp(String.raw`^(?:oci|https?)://${HOST}(?:/${PATH_SEGMENT})*/*$`);
 const PROXY_URL = new RegExp(String.raw`^https?://(?:${USERINFO})?${HOST}/?$`);
 
 const portInRange = (url: string) => {
