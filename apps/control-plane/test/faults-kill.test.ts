@@ -63,7 +63,7 @@ describe.each(['sqlite', 'postgres'] as const)('fault: the control plane killed 
     expect((await second.call('GET', '/agent/v1/desired-state?after=-1', undefined, agent)).status).toBe(200);
     recordResult(`kill-${dialect}`, {
       fault: `control plane SIGKILL mid-write (${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}; seed ${seed}, after ${killAfter} acknowledged changes; 9 concurrent writers)`,
-      checked: `all ${workload.acked()} acknowledged changes (clusters, backups, region, agent status) present; ${verdict.applied} revision-bumping changes each applied whole (row + event + bump: revision = 1 + changes); serves after restart`,
+      checked: `all ${workload.acked()} acknowledged changes (clusters, backups, region, agent status) present; ${verdict.applied} revision-bumping changes each applied whole (row + event + bump: revision = 2 + changes, after the region and a fixture cluster); serves after restart`,
       recoverMs,
       dataLost: verdict.dataLost,
     });
