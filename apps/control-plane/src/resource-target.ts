@@ -12,7 +12,12 @@ import { ApiError } from './errors.ts';
 export async function checkResourceTarget(db: Db, region: RegionRecord, path: string, clusterId: string, spec: Record<string, unknown>): Promise<void> {
   const live = async (name: string) => Boolean(await db.one('SELECT id FROM clusters WHERE region_id = $1 AND name = $2 AND deleted_at IS NULL', [region.id, name]));
   if (path === 'restores') {
-    const destination = spec.destination as { name: string; create?: boolean };
+    const destination = spec.destination as { name: string; namespace?: string; create?: boolean };
+    // The operator refuses a restore across namespaces (CrossNamespace): say so now, not in the region.
+    for (const side of ['source', 'destination'] as const) {
+      const namespace = (spec[side] as { namespace?: string } | undefined)?.namespace;
+      if (namespace !== undefined && namespace !== region.spec.namespace) throw refused(['spec', side, 'namespace'], `must be the region's namespace (${JSON.stringify(region.spec.namespace)}), got ${JSON.stringify(namespace)}: a restore stays in its region's namespace`);
+    }
     if (destination.create === true) return;
     const target = destination.name.replace(/^qdrant-/, '');
     if (destination.name !== clusterResourceName(target) || !(await live(target))) {

@@ -44,6 +44,15 @@ describe('request bodies', () => {
     expect((await fixture.call('POST', '/api/v1/regions/r/backups', { name: 'b1', clusterId: 'search', spec: { 'cluster-id': 'search' } })).status).toBe(201);
   });
 
+  it("a restore's source and destination are in the region's namespace", async () => {
+    for (const [side, body] of [['source', { ...restore('n1', { name: 'qdrant-search' }), spec: { source: { snapshotName: 'b1', namespace: 'other' }, destination: { name: 'qdrant-search', namespace: 'ns-r' } } }], ['destination', restore('n2', { name: 'qdrant-copy', create: true, namespace: 'other' })]] as const) {
+      const answer = await fixture.call('POST', '/api/v1/regions/r/restores', body);
+      expect(answer.status).toBe(422);
+      expect(answer.json.problems[0].path).toEqual(['spec', side, 'namespace']);
+    }
+    expect(((await fixture.call('GET', '/api/v1/regions/r/restores')).json.items as Array<{ name: string }>).map((r) => r.name)).not.toContain('n1');
+  });
+
   it('an in-place restore goes into a cluster of the region; a new cluster need not exist', async () => {
     const missing = await fixture.call('POST', '/api/v1/regions/r/restores', restore('x1', { name: 'qdrant-gone' }));
     expect(missing.status).toBe(422);
