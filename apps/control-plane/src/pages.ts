@@ -1,6 +1,7 @@
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, type PageOf } from '@qhc/schemas';
 import type { Db, Row } from './db/db.ts';
 import { ApiError } from './errors.ts';
+import { queryInt, querySingle } from './api/query.ts';
 
 // Keyset pagination for every list of the API: each list is ordered by a unique sort key, a
 // page is the rows after the previous page's last key, and the page token is that key
@@ -18,21 +19,10 @@ const MAX_TOKEN_LENGTH = 2048;
 
 const invalid = (message: string) => new ApiError(400, 'Invalid', message);
 
-function single(query: URLSearchParams, name: string): string | undefined {
-  const values = query.getAll(name);
-  if (values.length > 1) throw invalid(`${name}: give it once (got ${values.length} values)`);
-  return values[0];
-}
-
 /** The page a list request asks for; `arity` is how many values the list's sort key has. */
 export function pageRequest(query: URLSearchParams, arity = 1): PageRequest {
-  const limitText = single(query, 'limit');
-  let limit = DEFAULT_PAGE_LIMIT;
-  if (limitText !== undefined) {
-    limit = /^\d{1,7}$/.test(limitText) ? Number(limitText) : Number.NaN;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) throw invalid(`limit: a whole number from 1 to ${MAX_PAGE_LIMIT} (got ${JSON.stringify(limitText.slice(0, 40))})`);
-  }
-  const token = single(query, 'pageToken');
+  const limit = queryInt(query, 'limit', { min: 1, max: MAX_PAGE_LIMIT, fallback: DEFAULT_PAGE_LIMIT });
+  const token = querySingle(query, 'pageToken');
   if (token === undefined || token === '') return { limit };
   return { limit, after: decodePageToken(token, arity) };
 }

@@ -14,10 +14,17 @@ export interface IntRange {
   fallback: number;
 }
 
+/** The one value of query parameter `name` (absent: undefined), or a 400 naming it when given twice. */
+export function querySingle(query: URLSearchParams, name: string): string | undefined {
+  const values = query.getAll(name);
+  if (values.length > 1) throw new ApiError(400, 'Invalid', `${name}: give it once (got ${values.length} values)`, [{ path: [name], code: 'query', message: 'given more than once' }]);
+  return values[0];
+}
+
 /** The integer query parameter `name`, or a 400 naming it. */
 export function queryInt(query: URLSearchParams, name: string, range: IntRange): number {
-  const raw = query.get(name);
-  if (raw === null) return range.fallback;
+  const raw = querySingle(query, name);
+  if (raw === undefined) return range.fallback;
   const parsed = z
     .string()
     .regex(DECIMAL)
