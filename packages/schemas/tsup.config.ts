@@ -1,5 +1,6 @@
 import type { Options } from 'tsup';
 import { library } from '@qhc/tsup-config';
 
-const config: Options = library();
+// `./test`: fixtures for other packages' tests, built apart so the main entry never carries them.
+const config: Options = library({ entry: ['src/index.ts', 'src/test/index.ts'] });
 export default config;
