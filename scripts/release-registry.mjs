@@ -25,5 +25,10 @@ const text = readFileSync(file, 'utf8')
 writeFileSync(file, text);
 
 const values = join(root, 'charts/qhc/values.yaml');
-writeFileSync(values, readFileSync(values, 'utf8').replace(/^(    containerRegistryUrl: ).*$/m, `$1${registry}`).replace(/^(    chartRepositoryUrl: ).*$/m, `$1${charts}`));
+writeFileSync(
+  values,
+  readFileSync(values, 'utf8')
+    .replace(/^(    containerRegistryUrl: ).*$/m, `$1${registry}`)
+    .replace(/^(    chartRepositoryUrl: ).*$/m, `$1${charts}`),
+);
 console.log(JSON.stringify({ msg: 'release registry written', containerRegistryUrl: registry, chartRepositoryUrl: charts }));

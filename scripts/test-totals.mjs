@@ -39,7 +39,5 @@ process.exit(failed > 0 || passed === 0 ? 1 : 0);
 // A test file that failed with no failed test in it (a load error, a failing hook) still
 // counts as one failure; files with failed tests are already counted test by test.
 function filesFailedWithoutFailedTests(r) {
-  return (r.testResults ?? []).filter(
-    (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((a) => a.status === 'failed'),
-  ).length;
+  return (r.testResults ?? []).filter((file) => file.status === 'failed' && !(file.assertionResults ?? []).some((a) => a.status === 'failed')).length;
 }

@@ -19,7 +19,11 @@ export function restoreOrigin(cluster: Cluster, restores: Restore[]): ClusterOri
   if (labels['app.kubernetes.io/managed-by'] === MANAGED_BY['app.kubernetes.io/managed-by']) return undefined;
   const a = cluster.metadata.annotations ?? {};
   if (a[ANNOTATION_ORIGIN_RESTORE] && a[ANNOTATION_ORIGIN_SNAPSHOT]) {
-    return { restore: a[ANNOTATION_ORIGIN_RESTORE], snapshot: a[ANNOTATION_ORIGIN_SNAPSHOT], ...(a[ANNOTATION_ORIGIN_CLUSTER] ? { sourceCluster: a[ANNOTATION_ORIGIN_CLUSTER] } : {}) };
+    return {
+      restore: a[ANNOTATION_ORIGIN_RESTORE],
+      snapshot: a[ANNOTATION_ORIGIN_SNAPSHOT],
+      ...(a[ANNOTATION_ORIGIN_CLUSTER] ? { sourceCluster: a[ANNOTATION_ORIGIN_CLUSTER] } : {}),
+    };
   }
   // Only a restore that succeeded (the operator's phase) and a cluster made no earlier than it: a
   // cluster of that name made with kubectl while a restore is still waiting is not the restore's.

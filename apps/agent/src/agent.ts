@@ -60,7 +60,13 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     connected: new Gauge('qhc_agent_connected', '1 while the last request to the control plane succeeded.'),
     reports: new Counter('qhc_agent_status_reports_total', 'Status reports, by result.'),
   };
-  const state = { stopped: false, applied: undefined as number | undefined, connected: false, failures: 0, installation: undefined as InstallationStatus | undefined };
+  const state = {
+    stopped: false,
+    applied: undefined as number | undefined,
+    connected: false,
+    failures: 0,
+    installation: undefined as InstallationStatus | undefined,
+  };
   const stop = new AbortController();
   const pollSeconds = options.pollSeconds ?? 25;
 
@@ -142,7 +148,11 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
         }
         state.failures++;
         const delay = exponentialBackoffMs(state.failures, options.backoff);
-        log.warn('control plane request failed; clusters keep running untouched', { error: error instanceof Error ? error.message : String(error), retryInMs: delay, attempt: state.failures });
+        log.warn('control plane request failed; clusters keep running untouched', {
+          error: error instanceof Error ? error.message : String(error),
+          retryInMs: delay,
+          attempt: state.failures,
+        });
         await new Promise((resolve) => {
           const timer = setTimeout(resolve, delay);
           stop.signal.addEventListener('abort', () => (clearTimeout(timer), resolve(undefined)), { once: true });

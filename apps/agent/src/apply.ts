@@ -24,7 +24,13 @@ export interface ApplyResult {
  * then each QdrantCluster (and its API-key Secret), backups, schedules and restores. Deletes a cluster only when the desired state lists it as
  * deleted: one missing from the list (a partial answer, an older revision) is left alone.
  */
-export async function applyDesiredState(client: KubeClient, namespace: string, state: DesiredState, logger: Logger, options: InstallationOptions = {}): Promise<ApplyResult> {
+export async function applyDesiredState(
+  client: KubeClient,
+  namespace: string,
+  state: DesiredState,
+  logger: Logger,
+  options: InstallationOptions = {},
+): Promise<ApplyResult> {
   const applied: string[] = [];
   const revision = String(state.revision);
   const apply = async (object: KubeObject) => {
@@ -40,7 +46,15 @@ export async function applyDesiredState(client: KubeClient, namespace: string, s
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     logger.warn('installation not applied; clusters applied anyway', { error: message });
-    installation = { status: { managedBy: 'agent', upToDate: false, desiredHash: '', message: `installation not applied: ${message}; re-run the installation command (as cluster-admin) to update it` }, applied: [] };
+    installation = {
+      status: {
+        managedBy: 'agent',
+        upToDate: false,
+        desiredHash: '',
+        message: `installation not applied: ${message}; re-run the installation command (as cluster-admin) to update it`,
+      },
+      applied: [],
+    };
   }
   applied.push(...installation.applied);
 
@@ -57,7 +71,10 @@ export async function applyDesiredState(client: KubeClient, namespace: string, s
         kind: 'Secret',
         metadata: { name: apiKeySecretName(cluster.id), namespace, labels: { ...MANAGED_BY, [LABEL_CLUSTER_ID]: cluster.id } },
         type: 'Opaque',
-        stringData: { ...(cluster.apiKeys.apiKey ? { 'api-key': cluster.apiKeys.apiKey } : {}), ...(cluster.apiKeys.readOnlyApiKey ? { 'read-only-api-key': cluster.apiKeys.readOnlyApiKey } : {}) },
+        stringData: {
+          ...(cluster.apiKeys.apiKey ? { 'api-key': cluster.apiKeys.apiKey } : {}),
+          ...(cluster.apiKeys.readOnlyApiKey ? { 'read-only-api-key': cluster.apiKeys.readOnlyApiKey } : {}),
+        },
       });
       const config = (spec.config ?? {}) as { service?: Record<string, unknown> };
       spec.config = {
@@ -72,7 +89,12 @@ export async function applyDesiredState(client: KubeClient, namespace: string, s
     await apply({
       apiVersion: 'qdrant.io/v1',
       kind: 'QdrantCluster',
-      metadata: { name: clusterName(cluster.id), namespace, labels: { ...MANAGED_BY, [LABEL_CLUSTER_ID]: cluster.id, [LABEL_CUSTOMER_ID]: state.region.name }, annotations: { ...cluster.annotations, [ANNOTATION_REVISION]: revision } },
+      metadata: {
+        name: clusterName(cluster.id),
+        namespace,
+        labels: { ...MANAGED_BY, [LABEL_CLUSTER_ID]: cluster.id, [LABEL_CUSTOMER_ID]: state.region.name },
+        annotations: { ...cluster.annotations, [ANNOTATION_REVISION]: revision },
+      },
       spec,
     });
   }
@@ -81,7 +103,12 @@ export async function applyDesiredState(client: KubeClient, namespace: string, s
     await apply({
       apiVersion: 'qdrant.io/v1',
       kind: resource.kind,
-      metadata: { name: resource.name, namespace, labels: { ...MANAGED_BY, [LABEL_CLUSTER_ID]: resource.clusterId, [LABEL_CUSTOMER_ID]: state.region.name }, annotations: { [ANNOTATION_REVISION]: revision } },
+      metadata: {
+        name: resource.name,
+        namespace,
+        labels: { ...MANAGED_BY, [LABEL_CLUSTER_ID]: resource.clusterId, [LABEL_CUSTOMER_ID]: state.region.name },
+        annotations: { [ANNOTATION_REVISION]: revision },
+      },
       spec: resource.spec,
     });
   }
@@ -98,7 +125,7 @@ export async function applyDesiredState(client: KubeClient, namespace: string, s
       logger.warn('cluster not deleted: the agent did not make it', { namespace, name: clusterName(id) });
       continue;
     }
-    if (live && await client.delete({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace, name: clusterName(id) })) deleted.push(clusterName(id));
+    if (live && (await client.delete({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace, name: clusterName(id) }))) deleted.push(clusterName(id));
     await client.delete({ apiVersion: 'v1', kind: 'Secret', namespace, name: apiKeySecretName(id) });
   }
 

@@ -7,7 +7,13 @@ import { fitReport } from './report-fit.ts';
 export interface DesiredState {
   revision: number;
   region: Region;
-  clusters: Array<{ id: string; spec: Record<string, unknown> & { id: string }; apiKeys?: { apiKey?: string; readOnlyApiKey?: string }; annotations?: Record<string, string>; origin?: ClusterOrigin }>;
+  clusters: Array<{
+    id: string;
+    spec: Record<string, unknown> & { id: string };
+    apiKeys?: { apiKey?: string; readOnlyApiKey?: string };
+    annotations?: Record<string, string>;
+    origin?: ClusterOrigin;
+  }>;
   /** Clusters deleted through the control plane: the only ones the agent deletes. */
   deletions: string[];
   /** Backups, backup schedules and restores (qdrant.io kinds), and those deleted through the control plane. */
@@ -26,7 +32,11 @@ export interface DesiredState {
  * The status report: @qhc/schemas' AgentReport, the contract the control plane parses with
  * (typed and bounded); `health` is a RegionHealth, which the control plane parses on its own.
  */
-export type StatusReport = Omit<AgentReportInput, 'health' | 'clusters' | 'region'> & { health?: RegionHealth; region: AgentRegionStatus; clusters: ClusterStatusReport[] };
+export type StatusReport = Omit<AgentReportInput, 'health' | 'clusters' | 'region'> & {
+  health?: RegionHealth;
+  region: AgentRegionStatus;
+  clusters: ClusterStatusReport[];
+};
 
 /** The control plane refused the credential: a new one is needed. */
 export class Unauthorized extends Error {
@@ -77,7 +87,14 @@ export class ControlPlaneClient {
 
   /** Waits up to `waitSeconds` for a revision after `after`; undefined when nothing changed. */
   async desiredState(after: number, waitSeconds: number, signal?: AbortSignal): Promise<DesiredState | undefined> {
-    return (await this.call('GET', `/agent/v1/desired-state?after=${after}&waitSeconds=${waitSeconds}`, undefined, undefined, waitSeconds * 1000 + this.timeoutMs, signal)) as DesiredState | undefined;
+    return (await this.call(
+      'GET',
+      `/agent/v1/desired-state?after=${after}&waitSeconds=${waitSeconds}`,
+      undefined,
+      undefined,
+      waitSeconds * 1000 + this.timeoutMs,
+      signal,
+    )) as DesiredState | undefined;
   }
 
   /** Sends what parses with the control plane's contract; a report that does not is refused here, naming the field. */
@@ -128,7 +145,8 @@ export function explain(error: unknown): string {
   // undici wraps the cause ("fetch failed"); the useful code is further down.
   for (let depth = 0; depth < 4 && e?.cause && !e.code; depth++) e = e.cause as typeof e;
   const code = e?.code ?? '';
-  if (TLS_CODES[code]) return `TLS: ${TLS_CODES[code]} (${code}); give the agent the control plane's CA certificate (the region's advanced.caCertificate, or --ca-file)`;
+  if (TLS_CODES[code])
+    return `TLS: ${TLS_CODES[code]} (${code}); give the agent the control plane's CA certificate (the region's advanced.caCertificate, or --ca-file)`;
   if (code === 'ECONNREFUSED') return `connection refused (${e?.message ?? code})`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the host name does not resolve (${code})`;
   if (code === 'UND_ERR_ABORTED' || (error as { name?: string })?.name === 'TimeoutError' || e?.name === 'TimeoutError') return 'no answer in time';

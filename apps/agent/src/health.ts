@@ -1,4 +1,14 @@
-import { AGENT_NAME, CLUSTER_MANAGER_NAME, OPERATOR_NAME, OPERATOR_SETTINGS_CONFIGMAP, OPERATOR_SETTINGS_KEY, SNAPSHOT_API_GROUP, isDefaultSnapshotClass, isDefaultStorageClass, preflightResult } from '@qhc/manifests';
+import {
+  AGENT_NAME,
+  CLUSTER_MANAGER_NAME,
+  OPERATOR_NAME,
+  OPERATOR_SETTINGS_CONFIGMAP,
+  OPERATOR_SETTINGS_KEY,
+  SNAPSHOT_API_GROUP,
+  isDefaultSnapshotClass,
+  isDefaultStorageClass,
+  preflightResult,
+} from '@qhc/manifests';
 import { KubeApiError, type KubeClient, type KubeObject } from '@qhc/kube';
 import { safeParseOperatorSettings, type ComponentHealth, type RegionHealth, type StorageClassInfo, type VolumeSnapshotClassInfo } from '@qhc/schemas';
 
@@ -9,7 +19,10 @@ const MAX_CLASSES = 100;
 type Annotated = KubeObject & { metadata: { annotations?: Record<string, string> } };
 type StorageClass = Annotated & { provisioner?: string; allowVolumeExpansion?: boolean; reclaimPolicy?: string };
 type SnapshotClass = Annotated & { driver?: string; deletionPolicy?: string };
-type Deployment = KubeObject & { spec?: { replicas?: number; template?: { spec?: { containers?: Array<{ image?: string }> } } }; status?: { readyReplicas?: number } };
+type Deployment = KubeObject & {
+  spec?: { replicas?: number; template?: { spec?: { containers?: Array<{ image?: string }> } } };
+  status?: { readyReplicas?: number };
+};
 type Node = KubeObject & { spec?: { providerID?: string } };
 
 const clip = (text: string | undefined, max: number) => (text ?? '').slice(0, max);
@@ -23,15 +36,36 @@ function tagOf(image: string): string | undefined {
 
 /** The distribution, from the version string's vendor suffix, else the nodes' provider IDs. */
 export function distributionOf(gitVersion: string, providerIds: readonly string[]): string {
-  const fromVersion: Array<[RegExp, string]> = [[/-eks-/, 'eks'], [/-gke\./, 'gke'], [/\+k3s/, 'k3s'], [/\+rke2/, 'rke2'], [/\+vmware/, 'tkg']];
+  const fromVersion: Array<[RegExp, string]> = [
+    [/-eks-/, 'eks'],
+    [/-gke\./, 'gke'],
+    [/\+k3s/, 'k3s'],
+    [/\+rke2/, 'rke2'],
+    [/\+vmware/, 'tkg'],
+  ];
   for (const [pattern, name] of fromVersion) if (pattern.test(gitVersion)) return name;
-  const providers: Record<string, string> = { aws: 'eks', gce: 'gke', azure: 'aks', kind: 'kind', kwok: 'kwok', openstack: 'openstack', digitalocean: 'doks', linode: 'lke', hcloud: 'hetzner' };
+  const providers: Record<string, string> = {
+    aws: 'eks',
+    gce: 'gke',
+    azure: 'aks',
+    kind: 'kind',
+    kwok: 'kwok',
+    openstack: 'openstack',
+    digitalocean: 'doks',
+    linode: 'lke',
+    hcloud: 'hetzner',
+  };
   const scheme = providerIds.map((id) => id.split('://')[0]!).find((s) => s in providers);
   return scheme ? providers[scheme]! : 'kubernetes';
 }
 
 async function storageTargets(client: KubeClient, namespace: string): Promise<{ storageClass: string; snapshotClass: string }> {
-  const cm = await client.get<KubeObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: OPERATOR_SETTINGS_CONFIGMAP });
+  const cm = await client.get<KubeObject & { data?: Record<string, string> }>({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    namespace,
+    name: OPERATOR_SETTINGS_CONFIGMAP,
+  });
   const parsed = safeParseOperatorSettings(cm?.data?.[OPERATOR_SETTINGS_KEY] ?? '{}');
   // Unreadable settings: the documented defaults, as the operator itself falls back to.
   const storage = parsed.success ? parsed.data.settings.storage : { default_storage_class_names: { db: '' }, snapshot_class: 'csi-snapclass' };
@@ -40,13 +74,15 @@ async function storageTargets(client: KubeClient, namespace: string): Promise<{ 
 
 async function storageClasses(client: KubeClient): Promise<StorageClassInfo[]> {
   const items = (await client.list<StorageClass>({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass' })).items;
-  return items.slice(0, MAX_CLASSES).map((c) => ({
-    name: c.metadata.name!,
-    provisioner: clip(c.provisioner, 253),
-    default: isDefaultStorageClass(c.metadata.annotations),
-    allowVolumeExpansion: c.allowVolumeExpansion === true,
-    reclaimPolicy: clip(c.reclaimPolicy ?? 'Delete', 32),
-  }));
+  return items
+    .slice(0, MAX_CLASSES)
+    .map((c) => ({
+      name: c.metadata.name!,
+      provisioner: clip(c.provisioner, 253),
+      default: isDefaultStorageClass(c.metadata.annotations),
+      allowVolumeExpansion: c.allowVolumeExpansion === true,
+      reclaimPolicy: clip(c.reclaimPolicy ?? 'Delete', 32),
+    }));
 }
 
 /** undefined: the VolumeSnapshot API is not served (its CRDs are not installed). */
@@ -58,12 +94,14 @@ async function snapshotClasses(client: KubeClient): Promise<VolumeSnapshotClassI
     if (error instanceof KubeApiError && error.isNotFound) return undefined;
     throw error;
   }
-  return items.slice(0, MAX_CLASSES).map((c) => ({
-    name: c.metadata.name!,
-    driver: clip(c.driver, 253),
-    default: isDefaultSnapshotClass(c.metadata.annotations),
-    deletionPolicy: clip(c.deletionPolicy, 32),
-  }));
+  return items
+    .slice(0, MAX_CLASSES)
+    .map((c) => ({
+      name: c.metadata.name!,
+      driver: clip(c.driver, 253),
+      default: isDefaultSnapshotClass(c.metadata.annotations),
+      deletionPolicy: clip(c.deletionPolicy, 32),
+    }));
 }
 
 async function components(client: KubeClient, namespace: string): Promise<ComponentHealth[]> {
@@ -78,7 +116,12 @@ async function components(client: KubeClient, namespace: string): Promise<Compon
     const ready = d.status?.readyReplicas ?? 0;
     const wanted = d.spec?.replicas ?? 1;
     const version = image ? tagOf(image) : undefined;
-    result.push({ name, ...(version ? { version: clip(version, 128) } : {}), ready: ready >= Math.max(1, wanted), ...(ready >= Math.max(1, wanted) ? {} : { message: `${ready} of ${wanted} replica(s) ready` }) });
+    result.push({
+      name,
+      ...(version ? { version: clip(version, 128) } : {}),
+      ready: ready >= Math.max(1, wanted),
+      ...(ready >= Math.max(1, wanted) ? {} : { message: `${ready} of ${wanted} replica(s) ready` }),
+    });
   }
   return result;
 }
@@ -102,7 +145,13 @@ export async function collectHealth(client: KubeClient, namespace: string, now =
   const snapshotClass = snapshots && (targets.snapshotClass ? snapshots.find((c) => c.name === targets.snapshotClass) : snapshots.find((c) => c.default));
   const reason = blocker(storage, targets.storageClass, parts);
   return {
-    kubernetes: { version: clip(version, 64), distribution: distributionOf(version, nodes.map((n) => n.spec?.providerID ?? '')) },
+    kubernetes: {
+      version: clip(version, 64),
+      distribution: distributionOf(
+        version,
+        nodes.map((n) => n.spec?.providerID ?? ''),
+      ),
+    },
     nodes: { count: nodes.length },
     storageClasses: classes,
     volumeSnapshotClasses: snapshots ?? [],

@@ -1,4 +1,14 @@
-import { AGENT_NAME, OPERATOR_SETTINGS_CONFIGMAP, INSTALLATION_HASH_ANNOTATION, INSTALLER_FIELD_MANAGER, REGISTRY_SECRET, buildRegionObjects, chartReference, imageTagOf, installationHash } from '@qhc/manifests';
+import {
+  AGENT_NAME,
+  OPERATOR_SETTINGS_CONFIGMAP,
+  INSTALLATION_HASH_ANNOTATION,
+  INSTALLER_FIELD_MANAGER,
+  REGISTRY_SECRET,
+  buildRegionObjects,
+  chartReference,
+  imageTagOf,
+  installationHash,
+} from '@qhc/manifests';
 import { Region } from '@qhc/schemas';
 import type { KubeClient, KubeObject, Logger } from '@qhc/kube';
 import type { DesiredState } from './control-plane.ts';
@@ -25,24 +35,51 @@ export interface InstallationOptions {
  * reported, with the command, when out of date;
  * an agent outside any installation (no qhc-agent Deployment) changes nothing.
  */
-export async function applyInstallation(client: KubeClient, namespace: string, state: DesiredState, logger: Logger, options: InstallationOptions = {}): Promise<{ status: InstallationStatus; applied: string[] }> {
+export async function applyInstallation(
+  client: KubeClient,
+  namespace: string,
+  state: DesiredState,
+  logger: Logger,
+  options: InstallationOptions = {},
+): Promise<{ status: InstallationStatus; applied: string[] }> {
   // Parsed again: a control plane older than this agent may send a region without newer defaults.
   // A newer one may send fields this agent does not know: the installation is then skipped (and
   // reported), never the clusters (applyDesiredState applies them whatever happens here).
   const parsed = Region.safeParse(state.region);
   if (!parsed.success) {
     logger.warn('installation not applied: the region does not parse (a control plane newer than this agent?)', { error: parsed.error.message });
-    return { status: { managedBy: 'none', upToDate: false, desiredHash: '', message: `installation not applied: this agent cannot read the region the control plane sent (${parsed.error.message.slice(0, 500)}); re-run the installation command to upgrade the agent` }, applied: [] };
+    return {
+      status: {
+        managedBy: 'none',
+        upToDate: false,
+        desiredHash: '',
+        message: `installation not applied: this agent cannot read the region the control plane sent (${parsed.error.message.slice(0, 500)}); re-run the installation command to upgrade the agent`,
+      },
+      applied: [],
+    };
   }
   const region = parsed.data;
   const desiredHash = installationHash(region, state.registryCredentials);
   const own = await client.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: AGENT_NAME });
-  if (!own) return { status: { managedBy: 'none', upToDate: false, desiredHash, message: 'no qhc-agent Deployment in the namespace: the agent runs outside an installation and leaves it alone' }, applied: [] };
+  if (!own)
+    return {
+      status: {
+        managedBy: 'none',
+        upToDate: false,
+        desiredHash,
+        message: 'no qhc-agent Deployment in the namespace: the agent runs outside an installation and leaves it alone',
+      },
+      applied: [],
+    };
   const settings = await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: OPERATOR_SETTINGS_CONFIGMAP });
   const installedHash = settings?.metadata.annotations?.[INSTALLATION_HASH_ANNOTATION];
-  if (region.namespace !== namespace) throw new Error(`the desired state's region lives in namespace ${region.namespace}, this agent in ${namespace}: installation not applied`);
+  if (region.namespace !== namespace)
+    throw new Error(`the desired state's region lives in namespace ${region.namespace}, this agent in ${namespace}: installation not applied`);
 
-  const built = buildRegionObjects(region, { ...(state.registryCredentials ? { registry: state.registryCredentials } : {}), crds: qdrantCrds(state.crds ?? [], logger) });
+  const built = buildRegionObjects(region, {
+    ...(state.registryCredentials ? { registry: state.registryCredentials } : {}),
+    crds: qdrantCrds(state.crds ?? [], logger),
+  });
   const objects = built.filter(
     (o) =>
       // Cluster-scoped RBAC is not the agent's to change (it could grant itself anything): a
@@ -73,7 +110,16 @@ export async function applyInstallation(client: KubeClient, namespace: string, s
   logger.info('installation applied', { namespace, name: region.name, objects: applied.length, crds: crds.length });
   const stale = await staleClusterRoles(client, built);
   if (stale.length > 0) {
-    return { status: { managedBy: 'agent', upToDate: false, ...(installedHash ? { installedHash } : {}), desiredHash, message: `cluster-wide RBAC out of date (${stale.join(', ')}): the agent does not change it; re-run the installation command as cluster-admin` }, applied };
+    return {
+      status: {
+        managedBy: 'agent',
+        upToDate: false,
+        ...(installedHash ? { installedHash } : {}),
+        desiredHash,
+        message: `cluster-wide RBAC out of date (${stale.join(', ')}): the agent does not change it; re-run the installation command as cluster-admin`,
+      },
+      applied,
+    };
   }
   return { status: { managedBy: 'agent', upToDate: true, ...(installedHash ? { installedHash } : {}), desiredHash }, applied };
 }
@@ -95,10 +141,21 @@ function qdrantCrds<T extends { kind: string; metadata: { name?: string }; spec?
 async function staleClusterRoles(client: KubeClient, built: readonly { kind: string; metadata: { name: string } }[]): Promise<string[]> {
   type Rules = Array<Record<string, unknown>>;
   // Key order differs between what is built and what the apiserver returns.
-  const canonical = (rules: Rules | undefined) => JSON.stringify((rules ?? []).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => !(Array.isArray(v) && v.length === 0)).toSorted(([a], [b]) => a.localeCompare(b)))));
+  const canonical = (rules: Rules | undefined) =>
+    JSON.stringify(
+      (rules ?? []).map((r) =>
+        Object.fromEntries(
+          Object.entries(r)
+            .filter(([, v]) => !(Array.isArray(v) && v.length === 0))
+            .toSorted(([a], [b]) => a.localeCompare(b)),
+        ),
+      ),
+    );
   const stale: string[] = [];
   for (const role of built.filter((o) => o.kind === 'ClusterRole')) {
-    const live = await client.get<KubeObject & { rules?: Rules }>({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: role.metadata.name }).catch(() => null);
+    const live = await client
+      .get<KubeObject & { rules?: Rules }>({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: role.metadata.name })
+      .catch(() => null);
     if (live === null) continue;
     if (!live || canonical(live.rules) !== canonical((role as unknown as { rules?: Rules }).rules)) stale.push(`ClusterRole/${role.metadata.name}`);
   }

@@ -8,41 +8,80 @@ import { adoptionFields } from './adoption.ts';
 
 type Cluster = KubeObject & {
   spec?: { id?: string; size?: number; version?: string };
-  status?: { phase?: string; reason?: string; availableNodes?: number; version?: string; conditions?: Array<{ type: string; status: string; reason?: string }>; nodes?: Record<string, unknown> };
+  status?: {
+    phase?: string;
+    reason?: string;
+    availableNodes?: number;
+    version?: string;
+    conditions?: Array<{ type: string; status: string; reason?: string }>;
+    nodes?: Record<string, unknown>;
+  };
 };
-type Deployment = KubeObject & { spec?: { replicas?: number; template?: { spec?: { containers?: Array<{ image?: string }> } } }; status?: { readyReplicas?: number } };
+type Deployment = KubeObject & {
+  spec?: { replicas?: number; template?: { spec?: { containers?: Array<{ image?: string }> } } };
+  status?: { readyReplicas?: number };
+};
 
 /**
  * What the control plane is told: each QdrantCluster's phase, conditions, nodes and version;
  * the operator's health; the Kubernetes nodes. Also written to the cluster-scoped
  * QdrantCloudRegion, the region's view of itself inside the cluster.
  */
-export async function collectStatus(client: KubeClient, namespace: string, region: string, appliedRevision: number | undefined, agentVersion: string): Promise<StatusReport> {
+export async function collectStatus(
+  client: KubeClient,
+  namespace: string,
+  region: string,
+  appliedRevision: number | undefined,
+  agentVersion: string,
+): Promise<StatusReport> {
   const clusters = (await client.list<Cluster>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace })).items;
   const operator = await client.get<Deployment>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: OPERATOR_NAME });
   const nodes = (await client.list({ apiVersion: 'v1', kind: 'Node' })).items;
   const operatorReady = (operator?.status?.readyReplicas ?? 0) >= Math.max(1, operator?.spec?.replicas ?? 1);
   const operatorImage = operator?.spec?.template?.spec?.containers?.[0]?.image;
   // The operator's word on its settings file (it does not know the region; the agent does).
-  const settingsStatus = readSettingsStatus(await client.get<KubeObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: OPERATOR_SETTINGS_STATUS_CONFIGMAP }));
+  const settingsStatus = readSettingsStatus(
+    await client.get<KubeObject & { data?: Record<string, string> }>({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace,
+      name: OPERATOR_SETTINGS_STATUS_CONFIGMAP,
+    }),
+  );
   const regionStatus = {
     phase: operatorReady ? ('Ready' as const) : ('NotReady' as const),
     numberOfNodes: nodes.length,
     components: [
-      { name: OPERATOR_NAME, namespace, ...(operatorImage ? { version: operatorImage.slice(operatorImage.lastIndexOf(':') + 1) } : {}), phase: operator ? (operatorReady ? ('Ready' as const) : ('NotReady' as const)) : ('NotFound' as const) },
+      {
+        name: OPERATOR_NAME,
+        namespace,
+        ...(operatorImage ? { version: operatorImage.slice(operatorImage.lastIndexOf(':') + 1) } : {}),
+        phase: operator ? (operatorReady ? ('Ready' as const) : ('NotReady' as const)) : ('NotFound' as const),
+      },
       { name: 'qhc-agent', namespace, version: agentVersion, phase: 'Ready' as const },
     ],
-    ...(operatorReady ? {} : { message: operator ? `the operator has ${operator.status?.readyReplicas ?? 0} ready replica(s)` : 'the operator is not installed' }),
+    ...(operatorReady
+      ? {}
+      : { message: operator ? `the operator has ${operator.status?.readyReplicas ?? 0} ready replica(s)` : 'the operator is not installed' }),
     ...(settingsStatus ? { conditions: [settingsCondition(settingsStatus)] } : {}),
   };
-  await client.apply({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCloudRegion', metadata: { name: region }, spec: { id: region } }, { fieldManager: FIELD_MANAGER });
-  await client.applyStatus({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCloudRegion', metadata: { name: region }, status: regionStatus } as KubeObject, { fieldManager: FIELD_MANAGER });
+  await client.apply(
+    { apiVersion: 'qdrant.io/v1', kind: 'QdrantCloudRegion', metadata: { name: region }, spec: { id: region } },
+    { fieldManager: FIELD_MANAGER },
+  );
+  await client.applyStatus({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCloudRegion', metadata: { name: region }, status: regionStatus } as KubeObject, {
+    fieldManager: FIELD_MANAGER,
+  });
   const resources: NonNullable<StatusReport['resources']> = [];
   const restores: Array<KubeObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> }> = [];
   for (const kind of ['QdrantClusterSnapshot', 'QdrantClusterScheduledSnapshot', 'QdrantClusterRestore']) {
-    const items = (await client.list<KubeObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> }>({ apiVersion: 'qdrant.io/v1', kind }, { namespace })).items;
+    const items = (
+      await client.list<KubeObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> }>({ apiVersion: 'qdrant.io/v1', kind }, { namespace })
+    ).items;
     if (kind === 'QdrantClusterRestore') restores.push(...items);
-    for (const o of items) if (!o.metadata.deletionTimestamp) resources.push({ kind, name: o.metadata.name!, spec: o.spec ?? {}, ...(o.status ? { status: o.status } : {}), created: o.metadata.creationTimestamp });
+    for (const o of items)
+      if (!o.metadata.deletionTimestamp)
+        resources.push({ kind, name: o.metadata.name!, spec: o.spec ?? {}, ...(o.status ? { status: o.status } : {}), created: o.metadata.creationTimestamp });
   }
   return {
     ...(appliedRevision !== undefined ? { appliedRevision } : {}),

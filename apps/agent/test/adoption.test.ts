@@ -20,7 +20,13 @@ const state = (revision: number, clusters: DesiredState['clusters']): DesiredSta
   clusters,
   deletions: [],
 });
-const cluster = () => client.get<KubeObject & { spec: Record<string, unknown> }>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: 'qdrant-copy' });
+const cluster = () =>
+  client.get<KubeObject & { spec: Record<string, unknown> }>({
+    apiVersion: 'qdrant.io/v1',
+    kind: 'QdrantCluster',
+    namespace: sandbox.namespace,
+    name: 'qdrant-copy',
+  });
 const reported = async () => (await collectStatus(client, sandbox.namespace, 'r1', 1, '0.1.0')).clusters.find((c) => c.id === 'copy');
 
 beforeAll(async () => {
@@ -28,16 +34,33 @@ beforeAll(async () => {
   for (const kind of allKinds) await client.apply(buildCrd(kind) as unknown as KubeObject, { fieldManager: 'qhc-crd-installer' });
   await waitFor('CRDs served', () => client.list({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: sandbox.namespace }).then(() => true));
   // As the operator's restore makes it (apps/operator/src/backup/restore.ts): its own field manager, the origin annotations.
-  await client.apply({
-    apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster',
-    metadata: { name: 'qdrant-copy', namespace: sandbox.namespace, labels: { 'cluster-id': 'copy', 'customer-id': 'r1' }, annotations: { 'qhc.dev/origin-restore': origin.restore, 'qhc.dev/origin-snapshot': origin.snapshot, 'qhc.dev/origin-cluster': origin.sourceCluster } },
-    spec: { ...spec, id: 'copy', config: { log_level: 'DEBUG' } },
-  } as KubeObject, { fieldManager: 'qhc-operator' });
+  await client.apply(
+    {
+      apiVersion: 'qdrant.io/v1',
+      kind: 'QdrantCluster',
+      metadata: {
+        name: 'qdrant-copy',
+        namespace: sandbox.namespace,
+        labels: { 'cluster-id': 'copy', 'customer-id': 'r1' },
+        annotations: { 'qhc.dev/origin-restore': origin.restore, 'qhc.dev/origin-snapshot': origin.snapshot, 'qhc.dev/origin-cluster': origin.sourceCluster },
+      },
+      spec: { ...spec, id: 'copy', config: { log_level: 'DEBUG' } },
+    } as KubeObject,
+    { fieldManager: 'qhc-operator' },
+  );
 });
 
 describe('restored clusters', () => {
   it('are reported with their origin and spec (without id); clusters the agent applied or made otherwise are not', async () => {
-    await client.apply({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', metadata: { name: 'qdrant-handmade', namespace: sandbox.namespace, labels: { 'cluster-id': 'handmade', 'customer-id': 'x' } }, spec: { ...spec, id: 'handmade' } } as KubeObject, { fieldManager: 'kubectl' });
+    await client.apply(
+      {
+        apiVersion: 'qdrant.io/v1',
+        kind: 'QdrantCluster',
+        metadata: { name: 'qdrant-handmade', namespace: sandbox.namespace, labels: { 'cluster-id': 'handmade', 'customer-id': 'x' } },
+        spec: { ...spec, id: 'handmade' },
+      } as KubeObject,
+      { fieldManager: 'kubectl' },
+    );
     const report = await collectStatus(client, sandbox.namespace, 'r1', 1, '0.1.0');
     expect(report.clusters.find((c) => c.id === 'copy')).toMatchObject({ origin, spec: { ...spec, config: { log_level: 'DEBUG' } } });
     expect((await reported())?.spec).not.toHaveProperty('id');
@@ -47,12 +70,22 @@ describe('restored clusters', () => {
   it('a record of the same name but another origin is not applied over it', async () => {
     await applyDesiredState(client, sandbox.namespace, state(2, [{ id: 'copy', spec: { ...spec, id: 'copy', size: 3 } }]), logger);
     expect((await cluster())?.spec.size).toBe(1);
-    await applyDesiredState(client, sandbox.namespace, state(3, [{ id: 'copy', spec: { ...spec, id: 'copy', size: 3 }, origin: { ...origin, restore: 'another' } }]), logger);
+    await applyDesiredState(
+      client,
+      sandbox.namespace,
+      state(3, [{ id: 'copy', spec: { ...spec, id: 'copy', size: 3 }, origin: { ...origin, restore: 'another' } }]),
+      logger,
+    );
     expect((await cluster())?.spec.size).toBe(1);
   });
 
   it('the adopted record is applied: the agent manages the cluster from then on, the origin stays on it', async () => {
-    await applyDesiredState(client, sandbox.namespace, state(4, [{ id: 'copy', spec: { ...spec, id: 'copy', size: 2, config: { log_level: 'DEBUG' } }, origin }]), logger);
+    await applyDesiredState(
+      client,
+      sandbox.namespace,
+      state(4, [{ id: 'copy', spec: { ...spec, id: 'copy', size: 2, config: { log_level: 'DEBUG' } }, origin }]),
+      logger,
+    );
     const live = await cluster();
     expect(live?.spec.size).toBe(2);
     expect(live?.metadata.labels?.['app.kubernetes.io/managed-by']).toBe('qhc-agent');
@@ -64,9 +97,15 @@ describe('restored clusters', () => {
   });
 });
 
-const made = (creationTimestamp: string) => ({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', metadata: { name: 'qdrant-old', namespace: 'ns', creationTimestamp }, spec: {} });
+const made = (creationTimestamp: string) => ({
+  apiVersion: 'qdrant.io/v1',
+  kind: 'QdrantCluster',
+  metadata: { name: 'qdrant-old', namespace: 'ns', creationTimestamp },
+  spec: {},
+});
 const restore = (phase: string | undefined) => ({
-  apiVersion: 'qdrant.io/v1', kind: 'QdrantClusterRestore',
+  apiVersion: 'qdrant.io/v1',
+  kind: 'QdrantClusterRestore',
   metadata: { name: 'rs', namespace: 'ns', creationTimestamp: '2026-12-01T10:00:00Z', labels: { 'cluster-id': 'source' } },
   spec: { source: { snapshotName: 'sn' }, destination: { name: 'qdrant-old', create: true } },
   ...(phase ? { status: { phase } } : {}),
@@ -75,7 +114,8 @@ const restore = (phase: string | undefined) => ({
 describe('a cluster without origin annotations (restored before they existed)', () => {
   it('comes from a restore only once it Succeeded, and only when made no earlier than the restore', () => {
     // Made with kubectl while the restore still waits: not the restore's.
-    for (const phase of [undefined, 'Pending', 'Running', 'Failed']) expect(restoreOrigin(made('2026-12-01T10:05:00Z'), [restore(phase)]), String(phase)).toBeUndefined();
+    for (const phase of [undefined, 'Pending', 'Running', 'Failed'])
+      expect(restoreOrigin(made('2026-12-01T10:05:00Z'), [restore(phase)]), String(phase)).toBeUndefined();
     // Made before the restore: not what it created.
     expect(restoreOrigin(made('2026-12-01T09:59:59Z'), [restore('Succeeded')])).toBeUndefined();
     expect(restoreOrigin(made('2026-12-01T10:05:00Z'), [restore('Succeeded')])).toEqual({ restore: 'rs', snapshot: 'sn', sourceCluster: 'source' });

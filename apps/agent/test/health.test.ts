@@ -34,10 +34,12 @@ describe('collectHealth', () => {
     expect(RegionHealth.parse(health)).toEqual(health);
     expect(health.kubernetes).toEqual({ version: 'v1.37.2', distribution: 'kwok' });
     expect(health.nodes.count).toBeGreaterThanOrEqual(1);
-    expect(health.storageClasses).toEqual(expect.arrayContaining([
-      { name: 'qhc-expandable', provisioner: 'sandbox.qhc.dev/volume', default: true, allowVolumeExpansion: true, reclaimPolicy: 'Delete' },
-      { name: 'qhc-fixed', provisioner: 'sandbox.qhc.dev/volume', default: false, allowVolumeExpansion: false, reclaimPolicy: 'Delete' },
-    ]));
+    expect(health.storageClasses).toEqual(
+      expect.arrayContaining([
+        { name: 'qhc-expandable', provisioner: 'sandbox.qhc.dev/volume', default: true, allowVolumeExpansion: true, reclaimPolicy: 'Delete' },
+        { name: 'qhc-fixed', provisioner: 'sandbox.qhc.dev/volume', default: false, allowVolumeExpansion: false, reclaimPolicy: 'Delete' },
+      ]),
+    );
     expect(health.volumeSnapshotClasses).toContainEqual({ name: 'csi-snapclass', driver: 'sandbox.qhc.dev', default: true, deletionPolicy: 'Delete' });
     expect(health.capabilities).toEqual({ volumeSnapshot: true, volumeExpansion: true });
     expect(health.components).toEqual([
@@ -49,17 +51,32 @@ describe('collectHealth', () => {
     expect(health.collectedAt).toBe('2026-12-03T21:00:00.000Z');
   });
 
-  it('follows the operator settings: a named class that does not exist blocks clusters, in the preflight\'s words', async () => {
-    await client.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'qhc-operator-settings', namespace: sandbox.namespace }, data: { 'operator-settings.yaml': 'settings:\n  storage:\n    snapshot_class: nope\n    default_storage_class_names:\n      db: qhc-fixed\n' } } as KubeObject);
+  it("follows the operator settings: a named class that does not exist blocks clusters, in the preflight's words", async () => {
+    await client.apply({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'qhc-operator-settings', namespace: sandbox.namespace },
+      data: { 'operator-settings.yaml': 'settings:\n  storage:\n    snapshot_class: nope\n    default_storage_class_names:\n      db: qhc-fixed\n' },
+    } as KubeObject);
     let health = await collectHealth(client, sandbox.namespace);
     expect(health.capabilities).toEqual({ volumeSnapshot: false, volumeExpansion: false });
-    await client.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'qhc-operator-settings', namespace: sandbox.namespace }, data: { 'operator-settings.yaml': 'settings:\n  storage:\n    default_storage_class_names:\n      db: gone\n' } } as KubeObject);
+    await client.apply({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'qhc-operator-settings', namespace: sandbox.namespace },
+      data: { 'operator-settings.yaml': 'settings:\n  storage:\n    default_storage_class_names:\n      db: gone\n' },
+    } as KubeObject);
     health = await collectHealth(client, sandbox.namespace);
     expect(health.reason).toBe('StorageClass "gone", named at settings.storage.default_storage_class_names.db, does not exist');
   });
 
-  it('each component\'s version and readiness; with a ready operator and a class, clusters can be created', async () => {
-    await client.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'qhc-operator-settings', namespace: sandbox.namespace }, data: { 'operator-settings.yaml': 'settings: {}\n' } } as KubeObject);
+  it("each component's version and readiness; with a ready operator and a class, clusters can be created", async () => {
+    await client.apply({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'qhc-operator-settings', namespace: sandbox.namespace },
+      data: { 'operator-settings.yaml': 'settings: {}\n' },
+    } as KubeObject);
     await client.apply(deployment('qhc-operator', 'registry.example.com:5000/qhc/qhc-operator:0.3.1'));
     await client.apply(deployment('qhc-agent', 'registry.example.com:5000/qhc/qhc-agent:0.3.1@sha256:' + 'a'.repeat(64)));
     // kwok plays the kubelet: the pod becomes ready, then the Deployment counts it.
@@ -75,28 +92,45 @@ describe('collectHealth', () => {
   });
 });
 
-describe('the agent\'s RBAC', () => {
-  it('is enough to collect the health: as a ServiceAccount bound to exactly the installation\'s rules', async () => {
+describe("the agent's RBAC", () => {
+  it("is enough to collect the health: as a ServiceAccount bound to exactly the installation's rules", async () => {
     const ns = sandbox.namespace;
     const name = `health-agent-${ns}`;
     const rbac = 'rbac.authorization.k8s.io/v1';
     const subjects = [{ kind: 'ServiceAccount', name: 'qhc-agent', namespace: ns }];
     await client.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'qhc-agent', namespace: ns } } as KubeObject);
     await client.apply({ apiVersion: rbac, kind: 'Role', metadata: { name: 'qhc-agent', namespace: ns }, rules: AGENT_ROLE_RULES } as KubeObject);
-    await client.apply({ apiVersion: rbac, kind: 'RoleBinding', metadata: { name: 'qhc-agent', namespace: ns }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'qhc-agent' }, subjects } as KubeObject);
+    await client.apply({
+      apiVersion: rbac,
+      kind: 'RoleBinding',
+      metadata: { name: 'qhc-agent', namespace: ns },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'qhc-agent' },
+      subjects,
+    } as KubeObject);
     await client.apply({ apiVersion: rbac, kind: 'ClusterRole', metadata: { name }, rules: AGENT_CLUSTER_RULES } as KubeObject);
-    await client.apply({ apiVersion: rbac, kind: 'ClusterRoleBinding', metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name }, subjects } as KubeObject);
+    await client.apply({
+      apiVersion: rbac,
+      kind: 'ClusterRoleBinding',
+      metadata: { name },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+      subjects,
+    } as KubeObject);
     try {
-      const token = await client.transport.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${ns}/serviceaccounts/qhc-agent/token`, { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } } });
+      const token = await client.transport.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${ns}/serviceaccounts/qhc-agent/token`, {
+        body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } },
+      });
       const file = join(mkdtempSync(join(tmpdir(), 'qhc-agent-rbac-')), 'kubeconfig');
-      writeFileSync(file, stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [{ name: 's', cluster: { server: sandbox.server, 'certificate-authority-data': readFileSync(sandbox.caFile).toString('base64') } }],
-        users: [{ name: 'agent', user: { token: token.body.status.token } }],
-        contexts: [{ name: 'agent', context: { cluster: 's', user: 'agent', namespace: ns } }],
-        'current-context': 'agent',
-      }));
+      writeFileSync(
+        file,
+        stringify({
+          apiVersion: 'v1',
+          kind: 'Config',
+          clusters: [{ name: 's', cluster: { server: sandbox.server, 'certificate-authority-data': readFileSync(sandbox.caFile).toString('base64') } }],
+          users: [{ name: 'agent', user: { token: token.body.status.token } }],
+          contexts: [{ name: 'agent', context: { cluster: 's', user: 'agent', namespace: ns } }],
+          'current-context': 'agent',
+        }),
+      );
       const asAgent = createKubeClient(loadKubeConfig({ kubeconfigPath: file }), { fieldManager: 'qhc-agent' });
       // RBAC bindings take effect through the authorizer's cache: polled, not slept on.
       const health = await waitFor('the health as the agent', () => collectHealth(asAgent, ns).catch(() => undefined));
@@ -123,7 +157,7 @@ describe('collectStatus', () => {
 });
 
 describe('distributionOf', () => {
-  it('tells the distribution from the version suffix, else the nodes\' provider IDs', () => {
+  it("tells the distribution from the version suffix, else the nodes' provider IDs", () => {
     expect(distributionOf('v1.31.4-eks-2f4a1b', [])).toBe('eks');
     expect(distributionOf('v1.30.5-gke.1014001', [])).toBe('gke');
     expect(distributionOf('v1.31.2+k3s1', [])).toBe('k3s');

@@ -25,7 +25,12 @@ const crds = () => allKinds.map((kind) => buildCrd(kind) as unknown as ManifestO
 type Container = { name: string; image: string; env?: Array<{ name: string; value?: string }>; volumeMounts?: Array<{ name: string; mountPath: string }> };
 type Deployment = KubeObject & {
   metadata: { generation?: number; resourceVersion?: string };
-  spec: { template: { metadata: { annotations?: Record<string, string> }; spec: { containers: Container[]; volumes?: Array<{ name: string }>; nodeSelector?: Record<string, string>; tolerations?: unknown[] } } };
+  spec: {
+    template: {
+      metadata: { annotations?: Record<string, string> };
+      spec: { containers: Container[]; volumes?: Array<{ name: string }>; nodeSelector?: Record<string, string>; tolerations?: unknown[] };
+    };
+  };
 };
 
 const baseRegion = (namespace: string): RegionInput => ({ name: 'r1', namespace, agentVersion: '0.1.0', operatorVersion: '0.1.0' });
@@ -41,7 +46,8 @@ const desired = (region: RegionInput, extra: Partial<DesiredState> = {}): Desire
 
 const deployment = async (name: string, namespace = ns) => (await client.get<Deployment>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name }))!;
 const env = (d: Deployment) => Object.fromEntries((d.spec.template.spec.containers[0]!.env ?? []).map((e) => [e.name, e.value]));
-const get = <T extends KubeObject>(kind: string, name: string, apiVersion = 'v1') => client.get<T & { data?: Record<string, string> }>({ apiVersion, kind, namespace: ns, name });
+const get = <T extends KubeObject>(kind: string, name: string, apiVersion = 'v1') =>
+  client.get<T & { data?: Record<string, string> }>({ apiVersion, kind, namespace: ns, name });
 
 /** Each component's generation and pod template: a changed template is a restart. */
 async function templates(namespace = ns): Promise<Record<string, { generation: number; template: string }>> {
@@ -74,7 +80,9 @@ beforeAll(async () => {
   ns = sandbox.namespace;
   const work = mkdtempSync(join(tmpdir(), 'qhc-agent-installation-'));
   cas.push((await createLoopbackTls(join(work, 'a'), 'ca-one')).ca, (await createLoopbackTls(join(work, 'b'), 'ca-two')).ca);
-  await install(buildInstallation(parseRegion(JSON.stringify(baseRegion(ns))), { controlPlaneUrl: 'https://qhc.example.com', bootstrapToken: 'qhc_b_installation-test' }));
+  await install(
+    buildInstallation(parseRegion(JSON.stringify(baseRegion(ns))), { controlPlaneUrl: 'https://qhc.example.com', bootstrapToken: 'qhc_b_installation-test' }),
+  );
   await waitFor('QdrantCluster served', () => client.list({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: ns }).then(() => true));
 }, 120_000);
 
@@ -82,8 +90,16 @@ describe('the agent applies every region field to the installation', () => {
   it('adds and removes the proxy on all three components', async () => {
     const proxied = { ...baseRegion(ns), advanced: { proxy: { httpsProxy: 'http://proxy.internal:3128', noProxy: ['.corp'] } } };
     expect(await restartedBy(desired(proxied))).toEqual([...COMPONENTS]);
-    for (const name of COMPONENTS) expect(env(await deployment(name))).toMatchObject({ HTTPS_PROXY: 'http://proxy.internal:3128', NO_PROXY: '.corp,kubernetes.default.svc,.svc,.cluster.local,10.0.0.0/8' });
-    const policy = await get<KubeObject & { spec: { egress: Array<{ ports: Array<{ port: number }> }> } }>('NetworkPolicy', 'qhc-agent', 'networking.k8s.io/v1');
+    for (const name of COMPONENTS)
+      expect(env(await deployment(name))).toMatchObject({
+        HTTPS_PROXY: 'http://proxy.internal:3128',
+        NO_PROXY: '.corp,kubernetes.default.svc,.svc,.cluster.local,10.0.0.0/8',
+      });
+    const policy = await get<KubeObject & { spec: { egress: Array<{ ports: Array<{ port: number }> }> } }>(
+      'NetworkPolicy',
+      'qhc-agent',
+      'networking.k8s.io/v1',
+    );
     expect(policy!.spec.egress[1]!.ports.map((p) => p.port)).toEqual([443, 6443, 3128]);
 
     // Removed from the region: removed from the objects (server-side apply drops the installer's field).
@@ -128,7 +144,9 @@ describe('the agent applies every region field to the installation', () => {
     // leaves the pull Secret as it is rather than force an empty `auths` over it.
     const result = await applyDesiredState(client, ns, desired(region), logger);
     expect(result.applied).not.toContain('Secret/qhc-registry-creds');
-    expect(JSON.parse(Buffer.from((await get('Secret', 'qhc-registry-creds'))!.data!['.dockerconfigjson']!, 'base64').toString()).auths).toEqual({ 'registry.internal:5000': { auth: Buffer.from('puller:s3cret').toString('base64') } });
+    expect(JSON.parse(Buffer.from((await get('Secret', 'qhc-registry-creds'))!.data!['.dockerconfigjson']!, 'base64').toString()).auths).toEqual({
+      'registry.internal:5000': { auth: Buffer.from('puller:s3cret').toString('base64') },
+    });
     await applyDesiredState(client, ns, desired(baseRegion(ns)), logger);
   });
 
@@ -167,21 +185,37 @@ describe('an operator upgrade', () => {
     // A CRD field the new version adds.
     const next = crds().map((crd) => {
       if (crd.metadata.name !== 'qdrantclusterscheduledsnapshots.qdrant.io') return crd;
-      const copy = structuredClone(crd) as ManifestObject & { spec: { versions: Array<{ schema: { openAPIV3Schema: { properties: { spec: { properties: Record<string, unknown> } } } } }> } };
+      const copy = structuredClone(crd) as ManifestObject & {
+        spec: { versions: Array<{ schema: { openAPIV3Schema: { properties: { spec: { properties: Record<string, unknown> } } } } }> };
+      };
       copy.spec.versions[0]!.schema.openAPIV3Schema.properties.spec.properties.addedInNextRelease = { type: 'string' };
       return copy;
     });
     // Both kinds' events as the apiserver writes them. resourceVersion here is etcd's global
     // revision (one counter for every key): it orders writes across kinds, which is the evidence.
     const seen: Array<{ what: string; rv: bigint }> = [];
-    type Crd = KubeObject & { metadata: { resourceVersion?: string }; spec: { versions: Array<{ schema: { openAPIV3Schema: { properties: { spec: { properties: Record<string, unknown> } } } } }> }; status?: { conditions?: Array<{ type: string; status: string }> } };
-    const crdInformer = new Informer<Crd>(client, { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', fieldSelector: 'metadata.name=qdrantclusterscheduledsnapshots.qdrant.io' }).on({
+    type Crd = KubeObject & {
+      metadata: { resourceVersion?: string };
+      spec: { versions: Array<{ schema: { openAPIV3Schema: { properties: { spec: { properties: Record<string, unknown> } } } } }> };
+      status?: { conditions?: Array<{ type: string; status: string }> };
+    };
+    const crdInformer = new Informer<Crd>(client, {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      fieldSelector: 'metadata.name=qdrantclusterscheduledsnapshots.qdrant.io',
+    }).on({
       update: (crd) => {
         const served = crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
-        if (served && crd.spec.versions[0]!.schema.openAPIV3Schema.properties.spec.properties.addedInNextRelease) seen.push({ what: 'crd', rv: BigInt(crd.metadata.resourceVersion!) });
+        if (served && crd.spec.versions[0]!.schema.openAPIV3Schema.properties.spec.properties.addedInNextRelease)
+          seen.push({ what: 'crd', rv: BigInt(crd.metadata.resourceVersion!) });
       },
     });
-    const deploymentInformer = new Informer<Deployment>(client, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, fieldSelector: 'metadata.name=qhc-operator' }).on({
+    const deploymentInformer = new Informer<Deployment>(client, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: ns,
+      fieldSelector: 'metadata.name=qhc-operator',
+    }).on({
       update: (d) => {
         if (d.spec.template.spec.containers[0]!.image.endsWith(':0.2.0')) seen.push({ what: 'operator', rv: BigInt(d.metadata.resourceVersion!) });
       },
@@ -203,11 +237,21 @@ describe('an operator upgrade', () => {
       await Promise.all([crdInformer.stop(), deploymentInformer.stop()]);
     }
     // The field is served: a dry-run create keeps it rather than pruning it.
-    const dry = await client.apply({ apiVersion: 'qdrant.io/v1', kind: 'QdrantClusterScheduledSnapshot', metadata: { name: 'served-check', namespace: ns }, spec: { 'cluster-id': 'x', scheduleShortId: 'x1', schedule: '0 2 * * *', retention: '72h', addedInNextRelease: 'yes' } } as KubeObject, { dryRun: true });
+    const dry = await client.apply(
+      {
+        apiVersion: 'qdrant.io/v1',
+        kind: 'QdrantClusterScheduledSnapshot',
+        metadata: { name: 'served-check', namespace: ns },
+        spec: { 'cluster-id': 'x', scheduleShortId: 'x1', schedule: '0 2 * * *', retention: '72h', addedInNextRelease: 'yes' },
+      } as KubeObject,
+      { dryRun: true },
+    );
     expect((dry as KubeObject & { spec: Record<string, unknown> }).spec.addedInNextRelease).toBe('yes');
     // A desired state without CRDs (an older control plane) leaves them as they are.
     await applyDesiredState(client, ns, desired({ ...baseRegion(ns), operatorVersion: '0.2.0' }, { crds: [] }), logger);
-    const kept = await client.get<KubeObject & { spec: { versions: Array<{ schema: { openAPIV3Schema: { properties: { spec: { properties: Record<string, unknown> } } } } }> } }>({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'qdrantclusterscheduledsnapshots.qdrant.io' });
+    const kept = await client.get<
+      KubeObject & { spec: { versions: Array<{ schema: { openAPIV3Schema: { properties: { spec: { properties: Record<string, unknown> } } } } }> } }
+    >({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'qdrantclusterscheduledsnapshots.qdrant.io' });
     expect(kept!.spec.versions[0]!.schema.openAPIV3Schema.properties.spec.properties).toHaveProperty('addedInNextRelease');
     // Back to the release's own CRDs for the other tests of this sandbox.
     await applyDesiredState(client, ns, desired(baseRegion(ns)), logger);
@@ -216,7 +260,10 @@ describe('an operator upgrade', () => {
 
 /** A client authorized as ServiceAccount `name` of the sandbox namespace (a TokenRequest token in a kubeconfig of its own). */
 async function clientAs(name: string): Promise<KubeClient> {
-  const request = await client.transport.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${ns}/serviceaccounts/${name}/token`, { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } }, contentType: 'application/json' });
+  const request = await client.transport.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${ns}/serviceaccounts/${name}/token`, {
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } },
+    contentType: 'application/json',
+  });
   const config = parse(readFileSync(sandbox.kubeconfigPath, 'utf8')) as { users: Array<{ name: string; user: Record<string, unknown> }> };
   for (const u of config.users) u.user = { token: request.body.status.token };
   const path = join(mkdtempSync(join(tmpdir(), 'qhc-agent-sa-')), 'kubeconfig');
@@ -233,35 +280,67 @@ describe("with the agent's own rights", () => {
     const changed = { ...baseRegion(ns), advanced: { proxy: { httpsProxy: 'http://proxy.internal:3128' }, logLevel: { agent: 'DEBUG' as const } } };
     const result = await applyDesiredState(asAgent, ns, desired(changed, { registryCredentials: { username: 'u', password: 'p' } }), logger);
     expect(result.installation).toMatchObject({ managedBy: 'agent', upToDate: true });
-    expect(result.applied).toEqual(expect.arrayContaining(['CustomResourceDefinition/qdrantclusters.qdrant.io', 'Role/qhc-operator', 'RoleBinding/qhc-agent', 'Deployment/qhc-agent']));
+    expect(result.applied).toEqual(
+      expect.arrayContaining(['CustomResourceDefinition/qdrantclusters.qdrant.io', 'Role/qhc-operator', 'RoleBinding/qhc-agent', 'Deployment/qhc-agent']),
+    );
     // ClusterRoles and their bindings come from re-running the installation as cluster-admin.
     expect(result.applied.filter((a) => a.startsWith('Cluster'))).toEqual([]);
     expect(env(await deployment('qhc-agent')).QHC_LOG_LEVEL).toBe('DEBUG');
     await applyDesiredState(client, ns, desired(baseRegion(ns)), logger);
   });
 
-  it('applies from the desired state\'s crds only qdrant.io CustomResourceDefinitions: never a ClusterRole, nor another group\'s CRD', async () => {
-    const admin = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: `qhc-agent-${ns}` }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] };
-    const foreign = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `widgets.${ns}.example.com` }, spec: { group: `${ns}.example.com`, names: { kind: 'Widget', plural: 'widgets', singular: 'widget' }, scope: 'Namespaced', versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }] } };
-    const before = await client.get<KubeObject & { rules: unknown[] }>({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: `qhc-agent-${ns}` });
+  it("applies from the desired state's crds only qdrant.io CustomResourceDefinitions: never a ClusterRole, nor another group's CRD", async () => {
+    const admin = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: `qhc-agent-${ns}` },
+      rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
+    };
+    const foreign = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `widgets.${ns}.example.com` },
+      spec: {
+        group: `${ns}.example.com`,
+        names: { kind: 'Widget', plural: 'widgets', singular: 'widget' },
+        scope: 'Namespaced',
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }],
+      },
+    };
+    const before = await client.get<KubeObject & { rules: unknown[] }>({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      name: `qhc-agent-${ns}`,
+    });
     const result = await applyDesiredState(client, ns, desired(baseRegion(ns), { crds: [...crds(), admin, foreign] as ManifestObject[] }), logger);
     expect(result.applied).not.toContain(`ClusterRole/qhc-agent-${ns}`);
     expect(result.applied).not.toContain(`CustomResourceDefinition/${foreign.metadata.name}`);
     expect(result.applied.filter((a) => a.startsWith('CustomResourceDefinition/'))).toHaveLength(crds().length);
     expect(await client.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: foreign.metadata.name })).toBeUndefined();
-    expect((await client.get<KubeObject & { rules: unknown[] }>({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: `qhc-agent-${ns}` }))!.rules).toEqual(before!.rules);
+    expect(
+      (await client.get<KubeObject & { rules: unknown[] }>({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: `qhc-agent-${ns}` }))!
+        .rules,
+    ).toEqual(before!.rules);
   });
 
   it('reports cluster-wide RBAC that is out of date, which it leaves to a re-run of the installation', async () => {
     const name = `qhc-operator-${ns}`;
     const role = (await client.get<KubeObject & { rules: unknown[] }>({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name }))!;
-    await client.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules: role.rules.slice(1) } as KubeObject, { fieldManager: INSTALLER_FIELD_MANAGER, force: true });
+    await client.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules: role.rules.slice(1) } as KubeObject, {
+      fieldManager: INSTALLER_FIELD_MANAGER,
+      force: true,
+    });
     try {
       const result = await applyDesiredState(client, ns, desired(baseRegion(ns)), logger);
       expect(result.installation).toMatchObject({ managedBy: 'agent', upToDate: false });
-      expect(result.installation.message).toBe(`cluster-wide RBAC out of date (ClusterRole/${name}): the agent does not change it; re-run the installation command as cluster-admin`);
+      expect(result.installation.message).toBe(
+        `cluster-wide RBAC out of date (ClusterRole/${name}): the agent does not change it; re-run the installation command as cluster-admin`,
+      );
     } finally {
-      await client.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules: role.rules } as KubeObject, { fieldManager: INSTALLER_FIELD_MANAGER, force: true });
+      await client.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules: role.rules } as KubeObject, {
+        fieldManager: INSTALLER_FIELD_MANAGER,
+        force: true,
+      });
     }
     expect((await applyDesiredState(client, ns, desired(baseRegion(ns)), logger)).installation).toMatchObject({ upToDate: true });
   });
@@ -269,14 +348,31 @@ describe("with the agent's own rights", () => {
   it('an installation it may not apply (no rights on ServiceAccounts) is reported, naming the object and the fix, and the clusters are still applied', async () => {
     // An agent installed with narrower RBAC: the agent's rules but for ServiceAccounts, and its cluster-wide rules.
     const narrow = 'narrow-agent';
-    const own = (await client.get<KubeObject & { rules: Array<{ resources: string[] }> }>({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', namespace: ns, name: 'qhc-agent' }))!;
+    const own = (await client.get<KubeObject & { rules: Array<{ resources: string[] }> }>({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      namespace: ns,
+      name: 'qhc-agent',
+    }))!;
     const rules = own.rules.map((r) => ({ ...r, resources: r.resources.filter((x) => x !== 'serviceaccounts') })).filter((r) => r.resources.length > 0);
     const subjects = [{ kind: 'ServiceAccount', name: narrow, namespace: ns }];
     const objects: KubeObject[] = [
       { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: narrow, namespace: ns } },
       { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: narrow, namespace: ns }, rules } as KubeObject,
-      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: narrow, namespace: ns }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: narrow }, subjects } as KubeObject,
-      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `${narrow}-${ns}` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `qhc-agent-${ns}` }, subjects } as KubeObject,
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: narrow, namespace: ns },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: narrow },
+        subjects,
+      } as KubeObject,
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: `${narrow}-${ns}` },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `qhc-agent-${ns}` },
+        subjects,
+      } as KubeObject,
     ];
     for (const object of objects) await client.apply(object, { fieldManager: 'qhc-agent-installation-test' });
     try {
@@ -312,7 +408,8 @@ describe('a region installed with Helm', () => {
         const copy = structuredClone(o);
         copy.metadata.labels = { ...copy.metadata.labels, 'app.kubernetes.io/managed-by': 'Helm' };
         // The chart stamps values.installationHash on the settings ConfigMap, as the builder does.
-        if (copy.kind === 'ConfigMap') expect(copy.metadata.annotations?.[INSTALLATION_HASH_ANNOTATION] ?? installationHash(region)).toBe(installationHash(region));
+        if (copy.kind === 'ConfigMap')
+          expect(copy.metadata.annotations?.[INSTALLATION_HASH_ANNOTATION] ?? installationHash(region)).toBe(installationHash(region));
         return copy;
       });
     for (const object of objects) await client.apply(object, { fieldManager: 'helm' });
@@ -324,8 +421,15 @@ describe('a region installed with Helm', () => {
     const changed = { ...baseRegion(helmNs()), advanced: { logLevel: { operator: 'DEBUG' as const } } };
     const spec = { id: 'h1', version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } };
     const result = await applyDesiredState(client, helmNs(), desired(changed, { clusters: [{ id: 'h1', spec }] }), logger);
-    expect(result.installation).toMatchObject({ managedBy: 'Helm', upToDate: false, installedHash: installationHash(region), desiredHash: installationHash(parseRegion(JSON.stringify(changed))) });
-    expect(result.installation.message).toMatch(/^installed by Helm, out of date: run `helm upgrade qhc oci:\/\/ghcr\.io\/qhc-dev\/charts\/qhc --version 0\.1\.0 --namespace .*-helm -f values\.yaml`/);
+    expect(result.installation).toMatchObject({
+      managedBy: 'Helm',
+      upToDate: false,
+      installedHash: installationHash(region),
+      desiredHash: installationHash(parseRegion(JSON.stringify(changed))),
+    });
+    expect(result.installation.message).toMatch(
+      /^installed by Helm, out of date: run `helm upgrade qhc oci:\/\/ghcr\.io\/qhc-dev\/charts\/qhc --version 0\.1\.0 --namespace .*-helm -f values\.yaml`/,
+    );
     // The CRDs (Helm installs crds/ once, never upgrades them) and the cluster; nothing of Helm's release.
     expect(result.applied.filter((a) => !a.startsWith('CustomResourceDefinition/'))).toEqual(['QdrantCluster/qdrant-h1']);
     expect(result.applied.filter((a) => a.startsWith('CustomResourceDefinition/'))).toHaveLength(7);

@@ -4,7 +4,11 @@ import { fitReport } from '../src/report-fit.ts';
 describe('fitReport', () => {
   it('cuts free text the region produced to the contract limit instead of losing the report', () => {
     const message = 'x'.repeat(100_000);
-    const fitted = fitReport({ appliedRevision: 3, region: { phase: 'Error', message, installation: { managedBy: 'agent', upToDate: false, desiredHash: 'h', message } }, clusters: [{ id: 'a', phase: 'Failed', reason: message }] });
+    const fitted = fitReport({
+      appliedRevision: 3,
+      region: { phase: 'Error', message, installation: { managedBy: 'agent', upToDate: false, desiredHash: 'h', message } },
+      clusters: [{ id: 'a', phase: 'Failed', reason: message }],
+    });
     expect(fitted.error?.issues ?? []).toEqual([]);
     const data = fitted.data!;
     expect(data.region?.message?.length).toBe(4096);

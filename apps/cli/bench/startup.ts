@@ -24,5 +24,13 @@ const floor = measure(['-e', '0']);
 console.log(JSON.stringify({ command: 'node -e 0', ...floor }));
 for (const args of [['--help'], ['version', '--client']]) {
   const result = measure([QHC, ...args]);
-  console.log(JSON.stringify({ command: `qhc ${args.join(' ')}`, ...result, ratioToNode: Math.round((result.medianMs / floor.medianMs) * 100) / 100, targetMs: 150, withinTarget: result.p90Ms < 150 }));
+  console.log(
+    JSON.stringify({
+      command: `qhc ${args.join(' ')}`,
+      ...result,
+      ratioToNode: Math.round((result.medianMs / floor.medianMs) * 100) / 100,
+      targetMs: 150,
+      withinTarget: result.p90Ms < 150,
+    }),
+  );
 }

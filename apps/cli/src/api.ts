@@ -28,7 +28,10 @@ export class ControlPlane {
    * Pages are as large as the API allows, so a long list costs few requests.
    */
   async list<T>(path: string, max?: number): Promise<T[]> {
-    return collectPages((query) => this.request<PageOf<T>>('GET', `${path}${pageQueryString(query)}`), { ...(max !== undefined ? { max } : {}), pageSize: MAX_PAGE_LIMIT });
+    return collectPages((query) => this.request<PageOf<T>>('GET', `${path}${pageQueryString(query)}`), {
+      ...(max !== undefined ? { max } : {}),
+      pageSize: MAX_PAGE_LIMIT,
+    });
   }
 
   async request<T = unknown>(method: string, path: string, body?: unknown, raw = false): Promise<T> {
@@ -51,9 +54,15 @@ export class ControlPlane {
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new CliError(`cannot reach the control plane at ${this.context.url}: ${cause?.message ?? (error instanceof Error ? error.message : String(error))}`, {
-        hint: cause?.code && /CERT|SELF_SIGNED|UNABLE_TO/.test(cause.code) ? 'its certificate is not trusted: add the CA with `qhc context add … --ca-file <file>`' : 'check the URL (`qhc context list`) and that the control plane runs',
-      });
+      throw new CliError(
+        `cannot reach the control plane at ${this.context.url}: ${cause?.message ?? (error instanceof Error ? error.message : String(error))}`,
+        {
+          hint:
+            cause?.code && /CERT|SELF_SIGNED|UNABLE_TO/.test(cause.code)
+              ? 'its certificate is not trusted: add the CA with `qhc context add … --ca-file <file>`'
+              : 'check the URL (`qhc context list`) and that the control plane runs',
+        },
+      );
     }
     // The control plane's warnings (a class that cannot expand, a region without snapshots), as kubectl shows the apiserver's.
     for (const warning of parseWarnings(res.headers.get('warning'))) process.stderr.write(`Warning: ${warning}\n`);
@@ -62,11 +71,17 @@ export class ControlPlane {
     const json = text ? safeJson(text) : undefined;
     if (res.ok) return json as T;
     const message = (json as { message?: string } | undefined)?.message ?? (text || `HTTP ${res.status}`);
-    if (res.status === 401) throw new CliError(`the control plane refused the token of context "${this.context.name}": ${message}`, { hint: 'the token is wrong, revoked or expired: run `qhc login` again' });
+    if (res.status === 401)
+      throw new CliError(`the control plane refused the token of context "${this.context.name}": ${message}`, {
+        hint: 'the token is wrong, revoked or expired: run `qhc login` again',
+      });
     if (res.status === 403) throw new CliError(`not allowed: ${message}`, { hint: 'use a user token (qhc_u_…), not an agent or bootstrap token' });
     if (res.status === 404) throw new CliError(message, { code: EXIT.notFound });
     const problems = (json as { problems?: Array<{ path: Array<string | number>; message: string }> } | undefined)?.problems;
-    throw new CliError(problems?.length ? `${message.split('\n')[0]}\n${problems.map((p) => `  ${p.path.join('.') || '(document)'}: ${p.message}`).join('\n')}` : message, { code: res.status === 400 || res.status === 422 ? EXIT.usage : EXIT.error });
+    throw new CliError(
+      problems?.length ? `${message.split('\n')[0]}\n${problems.map((p) => `  ${p.path.join('.') || '(document)'}: ${p.message}`).join('\n')}` : message,
+      { code: res.status === 400 || res.status === 422 ? EXIT.usage : EXIT.error },
+    );
   }
 }
 

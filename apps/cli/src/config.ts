@@ -26,7 +26,9 @@ export function readConfig(path = configPath()): CliConfig {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as CliConfig;
     return { current: parsed.current, contexts: parsed.contexts ?? {} };
   } catch (error) {
-    throw new CliError(`the config file ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, { hint: `fix or remove ${path}` });
+    throw new CliError(`the config file ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, {
+      hint: `fix or remove ${path}`,
+    });
   }
 }
 
@@ -42,11 +44,20 @@ export function writeConfig(config: CliConfig, path = configPath()): void {
  * context named by --context or QHC_CONTEXT, else the current one.
  */
 export function resolveContext(options: { context?: string }, env = process.env, path = configPath(env)): Context & { name: string } {
-  if (env.QHC_URL && env.QHC_TOKEN) return { name: '(environment)', url: env.QHC_URL, token: env.QHC_TOKEN, ...(env.QHC_CA_FILE ? { caFile: env.QHC_CA_FILE } : {}) };
+  if (env.QHC_URL && env.QHC_TOKEN)
+    return { name: '(environment)', url: env.QHC_URL, token: env.QHC_TOKEN, ...(env.QHC_CA_FILE ? { caFile: env.QHC_CA_FILE } : {}) };
   const config = readConfig(path);
   const name = options.context ?? env.QHC_CONTEXT ?? config.current;
-  if (!name) throw new CliError('no control plane configured', { code: EXIT.usage, hint: 'run `qhc login <url> --token <token>`, or set QHC_URL and QHC_TOKEN; or use --kubeconfig to work on a cluster directly' });
+  if (!name)
+    throw new CliError('no control plane configured', {
+      code: EXIT.usage,
+      hint: 'run `qhc login <url> --token <token>`, or set QHC_URL and QHC_TOKEN; or use --kubeconfig to work on a cluster directly',
+    });
   const context = config.contexts[name];
-  if (!context) throw new CliError(`no context named "${name}"`, { code: EXIT.usage, hint: `known contexts: ${Object.keys(config.contexts).join(', ') || '(none)'}; see \`qhc context list\`` });
+  if (!context)
+    throw new CliError(`no context named "${name}"`, {
+      code: EXIT.usage,
+      hint: `known contexts: ${Object.keys(config.contexts).join(', ') || '(none)'}; see \`qhc context list\``,
+    });
   return { name, ...context };
 }

@@ -6,7 +6,11 @@ import { CliError, EXIT } from './exit.ts';
  */
 export async function confirmOrExit(question: string, options: { yes?: boolean }): Promise<void> {
   if (options.yes) return;
-  if (!process.stdin.isTTY || !process.stdout.isTTY) throw new CliError(`${question} — refusing without a terminal to ask on`, { code: EXIT.usage, hint: 'add --yes to confirm, or --dry-run to see what would happen' });
+  if (!process.stdin.isTTY || !process.stdout.isTTY)
+    throw new CliError(`${question} — refusing without a terminal to ask on`, {
+      code: EXIT.usage,
+      hint: 'add --yes to confirm, or --dry-run to see what would happen',
+    });
   const { default: confirm } = await import('@inquirer/confirm');
   if (!(await confirm({ message: question, default: false }))) throw new CliError('cancelled', { code: EXIT.error });
 }

@@ -9,7 +9,9 @@ declare const __QHC_VERSION__: string | undefined;
 const VERSION = typeof __QHC_VERSION__ === 'string' ? __QHC_VERSION__ : '0.0.0-dev';
 
 const program = new Command('qhc')
-  .description("qhc's hybrid cloud for Qdrant: regions, clusters, backups, from a terminal.\nAgainst the control plane (qhc login) or, with --kubeconfig, straight against a Kubernetes cluster.")
+  .description(
+    "qhc's hybrid cloud for Qdrant: regions, clusters, backups, from a terminal.\nAgainst the control plane (qhc login) or, with --kubeconfig, straight against a Kubernetes cluster.",
+  )
   .version(VERSION, '--client-version', 'print the client version')
   .option('--context <name>', 'the control-plane context (default: QHC_CONTEXT, then the current one)')
   .addOption(new Option('-o, --output <format>', 'table, wide, json, yaml or name').default('table'))
@@ -24,7 +26,7 @@ const direct = (cmd: Command) =>
     .option('--region <name>', 'the region (control-plane mode)')
     .option('--kubeconfig <file>', 'work on the cluster of this kubeconfig directly, without a control plane')
     .option('--kube-context <name>', 'the kubeconfig context (direct mode)')
-    .option('-n, --namespace <ns>', 'the namespace (direct mode; default: the kubeconfig context\'s)');
+    .option('-n, --namespace <ns>', "the namespace (direct mode; default: the kubeconfig context's)");
 
 // Lists follow the API's pages to the end unless --limit stops them earlier.
 const limited = (cmd: Command) =>
@@ -35,7 +37,7 @@ const limited = (cmd: Command) =>
 
 program
   .command('version')
-  .description('print the client version (and the server\'s, when reachable)')
+  .description("print the client version (and the server's, when reachable)")
   .option('--client', 'the client only')
   .action(async (options: { client?: boolean }) => {
     process.stdout.write(`client: ${VERSION}\n`);
@@ -55,12 +57,18 @@ program
   .description('save a control-plane context (URL, token, CA) and make it current; the token is checked first')
   .option('--token <token>', 'a user token (qhc_u_…); default QHC_TOKEN')
   .option('--ca-file <file>', 'the CA of a control plane behind a private CA')
-  .option('--name <context>', 'the context name (default: the URL\'s host)')
+  .option('--name <context>', "the context name (default: the URL's host)")
   .action(async (url: string, options) => (await import('./commands/context.ts')).login(url, options));
 
 const context = program.command('context').description('control-plane contexts (in $XDG_CONFIG_HOME/qhc/config.json, mode 0600)');
-context.command('list').description('list contexts; * marks the current one').action(async () => (await import('./commands/context.ts')).contextList(global()));
-context.command('use <name>').description('make a context current').action(async (name: string) => (await import('./commands/context.ts')).contextUse(name));
+context
+  .command('list')
+  .description('list contexts; * marks the current one')
+  .action(async () => (await import('./commands/context.ts')).contextList(global()));
+context
+  .command('use <name>')
+  .description('make a context current')
+  .action(async (name: string) => (await import('./commands/context.ts')).contextUse(name));
 context
   .command('add <name>')
   .description('add a context without checking it')
@@ -68,7 +76,10 @@ context
   .requiredOption('--token <token>', 'a user token')
   .option('--ca-file <file>', 'a CA bundle')
   .action(async (name: string, options) => (await import('./commands/context.ts')).contextAdd(name, options));
-context.command('remove <name>').description('remove a context').action(async (name: string) => (await import('./commands/context.ts')).contextRemove(name));
+context
+  .command('remove <name>')
+  .description('remove a context')
+  .action(async (name: string) => (await import('./commands/context.ts')).contextRemove(name));
 
 const region = program.command('region').description('regions: Kubernetes clusters attached to the control plane');
 const regionFields = (cmd: Command) =>
@@ -81,9 +92,16 @@ const regionFields = (cmd: Command) =>
 regionFields(region.command('create [name]').description('create a region'))
   .option('--dry-run', 'print what would be sent')
   .action(async (name: string | undefined, options) => (await import('./commands/region.ts')).regionCreate({ ...options, name }, global()));
-limited(region.command('list').alias('ls').description('list regions')).action(async (options: { limit?: number }) => (await import('./commands/region.ts')).regionList(options, global()));
-region.command('get <name>').description('show a region').action(async (name: string) => (await import('./commands/region.ts')).regionGet(name, global()));
-regionFields(region.command('update <name>').description('change a region (not its namespace)')).action(async (name: string, options) => (await import('./commands/region.ts')).regionUpdate(name, options, global()));
+limited(region.command('list').alias('ls').description('list regions')).action(async (options: { limit?: number }) =>
+  (await import('./commands/region.ts')).regionList(options, global()),
+);
+region
+  .command('get <name>')
+  .description('show a region')
+  .action(async (name: string) => (await import('./commands/region.ts')).regionGet(name, global()));
+regionFields(region.command('update <name>').description('change a region (not its namespace)')).action(async (name: string, options) =>
+  (await import('./commands/region.ts')).regionUpdate(name, options, global()),
+);
 region
   .command('delete <name>')
   .description('delete a region')
@@ -94,20 +112,25 @@ region
   .command('install-command <name>')
   .description('a new installation command for the region (one-time token); --output-file saves the script')
   .option('--output-file <file>', 'write the installation script here instead')
-  .option('--helm', 'the Helm way: helm upgrade --install of the chart from the region\'s chart repository')
+  .option('--helm', "the Helm way: helm upgrade --install of the chart from the region's chart repository")
   .action(async (name: string, options) => (await import('./commands/region.ts')).regionInstallCommand(name, options, global()));
 
 region
   .command('preflight [name]')
-  .description("the installation's preflight checks against a kubeconfig: cluster access, version, cluster-scope rights, storage, snapshots, the control plane; exit 1 when one fails")
+  .description(
+    "the installation's preflight checks against a kubeconfig: cluster access, version, cluster-scope rights, storage, snapshots, the control plane; exit 1 when one fails",
+  )
   .option('--kubeconfig <file>', 'the kubeconfig of the cluster to check (default: KUBECONFIG, then ~/.kube/config)')
   .option('--kube-context <name>', 'the kubeconfig context')
-  .option('--control-plane-url <url>', 'the control plane the agent will call (default: the current context\'s, when a region is named)')
+  .option('--control-plane-url <url>', "the control plane the agent will call (default: the current context's, when a region is named)")
   .option('-f, --file <file>', 'a region YAML/JSON (its operator settings, proxy and CA) when no region is named')
   .action(async (name: string | undefined, options) => (await import('./commands/preflight.ts')).regionPreflight(name, options, global()));
 
 const cluster = program.command('cluster').description('Qdrant clusters, through the control plane (--region) or directly (--kubeconfig)');
-const waits = (cmd: Command) => cmd.option('--wait', 'wait until the cluster is Healthy with the change applied').option('--timeout <duration>', 'how long --wait waits (exit 4 after)', '10m');
+const waits = (cmd: Command) =>
+  cmd
+    .option('--wait', 'wait until the cluster is Healthy with the change applied')
+    .option('--timeout <duration>', 'how long --wait waits (exit 4 after)', '10m');
 const target = (options: Record<string, unknown>) => ({ ...global(), ...options }) as Target;
 configFlags(
   waits(direct(cluster.command('create <name>').description('create a cluster')))
@@ -119,26 +142,52 @@ configFlags(
     .option('--storage <q>', 'storage per node')
     .option('--dry-run', 'print what would be sent'),
 ).action(async (name: string, options) => (await import('./commands/cluster.ts')).clusterCreate(name, options, target(options)));
-limited(direct(cluster.command('list').alias('ls').description('list clusters'))).action(async (options) => (await import('./commands/cluster.ts')).clusterList(options, target(options)));
-direct(cluster.command('get <name>').description('show a cluster')).action(async (name: string, options) => (await import('./commands/cluster.ts')).clusterGet(name, target(options)));
+limited(direct(cluster.command('list').alias('ls').description('list clusters'))).action(async (options) =>
+  (await import('./commands/cluster.ts')).clusterList(options, target(options)),
+);
+direct(cluster.command('get <name>').description('show a cluster')).action(async (name: string, options) =>
+  (await import('./commands/cluster.ts')).clusterGet(name, target(options)),
+);
 const change = (name: string, c: ClusterChangeInput, options: Record<string, unknown>) =>
   import('./commands/cluster.ts').then((m) => m.clusterChange(name, c, options, target(options)));
 waits(direct(cluster.command('scale <name>').description('set the number of nodes')))
   .requiredOption('--replicas <n>', 'nodes')
   .action(async (name: string, options) => (await import('./commands/cluster.ts')).clusterScale(name, options, target(options)));
-direct(cluster.command('describe <name>').description('phase, conditions, nodes, endpoint and recent events')).action(async (name: string, options) => (await import('./commands/cluster.ts')).clusterDescribe(name, target(options)));
+direct(cluster.command('describe <name>').description('phase, conditions, nodes, endpoint and recent events')).action(async (name: string, options) =>
+  (await import('./commands/cluster.ts')).clusterDescribe(name, target(options)),
+);
 waits(direct(cluster.command('set-resources <name>').description('CPU, memory and storage per node (a rolling change; storage only grows)')))
   .option('--cpu <q>', 'CPU per node')
   .option('--memory <q>', 'memory per node')
   .option('--storage <q>', 'storage per node')
   .option('--dry-run', 'print the new spec')
   .action(async (name: string, options: { cpu?: string; memory?: string; storage?: string }) =>
-    change(name, { what: 'resources changed', spec: (spec) => ({ ...spec, resources: { ...spec.resources, ...(options.cpu ? { cpu: options.cpu } : {}), ...(options.memory ? { memory: options.memory } : {}), ...(options.storage ? { storage: options.storage } : {}) } }) }, options));
+    change(
+      name,
+      {
+        what: 'resources changed',
+        spec: (spec) => ({
+          ...spec,
+          resources: {
+            ...spec.resources,
+            ...(options.cpu ? { cpu: options.cpu } : {}),
+            ...(options.memory ? { memory: options.memory } : {}),
+            ...(options.storage ? { storage: options.storage } : {}),
+          },
+        }),
+      },
+      options,
+    ),
+  );
 waits(direct(cluster.command('upgrade <name>').description('roll to another Qdrant version, one node at a time')))
   .requiredOption('--version <v>', 'the Qdrant version, e.g. v1.16.3')
   .option('--dry-run', 'print the new spec')
-  .action(async (name: string, options: { version: string }) => change(name, { what: `upgrading to ${options.version}`, spec: (spec) => ({ ...spec, version: options.version }) }, options));
-waits(direct(cluster.command('restart <name>').description('restart every node, one at a time'))).action(async (name: string, options) => change(name, { what: 'restart requested', restart: true }, options));
+  .action(async (name: string, options: { version: string }) =>
+    change(name, { what: `upgrading to ${options.version}`, spec: (spec) => ({ ...spec, version: options.version }) }, options),
+  );
+waits(direct(cluster.command('restart <name>').description('restart every node, one at a time'))).action(async (name: string, options) =>
+  change(name, { what: 'restart requested', restart: true }, options),
+);
 direct(cluster.command('suspend <name>').description('stop every node, keeping the volumes'))
   .option('--dry-run', 'print the new spec')
   .action(async (name: string, options) => change(name, { what: 'suspending', spec: (spec) => ({ ...spec, suspend: true }) }, options));
@@ -149,21 +198,46 @@ direct(cluster.command('pause <name>').description('stop the operator from chang
   .option('--reason <text>', 'why, shown in the status', 'paused with qhc')
   .option('--dry-run', 'print the new spec')
   .action(async (name: string, options: { reason: string }) =>
-    change(name, { what: 'paused', spec: (spec) => ({ ...spec, pauses: [...(spec.pauses ?? []).filter((p) => p.owner !== 'qhc-cli'), { owner: 'qhc-cli', reason: options.reason, creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }] }) }, options));
+    change(
+      name,
+      {
+        what: 'paused',
+        spec: (spec) => ({
+          ...spec,
+          pauses: [
+            ...(spec.pauses ?? []).filter((p) => p.owner !== 'qhc-cli'),
+            { owner: 'qhc-cli', reason: options.reason, creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
+          ],
+        }),
+      },
+      options,
+    ),
+  );
 direct(cluster.command('unpause <name>').description('let the operator manage the cluster again'))
   .option('--dry-run', 'print the new spec')
-  .action(async (name: string, options) => change(name, { what: 'unpaused', spec: (spec) => ({ ...spec, pauses: (spec.pauses ?? []).filter((p) => p.owner !== 'qhc-cli') }) }, options));
+  .action(async (name: string, options) =>
+    change(name, { what: 'unpaused', spec: (spec) => ({ ...spec, pauses: (spec.pauses ?? []).filter((p) => p.owner !== 'qhc-cli') }) }, options),
+  );
 direct(cluster.command('expose <name>').description('how the cluster is reachable: its Service type'))
   .requiredOption('--type <type>', 'ClusterIP, NodePort or LoadBalancer')
   .option('--dry-run', 'print the new spec')
-  .action(async (name: string, options: { type: string }) => change(name, { what: `exposed as ${options.type}`, spec: (spec) => ({ ...spec, service: { ...spec.service, type: options.type } }) }, options));
-configFlags(waits(direct(cluster.command('update <name>').description('change the cluster\'s configuration: placement, exposure, volume snapshot class, log level, API keys, rebalancing'))).option('--dry-run', 'print the new spec'))
-  .action(async (name: string, options: ConfigOptions) => {
-    const { applyConfigFlags, describeConfigFlags } = await import('./commands/cluster-config.ts');
-    const what = describeConfigFlags(options);
-    if (what === 'nothing to change') throw new CliError('no configuration flag given', { code: EXIT.usage, hint: 'see `qhc cluster update --help`' });
-    return change(name, { what, spec: (spec) => applyConfigFlags(spec, options) }, options as Record<string, unknown>);
-  });
+  .action(async (name: string, options: { type: string }) =>
+    change(name, { what: `exposed as ${options.type}`, spec: (spec) => ({ ...spec, service: { ...spec.service, type: options.type } }) }, options),
+  );
+configFlags(
+  waits(
+    direct(
+      cluster
+        .command('update <name>')
+        .description("change the cluster's configuration: placement, exposure, volume snapshot class, log level, API keys, rebalancing"),
+    ),
+  ).option('--dry-run', 'print the new spec'),
+).action(async (name: string, options: ConfigOptions) => {
+  const { applyConfigFlags, describeConfigFlags } = await import('./commands/cluster-config.ts');
+  const what = describeConfigFlags(options);
+  if (what === 'nothing to change') throw new CliError('no configuration flag given', { code: EXIT.usage, hint: 'see `qhc cluster update --help`' });
+  return change(name, { what, spec: (spec) => applyConfigFlags(spec, options) }, options as Record<string, unknown>);
+});
 direct(cluster.command('delete <name>').description('delete a cluster'))
   .option('-y, --yes', 'do not ask')
   .option('--dry-run', 'say what would be deleted')
@@ -171,11 +245,11 @@ direct(cluster.command('delete <name>').description('delete a cluster'))
 
 const backup = program.command('backup').description('backups (volume snapshots of every node), their schedules; through the control plane or directly');
 waits(direct(backup.command('create <cluster>').description('back up a cluster now')))
-  .option('--name <name>', 'the backup\'s name (default: <cluster>-<time>)')
+  .option('--name <name>', "the backup's name (default: <cluster>-<time>)")
   .option('--retention <hours>', 'keep it this long, e.g. 72h (default: until deleted)')
   .action(async (clusterId: string, options) => (await import('./commands/backup.ts')).backupCreate(clusterId, options, target(options)));
 limited(direct(backup.command('list').alias('ls').description('list backups')))
-  .option('--cluster <id>', 'only this cluster\'s')
+  .option('--cluster <id>', "only this cluster's")
   .action(async (options) => (await import('./commands/backup.ts')).backupList(options, target(options)));
 direct(backup.command('delete <name>').description('delete a backup and its volume snapshots'))
   .option('-y, --yes', 'do not ask')
@@ -185,9 +259,11 @@ const schedule = backup.command('schedule').description('backups on a cron sched
 direct(schedule.command('create <cluster>').description('back up a cluster on a schedule'))
   .requiredOption('--schedule <cron>', 'cron, in UTC, e.g. "0 2 * * *" or @daily')
   .requiredOption('--retention <hours>', 'how long each backup is kept, e.g. 168h')
-  .option('--name <name>', 'the schedule\'s name')
+  .option('--name <name>', "the schedule's name")
   .action(async (clusterId: string, options) => (await import('./commands/backup.ts')).scheduleCreate(clusterId, options, target(options)));
-limited(direct(schedule.command('list').alias('ls').description('list schedules'))).action(async (options) => (await import('./commands/backup.ts')).scheduleList(options, target(options)));
+limited(direct(schedule.command('list').alias('ls').description('list schedules'))).action(async (options) =>
+  (await import('./commands/backup.ts')).scheduleList(options, target(options)),
+);
 direct(schedule.command('delete <name>').description('delete a schedule (its backups stay)'))
   .option('-y, --yes', 'do not ask')
   .option('--dry-run', 'say what would be deleted')
@@ -196,24 +272,34 @@ const restore = program.command('restore').description('restore a backup into a 
 waits(direct(restore.command('create <backup>').description('restore a backup')))
   .requiredOption('--to <cluster>', 'the cluster to restore into')
   .option('--new', 'create that cluster (default: restore the existing one in place)')
-  .option('--name <name>', 'the restore\'s name')
+  .option('--name <name>', "the restore's name")
   .action(async (backupName: string, options) => (await import('./commands/backup.ts')).restoreCreate(backupName, options, target(options)));
-limited(direct(restore.command('list').alias('ls').description('list restores'))).action(async (options) => (await import('./commands/backup.ts')).restoreList(options, target(options)));
-direct(restore.command('get <name>').description('show a restore')).action(async (name: string, options) => (await import('./commands/backup.ts')).restoreGet(name, target(options)));
-direct(program.command('status').description('health of each region (phase, operator, agent, applied revision, last contact); with --kubeconfig, of the components in the namespace')).action(async (options) =>
-  (await import('./commands/status.ts')).status(target(options)),
+limited(direct(restore.command('list').alias('ls').description('list restores'))).action(async (options) =>
+  (await import('./commands/backup.ts')).restoreList(options, target(options)),
 );
+direct(restore.command('get <name>').description('show a restore')).action(async (name: string, options) =>
+  (await import('./commands/backup.ts')).restoreGet(name, target(options)),
+);
+direct(
+  program
+    .command('status')
+    .description('health of each region (phase, operator, agent, applied revision, last contact); with --kubeconfig, of the components in the namespace'),
+).action(async (options) => (await import('./commands/status.ts')).status(target(options)));
 program
   .command('completion <shell>')
   .description('shell completion for bash, zsh or fish: source <(qhc completion bash)')
   .action(async (shell: string) => {
     process.stdout.write((await import('./commands/completion.ts')).completion(program, shell));
   });
-direct(program.command('__complete', { hidden: true }).argument('<what>')).action(async (_what: string, options) => (await import('./commands/status.ts')).completeClusters(target(options)).catch(() => undefined));
+direct(program.command('__complete', { hidden: true }).argument('<what>')).action(async (_what: string, options) =>
+  (await import('./commands/status.ts')).completeClusters(target(options)).catch(() => undefined),
+);
 
 program
   .command('validate <files...>')
-  .description('check operator settings, regions and qdrant.io resources (told apart by content); prints file:line:col: path: message, exit 1 when any is invalid')
+  .description(
+    'check operator settings, regions and qdrant.io resources (told apart by content); prints file:line:col: path: message, exit 1 when any is invalid',
+  )
   .action(async (files: string[]) => {
     process.exitCode = (await import('./commands/validate.ts')).validate(files);
   });
@@ -223,8 +309,8 @@ program
   .description("copy a release's images and Helm chart into a private OCI registry (for regions that may pull only from there)")
   .requiredOption('--to <registry>', 'where images go, e.g. registry.internal:5000/qhc')
   .option('--charts-to <repository>', 'where the chart goes (default: <to>/charts)')
-  .option('--from <registry>', 'where the release\'s images are (default: the public registry)')
-  .option('--charts-from <repository>', 'where the release\'s chart is (default: the public chart repository)')
+  .option('--from <registry>', "where the release's images are (default: the public registry)")
+  .option('--charts-from <repository>', "where the release's chart is (default: the public chart repository)")
   .option('--release <version>', "the release to copy (default: this client's version)")
   .option('--qdrant <versions>', 'also copy these Qdrant database images (comma-separated tags, e.g. v1.16.2,v1.15.5) to <to>/qdrant')
   .option('--qdrant-from <repository>', 'where the Qdrant images are', 'docker.io/qdrant/qdrant')
@@ -233,21 +319,30 @@ program
   .option('--source-plain-http', 'talk HTTP, not HTTPS, to the registries copied from')
   .option('--dry-run', 'only check that every artifact exists at the source')
   .option('--region-file <file>', 'write the region settings pointing at the mirror (for qhc region create/update -f)')
-  .addHelpText('after', '\nCredentials come from docker login, podman login or helm registry login (their auth files).\nRe-running copies only what is missing; the tag is written last, so a cut-off copy is never half visible.')
-  .action(async (options) => (await import('./commands/mirror.ts')).mirror({ ...options, release: options.release ?? VERSION, output: g().output, noHeaders: !g().headers }));
+  .addHelpText(
+    'after',
+    '\nCredentials come from docker login, podman login or helm registry login (their auth files).\nRe-running copies only what is missing; the tag is written last, so a cut-off copy is never half visible.',
+  )
+  .action(async (options) =>
+    (await import('./commands/mirror.ts')).mirror({ ...options, release: options.release ?? VERSION, output: g().output, noHeaders: !g().headers }),
+  );
 
 const render = program.command('render').description('print, offline, the Kubernetes objects that would be applied (like helm template)');
 render
   .command('cluster <file>')
   .description('the objects the operator makes for a QdrantCluster')
   .option('--settings <file>', 'operator settings YAML (default: the documented defaults)')
-  .action(async (file: string, options) => (await import('./commands/render.ts')).renderCluster(file, { ...options, output: g().output === 'table' ? 'yaml' : g().output }));
+  .action(async (file: string, options) =>
+    (await import('./commands/render.ts')).renderCluster(file, { ...options, output: g().output === 'table' ? 'yaml' : g().output }),
+  );
 render
   .command('install <region-file>')
-  .description('the objects a region\'s installation applies')
+  .description("the objects a region's installation applies")
   .option('--control-plane-url <url>', 'the control plane the agent will call', 'https://control-plane.example.com')
   .option('--bootstrap-token <token>', 'the bootstrap token to embed', 'qhc_b_REPLACE_ME')
-  .action(async (file: string, options) => (await import('./commands/render.ts')).renderInstall(file, { ...options, output: g().output === 'table' ? 'yaml' : g().output }));
+  .action(async (file: string, options) =>
+    (await import('./commands/render.ts')).renderInstall(file, { ...options, output: g().output === 'table' ? 'yaml' : g().output }),
+  );
 
 try {
   await program.parseAsync(process.argv);

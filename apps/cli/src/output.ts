@@ -23,7 +23,10 @@ export function checkFormat(value: string | undefined): Format {
  * Prints objects the way kubectl does: aligned columns without borders for people; the API
  * objects themselves for scripts (json, yaml), or just their names.
  */
-export async function print<T>(items: T | T[], options: { format: Format; noHeaders?: boolean; columns: Column<T>[]; name: (item: T) => string; kind: string }): Promise<void> {
+export async function print<T>(
+  items: T | T[],
+  options: { format: Format; noHeaders?: boolean; columns: Column<T>[]; name: (item: T) => string; kind: string },
+): Promise<void> {
   const list = Array.isArray(items) ? items : [items];
   if (options.format === 'json') return write(`${JSON.stringify(Array.isArray(items) ? { items } : items, null, 2)}\n`);
   if (options.format === 'yaml') {
@@ -39,7 +42,23 @@ export async function print<T>(items: T | T[], options: { format: Format; noHead
   // cli-table3 without borders: kubectl's look, and columns that grow with their content.
   const table = new Table({
     head: options.noHeaders ? [] : columns.map((c) => c.header.toUpperCase()),
-    chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '   ' },
+    chars: {
+      top: '',
+      'top-mid': '',
+      'top-left': '',
+      'top-right': '',
+      bottom: '',
+      'bottom-mid': '',
+      'bottom-left': '',
+      'bottom-right': '',
+      left: '',
+      'left-mid': '',
+      mid: '',
+      'mid-mid': '',
+      right: '',
+      'right-mid': '',
+      middle: '   ',
+    },
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
   });
   table.push(...rows);
@@ -47,7 +66,13 @@ export async function print<T>(items: T | T[], options: { format: Format; noHead
     process.stderr.write(`No ${options.kind}s found.\n`);
     return;
   }
-  write(`${table.toString().split('\n').map((l) => l.trimEnd()).join('\n')}\n`);
+  write(
+    `${table
+      .toString()
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .join('\n')}\n`,
+  );
 }
 
 function write(text: string): void {

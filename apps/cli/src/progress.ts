@@ -31,7 +31,10 @@ export async function waitUntil(what: string, observe: () => Promise<Observation
     }
     if (Date.now() - started >= options.timeoutMs) {
       if (tty) process.stderr.write('\n');
-      throw new CliError(`timed out after ${Math.round(options.timeoutMs / 1000)}s waiting for ${what} (last: ${last.phase ?? 'unknown'}, ${last.ready ?? 0}/${last.size ?? '?'} nodes ready)`, { code: EXIT.timeout, hint: 'it may still get there: check with `qhc cluster get`, or wait longer with --timeout' });
+      throw new CliError(
+        `timed out after ${Math.round(options.timeoutMs / 1000)}s waiting for ${what} (last: ${last.phase ?? 'unknown'}, ${last.ready ?? 0}/${last.size ?? '?'} nodes ready)`,
+        { code: EXIT.timeout, hint: 'it may still get there: check with `qhc cluster get`, or wait longer with --timeout' },
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 1_000));
   }

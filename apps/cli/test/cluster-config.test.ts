@@ -9,11 +9,35 @@ import { mergePatchOf } from '../src/commands/cluster.ts';
 import { qhc } from './support.ts';
 
 const ALL = [
-  '--node-selector', 'disktype=ssd', '--toleration', 'dedicated=qdrant:NoSchedule', '--toleration', 'gpu:NoExecute',
-  '--service-type', 'LoadBalancer', '--service-annotation', 'lb.example.com/internal=true',
-  '--ingress-host', 'q.example.com', '--ingress-class', 'nginx', '--ingress-tls-secret', 'q-tls', '--ingress-annotation', 'x=y',
-  '--storage-class', 'fast', '--volume-snapshot-class', 'csi-snap', '--log-level', 'DEBUG',
-  '--api-key-secret', 'keys:rw', '--read-only-api-key-secret', 'keys:ro', '--rebalance',
+  '--node-selector',
+  'disktype=ssd',
+  '--toleration',
+  'dedicated=qdrant:NoSchedule',
+  '--toleration',
+  'gpu:NoExecute',
+  '--service-type',
+  'LoadBalancer',
+  '--service-annotation',
+  'lb.example.com/internal=true',
+  '--ingress-host',
+  'q.example.com',
+  '--ingress-class',
+  'nginx',
+  '--ingress-tls-secret',
+  'q-tls',
+  '--ingress-annotation',
+  'x=y',
+  '--storage-class',
+  'fast',
+  '--volume-snapshot-class',
+  'csi-snap',
+  '--log-level',
+  'DEBUG',
+  '--api-key-secret',
+  'keys:rw',
+  '--read-only-api-key-secret',
+  'keys:ro',
+  '--rebalance',
 ];
 
 describe('qhc cluster create: configuration flags', () => {
@@ -24,14 +48,22 @@ describe('qhc cluster create: configuration flags', () => {
     expect(body).toEqual({
       name: 'demo',
       spec: {
-        version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '10Gi' },
+        version: 'v1.16.2',
+        size: 1,
+        resources: { cpu: '1', memory: '1Gi', storage: '10Gi' },
         nodeSelector: { disktype: 'ssd' },
-        tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'qdrant', effect: 'NoSchedule' }, { key: 'gpu', operator: 'Exists', effect: 'NoExecute' }],
+        tolerations: [
+          { key: 'dedicated', operator: 'Equal', value: 'qdrant', effect: 'NoSchedule' },
+          { key: 'gpu', operator: 'Exists', effect: 'NoExecute' },
+        ],
         service: { type: 'LoadBalancer', annotations: { 'lb.example.com/internal': 'true' } },
         ingress: { enabled: true, ingressClassName: 'nginx', host: 'q.example.com', tls: true, tlsSecretName: 'q-tls', annotations: { x: 'y' } },
         storageClassNames: { db: 'fast' },
         storage: { volumeSnapshotClassName: 'csi-snap' },
-        config: { log_level: 'DEBUG', service: { api_key: { secretKeyRef: { name: 'keys', key: 'rw' } }, read_only_api_key: { secretKeyRef: { name: 'keys', key: 'ro' } } } },
+        config: {
+          log_level: 'DEBUG',
+          service: { api_key: { secretKeyRef: { name: 'keys', key: 'rw' } }, read_only_api_key: { secretKeyRef: { name: 'keys', key: 'ro' } } },
+        },
         clusterManager: true,
       },
     });
@@ -39,15 +71,27 @@ describe('qhc cluster create: configuration flags', () => {
   });
 
   it('--no-rebalance turns rebalancing off; without either the region default applies', async () => {
-    expect((parse((await qhc(['cluster', 'create', 'demo', '--dry-run', '--no-rebalance'])).stdout) as { spec: { clusterManager?: boolean } }).spec.clusterManager).toBe(false);
-    expect((parse((await qhc(['cluster', 'create', 'demo', '--dry-run'])).stdout) as { spec: { clusterManager?: boolean } }).spec).not.toHaveProperty('clusterManager');
-    expect((parse((await qhc(['cluster', 'create', 'demo', '--dry-run', '--rebalance', 'off'])).stdout) as { spec: { clusterManager?: boolean } }).spec.clusterManager).toBe(false);
-    expect((parse((await qhc(['cluster', 'create', 'demo', '--dry-run', '--rebalance', 'default'])).stdout) as { spec: { clusterManager?: boolean } }).spec).not.toHaveProperty('clusterManager');
+    expect(
+      (parse((await qhc(['cluster', 'create', 'demo', '--dry-run', '--no-rebalance'])).stdout) as { spec: { clusterManager?: boolean } }).spec.clusterManager,
+    ).toBe(false);
+    expect((parse((await qhc(['cluster', 'create', 'demo', '--dry-run'])).stdout) as { spec: { clusterManager?: boolean } }).spec).not.toHaveProperty(
+      'clusterManager',
+    );
+    expect(
+      (parse((await qhc(['cluster', 'create', 'demo', '--dry-run', '--rebalance', 'off'])).stdout) as { spec: { clusterManager?: boolean } }).spec
+        .clusterManager,
+    ).toBe(false);
+    expect(
+      (parse((await qhc(['cluster', 'create', 'demo', '--dry-run', '--rebalance', 'default'])).stdout) as { spec: { clusterManager?: boolean } }).spec,
+    ).not.toHaveProperty('clusterManager');
   });
 
   it('a malformed flag is a usage error naming it', async () => {
     const cases: Array<[string[], string]> = [
-      [['--toleration', 'x:Never'], 'error: --toleration "x:Never": expected key[=value][:Effect] with Effect one of NoSchedule, PreferNoSchedule, NoExecute (or key- to remove)\n'],
+      [
+        ['--toleration', 'x:Never'],
+        'error: --toleration "x:Never": expected key[=value][:Effect] with Effect one of NoSchedule, PreferNoSchedule, NoExecute (or key- to remove)\n',
+      ],
       [['--node-selector', 'ssd'], 'error: --node-selector "ssd": expected key=value (or key- to remove)\n'],
       [['--api-key-secret', 'keys'], 'error: --api-key-secret "keys": expected <secret>:<key>, e.g. qdrant-api-key:api-key\n'],
     ];
@@ -60,7 +104,9 @@ describe('qhc cluster create: configuration flags', () => {
 
 describe('qhc cluster update', () => {
   const current = {
-    version: 'v1.16.2', size: 3, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' },
+    version: 'v1.16.2',
+    size: 3,
+    resources: { cpu: '1', memory: '1Gi', storage: '1Gi' },
     nodeSelector: { disktype: 'ssd', zone: 'a' },
     tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'qdrant', effect: 'NoSchedule' }],
     ingress: { enabled: true, host: 'q.example.com', annotations: { a: '1' } },
@@ -69,7 +115,15 @@ describe('qhc cluster update', () => {
   };
 
   it('changes only what its flags name: key- removes, --no-ingress keeps the ingress settings for later', () => {
-    const next = applyConfigFlags(current, { nodeSelector: ['zone-', 'pool=db'], toleration: ['dedicated-', 'gpu:NoExecute'], ingress: false, ingressAnnotation: ['a-'], logLevel: 'DEBUG', rebalance: false, volumeSnapshotClass: 'csi-other' });
+    const next = applyConfigFlags(current, {
+      nodeSelector: ['zone-', 'pool=db'],
+      toleration: ['dedicated-', 'gpu:NoExecute'],
+      ingress: false,
+      ingressAnnotation: ['a-'],
+      logLevel: 'DEBUG',
+      rebalance: false,
+      volumeSnapshotClass: 'csi-other',
+    });
     expect(next).toEqual({
       ...current,
       nodeSelector: { disktype: 'ssd', pool: 'db' },
@@ -82,7 +136,7 @@ describe('qhc cluster update', () => {
     expect(applyConfigFlags(current, {})).toEqual(current);
   });
 
-  it('--rebalance default unsets rebalancing (the region\'s setting); on/off set it; anything else is a usage error', () => {
+  it("--rebalance default unsets rebalancing (the region's setting); on/off set it; anything else is a usage error", () => {
     expect(applyConfigFlags(current, { rebalance: 'default' })).not.toHaveProperty('clusterManager');
     expect(applyConfigFlags({ ...current, clusterManager: false }, { rebalance: 'on' }).clusterManager).toBe(true);
     expect(applyConfigFlags(current, { rebalance: 'off' }).clusterManager).toBe(false);

@@ -12,10 +12,18 @@ describe('qhc region install-command', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      if (req.method === 'GET' && req.url === '/api/v1/regions/r') return json(200, { name: 'r', spec: { namespace: 'ns-r', agentVersion: '0.1.0', operatorVersion: '0.1.0' }, revision: 1, createdAt: expiresAt });
+      if (req.method === 'GET' && req.url === '/api/v1/regions/r')
+        return json(200, { name: 'r', spec: { namespace: 'ns-r', agentVersion: '0.1.0', operatorVersion: '0.1.0' }, revision: 1, createdAt: expiresAt });
       if (req.method === 'POST' && req.url === '/api/v1/regions/r/installation') {
         const scriptUrl = 'https://cp.example.test/install/qhc_b_x';
-        return json(201, { bootstrapToken: 'qhc_b_x', expiresAt, scriptUrl, command: `curl -fsSL ${scriptUrl} | bash`, helmScriptUrl: `${scriptUrl}/helm`, helmCommand: `curl -fsSL ${scriptUrl}/helm | bash` });
+        return json(201, {
+          bootstrapToken: 'qhc_b_x',
+          expiresAt,
+          scriptUrl,
+          command: `curl -fsSL ${scriptUrl} | bash`,
+          helmScriptUrl: `${scriptUrl}/helm`,
+          helmCommand: `curl -fsSL ${scriptUrl}/helm | bash`,
+        });
       }
       json(404, { error: 'NotFound', message: `no such path: ${req.url}` });
     });

@@ -25,7 +25,13 @@ const tokensIssued: string[] = [];
 const BOT = { username: 'token-bot', password: 'to:ken' };
 const home = mkdtempSync(join(tmpdir(), 'qhc-mirror-home-'));
 // No stored logins of the machine's user leak in.
-const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_RUNTIME_DIR: join(home, 'run'), DOCKER_CONFIG: join(home, '.docker'), REGISTRY_AUTH_FILE: undefined };
+const env = {
+  HOME: home,
+  XDG_CONFIG_HOME: join(home, '.config'),
+  XDG_RUNTIME_DIR: join(home, 'run'),
+  DOCKER_CONFIG: join(home, '.docker'),
+  REGISTRY_AUTH_FILE: undefined,
+};
 
 const digestOf = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
@@ -54,11 +60,20 @@ async function seedImage(host: string, repo: string, tag: string): Promise<strin
   for (const arch of ['amd64', 'arm64']) {
     const config = await pushBlob(host, repo, Buffer.from(JSON.stringify({ architecture: arch, os: 'linux', rootfs: { type: 'layers', diff_ids: [] } })));
     const layer = await pushBlob(host, repo, Buffer.from(`${repo} ${arch} layer ${'x'.repeat(4096)}`));
-    const manifest = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...layer }] };
+    const manifest = {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...layer }],
+    };
     const digest = await pushManifest(host, repo, 'tmp', manifest.mediaType, manifest);
     manifests.push({ mediaType: manifest.mediaType, digest, size: Buffer.byteLength(JSON.stringify(manifest)), platform: { architecture: arch, os: 'linux' } });
   }
-  return pushManifest(host, repo, tag, 'application/vnd.oci.image.index.v1+json', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests });
+  return pushManifest(host, repo, tag, 'application/vnd.oci.image.index.v1+json', {
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    manifests,
+  });
 }
 
 /** A Helm chart as Helm pushes one: its own config and content media types. */
@@ -73,7 +88,10 @@ async function seedChart(host: string, repo: string, tag: string): Promise<strin
 }
 
 const remoteDigest = async (host: string, repo: string, tag: string, auth?: string) => {
-  const res = await fetch(`http://${host}/v2/${repo}/manifests/${tag}`, { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json', ...(auth ? { authorization: auth } : {}) } });
+  const res = await fetch(`http://${host}/v2/${repo}/manifests/${tag}`, {
+    method: 'HEAD',
+    headers: { accept: 'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json', ...(auth ? { authorization: auth } : {}) },
+  });
   return res.status === 200 ? res.headers.get('docker-content-digest') : undefined;
 };
 
@@ -114,7 +132,9 @@ beforeAll(async () => {
     startOciRegistry(),
     startOciRegistry({ user: { username: 'mirror-bot', password: 'pa:ss' } }),
     startOciRegistry({ tls: { cert: tls.cert, key: tls.key } }),
-    startOciRegistry({ tokenAuth: { realm: `http://127.0.0.1:${address.port}/token`, service: 'qhc-test-registry', issuer: 'qhc-test-issuer', rootCertBundle: tls.ca } }),
+    startOciRegistry({
+      tokenAuth: { realm: `http://127.0.0.1:${address.port}/token`, service: 'qhc-test-registry', issuer: 'qhc-test-issuer', rootCertBundle: tls.ca },
+    }),
   ]);
   for (const name of IMAGES) seeded.set(name, await seedImage(upstream.host, `qdrant/${name}`, RELEASE));
   seeded.set('qdrant-cloud-cluster-manager', await seedImage(upstream.host, 'qdrant/qdrant-cloud-cluster-manager', RELEASE));
@@ -127,7 +147,15 @@ afterAll(async () => {
   await new Promise((resolve) => tokenService?.close(resolve));
 });
 
-const source = () => ['--from', `https://${upstream.host}/qdrant/`, '--charts-from', `oci://${upstream.host}/qdrant-charts`, '--release', RELEASE, '--source-plain-http'];
+const source = () => [
+  '--from',
+  `https://${upstream.host}/qdrant/`,
+  '--charts-from',
+  `oci://${upstream.host}/qdrant-charts`,
+  '--release',
+  RELEASE,
+  '--source-plain-http',
+];
 
 describe('qhc mirror', () => {
   it('copies every image and the chart of a release, digests unchanged, and a second run copies nothing', async () => {
@@ -153,19 +181,31 @@ describe('qhc mirror', () => {
     const regionFile = join(home, 'mirror-region.yaml');
     const again = await qhc(['mirror', ...source(), '--to', `${mirror.host}/private/qhc`, '--plain-http', '--region-file', regionFile], env);
     expect(again.code).toBe(0);
-    expect(again.stdout.trim().split('\n').slice(1).every((line) => /\bunchanged\b/.test(line))).toBe(true);
+    expect(
+      again.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .every((line) => /\bunchanged\b/.test(line)),
+    ).toBe(true);
     expect(again.stderr).toContain(`containerRegistryUrl: http://${mirror.host}/private/qhc/`);
     expect(again.stderr).toContain(`chartRepositoryUrl: oci://${mirror.host}/private/qhc/charts`);
     expect(again.stderr).toContain(`qhc region update <region> -f ${regionFile}`);
     // What it wrote plugs into a region as it is (qhc region create/update -f).
     const fragment = parse(readFileSync(regionFile, 'utf8')) as Record<string, unknown>;
     const region = parseRegion(JSON.stringify({ name: 'closed', namespace: 'qhc', agentVersion: RELEASE, operatorVersion: RELEASE, ...fragment }));
-    expect(region.advanced).toMatchObject({ containerRegistryUrl: `http://${mirror.host}/private/qhc/`, chartRepositoryUrl: `oci://${mirror.host}/private/qhc/charts` });
+    expect(region.advanced).toMatchObject({
+      containerRegistryUrl: `http://${mirror.host}/private/qhc/`,
+      chartRepositoryUrl: `oci://${mirror.host}/private/qhc/charts`,
+    });
     expect(componentImages(region)['qhc-operator']).toBe(`${mirror.host}/private/qhc/qhc-operator:${RELEASE}`);
   });
 
   it('copies the Qdrant database images asked for, and says which setting points clusters at them', async () => {
-    const run = await qhc(['mirror', ...source(), '--qdrant', 'v1.16.2', '--qdrant-from', `${upstream.host}/hub/qdrant/qdrant`, '--to', `${mirror.host}/db`, '--plain-http'], env);
+    const run = await qhc(
+      ['mirror', ...source(), '--qdrant', 'v1.16.2', '--qdrant-from', `${upstream.host}/hub/qdrant/qdrant`, '--to', `${mirror.host}/db`, '--plain-http'],
+      env,
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`image\\s+${mirror.host}/db/qdrant:v1\\.16\\.2\\s+copied`));
     expect(await remoteDigest(mirror.host, 'db/qdrant', 'v1.16.2')).toBe(seeded.get('qdrant'));
@@ -207,11 +247,16 @@ describe('qhc mirror', () => {
   it('logs in to a registry with token authentication (as Docker Hub and GHCR), one token per repository scope', async () => {
     const refused = await qhc(['mirror', ...source(), '--to', `${tokened.host}/qhc`, '--plain-http'], env);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('the token service refused (401: {"details":"incorrect username or password"}): run docker login, podman login or helm registry login');
+    expect(refused.stderr).toContain(
+      'the token service refused (401: {"details":"incorrect username or password"}): run docker login, podman login or helm registry login',
+    );
 
     const dockerConfig = join(home, 'docker-config');
     mkdirSync(dockerConfig, { recursive: true });
-    writeFileSync(join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [`http://${tokened.host}`]: { auth: Buffer.from(`${BOT.username}:${BOT.password}`).toString('base64') } } }));
+    writeFileSync(
+      join(dockerConfig, 'config.json'),
+      JSON.stringify({ auths: { [`http://${tokened.host}`]: { auth: Buffer.from(`${BOT.username}:${BOT.password}`).toString('base64') } } }),
+    );
     tokensIssued.length = 0;
     const run = await qhc(['mirror', ...source(), '--to', `${tokened.host}/qhc`, '--plain-http'], { ...env, DOCKER_CONFIG: dockerConfig });
     expect(run.stderr).not.toMatch(/error/);
@@ -227,7 +272,22 @@ describe('qhc mirror', () => {
   });
 
   it('names a release that is not there, and the flag that fixes a plain-HTTP registry', async () => {
-    const missing = await qhc(['mirror', '--from', `${upstream.host}/qdrant`, '--charts-from', `${upstream.host}/qdrant-charts`, '--release', '9.9.9', '--source-plain-http', '--plain-http', '--to', `${mirror.host}/x`], env);
+    const missing = await qhc(
+      [
+        'mirror',
+        '--from',
+        `${upstream.host}/qdrant`,
+        '--charts-from',
+        `${upstream.host}/qdrant-charts`,
+        '--release',
+        '9.9.9',
+        '--source-plain-http',
+        '--plain-http',
+        '--to',
+        `${mirror.host}/x`,
+      ],
+      env,
+    );
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain(`image qhc-operator:9.9.9: ${upstream.host}/qdrant/qhc-operator:9.9.9 does not exist`);
     expect(missing.stderr).toContain('hint: is 9.9.9 a release published at');
@@ -235,7 +295,9 @@ describe('qhc mirror', () => {
     // --plain-http is about the registry copied to: the one copied from stays HTTPS.
     const https = await qhc(['mirror', '--from', `${upstream.host}/qdrant`, '--release', RELEASE, '--to', `${mirror.host}/x`, '--plain-http'], env);
     expect(https.code).toBe(1);
-    expect(https.stderr).toMatch(new RegExp(`${upstream.host.replace('.', '\\.')}: GET .* \\(a plain-HTTP registry\\? use --plain-http, or --source-plain-http`));
+    expect(https.stderr).toMatch(
+      new RegExp(`${upstream.host.replace('.', '\\.')}: GET .* \\(a plain-HTTP registry\\? use --plain-http, or --source-plain-http`),
+    );
 
     const bad = await qhc(['mirror', '--to', 'Not A Registry'], env);
     expect(bad.code).toBe(2);

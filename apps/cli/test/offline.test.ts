@@ -11,7 +11,10 @@ describe('qhc validate', () => {
     const files = ['bad-cluster.yaml', 'bad-settings.yaml', 'bad-region.yaml', 'other.yaml', 'good.yaml'].map(fixture);
     const run = await qhc(['validate', ...files]);
     expect(run.code).toBe(1);
-    const lines = run.stdout.trim().split('\n').map((l) => l.replace(/^.*\/fixtures\//, ''));
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/^.*\/fixtures\//, ''));
     expect(lines).toEqual([
       'bad-cluster.yaml:11:9: spec.size: must be at least 1, got number -1',
       'bad-cluster.yaml:13:10: spec.resources.cpu: must be a Kubernetes quantity such as "500m", "2" or "4Gi", got "lots"',
@@ -35,7 +38,10 @@ describe('qhc render', () => {
     expect(yaml.code).toBe(0);
     const kinds = yaml.stdout.split('\n---\n').map((d) => (parse(d) as { kind: string }).kind);
     expect(kinds).toEqual(['ConfigMap', 'Service', 'Service', 'Service', 'Service', 'Service', 'NetworkPolicy', 'PodDisruptionBudget', 'StatefulSet']);
-    const json = JSON.parse((await qhc(['-o', 'json', 'render', 'cluster', fixture('good.yaml')])).stdout) as { kind: string; items: Array<{ kind: string; spec?: { replicas?: number } }> };
+    const json = JSON.parse((await qhc(['-o', 'json', 'render', 'cluster', fixture('good.yaml')])).stdout) as {
+      kind: string;
+      items: Array<{ kind: string; spec?: { replicas?: number } }>;
+    };
     expect(json.kind).toBe('List');
     expect(json.items.find((i) => i.kind === 'StatefulSet')?.spec?.replicas).toBe(3);
     const bad = await qhc(['render', 'cluster', fixture('bad-cluster.yaml')]);
@@ -64,9 +70,16 @@ describe('contexts', () => {
   });
 
   it('without any control plane, says how to configure one (exit 2)', async () => {
-    const run = await qhc(['region', 'list'], { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'qhc-xdg-')), QHC_URL: undefined, QHC_TOKEN: undefined, QHC_CONTEXT: undefined });
+    const run = await qhc(['region', 'list'], {
+      XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'qhc-xdg-')),
+      QHC_URL: undefined,
+      QHC_TOKEN: undefined,
+      QHC_CONTEXT: undefined,
+    });
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('error: no control plane configured\nhint: run `qhc login <url> --token <token>`, or set QHC_URL and QHC_TOKEN; or use --kubeconfig to work on a cluster directly\n');
+    expect(run.stderr).toBe(
+      'error: no control plane configured\nhint: run `qhc login <url> --token <token>`, or set QHC_URL and QHC_TOKEN; or use --kubeconfig to work on a cluster directly\n',
+    );
   });
 });
 
@@ -74,7 +87,10 @@ describe('as a kubectl plugin', () => {
   it('`kubectl qhc` runs it when kubectl-qhc is on the PATH', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qhc-plugin-'));
     symlinkSync(QHC, join(dir, 'kubectl-qhc'));
-    const run = spawnSync('kubectl', ['qhc', 'version', '--client'], { env: { ...process.env, PATH: `${dir}:${dirname(process.execPath)}:${process.env.PATH}` }, encoding: 'utf8' });
+    const run = spawnSync('kubectl', ['qhc', 'version', '--client'], {
+      env: { ...process.env, PATH: `${dir}:${dirname(process.execPath)}:${process.env.PATH}` },
+      encoding: 'utf8',
+    });
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/^client: \d+\.\d+\.\d+/);
   });
@@ -100,7 +116,23 @@ describe('help and version', () => {
     ['region'],
     ...['create', 'list', 'get', 'update', 'delete', 'install-command'].map((c) => ['region', c]),
     ['cluster'],
-    ...['create', 'list', 'get', 'describe', 'scale', 'set-resources', 'upgrade', 'restart', 'suspend', 'resume', 'pause', 'unpause', 'expose', 'update', 'delete'].map((c) => ['cluster', c]),
+    ...[
+      'create',
+      'list',
+      'get',
+      'describe',
+      'scale',
+      'set-resources',
+      'upgrade',
+      'restart',
+      'suspend',
+      'resume',
+      'pause',
+      'unpause',
+      'expose',
+      'update',
+      'delete',
+    ].map((c) => ['cluster', c]),
     ['backup'],
     ...['create', 'list', 'delete'].map((c) => ['backup', c]),
     ['backup', 'schedule'],
@@ -117,6 +149,6 @@ describe('help and version', () => {
   it('an unknown command suggests the right one', async () => {
     const run = await qhc(['clustr', 'list']);
     expect(run.code).not.toBe(0);
-    expect(run.stderr).toContain("(Did you mean cluster?)");
+    expect(run.stderr).toContain('(Did you mean cluster?)');
   });
 });

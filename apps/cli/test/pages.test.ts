@@ -10,9 +10,29 @@ import { qhc } from './support.ts';
 const TOKEN = 'qhc_u_pages-test-token-0123456789';
 const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(4, '0')}`);
 const LISTS: Record<string, Array<Record<string, unknown>>> = {
-  '/api/v1/regions': names('region', 2345).map((name) => ({ id: name, name, spec: { namespace: name, agentVersion: '0.1.0', operatorVersion: '0.1.0' }, revision: 1, createdAt: '', updatedAt: '' })),
-  '/api/v1/regions/r/clusters': names('cluster', 7).map((name) => ({ id: name, regionId: 'r', name, spec: { version: 'v1.16.2', size: 1 }, createdAt: '', updatedAt: '' })),
-  '/api/v1/regions/r/backups': names('backup', 1500).map((name, i) => ({ kind: 'QdrantClusterSnapshot', name, clusterId: i % 2 ? 'odd' : 'even', spec: { 'cluster-id': i % 2 ? 'odd' : 'even' }, origin: 'control-plane' })),
+  '/api/v1/regions': names('region', 2345).map((name) => ({
+    id: name,
+    name,
+    spec: { namespace: name, agentVersion: '0.1.0', operatorVersion: '0.1.0' },
+    revision: 1,
+    createdAt: '',
+    updatedAt: '',
+  })),
+  '/api/v1/regions/r/clusters': names('cluster', 7).map((name) => ({
+    id: name,
+    regionId: 'r',
+    name,
+    spec: { version: 'v1.16.2', size: 1 },
+    createdAt: '',
+    updatedAt: '',
+  })),
+  '/api/v1/regions/r/backups': names('backup', 1500).map((name, i) => ({
+    kind: 'QdrantClusterSnapshot',
+    name,
+    clusterId: i % 2 ? 'odd' : 'even',
+    spec: { 'cluster-id': i % 2 ? 'odd' : 'even' },
+    origin: 'control-plane',
+  })),
 };
 
 let server: Server;
@@ -25,7 +45,8 @@ function startFakeControlPlane(): Promise<Server> {
     const u = new URL(req.url!, 'http://127.0.0.1');
     requests.push(`${u.pathname}${u.search}`);
     const list = LISTS[u.pathname];
-    if (req.headers.authorization !== `Bearer ${TOKEN}` || !list) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"no"}');
+    if (req.headers.authorization !== `Bearer ${TOKEN}` || !list)
+      return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"no"}');
     const limit = Number(u.searchParams.get('limit') ?? 100);
     if (!(limit >= 1 && limit <= 1000)) return void res.writeHead(400, { 'content-type': 'application/json' }).end('{"message":"limit: out of range"}');
     const start = u.searchParams.has('pageToken') ? Number(Buffer.from(u.searchParams.get('pageToken')!, 'base64url').toString()) : 0;
@@ -36,8 +57,13 @@ function startFakeControlPlane(): Promise<Server> {
   return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve(s)));
 }
 
-const run = (args: string[]) => qhc(['-o', 'name', ...args], { QHC_URL: url, QHC_TOKEN: TOKEN, QHC_CONTEXT: undefined, XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'qhc-xdg-')) });
-const lines = (stdout: string) => stdout.trim().split('\n').map((l) => l.replace(/^[^/]+\//, ''));
+const run = (args: string[]) =>
+  qhc(['-o', 'name', ...args], { QHC_URL: url, QHC_TOKEN: TOKEN, QHC_CONTEXT: undefined, XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'qhc-xdg-')) });
+const lines = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.replace(/^[^/]+\//, ''));
 
 beforeAll(async () => {
   server = await startFakeControlPlane();
@@ -53,7 +79,11 @@ describe('list commands over pages', () => {
     expect(answer.stderr).toBe('');
     expect(answer.code).toBe(0);
     expect(lines(answer.stdout)).toEqual(names('region', 2345));
-    expect(requests).toEqual(['/api/v1/regions?limit=1000', expect.stringMatching(/^\/api\/v1\/regions\?limit=1000&pageToken=/), expect.stringMatching(/pageToken=/)]);
+    expect(requests).toEqual([
+      '/api/v1/regions?limit=1000',
+      expect.stringMatching(/^\/api\/v1\/regions\?limit=1000&pageToken=/),
+      expect.stringMatching(/pageToken=/),
+    ]);
   });
 
   it('--limit stops after that many items, asking for no more than needed', async () => {
@@ -66,7 +96,11 @@ describe('list commands over pages', () => {
     expect(requests).toEqual(['/api/v1/regions/r/backups?limit=1000', expect.stringMatching(/^\/api\/v1\/regions\/r\/backups\?limit=200&pageToken=/)]);
     // Filtered by cluster: the limit counts the backups shown, picked from every page.
     const even = await run(['backup', 'list', '--region', 'r', '--cluster', 'even', '--limit', '751']);
-    expect(lines(even.stdout)).toEqual(names('backup', 1500).filter((_, i) => i % 2 === 0).slice(0, 750));
+    expect(lines(even.stdout)).toEqual(
+      names('backup', 1500)
+        .filter((_, i) => i % 2 === 0)
+        .slice(0, 750),
+    );
   });
 
   it('--limit must be a whole number of at least 1', async () => {

@@ -45,7 +45,9 @@ function bash(script: string, args: string[], kubeconfig: string): Promise<Run> 
   return new Promise((resolve) => {
     // A discovery cache of its own: what kubectl finds is what the apiserver serves now.
     const env = { ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: mkdtempSync(join(work, 'kubecache-')) };
-    execFile('bash', [script, ...args], { env, timeout: 280_000 }, (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+    execFile('bash', [script, ...args], { env, timeout: 280_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -71,11 +73,16 @@ async function scenario(namespace: string, options: { controlPlaneUrl?: string; 
 
 async function nothingApplied(namespace: string): Promise<void> {
   expect(await sandbox.client.call('GET', `/api/v1/namespaces/${namespace}`, { allowNotFound: true })).toBeUndefined();
-  expect(await sandbox.client.call('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/qdrantclusters.qdrant.io', { allowNotFound: true })).toBeUndefined();
+  expect(
+    await sandbox.client.call('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/qdrantclusters.qdrant.io', { allowNotFound: true }),
+  ).toBeUndefined();
 }
 
 const patchClass = (name: string, isDefault: string | null) =>
-  sandbox.client.call('PATCH', `/apis/storage.k8s.io/v1/storageclasses/${name}`, { body: { metadata: { annotations: { 'storageclass.kubernetes.io/is-default-class': isDefault } } }, contentType: 'application/merge-patch+json' });
+  sandbox.client.call('PATCH', `/apis/storage.k8s.io/v1/storageclasses/${name}`, {
+    body: { metadata: { annotations: { 'storageclass.kubernetes.io/is-default-class': isDefault } } },
+    contentType: 'application/merge-patch+json',
+  });
 
 /** A kubeconfig for a ServiceAccount that holds only a namespaced Role, with a token from the TokenRequest API. */
 async function limitedKubeconfig(): Promise<string> {
@@ -83,21 +90,40 @@ async function limitedKubeconfig(): Promise<string> {
   const c = sandbox.client;
   await c.call('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } });
   await c.call('POST', `/api/v1/namespaces/${ns}/serviceaccounts`, { body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'installer' } } });
-  await c.call('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, { body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'deployer' }, rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['*'] }] } });
-  await c.call('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, {
-    body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'deployer' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'deployer' }, subjects: [{ kind: 'ServiceAccount', name: 'installer', namespace: ns }] },
+  await c.call('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, {
+    body: {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'deployer' },
+      rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['*'] }],
+    },
   });
-  const request = await c.call<{ status: { token: string } }>('POST', `/api/v1/namespaces/${ns}/serviceaccounts/installer/token`, { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } } });
+  await c.call('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, {
+    body: {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'deployer' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'deployer' },
+      subjects: [{ kind: 'ServiceAccount', name: 'installer', namespace: ns }],
+    },
+  });
+  const request = await c.call<{ status: { token: string } }>('POST', `/api/v1/namespaces/${ns}/serviceaccounts/installer/token`, {
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
+  });
   const path = join(work, 'limited.kubeconfig');
   const ca = (await import('node:fs')).readFileSync(sandbox.caFile).toString('base64');
-  writeFileSync(path, stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'sandbox', cluster: { server: sandbox.server, 'certificate-authority-data': ca } }],
-    users: [{ name: 'installer', user: { token: request!.status.token } }],
-    contexts: [{ name: 'installer', context: { cluster: 'sandbox', user: 'installer', namespace: ns } }],
-    'current-context': 'installer',
-  }), { mode: 0o600 });
+  writeFileSync(
+    path,
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'sandbox', cluster: { server: sandbox.server, 'certificate-authority-data': ca } }],
+      users: [{ name: 'installer', user: { token: request!.status.token } }],
+      contexts: [{ name: 'installer', context: { cluster: 'sandbox', user: 'installer', namespace: ns } }],
+      'current-context': 'installer',
+    }),
+    { mode: 0o600 },
+  );
   return path;
 }
 
@@ -105,9 +131,19 @@ describe('preflight: the installation script and qhc region preflight on the san
   it('(f) a control plane that does not answer stops the install before anything is applied', async () => {
     const { script, cli } = await scenario('pf-f', { controlPlaneUrl: deadUrl });
     expect(script.code, script.stderr).toBe(1);
-    expect(script.checks.find((l) => l.startsWith('FAIL control-plane:'))).toMatch(new RegExp(`^FAIL control-plane: ${deadUrl}/healthz did not answer: curl: \\(7\\) .+\\. Fix: allow outbound HTTPS`));
+    expect(script.checks.find((l) => l.startsWith('FAIL control-plane:'))).toMatch(
+      new RegExp(`^FAIL control-plane: ${deadUrl}/healthz did not answer: curl: \\(7\\) .+\\. Fix: allow outbound HTTPS`),
+    );
     expect(script.stderr).toContain(PREFLIGHT_STOP_MESSAGE);
-    expect(statusAndId(script.checks)).toEqual(['ok   cluster-reachable', 'ok   kubernetes-version', 'ok   cluster-scope-rights', 'ok   storage-class', 'ok   volume-expansion', 'ok   volume-snapshots', 'FAIL control-plane']);
+    expect(statusAndId(script.checks)).toEqual([
+      'ok   cluster-reachable',
+      'ok   kubernetes-version',
+      'ok   cluster-scope-rights',
+      'ok   storage-class',
+      'ok   volume-expansion',
+      'ok   volume-snapshots',
+      'FAIL control-plane',
+    ]);
     await nothingApplied('pf-f');
     // The CLI: the same checks and words (the connection error is undici's, not curl's), exit 1.
     expect(cli.code).toBe(1);
@@ -120,7 +156,8 @@ describe('preflight: the installation script and qhc region preflight on the san
     const kubeconfig = await limitedKubeconfig();
     const { script, cli } = await scenario('pf-e', { kubeconfig });
     expect(script.code, script.stderr).toBe(1);
-    const rights = 'FAIL cluster-scope-rights: this user may not create customresourcedefinitions.apiextensions.k8s.io, patch customresourcedefinitions.apiextensions.k8s.io, create clusterroles.rbac.authorization.k8s.io, patch clusterroles.rbac.authorization.k8s.io, create clusterrolebindings.rbac.authorization.k8s.io, patch clusterrolebindings.rbac.authorization.k8s.io, create namespaces, patch namespaces. Fix: run the installation as a cluster administrator';
+    const rights =
+      'FAIL cluster-scope-rights: this user may not create customresourcedefinitions.apiextensions.k8s.io, patch customresourcedefinitions.apiextensions.k8s.io, create clusterroles.rbac.authorization.k8s.io, patch clusterroles.rbac.authorization.k8s.io, create clusterrolebindings.rbac.authorization.k8s.io, patch clusterrolebindings.rbac.authorization.k8s.io, create namespaces, patch namespaces. Fix: run the installation as a cluster administrator';
     expect(script.checks.find((l) => l.includes('cluster-scope-rights'))).toMatch(new RegExp(`^${rights.replaceAll('.', '\\.')}`));
     // It may not even list StorageClasses: said as such, not mistaken for "none".
     expect(script.checks.find((l) => l.includes('storage-class'))).toMatch(/^FAIL storage-class: could not list StorageClasses: .*forbidden/);
@@ -136,7 +173,7 @@ describe('preflight: the installation script and qhc region preflight on the san
       const { script, cli } = await scenario('pf-b');
       expect(script.code, script.stderr).toBe(1);
       expect(script.checks).toContain(
-        'FAIL storage-class: no StorageClass is marked as the default and the operator settings name none. Fix: mark a CSI block-storage class as the default (kubectl annotate storageclass <name> storageclass.kubernetes.io/is-default-class=true) or name one at settings.storage.default_storage_class_names.db in the region\'s operator settings',
+        "FAIL storage-class: no StorageClass is marked as the default and the operator settings name none. Fix: mark a CSI block-storage class as the default (kubectl annotate storageclass <name> storageclass.kubernetes.io/is-default-class=true) or name one at settings.storage.default_storage_class_names.db in the region's operator settings",
       );
       expect(script.checks.some((l) => l.includes('volume-expansion'))).toBe(false);
       await nothingApplied('pf-b');
@@ -166,7 +203,9 @@ describe('preflight: the installation script and qhc region preflight on the san
     for (const name of ['volumesnapshots', 'volumesnapshotclasses', 'volumesnapshotcontents']) {
       await sandbox.client.call('DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}.snapshot.storage.k8s.io`);
     }
-    await waitFor('the snapshot API to be gone', async () => ((await sandbox.client.request('GET', '/apis/snapshot.storage.k8s.io/v1')).status === 404 ? true : undefined));
+    await waitFor('the snapshot API to be gone', async () =>
+      (await sandbox.client.request('GET', '/apis/snapshot.storage.k8s.io/v1')).status === 404 ? true : undefined,
+    );
     const { script, cli } = await scenario('pf-a');
     expect(script.code, script.stderr).toBe(0);
     expect(script.checks).toContain(

@@ -11,7 +11,9 @@ import { startClusterManager } from './server.ts';
 
 const { values } = parseArgs({ options: { settings: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } } });
 try {
-  const settings = values.settings ? parseOperatorSettings(readFileSync(values.settings, 'utf8'), { source: values.settings }).settings.clusterManager : undefined;
+  const settings = values.settings
+    ? parseOperatorSettings(readFileSync(values.settings, 'utf8'), { source: values.settings }).settings.clusterManager
+    : undefined;
   const { logger, recent } = settingsLogger(settings, (line) => process.stderr.write(`${line}\n`));
   const manager = await startClusterManager({ port: values.port ? Number(values.port) : undefined, host: values.host, logger, recentLogs: recent });
   const shutdown = () => void manager.stop().then(() => process.exit(0));

@@ -75,7 +75,10 @@ export async function manage(request: ManageRequest, deps: ManageDeps): Promise<
       log.info('node drained', { node: node.index, peer: result.peerId, moves });
       return {
         status: 'Drained',
-        description: result.peerId === undefined ? `node ${node.index} has no peer in the cluster; nothing to drain` : `node ${node.index} drained: ${moves} shard(s) moved, peer ${result.peerId} removed`,
+        description:
+          result.peerId === undefined
+            ? `node ${node.index} has no peer in the cluster; nothing to drain`
+            : `node ${node.index} drained: ${moves} shard(s) moved, peer ${result.peerId} removed`,
         scaleDownAllowed: true,
         moves,
         removedPeers: result.peerId === undefined ? [] : [result.peerId],
@@ -90,15 +93,22 @@ export async function manage(request: ManageRequest, deps: ManageDeps): Promise<
     if (removed.refused) return { status: 'Failed', description: removed.refused, removedPeers: removed.peers };
     if (removed.peers.length > 0) {
       log.info('dead peers removed', { peers: removed.peers });
-      return { status: 'Recovered', description: `removed dead peer(s) ${removed.peers.join(', ')}; their shards have replicas elsewhere`, removedPeers: removed.peers };
+      return {
+        status: 'Recovered',
+        description: `removed dead peer(s) ${removed.peers.join(', ')}; their shards have replicas elsewhere`,
+        removedPeers: removed.peers,
+      };
     }
 
-    if (!request.rebalanceStrategy || request.rebalanceStrategy === 'disabled') return { status: 'Balanced', description: 'rebalancing is disabled for this cluster' };
-    if (topology.collections.some((c) => c.transfers.length > 0)) return { status: 'Skipped', description: 'shard transfers are in progress; rebalancing waits for them' };
+    if (!request.rebalanceStrategy || request.rebalanceStrategy === 'disabled')
+      return { status: 'Balanced', description: 'rebalancing is disabled for this cluster' };
+    if (topology.collections.some((c) => c.transfers.length > 0))
+      return { status: 'Skipped', description: 'shard transfers are in progress; rebalancing waits for them' };
     const placement = await placementOf(topology, live, clientOf);
     const plan = planRebalance(placement, request.rebalanceStrategy);
     deps.metrics.plans.inc({ strategy: request.rebalanceStrategy, result: plan.length > 0 ? 'moves' : 'balanced' });
-    if (plan.length === 0) return { status: 'Balanced', description: `balanced ${request.rebalanceStrategy.replaceAll('_', ' ')} over ${placement.peers.length} peers` };
+    if (plan.length === 0)
+      return { status: 'Balanced', description: `balanced ${request.rebalanceStrategy.replaceAll('_', ' ')} over ${placement.peers.length} peers` };
     log.info('rebalancing', { strategy: request.rebalanceStrategy, moves: plan.length });
     const result = await executePlan(plan, {
       client,
@@ -116,7 +126,11 @@ export async function manage(request: ManageRequest, deps: ManageDeps): Promise<
       deps.metrics.moves.inc({ result: 'failed' });
       throw error;
     });
-    return { status: 'Rebalanced', description: `${result.done.length} shard move(s) ${request.rebalanceStrategy.replaceAll('_', ' ')}`, moves: result.done.length };
+    return {
+      status: 'Rebalanced',
+      description: `${result.done.length} shard move(s) ${request.rebalanceStrategy.replaceAll('_', ' ')}`,
+      moves: result.done.length,
+    };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log.warn('manage failed', { error: message, reason: error instanceof QdrantOperationError ? error.reason : undefined });
@@ -151,7 +165,8 @@ async function restartStep(request: ManageRequest, client: QdrantClient, deadlin
     onReplicate: () => deps.metrics.temporaryReplicas.inc({ action: 'made' }),
   });
   log.info('restart prepared', { node: index, mode, peer: result.peerId, copies: result.replicas.length, shortfalls: result.shortfalls.length });
-  const shortfall = result.shortfalls.length > 0 ? `; below their replication factor while it restarts (no peer can take a copy): ${result.shortfalls.join(', ')}` : '';
+  const shortfall =
+    result.shortfalls.length > 0 ? `; below their replication factor while it restarts (no peer can take a copy): ${result.shortfalls.join(', ')}` : '';
   return {
     status: 'RestartAllowed',
     description: `${released ? `${released}; ` : ''}node ${index} may restart: ${result.replicas.length} shard(s) copied (${mode})${shortfall}`,
@@ -177,7 +192,12 @@ async function livePeers(request: ManageRequest, clientOf: (node: ManagedNode) =
  * otherwise it is kept and the call fails, naming the shard, because removing it would
  * lose data.
  */
-async function removeDeadPeers(client: QdrantClient, topology: Topology, live: Map<number, ManagedNode>, request: ManageRequest): Promise<{ peers: number[]; refused?: string }> {
+async function removeDeadPeers(
+  client: QdrantClient,
+  topology: Topology,
+  live: Map<number, ManagedNode>,
+  request: ManageRequest,
+): Promise<{ peers: number[]; refused?: string }> {
   const hosts = new Map(request.nodes.map((n) => [n.host, n]));
   const dead = topology.peers.filter((p) => !live.has(p.id) && hosts.get(hostOf(p.uri))?.ready === true);
   const removed: number[] = [];
@@ -186,7 +206,10 @@ async function removeDeadPeers(client: QdrantClient, topology: Topology, live: M
       for (const shard of collection.shards) {
         if (!shard.replicas.some((r) => r.peerId === peer.id)) continue;
         if (!shard.replicas.some((r) => r.peerId !== peer.id && live.has(r.peerId) && r.state === 'Active')) {
-          return { peers: removed, refused: `peer ${peer.id} (${hostOf(peer.uri) || peer.uri}) is dead and holds the only active replica of shard ${shard.id} of collection ${collection.name}; it is kept` };
+          return {
+            peers: removed,
+            refused: `peer ${peer.id} (${hostOf(peer.uri) || peer.uri}) is dead and holds the only active replica of shard ${shard.id} of collection ${collection.name}; it is kept`,
+          };
         }
       }
     }
@@ -202,14 +225,19 @@ async function placementOf(topology: Topology, live: Map<number, ManagedNode>, c
   for (const [, node] of live) {
     for (const collection of topology.collections) {
       const placement = await readPlacement(clientOf(node), collection.name);
-      for (const shard of placement.shards) if (shard.points !== undefined) sizes.set(`${collection.name}/${shard.id}`, Math.max(sizes.get(`${collection.name}/${shard.id}`) ?? 0, shard.points));
+      for (const shard of placement.shards)
+        if (shard.points !== undefined) sizes.set(`${collection.name}/${shard.id}`, Math.max(sizes.get(`${collection.name}/${shard.id}`) ?? 0, shard.points));
     }
   }
   return {
     peers: [...live.keys()],
     collections: topology.collections.map((c) => ({
       name: c.name,
-      shards: c.shards.map((s) => ({ id: s.id, size: sizes.get(`${c.name}/${s.id}`) ?? 0, replicas: s.replicas.filter((r) => r.state === 'Active').map((r) => r.peerId) })),
+      shards: c.shards.map((s) => ({
+        id: s.id,
+        size: sizes.get(`${c.name}/${s.id}`) ?? 0,
+        replicas: s.replicas.filter((r) => r.state === 'Active').map((r) => r.peerId),
+      })),
     })),
   };
 }

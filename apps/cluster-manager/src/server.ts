@@ -50,7 +50,8 @@ export async function startClusterManager(options: ClusterManagerOptions = {}): 
     const path = new URL(req.url ?? '/', 'http://manager').pathname;
     if (req.method === 'GET' && (path === '/healthz' || path === '/readyz')) return text(res, 200, 'ok\n');
     if (req.method === 'GET' && path === '/metrics') return text(res, 200, metrics.render(), 'text/plain; version=0.0.4');
-    if (req.method === 'GET' && path === '/v1/logs') return text(res, 200, (options.recentLogs?.() ?? []).map((l) => `${l}\n`).join(''), 'application/x-ndjson');
+    if (req.method === 'GET' && path === '/v1/logs')
+      return text(res, 200, (options.recentLogs?.() ?? []).map((l) => `${l}\n`).join(''), 'application/x-ndjson');
     if (path !== '/v1/manage') return json(res, 404, { error: `no route ${req.method} ${path}` });
     if (req.method !== 'POST') return json(res, 405, { error: 'use POST' });
     const body = await readBody(req, maxBody);
@@ -65,7 +66,13 @@ export async function startClusterManager(options: ClusterManagerOptions = {}): 
     } else {
       inFlight.add(key);
       try {
-        response = await manage(request, { logger, metrics, connect: options.connect, concurrency: options.concurrency, pollIntervalMs: options.pollIntervalMs });
+        response = await manage(request, {
+          logger,
+          metrics,
+          connect: options.connect,
+          concurrency: options.concurrency,
+          pollIntervalMs: options.pollIntervalMs,
+        });
       } finally {
         inFlight.delete(key);
       }

@@ -42,7 +42,8 @@ async function call(body: unknown): Promise<{ status: number; body: ManageRespon
 const countsPerPeer = () => [...sim.shardsPerPeer().values()];
 const spread = (values: number[]) => Math.max(...values) - Math.min(...values);
 function expectFullyReplicated(rf: number) {
-  for (const c of sim.collections.values()) for (const s of c.shards) expect(s.replicas.filter((r) => r.state === 'Active').length, `${c.name}/${s.id}`).toBeGreaterThanOrEqual(rf);
+  for (const c of sim.collections.values())
+    for (const s of c.shards) expect(s.replicas.filter((r) => r.state === 'Active').length, `${c.name}/${s.id}`).toBeGreaterThanOrEqual(rf);
 }
 
 describe('POST /v1/manage', () => {
@@ -76,7 +77,10 @@ describe('POST /v1/manage', () => {
     expect(sim.shardsPerPeer().get(sim.peerOnNode(4)!.id)).toBeGreaterThan(0);
     expect(spread(countsPerPeer())).toBeLessThanOrEqual(1);
     for (const s of sim.collections.get('replicated')!.shards) expect(new Set(s.replicas.map((r) => r.peerId)).size).toBe(2);
-    expect((await call(request([0, 1, 2, 3, 4], { rebalanceStrategy: 'by_count' }))).body).toEqual({ status: 'Balanced', description: 'balanced by count over 5 peers' });
+    expect((await call(request([0, 1, 2, 3, 4], { rebalanceStrategy: 'by_count' }))).body).toEqual({
+      status: 'Balanced',
+      description: 'balanced by count over 5 peers',
+    });
     const metrics = await (await fetch(`${manager.url}/metrics`)).text();
     expect(metrics).toMatch(/qhc_cluster_manager_moves_total\{result="finished"\} [1-9]/);
     expect(metrics).toMatch(/qhc_cluster_manager_plans_total\{result="moves",strategy="by_count"\} 1/);
@@ -128,7 +132,11 @@ describe('POST /v1/manage', () => {
     const stays = new Set([sim.peerOnNode(0)!.id, sim.peerOnNode(1)!.id]);
     for (const t of sim.finishedTransfers) expect(stays.has(t.to)).toBe(true);
     // Again: nothing left to do, still allowed.
-    expect((await call(request([0, 1, 2, 3, 4], { scaleDown: { node: 4, keep: [0, 1] } }))).body).toMatchObject({ status: 'Drained', scaleDownAllowed: true, moves: 0 });
+    expect((await call(request([0, 1, 2, 3, 4], { scaleDown: { node: 4, keep: [0, 1] } }))).body).toMatchObject({
+      status: 'Drained',
+      scaleDownAllowed: true,
+      moves: 0,
+    });
   });
 
   it('prepares a restart (onDemandReplication) and releases the copies once the peer is back', async () => {
@@ -150,7 +158,11 @@ describe('POST /v1/manage', () => {
     const own = sim.collection('docs').shards[0]!.replicas.find((r) => r.peerId === restarting)!;
     own.state = 'Dead';
     const waiting = await call(request([0, 1, 2], { releaseReplicas: prepared.body.temporaryReplicas }));
-    expect(waiting.body).toEqual({ status: 'Released', description: '1 temporary replica(s) released, 1 waiting for their peer', temporaryReplicas: [prepared.body.temporaryReplicas![0]] });
+    expect(waiting.body).toEqual({
+      status: 'Released',
+      description: '1 temporary replica(s) released, 1 waiting for their peer',
+      temporaryReplicas: [prepared.body.temporaryReplicas![0]],
+    });
     own.state = 'Active';
     const done = await call(request([0, 1, 2], { releaseReplicas: waiting.body.temporaryReplicas }));
     expect(done.body).toMatchObject({ status: 'Released', temporaryReplicas: [] });
@@ -193,7 +205,11 @@ describe('POST /v1/manage', () => {
   });
 
   it('answers Failed, naming the cause, when Qdrant cannot be reached', async () => {
-    const res = await call({ ...request([0]), nodes: [{ index: 0, host: host(0), url: 'http://127.0.0.1:1/x/0', ready: true }], rebalanceStrategy: 'by_count' });
+    const res = await call({
+      ...request([0]),
+      nodes: [{ index: 0, host: host(0), url: 'http://127.0.0.1:1/x/0', ready: true }],
+      rebalanceStrategy: 'by_count',
+    });
     expect(res.body.status).toBe('Failed');
     expect(res.body.description).toMatch(/^GET \/cluster: /);
   });

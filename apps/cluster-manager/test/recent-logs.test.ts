@@ -4,7 +4,7 @@ import { settingsLogger } from '../src/recent-logs.ts';
 
 const clusterManager = (yaml: string) => parseOperatorSettings(`settings:\n  clusterManager:\n${yaml}`).settings.clusterManager;
 
-describe('the settings\' clusterManager block drives the cluster manager\'s logs', () => {
+describe("the settings' clusterManager block drives the cluster manager's logs", () => {
   it('logSize is how many recent lines GET /v1/logs keeps', () => {
     const { logger, recent } = settingsLogger(clusterManager('    logSize: 3\n'), () => {});
     for (let i = 0; i < 5; i++) logger.info(`line ${i}`);

@@ -8,9 +8,19 @@ import { createLogger } from '@qhc/kube';
 import { startControlPlane } from '../src/index.ts';
 
 const ADMIN = 'qhc_u_bench-admin-token-0123456789';
-const cp = await startControlPlane({ database: join(mkdtempSync(join(tmpdir(), 'qhc-bench-')), 'cp.db'), port: 0, adminToken: ADMIN, logger: createLogger({ level: 'error' }), publicUrl: 'https://cp.example.test' });
+const cp = await startControlPlane({
+  database: join(mkdtempSync(join(tmpdir(), 'qhc-bench-')), 'cp.db'),
+  port: 0,
+  adminToken: ADMIN,
+  logger: createLogger({ level: 'error' }),
+  publicUrl: 'https://cp.example.test',
+});
 const call = async (method: string, path: string, body?: unknown, token = ADMIN) => {
-  const res = await fetch(new URL(path, cp.url), { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(new URL(path, cp.url), {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: res.status, text: await res.text() };
 };
 const deep = (levels: number): unknown => {
@@ -31,7 +41,12 @@ const resources = Array.from({ length: 20 }, (_, i) => ({ kind: 'QdrantClusterSn
 const stored = await call('POST', '/agent/v1/status', { region: { phase: 'Ready', conditions }, clusters: [], resources }, agent);
 if (stored.status !== 204) throw new Error(`the report was refused: ${stored.text}`);
 let started = performance.now();
-const refused = await call('POST', '/agent/v1/status', { region: { phase: 'Ready' }, clusters: [], resources: [{ kind: 'QdrantClusterSnapshot', name: 'b', status: deep(4000) }] }, agent);
+const refused = await call(
+  'POST',
+  '/agent/v1/status',
+  { region: { phase: 'Ready' }, clusters: [], resources: [{ kind: 'QdrantClusterSnapshot', name: 'b', status: deep(4000) }] },
+  agent,
+);
 console.log(JSON.stringify({ bench: 'refuse a 4,000-deep report', status: refused.status, ms: +(performance.now() - started).toFixed(2) }));
 
 const samples: number[] = [];
@@ -40,5 +55,13 @@ for (let i = 0; i < 200; i++) {
   await call('GET', '/api/v1/regions');
   samples.push(performance.now() - started);
 }
-console.log(JSON.stringify({ bench: 'GET /api/v1/regions after the largest allowed report', stored: stored.status, requests: samples.length, p50Ms: +percentile(samples, 0.5).toFixed(2), p99Ms: +percentile(samples, 0.99).toFixed(2) }));
+console.log(
+  JSON.stringify({
+    bench: 'GET /api/v1/regions after the largest allowed report',
+    stored: stored.status,
+    requests: samples.length,
+    p50Ms: +percentile(samples, 0.5).toFixed(2),
+    p99Ms: +percentile(samples, 0.99).toFixed(2),
+  }),
+);
 await cp.stop();

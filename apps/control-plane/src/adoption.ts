@@ -27,9 +27,17 @@ type ServiceConfig = { api_key?: { secretKeyRef?: { name?: string } }; read_only
  * dropped, so the agent writes the new cluster its own Secret and deleting the source does not
  * take the restored cluster's keys with it.
  */
-async function takeOverKeys(tx: Db, regionId: string, origin: ClusterOrigin, spec: Record<string, unknown>): Promise<{ spec: Record<string, unknown>; keys?: Keys }> {
+async function takeOverKeys(
+  tx: Db,
+  regionId: string,
+  origin: ClusterOrigin,
+  spec: Record<string, unknown>,
+): Promise<{ spec: Record<string, unknown>; keys?: Keys }> {
   if (!origin.sourceCluster) return { spec };
-  const source = await tx.one<{ api_keys: string | null }>('SELECT api_keys FROM clusters WHERE region_id = $1 AND name = $2', [regionId, origin.sourceCluster]);
+  const source = await tx.one<{ api_keys: string | null }>('SELECT api_keys FROM clusters WHERE region_id = $1 AND name = $2', [
+    regionId,
+    origin.sourceCluster,
+  ]);
   const config = (spec.config ?? {}) as { service?: ServiceConfig };
   const secret = `qdrant-${origin.sourceCluster}-api-keys`;
   const service = { ...config.service };
@@ -58,22 +66,37 @@ export async function adoptRestoredClusters(tx: Db, regionId: string, reported: 
   for (const c of reported) {
     const origin = ClusterOrigin.safeParse(c.origin);
     if (!origin.success || !c.spec) continue;
-    const existing = await tx.one<{ id: string; origin: string | null }>('SELECT id, origin FROM clusters WHERE region_id = $1 AND name = $2', [regionId, c.id]);
+    const existing = await tx.one<{ id: string; origin: string | null }>('SELECT id, origin FROM clusters WHERE region_id = $1 AND name = $2', [
+      regionId,
+      c.id,
+    ]);
     if (existing) {
       const had = existing.origin ? (JSON.parse(existing.origin) as ClusterOrigin) : undefined;
-      if (had?.restore !== origin.data.restore) await recordClashOnce(tx, existing.id, `not adopted: restore ${origin.data.restore} made a cluster with this name in the region; delete one of them or restore under another name`, stamp);
+      if (had?.restore !== origin.data.restore)
+        await recordClashOnce(
+          tx,
+          existing.id,
+          `not adopted: restore ${origin.data.restore} made a cluster with this name in the region; delete one of them or restore under another name`,
+          stamp,
+        );
       continue;
     }
     const parsed = adoptedParser.safeValidate({ name: c.id, spec: c.spec });
     if (!parsed.success) continue;
     const { spec, keys } = await takeOverKeys(tx, regionId, origin.data, parsed.data.spec as Record<string, unknown>);
     const id = randomUUID();
-    const inserted = await tx.run('INSERT INTO clusters (id, region_id, name, spec, api_keys, origin, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (region_id, name) DO NOTHING', [
-      id, regionId, c.id, JSON.stringify(spec), keys ? JSON.stringify(keys) : null, JSON.stringify(origin.data), stamp,
-    ]);
+    const inserted = await tx.run(
+      'INSERT INTO clusters (id, region_id, name, spec, api_keys, origin, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (region_id, name) DO NOTHING',
+      [id, regionId, c.id, JSON.stringify(spec), keys ? JSON.stringify(keys) : null, JSON.stringify(origin.data), stamp],
+    );
     if (inserted === 0) continue;
     const { restore, snapshot, sourceCluster } = origin.data;
-    await recordClusterEvents(tx, id, [{ type: 'Adopted', message: `restored by ${restore} from backup ${snapshot}${sourceCluster ? ` of cluster ${sourceCluster}` : ''}` }], stamp);
+    await recordClusterEvents(
+      tx,
+      id,
+      [{ type: 'Adopted', message: `restored by ${restore} from backup ${snapshot}${sourceCluster ? ` of cluster ${sourceCluster}` : ''}` }],
+      stamp,
+    );
     adopted++;
   }
   return adopted;

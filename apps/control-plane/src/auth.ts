@@ -25,7 +25,12 @@ export async function authenticate(db: Db, req: Request, kinds: TokenKind[]): Pr
 
 function checkKind(row: TokenRow | undefined, kinds: TokenKind[]): TokenRow {
   if (!row) throw new ApiError(401, 'Unauthenticated', 'the token is not valid (unknown, revoked, or a bootstrap token already used)');
-  if (isExpired(row)) throw new ApiError(401, 'Unauthenticated', `the ${row.kind} token expired at ${row.expires_at}: make a new installation command (qhc region install-command)`);
+  if (isExpired(row))
+    throw new ApiError(
+      401,
+      'Unauthenticated',
+      `the ${row.kind} token expired at ${row.expires_at}: make a new installation command (qhc region install-command)`,
+    );
   if (!kinds.includes(row.kind)) throw new ApiError(403, 'Forbidden', `a ${row.kind} token cannot do this; it needs a ${kinds.join(' or ')} token`);
   return row;
 }
@@ -51,7 +56,8 @@ export function checkSameOrigin(req: Request, secret: string | undefined): void 
   }
   if (secret === undefined) return;
   const sent = req.headers[CSRF_HEADER];
-  if (!csrfTokenMatches(secret, Array.isArray(sent) ? sent[0] : sent)) throw csrf(`send the session's CSRF token (GET /api/v1/session) in the ${CSRF_HEADER} header`);
+  if (!csrfTokenMatches(secret, Array.isArray(sent) ? sent[0] : sent))
+    throw csrf(`send the session's CSRF token (GET /api/v1/session) in the ${CSRF_HEADER} header`);
 }
 
 const csrf = (why: string) => new ApiError(403, 'CsrfRejected', `refused with the session cookie: ${why}`);

@@ -18,9 +18,12 @@ export const MAX_EVENTS_PER_CLUSTER = 200;
 /** What changed from one report to the next, in reading order. */
 export function statusEvents(before: ReportedClusterStatus | undefined, after: ReportedClusterStatus): Array<Omit<ClusterEvent, 'at'>> {
   const events: Array<Omit<ClusterEvent, 'at'>> = [];
-  if (after.phase && before?.phase !== after.phase) events.push({ type: 'Phase', message: `${before?.phase ? `${before.phase} → ` : ''}${after.phase}${after.reason ? `: ${after.reason}` : ''}` });
-  if (after.nodesReady !== undefined && (before?.nodesReady !== after.nodesReady || before?.nodes !== after.nodes)) events.push({ type: 'Nodes', message: `${after.nodesReady}/${after.nodes ?? '?'} nodes ready` });
-  if (after.version && before?.version && before.version !== after.version) events.push({ type: 'Version', message: `running ${after.version} (was ${before.version})` });
+  if (after.phase && before?.phase !== after.phase)
+    events.push({ type: 'Phase', message: `${before?.phase ? `${before.phase} → ` : ''}${after.phase}${after.reason ? `: ${after.reason}` : ''}` });
+  if (after.nodesReady !== undefined && (before?.nodesReady !== after.nodesReady || before?.nodes !== after.nodes))
+    events.push({ type: 'Nodes', message: `${after.nodesReady}/${after.nodes ?? '?'} nodes ready` });
+  if (after.version && before?.version && before.version !== after.version)
+    events.push({ type: 'Version', message: `running ${after.version} (was ${before.version})` });
   const was = new Map((before?.conditions ?? []).map((c) => [c.type, c.status]));
   for (const c of after.conditions ?? []) {
     if (was.get(c.type) !== c.status) events.push({ type: 'Condition', message: `${c.type} ${c.status}${c.reason ? ` (${c.reason})` : ''}` });
@@ -31,13 +34,27 @@ export function statusEvents(before: ReportedClusterStatus | undefined, after: R
 export async function recordClusterEvents(db: Db, clusterId: string, events: Array<Omit<ClusterEvent, 'at'>>, at = new Date().toISOString()): Promise<void> {
   if (events.length === 0) return;
   // The id sorts as (time, position in this batch): one ORDER BY on both databases.
-  for (const [i, e] of events.entries()) await db.run('INSERT INTO cluster_events (id, cluster_id, at, type, message) VALUES ($1, $2, $3, $4, $5)', [`${at}#${String(i).padStart(3, '0')}#${randomUUID()}`, clusterId, at, e.type, e.message]);
-  await db.run(`DELETE FROM cluster_events WHERE cluster_id = $1 AND id NOT IN (SELECT id FROM cluster_events WHERE cluster_id = $1 ORDER BY id DESC LIMIT ${MAX_EVENTS_PER_CLUSTER})`, [clusterId]);
+  for (const [i, e] of events.entries())
+    await db.run('INSERT INTO cluster_events (id, cluster_id, at, type, message) VALUES ($1, $2, $3, $4, $5)', [
+      `${at}#${String(i).padStart(3, '0')}#${randomUUID()}`,
+      clusterId,
+      at,
+      e.type,
+      e.message,
+    ]);
+  await db.run(
+    `DELETE FROM cluster_events WHERE cluster_id = $1 AND id NOT IN (SELECT id FROM cluster_events WHERE cluster_id = $1 ORDER BY id DESC LIMIT ${MAX_EVENTS_PER_CLUSTER})`,
+    [clusterId],
+  );
 }
 
 /** Newest first; a page's token is its last event's id (unique, sorts as the time). */
 export async function clusterEvents(db: Db, clusterId: string, page: PageRequest): Promise<PageOf<ClusterEvent>> {
-  const rows = await keysetRows<ClusterEvent & { id: string }>(db, { select: 'SELECT id, at, type, message FROM cluster_events WHERE cluster_id = $1', params: [clusterId], keys: ['id'], descending: true }, page);
+  const rows = await keysetRows<ClusterEvent & { id: string }>(
+    db,
+    { select: 'SELECT id, at, type, message FROM cluster_events WHERE cluster_id = $1', params: [clusterId], keys: ['id'], descending: true },
+    page,
+  );
   const result = toPage(rows, page, (e) => [e.id]);
   return { ...result, items: result.items.map(({ id: _id, ...event }) => event) };
 }

@@ -35,18 +35,19 @@ const COMPRESSIBLE = new Set(['.js', '.mjs', '.css', '.json', '.map', '.svg', '.
  * nonce from index.html's `<meta name="csp-nonce">`. `connect-src 'self'` keeps the app talking
  * to this control plane only.
  */
-export const consoleCsp = (styleNonce?: string) => [
-  "default-src 'self'",
-  "script-src 'self'",
-  `style-src 'self'${styleNonce ? ` 'nonce-${styleNonce}'` : ''}`,
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const consoleCsp = (styleNonce?: string) =>
+  [
+    "default-src 'self'",
+    "script-src 'self'",
+    `style-src 'self'${styleNonce ? ` 'nonce-${styleNonce}'` : ''}`,
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 
 const NONCE_META = /<meta name="csp-nonce" content="[^"]*"\s*\/?>/;
 
@@ -74,7 +75,8 @@ export interface ConsoleFiles {
 /** Serves `dir` (which must hold index.html); files are read once and kept, gzipped when that pays. */
 export function consoleFiles(dir: string): ConsoleFiles {
   const root = resolve(dir);
-  if (!existsSync(join(root, 'index.html'))) throw new Error(`the console's assets are not at ${root} (no index.html): build @qhc/console, or point QHC_CONSOLE_DIR at them`);
+  if (!existsSync(join(root, 'index.html')))
+    throw new Error(`the console's assets are not at ${root} (no index.html): build @qhc/console, or point QHC_CONSOLE_DIR at them`);
   // Only files that exist are kept: misses would let any client grow the map.
   const cache = new Map<string, CachedFile>();
   const load = (path: string): CachedFile | null => {
@@ -102,14 +104,20 @@ export function consoleFiles(dir: string): ConsoleFiles {
       if (API_PATHS.has(url.pathname) || API_PREFIXES.some((p) => url.pathname.startsWith(p))) return false;
       const headers: Record<string, string> = { ...SECURITY_HEADERS };
       if (req.method !== 'GET' && req.method !== 'HEAD') {
-        res.writeHead(405, { ...headers, allow: 'GET, HEAD', 'content-type': 'application/json' }).end(JSON.stringify({ error: 'MethodNotAllowed', message: `${req.method} is not allowed on ${url.pathname}; the console's files are read with GET` }));
+        res
+          .writeHead(405, { ...headers, allow: 'GET, HEAD', 'content-type': 'application/json' })
+          .end(
+            JSON.stringify({ error: 'MethodNotAllowed', message: `${req.method} is not allowed on ${url.pathname}; the console's files are read with GET` }),
+          );
         return true;
       }
       let pathname: string;
       try {
         pathname = decodeURIComponent(url.pathname);
       } catch {
-        res.writeHead(400, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify({ error: 'Invalid', message: 'the path is not valid percent-encoding' }));
+        res
+          .writeHead(400, { ...headers, 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: 'Invalid', message: 'the path is not valid percent-encoding' }));
         return true;
       }
       const candidate = resolve(root, `.${pathname}`);
@@ -120,7 +128,9 @@ export function consoleFiles(dir: string): ConsoleFiles {
         // A missing asset is a 404 (a stale page asking for an old bundle must notice), and so
         // is a file-like path; anything else is a route of the app.
         if (hashed || extname(pathname) !== '') {
-          res.writeHead(404, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify({ error: 'NotFound', message: `no such file: ${url.pathname}` }));
+          res
+            .writeHead(404, { ...headers, 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: 'NotFound', message: `no such file: ${url.pathname}` }));
           return true;
         }
         file = load(join(root, 'index.html'))!;

@@ -40,7 +40,10 @@ const { values } = parseArgs({
   },
 });
 try {
-  const logger = createLogger({ level: (values['log-level'] ?? process.env.QHC_LOG_LEVEL ?? 'info').toLowerCase() as LogLevel, component: 'qhc-control-plane' });
+  const logger = createLogger({
+    level: (values['log-level'] ?? process.env.QHC_LOG_LEVEL ?? 'info').toLowerCase() as LogLevel,
+    component: 'qhc-control-plane',
+  });
   const cert = values['tls-cert'];
   const key = values['tls-key'];
   if (Boolean(cert) !== Boolean(key)) throw new Error('--tls-cert and --tls-key go together');
@@ -56,7 +59,10 @@ try {
     adminToken: values['admin-token'] ?? process.env.QHC_ADMIN_TOKEN,
     // A bundled control plane (the container image) cannot find @qhc/console next to itself.
     console: values['no-console'] ? false : consoleDir ? { dir: consoleDir } : undefined,
-    defaultRegistry: registryDefaults(values['default-registry'] ?? process.env.QHC_DEFAULT_REGISTRY, values['default-chart-repository'] ?? process.env.QHC_DEFAULT_CHART_REPOSITORY),
+    defaultRegistry: registryDefaults(
+      values['default-registry'] ?? process.env.QHC_DEFAULT_REGISTRY,
+      values['default-chart-repository'] ?? process.env.QHC_DEFAULT_CHART_REPOSITORY,
+    ),
     logger,
   });
   if (running.generatedAdminToken) process.stdout.write(`admin token (shown once, keep it): ${running.generatedAdminToken}\n`);

@@ -32,7 +32,9 @@ export function encodePageToken(key: string[]): string {
 }
 
 function decodePageToken(token: string, arity: number): string[] {
-  const refused = invalid('pageToken: not a page token of this list; pass the nextPageToken of the previous page unchanged, or leave it out for the first page');
+  const refused = invalid(
+    'pageToken: not a page token of this list; pass the nextPageToken of the previous page unchanged, or leave it out for the first page',
+  );
   if (token.length > MAX_TOKEN_LENGTH || !/^[A-Za-z0-9_-]+$/.test(token)) throw refused;
   let key: unknown;
   try {

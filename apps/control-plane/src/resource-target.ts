@@ -10,22 +10,31 @@ import { ApiError } from './errors.ts';
  * (that is when a backup is restored into a new cluster), so it is not looked up.
  */
 export async function checkResourceTarget(db: Db, region: RegionRecord, path: string, clusterId: string, spec: Record<string, unknown>): Promise<void> {
-  const live = async (name: string) => Boolean(await db.one('SELECT id FROM clusters WHERE region_id = $1 AND name = $2 AND deleted_at IS NULL', [region.id, name]));
+  const live = async (name: string) =>
+    Boolean(await db.one('SELECT id FROM clusters WHERE region_id = $1 AND name = $2 AND deleted_at IS NULL', [region.id, name]));
   if (path === 'restores') {
     const destination = spec.destination as { name: string; namespace?: string; create?: boolean };
     // The operator refuses a restore across namespaces (CrossNamespace): say so now, not in the region.
     for (const side of ['source', 'destination'] as const) {
       const namespace = (spec[side] as { namespace?: string } | undefined)?.namespace;
-      if (namespace !== undefined && namespace !== region.spec.namespace) throw refused(['spec', side, 'namespace'], `must be the region's namespace (${JSON.stringify(region.spec.namespace)}), got ${JSON.stringify(namespace)}: a restore stays in its region's namespace`);
+      if (namespace !== undefined && namespace !== region.spec.namespace)
+        throw refused(
+          ['spec', side, 'namespace'],
+          `must be the region's namespace (${JSON.stringify(region.spec.namespace)}), got ${JSON.stringify(namespace)}: a restore stays in its region's namespace`,
+        );
     }
     if (destination.create === true) return;
     const target = destination.name.replace(/^qdrant-/, '');
     if (destination.name !== clusterResourceName(target) || !(await live(target))) {
-      throw refused(['spec', 'destination', 'name'], `restoring in place needs a cluster of region ${region.name} (qdrant-<cluster id>); ${JSON.stringify(destination.name)} is not one (set destination.create to restore into a new cluster)`);
+      throw refused(
+        ['spec', 'destination', 'name'],
+        `restoring in place needs a cluster of region ${region.name} (qdrant-<cluster id>); ${JSON.stringify(destination.name)} is not one (set destination.create to restore into a new cluster)`,
+      );
     }
     return;
   }
-  if (spec['cluster-id'] !== clusterId) throw refused(['spec', 'cluster-id'], `must be the cluster named by clusterId (${JSON.stringify(clusterId)}), got ${JSON.stringify(spec['cluster-id'])}`);
+  if (spec['cluster-id'] !== clusterId)
+    throw refused(['spec', 'cluster-id'], `must be the cluster named by clusterId (${JSON.stringify(clusterId)}), got ${JSON.stringify(spec['cluster-id'])}`);
   if (!(await live(clusterId))) throw refused(['clusterId'], `cluster ${clusterId} does not exist in region ${region.name} (or is being deleted)`);
 }
 

@@ -64,7 +64,13 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   if (options.adminToken) {
     // Known by its hash; a revoked one stays revoked. Replicas starting together race to insert
     // it: the first wins, the others find it there.
-    await db.run('INSERT INTO tokens (id, kind, name, hash, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (hash) DO NOTHING', [randomUUID(), 'user', 'admin', hashToken(options.adminToken), new Date().toISOString()]);
+    await db.run('INSERT INTO tokens (id, kind, name, hash, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (hash) DO NOTHING', [
+      randomUUID(),
+      'user',
+      'admin',
+      hashToken(options.adminToken),
+      new Date().toISOString(),
+    ]);
   } else if (!(await db.one("SELECT id FROM tokens WHERE kind = 'user' AND revoked_at IS NULL"))) {
     generatedAdminToken = (await issueToken(db, 'user', 'admin')).token;
   }
@@ -80,7 +86,17 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   }
 
   let publicUrl = options.publicUrl ?? '';
-  const router = () => routes({ store, publicUrl, maxWaitSeconds: options.maxWaitSeconds, pollIntervalMs: options.pollIntervalMs, secureCookies: Boolean(options.tls), sessionTtlSeconds: options.sessionTtlSeconds, bootstrapTokenTtlSeconds: options.bootstrapTokenTtlSeconds, logger: options.logger });
+  const router = () =>
+    routes({
+      store,
+      publicUrl,
+      maxWaitSeconds: options.maxWaitSeconds,
+      pollIntervalMs: options.pollIntervalMs,
+      secureCookies: Boolean(options.tls),
+      sessionTtlSeconds: options.sessionTtlSeconds,
+      bootstrapTokenTtlSeconds: options.bootstrapTokenTtlSeconds,
+      logger: options.logger,
+    });
   let handler = router();
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
@@ -88,14 +104,21 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     // Set before any writeHead, so the console's files and the API's answers carry them alike.
     res.setHeader('x-request-id', requestId);
     if (options.tls) res.setHeader('strict-transport-security', HSTS);
-    res.once('finish', () => options.logger.debug('request', { ...requestFields(req, requestId), status: res.statusCode, ms: Math.round(performance.now() - started) }));
+    res.once('finish', () =>
+      options.logger.debug('request', { ...requestFields(req, requestId), status: res.statusCode, ms: Math.round(performance.now() - started) }),
+    );
     if (consoleServer?.serve(req, res)) return;
     // The router answers its own errors; this is for one that escapes it (a failed write).
     const done = handler
       .handle(req, res, { requestId })
       .catch((error: unknown) => {
-        options.logger.error('request failed', { ...requestFields(req, requestId), status: 500, error: error instanceof Error ? error.message : String(error) });
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'Internal', message: 'internal error', requestId }));
+        options.logger.error('request failed', {
+          ...requestFields(req, requestId),
+          status: 500,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        if (!res.headersSent)
+          res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'Internal', message: 'internal error', requestId }));
       })
       .finally(() => inflight.delete(done));
     inflight.add(done);
@@ -138,7 +161,10 @@ export function registryDefaults(registry: string | undefined, charts: string | 
   const url = registry ? (/^https?:\/\//.test(registry) ? registry : `https://${registry}`).replace(/\/*$/, '/') : undefined;
   const chartUrl = charts ?? (url ? `oci://${url.replace(/^https?:\/\//, '').replace(/\/+$/, '')}/charts` : undefined);
   // Checked here, at start: a bad default would otherwise refuse every new region for a field its user never set.
-  for (const [flag, value, schema] of [['--default-registry', url, registryUrl], ['--default-chart-repository', chartUrl, chartRepositoryUrl]] as const) {
+  for (const [flag, value, schema] of [
+    ['--default-registry', url, registryUrl],
+    ['--default-chart-repository', chartUrl, chartRepositoryUrl],
+  ] as const) {
     const parsed = value === undefined ? undefined : schema.safeParse(value);
     if (parsed && !parsed.success) throw new Error(`${flag} ${JSON.stringify(value)}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   }

@@ -37,22 +37,44 @@ export function csrfTokenMatches(secret: string, sent: string | undefined): bool
 export async function createSession(db: Db, token: TokenRow, ttlSeconds: number): Promise<{ secret: string; session: SessionRow }> {
   const secret = randomBytes(32).toString('base64url');
   const now = new Date();
-  const session: SessionRow = { id: randomUUID(), token_id: token.id, created_at: now.toISOString(), expires_at: new Date(now.getTime() + ttlSeconds * 1000).toISOString() };
+  const session: SessionRow = {
+    id: randomUUID(),
+    token_id: token.id,
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + ttlSeconds * 1000).toISOString(),
+  };
   await db.run('DELETE FROM sessions WHERE expires_at < $1', [now.toISOString()]);
-  await db.run('INSERT INTO sessions (id, hash, token_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)', [session.id, hashToken(secret), session.token_id, session.created_at, session.expires_at]);
+  await db.run('INSERT INTO sessions (id, hash, token_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)', [
+    session.id,
+    hashToken(secret),
+    session.token_id,
+    session.created_at,
+    session.expires_at,
+  ]);
   return { secret, session };
 }
 
 /** The session and its user token, if neither expired nor revoked. */
 export async function findSession(db: Db, secret: string): Promise<{ session: SessionRow; token: TokenRow } | undefined> {
-  const row = await db.one<SessionRow & { kind: TokenRow['kind']; name: string; region_id: string | null; token_created_at: string; used_at: string | null; revoked_at: string | null }>(
+  const row = await db.one<
+    SessionRow & { kind: TokenRow['kind']; name: string; region_id: string | null; token_created_at: string; used_at: string | null; revoked_at: string | null }
+  >(
     'SELECT s.id, s.token_id, s.created_at, s.expires_at, t.kind, t.name, t.region_id, t.created_at AS token_created_at, t.used_at, t.revoked_at FROM sessions s JOIN tokens t ON t.id = s.token_id WHERE s.hash = $1',
     [hashToken(secret)],
   );
   if (!row || row.revoked_at || Date.parse(row.expires_at) <= Date.now()) return undefined;
   return {
     session: { id: row.id, token_id: row.token_id, created_at: row.created_at, expires_at: row.expires_at },
-    token: { id: row.token_id, kind: row.kind, name: row.name, region_id: row.region_id, created_at: row.token_created_at, used_at: row.used_at, revoked_at: row.revoked_at, expires_at: null },
+    token: {
+      id: row.token_id,
+      kind: row.kind,
+      name: row.name,
+      region_id: row.region_id,
+      created_at: row.token_created_at,
+      used_at: row.used_at,
+      revoked_at: row.revoked_at,
+      expires_at: null,
+    },
   };
 }
 
@@ -69,5 +91,12 @@ export function readCookie(header: string | undefined, name: string): string | u
 }
 
 export function sessionCookie(secret: string, options: { secure: boolean; maxAgeSeconds: number }): string {
-  return [`${SESSION_COOKIE}=${secret}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${options.maxAgeSeconds}`, ...(options.secure ? ['Secure'] : [])].join('; ');
+  return [
+    `${SESSION_COOKIE}=${secret}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Strict',
+    `Max-Age=${options.maxAgeSeconds}`,
+    ...(options.secure ? ['Secure'] : []),
+  ].join('; ');
 }

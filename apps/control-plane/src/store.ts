@@ -1,5 +1,30 @@
 import { randomUUID } from 'node:crypto';
-import { AgentReport as AgentReportSchema, type AgentReport as SchemaAgentReport, allKinds, checkClusterUpdate, buildCrd, DEFAULT_CHART_REPOSITORY_URL, DEFAULT_CONTAINER_REGISTRY_URL, type ClusterRecord, type RegionRecord, type ResourceRecord, QdrantClusterRestoreSpec, QdrantClusterScheduledSnapshotSpec, QdrantClusterSnapshotSpec, ClusterSpecRequest, type QdrantClusterSpec, Region, RegionHealth, checkRegionUpdate, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, safeParseOperatorSettings, type Problem, type QhcSchemaError } from '@qhc/schemas';
+import {
+  AgentReport as AgentReportSchema,
+  type AgentReport as SchemaAgentReport,
+  allKinds,
+  checkClusterUpdate,
+  buildCrd,
+  DEFAULT_CHART_REPOSITORY_URL,
+  DEFAULT_CONTAINER_REGISTRY_URL,
+  type ClusterRecord,
+  type RegionRecord,
+  type ResourceRecord,
+  QdrantClusterRestoreSpec,
+  QdrantClusterScheduledSnapshotSpec,
+  QdrantClusterSnapshotSpec,
+  ClusterSpecRequest,
+  type QdrantClusterSpec,
+  Region,
+  RegionHealth,
+  checkRegionUpdate,
+  createParser,
+  dns1123Label,
+  MAX_CLUSTER_ID_LENGTH,
+  safeParseOperatorSettings,
+  type Problem,
+  type QhcSchemaError,
+} from '@qhc/schemas';
 import * as z from 'zod';
 import { isUniqueViolation, type Db } from './db/db.ts';
 import { ApiError, conflict, notFound } from './errors.ts';
@@ -30,13 +55,25 @@ const invalid = (error: QhcSchemaError) => new ApiError(400, 'Invalid', error.me
  * given in the same request as a reference for it is refused (422 naming the spec field); a key
  * that is only the one already stored (e.g. carried by a scale) is not "given".
  */
-function keysToStore(spec: Pick<QdrantClusterSpec, 'config'>, given: { apiKey?: string; readOnlyApiKey?: string }, stored?: { apiKey?: string; readOnlyApiKey?: string }): string | null {
+function keysToStore(
+  spec: Pick<QdrantClusterSpec, 'config'>,
+  given: { apiKey?: string; readOnlyApiKey?: string },
+  stored?: { apiKey?: string; readOnlyApiKey?: string },
+): string | null {
   const service = spec.config?.service;
-  const kinds = [['apiKey', 'api_key'], ['readOnlyApiKey', 'read_only_api_key']] as const;
+  const kinds = [
+    ['apiKey', 'api_key'],
+    ['readOnlyApiKey', 'read_only_api_key'],
+  ] as const;
   const problems: Problem[] = kinds
     .filter(([key, field]) => service?.[field] !== undefined && given[key] !== undefined && given[key] !== stored?.[key])
-    .map(([key, field]) => ({ path: ['spec', 'config', 'service', field], code: 'conflict', message: `is a Secret reference, so the ${key} given with it would be ignored: give one or the other` }));
-  if (problems.length > 0) throw new ApiError(422, 'Invalid', problems.map((p) => `spec.config.service.${String(p.path[3])} ${p.message}`).join('; '), problems);
+    .map(([key, field]) => ({
+      path: ['spec', 'config', 'service', field],
+      code: 'conflict',
+      message: `is a Secret reference, so the ${key} given with it would be ignored: give one or the other`,
+    }));
+  if (problems.length > 0)
+    throw new ApiError(422, 'Invalid', problems.map((p) => `spec.config.service.${String(p.path[3])} ${p.message}`).join('; '), problems);
   const source = given.apiKey || given.readOnlyApiKey ? given : (stored ?? {});
   const keys = Object.fromEntries(kinds.filter(([key, field]) => source[key] && service?.[field] === undefined).map(([key]) => [key, source[key]]));
   return Object.keys(keys).length ? JSON.stringify(keys) : null;
@@ -47,10 +84,17 @@ function keysToStore(spec: Pick<QdrantClusterSpec, 'config'>, given: { apiKey?: 
  * paste), whose problems are reported at their line and column.
  */
 function regionInput(input: unknown, defaults: RegionDefaults): unknown {
-  const { registryCredentials: _credentials, ...body } = (input ?? {}) as { operatorSettings?: unknown; registryCredentials?: unknown; advanced?: Record<string, unknown> };
+  const { registryCredentials: _credentials, ...body } = (input ?? {}) as {
+    operatorSettings?: unknown;
+    registryCredentials?: unknown;
+    advanced?: Record<string, unknown>;
+  };
   // The control plane's own defaults (its operator's --default-registry), before the schema's.
   const advanced = body.advanced && typeof body.advanced === 'object' ? body.advanced : {};
-  const withDefaults = { ...body, advanced: { containerRegistryUrl: defaults.containerRegistryUrl, chartRepositoryUrl: defaults.chartRepositoryUrl, ...advanced } };
+  const withDefaults = {
+    ...body,
+    advanced: { containerRegistryUrl: defaults.containerRegistryUrl, chartRepositoryUrl: defaults.chartRepositoryUrl, ...advanced },
+  };
   if (typeof body.operatorSettings !== 'string') return withDefaults;
   const settings = safeParseOperatorSettings(body.operatorSettings, { source: 'operatorSettings' });
   if (!settings.success) throw invalid(settings.error);
@@ -65,7 +109,11 @@ export interface RegionDefaults {
 
 export type RegistryCredentials = z.infer<typeof RegistryCredentialsInput>;
 // One line each: they end up in a dockerconfigjson and in the installation scripts' helm values.
-const oneLine = (max: number) => z.string().max(max).refine((v) => !hasControlCharacters(v), 'must be one line without control characters');
+const oneLine = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((v) => !hasControlCharacters(v), 'must be one line without control characters');
 const RegistryCredentialsInput = z.strictObject({ username: oneLine(256).min(1, 'username: the registry user name is required'), password: oneLine(4096) });
 
 /**
@@ -76,7 +124,12 @@ function registryCredentialsInput(input: unknown): RegistryCredentials | null | 
   const value = (input as { registryCredentials?: unknown } | undefined)?.registryCredentials;
   if (value === undefined || value === null) return value;
   const parsed = RegistryCredentialsInput.safeParse(value);
-  if (!parsed.success) throw new ApiError(400, 'Invalid', `registryCredentials: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')} (give { username, password }, or null to remove them)`);
+  if (!parsed.success)
+    throw new ApiError(
+      400,
+      'Invalid',
+      `registryCredentials: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')} (give { username, password }, or null to remove them)`,
+    );
   return parsed.data;
 }
 const now = () => new Date().toISOString();
@@ -84,8 +137,31 @@ const now = () => new Date().toISOString();
 // The records the API answers with: one contract with the agent and the console (@qhc/schemas).
 export type { ClusterRecord, RegionRecord, ResourceRecord } from '@qhc/schemas';
 
-type RegionRow = { id: string; name: string; spec: string; registry_credentials?: string | null; revision: number; applied_revision: number | null; status: string | null; last_seen_at: string | null; created_at: string; updated_at: string };
-type ClusterRow = { id: string; region_id: string; name: string; spec: string; api_keys: string | null; annotations: string | null; origin?: string | null; deleted_at: string | null; status: string | null; created_at: string; updated_at: string };
+type RegionRow = {
+  id: string;
+  name: string;
+  spec: string;
+  registry_credentials?: string | null;
+  revision: number;
+  applied_revision: number | null;
+  status: string | null;
+  last_seen_at: string | null;
+  created_at: string;
+  updated_at: string;
+};
+type ClusterRow = {
+  id: string;
+  region_id: string;
+  name: string;
+  spec: string;
+  api_keys: string | null;
+  annotations: string | null;
+  origin?: string | null;
+  deleted_at: string | null;
+  status: string | null;
+  created_at: string;
+  updated_at: string;
+};
 
 const toRegion = (r: RegionRow): RegionRecord => ({
   id: r.id,
@@ -123,7 +199,10 @@ export const RESOURCE_KINDS = {
 export type ResourcePath = keyof typeof RESOURCE_KINDS;
 
 const resourceParsers = Object.fromEntries(
-  Object.entries(RESOURCE_KINDS).map(([path, k]) => [path, createParser(z.strictObject({ name: dns1123Label, clusterId: dns1123Label.max(MAX_CLUSTER_ID_LENGTH), spec: k.spec }), k.kind)]),
+  Object.entries(RESOURCE_KINDS).map(([path, k]) => [
+    path,
+    createParser(z.strictObject({ name: dns1123Label, clusterId: dns1123Label.max(MAX_CLUSTER_ID_LENGTH), spec: k.spec }), k.kind),
+  ]),
 ) as Record<ResourcePath, ReturnType<typeof createParser>>;
 
 // The CRDs depend only on this release: built once (10–20 ms each time) rather than on every long-poll answer.
@@ -136,7 +215,10 @@ export class Store {
   readonly defaults: RegionDefaults;
   constructor(db: Db, defaults: Partial<RegionDefaults> = {}) {
     this.db = db;
-    this.defaults = { containerRegistryUrl: defaults.containerRegistryUrl ?? DEFAULT_CONTAINER_REGISTRY_URL, chartRepositoryUrl: defaults.chartRepositoryUrl ?? DEFAULT_CHART_REPOSITORY_URL };
+    this.defaults = {
+      containerRegistryUrl: defaults.containerRegistryUrl ?? DEFAULT_CONTAINER_REGISTRY_URL,
+      chartRepositoryUrl: defaults.chartRepositoryUrl ?? DEFAULT_CHART_REPOSITORY_URL,
+    };
   }
 
   async createRegion(input: unknown): Promise<RegionRecord> {
@@ -145,7 +227,13 @@ export class Store {
     const credentials = registryCredentialsInput(input);
     const stamp = now();
     try {
-      await this.db.run('INSERT INTO regions (id, name, spec, registry_credentials, revision, created_at, updated_at) VALUES ($1, $2, $3, $4, 1, $5, $5)', [randomUUID(), parsed.data.name, JSON.stringify(parsed.data), credentials ? JSON.stringify(credentials) : null, stamp]);
+      await this.db.run('INSERT INTO regions (id, name, spec, registry_credentials, revision, created_at, updated_at) VALUES ($1, $2, $3, $4, 1, $5, $5)', [
+        randomUUID(),
+        parsed.data.name,
+        JSON.stringify(parsed.data),
+        credentials ? JSON.stringify(credentials) : null,
+        stamp,
+      ]);
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict(`region ${parsed.data.name} already exists`);
       throw error;
@@ -180,8 +268,19 @@ export class Store {
     if (problems.length > 0) throw new ApiError(422, 'Immutable', `region ${name}: namespace ${problems[0]!.message}`, problems);
     const credentials = registryCredentialsInput(input);
     // One statement: an agent must never read the new revision with the old registry credentials.
-    if (credentials === undefined) await this.db.run('UPDATE regions SET spec = $1, revision = revision + 1, updated_at = $2 WHERE id = $3', [JSON.stringify(parsed.data), now(), stored.id]);
-    else await this.db.run('UPDATE regions SET spec = $1, revision = revision + 1, updated_at = $2, registry_credentials = $4 WHERE id = $3', [JSON.stringify(parsed.data), now(), stored.id, credentials ? JSON.stringify(credentials) : null]);
+    if (credentials === undefined)
+      await this.db.run('UPDATE regions SET spec = $1, revision = revision + 1, updated_at = $2 WHERE id = $3', [
+        JSON.stringify(parsed.data),
+        now(),
+        stored.id,
+      ]);
+    else
+      await this.db.run('UPDATE regions SET spec = $1, revision = revision + 1, updated_at = $2, registry_credentials = $4 WHERE id = $3', [
+        JSON.stringify(parsed.data),
+        now(),
+        stored.id,
+        credentials ? JSON.stringify(credentials) : null,
+      ]);
     return this.region(name);
   }
 
@@ -203,10 +302,20 @@ export class Store {
     const stamp = now();
     await this.db.tx(async (tx) => {
       const existing = await tx.one<{ deleted_at: string | null }>('SELECT deleted_at FROM clusters WHERE region_id = $1 AND name = $2', [region.id, name]);
-      if (existing) throw conflict(existing.deleted_at ? `cluster ${name} is still being deleted in region ${regionName}` : `cluster ${name} already exists in region ${regionName}`);
+      if (existing)
+        throw conflict(
+          existing.deleted_at ? `cluster ${name} is still being deleted in region ${regionName}` : `cluster ${name} already exists in region ${regionName}`,
+        );
       const keys = keysToStore(spec, { apiKey, readOnlyApiKey });
       const id = randomUUID();
-      await tx.run('INSERT INTO clusters (id, region_id, name, spec, api_keys, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)', [id, region.id, name, JSON.stringify(spec), keys, stamp]);
+      await tx.run('INSERT INTO clusters (id, region_id, name, spec, api_keys, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)', [
+        id,
+        region.id,
+        name,
+        JSON.stringify(spec),
+        keys,
+        stamp,
+      ]);
       await recordClusterEvents(tx, id, [{ type: 'Requested', message: `created: ${spec.size} node(s) of ${spec.version}` }], stamp);
       await tx.run('UPDATE regions SET revision = revision + 1, updated_at = $1 WHERE id = $2', [stamp, region.id]);
     });
@@ -235,7 +344,8 @@ export class Store {
     if (!parsed.success) throw invalid(parsed.error);
     const { spec, apiKey, readOnlyApiKey } = parsed.data;
     const immutable = checkClusterUpdate(current.spec, spec);
-    if (immutable.length > 0) throw new ApiError(422, 'Immutable', `cluster ${name}: ${immutable.map((p) => `${p.path.join('.')} ${p.message}`).join('; ')}`, immutable);
+    if (immutable.length > 0)
+      throw new ApiError(422, 'Immutable', `cluster ${name}: ${immutable.map((p) => `${p.path.join('.')} ${p.message}`).join('; ')}`, immutable);
     const keys = keysToStore(spec, { apiKey, readOnlyApiKey }, current.apiKeys);
     await this.changeCluster(current, 'spec = $1, api_keys = $2', [JSON.stringify(spec), keys], describeSpecChange(current.spec, spec));
     return this.cluster(regionName, name);
@@ -243,7 +353,8 @@ export class Store {
 
   async scaleCluster(regionName: string, name: string, size: unknown): Promise<ClusterRecord> {
     const current = await this.cluster(regionName, name);
-    if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) throw new ApiError(400, 'Invalid', `size must be a whole number of nodes, at least 1 (got ${JSON.stringify(size)})`);
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 1)
+      throw new ApiError(400, 'Invalid', `size must be a whole number of nodes, at least 1 (got ${JSON.stringify(size)})`);
     return this.updateCluster(regionName, name, { spec: { ...current.spec, size }, ...current.apiKeys });
   }
 
@@ -251,7 +362,12 @@ export class Store {
   async restartCluster(regionName: string, name: string, at = now()): Promise<ClusterRecord> {
     const current = await this.cluster(regionName, name);
     if (current.deletedAt) throw conflict(`cluster ${name} is being deleted`);
-    await this.changeCluster(current, 'annotations = $1', [JSON.stringify({ ...current.annotations, restartedAt: at.replace(/\.\d+Z$/, 'Z') })], 'restart of every node');
+    await this.changeCluster(
+      current,
+      'annotations = $1',
+      [JSON.stringify({ ...current.annotations, restartedAt: at.replace(/\.\d+Z$/, 'Z') })],
+      'restart of every node',
+    );
     return this.cluster(regionName, name);
   }
 
@@ -286,7 +402,15 @@ export class Store {
     const stamp = now();
     try {
       await this.db.tx(async (tx) => {
-        await tx.run('INSERT INTO resources (id, region_id, kind, name, cluster_id, spec, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)', [randomUUID(), region.id, kind, name, clusterId, JSON.stringify(spec), stamp]);
+        await tx.run('INSERT INTO resources (id, region_id, kind, name, cluster_id, spec, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)', [
+          randomUUID(),
+          region.id,
+          kind,
+          name,
+          clusterId,
+          JSON.stringify(spec),
+          stamp,
+        ]);
         await tx.run('UPDATE regions SET revision = revision + 1, updated_at = $1 WHERE id = $2', [stamp, region.id]);
       });
     } catch (error) {
@@ -316,15 +440,42 @@ export class Store {
     const region = await this.region(regionName);
     const { kind } = RESOURCE_KINDS[path];
     type Row = { name: string; cluster_id: string; spec: string; status: string | null; deleted_at: string | null; created_at: string };
-    const select = { select: 'SELECT name, cluster_id, spec, status, deleted_at, created_at FROM resources WHERE region_id = $1 AND kind = $2', params: [region.id, kind], keys: ['name'] };
+    const select = {
+      select: 'SELECT name, cluster_id, spec, status, deleted_at, created_at FROM resources WHERE region_id = $1 AND kind = $2',
+      params: [region.id, kind],
+      keys: ['name'],
+    };
     const rows = await keysetRows<Row>(this.db, select, page);
-    const mine: ResourceRecord[] = rows.map((r) => ({ kind, name: r.name, clusterId: r.cluster_id, spec: JSON.parse(r.spec), ...(r.status ? { status: JSON.parse(r.status) } : {}), ...(r.deleted_at ? { deletedAt: r.deleted_at } : {}), origin: 'control-plane', createdAt: r.created_at }));
+    const mine: ResourceRecord[] = rows.map((r) => ({
+      kind,
+      name: r.name,
+      clusterId: r.cluster_id,
+      spec: JSON.parse(r.spec),
+      ...(r.status ? { status: JSON.parse(r.status) } : {}),
+      ...(r.deleted_at ? { deletedAt: r.deleted_at } : {}),
+      origin: 'control-plane',
+      createdAt: r.created_at,
+    }));
     const observedRow = await this.db.one<{ observed_resources: string | null }>('SELECT observed_resources FROM regions WHERE id = $1', [region.id]);
-    const observed = (observedRow?.observed_resources ? JSON.parse(observedRow.observed_resources) : []) as Array<{ kind: string; name: string; spec?: Record<string, unknown>; status?: ResourceRecord['status']; created?: string }>;
+    const observed = (observedRow?.observed_resources ? JSON.parse(observedRow.observed_resources) : []) as Array<{
+      kind: string;
+      name: string;
+      spec?: Record<string, unknown>;
+      status?: ResourceRecord['status'];
+      created?: string;
+    }>;
     const names = new Set(mine.map((r) => r.name));
     const found: ResourceRecord[] = observed
       .filter((o) => o.kind === kind && !names.has(o.name) && (!page?.after || o.name > page.after[0]!))
-      .map((o) => ({ kind, name: o.name, clusterId: String(o.spec?.['cluster-id'] ?? ''), spec: o.spec ?? {}, ...(o.status ? { status: o.status } : {}), origin: 'region', ...(o.created ? { createdAt: o.created } : {}) }));
+      .map((o) => ({
+        kind,
+        name: o.name,
+        clusterId: String(o.spec?.['cluster-id'] ?? ''),
+        spec: o.spec ?? {},
+        ...(o.status ? { status: o.status } : {}),
+        origin: 'region',
+        ...(o.created ? { createdAt: o.created } : {}),
+      }));
     // Byte order, as the database's (pages.ts bytewise).
     const merged = [...mine, ...found].toSorted((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return page ? merged.slice(0, page.limit + 1) : merged;
@@ -338,9 +489,17 @@ export class Store {
     const stamp = now();
     await this.db.tx(async (tx) => {
       if (existing.origin === 'region') {
-        await tx.run('INSERT INTO resources (id, region_id, kind, name, cluster_id, spec, deleted_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)', [randomUUID(), region.id, existing.kind, name, existing.clusterId, JSON.stringify(existing.spec), stamp]);
+        await tx.run(
+          'INSERT INTO resources (id, region_id, kind, name, cluster_id, spec, deleted_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)',
+          [randomUUID(), region.id, existing.kind, name, existing.clusterId, JSON.stringify(existing.spec), stamp],
+        );
       } else {
-        await tx.run('UPDATE resources SET deleted_at = $1, updated_at = $1 WHERE region_id = $2 AND kind = $3 AND name = $4', [stamp, region.id, existing.kind, name]);
+        await tx.run('UPDATE resources SET deleted_at = $1, updated_at = $1 WHERE region_id = $2 AND kind = $3 AND name = $4', [
+          stamp,
+          region.id,
+          existing.kind,
+          name,
+        ]);
       }
       await tx.run('UPDATE regions SET revision = revision + 1, updated_at = $1 WHERE id = $2', [stamp, region.id]);
     });
@@ -352,13 +511,26 @@ export class Store {
       const region = await tx.one<RegionRow>('SELECT * FROM regions WHERE id = $1', [regionId]);
       if (!region) throw notFound(`region ${regionId}`);
       const rows = (await tx.all<ClusterRow>('SELECT * FROM clusters WHERE region_id = $1 ORDER BY name', [regionId])).map(toCluster);
-      const resources = await tx.all<{ kind: string; name: string; cluster_id: string; spec: string; deleted_at: string | null }>('SELECT kind, name, cluster_id, spec, deleted_at FROM resources WHERE region_id = $1 ORDER BY kind, name', [regionId]);
+      const resources = await tx.all<{ kind: string; name: string; cluster_id: string; spec: string; deleted_at: string | null }>(
+        'SELECT kind, name, cluster_id, spec, deleted_at FROM resources WHERE region_id = $1 ORDER BY kind, name',
+        [regionId],
+      );
       return {
-        resources: resources.filter((r) => !r.deleted_at).map((r) => ({ kind: r.kind, name: r.name, clusterId: r.cluster_id, spec: JSON.parse(r.spec) as Record<string, unknown> })),
+        resources: resources
+          .filter((r) => !r.deleted_at)
+          .map((r) => ({ kind: r.kind, name: r.name, clusterId: r.cluster_id, spec: JSON.parse(r.spec) as Record<string, unknown> })),
         resourceDeletions: resources.filter((r) => r.deleted_at).map((r) => ({ kind: r.kind, name: r.name })),
         revision: Number(region.revision),
         region: JSON.parse(region.spec) as Region,
-        clusters: rows.filter((c) => !c.deletedAt).map((c) => ({ id: c.name, spec: { ...c.spec, id: c.name }, ...(c.apiKeys ? { apiKeys: c.apiKeys } : {}), ...(c.annotations ? { annotations: c.annotations } : {}), ...(c.origin ? { origin: c.origin } : {}) })),
+        clusters: rows
+          .filter((c) => !c.deletedAt)
+          .map((c) => ({
+            id: c.name,
+            spec: { ...c.spec, id: c.name },
+            ...(c.apiKeys ? { apiKeys: c.apiKeys } : {}),
+            ...(c.annotations ? { annotations: c.annotations } : {}),
+            ...(c.origin ? { origin: c.origin } : {}),
+          })),
         deletions: rows.filter((c) => c.deletedAt).map((c) => c.name),
         ...(region.registry_credentials ? { registryCredentials: JSON.parse(region.registry_credentials) as RegistryCredentials } : {}),
         // This release's CRDs: the agent applies these, never its own (it may be older).
@@ -376,7 +548,12 @@ export class Store {
   async recordStatus(regionId: string, report: AgentReport): Promise<void> {
     const stamp = now();
     await this.db.tx(async (tx) => {
-      await tx.run('UPDATE regions SET status = $1, applied_revision = $2, last_seen_at = $3 WHERE id = $4', [JSON.stringify({ ...report.region, ...(report.health ? { health: report.health } : {}) }), report.appliedRevision ?? null, stamp, regionId]);
+      await tx.run('UPDATE regions SET status = $1, applied_revision = $2, last_seen_at = $3 WHERE id = $4', [
+        JSON.stringify({ ...report.region, ...(report.health ? { health: report.health } : {}) }),
+        report.appliedRevision ?? null,
+        stamp,
+        regionId,
+      ]);
       const reported = new Map(report.clusters.map((c) => [c.id, c]));
       let current = Number((await tx.one<{ revision: number }>('SELECT revision FROM regions WHERE id = $1', [regionId]))?.revision ?? 0);
       // Only a report of the latest revision adopts: an older one may still list a cluster whose
@@ -395,13 +572,21 @@ export class Store {
         }
         if (reported.has(row.name)) {
           await tx.run('UPDATE clusters SET status = $1 WHERE id = $2', [JSON.stringify(status), row.id]);
-          await recordClusterEvents(tx, row.id, statusEvents(row.status ? (JSON.parse(row.status) as ReportedClusterStatus) : undefined, status as ReportedClusterStatus), stamp);
+          await recordClusterEvents(
+            tx,
+            row.id,
+            statusEvents(row.status ? (JSON.parse(row.status) as ReportedClusterStatus) : undefined, status as ReportedClusterStatus),
+            stamp,
+          );
         }
       }
       if (report.resources) {
         await tx.run('UPDATE regions SET observed_resources = $1 WHERE id = $2', [JSON.stringify(report.resources), regionId]);
         const present = new Map(report.resources.map((r) => [`${r.kind}/${r.name}`, r]));
-        for (const row of await tx.all<{ id: string; kind: string; name: string; deleted_at: string | null }>('SELECT id, kind, name, deleted_at FROM resources WHERE region_id = $1', [regionId])) {
+        for (const row of await tx.all<{ id: string; kind: string; name: string; deleted_at: string | null }>(
+          'SELECT id, kind, name, deleted_at FROM resources WHERE region_id = $1',
+          [regionId],
+        )) {
           const seen = present.get(`${row.kind}/${row.name}`);
           if (row.deleted_at && !seen && (report.appliedRevision ?? -1) >= current) await tx.run('DELETE FROM resources WHERE id = $1', [row.id]);
           else if (seen && 'status' in seen) await tx.run('UPDATE resources SET status = $1 WHERE id = $2', [JSON.stringify(seen.status), row.id]);
@@ -420,19 +605,33 @@ function describeSpecChange(before: ClusterRecord['spec'], after: ClusterRecord[
   if (before.version !== after.version) changes.push(`version ${after.version}`);
   if (r(before) !== r(after)) changes.push(`resources ${r(after)}`);
   if (before.suspend !== after.suspend) changes.push(after.suspend ? 'suspend' : 'resume');
-  if (JSON.stringify([before.service, before.ingress]) !== JSON.stringify([after.service, after.ingress])) changes.push(`exposure ${after.service?.type ?? 'ClusterIP'}${after.ingress?.enabled ? ` with ingress ${after.ingress.host ?? ''}`.trimEnd() : ''}`);
-  if (JSON.stringify([before.nodeSelector, before.tolerations]) !== JSON.stringify([after.nodeSelector, after.tolerations])) changes.push('placement (node selector, tolerations)');
-  if (before.storage?.volumeSnapshotClassName !== after.storage?.volumeSnapshotClassName) changes.push(`volume snapshot class ${after.storage?.volumeSnapshotClassName ?? "the environment's"}`);
+  if (JSON.stringify([before.service, before.ingress]) !== JSON.stringify([after.service, after.ingress]))
+    changes.push(`exposure ${after.service?.type ?? 'ClusterIP'}${after.ingress?.enabled ? ` with ingress ${after.ingress.host ?? ''}`.trimEnd() : ''}`);
+  if (JSON.stringify([before.nodeSelector, before.tolerations]) !== JSON.stringify([after.nodeSelector, after.tolerations]))
+    changes.push('placement (node selector, tolerations)');
+  if (before.storage?.volumeSnapshotClassName !== after.storage?.volumeSnapshotClassName)
+    changes.push(`volume snapshot class ${after.storage?.volumeSnapshotClassName ?? "the environment's"}`);
   if (before.config?.log_level !== after.config?.log_level) changes.push(`log level ${after.config?.log_level ?? "the environment's"}`);
-  if (before.clusterManager !== after.clusterManager) changes.push(`rebalancing ${after.clusterManager === undefined ? "the environment's default" : after.clusterManager ? 'on' : 'off'}`);
-  if (JSON.stringify([before.config?.service?.api_key, before.config?.service?.read_only_api_key]) !== JSON.stringify([after.config?.service?.api_key, after.config?.service?.read_only_api_key])) changes.push('API key secrets');
+  if (before.clusterManager !== after.clusterManager)
+    changes.push(`rebalancing ${after.clusterManager === undefined ? "the environment's default" : after.clusterManager ? 'on' : 'off'}`);
+  if (
+    JSON.stringify([before.config?.service?.api_key, before.config?.service?.read_only_api_key]) !==
+    JSON.stringify([after.config?.service?.api_key, after.config?.service?.read_only_api_key])
+  )
+    changes.push('API key secrets');
   return changes.length ? changes.join(', ') : 'spec change';
 }
 
 export interface DesiredState {
   revision: number;
   region: Region;
-  clusters: Array<{ id: string; spec: QdrantClusterSpec; apiKeys?: { apiKey?: string; readOnlyApiKey?: string }; annotations?: Record<string, string>; origin?: ClusterRecord['origin'] }>;
+  clusters: Array<{
+    id: string;
+    spec: QdrantClusterSpec;
+    apiKeys?: { apiKey?: string; readOnlyApiKey?: string };
+    annotations?: Record<string, string>;
+    origin?: ClusterRecord['origin'];
+  }>;
   /** Clusters deleted through the API: the only clusters an agent may delete. */
   deletions: string[];
   /** Backups, backup schedules and restores to apply. */
@@ -453,7 +652,10 @@ export type AgentReport = Omit<SchemaAgentReport, 'health'> & { health?: RegionH
  * A status report, with `health` kept only when it parses: a health this control plane cannot
  * read (an agent newer or older than it) is dropped with a warning, the rest recorded.
  */
-export function parseAgentReport(body: unknown, warn: (message: string, fields: Record<string, unknown>) => void = () => undefined): { success: true; data: AgentReport } | { success: false; error: z.ZodError } {
+export function parseAgentReport(
+  body: unknown,
+  warn: (message: string, fields: Record<string, unknown>) => void = () => undefined,
+): { success: true; data: AgentReport } | { success: false; error: z.ZodError } {
   const parsed = AgentReport.safeParse(body);
   if (!parsed.success) return parsed;
   const { health, ...rest } = parsed.data;

@@ -28,7 +28,15 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
 export async function issueToken(db: Db, kind: TokenKind, name: string, regionId?: string, expiresAt?: string): Promise<{ id: string; token: string }> {
   const token = `${PREFIX[kind]}${randomBytes(32).toString('base64url')}`;
   const id = randomUUID();
-  await db.run('INSERT INTO tokens (id, kind, name, region_id, hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [id, kind, name, regionId ?? null, hashToken(token), new Date().toISOString(), expiresAt ?? null]);
+  await db.run('INSERT INTO tokens (id, kind, name, region_id, hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+    id,
+    kind,
+    name,
+    regionId ?? null,
+    hashToken(token),
+    new Date().toISOString(),
+    expiresAt ?? null,
+  ]);
   return { id, token };
 }
 
@@ -42,7 +50,8 @@ export async function findToken(db: Db, token: string): Promise<TokenRow | undef
   return row;
 }
 
-export const isExpired = (row: Pick<TokenRow, 'expires_at'>, at = new Date()) => row.expires_at !== null && row.expires_at !== undefined && row.expires_at <= at.toISOString();
+export const isExpired = (row: Pick<TokenRow, 'expires_at'>, at = new Date()) =>
+  row.expires_at !== null && row.expires_at !== undefined && row.expires_at <= at.toISOString();
 
 /**
  * Exchanges a bootstrap token, once, for the region's agent credential. Earlier agent
@@ -52,7 +61,10 @@ export async function exchangeBootstrap(db: Db, bootstrap: string): Promise<{ to
   return db.tx(async (tx) => {
     const now = new Date().toISOString();
     // ISO-8601 UTC times compare as text, on both databases.
-    const row = await tx.one<TokenRow>('SELECT id, region_id FROM tokens WHERE hash = $1 AND kind = $2 AND used_at IS NULL AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $3)', [hashToken(bootstrap), 'bootstrap', now]);
+    const row = await tx.one<TokenRow>(
+      'SELECT id, region_id FROM tokens WHERE hash = $1 AND kind = $2 AND used_at IS NULL AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $3)',
+      [hashToken(bootstrap), 'bootstrap', now],
+    );
     if (!row?.region_id) return undefined;
     // The UPDATE is the claim: of two agents racing with one token, one changes a row.
     if ((await tx.run('UPDATE tokens SET used_at = $1 WHERE id = $2 AND used_at IS NULL', [now, row.id])) !== 1) return undefined;

@@ -18,10 +18,16 @@ export function clusterWarnings(region: RegionRecord, spec: ClusterRecord['spec'
   const named = spec.storageClassNames?.db || region.spec.operatorSettings.settings.storage.default_storage_class_names.db;
   const storage = named ? health.storageClasses.find((c) => c.name === named) : health.storageClasses.find((c) => c.default);
   if (!storage) {
-    return [named ? `StorageClass "${named}" does not exist in region ${region.name}: the cluster's volumes cannot be provisioned until it does` : `region ${region.name} has no default StorageClass: the cluster's volumes cannot be provisioned until one is named or marked as the default`];
+    return [
+      named
+        ? `StorageClass "${named}" does not exist in region ${region.name}: the cluster's volumes cannot be provisioned until it does`
+        : `region ${region.name} has no default StorageClass: the cluster's volumes cannot be provisioned until one is named or marked as the default`,
+    ];
   }
   if (storage.allowVolumeExpansion) return [];
-  return [`StorageClass "${storage.name}" does not allow volume expansion: this cluster's storage cannot grow later (set allowVolumeExpansion: true on the class, or use another one)`];
+  return [
+    `StorageClass "${storage.name}" does not allow volume expansion: this cluster's storage cannot grow later (set allowVolumeExpansion: true on the class, or use another one)`,
+  ];
 }
 
 /** A backup or backup schedule in a region that cannot take volume snapshots. */
@@ -29,7 +35,10 @@ export function backupWarnings(region: RegionRecord): string[] {
   const health = healthOf(region);
   if (!health || health.capabilities.volumeSnapshot) return [];
   const snapshotClass = region.spec.operatorSettings.settings.storage.snapshot_class;
-  const why = health.volumeSnapshotClasses.length === 0 && !snapshotClass ? 'has no VolumeSnapshotClass' : `cannot take volume snapshots (the VolumeSnapshot CRDs or VolumeSnapshotClass "${snapshotClass || 'default'}" are missing)`;
+  const why =
+    health.volumeSnapshotClasses.length === 0 && !snapshotClass
+      ? 'has no VolumeSnapshotClass'
+      : `cannot take volume snapshots (the VolumeSnapshot CRDs or VolumeSnapshotClass "${snapshotClass || 'default'}" are missing)`;
   return [`region ${region.name} ${why}: this backup will fail until snapshot support is installed`];
 }
 

@@ -9,7 +9,10 @@ import { startWithRegion, type RegionFixture } from './support/region.ts';
 const spec = { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } };
 // A restored cluster as the agent reports it: its spec as the operator made it from the backup.
 const restored = (id: string, restore = `bk-to-${id}`, extra: Record<string, unknown> = {}) => ({
-  id, phase: 'Pending', origin: { restore, snapshot: 'bk', sourceCluster: 'source' }, spec: { ...spec, size: 1, ...extra },
+  id,
+  phase: 'Pending',
+  origin: { restore, snapshot: 'bk', sourceCluster: 'source' },
+  spec: { ...spec, size: 1, ...extra },
 });
 let counter = 0;
 
@@ -21,7 +24,8 @@ describe.each(['sqlite', 'postgres'] as const)('adopting restored clusters on %s
   const report = async (clusters: unknown[], appliedRevision?: number) =>
     call('POST', '/agent/v1/status', { appliedRevision: appliedRevision ?? (await revision()), clusters }, agent);
   const names = async () => (await call('GET', '/api/v1/regions/r/clusters')).json.items.map((c: { name: string }) => c.name);
-  const events = async (name: string) => (await call('GET', `/api/v1/regions/r/clusters/${name}/events`)).json.items as Array<{ type: string; message: string }>;
+  const events = async (name: string) =>
+    (await call('GET', `/api/v1/regions/r/clusters/${name}/events`)).json.items as Array<{ type: string; message: string }>;
 
   beforeAll(async () => {
     fixture = await startWithRegion(dialect === 'sqlite' ? undefined : await createTestDatabase(inject('postgresUrl'), `adopt_${process.pid}_${counter++}`));
@@ -43,17 +47,26 @@ describe.each(['sqlite', 'postgres'] as const)('adopting restored clusters on %s
     // The adoption fields are not kept as the cluster's status.
     expect(record.status).not.toHaveProperty('spec');
     expect(record.status).not.toHaveProperty('origin');
-    expect(record).toMatchObject({ name: 'copy', origin: { restore: 'bk-to-copy', snapshot: 'bk', sourceCluster: 'source' }, spec: { size: 1, version: 'v1.16.2' }, status: { phase: 'Pending' } });
+    expect(record).toMatchObject({
+      name: 'copy',
+      origin: { restore: 'bk-to-copy', snapshot: 'bk', sourceCluster: 'source' },
+      spec: { size: 1, version: 'v1.16.2' },
+      status: { phase: 'Pending' },
+    });
     // One new revision for the one adoption, however many reports carried it.
     expect(await revision()).toBe(before + 1);
-    expect((await events('copy')).filter((e) => e.type === 'Adopted')).toEqual([expect.objectContaining({ message: 'restored by bk-to-copy from backup bk of cluster source' })]);
+    expect((await events('copy')).filter((e) => e.type === 'Adopted')).toEqual([
+      expect.objectContaining({ message: 'restored by bk-to-copy from backup bk of cluster source' }),
+    ]);
     const desired = (await call('GET', '/agent/v1/desired-state', undefined, agent)).json;
     expect(desired.clusters).toEqual([expect.objectContaining({ id: 'copy', spec: expect.objectContaining({ id: 'copy', size: 1 }), origin: record.origin })]);
   });
 
   it('then scales, backs up and deletes it like any other', async () => {
     expect((await call('POST', '/api/v1/regions/r/clusters/copy/scale', { size: 3 })).json.spec.size).toBe(3);
-    expect((await call('POST', '/api/v1/regions/r/backups', { name: 'copy-bk', clusterId: 'copy', spec: { 'cluster-id': 'copy', retention: '24h' } })).status).toBe(201);
+    expect(
+      (await call('POST', '/api/v1/regions/r/backups', { name: 'copy-bk', clusterId: 'copy', spec: { 'cluster-id': 'copy', retention: '24h' } })).status,
+    ).toBe(201);
     expect((await call('DELETE', '/api/v1/regions/r/clusters/copy')).status).toBe(202);
     const desired = (await call('GET', '/agent/v1/desired-state', undefined, agent)).json;
     expect([desired.clusters.map((c: { id: string }) => c.id), desired.deletions]).toEqual([[], ['copy']]);
@@ -68,7 +81,10 @@ describe.each(['sqlite', 'postgres'] as const)('adopting restored clusters on %s
   });
 
   it('a cluster made in the region some other way is left alone', async () => {
-    await report([{ id: 'by-kubectl', phase: 'Healthy' }, { id: 'no-spec', origin: { restore: 'x', snapshot: 'y' } }]);
+    await report([
+      { id: 'by-kubectl', phase: 'Healthy' },
+      { id: 'no-spec', origin: { restore: 'x', snapshot: 'y' } },
+    ]);
     expect(await names()).toEqual([]);
   });
 
@@ -81,14 +97,24 @@ describe.each(['sqlite', 'postgres'] as const)('adopting restored clusters on %s
     expect(record.spec.size).toBe(2);
     expect(record.origin).toBeUndefined();
     expect(await revision()).toBe(before);
-    expect((await events('taken')).filter((e) => e.type === 'Conflict')).toEqual([expect.objectContaining({ message: expect.stringMatching(/^not adopted: restore bk-to-taken made a cluster with this name/) })]);
+    expect((await events('taken')).filter((e) => e.type === 'Conflict')).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/^not adopted: restore bk-to-taken made a cluster with this name/) }),
+    ]);
     await call('DELETE', '/api/v1/regions/r/clusters/taken');
     await report([]);
   });
 
   it("takes over the source's API keys when the restored spec points at the source's Secret", async () => {
     await call('POST', '/api/v1/regions/r/clusters', { name: 'source', spec, apiKey: 'source-key-123456', readOnlyApiKey: 'source-ro-123456' });
-    const withKeys = restored('keyed', 'bk-to-keyed', { config: { log_level: 'DEBUG', service: { api_key: { secretKeyRef: { name: 'qdrant-source-api-keys', key: 'api-key' } }, read_only_api_key: { secretKeyRef: { name: 'qdrant-source-api-keys', key: 'read-only-api-key' } } } } });
+    const withKeys = restored('keyed', 'bk-to-keyed', {
+      config: {
+        log_level: 'DEBUG',
+        service: {
+          api_key: { secretKeyRef: { name: 'qdrant-source-api-keys', key: 'api-key' } },
+          read_only_api_key: { secretKeyRef: { name: 'qdrant-source-api-keys', key: 'read-only-api-key' } },
+        },
+      },
+    });
     await report([withKeys]);
     const record = (await call('GET', '/api/v1/regions/r/clusters/keyed')).json;
     expect(record.apiKeys).toEqual({ apiKey: 'source-key-123456', readOnlyApiKey: 'source-ro-123456' });
@@ -100,10 +126,16 @@ describe.each(['sqlite', 'postgres'] as const)('adopting restored clusters on %s
     await call('POST', '/api/v1/regions/r/clusters', { name: 'classy', spec: { ...spec, storageClassNames: { db: 'fast' } } });
     const moved = await call('PUT', '/api/v1/regions/r/clusters/classy', { spec: { ...spec, storageClassNames: { db: 'slow' } } });
     expect(moved.status).toBe(422);
-    expect(moved.json.message).toMatch(/^cluster classy: spec\.storageClassNames\.db cannot change after the cluster is created \(was "fast", got "slow"\): the database volumes exist/);
-    const snap = await call('PUT', '/api/v1/regions/r/clusters/classy', { spec: { ...spec, storageClassNames: { db: 'fast' }, storage: { volumeSnapshotClassName: 'csi-other' }, clusterManager: true } });
+    expect(moved.json.message).toMatch(
+      /^cluster classy: spec\.storageClassNames\.db cannot change after the cluster is created \(was "fast", got "slow"\): the database volumes exist/,
+    );
+    const snap = await call('PUT', '/api/v1/regions/r/clusters/classy', {
+      spec: { ...spec, storageClassNames: { db: 'fast' }, storage: { volumeSnapshotClassName: 'csi-other' }, clusterManager: true },
+    });
     expect(snap.status).toBe(200);
     expect(snap.json.spec).toMatchObject({ storage: { volumeSnapshotClassName: 'csi-other' }, clusterManager: true });
-    expect((await events('classy')).find((e) => e.type === 'Requested' && e.message !== 'created: 1 node(s) of v1.16.2')?.message).toBe('volume snapshot class csi-other, rebalancing on');
+    expect((await events('classy')).find((e) => e.type === 'Requested' && e.message !== 'created: 1 node(s) of v1.16.2')?.message).toBe(
+      'volume snapshot class csi-other, rebalancing on',
+    );
   });
 });

@@ -14,7 +14,9 @@ describe('API key Secret references and generated keys', () => {
   let agent = '';
   const call: RegionFixture['call'] = (...args) => fixture.call(...args);
   const desired = async (id: string) =>
-    ((await call('GET', '/agent/v1/desired-state', undefined, agent)).json.clusters as Array<{ id: string; apiKeys?: Record<string, string>; spec: Body }>).find((c) => c.id === id);
+    (
+      (await call('GET', '/agent/v1/desired-state', undefined, agent)).json.clusters as Array<{ id: string; apiKeys?: Record<string, string>; spec: Body }>
+    ).find((c) => c.id === id);
 
   beforeAll(async () => {
     fixture = await startWithRegion();
@@ -25,7 +27,9 @@ describe('API key Secret references and generated keys', () => {
   });
 
   it('a reference set by an update wins: the generated key of that kind is dropped, the other kept', async () => {
-    expect((await call('POST', '/api/v1/regions/r/clusters', { name: 'keyed', spec, apiKey: 'generated-rw', readOnlyApiKey: 'generated-ro' })).status).toBe(201);
+    expect((await call('POST', '/api/v1/regions/r/clusters', { name: 'keyed', spec, apiKey: 'generated-rw', readOnlyApiKey: 'generated-ro' })).status).toBe(
+      201,
+    );
     expect((await desired('keyed'))?.apiKeys).toEqual({ apiKey: 'generated-rw', readOnlyApiKey: 'generated-ro' });
     const current = (await call('GET', '/api/v1/regions/r/clusters/keyed')).json;
     const withRef = { ...current.spec, config: { service: { api_key: ref('mine', 'api-key') } } };
@@ -40,11 +44,18 @@ describe('API key Secret references and generated keys', () => {
   });
 
   it('a key and a reference for it in one request: 422 naming spec.config.service.api_key', async () => {
-    const created = await call('POST', '/api/v1/regions/r/clusters', { name: 'both', spec: { ...spec, config: { service: { api_key: ref('mine', 'api-key') } } }, apiKey: 'given-key-123' });
+    const created = await call('POST', '/api/v1/regions/r/clusters', {
+      name: 'both',
+      spec: { ...spec, config: { service: { api_key: ref('mine', 'api-key') } } },
+      apiKey: 'given-key-123',
+    });
     expect(created.status).toBe(422);
     expect(created.json.message).toContain('spec.config.service.api_key');
     expect((await call('GET', '/api/v1/regions/r/clusters/both')).status).toBe(404);
-    const updated = await call('PUT', '/api/v1/regions/r/clusters/keyed', { spec: { ...spec, size: 2, config: { service: { read_only_api_key: ref('mine', 'ro') } } }, readOnlyApiKey: 'new-read-only-key' });
+    const updated = await call('PUT', '/api/v1/regions/r/clusters/keyed', {
+      spec: { ...spec, size: 2, config: { service: { read_only_api_key: ref('mine', 'ro') } } },
+      readOnlyApiKey: 'new-read-only-key',
+    });
     expect([updated.status, updated.json.message]).toEqual([422, expect.any(String)]);
     expect(updated.json.message).toContain('spec.config.service.read_only_api_key');
   });

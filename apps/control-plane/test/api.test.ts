@@ -21,7 +21,14 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
   let database = '';
 
   const start = async () =>
-    startControlPlane({ database, port: 0, adminToken: ADMIN, logger: createLogger({ level: 'error' }), publicUrl: 'https://cp.example.test', pollIntervalMs: 50 });
+    startControlPlane({
+      database,
+      port: 0,
+      adminToken: ADMIN,
+      logger: createLogger({ level: 'error' }),
+      publicUrl: 'https://cp.example.test',
+      pollIntervalMs: 50,
+    });
   const call = async (method: string, path: string, body?: unknown, token: string | null = ADMIN) => {
     const { status, json } = await callApi(cp.url, method, path, { body, headers: token ? { authorization: `Bearer ${token}` } : {} });
     return { status, json: json as Body };
@@ -34,7 +41,10 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
   }
 
   beforeAll(async () => {
-    database = dialect === 'sqlite' ? join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'control-plane.db') : await createTestDatabase(inject('postgresUrl'), `api_${process.pid}_${counter++}`);
+    database =
+      dialect === 'sqlite'
+        ? join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'control-plane.db')
+        : await createTestDatabase(inject('postgresUrl'), `api_${process.pid}_${counter++}`);
     cp = await start();
   });
   afterAll(async () => {
@@ -44,7 +54,11 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
   it('creates, reads, updates and deletes regions; the namespace cannot change', async () => {
     const created = await call('POST', '/api/v1/regions', region('eu-1'));
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ name: 'eu-1', revision: 1, spec: { namespace: 'ns-eu-1', advanced: { containerRegistryUrl: DEFAULT_CONTAINER_REGISTRY_URL } } });
+    expect(created.json).toMatchObject({
+      name: 'eu-1',
+      revision: 1,
+      spec: { namespace: 'ns-eu-1', advanced: { containerRegistryUrl: DEFAULT_CONTAINER_REGISTRY_URL } },
+    });
     expect((await call('POST', '/api/v1/regions', region('eu-1'))).json).toEqual({ error: 'Conflict', message: 'region eu-1 already exists' });
     const updated = await call('PUT', '/api/v1/regions/eu-1', { ...region('eu-1'), operatorVersion: '0.2.0', advanced: { logLevel: { agent: 'DEBUG' } } });
     expect(updated.json).toMatchObject({ revision: 2, spec: { operatorVersion: '0.2.0', advanced: { logLevel: { agent: 'DEBUG', operator: 'INFO' } } } });
@@ -58,12 +72,23 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
   });
 
   it('refuses an invalid region, naming every field', async () => {
-    const bad = await call('POST', '/api/v1/regions', { name: 'Bad_Name', namespace: 'ok', agentVersion: 'latest', operatorVersion: '0.1.0', operatorSettings: { settings: { backOff: { minDelay: -1 } } }, advanced: { proxy: { httpsProxy: 'socks://x' } } });
+    const bad = await call('POST', '/api/v1/regions', {
+      name: 'Bad_Name',
+      namespace: 'ok',
+      agentVersion: 'latest',
+      operatorVersion: '0.1.0',
+      operatorSettings: { settings: { backOff: { minDelay: -1 } } },
+      advanced: { proxy: { httpsProxy: 'socks://x' } },
+    });
     expect(bad.status).toBe(400);
     const paths = bad.json.problems.map((p: { path: Array<string | number> }) => p.path.join('.'));
     expect(paths).toEqual(expect.arrayContaining(['name', 'agentVersion', 'operatorSettings.settings.backOff.minDelay', 'advanced.proxy.httpsProxy']));
     expect((await call('POST', '/api/v1/regions', undefined)).status).toBe(400);
-    const notJson = await fetch(`${cp.url}/api/v1/regions`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: '{"name":' });
+    const notJson = await fetch(`${cp.url}/api/v1/regions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      body: '{"name":',
+    });
     expect(await notJson.json()).toMatchObject({ error: 'InvalidJson' });
   });
 
@@ -132,7 +157,9 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
     expect(() => ClusterRecord.parse(created.json)).not.toThrow();
     const stored = (await call('GET', '/api/v1/regions/eu-1')).json;
     expect(() => RegionRecord.parse(stored)).not.toThrow();
-    expect((await call('POST', '/api/v1/regions/eu-1/clusters', { name: 'bad', spec: { size: 0 } })).json.problems.map((p: { path: string[] }) => p.path.join('.'))).toEqual(expect.arrayContaining(['spec.version', 'spec.size']));
+    expect(
+      (await call('POST', '/api/v1/regions/eu-1/clusters', { name: 'bad', spec: { size: 0 } })).json.problems.map((p: { path: string[] }) => p.path.join('.')),
+    ).toEqual(expect.arrayContaining(['spec.version', 'spec.size']));
     await call('POST', '/api/v1/regions/eu-1/clusters/search/scale', { size: 5 });
     const desired = (await call('GET', `/agent/v1/desired-state?after=${before}`, undefined, agent)).json;
     expect(desired.revision).toBe(before + 2);
@@ -157,17 +184,38 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
   it('backups, schedules and restores: validated, handed to the agent, their status and the ones found in the region listed', async () => {
     const agent = await installAgent('eu-1');
     expect((await call('POST', '/api/v1/regions/eu-1/clusters', cluster('search'))).status).toBe(201);
-    const bad = await call('POST', '/api/v1/regions/eu-1/backup-schedules', { name: 's1', clusterId: 'search', spec: { 'cluster-id': 'search', scheduleShortId: 's1', schedule: '61 * * * *', retention: '1h' } });
+    const bad = await call('POST', '/api/v1/regions/eu-1/backup-schedules', {
+      name: 's1',
+      clusterId: 'search',
+      spec: { 'cluster-id': 'search', scheduleShortId: 's1', schedule: '61 * * * *', retention: '1h' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.json.problems[0]).toMatchObject({ path: ['spec', 'schedule'] });
-    expect((await call('POST', '/api/v1/regions/eu-1/backups', { name: 'b1', clusterId: 'search', spec: { 'cluster-id': 'search', retention: '72h' } })).status).toBe(201);
+    expect(
+      (await call('POST', '/api/v1/regions/eu-1/backups', { name: 'b1', clusterId: 'search', spec: { 'cluster-id': 'search', retention: '72h' } })).status,
+    ).toBe(201);
     expect((await call('POST', '/api/v1/regions/eu-1/backups', { name: 'b1', clusterId: 'search', spec: { 'cluster-id': 'search' } })).status).toBe(409);
     const state = (await call('GET', '/agent/v1/desired-state', undefined, agent)).json;
     expect(state.resources).toEqual([{ kind: 'QdrantClusterSnapshot', name: 'b1', clusterId: 'search', spec: { 'cluster-id': 'search', retention: '72h' } }]);
-    await call('POST', '/agent/v1/status', { appliedRevision: state.revision, clusters: [], resources: [
-      { kind: 'QdrantClusterSnapshot', name: 'b1', spec: { 'cluster-id': 'search' }, status: { phase: 'Succeeded' } },
-      { kind: 'QdrantClusterSnapshot', name: 'nightly-1796119200', spec: { 'cluster-id': 'search', scheduleShortId: 'n1' }, status: { phase: 'Succeeded' }, created: '2026-12-01T02:00:00Z' },
-    ] }, agent);
+    await call(
+      'POST',
+      '/agent/v1/status',
+      {
+        appliedRevision: state.revision,
+        clusters: [],
+        resources: [
+          { kind: 'QdrantClusterSnapshot', name: 'b1', spec: { 'cluster-id': 'search' }, status: { phase: 'Succeeded' } },
+          {
+            kind: 'QdrantClusterSnapshot',
+            name: 'nightly-1796119200',
+            spec: { 'cluster-id': 'search', scheduleShortId: 'n1' },
+            status: { phase: 'Succeeded' },
+            created: '2026-12-01T02:00:00Z',
+          },
+        ],
+      },
+      agent,
+    );
     const listed = (await call('GET', '/api/v1/regions/eu-1/backups')).json.items;
     expect(listed.map((b: { name: string; origin: string; status?: { phase?: string } }) => [b.name, b.origin, b.status?.phase])).toEqual([
       ['b1', 'control-plane', 'Succeeded'],
@@ -177,7 +225,16 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
     expect((await call('DELETE', '/api/v1/regions/eu-1/backups/nightly-1796119200')).status).toBe(202);
     const after = (await call('GET', '/agent/v1/desired-state', undefined, agent)).json;
     expect(after.resourceDeletions).toEqual([{ kind: 'QdrantClusterSnapshot', name: 'nightly-1796119200' }]);
-    await call('POST', '/agent/v1/status', { appliedRevision: after.revision, clusters: [], resources: [{ kind: 'QdrantClusterSnapshot', name: 'b1', spec: { 'cluster-id': 'search' }, status: { phase: 'Succeeded' } }] }, agent);
+    await call(
+      'POST',
+      '/agent/v1/status',
+      {
+        appliedRevision: after.revision,
+        clusters: [],
+        resources: [{ kind: 'QdrantClusterSnapshot', name: 'b1', spec: { 'cluster-id': 'search' }, status: { phase: 'Succeeded' } }],
+      },
+      agent,
+    );
     expect((await call('GET', '/api/v1/regions/eu-1/backups')).json.items.map((b: { name: string }) => b.name)).toEqual(['b1']);
     expect((await call('DELETE', '/api/v1/regions/eu-1/restores/none')).status).toBe(404);
   });
@@ -207,7 +264,12 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
     // A report names clusters by id within the reporting agent's region: eu's agent cannot touch us-1's.
     await call('POST', '/agent/v1/status', { appliedRevision: 999, clusters: [{ id: 'us-only', phase: 'Healthy' }] }, eu);
     expect((await call('GET', '/api/v1/regions/us-1/clusters/us-only')).json.status).toBeUndefined();
-    await call('POST', '/agent/v1/status', { appliedRevision: 1, region: { phase: 'Ready' }, clusters: [{ id: 'us-only', phase: 'Healthy', nodesReady: 1 }] }, us);
+    await call(
+      'POST',
+      '/agent/v1/status',
+      { appliedRevision: 1, region: { phase: 'Ready' }, clusters: [{ id: 'us-only', phase: 'Healthy', nodesReady: 1 }] },
+      us,
+    );
     expect((await call('GET', '/api/v1/regions/us-1/clusters/us-only')).json.status).toEqual({ id: 'us-only', phase: 'Healthy', nodesReady: 1 });
     expect((await call('GET', '/api/v1/regions/us-1')).json).toMatchObject({ appliedRevision: 1, status: { phase: 'Ready' }, lastSeenAt: expect.any(String) });
     expect((await call('POST', '/agent/v1/status', { clusters: 'all' }, us)).status).toBe(400);
@@ -223,12 +285,19 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
 
   it('registry credentials: write-only, in the installation commands and the desired state, never in a read', async () => {
     const password = 'pull-S3cret-do-not-leak';
-    const body = { ...region('reg-1'), advanced: { containerRegistryUrl: 'https://registry.internal:5000/qhc/', chartRepositoryUrl: 'oci://registry.internal:5000/qhc/charts' }, registryCredentials: { username: 'puller', password } };
+    const body = {
+      ...region('reg-1'),
+      advanced: { containerRegistryUrl: 'https://registry.internal:5000/qhc/', chartRepositoryUrl: 'oci://registry.internal:5000/qhc/charts' },
+      registryCredentials: { username: 'puller', password },
+    };
     const created = await call('POST', '/api/v1/regions', body);
     expect(created.status).toBe(201);
     expect(created.json.registryCredentials).toEqual({ username: 'puller' });
-    for (const read of [created, await call('GET', '/api/v1/regions/reg-1'), await call('GET', '/api/v1/regions')]) expect(JSON.stringify(read.json)).not.toContain(password);
-    expect((await call('POST', '/api/v1/regions', { ...region('reg-bad'), registryCredentials: { password: 'x' } })).json.message).toMatch(/^registryCredentials: username/);
+    for (const read of [created, await call('GET', '/api/v1/regions/reg-1'), await call('GET', '/api/v1/regions')])
+      expect(JSON.stringify(read.json)).not.toContain(password);
+    expect((await call('POST', '/api/v1/regions', { ...region('reg-bad'), registryCredentials: { password: 'x' } })).json.message).toMatch(
+      /^registryCredentials: username/,
+    );
 
     const install = await call('POST', '/api/v1/regions/reg-1/installation');
     const script = await (await fetch(`${cp.url}/install/${install.json.bootstrapToken}`)).text();
@@ -236,7 +305,9 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
     const secret = script.split('\n').find((l) => l.includes('.dockerconfigjson'))!;
     expect(secret).toContain(`{"auths":{"registry.internal:5000":{"auth":"${Buffer.from(`puller:${password}`).toString('base64')}"}}}`);
     const helmScript = await (await fetch(`${cp.url}/install/${install.json.bootstrapToken}/helm`)).text();
-    expect(helmScript).toContain(`helm registry login registry.internal:5000 --username puller --password-stdin <<'QHC_PASSWORD_END'\n${password}\nQHC_PASSWORD_END\n`);
+    expect(helmScript).toContain(
+      `helm registry login registry.internal:5000 --username puller --password-stdin <<'QHC_PASSWORD_END'\n${password}\nQHC_PASSWORD_END\n`,
+    );
     const stored = (await call('GET', '/api/v1/regions/reg-1')).json;
     expect(helmScript).toContain(`installationHash: ${installationHash(stored.spec, { username: 'puller', password })}`);
 
@@ -285,16 +356,33 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
 describe("the control plane operator's default registry", () => {
   it('fills a region that names no registry (--default-registry), leaving one that does alone', async () => {
     const database = join(mkdtempSync(join(tmpdir(), 'qhc-cp-registry-')), 'control-plane.db');
-    const cp = await startControlPlane({ database, port: 0, adminToken: ADMIN, logger: createLogger({ level: 'error' }), publicUrl: 'https://cp.example.test', defaultRegistry: registryDefaults('registry.corp:5000/qhc', undefined) });
+    const cp = await startControlPlane({
+      database,
+      port: 0,
+      adminToken: ADMIN,
+      logger: createLogger({ level: 'error' }),
+      publicUrl: 'https://cp.example.test',
+      defaultRegistry: registryDefaults('registry.corp:5000/qhc', undefined),
+    });
     try {
-      const call = async (method: string, path: string, body?: unknown) => (await callApi(cp.url, method, path, { body, headers: { authorization: `Bearer ${ADMIN}` } })).json as Body;
-      expect((await call('POST', '/api/v1/regions', region('defaulted'))).spec.advanced).toMatchObject({ containerRegistryUrl: 'https://registry.corp:5000/qhc/', chartRepositoryUrl: 'oci://registry.corp:5000/qhc/charts' });
+      const call = async (method: string, path: string, body?: unknown) =>
+        (await callApi(cp.url, method, path, { body, headers: { authorization: `Bearer ${ADMIN}` } })).json as Body;
+      expect((await call('POST', '/api/v1/regions', region('defaulted'))).spec.advanced).toMatchObject({
+        containerRegistryUrl: 'https://registry.corp:5000/qhc/',
+        chartRepositoryUrl: 'oci://registry.corp:5000/qhc/charts',
+      });
       const own = await call('POST', '/api/v1/regions', { ...region('own'), advanced: { containerRegistryUrl: 'https://mirror.example.com/x/' } });
-      expect(own.spec.advanced).toMatchObject({ containerRegistryUrl: 'https://mirror.example.com/x/', chartRepositoryUrl: 'oci://registry.corp:5000/qhc/charts' });
+      expect(own.spec.advanced).toMatchObject({
+        containerRegistryUrl: 'https://mirror.example.com/x/',
+        chartRepositoryUrl: 'oci://registry.corp:5000/qhc/charts',
+      });
     } finally {
       await cp.stop();
     }
     expect(registryDefaults(undefined, undefined)).toBeUndefined();
-    expect(registryDefaults('http://10.0.0.5:5000/qhc/', 'oci://10.0.0.5:5000/charts')).toEqual({ containerRegistryUrl: 'http://10.0.0.5:5000/qhc/', chartRepositoryUrl: 'oci://10.0.0.5:5000/charts' });
+    expect(registryDefaults('http://10.0.0.5:5000/qhc/', 'oci://10.0.0.5:5000/charts')).toEqual({
+      containerRegistryUrl: 'http://10.0.0.5:5000/qhc/',
+      chartRepositoryUrl: 'oci://10.0.0.5:5000/charts',
+    });
   });
 });

@@ -19,7 +19,9 @@ describe('what changed between two reports', () => {
       { type: 'Condition', message: 'Ready False (Creating)' },
     ]);
     expect(statusEvents(creating, creating)).toEqual([]);
-    expect(statusEvents(creating, { ...creating, phase: 'Healthy', nodesReady: 1, version: 'v1.16.3', conditions: [{ type: 'Ready', status: 'True' }] })).toEqual([
+    expect(
+      statusEvents(creating, { ...creating, phase: 'Healthy', nodesReady: 1, version: 'v1.16.3', conditions: [{ type: 'Ready', status: 'True' }] }),
+    ).toEqual([
       { type: 'Phase', message: 'Creating → Healthy' },
       { type: 'Nodes', message: '1/1 nodes ready' },
       { type: 'Version', message: 'running v1.16.3 (was v1.16.2)' },
@@ -31,15 +33,29 @@ describe('what changed between two reports', () => {
 describe.each(['sqlite', 'postgres'] as const)('a cluster timeline on %s', (dialect) => {
   let cp: RunningControlPlane;
   const call = async (method: string, path: string, body?: unknown, token = ADMIN) => {
-    const res = await fetch(`${cp.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${cp.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     // oxlint-disable-next-line typescript/no-explicit-any
     return { status: res.status, json: (text ? JSON.parse(text) : undefined) as any };
   };
 
   beforeAll(async () => {
-    const database = dialect === 'sqlite' ? join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db') : await createTestDatabase(inject('postgresUrl'), `events_${process.pid}_${counter++}`);
-    cp = await startControlPlane({ database, port: 0, adminToken: ADMIN, logger: createLogger({ level: 'error' }), console: false, publicUrl: 'https://cp.example.test' });
+    const database =
+      dialect === 'sqlite'
+        ? join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db')
+        : await createTestDatabase(inject('postgresUrl'), `events_${process.pid}_${counter++}`);
+    cp = await startControlPlane({
+      database,
+      port: 0,
+      adminToken: ADMIN,
+      logger: createLogger({ level: 'error' }),
+      console: false,
+      publicUrl: 'https://cp.example.test',
+    });
   });
   afterAll(async () => {
     await cp?.stop();
@@ -49,7 +65,10 @@ describe.each(['sqlite', 'postgres'] as const)('a cluster timeline on %s', (dial
     await call('POST', '/api/v1/regions', { name: 'ev', namespace: 'ev', agentVersion: '0.1.0', operatorVersion: '0.1.0' });
     const install = await call('POST', '/api/v1/regions/ev/installation');
     const agent = (await call('POST', '/agent/v1/register', undefined, install.json.bootstrapToken)).json.token as string;
-    await call('POST', '/api/v1/regions/ev/clusters', { name: 'c1', spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } });
+    await call('POST', '/api/v1/regions/ev/clusters', {
+      name: 'c1',
+      spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } },
+    });
     const report = (status: Record<string, unknown>) => call('POST', '/agent/v1/status', { clusters: [{ id: 'c1', ...status }] }, agent);
     await report({ phase: 'Creating', nodes: 1, nodesReady: 0 });
     await report({ phase: 'Creating', nodes: 1, nodesReady: 0 });

@@ -13,7 +13,8 @@ import { createTestDatabase } from './support/postgres.ts';
 const ADMIN = 'qhc_u_console-admin-token-0123456789';
 let counter = 0;
 
-const call = (cp: RunningControlPlane, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}) => callApi(cp.url, method, path, options);
+const call = (cp: RunningControlPlane, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}) =>
+  callApi(cp.url, method, path, options);
 
 describe.each(['sqlite', 'postgres'] as const)('console sessions on %s', (dialect) => {
   let cp: RunningControlPlane;
@@ -24,8 +25,18 @@ describe.each(['sqlite', 'postgres'] as const)('console sessions on %s', (dialec
   };
 
   beforeAll(async () => {
-    const database = dialect === 'sqlite' ? join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db') : await createTestDatabase(inject('postgresUrl'), `console_${process.pid}_${counter++}`);
-    cp = await startControlPlane({ database, port: 0, adminToken: ADMIN, logger: createLogger({ level: 'error' }), console: false, publicUrl: 'https://cp.example.test' });
+    const database =
+      dialect === 'sqlite'
+        ? join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db')
+        : await createTestDatabase(inject('postgresUrl'), `console_${process.pid}_${counter++}`);
+    cp = await startControlPlane({
+      database,
+      port: 0,
+      adminToken: ADMIN,
+      logger: createLogger({ level: 'error' }),
+      console: false,
+      publicUrl: 'https://cp.example.test',
+    });
   });
   afterAll(async () => {
     await cp?.stop();
@@ -52,16 +63,30 @@ describe.each(['sqlite', 'postgres'] as const)('console sessions on %s', (dialec
     const region = { name: 'csrf', namespace: 'csrf', agentVersion: '0.1.0', operatorVersion: '0.1.0' };
     const without = await call(cp, 'POST', '/api/v1/regions', { body: region, headers: { cookie } });
     expect(without.status).toBe(403);
-    expect(without.json).toEqual({ error: 'CsrfRejected', message: "refused with the session cookie: send the session's CSRF token (GET /api/v1/session) in the x-csrf-token header" });
-    expect((await call(cp, 'POST', '/api/v1/regions', { body: region, headers: { cookie, 'x-csrf-token': `${json.csrfToken.slice(0, -1)}x` } })).json.error).toBe('CsrfRejected');
-    const crossSite = await call(cp, 'POST', '/api/v1/regions', { body: region, headers: { cookie, 'x-csrf-token': json.csrfToken, 'sec-fetch-site': 'cross-site' } });
+    expect(without.json).toEqual({
+      error: 'CsrfRejected',
+      message: "refused with the session cookie: send the session's CSRF token (GET /api/v1/session) in the x-csrf-token header",
+    });
+    expect(
+      (await call(cp, 'POST', '/api/v1/regions', { body: region, headers: { cookie, 'x-csrf-token': `${json.csrfToken.slice(0, -1)}x` } })).json.error,
+    ).toBe('CsrfRejected');
+    const crossSite = await call(cp, 'POST', '/api/v1/regions', {
+      body: region,
+      headers: { cookie, 'x-csrf-token': json.csrfToken, 'sec-fetch-site': 'cross-site' },
+    });
     expect(crossSite.json.message).toBe('refused with the session cookie: the request came from another site (Sec-Fetch-Site: cross-site)');
-    const otherOrigin = await call(cp, 'POST', '/api/v1/regions', { body: region, headers: { cookie, 'x-csrf-token': json.csrfToken, origin: 'https://evil.example' } });
+    const otherOrigin = await call(cp, 'POST', '/api/v1/regions', {
+      body: region,
+      headers: { cookie, 'x-csrf-token': json.csrfToken, origin: 'https://evil.example' },
+    });
     expect(otherOrigin.json.message).toBe('refused with the session cookie: the request came from another origin (https://evil.example)');
     expect((await call(cp, 'GET', '/api/v1/regions/csrf', { headers: { cookie } })).status).toBe(404);
 
     const host = new URL(cp.url).host;
-    const ok = await call(cp, 'POST', '/api/v1/regions', { body: region, headers: { cookie, 'x-csrf-token': json.csrfToken, origin: `http://${host}`, 'sec-fetch-site': 'same-origin' } });
+    const ok = await call(cp, 'POST', '/api/v1/regions', {
+      body: region,
+      headers: { cookie, 'x-csrf-token': json.csrfToken, origin: `http://${host}`, 'sec-fetch-site': 'same-origin' },
+    });
     expect(ok.status).toBe(201);
     // A Bearer token needs no CSRF token: the CLI and the agent are unchanged.
     expect((await call(cp, 'DELETE', '/api/v1/regions/csrf', { headers: { authorization: `Bearer ${ADMIN}` } })).status).toBe(204);
@@ -70,7 +95,10 @@ describe.each(['sqlite', 'postgres'] as const)('console sessions on %s', (dialec
   it('sign-in refuses other kinds of tokens, unknown tokens and other sites, as JSON errors naming the field', async () => {
     expect((await signIn('qhc_u_nope')).json).toEqual({ error: 'Unauthenticated', message: 'token: not valid (unknown or revoked)' });
     expect((await call(cp, 'POST', '/api/v1/session', { body: {} })).json).toEqual({ error: 'Invalid', message: 'token: paste a user token (qhc_u_…)' });
-    await call(cp, 'POST', '/api/v1/regions', { body: { name: 'kinds', namespace: 'kinds', agentVersion: '0.1.0', operatorVersion: '0.1.0' }, headers: { authorization: `Bearer ${ADMIN}` } });
+    await call(cp, 'POST', '/api/v1/regions', {
+      body: { name: 'kinds', namespace: 'kinds', agentVersion: '0.1.0', operatorVersion: '0.1.0' },
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
     const install = await call(cp, 'POST', '/api/v1/regions/kinds/installation', { headers: { authorization: `Bearer ${ADMIN}` } });
     const bootstrap = await signIn(install.json.bootstrapToken);
     expect([bootstrap.status, bootstrap.json.message]).toEqual([403, 'token: a bootstrap token cannot sign in; use a user token (qhc_u_…)']);
@@ -97,7 +125,14 @@ describe.each(['sqlite', 'postgres'] as const)('console sessions on %s', (dialec
   });
 
   it('a session expires', async () => {
-    const short = await startControlPlane({ database: ':memory:', port: 0, adminToken: ADMIN, logger: createLogger({ level: 'error' }), console: false, sessionTtlSeconds: 1 });
+    const short = await startControlPlane({
+      database: ':memory:',
+      port: 0,
+      adminToken: ADMIN,
+      logger: createLogger({ level: 'error' }),
+      console: false,
+      sessionTtlSeconds: 1,
+    });
     try {
       const res = await call(short, 'POST', '/api/v1/session', { body: { token: ADMIN } });
       const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
@@ -116,7 +151,10 @@ describe('the console files', () => {
   const bundle = `console.log(${JSON.stringify('x'.repeat(4000))});`;
   beforeAll(async () => {
     mkdirSync(join(dir, 'assets'));
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><meta name="csp-nonce" content="" /><div id="root"></div><script type="module" src="/assets/index-abc123.js"></script>');
+    writeFileSync(
+      join(dir, 'index.html'),
+      '<!doctype html><meta name="csp-nonce" content="" /><div id="root"></div><script type="module" src="/assets/index-abc123.js"></script>',
+    );
     writeFileSync(join(dir, 'assets', 'index-abc123.js'), bundle);
     writeFileSync(join(dir, 'assets', 'index-abc123.css'), 'body{}');
     cp = await startControlPlane({ database: ':memory:', port: 0, adminToken: ADMIN, logger: createLogger({ level: 'error' }), console: { dir } });
@@ -185,7 +223,10 @@ describe('the console files', () => {
     expect((await call(cp, 'GET', '/%E0%A4%A')).status).toBe(400);
     expect((await call(cp, 'POST', '/environments')).status).toBe(405);
     expect((await call(cp, 'HEAD', '/')).status).toBe(200);
-    expect((await call(cp, 'GET', '/api/v1/nope', { headers: { authorization: `Bearer ${ADMIN}` } })).json).toEqual({ error: 'NotFound', message: 'no such path: /api/v1/nope' });
+    expect((await call(cp, 'GET', '/api/v1/nope', { headers: { authorization: `Bearer ${ADMIN}` } })).json).toEqual({
+      error: 'NotFound',
+      message: 'no such path: /api/v1/nope',
+    });
     expect((await call(cp, 'GET', '/healthz')).text).toBe('ok');
     expect((await call(cp, 'GET', '/openapi.json')).json.paths['/api/v1/session']).toBeDefined();
   });
@@ -201,6 +242,8 @@ describe('the console files', () => {
     } finally {
       await def.stop();
     }
-    await expect(startControlPlane({ database: ':memory:', port: 0, logger: createLogger({ level: 'error' }), console: { dir: tmpdir() } })).rejects.toThrow(/the console's assets are not at .* \(no index\.html\): build @qhc\/console, or point QHC_CONSOLE_DIR at them/);
+    await expect(startControlPlane({ database: ':memory:', port: 0, logger: createLogger({ level: 'error' }), console: { dir: tmpdir() } })).rejects.toThrow(
+      /the console's assets are not at .* \(no index\.html\): build @qhc\/console, or point QHC_CONSOLE_DIR at them/,
+    );
   });
 });

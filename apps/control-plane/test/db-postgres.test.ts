@@ -37,7 +37,10 @@ it('runs a transaction again when PostgreSQL picks it as a deadlock victim, so b
     await tx.run('UPDATE t SET v = v + 10 WHERE id = 1');
   });
   await Promise.all([first, second]);
-  expect(await db.all('SELECT id, v FROM t ORDER BY id')).toEqual([{ id: 1, v: 11 }, { id: 2, v: 11 }]);
+  expect(await db.all('SELECT id, v FROM t ORDER BY id')).toEqual([
+    { id: 1, v: 11 },
+    { id: 2, v: 11 },
+  ]);
 }, 20_000);
 
 it('answers 503 naming the database, not the connection error, when PostgreSQL cannot be reached', async () => {
@@ -45,7 +48,10 @@ it('answers 503 naming the database, not the connection error, when PostgreSQL c
   const down = openPostgres(`postgres://qhc@127.0.0.1:${port}/none`);
   try {
     for (const attempt of [() => down.one('SELECT 1'), () => down.tx((tx) => tx.one('SELECT 1'))]) {
-      const error = await attempt().then(() => undefined, (e: unknown) => e);
+      const error = await attempt().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toMatchObject({ status: 503, code: 'Unavailable', message: expect.stringMatching(/database is unavailable/) });
       expect((error as Error).message).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
     }
@@ -55,8 +61,14 @@ it('answers 503 naming the database, not the connection error, when PostgreSQL c
 });
 
 it('answers 400, not 500, for text PostgreSQL cannot store (a NUL byte), in a statement or a transaction', async () => {
-  for (const attempt of [() => db.one('SELECT id FROM t WHERE v::text = $1', ['a\u0000b']), () => db.tx((tx) => tx.one('SELECT id FROM t WHERE v::text = $1', ['\u0000']))]) {
-    const error = await attempt().then(() => undefined, (e: unknown) => e);
+  for (const attempt of [
+    () => db.one('SELECT id FROM t WHERE v::text = $1', ['a\u0000b']),
+    () => db.tx((tx) => tx.one('SELECT id FROM t WHERE v::text = $1', ['\u0000'])),
+  ]) {
+    const error = await attempt().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ status: 400, code: 'Invalid', message: expect.stringMatching(/NUL byte/) });
   }
 });

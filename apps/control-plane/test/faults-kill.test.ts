@@ -32,7 +32,10 @@ describe.each(['sqlite', 'postgres'] as const)('fault: the control plane killed 
   it('keeps every acknowledged change, applies none in part, and serves again on restart', async () => {
     const seed = Number(process.env.QHC_FAULT_SEED ?? 1919) + (dialect === 'sqlite' ? 0 : 1);
     const killAfter = 40 + Math.floor(random(seed)() * 120);
-    const database = dialect === 'sqlite' ? join(mkdtempSync(join(tmpdir(), 'qhc-fault-')), 'cp.db') : await createTestDatabase(inject('postgresUrl'), `fault_kill_${process.pid}`);
+    const database =
+      dialect === 'sqlite'
+        ? join(mkdtempSync(join(tmpdir(), 'qhc-fault-')), 'cp.db')
+        : await createTestDatabase(inject('postgresUrl'), `fault_kill_${process.pid}`);
     const first = await spawnControlPlane(database);
     running = first;
     const agent = await setUpRegion(first);
@@ -48,7 +51,12 @@ describe.each(['sqlite', 'postgres'] as const)('fault: the control plane killed 
     const second = await spawnControlPlane(database);
     running = second;
     const recovered: Ledger = { name: 'c99-0', steps: [{ method: 'POST', path: '/api/v1/regions/r/clusters' }], acked: 0, inflight: true };
-    await untilSuccess(() => second.call('POST', '/api/v1/regions/r/clusters', { name: 'c99-0', spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } }));
+    await untilSuccess(() =>
+      second.call('POST', '/api/v1/regions/r/clusters', {
+        name: 'c99-0',
+        spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } },
+      }),
+    );
     const recoverMs = Math.round(performance.now() - killedAt);
     Object.assign(recovered, { acked: 1, inflight: false });
 

@@ -27,9 +27,11 @@ it('answers 503 while PostgreSQL is down and works again once it is back, withou
   const agent = await setUpRegion(cp);
   const acknowledged: string[] = [];
   // Concurrent writes, so that the pool holds several idle connections when the server goes.
-  await Promise.all(['a-0', 'a-1', 'a-2', 'a-3', 'a-4'].map(async (name) => {
-    if ((await cp!.call('POST', '/api/v1/regions/r/clusters', cluster(name))).status === 201) acknowledged.push(name);
-  }));
+  await Promise.all(
+    ['a-0', 'a-1', 'a-2', 'a-3', 'a-4'].map(async (name) => {
+      if ((await cp!.call('POST', '/api/v1/regions/r/clusters', cluster(name))).status === 201) acknowledged.push(name);
+    }),
+  );
   expect(acknowledged).toHaveLength(5);
   const { revision } = (await cp.call('GET', '/api/v1/regions/r')).json;
   const pollStarted = performance.now();

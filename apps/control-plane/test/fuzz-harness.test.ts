@@ -12,7 +12,16 @@ const routes = registeredRoutes();
 const route = (method: string, path: string) => routes.find((r) => r.method === method && r.path === path)!;
 const caseOf = (method: string, path: string, json?: unknown): FuzzCase => {
   const r = route(method, path);
-  return { route: r, method, params: [], query: '', credential: 'admin', contentType: undefined, body: json === undefined ? undefined : { json, mutated: 'field' }, bodyKind: bodyKindOf(r) };
+  return {
+    route: r,
+    method,
+    params: [],
+    query: '',
+    credential: 'admin',
+    contentType: undefined,
+    body: json === undefined ? undefined : { json, mutated: 'field' },
+    bodyKind: bodyKindOf(r),
+  };
 };
 
 describe('the fuzz harness', () => {

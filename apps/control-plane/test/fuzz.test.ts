@@ -50,14 +50,33 @@ describe('the API fuzz test (issue 19)', () => {
     result = await runCases(world, cases, Date.now() + BUDGET_MS);
     health = await prober.stop();
     const classes = summarise(result.failures);
-    if (process.env.QHC_FUZZ_REPORT) writeFileSync(process.env.QHC_FUZZ_REPORT, JSON.stringify({ seed: SEED, requests: result.requests, statuses: result.statuses, healthP99: percentile(health, 99), healthP50: percentile(health, 50), healthMax: Math.max(...health), slowest: result.slowest, logs: world.logs.slice(0, 20), classes }, null, 2));
+    if (process.env.QHC_FUZZ_REPORT)
+      writeFileSync(
+        process.env.QHC_FUZZ_REPORT,
+        JSON.stringify(
+          {
+            seed: SEED,
+            requests: result.requests,
+            statuses: result.statuses,
+            healthP99: percentile(health, 99),
+            healthP50: percentile(health, 50),
+            healthMax: Math.max(...health),
+            slowest: result.slowest,
+            logs: world.logs.slice(0, 20),
+            classes,
+          },
+          null,
+          2,
+        ),
+      );
   }, BUDGET_MS + 60_000);
   afterAll(async () => {
     await world?.cp.stop();
   });
 
   const unknownClasses = (checks: string[]) => [...new Set(result.failures.filter((f) => checks.includes(f.check) && !known(f)).map(classOf))];
-  const why = () => `seed ${SEED} (rerun with QHC_FUZZ_SEED=${SEED}); failure classes:\n${JSON.stringify(summarise(result.failures.filter((f) => !known(f))), null, 1).slice(0, 20_000)}`;
+  const why = () =>
+    `seed ${SEED} (rerun with QHC_FUZZ_SEED=${SEED}); failure classes:\n${JSON.stringify(summarise(result.failures.filter((f) => !known(f))), null, 1).slice(0, 20_000)}`;
 
   it('fuzzes every route the router registers, each documented in the OpenAPI document', () => {
     const documented = openApiDocument('https://cp.example.test').paths as Record<string, Record<string, unknown>>;

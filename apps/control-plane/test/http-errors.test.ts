@@ -28,7 +28,10 @@ describe('HTTP errors, request ids and the log', () => {
       publicUrl: 'https://cp.example.test',
       pollIntervalMs: 50,
     });
-    await callApi(cp.url, 'POST', '/api/v1/regions', { body: { name: 'r', namespace: 'ns-r', agentVersion: '0.1.0', operatorVersion: '0.1.0' }, headers: as(ADMIN) });
+    await callApi(cp.url, 'POST', '/api/v1/regions', {
+      body: { name: 'r', namespace: 'ns-r', agentVersion: '0.1.0', operatorVersion: '0.1.0' },
+      headers: as(ADMIN),
+    });
     const install = await callApi(cp.url, 'POST', '/api/v1/regions/r/installation', { headers: as(ADMIN) });
     agent = (await callApi(cp.url, 'POST', '/agent/v1/register', { headers: as(install.json.bootstrapToken) })).json.token;
   });
@@ -45,7 +48,17 @@ describe('HTTP errors, request ids and the log', () => {
   }, 10_000);
 
   it('after=abc, and negative, huge or fractional numbers, are a 400 naming the parameter', async () => {
-    for (const query of ['after=abc', 'after=-2', 'after=1.5', 'after=1e3', 'after=99999999999999999999', 'waitSeconds=-1', 'waitSeconds=0.5', 'waitSeconds=100000', 'waitSeconds=']) {
+    for (const query of [
+      'after=abc',
+      'after=-2',
+      'after=1.5',
+      'after=1e3',
+      'after=99999999999999999999',
+      'waitSeconds=-1',
+      'waitSeconds=0.5',
+      'waitSeconds=100000',
+      'waitSeconds=',
+    ]) {
       const answer = await callApi(cp.url, 'GET', `/agent/v1/desired-state?${query}`, { headers: as(agent) });
       expect(answer.status, query).toBe(400);
       expect(answer.json.message, query).toMatch(new RegExp(`^${query.split('=')[0]}: `));
@@ -56,7 +69,10 @@ describe('HTTP errors, request ids and the log', () => {
   it('malformed percent-encoding in a path is a 400 naming the problem, not a 500', async () => {
     const answer = await callApi(cp.url, 'GET', '/api/v1/regions/%E0%A4%A', { headers: as(ADMIN) });
     expect(answer.status).toBe(400);
-    expect(answer.json).toMatchObject({ error: 'InvalidPath', message: expect.stringContaining('region: the path segment "%E0%A4%A" is not valid percent-encoding') });
+    expect(answer.json).toMatchObject({
+      error: 'InvalidPath',
+      message: expect.stringContaining('region: the path segment "%E0%A4%A" is not valid percent-encoding'),
+    });
   });
 
   it('a 500 carries only the request id; the log has the error with id, method and path', async () => {
@@ -70,7 +86,16 @@ describe('HTTP errors, request ids and the log', () => {
       expect(answer.status).toBe(500);
       expect(answer.json).toEqual({ error: 'Internal', message: 'internal error', requestId });
       expect(answer.text).not.toContain('db-7');
-      expect(logged()).toContainEqual(expect.objectContaining({ level: 'error', requestId, method: 'GET', path: '/api/v1/regions', status: 500, error: 'connection to db-7.internal refused' }));
+      expect(logged()).toContainEqual(
+        expect.objectContaining({
+          level: 'error',
+          requestId,
+          method: 'GET',
+          path: '/api/v1/regions',
+          status: 500,
+          error: 'connection to db-7.internal refused',
+        }),
+      );
     } finally {
       cp.store.regions = regions;
     }

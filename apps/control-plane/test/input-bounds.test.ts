@@ -18,7 +18,8 @@ const deep = (levels: number): unknown => {
   for (let i = 0; i < levels; i++) value = { a: value };
   return value;
 };
-const current = async () => (await f.call('GET', '/api/v1/regions/r')).json as { spec: Record<string, unknown> & { advanced: Record<string, unknown> }; revision: number };
+const current = async () =>
+  (await f.call('GET', '/api/v1/regions/r')).json as { spec: Record<string, unknown> & { advanced: Record<string, unknown> }; revision: number };
 const region = async () => ((await f.call('GET', '/api/v1/regions')).json.items as Array<{ name: string; status?: unknown }>).find((r) => r.name === 'r');
 const paths = (json: { problems?: Array<{ path: Array<string | number> }> }) => (json.problems ?? []).map((p) => p.path.join('.'));
 const resources = { cpu: '1', memory: '1Gi', storage: '2Gi' };
@@ -61,7 +62,10 @@ describe('region updates', () => {
 
   it('refuses a proxy URL with shell syntax', async () => {
     const before = await current();
-    const answer = await f.call('PUT', '/api/v1/regions/r', { ...before.spec, advanced: { ...before.spec.advanced, proxy: { httpsProxy: "http://proxy:3128/'$(id)'" } } });
+    const answer = await f.call('PUT', '/api/v1/regions/r', {
+      ...before.spec,
+      advanced: { ...before.spec.advanced, proxy: { httpsProxy: "http://proxy:3128/'$(id)'" } },
+    });
     expect(answer.status).toBe(400);
     expect(paths(answer.json)).toEqual(['advanced.proxy.httpsProxy']);
     expect(await current()).toEqual(before);
@@ -69,7 +73,11 @@ describe('region updates', () => {
 
   it('refuses registry credentials that are not one line (they go into helm values and a dockerconfigjson)', async () => {
     const before = await current();
-    for (const registryCredentials of [{ username: 'u', password: 'p\nq' }, { username: 'u\u0000', password: 'p' }, { username: 'u'.repeat(257), password: 'p' }]) {
+    for (const registryCredentials of [
+      { username: 'u', password: 'p\nq' },
+      { username: 'u\u0000', password: 'p' },
+      { username: 'u'.repeat(257), password: 'p' },
+    ]) {
       const answer = await f.call('PUT', '/api/v1/regions/r', { ...before.spec, registryCredentials });
       expect(answer.status).toBe(400);
       expect(answer.json.message).toMatch(/registryCredentials/);
@@ -109,12 +117,28 @@ describe('agent status reports are typed and bounded', () => {
   });
 
   it.each([
-    ['a 4,000-deep resource status', { ...report, resources: [{ kind: 'QdrantClusterSnapshot', name: 'b', status: deep(4000) }] }, /resources\.0\.status\.a\.a.* more than 64 levels deep/],
-    ['a 40-deep resource status', { ...report, resources: [{ kind: 'QdrantClusterSnapshot', name: 'b', status: deep(40) }] }, /resources\.0\.status(\.a)+: nests objects or arrays more than 32 levels deep/],
+    [
+      'a 4,000-deep resource status',
+      { ...report, resources: [{ kind: 'QdrantClusterSnapshot', name: 'b', status: deep(4000) }] },
+      /resources\.0\.status\.a\.a.* more than 64 levels deep/,
+    ],
+    [
+      'a 40-deep resource status',
+      { ...report, resources: [{ kind: 'QdrantClusterSnapshot', name: 'b', status: deep(40) }] },
+      /resources\.0\.status(\.a)+: nests objects or arrays more than 32 levels deep/,
+    ],
     ['a 4,000-deep region status', { ...report, region: { phase: 'Ready', message: deep(4000) } }, /region\.message/],
     ['a region status of the wrong type', { ...report, region: { phase: 'Ready', message: { nested: true } } }, /region\.message: .*expected string/],
-    ['a cluster spec of 2,000 keys', { ...report, clusters: [{ id: 'c', spec: Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`k${i}`, i])) }] }, /clusters\.0\.spec: has 2000 keys, more than/],
-    ['an overlong condition message', { ...report, region: { phase: 'Ready', conditions: [{ type: 'T', status: 'True', message: 'x'.repeat(40_000) }] } }, /region\.conditions\.0\.message/],
+    [
+      'a cluster spec of 2,000 keys',
+      { ...report, clusters: [{ id: 'c', spec: Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`k${i}`, i])) }] },
+      /clusters\.0\.spec: has 2000 keys, more than/,
+    ],
+    [
+      'an overlong condition message',
+      { ...report, region: { phase: 'Ready', conditions: [{ type: 'T', status: 'True', message: 'x'.repeat(40_000) }] } },
+      /region\.conditions\.0\.message/,
+    ],
   ])('refuses %s: 400 naming the field, nothing stored', async (_name, body, message) => {
     const before = await region();
     const answer = await f.call('POST', '/agent/v1/status', body, f.agent);
@@ -130,10 +154,15 @@ describe('agent status reports are typed and bounded', () => {
   });
 });
 
-describe('the control plane\'s default registry', () => {
+describe("the control plane's default registry", () => {
   it('is checked at start, naming the flag', () => {
-    expect(() => registryDefaults('registry.corp/$(id)', undefined)).toThrow(/--default-registry "https:\/\/registry.corp\/\$\(id\)\/": must be an https:\/\/ registry URL/);
+    expect(() => registryDefaults('registry.corp/$(id)', undefined)).toThrow(
+      /--default-registry "https:\/\/registry.corp\/\$\(id\)\/": must be an https:\/\/ registry URL/,
+    );
     expect(() => registryDefaults(undefined, 'oci://charts.corp/`id`')).toThrow(/--default-chart-repository/);
-    expect(registryDefaults('registry.corp:5000/qhc', undefined)).toEqual({ containerRegistryUrl: 'https://registry.corp:5000/qhc/', chartRepositoryUrl: 'oci://registry.corp:5000/qhc/charts' });
+    expect(registryDefaults('registry.corp:5000/qhc', undefined)).toEqual({
+      containerRegistryUrl: 'https://registry.corp:5000/qhc/',
+      chartRepositoryUrl: 'oci://registry.corp:5000/qhc/charts',
+    });
   });
 });

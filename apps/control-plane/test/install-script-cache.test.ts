@@ -8,7 +8,11 @@ import { callApi } from './support/http.ts';
 
 vi.mock('@qhc/manifests', async (importOriginal) => {
   const actual = await importOriginal<typeof Manifests>();
-  return { ...actual, renderInstallScript: vi.fn<typeof actual.renderInstallScript>(actual.renderInstallScript), renderHelmInstall: vi.fn<typeof actual.renderHelmInstall>(actual.renderHelmInstall) };
+  return {
+    ...actual,
+    renderInstallScript: vi.fn<typeof actual.renderInstallScript>(actual.renderInstallScript),
+    renderHelmInstall: vi.fn<typeof actual.renderHelmInstall>(actual.renderHelmInstall),
+  };
 });
 
 describe('the installation script cache', () => {
@@ -37,7 +41,9 @@ describe('the installation script cache', () => {
     expect(renderHelm).toHaveBeenCalledTimes(1);
     // A changed region is a new revision: rendered again, with the change.
     const region = (await fixture.call('GET', '/api/v1/regions/r')).json;
-    expect((await fixture.call('PUT', '/api/v1/regions/r', { ...region.spec, advanced: { ...region.spec.advanced, logLevel: { agent: 'DEBUG' } } })).status).toBe(200);
+    expect(
+      (await fixture.call('PUT', '/api/v1/regions/r', { ...region.spec, advanced: { ...region.spec.advanced, logLevel: { agent: 'DEBUG' } } })).status,
+    ).toBe(200);
     await callApi(fixture.cp.url, 'GET', path);
     expect(render).toHaveBeenCalledTimes(2);
     // A newer command revokes this token: refused, though its script is cached.

@@ -17,7 +17,14 @@ const admin = { authorization: `Bearer ${ADMIN}` };
 describe('installation commands and their bootstrap tokens', () => {
   let cp: RunningControlPlane | undefined;
   const start = async (options: Partial<ControlPlaneOptions> = {}) => {
-    cp = await startControlPlane({ database: join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db'), port: 0, adminToken: ADMIN, logger: createLogger({ level: 'error' }), console: false, ...options });
+    cp = await startControlPlane({
+      database: join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db'),
+      port: 0,
+      adminToken: ADMIN,
+      logger: createLogger({ level: 'error' }),
+      console: false,
+      ...options,
+    });
     // Over HTTPS (a private CA) the test makes its own requests.
     if (!options.tls) await callApi(cp.url, 'POST', '/api/v1/regions', { body: REGION, headers: admin });
     return cp;
@@ -50,7 +57,11 @@ describe('installation commands and their bootstrap tokens', () => {
     expect((await callApi(running.url, 'GET', path)).status).toBe(200);
     // The clock moves on: the token's expiry is set in the past.
     await running.store.db.run('UPDATE tokens SET expires_at = $1 WHERE kind = $2', [new Date(Date.now() - 1000).toISOString(), 'bootstrap']);
-    for (const answer of [await callApi(running.url, 'GET', path), await callApi(running.url, 'GET', `${path}/helm`), await callApi(running.url, 'POST', '/agent/v1/register', { headers: { authorization: `Bearer ${install.json.bootstrapToken}` } })]) {
+    for (const answer of [
+      await callApi(running.url, 'GET', path),
+      await callApi(running.url, 'GET', `${path}/helm`),
+      await callApi(running.url, 'POST', '/agent/v1/register', { headers: { authorization: `Bearer ${install.json.bootstrapToken}` } }),
+    ]) {
       expect(answer.status).toBe(401);
       expect(answer.json.message).toMatch(/^the bootstrap token expired at /);
     }
@@ -84,7 +95,8 @@ describe('installation commands and their bootstrap tokens', () => {
     expect(install).toMatchObject({ status: 201, hsts: 'max-age=31536000' });
     const script = await get(new URL(JSON.parse(install.body).scriptUrl).pathname);
     expect(script).toMatchObject({ status: 200, hsts: 'max-age=31536000' });
-    for (const path of ['/api/v1/regions', '/', '/clusters', '/healthz', '/install/unknown-token']) expect((await get(path)).hsts, path).toBe('max-age=31536000');
+    for (const path of ['/api/v1/regions', '/', '/clusters', '/healthz', '/install/unknown-token'])
+      expect((await get(path)).hsts, path).toBe('max-age=31536000');
     // Plain HTTP (a development control plane) sends none: browsers ignore it there anyway.
     const plain = await startControlPlane({ database: ':memory:', port: 0, adminToken: ADMIN, logger: createLogger({ level: 'error' }), console: false });
     try {

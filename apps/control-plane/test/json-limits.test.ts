@@ -3,7 +3,10 @@ import { jsonDepthProblem } from '../src/api/json-limits.ts';
 
 describe('jsonDepthProblem', () => {
   it('names the path of keys and indexes where a body goes too deep', () => {
-    expect(jsonDepthProblem('{"a":[1,{"b":[[[1]]]}]}', 4)).toMatchObject({ path: ['a', 1, 'b', 0], message: 'nests objects or arrays more than 4 levels deep' });
+    expect(jsonDepthProblem('{"a":[1,{"b":[[[1]]]}]}', 4)).toMatchObject({
+      path: ['a', 1, 'b', 0],
+      message: 'nests objects or arrays more than 4 levels deep',
+    });
     expect(jsonDepthProblem('{"a":[1,{"b":[1]}]}', 4)).toBeUndefined();
   });
 

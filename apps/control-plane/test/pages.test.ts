@@ -74,7 +74,14 @@ describe.each(['sqlite', 'postgres'] as const)('pages of every list on %s', (dia
     const clusterToken = (await call('GET', '/api/v1/regions/r/clusters?limit=1')).json.nextPageToken as string;
     const notJson = Buffer.from('not json').toString('base64url');
     const notKey = Buffer.from(JSON.stringify({ name: 'x' })).toString('base64url');
-    const cases: Array<[string, string]> = [['/api/v1/regions/r/clusters', '!!'], ['/api/v1/regions/r/clusters', notJson], ['/api/v1/regions/r/clusters', notKey], ['/api/v1/regions/r/clusters', 'A'.repeat(5000)], ['/api/v1/tokens', clusterToken], ['/api/v1/regions', `${clusterToken}%00`]];
+    const cases: Array<[string, string]> = [
+      ['/api/v1/regions/r/clusters', '!!'],
+      ['/api/v1/regions/r/clusters', notJson],
+      ['/api/v1/regions/r/clusters', notKey],
+      ['/api/v1/regions/r/clusters', 'A'.repeat(5000)],
+      ['/api/v1/tokens', clusterToken],
+      ['/api/v1/regions', `${clusterToken}%00`],
+    ];
     for (const [path, token] of cases) {
       const answer = await call('GET', `${path}?pageToken=${token.includes('%') ? token : encodeURIComponent(token)}`);
       expect(answer.status, `${path} ${token.slice(0, 20)}`).toBe(400);
@@ -83,7 +90,8 @@ describe.each(['sqlite', 'postgres'] as const)('pages of every list on %s', (dia
   });
 
   it('regions, tokens and a cluster timeline page the same way', async () => {
-    for (const name of ['r-b', 'r-a', 'r-c']) await call('POST', '/api/v1/regions', { name, namespace: `ns-${name}`, agentVersion: '0.1.0', operatorVersion: '0.1.0' });
+    for (const name of ['r-b', 'r-a', 'r-c'])
+      await call('POST', '/api/v1/regions', { name, namespace: `ns-${name}`, agentVersion: '0.1.0', operatorVersion: '0.1.0' });
     expect(names((await allPages('/api/v1/regions', 2)).items)).toEqual(['r', 'r-a', 'r-b', 'r-c']);
     // Tokens issued in the same millisecond still page apart: (created_at, id) is unique.
     await Promise.all(['t1', 't2', 't3', 't4', 't5'].map((name) => call('POST', '/api/v1/tokens', { name })));
@@ -99,13 +107,27 @@ describe.each(['sqlite', 'postgres'] as const)('pages of every list on %s', (dia
 
   it('backups: the merged list of rows and objects found in the region pages in one name order', async () => {
     await createCluster('src');
-    for (const name of ['b-3', 'b-1', 'b-5']) expect((await call('POST', '/api/v1/regions/r/backups', { name, clusterId: 'src', spec: { 'cluster-id': 'src' } })).status).toBe(201);
+    for (const name of ['b-3', 'b-1', 'b-5'])
+      expect((await call('POST', '/api/v1/regions/r/backups', { name, clusterId: 'src', spec: { 'cluster-id': 'src' } })).status).toBe(201);
     const revision = (await call('GET', '/api/v1/regions/r')).json.revision as number;
     // b-3 is both a row and an object in the region: listed once, as the row.
-    const report = await call('POST', '/agent/v1/status', { appliedRevision: revision, clusters: [], resources: ['b-0', 'b-2', 'b-3', 'b-4', 'b-6'].map(found) }, fixture.agent);
+    const report = await call(
+      'POST',
+      '/agent/v1/status',
+      { appliedRevision: revision, clusters: [], resources: ['b-0', 'b-2', 'b-3', 'b-4', 'b-6'].map(found) },
+      fixture.agent,
+    );
     expect(report.status).toBe(204);
     const whole = (await call('GET', '/api/v1/regions/r/backups')).json.items;
-    expect(whole.map((b: { name: string; origin: string }) => `${b.name}:${b.origin}`)).toEqual(['b-0:region', 'b-1:control-plane', 'b-2:region', 'b-3:control-plane', 'b-4:region', 'b-5:control-plane', 'b-6:region']);
+    expect(whole.map((b: { name: string; origin: string }) => `${b.name}:${b.origin}`)).toEqual([
+      'b-0:region',
+      'b-1:control-plane',
+      'b-2:region',
+      'b-3:control-plane',
+      'b-4:region',
+      'b-5:control-plane',
+      'b-6:region',
+    ]);
     for (const limit of [1, 2, 3]) expect((await allPages('/api/v1/regions/r/backups', limit)).items).toEqual(whole);
     expect((await call('GET', '/api/v1/regions/r/restores?limit=0')).json.message).toMatch(/^limit: /);
   });

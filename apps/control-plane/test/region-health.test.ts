@@ -32,10 +32,20 @@ const health = (overrides: Partial<RegionHealth> = {}): RegionHealth => ({
   collectedAt: '2026-12-03T21:00:00.000Z',
   ...overrides,
 });
-const cluster = (name: string, storageClassNames?: { db: string }) => ({ name, spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' }, ...(storageClassNames ? { storageClassNames } : {}) } });
+const cluster = (name: string, storageClassNames?: { db: string }) => ({
+  name,
+  spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' }, ...(storageClassNames ? { storageClassNames } : {}) },
+});
 
 beforeAll(async () => {
-  cp = await startControlPlane({ database: join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db'), port: 0, adminToken: ADMIN, logger: createLogger({ level: 'error' }), publicUrl: 'https://cp.example.test', pollIntervalMs: 50 });
+  cp = await startControlPlane({
+    database: join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db'),
+    port: 0,
+    adminToken: ADMIN,
+    logger: createLogger({ level: 'error' }),
+    publicUrl: 'https://cp.example.test',
+    pollIntervalMs: 50,
+  });
 });
 afterAll(async () => {
   await cp?.stop();
@@ -48,13 +58,18 @@ describe('region health', () => {
     const install = await call('POST', '/api/v1/regions/h1/installation');
     agent = (await call('POST', '/agent/v1/register', undefined, install.json.bootstrapToken)).json.token;
 
-    expect((await call('POST', '/agent/v1/status', { appliedRevision: 1, region: { phase: 'Ready' }, health: health(), clusters: [] }, agent)).status).toBe(204);
+    expect((await call('POST', '/agent/v1/status', { appliedRevision: 1, region: { phase: 'Ready' }, health: health(), clusters: [] }, agent)).status).toBe(
+      204,
+    );
     expect((await call('GET', '/api/v1/regions/h1')).json.status).toEqual({ phase: 'Ready', health: health() });
 
     const bad = [
       { health: { ...health(), nodes: { count: -1 } }, path: 'health.nodes.count' },
       { health: { ...health(), canCreateClusters: false }, path: 'health.reason' },
-      { health: { ...health(), storageClasses: Array.from({ length: 101 }, (_, i) => ({ ...health().storageClasses[0]!, name: `c${i}` })) }, path: 'health.storageClasses' },
+      {
+        health: { ...health(), storageClasses: Array.from({ length: 101 }, (_, i) => ({ ...health().storageClasses[0]!, name: `c${i}` })) },
+        path: 'health.storageClasses',
+      },
       { health: { ...health(), kubernetes: { version: 'v1.37.2', distribution: 'x'.repeat(65) } }, path: 'health.kubernetes.distribution' },
       { health: { ...health(), extra: true }, path: 'health' },
     ];
@@ -67,14 +82,18 @@ describe('region health', () => {
     }
     // Anything else malformed is still refused.
     expect((await call('POST', '/agent/v1/status', { appliedRevision: -1, health: health(), clusters: [] }, agent)).status).toBe(400);
-    expect((await call('POST', '/agent/v1/status', { appliedRevision: 1, region: { phase: 'Ready' }, health: health(), clusters: [] }, agent)).status).toBe(204);
+    expect((await call('POST', '/agent/v1/status', { appliedRevision: 1, region: { phase: 'Ready' }, health: health(), clusters: [] }, agent)).status).toBe(
+      204,
+    );
     expect((await call('GET', '/api/v1/regions/h1')).json.status.health).toEqual(health());
   });
 
   it('creating a cluster whose StorageClass cannot expand answers with a Warning header; the cluster is created', async () => {
     const fixed = await call('POST', '/api/v1/regions/h1/clusters', cluster('c-fixed'));
     expect(fixed.status).toBe(201);
-    expect(fixed.headers.get('warning')).toBe('299 - "StorageClass \\"fast\\" does not allow volume expansion: this cluster\'s storage cannot grow later (set allowVolumeExpansion: true on the class, or use another one)"');
+    expect(fixed.headers.get('warning')).toBe(
+      '299 - "StorageClass \\"fast\\" does not allow volume expansion: this cluster\'s storage cannot grow later (set allowVolumeExpansion: true on the class, or use another one)"',
+    );
     const grow = await call('POST', '/api/v1/regions/h1/clusters', cluster('c-grow', { db: 'grow' }));
     expect([grow.status, grow.headers.get('warning')]).toEqual([201, null]);
     const missing = await call('POST', '/api/v1/regions/h1/clusters', cluster('c-missing', { db: 'nope' }));
@@ -85,11 +104,20 @@ describe('region health', () => {
   it('a backup or schedule in a region without snapshot support warns; with it, it does not', async () => {
     const backup = await call('POST', '/api/v1/regions/h1/backups', { name: 'b1', clusterId: 'c-grow', spec: { 'cluster-id': 'c-grow' } });
     expect(backup.status).toBe(201);
-    expect(backup.headers.get('warning')).toMatch(/^299 - "region h1 cannot take volume snapshots .*: this backup will fail until snapshot support is installed"$/);
-    const schedule = await call('POST', '/api/v1/regions/h1/backup-schedules', { name: 's1', clusterId: 'c-grow', spec: { 'cluster-id': 'c-grow', scheduleShortId: 's1', schedule: '0 2 * * *', retention: '72h' } });
+    expect(backup.headers.get('warning')).toMatch(
+      /^299 - "region h1 cannot take volume snapshots .*: this backup will fail until snapshot support is installed"$/,
+    );
+    const schedule = await call('POST', '/api/v1/regions/h1/backup-schedules', {
+      name: 's1',
+      clusterId: 'c-grow',
+      spec: { 'cluster-id': 'c-grow', scheduleShortId: 's1', schedule: '0 2 * * *', retention: '72h' },
+    });
     expect([schedule.status, schedule.headers.get('warning') !== null]).toEqual([201, true]);
 
-    const snapshots = health({ volumeSnapshotClasses: [{ name: 'csi-snapclass', driver: 'ebs.csi.aws.com', default: true, deletionPolicy: 'Delete' }], capabilities: { volumeSnapshot: true, volumeExpansion: false } });
+    const snapshots = health({
+      volumeSnapshotClasses: [{ name: 'csi-snapclass', driver: 'ebs.csi.aws.com', default: true, deletionPolicy: 'Delete' }],
+      capabilities: { volumeSnapshot: true, volumeExpansion: false },
+    });
     expect((await call('POST', '/agent/v1/status', { appliedRevision: 1, health: snapshots, clusters: [] }, agent)).status).toBe(204);
     const quiet = await call('POST', '/api/v1/regions/h1/backups', { name: 'b2', clusterId: 'c-grow', spec: { 'cluster-id': 'c-grow' } });
     expect([quiet.status, quiet.headers.get('warning')]).toEqual([201, null]);

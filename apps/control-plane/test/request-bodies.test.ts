@@ -3,13 +3,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWithRegion, ADMIN, type RegionFixture } from './support/region.ts';
 
-const restore = (name: string, destination: Record<string, unknown>) => ({ name, clusterId: 'search', spec: { source: { snapshotName: 'b1', namespace: 'ns-r' }, destination: { namespace: 'ns-r', ...destination } } });
+const restore = (name: string, destination: Record<string, unknown>) => ({
+  name,
+  clusterId: 'search',
+  spec: { source: { snapshotName: 'b1', namespace: 'ns-r' }, destination: { namespace: 'ns-r', ...destination } },
+});
 
 describe('request bodies', () => {
   let fixture: RegionFixture;
   beforeAll(async () => {
     fixture = await startWithRegion();
-    const created = await fixture.call('POST', '/api/v1/regions/r/clusters', { name: 'search', spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } });
+    const created = await fixture.call('POST', '/api/v1/regions/r/clusters', {
+      name: 'search',
+      spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } },
+    });
     if (created.status !== 201) throw new Error(`cluster search: ${JSON.stringify(created.json)}`);
   });
   afterAll(async () => {
@@ -36,7 +43,11 @@ describe('request bodies', () => {
     expect(missing.status).toBe(422);
     expect(missing.json.problems).toEqual([expect.objectContaining({ path: ['clusterId'] })]);
     expect(missing.json.message).toBe('clusterId: cluster nope does not exist in region r (or is being deleted)');
-    const other = await fixture.call('POST', '/api/v1/regions/r/backup-schedules', { name: 's1', clusterId: 'search', spec: { 'cluster-id': 'other', scheduleShortId: 's1', schedule: '0 2 * * *', retention: '72h' } });
+    const other = await fixture.call('POST', '/api/v1/regions/r/backup-schedules', {
+      name: 's1',
+      clusterId: 'search',
+      spec: { 'cluster-id': 'other', scheduleShortId: 's1', schedule: '0 2 * * *', retention: '72h' },
+    });
     expect(other.status).toBe(422);
     expect(other.json.problems).toEqual([expect.objectContaining({ path: ['spec', 'cluster-id'] })]);
     expect((await fixture.call('GET', '/api/v1/regions/r/backups')).json.items).toEqual([]);
@@ -45,7 +56,16 @@ describe('request bodies', () => {
   });
 
   it("a restore's source and destination are in the region's namespace", async () => {
-    for (const [side, body] of [['source', { ...restore('n1', { name: 'qdrant-search' }), spec: { source: { snapshotName: 'b1', namespace: 'other' }, destination: { name: 'qdrant-search', namespace: 'ns-r' } } }], ['destination', restore('n2', { name: 'qdrant-copy', create: true, namespace: 'other' })]] as const) {
+    for (const [side, body] of [
+      [
+        'source',
+        {
+          ...restore('n1', { name: 'qdrant-search' }),
+          spec: { source: { snapshotName: 'b1', namespace: 'other' }, destination: { name: 'qdrant-search', namespace: 'ns-r' } },
+        },
+      ],
+      ['destination', restore('n2', { name: 'qdrant-copy', create: true, namespace: 'other' })],
+    ] as const) {
       const answer = await fixture.call('POST', '/api/v1/regions/r/restores', body);
       expect(answer.status).toBe(422);
       expect(answer.json.problems[0].path).toEqual(['spec', side, 'namespace']);

@@ -12,7 +12,10 @@ import { createKubeClient, loadKubeConfig, type KubeClient, type KubeObject } fr
 import { buildClusterObjects } from '@qhc/manifests';
 import { allKinds, buildCrd, defaultOperatorSettings, validateQdrantCluster } from '@qhc/schemas';
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const counts = sizes.length > 0 ? sizes : [100, 1000];
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
@@ -25,7 +28,9 @@ const cluster = (namespace: string, i: number): KubeObject => ({
 
 async function createNamespace(client: KubeClient, name: string): Promise<void> {
   await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-  await waitFor(`default ServiceAccount in ${name}`, async () => (await client.get({ apiVersion: 'v1', kind: 'ServiceAccount', namespace: name, name: 'default' })) ? true : undefined);
+  await waitFor(`default ServiceAccount in ${name}`, async () =>
+    (await client.get({ apiVersion: 'v1', kind: 'ServiceAccount', namespace: name, name: 'default' })) ? true : undefined,
+  );
 }
 
 /** The floor: the operator's objects for N clusters, applied one after the other. */
@@ -43,10 +48,14 @@ async function floor(client: KubeClient, n: number): Promise<{ seconds: number; 
   const seconds = (performance.now() - started) / 1000;
   // What the cluster itself adds (pods scheduled, volumes bound, pods Ready): the same objects,
   // without an operator, until every StatefulSet is ready. The operator cannot beat this.
-  await waitFor(`${n} floor StatefulSets ready`, async () => {
-    const list = await client.list<KubeObject & { status?: { readyReplicas?: number } }>({ apiVersion: 'apps/v1', kind: 'StatefulSet' }, { namespace: ns });
-    return list.items.filter((s) => s.status?.readyReplicas === 1).length === n ? true : undefined;
-  }, { timeoutMs: 30 * 60_000, intervalMs: 1000 });
+  await waitFor(
+    `${n} floor StatefulSets ready`,
+    async () => {
+      const list = await client.list<KubeObject & { status?: { readyReplicas?: number } }>({ apiVersion: 'apps/v1', kind: 'StatefulSet' }, { namespace: ns });
+      return list.items.filter((s) => s.status?.readyReplicas === 1).length === n ? true : undefined;
+    },
+    { timeoutMs: 30 * 60_000, intervalMs: 1000 },
+  );
   return { seconds, readySeconds: (performance.now() - started) / 1000, objects: objects.length };
 }
 
@@ -62,22 +71,31 @@ async function converge(client: KubeClient, kubeconfigPath: string, n: number) {
   const dir = mkdtempSync(join(tmpdir(), 'qhc-bench-'));
   writeFileSync(join(dir, 'settings.yaml'), 'settings:\n  app_environment: local\n');
   const started = performance.now();
-  const child = spawn(process.execPath, [main, '--settings', join(dir, 'settings.yaml'), '--kubeconfig', kubeconfigPath, '--namespace', ns, '--port', '0', '--no-leader-elect'], {
-    stdio: 'ignore',
-    env: { ...process.env, QHC_LOG_LEVEL: 'error', QHC_OPERATOR_BIND: '127.0.0.1' },
-  });
+  const child = spawn(
+    process.execPath,
+    [main, '--settings', join(dir, 'settings.yaml'), '--kubeconfig', kubeconfigPath, '--namespace', ns, '--port', '0', '--no-leader-elect'],
+    { stdio: 'ignore', env: { ...process.env, QHC_LOG_LEVEL: 'error', QHC_OPERATOR_BIND: '127.0.0.1' } },
+  );
   let rss = 0;
   const sampler = setInterval(() => (rss = Math.max(rss, peakRss(child.pid!))), 500);
   try {
-    await waitFor(`${n} clusters Healthy`, async () => {
-      const list = await client.list<KubeObject & { status?: { phase?: string } }>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: ns });
-      return list.items.filter((c) => c.status?.phase === 'Healthy').length === n ? true : undefined;
-    }, { timeoutMs: 30 * 60_000, intervalMs: 1000 });
+    await waitFor(
+      `${n} clusters Healthy`,
+      async () => {
+        const list = await client.list<KubeObject & { status?: { phase?: string } }>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: ns });
+        return list.items.filter((c) => c.status?.phase === 'Healthy').length === n ? true : undefined;
+      },
+      { timeoutMs: 30 * 60_000, intervalMs: 1000 },
+    );
     const seconds = (performance.now() - started) / 1000;
     // A no-op resync: touch every cluster, let the operator look at each again, count writes
     // from the apiserver's side (resourceVersions of everything the operator owns).
     const before = await ownedVersions(client, ns);
-    for (let i = 0; i < n; i++) await client.patch({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: ns, name: `qdrant-b${i}` }, { metadata: { annotations: { 'bench/touch': '1' } } });
+    for (let i = 0; i < n; i++)
+      await client.patch(
+        { apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: ns, name: `qdrant-b${i}` },
+        { metadata: { annotations: { 'bench/touch': '1' } } },
+      );
     await new Promise((resolve) => setTimeout(resolve, Math.max(5_000, n * 20)));
     const after = await ownedVersions(client, ns);
     const changed = [...after].filter(([key, rv]) => before.get(key) !== rv).length;
@@ -111,7 +129,11 @@ async function ownedVersions(client: KubeClient, ns: string): Promise<Map<string
  * pod each per cluster, so more kwok nodes like it are added (250 pods each).
  */
 async function addNodes(client: KubeClient, n: number): Promise<void> {
-  const template = await client.get<KubeObject & { spec: Record<string, unknown>; status: Record<string, unknown> }>({ apiVersion: 'v1', kind: 'Node', name: 'sandbox-node-0' });
+  const template = await client.get<KubeObject & { spec: Record<string, unknown>; status: Record<string, unknown> }>({
+    apiVersion: 'v1',
+    kind: 'Node',
+    name: 'sandbox-node-0',
+  });
   if (!template) throw new Error('the sandbox has no node sandbox-node-0');
   const needed = Math.ceil((2 * n + 50) / 250);
   for (let i = 1; i < needed; i++) {
@@ -124,10 +146,14 @@ async function addNodes(client: KubeClient, n: number): Promise<void> {
       status: { allocatable: template.status.allocatable, capacity: template.status.capacity },
     });
   }
-  await waitFor(`${needed} nodes ready`, async () => {
-    const nodes = await client.list<KubeObject & { status?: { conditions?: Array<{ type: string; status: string }> } }>({ apiVersion: 'v1', kind: 'Node' });
-    return nodes.items.filter((node) => node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length >= needed ? true : undefined;
-  }, { timeoutMs: 120_000 });
+  await waitFor(
+    `${needed} nodes ready`,
+    async () => {
+      const nodes = await client.list<KubeObject & { status?: { conditions?: Array<{ type: string; status: string }> } }>({ apiVersion: 'v1', kind: 'Node' });
+      return nodes.items.filter((node) => node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length >= needed ? true : undefined;
+    },
+    { timeoutMs: 120_000 },
+  );
 }
 
 const sandbox = await startSandbox();

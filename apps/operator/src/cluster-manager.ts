@@ -10,7 +10,12 @@ export interface ClusterManagerLink {
   /** onDemandReplication through the manager: copies before a restart, dropped after. */
   restartGuard: RestartGuard;
   /** One periodic call: rebalancing (by the cluster's or the settings' strategy) and recovery, or nothing while `blockedBy`. */
-  invoke(cluster: QdrantCluster, nodes: Array<{ index: number; ready: boolean }>, blockedBy: string | undefined, rebalanceStrategy: RebalanceStrategy): Promise<ManageResponse>;
+  invoke(
+    cluster: QdrantCluster,
+    nodes: Array<{ index: number; ready: boolean }>,
+    blockedBy: string | undefined,
+    rebalanceStrategy: RebalanceStrategy,
+  ): Promise<ManageResponse>;
 }
 
 const identity = (cluster: QdrantCluster) => ({ namespace: cluster.metadata.namespace ?? 'default', name: cluster.metadata.name ?? '', id: cluster.spec.id });
@@ -27,7 +32,10 @@ export function clusterManagerLink(baseUrl: string, qdrant: QdrantAccess, option
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code;
-      return { status: 'Failed', description: `the cluster manager at ${baseUrl} did not answer: ${error instanceof Error ? error.message : String(error)}${cause ? ` (${cause})` : ''}` };
+      return {
+        status: 'Failed',
+        description: `the cluster manager at ${baseUrl} did not answer: ${error instanceof Error ? error.message : String(error)}${cause ? ` (${cause})` : ''}`,
+      };
     }
     const text = await res.text();
     if (!res.ok) return { status: 'Failed', description: `the cluster manager answered HTTP ${res.status}: ${text.slice(0, 500)}` };
@@ -52,8 +60,14 @@ export function clusterManagerLink(baseUrl: string, qdrant: QdrantAccess, option
   return {
     drainer: async (job) => {
       const seconds = Math.max(1, Math.floor((job.deadline - Date.now()) / 1000));
-      const { nodes, apiKey } = await nodesOf(job.cluster, [...job.keep, job.node].map((index) => ({ index, ready: true })));
-      const response = await post({ cluster: identity(job.cluster), nodes, apiKey, scaleDown: { node: job.node, keep: job.keep }, deadlineSeconds: seconds }, seconds * 1000 + 5_000);
+      const { nodes, apiKey } = await nodesOf(
+        job.cluster,
+        [...job.keep, job.node].map((index) => ({ index, ready: true })),
+      );
+      const response = await post(
+        { cluster: identity(job.cluster), nodes, apiKey, scaleDown: { node: job.node, keep: job.keep }, deadlineSeconds: seconds },
+        seconds * 1000 + 5_000,
+      );
       if (response.status === 'Drained' && response.scaleDownAllowed) return { ok: true, detail: response.description };
       return { ok: false, reason: 'DrainFailed', message: `cluster manager: ${response.description}` };
     },
@@ -61,14 +75,20 @@ export function clusterManagerLink(baseUrl: string, qdrant: QdrantAccess, option
       prepare: async (job) => {
         const seconds = Math.max(1, Math.floor((job.deadline - Date.now()) / 1000));
         const { nodes, apiKey } = await nodesOf(job.cluster, job.nodes);
-        const response = await post({ cluster: identity(job.cluster), nodes, apiKey, prepareRestart: { node: job.node, mode: job.mode }, deadlineSeconds: seconds }, seconds * 1000 + 5_000);
+        const response = await post(
+          { cluster: identity(job.cluster), nodes, apiKey, prepareRestart: { node: job.node, mode: job.mode }, deadlineSeconds: seconds },
+          seconds * 1000 + 5_000,
+        );
         if (response.status === 'RestartAllowed') return { ok: true, replicas: response.temporaryReplicas ?? [], detail: response.description };
         return { ok: false, reason: 'ReplicateFailed', message: `cluster manager: ${response.description}` };
       },
       release: async (job) => {
         const seconds = Math.max(1, Math.floor((job.deadline - Date.now()) / 1000));
         const { nodes, apiKey } = await nodesOf(job.cluster, job.nodes);
-        const response = await post({ cluster: identity(job.cluster), nodes, apiKey, releaseReplicas: job.replicas, deadlineSeconds: seconds }, seconds * 1000 + 5_000);
+        const response = await post(
+          { cluster: identity(job.cluster), nodes, apiKey, releaseReplicas: job.replicas, deadlineSeconds: seconds },
+          seconds * 1000 + 5_000,
+        );
         if (response.status === 'Released') return { ok: true, pending: response.temporaryReplicas ?? [] };
         return { ok: false, reason: 'ReleaseFailed', message: `cluster manager: ${response.description}` };
       },

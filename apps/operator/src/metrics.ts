@@ -4,15 +4,26 @@ import { Counter, Gauge, Histogram, renderMetrics } from '@qhc/kube';
 export class OperatorMetrics {
   readonly reconciles = new Counter('qhc_operator_reconciles_total', 'Reconciles run, by kind and result.');
   readonly reconcileErrors = new Counter('qhc_operator_reconcile_errors_total', 'Reconciles that failed, by kind.');
-  readonly reconcileSeconds = new Histogram('qhc_operator_reconcile_duration_seconds', 'Time a reconcile took.', [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
+  readonly reconcileSeconds = new Histogram(
+    'qhc_operator_reconcile_duration_seconds',
+    'Time a reconcile took.',
+    [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  );
   readonly queueDepth = new Gauge('qhc_operator_queue_depth', 'Keys waiting in the work queue.');
   readonly clustersByPhase = new Gauge('qhc_operator_clusters', 'QdrantClusters by phase.');
   readonly apiRequests = new Counter('qhc_operator_apiserver_requests_total', 'Requests to the apiserver, by verb, kind and status code.');
   readonly isLeader = new Gauge('qhc_operator_leader', '1 while this replica leads.');
-  readonly drainSteps = new Counter('qhc_operator_drain_steps_total', 'Steps of node drains before scale-down, by step (move_shard, drop_replica, remove_peer).');
+  readonly drainSteps = new Counter(
+    'qhc_operator_drain_steps_total',
+    'Steps of node drains before scale-down, by step (move_shard, drop_replica, remove_peer).',
+  );
 
   readonly backups = new Counter('qhc_operator_backups_total', 'QdrantClusterSnapshots finished, by result (Succeeded, Failed, Skipped).');
-  readonly backupSeconds = new Histogram('qhc_operator_backup_duration_seconds', 'From a backup\'s start to all its VolumeSnapshots ready.', [1, 5, 15, 60, 300, 900, 3600, 14400]);
+  readonly backupSeconds = new Histogram(
+    'qhc_operator_backup_duration_seconds',
+    "From a backup's start to all its VolumeSnapshots ready.",
+    [1, 5, 15, 60, 300, 900, 3600, 14400],
+  );
   readonly backupsExpired = new Counter('qhc_operator_backups_expired_total', 'QdrantClusterSnapshots deleted at the end of their retention or history.');
   readonly scheduledSnapshots = new Counter('qhc_operator_scheduled_snapshots_total', 'QdrantClusterSnapshots made by schedules, by kind (on_time, catch_up).');
   readonly restores = new Counter('qhc_operator_restores_total', 'QdrantClusterRestores finished, by result and reason.');

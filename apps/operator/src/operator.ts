@@ -63,7 +63,11 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info', component: 'qhc-operator' });
   const settingsFile = new SettingsFile(options.settingsPath, logger, options.settingsWatch?.clock);
   const settings = settingsFile.settings.settings;
-  const kc = loadKubeConfig({ inCluster: settings.app_environment === 'kubernetes' && !options.kubeconfigPath, kubeconfigPath: options.kubeconfigPath, context: options.context });
+  const kc = loadKubeConfig({
+    inCluster: settings.app_environment === 'kubernetes' && !options.kubeconfigPath,
+    kubeconfigPath: options.kubeconfigPath,
+    context: options.context,
+  });
   const metrics = new OperatorMetrics();
   const client = createKubeClient(kc, {
     fieldManager: FIELD_MANAGER,
@@ -90,8 +94,26 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   const startController = async (signal?: AbortSignal) => {
     const qdrant = qdrantAccess(client, options.qdrantUrlTemplate);
     const clusterManager = options.clusterManagerUrl ? clusterManagerLink(options.clusterManagerUrl, qdrant) : undefined;
-    controller = new ClusterController({ client, settings: () => settingsFile.settings, logger, metrics, namespace: options.namespace, identity, qdrant, clusterManager });
-    backups = new BackupController({ client, settings: () => settingsFile.settings, logger, metrics, namespace: options.namespace, identity, qdrant, now: options.now });
+    controller = new ClusterController({
+      client,
+      settings: () => settingsFile.settings,
+      logger,
+      metrics,
+      namespace: options.namespace,
+      identity,
+      qdrant,
+      clusterManager,
+    });
+    backups = new BackupController({
+      client,
+      settings: () => settingsFile.settings,
+      logger,
+      metrics,
+      namespace: options.namespace,
+      identity,
+      qdrant,
+      now: options.now,
+    });
     await controller.start();
     await backups.start();
     // The leader speaks for the settings: whatever an earlier leader last wrote is replaced.
@@ -141,7 +163,11 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     elector.start();
   }
   const address = server.address();
-  logger.info('operator started', { identity, port: typeof address === 'object' && address ? address.port : undefined, namespace: options.namespace ?? '(all)' });
+  logger.info('operator started', {
+    identity,
+    port: typeof address === 'object' && address ? address.port : undefined,
+    namespace: options.namespace ?? '(all)',
+  });
 
   return {
     port: typeof address === 'object' && address ? address.port : 0,

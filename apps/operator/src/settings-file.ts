@@ -58,7 +58,12 @@ export class SettingsFile {
   private watcher: { fs: FSWatcher; folder: string } | undefined;
   private debounce: { cancel(): void } | undefined;
   private poll: { cancel(): void } | undefined;
-  private options: Required<Omit<SettingsWatchOptions, 'onChange' | 'onStatus' | 'onCheck'>> & SettingsWatchOptions = { debounceMs: 200, pollMs: 10_000, clock: systemClock, fsWatch: true };
+  private options: Required<Omit<SettingsWatchOptions, 'onChange' | 'onStatus' | 'onCheck'>> & SettingsWatchOptions = {
+    debounceMs: 200,
+    pollMs: 10_000,
+    clock: systemClock,
+    fsWatch: true,
+  };
   private readonly path: string;
   private readonly logger: Logger;
 
@@ -154,7 +159,10 @@ export class SettingsFile {
     try {
       callback();
     } catch (error) {
-      this.logger.error(`operator settings ${which} callback failed; watching continues`, { file: this.path, error: error instanceof Error ? error.message : String(error) });
+      this.logger.error(`operator settings ${which} callback failed; watching continues`, {
+        file: this.path,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 
@@ -214,7 +222,10 @@ export class SettingsFile {
       });
       this.watcher = { fs, folder: this.folderIdentity() };
     } catch (error) {
-      this.logger.warn('cannot watch the settings folder; relying on the periodic check', { file: this.path, error: error instanceof Error ? error.message : String(error) });
+      this.logger.warn('cannot watch the settings folder; relying on the periodic check', {
+        file: this.path,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 

@@ -60,7 +60,11 @@ export class SettingsStatusPublisher {
         this.published = next;
       } catch (error) {
         const { namespace, configMapName: name } = this.options;
-        this.options.logger.error('cannot publish the operator settings status; retrying', { namespace, name, error: error instanceof Error ? error.message : String(error) });
+        this.options.logger.error('cannot publish the operator settings status; retrying', {
+          namespace,
+          name,
+          error: error instanceof Error ? error.message : String(error),
+        });
         this.pending ??= next;
         this.retry = this.options.clock.setTimeout(() => this.publish(this.pending ?? next), this.options.retryMs);
         return;
@@ -80,13 +84,21 @@ export class SettingsStatusPublisher {
   }
 }
 
-function eventFor(next: OperatorSettingsStatus, prev: OperatorSettingsStatus | undefined): { type: 'Normal' | 'Warning'; reason: string; note: string } | undefined {
+function eventFor(
+  next: OperatorSettingsStatus,
+  prev: OperatorSettingsStatus | undefined,
+): { type: 'Normal' | 'Warning'; reason: string; note: string } | undefined {
   if (!next.valid) {
     if (prev && !prev.valid && prev.fileHash === next.fileHash) return undefined;
-    return { type: 'Warning', reason: 'InvalidSettings', note: `settings not reloaded; the previous ones (${next.loadedHash}) stay in force. ${next.message ?? ''}`.trim() };
+    return {
+      type: 'Warning',
+      reason: 'InvalidSettings',
+      note: `settings not reloaded; the previous ones (${next.loadedHash}) stay in force. ${next.message ?? ''}`.trim(),
+    };
   }
   if (!prev) return undefined;
-  if (prev.loadedHash !== next.loadedHash) return { type: 'Normal', reason: 'SettingsReloaded', note: `settings ${next.loadedHash} in force; every cluster and backup is reconciled with them` };
+  if (prev.loadedHash !== next.loadedHash)
+    return { type: 'Normal', reason: 'SettingsReloaded', note: `settings ${next.loadedHash} in force; every cluster and backup is reconciled with them` };
   if (!prev.valid) return { type: 'Normal', reason: 'SettingsValid', note: `the settings file is valid again; settings ${next.loadedHash} stay in force` };
   return undefined;
 }

@@ -4,7 +4,19 @@ import { clusterEndpoint, clusterSelectorLabels, type ClusterPhase, type Conditi
 export interface ObservedState {
   cluster: QdrantCluster;
   statefulSet:
-    | { metadata: { generation?: number }; spec: { replicas?: number; template?: { spec?: { containers?: Array<{ image?: string }> } } }; status?: { observedGeneration?: number; replicas?: number; readyReplicas?: number; updatedReplicas?: number; currentReplicas?: number; currentRevision?: string; updateRevision?: string } }
+    | {
+        metadata: { generation?: number };
+        spec: { replicas?: number; template?: { spec?: { containers?: Array<{ image?: string }> } } };
+        status?: {
+          observedGeneration?: number;
+          replicas?: number;
+          readyReplicas?: number;
+          updatedReplicas?: number;
+          currentReplicas?: number;
+          currentRevision?: string;
+          updateRevision?: string;
+        };
+      }
     | undefined;
   pods: ObservedPod[];
   /** The failure of this pass, if any (applying objects, building them, draining a node). */
@@ -80,7 +92,9 @@ function derivePhase(observed: ObservedState): DerivedStatus {
   const size = cluster.spec.size;
   const previous = cluster.status?.phase;
   const ready = pods.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
-  const selector = Object.entries(clusterSelectorLabels(cluster.spec.id)).map(([k, v]) => `${k}=${v}`).join(',');
+  const selector = Object.entries(clusterSelectorLabels(cluster.spec.id))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   const base = {
     availableNodes: ready,
     currentNodes: pods.length,
@@ -98,12 +112,13 @@ function derivePhase(observed: ObservedState): DerivedStatus {
   if (cluster.spec.pauses && cluster.spec.pauses.length > 0) {
     return done('ManualMaintenance', `paused by ${cluster.spec.pauses.map((p) => p.owner ?? 'someone').join(', ')}`, cluster.status?.version);
   }
-  if (cluster.spec.suspend) return pods.length > 0 || statefulSet ? done('Suspending', 'removing everything but the volumes') : done('Suspended', 'suspended; volumes kept');
+  if (cluster.spec.suspend)
+    return pods.length > 0 || statefulSet ? done('Suspending', 'removing everything but the volumes') : done('Suspended', 'suspended; volumes kept');
   if (observed.failure) {
     const failed: ClusterPhase = !previous || previous === 'Creating' || previous === 'FailedToCreate' ? 'FailedToCreate' : 'FailedToUpdate';
     return done(failed, `${observed.failure.reason}: ${observed.failure.message}`, cluster.status?.version);
   }
-  if (!statefulSet) return done(previous === 'Suspended' || previous === 'Suspending' ? 'Resuming' : 'Creating', 'creating the cluster\'s objects');
+  if (!statefulSet) return done(previous === 'Suspended' || previous === 'Suspending' ? 'Resuming' : 'Creating', "creating the cluster's objects");
 
   const stsStatus = statefulSet.status ?? {};
   const settled =
@@ -114,14 +129,19 @@ function derivePhase(observed: ObservedState): DerivedStatus {
   const version = cluster.spec.version;
   const deleting = cluster.status?.deleteInProgressNodeIndexes ?? [];
   if (observed.deleting ? observed.deleting.length > 0 : deleting.length > 0) {
-    return done('Scaling', `removing node ${(observed.deleting ?? deleting).join(', ')}: ${ready} of ${size} nodes ready`, cluster.status?.version ?? cluster.spec.version);
+    return done(
+      'Scaling',
+      `removing node ${(observed.deleting ?? deleting).join(', ')}: ${ready} of ${size} nodes ready`,
+      cluster.status?.version ?? cluster.spec.version,
+    );
   }
   if (settled && ready === size) return done('Healthy', `${ready} of ${size} nodes ready`, version);
 
   const rolledVersion = cluster.status?.version;
   if (previous === undefined || previous === 'Creating' || previous === 'FailedToCreate') return done('Creating', `${ready} of ${size} nodes ready`, version);
   if (previous === 'Suspended' || previous === 'Resuming') return done('Resuming', `${ready} of ${size} nodes ready`, version);
-  if (rolledVersion && rolledVersion !== version) return done('Upgrading', `rolling from ${rolledVersion} to ${version}: ${ready} of ${size} ready`, rolledVersion);
+  if (rolledVersion && rolledVersion !== version)
+    return done('Upgrading', `rolling from ${rolledVersion} to ${version}: ${ready} of ${size} ready`, rolledVersion);
   // A pod replaced by a rollout is briefly missing: that is an update, not a scale. So the
   // pod count is not a signal; the StatefulSet's replicas (wanted, then counted) are.
   const rolling = stsStatus.updateRevision !== undefined && stsStatus.currentRevision !== undefined && stsStatus.updateRevision !== stsStatus.currentRevision;
@@ -173,7 +193,9 @@ export function nodeStatuses(pods: ObservedPod[], claims: ObservedClaim[], claim
     nodes[name] = {
       name,
       ...(pod.status?.startTime ? { started_at: pod.status.startTime } : {}),
-      ...(pod.status?.conditions?.length ? { state: Object.fromEntries(pod.status.conditions.map((c) => [c.type, c.status as 'True' | 'False' | 'Unknown'])) } : {}),
+      ...(pod.status?.conditions?.length
+        ? { state: Object.fromEntries(pod.status.conditions.map((c) => [c.type, c.status as 'True' | 'False' | 'Unknown'])) }
+        : {}),
       ...(image?.includes(':') ? { version: image.slice(image.lastIndexOf(':') + 1) } : {}),
       ...(pod.status?.phase ? { podPhase: pod.status.phase as NodeStatus['podPhase'] } : {}),
       ...(pod.status?.reason ? { podReason: pod.status.reason } : {}),

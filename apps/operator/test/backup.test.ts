@@ -10,9 +10,21 @@ const h = useOperator('backup', '  backupTimeout: 4\n  backupHistoryRetentionDay
 
 type Snapshot = KubeObject & {
   spec: Record<string, unknown>;
-  status?: { phase?: string; reason?: string; message?: string; volumeSnapshots?: Array<{ volumeSnapshotName: string; volumeName: string; readyToUse?: boolean }>; startedAt?: string; completedAt?: string; completionTime?: string; retainUntil?: string };
+  status?: {
+    phase?: string;
+    reason?: string;
+    message?: string;
+    volumeSnapshots?: Array<{ volumeSnapshotName: string; volumeName: string; readyToUse?: boolean }>;
+    startedAt?: string;
+    completedAt?: string;
+    completionTime?: string;
+    retainUntil?: string;
+  };
 };
-type VolumeSnapshot = KubeObject & { spec: { source: { persistentVolumeClaimName: string }; volumeSnapshotClassName: string }; status?: { readyToUse?: boolean } };
+type VolumeSnapshot = KubeObject & {
+  spec: { source: { persistentVolumeClaimName: string }; volumeSnapshotClassName: string };
+  status?: { readyToUse?: boolean };
+};
 type Claim = KubeObject & { spec: { dataSource?: { kind: string; name: string }; storageClassName?: string } };
 type Restore = KubeObject & { status?: { phase?: string; reason?: string; message?: string; restoredClaims?: string[]; step?: string } };
 
@@ -24,28 +36,52 @@ const restoreRef = (name: string) => ({ apiVersion: 'qdrant.io/v1', kind: 'Qdran
 const scheduleRef = (name: string) => ({ apiVersion: 'qdrant.io/v1', kind: 'QdrantClusterScheduledSnapshot', namespace: ns(), name });
 
 async function takeSnapshot(name: string, id: string, extra: { annotations?: Record<string, string>; retention?: string } = {}) {
-  await h.client.apply({ ...envelope(snapshotRef(name)), metadata: { name, namespace: ns(), labels: labels(id), ...(extra.annotations ? { annotations: extra.annotations } : {}) }, spec: { 'cluster-id': id, ...(extra.retention ? { retention: extra.retention } : {}) } } as KubeObject);
+  await h.client.apply({
+    ...envelope(snapshotRef(name)),
+    metadata: { name, namespace: ns(), labels: labels(id), ...(extra.annotations ? { annotations: extra.annotations } : {}) },
+    spec: { 'cluster-id': id, ...(extra.retention ? { retention: extra.retention } : {}) },
+  } as KubeObject);
 }
 function snapshotIn(name: string, phases: string[], timeoutMs = 30_000): Promise<Snapshot> {
   let last: Snapshot | undefined;
-  return waitFor(`snapshot ${name} ${phases.join('|')}`, async () => {
-    last = await h.client.get<Snapshot>(snapshotRef(name));
-    return last?.status?.phase && phases.includes(last.status.phase) ? last : undefined;
-  }, { timeoutMs, intervalMs: 200, onTimeout: () => JSON.stringify(last?.status) });
+  return waitFor(
+    `snapshot ${name} ${phases.join('|')}`,
+    async () => {
+      last = await h.client.get<Snapshot>(snapshotRef(name));
+      return last?.status?.phase && phases.includes(last.status.phase) ? last : undefined;
+    },
+    { timeoutMs, intervalMs: 200, onTimeout: () => JSON.stringify(last?.status) },
+  );
 }
 function restoreIn(name: string, phases: string[], timeoutMs = 60_000): Promise<Restore> {
   let last: Restore | undefined;
-  return waitFor(`restore ${name} ${phases.join('|')}`, async () => {
-    last = await h.client.get<Restore>(restoreRef(name));
-    return last?.status?.phase && phases.includes(last.status.phase) ? last : undefined;
-  }, { timeoutMs, intervalMs: 200, onTimeout: () => JSON.stringify(last?.status) });
+  return waitFor(
+    `restore ${name} ${phases.join('|')}`,
+    async () => {
+      last = await h.client.get<Restore>(restoreRef(name));
+      return last?.status?.phase && phases.includes(last.status.phase) ? last : undefined;
+    },
+    { timeoutMs, intervalMs: 200, onTimeout: () => JSON.stringify(last?.status) },
+  );
 }
-const volumeSnapshots = async (id: string) => (await h.client.list<VolumeSnapshot>({ apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshot' }, { namespace: ns(), labelSelector: `cluster-id=${id}` })).items;
-const snapshotsOf = async (id: string) => (await h.client.list<Snapshot>(snapshotRef(''), { namespace: ns(), labelSelector: `cluster-id=${id}` })).items.filter((s) => !s.metadata.deletionTimestamp);
+const volumeSnapshots = async (id: string) =>
+  (
+    await h.client.list<VolumeSnapshot>(
+      { apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshot' },
+      { namespace: ns(), labelSelector: `cluster-id=${id}` },
+    )
+  ).items;
+const snapshotsOf = async (id: string) =>
+  (await h.client.list<Snapshot>(snapshotRef(''), { namespace: ns(), labelSelector: `cluster-id=${id}` })).items.filter((s) => !s.metadata.deletionTimestamp);
 /** A metadata change: the operator looks at the object again (the clock moved, not the object). */
-const poke = (ref: { apiVersion: string; kind: string; namespace: string; name: string }) => h.client.patch(ref, { metadata: { annotations: { 'test.qhc.dev/poke': String(Math.random()) } } });
+const poke = (ref: { apiVersion: string; kind: string; namespace: string; name: string }) =>
+  h.client.patch(ref, { metadata: { annotations: { 'test.qhc.dev/poke': String(Math.random()) } } });
 async function restore(name: string, snapshot: string, destination: { name: string; create?: boolean; namespace?: string }, id = 'b1') {
-  await h.client.apply({ ...envelope(restoreRef(name)), metadata: { name, namespace: ns(), labels: labels(id) }, spec: { source: { snapshotName: snapshot, namespace: ns() }, destination: { namespace: ns(), ...destination } } } as KubeObject);
+  await h.client.apply({
+    ...envelope(restoreRef(name)),
+    metadata: { name, namespace: ns(), labels: labels(id) },
+    spec: { source: { snapshotName: snapshot, namespace: ns() }, destination: { namespace: ns(), ...destination } },
+  } as KubeObject);
 }
 const healthy = (n: number) => (c: { metadata: { generation?: number }; status?: { phase?: string; availableNodes?: number; observedGeneration?: number } }) =>
   c.status?.phase === 'Healthy' && c.status.availableNodes === n && c.status.observedGeneration === c.metadata.generation;
@@ -57,7 +93,9 @@ describe('backups: QdrantClusterSnapshot', () => {
     await takeSnapshot('b1-manual', 'b1', { annotations: { team: 'search' }, retention: '1h' });
     const done = await snapshotIn('b1-manual', ['Succeeded', 'Failed', 'Skipped']);
     expect(done.status?.phase).toBe('Succeeded');
-    expect(done.status?.volumeSnapshots?.map((v) => [v.volumeSnapshotName, v.volumeName, v.readyToUse])).toEqual([0, 1, 2].map((i) => [`b1-manual-${i}`, `qdrant-storage-qdrant-b1-${i}`, true]));
+    expect(done.status?.volumeSnapshots?.map((v) => [v.volumeSnapshotName, v.volumeName, v.readyToUse])).toEqual(
+      [0, 1, 2].map((i) => [`b1-manual-${i}`, `qdrant-storage-qdrant-b1-${i}`, true]),
+    );
     expect(done.status?.completionTime).toMatch(/^\d+s$|^\d+m\d+s$/);
     expect(Date.parse(done.status!.retainUntil!) - Date.parse(done.status!.completedAt!)).toBe(3_600_000);
     const vss = await volumeSnapshots('b1');
@@ -65,7 +103,9 @@ describe('backups: QdrantClusterSnapshot', () => {
     expect(vss.every((v) => v.status?.readyToUse && v.spec.volumeSnapshotClassName === 'csi-snapclass')).toBe(true);
     expect(new Set(vss.map((v) => v.metadata.annotations?.['qhc.dev/snapshot-point'])).size).toBe(1);
     expect(vss.every((v) => v.metadata.annotations?.team === 'search' && v.metadata.ownerReferences?.[0]?.uid === done.metadata.uid)).toBe(true);
-    const events = (await h.client.list<KubeObject & { reason: string; regarding: { name: string } }>({ apiVersion: 'events.k8s.io/v1', kind: 'Event' }, { namespace: ns() })).items.filter((e) => e.regarding.name === 'b1-manual');
+    const events = (
+      await h.client.list<KubeObject & { reason: string; regarding: { name: string } }>({ apiVersion: 'events.k8s.io/v1', kind: 'Event' }, { namespace: ns() })
+    ).items.filter((e) => e.regarding.name === 'b1-manual');
     expect(events.map((e) => e.reason)).toEqual(expect.arrayContaining(['BackupStarted', 'BackupSucceeded']));
     expect(h.operator.metrics.render()).toMatch(/qhc_operator_backups_total\{result="Succeeded"\} [1-9]/);
   });
@@ -95,7 +135,9 @@ describe('backups: QdrantClusterSnapshot', () => {
     const failed = await snapshotIn('b1-slow', ['Succeeded', 'Failed'], 20_000);
     expect(failed.status?.reason).toBe('BackupTimeout');
     expect(failed.status?.message).toBe('3 of 3 volume snapshot(s) not ready after backupTimeout (4s): b1-slow-0, b1-slow-1, b1-slow-2');
-    await waitFor('the partial VolumeSnapshots deleted', async () => ((await volumeSnapshots('b1')).some((v) => v.metadata.name?.startsWith('b1-slow')) ? undefined : true));
+    await waitFor('the partial VolumeSnapshots deleted', async () =>
+      (await volumeSnapshots('b1')).some((v) => v.metadata.name?.startsWith('b1-slow')) ? undefined : true,
+    );
   });
 
   it('a failing VolumeSnapshot, a missing cluster and a paused one: Failed or Skipped, named', async () => {
@@ -109,14 +151,24 @@ describe('backups: QdrantClusterSnapshot', () => {
     await h.waitFor('b2', 'in maintenance', (c) => c.status?.phase === 'ManualMaintenance');
     await takeSnapshot('b2-paused', 'b2');
     const skipped = await snapshotIn('b2-paused', ['Skipped', 'Succeeded', 'Failed']);
-    expect([skipped.status?.phase, skipped.status?.reason, skipped.status?.message]).toEqual(['Skipped', 'ClusterNotSettled', 'not taken: the cluster is paused']);
+    expect([skipped.status?.phase, skipped.status?.reason, skipped.status?.message]).toEqual([
+      'Skipped',
+      'ClusterNotSettled',
+      'not taken: the cluster is paused',
+    ]);
   });
 
   it('retention: a backup is deleted with its VolumeSnapshots when it ends; failed ones after backupHistoryRetentionDays', async () => {
     offsetMs += 2 * 3_600_000;
     await poke(snapshotRef('b1-manual'));
-    await waitFor('b1-manual gone with its volume snapshots', async () =>
-      !(await h.client.get(snapshotRef('b1-manual'))) && !(await volumeSnapshots('b1')).some((v) => v.metadata.name?.startsWith('b1-manual-')) ? true : undefined, { timeoutMs: 30_000 });
+    await waitFor(
+      'b1-manual gone with its volume snapshots',
+      async () =>
+        !(await h.client.get(snapshotRef('b1-manual'))) && !(await volumeSnapshots('b1')).some((v) => v.metadata.name?.startsWith('b1-manual-'))
+          ? true
+          : undefined,
+      { timeoutMs: 30_000 },
+    );
     expect(await h.client.get(snapshotRef('b1-broken'))).toBeDefined();
     offsetMs += 24 * 3_600_000;
     await poke(snapshotRef('b1-broken'));
@@ -130,7 +182,11 @@ describe('backups: QdrantClusterScheduledSnapshot', () => {
     const name = 'b1-every-minute';
     // The schedule counts from its creation time, which the apiserver stamps with the real clock.
     offsetMs = 0;
-    await h.client.apply({ ...envelope(scheduleRef(name)), metadata: { name, namespace: ns(), labels: labels('b1') }, spec: { 'cluster-id': 'b1', scheduleShortId: 'm1', schedule: '* * * * *', retention: '1h' } } as KubeObject);
+    await h.client.apply({
+      ...envelope(scheduleRef(name)),
+      metadata: { name, namespace: ns(), labels: labels('b1') },
+      spec: { 'cluster-id': 'b1', scheduleShortId: 'm1', schedule: '* * * * *', retention: '1h' },
+    } as KubeObject);
     const active = await waitFor('Active with a next time', async () => {
       const s = await h.client.get<KubeObject & { status?: { phase?: string; scheduled?: string } }>(scheduleRef(name));
       return s?.status?.phase === 'Active' && s.status.scheduled ? s : undefined;
@@ -155,7 +211,12 @@ describe('backups: QdrantClusterScheduledSnapshot', () => {
     await waitFor('the catch-up snapshot', async () => ((await scheduled()).length === 2 ? true : undefined));
     const latest = Math.floor(clock() / 60_000) * 60_000;
     expect((await scheduled()).map((s) => s.spec['creation-timestamp']).toSorted()).toEqual([first / 1000, latest / 1000]);
-    const events = (await h.client.list<KubeObject & { reason: string; note: string; regarding: { name: string } }>({ apiVersion: 'events.k8s.io/v1', kind: 'Event' }, { namespace: ns() })).items.filter((e) => e.regarding.name === name);
+    const events = (
+      await h.client.list<KubeObject & { reason: string; note: string; regarding: { name: string } }>(
+        { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
+        { namespace: ns() },
+      )
+    ).items.filter((e) => e.regarding.name === name);
     expect(events.find((e) => e.reason === 'MissedSchedules')?.note).toMatch(/; 1 earlier schedule time\(s\) were missed and are not made up$/);
     // More passes at the same time make nothing more.
     await poke(scheduleRef(name));
@@ -172,7 +233,13 @@ describe('backups: QdrantClusterScheduledSnapshot', () => {
   });
 
   it('refuses an invalid cron schedule at the apiserver, naming the field', async () => {
-    const error = await h.client.apply({ ...envelope(scheduleRef('bad')), metadata: { name: 'bad', namespace: ns(), labels: labels('b1') }, spec: { 'cluster-id': 'b1', scheduleShortId: 'x', schedule: 'every day', retention: '1h' } } as KubeObject).catch((e: unknown) => e);
+    const error = await h.client
+      .apply({
+        ...envelope(scheduleRef('bad')),
+        metadata: { name: 'bad', namespace: ns(), labels: labels('b1') },
+        spec: { 'cluster-id': 'b1', scheduleShortId: 'x', schedule: 'every day', retention: '1h' },
+      } as KubeObject)
+      .catch((e: unknown) => e);
     expect(String(error)).toContain('spec.schedule');
   });
 });
@@ -192,12 +259,21 @@ describe('restores: QdrantClusterRestore', () => {
     const copy = await h.waitFor('b1copy', 'Healthy', healthy(3));
     expect(copy.spec.resources).toEqual({ cpu: '1', memory: '1Gi', storage: '1Gi' });
     // Where it came from stays on it, for the agent to report and the control plane to adopt by.
-    expect(copy.metadata.annotations).toMatchObject({ 'qhc.dev/origin-restore': 'to-new', 'qhc.dev/origin-snapshot': 'b1-for-restore', 'qhc.dev/origin-cluster': 'b1' });
+    expect(copy.metadata.annotations).toMatchObject({
+      'qhc.dev/origin-restore': 'to-new',
+      'qhc.dev/origin-snapshot': 'b1-for-restore',
+      'qhc.dev/origin-cluster': 'b1',
+    });
     expect(h.operator.metrics.render()).toMatch(/qhc_operator_restores_total\{reason="Restored",result="Succeeded"\} 1/);
   });
 
   it('restores in place: suspended, database volumes replaced from the snapshot, resumed Healthy', async () => {
-    const before = new Map((await h.client.list<Claim>({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, { namespace: ns(), labelSelector: 'cluster-id=b1' })).items.map((c) => [c.metadata.name!, c.metadata.uid!]));
+    const before = new Map(
+      (await h.client.list<Claim>({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, { namespace: ns(), labelSelector: 'cluster-id=b1' })).items.map((c) => [
+        c.metadata.name!,
+        c.metadata.uid!,
+      ]),
+    );
     await restore('in-place', 'b1-for-restore', { name: 'qdrant-b1' });
     const done = await restoreIn('in-place', ['Succeeded', 'Failed'], 120_000);
     expect([done.status?.phase, done.status?.reason]).toEqual(['Succeeded', 'Restored']);
@@ -208,7 +284,11 @@ describe('restores: QdrantClusterRestore', () => {
     }
     const cluster = await h.waitFor('b1', 'Healthy again, not suspended', (c) => healthy(3)(c) && c.spec.suspend !== true);
     expect(cluster.metadata.annotations?.['qhc.dev/restore-in-progress']).toBeUndefined();
-    const reasons = (await h.client.list<KubeObject & { reason: string; regarding: { name: string } }>({ apiVersion: 'events.k8s.io/v1', kind: 'Event' }, { namespace: ns() })).items.filter((e) => e.regarding.name === 'in-place').map((e) => e.reason);
+    const reasons = (
+      await h.client.list<KubeObject & { reason: string; regarding: { name: string } }>({ apiVersion: 'events.k8s.io/v1', kind: 'Event' }, { namespace: ns() })
+    ).items
+      .filter((e) => e.regarding.name === 'in-place')
+      .map((e) => e.reason);
     expect(reasons).toEqual(expect.arrayContaining(['RestoreStarted', 'Suspending', 'ReplacingVolumes', 'Resuming', 'RestoreSucceeded']));
   });
 
@@ -218,17 +298,39 @@ describe('restores: QdrantClusterRestore', () => {
     await h.client.apply(h.clusterObject('one', { size: 1 }));
     const cases: Array<[string, string, { name: string; create?: boolean }, string, RegExp]> = [
       ['r-missing', 'no-such-snapshot', { name: 'qdrant-x', create: true }, 'SnapshotNotFound', /QdrantClusterSnapshot .*\/no-such-snapshot does not exist/],
-      ['r-not-ready', 'b1-slow', { name: 'qdrant-x', create: true }, 'SnapshotNotReady', /QdrantClusterSnapshot b1-slow is Failed: 3 of 3 volume snapshot\(s\) not ready/],
+      [
+        'r-not-ready',
+        'b1-slow',
+        { name: 'qdrant-x', create: true },
+        'SnapshotNotReady',
+        /QdrantClusterSnapshot b1-slow is Failed: 3 of 3 volume snapshot\(s\) not ready/,
+      ],
       ['r-exists', 'b1-for-restore', { name: 'qdrant-b1', create: true }, 'DestinationExists', /QdrantCluster .*\/qdrant-b1 already exists/],
       ['r-nowhere', 'b1-for-restore', { name: 'qdrant-nowhere' }, 'DestinationNotFound', /QdrantCluster .*\/qdrant-nowhere does not exist/],
       ['r-count', 'b1-for-restore', { name: 'qdrant-one' }, 'NodeCountMismatch', /has 1 node\(s\) and the snapshot 3 volume\(s\)/],
-      ['r-small', 'b1-for-restore', { name: 'qdrant-small' }, 'StorageTooSmall', /VolumeSnapshot b1-for-restore-0 needs 1Gi and cluster qdrant-small asks for 512Mi per node/],
-      ['r-class', 'b1-for-restore', { name: 'qdrant-fixed' }, 'StorageClassMismatch', /taken from StorageClass qhc-expandable and cluster qdrant-fixed uses qhc-fixed/],
+      [
+        'r-small',
+        'b1-for-restore',
+        { name: 'qdrant-small' },
+        'StorageTooSmall',
+        /VolumeSnapshot b1-for-restore-0 needs 1Gi and cluster qdrant-small asks for 512Mi per node/,
+      ],
+      [
+        'r-class',
+        'b1-for-restore',
+        { name: 'qdrant-fixed' },
+        'StorageClassMismatch',
+        /taken from StorageClass qhc-expandable and cluster qdrant-fixed uses qhc-fixed/,
+      ],
       ['r-name', 'b1-for-restore', { name: 'b1-copy', create: true }, 'InvalidDestinationName', /destination.name "b1-copy" must be qdrant-<id>/],
     ];
     for (const [name, snapshot, destination] of cases) await restore(name, snapshot, destination);
     // Across namespaces: a VolumeSnapshot restores in its own namespace only.
-    await h.client.apply({ ...envelope(restoreRef('r-cross')), metadata: { name: 'r-cross', namespace: ns(), labels: labels('b1') }, spec: { source: { snapshotName: 'b1-for-restore', namespace: 'elsewhere' }, destination: { name: 'qdrant-x', namespace: ns(), create: true } } } as KubeObject);
+    await h.client.apply({
+      ...envelope(restoreRef('r-cross')),
+      metadata: { name: 'r-cross', namespace: ns(), labels: labels('b1') },
+      spec: { source: { snapshotName: 'b1-for-restore', namespace: 'elsewhere' }, destination: { name: 'qdrant-x', namespace: ns(), create: true } },
+    } as KubeObject);
     cases.push(['r-cross', '', { name: '' }, 'CrossNamespace', /can only be restored in its own namespace/]);
     for (const [name, , , reason, message] of cases) {
       const failed = await restoreIn(name, ['Failed', 'Succeeded']);

@@ -32,23 +32,27 @@ const h = useOperator('cm-default', '  clusterManager:\n    enable: true\n    re
 const healthy = (c: Cluster) => c.status?.phase === 'Healthy';
 const callsFor = (id: string) => calls.filter((c) => c.cluster.name === `qdrant-${id}`);
 
-describe('the settings\' clusterManager default', () => {
+describe("the settings' clusterManager default", () => {
   it('settings.clusterManager.enable turns the cluster manager on for a cluster that leaves spec.clusterManager unset, with settings.clusterManager.rebalanceStrategy', async () => {
     await h.client.apply(h.clusterObject('cm-unset'));
     await h.waitFor('cm-unset', 'Healthy', healthy);
-    const seen = await waitFor('manage calls for cm-unset', async () => (callsFor('cm-unset').length > 0 ? callsFor('cm-unset') : undefined), { timeoutMs: 30_000 });
+    const seen = await waitFor('manage calls for cm-unset', async () => (callsFor('cm-unset').length > 0 ? callsFor('cm-unset') : undefined), {
+      timeoutMs: 30_000,
+    });
     expect(seen.every((c) => c.rebalanceStrategy === 'by_count')).toBe(true);
-    const status = await h.waitFor('cm-unset', 'the manager\'s answer in status', (c) => c.status?.clusterManagerResponse?.status === 'Balanced');
+    const status = await h.waitFor('cm-unset', "the manager's answer in status", (c) => c.status?.clusterManagerResponse?.status === 'Balanced');
     expect(status.status?.nextClusterManagerInvocation).toBeDefined();
   });
 
-  it('the cluster\'s spec.rebalanceStrategy wins over the settings\'', async () => {
+  it("the cluster's spec.rebalanceStrategy wins over the settings'", async () => {
     await h.client.apply(h.clusterObject('cm-size', { rebalanceStrategy: 'by_size' }));
-    const seen = await waitFor('manage calls for cm-size', async () => (callsFor('cm-size').length > 0 ? callsFor('cm-size') : undefined), { timeoutMs: 60_000 });
+    const seen = await waitFor('manage calls for cm-size', async () => (callsFor('cm-size').length > 0 ? callsFor('cm-size') : undefined), {
+      timeoutMs: 60_000,
+    });
     expect(seen.every((c) => c.rebalanceStrategy === 'by_size')).toBe(true);
   });
 
-  it('spec.clusterManager: false wins over the settings\' enable', async () => {
+  it("spec.clusterManager: false wins over the settings' enable", async () => {
     await h.client.apply(h.clusterObject('cm-off', { clusterManager: false }));
     const healthyNow = await h.waitFor('cm-off', 'Healthy', healthy);
     // Every pass of a cluster that uses the manager calls it; this one has had several passes.

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { specOrMetaChanged } from '../src/controller.ts';
 
 describe('specOrMetaChanged', () => {
-  const base = { apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', metadata: { name: 'c', generation: 3, resourceVersion: '10', annotations: { a: '1' }, finalizers: ['qhc.dev/cluster'] } };
+  const base = {
+    apiVersion: 'qdrant.io/v1',
+    kind: 'QdrantCluster',
+    metadata: { name: 'c', generation: 3, resourceVersion: '10', annotations: { a: '1' }, finalizers: ['qhc.dev/cluster'] },
+  };
   it('ignores a status write (only the resourceVersion moves)', () => {
     expect(specOrMetaChanged({ ...base, metadata: { ...base.metadata, resourceVersion: '11' }, status: { phase: 'Healthy' } } as never, base)).toBe(false);
   });

@@ -31,7 +31,19 @@ const cluster = (id: string, size: number, version: string): KubeObject => ({
 });
 
 function startOperatorProcess(): { child: ChildProcess; started: Promise<void> } {
-  const args = ['--settings', settingsPath, '--kubeconfig', sandbox.kubeconfigPath, '--namespace', sandbox.namespace, '--port', '0', '--no-leader-elect', '--qdrant-url', `${double.url}/{namespace}%2F{name}/{node}`];
+  const args = [
+    '--settings',
+    settingsPath,
+    '--kubeconfig',
+    sandbox.kubeconfigPath,
+    '--namespace',
+    sandbox.namespace,
+    '--port',
+    '0',
+    '--no-leader-elect',
+    '--qdrant-url',
+    `${double.url}/{namespace}%2F{name}/{node}`,
+  ];
   const child = spawn(process.execPath, [main, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, QHC_LOG_LEVEL: 'info', QHC_OPERATOR_BIND: '127.0.0.1' },
@@ -87,7 +99,7 @@ describe('an operator killed at random points', () => {
   it('converges every cluster to the same end state after 20 kills', async () => {
     // A seeded sequence: the same kills and changes on every run.
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const versions = ['v1.11.3', 'v1.12.4', 'v1.13.0'];
     const want = new Map<string, { size: number; version: string }>();
 
@@ -114,8 +126,17 @@ describe('an operator killed at random points', () => {
           `qdrant-${id} to converge`,
           async () => {
             const c = await client.get<Cluster>(ref(id));
-            const sts = await client.get<KubeObject & { spec: { replicas: number; template: { spec: { containers: Array<{ image: string }> } } } }>({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: sandbox.namespace, name: `qdrant-${id}` });
-            const converged = c?.status?.phase === 'Healthy' && c.status.availableNodes === size && sts?.spec.replicas === size && sts.spec.template.spec.containers[0]?.image === `qdrant/qdrant:${version}`;
+            const sts = await client.get<KubeObject & { spec: { replicas: number; template: { spec: { containers: Array<{ image: string }> } } } }>({
+              apiVersion: 'apps/v1',
+              kind: 'StatefulSet',
+              namespace: sandbox.namespace,
+              name: `qdrant-${id}`,
+            });
+            const converged =
+              c?.status?.phase === 'Healthy' &&
+              c.status.availableNodes === size &&
+              sts?.spec.replicas === size &&
+              sts.spec.template.spec.containers[0]?.image === `qdrant/qdrant:${version}`;
             return converged ? c : undefined;
           },
           { timeoutMs: 90_000, intervalMs: 250 },

@@ -21,7 +21,10 @@ const cluster = (id: string): KubeObject => ({
   spec: { id, version: 'v1.12.4', size: 2, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } },
 });
 const healthy = (id: string) =>
-  waitFor(`qdrant-${id} Healthy`, async () => ((await client.get<Cluster>(ref(id)))?.status?.phase === 'Healthy' ? true : undefined), { timeoutMs: 60_000, intervalMs: 200 });
+  waitFor(`qdrant-${id} Healthy`, async () => ((await client.get<Cluster>(ref(id)))?.status?.phase === 'Healthy' ? true : undefined), {
+    timeoutMs: 60_000,
+    intervalMs: 200,
+  });
 
 /** Writes to the apiserver other than the leader Lease and Events. */
 function writes(metrics: OperatorMetrics): number {
@@ -76,7 +79,9 @@ describe('two operator replicas', () => {
     const before = writes(leader.metrics);
     const runs = leader.metrics.reconciles.get({ kind: 'QdrantCluster', result: 'success' });
     await client.patch(ref('one'), { metadata: { annotations: { 'example.com/touched': String(Date.now()) } } });
-    await waitFor('another reconcile', async () => (leader.metrics.reconciles.get({ kind: 'QdrantCluster', result: 'success' }) > runs ? true : undefined), { timeoutMs: 10_000 });
+    await waitFor('another reconcile', async () => (leader.metrics.reconciles.get({ kind: 'QdrantCluster', result: 'success' }) > runs ? true : undefined), {
+      timeoutMs: 10_000,
+    });
     expect(writes(leader.metrics) - before).toBe(0);
 
     await leader.stop({ release: false });

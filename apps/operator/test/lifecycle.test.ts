@@ -23,17 +23,28 @@ function clusterObject(id: string, spec: Record<string, unknown> = {}): KubeObje
     spec: { id, version: 'v1.12.4', size: 3, resources: { cpu: '1', memory: '1Gi', storage: '2Gi' }, ...spec },
   };
 }
-const phaseOf = async (id: string) => ((await client.get<Cluster>(clusterRef(id)))?.status?.phase);
+const phaseOf = async (id: string) => (await client.get<Cluster>(clusterRef(id)))?.status?.phase;
 const waitForPhase = (id: string, phase: string, extra: (c: Cluster) => boolean = () => true) =>
-  waitFor(`qdrant-${id} to be ${phase}`, async () => {
-    const c = await client.get<Cluster>(clusterRef(id));
-    return c?.status?.phase === phase && extra(c) ? c : undefined;
-  }, { timeoutMs: 60_000, intervalMs: 200 });
+  waitFor(
+    `qdrant-${id} to be ${phase}`,
+    async () => {
+      const c = await client.get<Cluster>(clusterRef(id));
+      return c?.status?.phase === phase && extra(c) ? c : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 200 },
+  );
 
 beforeAll(async () => {
   client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-operator-test' });
   for (const kind of allKinds) await client.apply(buildCrd(kind) as unknown as KubeObject, { fieldManager: 'qhc-crd-installer' });
-  await waitFor('CRDs established', async () => (await client.list({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: sandbox.namespace }).then(() => true).catch(() => undefined)));
+  await waitFor(
+    'CRDs established',
+    async () =>
+      await client
+        .list({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: sandbox.namespace })
+        .then(() => true)
+        .catch(() => undefined),
+  );
   const dir = mkdtempSync(join(tmpdir(), 'qhc-operator-'));
   const settingsPath = join(dir, 'settings.yaml');
   writeFileSync(settingsPath, 'settings:\n  app_environment: local\n  backOff:\n    minDelay: 1\n    maxDelay: 5\n    increment: 1\n');
@@ -66,7 +77,10 @@ describe('the operator on a real apiserver', () => {
     });
     expect(cluster.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
     expect(cluster.metadata.finalizers).toContain('qhc.dev/cluster');
-    const events = await client.list<KubeObject & { reason: string; regarding: { name: string } }>({ apiVersion: 'events.k8s.io/v1', kind: 'Event' }, { namespace: sandbox.namespace });
+    const events = await client.list<KubeObject & { reason: string; regarding: { name: string } }>(
+      { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
+      { namespace: sandbox.namespace },
+    );
     const reasons = events.items.filter((e) => e.regarding.name === 'qdrant-c1').map((e) => e.reason);
     expect(reasons).toEqual(expect.arrayContaining(['Creating', 'Healthy']));
   });
@@ -98,11 +112,15 @@ describe('the operator on a real apiserver', () => {
   it('deletes a cluster: the finalizer is released and the owned objects go, the volumes stay', async () => {
     await client.delete(clusterRef('c1'));
     await waitFor('the cluster to go', async () => ((await client.get(clusterRef('c1'))) === undefined ? true : undefined), { timeoutMs: 30_000 });
-    await waitFor('its StatefulSet and Services to be collected', async () => {
-      const sts = await client.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: sandbox.namespace, name: 'qdrant-c1' });
-      const services = await client.list({ apiVersion: 'v1', kind: 'Service' }, { namespace: sandbox.namespace, labelSelector: 'cluster-id=c1' });
-      return !sts && services.items.length === 0 ? true : undefined;
-    }, { timeoutMs: 60_000 });
+    await waitFor(
+      'its StatefulSet and Services to be collected',
+      async () => {
+        const sts = await client.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: sandbox.namespace, name: 'qdrant-c1' });
+        const services = await client.list({ apiVersion: 'v1', kind: 'Service' }, { namespace: sandbox.namespace, labelSelector: 'cluster-id=c1' });
+        return !sts && services.items.length === 0 ? true : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
     const claims = await client.list({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, { namespace: sandbox.namespace, labelSelector: 'cluster-id=c1' });
     expect(claims.items.length).toBeGreaterThanOrEqual(3);
     expect(await phaseOf('c1')).toBeUndefined();
@@ -114,23 +132,27 @@ describe('the operator on a real apiserver', () => {
     await client.apply(object);
     await waitForPhase('c9', 'Healthy', (c) => c.status?.availableNodes === 2);
     await client.delete(clusterRef('c9'));
-    await waitFor('every object of the cluster to go', async () => {
-      const left: string[] = [];
-      for (const kind of [
-        { apiVersion: 'apps/v1', kind: 'StatefulSet' },
-        { apiVersion: 'v1', kind: 'Service' },
-        { apiVersion: 'v1', kind: 'ConfigMap' },
-        { apiVersion: 'v1', kind: 'Pod' },
-        { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
-        { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
-        { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
-      ]) {
-        const list = await client.list(kind, { namespace: sandbox.namespace, labelSelector: 'cluster-id=c9' });
-        left.push(...list.items.map((o) => `${kind.kind}/${o.metadata.name}`));
-      }
-      if (await client.get(clusterRef('c9'))) left.push('QdrantCluster/qdrant-c9');
-      return left.length === 0 ? true : undefined;
-    }, { timeoutMs: 90_000 });
+    await waitFor(
+      'every object of the cluster to go',
+      async () => {
+        const left: string[] = [];
+        for (const kind of [
+          { apiVersion: 'apps/v1', kind: 'StatefulSet' },
+          { apiVersion: 'v1', kind: 'Service' },
+          { apiVersion: 'v1', kind: 'ConfigMap' },
+          { apiVersion: 'v1', kind: 'Pod' },
+          { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
+          { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
+          { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+        ]) {
+          const list = await client.list(kind, { namespace: sandbox.namespace, labelSelector: 'cluster-id=c9' });
+          left.push(...list.items.map((o) => `${kind.kind}/${o.metadata.name}`));
+        }
+        if (await client.get(clusterRef('c9'))) left.push('QdrantCluster/qdrant-c9');
+        return left.length === 0 ? true : undefined;
+      },
+      { timeoutMs: 90_000 },
+    );
     expect(await client.get(clusterRef('c9'))).toBeUndefined();
   });
 });

@@ -27,14 +27,26 @@ function seedObjects(id: string, namespace: string): KubeObject[] {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: `qdrant-${id}-lb`, namespace },
-      spec: { type: 'LoadBalancer', ports: [{ port: 6333, name: 'http' }, { port: 6334, name: 'grpc' }], selector: pods },
+      spec: {
+        type: 'LoadBalancer',
+        ports: [
+          { port: 6333, name: 'http' },
+          { port: 6334, name: 'grpc' },
+        ],
+        selector: pods,
+      },
     },
     {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
       metadata: { name: `qdrant-${id}`, namespace },
       spec: {
-        rules: [{ host: `qdrant-${id}.your-domain.com`, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: `qdrant-${id}`, port: { number: 6333 } } } }] } }],
+        rules: [
+          {
+            host: `qdrant-${id}.your-domain.com`,
+            http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: `qdrant-${id}`, port: { number: 6333 } } } }] },
+          },
+        ],
       },
     },
     {
@@ -48,10 +60,16 @@ function seedObjects(id: string, namespace: string): KubeObject[] {
           {
             from: [
               { ipBlock: { cidr: '192.168.0.0/22' } },
-              { podSelector: { matchLabels: { app: 'client-app' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'client-namespace' } } },
+              {
+                podSelector: { matchLabels: { app: 'client-app' } },
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'client-namespace' } },
+              },
               { podSelector: { matchLabels: { app: 'traefik' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } },
             ],
-            ports: [{ protocol: 'TCP', port: 6333 }, { protocol: 'TCP', port: 6334 }],
+            ports: [
+              { protocol: 'TCP', port: 6333 },
+              { protocol: 'TCP', port: 6334 },
+            ],
           },
         ],
       },
@@ -79,7 +97,7 @@ async function reconcileTimes(id: string, count: number): Promise<void> {
 }
 
 describe('names users write', () => {
-  it('the seed\'s LoadBalancer Service, Ingress and NetworkPolicy survive 10 reconciles unchanged, and qhc\'s own policy selects the pods', async () => {
+  it("the seed's LoadBalancer Service, Ingress and NetworkPolicy survive 10 reconciles unchanged, and qhc's own policy selects the pods", async () => {
     const id = '9a9f48c7-bb90-4fb2-816f-418a46a74b24';
     const namespace = h.sandbox.namespace;
     const docs = seedObjects(id, namespace);
@@ -96,7 +114,11 @@ describe('names users write', () => {
       // Still what the user wrote (the apiserver adds defaults, nothing replaces it).
       expect(after[i]!.spec, `${doc.kind}/${doc.metadata.name}`).toMatchObject(doc.spec as object);
     }
-    const policy = await h.client.get<KubeObject & { spec: { podSelector: { matchLabels: Record<string, string> }; policyTypes: string[] } }>({ ...NETPOL, namespace, name: `qdrant-${id}-qhc` });
+    const policy = await h.client.get<KubeObject & { spec: { podSelector: { matchLabels: Record<string, string> }; policyTypes: string[] } }>({
+      ...NETPOL,
+      namespace,
+      name: `qdrant-${id}-qhc`,
+    });
     expect(policy?.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     const pods = await h.pods(id);
     expect(pods).toHaveLength(2);
@@ -104,7 +126,6 @@ describe('names users write', () => {
     expect(await h.client.get({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', namespace, name: `qdrant-${id}-qhc` })).toBeDefined();
   });
 });
-
 
 /**
  * What an earlier operator left: its NetworkPolicy under the old name `qdrant-<id>`, with
@@ -119,7 +140,7 @@ function legacyPolicy(cluster: Cluster): KubeObject {
 
 /** A paused cluster: the operator leaves it alone (ManualMaintenance) until the pause goes. */
 async function pausedCluster(id: string): Promise<Cluster> {
-  await h.client.apply(h.clusterObject(id, { pauses: [{ owner: 'test', reason: 'set up an older operator\'s objects' }] }));
+  await h.client.apply(h.clusterObject(id, { pauses: [{ owner: 'test', reason: "set up an older operator's objects" }] }));
   return h.waitFor(id, 'ManualMaintenance', (c) => c.status?.phase === 'ManualMaintenance');
 }
 
@@ -127,7 +148,8 @@ async function pausedCluster(id: string): Promise<Cluster> {
 async function watchPolicies() {
   const events: Array<{ type: 'add' | 'delete'; name: string; resourceVersion: number }> = [];
   const informer = new Informer(h.client, { ...NETPOL, namespace: h.sandbox.namespace });
-  const push = (type: 'add' | 'delete') => (o: KubeObject) => events.push({ type, name: o.metadata.name!, resourceVersion: Number(o.metadata.resourceVersion) });
+  const push = (type: 'add' | 'delete') => (o: KubeObject) =>
+    events.push({ type, name: o.metadata.name!, resourceVersion: Number(o.metadata.resourceVersion) });
   informer.on({ add: push('add'), delete: push('delete') });
   informer.start();
   await informer.waitForSync();
@@ -142,7 +164,9 @@ describe('clusters an earlier operator made', () => {
     const watch = await watchPolicies();
     try {
       await h.client.patch(h.ref(id), { spec: { pauses: null } });
-      await waitFor('the old policy deleted', async () => (watch.events.some((e) => e.type === 'delete' && e.name === `qdrant-${id}`) ? true : undefined), { timeoutMs: 60_000 });
+      await waitFor('the old policy deleted', async () => (watch.events.some((e) => e.type === 'delete' && e.name === `qdrant-${id}`) ? true : undefined), {
+        timeoutMs: 60_000,
+      });
       const created = watch.events.find((e) => e.type === 'add' && e.name === `qdrant-${id}-qhc`);
       const deleted = watch.events.find((e) => e.type === 'delete' && e.name === `qdrant-${id}`)!;
       expect(created, 'the new policy was created').toBeDefined();
@@ -155,7 +179,7 @@ describe('clusters an earlier operator made', () => {
     await h.waitFor(id, 'Healthy', healthy);
   });
 
-  it('leave a user\'s policy of the old name in place, only without qhc\'s fields, when an earlier operator had applied over it', async () => {
+  it("leave a user's policy of the old name in place, only without qhc's fields, when an earlier operator had applied over it", async () => {
     const id = 'legacy-user';
     const namespace = h.sandbox.namespace;
     const cluster = await pausedCluster(id);
@@ -165,10 +189,14 @@ describe('clusters an earlier operator made', () => {
     await h.client.apply(legacyPolicy(cluster), { fieldManager: FIELD_MANAGER, force: true });
     await h.client.patch(h.ref(id), { spec: { pauses: null } });
     await h.waitFor(id, 'Healthy', healthy);
-    const released = await waitFor('qhc\'s fields released', async () => {
-      const o = await h.client.get<KubeObject & { spec: { podSelector: unknown } }>({ ...NETPOL, namespace, name: `qdrant-${id}` });
-      return o && !o.metadata.ownerReferences ? o : undefined;
-    }, { timeoutMs: 60_000 });
+    const released = await waitFor(
+      "qhc's fields released",
+      async () => {
+        const o = await h.client.get<KubeObject & { spec: { podSelector: unknown } }>({ ...NETPOL, namespace, name: `qdrant-${id}` });
+        return o && !o.metadata.ownerReferences ? o : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
     expect(released.metadata.labels?.['app.kubernetes.io/managed-by']).toBeUndefined();
     expect(released.spec.podSelector).toEqual(user.spec && (user.spec as { podSelector: unknown }).podSelector);
     expect(await h.client.get({ ...NETPOL, namespace, name: `qdrant-${id}-qhc` })).toBeDefined();
@@ -176,15 +204,18 @@ describe('clusters an earlier operator made', () => {
   });
 });
 
-describe('objects under qhc\'s own names', () => {
-  it('an annotated qhc Ingress is deleted, not released, when the cluster\'s ingress is disabled', async () => {
+describe("objects under qhc's own names", () => {
+  it("an annotated qhc Ingress is deleted, not released, when the cluster's ingress is disabled", async () => {
     const id = 'annotated-ingress';
     const namespace = h.sandbox.namespace;
     const ingress = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', namespace, name: `qdrant-${id}-qhc` };
     await h.client.apply(h.clusterObject(id, { ingress: { enabled: true, host: `qdrant-${id}.qhc.example.com` } }));
     await h.waitFor(id, 'Healthy', healthy);
     // Another field manager touches it (kubectl annotate): an empty apply would be refused (an Ingress needs rules).
-    await h.client.apply({ apiVersion: ingress.apiVersion, kind: ingress.kind, metadata: { name: ingress.name, namespace, annotations: { 'example.com/note': 'x' } } }, { fieldManager: USER });
+    await h.client.apply(
+      { apiVersion: ingress.apiVersion, kind: ingress.kind, metadata: { name: ingress.name, namespace, annotations: { 'example.com/note': 'x' } } },
+      { fieldManager: USER },
+    );
     await h.client.patch(h.ref(id), { spec: { ingress: { enabled: false } } });
     await waitFor('the qhc Ingress deleted', async () => ((await h.client.get(ingress)) === undefined ? true : undefined), { timeoutMs: 60_000 });
     expect((await h.events(id)).map((e) => e.reason)).not.toContain('ReleaseFailed');

@@ -6,13 +6,17 @@ import { useOperator } from './support/harness.ts';
 
 const h = useOperator('ondemand', '  handlerTimeout: 4\n');
 
-const settled = (c: { metadata: { generation?: number }; status?: { phase?: string; availableNodes?: number; observedGeneration?: number; temporaryReplicas?: unknown[] } }, n: number) =>
-  c.status?.phase === 'Healthy' && c.status.availableNodes === n && c.status.observedGeneration === c.metadata.generation && !c.status.temporaryReplicas;
+const settled = (
+  c: { metadata: { generation?: number }; status?: { phase?: string; availableNodes?: number; observedGeneration?: number; temporaryReplicas?: unknown[] } },
+  n: number,
+) => c.status?.phase === 'Healthy' && c.status.availableNodes === n && c.status.observedGeneration === c.metadata.generation && !c.status.temporaryReplicas;
 
 /** For each shard the peer holds: its active replicas on other peers. */
 function othersActive(sim: ClusterSimulation, peerId: number): number[] {
   const counts: number[] = [];
-  for (const c of sim.collections.values()) for (const s of c.shards) if (s.replicas.some((r) => r.peerId === peerId)) counts.push(s.replicas.filter((r) => r.peerId !== peerId && r.state === 'Active').length);
+  for (const c of sim.collections.values())
+    for (const s of c.shards)
+      if (s.replicas.some((r) => r.peerId === peerId)) counts.push(s.replicas.filter((r) => r.peerId !== peerId && r.state === 'Active').length);
   return counts;
 }
 
@@ -45,7 +49,12 @@ describe('onDemandReplication: restarts that keep every shard available', () => 
     await h.client.apply(h.clusterObject(id, { size: 3, onDemandReplication: 'Auto' }));
     await h.waitFor(id, 'Healthy with 3 nodes', (c) => settled(c, 3));
     await h.double.onRequest!({ cluster: `${h.sandbox.namespace}/qdrant-${id}`, node: 0, method: 'GET', path: '/', body: undefined });
-    const sts = await h.client.get<KubeObject & { spec: { updateStrategy: { type: string } } }>({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: h.sandbox.namespace, name: `qdrant-${id}` });
+    const sts = await h.client.get<KubeObject & { spec: { updateStrategy: { type: string } } }>({
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      namespace: h.sandbox.namespace,
+      name: `qdrant-${id}`,
+    });
     expect(sts?.spec.updateStrategy).toEqual({ type: 'OnDelete' });
     sim.addCollection('docs', { shards: 6 });
     sim.addCollection('replicated', { shards: 3, replicationFactor: 2 });
@@ -55,17 +64,25 @@ describe('onDemandReplication: restarts that keep every shard available', () => 
     try {
       await h.client.patch(h.ref(id), { spec: { resources: { cpu: '2', memory: '1Gi', storage: '1Gi' } } });
       await h.waitFor(id, 'rolling', (c) => c.status?.observedGeneration === c.metadata.generation);
-      await waitFor('every pod restarted with 2 CPUs', async () => {
-        const pods = await h.pods(id);
-        return pods.length === 3 && pods.every((p) => p.spec.containers[0]!.resources?.limits?.cpu === '2') ? true : undefined;
-      }, { timeoutMs: 60_000 });
+      await waitFor(
+        'every pod restarted with 2 CPUs',
+        async () => {
+          const pods = await h.pods(id);
+          return pods.length === 3 && pods.every((p) => p.spec.containers[0]!.resources?.limits?.cpu === '2') ? true : undefined;
+        },
+        { timeoutMs: 60_000 },
+      );
       await h.waitFor(id, 'Healthy, copies released', (c) => settled(c, 3));
     } finally {
       await watch.stop();
     }
     // One node at a time, highest first, and each with every shard served elsewhere meanwhile.
     expect(watch.seen.map((s) => s.node)).toEqual([2, 1, 0]);
-    for (const { node, others } of watch.seen) expect(others.every((n) => n >= 1), `node ${node}: ${others}`).toBe(true);
+    for (const { node, others } of watch.seen)
+      expect(
+        others.every((n) => n >= 1),
+        `node ${node}: ${others}`,
+      ).toBe(true);
     // Only the unreplicated shards were copied, and every copy was dropped again.
     const replicated = sim.finishedTransfers.filter((t) => t.kind === 'replicate');
     expect(replicated.map((t) => t.collection)).toEqual(['docs', 'docs', 'docs', 'docs', 'docs', 'docs']);
@@ -73,7 +90,8 @@ describe('onDemandReplication: restarts that keep every shard available', () => 
     const events = await h.events(id);
     const restarted = events.filter((e) => e.reason === 'NodeRestarted').map((e) => e.note);
     expect(restarted).toHaveLength(3);
-    for (const node of [0, 1, 2]) expect(restarted.filter((n) => n?.startsWith(`node ${node} restarted after its shards were secured: 2 shard(s) copied (Auto)`))).toHaveLength(1);
+    for (const node of [0, 1, 2])
+      expect(restarted.filter((n) => n?.startsWith(`node ${node} restarted after its shards were secured: 2 shard(s) copied (Auto)`))).toHaveLength(1);
   });
 
   it('On keeps full redundancy; a restart that cannot be made safe halts, named, with the pod untouched', async () => {
@@ -91,7 +109,11 @@ describe('onDemandReplication: restarts that keep every shard available', () => 
     } finally {
       await watch.stop();
     }
-    for (const { node, others } of watch.seen) expect(others.every((n) => n >= 2), `node ${node}: ${others}`).toBe(true);
+    for (const { node, others } of watch.seen)
+      expect(
+        others.every((n) => n >= 2),
+        `node ${node}: ${others}`,
+      ).toBe(true);
     expect(sim.collection('replicated').shards.every((s) => s.replicas.length === 2)).toBe(true);
 
     // A shard on one node only, with no other node to take a copy: the restart must not happen.

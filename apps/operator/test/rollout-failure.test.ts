@@ -26,10 +26,14 @@ describe('a rollout that cannot finish', () => {
 
     // Fixed: the rollout resumes and finishes.
     await h.client.patch(h.ref(id), { spec: { statefulSet: null } });
-    await waitFor('the stuck pod replaced', async () => {
-      const now = await h.pods(id);
-      return now.length === 3 && now.every((p) => ready(p) && p.spec.containers[0]!.image.endsWith(':v1.13.0')) ? true : undefined;
-    }, { timeoutMs: 60_000 });
+    await waitFor(
+      'the stuck pod replaced',
+      async () => {
+        const now = await h.pods(id);
+        return now.length === 3 && now.every((p) => ready(p) && p.spec.containers[0]!.image.endsWith(':v1.13.0')) ? true : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
     const healthy = await h.waitFor(id, 'Healthy at v1.13.0', (c) => c.status?.phase === 'Healthy' && c.status.version === 'v1.13.0', 60_000);
     expect(healthy.status?.availableNodes).toBe(3);
   });

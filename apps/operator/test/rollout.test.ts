@@ -33,8 +33,10 @@ describe('rolling changes', () => {
   });
 
   it('rolls a resource change one pod at a time, each waiting for the previous to be Ready', async () => {
-    const seen = await rollout(id, () => h.client.patch(h.ref(id), { spec: { resources: { cpu: '2', memory: '1Gi', storage: '1Gi' } } }), (pods) =>
-      pods.length === 3 && pods.every((p) => p.spec.containers[0]!.resources?.limits?.cpu === '2'),
+    const seen = await rollout(
+      id,
+      () => h.client.patch(h.ref(id), { spec: { resources: { cpu: '2', memory: '1Gi', storage: '1Gi' } } }),
+      (pods) => pods.length === 3 && pods.every((p) => p.spec.containers[0]!.resources?.limits?.cpu === '2'),
     );
     expect(seen.recreated).toEqual(names);
     expect(seen.minReady).toBe(2);
@@ -42,8 +44,10 @@ describe('rolling changes', () => {
   });
 
   it('upgrades the version as a rolling update (phase Upgrading), one pod at a time', async () => {
-    const seen = await rollout(id, () => h.client.patch(h.ref(id), { spec: { version: 'v1.13.0' } }), (pods) =>
-      pods.length === 3 && pods.every((p) => p.spec.containers[0]!.image.endsWith(':v1.13.0')),
+    const seen = await rollout(
+      id,
+      () => h.client.patch(h.ref(id), { spec: { version: 'v1.13.0' } }),
+      (pods) => pods.length === 3 && pods.every((p) => p.spec.containers[0]!.image.endsWith(':v1.13.0')),
     );
     expect(seen.recreated).toEqual(names);
     expect(seen.minReady).toBe(2);
@@ -54,8 +58,10 @@ describe('rolling changes', () => {
 
   it('restarts on request (the restartedAt annotation), one pod at a time', async () => {
     const before = new Map((await h.pods(id)).map((p) => [p.metadata.name!, p.metadata.uid!]));
-    const seen = await rollout(id, () => h.client.patch(h.ref(id), { metadata: { annotations: { restartedAt: '2026-12-01T10:00:00Z' } } }), (pods) =>
-      pods.length === 3 && pods.every((p) => before.get(p.metadata.name!) !== p.metadata.uid),
+    const seen = await rollout(
+      id,
+      () => h.client.patch(h.ref(id), { metadata: { annotations: { restartedAt: '2026-12-01T10:00:00Z' } } }),
+      (pods) => pods.length === 3 && pods.every((p) => before.get(p.metadata.name!) !== p.metadata.uid),
     );
     expect(seen.recreated).toEqual(names);
     expect(seen.minReady).toBe(2);
@@ -65,8 +71,10 @@ describe('rolling changes', () => {
     await h.client.patch(h.ref(id), { spec: { restartAllPodsConcurrently: true } });
     await h.waitFor(id, 'Healthy with the new strategy', settled);
     const before = new Map((await h.pods(id)).map((p) => [p.metadata.name!, p.metadata.uid!]));
-    const seen = await rollout(id, () => h.client.patch(h.ref(id), { metadata: { annotations: { restartedAt: '2026-12-01T11:00:00Z' } } }), (pods) =>
-      pods.length === 3 && pods.every((p) => before.get(p.metadata.name!) !== p.metadata.uid),
+    const seen = await rollout(
+      id,
+      () => h.client.patch(h.ref(id), { metadata: { annotations: { restartedAt: '2026-12-01T11:00:00Z' } } }),
+      (pods) => pods.length === 3 && pods.every((p) => before.get(p.metadata.name!) !== p.metadata.uid),
     );
     expect(seen.recreated).toEqual(names);
     expect(seen.minReady).toBeLessThanOrEqual(1);

@@ -5,7 +5,8 @@ import { useOperator } from './support/harness.ts';
 // handlerTimeout bounds a drain within one pass: a transfer that never finishes is aborted.
 const h = useOperator('scaling', '  handlerTimeout: 4\n');
 
-const replicasOf = (c: { status?: { availableNodes?: number; currentNodes?: number } }, n: number) => c.status?.availableNodes === n && c.status.currentNodes === n;
+const replicasOf = (c: { status?: { availableNodes?: number; currentNodes?: number } }, n: number) =>
+  c.status?.availableNodes === n && c.status.currentNodes === n;
 
 describe('horizontal scaling with a drain before every removed node', () => {
   it('scales 1 → 3 → 5 → 2: each removed node is drained, highest first, before its pod goes', async () => {
@@ -15,7 +16,11 @@ describe('horizontal scaling with a drain before every removed node', () => {
     await h.waitFor(id, 'Healthy with 1 node', (c) => c.status?.phase === 'Healthy' && replicasOf(c, 1));
     for (const size of [3, 5]) {
       await h.client.patch(h.ref(id), { spec: { size } });
-      await h.waitFor(id, `Healthy with ${size} nodes`, (c) => c.status?.phase === 'Healthy' && replicasOf(c, size) && c.status.observedGeneration === c.metadata.generation);
+      await h.waitFor(
+        id,
+        `Healthy with ${size} nodes`,
+        (c) => c.status?.phase === 'Healthy' && replicasOf(c, size) && c.status.observedGeneration === c.metadata.generation,
+      );
     }
     // Peers join as their pods run; the data is placed across all five.
     await h.double.onRequest!({ cluster: `${h.sandbox.namespace}/qdrant-${id}`, node: 0, method: 'GET', path: '/', body: undefined });
@@ -24,7 +29,11 @@ describe('horizontal scaling with a drain before every removed node', () => {
     sim.addCollection('replicated', { shards: 5, replicationFactor: 2 });
     const peerOf = (node: number) => sim.peerOnNode(node)!.id;
     const leaving = new Map([2, 3, 4].map((n) => [peerOf(n), n]));
-    const claimsBefore = new Map((await h.client.list({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, { namespace: h.sandbox.namespace, labelSelector: `cluster-id=${id}` })).items.map((c) => [c.metadata.name!, c.metadata.uid!]));
+    const claimsBefore = new Map(
+      (
+        await h.client.list({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, { namespace: h.sandbox.namespace, labelSelector: `cluster-id=${id}` })
+      ).items.map((c) => [c.metadata.name!, c.metadata.uid!]),
+    );
 
     // At each peer removal, which pods exist: the leaving node's pod must still be there.
     const podsAtRemoval: Array<{ node: number; pods: string[] }> = [];
@@ -38,7 +47,12 @@ describe('horizontal scaling with a drain before every removed node', () => {
     };
     const started = h.double.calls.length;
     await h.client.patch(h.ref(id), { spec: { replicas: 2 } }, { subresource: 'scale' });
-    const done = await h.waitFor(id, 'Healthy with 2 nodes', (c) => c.status?.phase === 'Healthy' && replicasOf(c, 2) && !c.status.deleteInProgressNodeIndexes, 90_000);
+    const done = await h.waitFor(
+      id,
+      'Healthy with 2 nodes',
+      (c) => c.status?.phase === 'Healthy' && replicasOf(c, 2) && !c.status.deleteInProgressNodeIndexes,
+      90_000,
+    );
     h.double.onRequest = joinPods;
 
     expect(podsAtRemoval.map((r) => r.node)).toEqual([4, 3, 2]);
@@ -70,17 +84,25 @@ describe('horizontal scaling with a drain before every removed node', () => {
     expect(events.filter((e) => e.reason === 'NodeRemoved').length).toBeGreaterThanOrEqual(6);
 
     // The removed nodes' volumes are gone; scaling up again starts node 2 as a new peer on a new volume.
-    const claims = await h.client.list({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, { namespace: h.sandbox.namespace, labelSelector: `cluster-id=${id}` });
-    expect(claims.items.filter((c) => !c.metadata.deletionTimestamp).map((c) => c.metadata.name).toSorted()).toEqual([
-      `qdrant-snapshots-qdrant-${id}-0`,
-      `qdrant-snapshots-qdrant-${id}-1`,
-      `qdrant-storage-qdrant-${id}-0`,
-      `qdrant-storage-qdrant-${id}-1`,
-    ]);
+    const claims = await h.client.list(
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
+      { namespace: h.sandbox.namespace, labelSelector: `cluster-id=${id}` },
+    );
+    expect(
+      claims.items
+        .filter((c) => !c.metadata.deletionTimestamp)
+        .map((c) => c.metadata.name)
+        .toSorted(),
+    ).toEqual([`qdrant-snapshots-qdrant-${id}-0`, `qdrant-snapshots-qdrant-${id}-1`, `qdrant-storage-qdrant-${id}-0`, `qdrant-storage-qdrant-${id}-1`]);
     const removedPeer = [...leaving.keys()].find((p) => leaving.get(p) === 2)!;
     await h.client.patch(h.ref(id), { spec: { size: 3 } });
     await h.waitFor(id, 'Healthy with 3 nodes', (c) => c.status?.phase === 'Healthy' && replicasOf(c, 3));
-    const claim = await h.client.get<KubeObject>({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: h.sandbox.namespace, name: `qdrant-storage-qdrant-${id}-2` });
+    const claim = await h.client.get<KubeObject>({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      namespace: h.sandbox.namespace,
+      name: `qdrant-storage-qdrant-${id}-2`,
+    });
     expect(claim!.metadata.uid).not.toBe(claimsBefore.get(`qdrant-storage-qdrant-${id}-2`));
     await h.double.onRequest!({ cluster: `${h.sandbox.namespace}/qdrant-${id}`, node: 0, method: 'GET', path: '/', body: undefined });
     expect(peerOf(2)).not.toBe(removedPeer);
@@ -98,7 +120,9 @@ describe('horizontal scaling with a drain before every removed node', () => {
     await h.client.patch(h.ref(id), { spec: { size: 1 } });
 
     const failed = await h.waitFor(id, 'FailedToUpdate by the drain', (c) => c.status?.phase === 'FailedToUpdate', 30_000);
-    expect(failed.status?.reason).toMatch(/^DrainTransferTimeout: draining node 1 \(qdrant-s2-1\): the transfer of shard \d of collection docs from peer \d+ to \d+ did not finish in time; it was aborted$/);
+    expect(failed.status?.reason).toMatch(
+      /^DrainTransferTimeout: draining node 1 \(qdrant-s2-1\): the transfer of shard \d of collection docs from peer \d+ to \d+ did not finish in time; it was aborted$/,
+    );
     expect(failed.status?.deleteInProgressNodeIndexes).toEqual([1]);
     expect((await h.pods(id)).length).toBe(2);
     expect(sim.finishedTransfers.filter((t) => t.outcome === 'aborted').length).toBeGreaterThanOrEqual(1);
@@ -126,7 +150,12 @@ describe('horizontal scaling with a drain before every removed node', () => {
     await h.client.patch(h.ref(id), { spec: { size: 2 } });
     await h.waitFor(id, 'node 2 being deleted', (c) => c.status?.deleteInProgressNodeIndexes?.[0] === 2, 20_000);
     await h.client.patch(h.ref(id), { spec: { size: 3 } });
-    await h.waitFor(id, 'Healthy with 3 nodes again', (c) => c.status?.phase === 'Healthy' && replicasOf(c, 3) && !c.status.deleteInProgressNodeIndexes, 60_000);
+    await h.waitFor(
+      id,
+      'Healthy with 3 nodes again',
+      (c) => c.status?.phase === 'Healthy' && replicasOf(c, 3) && !c.status.deleteInProgressNodeIndexes,
+      60_000,
+    );
     await h.double.onRequest!({ cluster: `${h.sandbox.namespace}/qdrant-${id}`, node: 0, method: 'GET', path: '/', body: undefined });
     expect(sim.peers.has(oldPeer)).toBe(false);
     expect(sim.peerOnNode(2)?.id).toBeDefined();

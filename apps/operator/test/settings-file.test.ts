@@ -210,7 +210,14 @@ describe('SettingsFile on a ConfigMap volume updated as the kubelet does', () =>
     const v = volume(logLevel('INFO'));
     const o = observe();
     const clock = new ManualClock();
-    const throwing = { onChange: () => { throw new Error('consumer broke'); }, onStatus: () => { throw new Error('consumer broke'); } };
+    const throwing = {
+      onChange: () => {
+        throw new Error('consumer broke');
+      },
+      onStatus: () => {
+        throw new Error('consumer broke');
+      },
+    };
     const settingsFile = watched(v.path, o, { fsWatch: false, pollMs: 10_000, ...throwing }, clock);
     v.write(logLevel('DEBUG'));
     expect(() => clock.advance(10_000)).not.toThrow();

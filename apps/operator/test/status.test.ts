@@ -15,7 +15,11 @@ function cluster(spec: Record<string, unknown> = {}, phase?: ClusterPhase, versi
 
 const readyPod = { metadata: { name: 'p' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } };
 const pendingPod = { metadata: { name: 'p' }, status: { conditions: [{ type: 'Ready', status: 'False' }] } };
-const sts = (status: Record<string, number | string>, replicas = 3, generation = 1) => ({ metadata: { generation }, spec: { replicas }, status: { observedGeneration: generation, ...status } });
+const sts = (status: Record<string, number | string>, replicas = 3, generation = 1) => ({
+  metadata: { generation },
+  spec: { replicas },
+  status: { observedGeneration: generation, ...status },
+});
 const settled = sts({ replicas: 3, readyReplicas: 3, updatedReplicas: 3 });
 
 const phase = (observed: ObservedState) => deriveStatus(observed).phase;
@@ -23,25 +27,81 @@ const phase = (observed: ObservedState) => deriveStatus(observed).phase;
 describe('deriveStatus', () => {
   it.each<[string, ObservedState, ClusterPhase]>([
     ['a new cluster without a StatefulSet', { cluster: cluster(), statefulSet: undefined, pods: [] }, 'Creating'],
-    ['a cluster whose nodes are starting', { cluster: cluster({}, 'Creating'), statefulSet: sts({ replicas: 3, readyReplicas: 1, updatedReplicas: 3 }), pods: [readyPod, pendingPod, pendingPod] }, 'Creating'],
+    [
+      'a cluster whose nodes are starting',
+      { cluster: cluster({}, 'Creating'), statefulSet: sts({ replicas: 3, readyReplicas: 1, updatedReplicas: 3 }), pods: [readyPod, pendingPod, pendingPod] },
+      'Creating',
+    ],
     ['all nodes ready and updated', { cluster: cluster({}, 'Creating'), statefulSet: settled, pods: [readyPod, readyPod, readyPod] }, 'Healthy'],
-    ['a healthy cluster losing a node', { cluster: cluster({}, 'Healthy', 'v1.13.0'), statefulSet: sts({ replicas: 3, readyReplicas: 2, updatedReplicas: 3 }), pods: [readyPod, readyPod, pendingPod] }, 'NotReady'],
-    ['a size change in flight', { cluster: cluster({ size: 5 }, 'Healthy', 'v1.13.0'), statefulSet: sts({ replicas: 3, readyReplicas: 3, updatedReplicas: 3 }, 5), pods: [readyPod, readyPod, readyPod] }, 'Scaling'],
-    ['a version change in flight', { cluster: cluster({}, 'Healthy', 'v1.12.4'), statefulSet: sts({ replicas: 3, readyReplicas: 3, updatedReplicas: 1 }, 3, 2), pods: [readyPod, readyPod, readyPod] }, 'Upgrading'],
-    ['a template change in flight', { cluster: cluster({}, 'Healthy', 'v1.13.0'), statefulSet: sts({ replicas: 3, readyReplicas: 3, updatedReplicas: 1 }, 3, 2), pods: [readyPod, readyPod, readyPod] }, 'Updating'],
-    ['a rollout replacing a pod (one missing for a moment)', { cluster: cluster({}, 'Healthy', 'v1.13.0'), statefulSet: sts({ replicas: 2, readyReplicas: 2, updatedReplicas: 1, currentRevision: 'r1', updateRevision: 'r2' }), pods: [readyPod, readyPod] }, 'Updating'],
-    ['a scale-down draining a node (StatefulSet still larger)', { cluster: cluster({ size: 2 }, 'Healthy', 'v1.13.0'), statefulSet: sts({ replicas: 3, readyReplicas: 3, updatedReplicas: 3, currentRevision: 'r1', updateRevision: 'r1' }), pods: [readyPod, readyPod, readyPod] }, 'Scaling'],
+    [
+      'a healthy cluster losing a node',
+      {
+        cluster: cluster({}, 'Healthy', 'v1.13.0'),
+        statefulSet: sts({ replicas: 3, readyReplicas: 2, updatedReplicas: 3 }),
+        pods: [readyPod, readyPod, pendingPod],
+      },
+      'NotReady',
+    ],
+    [
+      'a size change in flight',
+      {
+        cluster: cluster({ size: 5 }, 'Healthy', 'v1.13.0'),
+        statefulSet: sts({ replicas: 3, readyReplicas: 3, updatedReplicas: 3 }, 5),
+        pods: [readyPod, readyPod, readyPod],
+      },
+      'Scaling',
+    ],
+    [
+      'a version change in flight',
+      {
+        cluster: cluster({}, 'Healthy', 'v1.12.4'),
+        statefulSet: sts({ replicas: 3, readyReplicas: 3, updatedReplicas: 1 }, 3, 2),
+        pods: [readyPod, readyPod, readyPod],
+      },
+      'Upgrading',
+    ],
+    [
+      'a template change in flight',
+      {
+        cluster: cluster({}, 'Healthy', 'v1.13.0'),
+        statefulSet: sts({ replicas: 3, readyReplicas: 3, updatedReplicas: 1 }, 3, 2),
+        pods: [readyPod, readyPod, readyPod],
+      },
+      'Updating',
+    ],
+    [
+      'a rollout replacing a pod (one missing for a moment)',
+      {
+        cluster: cluster({}, 'Healthy', 'v1.13.0'),
+        statefulSet: sts({ replicas: 2, readyReplicas: 2, updatedReplicas: 1, currentRevision: 'r1', updateRevision: 'r2' }),
+        pods: [readyPod, readyPod],
+      },
+      'Updating',
+    ],
+    [
+      'a scale-down draining a node (StatefulSet still larger)',
+      {
+        cluster: cluster({ size: 2 }, 'Healthy', 'v1.13.0'),
+        statefulSet: sts({ replicas: 3, readyReplicas: 3, updatedReplicas: 3, currentRevision: 'r1', updateRevision: 'r1' }),
+        pods: [readyPod, readyPod, readyPod],
+      },
+      'Scaling',
+    ],
     ['a pause', { cluster: cluster({ pauses: [{ owner: 'ops', reason: 'disk swap' }] }, 'Healthy'), statefulSet: settled, pods: [] }, 'ManualMaintenance'],
     ['suspend with pods left', { cluster: cluster({ suspend: true }, 'Healthy'), statefulSet: settled, pods: [readyPod] }, 'Suspending'],
     ['suspend with nothing left', { cluster: cluster({ suspend: true }, 'Suspending'), statefulSet: undefined, pods: [] }, 'Suspended'],
     ['resume', { cluster: cluster({}, 'Suspended'), statefulSet: undefined, pods: [] }, 'Resuming'],
     ['a failure before the first success', { cluster: cluster(), statefulSet: undefined, pods: [], failure: { reason: 'X', message: 'y' } }, 'FailedToCreate'],
-    ['a failure of a running cluster', { cluster: cluster({}, 'Healthy'), statefulSet: settled, pods: [], failure: { reason: 'X', message: 'y' } }, 'FailedToUpdate'],
+    [
+      'a failure of a running cluster',
+      { cluster: cluster({}, 'Healthy'), statefulSet: settled, pods: [], failure: { reason: 'X', message: 'y' } },
+      'FailedToUpdate',
+    ],
   ])('%s', (_name, observed, expected) => {
     expect(phase(observed)).toBe(expected);
   });
 
-  it('derives the scale subresource fields and Qdrant\'s conditions', () => {
+  it("derives the scale subresource fields and Qdrant's conditions", () => {
     const status = deriveStatus({ cluster: cluster({}, 'Creating'), statefulSet: settled, pods: [readyPod, readyPod, readyPod] });
     expect(status).toMatchObject({ availableNodes: 3, currentNodes: 3, selector: 'app=qdrant,cluster-id=c', endpoint: 'http://qdrant-c.ns.svc:6333' });
     expect(status.conditionsWanted.map((c) => [c.type, c.status])).toEqual([
@@ -66,7 +126,11 @@ describe('mergeConditions', () => {
 
 const progressingSince = (inPhase: ClusterPhase, since: string): QdrantCluster => ({
   ...cluster({}, inPhase, 'v1.13.0'),
-  status: { phase: inPhase, version: 'v1.13.0', conditions: [{ type: 'Progressing', status: 'True', reason: inPhase, message: '', lastTransitionTime: since }] },
+  status: {
+    phase: inPhase,
+    version: 'v1.13.0',
+    conditions: [{ type: 'Progressing', status: 'True', reason: inPhase, message: '', lastTransitionTime: since }],
+  },
 });
 
 describe('operationTimeout', () => {
@@ -74,15 +138,25 @@ describe('operationTimeout', () => {
   const now = Date.parse('2026-12-01T10:00:00Z');
 
   it('fails an operation in progress for longer than the timeout, naming it', () => {
-    const derived = deriveStatus({ cluster: progressingSince('Updating', '2026-12-01T09:00:00Z'), statefulSet: rolling, pods: [readyPod, readyPod, pendingPod], now, operationTimeoutMs: 1_800_000 });
+    const derived = deriveStatus({
+      cluster: progressingSince('Updating', '2026-12-01T09:00:00Z'),
+      statefulSet: rolling,
+      pods: [readyPod, readyPod, pendingPod],
+      now,
+      operationTimeoutMs: 1_800_000,
+    });
     expect(derived.phase).toBe('FailedToUpdate');
     expect(derived.reason).toBe('OperationTimeout: Updating did not finish within 1800s (1 of 3 nodes updated)');
     expect(derived.conditionsWanted.find((c) => c.type === 'Degraded')?.status).toBe('True');
   });
 
   it('leaves an operation within its time, and a creation fails as FailedToCreate', () => {
-    expect(deriveStatus({ cluster: progressingSince('Updating', '2026-12-01T09:45:00Z'), statefulSet: rolling, pods: [], now, operationTimeoutMs: 1_800_000 }).phase).toBe('Updating');
-    expect(deriveStatus({ cluster: progressingSince('Creating', '2026-12-01T09:00:00Z'), statefulSet: rolling, pods: [], now, operationTimeoutMs: 60_000 }).phase).toBe('FailedToCreate');
+    expect(
+      deriveStatus({ cluster: progressingSince('Updating', '2026-12-01T09:45:00Z'), statefulSet: rolling, pods: [], now, operationTimeoutMs: 1_800_000 }).phase,
+    ).toBe('Updating');
+    expect(
+      deriveStatus({ cluster: progressingSince('Creating', '2026-12-01T09:00:00Z'), statefulSet: rolling, pods: [], now, operationTimeoutMs: 60_000 }).phase,
+    ).toBe('FailedToCreate');
   });
 
   it('counts only while the previous pass was in progress too (a retry starts the clock again)', () => {
@@ -98,7 +172,12 @@ describe('nodeStatuses', () => {
         {
           metadata: { name: 'qdrant-c-0' },
           spec: { containers: [{ name: 'qdrant', image: 'qdrant/qdrant:v1.13.0' }] },
-          status: { phase: 'Running', startTime: '2026-12-01T09:00:00Z', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'qdrant', restartCount: 2 }] },
+          status: {
+            phase: 'Running',
+            startTime: '2026-12-01T09:00:00Z',
+            conditions: [{ type: 'Ready', status: 'True' }],
+            containerStatuses: [{ name: 'qdrant', restartCount: 2 }],
+          },
         },
         { metadata: { name: 'qdrant-c-1' }, status: { phase: 'Pending' } },
       ],

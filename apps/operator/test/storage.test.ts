@@ -9,20 +9,31 @@ interface Claim extends KubeObject {
   status?: { capacity?: { storage?: string } };
 }
 const claims = async (id: string) =>
-  (await h.client.list<Claim>({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, { namespace: h.sandbox.namespace, labelSelector: `cluster-id=${id}` })).items.filter((c) => c.metadata.name!.startsWith('qdrant-storage-'));
+  (
+    await h.client.list<Claim>({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, { namespace: h.sandbox.namespace, labelSelector: `cluster-id=${id}` })
+  ).items.filter((c) => c.metadata.name!.startsWith('qdrant-storage-'));
 const condition = (c: Cluster) => c.status?.conditions?.find((x) => x.type === 'StorageResize');
 const storageOfTemplate = async (id: string) => {
-  const sts = await h.client.get<KubeObject & { spec: { volumeClaimTemplates: Claim[] } }>({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: h.sandbox.namespace, name: `qdrant-${id}` });
+  const sts = await h.client.get<KubeObject & { spec: { volumeClaimTemplates: Claim[] } }>({
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    namespace: h.sandbox.namespace,
+    name: `qdrant-${id}`,
+  });
   return sts!.spec.volumeClaimTemplates.find((t) => t.metadata.name === 'qdrant-storage')!.spec.resources.requests.storage;
 };
 
 describe('storage growth', () => {
-  it('expands the volumes on an expandable storage class, without touching the StatefulSet\'s templates', async () => {
+  it("expands the volumes on an expandable storage class, without touching the StatefulSet's templates", async () => {
     const id = 'v1';
     await h.client.apply(h.clusterObject(id, { size: 2 }));
     await h.waitFor(id, 'Healthy', (c) => c.status?.phase === 'Healthy' && c.status.availableNodes === 2);
     await h.client.patch(h.ref(id), { spec: { resources: { cpu: '1', memory: '1Gi', storage: '2Gi' } } });
-    const done = await h.waitFor(id, 'volumes at 2Gi', (c) => condition(c)?.reason === 'AtRequestedSize' && c.status?.observedGeneration === c.metadata.generation);
+    const done = await h.waitFor(
+      id,
+      'volumes at 2Gi',
+      (c) => condition(c)?.reason === 'AtRequestedSize' && c.status?.observedGeneration === c.metadata.generation,
+    );
     expect(condition(done)).toMatchObject({ status: 'True', message: 'all 2 database volumes have 2Gi' });
     for (const claim of await claims(id)) {
       expect(claim.spec.resources.requests.storage).toBe('2Gi');
@@ -36,7 +47,9 @@ describe('storage growth', () => {
     // Shrinking is impossible: said so, nothing changed.
     await h.client.patch(h.ref(id), { spec: { resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } });
     const refused = await h.waitFor(id, 'shrink refused', (c) => condition(c)?.reason === 'ShrinkNotSupported');
-    expect(condition(refused)?.message).toBe(`volumes cannot shrink: qdrant-storage-qdrant-${id}-0, qdrant-storage-qdrant-${id}-1 ask 2Gi, the spec asks 1Gi; they stay as they are`);
+    expect(condition(refused)?.message).toBe(
+      `volumes cannot shrink: qdrant-storage-qdrant-${id}-0, qdrant-storage-qdrant-${id}-1 ask 2Gi, the spec asks 1Gi; they stay as they are`,
+    );
     expect((await claims(id)).map((c) => c.spec.resources.requests.storage)).toEqual(['2Gi', '2Gi']);
   });
 

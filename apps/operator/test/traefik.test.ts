@@ -20,14 +20,16 @@ const traefikCrd = (kind: string, plural: string): KubeObject => ({
     group: 'traefik.io',
     scope: 'Namespaced',
     names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
-    versions: [{ name: 'v1alpha1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+    versions: [
+      { name: 'v1alpha1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } },
+    ],
   },
 });
 
 const ROUTE = { apiVersion: 'traefik.io/v1alpha1', kind: 'IngressRoute' };
 
 describe('the QdrantCloudTraefik provider', () => {
-  it('without Traefik\'s CRDs: a clear reason and event, the rest applied, no crash; with them: the route', async () => {
+  it("without Traefik's CRDs: a clear reason and event, the rest applied, no crash; with them: the route", async () => {
     const id = 'tr';
     await h.client.apply(h.clusterObject(id, { ingress: { enabled: true, host: 'tr.example.com', traefik: { entryPoints: ['websecure'] } } }));
     const failed = await h.waitFor(id, 'the missing CRD reported', (c) => c.status?.reason?.startsWith('IngressRouteNotServed') === true);
@@ -38,15 +40,33 @@ describe('the QdrantCloudTraefik provider', () => {
     expect(await h.client.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: h.sandbox.namespace, name: `qdrant-${id}` })).toBeDefined();
     expect(h.operator.isLeader()).toBe(true);
 
-    for (const [kind, plural] of [['IngressRoute', 'ingressroutes'], ['Middleware', 'middlewares']] as const) {
+    for (const [kind, plural] of [
+      ['IngressRoute', 'ingressroutes'],
+      ['Middleware', 'middlewares'],
+    ] as const) {
       await h.client.apply(traefikCrd(kind, plural), { fieldManager: 'traefik-installer' });
     }
-    const route = await waitFor('the IngressRoute', () => h.client.get<KubeObject & { spec: { entryPoints: string[]; routes: Array<{ match: string }> } }>({ ...ROUTE, namespace: h.sandbox.namespace, name: `qdrant-${id}-qhc` }).catch(() => undefined), { timeoutMs: 60_000 });
+    const route = await waitFor(
+      'the IngressRoute',
+      () =>
+        h.client
+          .get<KubeObject & { spec: { entryPoints: string[]; routes: Array<{ match: string }> } }>({
+            ...ROUTE,
+            namespace: h.sandbox.namespace,
+            name: `qdrant-${id}-qhc`,
+          })
+          .catch(() => undefined),
+      { timeoutMs: 60_000 },
+    );
     expect(route.spec.entryPoints).toEqual(['websecure']);
     expect(route.spec.routes[0]?.match).toBe('Host(`tr.example.com`)');
     await h.waitFor(id, 'Healthy', (c) => c.status?.phase === 'Healthy');
 
     await h.client.patch(h.ref(id), { spec: { ingress: { enabled: false } } });
-    await waitFor('the IngressRoute pruned', async () => ((await h.client.get({ ...ROUTE, namespace: h.sandbox.namespace, name: `qdrant-${id}-qhc` })) ? undefined : true), { timeoutMs: 60_000 });
+    await waitFor(
+      'the IngressRoute pruned',
+      async () => ((await h.client.get({ ...ROUTE, namespace: h.sandbox.namespace, name: `qdrant-${id}-qhc` })) ? undefined : true),
+      { timeoutMs: 60_000 },
+    );
   });
 });

@@ -38,43 +38,120 @@ describe('status', () => {
   const now = Date.parse('2026-12-01T06:00:00Z');
   it('a region is connected while its agent reported within two minutes', () => {
     expect(regionStatus({}, now)).toMatchObject({ connection: 'never', label: 'Not connected yet' });
-    const report = { phase: 'Ready', components: [{ name: 'qhc-operator', version: '0.1.0' }, { name: 'qhc-agent', version: '0.1.1' }] };
-    expect(regionStatus({ lastSeenAt: '2026-12-01T05:59:50Z', status: report }, now)).toEqual({ connection: 'connected', label: 'Connected', operatorVersion: '0.1.0', agentVersion: '0.1.1', phase: 'Ready' });
+    const report = {
+      phase: 'Ready',
+      components: [
+        { name: 'qhc-operator', version: '0.1.0' },
+        { name: 'qhc-agent', version: '0.1.1' },
+      ],
+    };
+    expect(regionStatus({ lastSeenAt: '2026-12-01T05:59:50Z', status: report }, now)).toEqual({
+      connection: 'connected',
+      label: 'Connected',
+      operatorVersion: '0.1.0',
+      agentVersion: '0.1.1',
+      phase: 'Ready',
+    });
     expect(regionStatus({ lastSeenAt: '2026-12-01T05:50:00Z' }, now).label).toBe('Disconnected (last seen 10m ago)');
   });
-  it("finds the operator settings condition the agent reported, if any", () => {
-    const refused = { type: 'OperatorSettingsValid', status: 'False', reason: 'InvalidSettings', message: 'settings.backOff.minDelay (line 3, column 15): …', lastTransitionTime: '2026-12-01T05:00:00Z' };
+  it('finds the operator settings condition the agent reported, if any', () => {
+    const refused = {
+      type: 'OperatorSettingsValid',
+      status: 'False',
+      reason: 'InvalidSettings',
+      message: 'settings.backOff.minDelay (line 3, column 15): …',
+      lastTransitionTime: '2026-12-01T05:00:00Z',
+    };
     expect(operatorSettingsCondition({ status: { phase: 'Ready', conditions: [{ type: 'Other', status: 'True' }, refused] } })).toEqual(refused);
     expect(operatorSettingsCondition({ status: { phase: 'Ready' } })).toBeUndefined();
     expect(operatorSettingsCondition({})).toBeUndefined();
   });
   it('versions, ages and phase tones', () => {
-    expect([compareVersions('v1.2.10', '1.2.9') > 0, compareVersions('0.1.0', '0.1.0'), upgradeAvailable('0.1.0', '0.2.0'), upgradeAvailable('0.2.0-rc.1', '0.2.0')]).toEqual([true, 0, true, false]);
+    expect([
+      compareVersions('v1.2.10', '1.2.9') > 0,
+      compareVersions('0.1.0', '0.1.0'),
+      upgradeAvailable('0.1.0', '0.2.0'),
+      upgradeAvailable('0.2.0-rc.1', '0.2.0'),
+    ]).toEqual([true, 0, true, false]);
     expect([formatAge(3_000), formatAge(600_000), formatAge(3 * 3_600_000), formatAge(5 * 86_400_000)]).toEqual(['3s', '10m', '3h', '5d']);
-    expect(installExpiry('2026-12-05T11:00:00.000Z', Date.parse('2026-12-04T11:00:00.000Z'))).toBe('Its token expires at 2026-12-05 11:00 UTC (in 24h); after that, generate a new command.');
+    expect(installExpiry('2026-12-05T11:00:00.000Z', Date.parse('2026-12-04T11:00:00.000Z'))).toBe(
+      'Its token expires at 2026-12-05 11:00 UTC (in 24h); after that, generate a new command.',
+    );
     expect(['Healthy', 'Scaling', 'FailedToCreate', 'Suspended', undefined].map(phaseTone)).toEqual(['good', 'busy', 'bad', 'neutral', 'neutral']);
   });
 });
 
 describe('request bodies from the forms', () => {
-  const form: RegionForm = { name: ' eu-1 ', namespace: 'qdrant', agentVersion: '0.1.0', operatorVersion: '0.1.0', settingsYaml: 'settings: {}\n', httpProxy: '', httpsProxy: 'http://proxy:3128', noProxy: '10.0.0.0/8, .svc', containerRegistryUrl: '', chartRepositoryUrl: '', caCertificate: '', registryUsername: '', registryPassword: '', operatorLogLevel: 'DEBUG', agentLogLevel: 'INFO' };
+  const form: RegionForm = {
+    name: ' eu-1 ',
+    namespace: 'qdrant',
+    agentVersion: '0.1.0',
+    operatorVersion: '0.1.0',
+    settingsYaml: 'settings: {}\n',
+    httpProxy: '',
+    httpsProxy: 'http://proxy:3128',
+    noProxy: '10.0.0.0/8, .svc',
+    containerRegistryUrl: '',
+    chartRepositoryUrl: '',
+    caCertificate: '',
+    registryUsername: '',
+    registryPassword: '',
+    operatorLogLevel: 'DEBUG',
+    agentLogLevel: 'INFO',
+  };
   it('a region: empty fields left out, so the API defaults them; valid for @qhc/schemas', () => {
     const body = regionBody(form);
-    expect(body).toEqual({ name: 'eu-1', namespace: 'qdrant', agentVersion: '0.1.0', operatorVersion: '0.1.0', operatorSettings: 'settings: {}\n', advanced: { proxy: { httpsProxy: 'http://proxy:3128', noProxy: ['10.0.0.0/8', '.svc'] }, logLevel: { operator: 'DEBUG', agent: 'INFO' } } });
+    expect(body).toEqual({
+      name: 'eu-1',
+      namespace: 'qdrant',
+      agentVersion: '0.1.0',
+      operatorVersion: '0.1.0',
+      operatorSettings: 'settings: {}\n',
+      advanced: { proxy: { httpsProxy: 'http://proxy:3128', noProxy: ['10.0.0.0/8', '.svc'] }, logLevel: { operator: 'DEBUG', agent: 'INFO' } },
+    });
     expect(safeValidateRegion({ ...body, operatorSettings: {} }).success).toBe(true);
   });
   it('a region with registry credentials: sent beside the region, the password untrimmed; half a login is sent for the API to refuse', () => {
-    expect(regionBody({ ...form, registryUsername: ' robot ', registryPassword: ' s3cret ' }).registryCredentials).toEqual({ username: 'robot', password: ' s3cret ' });
+    expect(regionBody({ ...form, registryUsername: ' robot ', registryPassword: ' s3cret ' }).registryCredentials).toEqual({
+      username: 'robot',
+      password: ' s3cret ',
+    });
     expect(regionBody({ ...form, registryUsername: 'robot' }).registryCredentials).toEqual({ username: 'robot', password: '' });
     expect(regionBody(form)).not.toHaveProperty('registryCredentials');
   });
   it('a cluster, a backup name and a restore', () => {
-    expect(clusterBody({ name: 'hello', version: 'v1.16.2', nodes: '3', cpu: '1', memory: '1Gi', storage: '2Gi', ...EMPTY_CONFIG, serviceType: 'LoadBalancer', ingressEnabled: true, ingressHost: 'q.example.com', apiKeySecretName: 'qdrant-api-key', apiKeySecretKey: '' })).toEqual({
+    expect(
+      clusterBody({
+        name: 'hello',
+        version: 'v1.16.2',
+        nodes: '3',
+        cpu: '1',
+        memory: '1Gi',
+        storage: '2Gi',
+        ...EMPTY_CONFIG,
+        serviceType: 'LoadBalancer',
+        ingressEnabled: true,
+        ingressHost: 'q.example.com',
+        apiKeySecretName: 'qdrant-api-key',
+        apiKeySecretKey: '',
+      }),
+    ).toEqual({
       name: 'hello',
-      spec: { version: 'v1.16.2', size: 3, resources: { cpu: '1', memory: '1Gi', storage: '2Gi' }, service: { type: 'LoadBalancer' }, ingress: { enabled: true, host: 'q.example.com' }, config: { service: { api_key: { secretKeyRef: { name: 'qdrant-api-key', key: 'api-key' } } } } },
+      spec: {
+        version: 'v1.16.2',
+        size: 3,
+        resources: { cpu: '1', memory: '1Gi', storage: '2Gi' },
+        service: { type: 'LoadBalancer' },
+        ingress: { enabled: true, host: 'q.example.com' },
+        config: { service: { api_key: { secretKeyRef: { name: 'qdrant-api-key', key: 'api-key' } } } },
+      },
     });
     expect(backupName('hello', new Date('2026-12-01T06:07:08.123Z'))).toBe('hello-20261201-060708');
-    expect(restoreBody({ name: 'bk', clusterId: 'hello' }, 'ns', { cluster: 'copy', create: true })).toEqual({ name: 'bk-to-copy', clusterId: 'hello', spec: { source: { snapshotName: 'bk', namespace: 'ns' }, destination: { name: 'qdrant-copy', namespace: 'ns', create: true } } });
+    expect(restoreBody({ name: 'bk', clusterId: 'hello' }, 'ns', { cluster: 'copy', create: true })).toEqual({
+      name: 'bk-to-copy',
+      clusterId: 'hello',
+      spec: { source: { snapshotName: 'bk', namespace: 'ns' }, destination: { name: 'qdrant-copy', namespace: 'ns', create: true } },
+    });
   });
 });
 
@@ -92,7 +169,7 @@ describe('form choices', () => {
   });
 });
 
-describe('the control plane\'s warnings', () => {
+describe("the control plane's warnings", () => {
   it('reads every warning of a Warning header, quotes unescaped', () => {
     expect(parseWarningHeader(null)).toEqual([]);
     expect(parseWarningHeader('299 - "StorageClass \\"fast\\" does not allow volume expansion", 299 - "region eu has no VolumeSnapshotClass"')).toEqual([
@@ -110,21 +187,40 @@ describe('the cluster configuration form', () => {
     tolerations: 'dedicated=qdrant:NoSchedule\ngpu:NoExecute',
     serviceType: 'LoadBalancer',
     serviceAnnotations: 'lb.example.com/internal=true',
-    ingressEnabled: true, ingressClass: 'nginx', ingressHost: 'q.example.com', ingressTls: true, ingressTlsSecret: 'q-tls', ingressAnnotations: 'a=b',
-    storageClass: 'fast', volumeSnapshotClass: 'csi-snap', logLevel: 'DEBUG',
-    apiKeySecretName: 'keys', apiKeySecretKey: 'rw', readOnlyApiKeySecretName: 'keys', readOnlyApiKeySecretKey: '',
+    ingressEnabled: true,
+    ingressClass: 'nginx',
+    ingressHost: 'q.example.com',
+    ingressTls: true,
+    ingressTlsSecret: 'q-tls',
+    ingressAnnotations: 'a=b',
+    storageClass: 'fast',
+    volumeSnapshotClass: 'csi-snap',
+    logLevel: 'DEBUG',
+    apiKeySecretName: 'keys',
+    apiKeySecretKey: 'rw',
+    readOnlyApiKeySecretName: 'keys',
+    readOnlyApiKeySecretKey: '',
     rebalance: 'on',
   };
   const spec: ClusterRecord['spec'] = {
     ...base,
-    servicePerNode: true, suspend: false, onDemandReplication: 'Off', multiAZ: false,
+    servicePerNode: true,
+    suspend: false,
+    onDemandReplication: 'Off',
+    multiAZ: false,
     nodeSelector: { disktype: 'ssd', zone: 'a' },
-    tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'qdrant', effect: 'NoSchedule' }, { key: 'gpu', operator: 'Exists', effect: 'NoExecute' }],
+    tolerations: [
+      { key: 'dedicated', operator: 'Equal', value: 'qdrant', effect: 'NoSchedule' },
+      { key: 'gpu', operator: 'Exists', effect: 'NoExecute' },
+    ],
     service: { type: 'LoadBalancer', annotations: { 'lb.example.com/internal': 'true' } },
     ingress: { enabled: true, ingressClassName: 'nginx', host: 'q.example.com', tls: true, tlsSecretName: 'q-tls', annotations: { a: 'b' } },
     storageClassNames: { db: 'fast' },
     storage: { volumeSnapshotClassName: 'csi-snap' },
-    config: { log_level: 'DEBUG', service: { api_key: { secretKeyRef: { name: 'keys', key: 'rw' } }, read_only_api_key: { secretKeyRef: { name: 'keys', key: 'read-only-api-key' } } } },
+    config: {
+      log_level: 'DEBUG',
+      service: { api_key: { secretKeyRef: { name: 'keys', key: 'rw' } }, read_only_api_key: { secretKeyRef: { name: 'keys', key: 'read-only-api-key' } } },
+    },
     clusterManager: true,
   };
 
@@ -138,7 +234,10 @@ describe('the cluster configuration form', () => {
     expect(applyConfig(spec, configOf(spec))).toEqual(spec);
     expect(applyConfig(base, configOf(base))).toEqual({ ...base, service: { type: 'ClusterIP' } });
     // Emptied fields are removed, the rest of the spec is kept.
-    expect(applyConfig({ ...spec, suspend: true }, { ...configOf(spec), nodeSelector: '', tolerations: '', ingressEnabled: false })).toMatchObject({ suspend: true, ingress: { enabled: false } });
+    expect(applyConfig({ ...spec, suspend: true }, { ...configOf(spec), nodeSelector: '', tolerations: '', ingressEnabled: false })).toMatchObject({
+      suspend: true,
+      ingress: { enabled: false },
+    });
     expect(applyConfig(spec, { ...configOf(spec), nodeSelector: '' }).nodeSelector).toBeUndefined();
   });
 
@@ -159,7 +258,9 @@ describe('the cluster configuration form', () => {
     // The text itself round-trips every toleration form, so editing one line keeps the others.
     expect(parseTolerations(formatTolerations(odd.tolerations))).toEqual(odd.tolerations);
     // A changed Secret name keeps the reference's other keys.
-    expect(applyConfig(odd, { ...configOf(odd), apiKeySecretName: 'other' }).config?.service?.api_key).toEqual({ secretKeyRef: { name: 'other', key: 'rw', optional: true } });
+    expect(applyConfig(odd, { ...configOf(odd), apiKeySecretName: 'other' }).config?.service?.api_key).toEqual({
+      secretKeyRef: { name: 'other', key: 'rw', optional: true },
+    });
   });
 
   it('rebalancing is a three-way choice: the environment default (unset), on, off', () => {

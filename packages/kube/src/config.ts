@@ -47,7 +47,10 @@ export function loadKubeConfig(options: LoadKubeConfigOptions = {}): KubeConfig 
   if (options.inCluster) {
     const host = process.env.KUBERNETES_SERVICE_HOST;
     if (!host || !existsSync(join(SERVICE_ACCOUNT_DIR, 'token'))) {
-      throw new KubeConfigError(undefined, `in-cluster configuration needs KUBERNETES_SERVICE_HOST and ${SERVICE_ACCOUNT_DIR}/token: is this running in a pod with a service account?`);
+      throw new KubeConfigError(
+        undefined,
+        `in-cluster configuration needs KUBERNETES_SERVICE_HOST and ${SERVICE_ACCOUNT_DIR}/token: is this running in a pod with a service account?`,
+      );
     }
     kc.loadFromCluster();
     return kc;
@@ -74,7 +77,11 @@ export function loadKubeConfig(options: LoadKubeConfigOptions = {}): KubeConfig 
   if (!contextName) throw new KubeConfigError(file, 'has no current-context: name a context (--context) or set current-context');
   const context = raw.contexts?.find((c) => c.name === contextName);
   if (!context) {
-    const known = (raw.contexts ?? []).map((c) => c.name).filter(Boolean).join(', ') || 'none';
+    const known =
+      (raw.contexts ?? [])
+        .map((c) => c.name)
+        .filter(Boolean)
+        .join(', ') || 'none';
     throw new KubeConfigError(file, `has no context "${contextName}" (contexts: ${known})`);
   }
   const clusterName = context.context?.cluster;

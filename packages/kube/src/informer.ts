@@ -23,11 +23,7 @@ export interface InformerOptions {
   logger?: Logger;
 }
 
-export type InformerHandlers<T> = {
-  add?: (object: T) => void;
-  update?: (object: T, old: T) => void;
-  delete?: (object: T) => void;
-};
+export type InformerHandlers<T> = { add?: (object: T) => void; update?: (object: T, old: T) => void; delete?: (object: T) => void };
 
 interface WatchEvent<T> {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -64,14 +60,7 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   constructor(client: KubeClient, options: InformerOptions) {
     this.client = client;
-    this.options = {
-      resyncMs: 10 * 60_000,
-      stallMs: 3 * 60_000,
-      watchTimeoutSeconds: 300,
-      clock: systemClock,
-      logger: silentLogger,
-      ...options,
-    };
+    this.options = { resyncMs: 10 * 60_000, stallMs: 3 * 60_000, watchTimeoutSeconds: 300, clock: systemClock, logger: silentLogger, ...options };
   }
 
   on(handlers: InformerHandlers<T>): this {
@@ -266,7 +255,11 @@ export class Informer<T extends KubeObject = KubeObject> {
         else if (type === 'update') handlers.update?.(object, old ?? object);
         else handlers.delete?.(object);
       } catch (error) {
-        this.options.logger.error('informer handler threw', { event: type, object: objectKey(object), error: error instanceof Error ? error.message : String(error) });
+        this.options.logger.error('informer handler threw', {
+          event: type,
+          object: objectKey(object),
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     }
   }

@@ -27,13 +27,7 @@ interface Lease {
   apiVersion: 'coordination.k8s.io/v1';
   kind: 'Lease';
   metadata: { name: string; namespace: string; resourceVersion?: string };
-  spec: {
-    holderIdentity?: string;
-    leaseDurationSeconds?: number;
-    acquireTime?: string;
-    renewTime?: string;
-    leaseTransitions?: number;
-  };
+  spec: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string; leaseTransitions?: number };
 }
 
 /**
@@ -58,14 +52,7 @@ export class LeaderElector {
 
   constructor(client: KubeClient, options: LeaderElectionOptions) {
     this.client = client;
-    this.options = {
-      leaseDurationMs: 15_000,
-      renewDeadlineMs: 10_000,
-      retryPeriodMs: 2_000,
-      clock: systemClock,
-      logger: silentLogger,
-      ...options,
-    };
+    this.options = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, clock: systemClock, logger: silentLogger, ...options };
     if (this.options.leaseDurationMs <= this.options.renewDeadlineMs) throw new Error('leaseDuration must be greater than renewDeadline');
     if (this.options.renewDeadlineMs <= this.options.retryPeriodMs) throw new Error('renewDeadline must be greater than retryPeriod');
   }
@@ -162,7 +149,13 @@ export class LeaderElector {
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
         metadata: { name: this.options.name, namespace: this.options.namespace },
-        spec: { holderIdentity: identity, leaseDurationSeconds: Math.ceil(leaseDurationMs / 1000), acquireTime: nowTime, renewTime: nowTime, leaseTransitions: 0 },
+        spec: {
+          holderIdentity: identity,
+          leaseDurationSeconds: Math.ceil(leaseDurationMs / 1000),
+          acquireTime: nowTime,
+          renewTime: nowTime,
+          leaseTransitions: 0,
+        },
       };
       try {
         await this.client.create(lease as Lease & { [key: string]: unknown }, { signal });
@@ -223,4 +216,3 @@ export class LeaderElector {
     }
   }
 }
-

@@ -30,10 +30,4 @@ export function createLogger(options: { level?: LogLevel; component?: string; wr
 }
 
 /** Discards everything (the default where a caller passes no logger). */
-export const silentLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  with: () => silentLogger,
-};
+export const silentLogger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, with: () => silentLogger };

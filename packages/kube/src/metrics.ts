@@ -32,7 +32,11 @@ export class Counter extends Metric {
     return this.values.get(key(labels))?.value ?? 0;
   }
   lines(): string[] {
-    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`, ...[...this.values.values()].map((e) => `${this.name}${render(e.labels)} ${e.value}`)];
+    return [
+      `# HELP ${this.name} ${this.help}`,
+      `# TYPE ${this.name} counter`,
+      ...[...this.values.values()].map((e) => `${this.name}${render(e.labels)} ${e.value}`),
+    ];
   }
 }
 
@@ -45,7 +49,11 @@ export class Gauge extends Metric {
     this.values.clear();
   }
   lines(): string[] {
-    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`, ...[...this.values.values()].map((e) => `${this.name}${render(e.labels)} ${e.value}`)];
+    return [
+      `# HELP ${this.name} ${this.help}`,
+      `# TYPE ${this.name} gauge`,
+      ...[...this.values.values()].map((e) => `${this.name}${render(e.labels)} ${e.value}`),
+    ];
   }
 }
 
@@ -95,5 +103,9 @@ export function processMetricLines(): string[] {
 
 /** Metrics in the text exposition format, one after the other. */
 export function renderMetrics(metrics: Array<{ lines(): string[] }>): string {
-  return metrics.flatMap((m) => m.lines()).concat(processMetricLines()).join('\n').concat('\n');
+  return metrics
+    .flatMap((m) => m.lines())
+    .concat(processMetricLines())
+    .join('\n')
+    .concat('\n');
 }

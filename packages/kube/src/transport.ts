@@ -107,7 +107,7 @@ export class KubeTransport {
 
 function describeNetworkError(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  if (cause?.code === 'ECONNREFUSED') return 'connection refused (is the apiserver running and the kubeconfig\'s server right?)';
+  if (cause?.code === 'ECONNREFUSED') return "connection refused (is the apiserver running and the kubeconfig's server right?)";
   if (cause?.code) return `${cause.code}: ${cause.message ?? ''}`.trim();
   return error instanceof Error ? error.message : String(error);
 }

@@ -41,13 +41,7 @@ export class WorkQueue {
 
   constructor(handler: (key: string) => Promise<ReconcileResult>, options: WorkQueueOptions) {
     this.handler = handler;
-    this.options = {
-      concurrency: 4,
-      ratePerSecond: 50,
-      burst: 100,
-      clock: systemClock,
-      ...options,
-    };
+    this.options = { concurrency: 4, ratePerSecond: 50, burst: 100, clock: systemClock, ...options };
     this.bucket = new TokenBucket({ ratePerSecond: this.options.ratePerSecond, burst: this.options.burst, clock: this.options.clock });
   }
 

@@ -20,7 +20,10 @@ function renamed(kind: KindDefinition): Record<string, unknown> {
 describe('generated CRDs on a real apiserver', () => {
   it.each(allKinds.map((k) => [k.kind, k] as const))('%s is accepted with no warning', async (_name, kind) => {
     const client = clientFor(sandbox.kubeconfigPath);
-    const res = await client.transport.request('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', { body: renamed(kind), query: { dryRun: 'All' } });
+    const res = await client.transport.request('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
+      body: renamed(kind),
+      query: { dryRun: 'All' },
+    });
     expect(res.status).toBe(201);
     expect(res.warnings).toEqual([]);
   });

@@ -16,7 +16,12 @@ interface Event extends KubeObject {
 describe('EventRecorder', () => {
   it('records events.k8s.io/v1 events and folds repeats into a series', async () => {
     const client = clientFor(sandbox.kubeconfigPath);
-    const subject = await client.apply<KubeObject>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'subject', namespace: sandbox.namespace }, data: {} });
+    const subject = await client.apply<KubeObject>({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'subject', namespace: sandbox.namespace },
+      data: {},
+    });
     const recorder = new EventRecorder(client, { controller: 'qhc.dev/operator', instance: 'test-0' });
     await recorder.record(subject, { type: 'Normal', reason: 'Created', note: 'created the thing', action: 'Reconcile' });
     await recorder.record(subject, { type: 'Warning', reason: 'BackupFailed', note: 'disk on fire', action: 'Backup' });
@@ -32,10 +37,13 @@ describe('EventRecorder', () => {
 });
 
 describe('finalizers', () => {
-  it('adds and removes a finalizer, keeping other controllers\' ones', async () => {
+  it("adds and removes a finalizer, keeping other controllers' ones", async () => {
     const client = clientFor(sandbox.kubeconfigPath);
     const ref = { apiVersion: 'v1', kind: 'ConfigMap', namespace: sandbox.namespace, name: 'guarded' };
-    const created = await client.apply<KubeObject>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'guarded', namespace: sandbox.namespace, finalizers: ['other.io/keep'] }, data: {} }, { fieldManager: 'other' });
+    const created = await client.apply<KubeObject>(
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'guarded', namespace: sandbox.namespace, finalizers: ['other.io/keep'] }, data: {} },
+      { fieldManager: 'other' },
+    );
     const added = await addFinalizer(client, created, 'qhc.dev/cleanup');
     expect(added.metadata.finalizers).toEqual(['other.io/keep', 'qhc.dev/cleanup']);
     expect(await addFinalizer(client, added, 'qhc.dev/cleanup')).toBe(added);

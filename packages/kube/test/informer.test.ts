@@ -48,14 +48,20 @@ describe('Informer', () => {
       // Changes after the restart arrive without anyone restarting the informer.
       await client.apply(cm('b', '1'));
       await client.apply(cm('a', '3'));
-      await waitFor('events after the restart', async () => (events.includes('add b') && events.includes('update a 2->3') ? true : undefined), { timeoutMs: 30_000 });
+      await waitFor('events after the restart', async () => (events.includes('add b') && events.includes('update a 2->3') ? true : undefined), {
+        timeoutMs: 30_000,
+      });
 
       const server = await client.list({ apiVersion: 'v1', kind: 'ConfigMap' }, { namespace: sandbox.namespace, labelSelector: 'informer=yes' });
       const expected = Object.fromEntries(server.items.map((o) => [objectKey(o), o.metadata.resourceVersion]));
-      await waitFor('the cache to match the server', async () => {
-        const cached = Object.fromEntries(informer.list().map((o) => [objectKey(o), o.metadata.resourceVersion]));
-        return JSON.stringify(cached, Object.keys(cached).toSorted()) === JSON.stringify(expected, Object.keys(expected).toSorted()) ? true : undefined;
-      }, { timeoutMs: 10_000 });
+      await waitFor(
+        'the cache to match the server',
+        async () => {
+          const cached = Object.fromEntries(informer.list().map((o) => [objectKey(o), o.metadata.resourceVersion]));
+          return JSON.stringify(cached, Object.keys(cached).toSorted()) === JSON.stringify(expected, Object.keys(expected).toSorted()) ? true : undefined;
+        },
+        { timeoutMs: 10_000 },
+      );
       expect(informer.keys().toSorted()).toEqual([`${sandbox.namespace}/a`, `${sandbox.namespace}/b`]);
       expect(informer.restarts).toBeGreaterThan(0);
     } finally {

@@ -9,7 +9,8 @@ const sandbox = useSandboxNamespace('kube-lease');
 const timing = { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 250 };
 
 /** A request on a black-holed socket: it ends only when its caller gives up. */
-const hang = (signal?: AbortSignal) => new Promise<never>((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true }));
+const hang = (signal?: AbortSignal) =>
+  new Promise<never>((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true }));
 
 function candidate(identity: string, log: string[]) {
   return new LeaderElector(clientFor(sandbox.kubeconfigPath), {
@@ -44,12 +45,12 @@ describe('LeaderElector', () => {
       const takeoverMs = Date.now() - crashedAt;
       expect(takeoverMs).toBeLessThanOrEqual(timing.leaseDurationMs + 2 * timing.retryPeriodMs + 500);
 
-      const lease = await clientFor(sandbox.kubeconfigPath).get<{ apiVersion: string; kind: string; metadata: { name: string }; spec: { holderIdentity: string; leaseTransitions: number; renewTime: string } }>({
-        apiVersion: 'coordination.k8s.io/v1',
-        kind: 'Lease',
-        namespace: sandbox.namespace,
-        name: 'qhc-operator',
-      });
+      const lease = await clientFor(sandbox.kubeconfigPath).get<{
+        apiVersion: string;
+        kind: string;
+        metadata: { name: string };
+        spec: { holderIdentity: string; leaseTransitions: number; renewTime: string };
+      }>({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: sandbox.namespace, name: 'qhc-operator' });
       expect(lease?.spec.holderIdentity).toBe(second === a ? 'a' : 'b');
       expect(lease?.spec.leaseTransitions).toBe(1);
       expect(lease?.spec.renewTime).toMatch(/\.\d{6}Z$/);
@@ -62,13 +63,23 @@ describe('LeaderElector', () => {
   it('hands over at once when the leader releases the Lease on stop', async () => {
     const log: string[] = [];
     const c = new LeaderElector(clientFor(sandbox.kubeconfigPath), {
-      namespace: sandbox.namespace, name: 'release-test', identity: 'c', ...timing, onStartedLeading: () => void log.push('c leads'),
+      namespace: sandbox.namespace,
+      name: 'release-test',
+      identity: 'c',
+      ...timing,
+      onStartedLeading: () => void log.push('c leads'),
     });
     c.start();
     await waitFor('c to lead', async () => (c.isLeader ? true : undefined), { timeoutMs: 10_000 });
     await c.stop();
     const d = new LeaderElector(clientFor(sandbox.kubeconfigPath), {
-      namespace: sandbox.namespace, name: 'release-test', identity: 'd', ...timing, leaseDurationMs: 60_000, renewDeadlineMs: 2_000, onStartedLeading: () => void log.push('d leads'),
+      namespace: sandbox.namespace,
+      name: 'release-test',
+      identity: 'd',
+      ...timing,
+      leaseDurationMs: 60_000,
+      renewDeadlineMs: 2_000,
+      onStartedLeading: () => void log.push('d leads'),
     });
     d.start();
     try {
@@ -86,10 +97,18 @@ describe('LeaderElector', () => {
     // Once stalled, every Lease request hangs.
     const stalling = Object.assign(Object.create(client) as typeof client, {
       get: (ref: Parameters<typeof client.get>[0], options?: { signal?: AbortSignal }) => (stalled ? hang(options?.signal) : client.get(ref, options)),
-      replace: (object: Parameters<typeof client.replace>[0], options?: { signal?: AbortSignal }) => (stalled ? hang(options?.signal) : client.replace(object, options)),
+      replace: (object: Parameters<typeof client.replace>[0], options?: { signal?: AbortSignal }) =>
+        stalled ? hang(options?.signal) : client.replace(object, options),
     });
     const log: string[] = [];
-    const e = new LeaderElector(stalling, { namespace: sandbox.namespace, name: 'stall-test', identity: 'e', ...timing, onStartedLeading: () => void log.push('e leads'), onStoppedLeading: () => void log.push('e stopped') });
+    const e = new LeaderElector(stalling, {
+      namespace: sandbox.namespace,
+      name: 'stall-test',
+      identity: 'e',
+      ...timing,
+      onStartedLeading: () => void log.push('e leads'),
+      onStoppedLeading: () => void log.push('e stopped'),
+    });
     e.start();
     try {
       await waitFor('e to lead', async () => (e.isLeader ? true : undefined), { timeoutMs: 10_000 });

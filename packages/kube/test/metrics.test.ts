@@ -13,7 +13,9 @@ describe('metrics', () => {
     const text = renderMetrics([counter, gauge, histogram]);
     expect(text).toContain('# TYPE x_total counter\nx_total{a="say \\"hi\\"",b="2"} 3\n');
     expect(text).toContain('y 7\n');
-    expect(text).toContain('z_seconds_bucket{k="v",le="0.1"} 0\nz_seconds_bucket{k="v",le="1"} 1\nz_seconds_bucket{k="v",le="+Inf"} 1\nz_seconds_sum{k="v"} 0.5\nz_seconds_count{k="v"} 1\n');
+    expect(text).toContain(
+      'z_seconds_bucket{k="v",le="0.1"} 0\nz_seconds_bucket{k="v",le="1"} 1\nz_seconds_bucket{k="v",le="+Inf"} 1\nz_seconds_sum{k="v"} 0.5\nz_seconds_count{k="v"} 1\n',
+    );
     expect(text).toMatch(/^process_resident_memory_bytes [1-9]\d*$/m);
     expect(text.endsWith('\n')).toBe(true);
     expect(counter.get({ a: 'say "hi"', b: '2' })).toBe(3);

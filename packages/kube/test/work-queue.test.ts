@@ -7,8 +7,7 @@ const backoff = { minDelay: 5, maxDelay: 300, increment: 5 };
 /** A handler whose runs the test finishes by hand. */
 function controllable() {
   const runs: Array<{ key: string; resolve: (v?: { requeueAfterMs: number }) => void; reject: (e: Error) => void }> = [];
-  const handler = (key: string) =>
-    new Promise<void | { requeueAfterMs: number }>((resolve, reject) => runs.push({ key, resolve, reject }));
+  const handler = (key: string) => new Promise<void | { requeueAfterMs: number }>((resolve, reject) => runs.push({ key, resolve, reject }));
   return { runs, handler };
 }
 
@@ -111,7 +110,10 @@ describe('WorkQueue', () => {
     expect(runs).toHaveLength(2);
     await clock.advance(1);
     expect(runs).toHaveLength(3);
-    expect(errors).toEqual([[1, 5_000], [2, 10_000]]);
+    expect(errors).toEqual([
+      [1, 5_000],
+      [2, 10_000],
+    ]);
     runs[2]!.resolve();
     await flush();
     expect(queue.attempts('a')).toBe(0);

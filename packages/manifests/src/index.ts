@@ -1,11 +1,28 @@
 export { buildClusterObjects } from './cluster/build.ts';
 export { buildConfigMap, qdrantConfig, initScript, bootstrapNode, configHash, CONFIG_KEY } from './cluster/config-map.ts';
-export { buildStatefulSet, STORAGE_VOLUME, SNAPSHOTS_VOLUME, CONFIG_HASH_ANNOTATION, RESTARTED_AT_ANNOTATION, REPLICATED_RESTART_ANNOTATION, ZONE_TOPOLOGY_KEY, onDemandReplicationMode } from './cluster/stateful-set.ts';
+export {
+  buildStatefulSet,
+  STORAGE_VOLUME,
+  SNAPSHOTS_VOLUME,
+  CONFIG_HASH_ANNOTATION,
+  RESTARTED_AT_ANNOTATION,
+  REPLICATED_RESTART_ANNOTATION,
+  ZONE_TOPOLOGY_KEY,
+  onDemandReplicationMode,
+} from './cluster/stateful-set.ts';
 export { buildHeadlessService, buildClientService, buildNodeServices } from './cluster/services.ts';
 export { buildNetworkPolicy, CLUSTER_MANAGER_POD_LABELS, OPERATOR_POD_LABELS } from './cluster/network-policy.ts';
 export { buildIngresses, TRAEFIK_API_VERSION, TRAEFIK_KINDS, TRAEFIK_CLASS_ANNOTATION } from './cluster/ingress.ts';
 export { buildPodDisruptionBudget } from './cluster/pod-disruption-budget.ts';
-export { resolveCluster, usesClusterManager, rebalanceStrategyOf, QDRANT_HTTP_PORT, QDRANT_GRPC_PORT, QDRANT_P2P_PORT, type ResolvedCluster } from './cluster/resolve.ts';
+export {
+  resolveCluster,
+  usesClusterManager,
+  rebalanceStrategyOf,
+  QDRANT_HTTP_PORT,
+  QDRANT_GRPC_PORT,
+  QDRANT_P2P_PORT,
+  type ResolvedCluster,
+} from './cluster/resolve.ts';
 export { clusterLabels, podSelector, ownerReference, MANAGED_BY } from './cluster/labels.ts';
 export { ManifestError } from './errors.ts';
 export { normalize, type KubeObject, type OwnerReference } from './object.ts';
@@ -22,7 +39,15 @@ export { buildVolumeSnapshot, type VolumeSnapshotInput } from './backup/volume-s
 export { buildScheduledSnapshot } from './backup/scheduled.ts';
 export { buildRestoredClaim, type RestoredClaimInput } from './backup/restored-claim.ts';
 export * from './backup/names.ts';
-export { releaseArtifacts, chartReference, chartValues, renderHelmInstall, CHART_NAME, CONTROL_PLANE_IMAGE, type ReleaseArtifact } from './installation/release.ts';
+export {
+  releaseArtifacts,
+  chartReference,
+  chartValues,
+  renderHelmInstall,
+  CHART_NAME,
+  CONTROL_PLANE_IMAGE,
+  type ReleaseArtifact,
+} from './installation/release.ts';
 export {
   PREFLIGHT_CHECKS,
   PREFLIGHT_VARIABLES,

@@ -62,8 +62,13 @@ describe('cluster objects on the real apiserver', () => {
         }),
         onDemandReplication: fc.constantFrom('Off', 'Auto', 'On'),
         nodeSelector: fc.dictionary(fc.constantFrom('zone', 'example.com/pool', 'tier'), fc.stringMatching(/^[a-z][a-z0-9]{0,9}$/), { maxKeys: 2 }),
-        statefulSet: fc.record({ pods: fc.record({ labels: fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9-]{0,8}[a-z]$/), fc.stringMatching(/^[a-z0-9]{0,10}$/), { maxKeys: 3 }) }) }),
-        config: fc.record({ log_level: fc.constantFrom('DEBUG', 'INFO', 'WARN'), collection: fc.record({ replication_factor: fc.integer({ min: 1, max: 3 }) }) }, { requiredKeys: [] }),
+        statefulSet: fc.record({
+          pods: fc.record({ labels: fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9-]{0,8}[a-z]$/), fc.stringMatching(/^[a-z0-9]{0,10}$/), { maxKeys: 3 }) }),
+        }),
+        config: fc.record(
+          { log_level: fc.constantFrom('DEBUG', 'INFO', 'WARN'), collection: fc.record({ replication_factor: fc.integer({ min: 1, max: 3 }) }) },
+          { requiredKeys: [] },
+        ),
         startupDelaySeconds: fc.integer({ min: 0, max: 600 }),
       },
       { requiredKeys: ['size', 'resources'] },

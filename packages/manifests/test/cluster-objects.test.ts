@@ -16,7 +16,7 @@ describe('buildClusterObjects', () => {
   const id = '9a9f48c7-bb90-4fb2-816f-418a46a74b24';
   const objects = buildClusterObjects(cluster(id), settings());
 
-  it('names objects as Qdrant\'s operator does, all labelled and owned by the cluster', () => {
+  it("names objects as Qdrant's operator does, all labelled and owned by the cluster", () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       `ConfigMap/qdrant-${id}`,
       `Service/qdrant-headless-${id}`,
@@ -32,7 +32,9 @@ describe('buildClusterObjects', () => {
     for (const object of objects) {
       expect(object.metadata.namespace).toBe('qdrant');
       expect(object.metadata.labels).toMatchObject({ app: 'qdrant', 'cluster-id': id, 'app.kubernetes.io/managed-by': 'qhc-operator' });
-      expect(object.metadata.ownerReferences).toEqual([{ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', name: `qdrant-${id}`, uid: UID, controller: true, blockOwnerDeletion: true }]);
+      expect(object.metadata.ownerReferences).toEqual([
+        { apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', name: `qdrant-${id}`, uid: UID, controller: true, blockOwnerDeletion: true },
+      ]);
     }
   });
 
@@ -44,7 +46,9 @@ describe('buildClusterObjects', () => {
 
   it('leaves restarts to the operator (OnDelete) under onDemandReplication Auto or On', () => {
     for (const mode of ['Auto', 'On'] as const) {
-      expect(find(buildClusterObjects(cluster(id, { onDemandReplication: mode }), settings()), 'StatefulSet').spec.updateStrategy).toEqual({ type: 'OnDelete' });
+      expect(find(buildClusterObjects(cluster(id, { onDemandReplication: mode }), settings()), 'StatefulSet').spec.updateStrategy).toEqual({
+        type: 'OnDelete',
+      });
     }
     expect(find(buildClusterObjects(cluster(id, { onDemandReplication: 'Off' }), settings()), 'StatefulSet').spec.updateStrategy.type).toBe('RollingUpdate');
     // One restart asked for by annotation: Auto, with the time on the pods so they all restart.
@@ -76,17 +80,24 @@ describe('buildClusterObjects', () => {
 
   it('runs the StatefulSet the way Qdrant needs', () => {
     const sts = find(objects, 'StatefulSet');
-    expect(sts.spec).toMatchObject({ replicas: 3, serviceName: `qdrant-headless-${id}`, podManagementPolicy: 'Parallel', selector: { matchLabels: { app: 'qdrant', 'cluster-id': id } } });
+    expect(sts.spec).toMatchObject({
+      replicas: 3,
+      serviceName: `qdrant-headless-${id}`,
+      podManagementPolicy: 'Parallel',
+      selector: { matchLabels: { app: 'qdrant', 'cluster-id': id } },
+    });
     const container = sts.spec.template.spec.containers[0];
     expect(container.image).toBe('qdrant/qdrant:v1.12.4');
     expect(container.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual([6333, 6334, 6335]);
     expect(container.readinessProbe.httpGet.path).toBe('/readyz');
     expect(container.livenessProbe.httpGet.path).toBe('/livez');
     expect(container.resources).toEqual({ limits: { cpu: '2', memory: '8Gi' }, requests: { cpu: '2', memory: '8Gi' } });
-    expect(sts.spec.volumeClaimTemplates.map((t: { metadata: { name: string }; spec: { resources: unknown } }) => [t.metadata.name, t.spec.resources])).toEqual([
-      ['qdrant-storage', { requests: { storage: '50Gi' } }],
-      ['qdrant-snapshots', { requests: { storage: '50Gi' } }],
-    ]);
+    expect(sts.spec.volumeClaimTemplates.map((t: { metadata: { name: string }; spec: { resources: unknown } }) => [t.metadata.name, t.spec.resources])).toEqual(
+      [
+        ['qdrant-storage', { requests: { storage: '50Gi' } }],
+        ['qdrant-snapshots', { requests: { storage: '50Gi' } }],
+      ],
+    );
     expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
     expect(sts.spec.template.metadata.annotations['qhc.dev/config-hash']).toMatch(/^[0-9a-f]{16}$/);
   });
@@ -94,14 +105,27 @@ describe('buildClusterObjects', () => {
   it('bootstraps node 0 and joins the others through it', () => {
     const script: string = find(objects, 'ConfigMap').data['initialize.sh'];
     expect(script).toContain(`exec ./entrypoint.sh --uri "http://qdrant-${id}-0.qdrant-headless-${id}.qdrant:6335"`);
-    expect(script).toContain(`--bootstrap "http://qdrant-${id}-0.qdrant-headless-${id}.qdrant:6335" --uri "http://qdrant-${id}-"$index".qdrant-headless-${id}.qdrant:6335"`);
+    expect(script).toContain(
+      `--bootstrap "http://qdrant-${id}-0.qdrant-headless-${id}.qdrant:6335" --uri "http://qdrant-${id}-"$index".qdrant-headless-${id}.qdrant:6335"`,
+    );
     const config = parseYaml(find(objects, 'ConfigMap').data['production.yaml']);
-    expect(config).toMatchObject({ log_level: 'INFO', cluster: { enabled: true, p2p: { port: 6335, enable_tls: false } }, storage: { storage_path: '/qdrant/storage' } });
+    expect(config).toMatchObject({
+      log_level: 'INFO',
+      cluster: { enabled: true, p2p: { port: 6335, enable_tls: false } },
+      storage: { storage_path: '/qdrant/storage' },
+    });
   });
 
   it('injects API keys from the secrets the cluster names, never their values', () => {
     const withKeys = buildClusterObjects(
-      cluster(id, { config: { service: { api_key: { secretKeyRef: { name: 'qdrant-api-key', key: 'api-key' } }, read_only_api_key: { secretKeyRef: { name: 'qdrant-api-key', key: 'ro' } } } } }),
+      cluster(id, {
+        config: {
+          service: {
+            api_key: { secretKeyRef: { name: 'qdrant-api-key', key: 'api-key' } },
+            read_only_api_key: { secretKeyRef: { name: 'qdrant-api-key', key: 'ro' } },
+          },
+        },
+      }),
       settings(),
     );
     const env = find(withKeys, 'StatefulSet').spec.template.spec.containers[0].env;
@@ -123,10 +147,26 @@ describe('buildClusterObjects', () => {
   it.each([
     ['an enabled ingress without a host', { ingress: { enabled: true } }, 'spec.ingress.host'],
     ['ingress TLS without a secret', { ingress: { enabled: true, host: 'q.example.com', tls: true } }, 'spec.ingress.tlsSecretName'],
-    ['source ranges on a ClusterIP service', { service: { type: 'ClusterIP', loadBalancerSourceRanges: ['10.0.0.0/8'] } }, 'spec.service.loadBalancerSourceRanges'],
-    ['a gRPC host without the nginx provider', { ingress: { enabled: true, host: 'q.example.com', nginx: { grpcHost: 'g.example.com' } } }, 'spec.ingress.nginx.grpcHost'],
-    ['nginx source ranges without the nginx provider', { ingress: { enabled: true, host: 'q.example.com', nginx: { allowedSourceRanges: ['10.0.0.0/8'] } } }, 'spec.ingress.nginx.allowedSourceRanges'],
-    ['Traefik entry points without the Traefik provider', { ingress: { enabled: true, host: 'q.example.com', traefik: { entryPoints: ['websecure'] } } }, 'spec.ingress.traefik.entryPoints'],
+    [
+      'source ranges on a ClusterIP service',
+      { service: { type: 'ClusterIP', loadBalancerSourceRanges: ['10.0.0.0/8'] } },
+      'spec.service.loadBalancerSourceRanges',
+    ],
+    [
+      'a gRPC host without the nginx provider',
+      { ingress: { enabled: true, host: 'q.example.com', nginx: { grpcHost: 'g.example.com' } } },
+      'spec.ingress.nginx.grpcHost',
+    ],
+    [
+      'nginx source ranges without the nginx provider',
+      { ingress: { enabled: true, host: 'q.example.com', nginx: { allowedSourceRanges: ['10.0.0.0/8'] } } },
+      'spec.ingress.nginx.allowedSourceRanges',
+    ],
+    [
+      'Traefik entry points without the Traefik provider',
+      { ingress: { enabled: true, host: 'q.example.com', traefik: { entryPoints: ['websecure'] } } },
+      'spec.ingress.traefik.entryPoints',
+    ],
     ['TLS without certificates', { config: { service: { enable_tls: true } } }, 'spec.config.tls'],
   ])('refuses %s, naming the field', (_name, spec, path) => {
     let error: unknown;

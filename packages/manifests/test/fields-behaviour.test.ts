@@ -6,31 +6,42 @@ import { cluster, settings, type Loose } from './fixtures.ts';
 // each changes the output; these say how).
 
 const ID = 'c1';
-const find = (objects: KubeObject[], kind: string, name?: string) => objects.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name)) as (KubeObject & { spec: Loose; data: Loose }) | undefined;
+const find = (objects: KubeObject[], kind: string, name?: string) =>
+  objects.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name)) as (KubeObject & { spec: Loose; data: Loose }) | undefined;
 
-const script = (annotations: Record<string, string>) => find(buildClusterObjects(cluster(ID, {}, { annotations }), settings()), 'ConfigMap')!.data['initialize.sh'] as string;
+const script = (annotations: Record<string, string>) =>
+  find(buildClusterObjects(cluster(ID, {}, { annotations }), settings()), 'ConfigMap')!.data['initialize.sh'] as string;
 const traefik = (spec: Record<string, unknown>, more = '') =>
-  buildClusterObjects(cluster(ID, { ingress: { enabled: true, host: 'q.example.com', ...spec } }), settings(`settings:\n  ingress:\n    provider: QdrantCloudTraefik\n${more}`));
+  buildClusterObjects(
+    cluster(ID, { ingress: { enabled: true, host: 'q.example.com', ...spec } }),
+    settings(`settings:\n  ingress:\n    provider: QdrantCloudTraefik\n${more}`),
+  );
 
 describe('multiAZ', () => {
   it('spreads the pods over zones as a preference (a pod whose volume sits in one zone is never left Pending), and routes clients within their zone', () => {
     const objects = buildClusterObjects(cluster(ID, { multiAZ: true }), settings());
     expect(find(objects, 'StatefulSet')!.spec.template.spec.topologySpreadConstraints).toEqual([
-      { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: 'qdrant', 'cluster-id': ID } } },
+      {
+        maxSkew: 1,
+        topologyKey: 'topology.kubernetes.io/zone',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: { app: 'qdrant', 'cluster-id': ID } },
+      },
     ]);
     expect(find(objects, 'Service', `qdrant-${ID}`)!.spec.trafficDistribution).toBe('PreferClose');
   });
 
-  it('keeps the cluster\'s own zone constraint instead of adding a second one', () => {
+  it("keeps the cluster's own zone constraint instead of adding a second one", () => {
     // The hard rule stays available: a cluster that asks for it gets it.
     const own = { maxSkew: 2, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule' };
     const objects = buildClusterObjects(cluster(ID, { multiAZ: true, topologySpreadConstraints: [own] }), settings());
-    expect(find(objects, 'StatefulSet')!.spec.template.spec.topologySpreadConstraints).toEqual([{ ...own, labelSelector: { matchLabels: { app: 'qdrant', 'cluster-id': ID } } }]);
+    expect(find(objects, 'StatefulSet')!.spec.template.spec.topologySpreadConstraints).toEqual([
+      { ...own, labelSelector: { matchLabels: { app: 'qdrant', 'cluster-id': ID } } },
+    ]);
   });
 });
 
 describe('the reinit and bootstrap-node annotations', () => {
-
   it('bootstrap-node makes that node start the cluster and the others join through it', () => {
     const text = script({ 'operator.qdrant.com/bootstrap-node': '2' });
     expect(text).toContain('if [ "$index" = "2" ]; then');
@@ -39,14 +50,15 @@ describe('the reinit and bootstrap-node annotations', () => {
   });
 
   it('reinit is refused, naming the annotation and the manual recovery, and no script has --reinit', () => {
-    expect(() => cluster(ID, {}, { annotations: { 'operator.qdrant.com/reinit': 'a' } })).toThrow(/operator\.qdrant\.com\/reinit is not supported.*manual recovery step.*--reinit/);
+    expect(() => cluster(ID, {}, { annotations: { 'operator.qdrant.com/reinit': 'a' } })).toThrow(
+      /operator\.qdrant\.com\/reinit is not supported.*manual recovery step.*--reinit/,
+    );
     expect(script({})).not.toContain('--reinit');
     expect(script({ 'operator.qdrant.com/bootstrap-node': '2' })).not.toContain('--reinit');
   });
 });
 
 describe('the QdrantCloudTraefik provider', () => {
-
   it('routes the host to the client Service through an IngressRoute, no Ingress', () => {
     const objects = traefik({});
     expect(find(objects, 'Ingress')).toBeUndefined();
@@ -72,8 +84,8 @@ describe('the QdrantCloudTraefik provider', () => {
   });
 });
 
-describe('the cluster manager\'s region default', () => {
-  it('applies where the cluster says nothing; the cluster\'s fields win', () => {
+describe("the cluster manager's region default", () => {
+  it("applies where the cluster says nothing; the cluster's fields win", () => {
     const on = settings('settings:\n  clusterManager:\n    enable: true\n    rebalanceStrategy: by_count\n');
     expect(usesClusterManager(cluster(ID), settings())).toBe(false);
     expect(usesClusterManager(cluster(ID), on)).toBe(true);

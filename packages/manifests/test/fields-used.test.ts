@@ -114,7 +114,9 @@ const SAMPLES: Record<string, unknown> = {
   'spec.storage.iops': 3000,
   'spec.storage.throughput': 125,
   'spec.storage.additionalVolumes': [{ name: 'scratch', emptyDir: {} }],
-  'spec.storage.additionalVolumeClaimTemplates': [{ metadata: { name: 'extra' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+  'spec.storage.additionalVolumeClaimTemplates': [
+    { metadata: { name: 'extra' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+  ],
   'spec.storage.additionalVolumeMounts': [{ name: 'scratch', mountPath: '/scratch' }],
   'spec.topologySpreadConstraints': [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway' }],
   'spec.podDisruptionBudget.minAvailable': 2,
@@ -152,17 +154,36 @@ const SAMPLES: Record<string, unknown> = {
  * (the ingress enabled, the provider that reads them, GPU indexing, TLS, audit logs).
  */
 const CONTEXTS: Array<{ prefix: string; spec?: Record<string, unknown>; settings?: string }> = [
-  { prefix: 'spec.ingress.nginx', spec: { ingress: { enabled: true, host: 'a.example.com' } }, settings: 'settings:\n  ingress:\n    provider: NginxIngress\n' },
-  { prefix: 'spec.ingress.traefik', spec: { ingress: { enabled: true, host: 'a.example.com' } }, settings: 'settings:\n  ingress:\n    provider: QdrantCloudTraefik\n' },
+  {
+    prefix: 'spec.ingress.nginx',
+    spec: { ingress: { enabled: true, host: 'a.example.com' } },
+    settings: 'settings:\n  ingress:\n    provider: NginxIngress\n',
+  },
+  {
+    prefix: 'spec.ingress.traefik',
+    spec: { ingress: { enabled: true, host: 'a.example.com' } },
+    settings: 'settings:\n  ingress:\n    provider: QdrantCloudTraefik\n',
+  },
   { prefix: 'spec.ingress', spec: { ingress: { enabled: true, host: 'a.example.com', tlsSecretName: 'tls', tls: true } } },
   { prefix: 'spec.service.loadBalancerSourceRanges', spec: { service: { type: 'LoadBalancer' } } },
   { prefix: 'spec.gpu', spec: { gpu: { gpuType: 'nvidia' } } },
   { prefix: 'spec.config.service.api_key', spec: { config: { service: { api_key: { secretKeyRef: { name: 'keys', key: 'api-key' } } } } } },
   { prefix: 'spec.config.service.read_only_api_key', spec: { config: { service: { read_only_api_key: { secretKeyRef: { name: 'keys', key: 'ro' } } } } } },
-  { prefix: 'spec.config.service.enable_tls', spec: { config: { tls: { cert: { secretKeyRef: { name: 'tls', key: 'crt' } }, key: { secretKeyRef: { name: 'tls', key: 'key' } } } } } },
+  {
+    prefix: 'spec.config.service.enable_tls',
+    spec: { config: { tls: { cert: { secretKeyRef: { name: 'tls', key: 'crt' } }, key: { secretKeyRef: { name: 'tls', key: 'key' } } } } },
+  },
   {
     prefix: 'spec.config.tls',
-    spec: { config: { tls: { cert: { secretKeyRef: { name: 'tls', key: 'crt' } }, key: { secretKeyRef: { name: 'tls', key: 'key' } }, caCert: { secretKeyRef: { name: 'tls', key: 'ca' } } } } },
+    spec: {
+      config: {
+        tls: {
+          cert: { secretKeyRef: { name: 'tls', key: 'crt' } },
+          key: { secretKeyRef: { name: 'tls', key: 'key' } },
+          caCert: { secretKeyRef: { name: 'tls', key: 'ca' } },
+        },
+      },
+    },
   },
   { prefix: 'spec.config.audit', spec: { config: { audit: { enabled: true } } } },
   { prefix: 'spec.podDisruptionBudget.selector', spec: { podDisruptionBudget: { maxUnavailable: 1 } } },
@@ -174,7 +195,10 @@ const CONTEXTS: Array<{ prefix: string; spec?: Record<string, unknown>; settings
   },
   { prefix: 'settings.ingress', spec: { ingress: { host: 'a.example.com' } }, settings: 'settings:\n  ingress:\n    enabled: true\n' },
   { prefix: 'settings.qdrant.securityContext', settings: 'settings:\n  qdrant:\n    securityContext:\n      enabled: true\n' },
-  { prefix: 'settings.scheduling.default_pod_disruption_budget.selector', settings: 'settings:\n  scheduling:\n    default_pod_disruption_budget:\n      maxUnavailable: 1\n' },
+  {
+    prefix: 'settings.scheduling.default_pod_disruption_budget.selector',
+    settings: 'settings:\n  scheduling:\n    default_pod_disruption_budget:\n      maxUnavailable: 1\n',
+  },
 ];
 
 function setAt(target: Record<string, unknown>, path: string[], value: unknown): void {
@@ -220,7 +244,9 @@ function built(cluster: QdrantCluster, settings: OperatorSettings): string {
     if (!(error instanceof ManifestError)) throw error;
     objects = `ManifestError at ${error.path}`;
   }
-  const installation = buildInstallation({ ...region(), operatorSettings: settings }, CREDENTIALS).filter((o) => !(o.kind === 'ConfigMap' && o.metadata.name === OPERATOR_SETTINGS_CONFIGMAP));
+  const installation = buildInstallation({ ...region(), operatorSettings: settings }, CREDENTIALS).filter(
+    (o) => !(o.kind === 'ConfigMap' && o.metadata.name === OPERATOR_SETTINGS_CONFIGMAP),
+  );
   return `${typeof objects === 'string' ? objects : toYaml(objects)}\n---\n${toYaml(installation)}`;
 }
 
@@ -265,7 +291,13 @@ describe('every field is used or refused', () => {
   it('enumerates the leaves of both schemas from the generated JSON Schemas', () => {
     expect(specLeaves.length).toBeGreaterThan(80);
     expect(settingsLeaves.length).toBeGreaterThan(35);
-    for (const known of ['spec.multiAZ', 'spec.ingress.traefik.entryPoints', 'spec.storage.iops', 'settings.clusterManager.enable', 'settings.qdrant.log_level']) {
+    for (const known of [
+      'spec.multiAZ',
+      'spec.ingress.traefik.entryPoints',
+      'spec.storage.iops',
+      'settings.clusterManager.enable',
+      'settings.qdrant.log_level',
+    ]) {
       expect(all.map((l) => l.path)).toContain(known);
     }
   });
@@ -288,7 +320,10 @@ describe('every field is used or refused', () => {
       expect(readFileSync(url, 'utf8'), `${file} never mentions ${proof}`).toContain(proof);
       return;
     }
-    expect(verdict.kind, `${path}: set to ${JSON.stringify(verdict.value)}, no built object changed, and it is neither refused nor listed as used by a controller`).toBe('builder');
+    expect(
+      verdict.kind,
+      `${path}: set to ${JSON.stringify(verdict.value)}, no built object changed, and it is neither refused nor listed as used by a controller`,
+    ).toBe('builder');
   });
 
   it('lists nothing that is not a field', () => {
@@ -300,7 +335,7 @@ describe('every field is used or refused', () => {
 const annotationsOf = (annotations: Record<string, string>) => clusterFixture(ID, {}, { annotations });
 const yaml = (c: QdrantCluster) => toYaml(buildClusterObjects(c, schemas.defaultOperatorSettings()));
 
-describe('annotations of Qdrant\'s API on a cluster', () => {
+describe("annotations of Qdrant's API on a cluster", () => {
   it.each([
     [schemas.ANNOTATION_RESTARTED_AT, '2026-01-01T00:00:00Z'],
     [schemas.ANNOTATION_ON_DEMAND_REPLICATION_RESTART, '2026-01-01T00:00:00Z'],
@@ -311,8 +346,13 @@ describe('annotations of Qdrant\'s API on a cluster', () => {
   });
 
   it('operator.qdrant.com/reinit is refused, naming it and saying reinitialising consensus is a manual recovery step', () => {
-    const result = safeValidateQdrantCluster({ ...clusterFixture(ID), metadata: { ...clusterFixture(ID).metadata, annotations: { [schemas.ANNOTATION_REINIT]: 'now' } } });
+    const result = safeValidateQdrantCluster({
+      ...clusterFixture(ID),
+      metadata: { ...clusterFixture(ID).metadata, annotations: { [schemas.ANNOTATION_REINIT]: 'now' } },
+    });
     expect(result.success).toBe(false);
-    expect(JSON.stringify(result)).toContain(`${schemas.ANNOTATION_REINIT} is not supported by this operator: reinitialising consensus is a manual recovery step`);
+    expect(JSON.stringify(result)).toContain(
+      `${schemas.ANNOTATION_REINIT} is not supported by this operator: reinitialising consensus is a manual recovery step`,
+    );
   });
 });

@@ -4,7 +4,11 @@ export const NAMESPACE = 'qdrant';
 export const UID = '0b7c9f3e-1111-4222-8333-944455556666';
 
 /** A valid QdrantCluster, through our own parser (defaults applied), with extra spec fields. */
-export function cluster(id: string, spec: Record<string, unknown> = {}, options: { namespace?: string; annotations?: Record<string, string> } = {}): QdrantCluster {
+export function cluster(
+  id: string,
+  spec: Record<string, unknown> = {},
+  options: { namespace?: string; annotations?: Record<string, string> } = {},
+): QdrantCluster {
   return validateQdrantCluster({
     apiVersion: 'qdrant.io/v1',
     kind: 'QdrantCluster',

@@ -7,7 +7,12 @@ import { matrix } from './matrix.ts';
 // Golden files: the full YAML of representative clusters, reviewed by eye when they change.
 // `pnpm --filter @qhc/manifests golden` rewrites them; otherwise a difference fails.
 
-const GOLDEN = ['defaults', 'NginxIngress with gRPC host and source ranges', 'API keys, TLS, GPU and extra env', 'scheduling and security context from settings'];
+const GOLDEN = [
+  'defaults',
+  'NginxIngress with gRPC host and source ranges',
+  'API keys, TLS, GPU and extra env',
+  'scheduling and security context from settings',
+];
 
 describe('golden files', () => {
   const entries = matrix('qdrant').filter((m) => GOLDEN.includes(m.name));

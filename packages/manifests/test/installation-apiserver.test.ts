@@ -31,7 +31,10 @@ const fresh = () => {
 
 async function deploymentsAvailable(namespace: string): Promise<string[]> {
   return waitFor(`the operator, agent and cluster manager of ${namespace} to be available`, async () => {
-    const list = await client.list<{ apiVersion: string; kind: string; metadata: { name?: string }; status?: { availableReplicas?: number } }>({ apiVersion: 'apps/v1', kind: 'Deployment' }, { namespace });
+    const list = await client.list<{ apiVersion: string; kind: string; metadata: { name?: string }; status?: { availableReplicas?: number } }>(
+      { apiVersion: 'apps/v1', kind: 'Deployment' },
+      { namespace },
+    );
     const available = list.items.filter((d) => d.status?.availableReplicas === 1).map((d) => d.metadata.name!);
     return available.length === 3 ? available.toSorted() : undefined;
   });

@@ -23,4 +23,3 @@ export function region(namespace = 'qdrant-hybrid') {
 }
 
 export const CREDENTIALS = { controlPlaneUrl: 'https://qhc.example.com', bootstrapToken: TOKEN, registry: { username: 'robot', password: 's3cret-pw' } };
-

@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { CA_CHECKSUM_ANNOTATION, ManifestError, buildInstallation, buildRegionObjects, renderInstallScript, sha256Hex, toYaml, type KubeObject } from '../src/index.ts';
+import {
+  CA_CHECKSUM_ANNOTATION,
+  ManifestError,
+  buildInstallation,
+  buildRegionObjects,
+  renderInstallScript,
+  sha256Hex,
+  toYaml,
+  type KubeObject,
+} from '../src/index.ts';
 import type { Loose } from './fixtures.ts';
 import { CREDENTIALS, TOKEN, region } from './installation-fixtures.ts';
 
 const pem = region().advanced.caCertificate;
 
 const key = (o: { kind: string; metadata: { name: string } }) => `${o.kind}/${o.metadata.name}`;
-const template = (built: ReturnType<typeof buildRegionObjects>, name: string) => JSON.stringify((built.find((o) => o.kind === 'Deployment' && o.metadata.name === name) as Loose).spec.template);
+const template = (built: ReturnType<typeof buildRegionObjects>, name: string) =>
+  JSON.stringify((built.find((o) => o.kind === 'Deployment' && o.metadata.name === name) as Loose).spec.template);
 const withCa = (ca: string) => buildRegionObjects({ ...region(), advanced: { ...region().advanced, caCertificate: ca } });
 const get = (objects: KubeObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name) as KubeObject & Loose;
 
@@ -36,14 +46,28 @@ describe('buildInstallation', () => {
     const names = ['qhc-operator', 'qhc-cluster-manager', 'qhc-agent'];
     const changedBy = (next: ReturnType<typeof buildRegionObjects>) => names.filter((n) => template(next, n) !== template(base, n));
     expect(changedBy(buildRegionObjects(region(), { registry: { username: 'a', password: 'b' } }))).toEqual([]);
-    expect(changedBy(buildRegionObjects({ ...region(), operatorSettings: { ...region().operatorSettings, settings: { ...region().operatorSettings.settings, backupTimeout: 7 } } }))).toEqual([]);
-    expect(changedBy(buildRegionObjects({ ...region(), advanced: { ...region().advanced, logLevel: { operator: 'INFO', agent: 'WARN' } } }))).toEqual(['qhc-operator']);
-    const [a, b] = [withCa('-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n'), withCa('-----BEGIN CERTIFICATE-----\nB\n-----END CERTIFICATE-----\n')];
+    expect(
+      changedBy(
+        buildRegionObjects({
+          ...region(),
+          operatorSettings: { ...region().operatorSettings, settings: { ...region().operatorSettings.settings, backupTimeout: 7 } },
+        }),
+      ),
+    ).toEqual([]);
+    expect(changedBy(buildRegionObjects({ ...region(), advanced: { ...region().advanced, logLevel: { operator: 'INFO', agent: 'WARN' } } }))).toEqual([
+      'qhc-operator',
+    ]);
+    const [a, b] = [
+      withCa('-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n'),
+      withCa('-----BEGIN CERTIFICATE-----\nB\n-----END CERTIFICATE-----\n'),
+    ];
     for (const n of names) expect(template(a, n)).not.toBe(template(b, n));
-    expect((a.find((o) => o.kind === 'Deployment') as Loose).spec.template.metadata.annotations[CA_CHECKSUM_ANNOTATION]).toBe(sha256Hex('-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n'));
+    expect((a.find((o) => o.kind === 'Deployment') as Loose).spec.template.metadata.annotations[CA_CHECKSUM_ANNOTATION]).toBe(
+      sha256Hex('-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----\n'),
+    );
   });
 
-  it('takes images from the region\'s registry and versions, with proxy, CA and log level', () => {
+  it("takes images from the region's registry and versions, with proxy, CA and log level", () => {
     const operator = get(objects, 'Deployment', 'qhc-operator').spec.template.spec;
     const agent = get(objects, 'Deployment', 'qhc-agent').spec.template.spec;
     expect(operator.containers[0].image).toBe('registry.example.com/qdrant/qhc-operator:2.15.0');
@@ -55,9 +79,21 @@ describe('buildInstallation', () => {
     expect(get(objects, 'ConfigMap', 'qhc-operator-settings').data['operator-settings.yaml']).toContain('minDelay: 2');
   });
 
-  it('runs one cluster manager from the settings\' clusterManager block, reachable by the operator only', () => {
+  it("runs one cluster manager from the settings' clusterManager block, reachable by the operator only", () => {
     const base = region();
-    const custom = { ...base, operatorSettings: { settings: { ...base.operatorSettings.settings, clusterManager: { ...base.operatorSettings.settings.clusterManager, node_selector: { pool: 'system' }, tolerations: [{ key: 'dedicated', operator: 'Equal' as const, value: 'system', effect: 'NoSchedule' as const }] } } } };
+    const custom = {
+      ...base,
+      operatorSettings: {
+        settings: {
+          ...base.operatorSettings.settings,
+          clusterManager: {
+            ...base.operatorSettings.settings.clusterManager,
+            node_selector: { pool: 'system' },
+            tolerations: [{ key: 'dedicated', operator: 'Equal' as const, value: 'system', effect: 'NoSchedule' as const }],
+          },
+        },
+      },
+    };
     const built = buildInstallation(custom, CREDENTIALS);
     const manager = get(built, 'Deployment', 'qhc-cluster-manager').spec.template.spec;
     // The release's own cluster manager, tagged like the operator (the settings do not pin one).
@@ -66,7 +102,9 @@ describe('buildInstallation', () => {
     expect(manager.tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'system', effect: 'NoSchedule' }]);
     expect(manager.automountServiceAccountToken).toBe(false);
     expect(get(built, 'Service', 'qhc-cluster-manager').spec.ports).toEqual([{ name: 'http', port: 7333, targetPort: 'http', protocol: 'TCP' }]);
-    expect(get(built, 'NetworkPolicy', 'qhc-cluster-manager').spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'qhc-operator' } } }], ports: [{ protocol: 'TCP', port: 7333 }] }]);
+    expect(get(built, 'NetworkPolicy', 'qhc-cluster-manager').spec.ingress).toEqual([
+      { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'qhc-operator' } } }], ports: [{ protocol: 'TCP', port: 7333 }] },
+    ]);
     const operatorEnv = get(built, 'Deployment', 'qhc-operator').spec.template.spec.containers[0].env;
     expect(operatorEnv).toContainEqual({ name: 'QHC_CLUSTER_MANAGER_URL', value: 'http://qhc-cluster-manager.qdrant-hybrid.svc:7333' });
     expect(get(objects, 'Deployment', 'qhc-cluster-manager').spec.template.spec.nodeSelector).toBeUndefined();
@@ -86,7 +124,18 @@ describe('buildInstallation', () => {
     const policy = get(objects, 'NetworkPolicy', 'qhc-agent');
     expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(policy.spec.ingress).toEqual([]);
-    const clusterScoped = new Set(['clusterroles', 'clusterrolebindings', 'nodes', 'storageclasses', 'volumeattributesclasses', 'volumesnapshotclasses', 'volumesnapshotcontents', 'qdrantcloudregions', 'qdrantcloudregions/status', 'customresourcedefinitions']);
+    const clusterScoped = new Set([
+      'clusterroles',
+      'clusterrolebindings',
+      'nodes',
+      'storageclasses',
+      'volumeattributesclasses',
+      'volumesnapshotclasses',
+      'volumesnapshotcontents',
+      'qdrantcloudregions',
+      'qdrantcloudregions/status',
+      'customresourcedefinitions',
+    ]);
     for (const role of objects.filter((o) => o.kind === 'ClusterRole')) {
       for (const rule of (role as Loose).rules) for (const resource of rule.resources) expect(clusterScoped, resource).toContain(resource);
     }

@@ -31,8 +31,16 @@ export function matrix(namespace: string): Array<{ name: string; cluster: Qdrant
   return [
     { name: 'defaults', cluster: c('m-default'), settings: settings() },
     { name: 'single node, no per-node services', cluster: c('m-single', { size: 1, servicePerNode: false }), settings: settings() },
-    { name: 'NodePort with annotations', cluster: c('m-nodeport', { service: { type: 'NodePort', annotations: { 'example.com/a': 'b' } } }), settings: settings() },
-    { name: 'LoadBalancer with source ranges', cluster: c('m-lb', { service: { type: 'LoadBalancer', loadBalancerSourceRanges: ['10.0.0.0/8'] } }), settings: settings() },
+    {
+      name: 'NodePort with annotations',
+      cluster: c('m-nodeport', { service: { type: 'NodePort', annotations: { 'example.com/a': 'b' } } }),
+      settings: settings(),
+    },
+    {
+      name: 'LoadBalancer with source ranges',
+      cluster: c('m-lb', { service: { type: 'LoadBalancer', loadBalancerSourceRanges: ['10.0.0.0/8'] } }),
+      settings: settings(),
+    },
     {
       name: 'KubernetesIngress with TLS',
       cluster: c('m-king', { ingress: { enabled: true, host: 'q.example.com', tls: true, tlsSecretName: 'q-tls', ingressClassName: 'traefik' } }),
@@ -47,18 +55,32 @@ export function matrix(namespace: string): Array<{ name: string; cluster: Qdrant
       name: 'API keys, TLS, GPU and extra env',
       cluster: c('m-secure', {
         config: {
-          service: { api_key: { secretKeyRef: { name: 'k', key: 'api-key' } }, read_only_api_key: { secretKeyRef: { name: 'k', key: 'ro' } }, enable_tls: true },
-          tls: { cert: { secretKeyRef: { name: 't', key: 'tls.crt' } }, key: { secretKeyRef: { name: 't', key: 'tls.key' } }, caCert: { secretKeyRef: { name: 't', key: 'ca.crt' } } },
+          service: {
+            api_key: { secretKeyRef: { name: 'k', key: 'api-key' } },
+            read_only_api_key: { secretKeyRef: { name: 'k', key: 'ro' } },
+            enable_tls: true,
+          },
+          tls: {
+            cert: { secretKeyRef: { name: 't', key: 'tls.crt' } },
+            key: { secretKeyRef: { name: 't', key: 'tls.key' } },
+            caCert: { secretKeyRef: { name: 't', key: 'ca.crt' } },
+          },
           log_level: 'DEBUG',
         },
         gpu: { gpuType: 'nvidia', devices: ['0'] },
-        statefulSet: { annotations: { 'example.com/sts': 'x' }, pods: { labels: { team: 'search' }, annotations: { 'example.com/pod': 'y' }, extraEnv: [{ name: 'EXTRA', value: '1' }] } },
+        statefulSet: {
+          annotations: { 'example.com/sts': 'x' },
+          pods: { labels: { team: 'search' }, annotations: { 'example.com/pod': 'y' }, extraEnv: [{ name: 'EXTRA', value: '1' }] },
+        },
       }),
       settings: settings(),
     },
     {
       name: 'scheduling and security context from settings',
-      cluster: c('m-sched', { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'qdrant', effect: 'NoSchedule' }], nodeSelector: { 'node-role.kubernetes.io/qdrant': 'true' } }),
+      cluster: c('m-sched', {
+        tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'qdrant', effect: 'NoSchedule' }],
+        nodeSelector: { 'node-role.kubernetes.io/qdrant': 'true' },
+      }),
       settings: settings(SCHEDULING),
     },
     {
@@ -71,7 +93,9 @@ export function matrix(namespace: string): Array<{ name: string; cluster: Qdrant
         storage: {
           additionalVolumes: [{ name: 'scratch', emptyDir: {} }],
           additionalVolumeMounts: [{ name: 'scratch', mountPath: '/scratch' }],
-          additionalVolumeClaimTemplates: [{ metadata: { name: 'extra' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+          additionalVolumeClaimTemplates: [
+            { metadata: { name: 'extra' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+          ],
         },
         writeCluster: { id: 'm-default' },
         startupDelaySeconds: 30,
@@ -80,7 +104,11 @@ export function matrix(namespace: string): Array<{ name: string; cluster: Qdrant
     },
     {
       name: 'multiAZ, bootstrap node 1, LoadBalancer',
-      cluster: cluster('m-zones', { multiAZ: true, service: { type: 'LoadBalancer' } }, { namespace, annotations: { 'operator.qdrant.com/bootstrap-node': '1' } }),
+      cluster: cluster(
+        'm-zones',
+        { multiAZ: true, service: { type: 'LoadBalancer' } },
+        { namespace, annotations: { 'operator.qdrant.com/bootstrap-node': '1' } },
+      ),
       settings: settings(),
     },
   ];

@@ -25,22 +25,49 @@ describe('releaseArtifacts', () => {
       'qhc-cluster-manager': 'ghcr.io/qhc-dev/qdrant-cloud-cluster-manager:1.0.0',
     });
     // Every image of the installation is one of these.
-    const images = JSON.stringify(buildInstallation(r, CREDENTIALS)).match(/"image":"[^"]+"/g)!.map((m) => m.slice(9, -1));
+    const images = JSON.stringify(buildInstallation(r, CREDENTIALS))
+      .match(/"image":"[^"]+"/g)!
+      .map((m) => m.slice(9, -1));
     expect(images.toSorted()).toEqual(Object.values(componentImages(r)).toSorted());
   });
 
   it('names the cluster manager image as the region settings do', () => {
-    const r = parseRegion(JSON.stringify({ name: 'a', namespace: 'b', agentVersion: '1.0.0', operatorVersion: '1.0.0', operatorSettings: { settings: { clusterManager: { image: { repository: 'acme/cm', tag: '7.0' } } } } }));
+    const r = parseRegion(
+      JSON.stringify({
+        name: 'a',
+        namespace: 'b',
+        agentVersion: '1.0.0',
+        operatorVersion: '1.0.0',
+        operatorSettings: { settings: { clusterManager: { image: { repository: 'acme/cm', tag: '7.0' } } } },
+      }),
+    );
     expect(releaseArtifacts('1.0.0', r.operatorSettings).find((a) => a.source === 'qhc-cluster-manager')).toMatchObject({ name: 'cm', tag: '7.0' });
   });
 });
 
 const input = (registry: string, charts: string) =>
-  parseRegion(JSON.stringify({ name: 'a', namespace: 'b', agentVersion: '1.0.0', operatorVersion: 'v1.0.0', advanced: { containerRegistryUrl: registry, chartRepositoryUrl: charts } }));
+  parseRegion(
+    JSON.stringify({
+      name: 'a',
+      namespace: 'b',
+      agentVersion: '1.0.0',
+      operatorVersion: 'v1.0.0',
+      advanced: { containerRegistryUrl: registry, chartRepositoryUrl: charts },
+    }),
+  );
 
 describe('renderHelmInstall', () => {
   it('logs in to a chart repository on the registry host with the registry credentials, the password on stdin, and stamps the inputs', () => {
-    const onMirror = parseRegion(JSON.stringify({ ...region(), advanced: { ...region().advanced, containerRegistryUrl: 'http://mirror.internal:5000/qhc/', chartRepositoryUrl: 'oci://mirror.internal:5000/qhc/charts' } }));
+    const onMirror = parseRegion(
+      JSON.stringify({
+        ...region(),
+        advanced: {
+          ...region().advanced,
+          containerRegistryUrl: 'http://mirror.internal:5000/qhc/',
+          chartRepositoryUrl: 'oci://mirror.internal:5000/qhc/charts',
+        },
+      }),
+    );
     const script = renderHelmInstall(onMirror, CREDENTIALS);
     const lines = script.split('\n');
     const login = lines.findIndex((l) => l.startsWith('helm registry login'));
@@ -61,7 +88,10 @@ describe('renderHelmInstall', () => {
     // The registry's credentials are for registry.example.com, not the chart's host: no login there.
     expect(script).not.toContain('helm registry login');
     for (const line of script.split('\n').filter((l) => /^(helm|kubectl|  --)/.test(l))) expect(line).not.toContain(TOKEN);
-    const values = parse(script.split("<<'QHC_VALUES_END'\n")[1]!.split('QHC_VALUES_END')[0]!) as { region: Record<string, unknown>; credentials: { bootstrapToken: string } };
+    const values = parse(script.split("<<'QHC_VALUES_END'\n")[1]!.split('QHC_VALUES_END')[0]!) as {
+      region: Record<string, unknown>;
+      credentials: { bootstrapToken: string };
+    };
     expect(values.credentials.bootstrapToken).toBe(TOKEN);
     expect(values.region).not.toHaveProperty('namespace');
     expect(values.region.name).toBe('prod-eu');
@@ -76,9 +106,15 @@ describe('renderHelmInstall', () => {
     expect(() => input('https://r.example.com/qdrant/', evil)).toThrow(/chartRepositoryUrl/);
     const valid = input('https://r.example.com/qdrant/', 'oci://r.example.com/c');
     const hostile = { ...valid, advanced: { ...valid.advanced, chartRepositoryUrl: evil } };
-    const line = renderHelmInstall(hostile, CREDENTIALS).split('\n').find((l) => l.startsWith('helm upgrade'))!;
+    const line = renderHelmInstall(hostile, CREDENTIALS)
+      .split('\n')
+      .find((l) => l.startsWith('helm upgrade'))!;
     expect(line).toContain("'oci://r.example.com/c$(touch${IFS}/tmp/pwned)'\\''x/qhc'");
-    const values = parse(renderHelmInstall(hostile, { ...CREDENTIALS, controlPlaneUrl: 'https://QHC.example.com:443?x=1' }).split("<<'QHC_VALUES_END'\n")[1]!.split('QHC_VALUES_END')[0]!) as { credentials: { controlPlaneUrl: string } };
+    const values = parse(
+      renderHelmInstall(hostile, { ...CREDENTIALS, controlPlaneUrl: 'https://QHC.example.com:443?x=1' })
+        .split("<<'QHC_VALUES_END'\n")[1]!
+        .split('QHC_VALUES_END')[0]!,
+    ) as { credentials: { controlPlaneUrl: string } };
     expect(values.credentials.controlPlaneUrl).toBe('https://qhc.example.com/?x=1');
     expect(() => renderHelmInstall(hostile, { ...CREDENTIALS, controlPlaneUrl: 'http://qhc.example.com' })).toThrow(/controlPlaneUrl.*https/);
   });

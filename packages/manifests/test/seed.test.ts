@@ -84,10 +84,11 @@ spec:
 
 const SEED_SETTINGS = SEED_NETWORK_POLICY_SETTINGS;
 
-const byKind = (objects: KubeObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name) as KubeObject & { spec: Loose };
+const byKind = (objects: KubeObject[], kind: string, name: string) =>
+  objects.find((o) => o.kind === kind && o.metadata.name === name) as KubeObject & { spec: Loose };
 
-describe('the seed\'s examples', () => {
-  it('the client Service of a LoadBalancer cluster selects and exposes what the seed\'s LB Service does', () => {
+describe("the seed's examples", () => {
+  it("the client Service of a LoadBalancer cluster selects and exposes what the seed's LB Service does", () => {
     const objects = buildClusterObjects(cluster(ID, { service: { type: 'LoadBalancer' } }, { namespace: NS }), settings());
     const service = byKind(objects, 'Service', `qdrant-${ID}`);
     expect(service.metadata.namespace).toBe(SEED_LB.metadata.namespace);
@@ -96,24 +97,28 @@ describe('the seed\'s examples', () => {
     expect(service.spec.ports.map((p: { port: number }) => p.port)).toEqual(SEED_LB.spec.ports.map((p: { port: number }) => p.port));
   });
 
-  it('the Ingress routes the host to the client Service on 6333, as the seed\'s does', () => {
-    const objects = buildClusterObjects(
-      cluster(ID, { ingress: { enabled: true, host: `qdrant-${ID}.your-domain.com` } }, { namespace: NS }),
-      settings(),
-    );
+  it("the Ingress routes the host to the client Service on 6333, as the seed's does", () => {
+    const objects = buildClusterObjects(cluster(ID, { ingress: { enabled: true, host: `qdrant-${ID}.your-domain.com` } }, { namespace: NS }), settings());
     const ingress = byKind(objects, 'Ingress', `qdrant-${ID}-qhc`);
     expect(ingress.metadata.namespace).toBe(NS);
     expect(ingress.spec.rules).toEqual(SEED_INGRESS.spec.rules);
   });
 
-  it('the settings\' network policy rules reach the cluster\'s policy, with the seed\'s defaults', () => {
+  it("the settings' network policy rules reach the cluster's policy, with the seed's defaults", () => {
     const objects = buildClusterObjects(cluster(ID, {}, { namespace: NS }), settings(SEED_SETTINGS));
     const policy = byKind(objects, 'NetworkPolicy', `qdrant-${ID}-qhc`);
     expect(policy.spec.podSelector).toEqual({ matchLabels: { app: 'qdrant', 'cluster-id': ID } });
     const seedRule = parseYaml(SEED_SETTINGS).settings.qdrant.networkPolicies.ingress[0];
     expect(policy.spec.ingress).toContainEqual(seedRule);
     // Peers reach each other on p2p; DNS egress to kube-system stays (the seed's one active rule).
-    expect(policy.spec.ingress[0]).toEqual({ from: [{ podSelector: { matchLabels: { app: 'qdrant', 'cluster-id': ID } } }], ports: [{ protocol: 'TCP', port: 6335 }, { protocol: 'TCP', port: 6333 }, { protocol: 'TCP', port: 6334 }] });
+    expect(policy.spec.ingress[0]).toEqual({
+      from: [{ podSelector: { matchLabels: { app: 'qdrant', 'cluster-id': ID } } }],
+      ports: [
+        { protocol: 'TCP', port: 6335 },
+        { protocol: 'TCP', port: 6333 },
+        { protocol: 'TCP', port: 6334 },
+      ],
+    });
     expect(policy.spec.egress).toContainEqual({
       to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
       ports: [{ protocol: 'UDP', port: 53 }],
@@ -129,7 +134,11 @@ describe('names users write, following the seed', () => {
     ['a LoadBalancer, one node per Service', { service: { type: 'LoadBalancer' }, size: 5 }],
     ['an ingress', { ingress: { enabled: true, host: `qdrant-${ID}.your-domain.com` } }],
     ['an nginx gRPC ingress', { ingress: { enabled: true, host: 'a.example.com', nginx: { grpcHost: 'g.example.com' } } }, 'NginxIngress'],
-    ['a Traefik route with source ranges', { ingress: { enabled: true, host: 'a.example.com', traefik: { allowedSourceRanges: ['10.0.0.0/8'] } } }, 'QdrantCloudTraefik'],
+    [
+      'a Traefik route with source ranges',
+      { ingress: { enabled: true, host: 'a.example.com', traefik: { allowedSourceRanges: ['10.0.0.0/8'] } } },
+      'QdrantCloudTraefik',
+    ],
   ];
   const cases = providers.flatMap((p) => variants.filter(([, , only]) => !only || only === p).map(([name, spec]) => [p, name, spec] as const));
   it.each(cases)('%s, %s: no object of the operator takes one', (provider, _name, spec) => {

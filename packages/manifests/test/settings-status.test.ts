@@ -4,7 +4,14 @@ import { buildSettingsStatusConfigMap, readSettingsStatus, settingsCondition, ty
 
 type ConfigMap = KubeObject & { data: Record<string, string> };
 
-const refused = { valid: false, message: 'operator settings (/etc/qhc/settings/operator-settings.yaml) is invalid: 1 problem\n  - settings.backOff.minDelay (line 3, column 15): must not be greater than maxDelay (5), got 10', loadedHash: '0123456789abcdef', fileHash: 'fedcba9876543210', since: '2026-12-03T21:00:00Z' };
+const refused = {
+  valid: false,
+  message:
+    'operator settings (/etc/qhc/settings/operator-settings.yaml) is invalid: 1 problem\n  - settings.backOff.minDelay (line 3, column 15): must not be greater than maxDelay (5), got 10',
+  loadedHash: '0123456789abcdef',
+  fileHash: 'fedcba9876543210',
+  since: '2026-12-03T21:00:00Z',
+};
 
 describe('the operator settings status', () => {
   it('round-trips through its ConfigMap, one string key per field', () => {

@@ -6,7 +6,7 @@ import { applyMoves, planRebalance, type Placement, type RebalanceStrategy } fro
 const PEERS = 100;
 const SHARDS = 10_000;
 let seed = 7;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 
 const peers = Array.from({ length: PEERS }, (_unused, i) => 10_000 + i);
 const occupied = peers.slice(0, 80);
@@ -29,5 +29,15 @@ for (const strategy of ['by_count', 'by_size', 'by_count_and_size'] as Rebalance
   const load = new Map(peers.map((p) => [p, 0]));
   for (const c of after.collections) for (const s of c.shards) for (const r of s.replicas) load.set(r, load.get(r)! + 1);
   const counts = [...load.values()];
-  console.log(JSON.stringify({ strategy, peers: PEERS, shards: SHARDS, replicas: SHARDS * 2, planMs: Math.round(ms), moves: moves.length, countSpreadAfter: Math.max(...counts) - Math.min(...counts) }));
+  console.log(
+    JSON.stringify({
+      strategy,
+      peers: PEERS,
+      shards: SHARDS,
+      replicas: SHARDS * 2,
+      planMs: Math.round(ms),
+      moves: moves.length,
+      countSpreadAfter: Math.max(...counts) - Math.min(...counts),
+    }),
+  );
 }

@@ -48,7 +48,8 @@ export async function drainPeer(request: DrainRequest): Promise<DrainResult> {
   if (!leaving) return { steps };
   const receivers = topology.peers.filter((p) => p.id !== leaving.id && request.mayReceive(p));
   const load = new Map(receivers.map((p) => [p.id, 0]));
-  for (const c of topology.collections) for (const s of c.shards) for (const r of s.replicas) if (load.has(r.peerId)) load.set(r.peerId, load.get(r.peerId)! + 1);
+  for (const c of topology.collections)
+    for (const s of c.shards) for (const r of s.replicas) if (load.has(r.peerId)) load.set(r.peerId, load.get(r.peerId)! + 1);
 
   for (const initial of topology.collections) {
     let placement = initial;
@@ -69,13 +70,19 @@ export async function drainPeer(request: DrainRequest): Promise<DrainResult> {
         const after = await awaitTransfer(request, placement.name, shard.id, leaving.id, target.id, now);
         const moved = after.shards.find((s) => s.id === shard.id);
         if (!moved?.replicas.some((r) => r.peerId === target.id && r.state === 'Active') || moved.replicas.some((r) => r.peerId === leaving.id)) {
-          throw new QdrantOperationError('TransferFailed', `shard ${shard.id} of collection ${placement.name} did not arrive on peer ${target.id}: the transfer from peer ${leaving.id} ended without it`);
+          throw new QdrantOperationError(
+            'TransferFailed',
+            `shard ${shard.id} of collection ${placement.name} did not arrive on peer ${target.id}: the transfer from peer ${leaving.id} ended without it`,
+          );
         }
         continue;
       }
       const others = shard.replicas.filter((r) => r.peerId !== leaving.id && r.state === 'Active');
       if (others.length === 0) {
-        throw new QdrantOperationError('NoTarget', `shard ${shard.id} of collection ${placement.name} has no other active replica and no peer that may receive it`);
+        throw new QdrantOperationError(
+          'NoTarget',
+          `shard ${shard.id} of collection ${placement.name} has no other active replica and no peer that may receive it`,
+        );
       }
       step({ kind: 'drop_replica', collection: placement.name, shardId: shard.id, peerId: leaving.id });
       await call(`POST /collections/${placement.name}/cluster drop_replica ${shard.id}@${leaving.id}`, () =>

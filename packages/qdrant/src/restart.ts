@@ -58,7 +58,8 @@ export async function replicateBeforeRestart(request: RestartPreparation): Promi
   if (!restarting) return { replicas: [], shortfalls: [] };
   const receivers = topology.peers.filter((p) => p.id !== restarting.id);
   const load = new Map(receivers.map((p) => [p.id, 0]));
-  for (const c of topology.collections) for (const s of c.shards) for (const r of s.replicas) if (load.has(r.peerId)) load.set(r.peerId, load.get(r.peerId)! + 1);
+  for (const c of topology.collections)
+    for (const s of c.shards) for (const r of s.replicas) if (load.has(r.peerId)) load.set(r.peerId, load.get(r.peerId)! + 1);
 
   const replicas: TemporaryReplica[] = [];
   const shortfalls: string[] = [];
@@ -78,19 +79,27 @@ export async function replicateBeforeRestart(request: RestartPreparation): Promi
         const target = receivers.filter((p) => !holders.has(p.id)).toSorted((a, b) => load.get(a.id)! - load.get(b.id)! || a.id - b.id)[0];
         if (!target) {
           if (others + i === 0) {
-            throw new QdrantOperationError('NoTarget', `shard ${shard.id} of collection ${placement.name} lives only on peer ${restarting.id} and no other peer can take a copy; restarting it would make the shard unavailable`);
+            throw new QdrantOperationError(
+              'NoTarget',
+              `shard ${shard.id} of collection ${placement.name} lives only on peer ${restarting.id} and no other peer can take a copy; restarting it would make the shard unavailable`,
+            );
           }
           shortfalls.push(`${placement.name}/${shard.id}`);
           break;
         }
         await call(`POST /collections/${placement.name}/cluster replicate_shard ${shard.id} ${restarting.id}→${target.id}`, () =>
-          request.client.updateCollectionCluster(placement.name, { replicate_shard: { shard_id: shard.id, from_peer_id: restarting.id, to_peer_id: target.id } }),
+          request.client.updateCollectionCluster(placement.name, {
+            replicate_shard: { shard_id: shard.id, from_peer_id: restarting.id, to_peer_id: target.id },
+          }),
         );
         holders.add(target.id);
         load.set(target.id, load.get(target.id)! + 1);
         const after = await awaitTransfer(request, placement.name, shard.id, restarting.id, target.id, now);
         if (!after.shards.find((s) => s.id === shard.id)?.replicas.some((r) => r.peerId === target.id && r.state === 'Active')) {
-          throw new QdrantOperationError('TransferFailed', `the copy of shard ${shard.id} of collection ${placement.name} to peer ${target.id} ended without an active replica there`);
+          throw new QdrantOperationError(
+            'TransferFailed',
+            `the copy of shard ${shard.id} of collection ${placement.name} to peer ${target.id} ended without an active replica there`,
+          );
         }
         const replica = { collection: placement.name, shardId: shard.id, peerId: target.id, standsInFor: restarting.id };
         replicas.push(replica);

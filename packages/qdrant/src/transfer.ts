@@ -11,7 +11,14 @@ export interface TransferWatch {
 }
 
 /** Polls until the transfer is no longer listed; past the deadline it is aborted and fails. */
-export async function awaitTransfer(watch: TransferWatch, collection: string, shardId: number, from: number, to: number, now: () => number): Promise<CollectionPlacement> {
+export async function awaitTransfer(
+  watch: TransferWatch,
+  collection: string,
+  shardId: number,
+  from: number,
+  to: number,
+  now: () => number,
+): Promise<CollectionPlacement> {
   const interval = watch.pollIntervalMs ?? 1_000;
   for (;;) {
     watch.signal?.throwIfAborted();
@@ -21,7 +28,10 @@ export async function awaitTransfer(watch: TransferWatch, collection: string, sh
       await call(`POST /collections/${collection}/cluster abort_transfer ${shardId} ${from}→${to}`, () =>
         watch.client.updateCollectionCluster(collection, { abort_transfer: { shard_id: shardId, from_peer_id: from, to_peer_id: to } }),
       );
-      throw new QdrantOperationError('TransferTimeout', `the transfer of shard ${shardId} of collection ${collection} from peer ${from} to ${to} did not finish in time; it was aborted`);
+      throw new QdrantOperationError(
+        'TransferTimeout',
+        `the transfer of shard ${shardId} of collection ${collection} from peer ${from} to ${to} did not finish in time; it was aborted`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, interval));
   }

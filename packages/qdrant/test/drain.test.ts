@@ -167,7 +167,9 @@ describe('drainPeer', () => {
   it('gives up on a request that never answers with a timeout that says so', async () => {
     peers(2);
     double.faults.push({ method: 'GET', path: /^\/cluster$/, response: 'hang', times: 1 });
-    const error = (await drainPeer({ ...request(1), client: connectQdrant({ url: double.nodeUrl(key, 0) }, { timeoutMs: 200 }) }).catch((e: unknown) => e)) as QdrantOperationError;
+    const error = (await drainPeer({ ...request(1), client: connectQdrant({ url: double.nodeUrl(key, 0) }, { timeoutMs: 200 }) }).catch(
+      (e: unknown) => e,
+    )) as QdrantOperationError;
     expect(error.reason).toBe('Unreachable');
     expect(error.message).toBe('GET /cluster: no answer (request timed out)');
   });
@@ -195,7 +197,9 @@ describe('drainPeer', () => {
       const s = secured.cluster('k', uriFor);
       s.addPeer(0);
       s.addPeer(1);
-      const refused = (await drainPeer({ ...request(1), client: connectQdrant({ url: secured.nodeUrl('k', 0) }) }).catch((e: unknown) => e)) as QdrantOperationError;
+      const refused = (await drainPeer({ ...request(1), client: connectQdrant({ url: secured.nodeUrl('k', 0) }) }).catch(
+        (e: unknown) => e,
+      )) as QdrantOperationError;
       expect(refused.reason).toBe('Refused');
       expect(refused.message).toBe('GET /cluster: HTTP 401 Unauthorized: Invalid API key or JWT');
       const done = await drainPeer({ ...request(1), client: connectQdrant({ url: secured.nodeUrl('k', 0), apiKey: 's3cret' }) });

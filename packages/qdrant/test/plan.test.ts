@@ -11,7 +11,10 @@ const placements = fc
       collections: fc.array(
         fc.record({
           rf: fc.integer({ min: 1, max: Math.min(3, peers) }),
-          shards: fc.array(fc.record({ size: fc.integer({ min: 0, max: 5000 }), picks: fc.array(fc.integer({ min: 0, max: peers - 1 }), { minLength: 3, maxLength: 3 }) }), { minLength: 1, maxLength: 40 }),
+          shards: fc.array(
+            fc.record({ size: fc.integer({ min: 0, max: 5000 }), picks: fc.array(fc.integer({ min: 0, max: peers - 1 }), { minLength: 3, maxLength: 3 }) }),
+            { minLength: 1, maxLength: 40 },
+          ),
         }),
         { minLength: collections, maxLength: collections },
       ),
@@ -75,7 +78,19 @@ describe('planRebalance (properties over thousands of random placements)', () =>
   });
 
   it('does nothing when disabled, absent, or already even; a second plan after the first is empty', () => {
-    const placement: Placement = { peers: [1, 2], collections: [{ name: 'c', shards: [{ id: 0, size: 1, replicas: [1] }, { id: 1, size: 1, replicas: [1] }, { id: 2, size: 1, replicas: [1] }] }] };
+    const placement: Placement = {
+      peers: [1, 2],
+      collections: [
+        {
+          name: 'c',
+          shards: [
+            { id: 0, size: 1, replicas: [1] },
+            { id: 1, size: 1, replicas: [1] },
+            { id: 2, size: 1, replicas: [1] },
+          ],
+        },
+      ],
+    };
     expect(planRebalance(placement, 'disabled')).toEqual([]);
     expect(planRebalance(placement, undefined)).toEqual([]);
     const moves = planRebalance(placement, 'by_count');
@@ -91,7 +106,10 @@ describe('planRebalance (properties over thousands of random placements)', () =>
   });
 
   it('leaves replicas on peers outside the set alone and never targets them', () => {
-    const placement: Placement = { peers: [1, 2, 3], collections: [{ name: 'c', shards: Array.from({ length: 9 }, (_, id) => ({ id, size: 1, replicas: [1, 99] })) }] };
+    const placement: Placement = {
+      peers: [1, 2, 3],
+      collections: [{ name: 'c', shards: Array.from({ length: 9 }, (_, id) => ({ id, size: 1, replicas: [1, 99] })) }],
+    };
     const moves = planRebalance(placement, 'by_count');
     expect(moves.every((m) => m.from !== 99 && m.to !== 99)).toBe(true);
     expect(spread(loads(applyMoves(placement, moves), 'count').slice(0, 3))).toBeLessThanOrEqual(1);

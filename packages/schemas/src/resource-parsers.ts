@@ -46,7 +46,10 @@ export const parseQdrantCloudRegion = cloudRegion.parse;
 export const validateQdrantCloudRegion = cloudRegion.validate;
 
 /** Every qdrant.io/v1 kind's parser, by kind: for tools that read documents of any kind (qhc validate). */
-export const RESOURCE_PARSERS: ReadonlyMap<string, Pick<ReturnType<typeof createParser>, 'parse' | 'safeParse' | 'validate' | 'safeValidate'>> = new Map<string, Pick<ReturnType<typeof createParser>, 'parse' | 'safeParse' | 'validate' | 'safeValidate'>>([
+export const RESOURCE_PARSERS: ReadonlyMap<string, Pick<ReturnType<typeof createParser>, 'parse' | 'safeParse' | 'validate' | 'safeValidate'>> = new Map<
+  string,
+  Pick<ReturnType<typeof createParser>, 'parse' | 'safeParse' | 'validate' | 'safeValidate'>
+>([
   ['QdrantCluster', qdrantCluster],
   ['QdrantClusterSnapshot', snapshot],
   ['QdrantClusterScheduledSnapshot', scheduledSnapshot],

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CRON_PATTERN,
-  QdrantClusterRestore,
-  QdrantClusterScheduledSnapshot,
-  QdrantClusterSnapshot,
-  checkCronSchedule,
-} from '../src/crds/index.ts';
+import { CRON_PATTERN, QdrantClusterRestore, QdrantClusterScheduledSnapshot, QdrantClusterSnapshot, checkCronSchedule } from '../src/crds/index.ts';
 import { fixture } from './schema-coverage.ts';
 import { expectOnlyIssue, expectValid, issuesOf } from './zod-issues.ts';
 
@@ -46,7 +40,12 @@ describe('QdrantClusterSnapshot', () => {
   it('requires the cluster-id label to equal spec.cluster-id', () => {
     const snapshot = doc('qdrant-cluster-snapshot-minimal');
     snapshot.metadata.labels = { 'cluster-id': 'other', 'customer-id': 'acme' };
-    expectOnlyIssue(QdrantClusterSnapshot, snapshot, 'metadata.labels.cluster-id', /must equal spec\.cluster-id \("a7d8d973-0cc5-42de-8d7b-c29d14d24840"\), got "other"/);
+    expectOnlyIssue(
+      QdrantClusterSnapshot,
+      snapshot,
+      'metadata.labels.cluster-id',
+      /must equal spec\.cluster-id \("a7d8d973-0cc5-42de-8d7b-c29d14d24840"\), got "other"/,
+    );
   });
 
   it.each([
@@ -67,9 +66,19 @@ describe('QdrantClusterSnapshot', () => {
 
   it('checks status: phase, volume snapshots and times', () => {
     expectOnlyIssue(QdrantClusterSnapshot, withStatus({ phase: 'Done' }), 'status.phase', /Succeeded/);
-    expectOnlyIssue(QdrantClusterSnapshot, withStatus({ volumeSnapshots: [{ volumeSnapshotName: 's' }] }), 'status.volumeSnapshots[0].volumeName', /expected string/);
+    expectOnlyIssue(
+      QdrantClusterSnapshot,
+      withStatus({ volumeSnapshots: [{ volumeSnapshotName: 's' }] }),
+      'status.volumeSnapshots[0].volumeName',
+      /expected string/,
+    );
     expectOnlyIssue(QdrantClusterSnapshot, withStatus({ retainUntil: 'tomorrow' }), 'status.retainUntil', /RFC 3339/);
-    expectOnlyIssue(QdrantClusterSnapshot, withStatus({ volumeSnapshots: [{ volumeSnapshotName: 's', volumeName: 'v', error: { time: 'now' } }] }), 'status.volumeSnapshots[0].error.time', /RFC 3339/);
+    expectOnlyIssue(
+      QdrantClusterSnapshot,
+      withStatus({ volumeSnapshots: [{ volumeSnapshotName: 's', volumeName: 'v', error: { time: 'now' } }] }),
+      'status.volumeSnapshots[0].error.time',
+      /RFC 3339/,
+    );
   });
 });
 
@@ -103,7 +112,7 @@ describe('QdrantClusterScheduledSnapshot', () => {
     expectOnlyIssue(QdrantClusterScheduledSnapshot, scheduled(schedule), 'spec.schedule', message);
   });
 
-  it('refuses what upstream\'s pattern refuses even when the values are in range', () => {
+  it("refuses what upstream's pattern refuses even when the values are in range", () => {
     // Ranges with steps and lists of ranges: robfig/cron reads them, upstream's CRD refuses them.
     for (const schedule of ['0 1-5/2 * * *', '0 1-3,5 * * *']) {
       expect(CRON_PATTERN.test(schedule)).toBe(false);

@@ -37,14 +37,56 @@ const byKind = Object.fromEntries(allKinds.map((k) => [k.kind, k])) as Record<st
 
 // Identity and presentation as in qdrant/kubernetes-api's CRDs (crds/*.yaml @802b52d).
 const UPSTREAM = {
-  QdrantCluster: { plural: 'qdrantclusters', shortNames: ['qc', 'qcs'], scope: 'Namespaced', columns: ['Nodes', 'Version', 'Phase', 'Age'], preserve: { spec: true, status: true } },
-  QdrantClusterSnapshot: { plural: 'qdrantclustersnapshots', shortNames: ['qcsnap', 'qcsnaps'], scope: 'Namespaced', columns: ['clusterid', 'Phase', 'retainUntil', 'completion-time', 'age'], preserve: { spec: false, status: true } },
-  QdrantClusterScheduledSnapshot: { plural: 'qdrantclusterscheduledsnapshots', shortNames: ['qcssnap', 'qcssnaps'], scope: 'Namespaced', columns: ['clusterid', 'scheduleShortId', 'schedule', 'retention', 'scheduled', 'age'], preserve: { spec: false, status: false } },
-  QdrantClusterRestore: { plural: 'qdrantclusterrestores', shortNames: ['qcrs', 'qcr'], scope: 'Namespaced', columns: ['Phase', 'Age'], preserve: { spec: false, status: true } },
-  QdrantEntity: { plural: 'qdrantentities', shortNames: ['qe'], scope: 'Namespaced', columns: ['EntityType', 'Phase', 'Age'], preserve: { spec: false, status: true } },
-  QdrantRelease: { plural: 'qdrantreleases', shortNames: ['qr', 'qrs'], scope: 'Namespaced', columns: ['Version', 'Default', 'Unavailable', 'EndOfLife'], preserve: { spec: false, status: false } },
+  QdrantCluster: {
+    plural: 'qdrantclusters',
+    shortNames: ['qc', 'qcs'],
+    scope: 'Namespaced',
+    columns: ['Nodes', 'Version', 'Phase', 'Age'],
+    preserve: { spec: true, status: true },
+  },
+  QdrantClusterSnapshot: {
+    plural: 'qdrantclustersnapshots',
+    shortNames: ['qcsnap', 'qcsnaps'],
+    scope: 'Namespaced',
+    columns: ['clusterid', 'Phase', 'retainUntil', 'completion-time', 'age'],
+    preserve: { spec: false, status: true },
+  },
+  QdrantClusterScheduledSnapshot: {
+    plural: 'qdrantclusterscheduledsnapshots',
+    shortNames: ['qcssnap', 'qcssnaps'],
+    scope: 'Namespaced',
+    columns: ['clusterid', 'scheduleShortId', 'schedule', 'retention', 'scheduled', 'age'],
+    preserve: { spec: false, status: false },
+  },
+  QdrantClusterRestore: {
+    plural: 'qdrantclusterrestores',
+    shortNames: ['qcrs', 'qcr'],
+    scope: 'Namespaced',
+    columns: ['Phase', 'Age'],
+    preserve: { spec: false, status: true },
+  },
+  QdrantEntity: {
+    plural: 'qdrantentities',
+    shortNames: ['qe'],
+    scope: 'Namespaced',
+    columns: ['EntityType', 'Phase', 'Age'],
+    preserve: { spec: false, status: true },
+  },
+  QdrantRelease: {
+    plural: 'qdrantreleases',
+    shortNames: ['qr', 'qrs'],
+    scope: 'Namespaced',
+    columns: ['Version', 'Default', 'Unavailable', 'EndOfLife'],
+    preserve: { spec: false, status: false },
+  },
   // Upstream preserves unknown fields at the root only, which spec and status do not inherit.
-  QdrantCloudRegion: { plural: 'qdrantcloudregions', shortNames: ['region', 'regions'], scope: 'Cluster', columns: ['K8s Version', 'Phase', 'Age'], preserve: { spec: false, status: false } },
+  QdrantCloudRegion: {
+    plural: 'qdrantcloudregions',
+    shortNames: ['region', 'regions'],
+    scope: 'Cluster',
+    columns: ['K8s Version', 'Phase', 'Age'],
+    preserve: { spec: false, status: false },
+  },
 } as const;
 
 describe('kind definitions', () => {
@@ -98,7 +140,9 @@ describe('kind definitions', () => {
   });
 
   it('puts the cron pattern of upstream into the scheduled snapshot schema', () => {
-    const schema = z.toJSONSchema(byKind.QdrantClusterScheduledSnapshot!.spec, { target: 'openapi-3.0', io: 'input' }) as { properties: Record<string, { pattern?: string }> };
+    const schema = z.toJSONSchema(byKind.QdrantClusterScheduledSnapshot!.spec, { target: 'openapi-3.0', io: 'input' }) as {
+      properties: Record<string, { pattern?: string }>;
+    };
     expect(schema.properties.schedule?.pattern).toBe(
       String.raw`^(@(annually|yearly|monthly|weekly|daily|hourly|reboot))|(@every (\d+(ns|us|µs|ms|s|m|h))+)|((((\d+,)+\d+|([\d\*]+(\/|-)\d+)|\d+|\*) ?){5,7})$`,
     );

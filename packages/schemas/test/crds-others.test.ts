@@ -87,10 +87,18 @@ describe('QdrantCloudRegion', () => {
     [{ k8sDistribution: 'eks' }, 'status.k8sDistribution', /aws/],
     [{ monitoring: { nodeMetricSource: 'prometheus' } }, 'status.monitoring.nodeMetricSource', /kubelet|api/],
     [{ numberOfNodes: -1 }, 'status.numberOfNodes', />=0|at least 0|too small/i],
-    [{ storageClasses: [{ name: 'gp3', default: true, provisioner: 'p', allowVolumeExpansion: true }] }, 'status.storageClasses[0].reclaimPolicy', /expected string/],
+    [
+      { storageClasses: [{ name: 'gp3', default: true, provisioner: 'p', allowVolumeExpansion: true }] },
+      'status.storageClasses[0].reclaimPolicy',
+      /expected string/,
+    ],
     [{ volumeSnapshotClasses: [{ name: 'csi-snapclass' }] }, 'status.volumeSnapshotClasses[0].driver', /expected string/],
     [{ helmReleases: [{ name: 'op', phase: 'Installed' }] }, 'status.helmReleases[0].phase', /NotFound/],
-    [{ nodeInfos: [{ name: 'n1', capacity: { cpu: '1', memory: '1Gi', pods: '10', ephemeralStorage: '1Gi' } }] }, 'status.nodeInfos[0].allocatable', /expected object/],
+    [
+      { nodeInfos: [{ name: 'n1', capacity: { cpu: '1', memory: '1Gi', pods: '10', ephemeralStorage: '1Gi' } }] },
+      'status.nodeInfos[0].allocatable',
+      /expected object/,
+    ],
   ] as const)('refuses status %j', (change, path, message) => {
     expectOnlyIssue(QdrantCloudRegion, regionStatus(change), path, message);
   });

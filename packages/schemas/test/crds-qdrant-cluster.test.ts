@@ -51,9 +51,36 @@ describe('QdrantCluster: examples', () => {
   it('the full example sets every field of the schema', () => {
     const ignored = [
       // A volume names exactly one source; two are shown, the rest are Kubernetes' own.
-      ...['awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'configMap', 'csi', 'downwardAPI', 'ephemeral', 'fc', 'flexVolume', 'flocker', 'gcePersistentDisk', 'gitRepo', 'glusterfs', 'hostPath', 'image', 'iscsi', 'nfs', 'persistentVolumeClaim', 'photonPersistentDisk', 'portworxVolume', 'projected', 'quobyte', 'rbd', 'scaleIO', 'storageos', 'vsphereVolume'].map(
-        (source) => `spec.storage.additionalVolumes[].${source}`,
-      ),
+      ...[
+        'awsElasticBlockStore',
+        'azureDisk',
+        'azureFile',
+        'cephfs',
+        'cinder',
+        'configMap',
+        'csi',
+        'downwardAPI',
+        'ephemeral',
+        'fc',
+        'flexVolume',
+        'flocker',
+        'gcePersistentDisk',
+        'gitRepo',
+        'glusterfs',
+        'hostPath',
+        'image',
+        'iscsi',
+        'nfs',
+        'persistentVolumeClaim',
+        'photonPersistentDisk',
+        'portworxVolume',
+        'projected',
+        'quobyte',
+        'rbd',
+        'scaleIO',
+        'storageos',
+        'vsphereVolume',
+      ].map((source) => `spec.storage.additionalVolumes[].${source}`),
       // Exclusive with maxUnavailable: covered by the tests below.
       'spec.podDisruptionBudget.minAvailable',
       // Refused by qhc: covered by the tests below.
@@ -80,12 +107,7 @@ describe('QdrantCluster: examples', () => {
   });
 
   it('fills in nested defaults where their parent is given', () => {
-    const parsed = QdrantClusterSpec.parse({
-      ...minimal().spec,
-      gpu: { gpuType: 'amd' },
-      service: {},
-      config: { inference: {}, audit: {} },
-    });
+    const parsed = QdrantClusterSpec.parse({ ...minimal().spec, gpu: { gpuType: 'amd' }, service: {}, config: { inference: {}, audit: {} } });
     expect(parsed.gpu).toEqual({ gpuType: 'amd', forceHalfPrecision: false, parallelIndexes: 1, allowIntegrated: false });
     expect(parsed.service).toEqual({ type: 'ClusterIP' });
     expect(parsed.config).toEqual({ inference: { enabled: false }, audit: { enabled: false, rotation: 'daily', max_log_files: 7 } });
@@ -147,15 +169,31 @@ describe('QdrantCluster: rules of the CRD schema', () => {
     [{ ingress: { ingressClassName: 'Nginx' } }, 'spec.ingress.ingressClassName', /RFC 1123/],
     [{ ingress: { traefik: { entryPoint: ['web'] } } }, 'spec.ingress.traefik', /entryPoint/],
     [{ statefulSet: { pods: { labels: { team: '-bad-' } } } }, 'spec.statefulSet.pods.labels.team', /starting and ending with a letter or digit/],
-    [{ statefulSet: { pods: { extraEnv: [{ name: 'A', value: 'x', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] } } }, 'spec.statefulSet.pods.extraEnv[0].valueFrom', /not be set together with value/],
+    [
+      { statefulSet: { pods: { extraEnv: [{ name: 'A', value: 'x', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] } } },
+      'spec.statefulSet.pods.extraEnv[0].valueFrom',
+      /not be set together with value/,
+    ],
     [{ statefulSet: { annotations: { 'x/y/z': '1' } } }, 'spec.statefulSet.annotations.x/y/z', /invalid annotation key/],
     [{ storageClassNames: { db: 'Fast_SSD' } }, 'spec.storageClassNames.db', /RFC 1123/],
     [{ storage: { volumeAttributesClassName: 'Gold_1' } }, 'spec.storage.volumeAttributesClassName', /RFC 1123/],
     [{ storage: { additionalVolumes: [{ name: 'v' }] } }, 'spec.storage.additionalVolumes[0]', /one volume source/],
     [{ storage: { additionalVolumeMounts: [{ name: 'v', mountPath: 'rel' }] } }, 'spec.storage.additionalVolumeMounts[0].mountPath', /absolute path/],
-    [{ storage: { additionalVolumeClaimTemplates: [{ metadata: { name: 'wal' }, spec: { accessModes: ['ReadWriteOnce'] } }] } }, 'spec.storage.additionalVolumeClaimTemplates[0].spec.resources.requests.storage', /is required: the size of the volume/],
-    [{ storage: { additionalVolumeClaimTemplates: [{ metadata: { name: 'Wal' }, spec: { resources: { requests: { storage: '1Gi' } } } }] } }, 'spec.storage.additionalVolumeClaimTemplates[0].metadata.name', /RFC 1123 label/],
-    [{ topologySpreadConstraints: [{ maxSkew: 0, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule' }] }, 'spec.topologySpreadConstraints[0].maxSkew', /at least 1/],
+    [
+      { storage: { additionalVolumeClaimTemplates: [{ metadata: { name: 'wal' }, spec: { accessModes: ['ReadWriteOnce'] } }] } },
+      'spec.storage.additionalVolumeClaimTemplates[0].spec.resources.requests.storage',
+      /is required: the size of the volume/,
+    ],
+    [
+      { storage: { additionalVolumeClaimTemplates: [{ metadata: { name: 'Wal' }, spec: { resources: { requests: { storage: '1Gi' } } } }] } },
+      'spec.storage.additionalVolumeClaimTemplates[0].metadata.name',
+      /RFC 1123 label/,
+    ],
+    [
+      { topologySpreadConstraints: [{ maxSkew: 0, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule' }] },
+      'spec.topologySpreadConstraints[0].maxSkew',
+      /at least 1/,
+    ],
     [{ podDisruptionBudget: { minAvailable: 1, maxUnavailable: 1 } }, 'spec.podDisruptionBudget.maxUnavailable', /not be set together with minAvailable/],
     [{ config: { log_level: '' } }, 'spec.config.log_level', /too small|at least 1|>=1/i],
     [{ config: { service: { api_key: 'plain-text-key' } } }, 'spec.config.service.api_key', /expected object/],
@@ -163,7 +201,11 @@ describe('QdrantCluster: rules of the CRD schema', () => {
     [{ config: { service: { max_request_size_mb: 0 } } }, 'spec.config.service.max_request_size_mb', />=1|at least 1|too small/i],
     [{ config: { tls: { ca_cert: {} } } }, 'spec.config.tls', /ca_cert/],
     [{ config: { collection: { replication_factor: 0 } } }, 'spec.config.collection.replication_factor', />=1|at least 1|too small/i],
-    [{ config: { collection: { strict_mode: { max_payload_index_count: 0 } } } }, 'spec.config.collection.strict_mode.max_payload_index_count', />=1|at least 1|too small/i],
+    [
+      { config: { collection: { strict_mode: { max_payload_index_count: 0 } } } },
+      'spec.config.collection.strict_mode.max_payload_index_count',
+      />=1|at least 1|too small/i,
+    ],
     [{ config: { storage: { maxCollections: 0 } } }, 'spec.config.storage.maxCollections', />=1|at least 1|too small/i],
     [{ config: { storage: { performance: { optimizer_cpu_budget: 1.5 } } } }, 'spec.config.storage.performance.optimizer_cpu_budget', /int/i],
     [{ config: { audit: { rotation: 'weekly' } } }, 'spec.config.audit.rotation', /daily/],
@@ -175,13 +217,25 @@ describe('QdrantCluster: rules of the CRD schema', () => {
   it('requires id, version and size', () => {
     const cluster = minimal();
     cluster.spec = { resources: cluster.spec.resources };
-    expect(issuesOf(QdrantCluster, cluster).map((i) => i.path).toSorted()).toEqual(['spec.id', 'spec.size', 'spec.version']);
+    expect(
+      issuesOf(QdrantCluster, cluster)
+        .map((i) => i.path)
+        .toSorted(),
+    ).toEqual(['spec.id', 'spec.size', 'spec.version']);
   });
 
   it('refuses an id that cannot name pods and Services', () => {
     // The derived name is invalid too; the id is what to fix.
-    expect(issuesOf(QdrantCluster, clusterWithId('A7D8'))).toContainEqual({ path: 'spec.id', message: expect.stringMatching(/lower case letters, digits and "-"/) });
-    expectOnlyIssue(QdrantCluster, clusterWithId('a'.repeat(MAX_CLUSTER_ID_LENGTH + 1)), 'spec.id', /at most 47 characters, so that qdrant-headless-<id> fits in 63/);
+    expect(issuesOf(QdrantCluster, clusterWithId('A7D8'))).toContainEqual({
+      path: 'spec.id',
+      message: expect.stringMatching(/lower case letters, digits and "-"/),
+    });
+    expectOnlyIssue(
+      QdrantCluster,
+      clusterWithId('a'.repeat(MAX_CLUSTER_ID_LENGTH + 1)),
+      'spec.id',
+      /at most 47 characters, so that qdrant-headless-<id> fits in 63/,
+    );
     expectValid(QdrantCluster, clusterWithId('a'.repeat(MAX_CLUSTER_ID_LENGTH)));
   });
 
@@ -195,7 +249,12 @@ describe('QdrantCluster: rules of the CRD schema', () => {
       'status.conditions[0].status',
       /True/,
     );
-    expectOnlyIssue(QdrantCluster, clusterWithStatus({ nodes: { '0': { databasePVCStatus: { capacity: '10Gi' } } } }), 'status.nodes.0.databasePVCStatus.capacity', /expected record/);
+    expectOnlyIssue(
+      QdrantCluster,
+      clusterWithStatus({ nodes: { '0': { databasePVCStatus: { capacity: '10Gi' } } } }),
+      'status.nodes.0.databasePVCStatus.capacity',
+      /expected record/,
+    );
   });
 
   it('refuses a wrong apiVersion or kind', () => {
@@ -226,10 +285,7 @@ describe('QdrantCluster: rules upstream checks in code', () => {
     cluster.metadata.labels = { 'cluster-id': 'a7d8d973-0cc5-42de-8d7b-c29d14d24840' };
     expectOnlyIssue(QdrantCluster, cluster, 'metadata.labels', /must have the label "customer-id"/);
     delete cluster.metadata.labels;
-    expect(issuesOf(QdrantCluster, cluster).map((i) => i.message)).toEqual([
-      expect.stringMatching(/"cluster-id: /),
-      expect.stringMatching(/"customer-id"/),
-    ]);
+    expect(issuesOf(QdrantCluster, cluster).map((i) => i.message)).toEqual([expect.stringMatching(/"cluster-id: /), expect.stringMatching(/"customer-id"/)]);
   });
 
   it('requires resources with cpu, memory and storage', () => {
@@ -240,21 +296,37 @@ describe('QdrantCluster: rules upstream checks in code', () => {
   });
 
   it('requires valid, positive quantities', () => {
-    expectOnlyIssue(QdrantCluster, withSpec({ resources: { cpu: 'one', memory: '1Gi', storage: '2Gi' } }), 'spec.resources.cpu', /Kubernetes quantity such as "500m", "2" or "4Gi", got "one"/);
+    expectOnlyIssue(
+      QdrantCluster,
+      withSpec({ resources: { cpu: 'one', memory: '1Gi', storage: '2Gi' } }),
+      'spec.resources.cpu',
+      /Kubernetes quantity such as "500m", "2" or "4Gi", got "one"/,
+    );
     expectOnlyIssue(QdrantCluster, withSpec({ resources: { cpu: '1', memory: '1GB', storage: '2Gi' } }), 'spec.resources.memory', /Kubernetes quantity/);
     expectOnlyIssue(QdrantCluster, withSpec({ resources: { cpu: '1', memory: '1Gi', storage: '0' } }), 'spec.resources.storage', /greater than zero/);
-    expectOnlyIssue(QdrantCluster, withSpec({ resources: { cpu: '1', memory: '1Gi', storage: '2Gi', requests: { cpu: 'x' } } }), 'spec.resources.requests.cpu', /Kubernetes quantity/);
+    expectOnlyIssue(
+      QdrantCluster,
+      withSpec({ resources: { cpu: '1', memory: '1Gi', storage: '2Gi', requests: { cpu: 'x' } } }),
+      'spec.resources.requests.cpu',
+      /Kubernetes quantity/,
+    );
     expectOnlyIssue(QdrantCluster, withSpec({ resources: { cpu: 1, memory: '1Gi', storage: '2Gi' } }), 'spec.resources.cpu', /expected string/);
   });
 
-  it('runs the same checks on the API\'s spec (no id) as on the full cluster', () => {
+  it("runs the same checks on the API's spec (no id) as on the full cluster", () => {
     const { id: _id, ...spec } = (minimal() as { spec: Record<string, unknown> }).spec;
     const resources = { cpu: '1', memory: '1Gi', storage: '2Gi' };
     expectValid(ClusterSpecRequest, { ...spec, resources });
-    for (const cpu of ['$(id)', '-1', '0', 'NaN']) expectOnlyIssue(ClusterSpecRequest, { ...spec, resources: { ...resources, cpu } }, 'resources.cpu', /quantity|greater than zero/);
+    for (const cpu of ['$(id)', '-1', '0', 'NaN'])
+      expectOnlyIssue(ClusterSpecRequest, { ...spec, resources: { ...resources, cpu } }, 'resources.cpu', /quantity|greater than zero/);
     expectOnlyIssue(ClusterSpecRequest, { ...spec, resources: { ...resources, memory: '0' } }, 'resources.memory', /greater than zero/);
     expectOnlyIssue(ClusterSpecRequest, { ...spec, resources: { ...resources, storage: '-20Gi' } }, 'resources.storage', /greater than zero/);
-    expectOnlyIssue(ClusterSpecRequest, { ...spec, resources: { ...resources, requests: { cpu: '2' } } }, 'resources.requests.cpu', /must not exceed the cpu limit/);
+    expectOnlyIssue(
+      ClusterSpecRequest,
+      { ...spec, resources: { ...resources, requests: { cpu: '2' } } },
+      'resources.requests.cpu',
+      /must not exceed the cpu limit/,
+    );
     expectOnlyIssue(ClusterSpecRequest, { ...spec, resources: undefined }, 'resources', /is required/);
     expectOnlyIssue(ClusterSpecRequest, { ...spec, resources, version: '$(reboot)' }, 'version', /Qdrant release tag/);
     expectValid(ClusterSpecRequest, { ...spec, resources, version: '1.16.3' });
@@ -269,7 +341,12 @@ describe('QdrantCluster: rules upstream checks in code', () => {
 
   it('refuses iops, throughput and readClusters, naming the field and what to do instead', () => {
     expectOnlyIssue(QdrantCluster, withSpec({ storage: { iops: 3000 } }), 'spec.storage.iops', /specific to each CSI driver.*volumeAttributesClassName/);
-    expectOnlyIssue(QdrantCluster, withSpec({ storage: { throughput: 125 } }), 'spec.storage.throughput', /specific to each CSI driver.*volumeAttributesClassName/);
+    expectOnlyIssue(
+      QdrantCluster,
+      withSpec({ storage: { throughput: 125 } }),
+      'spec.storage.throughput',
+      /specific to each CSI driver.*volumeAttributesClassName/,
+    );
     expectOnlyIssue(QdrantCluster, withSpec({ readClusters: [{ id: 'other' }] }), 'spec.readClusters', /does not synchronise read clusters/);
     expectValid(QdrantCluster, withSpec({ storage: { volumeAttributesClassName: 'gold' } }));
     // On the fields themselves: the control plane's API, which takes the spec alone, refuses them too.

@@ -20,7 +20,7 @@ describe('nextCronTime', () => {
     expect(nextCronTime('0 0 31 2 *', at('2026-01-01T00:00:00Z'))).toBeUndefined();
   });
 
-  it('with both day fields restricted, fires when either matches (cron\'s rule)', () => {
+  it("with both day fields restricted, fires when either matches (cron's rule)", () => {
     // The 13th, or any Friday: 2026-12-04 is a Friday.
     expect(iso(nextCronTime('0 0 13 * 5', at('2026-12-01T00:00:00Z')))).toBe('2026-12-04T00:00:00.000Z');
     expect(iso(nextCronTime('0 0 13 * *', at('2026-12-01T00:00:00Z')))).toBe('2026-12-13T00:00:00.000Z');
@@ -34,13 +34,18 @@ describe('nextCronTime', () => {
 
   it('always moves forward, to a time the schedule matches, with no match skipped in between', () => {
     fc.assert(
-      fc.property(fc.integer({ min: at('2020-01-01T00:00:00Z'), max: at('2030-01-01T00:00:00Z') }), fc.constantFrom('*/7 * * * *', '0 */5 * * *', '15 3 * * 1-5', '0 0 1 * *'), (after, schedule) => {
-        const next = nextCronTime(schedule, after)!;
-        expect(next).toBeGreaterThan(after);
-        // Minute steps between: none of them fires (checked against the next call).
-        const minuteAfter = Math.floor(after / 60_000) * 60_000 + 60_000;
-        if (next - minuteAfter <= 60 * 60_000) for (let t = minuteAfter; t < next; t += 60_000) expect(nextCronTime(schedule, t - 1)).toBeGreaterThanOrEqual(next);
-      }),
+      fc.property(
+        fc.integer({ min: at('2020-01-01T00:00:00Z'), max: at('2030-01-01T00:00:00Z') }),
+        fc.constantFrom('*/7 * * * *', '0 */5 * * *', '15 3 * * 1-5', '0 0 1 * *'),
+        (after, schedule) => {
+          const next = nextCronTime(schedule, after)!;
+          expect(next).toBeGreaterThan(after);
+          // Minute steps between: none of them fires (checked against the next call).
+          const minuteAfter = Math.floor(after / 60_000) * 60_000 + 60_000;
+          if (next - minuteAfter <= 60 * 60_000)
+            for (let t = minuteAfter; t < next; t += 60_000) expect(nextCronTime(schedule, t - 1)).toBeGreaterThanOrEqual(next);
+        },
+      ),
       { numRuns: 300 },
     );
   });

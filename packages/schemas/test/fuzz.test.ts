@@ -29,21 +29,30 @@ const valid = <T>(arb: fc.Arbitrary<T>) => arb.map((value): Tagged<T> => ({ valu
 const invalid = <T>(arb: fc.Arbitrary<T>) => arb.map((value): Tagged<T> => ({ value, valid: false }));
 const wrongType = invalid(fc.oneof(fc.string(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 }), fc.constant({ a: 1 })));
 
-const positiveSeconds = fc.oneof(valid(fc.integer({ min: 1, max: 1_000_000 })), invalid(fc.integer({ min: -1000, max: 0 })), invalid(fc.double({ min: 0.1, max: 100, noInteger: true })), wrongType);
+const positiveSeconds = fc.oneof(
+  valid(fc.integer({ min: 1, max: 1_000_000 })),
+  invalid(fc.integer({ min: -1000, max: 0 })),
+  invalid(fc.double({ min: 0.1, max: 100, noInteger: true })),
+  wrongType,
+);
 const nonNegative = fc.oneof(valid(fc.integer({ min: 0, max: 10_000 })), invalid(fc.integer({ min: -1000, max: -1 })), wrongType);
-const enumOf = (values: string[]) =>
-  fc.oneof(valid(fc.constantFrom(...values)), invalid(fc.string().filter((s) => !values.includes(s))), wrongType);
+const enumOf = (values: string[]) => fc.oneof(valid(fc.constantFrom(...values)), invalid(fc.string().filter((s) => !values.includes(s))), wrongType);
 const bool = fc.oneof(valid(fc.boolean()), invalid(fc.constantFrom('true', 'yes', 1, 0)));
 // Empty is the release's own cluster manager.
-const tag = fc.oneof(valid(fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,20}$/)), valid(fc.constant('')), invalid(fc.constantFrom('v1 2', ':x', '-a')), invalid(fc.double({ noNaN: true })));
+const tag = fc.oneof(
+  valid(fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,20}$/)),
+  valid(fc.constant('')),
+  invalid(fc.constantFrom('v1 2', ':x', '-a')),
+  invalid(fc.double({ noNaN: true })),
+);
 
 /** Field generators by path; absent fields fall back to the defaults. */
 const FIELDS: Record<string, fc.Arbitrary<Tagged>> = {
-  'app_environment': enumOf(['kubernetes', 'local']),
-  'backupHistoryRetentionDays': nonNegative,
-  'operationTimeout': positiveSeconds,
-  'handlerTimeout': positiveSeconds,
-  'backupTimeout': positiveSeconds,
+  app_environment: enumOf(['kubernetes', 'local']),
+  backupHistoryRetentionDays: nonNegative,
+  operationTimeout: positiveSeconds,
+  handlerTimeout: positiveSeconds,
+  backupTimeout: positiveSeconds,
   'backOff.minDelay': nonNegative,
   'backOff.maxDelay': positiveSeconds,
   'backOff.increment': nonNegative,
@@ -59,9 +68,9 @@ const FIELDS: Record<string, fc.Arbitrary<Tagged>> = {
 const modelDocument = fc
   .record(
     {
-      fields: fc.dictionary(fc.constantFrom(...Object.keys(FIELDS)), fc.constant(true), { maxKeys: 8 }).chain((chosen) =>
-        fc.record(Object.fromEntries(Object.keys(chosen).map((path) => [path, FIELDS[path]!]))),
-      ),
+      fields: fc
+        .dictionary(fc.constantFrom(...Object.keys(FIELDS)), fc.constant(true), { maxKeys: 8 })
+        .chain((chosen) => fc.record(Object.fromEntries(Object.keys(chosen).map((path) => [path, FIELDS[path]!])))),
       unknownKey: fc.option(fc.constantFrom('settings.extra', 'settings.backOff.maxdelay', 'settings.qdrant.flavour', 'bogus'), { nil: undefined }),
     },
     { requiredKeys: ['fields'] },
@@ -73,7 +82,7 @@ const modelDocument = fc
       setPath(doc, ['settings', ...path.split('.')], tagged.value);
       validDoc &&= tagged.valid;
     }
-    const backOff = (fields as Record<string, Tagged>);
+    const backOff = fields as Record<string, Tagged>;
     const min = backOff['backOff.minDelay'];
     const max = backOff['backOff.maxDelay'];
     const minValue = min ? min.value : 5;

@@ -73,9 +73,19 @@ describe('env vars', () => {
   it('refuses bad names and references', () => {
     expectOnlyIssue(EnvVar, { name: '1ABC', value: 'x' }, 'name', /environment variable name/);
     expectOnlyIssue(EnvVar, { name: 'K', valueFrom: { secretKeyRef: { name: 'S', key: 'k' } } }, 'valueFrom.secretKeyRef.name', /RFC 1123 subdomain/);
-    expectOnlyIssue(EnvVar, { name: 'K', valueFrom: { secretKeyRef: { name: 's', key: 'a/b' } } }, 'valueFrom.secretKeyRef.key', /key of a Secret or ConfigMap/);
+    expectOnlyIssue(
+      EnvVar,
+      { name: 'K', valueFrom: { secretKeyRef: { name: 's', key: 'a/b' } } },
+      'valueFrom.secretKeyRef.key',
+      /key of a Secret or ConfigMap/,
+    );
     expectOnlyIssue(EnvVar, { name: 'K', valueFrom: { fieldRef: { fieldPath: '' } } }, 'valueFrom.fieldRef.fieldPath', /metadata\.name/);
-    expectOnlyIssue(EnvVar, { name: 'K', valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: 'x' } } }, 'valueFrom.resourceFieldRef.divisor', /quantity/);
+    expectOnlyIssue(
+      EnvVar,
+      { name: 'K', valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: 'x' } } },
+      'valueFrom.resourceFieldRef.divisor',
+      /quantity/,
+    );
   });
 
   it('checks Secret key selectors on their own', () => {
@@ -96,7 +106,11 @@ describe('volumes and mounts', () => {
   });
 
   it('refuses unknown sources and bad names', () => {
-    expect(issuesOf(Volume, { name: 'v', emptyDirr: {} }).map((i) => i.message).join()).toMatch(/emptyDirr/);
+    expect(
+      issuesOf(Volume, { name: 'v', emptyDirr: {} })
+        .map((i) => i.message)
+        .join(),
+    ).toMatch(/emptyDirr/);
     expectOnlyIssue(Volume, { name: 'V', emptyDir: {} }, 'name', /RFC 1123 label/);
   });
 
@@ -158,7 +172,11 @@ describe('topology spread constraints', () => {
   });
 
   it('requires maxSkew, topologyKey and whenUnsatisfiable', () => {
-    expect(issuesOf(TopologySpreadConstraint, {}).map((i) => i.path).toSorted()).toEqual(['maxSkew', 'topologyKey', 'whenUnsatisfiable']);
+    expect(
+      issuesOf(TopologySpreadConstraint, {})
+        .map((i) => i.path)
+        .toSorted(),
+    ).toEqual(['maxSkew', 'topologyKey', 'whenUnsatisfiable']);
   });
 });
 

@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  Annotations,
-  Condition,
-  LabelKey,
-  LabelSelector,
-  LabelValue,
-  Labels,
-  ObjectMeta,
-  dns1123Label,
-  dns1123Subdomain,
-} from '../src/k8s/index.ts';
+import { Annotations, Condition, LabelKey, LabelSelector, LabelValue, Labels, ObjectMeta, dns1123Label, dns1123Subdomain } from '../src/k8s/index.ts';
 import { expectOnlyIssue, expectValid, issuesOf } from './zod-issues.ts';
 
 describe('DNS-1123 names', () => {
@@ -88,16 +78,31 @@ describe('label selectors', () => {
   });
 
   it.each(['In', 'NotIn'])('%s needs values', (operator) => {
-    expectOnlyIssue(LabelSelector, { matchExpressions: [{ key: 'zone', operator }] }, 'matchExpressions[0].values', new RegExp(`at least one value when operator is ${operator}`));
+    expectOnlyIssue(
+      LabelSelector,
+      { matchExpressions: [{ key: 'zone', operator }] },
+      'matchExpressions[0].values',
+      new RegExp(`at least one value when operator is ${operator}`),
+    );
     expectOnlyIssue(LabelSelector, { matchExpressions: [{ key: 'zone', operator, values: [] }] }, 'matchExpressions[0].values', /at least one value/);
   });
 
   it.each(['Exists', 'DoesNotExist'])('%s must not have values', (operator) => {
-    expectOnlyIssue(LabelSelector, { matchExpressions: [{ key: 'zone', operator, values: ['a'] }] }, 'matchExpressions[0].values', new RegExp(`must be empty when operator is ${operator}`));
+    expectOnlyIssue(
+      LabelSelector,
+      { matchExpressions: [{ key: 'zone', operator, values: ['a'] }] },
+      'matchExpressions[0].values',
+      new RegExp(`must be empty when operator is ${operator}`),
+    );
   });
 
   it('refuses an unknown operator and an unknown field', () => {
-    expectOnlyIssue(LabelSelector, { matchExpressions: [{ key: 'zone', operator: 'Gt', values: ['1'] }] }, 'matchExpressions[0].operator', /In|NotIn|Exists|DoesNotExist/);
+    expectOnlyIssue(
+      LabelSelector,
+      { matchExpressions: [{ key: 'zone', operator: 'Gt', values: ['1'] }] },
+      'matchExpressions[0].operator',
+      /In|NotIn|Exists|DoesNotExist/,
+    );
     expect(issuesOf(LabelSelector, { matchLabel: { app: 'qdrant' } })[0]?.message).toMatch(/matchLabel/);
   });
 });
@@ -147,7 +152,9 @@ describe('metav1.Condition', () => {
   });
 
   it('requires type, status, lastTransitionTime, reason and message', () => {
-    const paths = issuesOf(Condition, {}).map((i) => i.path).toSorted();
+    const paths = issuesOf(Condition, {})
+      .map((i) => i.path)
+      .toSorted();
     expect(paths).toEqual(['lastTransitionTime', 'message', 'reason', 'status', 'type']);
   });
 });

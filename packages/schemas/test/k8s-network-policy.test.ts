@@ -136,6 +136,11 @@ describe('NetworkPolicyPeer and rules', () => {
     expectValid(NetworkPolicyIngressRule, { from: [{ podSelector: {} }], ports: [{ port: 6335 }] });
     expectValid(NetworkPolicyEgressRule, {});
     expectOnlyIssue(NetworkPolicyIngressRule, { from: [{ podSelector: {} }, { ipBlock: { cidr: 'x' } }] }, 'from[1].ipBlock.cidr', /CIDR/);
-    expectOnlyIssue(NetworkPolicyEgressRule, { to: [{ namespaceSelector: {} }], ports: [{ port: 53, protocol: 'UDP' }, { port: 0 }] }, 'ports[1].port', /65535/);
+    expectOnlyIssue(
+      NetworkPolicyEgressRule,
+      { to: [{ namespaceSelector: {} }], ports: [{ port: 53, protocol: 'UDP' }, { port: 0 }] },
+      'ports[1].port',
+      /65535/,
+    );
   });
 });

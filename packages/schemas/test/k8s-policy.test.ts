@@ -31,6 +31,11 @@ describe('PodDisruptionBudgetSpec', () => {
   it('refuses bad values', () => {
     expect(PodDisruptionBudgetSpec.safeParse({ maxUnavailable: '150%' }).success).toBe(false);
     expectOnlyIssue(PodDisruptionBudgetSpec, { unhealthyPodEvictionPolicy: 'Never' }, 'unhealthyPodEvictionPolicy', /IfHealthyBudget|AlwaysAllow/);
-    expectOnlyIssue(PodDisruptionBudgetSpec, { selector: { matchExpressions: [{ key: 'a', operator: 'In' }] } }, 'selector.matchExpressions[0].values', /at least one value/);
+    expectOnlyIssue(
+      PodDisruptionBudgetSpec,
+      { selector: { matchExpressions: [{ key: 'a', operator: 'In' }] } },
+      'selector.matchExpressions[0].values',
+      /at least one value/,
+    );
   });
 });

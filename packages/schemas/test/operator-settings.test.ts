@@ -1,13 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import {
-  QhcSchemaError,
-  defaultOperatorSettings,
-  parseOperatorSettings,
-  toYaml,
-  type OperatorSettings,
-} from '../src/index.ts';
+import { QhcSchemaError, defaultOperatorSettings, parseOperatorSettings, toYaml, type OperatorSettings } from '../src/index.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 
@@ -29,7 +23,12 @@ const SEED_EXPECTED: OperatorSettings = {
       node_selector: {},
       tolerations: [],
     },
-    ingress: { enabled: false, provider: 'KubernetesIngress', kubernetesIngress: { ingressClassName: '' }, qdrantCloudTraefik: { entryPoints: [], tls: false, secretName: '' } },
+    ingress: {
+      enabled: false,
+      provider: 'KubernetesIngress',
+      kubernetesIngress: { ingressClassName: '' },
+      qdrantCloudTraefik: { entryPoints: [], tls: false, secretName: '' },
+    },
     storage: { snapshot_class: 'csi-snapclass', default_storage_class_names: { db: '', snapshot: '' } },
     scheduling: { default_topology_spread_constraints: [], default_pod_disruption_budget: {} },
     qdrant: {
@@ -38,12 +37,7 @@ const SEED_EXPECTED: OperatorSettings = {
       log_level: 'INFO',
       networkPolicies: {
         ingress: [],
-        egress: [
-          {
-            to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
-            ports: [{ protocol: 'UDP', port: 53 }],
-          },
-        ],
+        egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }], ports: [{ protocol: 'UDP', port: 53 }] }],
       },
     },
   },
@@ -57,7 +51,7 @@ describe('parseOperatorSettings', () => {
     expect(parseOperatorSettings(fixture('seed-operator-settings.yaml'))).toEqual(seed);
   });
 
-  it('fills every default from an empty settings block, equal to the seed but for the cluster manager tag (the release\'s own)', () => {
+  it("fills every default from an empty settings block, equal to the seed but for the cluster manager tag (the release's own)", () => {
     expect(parseOperatorSettings('settings: {}\n')).toEqual(SEED_EXPECTED);
     expect(defaultOperatorSettings()).toEqual(SEED_EXPECTED);
   });
@@ -86,7 +80,9 @@ describe('parseOperatorSettings', () => {
   });
 
   it('reports every problem of a document at once, each with its line', () => {
-    const text = ['settings:', '  operationTimeout: -1', '  backOff:', '    minDelay: 10', '    maxDelay: 5', '  qdrant:', '    log_level: LOUD', ''].join('\n');
+    const text = ['settings:', '  operationTimeout: -1', '  backOff:', '    minDelay: 10', '    maxDelay: 5', '  qdrant:', '    log_level: LOUD', ''].join(
+      '\n',
+    );
     const error = catchError(() => parseOperatorSettings(text, { source: 'operator.yaml' }));
     expect(error.problems.map((p) => [p.path.join('.'), p.line])).toEqual(
       expect.arrayContaining([

@@ -11,7 +11,10 @@ const hostile = ['$(id)', '`id`', '"', "'", ' x', '?a=b', '#frag'];
 
 describe('region URLs', () => {
   it.each([
-    ['containerRegistryUrl', ['https://registry.example.com/qdrant/', 'http://10.0.0.5:5000/qhc/', 'https://registry.corp:5000/qhc', 'https://[fd00::1]:5000/a/b_c/']],
+    [
+      'containerRegistryUrl',
+      ['https://registry.example.com/qdrant/', 'http://10.0.0.5:5000/qhc/', 'https://registry.corp:5000/qhc', 'https://[fd00::1]:5000/a/b_c/'],
+    ],
     ['chartRepositoryUrl', ['oci://ghcr.io/qhc-dev/charts', 'oci://10.0.0.5:5000/charts', 'https://charts.example.com/Stable~1/']],
   ])('%s takes what an image or chart reference can be', (field, good) => {
     for (const url of good) expect(issuePaths({ [field]: url }), url).toEqual([]);
@@ -32,7 +35,14 @@ describe('region URLs', () => {
     for (const url of ['http://proxy.internal:3128', 'https://user:p%40ss@proxy:8443/', 'http://10.0.0.1:3128']) {
       expect(issuePaths({ proxy: { httpsProxy: url } }), url).toEqual([]);
     }
-    for (const bad of ['http://proxy:3128/$(id)', 'http://`id`:3128', 'http://"proxy":3128', "http://u:p'x@proxy:1", 'socks://proxy:1080', 'http://proxy:3128/path']) {
+    for (const bad of [
+      'http://proxy:3128/$(id)',
+      'http://`id`:3128',
+      'http://"proxy":3128',
+      "http://u:p'x@proxy:1",
+      'socks://proxy:1080',
+      'http://proxy:3128/path',
+    ]) {
       expect(issuePaths({ proxy: { httpsProxy: bad, httpProxy: bad } }), bad).toEqual(['advanced.proxy.httpProxy', 'advanced.proxy.httpsProxy']);
     }
   });

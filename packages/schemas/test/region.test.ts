@@ -26,7 +26,7 @@ describe('parseRegion', () => {
     expect(parseRegion(toYaml(region))).toEqual(region);
   });
 
-  it('defaults the registry and chart repository to Qdrant\'s', () => {
+  it("defaults the registry and chart repository to Qdrant's", () => {
     const region = parseRegion('name: r1\nnamespace: qdrant\nagentVersion: 1.0.0\noperatorVersion: 1.0.0\n');
     expect(region.advanced.containerRegistryUrl).toBe(DEFAULT_CONTAINER_REGISTRY_URL);
     expect(region.advanced.chartRepositoryUrl).toBe(DEFAULT_CHART_REPOSITORY_URL);

@@ -58,7 +58,11 @@ describe('checkStructural', () => {
     ['type null', { type: 'object', properties: { a: { type: 'null' } } }, /type "null"/],
     ['uniqueItems', { type: 'array', items: { type: 'string' }, uniqueItems: true }, /uniqueItems/],
     ['preserve-unknown-fields false', { type: 'object', 'x-kubernetes-preserve-unknown-fields': false }, /must be true or absent/],
-    ['metadata fields beyond name', { type: 'object', properties: { metadata: { type: 'object', properties: { labels: { type: 'object' } } } } }, /only name and generateName/],
+    [
+      'metadata fields beyond name',
+      { type: 'object', properties: { metadata: { type: 'object', properties: { labels: { type: 'object' } } } } },
+      /only name and generateName/,
+    ],
     ['a lookahead pattern', { type: 'string', pattern: '(?=a)' }, /RE2/],
     ['tuple items', { type: 'array', items: [{ type: 'string' }] }, /single schema/],
   ])('reports %s', (_name, schema, rule) => {
@@ -73,7 +77,11 @@ describe('generated CRDs', () => {
     expect(crd.metadata.name).toBe(`${kind.plural}.qdrant.io`);
     const schema = crdSchemaOf(kind);
     expect(checkStructural(schema)).toEqual([]);
-    const spec = crd.spec as { scope: string; names: { shortNames?: string[] }; versions: Array<{ subresources: object; additionalPrinterColumns: unknown[] }> };
+    const spec = crd.spec as {
+      scope: string;
+      names: { shortNames?: string[] };
+      versions: Array<{ subresources: object; additionalPrinterColumns: unknown[] }>;
+    };
     expect(spec.scope).toBe(kind.scope);
     expect(spec.names.shortNames ?? []).toEqual([...kind.shortNames]);
     expect(spec.versions[0]?.additionalPrinterColumns).toHaveLength(kind.printerColumns.length);

@@ -45,7 +45,10 @@ const ok = async (...args: string[]) => {
 const inPty = (args: string[], input?: string) =>
   new Promise<string>((resolve) => {
     const command = [process.execPath, QHC, ...args].map((a) => `'${a}'`).join(' ');
-    const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, ...env, NO_COLOR: undefined, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      env: { ...process.env, ...env, NO_COLOR: undefined, TERM: 'xterm' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
@@ -56,11 +59,24 @@ const inPty = (args: string[], input?: string) =>
     });
     child.once('exit', () => resolve(out));
   });
-const kubeCluster = (id: string) => client.get<KubeObject & { spec: { size: number }; status?: { phase?: string } }>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: `qdrant-${id}` });
+const kubeCluster = (id: string) =>
+  client.get<KubeObject & { spec: { size: number }; status?: { phase?: string } }>({
+    apiVersion: 'qdrant.io/v1',
+    kind: 'QdrantCluster',
+    namespace: sandbox.namespace,
+    name: `qdrant-${id}`,
+  });
 
 beforeAll(async () => {
   tls = await createLoopbackTls(mkdtempSync(join(tmpdir(), 'qhc-tls-')), 'qhc-control-plane');
-  cp = await startControlPlane({ database: join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db'), port: 0, tls: { cert: tls.cert, key: tls.key }, adminToken: ADMIN, logger: createLogger({ level: 'warn' }), pollIntervalMs: 100 });
+  cp = await startControlPlane({
+    database: join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db'),
+    port: 0,
+    tls: { cert: tls.cert, key: tls.key },
+    adminToken: ADMIN,
+    logger: createLogger({ level: 'warn' }),
+    pollIntervalMs: 100,
+  });
   client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-e2e' });
   env = { XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'qhc-xdg-')), QHC_URL: undefined, QHC_TOKEN: undefined, QHC_CONTEXT: undefined, NO_COLOR: '1' };
 });
@@ -79,7 +95,9 @@ describe('qhc against the control plane', () => {
     expect(wrong.stderr).toContain('hint: the token is wrong, revoked or expired: run `qhc login` again');
     await ok('login', cp.url, '--token', ADMIN, '--ca-file', tls.caPath, '--name', 'local');
 
-    const created = JSON.parse((await ok('-o', 'json', 'region', 'create', 'cli', '--namespace', sandbox.namespace, '--agent-version', '0.1.0', '--operator-version', '0.1.0')).stdout) as { name: string; revision: number };
+    const created = JSON.parse(
+      (await ok('-o', 'json', 'region', 'create', 'cli', '--namespace', sandbox.namespace, '--agent-version', '0.1.0', '--operator-version', '0.1.0')).stdout,
+    ) as { name: string; revision: number };
     expect([created.name, created.revision]).toEqual(['cli', 1]);
     const table = await ok('region', 'list');
     expect(table.stdout).toMatch(/^NAME {3}NAMESPACE +PHASE +REVISION +AGE\ncli {4}e2e-cli-\S+ +NotConnected +-\/1 +\d+s\n$/);
@@ -93,17 +111,38 @@ describe('qhc against the control plane', () => {
     // given the CA directly (--ca-file), so this test then skips the check.
     // Asynchronously: the control plane runs in this process and must be free to answer the handshake.
     const checked = await new Promise<{ status: number; stdout: string }>((resolve) =>
-      execFile('bash', [script], { env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath }, timeout: 240_000 }, (error, stdout) => resolve({ status: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout })),
+      execFile('bash', [script], { env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath }, timeout: 240_000 }, (error, stdout) =>
+        resolve({ status: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout }),
+      ),
     );
     expect(checked.status).toBe(1);
     expect(checked.stdout, checked.stdout).toMatch(/^FAIL control-plane: https:\/\/127\.0\.0\.1:\d+\/healthz did not answer: curl: \(60\) /m);
-    const run = spawnSync('bash', [script, '--skip-preflight'], { env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath }, encoding: 'utf8', timeout: 240_000 });
+    const run = spawnSync('bash', [script, '--skip-preflight'], {
+      env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath },
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
     expect(run.status, run.stderr).toBe(0);
 
     const settingsDir = mkdtempSync(join(tmpdir(), 'qhc-op-'));
     spawnSync('sh', ['-c', `printf 'settings:\\n  app_environment: local\\n' > ${join(settingsDir, 's.yaml')}`]);
-    operator = await startOperator({ settingsPath: join(settingsDir, 's.yaml'), kubeconfigPath: sandbox.kubeconfigPath, namespace: sandbox.namespace, leaseNamespace: sandbox.namespace, leaderElection: false, port: 0, logger: createLogger({ level: 'warn' }) });
-    agent = await startAgent({ client: createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-agent' }), namespace: sandbox.namespace, region: 'cli', controlPlane: { url: cp.url, ca: tls.ca }, logger: createLogger({ level: 'warn' }), statusIntervalMs: 500 });
+    operator = await startOperator({
+      settingsPath: join(settingsDir, 's.yaml'),
+      kubeconfigPath: sandbox.kubeconfigPath,
+      namespace: sandbox.namespace,
+      leaseNamespace: sandbox.namespace,
+      leaderElection: false,
+      port: 0,
+      logger: createLogger({ level: 'warn' }),
+    });
+    agent = await startAgent({
+      client: createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-agent' }),
+      namespace: sandbox.namespace,
+      region: 'cli',
+      controlPlane: { url: cp.url, ca: tls.ca },
+      logger: createLogger({ level: 'warn' }),
+      statusIntervalMs: 500,
+    });
     await waitFor('the agent connected', async () => (agent!.connected() ? true : undefined));
 
     // The Helm way, for GitOps users: the chart from the region's chart repository, values on stdin.
@@ -112,15 +151,21 @@ describe('qhc against the control plane', () => {
     const helmText = readFileSync(helmScript, 'utf8');
     expect(helmText).toContain(`helm upgrade --install qhc ${DEFAULT_CHART_REPOSITORY_URL}/qhc --version 0.1.0`);
     expect(helmText).toContain(`--namespace ${sandbox.namespace} --create-namespace`);
-    expect((await ok('region', 'install-command', 'cli', '--helm')).stdout).toMatch(/^curl -fsSL https:\/\/127\.0\.0\.1:\d+\/install\/qhc_b_\S+\/helm \| bash\n$/);
+    expect((await ok('region', 'install-command', 'cli', '--helm')).stdout).toMatch(
+      /^curl -fsSL https:\/\/127\.0\.0\.1:\d+\/install\/qhc_b_\S+\/helm \| bash\n$/,
+    );
   });
 
   it('cluster create → Healthy; -o json is the API object; scale; delete needs --yes without a terminal', async () => {
     await ok('cluster', 'create', 'hello', '--region', 'cli', '--size', '1', '--cpu', '1', '--memory', '1Gi', '--storage', '1Gi');
-    const healthy = await waitFor('hello Healthy through qhc', async () => {
-      const got = JSON.parse((await ok('-o', 'json', 'cluster', 'get', 'hello', '--region', 'cli')).stdout) as { status?: { phase?: string } };
-      return got.status?.phase === 'Healthy' ? got : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 500 });
+    const healthy = await waitFor(
+      'hello Healthy through qhc',
+      async () => {
+        const got = JSON.parse((await ok('-o', 'json', 'cluster', 'get', 'hello', '--region', 'cli')).stdout) as { status?: { phase?: string } };
+        return got.status?.phase === 'Healthy' ? got : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
     // -o json is the API's object, unchanged.
     const api = await cp.store.cluster('cli', 'hello');
     expect(healthy).toEqual(JSON.parse(JSON.stringify(api)));
@@ -130,17 +175,44 @@ describe('qhc against the control plane', () => {
     await waitFor('2 nodes in the sandbox', async () => ((await kubeCluster('hello'))?.spec.size === 2 ? true : undefined), { timeoutMs: 30_000 });
 
     // The configuration flags: the QdrantCluster follows; what Kubernetes cannot change is refused, named.
-    await ok('cluster', 'update', 'hello', '--region', 'cli', '--log-level', 'DEBUG', '--no-rebalance', '--toleration', 'dedicated=qdrant:NoSchedule', '--service-annotation', 'lb.example.com/internal=true');
-    await waitFor('the configuration in the sandbox', async () => {
-      const spec = (await kubeCluster('hello'))?.spec as { config?: { log_level?: string }; clusterManager?: boolean; tolerations?: unknown[]; service?: { annotations?: Record<string, string> } } | undefined;
-      return spec?.config?.log_level === 'DEBUG' && spec.clusterManager === false && spec.tolerations?.length === 1 && spec.service?.annotations?.['lb.example.com/internal'] === 'true' ? true : undefined;
-    }, { timeoutMs: 30_000 });
+    await ok(
+      'cluster',
+      'update',
+      'hello',
+      '--region',
+      'cli',
+      '--log-level',
+      'DEBUG',
+      '--no-rebalance',
+      '--toleration',
+      'dedicated=qdrant:NoSchedule',
+      '--service-annotation',
+      'lb.example.com/internal=true',
+    );
+    await waitFor(
+      'the configuration in the sandbox',
+      async () => {
+        const spec = (await kubeCluster('hello'))?.spec as
+          | { config?: { log_level?: string }; clusterManager?: boolean; tolerations?: unknown[]; service?: { annotations?: Record<string, string> } }
+          | undefined;
+        return spec?.config?.log_level === 'DEBUG' &&
+          spec.clusterManager === false &&
+          spec.tolerations?.length === 1 &&
+          spec.service?.annotations?.['lb.example.com/internal'] === 'true'
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     const immutable = await qhc('cluster', 'update', 'hello', '--region', 'cli', '--storage-class', 'other');
     expect(immutable.code).not.toBe(0);
     expect(immutable.stderr).toMatch(/spec\.storageClassNames\.db cannot change after the cluster is created/);
 
     const refused = await qhc('cluster', 'delete', 'hello', '--region', 'cli');
-    expect([refused.code, refused.stderr]).toEqual([2, 'error: Delete cluster hello in region cli? — refusing without a terminal to ask on\nhint: add --yes to confirm, or --dry-run to see what would happen\n']);
+    expect([refused.code, refused.stderr]).toEqual([
+      2,
+      'error: Delete cluster hello in region cli? — refusing without a terminal to ask on\nhint: add --yes to confirm, or --dry-run to see what would happen\n',
+    ]);
     expect((await qhc('cluster', 'delete', 'hello', '--region', 'cli', '--dry-run')).stderr).toBe('cluster hello would be deleted (dry run)\n');
     expect(await kubeCluster('hello')).toBeDefined();
     await ok('cluster', 'delete', 'hello', '--region', 'cli', '--yes');
@@ -152,10 +224,14 @@ describe('qhc against the control plane', () => {
 
 describe('region health and warnings through the control plane', () => {
   it('region get -o wide shows the health the agent reports; a cluster on a class that cannot expand is created with a warning', async () => {
-    const wide = await waitFor('the agent\'s health report', async () => {
-      const run = await ok('region', 'get', 'cli', '-o', 'wide');
-      return run.stdout.includes('v1.37.2') ? run.stdout : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 500 });
+    const wide = await waitFor(
+      "the agent's health report",
+      async () => {
+        const run = await ok('region', 'get', 'cli', '-o', 'wide');
+        return run.stdout.includes('v1.37.2') ? run.stdout : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
     expect(wide).toMatch(/KUBERNETES +NODES +STORAGE +SNAPSHOTS +CLUSTERS/);
     expect(wide).toMatch(/v1\.37\.2 \(kwok\) +\d+ +qhc-expandable \(default, expandable\) +yes +can be created/);
 
@@ -172,35 +248,56 @@ describe('backups and restores through the control plane', () => {
   it('cluster create --wait → backup create --wait → restore into a new cluster --wait; schedules; deletes', async () => {
     const region = ['--region', 'cli'];
     await ok('cluster', 'create', 'bk', ...region, '--size', '1', '--cpu', '1', '--memory', '1Gi', '--storage', '1Gi', '--wait', '--timeout', '90s');
-    const backup = JSON.parse((await ok('-o', 'json', 'backup', 'create', 'bk', ...region, '--name', 'bk-first', '--retention', '72h', '--wait', '--timeout', '90s')).stdout) as { name: string; origin: string; status: { phase: string; volumeSnapshots: unknown[]; retainUntil?: string } };
+    const backup = JSON.parse(
+      (await ok('-o', 'json', 'backup', 'create', 'bk', ...region, '--name', 'bk-first', '--retention', '72h', '--wait', '--timeout', '90s')).stdout,
+    ) as { name: string; origin: string; status: { phase: string; volumeSnapshots: unknown[]; retainUntil?: string } };
     expect([backup.name, backup.origin, backup.status.phase, backup.status.volumeSnapshots.length]).toEqual(['bk-first', 'control-plane', 'Succeeded', 1]);
     expect(backup.status.retainUntil).toBeDefined();
-    expect((await ok('backup', 'list', ...region, '--cluster', 'bk')).stdout).toMatch(/^NAME +CLUSTER +PHASE +VOLUMES +RETAIN UNTIL +AGE\nbk-first +bk +Succeeded +1 +\S+ +\d+s\n$/);
+    expect((await ok('backup', 'list', ...region, '--cluster', 'bk')).stdout).toMatch(
+      /^NAME +CLUSTER +PHASE +VOLUMES +RETAIN UNTIL +AGE\nbk-first +bk +Succeeded +1 +\S+ +\d+s\n$/,
+    );
 
     const restored = await ok('-o', 'json', 'restore', 'create', 'bk-first', ...region, '--to', 'bkcopy', '--new', '--wait', '--timeout', '120s');
     expect((JSON.parse(restored.stdout) as { status: { phase: string } }).status.phase).toBe('Succeeded');
     expect((await kubeCluster('bkcopy'))?.status?.phase).toBe('Healthy');
-    const claim = await client.get<KubeObject & { spec: { dataSource?: { name: string } } }>({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: sandbox.namespace, name: 'qdrant-storage-qdrant-bkcopy-0' });
+    const claim = await client.get<KubeObject & { spec: { dataSource?: { name: string } } }>({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      namespace: sandbox.namespace,
+      name: 'qdrant-storage-qdrant-bkcopy-0',
+    });
     expect(claim?.spec.dataSource?.name).toBe('bk-first-0');
     expect((await ok('restore', 'list', ...region)).stdout).toMatch(/bk-first-to-bkcopy +bk-first +qdrant-bkcopy +Succeeded/);
     // The restored cluster is the control plane's: listed with its origin, and deleted like any other.
-    const adopted = await waitFor('bkcopy adopted', async () => {
-      const got = await qhc('-o', 'json', 'cluster', 'get', 'bkcopy', ...region);
-      return got.code === 0 ? (JSON.parse(got.stdout) as { origin?: unknown }) : undefined;
-    }, { timeoutMs: 30_000 });
+    const adopted = await waitFor(
+      'bkcopy adopted',
+      async () => {
+        const got = await qhc('-o', 'json', 'cluster', 'get', 'bkcopy', ...region);
+        return got.code === 0 ? (JSON.parse(got.stdout) as { origin?: unknown }) : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     expect(adopted.origin).toEqual({ restore: 'bk-first-to-bkcopy', snapshot: 'bk-first', sourceCluster: 'bk' });
     await ok('cluster', 'delete', 'bkcopy', ...region, '--yes');
     await waitFor('bkcopy deleted in the sandbox', async () => ((await kubeCluster('bkcopy')) ? undefined : true), { timeoutMs: 30_000 });
 
     await ok('backup', 'schedule', 'create', 'bk', ...region, '--name', 'bk-nightly', '--schedule', '0 2 * * *', '--retention', '168h');
-    await waitFor('the schedule Active in the region', async () => ((await ok('backup', 'schedule', 'list', ...region)).stdout.match(/bk-nightly +bk +0 2 \* \* \* +168h +\S+ +Active/) ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor(
+      'the schedule Active in the region',
+      async () => ((await ok('backup', 'schedule', 'list', ...region)).stdout.match(/bk-nightly +bk +0 2 \* \* \* +168h +\S+ +Active/) ? true : undefined),
+      { timeoutMs: 30_000 },
+    );
     const badCron = await qhc('backup', 'schedule', 'create', 'bk', ...region, '--schedule', '61 * * * *', '--retention', '1h');
     expect(badCron.code).toBe(2);
     expect(badCron.stderr).toContain('spec.schedule: is not a valid schedule: minute "61" must be 0-59');
     await ok('backup', 'schedule', 'delete', 'bk-nightly', ...region, '--yes');
     await ok('backup', 'delete', 'bk-first', ...region, '--yes');
-    await waitFor('the backup gone from the region', async () =>
-      (await client.get({ apiVersion: 'qdrant.io/v1', kind: 'QdrantClusterSnapshot', namespace: sandbox.namespace, name: 'bk-first' })) ? undefined : true, { timeoutMs: 30_000 });
+    await waitFor(
+      'the backup gone from the region',
+      async () =>
+        (await client.get({ apiVersion: 'qdrant.io/v1', kind: 'QdrantClusterSnapshot', namespace: sandbox.namespace, name: 'bk-first' })) ? undefined : true,
+      { timeoutMs: 30_000 },
+    );
     await ok('cluster', 'delete', 'bk', ...region, '--yes');
   }, 300_000);
 });
@@ -220,7 +317,14 @@ describe('status and completion', () => {
     // Asynchronous: the control plane answering the completion runs in this process.
     const bash = (line: string) =>
       new Promise<{ stdout: string; stderr: string }>((resolve) => {
-        const child = spawn('bash', ['-c', `set -e; source ${join(dir, 'qhc.bash')}; COMP_WORDS=(${line}); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _qhc; printf '%s\\n' "\${COMPREPLY[@]}"`], { env: { ...process.env, ...env, PATH: `${dir}:${process.env.PATH}` } });
+        const child = spawn(
+          'bash',
+          [
+            '-c',
+            `set -e; source ${join(dir, 'qhc.bash')}; COMP_WORDS=(${line}); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _qhc; printf '%s\\n' "\${COMPREPLY[@]}"`,
+          ],
+          { env: { ...process.env, ...env, PATH: `${dir}:${process.env.PATH}` } },
+        );
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -258,14 +362,33 @@ describe('qhc in direct mode, with only a kubeconfig', () => {
     await ok('cluster', 'scale', 'direct1', '--replicas', '2', ...direct);
     expect((await kubeCluster('direct1'))?.spec.size).toBe(2);
     const typo = await qhc('cluster', 'get', 'direct2', ...direct);
-    expect([typo.code, typo.stderr]).toEqual([3, `error: cluster "direct2" does not exist in namespace ${sandbox.namespace}\nhint: did you mean "direct1"? (see \`qhc cluster list -n ${sandbox.namespace}\`)\n`]);
+    expect([typo.code, typo.stderr]).toEqual([
+      3,
+      `error: cluster "direct2" does not exist in namespace ${sandbox.namespace}\nhint: did you mean "direct1"? (see \`qhc cluster list -n ${sandbox.namespace}\`)\n`,
+    ]);
     await ok('cluster', 'delete', 'direct1', ...direct, '--yes');
     await waitFor('direct1 deleted', async () => ((await kubeCluster('direct1')) ? undefined : true), { timeoutMs: 30_000 });
   });
 
   it('the day-2 verbs: create --wait, set-resources, upgrade, pause/unpause, suspend/resume, expose, restart --wait, describe', async () => {
     const direct = ['--kubeconfig', sandbox.kubeconfigPath, '-n', sandbox.namespace];
-    const created = await ok('cluster', 'create', 'day2', ...direct, '--size', '2', '--cpu', '1', '--memory', '1Gi', '--storage', '1Gi', '--wait', '--timeout', '90s');
+    const created = await ok(
+      'cluster',
+      'create',
+      'day2',
+      ...direct,
+      '--size',
+      '2',
+      '--cpu',
+      '1',
+      '--memory',
+      '1Gi',
+      '--storage',
+      '1Gi',
+      '--wait',
+      '--timeout',
+      '90s',
+    );
     // Piped: no escape codes, one final progress line on stderr.
     expect(created.stderr).toMatch(/^cluster day2: Healthy, 2\/2 nodes ready, \d+s\n$/);
     expect(created.stderr).not.toContain('\u001b');
@@ -282,10 +405,25 @@ describe('qhc in direct mode, with only a kubeconfig', () => {
     await waitFor('Suspended', async () => ((await kubeCluster('day2'))?.status?.phase === 'Suspended' ? true : undefined), { timeoutMs: 30_000 });
     await ok('cluster', 'resume', 'day2', ...direct, '--wait', '--timeout', '90s');
     await ok('cluster', 'expose', 'day2', ...direct, '--type', 'NodePort');
-    const service = await client.get<KubeObject & { spec: { type: string } }>({ apiVersion: 'v1', kind: 'Service', namespace: sandbox.namespace, name: 'qdrant-day2' });
-    await waitFor('NodePort', async () => ((await client.get<KubeObject & { spec: { type: string } }>({ apiVersion: 'v1', kind: 'Service', namespace: sandbox.namespace, name: 'qdrant-day2' }))?.spec.type === 'NodePort' ? true : undefined));
+    const service = await client.get<KubeObject & { spec: { type: string } }>({
+      apiVersion: 'v1',
+      kind: 'Service',
+      namespace: sandbox.namespace,
+      name: 'qdrant-day2',
+    });
+    await waitFor('NodePort', async () =>
+      (await client.get<KubeObject & { spec: { type: string } }>({ apiVersion: 'v1', kind: 'Service', namespace: sandbox.namespace, name: 'qdrant-day2' }))
+        ?.spec.type === 'NodePort'
+        ? true
+        : undefined,
+    );
     expect(service).toBeDefined();
-    const pods = async () => new Set((await client.list({ apiVersion: 'v1', kind: 'Pod' }, { namespace: sandbox.namespace, labelSelector: 'cluster-id=day2' })).items.map((p) => p.metadata.uid));
+    const pods = async () =>
+      new Set(
+        (await client.list({ apiVersion: 'v1', kind: 'Pod' }, { namespace: sandbox.namespace, labelSelector: 'cluster-id=day2' })).items.map(
+          (p) => p.metadata.uid,
+        ),
+      );
     const before = await pods();
     await ok('cluster', 'restart', 'day2', ...direct, '--wait', '--timeout', '90s');
     const after = await pods();

@@ -26,17 +26,34 @@ const clusterObject = (id: string, spec: Record<string, unknown>): KubeObject =>
   apiVersion: 'qdrant.io/v1',
   kind: 'QdrantCluster',
   metadata: { name: `qdrant-${id}`, namespace: sandbox.namespace, labels: { 'cluster-id': id, 'customer-id': 'acme' } },
-  spec: { id, version: 'v1.12.4', size: 3, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' }, clusterManager: true, rebalanceStrategy: 'by_count', ...spec },
+  spec: {
+    id,
+    version: 'v1.12.4',
+    size: 3,
+    resources: { cpu: '1', memory: '1Gi', storage: '1Gi' },
+    clusterManager: true,
+    rebalanceStrategy: 'by_count',
+    ...spec,
+  },
 });
 const until = (id: string, what: string, check: (c: Cluster) => boolean, timeoutMs = 60_000) => {
   let last: Cluster | undefined;
-  return waitFor(`qdrant-${id}: ${what}`, async () => {
-    last = await client.get<Cluster>(ref(id));
-    return last && check(last) ? last : undefined;
-  }, { timeoutMs, intervalMs: 200, onTimeout: () =>
-      `last status: ${JSON.stringify({ ...last?.status, nodes: undefined, conditions: undefined })}\npeers (node:id:volume): ${[...(sims.get(id)?.peers.values() ?? [])].map((p) => `${p.node}:${p.id}:${p.incarnation}`).join(' ')}` });
+  return waitFor(
+    `qdrant-${id}: ${what}`,
+    async () => {
+      last = await client.get<Cluster>(ref(id));
+      return last && check(last) ? last : undefined;
+    },
+    {
+      timeoutMs,
+      intervalMs: 200,
+      onTimeout: () =>
+        `last status: ${JSON.stringify({ ...last?.status, nodes: undefined, conditions: undefined })}\npeers (node:id:volume): ${[...(sims.get(id)?.peers.values() ?? [])].map((p) => `${p.node}:${p.id}:${p.incarnation}`).join(' ')}`,
+    },
+  );
 };
-const healthy = (n: number) => (c: Cluster) => c.status?.phase === 'Healthy' && c.status.availableNodes === n && c.status.observedGeneration === c.metadata.generation;
+const healthy = (n: number) => (c: Cluster) =>
+  c.status?.phase === 'Healthy' && c.status.availableNodes === n && c.status.observedGeneration === c.metadata.generation;
 
 function sim(id: string): ClusterSimulation {
   let s = sims.get(id);
@@ -63,11 +80,19 @@ beforeAll(async () => {
   await waitFor('CRDs served', () => client.list({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: sandbox.namespace }).then(() => true));
   double = await startQdrantDouble();
   double.onRequest = (call) => joinPods(call.cluster);
-  manager = await startClusterManager({ port: 0, host: '127.0.0.1', logger: createLogger({ level: 'warn', component: 'qhc-cluster-manager' }), pollIntervalMs: 20 });
+  manager = await startClusterManager({
+    port: 0,
+    host: '127.0.0.1',
+    logger: createLogger({ level: 'warn', component: 'qhc-cluster-manager' }),
+    pollIntervalMs: 20,
+  });
   const dir = mkdtempSync(join(tmpdir(), 'qhc-e2e-'));
   const settingsPath = join(dir, 'settings.yaml');
   // Calls every second; a failed one is retried after 3 s (backOff.minDelay), then 4, 5.
-  writeFileSync(settingsPath, 'settings:\n  app_environment: local\n  clusterManager:\n    pullInterval: 1\n  backOff:\n    minDelay: 3\n    maxDelay: 5\n    increment: 1\n');
+  writeFileSync(
+    settingsPath,
+    'settings:\n  app_environment: local\n  clusterManager:\n    pullInterval: 1\n  backOff:\n    minDelay: 3\n    maxDelay: 5\n    increment: 1\n',
+  );
   operator = await startOperator({
     settingsPath,
     kubeconfigPath: sandbox.kubeconfigPath,
@@ -113,16 +138,27 @@ describe('the operator with the cluster manager', () => {
     for (const shard of s.collections.get('skewed')!.shards) shard.replicas = [{ peerId: first, state: 'Active' }];
     s.transfer.failNext = 1;
     const failed = await until(id, 'the failure reported', (c) => c.status?.clusterManagerResponse?.status === 'Failed', 30_000);
-    expect(failed.status?.clusterManagerResponse?.description).toMatch(/^the transfer of shard \d+ of collection \w+ from peer \d+ to \d+ ended without the shard arriving$/);
+    expect(failed.status?.clusterManagerResponse?.description).toMatch(
+      /^the transfer of shard \d+ of collection \w+ from peer \d+ to \d+ ended without the shard arriving$/,
+    );
     // Retried under the backoff (3 s), not at the next pullInterval (1 s), counted from the failure's event (the status has whole seconds).
-    const failureEvents = await client.list<KubeObject & { reason: string; eventTime: string; regarding: { name: string } }>({ apiVersion: 'events.k8s.io/v1', kind: 'Event' }, { namespace: sandbox.namespace });
+    const failureEvents = await client.list<KubeObject & { reason: string; eventTime: string; regarding: { name: string } }>(
+      { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
+      { namespace: sandbox.namespace },
+    );
     const failedAt = Date.parse(failureEvents.items.find((e) => e.regarding.name === `qdrant-${id}` && e.reason === 'ClusterManagerFailed')!.eventTime);
     expect(Date.parse(failed.status!.nextClusterManagerInvocation!) - failedAt).toBeGreaterThan(1_200);
-    for (const c of s.collections.values()) for (const shard of c.shards) expect(shard.replicas.filter((r) => r.state === 'Active').length).toBeGreaterThanOrEqual(1);
+    for (const c of s.collections.values())
+      for (const shard of c.shards) expect(shard.replicas.filter((r) => r.state === 'Active').length).toBeGreaterThanOrEqual(1);
     await until(id, 'rebalanced on a later call', () => spread(perPeer(s)) <= 1, 30_000);
     expect(s.finishedTransfers.some((t) => t.outcome === 'failed')).toBe(true);
-    const events = await client.list<KubeObject & { reason: string; regarding: { name: string } }>({ apiVersion: 'events.k8s.io/v1', kind: 'Event' }, { namespace: sandbox.namespace });
-    expect(events.items.filter((e) => e.regarding.name === `qdrant-${id}`).map((e) => e.reason)).toEqual(expect.arrayContaining(['ClusterManagerFailed', 'ClusterManagerRebalanced']));
+    const events = await client.list<KubeObject & { reason: string; regarding: { name: string } }>(
+      { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
+      { namespace: sandbox.namespace },
+    );
+    expect(events.items.filter((e) => e.regarding.name === `qdrant-${id}`).map((e) => e.reason)).toEqual(
+      expect.arrayContaining(['ClusterManagerFailed', 'ClusterManagerRebalanced']),
+    );
   });
 
   it('recovers a dead peer whose shards live elsewhere', async () => {
@@ -132,10 +168,19 @@ describe('the operator with the cluster manager', () => {
     const dead = s.addPeer(-1);
     dead.uri = s.peerOnNode(1)!.uri;
     s.addCollection('with-dead', { shards: 2, replicationFactor: 2 });
-    for (const shard of s.collections.get('with-dead')!.shards) shard.replicas = [{ peerId: dead.id, state: 'Active' }, { peerId: s.peerOnNode(0)!.id, state: 'Active' }];
+    for (const shard of s.collections.get('with-dead')!.shards)
+      shard.replicas = [
+        { peerId: dead.id, state: 'Active' },
+        { peerId: s.peerOnNode(0)!.id, state: 'Active' },
+      ];
     await until(id, 'the dead peer removed', () => !s.peers.has(dead.id), 30_000);
-    const events = await client.list<KubeObject & { reason: string; note?: string; regarding: { name: string } }>({ apiVersion: 'events.k8s.io/v1', kind: 'Event' }, { namespace: sandbox.namespace });
-    expect(events.items.some((e) => e.regarding.name === `qdrant-${id}` && e.reason === 'ClusterManagerRecovered' && e.note?.includes(String(dead.id)))).toBe(true);
+    const events = await client.list<KubeObject & { reason: string; note?: string; regarding: { name: string } }>(
+      { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
+      { namespace: sandbox.namespace },
+    );
+    expect(events.items.some((e) => e.regarding.name === `qdrant-${id}` && e.reason === 'ClusterManagerRecovered' && e.note?.includes(String(dead.id)))).toBe(
+      true,
+    );
   });
 
   it('does nothing while a pause is present', async () => {
@@ -160,14 +205,25 @@ describe('the operator with the cluster manager', () => {
     await joinPods(`/qdrant-${other}`);
     s.addCollection('replicated', { shards: 6, replicationFactor: 2 });
     const oldPeer = s.peerOnNode(1)!.id;
-    const oldClaim = await client.get({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: sandbox.namespace, name: `qdrant-storage-qdrant-${other}-1` });
-    await client.patch({ apiVersion: 'v1', kind: 'Pod', namespace: sandbox.namespace, name: `qdrant-${other}-1` }, { metadata: { annotations: { 'operator.qdrant.com/recreate-node': 'disk errors' } } });
+    const oldClaim = await client.get({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      namespace: sandbox.namespace,
+      name: `qdrant-storage-qdrant-${other}-1`,
+    });
+    await client.patch(
+      { apiVersion: 'v1', kind: 'Pod', namespace: sandbox.namespace, name: `qdrant-${other}-1` },
+      { metadata: { annotations: { 'operator.qdrant.com/recreate-node': 'disk errors' } } },
+    );
     await until(other, 'the old peer removed', (c) => healthy(3)(c) && !s.peers.has(oldPeer), 60_000);
     const claim = await client.get({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: sandbox.namespace, name: `qdrant-storage-qdrant-${other}-1` });
     expect(claim?.metadata.uid).not.toBe(oldClaim?.metadata.uid);
     expect(s.peerOnNode(1)!.id).not.toBe(oldPeer);
     for (const shard of s.collections.get('replicated')!.shards) expect(shard.replicas.some((r) => r.state === 'Active')).toBe(true);
-    const events = await client.list<KubeObject & { reason: string; note?: string; regarding: { name: string } }>({ apiVersion: 'events.k8s.io/v1', kind: 'Event' }, { namespace: sandbox.namespace });
+    const events = await client.list<KubeObject & { reason: string; note?: string; regarding: { name: string } }>(
+      { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
+      { namespace: sandbox.namespace },
+    );
     const reasons = events.items.filter((e) => e.regarding.name === `qdrant-${other}`).map((e) => e.reason);
     expect(reasons).toEqual(expect.arrayContaining(['RecreateNode', 'ClusterManagerRecovered']));
   });
@@ -201,12 +257,21 @@ describe('the operator with the cluster manager', () => {
     await joinPods(`/qdrant-${rid}`);
     s.addCollection('docs', { shards: 6 });
     const before = [...s.shardsPerPeer().entries()];
-    const uids = new Map((await client.list({ apiVersion: 'v1', kind: 'Pod' }, { namespace: sandbox.namespace, labelSelector: `cluster-id=${rid}` })).items.map((p) => [p.metadata.name!, p.metadata.uid!]));
+    const uids = new Map(
+      (await client.list({ apiVersion: 'v1', kind: 'Pod' }, { namespace: sandbox.namespace, labelSelector: `cluster-id=${rid}` })).items.map((p) => [
+        p.metadata.name!,
+        p.metadata.uid!,
+      ]),
+    );
     await client.patch(ref(rid), { metadata: { annotations: { restartedAt: '2026-12-01T12:00:00Z' } } });
-    await waitFor('every pod restarted', async () => {
-      const pods = (await client.list({ apiVersion: 'v1', kind: 'Pod' }, { namespace: sandbox.namespace, labelSelector: `cluster-id=${rid}` })).items;
-      return pods.length === 3 && pods.every((p) => uids.get(p.metadata.name!) !== p.metadata.uid) ? true : undefined;
-    }, { timeoutMs: 60_000 });
+    await waitFor(
+      'every pod restarted',
+      async () => {
+        const pods = (await client.list({ apiVersion: 'v1', kind: 'Pod' }, { namespace: sandbox.namespace, labelSelector: `cluster-id=${rid}` })).items;
+        return pods.length === 3 && pods.every((p) => uids.get(p.metadata.name!) !== p.metadata.uid) ? true : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
     await until(rid, 'Healthy with the copies released', (c) => healthy(3)(c) && !c.status?.temporaryReplicas);
     // Six copies made (two per node) and all dropped again.
     expect(s.finishedTransfers.filter((t) => t.kind === 'replicate' && t.outcome === 'done')).toHaveLength(6);

@@ -21,12 +21,22 @@ let browser: Browser;
 let page: Page;
 
 async function api(method: string, path: string, body: unknown): Promise<void> {
-  const res = await fetch(`${cp.url}${path}`, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${cp.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (res.status !== 201) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
 }
 
 beforeAll(async () => {
-  cp = await startControlPlane({ database: join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db'), port: 0, adminToken: ADMIN, logger: createLogger({ level: 'error' }), publicUrl: 'https://cp.example.test' });
+  cp = await startControlPlane({
+    database: join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db'),
+    port: 0,
+    adminToken: ADMIN,
+    logger: createLogger({ level: 'error' }),
+    publicUrl: 'https://cp.example.test',
+  });
   const names = Array.from({ length: ENVIRONMENTS }, (_, i) => `env-${String(i).padStart(3, '0')}`);
   for (const name of names) await api('POST', '/api/v1/regions', { name, namespace: name, agentVersion: '0.1.0', operatorVersion: '0.1.0' });
   for (let i = 0; i < CLUSTERS; i++) await api('POST', '/api/v1/regions/env-000/clusters', { name: `c-${String(i).padStart(3, '0')}`, spec });
@@ -54,7 +64,7 @@ describe('long lists in the console', () => {
     await rows.filter({ hasText: `env-${ENVIRONMENTS - 1}` }).waitFor();
   });
 
-  it('an environment\'s clusters and the clusters of every environment page the same way', async () => {
+  it("an environment's clusters and the clusters of every environment page the same way", async () => {
     await page.goto(`${cp.url}/environments/env-000`);
     const clusters = page.getByRole('region', { name: 'Clusters' }).getByRole('listitem');
     const more = page.getByRole('button', { name: 'Load more clusters' });

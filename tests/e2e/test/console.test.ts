@@ -45,7 +45,13 @@ const cspViolations: string[] = [];
 const pageErrors: string[] = [];
 const checkedScreens: string[] = [];
 
-const sandboxCluster = (id: string) => client.get<KubeObject & { spec: { size: number }; status?: { phase?: string } }>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: `qdrant-${id}` });
+const sandboxCluster = (id: string) =>
+  client.get<KubeObject & { spec: { size: number }; status?: { phase?: string } }>({
+    apiVersion: 'qdrant.io/v1',
+    kind: 'QdrantCluster',
+    namespace: sandbox.namespace,
+    name: `qdrant-${id}`,
+  });
 const heading = (name: string | RegExp) => page.getByRole('heading', { level: 1, name });
 
 /** axe-core on the screen as it is, then a screenshot: no serious or critical violation allowed. */
@@ -55,9 +61,17 @@ async function checkScreen(name: string): Promise<void> {
   const violations = await page.evaluate(async () => {
     // oxlint-disable-next-line typescript/no-explicit-any
     const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-    return (result.violations as Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }>).map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+    return (result.violations as Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }>).map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(' ')),
+    }));
   });
-  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), `axe on ${name}`).toEqual([]);
+  expect(
+    violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
+    `axe on ${name}`,
+  ).toEqual([]);
   await page.screenshot({ path: join(SCREENSHOTS, `${String(checkedScreens.length + 1).padStart(2, '0')}-${name}.png`), fullPage: true });
   checkedScreens.push(name);
 }
@@ -81,7 +95,14 @@ beforeAll(async () => {
   trusted = new Agent({ connect: { ca: tls.ca } });
   client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-e2e' });
   // The console's assets are the built @qhc/console, the control plane's default.
-  cp = await startControlPlane({ database: join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db'), port: 0, tls: { cert: tls.cert, key: tls.key }, adminToken: ADMIN, logger: createLogger({ level: 'warn', component: 'qhc-control-plane' }), pollIntervalMs: 100 });
+  cp = await startControlPlane({
+    database: join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db'),
+    port: 0,
+    tls: { cert: tls.cert, key: tls.key },
+    adminToken: ADMIN,
+    logger: createLogger({ level: 'warn', component: 'qhc-control-plane' }),
+    pollIntervalMs: 100,
+  });
   if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: apt-get install -y chromium (scripts/setup.sh installs it)`);
   // Root on these machines: Chromium's own sandbox cannot run.
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -160,7 +181,11 @@ describe('the web console', () => {
     await heading(`Environment ${REGION}`).waitFor();
     await page.getByText('Not connected yet').first().waitFor();
     const stored = await cp.store.region(REGION);
-    expect([stored.spec.namespace, stored.spec.operatorSettings.settings.backupHistoryRetentionDays, stored.spec.advanced.logLevel.agent]).toEqual([sandbox.namespace, 3, 'DEBUG']);
+    expect([stored.spec.namespace, stored.spec.operatorSettings.settings.backupHistoryRetentionDays, stored.spec.advanced.logLevel.agent]).toEqual([
+      sandbox.namespace,
+      3,
+      'DEBUG',
+    ]);
     // The login is kept for the region (password as typed), shown by its user name only.
     expect(await cp.store.registryCredentials(stored.id)).toEqual({ username: 'robot', password: ' pull-secret ' });
     expect(JSON.stringify(stored)).not.toContain('pull-secret');
@@ -187,23 +212,64 @@ describe('the web console', () => {
     writeFileSync(file, script, { mode: 0o700 });
     // --skip-preflight: the environment made on the page has no CA for this control plane's private
     // certificate (the agent below gets it with --ca-file), which the preflight's HTTPS check would refuse.
-    const run = await promisify(execFile)('bash', [file, '--skip-preflight'], { env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath }, encoding: 'utf8', timeout: 240_000 });
+    const run = await promisify(execFile)('bash', [file, '--skip-preflight'], {
+      env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath },
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
     expect(run.stdout).toContain(`qhc: region ${REGION} installed`);
     expect(run.stdout + run.stderr).not.toContain('pull-secret');
     // The login typed on the page fills the installation's pull Secret.
-    const pull = await promisify(execFile)('kubectl', ['get', 'secret', 'qhc-registry-creds', '-n', sandbox.namespace, '-o', 'jsonpath={.data.\\.dockerconfigjson}'], { env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath }, encoding: 'utf8' });
+    const pull = await promisify(execFile)(
+      'kubectl',
+      ['get', 'secret', 'qhc-registry-creds', '-n', sandbox.namespace, '-o', 'jsonpath={.data.\\.dockerconfigjson}'],
+      { env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath }, encoding: 'utf8' },
+    );
     const auths = (JSON.parse(Buffer.from(pull.stdout, 'base64').toString()) as { auths: Record<string, { auth: string }> }).auths;
     expect(Object.values(auths).map((a) => Buffer.from(a.auth, 'base64').toString())).toEqual(['robot: pull-secret ']);
 
     const settingsDir = mkdtempSync(join(tmpdir(), 'qhc-op-'));
     writeFileSync(join(settingsDir, 'settings.yaml'), 'settings:\n  app_environment: local\n');
-    operator = await startOperator({ settingsPath: join(settingsDir, 'settings.yaml'), kubeconfigPath: sandbox.kubeconfigPath, namespace: sandbox.namespace, leaseNamespace: sandbox.namespace, leaderElection: false, port: 0, logger: createLogger({ level: 'warn', component: 'qhc-operator' }) });
+    operator = await startOperator({
+      settingsPath: join(settingsDir, 'settings.yaml'),
+      kubeconfigPath: sandbox.kubeconfigPath,
+      namespace: sandbox.namespace,
+      leaseNamespace: sandbox.namespace,
+      leaderElection: false,
+      port: 0,
+      logger: createLogger({ level: 'warn', component: 'qhc-operator' }),
+    });
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(https?|no|all)_proxy$/i.test(k)));
-    agent = startAgentProcess(['--control-plane-url', cp.url, '--region', REGION, '--namespace', sandbox.namespace, '--kubeconfig', sandbox.kubeconfigPath, '--health-port', '0', '--status-interval', '1', '--poll-seconds', '5', '--max-backoff', '2', '--ca-file', tls.caPath], env);
+    agent = startAgentProcess(
+      [
+        '--control-plane-url',
+        cp.url,
+        '--region',
+        REGION,
+        '--namespace',
+        sandbox.namespace,
+        '--kubeconfig',
+        sandbox.kubeconfigPath,
+        '--health-port',
+        '0',
+        '--status-interval',
+        '1',
+        '--poll-seconds',
+        '5',
+        '--max-backoff',
+        '2',
+        '--ca-file',
+        tls.caPath,
+      ],
+      env,
+    );
     await agent.waitForLog('registered', /"msg":"registered with the control plane"/);
     // The page polls: Connected shows up on the page as it is.
     await page.getByText('Connected', { exact: true }).first().waitFor({ timeout: 30_000 });
-    await page.getByText(/0\.1\.0 running/).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/0\.1\.0 running/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     await checkScreen('environment-connected');
   }, 300_000);
 
@@ -264,10 +330,19 @@ describe('the web console', () => {
     await expose.getByLabel('Service type').selectOption('NodePort');
     await expose.getByRole('button', { name: 'Save exposure' }).click();
     await page.getByRole('definition').getByText('NodePort', { exact: true }).waitFor();
-    await waitFor('the NodePort service in the sandbox', async () => {
-      const service = await client.get<KubeObject & { spec: { type: string } }>({ apiVersion: 'v1', kind: 'Service', namespace: sandbox.namespace, name: 'qdrant-hello' });
-      return service?.spec.type === 'NodePort' ? true : undefined;
-    }, { timeoutMs: 30_000 });
+    await waitFor(
+      'the NodePort service in the sandbox',
+      async () => {
+        const service = await client.get<KubeObject & { spec: { type: string } }>({
+          apiVersion: 'v1',
+          kind: 'Service',
+          namespace: sandbox.namespace,
+          name: 'qdrant-hello',
+        });
+        return service?.spec.type === 'NodePort' ? true : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     const timeline = page.getByRole('region', { name: 'Events' });
     for (const text of ['Requested suspend', 'Requested resume', 'Requested exposure NodePort']) await timeline.getByText(text).first().waitFor();
     expect((await cp.store.cluster(REGION, 'hello')).spec.service?.type).toBe('NodePort');
@@ -286,7 +361,10 @@ describe('the web console', () => {
     expect(await page.getByRole('button', { name: /^Add schedule/ }).isDisabled()).toBe(true);
     await page.getByLabel('Schedule (cron, UTC)').fill('0 2 * * *');
     await page.getByRole('button', { name: 'Add schedule for hello' }).click();
-    await page.getByRole('region', { name: 'Schedules' }).getByRole('row', { name: /hello-\w+ hello 0 2 \* \* \* 168h/ }).waitFor();
+    await page
+      .getByRole('region', { name: 'Schedules' })
+      .getByRole('row', { name: /hello-\w+ hello 0 2 \* \* \* 168h/ })
+      .waitFor();
 
     await page.getByLabel('Into cluster').fill('hello-copy');
     await page.getByRole('button', { name: 'Restore' }).click();
@@ -298,7 +376,15 @@ describe('the web console', () => {
 
   it('a restore made with kubectl in the region shows as a cluster with its origin, and is deleted from the console', async () => {
     const backup = (await cp.store.resources(REGION, 'backups')).find((b) => b.clusterId === 'hello' && b.status?.phase === 'Succeeded')!;
-    const restore = { apiVersion: 'qdrant.io/v1', kind: 'QdrantClusterRestore', metadata: { name: 'by-kubectl', namespace: sandbox.namespace, labels: { 'cluster-id': 'hello', 'customer-id': REGION } }, spec: { source: { snapshotName: backup.name, namespace: sandbox.namespace }, destination: { name: 'qdrant-by-kubectl', namespace: sandbox.namespace, create: true } } };
+    const restore = {
+      apiVersion: 'qdrant.io/v1',
+      kind: 'QdrantClusterRestore',
+      metadata: { name: 'by-kubectl', namespace: sandbox.namespace, labels: { 'cluster-id': 'hello', 'customer-id': REGION } },
+      spec: {
+        source: { snapshotName: backup.name, namespace: sandbox.namespace },
+        destination: { name: 'qdrant-by-kubectl', namespace: sandbox.namespace, create: true },
+      },
+    };
     const child = execFile('kubectl', ['apply', '-f', '-'], { env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath }, encoding: 'utf8' });
     child.stdin!.end(JSON.stringify(restore));
     await new Promise<void>((resolve, reject) => child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kubectl apply exited ${code}`)))));
@@ -352,11 +438,24 @@ describe('the web console', () => {
       nodeSelector: { disktype: 'ssd' },
       tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'qdrant', effect: 'NoSchedule' }],
       service: { type: 'LoadBalancer', annotations: { 'lb.example.com/internal': 'true' } },
-      ingress: { enabled: true, host: 'q.example.com', ingressClassName: 'nginx', tls: true, tlsSecretName: 'q-tls', annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '64m' } },
+      ingress: {
+        enabled: true,
+        host: 'q.example.com',
+        ingressClassName: 'nginx',
+        tls: true,
+        tlsSecretName: 'q-tls',
+        annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '64m' },
+      },
       storageClassNames: { db: 'standard' },
       storage: { volumeSnapshotClassName: 'csi-snap' },
       clusterManager: true,
-      config: { log_level: 'WARN', service: { api_key: { secretKeyRef: { name: 'qdrant-keys', key: 'api-key' } }, read_only_api_key: { secretKeyRef: { name: 'qdrant-keys', key: 'read-only-api-key' } } } },
+      config: {
+        log_level: 'WARN',
+        service: {
+          api_key: { secretKeyRef: { name: 'qdrant-keys', key: 'api-key' } },
+          read_only_api_key: { secretKeyRef: { name: 'qdrant-keys', key: 'read-only-api-key' } },
+        },
+      },
     });
 
     // Afterwards: the storage class is read-only and says why; log level and rebalancing change.
@@ -366,15 +465,21 @@ describe('the web console', () => {
     await form.getByLabel('Log level').fill('DEBUG');
     await form.getByLabel('Rebalance shards (cluster manager)').selectOption('off');
     await form.getByRole('button', { name: 'Save configuration' }).click();
-    await waitFor('the change in the sandbox', async () => {
-      const spec = (await live())?.spec as { config?: { log_level?: string }; clusterManager?: boolean } | undefined;
-      return spec?.config?.log_level === 'DEBUG' && spec.clusterManager === false ? true : undefined;
-    }, { timeoutMs: 30_000 });
+    await waitFor(
+      'the change in the sandbox',
+      async () => {
+        const spec = (await live())?.spec as { config?: { log_level?: string }; clusterManager?: boolean } | undefined;
+        return spec?.config?.log_level === 'DEBUG' && spec.clusterManager === false ? true : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     await page.getByRole('definition').getByText('off', { exact: true }).waitFor();
     await checkScreen('cluster-configured');
     // The API refuses what Kubernetes cannot do, naming the field.
     const current = await cp.store.cluster(REGION, 'configured');
-    await expect(cp.store.updateCluster(REGION, 'configured', { spec: { ...current.spec, storageClassNames: { db: 'other' } } })).rejects.toThrow(/spec\.storageClassNames\.db cannot change/);
+    await expect(cp.store.updateCluster(REGION, 'configured', { spec: { ...current.spec, storageClassNames: { db: 'other' } } })).rejects.toThrow(
+      /spec\.storageClassNames\.db cannot change/,
+    );
     await cp.store.deleteCluster(REGION, 'configured');
   }, 120_000);
 
@@ -402,7 +507,7 @@ describe('the web console', () => {
     await checkScreen('clusters');
   }, 120_000);
 
-  it('upgrades the environment\'s agent and operator versions from its page', async () => {
+  it("upgrades the environment's agent and operator versions from its page", async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Environments' }).click();
     await page.getByRole('link', { name: REGION, exact: true }).click();
     await heading(`Environment ${REGION}`).waitFor();
@@ -411,7 +516,10 @@ describe('the web console', () => {
     await versions.getByLabel('Operator version').fill('0.1.1');
     await versions.getByRole('button', { name: 'Upgrade' }).click();
     await page.getByText('Saved; the agent rolls it out.').waitFor();
-    await page.getByText(/wanted 0\.1\.1/).first().waitFor();
+    await page
+      .getByText(/wanted 0\.1\.1/)
+      .first()
+      .waitFor();
     expect((await cp.store.region(REGION)).spec).toMatchObject({ agentVersion: '0.1.1', operatorVersion: '0.1.1', namespace: sandbox.namespace });
 
     // The settings, changed later with the same editor and the same checks.
@@ -428,9 +536,22 @@ describe('the web console', () => {
 
   it('markup a user typed (an ingress host) is shown as text on every screen it appears', async () => {
     // In an environment without an agent: the cluster is stored, never applied anywhere.
-    const post = (path: string, body: unknown) => undiciFetch(`${cp.url}${path}`, { method: 'POST', dispatcher: trusted, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (path: string, body: unknown) =>
+      undiciFetch(`${cp.url}${path}`, {
+        method: 'POST',
+        dispatcher: trusted,
+        headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     expect((await post('/api/v1/regions', { name: 'markup', namespace: 'markup', agentVersion: '0.1.0', operatorVersion: '0.1.0' })).status).toBe(201);
-    expect((await post('/api/v1/regions/markup/clusters', { name: 'markup', spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' }, ingress: { enabled: true, host: XSS } } })).status).toBe(201);
+    expect(
+      (
+        await post('/api/v1/regions/markup/clusters', {
+          name: 'markup',
+          spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' }, ingress: { enabled: true, host: XSS } },
+        })
+      ).status,
+    ).toBe(201);
     await page.goto(`${cp.url}/environments/markup/clusters/markup`);
     await page.getByRole('definition').getByText(`ClusterIP, ingress ${XSS}`, { exact: true }).waitFor();
     expect(await page.getByRole('form', { name: 'Expose' }).getByLabel('Ingress host').inputValue()).toBe(XSS);
@@ -450,10 +571,20 @@ describe('the web console', () => {
 
   it('a state-changing request with the session cookie but without the CSRF token is refused', async () => {
     const refused = await page.evaluate(async (namespace) => {
-      const res = await fetch('/api/v1/regions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'forged', namespace, agentVersion: '0.1.0', operatorVersion: '0.1.0' }) });
+      const res = await fetch('/api/v1/regions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'forged', namespace, agentVersion: '0.1.0', operatorVersion: '0.1.0' }),
+      });
       return { status: res.status, body: (await res.json()) as unknown };
     }, sandbox.namespace);
-    expect(refused).toEqual({ status: 403, body: { error: 'CsrfRejected', message: "refused with the session cookie: send the session's CSRF token (GET /api/v1/session) in the x-csrf-token header" } });
+    expect(refused).toEqual({
+      status: 403,
+      body: {
+        error: 'CsrfRejected',
+        message: "refused with the session cookie: send the session's CSRF token (GET /api/v1/session) in the x-csrf-token header",
+      },
+    });
     await expect(cp.store.region('forged')).rejects.toThrow('region forged does not exist');
   });
 

@@ -29,27 +29,43 @@ const sims = new Map<string, ClusterSimulation>();
 
 type Cluster = KubeObject & Pick<QdrantCluster, 'spec' | 'status'>;
 type ConfigMap = KubeObject & { data?: Record<string, string> };
-type StatefulSet = KubeObject & { spec?: { replicas?: number }; status?: { updatedReplicas?: number; readyReplicas?: number; currentRevision?: string; updateRevision?: string } };
+type StatefulSet = KubeObject & {
+  spec?: { replicas?: number };
+  status?: { updatedReplicas?: number; readyReplicas?: number; currentRevision?: string; updateRevision?: string };
+};
 
-const settingsText = (logLevel: string) => `settings:\n  app_environment: local\n  backOff:\n    minDelay: 1\n    maxDelay: 3\n    increment: 1\n  qdrant:\n    log_level: ${logLevel}\n`;
+const settingsText = (logLevel: string) =>
+  `settings:\n  app_environment: local\n  backOff:\n    minDelay: 1\n    maxDelay: 3\n    increment: 1\n  qdrant:\n    log_level: ${logLevel}\n`;
 const BAD = 'settings:\n  app_environment: local\n  backOff:\n    minDelay: 10\n    maxDelay: 5\n  qdrant:\n    log_level: ERROR\n';
 const ref = (id: string) => ({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: `qdrant-${id}` });
 const cmRef = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', namespace: sandbox.namespace, name });
 
 /** What the agent does (apply the ConfigMap), then what the kubelet does (project it into the volume). */
 async function changeSettings(text: string): Promise<void> {
-  await client.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: SETTINGS_CM, namespace: sandbox.namespace }, data: { [KEY]: text } }, { fieldManager: 'qhc-agent' });
+  await client.apply(
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: SETTINGS_CM, namespace: sandbox.namespace }, data: { [KEY]: text } },
+    { fieldManager: 'qhc-agent' },
+  );
   const cm = await client.get<ConfigMap>(cmRef(SETTINGS_CM));
   kubeletWrite(volume, cm!.data!);
 }
 
 async function settled(id: string): Promise<void> {
-  await waitFor(`qdrant-${id} Healthy and rolled out`, async () => {
-    const c = await client.get<Cluster>(ref(id));
-    const sts = await client.get<StatefulSet>({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: sandbox.namespace, name: statefulSetName(id) });
-    const rolled = sts?.status?.updatedReplicas === sts?.spec?.replicas && sts?.status?.readyReplicas === sts?.spec?.replicas && sts?.status?.currentRevision === sts?.status?.updateRevision;
-    return c?.status?.phase === 'Healthy' && c.status.observedGeneration === c.metadata.generation && c.status.availableNodes === 1 && rolled ? true : undefined;
-  }, { timeoutMs: 90_000, intervalMs: 250 });
+  await waitFor(
+    `qdrant-${id} Healthy and rolled out`,
+    async () => {
+      const c = await client.get<Cluster>(ref(id));
+      const sts = await client.get<StatefulSet>({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: sandbox.namespace, name: statefulSetName(id) });
+      const rolled =
+        sts?.status?.updatedReplicas === sts?.spec?.replicas &&
+        sts?.status?.readyReplicas === sts?.spec?.replicas &&
+        sts?.status?.currentRevision === sts?.status?.updateRevision;
+      return c?.status?.phase === 'Healthy' && c.status.observedGeneration === c.metadata.generation && c.status.availableNodes === 1 && rolled
+        ? true
+        : undefined;
+    },
+    { timeoutMs: 90_000, intervalMs: 250 },
+  );
 }
 
 const logLevelOf = async (id: string) => /log_level: (\w+)/.exec((await client.get<ConfigMap>(cmRef(configMapName(id))))?.data?.['production.yaml'] ?? '')?.[1];
@@ -59,14 +75,21 @@ async function resourceVersions(): Promise<Record<string, string | undefined>> {
   for (const id of IDS) {
     out[`cluster/${id}`] = (await client.get(ref(id)))?.metadata.resourceVersion;
     out[`configmap/${id}`] = (await client.get(cmRef(configMapName(id))))?.metadata.resourceVersion;
-    out[`statefulset/${id}`] = (await client.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: sandbox.namespace, name: statefulSetName(id) }))?.metadata.resourceVersion;
+    out[`statefulset/${id}`] = (
+      await client.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: sandbox.namespace, name: statefulSetName(id) })
+    )?.metadata.resourceVersion;
   }
   return out;
 }
 
 async function settingsEvents(): Promise<Array<{ type: string; reason: string; note: string }>> {
-  const events = await client.list<KubeObject & { type: string; reason: string; note: string; regarding: { kind: string; name: string } }>({ apiVersion: 'events.k8s.io/v1', kind: 'Event' }, { namespace: sandbox.namespace });
-  return events.items.filter((e) => e.regarding.kind === 'ConfigMap' && e.regarding.name === SETTINGS_CM).map(({ type, reason, note }) => ({ type, reason, note }));
+  const events = await client.list<KubeObject & { type: string; reason: string; note: string; regarding: { kind: string; name: string } }>(
+    { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
+    { namespace: sandbox.namespace },
+  );
+  return events.items
+    .filter((e) => e.regarding.kind === 'ConfigMap' && e.regarding.name === SETTINGS_CM)
+    .map(({ type, reason, note }) => ({ type, reason, note }));
 }
 
 /** The region condition the agent reports (and writes to the QdrantCloudRegion), from a real status collection. */
@@ -119,16 +142,27 @@ describe('operator settings changed in a running region', () => {
     // A restore that failed (its snapshot does not exist): finished, never requeued by itself;
     // only the settings change runs it again.
     const restore = { apiVersion: 'qdrant.io/v1', kind: 'QdrantClusterRestore', namespace: sandbox.namespace, name: 'from-nothing' };
-    await client.apply({ apiVersion: restore.apiVersion, kind: restore.kind, metadata: { name: restore.name, namespace: sandbox.namespace, labels: { 'cluster-id': 's1', 'customer-id': 'acme' } }, spec: { source: { snapshotName: 'missing', namespace: sandbox.namespace }, destination: { name: 'qdrant-s1', namespace: sandbox.namespace } } });
+    await client.apply({
+      apiVersion: restore.apiVersion,
+      kind: restore.kind,
+      metadata: { name: restore.name, namespace: sandbox.namespace, labels: { 'cluster-id': 's1', 'customer-id': 'acme' } },
+      spec: { source: { snapshotName: 'missing', namespace: sandbox.namespace }, destination: { name: 'qdrant-s1', namespace: sandbox.namespace } },
+    });
     for (const id of IDS) await settled(id);
     expect(await Promise.all(IDS.map(logLevelOf))).toEqual(['INFO', 'INFO', 'INFO']);
-    await waitFor('the restore Failed', async () => ((await client.get<KubeObject & { status?: { phase?: string } }>(restore))?.status?.phase === 'Failed' ? true : undefined));
+    await waitFor('the restore Failed', async () =>
+      (await client.get<KubeObject & { status?: { phase?: string } }>(restore))?.status?.phase === 'Failed' ? true : undefined,
+    );
     const restorePasses = () => operator.metrics.reconciles.get({ kind: 'QdrantClusterRestore', result: 'success' });
     const passesBefore = restorePasses();
-    await waitFor('the settings status written', async () => ((await client.get<ConfigMap>(cmRef('qhc-operator-settings-status')))?.data?.valid === 'true' ? true : undefined));
+    await waitFor('the settings status written', async () =>
+      (await client.get<ConfigMap>(cmRef('qhc-operator-settings-status')))?.data?.valid === 'true' ? true : undefined,
+    );
 
     await changeSettings(settingsText('DEBUG'));
-    await waitFor('DEBUG in every cluster ConfigMap', async () => ((await Promise.all(IDS.map(logLevelOf))).every((l) => l === 'DEBUG') ? true : undefined), { timeoutMs: 60_000 });
+    await waitFor('DEBUG in every cluster ConfigMap', async () => ((await Promise.all(IDS.map(logLevelOf))).every((l) => l === 'DEBUG') ? true : undefined), {
+      timeoutMs: 60_000,
+    });
     expect(operator.settings.settings.settings.qdrant.log_level).toBe('DEBUG');
     await waitFor('the restore reconciled again', async () => (restorePasses() > passesBefore ? true : undefined));
     await waitFor('the SettingsReloaded event', async () => ((await settingsEvents()).some((e) => e.reason === 'SettingsReloaded') ? true : undefined));
@@ -157,13 +191,19 @@ describe('operator settings changed in a running region', () => {
     expect(condition).toMatchObject({ type: OPERATOR_SETTINGS_CONDITION, status: 'False', reason: 'InvalidSettings' });
     expect(condition?.message).toContain('settings.backOff.minDelay (line 4');
     // The agent also writes it where kubectl shows the region; our CRD keeps the field.
-    const region = await client.get<KubeObject & { status?: { conditions?: Condition[] } }>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCloudRegion', name: sandbox.namespace });
+    const region = await client.get<KubeObject & { status?: { conditions?: Condition[] } }>({
+      apiVersion: 'qdrant.io/v1',
+      kind: 'QdrantCloudRegion',
+      name: sandbox.namespace,
+    });
     expect(region?.status?.conditions?.find((c) => c.type === OPERATOR_SETTINGS_CONDITION)?.status).toBe('False');
 
     // Nothing re-queued, nothing written: the old settings stay in force. Two more periodic
     // looks first (4 s), time enough for a wrongly queued pass to have written something.
     const seen = checks.length;
-    await waitFor('two more periodic looks', async () => (checks.slice(seen).filter((c) => c === 'unchanged').length >= 2 ? true : undefined), { timeoutMs: 10_000 });
+    await waitFor('two more periodic looks', async () => (checks.slice(seen).filter((c) => c === 'unchanged').length >= 2 ? true : undefined), {
+      timeoutMs: 10_000,
+    });
     expect(operator.settings.settings.settings.qdrant.log_level).toBe('DEBUG');
     expect(await resourceVersions()).toEqual(before);
     expect(await Promise.all(IDS.map(logLevelOf))).toEqual(['DEBUG', 'DEBUG', 'DEBUG']);
@@ -171,7 +211,9 @@ describe('operator settings changed in a running region', () => {
 
   it('a valid file again clears the condition and applies', async () => {
     await changeSettings(settingsText('WARN'));
-    await waitFor('WARN in every cluster ConfigMap', async () => ((await Promise.all(IDS.map(logLevelOf))).every((l) => l === 'WARN') ? true : undefined), { timeoutMs: 60_000 });
+    await waitFor('WARN in every cluster ConfigMap', async () => ((await Promise.all(IDS.map(logLevelOf))).every((l) => l === 'WARN') ? true : undefined), {
+      timeoutMs: 60_000,
+    });
     const condition = await waitFor('the condition back to True', async () => {
       const c = await reportedCondition();
       return c?.status === 'True' ? c : undefined;

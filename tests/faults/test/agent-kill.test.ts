@@ -28,10 +28,14 @@ describe('the agent killed mid-apply', () => {
     const first = h.startAgent();
     // Killed as soon as part of the desired state is in the region.
     let partial = 0;
-    await waitFor('the first clusters applied', async () => {
-      partial = (await snapshot(h.client, sandbox.namespace)).clusters.size;
-      return partial > 0 ? true : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 10 });
+    await waitFor(
+      'the first clusters applied',
+      async () => {
+        partial = (await snapshot(h.client, sandbox.namespace)).clusters.size;
+        return partial > 0 ? true : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 10 },
+    );
     await first.kill();
     const applied = (await snapshot(h.client, sandbox.namespace)).clusters;
     // Otherwise the kill came after the apply, and there was nothing half-done to recover from.
@@ -45,7 +49,11 @@ describe('the agent killed mid-apply', () => {
     await h.waitApiHealthy([...sizes.keys()], 60_000);
     for (const [id, uid] of uids) expect(last.clusters.get(id)?.metadata.uid, `${id} recreated`).toBe(uid);
     for (const [id, c] of last.clusters) expect(c.metadata.generation, id).toBe(1);
-    for (const [id, sets] of last.statefulSets) expect(sets.map((s) => s.metadata.generation), id).toEqual([1]);
+    for (const [id, sets] of last.statefulSets)
+      expect(
+        sets.map((s) => s.metadata.generation),
+        id,
+      ).toEqual([1]);
     expect(last.clusters.size).toBe(CLUSTERS);
     recordResult('4-agent-kill', {
       fault: `agent SIGKILLed mid-apply (${applied.size}/${CLUSTERS} clusters in), restarted`,

@@ -79,7 +79,11 @@ describe("the operator's lease lost to a network stall", () => {
     const { at, last } = await waitConverged(client, sandbox.namespace, sizes, 60_000);
     expect([a.isLeader(), b.isLeader()]).toEqual([false, true]);
     for (const [id, c] of last.clusters) expect(c.metadata.generation, id).toBe(sizes.get(id) === 2 ? 2 : 1);
-    for (const [id, sets] of last.statefulSets) expect(sets.map((s) => s.metadata.generation), id).toEqual([sizes.get(id) === 2 ? 2 : 1]);
+    for (const [id, sets] of last.statefulSets)
+      expect(
+        sets.map((s) => s.metadata.generation),
+        id,
+      ).toEqual([sizes.get(id) === 2 ? 2 : 1]);
     recordResult('5-operator-lease', {
       fault: `operator lease lost to a network stall (taken over in ${takeoverMs} ms)`,
       checked: 'one leader after; resize and create made during the stall converged; StatefulSet written once per spec',

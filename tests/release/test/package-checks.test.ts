@@ -8,10 +8,17 @@ describe.each(PUBLISHED)('%s, as published', (dir) => {
   const manifest = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) as Record<string, unknown> & { bin?: unknown; exports: Record<string, unknown> };
 
   it('declares engines, exports, types, repository, license and sideEffects', () => {
-    expect(manifest).toMatchObject({ type: 'module', license: 'Apache-2.0', sideEffects: false, engines: { node: expect.stringMatching(/^>=24/) }, repository: { type: 'git', directory: dir } });
+    expect(manifest).toMatchObject({
+      type: 'module',
+      license: 'Apache-2.0',
+      sideEffects: false,
+      engines: { node: expect.stringMatching(/^>=24/) },
+      repository: { type: 'git', directory: dir },
+    });
     expect(manifest.exports['./package.json']).toBe('./package.json');
     // A library has types; the CLI is a binary.
-    if (manifest.exports['.']) expect(manifest).toMatchObject({ types: './dist/index.d.ts', exports: { '.': { types: './dist/index.d.ts', import: './dist/index.js' } } });
+    if (manifest.exports['.'])
+      expect(manifest).toMatchObject({ types: './dist/index.d.ts', exports: { '.': { types: './dist/index.d.ts', import: './dist/index.js' } } });
     else expect(manifest.bin).toBeDefined();
   });
 

@@ -38,7 +38,10 @@ const MIRRORED: Array<[string, string]> = [
 async function mirror(name: string, major: string, token: string): Promise<void> {
   const store = join(ROOT, 'node_modules/.pnpm');
   const prefix = `${name.replace('/', '+')}@${major}.`;
-  const entry = readdirSync(store).filter((e) => e.startsWith(prefix)).toSorted().at(-1);
+  const entry = readdirSync(store)
+    .filter((e) => e.startsWith(prefix))
+    .toSorted()
+    .at(-1);
   if (!entry) throw new Error(`${name}@${major} is not in the workspace's store`);
   const dir = join(store, entry, 'node_modules', name);
   // npm's tarball layout (everything under package/), made with tar: `npm pack` on a store
@@ -46,7 +49,18 @@ async function mirror(name: string, major: string, token: string): Promise<void>
   // npm skips link entries when it unpacks: each file goes in whole.
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, unknown> & { version: string };
   const filename = `${name.replace('/', '-').replace('@', '')}-${manifest.version}.tgz`;
-  const packed = await run('tar', ['-czf', join(work, filename), '--owner=0', '--group=0', '--hard-dereference', '--transform', 's,^\\.,package,', '-C', dir, '.']);
+  const packed = await run('tar', [
+    '-czf',
+    join(work, filename),
+    '--owner=0',
+    '--group=0',
+    '--hard-dereference',
+    '--transform',
+    's,^\\.,package,',
+    '-C',
+    dir,
+    '.',
+  ]);
   if (packed.code !== 0) throw new Error(`packing ${name}: ${packed.stderr}`);
   const { version: packedVersion } = manifest;
   const tarball = readFileSync(join(work, filename));
@@ -55,42 +69,67 @@ async function mirror(name: string, major: string, token: string): Promise<void>
     _id: name,
     name,
     'dist-tags': { latest: packedVersion },
-    versions: { [packedVersion]: { ...manifest, _id: `${name}@${packedVersion}`, dist: { shasum: createHash('sha1').update(tarball).digest('hex'), integrity: `sha512-${createHash('sha512').update(tarball).digest('base64')}`, tarball: `${url}${name}/-/${tarballName}` } } },
+    versions: {
+      [packedVersion]: {
+        ...manifest,
+        _id: `${name}@${packedVersion}`,
+        dist: {
+          shasum: createHash('sha1').update(tarball).digest('hex'),
+          integrity: `sha512-${createHash('sha512').update(tarball).digest('base64')}`,
+          tarball: `${url}${name}/-/${tarballName}`,
+        },
+      },
+    },
     _attachments: { [tarballName]: { content_type: 'application/octet-stream', data: tarball.toString('base64'), length: tarball.length } },
   };
-  const res = await fetch(`${url}${name.replace('/', '%2f')}`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}${name.replace('/', '%2f')}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`publishing ${name}@${packedVersion} to the local registry: HTTP ${res.status} ${await res.text()}`);
 }
-
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'qhc-registry-'));
   const port = (await freePorts(1))[0]!;
   url = `http://127.0.0.1:${port}/`;
-  writeFileSync(join(work, 'config.yaml'), [
-    `storage: ${join(work, 'storage')}`,
-    'auth:',
-    '  htpasswd:',
-    `    file: ${join(work, 'htpasswd')}`,
-    '    max_users: 10',
-    'packages:',
-    "  '**':",
-    '    access: $all',
-    '    publish: $authenticated',
-    'log: { type: stdout, format: json, level: warn }',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(work, 'config.yaml'),
+    [
+      `storage: ${join(work, 'storage')}`,
+      'auth:',
+      '  htpasswd:',
+      `    file: ${join(work, 'htpasswd')}`,
+      '    max_users: 10',
+      'packages:',
+      "  '**':",
+      '    access: $all',
+      '    publish: $authenticated',
+      'log: { type: stdout, format: json, level: warn }',
+      '',
+    ].join('\n'),
+  );
   registry = spawn(join(BIN, 'verdaccio'), ['--config', join(work, 'config.yaml'), '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   registry.stdout!.on('data', (c: Buffer) => (log += c.toString()));
   registry.stderr!.on('data', (c: Buffer) => (log += c.toString()));
   for (let i = 0; ; i++) {
-    if (await fetch(`${url}-/ping`).then((r) => r.ok).catch(() => false)) break;
+    if (
+      await fetch(`${url}-/ping`)
+        .then((r) => r.ok)
+        .catch(() => false)
+    )
+      break;
     if (i > 300 || registry.exitCode !== null) throw new Error(`verdaccio did not start:\n${log}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   // A publisher, the way `npm adduser` makes one.
-  const user = await fetch(`${url}-/user/org.couchdb.user:release`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'release', password: 'release-password' }) });
+  const user = await fetch(`${url}-/user/org.couchdb.user:release`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'release', password: 'release-password' }),
+  });
   const { token } = (await user.json()) as { token: string };
   npmrc = join(work, '.npmrc');
   writeFileSync(npmrc, `registry=${url}\n//127.0.0.1:${port}/:_authToken=${token}\n`);
@@ -118,7 +157,9 @@ describe('the release through a local npm registry', () => {
     const doc = (await (await fetch(`${url}@qhc%2fschemas`)).json()) as { versions: Record<string, { dependencies?: Record<string, string> }> };
     expect(Object.keys(doc.versions)).toContain(version);
     // workspace: and catalog: ranges were replaced by real ones.
-    const cli = (await (await fetch(`${url}@qhc%2fcli`)).json()) as { versions: Record<string, { dependencies?: Record<string, string>; bin?: Record<string, string> }> };
+    const cli = (await (await fetch(`${url}@qhc%2fcli`)).json()) as {
+      versions: Record<string, { dependencies?: Record<string, string>; bin?: Record<string, string> }>;
+    };
     expect(cli.versions[version]?.dependencies ?? {}).toEqual({});
     expect(cli.versions[version]?.bin).toEqual({ qhc: './dist/qhc.js', 'kubectl-qhc': './dist/qhc.js' });
     const agent = (await (await fetch(`${url}@qhc%2fagent`)).json()) as { versions: Record<string, { dependencies: Record<string, string> }> };
@@ -129,24 +170,58 @@ describe('the release through a local npm registry', () => {
     const app = join(work, 'third-party');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'third-party', private: true, type: 'module' }));
-    const installed = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-online', `@qhc/schemas@${version}`, `@qhc/cli@${version}`, `@qhc/console@${version}`, 'typescript@6', 'ajv@8', '@types/node@24'], { cwd: app, env: { npm_config_userconfig: consumerNpmrc } });
+    const installed = await run(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-online',
+        `@qhc/schemas@${version}`,
+        `@qhc/cli@${version}`,
+        `@qhc/console@${version}`,
+        'typescript@6',
+        'ajv@8',
+        '@types/node@24',
+      ],
+      { cwd: app, env: { npm_config_userconfig: consumerNpmrc } },
+    );
     expect(installed.code, installed.stderr).toBe(0);
     // Everything came from the local registry.
     const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
-    const resolved = Object.entries(lock.packages).filter(([path]) => path).map(([, p]) => p.resolved ?? '');
+    const resolved = Object.entries(lock.packages)
+      .filter(([path]) => path)
+      .map(([, p]) => p.resolved ?? '');
     expect(resolved.length).toBeGreaterThan(8);
     for (const r of resolved) expect(r.startsWith(url), r).toBe(true);
 
-    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2024', noEmit: true, skipLibCheck: false, types: ['node'] }, include: ['use.ts'] }));
-    writeFileSync(join(app, 'use.ts'), [
-      "import { parseQdrantCluster, safeParseOperatorSettings, QhcSchemaError, type QdrantCluster } from '@qhc/schemas';",
-      "const cluster: QdrantCluster = parseQdrantCluster('apiVersion: qdrant.io/v1\\nkind: QdrantCluster\\nmetadata:\\n  name: qdrant-a\\n  labels: { cluster-id: a, customer-id: c }\\nspec:\\n  id: a\\n  version: v1.16.2\\n  size: 3\\n  resources: { cpu: \"1\", memory: 1Gi, storage: 1Gi }\\n');",
-      'const nodes: number = cluster.spec.size;',
-      "const settings = safeParseOperatorSettings('settings: {}');",
-      "if (!settings.success) throw settings.error satisfies QhcSchemaError;",
-      'console.log(nodes, settings.data.settings.backupTimeout);',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2024',
+          noEmit: true,
+          skipLibCheck: false,
+          types: ['node'],
+        },
+        include: ['use.ts'],
+      }),
+    );
+    writeFileSync(
+      join(app, 'use.ts'),
+      [
+        "import { parseQdrantCluster, safeParseOperatorSettings, QhcSchemaError, type QdrantCluster } from '@qhc/schemas';",
+        'const cluster: QdrantCluster = parseQdrantCluster(\'apiVersion: qdrant.io/v1\\nkind: QdrantCluster\\nmetadata:\\n  name: qdrant-a\\n  labels: { cluster-id: a, customer-id: c }\\nspec:\\n  id: a\\n  version: v1.16.2\\n  size: 3\\n  resources: { cpu: "1", memory: 1Gi, storage: 1Gi }\\n\');',
+        'const nodes: number = cluster.spec.size;',
+        "const settings = safeParseOperatorSettings('settings: {}');",
+        'if (!settings.success) throw settings.error satisfies QhcSchemaError;',
+        'console.log(nodes, settings.data.settings.backupTimeout);',
+        '',
+      ].join('\n'),
+    );
     const tsc = await run(join(app, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: app });
     expect(tsc.code, tsc.stdout + tsc.stderr).toBe(0);
     // The types are real: a wrong use does not compile.
@@ -155,23 +230,34 @@ describe('the release through a local npm registry', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stdout).toContain("Type 'number' is not assignable to type 'string'");
 
-    writeFileSync(join(app, 'check.mjs'), [
-      "import { createRequire } from 'node:module';",
-      "import Ajv2020 from 'ajv/dist/2020.js';",
-      'const require = createRequire(import.meta.url);',
-      "const schema = require('@qhc/schemas/json-schema/qdrantcluster.json');",
-      'const validate = new Ajv2020({ strict: false }).compile(schema);',
-      "const good = { apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', metadata: { name: 'qdrant-a', labels: { 'cluster-id': 'a', 'customer-id': 'c' } }, spec: { id: 'a', version: 'v1.16.2', size: 3, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } };",
-      "const bad = { ...good, spec: { ...good.spec, size: 'three' } };",
-      'console.log(JSON.stringify({ good: validate(good), bad: validate(bad), error: validate.errors?.[0]?.instancePath }));',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(app, 'check.mjs'),
+      [
+        "import { createRequire } from 'node:module';",
+        "import Ajv2020 from 'ajv/dist/2020.js';",
+        'const require = createRequire(import.meta.url);',
+        "const schema = require('@qhc/schemas/json-schema/qdrantcluster.json');",
+        'const validate = new Ajv2020({ strict: false }).compile(schema);',
+        "const good = { apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', metadata: { name: 'qdrant-a', labels: { 'cluster-id': 'a', 'customer-id': 'c' } }, spec: { id: 'a', version: 'v1.16.2', size: 3, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } };",
+        "const bad = { ...good, spec: { ...good.spec, size: 'three' } };",
+        'console.log(JSON.stringify({ good: validate(good), bad: validate(bad), error: validate.errors?.[0]?.instancePath }));',
+        '',
+      ].join('\n'),
+    );
     const checked = await run(process.execPath, ['check.mjs'], { cwd: app });
     expect(checked.code, checked.stderr).toBe(0);
     expect(JSON.parse(checked.stdout)).toEqual({ good: true, bad: false, error: '/spec/size' });
 
     // The console package carries its built assets, found where it is installed.
-    const assets = await run(process.execPath, ['--input-type=module', '-e', "import { existsSync } from 'node:fs'; import { consoleAssetsDir } from '@qhc/console'; console.log(existsSync(consoleAssetsDir() + 'index.html'));"], { cwd: app });
+    const assets = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "import { existsSync } from 'node:fs'; import { consoleAssetsDir } from '@qhc/console'; console.log(existsSync(consoleAssetsDir() + 'index.html'));",
+      ],
+      { cwd: app },
+    );
     expect(assets.stdout.trim(), assets.stderr).toBe('true');
 
     const help = await run('npx', ['--no-install', 'qhc', '--help'], { cwd: app, env: { npm_config_userconfig: consumerNpmrc } });

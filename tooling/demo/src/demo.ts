@@ -49,12 +49,23 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
 
     const tls = await createLoopbackTls(join(options.workDir, 'tls'), 'qhc-control-plane');
     const adminToken = `qhc_u_${randomBytes(24).toString('base64url')}`;
-    const cp: RunningControlPlane = await startControlPlane({ database: join(options.workDir, 'control-plane.db'), port: 0, tls: { cert: tls.cert, key: tls.key }, adminToken, logger: logger.with({ component: 'qhc-control-plane' }) });
+    const cp: RunningControlPlane = await startControlPlane({
+      database: join(options.workDir, 'control-plane.db'),
+      port: 0,
+      tls: { cert: tls.cert, key: tls.key },
+      adminToken,
+      logger: logger.with({ component: 'qhc-control-plane' }),
+    });
     stops.push(() => cp.stop());
     const trusted = new Agent({ connect: { ca: tls.ca } });
     stops.push(() => trusted.close());
     const api = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${cp.url}${path}`, { method, dispatcher: trusted, headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`${cp.url}${path}`, {
+        method,
+        dispatcher: trusted,
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const text = await res.text();
       if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${text}`);
       return text ? (JSON.parse(text) as Record<string, unknown>) : {};
@@ -62,36 +73,61 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     say(`control plane: ${cp.url}`);
 
     const existing = await fetch(`${cp.url}/api/v1/regions/${region}`, { dispatcher: trusted, headers: { authorization: `Bearer ${adminToken}` } });
-    if (existing.status === 404) await api('POST', '/api/v1/regions', { name: region, namespace, agentVersion: '0.1.0', operatorVersion: '0.1.0', advanced: { caCertificate: tls.ca } });
+    if (existing.status === 404)
+      await api('POST', '/api/v1/regions', { name: region, namespace, agentVersion: '0.1.0', operatorVersion: '0.1.0', advanced: { caCertificate: tls.ca } });
     const install = (await api('POST', `/api/v1/regions/${region}/installation`)) as { command: string; scriptUrl: string };
     say(`installing the region with: ${install.command}`);
     const script = join(options.workDir, 'install.sh');
     writeFileSync(script, await (await fetch(install.scriptUrl, { dispatcher: trusted })).text(), { mode: 0o700 });
     // Asynchronously: the script's preflight calls this process's control plane, which must be free to answer.
     const run = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
-      execFile('bash', [script], { env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath } }, (error, stdout, stderr) => resolve({ status: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr })),
+      execFile('bash', [script], { env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath } }, (error, stdout, stderr) =>
+        resolve({ status: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      ),
     );
     if (run.status !== 0) throw new Error(`the installation script failed (is kubectl installed?):\n${run.stdout}${run.stderr}`);
 
     const settingsPath = join(options.workDir, 'operator-settings.yaml');
     writeFileSync(settingsPath, 'settings:\n  app_environment: local\n');
-    const operator: RunningOperator = await startOperator({ settingsPath, kubeconfigPath: sandbox.kubeconfigPath, namespace, leaseNamespace: namespace, leaderElection: false, port: 0, logger: logger.with({ component: 'qhc-operator' }) });
+    const operator: RunningOperator = await startOperator({
+      settingsPath,
+      kubeconfigPath: sandbox.kubeconfigPath,
+      namespace,
+      leaseNamespace: namespace,
+      leaderElection: false,
+      port: 0,
+      logger: logger.with({ component: 'qhc-operator' }),
+    });
     stops.push(() => operator.stop());
     const kube = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-agent' });
-    const agent: RunningAgent = await startAgent({ client: kube, namespace, region, controlPlane: { url: cp.url, ca: tls.ca }, logger: logger.with({ component: 'qhc-agent' }), statusIntervalMs: 1_000 });
+    const agent: RunningAgent = await startAgent({
+      client: kube,
+      namespace,
+      region,
+      controlPlane: { url: cp.url, ca: tls.ca },
+      logger: logger.with({ component: 'qhc-agent' }),
+      statusIntervalMs: 1_000,
+    });
     stops.push(() => agent.stop());
     await waitFor('the agent to connect', async () => (agent.connected() ? true : undefined), { timeoutMs: 30_000 });
     say('agent connected (outgoing HTTPS only)');
 
     const clusters = (await api('GET', `/api/v1/regions/${region}/clusters`)) as { items: Array<{ name: string }> };
     if (!clusters.items.some((c) => c.name === 'example')) {
-      await api('POST', `/api/v1/regions/${region}/clusters`, { name: 'example', spec: { version: 'v1.16.2', size: options.clusterSize ?? 3, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } });
+      await api('POST', `/api/v1/regions/${region}/clusters`, {
+        name: 'example',
+        spec: { version: 'v1.16.2', size: options.clusterSize ?? 3, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } },
+      });
     }
     say('creating the example cluster ...');
-    await waitFor('the example cluster to be Healthy in the control plane', async () => {
-      const c = (await api('GET', `/api/v1/regions/${region}/clusters/example`)) as { status?: { phase?: string } };
-      return c.status?.phase === 'Healthy' ? true : undefined;
-    }, { timeoutMs: 120_000, intervalMs: 500 });
+    await waitFor(
+      'the example cluster to be Healthy in the control plane',
+      async () => {
+        const c = (await api('GET', `/api/v1/regions/${region}/clusters/example`)) as { status?: { phase?: string } };
+        return c.status?.phase === 'Healthy' ? true : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 500 },
+    );
     say('the example cluster is Healthy');
     return { controlPlaneUrl: cp.url, adminToken, caPath: tls.caPath, kubeconfigPath: sandbox.kubeconfigPath, namespace, stop };
   } catch (error) {

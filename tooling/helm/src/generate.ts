@@ -52,7 +52,7 @@ function valuesSchema(): GeneratedFile {
   const schema = {
     $schema: region.$schema,
     title: 'qhc Helm chart values',
-    description: 'A region as the control plane stores it (its namespace is the release\'s) and the installation credentials.',
+    description: "A region as the control plane stores it (its namespace is the release's) and the installation credentials.",
     type: 'object',
     properties: {
       region: {
@@ -77,7 +77,11 @@ function valuesSchema(): GeneratedFile {
         required: ['controlPlaneUrl', 'bootstrapToken'],
         additionalProperties: false,
       },
-      installationHash: { type: 'string', pattern: '^([0-9a-f]{64})?$', description: "The region's installation inputs' fingerprint (installationHash), from the control plane's Helm command." },
+      installationHash: {
+        type: 'string',
+        pattern: '^([0-9a-f]{64})?$',
+        description: "The region's installation inputs' fingerprint (installationHash), from the control plane's Helm command.",
+      },
       namespace: { type: 'object', properties: { create: { type: 'boolean' } }, additionalProperties: false },
       // Helm passes `global` to every chart.
       global: { type: 'object' },

@@ -8,7 +8,18 @@ import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLoopbackTls } from '@qhc/kube-sandbox';
-import { buildInstallation, chartValues, installationHash, INSTALLATION_HASH_ANNOTATION, CA_CHECKSUM_ANNOTATION, normalize, OPERATOR_SETTINGS_CONFIGMAP, OPERATOR_SETTINGS_KEY, type InstallationCredentials, type KubeObject } from '@qhc/manifests';
+import {
+  buildInstallation,
+  chartValues,
+  installationHash,
+  INSTALLATION_HASH_ANNOTATION,
+  CA_CHECKSUM_ANNOTATION,
+  normalize,
+  OPERATOR_SETTINGS_CONFIGMAP,
+  OPERATOR_SETTINGS_KEY,
+  type InstallationCredentials,
+  type KubeObject,
+} from '@qhc/manifests';
 import { parseOperatorSettings, parseRegion, type RegionInput } from '@qhc/schemas';
 import { CHART_DIR, generatedChartFiles, helm } from '../src/index.ts';
 
@@ -77,7 +88,12 @@ describe('the chart against buildInstallation', () => {
       { controlPlaneUrl: 'https://qhc.example.com', bootstrapToken: 'qhc_b_bootstrap-one' },
     );
     // Not vacuous: the comparison saw the whole installation.
-    expect(rendered.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name).toSorted()).toEqual(['qhc-agent', 'qhc-cluster-manager', 'qhc-operator']);
+    expect(
+      rendered
+        .filter((o) => o.kind === 'Deployment')
+        .map((o) => o.metadata.name)
+        .toSorted(),
+    ).toEqual(['qhc-agent', 'qhc-cluster-manager', 'qhc-operator']);
     expect(rendered.filter((o) => o.kind === 'CustomResourceDefinition')).toHaveLength(7);
   });
 
@@ -138,7 +154,9 @@ describe('the chart against buildInstallation', () => {
     // The values renderHelmInstall writes, exactly.
     const values = chartValues(region, credentials);
     const rendered = await render(values, region.namespace);
-    const deployments = rendered.filter((o) => o.kind === 'Deployment') as Array<KubeObject & { spec: { template: { metadata: { annotations?: Record<string, string> } } } }>;
+    const deployments = rendered.filter((o) => o.kind === 'Deployment') as Array<
+      KubeObject & { spec: { template: { metadata: { annotations?: Record<string, string> } } } }
+    >;
     const settings = rendered.find((o) => o.kind === 'ConfigMap' && o.metadata.name === OPERATOR_SETTINGS_CONFIGMAP)!;
     expect(settings.metadata.annotations?.[INSTALLATION_HASH_ANNOTATION]).toBe(installationHash(region, credentials.registry));
     expect(installationHash(region, credentials.registry)).not.toBe(installationHash(region));
@@ -146,9 +164,14 @@ describe('the chart against buildInstallation', () => {
   });
 
   it('takes the versions from appVersion when unset, and leaves the Namespace to Helm by default', async () => {
-    const objects = await render({ region: { name: 'r' }, credentials: { controlPlaneUrl: 'https://cp.example.com', bootstrapToken: 't' } }, 'ns', ['--set', 'region.name=r']);
+    const objects = await render({ region: { name: 'r' }, credentials: { controlPlaneUrl: 'https://cp.example.com', bootstrapToken: 't' } }, 'ns', [
+      '--set',
+      'region.name=r',
+    ]);
     const chartVersion = (readFileSync(join(CHART_DIR, 'Chart.yaml'), 'utf8').match(/^appVersion: "(.+)"$/m) ?? [])[1];
-    const operator = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'qhc-operator') as KubeObject & { spec: { template: { spec: { containers: Array<{ image: string }> } } } };
+    const operator = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'qhc-operator') as KubeObject & {
+      spec: { template: { spec: { containers: Array<{ image: string }> } } };
+    };
     expect(operator.spec.template.spec.containers[0]!.image).toBe(`ghcr.io/qhc-dev/qhc-operator:${chartVersion}`);
     expect(objects.some((o) => o.kind === 'Namespace')).toBe(false);
   });
@@ -186,7 +209,12 @@ describe('the chart itself', () => {
       expect(readFileSync(join(CHART_DIR, file.path), 'utf8'), `charts/qhc/${file.path} is stale: run pnpm --filter @qhc/helm generate`).toBe(file.content);
     }
     const crds = readdirSync(join(CHART_DIR, 'crds'));
-    expect(crds.toSorted()).toEqual(generatedChartFiles().filter((f) => f.path.startsWith('crds/')).map((f) => f.path.slice(5)).toSorted());
+    expect(crds.toSorted()).toEqual(
+      generatedChartFiles()
+        .filter((f) => f.path.startsWith('crds/'))
+        .map((f) => f.path.slice(5))
+        .toSorted(),
+    );
   });
 
   it('passes helm lint --strict with each of its ci values files', async () => {

@@ -88,7 +88,11 @@ async function bundle(app: ImageName, out: string): Promise<void> {
 export async function buildImage(app: ImageName, options: { version?: string; revision?: string } = {}): Promise<BuiltImage> {
   const started = performance.now();
   const version = options.version ?? (JSON.parse(readFileSync(join(ROOT, APPS[app].dir, 'package.json'), 'utf8')) as { version: string }).version;
-  const revision = options.revision ?? (await exec('git', ['rev-parse', 'HEAD'], { cwd: ROOT }).then((r) => r.stdout.trim()).catch(() => 'unknown'));
+  const revision =
+    options.revision ??
+    (await exec('git', ['rev-parse', 'HEAD'], { cwd: ROOT })
+      .then((r) => r.stdout.trim())
+      .catch(() => 'unknown'));
   const context = mkdtempSync(join(tmpdir(), `qhc-image-${app}-`));
   try {
     const rootfs = join(context, 'rootfs');
@@ -136,7 +140,9 @@ export async function buildImage(app: ImageName, options: { version?: string; re
     const reference = `localhost/${app}:${version}`;
     // The previous build of this tag would stay behind as a dangling image (vfs copies are whole).
     await exec('buildah', [...STORAGE, 'rmi', '-f', reference]).catch(() => undefined);
-    await exec('buildah', [...STORAGE, 'bud', '--quiet', '--layers=false', '-t', reference, '-f', join(context, 'Containerfile'), context], { maxBuffer: 16 * 1024 * 1024 });
+    await exec('buildah', [...STORAGE, 'bud', '--quiet', '--layers=false', '-t', reference, '-f', join(context, 'Containerfile'), context], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
     const { stdout } = await exec('podman', [...STORAGE, 'image', 'inspect', reference, '--format', '{{.Size}}'], { env: podmanEnv() });
     const sizeBytes = Number(stdout.trim());
     return { name: app, reference, sizeBytes, buildSeconds: Math.round((performance.now() - started) / 100) / 10 };

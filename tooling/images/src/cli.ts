@@ -9,7 +9,14 @@ import { parseArgs } from 'node:util';
 import { APPS, buildImage, type ImageName } from './build.ts';
 import { pushRelease } from './push.ts';
 
-const { values } = parseArgs({ options: { push: { type: 'string' }, charts: { type: 'string' }, 'plain-http': { type: 'boolean', default: false }, 'no-build': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    push: { type: 'string' },
+    charts: { type: 'string' },
+    'plain-http': { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+  },
+});
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const versions = new Set<string>();
 for (const name of Object.keys(APPS) as ImageName[]) {

@@ -41,7 +41,9 @@ export async function pushRelease(options: PushOptions): Promise<PushedArtifact[
       }
       const local = options.localImages?.[artifact.source as ImageName] ?? `localhost/${artifact.source}:${options.version}`;
       const reference = `${options.registry}/${artifact.name}:${artifact.tag}`;
-      await exec('buildah', [...STORAGE, 'push', '--quiet', ...(options.plainHttp ? ['--tls-verify=false'] : []), local, `docker://${reference}`], { maxBuffer: 16 * 1024 * 1024 }).catch((error: { stderr?: string; message: string }) => {
+      await exec('buildah', [...STORAGE, 'push', '--quiet', ...(options.plainHttp ? ['--tls-verify=false'] : []), local, `docker://${reference}`], {
+        maxBuffer: 16 * 1024 * 1024,
+      }).catch((error: { stderr?: string; message: string }) => {
         throw new Error(`pushing ${local} to ${reference} failed: ${error.stderr?.trim() || error.message}`);
       });
       pushed.push({ ...artifact, reference });

@@ -25,7 +25,23 @@ let tls: LoopbackTls;
 
 const podman = async (...args: string[]) => (await exec('podman', args, { env: podmanEnv(), maxBuffer: 16 * 1024 * 1024 })).stdout.trim();
 async function runContainer(image: ImageName, args: string[], extra: string[] = []): Promise<string> {
-  const id = await podman(...RUN, 'run', '-d', '--network', 'host', '--read-only', '--tmpfs', '/tmp', '--log-driver', 'k8s-file', '-v', `${config}:/config:ro`, ...extra, images.get(image)!.reference, ...args);
+  const id = await podman(
+    ...RUN,
+    'run',
+    '-d',
+    '--network',
+    'host',
+    '--read-only',
+    '--tmpfs',
+    '/tmp',
+    '--log-driver',
+    'k8s-file',
+    '-v',
+    `${config}:/config:ro`,
+    ...extra,
+    images.get(image)!.reference,
+    ...args,
+  );
   containers.push(id);
   return id;
 }
@@ -68,7 +84,9 @@ function page(url: string): Promise<{ status: number; type: string; csp: string;
     const req = request(url, { ca: tls.ca }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), csp: String(res.headers['content-security-policy']), body }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), csp: String(res.headers['content-security-policy']), body }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -77,7 +95,11 @@ function page(url: string): Promise<{ status: number; type: string; csp: string;
 
 beforeAll(async () => {
   for (const name of Object.keys(APPS) as ImageName[]) images.set(name, await buildImage(name));
-  console.log(JSON.stringify([...images.values()].map((i) => ({ image: i.reference, sizeMiB: Math.round((i.sizeBytes / 1_048_576) * 10) / 10, buildSeconds: i.buildSeconds }))));
+  console.log(
+    JSON.stringify(
+      [...images.values()].map((i) => ({ image: i.reference, sizeMiB: Math.round((i.sizeBytes / 1_048_576) * 10) / 10, buildSeconds: i.buildSeconds })),
+    ),
+  );
   client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-images-test' });
   for (const kind of allKinds) await client.apply(buildCrd(kind) as unknown as KubeObject, { fieldManager: 'qhc-crd-installer' });
   // What the containers read, readable by their non-root user.
@@ -97,20 +119,47 @@ describe('the images', () => {
   it('are small, labelled, and run as a non-root user', async () => {
     for (const image of images.values()) {
       expect(image.sizeBytes).toBeLessThan(160 * 1_048_576);
-      const inspected = JSON.parse(await podman(...STORAGE, 'image', 'inspect', image.reference)) as Array<{ Config: { User: string; Labels: Record<string, string>; Entrypoint: string[] } }>;
+      const inspected = JSON.parse(await podman(...STORAGE, 'image', 'inspect', image.reference)) as Array<{
+        Config: { User: string; Labels: Record<string, string>; Entrypoint: string[] };
+      }>;
       expect(inspected[0]!.Config.User).toBe(`${UID}:${UID}`);
       expect(inspected[0]!.Config.Entrypoint).toEqual(['/usr/local/bin/node', '/app/dist/app.mjs']);
-      expect(Object.keys(inspected[0]!.Config.Labels)).toEqual(expect.arrayContaining(['org.opencontainers.image.version', 'org.opencontainers.image.revision', 'org.opencontainers.image.source', 'org.opencontainers.image.licenses']));
+      expect(Object.keys(inspected[0]!.Config.Labels)).toEqual(
+        expect.arrayContaining([
+          'org.opencontainers.image.version',
+          'org.opencontainers.image.revision',
+          'org.opencontainers.image.source',
+          'org.opencontainers.image.licenses',
+        ]),
+      );
     }
   });
 
   it('the operator image brings a QdrantCluster to Healthy, then stops cleanly', async () => {
-    const id = await runContainer('qhc-operator', ['--settings', '/config/settings.yaml', '--kubeconfig', '/config/kubeconfig', '--namespace', sandbox.namespace, '--no-leader-elect', '--port', '0'], ['-e', 'QHC_OPERATOR_BIND=127.0.0.1']);
-    await client.apply({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', metadata: { name: 'qdrant-img', namespace: sandbox.namespace, labels: { 'cluster-id': 'img', 'customer-id': 'acme' } }, spec: { id: 'img', version: 'v1.16.2', size: 2, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } } as KubeObject);
-    await waitFor('qdrant-img Healthy through the operator image', async () => {
-      const c = await client.get<KubeObject & { status?: { phase?: string } }>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: 'qdrant-img' });
-      return c?.status?.phase === 'Healthy' ? true : undefined;
-    }, { timeoutMs: 90_000, onTimeout: () => 'see the operator container log' });
+    const id = await runContainer(
+      'qhc-operator',
+      ['--settings', '/config/settings.yaml', '--kubeconfig', '/config/kubeconfig', '--namespace', sandbox.namespace, '--no-leader-elect', '--port', '0'],
+      ['-e', 'QHC_OPERATOR_BIND=127.0.0.1'],
+    );
+    await client.apply({
+      apiVersion: 'qdrant.io/v1',
+      kind: 'QdrantCluster',
+      metadata: { name: 'qdrant-img', namespace: sandbox.namespace, labels: { 'cluster-id': 'img', 'customer-id': 'acme' } },
+      spec: { id: 'img', version: 'v1.16.2', size: 2, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } },
+    } as KubeObject);
+    await waitFor(
+      'qdrant-img Healthy through the operator image',
+      async () => {
+        const c = await client.get<KubeObject & { status?: { phase?: string } }>({
+          apiVersion: 'qdrant.io/v1',
+          kind: 'QdrantCluster',
+          namespace: sandbox.namespace,
+          name: 'qdrant-img',
+        });
+        return c?.status?.phase === 'Healthy' ? true : undefined;
+      },
+      { timeoutMs: 90_000, onTimeout: () => 'see the operator container log' },
+    );
     expect(await podman(...STORAGE, 'exec', id, '/usr/local/bin/node', '-e', 'process.stdout.write(String(process.getuid()))')).toBe(String(UID));
     const stopped = await stop(id);
     expect(stopped.exitCode).toBe(0);
@@ -121,7 +170,11 @@ describe('the images', () => {
   it('the cluster manager image serves its health endpoint, then stops cleanly', async () => {
     const port = (await freePorts(1))[0]!;
     const id = await runContainer('qhc-cluster-manager', ['--settings', '/config/settings.yaml', '--host', '127.0.0.1', '--port', String(port)]);
-    await waitFor('the cluster manager image answering /healthz', async () => ((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200 ? true : undefined), { timeoutMs: 30_000, onTimeout: () => 'see the cluster manager container log' });
+    await waitFor(
+      'the cluster manager image answering /healthz',
+      async () => ((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status === 200 ? true : undefined),
+      { timeoutMs: 30_000, onTimeout: () => 'see the cluster manager container log' },
+    );
     const stopped = await stop(id);
     expect(stopped.exitCode).toBe(0);
     expect(stopped.seconds).toBeLessThan(10);
@@ -131,8 +184,31 @@ describe('the images', () => {
     const port = (await freePorts(1))[0]!;
     const url = `https://127.0.0.1:${port}`;
     const admin = 'qhc_u_images-test-admin-token-0123456789';
-    const cp = await runContainer('qhc-control-plane', ['--database', '/data/cp.db', '--host', '127.0.0.1', '--port', String(port), '--tls-cert', '/config/tls/server.crt', '--tls-key', '/config/tls/server.key', '--public-url', url, '--admin-token', admin], ['--tmpfs', '/data:rw,mode=1777']);
-    await waitFor('the control plane image answering', async () => ((await https('GET', `${url}/healthz`, admin).catch(() => ({ status: 0 }))).status === 200 ? true : undefined), { timeoutMs: 30_000 });
+    const cp = await runContainer(
+      'qhc-control-plane',
+      [
+        '--database',
+        '/data/cp.db',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--tls-cert',
+        '/config/tls/server.crt',
+        '--tls-key',
+        '/config/tls/server.key',
+        '--public-url',
+        url,
+        '--admin-token',
+        admin,
+      ],
+      ['--tmpfs', '/data:rw,mode=1777'],
+    );
+    await waitFor(
+      'the control plane image answering',
+      async () => ((await https('GET', `${url}/healthz`, admin).catch(() => ({ status: 0 }))).status === 200 ? true : undefined),
+      { timeoutMs: 30_000 },
+    );
     // The web console's assets are in the image (the bundle cannot find @qhc/console next to itself).
     const consolePage = await page(`${url}/regions`);
     expect([consolePage.status, consolePage.type]).toEqual([200, 'text/html; charset=utf-8']);
@@ -140,14 +216,52 @@ describe('the images', () => {
     const script = consolePage.body.match(/<script[^>]+src="([^"]+)"/)?.[1];
     expect(script, consolePage.body).toBeDefined();
     expect((await page(new URL(script!, url).toString())).status).toBe(200);
-    expect((await https('POST', `${url}/api/v1/regions`, admin, { name: 'img', namespace: sandbox.namespace, agentVersion: '0.1.0', operatorVersion: '0.1.0' })).status).toBe(201);
+    expect(
+      (await https('POST', `${url}/api/v1/regions`, admin, { name: 'img', namespace: sandbox.namespace, agentVersion: '0.1.0', operatorVersion: '0.1.0' }))
+        .status,
+    ).toBe(201);
     const install = await https('POST', `${url}/api/v1/regions/img/installation`, admin);
     // What the installation leaves for the agent: its Secret with the bootstrap token.
-    await client.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'qhc-agent-credentials', namespace: sandbox.namespace }, stringData: { 'control-plane-url': url, 'bootstrap-token': install.json.bootstrapToken as string } } as KubeObject);
-    const agent = await runContainer('qhc-agent', ['--control-plane-url', url, '--region', 'img', '--namespace', sandbox.namespace, '--kubeconfig', '/config/kubeconfig', '--ca-file', '/config/tls/ca.crt', '--health-port', '0', '--status-interval', '1']);
-    await waitFor('the agent registered', async () => ((await logs(agent)).includes('"msg":"registered with the control plane"') ? true : undefined), { timeoutMs: 30_000, onTimeout: () => 'see the agent container log' });
-    expect((await https('POST', `${url}/api/v1/regions/img/clusters`, admin, { name: 'from-api', spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } })).status).toBe(201);
-    await waitFor('qdrant-from-api applied by the agent image', async () => ((await client.get({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: 'qdrant-from-api' })) ? true : undefined), { timeoutMs: 30_000 });
+    await client.apply({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'qhc-agent-credentials', namespace: sandbox.namespace },
+      stringData: { 'control-plane-url': url, 'bootstrap-token': install.json.bootstrapToken as string },
+    } as KubeObject);
+    const agent = await runContainer('qhc-agent', [
+      '--control-plane-url',
+      url,
+      '--region',
+      'img',
+      '--namespace',
+      sandbox.namespace,
+      '--kubeconfig',
+      '/config/kubeconfig',
+      '--ca-file',
+      '/config/tls/ca.crt',
+      '--health-port',
+      '0',
+      '--status-interval',
+      '1',
+    ]);
+    await waitFor('the agent registered', async () => ((await logs(agent)).includes('"msg":"registered with the control plane"') ? true : undefined), {
+      timeoutMs: 30_000,
+      onTimeout: () => 'see the agent container log',
+    });
+    expect(
+      (
+        await https('POST', `${url}/api/v1/regions/img/clusters`, admin, {
+          name: 'from-api',
+          spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } },
+        })
+      ).status,
+    ).toBe(201);
+    await waitFor(
+      'qdrant-from-api applied by the agent image',
+      async () =>
+        (await client.get({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: 'qdrant-from-api' })) ? true : undefined,
+      { timeoutMs: 30_000 },
+    );
     for (const id of [agent, cp]) {
       const stopped = await stop(id);
       expect(stopped.exitCode).toBe(0);

@@ -56,7 +56,12 @@ function imagesIn(value: unknown, found: string[] = []): string[] {
 }
 
 const manifestDigest = async (host: string, repo: string, tag: string) => {
-  const res = await fetch(`http://${host}/v2/${repo}/manifests/${tag}`, { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.index.v1+json' } });
+  const res = await fetch(`http://${host}/v2/${repo}/manifests/${tag}`, {
+    method: 'HEAD',
+    headers: {
+      accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.index.v1+json',
+    },
+  });
   return res.status === 200 ? res.headers.get('docker-content-digest') : undefined;
 };
 
@@ -67,7 +72,9 @@ beforeAll(async () => {
   });
   [upstream, mirror] = await Promise.all([startOciRegistry(), startOciRegistry()]);
   // What `pnpm images --push` does in `pnpm release`.
-  await timed('push', () => pushRelease({ version: VERSION, registry: `${upstream!.host}/qdrant`, charts: `${upstream!.host}/qdrant-charts`, localImages, plainHttp: true }));
+  await timed('push', () =>
+    pushRelease({ version: VERSION, registry: `${upstream!.host}/qdrant`, charts: `${upstream!.host}/qdrant-charts`, localImages, plainHttp: true }),
+  );
   client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-mirror-test' });
 }, 600_000);
 
@@ -76,7 +83,11 @@ afterAll(async () => {
   await helm(['uninstall', 'qhc', '--namespace', sandbox.namespace, '--wait'], { env, home: helmHome }).catch(() => undefined);
   if (scriptNamespace) {
     await exec('kubectl', ['delete', 'namespace', scriptNamespace, '--wait=false'], { env }).catch(() => undefined);
-    await exec('kubectl', ['delete', 'clusterrole,clusterrolebinding', `qhc-operator-${scriptNamespace}`, `qhc-agent-${scriptNamespace}`, '--ignore-not-found'], { env }).catch(() => undefined);
+    await exec(
+      'kubectl',
+      ['delete', 'clusterrole,clusterrolebinding', `qhc-operator-${scriptNamespace}`, `qhc-agent-${scriptNamespace}`, '--ignore-not-found'],
+      { env },
+    ).catch(() => undefined);
   }
   await Promise.all([upstream?.stop(), mirror?.stop()]);
   console.log(JSON.stringify({ releaseRoundTripSeconds: timings }));
@@ -91,7 +102,9 @@ describe('a release through a private registry', () => {
       mkdirSync(dirname(join(root, file)), { recursive: true });
       copyFileSync(join(REPO, file), join(root, file));
     }
-    await exec(process.execPath, [join(REPO, 'scripts/release-registry.mjs'), `${upstream!.host}/qdrant`, `${upstream!.host}/qdrant-charts`, '1'], { env: { ...process.env, QHC_ROOT: root } });
+    await exec(process.execPath, [join(REPO, 'scripts/release-registry.mjs'), `${upstream!.host}/qdrant`, `${upstream!.host}/qdrant-charts`, '1'], {
+      env: { ...process.env, QHC_ROOT: root },
+    });
     const written = readFileSync(join(root, registryFile), 'utf8');
     const containerRegistryUrl = /RELEASE_CONTAINER_REGISTRY_URL = '([^']+)'/.exec(written)![1]!;
     const chartRepositoryUrl = /RELEASE_CHART_REPOSITORY_URL = '([^']+)'/.exec(written)![1]!;
@@ -100,9 +113,24 @@ describe('a release through a private registry', () => {
 
     // A control plane of that release (its default, given at run time as an operator would) and a
     // region that names no registry: every image of its installation command was pushed.
-    const cp = await startControlPlane({ database: ':memory:', port: 0, adminToken: 'qhc_u_release-default', logger: createLogger({ level: 'error' }), publicUrl: 'https://qhc.example.com', console: false, defaultRegistry: { containerRegistryUrl, chartRepositoryUrl } });
+    const cp = await startControlPlane({
+      database: ':memory:',
+      port: 0,
+      adminToken: 'qhc_u_release-default',
+      logger: createLogger({ level: 'error' }),
+      publicUrl: 'https://qhc.example.com',
+      console: false,
+      defaultRegistry: { containerRegistryUrl, chartRepositoryUrl },
+    });
     try {
-      const call = async (method: string, path: string, body?: unknown) => (await fetch(`${cp.url}${path}`, { method, headers: { authorization: 'Bearer qhc_u_release-default', 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined })).json() as Promise<{ spec: { advanced: unknown }; bootstrapToken: string }>;
+      const call = async (method: string, path: string, body?: unknown) =>
+        (
+          await fetch(`${cp.url}${path}`, {
+            method,
+            headers: { authorization: 'Bearer qhc_u_release-default', 'content-type': 'application/json' },
+            body: body ? JSON.stringify(body) : undefined,
+          })
+        ).json() as Promise<{ spec: { advanced: unknown }; bootstrapToken: string }>;
       const created = await call('POST', '/api/v1/regions', { name: 'defaults', namespace: 'qhc-defaults', agentVersion: VERSION, operatorVersion: VERSION });
       expect(created.spec.advanced).toMatchObject({ containerRegistryUrl, chartRepositoryUrl });
       const install = await call('POST', '/api/v1/regions/defaults/installation');
@@ -124,7 +152,28 @@ describe('a release through a private registry', () => {
 
   it('qhc mirror copies every image and the chart, and a region on the mirror installs from it alone', async () => {
     // 1. The mirror copies what the release published, digest for digest.
-    const run = await timed('mirror', () => exec(process.execPath, [QHC, 'mirror', '--from', `${upstream!.host}/qdrant`, '--charts-from', `${upstream!.host}/qdrant-charts`, '--to', `${mirror.host}/corp/qhc`, '--release', VERSION, '--plain-http', '--source-plain-http', '-o', 'json'], { env: { ...process.env, HOME: work } }));
+    const run = await timed('mirror', () =>
+      exec(
+        process.execPath,
+        [
+          QHC,
+          'mirror',
+          '--from',
+          `${upstream!.host}/qdrant`,
+          '--charts-from',
+          `${upstream!.host}/qdrant-charts`,
+          '--to',
+          `${mirror.host}/corp/qhc`,
+          '--release',
+          VERSION,
+          '--plain-http',
+          '--source-plain-http',
+          '-o',
+          'json',
+        ],
+        { env: { ...process.env, HOME: work } },
+      ),
+    );
     const rows = (JSON.parse(run.stdout) as { items: Array<{ kind: string; target: string; result: string; digest: string }> }).items;
     expect(rows).toHaveLength(releaseArtifacts(VERSION).length);
     for (const artifact of releaseArtifacts(VERSION)) {
@@ -135,7 +184,9 @@ describe('a release through a private registry', () => {
       expect(digest).toBe(await manifestDigest(upstream!.host, sourceRepo, artifact.tag));
     }
     // A third-party tool reads the mirrored image's labels.
-    const inspected = JSON.parse((await exec('skopeo', ['inspect', '--tls-verify=false', `docker://${mirror.host}/corp/qhc/qhc-operator:${VERSION}`])).stdout) as { Labels: Record<string, string> };
+    const inspected = JSON.parse(
+      (await exec('skopeo', ['inspect', '--tls-verify=false', `docker://${mirror.host}/corp/qhc/qhc-operator:${VERSION}`])).stdout,
+    ) as { Labels: Record<string, string> };
     expect(inspected.Labels['org.opencontainers.image.title']).toBe('qhc-operator');
 
     // 2. The public registry is gone: from here on only the mirror can serve anything.
@@ -143,13 +194,15 @@ describe('a release through a private registry', () => {
     upstream = undefined;
 
     // 3. A region on the mirror: every image and the chart reference it, and nothing else.
-    const region = parseRegion(JSON.stringify({
-      name: 'closed-network',
-      namespace: sandbox.namespace,
-      agentVersion: VERSION,
-      operatorVersion: VERSION,
-      advanced: { containerRegistryUrl: `http://${mirror.host}/corp/qhc/`, chartRepositoryUrl: `oci://${mirror.host}/corp/qhc/charts` },
-    }));
+    const region = parseRegion(
+      JSON.stringify({
+        name: 'closed-network',
+        namespace: sandbox.namespace,
+        agentVersion: VERSION,
+        operatorVersion: VERSION,
+        advanced: { containerRegistryUrl: `http://${mirror.host}/corp/qhc/`, chartRepositoryUrl: `oci://${mirror.host}/corp/qhc/charts` },
+      }),
+    );
     const credentials = { controlPlaneUrl: 'https://qhc.example.com', bootstrapToken: 'qhc_b_mirror-test-token' };
     const objects = buildInstallation(region, credentials);
     const images = imagesIn(objects);
@@ -166,14 +219,30 @@ describe('a release through a private registry', () => {
 
     // 4. Helm installs the chart from the mirror into the sandbox.
     const bin = dirname(helmBinary());
-    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, KUBECONFIG: sandbox.kubeconfigPath, HELM_CONFIG_HOME: join(helmHome, 'config'), HELM_CACHE_HOME: join(helmHome, 'cache'), HELM_DATA_HOME: join(helmHome, 'data') };
+    const env = {
+      ...process.env,
+      PATH: `${bin}:${process.env.PATH}`,
+      KUBECONFIG: sandbox.kubeconfigPath,
+      HELM_CONFIG_HOME: join(helmHome, 'config'),
+      HELM_CACHE_HOME: join(helmHome, 'cache'),
+      HELM_DATA_HOME: join(helmHome, 'data'),
+    };
     writeFileSync(join(work, 'helm-install.sh'), helmScript);
-    await timed('helmInstall', () => exec('bash', [join(work, 'helm-install.sh')], { env, timeout: 300_000 }).catch((error: { stderr?: string; message: string }) => {
-      throw new Error(`the Helm installation failed: ${error.stderr ?? error.message}`);
-    }));
-    const releases = JSON.parse(await helm(['list', '--namespace', sandbox.namespace, '-o', 'json'], { env, home: helmHome })) as Array<{ name: string; status: string; chart: string; app_version: string }>;
+    await timed('helmInstall', () =>
+      exec('bash', [join(work, 'helm-install.sh')], { env, timeout: 300_000 }).catch((error: { stderr?: string; message: string }) => {
+        throw new Error(`the Helm installation failed: ${error.stderr ?? error.message}`);
+      }),
+    );
+    const releases = JSON.parse(await helm(['list', '--namespace', sandbox.namespace, '-o', 'json'], { env, home: helmHome })) as Array<{
+      name: string;
+      status: string;
+      chart: string;
+      app_version: string;
+    }>;
     expect(releases).toMatchObject([{ name: 'qhc', status: 'deployed', chart: `qhc-${VERSION}`, app_version: VERSION }]);
-    const { items: deployments } = await client.list<KubeObject & { spec: { template: { spec: { containers: Array<{ image: string }> } } }; status?: { readyReplicas?: number } }>({ apiVersion: 'apps/v1', kind: 'Deployment' }, { namespace: sandbox.namespace });
+    const { items: deployments } = await client.list<
+      KubeObject & { spec: { template: { spec: { containers: Array<{ image: string }> } } }; status?: { readyReplicas?: number } }
+    >({ apiVersion: 'apps/v1', kind: 'Deployment' }, { namespace: sandbox.namespace });
     expect(deployments.map((d) => d.metadata.name).toSorted()).toEqual(['qhc-agent', 'qhc-cluster-manager', 'qhc-operator']);
     for (const d of deployments) {
       for (const c of d.spec.template.spec.containers) expect(c.image.startsWith(`${mirror.host}/corp/qhc/`)).toBe(true);
@@ -185,11 +254,18 @@ describe('a release through a private registry', () => {
     const scriptRegion = parseRegion(JSON.stringify({ ...region, namespace: scriptNamespace }));
     // --skip-preflight: the credentials' control plane (qhc.example.com) does not exist; the preflight has its own tests.
     writeFileSync(join(work, 'install.sh'), renderInstallScript(scriptRegion, buildInstallation(scriptRegion, credentials)));
-    await timed('scriptInstall', () => exec('bash', [join(work, 'install.sh'), '--skip-preflight'], { env, timeout: 300_000 }).catch((error: { stderr?: string; message: string }) => {
-      throw new Error(`the installation script failed: ${error.stderr ?? error.message}`);
-    }));
+    await timed('scriptInstall', () =>
+      exec('bash', [join(work, 'install.sh'), '--skip-preflight'], { env, timeout: 300_000 }).catch((error: { stderr?: string; message: string }) => {
+        throw new Error(`the installation script failed: ${error.stderr ?? error.message}`);
+      }),
+    );
     await waitFor('the script-installed operator Deployment', async () => {
-      const d = await client.get<KubeObject & { spec: { template: { spec: { containers: Array<{ image: string }> } } } }>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: scriptNamespace, name: 'qhc-operator' });
+      const d = await client.get<KubeObject & { spec: { template: { spec: { containers: Array<{ image: string }> } } } }>({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        namespace: scriptNamespace,
+        name: 'qhc-operator',
+      });
       return d?.spec.template.spec.containers[0]!.image === `${mirror.host}/corp/qhc/qhc-operator:${VERSION}` ? true : undefined;
     });
   });

@@ -11,7 +11,19 @@
 // write every file into it, create the symlink `..data_tmp` to it, rename `..data_tmp` over
 // `..data` (the one atomic step), create the symlinks of new keys, remove the symlinks of keys
 // that went away, and remove the old timestamped directory.
-import { chmodSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 
 const DATA = '..data';

@@ -81,7 +81,11 @@ async function reconcileSnapshots(client: SandboxClient, handled: Map<string, 'r
 
     const failure = metadata.annotations?.[ANNOTATION_FAIL];
     if (failure !== undefined) {
-      await client.apply(path, { ...envelope, status: { readyToUse: false, error: { message: failure || 'snapshot failed', time: now() } } }, 'sandbox-snapshotter');
+      await client.apply(
+        path,
+        { ...envelope, status: { readyToUse: false, error: { message: failure || 'snapshot failed', time: now() } } },
+        'sandbox-snapshotter',
+      );
       handled.set(key, 'failed');
       continue;
     }
@@ -100,25 +104,43 @@ async function reconcileSnapshots(client: SandboxClient, handled: Map<string, 'r
     }
     const restoreSize = pvc.status.capacity?.storage ?? pvc.spec.resources?.requests?.storage ?? '0';
     const contentName = `snapcontent-${metadata.uid}`;
-    await client.apply(`/apis/snapshot.storage.k8s.io/v1/volumesnapshotcontents/${contentName}`, {
-      apiVersion: 'snapshot.storage.k8s.io/v1',
-      kind: 'VolumeSnapshotContent',
-      metadata: { name: contentName },
-      spec: {
-        deletionPolicy: 'Delete',
-        driver: DRIVER,
-        volumeSnapshotClassName: spec.volumeSnapshotClassName,
-        source: { volumeHandle: pvc.spec.volumeName ?? claimName },
-        volumeSnapshotRef: { apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshot', name: metadata.name, namespace: metadata.namespace, uid: metadata.uid },
+    await client.apply(
+      `/apis/snapshot.storage.k8s.io/v1/volumesnapshotcontents/${contentName}`,
+      {
+        apiVersion: 'snapshot.storage.k8s.io/v1',
+        kind: 'VolumeSnapshotContent',
+        metadata: { name: contentName },
+        spec: {
+          deletionPolicy: 'Delete',
+          driver: DRIVER,
+          volumeSnapshotClassName: spec.volumeSnapshotClassName,
+          source: { volumeHandle: pvc.spec.volumeName ?? claimName },
+          volumeSnapshotRef: {
+            apiVersion: 'snapshot.storage.k8s.io/v1',
+            kind: 'VolumeSnapshot',
+            name: metadata.name,
+            namespace: metadata.namespace,
+            uid: metadata.uid,
+          },
+        },
       },
-    }, 'sandbox-snapshotter');
-    await client.apply(`/apis/snapshot.storage.k8s.io/v1/volumesnapshotcontents/${contentName}/status`, {
-      apiVersion: 'snapshot.storage.k8s.io/v1',
-      kind: 'VolumeSnapshotContent',
-      metadata: { name: contentName },
-      status: { readyToUse: true, snapshotHandle: `snap-${metadata.uid}`, creationTime: Date.now() * 1_000_000, restoreSize: toBytes(restoreSize) },
-    }, 'sandbox-snapshotter');
-    await client.apply(path, { ...envelope, status: { boundVolumeSnapshotContentName: contentName, creationTime: now(), readyToUse: true, restoreSize } }, 'sandbox-snapshotter');
+      'sandbox-snapshotter',
+    );
+    await client.apply(
+      `/apis/snapshot.storage.k8s.io/v1/volumesnapshotcontents/${contentName}/status`,
+      {
+        apiVersion: 'snapshot.storage.k8s.io/v1',
+        kind: 'VolumeSnapshotContent',
+        metadata: { name: contentName },
+        status: { readyToUse: true, snapshotHandle: `snap-${metadata.uid}`, creationTime: Date.now() * 1_000_000, restoreSize: toBytes(restoreSize) },
+      },
+      'sandbox-snapshotter',
+    );
+    await client.apply(
+      path,
+      { ...envelope, status: { boundVolumeSnapshotContentName: contentName, creationTime: now(), readyToUse: true, restoreSize } },
+      'sandbox-snapshotter',
+    );
     handled.set(key, 'ready');
   }
 }
@@ -130,7 +152,9 @@ async function garbageCollectContents(client: SandboxClient): Promise<void> {
   for (const content of contents?.items ?? []) {
     if (content.spec.driver !== DRIVER) continue;
     const ref = content.spec.volumeSnapshotRef;
-    const snapshot = await client.call<VolumeSnapshot>('GET', `/apis/snapshot.storage.k8s.io/v1/namespaces/${ref.namespace}/volumesnapshots/${ref.name}`, { allowNotFound: true });
+    const snapshot = await client.call<VolumeSnapshot>('GET', `/apis/snapshot.storage.k8s.io/v1/namespaces/${ref.namespace}/volumesnapshots/${ref.name}`, {
+      allowNotFound: true,
+    });
     if (!snapshot || (ref.uid && snapshot.metadata.uid !== ref.uid)) {
       await client.call('DELETE', `/apis/snapshot.storage.k8s.io/v1/volumesnapshotcontents/${content.metadata.name}`, { allowNotFound: true });
     }

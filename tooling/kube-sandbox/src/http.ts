@@ -42,18 +42,10 @@ export class SandboxClient {
 
   constructor(credentials: Credentials) {
     this.base = new URL(credentials.server);
-    this.tls = {
-      ca: readFileSync(credentials.caFile),
-      cert: readFileSync(credentials.certFile),
-      key: readFileSync(credentials.keyFile),
-    };
+    this.tls = { ca: readFileSync(credentials.caFile), cert: readFileSync(credentials.certFile), key: readFileSync(credentials.keyFile) };
   }
 
-  request<T = unknown>(
-    method: string,
-    path: string,
-    options: { body?: unknown; contentType?: string; timeoutMs?: number } = {},
-  ): Promise<KubeResponse<T>> {
+  request<T = unknown>(method: string, path: string, options: { body?: unknown; contentType?: string; timeoutMs?: number } = {}): Promise<KubeResponse<T>> {
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
     return new Promise((resolve, reject) => {
       const req = httpsRequest(
@@ -93,7 +85,11 @@ export class SandboxClient {
   }
 
   /** Like request, but any status outside 2xx (and 404 unless allowed) is an error. */
-  async call<T = unknown>(method: string, path: string, options: { body?: unknown; contentType?: string; allowNotFound?: boolean } = {}): Promise<T | undefined> {
+  async call<T = unknown>(
+    method: string,
+    path: string,
+    options: { body?: unknown; contentType?: string; allowNotFound?: boolean } = {},
+  ): Promise<T | undefined> {
     const response = await this.request<T>(method, path, options);
     if (response.status === 404 && options.allowNotFound) return undefined;
     if (response.status < 200 || response.status >= 300) throw new KubeRequestError(method, path, response.status, response.body);
@@ -103,10 +99,7 @@ export class SandboxClient {
   /** Server-side apply under the sandbox's own field manager. */
   apply<T = unknown>(path: string, object: unknown, fieldManager = 'qhc-sandbox'): Promise<T | undefined> {
     const separator = path.includes('?') ? '&' : '?';
-    return this.call<T>('PATCH', `${path}${separator}fieldManager=${fieldManager}&force=true`, {
-      body: object,
-      contentType: 'application/apply-patch+yaml',
-    });
+    return this.call<T>('PATCH', `${path}${separator}fieldManager=${fieldManager}&force=true`, { body: object, contentType: 'application/apply-patch+yaml' });
   }
 }
 

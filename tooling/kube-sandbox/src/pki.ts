@@ -40,11 +40,33 @@ export async function createPki(dir: string): Promise<Pki> {
     'subjectAltName=IP:127.0.0.1,DNS:localhost,IP:10.96.0.1,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local\nextendedKeyUsage=serverAuth\nkeyUsage=digitalSignature,keyEncipherment\n',
   );
   await openssl(['req', ...ec, '-subj', '/CN=kube-apiserver', '-keyout', 'server.key', '-out', 'server.csr'], dir);
-  await openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '30', '-extfile', 'server.ext', '-out', 'server.crt'], dir);
+  await openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '30',
+      '-extfile',
+      'server.ext',
+      '-out',
+      'server.crt',
+    ],
+    dir,
+  );
 
   await writeFile(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\nkeyUsage=digitalSignature,keyEncipherment\n');
   await openssl(['req', ...ec, '-subj', '/O=system:masters/CN=qhc-sandbox-admin', '-keyout', 'admin.key', '-out', 'admin.csr'], dir);
-  await openssl(['x509', '-req', '-in', 'admin.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '30', '-extfile', 'client.ext', '-out', 'admin.crt'], dir);
+  await openssl(
+    ['x509', '-req', '-in', 'admin.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '30', '-extfile', 'client.ext', '-out', 'admin.crt'],
+    dir,
+  );
 
   // Service account tokens are signed with RSA by default; keep that.
   await openssl(['genrsa', '-out', 'sa.key', '2048'], dir);
@@ -78,9 +100,31 @@ export async function createLoopbackTls(dir: string, commonName = 'qhc-loopback'
   await mkdir(dir, { recursive: true });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   await openssl(['req', '-x509', ...ec, '-days', '30', '-subj', `/CN=${commonName}-ca`, '-keyout', 'ca.key', '-out', 'ca.crt'], dir);
-  await writeFile(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=digitalSignature,keyEncipherment\n');
+  await writeFile(
+    join(dir, 'server.ext'),
+    'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=digitalSignature,keyEncipherment\n',
+  );
   await openssl(['req', ...ec, '-subj', `/CN=${commonName}`, '-keyout', 'server.key', '-out', 'server.csr'], dir);
-  await openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '30', '-extfile', 'server.ext', '-out', 'server.crt'], dir);
+  await openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '30',
+      '-extfile',
+      'server.ext',
+      '-out',
+      'server.crt',
+    ],
+    dir,
+  );
   const read = (name: string) => readFile(join(dir, name), 'utf8');
   return { dir, ca: await read('ca.crt'), caPath: join(dir, 'ca.crt'), cert: await read('server.crt'), key: await read('server.key') };
 }

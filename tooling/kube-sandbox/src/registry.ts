@@ -51,7 +51,8 @@ export async function startOciRegistry(options: OciRegistryOptions = {}): Promis
   const host = `127.0.0.1:${port}`;
   mkdirSync(join(dir, 'data'));
   const auth = options.user
-    ? (writeFileSync(join(dir, 'htpasswd'), `${htpasswdLine(options.user.username, options.user.password)}\n`), `auth:\n  htpasswd:\n    realm: qhc-test\n    path: ${join(dir, 'htpasswd')}\n`)
+    ? (writeFileSync(join(dir, 'htpasswd'), `${htpasswdLine(options.user.username, options.user.password)}\n`),
+      `auth:\n  htpasswd:\n    realm: qhc-test\n    path: ${join(dir, 'htpasswd')}\n`)
     : '';
   let token = '';
   if (options.tokenAuth) {
@@ -69,7 +70,12 @@ export async function startOciRegistry(options: OciRegistryOptions = {}): Promis
     join(dir, 'config.yml'),
     `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\n  delete:\n    enabled: true\nhttp:\n  addr: ${host}\n${tls}${auth}${token}`,
   );
-  const proc = new ManagedProcess({ name: 'docker-registry', command: 'docker-registry', args: ['serve', join(dir, 'config.yml')], logFile: join(dir, 'registry.log') });
+  const proc = new ManagedProcess({
+    name: 'docker-registry',
+    command: 'docker-registry',
+    args: ['serve', join(dir, 'config.yml')],
+    logFile: join(dir, 'registry.log'),
+  });
   proc.start();
   await waitFor(
     `the registry on ${host}`,

@@ -92,11 +92,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ];
     let etcd = await add('etcd', binaries.path('sandbox-etcd'), etcdArgs);
     const waitForEtcd = (proc: ManagedProcess) =>
-      waitFor('etcd to be healthy', async () => {
-        if (proc.hasExited) throw new Error('etcd exited');
-        const res = await fetch(`http://127.0.0.1:${etcdClientPort}/health`);
-        return res.ok ? true : undefined;
-      }, { onTimeout: failedStart(proc) });
+      waitFor(
+        'etcd to be healthy',
+        async () => {
+          if (proc.hasExited) throw new Error('etcd exited');
+          const res = await fetch(`http://127.0.0.1:${etcdClientPort}/health`);
+          return res.ok ? true : undefined;
+        },
+        { onTimeout: failedStart(proc) },
+      );
     await waitForEtcd(etcd);
     log(JSON.stringify({ msg: 'etcd ready', ms: Date.now() - started }));
 
@@ -122,11 +126,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const client = new SandboxClient(credentials);
     let apiserver = await add('kube-apiserver', binaries.path('kube-apiserver'), apiserverArgs);
     const waitForApiserver = (proc: ManagedProcess) =>
-      waitFor('kube-apiserver /readyz', async () => {
-        if (proc.hasExited) throw new Error('kube-apiserver exited');
-        const res = await client.request('GET', '/readyz');
-        return res.status === 200 ? true : undefined;
-      }, { timeoutMs: 90_000, onTimeout: failedStart(proc) });
+      waitFor(
+        'kube-apiserver /readyz',
+        async () => {
+          if (proc.hasExited) throw new Error('kube-apiserver exited');
+          const res = await client.request('GET', '/readyz');
+          return res.status === 200 ? true : undefined;
+        },
+        { timeoutMs: 90_000, onTimeout: failedStart(proc) },
+      );
     await waitForApiserver(apiserver);
     log(JSON.stringify({ msg: 'kube-apiserver ready', ms: Date.now() - started }));
 
@@ -169,13 +177,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     );
 
     await installClusterObjects(client);
-    await waitFor('node sandbox-node-0 to be Ready', async () => {
-      const node = await client.call<{ status?: { conditions?: Array<{ type: string; status: string }> } }>('GET', '/api/v1/nodes/sandbox-node-0', { allowNotFound: true });
-      return node?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? true : undefined;
-    }, { onTimeout: failedStart(processes.find((p) => p.spec.name === 'kwok')!) });
-    await waitFor('the default ServiceAccount', async () =>
-      (await client.call('GET', '/api/v1/namespaces/default/serviceaccounts/default', { allowNotFound: true })) ? true : undefined,
-    { onTimeout: failedStart(processes.find((p) => p.spec.name === 'kube-controller-manager')!) });
+    await waitFor(
+      'node sandbox-node-0 to be Ready',
+      async () => {
+        const node = await client.call<{ status?: { conditions?: Array<{ type: string; status: string }> } }>('GET', '/api/v1/nodes/sandbox-node-0', {
+          allowNotFound: true,
+        });
+        return node?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? true : undefined;
+      },
+      { onTimeout: failedStart(processes.find((p) => p.spec.name === 'kwok')!) },
+    );
+    await waitFor(
+      'the default ServiceAccount',
+      async () => ((await client.call('GET', '/api/v1/namespaces/default/serviceaccounts/default', { allowNotFound: true })) ? true : undefined),
+      { onTimeout: failedStart(processes.find((p) => p.spec.name === 'kube-controller-manager')!) },
+    );
     if (options.controllers !== false) controllers = startSandboxControllers(client);
     log(JSON.stringify({ msg: 'sandbox ready', ms: Date.now() - started, kubeconfigPath }));
 
@@ -230,7 +246,9 @@ type Manifest = { apiVersion: string; kind: string; metadata: { name: string; na
 
 async function readManifests(file: string): Promise<Manifest[]> {
   const text = await readFile(join(MANIFESTS, file), 'utf8');
-  return parseAllDocuments(text).map((d) => d.toJS() as Manifest).filter(Boolean);
+  return parseAllDocuments(text)
+    .map((d) => d.toJS() as Manifest)
+    .filter(Boolean);
 }
 
 /** The snapshot CRDs, then (once they are served) the node, storage classes and snapshot class. */

@@ -35,9 +35,7 @@ function statefulSet(name: string, replicas: number) {
         metadata: { labels: { app: name } },
         spec: { containers: [{ name: 'main', image: 'example.invalid/never-pulled:1', volumeMounts: [{ name: 'data', mountPath: '/data' }] }] },
       },
-      volumeClaimTemplates: [
-        { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
-      ],
+      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
     },
   };
 }

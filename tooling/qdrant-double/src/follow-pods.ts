@@ -18,7 +18,10 @@ export interface PodLister {
  */
 export async function joinPodsAsPeers(client: PodLister, namespace: string, clusterId: string, sim: ClusterSimulation): Promise<void> {
   const selector = { namespace, labelSelector: `cluster-id=${clusterId}` };
-  const [pods, claims] = await Promise.all([client.list({ apiVersion: 'v1', kind: 'Pod' }, selector), client.list({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, selector)]);
+  const [pods, claims] = await Promise.all([
+    client.list({ apiVersion: 'v1', kind: 'Pod' }, selector),
+    client.list({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, selector),
+  ]);
   for (const pod of pods.items) {
     if (pod.metadata.deletionTimestamp) continue;
     const name = pod.metadata.name!;
@@ -28,4 +31,5 @@ export async function joinPodsAsPeers(client: PodLister, namespace: string, clus
 }
 
 /** The p2p URI a node of a cluster announces, as the StatefulSet's pods do. */
-export const peerUri = (namespace: string, clusterId: string) => (node: number) => `http://qdrant-${clusterId}-${node}.qdrant-headless-${clusterId}.${namespace}:6335/`;
+export const peerUri = (namespace: string, clusterId: string) => (node: number) =>
+  `http://qdrant-${clusterId}-${node}.qdrant-headless-${clusterId}.${namespace}:6335/`;

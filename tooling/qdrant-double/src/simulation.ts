@@ -198,7 +198,8 @@ export class ClusterSimulation {
   dropReplica(collectionName: string, op: { shard_id: number; peer_id: number }): void {
     const collection = this.collection(collectionName);
     const shard = collection.shards.find((s) => s.id === op.shard_id);
-    if (!shard?.replicas.some((r) => r.peerId === op.peer_id)) throw new QdrantRefusal(400, `Bad request: Shard ${op.shard_id} does not exist on peer ${op.peer_id}`);
+    if (!shard?.replicas.some((r) => r.peerId === op.peer_id))
+      throw new QdrantRefusal(400, `Bad request: Shard ${op.shard_id} does not exist on peer ${op.peer_id}`);
     if (shard.replicas.length === 1) throw new QdrantRefusal(400, `Bad request: Shard ${op.shard_id} must have at least one replica`);
     shard.replicas = shard.replicas.filter((r) => r.peerId !== op.peer_id);
   }
@@ -239,7 +240,13 @@ export class ClusterSimulation {
       points_count: points,
       indexed_vectors_count: points,
       config: {
-        params: { vectors: { size: 4, distance: 'Cosine' }, shard_number: c.shards.length, replication_factor: c.replicationFactor, write_consistency_factor: 1, on_disk_payload: true },
+        params: {
+          vectors: { size: 4, distance: 'Cosine' },
+          shard_number: c.shards.length,
+          replication_factor: c.replicationFactor,
+          write_consistency_factor: 1,
+          on_disk_payload: true,
+        },
         hnsw_config: { m: 16, ef_construct: 100, full_scan_threshold: 10000, max_indexing_threads: 0, on_disk: false },
         optimizer_config: { deleted_threshold: 0.2, vacuum_min_vector_number: 1000, default_segment_number: 0, flush_interval_sec: 5 },
         wal_config: { wal_capacity_mb: 32, wal_segments_ahead: 0 },

@@ -15,14 +15,19 @@ async function request(method: string, url: string, body?: unknown) {
 }
 
 describe('the Qdrant double', () => {
-  it('answers in Qdrant\'s envelope, from the asking peer\'s point of view', async () => {
+  it("answers in Qdrant's envelope, from the asking peer's point of view", async () => {
     const sim = double.cluster('ns/a');
     const [p0, p1] = [sim.addPeer(0), sim.addPeer(1)];
     sim.addCollection('c', { shards: 2 });
     const cluster = await request('GET', `${double.nodeUrl('ns/a', 1)}/cluster`);
     expect(cluster.status).toBe(200);
     expect(cluster.body.status).toBe('ok');
-    expect(cluster.body.result).toMatchObject({ status: 'enabled', peer_id: p1.id, peers: { [p0.id]: { uri: 'http://ns-a-0:6335/' } }, raft_info: { is_voter: true } });
+    expect(cluster.body.result).toMatchObject({
+      status: 'enabled',
+      peer_id: p1.id,
+      peers: { [p0.id]: { uri: 'http://ns-a-0:6335/' } },
+      raft_info: { is_voter: true },
+    });
     const info = await request('GET', `${double.nodeUrl('ns/a', 0)}/collections/c/cluster`);
     expect(info.body.result).toEqual({
       peer_id: p0.id,
@@ -48,7 +53,9 @@ describe('the Qdrant double', () => {
     const info = await request('GET', `${base}/collections/c/cluster`);
     expect(info.body.result?.shard_transfers).toEqual([{ shard_id: 0, from: p0.id, to: p1.id, sync: false, method: 'stream_records' }]);
     expect(info.body.result?.remote_shards).toContainEqual({ shard_id: 0, peer_id: p1.id, state: 'Partial' });
-    expect((await request('POST', `${base}/collections/c/cluster`, { abort_transfer: { shard_id: 0, from_peer_id: p0.id, to_peer_id: p1.id } })).status).toBe(200);
+    expect((await request('POST', `${base}/collections/c/cluster`, { abort_transfer: { shard_id: 0, from_peer_id: p0.id, to_peer_id: p1.id } })).status).toBe(
+      200,
+    );
     expect((await request('DELETE', `${base}/cluster/peer/${p1.id}?force=true`)).status).toBe(200);
     expect(sim.peers.size).toBe(1);
   });

@@ -35,16 +35,41 @@ function regionPath(t: Target, kind: Kind): string {
   if (!t.region) throw new CliError('which region?', { code: EXIT.usage, hint: 'add --region <name>, or --kubeconfig to work on a cluster directly' });
   return `/api/v1/regions/${encodeURIComponent(t.region)}/${PATHS[kind]}`;
 }
-type KubeItem = { apiVersion: string; kind: string; metadata: { name?: string; creationTimestamp?: string }; spec: Record<string, unknown>; status?: Item['status'] };
-const fromKube = (o: KubeItem): Item => ({ name: o.metadata.name!, spec: o.spec, ...(o.status ? { status: o.status } : {}), created: o.metadata.creationTimestamp });
+type KubeItem = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name?: string; creationTimestamp?: string };
+  spec: Record<string, unknown>;
+  status?: Item['status'];
+};
+const fromKube = (o: KubeItem): Item => ({
+  name: o.metadata.name!,
+  spec: o.spec,
+  ...(o.status ? { status: o.status } : {}),
+  created: o.metadata.creationTimestamp,
+});
 
 async function create(kind: Kind, name: string, clusterId: string, spec: Record<string, unknown>, t: Target): Promise<Item> {
   if (direct(t)) {
     const { client, namespace } = await kube(t);
     // The cluster's own labels (customer-id): the operator requires both on these kinds.
-    const cluster = await client.get<KubeItem & { metadata: { labels?: Record<string, string> } }>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace, name: `qdrant-${clusterId}` });
-    if (!cluster) throw new CliError(`cluster "${clusterId}" does not exist in namespace ${namespace}`, { code: EXIT.notFound, hint: `see \`qhc cluster list -n ${namespace}\`` });
-    const object = { apiVersion: 'qdrant.io/v1', kind, metadata: { name, namespace, labels: { 'cluster-id': clusterId, 'customer-id': cluster.metadata.labels?.['customer-id'] ?? 'qhc-cli' } }, spec };
+    const cluster = await client.get<KubeItem & { metadata: { labels?: Record<string, string> } }>({
+      apiVersion: 'qdrant.io/v1',
+      kind: 'QdrantCluster',
+      namespace,
+      name: `qdrant-${clusterId}`,
+    });
+    if (!cluster)
+      throw new CliError(`cluster "${clusterId}" does not exist in namespace ${namespace}`, {
+        code: EXIT.notFound,
+        hint: `see \`qhc cluster list -n ${namespace}\``,
+      });
+    const object = {
+      apiVersion: 'qdrant.io/v1',
+      kind,
+      metadata: { name, namespace, labels: { 'cluster-id': clusterId, 'customer-id': cluster.metadata.labels?.['customer-id'] ?? 'qhc-cli' } },
+      spec,
+    };
     return fromKube((await client.apply(object as never)) as unknown as KubeItem);
   }
   const api = new ControlPlane(resolveContext(t));
@@ -62,7 +87,11 @@ async function list(kind: Kind, t: Target, max?: number): Promise<Item[]> {
 
 async function get(kind: Kind, name: string, t: Target): Promise<Item> {
   const found = (await list(kind, t)).find((i) => i.name === name);
-  if (!found) throw new CliError(`${NOUN[kind]} "${name}" does not exist`, { code: EXIT.notFound, hint: `see \`qhc ${kind === 'QdrantClusterRestore' ? 'restore' : kind === 'QdrantClusterSnapshot' ? 'backup' : 'backup schedule'} list\`` });
+  if (!found)
+    throw new CliError(`${NOUN[kind]} "${name}" does not exist`, {
+      code: EXIT.notFound,
+      hint: `see \`qhc ${kind === 'QdrantClusterRestore' ? 'restore' : kind === 'QdrantClusterSnapshot' ? 'backup' : 'backup schedule'} list\``,
+    });
   return found;
 }
 
@@ -81,11 +110,20 @@ async function remove(kind: Kind, name: string, options: { yes?: boolean; dryRun
 
 async function waitFinished(kind: Kind, name: string, t: Target, timeout: string | undefined, done: string[]): Promise<Item> {
   let last: Item | undefined;
-  await waitUntil(`${NOUN[kind]} ${name}`, async () => {
-    last = await get(kind, name, t);
-    const phase = last.status?.phase;
-    return { done: phase !== undefined && done.includes(phase), phase, ready: last.status?.volumeSnapshots?.filter((v) => (v as { readyToUse?: boolean }).readyToUse).length, size: last.status?.volumeSnapshots?.length };
-  }, { timeoutMs: parseDuration(timeout ?? '30m') });
+  await waitUntil(
+    `${NOUN[kind]} ${name}`,
+    async () => {
+      last = await get(kind, name, t);
+      const phase = last.status?.phase;
+      return {
+        done: phase !== undefined && done.includes(phase),
+        phase,
+        ready: last.status?.volumeSnapshots?.filter((v) => (v as { readyToUse?: boolean }).readyToUse).length,
+        size: last.status?.volumeSnapshots?.length,
+      };
+    },
+    { timeoutMs: parseDuration(timeout ?? '30m') },
+  );
   if (last?.status?.phase !== 'Succeeded') throw new CliError(`${NOUN[kind]} ${name} ended ${last?.status?.phase}: ${last?.status?.message ?? ''}`.trim());
   return last;
 }
@@ -118,13 +156,29 @@ const RESTORE_COLUMNS: Column<Item>[] = [
   { header: 'message', value: (i) => i.status?.message, wide: true },
   { header: 'age', value: (i) => age(i.created ?? i.createdAt) },
 ];
-const show = (items: Item | Item[], columns: Column<Item>[], kind: string, t: Target) => print(items, { format: checkFormat(t.output), noHeaders: t.noHeaders, columns, name: (i) => i.name, kind });
+const show = (items: Item | Item[], columns: Column<Item>[], kind: string, t: Target) =>
+  print(items, { format: checkFormat(t.output), noHeaders: t.noHeaders, columns, name: (i) => i.name, kind });
 
-export async function backupCreate(cluster: string, options: { name?: string; retention?: string; wait?: boolean; timeout?: string }, t: Target): Promise<void> {
+export async function backupCreate(
+  cluster: string,
+  options: { name?: string; retention?: string; wait?: boolean; timeout?: string },
+  t: Target,
+): Promise<void> {
   const name = options.name ?? `${cluster}-${stamp()}`;
-  const created = await create('QdrantClusterSnapshot', name, cluster, { 'cluster-id': cluster, ...(options.retention ? { retention: options.retention } : {}) }, t);
+  const created = await create(
+    'QdrantClusterSnapshot',
+    name,
+    cluster,
+    { 'cluster-id': cluster, ...(options.retention ? { retention: options.retention } : {}) },
+    t,
+  );
   process.stderr.write(`backup ${name} of cluster ${cluster} requested\n`);
-  await show(options.wait ? await waitFinished('QdrantClusterSnapshot', name, t, options.timeout, ['Succeeded', 'Failed', 'Skipped']) : created, BACKUP_COLUMNS, 'backup', t);
+  await show(
+    options.wait ? await waitFinished('QdrantClusterSnapshot', name, t, options.timeout, ['Succeeded', 'Failed', 'Skipped']) : created,
+    BACKUP_COLUMNS,
+    'backup',
+    t,
+  );
 }
 export async function backupList(options: { cluster?: string; limit?: number }, t: Target): Promise<void> {
   // A cluster's backups are picked from all of them: the limit counts those shown.
@@ -136,18 +190,50 @@ export const backupDelete = (name: string, options: { yes?: boolean; dryRun?: bo
 export async function scheduleCreate(cluster: string, options: { name?: string; schedule: string; retention: string }, t: Target): Promise<void> {
   const id = shortId();
   const name = options.name ?? `${cluster}-${id}`;
-  await show(await create('QdrantClusterScheduledSnapshot', name, cluster, { 'cluster-id': cluster, scheduleShortId: id, schedule: options.schedule, retention: options.retention }, t), SCHEDULE_COLUMNS, 'schedule', t);
+  await show(
+    await create(
+      'QdrantClusterScheduledSnapshot',
+      name,
+      cluster,
+      { 'cluster-id': cluster, scheduleShortId: id, schedule: options.schedule, retention: options.retention },
+      t,
+    ),
+    SCHEDULE_COLUMNS,
+    'schedule',
+    t,
+  );
 }
-export const scheduleList = async (options: { limit?: number }, t: Target) => show(await list('QdrantClusterScheduledSnapshot', t, options.limit), SCHEDULE_COLUMNS, 'schedule', t);
-export const scheduleDelete = (name: string, options: { yes?: boolean; dryRun?: boolean }, t: Target) => remove('QdrantClusterScheduledSnapshot', name, options, t);
+export const scheduleList = async (options: { limit?: number }, t: Target) =>
+  show(await list('QdrantClusterScheduledSnapshot', t, options.limit), SCHEDULE_COLUMNS, 'schedule', t);
+export const scheduleDelete = (name: string, options: { yes?: boolean; dryRun?: boolean }, t: Target) =>
+  remove('QdrantClusterScheduledSnapshot', name, options, t);
 
-export async function restoreCreate(backup: string, options: { to: string; new?: boolean; name?: string; wait?: boolean; timeout?: string }, t: Target): Promise<void> {
+export async function restoreCreate(
+  backup: string,
+  options: { to: string; new?: boolean; name?: string; wait?: boolean; timeout?: string },
+  t: Target,
+): Promise<void> {
   const source = await get('QdrantClusterSnapshot', backup, t);
-  const namespace = direct(t) ? (await kube(t)).namespace : ((await new ControlPlane(resolveContext(t)).request<{ spec: { namespace: string } }>('GET', `/api/v1/regions/${encodeURIComponent(t.region ?? '')}`)).spec.namespace);
+  const namespace = direct(t)
+    ? (await kube(t)).namespace
+    : (await new ControlPlane(resolveContext(t)).request<{ spec: { namespace: string } }>('GET', `/api/v1/regions/${encodeURIComponent(t.region ?? '')}`)).spec
+        .namespace;
   const name = options.name ?? `${backup}-to-${options.to}`.slice(0, 63).replace(/-+$/, '');
-  const created = await create('QdrantClusterRestore', name, source.spec['cluster-id'] as string, { source: { snapshotName: backup, namespace }, destination: { name: `qdrant-${options.to}`, namespace, create: options.new === true } }, t);
+  const created = await create(
+    'QdrantClusterRestore',
+    name,
+    source.spec['cluster-id'] as string,
+    { source: { snapshotName: backup, namespace }, destination: { name: `qdrant-${options.to}`, namespace, create: options.new === true } },
+    t,
+  );
   process.stderr.write(`restore ${name}: backup ${backup} into ${options.new ? 'a new' : 'the existing'} cluster ${options.to}\n`);
-  await show(options.wait ? await waitFinished('QdrantClusterRestore', name, t, options.timeout, ['Succeeded', 'Failed']) : created, RESTORE_COLUMNS, 'restore', t);
+  await show(
+    options.wait ? await waitFinished('QdrantClusterRestore', name, t, options.timeout, ['Succeeded', 'Failed']) : created,
+    RESTORE_COLUMNS,
+    'restore',
+    t,
+  );
 }
-export const restoreList = async (options: { limit?: number }, t: Target) => show(await list('QdrantClusterRestore', t, options.limit), RESTORE_COLUMNS, 'restore', t);
+export const restoreList = async (options: { limit?: number }, t: Target) =>
+  show(await list('QdrantClusterRestore', t, options.limit), RESTORE_COLUMNS, 'restore', t);
 export const restoreGet = async (name: string, t: Target) => show(await get('QdrantClusterRestore', name, t), RESTORE_COLUMNS, 'restore', t);

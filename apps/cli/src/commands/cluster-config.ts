@@ -32,7 +32,7 @@ export function configFlags(cmd: Command): Command {
     .option('--node-selector <key=value>', 'schedule the nodes only where this node label is set (repeat; key- removes)', collect)
     .option('--toleration <key[=value]:Effect>', 'tolerate a node taint, e.g. dedicated=qdrant:NoSchedule (repeat; key- removes)', collect)
     .option('--service-type <type>', 'ClusterIP, NodePort or LoadBalancer')
-    .option('--service-annotation <key=value>', 'an annotation of the cluster\'s Service (repeat; key- removes)', collect)
+    .option('--service-annotation <key=value>', "an annotation of the cluster's Service (repeat; key- removes)", collect)
     .option('--ingress', 'create an ingress for the cluster')
     .option('--no-ingress', 'no ingress')
     .option('--ingress-class <name>', 'the IngressClass')
@@ -42,12 +42,12 @@ export function configFlags(cmd: Command): Command {
     .option('--ingress-tls-secret <name>', 'the Secret holding the ingress certificate')
     .option('--ingress-annotation <key=value>', 'an annotation of the ingress (repeat; key- removes)', collect)
     .option('--storage-class <name>', 'the StorageClass of the database volumes (create only: volumes keep their class)')
-    .option('--volume-snapshot-class <name>', 'the VolumeSnapshotClass of the cluster\'s backups')
+    .option('--volume-snapshot-class <name>', "the VolumeSnapshotClass of the cluster's backups")
     .option('--log-level <level>', 'Qdrant\'s log level, e.g. INFO, DEBUG or "debug,actix=warn"')
     .option('--api-key-secret <secret:key>', 'the API key, from this Secret and key in the namespace')
     .option('--read-only-api-key-secret <secret:key>', 'the read-only API key, from this Secret and key')
-    .option('--rebalance [on|off|default]', 'the cluster manager\'s shard rebalancing: on (no value), off, or default (unset: the region\'s setting)')
-    .option('--no-rebalance', 'turn the cluster manager\'s shard rebalancing off');
+    .option('--rebalance [on|off|default]', "the cluster manager's shard rebalancing: on (no value), off, or default (unset: the region's setting)")
+    .option('--no-rebalance', "turn the cluster manager's shard rebalancing off");
 }
 
 type Map = Record<string, string>;
@@ -81,8 +81,16 @@ function editTolerations(current: Toleration[] | undefined, edits: string[] | un
       continue;
     }
     const m = /^([^=:]+)(?:=([^:]*))?(?::(\w+))?$/.exec(edit);
-    if (!m || (m[3] && !EFFECTS.includes(m[3]))) throw new CliError(`--toleration ${JSON.stringify(edit)}: expected key[=value][:Effect] with Effect one of ${EFFECTS.join(', ')} (or key- to remove)`, { code: EXIT.usage });
-    const t: Toleration = { key: m[1], operator: m[2] !== undefined ? 'Equal' : 'Exists', ...(m[2] !== undefined ? { value: m[2] } : {}), ...(m[3] ? { effect: m[3] } : {}) };
+    if (!m || (m[3] && !EFFECTS.includes(m[3])))
+      throw new CliError(`--toleration ${JSON.stringify(edit)}: expected key[=value][:Effect] with Effect one of ${EFFECTS.join(', ')} (or key- to remove)`, {
+        code: EXIT.usage,
+      });
+    const t: Toleration = {
+      key: m[1],
+      operator: m[2] !== undefined ? 'Equal' : 'Exists',
+      ...(m[2] !== undefined ? { value: m[2] } : {}),
+      ...(m[3] ? { effect: m[3] } : {}),
+    };
     next = [...next.filter((x) => !(x.key === t.key && x.effect === t.effect)), t];
   }
   return next.length ? next : undefined;
@@ -91,7 +99,8 @@ function editTolerations(current: Toleration[] | undefined, edits: string[] | un
 function secretRef(value: string | undefined, flag: string): { secretKeyRef: { name: string; key: string } } | undefined {
   if (value === undefined) return undefined;
   const [name, key, ...rest] = value.split(':');
-  if (!name || !key || rest.length) throw new CliError(`${flag} ${JSON.stringify(value)}: expected <secret>:<key>, e.g. qdrant-api-key:api-key`, { code: EXIT.usage });
+  if (!name || !key || rest.length)
+    throw new CliError(`${flag} ${JSON.stringify(value)}: expected <secret>:<key>, e.g. qdrant-api-key:api-key`, { code: EXIT.usage });
   return { secretKeyRef: { name, key } };
 }
 
@@ -118,7 +127,11 @@ export function applyConfigFlags(spec: Spec, o: ConfigOptions): Spec {
   if (o.toleration) next.tolerations = editTolerations(spec.tolerations as Toleration[] | undefined, o.toleration);
   if (o.serviceType !== undefined || o.serviceAnnotation) {
     const service = obj(spec.service);
-    next.service = tidy({ ...service, type: o.serviceType ?? service.type, annotations: editMap(service.annotations as Map | undefined, o.serviceAnnotation, '--service-annotation') });
+    next.service = tidy({
+      ...service,
+      type: o.serviceType ?? service.type,
+      annotations: editMap(service.annotations as Map | undefined, o.serviceAnnotation, '--service-annotation'),
+    });
   }
   const ingressFlags = [o.ingress, o.ingressClass, o.ingressHost, o.ingressTls, o.ingressTlsSecret, o.ingressAnnotation];
   if (ingressFlags.some((f) => f !== undefined)) {
@@ -149,10 +162,18 @@ export function applyConfigFlags(spec: Spec, o: ConfigOptions): Spec {
 /** "node selector, ingress" — which parts a change touched, for the message after it. */
 export function describeConfigFlags(o: ConfigOptions): string {
   const parts: Array<[unknown, string]> = [
-    [o.nodeSelector, 'node selector'], [o.toleration, 'tolerations'], [o.serviceType ?? o.serviceAnnotation, 'service'],
+    [o.nodeSelector, 'node selector'],
+    [o.toleration, 'tolerations'],
+    [o.serviceType ?? o.serviceAnnotation, 'service'],
     [o.ingress ?? o.ingressClass ?? o.ingressHost ?? o.ingressTls ?? o.ingressTlsSecret ?? o.ingressAnnotation, 'ingress'],
-    [o.storageClass, 'storage class'], [o.volumeSnapshotClass, 'volume snapshot class'], [o.logLevel, 'log level'],
-    [o.apiKeySecret ?? o.readOnlyApiKeySecret, 'API keys'], [o.rebalance, o.rebalance === 'default' ? "rebalancing as the region's default" : o.rebalance === true || o.rebalance === 'on' ? 'rebalancing on' : 'rebalancing off'],
+    [o.storageClass, 'storage class'],
+    [o.volumeSnapshotClass, 'volume snapshot class'],
+    [o.logLevel, 'log level'],
+    [o.apiKeySecret ?? o.readOnlyApiKeySecret, 'API keys'],
+    [
+      o.rebalance,
+      o.rebalance === 'default' ? "rebalancing as the region's default" : o.rebalance === true || o.rebalance === 'on' ? 'rebalancing on' : 'rebalancing off',
+    ],
   ];
   const touched = parts.filter(([v]) => v !== undefined).map(([, w]) => w);
   return touched.length ? `configuration changed: ${touched.join(', ')}` : 'nothing to change';

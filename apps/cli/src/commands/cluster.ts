@@ -37,11 +37,18 @@ const COLUMNS: Column<Row>[] = [
 ];
 
 const show = (rows: Row | Row[], t: Target) =>
-  print(Array.isArray(rows) ? rows : rows, { format: checkFormat(t.output), noHeaders: t.noHeaders, columns: COLUMNS, name: (c) => c.name, kind: 'cluster' }).then(() => undefined);
+  print(Array.isArray(rows) ? rows : rows, {
+    format: checkFormat(t.output),
+    noHeaders: t.noHeaders,
+    columns: COLUMNS,
+    name: (c) => c.name,
+    kind: 'cluster',
+  }).then(() => undefined);
 const showRaw = (rows: Row[] | Row, t: Target) => {
   const format = checkFormat(t.output);
   // Scripts get the API objects themselves.
-  if (format === 'json' || format === 'yaml') return print(Array.isArray(rows) ? rows.map((r) => r.raw) : rows.raw, { format, columns: [], name: () => '', kind: 'cluster' });
+  if (format === 'json' || format === 'yaml')
+    return print(Array.isArray(rows) ? rows.map((r) => r.raw) : rows.raw, { format, columns: [], name: () => '', kind: 'cluster' });
   return show(rows, t);
 };
 
@@ -55,9 +62,21 @@ interface ClusterRecord {
   status?: { phase?: string; nodesReady?: number; version?: string };
   createdAt: string;
 }
-const fromRecord = (c: ClusterRecord): Row => ({ name: c.name, phase: c.status?.phase, size: c.spec.size, ready: c.status?.nodesReady, version: c.status?.version ?? c.spec.version, created: c.createdAt, raw: c });
+const fromRecord = (c: ClusterRecord): Row => ({
+  name: c.name,
+  phase: c.status?.phase,
+  size: c.spec.size,
+  ready: c.status?.nodesReady,
+  version: c.status?.version ?? c.spec.version,
+  created: c.createdAt,
+  raw: c,
+});
 function region(t: Target): string {
-  if (!t.region) throw new CliError('which region?', { code: EXIT.usage, hint: 'add --region <name> (see `qhc region list`), or --kubeconfig to work on a cluster directly' });
+  if (!t.region)
+    throw new CliError('which region?', {
+      code: EXIT.usage,
+      hint: 'add --region <name> (see `qhc region list`), or --kubeconfig to work on a cluster directly',
+    });
   return encodeURIComponent(t.region);
 }
 async function getRecord(api: ControlPlane, t: Target, name: string): Promise<ClusterRecord> {
@@ -66,7 +85,10 @@ async function getRecord(api: ControlPlane, t: Target, name: string): Promise<Cl
   } catch (error) {
     if (error instanceof CliError && error.code === EXIT.notFound && !error.message.startsWith('region ')) {
       const names = (await api.list<ClusterRecord>(`/api/v1/regions/${region(t)}/clusters`)).map((c) => c.name);
-      throw new CliError(`cluster "${name}" does not exist in region ${t.region}`, { code: EXIT.notFound, hint: didYouMean(name, names, `qhc cluster list --region ${t.region}`) });
+      throw new CliError(`cluster "${name}" does not exist in region ${t.region}`, {
+        code: EXIT.notFound,
+        hint: didYouMean(name, names, `qhc cluster list --region ${t.region}`),
+      });
     }
     throw error;
   }
@@ -74,8 +96,20 @@ async function getRecord(api: ControlPlane, t: Target, name: string): Promise<Cl
 
 // ---- direct mode ----------------------------------------------------------------------
 
-type QdrantClusterObject = { metadata: { name?: string; namespace?: string; creationTimestamp?: string }; spec: { id: string; size: number; version: string }; status?: { phase?: string; availableNodes?: number; version?: string } };
-const fromObject = (c: QdrantClusterObject): Row => ({ name: c.spec.id, phase: c.status?.phase, size: c.spec.size, ready: c.status?.availableNodes, version: c.status?.version ?? c.spec.version, created: c.metadata.creationTimestamp, raw: c });
+type QdrantClusterObject = {
+  metadata: { name?: string; namespace?: string; creationTimestamp?: string };
+  spec: { id: string; size: number; version: string };
+  status?: { phase?: string; availableNodes?: number; version?: string };
+};
+const fromObject = (c: QdrantClusterObject): Row => ({
+  name: c.spec.id,
+  phase: c.status?.phase,
+  size: c.spec.size,
+  ready: c.status?.availableNodes,
+  version: c.status?.version ?? c.spec.version,
+  created: c.metadata.creationTimestamp,
+  raw: c,
+});
 
 async function kube(t: Target) {
   const { createKubeClient, currentNamespace, loadKubeConfig, KubeConfigError } = await import('@qhc/kube');
@@ -94,9 +128,12 @@ async function withCrdHint<T>(run: () => Promise<T>): Promise<T> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (/QdrantCluster/.test(message) && /(not found|no resource|unknown kind|could not find)/i.test(message)) {
-      throw new CliError(`the cluster has no QdrantCluster resource type: ${message}`, { hint: "install qhc's CRDs and operator first (`qhc region install-command`, or `kubectl apply -f` the CRDs)" });
+      throw new CliError(`the cluster has no QdrantCluster resource type: ${message}`, {
+        hint: "install qhc's CRDs and operator first (`qhc region install-command`, or `kubectl apply -f` the CRDs)",
+      });
     }
-    if (/ECONNREFUSED|ENOTFOUND|connect/i.test(message)) throw new CliError(`cannot reach the Kubernetes API: ${message}`, { hint: 'check the kubeconfig and that the cluster runs' });
+    if (/ECONNREFUSED|ENOTFOUND|connect/i.test(message))
+      throw new CliError(`cannot reach the Kubernetes API: ${message}`, { hint: 'check the kubeconfig and that the cluster runs' });
     throw error;
   }
 }
@@ -105,7 +142,10 @@ async function getObject(t: Target, name: string): Promise<QdrantClusterObject> 
   const object = await withCrdHint(() => client.get<QdrantClusterObject & { apiVersion: string; kind: string }>({ ...REF, namespace, name: `qdrant-${name}` }));
   if (object) return object;
   const names = (await client.list<QdrantClusterObject & { apiVersion: string; kind: string }>(REF, { namespace })).items.map((c) => c.spec.id);
-  throw new CliError(`cluster "${name}" does not exist in namespace ${namespace}`, { code: EXIT.notFound, hint: didYouMean(name, names, `qhc cluster list -n ${namespace}`) });
+  throw new CliError(`cluster "${name}" does not exist in namespace ${namespace}`, {
+    code: EXIT.notFound,
+    hint: didYouMean(name, names, `qhc cluster list -n ${namespace}`),
+  });
 }
 
 // ---- verbs ----------------------------------------------------------------------------
@@ -126,19 +166,30 @@ function clusterSpec(options: CreateOptions): Record<string, unknown> {
   const fromFile = options.file ? ((parse(readFileSync(options.file, 'utf8')) ?? {}) as Record<string, unknown>) : {};
   const spec = ((fromFile.spec ?? fromFile) as Record<string, unknown>) ?? {};
   const resources = (spec.resources ?? {}) as Record<string, unknown>;
-  return applyConfigFlags({
-    ...spec,
-    version: options.version ?? spec.version ?? 'v1.16.2',
-    size: options.size !== undefined ? Number(options.size) : (spec.size ?? 1),
-    resources: { cpu: options.cpu ?? resources.cpu ?? '1', memory: options.memory ?? resources.memory ?? '1Gi', storage: options.storage ?? resources.storage ?? '10Gi' },
-  }, options);
+  return applyConfigFlags(
+    {
+      ...spec,
+      version: options.version ?? spec.version ?? 'v1.16.2',
+      size: options.size !== undefined ? Number(options.size) : (spec.size ?? 1),
+      resources: {
+        cpu: options.cpu ?? resources.cpu ?? '1',
+        memory: options.memory ?? resources.memory ?? '1Gi',
+        storage: options.storage ?? resources.storage ?? '10Gi',
+      },
+    },
+    options,
+  );
 }
 
 export async function clusterCreate(name: string, options: CreateOptions, t: Target): Promise<void> {
   const spec = clusterSpec(options);
   if (direct(t)) {
     const { client, namespace } = await kube(t);
-    const object = { ...REF, metadata: { name: `qdrant-${name}`, namespace, labels: { 'cluster-id': name, 'customer-id': 'qhc-cli' } }, spec: { ...spec, id: name } };
+    const object = {
+      ...REF,
+      metadata: { name: `qdrant-${name}`, namespace, labels: { 'cluster-id': name, 'customer-id': 'qhc-cli' } },
+      spec: { ...spec, id: name },
+    };
     if (options.dryRun) return void (await print(object, { format: 'yaml', columns: [], name: () => name, kind: 'cluster' }));
     const since = Date.now();
     const created = await withCrdHint(() => client.apply(object as never));
@@ -185,7 +236,8 @@ export async function clusterGet(name: string, t: Target): Promise<void> {
 
 export async function clusterScale(name: string, options: { replicas: string } & WaitOptions, t: Target): Promise<void> {
   const size = Number(options.replicas);
-  if (!Number.isInteger(size) || size < 1) throw new CliError(`--replicas must be a whole number of nodes, at least 1 (got ${options.replicas})`, { code: EXIT.usage });
+  if (!Number.isInteger(size) || size < 1)
+    throw new CliError(`--replicas must be a whole number of nodes, at least 1 (got ${options.replicas})`, { code: EXIT.usage });
   return clusterChange(name, { spec: (spec) => ({ ...spec, size }), what: `scaling to ${size} node(s)` }, options, t);
 }
 
@@ -213,7 +265,13 @@ export interface WaitOptions {
   timeout?: string;
 }
 
-type Spec = Record<string, unknown> & { size?: number; version?: string; resources?: Record<string, unknown>; pauses?: Array<{ owner?: string; reason?: string; creationTimestamp?: string }>; service?: Record<string, unknown> };
+type Spec = Record<string, unknown> & {
+  size?: number;
+  version?: string;
+  resources?: Record<string, unknown>;
+  pauses?: Array<{ owner?: string; reason?: string; creationTimestamp?: string }>;
+  service?: Record<string, unknown>;
+};
 export type SpecChange = (spec: Spec) => Spec;
 export interface ClusterChangeInput {
   spec?: SpecChange;
@@ -249,10 +307,18 @@ export async function clusterChange(name: string, change: ClusterChangeInput, op
   }
   const api = new ControlPlane(resolveContext(t));
   const current = await getRecord(api, t, name);
-  if (options.dryRun) return void (await print(change.restart ? { restart: name } : { spec: change.spec!(structuredClone(current.spec) as unknown as Spec) }, { format: 'yaml', columns: [], name: () => name, kind: 'cluster' }));
+  if (options.dryRun)
+    return void (await print(change.restart ? { restart: name } : { spec: change.spec!(structuredClone(current.spec) as unknown as Spec) }, {
+      format: 'yaml',
+      columns: [],
+      name: () => name,
+      kind: 'cluster',
+    }));
   const changed = change.restart
     ? await api.request<ClusterRecord>('POST', `/api/v1/regions/${region(t)}/clusters/${encodeURIComponent(name)}/restart`)
-    : await api.request<ClusterRecord>('PUT', `/api/v1/regions/${region(t)}/clusters/${encodeURIComponent(name)}`, { spec: change.spec!(structuredClone(current.spec) as unknown as Spec) });
+    : await api.request<ClusterRecord>('PUT', `/api/v1/regions/${region(t)}/clusters/${encodeURIComponent(name)}`, {
+        spec: change.spec!(structuredClone(current.spec) as unknown as Spec),
+      });
   process.stderr.write(`cluster ${name}: ${change.what}\n`);
   if (options.wait) await waitControlPlane(api, t, name, { since, timeout: options.timeout });
   return showRaw(fromRecord(options.wait ? await getRecord(api, t, name) : changed), t);
@@ -261,25 +327,41 @@ export async function clusterChange(name: string, change: ClusterChangeInput, op
 /** Healthy, with every node ready, as reported by an agent that has applied the latest revision after `since`. */
 export async function waitControlPlane(api: ControlPlane, t: Target, name: string, options: { since: number; timeout?: string }): Promise<void> {
   const target = (await api.request<{ revision: number }>('GET', `/api/v1/regions/${region(t)}`)).revision;
-  await waitUntil(`cluster ${name}`, async () => {
-    const [r, c] = await Promise.all([api.request<{ appliedRevision?: number; lastSeenAt?: string }>('GET', `/api/v1/regions/${region(t)}`), getRecord(api, t, name)]);
-    const fresh = (r.appliedRevision ?? -1) >= target && Date.parse(r.lastSeenAt ?? '0') >= options.since;
-    const ready = c.status?.nodesReady ?? 0;
-    return { done: fresh && c.status?.phase === 'Healthy' && ready === c.spec.size, phase: fresh ? c.status?.phase : 'Applying', ready, size: c.spec.size };
-  }, { timeoutMs: parseDuration(options.timeout ?? '10m') });
+  await waitUntil(
+    `cluster ${name}`,
+    async () => {
+      const [r, c] = await Promise.all([
+        api.request<{ appliedRevision?: number; lastSeenAt?: string }>('GET', `/api/v1/regions/${region(t)}`),
+        getRecord(api, t, name),
+      ]);
+      const fresh = (r.appliedRevision ?? -1) >= target && Date.parse(r.lastSeenAt ?? '0') >= options.since;
+      const ready = c.status?.nodesReady ?? 0;
+      return { done: fresh && c.status?.phase === 'Healthy' && ready === c.spec.size, phase: fresh ? c.status?.phase : 'Applying', ready, size: c.spec.size };
+    },
+    { timeoutMs: parseDuration(options.timeout ?? '10m') },
+  );
 }
 
 /** Healthy at the spec's generation with every node available; after a restart, once it has left Healthy. */
 export async function waitDirect(t: Target, name: string, options: { restart?: boolean; since: number; timeout?: string }): Promise<void> {
   let left = !options.restart;
-  await waitUntil(`cluster ${name}`, async () => {
-    const c = (await getObject(t, name)) as QdrantClusterObject & { metadata: { generation?: number }; status?: { observedGeneration?: number } };
-    if (c.status?.phase !== 'Healthy') left = true;
-    // A restart the operator has not picked up within 15 s had nothing to do.
-    if (!left && Date.now() - options.since > 15_000) left = true;
-    const current = c.status?.observedGeneration === c.metadata.generation;
-    return { done: left && current && c.status?.phase === 'Healthy' && (c.status?.availableNodes ?? 0) === c.spec.size, phase: c.status?.phase, ready: c.status?.availableNodes, size: c.spec.size };
-  }, { timeoutMs: parseDuration(options.timeout ?? '10m') });
+  await waitUntil(
+    `cluster ${name}`,
+    async () => {
+      const c = (await getObject(t, name)) as QdrantClusterObject & { metadata: { generation?: number }; status?: { observedGeneration?: number } };
+      if (c.status?.phase !== 'Healthy') left = true;
+      // A restart the operator has not picked up within 15 s had nothing to do.
+      if (!left && Date.now() - options.since > 15_000) left = true;
+      const current = c.status?.observedGeneration === c.metadata.generation;
+      return {
+        done: left && current && c.status?.phase === 'Healthy' && (c.status?.availableNodes ?? 0) === c.spec.size,
+        phase: c.status?.phase,
+        ready: c.status?.availableNodes,
+        size: c.spec.size,
+      };
+    },
+    { timeoutMs: parseDuration(options.timeout ?? '10m') },
+  );
 }
 
 /** What `kubectl describe` would show: the spec in short, phase, conditions, nodes, endpoint, recent events. */
@@ -287,7 +369,15 @@ export async function clusterDescribe(name: string, t: Target): Promise<void> {
   const lines: string[] = [];
   const add = (label: string, value: unknown) => lines.push(`${`${label}:`.padEnd(14)}${value ?? '<none>'}`);
   if (direct(t)) {
-    const c = (await getObject(t, name)) as QdrantClusterObject & { spec: Spec; status?: { reason?: string; endpoint?: string; conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>; nodes?: Record<string, { state?: Record<string, string>; version?: string; restartCount?: number }> } };
+    const c = (await getObject(t, name)) as QdrantClusterObject & {
+      spec: Spec;
+      status?: {
+        reason?: string;
+        endpoint?: string;
+        conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>;
+        nodes?: Record<string, { state?: Record<string, string>; version?: string; restartCount?: number }>;
+      };
+    };
     add('Name', name);
     add('Namespace', c.metadata.namespace);
     add('Version', c.spec.version);
@@ -299,9 +389,21 @@ export async function clusterDescribe(name: string, t: Target): Promise<void> {
     lines.push('Conditions:');
     for (const k of c.status?.conditions ?? []) lines.push(`  ${k.type.padEnd(20)}${k.status.padEnd(8)}${k.reason ?? ''}${k.message ? `  ${k.message}` : ''}`);
     lines.push('Nodes:');
-    for (const [pod, n] of Object.entries(c.status?.nodes ?? {})) lines.push(`  ${pod.padEnd(28)}ready=${n.state?.Ready ?? 'Unknown'}  version=${n.version ?? '?'}  restarts=${n.restartCount ?? 0}`);
+    for (const [pod, n] of Object.entries(c.status?.nodes ?? {}))
+      lines.push(`  ${pod.padEnd(28)}ready=${n.state?.Ready ?? 'Unknown'}  version=${n.version ?? '?'}  restarts=${n.restartCount ?? 0}`);
     const { client } = await kube(t);
-    const events = (await client.list<{ apiVersion: string; kind: string; metadata: { name?: string }; type?: string; reason?: string; note?: string; eventTime?: string; regarding?: { name?: string; kind?: string } }>({ apiVersion: 'events.k8s.io/v1', kind: 'Event' }, { namespace: c.metadata.namespace })).items
+    const events = (
+      await client.list<{
+        apiVersion: string;
+        kind: string;
+        metadata: { name?: string };
+        type?: string;
+        reason?: string;
+        note?: string;
+        eventTime?: string;
+        regarding?: { name?: string; kind?: string };
+      }>({ apiVersion: 'events.k8s.io/v1', kind: 'Event' }, { namespace: c.metadata.namespace })
+    ).items
       .filter((e) => e.regarding?.kind === 'QdrantCluster' && e.regarding.name === c.metadata.name)
       .toSorted((a, b) => (a.eventTime ?? '').localeCompare(b.eventTime ?? ''))
       .slice(-15);
@@ -309,7 +411,10 @@ export async function clusterDescribe(name: string, t: Target): Promise<void> {
     for (const e of events) lines.push(`  ${age(e.eventTime).padEnd(6)}${(e.type ?? '').padEnd(9)}${(e.reason ?? '').padEnd(22)}${e.note ?? ''}`);
   } else {
     const api = new ControlPlane(resolveContext(t));
-    const c = (await getRecord(api, t, name)) as ClusterRecord & { spec: Spec; status?: { reason?: string; conditions?: Array<{ type: string; status: string; reason?: string }>; nodes?: number } };
+    const c = (await getRecord(api, t, name)) as ClusterRecord & {
+      spec: Spec;
+      status?: { reason?: string; conditions?: Array<{ type: string; status: string; reason?: string }>; nodes?: number };
+    };
     add('Name', name);
     add('Region', t.region);
     add('Version', c.spec.version);

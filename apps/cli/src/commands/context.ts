@@ -30,12 +30,24 @@ export async function contextList(g: Global): Promise<void> {
   const rows = Object.entries(config.contexts).map(([name, c]) => ({ name, url: c.url, caFile: c.caFile, current: name === config.current }));
   const format = checkFormat(g.output);
   // Tokens never leave the config file through here.
-  await print(rows, { format, noHeaders: g.noHeaders, name: (r) => r.name, kind: 'context', columns: [{ header: 'current', value: (r) => (r.current ? '*' : '') }, { header: 'name', value: (r) => r.name }, { header: 'url', value: (r) => r.url }, { header: 'ca file', value: (r) => r.caFile, wide: true }] });
+  await print(rows, {
+    format,
+    noHeaders: g.noHeaders,
+    name: (r) => r.name,
+    kind: 'context',
+    columns: [
+      { header: 'current', value: (r) => (r.current ? '*' : '') },
+      { header: 'name', value: (r) => r.name },
+      { header: 'url', value: (r) => r.url },
+      { header: 'ca file', value: (r) => r.caFile, wide: true },
+    ],
+  });
 }
 
 export function contextUse(name: string): void {
   const config = readConfig();
-  if (!config.contexts[name]) throw new CliError(`no context named "${name}"`, { code: EXIT.notFound, hint: `known: ${Object.keys(config.contexts).join(', ') || '(none)'}` });
+  if (!config.contexts[name])
+    throw new CliError(`no context named "${name}"`, { code: EXIT.notFound, hint: `known: ${Object.keys(config.contexts).join(', ') || '(none)'}` });
   config.current = name;
   writeConfig(config);
   process.stderr.write(`now using context "${name}"\n`);

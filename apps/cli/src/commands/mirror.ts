@@ -44,15 +44,20 @@ interface MirrorRow {
 
 export async function mirror(options: MirrorOptions): Promise<void> {
   const format = checkFormat(options.output);
-  if (!/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]+)?$/.test(options.release)) throw new CliError(`--release: "${options.release}" is not a version such as 1.4.2`, { code: EXIT.usage });
+  if (!/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]+)?$/.test(options.release))
+    throw new CliError(`--release: "${options.release}" is not a version such as 1.4.2`, { code: EXIT.usage });
   const version = options.release.replace(/^v/, '');
   const to = parseLocation(options.to, '--to');
   const chartsTo = parseLocation(options.chartsTo ?? `${formatLocation(to)}/charts`, '--charts-to');
   const from = parseLocation(options.from ?? DEFAULT_CONTAINER_REGISTRY_URL, '--from');
   const chartsFrom = parseLocation(options.chartsFrom ?? DEFAULT_CHART_REPOSITORY_URL, '--charts-from');
   const settings = options.settings ? parseOperatorSettings(readFileSync(options.settings, 'utf8'), { source: options.settings }) : undefined;
-  const qdrantVersions = (options.qdrant ?? '').split(',').map((v) => v.trim()).filter(Boolean);
-  for (const v of qdrantVersions) if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(v)) throw new CliError(`--qdrant: "${v}" is not an image tag such as v1.16.2`, { code: EXIT.usage });
+  const qdrantVersions = (options.qdrant ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+  for (const v of qdrantVersions)
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(v)) throw new CliError(`--qdrant: "${v}" is not an image tag such as v1.16.2`, { code: EXIT.usage });
   // Docker Hub's API lives on another host than its image names say.
   const qdrantFrom = parseLocation(options.qdrantFrom ?? 'docker.io/qdrant/qdrant', '--qdrant-from');
   if (qdrantFrom.host === 'docker.io') qdrantFrom.host = 'registry-1.docker.io';
@@ -66,7 +71,11 @@ export async function mirror(options: MirrorOptions): Promise<void> {
     let c = clients.get(location.host);
     if (!c) {
       const login = storedLogin(location.host);
-      c = new RegistryClient(location.host, { plainHttp: plainHosts.has(location.host), credentials: login.credentials, loginHint: loginHint(location.host, login) });
+      c = new RegistryClient(location.host, {
+        plainHttp: plainHosts.has(location.host),
+        credentials: login.credentials,
+        loginHint: loginHint(location.host, login),
+      });
       clients.set(location.host, c);
     }
     return c;
@@ -90,7 +99,13 @@ export async function mirror(options: MirrorOptions): Promise<void> {
       }
       if (format === 'table') process.stderr.write(`copying ${row.source} → ${row.target}\n`);
       const result = await copyArtifact(client(src), sourceRepo, client(dst), targetRepo, artifact.tag);
-      rows.push({ ...row, digest: result.digest, result: result.copied ? 'copied' : 'unchanged', blobs: result.blobs, mebibytes: Math.round((result.bytes / 1_048_576) * 10) / 10 });
+      rows.push({
+        ...row,
+        digest: result.digest,
+        result: result.copied ? 'copied' : 'unchanged',
+        blobs: result.blobs,
+        mebibytes: Math.round((result.bytes / 1_048_576) * 10) / 10,
+      });
     } catch (error) {
       if (!(error instanceof RegistryError)) throw error;
       const done = rows.length > 0 ? ` (${rows.length} of the release's artifacts were copied; run it again to go on)` : '';
@@ -122,7 +137,9 @@ export async function mirror(options: MirrorOptions): Promise<void> {
     process.stderr.write(
       `\nPoint a region at the mirror: qhc region update <region> -f ${options.regionFile ?? '<this YAML in a file>'} (or qhc region create, or the console's advanced options)\n` +
         fragment.replace(/^/gm, '  ') +
-        (qdrantImages.length > 0 ? `and its operator settings at the database images:\n  settings.qdrant.image.repository: ${formatLocation(to)}/qdrant\n` : ''),
+        (qdrantImages.length > 0
+          ? `and its operator settings at the database images:\n  settings.qdrant.image.repository: ${formatLocation(to)}/qdrant\n`
+          : ''),
     );
   }
 }
@@ -133,5 +150,7 @@ export async function mirror(options: MirrorOptions): Promise<void> {
  */
 export function mirrorRegionSettings(options: { to: RegistryLocation; chartsTo: RegistryLocation; plainHttp: boolean }): string {
   const scheme = options.plainHttp ? 'http' : 'https';
-  return stringify({ advanced: { containerRegistryUrl: `${scheme}://${formatLocation(options.to)}/`, chartRepositoryUrl: `oci://${formatLocation(options.chartsTo)}` } });
+  return stringify({
+    advanced: { containerRegistryUrl: `${scheme}://${formatLocation(options.to)}/`, chartRepositoryUrl: `oci://${formatLocation(options.chartsTo)}` },
+  });
 }

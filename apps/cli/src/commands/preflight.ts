@@ -23,36 +23,59 @@ export interface PreflightOptions {
  * control plane (by name), a file (-f) or the defaults; exit 1 when a check failed.
  */
 export async function regionPreflight(name: string | undefined, options: PreflightOptions, g: Global): Promise<void> {
-  const [{ evaluatePreflight, formatPreflightLine, preflightTargets, PREFLIGHT_STOP_MESSAGE }, { parseRegion }] = await Promise.all([import('@qhc/manifests'), import('@qhc/schemas')]);
+  const [{ evaluatePreflight, formatPreflightLine, preflightTargets, PREFLIGHT_STOP_MESSAGE }, { parseRegion }] = await Promise.all([
+    import('@qhc/manifests'),
+    import('@qhc/schemas'),
+  ]);
   const { region, controlPlaneUrl } = await regionAndUrl(name, options, g, parseRegion);
   const facts = await gatherFacts(region, controlPlaneUrl, options);
   const results = evaluatePreflight(facts, preflightTargets(region, controlPlaneUrl));
   const format = checkFormat(g.output);
   if (format === 'table' || format === 'wide') process.stdout.write(results.map((r) => `${formatPreflightLine(r)}\n`).join(''));
   else await print(results, { format, noHeaders: g.noHeaders, name: (r) => r.id, kind: 'check', columns: [] });
-  if (results.some((r) => r.status === 'fail')) throw new CliError(PREFLIGHT_STOP_MESSAGE.replace('nothing was applied', 'the installation would stop before applying anything'), { code: EXIT.error });
+  if (results.some((r) => r.status === 'fail'))
+    throw new CliError(PREFLIGHT_STOP_MESSAGE.replace('nothing was applied', 'the installation would stop before applying anything'), { code: EXIT.error });
 }
 
-async function regionAndUrl(name: string | undefined, options: PreflightOptions, g: Global, parseRegion: (text: string, o?: { source?: string }) => Region): Promise<{ region: Region; controlPlaneUrl: string }> {
+async function regionAndUrl(
+  name: string | undefined,
+  options: PreflightOptions,
+  g: Global,
+  parseRegion: (text: string, o?: { source?: string }) => Region,
+): Promise<{ region: Region; controlPlaneUrl: string }> {
   if (name) {
     const api = new ControlPlane(resolveContext(g));
     const record = await api.request<{ spec: Region }>('GET', `/api/v1/regions/${encodeURIComponent(name)}`);
     return { region: parseRegion(JSON.stringify(record.spec)), controlPlaneUrl: options.controlPlaneUrl ?? api.url };
   }
-  if (!options.controlPlaneUrl) throw new CliError('which control plane? name a region of the current context, or pass --control-plane-url', { code: EXIT.usage, hint: 'qhc region preflight <region> --kubeconfig <file>' });
-  const text = options.file ? readFileSync(options.file, 'utf8') : JSON.stringify({ name: 'preflight', namespace: 'qhc', agentVersion: '0.0.0', operatorVersion: '0.0.0' });
+  if (!options.controlPlaneUrl)
+    throw new CliError('which control plane? name a region of the current context, or pass --control-plane-url', {
+      code: EXIT.usage,
+      hint: 'qhc region preflight <region> --kubeconfig <file>',
+    });
+  const text = options.file
+    ? readFileSync(options.file, 'utf8')
+    : JSON.stringify({ name: 'preflight', namespace: 'qhc', agentVersion: '0.0.0', operatorVersion: '0.0.0' });
   return { region: parseRegion(text, { source: options.file }), controlPlaneUrl: options.controlPlaneUrl };
 }
 
 async function gatherFacts(region: Region, controlPlaneUrl: string, options: PreflightOptions): Promise<PreflightFacts> {
   const { createKubeClient, loadKubeConfig } = await import('@qhc/kube');
   const controlPlane = await callControlPlane(region, controlPlaneUrl);
-  const transport = createKubeClient(loadKubeConfig({ kubeconfigPath: options.kubeconfig, context: options.kubeContext }), { fieldManager: 'qhc-cli' }).transport;
+  const transport = createKubeClient(loadKubeConfig({ kubeconfigPath: options.kubeconfig, context: options.kubeContext }), {
+    fieldManager: 'qhc-cli',
+  }).transport;
   let version: string;
   try {
     version = (await transport.request<{ gitVersion?: string }>('GET', '/version', { timeoutMs: 15_000 })).body.gitVersion ?? 'unknown';
   } catch (error) {
-    return { cluster: { reached: false, error: message(error) }, missingRights: [], storageClasses: { items: [] }, snapshots: { served: false, classes: [] }, controlPlane };
+    return {
+      cluster: { reached: false, error: message(error) },
+      missingRights: [],
+      storageClasses: { items: [] },
+      snapshots: { served: false, classes: [] },
+      controlPlane,
+    };
   }
   return {
     cluster: { reached: true, server: transport.server, version },
@@ -75,7 +98,10 @@ async function missingRights(transport: KubeTransport): Promise<string[]> {
     const review = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: attributes } };
     const allowed = await transport
       .request<{ status?: { allowed?: boolean } }>('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { body: review })
-      .then((r) => r.body.status?.allowed === true, () => false);
+      .then(
+        (r) => r.body.status?.allowed === true,
+        () => false,
+      );
     if (!allowed) missing.push(`${verb} ${resource}`);
   }
   return missing;
@@ -87,7 +113,13 @@ async function storageClasses(transport: KubeTransport): Promise<PreflightFacts[
   try {
     const list = await transport.request<{ items: Array<Annotated & { allowVolumeExpansion?: boolean }> }>('GET', '/apis/storage.k8s.io/v1/storageclasses');
     const { isDefaultStorageClass } = await import('@qhc/manifests');
-    return { items: list.body.items.map((c) => ({ name: c.metadata.name, default: isDefaultStorageClass(c.metadata.annotations), allowVolumeExpansion: c.allowVolumeExpansion === true })) };
+    return {
+      items: list.body.items.map((c) => ({
+        name: c.metadata.name,
+        default: isDefaultStorageClass(c.metadata.annotations),
+        allowVolumeExpansion: c.allowVolumeExpansion === true,
+      })),
+    };
   } catch (error) {
     return { error: message(error) };
   }

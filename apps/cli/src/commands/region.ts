@@ -27,11 +27,19 @@ const COLUMNS: Column<RegionRecord>[] = [
   { header: 'agent', value: (r) => r.spec.agentVersion, wide: true },
   { header: 'last seen', value: (r) => (r.lastSeenAt ? age(r.lastSeenAt) : '<never>'), wide: true },
   // The region's health as its agent reports it (see health.ts in @qhc/agent).
-  { header: 'kubernetes', value: (r) => (r.status?.health ? `${r.status.health.kubernetes.version} (${r.status.health.kubernetes.distribution})` : undefined), wide: true },
+  {
+    header: 'kubernetes',
+    value: (r) => (r.status?.health ? `${r.status.health.kubernetes.version} (${r.status.health.kubernetes.distribution})` : undefined),
+    wide: true,
+  },
   { header: 'nodes', value: (r) => r.status?.health?.nodes.count, wide: true },
   { header: 'storage', value: (r) => storageSummary(r.status?.health), wide: true },
   { header: 'snapshots', value: (r) => (r.status?.health ? (r.status.health.capabilities.volumeSnapshot ? 'yes' : 'no') : undefined), wide: true },
-  { header: 'clusters', value: (r) => (r.status?.health ? (r.status.health.canCreateClusters ? 'can be created' : `blocked: ${r.status.health.reason}`) : undefined), wide: true },
+  {
+    header: 'clusters',
+    value: (r) => (r.status?.health ? (r.status.health.canCreateClusters ? 'can be created' : `blocked: ${r.status.health.reason}`) : undefined),
+    wide: true,
+  },
   { header: 'age', value: (r) => age(r.createdAt) },
 ];
 
@@ -50,10 +58,18 @@ export interface Global {
 }
 
 const cp = (g: Global) => new ControlPlane(resolveContext(g));
-const show = (items: RegionRecord | RegionRecord[], g: Global) => print(items, { format: checkFormat(g.output), noHeaders: g.noHeaders, columns: COLUMNS, name: (r) => r.name, kind: 'region' });
+const show = (items: RegionRecord | RegionRecord[], g: Global) =>
+  print(items, { format: checkFormat(g.output), noHeaders: g.noHeaders, columns: COLUMNS, name: (r) => r.name, kind: 'region' });
 
 /** A region from a file (YAML or JSON; operator settings as an object or YAML text) and flags, flags winning. */
-function regionBody(options: { file?: string; name?: string; namespace?: string; agentVersion?: string; operatorVersion?: string; operatorSettings?: string }): Record<string, unknown> {
+function regionBody(options: {
+  file?: string;
+  name?: string;
+  namespace?: string;
+  agentVersion?: string;
+  operatorVersion?: string;
+  operatorSettings?: string;
+}): Record<string, unknown> {
   const fromFile = options.file ? ((parse(readFileSync(options.file, 'utf8')) ?? {}) as Record<string, unknown>) : {};
   return {
     ...fromFile,
@@ -96,7 +112,10 @@ export async function regionUpdate(name: string, options: Parameters<typeof regi
   const current = await getRegion(api, name);
   const body = regionBody(options);
   // A file with some advanced settings (e.g. `qhc mirror --region-file`) changes those, not the whole block.
-  const advanced = body.advanced && typeof body.advanced === 'object' ? { advanced: { ...(current.spec as { advanced?: object }).advanced, ...(body.advanced as object) } } : {};
+  const advanced =
+    body.advanced && typeof body.advanced === 'object'
+      ? { advanced: { ...(current.spec as { advanced?: object }).advanced, ...(body.advanced as object) } }
+      : {};
   await show(await api.request<RegionRecord>('PUT', `/api/v1/regions/${encodeURIComponent(name)}`, { ...current.spec, ...body, ...advanced, name }), g);
 }
 
@@ -113,11 +132,20 @@ export async function regionDelete(name: string, options: { yes?: boolean; dryRu
 export async function regionInstallCommand(name: string, options: { outputFile?: string; helm?: boolean }, g: Global): Promise<void> {
   const api = cp(g);
   await getRegion(api, name);
-  const install = await api.request<{ command: string; scriptUrl: string; helmCommand: string; helmScriptUrl: string; bootstrapToken: string; expiresAt?: string }>('POST', `/api/v1/regions/${encodeURIComponent(name)}/installation`);
+  const install = await api.request<{
+    command: string;
+    scriptUrl: string;
+    helmCommand: string;
+    helmScriptUrl: string;
+    bootstrapToken: string;
+    expiresAt?: string;
+  }>('POST', `/api/v1/regions/${encodeURIComponent(name)}/installation`);
   const scriptUrl = options.helm ? install.helmScriptUrl : install.scriptUrl;
   if (options.outputFile) {
     writeFileSync(options.outputFile, await api.text(new URL(scriptUrl).pathname), { mode: 0o700 });
-    process.stderr.write(`installation script${options.helm ? ' (Helm)' : ''} written to ${options.outputFile}; run it with a kubeconfig for the region's cluster\n`);
+    process.stderr.write(
+      `installation script${options.helm ? ' (Helm)' : ''} written to ${options.outputFile}; run it with a kubeconfig for the region's cluster\n`,
+    );
   } else {
     process.stdout.write(`${options.helm ? install.helmCommand : install.command}\n`);
   }

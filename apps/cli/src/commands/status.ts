@@ -18,9 +18,28 @@ export async function status(t: Target): Promise<void> {
     const kc = loadKubeConfig({ kubeconfigPath: t.kubeconfig, context: t.kubeContext });
     const client = createKubeClient(kc, { fieldManager: 'qhc-cli' });
     const namespace = t.namespace ?? currentNamespace(kc);
-    const deployments = (await client.list<{ apiVersion: string; kind: string; metadata: { name?: string }; spec?: { replicas?: number }; status?: { readyReplicas?: number } }>({ apiVersion: 'apps/v1', kind: 'Deployment' }, { namespace })).items.filter((d) => d.metadata.name?.startsWith('qhc-'));
-    const rows = deployments.map((d) => ({ name: d.metadata.name!, ready: `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 1}`, phase: (d.status?.readyReplicas ?? 0) >= (d.spec?.replicas ?? 1) ? 'Ready' : 'NotReady' }));
-    return print(rows, { format: checkFormat(t.output), noHeaders: t.noHeaders, name: (r) => r.name, kind: 'component', columns: [{ header: 'component', value: (r) => r.name }, { header: 'ready', value: (r) => r.ready }, { header: 'phase', value: (r) => r.phase }] });
+    const deployments = (
+      await client.list<{ apiVersion: string; kind: string; metadata: { name?: string }; spec?: { replicas?: number }; status?: { readyReplicas?: number } }>(
+        { apiVersion: 'apps/v1', kind: 'Deployment' },
+        { namespace },
+      )
+    ).items.filter((d) => d.metadata.name?.startsWith('qhc-'));
+    const rows = deployments.map((d) => ({
+      name: d.metadata.name!,
+      ready: `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 1}`,
+      phase: (d.status?.readyReplicas ?? 0) >= (d.spec?.replicas ?? 1) ? 'Ready' : 'NotReady',
+    }));
+    return print(rows, {
+      format: checkFormat(t.output),
+      noHeaders: t.noHeaders,
+      name: (r) => r.name,
+      kind: 'component',
+      columns: [
+        { header: 'component', value: (r) => r.name },
+        { header: 'ready', value: (r) => r.ready },
+        { header: 'phase', value: (r) => r.phase },
+      ],
+    });
   }
   const api = new ControlPlane(resolveContext(t));
   const regions = (await api.list<RegionRecord>('/api/v1/regions')).filter((r) => !t.region || r.name === t.region);

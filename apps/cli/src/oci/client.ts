@@ -60,7 +60,8 @@ export class RegistryClient {
     // What is copied is what was hashed: a manifest whose bytes do not match its digest is refused.
     const digest = await sha256(bytes);
     const claimed = reference.startsWith('sha256:') ? reference : res.headers.get('docker-content-digest');
-    if (claimed && claimed !== digest) throw new RegistryError(`${this.host}: manifest ${repo}:${reference} has digest ${digest}, not ${claimed} as the registry says`);
+    if (claimed && claimed !== digest)
+      throw new RegistryError(`${this.host}: manifest ${repo}:${reference} has digest ${digest}, not ${claimed} as the registry says`);
     return { mediaType, bytes, digest };
   }
 
@@ -89,7 +90,10 @@ export class RegistryClient {
 
   /** Mounts a blob from another repository of this registry; false when the registry would rather receive it. */
   async mountBlob(repo: string, digest: string, from: string): Promise<boolean> {
-    const res = await this.#request('POST', repo, `/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, { push: true, scopes: [`repository:${from}:pull`] });
+    const res = await this.#request('POST', repo, `/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, {
+      push: true,
+      scopes: [`repository:${from}:pull`],
+    });
     if (res.status === 201) return true;
     await this.#expect(res, [202], `mounting blob ${digest} into ${repo}`);
     // 202: an upload session was opened instead; it expires unused.
@@ -111,7 +115,11 @@ export class RegistryClient {
   }
 
   async putManifest(repo: string, reference: string, manifest: Manifest): Promise<void> {
-    const res = await this.#request('PUT', repo, `/v2/${repo}/manifests/${reference}`, { headers: { 'content-type': manifest.mediaType }, body: manifest.bytes, push: true });
+    const res = await this.#request('PUT', repo, `/v2/${repo}/manifests/${reference}`, {
+      headers: { 'content-type': manifest.mediaType },
+      body: manifest.bytes,
+      push: true,
+    });
     await this.#expect(res, [201], `writing manifest ${repo}:${reference}`);
   }
 
@@ -132,7 +140,9 @@ export class RegistryClient {
         // A streamed request body needs half duplex.
         ...(options.body instanceof ReadableStream ? { duplex: 'half' } : {}),
       } as RequestInit).catch((error: Error & { cause?: { code?: string; message?: string } }) => {
-        throw new RegistryError(`${this.host}: ${method} ${new URL(url).pathname} failed: ${error.cause?.code ?? error.cause?.message ?? error.message}${error.cause?.code === 'EPROTO' || /wrong version number|ssl/i.test(String(error.cause?.message)) ? ' (a plain-HTTP registry? use --plain-http, or --source-plain-http for the one copied from)' : ''}`);
+        throw new RegistryError(
+          `${this.host}: ${method} ${new URL(url).pathname} failed: ${error.cause?.code ?? error.cause?.message ?? error.message}${error.cause?.code === 'EPROTO' || /wrong version number|ssl/i.test(String(error.cause?.message)) ? ' (a plain-HTTP registry? use --plain-http, or --source-plain-http for the one copied from)' : ''}`,
+        );
       });
     const cached = this.#tokens.get(scope);
     const first = await send(cached ? `Bearer ${cached}` : this.#basic);
@@ -152,12 +162,14 @@ export class RegistryClient {
       this.#basic = basic;
       return basic;
     }
-    if (!/^bearer/i.test(challenge)) throw new RegistryError(`${this.host} answered 401 with an authentication scheme qhc does not speak: ${JSON.stringify(challenge)}`, 401);
+    if (!/^bearer/i.test(challenge))
+      throw new RegistryError(`${this.host} answered 401 with an authentication scheme qhc does not speak: ${JSON.stringify(challenge)}`, 401);
     const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!.toLowerCase(), m[2]!]));
     if (!params.realm) throw new RegistryError(`${this.host}: the token challenge names no realm: ${JSON.stringify(challenge)}`, 401);
     const url = new URL(params.realm);
     // Credentials go to a token service over TLS only, unless this registry is plain HTTP by choice.
-    if (basic && url.protocol !== 'https:' && !this.#plainHttp) throw new RegistryError(`${this.host}: its token service ${url.origin} is not HTTPS; refusing to send credentials there`, 401);
+    if (basic && url.protocol !== 'https:' && !this.#plainHttp)
+      throw new RegistryError(`${this.host}: its token service ${url.origin} is not HTTPS; refusing to send credentials there`, 401);
     if (params.service) url.searchParams.set('service', params.service);
     for (const s of scope.split(' ')) url.searchParams.append('scope', s);
     const res = await fetch(url, { headers: basic ? { authorization: basic } : {} }).catch((error: Error) => {
@@ -165,7 +177,10 @@ export class RegistryClient {
     });
     if (!res.ok) {
       const detail = (await res.text().catch(() => '')).slice(0, 200).trim();
-      throw new RegistryError(`${this.host}: the token service refused (${res.status}${detail ? `: ${detail}` : ''})${basic ? ': check the stored login' : `: ${this.#loginHint}`}`, res.status);
+      throw new RegistryError(
+        `${this.host}: the token service refused (${res.status}${detail ? `: ${detail}` : ''})${basic ? ': check the stored login' : `: ${this.#loginHint}`}`,
+        res.status,
+      );
     }
     const body = (await res.json()) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;

@@ -33,7 +33,14 @@ export async function copyArtifact(source: RegistryClient, sourceRepo: string, t
   return { digest: top.digest, copied: true, ...totals };
 }
 
-async function copyTree(source: RegistryClient, sourceRepo: string, target: RegistryClient, targetRepo: string, manifest: Manifest, totals: { blobs: number; bytes: number }): Promise<void> {
+async function copyTree(
+  source: RegistryClient,
+  sourceRepo: string,
+  target: RegistryClient,
+  targetRepo: string,
+  manifest: Manifest,
+  totals: { blobs: number; bytes: number },
+): Promise<void> {
   let json: ManifestJson;
   try {
     json = JSON.parse(new TextDecoder().decode(manifest.bytes)) as ManifestJson;

@@ -67,6 +67,7 @@ export function storedLogin(host: string, env: NodeJS.ProcessEnv = process.env):
 /** What to tell a user whose registry wants a login qhc could not find. */
 export function loginHint(host: string, login: StoredLogin): string {
   if (login.credentials) return `the login stored in ${login.file} was refused: log in to ${host} again`;
-  if (login.helper) return `the login for ${host} is kept by the credential helper "${login.helper}", which qhc cannot read: log in with podman login --authfile <file> ${host} and set REGISTRY_AUTH_FILE=<file>`;
+  if (login.helper)
+    return `the login for ${host} is kept by the credential helper "${login.helper}", which qhc cannot read: log in with podman login --authfile <file> ${host} and set REGISTRY_AUTH_FILE=<file>`;
   return `run docker login, podman login or helm registry login ${host}`;
 }

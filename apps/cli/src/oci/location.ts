@@ -12,7 +12,10 @@ export interface RegistryLocation {
  * whether to speak plain HTTP is --plain-http's decision (as with helm and skopeo).
  */
 export function parseLocation(input: string, flag: string): RegistryLocation {
-  const bare = input.trim().replace(/^(https?|oci|docker):\/\//, '').replace(/\/+$/, '');
+  const bare = input
+    .trim()
+    .replace(/^(https?|oci|docker):\/\//, '')
+    .replace(/\/+$/, '');
   const [host, ...rest] = bare.split('/');
   if (!host || !/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:]+\](:\d{1,5})?$/.test(host)) {
     throw new CliError(`${flag}: ${JSON.stringify(input)} is not a registry such as "registry.example.com:5000/qdrant"`, { code: EXIT.usage });

@@ -65,17 +65,35 @@ export class Router {
     // API answers are per caller and never to be sniffed into something else.
     const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-request-id': requestId, ...reply.headers };
     if (reply.json !== undefined) res.writeHead(reply.status, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(reply.json));
-    else res.writeHead(reply.status, reply.text !== undefined ? { ...headers, 'content-type': reply.type ?? 'text/plain; charset=utf-8' } : headers).end(reply.text);
+    else
+      res
+        .writeHead(reply.status, reply.text !== undefined ? { ...headers, 'content-type': reply.type ?? 'text/plain; charset=utf-8' } : headers)
+        .end(reply.text);
   }
 
   private async dispatch(req: IncomingMessage, signal: AbortSignal, limitBytes: number): Promise<Reply> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const matching = this.routes.filter((r) => r.pattern.test(url.pathname));
     const route = matching.find((r) => r.method === req.method);
-    if (!route) throw matching.length > 0 ? new ApiError(405, 'MethodNotAllowed', `${req.method} is not allowed on ${url.pathname}; use ${[...new Set(matching.map((r) => r.method))].join(', ')}`) : new ApiError(404, 'NotFound', `no such path: ${url.pathname}`);
+    if (!route)
+      throw matching.length > 0
+        ? new ApiError(
+            405,
+            'MethodNotAllowed',
+            `${req.method} is not allowed on ${url.pathname}; use ${[...new Set(matching.map((r) => r.method))].join(', ')}`,
+          )
+        : new ApiError(404, 'NotFound', `no such path: ${url.pathname}`);
     const match = route.pattern.exec(url.pathname)!;
     const params = Object.fromEntries(route.names.map((n, i) => [n, decodePathSegment(n, match[i + 1]!)]));
-    return route.handler({ method: req.method ?? 'GET', path: url.pathname, params, query: url.searchParams, headers: req.headers, body: () => readJson(req, limitBytes), signal });
+    return route.handler({
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      params,
+      query: url.searchParams,
+      headers: req.headers,
+      body: () => readJson(req, limitBytes),
+      signal,
+    });
   }
 
   /**
@@ -84,11 +102,17 @@ export class Router {
    */
   private errorReply(error: unknown, req: IncomingMessage, requestId: string): Reply {
     if (error instanceof ApiError) {
-      if (error.status === 401 || error.status === 403) this.log?.warn('request refused', { ...requestFields(req, requestId), status: error.status, reason: error.message });
+      if (error.status === 401 || error.status === 403)
+        this.log?.warn('request refused', { ...requestFields(req, requestId), status: error.status, reason: error.message });
       else if (error.status >= 500) this.log?.error('request failed', { ...requestFields(req, requestId), status: error.status, error: error.message });
       return { status: error.status, json: { error: error.code, message: error.message, ...(error.problems ? { problems: error.problems } : {}) } };
     }
-    this.log?.error('request failed', { ...requestFields(req, requestId), status: 500, error: error instanceof Error ? error.message : String(error), ...(error instanceof Error && error.stack ? { stack: error.stack } : {}) });
+    this.log?.error('request failed', {
+      ...requestFields(req, requestId),
+      status: 500,
+      error: error instanceof Error ? error.message : String(error),
+      ...(error instanceof Error && error.stack ? { stack: error.stack } : {}),
+    });
     return { status: 500, json: { error: 'Internal', message: 'internal error', requestId } };
   }
 }
@@ -98,7 +122,9 @@ function decodePathSegment(name: string, raw: string): string {
   try {
     return decodeURIComponent(raw);
   } catch {
-    throw new ApiError(400, 'InvalidPath', `${name}: the path segment ${JSON.stringify(raw.slice(0, 80))} is not valid percent-encoding (UTF-8)`, [{ path: [name], code: 'encoding', message: 'not valid percent-encoding' }]);
+    throw new ApiError(400, 'InvalidPath', `${name}: the path segment ${JSON.stringify(raw.slice(0, 80))} is not valid percent-encoding (UTF-8)`, [
+      { path: [name], code: 'encoding', message: 'not valid percent-encoding' },
+    ]);
   }
 }
 
@@ -106,7 +132,12 @@ function decodePathSegment(name: string, raw: string): string {
 function checkJsonContentType(req: IncomingMessage): void {
   const type = req.headers['content-type'];
   const media = (type ?? '').split(';')[0]!.trim().toLowerCase();
-  if (media !== 'application/json') throw new ApiError(415, 'UnsupportedMediaType', `content-type: the body must be application/json, got ${type ? JSON.stringify(type.slice(0, 100)) : 'none'}`);
+  if (media !== 'application/json')
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      `content-type: the body must be application/json, got ${type ? JSON.stringify(type.slice(0, 100)) : 'none'}`,
+    );
 }
 
 async function readJson(req: IncomingMessage, limitBytes: number): Promise<unknown> {

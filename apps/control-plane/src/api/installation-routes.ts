@@ -28,7 +28,12 @@ function checkInstallable(region: RegionRecord, publicUrl: string): void {
   } catch {
     throw new ApiError(409, 'NotInstallable', `the control plane's public URL (--public-url) is not a URL: ${JSON.stringify(publicUrl)}`);
   }
-  if (protocol !== 'https:') throw new ApiError(409, 'NotInstallable', `the control plane's public URL (--public-url) is ${publicUrl}; agents only connect over https: start qhc-control-plane with --public-url https://<host> (and --tls-cert/--tls-key, or TLS at a proxy in front)`);
+  if (protocol !== 'https:')
+    throw new ApiError(
+      409,
+      'NotInstallable',
+      `the control plane's public URL (--public-url) is ${publicUrl}; agents only connect over https: start qhc-control-plane with --public-url https://<host> (and --tls-cert/--tls-key, or TLS at a proxy in front)`,
+    );
   try {
     buildInstallation(region.spec, { controlPlaneUrl: publicUrl, bootstrapToken: PLACEHOLDER_TOKEN });
   } catch (error) {
@@ -79,7 +84,17 @@ export function installationRoutes(router: Router, options: InstallationRouteOpt
     });
     const scriptUrl = new URL(`/install/${token}`, options.publicUrl).toString();
     const helmScriptUrl = new URL(`/install/${token}/helm`, options.publicUrl).toString();
-    return { status: 201, json: { bootstrapToken: token, expiresAt, scriptUrl, command: `curl -fsSL ${scriptUrl} | bash`, helmScriptUrl, helmCommand: `curl -fsSL ${helmScriptUrl} | bash` } };
+    return {
+      status: 201,
+      json: {
+        bootstrapToken: token,
+        expiresAt,
+        scriptUrl,
+        command: `curl -fsSL ${scriptUrl} | bash`,
+        helmScriptUrl,
+        helmCommand: `curl -fsSL ${helmScriptUrl} | bash`,
+      },
+    };
   });
 
   const scriptOf = async (req: Request, flavour: 'script' | 'helm') => {

@@ -17,7 +17,10 @@ export interface IntRange {
 /** The one value of query parameter `name` (absent: undefined), or a 400 naming it when given twice. */
 export function querySingle(query: URLSearchParams, name: string): string | undefined {
   const values = query.getAll(name);
-  if (values.length > 1) throw new ApiError(400, 'Invalid', `${name}: give it once (got ${values.length} values)`, [{ path: [name], code: 'query', message: 'given more than once' }]);
+  if (values.length > 1)
+    throw new ApiError(400, 'Invalid', `${name}: give it once (got ${values.length} values)`, [
+      { path: [name], code: 'query', message: 'given more than once' },
+    ]);
   return values[0];
 }
 
@@ -25,12 +28,7 @@ export function querySingle(query: URLSearchParams, name: string): string | unde
 export function queryInt(query: URLSearchParams, name: string, range: IntRange): number {
   const raw = querySingle(query, name);
   if (raw === undefined) return range.fallback;
-  const parsed = z
-    .string()
-    .regex(DECIMAL)
-    .transform(Number)
-    .pipe(z.int().min(range.min).max(range.max))
-    .safeParse(raw);
+  const parsed = z.string().regex(DECIMAL).transform(Number).pipe(z.int().min(range.min).max(range.max)).safeParse(raw);
   if (parsed.success) return parsed.data;
   const shown = raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
   throw new ApiError(400, 'Invalid', `${name}: must be a whole number from ${range.min} to ${range.max} (got ${JSON.stringify(shown)})`, [

@@ -54,7 +54,11 @@ export function routes(options: RouteOptions): Router {
     if (!row) throw new ApiError(401, 'Unauthenticated', 'token: not valid (unknown or revoked)');
     if (row.kind !== 'user') throw new ApiError(403, 'Forbidden', `token: a ${row.kind} token cannot sign in; use a user token (qhc_u_…)`);
     const { secret, session } = await createSession(db, row, ttl);
-    return { status: 201, json: sessionBody(secret, session.expires_at, row.name), headers: { 'set-cookie': sessionCookie(secret, { secure: options.secureCookies ?? false, maxAgeSeconds: ttl }) } };
+    return {
+      status: 201,
+      json: sessionBody(secret, session.expires_at, row.name),
+      headers: { 'set-cookie': sessionCookie(secret, { secure: options.secureCookies ?? false, maxAgeSeconds: ttl }) },
+    };
   });
   router.on('GET', '/api/v1/session', async (req) => {
     const secret = readCookie(req.headers.cookie, SESSION_COOKIE);
@@ -77,7 +81,11 @@ export function routes(options: RouteOptions): Router {
   router.on('PUT', '/api/v1/regions/:region', async (req) => (await user(req), ok(await store.updateRegion(req.params.region!, await req.body()))));
   router.on('DELETE', '/api/v1/regions/:region', async (req) => (await user(req), await store.deleteRegion(req.params.region!), { status: 204 }));
 
-  installationRoutes(router, { store, publicUrl: options.publicUrl, ...(options.bootstrapTokenTtlSeconds !== undefined ? { bootstrapTokenTtlSeconds: options.bootstrapTokenTtlSeconds } : {}) });
+  installationRoutes(router, {
+    store,
+    publicUrl: options.publicUrl,
+    ...(options.bootstrapTokenTtlSeconds !== undefined ? { bootstrapTokenTtlSeconds: options.bootstrapTokenTtlSeconds } : {}),
+  });
 
   router.on('GET', '/api/v1/regions/:region/clusters', async (req) => (await user(req), ok(await store.clusters(req.params.region!, pageRequest(req.query)))));
   router.on('POST', '/api/v1/regions/:region/clusters', async (req) => {
@@ -85,36 +93,77 @@ export function routes(options: RouteOptions): Router {
     const created = await store.createCluster(req.params.region!, await req.body());
     return { ...ok(created, 201), headers: warningHeaders(clusterWarnings(await store.region(req.params.region!), created.spec)) };
   });
-  router.on('GET', '/api/v1/regions/:region/clusters/:cluster', async (req) => (await user(req), ok(await store.cluster(req.params.region!, req.params.cluster!))));
-  router.on('PUT', '/api/v1/regions/:region/clusters/:cluster', async (req) => (await user(req), ok(await store.updateCluster(req.params.region!, req.params.cluster!, await req.body()))));
+  router.on(
+    'GET',
+    '/api/v1/regions/:region/clusters/:cluster',
+    async (req) => (await user(req), ok(await store.cluster(req.params.region!, req.params.cluster!))),
+  );
+  router.on(
+    'PUT',
+    '/api/v1/regions/:region/clusters/:cluster',
+    async (req) => (await user(req), ok(await store.updateCluster(req.params.region!, req.params.cluster!, await req.body()))),
+  );
   router.on('POST', '/api/v1/regions/:region/clusters/:cluster/scale', async (req) => {
     await user(req);
     const body = (await req.body()) as { size?: unknown };
     return ok(await store.scaleCluster(req.params.region!, req.params.cluster!, body.size));
   });
-  router.on('GET', '/api/v1/regions/:region/clusters/:cluster/events', async (req) => (await user(req), ok(await store.clusterEvents(req.params.region!, req.params.cluster!, pageRequest(req.query)))));
-  router.on('POST', '/api/v1/regions/:region/clusters/:cluster/restart', async (req) => (await user(req), ok(await store.restartCluster(req.params.region!, req.params.cluster!))));
-  router.on('DELETE', '/api/v1/regions/:region/clusters/:cluster', async (req) => (await user(req), await store.deleteCluster(req.params.region!, req.params.cluster!), { status: 202, json: { message: 'the agent deletes the cluster and reports it gone' } }));
+  router.on(
+    'GET',
+    '/api/v1/regions/:region/clusters/:cluster/events',
+    async (req) => (await user(req), ok(await store.clusterEvents(req.params.region!, req.params.cluster!, pageRequest(req.query)))),
+  );
+  router.on(
+    'POST',
+    '/api/v1/regions/:region/clusters/:cluster/restart',
+    async (req) => (await user(req), ok(await store.restartCluster(req.params.region!, req.params.cluster!))),
+  );
+  router.on(
+    'DELETE',
+    '/api/v1/regions/:region/clusters/:cluster',
+    async (req) => (
+      await user(req),
+      await store.deleteCluster(req.params.region!, req.params.cluster!),
+      { status: 202, json: { message: 'the agent deletes the cluster and reports it gone' } }
+    ),
+  );
 
   for (const path of Object.keys(RESOURCE_KINDS) as ResourcePath[]) {
-    router.on('GET', `/api/v1/regions/:region/${path}`, async (req) => (await user(req), ok(await store.resourcePage(req.params.region!, path, pageRequest(req.query)))));
+    router.on(
+      'GET',
+      `/api/v1/regions/:region/${path}`,
+      async (req) => (await user(req), ok(await store.resourcePage(req.params.region!, path, pageRequest(req.query)))),
+    );
     router.on('POST', `/api/v1/regions/:region/${path}`, async (req) => {
       await user(req);
       const created = await store.createResource(req.params.region!, path, await req.body());
       const warnings = path === 'restores' ? [] : backupWarnings(await store.region(req.params.region!));
       return { ...ok(created, 201), headers: warningHeaders(warnings) };
     });
-    router.on('DELETE', `/api/v1/regions/:region/${path}/:name`, async (req) => (await user(req), await store.deleteResource(req.params.region!, path, req.params.name!), { status: 202, json: { message: 'the agent deletes it in the region' } }));
+    router.on(
+      'DELETE',
+      `/api/v1/regions/:region/${path}/:name`,
+      async (req) => (
+        await user(req),
+        await store.deleteResource(req.params.region!, path, req.params.name!),
+        { status: 202, json: { message: 'the agent deletes it in the region' } }
+      ),
+    );
   }
   router.on('GET', '/api/v1/tokens', async (req) => (await user(req), ok(await tokenPage(db, undefined, pageRequest(req.query, 2)))));
   router.on('POST', '/api/v1/tokens', async (req) => {
     await user(req);
     const body = (await req.body()) as { name?: unknown };
     if (typeof body.name !== 'string' || !body.name) throw new ApiError(400, 'Invalid', 'name: give the token a name (who or what uses it)');
-    if (body.name.length > 128 || hasControlCharacters(body.name)) throw new ApiError(400, 'Invalid', 'name: at most 128 characters on one line, without control characters');
+    if (body.name.length > 128 || hasControlCharacters(body.name))
+      throw new ApiError(400, 'Invalid', 'name: at most 128 characters on one line, without control characters');
     return ok(await issueToken(db, 'user', body.name), 201);
   });
-  router.on('GET', '/api/v1/regions/:region/tokens', async (req) => (await user(req), ok(await tokenPage(db, (await store.region(req.params.region!)).id, pageRequest(req.query, 2)))));
+  router.on(
+    'GET',
+    '/api/v1/regions/:region/tokens',
+    async (req) => (await user(req), ok(await tokenPage(db, (await store.region(req.params.region!)).id, pageRequest(req.query, 2)))),
+  );
   router.on('DELETE', '/api/v1/tokens/:id', async (req) => {
     await user(req);
     if (!(await revokeToken(db, req.params.id!))) throw new ApiError(404, 'NotFound', `token ${req.params.id} does not exist or is already revoked`);
@@ -149,9 +198,11 @@ export function routes(options: RouteOptions): Router {
   router.on('POST', '/agent/v1/status', async (req) => {
     const agent = await authenticate(db, req, ['agent']);
     const body = await req.body();
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, 'Invalid', 'status report: body: must be a JSON object (the agent\'s report)');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new ApiError(400, 'Invalid', "status report: body: must be a JSON object (the agent's report)");
     const parsed = parseAgentReport(body, (message, fields) => options.logger?.warn(message, { region: agent.region_id, ...fields }));
-    if (!parsed.success) throw new ApiError(400, 'Invalid', `status report: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new ApiError(400, 'Invalid', `status report: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
     await store.recordStatus(agent.region_id!, parsed.data);
     return { status: 204 };
   });

@@ -45,11 +45,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
       'CREATE INDEX tokens_region ON tokens (region_id, kind)',
     ],
   },
-  {
-    version: 2,
-    name: 'cluster annotations (restartedAt)',
-    statements: ['ALTER TABLE clusters ADD COLUMN annotations TEXT'],
-  },
+  { version: 2, name: 'cluster annotations (restartedAt)', statements: ['ALTER TABLE clusters ADD COLUMN annotations TEXT'] },
   {
     version: 3,
     name: 'backups, backup schedules and restores of a region',
@@ -95,16 +91,8 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
       'CREATE INDEX cluster_events_cluster ON cluster_events (cluster_id, at)',
     ],
   },
-  {
-    version: 5,
-    name: 'registry credentials of a region (write-only)',
-    statements: ['ALTER TABLE regions ADD COLUMN registry_credentials TEXT'],
-  },
-  {
-    version: 6,
-    name: 'cluster origin (adopted from a restore in the region)',
-    statements: ['ALTER TABLE clusters ADD COLUMN origin TEXT'],
-  },
+  { version: 5, name: 'registry credentials of a region (write-only)', statements: ['ALTER TABLE regions ADD COLUMN registry_credentials TEXT'] },
+  { version: 6, name: 'cluster origin (adopted from a restore in the region)', statements: ['ALTER TABLE clusters ADD COLUMN origin TEXT'] },
   {
     version: 7,
     name: 'bootstrap token expiry',
@@ -128,7 +116,11 @@ export async function migrate(db: Db): Promise<number[]> {
     for (const migration of MIGRATIONS) {
       if (done.has(migration.version)) continue;
       for (const statement of migration.statements) await tx.run(statement);
-      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.name, new Date().toISOString()]);
+      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      ]);
       applied.push(migration.version);
     }
     return applied;

@@ -10,7 +10,20 @@ type Warn = Pick<Logger, 'warn'>;
 
 // Errors that say "the database is not reachable now" (down, restarting, shutting down, out of
 // connections), not "this request is wrong": the API answers 503 and the pool reconnects later.
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
 const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|not queryable|Client was closed/i;
 
 export function isUnavailable(error: unknown): boolean {
@@ -26,7 +39,8 @@ const UNSTORABLE_TEXT_CODES = new Set(['22021', '22P05']);
 /** A 503 naming the database, for an error that means it cannot be reached; other errors as they are. */
 function translate(error: unknown, log: Warn): unknown {
   const code = (error as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'string' && UNSTORABLE_TEXT_CODES.has(code)) return new ApiError(400, 'Invalid', 'the request holds text the database cannot store (a NUL byte or an invalid character); remove it');
+  if (typeof code === 'string' && UNSTORABLE_TEXT_CODES.has(code))
+    return new ApiError(400, 'Invalid', 'the request holds text the database cannot store (a NUL byte or an invalid character); remove it');
   if (error instanceof ApiError || !isUnavailable(error)) return error;
   // The cause (host, port, PostgreSQL's words) goes to the log, not to the client.
   log.warn('the database is unavailable', { error: error instanceof Error ? error.message : String(error) });

@@ -35,9 +35,15 @@ export interface ChildControlPlane {
 /** Starts `node dist/main.js` on `database` and waits for its "control plane started" line. */
 export async function spawnControlPlane(database: string): Promise<ChildControlPlane> {
   checkBuild();
-  const child: ChildProcess = spawn(process.execPath, [MAIN, '--database', database, '--port', '0', '--admin-token', ADMIN, '--public-url', 'https://cp.example.test', '--no-console', '--log-level', 'info'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [MAIN, '--database', database, '--port', '0', '--admin-token', ADMIN, '--public-url', 'https://cp.example.test', '--no-console', '--log-level', 'info'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let log = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the control plane did not start within 20 s:\n${log}`)), 20_000);
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -63,7 +69,8 @@ export async function spawnControlPlane(database: string): Promise<ChildControlP
       if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, signal);
       await exited;
     },
-    call: (method, path, body, token = ADMIN) => callApi(url, method, path, { body, headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(15_000) }),
+    call: (method, path, body, token = ADMIN) =>
+      callApi(url, method, path, { body, headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(15_000) }),
   };
 }
 
@@ -71,7 +78,10 @@ export async function spawnControlPlane(database: string): Promise<ChildControlP
 export async function setUpRegion(cp: ChildControlPlane): Promise<string> {
   const created = await cp.call('POST', '/api/v1/regions', { name: 'r', namespace: 'ns-r', agentVersion: '0.1.0', operatorVersion: '0.1.0' });
   if (created.status !== 201) throw new Error(`creating region r: ${created.status} ${created.text}`);
-  const fixture = await cp.call('POST', '/api/v1/regions/r/clusters', { name: FIXTURE_CLUSTER, spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } });
+  const fixture = await cp.call('POST', '/api/v1/regions/r/clusters', {
+    name: FIXTURE_CLUSTER,
+    spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } },
+  });
   if (fixture.status !== 201) throw new Error(`creating cluster ${FIXTURE_CLUSTER}: ${fixture.status} ${fixture.text}`);
   const install = await cp.call('POST', '/api/v1/regions/r/installation');
   const registered = await cp.call('POST', '/agent/v1/register', undefined, install.json.bootstrapToken);

@@ -10,7 +10,12 @@ export interface ApiAnswer {
 }
 
 /** One request to the control plane; the body as JSON when it is JSON, else as text. */
-export async function callApi(baseUrl: string, method: string, path: string, options: { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<ApiAnswer> {
+export async function callApi(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {},
+): Promise<ApiAnswer> {
   const res = await fetch(`${baseUrl}${path}`, {
     method,
     headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },

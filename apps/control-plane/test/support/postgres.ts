@@ -22,8 +22,15 @@ export interface TestPostgres {
 
 function binDir(): string {
   const base = '/usr/lib/postgresql';
-  const versions = existsSync(base) ? readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'postgres'))).toSorted((a, b) => Number(b) - Number(a)) : [];
-  if (versions.length === 0) throw new Error('PostgreSQL is not installed (no /usr/lib/postgresql/<version>/bin/postgres); run scripts/setup.sh, which installs the Debian package "postgresql"');
+  const versions = existsSync(base)
+    ? readdirSync(base)
+        .filter((v) => existsSync(join(base, v, 'bin', 'postgres')))
+        .toSorted((a, b) => Number(b) - Number(a))
+    : [];
+  if (versions.length === 0)
+    throw new Error(
+      'PostgreSQL is not installed (no /usr/lib/postgresql/<version>/bin/postgres); run scripts/setup.sh, which installs the Debian package "postgresql"',
+    );
   return join(base, versions[0]!, 'bin');
 }
 
@@ -43,7 +50,24 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const url = `postgres://qhc@127.0.0.1:${port}/postgres`;
   // fsync=off: a throwaway server. Safe for the fault tests too: they kill the control plane
   // (never PostgreSQL) or shut PostgreSQL down cleanly, and neither loses what the OS holds.
-  const [cmd, args] = wrap(join(bin, 'postgres'), ['-D', join(dir, 'data'), '-k', dir, '-h', '127.0.0.1', '-p', String(port), '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off', '-c', 'max_connections=200']);
+  const [cmd, args] = wrap(join(bin, 'postgres'), [
+    '-D',
+    join(dir, 'data'),
+    '-k',
+    dir,
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-c',
+    'fsync=off',
+    '-c',
+    'full_page_writes=off',
+    '-c',
+    'synchronous_commit=off',
+    '-c',
+    'max_connections=200',
+  ]);
   let child: ChildProcess = await launch(cmd, args, url);
   const shutdown = async () => {
     if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;

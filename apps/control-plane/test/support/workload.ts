@@ -38,12 +38,18 @@ const spec = (size: number, cpu: string) => ({ version: 'v1.16.2', size, resourc
 function clusterStep(name: string, step: (typeof CLUSTER_STEPS)[number]): Step {
   const base = `/api/v1/regions/r/clusters/${name}`;
   switch (step) {
-    case 'create': return { method: 'POST', path: '/api/v1/regions/r/clusters', body: { name, spec: spec(1, '1') } };
-    case 'scale 2': return { method: 'POST', path: `${base}/scale`, body: { size: 2 } };
-    case 'cpu 2': return { method: 'PUT', path: base, body: { spec: spec(2, '2') } };
-    case 'restart': return { method: 'POST', path: `${base}/restart` };
-    case 'scale 3': return { method: 'POST', path: `${base}/scale`, body: { size: 3 } };
-    case 'delete': return { method: 'DELETE', path: base };
+    case 'create':
+      return { method: 'POST', path: '/api/v1/regions/r/clusters', body: { name, spec: spec(1, '1') } };
+    case 'scale 2':
+      return { method: 'POST', path: `${base}/scale`, body: { size: 2 } };
+    case 'cpu 2':
+      return { method: 'PUT', path: base, body: { spec: spec(2, '2') } };
+    case 'restart':
+      return { method: 'POST', path: `${base}/restart` };
+    case 'scale 3':
+      return { method: 'POST', path: `${base}/scale`, body: { size: 3 } };
+    case 'delete':
+      return { method: 'DELETE', path: base };
   }
 }
 
@@ -93,18 +99,27 @@ export function startWorkload(call: Call, agentToken: string, options: { killAft
   };
   const writers: Array<Promise<void>> = [];
   for (let w = 0; w < (options.clusterWriters ?? 6); w++) {
-    writers.push((async () => {
-      for (let j = 0; ; j++) {
-        const name = `c${w}-${j}`;
-        const ledger: Ledger = { name, steps: [], acked: 0, inflight: false };
-        await run(ledger, (i) => (i < CLUSTER_STEPS.length ? clusterStep(name, CLUSTER_STEPS[i]!) : undefined));
-        if (ledger.acked < CLUSTER_STEPS.length) return;
-      }
-    })());
+    writers.push(
+      (async () => {
+        for (let j = 0; ; j++) {
+          const name = `c${w}-${j}`;
+          const ledger: Ledger = { name, steps: [], acked: 0, inflight: false };
+          await run(ledger, (i) => (i < CLUSTER_STEPS.length ? clusterStep(name, CLUSTER_STEPS[i]!) : undefined));
+          if (ledger.acked < CLUSTER_STEPS.length) return;
+        }
+      })(),
+    );
   }
   writers.push(run({ name: 'region', steps: [], acked: 0, inflight: false }, (i) => ({ method: 'PUT', path: '/api/v1/regions/r', body: regionBody(i + 1) })));
   writers.push(run({ name: 'backups', steps: [], acked: 0, inflight: false }, backupStep));
-  writers.push(run({ name: 'status', steps: [], acked: 0, inflight: false }, (i) => ({ method: 'POST', path: '/agent/v1/status', token: agentToken, body: { appliedRevision: 0, region: { phase: 'Ready', numberOfNodes: i + 1 }, clusters: [{ id: FIXTURE_CLUSTER, phase: i % 2 ? 'Running' : 'Healthy' }] } })));
+  writers.push(
+    run({ name: 'status', steps: [], acked: 0, inflight: false }, (i) => ({
+      method: 'POST',
+      path: '/agent/v1/status',
+      token: agentToken,
+      body: { appliedRevision: 0, region: { phase: 'Ready', numberOfNodes: i + 1 }, clusters: [{ id: FIXTURE_CLUSTER, phase: i % 2 ? 'Running' : 'Healthy' }] },
+    })),
+  );
   return { ledgers, unexpected, threshold, done: Promise.all(writers).then(() => undefined), acked: () => total };
 }
 
@@ -117,7 +132,11 @@ const regionBody = (n: number) => ({ name: 'r', namespace: 'ns-r', agentVersion:
 function backupStep(i: number): Step {
   const n = Math.floor(i / 4) * 3 + (i % 4 === 3 ? 2 : i % 4);
   if (i % 4 === 3) return { method: 'DELETE', path: `/api/v1/regions/r/backups/bk-${n}` };
-  return { method: 'POST', path: '/api/v1/regions/r/backups', body: { name: `bk-${n}`, clusterId: FIXTURE_CLUSTER, spec: { 'cluster-id': FIXTURE_CLUSTER, retention: '72h' } } };
+  return {
+    method: 'POST',
+    path: '/api/v1/regions/r/backups',
+    body: { name: `bk-${n}`, clusterId: FIXTURE_CLUSTER, spec: { 'cluster-id': FIXTURE_CLUSTER, retention: '72h' } },
+  };
 }
 
 export interface Verdict {
@@ -140,12 +159,25 @@ export async function verify(call: Call, ledgers: Ledger[]): Promise<Verdict> {
     verdict.dataLost += Math.max(0, ledger.acked - applied);
     verdict.applied += applied;
   };
-  const clusters = new Map<string, Record<string, Body>>(((await call('GET', '/api/v1/regions/r/clusters?limit=1000')).json.items as Array<Record<string, Body>>).map((c) => [c.name as string, c]));
+  const clusters = new Map<string, Record<string, Body>>(
+    ((await call('GET', '/api/v1/regions/r/clusters?limit=1000')).json.items as Array<Record<string, Body>>).map((c) => [c.name as string, c]),
+  );
   for (const ledger of ledgers.filter((l) => /^c\d+-\d+$/.test(l.name))) {
     const stored = clusters.get(ledger.name);
-    const state: ClusterState = stored ? { exists: true, size: stored.spec.size, cpu: stored.spec.resources.cpu, restarted: Boolean(stored.annotations?.restartedAt), deleted: Boolean(stored.deletedAt) } : { exists: false };
+    const state: ClusterState = stored
+      ? {
+          exists: true,
+          size: stored.spec.size,
+          cpu: stored.spec.resources.cpu,
+          restarted: Boolean(stored.annotations?.restartedAt),
+          deleted: Boolean(stored.deletedAt),
+        }
+      : { exists: false };
     const k = [0, 1, 2, 3, 4, 5, 6].find((i) => JSON.stringify(clusterStateAt(i)) === JSON.stringify(state));
-    const requested = stored ? ((await call('GET', `/api/v1/regions/r/clusters/${ledger.name}/events`)).json.items as Array<{ type: string }>).filter((e) => e.type === 'Requested').length : 0;
+    const requested = stored
+      ? ((await call('GET', `/api/v1/regions/r/clusters/${ledger.name}/events`)).json.items as Array<{ type: string }>).filter((e) => e.type === 'Requested')
+          .length
+      : 0;
     // The change and its event are one transaction: as many "Requested" events as steps applied.
     if (k !== undefined && requested !== k) verdict.inconsistencies.push(`${ledger.name}: ${k} step(s) applied but ${requested} Requested event(s)`);
     account(ledger, k, JSON.stringify(state));
@@ -158,12 +190,15 @@ export async function verify(call: Call, ledgers: Ledger[]): Promise<Verdict> {
   const seq = Number(region.status?.numberOfNodes ?? 0);
   account(statusLedger, seq, `status seq ${seq}`);
   verdict.applied -= seq; // Status reports do not move the revision.
-  const backups = ((await call('GET', '/api/v1/regions/r/backups')).json.items as Array<{ name: string; deletedAt?: string }>).map((b) => `${b.name}${b.deletedAt ? ' deleted' : ''}`);
+  const backups = ((await call('GET', '/api/v1/regions/r/backups')).json.items as Array<{ name: string; deletedAt?: string }>).map(
+    (b) => `${b.name}${b.deletedAt ? ' deleted' : ''}`,
+  );
   const backupLedger = ledgers.find((l) => l.name === 'backups')!;
   const k = [...Array(backupLedger.steps.length + 1).keys()].find((i) => JSON.stringify(backupsAt(i)) === JSON.stringify(backups.toSorted()));
   account(backupLedger, k, backups.join(', ') || 'no backups');
   // Every change bumps the revision once, in the same transaction; region creation made it 1, the fixture cluster 2.
-  if (region.revision !== 2 + verdict.applied) verdict.inconsistencies.push(`region revision ${region.revision}, but ${verdict.applied} change(s) applied on top of revision 2`);
+  if (region.revision !== 2 + verdict.applied)
+    verdict.inconsistencies.push(`region revision ${region.revision}, but ${verdict.applied} change(s) applied on top of revision 2`);
   return verdict;
 }
 

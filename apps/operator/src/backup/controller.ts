@@ -60,7 +60,14 @@ export class BackupController {
         concurrency: 2,
         onError: (key, error, attempt, retryInMs) => {
           const [namespace, name] = key.slice(key.indexOf(':') + 1).split('/');
-          logger.error('reconcile failed', { kind: key.slice(0, key.indexOf(':')), namespace, name, attempt, retryInMs, error: error instanceof Error ? error.message : String(error) });
+          logger.error('reconcile failed', {
+            kind: key.slice(0, key.indexOf(':')),
+            namespace,
+            name,
+            attempt,
+            retryInMs,
+            error: error instanceof Error ? error.message : String(error),
+          });
         },
       },
     );

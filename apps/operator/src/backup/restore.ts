@@ -75,8 +75,11 @@ export async function reconcileRestore(deps: BackupDeps, key: string): Promise<R
   const started = { ...status, startedAt: status.startedAt ?? rfc3339(now) };
   try {
     const volumes = await readSnapshot(client, restore);
-    if (!volumes) return await progress(deps, object, started, 'Pending', 'SnapshotRunning', `snapshot ${restore.spec.source.snapshotName} is still being taken`);
-    return restore.spec.destination.create ? await restoreIntoNew(deps, object, restore, started, volumes, uid, now) : await restoreInPlace(deps, object, restore, started, volumes, uid, now);
+    if (!volumes)
+      return await progress(deps, object, started, 'Pending', 'SnapshotRunning', `snapshot ${restore.spec.source.snapshotName} is still being taken`);
+    return restore.spec.destination.create
+      ? await restoreIntoNew(deps, object, restore, started, volumes, uid, now)
+      : await restoreInPlace(deps, object, restore, started, volumes, uid, now);
   } catch (error) {
     if (!(error instanceof RestoreFailure)) throw error;
     return finish(deps, object, started, 'Failed', error.reason, error.message, now);
@@ -84,22 +87,42 @@ export async function reconcileRestore(deps: BackupDeps, key: string): Promise<R
 }
 
 /** The snapshot's volumes by node, or undefined while it is still being taken. */
-async function readSnapshot(client: KubeClient, restore: QdrantClusterRestore): Promise<{ volumes: Volume[]; snapshot: QdrantClusterSnapshot & KubeObject } | undefined> {
+async function readSnapshot(
+  client: KubeClient,
+  restore: QdrantClusterRestore,
+): Promise<{ volumes: Volume[]; snapshot: QdrantClusterSnapshot & KubeObject } | undefined> {
   const { snapshotName, namespace } = restore.spec.source;
   if (namespace !== restore.spec.destination.namespace) {
-    throw new RestoreFailure('CrossNamespace', `the snapshot is in namespace ${namespace} and the destination in ${restore.spec.destination.namespace}: a VolumeSnapshot can only be restored in its own namespace`);
+    throw new RestoreFailure(
+      'CrossNamespace',
+      `the snapshot is in namespace ${namespace} and the destination in ${restore.spec.destination.namespace}: a VolumeSnapshot can only be restored in its own namespace`,
+    );
   }
   const snapshot = await client.get<QdrantClusterSnapshot & KubeObject>({ ...CLUSTER_SNAPSHOT, namespace, name: snapshotName });
   if (!snapshot) throw new RestoreFailure('SnapshotNotFound', `QdrantClusterSnapshot ${namespace}/${snapshotName} does not exist`);
   const phase = snapshot.status?.phase;
   if (phase === undefined || phase === 'Running') return undefined;
-  if (phase !== 'Succeeded') throw new RestoreFailure('SnapshotNotReady', `QdrantClusterSnapshot ${snapshotName} is ${phase}${snapshot.status?.message ? `: ${snapshot.status.message}` : ''}`);
+  if (phase !== 'Succeeded')
+    throw new RestoreFailure(
+      'SnapshotNotReady',
+      `QdrantClusterSnapshot ${snapshotName} is ${phase}${snapshot.status?.message ? `: ${snapshot.status.message}` : ''}`,
+    );
   const volumes: Volume[] = [];
   for (const info of snapshot.status?.volumeSnapshots ?? []) {
     const vs = await client.get<VolumeSnapshotObject>({ ...VOLUME_SNAPSHOT, namespace, name: info.volumeSnapshotName });
-    if (!vs || vs.metadata.deletionTimestamp) throw new RestoreFailure('SnapshotNotFound', `VolumeSnapshot ${info.volumeSnapshotName} of QdrantClusterSnapshot ${snapshotName} does not exist`);
-    if (vs.status?.readyToUse !== true) throw new RestoreFailure('SnapshotNotReady', `VolumeSnapshot ${info.volumeSnapshotName} is not ready to use${vs.status?.error?.message ? `: ${vs.status.error.message}` : ''}`);
-    volumes.push({ node: Number(vs.metadata.labels?.[LABEL_NODE_INDEX] ?? volumes.length), name: vs.metadata.name!, restoreSize: vs.status.restoreSize, storageClass: vs.metadata.annotations?.[ANNOTATION_SOURCE_STORAGE_CLASS] });
+    if (!vs || vs.metadata.deletionTimestamp)
+      throw new RestoreFailure('SnapshotNotFound', `VolumeSnapshot ${info.volumeSnapshotName} of QdrantClusterSnapshot ${snapshotName} does not exist`);
+    if (vs.status?.readyToUse !== true)
+      throw new RestoreFailure(
+        'SnapshotNotReady',
+        `VolumeSnapshot ${info.volumeSnapshotName} is not ready to use${vs.status?.error?.message ? `: ${vs.status.error.message}` : ''}`,
+      );
+    volumes.push({
+      node: Number(vs.metadata.labels?.[LABEL_NODE_INDEX] ?? volumes.length),
+      name: vs.metadata.name!,
+      restoreSize: vs.status.restoreSize,
+      storageClass: vs.metadata.annotations?.[ANNOTATION_SOURCE_STORAGE_CLASS],
+    });
   }
   if (volumes.length === 0) throw new RestoreFailure('SnapshotNotReady', `QdrantClusterSnapshot ${snapshotName} lists no volume snapshots`);
   return { volumes: volumes.toSorted((a, b) => a.node - b.node), snapshot };
@@ -108,18 +131,27 @@ async function readSnapshot(client: KubeClient, restore: QdrantClusterRestore): 
 /** The target's node count, storage size and StorageClass must fit the snapshot's volumes. */
 async function checkFits(client: KubeClient, settings: OperatorSettings, cluster: QdrantCluster, volumes: Volume[]): Promise<void> {
   if (cluster.spec.size !== volumes.length) {
-    throw new RestoreFailure('NodeCountMismatch', `cluster ${cluster.metadata.name} has ${cluster.spec.size} node(s) and the snapshot ${volumes.length} volume(s); set spec.size to ${volumes.length} first`);
+    throw new RestoreFailure(
+      'NodeCountMismatch',
+      `cluster ${cluster.metadata.name} has ${cluster.spec.size} node(s) and the snapshot ${volumes.length} volume(s); set spec.size to ${volumes.length} first`,
+    );
   }
   const storage = resolveCluster(cluster, settings).storageSize;
   for (const v of volumes) {
     if (v.restoreSize && parseQuantity(v.restoreSize) > parseQuantity(storage)) {
-      throw new RestoreFailure('StorageTooSmall', `VolumeSnapshot ${v.name} needs ${v.restoreSize} and cluster ${cluster.metadata.name} asks for ${storage} per node`);
+      throw new RestoreFailure(
+        'StorageTooSmall',
+        `VolumeSnapshot ${v.name} needs ${v.restoreSize} and cluster ${cluster.metadata.name} asks for ${storage} per node`,
+      );
     }
   }
   const target = resolveCluster(cluster, settings).dbStorageClass ?? (await defaultStorageClass(client));
   for (const v of volumes) {
     if (v.storageClass && target && v.storageClass !== target) {
-      throw new RestoreFailure('StorageClassMismatch', `VolumeSnapshot ${v.name} was taken from StorageClass ${v.storageClass} and cluster ${cluster.metadata.name} uses ${target}; a snapshot restores within its driver's classes`);
+      throw new RestoreFailure(
+        'StorageClassMismatch',
+        `VolumeSnapshot ${v.name} was taken from StorageClass ${v.storageClass} and cluster ${cluster.metadata.name} uses ${target}; a snapshot restores within its driver's classes`,
+      );
     }
   }
 }
@@ -132,69 +164,145 @@ async function defaultStorageClass(client: KubeClient): Promise<string | undefin
 const idOf = (clusterName: string) => (clusterName.startsWith('qdrant-') ? clusterName.slice('qdrant-'.length) : clusterName);
 const claimName = (id: string, node: number) => `${STORAGE_VOLUME}-qdrant-${id}-${node}`;
 
-async function restoreIntoNew(deps: BackupDeps, object: KubeObject, restore: QdrantClusterRestore, status: QdrantClusterRestoreStatus, source: { volumes: Volume[]; snapshot: QdrantClusterSnapshot & KubeObject }, uid: string, now: number): Promise<ReconcileResult> {
+async function restoreIntoNew(
+  deps: BackupDeps,
+  object: KubeObject,
+  restore: QdrantClusterRestore,
+  status: QdrantClusterRestoreStatus,
+  source: { volumes: Volume[]; snapshot: QdrantClusterSnapshot & KubeObject },
+  uid: string,
+  now: number,
+): Promise<ReconcileResult> {
   const { client } = deps;
   const { name, namespace } = restore.spec.destination;
   // A QdrantCluster is named qdrant-<spec.id>; a new one named otherwise would be refused by its
   // own schema, and the control plane (which names clusters by id) could not adopt it.
   if (!name.startsWith('qdrant-') || name.length === 'qdrant-'.length) {
-    throw new RestoreFailure('InvalidDestinationName', `destination.name ${JSON.stringify(name)} must be qdrant-<id>: a new QdrantCluster is named after its id`);
+    throw new RestoreFailure(
+      'InvalidDestinationName',
+      `destination.name ${JSON.stringify(name)} must be qdrant-<id>: a new QdrantCluster is named after its id`,
+    );
   }
   const existing = await client.get<ClusterObject>({ ...QDRANT_CLUSTER, namespace, name });
   if (existing && existing.metadata.annotations?.[ANNOTATION_RESTORE_IN_PROGRESS] !== uid) {
-    throw new RestoreFailure('DestinationExists', `QdrantCluster ${namespace}/${name} already exists; restore into it in place (destination.create: false) or choose another name`);
+    throw new RestoreFailure(
+      'DestinationExists',
+      `QdrantCluster ${namespace}/${name} already exists; restore into it in place (destination.create: false) or choose another name`,
+    );
   }
   if (existing) return awaitHealthy(deps, object, status, existing, now);
   // Made once already and since deleted (through the control plane, or by hand): not made again.
-  if (status.step === 'Creating') throw new RestoreFailure('DestinationDeleted', `QdrantCluster ${namespace}/${name} was deleted before it became Healthy; it is not created again`);
+  if (status.step === 'Creating')
+    throw new RestoreFailure('DestinationDeleted', `QdrantCluster ${namespace}/${name} was deleted before it became Healthy; it is not created again`);
   const specText = source.snapshot.metadata.annotations?.[ANNOTATION_CLUSTER_SPEC];
-  if (!specText) throw new RestoreFailure('SnapshotWithoutClusterSpec', `QdrantClusterSnapshot ${source.snapshot.metadata.name} does not record its cluster's spec (annotation ${ANNOTATION_CLUSTER_SPEC}); restore it in place`);
+  if (!specText)
+    throw new RestoreFailure(
+      'SnapshotWithoutClusterSpec',
+      `QdrantClusterSnapshot ${source.snapshot.metadata.name} does not record its cluster's spec (annotation ${ANNOTATION_CLUSTER_SPEC}); restore it in place`,
+    );
   const id = idOf(name);
   const customer = source.snapshot.metadata.labels?.[LABEL_CUSTOMER_ID] ?? 'restored';
   const cluster = {
     ...QDRANT_CLUSTER,
-    metadata: { name, namespace, labels: { [LABEL_CLUSTER_ID]: id, [LABEL_CUSTOMER_ID]: customer }, annotations: { [ANNOTATION_RESTORE_IN_PROGRESS]: uid, ...originAnnotations(object, source.snapshot) } },
+    metadata: {
+      name,
+      namespace,
+      labels: { [LABEL_CLUSTER_ID]: id, [LABEL_CUSTOMER_ID]: customer },
+      annotations: { [ANNOTATION_RESTORE_IN_PROGRESS]: uid, ...originAnnotations(object, source.snapshot) },
+    },
     spec: { ...(JSON.parse(specText) as QdrantCluster['spec']), id, size: source.volumes.length },
   } as ClusterObject;
   await checkFits(client, deps.settings(), cluster, source.volumes);
   const claims = await ensureClaims(deps, cluster, source.volumes, uid);
   await client.apply(cluster);
-  await deps.recorder.record(object, { type: 'Normal', reason: 'RestoreStarted', note: `creating cluster ${name} from ${source.volumes.length} volume snapshot(s) of ${source.snapshot.metadata.name}`, action: 'Restore' });
-  return progress(deps, object, { ...status, restoredClaims: claims, step: 'Creating' }, 'Running', 'Creating', `cluster ${name} created from the snapshot; waiting for it to be Healthy`);
+  await deps.recorder.record(object, {
+    type: 'Normal',
+    reason: 'RestoreStarted',
+    note: `creating cluster ${name} from ${source.volumes.length} volume snapshot(s) of ${source.snapshot.metadata.name}`,
+    action: 'Restore',
+  });
+  return progress(
+    deps,
+    object,
+    { ...status, restoredClaims: claims, step: 'Creating' },
+    'Running',
+    'Creating',
+    `cluster ${name} created from the snapshot; waiting for it to be Healthy`,
+  );
 }
 
 /** Where the new cluster came from, kept on it for good: the agent reports it, the control plane adopts by it. */
 function originAnnotations(restore: KubeObject, snapshot: QdrantClusterSnapshot & KubeObject): Record<string, string> {
   const source = snapshot.spec['cluster-id'];
-  return { [ANNOTATION_ORIGIN_RESTORE]: restore.metadata.name!, [ANNOTATION_ORIGIN_SNAPSHOT]: snapshot.metadata.name!, ...(source ? { [ANNOTATION_ORIGIN_CLUSTER]: source } : {}) };
+  return {
+    [ANNOTATION_ORIGIN_RESTORE]: restore.metadata.name!,
+    [ANNOTATION_ORIGIN_SNAPSHOT]: snapshot.metadata.name!,
+    ...(source ? { [ANNOTATION_ORIGIN_CLUSTER]: source } : {}),
+  };
 }
 
-async function restoreInPlace(deps: BackupDeps, object: KubeObject, restore: QdrantClusterRestore, status: QdrantClusterRestoreStatus, source: { volumes: Volume[]; snapshot: QdrantClusterSnapshot & KubeObject }, uid: string, now: number): Promise<ReconcileResult> {
+async function restoreInPlace(
+  deps: BackupDeps,
+  object: KubeObject,
+  restore: QdrantClusterRestore,
+  status: QdrantClusterRestoreStatus,
+  source: { volumes: Volume[]; snapshot: QdrantClusterSnapshot & KubeObject },
+  uid: string,
+  now: number,
+): Promise<ReconcileResult> {
   const { client } = deps;
   const { name, namespace } = restore.spec.destination;
   const cluster = await client.get<ClusterObject>({ ...QDRANT_CLUSTER, namespace, name });
   if (!cluster) throw new RestoreFailure('DestinationNotFound', `QdrantCluster ${namespace}/${name} does not exist; set destination.create: true to make it`);
   const ref = { ...QDRANT_CLUSTER, namespace, name };
   const claims = source.volumes.map((v) => claimName(cluster.spec.id, v.node));
-  const live = new Map((await client.list<Claim>(CLAIM, { namespace, labelSelector: `${LABEL_CLUSTER_ID}=${cluster.spec.id}` })).items.map((c) => [c.metadata.name!, c]));
+  const live = new Map(
+    (await client.list<Claim>(CLAIM, { namespace, labelSelector: `${LABEL_CLUSTER_ID}=${cluster.spec.id}` })).items.map((c) => [c.metadata.name!, c]),
+  );
   const restored = claims.every((c) => live.get(c)?.metadata.annotations?.[ANNOTATION_RESTORED_BY] === uid && !live.get(c)?.metadata.deletionTimestamp);
 
   if (restored) {
     if (cluster.metadata.annotations?.[ANNOTATION_RESTORE_IN_PROGRESS] === uid) {
       const before = cluster.metadata.annotations[ANNOTATION_SUSPEND_BEFORE] === 'true';
-      await client.patch(ref, { metadata: { annotations: { [ANNOTATION_RESTORE_IN_PROGRESS]: null, [ANNOTATION_SUSPEND_BEFORE]: null } }, spec: { suspend: before } });
-      return progress(deps, object, { ...status, restoredClaims: claims, step: 'Resuming' }, 'Running', 'Resuming', `volumes replaced; resuming cluster ${name}`);
+      await client.patch(ref, {
+        metadata: { annotations: { [ANNOTATION_RESTORE_IN_PROGRESS]: null, [ANNOTATION_SUSPEND_BEFORE]: null } },
+        spec: { suspend: before },
+      });
+      return progress(
+        deps,
+        object,
+        { ...status, restoredClaims: claims, step: 'Resuming' },
+        'Running',
+        'Resuming',
+        `volumes replaced; resuming cluster ${name}`,
+      );
     }
     return awaitHealthy(deps, object, status, cluster, now);
   }
 
   if (cluster.metadata.annotations?.[ANNOTATION_RESTORE_IN_PROGRESS] !== uid) {
     await checkFits(client, deps.settings(), cluster, source.volumes);
-    await client.patch(ref, { metadata: { annotations: { [ANNOTATION_RESTORE_IN_PROGRESS]: uid, [ANNOTATION_SUSPEND_BEFORE]: String(cluster.spec.suspend === true) } }, spec: { suspend: true } });
-    await deps.recorder.record(object, { type: 'Normal', reason: 'RestoreStarted', note: `suspending cluster ${name} to replace its ${claims.length} database volume(s) from ${source.snapshot.metadata.name}`, action: 'Restore' });
+    await client.patch(ref, {
+      metadata: { annotations: { [ANNOTATION_RESTORE_IN_PROGRESS]: uid, [ANNOTATION_SUSPEND_BEFORE]: String(cluster.spec.suspend === true) } },
+      spec: { suspend: true },
+    });
+    await deps.recorder.record(object, {
+      type: 'Normal',
+      reason: 'RestoreStarted',
+      note: `suspending cluster ${name} to replace its ${claims.length} database volume(s) from ${source.snapshot.metadata.name}`,
+      action: 'Restore',
+    });
     return progress(deps, object, { ...status, step: 'Suspending' }, 'Running', 'Suspending', `suspending cluster ${name}`);
   }
-  if (cluster.status?.phase !== 'Suspended') return progress(deps, object, { ...status, step: 'Suspending' }, 'Running', 'Suspending', `waiting for cluster ${name} to be Suspended (now ${cluster.status?.phase ?? 'unknown'})`);
+  if (cluster.status?.phase !== 'Suspended')
+    return progress(
+      deps,
+      object,
+      { ...status, step: 'Suspending' },
+      'Running',
+      'Suspending',
+      `waiting for cluster ${name} to be Suspended (now ${cluster.status?.phase ?? 'unknown'})`,
+    );
   // Suspended: no pod uses the volumes. The old claims go, then claims from the snapshots.
   let waiting = false;
   for (const c of claims) {
@@ -204,9 +312,24 @@ async function restoreInPlace(deps: BackupDeps, object: KubeObject, restore: Qdr
       waiting = true;
     }
   }
-  if (waiting) return progress(deps, object, { ...status, step: 'ReplacingVolumes' }, 'Running', 'ReplacingVolumes', `removing the current database volumes of cluster ${name}`);
+  if (waiting)
+    return progress(
+      deps,
+      object,
+      { ...status, step: 'ReplacingVolumes' },
+      'Running',
+      'ReplacingVolumes',
+      `removing the current database volumes of cluster ${name}`,
+    );
   const made = await ensureClaims(deps, cluster, source.volumes, uid);
-  return progress(deps, object, { ...status, restoredClaims: made, step: 'ReplacingVolumes' }, 'Running', 'ReplacingVolumes', `created ${made.length} volume(s) from the snapshot`);
+  return progress(
+    deps,
+    object,
+    { ...status, restoredClaims: made, step: 'ReplacingVolumes' },
+    'Running',
+    'ReplacingVolumes',
+    `created ${made.length} volume(s) from the snapshot`,
+  );
 }
 
 async function ensureClaims(deps: BackupDeps, cluster: QdrantCluster, volumes: Volume[], uid: string): Promise<string[]> {
@@ -229,32 +352,78 @@ async function ensureClaims(deps: BackupDeps, cluster: QdrantCluster, volumes: V
   return names;
 }
 
-async function awaitHealthy(deps: BackupDeps, object: KubeObject, status: QdrantClusterRestoreStatus, cluster: ClusterObject, now: number): Promise<ReconcileResult> {
+async function awaitHealthy(
+  deps: BackupDeps,
+  object: KubeObject,
+  status: QdrantClusterRestoreStatus,
+  cluster: ClusterObject,
+  now: number,
+): Promise<ReconcileResult> {
   if (cluster.status?.phase === 'Healthy' && cluster.status.observedGeneration === cluster.metadata.generation) {
     if (cluster.metadata.annotations?.[ANNOTATION_RESTORE_IN_PROGRESS]) {
-      await deps.client.patch({ ...QDRANT_CLUSTER, namespace: cluster.metadata.namespace, name: cluster.metadata.name! }, { metadata: { annotations: { [ANNOTATION_RESTORE_IN_PROGRESS]: null } } });
+      await deps.client.patch(
+        { ...QDRANT_CLUSTER, namespace: cluster.metadata.namespace, name: cluster.metadata.name! },
+        { metadata: { annotations: { [ANNOTATION_RESTORE_IN_PROGRESS]: null } } },
+      );
     }
-    return finish(deps, object, status, 'Succeeded', 'Restored', `cluster ${cluster.metadata.name} is Healthy on ${status.restoredClaims?.length ?? cluster.spec.size} restored volume(s)`, now);
+    return finish(
+      deps,
+      object,
+      status,
+      'Succeeded',
+      'Restored',
+      `cluster ${cluster.metadata.name} is Healthy on ${status.restoredClaims?.length ?? cluster.spec.size} restored volume(s)`,
+      now,
+    );
   }
-  return progress(deps, object, status, 'Running', status.step ?? 'Creating', `waiting for cluster ${cluster.metadata.name} to be Healthy (now ${cluster.status?.phase ?? 'unknown'})`);
+  return progress(
+    deps,
+    object,
+    status,
+    'Running',
+    status.step ?? 'Creating',
+    `waiting for cluster ${cluster.metadata.name} to be Healthy (now ${cluster.status?.phase ?? 'unknown'})`,
+  );
 }
 
 async function writeStatus(deps: BackupDeps, object: KubeObject, status: QdrantClusterRestoreStatus): Promise<void> {
   const full = { ...status, observedGeneration: (object.metadata.generation as number | undefined) ?? 0 };
-  await deps.client.applyStatus({ ...RESTORE, metadata: { name: object.metadata.name, namespace: object.metadata.namespace }, status: full } as KubeObject, { fieldManager: STATUS_FIELD_MANAGER });
+  await deps.client.applyStatus({ ...RESTORE, metadata: { name: object.metadata.name, namespace: object.metadata.namespace }, status: full } as KubeObject, {
+    fieldManager: STATUS_FIELD_MANAGER,
+  });
 }
 
-async function progress(deps: BackupDeps, object: KubeObject, status: QdrantClusterRestoreStatus, phase: RestorePhase, reason: string, message: string): Promise<ReconcileResult> {
+async function progress(
+  deps: BackupDeps,
+  object: KubeObject,
+  status: QdrantClusterRestoreStatus,
+  phase: RestorePhase,
+  reason: string,
+  message: string,
+): Promise<ReconcileResult> {
   const previous = (object as { status?: QdrantClusterRestoreStatus }).status;
   await writeStatus(deps, object, { ...status, phase, reason, message });
   if (previous?.phase !== phase || previous.reason !== reason) await deps.recorder.record(object, { type: 'Normal', reason, note: message, action: 'Restore' });
   return { requeueAfterMs: POLL_MS };
 }
 
-async function finish(deps: BackupDeps, object: KubeObject, status: QdrantClusterRestoreStatus, phase: RestorePhase, reason: string, message: string, now: number): Promise<ReconcileResult> {
+async function finish(
+  deps: BackupDeps,
+  object: KubeObject,
+  status: QdrantClusterRestoreStatus,
+  phase: RestorePhase,
+  reason: string,
+  message: string,
+  now: number,
+): Promise<ReconcileResult> {
   await writeStatus(deps, object, { ...status, phase, reason, message, completedAt: rfc3339(now) });
   deps.metrics.restores.inc({ result: phase, reason });
-  await deps.recorder.record(object, { type: phase === 'Succeeded' ? 'Normal' : 'Warning', reason: phase === 'Succeeded' ? 'RestoreSucceeded' : reason, note: message, action: 'Restore' });
+  await deps.recorder.record(object, {
+    type: phase === 'Succeeded' ? 'Normal' : 'Warning',
+    reason: phase === 'Succeeded' ? 'RestoreSucceeded' : reason,
+    note: message,
+    action: 'Restore',
+  });
   deps.logger.info('restore finished', { namespace: object.metadata.namespace, name: object.metadata.name, phase, reason, message });
   return undefined;
 }

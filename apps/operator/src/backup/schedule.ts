@@ -1,4 +1,10 @@
-import { LABEL_CLUSTER_ID, dueCronTime, nextCronTime, safeValidateQdrantClusterScheduledSnapshot, type QdrantClusterScheduledSnapshotStatus } from '@qhc/schemas';
+import {
+  LABEL_CLUSTER_ID,
+  dueCronTime,
+  nextCronTime,
+  safeValidateQdrantClusterScheduledSnapshot,
+  type QdrantClusterScheduledSnapshotStatus,
+} from '@qhc/schemas';
 import { LABEL_SCHEDULE_ID, buildScheduledSnapshot } from '@qhc/manifests';
 import { KubeApiError, splitKey, type KubeObject, type ReconcileResult } from '@qhc/kube';
 import { CLUSTER_SNAPSHOT, STATUS_FIELD_MANAGER, rfc3339, type BackupDeps } from './common.ts';
@@ -50,7 +56,12 @@ export async function reconcileSchedule(deps: BackupDeps, key: string): Promise<
       const catchUp = now - due.at > MAX_WAIT_MS || due.missed > 0;
       deps.metrics.scheduledSnapshots.inc({ kind: catchUp ? 'catch_up' : 'on_time' });
       const note = `took ${snapshot.metadata.name} for ${rfc3339(due.at)}${due.missed > 0 ? `; ${due.missed} earlier schedule time(s) were missed and are not made up` : ''}`;
-      await deps.recorder.record(object, { type: due.missed > 0 ? 'Warning' : 'Normal', reason: due.missed > 0 ? 'MissedSchedules' : 'SnapshotScheduled', note, action: 'Schedule' });
+      await deps.recorder.record(object, {
+        type: due.missed > 0 ? 'Warning' : 'Normal',
+        reason: due.missed > 0 ? 'MissedSchedules' : 'SnapshotScheduled',
+        note,
+        action: 'Schedule',
+      });
       deps.logger.info('scheduled snapshot taken', { namespace, name, snapshot: snapshot.metadata.name, at: rfc3339(due.at), missed: due.missed });
     } catch (error) {
       if (!(error instanceof KubeApiError && error.isConflict)) throw error;
@@ -66,10 +77,22 @@ export async function reconcileSchedule(deps: BackupDeps, key: string): Promise<
   return { requeueAfterMs: Math.max(100, Math.min(next - now, MAX_WAIT_MS)) };
 }
 
-async function writeStatus(deps: BackupDeps, object: KubeObject, previous: QdrantClusterScheduledSnapshotStatus | undefined, status: QdrantClusterScheduledSnapshotStatus): Promise<void> {
+async function writeStatus(
+  deps: BackupDeps,
+  object: KubeObject,
+  previous: QdrantClusterScheduledSnapshotStatus | undefined,
+  status: QdrantClusterScheduledSnapshotStatus,
+): Promise<void> {
   if (previous && previous.phase === status.phase && previous.scheduled === status.scheduled && previous.message === status.message) return;
-  await deps.client.applyStatus({ ...SCHEDULE, metadata: { name: object.metadata.name, namespace: object.metadata.namespace }, status } as KubeObject, { fieldManager: STATUS_FIELD_MANAGER });
+  await deps.client.applyStatus({ ...SCHEDULE, metadata: { name: object.metadata.name, namespace: object.metadata.namespace }, status } as KubeObject, {
+    fieldManager: STATUS_FIELD_MANAGER,
+  });
   if (previous?.phase !== status.phase) {
-    await deps.recorder.record(object, { type: status.phase === 'Disabled' ? 'Warning' : 'Normal', reason: status.phase ?? 'Active', note: status.message ?? `next snapshot at ${status.scheduled}`, action: 'Schedule' });
+    await deps.recorder.record(object, {
+      type: status.phase === 'Disabled' ? 'Warning' : 'Normal',
+      reason: status.phase ?? 'Active',
+      note: status.message ?? `next snapshot at ${status.scheduled}`,
+      action: 'Schedule',
+    });
   }
 }

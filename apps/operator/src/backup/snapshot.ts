@@ -10,7 +10,17 @@ import {
 import { ANNOTATION_CLUSTER_SPEC, STORAGE_VOLUME, buildVolumeSnapshot } from '@qhc/manifests';
 import { splitKey, type KubeObject, type ReconcileResult } from '@qhc/kube';
 import { connectQdrant, readTopology } from '@qhc/qdrant';
-import { CLUSTER_SNAPSHOT, STATUS_FIELD_MANAGER, VOLUME_SNAPSHOT, findCluster, goDuration, ownedBy, rfc3339, type BackupDeps, type VolumeSnapshotObject } from './common.ts';
+import {
+  CLUSTER_SNAPSHOT,
+  STATUS_FIELD_MANAGER,
+  VOLUME_SNAPSHOT,
+  findCluster,
+  goDuration,
+  ownedBy,
+  rfc3339,
+  type BackupDeps,
+  type VolumeSnapshotObject,
+} from './common.ts';
 
 type Claim = KubeObject & { spec: { storageClassName?: string; resources?: { requests?: { storage?: string } } }; status?: { phase?: string } };
 
@@ -37,19 +47,30 @@ export async function reconcileSnapshot(deps: BackupDeps, key: string): Promise<
 
   const parsed = safeValidateQdrantClusterSnapshot(object);
   if (!parsed.success) {
-    if ((object as { status?: { phase?: string } }).status?.phase !== 'Failed') await finish(deps, object, {}, 'Failed', 'InvalidSpec', parsed.error.message, now);
+    if ((object as { status?: { phase?: string } }).status?.phase !== 'Failed')
+      await finish(deps, object, {}, 'Failed', 'InvalidSpec', parsed.error.message, now);
     return;
   }
-  const snapshot = { ...parsed.data, metadata: { ...parsed.data.metadata, uid: object.metadata.uid } } as QdrantClusterSnapshot & { metadata: { uid?: string } };
+  const snapshot = { ...parsed.data, metadata: { ...parsed.data.metadata, uid: object.metadata.uid } } as QdrantClusterSnapshot & {
+    metadata: { uid?: string };
+  };
   const status = snapshot.status ?? {};
 
   if (status.phase && FINISHED.has(status.phase)) {
-    const expiry = status.phase === 'Succeeded' ? (status.retainUntil ? Date.parse(status.retainUntil) : undefined) : Date.parse(status.completedAt ?? rfc3339(now)) + settings.backupHistoryRetentionDays * 86_400_000;
+    const expiry =
+      status.phase === 'Succeeded'
+        ? status.retainUntil
+          ? Date.parse(status.retainUntil)
+          : undefined
+        : Date.parse(status.completedAt ?? rfc3339(now)) + settings.backupHistoryRetentionDays * 86_400_000;
     if (expiry === undefined) return;
     if (now >= expiry) {
       // The VolumeSnapshots (and through them the storage's snapshots) first, by hand: the
       // garbage collector would get there too, but only once it has discovered their kind.
-      const owned = ownedBy((await client.list<VolumeSnapshotObject>(VOLUME_SNAPSHOT, { namespace, labelSelector: `${LABEL_CLUSTER_ID}=${snapshot.spec['cluster-id']}` })).items, object.metadata.uid);
+      const owned = ownedBy(
+        (await client.list<VolumeSnapshotObject>(VOLUME_SNAPSHOT, { namespace, labelSelector: `${LABEL_CLUSTER_ID}=${snapshot.spec['cluster-id']}` })).items,
+        object.metadata.uid,
+      );
       await discard(deps, owned);
       await client.delete(ref, { preconditions: { uid: object.metadata.uid } });
       deps.metrics.backupsExpired.inc();
@@ -75,14 +96,46 @@ export async function reconcileSnapshot(deps: BackupDeps, key: string): Promise<
     if (blocker) return finish(deps, object, status, 'Skipped', 'ClusterNotSettled', `not taken: ${blocker}`, now);
     const transfers = await transfersInFlight(deps, cluster);
     if (transfers) {
-      if (now - startedAt >= timeoutMs) return finish(deps, object, { ...status, startedAt: rfc3339(startedAt) }, 'Failed', 'BackupTimeout', `shard transfers were still running after backupTimeout (${settings.backupTimeout}s): ${transfers}`, now);
-      await writeStatus(deps, object, { ...status, phase: 'Running', startedAt: rfc3339(startedAt), message: `waiting for shard transfers to end: ${transfers}` });
+      if (now - startedAt >= timeoutMs)
+        return finish(
+          deps,
+          object,
+          { ...status, startedAt: rfc3339(startedAt) },
+          'Failed',
+          'BackupTimeout',
+          `shard transfers were still running after backupTimeout (${settings.backupTimeout}s): ${transfers}`,
+          now,
+        );
+      await writeStatus(deps, object, {
+        ...status,
+        phase: 'Running',
+        startedAt: rfc3339(startedAt),
+        message: `waiting for shard transfers to end: ${transfers}`,
+      });
       return { requeueAfterMs: POLL_MS };
     }
     const className = cluster.spec.storage?.volumeSnapshotClassName ?? settings.storage.snapshot_class;
-    if (!className) return finish(deps, object, status, 'Failed', 'NoSnapshotClass', 'neither the cluster (spec.volumeSnapshotClassName) nor the operator settings (storage.snapshot_class) name a VolumeSnapshotClass', now);
+    if (!className)
+      return finish(
+        deps,
+        object,
+        status,
+        'Failed',
+        'NoSnapshotClass',
+        'neither the cluster (spec.volumeSnapshotClassName) nor the operator settings (storage.snapshot_class) name a VolumeSnapshotClass',
+        now,
+      );
     const snapshotClass = await client.get({ apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshotClass', name: className }).catch(() => undefined);
-    if (!snapshotClass) return finish(deps, object, status, 'Failed', 'SnapshotClassNotFound', `VolumeSnapshotClass ${className} does not exist (is a CSI snapshotter installed?)`, now);
+    if (!snapshotClass)
+      return finish(
+        deps,
+        object,
+        status,
+        'Failed',
+        'SnapshotClassNotFound',
+        `VolumeSnapshotClass ${className} does not exist (is a CSI snapshotter installed?)`,
+        now,
+      );
     const claims = await databaseClaims(deps, cluster);
     if (claims.length === 0) return finish(deps, object, status, 'Skipped', 'NoVolumes', `cluster ${clusterId} has no bound database volumes`, now);
 
@@ -90,16 +143,36 @@ export async function reconcileSnapshot(deps: BackupDeps, key: string): Promise<
     const volumeSnapshots = claims.map((claim) =>
       buildVolumeSnapshot({
         snapshot,
-        claim: { name: claim.metadata.name!, node: claim.node, storageClassName: claim.spec.storageClassName, storage: claim.spec.resources?.requests?.storage },
+        claim: {
+          name: claim.metadata.name!,
+          node: claim.node,
+          storageClassName: claim.spec.storageClassName,
+          storage: claim.spec.resources?.requests?.storage,
+        },
         volumeSnapshotClassName: className,
         point,
       }),
     );
-    planned = volumeSnapshots.map((vs) => ({ volumeSnapshotName: vs.metadata.name, volumeName: (vs.spec as { source: { persistentVolumeClaimName: string } }).source.persistentVolumeClaimName, readyToUse: false }));
+    planned = volumeSnapshots.map((vs) => ({
+      volumeSnapshotName: vs.metadata.name,
+      volumeName: (vs.spec as { source: { persistentVolumeClaimName: string } }).source.persistentVolumeClaimName,
+      readyToUse: false,
+    }));
     // The plan and the cluster's spec first: a pass cut off after this creates what is missing.
     await client.patch(ref, { metadata: { annotations: { [ANNOTATION_CLUSTER_SPEC]: JSON.stringify({ ...cluster.spec, size: claims.length }) } } });
-    await writeStatus(deps, object, { ...status, phase: 'Running', startedAt: point, volumeSnapshots: planned, message: `taking ${planned.length} volume snapshot(s) of cluster ${clusterId}` });
-    await deps.recorder.record(object, { type: 'Normal', reason: 'BackupStarted', note: `${planned.length} volume snapshot(s) of cluster ${clusterId} at ${point}`, action: 'Backup' });
+    await writeStatus(deps, object, {
+      ...status,
+      phase: 'Running',
+      startedAt: point,
+      volumeSnapshots: planned,
+      message: `taking ${planned.length} volume snapshot(s) of cluster ${clusterId}`,
+    });
+    await deps.recorder.record(object, {
+      type: 'Normal',
+      reason: 'BackupStarted',
+      note: `${planned.length} volume snapshot(s) of cluster ${clusterId} at ${point}`,
+      action: 'Backup',
+    });
     // One burst, so the volumes are captured as close together as the storage allows.
     await Promise.all(volumeSnapshots.map((vs) => client.apply(vs)));
     log.info('volume snapshots created', { cluster: clusterId, count: planned.length, point });
@@ -124,25 +197,71 @@ export async function reconcileSnapshot(deps: BackupDeps, key: string): Promise<
     const claims = await databaseClaims(deps, cluster);
     for (const m of missing) {
       const claim = claims.find((c) => c.metadata.name === m.volumeName);
-      if (claim) await client.apply(buildVolumeSnapshot({ snapshot, claim: { name: claim.metadata.name!, node: claim.node, storageClassName: claim.spec.storageClassName, storage: claim.spec.resources?.requests?.storage }, volumeSnapshotClassName: className, point: status.startedAt ?? rfc3339(now) }));
+      if (claim)
+        await client.apply(
+          buildVolumeSnapshot({
+            snapshot,
+            claim: {
+              name: claim.metadata.name!,
+              node: claim.node,
+              storageClassName: claim.spec.storageClassName,
+              storage: claim.spec.resources?.requests?.storage,
+            },
+            volumeSnapshotClassName: className,
+            point: status.startedAt ?? rfc3339(now),
+          }),
+        );
     }
     return { requeueAfterMs: POLL_MS };
   }
   const failed = observed.filter((o) => o.error);
   if (missing.length > 0 || failed.length > 0) {
-    const why = [...missing.map((m) => `${m.volumeSnapshotName} (${m.volumeName}): the VolumeSnapshot is gone`), ...failed.map((f) => `${f.volumeSnapshotName} (${f.volumeName}): ${f.error!.message}`)].join('; ');
+    const why = [
+      ...missing.map((m) => `${m.volumeSnapshotName} (${m.volumeName}): the VolumeSnapshot is gone`),
+      ...failed.map((f) => `${f.volumeSnapshotName} (${f.volumeName}): ${f.error!.message}`),
+    ].join('; ');
     await discard(deps, existing);
-    return finish(deps, object, { ...status, volumeSnapshots: observed }, 'Failed', missing.length > 0 ? 'VolumeSnapshotMissing' : 'VolumeSnapshotFailed', why, now);
+    return finish(
+      deps,
+      object,
+      { ...status, volumeSnapshots: observed },
+      'Failed',
+      missing.length > 0 ? 'VolumeSnapshotMissing' : 'VolumeSnapshotFailed',
+      why,
+      now,
+    );
   }
   if (observed.every((o) => o.readyToUse)) {
-    return finish(deps, object, { ...status, volumeSnapshots: observed }, 'Succeeded', 'Completed', `${observed.length} volume snapshot(s) ready`, now, snapshot.spec.retention);
+    return finish(
+      deps,
+      object,
+      { ...status, volumeSnapshots: observed },
+      'Succeeded',
+      'Completed',
+      `${observed.length} volume snapshot(s) ready`,
+      now,
+      snapshot.spec.retention,
+    );
   }
   if (now - startedAt >= timeoutMs) {
     const waiting = observed.filter((o) => !o.readyToUse).map((o) => o.volumeSnapshotName);
     await discard(deps, existing);
-    return finish(deps, object, { ...status, volumeSnapshots: observed }, 'Failed', 'BackupTimeout', `${waiting.length} of ${observed.length} volume snapshot(s) not ready after backupTimeout (${settings.backupTimeout}s): ${waiting.join(', ')}`, now);
+    return finish(
+      deps,
+      object,
+      { ...status, volumeSnapshots: observed },
+      'Failed',
+      'BackupTimeout',
+      `${waiting.length} of ${observed.length} volume snapshot(s) not ready after backupTimeout (${settings.backupTimeout}s): ${waiting.join(', ')}`,
+      now,
+    );
   }
-  await writeStatus(deps, object, { ...status, phase: 'Running', volumeSnapshots: observed, message: `${observed.filter((o) => o.readyToUse).length} of ${observed.length} volume snapshot(s) ready` });
+  await writeStatus(deps, object, {
+    ...status,
+    phase: 'Running',
+    volumeSnapshots: observed,
+    message: `${observed.filter((o) => o.readyToUse).length} of ${observed.length} volume snapshot(s) ready`,
+  });
   return { requeueAfterMs: Math.min(POLL_MS, startedAt + timeoutMs - now + 50) };
 }
 
@@ -164,16 +283,29 @@ async function transfersInFlight(deps: BackupDeps, cluster: QdrantCluster): Prom
     const running = topology.collections.flatMap((c) => c.transfers.map((t) => `${c.name}/${t.shardId} ${t.from}→${t.to}`));
     return running.length > 0 ? running.join(', ') : undefined;
   } catch (error) {
-    deps.logger.warn('could not ask Qdrant about shard transfers; taking the backup', { namespace: cluster.metadata.namespace, name: cluster.metadata.name, error: error instanceof Error ? error.message : String(error) });
+    deps.logger.warn('could not ask Qdrant about shard transfers; taking the backup', {
+      namespace: cluster.metadata.namespace,
+      name: cluster.metadata.name,
+      error: error instanceof Error ? error.message : String(error),
+    });
     return undefined;
   }
 }
 
 async function databaseClaims(deps: BackupDeps, cluster: QdrantCluster): Promise<Array<Claim & { node: number }>> {
   const prefix = `${STORAGE_VOLUME}-${statefulSetName(cluster.spec.id)}-`;
-  const claims = await deps.client.list<Claim>({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, { namespace: cluster.metadata.namespace, labelSelector: `${LABEL_CLUSTER_ID}=${cluster.spec.id}` });
+  const claims = await deps.client.list<Claim>(
+    { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
+    { namespace: cluster.metadata.namespace, labelSelector: `${LABEL_CLUSTER_ID}=${cluster.spec.id}` },
+  );
   return claims.items
-    .filter((c) => c.metadata.name?.startsWith(prefix) && /^\d+$/.test(c.metadata.name.slice(prefix.length)) && !c.metadata.deletionTimestamp && c.status?.phase === 'Bound')
+    .filter(
+      (c) =>
+        c.metadata.name?.startsWith(prefix) &&
+        /^\d+$/.test(c.metadata.name.slice(prefix.length)) &&
+        !c.metadata.deletionTimestamp &&
+        c.status?.phase === 'Bound',
+    )
     .map((c) => ({ ...c, node: Number(c.metadata.name!.slice(prefix.length)) }))
     .filter((c) => c.node < cluster.spec.size)
     .toSorted((a, b) => a.node - b.node);
@@ -186,7 +318,10 @@ async function discard(deps: BackupDeps, volumeSnapshots: VolumeSnapshotObject[]
 
 async function writeStatus(deps: BackupDeps, object: KubeObject, status: QdrantClusterSnapshotStatus): Promise<void> {
   const full = { ...status, observedGeneration: (object.metadata.generation as number | undefined) ?? 0 };
-  await deps.client.applyStatus({ ...CLUSTER_SNAPSHOT, metadata: { name: object.metadata.name, namespace: object.metadata.namespace }, status: full } as KubeObject, { fieldManager: STATUS_FIELD_MANAGER });
+  await deps.client.applyStatus(
+    { ...CLUSTER_SNAPSHOT, metadata: { name: object.metadata.name, namespace: object.metadata.namespace }, status: full } as KubeObject,
+    { fieldManager: STATUS_FIELD_MANAGER },
+  );
 }
 
 async function finish(
@@ -201,10 +336,24 @@ async function finish(
 ): Promise<ReconcileResult> {
   const started = status.startedAt ? Date.parse(status.startedAt) : now;
   const retainUntil = retention ? rfc3339(now + Number.parseInt(retention, 10) * 3_600_000) : undefined;
-  await writeStatus(deps, object, { ...status, phase, reason, message, startedAt: rfc3339(started), completedAt: rfc3339(now), completionTime: goDuration(now - started), ...(retainUntil ? { retainUntil } : {}) });
+  await writeStatus(deps, object, {
+    ...status,
+    phase,
+    reason,
+    message,
+    startedAt: rfc3339(started),
+    completedAt: rfc3339(now),
+    completionTime: goDuration(now - started),
+    ...(retainUntil ? { retainUntil } : {}),
+  });
   deps.metrics.backups.inc({ result: phase });
   if (phase === 'Succeeded') deps.metrics.backupSeconds.observe({}, (now - started) / 1000);
-  await deps.recorder.record(object, { type: phase === 'Succeeded' ? 'Normal' : 'Warning', reason: phase === 'Succeeded' ? 'BackupSucceeded' : reason, note: message, action: 'Backup' });
+  await deps.recorder.record(object, {
+    type: phase === 'Succeeded' ? 'Normal' : 'Warning',
+    reason: phase === 'Succeeded' ? 'BackupSucceeded' : reason,
+    note: message,
+    action: 'Backup',
+  });
   deps.logger.info('backup finished', { namespace: object.metadata.namespace, name: object.metadata.name, phase, reason, message });
   // Come back for the retention.
   return { requeueAfterMs: 1_000 };

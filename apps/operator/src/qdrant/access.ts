@@ -16,7 +16,11 @@ export function qdrantAccess(client: KubeClient, urlTemplate?: string): QdrantAc
     const namespace = cluster.metadata.namespace ?? 'default';
     const id = cluster.spec.id;
     const url = urlTemplate
-      ? urlTemplate.replaceAll('{namespace}', namespace).replaceAll('{name}', cluster.metadata.name ?? '').replaceAll('{id}', id).replaceAll('{node}', String(node))
+      ? urlTemplate
+          .replaceAll('{namespace}', namespace)
+          .replaceAll('{name}', cluster.metadata.name ?? '')
+          .replaceAll('{id}', id)
+          .replaceAll('{node}', String(node))
       : `${cluster.spec.config?.service?.enable_tls ? 'https' : 'http'}://${podName(id, node)}.${headlessServiceName(id)}.${namespace}.svc:${QDRANT_HTTP_PORT}`;
     return { url, apiKey: await apiKey(client, cluster) };
   };
@@ -26,7 +30,12 @@ export function qdrantAccess(client: KubeClient, urlTemplate?: string): QdrantAc
 async function apiKey(client: KubeClient, cluster: QdrantCluster): Promise<string | undefined> {
   const ref = cluster.spec.config?.service?.api_key?.secretKeyRef;
   if (!ref) return undefined;
-  const secret = await client.get<KubeObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'Secret', namespace: cluster.metadata.namespace, name: ref.name });
+  const secret = await client.get<KubeObject & { data?: Record<string, string> }>({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    namespace: cluster.metadata.namespace,
+    name: ref.name,
+  });
   const value = secret?.data?.[ref.key];
   if (value === undefined) throw new Error(`the API key Secret ${cluster.metadata.namespace}/${ref.name} has no key ${ref.key}`);
   return Buffer.from(value, 'base64').toString('utf8');

@@ -23,7 +23,12 @@ export function isSubset(desired: unknown, live: unknown): boolean {
  * a new apply), and every desired field still has its value (so drift is put back). `live`
  * is what the cache holds. Returns the object the apiserver returned when it applied.
  */
-export async function applyIfChanged(client: KubeClient, desired: KubeObject, fieldManager: string, live: KubeObject | undefined): Promise<KubeObject | undefined> {
+export async function applyIfChanged(
+  client: KubeClient,
+  desired: KubeObject,
+  fieldManager: string,
+  live: KubeObject | undefined,
+): Promise<KubeObject | undefined> {
   const hash = createHash('sha256').update(JSON.stringify(desired)).digest('hex').slice(0, 20);
   if (live && live.metadata.annotations?.[APPLIED_HASH_ANNOTATION] === hash && isSubset(desired, live)) return undefined;
   const stamped: KubeObject = {

@@ -96,12 +96,20 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
 
   const parsed = safeValidateQdrantCluster(object);
   if (!parsed.success) {
-    await writeStatus(deps, object as unknown as QdrantCluster, { cluster: object as unknown as QdrantCluster, statefulSet: undefined, pods: [], failure: { reason: 'InvalidSpec', message: parsed.error.message } }, { claims: [], deleting: [] });
+    await writeStatus(
+      deps,
+      object as unknown as QdrantCluster,
+      { cluster: object as unknown as QdrantCluster, statefulSet: undefined, pods: [], failure: { reason: 'InvalidSpec', message: parsed.error.message } },
+      { claims: [], deleting: [] },
+    );
     await deps.recorder.record(object, { type: 'Warning', reason: 'InvalidSpec', note: parsed.error.message, action: 'Validate' });
     return;
   }
   if (!hasFinalizer(object, FINALIZER)) object = await addFinalizer(client, object, FINALIZER);
-  let cluster = { ...parsed.data, metadata: { ...parsed.data.metadata, uid: object.metadata.uid, resourceVersion: object.metadata.resourceVersion } } as QdrantCluster;
+  let cluster = {
+    ...parsed.data,
+    metadata: { ...parsed.data.metadata, uid: object.metadata.uid, resourceVersion: object.metadata.resourceVersion },
+  } as QdrantCluster;
   const settings = deps.settings().settings;
   const managed = usesClusterManager(cluster, deps.settings()) && deps.clusterManager !== undefined;
 
@@ -122,7 +130,10 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
         pinClaimTemplates(desiredSts, live);
         const scale = await stepScaleDown({
           client,
-          drain: managed && deps.clusterManager ? deps.clusterManager.drainer : inProcessDrainer(deps.qdrant, (job, step) => deps.onDrainStep?.(job.cluster, job.node, step)),
+          drain:
+            managed && deps.clusterManager
+              ? deps.clusterManager.drainer
+              : inProcessDrainer(deps.qdrant, (job, step) => deps.onDrainStep?.(job.cluster, job.node, step)),
           logger: deps.logger,
           cluster,
           live,
@@ -133,7 +144,12 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
           deadline: Math.min(now() + settings.handlerTimeout * 800, operationDeadline(cluster, settings.operationTimeout, now())),
           signal: deps.signal,
           markDeleting: async (indexes) => {
-            const { phase } = await writeStatus(deps, cluster, { cluster, statefulSet: live, pods: await listPodsFresh(deps, cluster), deleting: indexes }, { claims: [], deleting: indexes });
+            const { phase } = await writeStatus(
+              deps,
+              cluster,
+              { cluster, statefulSet: live, pods: await listPodsFresh(deps, cluster), deleting: indexes },
+              { claims: [], deleting: indexes },
+            );
             cluster = withStatus(cluster, { deleteInProgressNodeIndexes: indexes, phase });
           },
         });
@@ -165,7 +181,13 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
         if (applied && item.kind === 'StatefulSet') appliedSts = applied;
       }
       await prune(deps, object, cluster, new Set(desired.map((d) => `${d.kind}/${d.metadata.name}`)));
-      const traefik = await reconcileTraefik({ client, fieldManager: FIELD_MANAGER, cluster, desired: desired.filter(isTraefikObject) as KubeObject[], now: now() });
+      const traefik = await reconcileTraefik({
+        client,
+        fieldManager: FIELD_MANAGER,
+        cluster,
+        desired: desired.filter(isTraefikObject) as KubeObject[],
+        now: now(),
+      });
       if (traefik) {
         failure = { ...traefik, retry: true };
         await deps.recorder.record(object, { type: 'Warning', reason: traefik.reason, note: traefik.message, action: 'Apply' });
@@ -191,13 +213,26 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
           failure = { ...restart.failure, retry: true };
           await deps.recorder.record(object, { type: 'Warning', reason: restart.failure.reason, note: restart.failure.message, action: 'Restart' });
         } else if (restart.restarted) {
-          await deps.recorder.record(object, { type: 'Normal', reason: 'NodeRestarted', note: `node ${restart.restarted.node} restarted after its shards were secured: ${restart.restarted.detail}`, action: 'Restart' });
+          await deps.recorder.record(object, {
+            type: 'Normal',
+            reason: 'NodeRestarted',
+            note: `node ${restart.restarted.node} restarted after its shards were secured: ${restart.restarted.detail}`,
+            action: 'Restart',
+          });
         }
       }
       if (desiredSts) {
         storage = await reconcileStorage(client, cluster, claims, desiredSts.spec.replicas);
-        if (storage.condition.status === 'False' && cluster.status?.conditions?.find((c) => c.type === storage!.condition.type)?.reason !== storage.condition.reason) {
-          await deps.recorder.record(object, { type: storage.condition.reason === 'Expanding' ? 'Normal' : 'Warning', reason: storage.condition.reason, note: storage.condition.message, action: 'ResizeStorage' });
+        if (
+          storage.condition.status === 'False' &&
+          cluster.status?.conditions?.find((c) => c.type === storage!.condition.type)?.reason !== storage.condition.reason
+        ) {
+          await deps.recorder.record(object, {
+            type: storage.condition.reason === 'Expanding' ? 'Normal' : 'Warning',
+            reason: storage.condition.reason,
+            note: storage.condition.message,
+            action: 'ResizeStorage',
+          });
         }
       }
     } catch (error) {
@@ -218,7 +253,8 @@ export async function reconcileCluster(deps: ClusterReconcilerDeps, key: string)
   // A failed drain and an overrun operation are retried, spaced by the work queue's backoff.
   if (failure?.retry) throw new RetryLaterError(`${failure.reason}: ${failure.message}`);
   if (reason.startsWith('OperationTimeout')) throw new RetryLaterError(reason);
-  const settledPhase = (phase === 'Healthy' && !busy && !restarting && storage?.condition.reason !== 'Expanding') || phase === 'Suspended' || phase === 'ManualMaintenance';
+  const settledPhase =
+    (phase === 'Healthy' && !busy && !restarting && storage?.condition.reason !== 'Expanding') || phase === 'Suspended' || phase === 'ManualMaintenance';
   if (!settledPhase) return { requeueAfterMs: deps.progressRequeueMs ?? 5_000 };
   // With the cluster manager, a settled cluster still comes back every pullInterval.
   return manager ? { requeueAfterMs: Math.max(1_000, Date.parse(manager.nextClusterManagerInvocation) - now()) } : undefined;
@@ -247,7 +283,10 @@ async function invokeClusterManager(
   const previous = cluster.status;
   const next = previous?.nextClusterManagerInvocation;
   if (next && Date.parse(next) > now && previous?.clusterManagerResponse) {
-    return { clusterManagerResponse: { status: previous.clusterManagerResponse.status ?? '', description: previous.clusterManagerResponse.description ?? '' }, nextClusterManagerInvocation: next };
+    return {
+      clusterManagerResponse: { status: previous.clusterManagerResponse.status ?? '', description: previous.clusterManagerResponse.description ?? '' },
+      nextClusterManagerInvocation: next,
+    };
   }
   const phase = previous?.phase;
   const blockedBy = cluster.spec.pauses?.length
@@ -265,7 +304,12 @@ async function invokeClusterManager(
   const response = await deps.clusterManager.invoke(cluster, nodes, blockedBy, rebalanceStrategyOf(cluster, deps.settings()));
   if (response.status !== previous?.clusterManagerResponse?.status || response.status === 'Rebalanced' || response.status === 'Recovered') {
     const note = response.description.length > 0 ? response.description : response.status;
-    await deps.recorder.record(object, { type: response.status === 'Failed' ? 'Warning' : 'Normal', reason: `ClusterManager${response.status}`, note, action: 'Manage' });
+    await deps.recorder.record(object, {
+      type: response.status === 'Failed' ? 'Warning' : 'Normal',
+      reason: `ClusterManager${response.status}`,
+      note,
+      action: 'Manage',
+    });
   }
   // A failed call is retried under the settings' backoff (minDelay, then + increment each
   // time, up to maxDelay), never sooner than pullInterval; a success resets it.
@@ -274,7 +318,8 @@ async function invokeClusterManager(
   if (failures > 0) deps.managerFailures?.set(key, failures);
   else deps.managerFailures?.delete(key);
   const backOff = deps.settings().settings.backOff;
-  const delaySeconds = failures > 0 ? Math.max(pullIntervalSeconds, Math.min(backOff.maxDelay, backOff.minDelay + backOff.increment * (failures - 1))) : pullIntervalSeconds;
+  const delaySeconds =
+    failures > 0 ? Math.max(pullIntervalSeconds, Math.min(backOff.maxDelay, backOff.minDelay + backOff.increment * (failures - 1))) : pullIntervalSeconds;
   return {
     clusterManagerResponse: { status: response.status, description: response.description },
     nextClusterManagerInvocation: new Date(now + delaySeconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -322,12 +367,19 @@ async function removeUnwanted(deps: ClusterReconcilerDeps, object: KubeObject, c
   deps.logger.info(result.outcome === 'deleted' ? 'pruned' : 'released', { namespace: cluster.metadata.namespace, name: cluster.metadata.name, object: what });
   if (result.outcome === 'released') {
     const writers = otherWriters(item, FIELD_MANAGER).join(', ');
-    await deps.recorder.record(object, { type: 'Normal', reason: 'Released', note: `${what} is no longer the operator's; ${writers} also wrote it, so it was left in place without the operator's fields`, action: 'Prune' });
+    await deps.recorder.record(object, {
+      type: 'Normal',
+      reason: 'Released',
+      note: `${what} is no longer the operator's; ${writers} also wrote it, so it was left in place without the operator's fields`,
+      action: 'Prune',
+    });
   }
 }
 
 async function listPodsFresh(deps: ClusterReconcilerDeps, cluster: QdrantCluster): Promise<ObservedState['pods']> {
-  const selector = Object.entries(podSelector(cluster)).map(([k, v]) => `${k}=${v}`).join(',');
+  const selector = Object.entries(podSelector(cluster))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   const pods = await deps.client.list({ apiVersion: 'v1', kind: 'Pod' }, { namespace: cluster.metadata.namespace, labelSelector: selector });
   return pods.items as ObservedState['pods'];
 }
@@ -352,7 +404,9 @@ async function writeStatus(
   const now = new Date(deps.now?.() ?? Date.now()).toISOString().replace(/\.\d+Z$/, 'Z');
   const generation = (cluster.metadata.generation as number | undefined) ?? 0;
   const previousStorage = cluster.status?.conditions?.find((c) => c.type === 'StorageResize');
-  const storage = extra.storage ?? (previousStorage && { type: previousStorage.type, status: previousStorage.status, reason: previousStorage.reason, message: previousStorage.message });
+  const storage =
+    extra.storage ??
+    (previousStorage && { type: previousStorage.type, status: previousStorage.status, reason: previousStorage.reason, message: previousStorage.message });
   const status = {
     phase: derived.phase,
     reason: derived.reason,
@@ -371,7 +425,9 @@ async function writeStatus(
         ? { clusterManagerResponse: cluster.status.clusterManagerResponse, nextClusterManagerInvocation: cluster.status.nextClusterManagerInvocation }
         : {})),
     // Absent rather than empty: the CRD's structural schema reads an empty object as null.
-    ...(observed.pods.length > 0 ? { nodes: nodeStatuses(observed.pods, extra.claims, (pod) => databaseClaimName(cluster, Number(pod.slice(pod.lastIndexOf('-') + 1)))) } : {}),
+    ...(observed.pods.length > 0
+      ? { nodes: nodeStatuses(observed.pods, extra.claims, (pod) => databaseClaimName(cluster, Number(pod.slice(pod.lastIndexOf('-') + 1)))) }
+      : {}),
     conditions: mergeConditions(cluster.status?.conditions, storage ? [...derived.conditionsWanted, storage] : derived.conditionsWanted, now, generation),
   };
   const previous = cluster.status;
@@ -379,13 +435,23 @@ async function writeStatus(
   const unchanged = previous !== undefined && isSubset(status, previous) && Object.keys(previous).every((k) => k in status);
   if (!unchanged) {
     await deps.client.applyStatus(
-      { apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', metadata: { name: cluster.metadata.name, namespace: cluster.metadata.namespace }, status } as KubeObject,
+      {
+        apiVersion: 'qdrant.io/v1',
+        kind: 'QdrantCluster',
+        metadata: { name: cluster.metadata.name, namespace: cluster.metadata.namespace },
+        status,
+      } as KubeObject,
       { fieldManager: STATUS_FIELD_MANAGER },
     );
   }
   if (previous?.phase !== derived.phase) {
     const warning = derived.phase.startsWith('FailedTo') || derived.phase === 'NotReady';
-    await deps.recorder.record(cluster as unknown as KubeObject, { type: warning ? 'Warning' : 'Normal', reason: derived.phase, note: derived.reason, action: 'Reconcile' });
+    await deps.recorder.record(cluster as unknown as KubeObject, {
+      type: warning ? 'Warning' : 'Normal',
+      reason: derived.phase,
+      note: derived.reason,
+      action: 'Reconcile',
+    });
   }
   return { phase: derived.phase, reason: derived.reason };
 }

@@ -26,7 +26,11 @@ export interface RestartGuard {
 
 function failed(job: RestartJob, error: unknown): Failure {
   if (job.signal?.aborted) throw error;
-  return { ok: false, reason: error instanceof QdrantOperationError ? `Replicate${error.reason}` : 'ReplicateFailed', message: error instanceof Error ? error.message : String(error) };
+  return {
+    ok: false,
+    reason: error instanceof QdrantOperationError ? `Replicate${error.reason}` : 'ReplicateFailed',
+    message: error instanceof Error ? error.message : String(error),
+  };
 }
 
 /** The guard run by the operator itself, through Qdrant's REST API from a node that stays up. */
@@ -71,7 +75,9 @@ export interface GuardedRestartInput {
   logger: Logger;
   cluster: QdrantCluster;
   mode: OnDemandMode | 'Off';
-  statefulSet: (KubeObject & { spec: { replicas?: number; updateStrategy?: { type?: string } }; status?: { observedGeneration?: number; updateRevision?: string } }) | undefined;
+  statefulSet:
+    | (KubeObject & { spec: { replicas?: number; updateStrategy?: { type?: string } }; status?: { observedGeneration?: number; updateRevision?: string } })
+    | undefined;
   /** The cluster's pods, read fresh (only when a restart may be under way). */
   pods: () => Promise<Pod[]>;
   deadline: number;
@@ -110,7 +116,10 @@ export async function stepGuardedRestart(input: GuardedRestartInput): Promise<Gu
   const nodes = pods.map((p) => ({ index: indexOf(p), ready: isReady(p) })).toSorted((a, b) => a.index - b.index);
   const allReady = pods.length === all.length && pods.length === (sts.spec.replicas ?? 0) && nodes.every((n) => n.ready);
   const updateRevision = sts.status?.updateRevision;
-  const outdated = onDelete && updateRevision ? pods.filter((p) => p.metadata.labels?.['controller-revision-hash'] !== updateRevision).toSorted((a, b) => indexOf(b) - indexOf(a)) : [];
+  const outdated =
+    onDelete && updateRevision
+      ? pods.filter((p) => p.metadata.labels?.['controller-revision-hash'] !== updateRevision).toSorted((a, b) => indexOf(b) - indexOf(a))
+      : [];
   const ns = cluster.metadata.namespace;
   let released = 0;
 
@@ -123,7 +132,14 @@ export async function stepGuardedRestart(input: GuardedRestartInput): Promise<Gu
       return { busy: true, restarted: { node, detail: `${pending.length} shard(s) copied before` } };
     }
     if (!allReady) return { busy: true };
-    const release = await input.guard.release({ cluster, node, nodes, deadline: input.deadline, signal: input.signal, replicas: pending.map(({ node: _node, ...r }) => r) });
+    const release = await input.guard.release({
+      cluster,
+      node,
+      nodes,
+      deadline: input.deadline,
+      signal: input.signal,
+      replicas: pending.map(({ node: _node, ...r }) => r),
+    });
     if (!release.ok) return { busy: true, failure: { reason: release.reason, message: `dropping the copies made for node ${node}: ${release.message}` } };
     const left = pending.filter((r) => release.pending.some((p) => p.collection === r.collection && p.shardId === r.shardId && p.peerId === r.peerId));
     released = pending.length - left.length;
@@ -137,7 +153,12 @@ export async function stepGuardedRestart(input: GuardedRestartInput): Promise<Gu
   const pod = outdated[0]!;
   const node = indexOf(pod);
   const prepared = await input.guard.prepare({ cluster, node, nodes, deadline: input.deadline, signal: input.signal, mode: input.mode });
-  if (!prepared.ok) return { busy: true, released, failure: { reason: prepared.reason, message: `before restarting node ${node} (${pod.metadata.name}): ${prepared.message}` } };
+  if (!prepared.ok)
+    return {
+      busy: true,
+      released,
+      failure: { reason: prepared.reason, message: `before restarting node ${node} (${pod.metadata.name}): ${prepared.message}` },
+    };
   if (prepared.replicas.length > 0) await input.record(prepared.replicas.map((r) => ({ ...r, node })));
   await deletePod(input.client, pod);
   input.logger.info('node restarted', { namespace: ns, name: cluster.metadata.name, node, detail: prepared.detail });
@@ -145,5 +166,8 @@ export async function stepGuardedRestart(input: GuardedRestartInput): Promise<Gu
 }
 
 async function deletePod(client: KubeClient, pod: Pod): Promise<void> {
-  await client.delete({ apiVersion: 'v1', kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name! }, { preconditions: { uid: pod.metadata.uid } });
+  await client.delete(
+    { apiVersion: 'v1', kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name! },
+    { preconditions: { uid: pod.metadata.uid } },
+  );
 }

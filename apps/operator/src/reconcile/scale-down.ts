@@ -54,7 +54,11 @@ export function inProcessDrainer(qdrant: QdrantAccess, onStep?: (job: DrainJob, 
       return { ok: true, detail: `peer ${result.peerId ?? '(none)'}, ${result.steps.length} step(s)` };
     } catch (error) {
       if (job.signal?.aborted) throw error;
-      return { ok: false, reason: error instanceof QdrantOperationError ? `Drain${error.reason}` : 'DrainFailed', message: error instanceof Error ? error.message : String(error) };
+      return {
+        ok: false,
+        reason: error instanceof QdrantOperationError ? `Drain${error.reason}` : 'DrainFailed',
+        message: error instanceof Error ? error.message : String(error),
+      };
     }
   };
 }
@@ -94,7 +98,8 @@ export async function stepScaleDown(input: ScaleDownInput): Promise<ScaleDownOut
     if (pods.has(pod)) {
       const keep = Array.from({ length: Math.min(size, node) }, (_, i) => i);
       const outcome = await input.drain({ cluster, node, keep, deadline: input.deadline, signal: input.signal });
-      if (!outcome.ok) return { replicas: liveReplicas, deleting: [node], failure: { reason: outcome.reason, message: `draining node ${node} (${pod}): ${outcome.message}` } };
+      if (!outcome.ok)
+        return { replicas: liveReplicas, deleting: [node], failure: { reason: outcome.reason, message: `draining node ${node} (${pod}): ${outcome.message}` } };
       input.logger.info('node drained', { namespace: cluster.metadata.namespace, name: cluster.metadata.name, node, detail: outcome.detail });
     }
     return { replicas: node, deleting: [node], done: `node ${node} drained: its shards moved to the remaining peers and its peer removed` };

@@ -32,7 +32,12 @@ export function pinClaimTemplates(desired: KubeObject, live: { spec?: { volumeCl
   }
 }
 
-const condition = (status: 'True' | 'False', reason: string, message: string): StorageOutcome['condition'] => ({ type: STORAGE_CONDITION, status, reason, message });
+const condition = (status: 'True' | 'False', reason: string, message: string): StorageOutcome['condition'] => ({
+  type: STORAGE_CONDITION,
+  status,
+  reason,
+  message,
+});
 
 export interface StorageOutcome {
   condition: { type: string; status: 'True' | 'False'; reason: string; message: string };
@@ -56,25 +61,48 @@ export async function reconcileStorage(client: KubeClient, cluster: QdrantCluste
 
   const larger = claims.filter((c) => requested(c) > wantedBytes);
   if (larger.length > 0) {
-    return { expanded: [], condition: condition('False', 'ShrinkNotSupported', `volumes cannot shrink: ${larger.map((c) => c.metadata.name).join(', ')} ask ${larger[0]!.spec.resources?.requests?.storage}, the spec asks ${wanted}; they stay as they are`) };
+    return {
+      expanded: [],
+      condition: condition(
+        'False',
+        'ShrinkNotSupported',
+        `volumes cannot shrink: ${larger.map((c) => c.metadata.name).join(', ')} ask ${larger[0]!.spec.resources?.requests?.storage}, the spec asks ${wanted}; they stay as they are`,
+      ),
+    };
   }
   const smaller = claims.filter((c) => requested(c) < wantedBytes);
   const expanded: string[] = [];
   for (const claim of smaller) {
     const className = claim.spec.storageClassName;
-    const storageClass = className ? await client.get<KubeObject & { allowVolumeExpansion?: boolean }>({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', name: className }) : undefined;
+    const storageClass = className
+      ? await client.get<KubeObject & { allowVolumeExpansion?: boolean }>({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', name: className })
+      : undefined;
     if (storageClass?.allowVolumeExpansion !== true) {
       return {
         expanded,
-        condition: condition('False', 'StorageClassNotExpandable', `storage class ${className ?? '(none)'} does not allow volume expansion: the volumes stay at ${claim.spec.resources?.requests?.storage}, the spec asks ${wanted}`),
+        condition: condition(
+          'False',
+          'StorageClassNotExpandable',
+          `storage class ${className ?? '(none)'} does not allow volume expansion: the volumes stay at ${claim.spec.resources?.requests?.storage}, the spec asks ${wanted}`,
+        ),
       };
     }
-    await client.patch({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace, name: claim.metadata.name! }, { spec: { resources: { requests: { storage: wanted } } } });
+    await client.patch(
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace, name: claim.metadata.name! },
+      { spec: { resources: { requests: { storage: wanted } } } },
+    );
     expanded.push(claim.metadata.name!);
   }
   const pending = claims.filter((c) => parseQuantity(c.status?.capacity?.['storage'] ?? '0') < wantedBytes);
   if (pending.length > 0 || expanded.length > 0) {
-    return { expanded, condition: condition('False', 'Expanding', `${claims.length - pending.length} of ${claims.length} volumes have ${wanted}; waiting for the storage driver`) };
+    return {
+      expanded,
+      condition: condition(
+        'False',
+        'Expanding',
+        `${claims.length - pending.length} of ${claims.length} volumes have ${wanted}; waiting for the storage driver`,
+      ),
+    };
   }
   return { expanded, condition: condition('True', 'AtRequestedSize', `all ${claims.length} database volumes have ${wanted}`) };
 }

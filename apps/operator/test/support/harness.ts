@@ -45,7 +45,12 @@ export function useOperator(prefix: string, settingsYaml = '', extra: Partial<Op
   h.clusterObject = (id, spec = {}, annotations) => ({
     apiVersion: 'qdrant.io/v1',
     kind: 'QdrantCluster',
-    metadata: { name: `qdrant-${id}`, namespace: sandbox.namespace, labels: { 'cluster-id': id, 'customer-id': 'acme' }, ...(annotations ? { annotations } : {}) },
+    metadata: {
+      name: `qdrant-${id}`,
+      namespace: sandbox.namespace,
+      labels: { 'cluster-id': id, 'customer-id': 'acme' },
+      ...(annotations ? { annotations } : {}),
+    },
     spec: { id, version: 'v1.12.4', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' }, ...spec },
   });
   h.sim = (id) => {
@@ -58,14 +63,26 @@ export function useOperator(prefix: string, settingsYaml = '', extra: Partial<Op
   };
   h.waitFor = (id, what, until, timeoutMs = 60_000) => {
     let last: Cluster | undefined;
-    return waitFor(`qdrant-${id}: ${what}`, async () => {
-      last = await h.client.get<Cluster>(h.ref(id));
-      return last && until(last) ? last : undefined;
-    }, { timeoutMs, intervalMs: 200, onTimeout: () => `last status: ${JSON.stringify({ generation: last?.metadata.generation, ...last?.status, conditions: undefined, nodes: undefined })}` });
+    return waitFor(
+      `qdrant-${id}: ${what}`,
+      async () => {
+        last = await h.client.get<Cluster>(h.ref(id));
+        return last && until(last) ? last : undefined;
+      },
+      {
+        timeoutMs,
+        intervalMs: 200,
+        onTimeout: () => `last status: ${JSON.stringify({ generation: last?.metadata.generation, ...last?.status, conditions: undefined, nodes: undefined })}`,
+      },
+    );
   };
-  h.pods = async (id) => (await h.client.list<Pod>({ apiVersion: 'v1', kind: 'Pod' }, { namespace: sandbox.namespace, labelSelector: `cluster-id=${id}` })).items;
+  h.pods = async (id) =>
+    (await h.client.list<Pod>({ apiVersion: 'v1', kind: 'Pod' }, { namespace: sandbox.namespace, labelSelector: `cluster-id=${id}` })).items;
   h.events = async (id) => {
-    const events = await h.client.list<KubeObject & { type: string; reason: string; note?: string; regarding: { name: string } }>({ apiVersion: 'events.k8s.io/v1', kind: 'Event' }, { namespace: sandbox.namespace });
+    const events = await h.client.list<KubeObject & { type: string; reason: string; note?: string; regarding: { name: string } }>(
+      { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
+      { namespace: sandbox.namespace },
+    );
     return events.items.filter((e) => e.regarding.name === `qdrant-${id}`).map((e) => ({ type: e.type, reason: e.reason, note: e.note }));
   };
 

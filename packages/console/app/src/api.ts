@@ -60,7 +60,11 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   const res = await fetch(path, {
     method,
     credentials: 'same-origin',
-    headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken }) },
+    headers: {
+      accept: 'application/json',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   noteWarnings(res.headers.get('warning'));
@@ -102,9 +106,13 @@ export async function signOut(): Promise<void> {
 }
 
 /** One page at a time of a list of the API: for usePagedPoll and loadAll. */
-export const pages = <T>(path: string): FetchPage<T> => (query) => request<PageOf<T>>('GET', pagePath(path, query));
+export const pages =
+  <T>(path: string): FetchPage<T> =>
+  (query) =>
+    request<PageOf<T>>('GET', pagePath(path, query));
 
 /** Every item of a list (for choices: a select of environments or clusters). */
 export const listAll = <T>(path: string): Promise<T[]> => loadAll(pages<T>(path));
 
-export const regionPath = (region: string, ...rest: string[]) => ['/api/v1/regions', region, ...rest].map((p, i) => (i === 0 ? p : encodeURIComponent(p))).join('/');
+export const regionPath = (region: string, ...rest: string[]) =>
+  ['/api/v1/regions', region, ...rest].map((p, i) => (i === 0 ? p : encodeURIComponent(p))).join('/');

@@ -5,7 +5,11 @@ import { loadPages, type FetchPage } from './lib/pages.ts';
  * Loads now and again every `intervalMs` while the page is visible: the agent's reports reach
  * the control plane every few seconds, so status changes show without a reload.
  */
-export function usePoll<T>(load: () => Promise<T>, deps: unknown[], intervalMs = 2000): { data: T | undefined; error: Error | undefined; reload: () => Promise<void> } {
+export function usePoll<T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+  intervalMs = 2000,
+): { data: T | undefined; error: Error | undefined; reload: () => Promise<void> } {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<Error>();
   const loadRef = useRef(load);
@@ -39,7 +43,11 @@ export function usePoll<T>(load: () => Promise<T>, deps: unknown[], intervalMs =
  * A polled list shown page by page: the first page, then one more each `loadMore()` (the
  * "Load more" control). Each poll reloads the pages shown, so their status stays current.
  */
-export function usePagedPoll<T>(fetchPage: FetchPage<T>, deps: unknown[], intervalMs = 2000): { data: { items: T[]; more: boolean } | undefined; error: Error | undefined; reload: () => Promise<void>; loadMore: () => void } {
+export function usePagedPoll<T>(
+  fetchPage: FetchPage<T>,
+  deps: unknown[],
+  intervalMs = 2000,
+): { data: { items: T[]; more: boolean } | undefined; error: Error | undefined; reload: () => Promise<void>; loadMore: () => void } {
   const [pages, setPages] = useState(1);
   // oxlint-disable-next-line react-hooks/exhaustive-deps
   useEffect(() => setPages(1), deps);

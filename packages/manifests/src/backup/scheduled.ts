@@ -15,8 +15,18 @@ export function buildScheduledSnapshot(schedule: Pick<QdrantClusterScheduledSnap
     metadata: {
       name: suffixedName(schedule.metadata.name!, String(seconds)),
       namespace: schedule.metadata.namespace,
-      labels: { ...schedule.metadata.labels, [LABEL_CLUSTER_ID]: schedule.spec['cluster-id'], [LABEL_SCHEDULE_ID]: schedule.spec.scheduleShortId, 'app.kubernetes.io/managed-by': MANAGED_BY },
+      labels: {
+        ...schedule.metadata.labels,
+        [LABEL_CLUSTER_ID]: schedule.spec['cluster-id'],
+        [LABEL_SCHEDULE_ID]: schedule.spec.scheduleShortId,
+        'app.kubernetes.io/managed-by': MANAGED_BY,
+      },
     },
-    spec: { 'cluster-id': schedule.spec['cluster-id'], 'creation-timestamp': seconds, scheduleShortId: schedule.spec.scheduleShortId, retention: schedule.spec.retention },
+    spec: {
+      'cluster-id': schedule.spec['cluster-id'],
+      'creation-timestamp': seconds,
+      scheduleShortId: schedule.spec.scheduleShortId,
+      retention: schedule.spec.retention,
+    },
   });
 }

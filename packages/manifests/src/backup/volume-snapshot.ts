@@ -29,7 +29,12 @@ export function buildVolumeSnapshot(input: VolumeSnapshotInput): KubeObject {
     metadata: {
       name: suffixedName(name, String(claim.node)),
       namespace: snapshot.metadata.namespace,
-      labels: { ...snapshot.metadata.labels, [LABEL_CLUSTER_ID]: snapshot.spec['cluster-id'], [LABEL_NODE_INDEX]: String(claim.node), 'app.kubernetes.io/managed-by': MANAGED_BY },
+      labels: {
+        ...snapshot.metadata.labels,
+        [LABEL_CLUSTER_ID]: snapshot.spec['cluster-id'],
+        [LABEL_NODE_INDEX]: String(claim.node),
+        'app.kubernetes.io/managed-by': MANAGED_BY,
+      },
       annotations: {
         ...annotations,
         [ANNOTATION_SNAPSHOT_POINT]: input.point,

@@ -43,11 +43,7 @@ export function qdrantConfig(cluster: QdrantCluster, resolved: ResolvedCluster):
       hide_jwt_dashboard: config?.service?.hide_jwt_dashboard,
       max_request_size_mb: config?.service?.max_request_size_mb,
     },
-    cluster: {
-      enabled: true,
-      p2p: { port: QDRANT_P2P_PORT, enable_tls: resolved.p2pTls },
-      consensus: { tick_period_ms: 100 },
-    },
+    cluster: { enabled: true, p2p: { port: QDRANT_P2P_PORT, enable_tls: resolved.p2pTls }, consensus: { tick_period_ms: 100 } },
     tls:
       resolved.tls || resolved.p2pTls
         ? {

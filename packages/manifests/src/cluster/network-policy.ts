@@ -1,4 +1,13 @@
-import { LABEL_APP, LABEL_APP_VALUE, LABEL_CLUSTER_ID, networkPolicyName, type NetworkPolicyEgressRule, type NetworkPolicyIngressRule, type OperatorSettings, type QdrantCluster } from '@qhc/schemas';
+import {
+  LABEL_APP,
+  LABEL_APP_VALUE,
+  LABEL_CLUSTER_ID,
+  networkPolicyName,
+  type NetworkPolicyEgressRule,
+  type NetworkPolicyIngressRule,
+  type OperatorSettings,
+  type QdrantCluster,
+} from '@qhc/schemas';
 import { normalize, type KubeObject } from '../object.ts';
 import { objectMeta, podSelector } from './labels.ts';
 import { QDRANT_GRPC_PORT, QDRANT_HTTP_PORT, QDRANT_P2P_PORT, type ResolvedCluster } from './resolve.ts';
@@ -20,7 +29,10 @@ export function buildNetworkPolicy(cluster: QdrantCluster, settings: OperatorSet
   const policies = settings.settings.qdrant.networkPolicies;
   const ingress: Array<NetworkPolicyIngressRule | Record<string, unknown>> = [
     { from: [peers], ports: [tcp(QDRANT_P2P_PORT), tcp(QDRANT_HTTP_PORT), tcp(QDRANT_GRPC_PORT)] },
-    { from: [{ podSelector: { matchLabels: OPERATOR_POD_LABELS } }, { podSelector: { matchLabels: CLUSTER_MANAGER_POD_LABELS } }], ports: [tcp(QDRANT_HTTP_PORT)] },
+    {
+      from: [{ podSelector: { matchLabels: OPERATOR_POD_LABELS } }, { podSelector: { matchLabels: CLUSTER_MANAGER_POD_LABELS } }],
+      ports: [tcp(QDRANT_HTTP_PORT)],
+    },
     ...policies.ingress,
   ];
   const egress: Array<NetworkPolicyEgressRule | Record<string, unknown>> = [
@@ -38,11 +50,6 @@ export function buildNetworkPolicy(cluster: QdrantCluster, settings: OperatorSet
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
     metadata: objectMeta(cluster, networkPolicyName(resolved.id), 'network-policy'),
-    spec: {
-      podSelector: { matchLabels: podSelector(cluster) },
-      policyTypes: ['Ingress', 'Egress'],
-      ingress,
-      egress,
-    },
+    spec: { podSelector: { matchLabels: podSelector(cluster) }, policyTypes: ['Ingress', 'Egress'], ingress, egress },
   });
 }

@@ -33,7 +33,8 @@ function env(cluster: QdrantCluster): Array<Record<string, unknown>> {
   ];
   // The whole selector, `optional` included: a pod may start without an optional key's Secret.
   if (service?.api_key) vars.push({ name: 'QDRANT__SERVICE__API_KEY', valueFrom: { secretKeyRef: { ...service.api_key.secretKeyRef } } });
-  if (service?.read_only_api_key) vars.push({ name: 'QDRANT__SERVICE__READ_ONLY_API_KEY', valueFrom: { secretKeyRef: { ...service.read_only_api_key.secretKeyRef } } });
+  if (service?.read_only_api_key)
+    vars.push({ name: 'QDRANT__SERVICE__READ_ONLY_API_KEY', valueFrom: { secretKeyRef: { ...service.read_only_api_key.secretKeyRef } } });
   const gpu = cluster.spec.gpu;
   if (gpu) {
     vars.push({ name: 'QDRANT__GPU__INDEXING', value: 'true' });
@@ -67,7 +68,9 @@ export const ZONE_TOPOLOGY_KEY = 'topology.kubernetes.io/zone';
 function topologySpread(cluster: QdrantCluster, settings: OperatorSettings): TopologySpreadConstraint[] | undefined {
   const chosen = cluster.spec.topologySpreadConstraints ?? settings.settings.scheduling.default_topology_spread_constraints;
   const zone = cluster.spec.multiAZ && !chosen.some((c) => c.topologyKey === ZONE_TOPOLOGY_KEY);
-  const constraints: TopologySpreadConstraint[] = zone ? [...chosen, { maxSkew: 1, topologyKey: ZONE_TOPOLOGY_KEY, whenUnsatisfiable: 'ScheduleAnyway' }] : chosen;
+  const constraints: TopologySpreadConstraint[] = zone
+    ? [...chosen, { maxSkew: 1, topologyKey: ZONE_TOPOLOGY_KEY, whenUnsatisfiable: 'ScheduleAnyway' }]
+    : chosen;
   if (constraints.length === 0) return undefined;
   return constraints.map((c) => ({ ...c, labelSelector: c.labelSelector ?? { matchLabels: podSelector(cluster) } }));
 }
@@ -109,7 +112,9 @@ export function buildStatefulSet(cluster: QdrantCluster, settings: OperatorSetti
       .filter((k) => tls[k])
       .map((k) => {
         const ref = tls[k]!.secretKeyRef;
-        return { secret: { name: ref.name, optional: ref.optional, items: [{ key: ref.key, path: { cert: 'cert.pem', key: 'key.pem', caCert: 'ca.pem' }[k] }] } };
+        return {
+          secret: { name: ref.name, optional: ref.optional, items: [{ key: ref.key, path: { cert: 'cert.pem', key: 'key.pem', caCert: 'ca.pem' }[k] }] },
+        };
       });
     volumes.push({ name: 'qdrant-tls', projected: { sources, defaultMode: 0o400 } });
     mounts.push({ name: 'qdrant-tls', mountPath: TLS_PATH, readOnly: true });
@@ -160,7 +165,14 @@ export function buildStatefulSet(cluster: QdrantCluster, settings: OperatorSetti
           tolerations: tolerations.length > 0 ? tolerations : undefined,
           topologySpreadConstraints: topologySpread(cluster, settings),
           securityContext: security
-            ? { runAsUser: security.user, runAsGroup: security.group, fsGroup: security.fsGroup, runAsNonRoot: security.user !== undefined && security.user !== 0 ? true : undefined, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } }
+            ? {
+                runAsUser: security.user,
+                runAsGroup: security.group,
+                fsGroup: security.fsGroup,
+                runAsNonRoot: security.user !== undefined && security.user !== 0 ? true : undefined,
+                fsGroupChangePolicy: 'OnRootMismatch',
+                seccompProfile: { type: 'RuntimeDefault' },
+              }
             : undefined,
           containers: [
             {

@@ -41,7 +41,11 @@ export function buildInstallation(region: Region, credentials: InstallationCrede
     stringData: { 'control-plane-url': controlPlane.toString(), 'bootstrap-token': credentials.bootstrapToken },
   };
   const objects: KubeObject[] = [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { ...installerLabels('qhc'), 'pod-security.kubernetes.io/enforce': 'baseline' } } },
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: namespace, labels: { ...installerLabels('qhc'), 'pod-security.kubernetes.io/enforce': 'baseline' } },
+    },
     ...owned.slice(0, firstDeployment),
     agentCredentials,
     ...owned.slice(firstDeployment),

@@ -47,13 +47,19 @@ export function clusterManagerObjects(region: Region, image: string): KubeObject
       spec: {
         podSelector: { matchLabels: selector },
         policyTypes: ['Ingress', 'Egress'],
-        ingress: [{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': OPERATOR_NAME } } }], ports: [{ protocol: 'TCP', port: CLUSTER_MANAGER_PORT }] }],
+        ingress: [
+          { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': OPERATOR_NAME } } }], ports: [{ protocol: 'TCP', port: CLUSTER_MANAGER_PORT }] },
+        ],
         egress: [
-          { ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
+          {
+            ports: [
+              { protocol: 'UDP', port: 53 },
+              { protocol: 'TCP', port: 53 },
+            ],
+          },
           { to: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'qdrant' } } }], ports: [{ protocol: 'TCP', port: 6333 }] },
         ],
       },
     },
   ];
 }
-

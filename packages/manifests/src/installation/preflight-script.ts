@@ -1,5 +1,13 @@
 import type { Region } from '@qhc/schemas';
-import { INSTALL_CLUSTER_RIGHTS, MIN_KUBERNETES_MINOR, PREFLIGHT_CHECKS, SNAPSHOT_API_GROUP, SNAPSHOT_API_RESOURCES, controlPlaneHealthUrl, preflightTargets } from './preflight.ts';
+import {
+  INSTALL_CLUSTER_RIGHTS,
+  MIN_KUBERNETES_MINOR,
+  PREFLIGHT_CHECKS,
+  SNAPSHOT_API_GROUP,
+  SNAPSHOT_API_RESOURCES,
+  controlPlaneHealthUrl,
+  preflightTargets,
+} from './preflight.ts';
 import { shellWord } from './release.ts';
 
 // The preflight checks of preflight.ts as bash, for the installation script. Every finding
@@ -39,13 +47,13 @@ function outcomeFunctions(): string[] {
 }
 
 // The last line of a command's output: kubectl and curl put the reason there.
-const LAST_LINE = 'qhc_error=${qhc_out##*$\'\\n\'}; qhc_error=${qhc_error:0:300}';
+const LAST_LINE = "qhc_error=${qhc_out##*$'\\n'}; qhc_error=${qhc_error:0:300}";
 
 function clusterChecks(): string[] {
   const rights = INSTALL_CLUSTER_RIGHTS.map((r) => shellWord(`${r.verb} ${r.resource}`)).join(' ');
   return [
     `  qhc_minimum=${MIN_KUBERNETES_MINOR}`,
-    '  qhc_server=$(kubectl config view --minify -o jsonpath=\'{.clusters[0].cluster.server}\' 2>/dev/null || true)',
+    "  qhc_server=$(kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}' 2>/dev/null || true)",
     '  qhc_server=${qhc_server:-the current cluster}',
     '  if ! qhc_out=$(kubectl get --raw /version 2>&1); then',
     `    ${LAST_LINE}`,
@@ -54,9 +62,9 @@ function clusterChecks(): string[] {
     '  fi',
     `  ${fn('cluster-reachable', 'ok')}`,
     '  qhc_version=$(printf \'%s\\n\' "$qhc_out" | sed -n \'s/.*"gitVersion": *"\\([^"]*\\)".*/\\1/p\')',
-    '  qhc_minor=$(printf \'%s\\n\' "$qhc_version" | sed -n \'s/^v\\{0,1\\}1\\.\\([0-9][0-9]*\\).*/\\1/p\')',
+    "  qhc_minor=$(printf '%s\\n' \"$qhc_version\" | sed -n 's/^v\\{0,1\\}1\\.\\([0-9][0-9]*\\).*/\\1/p')",
     `  if [ -n "$qhc_minor" ] && [ "$qhc_minor" -ge "$qhc_minimum" ]; then ${fn('kubernetes-version', 'ok')}; else ${fn('kubernetes-version', 'fail')}; fi`,
-    '  qhc_missing=\'\'',
+    "  qhc_missing=''",
     `  for qhc_right in ${rights}; do`,
     '    read -r qhc_verb qhc_resource <<<"$qhc_right"',
     '    if ! kubectl auth can-i "$qhc_verb" "$qhc_resource" >/dev/null 2>&1; then qhc_missing="${qhc_missing:+$qhc_missing, }$qhc_right"; fi',
@@ -68,14 +76,15 @@ function clusterChecks(): string[] {
 function storageChecks(wanted: string): string[] {
   // Fields split on "|", not tabs: a tab is IFS whitespace, so an empty field between two tabs
   // would vanish and shift the rest. Name and boolean first (they cannot hold a "|").
-  const jsonpath = '{range .items[*]}{.metadata.name}|{.allowVolumeExpansion}|{.metadata.annotations.storageclass\\.kubernetes\\.io/is-default-class}|{.metadata.annotations.storageclass\\.beta\\.kubernetes\\.io/is-default-class}{"\\n"}{end}';
+  const jsonpath =
+    '{range .items[*]}{.metadata.name}|{.allowVolumeExpansion}|{.metadata.annotations.storageclass\\.kubernetes\\.io/is-default-class}|{.metadata.annotations.storageclass\\.beta\\.kubernetes\\.io/is-default-class}{"\\n"}{end}';
   return [
     `  qhc_wanted=${shellWord(wanted) || "''"}`,
     `  if ! qhc_out=$(kubectl get storageclasses -o jsonpath=${shellWord(jsonpath)} 2>&1); then`,
     `    ${LAST_LINE}`,
     `    ${fn('storage-class', 'unreadable')}`,
     '  else',
-    '    qhc_storageClass=\'\' qhc_expansion=\'\'',
+    "    qhc_storageClass='' qhc_expansion=''",
     "    while IFS='|' read -r qhc_name qhc_expand qhc_default qhc_beta_default; do",
     '      if [ -n "$qhc_storageClass" ] || [ -z "$qhc_name" ]; then continue; fi',
     '      if [ -n "$qhc_wanted" ]; then',
@@ -86,7 +95,7 @@ function storageChecks(wanted: string): string[] {
     `      qhc_storageClass=$qhc_wanted; ${fn('storage-class', 'missing')}`,
     `    elif [ -z "$qhc_storageClass" ]; then ${fn('storage-class', 'noDefault')}`,
     '    else',
-    '      if [ -n "$qhc_wanted" ]; then qhc_source=\'named in the operator settings\'; else qhc_source=\'the default\'; fi',
+    "      if [ -n \"$qhc_wanted\" ]; then qhc_source='named in the operator settings'; else qhc_source='the default'; fi",
     `      ${fn('storage-class', 'ok')}`,
     `      if [ "$qhc_expansion" = true ]; then ${fn('volume-expansion', 'ok')}; else ${fn('volume-expansion', 'warn')}; fi`,
     '    fi',
@@ -110,7 +119,7 @@ function snapshotChecks(wanted: string): string[] {
     `  if ! qhc_out=$(kubectl get volumesnapshotclasses.${SNAPSHOT_API_GROUP} -o jsonpath=${shellWord(jsonpath)} 2>&1); then`,
     `    ${LAST_LINE}; ${fn('volume-snapshots', 'unreadable')}; return`,
     '  fi',
-    '  qhc_snapshotClass=\'\'',
+    "  qhc_snapshotClass=''",
     "  while IFS='|' read -r qhc_name qhc_default; do",
     '    if [ -n "$qhc_snapshotClass" ] || [ -z "$qhc_name" ]; then continue; fi',
     '    if [ -n "$qhc_wanted" ]; then',
@@ -156,7 +165,7 @@ function controlPlaneCheck(region: Region, controlPlaneUrl: string): string[] {
     `    ${fn('control-plane', 'ok')}`,
     '  else',
     // curl's reason is its "curl: (N) …" line; what follows it (for a certificate) is advice.
-    '    qhc_error=\'\'',
+    "    qhc_error=''",
     '    while IFS= read -r qhc_line; do case $qhc_line in \'curl: (\'*) qhc_error=${qhc_line:0:300}; break ;; esac; done <<<"$qhc_out"',
     `    if [ -z "$qhc_error" ]; then ${LAST_LINE}; qhc_error=\${qhc_error:-no answer}; fi`,
     `    ${fn('control-plane', 'fail')}`,

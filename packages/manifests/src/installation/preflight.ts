@@ -15,9 +15,12 @@ import type { PreflightResult, PreflightStatus, Region } from '@qhc/schemas';
 export const MIN_KUBERNETES_MINOR = 27;
 
 /** Cluster-scoped objects the installation applies (server-side apply: create, then patch). */
-export const INSTALL_CLUSTER_RIGHTS: ReadonlyArray<{ verb: string; resource: string }> = ['customresourcedefinitions.apiextensions.k8s.io', 'clusterroles.rbac.authorization.k8s.io', 'clusterrolebindings.rbac.authorization.k8s.io', 'namespaces'].flatMap(
-  (resource) => ['create', 'patch'].map((verb) => ({ verb, resource })),
-);
+export const INSTALL_CLUSTER_RIGHTS: ReadonlyArray<{ verb: string; resource: string }> = [
+  'customresourcedefinitions.apiextensions.k8s.io',
+  'clusterroles.rbac.authorization.k8s.io',
+  'clusterrolebindings.rbac.authorization.k8s.io',
+  'namespaces',
+].flatMap((resource) => ['create', 'patch'].map((verb) => ({ verb, resource })));
 
 /** The three kinds of the CSI snapshot API whose CRDs must be served for backups. */
 export const SNAPSHOT_API_RESOURCES = ['volumesnapshots', 'volumesnapshotclasses', 'volumesnapshotcontents'] as const;
@@ -56,14 +59,17 @@ export const PREFLIGHT_CHECKS = [
     how: 'gitVersion of GET /version',
     severity: 'fail',
     fix: `upgrade the cluster to Kubernetes 1.${MIN_KUBERNETES_MINOR} or newer (older versions drop the StatefulSet volume retention policy qhc relies on)`,
-    findings: { ok: ok('Kubernetes {version} (1.{minimum} or newer is supported)'), fail: fail('Kubernetes {version} is older than 1.{minimum}, the oldest supported version') },
+    findings: {
+      ok: ok('Kubernetes {version} (1.{minimum} or newer is supported)'),
+      fail: fail('Kubernetes {version} is older than 1.{minimum}, the oldest supported version'),
+    },
   },
   {
     id: 'cluster-scope-rights',
     what: 'the user may create the cluster-scoped objects (CRDs, ClusterRoles, ClusterRoleBindings, the namespace)',
     how: 'kubectl auth can-i (a SelfSubjectAccessReview) for create and patch of each',
     severity: 'fail',
-    fix: 'run the installation as a cluster administrator (the cluster-admin ClusterRole, e.g. the cluster\'s admin kubeconfig); qhc\'s components themselves run with least-privilege roles',
+    fix: "run the installation as a cluster administrator (the cluster-admin ClusterRole, e.g. the cluster's admin kubeconfig); qhc's components themselves run with least-privilege roles",
     findings: { ok: ok('this user may create and patch CRDs, ClusterRoles, ClusterRoleBindings and namespaces'), fail: fail('this user may not {missing}') },
   },
   {
@@ -71,7 +77,7 @@ export const PREFLIGHT_CHECKS = [
     what: 'a StorageClass for the database volumes exists (the one named in the operator settings, else the default)',
     how: 'list StorageClasses; settings.storage.default_storage_class_names.db, else the is-default-class annotation',
     severity: 'fail',
-    fix: 'mark a CSI block-storage class as the default (kubectl annotate storageclass <name> storageclass.kubernetes.io/is-default-class=true) or name one at settings.storage.default_storage_class_names.db in the region\'s operator settings',
+    fix: "mark a CSI block-storage class as the default (kubectl annotate storageclass <name> storageclass.kubernetes.io/is-default-class=true) or name one at settings.storage.default_storage_class_names.db in the region's operator settings",
     findings: {
       ok: ok('StorageClass "{storageClass}" ({source}) will hold the database volumes'),
       missing: fail('StorageClass "{storageClass}", named at settings.storage.default_storage_class_names.db, does not exist'),
@@ -84,8 +90,11 @@ export const PREFLIGHT_CHECKS = [
     what: 'the database StorageClass allows volume expansion',
     how: 'allowVolumeExpansion of that StorageClass',
     severity: 'warn',
-    fix: 'set allowVolumeExpansion: true on the class if its CSI driver can resize volumes, or use a class that can; until then clusters\' storage cannot grow',
-    findings: { ok: ok('StorageClass "{storageClass}" allows volume expansion'), warn: warn('StorageClass "{storageClass}" does not allow volume expansion: clusters\' storage cannot grow') },
+    fix: "set allowVolumeExpansion: true on the class if its CSI driver can resize volumes, or use a class that can; until then clusters' storage cannot grow",
+    findings: {
+      ok: ok('StorageClass "{storageClass}" allows volume expansion'),
+      warn: warn('StorageClass "{storageClass}" does not allow volume expansion: clusters\' storage cannot grow'),
+    },
   },
   {
     id: 'volume-snapshots',
@@ -103,14 +112,14 @@ export const PREFLIGHT_CHECKS = [
   },
   {
     id: 'control-plane',
-    what: 'the control plane answers over HTTPS (through the region\'s proxy and CA settings)',
-    how: 'GET <control plane>/healthz from where the check runs; from inside the cluster, the agent\'s first call confirms it',
+    what: "the control plane answers over HTTPS (through the region's proxy and CA settings)",
+    how: "GET <control plane>/healthz from where the check runs; from inside the cluster, the agent's first call confirms it",
     severity: 'fail',
-    fix: 'allow outbound HTTPS (port 443, or the URL\'s port) to the control plane, set the region\'s proxy if one is required, and add the CA that signs the control plane\'s certificate (or the proxy\'s) to the region',
+    fix: "allow outbound HTTPS (port 443, or the URL's port) to the control plane, set the region's proxy if one is required, and add the CA that signs the control plane's certificate (or the proxy's) to the region",
     findings: {
-      ok: ok('{url} answered from here; from inside the cluster the agent\'s first call confirms it (qhc region get shows when it was last seen)'),
+      ok: ok("{url} answered from here; from inside the cluster the agent's first call confirms it (qhc region get shows when it was last seen)"),
       fail: fail('{url} did not answer: {error}'),
-      noCurl: warn('not checked: curl is not installed here; the agent\'s first call will tell'),
+      noCurl: warn("not checked: curl is not installed here; the agent's first call will tell"),
     },
   },
 ] as const satisfies readonly PreflightCheck[];
@@ -181,14 +190,21 @@ export function kubernetesMinor(version: string): number | undefined {
 export function evaluatePreflight(facts: PreflightFacts, targets: PreflightTargets): PreflightResult[] {
   const results: PreflightResult[] = [];
   const url = controlPlaneHealthUrl(targets.controlPlaneUrl);
-  const controlPlane = () => (facts.controlPlane.answered ? preflightResult('control-plane', 'ok', { url }) : preflightResult('control-plane', 'fail', { url, error: facts.controlPlane.error }));
+  const controlPlane = () =>
+    facts.controlPlane.answered
+      ? preflightResult('control-plane', 'ok', { url })
+      : preflightResult('control-plane', 'fail', { url, error: facts.controlPlane.error });
   if (!facts.cluster.reached) return [preflightResult('cluster-reachable', 'fail', { error: facts.cluster.error }), controlPlane()];
   const { server, version } = facts.cluster;
   results.push(preflightResult('cluster-reachable', 'ok', { server }));
   const minor = kubernetesMinor(version);
   const minimum = String(MIN_KUBERNETES_MINOR);
   results.push(preflightResult('kubernetes-version', minor !== undefined && minor >= MIN_KUBERNETES_MINOR ? 'ok' : 'fail', { version, minimum }));
-  results.push(facts.missingRights.length === 0 ? preflightResult('cluster-scope-rights', 'ok') : preflightResult('cluster-scope-rights', 'fail', { missing: facts.missingRights.join(', ') }));
+  results.push(
+    facts.missingRights.length === 0
+      ? preflightResult('cluster-scope-rights', 'ok')
+      : preflightResult('cluster-scope-rights', 'fail', { missing: facts.missingRights.join(', ') }),
+  );
   results.push(...storageResults(facts.storageClasses, targets.storageClass));
   results.push(snapshotResult(facts.snapshots, targets.snapshotClass));
   results.push(controlPlane());

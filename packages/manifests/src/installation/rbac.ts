@@ -9,7 +9,6 @@ const READ = ['get', 'list', 'watch'];
 const qdrantResources = allKinds.filter((k) => k.scope === 'Namespaced').flatMap((k) => [k.plural, `${k.plural}/status`]);
 const qdrantCrdNames = allKinds.map((k) => `${k.plural}.${k.group}`);
 
-
 /** The operator, in its own namespace: what reconciling clusters and backups touches, nothing more. */
 export const OPERATOR_ROLE_RULES: Rule[] = [
   { apiGroups: ['qdrant.io'], resources: [...qdrantResources, 'qdrantclusters/scale'], verbs: ALL },
@@ -60,7 +59,12 @@ export const AGENT_ROLE_RULES: Rule[] = [
   { apiGroups: [''], resources: ['serviceaccounts', 'services'], verbs: ['get', 'create', 'patch'] },
   { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['get', 'create', 'patch'] },
   // Its own and the operator's Role: escalate/bind, by name only, since those Roles grant what the agent itself lacks.
-  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: ['get', 'patch', 'escalate', 'bind'], resourceNames: [OPERATOR, AGENT] },
+  {
+    apiGroups: ['rbac.authorization.k8s.io'],
+    resources: ['roles', 'rolebindings'],
+    verbs: ['get', 'patch', 'escalate', 'bind'],
+    resourceNames: [OPERATOR, AGENT],
+  },
   { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: ['create'] },
 ];
 
@@ -69,7 +73,12 @@ export const agentClusterRules = (namespace: string): Rule[] => [
   ...AGENT_CLUSTER_RULES,
   // The installation's ClusterRoles of this namespace, by name, read only: escalate/bind/patch on
   // them would let the agent grant itself cluster-admin. Re-running the installation updates them.
-  { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles', 'clusterrolebindings'], verbs: ['get'], resourceNames: [`${OPERATOR}-${namespace}`, `${AGENT}-${namespace}`] },
+  {
+    apiGroups: ['rbac.authorization.k8s.io'],
+    resources: ['clusterroles', 'clusterrolebindings'],
+    verbs: ['get'],
+    resourceNames: [`${OPERATOR}-${namespace}`, `${AGENT}-${namespace}`],
+  },
 ];
 
 /** Cluster-wide rules of the agent, each about a cluster-scoped kind. */
@@ -95,8 +104,20 @@ export function roleObjects(options: { name: string; namespace: string; labels: 
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace, labels }, automountServiceAccountToken: true },
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name, namespace, labels }, rules },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name, namespace, labels }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }, subjects: subject },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name, namespace, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+      subjects: subject,
+    },
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: clusterName, labels }, rules: clusterRules },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: clusterName, labels }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName }, subjects: subject },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: clusterName, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName },
+      subjects: subject,
+    },
   ];
 }

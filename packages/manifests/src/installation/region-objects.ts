@@ -59,11 +59,23 @@ function configObjects(region: Region, registry: RegistryCredentials | undefined
       kind: 'ConfigMap',
       // The inputs' fingerprint rides on the settings, not on a Deployment: a Deployment's
       // annotations move its generation, a ConfigMap's restart nothing.
-      metadata: { name: OPERATOR_SETTINGS_CONFIGMAP, namespace, labels: labels(OPERATOR_NAME), annotations: { [INSTALLATION_HASH_ANNOTATION]: installationHash(region, registry) } },
+      metadata: {
+        name: OPERATOR_SETTINGS_CONFIGMAP,
+        namespace,
+        labels: labels(OPERATOR_NAME),
+        annotations: { [INSTALLATION_HASH_ANNOTATION]: installationHash(region, registry) },
+      },
       data: { [OPERATOR_SETTINGS_KEY]: schemasYaml(region.operatorSettings) },
     },
     ...(region.advanced.caCertificate
-      ? [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: CA_BUNDLE_CONFIGMAP, namespace, labels: labels('qhc') }, data: { 'ca.crt': region.advanced.caCertificate } }]
+      ? [
+          {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: CA_BUNDLE_CONFIGMAP, namespace, labels: labels('qhc') },
+            data: { 'ca.crt': region.advanced.caCertificate },
+          },
+        ]
       : []),
     registrySecret(region, registry),
   ];
@@ -121,7 +133,12 @@ function agentNetworkPolicy(region: Region): KubeObject {
       policyTypes: ['Ingress', 'Egress'],
       ingress: [],
       egress: [
-        { ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
+        {
+          ports: [
+            { protocol: 'UDP', port: 53 },
+            { protocol: 'TCP', port: 53 },
+          ],
+        },
         // The control plane (or the proxy) and the Kubernetes API, both over TLS.
         { ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }, ...proxyPorts(region)] },
       ],
@@ -156,4 +173,3 @@ export function buildRegionObjects(region: Region, options: RegionObjectsOptions
   ];
   return objects.map((o) => normalize(o));
 }
-

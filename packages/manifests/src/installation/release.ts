@@ -72,8 +72,13 @@ function registryLogin(region: Region, credentials: InstallationCredentials, cha
   const registry = credentials.registry;
   const registryHost = registryPrefix(region.advanced.containerRegistryUrl).split('/')[0];
   if (!registry || !region.advanced.chartRepositoryUrl.startsWith('oci://') || chartHost !== registryHost) return [];
-  if (registry.password.split('\n').includes(LOGIN_HEREDOC) || registry.password.includes('\n')) throw new ManifestError('registry.password', 'must be one line');
-  return [`helm registry login ${shellWord(chartHost)}${plainHttp} --username ${shellWord(registry.username)} --password-stdin <<'${LOGIN_HEREDOC}'`, registry.password, LOGIN_HEREDOC];
+  if (registry.password.split('\n').includes(LOGIN_HEREDOC) || registry.password.includes('\n'))
+    throw new ManifestError('registry.password', 'must be one line');
+  return [
+    `helm registry login ${shellWord(chartHost)}${plainHttp} --username ${shellWord(registry.username)} --password-stdin <<'${LOGIN_HEREDOC}'`,
+    registry.password,
+    LOGIN_HEREDOC,
+  ];
 }
 
 /** A word for bash: single-quoted, so nothing in it is expanded. */

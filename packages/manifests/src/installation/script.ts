@@ -12,7 +12,9 @@ function applyCommand(list: readonly KubeObject[]): string {
 
 /** Where the agent will call: the control-plane URL in its credentials Secret, checked by the preflight. */
 function controlPlaneUrlOf(objects: readonly KubeObject[]): string {
-  const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name === AGENT_CREDENTIALS_SECRET) as (KubeObject & { stringData?: Record<string, string> }) | undefined;
+  const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name === AGENT_CREDENTIALS_SECRET) as
+    | (KubeObject & { stringData?: Record<string, string> })
+    | undefined;
   const url = secret?.stringData?.['control-plane-url'];
   if (!url) throw new Error(`the installation has no ${AGENT_CREDENTIALS_SECRET} Secret with the control-plane URL`);
   return url;

@@ -45,12 +45,22 @@ export function readSettingsStatus(configMap: { data?: Record<string, string> } 
 /** The region condition: True while the operator runs the file it was given, False (with the error) while it refuses it. */
 export function settingsCondition(status: OperatorSettingsStatus): Condition {
   return status.valid
-    ? { type: OPERATOR_SETTINGS_CONDITION, status: 'True', reason: 'Loaded', message: `the operator runs the settings file it was given (${status.loadedHash})`, lastTransitionTime: status.since }
+    ? {
+        type: OPERATOR_SETTINGS_CONDITION,
+        status: 'True',
+        reason: 'Loaded',
+        message: `the operator runs the settings file it was given (${status.loadedHash})`,
+        lastTransitionTime: status.since,
+      }
     : {
         type: OPERATOR_SETTINGS_CONDITION,
         status: 'False',
         reason: 'InvalidSettings',
-        message: `the operator refused its settings file and keeps the previous settings (${status.loadedHash}) in force: ${status.message ?? 'no reason given'}`.slice(0, 32768),
+        message:
+          `the operator refused its settings file and keeps the previous settings (${status.loadedHash}) in force: ${status.message ?? 'no reason given'}`.slice(
+            0,
+            32768,
+          ),
         lastTransitionTime: status.since,
       };
 }

@@ -15,12 +15,7 @@ const name = z.string().min(1).max(253);
 export const AGENT_REPORT_BOUNDS: JsonBounds = { maxDepth: 32, maxKeys: 1024, maxItems: 10_000, maxStringLength: 32_768, maxSize: 1024 * 1024 };
 
 /** One component the agent watches (the operator, the agent itself). */
-export const RegionComponentStatus = z.object({
-  name,
-  namespace: name,
-  version: text(128).optional(),
-  phase: text(64),
-});
+export const RegionComponentStatus = z.object({ name, namespace: name, version: text(128).optional(), phase: text(64) });
 
 /** The installation the agent runs in: who applies it and whether it is current (the console shows it). */
 export const InstallationStatus = z.object({

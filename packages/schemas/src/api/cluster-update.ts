@@ -7,8 +7,11 @@ import type { QdrantClusterSpec } from '../crds/qdrant-cluster.ts';
  * new class would be silently ignored by the volumes that already hold the data.
  */
 export const IMMUTABLE_CLUSTER_FIELDS = [
-  { path: ['storageClassNames', 'db'], reason: "the database volumes exist and Kubernetes cannot move a volume to another StorageClass; restore a backup into a new cluster to use another class" },
-  { path: ['storageClassNames', 'snapshots'], reason: "the snapshot volumes exist and Kubernetes cannot move a volume to another StorageClass" },
+  {
+    path: ['storageClassNames', 'db'],
+    reason: 'the database volumes exist and Kubernetes cannot move a volume to another StorageClass; restore a backup into a new cluster to use another class',
+  },
+  { path: ['storageClassNames', 'snapshots'], reason: 'the snapshot volumes exist and Kubernetes cannot move a volume to another StorageClass' },
 ] as const;
 
 const at = (spec: unknown, path: readonly string[]) => path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], spec);
@@ -20,7 +23,11 @@ export function checkClusterUpdate(before: Partial<QdrantClusterSpec>, after: Pa
     const was = at(before, field.path);
     const now = at(after, field.path);
     if (was === now) continue;
-    problems.push({ path: ['spec', ...field.path], code: 'immutable', message: `cannot change after the cluster is created (was ${JSON.stringify(was ?? null)}, got ${JSON.stringify(now ?? null)}): ${field.reason}` });
+    problems.push({
+      path: ['spec', ...field.path],
+      code: 'immutable',
+      message: `cannot change after the cluster is created (was ${JSON.stringify(was ?? null)}, got ${JSON.stringify(now ?? null)}): ${field.reason}`,
+    });
   }
   return problems;
 }

@@ -22,11 +22,7 @@ export const ReportCondition = z.object({
  * Where a cluster the control plane did not create came from: the QdrantClusterRestore that
  * made it, the QdrantClusterSnapshot (backup) it was restored from, and that backup's cluster.
  */
-export const ClusterOrigin = z.object({
-  restore: z.string().min(1),
-  snapshot: z.string().min(1),
-  sourceCluster: z.string().min(1).optional(),
-});
+export const ClusterOrigin = z.object({ restore: z.string().min(1), snapshot: z.string().min(1), sourceCluster: z.string().min(1).optional() });
 export type ClusterOrigin = z.infer<typeof ClusterOrigin>;
 
 /** One QdrantCluster as the agent reports it: the parts of its status the console shows. */

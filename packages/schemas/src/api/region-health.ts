@@ -12,7 +12,10 @@ export const PreflightStatus = z.enum(['ok', 'warn', 'fail']);
 export type PreflightStatus = z.infer<typeof PreflightStatus>;
 
 export const PreflightResult = z.strictObject({
-  id: z.string().regex(/^[a-z][a-z-]*$/).max(40),
+  id: z
+    .string()
+    .regex(/^[a-z][a-z-]*$/)
+    .max(40),
   status: PreflightStatus,
   /** What was found, in plain words. */
   finding: text(1000),
@@ -30,12 +33,7 @@ export const StorageClassInfo = z.strictObject({
 });
 export type StorageClassInfo = z.infer<typeof StorageClassInfo>;
 
-export const VolumeSnapshotClassInfo = z.strictObject({
-  name,
-  driver: text(253),
-  default: z.boolean(),
-  deletionPolicy: text(32),
-});
+export const VolumeSnapshotClassInfo = z.strictObject({ name, driver: text(253), default: z.boolean(), deletionPolicy: text(32) });
 export type VolumeSnapshotClassInfo = z.infer<typeof VolumeSnapshotClassInfo>;
 
 export const ComponentHealth = z.strictObject({
@@ -73,8 +71,5 @@ export const RegionHealth = z
     reason: text(500).optional(),
     collectedAt: z.iso.datetime(),
   })
-  .refine((h) => h.canCreateClusters === (h.reason === undefined), {
-    message: 'reason is set exactly when canCreateClusters is false',
-    path: ['reason'],
-  });
+  .refine((h) => h.canCreateClusters === (h.reason === undefined), { message: 'reason is set exactly when canCreateClusters is false', path: ['reason'] });
 export type RegionHealth = z.infer<typeof RegionHealth>;

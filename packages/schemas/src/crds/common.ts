@@ -12,9 +12,7 @@ export function ageColumn(name: 'Age' | 'age' = 'Age'): PrinterColumn {
 }
 
 /** `{ secretKeyRef: { name, key } }`, how Qdrant's CRD points at API keys and TLS material. */
-export const QdrantSecretKeyRef = z.strictObject({
-  secretKeyRef: SecretKeySelector,
-});
+export const QdrantSecretKeyRef = z.strictObject({ secretKeyRef: SecretKeySelector });
 export type QdrantSecretKeyRef = z.infer<typeof QdrantSecretKeyRef>;
 
 /** Hours, as "72h": how long a snapshot is kept (upstream pattern `^[0-9]+h$`). */
@@ -32,11 +30,7 @@ export type KubernetesEventInfo = z.infer<typeof KubernetesEventInfo>;
 
 /** `apiVersion`, `kind` and `metadata` of a qdrant.io/v1 object. */
 export function resourceEnvelope<K extends string>(kind: K) {
-  return {
-    apiVersion: z.literal(QDRANT_API_VERSION),
-    kind: z.literal(kind),
-    metadata: ObjectMeta,
-  };
+  return { apiVersion: z.literal(QDRANT_API_VERSION), kind: z.literal(kind), metadata: ObjectMeta };
 }
 
 type RefinementContext = z.core.$RefinementCtx;

@@ -99,7 +99,8 @@ function expand(part: string, field: Field): Set<number> {
   for (const item of part.split(',')) {
     const [range = '*', stepText] = item.split('/');
     const step = stepText ? Number(stepText) : 1;
-    const [from, to] = range === '*' ? [field.min, field.max] : range.includes('-') ? range.split('-').map(Number) : [Number(range), stepText ? field.max : Number(range)];
+    const [from, to] =
+      range === '*' ? [field.min, field.max] : range.includes('-') ? range.split('-').map(Number) : [Number(range), stepText ? field.max : Number(range)];
     for (let v = from!; v <= to!; v += step) values.add(v);
   }
   return values;
@@ -177,7 +178,8 @@ export function dueCronTime(schedule: string, lastRunMs: number, nowMs: number, 
   let missed = 0;
   // Bounded: a schedule down for long enough is fast-forwarded to the last week.
   for (let i = 0; ; i++) {
-    const next: number | undefined = i === 10_000 ? nextCronTime(schedule, Math.max(at, nowMs - 7 * 86_400_000), anchorMs) : nextCronTime(schedule, at, anchorMs);
+    const next: number | undefined =
+      i === 10_000 ? nextCronTime(schedule, Math.max(at, nowMs - 7 * 86_400_000), anchorMs) : nextCronTime(schedule, at, anchorMs);
     if (next === undefined || next > nowMs) return { at, missed };
     at = next;
     missed++;

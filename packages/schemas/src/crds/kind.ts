@@ -33,10 +33,7 @@ export interface KindDefinition<
   scope: 'Namespaced' | 'Cluster';
   printerColumns: readonly PrinterColumn[];
   /** Subresources as the CRD declares them. */
-  subresources: {
-    status: boolean;
-    scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
-  };
+  subresources: { status: boolean; scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string } };
   /** `x-kubernetes-preserve-unknown-fields` on spec and status, as the upstream CRD has it. */
   preserveUnknownFields: { spec: boolean; status: boolean };
   /** Fields the apiserver may select on (`selectableFields`). */

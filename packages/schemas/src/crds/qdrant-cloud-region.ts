@@ -34,15 +34,23 @@ export const ComponentStatus = z.strictObject({
 export type ComponentStatus = z.infer<typeof ComponentStatus>;
 
 /** Node resources as quantity strings, e.g. cpu "4", memory "16Gi". */
-const NodeResourceInfo = z.strictObject({
-  cpu: z.string(),
-  memory: z.string(),
-  pods: z.string(),
-  ephemeralStorage: z.string(),
-});
+const NodeResourceInfo = z.strictObject({ cpu: z.string(), memory: z.string(), pods: z.string(), ephemeralStorage: z.string() });
 
 export const K8S_DISTRIBUTIONS = [
-  'unknown', 'aws', 'gcp', 'azure', 'do', 'scaleway', 'openshift', 'linode', 'civo', 'oci', 'ovhcloud', 'stackit', 'vultr', 'k3s',
+  'unknown',
+  'aws',
+  'gcp',
+  'azure',
+  'do',
+  'scaleway',
+  'openshift',
+  'linode',
+  'civo',
+  'oci',
+  'ovhcloud',
+  'stackit',
+  'vultr',
+  'k3s',
 ] as const;
 export const KubernetesDistribution = z.enum(K8S_DISTRIBUTIONS);
 

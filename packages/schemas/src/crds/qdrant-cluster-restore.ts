@@ -24,10 +24,7 @@ export const RestoreDestination = z.strictObject({
   create: z.boolean().optional(),
 });
 
-export const QdrantClusterRestoreSpec = z.strictObject({
-  source: RestoreSource,
-  destination: RestoreDestination,
-});
+export const QdrantClusterRestoreSpec = z.strictObject({ source: RestoreSource, destination: RestoreDestination });
 export type QdrantClusterRestoreSpec = z.infer<typeof QdrantClusterRestoreSpec>;
 
 export const QdrantClusterRestoreStatus = z.strictObject({
@@ -46,11 +43,7 @@ export const QdrantClusterRestoreStatus = z.strictObject({
 export type QdrantClusterRestoreStatus = z.infer<typeof QdrantClusterRestoreStatus>;
 
 export const QdrantClusterRestore = z
-  .strictObject({
-    ...resourceEnvelope('QdrantClusterRestore'),
-    spec: QdrantClusterRestoreSpec,
-    status: QdrantClusterRestoreStatus.optional(),
-  })
+  .strictObject({ ...resourceEnvelope('QdrantClusterRestore'), spec: QdrantClusterRestoreSpec, status: QdrantClusterRestoreStatus.optional() })
   .superRefine((restore, ctx) => {
     // The spec names the cluster only through the snapshot, so only presence is checked.
     checkClusterLabels(restore.metadata, undefined, [], ctx);

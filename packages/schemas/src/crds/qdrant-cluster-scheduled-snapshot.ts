@@ -19,8 +19,7 @@ export const CronSchedule = z
   .superRefine((schedule, ctx) => {
     // One message, the most specific: the value check first, then the apiserver's pattern.
     const problem =
-      checkCronSchedule(schedule) ??
-      (CRON_PATTERN.test(schedule) ? undefined : 'use numbers, "*", ",", "-" and "/" only, e.g. "0 2 * * *" or "*/15 * * * *"');
+      checkCronSchedule(schedule) ?? (CRON_PATTERN.test(schedule) ? undefined : 'use numbers, "*", ",", "-" and "/" only, e.g. "0 2 * * *" or "*/15 * * * *"');
     if (problem) ctx.addIssue({ code: 'custom', message: `is not a valid schedule: ${problem}` });
   })
   // The pattern goes into the CRD through meta, so the apiserver refuses what upstream's refuses.

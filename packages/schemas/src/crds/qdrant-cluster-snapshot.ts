@@ -11,10 +11,7 @@ export const SnapshotPhase = z.enum(SNAPSHOT_PHASES);
 export type SnapshotPhase = z.infer<typeof SnapshotPhase>;
 
 /** external-snapshotter's VolumeSnapshotError. */
-export const VolumeSnapshotError = z.strictObject({
-  message: z.string().optional(),
-  time: Timestamp.optional(),
-});
+export const VolumeSnapshotError = z.strictObject({ message: z.string().optional(), time: Timestamp.optional() });
 
 export const VolumeSnapshotInfo = z.strictObject({
   volumeSnapshotName: z.string().min(1),
@@ -59,11 +56,7 @@ export const QdrantClusterSnapshotStatus = z.strictObject({
 export type QdrantClusterSnapshotStatus = z.infer<typeof QdrantClusterSnapshotStatus>;
 
 export const QdrantClusterSnapshot = z
-  .strictObject({
-    ...resourceEnvelope('QdrantClusterSnapshot'),
-    spec: QdrantClusterSnapshotSpec,
-    status: QdrantClusterSnapshotStatus.optional(),
-  })
+  .strictObject({ ...resourceEnvelope('QdrantClusterSnapshot'), spec: QdrantClusterSnapshotSpec, status: QdrantClusterSnapshotStatus.optional() })
   .superRefine((snapshot, ctx) => {
     checkClusterLabels(snapshot.metadata, snapshot.spec['cluster-id'], ['spec', 'cluster-id'], ctx);
   });

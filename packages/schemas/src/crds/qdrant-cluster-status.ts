@@ -6,8 +6,21 @@ import { KubernetesEventInfo } from './common.ts';
 // which our operator writes.
 
 export const CLUSTER_PHASES = [
-  'Creating', 'FailedToCreate', 'Updating', 'FailedToUpdate', 'Scaling', 'Upgrading', 'Suspending', 'Suspended',
-  'FailedToSuspend', 'Resuming', 'FailedToResume', 'Healthy', 'NotReady', 'RecoveryMode', 'ManualMaintenance',
+  'Creating',
+  'FailedToCreate',
+  'Updating',
+  'FailedToUpdate',
+  'Scaling',
+  'Upgrading',
+  'Suspending',
+  'Suspended',
+  'FailedToSuspend',
+  'Resuming',
+  'FailedToResume',
+  'Healthy',
+  'NotReady',
+  'RecoveryMode',
+  'ManualMaintenance',
 ] as const;
 export const ClusterPhase = z.enum(CLUSTER_PHASES);
 export type ClusterPhase = z.infer<typeof ClusterPhase>;
@@ -61,10 +74,7 @@ export const NodePVCStatus = z.strictObject({
   currentVolumeAttributesClassName: z.string().optional(),
   /** A ControllerModifyVolume in progress, if any. */
   modifyVolumeStatus: z
-    .strictObject({
-      status: z.enum(['Pending', 'InProgress', 'Infeasible']),
-      targetVolumeAttributesClassName: z.string().optional(),
-    })
+    .strictObject({ status: z.enum(['Pending', 'InProgress', 'Infeasible']), targetVolumeAttributesClassName: z.string().optional() })
     .optional(),
 });
 export type NodePVCStatus = z.infer<typeof NodePVCStatus>;

@@ -88,11 +88,7 @@ export const QdrantResources = z.strictObject({
 });
 export type QdrantResources = z.infer<typeof QdrantResources>;
 
-export const QdrantSecurityContext = z.strictObject({
-  user: z.int().min(0).optional(),
-  group: z.int().min(0).optional(),
-  fsGroup: z.int().min(0).optional(),
-});
+export const QdrantSecurityContext = z.strictObject({ user: z.int().min(0).optional(), group: z.int().min(0).optional(), fsGroup: z.int().min(0).optional() });
 
 export const GPU = z.strictObject({
   /** Setting it enables GPU indexing. */
@@ -111,13 +107,7 @@ export const GPU = z.strictObject({
 
 export const KubernetesStatefulSet = z.strictObject({
   annotations: Annotations.optional(),
-  pods: z
-    .strictObject({
-      annotations: Annotations.optional(),
-      labels: Labels.optional(),
-      extraEnv: z.array(EnvVar).optional(),
-    })
-    .optional(),
+  pods: z.strictObject({ annotations: Annotations.optional(), labels: Labels.optional(), extraEnv: z.array(EnvVar).optional() }).optional(),
 });
 
 export const StorageClassNames = z.strictObject({
@@ -127,11 +117,7 @@ export const StorageClassNames = z.strictObject({
 });
 
 export const AdditionalVolumeClaimTemplate = z.strictObject({
-  metadata: z.strictObject({
-    name: dns1123Label,
-    labels: Labels.optional(),
-    annotations: Annotations.optional(),
-  }),
+  metadata: z.strictObject({ name: dns1123Label, labels: Labels.optional(), annotations: Annotations.optional() }),
   spec: PersistentVolumeClaimSpec,
 });
 
@@ -168,11 +154,7 @@ export const QdrantStorage = z
   });
 
 /** A manual-maintenance request: while any exists, the operator leaves the cluster alone. */
-export const Pause = z.strictObject({
-  owner: z.string().optional(),
-  reason: z.string().optional(),
-  creationTimestamp: z.string().optional(),
-});
+export const Pause = z.strictObject({ owner: z.string().optional(), reason: z.string().optional(), creationTimestamp: z.string().optional() });
 
 export const ClusterReference = z.strictObject({ id: z.string().min(1) });
 
@@ -230,7 +212,10 @@ const QdrantClusterSpecFields = z.strictObject({
   /** Needs the cluster-manager. */
   rebalanceStrategy: RebalanceStrategy.optional(),
   /** Refused (REFUSED_READ_CLUSTERS). */
-  readClusters: z.array(ClusterReference).refine(() => false, REFUSED_READ_CLUSTERS).optional(),
+  readClusters: z
+    .array(ClusterReference)
+    .refine(() => false, REFUSED_READ_CLUSTERS)
+    .optional(),
   /** Opens the NetworkPolicy's egress to this cluster. */
   writeCluster: ClusterReference.optional(),
   /**
@@ -324,18 +309,14 @@ function checkReinit(cluster: { metadata: { annotations?: Record<string, string>
     path: ['metadata', 'annotations', ANNOTATION_REINIT],
     message:
       `${ANNOTATION_REINIT} is not supported by this operator: reinitialising consensus is a manual recovery step. ` +
-      'Remove the annotation; to recover, pause the cluster (spec.pauses), start the node to keep once with Qdrant\'s --reinit flag ' +
-      '(it becomes the single-member leader, keeping its data), then each other node once with --reinit --bootstrap <that node\'s p2p URI> ' +
+      "Remove the annotation; to recover, pause the cluster (spec.pauses), start the node to keep once with Qdrant's --reinit flag " +
+      "(it becomes the single-member leader, keeping its data), then each other node once with --reinit --bootstrap <that node's p2p URI> " +
       '(it drops its consensus state and re-syncs), then remove the pause',
   });
 }
 
 export const QdrantCluster = z
-  .strictObject({
-    ...resourceEnvelope('QdrantCluster'),
-    spec: QdrantClusterSpec,
-    status: QdrantClusterStatus.optional(),
-  })
+  .strictObject({ ...resourceEnvelope('QdrantCluster'), spec: QdrantClusterSpec, status: QdrantClusterStatus.optional() })
   .superRefine((cluster, ctx) => {
     const { id } = cluster.spec;
     const expectedName = clusterResourceName(id);
@@ -370,10 +351,7 @@ export const qdrantClusterKind = {
     { name: 'Endpoint', type: 'string', jsonPath: '.status.endpoint', priority: 1 },
     ageColumn(),
   ],
-  subresources: {
-    status: true,
-    scale: { specReplicasPath: '.spec.size', statusReplicasPath: '.status.currentNodes', labelSelectorPath: '.status.selector' },
-  },
+  subresources: { status: true, scale: { specReplicasPath: '.spec.size', statusReplicasPath: '.status.currentNodes', labelSelectorPath: '.status.selector' } },
   preserveUnknownFields: { spec: true, status: true },
   description: 'QdrantCluster is a Qdrant database cluster: its size, version, resources and configuration.',
   schema: QdrantCluster,

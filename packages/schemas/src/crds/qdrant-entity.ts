@@ -43,11 +43,7 @@ export const QdrantEntityStatus = z.strictObject({
 });
 export type QdrantEntityStatus = z.infer<typeof QdrantEntityStatus>;
 
-export const QdrantEntity = z.strictObject({
-  ...resourceEnvelope('QdrantEntity'),
-  spec: QdrantEntitySpec,
-  status: QdrantEntityStatus.optional(),
-});
+export const QdrantEntity = z.strictObject({ ...resourceEnvelope('QdrantEntity'), spec: QdrantEntitySpec, status: QdrantEntityStatus.optional() });
 export type QdrantEntity = z.infer<typeof QdrantEntity>;
 
 export const qdrantEntityKind = {

@@ -29,10 +29,7 @@ export const QdrantReleaseSpec = z.strictObject({
 });
 export type QdrantReleaseSpec = z.infer<typeof QdrantReleaseSpec>;
 
-export const QdrantRelease = z.strictObject({
-  ...resourceEnvelope('QdrantRelease'),
-  spec: QdrantReleaseSpec,
-});
+export const QdrantRelease = z.strictObject({ ...resourceEnvelope('QdrantRelease'), spec: QdrantReleaseSpec });
 export type QdrantRelease = z.infer<typeof QdrantRelease>;
 
 export const qdrantReleaseKind = {

@@ -55,10 +55,7 @@ export function buildCrd(kind: KindDefinition): SchemaNode {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: {
-      name: `${kind.plural}.${kind.group}`,
-      labels: { 'app.kubernetes.io/part-of': 'qhc', 'app.kubernetes.io/managed-by': 'qhc' },
-    },
+    metadata: { name: `${kind.plural}.${kind.group}`, labels: { 'app.kubernetes.io/part-of': 'qhc', 'app.kubernetes.io/managed-by': 'qhc' } },
     spec: {
       group: kind.group,
       names: {

@@ -10,13 +10,7 @@ export const JSON_SCHEMA_BASE_URL = 'https://qhc.dev/schemas';
  * structure) stay in the parser.
  */
 export function buildJsonSchema(schema: z.ZodType, id: string): SchemaNode {
-  const generated = z.toJSONSchema(schema, {
-    target: 'draft-2020-12',
-    io: 'input',
-    cycles: 'throw',
-    reused: 'inline',
-    unrepresentable: 'throw',
-  }) as SchemaNode;
+  const generated = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', cycles: 'throw', reused: 'inline', unrepresentable: 'throw' }) as SchemaNode;
   const { $schema, ...rest } = generated;
   return { $schema, $id: `${JSON_SCHEMA_BASE_URL}/${id}.json`, ...rest };
 }

@@ -8,19 +8,67 @@ import { isNode, type SchemaNode } from './json-schema-types.ts';
 
 /** JSONSchemaProps fields the apiserver knows; anything else is dropped. */
 const ALLOWED_KEYS = new Set([
-  'description', 'type', 'format', 'title', 'default', 'maximum', 'exclusiveMaximum', 'minimum',
-  'exclusiveMinimum', 'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'multipleOf', 'enum',
-  'maxProperties', 'minProperties', 'required', 'items', 'allOf', 'oneOf', 'anyOf', 'not', 'properties',
-  'additionalProperties', 'nullable', 'example', 'externalDocs',
-  'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-int-or-string', 'x-kubernetes-embedded-resource',
-  'x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'x-kubernetes-map-type', 'x-kubernetes-validations',
+  'description',
+  'type',
+  'format',
+  'title',
+  'default',
+  'maximum',
+  'exclusiveMaximum',
+  'minimum',
+  'exclusiveMinimum',
+  'maxLength',
+  'minLength',
+  'pattern',
+  'maxItems',
+  'minItems',
+  'multipleOf',
+  'enum',
+  'maxProperties',
+  'minProperties',
+  'required',
+  'items',
+  'allOf',
+  'oneOf',
+  'anyOf',
+  'not',
+  'properties',
+  'additionalProperties',
+  'nullable',
+  'example',
+  'externalDocs',
+  'x-kubernetes-preserve-unknown-fields',
+  'x-kubernetes-int-or-string',
+  'x-kubernetes-embedded-resource',
+  'x-kubernetes-list-type',
+  'x-kubernetes-list-map-keys',
+  'x-kubernetes-map-type',
+  'x-kubernetes-validations',
 ]);
 
 /** Keywords allowed inside anyOf/oneOf/allOf/not branches (value validations only). */
 const BRANCH_KEYS = new Set([
-  'format', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum', 'maxLength', 'minLength', 'pattern',
-  'maxItems', 'minItems', 'multipleOf', 'enum', 'maxProperties', 'minProperties', 'required', 'items',
-  'allOf', 'oneOf', 'anyOf', 'not', 'properties',
+  'format',
+  'maximum',
+  'exclusiveMaximum',
+  'minimum',
+  'exclusiveMinimum',
+  'maxLength',
+  'minLength',
+  'pattern',
+  'maxItems',
+  'minItems',
+  'multipleOf',
+  'enum',
+  'maxProperties',
+  'minProperties',
+  'required',
+  'items',
+  'allOf',
+  'oneOf',
+  'anyOf',
+  'not',
+  'properties',
 ]);
 
 const FORBIDDEN_KEYS = ['$ref', '$schema', '$defs', 'definitions', 'id', 'additionalItems', 'patternProperties', 'dependencies', 'uniqueItems', 'const'];
@@ -31,9 +79,35 @@ const FORBIDDEN_KEYS = ['$ref', '$schema', '$defs', 'definitions', 'id', 'additi
  * `unrecognized format` on every apply, so they are dropped; their `pattern` carries the check.
  */
 const KUBERNETES_FORMATS = new Set([
-  'bsonobjectid', 'uri', 'email', 'hostname', 'ipv4', 'ipv6', 'cidr', 'mac', 'uuid', 'uuid3', 'uuid4', 'uuid5',
-  'isbn', 'isbn10', 'isbn13', 'creditcard', 'ssn', 'hexcolor', 'rgbcolor', 'byte', 'password', 'date', 'duration',
-  'datetime', 'date-time', 'int32', 'int64', 'float', 'double',
+  'bsonobjectid',
+  'uri',
+  'email',
+  'hostname',
+  'ipv4',
+  'ipv6',
+  'cidr',
+  'mac',
+  'uuid',
+  'uuid3',
+  'uuid4',
+  'uuid5',
+  'isbn',
+  'isbn10',
+  'isbn13',
+  'creditcard',
+  'ssn',
+  'hexcolor',
+  'rgbcolor',
+  'byte',
+  'password',
+  'date',
+  'duration',
+  'datetime',
+  'date-time',
+  'int32',
+  'int64',
+  'float',
+  'double',
 ]);
 
 const SAFE_INTEGER = Number.MAX_SAFE_INTEGER;
@@ -141,7 +215,7 @@ function rewriteUnion(node: SchemaNode, unionKey: 'anyOf' | 'oneOf'): SchemaNode
   const branches = (node[unionKey] as SchemaNode[]).map((b) => rewrite(b));
   const rest: SchemaNode = { ...node };
   delete rest[unionKey];
-  const types = new Set(branches.map((b) => (b['x-kubernetes-int-or-string'] ? 'int-or-string' : typeOf(b) ?? 'any')));
+  const types = new Set(branches.map((b) => (b['x-kubernetes-int-or-string'] ? 'int-or-string' : (typeOf(b) ?? 'any'))));
   if (types.size === 1 && typeof [...types][0] === 'string' && ![...types].includes('any') && ![...types].includes('int-or-string')) {
     const type = [...types][0]!;
     if (type === 'object') return mergeObjects(rest, branches);
@@ -203,11 +277,7 @@ export function checkStructural(root: SchemaNode): string[] {
       for (const key of ['type', 'description', 'default', 'additionalProperties', 'nullable']) {
         if (key in node) problems.push(`${path}: "${key}" must not be set inside anyOf/oneOf/allOf/not`);
       }
-    } else if (
-      typeof node.type !== 'string' &&
-      node['x-kubernetes-int-or-string'] !== true &&
-      node['x-kubernetes-preserve-unknown-fields'] !== true
-    ) {
+    } else if (typeof node.type !== 'string' && node['x-kubernetes-int-or-string'] !== true && node['x-kubernetes-preserve-unknown-fields'] !== true) {
       problems.push(`${path}: must have a type (or be int-or-string / preserve-unknown-fields)`);
     }
     if (node.type === 'null') problems.push(`${path}: type "null" is not allowed; use nullable`);

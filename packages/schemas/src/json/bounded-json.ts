@@ -38,7 +38,8 @@ export function checkJsonBounds(value: unknown, bounds: JsonBounds): JsonBoundsP
   let size = 0;
   while (stack.length > 0) {
     const { value: v, path } = stack.pop()!;
-    if (typeof v === 'string' && v.length > bounds.maxStringLength) return { path, message: `is ${v.length} characters long, more than the ${bounds.maxStringLength} allowed` };
+    if (typeof v === 'string' && v.length > bounds.maxStringLength)
+      return { path, message: `is ${v.length} characters long, more than the ${bounds.maxStringLength} allowed` };
     if (v === null || typeof v !== 'object') {
       if (v !== null && !['string', 'number', 'boolean'].includes(typeof v)) return { path, message: `is not a JSON value (${typeof v})` };
       size += scalarSize(v);
@@ -54,7 +55,8 @@ export function checkJsonBounds(value: unknown, bounds: JsonBounds): JsonBoundsP
         size += 2;
         for (let i = keys.length - 1; i >= 0; i--) {
           const key = keys[i]!;
-          if (key.length > bounds.maxStringLength) return { path: [...path, key.slice(0, 64)], message: `is a key ${key.length} characters long, more than the ${bounds.maxStringLength} allowed` };
+          if (key.length > bounds.maxStringLength)
+            return { path: [...path, key.slice(0, 64)], message: `is a key ${key.length} characters long, more than the ${bounds.maxStringLength} allowed` };
           size += key.length + 4;
           stack.push({ value: (v as Record<string, unknown>)[key], path: [...path, key] });
         }

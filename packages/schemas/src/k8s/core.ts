@@ -54,18 +54,10 @@ export const DataKey = z
   .max(253, 'must be at most 253 characters')
   .regex(DATA_KEY, 'must be a key of a Secret or ConfigMap: letters, digits, "-", "_" or "."');
 
-export const SecretKeySelector = z.strictObject({
-  name: dns1123Subdomain,
-  key: DataKey,
-  optional: z.boolean().optional(),
-});
+export const SecretKeySelector = z.strictObject({ name: dns1123Subdomain, key: DataKey, optional: z.boolean().optional() });
 export type SecretKeySelector = z.infer<typeof SecretKeySelector>;
 
-export const ConfigMapKeySelector = z.strictObject({
-  name: dns1123Subdomain,
-  key: DataKey,
-  optional: z.boolean().optional(),
-});
+export const ConfigMapKeySelector = z.strictObject({ name: dns1123Subdomain, key: DataKey, optional: z.boolean().optional() });
 
 export const ObjectFieldSelector = z.strictObject({
   apiVersion: z.string().optional(),
@@ -98,7 +90,11 @@ export const EnvVar = z
       ctx.addIssue({ code: 'custom', path: ['valueFrom'], message: 'must not be set together with value' });
     }
     if (env.valueFrom && Object.values(env.valueFrom).filter((v) => v !== undefined).length !== 1) {
-      ctx.addIssue({ code: 'custom', path: ['valueFrom'], message: 'must name exactly one source: secretKeyRef, configMapKeyRef, fieldRef or resourceFieldRef' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['valueFrom'],
+        message: 'must name exactly one source: secretKeyRef, configMapKeyRef, fieldRef or resourceFieldRef',
+      });
     }
   });
 export type EnvVar = z.infer<typeof EnvVar>;
@@ -116,10 +112,36 @@ export type VolumeMount = z.infer<typeof VolumeMount>;
 
 /** The volume sources a pod spec accepts; their own fields are Kubernetes' business. */
 export const VOLUME_SOURCES = [
-  'awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'configMap', 'csi', 'downwardAPI',
-  'emptyDir', 'ephemeral', 'fc', 'flexVolume', 'flocker', 'gcePersistentDisk', 'gitRepo', 'glusterfs',
-  'hostPath', 'image', 'iscsi', 'nfs', 'persistentVolumeClaim', 'photonPersistentDisk', 'portworxVolume',
-  'projected', 'quobyte', 'rbd', 'scaleIO', 'secret', 'storageos', 'vsphereVolume',
+  'awsElasticBlockStore',
+  'azureDisk',
+  'azureFile',
+  'cephfs',
+  'cinder',
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'fc',
+  'flexVolume',
+  'flocker',
+  'gcePersistentDisk',
+  'gitRepo',
+  'glusterfs',
+  'hostPath',
+  'image',
+  'iscsi',
+  'nfs',
+  'persistentVolumeClaim',
+  'photonPersistentDisk',
+  'portworxVolume',
+  'projected',
+  'quobyte',
+  'rbd',
+  'scaleIO',
+  'secret',
+  'storageos',
+  'vsphereVolume',
 ] as const;
 export type VolumeSourceName = (typeof VOLUME_SOURCES)[number];
 
@@ -128,34 +150,25 @@ const volumeSources = Object.fromEntries(VOLUME_SOURCES.map((source) => [source,
   z.ZodOptional<typeof FreeFormObject>
 >;
 
-export const Volume = z
-  .strictObject({ name: dns1123Label, ...volumeSources })
-  .superRefine((volume, ctx) => {
-    const sources = VOLUME_SOURCES.filter((s) => volume[s] !== undefined);
-    if (sources.length !== 1) {
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          sources.length === 0
-            ? 'must name one volume source such as emptyDir, secret or persistentVolumeClaim'
-            : `must name one volume source, found ${sources.join(', ')}`,
-      });
-    }
-  });
+export const Volume = z.strictObject({ name: dns1123Label, ...volumeSources }).superRefine((volume, ctx) => {
+  const sources = VOLUME_SOURCES.filter((s) => volume[s] !== undefined);
+  if (sources.length !== 1) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        sources.length === 0
+          ? 'must name one volume source such as emptyDir, secret or persistentVolumeClaim'
+          : `must name one volume source, found ${sources.join(', ')}`,
+    });
+  }
+});
 export type Volume = z.infer<typeof Volume>;
 
-export const TypedLocalObjectReference = z.strictObject({
-  apiGroup: z.string().optional(),
-  kind: z.string().min(1),
-  name: z.string().min(1),
-});
+export const TypedLocalObjectReference = z.strictObject({ apiGroup: z.string().optional(), kind: z.string().min(1), name: z.string().min(1) });
 
 export const ResourceList = z.record(z.string(), NonNegativeQuantity);
 
-export const ResourceRequirements = z.strictObject({
-  requests: ResourceList.optional(),
-  limits: ResourceList.optional(),
-});
+export const ResourceRequirements = z.strictObject({ requests: ResourceList.optional(), limits: ResourceList.optional() });
 export type ResourceRequirements = z.infer<typeof ResourceRequirements>;
 
 export const PersistentVolumeAccessMode = z.enum(['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod']);

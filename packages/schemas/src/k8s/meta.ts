@@ -15,10 +15,7 @@ export const dns1123Label = z
 export const dns1123Subdomain = z
   .string()
   .max(253, 'must be at most 253 characters (an RFC 1123 subdomain)')
-  .regex(
-    DNS1123_SUBDOMAIN,
-    'must be an RFC 1123 subdomain: lower case letters, digits, "-" and ".", starting and ending with a letter or digit',
-  );
+  .regex(DNS1123_SUBDOMAIN, 'must be an RFC 1123 subdomain: lower case letters, digits, "-" and ".", starting and ending with a letter or digit');
 
 /** Problems with a label or annotation key (`prefix/name`), or undefined when it is valid. */
 export function checkQualifiedName(key: string): string | undefined {
@@ -62,11 +59,7 @@ export const Annotations = z.record(z.string(), z.string()).superRefine((annotat
 });
 
 export const LabelSelectorRequirement = z
-  .strictObject({
-    key: LabelKey,
-    operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
-    values: z.array(LabelValue).optional(),
-  })
+  .strictObject({ key: LabelKey, operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']), values: z.array(LabelValue).optional() })
   .superRefine((req, ctx) => {
     const hasValues = (req.values?.length ?? 0) > 0;
     if ((req.operator === 'In' || req.operator === 'NotIn') && !hasValues) {
@@ -77,10 +70,7 @@ export const LabelSelectorRequirement = z
     }
   });
 
-export const LabelSelector = z.strictObject({
-  matchLabels: Labels.optional(),
-  matchExpressions: z.array(LabelSelectorRequirement).optional(),
-});
+export const LabelSelector = z.strictObject({ matchLabels: Labels.optional(), matchExpressions: z.array(LabelSelectorRequirement).optional() });
 export type LabelSelector = z.infer<typeof LabelSelector>;
 
 export const OwnerReference = z.strictObject({

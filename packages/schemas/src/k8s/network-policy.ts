@@ -102,21 +102,16 @@ export const IpAddressOrCidr = z.string().superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem.replace('must be a CIDR', 'must be an IP address or a CIDR') });
 });
 
-export const IPBlock = z
-  .strictObject({
-    cidr: Cidr,
-    except: z.array(Cidr).optional(),
-  })
-  .superRefine((block, ctx) => {
-    const outer = parseCidr(block.cidr);
-    if (!outer) return;
-    for (const [index, value] of (block.except ?? []).entries()) {
-      const inner = parseCidr(value);
-      if (inner && !isStrictSubnet(inner, outer)) {
-        ctx.addIssue({ code: 'custom', path: ['except', index], message: `must be a CIDR strictly inside cidr (${block.cidr}), got ${value}` });
-      }
+export const IPBlock = z.strictObject({ cidr: Cidr, except: z.array(Cidr).optional() }).superRefine((block, ctx) => {
+  const outer = parseCidr(block.cidr);
+  if (!outer) return;
+  for (const [index, value] of (block.except ?? []).entries()) {
+    const inner = parseCidr(value);
+    if (inner && !isStrictSubnet(inner, outer)) {
+      ctx.addIssue({ code: 'custom', path: ['except', index], message: `must be a CIDR strictly inside cidr (${block.cidr}), got ${value}` });
     }
-  });
+  }
+});
 export type IPBlock = z.infer<typeof IPBlock>;
 
 /** Why a name is not Kubernetes' IANA_SVC_NAME (a named port), or undefined when it is one. */
@@ -136,13 +131,7 @@ const PortNumber = z.int().min(1, 'must be a port from 1 to 65535').max(65535, '
 export const NetworkPolicyPort = z
   .strictObject({
     protocol: z.enum(['TCP', 'UDP', 'SCTP']).default('TCP'),
-    port: z
-      .union([
-        PortNumber,
-        NamedPort,
-      ])
-      .meta({ 'x-kubernetes-int-or-string': true })
-      .optional(),
+    port: z.union([PortNumber, NamedPort]).meta({ 'x-kubernetes-int-or-string': true }).optional(),
     endPort: PortNumber.optional(),
   })
   .superRefine((p, ctx) => {
@@ -156,11 +145,7 @@ export const NetworkPolicyPort = z
 export type NetworkPolicyPort = z.infer<typeof NetworkPolicyPort>;
 
 export const NetworkPolicyPeer = z
-  .strictObject({
-    podSelector: LabelSelector.optional(),
-    namespaceSelector: LabelSelector.optional(),
-    ipBlock: IPBlock.optional(),
-  })
+  .strictObject({ podSelector: LabelSelector.optional(), namespaceSelector: LabelSelector.optional(), ipBlock: IPBlock.optional() })
   .superRefine((peer, ctx) => {
     if (peer.ipBlock && (peer.podSelector || peer.namespaceSelector)) {
       ctx.addIssue({ code: 'custom', path: ['ipBlock'], message: 'must not be combined with podSelector or namespaceSelector in one peer' });
@@ -171,14 +156,8 @@ export const NetworkPolicyPeer = z
   });
 export type NetworkPolicyPeer = z.infer<typeof NetworkPolicyPeer>;
 
-export const NetworkPolicyIngressRule = z.strictObject({
-  from: z.array(NetworkPolicyPeer).optional(),
-  ports: z.array(NetworkPolicyPort).optional(),
-});
+export const NetworkPolicyIngressRule = z.strictObject({ from: z.array(NetworkPolicyPeer).optional(), ports: z.array(NetworkPolicyPort).optional() });
 export type NetworkPolicyIngressRule = z.infer<typeof NetworkPolicyIngressRule>;
 
-export const NetworkPolicyEgressRule = z.strictObject({
-  to: z.array(NetworkPolicyPeer).optional(),
-  ports: z.array(NetworkPolicyPort).optional(),
-});
+export const NetworkPolicyEgressRule = z.strictObject({ to: z.array(NetworkPolicyPeer).optional(), ports: z.array(NetworkPolicyPort).optional() });
 export type NetworkPolicyEgressRule = z.infer<typeof NetworkPolicyEgressRule>;

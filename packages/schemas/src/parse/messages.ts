@@ -52,11 +52,13 @@ export function issueMessage(issue: RawIssue): string | undefined {
     }
     case 'invalid_value': {
       const values = issue.values;
-      let message =
-        values.length === 1 ? `must be ${JSON.stringify(values[0])}` : `must be one of ${quoteAll(values)}`;
+      let message = values.length === 1 ? `must be ${JSON.stringify(values[0])}` : `must be one of ${quoteAll(values)}`;
       message += `, got ${describeValue(issue.input)}`;
       if (typeof issue.input === 'string') {
-        const suggestion = closestMatch(issue.input, values.filter((v): v is string => typeof v === 'string'));
+        const suggestion = closestMatch(
+          issue.input,
+          values.filter((v): v is string => typeof v === 'string'),
+        );
         if (suggestion) message += `; did you mean ${JSON.stringify(suggestion)}?`;
       }
       return message;

@@ -29,9 +29,7 @@ export interface SourceDocument {
   locate(path: readonly PathSegment[], options?: { key?: boolean }): SourcePosition | undefined;
 }
 
-export type ReadSourceResult =
-  | { ok: true; document: SourceDocument }
-  | { ok: false; problems: SyntaxProblem[] };
+export type ReadSourceResult = { ok: true; document: SourceDocument } | { ok: false; problems: SyntaxProblem[] };
 
 /**
  * Reads YAML or JSON text (JSON is read by the YAML 1.2 parser, which accepts it)
@@ -62,10 +60,7 @@ export function readSource(text: string): ReadSourceResult {
   }
   if (list.length > 1) {
     const second = list[1]!;
-    problems.push({
-      message: `expected a single document, found ${list.length}`,
-      position: position(second.range[0]),
-    });
+    problems.push({ message: `expected a single document, found ${list.length}`, position: position(second.range[0]) });
   }
   if (problems.length > 0) return { ok: false, problems };
 

@@ -36,12 +36,7 @@ function likeliestBranch(branches: readonly Issue[][]): Issue[] | undefined {
   return best;
 }
 
-export function issuesToProblems(
-  issues: readonly Issue[],
-  schema: z.ZodType,
-  locate: Locate | undefined,
-  basePath: readonly PathSegment[] = [],
-): Problem[] {
+export function issuesToProblems(issues: readonly Issue[], schema: z.ZodType, locate: Locate | undefined, basePath: readonly PathSegment[] = []): Problem[] {
   const problems: Problem[] = [];
   for (const issue of issues) {
     const path = [...basePath, ...toPath(issue.path)];
@@ -55,7 +50,9 @@ export function issuesToProblems(
             ? `; known keys at ${formatPath(path)}: ${known.slice(0, 15).join(', ')}${known.length > 15 ? ', ...' : ''}`
             : '';
         const keyPath = [...path, key];
-        problems.push(withPosition({ path: keyPath, code: issue.code, message: `unknown key ${JSON.stringify(key)}${hint}` }, locate?.(keyPath, { key: true })));
+        problems.push(
+          withPosition({ path: keyPath, code: issue.code, message: `unknown key ${JSON.stringify(key)}${hint}` }, locate?.(keyPath, { key: true })),
+        );
       }
       const more = issue.keys.length - MAX_UNKNOWN_KEYS_LISTED;
       if (more > 0) problems.push(withPosition({ path, code: issue.code, message: `and ${more} more unknown keys` }, locate?.(path)));

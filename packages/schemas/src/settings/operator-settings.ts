@@ -33,7 +33,6 @@ const imageRepository = z
     'must be an image repository such as "qdrant/qdrant" or "registry.example.com:5000/qdrant/qdrant" (lowercase, no tag)',
   );
 
-
 /** uid/gid as the seed writes them: "" (unset), or a number, possibly quoted. */
 const unixId = z.union([z.literal(''), z.int().min(0).max(2147483647), z.string().regex(/^[0-9]+$/, 'must be a numeric id such as "1000"')]);
 
@@ -48,11 +47,7 @@ export const BackOffSettings = z
   })
   .superRefine((value, ctx) => {
     if (value.minDelay > value.maxDelay) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['minDelay'],
-        message: `must not be greater than maxDelay (${value.maxDelay}), got ${value.minDelay}`,
-      });
+      ctx.addIssue({ code: 'custom', path: ['minDelay'], message: `must not be greater than maxDelay (${value.maxDelay}), got ${value.minDelay}` });
     }
   });
 
@@ -72,7 +67,10 @@ export const ClusterManagerSettings = z.strictObject({
       // tagged like the operator, so an upgrade moves both and no release overwrites a tag.
       tag: z
         .string()
-        .regex(/^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$/, 'must be an image tag such as "0.1.2" (letters, digits, _ . -; at most 128), or empty for the release\'s own')
+        .regex(
+          /^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$/,
+          'must be an image tag such as "0.1.2" (letters, digits, _ . -; at most 128), or empty for the release\'s own',
+        )
         .default(''),
     })
     .prefault({}),
@@ -89,11 +87,7 @@ export const IngressProvider = z.enum(['KubernetesIngress', 'NginxIngress', 'Qdr
 export const IngressSettings = z.strictObject({
   enabled: z.boolean().default(false),
   provider: IngressProvider.default('KubernetesIngress'),
-  kubernetesIngress: z
-    .strictObject({
-      ingressClassName: optionalName(dns1123Subdomain).default(''),
-    })
-    .prefault({}),
+  kubernetesIngress: z.strictObject({ ingressClassName: optionalName(dns1123Subdomain).default('') }).prefault({}),
   qdrantCloudTraefik: z
     .strictObject({
       /** Traefik entry points of every cluster's route unless the cluster lists its own; empty: all of Traefik's. */
@@ -109,10 +103,7 @@ export const IngressSettings = z.strictObject({
 export const StorageSettings = z.strictObject({
   snapshot_class: optionalName(dns1123Subdomain).default('csi-snapclass'),
   default_storage_class_names: z
-    .strictObject({
-      db: optionalName(dns1123Subdomain).default(''),
-      snapshot: optionalName(dns1123Subdomain).default(''),
-    })
+    .strictObject({ db: optionalName(dns1123Subdomain).default(''), snapshot: optionalName(dns1123Subdomain).default('') })
     .prefault({}),
 });
 
@@ -136,10 +127,7 @@ export const QdrantImageSettings = z.strictObject({
 
 /** The seed's one active network policy rule: DNS to kube-system. */
 export const DEFAULT_EGRESS_RULES = [
-  {
-    to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
-    ports: [{ protocol: 'UDP' as const, port: 53 }],
-  },
+  { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }], ports: [{ protocol: 'UDP' as const, port: 53 }] },
 ];
 
 export const NetworkPolicySettings = z.strictObject({
@@ -172,9 +160,7 @@ export const Settings = z.strictObject({
 
 /** The whole operator settings document: everything sits under `settings:`. */
 export const OperatorSettings = z
-  .strictObject({
-    settings: Settings.prefault({}),
-  })
+  .strictObject({ settings: Settings.prefault({}) })
   .meta({
     title: 'qhc operator settings',
     description: 'Configuration of the qhc Qdrant operator, compatible with the Qdrant Hybrid Cloud operator configuration.',

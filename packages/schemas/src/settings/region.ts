@@ -21,11 +21,7 @@ export const ComponentLogLevel = z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']);
 
 const semver = z
   .string()
-  .regex(
-    /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/,
-    'must be a version such as "1.4.2" or "v1.4.2"',
-  );
-
+  .regex(/^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/, 'must be a version such as "1.4.2" or "v1.4.2"');
 
 /** no_proxy entries as curl, Go and Node understand them: hosts, .domains, IPs, CIDRs, host:port, or "*". */
 const noProxyEntry = z
@@ -35,11 +31,7 @@ const noProxyEntry = z
     'must be a host, .domain, IP address, CIDR or "*"',
   );
 
-export const ProxySettings = z.strictObject({
-  httpProxy: proxyUrl.optional(),
-  httpsProxy: proxyUrl.optional(),
-  noProxy: z.array(noProxyEntry).default([]),
-});
+export const ProxySettings = z.strictObject({ httpProxy: proxyUrl.optional(), httpsProxy: proxyUrl.optional(), noProxy: z.array(noProxyEntry).default([]) });
 
 const caCertificate = z.string().superRefine((text, ctx) => {
   const check = checkPemCertificates(text);
@@ -51,12 +43,7 @@ export const RegionAdvancedSettings = z.strictObject({
   containerRegistryUrl: registryUrl.default(DEFAULT_CONTAINER_REGISTRY_URL),
   chartRepositoryUrl: chartRepositoryUrl.default(DEFAULT_CHART_REPOSITORY_URL),
   caCertificate: caCertificate.optional(),
-  logLevel: z
-    .strictObject({
-      operator: ComponentLogLevel.default('INFO'),
-      agent: ComponentLogLevel.default('INFO'),
-    })
-    .prefault({}),
+  logLevel: z.strictObject({ operator: ComponentLogLevel.default('INFO'), agent: ComponentLogLevel.default('INFO') }).prefault({}),
   // Where the operator and the agent run (the cluster manager's come from the operator settings' clusterManager).
   nodeSelector: NodeSelector.default({}),
   tolerations: z.array(Toleration).default([]),

@@ -31,7 +31,11 @@ export function startAgentProcess(args: string[], env: Record<string, string | u
     child,
     lines,
     waitForLog: (what, pattern, timeoutMs = 30_000) =>
-      waitFor(what, async () => lines.find((l) => pattern.test(l)), { timeoutMs, intervalMs: 100, onTimeout: () => `agent log:\n${lines.slice(-20).join('\n')}` }),
+      waitFor(what, async () => lines.find((l) => pattern.test(l)), {
+        timeoutMs,
+        intervalMs: 100,
+        onTimeout: () => `agent log:\n${lines.slice(-20).join('\n')}`,
+      }),
     listening: () => listeningSockets(child.pid!),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

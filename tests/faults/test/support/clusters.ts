@@ -57,8 +57,10 @@ export function notConverged(s: Snapshot, id: string, size: number): string | un
   if (sets.length !== 1) return `${sets.length} StatefulSets`;
   const sts = sets[0]!;
   if (sts.spec.replicas !== size) return `StatefulSet replicas ${sts.spec.replicas}`;
-  if (sts.status?.observedGeneration !== sts.metadata.generation || (sts.status?.readyReplicas ?? 0) !== size) return `StatefulSet rolling out (${JSON.stringify(sts.status ?? {})})`;
-  if (c.status?.phase !== 'Healthy' || c.status.observedGeneration !== c.metadata.generation) return `phase ${c.status?.phase} at generation ${c.status?.observedGeneration}/${c.metadata.generation}`;
+  if (sts.status?.observedGeneration !== sts.metadata.generation || (sts.status?.readyReplicas ?? 0) !== size)
+    return `StatefulSet rolling out (${JSON.stringify(sts.status ?? {})})`;
+  if (c.status?.phase !== 'Healthy' || c.status.observedGeneration !== c.metadata.generation)
+    return `phase ${c.status?.phase} at generation ${c.status?.observedGeneration}/${c.metadata.generation}`;
   return undefined;
 }
 
@@ -66,18 +68,27 @@ export function notConverged(s: Snapshot, id: string, size: number): string | un
  * Waits until every acknowledged cluster is converged; returns the moment it saw that (for
  * the recovery figure) and the last snapshot. Polls: a watch would itself be at the mercy of the fault.
  */
-export async function waitConverged(client: KubeClient, namespace: string, sizes: Map<string, number>, timeoutMs = 120_000): Promise<{ at: number; last: Snapshot }> {
+export async function waitConverged(
+  client: KubeClient,
+  namespace: string,
+  sizes: Map<string, number>,
+  timeoutMs = 120_000,
+): Promise<{ at: number; last: Snapshot }> {
   let last: Snapshot | undefined;
   let pending: string[] = [];
-  await waitFor(`${sizes.size} clusters converged`, async () => {
-    last = await snapshot(client, namespace).catch(() => undefined);
-    if (!last) return undefined;
-    pending = [...sizes].flatMap(([id, size]) => {
-      const why = notConverged(last!, id, size);
-      return why ? [`${id}: ${why}`] : [];
-    });
-    return pending.length === 0 ? true : undefined;
-  }, { timeoutMs, intervalMs: 250, onTimeout: () => `not converged (${pending.length}): ${pending.slice(0, 10).join('; ')}` });
+  await waitFor(
+    `${sizes.size} clusters converged`,
+    async () => {
+      last = await snapshot(client, namespace).catch(() => undefined);
+      if (!last) return undefined;
+      pending = [...sizes].flatMap(([id, size]) => {
+        const why = notConverged(last!, id, size);
+        return why ? [`${id}: ${why}`] : [];
+      });
+      return pending.length === 0 ? true : undefined;
+    },
+    { timeoutMs, intervalMs: 250, onTimeout: () => `not converged (${pending.length}): ${pending.slice(0, 10).join('; ')}` },
+  );
   return { at: Date.now(), last: last! };
 }
 

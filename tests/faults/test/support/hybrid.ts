@@ -40,7 +40,14 @@ export async function startHybrid(sandbox: SandboxNamespace): Promise<Hybrid> {
   const tls = await createLoopbackTls(mkdtempSync(join(tmpdir(), 'qhc-faults-tls-')), 'qhc-control-plane');
   const trusted = new Agent({ connect: { ca: tls.ca } });
   const database = join(mkdtempSync(join(tmpdir(), 'qhc-faults-cp-')), 'control-plane.db');
-  const cp = await startControlPlane({ database, port: 0, tls: { cert: tls.cert, key: tls.key }, adminToken: ADMIN, logger: createLogger({ level: 'error', component: 'qhc-control-plane' }), pollIntervalMs: 100 });
+  const cp = await startControlPlane({
+    database,
+    port: 0,
+    tls: { cert: tls.cert, key: tls.key },
+    adminToken: ADMIN,
+    logger: createLogger({ level: 'error', component: 'qhc-control-plane' }),
+    pollIntervalMs: 100,
+  });
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${cp.url}${path}`, {
       method,
@@ -51,7 +58,13 @@ export async function startHybrid(sandbox: SandboxNamespace): Promise<Hybrid> {
     const text = await res.text();
     return { status: res.status, json: (text ? JSON.parse(text) : undefined) as Body };
   };
-  const created = await api('POST', '/api/v1/regions', { name: REGION, namespace: sandbox.namespace, agentVersion: '0.1.0', operatorVersion: '0.1.0', advanced: { caCertificate: tls.ca } });
+  const created = await api('POST', '/api/v1/regions', {
+    name: REGION,
+    namespace: sandbox.namespace,
+    agentVersion: '0.1.0',
+    operatorVersion: '0.1.0',
+    advanced: { caCertificate: tls.ca },
+  });
   if (created.status !== 201) throw new Error(`creating the region: ${created.status} ${JSON.stringify(created.json)}`);
   const install = await api('POST', `/api/v1/regions/${REGION}/installation`);
   // What the installation script leaves behind for the agent: its Secret with the bootstrap token.
@@ -71,21 +84,44 @@ export async function startHybrid(sandbox: SandboxNamespace): Promise<Hybrid> {
     api,
     startAgent(url = cp.url) {
       const agent = startAgentProcess([
-        '--control-plane-url', url, '--region', REGION, '--namespace', sandbox.namespace, '--kubeconfig', sandbox.kubeconfigPath,
-        '--ca-file', tls.caPath, '--health-port', '0', '--status-interval', '1', '--poll-seconds', '5', '--max-backoff', '2',
+        '--control-plane-url',
+        url,
+        '--region',
+        REGION,
+        '--namespace',
+        sandbox.namespace,
+        '--kubeconfig',
+        sandbox.kubeconfigPath,
+        '--ca-file',
+        tls.caPath,
+        '--health-port',
+        '0',
+        '--status-interval',
+        '1',
+        '--poll-seconds',
+        '5',
+        '--max-backoff',
+        '2',
       ]);
       agents.push(agent);
       return agent;
     },
     async createCluster(id, size) {
-      const res = await api('POST', `/api/v1/regions/${REGION}/clusters`, { name: id, spec: { version: 'v1.16.2', size, resources: { cpu: '100m', memory: '256Mi', storage: '1Gi' } } });
+      const res = await api('POST', `/api/v1/regions/${REGION}/clusters`, {
+        name: id,
+        spec: { version: 'v1.16.2', size, resources: { cpu: '100m', memory: '256Mi', storage: '1Gi' } },
+      });
       if (res.status !== 201) throw new Error(`creating ${id}: ${res.status} ${JSON.stringify(res.json)}`);
     },
     async waitApiHealthy(ids, timeoutMs = 60_000) {
-      await waitFor(`${ids.length} clusters Healthy in the API`, async () => {
-        const states = await Promise.all(ids.map(async (id) => (await api('GET', `/api/v1/regions/${REGION}/clusters/${id}`)).json?.status?.phase));
-        return states.every((p) => p === 'Healthy') ? true : undefined;
-      }, { timeoutMs, intervalMs: 250 });
+      await waitFor(
+        `${ids.length} clusters Healthy in the API`,
+        async () => {
+          const states = await Promise.all(ids.map(async (id) => (await api('GET', `/api/v1/regions/${REGION}/clusters/${id}`)).json?.status?.phase));
+          return states.every((p) => p === 'Healthy') ? true : undefined;
+        },
+        { timeoutMs, intervalMs: 250 },
+      );
     },
     async stop() {
       for (const agent of agents) await agent.stop();

@@ -37,11 +37,15 @@ export function restartWhileReconciling(fault: RestartFault): void {
     it(`while ${fault.clusters} clusters reconcile: all converge, nothing lost, nothing written twice`, async () => {
       const sizes = await createClusters(client, sandbox.namespace, fault.prefix, fault.clusters);
       // Mid-reconcile: some StatefulSets written, not all clusters Healthy.
-      await waitFor('the operator part-way through', async () => {
-        const s = await snapshot(client, sandbox.namespace);
-        const healthy = [...s.clusters.values()].filter((c) => c.status?.phase === 'Healthy').length;
-        return s.statefulSets.size > 0 && healthy < fault.clusters ? true : undefined;
-      }, { timeoutMs: 30_000, intervalMs: 50 });
+      await waitFor(
+        'the operator part-way through',
+        async () => {
+          const s = await snapshot(client, sandbox.namespace);
+          const healthy = [...s.clusters.values()].filter((c) => c.status?.phase === 'Healthy').length;
+          return s.statefulSets.size > 0 && healthy < fault.clusters ? true : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 50 },
+      );
       await fault.restart(sandbox);
       const restartedAt = Date.now();
 
@@ -64,10 +68,12 @@ export function restartWhileReconciling(fault: RestartFault): void {
 
 async function createClusters(client: KubeClient, namespace: string, prefix: string, count: number): Promise<Map<string, number>> {
   const sizes = new Map<string, number>();
-  await Promise.all(Array.from({ length: count }, async (_, i) => {
-    const id = `${prefix}-${i}`;
-    await client.apply(clusterObject(namespace, id, 1 + (i % 2)));
-    sizes.set(id, 1 + (i % 2));
-  }));
+  await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const id = `${prefix}-${i}`;
+      await client.apply(clusterObject(namespace, id, 1 + (i % 2)));
+      sizes.set(id, 1 + (i % 2));
+    }),
+  );
   return sizes;
 }

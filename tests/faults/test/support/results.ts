@@ -24,7 +24,9 @@ export function recordResult(name: string, row: FaultRow): void {
 export function readResults(): FaultRow[] {
   let files: string[] = [];
   try {
-    files = readdirSync(RESULTS_DIR).filter((f) => f.endsWith('.json')).toSorted();
+    files = readdirSync(RESULTS_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .toSorted();
   } catch {
     return [];
   }

@@ -41,7 +41,8 @@ function keysOf(value: unknown, into = new Set<string>(), depth = 0): Set<string
   return into;
 }
 
-const mentions = (text: string, name: string) => name.length > 0 && new RegExp(`(^|[^A-Za-z0-9_-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_-])`).test(text);
+const mentions = (text: string, name: string) =>
+  name.length > 0 && new RegExp(`(^|[^A-Za-z0-9_-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_-])`).test(text);
 
 /** The parameter a refusal must name, by status; `undefined`: the body's fields decide. */
 function parameterAtFault(c: FuzzCase, status: number, path: string): string[] | undefined {
@@ -57,13 +58,17 @@ function parameterAtFault(c: FuzzCase, status: number, path: string): string[] |
 /** The path's segments, decoded where they decode; `onlyParams`: those the route's parameters took. */
 function decodedSegments(path: string, route?: FuzzCase['route']): string[] {
   const template = route?.path.split('/');
-  return path.split('/').filter((_s, i) => !template || template[i]?.startsWith(':')).filter(Boolean).map((s) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      return s;
-    }
-  });
+  return path
+    .split('/')
+    .filter((_s, i) => !template || template[i]?.startsWith(':'))
+    .filter(Boolean)
+    .map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    });
 }
 
 /**
@@ -86,7 +91,14 @@ export function namesTheFault(c: FuzzCase, path: string, status: number, json: u
   const kind = bodyKindOf({ ...c.route, method: c.method });
   // A conflict names the thing that exists, by the name the request gave.
   const values = status === 409 && body && typeof body === 'object' ? Object.values(body).filter((v): v is string => typeof v === 'string') : [];
-  const names = new Set([...keysOf(body), ...schemaFieldNames(kind), ...values, ...c.route.params, ...decodedSegments(path, c.route), ...new URLSearchParams(c.query).keys()]);
+  const names = new Set([
+    ...keysOf(body),
+    ...schemaFieldNames(kind),
+    ...values,
+    ...c.route.params,
+    ...decodedSegments(path, c.route),
+    ...new URLSearchParams(c.query).keys(),
+  ]);
   if (problemPaths.some((p) => p.some((segment) => names.has(segment)))) return true;
   // A bound on the whole body (too many keys, too large) is rightly named as the body.
   const wholeBodyBound = /\bbody\b.*\b(more than|larger than|deeper than)\b/.test(message);

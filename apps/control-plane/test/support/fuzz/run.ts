@@ -37,14 +37,28 @@ function toSent(world: World, c: FuzzCase): Sent {
   const headers = world.headers(c.credential);
   const body = c.body === undefined ? undefined : 'raw' in c.body ? c.body.raw : toJsonText(c.body.json);
   const type = c.contentType ?? (body === undefined ? undefined : 'application/json');
-  return { method: c.method, path: `${world.path(c)}${c.query ? `?${c.query}` : ''}`, headers: { ...headers, ...(type !== undefined ? { 'content-type': type } : {}) }, ...(body !== undefined ? { body } : {}) };
+  return {
+    method: c.method,
+    path: `${world.path(c)}${c.query ? `?${c.query}` : ''}`,
+    headers: { ...headers, ...(type !== undefined ? { 'content-type': type } : {}) },
+    ...(body !== undefined ? { body } : {}),
+  };
 }
 
 const short = (text: string | undefined) => (text && text.length > 300 ? `${text.slice(0, 300)}… (${text.length} chars)` : text);
 
 function failure(check: Check, c: FuzzCase, sent: Sent, answer: Answer): Failure {
   const json = answer.json as { error?: unknown; message?: unknown } | undefined;
-  return { check, method: c.method, route: c.route.path, status: answer.status, path: short(sent.path)!, error: String(json?.error ?? ''), message: short(typeof json?.message === 'string' ? json.message : answer.text) ?? '', request: { headers: sent.headers, ...(sent.body !== undefined ? { body: short(sent.body) } : {}) } };
+  return {
+    check,
+    method: c.method,
+    route: c.route.path,
+    status: answer.status,
+    path: short(sent.path)!,
+    error: String(json?.error ?? ''),
+    message: short(typeof json?.message === 'string' ? json.message : answer.text) ?? '',
+    request: { headers: sent.headers, ...(sent.body !== undefined ? { body: short(sent.body) } : {}) },
+  };
 }
 
 /** What the answer broke, if anything; `changed`: the digest moved across a refused request. */
@@ -69,7 +83,12 @@ export async function runCases(world: World, cases: FuzzCase[], deadline: number
     const key = `${c.route.method} ${c.route.path}`;
     result.perRoute.set(key, (result.perRoute.get(key) ?? 0) + 1);
     if (c.route.path !== LONG_POLL && (result.slowest.length < 20 || answer.ms > result.slowest.at(-1)!.ms)) {
-      result.slowest = [...result.slowest, { route: `${c.method} ${c.route.path}`, status: answer.status, ms: Math.round(answer.ms), path: short(sent.path)!.slice(0, 120) }].toSorted((a, b) => b.ms - a.ms).slice(0, 20);
+      result.slowest = [
+        ...result.slowest,
+        { route: `${c.method} ${c.route.path}`, status: answer.status, ms: Math.round(answer.ms), path: short(sent.path)!.slice(0, 120) },
+      ]
+        .toSorted((a, b) => b.ms - a.ms)
+        .slice(0, 20);
     }
     for (const check of [...checksOf(c, sent, answer), ...extra]) result.failures.push(failure(check, c, sent, answer));
   };

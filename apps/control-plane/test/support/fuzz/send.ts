@@ -27,20 +27,20 @@ export function send(base: URL, agent: Agent, sent: Sent, timeoutMs: number): Pr
     let req: ReturnType<typeof request>;
     try {
       req = request({ host: base.hostname, port: base.port, method: sent.method, path: sent.path, headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        clearTimeout(timer);
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = text ? JSON.parse(text) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, json, text, ms: performance.now() - started });
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          clearTimeout(timer);
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown;
+          try {
+            json = text ? JSON.parse(text) : undefined;
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, json, text, ms: performance.now() - started });
+        });
       });
-    });
     } catch (error) {
       // The client's own refusal (a header or path node:http will not send): not the server's fault.
       resolve({ status: -1, json: undefined, text: error instanceof Error ? error.message : String(error), ms: 0 });

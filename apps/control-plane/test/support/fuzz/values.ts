@@ -3,10 +3,47 @@ import fc from 'fast-check';
 // Values that break parsers: the edges of each type, and what an attacker types.
 
 const HOSTILE_STRINGS = [
-  '$(id)', '`reboot`', '$(reboot)', '"; rm -rf / #', "'", '"', '\\', '${7*7}', '{{.}}', '<script>alert(1)</script>',
-  '../../etc/passwd', '..', '.', '%00', '\u0000', 'a\u0000b', '\r\nX-Injected: 1', "x'); DROP TABLE regions;--",
-  'é', '𝕏', '\u202e', '\ufeff', 'ǅ', '\ud800', '🙂'.repeat(10), 'NaN', 'Infinity', '-Infinity', '-1', '0', '1e400', '0x10',
-  'null', 'true', '[]', '{}', '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty',
+  '$(id)',
+  '`reboot`',
+  '$(reboot)',
+  '"; rm -rf / #',
+  "'",
+  '"',
+  '\\',
+  '${7*7}',
+  '{{.}}',
+  '<script>alert(1)</script>',
+  '../../etc/passwd',
+  '..',
+  '.',
+  '%00',
+  '\u0000',
+  'a\u0000b',
+  '\r\nX-Injected: 1',
+  "x'); DROP TABLE regions;--",
+  'é',
+  '𝕏',
+  '\u202e',
+  '\ufeff',
+  'ǅ',
+  '\ud800',
+  '🙂'.repeat(10),
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '-1',
+  '0',
+  '1e400',
+  '0x10',
+  'null',
+  'true',
+  '[]',
+  '{}',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
 ] as const;
 
 export const hostileString = fc.oneof(
@@ -34,7 +71,11 @@ export const boundaryNumber = fc.oneof(
  * overflow the test's stack.
  */
 export const deepValue = fc
-  .record({ depth: fc.oneof(fc.integer({ min: 2, max: 64 }), fc.integer({ min: 1_000, max: 4_500 })), array: fc.boolean(), key: fc.constantFrom('a', '__proto__', 'constructor') })
+  .record({
+    depth: fc.oneof(fc.integer({ min: 2, max: 64 }), fc.integer({ min: 1_000, max: 4_500 })),
+    array: fc.boolean(),
+    key: fc.constantFrom('a', '__proto__', 'constructor'),
+  })
   .map(({ depth, array, key }): unknown => {
     if (depth > 64) return `${DEEP}${depth}:${array ? 1 : 0}:${key}`;
     let value: unknown = 1;
@@ -53,9 +94,13 @@ export function toJsonText(value: unknown): string {
 }
 
 /** An object whose own keys are the prototype's names (JSON.parse makes them own keys, too). */
-export const prototypeKeys = fc.constantFrom('__proto__', 'constructor', 'prototype').chain((key) =>
-  fc.oneof(fc.constant({ [key]: { polluted: true } }), fc.constant({ [key]: { prototype: { polluted: true } } }), fc.constant({ [key]: null })).map((inner) => JSON.parse(JSON.stringify(inner)) as Record<string, unknown>),
-);
+export const prototypeKeys = fc
+  .constantFrom('__proto__', 'constructor', 'prototype')
+  .chain((key) =>
+    fc
+      .oneof(fc.constant({ [key]: { polluted: true } }), fc.constant({ [key]: { prototype: { polluted: true } } }), fc.constant({ [key]: null }))
+      .map((inner) => JSON.parse(JSON.stringify(inner)) as Record<string, unknown>),
+  );
 
 export const wideObject = fc.integer({ min: 100, max: 20_000 }).map((n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i])));
 
@@ -74,7 +119,10 @@ export const anyBadValue: fc.Arbitrary<unknown> = fc.oneof(
 export const segmentText = fc.oneof(
   { weight: 2, arbitrary: hostileString.map(encodeSegment) },
   { weight: 1, arbitrary: boundaryString.filter((s) => s.length < 5_000).map(encodeSegment) },
-  { weight: 2, arbitrary: fc.constantFrom('%', '%z', '%zz', '%E0%A4%A', '%C0%AF', '%ED%A0%80', '%FF', '%%', '%2', 'a%', '%2F', '%2e%2e', '%00', '%u0041', '%25') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom('%', '%z', '%zz', '%E0%A4%A', '%C0%AF', '%ED%A0%80', '%FF', '%%', '%2', 'a%', '%2F', '%2e%2e', '%00', '%u0041', '%25'),
+  },
 );
 
 /** encodeURIComponent, except for lone surrogates, which it refuses: sent as raw UTF-8 replacement. */

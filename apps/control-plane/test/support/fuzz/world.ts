@@ -34,7 +34,16 @@ export class World {
     const logs: string[] = [];
     // Kept to show what an attack leaves in the log; capped, an attack is long.
     const logger = createLogger({ level: 'warn', write: (line) => void (logs.length < 1_000 && logs.push(line)) });
-    const cp = await startControlPlane({ database: join(mkdtempSync(join(tmpdir(), 'qhc-fuzz-')), 'cp.db'), port: 0, adminToken: ADMIN, logger, publicUrl: 'https://cp.example.test', pollIntervalMs: 20, maxWaitSeconds: 1, console: false });
+    const cp = await startControlPlane({
+      database: join(mkdtempSync(join(tmpdir(), 'qhc-fuzz-')), 'cp.db'),
+      port: 0,
+      adminToken: ADMIN,
+      logger,
+      publicUrl: 'https://cp.example.test',
+      pollIntervalMs: 20,
+      maxWaitSeconds: 1,
+      console: false,
+    });
     const world = new World(cp, logs);
     await world.repair();
     return world;
@@ -49,22 +58,31 @@ export class World {
   /** Puts back whatever the last request deleted, revoked or used up. */
   async repair(): Promise<void> {
     const db = this.cp.store.db;
-    for (const name of ['r', 'r2']) if (!(await db.one('SELECT id FROM regions WHERE name = $1', [name]))) await this.admin('POST', '/api/v1/regions', { name, namespace: `ns-${name}`, agentVersion: '0.1.0', operatorVersion: '0.1.0' });
+    for (const name of ['r', 'r2'])
+      if (!(await db.one('SELECT id FROM regions WHERE name = $1', [name])))
+        await this.admin('POST', '/api/v1/regions', { name, namespace: `ns-${name}`, agentVersion: '0.1.0', operatorVersion: '0.1.0' });
     await db.run("UPDATE clusters SET deleted_at = NULL WHERE name = 'c1'");
     await db.run("UPDATE resources SET deleted_at = NULL WHERE name = 'b1'");
-    if (!(await db.one("SELECT c.id FROM clusters c JOIN regions r ON r.id = c.region_id WHERE r.name = 'r' AND c.name = 'c1'"))) await this.admin('POST', '/api/v1/regions/r/clusters', { name: 'c1', spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } });
-    if (!(await db.one("SELECT s.id FROM resources s JOIN regions r ON r.id = s.region_id WHERE r.name = 'r' AND s.name = 'b1'"))) await this.admin('POST', '/api/v1/regions/r/backups', { name: 'b1', clusterId: 'c1', spec: { 'cluster-id': 'c1' } });
+    if (!(await db.one("SELECT c.id FROM clusters c JOIN regions r ON r.id = c.region_id WHERE r.name = 'r' AND c.name = 'c1'")))
+      await this.admin('POST', '/api/v1/regions/r/clusters', {
+        name: 'c1',
+        spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } },
+      });
+    if (!(await db.one("SELECT s.id FROM resources s JOIN regions r ON r.id = s.region_id WHERE r.name = 'r' AND s.name = 'b1'")))
+      await this.admin('POST', '/api/v1/regions/r/backups', { name: 'b1', clusterId: 'c1', spec: { 'cluster-id': 'c1' } });
     if ((await findToken(db, this.agent))?.kind !== 'agent') {
       const install = await this.admin('POST', '/api/v1/regions/r/installation');
       this.agent = (await callApi(this.cp.url, 'POST', '/agent/v1/register', { headers: { authorization: `Bearer ${install.bootstrapToken}` } })).json.token;
     }
-    if ((await findToken(db, this.bootstrap))?.kind !== 'bootstrap') this.bootstrap = (await this.admin('POST', '/api/v1/regions/r2/installation')).bootstrapToken;
+    if ((await findToken(db, this.bootstrap))?.kind !== 'bootstrap')
+      this.bootstrap = (await this.admin('POST', '/api/v1/regions/r2/installation')).bootstrapToken;
     if (!this.revoked) {
       const issued = await this.admin('POST', '/api/v1/tokens', { name: 'revoked' });
       await this.admin('DELETE', `/api/v1/tokens/${issued.id}`);
       this.revoked = issued.token;
     }
-    if (!(await db.one('SELECT id FROM tokens WHERE id = $1 AND revoked_at IS NULL', [this.spareTokenId]))) this.spareTokenId = (await this.admin('POST', '/api/v1/tokens', { name: 'spare' })).id;
+    if (!(await db.one('SELECT id FROM tokens WHERE id = $1 AND revoked_at IS NULL', [this.spareTokenId])))
+      this.spareTokenId = (await this.admin('POST', '/api/v1/tokens', { name: 'spare' })).id;
     if (!this.session.secret || !(await findSession(db, this.session.secret))) await this.signIn();
   }
 
@@ -105,6 +123,7 @@ export class World {
   /** Tokens handed out by the last answer, so the agent keeps working after a rotation. */
   learn(c: FuzzCase, status: number, json: unknown, credential: string | undefined): void {
     const token = (json as { token?: unknown } | undefined)?.token;
-    if (c.route.path === '/agent/v1/rotate' && c.method === 'POST' && status === 201 && typeof token === 'string' && credential === `Bearer ${this.agent}`) this.agent = token;
+    if (c.route.path === '/agent/v1/rotate' && c.method === 'POST' && status === 201 && typeof token === 'string' && credential === `Bearer ${this.agent}`)
+      this.agent = token;
   }
 }

@@ -7,7 +7,15 @@ import { REBALANCE_CHOICES, type ClusterConfigForm, type Rebalance } from '../li
  * page. `existing`: the cluster exists, so the fields Kubernetes fixes at creation are shown
  * read-only with the reason.
  */
-export function ClusterConfigFields({ form, set, existing }: { form: ClusterConfigForm; set: (patch: Partial<ClusterConfigForm>) => void; existing?: boolean }) {
+export function ClusterConfigFields({
+  form,
+  set,
+  existing,
+}: {
+  form: ClusterConfigForm;
+  set: (patch: Partial<ClusterConfigForm>) => void;
+  existing?: boolean;
+}) {
   const text = (key: keyof ClusterConfigForm, label: string, hint?: string, readOnly?: boolean) => (
     <Field label={label} hint={hint}>
       {(id, h) => <input id={id} aria-describedby={h} value={form[key] as string} readOnly={readOnly} onChange={(e) => set({ [key]: e.target.value })} />}
@@ -23,7 +31,11 @@ export function ClusterConfigFields({ form, set, existing }: { form: ClusterConf
       <fieldset>
         <legend>Placement</legend>
         {area('nodeSelector', 'Node selector', 'One node label per line, key=value: the nodes run only where all are set')}
-        {area('tolerations', 'Tolerations', 'One per line: key=value:Effect, or key:Effect for any value, * for any key (Effect: NoSchedule, PreferNoSchedule, NoExecute); a trailing :seconds is how long a NoExecute taint is tolerated')}
+        {area(
+          'tolerations',
+          'Tolerations',
+          'One per line: key=value:Effect, or key:Effect for any value, * for any key (Effect: NoSchedule, PreferNoSchedule, NoExecute); a trailing :seconds is how long a NoExecute taint is tolerated',
+        )}
       </fieldset>
       <fieldset>
         <legend>Exposure</legend>
@@ -42,7 +54,12 @@ export function ClusterConfigFields({ form, set, existing }: { form: ClusterConf
       </fieldset>
       <fieldset>
         <legend>Storage</legend>
-        {text('storageClass', 'Storage class', existing ? `Cannot change: ${IMMUTABLE_REASONS.storageClass}` : "The StorageClass of the database volumes; empty: the environment's default", existing)}
+        {text(
+          'storageClass',
+          'Storage class',
+          existing ? `Cannot change: ${IMMUTABLE_REASONS.storageClass}` : "The StorageClass of the database volumes; empty: the environment's default",
+          existing,
+        )}
         {text('volumeSnapshotClass', 'Volume snapshot class', "The VolumeSnapshotClass of this cluster's backups; empty: the environment's")}
       </fieldset>
       <fieldset>
@@ -58,7 +75,11 @@ export function ClusterConfigFields({ form, set, existing }: { form: ClusterConf
       </fieldset>
       <fieldset>
         <legend>Authentication</legend>
-        {text('apiKeySecretName', 'API key secret', 'A Kubernetes Secret in the namespace, e.g. made with kubectl create secret generic qdrant-api-key --from-literal=api-key=…')}
+        {text(
+          'apiKeySecretName',
+          'API key secret',
+          'A Kubernetes Secret in the namespace, e.g. made with kubectl create secret generic qdrant-api-key --from-literal=api-key=…',
+        )}
         {text('apiKeySecretKey', 'Key in the secret')}
         {text('readOnlyApiKeySecretName', 'Read-only API key secret', 'A Secret in the namespace holding the read-only key')}
         {text('readOnlyApiKeySecretKey', 'Key in the read-only secret')}

@@ -14,7 +14,19 @@ import type { TextDiagnostic } from '../lib/problems.ts';
 
 const nonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? '';
 
-export default function YamlEditor({ value, onChange, diagnostics, labelledBy, describedBy }: { value: string; onChange: (text: string) => void; diagnostics: TextDiagnostic[]; labelledBy: string; describedBy?: string }) {
+export default function YamlEditor({
+  value,
+  onChange,
+  diagnostics,
+  labelledBy,
+  describedBy,
+}: {
+  value: string;
+  onChange: (text: string) => void;
+  diagnostics: TextDiagnostic[];
+  labelledBy: string;
+  describedBy?: string;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView>(undefined);
   const changed = useRef(onChange);
@@ -54,7 +66,12 @@ export default function YamlEditor({ value, onChange, diagnostics, labelledBy, d
     const v = view.current;
     if (!v) return;
     const length = v.state.doc.length;
-    v.dispatch(setDiagnostics(v.state, diagnostics.map((d) => ({ from: Math.min(d.from, length), to: Math.min(d.to, length), severity: 'error', message: d.message }))));
+    v.dispatch(
+      setDiagnostics(
+        v.state,
+        diagnostics.map((d) => ({ from: Math.min(d.from, length), to: Math.min(d.to, length), severity: 'error', message: d.message })),
+      ),
+    );
   }, [diagnostics]);
 
   return <div className="editor" ref={host} />;

@@ -13,7 +13,7 @@ export function ConfirmDelete({ what, name, onConfirm }: { what: string; name: s
   return (
     <DialogTrigger onOpenChange={() => (setTyped(''), setError(undefined))}>
       <Button className="button danger">Delete {what}…</Button>
-      <Modal isDismissable className="modal" >
+      <Modal isDismissable className="modal">
         <Dialog className="dialog">
           {({ close }) => (
             <form

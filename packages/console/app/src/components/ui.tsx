@@ -45,7 +45,21 @@ export function Field({ label, hint, children }: { label: string; hint?: string;
 }
 
 /** A labelled drop-down of plain string choices. */
-export function SelectField({ label, hint, value, options, onChange, required }: { label: string; hint?: string; value: string; options: readonly string[]; onChange: (value: string) => void; required?: boolean }) {
+export function SelectField({
+  label,
+  hint,
+  value,
+  options,
+  onChange,
+  required,
+}: {
+  label: string;
+  hint?: string;
+  value: string;
+  options: readonly string[];
+  onChange: (value: string) => void;
+  required?: boolean;
+}) {
   return (
     <Field label={label} hint={hint}>
       {(id, h) => (

@@ -34,11 +34,31 @@ export const REBALANCE_CHOICES = ['default', 'on', 'off'] as const;
 export type Rebalance = (typeof REBALANCE_CHOICES)[number];
 
 export const EMPTY_CONFIG: ClusterConfigForm = {
-  nodeSelector: '', tolerations: '', serviceType: 'ClusterIP', serviceAnnotations: '', ingressEnabled: false, ingressClass: '', ingressHost: '', ingressTls: false, ingressTlsSecret: '',
-  ingressAnnotations: '', storageClass: '', volumeSnapshotClass: '', logLevel: '', apiKeySecretName: '', apiKeySecretKey: 'api-key', readOnlyApiKeySecretName: '', readOnlyApiKeySecretKey: 'read-only-api-key', rebalance: 'default',
+  nodeSelector: '',
+  tolerations: '',
+  serviceType: 'ClusterIP',
+  serviceAnnotations: '',
+  ingressEnabled: false,
+  ingressClass: '',
+  ingressHost: '',
+  ingressTls: false,
+  ingressTlsSecret: '',
+  ingressAnnotations: '',
+  storageClass: '',
+  volumeSnapshotClass: '',
+  logLevel: '',
+  apiKeySecretName: '',
+  apiKeySecretKey: 'api-key',
+  readOnlyApiKeySecretName: '',
+  readOnlyApiKeySecretKey: 'read-only-api-key',
+  rebalance: 'default',
 };
 
-const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 /** `key=value` lines into a map; a line without `=` is kept as a key with an empty value, which the API then names. */
 export function parsePairs(text: string): Record<string, string> | undefined {
@@ -48,7 +68,10 @@ export function parsePairs(text: string): Record<string, string> | undefined {
   });
   return entries.length ? Object.fromEntries(entries) : undefined;
 }
-export const formatPairs = (map: Record<string, string> | undefined) => Object.entries(map ?? {}).map(([k, v]) => `${k}=${v}`).join('\n');
+export const formatPairs = (map: Record<string, string> | undefined) =>
+  Object.entries(map ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n');
 
 export function parseTolerations(text: string): Toleration[] | undefined {
   const list = lines(text).map((l): Toleration => {
@@ -67,7 +90,10 @@ export function parseTolerations(text: string): Toleration[] | undefined {
 }
 export const formatTolerations = (list: Toleration[] | undefined) =>
   (list ?? [])
-    .map((t) => `${t.key || '*'}${t.operator !== 'Exists' && t.value !== undefined ? `=${t.value}` : ''}${t.effect || t.tolerationSeconds !== undefined ? `:${t.effect ?? ''}` : ''}${t.tolerationSeconds !== undefined ? `:${t.tolerationSeconds}` : ''}`)
+    .map(
+      (t) =>
+        `${t.key || '*'}${t.operator !== 'Exists' && t.value !== undefined ? `=${t.value}` : ''}${t.effect || t.tolerationSeconds !== undefined ? `:${t.effect ?? ''}` : ''}${t.tolerationSeconds !== undefined ? `:${t.tolerationSeconds}` : ''}`,
+    )
     .join('\n');
 
 const opt = (v: string) => v.trim() || undefined;
@@ -90,7 +116,9 @@ export function applyConfig(base: Partial<Spec>, form: ClusterConfigForm): Parti
   // forms do not carry every detail (order, spacing, keys the form does not show).
   const was = configOf(base);
   const same = (...keys: Array<keyof ClusterConfigForm>) => keys.every((k) => form[k] === was[k]);
-  const apiKey = same('apiKeySecretName', 'apiKeySecretKey') ? config.service?.api_key : secretRef(form.apiKeySecretName, form.apiKeySecretKey, 'api-key', config.service?.api_key);
+  const apiKey = same('apiKeySecretName', 'apiKeySecretKey')
+    ? config.service?.api_key
+    : secretRef(form.apiKeySecretName, form.apiKeySecretKey, 'api-key', config.service?.api_key);
   const readOnly = same('readOnlyApiKeySecretName', 'readOnlyApiKeySecretKey')
     ? config.service?.read_only_api_key
     : secretRef(form.readOnlyApiKeySecretName, form.readOnlyApiKeySecretKey, 'read-only-api-key', config.service?.read_only_api_key);
@@ -99,13 +127,23 @@ export function applyConfig(base: Partial<Spec>, form: ClusterConfigForm): Parti
     ...base,
     nodeSelector: same('nodeSelector') ? base.nodeSelector : parsePairs(form.nodeSelector),
     tolerations: same('tolerations') ? base.tolerations : parseTolerations(form.tolerations),
-    service: { ...base.service, type: form.serviceType as 'ClusterIP', annotations: same('serviceAnnotations') ? base.service?.annotations : parsePairs(form.serviceAnnotations) },
-    ingress: form.ingressEnabled || base.ingress
-      ? prune({
-          ...base.ingress, enabled: form.ingressEnabled, ingressClassName: opt(form.ingressClass), host: opt(form.ingressHost), tls: form.ingressTls || undefined, tlsSecretName: opt(form.ingressTlsSecret),
-          annotations: same('ingressAnnotations') ? base.ingress?.annotations : parsePairs(form.ingressAnnotations),
-        })
-      : undefined,
+    service: {
+      ...base.service,
+      type: form.serviceType as 'ClusterIP',
+      annotations: same('serviceAnnotations') ? base.service?.annotations : parsePairs(form.serviceAnnotations),
+    },
+    ingress:
+      form.ingressEnabled || base.ingress
+        ? prune({
+            ...base.ingress,
+            enabled: form.ingressEnabled,
+            ingressClassName: opt(form.ingressClass),
+            host: opt(form.ingressHost),
+            tls: form.ingressTls || undefined,
+            tlsSecretName: opt(form.ingressTlsSecret),
+            annotations: same('ingressAnnotations') ? base.ingress?.annotations : parsePairs(form.ingressAnnotations),
+          })
+        : undefined,
     storageClassNames: prune({ ...base.storageClassNames, db: opt(form.storageClass) }),
     storage: prune({ ...base.storage, volumeSnapshotClassName: opt(form.volumeSnapshotClass) }),
     config: prune({ ...config, log_level: opt(form.logLevel), service }),

@@ -24,11 +24,13 @@ export interface RegionForm {
   agentLogLevel: string;
 }
 
-const opt = <T,>(value: string, make: (v: string) => T) => (value.trim() ? make(value.trim()) : undefined);
+const opt = <T>(value: string, make: (v: string) => T) => (value.trim() ? make(value.trim()) : undefined);
 const prune = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 /** The region body; `operatorSettings` stays YAML text, so the API's problems carry its lines. */
-export function regionBody(form: RegionForm): Omit<RegionInput, 'operatorSettings'> & { operatorSettings?: string; registryCredentials?: { username: string; password: string } } {
+export function regionBody(
+  form: RegionForm,
+): Omit<RegionInput, 'operatorSettings'> & { operatorSettings?: string; registryCredentials?: { username: string; password: string } } {
   const noProxy = form.noProxy.split(/[\s,]+/).filter(Boolean);
   const proxy = prune({ httpProxy: opt(form.httpProxy, String), httpsProxy: opt(form.httpsProxy, String), ...(noProxy.length ? { noProxy } : {}) });
   return prune({
@@ -45,7 +47,8 @@ export function regionBody(form: RegionForm): Omit<RegionInput, 'operatorSetting
       logLevel: { operator: form.operatorLogLevel as 'INFO', agent: form.agentLogLevel as 'INFO' },
     }),
     // Both or neither: the API refuses half a login, and a password is never trimmed.
-    registryCredentials: form.registryUsername.trim() || form.registryPassword ? { username: form.registryUsername.trim(), password: form.registryPassword } : undefined,
+    registryCredentials:
+      form.registryUsername.trim() || form.registryPassword ? { username: form.registryUsername.trim(), password: form.registryPassword } : undefined,
   });
 }
 
@@ -62,7 +65,11 @@ export interface ClusterForm extends ClusterConfigForm {
 export type ClusterSpecInput = Omit<z.input<typeof QdrantClusterSpec>, 'id'>;
 
 export function clusterBody(form: ClusterForm): { name: string; spec: ClusterSpecInput } {
-  const base = { version: form.version.trim(), size: Number(form.nodes), resources: { cpu: form.cpu.trim(), memory: form.memory.trim(), storage: form.storage.trim() } };
+  const base = {
+    version: form.version.trim(),
+    size: Number(form.nodes),
+    resources: { cpu: form.cpu.trim(), memory: form.memory.trim(), storage: form.storage.trim() },
+  };
   return { name: form.name.trim(), spec: applyConfig(base, form) as ClusterSpecInput };
 }
 
@@ -75,5 +82,9 @@ export function backupName(cluster: string, at = new Date()): string {
 /** The restore's QdrantClusterRestore spec, as `qhc restore create` builds it. */
 export function restoreBody(backup: { name: string; clusterId: string }, namespace: string, into: { cluster: string; create: boolean }) {
   const name = `${backup.name}-to-${into.cluster}`.slice(0, 63).replace(/-+$/, '');
-  return { name, clusterId: backup.clusterId, spec: { source: { snapshotName: backup.name, namespace }, destination: { name: `qdrant-${into.cluster}`, namespace, create: into.create } } };
+  return {
+    name,
+    clusterId: backup.clusterId,
+    spec: { source: { snapshotName: backup.name, namespace }, destination: { name: `qdrant-${into.cluster}`, namespace, create: into.create } },
+  };
 }

@@ -25,7 +25,12 @@ export function problemsToDiagnostics(text: string, problems: readonly Problem[]
     const from = Math.min(lineStart + Math.max((p.column ?? 1) - 1, 0), lineEnd);
     const to = Math.max(lineEnd, from);
     const where = p.line === undefined ? '' : `line ${p.line}, column ${p.column}: `;
-    return { from, to: to === from && to < text.length ? to + 1 : to, message: `${where}${formatPath(p.path)}: ${p.message}`, ...(p.line !== undefined ? { line: p.line, column: p.column } : {}) };
+    return {
+      from,
+      to: to === from && to < text.length ? to + 1 : to,
+      message: `${where}${formatPath(p.path)}: ${p.message}`,
+      ...(p.line !== undefined ? { line: p.line, column: p.column } : {}),
+    };
   });
 }
 

@@ -69,7 +69,13 @@ function BackupsOf({ region, clusters }: { region: RegionRecord; clusters: Clust
           className="inline"
           onSubmit={async (e) => {
             e.preventDefault();
-            await create.run(() => request('POST', path('backups'), { name: backupName(chosen), clusterId: chosen, spec: { 'cluster-id': chosen, ...(retention.trim() ? { retention: retention.trim() } : {}) } }).then(() => backups.reload()));
+            await create.run(() =>
+              request('POST', path('backups'), {
+                name: backupName(chosen),
+                clusterId: chosen,
+                spec: { 'cluster-id': chosen, ...(retention.trim() ? { retention: retention.trim() } : {}) },
+              }).then(() => backups.reload()),
+            );
           }}
         >
           <SelectField label="Cluster" value={chosen} options={clusters.map((c) => c.name)} onChange={setCluster} />
@@ -87,19 +93,27 @@ function BackupsOf({ region, clusters }: { region: RegionRecord; clusters: Clust
           <p>No backups in this environment.</p>
         ) : (
           <Table columns={['Name', 'Cluster', 'Phase', 'Volumes', 'Keep until', { hidden: 'Actions' }]}>
-              {backups.data.items.map((b) => (
-                <tr key={b.name}>
-                  <th scope="row">{b.name}</th>
-                  <td>{String(b.spec['cluster-id'] ?? b.clusterId)}</td>
-                  <td>
-                    <Progress item={b} />
-                  </td>
-                  <td>{b.status?.volumeSnapshots?.length ?? '—'}</td>
-                  <td>{b.status?.retainUntil ?? 'until deleted'}</td>
-                  <td>{!b.deletedAt && <ConfirmDelete what="backup" name={b.name} onConfirm={() => request('DELETE', `${path('backups')}/${encodeURIComponent(b.name)}`).then(() => backups.reload())} />}</td>
-                </tr>
-              ))}
-            </Table>
+            {backups.data.items.map((b) => (
+              <tr key={b.name}>
+                <th scope="row">{b.name}</th>
+                <td>{String(b.spec['cluster-id'] ?? b.clusterId)}</td>
+                <td>
+                  <Progress item={b} />
+                </td>
+                <td>{b.status?.volumeSnapshots?.length ?? '—'}</td>
+                <td>{b.status?.retainUntil ?? 'until deleted'}</td>
+                <td>
+                  {!b.deletedAt && (
+                    <ConfirmDelete
+                      what="backup"
+                      name={b.name}
+                      onConfirm={() => request('DELETE', `${path('backups')}/${encodeURIComponent(b.name)}`).then(() => backups.reload())}
+                    />
+                  )}
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
         {backups.data && <LoadMore more={backups.data.more} what="backups" onMore={backups.loadMore} />}
       </section>
@@ -111,7 +125,13 @@ function BackupsOf({ region, clusters }: { region: RegionRecord; clusters: Clust
           onSubmit={async (e) => {
             e.preventDefault();
             const id = shortId();
-            await schedule.run(() => request('POST', path('backup-schedules'), { name: `${chosen}-${id}`, clusterId: chosen, spec: { 'cluster-id': chosen, scheduleShortId: id, schedule: cron.trim(), retention: scheduleRetention.trim() } }).then(() => schedules.reload()));
+            await schedule.run(() =>
+              request('POST', path('backup-schedules'), {
+                name: `${chosen}-${id}`,
+                clusterId: chosen,
+                spec: { 'cluster-id': chosen, scheduleShortId: id, schedule: cron.trim(), retention: scheduleRetention.trim() },
+              }).then(() => schedules.reload()),
+            );
           }}
         >
           <Field label="Schedule (cron, UTC)" hint={cronProblem ? `Schedule ${cronProblem}` : 'e.g. 0 2 * * * for 02:00 every day'}>
@@ -127,22 +147,30 @@ function BackupsOf({ region, clusters }: { region: RegionRecord; clusters: Clust
         <ErrorBox error={schedule.error} />
         {schedules.data?.items.length ? (
           <Table columns={['Name', 'Cluster', 'Schedule', 'Retention', 'Next', 'Phase', { hidden: 'Actions' }]}>
-              {schedules.data.items.map((s) => (
-                <tr key={s.name}>
-                  <th scope="row">{s.name}</th>
-                  <td>{String(s.spec['cluster-id'] ?? '')}</td>
-                  <td>
-                    <code>{String(s.spec.schedule ?? '')}</code>
-                  </td>
-                  <td>{String(s.spec.retention ?? '')}</td>
-                  <td>{s.status?.scheduled ?? '—'}</td>
-                  <td>
-                    <Badge value={s.deletedAt ? 'Deleting' : (s.status?.phase ?? 'Pending')} />
-                  </td>
-                  <td>{!s.deletedAt && <ConfirmDelete what="schedule" name={s.name} onConfirm={() => request('DELETE', `${path('backup-schedules')}/${encodeURIComponent(s.name)}`).then(() => schedules.reload())} />}</td>
-                </tr>
-              ))}
-            </Table>
+            {schedules.data.items.map((s) => (
+              <tr key={s.name}>
+                <th scope="row">{s.name}</th>
+                <td>{String(s.spec['cluster-id'] ?? '')}</td>
+                <td>
+                  <code>{String(s.spec.schedule ?? '')}</code>
+                </td>
+                <td>{String(s.spec.retention ?? '')}</td>
+                <td>{s.status?.scheduled ?? '—'}</td>
+                <td>
+                  <Badge value={s.deletedAt ? 'Deleting' : (s.status?.phase ?? 'Pending')} />
+                </td>
+                <td>
+                  {!s.deletedAt && (
+                    <ConfirmDelete
+                      what="schedule"
+                      name={s.name}
+                      onConfirm={() => request('DELETE', `${path('backup-schedules')}/${encodeURIComponent(s.name)}`).then(() => schedules.reload())}
+                    />
+                  )}
+                </td>
+              </tr>
+            ))}
+          </Table>
         ) : (
           <p>No schedules.</p>
         )}
@@ -156,7 +184,16 @@ function BackupsOf({ region, clusters }: { region: RegionRecord; clusters: Clust
           onSubmit={async (e) => {
             e.preventDefault();
             const backup = succeeded.find((b) => b.name === source)!;
-            await restore.run(() => request('POST', path('restores'), restoreBody({ name: backup.name, clusterId: String(backup.spec['cluster-id'] ?? backup.clusterId) }, region.spec.namespace, { cluster: restoreInto.trim(), create: restoreNew })).then(() => restores.reload()));
+            await restore.run(() =>
+              request(
+                'POST',
+                path('restores'),
+                restoreBody({ name: backup.name, clusterId: String(backup.spec['cluster-id'] ?? backup.clusterId) }, region.spec.namespace, {
+                  cluster: restoreInto.trim(),
+                  create: restoreNew,
+                }),
+              ).then(() => restores.reload()),
+            );
           }}
         >
           <SelectField label="Backup" value={source} options={succeeded.map((b) => b.name)} onChange={setRestoreFrom} />
@@ -171,18 +208,18 @@ function BackupsOf({ region, clusters }: { region: RegionRecord; clusters: Clust
         <ErrorBox error={restore.error} />
         {restores.data?.items.length ? (
           <Table columns={['Name', 'Backup', 'Into', 'Phase', 'Message']}>
-              {restores.data.items.map((r) => (
-                <tr key={r.name}>
-                  <th scope="row">{r.name}</th>
-                  <td>{String((r.spec.source as { snapshotName?: string } | undefined)?.snapshotName ?? '')}</td>
-                  <td>{String((r.spec.destination as { name?: string } | undefined)?.name ?? '')}</td>
-                  <td>
-                    <Badge value={r.status?.phase ?? 'Pending'} />
-                  </td>
-                  <td>{r.status?.message ?? ''}</td>
-                </tr>
-              ))}
-            </Table>
+            {restores.data.items.map((r) => (
+              <tr key={r.name}>
+                <th scope="row">{r.name}</th>
+                <td>{String((r.spec.source as { snapshotName?: string } | undefined)?.snapshotName ?? '')}</td>
+                <td>{String((r.spec.destination as { name?: string } | undefined)?.name ?? '')}</td>
+                <td>
+                  <Badge value={r.status?.phase ?? 'Pending'} />
+                </td>
+                <td>{r.status?.message ?? ''}</td>
+              </tr>
+            ))}
+          </Table>
         ) : (
           <p>No restores.</p>
         )}
@@ -196,7 +233,10 @@ export default function Backups() {
   const regions = usePoll(async () => ({ items: await listAll<RegionRecord>('/api/v1/regions') }), [], 10_000);
   const [name, setName] = useState(() => new URLSearchParams(location.search).get('environment') ?? '');
   const chosen = regions.data?.items.find((r) => r.name === name) ?? regions.data?.items[0];
-  const clusters = usePoll(async () => (chosen ? (await listAll<ClusterRecord>(regionPath(chosen.name, 'clusters'))).filter((c) => !c.deletedAt) : []), [chosen?.name]);
+  const clusters = usePoll(
+    async () => (chosen ? (await listAll<ClusterRecord>(regionPath(chosen.name, 'clusters'))).filter((c) => !c.deletedAt) : []),
+    [chosen?.name],
+  );
   return (
     <section>
       <h1>Backups</h1>

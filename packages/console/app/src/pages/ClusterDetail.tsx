@@ -14,7 +14,21 @@ import { applyConfig, configOf, type ClusterConfigForm } from '../lib/cluster-co
 type Spec = ClusterRecord['spec'];
 
 /** One action: a small form whose submit calls the API; the page's polling shows the effect. */
-function Action({ title, submitLabel, onSubmit, children, disabled, wide }: { title: string; submitLabel: string; onSubmit: () => Promise<unknown>; children?: ReactNode; disabled?: boolean; wide?: boolean }) {
+function Action({
+  title,
+  submitLabel,
+  onSubmit,
+  children,
+  disabled,
+  wide,
+}: {
+  title: string;
+  submitLabel: string;
+  onSubmit: () => Promise<unknown>;
+  children?: ReactNode;
+  disabled?: boolean;
+  wide?: boolean;
+}) {
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -128,14 +142,14 @@ export default function ClusterDetail({ region, cluster: name }: { region: strin
         <h2 id="conditions-heading">Conditions</h2>
         {c.status?.conditions?.length ? (
           <Table columns={['Type', 'Status', 'Reason']}>
-              {c.status.conditions.map((k) => (
-                <tr key={k.type}>
-                  <th scope="row">{k.type}</th>
-                  <td>{k.status}</td>
-                  <td>{k.reason ?? ''}</td>
-                </tr>
-              ))}
-            </Table>
+            {c.status.conditions.map((k) => (
+              <tr key={k.type}>
+                <th scope="row">{k.type}</th>
+                <td>{k.status}</td>
+                <td>{k.reason ?? ''}</td>
+              </tr>
+            ))}
+          </Table>
         ) : (
           <p>The agent has not reported conditions yet.</p>
         )}
@@ -145,24 +159,24 @@ export default function ClusterDetail({ region, cluster: name }: { region: strin
         <h2 id="nodes-heading">Nodes</h2>
         {c.status?.nodeStatus && Object.keys(c.status.nodeStatus).length > 0 ? (
           <Table columns={['Pod', 'Phase', 'Ready', 'Version', 'Restarts', 'Volume']}>
-              {Object.entries(c.status.nodeStatus)
-                .toSorted(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }))
-                .map(([pod, n]) => (
-                  <tr key={pod}>
-                    <th scope="row">{pod}</th>
-                    <td>
-                      {n.podPhase ?? 'Unknown'}
-                      {n.podReason && ` (${n.podReason})`}
-                    </td>
-                    <td>{n.state?.Ready === 'True' ? 'yes' : 'no'}</td>
-                    <td>{n.version ?? ''}</td>
-                    <td>{n.restartCount ?? 0}</td>
-                    <td>
-                      {n.databasePVCStatus?.phase ?? ''} {n.databasePVCStatus?.capacity?.storage ?? ''}
-                    </td>
-                  </tr>
-                ))}
-            </Table>
+            {Object.entries(c.status.nodeStatus)
+              .toSorted(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }))
+              .map(([pod, n]) => (
+                <tr key={pod}>
+                  <th scope="row">{pod}</th>
+                  <td>
+                    {n.podPhase ?? 'Unknown'}
+                    {n.podReason && ` (${n.podReason})`}
+                  </td>
+                  <td>{n.state?.Ready === 'True' ? 'yes' : 'no'}</td>
+                  <td>{n.version ?? ''}</td>
+                  <td>{n.restartCount ?? 0}</td>
+                  <td>
+                    {n.databasePVCStatus?.phase ?? ''} {n.databasePVCStatus?.capacity?.storage ?? ''}
+                  </td>
+                </tr>
+              ))}
+          </Table>
         ) : (
           <p>The agent has not reported nodes yet.</p>
         )}
@@ -188,10 +202,20 @@ export default function ClusterDetail({ region, cluster: name }: { region: strin
         <section aria-labelledby="actions-heading">
           <h2 id="actions-heading">Actions</h2>
           <div className="actions-grid">
-            <Action title="Scale" submitLabel="Scale" onSubmit={() => request('POST', regionPath(region, 'clusters', name, 'scale'), { size: Number(size ?? c.spec.size) })}>
-              <Field label="Nodes">{(id) => <input id={id} type="number" min={1} max={100} value={size ?? c.spec.size} onChange={(e) => setSize(e.target.value)} />}</Field>
+            <Action
+              title="Scale"
+              submitLabel="Scale"
+              onSubmit={() => request('POST', regionPath(region, 'clusters', name, 'scale'), { size: Number(size ?? c.spec.size) })}
+            >
+              <Field label="Nodes">
+                {(id) => <input id={id} type="number" min={1} max={100} value={size ?? c.spec.size} onChange={(e) => setSize(e.target.value)} />}
+              </Field>
             </Action>
-            <Action title="Resources" submitLabel="Change resources" onSubmit={() => put({ resources: { ...c.spec.resources, cpu: r.cpu, memory: r.memory, storage: r.storage } })}>
+            <Action
+              title="Resources"
+              submitLabel="Change resources"
+              onSubmit={() => put({ resources: { ...c.spec.resources, cpu: r.cpu, memory: r.memory, storage: r.storage } })}
+            >
               <Field label="CPU">{(id) => <input id={id} value={r.cpu} onChange={(e) => setResources({ ...r, cpu: e.target.value })} />}</Field>
               <Field label="Memory">{(id) => <input id={id} value={r.memory} onChange={(e) => setResources({ ...r, memory: e.target.value })} />}</Field>
               <Field label="Storage" hint="Storage can only grow">
@@ -201,24 +225,48 @@ export default function ClusterDetail({ region, cluster: name }: { region: strin
             <Action title="Upgrade" submitLabel="Upgrade" onSubmit={() => put({ version: version ?? c.spec.version })}>
               <Field label="Qdrant version">{(id) => <input id={id} value={version ?? c.spec.version} onChange={(e) => setVersion(e.target.value)} />}</Field>
             </Action>
-            <Action title="Expose" submitLabel="Save exposure" onSubmit={() => put({ service: { ...c.spec.service, type: x.type as 'ClusterIP' }, ingress: x.ingress ? { ...c.spec.ingress, enabled: true, ...(x.host ? { host: x.host } : {}) } : { ...c.spec.ingress, enabled: false } })}>
+            <Action
+              title="Expose"
+              submitLabel="Save exposure"
+              onSubmit={() =>
+                put({
+                  service: { ...c.spec.service, type: x.type as 'ClusterIP' },
+                  ingress: x.ingress ? { ...c.spec.ingress, enabled: true, ...(x.host ? { host: x.host } : {}) } : { ...c.spec.ingress, enabled: false },
+                })
+              }
+            >
               <SelectField label="Service type" value={x.type} options={SERVICE_TYPES} onChange={(type) => setExpose({ ...x, type })} />
               <CheckboxField label="Ingress" checked={x.ingress} onChange={(ingress) => setExpose({ ...x, ingress })} />
-              {x.ingress && <Field label="Ingress host">{(id) => <input id={id} value={x.host} onChange={(e) => setExpose({ ...x, host: e.target.value })} />}</Field>}
+              {x.ingress && (
+                <Field label="Ingress host">{(id) => <input id={id} value={x.host} onChange={(e) => setExpose({ ...x, host: e.target.value })} />}</Field>
+              )}
             </Action>
             <Action title="Restart" submitLabel="Restart all nodes" onSubmit={() => request('POST', regionPath(region, 'clusters', name, 'restart'))}>
               <p>One node at a time.</p>
             </Action>
-            <Action title={c.spec.suspend ? 'Resume' : 'Suspend'} submitLabel={c.spec.suspend ? 'Resume' : 'Suspend'} onSubmit={() => put({ suspend: !c.spec.suspend })}>
+            <Action
+              title={c.spec.suspend ? 'Resume' : 'Suspend'}
+              submitLabel={c.spec.suspend ? 'Resume' : 'Suspend'}
+              onSubmit={() => put({ suspend: !c.spec.suspend })}
+            >
               <p>{c.spec.suspend ? 'Start the nodes again on their volumes.' : 'Stop every node; the volumes stay.'}</p>
             </Action>
-            <Action wide title="Configuration" submitLabel="Save configuration" onSubmit={async () => (await request('PUT', regionPath(region, 'clusters', name), { spec: applyConfig(c.spec, cfg) }), setConfig(undefined))}>
+            <Action
+              wide
+              title="Configuration"
+              submitLabel="Save configuration"
+              onSubmit={async () => (await request('PUT', regionPath(region, 'clusters', name), { spec: applyConfig(c.spec, cfg) }), setConfig(undefined))}
+            >
               <div className="config-groups">
                 <ClusterConfigFields form={cfg} set={(patch) => setConfig({ ...cfg, ...patch })} existing />
               </div>
             </Action>
           </div>
-          <ConfirmDelete what="cluster" name={c.name} onConfirm={async () => (await request('DELETE', regionPath(region, 'clusters', name)), navigate('/clusters'))} />
+          <ConfirmDelete
+            what="cluster"
+            name={c.name}
+            onConfirm={async () => (await request('DELETE', regionPath(region, 'clusters', name)), navigate('/clusters'))}
+          />
         </section>
       )}
     </section>

@@ -27,7 +27,16 @@ export default function ClusterNew() {
 
   const text = (key: keyof ClusterForm, label: string, hint?: string, type = 'text') => (
     <Field label={label} hint={hint}>
-      {(id, h) => <input id={id} aria-describedby={h} type={type} min={type === 'number' ? 1 : undefined} value={form[key] as string} onChange={(e) => set({ [key]: e.target.value })} />}
+      {(id, h) => (
+        <input
+          id={id}
+          aria-describedby={h}
+          type={type}
+          min={type === 'number' ? 1 : undefined}
+          value={form[key] as string}
+          onChange={(e) => set({ [key]: e.target.value })}
+        />
+      )}
     </Field>
   );
   return (
@@ -64,8 +73,8 @@ export default function ClusterNew() {
         <fieldset>
           <legend>Network policies</legend>
           <p>
-            The database pods talk only to each other and the operator, plus the environment's rules: {policies?.ingress?.length ?? 0} ingress and {policies?.egress?.length ?? 0} egress rule(s). Change them in the
-            environment's operator settings.
+            The database pods talk only to each other and the operator, plus the environment's rules: {policies?.ingress?.length ?? 0} ingress and{' '}
+            {policies?.egress?.length ?? 0} egress rule(s). Change them in the environment's operator settings.
           </p>
         </fieldset>
         <ErrorBox error={error} title={`Cluster "${form.name}" was not created`} />

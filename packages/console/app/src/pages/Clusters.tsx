@@ -9,7 +9,9 @@ import type { ClusterRecord, RegionRecord } from '../types.ts';
 /** The first `pageCount` pages of each environment's clusters; `more` when any has more. */
 export async function allClusters(pageCount = 1): Promise<{ items: Array<{ region: RegionRecord; cluster: ClusterRecord }>; more: boolean }> {
   const regions = await listAll<RegionRecord>('/api/v1/regions');
-  const lists = await Promise.all(regions.map(async (region) => ({ region, ...(await loadPages(pages<ClusterRecord>(regionPath(region.name, 'clusters')), pageCount)) })));
+  const lists = await Promise.all(
+    regions.map(async (region) => ({ region, ...(await loadPages(pages<ClusterRecord>(regionPath(region.name, 'clusters')), pageCount)) })),
+  );
   return { items: lists.flatMap((l) => l.items.map((cluster) => ({ region: l.region, cluster }))), more: lists.some((l) => l.more) };
 }
 
@@ -31,7 +33,7 @@ export default function Clusters() {
         <p>No clusters yet.</p>
       ) : (
         <>
-        <Table caption="Clusters" columns={['Name', 'Environment', 'Version', 'Nodes ready', 'Phase', 'Endpoint']}>
+          <Table caption="Clusters" columns={['Name', 'Environment', 'Version', 'Nodes ready', 'Phase', 'Endpoint']}>
             {data.items.map(({ region, cluster: c }) => (
               <tr key={c.id}>
                 <th scope="row">
@@ -51,7 +53,7 @@ export default function Clusters() {
               </tr>
             ))}
           </Table>
-        <LoadMore more={data.more} what="clusters" onMore={() => setPageCount((n) => n + 1)} />
+          <LoadMore more={data.more} what="clusters" onMore={() => setPageCount((n) => n + 1)} />
         </>
       )}
     </section>

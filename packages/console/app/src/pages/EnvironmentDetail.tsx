@@ -17,7 +17,10 @@ function Installation({ region }: { region: string }) {
   return (
     <section aria-labelledby="install-heading" className="panel">
       <h2 id="install-heading">Installation</h2>
-      <p>Run the command where kubectl reaches the Kubernetes cluster, as cluster-admin. It creates the namespace, the agent's credentials and installs the agent and the operator. Its one-time token works once; a new command makes earlier unused ones stop working.</p>
+      <p>
+        Run the command where kubectl reaches the Kubernetes cluster, as cluster-admin. It creates the namespace, the agent's credentials and installs the agent
+        and the operator. Its one-time token works once; a new command makes earlier unused ones stop working.
+      </p>
       <button
         type="button"
         className="button primary"
@@ -79,7 +82,9 @@ function Versions({ region, onSaved }: { region: RegionRecord; onSaved: () => vo
       <h2 id="versions-heading">Versions</h2>
       <p>The agent applies a new version itself; no new installation command is needed.</p>
       <Field label="Agent version">{(id) => <input id={id} value={agentVersion} onChange={(e) => (setAgent(e.target.value), setSaved(false))} />}</Field>
-      <Field label="Operator version">{(id) => <input id={id} value={operatorVersion} onChange={(e) => (setOperator(e.target.value), setSaved(false))} />}</Field>
+      <Field label="Operator version">
+        {(id) => <input id={id} value={operatorVersion} onChange={(e) => (setOperator(e.target.value), setSaved(false))} />}
+      </Field>
       <ErrorBox error={error} />
       {saved && <p role="status">Saved; the agent rolls it out.</p>}
       <button className="button" type="submit" disabled={agentVersion === region.spec.agentVersion && operatorVersion === region.spec.operatorVersion}>
@@ -132,7 +137,9 @@ function OperatorSettingsFact({ region }: { region: RegionRecord }) {
       <span role="alert" aria-label="Operator settings refused">
         {condition.message}
       </span>{' '}
-      <span className="note">(since {formatAge(Date.now() - Date.parse(condition.lastTransitionTime))} ago; the previous settings stay in force until valid ones arrive)</span>
+      <span className="note">
+        (since {formatAge(Date.now() - Date.parse(condition.lastTransitionTime))} ago; the previous settings stay in force until valid ones arrive)
+      </span>
     </dd>
   );
 }
@@ -159,7 +166,11 @@ function Health({ region }: { region: RegionRecord }) {
             <dt>Volume snapshots</dt>
             <dd>{health.capabilities.volumeSnapshot ? 'yes' : 'no: backups cannot be taken'}</dd>
             <dt>Components</dt>
-            <dd>{health.components.map((c) => `${c.name} ${c.version ?? ''} ${c.ready ? 'ready' : `not ready (${c.message ?? 'unknown'})`}`.replace(/\s+/g, ' ')).join('; ')}</dd>
+            <dd>
+              {health.components
+                .map((c) => `${c.name} ${c.version ?? ''} ${c.ready ? 'ready' : `not ready (${c.message ?? 'unknown'})`}`.replace(/\s+/g, ' '))
+                .join('; ')}
+            </dd>
             <dt>Reported</dt>
             <dd>{formatAge(Date.now() - Date.parse(health.collectedAt))} ago</dd>
           </dl>
@@ -245,16 +256,15 @@ export default function EnvironmentDetail({ region: name }: { region: string }) 
           <ul>
             {clusters.data.items.map((c) => (
               <li key={c.id}>
-                <Link href={`/environments/${encodeURIComponent(r.name)}/clusters/${encodeURIComponent(c.name)}`}>{c.name}</Link> <Badge value={c.deletedAt ? 'Deleting' : c.status?.phase} />
+                <Link href={`/environments/${encodeURIComponent(r.name)}/clusters/${encodeURIComponent(c.name)}`}>{c.name}</Link>{' '}
+                <Badge value={c.deletedAt ? 'Deleting' : c.status?.phase} />
               </li>
             ))}
           </ul>
         ) : (
           <p>No clusters in this environment.</p>
         )}
-        {clusters.data && (
-          <LoadMore more={clusters.data.more} what="clusters" onMore={clusters.loadMore} />
-        )}
+        {clusters.data && <LoadMore more={clusters.data.more} what="clusters" onMore={clusters.loadMore} />}
       </section>
       <Versions region={r} onSaved={() => void region.reload()} />
       <Settings region={r} onSaved={() => void region.reload()} />
@@ -273,7 +283,11 @@ function InstallationState({ status }: { status: unknown }) {
       <dt>Installation</dt>
       <dd>
         managed by {who}; {installation.upToDate ? 'up to date' : 'out of date'}
-        {!installation.upToDate && installation.message && <p className="note" role="alert">{installation.message}</p>}
+        {!installation.upToDate && installation.message && (
+          <p className="note" role="alert">
+            {installation.message}
+          </p>
+        )}
       </dd>
     </>
   );

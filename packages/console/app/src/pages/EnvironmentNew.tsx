@@ -28,8 +28,21 @@ settings:
 `;
 
 const empty: RegionForm = {
-  name: '', namespace: 'qdrant', agentVersion: LATEST_VERSION, operatorVersion: LATEST_VERSION, settingsYaml: STARTER_SETTINGS,
-  httpProxy: '', httpsProxy: '', noProxy: '', containerRegistryUrl: '', chartRepositoryUrl: '', caCertificate: '', registryUsername: '', registryPassword: '', operatorLogLevel: 'INFO', agentLogLevel: 'INFO',
+  name: '',
+  namespace: 'qdrant',
+  agentVersion: LATEST_VERSION,
+  operatorVersion: LATEST_VERSION,
+  settingsYaml: STARTER_SETTINGS,
+  httpProxy: '',
+  httpsProxy: '',
+  noProxy: '',
+  containerRegistryUrl: '',
+  chartRepositoryUrl: '',
+  caCertificate: '',
+  registryUsername: '',
+  registryPassword: '',
+  operatorLogLevel: 'INFO',
+  agentLogLevel: 'INFO',
 };
 
 export function useSettingsProblems(text: string): Problem[] {
@@ -85,7 +98,16 @@ export function AdvancedFields({ form, set }: { form: RegionForm; set: (patch: P
       {text('chartRepositoryUrl', 'Helm chart repository URL', "Default: the release's chart repository (or <default registry>/charts)")}
       {text('registryUsername', 'Registry username', 'For a private registry: fills the pull Secret of the installation and of every later change')}
       <Field label="Registry password" hint="Write-only: stored for the region, never shown again">
-        {(id, h) => <input id={id} aria-describedby={h} type="password" autoComplete="new-password" value={form.registryPassword} onChange={(e) => set({ registryPassword: e.target.value })} />}
+        {(id, h) => (
+          <input
+            id={id}
+            aria-describedby={h}
+            type="password"
+            autoComplete="new-password"
+            value={form.registryPassword}
+            onChange={(e) => set({ registryPassword: e.target.value })}
+          />
+        )}
       </Field>
       <Field label="CA certificate (PEM)" hint="The CA that signed this control plane's or your proxy's certificate">
         {(id, h) => <textarea id={id} aria-describedby={h} rows={4} value={form.caCertificate} onChange={(e) => set({ caCertificate: e.target.value })} />}
@@ -138,8 +160,12 @@ export default function EnvironmentNew() {
         <Field label="Kubernetes namespace" hint="Where the operator and agent run. It cannot change once the environment is created.">
           {(id, h) => <input id={id} aria-describedby={h} value={form.namespace} onChange={(e) => set({ namespace: e.target.value })} required />}
         </Field>
-        <Field label="Agent version">{(id) => <input id={id} value={form.agentVersion} onChange={(e) => set({ agentVersion: e.target.value })} required />}</Field>
-        <Field label="Operator version">{(id) => <input id={id} value={form.operatorVersion} onChange={(e) => set({ operatorVersion: e.target.value })} required />}</Field>
+        <Field label="Agent version">
+          {(id) => <input id={id} value={form.agentVersion} onChange={(e) => set({ agentVersion: e.target.value })} required />}
+        </Field>
+        <Field label="Operator version">
+          {(id) => <input id={id} value={form.operatorVersion} onChange={(e) => set({ operatorVersion: e.target.value })} required />}
+        </Field>
         <SettingsEditor value={form.settingsYaml} onChange={(settingsYaml) => set({ settingsYaml })} problems={settingsProblems} />
         <CheckboxField label="Show advanced configuration" checked={advanced} onChange={setAdvanced} />
         {advanced && <AdvancedFields form={form} set={set} />}

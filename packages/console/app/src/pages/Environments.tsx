@@ -23,7 +23,7 @@ export default function Environments() {
         <p>No environments yet.</p>
       ) : (
         <>
-        <Table caption="Environments" columns={['Name', 'Namespace', 'Status', 'Last seen', 'Operator', 'Agent']}>
+          <Table caption="Environments" columns={['Name', 'Namespace', 'Status', 'Last seen', 'Operator', 'Agent']}>
             {data.items.map((r) => {
               const s = regionStatus(r);
               const upgrade = upgradeAvailable(r.spec.operatorVersion, LATEST_VERSION) || upgradeAvailable(r.spec.agentVersion, LATEST_VERSION);
@@ -46,7 +46,7 @@ export default function Environments() {
               );
             })}
           </Table>
-        <LoadMore more={data.more} what="environments" onMore={loadMore} />
+          <LoadMore more={data.more} what="environments" onMore={loadMore} />
         </>
       )}
     </section>

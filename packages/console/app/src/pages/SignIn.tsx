@@ -24,7 +24,9 @@ export default function SignIn({ onSignedIn }: { onSignedIn: (session: Session) 
         }}
       >
         <Field label="User token" hint="The admin token the control plane printed on its first start, or one made with POST /api/v1/tokens.">
-          {(id, hint) => <input id={id} aria-describedby={hint} type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} required />}
+          {(id, hint) => (
+            <input id={id} aria-describedby={hint} type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} required />
+          )}
         </Field>
         <ErrorBox error={error} />
         <button className="button primary" type="submit" disabled={busy || !token.trim()}>
