@@ -3,7 +3,8 @@
  * is made here once. Plain objects (what a user would `kubectl apply`) unless the name says
  * `parsed`; overrides are merged over the defaults, never replacing the whole spec.
  */
-import { validateQdrantCluster, type QdrantCluster } from '../crds/index.ts';
+import type { QdrantCluster } from '../crds/index.ts';
+import { validateQdrantCluster } from '../resource-parsers.ts';
 import { QDRANT_API_VERSION } from '../crds/kind.ts';
 import { clusterResourceName } from '../names.ts';
 
@@ -24,7 +25,7 @@ const meta = (name: string, clusterId: string, options: FixtureMeta) => ({
 
 /** The smallest valid cluster spec: one node, 1 CPU, 1 GiB of memory and storage. */
 export function clusterSpecFixture(id: string, spec: Record<string, unknown> = {}): Record<string, unknown> & { id: string } {
-  return { id, version: 'v1.12.4', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' }, ...spec, id };
+  return { version: 'v1.12.4', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' }, ...spec, id };
 }
 
 /** A QdrantCluster as a user writes it: `qdrant-<id>`, labelled with its cluster and customer id. */
