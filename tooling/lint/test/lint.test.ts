@@ -28,6 +28,12 @@ function run(cwd: string, command: string, args: string[]) {
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
+const cruise = (dir: string) => run(dir, 'depcruise', ['--config', join(ROOT, '.dependency-cruiser.mjs'), 'apps', 'packages']);
+
+const body = (lines: number) => `export function f(): number {\n  let n = 0;\n${'  n++;\n'.repeat(lines - 4)}  return n;\n}\n`;
+
+const lint = (dir: string) => run(dir, 'oxlint', ['-c', join(ROOT, 'tooling/lint/oxlintrc.json'), '--deny-warnings', 'src']);
+
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
@@ -44,7 +50,6 @@ describe('formatting (oxfmt --check, in every package lint script)', () => {
 });
 
 describe('package boundaries (dependency-cruiser, pnpm lint:boundaries)', () => {
-  const cruise = (dir: string) => run(dir, 'depcruise', ['--config', join(ROOT, '.dependency-cruiser.mjs'), 'apps', 'packages']);
   const base = {
     'packages/schemas/src/index.ts': 'export const kind = 1;\n',
     'packages/kube/src/index.ts': "import { kind } from '../../schemas/src/index.ts';\nexport const client = kind;\n",
@@ -82,9 +87,6 @@ describe('package boundaries (dependency-cruiser, pnpm lint:boundaries)', () => 
 });
 
 describe('sizes (oxlint max-lines-per-function 79, max-lines 300)', () => {
-  const body = (lines: number) => `export function f(): number {\n  let n = 0;\n${'  n++;\n'.repeat(lines - 4)}  return n;\n}\n`;
-  const lint = (dir: string) => run(dir, 'oxlint', ['-c', join(ROOT, 'tooling/lint/oxlintrc.json'), '--deny-warnings', 'src']);
-
   it('a 79-line function passes, an 80-line one fails naming the rule', () => {
     expect(lint(tree({ 'src/ok.ts': body(79) })).status).toBe(0);
     const result = lint(tree({ 'src/long.ts': body(80) }));
