@@ -186,12 +186,28 @@ describe('the operator with the cluster manager', () => {
   it('does nothing while a pause is present', async () => {
     const s = sim(id);
     await client.patch(ref(id), { spec: { pauses: [{ owner: 'ops', reason: 'disk swap' }] } });
-    await until(id, 'skipped while paused', (c) => c.status?.clusterManagerResponse?.description === 'nothing done while the cluster is paused (ops)', 30_000);
+    const paused = 'nothing done while the cluster is paused (ops)';
+    let seen = '';
+    await until(
+      id,
+      'skipped while paused',
+      (c) => ((seen = c.status?.nextClusterManagerInvocation ?? ''), c.status?.clusterManagerResponse?.description === paused),
+      30_000,
+    );
     s.addCollection('while-paused', { shards: 10 });
     const first = s.peerOnNode(0)!.id;
     for (const shard of s.collections.get('while-paused')!.shards) shard.replicas = [{ peerId: first, state: 'Active' }];
     const writesBefore = double.calls.filter((c) => c.cluster.endsWith(`/qdrant-${id}`) && c.method !== 'GET').length;
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // Two more manage calls (pullInterval 1 s) that saw the skewed shards and were told to do nothing.
+    for (const call of ['second', 'third']) {
+      const previous = seen;
+      await until(id, `a ${call} manage call while paused`, (c) => {
+        const next = c.status?.nextClusterManagerInvocation ?? '';
+        if (next === previous || c.status?.clusterManagerResponse?.description !== paused) return false;
+        seen = next;
+        return true;
+      });
+    }
     expect(double.calls.filter((c) => c.cluster.endsWith(`/qdrant-${id}`) && c.method !== 'GET').length).toBe(writesBefore);
     await client.patch(ref(id), { spec: { pauses: null } });
     await until(id, 'rebalanced after the pause', () => spread(perPeer(s)) <= 1, 30_000);

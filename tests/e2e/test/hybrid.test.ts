@@ -266,7 +266,14 @@ describe('a Kubernetes cluster attached as a private region', () => {
       { apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: 'qdrant-hello' },
       { metadata: { labels: { team: 'search' } } },
     );
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 30_000 - (Date.now() - downAt))));
+    // 30 s down, through which the agent kept trying (a failure logged per attempt, backoff capped at 2 s).
+    const failures = () => agent!.lines.filter((l) => l.includes('"msg":"control plane request failed; clusters keep running untouched"')).length;
+    const failuresAtStop = failures();
+    await waitFor(
+      '30 s of outage with the agent retrying',
+      async () => (Date.now() - downAt >= 30_000 && failures() - failuresAtStop >= 8 ? true : undefined),
+      { timeoutMs: 60_000 },
+    );
     const during = await sandboxCluster('hello');
     expect([during?.metadata.uid, during?.spec.size, during?.status?.phase]).toEqual([before?.metadata.uid, 2, 'Healthy']);
 
