@@ -27,7 +27,7 @@ export * from './qdrant-cluster-fields.ts';
 
 // QdrantCluster, field for field as Qdrant's public operator API (qdrant.io/v1) defines it.
 // The spec mirrors the upstream CRD (quantities are strings, most fields optional); the
-// rules Qdrant's operator checks in Go are the whole-object refinement at the end.
+// rules Qdrant's operator checks in Go are the refinements of qdrant-cluster-checks.ts.
 
 /**
  * The longest id whose derived names fit Kubernetes' 63-character limit: the headless
