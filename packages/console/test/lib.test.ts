@@ -179,71 +179,72 @@ describe("the control plane's warnings", () => {
   });
 });
 
-describe('the cluster configuration form', () => {
-  const base = { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } };
-  const form: ClusterConfigForm = {
-    ...EMPTY_CONFIG,
-    nodeSelector: 'disktype=ssd\n zone = a ',
-    tolerations: 'dedicated=qdrant:NoSchedule\ngpu:NoExecute',
-    serviceType: 'LoadBalancer',
-    serviceAnnotations: 'lb.example.com/internal=true',
-    ingressEnabled: true,
-    ingressClass: 'nginx',
-    ingressHost: 'q.example.com',
-    ingressTls: true,
-    ingressTlsSecret: 'q-tls',
-    ingressAnnotations: 'a=b',
-    storageClass: 'fast',
-    volumeSnapshotClass: 'csi-snap',
-    logLevel: 'DEBUG',
-    apiKeySecretName: 'keys',
-    apiKeySecretKey: 'rw',
-    readOnlyApiKeySecretName: 'keys',
-    readOnlyApiKeySecretKey: '',
-    rebalance: 'on',
-  };
-  const spec: ClusterRecord['spec'] = {
-    ...base,
-    servicePerNode: true,
-    suspend: false,
-    onDemandReplication: 'Off',
-    multiAZ: false,
-    nodeSelector: { disktype: 'ssd', zone: 'a' },
-    tolerations: [
-      { key: 'dedicated', operator: 'Equal', value: 'qdrant', effect: 'NoSchedule' },
-      { key: 'gpu', operator: 'Exists', effect: 'NoExecute' },
-    ],
-    service: { type: 'LoadBalancer', annotations: { 'lb.example.com/internal': 'true' } },
-    ingress: { enabled: true, ingressClassName: 'nginx', host: 'q.example.com', tls: true, tlsSecretName: 'q-tls', annotations: { a: 'b' } },
-    storageClassNames: { db: 'fast' },
-    storage: { volumeSnapshotClassName: 'csi-snap' },
-    config: {
-      log_level: 'DEBUG',
-      service: { api_key: { secretKeyRef: { name: 'keys', key: 'rw' } }, read_only_api_key: { secretKeyRef: { name: 'keys', key: 'read-only-api-key' } } },
-    },
-    clusterManager: true,
-  };
+// A form with every field set, and the spec it makes.
+const configBase = { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } };
+const configForm: ClusterConfigForm = {
+  ...EMPTY_CONFIG,
+  nodeSelector: 'disktype=ssd\n zone = a ',
+  tolerations: 'dedicated=qdrant:NoSchedule\ngpu:NoExecute',
+  serviceType: 'LoadBalancer',
+  serviceAnnotations: 'lb.example.com/internal=true',
+  ingressEnabled: true,
+  ingressClass: 'nginx',
+  ingressHost: 'q.example.com',
+  ingressTls: true,
+  ingressTlsSecret: 'q-tls',
+  ingressAnnotations: 'a=b',
+  storageClass: 'fast',
+  volumeSnapshotClass: 'csi-snap',
+  logLevel: 'DEBUG',
+  apiKeySecretName: 'keys',
+  apiKeySecretKey: 'rw',
+  readOnlyApiKeySecretName: 'keys',
+  readOnlyApiKeySecretKey: '',
+  rebalance: 'on',
+};
+const configSpec: ClusterRecord['spec'] = {
+  ...configBase,
+  servicePerNode: true,
+  suspend: false,
+  onDemandReplication: 'Off',
+  multiAZ: false,
+  nodeSelector: { disktype: 'ssd', zone: 'a' },
+  tolerations: [
+    { key: 'dedicated', operator: 'Equal', value: 'qdrant', effect: 'NoSchedule' },
+    { key: 'gpu', operator: 'Exists', effect: 'NoExecute' },
+  ],
+  service: { type: 'LoadBalancer', annotations: { 'lb.example.com/internal': 'true' } },
+  ingress: { enabled: true, ingressClassName: 'nginx', host: 'q.example.com', tls: true, tlsSecretName: 'q-tls', annotations: { a: 'b' } },
+  storageClassNames: { db: 'fast' },
+  storage: { volumeSnapshotClassName: 'csi-snap' },
+  config: {
+    log_level: 'DEBUG',
+    service: { api_key: { secretKeyRef: { name: 'keys', key: 'rw' } }, read_only_api_key: { secretKeyRef: { name: 'keys', key: 'read-only-api-key' } } },
+  },
+  clusterManager: true,
+};
 
+describe('the cluster configuration form', () => {
   it('every field lands where the QdrantCluster spec has it, and the spec accepts it', () => {
-    expect(applyConfig({ ...base, servicePerNode: true, suspend: false, onDemandReplication: 'Off', multiAZ: false }, form)).toEqual(spec);
-    expect(QdrantClusterSpec.safeParse({ ...applyConfig(base, form), id: 'x' }).success).toBe(true);
+    expect(applyConfig({ ...configBase, servicePerNode: true, suspend: false, onDemandReplication: 'Off', multiAZ: false }, configForm)).toEqual(configSpec);
+    expect(QdrantClusterSpec.safeParse({ ...applyConfig(configBase, configForm), id: 'x' }).success).toBe(true);
   });
 
   it('reads back into the same form; an untouched form changes nothing, rebalancing left unset stays unset', () => {
-    expect(configOf(spec)).toEqual({ ...form, nodeSelector: 'disktype=ssd\nzone=a', readOnlyApiKeySecretKey: 'read-only-api-key' });
-    expect(applyConfig(spec, configOf(spec))).toEqual(spec);
-    expect(applyConfig(base, configOf(base))).toEqual({ ...base, service: { type: 'ClusterIP' } });
+    expect(configOf(configSpec)).toEqual({ ...configForm, nodeSelector: 'disktype=ssd\nzone=a', readOnlyApiKeySecretKey: 'read-only-api-key' });
+    expect(applyConfig(configSpec, configOf(configSpec))).toEqual(configSpec);
+    expect(applyConfig(configBase, configOf(configBase))).toEqual({ ...configBase, service: { type: 'ClusterIP' } });
     // Emptied fields are removed, the rest of the spec is kept.
-    expect(applyConfig({ ...spec, suspend: true }, { ...configOf(spec), nodeSelector: '', tolerations: '', ingressEnabled: false })).toMatchObject({
+    expect(applyConfig({ ...configSpec, suspend: true }, { ...configOf(configSpec), nodeSelector: '', tolerations: '', ingressEnabled: false })).toMatchObject({
       suspend: true,
       ingress: { enabled: false },
     });
-    expect(applyConfig(spec, { ...configOf(spec), nodeSelector: '' }).nodeSelector).toBeUndefined();
+    expect(applyConfig(configSpec, { ...configOf(configSpec), nodeSelector: '' }).nodeSelector).toBeUndefined();
   });
 
   it('a save with only the log level changed writes every other field back exactly as it was', () => {
     const odd: ClusterRecord['spec'] = {
-      ...spec,
+      ...configSpec,
       tolerations: [
         { operator: 'Exists' },
         { operator: 'Exists', effect: 'NoSchedule' },
@@ -264,12 +265,12 @@ describe('the cluster configuration form', () => {
   });
 
   it('rebalancing is a three-way choice: the environment default (unset), on, off', () => {
-    const { clusterManager: _, ...unset } = spec;
+    const { clusterManager: _, ...unset } = configSpec;
     expect(configOf(unset).rebalance).toBe('default');
-    expect(configOf({ ...spec, clusterManager: false }).rebalance).toBe('off');
+    expect(configOf({ ...configSpec, clusterManager: false }).rebalance).toBe('off');
     expect(applyConfig(unset, { ...configOf(unset), rebalance: 'off' }).clusterManager).toBe(false);
     expect(applyConfig(unset, { ...configOf(unset), rebalance: 'on' }).clusterManager).toBe(true);
-    expect(applyConfig(spec, { ...configOf(spec), rebalance: 'default' })).not.toHaveProperty('clusterManager');
+    expect(applyConfig(configSpec, { ...configOf(configSpec), rebalance: 'default' })).not.toHaveProperty('clusterManager');
   });
 
   it('says why a field is read-only with the reason the API refuses a change with', () => {

@@ -12,10 +12,10 @@ const find = (built: KubeObject[], kind: string, name?: string) => {
   return found as KubeObject & { spec: Loose; data?: Loose };
 };
 
-describe('buildClusterObjects', () => {
-  const id = '9a9f48c7-bb90-4fb2-816f-418a46a74b24';
-  const objects = buildClusterObjects(cluster(id), settings());
+const id = '9a9f48c7-bb90-4fb2-816f-418a46a74b24';
+const objects = buildClusterObjects(cluster(id), settings());
 
+describe('buildClusterObjects: names and rollout', () => {
   it("names objects as Qdrant's operator does, all labelled and owned by the cluster", () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       `ConfigMap/qdrant-${id}`,
@@ -77,7 +77,9 @@ describe('buildClusterObjects', () => {
     expect(Object.keys(sts)).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
     expect(Object.keys(sts.spec)).toEqual(Object.keys(sts.spec).toSorted());
   });
+});
 
+describe('buildClusterObjects: pods, volumes and keys', () => {
   it('runs the StatefulSet the way Qdrant needs', () => {
     const sts = find(objects, 'StatefulSet');
     expect(sts.spec).toMatchObject({
@@ -143,7 +145,9 @@ describe('buildClusterObjects', () => {
   it('builds nothing for a suspended cluster (the operator prunes the rest; PVCs stay)', () => {
     expect(buildClusterObjects(cluster(id, { suspend: true }), settings())).toEqual([]);
   });
+});
 
+describe('buildClusterObjects: refusals', () => {
   it.each([
     ['an enabled ingress without a host', { ingress: { enabled: true } }, 'spec.ingress.host'],
     ['ingress TLS without a secret', { ingress: { enabled: true, host: 'q.example.com', tls: true } }, 'spec.ingress.tlsSecretName'],

@@ -1,26 +1,17 @@
-import { defaultOperatorSettings, parseOperatorSettings, validateQdrantCluster, type OperatorSettings, type QdrantCluster } from '@qhc/schemas';
+import { defaultOperatorSettings, parseOperatorSettings, type OperatorSettings, type QdrantCluster } from '@qhc/schemas';
+import { parsedQdrantClusterFixture } from '@qhc/schemas/test';
 
 export const NAMESPACE = 'qdrant';
 export const UID = '0b7c9f3e-1111-4222-8333-944455556666';
 
-/** A valid QdrantCluster, through our own parser (defaults applied), with extra spec fields. */
+/** A valid QdrantCluster, through our own parser (defaults applied): three nodes of 2 CPUs, 8Gi, 50Gi, with extra spec fields. */
 export function cluster(
   id: string,
   spec: Record<string, unknown> = {},
   options: { namespace?: string; annotations?: Record<string, string> } = {},
 ): QdrantCluster {
-  return validateQdrantCluster({
-    apiVersion: 'qdrant.io/v1',
-    kind: 'QdrantCluster',
-    metadata: {
-      name: `qdrant-${id}`,
-      namespace: options.namespace ?? NAMESPACE,
-      uid: UID,
-      labels: { 'cluster-id': id, 'customer-id': 'acme' },
-      ...(options.annotations ? { annotations: options.annotations } : {}),
-    },
-    spec: { id, version: 'v1.12.4', size: 3, resources: { cpu: '2', memory: '8Gi', storage: '50Gi' }, ...spec },
-  });
+  const defaults = { size: 3, resources: { cpu: '2', memory: '8Gi', storage: '50Gi' } };
+  return parsedQdrantClusterFixture(id, { ...defaults, ...spec }, { namespace: options.namespace ?? NAMESPACE, uid: UID, annotations: options.annotations });
 }
 
 export function settings(text?: string): OperatorSettings {

@@ -20,9 +20,9 @@ const template = (built: ReturnType<typeof buildRegionObjects>, name: string) =>
 const withCa = (ca: string) => buildRegionObjects({ ...region(), advanced: { ...region().advanced, caCertificate: ca } });
 const get = (objects: KubeObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name) as KubeObject & Loose;
 
-describe('buildInstallation', () => {
-  const objects = buildInstallation(region(), CREDENTIALS);
+const objects = buildInstallation(region(), CREDENTIALS);
 
+describe('buildInstallation: order, restarts and images', () => {
   it('has the namespace first, then CRDs, identities, settings, secrets, policies and the workloads, the agent last', () => {
     expect(objects[0]).toMatchObject({ kind: 'Namespace', metadata: { name: 'qdrant-hybrid' } });
     expect(objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata.name)).toContain('qdrantclusters.qdrant.io');
@@ -78,7 +78,9 @@ describe('buildInstallation', () => {
     expect(get(objects, 'ConfigMap', 'qhc-ca-bundle').data['ca.crt']).toBe(pem);
     expect(get(objects, 'ConfigMap', 'qhc-operator-settings').data['operator-settings.yaml']).toContain('minDelay: 2');
   });
+});
 
+describe('buildInstallation: cluster manager, secrets and RBAC', () => {
   it("runs one cluster manager from the settings' clusterManager block, reachable by the operator only", () => {
     const base = region();
     const custom = {

@@ -24,10 +24,11 @@ const SCHEDULING = `settings:
       pull_secret: registry-creds
 `;
 
-/** Cluster × settings combinations covering every service type, both ingress providers, custom
- *  network policies, scheduling, security context on/off and API keys on/off. */
-export function matrix(namespace: string): Array<{ name: string; cluster: QdrantCluster; settings: OperatorSettings }> {
-  const c = (id: string, spec: Record<string, unknown> = {}) => cluster(id, spec, { namespace });
+type Case = { name: string; cluster: QdrantCluster; settings: OperatorSettings };
+type MakeCluster = (id: string, spec?: Record<string, unknown>) => QdrantCluster;
+
+/** Every service type and both ingress providers. */
+function serviceCases(c: MakeCluster): Case[] {
   return [
     { name: 'defaults', cluster: c('m-default'), settings: settings() },
     { name: 'single node, no per-node services', cluster: c('m-single', { size: 1, servicePerNode: false }), settings: settings() },
@@ -51,6 +52,12 @@ export function matrix(namespace: string): Array<{ name: string; cluster: Qdrant
       cluster: c('m-nginx', { ingress: { enabled: true, host: 'q.example.com', nginx: { allowedSourceRanges: ['10.0.0.0/8'], grpcHost: 'g.example.com' } } }),
       settings: settings(SEED_INGRESS_RULES),
     },
+  ];
+}
+
+/** API keys, TLS, GPU, extra env, scheduling and the settings' security context. */
+function podCases(c: MakeCluster): Case[] {
+  return [
     {
       name: 'API keys, TLS, GPU and extra env',
       cluster: c('m-secure', {
@@ -83,6 +90,12 @@ export function matrix(namespace: string): Array<{ name: string; cluster: Qdrant
       }),
       settings: settings(SCHEDULING),
     },
+  ];
+}
+
+/** The cluster's own security, PDB, storage extras, write cluster, zones and bootstrap node. */
+function extraCases(c: MakeCluster, namespace: string): Case[] {
+  return [
     {
       name: 'cluster security, PDB, storage extras, write cluster',
       cluster: c('m-extra', {
@@ -112,4 +125,11 @@ export function matrix(namespace: string): Array<{ name: string; cluster: Qdrant
       settings: settings(),
     },
   ];
+}
+
+/** Cluster × settings combinations covering every service type, both ingress providers, custom
+ *  network policies, scheduling, security context on/off and API keys on/off. */
+export function matrix(namespace: string): Case[] {
+  const c = (id: string, spec: Record<string, unknown> = {}) => cluster(id, spec, { namespace });
+  return [...serviceCases(c), ...podCases(c), ...extraCases(c, namespace)];
 }

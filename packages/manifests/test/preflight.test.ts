@@ -36,7 +36,7 @@ function bashLine(id: string, outcome: string, vars: Record<string, string>): st
   }).trimEnd();
 }
 
-describe('the preflight checks', () => {
+describe('the preflight checks: one list, rendered in bash and TypeScript', () => {
   it('every check has a fix, a severity and at least an ok finding', () => {
     expect(PREFLIGHT_CHECKS.map((c) => c.id)).toEqual([
       'cluster-reachable',
@@ -81,7 +81,9 @@ describe('the preflight checks', () => {
       }
     }
   });
+});
 
+describe('the preflight checks: evaluation and the install script', () => {
   it('evaluates facts into the same lines the script prints', () => {
     expect(evaluatePreflight(everything, targets).map((r) => `${r.status} ${r.id}`)).toEqual([
       'ok cluster-reachable',

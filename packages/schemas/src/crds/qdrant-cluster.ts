@@ -1,162 +1,33 @@
 import * as z from 'zod';
-import {
-  Annotations,
-  Cidr,
-  EnvVar,
-  IpAddressOrCidr,
-  Labels,
-  NodeSelector,
-  PersistentVolumeClaimSpec,
-  PodDisruptionBudgetSpec,
-  PullPolicy,
-  ServiceType,
-  Toleration,
-  TopologySpreadConstraint,
-  Volume,
-  VolumeMount,
-  dns1123Label,
-  dns1123Subdomain,
-  isQuantity,
-  parseQuantity,
-} from '../k8s/index.ts';
+import { NodeSelector, PodDisruptionBudgetSpec, Toleration, TopologySpreadConstraint } from '../k8s/index.ts';
 import { clusterResourceName, headlessServiceName } from '../names.ts';
-import { ANNOTATION_BOOTSTRAP_NODE, ANNOTATION_REINIT } from './annotations.ts';
 import { ageColumn, checkClusterLabels, resourceEnvelope } from './common.ts';
+import { checkBootstrapNode, checkReinit, checkResources } from './qdrant-cluster-checks.ts';
 import { QdrantConfiguration } from './qdrant-cluster-config.ts';
+import {
+  ClusterReference,
+  GPU,
+  KubernetesStatefulSet,
+  OnDemandReplication,
+  Pause,
+  QdrantClusterIngress,
+  QdrantClusterService,
+  QdrantImage,
+  QdrantResources,
+  QdrantSecurityContext,
+  QdrantStorage,
+  REFUSED_READ_CLUSTERS,
+  RebalanceStrategy,
+  StorageClassNames,
+} from './qdrant-cluster-fields.ts';
 import { QdrantClusterStatus } from './qdrant-cluster-status.ts';
 import { QDRANT_GROUP, QDRANT_VERSION, type KindDefinition } from './kind.ts';
 
+export * from './qdrant-cluster-fields.ts';
+
 // QdrantCluster, field for field as Qdrant's public operator API (qdrant.io/v1) defines it.
 // The spec mirrors the upstream CRD (quantities are strings, most fields optional); the
-// rules Qdrant's operator checks in Go are the whole-object refinement at the end.
-
-const positiveInt = z.int().min(1);
-
-export const OnDemandReplication = z.enum(['Off', 'Auto', 'On']);
-export type OnDemandReplication = z.infer<typeof OnDemandReplication>;
-
-export const RebalanceStrategy = z.enum(['by_count', 'by_size', 'by_count_and_size', 'disabled']);
-export type RebalanceStrategy = z.infer<typeof RebalanceStrategy>;
-
-export const QdrantClusterIngress = z.strictObject({
-  enabled: z.boolean().optional(),
-  annotations: Annotations.optional(),
-  ingressClassName: dns1123Subdomain.optional(),
-  host: z.string().optional(),
-  /** Unset: false for KubernetesIngress and NginxIngress, the operator's config.tls for QdrantCloudTraefik. */
-  tls: z.boolean().optional(),
-  tlsSecretName: dns1123Subdomain.optional(),
-  nginx: z
-    .strictObject({
-      allowedSourceRanges: z.array(IpAddressOrCidr).optional(),
-      /** A separate host for gRPC. */
-      grpcHost: z.string().optional(),
-    })
-    .optional(),
-  traefik: z
-    .strictObject({
-      allowedSourceRanges: z.array(IpAddressOrCidr).optional(),
-      /** Unset: the operator's entry points. */
-      entryPoints: z.array(z.string()).optional(),
-    })
-    .optional(),
-});
-
-export const QdrantClusterService = z.strictObject({
-  type: ServiceType.default('ClusterIP'),
-  annotations: Annotations.optional(),
-  loadBalancerSourceRanges: z.array(Cidr).optional(),
-});
-
-export const QdrantImage = z.strictObject({
-  /** Unset: the operator's image, else qdrant/qdrant. */
-  repository: z.string().min(1).optional(),
-  /** Unset: the operator's policy, else IfNotPresent. */
-  pullPolicy: PullPolicy.optional(),
-  pullSecretName: dns1123Subdomain.optional(),
-});
-
-export const QdrantResources = z.strictObject({
-  /** CPU limit, e.g. "2" or "500m". */
-  cpu: z.string().optional(),
-  /** Memory limit, e.g. "4Gi". */
-  memory: z.string().optional(),
-  /** Database volume size per node, e.g. "50Gi". */
-  storage: z.string().optional(),
-  /** Requests; each falls back to its limit when empty. */
-  requests: z.strictObject({ cpu: z.string().optional(), memory: z.string().optional() }).optional(),
-});
-export type QdrantResources = z.infer<typeof QdrantResources>;
-
-export const QdrantSecurityContext = z.strictObject({ user: z.int().min(0).optional(), group: z.int().min(0).optional(), fsGroup: z.int().min(0).optional() });
-
-export const GPU = z.strictObject({
-  /** Setting it enables GPU indexing. */
-  gpuType: z.enum(['nvidia', 'amd']),
-  /** Index f32 vectors as f16 in GPU memory; storage is unchanged. */
-  forceHalfPrecision: z.boolean().default(false),
-  /** Substrings of device names to accept (case-insensitive); unset: all. */
-  deviceFilter: z.array(z.string()).min(1, 'must list at least 1 item, or be left out to accept every device').optional(),
-  /** Device indexes to use, after deviceFilter; unset: all. */
-  devices: z.array(z.string()).min(1, 'must list at least 1 item, or be left out to use every device').optional(),
-  parallelIndexes: positiveInt.default(1),
-  /** Vulkan groups, i.e. points indexed in parallel. */
-  groupsCount: positiveInt.optional(),
-  allowIntegrated: z.boolean().default(false),
-});
-
-export const KubernetesStatefulSet = z.strictObject({
-  annotations: Annotations.optional(),
-  pods: z.strictObject({ annotations: Annotations.optional(), labels: Labels.optional(), extraEnv: z.array(EnvVar).optional() }).optional(),
-});
-
-export const StorageClassNames = z.strictObject({
-  /** Unset: the operator's class, else the cluster default. */
-  db: dns1123Subdomain.optional(),
-  snapshots: dns1123Subdomain.optional(),
-});
-
-export const AdditionalVolumeClaimTemplate = z.strictObject({
-  metadata: z.strictObject({ name: dns1123Label, labels: Labels.optional(), annotations: Annotations.optional() }),
-  spec: PersistentVolumeClaimSpec,
-});
-
-/**
- * Refused fields: Qdrant's API has them, qhc cannot honour them, so accepting them would
- * do nothing. Refused on the field itself (so every schema built from the spec, the control
- * plane's API included, refuses it) and by the CRD (CEL rules), with why.
- */
-export const REFUSED_STORAGE_IO =
-  'is not supported by qhc: IOPS and throughput parameters are specific to each CSI driver; create a VolumeAttributesClass for your driver with the IOPS and throughput you want and set spec.storage.volumeAttributesClassName';
-export const REFUSED_READ_CLUSTERS =
-  "is not supported by qhc: its cluster manager does not synchronise read clusters; remove it (a read cluster's spec.writeCluster still opens its egress to the write cluster)";
-
-export const QdrantStorage = z
-  .strictObject({
-    /** The VolumeAttributesClass of the database and snapshot volumes (IOPS and throughput go there). */
-    volumeAttributesClassName: dns1123Subdomain.optional(),
-    /** The VolumeSnapshotClass of this cluster's backups; unset: the operator's (csi-snapclass). */
-    volumeSnapshotClassName: dns1123Subdomain.optional(),
-    /** Refused (REFUSED_STORAGE_IO): use volumeAttributesClassName. */
-    iops: positiveInt.refine(() => false, REFUSED_STORAGE_IO).optional(),
-    /** Refused (REFUSED_STORAGE_IO): use volumeAttributesClassName. */
-    throughput: positiveInt.refine(() => false, REFUSED_STORAGE_IO).optional(),
-    additionalVolumes: z.array(Volume).optional(),
-    /** PVCs per pod, on top of the database and snapshots PVCs. */
-    additionalVolumeClaimTemplates: z.array(AdditionalVolumeClaimTemplate).optional(),
-    additionalVolumeMounts: z.array(VolumeMount).optional(),
-  })
-  .meta({
-    'x-kubernetes-validations': [
-      { rule: '!has(self.iops)', message: `spec.storage.iops ${REFUSED_STORAGE_IO}` },
-      { rule: '!has(self.throughput)', message: `spec.storage.throughput ${REFUSED_STORAGE_IO}` },
-    ],
-  });
-
-/** A manual-maintenance request: while any exists, the operator leaves the cluster alone. */
-export const Pause = z.strictObject({ owner: z.string().optional(), reason: z.string().optional(), creationTimestamp: z.string().optional() });
-
-export const ClusterReference = z.strictObject({ id: z.string().min(1) });
+// rules Qdrant's operator checks in Go are the refinements of qdrant-cluster-checks.ts.
 
 /**
  * The longest id whose derived names fit Kubernetes' 63-character limit: the headless
@@ -247,73 +118,6 @@ export const ClusterSpecRequest = QdrantClusterSpecFields.omit({ id: true }).sup
 
 /** The spec without the checks across fields: stored records, read back as they were written. */
 export const ClusterSpecRecord = QdrantClusterSpecFields.omit({ id: true });
-
-function checkQuantity(value: string | undefined, path: string[], ctx: RefinementContext, required: boolean): number | undefined {
-  if (value === undefined || value === '') {
-    if (required) ctx.addIssue({ code: 'custom', path, message: 'is required (a quantity such as "2", "500m" or "4Gi")' });
-    return undefined;
-  }
-  if (!isQuantity(value)) {
-    ctx.addIssue({ code: 'custom', path, message: `must be a Kubernetes quantity such as "500m", "2" or "4Gi", got ${JSON.stringify(value)}` });
-    return undefined;
-  }
-  const parsed = parseQuantity(value);
-  if (parsed <= 0) ctx.addIssue({ code: 'custom', path, message: `must be greater than zero, got ${JSON.stringify(value)}` });
-  return parsed;
-}
-
-// Relative to the spec: zod prefixes `spec.` where the spec is nested in a QdrantCluster.
-const at = (...path: string[]) => ['resources', ...path];
-
-/** Upstream's Resources.Validate(): cpu, memory and storage are quantities; requests stay within limits. */
-function checkResources(resources: QdrantResources | undefined, ctx: RefinementContext): void {
-  if (!resources) {
-    ctx.addIssue({ code: 'custom', path: at(), message: 'is required: set cpu, memory and storage, e.g. { cpu: "1", memory: "4Gi", storage: "20Gi" }' });
-    return;
-  }
-  const cpu = checkQuantity(resources.cpu, at('cpu'), ctx, true);
-  const memory = checkQuantity(resources.memory, at('memory'), ctx, true);
-  checkQuantity(resources.storage, at('storage'), ctx, true);
-  const requestCpu = checkQuantity(resources.requests?.cpu, at('requests', 'cpu'), ctx, false);
-  const requestMemory = checkQuantity(resources.requests?.memory, at('requests', 'memory'), ctx, false);
-  if (cpu !== undefined && requestCpu !== undefined && requestCpu > cpu) {
-    ctx.addIssue({ code: 'custom', path: at('requests', 'cpu'), message: `must not exceed the cpu limit (${resources.cpu})` });
-  }
-  if (memory !== undefined && requestMemory !== undefined && requestMemory > memory) {
-    ctx.addIssue({ code: 'custom', path: at('requests', 'memory'), message: `must not exceed the memory limit (${resources.memory})` });
-  }
-}
-
-/** operator.qdrant.com/bootstrap-node names a node of the cluster: 0 … size-1. */
-function checkBootstrapNode(cluster: { metadata: { annotations?: Record<string, string> | undefined }; spec: { size: number } }, ctx: RefinementContext): void {
-  const value = cluster.metadata.annotations?.[ANNOTATION_BOOTSTRAP_NODE];
-  if (value === undefined) return;
-  if (!/^(0|[1-9][0-9]*)$/.test(value) || Number(value) >= cluster.spec.size) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['metadata', 'annotations', ANNOTATION_BOOTSTRAP_NODE],
-      message: `must be the index of a node of the cluster, 0 to ${cluster.spec.size - 1} (spec.size - 1), got ${JSON.stringify(value)}`,
-    });
-  }
-}
-
-/**
- * operator.qdrant.com/reinit is refused: as a start-script flag it stayed for as long as the
- * annotation did, so any later restart of the bootstrap node reinitialised consensus again and
- * forgot its peers. A safe one-shot version needs the operator to drive each node once.
- */
-function checkReinit(cluster: { metadata: { annotations?: Record<string, string> | undefined } }, ctx: RefinementContext): void {
-  if (cluster.metadata.annotations?.[ANNOTATION_REINIT] === undefined) return;
-  ctx.addIssue({
-    code: 'custom',
-    path: ['metadata', 'annotations', ANNOTATION_REINIT],
-    message:
-      `${ANNOTATION_REINIT} is not supported by this operator: reinitialising consensus is a manual recovery step. ` +
-      "Remove the annotation; to recover, pause the cluster (spec.pauses), start the node to keep once with Qdrant's --reinit flag " +
-      "(it becomes the single-member leader, keeping its data), then each other node once with --reinit --bootstrap <that node's p2p URI> " +
-      '(it drops its consensus state and re-syncs), then remove the pause',
-  });
-}
 
 export const QdrantCluster = z
   .strictObject({ ...resourceEnvelope('QdrantCluster'), spec: QdrantClusterSpec, status: QdrantClusterStatus.optional() })

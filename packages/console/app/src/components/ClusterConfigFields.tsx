@@ -2,20 +2,10 @@ import { CheckboxField, Field, SelectField } from './ui.tsx';
 import { IMMUTABLE_REASONS, SERVICE_TYPES } from '../lib/options.ts';
 import { REBALANCE_CHOICES, type ClusterConfigForm, type Rebalance } from '../lib/cluster-config.ts';
 
-/**
- * The cluster's configuration fields, on the create form and, for a change, on the cluster's
- * page. `existing`: the cluster exists, so the fields Kubernetes fixes at creation are shown
- * read-only with the reason.
- */
-export function ClusterConfigFields({
-  form,
-  set,
-  existing,
-}: {
-  form: ClusterConfigForm;
-  set: (patch: Partial<ClusterConfigForm>) => void;
-  existing?: boolean;
-}) {
+type SetForm = (patch: Partial<ClusterConfigForm>) => void;
+
+/** A text input and a textarea bound to one key of the form. */
+function fieldsOf(form: ClusterConfigForm, set: SetForm) {
   const text = (key: keyof ClusterConfigForm, label: string, hint?: string, readOnly?: boolean) => (
     <Field label={label} hint={hint}>
       {(id, h) => <input id={id} aria-describedby={h} value={form[key] as string} readOnly={readOnly} onChange={(e) => set({ [key]: e.target.value })} />}
@@ -26,6 +16,16 @@ export function ClusterConfigFields({
       {(id, h) => <textarea id={id} aria-describedby={h} rows={2} value={form[key] as string} onChange={(e) => set({ [key]: e.target.value })} />}
     </Field>
   );
+  return { text, area };
+}
+
+/**
+ * The cluster's configuration fields, on the create form and, for a change, on the cluster's
+ * page. `existing`: the cluster exists, so the fields Kubernetes fixes at creation are shown
+ * read-only with the reason.
+ */
+export function ClusterConfigFields({ form, set, existing }: { form: ClusterConfigForm; set: SetForm; existing?: boolean }) {
+  const { text, area } = fieldsOf(form, set);
   return (
     <>
       <fieldset>
