@@ -54,7 +54,7 @@ export function clusterDeps(kube: FakeKube): ClusterReconcilerDeps {
   };
 }
 
-const healthyStatus = (size: number) => ({
+export const healthyStatus = (size: number) => ({
   phase: 'Healthy',
   conditions: [{ type: 'Progressing', status: 'False', reason: 'Healthy', message: '', lastTransitionTime: HEALTHY_AT }],
   currentNodes: size,
@@ -67,7 +67,7 @@ export function clusterObject(spec: Record<string, unknown>, extra: { status?: u
 
 const owner = [{ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster', name: 'qdrant-a', uid: UID, controller: true }];
 
-function liveStatefulSet(replicas: number, template = 'qdrant-storage'): KubeObject {
+export function liveStatefulSet(replicas: number, template = 'qdrant-storage'): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
@@ -77,7 +77,7 @@ function liveStatefulSet(replicas: number, template = 'qdrant-storage'): KubeObj
   } as KubeObject;
 }
 
-function pod(node: number, annotations?: Record<string, string>): KubeObject {
+export function pod(node: number, annotations?: Record<string, string>): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -87,17 +87,17 @@ function pod(node: number, annotations?: Record<string, string>): KubeObject {
 }
 
 /** A database volume that asks less than the spec's 1Gi, on a class that can grow. */
-const smallClaim: KubeObject = {
+export const smallClaim: KubeObject = {
   apiVersion: 'v1',
   kind: 'PersistentVolumeClaim',
   metadata: { name: 'qdrant-storage-qdrant-a-0', namespace: 'qdrant', labels: { 'cluster-id': 'a' } },
   spec: { storageClassName: 'fast', resources: { requests: { storage: '512Mi' } } },
   status: { phase: 'Bound', capacity: { storage: '512Mi' } },
 } as KubeObject;
-const expandable = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast' }, allowVolumeExpansion: true } as KubeObject;
+export const expandable = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast' }, allowVolumeExpansion: true } as KubeObject;
 
 /** An object the cluster owned under a name the builders no longer produce. */
-const leftover = {
+export const leftover = {
   apiVersion: 'v1',
   kind: 'ConfigMap',
   metadata: {
