@@ -46,13 +46,13 @@ describe('writeStatus', () => {
   });
 });
 
-describe('decideNextPass', () => {
-  const decide = async (setup: (pass: Awaited<ReturnType<typeof passBefore>>['pass']) => void) => {
-    const { pass, step } = await passBefore('decideNextPass', [clusterObject({}, finalized)]);
-    setup(pass);
-    return step.run(pass);
-  };
+const decide = async (setup: (pass: Awaited<ReturnType<typeof passBefore>>['pass']) => void) => {
+  const { pass, step } = await passBefore('decideNextPass', [clusterObject({}, finalized)]);
+  setup(pass);
+  return step.run(pass);
+};
 
+describe('decideNextPass', () => {
   it('a recorded retryable failure becomes a retry, after the status was written', async () => {
     expect(await decide((p) => (p.failure = { reason: 'DrainFailed', message: 'x', retry: true }))).toEqual({ kind: 'retry', reason: 'DrainFailed: x' });
   });
