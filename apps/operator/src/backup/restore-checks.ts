@@ -1,7 +1,7 @@
 import { LABEL_NODE_INDEX, ANNOTATION_SOURCE_STORAGE_CLASS, clusterLabels, buildRestoredClaim, resolveCluster } from '@qhc/manifests';
 import { parseQuantity, type OperatorSettings, type QdrantCluster, type QdrantClusterRestore, type QdrantClusterSnapshot } from '@qhc/schemas';
 import type { KubeClient, KubeObject } from '@qhc/kube';
-import { CLUSTER_SNAPSHOT, VOLUME_SNAPSHOT, type BackupDeps, type VolumeSnapshotObject } from './common.ts';
+import { CLUSTER_SNAPSHOT, VOLUME_SNAPSHOT, type VolumeSnapshotObject } from './common.ts';
 
 // What a restore checks before it touches anything, and the claims it makes from the
 // snapshot's VolumeSnapshots. A failed check is a RestoreFailure: the restore ends Failed.
@@ -97,8 +97,9 @@ async function defaultStorageClass(client: KubeClient): Promise<string | undefin
   return classes.items.find((c) => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true')?.metadata.name;
 }
 
-export async function ensureClaims(deps: BackupDeps, cluster: QdrantCluster, volumes: Volume[], uid: string): Promise<string[]> {
+export async function ensureClaims(client: KubeClient, settings: OperatorSettings, cluster: QdrantCluster, volumes: Volume[], uid: string): Promise<string[]> {
   const labels = clusterLabels(cluster, 'database');
+  const resolved = resolveCluster(cluster, settings);
   const names: string[] = [];
   for (const v of volumes) {
     const claim = buildRestoredClaim({
@@ -106,12 +107,12 @@ export async function ensureClaims(deps: BackupDeps, cluster: QdrantCluster, vol
       clusterId: cluster.spec.id,
       node: v.node,
       volumeSnapshotName: v.name,
-      storage: resolveCluster(cluster, deps.settings()).storageSize,
-      storageClassName: resolveCluster(cluster, deps.settings()).dbStorageClass,
+      storage: resolved.storageSize,
+      storageClassName: resolved.dbStorageClass,
       restoreUid: uid,
       labels,
     });
-    await deps.client.apply(claim);
+    await client.apply(claim);
     names.push(claim.metadata.name);
   }
   return names;

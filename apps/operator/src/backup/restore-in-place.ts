@@ -57,7 +57,7 @@ export const suspendDestination = step<RestorePass>('suspendDestination', async 
   const { object, source } = loaded(pass);
   const cluster = target(pass);
   if (inProgress(pass)) return proceed;
-  await checkFits(pass.deps.client, pass.deps.settings(), cluster, source.volumes);
+  await checkFits(pass.deps.client, pass.settings, cluster, source.volumes);
   await pass.deps.client.patch(clusterRef(cluster), {
     metadata: { annotations: { [ANNOTATION_RESTORE_IN_PROGRESS]: pass.uid, [ANNOTATION_SUSPEND_BEFORE]: String(cluster.spec.suspend === true) } },
     spec: { suspend: true },
@@ -92,7 +92,7 @@ export const replaceVolumes = step<RestorePass>('replaceVolumes', async (pass) =
   const replacing = { ...pass.started, step: 'ReplacingVolumes' as const };
   if (waiting)
     return progress(deps, object, replacing, 'Running', 'ReplacingVolumes', `removing the current database volumes of cluster ${cluster.metadata.name}`);
-  const made = await ensureClaims(deps, cluster, source.volumes, uid);
+  const made = await ensureClaims(deps.client, pass.settings, cluster, source.volumes, uid);
   return progress(deps, object, { ...replacing, restoredClaims: made }, 'Running', 'ReplacingVolumes', `created ${made.length} volume(s) from the snapshot`);
 });
 

@@ -1,4 +1,4 @@
-import type { QdrantCluster, QdrantClusterRestore, QdrantClusterRestoreStatus } from '@qhc/schemas';
+import type { OperatorSettings, QdrantCluster, QdrantClusterRestore, QdrantClusterRestoreStatus } from '@qhc/schemas';
 import type { KubeObject } from '@qhc/kube';
 import type { BackupDeps } from './common.ts';
 import type { RestoreSource } from './restore-checks.ts';
@@ -12,6 +12,8 @@ export type Claim = KubeObject & { spec: { dataSource?: { name?: string } }; met
 
 export interface RestorePass {
   readonly deps: BackupDeps;
+  /** Read once: a reload while the pass runs applies from the next one. */
+  readonly settings: OperatorSettings;
   readonly ref: { apiVersion: string; kind: string; namespace: string; name: string };
   /** One clock reading for the whole pass, taken once the restore is read. */
   now: number;

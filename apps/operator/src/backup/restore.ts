@@ -91,8 +91,8 @@ const createDestination = step<RestorePass>('createDestination', async (pass): P
   if (status.step === 'Creating')
     throw new RestoreFailure('DestinationDeleted', `QdrantCluster ${namespace}/${name} was deleted before it became Healthy; it is not created again`);
   const cluster = newClusterOf(object, source, name, namespace, uid);
-  await checkFits(client, deps.settings(), cluster, source.volumes);
-  const claims = await ensureClaims(deps, cluster, source.volumes, uid);
+  await checkFits(client, pass.settings, cluster, source.volumes);
+  const claims = await ensureClaims(client, pass.settings, cluster, source.volumes, uid);
   await client.apply(cluster);
   const note = `creating cluster ${name} from ${source.volumes.length} volume snapshot(s) of ${source.snapshot.metadata.name}`;
   await deps.recorder.record(object, { type: 'Normal', reason: 'RestoreStarted', note, action: 'Restore' });
@@ -138,10 +138,10 @@ export const RESTORE_STEPS: readonly Step<RestorePass>[] = [
   failing(readSource),
   failing(createDestination),
   failing(readDestination),
-  resumeRestored,
+  failing(resumeRestored),
   failing(suspendDestination),
-  awaitSuspended,
-  replaceVolumes,
+  failing(awaitSuspended),
+  failing(replaceVolumes),
 ];
 
 /**
@@ -154,6 +154,15 @@ export const RESTORE_STEPS: readonly Step<RestorePass>[] = [
  */
 export async function reconcileRestore(deps: BackupDeps, key: string): Promise<ReconcileResult> {
   const { namespace = 'default', name } = splitKey(key);
-  const pass: RestorePass = { deps, ref: { ...CLUSTER_RESTORE, namespace, name }, now: 0, uid: '', started: {}, claims: [], live: new Map() };
+  const pass: RestorePass = {
+    deps,
+    settings: deps.settings(),
+    ref: { ...CLUSTER_RESTORE, namespace, name },
+    now: 0,
+    uid: '',
+    started: {},
+    claims: [],
+    live: new Map(),
+  };
   return runSteps(RESTORE_STEPS, pass);
 }
