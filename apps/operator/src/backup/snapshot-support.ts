@@ -10,8 +10,7 @@ import {
 import { STORAGE_VOLUME, buildVolumeSnapshot } from '@qhc/manifests';
 import type { KubeObject } from '@qhc/kube';
 import { connectQdrant, readTopology } from '@qhc/qdrant';
-import type { StepResult } from '../reconcile/steps.ts';
-import { requeue } from '../reconcile/steps.ts';
+import { requeue, type StepResult } from '../reconcile/steps.ts';
 import { CLUSTER_SNAPSHOT, STATUS_FIELD_MANAGER, VOLUME_SNAPSHOT, goDuration, rfc3339, type BackupDeps, type VolumeSnapshotObject } from './common.ts';
 
 type Claim = KubeObject & { spec: { storageClassName?: string; resources?: { requests?: { storage?: string } } }; status?: { phase?: string } };
