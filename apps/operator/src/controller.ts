@@ -1,4 +1,4 @@
-import { ANNOTATION_RECREATE_NODE, type OperatorSettings } from '@qhc/schemas';
+import { ANNOTATION_RECREATE_NODE, QDRANT_API_VERSION, type OperatorSettings } from '@qhc/schemas';
 import { EventRecorder, Informer, WorkQueue, objectKey, type KubeClient, type KubeObject, type Logger } from '@qhc/kube';
 import type { OperatorMetrics } from './metrics.ts';
 import { InformerCache } from './cache.ts';
@@ -76,7 +76,7 @@ export class ClusterController {
       },
     );
     const enqueue = (o: KubeObject) => this.queue.add(objectKey(o));
-    this.clusters = new Informer(client, { apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: options.namespace, logger });
+    this.clusters = new Informer(client, { apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster', namespace: options.namespace, logger });
     this.clusters.on({ add: enqueue, update: (now, old) => specOrMetaChanged(now, old) && enqueue(now), delete: enqueue });
     // A change to an owned object (a StatefulSet's ready replicas, a deleted Service) is a
     // change to its cluster: enqueue the owner. Pods and volumes show through the StatefulSet.

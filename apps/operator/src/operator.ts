@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
-import { EventRecorder, LeaderElector, createKubeClient, createLogger, loadKubeConfig, type Clock, type LogLevel, type Logger } from '@qhc/kube';
+import {
+  EventRecorder,
+  LeaderElector,
+  createKubeClient,
+  createLogger,
+  loadKubeConfig,
+  type Clock,
+  type KubeClient,
+  type LogLevel,
+  type Logger,
+} from '@qhc/kube';
 import { OPERATOR_SETTINGS_CONFIGMAP } from '@qhc/manifests';
 import { ClusterController } from './controller.ts';
 import { BackupController } from './backup/controller.ts';
@@ -55,6 +65,23 @@ export interface RunningOperator {
   stop(options?: { release?: boolean }): Promise<void>;
 }
 
+/** What runs only while this process leads: the controllers and the settings-status publisher. */
+interface Leading {
+  controller?: ClusterController;
+  backups?: BackupController;
+  publisher?: SettingsStatusPublisher;
+  ready: boolean;
+}
+
+interface Wiring {
+  options: OperatorOptions;
+  client: KubeClient;
+  settingsFile: SettingsFile;
+  logger: Logger;
+  metrics: OperatorMetrics;
+  identity: string;
+}
+
 /**
  * The operator process: settings, apiserver client, /healthz /readyz /metrics, leader
  * election, and the cluster controller while leading.
@@ -73,114 +100,104 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     fieldManager: FIELD_MANAGER,
     onRequest: ({ verb, kind, status }) => metrics.apiRequests.inc({ verb, kind, code: String(status) }),
   });
-  const identity = `${hostname()}-${randomBytes(3).toString('hex')}`;
-  let controller: ClusterController | undefined;
-  let backups: BackupController | undefined;
-  let ready = false;
-  let publisher: SettingsStatusPublisher | undefined;
-
-  // New settings change what every cluster and backup should look like: all are queued again.
-  // A refused file changes nothing in the cluster; it shows as an event and a status the agent reports.
-  settingsFile.watch({
-    ...options.settingsWatch,
-    onChange: () => {
-      const clusters = controller?.requeueAll() ?? 0;
-      const others = backups?.requeueAll() ?? 0;
-      logger.info('settings changed: every cluster and backup queued', { clusters, backups: others });
-    },
-    onStatus: (status) => publisher?.publish(status),
-  });
-
-  const startController = async (signal?: AbortSignal) => {
-    const qdrant = qdrantAccess(client, options.qdrantUrlTemplate);
-    const clusterManager = options.clusterManagerUrl ? clusterManagerLink(options.clusterManagerUrl, qdrant) : undefined;
-    controller = new ClusterController({
-      client,
-      settings: () => settingsFile.settings,
-      logger,
-      metrics,
-      namespace: options.namespace,
-      identity,
-      qdrant,
-      clusterManager,
-    });
-    backups = new BackupController({
-      client,
-      settings: () => settingsFile.settings,
-      logger,
-      metrics,
-      namespace: options.namespace,
-      identity,
-      qdrant,
-      now: options.now,
-    });
-    await controller.start();
-    await backups.start();
-    // The leader speaks for the settings: whatever an earlier leader last wrote is replaced.
-    publisher = new SettingsStatusPublisher({
-      client,
-      recorder: new EventRecorder(client, { controller: 'qhc.dev/operator', instance: identity }),
-      logger,
-      namespace: options.leaseNamespace,
-      configMapName: options.settingsConfigMap ?? OPERATOR_SETTINGS_CONFIGMAP,
-    });
-    publisher.publish(settingsFile.status);
-    ready = true;
-    metrics.isLeader.set({}, 1);
-    signal?.addEventListener('abort', () => void stopController(), { once: true });
-  };
-  const stopController = async () => {
-    ready = false;
-    metrics.isLeader.set({}, 0);
-    const running = [controller, backups, publisher];
-    controller = undefined;
-    backups = undefined;
-    publisher = undefined;
-    await Promise.all(running.map((c) => c?.stop()));
-  };
-
-  const server = await listen(options.port ?? 8285, (path) => {
-    if (path === '/healthz') return { status: 200, body: 'ok' };
-    if (path === '/readyz') return ready ? { status: 200, body: 'ok' } : { status: 503, body: 'not leading or not synced' };
-    if (path === '/metrics') return { status: 200, body: metrics.render(), type: 'text/plain; version=0.0.4' };
-    return { status: 404, body: 'not found' };
-  });
-
-  let elector: LeaderElector | undefined;
-  if (options.leaderElection === false) {
-    await startController();
-  } else {
-    const timing = typeof options.leaderElection === 'object' ? options.leaderElection : {};
-    elector = new LeaderElector(client, {
-      namespace: options.leaseNamespace,
-      name: 'qhc-operator',
-      identity,
-      ...timing,
-      logger,
-      onStartedLeading: (signal) => startController(signal),
-      onStoppedLeading: () => void stopController(),
-    });
-    elector.start();
-  }
+  const wiring: Wiring = { options, client, settingsFile, logger, metrics, identity: `${hostname()}-${randomBytes(3).toString('hex')}` };
+  const leading: Leading = { ready: false };
+  watchSettings(wiring, leading);
+  const server = await listen(options.port ?? 8285, (path) => route(path, leading, metrics));
+  const elector = await lead(wiring, leading);
   const address = server.address();
-  logger.info('operator started', {
-    identity,
-    port: typeof address === 'object' && address ? address.port : undefined,
-    namespace: options.namespace ?? '(all)',
-  });
+  const port = typeof address === 'object' && address ? address.port : 0;
+  logger.info('operator started', { identity: wiring.identity, port, namespace: options.namespace ?? '(all)' });
 
   return {
-    port: typeof address === 'object' && address ? address.port : 0,
+    port,
     metrics,
     settings: settingsFile,
-    isLeader: () => ready,
+    isLeader: () => leading.ready,
     async stop(stopOptions = {}) {
       await elector?.stop(stopOptions);
-      await stopController();
+      await stopLeading(leading, metrics);
       settingsFile.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * New settings change what every cluster and backup should look like: all are queued again.
+ * A refused file changes nothing in the cluster; it shows as an event and a status the agent reports.
+ */
+function watchSettings({ options, settingsFile, logger }: Wiring, leading: Leading): void {
+  settingsFile.watch({
+    ...options.settingsWatch,
+    onChange: () => {
+      const clusters = leading.controller?.requeueAll() ?? 0;
+      const others = leading.backups?.requeueAll() ?? 0;
+      logger.info('settings changed: every cluster and backup queued', { clusters, backups: others });
+    },
+    onStatus: (status) => leading.publisher?.publish(status),
+  });
+}
+
+function route(path: string, leading: Leading, metrics: OperatorMetrics): { status: number; body: string; type?: string } {
+  if (path === '/healthz') return { status: 200, body: 'ok' };
+  if (path === '/readyz') return leading.ready ? { status: 200, body: 'ok' } : { status: 503, body: 'not leading or not synced' };
+  if (path === '/metrics') return { status: 200, body: metrics.render(), type: 'text/plain; version=0.0.4' };
+  return { status: 404, body: 'not found' };
+}
+
+/** Starts leading at once without leader election, else when elected; returns the elector. */
+async function lead(wiring: Wiring, leading: Leading): Promise<LeaderElector | undefined> {
+  const { options, client, logger, metrics, identity } = wiring;
+  if (options.leaderElection === false) {
+    await startLeading(wiring, leading);
+    return undefined;
+  }
+  const timing = typeof options.leaderElection === 'object' ? options.leaderElection : {};
+  const elector = new LeaderElector(client, {
+    namespace: options.leaseNamespace,
+    name: 'qhc-operator',
+    identity,
+    ...timing,
+    logger,
+    onStartedLeading: (signal) => startLeading(wiring, leading, signal),
+    onStoppedLeading: () => void stopLeading(leading, metrics),
+  });
+  elector.start();
+  return elector;
+}
+
+async function startLeading(wiring: Wiring, leading: Leading, signal?: AbortSignal): Promise<void> {
+  const { options, client, settingsFile, logger, metrics, identity } = wiring;
+  const qdrant = qdrantAccess(client, options.qdrantUrlTemplate);
+  const clusterManager = options.clusterManagerUrl ? clusterManagerLink(options.clusterManagerUrl, qdrant) : undefined;
+  const shared = { client, settings: () => settingsFile.settings, logger, metrics, namespace: options.namespace, identity, qdrant };
+  leading.controller = new ClusterController({ ...shared, clusterManager });
+  leading.backups = new BackupController({ ...shared, now: options.now });
+  await leading.controller.start();
+  await leading.backups.start();
+  // The leader speaks for the settings: whatever an earlier leader last wrote is replaced.
+  leading.publisher = new SettingsStatusPublisher({
+    client,
+    recorder: new EventRecorder(client, { controller: 'qhc.dev/operator', instance: identity }),
+    logger,
+    namespace: options.leaseNamespace,
+    configMapName: options.settingsConfigMap ?? OPERATOR_SETTINGS_CONFIGMAP,
+  });
+  leading.publisher.publish(settingsFile.status);
+  leading.ready = true;
+  metrics.isLeader.set({}, 1);
+  signal?.addEventListener('abort', () => void stopLeading(leading, metrics), { once: true });
+}
+
+async function stopLeading(leading: Leading, metrics: OperatorMetrics): Promise<void> {
+  leading.ready = false;
+  metrics.isLeader.set({}, 0);
+  const running = [leading.controller, leading.backups, leading.publisher];
+  leading.controller = undefined;
+  leading.backups = undefined;
+  leading.publisher = undefined;
+  await Promise.all(running.map((c) => c?.stop()));
 }
 
 function listen(port: number, handle: (path: string) => { status: number; body: string; type?: string }): Promise<Server> {

@@ -1,4 +1,4 @@
-import type { OperatorSettings, QdrantCluster } from '@qhc/schemas';
+import { QDRANT_API_VERSION, type OperatorSettings, type QdrantCluster } from '@qhc/schemas';
 import type { EventRecorder, KubeClient, KubeObject, Logger } from '@qhc/kube';
 import type { OperatorMetrics } from '../metrics.ts';
 import type { QdrantAccess } from '../qdrant/access.ts';
@@ -17,8 +17,10 @@ export interface BackupDeps {
 }
 
 export const VOLUME_SNAPSHOT = { apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshot' } as const;
-export const QDRANT_CLUSTER = { apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' } as const;
-export const CLUSTER_SNAPSHOT = { apiVersion: 'qdrant.io/v1', kind: 'QdrantClusterSnapshot' } as const;
+export const QDRANT_CLUSTER = { apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster' } as const;
+export const CLUSTER_SNAPSHOT = { apiVersion: QDRANT_API_VERSION, kind: 'QdrantClusterSnapshot' } as const;
+export const SCHEDULED_SNAPSHOT = { apiVersion: QDRANT_API_VERSION, kind: 'QdrantClusterScheduledSnapshot' } as const;
+export const CLUSTER_RESTORE = { apiVersion: QDRANT_API_VERSION, kind: 'QdrantClusterRestore' } as const;
 
 export type VolumeSnapshotObject = KubeObject & {
   spec: { source: { persistentVolumeClaimName?: string }; volumeSnapshotClassName?: string };

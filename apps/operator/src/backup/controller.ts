@@ -1,3 +1,4 @@
+import { QDRANT_API_VERSION } from '@qhc/schemas';
 import { EventRecorder, Informer, WorkQueue, objectKey, type KubeObject, type ReconcileResult } from '@qhc/kube';
 import { specOrMetaChanged, type ControllerOptions } from '../controller.ts';
 import type { BackupDeps } from './common.ts';
@@ -72,7 +73,7 @@ export class BackupController {
       },
     );
     for (const kind of Object.keys(KINDS) as Kind[]) {
-      const informer = new Informer(client, { apiVersion: 'qdrant.io/v1', kind, namespace: options.namespace, logger });
+      const informer = new Informer(client, { apiVersion: QDRANT_API_VERSION, kind, namespace: options.namespace, logger });
       const enqueue = (o: KubeObject) => this.queue.add(`${kind}:${objectKey(o)}`);
       informer.on({ add: enqueue, update: (now, old) => specOrMetaChanged(now, old) && enqueue(now), delete: enqueue });
       this.informers.push({ kind, informer });

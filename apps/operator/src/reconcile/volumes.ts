@@ -5,7 +5,12 @@ import type { KubeClient, KubeObject } from '@qhc/kube';
 export const STORAGE_CONDITION = 'StorageResize';
 
 export function databaseClaimName(cluster: QdrantCluster, node: number): string {
-  return `${STORAGE_VOLUME}-${statefulSetName(cluster.spec.id)}-${node}`;
+  return databaseClaimNameOf(cluster.spec.id, node);
+}
+
+/** `qdrant-storage-qdrant-<id>-<node>`: the StatefulSet's claim of a node's database volume. */
+export function databaseClaimNameOf(clusterId: string, node: number): string {
+  return `${STORAGE_VOLUME}-${statefulSetName(clusterId)}-${node}`;
 }
 
 export interface Claim extends KubeObject {

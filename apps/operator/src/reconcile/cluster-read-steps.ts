@@ -1,0 +1,89 @@
+import { safeValidateQdrantCluster, statefulSetName, type QdrantCluster } from '@qhc/schemas';
+import { ManifestError, buildClusterObjects, usesClusterManager } from '@qhc/manifests';
+import { addFinalizer, hasFinalizer, removeFinalizer, type KubeObject } from '@qhc/kube';
+import { FINALIZER, QDRANT_CLUSTER, STATEFUL_SET, listClaims, loaded, operationDeadline, type ClusterPass, type DesiredSts, type Sts } from './cluster-pass.ts';
+import { writeClusterStatus } from './cluster-status.ts';
+import { proceed, step, stop } from './steps.ts';
+import { pinClaimTemplates } from './volumes.ts';
+
+// The first steps of a cluster pass: read the cluster, let a deleted one go, refuse an invalid
+// spec, take the cluster in hand (finalizer, deadline) and build what should exist.
+
+function objectOf(pass: ClusterPass): KubeObject {
+  if (!pass.object) throw new Error(`cluster ${pass.namespace}/${pass.name}: a step ran before the cluster was read`);
+  return pass.object;
+}
+
+/** Always fresh, never from a cache: the spec decides everything else. Gone: nothing to do. */
+export const readCluster = step<ClusterPass>('readCluster', async (pass) => {
+  pass.object = await pass.deps.client.get({ ...QDRANT_CLUSTER, namespace: pass.namespace, name: pass.name });
+  return pass.object ? proceed : stop;
+});
+
+/**
+ * Owned objects go by their owner references (the garbage collector); the volumes follow the
+ * StatefulSet's retention policy: kept unless the cluster's qhc.dev/volume-retention
+ * annotation says Delete, so data is only ever deleted on purpose.
+ */
+export const releaseDeleted = step<ClusterPass>('releaseDeleted', async (pass) => {
+  const object = objectOf(pass);
+  if (!object.metadata.deletionTimestamp) return proceed;
+  if (hasFinalizer(object, FINALIZER)) await removeFinalizer(pass.deps.client, object, FINALIZER);
+  pass.log.info('cluster deleted; finalizer removed');
+  return stop;
+});
+
+/** An invalid spec is reported in the status and an event, and waits for a new spec (no finalizer yet). */
+export const validateSpec = step<ClusterPass>('validateSpec', async (pass) => {
+  const object = objectOf(pass);
+  const parsed = safeValidateQdrantCluster(object);
+  if (parsed.success) {
+    pass.parsed = parsed.data;
+    return proceed;
+  }
+  const cluster = object as unknown as QdrantCluster;
+  const failure = { reason: 'InvalidSpec', message: parsed.error.message };
+  await writeClusterStatus(pass, cluster, { cluster, statefulSet: undefined, pods: [], failure }, { claims: [], deleting: [] });
+  await pass.deps.recorder.record(object, { type: 'Warning', reason: 'InvalidSpec', note: parsed.error.message, action: 'Validate' });
+  return stop;
+});
+
+/** The finalizer, then the pass's view of the cluster and the one deadline its drains and restarts share. */
+export const adoptCluster = step<ClusterPass>('adoptCluster', async (pass) => {
+  const { deps, parsed } = pass;
+  if (!parsed) throw new Error(`cluster ${pass.namespace}/${pass.name}: adopted before its spec was validated`);
+  let object = objectOf(pass);
+  if (!hasFinalizer(object, FINALIZER)) object = await addFinalizer(deps.client, object, FINALIZER);
+  const cluster = { ...parsed, metadata: { ...parsed.metadata, uid: object.metadata.uid, resourceVersion: object.metadata.resourceVersion } } as QdrantCluster;
+  pass.object = object;
+  pass.cluster = cluster;
+  pass.managed = usesClusterManager(cluster, pass.settings) && deps.clusterManager !== undefined;
+  pass.deleting = cluster.status?.deleteInProgressNodeIndexes ?? [];
+  pass.claims = listClaims(deps, cluster);
+  // Short of handlerTimeout, so a drain or a restart stops on its own terms (aborting its
+  // transfer) and the failure reaches the status before the pass itself is cut off.
+  const { handlerTimeout, operationTimeout } = pass.settings.settings;
+  const now = pass.now();
+  pass.deadline = Math.min(now + handlerTimeout * 800, operationDeadline(cluster, operationTimeout, now));
+  return proceed;
+});
+
+/** What should exist; nothing while paused. A spec the builders refuse is a failure of the pass, not retried. */
+export const buildDesired = step<ClusterPass>('buildDesired', async (pass) => {
+  const { object, cluster } = loaded(pass);
+  if (cluster.spec.pauses?.length) return proceed;
+  let desired: KubeObject[];
+  try {
+    desired = buildClusterObjects(cluster, pass.settings) as unknown as KubeObject[];
+  } catch (error) {
+    if (!(error instanceof ManifestError)) throw error;
+    pass.failure = { reason: 'InvalidCombination', message: error.message };
+    await pass.deps.recorder.record(object, { type: 'Warning', reason: 'InvalidCombination', note: error.message, action: 'Build' });
+    return proceed;
+  }
+  pass.desired = desired;
+  pass.live = pass.deps.cache.get<Sts>(STATEFUL_SET, pass.namespace, statefulSetName(cluster.spec.id));
+  pass.desiredSts = desired.find((o) => o.kind === 'StatefulSet') as DesiredSts | undefined;
+  if (pass.desiredSts) pinClaimTemplates(pass.desiredSts, pass.live);
+  return proceed;
+});

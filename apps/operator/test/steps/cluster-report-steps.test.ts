@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { FINALIZER } from '../../src/reconcile/cluster.ts';
+import { NOW, clusterObject } from './cluster-scenarios.ts';
+import { passBefore } from './cluster-step-harness.ts';
+
+const finalized = { metadata: { finalizers: [FINALIZER] } };
+
+describe('observeCluster and manageCluster', () => {
+  it('observeCluster: what the status is derived from, with this pass deleting and clock', async () => {
+    const { pass, step } = await passBefore('observeCluster', [clusterObject({}, finalized)]);
+    await step.run(pass);
+    expect(pass.observed).toMatchObject({ now: NOW, deleting: [], operationTimeoutMs: pass.settings.settings.operationTimeout * 1000 });
+    expect(pass.observed?.statefulSet).toBe(pass.appliedSts);
+  });
+
+  it('manageCluster: an unmanaged cluster makes no call', async () => {
+    const { pass, kube, step } = await passBefore('manageCluster', [clusterObject({ clusterManager: false }, finalized)]);
+    await step.run(pass);
+    expect(pass.manager).toBeUndefined();
+    expect(kube.journal).toEqual([]);
+  });
+
+  it('manageCluster: a managed one is called and its next call is a pullInterval away', async () => {
+    const { pass, kube, step } = await passBefore('manageCluster', [clusterObject({ clusterManager: true }, finalized)]);
+    await step.run(pass);
+    expect(kube.journal).toEqual(['manage', 'event Normal ClusterManagerRebalanced']);
+    expect(Date.parse(pass.manager!.nextClusterManagerInvocation)).toBe(NOW + pass.settings.settings.clusterManager.pullInterval * 1000);
+  });
+});
+
+describe('writeStatus', () => {
+  it('writes the status and records the phase change', async () => {
+    const { pass, kube, step } = await passBefore('writeStatus', [clusterObject({}, finalized)]);
+    await step.run(pass);
+    expect(pass.written?.phase).toBe('Creating');
+    expect(kube.journal).toEqual(['applyStatus QdrantCluster qdrant-a', 'event Normal Creating']);
+  });
+
+  it('writes nothing when the status would not change', async () => {
+    const first = await passBefore('writeStatus', [clusterObject({}, finalized)]);
+    await first.step.run(first.pass);
+    const written = first.kube.find({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: 'qdrant', name: 'qdrant-a' })!;
+    const second = await passBefore('writeStatus', [written]);
+    await second.step.run(second.pass);
+    expect(second.kube.journal).toEqual([]);
+  });
+});
+
+const decide = async (setup: (pass: Awaited<ReturnType<typeof passBefore>>['pass']) => void) => {
+  const { pass, step } = await passBefore('decideNextPass', [clusterObject({}, finalized)]);
+  setup(pass);
+  return step.run(pass);
+};
+
+describe('decideNextPass', () => {
+  it('a recorded retryable failure becomes a retry, after the status was written', async () => {
+    expect(await decide((p) => (p.failure = { reason: 'DrainFailed', message: 'x', retry: true }))).toEqual({ kind: 'retry', reason: 'DrainFailed: x' });
+  });
+
+  it('an overrun operation is retried', async () => {
+    expect(await decide((p) => (p.written = { phase: 'FailedToUpdate', reason: 'OperationTimeout: Updating' }))).toMatchObject({ kind: 'retry' });
+  });
+
+  it('a converging cluster comes back after progressRequeueMs', async () => {
+    expect(await decide(() => undefined)).toMatchObject({ kind: 'requeue', afterMs: 5_000 });
+  });
+
+  it('a settled cluster stops, or comes back for the cluster manager', async () => {
+    expect(await decide((p) => (p.written = { phase: 'Healthy', reason: '1 of 1 nodes ready' }))).toEqual({ kind: 'stop' });
+    const next = new Date(NOW + 30_000).toISOString();
+    const manager = { clusterManagerResponse: { status: 'Skipped', description: '' }, nextClusterManagerInvocation: next };
+    expect(await decide((p) => ((p.written = { phase: 'Healthy', reason: '' }), (p.manager = manager)))).toMatchObject({ kind: 'requeue', afterMs: 30_000 });
+  });
+
+  it('a Healthy cluster still expanding its volumes is not settled', async () => {
+    const expanding = { condition: { type: 'StorageResize', status: 'False' as const, reason: 'Expanding', message: '' }, expanded: [] };
+    expect(await decide((p) => ((p.written = { phase: 'Healthy', reason: '' }), (p.storage = expanding)))).toMatchObject({ kind: 'requeue' });
+  });
+});

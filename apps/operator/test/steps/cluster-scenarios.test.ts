@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { FINALIZER } from '../../src/reconcile/cluster.ts';
+import { SCENARIOS, formatOutcome, goldenPath, runScenario } from './cluster-scenarios.ts';
+
+// Whole cluster passes over the fake apiserver. The golden files hold every read and write
+// in order (the mutation test in cluster-steps-order.test.ts holds a changed step list to
+// them); the assertions next to them state what each scenario is about.
+
+describe('cluster pass scenarios: golden journals', () => {
+  for (const name of Object.keys(SCENARIOS)) {
+    it(`${name}: reads and writes what its golden file lists`, async () => {
+      await expect(formatOutcome(await runScenario(name))).toMatchFileSnapshot(goldenPath(name));
+    });
+  }
+});
+
+describe('cluster pass scenarios: what each one is about', () => {
+  it('new cluster: finalizer first, objects applied, Creating, back in 5s', async () => {
+    const outcome = await runScenario('new cluster');
+    expect(outcome.journal.slice(0, 2)).toEqual(['get QdrantCluster qdrant-a', 'patch QdrantCluster qdrant-a']);
+    expect(outcome.finalizers).toEqual([FINALIZER]);
+    expect(outcome.journal).toContain('apply StatefulSet qdrant-a');
+    expect(outcome.phase).toBe('Creating');
+    expect(outcome.result).toEqual({ requeueAfterMs: 5_000 });
+  });
+
+  it('scale-down: marked, drained, lowered, then applied; the leftover pruned after the apply', async () => {
+    const { journal, statefulSetReplicas, phase } = await runScenario('scale-down');
+    expect(journal.indexOf('applyStatus QdrantCluster qdrant-a')).toBeLessThan(journal.indexOf('drain 1'));
+    expect(journal.indexOf('drain 1')).toBeLessThan(journal.indexOf('apply StatefulSet qdrant-a'));
+    expect(journal.indexOf('apply StatefulSet qdrant-a')).toBeLessThan(journal.indexOf('delete ConfigMap qdrant-a-old'));
+    expect(journal).toContain('delete Pod qdrant-a-0');
+    expect(journal).toContain('patch PersistentVolumeClaim qdrant-storage-qdrant-a-0');
+    expect(statefulSetReplicas).toBe(1);
+    expect(phase).toBe('Scaling');
+  });
+
+  it('guarded restart: the copies are prepared before the pod goes, and the manager is told a restart is on', async () => {
+    const { journal, result } = await runScenario('guarded restart');
+    expect(journal.indexOf('prepare 1')).toBeLessThan(journal.indexOf('delete Pod qdrant-a-1'));
+    expect(journal.indexOf('delete Pod qdrant-a-1')).toBeLessThan(journal.indexOf('manage'));
+    expect(result).toEqual({ requeueAfterMs: 5_000 });
+  });
+
+  it('deleted invalid cluster: its finalizer is removed, nothing else is written', async () => {
+    const outcome = await runScenario('deleted invalid cluster');
+    expect(outcome.journal).toEqual(['get QdrantCluster qdrant-a', 'patch QdrantCluster qdrant-a']);
+    expect(outcome.finalizers).toEqual([]);
+    expect(outcome.result).toBeUndefined();
+  });
+
+  it('invalid spec: reported in the status and an event, no finalizer', async () => {
+    const outcome = await runScenario('invalid spec');
+    expect(outcome.journal).toContain('event Warning InvalidSpec');
+    expect(outcome.phase).toBe('FailedToCreate');
+    expect(outcome.finalizers).toBeUndefined();
+    expect(outcome.result).toBeUndefined();
+  });
+});
