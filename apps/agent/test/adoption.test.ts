@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
 import { waitFor } from '@qhc/kube-sandbox';
 import { createKubeClient, createLogger, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
-import { allKinds, buildCrd, parseRegion } from '@qhc/schemas';
-import { applyDesiredState, collectStatus, type DesiredState } from '../src/index.ts';
+import { DesiredState, allKinds, buildCrd, parseRegion, type DesiredStateInput } from '@qhc/schemas';
+import { applyDesiredState, collectStatus } from '../src/index.ts';
 import { restoreOrigin } from '../src/adoption.ts';
 
 const sandbox = useSandboxNamespace('agent-adopt');
@@ -14,12 +14,13 @@ let client: KubeClient;
 const logger = createLogger({ level: 'error' });
 const spec = { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } };
 const origin = { restore: 'bk-to-copy', snapshot: 'bk', sourceCluster: 'source' };
-const state = (revision: number, clusters: DesiredState['clusters']): DesiredState => ({
-  revision,
-  region: parseRegion(JSON.stringify({ name: 'r1', namespace: sandbox.namespace, operatorVersion: '0.1.0', agentVersion: '0.1.0' })),
-  clusters,
-  deletions: [],
-});
+const state = (revision: number, clusters: DesiredStateInput['clusters']): DesiredState =>
+  DesiredState.parse({
+    revision,
+    region: parseRegion(JSON.stringify({ name: 'r1', namespace: sandbox.namespace, operatorVersion: '0.1.0', agentVersion: '0.1.0' })),
+    clusters,
+    deletions: [],
+  });
 const cluster = () =>
   client.get<KubeObject & { spec: Record<string, unknown> }>({
     apiVersion: 'qdrant.io/v1',
