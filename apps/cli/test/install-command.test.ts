@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { qhc } from './support.ts';
+import { qhc, regionRecord } from './support.ts';
 
 describe('qhc region install-command', () => {
   let server: Server;
@@ -12,8 +12,7 @@ describe('qhc region install-command', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      if (req.method === 'GET' && req.url === '/api/v1/regions/r')
-        return json(200, { name: 'r', spec: { namespace: 'ns-r', agentVersion: '0.1.0', operatorVersion: '0.1.0' }, revision: 1, createdAt: expiresAt });
+      if (req.method === 'GET' && req.url === '/api/v1/regions/r') return json(200, { ...regionRecord('r', 'ns-r'), createdAt: expiresAt });
       if (req.method === 'POST' && req.url === '/api/v1/regions/r/installation') {
         const scriptUrl = 'https://cp.example.test/install/qhc_b_x';
         return json(201, {

@@ -5,27 +5,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { qhc } from './support.ts';
+import { clusterRecord, qhc, regionRecord } from './support.ts';
 
 const TOKEN = 'qhc_u_pages-test-token-0123456789';
 const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(4, '0')}`);
 const LISTS: Record<string, Array<Record<string, unknown>>> = {
-  '/api/v1/regions': names('region', 2345).map((name) => ({
-    id: name,
-    name,
-    spec: { namespace: name, agentVersion: '0.1.0', operatorVersion: '0.1.0' },
-    revision: 1,
-    createdAt: '',
-    updatedAt: '',
-  })),
-  '/api/v1/regions/r/clusters': names('cluster', 7).map((name) => ({
-    id: name,
-    regionId: 'r',
-    name,
-    spec: { version: 'v1.16.2', size: 1 },
-    createdAt: '',
-    updatedAt: '',
-  })),
+  '/api/v1/regions': names('region', 2345).map((name) => regionRecord(name)),
+  '/api/v1/regions/r/clusters': names('cluster', 7).map((name) => clusterRecord(name, 'r')),
   '/api/v1/regions/r/backups': names('backup', 1500).map((name, i) => ({
     kind: 'QdrantClusterSnapshot',
     name,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DESIRED_STATE_BOUNDS, DesiredState, allKinds, buildCrd, type DesiredStateInput } from '../src/index.ts';
+import { DESIRED_STATE_BOUNDS, DesiredState, allKinds, buildCrd, regionStatusOf, type DesiredStateInput } from '../src/index.ts';
 import { clusterSnapshotFixture, clusterSpecFixture } from '../src/test/index.ts';
 
 const region = { name: 'eu-1', namespace: 'qdrant', agentVersion: '1.0.0', operatorVersion: '1.0.0', advanced: { proxy: { noProxy: [] } } };
@@ -77,5 +77,14 @@ describe('DesiredState: what is refused, naming the field', () => {
   it('refuses more clusters than the bound', () => {
     const clusters = Array.from({ length: 10_001 }, (_, i) => ({ id: `c${i}`, spec: { id: `c${i}` } }));
     expect(pathOf({ ...controlPlaneAnswer(), clusters })).toEqual(['clusters']);
+  });
+});
+
+describe('regionStatusOf', () => {
+  it('reads what the agent reported, and leaves out a health this release cannot read', () => {
+    expect(regionStatusOf({ phase: 'Ready', numberOfNodes: 3 })).toEqual({ phase: 'Ready', numberOfNodes: 3 });
+    expect(regionStatusOf({ phase: 'Ready', health: { unknown: true } })).toEqual({ phase: 'Ready' });
+    expect(regionStatusOf({ phase: 7 })).toBeUndefined();
+    expect(regionStatusOf(undefined)).toBeUndefined();
   });
 });
