@@ -1,6 +1,14 @@
 import { OPERATOR_NAME, OPERATOR_SETTINGS_STATUS_CONFIGMAP, readSettingsStatus, settingsCondition } from '@qhc/manifests';
 import type { KubeClient, KubeObject } from '@qhc/kube';
-import { QDRANT_API_VERSION, qdrantCloudRegionKind, qdrantClusterKind, type ClusterStatusReport } from '@qhc/schemas';
+import {
+  QDRANT_API_VERSION,
+  qdrantCloudRegionKind,
+  qdrantClusterKind,
+  qdrantClusterRestoreKind,
+  qdrantClusterScheduledSnapshotKind,
+  qdrantClusterSnapshotKind,
+  type ClusterStatusReport,
+} from '@qhc/schemas';
 import type { StatusReport } from './control-plane.ts';
 import { FIELD_MANAGER } from './apply.ts';
 import { collectHealth } from './health.ts';
@@ -73,20 +81,7 @@ export async function collectStatus(
     { apiVersion: QDRANT_API_VERSION, kind: qdrantCloudRegionKind.kind, metadata: { name: region }, status: regionStatus } as KubeObject,
     { fieldManager: FIELD_MANAGER },
   );
-  const resources: NonNullable<StatusReport['resources']> = [];
-  const restores: Array<KubeObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> }> = [];
-  for (const kind of ['QdrantClusterSnapshot', 'QdrantClusterScheduledSnapshot', 'QdrantClusterRestore']) {
-    const items = (
-      await client.list<KubeObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> }>(
-        { apiVersion: QDRANT_API_VERSION, kind },
-        { namespace },
-      )
-    ).items;
-    if (kind === 'QdrantClusterRestore') restores.push(...items);
-    for (const o of items)
-      if (!o.metadata.deletionTimestamp)
-        resources.push({ kind, name: o.metadata.name!, spec: o.spec ?? {}, ...(o.status ? { status: o.status } : {}), created: o.metadata.creationTimestamp });
-  }
+  const { resources, restores } = await observedResources(client, namespace);
   return {
     ...(appliedRevision !== undefined ? { appliedRevision } : {}),
     resources,
@@ -109,4 +104,20 @@ export async function collectStatus(
         ...adoptionFields(c, restores),
       })),
   };
+}
+
+type Observed = KubeObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> };
+
+/** Backups, schedules and restores in the namespace, as reported; the restores also for adoption. */
+async function observedResources(client: KubeClient, namespace: string): Promise<{ resources: NonNullable<StatusReport['resources']>; restores: Observed[] }> {
+  const resources: NonNullable<StatusReport['resources']> = [];
+  const restores: Observed[] = [];
+  for (const kind of [qdrantClusterSnapshotKind.kind, qdrantClusterScheduledSnapshotKind.kind, qdrantClusterRestoreKind.kind]) {
+    const items = (await client.list<Observed>({ apiVersion: QDRANT_API_VERSION, kind }, { namespace })).items;
+    if (kind === qdrantClusterRestoreKind.kind) restores.push(...items);
+    for (const o of items)
+      if (!o.metadata.deletionTimestamp)
+        resources.push({ kind, name: o.metadata.name!, spec: o.spec ?? {}, ...(o.status ? { status: o.status } : {}), created: o.metadata.creationTimestamp });
+  }
+  return { resources, restores };
 }
