@@ -1,9 +1,9 @@
-import { ANNOTATION_ORIGIN_CLUSTER, ANNOTATION_ORIGIN_RESTORE, ANNOTATION_ORIGIN_SNAPSHOT } from '@qhc/manifests';
+import { AGENT_MANAGED_BY_LABELS, ANNOTATION_ORIGIN_CLUSTER, ANNOTATION_ORIGIN_RESTORE, ANNOTATION_ORIGIN_SNAPSHOT } from '@qhc/manifests';
 import { LABEL_CLUSTER_ID, type ClusterOrigin } from '@qhc/schemas';
 import type { KubeObject } from '@qhc/kube';
 
 /** The label the agent puts on every object it applies: a QdrantCluster without it was made by someone else. */
-export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'qhc-agent' } as const;
+export const MANAGED_BY = AGENT_MANAGED_BY_LABELS;
 
 type Restore = KubeObject & { spec?: { source?: { snapshotName?: string }; destination?: { name?: string; create?: boolean } }; status?: { phase?: string } };
 type Cluster = KubeObject & { spec?: Record<string, unknown> };

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, exponentialBackoffMs, renderMetrics, type KubeClient, type Logger } from '@qhc/kube';
 import { applyDesiredState } from './apply.ts';
 import type { InstallationStatus } from './installation.ts';
-import { ControlPlaneClient, Unauthorized, type ControlPlaneOptions, type DesiredState } from './control-plane.ts';
+import { ControlPlaneClient, InvalidDesiredState, Unauthorized, type ControlPlaneOptions } from './control-plane.ts';
 import { CredentialStore } from './credentials.ts';
 import { collectStatus } from './status.ts';
 
@@ -43,6 +43,45 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
+/** The agent's metrics, served on /metrics. */
+function agentMetrics() {
+  return {
+    polls: new Counter('qhc_agent_polls_total', 'Desired-state requests, by result (changed, unchanged, invalid, error).'),
+    applied: new Gauge('qhc_agent_applied_revision', 'The last desired-state revision applied.'),
+    connected: new Gauge('qhc_agent_connected', '1 while the last request to the control plane succeeded.'),
+    reports: new Counter('qhc_agent_status_reports_total', 'Status reports, by result.'),
+  };
+}
+type Metrics = ReturnType<typeof agentMetrics>;
+
+interface LoopState {
+  stopped: boolean;
+  applied: number | undefined;
+  connected: boolean;
+  failures: number;
+  installation: InstallationStatus | undefined;
+}
+
+/** What the loops share: the options, the control plane, the state, and the stop signal. */
+interface Loop {
+  options: AgentOptions;
+  log: Logger;
+  cp: ControlPlaneClient;
+  credentials: CredentialStore;
+  metrics: Metrics;
+  state: LoopState;
+  stop: AbortController;
+  report: (force?: boolean) => Promise<void>;
+}
+
+/** Resolves after `ms`, or at once when the agent stops. */
+function pause(stop: AbortController, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    stop.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+}
+
 /**
  * The agent's loop: hold a credential (exchange the bootstrap token once, keep the result in
  * the installation's Secret), long-poll the desired state, apply it, report status. Every
@@ -51,44 +90,56 @@ export interface RunningAgent {
  */
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const { client, namespace, region, logger } = options;
-  const log = logger.with({ namespace, name: region });
-  const cp = new ControlPlaneClient(options.controlPlane);
-  const credentials = new CredentialStore(client, namespace);
-  const metrics = {
-    polls: new Counter('qhc_agent_polls_total', 'Desired-state requests, by result (changed, unchanged, error).'),
-    applied: new Gauge('qhc_agent_applied_revision', 'The last desired-state revision applied.'),
-    connected: new Gauge('qhc_agent_connected', '1 while the last request to the control plane succeeded.'),
-    reports: new Counter('qhc_agent_status_reports_total', 'Status reports, by result.'),
+  const loop: Loop = {
+    options,
+    log: logger.with({ namespace, name: region }),
+    cp: new ControlPlaneClient(options.controlPlane),
+    credentials: new CredentialStore(client, namespace),
+    metrics: agentMetrics(),
+    state: { stopped: false, applied: undefined, connected: false, failures: 0, installation: undefined },
+    stop: new AbortController(),
+    report: async () => undefined,
   };
-  const state = {
-    stopped: false,
-    applied: undefined as number | undefined,
-    connected: false,
-    failures: 0,
-    installation: undefined as InstallationStatus | undefined,
+  loop.report = reporter(loop);
+  const running = Promise.all([pollLoop(loop), statusLoop(loop)]);
+  const server = options.healthPort === undefined ? undefined : await healthServer(options.healthPort, loop.metrics);
+  loop.log.info('agent started', { controlPlane: options.controlPlane.url });
+  return {
+    ...(server ? { healthUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` } : {}),
+    appliedRevision: () => loop.state.applied,
+    connected: () => loop.state.connected,
+    async stop() {
+      loop.state.stopped = true;
+      loop.stop.abort();
+      await running;
+      await loop.cp.close();
+      if (server) await new Promise((resolve) => server.close(resolve));
+    },
   };
-  const stop = new AbortController();
-  const pollSeconds = options.pollSeconds ?? 25;
+}
 
-  const ensureToken = async () => {
-    if (cp.token) return;
-    const stored = await credentials.read();
-    if (stored.agentToken) {
-      cp.token = stored.agentToken;
-      return;
-    }
-    // The Secret's first: a re-run installation writes a new token there before the pod's env changes.
-    const bootstrap = stored.bootstrapToken ?? options.bootstrapToken;
-    if (!bootstrap) throw new Error('no agent credential and no bootstrap token: re-run the installation command');
-    const registered = await cp.register(bootstrap);
-    await credentials.saveAgentToken(registered.token);
-    cp.token = registered.token;
-    log.info('registered with the control plane', { region: registered.region });
-  };
+async function ensureToken({ cp, credentials, options, log }: Loop): Promise<void> {
+  if (cp.token) return;
+  const stored = await credentials.read();
+  if (stored.agentToken) {
+    cp.token = stored.agentToken;
+    return;
+  }
+  // The Secret's first: a re-run installation writes a new token there before the pod's env changes.
+  const bootstrap = stored.bootstrapToken ?? options.bootstrapToken;
+  if (!bootstrap) throw new Error('no agent credential and no bootstrap token: re-run the installation command');
+  const registered = await cp.register(bootstrap);
+  await credentials.saveAgentToken(registered.token);
+  cp.token = registered.token;
+  log.info('registered with the control plane', { region: registered.region });
+}
 
+/** Sends the status when it changed, at least every minute, and always when forced. */
+function reporter({ options, cp, state, metrics }: Loop): (force?: boolean) => Promise<void> {
   let lastSent = '';
   let lastSentAt = 0;
-  const report = async (force = false) => {
+  return async (force = false) => {
+    const { client, namespace, region } = options;
     const status = await collectStatus(client, namespace, region, state.applied, options.agentVersion ?? PACKAGE_VERSION);
     // Whether the installation is current (a Helm one says how to upgrade it): the console shows it.
     if (state.installation) status.region = { ...status.region, installation: state.installation };
@@ -99,90 +150,91 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     lastSentAt = Date.now();
     metrics.reports.inc({ result: 'sent' });
   };
+}
 
-  // Status on its own beat: a cluster becoming Healthy is no change to the desired state.
-  const statusLoop = async () => {
-    while (!state.stopped) {
-      await new Promise((resolve) => {
-        const timer = setTimeout(resolve, options.statusIntervalMs ?? 10_000);
-        stop.signal.addEventListener('abort', () => (clearTimeout(timer), resolve(undefined)), { once: true });
-      });
-      if (state.stopped || !cp.token || !state.connected) continue;
-      await report().catch((error: unknown) => {
-        metrics.reports.inc({ result: 'error' });
-        log.warn('status report failed', { error: error instanceof Error ? error.message : String(error) });
-      });
-    }
-  };
-
-  const loop = async () => {
-    while (!state.stopped) {
-      try {
-        await ensureToken();
-        const desired: DesiredState | undefined = await cp.desiredState(state.applied ?? -1, state.applied === undefined ? 0 : pollSeconds, stop.signal);
-        const reconnected = !state.connected;
-        if (reconnected) log.info('connected to the control plane', { url: options.controlPlane.url });
-        state.connected = true;
-        state.failures = 0;
-        metrics.connected.set({}, 1);
-        metrics.polls.inc({ result: desired ? 'changed' : 'unchanged' });
-        if (desired) {
-          const result = await applyDesiredState(client, namespace, desired, log);
-          state.applied = desired.revision;
-          state.installation = result.installation;
-          metrics.applied.set({}, desired.revision);
-          log.info('desired state applied', { revision: desired.revision, applied: result.applied.length, deleted: result.deleted });
-        }
-        // After an apply, and after a reconnection: what was missed while away goes now.
-        if (desired || reconnected) await report(true);
-      } catch (error) {
-        if (state.stopped) return;
-        state.connected = false;
-        metrics.connected.set({}, 0);
-        metrics.polls.inc({ result: 'error' });
-        if (error instanceof Unauthorized) {
-          // A revoked or replaced credential: forget it; a new bootstrap token (a re-run installation) may be waiting.
-          cp.token = undefined;
-          const stored = await credentials.read().catch(() => ({ agentToken: undefined }));
-          if (stored.agentToken) await credentials.saveAgentToken('').catch(() => undefined);
-        }
-        state.failures++;
-        const delay = exponentialBackoffMs(state.failures, options.backoff);
-        log.warn('control plane request failed; clusters keep running untouched', {
-          error: error instanceof Error ? error.message : String(error),
-          retryInMs: delay,
-          attempt: state.failures,
-        });
-        await new Promise((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          stop.signal.addEventListener('abort', () => (clearTimeout(timer), resolve(undefined)), { once: true });
-        });
-      }
-    }
-  };
-  const running = Promise.all([loop(), statusLoop()]);
-
-  let server: Server | undefined;
-  if (options.healthPort !== undefined) {
-    server = createServer((req, res) => {
-      if (req.url === '/healthz') res.writeHead(200).end('ok');
-      else if (req.url === '/metrics') res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(renderMetrics(Object.values(metrics)));
-      else res.writeHead(404).end();
+/** Status on its own beat: a cluster becoming Healthy is no change to the desired state. */
+async function statusLoop(loop: Loop): Promise<void> {
+  const { state, cp, metrics, log } = loop;
+  while (!state.stopped) {
+    await pause(loop.stop, loop.options.statusIntervalMs ?? 10_000);
+    if (state.stopped || !cp.token || !state.connected) continue;
+    await loop.report().catch((error: unknown) => {
+      metrics.reports.inc({ result: 'error' });
+      log.warn('status report failed', { error: error instanceof Error ? error.message : String(error) });
     });
-    // Loopback only: nothing outside the pod may connect to the agent.
-    await new Promise<void>((resolve) => server!.listen(options.healthPort, '127.0.0.1', resolve));
   }
-  log.info('agent started', { controlPlane: options.controlPlane.url });
-  return {
-    ...(server ? { healthUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` } : {}),
-    appliedRevision: () => state.applied,
-    connected: () => state.connected,
-    async stop() {
-      state.stopped = true;
-      stop.abort();
-      await running;
-      await cp.close();
-      if (server) await new Promise((resolve) => server!.close(resolve));
-    },
-  };
+}
+
+async function pollLoop(loop: Loop): Promise<void> {
+  while (!loop.state.stopped) {
+    try {
+      await pollOnce(loop);
+    } catch (error) {
+      if (loop.state.stopped) return;
+      await onPollFailure(loop, error);
+    }
+  }
+}
+
+/** One long-poll: apply a new desired state; report after it, and after a reconnection. */
+async function pollOnce(loop: Loop): Promise<void> {
+  const { state, cp, metrics, log, options, stop } = loop;
+  await ensureToken(loop);
+  const pollSeconds = options.pollSeconds ?? 25;
+  const desired = await cp.desiredState(state.applied ?? -1, state.applied === undefined ? 0 : pollSeconds, stop.signal);
+  const reconnected = !state.connected;
+  if (reconnected) log.info('connected to the control plane', { url: options.controlPlane.url });
+  state.connected = true;
+  state.failures = 0;
+  metrics.connected.set({}, 1);
+  metrics.polls.inc({ result: desired ? 'changed' : 'unchanged' });
+  if (desired) {
+    const result = await applyDesiredState(options.client, options.namespace, desired, log);
+    state.applied = desired.revision;
+    state.installation = result.installation;
+    metrics.applied.set({}, desired.revision);
+    log.info('desired state applied', { revision: desired.revision, applied: result.applied.length, deleted: result.deleted });
+  }
+  // What was missed while away goes now.
+  if (desired || reconnected) await loop.report(true);
+}
+
+/**
+ * A failed poll: backoff, then again. An answer this agent cannot read is the control plane's
+ * (it stays connected, nothing of the answer is applied); a refused credential is forgotten.
+ */
+async function onPollFailure(loop: Loop, error: unknown): Promise<void> {
+  const { state, metrics, log } = loop;
+  const message = error instanceof Error ? error.message : String(error);
+  state.failures++;
+  const delay = exponentialBackoffMs(state.failures, loop.options.backoff);
+  if (error instanceof InvalidDesiredState) {
+    state.connected = true;
+    metrics.connected.set({}, 1);
+    metrics.polls.inc({ result: 'invalid' });
+    log.warn('the control plane sent a desired state this agent cannot read; clusters keep running untouched', { error: message, retryInMs: delay });
+    return pause(loop.stop, delay);
+  }
+  state.connected = false;
+  metrics.connected.set({}, 0);
+  metrics.polls.inc({ result: 'error' });
+  if (error instanceof Unauthorized) {
+    // A revoked or replaced credential: forget it; a new bootstrap token (a re-run installation) may be waiting.
+    loop.cp.token = undefined;
+    const stored = await loop.credentials.read().catch(() => ({ agentToken: undefined }));
+    if (stored.agentToken) await loop.credentials.saveAgentToken('').catch(() => undefined);
+  }
+  log.warn('control plane request failed; clusters keep running untouched', { error: message, retryInMs: delay, attempt: state.failures });
+  return pause(loop.stop, delay);
+}
+
+/** /healthz and /metrics, on loopback only: nothing outside the pod may connect to the agent. */
+async function healthServer(port: number, metrics: Metrics): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.url === '/healthz') res.writeHead(200).end('ok');
+    else if (req.url === '/metrics') res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(renderMetrics(Object.values(metrics)));
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return server;
 }

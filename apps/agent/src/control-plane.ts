@@ -1,32 +1,7 @@
 import { rootCertificates } from 'node:tls';
 import { EnvHttpProxyAgent, fetch, type Dispatcher } from 'undici';
-import { type AgentReportInput, type AgentRegionStatus, type ClusterOrigin, type ClusterStatusReport, type Region, type RegionHealth } from '@qhc/schemas';
-import type { KubeObject } from '@qhc/manifests';
+import { DesiredState, type AgentReportInput, type AgentRegionStatus, type ClusterStatusReport, type RegionHealth } from '@qhc/schemas';
 import { fitReport } from './report-fit.ts';
-
-export interface DesiredState {
-  revision: number;
-  region: Region;
-  clusters: Array<{
-    id: string;
-    spec: Record<string, unknown> & { id: string };
-    apiKeys?: { apiKey?: string; readOnlyApiKey?: string };
-    annotations?: Record<string, string>;
-    origin?: ClusterOrigin;
-  }>;
-  /** Clusters deleted through the control plane: the only ones the agent deletes. */
-  deletions: string[];
-  /** Backups, backup schedules and restores (qdrant.io kinds), and those deleted through the control plane. */
-  resources?: Array<{ kind: string; name: string; clusterId: string; spec: Record<string, unknown> }>;
-  resourceDeletions?: Array<{ kind: string; name: string }>;
-  /** Pull credentials for the region's registry (the filled pull Secret). */
-  registryCredentials?: { username: string; password: string };
-  /**
-   * The control plane release's CRDs: the only ones the agent applies (an agent older than the
-   * operator must not put its own older CRDs back). None from an older control plane: none applied.
-   */
-  crds?: KubeObject[];
-}
 
 /**
  * The status report: @qhc/schemas' AgentReport, the contract the control plane parses with
@@ -37,6 +12,28 @@ export type StatusReport = Omit<AgentReportInput, 'health' | 'clusters' | 'regio
   region: AgentRegionStatus;
   clusters: ClusterStatusReport[];
 };
+
+/** The desired state, as @qhc/schemas' contract parses it. */
+export type { DesiredState } from '@qhc/schemas';
+
+/** The control plane answered with a desired state this agent cannot read: none of it is applied. */
+export class InvalidDesiredState extends Error {
+  override readonly name = 'InvalidDesiredState';
+}
+
+/** `path: message` for each problem, so an error names the fields. */
+const issuesOf = (error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }) =>
+  error.issues
+    .slice(0, 10)
+    .map((i) => `${i.path.map(String).join('.')}: ${i.message}`)
+    .join('; ');
+
+/** The control plane's answer, parsed with the contract (never cast): a bad one is refused whole, naming the field. */
+export function parseDesiredState(body: unknown): DesiredState {
+  const parsed = DesiredState.safeParse(body);
+  if (!parsed.success) throw new InvalidDesiredState(`desired state not applied: ${issuesOf(parsed.error)}`);
+  return parsed.data;
+}
 
 /** The control plane refused the credential: a new one is needed. */
 export class Unauthorized extends Error {
@@ -87,20 +84,21 @@ export class ControlPlaneClient {
 
   /** Waits up to `waitSeconds` for a revision after `after`; undefined when nothing changed. */
   async desiredState(after: number, waitSeconds: number, signal?: AbortSignal): Promise<DesiredState | undefined> {
-    return (await this.call(
+    const body = await this.call(
       'GET',
       `/agent/v1/desired-state?after=${after}&waitSeconds=${waitSeconds}`,
       undefined,
       undefined,
       waitSeconds * 1000 + this.timeoutMs,
       signal,
-    )) as DesiredState | undefined;
+    );
+    return body === undefined ? undefined : parseDesiredState(body);
   }
 
   /** Sends what parses with the control plane's contract; a report that does not is refused here, naming the field. */
   async report(status: StatusReport): Promise<void> {
     const parsed = fitReport(status);
-    if (!parsed.success) throw new Error(`status report: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success) throw new Error(`status report: ${issuesOf(parsed.error)}`);
     await this.call('POST', '/agent/v1/status', parsed.data);
   }
 

@@ -1,6 +1,15 @@
 export { startAgent, type AgentOptions, type RunningAgent } from './agent.ts';
 export { applyDesiredState, FIELD_MANAGER, ANNOTATION_REVISION, type ApplyResult } from './apply.ts';
-export { ControlPlaneClient, Unauthorized, explain, type ControlPlaneOptions, type DesiredState, type StatusReport } from './control-plane.ts';
+export {
+  ControlPlaneClient,
+  InvalidDesiredState,
+  Unauthorized,
+  explain,
+  parseDesiredState,
+  type ControlPlaneOptions,
+  type DesiredState,
+  type StatusReport,
+} from './control-plane.ts';
 export { CredentialStore } from './credentials.ts';
 export { collectStatus } from './status.ts';
 export { applyInstallation, type InstallationStatus, type InstallationOptions } from './installation.ts';

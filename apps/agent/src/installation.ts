@@ -3,15 +3,13 @@ import {
   OPERATOR_SETTINGS_CONFIGMAP,
   INSTALLATION_HASH_ANNOTATION,
   INSTALLER_FIELD_MANAGER,
-  REGISTRY_SECRET,
-  buildRegionObjects,
+  buildAgentInstallationObjects,
   chartReference,
   imageTagOf,
   installationHash,
 } from '@qhc/manifests';
-import { Region } from '@qhc/schemas';
+import { Region, type DesiredState } from '@qhc/schemas';
 import type { KubeClient, KubeObject, Logger } from '@qhc/kube';
-import type { DesiredState } from './control-plane.ts';
 
 /** What the agent reports about the installation it runs in (the region status' `installation`): @qhc/schemas' contract. */
 export type { InstallationStatus } from '@qhc/schemas';
@@ -25,7 +23,7 @@ export interface InstallationOptions {
 }
 
 /**
- * Makes the installation match the desired state: every object of buildRegionObjects with
+ * Makes the installation match the desired state: every object of buildAgentInstallationObjects with
  * server-side apply under the installer's field manager (what the installation script uses,
  * with force), so a field the region no longer has, such as a removed proxy, is removed. Order:
  * the CRDs the desired state carries (the control plane's release; none when it sends none),
@@ -72,24 +70,33 @@ export async function applyInstallation(
       applied: [],
     };
   const settings = await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: OPERATOR_SETTINGS_CONFIGMAP });
-  const installedHash = settings?.metadata.annotations?.[INSTALLATION_HASH_ANNOTATION];
   if (region.namespace !== namespace)
     throw new Error(`the desired state's region lives in namespace ${region.namespace}, this agent in ${namespace}: installation not applied`);
+  const hashes = { installedHash: settings?.metadata.annotations?.[INSTALLATION_HASH_ANNOTATION], desiredHash };
+  const helm = own.metadata.labels?.['app.kubernetes.io/managed-by'] === 'Helm';
+  return applyObjects({ client, namespace, state, region, logger, options, helm, hashes });
+}
 
-  const built = buildRegionObjects(region, {
-    ...(state.registryCredentials ? { registry: state.registryCredentials } : {}),
-    crds: qdrantCrds(state.crds ?? [], logger),
+interface ApplyContext {
+  client: KubeClient;
+  namespace: string;
+  state: DesiredState;
+  region: Region;
+  logger: Logger;
+  options: InstallationOptions;
+  /** Installed by Helm: only the CRDs are the agent's. */
+  helm: boolean;
+  hashes: { installedHash: string | undefined; desiredHash: string };
+}
+
+/** The CRDs, waited for until served; then (unless Helm owns the installation) everything else. */
+async function applyObjects(context: ApplyContext): Promise<{ status: InstallationStatus; applied: string[] }> {
+  const { client, namespace, state, region, logger, options, hashes } = context;
+  const built = buildAgentInstallationObjects(region, {
+    ...(state.registryCredentials ? { registryCredentials: state.registryCredentials } : {}),
+    crds: state.crds,
   });
-  const objects = built.filter(
-    (o) =>
-      // Cluster-scoped RBAC is not the agent's to change (it could grant itself anything): a
-      // re-run of the installation as cluster-admin applies it.
-      o.kind !== 'ClusterRole' &&
-      o.kind !== 'ClusterRoleBinding' &&
-      // Without stored credentials (regions made before they existed) the Secret would be an empty
-      // `auths`, forced over one the user filled by hand: the installation creates it, the agent leaves it.
-      !(o.kind === 'Secret' && o.metadata.name === REGISTRY_SECRET && !state.registryCredentials),
-  );
+  for (const dropped of built.droppedCrds) logger.warn('desired state crds entry dropped: only qdrant.io CustomResourceDefinitions are applied', dropped);
   const applied: string[] = [];
   const apply = async (object: KubeObject) => {
     try {
@@ -100,45 +107,33 @@ export async function applyInstallation(
     }
     applied.push(`${object.kind}/${object.metadata.name}`);
   };
-  const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition');
+  const crds = built.objects.filter((o) => o.kind === 'CustomResourceDefinition');
   for (const crd of crds) await apply(crd);
   for (const crd of crds) await waitEstablished(client, crd.metadata.name, options.establishedTimeoutMs ?? 60_000);
   // Helm installs a chart's crds/ once and never upgrades them, nor counts them as the release's:
   // the CRDs are the agent's to upgrade there too; every other object is Helm's.
-  if (own.metadata.labels?.['app.kubernetes.io/managed-by'] === 'Helm') return { status: helmStatus(region, installedHash, desiredHash), applied };
-  for (const object of objects) if (object.kind !== 'CustomResourceDefinition') await apply(object);
+  if (context.helm) return { status: helmStatus(region, hashes.installedHash, hashes.desiredHash), applied };
+  for (const object of built.objects) if (object.kind !== 'CustomResourceDefinition') await apply(object);
   logger.info('installation applied', { namespace, name: region.name, objects: applied.length, crds: crds.length });
-  const stale = await staleClusterRoles(client, built);
+  const installed = hashes.installedHash ? { installedHash: hashes.installedHash } : {};
+  const stale = await staleClusterRoles(client, built.clusterRoles);
   if (stale.length > 0) {
     return {
       status: {
         managedBy: 'agent',
         upToDate: false,
-        ...(installedHash ? { installedHash } : {}),
-        desiredHash,
+        ...installed,
+        desiredHash: hashes.desiredHash,
         message: `cluster-wide RBAC out of date (${stale.join(', ')}): the agent does not change it; re-run the installation command as cluster-admin`,
       },
       applied,
     };
   }
-  return { status: { managedBy: 'agent', upToDate: true, ...(installedHash ? { installedHash } : {}), desiredHash }, applied };
-}
-
-/**
- * Only qdrant.io CustomResourceDefinitions from the desired state's `crds`: anything else there
- * (a ClusterRole, another group's CRD) is dropped, so a control plane cannot use the agent's
- * rights on CRDs to change what is not qhc's.
- */
-function qdrantCrds<T extends { kind: string; metadata: { name?: string }; spec?: unknown }>(crds: readonly T[], logger: Logger): T[] {
-  return crds.filter((o) => {
-    const ok = o.kind === 'CustomResourceDefinition' && (o.spec as { group?: unknown } | undefined)?.group === 'qdrant.io';
-    if (!ok) logger.warn('desired state crds entry dropped: only qdrant.io CustomResourceDefinitions are applied', { kind: o.kind, name: o.metadata.name });
-    return ok;
-  });
+  return { status: { managedBy: 'agent', upToDate: true, ...installed, desiredHash: hashes.desiredHash }, applied };
 }
 
 /** The installation's ClusterRoles whose live rules differ from the region's (the agent may read, not change, them). */
-async function staleClusterRoles(client: KubeClient, built: readonly { kind: string; metadata: { name: string } }[]): Promise<string[]> {
+async function staleClusterRoles(client: KubeClient, clusterRoles: readonly { kind: string; metadata: { name: string } }[]): Promise<string[]> {
   type Rules = Array<Record<string, unknown>>;
   // Key order differs between what is built and what the apiserver returns.
   const canonical = (rules: Rules | undefined) =>
@@ -152,7 +147,7 @@ async function staleClusterRoles(client: KubeClient, built: readonly { kind: str
       ),
     );
   const stale: string[] = [];
-  for (const role of built.filter((o) => o.kind === 'ClusterRole')) {
+  for (const role of clusterRoles) {
     const live = await client
       .get<KubeObject & { rules?: Rules }>({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: role.metadata.name })
       .catch(() => null);

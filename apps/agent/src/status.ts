@@ -1,6 +1,14 @@
 import { OPERATOR_NAME, OPERATOR_SETTINGS_STATUS_CONFIGMAP, readSettingsStatus, settingsCondition } from '@qhc/manifests';
 import type { KubeClient, KubeObject } from '@qhc/kube';
-import type { ClusterStatusReport } from '@qhc/schemas';
+import {
+  QDRANT_API_VERSION,
+  qdrantCloudRegionKind,
+  qdrantClusterKind,
+  qdrantClusterRestoreKind,
+  qdrantClusterScheduledSnapshotKind,
+  qdrantClusterSnapshotKind,
+  type ClusterStatusReport,
+} from '@qhc/schemas';
 import type { StatusReport } from './control-plane.ts';
 import { FIELD_MANAGER } from './apply.ts';
 import { collectHealth } from './health.ts';
@@ -34,7 +42,7 @@ export async function collectStatus(
   appliedRevision: number | undefined,
   agentVersion: string,
 ): Promise<StatusReport> {
-  const clusters = (await client.list<Cluster>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace })).items;
+  const clusters = (await client.list<Cluster>({ apiVersion: QDRANT_API_VERSION, kind: qdrantClusterKind.kind }, { namespace })).items;
   const operator = await client.get<Deployment>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: OPERATOR_NAME });
   const nodes = (await client.list({ apiVersion: 'v1', kind: 'Node' })).items;
   const operatorReady = (operator?.status?.readyReplicas ?? 0) >= Math.max(1, operator?.spec?.replicas ?? 1);
@@ -66,23 +74,14 @@ export async function collectStatus(
     ...(settingsStatus ? { conditions: [settingsCondition(settingsStatus)] } : {}),
   };
   await client.apply(
-    { apiVersion: 'qdrant.io/v1', kind: 'QdrantCloudRegion', metadata: { name: region }, spec: { id: region } },
+    { apiVersion: QDRANT_API_VERSION, kind: qdrantCloudRegionKind.kind, metadata: { name: region }, spec: { id: region } },
     { fieldManager: FIELD_MANAGER },
   );
-  await client.applyStatus({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCloudRegion', metadata: { name: region }, status: regionStatus } as KubeObject, {
-    fieldManager: FIELD_MANAGER,
-  });
-  const resources: NonNullable<StatusReport['resources']> = [];
-  const restores: Array<KubeObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> }> = [];
-  for (const kind of ['QdrantClusterSnapshot', 'QdrantClusterScheduledSnapshot', 'QdrantClusterRestore']) {
-    const items = (
-      await client.list<KubeObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> }>({ apiVersion: 'qdrant.io/v1', kind }, { namespace })
-    ).items;
-    if (kind === 'QdrantClusterRestore') restores.push(...items);
-    for (const o of items)
-      if (!o.metadata.deletionTimestamp)
-        resources.push({ kind, name: o.metadata.name!, spec: o.spec ?? {}, ...(o.status ? { status: o.status } : {}), created: o.metadata.creationTimestamp });
-  }
+  await client.applyStatus(
+    { apiVersion: QDRANT_API_VERSION, kind: qdrantCloudRegionKind.kind, metadata: { name: region }, status: regionStatus } as KubeObject,
+    { fieldManager: FIELD_MANAGER },
+  );
+  const { resources, restores } = await observedResources(client, namespace);
   return {
     ...(appliedRevision !== undefined ? { appliedRevision } : {}),
     resources,
@@ -105,4 +104,20 @@ export async function collectStatus(
         ...adoptionFields(c, restores),
       })),
   };
+}
+
+type Observed = KubeObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> };
+
+/** Backups, schedules and restores in the namespace, as reported; the restores also for adoption. */
+async function observedResources(client: KubeClient, namespace: string): Promise<{ resources: NonNullable<StatusReport['resources']>; restores: Observed[] }> {
+  const resources: NonNullable<StatusReport['resources']> = [];
+  const restores: Observed[] = [];
+  for (const kind of [qdrantClusterSnapshotKind.kind, qdrantClusterScheduledSnapshotKind.kind, qdrantClusterRestoreKind.kind]) {
+    const items = (await client.list<Observed>({ apiVersion: QDRANT_API_VERSION, kind }, { namespace })).items;
+    if (kind === qdrantClusterRestoreKind.kind) restores.push(...items);
+    for (const o of items)
+      if (!o.metadata.deletionTimestamp)
+        resources.push({ kind, name: o.metadata.name!, spec: o.spec ?? {}, ...(o.status ? { status: o.status } : {}), created: o.metadata.creationTimestamp });
+  }
+  return { resources, restores };
 }

@@ -5,8 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
 import { waitFor } from '@qhc/kube-sandbox';
 import { createKubeClient, createLogger, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
-import { allKinds, buildCrd, parseRegion } from '@qhc/schemas';
-import { applyDesiredState, collectStatus, type DesiredState } from '../src/index.ts';
+import { DesiredState, QDRANT_API_VERSION, allKinds, buildCrd, clusterResourceName, parseRegion, type DesiredStateInput } from '@qhc/schemas';
+import { qdrantClusterFixture } from '@qhc/schemas/test';
+import { applyDesiredState, collectStatus } from '../src/index.ts';
 import { restoreOrigin } from '../src/adoption.ts';
 
 const sandbox = useSandboxNamespace('agent-adopt');
@@ -14,53 +15,43 @@ let client: KubeClient;
 const logger = createLogger({ level: 'error' });
 const spec = { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } };
 const origin = { restore: 'bk-to-copy', snapshot: 'bk', sourceCluster: 'source' };
-const state = (revision: number, clusters: DesiredState['clusters']): DesiredState => ({
-  revision,
-  region: parseRegion(JSON.stringify({ name: 'r1', namespace: sandbox.namespace, operatorVersion: '0.1.0', agentVersion: '0.1.0' })),
-  clusters,
-  deletions: [],
-});
+const state = (revision: number, clusters: DesiredStateInput['clusters']): DesiredState =>
+  DesiredState.parse({
+    revision,
+    region: parseRegion(JSON.stringify({ name: 'r1', namespace: sandbox.namespace, operatorVersion: '0.1.0', agentVersion: '0.1.0' })),
+    clusters,
+    deletions: [],
+  });
 const cluster = () =>
   client.get<KubeObject & { spec: Record<string, unknown> }>({
-    apiVersion: 'qdrant.io/v1',
+    apiVersion: QDRANT_API_VERSION,
     kind: 'QdrantCluster',
     namespace: sandbox.namespace,
-    name: 'qdrant-copy',
+    name: clusterResourceName('copy'),
   });
 const reported = async () => (await collectStatus(client, sandbox.namespace, 'r1', 1, '0.1.0')).clusters.find((c) => c.id === 'copy');
 
 beforeAll(async () => {
   client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-agent' });
   for (const kind of allKinds) await client.apply(buildCrd(kind) as unknown as KubeObject, { fieldManager: 'qhc-crd-installer' });
-  await waitFor('CRDs served', () => client.list({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: sandbox.namespace }).then(() => true));
+  await waitFor('CRDs served', () => client.list({ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster' }, { namespace: sandbox.namespace }).then(() => true));
   // As the operator's restore makes it (apps/operator/src/backup/restore.ts): its own field manager, the origin annotations.
-  await client.apply(
+  const copy = qdrantClusterFixture(
+    'copy',
+    { ...spec, config: { log_level: 'DEBUG' } },
     {
-      apiVersion: 'qdrant.io/v1',
-      kind: 'QdrantCluster',
-      metadata: {
-        name: 'qdrant-copy',
-        namespace: sandbox.namespace,
-        labels: { 'cluster-id': 'copy', 'customer-id': 'r1' },
-        annotations: { 'qhc.dev/origin-restore': origin.restore, 'qhc.dev/origin-snapshot': origin.snapshot, 'qhc.dev/origin-cluster': origin.sourceCluster },
-      },
-      spec: { ...spec, id: 'copy', config: { log_level: 'DEBUG' } },
-    } as KubeObject,
-    { fieldManager: 'qhc-operator' },
+      namespace: sandbox.namespace,
+      labels: { 'customer-id': 'r1' },
+      annotations: { 'qhc.dev/origin-restore': origin.restore, 'qhc.dev/origin-snapshot': origin.snapshot, 'qhc.dev/origin-cluster': origin.sourceCluster },
+    },
   );
+  await client.apply(copy as KubeObject, { fieldManager: 'qhc-operator' });
 });
 
 describe('restored clusters', () => {
   it('are reported with their origin and spec (without id); clusters the agent applied or made otherwise are not', async () => {
-    await client.apply(
-      {
-        apiVersion: 'qdrant.io/v1',
-        kind: 'QdrantCluster',
-        metadata: { name: 'qdrant-handmade', namespace: sandbox.namespace, labels: { 'cluster-id': 'handmade', 'customer-id': 'x' } },
-        spec: { ...spec, id: 'handmade' },
-      } as KubeObject,
-      { fieldManager: 'kubectl' },
-    );
+    const handmade = qdrantClusterFixture('handmade', spec, { namespace: sandbox.namespace, labels: { 'customer-id': 'x' } });
+    await client.apply(handmade as KubeObject, { fieldManager: 'kubectl' });
     const report = await collectStatus(client, sandbox.namespace, 'r1', 1, '0.1.0');
     expect(report.clusters.find((c) => c.id === 'copy')).toMatchObject({ origin, spec: { ...spec, config: { log_level: 'DEBUG' } } });
     expect((await reported())?.spec).not.toHaveProperty('id');

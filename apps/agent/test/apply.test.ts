@@ -2,35 +2,42 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
 import { waitFor } from '@qhc/kube-sandbox';
 import { createKubeClient, createLogger, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
-import { allKinds, buildCrd, parseRegion } from '@qhc/schemas';
-import { applyDesiredState, explain, type DesiredState } from '../src/index.ts';
+import { DesiredState, QDRANT_API_VERSION, allKinds, buildCrd, parseRegion, type DesiredStateInput } from '@qhc/schemas';
+import { clusterSpecFixture, qdrantClusterFixture, scheduledSnapshotFixture } from '@qhc/schemas/test';
+import { applyDesiredState, explain } from '../src/index.ts';
 
 const sandbox = useSandboxNamespace('agent-apply');
 let client: KubeClient;
 const logger = createLogger({ level: 'error' });
 
-const state = (
-  revision: number,
-  clusters: DesiredState['clusters'],
-  deletions: string[] = [],
-  versions = { operatorVersion: '0.1.0', agentVersion: '0.1.0' },
-): DesiredState => ({
-  revision,
-  region: parseRegion(JSON.stringify({ name: 'r1', namespace: sandbox.namespace, ...versions, operatorSettings: { settings: { backupTimeout: 600 } } })),
-  clusters,
-  deletions,
-});
-const spec = (id: string, size = 1) => ({ id, version: 'v1.16.2', size, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } });
-const get = (kind: string, name: string, apiVersion = 'qdrant.io/v1') =>
+/** As the agent receives it: parsed with the contract. */
+const state = (revision: number, clusters: DesiredStateInput['clusters'], deletions: string[] = [], extra: Partial<DesiredStateInput> = {}): DesiredState =>
+  DesiredState.parse({
+    revision,
+    region: parseRegion(
+      JSON.stringify({
+        name: 'r1',
+        namespace: sandbox.namespace,
+        operatorVersion: '0.1.0',
+        agentVersion: '0.1.0',
+        operatorSettings: { settings: { backupTimeout: 600 } },
+      }),
+    ),
+    clusters,
+    deletions,
+    ...extra,
+  });
+const spec = (id: string, size = 1) => clusterSpecFixture(id, { version: 'v1.16.2', size });
+const get = (kind: string, name: string, apiVersion: string = QDRANT_API_VERSION) =>
   client.get<KubeObject & { spec: Record<string, unknown>; data?: Record<string, string> }>({ apiVersion, kind, namespace: sandbox.namespace, name });
 
 beforeAll(async () => {
   client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-agent' });
   for (const kind of allKinds) await client.apply(buildCrd(kind) as unknown as KubeObject, { fieldManager: 'qhc-crd-installer' });
-  await waitFor('CRDs served', () => client.list({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: sandbox.namespace }).then(() => true));
+  await waitFor('CRDs served', () => client.list({ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster' }, { namespace: sandbox.namespace }).then(() => true));
 });
 
-describe('applyDesiredState', () => {
+describe('applyDesiredState: applying', () => {
   it('applies the clusters, with their API keys in a Secret (and, with no installation in the namespace, nothing of one)', async () => {
     const result = await applyDesiredState(
       client,
@@ -53,15 +60,10 @@ describe('applyDesiredState', () => {
   });
 
   it('applies backups, schedules and restores, and deletes only the listed ones', async () => {
-    const desired = state(7, [{ id: 'a', spec: spec('a') }]);
-    desired.resources = [
-      {
-        kind: 'QdrantClusterScheduledSnapshot',
-        name: 'a-nightly',
-        clusterId: 'a',
-        spec: { 'cluster-id': 'a', scheduleShortId: 'n1', schedule: '0 2 * * *', retention: '72h' },
-      },
-    ];
+    const nightly = scheduledSnapshotFixture('a-nightly', 'a', { scheduleShortId: 'n1' });
+    const desired = state(7, [{ id: 'a', spec: spec('a') }], [], {
+      resources: [{ kind: nightly.kind, name: 'a-nightly', clusterId: 'a', spec: nightly.spec }],
+    });
     expect((await applyDesiredState(client, sandbox.namespace, desired, logger)).applied).toContain('QdrantClusterScheduledSnapshot/a-nightly');
     const made = await get('QdrantClusterScheduledSnapshot', 'a-nightly');
     expect(made?.metadata.labels).toMatchObject({ 'cluster-id': 'a', 'customer-id': 'r1' });
@@ -71,7 +73,9 @@ describe('applyDesiredState', () => {
     later.resourceDeletions = [{ kind: 'QdrantClusterScheduledSnapshot', name: 'a-nightly' }];
     expect((await applyDesiredState(client, sandbox.namespace, later, logger)).deleted).toEqual(['QdrantClusterScheduledSnapshot/a-nightly']);
   });
+});
 
+describe('applyDesiredState: deleting', () => {
   it('deletes only what the desired state lists as deleted, never what is merely missing', async () => {
     const result = await applyDesiredState(client, sandbox.namespace, state(4, [{ id: 'a', spec: spec('a') }]), logger);
     expect(result.deleted).toEqual([]);
@@ -81,27 +85,22 @@ describe('applyDesiredState', () => {
     await waitFor('qdrant-b gone', async () => ((await get('QdrantCluster', 'qdrant-b')) ? undefined : true));
     expect(await get('Secret', 'qdrant-b-api-keys', 'v1')).toBeUndefined();
   });
+
   it('deletes a listed cluster only when the agent made it: a same-named cluster a restore made stays', async () => {
-    await client.apply(
-      {
-        apiVersion: 'qdrant.io/v1',
-        kind: 'QdrantCluster',
-        metadata: {
-          name: 'qdrant-restored',
-          namespace: sandbox.namespace,
-          labels: { 'cluster-id': 'restored' },
-          annotations: { 'qhc.dev/origin-restore': 'rs', 'qhc.dev/origin-snapshot': 'sn' },
-        },
-        spec: spec('restored'),
-      } as KubeObject,
-      { fieldManager: 'qhc-operator' },
+    const restored = qdrantClusterFixture(
+      'restored',
+      { version: 'v1.16.2' },
+      { namespace: sandbox.namespace, annotations: { 'qhc.dev/origin-restore': 'rs', 'qhc.dev/origin-snapshot': 'sn' } },
     );
+    await client.apply(restored as KubeObject, { fieldManager: 'qhc-operator' });
     // The control plane's clashing record, never applied (isOtherRestore), is deleted.
     const result = await applyDesiredState(client, sandbox.namespace, state(6, [{ id: 'a', spec: spec('a') }], ['restored']), logger);
     expect(result.deleted).toEqual([]);
     expect(await get('QdrantCluster', 'qdrant-restored')).toBeDefined();
   });
+});
 
+describe('applyDesiredState: a newer control plane', () => {
   it('a region this agent cannot read (a newer control plane) skips the installation, reports it, and still applies the clusters', async () => {
     const desired = state(9, [{ id: 'a', spec: spec('a', 2) }]);
     desired.region = { ...desired.region, addedInNextRelease: true } as DesiredState['region'];

@@ -5,6 +5,27 @@ import { collectPages, MAX_PAGE_LIMIT, pageQueryString, type PageOf } from '@qhc
 import { CliError, EXIT } from './exit.ts';
 import type { Context } from './config.ts';
 
+/**
+ * What parses an answer: one of @qhc/schemas' zod schemas (only `safeParse` is used, so this
+ * module loads no schema itself: `qhc --help` stays fast).
+ */
+export interface Parser<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } };
+}
+
+/** `value` parsed with the contract: an answer this qhc cannot read is an error naming the field, never a cast. */
+export function parseAnswer<T>(schema: Parser<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.map(String).join('.') || '(answer)'}: ${i.message}`)
+    .join('; ');
+  throw new CliError(`the control plane's answer to ${what} does not parse: ${issues}`, {
+    hint: "the control plane may be of another release: use the qhc of the control plane's release",
+  });
+}
+
 /** The control plane's HTTP API, with errors that say what to do. */
 export class ControlPlane {
   private readonly context: Context & { name: string };
@@ -24,14 +45,20 @@ export class ControlPlane {
   }
 
   /**
-   * A list, page after page (the API's `nextPageToken`): every item, or the first `max`.
-   * Pages are as large as the API allows, so a long list costs few requests.
+   * A list, page after page (the API's `nextPageToken`): every item, or the first `max`, each
+   * parsed with `schema`. Pages are as large as the API allows, so a long list costs few requests.
    */
-  async list<T>(path: string, max?: number): Promise<T[]> {
-    return collectPages((query) => this.request<PageOf<T>>('GET', `${path}${pageQueryString(query)}`), {
+  async list<T>(path: string, schema: Parser<T>, max?: number): Promise<T[]> {
+    const items = await collectPages((query) => this.request<PageOf<unknown>>('GET', `${path}${pageQueryString(query)}`), {
       ...(max !== undefined ? { max } : {}),
       pageSize: MAX_PAGE_LIMIT,
     });
+    return items.map((item, i) => parseAnswer(schema, item, `GET ${path} (item ${i})`));
+  }
+
+  /** A record (GET, or what a POST or PUT answers with), parsed with `schema`. */
+  async record<T>(schema: Parser<T>, method: string, path: string, body?: unknown): Promise<T> {
+    return parseAnswer(schema, await this.request(method, path, body), `${method} ${path}`);
   }
 
   async request<T = unknown>(method: string, path: string, body?: unknown, raw = false): Promise<T> {

@@ -2,8 +2,9 @@
 // loads what it needs (YAML, the Kubernetes client, the schemas) when it runs.
 import { Command, Option } from 'commander';
 import { CliError, EXIT } from './exit.ts';
-import type { ClusterChangeInput, Target } from './commands/cluster.ts';
-import { configFlags, type ConfigOptions } from './commands/cluster-config.ts';
+import type { Target } from './commands/cluster.ts';
+import { direct, limited, waits } from './program/options.ts';
+import { registerClusterCommands } from './program/cluster-commands.ts';
 
 declare const __QHC_VERSION__: string | undefined;
 const VERSION = typeof __QHC_VERSION__ === 'string' ? __QHC_VERSION__ : '0.0.0-dev';
@@ -21,19 +22,6 @@ const program = new Command('qhc')
 
 const g = () => program.opts<{ context?: string; output: string; headers: boolean }>();
 const global = () => ({ context: g().context, output: g().output, noHeaders: !g().headers });
-const direct = (cmd: Command) =>
-  cmd
-    .option('--region <name>', 'the region (control-plane mode)')
-    .option('--kubeconfig <file>', 'work on the cluster of this kubeconfig directly, without a control plane')
-    .option('--kube-context <name>', 'the kubeconfig context (direct mode)')
-    .option('-n, --namespace <ns>', "the namespace (direct mode; default: the kubeconfig context's)");
-
-// Lists follow the API's pages to the end unless --limit stops them earlier.
-const limited = (cmd: Command) =>
-  cmd.option('--limit <n>', 'list at most n items (default: all of them, fetched page after page)', (value: string) => {
-    if (!/^[1-9]\d{0,8}$/.test(value)) throw new CliError(`--limit: a whole number of items, at least 1 (got "${value}")`, { code: EXIT.usage });
-    return Number(value);
-  });
 
 program
   .command('version')
@@ -126,122 +114,8 @@ region
   .option('-f, --file <file>', 'a region YAML/JSON (its operator settings, proxy and CA) when no region is named')
   .action(async (name: string | undefined, options) => (await import('./commands/preflight.ts')).regionPreflight(name, options, global()));
 
-const cluster = program.command('cluster').description('Qdrant clusters, through the control plane (--region) or directly (--kubeconfig)');
-const waits = (cmd: Command) =>
-  cmd
-    .option('--wait', 'wait until the cluster is Healthy with the change applied')
-    .option('--timeout <duration>', 'how long --wait waits (exit 4 after)', '10m');
+registerClusterCommands(program, global);
 const target = (options: Record<string, unknown>) => ({ ...global(), ...options }) as Target;
-configFlags(
-  waits(direct(cluster.command('create <name>').description('create a cluster')))
-    .option('-f, --file <file>', 'a QdrantCluster spec (YAML or JSON)')
-    .option('--version <v>', 'Qdrant version, e.g. v1.16.2')
-    .option('--size <n>', 'nodes')
-    .option('--cpu <q>', 'CPU per node')
-    .option('--memory <q>', 'memory per node')
-    .option('--storage <q>', 'storage per node')
-    .option('--dry-run', 'print what would be sent'),
-).action(async (name: string, options) => (await import('./commands/cluster.ts')).clusterCreate(name, options, target(options)));
-limited(direct(cluster.command('list').alias('ls').description('list clusters'))).action(async (options) =>
-  (await import('./commands/cluster.ts')).clusterList(options, target(options)),
-);
-direct(cluster.command('get <name>').description('show a cluster')).action(async (name: string, options) =>
-  (await import('./commands/cluster.ts')).clusterGet(name, target(options)),
-);
-const change = (name: string, c: ClusterChangeInput, options: Record<string, unknown>) =>
-  import('./commands/cluster.ts').then((m) => m.clusterChange(name, c, options, target(options)));
-waits(direct(cluster.command('scale <name>').description('set the number of nodes')))
-  .requiredOption('--replicas <n>', 'nodes')
-  .action(async (name: string, options) => (await import('./commands/cluster.ts')).clusterScale(name, options, target(options)));
-direct(cluster.command('describe <name>').description('phase, conditions, nodes, endpoint and recent events')).action(async (name: string, options) =>
-  (await import('./commands/cluster.ts')).clusterDescribe(name, target(options)),
-);
-waits(direct(cluster.command('set-resources <name>').description('CPU, memory and storage per node (a rolling change; storage only grows)')))
-  .option('--cpu <q>', 'CPU per node')
-  .option('--memory <q>', 'memory per node')
-  .option('--storage <q>', 'storage per node')
-  .option('--dry-run', 'print the new spec')
-  .action(async (name: string, options: { cpu?: string; memory?: string; storage?: string }) =>
-    change(
-      name,
-      {
-        what: 'resources changed',
-        spec: (spec) => ({
-          ...spec,
-          resources: {
-            ...spec.resources,
-            ...(options.cpu ? { cpu: options.cpu } : {}),
-            ...(options.memory ? { memory: options.memory } : {}),
-            ...(options.storage ? { storage: options.storage } : {}),
-          },
-        }),
-      },
-      options,
-    ),
-  );
-waits(direct(cluster.command('upgrade <name>').description('roll to another Qdrant version, one node at a time')))
-  .requiredOption('--version <v>', 'the Qdrant version, e.g. v1.16.3')
-  .option('--dry-run', 'print the new spec')
-  .action(async (name: string, options: { version: string }) =>
-    change(name, { what: `upgrading to ${options.version}`, spec: (spec) => ({ ...spec, version: options.version }) }, options),
-  );
-waits(direct(cluster.command('restart <name>').description('restart every node, one at a time'))).action(async (name: string, options) =>
-  change(name, { what: 'restart requested', restart: true }, options),
-);
-direct(cluster.command('suspend <name>').description('stop every node, keeping the volumes'))
-  .option('--dry-run', 'print the new spec')
-  .action(async (name: string, options) => change(name, { what: 'suspending', spec: (spec) => ({ ...spec, suspend: true }) }, options));
-waits(direct(cluster.command('resume <name>').description('start a suspended cluster again')))
-  .option('--dry-run', 'print the new spec')
-  .action(async (name: string, options) => change(name, { what: 'resuming', spec: (spec) => ({ ...spec, suspend: false }) }, options));
-direct(cluster.command('pause <name>').description('stop the operator from changing the cluster (manual maintenance)'))
-  .option('--reason <text>', 'why, shown in the status', 'paused with qhc')
-  .option('--dry-run', 'print the new spec')
-  .action(async (name: string, options: { reason: string }) =>
-    change(
-      name,
-      {
-        what: 'paused',
-        spec: (spec) => ({
-          ...spec,
-          pauses: [
-            ...(spec.pauses ?? []).filter((p) => p.owner !== 'qhc-cli'),
-            { owner: 'qhc-cli', reason: options.reason, creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
-          ],
-        }),
-      },
-      options,
-    ),
-  );
-direct(cluster.command('unpause <name>').description('let the operator manage the cluster again'))
-  .option('--dry-run', 'print the new spec')
-  .action(async (name: string, options) =>
-    change(name, { what: 'unpaused', spec: (spec) => ({ ...spec, pauses: (spec.pauses ?? []).filter((p) => p.owner !== 'qhc-cli') }) }, options),
-  );
-direct(cluster.command('expose <name>').description('how the cluster is reachable: its Service type'))
-  .requiredOption('--type <type>', 'ClusterIP, NodePort or LoadBalancer')
-  .option('--dry-run', 'print the new spec')
-  .action(async (name: string, options: { type: string }) =>
-    change(name, { what: `exposed as ${options.type}`, spec: (spec) => ({ ...spec, service: { ...spec.service, type: options.type } }) }, options),
-  );
-configFlags(
-  waits(
-    direct(
-      cluster
-        .command('update <name>')
-        .description("change the cluster's configuration: placement, exposure, volume snapshot class, log level, API keys, rebalancing"),
-    ),
-  ).option('--dry-run', 'print the new spec'),
-).action(async (name: string, options: ConfigOptions) => {
-  const { applyConfigFlags, describeConfigFlags } = await import('./commands/cluster-config.ts');
-  const what = describeConfigFlags(options);
-  if (what === 'nothing to change') throw new CliError('no configuration flag given', { code: EXIT.usage, hint: 'see `qhc cluster update --help`' });
-  return change(name, { what, spec: (spec) => applyConfigFlags(spec, options) }, options as Record<string, unknown>);
-});
-direct(cluster.command('delete <name>').description('delete a cluster'))
-  .option('-y, --yes', 'do not ask')
-  .option('--dry-run', 'say what would be deleted')
-  .action(async (name: string, options) => (await import('./commands/cluster.ts')).clusterDelete(name, options, target(options)));
 
 const backup = program.command('backup').description('backups (volume snapshots of every node), their schedules; through the control plane or directly');
 waits(direct(backup.command('create <cluster>').description('back up a cluster now')))

@@ -1,6 +1,6 @@
 // qhc mirror against real registries (docker-registry on loopback): a release seeded into a
 // "public" registry with plain HTTP calls, copied by the built CLI into a private one.
-import { createHash, createSign, randomUUID } from 'node:crypto';
+import { createSign, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLoopbackTls, startOciRegistry, type LoopbackTls, type OciRegistry } from '@qhc/kube-sandbox';
 import { qhc } from './support.ts';
+import { remoteDigest, seedChart, seedImage } from './oci-seed.ts';
 
 const RELEASE = '1.2.3';
 const IMAGES = ['qhc-operator', 'qhc-agent', 'qhc-control-plane'];
@@ -31,68 +32,6 @@ const env = {
   XDG_RUNTIME_DIR: join(home, 'run'),
   DOCKER_CONFIG: join(home, '.docker'),
   REGISTRY_AUTH_FILE: undefined,
-};
-
-const digestOf = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-
-/** Seeding with plain HTTP, independent of the client under test. */
-async function pushBlob(host: string, repo: string, bytes: Buffer): Promise<{ digest: string; size: number }> {
-  const digest = digestOf(bytes);
-  const start = await fetch(`http://${host}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
-  expect(start.status).toBe(202);
-  const url = new URL(start.headers.get('location')!, `http://${host}`);
-  url.searchParams.set('digest', digest);
-  const put = await fetch(url, { method: 'PUT', body: bytes, headers: { 'content-type': 'application/octet-stream' } });
-  expect(put.status).toBe(201);
-  return { digest, size: bytes.length };
-}
-
-async function pushManifest(host: string, repo: string, ref: string, mediaType: string, body: unknown): Promise<string> {
-  const bytes = Buffer.from(JSON.stringify(body));
-  const res = await fetch(`http://${host}/v2/${repo}/manifests/${ref}`, { method: 'PUT', body: bytes, headers: { 'content-type': mediaType } });
-  expect(res.status, await res.text()).toBe(201);
-  return digestOf(bytes);
-}
-
-/** A two-platform image index, each platform with its config and a layer. */
-async function seedImage(host: string, repo: string, tag: string): Promise<string> {
-  const manifests = [];
-  for (const arch of ['amd64', 'arm64']) {
-    const config = await pushBlob(host, repo, Buffer.from(JSON.stringify({ architecture: arch, os: 'linux', rootfs: { type: 'layers', diff_ids: [] } })));
-    const layer = await pushBlob(host, repo, Buffer.from(`${repo} ${arch} layer ${'x'.repeat(4096)}`));
-    const manifest = {
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
-      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...layer }],
-    };
-    const digest = await pushManifest(host, repo, 'tmp', manifest.mediaType, manifest);
-    manifests.push({ mediaType: manifest.mediaType, digest, size: Buffer.byteLength(JSON.stringify(manifest)), platform: { architecture: arch, os: 'linux' } });
-  }
-  return pushManifest(host, repo, tag, 'application/vnd.oci.image.index.v1+json', {
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.index.v1+json',
-    manifests,
-  });
-}
-
-/** A Helm chart as Helm pushes one: its own config and content media types. */
-async function seedChart(host: string, repo: string, tag: string): Promise<string> {
-  const config = await pushBlob(host, repo, Buffer.from(JSON.stringify({ name: 'qhc', version: tag, apiVersion: 'v2' })));
-  const content = await pushBlob(host, repo, Buffer.from('not really a tarball, but bytes all the same'));
-  return pushManifest(host, repo, tag, 'application/vnd.oci.image.manifest.v1+json', {
-    schemaVersion: 2,
-    config: { mediaType: 'application/vnd.cncf.helm.config.v1+json', ...config },
-    layers: [{ mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', ...content }],
-  });
-}
-
-const remoteDigest = async (host: string, repo: string, tag: string, auth?: string) => {
-  const res = await fetch(`http://${host}/v2/${repo}/manifests/${tag}`, {
-    method: 'HEAD',
-    headers: { accept: 'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json', ...(auth ? { authorization: auth } : {}) },
-  });
-  return res.status === 200 ? res.headers.get('docker-content-digest') : undefined;
 };
 
 /**
@@ -214,7 +153,9 @@ describe('qhc mirror', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--qdrant: "not a tag" is not an image tag');
   });
+});
 
+describe('qhc mirror: registries', () => {
   it('mounts blobs instead of sending them again within one registry', async () => {
     const run = await qhc(['mirror', ...source(), '--to', `${upstream.host}/copy`, '--plain-http', '-o', 'json'], env);
     expect(run.code).toBe(0);
@@ -270,7 +211,9 @@ describe('qhc mirror', () => {
     const unreadable = await qhc(['mirror', ...source(), '--to', `${tokened.host}/other`, '--plain-http'], { ...env, DOCKER_CONFIG: helper });
     expect(unreadable.stderr).toContain('is kept by the credential helper "desktop", which qhc cannot read');
   });
+});
 
+describe('qhc mirror: mistakes and checks', () => {
   it('names a release that is not there, and the flag that fixes a plain-HTTP registry', async () => {
     const missing = await qhc(
       [

@@ -1,31 +1,16 @@
 // List commands follow the control plane's pages (`nextPageToken`) to the end, or stop after
 // --limit items, against a control plane that answers in pages of at most `limit` items.
-import { createServer, type Server } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { qhc } from './support.ts';
+import { clusterRecord, qhc, regionRecord, stubControlPlane } from './support.ts';
 
 const TOKEN = 'qhc_u_pages-test-token-0123456789';
 const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(4, '0')}`);
 const LISTS: Record<string, Array<Record<string, unknown>>> = {
-  '/api/v1/regions': names('region', 2345).map((name) => ({
-    id: name,
-    name,
-    spec: { namespace: name, agentVersion: '0.1.0', operatorVersion: '0.1.0' },
-    revision: 1,
-    createdAt: '',
-    updatedAt: '',
-  })),
-  '/api/v1/regions/r/clusters': names('cluster', 7).map((name) => ({
-    id: name,
-    regionId: 'r',
-    name,
-    spec: { version: 'v1.16.2', size: 1 },
-    createdAt: '',
-    updatedAt: '',
-  })),
+  '/api/v1/regions': names('region', 2345).map((name) => regionRecord(name)),
+  '/api/v1/regions/r/clusters': names('cluster', 7).map((name) => clusterRecord(name, 'r')),
   '/api/v1/regions/r/backups': names('backup', 1500).map((name, i) => ({
     kind: 'QdrantClusterSnapshot',
     name,
@@ -35,26 +20,23 @@ const LISTS: Record<string, Array<Record<string, unknown>>> = {
   })),
 };
 
-let server: Server;
+let server: { url: string; close(): Promise<void> };
 let url = '';
 const requests: string[] = [];
 
 /** Pages as the control plane makes them: at most `limit` (default 100, at most 1000), a token while more follow. */
-function startFakeControlPlane(): Promise<Server> {
-  const s = createServer((req, res) => {
-    const u = new URL(req.url!, 'http://127.0.0.1');
+function startFakeControlPlane() {
+  return stubControlPlane((req, u) => {
     requests.push(`${u.pathname}${u.search}`);
     const list = LISTS[u.pathname];
-    if (req.headers.authorization !== `Bearer ${TOKEN}` || !list)
-      return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"no"}');
+    if (req.headers.authorization !== `Bearer ${TOKEN}` || !list) return { status: 404, body: { message: 'no' } };
     const limit = Number(u.searchParams.get('limit') ?? 100);
-    if (!(limit >= 1 && limit <= 1000)) return void res.writeHead(400, { 'content-type': 'application/json' }).end('{"message":"limit: out of range"}');
+    if (!(limit >= 1 && limit <= 1000)) return { status: 400, body: { message: 'limit: out of range' } };
     const start = u.searchParams.has('pageToken') ? Number(Buffer.from(u.searchParams.get('pageToken')!, 'base64url').toString()) : 0;
     const items = list.slice(start, start + limit);
     const next = start + limit < list.length ? { nextPageToken: Buffer.from(String(start + limit)).toString('base64url') } : {};
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items, ...next }));
+    return { status: 200, body: { items, ...next } };
   });
-  return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve(s)));
 }
 
 const run = (args: string[]) =>
@@ -67,10 +49,9 @@ const lines = (stdout: string) =>
 
 beforeAll(async () => {
   server = await startFakeControlPlane();
-  const address = server.address() as { port: number };
-  url = `http://127.0.0.1:${address.port}`;
+  url = server.url;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => server.close());
 beforeEach(() => void (requests.length = 0));
 
 describe('list commands over pages', () => {

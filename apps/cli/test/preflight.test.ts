@@ -127,7 +127,7 @@ async function limitedKubeconfig(): Promise<string> {
   return path;
 }
 
-describe('preflight: the installation script and qhc region preflight on the sandbox', () => {
+describe('preflight: the installation script and qhc region preflight on the sandbox stop the install', () => {
   it('(f) a control plane that does not answer stops the install before anything is applied', async () => {
     const { script, cli } = await scenario('pf-f', { controlPlaneUrl: deadUrl });
     expect(script.code, script.stderr).toBe(1);
@@ -182,7 +182,10 @@ describe('preflight: the installation script and qhc region preflight on the san
       await patchClass('qhc-expandable', 'true');
     }
   });
+});
 
+// After the stopping cases, in this order: (d) and (c) change the sandbox for the tests after them.
+describe('preflight: warnings and a skipped preflight let the install go on', () => {
   it('(a) everything present: every check ok, the install proceeds, and the CLI says the same', async () => {
     const { script, cli } = await scenario('pf-a');
     expect(script.code, script.stderr).toBe(0);

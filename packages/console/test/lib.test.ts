@@ -41,8 +41,8 @@ describe('status', () => {
     const report = {
       phase: 'Ready',
       components: [
-        { name: 'qhc-operator', version: '0.1.0' },
-        { name: 'qhc-agent', version: '0.1.1' },
+        { name: 'qhc-operator', namespace: 'qhc', version: '0.1.0', phase: 'Ready' },
+        { name: 'qhc-agent', namespace: 'qhc', version: '0.1.1', phase: 'Ready' },
       ],
     };
     expect(regionStatus({ lastSeenAt: '2026-12-01T05:59:50Z', status: report }, now)).toEqual({

@@ -29,6 +29,20 @@ export { normalize, type KubeObject, type OwnerReference } from './object.ts';
 export { toYaml } from './yaml.ts';
 export { buildInstallation, type InstallationCredentials } from './installation/build.ts';
 export { buildRegionObjects, type RegionObjectsOptions, type RegistryCredentials } from './installation/region-objects.ts';
+export {
+  buildDesiredStateObjects,
+  buildApiKeySecret,
+  clusterRef,
+  AGENT_FIELD_MANAGER,
+  AGENT_MANAGED_BY_LABELS,
+  ANNOTATION_REVISION,
+  type DesiredObjectsOptions,
+  type DesiredStateObjects,
+  type DesiredClusterObjects,
+  type ClusterDeletion,
+  type ObjectRef,
+} from './region/desired-objects.ts';
+export { buildAgentInstallationObjects, isQdrantCrd, type AgentInstallationInput, type AgentInstallationObjects } from './region/installation-objects.ts';
 export { installationHash, sha256Hex, INSTALLATION_HASH_ANNOTATION, CA_CHECKSUM_ANNOTATION } from './installation/hash.ts';
 export { componentImages, clusterManagerImage, imageTagOf, registryPrefix, type ComponentName } from './installation/images.ts';
 export { renderInstallScript } from './installation/script.ts';

@@ -33,3 +33,5 @@ export * from './json/bounded-json.ts';
 export * from './api/region-health.ts';
 export * from './api/cluster-update.ts';
 export * from './api/page.ts';
+export * from './api/desired-state.ts';
+export * from './api/region-status.ts';

@@ -73,3 +73,11 @@ export function clusterSelectorLabels(clusterId: string): Record<string, string>
 export function clusterEndpoint(clusterId: string, namespace: string, scheme: 'http' | 'https' = 'http'): string {
   return `${scheme}://${clientServiceName(clusterId)}.${namespace}.svc:6333`;
 }
+
+/** `qdrant-<id>-api-keys`: the Secret the agent writes a cluster's API keys to, referenced from its spec. */
+export function apiKeySecretName(clusterId: string): string {
+  return `${clusterResourceName(clusterId)}-api-keys`;
+}
+/** The keys of that Secret. */
+export const API_KEY_SECRET_KEY = 'api-key';
+export const READ_ONLY_API_KEY_SECRET_KEY = 'read-only-api-key';

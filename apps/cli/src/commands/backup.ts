@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { QDRANT_API_VERSION, ResourceRecord, clusterResourceName } from '@qhc/schemas';
 import { ControlPlane } from '../api.ts';
 import { resolveContext } from '../config.ts';
 import { confirmOrExit } from '../confirm.ts';
@@ -15,14 +16,8 @@ type Kind = 'QdrantClusterSnapshot' | 'QdrantClusterScheduledSnapshot' | 'Qdrant
 const PATHS: Record<Kind, string> = { QdrantClusterSnapshot: 'backups', QdrantClusterScheduledSnapshot: 'backup-schedules', QdrantClusterRestore: 'restores' };
 const NOUN: Record<Kind, string> = { QdrantClusterSnapshot: 'backup', QdrantClusterScheduledSnapshot: 'backup schedule', QdrantClusterRestore: 'restore' };
 
-/** A resource as both targets show it: its name, spec and status. */
-interface Item {
-  name: string;
-  spec: Record<string, unknown>;
-  status?: { phase?: string; message?: string; retainUntil?: string; scheduled?: string; volumeSnapshots?: unknown[] };
-  created?: string;
-  createdAt?: string;
-}
+/** A resource as both targets show it: its name, spec and status (the control plane's ResourceRecord, or the object). */
+type Item = Pick<ResourceRecord, 'name' | 'spec' | 'status' | 'createdAt'> & { created?: string };
 
 const direct = (t: Target) => Boolean(t.kubeconfig || t.kubeContext);
 
@@ -54,10 +49,10 @@ async function create(kind: Kind, name: string, clusterId: string, spec: Record<
     const { client, namespace } = await kube(t);
     // The cluster's own labels (customer-id): the operator requires both on these kinds.
     const cluster = await client.get<KubeItem & { metadata: { labels?: Record<string, string> } }>({
-      apiVersion: 'qdrant.io/v1',
+      apiVersion: QDRANT_API_VERSION,
       kind: 'QdrantCluster',
       namespace,
-      name: `qdrant-${clusterId}`,
+      name: clusterResourceName(clusterId),
     });
     if (!cluster)
       throw new CliError(`cluster "${clusterId}" does not exist in namespace ${namespace}`, {
@@ -65,7 +60,7 @@ async function create(kind: Kind, name: string, clusterId: string, spec: Record<
         hint: `see \`qhc cluster list -n ${namespace}\``,
       });
     const object = {
-      apiVersion: 'qdrant.io/v1',
+      apiVersion: QDRANT_API_VERSION,
       kind,
       metadata: { name, namespace, labels: { 'cluster-id': clusterId, 'customer-id': cluster.metadata.labels?.['customer-id'] ?? 'qhc-cli' } },
       spec,
@@ -73,16 +68,16 @@ async function create(kind: Kind, name: string, clusterId: string, spec: Record<
     return fromKube((await client.apply(object as never)) as unknown as KubeItem);
   }
   const api = new ControlPlane(resolveContext(t));
-  return api.request<Item>('POST', regionPath(t, kind), { name, clusterId, spec });
+  return api.record(ResourceRecord, 'POST', regionPath(t, kind), { name, clusterId, spec });
 }
 
 /** Every one of the kind, or the first `max` (the API's pages followed). */
 async function list(kind: Kind, t: Target, max?: number): Promise<Item[]> {
   if (direct(t)) {
     const { client, namespace } = await kube(t);
-    return (await client.list<KubeItem>({ apiVersion: 'qdrant.io/v1', kind }, { namespace })).items.slice(0, max).map(fromKube);
+    return (await client.list<KubeItem>({ apiVersion: QDRANT_API_VERSION, kind }, { namespace })).items.slice(0, max).map(fromKube);
   }
-  return new ControlPlane(resolveContext(t)).list<Item>(regionPath(t, kind), max);
+  return new ControlPlane(resolveContext(t)).list(regionPath(t, kind), ResourceRecord, max);
 }
 
 async function get(kind: Kind, name: string, t: Target): Promise<Item> {
@@ -101,7 +96,7 @@ async function remove(kind: Kind, name: string, options: { yes?: boolean; dryRun
   await confirmOrExit(`Delete ${NOUN[kind]} ${name}${kind === 'QdrantClusterSnapshot' ? ' and its volume snapshots' : ''}?`, options);
   if (direct(t)) {
     const { client, namespace } = await kube(t);
-    await client.delete({ apiVersion: 'qdrant.io/v1', kind, namespace, name });
+    await client.delete({ apiVersion: QDRANT_API_VERSION, kind, namespace, name });
   } else {
     await new ControlPlane(resolveContext(t)).request('DELETE', `${regionPath(t, kind)}/${encodeURIComponent(name)}`);
   }
@@ -223,7 +218,7 @@ export async function restoreCreate(
     'QdrantClusterRestore',
     name,
     source.spec['cluster-id'] as string,
-    { source: { snapshotName: backup, namespace }, destination: { name: `qdrant-${options.to}`, namespace, create: options.new === true } },
+    { source: { snapshotName: backup, namespace }, destination: { name: clusterResourceName(options.to), namespace, create: options.new === true } },
     t,
   );
   process.stderr.write(`restore ${name}: backup ${backup} into ${options.new ? 'a new' : 'the existing'} cluster ${options.to}\n`);

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import type { RegionHealth } from '@qhc/schemas';
+import { RegionRecord, regionStatusOf, type RegionHealth } from '@qhc/schemas';
 import { ControlPlane } from '../api.ts';
 import { resolveContext } from '../config.ts';
 import { confirmOrExit } from '../confirm.ts';
@@ -8,20 +8,12 @@ import { CliError, EXIT } from '../exit.ts';
 import { age, checkFormat, print, type Column } from '../output.ts';
 import { didYouMean } from './names.ts';
 
-interface RegionRecord {
-  name: string;
-  spec: { namespace: string; agentVersion: string; operatorVersion: string };
-  revision: number;
-  appliedRevision?: number;
-  status?: { phase?: string; health?: RegionHealth };
-  lastSeenAt?: string;
-  createdAt: string;
-}
+const healthOf = (r: RegionRecord) => regionStatusOf(r.status)?.health;
 
 const COLUMNS: Column<RegionRecord>[] = [
   { header: 'name', value: (r) => r.name },
   { header: 'namespace', value: (r) => r.spec.namespace },
-  { header: 'phase', value: (r) => r.status?.phase ?? (r.lastSeenAt ? 'Unknown' : 'NotConnected') },
+  { header: 'phase', value: (r) => regionStatusOf(r.status)?.phase ?? (r.lastSeenAt ? 'Unknown' : 'NotConnected') },
   { header: 'revision', value: (r) => `${r.appliedRevision ?? '-'}/${r.revision}` },
   { header: 'operator', value: (r) => r.spec.operatorVersion, wide: true },
   { header: 'agent', value: (r) => r.spec.agentVersion, wide: true },
@@ -29,15 +21,21 @@ const COLUMNS: Column<RegionRecord>[] = [
   // The region's health as its agent reports it (see health.ts in @qhc/agent).
   {
     header: 'kubernetes',
-    value: (r) => (r.status?.health ? `${r.status.health.kubernetes.version} (${r.status.health.kubernetes.distribution})` : undefined),
+    value: (r) => {
+      const h = healthOf(r);
+      return h ? `${h.kubernetes.version} (${h.kubernetes.distribution})` : undefined;
+    },
     wide: true,
   },
-  { header: 'nodes', value: (r) => r.status?.health?.nodes.count, wide: true },
-  { header: 'storage', value: (r) => storageSummary(r.status?.health), wide: true },
-  { header: 'snapshots', value: (r) => (r.status?.health ? (r.status.health.capabilities.volumeSnapshot ? 'yes' : 'no') : undefined), wide: true },
+  { header: 'nodes', value: (r) => healthOf(r)?.nodes.count, wide: true },
+  { header: 'storage', value: (r) => storageSummary(healthOf(r)), wide: true },
+  { header: 'snapshots', value: (r) => (healthOf(r) ? (healthOf(r)!.capabilities.volumeSnapshot ? 'yes' : 'no') : undefined), wide: true },
   {
     header: 'clusters',
-    value: (r) => (r.status?.health ? (r.status.health.canCreateClusters ? 'can be created' : `blocked: ${r.status.health.reason}`) : undefined),
+    value: (r) => {
+      const h = healthOf(r);
+      return h ? (h.canCreateClusters ? 'can be created' : `blocked: ${h.reason}`) : undefined;
+    },
     wide: true,
   },
   { header: 'age', value: (r) => age(r.createdAt) },
@@ -84,11 +82,11 @@ function regionBody(options: {
 export async function regionCreate(options: Parameters<typeof regionBody>[0] & { dryRun?: boolean }, g: Global): Promise<void> {
   const body = regionBody(options);
   if (options.dryRun) return show(body as unknown as RegionRecord, { ...g, output: g.output ?? 'yaml' });
-  await show(await cp(g).request<RegionRecord>('POST', '/api/v1/regions', body), g);
+  await show(await cp(g).record(RegionRecord, 'POST', '/api/v1/regions', body), g);
 }
 
 export async function regionList(options: { limit?: number }, g: Global): Promise<void> {
-  await show(await cp(g).list<RegionRecord>('/api/v1/regions', options.limit), g);
+  await show(await cp(g).list('/api/v1/regions', RegionRecord, options.limit), g);
 }
 
 export async function regionGet(name: string, g: Global): Promise<void> {
@@ -97,10 +95,10 @@ export async function regionGet(name: string, g: Global): Promise<void> {
 
 async function getRegion(api: ControlPlane, name: string): Promise<RegionRecord> {
   try {
-    return await api.request<RegionRecord>('GET', `/api/v1/regions/${encodeURIComponent(name)}`);
+    return await api.record(RegionRecord, 'GET', `/api/v1/regions/${encodeURIComponent(name)}`);
   } catch (error) {
     if (error instanceof CliError && error.code === EXIT.notFound) {
-      const names = (await api.list<RegionRecord>('/api/v1/regions')).map((r) => r.name);
+      const names = (await api.list('/api/v1/regions', RegionRecord)).map((r) => r.name);
       throw new CliError(`region "${name}" does not exist`, { code: EXIT.notFound, hint: didYouMean(name, names, 'qhc region list') });
     }
     throw error;
@@ -112,11 +110,8 @@ export async function regionUpdate(name: string, options: Parameters<typeof regi
   const current = await getRegion(api, name);
   const body = regionBody(options);
   // A file with some advanced settings (e.g. `qhc mirror --region-file`) changes those, not the whole block.
-  const advanced =
-    body.advanced && typeof body.advanced === 'object'
-      ? { advanced: { ...(current.spec as { advanced?: object }).advanced, ...(body.advanced as object) } }
-      : {};
-  await show(await api.request<RegionRecord>('PUT', `/api/v1/regions/${encodeURIComponent(name)}`, { ...current.spec, ...body, ...advanced, name }), g);
+  const advanced = body.advanced && typeof body.advanced === 'object' ? { advanced: { ...current.spec.advanced, ...(body.advanced as object) } } : {};
+  await show(await api.record(RegionRecord, 'PUT', `/api/v1/regions/${encodeURIComponent(name)}`, { ...current.spec, ...body, ...advanced, name }), g);
 }
 
 export async function regionDelete(name: string, options: { yes?: boolean; dryRun?: boolean }, g: Global): Promise<void> {

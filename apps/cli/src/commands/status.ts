@@ -1,15 +1,8 @@
 import { ControlPlane } from '../api.ts';
 import { resolveContext } from '../config.ts';
 import { age, checkFormat, print } from '../output.ts';
+import type { RegionRecord } from '@qhc/schemas';
 import type { Target } from './cluster.ts';
-
-interface RegionRecord {
-  name: string;
-  revision: number;
-  appliedRevision?: number;
-  lastSeenAt?: string;
-  status?: { phase?: string; message?: string; numberOfNodes?: number; components?: Array<{ name: string; version?: string; phase?: string }> };
-}
 
 /** `qhc status`: each region's health as its agent reports it (phase, operator, agent, applied revision, last contact). */
 export async function status(t: Target): Promise<void> {
@@ -41,10 +34,11 @@ export async function status(t: Target): Promise<void> {
       ],
     });
   }
+  const { RegionRecord, regionStatusOf } = await import('@qhc/schemas');
   const api = new ControlPlane(resolveContext(t));
-  const regions = (await api.list<RegionRecord>('/api/v1/regions')).filter((r) => !t.region || r.name === t.region);
+  const regions = (await api.list('/api/v1/regions', RegionRecord)).filter((r) => !t.region || r.name === t.region);
   const component = (r: RegionRecord, name: string) => {
-    const c = r.status?.components?.find((x) => x.name === name);
+    const c = regionStatusOf(r.status)?.components?.find((x) => x.name === name);
     return c ? `${c.phase ?? '?'} ${c.version ?? ''}`.trim() : '<unknown>';
   };
   await print(regions, {
@@ -54,12 +48,12 @@ export async function status(t: Target): Promise<void> {
     kind: 'region',
     columns: [
       { header: 'region', value: (r) => r.name },
-      { header: 'phase', value: (r) => r.status?.phase ?? (r.lastSeenAt ? 'Unknown' : 'NotConnected') },
+      { header: 'phase', value: (r) => regionStatusOf(r.status)?.phase ?? (r.lastSeenAt ? 'Unknown' : 'NotConnected') },
       { header: 'operator', value: (r) => component(r, 'qhc-operator') },
       { header: 'agent', value: (r) => component(r, 'qhc-agent') },
       { header: 'applied', value: (r) => `${r.appliedRevision ?? '-'}/${r.revision}` },
       { header: 'last seen', value: (r) => (r.lastSeenAt ? `${age(r.lastSeenAt)} ago` : '<never>') },
-      { header: 'message', value: (r) => r.status?.message, wide: true },
+      { header: 'message', value: (r) => regionStatusOf(r.status)?.message, wide: true },
     ],
   });
 }

@@ -1,4 +1,4 @@
-import { LABEL_CLUSTER_ID, type QdrantClusterScheduledSnapshot } from '@qhc/schemas';
+import { LABEL_CLUSTER_ID, QDRANT_API_VERSION, type QdrantClusterScheduledSnapshot } from '@qhc/schemas';
 import { MANAGED_BY } from '../cluster/labels.ts';
 import { normalize, type KubeObject } from '../object.ts';
 import { LABEL_SCHEDULE_ID, suffixedName } from './names.ts';
@@ -10,7 +10,7 @@ import { LABEL_SCHEDULE_ID, suffixedName } from './names.ts';
 export function buildScheduledSnapshot(schedule: Pick<QdrantClusterScheduledSnapshot, 'metadata' | 'spec'>, atMs: number): KubeObject {
   const seconds = Math.floor(atMs / 1000);
   return normalize({
-    apiVersion: 'qdrant.io/v1',
+    apiVersion: QDRANT_API_VERSION,
     kind: 'QdrantClusterSnapshot',
     metadata: {
       name: suffixedName(schedule.metadata.name!, String(seconds)),

@@ -1,4 +1,4 @@
-import { LABEL_CLUSTER_ID, type QdrantClusterSnapshot } from '@qhc/schemas';
+import { LABEL_CLUSTER_ID, QDRANT_API_VERSION, type QdrantClusterSnapshot } from '@qhc/schemas';
 import { MANAGED_BY } from '../cluster/labels.ts';
 import { normalize, type KubeObject } from '../object.ts';
 import { ANNOTATION_SNAPSHOT_POINT, ANNOTATION_SOURCE_STORAGE, ANNOTATION_SOURCE_STORAGE_CLASS, LABEL_NODE_INDEX, suffixedName } from './names.ts';
@@ -42,7 +42,7 @@ export function buildVolumeSnapshot(input: VolumeSnapshotInput): KubeObject {
         ...(claim.storage ? { [ANNOTATION_SOURCE_STORAGE]: claim.storage } : {}),
       },
       ownerReferences: snapshot.metadata.uid
-        ? [{ apiVersion: 'qdrant.io/v1', kind: 'QdrantClusterSnapshot', name, uid: snapshot.metadata.uid, controller: true, blockOwnerDeletion: true }]
+        ? [{ apiVersion: QDRANT_API_VERSION, kind: 'QdrantClusterSnapshot', name, uid: snapshot.metadata.uid, controller: true, blockOwnerDeletion: true }]
         : undefined,
     },
     spec: { volumeSnapshotClassName: input.volumeSnapshotClassName, source: { persistentVolumeClaimName: claim.name } },

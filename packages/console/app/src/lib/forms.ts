@@ -1,4 +1,4 @@
-import type { QdrantClusterSpec, RegionInput } from '@qhc/schemas';
+import { clusterResourceName, type QdrantClusterSpec, type RegionInput } from '@qhc/schemas';
 import type * as z from 'zod';
 import { applyConfig, type ClusterConfigForm } from './cluster-config.ts';
 
@@ -85,6 +85,6 @@ export function restoreBody(backup: { name: string; clusterId: string }, namespa
   return {
     name,
     clusterId: backup.clusterId,
-    spec: { source: { snapshotName: backup.name, namespace }, destination: { name: `qdrant-${into.cluster}`, namespace, create: into.create } },
+    spec: { source: { snapshotName: backup.name, namespace }, destination: { name: clusterResourceName(into.cluster), namespace, create: into.create } },
   };
 }

@@ -1,4 +1,7 @@
-import { OPERATOR_SETTINGS_CONDITION, type ClusterStatusReport, type Condition } from '@qhc/schemas';
+import { OPERATOR_SETTINGS_CONDITION, regionStatusOf, type ClusterStatusReport, type RegionRecordStatus } from '@qhc/schemas';
+
+/** A condition as the agent reports it. */
+export type ReportedCondition = NonNullable<RegionRecordStatus['conditions']>[number];
 
 // What the lists and detail pages show about a region's connection and a cluster's state,
 // from what the agent reported (the control plane stores its reports as they came).
@@ -11,20 +14,14 @@ export interface RegionStatusView {
   phase?: string;
 }
 
-interface Component {
-  name?: string;
-  version?: string;
-  phase?: string;
-}
-
 /** The agent reports every few seconds; two minutes of silence means it is gone. */
 export const CONNECTED_WITHIN_MS = 120_000;
 
 export function regionStatus(region: { lastSeenAt?: string; status?: unknown }, now = Date.now()): RegionStatusView {
-  const status = (region.status ?? {}) as { phase?: string; components?: Component[] };
-  const components = Array.isArray(status.components) ? status.components : [];
-  const version = (name: string) => components.find((c) => c.name === name)?.version;
-  const view = { operatorVersion: version('qhc-operator'), agentVersion: version('qhc-agent'), phase: status.phase };
+  // Parsed with the report's contract, never cast: what does not parse is not shown.
+  const status = regionStatusOf(region.status);
+  const version = (name: string) => status?.components?.find((c) => c.name === name)?.version;
+  const view = { operatorVersion: version('qhc-operator'), agentVersion: version('qhc-agent'), phase: status?.phase };
   if (!region.lastSeenAt) return { connection: 'never', label: 'Not connected yet', ...view };
   const ago = now - Date.parse(region.lastSeenAt);
   if (ago > CONNECTED_WITHIN_MS) return { connection: 'disconnected', label: `Disconnected (last seen ${formatAge(ago)} ago)`, ...view };
@@ -35,10 +32,8 @@ export function regionStatus(region: { lastSeenAt?: string; status?: unknown }, 
  * Whether the operator runs the settings file it was given, as the agent reported it (the
  * region condition OperatorSettingsValid); undefined before an operator has said.
  */
-export function operatorSettingsCondition(region: { status?: unknown }): Condition | undefined {
-  const conditions = (region.status as { conditions?: unknown } | undefined)?.conditions;
-  if (!Array.isArray(conditions)) return undefined;
-  return (conditions as Condition[]).find((c) => c?.type === OPERATOR_SETTINGS_CONDITION);
+export function operatorSettingsCondition(region: { status?: unknown }): ReportedCondition | undefined {
+  return regionStatusOf(region.status)?.conditions?.find((c) => c.type === OPERATOR_SETTINGS_CONDITION);
 }
 
 /** "3s", "5m", "2h", "4d". */

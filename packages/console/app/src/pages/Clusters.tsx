@@ -1,3 +1,4 @@
+import { clusterEndpoint } from '@qhc/schemas';
 import { listAll, pages, regionPath } from '../api.ts';
 import { loadPages } from '../lib/pages.ts';
 import { usePoll } from '../poll.ts';
@@ -61,4 +62,4 @@ export default function Clusters() {
 }
 
 /** The in-cluster REST URL, as the operator names the Service (qdrant-<id>). */
-export const endpoint = (region: RegionRecord, c: ClusterRecord) => `http://qdrant-${c.name}.${region.spec.namespace}.svc:6333`;
+export const endpoint = (region: RegionRecord, c: ClusterRecord) => clusterEndpoint(c.name, region.spec.namespace);

@@ -138,7 +138,8 @@ function OperatorSettingsFact({ region }: { region: RegionRecord }) {
         {condition.message}
       </span>{' '}
       <span className="note">
-        (since {formatAge(Date.now() - Date.parse(condition.lastTransitionTime))} ago; the previous settings stay in force until valid ones arrive)
+        ({condition.lastTransitionTime ? `since ${formatAge(Date.now() - Date.parse(condition.lastTransitionTime))} ago; ` : ''}the previous settings stay in
+        force until valid ones arrive)
       </span>
     </dd>
   );
