@@ -8,6 +8,10 @@ import { installationHash } from '@qhc/manifests';
 import { MIGRATIONS, registryDefaults, startControlPlane, type RunningControlPlane } from '../src/index.ts';
 import { callApi, type Body } from './support/http.ts';
 import { createTestDatabase } from './support/postgres.ts';
+import { sqlOn } from './support/sql.ts';
+import type { KyselyPlugin } from 'kysely';
+import type { Db } from '../src/db/db.ts';
+import { desiredState } from '../src/repositories/desired-state.ts';
 
 const ADMIN = 'qhc_u_test-admin-token-0123456789';
 const region = (name: string, namespace = `ns-${name}`) => ({ name, namespace, agentVersion: '0.1.0', operatorVersion: '0.1.0' });
@@ -114,7 +118,7 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
     const forbidden = await call('GET', '/api/v1/regions', undefined, agent);
     expect([forbidden.status, forbidden.json.message]).toEqual([403, 'a agent token cannot do this; it needs a user token']);
     // Tokens are stored hashed: the database holds no token text.
-    const rows = await cp.store.db.all<{ hash: string }>('SELECT hash FROM tokens');
+    const rows = await sqlOn(cp.store.db).all<{ hash: string }>('SELECT hash FROM tokens');
     expect(rows.some((r) => r.hash === ADMIN || r.hash === agent)).toBe(false);
   });
 
@@ -322,19 +326,20 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
     // The new revision and the new credentials in one write: an agent reading right after any
     // statement of the update never sees the new revision with the old credentials.
     const db = cp.store.db;
-    const run = db.run.bind(db);
-    const seen: Array<{ revision: number; registryCredentials?: unknown }> = [];
-    db.run = (async (...args: Parameters<typeof run>) => {
-      const result = await run(...args);
-      const { revision, registryCredentials } = await cp.store.desiredState(stored.id);
-      seen.push({ revision, ...(registryCredentials ? { registryCredentials } : {}) });
-      return result;
-    }) as typeof db.run;
+    const reads: Array<Promise<{ revision: number; registryCredentials?: unknown }>> = [];
+    // After each statement, before the next: the read queues on the connection the statement still holds.
+    const afterEachStatement: KyselyPlugin = {
+      transformQuery: (args) => args.node,
+      transformResult: async (args) => (reads.push(desiredState(db, stored.id)), args.result),
+    };
+    const store = cp.store as { db: Db };
+    store.db = { ...db, q: db.q.withPlugin(afterEachStatement) };
     try {
       await call('PUT', '/api/v1/regions/reg-1', { ...stored.spec, registryCredentials: { username: 'puller2', password: 'p2' } });
     } finally {
-      db.run = run;
+      store.db = db;
     }
+    const seen = (await Promise.all(reads)).map(({ revision, registryCredentials }) => ({ revision, ...(registryCredentials ? { registryCredentials } : {}) }));
     const last = seen.at(-1)!;
     expect(last.registryCredentials).toEqual({ username: 'puller2', password: 'p2' });
     for (const s of seen) if (s.revision === last.revision) expect(s.registryCredentials).toEqual(last.registryCredentials);
@@ -348,7 +353,7 @@ describe.each(['sqlite', 'postgres'] as const)('the control plane API on %s', (d
     await cp.stop();
     cp = await start();
     expect((await call('GET', '/api/v1/regions')).json.items).toEqual(regions);
-    const versions = await cp.store.db.all<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    const versions = await sqlOn(cp.store.db).all<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
     expect(versions.map((v) => Number(v.version))).toEqual(MIGRATIONS.map((m) => m.version));
   });
 });

@@ -9,6 +9,7 @@ import { consoleAssetsDir } from '@qhc/console';
 import { startControlPlane, type RunningControlPlane } from '../src/index.ts';
 import { callApi } from './support/http.ts';
 import { createTestDatabase } from './support/postgres.ts';
+import { sqlOn } from './support/sql.ts';
 
 const ADMIN = 'qhc_u_console-admin-token-0123456789';
 let counter = 0;
@@ -54,7 +55,7 @@ describe.each(['sqlite', 'postgres'] as const)('console sessions on %s', (dialec
     const session = await call(cp, 'GET', '/api/v1/session', { headers: { cookie: res.cookie } });
     expect(session.json.csrfToken).toBe(res.json.csrfToken);
     // Only the session id's hash is stored.
-    const rows = await cp.store.db.all<{ hash: string }>('SELECT hash FROM sessions');
+    const rows = await sqlOn(cp.store.db).all<{ hash: string }>('SELECT hash FROM sessions');
     expect(rows.map((r) => r.hash)).not.toContain(res.cookie.split('=')[1]);
   });
 

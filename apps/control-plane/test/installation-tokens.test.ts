@@ -10,6 +10,7 @@ import { createLoopbackTls } from '@qhc/kube-sandbox';
 import { startControlPlane, type ControlPlaneOptions, type RunningControlPlane } from '../src/index.ts';
 import { callApi } from './support/http.ts';
 import { ADMIN } from './support/region.ts';
+import { sqlOn } from './support/sql.ts';
 
 const REGION = { name: 'r', namespace: 'ns-r', agentVersion: '0.1.0', operatorVersion: '0.1.0' };
 const admin = { authorization: `Bearer ${ADMIN}` };
@@ -37,7 +38,7 @@ describe('installation commands and their bootstrap tokens', () => {
   it('without an https public URL: a 409 naming --public-url, and the region tokens untouched', async () => {
     // No --public-url: the control plane's own http:// address.
     const running = await start();
-    const tokens = () => running.store.db.all('SELECT id, kind, used_at, revoked_at, expires_at FROM tokens ORDER BY id');
+    const tokens = () => sqlOn(running.store.db).all('SELECT id, kind, used_at, revoked_at, expires_at FROM tokens ORDER BY id');
     const before = await tokens();
     const answer = await callApi(running.url, 'POST', '/api/v1/regions/r/installation', { headers: admin });
     expect(answer.status).toBe(409);
@@ -56,7 +57,7 @@ describe('installation commands and their bootstrap tokens', () => {
     const path = new URL(install.json.scriptUrl).pathname;
     expect((await callApi(running.url, 'GET', path)).status).toBe(200);
     // The clock moves on: the token's expiry is set in the past.
-    await running.store.db.run('UPDATE tokens SET expires_at = $1 WHERE kind = $2', [new Date(Date.now() - 1000).toISOString(), 'bootstrap']);
+    await sqlOn(running.store.db).run('UPDATE tokens SET expires_at = $1 WHERE kind = $2', [new Date(Date.now() - 1000).toISOString(), 'bootstrap']);
     for (const answer of [
       await callApi(running.url, 'GET', path),
       await callApi(running.url, 'GET', `${path}/helm`),
