@@ -34,7 +34,13 @@ export function statusEvents(before: ReportedClusterStatus | undefined, after: R
 export async function recordClusterEvents(db: Db, clusterId: string, events: Array<Omit<ClusterEvent, 'at'>>, at = new Date().toISOString()): Promise<void> {
   if (events.length === 0) return;
   // The id sorts as (time, position in this batch): one ORDER BY on both databases.
-  const rows = events.map((e, i) => ({ id: `${at}#${String(i).padStart(3, '0')}#${randomUUID()}`, cluster_id: clusterId, at, type: e.type, message: e.message }));
+  const rows = events.map((e, i) => ({
+    id: `${at}#${String(i).padStart(3, '0')}#${randomUUID()}`,
+    cluster_id: clusterId,
+    at,
+    type: e.type,
+    message: e.message,
+  }));
   await db.q.insertInto('cluster_events').values(rows).execute();
   await db.q
     .deleteFrom('cluster_events')

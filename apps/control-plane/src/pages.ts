@@ -82,9 +82,7 @@ export function keyset<DB, TB extends keyof DB, O>(
   // (a, b) after (x, y): a > x OR (a = x AND b > y); spelled out, as SQLite and PostgreSQL
   // compare row values alike only without collations.
   if (after)
-    ordered = ordered.where((eb) =>
-      eb.or(cols.map((c, i) => eb.and([...cols.slice(0, i).map((p, j) => eb(p, '=', after[j]!)), eb(c, op, after[i]!)]))),
-    );
+    ordered = ordered.where((eb) => eb.or(cols.map((c, i) => eb.and([...cols.slice(0, i).map((p, j) => eb(p, '=', after[j]!)), eb(c, op, after[i]!)]))));
   for (const c of cols) ordered = ordered.orderBy(c, descending ? 'desc' : 'asc');
   return page ? ordered.limit(page.limit + 1) : ordered;
 }

@@ -66,7 +66,7 @@ export interface RunningControlPlane {
 async function firstAdminToken(db: Db, options: ControlPlaneOptions): Promise<string | undefined> {
   // Replicas starting together race to insert it: the first wins, the others find it there; a revoked one stays revoked.
   if (options.adminToken) await ensureUserToken(db, 'admin', options.adminToken, options.now);
-  else if (!(await hasLiveUserToken(db))) return (await issueToken(db, 'user', 'admin', { ...(options.now ? { now: options.now } : {}) })).token;
+  else if (!(await hasLiveUserToken(db))) return (await issueToken(db, 'user', 'admin', options.now ? { now: options.now } : {})).token;
   return undefined;
 }
 

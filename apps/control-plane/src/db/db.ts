@@ -17,11 +17,7 @@ export interface Db {
 }
 
 /** A Db over `q`, whose transactions go through `transaction` (retried or not, by the dialect). */
-export function kyselyDb(
-  dialect: Db['dialect'],
-  q: Kysely<Database>,
-  transaction: <T>(fn: (db: Db) => Promise<T>) => Promise<T>,
-): Db {
+export function kyselyDb(dialect: Db['dialect'], q: Kysely<Database>, transaction: <T>(fn: (db: Db) => Promise<T>) => Promise<T>): Db {
   return { dialect, q, tx: transaction, close: () => q.destroy() };
 }
 

@@ -118,10 +118,7 @@ export async function migrate(db: Db): Promise<number[]> {
     for (const migration of MIGRATIONS) {
       if (done.has(migration.version)) continue;
       for (const statement of migration.statements) await sql.raw(statement).execute(tx.q);
-      await tx.q
-        .insertInto('schema_migrations')
-        .values({ version: migration.version, name: migration.name, applied_at: new Date().toISOString() })
-        .execute();
+      await tx.q.insertInto('schema_migrations').values({ version: migration.version, name: migration.name, applied_at: new Date().toISOString() }).execute();
       applied.push(migration.version);
     }
     return applied;

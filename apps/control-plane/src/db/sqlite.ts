@@ -3,8 +3,7 @@ import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { kyselyDb, runTransaction, type Db } from './db.ts';
 import type { Database } from './schema.ts';
 
-const bind = (params: ReadonlyArray<unknown>) =>
-  params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? Number(p) : p)) as SQLInputValue[];
+const bind = (params: ReadonlyArray<unknown>) => params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? Number(p) : p)) as SQLInputValue[];
 
 /**
  * Kysely's SqliteDialect over Node's built-in `node:sqlite` (it expects better-sqlite3's

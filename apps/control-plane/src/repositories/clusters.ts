@@ -27,12 +27,7 @@ export async function insertCluster(db: Db, region: RegionRecord, cluster: NewCl
   const stamp = now();
   const { name, spec } = cluster;
   await db.tx(async (tx) => {
-    const existing = await tx.q
-      .selectFrom('clusters')
-      .select('deleted_at')
-      .where('region_id', '=', region.id)
-      .where('name', '=', name)
-      .executeTakeFirst();
+    const existing = await tx.q.selectFrom('clusters').select('deleted_at').where('region_id', '=', region.id).where('name', '=', name).executeTakeFirst();
     if (existing)
       throw conflict(
         existing.deleted_at ? `cluster ${name} is still being deleted in region ${region.name}` : `cluster ${name} already exists in region ${region.name}`,

@@ -24,7 +24,11 @@ async function recordClusters(tx: Db, regionId: string, report: AgentReport, cur
     if (!cluster) continue;
     // The adoption fields are for adopting, not part of the cluster's status.
     const { origin: _origin, spec: _spec, ...status } = cluster;
-    await tx.q.updateTable('clusters').set({ status: JSON.stringify(status) }).where('id', '=', row.id).execute();
+    await tx.q
+      .updateTable('clusters')
+      .set({ status: JSON.stringify(status) })
+      .where('id', '=', row.id)
+      .execute();
     const before = row.status ? (readClusterStatus(row.status) as ReportedClusterStatus) : undefined;
     await recordClusterEvents(tx, row.id, statusEvents(before, status), stamp);
   }
@@ -32,13 +36,21 @@ async function recordClusters(tx: Db, regionId: string, report: AgentReport, cur
 
 async function recordResources(tx: Db, regionId: string, report: AgentReport, current: number): Promise<void> {
   if (!report.resources) return;
-  await tx.q.updateTable('regions').set({ observed_resources: JSON.stringify(report.resources) }).where('id', '=', regionId).execute();
+  await tx.q
+    .updateTable('regions')
+    .set({ observed_resources: JSON.stringify(report.resources) })
+    .where('id', '=', regionId)
+    .execute();
   const present = new Map(report.resources.map((r) => [`${r.kind}/${r.name}`, r]));
   for (const row of await tx.q.selectFrom('resources').select(['id', 'kind', 'name', 'deleted_at']).where('region_id', '=', regionId).execute()) {
     const seen = present.get(`${row.kind}/${row.name}`);
     if (row.deleted_at && !seen && upToDate(report, current)) await tx.q.deleteFrom('resources').where('id', '=', row.id).execute();
     else if (seen && 'status' in seen)
-      await tx.q.updateTable('resources').set({ status: JSON.stringify(seen.status) }).where('id', '=', row.id).execute();
+      await tx.q
+        .updateTable('resources')
+        .set({ status: JSON.stringify(seen.status) })
+        .where('id', '=', row.id)
+        .execute();
   }
 }
 

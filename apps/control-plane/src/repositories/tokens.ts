@@ -110,13 +110,22 @@ export async function exchangeBootstrap(db: Db, bootstrap: string, now: Clock = 
 /** A new agent credential for the same region; the current one stops working. */
 export async function rotateAgentToken(db: Db, current: TokenRow, now: Clock = Date.now): Promise<string> {
   return db.tx(async (tx) => {
-    await tx.q.updateTable('tokens').set({ revoked_at: iso(now) }).where('id', '=', current.id).execute();
+    await tx.q
+      .updateTable('tokens')
+      .set({ revoked_at: iso(now) })
+      .where('id', '=', current.id)
+      .execute();
     return (await issueToken(tx, 'agent', 'agent', { ...(current.region_id ? { regionId: current.region_id } : {}), now })).token;
   });
 }
 
 export async function revokeToken(db: Db, id: string, now: Clock = Date.now): Promise<boolean> {
-  const result = await db.q.updateTable('tokens').set({ revoked_at: iso(now) }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  const result = await db.q
+    .updateTable('tokens')
+    .set({ revoked_at: iso(now) })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return changed(result) === 1;
 }
 
