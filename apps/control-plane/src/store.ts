@@ -15,6 +15,7 @@ import { checkResourceTarget } from './resource-target.ts';
 import { describeSpecChange, keysToStore } from './cluster-changes.ts';
 import { toPage, type PageRequest } from './pages.ts';
 import type { ClusterInput, RegionDefaults, RegionInput, ResourceInput } from './api/inputs.ts';
+import { RESOURCE_KINDS, type ResourcePath } from './resource-kinds.ts';
 import * as regions from './repositories/regions.ts';
 import * as clusters from './repositories/clusters.ts';
 import * as resources from './repositories/resources.ts';
@@ -26,6 +27,9 @@ import type { RegistryCredentials } from './repositories/rows.ts';
 // The records the API answers with: one contract with the agent and the console (@qhc/schemas).
 export type { ClusterRecord, RegionRecord, ResourceRecord } from '@qhc/schemas';
 export type { DesiredState } from './repositories/desired-state.ts';
+
+/** A change of a cluster's spec: what a parsed body (api/inputs.ts) carries besides the name. */
+export type ClusterChangeInput = Pick<ClusterInput, 'apiKey' | 'readOnlyApiKey'> & { spec: ClusterRecord['spec'] };
 
 /**
  * Regions, clusters and the desired state derived from them: the control plane's data, over
@@ -103,26 +107,29 @@ export class Store {
   }
 
   /** Replaces the cluster's spec (and API keys when given). */
-  async updateCluster(regionName: string, current: ClusterRecord, input: ClusterInput): Promise<ClusterRecord> {
+  async updateCluster(regionName: string, name: string, input: ClusterChangeInput): Promise<ClusterRecord> {
+    const current = this.changeable(await this.cluster(regionName, name));
     const { spec, apiKey, readOnlyApiKey } = input;
     const immutable = checkClusterUpdate(current.spec, spec);
     if (immutable.length > 0)
-      throw new ApiError(422, 'Immutable', `cluster ${current.name}: ${immutable.map((p) => `${p.path.join('.')} ${p.message}`).join('; ')}`, immutable);
+      throw new ApiError(422, 'Immutable', `cluster ${name}: ${immutable.map((p) => `${p.path.join('.')} ${p.message}`).join('; ')}`, immutable);
     const keys = keysToStore(spec, { apiKey, readOnlyApiKey }, current.apiKeys);
     const change = { spec: JSON.stringify(spec), api_keys: keys ? JSON.stringify(keys) : null };
     await clusters.changeCluster(this.db, current, change, describeSpecChange(current.spec, spec));
-    return this.cluster(regionName, current.name);
+    return this.cluster(regionName, name);
   }
 
   /** Asks for a rolling restart: the cluster's `restartedAt` annotation, which the operator acts on. */
-  async restartCluster(regionName: string, current: ClusterRecord, at = new Date().toISOString()): Promise<ClusterRecord> {
+  async restartCluster(regionName: string, name: string, at = new Date().toISOString()): Promise<ClusterRecord> {
+    const current = this.changeable(await this.cluster(regionName, name));
     const annotations = JSON.stringify({ ...current.annotations, restartedAt: at.replace(/\.\d+Z$/, 'Z') });
-    await clusters.changeCluster(this.db, this.changeable(current), { annotations }, 'restart of every node');
-    return this.cluster(regionName, current.name);
+    await clusters.changeCluster(this.db, current, { annotations }, 'restart of every node');
+    return this.cluster(regionName, name);
   }
 
   /** Marks the cluster deleted: the agent deletes it, reports it gone, and only then is the row removed. */
-  async deleteCluster(current: ClusterRecord): Promise<void> {
+  async deleteCluster(regionName: string, name: string): Promise<void> {
+    const current = await this.cluster(regionName, name);
     if (current.deletedAt) return;
     await clusters.changeCluster(this.db, current, { deleted_at: new Date().toISOString() }, 'deletion');
   }
@@ -132,27 +139,28 @@ export class Store {
     return clusterEvents(this.db, (await this.cluster(regionName, name)).id, page);
   }
 
-  /** `path`: the API's name of the kind (backups, backup-schedules, restores), for the target's check. */
-  async createResource(region: RegionRecord, kind: string, path: string, input: ResourceInput): Promise<ResourceRecord> {
+  async createResource(region: RegionRecord, path: ResourcePath, input: ResourceInput): Promise<ResourceRecord> {
+    const { kind } = RESOURCE_KINDS[path];
     await checkResourceTarget(this.db, region, path, input.clusterId, input.spec);
     await resources.insertResource(this.db, region, { kind, ...input });
     return (await resources.mergedResources(this.db, region.id, kind)).find((r) => r.name === input.name)!;
   }
 
-  /** All of a kind, in name order (see resourcePage). */
-  async resources(regionName: string, kind: string): Promise<ResourceRecord[]> {
-    return resources.mergedResources(this.db, (await this.region(regionName)).id, kind);
+  /** All of them, in name order (see resourcePage). */
+  async resources(regionName: string, path: ResourcePath): Promise<ResourceRecord[]> {
+    return resources.mergedResources(this.db, (await this.region(regionName)).id, RESOURCE_KINDS[path].kind);
   }
 
   /** A page of the merged list, in name order: both sources are read after the token's name. */
-  async resourcePage(regionName: string, kind: string, page: PageRequest): Promise<PageOf<ResourceRecord>> {
-    const items = await resources.mergedResources(this.db, (await this.region(regionName)).id, kind, page);
+  async resourcePage(regionName: string, path: ResourcePath, page: PageRequest): Promise<PageOf<ResourceRecord>> {
+    const items = await resources.mergedResources(this.db, (await this.region(regionName)).id, RESOURCE_KINDS[path].kind, page);
     return toPage(items, page, (r) => [r.name]);
   }
 
   /** Deleted by the agent; a resource found only in the region is deleted there too, through the same list. */
-  async deleteResource(regionName: string, kind: string, name: string): Promise<void> {
+  async deleteResource(regionName: string, path: ResourcePath, name: string): Promise<void> {
     const region = await this.region(regionName);
+    const { kind } = RESOURCE_KINDS[path];
     const existing = (await resources.mergedResources(this.db, region.id, kind)).find((r) => r.name === name);
     if (!existing) throw notFound(`${kind} ${name} in region ${regionName}`);
     await resources.markResourceDeleted(this.db, region.id, existing);

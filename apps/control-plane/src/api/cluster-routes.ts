@@ -21,8 +21,8 @@ export function clusterRoutes(router: Router, store: Store, user: UserCheck): vo
   router.on('PUT', `${base}/:cluster`, async (req) => {
     await user(req);
     const { region, cluster } = req.params as { region: string; cluster: string };
-    const current = store.changeable(await store.cluster(region, cluster));
-    return ok(await store.updateCluster(region, current, parseClusterInput(await req.body(), cluster)));
+    store.changeable(await store.cluster(region, cluster));
+    return ok(await store.updateCluster(region, cluster, parseClusterInput(await req.body(), cluster)));
   });
   router.on('POST', `${base}/:cluster/scale`, async (req) => {
     await user(req);
@@ -31,7 +31,7 @@ export function clusterRoutes(router: Router, store: Store, user: UserCheck): vo
     const found = await store.cluster(region, cluster);
     const size = parseSize(body.size);
     const current = store.changeable(found);
-    return ok(await store.updateCluster(region, current, parseClusterInput({ spec: { ...current.spec, size }, ...current.apiKeys }, cluster)));
+    return ok(await store.updateCluster(region, cluster, parseClusterInput({ spec: { ...current.spec, size }, ...current.apiKeys }, cluster)));
   });
   router.on('GET', `${base}/:cluster/events`, async (req) => {
     await user(req);
@@ -39,11 +39,11 @@ export function clusterRoutes(router: Router, store: Store, user: UserCheck): vo
   });
   router.on('POST', `${base}/:cluster/restart`, async (req) => {
     await user(req);
-    return ok(await store.restartCluster(req.params.region!, await store.cluster(req.params.region!, req.params.cluster!)));
+    return ok(await store.restartCluster(req.params.region!, req.params.cluster!));
   });
   router.on('DELETE', `${base}/:cluster`, async (req) => {
     await user(req);
-    await store.deleteCluster(await store.cluster(req.params.region!, req.params.cluster!));
+    await store.deleteCluster(req.params.region!, req.params.cluster!);
     return { status: 202, json: { message: 'the agent deletes the cluster and reports it gone' } };
   });
 }

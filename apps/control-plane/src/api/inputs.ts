@@ -1,19 +1,11 @@
-import {
-  ClusterSpecRequest,
-  createParser,
-  dns1123Label,
-  MAX_CLUSTER_ID_LENGTH,
-  QdrantClusterRestoreSpec,
-  QdrantClusterScheduledSnapshotSpec,
-  QdrantClusterSnapshotSpec,
-  Region,
-  safeParseOperatorSettings,
-  type QhcSchemaError,
-} from '@qhc/schemas';
+import { ClusterSpecRequest, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, Region, safeParseOperatorSettings, type QhcSchemaError } from '@qhc/schemas';
 import * as z from 'zod';
 import { ApiError } from '../errors.ts';
 import { hasControlCharacters } from '../text.ts';
 import type { RegistryCredentials } from '../repositories/rows.ts';
+import { RESOURCE_KINDS, type ResourcePath } from '../resource-kinds.ts';
+
+export { RESOURCE_KINDS, type ResourcePath } from '../resource-kinds.ts';
 
 // Request bodies parsed at the HTTP boundary: the repositories get typed values only.
 
@@ -103,14 +95,6 @@ export function parseClusterInput(input: unknown, name?: string): ClusterInput {
   if (!parsed.success) throw invalid(parsed.error);
   return parsed.data;
 }
-
-/** The qdrant.io kinds a region holds besides clusters, by their API path. */
-export const RESOURCE_KINDS = {
-  backups: { kind: 'QdrantClusterSnapshot', spec: QdrantClusterSnapshotSpec },
-  'backup-schedules': { kind: 'QdrantClusterScheduledSnapshot', spec: QdrantClusterScheduledSnapshotSpec },
-  restores: { kind: 'QdrantClusterRestore', spec: QdrantClusterRestoreSpec },
-} as const;
-export type ResourcePath = keyof typeof RESOURCE_KINDS;
 
 export interface ResourceInput {
   name: string;

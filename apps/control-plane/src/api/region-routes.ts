@@ -31,21 +31,20 @@ export function regionRoutes(router: Router, store: Store, user: UserCheck): voi
 /** Backups, backup schedules and restores, each under its path. */
 export function resourceRoutes(router: Router, store: Store, user: UserCheck): void {
   for (const path of Object.keys(RESOURCE_KINDS) as ResourcePath[]) {
-    const { kind } = RESOURCE_KINDS[path];
     router.on('GET', `/api/v1/regions/:region/${path}`, async (req) => {
       await user(req);
-      return ok(await store.resourcePage(req.params.region!, kind, pageRequest(req.query)));
+      return ok(await store.resourcePage(req.params.region!, path, pageRequest(req.query)));
     });
     router.on('POST', `/api/v1/regions/:region/${path}`, async (req) => {
       await user(req);
       const region = await store.region(req.params.region!);
-      const created = await store.createResource(region, kind, path, parseResourceInput(path, await req.body()));
+      const created = await store.createResource(region, path, parseResourceInput(path, await req.body()));
       const warnings = path === 'restores' ? [] : backupWarnings(await store.region(req.params.region!));
       return { ...ok(created, 201), headers: warningHeaders(warnings) };
     });
     router.on('DELETE', `/api/v1/regions/:region/${path}/:name`, async (req) => {
       await user(req);
-      await store.deleteResource(req.params.region!, kind, req.params.name!);
+      await store.deleteResource(req.params.region!, path, req.params.name!);
       return { status: 202, json: { message: 'the agent deletes it in the region' } };
     });
   }

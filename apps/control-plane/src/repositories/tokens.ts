@@ -6,7 +6,8 @@ import { keyset, toPage, type PageRequest } from '../pages.ts';
 
 /** Milliseconds since the epoch: Date.now, or a test's clock. */
 export type Clock = () => number;
-const iso = (now: Clock, plusMs = 0) => new Date(now() + plusMs).toISOString();
+/** The ISO time `plusMs` after the clock's now: how tokens and sessions store times. */
+export const iso = (now: Clock, plusMs = 0) => new Date(now() + plusMs).toISOString();
 
 export const TokenKind = z.enum(['user', 'bootstrap', 'agent']);
 export type TokenKind = z.infer<typeof TokenKind>;
@@ -143,5 +144,3 @@ export async function listTokens(db: Db, regionId?: string, page?: PageRequest):
 export async function tokenPage(db: Db, regionId: string | undefined, page: PageRequest): Promise<PageOf<TokenRow>> {
   return toPage(await listTokens(db, regionId, page), page, (t) => [t.created_at, t.id]);
 }
-
-export { iso };
