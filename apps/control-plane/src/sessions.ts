@@ -1,9 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-// Console sessions (stored by repositories/sessions.ts): a user token pasted once in the browser becomes an HttpOnly cookie, so
-// the token never sits in the page's storage where a script could read it. The cookie alone
-// must not be enough to change anything (a cross-site form post would carry it), hence the
-// CSRF token, which only a page that read GET /api/v1/session can know.
+// Console sessions (stored by repositories/sessions.ts): a user token pasted once in the
+// browser becomes an HttpOnly cookie, so the token never sits in the page's storage where a
+// script could read it. The cookie alone must not be enough to change anything (a cross-site
+// form post would carry it), hence the CSRF token, which only a page that read
+// GET /api/v1/session can know.
 
 export const SESSION_COOKIE = 'qhc_session';
 export const CSRF_HEADER = 'x-csrf-token';
