@@ -29,7 +29,7 @@ async function recordClusters(tx: Db, regionId: string, report: AgentReport, cur
       .set({ status: JSON.stringify(status) })
       .where('id', '=', row.id)
       .execute();
-    const before = row.status ? (readClusterStatus(row.status) as ReportedClusterStatus) : undefined;
+    const before: ReportedClusterStatus | undefined = row.status ? readClusterStatus(row.status) : undefined;
     await recordClusterEvents(tx, row.id, statusEvents(before, status), stamp);
   }
 }
