@@ -3,6 +3,7 @@ import { ClusterOrigin, ClusterSpecRequest, createParser, dns1123Label, MAX_CLUS
 import * as z from 'zod';
 import type { Db } from './db/db.ts';
 import { recordClusterEvents } from './cluster-events.ts';
+import { readApiKeys, readOrigin } from './repositories/rows.ts';
 
 // Clusters a restore made in the region (from the console, the CLI, the API, or a
 // QdrantClusterRestore applied with kubectl) become the control plane's own: a row like any
@@ -34,10 +35,12 @@ async function takeOverKeys(
   spec: Record<string, unknown>,
 ): Promise<{ spec: Record<string, unknown>; keys?: Keys }> {
   if (!origin.sourceCluster) return { spec };
-  const source = await tx.one<{ api_keys: string | null }>('SELECT api_keys FROM clusters WHERE region_id = $1 AND name = $2', [
-    regionId,
-    origin.sourceCluster,
-  ]);
+  const source = await tx.q
+    .selectFrom('clusters')
+    .select('api_keys')
+    .where('region_id', '=', regionId)
+    .where('name', '=', origin.sourceCluster)
+    .executeTakeFirst();
   const config = (spec.config ?? {}) as { service?: ServiceConfig };
   const secret = `qdrant-${origin.sourceCluster}-api-keys`;
   const service = { ...config.service };
@@ -45,12 +48,13 @@ async function takeOverKeys(
   if (!source?.api_keys || !refersToSource) return { spec };
   if (service.api_key?.secretKeyRef?.name === secret) delete service.api_key;
   if (service.read_only_api_key?.secretKeyRef?.name === secret) delete service.read_only_api_key;
-  return { spec: { ...spec, config: { ...config, service } }, keys: JSON.parse(source.api_keys) as Keys };
+  return { spec: { ...spec, config: { ...config, service } }, keys: readApiKeys(source.api_keys) };
 }
 
 /** A Conflict event, once: the agent reports the same clash every few seconds. */
 async function recordClashOnce(tx: Db, clusterId: string, message: string, stamp: string): Promise<void> {
-  if (await tx.one('SELECT 1 AS x FROM cluster_events WHERE cluster_id = $1 AND message = $2', [clusterId, message])) return;
+  const seen = await tx.q.selectFrom('cluster_events').select('id').where('cluster_id', '=', clusterId).where('message', '=', message).executeTakeFirst();
+  if (seen) return;
   await recordClusterEvents(tx, clusterId, [{ type: 'Conflict', message }], stamp);
 }
 
@@ -66,12 +70,9 @@ export async function adoptRestoredClusters(tx: Db, regionId: string, reported: 
   for (const c of reported) {
     const origin = ClusterOrigin.safeParse(c.origin);
     if (!origin.success || !c.spec) continue;
-    const existing = await tx.one<{ id: string; origin: string | null }>('SELECT id, origin FROM clusters WHERE region_id = $1 AND name = $2', [
-      regionId,
-      c.id,
-    ]);
+    const existing = await tx.q.selectFrom('clusters').select(['id', 'origin']).where('region_id', '=', regionId).where('name', '=', c.id).executeTakeFirst();
     if (existing) {
-      const had = existing.origin ? (JSON.parse(existing.origin) as ClusterOrigin) : undefined;
+      const had = existing.origin ? readOrigin(existing.origin) : undefined;
       if (had?.restore !== origin.data.restore)
         await recordClashOnce(
           tx,
@@ -85,11 +86,13 @@ export async function adoptRestoredClusters(tx: Db, regionId: string, reported: 
     if (!parsed.success) continue;
     const { spec, keys } = await takeOverKeys(tx, regionId, origin.data, parsed.data.spec as Record<string, unknown>);
     const id = randomUUID();
-    const inserted = await tx.run(
-      'INSERT INTO clusters (id, region_id, name, spec, api_keys, origin, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (region_id, name) DO NOTHING',
-      [id, regionId, c.id, JSON.stringify(spec), keys ? JSON.stringify(keys) : null, JSON.stringify(origin.data), stamp],
-    );
-    if (inserted === 0) continue;
+    const row = { id, region_id: regionId, name: c.id, spec: JSON.stringify(spec), created_at: stamp, updated_at: stamp };
+    const inserted = await tx.q
+      .insertInto('clusters')
+      .values({ ...row, api_keys: keys ? JSON.stringify(keys) : null, origin: JSON.stringify(origin.data) })
+      .onConflict((oc) => oc.columns(['region_id', 'name']).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) continue;
     const { restore, snapshot, sourceCluster } = origin.data;
     await recordClusterEvents(
       tx,

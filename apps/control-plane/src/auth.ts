@@ -1,7 +1,8 @@
 import type { Db } from './db/db.ts';
 import { ApiError } from './errors.ts';
-import { findToken, isExpired, type TokenKind, type TokenRow } from './tokens.ts';
-import { CSRF_HEADER, SESSION_COOKIE, csrfTokenMatches, findSession, readCookie } from './sessions.ts';
+import { findToken, isExpired, type Clock, type TokenKind, type TokenRow } from './repositories/tokens.ts';
+import { findSession } from './repositories/sessions.ts';
+import { CSRF_HEADER, SESSION_COOKIE, csrfTokenMatches, readCookie } from './sessions.ts';
 import type { Request } from './api/http.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -11,21 +12,21 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * kind. A Bearer token (CLI, agent) wins; otherwise the console's session cookie stands for
  * its user token, and then every state-changing request must prove it comes from the console.
  */
-export async function authenticate(db: Db, req: Request, kinds: TokenKind[]): Promise<TokenRow> {
+export async function authenticate(db: Db, req: Request, kinds: TokenKind[], now: Clock = Date.now): Promise<TokenRow> {
   const header = req.headers.authorization;
   const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-  if (token) return checkKind(await findToken(db, token), kinds);
+  if (token) return checkKind(await findToken(db, token), kinds, now);
   const secret = readCookie(req.headers.cookie, SESSION_COOKIE);
   if (!secret) throw new ApiError(401, 'Unauthenticated', 'send a token: Authorization: Bearer <token>, or sign in to the console');
-  const found = await findSession(db, secret);
+  const found = await findSession(db, secret, now);
   if (!found) throw new ApiError(401, 'Unauthenticated', 'the console session has expired or was signed out: sign in again');
   if (!SAFE_METHODS.has(req.method)) checkSameOrigin(req, secret);
-  return checkKind(found.token, kinds);
+  return checkKind(found.token, kinds, now);
 }
 
-function checkKind(row: TokenRow | undefined, kinds: TokenKind[]): TokenRow {
+function checkKind(row: TokenRow | undefined, kinds: TokenKind[], now: Clock): TokenRow {
   if (!row) throw new ApiError(401, 'Unauthenticated', 'the token is not valid (unknown, revoked, or a bootstrap token already used)');
-  if (isExpired(row))
+  if (isExpired(row, now))
     throw new ApiError(
       401,
       'Unauthenticated',

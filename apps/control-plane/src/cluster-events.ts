@@ -1,8 +1,8 @@
-import type { ClusterEvent, ClusterStatusReport } from '@qhc/schemas';
+import { ClusterEventType, type ClusterEvent, type ClusterStatusReport } from '@qhc/schemas';
 import { randomUUID } from 'node:crypto';
 import type { PageOf } from '@qhc/schemas';
 import type { Db } from './db/db.ts';
-import { keysetRows, toPage, type PageRequest } from './pages.ts';
+import { keyset, toPage, type PageRequest } from './pages.ts';
 
 // A cluster's timeline. The agent reports only the present (phase, nodes, conditions), so the
 // control plane keeps the differences between reports, next to the changes users asked for.
@@ -34,27 +34,27 @@ export function statusEvents(before: ReportedClusterStatus | undefined, after: R
 export async function recordClusterEvents(db: Db, clusterId: string, events: Array<Omit<ClusterEvent, 'at'>>, at = new Date().toISOString()): Promise<void> {
   if (events.length === 0) return;
   // The id sorts as (time, position in this batch): one ORDER BY on both databases.
-  for (const [i, e] of events.entries())
-    await db.run('INSERT INTO cluster_events (id, cluster_id, at, type, message) VALUES ($1, $2, $3, $4, $5)', [
-      `${at}#${String(i).padStart(3, '0')}#${randomUUID()}`,
-      clusterId,
-      at,
-      e.type,
-      e.message,
-    ]);
-  await db.run(
-    `DELETE FROM cluster_events WHERE cluster_id = $1 AND id NOT IN (SELECT id FROM cluster_events WHERE cluster_id = $1 ORDER BY id DESC LIMIT ${MAX_EVENTS_PER_CLUSTER})`,
-    [clusterId],
-  );
+  const rows = events.map((e, i) => ({
+    id: `${at}#${String(i).padStart(3, '0')}#${randomUUID()}`,
+    cluster_id: clusterId,
+    at,
+    type: e.type,
+    message: e.message,
+  }));
+  await db.q.insertInto('cluster_events').values(rows).execute();
+  await db.q
+    .deleteFrom('cluster_events')
+    .where('cluster_id', '=', clusterId)
+    .where('id', 'not in', (eb) =>
+      eb.selectFrom('cluster_events').select('id').where('cluster_id', '=', clusterId).orderBy('id', 'desc').limit(MAX_EVENTS_PER_CLUSTER),
+    )
+    .execute();
 }
 
 /** Newest first; a page's token is its last event's id (unique, sorts as the time). */
 export async function clusterEvents(db: Db, clusterId: string, page: PageRequest): Promise<PageOf<ClusterEvent>> {
-  const rows = await keysetRows<ClusterEvent & { id: string }>(
-    db,
-    { select: 'SELECT id, at, type, message FROM cluster_events WHERE cluster_id = $1', params: [clusterId], keys: ['id'], descending: true },
-    page,
-  );
+  const query = db.q.selectFrom('cluster_events').select(['id', 'at', 'type', 'message']).where('cluster_id', '=', clusterId);
+  const rows = await keyset(query, db.dialect, { keys: ['id'], descending: true }, page).execute();
   const result = toPage(rows, page, (e) => [e.id]);
-  return { ...result, items: result.items.map(({ id: _id, ...event }) => event) };
+  return { ...result, items: result.items.map(({ at, type, message }) => ({ at, type: ClusterEventType.parse(type), message })) };
 }

@@ -72,30 +72,32 @@ export interface ConsoleFiles {
   serve(req: IncomingMessage, res: ServerResponse): boolean;
 }
 
+/** The file at `path`, read once and kept; only files that exist are kept: misses would let any client grow the map. */
+function readCached(cache: Map<string, CachedFile>, path: string): CachedFile | null {
+  const cached = cache.get(path);
+  if (cached) return cached;
+  let file: CachedFile | null = null;
+  try {
+    if (statSync(path).isFile()) {
+      const body = readFileSync(path);
+      const ext = extname(path);
+      const gzip = COMPRESSIBLE.has(ext) && body.length > 1024 ? gzipSync(body) : undefined;
+      file = { body, type: TYPES[ext] ?? 'application/octet-stream', ...(gzip ? { gzip } : {}) };
+    }
+  } catch {
+    file = null;
+  }
+  if (file) cache.set(path, file);
+  return file;
+}
+
 /** Serves `dir` (which must hold index.html); files are read once and kept, gzipped when that pays. */
 export function consoleFiles(dir: string): ConsoleFiles {
   const root = resolve(dir);
   if (!existsSync(join(root, 'index.html')))
     throw new Error(`the console's assets are not at ${root} (no index.html): build @qhc/console, or point QHC_CONSOLE_DIR at them`);
-  // Only files that exist are kept: misses would let any client grow the map.
   const cache = new Map<string, CachedFile>();
-  const load = (path: string): CachedFile | null => {
-    const cached = cache.get(path);
-    if (cached) return cached;
-    let file: CachedFile | null = null;
-    try {
-      if (statSync(path).isFile()) {
-        const body = readFileSync(path);
-        const ext = extname(path);
-        const gzip = COMPRESSIBLE.has(ext) && body.length > 1024 ? gzipSync(body) : undefined;
-        file = { body, type: TYPES[ext] ?? 'application/octet-stream', ...(gzip ? { gzip } : {}) };
-      }
-    } catch {
-      file = null;
-    }
-    if (file) cache.set(path, file);
-    return file;
-  };
+  const load = (path: string) => readCached(cache, path);
 
   return {
     dir: root,

@@ -1,5 +1,6 @@
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, type PageOf } from '@qhc/schemas';
-import type { Db, Row } from './db/db.ts';
+import { sql, type Expression, type SelectQueryBuilder } from 'kysely';
+import type { Db } from './db/db.ts';
 import { ApiError } from './errors.ts';
 import { queryInt, querySingle } from './api/query.ts';
 
@@ -58,31 +59,30 @@ export function toPage<T>(rows: T[], page: PageRequest, keyOf: (item: T) => stri
  * default collation may follow a locale), so the order matches JavaScript's `<` when lists
  * are merged with rows not in the database.
  */
-export const bytewise = (db: Db, column: string) => (db.dialect === 'postgres' ? `${column} COLLATE "C"` : column);
+export const bytewise = (dialect: Db['dialect'], column: string): Expression<string> =>
+  dialect === 'postgres' ? sql<string>`${sql.ref(column)} COLLATE "C"` : sql.ref<string>(column);
 
-export interface KeysetQuery {
-  /** `SELECT … FROM … WHERE <condition>`, with `$1…` placeholders for `params`. */
-  select: string;
-  params: unknown[];
+export interface Keyset {
   /** The unique sort key's columns, most significant first. */
   keys: string[];
   descending?: boolean;
 }
 
-/** Up to `limit + 1` rows after `page.after` in the order of `keys`, for `toPage`; every row without a page. */
-export async function keysetRows<T extends Row>(db: Db, query: KeysetQuery, page?: PageRequest): Promise<T[]> {
-  const cols = query.keys.map((k) => bytewise(db, k));
-  const op = query.descending ? '<' : '>';
-  const params = [...query.params];
-  let where = '';
-  if (page?.after) {
-    const at = (i: number) => `$${params.length + i + 1}`;
-    // (a, b) after (x, y): a > x OR (a = x AND b > y); spelled out, as SQLite and PostgreSQL
-    // compare row values alike only without collations.
-    const terms = cols.map((c, i) => [...cols.slice(0, i).map((p, j) => `${p} = ${at(j)}`), `${c} ${op} ${at(i)}`].join(' AND '));
-    where = ` AND (${terms.map((t) => `(${t})`).join(' OR ')})`;
-    params.push(...page.after);
-  }
-  const order = cols.map((c) => `${c}${query.descending ? ' DESC' : ''}`).join(', ');
-  return db.all<T>(`${query.select}${where} ORDER BY ${order}${page ? ` LIMIT ${page.limit + 1}` : ''}`, params);
+/** `query` narrowed to up to `limit + 1` rows after `page.after` in the order of `keys`, for `toPage`; every row without a page. */
+export function keyset<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  dialect: Db['dialect'],
+  { keys, descending = false }: Keyset,
+  page?: PageRequest,
+): SelectQueryBuilder<DB, TB, O> {
+  const cols = keys.map((k) => bytewise(dialect, k));
+  const op = descending ? '<' : '>';
+  let ordered = query;
+  const after = page?.after;
+  // (a, b) after (x, y): a > x OR (a = x AND b > y); spelled out, as SQLite and PostgreSQL
+  // compare row values alike only without collations.
+  if (after)
+    ordered = ordered.where((eb) => eb.or(cols.map((c, i) => eb.and([...cols.slice(0, i).map((p, j) => eb(p, '=', after[j]!)), eb(c, op, after[i]!)]))));
+  for (const c of cols) ordered = ordered.orderBy(c, descending ? 'desc' : 'asc');
+  return page ? ordered.limit(page.limit + 1) : ordered;
 }

@@ -11,7 +11,15 @@ import { ApiError } from './errors.ts';
  */
 export async function checkResourceTarget(db: Db, region: RegionRecord, path: string, clusterId: string, spec: Record<string, unknown>): Promise<void> {
   const live = async (name: string) =>
-    Boolean(await db.one('SELECT id FROM clusters WHERE region_id = $1 AND name = $2 AND deleted_at IS NULL', [region.id, name]));
+    Boolean(
+      await db.q
+        .selectFrom('clusters')
+        .select('id')
+        .where('region_id', '=', region.id)
+        .where('name', '=', name)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst(),
+    );
   if (path === 'restores') {
     const destination = spec.destination as { name: string; namespace?: string; create?: boolean };
     // The operator refuses a restore across namespaces (CrossNamespace): say so now, not in the region.

@@ -6,8 +6,9 @@ import { chartRepositoryUrl, registryUrl } from '@qhc/schemas';
 import { openDatabase } from './db/open.ts';
 import { routes } from './api/routes.ts';
 import { Store } from './store.ts';
-import { randomUUID } from 'node:crypto';
-import { hashToken, issueToken } from './tokens.ts';
+import type { Db } from './db/db.ts';
+import { ensureUserToken, hasLiveUserToken, issueToken, type Clock } from './repositories/tokens.ts';
+import { LongPolls } from './api/long-polls.ts';
 import { consoleAssetsDir } from '@qhc/console';
 import { consoleFiles, type ConsoleFiles } from './console.ts';
 import { requestFields, requestIdOf } from './api/request-log.ts';
@@ -47,58 +48,44 @@ export interface ControlPlaneOptions {
    * registry this release was published to (RELEASE_CONTAINER_REGISTRY_URL).
    */
   defaultRegistry?: { containerRegistryUrl?: string; chartRepositoryUrl?: string };
+  /** The time tokens and sessions expire by; default Date.now (tests pass a clock they move). */
+  now?: Clock;
 }
 
 export interface RunningControlPlane {
   url: string;
   store: Store;
+  /** The agents' parked long-polls: `parked(regionId)` resolves once one waits for a change. */
+  longPolls: LongPolls;
   /** Set when the control plane made its first admin token itself. */
   generatedAdminToken?: string;
   stop(): Promise<void>;
 }
 
-export async function startControlPlane(options: ControlPlaneOptions): Promise<RunningControlPlane> {
-  const db = await openDatabase(options.database, options.logger);
-  const store = new Store(db, options.defaultRegistry);
-  let generatedAdminToken: string | undefined;
-  if (options.adminToken) {
-    // Known by its hash; a revoked one stays revoked. Replicas starting together race to insert
-    // it: the first wins, the others find it there.
-    await db.run('INSERT INTO tokens (id, kind, name, hash, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (hash) DO NOTHING', [
-      randomUUID(),
-      'user',
-      'admin',
-      hashToken(options.adminToken),
-      new Date().toISOString(),
-    ]);
-  } else if (!(await db.one("SELECT id FROM tokens WHERE kind = 'user' AND revoked_at IS NULL"))) {
-    generatedAdminToken = (await issueToken(db, 'user', 'admin')).token;
-  }
+/** The first credential: the operator's admin token (known by its hash), or one made now when no user token lives. */
+async function firstAdminToken(db: Db, options: ControlPlaneOptions): Promise<string | undefined> {
+  // Replicas starting together race to insert it: the first wins, the others find it there; a revoked one stays revoked.
+  if (options.adminToken) await ensureUserToken(db, 'admin', options.adminToken, options.now);
+  else if (!(await hasLiveUserToken(db))) return (await issueToken(db, 'user', 'admin', options.now ? { now: options.now } : {})).token;
+  return undefined;
+}
 
-  let consoleServer: ConsoleFiles | undefined;
-  if (options.console) consoleServer = consoleFiles(options.console.dir);
-  else if (options.console === undefined) {
-    try {
-      consoleServer = consoleFiles(consoleAssetsDir());
-    } catch (error) {
-      options.logger.warn('the web console is off', { reason: error instanceof Error ? error.message : String(error) });
-    }
+function consoleOf(options: ControlPlaneOptions): ConsoleFiles | undefined {
+  if (options.console) return consoleFiles(options.console.dir);
+  if (options.console === false) return undefined;
+  try {
+    return consoleFiles(consoleAssetsDir());
+  } catch (error) {
+    options.logger.warn('the web console is off', { reason: error instanceof Error ? error.message : String(error) });
+    return undefined;
   }
+}
 
-  let publicUrl = options.publicUrl ?? '';
-  const router = () =>
-    routes({
-      store,
-      publicUrl,
-      maxWaitSeconds: options.maxWaitSeconds,
-      pollIntervalMs: options.pollIntervalMs,
-      secureCookies: Boolean(options.tls),
-      sessionTtlSeconds: options.sessionTtlSeconds,
-      bootstrapTokenTtlSeconds: options.bootstrapTokenTtlSeconds,
-      logger: options.logger,
-    });
-  let handler = router();
-  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+type Handle = (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>;
+
+/** Every request: its id and headers, its log line, the console's files, then the API; `inflight` holds those running. */
+function requestListener(options: ControlPlaneOptions, consoleServer: ConsoleFiles | undefined, handle: Handle, inflight: Set<Promise<void>>) {
+  return (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const requestId = requestIdOf(req);
     // Set before any writeHead, so the console's files and the API's answers carry them alike.
@@ -109,8 +96,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     );
     if (consoleServer?.serve(req, res)) return;
     // The router answers its own errors; this is for one that escapes it (a failed write).
-    const done = handler
-      .handle(req, res, { requestId })
+    const done = handle(req, res, requestId)
       .catch((error: unknown) => {
         options.logger.error('request failed', {
           ...requestFields(req, requestId),
@@ -123,15 +109,42 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
       .finally(() => inflight.delete(done));
     inflight.add(done);
   };
-  const inflight = new Set<Promise<void>>();
-  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(onRequest);
+}
+
+async function listen(server: Server, options: ControlPlaneOptions): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 7443, options.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
-  const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+export async function startControlPlane(options: ControlPlaneOptions): Promise<RunningControlPlane> {
+  const db = await openDatabase(options.database, options.logger);
+  const store = new Store(db, options.defaultRegistry, options.now);
+  const generatedAdminToken = await firstAdminToken(db, options);
+  const consoleServer = consoleOf(options);
+  const longPolls = new LongPolls();
+  let publicUrl = options.publicUrl ?? '';
+  const router = () =>
+    routes({
+      store,
+      publicUrl,
+      longPolls,
+      maxWaitSeconds: options.maxWaitSeconds,
+      pollIntervalMs: options.pollIntervalMs,
+      secureCookies: Boolean(options.tls),
+      sessionTtlSeconds: options.sessionTtlSeconds,
+      bootstrapTokenTtlSeconds: options.bootstrapTokenTtlSeconds,
+      logger: options.logger,
+    });
+  let handler = router();
+  const inflight = new Set<Promise<void>>();
+  const onRequest = requestListener(options, consoleServer, (req, res, requestId) => handler.handle(req, res, { requestId }), inflight);
+  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(onRequest);
+  const url = await listen(server, options);
   if (!publicUrl) {
     publicUrl = url;
     handler = router();
@@ -140,6 +153,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   return {
     url,
     store,
+    longPolls,
     ...(generatedAdminToken ? { generatedAdminToken } : {}),
     async stop() {
       // Long-polls end as their connections close; the database goes once no handler uses it.

@@ -16,7 +16,8 @@ const restored = (id: string, restore = `bk-to-${id}`, extra: Record<string, unk
 });
 let counter = 0;
 
-describe.each(['sqlite', 'postgres'] as const)('adopting restored clusters on %s', (dialect) => {
+/** A control plane with region `r` and its agent, for the describe block, and the calls the tests make. */
+function adoptionFixture(dialect: 'sqlite' | 'postgres') {
   let fixture: RegionFixture;
   let agent = '';
   const call: RegionFixture['call'] = (...args) => fixture.call(...args);
@@ -34,6 +35,24 @@ describe.each(['sqlite', 'postgres'] as const)('adopting restored clusters on %s
   afterAll(async () => {
     await fixture?.cp.stop();
   });
+  return {
+    get agent() {
+      return agent;
+    },
+    get fixture() {
+      return fixture;
+    },
+    call,
+    revision,
+    report,
+    names,
+    events,
+  };
+}
+
+describe.each(['sqlite', 'postgres'] as const)('adopting restored clusters on %s', (dialect) => {
+  const f = adoptionFixture(dialect);
+  const { call, revision, report, names, events } = f;
 
   it('adopts a restored cluster once, with its origin; the desired state carries it from then on', async () => {
     const before = await revision();
@@ -58,7 +77,7 @@ describe.each(['sqlite', 'postgres'] as const)('adopting restored clusters on %s
     expect((await events('copy')).filter((e) => e.type === 'Adopted')).toEqual([
       expect.objectContaining({ message: 'restored by bk-to-copy from backup bk of cluster source' }),
     ]);
-    const desired = (await call('GET', '/agent/v1/desired-state', undefined, agent)).json;
+    const desired = (await call('GET', '/agent/v1/desired-state', undefined, f.agent)).json;
     expect(desired.clusters).toEqual([expect.objectContaining({ id: 'copy', spec: expect.objectContaining({ id: 'copy', size: 1 }), origin: record.origin })]);
   });
 
@@ -68,12 +87,17 @@ describe.each(['sqlite', 'postgres'] as const)('adopting restored clusters on %s
       (await call('POST', '/api/v1/regions/r/backups', { name: 'copy-bk', clusterId: 'copy', spec: { 'cluster-id': 'copy', retention: '24h' } })).status,
     ).toBe(201);
     expect((await call('DELETE', '/api/v1/regions/r/clusters/copy')).status).toBe(202);
-    const desired = (await call('GET', '/agent/v1/desired-state', undefined, agent)).json;
+    const desired = (await call('GET', '/agent/v1/desired-state', undefined, f.agent)).json;
     expect([desired.clusters.map((c: { id: string }) => c.id), desired.deletions]).toEqual([[], ['copy']]);
-    // The agent deleted it and reports it gone: the record goes, and is not adopted back.
+    // The f.agent deleted it and reports it gone: the record goes, and is not adopted back.
     await report([]);
     expect(await names()).toEqual([]);
   });
+});
+
+describe.each(['sqlite', 'postgres'] as const)('what adoption leaves alone on %s', (dialect) => {
+  const f = adoptionFixture(dialect);
+  const { call, revision, report, names, events } = f;
 
   it('a report of an older revision adopts nothing (it may predate a deletion)', async () => {
     await report([restored('late')], (await revision()) - 1);
@@ -103,6 +127,11 @@ describe.each(['sqlite', 'postgres'] as const)('adopting restored clusters on %s
     await call('DELETE', '/api/v1/regions/r/clusters/taken');
     await report([]);
   });
+});
+
+describe.each(['sqlite', 'postgres'] as const)('adopted keys and specs on %s', (dialect) => {
+  const f = adoptionFixture(dialect);
+  const { call, report, events } = f;
 
   it("takes over the source's API keys when the restored spec points at the source's Secret", async () => {
     await call('POST', '/api/v1/regions/r/clusters', { name: 'source', spec, apiKey: 'source-key-123456', readOnlyApiKey: 'source-ro-123456' });
@@ -118,7 +147,7 @@ describe.each(['sqlite', 'postgres'] as const)('adopting restored clusters on %s
     await report([withKeys]);
     const record = (await call('GET', '/api/v1/regions/r/clusters/keyed')).json;
     expect(record.apiKeys).toEqual({ apiKey: 'source-key-123456', readOnlyApiKey: 'source-ro-123456' });
-    // The agent points the new cluster at its own Secret (qdrant-keyed-api-keys); the rest of the config stays.
+    // The f.agent points the new cluster at its own Secret (qdrant-keyed-api-keys); the rest of the config stays.
     expect(record.spec.config).toEqual({ log_level: 'DEBUG', service: {} });
   });
 

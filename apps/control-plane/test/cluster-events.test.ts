@@ -6,6 +6,7 @@ import { createLogger } from '@qhc/kube';
 import { startControlPlane, type RunningControlPlane } from '../src/index.ts';
 import { MAX_EVENTS_PER_CLUSTER, recordClusterEvents, statusEvents } from '../src/cluster-events.ts';
 import { createTestDatabase } from './support/postgres.ts';
+import { caller } from './support/http.ts';
 
 const ADMIN = 'qhc_u_events-admin-token-0123456789';
 let counter = 0;
@@ -32,16 +33,7 @@ describe('what changed between two reports', () => {
 
 describe.each(['sqlite', 'postgres'] as const)('a cluster timeline on %s', (dialect) => {
   let cp: RunningControlPlane;
-  const call = async (method: string, path: string, body?: unknown, token = ADMIN) => {
-    const res = await fetch(`${cp.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    // oxlint-disable-next-line typescript/no-explicit-any
-    return { status: res.status, json: (text ? JSON.parse(text) : undefined) as any };
-  };
+  const call = caller(() => cp.url, ADMIN);
 
   beforeAll(async () => {
     const database =

@@ -4,6 +4,7 @@ import { bodyKindOf, type FuzzCase } from './support/fuzz/cases.ts';
 import { digestTracker, namesTheFault } from './support/fuzz/checks.ts';
 import { registeredRoutes } from './support/fuzz/routes.ts';
 import { toJsonText } from './support/fuzz/values.ts';
+import { sqlOn } from './support/sql.ts';
 
 // The fuzz test's own checks, shown to catch what they must: a fuzzer whose checks pass
 // everything proves nothing.
@@ -35,10 +36,10 @@ describe('the fuzz harness', () => {
     const digest = digestTracker(db);
     const before = await digest();
     expect(await digest()).toBe(before);
-    await db.run("INSERT INTO tokens (id, kind, name, hash, created_at) VALUES ('t', 'user', 'x', 'h', 'now')");
+    await sqlOn(db).run("INSERT INTO tokens (id, kind, name, hash, created_at) VALUES ('t', 'user', 'x', 'h', 'now')");
     const after = await digest();
     expect(after).not.toBe(before);
-    await db.run("UPDATE tokens SET name = 'x' WHERE id = 't'");
+    await sqlOn(db).run("UPDATE tokens SET name = 'x' WHERE id = 't'");
     expect(await digest()).toBe(after);
     await db.close();
   });

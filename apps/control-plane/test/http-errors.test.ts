@@ -12,14 +12,15 @@ import { ADMIN } from './support/region.ts';
 
 const as = (token: string) => ({ authorization: `Bearer ${token}` });
 
-describe('HTTP errors, request ids and the log', () => {
-  let cp: RunningControlPlane;
+/** A control plane logging everything (debug) to `lines`, with region `r` and its agent. */
+function errorFixture() {
+  let cp: RunningControlPlane | undefined;
   let agent = '';
   const lines: string[] = [];
   const logged = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
 
   beforeAll(async () => {
-    cp = await startControlPlane({
+    const started = await startControlPlane({
       database: join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db'),
       port: 0,
       adminToken: ADMIN,
@@ -28,20 +29,35 @@ describe('HTTP errors, request ids and the log', () => {
       publicUrl: 'https://cp.example.test',
       pollIntervalMs: 50,
     });
-    await callApi(cp.url, 'POST', '/api/v1/regions', {
+    cp = started;
+    await callApi(started.url, 'POST', '/api/v1/regions', {
       body: { name: 'r', namespace: 'ns-r', agentVersion: '0.1.0', operatorVersion: '0.1.0' },
       headers: as(ADMIN),
     });
-    const install = await callApi(cp.url, 'POST', '/api/v1/regions/r/installation', { headers: as(ADMIN) });
-    agent = (await callApi(cp.url, 'POST', '/agent/v1/register', { headers: as(install.json.bootstrapToken) })).json.token;
+    const install = await callApi(started.url, 'POST', '/api/v1/regions/r/installation', { headers: as(ADMIN) });
+    agent = (await callApi(started.url, 'POST', '/agent/v1/register', { headers: as(install.json.bootstrapToken) })).json.token;
   });
   afterAll(async () => {
     await cp?.stop();
   });
+  return {
+    get cp() {
+      return cp!;
+    },
+    get agent() {
+      return agent;
+    },
+    lines,
+    logged,
+  };
+}
+
+describe('HTTP errors: query parameters and paths', () => {
+  const f = errorFixture();
 
   it('a long-poll with waitSeconds=abc answers 400 at once, naming the parameter', async () => {
-    const { revision } = (await callApi(cp.url, 'GET', '/agent/v1/desired-state', { headers: as(agent) })).json;
-    const answer = await callApi(cp.url, 'GET', `/agent/v1/desired-state?after=${revision}&waitSeconds=abc`, { headers: as(agent) });
+    const { revision } = (await callApi(f.cp.url, 'GET', '/agent/v1/desired-state', { headers: as(f.agent) })).json;
+    const answer = await callApi(f.cp.url, 'GET', `/agent/v1/desired-state?after=${revision}&waitSeconds=abc`, { headers: as(f.agent) });
     expect(answer.status).toBe(400);
     expect(answer.json.message).toMatch(/^waitSeconds: must be a whole number/);
     expect(answer.json.problems).toEqual([expect.objectContaining({ path: ['waitSeconds'] })]);
@@ -59,34 +75,38 @@ describe('HTTP errors, request ids and the log', () => {
       'waitSeconds=100000',
       'waitSeconds=',
     ]) {
-      const answer = await callApi(cp.url, 'GET', `/agent/v1/desired-state?${query}`, { headers: as(agent) });
+      const answer = await callApi(f.cp.url, 'GET', `/agent/v1/desired-state?${query}`, { headers: as(f.agent) });
       expect(answer.status, query).toBe(400);
       expect(answer.json.message, query).toMatch(new RegExp(`^${query.split('=')[0]}: `));
     }
-    expect((await callApi(cp.url, 'GET', '/agent/v1/desired-state?after=-1&waitSeconds=0', { headers: as(agent) })).status).toBe(200);
+    expect((await callApi(f.cp.url, 'GET', '/agent/v1/desired-state?after=-1&waitSeconds=0', { headers: as(f.agent) })).status).toBe(200);
   });
 
   it('malformed percent-encoding in a path is a 400 naming the problem, not a 500', async () => {
-    const answer = await callApi(cp.url, 'GET', '/api/v1/regions/%E0%A4%A', { headers: as(ADMIN) });
+    const answer = await callApi(f.cp.url, 'GET', '/api/v1/regions/%E0%A4%A', { headers: as(ADMIN) });
     expect(answer.status).toBe(400);
     expect(answer.json).toMatchObject({
       error: 'InvalidPath',
       message: expect.stringContaining('region: the path segment "%E0%A4%A" is not valid percent-encoding'),
     });
   });
+});
+
+describe('HTTP errors: a 500, request ids and the log', () => {
+  const f = errorFixture();
 
   it('a 500 carries only the request id; the log has the error with id, method and path', async () => {
-    const regions = cp.store.regions.bind(cp.store);
-    cp.store.regions = async () => {
+    const regions = f.cp.store.regions.bind(f.cp.store);
+    f.cp.store.regions = async () => {
       throw new Error('connection to db-7.internal refused');
     };
     try {
-      const answer = await callApi(cp.url, 'GET', '/api/v1/regions', { headers: as(ADMIN) });
+      const answer = await callApi(f.cp.url, 'GET', '/api/v1/regions', { headers: as(ADMIN) });
       const requestId = answer.headers.get('x-request-id');
       expect(answer.status).toBe(500);
       expect(answer.json).toEqual({ error: 'Internal', message: 'internal error', requestId });
       expect(answer.text).not.toContain('db-7');
-      expect(logged()).toContainEqual(
+      expect(f.logged()).toContainEqual(
         expect.objectContaining({
           level: 'error',
           requestId,
@@ -97,30 +117,32 @@ describe('HTTP errors, request ids and the log', () => {
         }),
       );
     } finally {
-      cp.store.regions = regions;
+      f.cp.store.regions = regions;
     }
   });
 
   it('each request gets an id: a sane one sent is kept, anything else replaced', async () => {
-    const kept = await callApi(cp.url, 'GET', '/healthz', { headers: { 'x-request-id': 'trace-42.a:b' } });
+    const kept = await callApi(f.cp.url, 'GET', '/healthz', { headers: { 'x-request-id': 'trace-42.a:b' } });
     expect(kept.headers.get('x-request-id')).toBe('trace-42.a:b');
-    const replaced = await callApi(cp.url, 'GET', '/healthz', { headers: { 'x-request-id': `"${'x'.repeat(200)}` } });
+    const replaced = await callApi(f.cp.url, 'GET', '/healthz', { headers: { 'x-request-id': `"${'x'.repeat(200)}` } });
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('refused authentication is logged at warn with the request id; tokens never reach the log', async () => {
     const secret = 'qhc_u_not-a-real-token-but-secret';
-    const refused = await callApi(cp.url, 'GET', `/api/v1/regions?token=${secret}&x=1`, { headers: as(secret) });
+    const refused = await callApi(f.cp.url, 'GET', `/api/v1/regions?token=${secret}&x=1`, { headers: as(secret) });
     expect(refused.status).toBe(401);
     const requestId = refused.headers.get('x-request-id');
-    expect(logged()).toContainEqual(expect.objectContaining({ level: 'warn', requestId, method: 'GET', path: '/api/v1/regions?token=***&x=***', status: 401 }));
-    const forbidden = await callApi(cp.url, 'GET', '/api/v1/regions', { headers: as(agent) });
-    expect(logged()).toContainEqual(expect.objectContaining({ level: 'warn', requestId: forbidden.headers.get('x-request-id'), status: 403 }));
-    const install = await callApi(cp.url, 'POST', '/api/v1/regions/r/installation', { headers: as(ADMIN) });
-    expect((await callApi(cp.url, 'GET', new URL(install.json.scriptUrl).pathname)).status).toBe(200);
-    expect((await callApi(cp.url, 'GET', `/install/${secret}/helm`)).status).toBe(401);
-    expect(logged()).toContainEqual(expect.objectContaining({ level: 'debug', msg: 'request', path: '/install/***', status: 200 }));
-    const all = lines.join('\n');
-    for (const token of [secret, ADMIN, agent, install.json.bootstrapToken]) expect(all).not.toContain(token);
+    expect(f.logged()).toContainEqual(
+      expect.objectContaining({ level: 'warn', requestId, method: 'GET', path: '/api/v1/regions?token=***&x=***', status: 401 }),
+    );
+    const forbidden = await callApi(f.cp.url, 'GET', '/api/v1/regions', { headers: as(f.agent) });
+    expect(f.logged()).toContainEqual(expect.objectContaining({ level: 'warn', requestId: forbidden.headers.get('x-request-id'), status: 403 }));
+    const install = await callApi(f.cp.url, 'POST', '/api/v1/regions/r/installation', { headers: as(ADMIN) });
+    expect((await callApi(f.cp.url, 'GET', new URL(install.json.scriptUrl).pathname)).status).toBe(200);
+    expect((await callApi(f.cp.url, 'GET', `/install/${secret}/helm`)).status).toBe(401);
+    expect(f.logged()).toContainEqual(expect.objectContaining({ level: 'debug', msg: 'request', path: '/install/***', status: 200 }));
+    const all = f.lines.join('\n');
+    for (const token of [secret, ADMIN, f.agent, install.json.bootstrapToken]) expect(all).not.toContain(token);
   });
 });

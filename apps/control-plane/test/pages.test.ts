@@ -13,7 +13,8 @@ let counter = 0;
 const names = (items: Array<Record<string, unknown>>) => items.map((i) => i.name as string);
 const found = (name: string) => ({ kind: 'QdrantClusterSnapshot', name, spec: { 'cluster-id': 'src' }, status: { phase: 'Succeeded' } });
 
-describe.each(['sqlite', 'postgres'] as const)('pages of every list on %s', (dialect) => {
+/** A control plane with region `r`, for the describe block, and the calls the tests make. */
+function pagesFixture(dialect: 'sqlite' | 'postgres') {
   let fixture: RegionFixture;
   const call: RegionFixture['call'] = (...args) => fixture.call(...args);
   const createCluster = async (name: string) => expect((await call('POST', '/api/v1/regions/r/clusters', { name, spec })).status).toBe(201);
@@ -41,6 +42,18 @@ describe.each(['sqlite', 'postgres'] as const)('pages of every list on %s', (dia
   afterAll(async () => {
     await fixture?.cp.stop();
   });
+  return {
+    get fixture() {
+      return fixture;
+    },
+    call,
+    createCluster,
+    allPages,
+  };
+}
+
+describe.each(['sqlite', 'postgres'] as const)('pages of clusters on %s', (dialect) => {
+  const { call, createCluster, allPages } = pagesFixture(dialect);
 
   it('clusters: pages concatenate to the whole list in name order, also with clusters created between pages', async () => {
     const initial = ['c-07', 'c-01', 'c-10', 'c-03', 'c-05', 'c-02', 'c-09', 'c-04', 'c-08', 'c-06', 'c0', 'c-1'];
@@ -88,6 +101,13 @@ describe.each(['sqlite', 'postgres'] as const)('pages of every list on %s', (dia
       expect(answer.json.message).toMatch(/^pageToken: /);
     }
   });
+});
+
+describe.each(['sqlite', 'postgres'] as const)('pages of regions, tokens, timelines and merged lists on %s', (dialect) => {
+  const f = pagesFixture(dialect);
+  const { call, createCluster, allPages } = f;
+  // The cluster whose timeline is paged.
+  beforeAll(() => createCluster('c0'));
 
   it('regions, tokens and a cluster timeline page the same way', async () => {
     for (const name of ['r-b', 'r-a', 'r-c'])
@@ -115,7 +135,7 @@ describe.each(['sqlite', 'postgres'] as const)('pages of every list on %s', (dia
       'POST',
       '/agent/v1/status',
       { appliedRevision: revision, clusters: [], resources: ['b-0', 'b-2', 'b-3', 'b-4', 'b-6'].map(found) },
-      fixture.agent,
+      f.fixture.agent,
     );
     expect(report.status).toBe(204);
     const whole = (await call('GET', '/api/v1/regions/r/backups')).json.items;

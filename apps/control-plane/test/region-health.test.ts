@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@qhc/kube';
 import type { RegionHealth } from '@qhc/schemas';
 import { startControlPlane, type RunningControlPlane } from '../src/index.ts';
-import { callApi, type Body } from './support/http.ts';
+import { caller } from './support/http.ts';
 
 // The region's health as the agent reports it: parsed where it arrives (a malformed or
 // unbounded health is dropped, the rest of the report kept), kept in the region's status, and used to warn before a
@@ -13,10 +13,7 @@ import { callApi, type Body } from './support/http.ts';
 
 const ADMIN = 'qhc_u_test-admin-token-0123456789';
 let cp: RunningControlPlane;
-const call = async (method: string, path: string, body?: unknown, token = ADMIN) => {
-  const answer = await callApi(cp.url, method, path, { body, headers: { authorization: `Bearer ${token}` } });
-  return { ...answer, json: answer.json as Body };
-};
+const call = caller(() => cp.url, ADMIN);
 
 const health = (overrides: Partial<RegionHealth> = {}): RegionHealth => ({
   kubernetes: { version: 'v1.37.2', distribution: 'kwok' },

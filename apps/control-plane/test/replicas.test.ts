@@ -2,6 +2,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '@qhc/kube';
 import { startControlPlane, type RunningControlPlane } from '../src/index.ts';
 import { createTestDatabase } from './support/postgres.ts';
+import { caller } from './support/http.ts';
 
 const ADMIN = 'qhc_u_replicas-admin-token-0123456789';
 const running: RunningControlPlane[] = [];
@@ -9,15 +10,7 @@ afterAll(async () => {
   for (const cp of running) await cp.stop();
 });
 
-async function call(cp: RunningControlPlane, method: string, path: string, body?: unknown, token = ADMIN) {
-  const res = await fetch(`${cp.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
+const call = (cp: RunningControlPlane, method: string, path: string, body?: unknown, token = ADMIN) => caller(() => cp.url, ADMIN)(method, path, body, token);
 
 describe('several control-plane replicas on one PostgreSQL database', () => {
   it('start together (one migrates, the others wait), and a change made on one reaches an agent long-polling another', async () => {
@@ -38,7 +31,8 @@ describe('several control-plane replicas on one PostgreSQL database', () => {
     const agent = (await call(c!, 'POST', '/agent/v1/register', undefined, install.json.bootstrapToken as string)).json.token as string;
     const { revision } = (await call(a!, 'GET', '/agent/v1/desired-state', undefined, agent)).json as { revision: number };
     const waiting = call(b!, 'GET', `/agent/v1/desired-state?after=${revision}&waitSeconds=20`, undefined, agent);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Parked on b: the change made on c must wake it through the database, not be there when it first looks.
+    await b!.longPolls.parked((await call(a!, 'GET', '/api/v1/regions/eu')).json.id);
     await call(c!, 'POST', '/api/v1/regions/eu/clusters', {
       name: 'x',
       spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } },

@@ -2,7 +2,7 @@ import { buildInstallation, renderHelmInstall, renderInstallScript } from '@qhc/
 import { authenticate } from '../auth.ts';
 import { ApiError } from '../errors.ts';
 import type { RegionRecord, Store } from '../store.ts';
-import { hashToken, issueToken, listTokens, revokeToken } from '../tokens.ts';
+import { hashToken, issueToken, listTokens, revokeToken } from '../repositories/tokens.ts';
 import type { Request, Router } from './http.ts';
 
 /** How long an installation command works unless the control plane is told otherwise. */
@@ -68,19 +68,19 @@ export class ScriptCache {
 
 export function installationRoutes(router: Router, options: InstallationRouteOptions): void {
   const { store } = options;
-  const db = store.db;
+  const { db, now } = store;
   const ttlSeconds = options.bootstrapTokenTtlSeconds ?? DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS;
   const scripts = new ScriptCache();
 
   router.on('POST', '/api/v1/regions/:region/installation', async (req) => {
-    await authenticate(db, req, ['user']);
+    await authenticate(db, req, ['user'], now);
     const region = await store.region(req.params.region!);
     checkInstallable(region, options.publicUrl);
-    const expiresAt = new Date(Date.now() + ttlSeconds * 1000).toISOString();
+    const expiresAt = new Date(now() + ttlSeconds * 1000).toISOString();
     const token = await db.tx(async (tx) => {
       // A new installation command invalidates the ones not used yet.
-      for (const t of await listTokens(tx, region.id)) if (t.kind === 'bootstrap' && !t.used_at && !t.revoked_at) await revokeToken(tx, t.id);
-      return (await issueToken(tx, 'bootstrap', 'installation', region.id, expiresAt)).token;
+      for (const t of await listTokens(tx, region.id)) if (t.kind === 'bootstrap' && !t.used_at && !t.revoked_at) await revokeToken(tx, t.id, now);
+      return (await issueToken(tx, 'bootstrap', 'installation', { regionId: region.id, expiresAt, now })).token;
     });
     const scriptUrl = new URL(`/install/${token}`, options.publicUrl).toString();
     const helmScriptUrl = new URL(`/install/${token}/helm`, options.publicUrl).toString();
@@ -99,7 +99,7 @@ export function installationRoutes(router: Router, options: InstallationRouteOpt
 
   const scriptOf = async (req: Request, flavour: 'script' | 'helm') => {
     const token = req.params.token!;
-    const row = await authenticate(db, { ...req, headers: { authorization: `Bearer ${token}` } }, ['bootstrap']);
+    const row = await authenticate(db, { ...req, headers: { authorization: `Bearer ${token}` } }, ['bootstrap'], now);
     const region = await store.regionById(row.region_id!);
     const registry = await store.registryCredentials(region.id);
     const credentials = { controlPlaneUrl: options.publicUrl, bootstrapToken: token, ...(registry ? { registry } : {}) };

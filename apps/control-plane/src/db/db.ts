@@ -1,18 +1,32 @@
-/**
- * The little the control plane asks of a SQL database, the same on SQLite and PostgreSQL.
- * Statements use PostgreSQL's `$1` placeholders and portable SQL (TEXT, INTEGER, BIGINT).
- */
-export type Row = Record<string, unknown>;
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
 
+export type { Database } from './schema.ts';
+
+/**
+ * The control plane's database, the same on SQLite and PostgreSQL: one typed query builder
+ * (Kysely) over the tables of schema.ts, and transactions.
+ */
 export interface Db {
   readonly dialect: 'sqlite' | 'postgres';
-  all<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
-  one<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T | undefined>;
-  /** Rows changed. */
-  run(sql: string, params?: unknown[]): Promise<number>;
-  /** Runs `fn` in one transaction (serialisable on SQLite, read committed + row locks on PostgreSQL). */
+  /** Outside a transaction each statement is its own; inside `tx`, the transaction's. */
+  readonly q: Kysely<Database>;
+  /** Runs `fn` in one transaction (serialisable on SQLite, read committed + row locks on PostgreSQL); nested calls join it. */
   tx<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** A Db over `q`, whose transactions go through `transaction` (retried or not, by the dialect). */
+export function kyselyDb(dialect: Db['dialect'], q: Kysely<Database>, transaction: <T>(fn: (db: Db) => Promise<T>) => Promise<T>): Db {
+  return { dialect, q, tx: transaction, close: () => q.destroy() };
+}
+
+/** One transaction of `q`: the Db its function is given, on which `tx` joins it. */
+export function runTransaction<T>(dialect: Db['dialect'], q: Kysely<Database>, fn: (db: Db) => Promise<T>): Promise<T> {
+  return q.transaction().execute((trx) => {
+    const inTx: Db = { dialect, q: trx, tx: (inner) => inner(inTx), close: async () => undefined };
+    return fn(inTx);
+  });
 }
 
 /** A unique or primary key violation, the same on both databases. */
@@ -20,3 +34,7 @@ export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; errcode?: string; message?: string };
   return e?.code === '23505' || e?.errcode === '23505' || /UNIQUE constraint failed/.test(e?.message ?? '');
 }
+
+/** Rows changed by an UPDATE or DELETE, as Kysely reports them (a bigint). */
+export const changed = (result: { numUpdatedRows?: bigint; numDeletedRows?: bigint } | undefined) =>
+  Number(result?.numUpdatedRows ?? result?.numDeletedRows ?? 0);

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './db.ts';
 
 /**
@@ -106,21 +107,18 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
  * Brings the schema up to date, in one transaction: safe for several replicas starting at
  * once (on PostgreSQL an advisory lock makes the others wait, then find the work done; even
  * `CREATE TABLE IF NOT EXISTS` races without it), and all or nothing if one step fails.
+ * DDL is SQL text: Kysely's schema builder would not be the statements released before.
  */
 export async function migrate(db: Db): Promise<number[]> {
   return db.tx(async (tx) => {
-    if (tx.dialect === 'postgres') await tx.one('SELECT pg_advisory_xact_lock(7334001)');
-    await tx.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-    const done = new Set((await tx.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
+    if (tx.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(7334001)`.execute(tx.q);
+    await sql`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`.execute(tx.q);
+    const done = new Set((await tx.q.selectFrom('schema_migrations').select('version').execute()).map((r) => Number(r.version)));
     const applied: number[] = [];
     for (const migration of MIGRATIONS) {
       if (done.has(migration.version)) continue;
-      for (const statement of migration.statements) await tx.run(statement);
-      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
-        migration.version,
-        migration.name,
-        new Date().toISOString(),
-      ]);
+      for (const statement of migration.statements) await sql.raw(statement).execute(tx.q);
+      await tx.q.insertInto('schema_migrations').values({ version: migration.version, name: migration.name, applied_at: new Date().toISOString() }).execute();
       applied.push(migration.version);
     }
     return applied;

@@ -1,7 +1,9 @@
 import pg from 'pg';
 import type { Logger } from '@qhc/kube';
 import { ApiError } from '../errors.ts';
-import type { Db, Row } from './db.ts';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import { kyselyDb, runTransaction, type Db } from './db.ts';
+import type { Database } from './schema.ts';
 
 // BIGINT comes back as a string by default; our counters fit a double.
 pg.types.setTypeParser(20, (value) => Number(value));
@@ -60,24 +62,50 @@ const isRetryable = (error: unknown) => {
 /** Jittered, growing: the transactions that collided should not collide again. */
 const backOff = (tries: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * tries));
 
-/** Statements on `client`; on the pool each is its own transaction, run again after a deadlock. */
-function over(client: pg.Pool | pg.PoolClient, log: Warn, retry = false): Omit<Db, 'tx' | 'close'> {
-  const query = async (sql: string, params: unknown[]) => {
-    for (let tries = 1; ; tries++) {
-      try {
-        return await client.query(sql, params);
-      } catch (error) {
-        if (!retry || !isRetryable(error) || tries >= MAX_ATTEMPTS) throw translate(error, log);
-        await backOff(tries);
-      }
+// Kysely's own transaction statements: inside one, a failed statement fails the transaction
+// (retried whole by `tx`), never alone.
+const TX_START = new Set(['begin']);
+const TX_END = new Set(['commit', 'rollback']);
+
+/**
+ * The pool Kysely draws connections from, guarded: errors translated (503, 400), a statement
+ * outside a transaction run again after a deadlock, a connection's 'error' event logged rather
+ * than fatal, and a connection that broke leaving the pool instead of serving the next request.
+ */
+function guardedPool(pool: pg.Pool, log: Warn): PostgresPool {
+  // Between its queries a checked-out client has no pool listener: its 'error' must not crash.
+  const onError = (error: Error) => log.warn('a database connection was closed during a transaction', { error: error.message });
+  const connect = async (): Promise<PostgresPoolClient> => {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw translate(error, log);
     }
+    client.on('error', onError);
+    let inTx = false;
+    let broken: unknown;
+    const query = async (text: string, params: ReadonlyArray<unknown>) => {
+      if (TX_START.has(text)) inTx = true;
+      for (let tries = 1; ; tries++) {
+        try {
+          return await client.query(text, [...params]);
+        } catch (error) {
+          if (isUnavailable(error)) broken = error;
+          if (inTx || !isRetryable(error) || tries >= MAX_ATTEMPTS) throw translate(error, log);
+          await backOff(tries);
+        } finally {
+          if (TX_END.has(text)) inTx = false;
+        }
+      }
+    };
+    const release = (discard?: boolean) => {
+      client.removeListener('error', onError);
+      client.release(broken instanceof Error ? broken : broken || discard ? true : undefined);
+    };
+    return { query, release } as unknown as PostgresPoolClient;
   };
-  return {
-    dialect: 'postgres',
-    all: async <T extends Row>(sql: string, params: unknown[] = []) => (await query(sql, params)).rows as T[],
-    one: async <T extends Row>(sql: string, params: unknown[] = []) => (await query(sql, params)).rows[0] as T | undefined,
-    run: async (sql, params = []) => (await query(sql, params)).rowCount ?? 0,
-  };
+  return { connect, end: () => pool.end(), options: pool.options };
 }
 
 /** PostgreSQL through a connection pool: what several control-plane replicas share. */
@@ -87,45 +115,15 @@ export function openPostgres(connectionString: string, log: Warn = { warn: () =>
   // An idle connection cut by the server (a restart, a fast shutdown) is dropped from the pool and
   // reported here; unhandled, the 'error' event would end the process.
   pool.on('error', (error) => log.warn('a database connection was closed; the pool opens a new one when needed', { error: error.message }));
-  // Between its queries a checked-out client has no pool listener: its 'error' must not crash.
-  const onError = (error: Error) => log.warn('a database connection was closed during a transaction', { error: error.message });
-  const attempt = async <T>(fn: (db: Db) => Promise<T>): Promise<T> => {
-    let client: pg.PoolClient;
-    try {
-      client = await pool.connect();
-    } catch (error) {
-      throw translate(error, log);
-    }
-    client.on('error', onError);
-    let broken: unknown;
-    try {
-      const inTx: Db = { ...over(client, log), tx: (inner) => inner(inTx), close: async () => undefined };
-      await inTx.run('BEGIN');
-      const result = await fn(inTx);
-      await inTx.run('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      if (isUnavailable(error)) broken = error;
-      throw error;
-    } finally {
-      client.removeListener('error', onError);
-      // A broken connection leaves the pool rather than serve the next request.
-      client.release(broken instanceof Error ? broken : broken ? true : undefined);
-    }
-  };
-  return {
-    ...over(pool, log, true),
-    tx: async (fn) => {
-      for (let tries = 1; ; tries++) {
-        try {
-          return await attempt(fn);
-        } catch (error) {
-          if (!isRetryable(error) || tries >= MAX_ATTEMPTS) throw error;
-          await backOff(tries);
-        }
+  const q = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guardedPool(pool, log) }) });
+  return kyselyDb('postgres', q, async (fn) => {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await runTransaction('postgres', q, fn);
+      } catch (error) {
+        if (!isRetryable(error) || tries >= MAX_ATTEMPTS) throw error;
+        await backOff(tries);
       }
-    },
-    close: () => pool.end(),
-  };
+    }
+  });
 }

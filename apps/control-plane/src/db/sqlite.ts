@@ -1,51 +1,40 @@
-import type { Db, Row } from './db.ts';
+import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { kyselyDb, runTransaction, type Db } from './db.ts';
+import type { Database } from './schema.ts';
 
-const bind = (params: unknown[]) => params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? Number(p) : p)) as Array<string | number | null>;
+const bind = (params: ReadonlyArray<unknown>) => params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? Number(p) : p)) as SQLInputValue[];
 
 /**
- * SQLite through Node's built-in `node:sqlite`: no server, one file. One connection; a
- * transaction holds a lock that other statements wait for, because a transaction's function
- * is async and others would otherwise run inside it.
+ * Kysely's SqliteDialect over Node's built-in `node:sqlite` (it expects better-sqlite3's
+ * shape). A transaction begins IMMEDIATE: it takes the write lock up front, so another process
+ * on the file makes it wait (busy_timeout) at BEGIN rather than fail it half-way.
+ */
+export function nodeSqliteDatabase(database: DatabaseSync): SqliteDatabase {
+  return {
+    close: () => database.close(),
+    prepare: (sql) => {
+      const statement = database.prepare(sql === 'begin' ? 'BEGIN IMMEDIATE' : sql);
+      return {
+        reader: statement.columns().length > 0,
+        all: (params) => statement.all(...bind(params)),
+        run: (params) => statement.run(...bind(params)),
+        iterate: (params) => statement.iterate(...bind(params)),
+      };
+    },
+  };
+}
+
+/**
+ * SQLite through Node's built-in `node:sqlite`: no server, one file. One connection, which
+ * Kysely hands to one query or one transaction at a time (its SQLite adapter has no second
+ * connection), so a transaction's async function never interleaves with other statements.
  */
 export function openSqlite(path: string): Db {
   // Loaded at run time: bundlers rewrite `node:sqlite` to `sqlite`, which does not exist.
-  const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
-  const database = new DatabaseSync(path);
+  const { DatabaseSync: Sqlite } = process.getBuiltinModule('node:sqlite');
+  const database = new Sqlite(path);
   database.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
-  let lock: Promise<unknown> = Promise.resolve();
-  const locked = <T>(fn: () => Promise<T> | T): Promise<T> => {
-    const next = lock.then(fn, fn);
-    lock = next.catch(() => undefined);
-    return next;
-  };
-  // `$1` → `?1`: SQLite's numbered parameters.
-  const prepare = (sql: string) => database.prepare(sql.replace(/\$(\d+)/g, '?$1'));
-  const direct = (): Db => ({
-    dialect: 'sqlite',
-    all: async <T extends Row>(sql: string, params: unknown[] = []) => prepare(sql).all(...bind(params)) as T[],
-    one: async <T extends Row>(sql: string, params: unknown[] = []) => prepare(sql).get(...bind(params)) as T | undefined,
-    run: async (sql, params = []) => Number(prepare(sql).run(...bind(params)).changes),
-    tx: (fn) => fn(direct()),
-    close: async () => undefined,
-  });
-  const inner = direct();
-  return {
-    dialect: 'sqlite',
-    all: (sql, params) => locked(() => inner.all(sql, params)),
-    one: (sql, params) => locked(() => inner.one(sql, params)),
-    run: (sql, params) => locked(() => inner.run(sql, params)),
-    tx: (fn) =>
-      locked(async () => {
-        database.exec('BEGIN IMMEDIATE');
-        try {
-          const result = await fn(inner);
-          database.exec('COMMIT');
-          return result;
-        } catch (error) {
-          database.exec('ROLLBACK');
-          throw error;
-        }
-      }),
-    close: () => locked(() => database.close()),
-  };
+  const q = new Kysely<Database>({ dialect: new SqliteDialect({ database: nodeSqliteDatabase(database) }) });
+  return kyselyDb('sqlite', q, (fn) => runTransaction('sqlite', q, fn));
 }

@@ -31,3 +31,11 @@ export async function callApi(
   }
   return { status: res.status, json, headers: res.headers, text };
 }
+
+/** A request as a caller: `token` as the Bearer token unless the call gives its own (null: none). */
+export type Call = (method: string, path: string, body?: unknown, token?: string | null) => Promise<ApiAnswer>;
+
+/** Calls to the control plane at `url()` (read on each call: a restarted control plane has a new one). */
+export function caller(url: () => string, token: string | null): Call {
+  return (method, path, body, as = token) => callApi(url(), method, path, { body, headers: as ? { authorization: `Bearer ${as}` } : {} });
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@qhc/kube';
 import { startControlPlane, type RunningControlPlane } from '../../src/index.ts';
-import { callApi, type Body } from './http.ts';
+import { caller, type Call } from './http.ts';
 
 export const ADMIN = 'qhc_u_test-admin-token-0123456789';
 
@@ -12,7 +12,7 @@ export interface RegionFixture {
   /** The registered agent's credential of region `r`. */
   agent: string;
   /** A request as the admin, or with `token`. */
-  call: (method: string, path: string, body?: unknown, token?: string) => Promise<{ status: number; json: Body }>;
+  call: Call;
 }
 
 /** A control plane on `database` (SQLite when undefined) with region `r` and its agent registered. */
@@ -25,10 +25,7 @@ export async function startWithRegion(database?: string): Promise<RegionFixture>
     publicUrl: 'https://cp.example.test',
     pollIntervalMs: 50,
   });
-  const call: RegionFixture['call'] = async (method, path, body, token = ADMIN) => {
-    const { status, json } = await callApi(cp.url, method, path, { body, headers: { authorization: `Bearer ${token}` } });
-    return { status, json: json as Body };
-  };
+  const call = caller(() => cp.url, ADMIN);
   await call('POST', '/api/v1/regions', { name: 'r', namespace: 'ns-r', agentVersion: '0.1.0', operatorVersion: '0.1.0' });
   const install = await call('POST', '/api/v1/regions/r/installation');
   const agent = (await call('POST', '/agent/v1/register', undefined, install.json.bootstrapToken)).json.token as string;

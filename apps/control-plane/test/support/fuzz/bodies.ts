@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { QdrantClusterSpec, Region } from '@qhc/schemas';
-import { RESOURCE_KINDS, AgentReport } from '../../../src/store.ts';
+import { RESOURCE_KINDS } from '../../../src/api/inputs.ts';
+import { AgentReport } from '../../../src/api/agent-report.ts';
 import { anyBadValue, deepValue, hostileString, prototypeKeys } from './values.ts';
 
 // Request bodies: valid ones shaped like the schemas, then mutated at a field the schema knows

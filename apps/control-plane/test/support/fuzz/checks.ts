@@ -2,17 +2,18 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../../../src/db/db.ts';
 import { schemaFieldNames } from './bodies.ts';
 import { bodyKindOf, type FuzzCase } from './cases.ts';
+import { sqlOn } from '../sql.ts';
 
 /**
  * A digest of every table's rows, in a fixed order: equal digests mean an unchanged database.
  * Cheap enough to take around each request (the fuzzer's data stays small).
  */
 export async function databaseDigest(db: Db): Promise<string> {
-  const tables = await db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+  const tables = await sqlOn(db).all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
   const hash = createHash('sha256');
   for (const { name } of tables) {
     hash.update(`\u0000${name}\u0000`);
-    for (const row of await db.all(`SELECT * FROM "${name}" ORDER BY rowid`)) hash.update(JSON.stringify(row));
+    for (const row of await sqlOn(db).all(`SELECT * FROM "${name}" ORDER BY rowid`)) hash.update(JSON.stringify(row));
   }
   return hash.digest('hex');
 }
@@ -25,7 +26,7 @@ export function digestTracker(db: Db): () => Promise<string> {
   let changes = -1;
   let digest = '';
   return async () => {
-    const now = Number((await db.one<{ n: number }>('SELECT total_changes() AS n'))!.n);
+    const now = Number((await sqlOn(db).one<{ n: number }>('SELECT total_changes() AS n'))!.n);
     if (now !== changes) [changes, digest] = [now, await databaseDigest(db)];
     return digest;
   };

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@qhc/kube';
 import { startControlPlane, type RunningControlPlane } from '../../../src/index.ts';
-import { findToken } from '../../../src/tokens.ts';
-import { findSession } from '../../../src/sessions.ts';
+import { findToken } from '../../../src/repositories/tokens.ts';
+import { findSession } from '../../../src/repositories/sessions.ts';
 import { callApi } from '../http.ts';
 import type { Credential, FuzzCase } from './cases.ts';
+import { sqlOn } from '../sql.ts';
 
 export const ADMIN = 'qhc_u_fuzz-admin-token-0123456789';
 
@@ -59,16 +60,16 @@ export class World {
   async repair(): Promise<void> {
     const db = this.cp.store.db;
     for (const name of ['r', 'r2'])
-      if (!(await db.one('SELECT id FROM regions WHERE name = $1', [name])))
+      if (!(await sqlOn(db).one('SELECT id FROM regions WHERE name = $1', [name])))
         await this.admin('POST', '/api/v1/regions', { name, namespace: `ns-${name}`, agentVersion: '0.1.0', operatorVersion: '0.1.0' });
-    await db.run("UPDATE clusters SET deleted_at = NULL WHERE name = 'c1'");
-    await db.run("UPDATE resources SET deleted_at = NULL WHERE name = 'b1'");
-    if (!(await db.one("SELECT c.id FROM clusters c JOIN regions r ON r.id = c.region_id WHERE r.name = 'r' AND c.name = 'c1'")))
+    await sqlOn(db).run("UPDATE clusters SET deleted_at = NULL WHERE name = 'c1'");
+    await sqlOn(db).run("UPDATE resources SET deleted_at = NULL WHERE name = 'b1'");
+    if (!(await sqlOn(db).one("SELECT c.id FROM clusters c JOIN regions r ON r.id = c.region_id WHERE r.name = 'r' AND c.name = 'c1'")))
       await this.admin('POST', '/api/v1/regions/r/clusters', {
         name: 'c1',
         spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } },
       });
-    if (!(await db.one("SELECT s.id FROM resources s JOIN regions r ON r.id = s.region_id WHERE r.name = 'r' AND s.name = 'b1'")))
+    if (!(await sqlOn(db).one("SELECT s.id FROM resources s JOIN regions r ON r.id = s.region_id WHERE r.name = 'r' AND s.name = 'b1'")))
       await this.admin('POST', '/api/v1/regions/r/backups', { name: 'b1', clusterId: 'c1', spec: { 'cluster-id': 'c1' } });
     if ((await findToken(db, this.agent))?.kind !== 'agent') {
       const install = await this.admin('POST', '/api/v1/regions/r/installation');
@@ -81,7 +82,7 @@ export class World {
       await this.admin('DELETE', `/api/v1/tokens/${issued.id}`);
       this.revoked = issued.token;
     }
-    if (!(await db.one('SELECT id FROM tokens WHERE id = $1 AND revoked_at IS NULL', [this.spareTokenId])))
+    if (!(await sqlOn(db).one('SELECT id FROM tokens WHERE id = $1 AND revoked_at IS NULL', [this.spareTokenId])))
       this.spareTokenId = (await this.admin('POST', '/api/v1/tokens', { name: 'spare' })).id;
     if (!this.session.secret || !(await findSession(db, this.session.secret))) await this.signIn();
   }

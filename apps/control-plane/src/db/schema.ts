@@ -1,0 +1,59 @@
+/**
+ * The tables as the migrations (migrations.ts) leave them: the schema's type, kept by hand
+ * beside the append-only list. JSON documents are TEXT, parsed on read by the repositories.
+ * BIGINT comes back as a number on both databases (postgres.ts sets pg's parser).
+ */
+export interface Database {
+  regions: {
+    id: string;
+    name: string;
+    spec: string;
+    revision: number;
+    status: string | null;
+    applied_revision: number | null;
+    last_seen_at: string | null;
+    created_at: string;
+    updated_at: string;
+    observed_resources: string | null;
+    registry_credentials: string | null;
+  };
+  clusters: {
+    id: string;
+    region_id: string;
+    name: string;
+    spec: string;
+    api_keys: string | null;
+    deleted_at: string | null;
+    status: string | null;
+    created_at: string;
+    updated_at: string;
+    annotations: string | null;
+    origin: string | null;
+  };
+  tokens: {
+    id: string;
+    kind: string;
+    name: string;
+    region_id: string | null;
+    hash: string;
+    created_at: string;
+    used_at: string | null;
+    revoked_at: string | null;
+    expires_at: string | null;
+  };
+  resources: {
+    id: string;
+    region_id: string;
+    kind: string;
+    name: string;
+    cluster_id: string;
+    spec: string;
+    deleted_at: string | null;
+    status: string | null;
+    created_at: string;
+    updated_at: string;
+  };
+  sessions: { id: string; hash: string; token_id: string; created_at: string; expires_at: string };
+  cluster_events: { id: string; cluster_id: string; at: string; type: string; message: string };
+  schema_migrations: { version: number; name: string; applied_at: string };
+}

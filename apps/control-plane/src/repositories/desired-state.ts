@@ -1,0 +1,66 @@
+import { allKinds, buildCrd, type ClusterRecord, type QdrantClusterSpec, type Region } from '@qhc/schemas';
+import type { Db } from '../db/db.ts';
+import { notFound } from '../errors.ts';
+import { readRegionSpec, readRegistryCredentials, readResourceSpec, toCluster, type RegistryCredentials } from './rows.ts';
+
+/** What a region's agent must make true, at the region's revision (the agent protocol's answer). */
+export interface DesiredState {
+  revision: number;
+  region: Region;
+  clusters: Array<{
+    id: string;
+    spec: QdrantClusterSpec;
+    apiKeys?: { apiKey?: string; readOnlyApiKey?: string };
+    annotations?: Record<string, string>;
+    origin?: ClusterRecord['origin'];
+  }>;
+  /** Clusters deleted through the API: the only clusters an agent may delete. */
+  deletions: string[];
+  /** Backups, backup schedules and restores to apply. */
+  resources: Array<{ kind: string; name: string; clusterId: string; spec: Record<string, unknown> }>;
+  /** Those deleted through the API: the only ones an agent may delete. */
+  resourceDeletions: Array<{ kind: string; name: string }>;
+  /** The filled pull Secret's credentials. */
+  registryCredentials?: RegistryCredentials;
+  /** The CRDs of this control plane's release, applied by the agent before anything else. */
+  crds: Array<Record<string, unknown>>;
+}
+
+// The CRDs depend only on this release: built once (10–20 ms each time) rather than on every long-poll answer.
+let crdsOfRelease: Array<Record<string, unknown>> | undefined;
+const releaseCrds = () => (crdsOfRelease ??= allKinds.map((kind) => buildCrd(kind) as unknown as Record<string, unknown>));
+
+const desiredCluster = (c: ClusterRecord): DesiredState['clusters'][number] => ({
+  id: c.name,
+  spec: { ...c.spec, id: c.name },
+  ...(c.apiKeys ? { apiKeys: c.apiKeys } : {}),
+  ...(c.annotations ? { annotations: c.annotations } : {}),
+  ...(c.origin ? { origin: c.origin } : {}),
+});
+
+/** Read in one transaction: the revision and what it stands for agree. */
+export async function desiredState(db: Db, regionId: string): Promise<DesiredState> {
+  return db.tx(async (tx) => {
+    const region = await tx.q.selectFrom('regions').selectAll().where('id', '=', regionId).executeTakeFirst();
+    if (!region) throw notFound(`region ${regionId}`);
+    const clusters = (await tx.q.selectFrom('clusters').selectAll().where('region_id', '=', regionId).orderBy('name').execute()).map(toCluster);
+    const resources = await tx.q
+      .selectFrom('resources')
+      .select(['kind', 'name', 'cluster_id', 'spec', 'deleted_at'])
+      .where('region_id', '=', regionId)
+      .orderBy('kind')
+      .orderBy('name')
+      .execute();
+    return {
+      resources: resources.filter((r) => !r.deleted_at).map((r) => ({ kind: r.kind, name: r.name, clusterId: r.cluster_id, spec: readResourceSpec(r.spec) })),
+      resourceDeletions: resources.filter((r) => r.deleted_at).map((r) => ({ kind: r.kind, name: r.name })),
+      revision: Number(region.revision),
+      region: readRegionSpec(region.spec),
+      clusters: clusters.filter((c) => !c.deletedAt).map(desiredCluster),
+      deletions: clusters.filter((c) => c.deletedAt).map((c) => c.name),
+      ...(region.registry_credentials ? { registryCredentials: readRegistryCredentials(region.registry_credentials) } : {}),
+      // This release's CRDs: the agent applies these, never its own (it may be older).
+      crds: releaseCrds(),
+    };
+  });
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { PageOf, Region, RegionRecord } from '@qhc/schemas';
+import { isUniqueViolation, type Db } from '../db/db.ts';
+import { conflict, notFound } from '../errors.ts';
+import { keyset, toPage, type PageRequest } from '../pages.ts';
+import { readRegistryCredentials, toRegion, type RegistryCredentials } from './rows.ts';
+
+// Regions: their spec, revision (what agents long-poll on), and write-only registry credentials.
+
+const now = () => new Date().toISOString();
+
+/** A region's desired state changed: its agent's long-poll answers. */
+export async function bumpRevision(db: Db, regionId: string, stamp: string): Promise<void> {
+  await db.q
+    .updateTable('regions')
+    .set((eb) => ({ revision: eb('revision', '+', 1), updated_at: stamp }))
+    .where('id', '=', regionId)
+    .execute();
+}
+
+export async function insertRegion(db: Db, spec: Region, credentials: RegistryCredentials | null): Promise<void> {
+  const stamp = now();
+  const row = { id: randomUUID(), name: spec.name, spec: JSON.stringify(spec), revision: 1, created_at: stamp, updated_at: stamp };
+  try {
+    await db.q
+      .insertInto('regions')
+      .values({ ...row, registry_credentials: credentials ? JSON.stringify(credentials) : null })
+      .execute();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict(`region ${spec.name} already exists`);
+    throw error;
+  }
+}
+
+/** Name order; the page after `page.after` (one key: the name). */
+export async function listRegions(db: Db, page: PageRequest): Promise<PageOf<RegionRecord>> {
+  const rows = await keyset(db.q.selectFrom('regions').selectAll(), db.dialect, { keys: ['name'] }, page).execute();
+  return toPage(rows.map(toRegion), page, (r) => [r.name]);
+}
+
+export async function regionBy(db: Db, by: 'name' | 'id', value: string): Promise<RegionRecord> {
+  const row = await db.q.selectFrom('regions').selectAll().where(by, '=', value).executeTakeFirst();
+  if (!row) throw notFound(`region ${value}`);
+  return toRegion(row);
+}
+
+/**
+ * The new spec, and the registry credentials unless undefined (null removes them). One
+ * statement: an agent must never read the new revision with the old registry credentials.
+ */
+export async function updateRegion(db: Db, id: string, spec: Region, credentials: RegistryCredentials | null | undefined): Promise<void> {
+  await db.q
+    .updateTable('regions')
+    .set((eb) => ({
+      spec: JSON.stringify(spec),
+      revision: eb('revision', '+', 1),
+      updated_at: now(),
+      ...(credentials === undefined ? {} : { registry_credentials: credentials ? JSON.stringify(credentials) : null }),
+    }))
+    .where('id', '=', id)
+    .execute();
+}
+
+/** The region's registry credentials, password included: for the installation command and the agent only. */
+export async function registryCredentials(db: Db, regionId: string): Promise<RegistryCredentials | undefined> {
+  const row = await db.q.selectFrom('regions').select('registry_credentials').where('id', '=', regionId).executeTakeFirst();
+  return row?.registry_credentials ? readRegistryCredentials(row.registry_credentials) : undefined;
+}
+
+export async function deleteRegion(db: Db, name: string): Promise<void> {
+  const result = await db.q.deleteFrom('regions').where('name', '=', name).executeTakeFirst();
+  if (Number(result.numDeletedRows) === 0) throw notFound(`region ${name}`);
+}
+
+export async function regionRevision(db: Db, regionId: string): Promise<number | undefined> {
+  const row = await db.q.selectFrom('regions').select('revision').where('id', '=', regionId).executeTakeFirst();
+  return row ? Number(row.revision) : undefined;
+}

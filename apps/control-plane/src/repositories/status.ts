@@ -1,0 +1,76 @@
+import type { AgentReport as SchemaAgentReport, RegionHealth } from '@qhc/schemas';
+import type { Db } from '../db/db.ts';
+import { adoptRestoredClusters } from '../adoption.ts';
+import { recordClusterEvents, statusEvents, type ReportedClusterStatus } from '../cluster-events.ts';
+import { bumpRevision, regionRevision } from './regions.ts';
+import { readClusterStatus } from './rows.ts';
+
+// The agent's report: the region's status, each cluster's, and what it confirmed gone.
+
+/** The report as parsed at the boundary (api/agent-report.ts): `health` only when it parses. */
+export type AgentReport = Omit<SchemaAgentReport, 'health'> & { health?: RegionHealth };
+
+const upToDate = (report: AgentReport, current: number) => (report.appliedRevision ?? -1) >= current;
+
+async function recordClusters(tx: Db, regionId: string, report: AgentReport, current: number, stamp: string): Promise<void> {
+  const reported = new Map(report.clusters.map((c) => [c.id, c]));
+  for (const row of await tx.q.selectFrom('clusters').select(['id', 'name', 'status', 'deleted_at']).where('region_id', '=', regionId).execute()) {
+    // A deletion is done when the agent, up to date (so having applied it), no longer has the cluster.
+    if (row.deleted_at && !reported.has(row.name) && upToDate(report, current)) {
+      await tx.q.deleteFrom('clusters').where('id', '=', row.id).execute();
+      continue;
+    }
+    const cluster = reported.get(row.name);
+    if (!cluster) continue;
+    // The adoption fields are for adopting, not part of the cluster's status.
+    const { origin: _origin, spec: _spec, ...status } = cluster;
+    await tx.q
+      .updateTable('clusters')
+      .set({ status: JSON.stringify(status) })
+      .where('id', '=', row.id)
+      .execute();
+    const before: ReportedClusterStatus | undefined = row.status ? readClusterStatus(row.status) : undefined;
+    await recordClusterEvents(tx, row.id, statusEvents(before, status), stamp);
+  }
+}
+
+async function recordResources(tx: Db, regionId: string, report: AgentReport, current: number): Promise<void> {
+  if (!report.resources) return;
+  await tx.q
+    .updateTable('regions')
+    .set({ observed_resources: JSON.stringify(report.resources) })
+    .where('id', '=', regionId)
+    .execute();
+  const present = new Map(report.resources.map((r) => [`${r.kind}/${r.name}`, r]));
+  for (const row of await tx.q.selectFrom('resources').select(['id', 'kind', 'name', 'deleted_at']).where('region_id', '=', regionId).execute()) {
+    const seen = present.get(`${row.kind}/${row.name}`);
+    if (row.deleted_at && !seen && upToDate(report, current)) await tx.q.deleteFrom('resources').where('id', '=', row.id).execute();
+    else if (seen && 'status' in seen)
+      await tx.q
+        .updateTable('resources')
+        .set({ status: JSON.stringify(seen.status) })
+        .where('id', '=', row.id)
+        .execute();
+  }
+}
+
+export async function recordStatus(db: Db, regionId: string, report: AgentReport): Promise<void> {
+  const stamp = new Date().toISOString();
+  await db.tx(async (tx) => {
+    const status = JSON.stringify({ ...report.region, ...(report.health ? { health: report.health } : {}) });
+    await tx.q
+      .updateTable('regions')
+      .set({ status, applied_revision: report.appliedRevision ?? null, last_seen_at: stamp })
+      .where('id', '=', regionId)
+      .execute();
+    let current = (await regionRevision(tx, regionId)) ?? 0;
+    // Only a report of the latest revision adopts: an older one may still list a cluster whose
+    // deletion it had not applied yet, which must not come back.
+    if (upToDate(report, current) && (await adoptRestoredClusters(tx, regionId, report.clusters, stamp)) > 0) {
+      await bumpRevision(tx, regionId, stamp);
+      current++;
+    }
+    await recordClusters(tx, regionId, report, current, stamp);
+    await recordResources(tx, regionId, report, current);
+  });
+}
