@@ -1,30 +1,13 @@
-import { allKinds, buildCrd, type ClusterRecord, type QdrantClusterSpec, type Region } from '@qhc/schemas';
+import { allKinds, buildCrd, type ClusterRecord, type DesiredStateInput } from '@qhc/schemas';
 import type { Db } from '../db/db.ts';
 import { notFound } from '../errors.ts';
-import { readRegionSpec, readRegistryCredentials, readResourceSpec, toCluster, type RegistryCredentials } from './rows.ts';
+import { readRegionSpec, readRegistryCredentials, readResourceSpec, toCluster } from './rows.ts';
 
-/** What a region's agent must make true, at the region's revision (the agent protocol's answer). */
-export interface DesiredState {
-  revision: number;
-  region: Region;
-  clusters: Array<{
-    id: string;
-    spec: QdrantClusterSpec;
-    apiKeys?: { apiKey?: string; readOnlyApiKey?: string };
-    annotations?: Record<string, string>;
-    origin?: ClusterRecord['origin'];
-  }>;
-  /** Clusters deleted through the API: the only clusters an agent may delete. */
-  deletions: string[];
-  /** Backups, backup schedules and restores to apply. */
-  resources: Array<{ kind: string; name: string; clusterId: string; spec: Record<string, unknown> }>;
-  /** Those deleted through the API: the only ones an agent may delete. */
-  resourceDeletions: Array<{ kind: string; name: string }>;
-  /** The filled pull Secret's credentials. */
-  registryCredentials?: RegistryCredentials;
-  /** The CRDs of this control plane's release, applied by the agent before anything else. */
-  crds: Array<Record<string, unknown>>;
-}
+/**
+ * What a region's agent must make true, at the region's revision: the agent protocol's answer, one
+ * contract in @qhc/schemas that the agent parses (the input side: CRDs are built here as plain objects).
+ */
+export type DesiredState = DesiredStateInput;
 
 // The CRDs depend only on this release: built once (10–20 ms each time) rather than on every long-poll answer.
 let crdsOfRelease: Array<Record<string, unknown>> | undefined;
