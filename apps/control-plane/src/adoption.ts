@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ClusterOrigin, ClusterSpecRequest, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH } from '@qhc/schemas';
+import { apiKeySecretName, ClusterOrigin, ClusterSpecRequest, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH } from '@qhc/schemas';
 import * as z from 'zod';
 import type { Db } from './db/db.ts';
 import { recordClusterEvents } from './cluster-events.ts';
@@ -42,7 +42,7 @@ async function takeOverKeys(
     .where('name', '=', origin.sourceCluster)
     .executeTakeFirst();
   const config = (spec.config ?? {}) as { service?: ServiceConfig };
-  const secret = `qdrant-${origin.sourceCluster}-api-keys`;
+  const secret = apiKeySecretName(origin.sourceCluster);
   const service = { ...config.service };
   const refersToSource = service.api_key?.secretKeyRef?.name === secret || service.read_only_api_key?.secretKeyRef?.name === secret;
   if (!source?.api_keys || !refersToSource) return { spec };

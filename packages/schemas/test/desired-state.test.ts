@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DESIRED_STATE_BOUNDS, DesiredState, allKinds, buildCrd, regionStatusOf, type DesiredStateInput } from '../src/index.ts';
+import { API_KEY_MAX_LENGTH, DESIRED_STATE_BOUNDS, DesiredState, allKinds, buildCrd, regionStatusOf, type DesiredStateInput } from '../src/index.ts';
 import { clusterSnapshotFixture, clusterSpecFixture } from '../src/test/index.ts';
 
 const region = { name: 'eu-1', namespace: 'qdrant', agentVersion: '1.0.0', operatorVersion: '1.0.0', advanced: { proxy: { noProxy: [] } } };
@@ -86,5 +86,21 @@ describe('regionStatusOf', () => {
     expect(regionStatusOf({ phase: 'Ready', health: { unknown: true } })).toEqual({ phase: 'Ready' });
     expect(regionStatusOf({ phase: 7 })).toBeUndefined();
     expect(regionStatusOf(undefined)).toBeUndefined();
+  });
+});
+
+describe('what the control plane accepts, the agent applies', () => {
+  it('a long env value (a PEM bundle), many annotations and a 4096-character API key parse', () => {
+    const spec = {
+      ...clusterSpecFixture('big'),
+      statefulSet: {
+        annotations: Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`a${i}`, 'x'])),
+        pods: { extraEnv: [{ name: 'CA', value: 'x'.repeat(40_000) }] },
+      },
+    };
+    const answer = { revision: 1, region: { name: 'r' }, clusters: [{ id: 'big', spec, apiKeys: { apiKey: 'k'.repeat(API_KEY_MAX_LENGTH) } }], deletions: [] };
+    expect(DesiredState.safeParse(answer).success).toBe(true);
+    const tooLong = { ...answer, clusters: [{ id: 'big', spec, apiKeys: { apiKey: 'k'.repeat(API_KEY_MAX_LENGTH + 1) } }] };
+    expect(DesiredState.safeParse(tooLong).success).toBe(false);
   });
 });

@@ -1,4 +1,13 @@
-import { ClusterSpecRequest, createParser, dns1123Label, MAX_CLUSTER_ID_LENGTH, Region, safeParseOperatorSettings, type QhcSchemaError } from '@qhc/schemas';
+import {
+  API_KEY_MAX_LENGTH,
+  ClusterSpecRequest,
+  createParser,
+  dns1123Label,
+  MAX_CLUSTER_ID_LENGTH,
+  Region,
+  safeParseOperatorSettings,
+  type QhcSchemaError,
+} from '@qhc/schemas';
 import * as z from 'zod';
 import { ApiError } from '../errors.ts';
 import { hasControlCharacters } from '../text.ts';
@@ -83,8 +92,8 @@ export function parseRegionInput(input: unknown, defaults: RegionDefaults, name?
 const ClusterBody = z.strictObject({
   name: dns1123Label.max(MAX_CLUSTER_ID_LENGTH),
   spec: ClusterSpecRequest,
-  apiKey: z.string().min(8).optional(),
-  readOnlyApiKey: z.string().min(8).optional(),
+  apiKey: z.string().min(8).max(API_KEY_MAX_LENGTH).optional(),
+  readOnlyApiKey: z.string().min(8).max(API_KEY_MAX_LENGTH).optional(),
 });
 const clusterParser = createParser(ClusterBody, 'cluster');
 export type ClusterInput = z.output<typeof ClusterBody>;

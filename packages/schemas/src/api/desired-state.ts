@@ -11,11 +11,21 @@ import { ClusterOrigin } from './control-plane.ts';
 
 const name = z.string().min(1).max(253);
 
+/** The longest API key a cluster may have: the control plane refuses longer ones, the agent applies up to this. */
+export const API_KEY_MAX_LENGTH = 4096;
+
 /**
  * The whole answer: CRDs nest deeper than a cluster spec (openAPIV3Schema's properties), a
  * region's CA bundle is a long string, and a region may hold thousands of clusters.
  */
 export const DESIRED_STATE_BOUNDS: JsonBounds = { maxDepth: 64, maxKeys: 10_000, maxItems: 10_000, maxStringLength: 1024 * 1024, maxSize: 64 * 1024 * 1024 };
+
+/**
+ * A cluster's or a backup's spec as the control plane took it: its API bounds the request body
+ * (1 MiB, 64 levels), not the strings in it (a PEM bundle in an env value is long), so the agent
+ * must accept whatever that let through, or one cluster would hold back its whole region.
+ */
+export const SPEC_BOUNDS: JsonBounds = { maxDepth: 64, maxKeys: 10_000, maxItems: 10_000, maxStringLength: 1024 * 1024, maxSize: 1024 * 1024 };
 
 /** One CRD of the control plane's release: the agent applies only qdrant.io CustomResourceDefinitions among them. */
 const CRD_BOUNDS: JsonBounds = { maxDepth: 64, maxKeys: 1024, maxItems: 1024, maxStringLength: 65_536, maxSize: 4 * 1024 * 1024 };
@@ -23,9 +33,9 @@ const CRD_BOUNDS: JsonBounds = { maxDepth: 64, maxKeys: 1024, maxItems: 1024, ma
 /** A QdrantCluster the agent applies: the spec carries its id, as the QdrantCluster's does. */
 export const DesiredCluster = z.object({
   id: name,
-  spec: boundedJsonObject().pipe(z.looseObject({ id: name })),
-  /** Written to the api-keys Secret, referenced from the spec; never logged. */
-  apiKeys: z.object({ apiKey: z.string().max(4096).optional(), readOnlyApiKey: z.string().max(4096).optional() }).optional(),
+  spec: boundedJsonObject(SPEC_BOUNDS).pipe(z.looseObject({ id: name })),
+  /** Written to the api-keys Secret, referenced from the spec; never logged. The API takes up to 4096 characters. */
+  apiKeys: z.object({ apiKey: z.string().max(API_KEY_MAX_LENGTH).optional(), readOnlyApiKey: z.string().max(API_KEY_MAX_LENGTH).optional() }).optional(),
   /** Annotations the QdrantCluster carries, such as `restartedAt`. */
   annotations: z.record(z.string().max(316), z.string().max(65_536)).optional(),
   /** A cluster adopted from the region: the restore that made it (the agent leaves another restore's cluster alone). */
@@ -34,7 +44,7 @@ export const DesiredCluster = z.object({
 export type DesiredCluster = z.infer<typeof DesiredCluster>;
 
 /** A backup, backup schedule or restore (a qdrant.io kind) of one cluster. */
-export const DesiredResource = z.object({ kind: z.string().min(1).max(63), name, clusterId: name, spec: boundedJsonObject() });
+export const DesiredResource = z.object({ kind: z.string().min(1).max(63), name, clusterId: name, spec: boundedJsonObject(SPEC_BOUNDS) });
 export type DesiredResource = z.infer<typeof DesiredResource>;
 
 export const DesiredResourceRef = z.object({ kind: z.string().min(1).max(63), name });
