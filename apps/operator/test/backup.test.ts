@@ -161,11 +161,12 @@ describe('backups: QdrantClusterScheduledSnapshot', () => {
     expect((await scheduled()).map((s) => s.spec['creation-timestamp']).toSorted()).toEqual([first / 1000, latest / 1000]);
     const events = await eventsOf(name);
     expect(events.find((e) => e.reason === 'MissedSchedules')?.note).toMatch(/; 1 earlier schedule time\(s\) were missed and are not made up$/);
-    // More passes at the same time make nothing more: two passes of the schedule seen after the poke.
+    // More passes at the same time make nothing more: a pass of the schedule is seen after the poke
+    // (one, not two: the next pass is at the next schedule time, which makes a snapshot).
     const passes = () => h.operator.metrics.reconciles.get({ kind: 'QdrantClusterScheduledSnapshot', result: 'success' });
     const before = passes();
     await poke(scheduleRef(name));
-    await waitFor('two passes of the schedule after the poke', async () => (passes() >= before + 2 ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor('a pass of the schedule after the poke', async () => (passes() > before ? true : undefined), { timeoutMs: 30_000, intervalMs: 20 });
     expect(await scheduled()).toHaveLength(2);
 
     // The retention (1h) ends: both go, with their VolumeSnapshots.
