@@ -56,35 +56,7 @@ export async function manage(request: ManageRequest, deps: ManageDeps): Promise<
   const client = clientOf(coordinator);
 
   try {
-    if (request.scaleDown) {
-      const node = request.nodes.find((n) => n.index === request.scaleDown!.node);
-      const keep = new Set(request.nodes.filter((n) => request.scaleDown!.keep.includes(n.index)).map((n) => n.host));
-      if (!node) return { status: 'Drained', description: `node ${request.scaleDown.node} does not exist; nothing to drain`, scaleDownAllowed: true, moves: 0 };
-      let moves = 0;
-      const result = await drainPeer({
-        client,
-        host: node.host,
-        mayReceive: (peer) => keep.has(hostOf(peer.uri)),
-        deadline,
-        pollIntervalMs: deps.pollIntervalMs,
-        onStep: (step) => {
-          if (step.kind === 'move_shard') moves++;
-          deps.metrics.drainSteps.inc({ step: step.kind });
-        },
-      });
-      log.info('node drained', { node: node.index, peer: result.peerId, moves });
-      return {
-        status: 'Drained',
-        description:
-          result.peerId === undefined
-            ? `node ${node.index} has no peer in the cluster; nothing to drain`
-            : `node ${node.index} drained: ${moves} shard(s) moved, peer ${result.peerId} removed`,
-        scaleDownAllowed: true,
-        moves,
-        removedPeers: result.peerId === undefined ? [] : [result.peerId],
-      };
-    }
-
+    if (request.scaleDown) return await scaleDownStep(request, request.scaleDown, client, deadline, deps);
     if (request.releaseReplicas || request.prepareRestart) return await restartStep(request, client, deadline, deps);
 
     const topology = await readTopology(client);
@@ -99,43 +71,88 @@ export async function manage(request: ManageRequest, deps: ManageDeps): Promise<
         removedPeers: removed.peers,
       };
     }
-
-    if (!request.rebalanceStrategy || request.rebalanceStrategy === 'disabled')
-      return { status: 'Balanced', description: 'rebalancing is disabled for this cluster' };
-    if (topology.collections.some((c) => c.transfers.length > 0))
-      return { status: 'Skipped', description: 'shard transfers are in progress; rebalancing waits for them' };
-    const placement = await placementOf(topology, live, clientOf);
-    const plan = planRebalance(placement, request.rebalanceStrategy);
-    deps.metrics.plans.inc({ strategy: request.rebalanceStrategy, result: plan.length > 0 ? 'moves' : 'balanced' });
-    if (plan.length === 0)
-      return { status: 'Balanced', description: `balanced ${request.rebalanceStrategy.replaceAll('_', ' ')} over ${placement.peers.length} peers` };
-    log.info('rebalancing', { strategy: request.rebalanceStrategy, moves: plan.length });
-    const result = await executePlan(plan, {
-      client,
-      concurrency: deps.concurrency ?? 2,
-      deadline,
-      pollIntervalMs: deps.pollIntervalMs,
-      onEvent: (event) => {
-        if (event.type === 'started') deps.metrics.moves.inc({ result: 'started' });
-        else {
-          deps.metrics.moves.inc({ result: 'finished' });
-          deps.metrics.transferSeconds.observe({}, (event.ms ?? 0) / 1000);
-        }
-      },
-    }).catch((error: unknown) => {
-      deps.metrics.moves.inc({ result: 'failed' });
-      throw error;
-    });
-    return {
-      status: 'Rebalanced',
-      description: `${result.done.length} shard move(s) ${request.rebalanceStrategy.replaceAll('_', ' ')}`,
-      moves: result.done.length,
-    };
+    return await rebalanceStep(request, { client, topology, live, clientOf, deadline }, deps);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log.warn('manage failed', { error: message, reason: error instanceof QdrantOperationError ? error.reason : undefined });
     return { status: 'Failed', description: message };
   }
+}
+
+/** Moves every shard off the leaving node onto the nodes that stay, then removes its peer. */
+async function scaleDownStep(
+  request: ManageRequest,
+  scaleDown: NonNullable<ManageRequest['scaleDown']>,
+  client: QdrantClient,
+  deadline: number,
+  deps: ManageDeps,
+): Promise<ManageResponse> {
+  const log = deps.logger.with({ namespace: request.cluster.namespace, name: request.cluster.name });
+  const node = request.nodes.find((n) => n.index === scaleDown.node);
+  const keep = new Set(request.nodes.filter((n) => scaleDown.keep.includes(n.index)).map((n) => n.host));
+  if (!node) return { status: 'Drained', description: `node ${scaleDown.node} does not exist; nothing to drain`, scaleDownAllowed: true, moves: 0 };
+  let moves = 0;
+  const result = await drainPeer({
+    client,
+    host: node.host,
+    mayReceive: (peer) => keep.has(hostOf(peer.uri)),
+    deadline,
+    pollIntervalMs: deps.pollIntervalMs,
+    onStep: (step) => {
+      if (step.kind === 'move_shard') moves++;
+      deps.metrics.drainSteps.inc({ step: step.kind });
+    },
+  });
+  log.info('node drained', { node: node.index, peer: result.peerId, moves });
+  return {
+    status: 'Drained',
+    description:
+      result.peerId === undefined
+        ? `node ${node.index} has no peer in the cluster; nothing to drain`
+        : `node ${node.index} drained: ${moves} shard(s) moved, peer ${result.peerId} removed`,
+    scaleDownAllowed: true,
+    moves,
+    removedPeers: result.peerId === undefined ? [] : [result.peerId],
+  };
+}
+
+interface RebalanceContext {
+  client: QdrantClient;
+  topology: Topology;
+  live: Map<number, ManagedNode>;
+  clientOf: (node: ManagedNode) => QdrantClient;
+  deadline: number;
+}
+
+/** With a strategy and no transfer in flight, plans the moves and runs them. */
+async function rebalanceStep(request: ManageRequest, context: RebalanceContext, deps: ManageDeps): Promise<ManageResponse> {
+  const log = deps.logger.with({ namespace: request.cluster.namespace, name: request.cluster.name });
+  const strategy = request.rebalanceStrategy;
+  if (!strategy || strategy === 'disabled') return { status: 'Balanced', description: 'rebalancing is disabled for this cluster' };
+  if (context.topology.collections.some((c) => c.transfers.length > 0))
+    return { status: 'Skipped', description: 'shard transfers are in progress; rebalancing waits for them' };
+  const placement = await placementOf(context.topology, context.live, context.clientOf);
+  const plan = planRebalance(placement, strategy);
+  deps.metrics.plans.inc({ strategy, result: plan.length > 0 ? 'moves' : 'balanced' });
+  if (plan.length === 0) return { status: 'Balanced', description: `balanced ${strategy.replaceAll('_', ' ')} over ${placement.peers.length} peers` };
+  log.info('rebalancing', { strategy, moves: plan.length });
+  const result = await executePlan(plan, {
+    client: context.client,
+    concurrency: deps.concurrency ?? 2,
+    deadline: context.deadline,
+    pollIntervalMs: deps.pollIntervalMs,
+    onEvent: (event) => {
+      if (event.type === 'started') deps.metrics.moves.inc({ result: 'started' });
+      else {
+        deps.metrics.moves.inc({ result: 'finished' });
+        deps.metrics.transferSeconds.observe({}, (event.ms ?? 0) / 1000);
+      }
+    },
+  }).catch((error: unknown) => {
+    deps.metrics.moves.inc({ result: 'failed' });
+    throw error;
+  });
+  return { status: 'Rebalanced', description: `${result.done.length} shard move(s) ${strategy.replaceAll('_', ' ')}`, moves: result.done.length };
 }
 
 /**

@@ -96,7 +96,9 @@ describe('POST /v1/manage', () => {
     for (const s of sim.collections.get('docs')!.shards) for (const r of s.replicas) bytes.set(r.peerId, bytes.get(r.peerId)! + s.points);
     expect(spread([...bytes.values()])).toBeLessThanOrEqual(900);
   });
+});
 
+describe('POST /v1/manage: disabled strategy, failed transfers, scale-down', () => {
   it('does nothing when the strategy is disabled or absent', async () => {
     for (const n of [0, 1]) sim.addPeer(n);
     sim.addCollection('docs', { shards: 4 });
@@ -138,7 +140,9 @@ describe('POST /v1/manage', () => {
       moves: 0,
     });
   });
+});
 
+describe('POST /v1/manage: restarts and dead peers', () => {
   it('prepares a restart (onDemandReplication) and releases the copies once the peer is back', async () => {
     for (const n of [0, 1, 2]) sim.addPeer(n);
     sim.addCollection('docs', { shards: 6 });
@@ -194,7 +198,9 @@ describe('POST /v1/manage', () => {
     expect(kept.body.description).toBe(`peer ${holder} (qdrant-m-1) is dead and holds the only active replica of shard 1 of collection single; it is kept`);
     expect(sim.peers.has(holder)).toBe(true);
   });
+});
 
+describe('POST /v1/manage: unknown peers, unreachable Qdrant, probes', () => {
   it('leaves alone a peer at an address the operator did not report (a node that just joined)', async () => {
     for (const n of [0, 1, 2]) sim.addPeer(n);
     sim.addCollection('docs', { shards: 6 });

@@ -1,90 +1,42 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '@qhc/kube-sandbox';
 import type { KubeObject } from '@qhc/kube';
-import { useOperator } from './support/harness.ts';
+import { clusterRestoreFixture, scheduledSnapshotFixture } from '@qhc/schemas/test';
+import { healthy, useBackupOperator, type Claim, type Snapshot } from './support/backup.ts';
 
-// A clock the tests move: schedules and retention without waiting for them.
-let offsetMs = 0;
-const clock = () => Date.now() + offsetMs;
-const h = useOperator('backup', '  backupTimeout: 4\n  backupHistoryRetentionDays: 1\n', { now: clock });
+// A clock the tests move (time.offsetMs): schedules and retention without waiting for them.
+const { h, time, clock, ns, snapshotRef, scheduleRef, snapshotIn, restoreIn, takeSnapshot, restore, volumeSnapshots, snapshotsOf, poke, eventsOf } =
+  useBackupOperator();
 
-type Snapshot = KubeObject & {
-  spec: Record<string, unknown>;
-  status?: {
-    phase?: string;
-    reason?: string;
-    message?: string;
-    volumeSnapshots?: Array<{ volumeSnapshotName: string; volumeName: string; readyToUse?: boolean }>;
-    startedAt?: string;
-    completedAt?: string;
-    completionTime?: string;
-    retainUntil?: string;
-  };
-};
-type VolumeSnapshot = KubeObject & {
-  spec: { source: { persistentVolumeClaimName: string }; volumeSnapshotClassName: string };
-  status?: { readyToUse?: boolean };
-};
-type Claim = KubeObject & { spec: { dataSource?: { kind: string; name: string }; storageClassName?: string } };
-type Restore = KubeObject & { status?: { phase?: string; reason?: string; message?: string; restoredClaims?: string[]; step?: string } };
-
-const ns = () => h.sandbox.namespace;
-const envelope = (ref: { apiVersion: string; kind: string }) => ({ apiVersion: ref.apiVersion, kind: ref.kind });
-const labels = (id: string) => ({ 'cluster-id': id, 'customer-id': 'acme' });
-const snapshotRef = (name: string) => ({ apiVersion: 'qdrant.io/v1', kind: 'QdrantClusterSnapshot', namespace: ns(), name });
-const restoreRef = (name: string) => ({ apiVersion: 'qdrant.io/v1', kind: 'QdrantClusterRestore', namespace: ns(), name });
-const scheduleRef = (name: string) => ({ apiVersion: 'qdrant.io/v1', kind: 'QdrantClusterScheduledSnapshot', namespace: ns(), name });
-
-async function takeSnapshot(name: string, id: string, extra: { annotations?: Record<string, string>; retention?: string } = {}) {
-  await h.client.apply({
-    ...envelope(snapshotRef(name)),
-    metadata: { name, namespace: ns(), labels: labels(id), ...(extra.annotations ? { annotations: extra.annotations } : {}) },
-    spec: { 'cluster-id': id, ...(extra.retention ? { retention: extra.retention } : {}) },
-  } as KubeObject);
-}
-function snapshotIn(name: string, phases: string[], timeoutMs = 30_000): Promise<Snapshot> {
-  let last: Snapshot | undefined;
-  return waitFor(
-    `snapshot ${name} ${phases.join('|')}`,
-    async () => {
-      last = await h.client.get<Snapshot>(snapshotRef(name));
-      return last?.status?.phase && phases.includes(last.status.phase) ? last : undefined;
-    },
-    { timeoutMs, intervalMs: 200, onTimeout: () => JSON.stringify(last?.status) },
-  );
-}
-function restoreIn(name: string, phases: string[], timeoutMs = 60_000): Promise<Restore> {
-  let last: Restore | undefined;
-  return waitFor(
-    `restore ${name} ${phases.join('|')}`,
-    async () => {
-      last = await h.client.get<Restore>(restoreRef(name));
-      return last?.status?.phase && phases.includes(last.status.phase) ? last : undefined;
-    },
-    { timeoutMs, intervalMs: 200, onTimeout: () => JSON.stringify(last?.status) },
-  );
-}
-const volumeSnapshots = async (id: string) =>
-  (
-    await h.client.list<VolumeSnapshot>(
-      { apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshot' },
-      { namespace: ns(), labelSelector: `cluster-id=${id}` },
-    )
-  ).items;
-const snapshotsOf = async (id: string) =>
-  (await h.client.list<Snapshot>(snapshotRef(''), { namespace: ns(), labelSelector: `cluster-id=${id}` })).items.filter((s) => !s.metadata.deletionTimestamp);
-/** A metadata change: the operator looks at the object again (the clock moved, not the object). */
-const poke = (ref: { apiVersion: string; kind: string; namespace: string; name: string }) =>
-  h.client.patch(ref, { metadata: { annotations: { 'test.qhc.dev/poke': String(Math.random()) } } });
-async function restore(name: string, snapshot: string, destination: { name: string; create?: boolean; namespace?: string }, id = 'b1') {
-  await h.client.apply({
-    ...envelope(restoreRef(name)),
-    metadata: { name, namespace: ns(), labels: labels(id) },
-    spec: { source: { snapshotName: snapshot, namespace: ns() }, destination: { namespace: ns(), ...destination } },
-  } as KubeObject);
-}
-const healthy = (n: number) => (c: { metadata: { generation?: number }; status?: { phase?: string; availableNodes?: number; observedGeneration?: number } }) =>
-  c.status?.phase === 'Healthy' && c.status.availableNodes === n && c.status.observedGeneration === c.metadata.generation;
+/** Each restore that must fail: name, snapshot, destination, the reason and the message expected. */
+const failureCases = (): Array<[string, string, { name: string; create?: boolean }, string, RegExp]> => [
+  ['r-missing', 'no-such-snapshot', { name: 'qdrant-x', create: true }, 'SnapshotNotFound', /QdrantClusterSnapshot .*\/no-such-snapshot does not exist/],
+  [
+    'r-not-ready',
+    'b1-slow',
+    { name: 'qdrant-x', create: true },
+    'SnapshotNotReady',
+    /QdrantClusterSnapshot b1-slow is Failed: 3 of 3 volume snapshot\(s\) not ready/,
+  ],
+  ['r-exists', 'b1-for-restore', { name: 'qdrant-b1', create: true }, 'DestinationExists', /QdrantCluster .*\/qdrant-b1 already exists/],
+  ['r-nowhere', 'b1-for-restore', { name: 'qdrant-nowhere' }, 'DestinationNotFound', /QdrantCluster .*\/qdrant-nowhere does not exist/],
+  ['r-count', 'b1-for-restore', { name: 'qdrant-one' }, 'NodeCountMismatch', /has 1 node\(s\) and the snapshot 3 volume\(s\)/],
+  [
+    'r-small',
+    'b1-for-restore',
+    { name: 'qdrant-small' },
+    'StorageTooSmall',
+    /VolumeSnapshot b1-for-restore-0 needs 1Gi and cluster qdrant-small asks for 512Mi per node/,
+  ],
+  [
+    'r-class',
+    'b1-for-restore',
+    { name: 'qdrant-fixed' },
+    'StorageClassMismatch',
+    /taken from StorageClass qhc-expandable and cluster qdrant-fixed uses qhc-fixed/,
+  ],
+  ['r-name', 'b1-for-restore', { name: 'b1-copy', create: true }, 'InvalidDestinationName', /destination.name "b1-copy" must be qdrant-<id>/],
+];
 
 describe('backups: QdrantClusterSnapshot', () => {
   it('an on-demand snapshot of a 3-node cluster: 3 ready VolumeSnapshots of its database volumes, taken together, and Succeeded', async () => {
@@ -103,9 +55,7 @@ describe('backups: QdrantClusterSnapshot', () => {
     expect(vss.every((v) => v.status?.readyToUse && v.spec.volumeSnapshotClassName === 'csi-snapclass')).toBe(true);
     expect(new Set(vss.map((v) => v.metadata.annotations?.['qhc.dev/snapshot-point'])).size).toBe(1);
     expect(vss.every((v) => v.metadata.annotations?.team === 'search' && v.metadata.ownerReferences?.[0]?.uid === done.metadata.uid)).toBe(true);
-    const events = (
-      await h.client.list<KubeObject & { reason: string; regarding: { name: string } }>({ apiVersion: 'events.k8s.io/v1', kind: 'Event' }, { namespace: ns() })
-    ).items.filter((e) => e.regarding.name === 'b1-manual');
+    const events = await eventsOf('b1-manual');
     expect(events.map((e) => e.reason)).toEqual(expect.arrayContaining(['BackupStarted', 'BackupSucceeded']));
     expect(h.operator.metrics.render()).toMatch(/qhc_operator_backups_total\{result="Succeeded"\} [1-9]/);
   });
@@ -139,7 +89,9 @@ describe('backups: QdrantClusterSnapshot', () => {
       (await volumeSnapshots('b1')).some((v) => v.metadata.name?.startsWith('b1-slow')) ? undefined : true,
     );
   });
+});
 
+describe('backups: QdrantClusterSnapshot failures and retention', () => {
   it('a failing VolumeSnapshot, a missing cluster and a paused one: Failed or Skipped, named', async () => {
     await takeSnapshot('b1-broken', 'b1', { annotations: { 'sandbox.qhc.dev/fail': 'quota exceeded' } });
     const broken = await snapshotIn('b1-broken', ['Succeeded', 'Failed']);
@@ -159,7 +111,7 @@ describe('backups: QdrantClusterSnapshot', () => {
   });
 
   it('retention: a backup is deleted with its VolumeSnapshots when it ends; failed ones after backupHistoryRetentionDays', async () => {
-    offsetMs += 2 * 3_600_000;
+    time.offsetMs += 2 * 3_600_000;
     await poke(snapshotRef('b1-manual'));
     await waitFor(
       'b1-manual gone with its volume snapshots',
@@ -170,7 +122,7 @@ describe('backups: QdrantClusterSnapshot', () => {
       { timeoutMs: 30_000 },
     );
     expect(await h.client.get(snapshotRef('b1-broken'))).toBeDefined();
-    offsetMs += 24 * 3_600_000;
+    time.offsetMs += 24 * 3_600_000;
     await poke(snapshotRef('b1-broken'));
     await waitFor('b1-broken gone', async () => ((await h.client.get(snapshotRef('b1-broken'))) ? undefined : true));
     expect(h.operator.metrics.render()).toMatch(/qhc_operator_backups_expired_total [2-9]/);
@@ -181,12 +133,8 @@ describe('backups: QdrantClusterScheduledSnapshot', () => {
   it('takes a snapshot at each schedule time; an operator down across two of them catches up exactly once', async () => {
     const name = 'b1-every-minute';
     // The schedule counts from its creation time, which the apiserver stamps with the real clock.
-    offsetMs = 0;
-    await h.client.apply({
-      ...envelope(scheduleRef(name)),
-      metadata: { name, namespace: ns(), labels: labels('b1') },
-      spec: { 'cluster-id': 'b1', scheduleShortId: 'm1', schedule: '* * * * *', retention: '1h' },
-    } as KubeObject);
+    time.offsetMs = 0;
+    await h.client.apply(scheduledSnapshotFixture(name, 'b1', { scheduleShortId: 'm1', schedule: '* * * * *', retention: '1h' }, { namespace: ns() }));
     const active = await waitFor('Active with a next time', async () => {
       const s = await h.client.get<KubeObject & { status?: { phase?: string; scheduled?: string } }>(scheduleRef(name));
       return s?.status?.phase === 'Active' && s.status.scheduled ? s : undefined;
@@ -195,7 +143,7 @@ describe('backups: QdrantClusterScheduledSnapshot', () => {
     expect(first % 60_000).toBe(0);
     expect(await snapshotsOf('b1').then((l) => l.filter((s) => s.spec.scheduleShortId === 'm1'))).toEqual([]);
 
-    offsetMs += first - clock() + 1_000;
+    time.offsetMs += first - clock() + 1_000;
     await poke(scheduleRef(name));
     const scheduled = () => snapshotsOf('b1').then((l) => l.filter((s) => s.spec.scheduleShortId === 'm1'));
     await waitFor('one scheduled snapshot', async () => ((await scheduled()).length === 1 ? true : undefined));
@@ -206,27 +154,25 @@ describe('backups: QdrantClusterScheduledSnapshot', () => {
 
     // Down across two schedule times (and a half): one catch-up, for the latest time.
     await h.operator.stop({ release: false });
-    offsetMs += 150_000;
+    time.offsetMs += 150_000;
     await h.restartOperator();
     await waitFor('the catch-up snapshot', async () => ((await scheduled()).length === 2 ? true : undefined));
     const latest = Math.floor(clock() / 60_000) * 60_000;
     expect((await scheduled()).map((s) => s.spec['creation-timestamp']).toSorted()).toEqual([first / 1000, latest / 1000]);
-    const events = (
-      await h.client.list<KubeObject & { reason: string; note: string; regarding: { name: string } }>(
-        { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
-        { namespace: ns() },
-      )
-    ).items.filter((e) => e.regarding.name === name);
+    const events = await eventsOf(name);
     expect(events.find((e) => e.reason === 'MissedSchedules')?.note).toMatch(/; 1 earlier schedule time\(s\) were missed and are not made up$/);
-    // More passes at the same time make nothing more.
+    // More passes at the same time make nothing more: a pass of the schedule is seen after the poke
+    // (one, not two: the next pass is at the next schedule time, which makes a snapshot).
+    const passes = () => h.operator.metrics.reconciles.get({ kind: 'QdrantClusterScheduledSnapshot', result: 'success' });
+    const before = passes();
     await poke(scheduleRef(name));
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await waitFor('a pass of the schedule after the poke', async () => (passes() > before ? true : undefined), { timeoutMs: 30_000, intervalMs: 20 });
     expect(await scheduled()).toHaveLength(2);
 
     // The retention (1h) ends: both go, with their VolumeSnapshots.
     for (const s of await scheduled()) await snapshotIn(s.metadata.name!, ['Succeeded']);
     await h.client.delete(scheduleRef(name));
-    offsetMs += 2 * 3_600_000;
+    time.offsetMs += 2 * 3_600_000;
     for (const s of await scheduled()) await poke(snapshotRef(s.metadata.name!));
     await waitFor('expired scheduled snapshots deleted', async () => ((await scheduled()).length === 0 ? true : undefined), { timeoutMs: 30_000 });
     expect((await volumeSnapshots('b1')).filter((v) => v.metadata.name?.startsWith(name))).toEqual([]);
@@ -234,11 +180,7 @@ describe('backups: QdrantClusterScheduledSnapshot', () => {
 
   it('refuses an invalid cron schedule at the apiserver, naming the field', async () => {
     const error = await h.client
-      .apply({
-        ...envelope(scheduleRef('bad')),
-        metadata: { name: 'bad', namespace: ns(), labels: labels('b1') },
-        spec: { 'cluster-id': 'b1', scheduleShortId: 'x', schedule: 'every day', retention: '1h' },
-      } as KubeObject)
+      .apply(scheduledSnapshotFixture('bad', 'b1', { scheduleShortId: 'x', schedule: 'every day', retention: '1h' }, { namespace: ns() }))
       .catch((e: unknown) => e);
     expect(String(error)).toContain('spec.schedule');
   });
@@ -284,53 +226,28 @@ describe('restores: QdrantClusterRestore', () => {
     }
     const cluster = await h.waitFor('b1', 'Healthy again, not suspended', (c) => healthy(3)(c) && c.spec.suspend !== true);
     expect(cluster.metadata.annotations?.['qhc.dev/restore-in-progress']).toBeUndefined();
-    const reasons = (
-      await h.client.list<KubeObject & { reason: string; regarding: { name: string } }>({ apiVersion: 'events.k8s.io/v1', kind: 'Event' }, { namespace: ns() })
-    ).items
-      .filter((e) => e.regarding.name === 'in-place')
-      .map((e) => e.reason);
+    const reasons = (await eventsOf('in-place')).map((e) => e.reason);
     expect(reasons).toEqual(expect.arrayContaining(['RestoreStarted', 'Suspending', 'ReplacingVolumes', 'Resuming', 'RestoreSucceeded']));
   });
+});
 
+describe('restores: QdrantClusterRestore failures', () => {
   it('every failure reason, named', async () => {
     await h.client.apply(h.clusterObject('small', { size: 3, resources: { cpu: '1', memory: '1Gi', storage: '512Mi' } }));
     await h.client.apply(h.clusterObject('fixed', { size: 3, storageClassNames: { db: 'qhc-fixed' } }));
     await h.client.apply(h.clusterObject('one', { size: 1 }));
-    const cases: Array<[string, string, { name: string; create?: boolean }, string, RegExp]> = [
-      ['r-missing', 'no-such-snapshot', { name: 'qdrant-x', create: true }, 'SnapshotNotFound', /QdrantClusterSnapshot .*\/no-such-snapshot does not exist/],
-      [
-        'r-not-ready',
-        'b1-slow',
-        { name: 'qdrant-x', create: true },
-        'SnapshotNotReady',
-        /QdrantClusterSnapshot b1-slow is Failed: 3 of 3 volume snapshot\(s\) not ready/,
-      ],
-      ['r-exists', 'b1-for-restore', { name: 'qdrant-b1', create: true }, 'DestinationExists', /QdrantCluster .*\/qdrant-b1 already exists/],
-      ['r-nowhere', 'b1-for-restore', { name: 'qdrant-nowhere' }, 'DestinationNotFound', /QdrantCluster .*\/qdrant-nowhere does not exist/],
-      ['r-count', 'b1-for-restore', { name: 'qdrant-one' }, 'NodeCountMismatch', /has 1 node\(s\) and the snapshot 3 volume\(s\)/],
-      [
-        'r-small',
-        'b1-for-restore',
-        { name: 'qdrant-small' },
-        'StorageTooSmall',
-        /VolumeSnapshot b1-for-restore-0 needs 1Gi and cluster qdrant-small asks for 512Mi per node/,
-      ],
-      [
-        'r-class',
-        'b1-for-restore',
-        { name: 'qdrant-fixed' },
-        'StorageClassMismatch',
-        /taken from StorageClass qhc-expandable and cluster qdrant-fixed uses qhc-fixed/,
-      ],
-      ['r-name', 'b1-for-restore', { name: 'b1-copy', create: true }, 'InvalidDestinationName', /destination.name "b1-copy" must be qdrant-<id>/],
-    ];
+    const cases = failureCases();
     for (const [name, snapshot, destination] of cases) await restore(name, snapshot, destination);
     // Across namespaces: a VolumeSnapshot restores in its own namespace only.
-    await h.client.apply({
-      ...envelope(restoreRef('r-cross')),
-      metadata: { name: 'r-cross', namespace: ns(), labels: labels('b1') },
-      spec: { source: { snapshotName: 'b1-for-restore', namespace: 'elsewhere' }, destination: { name: 'qdrant-x', namespace: ns(), create: true } },
-    } as KubeObject);
+    await h.client.apply(
+      clusterRestoreFixture(
+        'r-cross',
+        'b1-for-restore',
+        'b1',
+        { source: { snapshotName: 'b1-for-restore', namespace: 'elsewhere' }, destination: { name: 'qdrant-x', namespace: ns(), create: true } },
+        { namespace: ns() },
+      ),
+    );
     cases.push(['r-cross', '', { name: '' }, 'CrossNamespace', /can only be restored in its own namespace/]);
     for (const [name, , , reason, message] of cases) {
       const failed = await restoreIn(name, ['Failed', 'Succeeded']);

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { qdrantClusterFixture } from '@qhc/schemas/test';
 import { specOrMetaChanged } from '../src/controller.ts';
 
 describe('specOrMetaChanged', () => {
+  const fixture = qdrantClusterFixture('c');
   const base = {
-    apiVersion: 'qdrant.io/v1',
-    kind: 'QdrantCluster',
-    metadata: { name: 'c', generation: 3, resourceVersion: '10', annotations: { a: '1' }, finalizers: ['qhc.dev/cluster'] },
+    ...fixture,
+    metadata: { ...fixture.metadata, generation: 3, resourceVersion: '10', annotations: { a: '1' }, finalizers: ['qhc.dev/cluster'] },
   };
   it('ignores a status write (only the resourceVersion moves)', () => {
     expect(specOrMetaChanged({ ...base, metadata: { ...base.metadata, resourceVersion: '11' }, status: { phase: 'Healthy' } } as never, base)).toBe(false);

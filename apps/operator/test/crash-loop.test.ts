@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { waitFor } from '@qhc/kube-sandbox';
 import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
 import { createKubeClient, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
-import { allKinds, buildCrd, type QdrantCluster } from '@qhc/schemas';
+import { QDRANT_API_VERSION, allKinds, buildCrd, clusterResourceName, type QdrantCluster } from '@qhc/schemas';
+import { qdrantClusterFixture } from '@qhc/schemas/test';
 import { joinPodsAsPeers, peerUri, startQdrantDouble, type ClusterSimulation, type QdrantDouble } from '@qhc/qdrant-double';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -22,13 +23,8 @@ const sims = new Map<string, ClusterSimulation>();
 
 type Cluster = KubeObject & Pick<QdrantCluster, 'status'>;
 const ids = ['k1', 'k2', 'k3'];
-const ref = (id: string) => ({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: `qdrant-${id}` });
-const cluster = (id: string, size: number, version: string): KubeObject => ({
-  apiVersion: 'qdrant.io/v1',
-  kind: 'QdrantCluster',
-  metadata: { name: `qdrant-${id}`, namespace: sandbox.namespace, labels: { 'cluster-id': id, 'customer-id': 'acme' } },
-  spec: { id, version, size, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } },
-});
+const ref = (id: string) => ({ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster', namespace: sandbox.namespace, name: clusterResourceName(id) });
+const cluster = (id: string, size: number, version: string): KubeObject => qdrantClusterFixture(id, { version, size }, { namespace: sandbox.namespace });
 
 function startOperatorProcess(): { child: ChildProcess; started: Promise<void> } {
   const args = [
@@ -71,7 +67,7 @@ async function kill(child: ChildProcess): Promise<void> {
 beforeAll(async () => {
   client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-test' });
   for (const kind of allKinds) await client.apply(buildCrd(kind) as unknown as KubeObject, { fieldManager: 'qhc-crd-installer' });
-  await waitFor('CRDs served', () => client.list({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: sandbox.namespace }).then(() => true));
+  await waitFor('CRDs served', () => client.list({ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster' }, { namespace: sandbox.namespace }).then(() => true));
   const dir = mkdtempSync(join(tmpdir(), 'qhc-crash-'));
   settingsPath = join(dir, 'settings.yaml');
   writeFileSync(settingsPath, 'settings:\n  app_environment: local\n  backOff:\n    minDelay: 1\n    maxDelay: 2\n    increment: 1\n');

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { waitFor } from '@qhc/kube-sandbox';
 import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
 import { createKubeClient, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
-import { allKinds, buildCrd, type QdrantCluster } from '@qhc/schemas';
+import { QDRANT_API_VERSION, allKinds, buildCrd, clusterResourceName, type QdrantCluster } from '@qhc/schemas';
+import { qdrantClusterFixture } from '@qhc/schemas/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOperator, type OperatorMetrics, type RunningOperator } from '../src/index.ts';
 
@@ -13,13 +14,8 @@ let client: KubeClient;
 const operators: RunningOperator[] = [];
 
 type Cluster = KubeObject & Pick<QdrantCluster, 'status'>;
-const ref = (id: string) => ({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: `qdrant-${id}` });
-const cluster = (id: string): KubeObject => ({
-  apiVersion: 'qdrant.io/v1',
-  kind: 'QdrantCluster',
-  metadata: { name: `qdrant-${id}`, namespace: sandbox.namespace, labels: { 'cluster-id': id, 'customer-id': 'acme' } },
-  spec: { id, version: 'v1.12.4', size: 2, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } },
-});
+const ref = (id: string) => ({ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster', namespace: sandbox.namespace, name: clusterResourceName(id) });
+const cluster = (id: string): KubeObject => qdrantClusterFixture(id, { size: 2 }, { namespace: sandbox.namespace });
 const healthy = (id: string) =>
   waitFor(`qdrant-${id} Healthy`, async () => ((await client.get<Cluster>(ref(id)))?.status?.phase === 'Healthy' ? true : undefined), {
     timeoutMs: 60_000,
@@ -57,7 +53,7 @@ async function start(): Promise<RunningOperator> {
 beforeAll(async () => {
   client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-test' });
   for (const kind of allKinds) await client.apply(buildCrd(kind) as unknown as KubeObject, { fieldManager: 'qhc-crd-installer' });
-  await waitFor('CRDs served', () => client.list({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: sandbox.namespace }).then(() => true));
+  await waitFor('CRDs served', () => client.list({ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster' }, { namespace: sandbox.namespace }).then(() => true));
 });
 afterAll(async () => {
   for (const operator of operators) await operator.stop();

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { waitFor } from '@qhc/kube-sandbox';
 import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
 import { createKubeClient, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
-import { allKinds, buildCrd, type QdrantCluster } from '@qhc/schemas';
+import { QDRANT_API_VERSION, allKinds, buildCrd, clusterResourceName, type QdrantCluster } from '@qhc/schemas';
+import { qdrantClusterFixture } from '@qhc/schemas/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOperator, type RunningOperator } from '../src/index.ts';
 
@@ -14,14 +15,11 @@ let operator: RunningOperator;
 
 type Cluster = KubeObject & Pick<QdrantCluster, 'status'>;
 
-const clusterRef = (id: string) => ({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: `qdrant-${id}` });
-function clusterObject(id: string, spec: Record<string, unknown> = {}): KubeObject {
-  return {
-    apiVersion: 'qdrant.io/v1',
-    kind: 'QdrantCluster',
-    metadata: { name: `qdrant-${id}`, namespace: sandbox.namespace, labels: { 'cluster-id': id, 'customer-id': 'acme' } },
-    spec: { id, version: 'v1.12.4', size: 3, resources: { cpu: '1', memory: '1Gi', storage: '2Gi' }, ...spec },
-  };
+const clusterRef = (id: string) => ({ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster', namespace: sandbox.namespace, name: clusterResourceName(id) });
+/** Three nodes with 2 GiB volumes unless `spec` says otherwise. */
+function clusterObject(id: string, spec: Record<string, unknown> = {}, annotations?: Record<string, string>): KubeObject {
+  const defaults = { size: 3, resources: { cpu: '1', memory: '1Gi', storage: '2Gi' } };
+  return qdrantClusterFixture(id, { ...defaults, ...spec }, { namespace: sandbox.namespace, annotations });
 }
 const phaseOf = async (id: string) => (await client.get<Cluster>(clusterRef(id)))?.status?.phase;
 const waitForPhase = (id: string, phase: string, extra: (c: Cluster) => boolean = () => true) =>
@@ -41,7 +39,7 @@ beforeAll(async () => {
     'CRDs established',
     async () =>
       await client
-        .list({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: sandbox.namespace })
+        .list({ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster' }, { namespace: sandbox.namespace })
         .then(() => true)
         .catch(() => undefined),
   );
@@ -108,7 +106,9 @@ describe('the operator on a real apiserver', () => {
     expect(metrics).toMatch(/^process_resident_memory_bytes \d+$/m);
     expect(metrics).toMatch(/^nodejs_heap_size_used_bytes \d+$/m);
   });
+});
 
+describe('the operator on a real apiserver: deletion', () => {
   it('deletes a cluster: the finalizer is released and the owned objects go, the volumes stay', async () => {
     await client.delete(clusterRef('c1'));
     await waitFor('the cluster to go', async () => ((await client.get(clusterRef('c1'))) === undefined ? true : undefined), { timeoutMs: 30_000 });
@@ -127,9 +127,7 @@ describe('the operator on a real apiserver', () => {
   });
 
   it('deletes a cluster whose volume retention is Delete: nothing of it is left behind', async () => {
-    const object = clusterObject('c9', { size: 2 });
-    object.metadata.annotations = { 'qhc.dev/volume-retention': 'Delete' };
-    await client.apply(object);
+    await client.apply(clusterObject('c9', { size: 2 }, { 'qhc.dev/volume-retention': 'Delete' }));
     await waitForPhase('c9', 'Healthy', (c) => c.status?.availableNodes === 2);
     await client.delete(clusterRef('c9'));
     await waitFor(

@@ -93,8 +93,10 @@ describe('onDemandReplication: restarts that keep every shard available', () => 
     for (const node of [0, 1, 2])
       expect(restarted.filter((n) => n?.startsWith(`node ${node} restarted after its shards were secured: 2 shard(s) copied (Auto)`))).toHaveLength(1);
   });
+});
 
-  it('On keeps full redundancy; a restart that cannot be made safe halts, named, with the pod untouched', async () => {
+describe('onDemandReplication: On, and restarts that cannot be made safe', () => {
+  it('On keeps full redundancy', async () => {
     const id = 'od2';
     const sim = h.sim(id);
     await h.client.apply(h.clusterObject(id, { size: 3, onDemandReplication: 'On' }));
@@ -115,7 +117,9 @@ describe('onDemandReplication: restarts that keep every shard available', () => 
         `node ${node}: ${others}`,
       ).toBe(true);
     expect(sim.collection('replicated').shards.every((s) => s.replicas.length === 2)).toBe(true);
+  });
 
+  it('a restart that cannot be made safe halts, named, with the pod untouched', async () => {
     // A shard on one node only, with no other node to take a copy: the restart must not happen.
     const lone = 'od3';
     const loneSim = h.sim(lone);

@@ -13,38 +13,10 @@ describe('horizontal scaling with a drain before every removed node', () => {
     const id = 's1';
     const sim = h.sim(id);
     await h.client.apply(h.clusterObject(id, { size: 1 }));
-    await h.waitFor(id, 'Healthy with 1 node', (c) => c.status?.phase === 'Healthy' && replicasOf(c, 1));
-    for (const size of [3, 5]) {
-      await h.client.patch(h.ref(id), { spec: { size } });
-      await h.waitFor(
-        id,
-        `Healthy with ${size} nodes`,
-        (c) => c.status?.phase === 'Healthy' && replicasOf(c, size) && c.status.observedGeneration === c.metadata.generation,
-      );
-    }
-    // Peers join as their pods run; the data is placed across all five.
-    await h.double.onRequest!({ cluster: `${h.sandbox.namespace}/qdrant-${id}`, node: 0, method: 'GET', path: '/', body: undefined });
-    expect(sim.peers.size).toBe(5);
-    sim.addCollection('docs', { shards: 10 });
-    sim.addCollection('replicated', { shards: 5, replicationFactor: 2 });
-    const peerOf = (node: number) => sim.peerOnNode(node)!.id;
-    const leaving = new Map([2, 3, 4].map((n) => [peerOf(n), n]));
-    const claimsBefore = new Map(
-      (
-        await h.client.list({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, { namespace: h.sandbox.namespace, labelSelector: `cluster-id=${id}` })
-      ).items.map((c) => [c.metadata.name!, c.metadata.uid!]),
-    );
+    const { peerOf, leaving, claimsBefore } = await fiveNodesWithData(id, sim);
 
     // At each peer removal, which pods exist: the leaving node's pod must still be there.
-    const podsAtRemoval: Array<{ node: number; pods: string[] }> = [];
-    const joinPods = h.double.onRequest!;
-    h.double.onRequest = async (call) => {
-      if (call.method === 'DELETE' && call.cluster.endsWith(`/qdrant-${id}`)) {
-        const peer = Number(/\/cluster\/peer\/(\d+)/.exec(call.path)?.[1]);
-        podsAtRemoval.push({ node: leaving.get(peer)!, pods: (await h.pods(id)).map((p) => p.metadata.name!).toSorted() });
-      }
-      await joinPods(call);
-    };
+    const removals = recordPodsAtRemoval(id, leaving);
     const started = h.double.calls.length;
     await h.client.patch(h.ref(id), { spec: { replicas: 2 } }, { subresource: 'scale' });
     const done = await h.waitFor(
@@ -53,24 +25,11 @@ describe('horizontal scaling with a drain before every removed node', () => {
       (c) => c.status?.phase === 'Healthy' && replicasOf(c, 2) && !c.status.deleteInProgressNodeIndexes,
       90_000,
     );
-    h.double.onRequest = joinPods;
+    removals.restore();
 
-    expect(podsAtRemoval.map((r) => r.node)).toEqual([4, 3, 2]);
-    for (const { node, pods } of podsAtRemoval) expect(pods).toContain(`qdrant-${id}-${node}`);
-    // The calls, in order: for each node, its shards leave (never to another leaving node), then its peer goes.
-    const writes = h.double.calls.slice(started).filter((c) => c.cluster.endsWith(`/qdrant-${id}`) && c.method !== 'GET');
-    const summary = writes.map((c) => {
-      const body = c.body as { move_shard?: { from_peer_id: number; to_peer_id: number }; drop_replica?: { peer_id: number } } | undefined;
-      if (body?.move_shard) return `move ${leaving.get(body.move_shard.from_peer_id)}→${leaving.has(body.move_shard.to_peer_id) ? 'leaving!' : 'stays'}`;
-      if (body?.drop_replica) return `drop ${leaving.get(body.drop_replica.peer_id)}`;
-      return `remove ${leaving.get(Number(/peer\/(\d+)/.exec(c.path)?.[1]))}`;
-    });
-    expect(summary.filter((s) => s.startsWith('remove'))).toEqual(['remove 4', 'remove 3', 'remove 2']);
-    expect(summary).not.toContain(expect.stringContaining('leaving!'));
-    const order = summary.map((s) => Number(/(\d)/.exec(s)?.[1]));
-    expect(order).toEqual(order.toSorted((a, b) => b - a));
-    expect(writes.every((c) => c.status === 200)).toBe(true);
-
+    expect(removals.podsAtRemoval.map((r) => r.node)).toEqual([4, 3, 2]);
+    for (const { node, pods } of removals.podsAtRemoval) expect(pods).toContain(`qdrant-${id}-${node}`);
+    expectDrainedHighestFirst(h.double.calls.slice(started), id, leaving);
     // No data lost: every shard keeps its replicas, all on the two remaining peers.
     for (const collection of sim.collections.values()) {
       for (const shard of collection.shards) {
@@ -82,32 +41,11 @@ describe('horizontal scaling with a drain before every removed node', () => {
     expect(done.status?.nodes && Object.keys(done.status.nodes).toSorted()).toEqual([`qdrant-${id}-0`, `qdrant-${id}-1`]);
     const events = await h.events(id);
     expect(events.filter((e) => e.reason === 'NodeRemoved').length).toBeGreaterThanOrEqual(6);
-
-    // The removed nodes' volumes are gone; scaling up again starts node 2 as a new peer on a new volume.
-    const claims = await h.client.list(
-      { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
-      { namespace: h.sandbox.namespace, labelSelector: `cluster-id=${id}` },
-    );
-    expect(
-      claims.items
-        .filter((c) => !c.metadata.deletionTimestamp)
-        .map((c) => c.metadata.name)
-        .toSorted(),
-    ).toEqual([`qdrant-snapshots-qdrant-${id}-0`, `qdrant-snapshots-qdrant-${id}-1`, `qdrant-storage-qdrant-${id}-0`, `qdrant-storage-qdrant-${id}-1`]);
-    const removedPeer = [...leaving.keys()].find((p) => leaving.get(p) === 2)!;
-    await h.client.patch(h.ref(id), { spec: { size: 3 } });
-    await h.waitFor(id, 'Healthy with 3 nodes', (c) => c.status?.phase === 'Healthy' && replicasOf(c, 3));
-    const claim = await h.client.get<KubeObject>({
-      apiVersion: 'v1',
-      kind: 'PersistentVolumeClaim',
-      namespace: h.sandbox.namespace,
-      name: `qdrant-storage-qdrant-${id}-2`,
-    });
-    expect(claim!.metadata.uid).not.toBe(claimsBefore.get(`qdrant-storage-qdrant-${id}-2`));
-    await h.double.onRequest!({ cluster: `${h.sandbox.namespace}/qdrant-${id}`, node: 0, method: 'GET', path: '/', body: undefined });
-    expect(peerOf(2)).not.toBe(removedPeer);
+    await expectFreshNodeOnScaleUp(id, sim, leaving, claimsBefore);
   });
+});
 
+describe('horizontal scaling: failed drains and interrupted scale-downs', () => {
   it('a transfer that never finishes: the drain is aborted, the cluster reports it and retries, nothing is lost', async () => {
     const id = 's2';
     const sim = h.sim(id);
@@ -162,3 +100,88 @@ describe('horizontal scaling with a drain before every removed node', () => {
     expect(sim.peerOnNode(2)?.id).not.toBe(oldPeer);
   });
 });
+
+type Sim = ReturnType<typeof h.sim>;
+
+/** Scaled 1 → 3 → 5, every peer joined, two collections placed; what the scale-down will remove. */
+async function fiveNodesWithData(id: string, sim: Sim) {
+  await h.waitFor(id, 'Healthy with 1 node', (c) => c.status?.phase === 'Healthy' && replicasOf(c, 1));
+  for (const size of [3, 5]) {
+    await h.client.patch(h.ref(id), { spec: { size } });
+    await h.waitFor(
+      id,
+      `Healthy with ${size} nodes`,
+      (c) => c.status?.phase === 'Healthy' && replicasOf(c, size) && c.status.observedGeneration === c.metadata.generation,
+    );
+  }
+  // Peers join as their pods run; the data is placed across all five.
+  await h.double.onRequest!({ cluster: `${h.sandbox.namespace}/qdrant-${id}`, node: 0, method: 'GET', path: '/', body: undefined });
+  expect(sim.peers.size).toBe(5);
+  sim.addCollection('docs', { shards: 10 });
+  sim.addCollection('replicated', { shards: 5, replicationFactor: 2 });
+  const peerOf = (node: number) => sim.peerOnNode(node)!.id;
+  const leaving = new Map([2, 3, 4].map((n) => [peerOf(n), n]));
+  const claimsBefore = new Map(
+    (await h.client.list({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, { namespace: h.sandbox.namespace, labelSelector: `cluster-id=${id}` })).items.map(
+      (c) => [c.metadata.name!, c.metadata.uid!],
+    ),
+  );
+  return { peerOf, leaving, claimsBefore };
+}
+
+/** Wraps the double's hook: at each peer removal, the pods that exist then. */
+function recordPodsAtRemoval(id: string, leaving: Map<number, number>) {
+  const podsAtRemoval: Array<{ node: number; pods: string[] }> = [];
+  const joinPods = h.double.onRequest!;
+  h.double.onRequest = async (call) => {
+    if (call.method === 'DELETE' && call.cluster.endsWith(`/qdrant-${id}`)) {
+      const peer = Number(/\/cluster\/peer\/(\d+)/.exec(call.path)?.[1]);
+      podsAtRemoval.push({ node: leaving.get(peer)!, pods: (await h.pods(id)).map((p) => p.metadata.name!).toSorted() });
+    }
+    await joinPods(call);
+  };
+  return { podsAtRemoval, restore: () => (h.double.onRequest = joinPods) };
+}
+
+function expectDrainedHighestFirst(calls: typeof h.double.calls, id: string, leaving: Map<number, number>): void {
+  // The calls, in order: for each node, its shards leave (never to another leaving node), then its peer goes.
+  const writes = calls.filter((c) => c.cluster.endsWith(`/qdrant-${id}`) && c.method !== 'GET');
+  const summary = writes.map((c) => {
+    const body = c.body as { move_shard?: { from_peer_id: number; to_peer_id: number }; drop_replica?: { peer_id: number } } | undefined;
+    if (body?.move_shard) return `move ${leaving.get(body.move_shard.from_peer_id)}→${leaving.has(body.move_shard.to_peer_id) ? 'leaving!' : 'stays'}`;
+    if (body?.drop_replica) return `drop ${leaving.get(body.drop_replica.peer_id)}`;
+    return `remove ${leaving.get(Number(/peer\/(\d+)/.exec(c.path)?.[1]))}`;
+  });
+  expect(summary.filter((s) => s.startsWith('remove'))).toEqual(['remove 4', 'remove 3', 'remove 2']);
+  expect(summary).not.toContain(expect.stringContaining('leaving!'));
+  const order = summary.map((s) => Number(/(\d)/.exec(s)?.[1]));
+  expect(order).toEqual(order.toSorted((a, b) => b - a));
+  expect(writes.every((c) => c.status === 200)).toBe(true);
+}
+
+async function expectFreshNodeOnScaleUp(id: string, sim: Sim, leaving: Map<number, number>, claimsBefore: Map<string, string>): Promise<void> {
+  const peerOf = (node: number) => sim.peerOnNode(node)!.id;
+  // The removed nodes' volumes are gone; scaling up again starts node 2 as a new peer on a new volume.
+  const claims = await h.client.list(
+    { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
+    { namespace: h.sandbox.namespace, labelSelector: `cluster-id=${id}` },
+  );
+  expect(
+    claims.items
+      .filter((c) => !c.metadata.deletionTimestamp)
+      .map((c) => c.metadata.name)
+      .toSorted(),
+  ).toEqual([`qdrant-snapshots-qdrant-${id}-0`, `qdrant-snapshots-qdrant-${id}-1`, `qdrant-storage-qdrant-${id}-0`, `qdrant-storage-qdrant-${id}-1`]);
+  const removedPeer = [...leaving.keys()].find((p) => leaving.get(p) === 2)!;
+  await h.client.patch(h.ref(id), { spec: { size: 3 } });
+  await h.waitFor(id, 'Healthy with 3 nodes', (c) => c.status?.phase === 'Healthy' && replicasOf(c, 3));
+  const claim = await h.client.get<KubeObject>({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    namespace: h.sandbox.namespace,
+    name: `qdrant-storage-qdrant-${id}-2`,
+  });
+  expect(claim!.metadata.uid).not.toBe(claimsBefore.get(`qdrant-storage-qdrant-${id}-2`));
+  await h.double.onRequest!({ cluster: `${h.sandbox.namespace}/qdrant-${id}`, node: 0, method: 'GET', path: '/', body: undefined });
+  expect(peerOf(2)).not.toBe(removedPeer);
+}

@@ -108,18 +108,19 @@ class ManualClock implements Clock {
   }
 }
 
-describe('SettingsFile on a ConfigMap volume updated as the kubelet does', () => {
-  const open: SettingsFile[] = [];
-  afterEach(() => {
-    for (const f of open.splice(0)) f.close();
-  });
-  const watched = (path: string, o: ReturnType<typeof observe>, options: Parameters<SettingsFile['watch']>[0] = {}, clock?: Clock) => {
-    const settingsFile = new SettingsFile(path, quiet, clock);
-    open.push(settingsFile);
-    settingsFile.watch({ debounceMs: 20, pollMs: 60_000, ...o.hooks, ...options });
-    return settingsFile;
-  };
+const open: SettingsFile[] = [];
+afterEach(() => {
+  for (const f of open.splice(0)) f.close();
+});
+/** A SettingsFile watching `path`, reporting to `o`, closed after the test. */
+const watched = (path: string, o: ReturnType<typeof observe>, options: Parameters<SettingsFile['watch']>[0] = {}, clock?: Clock) => {
+  const settingsFile = new SettingsFile(path, quiet, clock);
+  open.push(settingsFile);
+  settingsFile.watch({ debounceMs: 20, pollMs: 60_000, ...o.hooks, ...options });
+  return settingsFile;
+};
 
+describe('SettingsFile on a ConfigMap volume updated as the kubelet does', () => {
   it('the writer lays out and swaps the volume as AtomicWriter does', () => {
     const v = volume(logLevel('INFO'));
     const first = readlinkSync(join(v.dir, '..data'));
@@ -187,7 +188,9 @@ describe('SettingsFile on a ConfigMap volume updated as the kubelet does', () =>
     expect(settingsFile.settings.settings.qdrant.log_level).toBe('ERROR');
     expect(settingsFile.status.valid).toBe(true);
   });
+});
 
+describe('SettingsFile on a ConfigMap volume: periodic looks, throwing consumers, replaced folders', () => {
   it('catches a swap the watcher missed with the periodic look (injected clock)', () => {
     const v = volume(logLevel('INFO'));
     const o = observe();

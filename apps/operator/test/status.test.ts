@@ -1,15 +1,12 @@
-import { validateQdrantCluster, type ClusterPhase, type QdrantCluster } from '@qhc/schemas';
+import type { ClusterPhase, QdrantCluster } from '@qhc/schemas';
+import { parsedQdrantClusterFixture } from '@qhc/schemas/test';
 import { describe, expect, it } from 'vitest';
 import { deriveStatus, mergeConditions, type ObservedState } from '../src/index.ts';
 import { nodeStatuses } from '../src/status.ts';
 
 function cluster(spec: Record<string, unknown> = {}, phase?: ClusterPhase, version?: string): QdrantCluster {
-  const c = validateQdrantCluster({
-    apiVersion: 'qdrant.io/v1',
-    kind: 'QdrantCluster',
-    metadata: { name: 'qdrant-c', namespace: 'ns', labels: { 'cluster-id': 'c', 'customer-id': 'a' }, generation: 2 },
-    spec: { id: 'c', version: 'v1.13.0', size: 3, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' }, ...spec },
-  });
+  const parsed = parsedQdrantClusterFixture('c', { version: 'v1.13.0', size: 3, ...spec }, { namespace: 'ns', labels: { 'customer-id': 'a' } });
+  const c = { ...parsed, metadata: { ...parsed.metadata, generation: 2 } };
   return phase ? { ...c, status: { phase, version } } : c;
 }
 
@@ -24,80 +21,83 @@ const settled = sts({ replicas: 3, readyReplicas: 3, updatedReplicas: 3 });
 
 const phase = (observed: ObservedState) => deriveStatus(observed).phase;
 
+/** Each situation the operator observes, and the phase it reports for it. */
+const PHASES: Array<[string, ObservedState, ClusterPhase]> = [
+  ['a new cluster without a StatefulSet', { cluster: cluster(), statefulSet: undefined, pods: [] }, 'Creating'],
+  [
+    'a cluster whose nodes are starting',
+    { cluster: cluster({}, 'Creating'), statefulSet: sts({ replicas: 3, readyReplicas: 1, updatedReplicas: 3 }), pods: [readyPod, pendingPod, pendingPod] },
+    'Creating',
+  ],
+  ['all nodes ready and updated', { cluster: cluster({}, 'Creating'), statefulSet: settled, pods: [readyPod, readyPod, readyPod] }, 'Healthy'],
+  [
+    'a healthy cluster losing a node',
+    {
+      cluster: cluster({}, 'Healthy', 'v1.13.0'),
+      statefulSet: sts({ replicas: 3, readyReplicas: 2, updatedReplicas: 3 }),
+      pods: [readyPod, readyPod, pendingPod],
+    },
+    'NotReady',
+  ],
+  [
+    'a size change in flight',
+    {
+      cluster: cluster({ size: 5 }, 'Healthy', 'v1.13.0'),
+      statefulSet: sts({ replicas: 3, readyReplicas: 3, updatedReplicas: 3 }, 5),
+      pods: [readyPod, readyPod, readyPod],
+    },
+    'Scaling',
+  ],
+  [
+    'a version change in flight',
+    {
+      cluster: cluster({}, 'Healthy', 'v1.12.4'),
+      statefulSet: sts({ replicas: 3, readyReplicas: 3, updatedReplicas: 1 }, 3, 2),
+      pods: [readyPod, readyPod, readyPod],
+    },
+    'Upgrading',
+  ],
+  [
+    'a template change in flight',
+    {
+      cluster: cluster({}, 'Healthy', 'v1.13.0'),
+      statefulSet: sts({ replicas: 3, readyReplicas: 3, updatedReplicas: 1 }, 3, 2),
+      pods: [readyPod, readyPod, readyPod],
+    },
+    'Updating',
+  ],
+  [
+    'a rollout replacing a pod (one missing for a moment)',
+    {
+      cluster: cluster({}, 'Healthy', 'v1.13.0'),
+      statefulSet: sts({ replicas: 2, readyReplicas: 2, updatedReplicas: 1, currentRevision: 'r1', updateRevision: 'r2' }),
+      pods: [readyPod, readyPod],
+    },
+    'Updating',
+  ],
+  [
+    'a scale-down draining a node (StatefulSet still larger)',
+    {
+      cluster: cluster({ size: 2 }, 'Healthy', 'v1.13.0'),
+      statefulSet: sts({ replicas: 3, readyReplicas: 3, updatedReplicas: 3, currentRevision: 'r1', updateRevision: 'r1' }),
+      pods: [readyPod, readyPod, readyPod],
+    },
+    'Scaling',
+  ],
+  ['a pause', { cluster: cluster({ pauses: [{ owner: 'ops', reason: 'disk swap' }] }, 'Healthy'), statefulSet: settled, pods: [] }, 'ManualMaintenance'],
+  ['suspend with pods left', { cluster: cluster({ suspend: true }, 'Healthy'), statefulSet: settled, pods: [readyPod] }, 'Suspending'],
+  ['suspend with nothing left', { cluster: cluster({ suspend: true }, 'Suspending'), statefulSet: undefined, pods: [] }, 'Suspended'],
+  ['resume', { cluster: cluster({}, 'Suspended'), statefulSet: undefined, pods: [] }, 'Resuming'],
+  ['a failure before the first success', { cluster: cluster(), statefulSet: undefined, pods: [], failure: { reason: 'X', message: 'y' } }, 'FailedToCreate'],
+  [
+    'a failure of a running cluster',
+    { cluster: cluster({}, 'Healthy'), statefulSet: settled, pods: [], failure: { reason: 'X', message: 'y' } },
+    'FailedToUpdate',
+  ],
+];
+
 describe('deriveStatus', () => {
-  it.each<[string, ObservedState, ClusterPhase]>([
-    ['a new cluster without a StatefulSet', { cluster: cluster(), statefulSet: undefined, pods: [] }, 'Creating'],
-    [
-      'a cluster whose nodes are starting',
-      { cluster: cluster({}, 'Creating'), statefulSet: sts({ replicas: 3, readyReplicas: 1, updatedReplicas: 3 }), pods: [readyPod, pendingPod, pendingPod] },
-      'Creating',
-    ],
-    ['all nodes ready and updated', { cluster: cluster({}, 'Creating'), statefulSet: settled, pods: [readyPod, readyPod, readyPod] }, 'Healthy'],
-    [
-      'a healthy cluster losing a node',
-      {
-        cluster: cluster({}, 'Healthy', 'v1.13.0'),
-        statefulSet: sts({ replicas: 3, readyReplicas: 2, updatedReplicas: 3 }),
-        pods: [readyPod, readyPod, pendingPod],
-      },
-      'NotReady',
-    ],
-    [
-      'a size change in flight',
-      {
-        cluster: cluster({ size: 5 }, 'Healthy', 'v1.13.0'),
-        statefulSet: sts({ replicas: 3, readyReplicas: 3, updatedReplicas: 3 }, 5),
-        pods: [readyPod, readyPod, readyPod],
-      },
-      'Scaling',
-    ],
-    [
-      'a version change in flight',
-      {
-        cluster: cluster({}, 'Healthy', 'v1.12.4'),
-        statefulSet: sts({ replicas: 3, readyReplicas: 3, updatedReplicas: 1 }, 3, 2),
-        pods: [readyPod, readyPod, readyPod],
-      },
-      'Upgrading',
-    ],
-    [
-      'a template change in flight',
-      {
-        cluster: cluster({}, 'Healthy', 'v1.13.0'),
-        statefulSet: sts({ replicas: 3, readyReplicas: 3, updatedReplicas: 1 }, 3, 2),
-        pods: [readyPod, readyPod, readyPod],
-      },
-      'Updating',
-    ],
-    [
-      'a rollout replacing a pod (one missing for a moment)',
-      {
-        cluster: cluster({}, 'Healthy', 'v1.13.0'),
-        statefulSet: sts({ replicas: 2, readyReplicas: 2, updatedReplicas: 1, currentRevision: 'r1', updateRevision: 'r2' }),
-        pods: [readyPod, readyPod],
-      },
-      'Updating',
-    ],
-    [
-      'a scale-down draining a node (StatefulSet still larger)',
-      {
-        cluster: cluster({ size: 2 }, 'Healthy', 'v1.13.0'),
-        statefulSet: sts({ replicas: 3, readyReplicas: 3, updatedReplicas: 3, currentRevision: 'r1', updateRevision: 'r1' }),
-        pods: [readyPod, readyPod, readyPod],
-      },
-      'Scaling',
-    ],
-    ['a pause', { cluster: cluster({ pauses: [{ owner: 'ops', reason: 'disk swap' }] }, 'Healthy'), statefulSet: settled, pods: [] }, 'ManualMaintenance'],
-    ['suspend with pods left', { cluster: cluster({ suspend: true }, 'Healthy'), statefulSet: settled, pods: [readyPod] }, 'Suspending'],
-    ['suspend with nothing left', { cluster: cluster({ suspend: true }, 'Suspending'), statefulSet: undefined, pods: [] }, 'Suspended'],
-    ['resume', { cluster: cluster({}, 'Suspended'), statefulSet: undefined, pods: [] }, 'Resuming'],
-    ['a failure before the first success', { cluster: cluster(), statefulSet: undefined, pods: [], failure: { reason: 'X', message: 'y' } }, 'FailedToCreate'],
-    [
-      'a failure of a running cluster',
-      { cluster: cluster({}, 'Healthy'), statefulSet: settled, pods: [], failure: { reason: 'X', message: 'y' } },
-      'FailedToUpdate',
-    ],
-  ])('%s', (_name, observed, expected) => {
+  it.each(PHASES)('%s', (_name, observed, expected) => {
     expect(phase(observed)).toBe(expected);
   });
 

@@ -1,4 +1,5 @@
 import { allKinds, buildCrd } from '@qhc/schemas';
+import { qdrantClusterFixture } from '@qhc/schemas/test';
 import { waitFor } from '@qhc/kube-sandbox';
 import { createKubeClient, loadKubeConfig, type KubeClient, type KubeObject } from '../src/index.ts';
 
@@ -22,11 +23,7 @@ export async function installQdrantCrds(client: KubeClient): Promise<void> {
   }
 }
 
+/** The shared QdrantCluster fixture in `namespace`, typed for the client. */
 export function qdrantCluster(namespace: string, id: string, spec: Record<string, unknown> = {}): KubeObject {
-  return {
-    apiVersion: 'qdrant.io/v1',
-    kind: 'QdrantCluster',
-    metadata: { name: `qdrant-${id}`, namespace, labels: { 'cluster-id': id, 'customer-id': 'acme' } },
-    spec: { id, version: 'v1.12.4', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '2Gi' }, ...spec },
-  };
+  return qdrantClusterFixture(id, spec, { namespace });
 }

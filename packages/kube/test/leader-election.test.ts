@@ -12,8 +12,29 @@ const timing = { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 
 const hang = (signal?: AbortSignal) =>
   new Promise<never>((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true }));
 
-function candidate(identity: string, log: string[]) {
-  return new LeaderElector(clientFor(sandbox.kubeconfigPath), {
+/** Lease reads and successful writes (acquisitions, renewals) of one candidate: proof its loop ran. */
+interface LeaseTraffic {
+  reads: number;
+  writes: number;
+}
+
+function counting(traffic: LeaseTraffic) {
+  const client = clientFor(sandbox.kubeconfigPath);
+  return Object.assign(Object.create(client) as typeof client, {
+    get: (ref: Parameters<typeof client.get>[0], options?: { signal?: AbortSignal }) => {
+      traffic.reads++;
+      return client.get(ref, options);
+    },
+    replace: async (object: Parameters<typeof client.replace>[0], options?: { signal?: AbortSignal }) => {
+      const updated = await client.replace(object, options);
+      traffic.writes++;
+      return updated;
+    },
+  });
+}
+
+function candidate(identity: string, log: string[], traffic: LeaseTraffic = { reads: 0, writes: 0 }) {
+  return new LeaderElector(counting(traffic), {
     namespace: sandbox.namespace,
     name: 'qhc-operator',
     identity,
@@ -26,15 +47,28 @@ function candidate(identity: string, log: string[]) {
 describe('LeaderElector', () => {
   it('elects exactly one leader; when it stops renewing the other takes over within the lease duration', async () => {
     const log: string[] = [];
-    const a = candidate('a', log);
-    const b = candidate('b', log);
+    const traffic = { a: { reads: 0, writes: 0 }, b: { reads: 0, writes: 0 } };
+    const a = candidate('a', log, traffic.a);
+    const b = candidate('b', log, traffic.b);
     a.start();
     b.start();
     try {
       const first = await waitFor('a leader', async () => (a.isLeader || b.isLeader ? (a.isLeader ? a : b) : undefined), { timeoutMs: 10_000 });
       const second = first === a ? b : a;
-      // Several renew periods later there is still exactly one.
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      // Several renew periods later there is still exactly one: the leader renewed and the other
+      // read the Lease at least three times more while no poll saw two leaders.
+      const [led, waited] = first === a ? [traffic.a, traffic.b] : [traffic.b, traffic.a];
+      const since = { writes: led.writes, reads: waited.reads };
+      const leaderCounts: number[] = [];
+      await waitFor(
+        'three renewals and three attempts by the other',
+        async () => {
+          leaderCounts.push([a.isLeader, b.isLeader].filter(Boolean).length);
+          return led.writes >= since.writes + 3 && waited.reads >= since.reads + 3 ? true : undefined;
+        },
+        { timeoutMs: 10_000, intervalMs: 50 },
+      );
+      expect(leaderCounts.every((n) => n === 1)).toBe(true);
       expect([a.isLeader, b.isLeader].filter(Boolean)).toHaveLength(1);
       expect(second.leader).toBe(first === a ? 'a' : 'b');
 
@@ -59,7 +93,9 @@ describe('LeaderElector', () => {
       await b.stop();
     }
   });
+});
 
+describe('LeaderElector: release and stalled renewals', () => {
   it('hands over at once when the leader releases the Lease on stop', async () => {
     const log: string[] = [];
     const c = new LeaderElector(clientFor(sandbox.kubeconfigPath), {

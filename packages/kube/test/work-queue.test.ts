@@ -75,7 +75,9 @@ describe('WorkQueue', () => {
     await flush();
     expect(runs).toHaveLength(2);
   });
+});
 
+describe('WorkQueue: failures and backoff', () => {
   it('reads a backoff given as a function at each failure, so reloaded settings apply', async () => {
     const clock = new FakeClock();
     const { runs, handler } = controllable();
@@ -137,7 +139,9 @@ describe('WorkQueue', () => {
     await clock.advance(60_000);
     expect(runs).toHaveLength(2);
   });
+});
 
+describe('WorkQueue: schedules, limits and shutdown', () => {
   it('keeps the earlier of two delayed schedules', async () => {
     const clock = new FakeClock();
     const { runs, handler } = controllable();

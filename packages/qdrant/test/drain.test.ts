@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startQdrantDouble, type ClusterSimulation, type QdrantDouble } from '@qhc/qdrant-double';
 import { QdrantOperationError, connectQdrant, drainPeer, readTopology, type DrainRequest } from '../src/index.ts';
 
@@ -114,8 +114,22 @@ describe('drainPeer', () => {
     sim.transfer.durationMs = 200;
     const leaving = sim.peerOnNode(2)!.id;
     const cut = new AbortController();
-    const first = drainPeer(request(2, { signal: cut.signal, onStep: () => setTimeout(() => cut.abort(new Error('operator killed')), 20) }));
+    // The cut comes once Qdrant has the move in flight, not at a guessed moment.
+    let inFlightAtCut = 0;
+    let cutting: Promise<void> | undefined;
+    const inFlight = () => {
+      if (sim.collection('a').transfers.length === 0) throw new Error('no transfer in flight yet');
+    };
+    const cutMidTransfer = () => {
+      cutting ??= vi.waitFor(inFlight, { timeout: 5_000, interval: 5 }).then(() => {
+        inFlightAtCut = sim.collection('a').transfers.length;
+        cut.abort(new Error('operator killed'));
+      });
+    };
+    const first = drainPeer(request(2, { signal: cut.signal, onStep: cutMidTransfer }));
     await expect(first).rejects.toThrow('operator killed');
+    await cutting;
+    expect(inFlightAtCut).toBe(1);
     expect(sim.peers.has(leaving)).toBe(true);
     expectReplicated(1);
     const second = await drainPeer(request(2));
@@ -124,7 +138,9 @@ describe('drainPeer', () => {
     // A third call finds nothing to do.
     expect(await drainPeer(request(2))).toEqual({ steps: [] });
   });
+});
 
+describe('drainPeer: failed and aborted transfers', () => {
   it('aborts a transfer that never finishes at the deadline, and keeps the shard where it was', async () => {
     peers(2);
     sim.addCollection('a', { shards: 2 });
@@ -163,7 +179,9 @@ describe('drainPeer', () => {
     expectReplicated(1);
     expect(sim.peers.size).toBe(2);
   });
+});
 
+describe('drainPeer: unreachable Qdrant, no target, API key', () => {
   it('gives up on a request that never answers with a timeout that says so', async () => {
     peers(2);
     double.faults.push({ method: 'GET', path: /^\/cluster$/, response: 'hang', times: 1 });

@@ -90,7 +90,9 @@ describe('replicateBeforeRestart', () => {
     expect((error as QdrantOperationError).reason).toBe('NoTarget');
     expect((error as Error).message).toMatch(/shard 0 of collection solo lives only on peer \d+/);
   });
+});
 
+describe('replicateBeforeRestart: failures, interrupted calls, no peer', () => {
   it('a copy that fails midway is reported and leaves the shard where it was', async () => {
     const [, p1] = [0, 1].map((n) => sim.addPeer(n));
     sim.addCollection('docs', { shards: 2 });

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, PUBLISHED, ROOT, run } from './support.ts';
-import { freePorts } from '@qhc/kube-sandbox';
+import { freePorts, waitFor } from '@qhc/kube-sandbox';
+import { qdrantClusterFixture } from '@qhc/schemas/test';
 
 let registry: ChildProcess | undefined;
 let url = '';
@@ -33,6 +34,11 @@ const MIRRORED: Array<[string, string]> = [
   ['@types/node', '24'],
   ['undici-types', '7'],
 ];
+
+/** A package document from the local registry, as npm reads it. */
+async function packument<T>(name: string): Promise<T> {
+  return (await (await fetch(`${url}${name.replace('/', '%2f')}`)).json()) as T;
+}
 
 /** Packs a package from the workspace's pnpm store and publishes it to the local registry, as npm would. */
 async function mirror(name: string, major: string, token: string): Promise<void> {
@@ -114,16 +120,14 @@ beforeAll(async () => {
   let log = '';
   registry.stdout!.on('data', (c: Buffer) => (log += c.toString()));
   registry.stderr!.on('data', (c: Buffer) => (log += c.toString()));
-  for (let i = 0; ; i++) {
-    if (
-      await fetch(`${url}-/ping`)
-        .then((r) => r.ok)
-        .catch(() => false)
-    )
-      break;
-    if (i > 300 || registry.exitCode !== null) throw new Error(`verdaccio did not start:\n${log}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitFor(
+    'verdaccio to answer /-/ping',
+    async () => {
+      if (registry!.exitCode !== null) throw new Error(`verdaccio exited:\n${log}`);
+      return (await fetch(`${url}-/ping`)).ok ? true : undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 100, onTimeout: () => `verdaccio did not start:\n${log}` },
+  );
   // A publisher, the way `npm adduser` makes one.
   const user = await fetch(`${url}-/user/org.couchdb.user:release`, {
     method: 'PUT',
@@ -154,114 +158,123 @@ describe('the release through a local npm registry', () => {
       const published = await run('pnpm', ['publish', '--no-git-checks', '--registry', url], { cwd: join(ROOT, dir), env: { npm_config_userconfig: npmrc } });
       expect(published.code, `${dir}\n${published.stdout}\n${published.stderr}`).toBe(0);
     }
-    const doc = (await (await fetch(`${url}@qhc%2fschemas`)).json()) as { versions: Record<string, { dependencies?: Record<string, string> }> };
+    const doc = await packument<{ versions: Record<string, { dependencies?: Record<string, string> }> }>('@qhc/schemas');
     expect(Object.keys(doc.versions)).toContain(version);
     // workspace: and catalog: ranges were replaced by real ones.
-    const cli = (await (await fetch(`${url}@qhc%2fcli`)).json()) as {
-      versions: Record<string, { dependencies?: Record<string, string>; bin?: Record<string, string> }>;
-    };
+    const cli = await packument<{ versions: Record<string, { dependencies?: Record<string, string>; bin?: Record<string, string> }> }>('@qhc/cli');
     expect(cli.versions[version]?.dependencies ?? {}).toEqual({});
     expect(cli.versions[version]?.bin).toEqual({ qhc: './dist/qhc.js', 'kubectl-qhc': './dist/qhc.js' });
-    const agent = (await (await fetch(`${url}@qhc%2fagent`)).json()) as { versions: Record<string, { dependencies: Record<string, string> }> };
+    const agent = await packument<{ versions: Record<string, { dependencies: Record<string, string> }> }>('@qhc/agent');
     expect(Object.values(agent.versions[version]!.dependencies).every((range) => !/^(workspace|catalog):/.test(range))).toBe(true);
   }, 300_000);
+});
 
+describe('the release through a local npm registry: a third party', () => {
   it('a third party installs @qhc/schemas and @qhc/cli, compiles against the types, validates with the JSON Schema, runs qhc', async () => {
     const app = join(work, 'third-party');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'third-party', private: true, type: 'module' }));
-    const installed = await run(
-      'npm',
-      [
-        'install',
-        '--no-audit',
-        '--no-fund',
-        '--prefer-online',
-        `@qhc/schemas@${version}`,
-        `@qhc/cli@${version}`,
-        `@qhc/console@${version}`,
-        'typescript@6',
-        'ajv@8',
-        '@types/node@24',
-      ],
-      { cwd: app, env: { npm_config_userconfig: consumerNpmrc } },
-    );
-    expect(installed.code, installed.stderr).toBe(0);
-    // Everything came from the local registry.
-    const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
-    const resolved = Object.entries(lock.packages)
-      .filter(([path]) => path)
-      .map(([, p]) => p.resolved ?? '');
-    expect(resolved.length).toBeGreaterThan(8);
-    for (const r of resolved) expect(r.startsWith(url), r).toBe(true);
-
-    writeFileSync(
-      join(app, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          module: 'nodenext',
-          moduleResolution: 'nodenext',
-          target: 'es2024',
-          noEmit: true,
-          skipLibCheck: false,
-          types: ['node'],
-        },
-        include: ['use.ts'],
-      }),
-    );
-    writeFileSync(
-      join(app, 'use.ts'),
-      [
-        "import { parseQdrantCluster, safeParseOperatorSettings, QhcSchemaError, type QdrantCluster } from '@qhc/schemas';",
-        'const cluster: QdrantCluster = parseQdrantCluster(\'apiVersion: qdrant.io/v1\\nkind: QdrantCluster\\nmetadata:\\n  name: qdrant-a\\n  labels: { cluster-id: a, customer-id: c }\\nspec:\\n  id: a\\n  version: v1.16.2\\n  size: 3\\n  resources: { cpu: "1", memory: 1Gi, storage: 1Gi }\\n\');',
-        'const nodes: number = cluster.spec.size;',
-        "const settings = safeParseOperatorSettings('settings: {}');",
-        'if (!settings.success) throw settings.error satisfies QhcSchemaError;',
-        'console.log(nodes, settings.data.settings.backupTimeout);',
-        '',
-      ].join('\n'),
-    );
-    const tsc = await run(join(app, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: app });
-    expect(tsc.code, tsc.stdout + tsc.stderr).toBe(0);
-    // The types are real: a wrong use does not compile.
-    writeFileSync(join(app, 'use.ts'), "import type { QdrantCluster } from '@qhc/schemas';\nexport const wrong: string = ({} as QdrantCluster).spec.size;\n");
-    const bad = await run(join(app, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: app });
-    expect(bad.code).not.toBe(0);
-    expect(bad.stdout).toContain("Type 'number' is not assignable to type 'string'");
-
-    writeFileSync(
-      join(app, 'check.mjs'),
-      [
-        "import { createRequire } from 'node:module';",
-        "import Ajv2020 from 'ajv/dist/2020.js';",
-        'const require = createRequire(import.meta.url);',
-        "const schema = require('@qhc/schemas/json-schema/qdrantcluster.json');",
-        'const validate = new Ajv2020({ strict: false }).compile(schema);',
-        "const good = { apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', metadata: { name: 'qdrant-a', labels: { 'cluster-id': 'a', 'customer-id': 'c' } }, spec: { id: 'a', version: 'v1.16.2', size: 3, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } };",
-        "const bad = { ...good, spec: { ...good.spec, size: 'three' } };",
-        'console.log(JSON.stringify({ good: validate(good), bad: validate(bad), error: validate.errors?.[0]?.instancePath }));',
-        '',
-      ].join('\n'),
-    );
-    const checked = await run(process.execPath, ['check.mjs'], { cwd: app });
-    expect(checked.code, checked.stderr).toBe(0);
-    expect(JSON.parse(checked.stdout)).toEqual({ good: true, bad: false, error: '/spec/size' });
-
-    // The console package carries its built assets, found where it is installed.
-    const assets = await run(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        "import { existsSync } from 'node:fs'; import { consoleAssetsDir } from '@qhc/console'; console.log(existsSync(consoleAssetsDir() + 'index.html'));",
-      ],
-      { cwd: app },
-    );
-    expect(assets.stdout.trim(), assets.stderr).toBe('true');
-
-    const help = await run('npx', ['--no-install', 'qhc', '--help'], { cwd: app, env: { npm_config_userconfig: consumerNpmrc } });
-    expect(help.code, help.stderr).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: qhc \[options\] \[command\]/);
+    await expectInstalledFromRegistry(app);
+    await expectTypesCompile(app);
+    await expectJsonSchemaValidates(app);
+    await expectConsoleAssetsAndCli(app);
   }, 300_000);
 });
+
+/** The cluster a third party writes, from the shared fixture: three nodes of v1.16.2. */
+const thirdPartyCluster = () => qdrantClusterFixture('a', { version: 'v1.16.2', size: 3 }, { labels: { 'customer-id': 'c' } });
+
+async function expectInstalledFromRegistry(app: string): Promise<void> {
+  const installed = await run(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-online',
+      `@qhc/schemas@${version}`,
+      `@qhc/cli@${version}`,
+      `@qhc/console@${version}`,
+      'typescript@6',
+      'ajv@8',
+      '@types/node@24',
+    ],
+    { cwd: app, env: { npm_config_userconfig: consumerNpmrc } },
+  );
+  expect(installed.code, installed.stderr).toBe(0);
+  // Everything came from the local registry.
+  const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
+  const resolved = Object.entries(lock.packages)
+    .filter(([path]) => path)
+    .map(([, p]) => p.resolved ?? '');
+  expect(resolved.length).toBeGreaterThan(8);
+  for (const r of resolved) expect(r.startsWith(url), r).toBe(true);
+}
+
+async function expectTypesCompile(app: string): Promise<void> {
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2024', noEmit: true, skipLibCheck: false, types: ['node'] },
+      include: ['use.ts'],
+    }),
+  );
+  writeFileSync(
+    join(app, 'use.ts'),
+    [
+      "import { parseQdrantCluster, safeParseOperatorSettings, QhcSchemaError, type QdrantCluster } from '@qhc/schemas';",
+      // A JSON document is YAML too: the parser takes either.
+      `const cluster: QdrantCluster = parseQdrantCluster(${JSON.stringify(JSON.stringify(thirdPartyCluster()))});`,
+      'const nodes: number = cluster.spec.size;',
+      "const settings = safeParseOperatorSettings('settings: {}');",
+      'if (!settings.success) throw settings.error satisfies QhcSchemaError;',
+      'console.log(nodes, settings.data.settings.backupTimeout);',
+      '',
+    ].join('\n'),
+  );
+  const tsc = await run(join(app, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: app });
+  expect(tsc.code, tsc.stdout + tsc.stderr).toBe(0);
+  // The types are real: a wrong use does not compile.
+  writeFileSync(join(app, 'use.ts'), "import type { QdrantCluster } from '@qhc/schemas';\nexport const wrong: string = ({} as QdrantCluster).spec.size;\n");
+  const bad = await run(join(app, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: app });
+  expect(bad.code).not.toBe(0);
+  expect(bad.stdout).toContain("Type 'number' is not assignable to type 'string'");
+}
+
+async function expectJsonSchemaValidates(app: string): Promise<void> {
+  writeFileSync(
+    join(app, 'check.mjs'),
+    [
+      "import { createRequire } from 'node:module';",
+      "import Ajv2020 from 'ajv/dist/2020.js';",
+      'const require = createRequire(import.meta.url);',
+      "const schema = require('@qhc/schemas/json-schema/qdrantcluster.json');",
+      'const validate = new Ajv2020({ strict: false }).compile(schema);',
+      `const good = ${JSON.stringify(thirdPartyCluster())};`,
+      "const bad = { ...good, spec: { ...good.spec, size: 'three' } };",
+      'console.log(JSON.stringify({ good: validate(good), bad: validate(bad), error: validate.errors?.[0]?.instancePath }));',
+      '',
+    ].join('\n'),
+  );
+  const checked = await run(process.execPath, ['check.mjs'], { cwd: app });
+  expect(checked.code, checked.stderr).toBe(0);
+  expect(JSON.parse(checked.stdout)).toEqual({ good: true, bad: false, error: '/spec/size' });
+}
+
+/** The console package carries its built assets, found where it is installed; `npx qhc` runs. */
+async function expectConsoleAssetsAndCli(app: string): Promise<void> {
+  const assets = await run(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      "import { existsSync } from 'node:fs'; import { consoleAssetsDir } from '@qhc/console'; console.log(existsSync(consoleAssetsDir() + 'index.html'));",
+    ],
+    { cwd: app },
+  );
+  expect(assets.stdout.trim(), assets.stderr).toBe('true');
+
+  const help = await run('npx', ['--no-install', 'qhc', '--help'], { cwd: app, env: { npm_config_userconfig: consumerNpmrc } });
+  expect(help.code, help.stderr).toBe(0);
+  expect(help.stdout).toMatch(/^Usage: qhc \[options\] \[command\]/);
+}

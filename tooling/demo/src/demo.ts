@@ -32,13 +32,16 @@ export interface RunningDemo {
   stop(): Promise<void>;
 }
 
+type Api = (method: string, path: string, body?: unknown, options?: { allowNotFound?: boolean }) => Promise<Record<string, unknown> | undefined>;
+type Stops = Array<() => Promise<unknown>>;
+
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const say = options.say ?? ((line: string) => console.log(line));
   const logger = options.logger ?? createLogger({ level: 'warn', component: 'qhc-demo' });
   const region = options.region ?? 'demo';
   const namespace = options.namespace ?? 'qdrant-demo';
   mkdirSync(options.workDir, { recursive: true });
-  const stops: Array<() => Promise<unknown>> = [];
+  const stops: Stops = [];
   const stop = async () => {
     for (const s of stops.toReversed()) await s().catch(() => undefined);
   };
@@ -46,92 +49,129 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     say('starting the Kubernetes sandbox (kube-apiserver, controller-manager, scheduler, etcd, kwok) ...');
     const sandbox: Sandbox = await startSandbox();
     stops.push(() => sandbox.stop());
-
-    const tls = await createLoopbackTls(join(options.workDir, 'tls'), 'qhc-control-plane');
-    const adminToken = `qhc_u_${randomBytes(24).toString('base64url')}`;
-    const cp: RunningControlPlane = await startControlPlane({
-      database: join(options.workDir, 'control-plane.db'),
-      port: 0,
-      tls: { cert: tls.cert, key: tls.key },
-      adminToken,
-      logger: logger.with({ component: 'qhc-control-plane' }),
-    });
-    stops.push(() => cp.stop());
-    const trusted = new Agent({ connect: { ca: tls.ca } });
-    stops.push(() => trusted.close());
-    const api = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${cp.url}${path}`, {
-        method,
-        dispatcher: trusted,
-        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${text}`);
-      return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    };
+    const { cp, tls, adminToken, api, trusted } = await startDemoControlPlane(options.workDir, logger, stops);
     say(`control plane: ${cp.url}`);
-
-    const existing = await fetch(`${cp.url}/api/v1/regions/${region}`, { dispatcher: trusted, headers: { authorization: `Bearer ${adminToken}` } });
-    if (existing.status === 404)
-      await api('POST', '/api/v1/regions', { name: region, namespace, agentVersion: '0.1.0', operatorVersion: '0.1.0', advanced: { caCertificate: tls.ca } });
-    const install = (await api('POST', `/api/v1/regions/${region}/installation`)) as { command: string; scriptUrl: string };
-    say(`installing the region with: ${install.command}`);
-    const script = join(options.workDir, 'install.sh');
-    writeFileSync(script, await (await fetch(install.scriptUrl, { dispatcher: trusted })).text(), { mode: 0o700 });
-    // Asynchronously: the script's preflight calls this process's control plane, which must be free to answer.
-    const run = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
-      execFile('bash', [script], { env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath } }, (error, stdout, stderr) =>
-        resolve({ status: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      ),
-    );
-    if (run.status !== 0) throw new Error(`the installation script failed (is kubectl installed?):\n${run.stdout}${run.stderr}`);
-
-    const settingsPath = join(options.workDir, 'operator-settings.yaml');
-    writeFileSync(settingsPath, 'settings:\n  app_environment: local\n');
-    const operator: RunningOperator = await startOperator({
-      settingsPath,
-      kubeconfigPath: sandbox.kubeconfigPath,
-      namespace,
-      leaseNamespace: namespace,
-      leaderElection: false,
-      port: 0,
-      logger: logger.with({ component: 'qhc-operator' }),
-    });
-    stops.push(() => operator.stop());
-    const kube = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-agent' });
-    const agent: RunningAgent = await startAgent({
-      client: kube,
-      namespace,
-      region,
-      controlPlane: { url: cp.url, ca: tls.ca },
-      logger: logger.with({ component: 'qhc-agent' }),
-      statusIntervalMs: 1_000,
-    });
-    stops.push(() => agent.stop());
-    await waitFor('the agent to connect', async () => (agent.connected() ? true : undefined), { timeoutMs: 30_000 });
+    await installRegion({ api, trusted, workDir: options.workDir, region, namespace, ca: tls.ca, kubeconfigPath: sandbox.kubeconfigPath, say });
+    await startRegionComponents({ cp, ca: tls.ca, kubeconfigPath: sandbox.kubeconfigPath, workDir: options.workDir, region, namespace, logger }, stops);
     say('agent connected (outgoing HTTPS only)');
-
-    const clusters = (await api('GET', `/api/v1/regions/${region}/clusters`)) as { items: Array<{ name: string }> };
-    if (!clusters.items.some((c) => c.name === 'example')) {
-      await api('POST', `/api/v1/regions/${region}/clusters`, {
-        name: 'example',
-        spec: { version: 'v1.16.2', size: options.clusterSize ?? 3, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } },
-      });
-    }
-    say('creating the example cluster ...');
-    await waitFor(
-      'the example cluster to be Healthy in the control plane',
-      async () => {
-        const c = (await api('GET', `/api/v1/regions/${region}/clusters/example`)) as { status?: { phase?: string } };
-        return c.status?.phase === 'Healthy' ? true : undefined;
-      },
-      { timeoutMs: 120_000, intervalMs: 500 },
-    );
-    say('the example cluster is Healthy');
+    await createExampleCluster(api, region, options.clusterSize ?? 3, say);
     return { controlPlaneUrl: cp.url, adminToken, caPath: tls.caPath, kubeconfigPath: sandbox.kubeconfigPath, namespace, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** The control plane under a private CA, and the one client the demo calls it with. */
+async function startDemoControlPlane(workDir: string, logger: Logger, stops: Stops) {
+  const tls = await createLoopbackTls(join(workDir, 'tls'), 'qhc-control-plane');
+  const adminToken = `qhc_u_${randomBytes(24).toString('base64url')}`;
+  const cp: RunningControlPlane = await startControlPlane({
+    database: join(workDir, 'control-plane.db'),
+    port: 0,
+    tls: { cert: tls.cert, key: tls.key },
+    adminToken,
+    logger: logger.with({ component: 'qhc-control-plane' }),
+  });
+  stops.push(() => cp.stop());
+  const trusted = new Agent({ connect: { ca: tls.ca } });
+  stops.push(() => trusted.close());
+  const api: Api = async (method, path, body, options = {}) => {
+    const res = await fetch(`${cp.url}${path}`, {
+      method,
+      dispatcher: trusted,
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (res.status === 404 && options.allowNotFound) return undefined;
+    if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${text}`);
+    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  };
+  return { cp, tls, adminToken, api, trusted };
+}
+
+interface RegionInstall {
+  api: Api;
+  trusted: Agent;
+  workDir: string;
+  region: string;
+  namespace: string;
+  ca: string;
+  kubeconfigPath: string;
+  say: (line: string) => void;
+}
+
+/** The region registered once, then its generated installation script run with kubectl. */
+async function installRegion({ api, trusted, workDir, region, namespace, ca, kubeconfigPath, say }: RegionInstall): Promise<void> {
+  if (!(await api('GET', `/api/v1/regions/${region}`, undefined, { allowNotFound: true })))
+    await api('POST', '/api/v1/regions', { name: region, namespace, agentVersion: '0.1.0', operatorVersion: '0.1.0', advanced: { caCertificate: ca } });
+  const install = (await api('POST', `/api/v1/regions/${region}/installation`)) as { command: string; scriptUrl: string };
+  say(`installing the region with: ${install.command}`);
+  const script = join(workDir, 'install.sh');
+  writeFileSync(script, await (await fetch(install.scriptUrl, { dispatcher: trusted })).text(), { mode: 0o700 });
+  // Asynchronously: the script's preflight calls this process's control plane, which must be free to answer.
+  const run = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
+    execFile('bash', [script], { env: { ...process.env, KUBECONFIG: kubeconfigPath } }, (error, stdout, stderr) =>
+      resolve({ status: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    ),
+  );
+  if (run.status !== 0) throw new Error(`the installation script failed (is kubectl installed?):\n${run.stdout}${run.stderr}`);
+}
+
+interface RegionComponents {
+  cp: RunningControlPlane;
+  ca: string;
+  kubeconfigPath: string;
+  workDir: string;
+  region: string;
+  namespace: string;
+  logger: Logger;
+}
+
+/** The operator and the agent of the region, in this process; resolves once the agent is connected. */
+async function startRegionComponents({ cp, ca, kubeconfigPath, workDir, region, namespace, logger }: RegionComponents, stops: Stops): Promise<void> {
+  const settingsPath = join(workDir, 'operator-settings.yaml');
+  writeFileSync(settingsPath, 'settings:\n  app_environment: local\n');
+  const operator: RunningOperator = await startOperator({
+    settingsPath,
+    kubeconfigPath,
+    namespace,
+    leaseNamespace: namespace,
+    leaderElection: false,
+    port: 0,
+    logger: logger.with({ component: 'qhc-operator' }),
+  });
+  stops.push(() => operator.stop());
+  const kube = createKubeClient(loadKubeConfig({ kubeconfigPath }), { fieldManager: 'qhc-agent' });
+  const agent: RunningAgent = await startAgent({
+    client: kube,
+    namespace,
+    region,
+    controlPlane: { url: cp.url, ca },
+    logger: logger.with({ component: 'qhc-agent' }),
+    statusIntervalMs: 1_000,
+  });
+  stops.push(() => agent.stop());
+  await waitFor('the agent to connect', async () => (agent.connected() ? true : undefined), { timeoutMs: 30_000 });
+}
+
+async function createExampleCluster(api: Api, region: string, size: number, say: (line: string) => void): Promise<void> {
+  const clusters = (await api('GET', `/api/v1/regions/${region}/clusters`)) as { items: Array<{ name: string }> };
+  if (!clusters.items.some((c) => c.name === 'example')) {
+    await api('POST', `/api/v1/regions/${region}/clusters`, {
+      name: 'example',
+      spec: { version: 'v1.16.2', size, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } },
+    });
+  }
+  say('creating the example cluster ...');
+  await waitFor(
+    'the example cluster to be Healthy in the control plane',
+    async () => {
+      const c = (await api('GET', `/api/v1/regions/${region}/clusters/example`)) as { status?: { phase?: string } };
+      return c.status?.phase === 'Healthy' ? true : undefined;
+    },
+    { timeoutMs: 120_000, intervalMs: 500 },
+  );
+  say('the example cluster is Healthy');
 }

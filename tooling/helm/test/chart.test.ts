@@ -128,7 +128,9 @@ describe('the chart against buildInstallation', () => {
       { controlPlaneUrl: 'https://qhc.example.com:8443/base/', bootstrapToken: 'qhc_b_bootstrap-two', registry: { username: 'puller', password: 's3cr:et' } },
     );
   });
+});
 
+describe('the chart against buildInstallation: edge values and stamps', () => {
   it('matches with a numeric namespace, empty registry password and v-prefixed versions', async () => {
     await expectSameAsInstallation(
       { name: 'n', namespace: '123', agentVersion: 'v0.2.0', operatorVersion: 'v0.3.0' },

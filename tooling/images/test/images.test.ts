@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLoopbackTls, freePorts, type LoopbackTls, waitFor } from '@qhc/kube-sandbox';
 import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
 import { createKubeClient, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
-import { allKinds, buildCrd } from '@qhc/schemas';
+import { QDRANT_API_VERSION, allKinds, buildCrd, clusterResourceName } from '@qhc/schemas';
+import { qdrantClusterFixture } from '@qhc/schemas/test';
 import { APPS, RUN, STORAGE, UID, buildImage, podmanEnv, type BuiltImage, type ImageName } from '../src/index.ts';
 
 const exec = promisify(execFile);
@@ -57,9 +58,19 @@ async function stop(id: string): Promise<{ seconds: number; exitCode: number }> 
   const seconds = (performance.now() - started) / 1000;
   return { seconds, exitCode: Number(await podman(...STORAGE, 'inspect', id, '--format', '{{.State.ExitCode}}')) };
 }
-function https(method: string, url: string, token: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+interface HttpsAnswer {
+  status: number;
+  json: Record<string, unknown>;
+  body: string;
+  type: string;
+  csp: string;
+}
+
+/** The one client of the control-plane image: its private CA, the bearer token when given. */
+function https(method: string, url: string, token?: string, body?: unknown): Promise<HttpsAnswer> {
+  const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, ca: tls.ca, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }, (res) => {
+    const req = request(url, { method, ca: tls.ca, headers }, (res) => {
       let text = '';
       res.on('data', (c: Buffer) => (text += c.toString()));
       res.on('end', () => {
@@ -67,9 +78,10 @@ function https(method: string, url: string, token: string, body?: unknown): Prom
         try {
           json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
         } catch {
-          // /healthz answers text
+          // /healthz and the console answer text
         }
-        resolve({ status: res.statusCode ?? 0, json });
+        const header = (name: string) => String(res.headers[name]);
+        resolve({ status: res.statusCode ?? 0, json, body: text, type: header('content-type'), csp: header('content-security-policy') });
       });
     });
     req.on('error', reject);
@@ -79,19 +91,7 @@ function https(method: string, url: string, token: string, body?: unknown): Prom
 }
 
 /** A page of the console, as a browser gets it. */
-function page(url: string): Promise<{ status: number; type: string; csp: string; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { ca: tls.ca }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), csp: String(res.headers['content-security-policy']), body }),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const page = (url: string) => https('GET', url);
 
 beforeAll(async () => {
   for (const name of Object.keys(APPS) as ImageName[]) images.set(name, await buildImage(name));
@@ -141,20 +141,15 @@ describe('the images', () => {
       ['--settings', '/config/settings.yaml', '--kubeconfig', '/config/kubeconfig', '--namespace', sandbox.namespace, '--no-leader-elect', '--port', '0'],
       ['-e', 'QHC_OPERATOR_BIND=127.0.0.1'],
     );
-    await client.apply({
-      apiVersion: 'qdrant.io/v1',
-      kind: 'QdrantCluster',
-      metadata: { name: 'qdrant-img', namespace: sandbox.namespace, labels: { 'cluster-id': 'img', 'customer-id': 'acme' } },
-      spec: { id: 'img', version: 'v1.16.2', size: 2, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } },
-    } as KubeObject);
+    await client.apply(qdrantClusterFixture('img', { version: 'v1.16.2', size: 2 }, { namespace: sandbox.namespace }));
     await waitFor(
       'qdrant-img Healthy through the operator image',
       async () => {
         const c = await client.get<KubeObject & { status?: { phase?: string } }>({
-          apiVersion: 'qdrant.io/v1',
+          apiVersion: QDRANT_API_VERSION,
           kind: 'QdrantCluster',
           namespace: sandbox.namespace,
-          name: 'qdrant-img',
+          name: clusterResourceName('img'),
         });
         return c?.status?.phase === 'Healthy' ? true : undefined;
       },
@@ -179,43 +174,15 @@ describe('the images', () => {
     expect(stopped.exitCode).toBe(0);
     expect(stopped.seconds).toBeLessThan(10);
   });
+});
 
+describe('the agent and control-plane images', () => {
   it('the agent image registers with the control-plane image and applies a cluster created through the API', async () => {
     const port = (await freePorts(1))[0]!;
     const url = `https://127.0.0.1:${port}`;
     const admin = 'qhc_u_images-test-admin-token-0123456789';
-    const cp = await runContainer(
-      'qhc-control-plane',
-      [
-        '--database',
-        '/data/cp.db',
-        '--host',
-        '127.0.0.1',
-        '--port',
-        String(port),
-        '--tls-cert',
-        '/config/tls/server.crt',
-        '--tls-key',
-        '/config/tls/server.key',
-        '--public-url',
-        url,
-        '--admin-token',
-        admin,
-      ],
-      ['--tmpfs', '/data:rw,mode=1777'],
-    );
-    await waitFor(
-      'the control plane image answering',
-      async () => ((await https('GET', `${url}/healthz`, admin).catch(() => ({ status: 0 }))).status === 200 ? true : undefined),
-      { timeoutMs: 30_000 },
-    );
-    // The web console's assets are in the image (the bundle cannot find @qhc/console next to itself).
-    const consolePage = await page(`${url}/regions`);
-    expect([consolePage.status, consolePage.type]).toEqual([200, 'text/html; charset=utf-8']);
-    expect(consolePage.csp).toContain("script-src 'self'");
-    const script = consolePage.body.match(/<script[^>]+src="([^"]+)"/)?.[1];
-    expect(script, consolePage.body).toBeDefined();
-    expect((await page(new URL(script!, url).toString())).status).toBe(200);
+    const cp = await runControlPlaneImage(port, url, admin);
+    await expectConsoleServed(url);
     expect(
       (await https('POST', `${url}/api/v1/regions`, admin, { name: 'img', namespace: sandbox.namespace, agentVersion: '0.1.0', operatorVersion: '0.1.0' }))
         .status,
@@ -228,26 +195,7 @@ describe('the images', () => {
       metadata: { name: 'qhc-agent-credentials', namespace: sandbox.namespace },
       stringData: { 'control-plane-url': url, 'bootstrap-token': install.json.bootstrapToken as string },
     } as KubeObject);
-    const agent = await runContainer('qhc-agent', [
-      '--control-plane-url',
-      url,
-      '--region',
-      'img',
-      '--namespace',
-      sandbox.namespace,
-      '--kubeconfig',
-      '/config/kubeconfig',
-      '--ca-file',
-      '/config/tls/ca.crt',
-      '--health-port',
-      '0',
-      '--status-interval',
-      '1',
-    ]);
-    await waitFor('the agent registered', async () => ((await logs(agent)).includes('"msg":"registered with the control plane"') ? true : undefined), {
-      timeoutMs: 30_000,
-      onTimeout: () => 'see the agent container log',
-    });
+    const agent = await runAgentImage(url);
     expect(
       (
         await https('POST', `${url}/api/v1/regions/img/clusters`, admin, {
@@ -259,7 +207,9 @@ describe('the images', () => {
     await waitFor(
       'qdrant-from-api applied by the agent image',
       async () =>
-        (await client.get({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: 'qdrant-from-api' })) ? true : undefined,
+        (await client.get({ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster', namespace: sandbox.namespace, name: clusterResourceName('from-api') }))
+          ? true
+          : undefined,
       { timeoutMs: 30_000 },
     );
     for (const id of [agent, cp]) {
@@ -269,3 +219,38 @@ describe('the images', () => {
     }
   });
 });
+
+async function runControlPlaneImage(port: number, url: string, admin: string): Promise<string> {
+  const flags = ['--database', '/data/cp.db', '--host', '127.0.0.1', '--port', String(port), '--tls-cert', '/config/tls/server.crt'];
+  const id = await runContainer(
+    'qhc-control-plane',
+    [...flags, '--tls-key', '/config/tls/server.key', '--public-url', url, '--admin-token', admin],
+    ['--tmpfs', '/data:rw,mode=1777'],
+  );
+  await waitFor(
+    'the control plane image answering',
+    async () => ((await https('GET', `${url}/healthz`, admin).catch(() => ({ status: 0 }))).status === 200 ? true : undefined),
+    { timeoutMs: 30_000 },
+  );
+  return id;
+}
+
+/** The web console's assets are in the image (the bundle cannot find @qhc/console next to itself). */
+async function expectConsoleServed(url: string): Promise<void> {
+  const consolePage = await page(`${url}/regions`);
+  expect([consolePage.status, consolePage.type]).toEqual([200, 'text/html; charset=utf-8']);
+  expect(consolePage.csp).toContain("script-src 'self'");
+  const script = consolePage.body.match(/<script[^>]+src="([^"]+)"/)?.[1];
+  expect(script, consolePage.body).toBeDefined();
+  expect((await page(new URL(script!, url).toString())).status).toBe(200);
+}
+
+async function runAgentImage(url: string): Promise<string> {
+  const flags = ['--control-plane-url', url, '--region', 'img', '--namespace', sandbox.namespace, '--kubeconfig', '/config/kubeconfig'];
+  const agent = await runContainer('qhc-agent', [...flags, '--ca-file', '/config/tls/ca.crt', '--health-port', '0', '--status-interval', '1']);
+  await waitFor('the agent registered', async () => ((await logs(agent)).includes('"msg":"registered with the control plane"') ? true : undefined), {
+    timeoutMs: 30_000,
+    onTimeout: () => 'see the agent container log',
+  });
+  return agent;
+}

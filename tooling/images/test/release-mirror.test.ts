@@ -12,11 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOciRegistry, waitFor, type OciRegistry } from '@qhc/kube-sandbox';
+
+type InstallCredentials = Parameters<typeof buildInstallation>[1];
 import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
 import { createKubeClient, createLogger, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
 import { startControlPlane } from '@qhc/control-plane';
 import { buildInstallation, releaseArtifacts, renderHelmInstall, renderInstallScript } from '@qhc/manifests';
-import { parseRegion } from '@qhc/schemas';
+import { parseRegion, type Region } from '@qhc/schemas';
 import { helm, helmBinary } from '@qhc/helm';
 import { APPS, buildImage, pushRelease, type ImageName } from '../src/index.ts';
 
@@ -149,124 +151,142 @@ describe('a release through a private registry', () => {
       await cp.stop();
     }
   });
+});
 
+describe('a release through a private registry: qhc mirror', () => {
   it('qhc mirror copies every image and the chart, and a region on the mirror installs from it alone', async () => {
-    // 1. The mirror copies what the release published, digest for digest.
-    const run = await timed('mirror', () =>
-      exec(
-        process.execPath,
-        [
-          QHC,
-          'mirror',
-          '--from',
-          `${upstream!.host}/qdrant`,
-          '--charts-from',
-          `${upstream!.host}/qdrant-charts`,
-          '--to',
-          `${mirror.host}/corp/qhc`,
-          '--release',
-          VERSION,
-          '--plain-http',
-          '--source-plain-http',
-          '-o',
-          'json',
-        ],
-        { env: { ...process.env, HOME: work } },
-      ),
-    );
-    const rows = (JSON.parse(run.stdout) as { items: Array<{ kind: string; target: string; result: string; digest: string }> }).items;
-    expect(rows).toHaveLength(releaseArtifacts(VERSION).length);
-    for (const artifact of releaseArtifacts(VERSION)) {
-      const repo = artifact.kind === 'chart' ? `corp/qhc/charts/${artifact.name}` : `corp/qhc/${artifact.name}`;
-      const sourceRepo = artifact.kind === 'chart' ? `qdrant-charts/${artifact.name}` : `qdrant/${artifact.name}`;
-      const digest = await manifestDigest(mirror.host, repo, artifact.tag);
-      expect(digest, `${repo}:${artifact.tag} in the mirror`).toBeTruthy();
-      expect(digest).toBe(await manifestDigest(upstream!.host, sourceRepo, artifact.tag));
-    }
-    // A third-party tool reads the mirrored image's labels.
-    const inspected = JSON.parse(
-      (await exec('skopeo', ['inspect', '--tls-verify=false', `docker://${mirror.host}/corp/qhc/qhc-operator:${VERSION}`])).stdout,
-    ) as { Labels: Record<string, string> };
-    expect(inspected.Labels['org.opencontainers.image.title']).toBe('qhc-operator');
-
+    await expectReleaseMirrored();
     // 2. The public registry is gone: from here on only the mirror can serve anything.
     await upstream!.stop();
     upstream = undefined;
-
-    // 3. A region on the mirror: every image and the chart reference it, and nothing else.
-    const region = parseRegion(
-      JSON.stringify({
-        name: 'closed-network',
-        namespace: sandbox.namespace,
-        agentVersion: VERSION,
-        operatorVersion: VERSION,
-        advanced: { containerRegistryUrl: `http://${mirror.host}/corp/qhc/`, chartRepositoryUrl: `oci://${mirror.host}/corp/qhc/charts` },
-      }),
-    );
-    const credentials = { controlPlaneUrl: 'https://qhc.example.com', bootstrapToken: 'qhc_b_mirror-test-token' };
-    const objects = buildInstallation(region, credentials);
-    const images = imagesIn(objects);
-    expect(images.length).toBe(3);
-    const helmScript = renderHelmInstall(region, credentials);
-    const helmCommand = helmScript.split('\n').find((line) => line.startsWith('helm '))!;
-    const charts = [...helmCommand.matchAll(/(oci|https?):\/\/\S+/g)].map((m) => m[0]);
-    expect(charts).toEqual([`oci://${mirror.host}/corp/qhc/charts/qhc`]);
-    for (const ref of [...images, ...charts.map((c) => c.replace('oci://', ''))]) {
-      expect(ref.startsWith(`${mirror.host}/corp/qhc/`), `${ref} points outside the mirror`).toBe(true);
-      const [repo, tag] = ref.slice(mirror.host.length + 1).split(':');
-      expect(await manifestDigest(mirror.host, repo!, tag ?? VERSION), `${ref} is not in the mirror`).toBeTruthy();
-    }
-
-    // 4. Helm installs the chart from the mirror into the sandbox.
-    const bin = dirname(helmBinary());
-    const env = {
-      ...process.env,
-      PATH: `${bin}:${process.env.PATH}`,
-      KUBECONFIG: sandbox.kubeconfigPath,
-      HELM_CONFIG_HOME: join(helmHome, 'config'),
-      HELM_CACHE_HOME: join(helmHome, 'cache'),
-      HELM_DATA_HOME: join(helmHome, 'data'),
-    };
-    writeFileSync(join(work, 'helm-install.sh'), helmScript);
-    await timed('helmInstall', () =>
-      exec('bash', [join(work, 'helm-install.sh')], { env, timeout: 300_000 }).catch((error: { stderr?: string; message: string }) => {
-        throw new Error(`the Helm installation failed: ${error.stderr ?? error.message}`);
-      }),
-    );
-    const releases = JSON.parse(await helm(['list', '--namespace', sandbox.namespace, '-o', 'json'], { env, home: helmHome })) as Array<{
-      name: string;
-      status: string;
-      chart: string;
-      app_version: string;
-    }>;
-    expect(releases).toMatchObject([{ name: 'qhc', status: 'deployed', chart: `qhc-${VERSION}`, app_version: VERSION }]);
-    const { items: deployments } = await client.list<
-      KubeObject & { spec: { template: { spec: { containers: Array<{ image: string }> } } }; status?: { readyReplicas?: number } }
-    >({ apiVersion: 'apps/v1', kind: 'Deployment' }, { namespace: sandbox.namespace });
-    expect(deployments.map((d) => d.metadata.name).toSorted()).toEqual(['qhc-agent', 'qhc-cluster-manager', 'qhc-operator']);
-    for (const d of deployments) {
-      for (const c of d.spec.template.spec.containers) expect(c.image.startsWith(`${mirror.host}/corp/qhc/`)).toBe(true);
-      expect(d.status?.readyReplicas).toBe(1);
-    }
-
-    // 5. The installation script (the console's command) applies the same region's objects.
-    scriptNamespace = `${sandbox.namespace}-script`;
-    const scriptRegion = parseRegion(JSON.stringify({ ...region, namespace: scriptNamespace }));
-    // --skip-preflight: the credentials' control plane (qhc.example.com) does not exist; the preflight has its own tests.
-    writeFileSync(join(work, 'install.sh'), renderInstallScript(scriptRegion, buildInstallation(scriptRegion, credentials)));
-    await timed('scriptInstall', () =>
-      exec('bash', [join(work, 'install.sh'), '--skip-preflight'], { env, timeout: 300_000 }).catch((error: { stderr?: string; message: string }) => {
-        throw new Error(`the installation script failed: ${error.stderr ?? error.message}`);
-      }),
-    );
-    await waitFor('the script-installed operator Deployment', async () => {
-      const d = await client.get<KubeObject & { spec: { template: { spec: { containers: Array<{ image: string }> } } } }>({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        namespace: scriptNamespace,
-        name: 'qhc-operator',
-      });
-      return d?.spec.template.spec.containers[0]!.image === `${mirror.host}/corp/qhc/qhc-operator:${VERSION}` ? true : undefined;
-    });
+    const { region, credentials, helmScript } = await expectRegionOnMirror();
+    const env = await expectHelmInstallFromMirror(helmScript);
+    await expectScriptInstallFromMirror(region, credentials, env);
   });
 });
+
+/** 1. The mirror copies what the release published, digest for digest. */
+async function expectReleaseMirrored(): Promise<void> {
+  const run = await timed('mirror', () =>
+    exec(
+      process.execPath,
+      [
+        QHC,
+        'mirror',
+        '--from',
+        `${upstream!.host}/qdrant`,
+        '--charts-from',
+        `${upstream!.host}/qdrant-charts`,
+        '--to',
+        `${mirror.host}/corp/qhc`,
+        '--release',
+        VERSION,
+        '--plain-http',
+        '--source-plain-http',
+        '-o',
+        'json',
+      ],
+      { env: { ...process.env, HOME: work } },
+    ),
+  );
+  const rows = (JSON.parse(run.stdout) as { items: Array<{ kind: string; target: string; result: string; digest: string }> }).items;
+  expect(rows).toHaveLength(releaseArtifacts(VERSION).length);
+  for (const artifact of releaseArtifacts(VERSION)) {
+    const repo = artifact.kind === 'chart' ? `corp/qhc/charts/${artifact.name}` : `corp/qhc/${artifact.name}`;
+    const sourceRepo = artifact.kind === 'chart' ? `qdrant-charts/${artifact.name}` : `qdrant/${artifact.name}`;
+    const digest = await manifestDigest(mirror.host, repo, artifact.tag);
+    expect(digest, `${repo}:${artifact.tag} in the mirror`).toBeTruthy();
+    expect(digest).toBe(await manifestDigest(upstream!.host, sourceRepo, artifact.tag));
+  }
+  // A third-party tool reads the mirrored image's labels.
+  const inspected = JSON.parse(
+    (await exec('skopeo', ['inspect', '--tls-verify=false', `docker://${mirror.host}/corp/qhc/qhc-operator:${VERSION}`])).stdout,
+  ) as { Labels: Record<string, string> };
+  expect(inspected.Labels['org.opencontainers.image.title']).toBe('qhc-operator');
+}
+
+/** 3. A region on the mirror: every image and the chart reference it, and nothing else. */
+async function expectRegionOnMirror() {
+  const region = parseRegion(
+    JSON.stringify({
+      name: 'closed-network',
+      namespace: sandbox.namespace,
+      agentVersion: VERSION,
+      operatorVersion: VERSION,
+      advanced: { containerRegistryUrl: `http://${mirror.host}/corp/qhc/`, chartRepositoryUrl: `oci://${mirror.host}/corp/qhc/charts` },
+    }),
+  );
+  const credentials = { controlPlaneUrl: 'https://qhc.example.com', bootstrapToken: 'qhc_b_mirror-test-token' };
+  const objects = buildInstallation(region, credentials);
+  const images = imagesIn(objects);
+  expect(images.length).toBe(3);
+  const helmScript = renderHelmInstall(region, credentials);
+  const helmCommand = helmScript.split('\n').find((line) => line.startsWith('helm '))!;
+  const charts = [...helmCommand.matchAll(/(oci|https?):\/\/\S+/g)].map((m) => m[0]);
+  expect(charts).toEqual([`oci://${mirror.host}/corp/qhc/charts/qhc`]);
+  for (const ref of [...images, ...charts.map((c) => c.replace('oci://', ''))]) {
+    expect(ref.startsWith(`${mirror.host}/corp/qhc/`), `${ref} points outside the mirror`).toBe(true);
+    const [repo, tag] = ref.slice(mirror.host.length + 1).split(':');
+    expect(await manifestDigest(mirror.host, repo!, tag ?? VERSION), `${ref} is not in the mirror`).toBeTruthy();
+  }
+
+  return { region, credentials, helmScript };
+}
+
+/** 4. Helm installs the chart from the mirror into the sandbox; the environment it ran with. */
+async function expectHelmInstallFromMirror(helmScript: string): Promise<NodeJS.ProcessEnv> {
+  const bin = dirname(helmBinary());
+  const env = {
+    ...process.env,
+    PATH: `${bin}:${process.env.PATH}`,
+    KUBECONFIG: sandbox.kubeconfigPath,
+    HELM_CONFIG_HOME: join(helmHome, 'config'),
+    HELM_CACHE_HOME: join(helmHome, 'cache'),
+    HELM_DATA_HOME: join(helmHome, 'data'),
+  };
+  writeFileSync(join(work, 'helm-install.sh'), helmScript);
+  await timed('helmInstall', () =>
+    exec('bash', [join(work, 'helm-install.sh')], { env, timeout: 300_000 }).catch((error: { stderr?: string; message: string }) => {
+      throw new Error(`the Helm installation failed: ${error.stderr ?? error.message}`);
+    }),
+  );
+  const releases = JSON.parse(await helm(['list', '--namespace', sandbox.namespace, '-o', 'json'], { env, home: helmHome })) as Array<{
+    name: string;
+    status: string;
+    chart: string;
+    app_version: string;
+  }>;
+  expect(releases).toMatchObject([{ name: 'qhc', status: 'deployed', chart: `qhc-${VERSION}`, app_version: VERSION }]);
+  const { items: deployments } = await client.list<
+    KubeObject & { spec: { template: { spec: { containers: Array<{ image: string }> } } }; status?: { readyReplicas?: number } }
+  >({ apiVersion: 'apps/v1', kind: 'Deployment' }, { namespace: sandbox.namespace });
+  expect(deployments.map((d) => d.metadata.name).toSorted()).toEqual(['qhc-agent', 'qhc-cluster-manager', 'qhc-operator']);
+  for (const d of deployments) {
+    for (const c of d.spec.template.spec.containers) expect(c.image.startsWith(`${mirror.host}/corp/qhc/`)).toBe(true);
+    expect(d.status?.readyReplicas).toBe(1);
+  }
+
+  return env;
+}
+
+/** 5. The installation script (the console's command) applies the same region's objects. */
+async function expectScriptInstallFromMirror(region: Region, credentials: InstallCredentials, env: NodeJS.ProcessEnv): Promise<void> {
+  scriptNamespace = `${sandbox.namespace}-script`;
+  const scriptRegion = parseRegion(JSON.stringify({ ...region, namespace: scriptNamespace }));
+  // --skip-preflight: the credentials' control plane (qhc.example.com) does not exist; the preflight has its own tests.
+  writeFileSync(join(work, 'install.sh'), renderInstallScript(scriptRegion, buildInstallation(scriptRegion, credentials)));
+  await timed('scriptInstall', () =>
+    exec('bash', [join(work, 'install.sh'), '--skip-preflight'], { env, timeout: 300_000 }).catch((error: { stderr?: string; message: string }) => {
+      throw new Error(`the installation script failed: ${error.stderr ?? error.message}`);
+    }),
+  );
+  await waitFor('the script-installed operator Deployment', async () => {
+    const d = await client.get<KubeObject & { spec: { template: { spec: { containers: Array<{ image: string }> } } } }>({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: scriptNamespace,
+      name: 'qhc-operator',
+    });
+    return d?.spec.template.spec.containers[0]!.image === `${mirror.host}/corp/qhc/qhc-operator:${VERSION}` ? true : undefined;
+  });
+}

@@ -103,7 +103,9 @@ describe('the kube sandbox', () => {
     const pv = await get<{ spec: { capacity: { storage: string } } }>(`/api/v1/persistentvolumes/${pvc.spec.volumeName}`);
     expect(pv?.spec.capacity.storage).toBe('3Gi');
   });
+});
 
+describe('the kube sandbox: snapshots and restarts', () => {
   it('makes snapshots ready, fails the ones told to fail, and holds delayed ones back', async () => {
     await boundClaim('source', 'qhc-expandable');
     const snapshot = (name: string, annotations: Record<string, string> = {}) =>

@@ -8,7 +8,8 @@ import { waitFor } from '@qhc/kube-sandbox';
 import { useSandboxNamespace, type SandboxNamespace } from '@qhc/kube-sandbox/vitest';
 import { Informer, createKubeClient, createLogger, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
 import { joinPodsAsPeers, peerUri, startQdrantDouble, type ClusterSimulation, type QdrantDouble } from '@qhc/qdrant-double';
-import { allKinds, buildCrd, type QdrantCluster } from '@qhc/schemas';
+import { QDRANT_API_VERSION, allKinds, buildCrd, clusterResourceName, type QdrantCluster } from '@qhc/schemas';
+import { qdrantClusterFixture } from '@qhc/schemas/test';
 import { afterAll, beforeAll } from 'vitest';
 import { startOperator, type OperatorOptions, type RunningOperator } from '../../src/index.ts';
 
@@ -40,23 +41,45 @@ export function useOperator(prefix: string, settingsYaml = '', extra: Partial<Op
   const sandbox = useSandboxNamespace(prefix);
   const h = { sandbox } as Harness;
   const sims = new Map<string, ClusterSimulation>();
+  attachQueries(h, sims);
 
-  h.ref = (id) => ({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: `qdrant-${id}` });
-  h.clusterObject = (id, spec = {}, annotations) => ({
-    apiVersion: 'qdrant.io/v1',
-    kind: 'QdrantCluster',
-    metadata: {
-      name: `qdrant-${id}`,
-      namespace: sandbox.namespace,
-      labels: { 'cluster-id': id, 'customer-id': 'acme' },
-      ...(annotations ? { annotations } : {}),
-    },
-    spec: { id, version: 'v1.12.4', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' }, ...spec },
+  const joinPods = async (clusterKey: string) => {
+    const id = /\/qdrant-(.+)$/.exec(clusterKey)?.[1];
+    const sim = id ? sims.get(id) : undefined;
+    if (id && sim) await joinPodsAsPeers(h.client, sandbox.namespace, id, sim);
+  };
+
+  beforeAll(async () => {
+    h.client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-operator-test' });
+    for (const kind of allKinds) await h.client.apply(buildCrd(kind) as unknown as KubeObject, { fieldManager: 'qhc-crd-installer' });
+    await waitFor('CRDs served', () =>
+      h.client.list({ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster' }, { namespace: sandbox.namespace }).then(() => true),
+    );
+    h.double = await startQdrantDouble();
+    h.double.onRequest = (call) => joinPods(call.cluster);
+    const options = operatorOptions(prefix, sandbox, h.double, settingsYaml, extra);
+    h.operator = await startOperator(options);
+    h.restartOperator = async () => {
+      await h.operator.stop({ release: false });
+      h.operator = await startOperator(options);
+    };
   });
+  afterAll(async () => {
+    await h.operator?.stop();
+    await h.double?.close();
+  });
+  return h;
+}
+
+/** The harness's reads and builders of the namespace's clusters, pods and events. */
+function attachQueries(h: Harness, sims: Map<string, ClusterSimulation>): void {
+  const { sandbox } = h;
+  h.ref = (id) => ({ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster', namespace: sandbox.namespace, name: clusterResourceName(id) });
+  h.clusterObject = (id, spec = {}, annotations) => qdrantClusterFixture(id, spec, { namespace: sandbox.namespace, annotations });
   h.sim = (id) => {
     let sim = sims.get(id);
     if (!sim) {
-      sim = h.double.cluster(`${sandbox.namespace}/qdrant-${id}`, peerUri(sandbox.namespace, id));
+      sim = h.double.cluster(`${sandbox.namespace}/${clusterResourceName(id)}`, peerUri(sandbox.namespace, id));
       sims.set(id, sim);
     }
     return sim;
@@ -64,7 +87,7 @@ export function useOperator(prefix: string, settingsYaml = '', extra: Partial<Op
   h.waitFor = (id, what, until, timeoutMs = 60_000) => {
     let last: Cluster | undefined;
     return waitFor(
-      `qdrant-${id}: ${what}`,
+      `${clusterResourceName(id)}: ${what}`,
       async () => {
         last = await h.client.get<Cluster>(h.ref(id));
         return last && until(last) ? last : undefined;
@@ -83,46 +106,32 @@ export function useOperator(prefix: string, settingsYaml = '', extra: Partial<Op
       { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
       { namespace: sandbox.namespace },
     );
-    return events.items.filter((e) => e.regarding.name === `qdrant-${id}`).map((e) => ({ type: e.type, reason: e.reason, note: e.note }));
+    return events.items.filter((e) => e.regarding.name === clusterResourceName(id)).map((e) => ({ type: e.type, reason: e.reason, note: e.note }));
   };
+}
 
-  const joinPods = async (clusterKey: string) => {
-    const id = /\/qdrant-(.+)$/.exec(clusterKey)?.[1];
-    const sim = id ? sims.get(id) : undefined;
-    if (id && sim) await joinPodsAsPeers(h.client, sandbox.namespace, id, sim);
+/** A local-environment operator with a fast back-off, its Qdrant calls sent to the double. */
+function operatorOptions(
+  prefix: string,
+  sandbox: SandboxNamespace,
+  double: QdrantDouble,
+  settingsYaml: string,
+  extra: Partial<OperatorOptions>,
+): OperatorOptions {
+  const dir = mkdtempSync(join(tmpdir(), 'qhc-operator-'));
+  const settingsPath = join(dir, 'settings.yaml');
+  writeFileSync(settingsPath, `settings:\n  app_environment: local\n  backOff:\n    minDelay: 1\n    maxDelay: 3\n    increment: 1\n${settingsYaml}`);
+  return {
+    settingsPath,
+    kubeconfigPath: sandbox.kubeconfigPath,
+    namespace: sandbox.namespace,
+    leaseNamespace: sandbox.namespace,
+    leaderElection: false,
+    port: 0,
+    logger: createLogger({ level: 'warn', component: `qhc-operator-${prefix}` }),
+    qdrantUrlTemplate: `${double.url}/{namespace}%2F{name}/{node}`,
+    ...extra,
   };
-
-  beforeAll(async () => {
-    h.client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-operator-test' });
-    for (const kind of allKinds) await h.client.apply(buildCrd(kind) as unknown as KubeObject, { fieldManager: 'qhc-crd-installer' });
-    await waitFor('CRDs served', () => h.client.list({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: sandbox.namespace }).then(() => true));
-    h.double = await startQdrantDouble();
-    h.double.onRequest = (call) => joinPods(call.cluster);
-    const dir = mkdtempSync(join(tmpdir(), 'qhc-operator-'));
-    const settingsPath = join(dir, 'settings.yaml');
-    writeFileSync(settingsPath, `settings:\n  app_environment: local\n  backOff:\n    minDelay: 1\n    maxDelay: 3\n    increment: 1\n${settingsYaml}`);
-    const options: OperatorOptions = {
-      settingsPath,
-      kubeconfigPath: sandbox.kubeconfigPath,
-      namespace: sandbox.namespace,
-      leaseNamespace: sandbox.namespace,
-      leaderElection: false,
-      port: 0,
-      logger: createLogger({ level: 'warn', component: `qhc-operator-${prefix}` }),
-      qdrantUrlTemplate: `${h.double.url}/{namespace}%2F{name}/{node}`,
-      ...extra,
-    };
-    h.operator = await startOperator(options);
-    h.restartOperator = async () => {
-      await h.operator.stop({ release: false });
-      h.operator = await startOperator(options);
-    };
-  });
-  afterAll(async () => {
-    await h.operator?.stop();
-    await h.double?.close();
-  });
-  return h;
 }
 
 /**

@@ -7,26 +7,28 @@ import { join } from 'node:path';
 import { waitFor } from '@qhc/kube-sandbox';
 import { createLogger, type KubeClient, type KubeObject } from '@qhc/kube';
 import { startOperator, type OperatorOptions, type RunningOperator } from '@qhc/operator';
-import { allKinds, buildCrd } from '@qhc/schemas';
+import { QDRANT_API_VERSION, allKinds, buildCrd, clusterResourceName } from '@qhc/schemas';
+import { qdrantClusterFixture } from '@qhc/schemas/test';
 
 export type Cluster = KubeObject & { spec: { size: number }; status?: { phase?: string; observedGeneration?: number } };
 export type StatefulSet = KubeObject & { spec: { replicas?: number }; status?: { observedGeneration?: number; readyReplicas?: number } };
 
-export const clusterRef = (namespace: string, id: string) => ({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace, name: `qdrant-${id}` });
+export const clusterRef = (namespace: string, id: string) => ({
+  apiVersion: QDRANT_API_VERSION,
+  kind: 'QdrantCluster',
+  namespace,
+  name: clusterResourceName(id),
+});
 
 export function clusterObject(namespace: string, id: string, size = 1): KubeObject {
-  return {
-    apiVersion: 'qdrant.io/v1',
-    kind: 'QdrantCluster',
-    metadata: { name: `qdrant-${id}`, namespace, labels: { 'cluster-id': id, 'customer-id': 'faults' } },
-    // Small requests: 50 clusters of up to 2 pods must fit the sandbox's one node (64 CPUs).
-    spec: { id, version: 'v1.16.2', size, resources: { cpu: '100m', memory: '256Mi', storage: '1Gi' } },
-  };
+  // Small requests: 50 clusters of up to 2 pods must fit the sandbox's one node (64 CPUs).
+  const spec = { version: 'v1.16.2', size, resources: { cpu: '100m', memory: '256Mi', storage: '1Gi' } };
+  return qdrantClusterFixture(id, spec, { namespace, labels: { 'customer-id': 'faults' } });
 }
 
 export async function installCrds(client: KubeClient, namespace: string): Promise<void> {
   for (const kind of allKinds) await client.apply(buildCrd(kind) as unknown as KubeObject, { fieldManager: 'qhc-crd-installer' });
-  await waitFor('CRDs served', () => client.list({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace }).then(() => true));
+  await waitFor('CRDs served', () => client.list({ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster' }, { namespace }).then(() => true));
 }
 
 export interface Snapshot {
@@ -37,7 +39,7 @@ export interface Snapshot {
 /** The namespace's clusters and StatefulSets, by cluster id. */
 export async function snapshot(client: KubeClient, namespace: string): Promise<Snapshot> {
   const [clusters, sets] = await Promise.all([
-    client.list<Cluster>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace }),
+    client.list<Cluster>({ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster' }, { namespace }),
     client.list<StatefulSet>({ apiVersion: 'apps/v1', kind: 'StatefulSet' }, { namespace }),
   ]);
   const statefulSets = new Map<string, StatefulSet[]>();

@@ -48,32 +48,8 @@ export async function startHybrid(sandbox: SandboxNamespace): Promise<Hybrid> {
     logger: createLogger({ level: 'error', component: 'qhc-control-plane' }),
     pollIntervalMs: 100,
   });
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${cp.url}${path}`, {
-      method,
-      dispatcher: trusted,
-      headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: (text ? JSON.parse(text) : undefined) as Body };
-  };
-  const created = await api('POST', '/api/v1/regions', {
-    name: REGION,
-    namespace: sandbox.namespace,
-    agentVersion: '0.1.0',
-    operatorVersion: '0.1.0',
-    advanced: { caCertificate: tls.ca },
-  });
-  if (created.status !== 201) throw new Error(`creating the region: ${created.status} ${JSON.stringify(created.json)}`);
-  const install = await api('POST', `/api/v1/regions/${REGION}/installation`);
-  // What the installation script leaves behind for the agent: its Secret with the bootstrap token.
-  await client.apply({
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name: 'qhc-agent-credentials', namespace: sandbox.namespace },
-    data: { 'bootstrap-token': Buffer.from(String(install.json.bootstrapToken)).toString('base64') },
-  });
+  const api = hybridApi(cp.url, trusted);
+  await registerRegion(api, client, sandbox.namespace, tls);
   const operator = await startTestOperator(sandbox.kubeconfigPath, sandbox.namespace, { leaderElection: false });
   const agents: AgentProcess[] = [];
   return {
@@ -83,26 +59,7 @@ export async function startHybrid(sandbox: SandboxNamespace): Promise<Hybrid> {
     tls,
     api,
     startAgent(url = cp.url) {
-      const agent = startAgentProcess([
-        '--control-plane-url',
-        url,
-        '--region',
-        REGION,
-        '--namespace',
-        sandbox.namespace,
-        '--kubeconfig',
-        sandbox.kubeconfigPath,
-        '--ca-file',
-        tls.caPath,
-        '--health-port',
-        '0',
-        '--status-interval',
-        '1',
-        '--poll-seconds',
-        '5',
-        '--max-backoff',
-        '2',
-      ]);
+      const agent = startAgentProcess(agentArgs(url, sandbox.namespace, sandbox.kubeconfigPath, tls.caPath));
       agents.push(agent);
       return agent;
     },
@@ -130,4 +87,52 @@ export async function startHybrid(sandbox: SandboxNamespace): Promise<Hybrid> {
       await trusted.close();
     },
   };
+}
+
+/** The one client of the control plane's API in the fault suite: admin token, loopback CA. */
+function hybridApi(baseUrl: string, trusted: Agent): Hybrid['api'] {
+  return async (method, path, body) => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      dispatcher: trusted,
+      headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, json: (text ? JSON.parse(text) : undefined) as Body };
+  };
+}
+
+/** The region on the sandbox namespace, and the agent Secret the installation script would leave. */
+async function registerRegion(api: Hybrid['api'], client: KubeClient, namespace: string, tls: LoopbackTls): Promise<void> {
+  const created = await api('POST', '/api/v1/regions', {
+    name: REGION,
+    namespace,
+    agentVersion: '0.1.0',
+    operatorVersion: '0.1.0',
+    advanced: { caCertificate: tls.ca },
+  });
+  if (created.status !== 201) throw new Error(`creating the region: ${created.status} ${JSON.stringify(created.json)}`);
+  const install = await api('POST', `/api/v1/regions/${REGION}/installation`);
+  await client.apply({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'qhc-agent-credentials', namespace },
+    data: { 'bootstrap-token': Buffer.from(String(install.json.bootstrapToken)).toString('base64') },
+  });
+}
+
+function agentArgs(url: string, namespace: string, kubeconfigPath: string, caPath: string): string[] {
+  const flags: Record<string, string> = {
+    'control-plane-url': url,
+    region: REGION,
+    namespace,
+    kubeconfig: kubeconfigPath,
+    'ca-file': caPath,
+    'health-port': '0',
+    'status-interval': '1',
+    'poll-seconds': '5',
+    'max-backoff': '2',
+  };
+  return Object.entries(flags).flatMap(([flag, value]) => [`--${flag}`, value]);
 }
