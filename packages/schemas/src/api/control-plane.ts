@@ -111,9 +111,7 @@ export type ResourceRecord = z.infer<typeof ResourceRecord>;
 
 /** A region record as a client reads it: its spec's identity checked, its other fields kept. */
 export const RegionRecordView = RegionRecord.extend({
-  spec: Region.pick({ name: true, namespace: true })
-    .extend(Region.pick({ agentVersion: true, operatorVersion: true }).partial().shape)
-    .loose(),
+  spec: Region.pick({ name: true, namespace: true, agentVersion: true, operatorVersion: true }).partial({ agentVersion: true, operatorVersion: true }).loose(),
 });
 export type RegionRecordView = z.infer<typeof RegionRecordView>;
 
