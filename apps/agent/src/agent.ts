@@ -7,6 +7,7 @@ import type { InstallationStatus } from './installation.ts';
 import { ControlPlaneClient, InvalidDesiredState, Unauthorized, type ControlPlaneOptions } from './control-plane.ts';
 import { CredentialStore } from './credentials.ts';
 import { collectStatus } from './status.ts';
+import { conditionChanged, desiredStateCondition, withCondition } from './desired-state-condition.ts';
 
 /** This package's version (from src/ or dist/ alike: package.json is one level up). */
 const PACKAGE_VERSION = (() => {
@@ -60,6 +61,8 @@ interface LoopState {
   connected: boolean;
   failures: number;
   installation: InstallationStatus | undefined;
+  /** DesiredStateApplied: whether the last answer applied or was refused (and why). */
+  desiredState: ReturnType<typeof desiredStateCondition> | undefined;
 }
 
 /** What the loops share: the options, the control plane, the state, and the stop signal. */
@@ -96,7 +99,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     cp: new ControlPlaneClient(options.controlPlane),
     credentials: new CredentialStore(client, namespace),
     metrics: agentMetrics(),
-    state: { stopped: false, applied: undefined, connected: false, failures: 0, installation: undefined },
+    state: { stopped: false, applied: undefined, connected: false, failures: 0, installation: undefined, desiredState: undefined },
     stop: new AbortController(),
     report: async () => undefined,
   };
@@ -143,6 +146,7 @@ function reporter({ options, cp, state, metrics }: Loop): (force?: boolean) => P
     const status = await collectStatus(client, namespace, region, state.applied, options.agentVersion ?? PACKAGE_VERSION);
     // Whether the installation is current (a Helm one says how to upgrade it): the console shows it.
     if (state.installation) status.region = { ...status.region, installation: state.installation };
+    status.region = withCondition(status.region, state.desiredState);
     const text = JSON.stringify(status);
     if (!force && text === lastSent && Date.now() - lastSentAt < 60_000) return;
     await cp.report(status);
@@ -192,6 +196,7 @@ async function pollOnce(loop: Loop): Promise<void> {
     const result = await applyDesiredState(options.client, options.namespace, desired, log);
     state.applied = desired.revision;
     state.installation = result.installation;
+    state.desiredState = desiredStateCondition(state.desiredState, { applied: desired.revision });
     metrics.applied.set({}, desired.revision);
     log.info('desired state applied', { revision: desired.revision, applied: result.applied.length, deleted: result.deleted });
   }
@@ -213,6 +218,7 @@ async function onPollFailure(loop: Loop, error: unknown): Promise<void> {
     metrics.connected.set({}, 1);
     metrics.polls.inc({ result: 'invalid' });
     log.warn('the control plane sent a desired state this agent cannot read; clusters keep running untouched', { error: message, retryInMs: delay });
+    await reportRefusal(loop, error);
     return pause(loop.stop, delay);
   }
   state.connected = false;
@@ -226,6 +232,17 @@ async function onPollFailure(loop: Loop, error: unknown): Promise<void> {
   }
   log.warn('control plane request failed; clusters keep running untouched', { error: message, retryInMs: delay, attempt: state.failures });
   return pause(loop.stop, delay);
+}
+
+/** The region's status says the answer was refused, and why: at once when that is news, else on the status beat. */
+async function reportRefusal(loop: Loop, error: InvalidDesiredState): Promise<void> {
+  const before = loop.state.desiredState;
+  loop.state.desiredState = desiredStateCondition(before, { refused: error.issues });
+  if (!conditionChanged(before, loop.state.desiredState)) return;
+  await loop.report(true).catch((failure: unknown) => {
+    loop.metrics.reports.inc({ result: 'error' });
+    loop.log.warn('status report failed', { error: failure instanceof Error ? failure.message : String(failure) });
+  });
 }
 
 /** /healthz and /metrics, on loopback only: nothing outside the pod may connect to the agent. */

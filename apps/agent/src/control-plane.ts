@@ -19,19 +19,34 @@ export type { DesiredState } from '@qhc/schemas';
 /** The control plane answered with a desired state this agent cannot read: none of it is applied. */
 export class InvalidDesiredState extends Error {
   override readonly name = 'InvalidDesiredState';
+  /** The problems alone (field paths and the schema's words), bounded: what the region's status reports. */
+  readonly issues: string;
+  constructor(issues: string) {
+    super(`desired state not applied: ${issues}`);
+    this.issues = issues;
+  }
 }
 
-/** `path: message` for each problem, so an error names the fields. */
-const issuesOf = (error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }) =>
-  error.issues
-    .slice(0, 10)
-    .map((i) => `${i.path.map(String).join('.')}: ${i.message}`)
-    .join('; ');
+/** A path segment or problem may be a key of the answer itself (1 MiB of it): logs and reports get a bounded piece. */
+const SEGMENT_MAX = 64;
+const PROBLEM_MAX = 256;
+const ISSUES_MAX = 2048;
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+/** `path: message` for each problem, so an error names the fields; each part and the whole bounded. */
+export const issuesOf = (error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }) =>
+  cut(
+    error.issues
+      .slice(0, 10)
+      .map((i) => `${i.path.map((segment) => cut(String(segment), SEGMENT_MAX)).join('.')}: ${cut(i.message, PROBLEM_MAX)}`)
+      .join('; '),
+    ISSUES_MAX,
+  );
 
 /** The control plane's answer, parsed with the contract (never cast): a bad one is refused whole, naming the field. */
 export function parseDesiredState(body: unknown): DesiredState {
   const parsed = DesiredState.safeParse(body);
-  if (!parsed.success) throw new InvalidDesiredState(`desired state not applied: ${issuesOf(parsed.error)}`);
+  if (!parsed.success) throw new InvalidDesiredState(issuesOf(parsed.error));
   return parsed.data;
 }
 

@@ -13,6 +13,7 @@ import { AGENT_CREDENTIALS_SECRET } from '@qhc/manifests';
 import { QDRANT_API_VERSION, allKinds, buildCrd, clusterResourceName, type DesiredStateInput } from '@qhc/schemas';
 import { clusterSpecFixture } from '@qhc/schemas/test';
 import { ControlPlaneClient, InvalidDesiredState, startAgent } from '../src/index.ts';
+import { issuesOf, parseDesiredState } from '../src/control-plane.ts';
 
 const sandbox = useSandboxNamespace('agent-desired');
 let client: KubeClient;
@@ -21,6 +22,26 @@ let server: Server;
 let url = '';
 /** What the fake control plane answers GET /agent/v1/desired-state with next. */
 let answer: unknown;
+/** The status reports the fake control plane got, and who waits for one. */
+const reports: Array<{ region?: { conditions?: Array<Record<string, unknown>> } }> = [];
+const reportWaiters = new Set<() => void>();
+
+/** The DesiredStateApplied condition of a report. */
+const appliedCondition = (report: (typeof reports)[number]) => report.region?.conditions?.find((c) => c.type === 'DesiredStateApplied');
+
+/** Resolves with the first report (already received or next) whose condition matches. */
+function reportWhere(match: (condition: Record<string, unknown> | undefined) => boolean): Promise<Record<string, unknown> | undefined> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const found = reports.find((r) => match(appliedCondition(r)));
+      if (!found) return;
+      reportWaiters.delete(check);
+      resolve(appliedCondition(found));
+    };
+    reportWaiters.add(check);
+    check();
+  });
+}
 
 const valid = (revision: number): DesiredStateInput => ({
   revision,
@@ -36,8 +57,14 @@ beforeAll(async () => {
   await waitFor('CRDs served', () => client.list({ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster' }, { namespace: sandbox.namespace }).then(() => true));
   tls = await createLoopbackTls(mkdtempSync(join(tmpdir(), 'qhc-agent-cp-')));
   server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
-    if (req.url?.startsWith('/agent/v1/desired-state')) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
-    else res.writeHead(204).end();
+    if (req.url?.startsWith('/agent/v1/desired-state')) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      if (req.url === '/agent/v1/status') reports.push(JSON.parse(body) as (typeof reports)[number]);
+      res.writeHead(204).end();
+      for (const waiter of reportWaiters) waiter();
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -67,6 +94,29 @@ describe('ControlPlaneClient.desiredState', () => {
     } finally {
       await cp.close();
     }
+  });
+});
+
+describe('the problems an error names', () => {
+  it('cuts a huge key and a huge message, and bounds the whole', () => {
+    const huge = 'k'.repeat(1024 * 1024);
+    const text = issuesOf({ issues: Array.from({ length: 20 }, () => ({ path: ['clusters', 0, huge], message: `bad ${huge}` })) });
+    expect(text.length).toBeLessThanOrEqual(2049);
+    expect(text).toMatch(/^clusters\.0\.k{64}…: bad k{252}…; /);
+  });
+
+  it('keeps a 1 MiB unknown key of an answer out of the error', () => {
+    const huge = 'x'.repeat(1024 * 1024);
+    const refused = (() => {
+      try {
+        parseDesiredState({ ...valid(1), [huge]: 1, clusters: [{ id: 'bad', spec: { size: 'one', [huge]: 1 } }] });
+      } catch (error) {
+        return error as InvalidDesiredState;
+      }
+    })();
+    expect(refused).toBeInstanceOf(InvalidDesiredState);
+    expect(refused!.message.length).toBeLessThan(4096);
+    expect(refused!.issues).toMatch(/clusters\.0\.spec/);
   });
 });
 
@@ -105,11 +155,15 @@ describe('the agent, given a desired state it cannot read', () => {
         await client.get({ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster', namespace: sandbox.namespace, name: clusterResourceName('bad') }),
       ).toBeUndefined();
       expect(lines.find((l) => String(l.error).includes('clusters.0.spec.id'))?.msg).toMatch(/desired state this agent cannot read/);
+      // The region's status says so, with the field path.
+      const refused = await reportWhere((c) => c?.status === 'False');
+      expect(refused).toMatchObject({ reason: 'InvalidDesiredState', message: expect.stringContaining('clusters.0.spec.id: ') });
       answer = valid(2);
       await waitFor('revision 2 applied', async () => (agent.appliedRevision() === 2 ? true : undefined));
       expect(
         await client.get({ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster', namespace: sandbox.namespace, name: clusterResourceName('good') }),
       ).toBeDefined();
+      expect(await reportWhere((c) => c?.status === 'True')).toMatchObject({ reason: 'Applied', message: 'revision 2 applied' });
     } finally {
       await agent.stop();
     }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import type * as Undici from 'undici';
 import { collectPages, MAX_PAGE_LIMIT, pageQueryString, type PageOf } from '@qhc/schemas';
+import { rememberAnswer } from './answers.ts';
 import { CliError, EXIT } from './exit.ts';
 import type { Context } from './config.ts';
 
@@ -13,10 +14,13 @@ export interface Parser<T> {
   safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } };
 }
 
-/** `value` parsed with the contract: an answer this qhc cannot read is an error naming the field, never a cast. */
+/**
+ * `value` parsed with the contract: an answer this qhc cannot read is an error naming the field,
+ * never a cast. The answer as sent stays with the result (answers.ts) for printing and writing back.
+ */
 export function parseAnswer<T>(schema: Parser<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return rememberAnswer(parsed.data, value);
   const issues = parsed.error.issues
     .slice(0, 5)
     .map((i) => `${i.path.map(String).join('.') || '(answer)'}: ${i.message}`)

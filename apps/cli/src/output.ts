@@ -1,4 +1,5 @@
 import type * as YamlNs from 'yaml';
+import { answerOf } from './answers.ts';
 import { CliError, EXIT } from './exit.ts';
 
 type YamlModule = typeof YamlNs;
@@ -28,12 +29,14 @@ export async function print<T>(
   options: { format: Format; noHeaders?: boolean; columns: Column<T>[]; name: (item: T) => string; kind: string },
 ): Promise<void> {
   const list = Array.isArray(items) ? items : [items];
-  if (options.format === 'json') return write(`${JSON.stringify(Array.isArray(items) ? { items } : items, null, 2)}\n`);
+  // Scripts get what the control plane sent, not this qhc's parse of it.
+  const sent = Array.isArray(items) ? { items: items.map(answerOf) } : answerOf(items);
+  if (options.format === 'json') return write(`${JSON.stringify(sent, null, 2)}\n`);
   if (options.format === 'yaml') {
     // Bundled, yaml is a CommonJS chunk whose namespace has only `default` once another command imports it statically.
     const yaml = (await import('yaml')) as YamlModule & { default?: YamlModule };
     const stringify = yaml.stringify ?? yaml.default!.stringify;
-    return write(stringify(Array.isArray(items) ? { items } : items));
+    return write(stringify(sent));
   }
   if (options.format === 'name') return write(list.map((i) => `${options.kind}/${options.name(i)}\n`).join(''));
   const columns = options.columns.filter((c) => options.format === 'wide' || !c.wide);

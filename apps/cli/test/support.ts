@@ -41,11 +41,24 @@ export interface StubAnswer {
   body: unknown;
 }
 
-/** A stand-in control plane on 127.0.0.1: `answer` says what each request gets (404 when it returns nothing). */
-export async function stubControlPlane(answer: (req: IncomingMessage, url: URL) => StubAnswer | undefined): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * A stand-in control plane on 127.0.0.1: `answer` says what each request gets (404 when it
+ * returns nothing); it is given the request's JSON body, when there is one.
+ */
+export async function stubControlPlane(
+  answer: (req: IncomingMessage, url: URL, body?: unknown) => StubAnswer | undefined,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
-    const found = answer(req, new URL(req.url!, 'http://127.0.0.1')) ?? { status: 404, body: { error: 'NotFound', message: `no such path: ${req.url}` } };
-    res.writeHead(found.status, { 'content-type': 'application/json' }).end(JSON.stringify(found.body));
+    let text = '';
+    req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    req.on('end', () => {
+      const body: unknown = text ? JSON.parse(text) : undefined;
+      const found = answer(req, new URL(req.url!, 'http://127.0.0.1'), body) ?? {
+        status: 404,
+        body: { error: 'NotFound', message: `no such path: ${req.url}` },
+      };
+      res.writeHead(found.status, { 'content-type': 'application/json' }).end(JSON.stringify(found.body));
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };

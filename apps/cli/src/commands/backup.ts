@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { QDRANT_API_VERSION, ResourceRecord, clusterResourceName } from '@qhc/schemas';
+import { QDRANT_API_VERSION, ResourceRecordStatus, ResourceRecordView, clusterResourceName, type ResourceRecord } from '@qhc/schemas';
+import { answerOf, rememberAnswer } from '../answers.ts';
 import { ControlPlane } from '../api.ts';
 import { resolveContext } from '../config.ts';
 import { confirmOrExit } from '../confirm.ts';
@@ -18,6 +19,17 @@ const NOUN: Record<Kind, string> = { QdrantClusterSnapshot: 'backup', QdrantClus
 
 /** A resource as both targets show it: its name, spec and status (the control plane's ResourceRecord, or the object). */
 type Item = Pick<ResourceRecord, 'name' | 'spec' | 'status' | 'createdAt'> & { created?: string };
+
+/**
+ * A record with its status as far as it parses: one unreadable status (null, a number) is
+ * shown as none instead of failing the whole list; -o json|yaml still prints it as sent.
+ */
+function readable(record: ResourceRecordView): Item {
+  const { status, ...rest } = record;
+  const parsed = status === undefined ? undefined : ResourceRecordStatus.safeParse(status);
+  if (parsed && !parsed.success) process.stderr.write(`Warning: the status of ${record.name} does not parse; it is shown without one\n`);
+  return rememberAnswer({ ...rest, ...(parsed?.success ? { status: parsed.data } : {}) }, answerOf(record));
+}
 
 const direct = (t: Target) => Boolean(t.kubeconfig || t.kubeContext);
 
@@ -68,7 +80,7 @@ async function create(kind: Kind, name: string, clusterId: string, spec: Record<
     return fromKube((await client.apply(object as never)) as unknown as KubeItem);
   }
   const api = new ControlPlane(resolveContext(t));
-  return api.record(ResourceRecord, 'POST', regionPath(t, kind), { name, clusterId, spec });
+  return readable(await api.record(ResourceRecordView, 'POST', regionPath(t, kind), { name, clusterId, spec }));
 }
 
 /** Every one of the kind, or the first `max` (the API's pages followed). */
@@ -77,7 +89,7 @@ async function list(kind: Kind, t: Target, max?: number): Promise<Item[]> {
     const { client, namespace } = await kube(t);
     return (await client.list<KubeItem>({ apiVersion: QDRANT_API_VERSION, kind }, { namespace })).items.slice(0, max).map(fromKube);
   }
-  return new ControlPlane(resolveContext(t)).list(regionPath(t, kind), ResourceRecord, max);
+  return (await new ControlPlane(resolveContext(t)).list(regionPath(t, kind), ResourceRecordView, max)).map(readable);
 }
 
 async function get(kind: Kind, name: string, t: Target): Promise<Item> {

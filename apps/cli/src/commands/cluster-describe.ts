@@ -1,7 +1,7 @@
 import { ControlPlane } from '../api.ts';
 import { resolveContext } from '../config.ts';
 import { age } from '../output.ts';
-import { direct, getObject, getRecord, kube, type ClusterRecord, type QdrantClusterObject, type Spec, type Target } from './cluster-targets.ts';
+import { direct, getObject, getRecord, kube, type ClusterRecordView, type QdrantClusterObject, type Spec, type Target } from './cluster-targets.ts';
 
 /** What `kubectl describe` would show: the spec in short, phase, conditions, nodes, endpoint, recent events. */
 export async function clusterDescribe(name: string, t: Target): Promise<void> {
@@ -50,7 +50,7 @@ export async function clusterDescribe(name: string, t: Target): Promise<void> {
     for (const e of events) lines.push(`  ${age(e.eventTime).padEnd(6)}${(e.type ?? '').padEnd(9)}${(e.reason ?? '').padEnd(22)}${e.note ?? ''}`);
   } else {
     const api = new ControlPlane(resolveContext(t));
-    const c = (await getRecord(api, t, name)) as ClusterRecord & {
+    const c = (await getRecord(api, t, name)) as ClusterRecordView & {
       spec: Spec;
       status?: { reason?: string; conditions?: Array<{ type: string; status: string; reason?: string }>; nodes?: number };
     };

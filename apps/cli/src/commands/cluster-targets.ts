@@ -1,6 +1,6 @@
 // Where a cluster command works: the control plane's records (--region) or the QdrantCluster
 // objects themselves (--kubeconfig). Each as a Row the commands show.
-import { ClusterRecord, QDRANT_API_VERSION, clusterResourceName, qdrantClusterKind } from '@qhc/schemas';
+import { ClusterRecordView, QDRANT_API_VERSION, clusterResourceName, qdrantClusterKind } from '@qhc/schemas';
 import type { ControlPlane } from '../api.ts';
 import { CliError, EXIT } from '../exit.ts';
 import { age, checkFormat, print, type Column } from '../output.ts';
@@ -61,8 +61,8 @@ export type Spec = Record<string, unknown> & {
 
 // ---- control-plane mode ---------------------------------------------------------------
 
-export { ClusterRecord };
-export const fromRecord = (c: ClusterRecord): Row => ({
+export { ClusterRecordView };
+export const fromRecord = (c: ClusterRecordView): Row => ({
   name: c.name,
   phase: c.status?.phase,
   size: c.spec.size,
@@ -79,12 +79,12 @@ export function region(t: Target): string {
     });
   return encodeURIComponent(t.region);
 }
-export async function getRecord(api: ControlPlane, t: Target, name: string): Promise<ClusterRecord> {
+export async function getRecord(api: ControlPlane, t: Target, name: string): Promise<ClusterRecordView> {
   try {
-    return await api.record(ClusterRecord, 'GET', `/api/v1/regions/${region(t)}/clusters/${encodeURIComponent(name)}`);
+    return await api.record(ClusterRecordView, 'GET', `/api/v1/regions/${region(t)}/clusters/${encodeURIComponent(name)}`);
   } catch (error) {
     if (error instanceof CliError && error.code === EXIT.notFound && !error.message.startsWith('region ')) {
-      const names = (await api.list(`/api/v1/regions/${region(t)}/clusters`, ClusterRecord)).map((c) => c.name);
+      const names = (await api.list(`/api/v1/regions/${region(t)}/clusters`, ClusterRecordView)).map((c) => c.name);
       throw new CliError(`cluster "${name}" does not exist in region ${t.region}`, {
         code: EXIT.notFound,
         hint: didYouMean(name, names, `qhc cluster list --region ${t.region}`),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { ClusterRecord, LABEL_CLUSTER_ID, LABEL_CUSTOMER_ID, RegionRecord, clusterResourceName } from '@qhc/schemas';
+import { ClusterRecordView, LABEL_CLUSTER_ID, LABEL_CUSTOMER_ID, RegionRecordView, clusterResourceName } from '@qhc/schemas';
+import { answeredSpec } from '../answers.ts';
 import { ControlPlane } from '../api.ts';
 import { resolveContext } from '../config.ts';
 import { confirmOrExit } from '../confirm.ts';
@@ -67,7 +68,7 @@ export async function clusterCreate(name: string, options: CreateOptions, t: Tar
   if (options.dryRun) return void (await print(body, { format: 'yaml', columns: [], name: () => name, kind: 'cluster' }));
   const api = new ControlPlane(resolveContext(t));
   const since = Date.now();
-  const created = await api.record(ClusterRecord, 'POST', `/api/v1/regions/${region(t)}/clusters`, body);
+  const created = await api.record(ClusterRecordView, 'POST', `/api/v1/regions/${region(t)}/clusters`, body);
   if (options.wait) await waitControlPlane(api, t, name, { since, timeout: options.timeout });
   return showRaw(fromRecord(options.wait ? await getRecord(api, t, name) : created), t);
 }
@@ -80,9 +81,9 @@ export async function clusterNames(t: Target): Promise<string[]> {
   }
   const context = resolveContext(t);
   const api = new ControlPlane(context);
-  const regions = t.region ? [t.region] : (await api.list('/api/v1/regions', RegionRecord)).map((r) => r.name);
+  const regions = t.region ? [t.region] : (await api.list('/api/v1/regions', RegionRecordView)).map((r) => r.name);
   const names: string[] = [];
-  for (const r of regions) names.push(...(await api.list(`/api/v1/regions/${encodeURIComponent(r)}/clusters`, ClusterRecord)).map((c) => c.name));
+  for (const r of regions) names.push(...(await api.list(`/api/v1/regions/${encodeURIComponent(r)}/clusters`, ClusterRecordView)).map((c) => c.name));
   return names;
 }
 
@@ -93,7 +94,7 @@ export async function clusterList(options: { limit?: number }, t: Target): Promi
     return showRaw(list.items.slice(0, options.limit).map(fromObject), t);
   }
   const api = new ControlPlane(resolveContext(t));
-  return showRaw((await api.list(`/api/v1/regions/${region(t)}/clusters`, ClusterRecord, options.limit)).map(fromRecord), t);
+  return showRaw((await api.list(`/api/v1/regions/${region(t)}/clusters`, ClusterRecordView, options.limit)).map(fromRecord), t);
 }
 
 export async function clusterGet(name: string, t: Target): Promise<void> {
@@ -166,19 +167,18 @@ export async function clusterChange(name: string, change: ClusterChangeInput, op
     return showRaw(fromObject(options.wait ? await getObject(t, name) : changed), t);
   }
   const api = new ControlPlane(resolveContext(t));
-  const current = await getRecord(api, t, name);
+  // The spec as the control plane sent it, changed only where the command changes it: unknown fields and no defaults of this qhc.
+  const current = answeredSpec(await getRecord(api, t, name)) as Spec;
   if (options.dryRun)
-    return void (await print(change.restart ? { restart: name } : { spec: change.spec!(structuredClone(current.spec) as unknown as Spec) }, {
+    return void (await print(change.restart ? { restart: name } : { spec: change.spec!(current) }, {
       format: 'yaml',
       columns: [],
       name: () => name,
       kind: 'cluster',
     }));
   const changed = change.restart
-    ? await api.record(ClusterRecord, 'POST', `/api/v1/regions/${region(t)}/clusters/${encodeURIComponent(name)}/restart`)
-    : await api.record(ClusterRecord, 'PUT', `/api/v1/regions/${region(t)}/clusters/${encodeURIComponent(name)}`, {
-        spec: change.spec!(structuredClone(current.spec) as unknown as Spec),
-      });
+    ? await api.record(ClusterRecordView, 'POST', `/api/v1/regions/${region(t)}/clusters/${encodeURIComponent(name)}/restart`)
+    : await api.record(ClusterRecordView, 'PUT', `/api/v1/regions/${region(t)}/clusters/${encodeURIComponent(name)}`, { spec: change.spec!(current) });
   process.stderr.write(`cluster ${name}: ${change.what}\n`);
   if (options.wait) await waitControlPlane(api, t, name, { since, timeout: options.timeout });
   return showRaw(fromRecord(options.wait ? await getRecord(api, t, name) : changed), t);

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { RegionRecord, regionStatusOf, type RegionHealth } from '@qhc/schemas';
+import { RegionRecordView, regionStatusOf, type RegionHealth } from '@qhc/schemas';
+import { answeredSpec } from '../answers.ts';
 import { ControlPlane } from '../api.ts';
 import { resolveContext } from '../config.ts';
 import { confirmOrExit } from '../confirm.ts';
@@ -8,9 +9,9 @@ import { CliError, EXIT } from '../exit.ts';
 import { age, checkFormat, print, type Column } from '../output.ts';
 import { didYouMean } from './names.ts';
 
-const healthOf = (r: RegionRecord) => regionStatusOf(r.status)?.health;
+const healthOf = (r: RegionRecordView) => regionStatusOf(r.status)?.health;
 
-const COLUMNS: Column<RegionRecord>[] = [
+const COLUMNS: Column<RegionRecordView>[] = [
   { header: 'name', value: (r) => r.name },
   { header: 'namespace', value: (r) => r.spec.namespace },
   { header: 'phase', value: (r) => regionStatusOf(r.status)?.phase ?? (r.lastSeenAt ? 'Unknown' : 'NotConnected') },
@@ -56,7 +57,7 @@ export interface Global {
 }
 
 const cp = (g: Global) => new ControlPlane(resolveContext(g));
-const show = (items: RegionRecord | RegionRecord[], g: Global) =>
+const show = (items: RegionRecordView | RegionRecordView[], g: Global) =>
   print(items, { format: checkFormat(g.output), noHeaders: g.noHeaders, columns: COLUMNS, name: (r) => r.name, kind: 'region' });
 
 /** A region from a file (YAML or JSON; operator settings as an object or YAML text) and flags, flags winning. */
@@ -81,24 +82,24 @@ function regionBody(options: {
 
 export async function regionCreate(options: Parameters<typeof regionBody>[0] & { dryRun?: boolean }, g: Global): Promise<void> {
   const body = regionBody(options);
-  if (options.dryRun) return show(body as unknown as RegionRecord, { ...g, output: g.output ?? 'yaml' });
-  await show(await cp(g).record(RegionRecord, 'POST', '/api/v1/regions', body), g);
+  if (options.dryRun) return show(body as unknown as RegionRecordView, { ...g, output: g.output ?? 'yaml' });
+  await show(await cp(g).record(RegionRecordView, 'POST', '/api/v1/regions', body), g);
 }
 
 export async function regionList(options: { limit?: number }, g: Global): Promise<void> {
-  await show(await cp(g).list('/api/v1/regions', RegionRecord, options.limit), g);
+  await show(await cp(g).list('/api/v1/regions', RegionRecordView, options.limit), g);
 }
 
 export async function regionGet(name: string, g: Global): Promise<void> {
   await show(await getRegion(cp(g), name), g);
 }
 
-async function getRegion(api: ControlPlane, name: string): Promise<RegionRecord> {
+async function getRegion(api: ControlPlane, name: string): Promise<RegionRecordView> {
   try {
-    return await api.record(RegionRecord, 'GET', `/api/v1/regions/${encodeURIComponent(name)}`);
+    return await api.record(RegionRecordView, 'GET', `/api/v1/regions/${encodeURIComponent(name)}`);
   } catch (error) {
     if (error instanceof CliError && error.code === EXIT.notFound) {
-      const names = (await api.list('/api/v1/regions', RegionRecord)).map((r) => r.name);
+      const names = (await api.list('/api/v1/regions', RegionRecordView)).map((r) => r.name);
       throw new CliError(`region "${name}" does not exist`, { code: EXIT.notFound, hint: didYouMean(name, names, 'qhc region list') });
     }
     throw error;
@@ -107,11 +108,13 @@ async function getRegion(api: ControlPlane, name: string): Promise<RegionRecord>
 
 export async function regionUpdate(name: string, options: Parameters<typeof regionBody>[0], g: Global): Promise<void> {
   const api = cp(g);
-  const current = await getRegion(api, name);
+  // The spec as the control plane sent it: a field this qhc does not know goes back unchanged, and no default of this qhc is added.
+  const current = answeredSpec(await getRegion(api, name));
   const body = regionBody(options);
   // A file with some advanced settings (e.g. `qhc mirror --region-file`) changes those, not the whole block.
-  const advanced = body.advanced && typeof body.advanced === 'object' ? { advanced: { ...current.spec.advanced, ...(body.advanced as object) } } : {};
-  await show(await api.record(RegionRecord, 'PUT', `/api/v1/regions/${encodeURIComponent(name)}`, { ...current.spec, ...body, ...advanced, name }), g);
+  const advanced =
+    body.advanced && typeof body.advanced === 'object' ? { advanced: { ...(current.advanced as object | undefined), ...(body.advanced as object) } } : {};
+  await show(await api.record(RegionRecordView, 'PUT', `/api/v1/regions/${encodeURIComponent(name)}`, { ...current, ...body, ...advanced, name }), g);
 }
 
 export async function regionDelete(name: string, options: { yes?: boolean; dryRun?: boolean }, g: Global): Promise<void> {

@@ -1,7 +1,7 @@
 import { ControlPlane } from '../api.ts';
 import { resolveContext } from '../config.ts';
 import { age, checkFormat, print } from '../output.ts';
-import type { RegionRecord } from '@qhc/schemas';
+import type { RegionRecordView } from '@qhc/schemas';
 import type { Target } from './cluster.ts';
 
 /** `qhc status`: each region's health as its agent reports it (phase, operator, agent, applied revision, last contact). */
@@ -34,10 +34,10 @@ export async function status(t: Target): Promise<void> {
       ],
     });
   }
-  const { RegionRecord, regionStatusOf } = await import('@qhc/schemas');
+  const { RegionRecordView, regionStatusOf } = await import('@qhc/schemas');
   const api = new ControlPlane(resolveContext(t));
-  const regions = (await api.list('/api/v1/regions', RegionRecord)).filter((r) => !t.region || r.name === t.region);
-  const component = (r: RegionRecord, name: string) => {
+  const regions = (await api.list('/api/v1/regions', RegionRecordView)).filter((r) => !t.region || r.name === t.region);
+  const component = (r: RegionRecordView, name: string) => {
     const c = regionStatusOf(r.status)?.components?.find((x) => x.name === name);
     return c ? `${c.phase ?? '?'} ${c.version ?? ''}`.trim() : '<unknown>';
   };

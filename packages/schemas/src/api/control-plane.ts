@@ -104,6 +104,30 @@ export const ResourceRecord = z.object({
 });
 export type ResourceRecord = z.infer<typeof ResourceRecord>;
 
+// Reading the records: a client of an older release reads a newer control plane's answers.
+// These check the identity and status fields a client uses and keep every other spec field
+// (unknown ones too) as they came; what the control plane validates on input stays the strict
+// schemas above. A client that writes a spec back sends the answer's own spec, not a parse.
+
+/** A region record as a client reads it: its spec's identity checked, its other fields kept. */
+export const RegionRecordView = RegionRecord.extend({
+  spec: Region.pick({ name: true, namespace: true, agentVersion: true, operatorVersion: true }).partial({ agentVersion: true, operatorVersion: true }).loose(),
+});
+export type RegionRecordView = z.infer<typeof RegionRecordView>;
+
+/** A cluster record as a client reads it: size, version and the status it shows checked, the rest kept. */
+export const ClusterRecordView = ClusterRecord.extend({
+  spec: ClusterSpecRecord.pick({ size: true, version: true }).loose(),
+  status: ClusterStatusReport.pick({ phase: true, reason: true, nodes: true, nodesReady: true, version: true, conditions: true }).partial().optional(),
+});
+export type ClusterRecordView = z.infer<typeof ClusterRecordView>;
+
+/** A resource record as a client reads it: the status is parsed on its own (ResourceRecordStatus), so one unreadable status costs only itself. */
+export const ResourceRecordView = ResourceRecord.extend({ status: z.unknown().optional() });
+export type ResourceRecordView = z.infer<typeof ResourceRecordView>;
+export const ResourceRecordStatus = ResourceRecord.shape.status.unwrap();
+export type ResourceRecordStatus = z.infer<typeof ResourceRecordStatus>;
+
 /** One entry of a cluster's timeline (GET …/clusters/{cluster}/events). */
 export const ClusterEventType = z.enum(['Requested', 'Phase', 'Nodes', 'Condition', 'Version', 'Adopted', 'Conflict']);
 export type ClusterEventType = z.infer<typeof ClusterEventType>;
