@@ -92,3 +92,28 @@ describe('snapshot steps: every mutation is caught by its scenario', () => {
     await expectCaught(SNAPSHOT_CAUGHT_BY[mutation]!, run, formatBackupOutcome, backupGoldenPath);
   });
 });
+
+describe('restore and backup scenarios: what some of them are about', () => {
+  it('restore waits for suspend: nothing is deleted while the cluster is not Suspended', async () => {
+    const { journal, remaining, result } = await runRestoreScenario('restore waits for suspend');
+    expect(journal.filter((j) => j.startsWith('delete'))).toEqual([]);
+    expect(remaining).toContain('PersistentVolumeClaim/qdrant-storage-qdrant-a-0');
+    expect(result).toEqual({ requeueAfterMs: 2_000 });
+  });
+
+  it('backup outlives cluster: a Succeeded backup whose cluster is gone stays Succeeded until its retention ends', async () => {
+    const { statuses, result, remaining } = await runSnapshotScenario('backup outlives cluster');
+    expect(statuses).toEqual([]);
+    expect(result).toEqual({ requeueAfterMs: 3_600_000 });
+    expect(remaining).toEqual(['QdrantClusterSnapshot/b1', 'VolumeSnapshot/b1-0']);
+  });
+
+  it('backup timed out: failed with BackupTimeout, its VolumeSnapshot gone; in progress: back within the poll', async () => {
+    const timedOut = await runSnapshotScenario('backup timed out');
+    expect(timedOut.statuses.map((s) => s.status)).toEqual([expect.objectContaining({ phase: 'Failed', reason: 'BackupTimeout' })]);
+    expect(timedOut.remaining).not.toContain('VolumeSnapshot/b1-0');
+    const running = await runSnapshotScenario('backup in progress');
+    expect(running.statuses.map((s) => s.status)).toEqual([expect.objectContaining({ phase: 'Running', message: '0 of 1 volume snapshot(s) ready' })]);
+    expect(running.result).toEqual({ requeueAfterMs: 2_000 });
+  });
+});
