@@ -29,6 +29,12 @@ const failing = (inner: Step<RestorePass>): Step<RestorePass> =>
     }
   });
 
+/** A step run before the one that sets what it needs is a wrong step order. */
+function needs<T>(value: T | undefined, pass: RestorePass, what: string): T {
+  if (value === undefined) throw new Error(`restore ${pass.ref.namespace}/${pass.ref.name}: a step ran before ${what}`);
+  return value;
+}
+
 const readRestore = step<RestorePass>('readRestore', async (pass) => {
   const object = await pass.deps.client.get(pass.ref);
   if (!object || object.metadata.deletionTimestamp) return stop;
@@ -41,7 +47,7 @@ const readRestore = step<RestorePass>('readRestore', async (pass) => {
 });
 
 const validateRestore = step<RestorePass>('validateRestore', async (pass) => {
-  const object = pass.object!;
+  const object = needs(pass.object, pass, 'the restore was read');
   const parsed = safeValidateQdrantClusterRestore(object);
   if (!parsed.success) return finish(pass.deps, object, pass.started, 'Failed', 'InvalidSpec', parsed.error.message, pass.now);
   pass.restore = parsed.data;
@@ -51,7 +57,7 @@ const validateRestore = step<RestorePass>('validateRestore', async (pass) => {
 });
 
 const readSource = step<RestorePass>('readSource', async (pass) => {
-  const restore = pass.restore!;
+  const restore = needs(pass.restore, pass, 'the restore was validated');
   pass.source = await readSnapshot(pass.deps.client, restore);
   if (pass.source) return proceed;
   const message = `snapshot ${restore.spec.source.snapshotName} is still being taken`;
@@ -152,7 +158,8 @@ export const RESTORE_STEPS: readonly Step<RestorePass>[] = [
  * Succeeded once the cluster is Healthy. Every step is re-derived from what exists (claims
  * marked with this restore's uid), so a pass cut off anywhere is finished by the next.
  */
-export async function reconcileRestore(deps: BackupDeps, key: string): Promise<ReconcileResult> {
+/** `steps` is for the mutation check (test/steps/backup-steps-order.test.ts); the controller runs RESTORE_STEPS. */
+export async function reconcileRestore(deps: BackupDeps, key: string, steps: readonly Step<RestorePass>[] = RESTORE_STEPS): Promise<ReconcileResult> {
   const { namespace = 'default', name } = splitKey(key);
   const pass: RestorePass = {
     deps,
@@ -164,5 +171,5 @@ export async function reconcileRestore(deps: BackupDeps, key: string): Promise<R
     claims: [],
     live: new Map(),
   };
-  return runSteps(RESTORE_STEPS, pass);
+  return runSteps(steps, pass);
 }

@@ -5,6 +5,12 @@ import { rfc3339 } from './common.ts';
 // The steps of a backup once its VolumeSnapshots are planned: each pass compares what exists
 // with the plan and ends at the first verdict (made again, failed, succeeded, timed out, waiting).
 
+/** What observeVolumeSnapshots found; a step run before it is a wrong step order. */
+function observedOf(pass: SnapshotPass): { observed: NonNullable<SnapshotPass['observed']>; missing: NonNullable<SnapshotPass['missing']> } {
+  if (!pass.observed || !pass.missing) throw new Error(`backup ${pass.ref.namespace}/${pass.ref.name}: a step ran before its VolumeSnapshots were observed`);
+  return { observed: pass.observed, missing: pass.missing };
+}
+
 export const observeVolumeSnapshots = step<SnapshotPass>('observeVolumeSnapshots', (pass) => {
   const byName = new Map(pass.existing.map((vs) => [vs.metadata.name!, vs]));
   pass.observed = pass.planned.map((p) => {
@@ -27,7 +33,7 @@ export const observeVolumeSnapshots = step<SnapshotPass>('observeVolumeSnapshots
 /** A planned VolumeSnapshot that is not there (a cut-off pass) is made now, within 30s of the backup point. */
 export const recreateMissing = step<SnapshotPass>('recreateMissing', async (pass) => {
   const { snapshot, cluster } = loaded(pass);
-  const missing = pass.missing!;
+  const { missing } = observedOf(pass);
   if (missing.length === 0 || pass.now - pass.startedAt >= 30_000) return proceed;
   const claims = await databaseClaims(pass.deps, cluster);
   for (const m of missing) {
@@ -38,8 +44,8 @@ export const recreateMissing = step<SnapshotPass>('recreateMissing', async (pass
 });
 
 export const failLost = step<SnapshotPass>('failLost', async (pass) => {
-  const missing = pass.missing!;
-  const failed = pass.observed!.filter((o) => o.error);
+  const { missing, observed } = observedOf(pass);
+  const failed = observed.filter((o) => o.error);
   if (missing.length === 0 && failed.length === 0) return proceed;
   const why = [
     ...missing.map((m) => `${m.volumeSnapshotName} (${m.volumeName}): the VolumeSnapshot is gone`),
@@ -52,7 +58,7 @@ export const failLost = step<SnapshotPass>('failLost', async (pass) => {
 
 export const succeedWhenReady = step<SnapshotPass>('succeedWhenReady', (pass) => {
   const { snapshot } = loaded(pass);
-  const observed = pass.observed!;
+  const { observed } = observedOf(pass);
   if (!observed.every((o) => o.readyToUse)) return proceed;
   const message = `${observed.length} volume snapshot(s) ready`;
   return finish(pass, {
@@ -65,7 +71,7 @@ export const succeedWhenReady = step<SnapshotPass>('succeedWhenReady', (pass) =>
 });
 
 export const failOnTimeout = step<SnapshotPass>('failOnTimeout', async (pass) => {
-  const observed = pass.observed!;
+  const { observed } = observedOf(pass);
   if (pass.now - pass.startedAt < pass.timeoutMs) return proceed;
   const waiting = observed.filter((o) => !o.readyToUse).map((o) => o.volumeSnapshotName);
   await discard(pass.deps, pass.existing);
@@ -74,7 +80,7 @@ export const failOnTimeout = step<SnapshotPass>('failOnTimeout', async (pass) =>
 });
 
 export const reportProgress = step<SnapshotPass>('reportProgress', async (pass) => {
-  const observed = pass.observed!;
+  const { observed } = observedOf(pass);
   const message = `${observed.filter((o) => o.readyToUse).length} of ${observed.length} volume snapshot(s) ready`;
   await writeSnapshotStatus(pass.deps, pass.object!, { ...pass.status, phase: 'Running', volumeSnapshots: observed, message });
   return requeue(Math.min(POLL_MS, pass.startedAt + pass.timeoutMs - pass.now + 50), message);

@@ -19,6 +19,12 @@ import {
 
 const FINISHED: ReadonlySet<string> = new Set<SnapshotPhase>(['Succeeded', 'Failed', 'Skipped']);
 
+/** A step run before the one that sets what it needs is a wrong step order. */
+function needs<T>(value: T | undefined, pass: SnapshotPass, what: string): T {
+  if (value === undefined) throw new Error(`backup ${pass.ref.namespace}/${pass.ref.name}: a step ran before ${what}`);
+  return value;
+}
+
 const readBackup = step<SnapshotPass>('readBackup', async (pass) => {
   const object = await pass.deps.client.get(pass.ref);
   if (!object || object.metadata.deletionTimestamp) return stop;
@@ -28,7 +34,7 @@ const readBackup = step<SnapshotPass>('readBackup', async (pass) => {
 });
 
 const validateBackup = step<SnapshotPass>('validateBackup', async (pass) => {
-  const object = pass.object!;
+  const object = needs(pass.object, pass, 'the backup was read');
   const parsed = safeValidateQdrantClusterSnapshot(object);
   if (!parsed.success) {
     if ((object as { status?: { phase?: string } }).status?.phase !== 'Failed')
@@ -51,7 +57,8 @@ const expireFinished = step<SnapshotPass>('expireFinished', async (pass) => {
         : undefined
       : Date.parse(status.completedAt ?? rfc3339(now)) + pass.settings.settings.backupHistoryRetentionDays * 86_400_000;
   if (expiry === undefined) return stop;
-  if (now < expiry) return requeue(Math.min(expiry - now, 3_600_000), 'the retention of a finished backup');
+  // Negated, not `now < expiry`: an unparsable date (NaN) keeps the backup, as it always did.
+  if (!(now >= expiry)) return requeue(Math.min(expiry - now, 3_600_000), 'the retention of a finished backup');
   // The VolumeSnapshots (and through them the storage's snapshots) first, by hand: the
   // garbage collector would get there too, but only once it has discovered their kind.
   const labelSelector = `${LABEL_CLUSTER_ID}=${pass.snapshot!.spec['cluster-id']}`;
@@ -68,7 +75,7 @@ const expireFinished = step<SnapshotPass>('expireFinished', async (pass) => {
 
 const findBackedUpCluster = step<SnapshotPass>('findBackedUpCluster', async (pass) => {
   const { deps, ref, status, now } = pass;
-  const clusterId = pass.snapshot!.spec['cluster-id'];
+  const clusterId = needs(pass.snapshot, pass, 'the backup was validated').spec['cluster-id'];
   const cluster = await findCluster(deps.client, ref.namespace, clusterId);
   if (!cluster)
     return finish(pass, {
@@ -174,7 +181,8 @@ export const SNAPSHOT_STEPS: readonly Step<SnapshotPass>[] = [
  * backup point; then it waits for all of them to be ready, up to backupTimeout. A finished
  * backup is deleted with its VolumeSnapshots when its retention ends.
  */
-export async function reconcileSnapshot(deps: BackupDeps, key: string): Promise<ReconcileResult> {
+/** `steps` is for the mutation check (test/steps/backup-steps-order.test.ts); the controller runs SNAPSHOT_STEPS. */
+export async function reconcileSnapshot(deps: BackupDeps, key: string, steps: readonly Step<SnapshotPass>[] = SNAPSHOT_STEPS): Promise<ReconcileResult> {
   const { namespace = 'default', name } = splitKey(key);
   const pass: SnapshotPass = {
     deps,
@@ -187,5 +195,5 @@ export async function reconcileSnapshot(deps: BackupDeps, key: string): Promise<
     existing: [],
     planned: [],
   };
-  return runSteps(SNAPSHOT_STEPS, pass);
+  return runSteps(steps, pass);
 }

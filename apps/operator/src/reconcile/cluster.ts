@@ -12,7 +12,7 @@ export { RetryLaterError } from './steps.ts';
  * One pass over one QdrantCluster, level-based: read what is, apply what should be, prune
  * what should not, write the status. Any step may fail or the process may die at any line;
  * the next pass starts again from what it reads. The order is tested: dropping a step or
- * swapping two neighbours fails test/cluster-steps-order.test.ts.
+ * swapping two neighbours fails test/steps/cluster-steps-order.test.ts.
  */
 export const CLUSTER_STEPS: readonly Step<ClusterPass>[] = [
   readCluster,

@@ -36,10 +36,9 @@ export const step = <P>(name: string, run: (pass: P) => Promise<StepResult> | St
  * (the apiserver unreachable, an aborted pass) is not a result: it propagates to the work
  * queue, which retries with backoff, and the next pass converges from what it reads.
  */
-export async function runSteps<P>(steps: readonly Step<P>[], pass: P, onStep?: (name: string, result: StepResult) => void): Promise<ReconcileResult> {
+export async function runSteps<P>(steps: readonly Step<P>[], pass: P): Promise<ReconcileResult> {
   for (const s of steps) {
     const result = await s.run(pass);
-    onStep?.(s.name, result);
     switch (result.kind) {
       case 'continue':
         continue;

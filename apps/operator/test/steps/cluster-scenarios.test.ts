@@ -42,6 +42,14 @@ describe('cluster pass scenarios: what each one is about', () => {
     expect(result).toEqual({ requeueAfterMs: 5_000 });
   });
 
+  it('guarded restart with copies: the copies are in the status before the pod goes, and stay in the last write', async () => {
+    const { journal, statuses } = await runScenario('guarded restart with copies');
+    const copies = [{ collection: 'docs', shardId: 0, peerId: 1000, standsInFor: 1001, node: 1 }];
+    expect(journal.indexOf('prepare 1')).toBeLessThan(journal.indexOf('applyStatus QdrantCluster qdrant-a'));
+    expect(journal.indexOf('applyStatus QdrantCluster qdrant-a')).toBeLessThan(journal.indexOf('delete Pod qdrant-a-1'));
+    expect(statuses.map((s) => (s.status as { temporaryReplicas?: unknown }).temporaryReplicas)).toEqual([copies, copies]);
+  });
+
   it('deleted invalid cluster: its finalizer is removed, nothing else is written', async () => {
     const outcome = await runScenario('deleted invalid cluster');
     expect(outcome.journal).toEqual(['get QdrantCluster qdrant-a', 'patch QdrantCluster qdrant-a']);

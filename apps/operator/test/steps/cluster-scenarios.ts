@@ -1,4 +1,4 @@
-import { ANNOTATION_RECREATE_NODE, QDRANT_API_VERSION, defaultOperatorSettings } from '@qhc/schemas';
+import { ANNOTATION_RECREATE_NODE, QDRANT_API_VERSION, defaultOperatorSettings, type TemporaryReplica } from '@qhc/schemas';
 import { qdrantClusterFixture } from '@qhc/schemas/test';
 import { silentLogger, type KubeObject, type ReconcileResult } from '@qhc/kube';
 import type { ClusterManagerLink } from '../../src/cluster-manager.ts';
@@ -6,6 +6,7 @@ import { CLUSTER_STEPS, FINALIZER, reconcileCluster } from '../../src/reconcile/
 import type { ClusterPass, ClusterReconcilerDeps } from '../../src/reconcile/cluster-pass.ts';
 import type { Step } from '../../src/reconcile/steps.ts';
 import { FakeKube } from './fake-kube.ts';
+import { settle } from './mutations.ts';
 
 // Whole passes over a fake apiserver, each chosen so that a group of steps does visible work:
 // together they make every step, and the order of every two neighbours, show in a journal.
@@ -14,8 +15,8 @@ export const NOW = Date.parse('2026-01-01T00:00:00Z');
 const UID = 'uid-a';
 const HEALTHY_AT = '2025-12-31T00:00:00Z';
 
-/** Cluster manager and restart guard that only write to the journal. */
-export function fakeManager(kube: FakeKube): ClusterManagerLink {
+/** Cluster manager and restart guard that only write to the journal; `prepared` is what the guard reports it copied. */
+export function fakeManager(kube: FakeKube, prepared: TemporaryReplica[] = []): ClusterManagerLink {
   return {
     drainer: async (job) => {
       kube.journal.push(`drain ${job.node}`);
@@ -24,7 +25,7 @@ export function fakeManager(kube: FakeKube): ClusterManagerLink {
     restartGuard: {
       prepare: async (job) => {
         kube.journal.push(`prepare ${job.node}`);
-        return { ok: true, replicas: [], detail: 'nothing to copy' };
+        return { ok: true, replicas: prepared, detail: prepared.length > 0 ? `${prepared.length} shard(s) copied` : 'nothing to copy' };
       },
       release: async (job) => {
         kube.journal.push(`release ${job.node}`);
@@ -38,7 +39,7 @@ export function fakeManager(kube: FakeKube): ClusterManagerLink {
   };
 }
 
-export function clusterDeps(kube: FakeKube): ClusterReconcilerDeps {
+export function clusterDeps(kube: FakeKube, prepared: TemporaryReplica[] = []): ClusterReconcilerDeps {
   return {
     client: kube.client,
     settings: defaultOperatorSettings,
@@ -49,7 +50,7 @@ export function clusterDeps(kube: FakeKube): ClusterReconcilerDeps {
     },
     cache: kube.cache,
     now: () => NOW,
-    clusterManager: fakeManager(kube),
+    clusterManager: fakeManager(kube, prepared),
     managerFailures: new Map(),
   };
 }
@@ -131,10 +132,22 @@ export const SCENARIOS: Record<string, () => KubeObject[]> = {
     smallClaim,
     expandable,
   ],
+  /** The same rollout where the guard copies a shard: the copy is recorded in the status before the pod goes. */
+  'guarded restart with copies': () => [
+    clusterObject({ clusterManager: true, onDemandReplication: 'Auto', size: 2 }, { status: healthyStatus(2), metadata: { finalizers: [FINALIZER] } }),
+    liveStatefulSet(2),
+    pod(0),
+    pod(1),
+  ],
   /** Deleted with a spec that no longer validates: it still goes (the finalizer is removed). */
   'deleted invalid cluster': () => [clusterObject({ size: -1 }, { metadata: { finalizers: [FINALIZER], deletionTimestamp: HEALTHY_AT } })],
   /** An invalid spec: reported, and no finalizer is added. */
   'invalid spec': () => [clusterObject({ size: -1 })],
+};
+
+/** What the restart guard reports it copied, per scenario (nothing elsewhere). */
+export const PREPARED: Partial<Record<string, TemporaryReplica[]>> = {
+  'guarded restart with copies': [{ collection: 'docs', shardId: 0, peerId: 1000, standsInFor: 1001 }],
 };
 
 export interface ScenarioOutcome {
@@ -144,16 +157,15 @@ export interface ScenarioOutcome {
   phase: string | undefined;
   finalizers: string[] | undefined;
   statefulSetReplicas: number | undefined;
+  /** Every status body written, in order (the scenario clock is fixed, so timestamps are too). */
+  statuses: FakeKube['statuses'];
+  /** Every event recorded, whole. */
+  events: FakeKube['events'];
 }
 
 export async function runScenario(name: string, steps: readonly Step<ClusterPass>[] = CLUSTER_STEPS): Promise<ScenarioOutcome> {
   const kube = new FakeKube(SCENARIOS[name]!());
-  let result: ScenarioOutcome['result'];
-  try {
-    result = (await reconcileCluster(clusterDeps(kube), 'qdrant/qdrant-a', steps)) ?? undefined;
-  } catch (error) {
-    result = { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
-  }
+  const result = await settle(() => reconcileCluster(clusterDeps(kube, PREPARED[name]), 'qdrant/qdrant-a', steps));
   const sts = kube.find<KubeObject & { spec: { replicas: number } }>({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: 'qdrant', name: 'qdrant-a' });
   const cluster = kube.find<KubeObject & { status?: { phase?: string } }>({
     apiVersion: QDRANT_API_VERSION,
@@ -161,7 +173,15 @@ export async function runScenario(name: string, steps: readonly Step<ClusterPass
     namespace: 'qdrant',
     name: 'qdrant-a',
   });
-  return { result, journal: kube.journal, phase: cluster?.status?.phase, finalizers: cluster?.metadata.finalizers, statefulSetReplicas: sts?.spec.replicas };
+  return {
+    result,
+    journal: kube.journal,
+    phase: cluster?.status?.phase,
+    finalizers: cluster?.metadata.finalizers,
+    statefulSetReplicas: sts?.spec.replicas,
+    statuses: kube.statuses,
+    events: kube.events,
+  };
 }
 
 /** The golden file of a scenario: what the pass with the real step list does. */

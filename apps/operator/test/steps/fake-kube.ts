@@ -49,6 +49,8 @@ function jsonPatch(object: KubeObject, ops: JsonPatchOp[]): KubeObject {
 export class FakeKube {
   readonly journal: string[] = [];
   readonly events: Array<EventInput & { regarding: string }> = [];
+  /** Every status body written, in order, with the object it was written to. */
+  readonly statuses: Array<{ object: string; status: unknown }> = [];
   /** Kinds `client.resource` answers for (`apiVersion/kind`); any other is not served. */
   readonly served = new Set<string>();
   private readonly objects = new Map<string, KubeObject>();
@@ -99,6 +101,7 @@ export class FakeKube {
     },
     applyStatus: async (object: KubeObject & { status?: unknown }) => {
       this.journal.push(`applyStatus ${object.kind} ${object.metadata.name}`);
+      this.statuses.push({ object: `${object.kind}/${object.metadata.name}`, status: clone(object.status) });
       const live = this.find({ ...object, ...object.metadata });
       if (!live) throw notFound({ ...object, ...object.metadata });
       return this.put({ ...live, status: object.status } as KubeObject);
