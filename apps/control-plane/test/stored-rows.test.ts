@@ -1,12 +1,32 @@
 // Rows an earlier release wrote, seeded in the database as it wrote them: read back as stored
 // (no 500, no defaults added), so an upgrade never stops a list, a GET or an agent's long-poll.
 import { describe, expect, it } from 'vitest';
+import { readClusterSpec } from '../src/repositories/rows.ts';
 import { hashToken } from '../src/repositories/tokens.ts';
 import { apiSuite, cluster } from './support/api-suite.ts';
 import { sqlOn } from './support/sql.ts';
 
 const OLD_REGISTRY = 'https://registry.example.com/Team/Qdrant/';
 const backup = (name: string) => ({ name, clusterId: 'bk', spec: { 'cluster-id': 'bk' } });
+
+describe('a JSON column read as stored', () => {
+  it('returns what is stored, defaults not added; a row that does not fit is told once, naming its table, id and column', () => {
+    const warnings: Array<[string, Record<string, unknown> | undefined]> = [];
+    const at = { log: { warn: (message: string, fields?: Record<string, unknown>) => warnings.push([message, fields]) }, table: 'clusters', id: 'row-1' };
+    const fitting = { version: 'v1.16.2', size: 1 };
+    expect(readClusterSpec(JSON.stringify(fitting), at)).toEqual(fitting);
+    expect(warnings).toEqual([]);
+    const older = { version: 'latest', size: 1, storage: { iops: 3000 } };
+    expect(readClusterSpec(JSON.stringify(older), at)).toEqual(older);
+    expect(readClusterSpec(JSON.stringify(older), at)).toEqual(older);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]![1]).toMatchObject({ table: 'clusters', id: 'row-1', column: 'spec' });
+    // Not an object where one is expected: nothing downstream could use it.
+    expect(readClusterSpec('[1]', { ...at, id: 'row-2' })).toEqual({});
+    expect(readClusterSpec('{', { ...at, id: 'row-3' })).toEqual({});
+    expect(warnings.map(([, fields]) => fields?.id)).toEqual(['row-1', 'row-2', 'row-3']);
+  });
+});
 
 describe.each(['sqlite', 'postgres'] as const)('a region and a cluster stored by an older release on %s', (dialect) => {
   const suite = apiSuite(dialect, ['old']);
