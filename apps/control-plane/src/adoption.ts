@@ -3,6 +3,7 @@ import { apiKeySecretName, ClusterOrigin, ClusterSpecRequest, createParser, dns1
 import * as z from 'zod';
 import type { Db } from './db/db.ts';
 import { recordClusterEvents } from './cluster-events.ts';
+import { MAX_CLUSTERS_PER_REGION, rowsOfRegion } from './repositories/caps.ts';
 import { readApiKeys, readOrigin } from './repositories/rows.ts';
 
 // Clusters a restore made in the region (from the console, the CLI, the API, or a
@@ -83,7 +84,8 @@ export async function adoptRestoredClusters(tx: Db, regionId: string, reported: 
       continue;
     }
     const parsed = adoptedParser.safeValidate({ name: c.id, spec: c.spec });
-    if (!parsed.success) continue;
+    // A region at its most clusters adopts no more: the agent would refuse the whole desired state.
+    if (!parsed.success || (await rowsOfRegion(tx, 'clusters', regionId)) >= MAX_CLUSTERS_PER_REGION) continue;
     const { spec, keys } = await takeOverKeys(tx, regionId, origin.data, parsed.data.spec as Record<string, unknown>);
     const id = randomUUID();
     const row = { id, region_id: regionId, name: c.id, spec: JSON.stringify(spec), created_at: stamp, updated_at: stamp };

@@ -163,7 +163,7 @@ export class Store {
     const { kind } = RESOURCE_KINDS[path];
     const existing = (await resources.mergedResources(this.db, region.id, kind)).find((r) => r.name === name);
     if (!existing) throw notFound(`${kind} ${name} in region ${regionName}`);
-    await resources.markResourceDeleted(this.db, region.id, existing);
+    await resources.markResourceDeleted(this.db, region, existing);
   }
 
   /** What the region's agent must make true, at the region's revision. */

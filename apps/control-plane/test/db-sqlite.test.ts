@@ -53,3 +53,28 @@ it('rolls a failed transaction back whole, and binds booleans as integers', asyn
   await sqlOn(db).run('INSERT INTO t (id, v, flag) VALUES (3, $1, $2)', ['kept', true]);
   expect(await sqlOn(db).one('SELECT flag FROM t WHERE id = 3')).toEqual({ flag: 1 });
 });
+
+it('closes after the transaction under way and the statements queued before the close, not in the middle of them', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'qhc-sqlite-')), 'closing.sqlite');
+  const closing = openSqlite(path);
+  await sqlOn(closing).run('CREATE TABLE c (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
+  const inside = latch();
+  const release = latch();
+  const tx = closing.tx(async (t) => {
+    await sqlOn(t).run('INSERT INTO c (id, v) VALUES (1, $1)', ['in-tx']);
+    inside.open();
+    await release.opened;
+    await sqlOn(t).run('INSERT INTO c (id, v) VALUES (2, $1)', ['after-close-asked']);
+  });
+  await inside.opened;
+  const queued = sqlOn(closing).run('INSERT INTO c (id, v) VALUES (3, $1)', ['queued']);
+  const closed = closing.close();
+  release.open();
+  await tx;
+  expect(await queued).toBe(1);
+  await closed;
+  // Everything reached the file before it closed.
+  const reopened = openSqlite(path);
+  expect(await sqlOn(reopened).all('SELECT v FROM c ORDER BY id')).toEqual([{ v: 'in-tx' }, { v: 'after-close-asked' }, { v: 'queued' }]);
+  await reopened.close();
+});

@@ -45,7 +45,7 @@ export function agentRoutes(router: Router, options: AgentRouteOptions): void {
       if (revision === undefined) throw new ApiError(404, 'NotFound', 'the region was deleted');
       if (revision > after) return { status: 200, json: await store.desiredState(regionId) };
       if (Date.now() >= until || req.signal.aborted) return { status: 204 };
-      await longPolls.park(regionId, Math.min(options.pollIntervalMs ?? 500, until - Date.now()), req.signal);
+      await longPolls.park(regionId, Math.min(options.pollIntervalMs ?? 500, Math.max(1, until - Date.now())), req.signal);
     }
   });
   router.on('POST', '/agent/v1/status', async (req) => {

@@ -3,6 +3,9 @@ import type { Database } from './schema.ts';
 
 export type { Database } from './schema.ts';
 
+/** Where the database layer tells what it worked around (a stored row it could not fully read). */
+export type Warn = { warn(message: string, fields?: Record<string, unknown>): void };
+
 /**
  * The control plane's database, the same on SQLite and PostgreSQL: one typed query builder
  * (Kysely) over the tables of schema.ts, and transactions.
@@ -13,18 +16,25 @@ export interface Db {
   readonly q: Kysely<Database>;
   /** Runs `fn` in one transaction (serialisable on SQLite, read committed + row locks on PostgreSQL); nested calls join it. */
   tx<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  readonly log: Warn;
   close(): Promise<void>;
 }
 
 /** A Db over `q`, whose transactions go through `transaction` (retried or not, by the dialect). */
-export function kyselyDb(dialect: Db['dialect'], q: Kysely<Database>, transaction: <T>(fn: (db: Db) => Promise<T>) => Promise<T>): Db {
-  return { dialect, q, tx: transaction, close: () => q.destroy() };
+export function kyselyDb(
+  dialect: Db['dialect'],
+  q: Kysely<Database>,
+  transaction: <T>(fn: (db: Db) => Promise<T>) => Promise<T>,
+  log: Warn,
+  close: () => Promise<void> = () => q.destroy(),
+): Db {
+  return { dialect, q, tx: transaction, log, close };
 }
 
 /** One transaction of `q`: the Db its function is given, on which `tx` joins it. */
-export function runTransaction<T>(dialect: Db['dialect'], q: Kysely<Database>, fn: (db: Db) => Promise<T>): Promise<T> {
+export function runTransaction<T>(dialect: Db['dialect'], q: Kysely<Database>, fn: (db: Db) => Promise<T>, log: Warn): Promise<T> {
   return q.transaction().execute((trx) => {
-    const inTx: Db = { dialect, q: trx, tx: (inner) => inner(inTx), close: async () => undefined };
+    const inTx: Db = { dialect, q: trx, tx: (inner) => inner(inTx), log, close: async () => undefined };
     return fn(inTx);
   });
 }

@@ -6,7 +6,7 @@ import { openSqlite } from './sqlite.ts';
 
 /** `postgres://…` or `postgresql://…` opens PostgreSQL; anything else is a SQLite file path (or `:memory:`). Migrated. */
 export async function openDatabase(location: string, log?: Pick<Logger, 'warn'>): Promise<Db> {
-  const db = /^postgres(ql)?:\/\//.test(location) ? openPostgres(location, log) : openSqlite(location);
+  const db = /^postgres(ql)?:\/\//.test(location) ? openPostgres(location, log) : openSqlite(location, log);
   try {
     await migrate(db);
   } catch (error) {

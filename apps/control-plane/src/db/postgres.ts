@@ -116,14 +116,19 @@ export function openPostgres(connectionString: string, log: Warn = { warn: () =>
   // reported here; unhandled, the 'error' event would end the process.
   pool.on('error', (error) => log.warn('a database connection was closed; the pool opens a new one when needed', { error: error.message }));
   const q = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guardedPool(pool, log) }) });
-  return kyselyDb('postgres', q, async (fn) => {
-    for (let tries = 1; ; tries++) {
-      try {
-        return await runTransaction('postgres', q, fn);
-      } catch (error) {
-        if (!isRetryable(error) || tries >= MAX_ATTEMPTS) throw error;
-        await backOff(tries);
+  return kyselyDb(
+    'postgres',
+    q,
+    async (fn) => {
+      for (let tries = 1; ; tries++) {
+        try {
+          return await runTransaction('postgres', q, fn, log);
+        } catch (error) {
+          if (!isRetryable(error) || tries >= MAX_ATTEMPTS) throw error;
+          await backOff(tries);
+        }
       }
-    }
-  });
+    },
+    log,
+  );
 }

@@ -1,6 +1,6 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
-import { kyselyDb, runTransaction, type Db } from './db.ts';
+import { kyselyDb, runTransaction, type Db, type Warn } from './db.ts';
 import type { Database } from './schema.ts';
 
 const bind = (params: ReadonlyArray<unknown>) => params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? Number(p) : p)) as SQLInputValue[];
@@ -30,11 +30,14 @@ export function nodeSqliteDatabase(database: DatabaseSync): SqliteDatabase {
  * Kysely hands to one query or one transaction at a time (its SQLite adapter has no second
  * connection), so a transaction's async function never interleaves with other statements.
  */
-export function openSqlite(path: string): Db {
+export function openSqlite(path: string, log: Warn = { warn: () => undefined }): Db {
   // Loaded at run time: bundlers rewrite `node:sqlite` to `sqlite`, which does not exist.
   const { DatabaseSync: Sqlite } = process.getBuiltinModule('node:sqlite');
   const database = new Sqlite(path);
   database.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
   const q = new Kysely<Database>({ dialect: new SqliteDialect({ database: nodeSqliteDatabase(database) }) });
-  return kyselyDb('sqlite', q, (fn) => runTransaction('sqlite', q, fn));
+  // Kysely's destroy closes the file without the connection's lock, under a transaction or
+  // queued statements: closing takes the connection first, after the work queued before it.
+  const close = () => q.connection().execute(() => q.destroy());
+  return kyselyDb('sqlite', q, (fn) => runTransaction('sqlite', q, fn, log), log, close);
 }

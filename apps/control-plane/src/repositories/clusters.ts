@@ -7,6 +7,7 @@ import { conflict, notFound } from '../errors.ts';
 import { recordClusterEvents } from '../cluster-events.ts';
 import { keyset, toPage, type PageRequest } from '../pages.ts';
 import { bumpRevision } from './regions.ts';
+import { checkRoom } from './caps.ts';
 import { toCluster } from './rows.ts';
 
 // Clusters of a region. Every change is one transaction: the row, its timeline's event, and
@@ -27,11 +28,14 @@ export async function insertCluster(db: Db, region: RegionRecord, cluster: NewCl
   const stamp = now();
   const { name, spec } = cluster;
   await db.tx(async (tx) => {
+    // First: the region's row lock orders concurrent creations for the room check.
+    await bumpRevision(tx, region.id, stamp);
     const existing = await tx.q.selectFrom('clusters').select('deleted_at').where('region_id', '=', region.id).where('name', '=', name).executeTakeFirst();
     if (existing)
       throw conflict(
         existing.deleted_at ? `cluster ${name} is still being deleted in region ${region.name}` : `cluster ${name} already exists in region ${region.name}`,
       );
+    await checkRoom(tx, 'clusters', region);
     const keys = keysOf();
     const id = randomUUID();
     const row = { id, region_id: region.id, name, spec: JSON.stringify(spec), created_at: stamp, updated_at: stamp };
@@ -40,7 +44,6 @@ export async function insertCluster(db: Db, region: RegionRecord, cluster: NewCl
       .values({ ...row, api_keys: keys ? JSON.stringify(keys) : null })
       .execute();
     await recordClusterEvents(tx, id, [{ type: 'Requested', message: `created: ${spec.size} node(s) of ${spec.version}` }], stamp);
-    await bumpRevision(tx, region.id, stamp);
   });
 }
 
@@ -48,13 +51,13 @@ export async function insertCluster(db: Db, region: RegionRecord, cluster: NewCl
 export async function listClusters(db: Db, regionId: string, page: PageRequest): Promise<PageOf<ClusterRecord>> {
   const query = db.q.selectFrom('clusters').selectAll().where('region_id', '=', regionId);
   const rows = await keyset(query, db.dialect, { keys: ['name'] }, page).execute();
-  return toPage(rows.map(toCluster), page, (c) => [c.name]);
+  return toPage(rows.map(toCluster(db.log)), page, (c) => [c.name]);
 }
 
 export async function clusterOf(db: Db, region: Pick<RegionRecord, 'id' | 'name'>, name: string): Promise<ClusterRecord> {
   const row = await db.q.selectFrom('clusters').selectAll().where('region_id', '=', region.id).where('name', '=', name).executeTakeFirst();
   if (!row) throw notFound(`cluster ${name} in region ${region.name}`);
-  return toCluster(row);
+  return toCluster(db.log)(row);
 }
 
 /** The columns a change of a cluster sets, besides `updated_at`. */

@@ -26,22 +26,29 @@ export async function desiredState(db: Db, regionId: string): Promise<DesiredSta
   return db.tx(async (tx) => {
     const region = await tx.q.selectFrom('regions').selectAll().where('id', '=', regionId).executeTakeFirst();
     if (!region) throw notFound(`region ${regionId}`);
-    const clusters = (await tx.q.selectFrom('clusters').selectAll().where('region_id', '=', regionId).orderBy('name').execute()).map(toCluster);
+    // Not the status: the agent's last report is no part of what it must make true.
+    const columns = ['id', 'region_id', 'name', 'spec', 'api_keys', 'annotations', 'origin', 'deleted_at', 'created_at', 'updated_at'] as const;
+    const clusterRows = await tx.q.selectFrom('clusters').select(columns).where('region_id', '=', regionId).orderBy('name').execute();
+    const clusters = clusterRows.map(toCluster(tx.log));
     const resources = await tx.q
       .selectFrom('resources')
-      .select(['kind', 'name', 'cluster_id', 'spec', 'deleted_at'])
+      .select(['id', 'kind', 'name', 'cluster_id', 'spec', 'deleted_at'])
       .where('region_id', '=', regionId)
       .orderBy('kind')
       .orderBy('name')
       .execute();
     return {
-      resources: resources.filter((r) => !r.deleted_at).map((r) => ({ kind: r.kind, name: r.name, clusterId: r.cluster_id, spec: readResourceSpec(r.spec) })),
+      resources: resources
+        .filter((r) => !r.deleted_at)
+        .map((r) => ({ kind: r.kind, name: r.name, clusterId: r.cluster_id, spec: readResourceSpec(r.spec, { log: tx.log, table: 'resources', id: r.id }) })),
       resourceDeletions: resources.filter((r) => r.deleted_at).map((r) => ({ kind: r.kind, name: r.name })),
       revision: Number(region.revision),
-      region: readRegionSpec(region.spec),
+      region: readRegionSpec(region.spec, { log: tx.log, table: 'regions', id: regionId }),
       clusters: clusters.filter((c) => !c.deletedAt).map(desiredCluster),
       deletions: clusters.filter((c) => c.deletedAt).map((c) => c.name),
-      ...(region.registry_credentials ? { registryCredentials: readRegistryCredentials(region.registry_credentials) } : {}),
+      ...(region.registry_credentials
+        ? { registryCredentials: readRegistryCredentials(region.registry_credentials, { log: tx.log, table: 'regions', id: regionId }) }
+        : {}),
       // This release's CRDs: the agent applies these, never its own (it may be older).
       crds: releaseCrds(),
     };

@@ -35,13 +35,13 @@ export async function insertRegion(db: Db, spec: Region, credentials: RegistryCr
 /** Name order; the page after `page.after` (one key: the name). */
 export async function listRegions(db: Db, page: PageRequest): Promise<PageOf<RegionRecord>> {
   const rows = await keyset(db.q.selectFrom('regions').selectAll(), db.dialect, { keys: ['name'] }, page).execute();
-  return toPage(rows.map(toRegion), page, (r) => [r.name]);
+  return toPage(rows.map(toRegion(db.log)), page, (r) => [r.name]);
 }
 
 export async function regionBy(db: Db, by: 'name' | 'id', value: string): Promise<RegionRecord> {
   const row = await db.q.selectFrom('regions').selectAll().where(by, '=', value).executeTakeFirst();
   if (!row) throw notFound(`region ${value}`);
-  return toRegion(row);
+  return toRegion(db.log)(row);
 }
 
 /**
@@ -64,7 +64,7 @@ export async function updateRegion(db: Db, id: string, spec: Region, credentials
 /** The region's registry credentials, password included: for the installation command and the agent only. */
 export async function registryCredentials(db: Db, regionId: string): Promise<RegistryCredentials | undefined> {
   const row = await db.q.selectFrom('regions').select('registry_credentials').where('id', '=', regionId).executeTakeFirst();
-  return row?.registry_credentials ? readRegistryCredentials(row.registry_credentials) : undefined;
+  return row?.registry_credentials ? readRegistryCredentials(row.registry_credentials, { log: db.log, table: 'regions', id: regionId }) : undefined;
 }
 
 export async function deleteRegion(db: Db, name: string): Promise<void> {

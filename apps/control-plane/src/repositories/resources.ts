@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { RegionRecord, ResourceRecord } from '@qhc/schemas';
+import { ResourceRecord, type RegionRecord } from '@qhc/schemas';
 import { isUniqueViolation, type Db } from '../db/db.ts';
 import { conflict } from '../errors.ts';
 import { keyset, type PageRequest } from '../pages.ts';
 import { bumpRevision } from './regions.ts';
-import { readObservedResources, readResourceSpec, readResourceStatus } from './rows.ts';
+import * as z from 'zod';
+import { checkRoom } from './caps.ts';
+import { readResourceSpec, readResourceStatus, storedJson, type RowAt } from './rows.ts';
 
 // Backups, backup schedules and restores of a region: those made through the API (rows) and
 // those the agent found in the region (its last report), merged by name.
@@ -24,12 +26,14 @@ export async function insertResource(db: Db, region: RegionRecord, resource: New
   const { kind, name, clusterId, spec } = resource;
   try {
     await db.tx(async (tx) => {
+      // First: the region's row lock orders concurrent creations for the room check.
+      await bumpRevision(tx, region.id, stamp);
+      await checkRoom(tx, 'resources', region);
       const row = { id: randomUUID(), region_id: region.id, kind, name, cluster_id: clusterId, spec: JSON.stringify(spec) };
       await tx.q
         .insertInto('resources')
         .values({ ...row, created_at: stamp, updated_at: stamp })
         .execute();
-      await bumpRevision(tx, region.id, stamp);
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict(`${kind} ${name} already exists in region ${region.name}`);
@@ -40,37 +44,65 @@ export async function insertResource(db: Db, region: RegionRecord, resource: New
 async function ownResources(db: Db, regionId: string, kind: string, page?: PageRequest): Promise<ResourceRecord[]> {
   const query = db.q
     .selectFrom('resources')
-    .select(['name', 'cluster_id', 'spec', 'status', 'deleted_at', 'created_at'])
+    .select(['id', 'name', 'cluster_id', 'spec', 'status', 'deleted_at', 'created_at'])
     .where('region_id', '=', regionId)
     .where('kind', '=', kind);
   const rows = await keyset(query, db.dialect, { keys: ['name'] }, page).execute();
-  return rows.map((r) => ({
-    kind,
-    name: r.name,
-    clusterId: r.cluster_id,
-    spec: readResourceSpec(r.spec),
-    ...(r.status ? { status: readResourceStatus(r.status) } : {}),
-    ...(r.deleted_at ? { deletedAt: r.deleted_at } : {}),
-    origin: 'control-plane' as const,
-    createdAt: r.created_at,
-  }));
+  return rows.map((r) => {
+    const status = r.status ? readResourceStatus(r.status) : undefined;
+    return {
+      kind,
+      name: r.name,
+      clusterId: r.cluster_id,
+      spec: readResourceSpec(r.spec, { log: db.log, table: 'resources', id: r.id }),
+      ...(status ? { status } : {}),
+      ...(r.deleted_at ? { deletedAt: r.deleted_at } : {}),
+      origin: 'control-plane' as const,
+      createdAt: r.created_at,
+    };
+  });
+}
+
+/**
+ * One resource of the agent's last report as stored: reports from before the report's bounds
+ * were not bounded. An item that is not even this is left out, not the whole list.
+ */
+const StoredObservedResource = z.object({
+  kind: z.string(),
+  name: z.string(),
+  spec: z.record(z.string(), z.unknown()).optional(),
+  status: z.unknown().optional(),
+  created: z.string().optional(),
+});
+/** Kubernetes' free-form status, kept when it fits the record's (the few fields the console reads). */
+const fittingStatus = (status: unknown) => (ResourceRecord.shape.status.unwrap().safeParse(status).success ? (status as ResourceRecord['status']) : undefined);
+
+function readObservedResources(text: string, at: RowAt): Array<z.infer<typeof StoredObservedResource>> {
+  const list: unknown = storedJson(z.array(z.unknown()), 'observed_resources', [])(text, at);
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((item) => {
+    const parsed = StoredObservedResource.safeParse(item);
+    return parsed.success ? [parsed.data] : [];
+  });
 }
 
 async function foundResources(db: Db, regionId: string, kind: string): Promise<ResourceRecord[]> {
   const row = await db.q.selectFrom('regions').select('observed_resources').where('id', '=', regionId).executeTakeFirst();
-  const observed = row?.observed_resources ? readObservedResources(row.observed_resources) : [];
+  const observed = row?.observed_resources ? readObservedResources(row.observed_resources, { log: db.log, table: 'regions', id: regionId }) : [];
   return observed
     .filter((o) => o.kind === kind)
-    .map((o) => ({
-      kind,
-      name: o.name,
-      clusterId: String(o.spec?.['cluster-id'] ?? ''),
-      spec: o.spec ?? {},
-      // Kubernetes' free-form status; the record's type names the few fields the console reads.
-      ...(o.status ? { status: o.status as ResourceRecord['status'] } : {}),
-      origin: 'region' as const,
-      ...(o.created ? { createdAt: o.created } : {}),
-    }));
+    .map((o) => {
+      const status = o.status ? fittingStatus(o.status) : undefined;
+      return {
+        kind,
+        name: o.name,
+        clusterId: String(o.spec?.['cluster-id'] ?? ''),
+        spec: o.spec ?? {},
+        ...(status ? { status } : {}),
+        origin: 'region' as const,
+        ...(o.created ? { createdAt: o.created } : {}),
+      };
+    });
 }
 
 /**
@@ -90,10 +122,14 @@ export async function mergedResources(db: Db, regionId: string, kind: string, pa
 }
 
 /** Deleted by the agent; one found only in the region gets a row, deleted, so the agent deletes it there too. */
-export async function markResourceDeleted(db: Db, regionId: string, existing: ResourceRecord): Promise<void> {
+export async function markResourceDeleted(db: Db, region: Pick<RegionRecord, 'id' | 'name'>, existing: ResourceRecord): Promise<void> {
+  const { id: regionId, name: regionName } = region;
   const stamp = now();
   await db.tx(async (tx) => {
     if (existing.origin === 'region') {
+      // The region's row first (its lock), as for a creation: this row counts too.
+      await bumpRevision(tx, regionId, stamp);
+      await checkRoom(tx, 'resources', { id: regionId, name: regionName });
       const row = { id: randomUUID(), region_id: regionId, kind: existing.kind, name: existing.name, cluster_id: existing.clusterId };
       await tx.q
         .insertInto('resources')
@@ -107,7 +143,7 @@ export async function markResourceDeleted(db: Db, regionId: string, existing: Re
         .where('kind', '=', existing.kind)
         .where('name', '=', existing.name)
         .execute();
+      await bumpRevision(tx, regionId, stamp);
     }
-    await bumpRevision(tx, regionId, stamp);
   });
 }

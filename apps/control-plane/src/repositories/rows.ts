@@ -1,61 +1,134 @@
-import { ClusterRecord, ObservedResource, RegionRecord, ResourceRecord, type ClusterRecord as Cluster, type RegionRecord as Region } from '@qhc/schemas';
+import { ClusterRecord, RegionRecord, ResourceRecord, type ClusterRecord as Cluster, type RegionRecord as Region } from '@qhc/schemas';
 import type { Selectable } from 'kysely';
 import * as z from 'zod';
+import type { Warn } from '../db/db.ts';
 import type { Database } from '../db/schema.ts';
 
-// Rows to the records the API answers with. A JSON column is parsed with the schema of the
-// record's field: what was stored is read back typed, and a row that no longer fits its schema
-// fails loudly here rather than somewhere downstream.
+// Rows to the records the API answers with. A JSON column holds what an earlier release wrote
+// too, so it is read back as stored: today's schema is only checked, never applied. Its defaults
+// would change a desired state without a revision (and under the agent's feet), and its newer
+// refinements would turn an upgrade into 500s on every list, GET and long-poll of the region.
+// A row that no longer fits is told once (table, id, column) and used as it is; lenient copies
+// of every schema were the other way, but they would be a second set of types to keep in step.
 
-/** A JSON column read with `schema`. */
-export const jsonColumn =
+/** Where a column was read: named in the warning when it does not fit today's schema. */
+export interface RowAt {
+  log: Warn;
+  table: string;
+  id: string;
+}
+
+// Told once per row and column (a long-poll reads the same rows again and again).
+const told = new Set<string>();
+function tellOnce(at: RowAt | undefined, column: string, why: string): void {
+  if (!at) return;
+  const key = `${at.table}/${at.id}/${column}`;
+  if (told.has(key)) return;
+  if (told.size >= 10_000) told.clear();
+  told.add(key);
+  at.log.warn("a stored row does not fit this release's schema: read as stored", { table: at.table, id: at.id, column, why });
+}
+
+const issues = (error: z.ZodError) =>
+  error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`)
+    .join('; ');
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A JSON column as stored, checked with `schema`. What is not even JSON, or not an object where
+ * one is expected, reads as `fallback` (nothing downstream can use it).
+ */
+export const storedJson =
+  <S extends z.ZodType>(schema: S, column: string, fallback: z.output<S>) =>
+  (text: string, at?: RowAt): z.output<S> => {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      tellOnce(at, column, `not JSON: ${error instanceof Error ? error.message : String(error)}`);
+      return fallback;
+    }
+    const checked = schema.safeParse(value);
+    if (checked.success) return value as z.output<S>;
+    tellOnce(at, column, issues(checked.error));
+    return isObject(fallback) && !isObject(value) ? fallback : (value as z.output<S>);
+  };
+
+/** A JSON column read with `schema` (its output: defaults applied), or undefined when it does not fit. */
+export const fittingJson =
   <S extends z.ZodType>(schema: S) =>
-  (text: string): z.output<S> =>
-    schema.parse(JSON.parse(text));
+  (text: string): z.output<S> | undefined => {
+    try {
+      const parsed = schema.safeParse(JSON.parse(text));
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
+  };
 
 /** What `registry_credentials` holds (validated on the way in, api/region-input.ts). */
 export const StoredRegistryCredentials = z.object({ username: z.string(), password: z.string() });
 export type RegistryCredentials = z.infer<typeof StoredRegistryCredentials>;
 
-export const readRegionSpec = jsonColumn(RegionRecord.shape.spec);
-export const readRegistryCredentials = jsonColumn(StoredRegistryCredentials);
-export const readObservedResources = jsonColumn(z.array(ObservedResource));
-export const readClusterSpec = jsonColumn(ClusterRecord.shape.spec);
-export const readApiKeys = jsonColumn(ClusterRecord.shape.apiKeys.unwrap());
-export const readClusterStatus = jsonColumn(ClusterRecord.shape.status.unwrap());
-const readAnnotations = jsonColumn(ClusterRecord.shape.annotations.unwrap());
-export const readOrigin = jsonColumn(ClusterRecord.shape.origin.unwrap());
-const readRegionStatus = jsonColumn(RegionRecord.shape.status);
-export const readResourceSpec = jsonColumn(ResourceRecord.shape.spec);
-export const readResourceStatus = jsonColumn(ResourceRecord.shape.status.unwrap());
+const emptyObject = <T>() => ({}) as T;
+export const readRegionSpec = storedJson(RegionRecord.shape.spec, 'spec', emptyObject<Region['spec']>());
+export const readRegistryCredentials = storedJson(StoredRegistryCredentials, 'registry_credentials', { username: '', password: '' });
+export const readClusterSpec = storedJson(ClusterRecord.shape.spec, 'spec', emptyObject<Cluster['spec']>());
+export const readApiKeys = storedJson(ClusterRecord.shape.apiKeys.unwrap(), 'api_keys', {});
+/** A cluster's last reported status, for the API (not the desired state, not the timeline). */
+const readClusterStatus = storedJson(ClusterRecord.shape.status.unwrap(), 'status', {});
+const readAnnotations = storedJson(ClusterRecord.shape.annotations.unwrap(), 'annotations', {});
+/** Where an adopted cluster came from: one that does not fit is no origin (the adoption compares it). */
+export const readOrigin = fittingJson(ClusterRecord.shape.origin.unwrap());
+export const readResourceSpec = storedJson(ResourceRecord.shape.spec, 'spec', {});
+/** Free-form, as the agent reported it: one that does not fit the record's status is left out. */
+export const readResourceStatus = fittingJson(ResourceRecord.shape.status.unwrap());
 
 export type RegionRow = Selectable<Database['regions']>;
 export type ClusterRow = Selectable<Database['clusters']>;
 
-export const toRegion = (r: RegionRow): Region => ({
-  id: r.id,
-  name: r.name,
-  spec: readRegionSpec(r.spec),
-  revision: Number(r.revision),
-  ...(r.applied_revision !== null ? { appliedRevision: Number(r.applied_revision) } : {}),
-  ...(r.status ? { status: readRegionStatus(r.status) } : {}),
-  ...(r.last_seen_at ? { lastSeenAt: r.last_seen_at } : {}),
-  // The user name only: the password never leaves the control plane except to the region.
-  ...(r.registry_credentials ? { registryCredentials: { username: readRegistryCredentials(r.registry_credentials).username } } : {}),
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
+/** `region_status` is the agent's report, any shape (the record's `status` is unknown). */
+const readRegionStatus = (text: string, at: RowAt) => storedJson(z.unknown(), 'status', undefined)(text, at);
 
-export const toCluster = (r: ClusterRow): Cluster => ({
-  id: r.id,
-  regionId: r.region_id,
-  name: r.name,
-  spec: readClusterSpec(r.spec),
-  ...(r.api_keys ? { apiKeys: readApiKeys(r.api_keys) } : {}),
-  ...(r.annotations ? { annotations: readAnnotations(r.annotations) } : {}),
-  ...(r.origin ? { origin: readOrigin(r.origin) } : {}),
-  ...(r.deleted_at ? { deletedAt: r.deleted_at } : {}),
-  ...(r.status ? { status: readClusterStatus(r.status) } : {}),
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
+export const toRegion =
+  (log: Warn) =>
+  (r: RegionRow): Region => {
+    const at = { log, table: 'regions', id: r.id };
+    return {
+      id: r.id,
+      name: r.name,
+      spec: readRegionSpec(r.spec, at),
+      revision: Number(r.revision),
+      ...(r.applied_revision !== null ? { appliedRevision: Number(r.applied_revision) } : {}),
+      ...(r.status ? { status: readRegionStatus(r.status, at) } : {}),
+      ...(r.last_seen_at ? { lastSeenAt: r.last_seen_at } : {}),
+      // The user name only: the password never leaves the control plane except to the region.
+      ...(r.registry_credentials ? { registryCredentials: { username: readRegistryCredentials(r.registry_credentials, at).username } } : {}),
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    };
+  };
+
+/** The cluster's record; without `status` when the row was read without it (the desired state's). */
+export const toCluster =
+  (log: Warn) =>
+  (r: Omit<ClusterRow, 'status'> & { status?: string | null }): Cluster => {
+    const at = { log, table: 'clusters', id: r.id };
+    const origin = r.origin ? readOrigin(r.origin) : undefined;
+    return {
+      id: r.id,
+      regionId: r.region_id,
+      name: r.name,
+      spec: readClusterSpec(r.spec, at),
+      ...(r.api_keys ? { apiKeys: readApiKeys(r.api_keys, at) } : {}),
+      ...(r.annotations ? { annotations: readAnnotations(r.annotations, at) } : {}),
+      ...(origin ? { origin } : {}),
+      ...(r.deleted_at ? { deletedAt: r.deleted_at } : {}),
+      ...(r.status ? { status: readClusterStatus(r.status, at) } : {}),
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    };
+  };

@@ -36,7 +36,8 @@ export async function findSession(db: Db, secret: string, now: Clock = Date.now)
   if (!row || row.revoked_at || Date.parse(row.expires_at) <= now()) return undefined;
   const { id, token_id, created_at, expires_at } = row;
   const token = { id: token_id, kind: row.kind, name: row.name, region_id: row.region_id, used_at: row.used_at, revoked_at: row.revoked_at };
-  return { session: { id, token_id, created_at, expires_at }, token: toTokenRow({ ...token, created_at: row.token_created_at, expires_at: null }) };
+  const known = toTokenRow({ ...token, created_at: row.token_created_at, expires_at: null });
+  return known ? { session: { id, token_id, created_at, expires_at }, token: known } : undefined;
 }
 
 export async function deleteSession(db: Db, secret: string): Promise<void> {

@@ -3,12 +3,16 @@ import type { Db } from '../db/db.ts';
 import { adoptRestoredClusters } from '../adoption.ts';
 import { recordClusterEvents, statusEvents, type ReportedClusterStatus } from '../cluster-events.ts';
 import { bumpRevision, regionRevision } from './regions.ts';
-import { readClusterStatus } from './rows.ts';
+import { ClusterStatusReport } from '@qhc/schemas';
+import { fittingJson } from './rows.ts';
 
 // The agent's report: the region's status, each cluster's, and what it confirmed gone.
 
 /** The report as parsed at the boundary (api/agent-report.ts): `health` only when it parses. */
 export type AgentReport = Omit<SchemaAgentReport, 'health'> & { health?: RegionHealth };
+
+/** The status the last report left: one this release cannot read is no status (the timeline starts over). */
+const readPreviousStatus = fittingJson(ClusterStatusReport.partial());
 
 const upToDate = (report: AgentReport, current: number) => (report.appliedRevision ?? -1) >= current;
 
@@ -29,12 +33,17 @@ async function recordClusters(tx: Db, regionId: string, report: AgentReport, cur
       .set({ status: JSON.stringify(status) })
       .where('id', '=', row.id)
       .execute();
-    const before: ReportedClusterStatus | undefined = row.status ? readClusterStatus(row.status) : undefined;
+    const before: ReportedClusterStatus | undefined = row.status ? readPreviousStatus(row.status) : undefined;
     await recordClusterEvents(tx, row.id, statusEvents(before, status), stamp);
   }
 }
 
-async function recordResources(tx: Db, regionId: string, report: AgentReport, current: number): Promise<void> {
+/**
+ * The resources rows (made through the API) the report confirms gone: marked deleted and no
+ * longer in the region, or gone from the region after it reported them (a status stored: a
+ * backup past its retention). Only from a report of the latest revision, which has applied them.
+ */
+async function recordResources(tx: Db, regionId: string, report: AgentReport, current: number, stamp: string): Promise<void> {
   if (!report.resources) return;
   await tx.q
     .updateTable('regions')
@@ -42,16 +51,21 @@ async function recordResources(tx: Db, regionId: string, report: AgentReport, cu
     .where('id', '=', regionId)
     .execute();
   const present = new Map(report.resources.map((r) => [`${r.kind}/${r.name}`, r]));
-  for (const row of await tx.q.selectFrom('resources').select(['id', 'kind', 'name', 'deleted_at']).where('region_id', '=', regionId).execute()) {
+  let removed = 0;
+  for (const row of await tx.q.selectFrom('resources').select(['id', 'kind', 'name', 'status', 'deleted_at']).where('region_id', '=', regionId).execute()) {
     const seen = present.get(`${row.kind}/${row.name}`);
-    if (row.deleted_at && !seen && upToDate(report, current)) await tx.q.deleteFrom('resources').where('id', '=', row.id).execute();
-    else if (seen && 'status' in seen)
+    if ((row.deleted_at || row.status) && !seen && upToDate(report, current)) {
+      await tx.q.deleteFrom('resources').where('id', '=', row.id).execute();
+      if (!row.deleted_at) removed++;
+    } else if (seen && 'status' in seen)
       await tx.q
         .updateTable('resources')
         .set({ status: JSON.stringify(seen.status) })
         .where('id', '=', row.id)
         .execute();
   }
+  // It left the desired state's resources: the agent's next long-poll answers without it.
+  if (removed > 0) await bumpRevision(tx, regionId, stamp);
 }
 
 export async function recordStatus(db: Db, regionId: string, report: AgentReport): Promise<void> {
@@ -71,6 +85,6 @@ export async function recordStatus(db: Db, regionId: string, report: AgentReport
       current++;
     }
     await recordClusters(tx, regionId, report, current, stamp);
-    await recordResources(tx, regionId, report, current);
+    await recordResources(tx, regionId, report, current, stamp);
   });
 }

@@ -26,7 +26,12 @@ export interface TokenRow {
 }
 
 const COLUMNS = ['id', 'kind', 'name', 'region_id', 'created_at', 'used_at', 'revoked_at', 'expires_at'] as const;
-export const toTokenRow = <R extends Omit<TokenRow, 'kind'> & { kind: string }>(row: R): TokenRow => ({ ...row, kind: TokenKind.parse(row.kind) });
+/** The token, or undefined for a kind this release does not know (another release's): never valid here. */
+export const toTokenRow = <R extends Omit<TokenRow, 'kind'> & { kind: string }>(row: R): TokenRow | undefined => {
+  const kind = TokenKind.safeParse(row.kind);
+  return kind.success ? { ...row, kind: kind.data } : undefined;
+};
+const known = (row: TokenRow | undefined): row is TokenRow => row !== undefined;
 
 /** Only the SHA-256 of a token is stored: a copy of the database gives no credential. */
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -132,15 +137,23 @@ export async function revokeToken(db: Db, id: string, now: Clock = Date.now): Pr
 
 /** A region's bootstrap and agent tokens, or (no region) the user tokens: oldest first, all of them or a page. */
 export async function listTokens(db: Db, regionId?: string, page?: PageRequest): Promise<TokenRow[]> {
+  return (await tokenRows(db, regionId, page)).map(toTokenRow).filter(known);
+}
+
+type StoredTokenRow = Omit<TokenRow, 'kind'> & { kind: string };
+
+async function tokenRows(db: Db, regionId?: string, page?: PageRequest): Promise<StoredTokenRow[]> {
   const query = db.q
     .selectFrom('tokens')
     .select(COLUMNS)
     .where((eb) => (regionId ? eb('region_id', '=', regionId) : eb('kind', '=', 'user')));
   // Creation times can be equal: the id makes the sort key unique, as keyset pages need.
-  return (await keyset(query, db.dialect, { keys: ['created_at', 'id'] }, page).execute()).map(toTokenRow);
+  return keyset(query, db.dialect, { keys: ['created_at', 'id'] }, page).execute();
 }
 
 /** A page of listTokens; the token is (created_at, id) of its last row. */
 export async function tokenPage(db: Db, regionId: string | undefined, page: PageRequest): Promise<PageOf<TokenRow>> {
-  return toPage(await listTokens(db, regionId, page), page, (t) => [t.created_at, t.id]);
+  // Paged on the rows read: a token of an unknown kind left out must not end the list early.
+  const result = toPage(await tokenRows(db, regionId, page), page, (t) => [t.created_at, t.id]);
+  return { ...result, items: result.items.map(toTokenRow).filter(known) };
 }
