@@ -15,6 +15,7 @@ import { startControlPlane, type RunningControlPlane } from '@qhc/control-plane'
 import { startOperator, type RunningOperator } from '@qhc/operator';
 import { startAgent, type RunningAgent } from '@qhc/agent';
 import { DEFAULT_CHART_REPOSITORY_URL } from '@qhc/schemas';
+import { qdrantClusterRef } from '@qhc/schemas/test';
 
 const QHC = fileURLToPath(new URL('../../../apps/cli/dist/qhc.js', import.meta.url));
 const sandbox = useSandboxNamespace('e2e-cli');
@@ -59,13 +60,7 @@ const inPty = (args: string[], input?: string) =>
     });
     child.once('exit', () => resolve(out));
   });
-const kubeCluster = (id: string) =>
-  client.get<KubeObject & { spec: { size: number }; status?: { phase?: string } }>({
-    apiVersion: 'qdrant.io/v1',
-    kind: 'QdrantCluster',
-    namespace: sandbox.namespace,
-    name: `qdrant-${id}`,
-  });
+const kubeCluster = (id: string) => client.get<KubeObject & { spec: { size: number }; status?: { phase?: string } }>(qdrantClusterRef(id, sandbox.namespace));
 
 beforeAll(async () => {
   tls = await createLoopbackTls(mkdtempSync(join(tmpdir(), 'qhc-tls-')), 'qhc-control-plane');

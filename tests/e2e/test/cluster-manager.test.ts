@@ -8,10 +8,11 @@ import { waitFor } from '@qhc/kube-sandbox';
 import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
 import { createKubeClient, createLogger, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
 import { joinPodsAsPeers, peerUri, startQdrantDouble, type ClusterSimulation, type QdrantDouble } from '@qhc/qdrant-double';
-import { allKinds, buildCrd, type QdrantCluster } from '@qhc/schemas';
+import { allKinds, buildCrd, QDRANT_API_VERSION, type QdrantCluster } from '@qhc/schemas';
 import { startClusterManager, type RunningClusterManager } from '@qhc/cluster-manager';
 import { startOperator, type RunningOperator } from '@qhc/operator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { qdrantClusterFixture, qdrantClusterRef } from '@qhc/schemas/test';
 
 const sandbox = useSandboxNamespace('e2e-manager');
 let client: KubeClient;
@@ -21,21 +22,9 @@ let operator: RunningOperator;
 const sims = new Map<string, ClusterSimulation>();
 
 type Cluster = KubeObject & Pick<QdrantCluster, 'spec' | 'status'>;
-const ref = (id: string) => ({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: `qdrant-${id}` });
-const clusterObject = (id: string, spec: Record<string, unknown>): KubeObject => ({
-  apiVersion: 'qdrant.io/v1',
-  kind: 'QdrantCluster',
-  metadata: { name: `qdrant-${id}`, namespace: sandbox.namespace, labels: { 'cluster-id': id, 'customer-id': 'acme' } },
-  spec: {
-    id,
-    version: 'v1.12.4',
-    size: 3,
-    resources: { cpu: '1', memory: '1Gi', storage: '1Gi' },
-    clusterManager: true,
-    rebalanceStrategy: 'by_count',
-    ...spec,
-  },
-});
+const ref = (id: string) => qdrantClusterRef(id, sandbox.namespace);
+const clusterObject = (id: string, spec: Record<string, unknown>): KubeObject =>
+  qdrantClusterFixture(id, { size: 3, clusterManager: true, rebalanceStrategy: 'by_count', ...spec }, { namespace: sandbox.namespace });
 const until = (id: string, what: string, check: (c: Cluster) => boolean, timeoutMs = 60_000) => {
   let last: Cluster | undefined;
   return waitFor(
@@ -77,7 +66,7 @@ const spread = (values: number[]) => Math.max(...values) - Math.min(...values);
 beforeAll(async () => {
   client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-e2e' });
   for (const kind of allKinds) await client.apply(buildCrd(kind) as unknown as KubeObject, { fieldManager: 'qhc-crd-installer' });
-  await waitFor('CRDs served', () => client.list({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: sandbox.namespace }).then(() => true));
+  await waitFor('CRDs served', () => client.list({ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster' }, { namespace: sandbox.namespace }).then(() => true));
   double = await startQdrantDouble();
   double.onRequest = (call) => joinPods(call.cluster);
   manager = await startClusterManager({

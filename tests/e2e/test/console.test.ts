@@ -21,6 +21,7 @@ import { createKubeClient, createLogger, loadKubeConfig, type KubeClient, type K
 import { startControlPlane, type RunningControlPlane } from '@qhc/control-plane';
 import { startOperator, type RunningOperator } from '@qhc/operator';
 import { startAgentProcess, type AgentProcess } from './support/agent-process.ts';
+import { qdrantClusterRef } from '@qhc/schemas/test';
 
 const sandbox = useSandboxNamespace('e2e-console');
 const ADMIN = 'qhc_u_console-e2e-admin-token-0123456789';
@@ -46,12 +47,7 @@ const pageErrors: string[] = [];
 const checkedScreens: string[] = [];
 
 const sandboxCluster = (id: string) =>
-  client.get<KubeObject & { spec: { size: number }; status?: { phase?: string } }>({
-    apiVersion: 'qdrant.io/v1',
-    kind: 'QdrantCluster',
-    namespace: sandbox.namespace,
-    name: `qdrant-${id}`,
-  });
+  client.get<KubeObject & { spec: { size: number }; status?: { phase?: string } }>(qdrantClusterRef(id, sandbox.namespace));
 const heading = (name: string | RegExp) => page.getByRole('heading', { level: 1, name });
 
 /** axe-core on the screen as it is, then a screenshot: no serious or critical violation allowed. */
@@ -432,7 +428,7 @@ describe('the web console', () => {
     await page.getByRole('button', { name: 'Create cluster' }).click();
     await heading('Cluster configured').waitFor();
     type Live = KubeObject & { spec: Record<string, unknown> };
-    const live = () => client.get<Live>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: 'qdrant-configured' });
+    const live = () => client.get<Live>(qdrantClusterRef('configured', sandbox.namespace));
     const applied = await waitFor('qdrant-configured in the sandbox', async () => (await live()) ?? undefined, { timeoutMs: 30_000 });
     expect(applied.spec).toMatchObject({
       nodeSelector: { disktype: 'ssd' },

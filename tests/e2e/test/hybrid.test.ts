@@ -16,6 +16,7 @@ import { startControlPlane, type RunningControlPlane } from '@qhc/control-plane'
 import { startOperator, type RunningOperator } from '@qhc/operator';
 import { startAgentProcess, type AgentProcess } from './support/agent-process.ts';
 import { startConnectProxy } from './support/connect-proxy.ts';
+import { qdrantClusterRef } from '@qhc/schemas/test';
 
 const sandbox = useSandboxNamespace('e2e-hybrid');
 const ADMIN = 'qhc_u_e2e-admin-token-abcdefghijklmnop';
@@ -74,12 +75,7 @@ const agentArgs = (extra: string[] = []) => [
 /** The environment without any proxy settings of the machine running the tests. */
 const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(https?|no|all)_proxy$/i.test(k)));
 const sandboxCluster = (id: string) =>
-  client.get<KubeObject & { spec: { size: number }; status?: { phase?: string; availableNodes?: number } }>({
-    apiVersion: 'qdrant.io/v1',
-    kind: 'QdrantCluster',
-    namespace: sandbox.namespace,
-    name: `qdrant-${id}`,
-  });
+  client.get<KubeObject & { spec: { size: number }; status?: { phase?: string; availableNodes?: number } }>(qdrantClusterRef(id, sandbox.namespace));
 const apiCluster = async (id: string): Promise<Body> => (await api('GET', `/api/v1/regions/e2e/clusters/${id}`)).json;
 
 beforeAll(async () => {
@@ -262,10 +258,7 @@ describe('a Kubernetes cluster attached as a private region', () => {
     const downAt = Date.now();
     await agent!.waitForLog('the outage noticed', /"msg":"control plane request failed; clusters keep running untouched"/);
     // Meanwhile the cluster changes in the region: the control plane must learn it afterwards.
-    await client.patch(
-      { apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: 'qdrant-hello' },
-      { metadata: { labels: { team: 'search' } } },
-    );
+    await client.patch(qdrantClusterRef('hello', sandbox.namespace), { metadata: { labels: { team: 'search' } } });
     // 30 s down, through which the agent kept trying (a failure logged per attempt, backoff capped at 2 s).
     const failures = () => agent!.lines.filter((l) => l.includes('"msg":"control plane request failed; clusters keep running untouched"')).length;
     const failuresAtStop = failures();

@@ -14,6 +14,7 @@ import { OPERATOR_SETTINGS_CONDITION, allKinds, buildCrd, configMapName, statefu
 import { collectStatus } from '@qhc/agent';
 import { startOperator, type RunningOperator } from '@qhc/operator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { qdrantClusterRef } from '@qhc/schemas/test';
 
 const sandbox = useSandboxNamespace('e2e-settings');
 const SETTINGS_CM = 'qhc-operator-settings';
@@ -37,7 +38,7 @@ type StatefulSet = KubeObject & {
 const settingsText = (logLevel: string) =>
   `settings:\n  app_environment: local\n  backOff:\n    minDelay: 1\n    maxDelay: 3\n    increment: 1\n  qdrant:\n    log_level: ${logLevel}\n`;
 const BAD = 'settings:\n  app_environment: local\n  backOff:\n    minDelay: 10\n    maxDelay: 5\n  qdrant:\n    log_level: ERROR\n';
-const ref = (id: string) => ({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: sandbox.namespace, name: `qdrant-${id}` });
+const ref = (id: string) => qdrantClusterRef(id, sandbox.namespace);
 const cmRef = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', namespace: sandbox.namespace, name });
 
 /** What the agent does (apply the ConfigMap), then what the kubelet does (project it into the volume). */

@@ -73,3 +73,8 @@ export function clusterRestoreFixture(name: string, snapshotName: string, target
     spec: { source: { snapshotName, namespace }, destination: { name: clusterResourceName(targetId), namespace }, ...spec },
   };
 }
+
+/** How a client names a cluster's QdrantCluster (`qdrant-<id>`) in a namespace: a get, patch or delete target. */
+export function qdrantClusterRef(id: string, namespace: string) {
+  return { apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster' as const, namespace, name: clusterResourceName(id) };
+}
