@@ -28,6 +28,13 @@ export default {
       to: { path: '^(packages/(?!schemas/)|tooling/(?!tsconfig|tsup|vitest))' },
     },
     {
+      name: 'cloud-api-is-a-contract',
+      comment: '@qhc/cloud-api (the protos and their generated code) depends on no other workspace package.',
+      severity: 'error',
+      from: { path: '^packages/cloud-api/' },
+      to: { path: '^(packages/(?!cloud-api/)|apps/|tooling/(?!tsconfig|tsup|vitest))' },
+    },
+    {
       name: 'manifests-are-pure-builders',
       comment: '@qhc/manifests builds objects from schemas; no client, no Qdrant calls, no console.',
       severity: 'error',

@@ -1,0 +1,1 @@
+export { http } from './generated/google/api/annotations_pb.ts';

@@ -1,0 +1,3 @@
+import { defineQhcConfig } from '@qhc/vitest-config';
+
+export default defineQhcConfig();
