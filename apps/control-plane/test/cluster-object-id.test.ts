@@ -1,13 +1,14 @@
 // A cluster's Kubernetes identity is its object id, not its name: the desired state, the agent's
 // status reports, backups' targets and restores' source keys go by it, and a rename keeps it.
-import { apiKeySecretName, clusterResourceName } from '@qhc/schemas';
+import { apiKeySecretName, ClusterRecord, clusterResourceName } from '@qhc/schemas';
 import { clusterSpecFixture } from '@qhc/schemas/test';
 import { describe, expect, it } from 'vitest';
 import { insertClusterNamedById, renameCluster } from '../src/repositories/clusters.ts';
 import { apiSuite, cluster } from './support/api-suite.ts';
 import { sqlOn } from './support/sql.ts';
 
-const { id: _id, ...SPEC } = clusterSpecFixture('unused');
+const { id: _id, ...RAW_SPEC } = clusterSpecFixture('unused');
+const SPEC = ClusterRecord.shape.spec.parse(RAW_SPEC);
 
 /** The control plane with region `r`, its agent, and what the tests read and report. */
 function objectIdSuite(dialect: 'sqlite' | 'postgres') {
@@ -80,14 +81,16 @@ describe.each(['sqlite', 'postgres'] as const)('a renamed cluster on %s', (diale
   });
 });
 
+/** A restored cluster as the agent reports it, made from a backup of `sourceCluster`. */
+const restored = (id: string, sourceCluster: string, config: Record<string, unknown> = {}) => ({
+  id,
+  phase: 'Pending',
+  origin: { restore: `bk-to-${id}`, snapshot: 'bk', sourceCluster },
+  spec: { ...RAW_SPEC, config },
+});
+
 describe.each(['sqlite', 'postgres'] as const)('restores of a renamed cluster on %s', (dialect) => {
   const { suite, call, report, record, objectIdOf } = objectIdSuite(dialect);
-  const restored = (id: string, sourceCluster: string, config: Record<string, unknown> = {}) => ({
-    id,
-    phase: 'Pending',
-    origin: { restore: `bk-to-${id}`, snapshot: 'bk', sourceCluster },
-    spec: { ...SPEC, config },
-  });
 
   it("takes over the source's API keys by its object id (the Secret is named after it)", async () => {
     await call('POST', '/api/v1/regions/r/clusters', { ...cluster('source'), apiKey: 'source-key-123456' });

@@ -58,7 +58,7 @@ describe.each(['sqlite', 'postgres'] as const)('migration 9 (cluster object id) 
       { id: 'c2', name: 'b', object_id: 'b' },
     ]);
     const after = await desiredState(db, 'r1');
-    expect([after.revision, after.clusters.map((c) => [c.id, c.spec.id]), after.deletions]).toEqual([3, [['a', 'a']], ['b']]);
+    expect([after.revision, after.clusters.map((c) => [c.id, (c.spec as { id?: unknown }).id]), after.deletions]).toEqual([3, [['a', 'a']], ['b']]);
     expect(await migrate(db)).toEqual([]);
   });
 
@@ -88,7 +88,7 @@ describe.each(['sqlite', 'postgres'] as const)('migration 9 (cluster object id) 
       SPEC,
     ]);
     const state = await desiredState(db, 'r1');
-    expect(state.clusters.map((c) => [c.id, c.spec.id])).toEqual([
+    expect(state.clusters.map((c) => [c.id, (c.spec as { id?: unknown }).id])).toEqual([
       ['a', 'a'],
       ['late', 'late'],
     ]);
