@@ -4,7 +4,7 @@ import * as z from 'zod';
 import type { Db } from './db/db.ts';
 import { recordClusterEvents } from './cluster-events.ts';
 import { MAX_CLUSTERS_PER_REGION, rowsOfRegion } from './repositories/caps.ts';
-import { readApiKeys, readOrigin } from './repositories/rows.ts';
+import { objectIdIs, readApiKeys, readOrigin } from './repositories/rows.ts';
 
 // Clusters a restore made in the region (from the console, the CLI, the API, or a
 // QdrantClusterRestore applied with kubectl) become the control plane's own: a row like any
@@ -40,7 +40,7 @@ async function takeOverKeys(
     .selectFrom('clusters')
     .select('api_keys')
     .where('region_id', '=', regionId)
-    .where('name', '=', origin.sourceCluster)
+    .where(objectIdIs(origin.sourceCluster))
     .executeTakeFirst();
   const config = (spec.config ?? {}) as { service?: ServiceConfig };
   const secret = apiKeySecretName(origin.sourceCluster);
@@ -61,7 +61,7 @@ async function recordClashOnce(tx: Db, clusterId: string, message: string, stamp
 
 /**
  * Adopts each reported restored cluster the store does not hold. Idempotent and safe when two
- * reports race (`ON CONFLICT DO NOTHING` on the region's unique name); returns how many rows it
+ * reports race (`ON CONFLICT DO NOTHING` on the region's unique name and object id); returns how many rows it
  * added, so the caller bumps the revision only then. A record of the same name made otherwise
  * is not replaced: the clash is recorded on it (and the agent does not apply that record over
  * the restored cluster, see the agent's apply).
@@ -71,7 +71,14 @@ export async function adoptRestoredClusters(tx: Db, regionId: string, reported: 
   for (const c of reported) {
     const origin = ClusterOrigin.safeParse(c.origin);
     if (!origin.success || !c.spec) continue;
-    const existing = await tx.q.selectFrom('clusters').select(['id', 'origin']).where('region_id', '=', regionId).where('name', '=', c.id).executeTakeFirst();
+    // The agent reports the cluster's Kubernetes identity; a record holding those objects, or
+    // the name the adopted record would take, clashes.
+    const existing = await tx.q
+      .selectFrom('clusters')
+      .select(['id', 'origin'])
+      .where('region_id', '=', regionId)
+      .where((eb) => eb.or([objectIdIs(c.id)(eb), eb('name', '=', c.id)]))
+      .executeTakeFirst();
     if (existing) {
       const had = existing.origin ? readOrigin(existing.origin) : undefined;
       if (had?.restore !== origin.data.restore)
@@ -88,11 +95,12 @@ export async function adoptRestoredClusters(tx: Db, regionId: string, reported: 
     if (!parsed.success || (await rowsOfRegion(tx, 'clusters', regionId)) >= MAX_CLUSTERS_PER_REGION) continue;
     const { spec, keys } = await takeOverKeys(tx, regionId, origin.data, parsed.data.spec as Record<string, unknown>);
     const id = randomUUID();
-    const row = { id, region_id: regionId, name: c.id, spec: JSON.stringify(spec), created_at: stamp, updated_at: stamp };
+    const row = { id, region_id: regionId, name: c.id, object_id: c.id, spec: JSON.stringify(spec), created_at: stamp, updated_at: stamp };
     const inserted = await tx.q
       .insertInto('clusters')
       .values({ ...row, api_keys: keys ? JSON.stringify(keys) : null, origin: JSON.stringify(origin.data) })
-      .onConflict((oc) => oc.columns(['region_id', 'name']).doNothing())
+      // Either unique key of the region (name, object id): another report adopted it first.
+      .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) continue;
     const { restore, snapshot, sourceCluster } = origin.data;

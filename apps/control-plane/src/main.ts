@@ -16,11 +16,15 @@
 //                           QHC_BOOTSTRAP_TOKEN_TTL; 1m to 30d, e.g. 24h, 30m or seconds; default 24h)
 //   --console-dir <dir>     the web console's built assets (env QHC_CONSOLE_DIR; default: those of
 //                           @qhc/console); --no-console serves the API only
+//   --packages <file.yaml>  the resource packages clusters are made in, replacing the built-in set
+//                           (env QHC_PACKAGES): a YAML list of { id (UUID), name, resources { cpu: 1000m,
+//                           ram: 4GiB, disk: 32GiB }, status?: active|deactivated, tier?: standard|premium }
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createLogger, type LogLevel } from '@qhc/kube';
 import { registryDefaults, startControlPlane } from './server.ts';
 import { parseDurationSeconds } from './duration.ts';
+import { readPackagesFile } from './packages.ts';
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +41,7 @@ const { values } = parseArgs({
     'default-chart-repository': { type: 'string' },
     'no-console': { type: 'boolean' },
     'bootstrap-token-ttl': { type: 'string' },
+    packages: { type: 'string' },
   },
 });
 try {
@@ -49,6 +54,7 @@ try {
   if (Boolean(cert) !== Boolean(key)) throw new Error('--tls-cert and --tls-key go together');
   const consoleDir = values['console-dir'] ?? process.env.QHC_CONSOLE_DIR;
   const ttl = values['bootstrap-token-ttl'] ?? process.env.QHC_BOOTSTRAP_TOKEN_TTL;
+  const packagesFile = values.packages ?? process.env.QHC_PACKAGES;
   const running = await startControlPlane({
     database: values.database ?? process.env.QHC_DATABASE ?? 'qhc-control-plane.db',
     host: values.host,
@@ -63,6 +69,7 @@ try {
       values['default-registry'] ?? process.env.QHC_DEFAULT_REGISTRY,
       values['default-chart-repository'] ?? process.env.QHC_DEFAULT_CHART_REPOSITORY,
     ),
+    ...(packagesFile ? { packages: readPackagesFile(packagesFile) } : {}),
     logger,
   });
   if (running.generatedAdminToken) process.stdout.write(`admin token (shown once, keep it): ${running.generatedAdminToken}\n`);

@@ -1,6 +1,7 @@
 import { clusterResourceName, type Problem, type RegionRecord } from '@qhc/schemas';
 import type { Db } from './db/db.ts';
 import { ApiError } from './errors.ts';
+import { objectIdIs } from './repositories/rows.ts';
 
 /**
  * A backup or a backup schedule is of a live cluster of the region, and its spec's `cluster-id`
@@ -10,13 +11,14 @@ import { ApiError } from './errors.ts';
  * (that is when a backup is restored into a new cluster), so it is not looked up.
  */
 export async function checkResourceTarget(db: Db, region: RegionRecord, path: string, clusterId: string, spec: Record<string, unknown>): Promise<void> {
-  const live = async (name: string) =>
+  // The cluster as the region's objects know it: `qdrant-<object id>`, whatever its name now.
+  const live = async (objectId: string) =>
     Boolean(
       await db.q
         .selectFrom('clusters')
         .select('id')
         .where('region_id', '=', region.id)
-        .where('name', '=', name)
+        .where(objectIdIs(objectId))
         .where('deleted_at', 'is', null)
         .executeTakeFirst(),
     );

@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@qhc/kube';
-import { chartRepositoryUrl, registryUrl } from '@qhc/schemas';
+import { chartRepositoryUrl, DEFAULT_PACKAGES, registryUrl, type ResourcePackage } from '@qhc/schemas';
 import { openDatabase } from './db/open.ts';
 import { routes } from './api/routes.ts';
 import { Store } from './store.ts';
@@ -50,6 +50,8 @@ export interface ControlPlaneOptions {
   defaultRegistry?: { containerRegistryUrl?: string; chartRepositoryUrl?: string };
   /** The time tokens and sessions expire by; default Date.now (tests pass a clock they move). */
   now?: Clock;
+  /** The resource packages clusters are made in (the Cloud API's BookingService); default DEFAULT_PACKAGES. */
+  packages?: readonly ResourcePackage[];
 }
 
 export interface RunningControlPlane {
@@ -59,6 +61,8 @@ export interface RunningControlPlane {
   longPolls: LongPolls;
   /** Set when the control plane made its first admin token itself. */
   generatedAdminToken?: string;
+  /** The packages catalogue it serves: the operator's, or DEFAULT_PACKAGES. */
+  packages: readonly ResourcePackage[];
   stop(): Promise<void>;
 }
 
@@ -149,11 +153,13 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     publicUrl = url;
     handler = router();
   }
-  options.logger.info('control plane started', { url, database: db.dialect, publicUrl, console: consoleServer?.dir ?? false });
+  const packages = options.packages ?? DEFAULT_PACKAGES;
+  options.logger.info('control plane started', { url, database: db.dialect, publicUrl, console: consoleServer?.dir ?? false, packages: packages.length });
   return {
     url,
     store,
     longPolls,
+    packages,
     ...(generatedAdminToken ? { generatedAdminToken } : {}),
     async stop() {
       // Long-polls end as their connections close; the database goes once no handler uses it.

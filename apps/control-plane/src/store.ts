@@ -87,7 +87,8 @@ export class Store {
 
   async createCluster(region: RegionRecord, input: ClusterInput): Promise<ClusterRecord> {
     const { name, spec, apiKey, readOnlyApiKey } = input;
-    await clusters.insertCluster(this.db, region, { name, spec }, () => keysToStore(spec, { apiKey, readOnlyApiKey }));
+    // /api/v1 names a cluster's objects after its name, as it always has.
+    await clusters.insertCluster(this.db, region, { name, spec, objectId: name }, () => keysToStore(spec, { apiKey, readOnlyApiKey }));
     return clusters.clusterOf(this.db, region, name);
   }
 

@@ -35,3 +35,4 @@ export * from './api/cluster-update.ts';
 export * from './api/page.ts';
 export * from './api/desired-state.ts';
 export * from './api/region-status.ts';
+export * from './api/packages.ts';

@@ -101,6 +101,17 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     // token already out there keeps working until it is used or revoked.
     statements: ['ALTER TABLE tokens ADD COLUMN expires_at TEXT'],
   },
+  {
+    version: 9,
+    name: 'cluster object id (the Kubernetes objects are qdrant-<object id>)',
+    // A cluster's objects keep their name when the cluster is renamed. The clusters made before
+    // were named after the cluster: theirs stays the name, so nothing in their region changes.
+    statements: [
+      'ALTER TABLE clusters ADD COLUMN object_id TEXT',
+      'UPDATE clusters SET object_id = name',
+      'CREATE UNIQUE INDEX clusters_object_id ON clusters (region_id, object_id)',
+    ],
+  },
 ];
 
 /**
@@ -108,14 +119,15 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
  * once (on PostgreSQL an advisory lock makes the others wait, then find the work done; even
  * `CREATE TABLE IF NOT EXISTS` races without it), and all or nothing if one step fails.
  * DDL is SQL text: Kysely's schema builder would not be the statements released before.
+ * `migrations` is for tests that seed a database as an earlier release left it.
  */
-export async function migrate(db: Db): Promise<number[]> {
+export async function migrate(db: Db, migrations = MIGRATIONS): Promise<number[]> {
   return db.tx(async (tx) => {
     if (tx.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(7334001)`.execute(tx.q);
     await sql`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`.execute(tx.q);
     const done = new Set((await tx.q.selectFrom('schema_migrations').select('version').execute()).map((r) => Number(r.version)));
     const applied: number[] = [];
-    for (const migration of MIGRATIONS) {
+    for (const migration of migrations) {
       if (done.has(migration.version)) continue;
       for (const statement of migration.statements) await sql.raw(statement).execute(tx.q);
       await tx.q.insertInto('schema_migrations').values({ version: migration.version, name: migration.name, applied_at: new Date().toISOString() }).execute();

@@ -29,6 +29,8 @@ export interface Database {
     updated_at: string;
     annotations: string | null;
     origin: string | null;
+    /** Filled by migration 9 and written by every insert since; NULL only in a row an earlier release inserted (read: the name). */
+    object_id: string | null;
   };
   tokens: {
     id: string;

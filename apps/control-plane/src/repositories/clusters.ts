@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { ClusterRecord, PageOf, RegionRecord } from '@qhc/schemas';
+import { clusterResourceName, type ClusterRecord, type PageOf, type RegionRecord } from '@qhc/schemas';
 import type { Updateable } from 'kysely';
-import type { Db } from '../db/db.ts';
+import { isUniqueViolation, type Db } from '../db/db.ts';
 import type { Database } from '../db/schema.ts';
 import { conflict, notFound } from '../errors.ts';
 import { recordClusterEvents } from '../cluster-events.ts';
 import { keyset, toPage, type PageRequest } from '../pages.ts';
 import { bumpRevision } from './regions.ts';
 import { checkRoom } from './caps.ts';
-import { toCluster } from './rows.ts';
+import { objectIdIs, toCluster } from './rows.ts';
 
 // Clusters of a region. Every change is one transaction: the row, its timeline's event, and
 // the region's revision (so the agent's long-poll answers with it).
@@ -18,33 +18,65 @@ const now = () => new Date().toISOString();
 export interface NewCluster {
   name: string;
   spec: ClusterRecord['spec'];
+  /**
+   * What its Kubernetes objects are named after (`qdrant-<objectId>`), unique in the region. It
+   * never changes, not even with the name: renaming the objects would make a new cluster.
+   */
+  objectId: string;
+  /** The row's id: a new UUID when not given. */
+  id?: string;
+}
+
+/** Refused (409) while another cluster of the region has this name or this object id (alive or being deleted). */
+async function checkFree(tx: Db, region: RegionRecord, { name, objectId }: Pick<NewCluster, 'name' | 'objectId'>): Promise<void> {
+  const taken = await tx.q
+    .selectFrom('clusters')
+    .select(['name', 'object_id', 'deleted_at'])
+    .where('region_id', '=', region.id)
+    .where((eb) => eb.or([eb('name', '=', name), objectIdIs(objectId)(eb)]))
+    .execute();
+  const sameName = taken.find((c) => c.name === name);
+  if (sameName)
+    throw conflict(
+      sameName.deleted_at ? `cluster ${name} is still being deleted in region ${region.name}` : `cluster ${name} already exists in region ${region.name}`,
+    );
+  // A cluster renamed keeps its objects: a new one cannot take them over.
+  if (taken[0]) throw conflict(`the Kubernetes objects ${clusterResourceName(objectId)} belong to cluster ${taken[0].name} in region ${region.name}`);
 }
 
 /**
- * Refused (409) while a cluster of that name exists or is still being deleted; `keysOf`, the
- * keys to store, is asked only then (it may refuse the request too).
+ * Refused (409) while a cluster of that name or object id exists or is still being deleted;
+ * `keysOf`, the keys to store, is asked only then (it may refuse the request too). The new row's id.
  */
-export async function insertCluster(db: Db, region: RegionRecord, cluster: NewCluster, keysOf: () => ClusterRecord['apiKeys'] | null): Promise<void> {
+export async function insertCluster(db: Db, region: RegionRecord, cluster: NewCluster, keysOf: () => ClusterRecord['apiKeys'] | null): Promise<string> {
   const stamp = now();
-  const { name, spec } = cluster;
+  const { name, spec, objectId } = cluster;
+  const id = cluster.id ?? randomUUID();
   await db.tx(async (tx) => {
     // First: the region's row lock orders concurrent creations for the room check.
     await bumpRevision(tx, region.id, stamp);
-    const existing = await tx.q.selectFrom('clusters').select('deleted_at').where('region_id', '=', region.id).where('name', '=', name).executeTakeFirst();
-    if (existing)
-      throw conflict(
-        existing.deleted_at ? `cluster ${name} is still being deleted in region ${region.name}` : `cluster ${name} already exists in region ${region.name}`,
-      );
+    await checkFree(tx, region, cluster);
     await checkRoom(tx, 'clusters', region);
     const keys = keysOf();
-    const id = randomUUID();
-    const row = { id, region_id: region.id, name, spec: JSON.stringify(spec), created_at: stamp, updated_at: stamp };
+    const row = { id, region_id: region.id, name, object_id: objectId, spec: JSON.stringify(spec), created_at: stamp, updated_at: stamp };
     await tx.q
       .insertInto('clusters')
       .values({ ...row, api_keys: keys ? JSON.stringify(keys) : null })
       .execute();
     await recordClusterEvents(tx, id, [{ type: 'Requested', message: `created: ${spec.size} node(s) of ${spec.version}` }], stamp);
   });
+  return id;
+}
+
+/** A cluster whose Kubernetes objects are named after its id (`qdrant-<id>`), as the Cloud API makes them. */
+export function insertClusterNamedById(
+  db: Db,
+  region: RegionRecord,
+  cluster: Omit<NewCluster, 'id' | 'objectId'>,
+  keysOf: () => ClusterRecord['apiKeys'] | null,
+): Promise<string> {
+  const id = randomUUID();
+  return insertCluster(db, region, { ...cluster, id, objectId: id }, keysOf);
 }
 
 /** Name order; the page after `page.after` (one key: the name). */
@@ -74,5 +106,26 @@ export async function changeCluster(db: Db, current: ClusterRecord, change: Clus
       .execute();
     await recordClusterEvents(tx, current.id, [{ type: 'Requested', message: request }], stamp);
     await bumpRevision(tx, current.regionId, stamp);
+  });
+}
+
+/**
+ * A new name, the same cluster: its object id, and so its Kubernetes objects, stay. The desired
+ * state does not carry the name, so the region's revision stays too.
+ */
+export async function renameCluster(db: Db, current: ClusterRecord, name: string): Promise<void> {
+  if (name === current.name) return;
+  const stamp = now();
+  await db.tx(async (tx) => {
+    const taken = await tx.q.selectFrom('clusters').select('id').where('region_id', '=', current.regionId).where('name', '=', name).executeTakeFirst();
+    if (taken) throw conflict(`cluster ${name} already exists in the region`);
+    try {
+      await tx.q.updateTable('clusters').set({ name, updated_at: stamp }).where('id', '=', current.id).execute();
+    } catch (error) {
+      // Another rename to this name committed between the check and here.
+      if (isUniqueViolation(error)) throw conflict(`cluster ${name} already exists in the region`);
+      throw error;
+    }
+    await recordClusterEvents(tx, current.id, [{ type: 'Requested', message: `renamed from ${current.name} to ${name}` }], stamp);
   });
 }

@@ -1,7 +1,7 @@
 import { allKinds, buildCrd, type ClusterRecord, type DesiredStateInput } from '@qhc/schemas';
 import type { Db } from '../db/db.ts';
 import { notFound } from '../errors.ts';
-import { readRegionSpec, readRegistryCredentials, readResourceSpec, toCluster } from './rows.ts';
+import { objectIdOf, readRegionSpec, readRegistryCredentials, readResourceSpec, toCluster } from './rows.ts';
 
 /**
  * What a region's agent must make true, at the region's revision: the agent protocol's answer, one
@@ -13,9 +13,12 @@ export type DesiredState = DesiredStateInput;
 let crdsOfRelease: Array<Record<string, unknown>> | undefined;
 const releaseCrds = () => (crdsOfRelease ??= allKinds.map((kind) => buildCrd(kind) as unknown as Record<string, unknown>));
 
-const desiredCluster = (c: ClusterRecord): DesiredState['clusters'][number] => ({
-  id: c.name,
-  spec: { ...c.spec, id: c.name },
+/** The cluster's record and what its Kubernetes objects are named after (`qdrant-<objectId>`), not its name. */
+type StoredCluster = ClusterRecord & { objectId: string };
+
+const desiredCluster = (c: StoredCluster): DesiredState['clusters'][number] => ({
+  id: c.objectId,
+  spec: { ...c.spec, id: c.objectId },
   ...(c.apiKeys ? { apiKeys: c.apiKeys } : {}),
   ...(c.annotations ? { annotations: c.annotations } : {}),
   ...(c.origin ? { origin: c.origin } : {}),
@@ -27,9 +30,10 @@ export async function desiredState(db: Db, regionId: string): Promise<DesiredSta
     const region = await tx.q.selectFrom('regions').selectAll().where('id', '=', regionId).executeTakeFirst();
     if (!region) throw notFound(`region ${regionId}`);
     // Not the status: the agent's last report is no part of what it must make true.
-    const columns = ['id', 'region_id', 'name', 'spec', 'api_keys', 'annotations', 'origin', 'deleted_at', 'created_at', 'updated_at'] as const;
+    const columns = ['id', 'region_id', 'name', 'object_id', 'spec', 'api_keys', 'annotations', 'origin', 'deleted_at', 'created_at', 'updated_at'] as const;
     const clusterRows = await tx.q.selectFrom('clusters').select(columns).where('region_id', '=', regionId).orderBy('name').execute();
-    const clusters = clusterRows.map(toCluster(tx.log));
+    const toRecord = toCluster(tx.log);
+    const clusters: StoredCluster[] = clusterRows.map((row) => ({ ...toRecord(row), objectId: objectIdOf(row) }));
     const resources = await tx.q
       .selectFrom('resources')
       .select(['id', 'kind', 'name', 'cluster_id', 'spec', 'deleted_at'])
@@ -45,7 +49,7 @@ export async function desiredState(db: Db, regionId: string): Promise<DesiredSta
       revision: Number(region.revision),
       region: readRegionSpec(region.spec, { log: tx.log, table: 'regions', id: regionId }),
       clusters: clusters.filter((c) => !c.deletedAt).map(desiredCluster),
-      deletions: clusters.filter((c) => c.deletedAt).map((c) => c.name),
+      deletions: clusters.filter((c) => c.deletedAt).map((c) => c.objectId),
       ...(region.registry_credentials
         ? { registryCredentials: readRegistryCredentials(region.registry_credentials, { log: tx.log, table: 'regions', id: regionId }) }
         : {}),

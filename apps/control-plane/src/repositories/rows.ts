@@ -1,5 +1,5 @@
 import { ClusterRecord, RegionRecord, ResourceRecord, type ClusterRecord as Cluster, type RegionRecord as Region } from '@qhc/schemas';
-import type { Selectable } from 'kysely';
+import type { ExpressionBuilder, Selectable } from 'kysely';
 import * as z from 'zod';
 import type { Warn } from '../db/db.ts';
 import type { Database } from '../db/schema.ts';
@@ -89,6 +89,13 @@ export const readResourceStatus = fittingJson(ResourceRecord.shape.status.unwrap
 
 export type RegionRow = Selectable<Database['regions']>;
 export type ClusterRow = Selectable<Database['clusters']>;
+
+// A cluster's Kubernetes identity (its objects are `qdrant-<object id>`). A row without one was
+// inserted by an earlier release (a replica not yet upgraded, during a rolling upgrade), which
+// named the objects after the cluster's name.
+export const objectIdOf = (r: Pick<ClusterRow, 'object_id' | 'name'>): string => r.object_id ?? r.name;
+/** `where` the cluster's object id is `objectId`, read as objectIdOf does. */
+export const objectIdIs = (objectId: string) => (eb: ExpressionBuilder<Database, 'clusters'>) => eb(eb.fn.coalesce('object_id', 'name'), '=', objectId);
 
 /** `region_status` is the agent's report, any shape (the record's `status` is unknown). */
 const readRegionStatus = (text: string, at: RowAt) => storedJson(z.unknown(), 'status', undefined)(text, at);

@@ -4,7 +4,7 @@ import { adoptRestoredClusters } from '../adoption.ts';
 import { recordClusterEvents, statusEvents, type ReportedClusterStatus } from '../cluster-events.ts';
 import { bumpRevision, regionRevision } from './regions.ts';
 import { ClusterStatusReport } from '@qhc/schemas';
-import { fittingJson } from './rows.ts';
+import { fittingJson, objectIdOf } from './rows.ts';
 
 // The agent's report: the region's status, each cluster's, and what it confirmed gone.
 
@@ -18,13 +18,14 @@ const upToDate = (report: AgentReport, current: number) => (report.appliedRevisi
 
 async function recordClusters(tx: Db, regionId: string, report: AgentReport, current: number, stamp: string): Promise<void> {
   const reported = new Map(report.clusters.map((c) => [c.id, c]));
-  for (const row of await tx.q.selectFrom('clusters').select(['id', 'name', 'status', 'deleted_at']).where('region_id', '=', regionId).execute()) {
+  // The agent reports a cluster by its Kubernetes identity: the object id, not the name.
+  for (const row of await tx.q.selectFrom('clusters').select(['id', 'name', 'object_id', 'status', 'deleted_at']).where('region_id', '=', regionId).execute()) {
     // A deletion is done when the agent, up to date (so having applied it), no longer has the cluster.
-    if (row.deleted_at && !reported.has(row.name) && upToDate(report, current)) {
+    if (row.deleted_at && !reported.has(objectIdOf(row)) && upToDate(report, current)) {
       await tx.q.deleteFrom('clusters').where('id', '=', row.id).execute();
       continue;
     }
-    const cluster = reported.get(row.name);
+    const cluster = reported.get(objectIdOf(row));
     if (!cluster) continue;
     // The adoption fields are for adopting, not part of the cluster's status.
     const { origin: _origin, spec: _spec, ...status } = cluster;
