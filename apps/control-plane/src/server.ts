@@ -12,6 +12,7 @@ import { LongPolls } from './api/long-polls.ts';
 import { consoleAssetsDir } from '@qhc/console';
 import { consoleFiles, type ConsoleFiles } from './console.ts';
 import { requestFields, requestIdOf } from './api/request-log.ts';
+import { firstStart } from './cloud/first-start.ts';
 
 /**
  * Over HTTPS every answer (API, console, installation script) tells browsers to use HTTPS only
@@ -31,6 +32,8 @@ export interface ControlPlaneOptions {
   publicUrl?: string;
   /** A user token to accept (created if new): the first credential of a fresh control plane. */
   adminToken?: string;
+  /** A management key of the account to accept (created if new): the Cloud API's first credential. */
+  managementKey?: string;
   logger: Logger;
   maxWaitSeconds?: number;
   pollIntervalMs?: number;
@@ -59,6 +62,10 @@ export interface RunningControlPlane {
   longPolls: LongPolls;
   /** Set when the control plane made its first admin token itself. */
   generatedAdminToken?: string;
+  /** The account everything so far belongs to (the Cloud API's `account_id`). */
+  accountId: string;
+  /** Set when the control plane made the account's first management key itself. */
+  generatedManagementKey?: string;
   stop(): Promise<void>;
 }
 
@@ -125,6 +132,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const db = await openDatabase(options.database, options.logger);
   const store = new Store(db, options.defaultRegistry, options.now);
   const generatedAdminToken = await firstAdminToken(db, options);
+  const { accountId, generatedManagementKey } = await firstStart(db, options.managementKey, options.now);
   const consoleServer = consoleOf(options);
   const longPolls = new LongPolls();
   let publicUrl = options.publicUrl ?? '';
@@ -155,6 +163,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     store,
     longPolls,
     ...(generatedAdminToken ? { generatedAdminToken } : {}),
+    accountId,
+    ...(generatedManagementKey ? { generatedManagementKey } : {}),
     async stop() {
       // Long-polls end as their connections close; the database goes once no handler uses it.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
