@@ -69,7 +69,7 @@ export function checkAccount(method: DescMethod, message: unknown, caller: Calle
 }
 
 /** `requires_authentication = false` methods (a public catalogue) skip the key and the account check. */
-const isPublic = (method: DescMethod) => hasOption(method, commonV1.requires_authentication) && !getOption(method, commonV1.requires_authentication);
+export const isPublic = (method: DescMethod) => hasOption(method, commonV1.requires_authentication) && !getOption(method, commonV1.requires_authentication);
 
 export function authInterceptor(deps: CloudDeps): Interceptor {
   return (next) => async (req) => {

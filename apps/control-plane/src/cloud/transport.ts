@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
-import type { Interceptor } from '@connectrpc/connect';
+import { createRouterTransport, type Interceptor } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { authInterceptor } from './auth.ts';
 import type { CloudDeps } from './context.ts';
 import { errorInterceptor } from './errors.ts';
+import { restGateway } from './rest/index.ts';
 import { CLOUD_SERVICES, registerCloudServices, type CloudService } from './services.ts';
 
 /** Over TLS the server speaks HTTP/2 and HTTP/1.1 (ALPN); the compat API gives either kind of request. */
@@ -33,26 +34,37 @@ const pathOf = (req: AnyRequest) => (req.url ?? '/').split('?')[0]!;
  */
 export function cloudApi(deps: CloudDeps, fallback: Handle, services: readonly CloudService[] = CLOUD_SERVICES): CloudApi {
   const prefixes = services.map((s) => `/${s.service.typeName}/`);
+  const routes = registerCloudServices(deps, services);
+  // The REST gateway calls the same router in process, so its calls pass the same interceptors.
+  const inProcess = createRouterTransport(routes, { router: { interceptors: cloudInterceptors(deps), readMaxBytes: READ_MAX_BYTES } });
+  const rest = restGateway(
+    deps,
+    services.map((s) => s.service),
+    inProcess,
+    READ_MAX_BYTES,
+  );
   // The request whose path the adapter does not serve (an unknown method) goes to the other API, with its id.
   const fallbacks = new WeakMap<AnyRequest, () => void>();
   const adapter = connectNodeAdapter({
-    routes: registerCloudServices(deps, services),
+    routes,
     interceptors: cloudInterceptors(deps),
     readMaxBytes: READ_MAX_BYTES,
     fallback: (req) => fallbacks.get(req)?.(),
   });
   return {
-    matches: (req) => prefixes.some((p) => pathOf(req).startsWith(p)),
+    matches: (req) => prefixes.some((p) => pathOf(req).startsWith(p)) || rest.matches(req),
     handle: (req, res, requestId) =>
-      new Promise<void>((resolve, reject) => {
-        let fellBack = false;
-        fallbacks.set(req, () => {
-          fellBack = true;
-          fallback(req, res, requestId).then(resolve, reject);
-        });
-        // A call is done when its response is: the adapter tells no more.
-        res.once('close', () => fellBack || resolve());
-        adapter(req, res);
-      }),
+      rest.matches(req)
+        ? rest.handle(req, res, requestId)
+        : new Promise<void>((resolve, reject) => {
+            let fellBack = false;
+            fallbacks.set(req, () => {
+              fellBack = true;
+              fallback(req, res, requestId).then(resolve, reject);
+            });
+            // A call is done when its response is: the adapter tells no more.
+            res.once('close', () => fellBack || resolve());
+            adapter(req, res);
+          }),
   };
 }
