@@ -36,7 +36,8 @@ export function restGateway(deps: CloudDeps, services: readonly DescService[], t
         return send(res, 200, (document ??= openApiDocument(routes)));
       }
       const matching = routes.filter((r) => r.pattern.test(url.pathname));
-      const route = matching.find((r) => r.verb === verb);
+      // A literal segment wins over a variable (`clusters/suggest-name` over `clusters/{cluster_id}`).
+      const route = matching.filter((r) => r.verb === verb).sort((a, b) => a.variables.length - b.variables.length)[0];
       const where = route ? `${route.service.typeName}/${route.method.name}` : url.pathname;
       try {
         if (!route)
