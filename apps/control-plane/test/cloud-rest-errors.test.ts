@@ -23,15 +23,17 @@ function send(url: string, method: string, path: string, headers: Record<string,
   });
 }
 
+/** grpc-gateway's error body. */
+const error = (code: number, message: string | RegExp) => ({
+  code,
+  message: typeof message === 'string' ? message : expect.stringMatching(message),
+  details: [],
+});
+
 describe('REST errors', () => {
   const plane = cloudPlane('sqlite', { https: false });
   const rest = (method: string, path: string, body?: unknown, headers: Record<string, string> = plane.auth()) =>
     callApi(plane.cp.url, method, path, { body, headers });
-  const error = (code: number, message: string | RegExp) => ({
-    code,
-    message: typeof message === 'string' ? message : expect.stringMatching(message),
-    details: [],
-  });
 
   it('answers each refusal with its HTTP status and gRPC code, writing nothing', async () => {
     const before = await plane.digest();

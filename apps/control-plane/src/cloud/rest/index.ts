@@ -37,7 +37,7 @@ export function restGateway(deps: CloudDeps, services: readonly DescService[], t
       }
       const matching = routes.filter((r) => r.pattern.test(url.pathname));
       // A literal segment wins over a variable (`clusters/suggest-name` over `clusters/{cluster_id}`).
-      const route = matching.filter((r) => r.verb === verb).sort((a, b) => a.variables.length - b.variables.length)[0];
+      const route = matching.filter((r) => r.verb === verb).toSorted((a, b) => a.variables.length - b.variables.length)[0];
       const where = route ? `${route.service.typeName}/${route.method.name}` : url.pathname;
       try {
         if (!route)
