@@ -58,8 +58,10 @@ describe.each(['sqlite', 'postgres'] as const)('refused gRPC calls on %s', (dial
     const before = await plane.digest();
     const cases: Array<[Record<string, string>, RegExp]> = [
       [{}, /^missing authorization/],
-      [{ authorization: `Bearer ${MANAGEMENT_KEY}` }, /^malformed authorization: expected `apikey <management key>`, got a value starting "Bearer"/],
+      [{ authorization: `Bearer ${MANAGEMENT_KEY}` }, /^malformed authorization: expected `apikey <management key>`, got the scheme "Bearer"$/],
       [{ authorization: 'apikey' }, /^malformed authorization/],
+      // A key without its scheme is not echoed back.
+      [{ authorization: MANAGEMENT_KEY }, /^malformed authorization: expected `apikey <management key>`, got no scheme$/],
       [{ authorization: 'apikey qhc_m_not-a-key' }, /^unknown management key$/],
     ];
     for (const [headers, message] of cases) {

@@ -15,11 +15,14 @@ export const isUuid = (value: string) => UUID.test(value);
 function keyOf(header: string | null): string {
   if (!header) throw new ConnectError('missing authorization: send the header `authorization: apikey <management key>`', Code.Unauthenticated);
   const match = /^apikey\s+(\S+)\s*$/i.exec(header);
-  if (!match)
+  if (!match) {
+    // The scheme is named back only when it looks like one: a bare key must never be echoed or logged.
+    const scheme = /^([A-Za-z]{1,20})\s/.exec(header)?.[1];
     throw new ConnectError(
-      `malformed authorization: expected \`apikey <management key>\`, got a value starting ${JSON.stringify(header.split(/\s/)[0]!.slice(0, 20))}`,
+      `malformed authorization: expected \`apikey <management key>\`, got ${scheme ? `the scheme ${JSON.stringify(scheme)}` : 'no scheme'}`,
       Code.Unauthenticated,
     );
+  }
   return match[1]!;
 }
 

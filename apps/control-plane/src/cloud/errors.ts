@@ -7,6 +7,9 @@ import { codeOfApiError } from './codes.ts';
 export function toConnectError(error: unknown, method: string, logger: Logger): ConnectError {
   if (error instanceof ConnectError) {
     if (error.code === Code.Internal || error.code === Code.Unknown) logger.error('cloud api call failed', { method, error: error.message });
+    // As /api/v1 does: refused credentials are an operator's concern (the messages never hold a key).
+    if (error.code === Code.Unauthenticated || error.code === Code.PermissionDenied)
+      logger.warn('cloud api call refused', { method, reason: error.rawMessage });
     return error;
   }
   if (error instanceof ApiError) {
