@@ -1,7 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createSecureServer, type Http2SecureServer } from 'node:http2';
-import type { Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '@qhc/kube';
 import { chartRepositoryUrl, registryUrl } from '@qhc/schemas';
 import { openDatabase } from './db/open.ts';
@@ -185,6 +184,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   };
 }
 
+const connections = new WeakMap<AnyServer, Set<Socket>>();
+
 /**
  * With TLS: HTTP/2 (gRPC needs it) and HTTP/1.1 on one port, chosen by ALPN; the agents, the
  * console and curl keep HTTP/1.1. Without TLS: HTTP/1.1 only (Connect and gRPC-Web work over
@@ -202,8 +203,6 @@ function serverOf(options: ControlPlaneOptions, onRequest: (req: AnyRequest, res
   connections.set(server, sockets);
   return server;
 }
-
-const connections = new WeakMap<AnyServer, Set<Socket>>();
 
 async function closeServer(server: AnyServer): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));

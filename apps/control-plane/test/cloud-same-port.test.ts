@@ -5,9 +5,9 @@ import { connect } from 'node:http2';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from '@connectrpc/connect';
-import { createConnectTransport, createGrpcWebTransport } from '@connectrpc/connect-node';
-import { authV1 } from '@qhc/cloud-api';
+import { Code, createClient, type ConnectError } from '@connectrpc/connect';
+import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from '@connectrpc/connect-node';
+import { authV1, clusterV1 } from '@qhc/cloud-api';
 import { describe, expect, it } from 'vitest';
 import { cloudPlane, grpcAuthClient, type CloudPlane } from './support/cloud.ts';
 
@@ -66,6 +66,15 @@ describe('one TLS port', () => {
       expect(listed.items.map((k) => k.id)).toEqual(grpc.items.map((k) => k.id));
     }
     expect(grpc.items).toHaveLength(1);
+    // A service not served (yet) is Unimplemented, not the console's page.
+    const transport = createGrpcTransport({ baseUrl: plane.cp.url, nodeOptions: { ca: plane.tls!.ca } });
+    const missing = await createClient(clusterV1.ClusterService, transport)
+      .listClusters({ accountId }, { headers: plane.auth() })
+      .then(
+        () => undefined,
+        (error: unknown) => (error as ConnectError).code,
+      );
+    expect(missing).toBe(Code.Unimplemented);
   });
 
   it('serves /api/v1, the REST gateway and the console over HTTP/1.1 and HTTP/2 alike', async () => {

@@ -25,6 +25,7 @@ export interface CloudApi {
   handle: Handle;
 }
 
+const QDRANT_CLOUD = '/qdrant.cloud.';
 const pathOf = (req: AnyRequest) => (req.url ?? '/').split('?')[0]!;
 
 /**
@@ -52,7 +53,9 @@ export function cloudApi(deps: CloudDeps, fallback: Handle, services: readonly C
     fallback: (req) => fallbacks.get(req)?.(),
   });
   return {
-    matches: (req) => prefixes.some((p) => pathOf(req).startsWith(p)) || rest.matches(req),
+    // Every Qdrant Cloud service path, served or not: one not served yet answers as gRPC expects
+    // (HTTP 404, read as Unimplemented), not with the console's page.
+    matches: (req) => [...prefixes, QDRANT_CLOUD].some((p) => pathOf(req).startsWith(p)) || rest.matches(req),
     handle: (req, res, requestId) =>
       rest.matches(req)
         ? rest.handle(req, res, requestId)
