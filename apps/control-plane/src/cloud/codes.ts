@@ -33,5 +33,6 @@ export function codeOfApiError(error: ApiError): Code {
     429: Code.ResourceExhausted,
     503: Code.Unavailable,
   };
-  return byStatus[error.status] ?? Code.Internal;
+  // Another 4xx is a refusal of the request as sent (a 422 from the store's checks); another 5xx, the server's.
+  return byStatus[error.status] ?? (error.status < 500 ? Code.InvalidArgument : Code.Internal);
 }

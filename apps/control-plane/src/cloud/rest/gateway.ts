@@ -86,7 +86,8 @@ export async function invoke(transport: Transport, req: AnyRequest, call: Invoca
 /** grpc-gateway's error body, `{code, message, details}`, with the HTTP status of the code. */
 export function sendError(res: AnyResponse, error: unknown, where: string, deps: CloudDeps): void {
   if (error instanceof StatusError) return send(res, error.status, { code: error.code, message: error.message, details: [] });
-  const connectError = toConnectError(error, where, deps.logger);
+  // A call's ConnectError was logged by the router's interceptor already; the gateway's own are logged here.
+  const connectError = error instanceof ConnectError ? error : toConnectError(error, where, deps.logger);
   send(res, HTTP_STATUS[connectError.code], { code: connectError.code, message: connectError.rawMessage, details: [] });
 }
 
