@@ -3,6 +3,7 @@
 import { create, type DescService } from '@bufbuild/protobuf';
 import { authV1, backupV1, bookingV1, clusterV1, databaseApiKeyV2, hybridV1 } from '@qhc/cloud-api';
 import { describe, expect, it } from 'vitest';
+import { accountField, checkAccountFields, valueAt } from '../src/cloud/auth.ts';
 import { requestMessage } from '../src/cloud/rest/request.ts';
 import { compileTemplate, restRoutes, type RestRoute } from '../src/cloud/rest/routes.ts';
 import { openApiDocument } from '../src/cloud/rest/openapi.ts';
@@ -38,6 +39,16 @@ describe('the route table', () => {
     expect(deep.variables).toEqual([{ path: 'name', multi: true }]);
     expect(deep.pattern.exec('/v1/projects/p/files/a/b.json')?.slice(1)).toEqual(['projects/p/files/a/b']);
     expect(deep.pattern.test('/v1/projects/p/other/a.json')).toBe(false);
+  });
+});
+
+describe('account fields', () => {
+  it('finds the account field of every rpc, from its account_id_expression or `account_id`', () => {
+    expect(() => checkAccountFields(SERVICES)).not.toThrow();
+    expect(accountField(routeOf('CreateManagementKey').method)).toBe('management_key.account_id');
+    expect(accountField(routeOf('UpdateCluster').method)).toBe('cluster.account_id');
+    expect(accountField(routeOf('DeleteCluster').method)).toBe('account_id');
+    expect(() => valueAt(authV1.ManagementKeySchema, undefined, 'owner.id')).toThrow('qdrant.cloud.auth.v1.ManagementKey has no field owner.id');
   });
 });
 

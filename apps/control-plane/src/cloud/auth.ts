@@ -1,4 +1,4 @@
-import { getOption, hasOption, type DescField, type DescMessage, type DescMethod } from '@bufbuild/protobuf';
+import { getOption, hasOption, type DescField, type DescMessage, type DescMethod, type DescService } from '@bufbuild/protobuf';
 import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
 import { commonV1 } from '@qhc/cloud-api';
 import { findManagementKey } from '../repositories/management-keys.ts';
@@ -41,6 +41,15 @@ export function accountField(method: DescMethod): string | undefined {
   if (hasOption(method, commonV1.account_id_expression)) return getOption(method, commonV1.account_id_expression) || undefined;
   // No option: `account_id` if the request has one (a method without it is not about an account).
   return method.input.fields.some((f) => f.name === 'account_id') ? 'account_id' : undefined;
+}
+
+/** Every method's account field exists (a proto's expression naming no field is found at start, not on a call). */
+export function checkAccountFields(services: readonly DescService[]): void {
+  for (const service of services)
+    for (const method of service.methods) {
+      const path = accountField(method);
+      if (path) valueAt(method.input, undefined, path);
+    }
 }
 
 /** The value at a dotted path of proto field names (`management_key.account_id`); undefined when a message on the way is unset. */

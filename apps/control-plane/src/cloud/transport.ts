@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { createRouterTransport, type Interceptor } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
-import { authInterceptor } from './auth.ts';
+import { authInterceptor, checkAccountFields } from './auth.ts';
 import type { CloudDeps } from './context.ts';
 import { errorInterceptor } from './errors.ts';
 import { restGateway } from './rest/index.ts';
@@ -34,6 +34,7 @@ const pathOf = (req: AnyRequest) => (req.url ?? '/').split('?')[0]!;
  * the server offers only with TLS, as the official clients (Terraform, qcloud) always use.
  */
 export function cloudApi(deps: CloudDeps, fallback: Handle, services: readonly CloudService[] = CLOUD_SERVICES): CloudApi {
+  checkAccountFields(services.map((s) => s.service));
   const prefixes = services.map((s) => `/${s.service.typeName}/`);
   const routes = registerCloudServices(deps, services);
   // The REST gateway calls the same router in process, so its calls pass the same interceptors.
