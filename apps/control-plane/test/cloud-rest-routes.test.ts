@@ -5,7 +5,7 @@ import { authV1, backupV1, bookingV1, clusterV1, databaseApiKeyV2, hybridV1 } fr
 import { describe, expect, it } from 'vitest';
 import { accountField, checkAccountFields, valueAt } from '../src/cloud/auth.ts';
 import { requestMessage } from '../src/cloud/rest/request.ts';
-import { compileTemplate, restRoutes, type RestRoute } from '../src/cloud/rest/routes.ts';
+import { compileTemplate, restRoutes, routeFor, type RestRoute } from '../src/cloud/rest/routes.ts';
 import { openApiDocument } from '../src/cloud/rest/openapi.ts';
 
 const SERVICES: DescService[] = [
@@ -18,6 +18,12 @@ const SERVICES: DescService[] = [
 ];
 const routes = restRoutes(SERVICES);
 const routeOf = (method: string) => routes.find((r) => r.method.name === method)!;
+/** The method the gateway calls for a verb and path. */
+const at = (verb: string, path: string) =>
+  routeFor(
+    routes.filter((r) => r.pattern.test(path)),
+    verb,
+  )?.method.name;
 const matchOf = (route: RestRoute, path: string) => route.pattern.exec(path)!.slice(1);
 
 describe('the route table', () => {
@@ -25,6 +31,13 @@ describe('the route table', () => {
     const rpcs = SERVICES.flatMap((s) => s.methods.map((m) => `${s.typeName}/${m.name}`));
     expect(routes.map((r) => `${r.service.typeName}/${r.method.name}`).toSorted()).toEqual(rpcs.toSorted());
     expect(routeOf('CreateManagementKey')).toMatchObject({ verb: 'POST', body: '*', variables: [{ path: 'management_key.account_id', multi: false }] });
+  });
+
+  it('prefers a literal segment to a variable, and tells verbs apart', () => {
+    expect(at('GET', '/api/cluster/v1/accounts/a/clusters/suggest-name')).toBe('SuggestClusterName');
+    expect(at('GET', '/api/cluster/v1/accounts/a/clusters/c1')).toBe('GetCluster');
+    expect(at('DELETE', '/api/cluster/v1/accounts/a/clusters/c1')).toBe('DeleteCluster');
+    expect(at('PATCH', '/api/cluster/v1/accounts/a/clusters/c1')).toBeUndefined();
   });
 
   it('compiles templates: one-segment variables, the `=**` form and literals', () => {

@@ -4,7 +4,7 @@ import type { CloudDeps } from '../context.ts';
 import type { AnyRequest, Handle } from '../transport.ts';
 import { invoke, send, sendError, StatusError } from './gateway.ts';
 import { openApiDocument } from './openapi.ts';
-import { restRoutes } from './routes.ts';
+import { restRoutes, routeFor } from './routes.ts';
 
 export const OPENAPI_PATH = '/api/openapi.json';
 
@@ -36,8 +36,7 @@ export function restGateway(deps: CloudDeps, services: readonly DescService[], t
         return send(res, 200, (document ??= openApiDocument(routes)));
       }
       const matching = routes.filter((r) => r.pattern.test(url.pathname));
-      // A literal segment wins over a variable (`clusters/suggest-name` over `clusters/{cluster_id}`).
-      const route = matching.filter((r) => r.verb === verb).toSorted((a, b) => a.variables.length - b.variables.length)[0];
+      const route = routeFor(matching, verb);
       const where = route ? `${route.service.typeName}/${route.method.name}` : url.pathname;
       try {
         if (!route)

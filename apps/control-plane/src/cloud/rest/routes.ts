@@ -79,3 +79,8 @@ export function restRoutes(services: readonly DescService[]): RestRoute[] {
     }
   return routes;
 }
+
+/** Of the routes matching a path, the verb's; a literal segment wins over a variable (`clusters/suggest-name` over `clusters/{cluster_id}`). */
+export function routeFor(matching: readonly RestRoute[], verb: string): RestRoute | undefined {
+  return matching.filter((r) => r.verb === verb).toSorted((a, b) => a.variables.length - b.variables.length)[0];
+}
