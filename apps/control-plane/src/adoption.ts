@@ -5,6 +5,7 @@ import type { Db } from './db/db.ts';
 import { recordClusterEvents } from './cluster-events.ts';
 import { MAX_CLUSTERS_PER_REGION, rowsOfRegion } from './repositories/caps.ts';
 import { objectIdIs, readApiKeys, readOrigin } from './repositories/rows.ts';
+import { regionAccountId } from './repositories/accounts.ts';
 
 // Clusters a restore made in the region (from the console, the CLI, the API, or a
 // QdrantClusterRestore applied with kubectl) become the control plane's own: a row like any
@@ -98,7 +99,7 @@ export async function adoptRestoredClusters(tx: Db, regionId: string, reported: 
     const row = { id, region_id: regionId, name: c.id, object_id: c.id, spec: JSON.stringify(spec), created_at: stamp, updated_at: stamp };
     const inserted = await tx.q
       .insertInto('clusters')
-      .values({ ...row, api_keys: keys ? JSON.stringify(keys) : null, origin: JSON.stringify(origin.data) })
+      .values({ ...row, account_id: regionAccountId(tx, regionId), api_keys: keys ? JSON.stringify(keys) : null, origin: JSON.stringify(origin.data) })
       // Either unique key of the region (name, object id): another report adopted it first.
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();

@@ -8,6 +8,8 @@
 //   --public-url <url>      the URL agents and installation commands use
 //   --admin-token <token>   accept this user token (env QHC_ADMIN_TOKEN); without one, a fresh
 //                           database gets a generated admin token, printed once
+//   --management-key <key>  accept this Cloud API management key (env QHC_MANAGEMENT_KEY); without
+//                           one, an account with no live key gets a generated one, printed once
 //   --log-level <level>     debug, info, warn, error
 //   --default-registry <url>  regions' container registry unless they name one (env QHC_DEFAULT_REGISTRY;
 //                           default: where this release was published); --default-chart-repository <url>
@@ -35,6 +37,7 @@ const { values } = parseArgs({
     'tls-key': { type: 'string' },
     'public-url': { type: 'string' },
     'admin-token': { type: 'string' },
+    'management-key': { type: 'string' },
     'log-level': { type: 'string' },
     'console-dir': { type: 'string' },
     'default-registry': { type: 'string' },
@@ -63,6 +66,7 @@ try {
     publicUrl: values['public-url'],
     ...(ttl ? { bootstrapTokenTtlSeconds: parseDurationSeconds('--bootstrap-token-ttl', ttl) } : {}),
     adminToken: values['admin-token'] ?? process.env.QHC_ADMIN_TOKEN,
+    managementKey: values['management-key'] ?? process.env.QHC_MANAGEMENT_KEY,
     // A bundled control plane (the container image) cannot find @qhc/console next to itself.
     console: values['no-console'] ? false : consoleDir ? { dir: consoleDir } : undefined,
     defaultRegistry: registryDefaults(
@@ -73,6 +77,8 @@ try {
     logger,
   });
   if (running.generatedAdminToken) process.stdout.write(`admin token (shown once, keep it): ${running.generatedAdminToken}\n`);
+  process.stdout.write(`account id: ${running.accountId}\n`);
+  if (running.generatedManagementKey) process.stdout.write(`management key (shown once, keep it): ${running.generatedManagementKey}\n`);
   const shutdown = () => void running.stop().then(() => process.exit(0));
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

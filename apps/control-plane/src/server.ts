@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createSecureServer, type Http2SecureServer } from 'node:http2';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '@qhc/kube';
 import { chartRepositoryUrl, DEFAULT_PACKAGES, registryUrl, type ResourcePackage } from '@qhc/schemas';
 import { openDatabase } from './db/open.ts';
@@ -12,6 +12,8 @@ import { LongPolls } from './api/long-polls.ts';
 import { consoleAssetsDir } from '@qhc/console';
 import { consoleFiles, type ConsoleFiles } from './console.ts';
 import { requestFields, requestIdOf } from './api/request-log.ts';
+import { firstStart } from './cloud/first-start.ts';
+import { cloudApi, type AnyRequest, type AnyResponse, type CloudApi, type Handle } from './cloud/transport.ts';
 
 /**
  * Over HTTPS every answer (API, console, installation script) tells browsers to use HTTPS only
@@ -31,6 +33,8 @@ export interface ControlPlaneOptions {
   publicUrl?: string;
   /** A user token to accept (created if new): the first credential of a fresh control plane. */
   adminToken?: string;
+  /** A management key of the account to accept (created if new): the Cloud API's first credential. */
+  managementKey?: string;
   logger: Logger;
   maxWaitSeconds?: number;
   pollIntervalMs?: number;
@@ -63,6 +67,10 @@ export interface RunningControlPlane {
   generatedAdminToken?: string;
   /** The packages catalogue it serves: the operator's, or DEFAULT_PACKAGES. */
   packages: readonly ResourcePackage[];
+  /** The account everything so far belongs to (the Cloud API's `account_id`). */
+  accountId: string;
+  /** Set when the control plane made the account's first management key itself. */
+  generatedManagementKey?: string;
   stop(): Promise<void>;
 }
 
@@ -85,11 +93,15 @@ function consoleOf(options: ControlPlaneOptions): ConsoleFiles | undefined {
   }
 }
 
-type Handle = (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>;
-
-/** Every request: its id and headers, its log line, the console's files, then the API; `inflight` holds those running. */
-function requestListener(options: ControlPlaneOptions, consoleServer: ConsoleFiles | undefined, handle: Handle, inflight: Set<Promise<void>>) {
-  return (req: IncomingMessage, res: ServerResponse) => {
+/**
+ * Every request: its id and headers, its log line, the Cloud API, the console's files, then the
+ * API; `inflight` holds those running. HTTP/2 requests (compat API) are read as HTTP/1.1 ones:
+ * the router and console use only what both have (url, method, headers, body, writeHead, end).
+ */
+function requestListener(options: ControlPlaneOptions, consoleServer: ConsoleFiles | undefined, cloud: CloudApi, api: Handle, inflight: Set<Promise<void>>) {
+  return (anyReq: AnyRequest, anyRes: AnyResponse) => {
+    const req = anyReq as IncomingMessage;
+    const res = anyRes as ServerResponse;
     const started = performance.now();
     const requestId = requestIdOf(req);
     // Set before any writeHead, so the console's files and the API's answers carry them alike.
@@ -98,9 +110,10 @@ function requestListener(options: ControlPlaneOptions, consoleServer: ConsoleFil
     res.once('finish', () =>
       options.logger.debug('request', { ...requestFields(req, requestId), status: res.statusCode, ms: Math.round(performance.now() - started) }),
     );
-    if (consoleServer?.serve(req, res)) return;
+    const cloudCall = cloud.matches(req);
+    if (!cloudCall && consoleServer?.serve(req, res)) return;
     // The router answers its own errors; this is for one that escapes it (a failed write).
-    const done = handle(req, res, requestId)
+    const done = (cloudCall ? cloud.handle : api)(req, res, requestId)
       .catch((error: unknown) => {
         options.logger.error('request failed', {
           ...requestFields(req, requestId),
@@ -115,7 +128,9 @@ function requestListener(options: ControlPlaneOptions, consoleServer: ConsoleFil
   };
 }
 
-async function listen(server: Server, options: ControlPlaneOptions): Promise<string> {
+type AnyServer = Server | Http2SecureServer;
+
+async function listen(server: AnyServer, options: ControlPlaneOptions): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 7443, options.host ?? '127.0.0.1', () => resolve());
@@ -129,6 +144,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const db = await openDatabase(options.database, options.logger);
   const store = new Store(db, options.defaultRegistry, options.now);
   const generatedAdminToken = await firstAdminToken(db, options);
+  const { accountId, generatedManagementKey } = await firstStart(db, options.managementKey, options.now);
   const consoleServer = consoleOf(options);
   const longPolls = new LongPolls();
   let publicUrl = options.publicUrl ?? '';
@@ -146,8 +162,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     });
   let handler = router();
   const inflight = new Set<Promise<void>>();
-  const onRequest = requestListener(options, consoleServer, (req, res, requestId) => handler.handle(req, res, { requestId }), inflight);
-  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(onRequest);
+  const api: Handle = (req, res, requestId) => handler.handle(req as IncomingMessage, res as ServerResponse, { requestId });
+  const cloud = cloudApi({ db, now: options.now ?? Date.now, logger: options.logger }, api);
+  const onRequest = requestListener(options, consoleServer, cloud, api, inflight);
+  const server = serverOf(options, onRequest);
   const url = await listen(server, options);
   if (!publicUrl) {
     publicUrl = url;
@@ -161,15 +179,42 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     longPolls,
     packages,
     ...(generatedAdminToken ? { generatedAdminToken } : {}),
+    accountId,
+    ...(generatedManagementKey ? { generatedManagementKey } : {}),
     async stop() {
       // Long-polls end as their connections close; the database goes once no handler uses it.
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+      await closeServer(server);
       await Promise.allSettled(inflight);
       await db.close();
     },
   };
+}
+
+const connections = new WeakMap<AnyServer, Set<Socket>>();
+
+/**
+ * With TLS: HTTP/2 (gRPC needs it) and HTTP/1.1 on one port, chosen by ALPN; the agents, the
+ * console and curl keep HTTP/1.1. Without TLS: HTTP/1.1 only (Connect and gRPC-Web work over
+ * it; gRPC clients, like the official ones, use TLS).
+ */
+function serverOf(options: ControlPlaneOptions, onRequest: (req: AnyRequest, res: AnyResponse) => void): AnyServer {
+  if (!options.tls) return createHttpServer(onRequest);
+  const server = createSecureServer({ cert: options.tls.cert, key: options.tls.key, allowHTTP1: true }, onRequest);
+  // An HTTP/2 server cannot close its connections itself (no closeAllConnections): it tracks them.
+  const sockets = new Set<Socket>();
+  server.on('secureConnection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  connections.set(server, sockets);
+  return server;
+}
+
+async function closeServer(server: AnyServer): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  if ('closeAllConnections' in server) server.closeAllConnections();
+  for (const socket of connections.get(server) ?? []) socket.destroy();
+  await closed;
 }
 
 /**

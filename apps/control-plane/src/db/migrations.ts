@@ -1,11 +1,20 @@
 import { sql } from 'kysely';
 import type { Db } from './db.ts';
+import { createFirstAccount } from './first-account.ts';
+
+/** A schema change: SQL statements, then (optionally) rows only code can make, in the same transaction. */
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+  data?: (tx: Db) => Promise<void>;
+}
 
 /**
  * The schema, as an append-only list: a released migration never changes; a change is a new
  * one. Portable SQL only (TEXT, INTEGER, BIGINT; JSON documents as TEXT).
  */
-export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statements: string[] }> = [
+export const MIGRATIONS: ReadonlyArray<Migration> = [
   {
     version: 1,
     name: 'regions, clusters, tokens',
@@ -102,6 +111,38 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; statemen
     statements: ['ALTER TABLE tokens ADD COLUMN expires_at TEXT'],
   },
   {
+    version: 8,
+    name: 'accounts, management keys, the account of regions and clusters',
+    statements: [
+      // Users, members and roles come later: they join accounts; keys may then name their creator.
+      `CREATE TABLE accounts (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      )`,
+      // Only the SHA-256 of a key is stored; `prefix` (its first characters) tells keys apart in lists.
+      `CREATE TABLE management_keys (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        prefix TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE,
+        created_by TEXT,
+        created_at TEXT NOT NULL,
+        expires_at TEXT,
+        deleted_at TEXT
+      )`,
+      'CREATE INDEX management_keys_account ON management_keys (account_id, created_at)',
+      // Nullable as SQLite adds columns; every row gets its account below and every insert names one.
+      'ALTER TABLE regions ADD COLUMN account_id TEXT REFERENCES accounts(id)',
+      'ALTER TABLE clusters ADD COLUMN account_id TEXT REFERENCES accounts(id)',
+      'CREATE INDEX regions_account ON regions (account_id)',
+      'CREATE INDEX clusters_account ON clusters (account_id)',
+    ],
+    // The first account, made here: the migration runs once, under the lock replicas share, so
+    // replicas starting together agree on it; the rows from before belong to it.
+    data: createFirstAccount,
+  },
+  {
     version: 9,
     name: 'cluster object id (the Kubernetes objects are qdrant-<object id>)',
     // A cluster's objects keep their name when the cluster is renamed. The clusters made before
@@ -130,6 +171,7 @@ export async function migrate(db: Db, migrations = MIGRATIONS): Promise<number[]
     for (const migration of migrations) {
       if (done.has(migration.version)) continue;
       for (const statement of migration.statements) await sql.raw(statement).execute(tx.q);
+      await migration.data?.(tx);
       await tx.q.insertInto('schema_migrations').values({ version: migration.version, name: migration.name, applied_at: new Date().toISOString() }).execute();
       applied.push(migration.version);
     }

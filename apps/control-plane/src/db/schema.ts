@@ -16,6 +16,8 @@ export interface Database {
     updated_at: string;
     observed_resources: string | null;
     registry_credentials: string | null;
+    /** Set on every row since migration 8 (NULL only in a database that never ran it). */
+    account_id: string | null;
   };
   clusters: {
     id: string;
@@ -31,6 +33,8 @@ export interface Database {
     origin: string | null;
     /** Filled by migration 9 and written by every insert since; NULL only in a row an earlier release inserted (read: the name). */
     object_id: string | null;
+    /** The region's account (migration 8). */
+    account_id: string | null;
   };
   tokens: {
     id: string;
@@ -57,5 +61,17 @@ export interface Database {
   };
   sessions: { id: string; hash: string; token_id: string; created_at: string; expires_at: string };
   cluster_events: { id: string; cluster_id: string; at: string; type: string; message: string };
+  accounts: { id: string; name: string; created_at: string };
+  management_keys: {
+    id: string;
+    account_id: string;
+    prefix: string;
+    hash: string;
+    /** Who made it, once accounts have users; NULL for keys made at start or before users. */
+    created_by: string | null;
+    created_at: string;
+    expires_at: string | null;
+    deleted_at: string | null;
+  };
   schema_migrations: { version: number; name: string; applied_at: string };
 }

@@ -8,6 +8,7 @@ import { recordClusterEvents } from '../cluster-events.ts';
 import { keyset, toPage, type PageRequest } from '../pages.ts';
 import { bumpRevision } from './regions.ts';
 import { checkRoom } from './caps.ts';
+import { regionAccountId } from './accounts.ts';
 import { objectIdIs, toCluster } from './rows.ts';
 
 // Clusters of a region. Every change is one transaction: the row, its timeline's event, and
@@ -61,7 +62,7 @@ export async function insertCluster(db: Db, region: RegionRecord, cluster: NewCl
     const row = { id, region_id: region.id, name, object_id: objectId, spec: JSON.stringify(spec), created_at: stamp, updated_at: stamp };
     await tx.q
       .insertInto('clusters')
-      .values({ ...row, api_keys: keys ? JSON.stringify(keys) : null })
+      .values({ ...row, account_id: regionAccountId(tx, region.id), api_keys: keys ? JSON.stringify(keys) : null })
       .execute();
     await recordClusterEvents(tx, id, [{ type: 'Requested', message: `created: ${spec.size} node(s) of ${spec.version}` }], stamp);
   });

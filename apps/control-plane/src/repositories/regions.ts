@@ -3,6 +3,7 @@ import type { PageOf, Region, RegionRecord } from '@qhc/schemas';
 import { isUniqueViolation, type Db } from '../db/db.ts';
 import { conflict, notFound } from '../errors.ts';
 import { keyset, toPage, type PageRequest } from '../pages.ts';
+import { firstAccountId } from './accounts.ts';
 import { readRegistryCredentials, toRegion, type RegistryCredentials } from './rows.ts';
 
 // Regions: their spec, revision (what agents long-poll on), and write-only registry credentials.
@@ -24,7 +25,7 @@ export async function insertRegion(db: Db, spec: Region, credentials: RegistryCr
   try {
     await db.q
       .insertInto('regions')
-      .values({ ...row, registry_credentials: credentials ? JSON.stringify(credentials) : null })
+      .values({ ...row, account_id: firstAccountId(db), registry_credentials: credentials ? JSON.stringify(credentials) : null })
       .execute();
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict(`region ${spec.name} already exists`);

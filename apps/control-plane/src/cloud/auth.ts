@@ -1,0 +1,96 @@
+import { getOption, hasOption, type DescField, type DescMessage, type DescMethod, type DescService } from '@bufbuild/protobuf';
+import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
+import { commonV1 } from '@qhc/cloud-api';
+import { findManagementKey } from '../repositories/management-keys.ts';
+import { iso } from '../repositories/tokens.ts';
+import { CALLER, type Caller, type CloudDeps } from './context.ts';
+
+// Authentication and the account check of every Cloud API call, in one place: gRPC, gRPC-Web,
+// Connect and the REST gateway (which calls through the same router) all pass here.
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: string) => UUID.test(value);
+
+/** The management key of `authorization: apikey <key>` (as Qdrant Cloud; a Bearer token is not a management key). */
+function keyOf(header: string | null): string {
+  if (!header) throw new ConnectError('missing authorization: send the header `authorization: apikey <management key>`', Code.Unauthenticated);
+  const match = /^apikey\s+(\S+)\s*$/i.exec(header);
+  if (!match) {
+    // The scheme is named back only when it looks like one: a bare key must never be echoed or logged.
+    const scheme = /^([A-Za-z]{1,20})\s/.exec(header)?.[1];
+    throw new ConnectError(
+      `malformed authorization: expected \`apikey <management key>\`, got ${scheme ? `the scheme ${JSON.stringify(scheme)}` : 'no scheme'}`,
+      Code.Unauthenticated,
+    );
+  }
+  return match[1]!;
+}
+
+/** The caller of a key that exists, was not deleted and has not expired. */
+export async function authenticate(deps: CloudDeps, header: string | null): Promise<Caller> {
+  const row = await findManagementKey(deps.db, keyOf(header));
+  if (!row) throw new ConnectError('unknown management key', Code.Unauthenticated);
+  if (row.deleted_at) throw new ConnectError('the management key was deleted', Code.Unauthenticated);
+  if (row.expires_at !== null && row.expires_at <= iso(deps.now))
+    throw new ConnectError(`the management key expired at ${row.expires_at}`, Code.Unauthenticated);
+  return { accountId: row.account_id, managementKeyId: row.id };
+}
+
+/** Which request field holds the account id: the method's account_id_expression, else `account_id`; undefined: none. */
+export function accountField(method: DescMethod): string | undefined {
+  if (hasOption(method, commonV1.account_id_expression)) return getOption(method, commonV1.account_id_expression) || undefined;
+  // No option: `account_id` if the request has one (a method without it is not about an account).
+  return method.input.fields.some((f) => f.name === 'account_id') ? 'account_id' : undefined;
+}
+
+/** Every method's account field exists (a proto's expression naming no field is found at start, not on a call). */
+export function checkAccountFields(services: readonly DescService[]): void {
+  for (const service of services)
+    for (const method of service.methods) {
+      const path = accountField(method);
+      if (path) valueAt(method.input, undefined, path);
+    }
+}
+
+/** The value at a dotted path of proto field names (`management_key.account_id`); undefined when a message on the way is unset. */
+export function valueAt(desc: DescMessage, message: unknown, path: string): unknown {
+  let schema: DescMessage | undefined = desc;
+  let value: unknown = message;
+  for (const name of path.split('.')) {
+    const field: DescField | undefined = schema?.fields.find((f) => f.name === name);
+    if (!field) throw new ConnectError(`${desc.typeName} has no field ${path}`, Code.Internal);
+    value = (value as Record<string, unknown> | undefined)?.[field.localName];
+    schema = field.fieldKind === 'message' ? field.message : undefined;
+  }
+  return value;
+}
+
+/**
+ * The request's account must be the caller's. Another account's id answers PermissionDenied, as
+ * Qdrant Cloud does for the account id itself; another account's OBJECT ids answer NotFound (in
+ * the services), so ids of other accounts' objects are never confirmed.
+ */
+export function checkAccount(method: DescMethod, message: unknown, caller: Caller): void {
+  const path = accountField(method);
+  if (!path) return;
+  const value = valueAt(method.input, message, path);
+  if (typeof value !== 'string' || value === '') throw new ConnectError(`${path}: missing; the account id is required`, Code.InvalidArgument);
+  if (!isUuid(value)) throw new ConnectError(`${path}: ${JSON.stringify(value.slice(0, 64))} is not a UUID`, Code.InvalidArgument);
+  if (value.toLowerCase() !== caller.accountId.toLowerCase())
+    throw new ConnectError(`${path}: the management key does not belong to account ${value}`, Code.PermissionDenied);
+}
+
+/** `requires_authentication = false` methods (a public catalogue) skip the key and the account check. */
+export const isPublic = (method: DescMethod) => hasOption(method, commonV1.requires_authentication) && !getOption(method, commonV1.requires_authentication);
+
+export function authInterceptor(deps: CloudDeps): Interceptor {
+  return (next) => async (req) => {
+    if (isPublic(req.method)) return next(req);
+    const caller = await authenticate(deps, req.header.get('authorization'));
+    // Every Cloud API rpc is unary; a streaming one would need its first message read here.
+    if (req.stream) throw new ConnectError('streaming calls are not served', Code.Unimplemented);
+    checkAccount(req.method, req.message, caller);
+    req.contextValues.set(CALLER, caller);
+    return next(req);
+  };
+}

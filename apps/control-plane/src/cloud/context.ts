@@ -1,0 +1,28 @@
+import { Code, ConnectError, createContextKey, type HandlerContext } from '@connectrpc/connect';
+import type { Logger } from '@qhc/kube';
+import type { Db } from '../db/db.ts';
+import type { Clock } from '../repositories/tokens.ts';
+
+/** What the Cloud API's services are given: the database, the clock keys expire by, the log. */
+export interface CloudDeps {
+  db: Db;
+  now: Clock;
+  logger: Logger;
+}
+
+/** Who is calling: the account its management key belongs to. */
+export interface Caller {
+  accountId: string;
+  managementKeyId: string;
+}
+
+/** Set by the auth interceptor for every authenticated call; absent for `requires_authentication = false` methods. */
+export const CALLER = createContextKey<Caller | undefined>(undefined, { description: 'the authenticated caller' });
+
+/** The caller of a method that requires authentication (the interceptor has checked it). */
+export function callerOf(ctx: Pick<HandlerContext, 'values'>): Caller {
+  const caller = ctx.values.get(CALLER);
+  // Only reached if a method skipping authentication asks for its caller: a bug, not the client's fault.
+  if (!caller) throw new ConnectError('this method has no authenticated caller', Code.Internal);
+  return caller;
+}

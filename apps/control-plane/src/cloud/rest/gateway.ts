@@ -1,0 +1,97 @@
+import type { ServerResponse } from 'node:http';
+import { toJson, type DescMethodUnary, type JsonValue } from '@bufbuild/protobuf';
+import { Code, ConnectError, type Transport } from '@connectrpc/connect';
+import { checkBodyDepth } from '../../api/json-limits.ts';
+import { HTTP_STATUS } from '../codes.ts';
+import type { CloudDeps } from '../context.ts';
+import { toConnectError } from '../errors.ts';
+import type { AnyRequest, AnyResponse } from '../transport.ts';
+import { requestMessage } from './request.ts';
+import type { RestRoute } from './routes.ts';
+
+// The REST gateway: a route of the table, the request message built from the URL and body, and
+// the call made through the Cloud API's own router (its interceptors: auth stays in one place).
+
+/**
+ * An error whose HTTP status says more than its code's: 413 for a body too large, 405 for a verb
+ * the path lacks. Not a ConnectError subclass: ConnectError's instanceof accepts any ConnectError.
+ */
+export class StatusError extends Error {
+  readonly code: Code;
+  readonly status: number;
+  constructor(message: string, code: Code, status: number) {
+    super(message);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+const API_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+
+async function readBody(req: AnyRequest, limit: number): Promise<JsonValue | undefined> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw new StatusError(`the request body (${declared} bytes) is larger than ${limit} bytes`, Code.ResourceExhausted, 413);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new StatusError(`the request body is larger than ${limit} bytes`, Code.ResourceExhausted, 413);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text.trim()) return undefined;
+  checkBodyDepth(text);
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch (error) {
+    throw new ConnectError(`the request body is not JSON: ${error instanceof Error ? error.message : String(error)}`, Code.InvalidArgument);
+  }
+}
+
+/** The template's variables from the path: one segment percent-decoded, or (`**`) each segment of several. */
+function pathValues(route: RestRoute, match: RegExpExecArray): string[] {
+  return route.variables.map((variable, i) => {
+    const raw = match[i + 1]!;
+    try {
+      return variable.multi ? raw.split('/').map(decodeURIComponent).join('/') : decodeURIComponent(raw);
+    } catch {
+      throw new ConnectError(`${variable.path}: ${JSON.stringify(raw.slice(0, 80))} is not valid percent-encoding`, Code.InvalidArgument);
+    }
+  });
+}
+
+/** What the rpc sees of the HTTP request: the credential and qhc/Qdrant Cloud headers, not the transport's own. */
+function callHeaders(req: AnyRequest): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers))
+    if (typeof value === 'string' && (name === 'authorization' || name === 'user-agent' || name.startsWith('qc-'))) headers.set(name, value);
+  return headers;
+}
+
+export interface Invocation {
+  route: RestRoute;
+  match: RegExpExecArray;
+  query: URLSearchParams;
+}
+
+export async function invoke(transport: Transport, req: AnyRequest, call: Invocation, limit: number): Promise<JsonValue> {
+  const body = call.route.body === '' ? undefined : await readBody(req, limit);
+  const message = requestMessage(call.route, pathValues(call.route, call.match), call.query, body);
+  const method = call.route.method as DescMethodUnary;
+  const response = await transport.unary(method, undefined, undefined, callHeaders(req), message);
+  // Unset fields too, as grpc-gateway answers by default: a client sees every field's value.
+  return toJson(method.output, response.message, { alwaysEmitImplicit: true });
+}
+
+/** grpc-gateway's error body, `{code, message, details}`, with the HTTP status of the code. */
+export function sendError(res: AnyResponse, error: unknown, where: string, deps: CloudDeps): void {
+  if (error instanceof StatusError) return send(res, error.status, { code: error.code, message: error.message, details: [] });
+  // A call's ConnectError was logged by the router's interceptor already; the gateway's own are logged here.
+  const connectError = error instanceof ConnectError ? error : toConnectError(error, where, deps.logger);
+  send(res, HTTP_STATUS[connectError.code], { code: connectError.code, message: connectError.rawMessage, details: [] });
+}
+
+export function send(res: AnyResponse, status: number, json: unknown): void {
+  if (res.headersSent) return;
+  (res as ServerResponse).writeHead(status, API_HEADERS).end(JSON.stringify(json));
+}

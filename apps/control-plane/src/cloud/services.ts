@@ -1,0 +1,28 @@
+import type { DescService } from '@bufbuild/protobuf';
+import type { ConnectRouter, ServiceImpl } from '@connectrpc/connect';
+import { authV1 } from '@qhc/cloud-api';
+import { authService } from './auth-service.ts';
+import type { CloudDeps } from './context.ts';
+
+/** A Cloud API service: its descriptor and how to make its implementation. */
+export interface CloudService {
+  readonly service: DescService;
+  register(router: ConnectRouter, deps: CloudDeps): void;
+}
+
+/** Pairs a descriptor with its implementation, type-checked against each other. */
+export function cloudService<S extends DescService>(service: S, implementation: (deps: CloudDeps) => Partial<ServiceImpl<S>>): CloudService {
+  return { service, register: (router, deps) => router.service(service, implementation(deps)) };
+}
+
+/**
+ * Every service the Cloud API serves (gRPC, gRPC-Web, Connect, and the REST gateway and
+ * OpenAPI document generated from their descriptors). Serving another is one line here.
+ */
+export const CLOUD_SERVICES: readonly CloudService[] = [cloudService(authV1.AuthService, authService)];
+
+export const registerCloudServices =
+  (deps: CloudDeps, services: readonly CloudService[] = CLOUD_SERVICES) =>
+  (router: ConnectRouter) => {
+    for (const entry of services) entry.register(router, deps);
+  };

@@ -1,0 +1,81 @@
+// The first start of the Cloud API: one account (the same for replicas starting together and
+// across restarts), a management key made and shown once or the operator's own, and the
+// OpenAPI document of the REST routes beside the old one of /api/v1.
+import { createLogger } from '@qhc/kube';
+import { describe, expect, it } from 'vitest';
+import { startControlPlane, type RunningControlPlane } from '../src/index.ts';
+import { callApi } from './support/http.ts';
+import { cloudPlane, databaseFor, type Dialect } from './support/cloud.ts';
+import { sqlOn } from './support/sql.ts';
+
+const start = (database: string, managementKey?: string) =>
+  startControlPlane({ database, port: 0, logger: createLogger({ level: 'error' }), console: false, ...(managementKey ? { managementKey } : {}) });
+
+async function stopAll(planes: RunningControlPlane[]) {
+  await Promise.all(planes.map((p) => p.stop()));
+}
+
+describe.each(['sqlite', 'postgres'] as const)('first start on %s', (dialect: Dialect) => {
+  it('makes one account and a key that works, shown once: a restart shows none and keeps the account', async () => {
+    const database = await databaseFor(dialect);
+    const first = await start(database);
+    const key = first.generatedManagementKey!;
+    expect(key).toMatch(/^qhc_m_/);
+    const listed = await callApi(first.url, 'GET', `/api/auth/v1/accounts/${first.accountId}/management-keys`, { headers: { authorization: `apikey ${key}` } });
+    expect([listed.status, listed.json.items.length]).toEqual([200, 1]);
+    await first.stop();
+    const again = await start(database);
+    try {
+      expect([again.accountId, again.generatedManagementKey]).toEqual([first.accountId, undefined]);
+    } finally {
+      await again.stop();
+    }
+  });
+});
+
+// Replicas share a PostgreSQL database (SQLite is one process's file).
+describe('replicas on postgres', () => {
+  it('gives replicas starting together one account, and accepts the operator key each was given', async () => {
+    const database = await databaseFor('postgres');
+    const key = 'qhc_m_operator-chosen-key-0123456789';
+    const planes = await Promise.all([start(database, key), start(database, key)]);
+    try {
+      expect(planes[0]!.accountId).toBe(planes[1]!.accountId);
+      expect(planes.map((p) => p.generatedManagementKey)).toEqual([undefined, undefined]);
+      const db = sqlOn(planes[0]!.store.db);
+      expect(await db.all('SELECT prefix FROM management_keys')).toEqual([{ prefix: 'qhc_m_operat' }]);
+      expect(await db.all('SELECT id FROM accounts')).toEqual([{ id: planes[0]!.accountId }]);
+    } finally {
+      await stopAll(planes);
+    }
+  });
+});
+
+describe('the account of regions', () => {
+  const plane = cloudPlane('sqlite', { https: false, adminToken: 'qhc_u_cloud-start-admin-0123456789' });
+
+  it('gives regions and clusters made through /api/v1 the account', async () => {
+    const admin = { authorization: 'Bearer qhc_u_cloud-start-admin-0123456789' };
+    const region = { name: 'r1', namespace: 'ns-r1', agentVersion: '0.1.0', operatorVersion: '0.1.0' };
+    expect((await callApi(plane.cp.url, 'POST', '/api/v1/regions', { body: region, headers: admin })).status).toBe(201);
+    const cluster = { name: 'c1', spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } };
+    expect((await callApi(plane.cp.url, 'POST', '/api/v1/regions/r1/clusters', { body: cluster, headers: admin })).status).toBe(201);
+    const db = sqlOn(plane.cp.store.db);
+    expect(await db.all('SELECT account_id FROM regions UNION ALL SELECT account_id FROM clusters')).toEqual([
+      { account_id: plane.cp.accountId },
+      { account_id: plane.cp.accountId },
+    ]);
+  });
+
+  it("serves the REST routes' OpenAPI document at /api/openapi.json, and /api/v1's still at /openapi.json", async () => {
+    const cloud = await callApi(plane.cp.url, 'GET', '/api/openapi.json');
+    expect(cloud.status).toBe(200);
+    expect(Object.keys(cloud.json.paths)).toEqual([
+      '/api/auth/v1/accounts/{account_id}/management-keys',
+      '/api/auth/v1/accounts/{management_key.account_id}/management-keys',
+      '/api/auth/v1/accounts/{account_id}/management-keys/{management_key_id}',
+    ]);
+    const old = await callApi(plane.cp.url, 'GET', '/openapi.json');
+    expect(Object.keys(old.json.paths)).toContain('/api/v1/regions');
+  });
+});
