@@ -163,7 +163,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   let handler = router();
   const inflight = new Set<Promise<void>>();
   const api: Handle = (req, res, requestId) => handler.handle(req as IncomingMessage, res as ServerResponse, { requestId });
-  const cloud = cloudApi({ db, now: options.now ?? Date.now, logger: options.logger }, api);
+  const packages = options.packages ?? DEFAULT_PACKAGES;
+  const cloud = cloudApi({ db, now: options.now ?? Date.now, logger: options.logger, packages }, api);
   const onRequest = requestListener(options, consoleServer, cloud, api, inflight);
   const server = serverOf(options, onRequest);
   const url = await listen(server, options);
@@ -171,7 +172,6 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     publicUrl = url;
     handler = router();
   }
-  const packages = options.packages ?? DEFAULT_PACKAGES;
   options.logger.info('control plane started', { url, database: db.dialect, publicUrl, console: consoleServer?.dir ?? false, packages: packages.length });
   return {
     url,

@@ -1,13 +1,16 @@
 import { Code, ConnectError, createContextKey, type HandlerContext } from '@connectrpc/connect';
 import type { Logger } from '@qhc/kube';
+import type { ResourcePackage } from '@qhc/schemas';
 import type { Db } from '../db/db.ts';
 import type { Clock } from '../repositories/tokens.ts';
 
-/** What the Cloud API's services are given: the database, the clock keys expire by, the log. */
+/** What the Cloud API's services are given: the database, the clock keys expire by, the log, the packages catalogue. */
 export interface CloudDeps {
   db: Db;
   now: Clock;
   logger: Logger;
+  /** The resource packages clusters are made in (BookingService; a cluster's package_id names one). */
+  packages: readonly ResourcePackage[];
 }
 
 /** Who is calling: the account its management key belongs to. */

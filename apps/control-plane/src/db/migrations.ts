@@ -153,6 +153,13 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
       'CREATE UNIQUE INDEX clusters_object_id ON clusters (region_id, object_id)',
     ],
   },
+  {
+    version: 11,
+    name: 'cluster as the Cloud API client sent it',
+    // Answered back exactly as sent (a Terraform plan compares every field); the spec is derived
+    // from it. NULL for clusters made through /api/v1.
+    statements: ['ALTER TABLE clusters ADD COLUMN cloud_cluster TEXT'],
+  },
 ];
 
 /**

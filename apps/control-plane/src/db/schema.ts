@@ -35,6 +35,8 @@ export interface Database {
     object_id: string | null;
     /** The region's account (migration 8). */
     account_id: string | null;
+    /** The Cloud API's Cluster message as its client sent it, proto JSON (migration 11); NULL when made through /api/v1. */
+    cloud_cluster: string | null;
   };
   tokens: {
     id: string;

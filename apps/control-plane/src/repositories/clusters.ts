@@ -26,6 +26,8 @@ export interface NewCluster {
   objectId: string;
   /** The row's id: a new UUID when not given. */
   id?: string;
+  /** The Cloud API's Cluster message as sent (proto JSON), for a cluster made through it. */
+  cloudCluster?: string;
 }
 
 /** Refused (409) while another cluster of the region has this name or this object id (alive or being deleted). */
@@ -62,7 +64,12 @@ export async function insertCluster(db: Db, region: RegionRecord, cluster: NewCl
     const row = { id, region_id: region.id, name, object_id: objectId, spec: JSON.stringify(spec), created_at: stamp, updated_at: stamp };
     await tx.q
       .insertInto('clusters')
-      .values({ ...row, account_id: regionAccountId(tx, region.id), api_keys: keys ? JSON.stringify(keys) : null })
+      .values({
+        ...row,
+        account_id: regionAccountId(tx, region.id),
+        api_keys: keys ? JSON.stringify(keys) : null,
+        ...(cluster.cloudCluster ? { cloud_cluster: cluster.cloudCluster } : {}),
+      })
       .execute();
     await recordClusterEvents(tx, id, [{ type: 'Requested', message: `created: ${spec.size} node(s) of ${spec.version}` }], stamp);
   });
@@ -94,7 +101,7 @@ export async function clusterOf(db: Db, region: Pick<RegionRecord, 'id' | 'name'
 }
 
 /** The columns a change of a cluster sets, besides `updated_at`. */
-export type ClusterChange = Pick<Updateable<Database['clusters']>, 'spec' | 'api_keys' | 'annotations' | 'deleted_at'>;
+export type ClusterChange = Pick<Updateable<Database['clusters']>, 'spec' | 'api_keys' | 'annotations' | 'deleted_at' | 'cloud_cluster'>;
 
 /** A change asked for through the API: `request` is its event's words. */
 export async function changeCluster(db: Db, current: ClusterRecord, change: ClusterChange, request: string): Promise<void> {

@@ -122,7 +122,7 @@ export const toRegion =
 /** The cluster's record; without `status` when the row was read without it (the desired state's). */
 export const toCluster =
   (log: Warn) =>
-  (r: Omit<ClusterRow, 'status' | 'account_id'> & { status?: string | null }): Cluster => {
+  (r: Omit<ClusterRow, 'status' | 'account_id' | 'cloud_cluster'> & { status?: string | null }): Cluster => {
     const at = { log, table: 'clusters', id: r.id };
     const origin = r.origin ? readOrigin(r.origin) : undefined;
     return {

@@ -1,0 +1,130 @@
+import type { ClusterRecord, RegionRecord } from '@qhc/schemas';
+import { isUniqueViolation, type Db } from '../db/db.ts';
+import { conflict } from '../errors.ts';
+import { recordClusterEvents } from '../cluster-events.ts';
+import { bumpRevision } from './regions.ts';
+import { markResourceDeleted, mergedResources } from './resources.ts';
+import { objectIdOf, readRegionSpec, toCluster, toRegion, type ClusterRow } from './rows.ts';
+
+// Clusters as the Cloud API sees them: always within the caller's account (another account's
+// cluster reads as missing), with the message its client sent and its region's namespace.
+
+/** A cluster with what the Cloud API answers from besides its record. */
+export type CloudClusterRecord = ClusterRecord & {
+  objectId: string;
+  accountId: string;
+  /** The region's namespace: the database endpoint's host is `<service>.<namespace>.svc`. */
+  namespace: string;
+  /** The Cluster message as its client sent it (proto JSON); absent for a cluster made through /api/v1. */
+  cloudCluster?: string;
+};
+
+const now = () => new Date().toISOString();
+
+function clusters(db: Db, accountId: string) {
+  return db.q
+    .selectFrom('clusters')
+    .innerJoin('regions', 'regions.id', 'clusters.region_id')
+    .selectAll('clusters')
+    .select('regions.spec as region_spec')
+    .where('clusters.account_id', '=', accountId);
+}
+
+const toCloudCluster = (db: Db) => (row: ClusterRow & { region_spec: string }): CloudClusterRecord => ({
+  ...toCluster(db.log)(row),
+  objectId: objectIdOf(row),
+  accountId: row.account_id ?? '',
+  namespace: readRegionSpec(row.region_spec, { log: db.log, table: 'regions', id: row.region_id }).namespace,
+  ...(row.cloud_cluster ? { cloudCluster: row.cloud_cluster } : {}),
+});
+
+/** The account's region (a Cloud API environment), or undefined: another account's is no region. */
+export async function accountRegion(db: Db, accountId: string, regionId: string): Promise<RegionRecord | undefined> {
+  const row = await db.q.selectFrom('regions').selectAll().where('id', '=', regionId).where('account_id', '=', accountId).executeTakeFirst();
+  return row ? toRegion(db.log)(row) : undefined;
+}
+
+export async function accountCluster(db: Db, accountId: string, clusterId: string): Promise<CloudClusterRecord | undefined> {
+  const row = await clusters(db, accountId).where('clusters.id', '=', clusterId).executeTakeFirst();
+  return row ? toCloudCluster(db)(row) : undefined;
+}
+
+/** Oldest first (then by id): a stable order as clusters are added. */
+export async function accountClusters(db: Db, accountId: string, regionId?: string): Promise<CloudClusterRecord[]> {
+  let query = clusters(db, accountId);
+  if (regionId !== undefined) query = query.where('clusters.region_id', '=', regionId);
+  const rows = await query.orderBy('clusters.created_at').orderBy('clusters.id').execute();
+  return rows.map(toCloudCluster(db));
+}
+
+/** Every name the account's clusters use. */
+export async function accountClusterNames(db: Db, accountId: string): Promise<Set<string>> {
+  const rows = await db.q.selectFrom('clusters').select('name').where('account_id', '=', accountId).execute();
+  return new Set(rows.map((r) => r.name));
+}
+
+export interface CloudClusterChange {
+  name: string;
+  spec: ClusterRecord['spec'];
+  cloudCluster: string;
+}
+
+/**
+ * The name, spec and sent message in one transaction (a rename refused leaves the rest too).
+ * The object id stays: renaming the Kubernetes objects would make a new cluster.
+ */
+export async function replaceCloudCluster(db: Db, current: CloudClusterRecord, change: CloudClusterChange, request: string): Promise<void> {
+  const stamp = now();
+  await db.tx(async (tx) => {
+    // First: the region's row lock orders this against a concurrent creation of the name.
+    await bumpRevision(tx, current.regionId, stamp);
+    if (change.name !== current.name) {
+      const taken = await tx.q
+        .selectFrom('clusters')
+        .select('id')
+        .where('region_id', '=', current.regionId)
+        .where('name', '=', change.name)
+        .executeTakeFirst();
+      if (taken) throw conflict(`cluster.name: a cluster named ${change.name} already exists in the environment`);
+    }
+    try {
+      await tx.q
+        .updateTable('clusters')
+        .set({ name: change.name, spec: JSON.stringify(change.spec), cloud_cluster: change.cloudCluster, updated_at: stamp })
+        .where('id', '=', current.id)
+        .execute();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`cluster.name: a cluster named ${change.name} already exists in the environment`);
+      throw error;
+    }
+    const renamed = change.name !== current.name ? [{ type: 'Requested' as const, message: `renamed from ${current.name} to ${change.name}` }] : [];
+    await recordClusterEvents(tx, current.id, [...renamed, { type: 'Requested', message: request }], stamp);
+  });
+}
+
+/**
+ * The cluster's schedules always go with it (they would only fail), its backups when asked. Each
+ * is a deletion the agent applies, as /api/v1's; done before the cluster's, so a retry finishes it.
+ */
+export async function deleteClusterResources(db: Db, cluster: CloudClusterRecord, region: RegionRecord, withBackups: boolean): Promise<void> {
+  const kinds = withBackups ? ['QdrantClusterScheduledSnapshot', 'QdrantClusterSnapshot'] : ['QdrantClusterScheduledSnapshot'];
+  for (const kind of kinds) {
+    const existing = await mergedResources(db, region.id, kind);
+    for (const resource of existing.filter((r) => r.clusterId === cluster.objectId && !r.deletedAt)) await markResourceDeleted(db, region, resource);
+  }
+}
+
+/**
+ * Removes the row at once: only for a region whose agent never reported, which therefore has
+ * nothing of the cluster to tear down (a deletion would wait for a confirmation never coming).
+ */
+export async function removeUnappliedCluster(db: Db, cluster: CloudClusterRecord): Promise<boolean> {
+  return db.tx(async (tx) => {
+    const region = await tx.q.selectFrom('regions').select('last_seen_at').where('id', '=', cluster.regionId).executeTakeFirst();
+    if (region?.last_seen_at) return false;
+    await tx.q.deleteFrom('cluster_events').where('cluster_id', '=', cluster.id).execute();
+    await tx.q.deleteFrom('clusters').where('id', '=', cluster.id).execute();
+    await bumpRevision(tx, cluster.regionId, now());
+    return true;
+  });
+}
