@@ -11,7 +11,7 @@ import { bookingClient, clusterClient, clusterInit, desiredClusterSpec, makeRegi
 const codeOf = (error: unknown) => (error as ConnectError).code;
 const messageOf = (error: unknown) => (error as ConnectError).rawMessage;
 const phase = (name: string) => clusterV1.ClusterPhaseSchema.values.find((v) => v.localName === name)!.number;
-const packageStatus = (name: string) => bookingV1.PackageStatusSchema.values.find((v) => v.localName === name)!.number;
+const packageStatus = (name: string) => bookingV1.PackageStatusSchema.values.find((v) => v.localName === name)!.number as bookingV1.PackageStatus;
 
 async function created(plane: CloudPlane, region: string, name: string) {
   const client = clusterClient(plane);
@@ -101,7 +101,10 @@ describe('ClusterService releases', () => {
   it('creates a cluster of the default version for "latest" and for no version, echoing what was sent', async () => {
     const client = clusterClient(plane);
     const region = await makeRegion(plane, 'latest');
-    for (const [name, version] of [['latest-one', 'latest'], ['no-version', undefined]] as const) {
+    for (const [name, version] of [
+      ['latest-one', 'latest'],
+      ['no-version', undefined],
+    ] as const) {
       const sent = clusterInit(plane.cp.accountId, region.id, name, { version });
       const cluster = (await client.createCluster({ cluster: sent }, { headers: plane.auth() })).cluster!;
       expect(cluster.configuration?.version).toBe(version);
@@ -125,13 +128,18 @@ describe('BookingService packages', () => {
     const region = await makeRegion(plane, 'booking');
     const inRegion = await client.listPackages({ accountId, cloudProviderId: 'hybrid', cloudProviderRegionId: region.id }, { headers: plane.auth() });
     expect(inRegion.items.length).toBe(DEFAULT_PACKAGES.length);
-    const deactivated = await client.listPackages({ accountId, cloudProviderId: 'hybrid', statuses: [packageStatus('DEACTIVATED')] }, { headers: plane.auth() });
+    const deactivated = await client.listPackages(
+      { accountId, cloudProviderId: 'hybrid', statuses: [packageStatus('DEACTIVATED')] },
+      { headers: plane.auth() },
+    );
     expect(deactivated.items).toEqual([]);
     expect((await client.listPackages({ accountId, cloudProviderId: 'aws' }, { headers: plane.auth() })).items).toEqual([]);
     expect((await client.listPackages({ accountId, cloudProviderId: 'hybrid', gpu: true }, { headers: plane.auth() })).items).toEqual([]);
     const bad = await failure(client.listPackages({ accountId, cloudProviderId: 'hybrid', minResources: { ram: 'lots' } }, { headers: plane.auth() }));
     expect([codeOf(bad), messageOf(bad)]).toEqual([Code.InvalidArgument, 'min_resources.ram: "lots" is not a size such as "1000m" (cpu) or "4GiB"']);
-    const unknownRegion = await failure(client.listPackages({ accountId, cloudProviderId: 'hybrid', cloudProviderRegionId: randomUUID() }, { headers: plane.auth() }));
+    const unknownRegion = await failure(
+      client.listPackages({ accountId, cloudProviderId: 'hybrid', cloudProviderRegionId: randomUUID() }, { headers: plane.auth() }),
+    );
     expect(codeOf(unknownRegion)).toBe(Code.NotFound);
   });
 
@@ -145,6 +153,8 @@ describe('BookingService packages', () => {
     const missing = await failure(client.getPackage({ accountId, id: unknown, cloudProviderId: 'hybrid' }, { headers: plane.auth() }));
     expect([codeOf(missing), messageOf(missing)]).toEqual([Code.NotFound, `package ${unknown} does not exist`]);
     expect(codeOf(await failure(client.getPackage({ accountId, id, cloudProviderId: 'gcp' }, { headers: plane.auth() })))).toBe(Code.NotFound);
-    expect(codeOf(await failure(client.getPackage({ accountId, id: 'nope', cloudProviderId: 'hybrid' }, { headers: plane.auth() })))).toBe(Code.InvalidArgument);
+    expect(codeOf(await failure(client.getPackage({ accountId, id: 'nope', cloudProviderId: 'hybrid' }, { headers: plane.auth() })))).toBe(
+      Code.InvalidArgument,
+    );
   });
 });

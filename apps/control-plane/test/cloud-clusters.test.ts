@@ -10,16 +10,7 @@ import { createManagementKey } from '../src/repositories/management-keys.ts';
 import { cloudPlane, failure, type CloudPlane, type Dialect } from './support/cloud.ts';
 import { callApi } from './support/http.ts';
 import { sqlOn } from './support/sql.ts';
-import {
-  asMessage,
-  clusterClient,
-  clusterInit,
-  desiredClusterSpec,
-  makeRegion,
-  PACKAGE_ID,
-  reportStatus,
-  sentPart,
-} from './support/cloud-clusters.ts';
+import { asMessage, clusterClient, clusterInit, desiredClusterSpec, makeRegion, PACKAGE_ID, reportStatus, sentPart } from './support/cloud-clusters.ts';
 
 const codeOf = (error: unknown) => (error as ConnectError).code;
 const messageOf = (error: unknown) => (error as ConnectError).rawMessage;

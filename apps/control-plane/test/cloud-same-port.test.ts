@@ -1,5 +1,6 @@
 // One TLS port for everything: gRPC (HTTP/2), gRPC-Web and Connect (HTTP/1.1 and HTTP/2), the
 // REST gateway, /api/v1 and the console, whichever HTTP version the client negotiates.
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:http2';
 import { request } from 'node:https';
@@ -66,10 +67,10 @@ describe('one TLS port', () => {
       expect(listed.items.map((k) => k.id)).toEqual(grpc.items.map((k) => k.id));
     }
     expect(grpc.items).toHaveLength(1);
-    // A service not served (yet) is Unimplemented, not the console's page.
+    // A method not served (yet) is Unimplemented, not the console's page.
     const transport = createGrpcTransport({ baseUrl: plane.cp.url, nodeOptions: { ca: plane.tls!.ca } });
     const missing = await createClient(clusterV1.ClusterService, transport)
-      .listClusters({ accountId }, { headers: plane.auth() })
+      .getClusterDownscaleRisk({ accountId, clusterId: randomUUID(), packageId: randomUUID() }, { headers: plane.auth() })
       .then(
         () => undefined,
         (error: unknown) => (error as ConnectError).code,

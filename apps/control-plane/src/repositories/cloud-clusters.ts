@@ -30,13 +30,15 @@ function clusters(db: Db, accountId: string) {
     .where('clusters.account_id', '=', accountId);
 }
 
-const toCloudCluster = (db: Db) => (row: ClusterRow & { region_spec: string }): CloudClusterRecord => ({
-  ...toCluster(db.log)(row),
-  objectId: objectIdOf(row),
-  accountId: row.account_id ?? '',
-  namespace: readRegionSpec(row.region_spec, { log: db.log, table: 'regions', id: row.region_id }).namespace,
-  ...(row.cloud_cluster ? { cloudCluster: row.cloud_cluster } : {}),
-});
+const toCloudCluster =
+  (db: Db) =>
+  (row: ClusterRow & { region_spec: string }): CloudClusterRecord => ({
+    ...toCluster(db.log)(row),
+    objectId: objectIdOf(row),
+    accountId: row.account_id ?? '',
+    namespace: readRegionSpec(row.region_spec, { log: db.log, table: 'regions', id: row.region_id }).namespace,
+    ...(row.cloud_cluster ? { cloudCluster: row.cloud_cluster } : {}),
+  });
 
 /** The account's region (a Cloud API environment), or undefined: another account's is no region. */
 export async function accountRegion(db: Db, accountId: string, regionId: string): Promise<RegionRecord | undefined> {
@@ -79,12 +81,7 @@ export async function replaceCloudCluster(db: Db, current: CloudClusterRecord, c
     // First: the region's row lock orders this against a concurrent creation of the name.
     await bumpRevision(tx, current.regionId, stamp);
     if (change.name !== current.name) {
-      const taken = await tx.q
-        .selectFrom('clusters')
-        .select('id')
-        .where('region_id', '=', current.regionId)
-        .where('name', '=', change.name)
-        .executeTakeFirst();
+      const taken = await tx.q.selectFrom('clusters').select('id').where('region_id', '=', current.regionId).where('name', '=', change.name).executeTakeFirst();
       if (taken) throw conflict(`cluster.name: a cluster named ${change.name} already exists in the environment`);
     }
     try {

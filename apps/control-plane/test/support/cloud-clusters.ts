@@ -2,7 +2,7 @@ import { clone, create, type MessageInitShape } from '@bufbuild/protobuf';
 import { createClient, type Client } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { bookingV1, clusterV1 } from '@qhc/cloud-api';
-import { DEFAULT_PACKAGES, type RegionRecord } from '@qhc/schemas';
+import { DEFAULT_PACKAGES, type QdrantClusterSpec, type RegionRecord } from '@qhc/schemas';
 import { parseRegionInput } from '../../src/api/inputs.ts';
 import type { AgentReport } from '../../src/repositories/status.ts';
 import type { CloudPlane } from './cloud.ts';
@@ -11,7 +11,9 @@ import { sqlOn } from './sql.ts';
 // ClusterService and BookingService over gRPC (HTTP/2 + TLS, as the Terraform provider calls),
 // the environments their clusters run in, and the agent's side (desired state, status report).
 
-export type ClusterInit = MessageInitShape<typeof clusterV1.ClusterSchema>;
+/** A Cluster as plain fields (not a message), so tests can spread and change it. */
+export type ClusterInit = Exclude<MessageInitShape<typeof clusterV1.ClusterSchema>, clusterV1.Cluster>;
+export type ConfigurationInit = Exclude<NonNullable<ClusterInit['configuration']>, clusterV1.ClusterConfiguration>;
 
 export const PACKAGE_ID = DEFAULT_PACKAGES[1]!.id;
 
@@ -34,7 +36,12 @@ export async function makeRegion(plane: CloudPlane, name: string): Promise<Regio
 }
 
 /** A valid cluster of 3 nodes in `regionId`, with `overrides` (the configuration's merged). */
-export function clusterInit(accountId: string, regionId: string, name: string, configuration: ClusterInit['configuration'] = {}): ClusterInit {
+export function clusterInit(
+  accountId: string,
+  regionId: string,
+  name: string,
+  configuration: ConfigurationInit = {},
+): ClusterInit & { configuration: ConfigurationInit } {
   return {
     accountId,
     name,
@@ -71,7 +78,10 @@ export async function clusterDigest(plane: CloudPlane): Promise<unknown> {
 /** What the region's agent pulls: the cluster's spec by its Kubernetes identity. */
 export async function desiredClusterSpec(plane: CloudPlane, regionId: string, objectId: string) {
   const state = await plane.cp.store.desiredState(regionId);
-  return { revision: state.revision, cluster: state.clusters.find((c) => c.id === objectId), deletions: state.deletions };
+  const cluster = state.clusters.find((c) => c.id === objectId);
+  // The desired state's input type leaves the spec open; the control plane wrote a QdrantCluster spec.
+  const typed = cluster ? { ...cluster, spec: cluster.spec as QdrantClusterSpec } : undefined;
+  return { revision: state.revision, cluster: typed, deletions: state.deletions };
 }
 
 /** The agent's report at the region's latest revision (it has applied everything). */

@@ -1,11 +1,11 @@
 import { DEFAULT_PACKAGES } from '@qhc/schemas';
 import fc from 'fast-check';
-import type { ClusterInit } from './cloud-clusters.ts';
+import type { ConfigurationInit } from './cloud-clusters.ts';
 
 // Random VALID ClusterConfigurations (every field qhc honours, in the ranges it accepts) and the
 // Cluster fields around them, for the echo property test. Absent optional fields stay absent.
 
-type Configuration = NonNullable<ClusterInit['configuration']>;
+type Configuration = ConfigurationInit;
 
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const word = fc.stringMatching(/^[a-z][a-z0-9]{0,9}$/);
@@ -21,10 +21,17 @@ const secretRef = fc.record({ name: dnsName, key: fc.stringMatching(/^[a-z][a-z0
 const databaseConfiguration = fc.record(
   {
     collection: fc.record(
-      { replicationFactor: fc.integer({ min: 1, max: 3 }), writeConsistencyFactor: fc.integer({ min: 1, max: 3 }), vectors: fc.record({ onDisk: opt(fc.boolean()) }) },
+      {
+        replicationFactor: fc.integer({ min: 1, max: 3 }),
+        writeConsistencyFactor: fc.integer({ min: 1, max: 3 }),
+        vectors: fc.record({ onDisk: opt(fc.boolean()) }),
+      },
       { requiredKeys: [] },
     ),
-    storage: fc.record({ performance: fc.record({ optimizerCpuBudget: fc.integer({ min: -4, max: 8 }), asyncScorer: fc.boolean() }, { requiredKeys: [] }) }, { requiredKeys: [] }),
+    storage: fc.record(
+      { performance: fc.record({ optimizerCpuBudget: fc.integer({ min: -4, max: 8 }), asyncScorer: fc.boolean() }, { requiredKeys: [] }) },
+      { requiredKeys: [] },
+    ),
     service: fc.record({ apiKey: secretRef, readOnlyApiKey: secretRef, enableTls: fc.boolean() }, { requiredKeys: [] }),
     logLevel: fc.integer({ min: 1, max: 6 }),
     tls: fc.record({ cert: secretRef, key: secretRef }),
@@ -69,23 +76,26 @@ const exposure = {
   serviceAnnotations: pairs(fc.stringMatching(/^[a-z]([a-z0-9-]{0,7}[a-z0-9])?$/), fc.string({ maxLength: 20 }), 3),
 };
 
-export const validConfiguration: fc.Arbitrary<Configuration> = fc.record(
-  {
-    numberOfNodes: fc.integer({ min: 1, max: 10 }),
-    version: opt(fc.constantFrom('v1.16.3', 'v1.15.5', 'latest')),
-    packageId: fc.constantFrom(...DEFAULT_PACKAGES.map((p) => p.id)),
-    additionalResources: opt(fc.record({ disk: fc.integer({ min: 0, max: 500 }) })),
-    databaseConfiguration: opt(databaseConfiguration),
-    ...placement,
-    ...exposure,
-    reservedCpuPercentage: opt(fc.integer({ min: 1, max: 80 })),
-    reservedMemoryPercentage: opt(fc.integer({ min: 1, max: 80 })),
-    restartPolicy: opt(fc.integer({ min: 1, max: 3 })),
-    rebalanceStrategy: opt(fc.integer({ min: 1, max: 4 })),
-    clusterStorageConfiguration: opt(storage),
-  },
-  { requiredKeys: ['numberOfNodes', 'packageId'] },
-);
+export const validConfiguration: fc.Arbitrary<Configuration> = fc
+  .record(
+    {
+      numberOfNodes: fc.integer({ min: 1, max: 10 }),
+      version: opt(fc.constantFrom('v1.16.3', 'v1.15.5', 'latest')),
+      packageId: fc.constantFrom(...DEFAULT_PACKAGES.map((p) => p.id)),
+      additionalResources: opt(fc.record({ disk: fc.integer({ min: 0, max: 500 }) })),
+      databaseConfiguration: opt(databaseConfiguration),
+      ...placement,
+      ...exposure,
+      reservedCpuPercentage: opt(fc.integer({ min: 1, max: 80 })),
+      reservedMemoryPercentage: opt(fc.integer({ min: 1, max: 80 })),
+      restartPolicy: opt(fc.integer({ min: 1, max: 3 })),
+      rebalanceStrategy: opt(fc.integer({ min: 1, max: 4 })),
+      clusterStorageConfiguration: opt(storage),
+    },
+    { requiredKeys: ['numberOfNodes', 'packageId'] },
+  )
+  // The enum fields are drawn as numbers within their enums.
+  .map((configuration) => configuration as Configuration);
 
 /** The Cluster's own client fields (the name is made unique by the caller). */
 export const clusterExtras = fc.record(

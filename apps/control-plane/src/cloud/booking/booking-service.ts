@@ -52,7 +52,11 @@ function checkFilter(filter: Filter | undefined): void {
 const atLeast = (pkg: ResourcePackage, filter: Filter | undefined) =>
   (['cpu', 'ram', 'disk'] as const).every((key) => filter?.[key] === undefined || amount(pkg.resources[key])! >= amount(filter[key])!);
 
-async function checkProvider(deps: CloudDeps, accountId: string, req: { cloudProviderId: string; cloudProviderRegionId?: string | undefined }): Promise<boolean> {
+async function checkProvider(
+  deps: CloudDeps,
+  accountId: string,
+  req: { cloudProviderId: string; cloudProviderRegionId?: string | undefined },
+): Promise<boolean> {
   const region = req.cloudProviderRegionId;
   if (region !== undefined && req.cloudProviderId === 'hybrid') {
     if (!isUuid(region)) throw invalid([{ field: 'cloud_provider_region_id', message: `${JSON.stringify(region.slice(0, 64))} is not a UUID` }]);
@@ -82,7 +86,11 @@ export function bookingService(deps: CloudDeps): Partial<ServiceImpl<typeof book
       if (!isUuid(req.id)) throw invalid([{ field: 'id', message: `${JSON.stringify(req.id.slice(0, 64))} is not a UUID` }]);
       const hybrid = await checkProvider(deps, callerOf(ctx).accountId, req);
       const pkg = hybrid ? deps.packages.find((p) => p.id === req.id.toLowerCase()) : undefined;
-      if (!pkg) throw new ConnectError(`package ${req.id} does not exist${hybrid ? '' : ` for cloud provider ${JSON.stringify(req.cloudProviderId.slice(0, 32))}`}`, Code.NotFound);
+      if (!pkg)
+        throw new ConnectError(
+          `package ${req.id} does not exist${hybrid ? '' : ` for cloud provider ${JSON.stringify(req.cloudProviderId.slice(0, 32))}`}`,
+          Code.NotFound,
+        );
       return { package: packageMessage(pkg) };
     },
   };

@@ -38,8 +38,42 @@ async function enableJwtRbac(deps: CloudDeps, cluster: CloudClusterRecord): Prom
   await changeSpec(deps, cluster, { ...cluster.spec, config }, 'JWT RBAC on');
 }
 
-const ADJECTIVES = ['amber', 'brave', 'calm', 'deep', 'eager', 'fast', 'gentle', 'happy', 'keen', 'lucid', 'mellow', 'noble', 'quiet', 'rapid', 'swift', 'vivid'];
-const NOUNS = ['falcon', 'harbor', 'island', 'lynx', 'meadow', 'nebula', 'orbit', 'otter', 'pine', 'quasar', 'river', 'summit', 'tundra', 'valley', 'willow', 'zephyr'];
+const ADJECTIVES = [
+  'amber',
+  'brave',
+  'calm',
+  'deep',
+  'eager',
+  'fast',
+  'gentle',
+  'happy',
+  'keen',
+  'lucid',
+  'mellow',
+  'noble',
+  'quiet',
+  'rapid',
+  'swift',
+  'vivid',
+];
+const NOUNS = [
+  'falcon',
+  'harbor',
+  'island',
+  'lynx',
+  'meadow',
+  'nebula',
+  'orbit',
+  'otter',
+  'pine',
+  'quasar',
+  'river',
+  'summit',
+  'tundra',
+  'valley',
+  'willow',
+  'zephyr',
+];
 const pick = (words: readonly string[]) => words[randomInt(words.length)]!;
 
 /** A free name of the Cloud API's rules: two words, then a number when both are taken. */

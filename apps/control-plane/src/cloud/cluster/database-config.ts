@@ -76,7 +76,9 @@ export function qdrantConfigOf(
   return nonEmpty({
     log_level: enumValue(db?.logLevel, LOG_LEVELS, `${field}.log_level`, problems),
     collection: collection(db?.collection),
-    storage: performance ? { performance: defined({ optimizer_cpu_budget: performance.optimizerCpuBudget, async_scorer: performance.asyncScorer }) } : undefined,
+    storage: performance
+      ? { performance: defined({ optimizer_cpu_budget: performance.optimizerCpuBudget, async_scorer: performance.asyncScorer }) }
+      : undefined,
     service: nonEmpty({
       api_key: secretRef(service?.apiKey),
       read_only_api_key: secretRef(service?.readOnlyApiKey),

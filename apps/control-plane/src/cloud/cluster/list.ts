@@ -33,7 +33,8 @@ export async function listClusters(
     throw invalid([{ field: 'cloud_provider_id', message: 'is required when cloud_provider_region_id is set' }]);
   // Every qhc cluster is a hybrid one: another provider has none.
   if (req.cloudProviderId !== undefined && req.cloudProviderId !== 'hybrid') return { items: [], totalSize: 0 };
-  if (region !== undefined && !isUuid(region)) throw invalid([{ field: 'cloud_provider_region_id', message: `${JSON.stringify(region.slice(0, 64))} is not a UUID` }]);
+  if (region !== undefined && !isUuid(region))
+    throw invalid([{ field: 'cloud_provider_region_id', message: `${JSON.stringify(region.slice(0, 64))} is not a UUID` }]);
   const all = await read(deps.db, accountId, region?.toLowerCase());
   const page = all.slice(offset, offset + size);
   return {

@@ -11,6 +11,8 @@ const mebibytes = (size: string) => {
   return Number(amount ?? 0) * (unit === 'GiB' ? 1024 : 1);
 };
 
+const share = (total: number, percent: number) => Math.max(1, Math.floor((total * (100 - percent)) / 100));
+
 type Reserved = Pick<clusterV1.ClusterConfiguration, 'reservedCpuPercentage' | 'reservedMemoryPercentage'>;
 
 /**
@@ -21,7 +23,6 @@ export function reservedRequests(pkg: ResourcePackage, config: Reserved): { requ
   const cpu = config.reservedCpuPercentage;
   const memory = config.reservedMemoryPercentage;
   if (cpu === undefined && memory === undefined) return {};
-  const share = (total: number, percent: number) => Math.max(1, Math.floor((total * (100 - percent)) / 100));
   return {
     requests: {
       ...(cpu !== undefined ? { cpu: `${share(millicores(pkg.resources.cpu), cpu)}m` } : {}),

@@ -33,7 +33,10 @@ const REBALANCE = enumMap(clusterV1.ClusterConfigurationRebalanceStrategySchema,
 const RESTART = enumMap(clusterV1.ClusterConfigurationRestartPolicySchema, { ROLLING: 'false', PARALLEL: 'true', AUTOMATIC: 'auto' });
 const OPERATORS = enumMap(clusterV1.TolerationOperatorSchema, { EXISTS: 'Exists', EQUAL: 'Equal' });
 const EFFECTS = enumMap(clusterV1.TolerationEffectSchema, { NO_SCHEDULE: 'NoSchedule', PREFER_NO_SCHEDULE: 'PreferNoSchedule', NO_EXECUTE: 'NoExecute' });
-const WHEN_UNSATISFIABLE = enumMap(commonV1.TopologySpreadConstraintWhenUnsatisfiableSchema, { DO_NOT_SCHEDULE: 'DoNotSchedule', SCHEDULE_ANYWAY: 'ScheduleAnyway' });
+const WHEN_UNSATISFIABLE = enumMap(commonV1.TopologySpreadConstraintWhenUnsatisfiableSchema, {
+  DO_NOT_SCHEDULE: 'DoNotSchedule',
+  SCHEDULE_ANYWAY: 'ScheduleAnyway',
+});
 
 /** key/value pairs → a map; a key given twice is refused (the second would silently win). */
 export function recordOf(pairs: commonV1.KeyValue[], field: string, problems: FieldProblem[]): Record<string, string> | undefined {
@@ -49,8 +52,10 @@ export function recordOf(pairs: commonV1.KeyValue[], field: string, problems: Fi
 function packageOf(config: clusterV1.ClusterConfiguration, ctx: SpecContext, problems: FieldProblem[]): ResourcePackage | undefined {
   const field = `${CONFIGURATION}.package_id`;
   const pkg = ctx.packages.find((p) => p.id === config.packageId.toLowerCase());
-  if (!pkg) problems.push({ field, message: `${JSON.stringify(config.packageId)} is not a package of this control plane (BookingService.ListPackages lists them)` });
-  else if (pkg.status === 'deactivated' && pkg.id !== ctx.currentPackageId) problems.push({ field, message: `package ${pkg.name} is deactivated: new clusters cannot take it` });
+  if (!pkg)
+    problems.push({ field, message: `${JSON.stringify(config.packageId)} is not a package of this control plane (BookingService.ListPackages lists them)` });
+  else if (pkg.status === 'deactivated' && pkg.id !== ctx.currentPackageId)
+    problems.push({ field, message: `package ${pkg.name} is deactivated: new clusters cannot take it` });
   return pkg;
 }
 
@@ -81,7 +86,8 @@ function placement(config: clusterV1.ClusterConfiguration, problems: FieldProble
   const spread = config.topologySpreadConstraints.map((c, i) => ({
     maxSkew: c.maxSkew ?? 1,
     topologyKey: c.topologyKey,
-    whenUnsatisfiable: enumValue(c.whenUnsatisfiable, WHEN_UNSATISFIABLE, `${CONFIGURATION}.topology_spread_constraints[${i}].when_unsatisfiable`, problems) ?? 'DoNotSchedule',
+    whenUnsatisfiable:
+      enumValue(c.whenUnsatisfiable, WHEN_UNSATISFIABLE, `${CONFIGURATION}.topology_spread_constraints[${i}].when_unsatisfiable`, problems) ?? 'DoNotSchedule',
   }));
   return defined({
     nodeSelector: recordOf(config.nodeSelector, `${CONFIGURATION}.node_selector`, problems),

@@ -24,7 +24,7 @@ const [NODE_HEALTHY, NODE_STARTING, NODE_UNHEALTHY] = [NODE('HEALTHY'), NODE('ST
 export const REST_PORT = 6333;
 export const GRPC_PORT = 6334;
 
-const isPhase = (phase: string): phase is ClusterPhase => (CLUSTER_PHASES as readonly string[]).includes(phase);
+const isPhase = (reported: string): reported is ClusterPhase => (CLUSTER_PHASES as readonly string[]).includes(reported);
 
 /** No report yet: being created; a deletion asked: deleting; a phase this release does not know: unknown. */
 export function phaseOf(cluster: Pick<ClusterRecord, 'status' | 'deletedAt'>): clusterV1.ClusterPhase {

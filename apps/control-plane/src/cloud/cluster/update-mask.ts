@@ -29,14 +29,18 @@ export function applyUpdateMask(
   mask.paths.forEach((path, i) => {
     const [head, sub, ...rest] = path.split('.');
     let copied = false;
-    if (head && UPDATABLE.has(head) && sub === undefined) copied = copyField(clusterV1.ClusterSchema, sent as unknown as Fields, merged as unknown as Fields, head);
+    if (head && UPDATABLE.has(head) && sub === undefined)
+      copied = copyField(clusterV1.ClusterSchema, sent as unknown as Fields, merged as unknown as Fields, head);
     else if (head === 'configuration' && sub && rest.length === 0) {
       merged.configuration ??= create(clusterV1.ClusterConfigurationSchema);
       const from = (sent.configuration ?? create(clusterV1.ClusterConfigurationSchema)) as unknown as Fields;
       copied = sub !== 'last_modified_at' && copyField(clusterV1.ClusterConfigurationSchema, from, merged.configuration as unknown as Fields, sub);
     }
     if (!copied)
-      problems.push({ field: `update_mask.paths[${i}]`, message: `${JSON.stringify(path)} is not a field UpdateCluster changes (name, labels, cost_allocation_label, configuration or configuration.<field>)` });
+      problems.push({
+        field: `update_mask.paths[${i}]`,
+        message: `${JSON.stringify(path)} is not a field UpdateCluster changes (name, labels, cost_allocation_label, configuration or configuration.<field>)`,
+      });
   });
   return problems.length ? { problems } : { cluster: merged };
 }

@@ -26,8 +26,9 @@ export function checkName(name: string, field: string): FieldProblem[] {
 const limit = (items: readonly unknown[], max: number, field: string): FieldProblem[] =>
   items.length > max ? [{ field, message: `must have at most ${max} items, got ${items.length}` }] : [];
 
+const at = (name: string) => `cluster.configuration.${name}`;
+
 function checkConfigurationLists(config: clusterV1.ClusterConfiguration): FieldProblem[] {
-  const at = (name: string) => `cluster.configuration.${name}`;
   const problems = [
     ...limit(config.nodeSelector, 10, at('node_selector')),
     ...limit(config.tolerations, 10, at('tolerations')),
@@ -38,7 +39,8 @@ function checkConfigurationLists(config: clusterV1.ClusterConfiguration): FieldP
     ...limit(config.topologySpreadConstraints, 10, at('topology_spread_constraints')),
   ];
   config.allowedIpSourceRanges.forEach((range, i) => {
-    if (!IPV4_PREFIX.test(range)) problems.push({ field: `${at('allowed_ip_source_ranges')}[${i}]`, message: `${JSON.stringify(range)} is not an IPv4 CIDR such as "10.0.0.0/8"` });
+    if (!IPV4_PREFIX.test(range))
+      problems.push({ field: `${at('allowed_ip_source_ranges')}[${i}]`, message: `${JSON.stringify(range)} is not an IPv4 CIDR such as "10.0.0.0/8"` });
   });
   for (const [value, name] of [
     [config.reservedCpuPercentage, 'reserved_cpu_percentage'],
@@ -53,9 +55,15 @@ function checkConfigurationLists(config: clusterV1.ClusterConfiguration): FieldP
 export function checkClusterFields(cluster: clusterV1.Cluster): FieldProblem[] {
   const problems = checkName(cluster.name, 'cluster.name');
   if (cluster.cloudProviderId !== 'hybrid')
-    problems.push({ field: 'cluster.cloud_provider_id', message: `must be "hybrid": qhc runs clusters in hybrid environments only, got ${JSON.stringify(cluster.cloudProviderId)}` });
+    problems.push({
+      field: 'cluster.cloud_provider_id',
+      message: `must be "hybrid": qhc runs clusters in hybrid environments only, got ${JSON.stringify(cluster.cloudProviderId)}`,
+    });
   if (!isUuid(cluster.cloudProviderRegionId))
-    problems.push({ field: 'cluster.cloud_provider_region_id', message: `must be the UUID of a hybrid environment, got ${JSON.stringify(cluster.cloudProviderRegionId)}` });
+    problems.push({
+      field: 'cluster.cloud_provider_region_id',
+      message: `must be the UUID of a hybrid environment, got ${JSON.stringify(cluster.cloudProviderRegionId)}`,
+    });
   problems.push(...limit(cluster.labels, 10, 'cluster.labels'));
   cluster.labels.forEach((label, i) => {
     if (!label.key) problems.push({ field: `cluster.labels[${i}].key`, message: 'must not be empty' });
