@@ -125,6 +125,26 @@ describe.each(['sqlite', 'postgres'] as const)('ClusterService delete and accoun
     expect([codeOf(gone), messageOf(gone)]).toEqual([Code.NotFound, `cluster ${cluster.id} does not exist`]);
   });
 
+  it("deletes the cluster's backup schedules with it, and its backups only when asked", async () => {
+    const region = await makeRegion(plane, 'backups');
+    const store = plane.cp.store;
+    const withBackups = async (name: string) => {
+      const { client, cluster } = await created(plane, region.id, name);
+      await store.createResource(region, 'backups', { name: `${name}-b`, clusterId: cluster.id, spec: { 'cluster-id': cluster.id } });
+      const schedule = { 'cluster-id': cluster.id, scheduleShortId: 's1', schedule: '0 * * * *', retention: '72h' };
+      await store.createResource(region, 'backup-schedules', { name: `${name}-s`, clusterId: cluster.id, spec: schedule });
+      return { client, ids: { accountId: plane.cp.accountId, clusterId: cluster.id } };
+    };
+    const deleted = async (path: 'backups' | 'backup-schedules', name: string) =>
+      (await store.resources(region.name, path)).find((r) => r.name === name)?.deletedAt !== undefined;
+    const kept = await withBackups('keeps');
+    await kept.client.deleteCluster(kept.ids, { headers: plane.auth() });
+    expect([await deleted('backup-schedules', 'keeps-s'), await deleted('backups', 'keeps-b')]).toEqual([true, false]);
+    const dropped = await withBackups('drops');
+    await dropped.client.deleteCluster({ ...dropped.ids, deleteBackups: true }, { headers: plane.auth() });
+    expect([await deleted('backup-schedules', 'drops-s'), await deleted('backups', 'drops-b')]).toEqual([true, true]);
+  });
+
   it('force-deletes at once a cluster of an environment whose agent never reported', async () => {
     const region = await makeRegion(plane, 'never-seen');
     const { client, cluster } = await created(plane, region.id, 'unapplied');
