@@ -163,7 +163,17 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   let handler = router();
   const inflight = new Set<Promise<void>>();
   const api: Handle = (req, res, requestId) => handler.handle(req as IncomingMessage, res as ServerResponse, { requestId });
-  const cloud = cloudApi({ db, now: options.now ?? Date.now, logger: options.logger }, api);
+  const cloud = cloudApi(
+    {
+      db,
+      now: options.now ?? Date.now,
+      logger: options.logger,
+      publicUrl: () => publicUrl,
+      regionDefaults: store.defaults,
+      ...(options.bootstrapTokenTtlSeconds !== undefined ? { bootstrapTokenTtlSeconds: options.bootstrapTokenTtlSeconds } : {}),
+    },
+    api,
+  );
   const onRequest = requestListener(options, consoleServer, cloud, api, inflight);
   const server = serverOf(options, onRequest);
   const url = await listen(server, options);

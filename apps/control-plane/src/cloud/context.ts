@@ -1,5 +1,6 @@
 import { Code, ConnectError, createContextKey, type HandlerContext } from '@connectrpc/connect';
 import type { Logger } from '@qhc/kube';
+import type { RegionDefaults } from '../api/inputs.ts';
 import type { Db } from '../db/db.ts';
 import type { Clock } from '../repositories/tokens.ts';
 
@@ -8,6 +9,12 @@ export interface CloudDeps {
   db: Db;
   now: Clock;
   logger: Logger;
+  /** Where installation commands fetch from and agents connect to; known once the server listens, so read per call. */
+  publicUrl?: () => string;
+  /** How long a bootstrap token works (GenerateBootstrapCommands); default DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS. */
+  bootstrapTokenTtlSeconds?: number;
+  /** Where new regions pull from unless they say otherwise (the control plane's --default-registry). */
+  regionDefaults?: RegionDefaults;
 }
 
 /** Who is calling: the account its management key belongs to. */
