@@ -81,9 +81,10 @@ function peerOf(peer: commonV1.NetworkPolicyPeer, base: string, problems: Proble
 
 function portOf(port: commonV1.NetworkPolicyPort, base: string, problems: Problems): Record<string, unknown> {
   const spec = port.portSpec;
-  if (spec.case === 'portNumber' && (spec.value < 1 || spec.value > 65535))
-    problems.push({ path: at(base, 'port_number'), message: `must be a port from 1 to 65535, got ${spec.value}` });
-  return defined({ protocol: port.protocol, port: spec.value, endPort: port.endPort });
+  const outOfRange = spec.case === 'portNumber' && (spec.value < 1 || spec.value > 65535);
+  if (outOfRange) problems.push({ path: at(base, 'port_number'), message: `must be a port from 1 to 65535, got ${spec.value}` });
+  // Told once: the schema would tell it again as a port name.
+  return defined({ protocol: port.protocol, port: outOfRange ? undefined : spec.value, endPort: port.endPort });
 }
 
 type Rule = commonV1.NetworkPolicyIngressRule | commonV1.NetworkPolicyEgressRule;
