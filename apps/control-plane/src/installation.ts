@@ -35,7 +35,11 @@ export function installationProblem(region: RegionRecord, publicUrl: string): st
 }
 
 /** A new bootstrap token for the region; the ones not used yet stop working (a new command replaces them). */
-export async function issueBootstrapToken(db: Db, regionId: string, options: { now: Clock; ttlSeconds: number }): Promise<{ token: string; expiresAt: string }> {
+export async function issueBootstrapToken(
+  db: Db,
+  regionId: string,
+  options: { now: Clock; ttlSeconds: number },
+): Promise<{ token: string; expiresAt: string }> {
   const { now } = options;
   const expiresAt = new Date(now() + options.ttlSeconds * 1000).toISOString();
   const token = await db.tx(async (tx) => {

@@ -29,7 +29,13 @@ describe('update with a mask', () => {
       'configuration.http_proxy_url',
     ]);
     expect(next.name).toBe(env.name);
-    expect(next.configuration).toMatchObject({ namespace: 'qhc', httpProxyUrl: 'http://new:2', noProxyConfigs: ['.a'], databaseStorageClass: 'fast', logLevel: 1 });
+    expect(next.configuration).toMatchObject({
+      namespace: 'qhc',
+      httpProxyUrl: 'http://new:2',
+      noProxyConfigs: ['.a'],
+      databaseStorageClass: 'fast',
+      logLevel: 1,
+    });
     const spec = await specOf(plane, env.id);
     expect(spec.advanced.proxy).toEqual({ httpProxy: 'http://new:2', noProxy: ['.a'] });
     expect(spec.advanced.logLevel).toEqual({ operator: 'DEBUG', agent: 'DEBUG' });
@@ -70,7 +76,13 @@ describe('updating a region /api/v1 made', () => {
   it('keeps its spec name, versions and operator settings when the mask leaves them out', async () => {
     const client = grpcHybridClient(plane);
     const store = plane.cp.store;
-    const body = { name: 'legacy', namespace: 'ns-legacy', agentVersion: '0.0.7', operatorVersion: '0.0.8', operatorSettings: { settings: { backupTimeout: 99 } } };
+    const body = {
+      name: 'legacy',
+      namespace: 'ns-legacy',
+      agentVersion: '0.0.7',
+      operatorVersion: '0.0.8',
+      operatorSettings: { settings: { backupTimeout: 99 } },
+    };
     const old = await store.createRegion(parseRegionInput(body, store.defaults));
     const next = await updateOf(plane, client)(old.id, 'Legacy_Renamed', { namespace: 'ns-legacy' }, ['name']);
     expect(next.name).toBe('Legacy_Renamed');

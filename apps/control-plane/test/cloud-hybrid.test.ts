@@ -89,7 +89,10 @@ describe.each(['sqlite', 'postgres'] as const)('HybridCloudService update and de
     const env = await createEnvironment(plane, client);
     const ids = { accountId: plane.cp.accountId, hybridCloudEnvironmentId: env.id };
     expect(await client.deleteHybridCloudEnvironment(ids, { headers: plane.auth() })).toMatchObject({});
-    for (const call of [client.getHybridCloudEnvironment(ids, { headers: plane.auth() }), client.deleteHybridCloudEnvironment(ids, { headers: plane.auth() })]) {
+    for (const call of [
+      client.getHybridCloudEnvironment(ids, { headers: plane.auth() }),
+      client.deleteHybridCloudEnvironment(ids, { headers: plane.auth() }),
+    ]) {
       const gone = await failure(call);
       expect([codeOf(gone), messageOf(gone)]).toEqual([Code.NotFound, `hybrid cloud environment ${env.id} does not exist`]);
     }
@@ -100,7 +103,11 @@ describe.each(['sqlite', 'postgres'] as const)('HybridCloudService update and de
   it("answers another account's environment as NotFound, on every rpc", async () => {
     const client = grpcHybridClient(plane);
     const other = randomUUID();
-    await sqlOn(plane.cp.store.db).run('INSERT INTO accounts (id, name, created_at) VALUES ($1, $2, $3)', [other, 'other', new Date(plane.clock.now).toISOString()]);
+    await sqlOn(plane.cp.store.db).run('INSERT INTO accounts (id, name, created_at) VALUES ($1, $2, $3)', [
+      other,
+      'other',
+      new Date(plane.clock.now).toISOString(),
+    ]);
     const { key } = await createManagementKey(plane.cp.store.db, { accountId: other, now: () => plane.clock.now });
     const theirs = await client.createHybridCloudEnvironment(
       { hybridCloudEnvironment: { accountId: other, name: uniqueName('theirs'), configuration: { namespace: 'qhc' } } },

@@ -74,6 +74,11 @@ describe('the account of regions', () => {
       '/api/auth/v1/accounts/{account_id}/management-keys',
       '/api/auth/v1/accounts/{management_key.account_id}/management-keys',
       '/api/auth/v1/accounts/{account_id}/management-keys/{management_key_id}',
+      '/api/hybrid/v1/accounts/{account_id}/hybrid-cloud-environments',
+      '/api/hybrid/v1/accounts/{account_id}/hybrid-cloud-environments/{hybrid_cloud_environment_id}',
+      '/api/hybrid/v1/accounts/{hybrid_cloud_environment.account_id}/hybrid-cloud-environments',
+      '/api/hybrid/v1/accounts/{hybrid_cloud_environment.account_id}/hybrid-cloud-environments/{hybrid_cloud_environment.id}',
+      '/api/hybrid/v1/accounts/{account_id}/hybrid-cloud-environments/{hybrid_cloud_environment_id}/bootstrap-commands',
     ]);
     const old = await callApi(plane.cp.url, 'GET', '/openapi.json');
     expect(Object.keys(old.json.paths)).toContain('/api/v1/regions');

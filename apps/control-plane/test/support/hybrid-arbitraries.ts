@@ -53,7 +53,13 @@ const egress = fc.array(fc.record({ ports, to: fc.array(peer, { maxLength: 2 }) 
 const toleration = fc.oneof(
   fc.record({ key: opt(labelKey), operator: fc.constant(1), effect: opt(fc.constantFrom(1, 2)) }),
   fc.record({ key: labelKey, operator: opt(fc.constant(2)), value: opt(labelValue), effect: opt(fc.constantFrom(0, 1, 2)) }),
-  fc.record({ key: labelKey, operator: fc.constant(2), value: labelValue, effect: fc.constant(3), tolerationSeconds: opt(fc.bigInt({ min: 0n, max: 86_400n })) }),
+  fc.record({
+    key: labelKey,
+    operator: fc.constant(2),
+    value: labelValue,
+    effect: fc.constant(3),
+    tolerationSeconds: opt(fc.bigInt({ min: 0n, max: 86_400n })),
+  }),
 );
 
 const operatorSettings = fc.record(

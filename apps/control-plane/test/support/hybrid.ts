@@ -52,10 +52,7 @@ export function https(plane: CloudPlane, method: string, path: string, options: 
     const req = request(new URL(path, plane.cp.url), {
       method,
       ca: plane.tls!.ca,
-      headers: {
-        ...(body ? { 'content-type': 'application/json' } : {}),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      },
+      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
     });
     req.once('error', reject);
     req.once('response', (res) => {

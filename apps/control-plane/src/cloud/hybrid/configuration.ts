@@ -1,4 +1,4 @@
-import { hybridV1 } from '@qhc/cloud-api';
+import type { hybridV1 } from '@qhc/cloud-api';
 import { OperatorSettings, Region } from '@qhc/schemas';
 import type * as z from 'zod';
 import { LogLevel } from './enums.ts';
@@ -89,7 +89,11 @@ export function regionSpecOf(c: Configuration, base: string, identity: SpecIdent
   const problems = unsupported(c, base);
   if (!c.namespace) problems.push({ path: at(base, 'namespace'), message: 'required: the namespace the agent and operator are installed in' });
   const typed: TypedFields = {
-    storage: { db: c.databaseStorageClass !== undefined, snapshot: c.snapshotStorageClass !== undefined, snapshotClass: c.volumeSnapshotStorageClass !== undefined },
+    storage: {
+      db: c.databaseStorageClass !== undefined,
+      snapshot: c.snapshotStorageClass !== undefined,
+      snapshotClass: c.volumeSnapshotStorageClass !== undefined,
+    },
     ingressFrom: undefined,
     egressFrom: undefined,
     nodeSelectorKeys: c.nodeSelector.map((kv) => kv.key),

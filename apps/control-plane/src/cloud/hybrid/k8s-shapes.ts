@@ -66,7 +66,8 @@ function selectorOf(selector: commonV1.LabelSelector, base: string, problems: Pr
 
 function peerOf(peer: commonV1.NetworkPolicyPeer, base: string, problems: Problems): Record<string, unknown> {
   const type = peer.peerType;
-  if (type.case === 'ipBlock') return { ipBlock: defined({ cidr: type.value.cidr, except: type.value.except.length > 0 ? [...type.value.except] : undefined }) };
+  if (type.case === 'ipBlock')
+    return { ipBlock: defined({ cidr: type.value.cidr, except: type.value.except.length > 0 ? [...type.value.except] : undefined }) };
   if (type.case === 'selector') {
     const { podSelector, namespaceSelector } = type.value;
     if (!podSelector && !namespaceSelector) problems.push({ path: at(base, 'selector'), message: 'set pod_selector, namespace_selector or both' });
@@ -113,8 +114,6 @@ const SNAKE: Record<string, string> = {
 export function protoPathInside(base: string, path: ReadonlyArray<PropertyKey>): string {
   return at(
     base,
-    ...path.map((part) =>
-      typeof part === 'number' ? part : (SNAKE[String(part)] ?? String(part).replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)),
-    ),
+    ...path.map((part) => (typeof part === 'number' ? part : (SNAKE[String(part)] ?? String(part).replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)))),
   );
 }

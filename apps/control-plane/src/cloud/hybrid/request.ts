@@ -64,11 +64,14 @@ function masked(stored: { name: string; configuration: Configuration }, sent: En
     const field = path.startsWith('configuration.') ? ConfigurationSchema.fields.find((f) => f.name === path.slice('configuration.'.length)) : undefined;
     if (path === 'name') name = sent.name;
     else if (path === 'configuration') configuration = from;
-    else if (field && field.name !== 'last_modified_at') (configuration as unknown as Record<string, unknown>)[field.localName] = from[field.localName as keyof Configuration];
+    else if (field && field.name !== 'last_modified_at')
+      (configuration as unknown as Record<string, unknown>)[field.localName] = from[field.localName as keyof Configuration];
     else
       problems.push({
         path: at('update_mask.paths', i),
-        message: SERVER_OWNED.has(path) ? `${path} is set by qhc, not by clients` : `${JSON.stringify(path)} is not a field of HybridCloudEnvironment qhc can update`,
+        message: SERVER_OWNED.has(path)
+          ? `${path} is set by qhc, not by clients`
+          : `${JSON.stringify(path)} is not a field of HybridCloudEnvironment qhc can update`,
       });
   });
   return { name, configuration };
@@ -77,7 +80,9 @@ function masked(stored: { name: string; configuration: Configuration }, sent: En
 /** Stored and next namespace must agree: the agent and operator cannot move. */
 function namespaceProblems(stored: string, next: string): FieldProblem[] {
   if (!next || stored === next) return [];
-  return [{ path: at(CONFIG, 'namespace'), message: `cannot change after the environment is created (was ${JSON.stringify(stored)}, got ${JSON.stringify(next)})` }];
+  return [
+    { path: at(CONFIG, 'namespace'), message: `cannot change after the environment is created (was ${JSON.stringify(stored)}, got ${JSON.stringify(next)})` },
+  ];
 }
 
 /** The update: the whole name and configuration, or only the paths of `update_mask`. */

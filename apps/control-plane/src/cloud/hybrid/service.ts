@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from '@connectrpc/connect';
-import { hybridV1 } from '@qhc/cloud-api';
+import type { hybridV1 } from '@qhc/cloud-api';
 import { DEFAULT_CHART_REPOSITORY_URL, DEFAULT_CONTAINER_REGISTRY_URL, type Region } from '@qhc/schemas';
 import manifest from '../../../package.json' with { type: 'json' };
 import {

@@ -42,8 +42,7 @@ export interface ReportedRegion {
 }
 
 function phaseOf(status: RegionRecordStatus, lastSeen: number, now: number): { phase: hybridV1.HybridCloudEnvironmentStatusPhase; message?: string } {
-  if (now - lastSeen > SYNC_WITHIN_MS)
-    return { phase: Phase.FAILED_TO_SYNC!, message: `the agent last reported at ${new Date(lastSeen).toISOString()}` };
+  if (now - lastSeen > SYNC_WITHIN_MS) return { phase: Phase.FAILED_TO_SYNC!, message: `the agent last reported at ${new Date(lastSeen).toISOString()}` };
   const ready = status.phase === 'Ready' && (status.health?.canCreateClusters ?? true);
   const message = status.message ?? status.health?.reason;
   return { phase: ready ? Phase.READY! : Phase.NOT_READY!, ...(message ? { message } : {}) };
@@ -56,7 +55,13 @@ function componentsOf(status: RegionRecordStatus, namespace: string): hybridV1.H
   return names.map((name) => {
     const seen = health.find((c) => c.name === name);
     const own = reported.get(name);
-    const phase = seen ? (seen.ready ? ComponentPhase.READY! : ComponentPhase.NOT_READY!) : own?.phase === 'Ready' ? ComponentPhase.READY! : ComponentPhase.NOT_READY!;
+    const phase = seen
+      ? seen.ready
+        ? ComponentPhase.READY!
+        : ComponentPhase.NOT_READY!
+      : own?.phase === 'Ready'
+        ? ComponentPhase.READY!
+        : ComponentPhase.NOT_READY!;
     const version = seen?.version ?? own?.version;
     return create(hybridV1.HybridCloudEnvironmentComponentStatusSchema, {
       name,
