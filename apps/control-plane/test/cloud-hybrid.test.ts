@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Code } from '@connectrpc/connect';
 import { describe, expect, it } from 'vitest';
-import { parseRegionInput } from '../src/api/inputs.ts';
+import { parseClusterInput, parseRegionInput } from '../src/api/inputs.ts';
 import { createManagementKey } from '../src/repositories/management-keys.ts';
 import { cloudPlane, failure, type CloudPlane, type Dialect } from './support/cloud.ts';
 import { codeOf, createEnvironment, grpcHybridClient, messageOf, uniqueName } from './support/hybrid.ts';
@@ -90,14 +90,28 @@ describe.each(['sqlite', 'postgres'] as const)('HybridCloudService update and de
     const ids = { accountId: plane.cp.accountId, hybridCloudEnvironmentId: env.id };
     expect(await client.deleteHybridCloudEnvironment(ids, { headers: plane.auth() })).toMatchObject({});
     for (const call of [
-      client.getHybridCloudEnvironment(ids, { headers: plane.auth() }),
-      client.deleteHybridCloudEnvironment(ids, { headers: plane.auth() }),
+      () => client.getHybridCloudEnvironment(ids, { headers: plane.auth() }),
+      () => client.deleteHybridCloudEnvironment(ids, { headers: plane.auth() }),
     ]) {
-      const gone = await failure(call);
+      const gone = await failure(call());
       expect([codeOf(gone), messageOf(gone)]).toEqual([Code.NotFound, `hybrid cloud environment ${env.id} does not exist`]);
     }
     const listed = await client.listHybridCloudEnvironments({ accountId: plane.cp.accountId }, { headers: plane.auth() });
     expect(listed.items.map((e) => e.id)).not.toContain(env.id);
+  });
+
+  it('deletes an environment holding clusters as /api/v1 does: its clusters and tokens go with it', async () => {
+    const client = grpcHybridClient(plane);
+    const env = await createEnvironment(plane, client);
+    const store = plane.cp.store;
+    const spec = { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } };
+    await store.createCluster(await store.regionById(env.id), parseClusterInput({ name: 'held', spec }));
+    await client.generateBootstrapCommands({ accountId: plane.cp.accountId, hybridCloudEnvironmentId: env.id }, { headers: plane.auth() });
+    const count = async (table: string) =>
+      Number((await sqlOn(store.db).one<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE region_id = $1`, [env.id]))!.n);
+    expect([await count('clusters'), await count('tokens')]).toEqual([1, 1]);
+    await client.deleteHybridCloudEnvironment({ accountId: plane.cp.accountId, hybridCloudEnvironmentId: env.id }, { headers: plane.auth() });
+    expect([await count('clusters'), await count('tokens')]).toEqual([0, 0]);
   });
 
   it("answers another account's environment as NotFound, on every rpc", async () => {
@@ -116,15 +130,16 @@ describe.each(['sqlite', 'postgres'] as const)('HybridCloudService update and de
     const id = theirs.hybridCloudEnvironment!.id;
     const mine = { accountId: plane.cp.accountId, hybridCloudEnvironmentId: id };
     const calls = [
-      client.getHybridCloudEnvironment(mine, { headers: plane.auth() }),
-      client.deleteHybridCloudEnvironment(mine, { headers: plane.auth() }),
-      client.generateBootstrapCommands(mine, { headers: plane.auth() }),
-      client.updateHybridCloudEnvironment(
-        { hybridCloudEnvironment: { accountId: plane.cp.accountId, id, name: 'x', configuration: { namespace: 'qhc' } } },
-        { headers: plane.auth() },
-      ),
+      () => client.getHybridCloudEnvironment(mine, { headers: plane.auth() }),
+      () => client.deleteHybridCloudEnvironment(mine, { headers: plane.auth() }),
+      () => client.generateBootstrapCommands(mine, { headers: plane.auth() }),
+      () =>
+        client.updateHybridCloudEnvironment(
+          { hybridCloudEnvironment: { accountId: plane.cp.accountId, id, name: 'x', configuration: { namespace: 'qhc' } } },
+          { headers: plane.auth() },
+        ),
     ];
-    for (const call of calls) expect(codeOf(await failure(call))).toBe(Code.NotFound);
+    for (const call of calls) expect(codeOf(await failure(call()))).toBe(Code.NotFound);
     const listed = await client.listHybridCloudEnvironments({ accountId: plane.cp.accountId }, { headers: plane.auth() });
     expect(listed.items.map((e) => e.id)).not.toContain(id);
     const theirList = await client.listHybridCloudEnvironments({ accountId: other }, { headers: plane.auth(key) });
