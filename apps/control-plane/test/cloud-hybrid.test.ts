@@ -113,6 +113,10 @@ describe.each(['sqlite', 'postgres'] as const)('HybridCloudService update and de
     await client.deleteHybridCloudEnvironment({ accountId: plane.cp.accountId, hybridCloudEnvironmentId: env.id }, { headers: plane.auth() });
     expect([await count('clusters'), await count('tokens')]).toEqual([0, 0]);
   });
+});
+
+describe.each(['sqlite', 'postgres'] as const)('HybridCloudService and other accounts on %s', (dialect: Dialect) => {
+  const plane = cloudPlane(dialect);
 
   it("answers another account's environment as NotFound, on every rpc", async () => {
     const client = grpcHybridClient(plane);
