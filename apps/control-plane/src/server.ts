@@ -164,7 +164,18 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const inflight = new Set<Promise<void>>();
   const api: Handle = (req, res, requestId) => handler.handle(req as IncomingMessage, res as ServerResponse, { requestId });
   const packages = options.packages ?? DEFAULT_PACKAGES;
-  const cloud = cloudApi({ db, now: options.now ?? Date.now, logger: options.logger, packages }, api);
+  const cloud = cloudApi(
+    {
+      db,
+      now: options.now ?? Date.now,
+      logger: options.logger,
+      packages,
+      publicUrl: () => publicUrl,
+      regionDefaults: store.defaults,
+      ...(options.bootstrapTokenTtlSeconds !== undefined ? { bootstrapTokenTtlSeconds: options.bootstrapTokenTtlSeconds } : {}),
+    },
+    api,
+  );
   const onRequest = requestListener(options, consoleServer, cloud, api, inflight);
   const server = serverOf(options, onRequest);
   const url = await listen(server, options);

@@ -94,6 +94,11 @@ describe('the account of regions', () => {
       '/api/booking/v1/accounts/{account_id}/backup-quote',
       '/api/booking/v1/accounts/{account_id}/inference-models',
       '/api/booking/v1/accounts/{account_id}/storage-tiers',
+      '/api/hybrid/v1/accounts/{account_id}/hybrid-cloud-environments',
+      '/api/hybrid/v1/accounts/{account_id}/hybrid-cloud-environments/{hybrid_cloud_environment_id}',
+      '/api/hybrid/v1/accounts/{hybrid_cloud_environment.account_id}/hybrid-cloud-environments',
+      '/api/hybrid/v1/accounts/{hybrid_cloud_environment.account_id}/hybrid-cloud-environments/{hybrid_cloud_environment.id}',
+      '/api/hybrid/v1/accounts/{account_id}/hybrid-cloud-environments/{hybrid_cloud_environment_id}/bootstrap-commands',
     ]);
     const old = await callApi(plane.cp.url, 'GET', '/openapi.json');
     expect(Object.keys(old.json.paths)).toContain('/api/v1/regions');

@@ -23,7 +23,8 @@ export function regionRoutes(router: Router, store: Store, user: UserCheck): voi
   router.on('PUT', '/api/v1/regions/:region', async (req) => {
     await user(req);
     const stored = await store.region(req.params.region!);
-    return ok(await store.updateRegion(stored, parseRegionInput(await req.body(), store.defaults, stored.name)));
+    // The spec's own name: an environment's (the Cloud API's) differs from the region's display name.
+    return ok(await store.updateRegion(stored, parseRegionInput(await req.body(), store.defaults, stored.spec.name)));
   });
   router.on('DELETE', '/api/v1/regions/:region', async (req) => (await user(req), await store.deleteRegion(req.params.region!), { status: 204 }));
 }

@@ -1,6 +1,7 @@
 import { Code, ConnectError, createContextKey, type HandlerContext } from '@connectrpc/connect';
 import type { Logger } from '@qhc/kube';
 import type { ResourcePackage } from '@qhc/schemas';
+import type { RegionDefaults } from '../api/inputs.ts';
 import type { Db } from '../db/db.ts';
 import type { Clock } from '../repositories/tokens.ts';
 
@@ -11,6 +12,12 @@ export interface CloudDeps {
   logger: Logger;
   /** The resource packages clusters are made in (BookingService; a cluster's package_id names one). */
   packages: readonly ResourcePackage[];
+  /** Where installation commands fetch from and agents connect to; known once the server listens, so read per call. */
+  publicUrl?: () => string;
+  /** How long a bootstrap token works (GenerateBootstrapCommands); default DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS. */
+  bootstrapTokenTtlSeconds?: number;
+  /** Where new regions pull from unless they say otherwise (the control plane's --default-registry). */
+  regionDefaults?: RegionDefaults;
 }
 
 /** Who is calling: the account its management key belongs to. */

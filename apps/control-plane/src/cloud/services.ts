@@ -1,10 +1,11 @@
 import type { DescService } from '@bufbuild/protobuf';
 import type { ConnectRouter, ServiceImpl } from '@connectrpc/connect';
-import { authV1, bookingV1, clusterV1 } from '@qhc/cloud-api';
+import { authV1, bookingV1, clusterV1, hybridV1 } from '@qhc/cloud-api';
 import { authService } from './auth-service.ts';
 import { bookingService } from './booking/booking-service.ts';
 import { clusterService } from './cluster/cluster-service.ts';
 import type { CloudDeps } from './context.ts';
+import { hybridCloudService } from './hybrid/service.ts';
 
 /** A Cloud API service: its descriptor and how to make its implementation. */
 export interface CloudService {
@@ -25,6 +26,7 @@ export const CLOUD_SERVICES: readonly CloudService[] = [
   cloudService(authV1.AuthService, authService),
   cloudService(clusterV1.ClusterService, clusterService),
   cloudService(bookingV1.BookingService, bookingService),
+  cloudService(hybridV1.HybridCloudService, hybridCloudService),
 ];
 
 export const registerCloudServices =

@@ -154,6 +154,13 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
     ],
   },
   {
+    version: 10,
+    name: 'hybrid cloud environments: the configuration as the client sent it, bootstrap commands generated',
+    // The Cloud API answers the configuration exactly as it was sent (the region's spec is derived
+    // from it); NULL for regions /api/v1 made, whose configuration is derived from their spec.
+    statements: ['ALTER TABLE regions ADD COLUMN cloud_configuration TEXT', 'ALTER TABLE regions ADD COLUMN bootstrap_commands_generated INTEGER'],
+  },
+  {
     version: 11,
     name: 'cluster as the Cloud API client sent it',
     // Answered back exactly as sent (a Terraform plan compares every field); the spec is derived

@@ -18,6 +18,10 @@ export interface Database {
     registry_credentials: string | null;
     /** Set on every row since migration 8 (NULL only in a database that never ran it). */
     account_id: string | null;
+    /** The Cloud API's HybridCloudEnvironmentConfiguration as sent, binary in base64 (migration 10); NULL for /api/v1's regions. */
+    cloud_configuration: string | null;
+    /** 1 once GenerateBootstrapCommands answered (migration 10). */
+    bootstrap_commands_generated: number | null;
   };
   clusters: {
     id: string;

@@ -56,6 +56,8 @@ export async function updateRegion(db: Db, id: string, spec: Region, credentials
       spec: JSON.stringify(spec),
       revision: eb('revision', '+', 1),
       updated_at: now(),
+      // The Cloud API's configuration no longer says what the spec is: it is derived from the spec again.
+      cloud_configuration: null,
       ...(credentials === undefined ? {} : { registry_credentials: credentials ? JSON.stringify(credentials) : null }),
     }))
     .where('id', '=', id)
