@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import * as z from 'zod';
 import type { Db } from '../db/db.ts';
 import type { Database } from '../db/schema.ts';
 import { conflict } from '../errors.ts';
+import { RESOURCE_KINDS } from '../resource-kinds.ts';
 import { checkRoom } from './caps.ts';
 import { bumpRevision } from './regions.ts';
+import { mergedResources } from './resources.ts';
 import { fittingJson, objectIdOf, readRegionSpec, readResourceStatus } from './rows.ts';
 
 // The rows of `resources` as the Cloud API sees them: by account (through their region) and by
@@ -32,8 +35,11 @@ type ResourceRow = Selectable<Database['resources']>;
 export interface CloudResource {
   id: string;
   regionId: string;
+  regionName: string;
   namespace: string;
   kind: string;
+  /** Found in the region (the agent's last report) and not a row: a backup a schedule took. */
+  found?: true;
   /** The Kubernetes object's name. */
   name: string;
   /** The cluster's object id (`qdrant-<object id>`), as the region's objects name it. */
@@ -46,9 +52,9 @@ export interface CloudResource {
 }
 
 const COLUMNS = ['resources.id', 'region_id', 'kind', 'resources.name', 'cluster_id', 'resources.spec', 'resources.status'] as const;
-const MORE = ['resources.deleted_at', 'resources.created_at', 'resources.updated_at', 'cloud', 'regions.spec as region_spec'] as const;
+const MORE = ['resources.deleted_at', 'resources.created_at', 'resources.updated_at', 'cloud', 'regions.spec as region_spec', 'regions.name as region_name'] as const;
 
-type JoinedRow = Omit<ResourceRow, 'spec' | 'status'> & { spec: string; status: string | null; region_spec: string };
+type JoinedRow = Omit<ResourceRow, 'spec' | 'status'> & { spec: string; status: string | null; region_spec: string; region_name: string };
 
 function toCloudResource(db: Db, r: JoinedRow): CloudResource {
   const status = r.status ? readResourceStatus(r.status) : undefined;
@@ -61,6 +67,7 @@ function toCloudResource(db: Db, r: JoinedRow): CloudResource {
   return {
     id: r.id,
     regionId: r.region_id,
+    regionName: r.region_name,
     namespace: readRegionSpec(r.region_spec, { log: db.log, table: 'regions', id: r.region_id }).namespace,
     kind: r.kind,
     name: r.name,
@@ -182,29 +189,65 @@ export async function updateCloudResource(db: Db, row: CloudResource, change: { 
   });
 }
 
-/** Deleted by the agent (the row goes once its report confirms it); rows already being deleted stay as they are. */
-export async function markCloudResourcesDeleted(db: Db, rows: ReadonlyArray<Pick<CloudResource, 'id' | 'regionId'>>, stamp: string): Promise<void> {
+/**
+ * A UUID for an object found in the region (a backup a schedule took): derived from where it is
+ * and its name, so it is the same on every read and on every replica (RFC 9562 version 8).
+ */
+export function foundObjectId(regionId: string, kind: string, name: string): string {
+  const h = createHash('sha256').update(`${regionId}/${kind}/${name}`).digest('hex');
+  const variant = ((Number.parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The objects of `kind` the agent found in the account's regions that are not rows. */
+export async function accountFoundResources(db: Db, accountId: string, kind: string): Promise<CloudResource[]> {
+  const regions = await db.q.selectFrom('regions').select(['id', 'name', 'spec']).where('account_id', '=', accountId).execute();
+  const found: CloudResource[] = [];
+  for (const region of regions) {
+    const namespace = readRegionSpec(region.spec, { log: db.log, table: 'regions', id: region.id }).namespace;
+    for (const r of await mergedResources(db, region.id, kind)) {
+      if (r.origin !== 'region') continue;
+      const base = { id: foundObjectId(region.id, kind, r.name), regionId: region.id, regionName: region.name, namespace, kind, found: true as const };
+      found.push({ ...base, name: r.name, clusterObjectId: r.clusterId, spec: r.spec, ...(r.status ? { status: r.status } : {}), createdAt: r.createdAt ?? '', cloud: {} });
+    }
+  }
+  return found;
+}
+
+/**
+ * Deleted by the agent (a row goes once its report confirms it); rows already being deleted stay
+ * as they are. One found only in the region gets a row of its id, deleted, so the agent deletes it too.
+ */
+export async function markCloudResourcesDeleted(db: Db, rows: ReadonlyArray<CloudResource>, stamp: string): Promise<void> {
   if (rows.length === 0) return;
   await db.tx(async (tx) => {
-    for (const row of rows)
-      await tx.q.updateTable('resources').set({ deleted_at: stamp, updated_at: stamp }).where('id', '=', row.id).where('deleted_at', 'is', null).execute();
+    for (const row of rows) {
+      if (!row.found) {
+        await tx.q.updateTable('resources').set({ deleted_at: stamp, updated_at: stamp }).where('id', '=', row.id).where('deleted_at', 'is', null).execute();
+        continue;
+      }
+      // The region's row first (its lock), as for a creation: this row counts too.
+      await bumpRevision(tx, row.regionId, stamp);
+      await checkRoom(tx, 'resources', { id: row.regionId, name: row.regionName });
+      const values = { id: row.id, region_id: row.regionId, kind: row.kind, name: row.name, cluster_id: row.clusterObjectId, spec: JSON.stringify(row.spec) };
+      await tx.q
+        .insertInto('resources')
+        .values({ ...values, cloud: JSON.stringify(row.cloud), deleted_at: stamp, created_at: row.createdAt || stamp, updated_at: stamp })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
     for (const regionId of new Set(rows.map((r) => r.regionId))) await bumpRevision(tx, regionId, stamp);
   });
 }
 
 /**
- * Every backup of a cluster made through the control plane, marked deleted (DeleteCluster with
- * `delete_backups`); the agent deletes them in the region. How many were marked.
+ * Every backup of a cluster, those a schedule took in the region included, marked deleted
+ * (DeleteCluster with `delete_backups`); the agent deletes them in the region. How many.
  */
-export async function markClusterBackupsDeleted(db: Db, cluster: Pick<AccountCluster, 'regionId' | 'objectId'>, stamp: string): Promise<number> {
-  const rows = await db.q
-    .selectFrom('resources')
-    .select(['id', 'region_id as regionId'])
-    .where('region_id', '=', cluster.regionId)
-    .where('kind', '=', 'QdrantClusterSnapshot')
-    .where('cluster_id', '=', cluster.objectId)
-    .where('deleted_at', 'is', null)
-    .execute();
+export async function markClusterBackupsDeleted(db: Db, accountId: string, cluster: Pick<AccountCluster, 'regionId' | 'objectId'>, stamp: string): Promise<number> {
+  const kind = RESOURCE_KINDS.backups.kind;
+  const all = [...(await accountResources(db, accountId, kind)), ...(await accountFoundResources(db, accountId, kind))];
+  const rows = all.filter((r) => r.regionId === cluster.regionId && r.clusterObjectId === cluster.objectId && !r.deletedAt);
   await markCloudResourcesDeleted(db, rows, stamp);
   return rows.length;
 }

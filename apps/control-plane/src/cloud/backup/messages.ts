@@ -1,5 +1,6 @@
 import { create, fromBinary, toBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import { durationFromMs, timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { BackupStatus, RestoreStatus, ScheduleStatus } from './enums.ts';
 import { backupV1, clusterV1 } from '@qhc/cloud-api';
 import type { AccountCluster, CloudResource } from '../../repositories/cloud-resources.ts';
 
@@ -17,19 +18,19 @@ export const HYBRID = 'hybrid';
 
 /** The operator's snapshot phase in the API's words; no phase yet: not reported. */
 export function backupStatusOf(phase: string | undefined): backupV1.BackupStatus {
-  const S = backupV1.BackupStatus;
+  const S = BackupStatus;
   const byPhase: Record<string, backupV1.BackupStatus> = { Running: S.RUNNING, Skipped: S.SKIPPED, Failed: S.FAILED, Succeeded: S.SUCCEEDED };
   return phase ? (byPhase[phase] ?? S.UNSPECIFIED) : S.UNSPECIFIED;
 }
 
 export function scheduleStatusOf(phase: string | undefined): backupV1.BackupScheduleStatus {
-  const S = backupV1.BackupScheduleStatus;
+  const S = ScheduleStatus;
   return phase === 'Active' ? S.ACTIVE : phase === 'Disabled' ? S.DISABLED : S.UNSPECIFIED;
 }
 
 /** Pending (waiting for its snapshot) is a restore under way. */
 export function restoreStatusOf(phase: string | undefined): backupV1.BackupRestoreStatus {
-  const S = backupV1.BackupRestoreStatus;
+  const S = RestoreStatus;
   const byPhase: Record<string, backupV1.BackupRestoreStatus> = { Running: S.RUNNING, Pending: S.RUNNING, Failed: S.FAILED, Succeeded: S.SUCCEEDED, Skipped: S.SKIPPED };
   return phase ? (byPhase[phase] ?? S.UNSPECIFIED) : S.UNSPECIFIED;
 }
@@ -77,27 +78,51 @@ export function clusterInfoOf(cluster: AccountCluster): backupV1.ClusterInfo {
 const clusterOfRow = (row: CloudResource, clusters: Map<string, AccountCluster>) =>
   clusters.get(`${row.regionId}/${row.clusterObjectId}`);
 
-export function toBackup(row: CloudResource, accountId: string, clusters: Map<string, AccountCluster>): backupV1.Backup {
-  // A backup made through /api/v1 has no message: its name is its label.
-  const backup = decodeMessage(backupV1.BackupSchema, row.cloud.message) ?? create(backupV1.BackupSchema, { displayName: row.name });
-  const cluster = clusterOfRow(row, clusters);
+/**
+ * The backup's message as stored: the client's, or for a backup made through /api/v1 (no
+ * message) its name as the label and its spec's retention.
+ */
+export function storedBackupMessage(row: CloudResource): backupV1.Backup {
+  const stored = decodeMessage(backupV1.BackupSchema, row.cloud.message);
+  if (stored) return stored;
+  const retention = row.spec.retention;
+  return create(backupV1.BackupSchema, {
+    displayName: row.name,
+    ...(typeof retention === 'string' && /^\d+h$/.test(retention) ? { retentionPeriod: durationFromMs(Number.parseInt(retention, 10) * 3_600_000) } : {}),
+  });
+}
+
+/** A schedule as its backups name it: by region, cluster and short id. */
+export const scheduleKey = (regionId: string, clusterObjectId: string, shortId: string): string => `${regionId}/${clusterObjectId}/${shortId}`;
+
+/** What a backup's answer reads besides its row: the account, its clusters and schedules. */
+export interface BackupContext {
+  accountId: string;
+  clusters: Map<string, AccountCluster>;
+  schedules: Map<string, { id: string; displayName?: string }>;
+}
+
+export function toBackup(row: CloudResource, context: BackupContext): backupV1.Backup {
+  const backup = storedBackupMessage(row);
+  const cluster = clusterOfRow(row, context.clusters);
+  const shortId = row.spec.scheduleShortId;
+  const schedule = typeof shortId === 'string' ? context.schedules.get(scheduleKey(row.regionId, row.clusterObjectId, shortId)) : undefined;
+  // A backup a schedule took is labelled as the schedule says (its display name), as Qdrant Cloud does.
+  if (!row.cloud.message && schedule?.displayName) backup.displayName = schedule.displayName;
   const info = decodeMessage(backupV1.ClusterInfoSchema, row.cloud.clusterInfo) ?? (cluster ? clusterInfoOf(cluster) : undefined);
   if (info && cluster) info.name = cluster.name;
-  const retention = row.spec.retention;
-  Object.assign(backup, {
+  return Object.assign(backup, {
     id: row.id,
     createdAt: timestamp(row.createdAt),
-    accountId: backup.accountId || accountId,
-    clusterId: row.cloud.clusterId ?? cluster?.id ?? '',
+    accountId: backup.accountId || context.accountId,
+    clusterId: backup.clusterId || (row.cloud.clusterId ?? cluster?.id ?? ''),
     name: row.name,
     status: backupStatusOf(row.status?.phase),
     deletedAt: timestamp(row.deletedAt),
     backupDuration: durationOf(row.status),
+    ...(schedule ? { backupScheduleId: schedule.id } : {}),
     clusterInfo: info,
   });
-  if (!row.cloud.message && typeof retention === 'string' && /^\d+h$/.test(retention))
-    backup.retentionPeriod = durationFromMs(Number.parseInt(retention, 10) * 3_600_000);
-  return backup;
 }
 
 export function toSchedule(row: CloudResource, accountId: string, clusters: Map<string, AccountCluster>): backupV1.BackupSchedule {

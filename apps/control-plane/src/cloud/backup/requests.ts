@@ -1,5 +1,6 @@
 import { clone, create } from '@bufbuild/protobuf';
 import type { FieldMask } from '@bufbuild/protobuf/wkt';
+import { BackupStatus, ScheduleStatus } from './enums.ts';
 import { backupV1 } from '@qhc/cloud-api';
 import { displayNameField, invalid, Problems, retentionField, scheduleField, serverOwned, uuidField } from './fields.ts';
 
@@ -27,7 +28,7 @@ export function parseCreateBackup(req: backupV1.CreateBackupRequest): BackupInpu
   serverOwned(problems, 'backup.id', b.id !== '');
   serverOwned(problems, 'backup.created_at', b.createdAt !== undefined);
   serverOwned(problems, 'backup.name', b.name !== '');
-  serverOwned(problems, 'backup.status', b.status !== backupV1.BackupStatus.UNSPECIFIED);
+  serverOwned(problems, 'backup.status', b.status !== BackupStatus.UNSPECIFIED);
   serverOwned(problems, 'backup.deleted_at', b.deletedAt !== undefined);
   serverOwned(problems, 'backup.backup_duration', b.backupDuration !== undefined);
   serverOwned(problems, 'backup.backup_schedule_id', b.backupScheduleId !== undefined);
@@ -71,7 +72,7 @@ export function parseCreateSchedule(req: backupV1.CreateBackupScheduleRequest): 
   serverOwned(problems, 'backup_schedule.id', s.id !== '');
   serverOwned(problems, 'backup_schedule.created_at', s.createdAt !== undefined);
   serverOwned(problems, 'backup_schedule.deleted_at', s.deletedAt !== undefined);
-  serverOwned(problems, 'backup_schedule.status', s.status !== backupV1.BackupScheduleStatus.UNSPECIFIED);
+  serverOwned(problems, 'backup_schedule.status', s.status !== ScheduleStatus.UNSPECIFIED);
   problems.throwIfAny();
   return { clusterId: clusterId!, schedule: s.schedule, retention, message: clone(backupV1.BackupScheduleSchema, s) };
 }
@@ -86,7 +87,7 @@ export function clientFields(s: Schedule): Schedule {
   copy.id = '';
   copy.createdAt = undefined;
   copy.deletedAt = undefined;
-  copy.status = backupV1.BackupScheduleStatus.UNSPECIFIED;
+  copy.status = ScheduleStatus.UNSPECIFIED;
   return copy;
 }
 
