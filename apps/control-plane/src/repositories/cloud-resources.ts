@@ -52,7 +52,14 @@ export interface CloudResource {
 }
 
 const COLUMNS = ['resources.id', 'region_id', 'kind', 'resources.name', 'cluster_id', 'resources.spec', 'resources.status'] as const;
-const MORE = ['resources.deleted_at', 'resources.created_at', 'resources.updated_at', 'cloud', 'regions.spec as region_spec', 'regions.name as region_name'] as const;
+const MORE = [
+  'resources.deleted_at',
+  'resources.created_at',
+  'resources.updated_at',
+  'cloud',
+  'regions.spec as region_spec',
+  'regions.name as region_name',
+] as const;
 
 type JoinedRow = Omit<ResourceRow, 'spec' | 'status'> & { spec: string; status: string | null; region_spec: string; region_name: string };
 
@@ -165,11 +172,27 @@ export async function insertCloudResourceIn(tx: Db, resource: NewCloudResource, 
   // First: the region's row lock orders concurrent creations for the room check.
   await bumpRevision(tx, regionId, stamp);
   await checkRoom(tx, 'resources', { id: regionId, name: regionName });
-  const taken = await tx.q.selectFrom('resources').select('id').where('region_id', '=', regionId).where('kind', '=', kind).where('name', '=', name).executeTakeFirst();
+  const taken = await tx.q
+    .selectFrom('resources')
+    .select('id')
+    .where('region_id', '=', regionId)
+    .where('kind', '=', kind)
+    .where('name', '=', name)
+    .executeTakeFirst();
   if (taken) throw conflict(`${kind} ${name} already exists in region ${regionName}`);
   await tx.q
     .insertInto('resources')
-    .values({ id, region_id: regionId, kind, name, cluster_id: clusterObjectId, spec: JSON.stringify(spec), cloud: JSON.stringify(cloud), created_at: stamp, updated_at: stamp })
+    .values({
+      id,
+      region_id: regionId,
+      kind,
+      name,
+      cluster_id: clusterObjectId,
+      spec: JSON.stringify(spec),
+      cloud: JSON.stringify(cloud),
+      created_at: stamp,
+      updated_at: stamp,
+    })
     .execute();
 }
 
@@ -178,7 +201,12 @@ export async function insertCloudResource(db: Db, resource: NewCloudResource, st
 }
 
 /** A new client message, and a new spec when given (the agent applies it: a new revision). */
-export async function updateCloudResource(db: Db, row: CloudResource, change: { cloud: CloudFields; spec?: Record<string, unknown> }, stamp: string): Promise<void> {
+export async function updateCloudResource(
+  db: Db,
+  row: CloudResource,
+  change: { cloud: CloudFields; spec?: Record<string, unknown> },
+  stamp: string,
+): Promise<void> {
   await db.tx(async (tx) => {
     await tx.q
       .updateTable('resources')
@@ -208,7 +236,15 @@ export async function accountFoundResources(db: Db, accountId: string, kind: str
     for (const r of await mergedResources(db, region.id, kind)) {
       if (r.origin !== 'region') continue;
       const base = { id: foundObjectId(region.id, kind, r.name), regionId: region.id, regionName: region.name, namespace, kind, found: true as const };
-      found.push({ ...base, name: r.name, clusterObjectId: r.clusterId, spec: r.spec, ...(r.status ? { status: r.status } : {}), createdAt: r.createdAt ?? '', cloud: {} });
+      found.push({
+        ...base,
+        name: r.name,
+        clusterObjectId: r.clusterId,
+        spec: r.spec,
+        ...(r.status ? { status: r.status } : {}),
+        createdAt: r.createdAt ?? '',
+        cloud: {},
+      });
     }
   }
   return found;
@@ -244,7 +280,12 @@ export async function markCloudResourcesDeleted(db: Db, rows: ReadonlyArray<Clou
  * Every backup of a cluster, those a schedule took in the region included, marked deleted
  * (DeleteCluster with `delete_backups`); the agent deletes them in the region. How many.
  */
-export async function markClusterBackupsDeleted(db: Db, accountId: string, cluster: Pick<AccountCluster, 'regionId' | 'objectId'>, stamp: string): Promise<number> {
+export async function markClusterBackupsDeleted(
+  db: Db,
+  accountId: string,
+  cluster: Pick<AccountCluster, 'regionId' | 'objectId'>,
+  stamp: string,
+): Promise<number> {
   const kind = RESOURCE_KINDS.backups.kind;
   const all = [...(await accountResources(db, accountId, kind)), ...(await accountFoundResources(db, accountId, kind))];
   const rows = all.filter((r) => r.regionId === cluster.regionId && r.clusterObjectId === cluster.objectId && !r.deletedAt);

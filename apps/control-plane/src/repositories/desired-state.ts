@@ -31,9 +31,20 @@ export async function desiredState(db: Db, regionId: string): Promise<DesiredSta
     if (!region) throw notFound(`region ${regionId}`);
     // Not the status: the agent's last report is no part of what it must make true.
     const columns = ['id', 'region_id', 'name', 'object_id', 'spec', 'api_keys', 'annotations', 'origin', 'deleted_at', 'created_at', 'updated_at'] as const;
-    const clusterRows = await tx.q.selectFrom('clusters').select(columns).where('region_id', '=', regionId).orderBy('name').execute();
+    const clusterRows = await tx.q
+      .selectFrom('clusters')
+      .select(columns)
+      .select((eb) => eb('status', 'is', null).as('unreported'))
+      .where('region_id', '=', regionId)
+      .orderBy('name')
+      .execute();
     const toRecord = toCluster(tx.log);
-    const clusters: StoredCluster[] = clusterRows.map((row) => ({ ...toRecord(row), objectId: objectIdOf(row) }));
+    // A cluster a restore is making (a row made with its restore as origin) is left out until the
+    // agent reports it: applied before, the agent would make an empty cluster the restore then refuses.
+    const awaited = (row: (typeof clusterRows)[number]) => row.origin !== null && Boolean(row.unreported) && !row.deleted_at;
+    const clusters: StoredCluster[] = clusterRows
+      .filter((row) => !awaited(row))
+      .map(({ unreported: _u, ...row }) => ({ ...toRecord(row), objectId: objectIdOf(row) }));
     const resources = await tx.q
       .selectFrom('resources')
       .select(['id', 'kind', 'name', 'cluster_id', 'spec', 'deleted_at'])

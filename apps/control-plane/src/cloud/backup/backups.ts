@@ -28,7 +28,10 @@ export async function backupContext(deps: CloudDeps, accountId: string): Promise
   for (const row of await accountResources(deps.db, accountId, SCHEDULE_KIND)) {
     const message = decodeMessage(backupV1.BackupScheduleSchema, row.cloud.message);
     const shortId = String(row.spec.scheduleShortId ?? '');
-    schedules.set(scheduleKey(row.regionId, row.clusterObjectId, shortId), { id: row.id, ...(message?.displayName ? { displayName: message.displayName } : {}) });
+    schedules.set(scheduleKey(row.regionId, row.clusterObjectId, shortId), {
+      id: row.id,
+      ...(message?.displayName ? { displayName: message.displayName } : {}),
+    });
   }
   return { accountId, clusters: await accountClustersByObject(deps.db, accountId), schedules };
 }
@@ -77,7 +80,14 @@ async function createBackup(deps: CloudDeps, req: backupV1.CreateBackupRequest, 
     clusterInfo: encodeMessage(backupV1.ClusterInfoSchema, clusterInfoOf(cluster)),
     clusterSpec: cluster.spec,
   };
-  const resource = { id, regionId: cluster.regionId, regionName: cluster.regionName, kind: BACKUP_KIND, name: backupObjectName(id), clusterObjectId: cluster.objectId };
+  const resource = {
+    id,
+    regionId: cluster.regionId,
+    regionName: cluster.regionName,
+    kind: BACKUP_KIND,
+    name: backupObjectName(id),
+    clusterObjectId: cluster.objectId,
+  };
   await insertCloudResource(deps.db, { ...resource, spec, cloud }, stampOf(deps));
   return { backup: await answer(deps, accountId, id) };
 }

@@ -31,7 +31,13 @@ export function scheduleStatusOf(phase: string | undefined): backupV1.BackupSche
 /** Pending (waiting for its snapshot) is a restore under way. */
 export function restoreStatusOf(phase: string | undefined): backupV1.BackupRestoreStatus {
   const S = RestoreStatus;
-  const byPhase: Record<string, backupV1.BackupRestoreStatus> = { Running: S.RUNNING, Pending: S.RUNNING, Failed: S.FAILED, Succeeded: S.SUCCEEDED, Skipped: S.SKIPPED };
+  const byPhase: Record<string, backupV1.BackupRestoreStatus> = {
+    Running: S.RUNNING,
+    Pending: S.RUNNING,
+    Failed: S.FAILED,
+    Succeeded: S.SUCCEEDED,
+    Skipped: S.SKIPPED,
+  };
   return phase ? (byPhase[phase] ?? S.UNSPECIFIED) : S.UNSPECIFIED;
 }
 
@@ -75,8 +81,7 @@ export function clusterInfoOf(cluster: AccountCluster): backupV1.ClusterInfo {
 }
 
 /** Who the Cloud API says a row is about: its own record, else the cluster its region's objects name. */
-const clusterOfRow = (row: CloudResource, clusters: Map<string, AccountCluster>) =>
-  clusters.get(`${row.regionId}/${row.clusterObjectId}`);
+const clusterOfRow = (row: CloudResource, clusters: Map<string, AccountCluster>) => clusters.get(`${row.regionId}/${row.clusterObjectId}`);
 
 /**
  * The backup's message as stored: the client's, or for a backup made through /api/v1 (no
@@ -139,7 +144,12 @@ export function toSchedule(row: CloudResource, accountId: string, clusters: Map<
   });
 }
 
-export function toRestore(row: CloudResource, accountId: string, clusters: Map<string, AccountCluster>, backupIds: Map<string, string>): backupV1.BackupRestore {
+export function toRestore(
+  row: CloudResource,
+  accountId: string,
+  clusters: Map<string, AccountCluster>,
+  backupIds: Map<string, string>,
+): backupV1.BackupRestore {
   const source = (row.spec.source ?? {}) as { snapshotName?: string };
   return create(backupV1.BackupRestoreSchema, {
     id: row.id,

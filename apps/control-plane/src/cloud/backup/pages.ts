@@ -32,8 +32,7 @@ function decodeToken(token: string): string[] {
 
 /** Checks the request's paging fields before anything is read. */
 export function checkPage(req: PageAsk): void {
-  if (req.pageSize !== undefined && (req.pageSize < 1 || req.pageSize > MAX_PAGE_SIZE))
-    throw invalid('page_size', `must be between 1 and ${MAX_PAGE_SIZE}`);
+  if (req.pageSize !== undefined && (req.pageSize < 1 || req.pageSize > MAX_PAGE_SIZE)) throw invalid('page_size', `must be between 1 and ${MAX_PAGE_SIZE}`);
   if (req.pageToken) decodeToken(req.pageToken);
 }
 

@@ -117,7 +117,8 @@ export function parseUpdateSchedule(req: backupV1.UpdateBackupScheduleRequest, s
   next.accountId = stored.accountId;
   const problems = new Problems();
   const { clusterId, retention } = checkScheduleFields(problems, next);
-  if (clusterId && clusterId !== stored.clusterId.toLowerCase()) problems.add('backup_schedule.cluster_id', 'cannot change: add a schedule for the other cluster');
+  if (clusterId && clusterId !== stored.clusterId.toLowerCase())
+    problems.add('backup_schedule.cluster_id', 'cannot change: add a schedule for the other cluster');
   problems.throwIfAny();
   return { clusterId: clusterId!, schedule: next.schedule, retention, message: next };
 }

@@ -109,7 +109,8 @@ export function scheduleHandlers(
       const id = requestId('backup_schedule_id', req.backupScheduleId);
       const schedule = await answer(deps, accountId, id);
       // The request names the cluster too: a schedule of another cluster is not this one.
-      if (req.clusterId !== '' && req.clusterId.toLowerCase() !== schedule.clusterId.toLowerCase()) throw notFound(`backup schedule ${id} of cluster ${req.clusterId}`);
+      if (req.clusterId !== '' && req.clusterId.toLowerCase() !== schedule.clusterId.toLowerCase())
+        throw notFound(`backup schedule ${id} of cluster ${req.clusterId}`);
       return { backupSchedule: schedule };
     },
     createBackupSchedule: (req, ctx) => createSchedule(deps, req, ctx),
