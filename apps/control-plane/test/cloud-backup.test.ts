@@ -1,0 +1,109 @@
+// BackupService's backups over gRPC (HTTP/2 + TLS): each a QdrantClusterSnapshot named after its
+// UUID in the cluster's region; read, listed, paged, renamed and deleted; their status is what
+// the agent reports.
+import { toBinary } from '@bufbuild/protobuf';
+import { durationFromMs } from '@bufbuild/protobuf/wkt';
+import { backupV1 } from '@qhc/cloud-api';
+import { describe, expect, it } from 'vitest';
+import { BackupStatus } from '../src/cloud/backup/enums.ts';
+import { backupClient, backupWorld, reportRegion } from './support/backup.ts';
+import type { Dialect } from './support/cloud.ts';
+
+const DAY_MS = 86_400_000;
+const same = (a: backupV1.Backup, b: backupV1.Backup) => Buffer.from(toBinary(backupV1.BackupSchema, a)).equals(Buffer.from(toBinary(backupV1.BackupSchema, b)));
+
+describe.each(['sqlite', 'postgres'] as const)('backups on %s', (dialect: Dialect) => {
+  const { plane, world } = backupWorld(dialect);
+  const client = () => backupClient(plane);
+  const desired = () => plane.cp.store.desiredState(world().region.id);
+
+  it('takes a backup as a QdrantClusterSnapshot named after its id, and answers it back', async () => {
+    const { accountId, clusters, region } = world();
+    const sent = { accountId, clusterId: clusters.a, displayName: 'before upgrade', retentionPeriod: durationFromMs(7 * DAY_MS) };
+    const { backup } = await client().createBackup({ backup: sent }, { headers: plane.auth() });
+    expect(backup).toMatchObject({ ...sent, name: `qdrant-backup-${backup!.id}`, status: BackupStatus.UNSPECIFIED });
+    expect(backup!.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(backup!.createdAt?.seconds).toBe(BigInt(plane.clock.now / 1000));
+    expect(backup!.clusterInfo).toMatchObject({ name: 'alpha', cloudProviderId: 'hybrid', cloudProviderRegionId: region.id });
+    expect(backup!.clusterInfo?.configuration).toMatchObject({ numberOfNodes: 1, version: 'v1.12.4' });
+    expect(backup!.clusterInfo?.resourcesSummary).toMatchObject({ cpu: { amount: 1000, unit: 'm' }, ram: { amount: 1, unit: 'Gi' } });
+    // What the agent applies: the operator's snapshot of the cluster's objects (qdrant-<cluster id>).
+    expect((await desired()).resources).toContainEqual({
+      kind: 'QdrantClusterSnapshot',
+      name: backup!.name,
+      clusterId: clusters.a,
+      spec: { 'cluster-id': clusters.a, retention: '168h' },
+    });
+    const got = await client().getBackup({ accountId, backupId: backup!.id }, { headers: plane.auth() });
+    expect(same(got.backup!, backup!)).toBe(true);
+  });
+
+  it('lists the account backups, of one cluster, a page at a time', async () => {
+    const { accountId, clusters } = world();
+    const make = (clusterId: string, displayName: string) => client().createBackup({ backup: { accountId, clusterId, displayName } }, { headers: plane.auth() });
+    const b1 = (await make(clusters.b, 'one')).backup!;
+    const b2 = (await make(clusters.b, 'two')).backup!;
+    const ofB = await client().listBackups({ accountId, clusterId: clusters.b }, { headers: plane.auth() });
+    expect(ofB.items.map((b) => b.id).toSorted()).toEqual([b1.id, b2.id].toSorted());
+    expect(ofB.totalSize).toBeUndefined();
+    const all = await client().listBackups({ accountId }, { headers: plane.auth() });
+    expect(all.items.some((b) => b.clusterId === clusters.a)).toBe(true);
+    const seen: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await client().listBackups({ accountId, clusterId: clusters.b, pageSize: 1, ...(pageToken ? { pageToken } : {}) }, { headers: plane.auth() });
+      expect(page.items).toHaveLength(1);
+      expect(page.totalSize).toBe(2);
+      seen.push(page.items[0]!.id);
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    expect(seen).toEqual(ofB.items.map((b) => b.id));
+  });
+
+  it('renames a backup without touching the region, and deletes it through the agent', async () => {
+    const { accountId, clusters, region } = world();
+    const { backup } = await client().createBackup({ backup: { accountId, clusterId: clusters.a, displayName: 'old' } }, { headers: plane.auth() });
+    const revision = (await desired()).revision;
+    const renamed = await client().updateBackup({ backup: { ...backup!, displayName: 'new' } }, { headers: plane.auth() });
+    expect(renamed.backup).toMatchObject({ id: backup!.id, displayName: 'new', name: backup!.name });
+    expect((await desired()).revision).toBe(revision);
+    await client().deleteBackup({ accountId, backupId: backup!.id }, { headers: plane.auth() });
+    const deleting = await client().getBackup({ accountId, backupId: backup!.id }, { headers: plane.auth() });
+    expect(deleting.backup!.deletedAt?.seconds).toBe(BigInt(plane.clock.now / 1000));
+    expect((await desired()).resourceDeletions).toContainEqual({ kind: 'QdrantClusterSnapshot', name: backup!.name });
+    // The agent, up to date, no longer has it: the backup is gone.
+    await reportRegion(plane, region, { resources: [] });
+    await expect(client().getBackup({ accountId, backupId: backup!.id }, { headers: plane.auth() })).rejects.toMatchObject({ code: 5 });
+  });
+});
+
+describe('backup statuses from the agent report', () => {
+  const { plane, world } = backupWorld('sqlite');
+  const client = () => backupClient(plane);
+
+  it('follows the operator phase: running, then succeeded with how long it took, or failed', async () => {
+    const { accountId, clusters, region } = world();
+    const take = async () => (await client().createBackup({ backup: { accountId, clusterId: clusters.a, displayName: 'b' } }, { headers: plane.auth() })).backup!;
+    const [ok, bad] = [await take(), await take()];
+    const observed = (name: string, status: Record<string, unknown>) => ({ kind: 'QdrantClusterSnapshot', name, spec: { 'cluster-id': clusters.a }, status });
+    const get = async (id: string) => (await client().getBackup({ accountId, backupId: id }, { headers: plane.auth() })).backup!;
+    await reportRegion(plane, region, { resources: [observed(ok.name, { phase: 'Running' }), observed(bad.name, { phase: 'Running' })] });
+    expect((await get(ok.id)).status).toBe(BackupStatus.RUNNING);
+    const done = { phase: 'Succeeded', startedAt: '2026-01-01T00:00:00Z', completedAt: '2026-01-01T00:01:30Z' };
+    await reportRegion(plane, region, { resources: [observed(ok.name, done), observed(bad.name, { phase: 'Failed', message: 'no CSI driver' })] });
+    const succeeded = await get(ok.id);
+    expect(succeeded.status).toBe(BackupStatus.SUCCEEDED);
+    expect(succeeded.backupDuration?.seconds).toBe(90n);
+    expect((await get(bad.id)).status).toBe(BackupStatus.FAILED);
+  });
+
+  it('lists a backup made through /api/v1 with its cluster and its name as the label', async () => {
+    const { accountId, clusters, region } = world();
+    const store = plane.cp.store;
+    await store.createResource(region, 'backups', { name: 'by-hand', clusterId: 'legacy', spec: { 'cluster-id': 'legacy', retention: '24h' } });
+    const listed = await client().listBackups({ accountId, clusterId: clusters.legacy }, { headers: plane.auth() });
+    expect(listed.items).toEqual([
+      expect.objectContaining({ name: 'by-hand', displayName: 'by-hand', clusterId: clusters.legacy, retentionPeriod: expect.objectContaining({ seconds: 86_400n }) }),
+    ]);
+  });
+});
