@@ -4,6 +4,7 @@ import { backupV1 } from '@qhc/cloud-api';
 import { randomUUID } from 'node:crypto';
 import {
   accountClustersByObject,
+  accountFoundResources,
   accountResources,
   insertCloudResource,
   markCloudResourcesDeleted,
@@ -91,10 +92,11 @@ async function updateSchedule(deps: CloudDeps, req: backupV1.UpdateBackupSchedul
   return { backupSchedule: await answer(deps, accountId, id) };
 }
 
-/** The backups the operator took on this schedule that the control plane made rows of (labelled with its short id). */
+/** The backups the operator took on this schedule (their spec names its short id), found in the region or already rows. */
 async function backupsOfSchedule(deps: CloudDeps, accountId: string, schedule: CloudResource): Promise<CloudResource[]> {
   const shortId = scheduleShortId(schedule.id);
-  return (await accountResources(deps.db, accountId, BACKUP_KIND)).filter(
+  const backups = [...(await accountResources(deps.db, accountId, BACKUP_KIND)), ...(await accountFoundResources(deps.db, accountId, BACKUP_KIND))];
+  return backups.filter(
     (b) => b.regionId === schedule.regionId && b.clusterObjectId === schedule.clusterObjectId && b.spec.scheduleShortId === shortId && !b.deletedAt,
   );
 }
