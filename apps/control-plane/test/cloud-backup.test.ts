@@ -10,7 +10,8 @@ import { backupClient, backupWorld, reportRegion } from './support/backup.ts';
 import type { Dialect } from './support/cloud.ts';
 
 const DAY_MS = 86_400_000;
-const same = (a: backupV1.Backup, b: backupV1.Backup) => Buffer.from(toBinary(backupV1.BackupSchema, a)).equals(Buffer.from(toBinary(backupV1.BackupSchema, b)));
+const same = (a: backupV1.Backup, b: backupV1.Backup) =>
+  Buffer.from(toBinary(backupV1.BackupSchema, a)).equals(Buffer.from(toBinary(backupV1.BackupSchema, b)));
 
 describe.each(['sqlite', 'postgres'] as const)('backups on %s', (dialect: Dialect) => {
   const { plane, world } = backupWorld(dialect);
@@ -40,7 +41,8 @@ describe.each(['sqlite', 'postgres'] as const)('backups on %s', (dialect: Dialec
 
   it('lists the account backups, of one cluster, a page at a time', async () => {
     const { accountId, clusters } = world();
-    const make = (clusterId: string, displayName: string) => client().createBackup({ backup: { accountId, clusterId, displayName } }, { headers: plane.auth() });
+    const make = (clusterId: string, displayName: string) =>
+      client().createBackup({ backup: { accountId, clusterId, displayName } }, { headers: plane.auth() });
     const b1 = (await make(clusters.b, 'one')).backup!;
     const b2 = (await make(clusters.b, 'two')).backup!;
     const ofB = await client().listBackups({ accountId, clusterId: clusters.b }, { headers: plane.auth() });
@@ -51,7 +53,10 @@ describe.each(['sqlite', 'postgres'] as const)('backups on %s', (dialect: Dialec
     const seen: string[] = [];
     let pageToken: string | undefined;
     do {
-      const page = await client().listBackups({ accountId, clusterId: clusters.b, pageSize: 1, ...(pageToken ? { pageToken } : {}) }, { headers: plane.auth() });
+      const page = await client().listBackups(
+        { accountId, clusterId: clusters.b, pageSize: 1, ...(pageToken ? { pageToken } : {}) },
+        { headers: plane.auth() },
+      );
       expect(page.items).toHaveLength(1);
       expect(page.totalSize).toBe(2);
       seen.push(page.items[0]!.id);
@@ -83,7 +88,8 @@ describe('backup statuses from the agent report', () => {
 
   it('follows the operator phase: running, then succeeded with how long it took, or failed', async () => {
     const { accountId, clusters, region } = world();
-    const take = async () => (await client().createBackup({ backup: { accountId, clusterId: clusters.a, displayName: 'b' } }, { headers: plane.auth() })).backup!;
+    const take = async () =>
+      (await client().createBackup({ backup: { accountId, clusterId: clusters.a, displayName: 'b' } }, { headers: plane.auth() })).backup!;
     const [ok, bad] = [await take(), await take()];
     const observed = (name: string, status: Record<string, unknown>) => ({ kind: 'QdrantClusterSnapshot', name, spec: { 'cluster-id': clusters.a }, status });
     const get = async (id: string) => (await client().getBackup({ accountId, backupId: id }, { headers: plane.auth() })).backup!;
@@ -103,7 +109,12 @@ describe('backup statuses from the agent report', () => {
     await store.createResource(region, 'backups', { name: 'by-hand', clusterId: 'legacy', spec: { 'cluster-id': 'legacy', retention: '24h' } });
     const listed = await client().listBackups({ accountId, clusterId: clusters.legacy }, { headers: plane.auth() });
     expect(listed.items).toEqual([
-      expect.objectContaining({ name: 'by-hand', displayName: 'by-hand', clusterId: clusters.legacy, retentionPeriod: expect.objectContaining({ seconds: 86_400n }) }),
+      expect.objectContaining({
+        name: 'by-hand',
+        displayName: 'by-hand',
+        clusterId: clusters.legacy,
+        retentionPeriod: expect.objectContaining({ seconds: 86_400n }),
+      }),
     ]);
   });
 });
