@@ -74,6 +74,16 @@ describe('the account of regions', () => {
       '/api/auth/v1/accounts/{account_id}/management-keys',
       '/api/auth/v1/accounts/{management_key.account_id}/management-keys',
       '/api/auth/v1/accounts/{account_id}/management-keys/{management_key_id}',
+      '/api/cluster/backup/v1/accounts/{account_id}/backups',
+      '/api/cluster/backup/v1/accounts/{account_id}/backups/{backup_id}',
+      '/api/cluster/backup/v1/accounts/{backup.account_id}/backups',
+      '/api/cluster/backup/v1/accounts/{backup.account_id}/backups/{backup.id}',
+      '/api/cluster/backup/v1/accounts/{account_id}/backup_restores',
+      '/api/cluster/backup/v1/accounts/{account_id}/backups/{backup_id}/restore',
+      '/api/cluster/backup/v1/accounts/{account_id}/backup_schedules',
+      '/api/cluster/backup/v1/accounts/{account_id}/backup_schedules/{backup_schedule_id}',
+      '/api/cluster/backup/v1/accounts/{backup_schedule.account_id}/backup_schedules',
+      '/api/cluster/backup/v1/accounts/{backup_schedule.account_id}/backup_schedules/{backup_schedule.id}',
     ]);
     const old = await callApi(plane.cp.url, 'GET', '/openapi.json');
     expect(Object.keys(old.json.paths)).toContain('/api/v1/regions');
