@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { BackupStatus } from '../src/cloud/backup/enums.ts';
 import { backupClient, backupWorld, reportRegion } from './support/backup.ts';
 import type { Dialect } from './support/cloud.ts';
+import { callApi } from './support/http.ts';
 
 const DAY_MS = 86_400_000;
 const same = (a: backupV1.Backup, b: backupV1.Backup) =>
@@ -116,5 +117,22 @@ describe('backup statuses from the agent report', () => {
         retentionPeriod: expect.objectContaining({ seconds: 86_400n }),
       }),
     ]);
+  });
+});
+
+describe('backups over the REST gateway', () => {
+  const { plane, world } = backupWorld('sqlite', { https: false });
+
+  it('takes and reads a backup in proto JSON, and answers 404 for one that does not exist', async () => {
+    const { accountId, clusters } = world();
+    const base = `/api/cluster/backup/v1/accounts/${accountId}/backups`;
+    const sent = { accountId, clusterId: clusters.b, displayName: 'over rest', retentionPeriod: '86400s' };
+    const made = await callApi(plane.cp.url, 'POST', base, { body: { backup: sent }, headers: plane.auth() });
+    expect(made.status).toBe(200);
+    const id = made.json.backup.id as string;
+    const got = await callApi(plane.cp.url, 'GET', `${base}/${id}`, { headers: plane.auth() });
+    expect(got.json.backup).toMatchObject({ ...sent, id, name: `qdrant-backup-${id}` });
+    const missing = await callApi(plane.cp.url, 'GET', `${base}/00000000-0000-4000-8000-000000000000`, { headers: plane.auth() });
+    expect([missing.status, missing.json.code]).toEqual([404, 5]);
   });
 });

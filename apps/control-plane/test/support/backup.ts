@@ -53,8 +53,8 @@ async function otherAccount(plane: CloudPlane): Promise<BackupWorld['other']> {
 }
 
 /** The world, made once for the describe block. */
-export function backupWorld(dialect: Dialect): { plane: CloudPlane; world: () => BackupWorld } {
-  const plane = cloudPlane(dialect);
+export function backupWorld(dialect: Dialect, { https = true } = {}): { plane: CloudPlane; world: () => BackupWorld } {
+  const plane = cloudPlane(dialect, { https });
   let world: BackupWorld | undefined;
   beforeAll(async () => {
     const db = plane.cp.store.db;
