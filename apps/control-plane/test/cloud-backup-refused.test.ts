@@ -1,6 +1,6 @@
 // BackupService refusals: each malformed request answers its code with a message naming the
 // field (proto path), another account's ids answer NotFound, and nothing is written.
-import { create } from '@bufbuild/protobuf';
+import { clone, create, type MessageInitShape } from '@bufbuild/protobuf';
 import { durationFromMs } from '@bufbuild/protobuf/wkt';
 import { Code, type ConnectError } from '@connectrpc/connect';
 import { backupV1 } from '@qhc/cloud-api';
@@ -17,11 +17,15 @@ type Case = [string, (c: Client) => Promise<unknown>, Code, RegExp];
 function malformed(w: BackupWorld, backupId: string, schedule: backupV1.BackupSchedule): Case[] {
   const { accountId } = w;
   const clusterId = w.clusters.a;
-  const backup = (fields: Partial<backupV1.Backup>) => (c: Client) => c.createBackup({ backup: { accountId, clusterId, displayName: 'x', ...fields } });
-  const sched = (fields: Partial<backupV1.BackupSchedule>) => (c: Client) =>
+  const backup = (fields: MessageInitShape<typeof backupV1.BackupSchema>) => (c: Client) =>
+    c.createBackup({ backup: { accountId, clusterId, displayName: 'x', ...fields } });
+  const sched = (fields: MessageInitShape<typeof backupV1.BackupScheduleSchema>) => (c: Client) =>
     c.createBackupSchedule({ backupSchedule: { accountId, clusterId, schedule: '@daily', ...fields } });
-  const update = (fields: Partial<backupV1.BackupSchedule>, paths?: string[]) => (c: Client) =>
-    c.updateBackupSchedule({ backupSchedule: { ...schedule, ...fields }, ...(paths ? { updateMask: { paths } } : {}) });
+  const update = (fields: Partial<Pick<backupV1.BackupSchedule, 'id' | 'clusterId' | 'schedule'>>, paths?: string[]) => (c: Client) =>
+    c.updateBackupSchedule({
+      backupSchedule: Object.assign(clone(backupV1.BackupScheduleSchema, schedule), fields),
+      ...(paths ? { updateMask: { paths } } : {}),
+    });
   const I = Code.InvalidArgument;
   return [
     // The account check (backup.account_id) comes first: a request without the message has none.
