@@ -70,6 +70,11 @@ describe.each(['sqlite', 'postgres'] as const)('backup schedules on %s', (dialec
     // Its id is the same on every read.
     const again = await client().getBackup({ accountId, backupId: listed.items[0]!.id }, { headers: plane.auth() });
     expect(again.backup!.name).toBe(taken);
+    const rename = client().updateBackup({ backup: { ...again.backup!, displayName: 'mine' } }, { headers: plane.auth() });
+    await expect(rename).rejects.toMatchObject({ code: Code.FailedPrecondition, rawMessage: expect.stringMatching(/^backup\.id: .* taken by a schedule/) });
+    // Listed by its cluster too, whatever the case of the id asked for.
+    const ofCluster = await client().listBackups({ accountId, clusterId: clusters.b.toUpperCase() }, { headers: plane.auth() });
+    expect(ofCluster.items.map((b) => b.name)).toContain(taken);
 
     await client().deleteBackupSchedule({ accountId, backupScheduleId: s.id, deleteBackups: true }, { headers: plane.auth() });
     expect((await desired()).resourceDeletions).toEqual(

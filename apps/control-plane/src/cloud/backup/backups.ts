@@ -1,5 +1,5 @@
 import { create } from '@bufbuild/protobuf';
-import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
+import { Code, ConnectError, type HandlerContext, type ServiceImpl } from '@connectrpc/connect';
 import { backupV1 } from '@qhc/cloud-api';
 import { randomUUID } from 'node:crypto';
 import {
@@ -59,7 +59,10 @@ async function listBackups(deps: CloudDeps, req: backupV1.ListBackupsRequest, ct
   const rows = [...(await accountResources(deps.db, accountId, BACKUP_KIND)), ...(await accountFoundResources(deps.db, accountId, BACKUP_KIND))];
   const all = rows.map((row) => ({ row, backup: toBackup(row, context) }));
   const chosen = all
-    .filter(({ backup }) => (clusterId === undefined || backup.clusterId === clusterId) && (scheduleId === undefined || backup.backupScheduleId === scheduleId))
+    .filter(
+      ({ backup }) =>
+        (clusterId === undefined || backup.clusterId.toLowerCase() === clusterId) && (scheduleId === undefined || backup.backupScheduleId === scheduleId),
+    )
     .toSorted((a, b) => (a.row.createdAt < b.row.createdAt || (a.row.createdAt === b.row.createdAt && a.row.id < b.row.id) ? -1 : 1));
   const page = pageOf(
     chosen.map((c) => ({ id: c.row.id, createdAt: c.row.createdAt, backup: c.backup })),
@@ -96,6 +99,12 @@ async function updateBackup(deps: CloudDeps, req: backupV1.UpdateBackupRequest, 
   const { accountId } = callerOf(ctx);
   const { id, displayName } = parseUpdateBackup(req);
   const row = await backupOf(deps, accountId, id);
+  // A backup a schedule took is the operator's object, not a row the control plane keeps a label in.
+  if (row.found)
+    throw new ConnectError(
+      `backup.id: backup ${id} was taken by a schedule and is labelled by it; change the schedule's display_name`,
+      Code.FailedPrecondition,
+    );
   // Only the label changes: the region's object stays as it is (no new revision).
   const message = storedBackupMessage(row);
   message.displayName = displayName;
