@@ -6,6 +6,7 @@ import { durationFromMs } from '@bufbuild/protobuf/wkt';
 import { backupV1 } from '@qhc/cloud-api';
 import { describe, expect, it } from 'vitest';
 import { BackupStatus } from '../src/cloud/backup/enums.ts';
+import { markClusterBackupsDeleted } from '../src/repositories/cloud-resources.ts';
 import { backupClient, backupWorld, reportRegion } from './support/backup.ts';
 import type { Dialect } from './support/cloud.ts';
 import { callApi } from './support/http.ts';
@@ -134,5 +135,29 @@ describe('backups over the REST gateway', () => {
     expect(got.json.backup).toMatchObject({ ...sent, id, name: `qdrant-backup-${id}` });
     const missing = await callApi(plane.cp.url, 'GET', `${base}/00000000-0000-4000-8000-000000000000`, { headers: plane.auth() });
     expect([missing.status, missing.json.code]).toEqual([404, 5]);
+  });
+});
+
+describe("deleting a cluster's backups (DeleteCluster with delete_backups)", () => {
+  const { plane, world } = backupWorld('sqlite');
+
+  it('marks every backup of the cluster deleted, those a schedule took in the region too, and no other', async () => {
+    const { accountId, clusters, region } = world();
+    const client = backupClient(plane);
+    const take = async (clusterId: string) =>
+      (await client.createBackup({ backup: { accountId, clusterId, displayName: 'b' } }, { headers: plane.auth() })).backup!;
+    const [mine, theirs] = [await take(clusters.a), await take(clusters.b)];
+    const taken = { kind: 'QdrantClusterSnapshot', name: 'qdrant-schedule-x-1767225600', spec: { 'cluster-id': clusters.a, scheduleShortId: 'x' } };
+    await reportRegion(plane, region, { resources: [taken] });
+    const db = plane.cp.store.db;
+    expect(await markClusterBackupsDeleted(db, accountId, { regionId: region.id, objectId: clusters.a }, new Date(plane.clock.now).toISOString())).toBe(2);
+    const deletions = (await plane.cp.store.desiredState(region.id)).resourceDeletions;
+    expect(deletions).toEqual(
+      expect.arrayContaining([
+        { kind: 'QdrantClusterSnapshot', name: mine.name },
+        { kind: 'QdrantClusterSnapshot', name: taken.name },
+      ]),
+    );
+    expect(deletions).not.toContainEqual({ kind: 'QdrantClusterSnapshot', name: theirs.name });
   });
 });
