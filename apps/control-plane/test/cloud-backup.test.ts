@@ -10,8 +10,10 @@ import { markClusterBackupsDeleted } from '../src/repositories/cloud-resources.t
 import { backupClient, backupWorld, reportRegion } from './support/backup.ts';
 import type { Dialect } from './support/cloud.ts';
 import { callApi } from './support/http.ts';
+import { sqlOn } from './support/sql.ts';
 
 const DAY_MS = 86_400_000;
+const observedPhase = (name: string, phase: string) => ({ kind: 'QdrantClusterSnapshot', name, status: { phase } });
 const same = (a: backupV1.Backup, b: backupV1.Backup) =>
   Buffer.from(toBinary(backupV1.BackupSchema, a)).equals(Buffer.from(toBinary(backupV1.BackupSchema, b)));
 
@@ -103,6 +105,24 @@ describe('backup statuses from the agent report', () => {
     expect(succeeded.status).toBe(BackupStatus.SUCCEEDED);
     expect(succeeded.backupDuration?.seconds).toBe(90n);
     expect((await get(bad.id)).status).toBe(BackupStatus.FAILED);
+  });
+
+  it('says unknown for a backup under way once the agent has been silent for two minutes; a finished one keeps its status', async () => {
+    const { accountId, clusters, region } = world();
+    const take = async () =>
+      (await client().createBackup({ backup: { accountId, clusterId: clusters.a, displayName: 'b' } }, { headers: plane.auth() })).backup!;
+    const [running, done] = [await take(), await take()];
+    const get = async (id: string) => (await client().getBackup({ accountId, backupId: id }, { headers: plane.auth() })).backup!.status;
+    await reportRegion(plane, region, { resources: [observedPhase(running.name, 'Running'), observedPhase(done.name, 'Succeeded')] });
+    // The report is stamped by the wall clock: set to the control plane's, which the test moves.
+    await sqlOn(plane.cp.store.db).run('UPDATE regions SET last_seen_at = $1 WHERE id = $2', [new Date(plane.clock.now).toISOString(), region.id]);
+    expect([await get(running.id), await get(done.id)]).toEqual([BackupStatus.RUNNING, BackupStatus.SUCCEEDED]);
+    plane.clock.now += 120_001;
+    try {
+      expect([await get(running.id), await get(done.id)]).toEqual([BackupStatus.UNKNOWN, BackupStatus.SUCCEEDED]);
+    } finally {
+      plane.clock.now -= 120_001;
+    }
   });
 
   it('lists a backup made through /api/v1 with its cluster and its name as the label', async () => {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import * as z from 'zod';
 import type { Db } from '../db/db.ts';
@@ -7,7 +6,9 @@ import { conflict } from '../errors.ts';
 import { RESOURCE_KINDS } from '../resource-kinds.ts';
 import { checkRoom } from './caps.ts';
 import { bumpRevision } from './regions.ts';
-import { mergedResources } from './resources.ts';
+import { accountFoundResources } from './found-resources.ts';
+
+export { accountFoundResources, foundObjectId } from './found-resources.ts';
 import { fittingJson, objectIdOf, readRegionSpec, readResourceStatus } from './rows.ts';
 
 // The rows of `resources` as the Cloud API sees them: by account (through their region) and by
@@ -37,6 +38,8 @@ export interface CloudResource {
   regionId: string;
   regionName: string;
   namespace: string;
+  /** When the region's agent last reported (none yet: undefined). */
+  regionSeenAt?: string;
   kind: string;
   /** Found in the region (the agent's last report) and not a row: a backup a schedule took. */
   found?: true;
@@ -59,9 +62,16 @@ const MORE = [
   'cloud',
   'regions.spec as region_spec',
   'regions.name as region_name',
+  'regions.last_seen_at',
 ] as const;
 
-type JoinedRow = Omit<ResourceRow, 'spec' | 'status'> & { spec: string; status: string | null; region_spec: string; region_name: string };
+type JoinedRow = Omit<ResourceRow, 'spec' | 'status'> & {
+  spec: string;
+  status: string | null;
+  region_spec: string;
+  region_name: string;
+  last_seen_at: string | null;
+};
 
 function toCloudResource(db: Db, r: JoinedRow): CloudResource {
   const status = r.status ? readResourceStatus(r.status) : undefined;
@@ -75,6 +85,7 @@ function toCloudResource(db: Db, r: JoinedRow): CloudResource {
     id: r.id,
     regionId: r.region_id,
     regionName: r.region_name,
+    ...(r.last_seen_at ? { regionSeenAt: r.last_seen_at } : {}),
     namespace: readRegionSpec(r.region_spec, { log: db.log, table: 'regions', id: r.region_id }).namespace,
     kind: r.kind,
     name: r.name,
@@ -215,39 +226,6 @@ export async function updateCloudResource(
       .execute();
     if (change.spec) await bumpRevision(tx, row.regionId, stamp);
   });
-}
-
-/**
- * A UUID for an object found in the region (a backup a schedule took): derived from where it is
- * and its name, so it is the same on every read and on every replica (RFC 9562 version 8).
- */
-export function foundObjectId(regionId: string, kind: string, name: string): string {
-  const h = createHash('sha256').update(`${regionId}/${kind}/${name}`).digest('hex');
-  const variant = ((Number.parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-/** The objects of `kind` the agent found in the account's regions that are not rows. */
-export async function accountFoundResources(db: Db, accountId: string, kind: string): Promise<CloudResource[]> {
-  const regions = await db.q.selectFrom('regions').select(['id', 'name', 'spec']).where('account_id', '=', accountId).execute();
-  const found: CloudResource[] = [];
-  for (const region of regions) {
-    const namespace = readRegionSpec(region.spec, { log: db.log, table: 'regions', id: region.id }).namespace;
-    for (const r of await mergedResources(db, region.id, kind)) {
-      if (r.origin !== 'region') continue;
-      const base = { id: foundObjectId(region.id, kind, r.name), regionId: region.id, regionName: region.name, namespace, kind, found: true as const };
-      found.push({
-        ...base,
-        name: r.name,
-        clusterObjectId: r.clusterId,
-        spec: r.spec,
-        ...(r.status ? { status: r.status } : {}),
-        createdAt: r.createdAt ?? '',
-        cloud: {},
-      });
-    }
-  }
-  return found;
 }
 
 /**

@@ -33,7 +33,7 @@ export async function backupContext(deps: CloudDeps, accountId: string): Promise
       ...(message?.displayName ? { displayName: message.displayName } : {}),
     });
   }
-  return { accountId, clusters: await accountClustersByObject(deps.db, accountId), schedules };
+  return { accountId, now: deps.now(), clusters: await accountClustersByObject(deps.db, accountId), schedules };
 }
 
 async function answer(deps: CloudDeps, accountId: string, id: string): Promise<backupV1.Backup> {

@@ -14,6 +14,6 @@ function values<T extends number, const N extends string>(schema: GenEnum<T>, na
   ) as Record<N, T>;
 }
 
-export const BackupStatus = values(backupV1.BackupStatusSchema, ['UNSPECIFIED', 'RUNNING', 'SKIPPED', 'FAILED', 'SUCCEEDED']);
+export const BackupStatus = values(backupV1.BackupStatusSchema, ['UNSPECIFIED', 'RUNNING', 'SKIPPED', 'FAILED', 'SUCCEEDED', 'UNKNOWN']);
 export const ScheduleStatus = values(backupV1.BackupScheduleStatusSchema, ['UNSPECIFIED', 'ACTIVE', 'DISABLED']);
 export const RestoreStatus = values(backupV1.BackupRestoreStatusSchema, ['UNSPECIFIED', 'RUNNING', 'FAILED', 'SUCCEEDED', 'SKIPPED']);

@@ -16,11 +16,20 @@ const timestamp = (iso: string | undefined) => (iso ? timestampFromDate(new Date
 /** The cloud provider of every qhc cluster (Qdrant Cloud's name for self-hosted environments). */
 export const HYBRID = 'hybrid';
 
-/** The operator's snapshot phase in the API's words; no phase yet: not reported. */
-export function backupStatusOf(phase: string | undefined): backupV1.BackupStatus {
+/** The agent reports every few seconds: after two minutes of silence it no longer syncs (as the environment's status says). */
+export const SYNC_WITHIN_MS = 120_000;
+
+/**
+ * The operator's snapshot phase in the API's words; no phase yet: not reported. A backup not
+ * finished in a region whose agent went silent is of unknown state: the last report is stale.
+ */
+export function backupStatusOf(phase: string | undefined, regionSeenAt: string | undefined, now: number): backupV1.BackupStatus {
   const S = BackupStatus;
   const byPhase: Record<string, backupV1.BackupStatus> = { Running: S.RUNNING, Skipped: S.SKIPPED, Failed: S.FAILED, Succeeded: S.SUCCEEDED };
-  return phase ? (byPhase[phase] ?? S.UNSPECIFIED) : S.UNSPECIFIED;
+  const status = phase ? (byPhase[phase] ?? S.UNSPECIFIED) : S.UNSPECIFIED;
+  const finished = status === S.SUCCEEDED || status === S.FAILED || status === S.SKIPPED;
+  const silent = regionSeenAt !== undefined && now - Date.parse(regionSeenAt) > SYNC_WITHIN_MS;
+  return silent && !finished ? S.UNKNOWN : status;
 }
 
 export function scheduleStatusOf(phase: string | undefined): backupV1.BackupScheduleStatus {
@@ -103,6 +112,8 @@ export const scheduleKey = (regionId: string, clusterObjectId: string, shortId: 
 /** What a backup's answer reads besides its row: the account, its clusters and schedules. */
 export interface BackupContext {
   accountId: string;
+  /** Milliseconds since the epoch: the status says unknown when the agent has been silent since too long. */
+  now: number;
   clusters: Map<string, AccountCluster>;
   schedules: Map<string, { id: string; displayName?: string }>;
 }
@@ -122,7 +133,7 @@ export function toBackup(row: CloudResource, context: BackupContext): backupV1.B
     accountId: backup.accountId || context.accountId,
     clusterId: backup.clusterId || (row.cloud.clusterId ?? cluster?.id ?? ''),
     name: row.name,
-    status: backupStatusOf(row.status?.phase),
+    status: backupStatusOf(row.status?.phase, row.regionSeenAt, context.now),
     deletedAt: timestamp(row.deletedAt),
     backupDuration: durationOf(row.status),
     ...(schedule ? { backupScheduleId: schedule.id } : {}),
