@@ -270,3 +270,17 @@ export async function markClusterBackupsDeleted(
   await markCloudResourcesDeleted(db, rows, stamp);
   return rows.length;
 }
+
+/**
+ * The restores making a cluster (CreateClusterFromBackup), marked deleted: for DeleteCluster of a
+ * cluster the region has not reported yet, whose restore would otherwise still make it (and
+ * the adoption then bring it back as a new cluster). How many.
+ */
+export async function markClusterRestoresDeleted(db: Db, accountId: string, clusterId: string, stamp: string): Promise<number> {
+  const restores = await accountResources(db, accountId, RESOURCE_KINDS.restores.kind);
+  const making = restores.filter(
+    (r) => r.cloud.clusterId === clusterId && (r.spec.destination as { create?: boolean } | undefined)?.create === true && !r.deletedAt,
+  );
+  await markCloudResourcesDeleted(db, making, stamp);
+  return making.length;
+}
