@@ -2,6 +2,8 @@ import { allKinds, buildCrd, type ClusterRecord, type DesiredStateInput } from '
 import type { Db } from '../db/db.ts';
 import { notFound } from '../errors.ts';
 import { objectIdOf, readRegionSpec, readRegistryCredentials, readResourceSpec, toCluster } from './rows.ts';
+import type { ExpressionBuilder } from 'kysely';
+import type { Database } from '../db/schema.ts';
 
 /**
  * What a region's agent must make true, at the region's revision: the agent protocol's answer, one
@@ -24,6 +26,14 @@ const desiredCluster = (c: StoredCluster): DesiredState['clusters'][number] => (
   ...(c.origin ? { origin: c.origin } : {}),
 });
 
+/**
+ * Leaves out a cluster a restore is still making (CreateClusterFromBackup's row: its restore as
+ * origin, never reported): applied before the restore made it, the agent would make an empty
+ * cluster the restore then refuses. Once reported, or when deleted, it is in like any other.
+ */
+const notAwaitingRestore = (eb: ExpressionBuilder<Database, 'clusters'>) =>
+  eb.or([eb('origin', 'is', null), eb('status', 'is not', null), eb('deleted_at', 'is not', null)]);
+
 /** Read in one transaction: the revision and what it stands for agree. */
 export async function desiredState(db: Db, regionId: string): Promise<DesiredState> {
   return db.tx(async (tx) => {
@@ -31,20 +41,9 @@ export async function desiredState(db: Db, regionId: string): Promise<DesiredSta
     if (!region) throw notFound(`region ${regionId}`);
     // Not the status: the agent's last report is no part of what it must make true.
     const columns = ['id', 'region_id', 'name', 'object_id', 'spec', 'api_keys', 'annotations', 'origin', 'deleted_at', 'created_at', 'updated_at'] as const;
-    const clusterRows = await tx.q
-      .selectFrom('clusters')
-      .select(columns)
-      .select((eb) => eb('status', 'is', null).as('unreported'))
-      .where('region_id', '=', regionId)
-      .orderBy('name')
-      .execute();
+    const clusterRows = await tx.q.selectFrom('clusters').select(columns).where('region_id', '=', regionId).where(notAwaitingRestore).orderBy('name').execute();
     const toRecord = toCluster(tx.log);
-    // A cluster a restore is making (a row made with its restore as origin) is left out until the
-    // agent reports it: applied before, the agent would make an empty cluster the restore then refuses.
-    const awaited = (row: (typeof clusterRows)[number]) => row.origin !== null && Boolean(row.unreported) && !row.deleted_at;
-    const clusters: StoredCluster[] = clusterRows
-      .filter((row) => !awaited(row))
-      .map(({ unreported: _u, ...row }) => ({ ...toRecord(row), objectId: objectIdOf(row) }));
+    const clusters: StoredCluster[] = clusterRows.map((row) => ({ ...toRecord(row), objectId: objectIdOf(row) }));
     const resources = await tx.q
       .selectFrom('resources')
       .select(['id', 'kind', 'name', 'cluster_id', 'spec', 'deleted_at'])
