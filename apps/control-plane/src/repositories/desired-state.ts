@@ -15,6 +15,14 @@ export type DesiredState = DesiredStateInput;
 let crdsOfRelease: Array<Record<string, unknown>> | undefined;
 const releaseCrds = () => (crdsOfRelease ??= allKinds.map((kind) => buildCrd(kind) as unknown as Record<string, unknown>));
 
+/**
+ * Leaves out a cluster a restore is still making (CreateClusterFromBackup's row: its restore as
+ * origin, never reported): applied before the restore made it, the agent would make an empty
+ * cluster the restore then refuses. Once reported, or when deleted, it is in like any other.
+ */
+const notAwaitingRestore = (eb: ExpressionBuilder<Database, 'clusters'>) =>
+  eb.or([eb('origin', 'is', null), eb('status', 'is not', null), eb('deleted_at', 'is not', null)]);
+
 /** The cluster's record and what its Kubernetes objects are named after (`qdrant-<objectId>`), not its name. */
 type StoredCluster = ClusterRecord & { objectId: string };
 
@@ -25,14 +33,6 @@ const desiredCluster = (c: StoredCluster): DesiredState['clusters'][number] => (
   ...(c.annotations ? { annotations: c.annotations } : {}),
   ...(c.origin ? { origin: c.origin } : {}),
 });
-
-/**
- * Leaves out a cluster a restore is still making (CreateClusterFromBackup's row: its restore as
- * origin, never reported): applied before the restore made it, the agent would make an empty
- * cluster the restore then refuses. Once reported, or when deleted, it is in like any other.
- */
-const notAwaitingRestore = (eb: ExpressionBuilder<Database, 'clusters'>) =>
-  eb.or([eb('origin', 'is', null), eb('status', 'is not', null), eb('deleted_at', 'is not', null)]);
 
 /** Read in one transaction: the revision and what it stands for agree. */
 export async function desiredState(db: Db, regionId: string): Promise<DesiredState> {
