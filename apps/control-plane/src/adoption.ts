@@ -30,7 +30,7 @@ type ServiceConfig = { api_key?: { secretKeyRef?: { name?: string } }; read_only
  * dropped, so the agent writes the new cluster its own Secret and deleting the source does not
  * take the restored cluster's keys with it.
  */
-async function takeOverKeys(
+export async function takeOverKeys(
   tx: Db,
   regionId: string,
   origin: ClusterOrigin,

@@ -99,6 +99,16 @@ describe('the account of regions', () => {
       '/api/hybrid/v1/accounts/{hybrid_cloud_environment.account_id}/hybrid-cloud-environments',
       '/api/hybrid/v1/accounts/{hybrid_cloud_environment.account_id}/hybrid-cloud-environments/{hybrid_cloud_environment.id}',
       '/api/hybrid/v1/accounts/{account_id}/hybrid-cloud-environments/{hybrid_cloud_environment_id}/bootstrap-commands',
+      '/api/cluster/backup/v1/accounts/{account_id}/backups',
+      '/api/cluster/backup/v1/accounts/{account_id}/backups/{backup_id}',
+      '/api/cluster/backup/v1/accounts/{backup.account_id}/backups',
+      '/api/cluster/backup/v1/accounts/{backup.account_id}/backups/{backup.id}',
+      '/api/cluster/backup/v1/accounts/{account_id}/backup_restores',
+      '/api/cluster/backup/v1/accounts/{account_id}/backups/{backup_id}/restore',
+      '/api/cluster/backup/v1/accounts/{account_id}/backup_schedules',
+      '/api/cluster/backup/v1/accounts/{account_id}/backup_schedules/{backup_schedule_id}',
+      '/api/cluster/backup/v1/accounts/{backup_schedule.account_id}/backup_schedules',
+      '/api/cluster/backup/v1/accounts/{backup_schedule.account_id}/backup_schedules/{backup_schedule.id}',
     ]);
     const old = await callApi(plane.cp.url, 'GET', '/openapi.json');
     expect(Object.keys(old.json.paths)).toContain('/api/v1/regions');

@@ -1,7 +1,8 @@
 import type { DescService } from '@bufbuild/protobuf';
 import type { ConnectRouter, ServiceImpl } from '@connectrpc/connect';
-import { authV1, bookingV1, clusterV1, hybridV1 } from '@qhc/cloud-api';
+import { authV1, backupV1, bookingV1, clusterV1, hybridV1 } from '@qhc/cloud-api';
 import { authService } from './auth-service.ts';
+import { backupService } from './backup/backup-service.ts';
 import { bookingService } from './booking/booking-service.ts';
 import { clusterService } from './cluster/cluster-service.ts';
 import type { CloudDeps } from './context.ts';
@@ -27,6 +28,7 @@ export const CLOUD_SERVICES: readonly CloudService[] = [
   cloudService(clusterV1.ClusterService, clusterService),
   cloudService(bookingV1.BookingService, bookingService),
   cloudService(hybridV1.HybridCloudService, hybridCloudService),
+  cloudService(backupV1.BackupService, backupService),
 ];
 
 export const registerCloudServices =

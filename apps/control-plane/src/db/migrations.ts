@@ -167,6 +167,13 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
     // from it. NULL for clusters made through /api/v1.
     statements: ['ALTER TABLE clusters ADD COLUMN cloud_cluster TEXT'],
   },
+  {
+    version: 12,
+    name: "Cloud API backups, backup schedules and restores (the client's message, the ids they refer to)",
+    // JSON: the message the client sent (base64 protobuf, echoed as sent) and the Cloud API ids of
+    // what the row refers to (cluster, schedule, backup). NULL for rows made through /api/v1.
+    statements: ['ALTER TABLE resources ADD COLUMN cloud TEXT'],
+  },
 ];
 
 /**

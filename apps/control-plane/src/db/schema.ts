@@ -64,6 +64,8 @@ export interface Database {
     status: string | null;
     created_at: string;
     updated_at: string;
+    /** The Cloud API's view of the row (migration 12); NULL for rows made through /api/v1. */
+    cloud: string | null;
   };
   sessions: { id: string; hash: string; token_id: string; created_at: string; expires_at: string };
   cluster_events: { id: string; cluster_id: string; at: string; type: string; message: string };

@@ -31,7 +31,7 @@ export interface NewCluster {
 }
 
 /** Refused (409) while another cluster of the region has this name or this object id (alive or being deleted). */
-async function checkFree(tx: Db, region: RegionRecord, { name, objectId }: Pick<NewCluster, 'name' | 'objectId'>): Promise<void> {
+export async function checkFree(tx: Db, region: Pick<RegionRecord, 'id' | 'name'>, { name, objectId }: Pick<NewCluster, 'name' | 'objectId'>): Promise<void> {
   const taken = await tx.q
     .selectFrom('clusters')
     .select(['name', 'object_id', 'deleted_at'])

@@ -2,6 +2,8 @@ import { allKinds, buildCrd, type ClusterRecord, type DesiredStateInput } from '
 import type { Db } from '../db/db.ts';
 import { notFound } from '../errors.ts';
 import { objectIdOf, readRegionSpec, readRegistryCredentials, readResourceSpec, toCluster } from './rows.ts';
+import type { ExpressionBuilder } from 'kysely';
+import type { Database } from '../db/schema.ts';
 
 /**
  * What a region's agent must make true, at the region's revision: the agent protocol's answer, one
@@ -12,6 +14,14 @@ export type DesiredState = DesiredStateInput;
 // The CRDs depend only on this release: built once (10–20 ms each time) rather than on every long-poll answer.
 let crdsOfRelease: Array<Record<string, unknown>> | undefined;
 const releaseCrds = () => (crdsOfRelease ??= allKinds.map((kind) => buildCrd(kind) as unknown as Record<string, unknown>));
+
+/**
+ * Leaves out a cluster a restore is still making (CreateClusterFromBackup's row: its restore as
+ * origin, never reported): applied before the restore made it, the agent would make an empty
+ * cluster the restore then refuses. Once reported, or when deleted, it is in like any other.
+ */
+const notAwaitingRestore = (eb: ExpressionBuilder<Database, 'clusters'>) =>
+  eb.or([eb('origin', 'is', null), eb('status', 'is not', null), eb('deleted_at', 'is not', null)]);
 
 /** The cluster's record and what its Kubernetes objects are named after (`qdrant-<objectId>`), not its name. */
 type StoredCluster = ClusterRecord & { objectId: string };
@@ -31,7 +41,7 @@ export async function desiredState(db: Db, regionId: string): Promise<DesiredSta
     if (!region) throw notFound(`region ${regionId}`);
     // Not the status: the agent's last report is no part of what it must make true.
     const columns = ['id', 'region_id', 'name', 'object_id', 'spec', 'api_keys', 'annotations', 'origin', 'deleted_at', 'created_at', 'updated_at'] as const;
-    const clusterRows = await tx.q.selectFrom('clusters').select(columns).where('region_id', '=', regionId).orderBy('name').execute();
+    const clusterRows = await tx.q.selectFrom('clusters').select(columns).where('region_id', '=', regionId).where(notAwaitingRestore).orderBy('name').execute();
     const toRecord = toCluster(tx.log);
     const clusters: StoredCluster[] = clusterRows.map((row) => ({ ...toRecord(row), objectId: objectIdOf(row) }));
     const resources = await tx.q

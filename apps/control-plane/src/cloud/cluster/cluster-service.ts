@@ -22,6 +22,8 @@ import { applyUpdateMask } from './update-mask.ts';
 import { checkClusterFields, checkServerFieldsEmpty, invalid } from './validate.ts';
 import { clusterMessage, storedMessage } from './view.ts';
 import { listClusters } from './list.ts';
+import { createClusterFromBackupMethod } from '../backup/create-cluster-from-backup.ts';
+import { markClusterRestoresDeleted } from '../../repositories/cloud-resources.ts';
 
 // qdrant.cloud.cluster.v1.ClusterService: an account's clusters. The interceptor has checked
 // the request's account is the caller's; the handlers look every id up within it.
@@ -110,6 +112,8 @@ async function deleteCluster(deps: CloudDeps, req: clusterV1.DeleteClusterReques
   const cluster = await clusterOfAccount(deps, accountId, req.clusterId);
   const region = await regionOfAccount(deps, accountId, cluster.regionId, 'cluster_id');
   await deleteClusterResources(deps.db, cluster, region, req.deleteBackups === true);
+  // A restore still making this cluster (CreateClusterFromBackup) would otherwise bring it back once the region reports it.
+  await markClusterRestoresDeleted(deps.db, accountId, cluster.id, new Date().toISOString());
   // force: the environment cannot confirm a teardown when its agent never connected.
   if (req.force && (await removeUnappliedCluster(deps.db, cluster))) return {};
   if (!cluster.deletedAt) await changeCluster(deps.db, cluster, { deleted_at: new Date().toISOString() }, 'deletion');
@@ -123,6 +127,9 @@ export function clusterService(deps: CloudDeps): Partial<ServiceImpl<typeof clus
     createCluster: (req, ctx) => createCluster(deps, req, ctx),
     updateCluster: (req, ctx) => updateCluster(deps, req, ctx),
     deleteCluster: (req, ctx) => deleteCluster(deps, req, ctx),
+    createClusterFromBackup: createClusterFromBackupMethod(deps, {
+      describe: async ({ accountId, clusterId }) => clusterMessage(await clusterOfAccount(deps, accountId, clusterId), deps.packages),
+    }),
     ...clusterActions(deps),
   };
 }
