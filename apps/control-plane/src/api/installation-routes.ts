@@ -1,44 +1,15 @@
 import { buildInstallation, renderHelmInstall, renderInstallScript } from '@qhc/manifests';
+import { DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS, installationProblem, issueInstallation } from '../installation.ts';
 import { authenticate } from '../auth.ts';
 import { ApiError } from '../errors.ts';
-import type { RegionRecord, Store } from '../store.ts';
-import { hashToken, issueToken, listTokens, revokeToken } from '../repositories/tokens.ts';
+import type { Store } from '../store.ts';
+import { hashToken } from '../repositories/tokens.ts';
 import type { Request, Router } from './http.ts';
-
-/** How long an installation command works unless the control plane is told otherwise. */
-export const DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS = 24 * 60 * 60;
 
 export interface InstallationRouteOptions {
   store: Store;
   publicUrl: string;
   bootstrapTokenTtlSeconds?: number;
-}
-
-/** As long as a real bootstrap token, so a check with it fails the way a real one would. */
-const PLACEHOLDER_TOKEN = `qhc_b_${'0'.repeat(43)}`;
-
-/**
- * Whether an installation command made now would work, before anything is issued: a refusal
- * must leave the region's tokens as they were (issue 19, finding 6).
- */
-function checkInstallable(region: RegionRecord, publicUrl: string): void {
-  let protocol: string;
-  try {
-    protocol = new URL(publicUrl).protocol;
-  } catch {
-    throw new ApiError(409, 'NotInstallable', `the control plane's public URL (--public-url) is not a URL: ${JSON.stringify(publicUrl)}`);
-  }
-  if (protocol !== 'https:')
-    throw new ApiError(
-      409,
-      'NotInstallable',
-      `the control plane's public URL (--public-url) is ${publicUrl}; agents only connect over https: start qhc-control-plane with --public-url https://<host> (and --tls-cert/--tls-key, or TLS at a proxy in front)`,
-    );
-  try {
-    buildInstallation(region.spec, { controlPlaneUrl: publicUrl, bootstrapToken: PLACEHOLDER_TOKEN });
-  } catch (error) {
-    throw new ApiError(409, 'NotInstallable', `region ${region.name} cannot be installed: ${error instanceof Error ? error.message : String(error)}`);
-  }
 }
 
 /**
@@ -75,26 +46,9 @@ export function installationRoutes(router: Router, options: InstallationRouteOpt
   router.on('POST', '/api/v1/regions/:region/installation', async (req) => {
     await authenticate(db, req, ['user'], now);
     const region = await store.region(req.params.region!);
-    checkInstallable(region, options.publicUrl);
-    const expiresAt = new Date(now() + ttlSeconds * 1000).toISOString();
-    const token = await db.tx(async (tx) => {
-      // A new installation command invalidates the ones not used yet.
-      for (const t of await listTokens(tx, region.id)) if (t.kind === 'bootstrap' && !t.used_at && !t.revoked_at) await revokeToken(tx, t.id, now);
-      return (await issueToken(tx, 'bootstrap', 'installation', { regionId: region.id, expiresAt, now })).token;
-    });
-    const scriptUrl = new URL(`/install/${token}`, options.publicUrl).toString();
-    const helmScriptUrl = new URL(`/install/${token}/helm`, options.publicUrl).toString();
-    return {
-      status: 201,
-      json: {
-        bootstrapToken: token,
-        expiresAt,
-        scriptUrl,
-        command: `curl -fsSL ${scriptUrl} | bash`,
-        helmScriptUrl,
-        helmCommand: `curl -fsSL ${helmScriptUrl} | bash`,
-      },
-    };
+    const problem = installationProblem(region, options.publicUrl);
+    if (problem) throw new ApiError(409, 'NotInstallable', problem);
+    return { status: 201, json: await issueInstallation(db, { regionId: region.id, publicUrl: options.publicUrl, ttlSeconds, now }) };
   });
 
   const scriptOf = async (req: Request, flavour: 'script' | 'helm') => {

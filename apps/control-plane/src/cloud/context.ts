@@ -8,12 +8,22 @@ export interface CloudDeps {
   db: Db;
   now: Clock;
   logger: Logger;
+  /** The URL agents and installation commands use (known once the server listens). */
+  publicUrl: () => string;
+  /** How long an installation's bootstrap token works. */
+  bootstrapTokenTtlSeconds: number;
+  /** The console's sessions (qhc.v1.SessionService): their lifetime, and `Secure` cookies when served over TLS. */
+  sessions: { ttlSeconds: number; secure: boolean };
+  /** This control plane's release: the agent and operator version it offers environments. */
+  releaseVersion: string;
 }
 
 /** Who is calling: the account its management key belongs to. */
 export interface Caller {
   accountId: string;
   managementKeyId: string;
+  /** Set when the call came with a console session (cookie and CSRF token) rather than the key itself. */
+  sessionId?: string;
 }
 
 /** Set by the auth interceptor for every authenticated call; absent for `requires_authentication = false` methods. */

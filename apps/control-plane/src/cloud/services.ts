@@ -1,8 +1,11 @@
 import type { DescService } from '@bufbuild/protobuf';
 import type { ConnectRouter, ServiceImpl } from '@connectrpc/connect';
-import { authV1 } from '@qhc/cloud-api';
+import { authV1, qhcV1 } from '@qhc/cloud-api';
 import { authService } from './auth-service.ts';
 import type { CloudDeps } from './context.ts';
+import { clusterEventService } from './qhc/cluster-event-service.ts';
+import { environmentAgentService } from './qhc/environment-service.ts';
+import { sessionService } from './qhc/session-service.ts';
 
 /** A Cloud API service: its descriptor and how to make its implementation. */
 export interface CloudService {
@@ -19,7 +22,12 @@ export function cloudService<S extends DescService>(service: S, implementation: 
  * Every service the Cloud API serves (gRPC, gRPC-Web, Connect, and the REST gateway and
  * OpenAPI document generated from their descriptors). Serving another is one line here.
  */
-export const CLOUD_SERVICES: readonly CloudService[] = [cloudService(authV1.AuthService, authService)];
+export const CLOUD_SERVICES: readonly CloudService[] = [
+  cloudService(authV1.AuthService, authService),
+  cloudService(qhcV1.SessionService, sessionService),
+  cloudService(qhcV1.EnvironmentAgentService, environmentAgentService),
+  cloudService(qhcV1.ClusterEventService, clusterEventService),
+];
 
 export const registerCloudServices =
   (deps: CloudDeps, services: readonly CloudService[] = CLOUD_SERVICES) =>

@@ -363,7 +363,7 @@ export const ListAgentTokensRequestSchema: GenMessage<ListAgentTokensRequest> = 
  */
 export type ListAgentTokensResponse = Message<"qhc.v1.ListAgentTokensResponse"> & {
   /**
-   * The tokens, newest first.
+   * The tokens, oldest first.
    *
    * @generated from field: repeated qhc.v1.AgentToken items = 1;
    */
@@ -772,7 +772,7 @@ export const EnvironmentAgentService: GenService<{
     output: typeof CreateInstallationResponseSchema;
   },
   /**
-   * The environment's bootstrap and agent tokens (never their secrets), newest first.
+   * The environment's bootstrap and agent tokens (never their secrets), oldest first.
    *
    * @generated from rpc qhc.v1.EnvironmentAgentService.ListAgentTokens
    */
