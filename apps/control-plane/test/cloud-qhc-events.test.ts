@@ -43,7 +43,7 @@ describe('refused cluster-event requests over gRPC', () => {
     const clusterId = await seedCluster(plane, await seedRegion(plane, 'refusals'), 'c');
     const other = await otherAccount(plane);
     const before = await qhcDigest(plane);
-    const list = (fields: Partial<qhcV1.ListClusterEventsRequest>, key?: string) =>
+    const list = (fields: { accountId?: string; clusterId?: string; pageSize?: number; pageToken?: string }, key?: string) =>
       failure(events.listClusterEvents({ accountId: plane.cp.accountId, clusterId, ...fields }, { headers: plane.auth(key) }));
     const unknown = randomUUID();
     expect(codeAndMessage(await list({ clusterId: 'c' }))).toEqual([Code.InvalidArgument, 'cluster_id: "c" is not a UUID']);
