@@ -78,7 +78,8 @@ describe('installation and agent tokens over gRPC', () => {
     expect(first.helmChart).toMatch(/\/qhc$/);
     expect(JSON.stringify(first.helmValues)).toContain(first.bootstrapToken);
     expect(Number(first.expiresAt!.seconds) * 1000).toBe(plane.clock.now + 24 * 3600_000);
-    // A second installation revokes the first's unused token.
+    // A second installation (a second later: the list is in creation order) revokes the first's unused token.
+    plane.clock.now += 1000;
     await environments.createInstallation(ids(region.id), { headers: plane.auth() });
     const tokens = (await environments.listAgentTokens(ids(region.id), { headers: plane.auth() })).items;
     expect(tokens.map((t) => [t.kind, t.revokedAt !== undefined])).toEqual([
@@ -91,6 +92,8 @@ describe('installation and agent tokens over gRPC', () => {
     const { environments } = qhcClients(plane);
     const region = await seedRegion(plane, 'tokens');
     const { bootstrapToken } = (await environments.createInstallation(ids(region.id), { headers: plane.auth() })).installation!;
+    // A second later, so the list's order (creation time, then id) is the bootstrap token, then the agent's.
+    plane.clock.now += 1000;
     const agent = (await exchangeBootstrap(plane.cp.store.db, bootstrapToken, () => plane.clock.now))!.token;
     const first = await environments.listAgentTokens({ ...ids(region.id), pageSize: 1 }, { headers: plane.auth() });
     const second = await environments.listAgentTokens({ ...ids(region.id), pageSize: 1, pageToken: first.nextPageToken }, { headers: plane.auth() });
