@@ -80,7 +80,7 @@ describe.each(['sqlite', 'postgres'] as const)('a console session over Connect J
 describe.each(['sqlite', 'postgres'] as const)('refused sign-ins on %s', (dialect: Dialect) => {
   const plane = cloudPlane(dialect, { https: false });
 
-  it('names the field of a malformed key, refuses an unknown one, and writes nothing', async () => {
+  it('names the field of a malformed key, refuses an unknown one and a sign-in from another site, and writes nothing', async () => {
     const before = await qhcDigest(plane);
     const cases: Array<[string, number, string, RegExp]> = [
       ['', 400, 'invalid_argument', /^management_key: missing/],
@@ -92,6 +92,9 @@ describe.each(['sqlite', 'postgres'] as const)('refused sign-ins on %s', (dialec
       expect([res.status, res.headers.get('set-cookie')]).toEqual([status, null]);
       expect(await res.json()).toEqual({ code, message: expect.stringMatching(message) });
     }
+    const crossSite = await rpc(plane, 'qhc.v1.SessionService/CreateSession', { managementKey: MANAGEMENT_KEY }, { 'sec-fetch-site': 'cross-site' });
+    expect([crossSite.status, crossSite.headers.get('set-cookie')]).toEqual([403, null]);
+    expect(await crossSite.json()).toEqual({ code: 'permission_denied', message: expect.stringMatching(/another site \(Sec-Fetch-Site: cross-site\)$/) });
     expect(await qhcDigest(plane)).toEqual(before);
   });
 

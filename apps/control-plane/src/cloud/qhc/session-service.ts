@@ -33,6 +33,10 @@ export function sessionService(deps: CloudDeps): ServiceImpl<typeof qhcV1.Sessio
   const { ttlSeconds, secure } = deps.sessions;
   return {
     async createSession(req, ctx) {
+      // No session yet, so no CSRF token; a sign-in from another site (login CSRF) is refused as /api/v1 refuses it.
+      const site = ctx.requestHeader.get('sec-fetch-site');
+      if (site !== null && site !== 'same-origin')
+        throw new ConnectError(`refused: the sign-in came from another site (Sec-Fetch-Site: ${site.slice(0, 32)})`, Code.PermissionDenied);
       const key = req.managementKey.trim();
       if (!key) throw invalid('management_key', 'missing; paste a management key (qhc_m_…)');
       if (/\s/.test(key)) throw invalid('management_key', 'a management key is one word, without spaces');

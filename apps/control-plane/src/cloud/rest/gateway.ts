@@ -60,8 +60,8 @@ function pathValues(route: RestRoute, match: RegExpExecArray): string[] {
   });
 }
 
-/** The credentials: a management key, or the console's session cookie with its CSRF token. */
-const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'x-csrf-token', 'user-agent']);
+/** The credentials (a management key, or the console's session cookie with its CSRF token) and where a browser call came from. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'x-csrf-token', 'sec-fetch-site', 'user-agent']);
 
 /** What the rpc sees of the HTTP request: the credential and qhc/Qdrant Cloud headers, not the transport's own. */
 function callHeaders(req: AnyRequest): Headers {
