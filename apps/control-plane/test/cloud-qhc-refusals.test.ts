@@ -26,6 +26,9 @@ describe("another account's environment over gRPC", () => {
       () => environments.listAgentTokens(req, headers),
       () => environments.revokeAgentToken({ ...req, agentTokenId: randomUUID() }, headers),
       () => environments.getEnvironmentHealth(req, headers),
+      () => environments.getRegistryCredentials(req, headers),
+      () => environments.setRegistryCredentials({ ...req, username: 'u', password: 'p' }, headers),
+      () => environments.deleteRegistryCredentials(req, headers),
     ];
     for (const call of calls) expect(codeAndMessage(await failure(call()))).toEqual([Code.NotFound, `hybrid cloud environment ${region.id} does not exist`]);
     expect(await qhcDigest(plane)).toEqual(before);

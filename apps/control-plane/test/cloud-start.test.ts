@@ -82,6 +82,7 @@ describe('the account of regions', () => {
       `${ENV}/agent-tokens`,
       `${ENV}/agent-tokens/{agent_token_id}`,
       `${ENV}/health`,
+      `${ENV}/registry-credentials`,
       '/api/qhc/v1/accounts/{account_id}/clusters/{cluster_id}/events',
     ]);
     const old = await callApi(plane.cp.url, 'GET', '/openapi.json');

@@ -20,6 +20,9 @@ const environmentRoutes: RouteRow[] = [
   ['ListAgentTokens', 'get', `${ENV}/agent-tokens`, 'read:hybrid_cloud_environments'],
   ['RevokeAgentToken', 'delete', `${ENV}/agent-tokens/{agent_token_id}`, 'write:hybrid_cloud_environments'],
   ['GetEnvironmentHealth', 'get', `${ENV}/health`, 'read:hybrid_cloud_environments'],
+  ['GetRegistryCredentials', 'get', `${ENV}/registry-credentials`, 'read:hybrid_cloud_environments'],
+  ['SetRegistryCredentials', 'put', `${ENV}/registry-credentials`, 'write:hybrid_cloud_environments'],
+  ['DeleteRegistryCredentials', 'delete', `${ENV}/registry-credentials`, 'write:hybrid_cloud_environments'],
 ];
 
 describe('qhc.v1.SessionService', () => {
@@ -46,6 +49,8 @@ describe('qhc.v1.EnvironmentAgentService', () => {
     ['EnvironmentVersions', 'available_versions', 3, 'repeated string'],
     ['Installation', 'helm_values', 8, 'google.protobuf.Struct'],
     ['AgentToken', 'kind', 2, 'qhc.v1.AgentTokenKind'],
+    ['SetRegistryCredentialsRequest', 'password', 4, 'string'],
+    ['RegistryCredentials', 'username', 1, 'string'],
   ]);
 });
 

@@ -8,6 +8,7 @@ import { toAgentToken } from './agent-tokens.ts';
 import { pageOf, uuidField } from './fields.ts';
 import { healthOf } from './health.ts';
 import { createInstallation } from './installation.ts';
+import { credentialsView, parseRegistryCredentials, storeRegistryCredentials } from './registry-credentials.ts';
 import { environmentOf } from './lookup.ts';
 import { changedSpec, parseVersionsChange, versionsOf } from './versions.ts';
 
@@ -47,6 +48,21 @@ export function environmentAgentService(deps: CloudDeps): ServiceImpl<typeof qhc
     },
     async getEnvironmentHealth(req, ctx) {
       return { health: healthOf(await environmentOf(deps, ctx, req.hybridCloudEnvironmentId)) };
+    },
+    async getRegistryCredentials(req, ctx) {
+      return { registryCredentials: credentialsView(await environmentOf(deps, ctx, req.hybridCloudEnvironmentId)) };
+    },
+    async setRegistryCredentials(req, ctx) {
+      const region = await environmentOf(deps, ctx, req.hybridCloudEnvironmentId);
+      const credentials = parseRegistryCredentials(req);
+      await storeRegistryCredentials(deps, region, credentials);
+      return { registryCredentials: credentialsView({ registryCredentials: { username: credentials.username } }) };
+    },
+    async deleteRegistryCredentials(req, ctx) {
+      const region = await environmentOf(deps, ctx, req.hybridCloudEnvironmentId);
+      if (!region.registryCredentials) throw new ConnectError(`hybrid cloud environment ${region.id} has no registry credentials`, Code.NotFound);
+      await storeRegistryCredentials(deps, region, null);
+      return {};
     },
   };
 }
