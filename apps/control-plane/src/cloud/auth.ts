@@ -50,7 +50,7 @@ export async function authenticateSession(deps: CloudDeps, secret: string, csrfT
     throw new ConnectError('the session expired, was signed out, or its management key was deleted or expired; sign in again', Code.Unauthenticated);
   if (!csrfTokenMatches(secret, csrfToken ?? undefined))
     throw new ConnectError(`send the session's CSRF token (qhc.v1.SessionService/GetSession) in the ${CSRF_HEADER} header`, Code.Unauthenticated);
-  return { accountId: session.account_id, managementKeyId: session.management_key_id, sessionId: session.id };
+  return { accountId: session.account_id, managementKeyId: session.management_key_id };
 }
 
 /** A management key when one is sent (API clients), else the console's session cookie. */

@@ -22,8 +22,6 @@ export interface CloudDeps {
 export interface Caller {
   accountId: string;
   managementKeyId: string;
-  /** Set when the call came with a console session (cookie and CSRF token) rather than the key itself. */
-  sessionId?: string;
 }
 
 /** Set by the auth interceptor for every authenticated call; absent for `requires_authentication = false` methods. */
