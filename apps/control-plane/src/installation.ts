@@ -3,9 +3,8 @@ import type { RegionRecord } from '@qhc/schemas';
 import type { Db } from './db/db.ts';
 import { issueToken, listTokens, revokeToken, type Clock } from './repositories/tokens.ts';
 
-// An installation command: the bootstrap token it carries and the commands that fetch the
-// region's installation with it. /api/v1's installation route and the Cloud API's
-// GenerateBootstrapCommands make them alike.
+// An installation command of a region: shared by /api/v1 (POST …/installation) and the Cloud API
+// (qhc.v1 CreateInstallation), so both refuse the same regions and issue tokens the same way.
 
 /** How long an installation command works unless the control plane is told otherwise. */
 export const DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS = 24 * 60 * 60;
@@ -14,8 +13,8 @@ export const DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS = 24 * 60 * 60;
 const PLACEHOLDER_TOKEN = `qhc_b_${'0'.repeat(43)}`;
 
 /**
- * Why an installation command made now would not work, before anything is issued (a refusal
- * must leave the region's tokens as they were: issue 19, finding 6); undefined when it would.
+ * Why an installation command made now would not work, before anything is issued (undefined:
+ * it would): a refusal must leave the region's tokens as they were (issue 19, finding 6).
  */
 export function installationProblem(region: RegionRecord, publicUrl: string): string | undefined {
   let protocol: string;
@@ -34,24 +33,38 @@ export function installationProblem(region: RegionRecord, publicUrl: string): st
   return undefined;
 }
 
-/** A new bootstrap token for the region; the ones not used yet stop working (a new command replaces them). */
-export async function issueBootstrapToken(
-  db: Db,
-  regionId: string,
-  options: { now: Clock; ttlSeconds: number },
-): Promise<{ token: string; expiresAt: string }> {
-  const { now } = options;
-  const expiresAt = new Date(now() + options.ttlSeconds * 1000).toISOString();
+export interface IssuedInstallation {
+  bootstrapToken: string;
+  expiresAt: string;
+  scriptUrl: string;
+  command: string;
+  helmScriptUrl: string;
+  helmCommand: string;
+}
+
+export interface InstallationRequest {
+  regionId: string;
+  publicUrl: string;
+  ttlSeconds: number;
+  now: Clock;
+}
+
+/** A new bootstrap token (the region's unused ones are revoked: one command works at a time) and the commands using it. */
+export async function issueInstallation(db: Db, request: InstallationRequest): Promise<IssuedInstallation> {
+  const { regionId, publicUrl, now } = request;
+  const expiresAt = new Date(now() + request.ttlSeconds * 1000).toISOString();
   const token = await db.tx(async (tx) => {
     for (const t of await listTokens(tx, regionId)) if (t.kind === 'bootstrap' && !t.used_at && !t.revoked_at) await revokeToken(tx, t.id, now);
     return (await issueToken(tx, 'bootstrap', 'installation', { regionId, expiresAt, now })).token;
   });
-  return { token, expiresAt };
-}
-
-/** The commands that install the region with `token`: the script, and the same through Helm. */
-export function installationCommands(publicUrl: string, token: string) {
   const scriptUrl = new URL(`/install/${token}`, publicUrl).toString();
   const helmScriptUrl = new URL(`/install/${token}/helm`, publicUrl).toString();
-  return { scriptUrl, command: `curl -fsSL ${scriptUrl} | bash`, helmScriptUrl, helmCommand: `curl -fsSL ${helmScriptUrl} | bash` };
+  return {
+    bootstrapToken: token,
+    expiresAt,
+    scriptUrl,
+    command: `curl -fsSL ${scriptUrl} | bash`,
+    helmScriptUrl,
+    helmCommand: `curl -fsSL ${helmScriptUrl} | bash`,
+  };
 }

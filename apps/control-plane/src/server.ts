@@ -13,6 +13,10 @@ import { consoleAssetsDir } from '@qhc/console';
 import { consoleFiles, type ConsoleFiles } from './console.ts';
 import { requestFields, requestIdOf } from './api/request-log.ts';
 import { firstStart } from './cloud/first-start.ts';
+import type { CloudDeps } from './cloud/context.ts';
+import { DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS } from './installation.ts';
+import { RELEASE_VERSION } from './release.ts';
+import { DEFAULT_SESSION_TTL_SECONDS } from './sessions.ts';
 import { cloudApi, type AnyRequest, type AnyResponse, type CloudApi, type Handle } from './cloud/transport.ts';
 
 /**
@@ -56,6 +60,8 @@ export interface ControlPlaneOptions {
   now?: Clock;
   /** The resource packages clusters are made in (the Cloud API's BookingService); default DEFAULT_PACKAGES. */
   packages?: readonly ResourcePackage[];
+  /** The agent and operator version environments are offered; default this control plane's release. */
+  releaseVersion?: string;
 }
 
 export interface RunningControlPlane {
@@ -130,6 +136,18 @@ function requestListener(options: ControlPlaneOptions, consoleServer: ConsoleFil
 
 type AnyServer = Server | Http2SecureServer;
 
+function cloudDeps(db: Db, options: ControlPlaneOptions, publicUrl: () => string): Omit<CloudDeps, 'packages' | 'regionDefaults'> {
+  return {
+    db,
+    now: options.now ?? Date.now,
+    logger: options.logger,
+    publicUrl,
+    bootstrapTokenTtlSeconds: options.bootstrapTokenTtlSeconds ?? DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS,
+    sessions: { ttlSeconds: options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS, secure: Boolean(options.tls) },
+    releaseVersion: options.releaseVersion ?? RELEASE_VERSION,
+  };
+}
+
 async function listen(server: AnyServer, options: ControlPlaneOptions): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -164,18 +182,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const inflight = new Set<Promise<void>>();
   const api: Handle = (req, res, requestId) => handler.handle(req as IncomingMessage, res as ServerResponse, { requestId });
   const packages = options.packages ?? DEFAULT_PACKAGES;
-  const cloud = cloudApi(
-    {
-      db,
-      now: options.now ?? Date.now,
-      logger: options.logger,
-      packages,
-      publicUrl: () => publicUrl,
-      regionDefaults: store.defaults,
-      ...(options.bootstrapTokenTtlSeconds !== undefined ? { bootstrapTokenTtlSeconds: options.bootstrapTokenTtlSeconds } : {}),
-    },
-    api,
-  );
+  const cloud = cloudApi({ ...cloudDeps(db, options, () => publicUrl), packages, regionDefaults: store.defaults }, api);
   const onRequest = requestListener(options, consoleServer, cloud, api, inflight);
   const server = serverOf(options, onRequest);
   const url = await listen(server, options);

@@ -8,6 +8,8 @@ import { callApi } from './support/http.ts';
 import { cloudPlane, databaseFor, type Dialect } from './support/cloud.ts';
 import { sqlOn } from './support/sql.ts';
 
+const ENV = '/api/qhc/v1/accounts/{account_id}/hybrid-cloud-environments/{hybrid_cloud_environment_id}';
+
 const start = (database: string, managementKey?: string) =>
   startControlPlane({ database, port: 0, logger: createLogger({ level: 'error' }), console: false, ...(managementKey ? { managementKey } : {}) });
 
@@ -109,6 +111,14 @@ describe('the account of regions', () => {
       '/api/cluster/backup/v1/accounts/{account_id}/backup_schedules/{backup_schedule_id}',
       '/api/cluster/backup/v1/accounts/{backup_schedule.account_id}/backup_schedules',
       '/api/cluster/backup/v1/accounts/{backup_schedule.account_id}/backup_schedules/{backup_schedule.id}',
+      '/api/qhc/v1/session',
+      `${ENV}/versions`,
+      `${ENV}/installation`,
+      `${ENV}/agent-tokens`,
+      `${ENV}/agent-tokens/{agent_token_id}`,
+      `${ENV}/health`,
+      `${ENV}/registry-credentials`,
+      '/api/qhc/v1/accounts/{account_id}/clusters/{cluster_id}/events',
     ]);
     const old = await callApi(plane.cp.url, 'GET', '/openapi.json');
     expect(Object.keys(old.json.paths)).toContain('/api/v1/regions');

@@ -6,3 +6,4 @@ export * as commonV1 from './generated/qdrant/cloud/common/v1/common_pb.ts';
 export * as hybridV1 from './generated/qdrant/cloud/hybrid/v1/hybrid_cloud_pb.ts';
 export * as backupV1 from './generated/qdrant/cloud/cluster/backup/v1/backup_pb.ts';
 export * as databaseApiKeyV2 from './generated/qdrant/cloud/cluster/auth/v2/database_api_key_pb.ts';
+export * as qhcV1 from './qhc-v1.ts';

@@ -56,7 +56,10 @@ const oneLine = (max: number) =>
     .string()
     .max(max)
     .refine((v) => !hasControlCharacters(v), 'must be one line without control characters');
-const RegistryCredentialsInput = z.strictObject({ username: oneLine(256).min(1, 'username: the registry user name is required'), password: oneLine(4096) });
+export const RegistryCredentialsInput = z.strictObject({
+  username: oneLine(256).min(1, 'username: the registry user name is required'),
+  password: oneLine(4096),
+});
 
 /**
  * `registryCredentials` of a region body: write-only, kept out of the region's spec (which the

@@ -1,12 +1,10 @@
 import { buildInstallation, renderHelmInstall, renderInstallScript } from '@qhc/manifests';
+import { DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS, installationProblem, issueInstallation } from '../installation.ts';
 import { authenticate } from '../auth.ts';
 import { ApiError } from '../errors.ts';
-import { DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS, installationCommands, installationProblem, issueBootstrapToken } from '../installation.ts';
 import type { Store } from '../store.ts';
 import { hashToken } from '../repositories/tokens.ts';
 import type { Request, Router } from './http.ts';
-
-export { DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS } from '../installation.ts';
 
 export interface InstallationRouteOptions {
   store: Store;
@@ -50,8 +48,7 @@ export function installationRoutes(router: Router, options: InstallationRouteOpt
     const region = await store.region(req.params.region!);
     const problem = installationProblem(region, options.publicUrl);
     if (problem) throw new ApiError(409, 'NotInstallable', problem);
-    const { token, expiresAt } = await issueBootstrapToken(db, region.id, { now, ttlSeconds });
-    return { status: 201, json: { bootstrapToken: token, expiresAt, ...installationCommands(options.publicUrl, token) } };
+    return { status: 201, json: await issueInstallation(db, { regionId: region.id, publicUrl: options.publicUrl, ttlSeconds, now }) };
   });
 
   const scriptOf = async (req: Request, flavour: 'script' | 'helm') => {

@@ -1,12 +1,16 @@
 import { getOption, hasOption, type DescField, type DescMessage, type DescMethod, type DescService } from '@bufbuild/protobuf';
 import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
 import { commonV1 } from '@qhc/cloud-api';
+import { findCloudSession } from '../repositories/cloud-sessions.ts';
 import { findManagementKey } from '../repositories/management-keys.ts';
+import { CSRF_HEADER, csrfTokenMatches } from '../sessions.ts';
 import { iso } from '../repositories/tokens.ts';
 import { CALLER, type Caller, type CloudDeps } from './context.ts';
+import { sessionSecretOf } from './qhc/session-cookie.ts';
 
 // Authentication and the account check of every Cloud API call, in one place: gRPC, gRPC-Web,
-// Connect and the REST gateway (which calls through the same router) all pass here.
+// Connect and the REST gateway (which calls through the same router) all pass here. A call
+// authenticates with a management key, or (the console) with a session cookie and its CSRF token.
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: string) => UUID.test(value);
@@ -34,6 +38,27 @@ export async function authenticate(deps: CloudDeps, header: string | null): Prom
   if (row.expires_at !== null && row.expires_at <= iso(deps.now))
     throw new ConnectError(`the management key expired at ${row.expires_at}`, Code.Unauthenticated);
   return { accountId: row.account_id, managementKeyId: row.id };
+}
+
+/**
+ * The caller of a console session: the cookie's session, live and with a live key, and the
+ * session's CSRF token in `x-csrf-token` (the cookie alone is what a cross-site request carries).
+ */
+export async function authenticateSession(deps: CloudDeps, secret: string, csrfToken: string | null): Promise<Caller> {
+  const session = await findCloudSession(deps.db, secret, deps.now);
+  if (!session)
+    throw new ConnectError('the session expired, was signed out, or its management key was deleted or expired; sign in again', Code.Unauthenticated);
+  if (!csrfTokenMatches(secret, csrfToken ?? undefined))
+    throw new ConnectError(`send the session's CSRF token (qhc.v1.SessionService/GetSession) in the ${CSRF_HEADER} header`, Code.Unauthenticated);
+  return { accountId: session.account_id, managementKeyId: session.management_key_id };
+}
+
+/** A management key when one is sent (API clients), else the console's session cookie. */
+export function authenticateRequest(deps: CloudDeps, headers: Headers): Promise<Caller> {
+  const authorization = headers.get('authorization');
+  const secret = sessionSecretOf(headers);
+  if (authorization === null && secret !== undefined) return authenticateSession(deps, secret, headers.get(CSRF_HEADER));
+  return authenticate(deps, authorization);
 }
 
 /** Which request field holds the account id: the method's account_id_expression, else `account_id`; undefined: none. */
@@ -86,7 +111,7 @@ export const isPublic = (method: DescMethod) => hasOption(method, commonV1.requi
 export function authInterceptor(deps: CloudDeps): Interceptor {
   return (next) => async (req) => {
     if (isPublic(req.method)) return next(req);
-    const caller = await authenticate(deps, req.header.get('authorization'));
+    const caller = await authenticateRequest(deps, req.header);
     // Every Cloud API rpc is unary; a streaming one would need its first message read here.
     if (req.stream) throw new ConnectError('streaming calls are not served', Code.Unimplemented);
     checkAccount(req.method, req.message, caller);

@@ -12,12 +12,16 @@ export interface CloudDeps {
   logger: Logger;
   /** The resource packages clusters are made in (BookingService; a cluster's package_id names one). */
   packages: readonly ResourcePackage[];
-  /** Where installation commands fetch from and agents connect to; known once the server listens, so read per call. */
-  publicUrl?: () => string;
-  /** How long a bootstrap token works (GenerateBootstrapCommands); default DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS. */
-  bootstrapTokenTtlSeconds?: number;
   /** Where new regions pull from unless they say otherwise (the control plane's --default-registry). */
   regionDefaults?: RegionDefaults;
+  /** The URL agents and installation commands use (known once the server listens). */
+  publicUrl: () => string;
+  /** How long an installation's bootstrap token works. */
+  bootstrapTokenTtlSeconds: number;
+  /** The console's sessions (qhc.v1.SessionService): their lifetime, and `Secure` cookies when served over TLS. */
+  sessions: { ttlSeconds: number; secure: boolean };
+  /** This control plane's release: the agent and operator version it offers environments. */
+  releaseVersion: string;
 }
 
 /** Who is calling: the account its management key belongs to. */

@@ -1,12 +1,15 @@
 import type { DescService } from '@bufbuild/protobuf';
 import type { ConnectRouter, ServiceImpl } from '@connectrpc/connect';
-import { authV1, backupV1, bookingV1, clusterV1, hybridV1 } from '@qhc/cloud-api';
+import { authV1, backupV1, bookingV1, clusterV1, hybridV1, qhcV1 } from '@qhc/cloud-api';
 import { authService } from './auth-service.ts';
 import { backupService } from './backup/backup-service.ts';
 import { bookingService } from './booking/booking-service.ts';
 import { clusterService } from './cluster/cluster-service.ts';
 import type { CloudDeps } from './context.ts';
 import { hybridCloudService } from './hybrid/service.ts';
+import { clusterEventService } from './qhc/cluster-event-service.ts';
+import { environmentAgentService } from './qhc/environment-service.ts';
+import { sessionService } from './qhc/session-service.ts';
 
 /** A Cloud API service: its descriptor and how to make its implementation. */
 export interface CloudService {
@@ -29,6 +32,9 @@ export const CLOUD_SERVICES: readonly CloudService[] = [
   cloudService(bookingV1.BookingService, bookingService),
   cloudService(hybridV1.HybridCloudService, hybridCloudService),
   cloudService(backupV1.BackupService, backupService),
+  cloudService(qhcV1.SessionService, sessionService),
+  cloudService(qhcV1.EnvironmentAgentService, environmentAgentService),
+  cloudService(qhcV1.ClusterEventService, clusterEventService),
 ];
 
 export const registerCloudServices =

@@ -174,6 +174,22 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
     // what the row refers to (cluster, schedule, backup). NULL for rows made through /api/v1.
     statements: ['ALTER TABLE resources ADD COLUMN cloud TEXT'],
   },
+  {
+    version: 14,
+    name: 'console sessions of management keys (qhc.v1.SessionService)',
+    // Apart from the sessions of /api/v1's user tokens: these belong to a management key and die
+    // with it (deleted keys stay as rows, so the lookup also checks the key is live).
+    statements: [
+      `CREATE TABLE cloud_sessions (
+        id TEXT PRIMARY KEY,
+        hash TEXT NOT NULL UNIQUE,
+        management_key_id TEXT NOT NULL REFERENCES management_keys(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      )`,
+      'CREATE INDEX cloud_sessions_expiry ON cloud_sessions (expires_at)',
+    ],
+  },
 ];
 
 /**

@@ -68,6 +68,7 @@ export interface Database {
     cloud: string | null;
   };
   sessions: { id: string; hash: string; token_id: string; created_at: string; expires_at: string };
+  cloud_sessions: { id: string; hash: string; management_key_id: string; created_at: string; expires_at: string };
   cluster_events: { id: string; cluster_id: string; at: string; type: string; message: string };
   accounts: { id: string; name: string; created_at: string };
   management_keys: {

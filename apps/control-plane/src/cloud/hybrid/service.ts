@@ -13,7 +13,7 @@ import {
   type EnvironmentRecord,
 } from '../../repositories/environments.ts';
 import { registryCredentials } from '../../repositories/regions.ts';
-import { DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS, installationCommands, installationProblem, issueBootstrapToken } from '../../installation.ts';
+import { installationProblem, issueInstallation } from '../../installation.ts';
 import { callerOf, type CloudDeps } from '../context.ts';
 import type { SpecIdentity } from './configuration.ts';
 import { configurationOf, encodeConfiguration, environmentOf } from './environment.ts';
@@ -98,20 +98,19 @@ function bootstrap(deps: CloudDeps): Pick<Service, 'generateBootstrapCommands'> 
   return {
     async generateBootstrapCommands(req, ctx) {
       const { region } = await found(deps, ctx, req.hybridCloudEnvironmentId, 'hybrid_cloud_environment_id');
-      const publicUrl = deps.publicUrl?.() ?? '';
+      const publicUrl = deps.publicUrl();
       // Checked before a token is issued: a refusal leaves the region's tokens as they were.
       const problem = installationProblem(region, publicUrl);
       if (problem) throw new ConnectError(problem, Code.FailedPrecondition);
-      const ttlSeconds = deps.bootstrapTokenTtlSeconds ?? DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS;
-      const token = await deps.db.tx(async (tx) => {
-        const issued = await issueBootstrapToken(tx, region.id, { now: deps.now, ttlSeconds });
+      const issued = await deps.db.tx(async (tx) => {
+        const installation = await issueInstallation(tx, { regionId: region.id, publicUrl, ttlSeconds: deps.bootstrapTokenTtlSeconds, now: deps.now });
         await markBootstrapCommandsGenerated(tx, region.id);
-        return issued.token;
+        return installation;
       });
       const registry = await registryCredentials(deps.db, region.id);
       return {
-        commands: [installationCommands(publicUrl, token).command],
-        accessKey: token,
+        commands: [issued.command],
+        accessKey: issued.bootstrapToken,
         registryUsername: registry?.username ?? '',
         registryPassword: registry?.password ?? '',
       };

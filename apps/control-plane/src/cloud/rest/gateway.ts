@@ -60,12 +60,21 @@ function pathValues(route: RestRoute, match: RegExpExecArray): string[] {
   });
 }
 
+/** The credentials (a management key, or the console's session cookie with its CSRF token) and where a browser call came from. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'x-csrf-token', 'sec-fetch-site', 'user-agent']);
+
 /** What the rpc sees of the HTTP request: the credential and qhc/Qdrant Cloud headers, not the transport's own. */
 function callHeaders(req: AnyRequest): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers))
-    if (typeof value === 'string' && (name === 'authorization' || name === 'user-agent' || name.startsWith('qc-'))) headers.set(name, value);
+    if (typeof value === 'string' && (CREDENTIAL_HEADERS.has(name) || name.startsWith('qc-'))) headers.set(name, value);
   return headers;
+}
+
+/** The rpc's answer as JSON, and the session cookie it set (sign-in and sign-out), if any. */
+export interface RestAnswer {
+  json: JsonValue;
+  setCookie: string | null;
 }
 
 export interface Invocation {
@@ -74,13 +83,13 @@ export interface Invocation {
   query: URLSearchParams;
 }
 
-export async function invoke(transport: Transport, req: AnyRequest, call: Invocation, limit: number): Promise<JsonValue> {
+export async function invoke(transport: Transport, req: AnyRequest, call: Invocation, limit: number): Promise<RestAnswer> {
   const body = call.route.body === '' ? undefined : await readBody(req, limit);
   const message = requestMessage(call.route, pathValues(call.route, call.match), call.query, body);
   const method = call.route.method as DescMethodUnary;
   const response = await transport.unary(method, undefined, undefined, callHeaders(req), message);
   // Unset fields too, as grpc-gateway answers by default: a client sees every field's value.
-  return toJson(method.output, response.message, { alwaysEmitImplicit: true });
+  return { json: toJson(method.output, response.message, { alwaysEmitImplicit: true }), setCookie: response.header.get('set-cookie') };
 }
 
 /** grpc-gateway's error body, `{code, message, details}`, with the HTTP status of the code. */
@@ -91,7 +100,7 @@ export function sendError(res: AnyResponse, error: unknown, where: string, deps:
   send(res, HTTP_STATUS[connectError.code], { code: connectError.code, message: connectError.rawMessage, details: [] });
 }
 
-export function send(res: AnyResponse, status: number, json: unknown): void {
+export function send(res: AnyResponse, status: number, json: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) return;
-  (res as ServerResponse).writeHead(status, API_HEADERS).end(JSON.stringify(json));
+  (res as ServerResponse).writeHead(status, { ...API_HEADERS, ...headers }).end(JSON.stringify(json));
 }

@@ -45,7 +45,8 @@ export function restGateway(deps: CloudDeps, services: readonly DescService[], t
             url.pathname,
             matching.map((r) => r.verb),
           );
-        send(res, 200, await invoke(transport, req, { route, match: route.pattern.exec(url.pathname)!, query: url.searchParams }, limit));
+        const answer = await invoke(transport, req, { route, match: route.pattern.exec(url.pathname)!, query: url.searchParams }, limit);
+        send(res, 200, answer.json, answer.setCookie ? { 'set-cookie': answer.setCookie } : {});
       } catch (error) {
         sendError(res, error, where, deps);
       }

@@ -1,0 +1,4 @@
+// qhc's own proto package `qhc.v1` spans several files; one namespace exports them all.
+export * from './generated/qhc/v1/session_pb.ts';
+export * from './generated/qhc/v1/environment_agent_pb.ts';
+export * from './generated/qhc/v1/cluster_event_pb.ts';
