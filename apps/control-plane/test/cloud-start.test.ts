@@ -74,6 +74,9 @@ describe('the account of regions', () => {
       '/api/auth/v1/accounts/{account_id}/management-keys',
       '/api/auth/v1/accounts/{management_key.account_id}/management-keys',
       '/api/auth/v1/accounts/{account_id}/management-keys/{management_key_id}',
+      '/api/cluster/auth/v2/accounts/{account_id}/database-api-keys',
+      '/api/cluster/auth/v2/accounts/{database_api_key.account_id}/database-api-keys',
+      '/api/cluster/auth/v2/accounts/{account_id}/database-api-keys/{database_api_key_id}',
     ]);
     const old = await callApi(plane.cp.url, 'GET', '/openapi.json');
     expect(Object.keys(old.json.paths)).toContain('/api/v1/regions');

@@ -1,8 +1,9 @@
 import type { DescService } from '@bufbuild/protobuf';
 import type { ConnectRouter, ServiceImpl } from '@connectrpc/connect';
-import { authV1 } from '@qhc/cloud-api';
+import { authV1, databaseApiKeyV2 } from '@qhc/cloud-api';
 import { authService } from './auth-service.ts';
 import type { CloudDeps } from './context.ts';
+import { databaseApiKeyService } from './database-api-keys/service.ts';
 
 /** A Cloud API service: its descriptor and how to make its implementation. */
 export interface CloudService {
@@ -19,7 +20,10 @@ export function cloudService<S extends DescService>(service: S, implementation: 
  * Every service the Cloud API serves (gRPC, gRPC-Web, Connect, and the REST gateway and
  * OpenAPI document generated from their descriptors). Serving another is one line here.
  */
-export const CLOUD_SERVICES: readonly CloudService[] = [cloudService(authV1.AuthService, authService)];
+export const CLOUD_SERVICES: readonly CloudService[] = [
+  cloudService(authV1.AuthService, authService),
+  cloudService(databaseApiKeyV2.DatabaseApiKeyService, databaseApiKeyService),
+];
 
 export const registerCloudServices =
   (deps: CloudDeps, services: readonly CloudService[] = CLOUD_SERVICES) =>
