@@ -38,8 +38,13 @@ export async function apiKeysHash(deps: Pick<ClusterReconcilerDeps, 'cache' | 'c
     const secret = deps.cache.get<Secret>(SECRET, namespace, name) ?? (await deps.client.get<Secret>({ ...SECRET, namespace, name }));
     values.push(secret?.data?.[key] ?? null);
   }
+  return hashApiKeyValues(refs.map((ref, i) => ({ ...ref, value: values[i] ?? null })));
+}
+
+/** The hash of what each ref resolves to (the Secret's base64 value, null when missing). */
+export function hashApiKeyValues(entries: Array<{ name: string; key: string; value: string | null }>): string {
   return createHash('sha256')
-    .update(JSON.stringify(refs.map((ref, i) => [ref.name, ref.key, values[i]])))
+    .update(JSON.stringify(entries.map((e) => [e.name, e.key, e.value])))
     .digest('hex');
 }
 
