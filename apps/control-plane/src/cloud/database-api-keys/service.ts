@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
@@ -65,7 +65,7 @@ async function createKey(deps: CloudDeps, accountId: string, sent: databaseApiKe
   const publicKey = await agentPublicKey(deps.db, cluster.regionId);
   if (!publicKey) throw new ConnectError("the region's agent has not connected yet: keys are sealed for it; install it and try again", Code.FailedPrecondition);
   const key = randomBytes(32).toString('base64url');
-  const id = crypto.randomUUID();
+  const id = randomUUID();
   try {
     const row = await insertDatabaseApiKey(
       deps.db,
