@@ -8,6 +8,8 @@ import { ControlPlaneClient, InvalidDesiredState, Unauthorized, type ControlPlan
 import { CredentialStore } from './credentials.ts';
 import { collectStatus } from './status.ts';
 import { conditionChanged, desiredStateCondition, withCondition } from './desired-state-condition.ts';
+import { loadSealingKey, openDatabaseApiKeys, withUnreadableKeys, type UnreadableKey } from './database-keys.ts';
+import type { SealingKeyPair } from '@qhc/schemas/sealing';
 
 /** This package's version (from src/ or dist/ alike: package.json is one level up). */
 const PACKAGE_VERSION = (() => {
@@ -63,6 +65,8 @@ interface LoopState {
   installation: InstallationStatus | undefined;
   /** DesiredStateApplied: whether the last answer applied or was refused (and why). */
   desiredState: ReturnType<typeof desiredStateCondition> | undefined;
+  /** Database API keys of the last answer this agent's key pair could not open. */
+  unreadableKeys: UnreadableKey[];
 }
 
 /** What the loops share: the options, the control plane, the state, and the stop signal. */
@@ -73,6 +77,8 @@ interface Loop {
   credentials: CredentialStore;
   metrics: Metrics;
   state: LoopState;
+  /** The key pair database API keys are sealed for: loaded (or made) before the first poll. */
+  sealing?: SealingKeyPair;
   stop: AbortController;
   report: (force?: boolean) => Promise<void>;
 }
@@ -99,7 +105,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     cp: new ControlPlaneClient(options.controlPlane),
     credentials: new CredentialStore(client, namespace),
     metrics: agentMetrics(),
-    state: { stopped: false, applied: undefined, connected: false, failures: 0, installation: undefined, desiredState: undefined },
+    state: { stopped: false, applied: undefined, connected: false, failures: 0, installation: undefined, desiredState: undefined, unreadableKeys: [] },
     stop: new AbortController(),
     report: async () => undefined,
   };
@@ -138,7 +144,8 @@ async function ensureToken({ cp, credentials, options, log }: Loop): Promise<voi
 }
 
 /** Sends the status when it changed, at least every minute, and always when forced. */
-function reporter({ options, cp, state, metrics }: Loop): (force?: boolean) => Promise<void> {
+function reporter(loop: Loop): (force?: boolean) => Promise<void> {
+  const { options, cp, state, metrics } = loop;
   let lastSent = '';
   let lastSentAt = 0;
   return async (force = false) => {
@@ -147,6 +154,8 @@ function reporter({ options, cp, state, metrics }: Loop): (force?: boolean) => P
     // Whether the installation is current (a Helm one says how to upgrade it): the console shows it.
     if (state.installation) status.region = { ...status.region, installation: state.installation };
     status.region = withCondition(status.region, state.desiredState);
+    status.clusters = withUnreadableKeys(status.clusters ?? [], state.unreadableKeys);
+    if (loop.sealing) status.agentPublicKey = loop.sealing.publicKey;
     const text = JSON.stringify(status);
     if (!force && text === lastSent && Date.now() - lastSentAt < 60_000) return;
     await cp.report(status);
@@ -184,6 +193,7 @@ async function pollLoop(loop: Loop): Promise<void> {
 async function pollOnce(loop: Loop): Promise<void> {
   const { state, cp, metrics, log, options, stop } = loop;
   await ensureToken(loop);
+  loop.sealing ??= await loadSealingKey(options.client, options.namespace);
   const pollSeconds = options.pollSeconds ?? 25;
   const desired = await cp.desiredState(state.applied ?? -1, state.applied === undefined ? 0 : pollSeconds, stop.signal);
   const reconnected = !state.connected;
@@ -193,7 +203,11 @@ async function pollOnce(loop: Loop): Promise<void> {
   metrics.connected.set({}, 1);
   metrics.polls.inc({ result: desired ? 'changed' : 'unchanged' });
   if (desired) {
-    const result = await applyDesiredState(options.client, options.namespace, desired, log);
+    const opened = openDatabaseApiKeys(desired, loop.sealing.privateKeyPem);
+    state.unreadableKeys = opened.unreadable;
+    // The key ids only: never what they seal.
+    if (opened.unreadable.length > 0) log.warn('database API keys this agent cannot open', { keys: opened.unreadable.map((k) => k.keyId) });
+    const result = await applyDesiredState(options.client, options.namespace, opened.state, log);
     state.applied = desired.revision;
     state.installation = result.installation;
     state.desiredState = desiredStateCondition(state.desiredState, { applied: desired.revision });

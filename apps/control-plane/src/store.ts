@@ -20,6 +20,7 @@ import * as regions from './repositories/regions.ts';
 import * as clusters from './repositories/clusters.ts';
 import * as resources from './repositories/resources.ts';
 import { desiredState, type DesiredState } from './repositories/desired-state.ts';
+import { retireExpiredKeys } from './repositories/database-api-keys.ts';
 import { recordStatus, type AgentReport } from './repositories/status.ts';
 import type { Clock } from './repositories/tokens.ts';
 import type { RegistryCredentials } from './repositories/rows.ts';
@@ -169,10 +170,12 @@ export class Store {
 
   /** What the region's agent must make true, at the region's revision. */
   desiredState(regionId: string): Promise<DesiredState> {
-    return desiredState(this.db, regionId);
+    return desiredState(this.db, regionId, this.now);
   }
 
-  revision(regionId: string): Promise<number | undefined> {
+  /** The region's revision, moved first when database API keys expired since the last look (they leave the desired state). */
+  async revision(regionId: string): Promise<number | undefined> {
+    await retireExpiredKeys(this.db, regionId, this.now);
     return regions.regionRevision(this.db, regionId);
   }
 

@@ -119,6 +119,9 @@ describe('the account of regions', () => {
       `${ENV}/health`,
       `${ENV}/registry-credentials`,
       '/api/qhc/v1/accounts/{account_id}/clusters/{cluster_id}/events',
+      '/api/cluster/auth/v2/accounts/{account_id}/database-api-keys',
+      '/api/cluster/auth/v2/accounts/{database_api_key.account_id}/database-api-keys',
+      '/api/cluster/auth/v2/accounts/{account_id}/database-api-keys/{database_api_key_id}',
     ]);
     const old = await callApi(plane.cp.url, 'GET', '/openapi.json');
     expect(Object.keys(old.json.paths)).toContain('/api/v1/regions');

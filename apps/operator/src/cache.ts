@@ -1,4 +1,5 @@
 import { MANAGED_BY } from '@qhc/manifests';
+import { LABEL_CLUSTER_ID } from '@qhc/schemas';
 import { Informer, type KubeClient, type KubeObject, type Logger } from '@qhc/kube';
 
 export interface Kind {
@@ -25,6 +26,9 @@ export const MANAGED_KINDS: Kind[] = [
   { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
 ];
 
+/** Secrets carrying a cluster-id label: the API keys of clusters, not every Secret of the namespace. */
+export const API_KEY_SECRETS: Kind = { apiVersion: 'v1', kind: 'Secret' };
+
 /**
  * One informer per managed kind. Reads in a pass come from here, as in controller-runtime:
  * a converged cluster costs one GET (the cluster) per pass instead of dozens of requests.
@@ -40,6 +44,11 @@ export class InformerCache implements ObjectCache {
         new Informer(client, { ...kind, namespace: options.namespace, labelSelector: `app.kubernetes.io/managed-by=${MANAGED_BY}`, logger: options.logger }),
       );
     }
+    // Clusters' API-key Secrets (the agent's, labelled with their cluster): a changed key rolls the pods.
+    this.informers.set(
+      `${API_KEY_SECRETS.apiVersion}/${API_KEY_SECRETS.kind}`,
+      new Informer(client, { ...API_KEY_SECRETS, namespace: options.namespace, labelSelector: LABEL_CLUSTER_ID, logger: options.logger }),
+    );
   }
 
   informer(kind: Kind): Informer {

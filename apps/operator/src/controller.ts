@@ -1,7 +1,8 @@
-import { ANNOTATION_RECREATE_NODE, QDRANT_API_VERSION, type OperatorSettings } from '@qhc/schemas';
+import { ANNOTATION_RECREATE_NODE, QDRANT_API_VERSION, type OperatorSettings, type QdrantCluster } from '@qhc/schemas';
 import { EventRecorder, Informer, WorkQueue, objectKey, type KubeClient, type KubeObject, type Logger } from '@qhc/kube';
 import type { OperatorMetrics } from './metrics.ts';
-import { InformerCache } from './cache.ts';
+import { API_KEY_SECRETS, InformerCache } from './cache.ts';
+import { apiKeyRefs } from './reconcile/api-keys-hash.ts';
 import type { ClusterManagerLink } from './cluster-manager.ts';
 import type { QdrantAccess } from './qdrant/access.ts';
 import { reconcileCluster } from './reconcile/cluster.ts';
@@ -86,7 +87,7 @@ export class ClusterController {
     };
     this.cache = new InformerCache(client, { namespace: options.namespace, logger });
     for (const [kind, informer] of this.cache.informers) {
-      if (kind === 'v1/Pod' || kind === 'v1/PersistentVolumeClaim') continue;
+      if (kind === 'v1/Pod' || kind === 'v1/PersistentVolumeClaim' || kind === 'v1/Secret') continue;
       informer.on({ add: enqueueOwner, update: enqueueOwner, delete: enqueueOwner });
     }
     // A pod asking to be recreated: its StatefulSet's cluster.
@@ -97,6 +98,13 @@ export class ClusterController {
       if (owner) enqueueOwner(owner);
     };
     this.cache.informer({ apiVersion: 'v1', kind: 'Pod' }).on({ add: enqueueRecreate, update: enqueueRecreate });
+    // A changed API-key Secret: every cluster of its namespace whose pods take keys from it.
+    const enqueueKeyUsers = (secret: KubeObject) => {
+      for (const cluster of this.clusters.list() as unknown as QdrantCluster[])
+        if (cluster.metadata.namespace === secret.metadata.namespace && apiKeyRefs(cluster).some((r) => r.name === secret.metadata.name))
+          enqueue(cluster as unknown as KubeObject);
+    };
+    this.cache.informer(API_KEY_SECRETS).on({ add: enqueueKeyUsers, update: enqueueKeyUsers, delete: enqueueKeyUsers });
   }
 
   /** Queues every known cluster: new settings change what each one should look like. */

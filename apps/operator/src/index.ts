@@ -5,3 +5,4 @@ export { deriveStatus, mergeConditions, type ObservedState, type DerivedStatus }
 export { OperatorMetrics } from './metrics.ts';
 export { SettingsFile, type SettingsCheck, type SettingsWatchOptions } from './settings-file.ts';
 export { SettingsStatusPublisher, type SettingsStatusOptions } from './settings-status.ts';
+export { API_KEYS_HASH_ANNOTATION, hashApiKeyValues } from './reconcile/api-keys-hash.ts';

@@ -5,6 +5,7 @@ import { ANNOTATION_REVISION, REGISTRY_SECRET, buildAgentInstallationObjects, bu
 import { region } from './installation-fixtures.ts';
 
 const NS = 'qdrant-hybrid';
+const b64 = (text: string) => Buffer.from(text).toString('base64');
 const MANAGED = { 'app.kubernetes.io/managed-by': 'qhc-agent' };
 
 function state(overrides: Partial<DesiredStateInput> = {}) {
@@ -41,7 +42,7 @@ describe('buildDesiredStateObjects: clusters', () => {
       kind: 'Secret',
       metadata: { name: 'qdrant-c1-api-keys', namespace: NS, labels: { ...MANAGED, 'cluster-id': 'c1' } },
       type: 'Opaque',
-      stringData: { 'api-key': 'k', 'read-only-api-key': 'r' },
+      data: { 'api-key': b64('k'), 'read-only-api-key': b64('r') },
     });
     expect(c?.cluster.spec).toEqual({
       ...spec,
@@ -67,7 +68,7 @@ describe('buildDesiredStateObjects: clusters', () => {
       }),
       { namespace: NS },
     ).clusters;
-    expect(built[0]?.apiKeySecret?.stringData).toEqual({ 'read-only-api-key': 'r' });
+    expect(built[0]?.apiKeySecret?.data).toEqual({ 'read-only-api-key': b64('r') });
     expect((built[0]!.cluster.spec as { config: { service: object } }).config.service).toEqual({
       read_only_api_key: { secretKeyRef: { name: 'qdrant-a-api-keys', key: 'read-only-api-key' } },
     });

@@ -1,11 +1,12 @@
 import type { DescService } from '@bufbuild/protobuf';
 import type { ConnectRouter, ServiceImpl } from '@connectrpc/connect';
-import { authV1, backupV1, bookingV1, clusterV1, hybridV1, qhcV1 } from '@qhc/cloud-api';
+import { authV1, backupV1, bookingV1, clusterV1, databaseApiKeyV2, hybridV1, qhcV1 } from '@qhc/cloud-api';
 import { authService } from './auth-service.ts';
 import { backupService } from './backup/backup-service.ts';
 import { bookingService } from './booking/booking-service.ts';
 import { clusterService } from './cluster/cluster-service.ts';
 import type { CloudDeps } from './context.ts';
+import { databaseApiKeyService } from './database-api-keys/service.ts';
 import { hybridCloudService } from './hybrid/service.ts';
 import { clusterEventService } from './qhc/cluster-event-service.ts';
 import { environmentAgentService } from './qhc/environment-service.ts';
@@ -35,6 +36,7 @@ export const CLOUD_SERVICES: readonly CloudService[] = [
   cloudService(qhcV1.SessionService, sessionService),
   cloudService(qhcV1.EnvironmentAgentService, environmentAgentService),
   cloudService(qhcV1.ClusterEventService, clusterEventService),
+  cloudService(databaseApiKeyV2.DatabaseApiKeyService, databaseApiKeyService),
 ];
 
 export const registerCloudServices =

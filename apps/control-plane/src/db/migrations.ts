@@ -175,6 +175,33 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
     statements: ['ALTER TABLE resources ADD COLUMN cloud TEXT'],
   },
   {
+    version: 13,
+    name: 'database API keys (hash and sealed copy only) and the agent public key they are sealed for',
+    statements: [
+      // No plaintext: the SHA-512 of a key (dedup, lookup) and its copy sealed for the region's
+      // agent (dropped once the key is deleted or expired). `request` is the client's message as
+      // sent (its secret field empty), answered back as stored.
+      `CREATE TABLE database_api_keys (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        region_id TEXT NOT NULL REFERENCES regions(id) ON DELETE CASCADE,
+        cluster_id TEXT NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,
+        slot TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE,
+        postfix TEXT NOT NULL,
+        sealed TEXT,
+        request TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT,
+        retired_at TEXT,
+        deleted_at TEXT
+      )`,
+      'CREATE INDEX database_api_keys_account ON database_api_keys (account_id, created_at)',
+      'CREATE INDEX database_api_keys_region ON database_api_keys (region_id, expires_at)',
+      'ALTER TABLE regions ADD COLUMN agent_public_key TEXT',
+    ],
+  },
+  {
     version: 14,
     name: 'console sessions of management keys (qhc.v1.SessionService)',
     // Apart from the sessions of /api/v1's user tokens: these belong to a management key and die

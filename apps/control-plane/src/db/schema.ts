@@ -22,6 +22,8 @@ export interface Database {
     cloud_configuration: string | null;
     /** 1 once GenerateBootstrapCommands answered (migration 10). */
     bootstrap_commands_generated: number | null;
+    /** The agent's X25519 public key (its last report): database API keys are sealed for it (migration 13). */
+    agent_public_key: string | null;
   };
   clusters: {
     id: string;
@@ -80,6 +82,26 @@ export interface Database {
     created_by: string | null;
     created_at: string;
     expires_at: string | null;
+    deleted_at: string | null;
+  };
+  database_api_keys: {
+    id: string;
+    account_id: string;
+    region_id: string;
+    cluster_id: string;
+    /** Qdrant's key slot: readWrite (service.api_key) or readOnly (service.read_only_api_key). */
+    slot: string;
+    /** SHA-512 (hex) of the key. */
+    hash: string;
+    postfix: string;
+    /** Sealed for the region's agent; NULL once deleted or expired. */
+    sealed: string | null;
+    /** The client's DatabaseApiKey message as sent (protobuf binary, base64). */
+    request: string;
+    created_at: string;
+    expires_at: string | null;
+    /** When its expiry was put in the desired state (the region's revision bumped). */
+    retired_at: string | null;
     deleted_at: string | null;
   };
   schema_migrations: { version: number; name: string; applied_at: string };

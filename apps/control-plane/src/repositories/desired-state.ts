@@ -1,6 +1,8 @@
-import { allKinds, buildCrd, type ClusterRecord, type DesiredStateInput } from '@qhc/schemas';
+import { allKinds, buildCrd, type ClusterRecord, type DesiredStateInput, type SealedDatabaseApiKey } from '@qhc/schemas';
 import type { Db } from '../db/db.ts';
 import { notFound } from '../errors.ts';
+import { sealedKeysOfRegion } from './database-api-keys.ts';
+import type { Clock } from './tokens.ts';
 import { objectIdOf, readRegionSpec, readRegistryCredentials, readResourceSpec, toCluster } from './rows.ts';
 import type { ExpressionBuilder } from 'kysely';
 import type { Database } from '../db/schema.ts';
@@ -26,16 +28,19 @@ const notAwaitingRestore = (eb: ExpressionBuilder<Database, 'clusters'>) =>
 /** The cluster's record and what its Kubernetes objects are named after (`qdrant-<objectId>`), not its name. */
 type StoredCluster = ClusterRecord & { objectId: string };
 
-const desiredCluster = (c: StoredCluster): DesiredState['clusters'][number] => ({
-  id: c.objectId,
-  spec: { ...c.spec, id: c.objectId },
-  ...(c.apiKeys ? { apiKeys: c.apiKeys } : {}),
-  ...(c.annotations ? { annotations: c.annotations } : {}),
-  ...(c.origin ? { origin: c.origin } : {}),
-});
+const desiredCluster =
+  (sealed: Map<string, SealedDatabaseApiKey[]>) =>
+  (c: StoredCluster): DesiredState['clusters'][number] => ({
+    id: c.objectId,
+    spec: { ...c.spec, id: c.objectId },
+    ...(c.apiKeys ? { apiKeys: c.apiKeys } : {}),
+    ...(sealed.has(c.id) ? { databaseApiKeys: sealed.get(c.id) } : {}),
+    ...(c.annotations ? { annotations: c.annotations } : {}),
+    ...(c.origin ? { origin: c.origin } : {}),
+  });
 
-/** Read in one transaction: the revision and what it stands for agree. */
-export async function desiredState(db: Db, regionId: string): Promise<DesiredState> {
+/** Read in one transaction: the revision and what it stands for agree. Keys expired at `now` are left out. */
+export async function desiredState(db: Db, regionId: string, now: Clock = Date.now): Promise<DesiredState> {
   return db.tx(async (tx) => {
     const region = await tx.q.selectFrom('regions').selectAll().where('id', '=', regionId).executeTakeFirst();
     if (!region) throw notFound(`region ${regionId}`);
@@ -44,6 +49,7 @@ export async function desiredState(db: Db, regionId: string): Promise<DesiredSta
     const clusterRows = await tx.q.selectFrom('clusters').select(columns).where('region_id', '=', regionId).where(notAwaitingRestore).orderBy('name').execute();
     const toRecord = toCluster(tx.log);
     const clusters: StoredCluster[] = clusterRows.map((row) => ({ ...toRecord(row), objectId: objectIdOf(row) }));
+    const sealed = await sealedKeysOfRegion(tx, regionId, now);
     const resources = await tx.q
       .selectFrom('resources')
       .select(['id', 'kind', 'name', 'cluster_id', 'spec', 'deleted_at'])
@@ -58,7 +64,7 @@ export async function desiredState(db: Db, regionId: string): Promise<DesiredSta
       resourceDeletions: resources.filter((r) => r.deleted_at).map((r) => ({ kind: r.kind, name: r.name })),
       revision: Number(region.revision),
       region: readRegionSpec(region.spec, { log: tx.log, table: 'regions', id: regionId }),
-      clusters: clusters.filter((c) => !c.deletedAt).map(desiredCluster),
+      clusters: clusters.filter((c) => !c.deletedAt).map(desiredCluster(sealed)),
       deletions: clusters.filter((c) => c.deletedAt).map((c) => c.objectId),
       ...(region.registry_credentials
         ? { registryCredentials: readRegistryCredentials(region.registry_credentials, { log: tx.log, table: 'regions', id: regionId }) }

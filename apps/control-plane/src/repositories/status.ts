@@ -5,6 +5,7 @@ import { recordClusterEvents, statusEvents, type ReportedClusterStatus } from '.
 import { bumpRevision, regionRevision } from './regions.ts';
 import { ClusterStatusReport } from '@qhc/schemas';
 import { fittingJson, objectIdOf } from './rows.ts';
+import { recordAgentPublicKey } from './database-api-keys.ts';
 
 // The agent's report: the region's status, each cluster's, and what it confirmed gone.
 
@@ -78,6 +79,7 @@ export async function recordStatus(db: Db, regionId: string, report: AgentReport
       .set({ status, applied_revision: report.appliedRevision ?? null, last_seen_at: stamp })
       .where('id', '=', regionId)
       .execute();
+    await recordAgentPublicKey(tx, regionId, report.agentPublicKey);
     let current = (await regionRevision(tx, regionId)) ?? 0;
     // Only a report of the latest revision adopts: an older one may still list a cluster whose
     // deletion it had not applied yet, which must not come back.

@@ -5,6 +5,7 @@ import { FINALIZER, QDRANT_CLUSTER, STATEFUL_SET, listClaims, loaded, operationD
 import { writeClusterStatus } from './cluster-status.ts';
 import { proceed, step, stop } from './steps.ts';
 import { pinClaimTemplates } from './volumes.ts';
+import { apiKeysHash, withApiKeysHash } from './api-keys-hash.ts';
 
 // The first steps of a cluster pass: read the cluster, let a deleted one go, refuse an invalid
 // spec, take the cluster in hand (finalizer, deadline) and build what should exist.
@@ -68,7 +69,10 @@ export const adoptCluster = step<ClusterPass>('adoptCluster', async (pass) => {
   return proceed;
 });
 
-/** What should exist; nothing while paused. A spec the builders refuse is a failure of the pass, not retried. */
+/**
+ * What should exist; nothing while paused. A spec the builders refuse is a failure of the pass,
+ * not retried. The pods' API keys are hashed onto their template (./api-keys-hash.ts).
+ */
 export const buildDesired = step<ClusterPass>('buildDesired', async (pass) => {
   const { object, cluster } = loaded(pass);
   if (cluster.spec.pauses?.length) return proceed;
@@ -84,6 +88,9 @@ export const buildDesired = step<ClusterPass>('buildDesired', async (pass) => {
   pass.desired = desired;
   pass.live = pass.deps.cache.get<Sts>(STATEFUL_SET, pass.namespace, statefulSetName(cluster.spec.id));
   pass.desiredSts = desired.find((o) => o.kind === 'StatefulSet') as DesiredSts | undefined;
-  if (pass.desiredSts) pinClaimTemplates(pass.desiredSts, pass.live);
+  if (pass.desiredSts) {
+    pinClaimTemplates(pass.desiredSts, pass.live);
+    withApiKeysHash(pass.desiredSts, await apiKeysHash(pass.deps, cluster));
+  }
   return proceed;
 });

@@ -106,6 +106,8 @@ function clusterObjects(cluster: DesiredCluster, namespace: string, labels: Reco
   };
 }
 
+const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+
 /** The Secret of a cluster's API keys; undefined when it has none. */
 export function buildApiKeySecret(cluster: Pick<DesiredCluster, 'id' | 'apiKeys'>, namespace: string): KubeObject | undefined {
   const { apiKey, readOnlyApiKey } = cluster.apiKeys ?? {};
@@ -115,7 +117,12 @@ export function buildApiKeySecret(cluster: Pick<DesiredCluster, 'id' | 'apiKeys'
     kind: 'Secret',
     metadata: { name: apiKeySecretName(cluster.id), namespace, labels: { ...AGENT_MANAGED_BY_LABELS, [LABEL_CLUSTER_ID]: cluster.id } },
     type: 'Opaque',
-    stringData: { ...(apiKey ? { [API_KEY_SECRET_KEY]: apiKey } : {}), ...(readOnlyApiKey ? { [READ_ONLY_API_KEY_SECRET_KEY]: readOnlyApiKey } : {}) },
+    // `data`, not `stringData`: server-side apply removes a key left out of `data` (one deleted
+    // through the API), but a key left out of `stringData` would stay in the stored `data`.
+    data: {
+      ...(apiKey ? { [API_KEY_SECRET_KEY]: base64(apiKey) } : {}),
+      ...(readOnlyApiKey ? { [READ_ONLY_API_KEY_SECRET_KEY]: base64(readOnlyApiKey) } : {}),
+    },
   };
 }
 

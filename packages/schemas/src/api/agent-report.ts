@@ -58,6 +58,11 @@ export const AgentReportFields = z.object({
   clusters: z.array(ClusterStatusReport).max(10_000).default([]),
   /** Backups, schedules and restores in the region, with their status. */
   resources: z.array(ObservedResource).max(10_000).optional(),
+  /** The agent's X25519 public key (raw, base64url): database API keys are sealed for it. */
+  agentPublicKey: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, 'must be a raw X25519 public key in base64url')
+    .optional(),
 });
 
 /** The report, its bounds checked (without recursion) before the typed parse walks it. */

@@ -30,12 +30,28 @@ export const SPEC_BOUNDS: JsonBounds = { maxDepth: 64, maxKeys: 10_000, maxItems
 /** One CRD of the control plane's release: the agent applies only qdrant.io CustomResourceDefinitions among them. */
 const CRD_BOUNDS: JsonBounds = { maxDepth: 64, maxKeys: 1024, maxItems: 1024, maxStringLength: 65_536, maxSize: 4 * 1024 * 1024 };
 
+/** Qdrant's two key slots: `service.api_key` (read-write) and `service.read_only_api_key`. */
+export const DatabaseApiKeySlot = z.enum(['readWrite', 'readOnly']);
+export type DatabaseApiKeySlot = z.infer<typeof DatabaseApiKeySlot>;
+
+/**
+ * A database API key sealed for the region's agent (`@qhc/schemas/sealing`): only the agent's
+ * private key opens it, so the control plane keeps no plaintext. Bound to its cluster and id.
+ */
+export const SealedDatabaseApiKey = z.object({ id: z.string().min(1).max(64), slot: DatabaseApiKeySlot, sealed: z.string().min(1).max(1024) });
+export type SealedDatabaseApiKey = z.infer<typeof SealedDatabaseApiKey>;
+
 /** A QdrantCluster the agent applies: the spec carries its id, as the QdrantCluster's does. */
 export const DesiredCluster = z.object({
   id: name,
   spec: boundedJsonObject(SPEC_BOUNDS).pipe(z.looseObject({ id: name })),
   /** Written to the api-keys Secret, referenced from the spec; never logged. The API takes up to 4096 characters. */
   apiKeys: z.object({ apiKey: z.string().max(API_KEY_MAX_LENGTH).optional(), readOnlyApiKey: z.string().max(API_KEY_MAX_LENGTH).optional() }).optional(),
+  /**
+   * The live database API keys of the Cloud API, one per slot at most. Present (maybe empty) once
+   * the cluster's keys are managed this way: its database then always requires a key.
+   */
+  databaseApiKeys: z.array(SealedDatabaseApiKey).max(2).optional(),
   /** Annotations the QdrantCluster carries, such as `restartedAt`. */
   annotations: z.record(z.string().max(316), z.string().max(65_536)).optional(),
   /** A cluster adopted from the region: the restore that made it (the agent leaves another restore's cluster alone). */
