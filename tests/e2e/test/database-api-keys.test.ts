@@ -1,5 +1,5 @@
-// Database API keys end to end on the kube sandbox: a key minted through the Cloud API (gRPC over
-// TLS) reaches the region only sealed for its agent, which writes it into the cluster's api-key
+// Database API keys end to end on the kube sandbox: the environment, its cluster and a key made
+// through the Cloud API (gRPC over TLS); the key reaches the region only sealed for its agent, which writes it into the cluster's api-key
 // Secret; the operator hashes that Secret onto the pod template, so a deleted key rolls the pods
 // and the database stops taking it. Qdrant is played by the double: it is started with the key
 // the pod's env resolves to, as Qdrant reads QDRANT__SERVICE__API_KEY when its pod starts.
@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { createClient, type Client } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { QdrantClient } from '@qdrant/js-client-rest';
-import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseApiKeyV2 } from '@qhc/cloud-api';
 import { createLoopbackTls, waitFor, type LoopbackTls } from '@qhc/kube-sandbox';
@@ -18,45 +17,40 @@ import { createKubeClient, createLogger, loadKubeConfig, type KubeClient, type K
 import { startControlPlane, type RunningControlPlane } from '@qhc/control-plane';
 import { API_KEYS_HASH_ANNOTATION, hashApiKeyValues, startOperator, type RunningOperator } from '@qhc/operator';
 import { startQdrantDouble, type QdrantDouble } from '@qhc/qdrant-double';
-import { QDRANT_API_VERSION, allKinds, buildCrd } from '@qhc/schemas';
+import { API_KEY_SECRET_KEY, DEFAULT_PACKAGES, QDRANT_API_VERSION, allKinds, apiKeySecretName, buildCrd, podName, statefulSetName } from '@qhc/schemas';
 import { startAgentProcess, type AgentProcess } from './support/agent-process.ts';
+import { cloudClients, type CloudClients } from './support/cloud-region.ts';
 
 const sandbox = useSandboxNamespace('e2e-db-keys');
-const ADMIN = 'qhc_u_e2e-admin-token-dbkeys-0123456789';
 const MANAGEMENT_KEY = 'qhc_m_e2e-management-key-dbkeys-0123456789';
 let tls: LoopbackTls;
-let trusted: Agent;
+let api: CloudClients;
 let client: KubeClient;
 let cp: RunningControlPlane;
 let operator: RunningOperator | undefined;
 let agent: AgentProcess | undefined;
 let keys: Client<typeof databaseApiKeyV2.DatabaseApiKeyService>;
 const doubles: QdrantDouble[] = [];
-
-// oxlint-disable-next-line typescript/no-explicit-any
-const api = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> => {
-  const res = await undiciFetch(`${cp.url}${path}`, {
-    method,
-    dispatcher: trusted,
-    headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-};
+const headers = { authorization: `apikey ${MANAGEMENT_KEY}` };
+let environmentId = '';
+let clusterId = '';
 
 type Secret = KubeObject & { data?: Record<string, string> };
 type EnvVar = { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
 type Sts = KubeObject & { spec: { template: { metadata?: { annotations?: Record<string, string> }; spec: { containers: Array<{ env?: EnvVar[] }> } } } };
 
 const secretData = async (name: string) => (await client.get<Secret>({ apiVersion: 'v1', kind: 'Secret', namespace: sandbox.namespace, name }))?.data ?? {};
-const statefulSet = () => client.get<Sts>({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: sandbox.namespace, name: 'qdrant-keys' });
+const statefulSet = () => client.get<Sts>({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: sandbox.namespace, name: statefulSetName(clusterId) });
 const templateHash = async () => (await statefulSet())?.spec.template.metadata?.annotations?.[API_KEYS_HASH_ANNOTATION];
 const podHash = async () =>
-  (await client.get({ apiVersion: 'v1', kind: 'Pod', namespace: sandbox.namespace, name: 'qdrant-keys-0' }))?.metadata.annotations?.[API_KEYS_HASH_ANNOTATION];
+  (await client.get({ apiVersion: 'v1', kind: 'Pod', namespace: sandbox.namespace, name: podName(clusterId, 0) }))?.metadata.annotations?.[
+    API_KEYS_HASH_ANNOTATION
+  ];
 /** The hash the operator puts on the template for the api-key Secret's current read-write key. */
 const hashOfSecret = async () =>
-  hashApiKeyValues([{ name: 'qdrant-keys-api-keys', key: 'api-key', value: (await secretData('qdrant-keys-api-keys'))['api-key'] ?? null }]);
+  hashApiKeyValues([
+    { name: apiKeySecretName(clusterId), key: API_KEY_SECRET_KEY, value: (await secretData(apiKeySecretName(clusterId)))[API_KEY_SECRET_KEY] ?? null },
+  ]);
 
 /** What QDRANT__SERVICE__API_KEY resolves to for a pod started from the StatefulSet's template now. */
 async function podApiKey(): Promise<string | undefined> {
@@ -78,18 +72,13 @@ async function qdrantWith(key: string): Promise<QdrantClient> {
 }
 
 async function startRegion(): Promise<void> {
-  expect(
-    (
-      await api('POST', '/api/v1/regions', {
-        name: 'e2e',
-        namespace: sandbox.namespace,
-        agentVersion: '0.1.0',
-        operatorVersion: '0.1.0',
-        advanced: { caCertificate: tls.ca },
-      })
-    ).status,
-  ).toBe(201);
-  const install = await api('POST', '/api/v1/regions/e2e/installation');
+  const configuration = { namespace: sandbox.namespace, caCertificates: tls.ca };
+  const created = await api.hybrid.createHybridCloudEnvironment(
+    { hybridCloudEnvironment: { accountId: cp.accountId, name: 'e2e', configuration } },
+    { headers },
+  );
+  environmentId = created.hybridCloudEnvironment!.id;
+  const install = await api.hybrid.generateBootstrapCommands({ accountId: cp.accountId, hybridCloudEnvironmentId: environmentId }, { headers });
   // The CRDs first, as the installation script applies them: the operator's informers need them.
   for (const kind of allKinds) await client.apply(buildCrd(kind) as unknown as KubeObject, { fieldManager: 'qhc-crd-installer' });
   await waitFor('CRDs served', () => client.list({ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster' }, { namespace: sandbox.namespace }).then(() => true));
@@ -104,10 +93,10 @@ async function startRegion(): Promise<void> {
     port: 0,
     logger: createLogger({ level: 'warn', component: 'qhc-operator' }),
   });
-  const args = ['--control-plane-url', cp.url, '--region', 'e2e', '--namespace', sandbox.namespace, '--kubeconfig', sandbox.kubeconfigPath];
+  const args = ['--control-plane-url', cp.url, '--region', environmentId, '--namespace', sandbox.namespace, '--kubeconfig', sandbox.kubeconfigPath];
   const timing = ['--health-port', '0', '--status-interval', '1', '--poll-seconds', '5', '--max-backoff', '2', '--ca-file', tls.caPath];
   // The installation's Secret, as the script leaves it: the agent exchanges the token and keeps its credential there.
-  const bootstrap = Buffer.from(install.json.bootstrapToken as string).toString('base64');
+  const bootstrap = Buffer.from(install.accessKey).toString('base64');
   const metadata = { name: 'qhc-agent-credentials', namespace: sandbox.namespace };
   await client.create({ apiVersion: 'v1', kind: 'Secret', metadata, type: 'Opaque', data: { 'bootstrap-token': bootstrap } } as KubeObject);
   agent = startAgentProcess([...args, ...timing]);
@@ -116,17 +105,16 @@ async function startRegion(): Promise<void> {
 
 beforeAll(async () => {
   tls = await createLoopbackTls(mkdtempSync(join(tmpdir(), 'qhc-tls-')), 'qhc-control-plane');
-  trusted = new Agent({ connect: { ca: tls.ca } });
   client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-e2e' });
   cp = await startControlPlane({
     database: join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'control-plane.db'),
     port: 0,
     tls: { cert: tls.cert, key: tls.key },
-    adminToken: ADMIN,
     managementKey: MANAGEMENT_KEY,
     logger: createLogger({ level: 'warn', component: 'qhc-control-plane' }),
     pollIntervalMs: 100,
   });
+  api = cloudClients(cp.url, tls.ca);
   keys = createClient(databaseApiKeyV2.DatabaseApiKeyService, createGrpcTransport({ baseUrl: cp.url, nodeOptions: { ca: tls.ca } }));
   await startRegion();
 }, 180_000);
@@ -135,21 +123,18 @@ afterAll(async () => {
   await agent?.stop();
   await operator?.stop();
   await cp?.stop();
-  await trusted?.close();
 });
 
 describe('a database API key through the Cloud API', () => {
-  const headers = { authorization: `apikey ${MANAGEMENT_KEY}` };
-  let clusterId = '';
   let key = '';
   let keyId = '';
   let hashWithKey = '';
 
   it('becomes the api-key Secret of the cluster in the region, and Qdrant started from it takes the key', async () => {
-    const spec = { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } };
-    const created = await api('POST', '/api/v1/regions/e2e/clusters', { name: 'keys', spec });
-    expect(created.status).toBe(201);
-    clusterId = created.json.id as string;
+    const configuration = { numberOfNodes: 1, version: 'v1.16.2', packageId: DEFAULT_PACKAGES[0]!.id };
+    const cluster = { accountId: cp.accountId, name: 'keys', cloudProviderId: 'hybrid', cloudProviderRegionId: environmentId, configuration };
+    clusterId = (await api.clusters.createCluster({ cluster }, { headers })).cluster!.id;
+    expect(clusterId).toMatch(/^[0-9a-f-]{36}$/);
     const request = { databaseApiKey: { accountId: cp.accountId, clusterId, name: 'e2e writer' } };
     // The agent's first report carries its public key; until then keys cannot be sealed for it.
     const minted = await waitFor('the agent connected (a key minted)', () => keys.createDatabaseApiKey(request, { headers }).catch(() => undefined), {
