@@ -88,7 +88,7 @@ async function startPlane(dialect: Dialect): Promise<{ cp: RunningControlPlane; 
 }
 
 /** One environment and its 1,000 clusters, made through the Cloud API as Terraform makes them. */
-async function seed(cp: RunningControlPlane, ca: string): Promise<Seeded> {
+async function seed(dialect: Dialect, cp: RunningControlPlane, ca: string): Promise<Seeded> {
   const transport = createGrpcTransport({ baseUrl: cp.url, nodeOptions: { ca } });
   const hybrid = createClient(hybridV1.HybridCloudService, transport);
   const clusters = createClient(clusterV1.ClusterService, transport);
@@ -111,7 +111,7 @@ async function seed(cp: RunningControlPlane, ca: string): Promise<Seeded> {
   }
   const seconds = (performance.now() - started) / 1000;
   console.log(
-    JSON.stringify({ bench: 'seed: CreateCluster over gRPC', clusters: CLUSTERS, seconds: round(seconds), perSecond: Math.round(CLUSTERS / seconds) }),
+    JSON.stringify({ bench: 'seed: CreateCluster over gRPC', dialect, clusters: CLUSTERS, seconds: round(seconds), perSecond: Math.round(CLUSTERS / seconds) }),
   );
   return { accountId, environmentId, ids, names };
 }
@@ -224,7 +224,7 @@ async function measure(probes: Probe[], calls: number, call: (probe: Probe, i: n
 async function benchDialect(dialect: Dialect): Promise<Figure[]> {
   const plane = await startPlane(dialect);
   try {
-    const seeded = await seed(plane.cp, plane.ca);
+    const seeded = await seed(dialect, plane.cp, plane.ca);
     const probes = [
       grpcProbe(plane.cp, plane.ca, seeded),
       v1Probe('/api/v1 HTTP/2', http2Fetch(plane.cp, plane.ca), seeded),
