@@ -11,7 +11,8 @@ import type { Target } from './cluster-targets.ts';
 import { clusterOf, clustersIn } from './resolve.ts';
 
 type Row = Json & { id: string; name?: string; displayName?: string; clusterId: string; status?: string; createdAt?: string; cluster: string };
-const trim = (status: unknown, prefix: string) => (typeof status === 'string' ? status.replace(prefix, '') : 'UNSPECIFIED');
+/** The status without its enum prefix; one a newer control plane sent (a number to this qhc) as that number. */
+const trim = (status: unknown, prefix: string) => (typeof status === 'string' ? status.replace(prefix, '') : status === undefined ? 'UNSPECIFIED' : String(status));
 /** A Duration's proto JSON ("259200s") as hours when whole ("72h"). */
 const hours = (d: unknown) => (typeof d === 'string' && /^\d+s$/.test(d) && Number(d.slice(0, -1)) % 3600 === 0 ? `${Number(d.slice(0, -1)) / 3600}h` : (d as string | undefined));
 const label = (r: Row) => r.displayName || r.name || r.id;
@@ -85,7 +86,7 @@ export async function cloudBackupCreate(ref: string, options: { name?: string; r
     ...(options.retention ? { retentionPeriod: retention(options.retention) } : {}),
   });
   let created = (await api.call('CreateBackup', () => api.backups.createBackup({ backup: message }))).backup!;
-  process.stderr.write(`backup ${created.name || created.id} of cluster ${cluster.name} requested\n`);
+  process.stderr.write(`backup ${created.displayName || created.name || created.id} of cluster ${cluster.name} requested\n`);
   if (options.wait) created = await waitBackup(s, created.id, options.timeout);
   await show(rowOf(backupV1.BackupSchema, s)(created), BACKUP_COLUMNS, 'backup', t);
 }
