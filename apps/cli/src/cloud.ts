@@ -65,10 +65,7 @@ export function cloudTransport(context: Context): Transport {
   return createGrpcTransport({ baseUrl, interceptors, defaultTimeoutMs: 60_000, ...(ca ? { nodeOptions: { ca } } : {}) });
 }
 
-const CODE_EXIT: Partial<Record<Code, number>> = {
-  [Code.NotFound]: EXIT.notFound,
-  [Code.InvalidArgument]: EXIT.usage,
-};
+const CODE_EXIT: Partial<Record<Code, number>> = { [Code.NotFound]: EXIT.notFound, [Code.InvalidArgument]: EXIT.usage };
 
 /** `<message> (<code>)`, with what to do for the codes a user can fix. */
 export function cliErrorOf(error: unknown, what: string, context: Context & { name: string }): unknown {
@@ -120,14 +117,17 @@ export function messageOf<Desc extends DescMessage>(schema: Desc, json: unknown,
 export const MAX_PAGE_SIZE = 250;
 
 /** Every page of a paged list (page_token / next_page_token), or the first `max` items. */
-export async function allPages<T>(page: (token: string | undefined, size: number) => Promise<{ items: T[]; nextPageToken?: string }>, max?: number): Promise<T[]> {
+export async function allPages<T>(
+  page: (token: string | undefined, size: number) => Promise<{ items: T[]; nextPageToken?: string }>,
+  max?: number,
+): Promise<T[]> {
   const items: T[] = [];
+  const wanted = max ?? Number.POSITIVE_INFINITY;
   let token: string | undefined;
-  do {
-    const size = Math.min(MAX_PAGE_SIZE, max === undefined ? MAX_PAGE_SIZE : max - items.length);
-    const answer = await page(token, size);
+  for (;;) {
+    const answer = await page(token, Math.min(MAX_PAGE_SIZE, wanted - items.length));
     items.push(...answer.items);
     token = answer.nextPageToken || undefined;
-  } while (token && (max === undefined || items.length < max));
-  return max === undefined ? items : items.slice(0, max);
+    if (!token || items.length >= wanted) return items.slice(0, wanted);
+  }
 }

@@ -27,16 +27,21 @@ function answeredEnvironment() {
 }
 function answeredCluster() {
   const c = clusterFixture('c', CLUSTER_ID, ENV_ID, {
-    databaseConfiguration: { collection: { replicationFactor: 2 } } as clusterV1.ClusterConfiguration['databaseConfiguration'],
+    databaseConfiguration: { collection: { replicationFactor: 2 } },
     allowedIpSourceRanges: ['10.1.0.0/16'],
     reservedCpuPercentage: 20,
   });
   c.state = create(clusterV1.ClusterStateSchema, { phase: clusterV1.ClusterPhase.HEALTHY, nodesUp: 1, version: 'v1.16.2' });
   return c;
 }
-const backup = (name: string, status: number) =>
+const backup = (name: string, status: backupV1.BackupStatus) =>
   create(backupV1.BackupSchema, { id: uuid(100 + status), accountId: ACCOUNT_ID, clusterId: CLUSTER_ID, displayName: name, status });
-const BACKUPS = [backup('b-running', 1), backup('b-newer-status', 42), backup('b-good', 4)];
+// 42: a status a newer control plane knows and this qhc does not.
+const BACKUPS = [
+  backup('b-running', backupV1.BackupStatus.RUNNING),
+  backup('b-newer-status', 42 as backupV1.BackupStatus),
+  backup('b-good', backupV1.BackupStatus.SUCCEEDED),
+];
 
 let environment = answeredEnvironment();
 let cluster = answeredCluster();
@@ -104,7 +109,7 @@ describe('reading the Cloud API', () => {
     expect(status.stdout).toMatch(/^r\s+UNSPECIFIED\s+<unknown>\s+<unknown>\s+1\/1\s+/m);
   });
 
-  it('-o json and -o yaml print the answers as the API\'s proto JSON', async () => {
+  it("-o json and -o yaml print the answers as the API's proto JSON", async () => {
     const regionJson = await run(['region', 'get', 'r', '-o', 'json']);
     expect(JSON.parse(regionJson.stdout)).toEqual(toJson(hybridV1.HybridCloudEnvironmentSchema, answeredEnvironment()));
     const regions = await run(['region', 'list', '-o', 'json']);
@@ -117,7 +122,7 @@ describe('reading the Cloud API', () => {
 });
 
 describe('writing back to the Cloud API', () => {
-  it('region update -f sends the configuration as answered, with only the file\'s field; versions go to qhc.v1', async () => {
+  it("region update -f sends the configuration as answered, with only the file's field; versions go to qhc.v1", async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'qhc-region-')), 'mirror.yaml');
     writeFileSync(file, 'containerRegistryUrl: https://registry.internal/qhc/\n');
     const updated = await run(['region', 'update', 'r', '-f', file, '--agent-version', '0.2.0', '-o', 'name']);
@@ -147,7 +152,9 @@ describe('errors and backups', () => {
     expect([refused.code, refused.stderr]).toEqual([2, 'error: hybrid_cloud_environment.name: must be 4 to 64 characters (INVALID_ARGUMENT)\n']);
     const wrongKey = await run(['region', 'list'], 'qhc_m_wrong');
     expect(wrongKey.code).toBe(1);
-    expect(wrongKey.stderr).toContain('the control plane refused the management key of context "(environment)": the management key is not valid (UNAUTHENTICATED)');
+    expect(wrongKey.stderr).toContain(
+      'the control plane refused the management key of context "(environment)": the management key is not valid (UNAUTHENTICATED)',
+    );
     const missing = await run(['cluster', 'get', 'nope', '--region', 'r']);
     expect([missing.code, missing.stderr]).toEqual([3, 'error: cluster "nope" does not exist in region r\nhint: see `qhc cluster list --region r`\n']);
     const pause = await run(['cluster', 'pause', 'c', '--region', 'r']);

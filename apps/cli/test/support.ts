@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { create } from '@bufbuild/protobuf';
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { Code, ConnectError, type ConnectRouter, type Interceptor } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { clusterV1, hybridV1 } from '@qhc/cloud-api';
@@ -35,7 +35,7 @@ export const ACCOUNT_ID = '6f1d2c3b-4a5e-4f60-8b7c-9d0e1f2a3b4c';
 export const MANAGEMENT_KEY = 'qhc_m_cli-test-key-0123456789';
 
 /** An environment (= region) as the Cloud API answers with it. */
-export function environmentFixture(name: string, id: string, configuration: Partial<hybridV1.HybridCloudEnvironmentConfiguration> = {}) {
+export function environmentFixture(name: string, id: string, configuration: MessageInitShape<typeof hybridV1.HybridCloudEnvironmentConfigurationSchema> = {}) {
   return create(hybridV1.HybridCloudEnvironmentSchema, {
     accountId: ACCOUNT_ID,
     id,
@@ -45,7 +45,12 @@ export function environmentFixture(name: string, id: string, configuration: Part
 }
 
 /** A cluster of an environment as the Cloud API answers with it. */
-export function clusterFixture(name: string, id: string, environmentId: string, configuration: Partial<clusterV1.ClusterConfiguration> = {}) {
+export function clusterFixture(
+  name: string,
+  id: string,
+  environmentId: string,
+  configuration: MessageInitShape<typeof clusterV1.ClusterConfigurationSchema> = {},
+) {
   return create(clusterV1.ClusterSchema, {
     accountId: ACCOUNT_ID,
     id,
@@ -68,20 +73,19 @@ export const cloudEnv = (url: string, key = MANAGEMENT_KEY) => ({
   XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'qhc-xdg-')),
 });
 
+/** The stand-in's authentication: the test's management key or Unauthenticated. */
+const auth: Interceptor = (next) => (req) => {
+  if (req.header.get('authorization') !== `apikey ${MANAGEMENT_KEY}`) throw new ConnectError('the management key is not valid', Code.Unauthenticated);
+  return next(req);
+};
+
 /**
  * A stand-in control plane on 127.0.0.1 serving the Cloud API services `routes` implements
  * (the rest answer Unimplemented) over the Connect protocol, plain HTTP; a call without the
  * management key is Unauthenticated.
  */
 export async function stubCloudApi(routes: (router: ConnectRouter) => void): Promise<{ url: string; close(): Promise<void> }> {
-  const auth: Interceptor = (next) => (req) => {
-    if (req.header.get('authorization') !== `apikey ${MANAGEMENT_KEY}`) throw new ConnectError('the management key is not valid', Code.Unauthenticated);
-    return next(req);
-  };
   const server = createServer(connectNodeAdapter({ routes, interceptors: [auth] }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

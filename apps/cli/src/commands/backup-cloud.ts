@@ -12,9 +12,11 @@ import { clusterOf, clustersIn } from './resolve.ts';
 
 type Row = Json & { id: string; name?: string; displayName?: string; clusterId: string; status?: string; createdAt?: string; cluster: string };
 /** The status without its enum prefix; one a newer control plane sent (a number to this qhc) as that number. */
-const trim = (status: unknown, prefix: string) => (typeof status === 'string' ? status.replace(prefix, '') : status === undefined ? 'UNSPECIFIED' : String(status));
+const trim = (status: unknown, prefix: string) =>
+  typeof status === 'string' ? status.replace(prefix, '') : status === undefined ? 'UNSPECIFIED' : String(status);
 /** A Duration's proto JSON ("259200s") as hours when whole ("72h"). */
-const hours = (d: unknown) => (typeof d === 'string' && /^\d+s$/.test(d) && Number(d.slice(0, -1)) % 3600 === 0 ? `${Number(d.slice(0, -1)) / 3600}h` : (d as string | undefined));
+const hours = (d: unknown) =>
+  typeof d === 'string' && /^\d+s$/.test(d) && Number(d.slice(0, -1)) % 3600 === 0 ? `${Number(d.slice(0, -1)) / 3600}h` : (d as string | undefined);
 const label = (r: Row) => r.displayName || r.name || r.id;
 
 const BACKUP_COLUMNS: Column<Row>[] = [
@@ -59,12 +61,15 @@ const show = (rows: Row | Row[], columns: Column<Row>[], kind: string, t: Target
 /** "72h", "30m", "90s" as a Duration's proto JSON. */
 const retention = (text: string) => `${parseDuration(text) / 1000}s`;
 
-async function backups(s: Scope, clusterId?: string): Promise<backupV1.Backup[]> {
+/** The region's backups (of one cluster), or the first `max` of them: each page keeps the region's only. */
+async function backups(s: Scope, clusterId?: string, max?: number): Promise<backupV1.Backup[]> {
   const { api } = s;
-  const all = await allPages((pageToken, pageSize) =>
-    api.call('ListBackups', () => api.backups.listBackups({ accountId: api.accountId, ...(clusterId ? { clusterId } : {}), pageSize, pageToken })),
-  );
-  return all.filter((b) => s.clusters.has(b.clusterId));
+  return allPages(async (pageToken, pageSize) => {
+    const answer = await api.call('ListBackups', () =>
+      api.backups.listBackups({ accountId: api.accountId, ...(clusterId ? { clusterId } : {}), pageSize, pageToken }),
+    );
+    return { items: answer.items.filter((b) => s.clusters.has(b.clusterId)), ...(answer.nextPageToken ? { nextPageToken: answer.nextPageToken } : {}) };
+  }, max);
 }
 
 async function backupOf(s: Scope, ref: string): Promise<backupV1.Backup> {
@@ -74,7 +79,11 @@ async function backupOf(s: Scope, ref: string): Promise<backupV1.Backup> {
   return found;
 }
 
-export async function cloudBackupCreate(ref: string, options: { name?: string; retention?: string; wait?: boolean; timeout?: string }, t: Target): Promise<void> {
+export async function cloudBackupCreate(
+  ref: string,
+  options: { name?: string; retention?: string; wait?: boolean; timeout?: string },
+  t: Target,
+): Promise<void> {
   const s = await scope(t);
   const cluster = await s.cluster(ref);
   const { api } = s;
@@ -109,7 +118,7 @@ async function waitBackup(s: Scope, id: string, timeout: string | undefined): Pr
 export async function cloudBackupList(options: { cluster?: string; limit?: number }, t: Target): Promise<void> {
   const s = await scope(t);
   const clusterId = options.cluster ? (await s.cluster(options.cluster)).id : undefined;
-  await show((await backups(s, clusterId)).slice(0, options.limit).map(rowOf(backupV1.BackupSchema, s)), BACKUP_COLUMNS, 'backup', t);
+  await show((await backups(s, clusterId, options.limit)).map(rowOf(backupV1.BackupSchema, s)), BACKUP_COLUMNS, 'backup', t);
 }
 
 export async function cloudBackupDelete(ref: string, options: { yes?: boolean; dryRun?: boolean }, t: Target): Promise<void> {
@@ -150,7 +159,11 @@ export async function cloudScheduleList(options: { limit?: number }, t: Target):
 export async function cloudScheduleDelete(id: string, options: { yes?: boolean; dryRun?: boolean }, t: Target): Promise<void> {
   const s = await scope(t);
   const schedule = (await schedules(s)).find((x) => x.id === id || x.displayName === id);
-  if (!schedule) throw new CliError(`backup schedule "${id}" does not exist in region ${s.environment.name}`, { code: EXIT.notFound, hint: 'see `qhc backup schedule list`' });
+  if (!schedule)
+    throw new CliError(`backup schedule "${id}" does not exist in region ${s.environment.name}`, {
+      code: EXIT.notFound,
+      hint: 'see `qhc backup schedule list`',
+    });
   if (options.dryRun) return void process.stderr.write(`backup schedule ${id} would be deleted (dry run)\n`);
   await confirmOrExit(`Delete backup schedule ${id}?`, options);
   await s.api.call('DeleteBackupSchedule', () => s.api.backups.deleteBackupSchedule({ accountId: s.api.accountId, backupScheduleId: schedule.id }));

@@ -185,7 +185,9 @@ export async function scheduleCreate(cluster: string, options: { name?: string; 
   );
 }
 export const scheduleList = async (options: { limit?: number }, t: Target) =>
-  !direct(t) ? (await import('./backup-cloud.ts')).cloudScheduleList(options, t) : show(await list('QdrantClusterScheduledSnapshot', t, options.limit), SCHEDULE_COLUMNS, 'schedule', t);
+  !direct(t)
+    ? (await import('./backup-cloud.ts')).cloudScheduleList(options, t)
+    : show(await list('QdrantClusterScheduledSnapshot', t, options.limit), SCHEDULE_COLUMNS, 'schedule', t);
 export const scheduleDelete = async (name: string, options: { yes?: boolean; dryRun?: boolean }, t: Target) =>
   direct(t) ? remove('QdrantClusterScheduledSnapshot', name, options, t) : (await import('./backup-cloud.ts')).cloudScheduleDelete(name, options, t);
 
@@ -214,6 +216,8 @@ export async function restoreCreate(
   );
 }
 export const restoreList = async (options: { limit?: number }, t: Target) =>
-  !direct(t) ? (await import('./backup-cloud.ts')).cloudRestoreList(options, t) : show(await list('QdrantClusterRestore', t, options.limit), RESTORE_COLUMNS, 'restore', t);
+  !direct(t)
+    ? (await import('./backup-cloud.ts')).cloudRestoreList(options, t)
+    : show(await list('QdrantClusterRestore', t, options.limit), RESTORE_COLUMNS, 'restore', t);
 export const restoreGet = async (name: string, t: Target) =>
   !direct(t) ? (await import('./backup-cloud.ts')).cloudRestoreGet(name, t) : show(await get('QdrantClusterRestore', name, t), RESTORE_COLUMNS, 'restore', t);

@@ -21,7 +21,12 @@ type ClusterJson = Json & { id: string; name: string; createdAt?: string; config
 
 /** PascalCase of the API's phase: CLUSTER_PHASE_NOT_READY → NotReady. */
 export const phaseName = (phase: unknown) =>
-  typeof phase === 'string' ? phase.replace(PHASE, '').toLowerCase().replace(/(^|_)(\w)/g, (_m, _s, c: string) => c.toUpperCase()) : undefined;
+  typeof phase === 'string'
+    ? phase
+        .replace(PHASE, '')
+        .toLowerCase()
+        .replace(/(^|_)(\w)/g, (_m, _s, c: string) => c.toUpperCase())
+    : undefined;
 
 export const clusterRow = (c: clusterV1.Cluster): Row =>
   viewOf(CLUSTER, c, (json) => {
@@ -83,7 +88,11 @@ export async function cloudCreate(name: string, options: CloudCreateOptions, t: 
   const configuration = await configurationOf(api, environment.id, options);
   const body = { accountId: api.accountId, name, cloudProviderId: HYBRID, cloudProviderRegionId: environment.id, configuration };
   const message = messageOf(CLUSTER, body, options.file ?? 'the cluster');
-  if (options.dryRun) return void (await print(viewOf(CLUSTER, message, (j) => j), { format: 'yaml', columns: [], name: () => name, kind: 'cluster' }));
+  if (options.dryRun)
+    return void (await print(
+      viewOf(CLUSTER, message, (j) => j),
+      { format: 'yaml', columns: [], name: () => name, kind: 'cluster' },
+    ));
   const since = Date.now();
   const created = (await api.call('CreateCluster', () => api.clusters.createCluster({ cluster: message }))).cluster!;
   if (options.wait) return showRaw(await cloudWait(api, environment, created.id, { since, timeout: options.timeout }), t);
@@ -138,10 +147,7 @@ export async function cloudWait(
   await waitUntil(
     `cluster ${clusterId}`,
     async () => {
-      const [h, c] = await Promise.all([
-        health(),
-        api.call('GetCluster', () => api.clusters.getCluster({ accountId: api.accountId, clusterId })),
-      ]);
+      const [h, c] = await Promise.all([health(), api.call('GetCluster', () => api.clusters.getCluster({ accountId: api.accountId, clusterId }))]);
       row = clusterRow(c.cluster!);
       const seen = h.health?.lastSeenAt ? Number(h.health.lastSeenAt.seconds) * 1000 + Math.floor(h.health.lastSeenAt.nanos / 1e6) : 0;
       const fresh = (h.health?.appliedRevision ?? -1n) >= target && seen >= options.since - 1000;

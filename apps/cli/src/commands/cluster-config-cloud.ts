@@ -32,7 +32,10 @@ const tolerationsOf = (list: unknown): Toleration[] | undefined =>
 /** The flags given applied to a ClusterConfiguration (proto JSON); fields no flag names are kept as they are. */
 export function applyConfigFlagsToConfiguration(configuration: Json, o: ConfigOptions): Json {
   if ([o.ingress, o.ingressClass, o.ingressHost, o.ingressTls, o.ingressTlsSecret, o.ingressAnnotation].some((f) => f !== undefined))
-    throw new CliError('the Cloud API has no ingress setting for a cluster', { code: EXIT.usage, hint: 'use --kubeconfig to set the ingress on the QdrantCluster directly' });
+    throw new CliError('the Cloud API has no ingress setting for a cluster', {
+      code: EXIT.usage,
+      hint: 'use --kubeconfig to set the ingress on the QdrantCluster directly',
+    });
   const level = o.logLevel?.toUpperCase();
   if (level !== undefined && !LOG_LEVELS.includes(level))
     throw new CliError(`--log-level ${JSON.stringify(o.logLevel)}: the Cloud API takes one of ${LOG_LEVELS.join(', ')}`, { code: EXIT.usage });
@@ -45,12 +48,24 @@ export function applyConfigFlagsToConfiguration(configuration: Json, o: ConfigOp
       tolerations: tolerationsOf(configuration.tolerations),
       service: { annotations: toMap(configuration.serviceAnnotations) },
     },
-    { ...o, logLevel: undefined, apiKeySecret: undefined, readOnlyApiKeySecret: undefined, rebalance: undefined, storageClass: undefined, volumeSnapshotClass: undefined },
+    {
+      ...o,
+      logLevel: undefined,
+      apiKeySecret: undefined,
+      readOnlyApiKeySecret: undefined,
+      rebalance: undefined,
+      storageClass: undefined,
+      volumeSnapshotClass: undefined,
+    },
   ) as { nodeSelector?: unknown; tolerations?: Toleration[]; service?: { annotations?: unknown } };
   const next: Json = { ...configuration };
   if (o.nodeSelector) next.nodeSelector = toList(spec.nodeSelector);
   if (o.toleration)
-    next.tolerations = (spec.tolerations ?? []).map((t) => ({ ...t, operator: OPERATOR[t.operator ?? 'Exists']!, ...(t.effect ? { effect: EFFECT[t.effect]! } : {}) }));
+    next.tolerations = (spec.tolerations ?? []).map((t) => ({
+      ...t,
+      operator: OPERATOR[t.operator ?? 'Exists']!,
+      ...(t.effect ? { effect: EFFECT[t.effect]! } : {}),
+    }));
   if (o.serviceAnnotation) next.serviceAnnotations = toList(spec.service?.annotations);
   if (o.serviceType !== undefined) next.serviceType = serviceType(o.serviceType);
   if (o.storageClass !== undefined || o.volumeSnapshotClass !== undefined)

@@ -8,7 +8,16 @@ import { HYBRID } from './resolve.ts';
 
 /** "500m", "1", "2.5" cores → millicores. */
 const millicores = (q: string) => (q.endsWith('m') ? Number(q.slice(0, -1)) : Number(q) * 1000);
-const UNITS: Record<string, number> = { Ki: 2 ** -20, Mi: 2 ** -10, Gi: 1, Ti: 2 ** 10, K: 1e3 / 2 ** 30, M: 1e6 / 2 ** 30, G: 1e9 / 2 ** 30, T: 1e12 / 2 ** 30 };
+const UNITS: Record<string, number> = {
+  Ki: 2 ** -20,
+  Mi: 2 ** -10,
+  Gi: 1,
+  Ti: 2 ** 10,
+  K: 1e3 / 2 ** 30,
+  M: 1e6 / 2 ** 30,
+  G: 1e9 / 2 ** 30,
+  T: 1e12 / 2 ** 30,
+};
 /** "4Gi", "4GiB", "512Mi" → GiB. */
 export function gibibytes(q: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([KMGT]i?)?B?$/.exec(q.trim());
@@ -39,7 +48,8 @@ export function choosePackage(packages: bookingV1.Package[], wish: PackageWish):
   }
   const cpu = wish.cpu ? millicores(wish.cpu) : 0;
   const memory = wish.memory ? gibibytes(wish.memory) : 0;
-  if (Number.isNaN(cpu) || Number.isNaN(memory)) throw new CliError(`--cpu ${wish.cpu ?? ''} / --memory ${wish.memory ?? ''}: not a quantity`, { code: EXIT.usage });
+  if (Number.isNaN(cpu) || Number.isNaN(memory))
+    throw new CliError(`--cpu ${wish.cpu ?? ''} / --memory ${wish.memory ?? ''}: not a quantity`, { code: EXIT.usage });
   const fits = packages
     .filter((p) => millicores(p.resourceConfiguration?.cpu ?? '0') >= cpu && gibibytes(p.resourceConfiguration?.ram ?? '0') >= memory)
     .toSorted((a, b) => millicores(a.resourceConfiguration!.cpu) - millicores(b.resourceConfiguration!.cpu));

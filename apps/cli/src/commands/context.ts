@@ -42,7 +42,13 @@ export async function login(url: string, options: ContextFlags & { name?: string
 
 export async function contextList(g: Global): Promise<void> {
   const config = readConfig();
-  const rows = Object.entries(config.contexts).map(([name, c]) => ({ name, url: c.url, accountId: c.accountId, caFile: c.caFile, current: name === config.current }));
+  const rows = Object.entries(config.contexts).map(([name, c]) => ({
+    name,
+    url: c.url,
+    accountId: c.accountId,
+    caFile: c.caFile,
+    current: name === config.current,
+  }));
   const format = checkFormat(g.output);
   // Management keys never leave the config file through here.
   await print(rows, {

@@ -80,7 +80,11 @@ export async function regionCreate(options: RegionFlags & { dryRun?: boolean }, 
   const api = options.dryRun ? undefined : cloudApi(g);
   const environment = { accountId: api?.accountId ?? '', name, configuration };
   const message = messageOf(ENVIRONMENT, environment, options.file ?? 'the region');
-  if (!api) return show(viewOf(ENVIRONMENT, message, (json) => json as EnvironmentRow), { ...g, output: g.output === 'table' ? 'yaml' : g.output });
+  if (!api)
+    return show(
+      viewOf(ENVIRONMENT, message, (json) => json as EnvironmentRow),
+      { ...g, output: g.output === 'table' ? 'yaml' : g.output },
+    );
   const created = await api.call('CreateHybridCloudEnvironment', () => api.hybrid.createHybridCloudEnvironment({ hybridCloudEnvironment: message }));
   await setVersions(api, created.hybridCloudEnvironment!.id, options);
   await show(environmentRow(created.hybridCloudEnvironment!), g);

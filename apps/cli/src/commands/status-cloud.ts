@@ -25,7 +25,10 @@ const component = (r: StatusRow, name: string) => {
 
 export const STATUS_COLUMNS: Column<StatusRow>[] = [
   { header: 'region', value: (r) => r.name },
-  { header: 'phase', value: (r) => (r.phase ?? (r.health?.lastSeenAt ? 'UNSPECIFIED' : 'NOT_CONNECTED')).replace('HYBRID_CLOUD_ENVIRONMENT_STATUS_PHASE_', '') },
+  {
+    header: 'phase',
+    value: (r) => (r.phase ?? (r.health?.lastSeenAt ? 'UNSPECIFIED' : 'NOT_CONNECTED')).replace('HYBRID_CLOUD_ENVIRONMENT_STATUS_PHASE_', ''),
+  },
   { header: 'operator', value: (r) => component(r, 'qhc-operator') },
   { header: 'agent', value: (r) => component(r, 'qhc-agent') },
   { header: 'applied', value: (r) => `${r.health?.appliedRevision ?? '-'}/${r.health?.revision ?? '-'}` },

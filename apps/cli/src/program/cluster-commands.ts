@@ -28,7 +28,7 @@ function basics(cluster: Command, target: ToTarget): void {
       .option('--cpu <q>', 'CPU per node')
       .option('--memory <q>', 'memory per node')
       .option('--storage <q>', 'storage per node')
-      .option('--package <name|id>', "the package (node size) to use, through the control plane (default: the smallest with --cpu and --memory)")
+      .option('--package <name|id>', 'the package (node size) to use, through the control plane (default: the smallest with --cpu and --memory)')
       .option('--dry-run', 'print what would be sent'),
   ).action(async (name: string, options) => (await import('../commands/cluster.ts')).clusterCreate(name, options, target(options)));
   limited(direct(cluster.command('list').alias('ls').description('list clusters'))).action(async (options) =>
@@ -129,7 +129,11 @@ function maintenance(cluster: Command, change: Change, target: ToTarget): void {
   direct(cluster.command('unpause <name>').description('let the operator manage the cluster again'))
     .option('--dry-run', 'print the new spec')
     .action(async (name: string, options) =>
-      change(name, { what: 'unpaused', command: 'unpause', spec: (spec) => ({ ...spec, pauses: (spec.pauses ?? []).filter((p) => p.owner !== 'qhc-cli') }) }, options),
+      change(
+        name,
+        { what: 'unpaused', command: 'unpause', spec: (spec) => ({ ...spec, pauses: (spec.pauses ?? []).filter((p) => p.owner !== 'qhc-cli') }) },
+        options,
+      ),
     );
   direct(cluster.command('expose <name>').description('how the cluster is reachable: its Service type'))
     .requiredOption('--type <type>', 'ClusterIP, NodePort or LoadBalancer')
