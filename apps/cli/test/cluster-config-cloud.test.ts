@@ -22,9 +22,26 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const FLAGS = [
-  ...['--node-selector', 'disktype=ssd', '--toleration', 'dedicated=qdrant:NoSchedule', '--toleration', 'gpu:NoExecute'],
-  ...['--service-type', 'LoadBalancer', '--service-annotation', 'lb.example.com/internal=true', '--storage-class', 'fast'],
-  ...['--volume-snapshot-class', 'csi-snap', '--log-level', 'DEBUG', '--api-key-secret', 'keys:rw', '--read-only-api-key-secret', 'keys:ro'],
+  '--node-selector',
+  'disktype=ssd',
+  '--toleration',
+  'dedicated=qdrant:NoSchedule',
+  '--toleration',
+  'gpu:NoExecute',
+  '--service-type',
+  'LoadBalancer',
+  '--service-annotation',
+  'lb.example.com/internal=true',
+  '--storage-class',
+  'fast',
+  '--volume-snapshot-class',
+  'csi-snap',
+  '--log-level',
+  'DEBUG',
+  '--api-key-secret',
+  'keys:rw',
+  '--read-only-api-key-secret',
+  'keys:ro',
   '--rebalance',
 ];
 
