@@ -52,7 +52,7 @@ export async function cloudChange(ref: string, change: CloudChange, options: { w
     await act(api, change.action!, cluster.id);
   }
   process.stderr.write(`cluster ${cluster.name}: ${change.what}\n`);
-  if (options.wait) return showRaw(await cloudWait(api, environment, cluster.id, { since, timeout: options.timeout }), t);
+  if (options.wait) return showRaw(await cloudWait(api, environment, cluster, { since, timeout: options.timeout }), t);
   return showRaw(clusterRow(changed), t);
 }
 

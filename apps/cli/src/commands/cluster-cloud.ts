@@ -95,7 +95,7 @@ export async function cloudCreate(name: string, options: CloudCreateOptions, t: 
     ));
   const since = Date.now();
   const created = (await api.call('CreateCluster', () => api.clusters.createCluster({ cluster: message }))).cluster!;
-  if (options.wait) return showRaw(await cloudWait(api, environment, created.id, { since, timeout: options.timeout }), t);
+  if (options.wait) return showRaw(await cloudWait(api, environment, created, { since, timeout: options.timeout }), t);
   return showRaw(clusterRow(created), t);
 }
 
@@ -137,15 +137,16 @@ export async function cloudDelete(ref: string, options: { yes?: boolean; dryRun?
 export async function cloudWait(
   api: CloudApi,
   environment: hybridV1.HybridCloudEnvironment,
-  clusterId: string,
+  cluster: { id: string; name: string },
   options: { since: number; timeout?: string },
 ): Promise<Row> {
+  const clusterId = cluster.id;
   const health = () =>
     api.call('GetEnvironmentHealth', () => api.environments.getEnvironmentHealth({ accountId: api.accountId, hybridCloudEnvironmentId: environment.id }));
   const target = (await health()).health?.revision ?? 0n;
   let row: Row | undefined;
   await waitUntil(
-    `cluster ${clusterId}`,
+    `cluster ${cluster.name}`,
     async () => {
       const [h, c] = await Promise.all([health(), api.call('GetCluster', () => api.clusters.getCluster({ accountId: api.accountId, clusterId }))]);
       row = clusterRow(c.cluster!);
