@@ -4,8 +4,12 @@ import { dirname, join } from 'node:path';
 import { CliError, EXIT } from './exit.ts';
 
 export interface Context {
+  /** The control plane's Cloud API endpoint, e.g. https://cp.example.com:7443. */
   url: string;
-  token: string;
+  /** The account every call names (the control plane prints it at its first start). */
+  accountId: string;
+  /** A management key: sent as `authorization: apikey <key>`. */
+  managementKey: string;
   /** A CA bundle file for a control plane behind a private CA. */
   caFile?: string;
 }
@@ -32,7 +36,7 @@ export function readConfig(path = configPath()): CliConfig {
   }
 }
 
-/** Written with mode 0600: it holds tokens. */
+/** Written with mode 0600: it holds management keys. */
 export function writeConfig(config: CliConfig, path = configPath()): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
@@ -40,18 +44,24 @@ export function writeConfig(config: CliConfig, path = configPath()): void {
 }
 
 /**
- * The control plane to talk to: QHC_URL + QHC_TOKEN (+ QHC_CA_FILE) when set, else the
- * context named by --context or QHC_CONTEXT, else the current one.
+ * The control plane to talk to: QHC_URL + QHC_ACCOUNT_ID + QHC_MANAGEMENT_KEY (+ QHC_CA_FILE) when
+ * set, else the context named by --context or QHC_CONTEXT, else the current one.
  */
 export function resolveContext(options: { context?: string }, env = process.env, path = configPath(env)): Context & { name: string } {
-  if (env.QHC_URL && env.QHC_TOKEN)
-    return { name: '(environment)', url: env.QHC_URL, token: env.QHC_TOKEN, ...(env.QHC_CA_FILE ? { caFile: env.QHC_CA_FILE } : {}) };
+  if (env.QHC_URL && env.QHC_MANAGEMENT_KEY && env.QHC_ACCOUNT_ID)
+    return {
+      name: '(environment)',
+      url: env.QHC_URL,
+      accountId: env.QHC_ACCOUNT_ID,
+      managementKey: env.QHC_MANAGEMENT_KEY,
+      ...(env.QHC_CA_FILE ? { caFile: env.QHC_CA_FILE } : {}),
+    };
   const config = readConfig(path);
   const name = options.context ?? env.QHC_CONTEXT ?? config.current;
   if (!name)
     throw new CliError('no control plane configured', {
       code: EXIT.usage,
-      hint: 'run `qhc login <url> --token <token>`, or set QHC_URL and QHC_TOKEN; or use --kubeconfig to work on a cluster directly',
+      hint: 'run `qhc login <url> --account-id <id> --management-key <key>`, or set QHC_URL, QHC_ACCOUNT_ID and QHC_MANAGEMENT_KEY; or use --kubeconfig to work on a cluster directly',
     });
   const context = config.contexts[name];
   if (!context)

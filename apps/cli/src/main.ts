@@ -30,11 +30,11 @@ program
   .action(async (options: { client?: boolean }) => {
     process.stdout.write(`client: ${VERSION}\n`);
     if (options.client) return;
-    const [{ resolveContext }, { ControlPlane }] = await Promise.all([import('./config.ts'), import('./api.ts')]);
+    const [{ resolveContext }, { scriptText }] = await Promise.all([import('./config.ts'), import('./commands/script.ts')]);
     try {
-      const api = new ControlPlane(resolveContext(global()));
-      const doc = await api.request<{ info?: { version?: string } }>('GET', '/openapi.json');
-      process.stdout.write(`server: ${api.url} (API ${doc.info?.version ?? 'unknown'})\n`);
+      const context = resolveContext(global());
+      const doc = JSON.parse(await scriptText(new URL('/api/openapi.json', context.url).toString(), context.caFile)) as { info?: { version?: string } };
+      process.stdout.write(`server: ${context.url} (API ${doc.info?.version ?? 'unknown'})\n`);
     } catch (error) {
       process.stdout.write(`server: unreachable (${error instanceof Error ? error.message : String(error)})\n`);
     }
@@ -42,8 +42,9 @@ program
 
 program
   .command('login <url>')
-  .description('save a control-plane context (URL, token, CA) and make it current; the token is checked first')
-  .option('--token <token>', 'a user token (qhc_u_…); default QHC_TOKEN')
+  .description('save a control-plane context (URL, account id, management key, CA) and make it current; the key is checked first')
+  .option('--account-id <id>', 'the account (the control plane prints it at its first start); default QHC_ACCOUNT_ID')
+  .option('--management-key <key>', 'a management key; default QHC_MANAGEMENT_KEY')
   .option('--ca-file <file>', 'the CA of a control plane behind a private CA')
   .option('--name <context>', "the context name (default: the URL's host)")
   .action(async (url: string, options) => (await import('./commands/context.ts')).login(url, options));
@@ -61,7 +62,8 @@ context
   .command('add <name>')
   .description('add a context without checking it')
   .requiredOption('--url <url>', 'the control plane URL')
-  .requiredOption('--token <token>', 'a user token')
+  .option('--account-id <id>', 'the account; default QHC_ACCOUNT_ID')
+  .option('--management-key <key>', 'a management key; default QHC_MANAGEMENT_KEY')
   .option('--ca-file <file>', 'a CA bundle')
   .action(async (name: string, options) => (await import('./commands/context.ts')).contextAdd(name, options));
 context
@@ -69,14 +71,13 @@ context
   .description('remove a context')
   .action(async (name: string) => (await import('./commands/context.ts')).contextRemove(name));
 
-const region = program.command('region').description('regions: Kubernetes clusters attached to the control plane');
+const region = program.command('region').description('regions (hybrid cloud environments): Kubernetes clusters attached to the control plane');
 const regionFields = (cmd: Command) =>
   cmd
-    .option('-f, --file <file>', 'the region as YAML or JSON')
+    .option('-f, --file <file>', "the environment's configuration as YAML or JSON, in the API's shape (proto JSON field names)")
     .option('--namespace <ns>', 'the namespace qhc is installed in (immutable)')
     .option('--agent-version <v>', 'the agent version')
-    .option('--operator-version <v>', 'the operator version')
-    .option('--operator-settings <file>', 'the operator settings YAML');
+    .option('--operator-version <v>', 'the operator version');
 regionFields(region.command('create [name]').description('create a region'))
   .option('--dry-run', 'print what would be sent')
   .action(async (name: string | undefined, options) => (await import('./commands/region.ts')).regionCreate({ ...options, name }, global()));
@@ -123,7 +124,7 @@ waits(direct(backup.command('create <cluster>').description('back up a cluster n
   .option('--retention <hours>', 'keep it this long, e.g. 72h (default: until deleted)')
   .action(async (clusterId: string, options) => (await import('./commands/backup.ts')).backupCreate(clusterId, options, target(options)));
 limited(direct(backup.command('list').alias('ls').description('list backups')))
-  .option('--cluster <id>', "only this cluster's")
+  .option('--cluster <name|id>', "only this cluster's")
   .action(async (options) => (await import('./commands/backup.ts')).backupList(options, target(options)));
 direct(backup.command('delete <name>').description('delete a backup and its volume snapshots'))
   .option('-y, --yes', 'do not ask')
@@ -192,7 +193,7 @@ program
   .option('--plain-http', 'talk HTTP, not HTTPS, to the registry copied to (--to, --charts-to)')
   .option('--source-plain-http', 'talk HTTP, not HTTPS, to the registries copied from')
   .option('--dry-run', 'only check that every artifact exists at the source')
-  .option('--region-file <file>', 'write the region settings pointing at the mirror (for qhc region create/update -f)')
+  .option('--region-file <file>', "write the environment configuration pointing at the mirror, in the API's shape (for qhc region create/update -f)")
   .addHelpText(
     'after',
     '\nCredentials come from docker login, podman login or helm registry login (their auth files).\nRe-running copies only what is missing; the tag is written last, so a cut-off copy is never half visible.',

@@ -2,8 +2,11 @@
 // put in the spec (which the schemas accept), how an update edits a spec, and the errors that
 // name the flag.
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { QdrantClusterSpec } from '@qhc/schemas';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { QdrantClusterSpec, clusterResourceName } from '@qhc/schemas';
 import { applyConfigFlags } from '../src/commands/cluster-config.ts';
 import { mergePatchOf } from '../src/commands/cluster.ts';
 import { qhc } from './support.ts';
@@ -40,50 +43,59 @@ const ALL = [
   '--rebalance',
 ];
 
+/** A kubeconfig naming a cluster never called: --dry-run prints the QdrantCluster without sending it. */
+function kubeconfig(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'qhc-kubeconfig-')), 'config');
+  writeFileSync(
+    path,
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'k', cluster: { server: 'https://127.0.0.1:1' } }],
+      users: [{ name: 'u', user: { token: 't' } }],
+      contexts: [{ name: 'k', context: { cluster: 'k', user: 'u', namespace: 'qdrant' } }],
+      'current-context': 'k',
+    }),
+  );
+  return path;
+}
+const dryRun = (flags: string[]) => qhc(['cluster', 'create', 'demo', '--dry-run', '--kubeconfig', KUBECONFIG, ...flags]);
+const KUBECONFIG = kubeconfig();
+
 describe('qhc cluster create: configuration flags', () => {
   it('puts every flag where the QdrantCluster spec has it', async () => {
-    const run = await qhc(['cluster', 'create', 'demo', '--dry-run', ...ALL]);
+    const run = await dryRun(ALL);
     expect([run.code, run.stderr]).toEqual([0, '']);
-    const body = parse(run.stdout) as { name: string; spec: Record<string, unknown> };
-    expect(body).toEqual({
-      name: 'demo',
-      spec: {
-        version: 'v1.16.2',
-        size: 1,
-        resources: { cpu: '1', memory: '1Gi', storage: '10Gi' },
-        nodeSelector: { disktype: 'ssd' },
-        tolerations: [
-          { key: 'dedicated', operator: 'Equal', value: 'qdrant', effect: 'NoSchedule' },
-          { key: 'gpu', operator: 'Exists', effect: 'NoExecute' },
-        ],
-        service: { type: 'LoadBalancer', annotations: { 'lb.example.com/internal': 'true' } },
-        ingress: { enabled: true, ingressClassName: 'nginx', host: 'q.example.com', tls: true, tlsSecretName: 'q-tls', annotations: { x: 'y' } },
-        storageClassNames: { db: 'fast' },
-        storage: { volumeSnapshotClassName: 'csi-snap' },
-        config: {
-          log_level: 'DEBUG',
-          service: { api_key: { secretKeyRef: { name: 'keys', key: 'rw' } }, read_only_api_key: { secretKeyRef: { name: 'keys', key: 'ro' } } },
-        },
-        clusterManager: true,
+    const body = parse(run.stdout) as { metadata: { name: string }; spec: Record<string, unknown> };
+    expect(body.metadata.name).toBe(clusterResourceName('demo'));
+    expect(body.spec).toEqual({
+      id: 'demo',
+      version: 'v1.16.2',
+      size: 1,
+      resources: { cpu: '1', memory: '1Gi', storage: '10Gi' },
+      nodeSelector: { disktype: 'ssd' },
+      tolerations: [
+        { key: 'dedicated', operator: 'Equal', value: 'qdrant', effect: 'NoSchedule' },
+        { key: 'gpu', operator: 'Exists', effect: 'NoExecute' },
+      ],
+      service: { type: 'LoadBalancer', annotations: { 'lb.example.com/internal': 'true' } },
+      ingress: { enabled: true, ingressClassName: 'nginx', host: 'q.example.com', tls: true, tlsSecretName: 'q-tls', annotations: { x: 'y' } },
+      storageClassNames: { db: 'fast' },
+      storage: { volumeSnapshotClassName: 'csi-snap' },
+      config: {
+        log_level: 'DEBUG',
+        service: { api_key: { secretKeyRef: { name: 'keys', key: 'rw' } }, read_only_api_key: { secretKeyRef: { name: 'keys', key: 'ro' } } },
       },
+      clusterManager: true,
     });
-    expect(QdrantClusterSpec.safeParse({ ...body.spec, id: 'demo' }).error).toBeUndefined();
+    expect(QdrantClusterSpec.safeParse(body.spec).error).toBeUndefined();
   });
 
   it('--no-rebalance turns rebalancing off; without either the region default applies', async () => {
-    expect(
-      (parse((await qhc(['cluster', 'create', 'demo', '--dry-run', '--no-rebalance'])).stdout) as { spec: { clusterManager?: boolean } }).spec.clusterManager,
-    ).toBe(false);
-    expect((parse((await qhc(['cluster', 'create', 'demo', '--dry-run'])).stdout) as { spec: { clusterManager?: boolean } }).spec).not.toHaveProperty(
-      'clusterManager',
-    );
-    expect(
-      (parse((await qhc(['cluster', 'create', 'demo', '--dry-run', '--rebalance', 'off'])).stdout) as { spec: { clusterManager?: boolean } }).spec
-        .clusterManager,
-    ).toBe(false);
-    expect(
-      (parse((await qhc(['cluster', 'create', 'demo', '--dry-run', '--rebalance', 'default'])).stdout) as { spec: { clusterManager?: boolean } }).spec,
-    ).not.toHaveProperty('clusterManager');
+    expect((parse((await dryRun(['--no-rebalance'])).stdout) as { spec: { clusterManager?: boolean } }).spec.clusterManager).toBe(false);
+    expect((parse((await dryRun([])).stdout) as { spec: { clusterManager?: boolean } }).spec).not.toHaveProperty('clusterManager');
+    expect((parse((await dryRun(['--rebalance', 'off'])).stdout) as { spec: { clusterManager?: boolean } }).spec.clusterManager).toBe(false);
+    expect((parse((await dryRun(['--rebalance', 'default'])).stdout) as { spec: { clusterManager?: boolean } }).spec).not.toHaveProperty('clusterManager');
   });
 
   it('a malformed flag is a usage error naming it', async () => {
@@ -96,7 +108,7 @@ describe('qhc cluster create: configuration flags', () => {
       [['--api-key-secret', 'keys'], 'error: --api-key-secret "keys": expected <secret>:<key>, e.g. qdrant-api-key:api-key\n'],
     ];
     for (const [flags, message] of cases) {
-      const run = await qhc(['cluster', 'create', 'demo', '--dry-run', ...flags]);
+      const run = await dryRun(flags);
       expect([run.code, run.stderr]).toEqual([2, message]);
     }
   });

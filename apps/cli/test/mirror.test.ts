@@ -4,6 +4,8 @@ import { createSign, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { fromJson } from '@bufbuild/protobuf';
+import { hybridV1 } from '@qhc/cloud-api';
 import { componentImages } from '@qhc/manifests';
 import { parseRegion } from '@qhc/schemas';
 import { tmpdir } from 'node:os';
@@ -130,13 +132,23 @@ describe('qhc mirror', () => {
     expect(again.stderr).toContain(`containerRegistryUrl: http://${mirror.host}/private/qhc/`);
     expect(again.stderr).toContain(`chartRepositoryUrl: oci://${mirror.host}/private/qhc/charts`);
     expect(again.stderr).toContain(`qhc region update <region> -f ${regionFile}`);
-    // What it wrote plugs into a region as it is (qhc region create/update -f).
-    const fragment = parse(readFileSync(regionFile, 'utf8')) as Record<string, unknown>;
-    const region = parseRegion(JSON.stringify({ name: 'closed', namespace: 'qhc', agentVersion: RELEASE, operatorVersion: RELEASE, ...fragment }));
-    expect(region.advanced).toMatchObject({
+    // What it wrote is an environment configuration in the API's shape (qhc region create/update -f takes it as it is)
+    // and points a region's images at the mirror.
+    const fragment = parse(readFileSync(regionFile, 'utf8')) as Record<string, string>;
+    const configuration = fromJson(hybridV1.HybridCloudEnvironmentConfigurationSchema, { namespace: 'qhc', ...fragment });
+    expect(configuration).toMatchObject({
       containerRegistryUrl: `http://${mirror.host}/private/qhc/`,
       chartRepositoryUrl: `oci://${mirror.host}/private/qhc/charts`,
     });
+    const region = parseRegion(
+      JSON.stringify({
+        name: 'closed',
+        namespace: 'qhc',
+        agentVersion: RELEASE,
+        operatorVersion: RELEASE,
+        advanced: { containerRegistryUrl: configuration.containerRegistryUrl, chartRepositoryUrl: configuration.chartRepositoryUrl },
+      }),
+    );
     expect(componentImages(region)['qhc-operator']).toBe(`${mirror.host}/private/qhc/qhc-operator:${RELEASE}`);
   });
 

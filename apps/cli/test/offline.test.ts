@@ -50,17 +50,30 @@ describe('qhc render', () => {
   });
 });
 
+const ACCOUNT = '0b7c4a52-3f1e-4d6b-9a8e-2c5d7f9e1a23';
+
 describe('contexts', () => {
-  it('keeps contexts in the XDG config folder with mode 0600, never printing tokens', async () => {
+  it('keeps contexts (endpoint, account id, management key) in the XDG config folder with mode 0600, never printing keys', async () => {
     const xdg = mkdtempSync(join(tmpdir(), 'qhc-xdg-'));
-    const env = { XDG_CONFIG_HOME: xdg, QHC_URL: undefined, QHC_TOKEN: undefined, QHC_CONTEXT: undefined };
-    expect((await qhc(['context', 'add', 'prod', '--url', 'https://cp.example.com', '--token', 'qhc_u_secret'], env)).code).toBe(0);
-    expect((await qhc(['context', 'add', 'dev', '--url', 'https://dev.example.com', '--token', 'qhc_u_dev'], env)).code).toBe(0);
+    const env = { XDG_CONFIG_HOME: xdg, QHC_URL: undefined, QHC_MANAGEMENT_KEY: undefined, QHC_ACCOUNT_ID: undefined, QHC_CONTEXT: undefined };
+    const prod = ['--url', 'https://cp.example.com', '--account-id', ACCOUNT, '--management-key', 'qhc_m_secret'];
+    expect((await qhc(['context', 'add', 'prod', ...prod], env)).code).toBe(0);
+    // The key from QHC_MANAGEMENT_KEY, as `qhc login` takes it too.
+    const dev = await qhc(['context', 'add', 'dev', '--url', 'https://dev.example.com', '--account-id', ACCOUNT], { ...env, QHC_MANAGEMENT_KEY: 'qhc_m_dev' });
+    expect(dev.code, dev.stderr).toBe(0);
     const file = join(xdg, 'qhc', 'config.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8')).contexts).toEqual({
+      prod: { url: 'https://cp.example.com', accountId: ACCOUNT, managementKey: 'qhc_m_secret' },
+      dev: { url: 'https://dev.example.com', accountId: ACCOUNT, managementKey: 'qhc_m_dev' },
+    });
     const list = await qhc(['context', 'list'], env);
     expect(list.stdout).toBe('CURRENT   NAME   URL\n*         prod   https://cp.example.com\n          dev    https://dev.example.com\n');
-    expect(list.stdout).not.toContain('qhc_u_');
+    const wide = await qhc(['context', 'list', '-o', 'wide'], env);
+    expect(wide.stdout).toContain(ACCOUNT);
+    for (const out of [list.stdout, wide.stdout, (await qhc(['context', 'list', '-o', 'json'], env)).stdout]) expect(out).not.toContain('qhc_m_');
+    const keyless = await qhc(['context', 'add', 'x', '--url', 'https://x.example.com', '--account-id', ACCOUNT], env);
+    expect([keyless.code, keyless.stderr.split('\n')[0]]).toEqual([2, 'error: a management key is needed']);
     expect((await qhc(['context', 'use', 'dev'], env)).code).toBe(0);
     expect(JSON.parse(readFileSync(file, 'utf8')).current).toBe('dev');
     const missing = await qhc(['context', 'use', 'staging'], env);
@@ -73,12 +86,13 @@ describe('contexts', () => {
     const run = await qhc(['region', 'list'], {
       XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'qhc-xdg-')),
       QHC_URL: undefined,
-      QHC_TOKEN: undefined,
+      QHC_MANAGEMENT_KEY: undefined,
+      QHC_ACCOUNT_ID: undefined,
       QHC_CONTEXT: undefined,
     });
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      'error: no control plane configured\nhint: run `qhc login <url> --token <token>`, or set QHC_URL and QHC_TOKEN; or use --kubeconfig to work on a cluster directly\n',
+      'error: no control plane configured\nhint: run `qhc login <url> --account-id <id> --management-key <key>`, or set QHC_URL, QHC_ACCOUNT_ID and QHC_MANAGEMENT_KEY; or use --kubeconfig to work on a cluster directly\n',
     );
   });
 });

@@ -1,86 +1,87 @@
-// List commands follow the control plane's pages (`nextPageToken`) to the end, or stop after
-// --limit items, against a control plane that answers in pages of at most `limit` items.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// List commands follow the Cloud API's pages (`next_page_token`) to the end, or stop after
+// --limit items, against a stand-in that answers in pages of at most `page_size` items (at
+// most 250, as the control plane).
+import { create } from '@bufbuild/protobuf';
+import { Code, ConnectError } from '@connectrpc/connect';
+import { backupV1, clusterV1, hybridV1 } from '@qhc/cloud-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { clusterRecord, qhc, regionRecord, stubControlPlane } from './support.ts';
+import { ACCOUNT_ID, cloudEnv, clusterFixture, environmentFixture, qhc, stubCloudApi, uuid } from './support.ts';
 
-const TOKEN = 'qhc_u_pages-test-token-0123456789';
+const ENV_ID = uuid(1);
 const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(4, '0')}`);
-const LISTS: Record<string, Array<Record<string, unknown>>> = {
-  '/api/v1/regions': names('region', 2345).map((name) => regionRecord(name)),
-  '/api/v1/regions/r/clusters': names('cluster', 7).map((name) => clusterRecord(name, 'r')),
-  '/api/v1/regions/r/backups': names('backup', 1500).map((name, i) => ({
-    kind: 'QdrantClusterSnapshot',
-    name,
-    clusterId: i % 2 ? 'odd' : 'even',
-    spec: { 'cluster-id': i % 2 ? 'odd' : 'even' },
-    origin: 'control-plane',
-  })),
-};
+const REGIONS = names('region', 345).map((name, i) => environmentFixture(name, uuid(10_000 + i)));
+const CLUSTERS = names('cluster', 600).map((name, i) => clusterFixture(name, uuid(20_000 + i), ENV_ID));
+const BACKUPS = names('backup', 400).map((name, i) =>
+  create(backupV1.BackupSchema, { id: uuid(30_000 + i), accountId: ACCOUNT_ID, clusterId: CLUSTERS[i % 2]!.id, displayName: name }),
+);
 
 let server: { url: string; close(): Promise<void> };
-let url = '';
 const requests: string[] = [];
 
-/** Pages as the control plane makes them: at most `limit` (default 100, at most 1000), a token while more follow. */
-function startFakeControlPlane() {
-  return stubControlPlane((req, u) => {
-    requests.push(`${u.pathname}${u.search}`);
-    const list = LISTS[u.pathname];
-    if (req.headers.authorization !== `Bearer ${TOKEN}` || !list) return { status: 404, body: { message: 'no' } };
-    const limit = Number(u.searchParams.get('limit') ?? 100);
-    if (!(limit >= 1 && limit <= 1000)) return { status: 400, body: { message: 'limit: out of range' } };
-    const start = u.searchParams.has('pageToken') ? Number(Buffer.from(u.searchParams.get('pageToken')!, 'base64url').toString()) : 0;
-    const items = list.slice(start, start + limit);
-    const next = start + limit < list.length ? { nextPageToken: Buffer.from(String(start + limit)).toString('base64url') } : {};
-    return { status: 200, body: { items, ...next } };
-  });
+/** One page as the control plane makes it: at most page_size (default 100, at most 250), a token while more follow. */
+function page<T>(rpc: string, list: T[], req: { pageSize?: number; pageToken?: string }): { items: T[]; nextPageToken?: string } {
+  requests.push(`${rpc} ${req.pageSize ?? '-'} ${req.pageToken ? 'token' : '-'}`);
+  const size = req.pageSize ?? 100;
+  if (!(size >= 1 && size <= 250)) throw new ConnectError(`page_size: must be between 1 and 250, got ${size}`, Code.InvalidArgument);
+  const start = req.pageToken ? Number(req.pageToken) : 0;
+  const next = start + size < list.length ? { nextPageToken: String(start + size) } : {};
+  return { items: list.slice(start, start + size), ...next };
 }
 
-const run = (args: string[]) =>
-  qhc(['-o', 'name', ...args], { QHC_URL: url, QHC_TOKEN: TOKEN, QHC_CONTEXT: undefined, XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'qhc-xdg-')) });
+beforeAll(async () => {
+  server = await stubCloudApi((router) => {
+    router.service(hybridV1.HybridCloudService, {
+      listHybridCloudEnvironments: () => {
+        requests.push('ListHybridCloudEnvironments');
+        return { items: [environmentFixture('r', ENV_ID), ...REGIONS] };
+      },
+    });
+    router.service(clusterV1.ClusterService, { listClusters: (req) => page('ListClusters', req.cloudProviderRegionId === ENV_ID ? CLUSTERS : [], req) });
+    router.service(backupV1.BackupService, {
+      listBackups: (req) =>
+        page(
+          'ListBackups',
+          BACKUPS.filter((b) => !req.clusterId || b.clusterId === req.clusterId),
+          req,
+        ),
+    });
+  });
+});
+afterAll(() => server.close());
+beforeEach(() => void (requests.length = 0));
+
+const run = (args: string[]) => qhc(['-o', 'name', ...args], cloudEnv(server.url));
 const lines = (stdout: string) =>
   stdout
     .trim()
     .split('\n')
     .map((l) => l.replace(/^[^/]+\//, ''));
 
-beforeAll(async () => {
-  server = await startFakeControlPlane();
-  url = server.url;
-});
-afterAll(() => server.close());
-beforeEach(() => void (requests.length = 0));
-
 describe('list commands over pages', () => {
   it('list everything by default, page after page, in the largest pages the API allows', async () => {
-    const answer = await run(['region', 'list']);
-    expect(answer.stderr).toBe('');
-    expect(answer.code).toBe(0);
-    expect(lines(answer.stdout)).toEqual(names('region', 2345));
-    expect(requests).toEqual([
-      '/api/v1/regions?limit=1000',
-      expect.stringMatching(/^\/api\/v1\/regions\?limit=1000&pageToken=/),
-      expect.stringMatching(/pageToken=/),
-    ]);
+    const regions = await run(['region', 'list']);
+    expect([regions.code, regions.stderr]).toEqual([0, '']);
+    expect(lines(regions.stdout)).toEqual(['r', ...names('region', 345)]);
+    const answer = await run(['cluster', 'list', '--region', 'r']);
+    expect([answer.code, answer.stderr]).toEqual([0, '']);
+    expect(lines(answer.stdout)).toEqual(names('cluster', 600));
+    expect(requests.filter((r) => r.startsWith('ListClusters'))).toEqual(['ListClusters 250 -', 'ListClusters 250 token', 'ListClusters 250 token']);
   });
 
   it('--limit stops after that many items, asking for no more than needed', async () => {
     const clusters = await run(['cluster', 'list', '--region', 'r', '--limit', '3']);
     expect(lines(clusters.stdout)).toEqual(names('cluster', 3));
-    expect(requests).toEqual(['/api/v1/regions/r/clusters?limit=3']);
+    expect(requests.filter((r) => r.startsWith('ListClusters'))).toEqual(['ListClusters 3 -']);
     requests.length = 0;
-    const backups = await run(['backup', 'list', '--region', 'r', '--limit', '1200']);
-    expect(lines(backups.stdout)).toEqual(names('backup', 1200));
-    expect(requests).toEqual(['/api/v1/regions/r/backups?limit=1000', expect.stringMatching(/^\/api\/v1\/regions\/r\/backups\?limit=200&pageToken=/)]);
-    // Filtered by cluster: the limit counts the backups shown, picked from every page.
-    const even = await run(['backup', 'list', '--region', 'r', '--cluster', 'even', '--limit', '751']);
+    const backups = await run(['backup', 'list', '--region', 'r', '--limit', '300']);
+    expect(lines(backups.stdout)).toEqual(names('backup', 300));
+    expect(requests.filter((r) => r.startsWith('ListBackups'))).toEqual(['ListBackups 250 -', 'ListBackups 50 token']);
+    // Filtered by cluster (by name): the limit counts the backups shown, picked from every page.
+    const even = await run(['backup', 'list', '--region', 'r', '--cluster', 'cluster-0000', '--limit', '199']);
     expect(lines(even.stdout)).toEqual(
-      names('backup', 1500)
+      names('backup', 400)
         .filter((_, i) => i % 2 === 0)
-        .slice(0, 750),
+        .slice(0, 199),
     );
   });
 

@@ -1,8 +1,14 @@
 import { spawn } from 'node:child_process';
-import { createServer, type IncomingMessage } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clusterSpecFixture } from '@qhc/schemas/test';
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
+import { Code, ConnectError, type ConnectRouter, type Interceptor } from '@connectrpc/connect';
+import { connectNodeAdapter } from '@connectrpc/connect-node';
+import { clusterV1, hybridV1 } from '@qhc/cloud-api';
 
 export const QHC = fileURLToPath(new URL('../dist/qhc.js', import.meta.url));
 export const fixture = (name: string) => fileURLToPath(new URL(`fixtures/${name}`, import.meta.url));
@@ -25,41 +31,61 @@ export function qhc(args: string[], env: Record<string, string | undefined> = {}
   });
 }
 
-/** A region record as the control plane answers with it (@qhc/schemas' RegionRecord). */
-export function regionRecord(name: string, namespace = name) {
-  return { id: name, name, spec: { name, namespace, agentVersion: '0.1.0', operatorVersion: '0.1.0' }, revision: 1, createdAt: '', updatedAt: '' };
+export const ACCOUNT_ID = '6f1d2c3b-4a5e-4f60-8b7c-9d0e1f2a3b4c';
+export const MANAGEMENT_KEY = 'qhc_m_cli-test-key-0123456789';
+
+/** An environment (= region) as the Cloud API answers with it. */
+export function environmentFixture(name: string, id: string, configuration: MessageInitShape<typeof hybridV1.HybridCloudEnvironmentConfigurationSchema> = {}) {
+  return create(hybridV1.HybridCloudEnvironmentSchema, {
+    accountId: ACCOUNT_ID,
+    id,
+    name,
+    configuration: create(hybridV1.HybridCloudEnvironmentConfigurationSchema, { namespace: name, ...configuration }),
+  });
 }
 
-/** A cluster record as the control plane answers with it (@qhc/schemas' ClusterRecord: the spec without its id). */
-export function clusterRecord(name: string, regionId: string) {
-  const { id: _id, ...spec } = clusterSpecFixture(name, { version: 'v1.16.2' });
-  return { id: name, regionId, name, spec, createdAt: '', updatedAt: '' };
+/** A cluster of an environment as the Cloud API answers with it. */
+export function clusterFixture(
+  name: string,
+  id: string,
+  environmentId: string,
+  configuration: MessageInitShape<typeof clusterV1.ClusterConfigurationSchema> = {},
+) {
+  return create(clusterV1.ClusterSchema, {
+    accountId: ACCOUNT_ID,
+    id,
+    name,
+    cloudProviderId: 'hybrid',
+    cloudProviderRegionId: environmentId,
+    configuration: create(clusterV1.ClusterConfigurationSchema, { numberOfNodes: 1, version: 'v1.16.2', packageId: 'pkg-1', ...configuration }),
+  });
 }
 
-export interface StubAnswer {
-  status: number;
-  body: unknown;
-}
+/** A UUID-shaped id from a number, for fixtures. */
+export const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+/** The environment a test run gives qhc: the stub's endpoint, the account and the key, no config file. */
+export const cloudEnv = (url: string, key = MANAGEMENT_KEY) => ({
+  QHC_URL: url,
+  QHC_ACCOUNT_ID: ACCOUNT_ID,
+  QHC_MANAGEMENT_KEY: key,
+  QHC_CONTEXT: undefined,
+  XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'qhc-xdg-')),
+});
+
+/** The stand-in's authentication: the test's management key or Unauthenticated. */
+const auth: Interceptor = (next) => (req) => {
+  if (req.header.get('authorization') !== `apikey ${MANAGEMENT_KEY}`) throw new ConnectError('the management key is not valid', Code.Unauthenticated);
+  return next(req);
+};
 
 /**
- * A stand-in control plane on 127.0.0.1: `answer` says what each request gets (404 when it
- * returns nothing); it is given the request's JSON body, when there is one.
+ * A stand-in control plane on 127.0.0.1 serving the Cloud API services `routes` implements
+ * (the rest answer Unimplemented) over the Connect protocol, plain HTTP; a call without the
+ * management key is Unauthenticated.
  */
-export async function stubControlPlane(
-  answer: (req: IncomingMessage, url: URL, body?: unknown) => StubAnswer | undefined,
-): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
-    let text = '';
-    req.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    req.on('end', () => {
-      const body: unknown = text ? JSON.parse(text) : undefined;
-      const found = answer(req, new URL(req.url!, 'http://127.0.0.1'), body) ?? {
-        status: 404,
-        body: { error: 'NotFound', message: `no such path: ${req.url}` },
-      };
-      res.writeHead(found.status, { 'content-type': 'application/json' }).end(JSON.stringify(found.body));
-    });
-  });
+export async function stubCloudApi(routes: (router: ConnectRouter) => void): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer(connectNodeAdapter({ routes, interceptors: [auth] }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

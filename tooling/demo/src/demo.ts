@@ -1,13 +1,16 @@
 // The whole hybrid cloud on one machine, the way a user meets it: a control plane (SQLite,
 // HTTPS under a private CA), a Kubernetes cluster (the kube sandbox) attached as a region by
 // running the generated installation script with kubectl, the operator and the agent for that
-// region, and an example Qdrant cluster created through the API.
+// region, and an example Qdrant cluster; the region and the cluster are made through the Cloud
+// API (gRPC with a management key), as the Terraform provider and qcloud make them.
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createClient, type Client, type Interceptor } from '@connectrpc/connect';
+import { createGrpcTransport } from '@connectrpc/connect-node';
 import { Agent, fetch } from 'undici';
 import { startAgent, type RunningAgent } from '@qhc/agent';
+import { bookingV1, clusterV1, hybridV1, qhcV1 } from '@qhc/cloud-api';
 import { startControlPlane, type RunningControlPlane } from '@qhc/control-plane';
 import { createKubeClient, createLogger, loadKubeConfig, type Logger } from '@qhc/kube';
 import { createLoopbackTls, startSandbox, waitFor, type Sandbox } from '@qhc/kube-sandbox';
@@ -25,15 +28,26 @@ export interface DemoOptions {
 
 export interface RunningDemo {
   controlPlaneUrl: string;
-  adminToken: string;
+  /** The account the management key belongs to (the Cloud API's account_id). */
+  accountId: string;
+  /** The management key the control plane made at its first start: `authorization: apikey <key>`. */
+  managementKey: string;
   caPath: string;
   kubeconfigPath: string;
   namespace: string;
   stop(): Promise<void>;
 }
 
-type Api = (method: string, path: string, body?: unknown, options?: { allowNotFound?: boolean }) => Promise<Record<string, unknown> | undefined>;
 type Stops = Array<() => Promise<unknown>>;
+
+/** The Cloud API's clients for the demo's account, over gRPC (HTTP/2, TLS under the run's CA) as Terraform and qcloud call it. */
+export interface CloudClients {
+  accountId: string;
+  hybrid: Client<typeof hybridV1.HybridCloudService>;
+  clusters: Client<typeof clusterV1.ClusterService>;
+  booking: Client<typeof bookingV1.BookingService>;
+  environments: Client<typeof qhcV1.EnvironmentAgentService>;
+}
 
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const say = options.say ?? ((line: string) => console.log(line));
@@ -49,50 +63,62 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     say('starting the Kubernetes sandbox (kube-apiserver, controller-manager, scheduler, etcd, kwok) ...');
     const sandbox: Sandbox = await startSandbox();
     stops.push(() => sandbox.stop());
-    const { cp, tls, adminToken, api, trusted } = await startDemoControlPlane(options.workDir, logger, stops);
+    const { cp, tls, managementKey, api, trusted } = await startDemoControlPlane(options.workDir, logger, stops);
     say(`control plane: ${cp.url}`);
-    await installRegion({ api, trusted, workDir: options.workDir, region, namespace, ca: tls.ca, kubeconfigPath: sandbox.kubeconfigPath, say });
-    await startRegionComponents({ cp, ca: tls.ca, kubeconfigPath: sandbox.kubeconfigPath, workDir: options.workDir, region, namespace, logger }, stops);
+    const environmentId = await installRegion({
+      api,
+      trusted,
+      workDir: options.workDir,
+      region,
+      namespace,
+      ca: tls.ca,
+      kubeconfigPath: sandbox.kubeconfigPath,
+      say,
+    });
+    await startRegionComponents(
+      { cp, ca: tls.ca, kubeconfigPath: sandbox.kubeconfigPath, workDir: options.workDir, region: environmentId, namespace, logger },
+      stops,
+    );
     say('agent connected (outgoing HTTPS only)');
-    await createExampleCluster(api, region, options.clusterSize ?? 3, say);
-    return { controlPlaneUrl: cp.url, adminToken, caPath: tls.caPath, kubeconfigPath: sandbox.kubeconfigPath, namespace, stop };
+    await createExampleCluster(api, environmentId, options.clusterSize ?? 3, say);
+    return { controlPlaneUrl: cp.url, accountId: cp.accountId, managementKey, caPath: tls.caPath, kubeconfigPath: sandbox.kubeconfigPath, namespace, stop };
   } catch (error) {
     await stop();
     throw error;
   }
 }
 
-/** The control plane under a private CA, and the one client the demo calls it with. */
+/** The control plane under a private CA (it makes the account and its first management key), and the Cloud API clients the demo calls it with. */
 async function startDemoControlPlane(workDir: string, logger: Logger, stops: Stops) {
   const tls = await createLoopbackTls(join(workDir, 'tls'), 'qhc-control-plane');
-  const adminToken = `qhc_u_${randomBytes(24).toString('base64url')}`;
   const cp: RunningControlPlane = await startControlPlane({
     database: join(workDir, 'control-plane.db'),
     port: 0,
     tls: { cert: tls.cert, key: tls.key },
-    adminToken,
     logger: logger.with({ component: 'qhc-control-plane' }),
   });
   stops.push(() => cp.stop());
+  if (!cp.generatedManagementKey) throw new Error('the control plane made no management key at its first start');
+  const managementKey = cp.generatedManagementKey;
+  const apikey: Interceptor = (next) => (req) => {
+    req.header.set('authorization', `apikey ${managementKey}`);
+    return next(req);
+  };
+  const transport = createGrpcTransport({ baseUrl: cp.url, nodeOptions: { ca: tls.ca }, interceptors: [apikey] });
+  const api: CloudClients = {
+    accountId: cp.accountId,
+    hybrid: createClient(hybridV1.HybridCloudService, transport),
+    clusters: createClient(clusterV1.ClusterService, transport),
+    booking: createClient(bookingV1.BookingService, transport),
+    environments: createClient(qhcV1.EnvironmentAgentService, transport),
+  };
   const trusted = new Agent({ connect: { ca: tls.ca } });
   stops.push(() => trusted.close());
-  const api: Api = async (method, path, body, options = {}) => {
-    const res = await fetch(`${cp.url}${path}`, {
-      method,
-      dispatcher: trusted,
-      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (res.status === 404 && options.allowNotFound) return undefined;
-    if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${text}`);
-    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  };
-  return { cp, tls, adminToken, api, trusted };
+  return { cp, tls, managementKey, api, trusted };
 }
 
 interface RegionInstall {
-  api: Api;
+  api: CloudClients;
   trusted: Agent;
   workDir: string;
   region: string;
@@ -102,14 +128,18 @@ interface RegionInstall {
   say: (line: string) => void;
 }
 
-/** The region registered once, then its generated installation script run with kubectl. */
-async function installRegion({ api, trusted, workDir, region, namespace, ca, kubeconfigPath, say }: RegionInstall): Promise<void> {
-  if (!(await api('GET', `/api/v1/regions/${region}`, undefined, { allowNotFound: true })))
-    await api('POST', '/api/v1/regions', { name: region, namespace, agentVersion: '0.1.0', operatorVersion: '0.1.0', advanced: { caCertificate: ca } });
-  const install = (await api('POST', `/api/v1/regions/${region}/installation`)) as { command: string; scriptUrl: string };
-  say(`installing the region with: ${install.command}`);
+/** The environment (= region) created once through the Cloud API, then its generated installation script run with kubectl; its id. */
+async function installRegion({ api, trusted, workDir, region, namespace, ca, kubeconfigPath, say }: RegionInstall): Promise<string> {
+  const { accountId } = api;
+  const existing = (await api.hybrid.listHybridCloudEnvironments({ accountId })).items.find((e) => e.name === region);
+  const environment =
+    existing ??
+    (await api.hybrid.createHybridCloudEnvironment({ hybridCloudEnvironment: { accountId, name: region, configuration: { namespace, caCertificates: ca } } }))
+      .hybridCloudEnvironment!;
+  const { installation } = await api.environments.createInstallation({ accountId, hybridCloudEnvironmentId: environment.id });
+  say(`installing the region with: ${installation!.command}`);
   const script = join(workDir, 'install.sh');
-  writeFileSync(script, await (await fetch(install.scriptUrl, { dispatcher: trusted })).text(), { mode: 0o700 });
+  writeFileSync(script, await (await fetch(installation!.scriptUrl, { dispatcher: trusted })).text(), { mode: 0o700 });
   // Asynchronously: the script's preflight calls this process's control plane, which must be free to answer.
   const run = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
     execFile('bash', [script], { env: { ...process.env, KUBECONFIG: kubeconfigPath } }, (error, stdout, stderr) =>
@@ -117,6 +147,7 @@ async function installRegion({ api, trusted, workDir, region, namespace, ca, kub
     ),
   );
   if (run.status !== 0) throw new Error(`the installation script failed (is kubectl installed?):\n${run.stdout}${run.stderr}`);
+  return environment.id;
 }
 
 interface RegionComponents {
@@ -124,6 +155,7 @@ interface RegionComponents {
   ca: string;
   kubeconfigPath: string;
   workDir: string;
+  /** The region's name in its installation (QHC_REGION): the environment's id. */
   region: string;
   namespace: string;
   logger: Logger;
@@ -156,21 +188,21 @@ async function startRegionComponents({ cp, ca, kubeconfigPath, workDir, region, 
   await waitFor('the agent to connect', async () => (agent.connected() ? true : undefined), { timeoutMs: 30_000 });
 }
 
-async function createExampleCluster(api: Api, region: string, size: number, say: (line: string) => void): Promise<void> {
-  const clusters = (await api('GET', `/api/v1/regions/${region}/clusters`)) as { items: Array<{ name: string }> };
-  if (!clusters.items.some((c) => c.name === 'example')) {
-    await api('POST', `/api/v1/regions/${region}/clusters`, {
-      name: 'example',
-      spec: { version: 'v1.16.2', size, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } },
-    });
+/** The example cluster (the smallest package) created through the Cloud API once, waited for until Healthy. */
+async function createExampleCluster(api: CloudClients, environmentId: string, size: number, say: (line: string) => void): Promise<void> {
+  const { accountId } = api;
+  const list = { accountId, cloudProviderId: 'hybrid', cloudProviderRegionId: environmentId };
+  let cluster = (await api.clusters.listClusters(list)).items.find((c) => c.name === 'example');
+  if (!cluster) {
+    const packages = (await api.booking.listPackages({ accountId, cloudProviderId: 'hybrid', cloudProviderRegionId: environmentId })).items;
+    const configuration = { numberOfNodes: size, version: 'v1.16.2', packageId: packages[0]!.id };
+    cluster = (await api.clusters.createCluster({ cluster: { ...list, name: 'example', configuration } })).cluster!;
   }
   say('creating the example cluster ...');
+  const clusterId = cluster.id;
   await waitFor(
     'the example cluster to be Healthy in the control plane',
-    async () => {
-      const c = (await api('GET', `/api/v1/regions/${region}/clusters/example`)) as { status?: { phase?: string } };
-      return c.status?.phase === 'Healthy' ? true : undefined;
-    },
+    async () => ((await api.clusters.getCluster({ accountId, clusterId })).cluster?.state?.phase === clusterV1.ClusterPhase.HEALTHY ? true : undefined),
     { timeoutMs: 120_000, intervalMs: 500 },
   );
   say('the example cluster is Healthy');

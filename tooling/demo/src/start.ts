@@ -10,10 +10,15 @@ try {
   const demo = await startDemo({ workDir: mkdtempSync(join(tmpdir(), 'qhc-demo-')) });
   console.log(`
 Everything runs. Where to look:
-  control plane   ${demo.controlPlaneUrl}   (admin token: ${demo.adminToken})
-  web console     ${demo.controlPlaneUrl}/   (sign in with the admin token; the certificate is from ${demo.caPath})
-  API             curl --cacert ${demo.caPath} -H 'authorization: Bearer ${demo.adminToken}' ${demo.controlPlaneUrl}/api/v1/regions/demo/clusters
-  OpenAPI         ${demo.controlPlaneUrl}/openapi.json
+  control plane   ${demo.controlPlaneUrl}
+  account id      ${demo.accountId}
+  management key  ${demo.managementKey}
+  CA file         ${demo.caPath}
+  web console     ${demo.controlPlaneUrl}/   (sign in with the management key)
+  qhc             QHC_URL=${demo.controlPlaneUrl} QHC_ACCOUNT_ID=${demo.accountId} QHC_MANAGEMENT_KEY=${demo.managementKey} QHC_CA_FILE=${demo.caPath} qhc cluster list --region demo
+  Terraform       provider "qdrant-cloud" { api_key = "${demo.managementKey}", account_id = "${demo.accountId}", api_url = "${new URL(demo.controlPlaneUrl).host}" }, with SSL_CERT_FILE=${demo.caPath}
+  REST            curl --cacert ${demo.caPath} -H 'authorization: apikey ${demo.managementKey}' ${demo.controlPlaneUrl}/api/cluster/v1/accounts/${demo.accountId}/clusters
+  OpenAPI         ${demo.controlPlaneUrl}/api/openapi.json
   kubeconfig      ${demo.kubeconfigPath}
   the cluster     KUBECONFIG=${demo.kubeconfigPath} kubectl get qdrantclusters,pods -n ${demo.namespace}
 Ctrl-C stops everything.`);

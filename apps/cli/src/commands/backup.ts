@@ -1,8 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { QDRANT_API_VERSION, ResourceRecordStatus, ResourceRecordView, clusterResourceName, type ResourceRecord } from '@qhc/schemas';
-import { answerOf, rememberAnswer } from '../answers.ts';
-import { ControlPlane } from '../api.ts';
-import { resolveContext } from '../config.ts';
+import { QDRANT_API_VERSION, clusterResourceName, type ResourceRecord } from '@qhc/schemas';
 import { confirmOrExit } from '../confirm.ts';
 import { CliError, EXIT } from '../exit.ts';
 import { age, checkFormat, print, type Column } from '../output.ts';
@@ -10,26 +7,14 @@ import { parseDuration, waitUntil } from '../progress.ts';
 import type { Target } from './cluster.ts';
 
 // Backups (QdrantClusterSnapshot), their schedules (QdrantClusterScheduledSnapshot) and
-// restores (QdrantClusterRestore): created directly in the cluster (--kubeconfig), or
-// through the control plane, which hands them to the region's agent.
+// restores (QdrantClusterRestore) created directly in the cluster (--kubeconfig); through the
+// control plane (--region), the Cloud API's BackupService (backup-cloud.ts).
 
 type Kind = 'QdrantClusterSnapshot' | 'QdrantClusterScheduledSnapshot' | 'QdrantClusterRestore';
-const PATHS: Record<Kind, string> = { QdrantClusterSnapshot: 'backups', QdrantClusterScheduledSnapshot: 'backup-schedules', QdrantClusterRestore: 'restores' };
 const NOUN: Record<Kind, string> = { QdrantClusterSnapshot: 'backup', QdrantClusterScheduledSnapshot: 'backup schedule', QdrantClusterRestore: 'restore' };
 
-/** A resource as both targets show it: its name, spec and status (the control plane's ResourceRecord, or the object). */
+/** A resource as the commands show it: its name, spec and status. */
 type Item = Pick<ResourceRecord, 'name' | 'spec' | 'status' | 'createdAt'> & { created?: string };
-
-/**
- * A record with its status as far as it parses: one unreadable status (null, a number) is
- * shown as none instead of failing the whole list; -o json|yaml still prints it as sent.
- */
-function readable(record: ResourceRecordView): Item {
-  const { status, ...rest } = record;
-  const parsed = status === undefined ? undefined : ResourceRecordStatus.safeParse(status);
-  if (parsed && !parsed.success) process.stderr.write(`Warning: the status of ${record.name} does not parse; it is shown without one\n`);
-  return rememberAnswer({ ...rest, ...(parsed?.success ? { status: parsed.data } : {}) }, answerOf(record));
-}
 
 const direct = (t: Target) => Boolean(t.kubeconfig || t.kubeContext);
 
@@ -37,10 +22,6 @@ async function kube(t: Target) {
   const { createKubeClient, currentNamespace, loadKubeConfig } = await import('@qhc/kube');
   const kc = loadKubeConfig({ kubeconfigPath: t.kubeconfig, context: t.kubeContext });
   return { client: createKubeClient(kc, { fieldManager: 'qhc-cli' }), namespace: t.namespace ?? currentNamespace(kc) };
-}
-function regionPath(t: Target, kind: Kind): string {
-  if (!t.region) throw new CliError('which region?', { code: EXIT.usage, hint: 'add --region <name>, or --kubeconfig to work on a cluster directly' });
-  return `/api/v1/regions/${encodeURIComponent(t.region)}/${PATHS[kind]}`;
 }
 type KubeItem = {
   apiVersion: string;
@@ -57,39 +38,32 @@ const fromKube = (o: KubeItem): Item => ({
 });
 
 async function create(kind: Kind, name: string, clusterId: string, spec: Record<string, unknown>, t: Target): Promise<Item> {
-  if (direct(t)) {
-    const { client, namespace } = await kube(t);
-    // The cluster's own labels (customer-id): the operator requires both on these kinds.
-    const cluster = await client.get<KubeItem & { metadata: { labels?: Record<string, string> } }>({
-      apiVersion: QDRANT_API_VERSION,
-      kind: 'QdrantCluster',
-      namespace,
-      name: clusterResourceName(clusterId),
+  const { client, namespace } = await kube(t);
+  // The cluster's own labels (customer-id): the operator requires both on these kinds.
+  const cluster = await client.get<KubeItem & { metadata: { labels?: Record<string, string> } }>({
+    apiVersion: QDRANT_API_VERSION,
+    kind: 'QdrantCluster',
+    namespace,
+    name: clusterResourceName(clusterId),
+  });
+  if (!cluster)
+    throw new CliError(`cluster "${clusterId}" does not exist in namespace ${namespace}`, {
+      code: EXIT.notFound,
+      hint: `see \`qhc cluster list -n ${namespace}\``,
     });
-    if (!cluster)
-      throw new CliError(`cluster "${clusterId}" does not exist in namespace ${namespace}`, {
-        code: EXIT.notFound,
-        hint: `see \`qhc cluster list -n ${namespace}\``,
-      });
-    const object = {
-      apiVersion: QDRANT_API_VERSION,
-      kind,
-      metadata: { name, namespace, labels: { 'cluster-id': clusterId, 'customer-id': cluster.metadata.labels?.['customer-id'] ?? 'qhc-cli' } },
-      spec,
-    };
-    return fromKube((await client.apply(object as never)) as unknown as KubeItem);
-  }
-  const api = new ControlPlane(resolveContext(t));
-  return readable(await api.record(ResourceRecordView, 'POST', regionPath(t, kind), { name, clusterId, spec }));
+  const object = {
+    apiVersion: QDRANT_API_VERSION,
+    kind,
+    metadata: { name, namespace, labels: { 'cluster-id': clusterId, 'customer-id': cluster.metadata.labels?.['customer-id'] ?? 'qhc-cli' } },
+    spec,
+  };
+  return fromKube((await client.apply(object as never)) as unknown as KubeItem);
 }
 
 /** Every one of the kind, or the first `max` (the API's pages followed). */
 async function list(kind: Kind, t: Target, max?: number): Promise<Item[]> {
-  if (direct(t)) {
-    const { client, namespace } = await kube(t);
-    return (await client.list<KubeItem>({ apiVersion: QDRANT_API_VERSION, kind }, { namespace })).items.slice(0, max).map(fromKube);
-  }
-  return (await new ControlPlane(resolveContext(t)).list(regionPath(t, kind), ResourceRecordView, max)).map(readable);
+  const { client, namespace } = await kube(t);
+  return (await client.list<KubeItem>({ apiVersion: QDRANT_API_VERSION, kind }, { namespace })).items.slice(0, max).map(fromKube);
 }
 
 async function get(kind: Kind, name: string, t: Target): Promise<Item> {
@@ -106,12 +80,8 @@ async function remove(kind: Kind, name: string, options: { yes?: boolean; dryRun
   await get(kind, name, t);
   if (options.dryRun) return void process.stderr.write(`${NOUN[kind]} ${name} would be deleted (dry run)\n`);
   await confirmOrExit(`Delete ${NOUN[kind]} ${name}${kind === 'QdrantClusterSnapshot' ? ' and its volume snapshots' : ''}?`, options);
-  if (direct(t)) {
-    const { client, namespace } = await kube(t);
-    await client.delete({ apiVersion: QDRANT_API_VERSION, kind, namespace, name });
-  } else {
-    await new ControlPlane(resolveContext(t)).request('DELETE', `${regionPath(t, kind)}/${encodeURIComponent(name)}`);
-  }
+  const { client, namespace } = await kube(t);
+  await client.delete({ apiVersion: QDRANT_API_VERSION, kind, namespace, name });
   process.stderr.write(`${NOUN[kind]} ${name} deleted\n`);
 }
 
@@ -171,6 +141,7 @@ export async function backupCreate(
   options: { name?: string; retention?: string; wait?: boolean; timeout?: string },
   t: Target,
 ): Promise<void> {
+  if (!direct(t)) return (await import('./backup-cloud.ts')).cloudBackupCreate(cluster, options, t);
   const name = options.name ?? `${cluster}-${stamp()}`;
   const created = await create(
     'QdrantClusterSnapshot',
@@ -188,13 +159,16 @@ export async function backupCreate(
   );
 }
 export async function backupList(options: { cluster?: string; limit?: number }, t: Target): Promise<void> {
+  if (!direct(t)) return (await import('./backup-cloud.ts')).cloudBackupList(options, t);
   // A cluster's backups are picked from all of them: the limit counts those shown.
   const all = await list('QdrantClusterSnapshot', t, options.cluster ? undefined : options.limit);
   await show(all.filter((i) => !options.cluster || i.spec['cluster-id'] === options.cluster).slice(0, options.limit), BACKUP_COLUMNS, 'backup', t);
 }
-export const backupDelete = (name: string, options: { yes?: boolean; dryRun?: boolean }, t: Target) => remove('QdrantClusterSnapshot', name, options, t);
+export const backupDelete = async (name: string, options: { yes?: boolean; dryRun?: boolean }, t: Target) =>
+  direct(t) ? remove('QdrantClusterSnapshot', name, options, t) : (await import('./backup-cloud.ts')).cloudBackupDelete(name, options, t);
 
 export async function scheduleCreate(cluster: string, options: { name?: string; schedule: string; retention: string }, t: Target): Promise<void> {
+  if (!direct(t)) return (await import('./backup-cloud.ts')).cloudScheduleCreate(cluster, options, t);
   const id = shortId();
   const name = options.name ?? `${cluster}-${id}`;
   await show(
@@ -211,20 +185,20 @@ export async function scheduleCreate(cluster: string, options: { name?: string; 
   );
 }
 export const scheduleList = async (options: { limit?: number }, t: Target) =>
-  show(await list('QdrantClusterScheduledSnapshot', t, options.limit), SCHEDULE_COLUMNS, 'schedule', t);
-export const scheduleDelete = (name: string, options: { yes?: boolean; dryRun?: boolean }, t: Target) =>
-  remove('QdrantClusterScheduledSnapshot', name, options, t);
+  !direct(t)
+    ? (await import('./backup-cloud.ts')).cloudScheduleList(options, t)
+    : show(await list('QdrantClusterScheduledSnapshot', t, options.limit), SCHEDULE_COLUMNS, 'schedule', t);
+export const scheduleDelete = async (name: string, options: { yes?: boolean; dryRun?: boolean }, t: Target) =>
+  direct(t) ? remove('QdrantClusterScheduledSnapshot', name, options, t) : (await import('./backup-cloud.ts')).cloudScheduleDelete(name, options, t);
 
 export async function restoreCreate(
   backup: string,
   options: { to: string; new?: boolean; name?: string; wait?: boolean; timeout?: string },
   t: Target,
 ): Promise<void> {
+  if (!direct(t)) return (await import('./backup-cloud.ts')).cloudRestoreCreate(backup, options, t);
   const source = await get('QdrantClusterSnapshot', backup, t);
-  const namespace = direct(t)
-    ? (await kube(t)).namespace
-    : (await new ControlPlane(resolveContext(t)).request<{ spec: { namespace: string } }>('GET', `/api/v1/regions/${encodeURIComponent(t.region ?? '')}`)).spec
-        .namespace;
+  const { namespace } = await kube(t);
   const name = options.name ?? `${backup}-to-${options.to}`.slice(0, 63).replace(/-+$/, '');
   const created = await create(
     'QdrantClusterRestore',
@@ -242,5 +216,8 @@ export async function restoreCreate(
   );
 }
 export const restoreList = async (options: { limit?: number }, t: Target) =>
-  show(await list('QdrantClusterRestore', t, options.limit), RESTORE_COLUMNS, 'restore', t);
-export const restoreGet = async (name: string, t: Target) => show(await get('QdrantClusterRestore', name, t), RESTORE_COLUMNS, 'restore', t);
+  !direct(t)
+    ? (await import('./backup-cloud.ts')).cloudRestoreList(options, t)
+    : show(await list('QdrantClusterRestore', t, options.limit), RESTORE_COLUMNS, 'restore', t);
+export const restoreGet = async (name: string, t: Target) =>
+  !direct(t) ? (await import('./backup-cloud.ts')).cloudRestoreGet(name, t) : show(await get('QdrantClusterRestore', name, t), RESTORE_COLUMNS, 'restore', t);

@@ -1,7 +1,5 @@
-import { ControlPlane } from '../api.ts';
-import { resolveContext } from '../config.ts';
 import { age } from '../output.ts';
-import { direct, getObject, getRecord, kube, type ClusterRecordView, type QdrantClusterObject, type Spec, type Target } from './cluster-targets.ts';
+import { direct, getObject, kube, type QdrantClusterObject, type Spec, type Target } from './cluster-targets.ts';
 
 /** What `kubectl describe` would show: the spec in short, phase, conditions, nodes, endpoint, recent events. */
 export async function clusterDescribe(name: string, t: Target): Promise<void> {
@@ -49,19 +47,7 @@ export async function clusterDescribe(name: string, t: Target): Promise<void> {
     lines.push('Events:');
     for (const e of events) lines.push(`  ${age(e.eventTime).padEnd(6)}${(e.type ?? '').padEnd(9)}${(e.reason ?? '').padEnd(22)}${e.note ?? ''}`);
   } else {
-    const api = new ControlPlane(resolveContext(t));
-    const c = (await getRecord(api, t, name)) as ClusterRecordView & {
-      spec: Spec;
-      status?: { reason?: string; conditions?: Array<{ type: string; status: string; reason?: string }>; nodes?: number };
-    };
-    add('Name', name);
-    add('Region', t.region);
-    add('Version', c.spec.version);
-    add('Nodes', `${c.status?.nodesReady ?? 0}/${c.spec.size} ready`);
-    add('Resources', `cpu ${c.spec.resources?.cpu}, memory ${c.spec.resources?.memory}, storage ${c.spec.resources?.storage}`);
-    add('Phase', `${c.status?.phase ?? 'Pending'}${c.status?.reason ? ` (${c.status.reason})` : ''}`);
-    lines.push('Conditions:');
-    for (const k of c.status?.conditions ?? []) lines.push(`  ${k.type.padEnd(20)}${k.status.padEnd(8)}${k.reason ?? ''}`);
+    lines.push(...(await (await import('./cluster-cloud-change.ts')).cloudDescribe(name, t)));
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -1,7 +1,6 @@
-// Where a cluster command works: the control plane's records (--region) or the QdrantCluster
+// Where a cluster command works: the control plane's Cloud API (--region) or the QdrantCluster
 // objects themselves (--kubeconfig). Each as a Row the commands show.
-import { ClusterRecordView, QDRANT_API_VERSION, clusterResourceName, qdrantClusterKind } from '@qhc/schemas';
-import type { ControlPlane } from '../api.ts';
+import { QDRANT_API_VERSION, clusterResourceName, qdrantClusterKind } from '@qhc/schemas';
 import { CliError, EXIT } from '../exit.ts';
 import { age, checkFormat, print, type Column } from '../output.ts';
 import { didYouMean } from './names.ts';
@@ -14,7 +13,7 @@ export interface Target extends Global {
   namespace?: string;
 }
 
-/** One row, whichever target: the control plane's record or the QdrantCluster itself. */
+/** One row, whichever target: the Cloud API's cluster or the QdrantCluster itself. */
 export interface Row {
   name: string;
   phase?: string;
@@ -58,41 +57,6 @@ export type Spec = Record<string, unknown> & {
   pauses?: Array<{ owner?: string; reason?: string; creationTimestamp?: string }>;
   service?: Record<string, unknown>;
 };
-
-// ---- control-plane mode ---------------------------------------------------------------
-
-export { ClusterRecordView };
-export const fromRecord = (c: ClusterRecordView): Row => ({
-  name: c.name,
-  phase: c.status?.phase,
-  size: c.spec.size,
-  ready: c.status?.nodesReady,
-  version: c.status?.version ?? c.spec.version,
-  created: c.createdAt,
-  raw: c,
-});
-export function region(t: Target): string {
-  if (!t.region)
-    throw new CliError('which region?', {
-      code: EXIT.usage,
-      hint: 'add --region <name> (see `qhc region list`), or --kubeconfig to work on a cluster directly',
-    });
-  return encodeURIComponent(t.region);
-}
-export async function getRecord(api: ControlPlane, t: Target, name: string): Promise<ClusterRecordView> {
-  try {
-    return await api.record(ClusterRecordView, 'GET', `/api/v1/regions/${region(t)}/clusters/${encodeURIComponent(name)}`);
-  } catch (error) {
-    if (error instanceof CliError && error.code === EXIT.notFound && !error.message.startsWith('region ')) {
-      const names = (await api.list(`/api/v1/regions/${region(t)}/clusters`, ClusterRecordView)).map((c) => c.name);
-      throw new CliError(`cluster "${name}" does not exist in region ${t.region}`, {
-        code: EXIT.notFound,
-        hint: didYouMean(name, names, `qhc cluster list --region ${t.region}`),
-      });
-    }
-    throw error;
-  }
-}
 
 // ---- direct mode ----------------------------------------------------------------------
 

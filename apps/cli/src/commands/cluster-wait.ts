@@ -1,22 +1,5 @@
-import { RegionRecordView } from '@qhc/schemas';
-import type { ControlPlane } from '../api.ts';
 import { parseDuration, waitUntil } from '../progress.ts';
-import { getObject, getRecord, region, type QdrantClusterObject, type Target } from './cluster-targets.ts';
-
-/** Healthy, with every node ready, as reported by an agent that has applied the latest revision after `since`. */
-export async function waitControlPlane(api: ControlPlane, t: Target, name: string, options: { since: number; timeout?: string }): Promise<void> {
-  const target = (await api.record(RegionRecordView, 'GET', `/api/v1/regions/${region(t)}`)).revision;
-  await waitUntil(
-    `cluster ${name}`,
-    async () => {
-      const [r, c] = await Promise.all([api.record(RegionRecordView, 'GET', `/api/v1/regions/${region(t)}`), getRecord(api, t, name)]);
-      const fresh = (r.appliedRevision ?? -1) >= target && Date.parse(r.lastSeenAt ?? '0') >= options.since;
-      const ready = c.status?.nodesReady ?? 0;
-      return { done: fresh && c.status?.phase === 'Healthy' && ready === c.spec.size, phase: fresh ? c.status?.phase : 'Applying', ready, size: c.spec.size };
-    },
-    { timeoutMs: parseDuration(options.timeout ?? '10m') },
-  );
-}
+import { getObject, type QdrantClusterObject, type Target } from './cluster-targets.ts';
 
 /** Healthy at the spec's generation with every node available; after a restart, once it has left Healthy. */
 export async function waitDirect(t: Target, name: string, options: { restart?: boolean; since: number; timeout?: string }): Promise<void> {

@@ -1,19 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { ClusterRecordView, LABEL_CLUSTER_ID, LABEL_CUSTOMER_ID, RegionRecordView, clusterResourceName } from '@qhc/schemas';
-import { answeredSpec } from '../answers.ts';
-import { ControlPlane } from '../api.ts';
-import { resolveContext } from '../config.ts';
+import { LABEL_CLUSTER_ID, LABEL_CUSTOMER_ID, clusterResourceName } from '@qhc/schemas';
 import { confirmOrExit } from '../confirm.ts';
 import { CliError, EXIT } from '../exit.ts';
 import { print } from '../output.ts';
-import { direct, fromObject, fromRecord, getObject, getRecord, kube, region, REF, showRaw, withCrdHint } from './cluster-targets.ts';
+import { direct, fromObject, getObject, kube, REF, showRaw, withCrdHint } from './cluster-targets.ts';
 import type { QdrantClusterObject, Spec, Target } from './cluster-targets.ts';
-import { waitControlPlane, waitDirect } from './cluster-wait.ts';
+import { waitDirect } from './cluster-wait.ts';
 import { applyConfigFlags, type ConfigOptions } from './cluster-config.ts';
+import type { ClusterAction, ConfigurationChange } from './cluster-cloud-change.ts';
 
 export type { Target } from './cluster-targets.ts';
-export { waitControlPlane, waitDirect } from './cluster-wait.ts';
+export { waitDirect } from './cluster-wait.ts';
 export { clusterDescribe } from './cluster-describe.ts';
 
 // ---- verbs ----------------------------------------------------------------------------
@@ -27,6 +25,7 @@ export interface CreateOptions extends ConfigOptions {
   cpu?: string;
   memory?: string;
   storage?: string;
+  package?: string;
   dryRun?: boolean;
 }
 
@@ -50,27 +49,19 @@ function clusterSpec(options: CreateOptions): Record<string, unknown> {
 }
 
 export async function clusterCreate(name: string, options: CreateOptions, t: Target): Promise<void> {
+  if (!direct(t)) return (await import('./cluster-cloud.ts')).cloudCreate(name, options, t);
   const spec = clusterSpec(options);
-  if (direct(t)) {
-    const { client, namespace } = await kube(t);
-    const object = {
-      ...REF,
-      metadata: { name: clusterResourceName(name), namespace, labels: { [LABEL_CLUSTER_ID]: name, [LABEL_CUSTOMER_ID]: 'qhc-cli' } },
-      spec: { ...spec, id: name },
-    };
-    if (options.dryRun) return void (await print(object, { format: 'yaml', columns: [], name: () => name, kind: 'cluster' }));
-    const since = Date.now();
-    const created = await withCrdHint(() => client.apply(object as never));
-    if (options.wait) await waitDirect(t, name, { since, timeout: options.timeout });
-    return showRaw(fromObject(options.wait ? await getObject(t, name) : (created as unknown as QdrantClusterObject)), t);
-  }
-  const body = { name, spec };
-  if (options.dryRun) return void (await print(body, { format: 'yaml', columns: [], name: () => name, kind: 'cluster' }));
-  const api = new ControlPlane(resolveContext(t));
+  const { client, namespace } = await kube(t);
+  const object = {
+    ...REF,
+    metadata: { name: clusterResourceName(name), namespace, labels: { [LABEL_CLUSTER_ID]: name, [LABEL_CUSTOMER_ID]: 'qhc-cli' } },
+    spec: { ...spec, id: name },
+  };
+  if (options.dryRun) return void (await print(object, { format: 'yaml', columns: [], name: () => name, kind: 'cluster' }));
   const since = Date.now();
-  const created = await api.record(ClusterRecordView, 'POST', `/api/v1/regions/${region(t)}/clusters`, body);
-  if (options.wait) await waitControlPlane(api, t, name, { since, timeout: options.timeout });
-  return showRaw(fromRecord(options.wait ? await getRecord(api, t, name) : created), t);
+  const created = await withCrdHint(() => client.apply(object as never));
+  if (options.wait) await waitDirect(t, name, { since, timeout: options.timeout });
+  return showRaw(fromObject(options.wait ? await getObject(t, name) : (created as unknown as QdrantClusterObject)), t);
 }
 
 /** Just the names, for completion. */
@@ -79,12 +70,7 @@ export async function clusterNames(t: Target): Promise<string[]> {
     const { client, namespace } = await kube(t);
     return (await client.list<QdrantClusterObject & { apiVersion: string; kind: string }>(REF, { namespace })).items.map((c) => c.spec.id);
   }
-  const context = resolveContext(t);
-  const api = new ControlPlane(context);
-  const regions = t.region ? [t.region] : (await api.list('/api/v1/regions', RegionRecordView)).map((r) => r.name);
-  const names: string[] = [];
-  for (const r of regions) names.push(...(await api.list(`/api/v1/regions/${encodeURIComponent(r)}/clusters`, ClusterRecordView)).map((c) => c.name));
-  return names;
+  return (await import('./cluster-cloud.ts')).cloudNames(t);
 }
 
 export async function clusterList(options: { limit?: number }, t: Target): Promise<void> {
@@ -93,20 +79,24 @@ export async function clusterList(options: { limit?: number }, t: Target): Promi
     const list = await withCrdHint(() => client.list<QdrantClusterObject & { apiVersion: string; kind: string }>(REF, { namespace }));
     return showRaw(list.items.slice(0, options.limit).map(fromObject), t);
   }
-  const api = new ControlPlane(resolveContext(t));
-  return showRaw((await api.list(`/api/v1/regions/${region(t)}/clusters`, ClusterRecordView, options.limit)).map(fromRecord), t);
+  return (await import('./cluster-cloud.ts')).cloudList(options, t);
 }
 
 export async function clusterGet(name: string, t: Target): Promise<void> {
   if (direct(t)) return showRaw(fromObject(await getObject(t, name)), t);
-  return showRaw(fromRecord(await getRecord(new ControlPlane(resolveContext(t)), t, name)), t);
+  return (await import('./cluster-cloud.ts')).cloudGet(name, t);
 }
 
 export async function clusterScale(name: string, options: { replicas: string } & WaitOptions, t: Target): Promise<void> {
   const size = Number(options.replicas);
   if (!Number.isInteger(size) || size < 1)
     throw new CliError(`--replicas must be a whole number of nodes, at least 1 (got ${options.replicas})`, { code: EXIT.usage });
-  return clusterChange(name, { spec: (spec) => ({ ...spec, size }), what: `scaling to ${size} node(s)` }, options, t);
+  return clusterChange(
+    name,
+    { spec: (spec) => ({ ...spec, size }), configuration: (c) => ({ ...c, numberOfNodes: size }), what: `scaling to ${size} node(s)` },
+    options,
+    t,
+  );
 }
 
 export async function clusterDelete(name: string, options: { yes?: boolean; dryRun?: boolean }, t: Target): Promise<void> {
@@ -118,12 +108,7 @@ export async function clusterDelete(name: string, options: { yes?: boolean; dryR
     await client.delete({ ...REF, namespace: current.metadata.namespace, name: current.metadata.name! });
     return void process.stderr.write(`cluster ${name} deleted\n`);
   }
-  const api = new ControlPlane(resolveContext(t));
-  await getRecord(api, t, name);
-  if (options.dryRun) return void process.stderr.write(`cluster ${name} would be deleted (dry run)\n`);
-  await confirmOrExit(`Delete cluster ${name} in region ${t.region}?`, options);
-  await api.request('DELETE', `/api/v1/regions/${region(t)}/clusters/${encodeURIComponent(name)}`);
-  process.stderr.write(`cluster ${name} is being deleted in region ${t.region}\n`);
+  return (await import('./cluster-cloud.ts')).cloudDelete(name, options, t);
 }
 
 // ---- changes, waiting, describe ---------------------------------------------------------
@@ -135,51 +120,40 @@ export interface WaitOptions {
 
 export type SpecChange = (spec: Spec) => Spec;
 export interface ClusterChangeInput {
+  /** The change on a QdrantCluster's spec (--kubeconfig). */
   spec?: SpecChange;
+  /** The same change on the Cloud API's ClusterConfiguration (--region); none when the API has no field for it. */
+  configuration?: ConfigurationChange;
+  /** Through the Cloud API, an action instead of a configuration change. */
+  action?: ClusterAction;
   restart?: boolean;
   what: string;
+  command?: string;
 }
 
-/**
- * One change to a cluster's spec (or a restart), the same through the control plane or
- * directly; with --wait, until the cluster is Healthy again with the change applied.
- */
 /** A merge patch keeps a key it does not name, so a top-level key the change removed (e.g. `clusterManager` back to the region's default) is sent as null. */
 export function mergePatchOf(current: Spec, next: Spec): Spec {
   const removed = Object.keys(current).filter((k) => !(k in next) || (next as Record<string, unknown>)[k] === undefined);
   return { ...next, ...Object.fromEntries(removed.map((k) => [k, null])) } as Spec;
 }
 
+/**
+ * One change to a cluster's spec (or a restart), through the control plane or directly; with
+ * --wait, until the cluster is Healthy again with the change applied.
+ */
 export async function clusterChange(name: string, change: ClusterChangeInput, options: WaitOptions & { dryRun?: boolean }, t: Target): Promise<void> {
+  if (!direct(t)) return (await import('./cluster-cloud-change.ts')).cloudChange(name, change, options, t);
   const since = Date.now();
-  if (direct(t)) {
-    const current = await getObject(t, name);
-    const { client } = await kube(t);
-    const ref = { ...REF, namespace: current.metadata.namespace, name: current.metadata.name! };
-    const patch = change.restart
-      ? { metadata: { annotations: { restartedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z') } } }
-      : { spec: mergePatchOf(current.spec as unknown as Spec, change.spec!(structuredClone(current.spec) as unknown as Spec)) };
-    if (options.dryRun) return void (await print(patch, { format: 'yaml', columns: [], name: () => name, kind: 'cluster' }));
-    // A merge patch of the whole spec: lists (pauses) are replaced as a whole, which is what a change means.
-    const changed = (await client.patch(ref, patch)) as unknown as QdrantClusterObject;
-    process.stderr.write(`cluster ${name}: ${change.what}\n`);
-    if (options.wait) await waitDirect(t, name, { restart: change.restart, since, timeout: options.timeout });
-    return showRaw(fromObject(options.wait ? await getObject(t, name) : changed), t);
-  }
-  const api = new ControlPlane(resolveContext(t));
-  // The spec as the control plane sent it, changed only where the command changes it: unknown fields and no defaults of this qhc.
-  const current = answeredSpec(await getRecord(api, t, name)) as Spec;
-  if (options.dryRun)
-    return void (await print(change.restart ? { restart: name } : { spec: change.spec!(current) }, {
-      format: 'yaml',
-      columns: [],
-      name: () => name,
-      kind: 'cluster',
-    }));
-  const changed = change.restart
-    ? await api.record(ClusterRecordView, 'POST', `/api/v1/regions/${region(t)}/clusters/${encodeURIComponent(name)}/restart`)
-    : await api.record(ClusterRecordView, 'PUT', `/api/v1/regions/${region(t)}/clusters/${encodeURIComponent(name)}`, { spec: change.spec!(current) });
+  const current = await getObject(t, name);
+  const { client } = await kube(t);
+  const ref = { ...REF, namespace: current.metadata.namespace, name: current.metadata.name! };
+  const patch = change.restart
+    ? { metadata: { annotations: { restartedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z') } } }
+    : { spec: mergePatchOf(current.spec as unknown as Spec, change.spec!(structuredClone(current.spec) as unknown as Spec)) };
+  if (options.dryRun) return void (await print(patch, { format: 'yaml', columns: [], name: () => name, kind: 'cluster' }));
+  // A merge patch of the whole spec: lists (pauses) are replaced as a whole, which is what a change means.
+  const changed = (await client.patch(ref, patch)) as unknown as QdrantClusterObject;
   process.stderr.write(`cluster ${name}: ${change.what}\n`);
-  if (options.wait) await waitControlPlane(api, t, name, { since, timeout: options.timeout });
-  return showRaw(fromRecord(options.wait ? await getRecord(api, t, name) : changed), t);
+  if (options.wait) await waitDirect(t, name, { restart: change.restart, since, timeout: options.timeout });
+  return showRaw(fromObject(options.wait ? await getObject(t, name) : changed), t);
 }

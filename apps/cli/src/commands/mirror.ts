@@ -174,12 +174,11 @@ async function copyAll(artifacts: ReleaseArtifact[], inputs: MirrorInputs, conte
 }
 
 /**
- * The part of a region that points it at a mirror, as YAML that `qhc region create/update -f`
- * takes as it is (update keeps the rest of the region's advanced settings).
+ * The part of an environment's configuration that points it at a mirror, in the API's shape
+ * (HybridCloudEnvironmentConfiguration's proto JSON names), as YAML that `qhc region create/update -f`
+ * takes as it is (update keeps the rest of the configuration).
  */
 export function mirrorRegionSettings(options: { to: RegistryLocation; chartsTo: RegistryLocation; plainHttp: boolean }): string {
   const scheme = options.plainHttp ? 'http' : 'https';
-  return stringify({
-    advanced: { containerRegistryUrl: `${scheme}://${formatLocation(options.to)}/`, chartRepositoryUrl: `oci://${formatLocation(options.chartsTo)}` },
-  });
+  return stringify({ containerRegistryUrl: `${scheme}://${formatLocation(options.to)}/`, chartRepositoryUrl: `oci://${formatLocation(options.chartsTo)}` });
 }

@@ -4,8 +4,7 @@ import type * as Undici from 'undici';
 import type { KubeTransport } from '@qhc/kube';
 import type { PreflightFacts } from '@qhc/manifests';
 import type { Region } from '@qhc/schemas';
-import { ControlPlane } from '../api.ts';
-import { resolveContext } from '../config.ts';
+import type { hybridV1 } from '@qhc/cloud-api';
 import { CliError, EXIT } from '../exit.ts';
 import { checkFormat, print } from '../output.ts';
 import type { Global } from './region.ts';
@@ -27,9 +26,9 @@ export async function regionPreflight(name: string | undefined, options: Preflig
     import('@qhc/manifests'),
     import('@qhc/schemas'),
   ]);
-  const { region, controlPlaneUrl } = await regionAndUrl(name, options, g, parseRegion);
+  const { region, controlPlaneUrl, classes } = await regionAndUrl(name, options, g, parseRegion);
   const facts = await gatherFacts(region, controlPlaneUrl, options);
-  const results = evaluatePreflight(facts, preflightTargets(region, controlPlaneUrl));
+  const results = evaluatePreflight(facts, { ...preflightTargets(region, controlPlaneUrl), ...classes });
   const format = checkFormat(g.output);
   if (format === 'table' || format === 'wide') process.stdout.write(results.map((r) => `${formatPreflightLine(r)}\n`).join(''));
   else await print(results, { format, noHeaders: g.noHeaders, name: (r) => r.id, kind: 'check', columns: [] });
@@ -42,11 +41,13 @@ async function regionAndUrl(
   options: PreflightOptions,
   g: Global,
   parseRegion: (text: string, o?: { source?: string }) => Region,
-): Promise<{ region: Region; controlPlaneUrl: string }> {
+): Promise<{ region: Region; controlPlaneUrl: string; classes?: { storageClass: string; snapshotClass: string } }> {
   if (name) {
-    const api = new ControlPlane(resolveContext(g));
-    const record = await api.request<{ spec: Region }>('GET', `/api/v1/regions/${encodeURIComponent(name)}`);
-    return { region: parseRegion(JSON.stringify(record.spec)), controlPlaneUrl: options.controlPlaneUrl ?? api.url };
+    const { cloudApi } = await import('./region.ts');
+    const { environmentOf } = await import('./resolve.ts');
+    const api = cloudApi(g);
+    const environment = await environmentOf(api, name);
+    return { ...regionOfEnvironment(environment, parseRegion), controlPlaneUrl: options.controlPlaneUrl ?? api.url };
   }
   if (!options.controlPlaneUrl)
     throw new CliError('which control plane? name a region of the current context, or pass --control-plane-url', {
@@ -57,6 +58,25 @@ async function regionAndUrl(
     ? readFileSync(options.file, 'utf8')
     : JSON.stringify({ name: 'preflight', namespace: 'qhc', agentVersion: '0.0.0', operatorVersion: '0.0.0' });
   return { region: parseRegion(text, { source: options.file }), controlPlaneUrl: options.controlPlaneUrl };
+}
+
+/** What the checks read of an environment's configuration: its namespace, proxy, CA and storage classes. */
+function regionOfEnvironment(environment: hybridV1.HybridCloudEnvironment, parseRegion: (text: string) => Region) {
+  const c = environment.configuration;
+  const proxy =
+    c?.httpProxyUrl || c?.httpsProxyUrl
+      ? { proxy: { httpProxy: c.httpProxyUrl ?? c.httpsProxyUrl, httpsProxy: c.httpsProxyUrl ?? c.httpProxyUrl, noProxy: c.noProxyConfigs } }
+      : {};
+  const region = parseRegion(
+    JSON.stringify({
+      name: environment.name,
+      namespace: c?.namespace || 'qhc',
+      agentVersion: '0.0.0',
+      operatorVersion: '0.0.0',
+      advanced: { ...proxy, ...(c?.caCertificates ? { caCertificate: c.caCertificates } : {}) },
+    }),
+  );
+  return { region, classes: { storageClass: c?.databaseStorageClass ?? '', snapshotClass: c?.volumeSnapshotStorageClass ?? '' } };
 }
 
 async function gatherFacts(region: Region, controlPlaneUrl: string, options: PreflightOptions): Promise<PreflightFacts> {

@@ -1,7 +1,4 @@
-import { ControlPlane } from '../api.ts';
-import { resolveContext } from '../config.ts';
-import { age, checkFormat, print } from '../output.ts';
-import type { RegionRecordView } from '@qhc/schemas';
+import { checkFormat, print } from '../output.ts';
 import type { Target } from './cluster.ts';
 
 /** `qhc status`: each region's health as its agent reports it (phase, operator, agent, applied revision, last contact). */
@@ -34,28 +31,8 @@ export async function status(t: Target): Promise<void> {
       ],
     });
   }
-  const { RegionRecordView, regionStatusOf } = await import('@qhc/schemas');
-  const api = new ControlPlane(resolveContext(t));
-  const regions = (await api.list('/api/v1/regions', RegionRecordView)).filter((r) => !t.region || r.name === t.region);
-  const component = (r: RegionRecordView, name: string) => {
-    const c = regionStatusOf(r.status)?.components?.find((x) => x.name === name);
-    return c ? `${c.phase ?? '?'} ${c.version ?? ''}`.trim() : '<unknown>';
-  };
-  await print(regions, {
-    format: checkFormat(t.output),
-    noHeaders: t.noHeaders,
-    name: (r) => r.name,
-    kind: 'region',
-    columns: [
-      { header: 'region', value: (r) => r.name },
-      { header: 'phase', value: (r) => regionStatusOf(r.status)?.phase ?? (r.lastSeenAt ? 'Unknown' : 'NotConnected') },
-      { header: 'operator', value: (r) => component(r, 'qhc-operator') },
-      { header: 'agent', value: (r) => component(r, 'qhc-agent') },
-      { header: 'applied', value: (r) => `${r.appliedRevision ?? '-'}/${r.revision}` },
-      { header: 'last seen', value: (r) => (r.lastSeenAt ? `${age(r.lastSeenAt)} ago` : '<never>') },
-      { header: 'message', value: (r) => regionStatusOf(r.status)?.message, wide: true },
-    ],
-  });
+  const { statusRows, STATUS_COLUMNS } = await import('./status-cloud.ts');
+  await print(await statusRows(t), { format: checkFormat(t.output), noHeaders: t.noHeaders, name: (r) => r.name, kind: 'region', columns: STATUS_COLUMNS });
 }
 
 /** `qhc __complete clusters`: cluster names for shell completion, one per line, quietly. */

@@ -28,6 +28,7 @@ function basics(cluster: Command, target: ToTarget): void {
       .option('--cpu <q>', 'CPU per node')
       .option('--memory <q>', 'memory per node')
       .option('--storage <q>', 'storage per node')
+      .option('--package <name|id>', 'the package (node size) to use, through the control plane (default: the smallest with --cpu and --memory)')
       .option('--dry-run', 'print what would be sent'),
   ).action(async (name: string, options) => (await import('../commands/cluster.ts')).clusterCreate(name, options, target(options)));
   limited(direct(cluster.command('list').alias('ls').description('list clusters'))).action(async (options) =>
@@ -56,6 +57,15 @@ function specChanges(cluster: Command, change: Change): void {
         name,
         {
           what: 'resources changed',
+          configuration: async (c, api, environmentId) => {
+            const { additionalDisk, choosePackage, packagesOf } = await import('../commands/cluster-packages.ts');
+            const packages = await packagesOf(api, environmentId);
+            const current = packages.find((p) => p.id === c.packageId);
+            const cpuOrMemory = options.cpu || options.memory;
+            const pkg = cpuOrMemory || !current ? choosePackage(packages, options) : current;
+            const disk = additionalDisk(pkg, options.storage);
+            return { ...c, packageId: pkg.id, ...(options.storage ? { additionalResources: { disk } } : {}) };
+          },
           spec: (spec) => ({
             ...spec,
             resources: {
@@ -73,17 +83,25 @@ function specChanges(cluster: Command, change: Change): void {
     .requiredOption('--version <v>', 'the Qdrant version, e.g. v1.16.3')
     .option('--dry-run', 'print the new spec')
     .action(async (name: string, options: { version: string }) =>
-      change(name, { what: `upgrading to ${options.version}`, spec: (spec) => ({ ...spec, version: options.version }) }, options),
+      change(
+        name,
+        {
+          what: `upgrading to ${options.version}`,
+          spec: (spec) => ({ ...spec, version: options.version }),
+          configuration: (c) => ({ ...c, version: options.version }),
+        },
+        options,
+      ),
     );
   waits(direct(cluster.command('restart <name>').description('restart every node, one at a time'))).action(async (name: string, options) =>
-    change(name, { what: 'restart requested', restart: true }, options),
+    change(name, { what: 'restart requested', restart: true, action: 'restart' }, options),
   );
   direct(cluster.command('suspend <name>').description('stop every node, keeping the volumes'))
     .option('--dry-run', 'print the new spec')
-    .action(async (name: string, options) => change(name, { what: 'suspending', spec: (spec) => ({ ...spec, suspend: true }) }, options));
+    .action(async (name: string, options) => change(name, { what: 'suspending', spec: (spec) => ({ ...spec, suspend: true }), action: 'suspend' }, options));
   waits(direct(cluster.command('resume <name>').description('start a suspended cluster again')))
     .option('--dry-run', 'print the new spec')
-    .action(async (name: string, options) => change(name, { what: 'resuming', spec: (spec) => ({ ...spec, suspend: false }) }, options));
+    .action(async (name: string, options) => change(name, { what: 'resuming', spec: (spec) => ({ ...spec, suspend: false }), action: 'unsuspend' }, options));
 }
 
 /** Pause, unpause, exposure, configuration, deletion. */
@@ -96,6 +114,7 @@ function maintenance(cluster: Command, change: Change, target: ToTarget): void {
         name,
         {
           what: 'paused',
+          command: 'pause',
           spec: (spec) => ({
             ...spec,
             pauses: [
@@ -110,13 +129,25 @@ function maintenance(cluster: Command, change: Change, target: ToTarget): void {
   direct(cluster.command('unpause <name>').description('let the operator manage the cluster again'))
     .option('--dry-run', 'print the new spec')
     .action(async (name: string, options) =>
-      change(name, { what: 'unpaused', spec: (spec) => ({ ...spec, pauses: (spec.pauses ?? []).filter((p) => p.owner !== 'qhc-cli') }) }, options),
+      change(
+        name,
+        { what: 'unpaused', command: 'unpause', spec: (spec) => ({ ...spec, pauses: (spec.pauses ?? []).filter((p) => p.owner !== 'qhc-cli') }) },
+        options,
+      ),
     );
   direct(cluster.command('expose <name>').description('how the cluster is reachable: its Service type'))
     .requiredOption('--type <type>', 'ClusterIP, NodePort or LoadBalancer')
     .option('--dry-run', 'print the new spec')
     .action(async (name: string, options: { type: string }) =>
-      change(name, { what: `exposed as ${options.type}`, spec: (spec) => ({ ...spec, service: { ...spec.service, type: options.type } }) }, options),
+      change(
+        name,
+        {
+          what: `exposed as ${options.type}`,
+          spec: (spec) => ({ ...spec, service: { ...spec.service, type: options.type } }),
+          configuration: async (c) => ({ ...c, serviceType: (await import('../commands/cluster-config-cloud.ts')).serviceType(options.type) }),
+        },
+        options,
+      ),
     );
   configFlags(
     waits(
@@ -130,7 +161,12 @@ function maintenance(cluster: Command, change: Change, target: ToTarget): void {
     const { applyConfigFlags, describeConfigFlags } = await import('../commands/cluster-config.ts');
     const what = describeConfigFlags(options);
     if (what === 'nothing to change') throw new CliError('no configuration flag given', { code: EXIT.usage, hint: 'see `qhc cluster update --help`' });
-    return change(name, { what, spec: (spec) => applyConfigFlags(spec, options) }, options as Record<string, unknown>);
+    const { applyConfigFlagsToConfiguration } = await import('../commands/cluster-config-cloud.ts');
+    return change(
+      name,
+      { what, spec: (spec) => applyConfigFlags(spec, options), configuration: (c) => applyConfigFlagsToConfiguration(c, options) },
+      options as Record<string, unknown>,
+    );
   });
   direct(cluster.command('delete <name>').description('delete a cluster'))
     .option('-y, --yes', 'do not ask')
