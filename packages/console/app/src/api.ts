@@ -1,35 +1,23 @@
-import type { PageOf, Problem } from '@qhc/schemas';
-import { loadAll, pagePath, type FetchPage } from './lib/pages.ts';
+import { Code, ConnectError, createClient, type Interceptor } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-web';
+import { backupV1, bookingV1, clusterV1, hybridV1, qhcV1 } from '@qhc/cloud-api';
 import { parseWarningHeader } from './lib/warnings.ts';
 
-// The control plane's API, same origin, with the session cookie. Every state-changing call
-// carries the session's CSRF token, which the page learns at sign-in or from GET /api/v1/session.
+// The control plane's Cloud API (Connect protocol, JSON), same origin, with the session cookie.
+// Every call carries the session's CSRF token, which the page learns at sign-in or from
+// SessionService.GetSession; the account every request names is the session's.
 
-export class ApiError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly problems: readonly Problem[];
-  constructor(status: number, code: string, message: string, problems: readonly Problem[] = []) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
-    this.problems = problems;
-  }
-}
+export type Session = qhcV1.Session;
 
-export interface Session {
-  csrfToken: string;
-  expiresAt: string;
-  tokenName: string;
-}
-
-let csrfToken = '';
+let session: Session | undefined;
 let onSignedOut: () => void = () => undefined;
 
 export function onSessionEnded(signedOut: () => void) {
   onSignedOut = signedOut;
 }
+
+/** The session's account: every request of the API names it. */
+export const accountId = (): string => session?.accountId ?? '';
 
 // The control plane's warnings (`Warning: 299 - "…"`, as the kube-apiserver sends them): a
 // cluster whose storage cannot grow, a backup in a region without snapshots. Kept until
@@ -56,63 +44,58 @@ export const apiWarnings = {
   },
 };
 
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    headers: {
-      accept: 'application/json',
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  noteWarnings(res.headers.get('warning'));
-  const text = await res.text();
-  let json: unknown;
+const SESSION_METHODS = new Set(['GetSession', 'CreateSession']);
+
+/** The CSRF header on every call; a call refused for want of a session shows the sign-in form. */
+const sessionInterceptor: Interceptor = (next) => async (req) => {
+  if (session) req.header.set('x-csrf-token', session.csrfToken);
   try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
+    const res = await next(req);
+    noteWarnings(res.header.get('warning'));
+    return res;
+  } catch (error) {
+    if (error instanceof ConnectError && error.code === Code.Unauthenticated && !SESSION_METHODS.has(req.method.name)) onSignedOut();
+    throw error;
   }
-  if (!res.ok) {
-    const e = (json ?? {}) as { error?: string; message?: string; problems?: Problem[] };
-    if (res.status === 401 && path !== '/api/v1/session') onSignedOut();
-    throw new ApiError(res.status, e.error ?? 'Error', e.message ?? `${method} ${path}: HTTP ${res.status}`, e.problems ?? []);
-  }
-  return json as T;
-}
+};
+
+const transport = createConnectTransport({
+  baseUrl: '/',
+  useBinaryFormat: false,
+  fetch: (input, init) => fetch(input, { ...init, credentials: 'include' }),
+  interceptors: [sessionInterceptor],
+});
+
+export const sessions = createClient(qhcV1.SessionService, transport);
+export const environmentsApi = createClient(hybridV1.HybridCloudService, transport);
+export const environmentAgentApi = createClient(qhcV1.EnvironmentAgentService, transport);
+export const clustersApi = createClient(clusterV1.ClusterService, transport);
+export const clusterEventsApi = createClient(qhcV1.ClusterEventService, transport);
+export const backupsApi = createClient(backupV1.BackupService, transport);
+export const bookingApi = createClient(bookingV1.BookingService, transport);
+
+/** The server's own words: a ConnectError's message without its `[code]` prefix (it names the field). */
+export const errorMessage = (error: unknown): string =>
+  error instanceof ConnectError ? error.rawMessage : error instanceof Error ? error.message : String(error);
 
 export async function currentSession(): Promise<Session | undefined> {
   try {
-    const session = await request<Session>('GET', '/api/v1/session');
-    csrfToken = session.csrfToken;
+    session = (await sessions.getSession({})).session;
     return session;
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return undefined;
+    if (error instanceof ConnectError && error.code === Code.Unauthenticated) return undefined;
     throw error;
   }
 }
 
-export async function signIn(token: string): Promise<Session> {
-  const session = await request<Session>('POST', '/api/v1/session', { token });
-  csrfToken = session.csrfToken;
-  return session;
+export async function signIn(managementKey: string): Promise<Session> {
+  const created = (await sessions.createSession({ managementKey })).session;
+  if (!created) throw new Error('the control plane answered the sign-in without a session');
+  session = created;
+  return created;
 }
 
 export async function signOut(): Promise<void> {
-  await request('DELETE', '/api/v1/session');
-  csrfToken = '';
+  await sessions.deleteSession({});
+  session = undefined;
 }
-
-/** One page at a time of a list of the API: for usePagedPoll and loadAll. */
-export const pages =
-  <T>(path: string): FetchPage<T> =>
-  (query) =>
-    request<PageOf<T>>('GET', pagePath(path, query));
-
-/** Every item of a list (for choices: a select of environments or clusters). */
-export const listAll = <T>(path: string): Promise<T[]> => loadAll(pages<T>(path));
-
-export const regionPath = (region: string, ...rest: string[]) =>
-  ['/api/v1/regions', region, ...rest].map((p, i) => (i === 0 ? p : encodeURIComponent(p))).join('/');
