@@ -47,6 +47,8 @@ export function ClusterFacts({ c, env, ready }: { c: Cluster; env: Environment |
       </dd>
       <dt>Service</dt>
       <dd>{serviceTypeName(cfg?.serviceType)}</dd>
+      <dt>Labels</dt>
+      <dd>{c.labels.map((l) => `${l.key}=${l.value}`).join(', ') || 'none'}</dd>
       <dt>Suspended</dt>
       <dd>{isSuspended(c) ? 'yes' : 'no'}</dd>
     </dl>
