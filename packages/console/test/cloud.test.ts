@@ -8,7 +8,7 @@ import { configurationToYaml, messageToYaml, parseConfiguration, parseMessageYam
 import { cloudPages, loadPages, slicePages } from '../app/src/lib/pages.ts';
 import { describeProblem } from '../app/src/lib/problems.ts';
 import { enumLabel } from '../app/src/lib/status.ts';
-import { durationToHours, hoursToDuration } from '../app/src/pages/backups/use-submit.ts';
+import { backupName, durationToHours, hoursToDuration } from '../app/src/pages/backups/use-submit.ts';
 
 describe('configurations edited as YAML (their proto JSON form)', () => {
   it('the starter parses; a configuration round-trips through YAML exactly, unset fields left out', () => {
@@ -85,7 +85,8 @@ describe('what the pages show of the API', () => {
     expect(errorMessage(new Error('plain'))).toBe('plain');
   });
 
-  it('retention periods in hours', () => {
+  it("retention periods in hours; a backup's default name", () => {
+    expect(backupName('hello', new Date('2026-12-01T06:07:08.123Z'))).toBe('hello-20261201-060708');
     expect([hoursToDuration('72h'), hoursToDuration(' 3 '), hoursToDuration('')]).toEqual([{ seconds: 259_200n }, { seconds: 10_800n }, undefined]);
     expect(() => hoursToDuration('3 days')).toThrow('"3 days" is not a number of hours, e.g. 72h');
     expect([durationToHours({ seconds: 259_200n }), durationToHours(undefined)]).toEqual(['72h', undefined]);

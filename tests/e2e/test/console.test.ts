@@ -394,7 +394,7 @@ describe('the web console: backups', () => {
     await page.getByText('No backups of this cluster.').waitFor();
     await page.getByRole('button', { name: 'Back up hello now' }).click();
     const backups = page.getByRole('region', { name: 'Backups' });
-    await backups.getByRole('row', { name: /Succeeded 72h/ }).waitFor({ timeout: 90_000 });
+    await backups.getByRole('row', { name: /^hello-\d{8}-\d{6} .* Succeeded 72h/ }).waitFor({ timeout: 90_000 });
 
     await page.getByLabel('Schedule (cron, UTC)').fill('61 * * * *');
     await page.getByText(/Schedule minute "61" must be 0-59/).waitFor();

@@ -18,8 +18,11 @@ export async function loadPages<T>(fetchPage: FetchPage<T>, pages: number, pageS
   return { items, more: true };
 }
 
+/** The Cloud API's largest page (its lists refuse a larger page_size). */
+export const CLOUD_MAX_PAGE_SIZE = 250;
+
 /** Every item, page after page. */
-export const loadAll = <T>(fetchPage: FetchPage<T>): Promise<T[]> => collectPages(fetchPage, { pageSize: 1000 });
+export const loadAll = <T>(fetchPage: FetchPage<T>, pageSize = 1000): Promise<T[]> => collectPages(fetchPage, { pageSize });
 
 /** The list path with the page's query. */
 export const pagePath = (path: string, query: PageQuery) => `${path}${pageQueryString(query)}`;

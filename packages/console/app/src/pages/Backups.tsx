@@ -3,7 +3,7 @@ import { accountId, backupsApi, clustersApi } from '../api.ts';
 import { usePagedPoll, usePoll } from '../poll.ts';
 import { ErrorBox, Loading, SelectField } from '../components/ui.tsx';
 import { HYBRID_PROVIDER, listEnvironments } from '../lib/environments.ts';
-import { cloudPages, loadAll } from '../lib/pages.ts';
+import { CLOUD_MAX_PAGE_SIZE, cloudPages, loadAll } from '../lib/pages.ts';
 import type { Cluster, Environment } from '../types.ts';
 import { BackupsPanel } from './backups/BackupsPanel.tsx';
 import { RestoresPanel } from './backups/RestoresPanel.tsx';
@@ -36,6 +36,7 @@ function BackupsOf({ cluster }: { cluster: Cluster }) {
 const clustersOf = (environment: Environment) =>
   loadAll(
     cloudPages((q) => clustersApi.listClusters({ accountId: accountId(), cloudProviderId: HYBRID_PROVIDER, cloudProviderRegionId: environment.id, ...q })),
+    CLOUD_MAX_PAGE_SIZE,
   );
 
 export default function Backups() {

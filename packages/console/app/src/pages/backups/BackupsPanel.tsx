@@ -6,7 +6,7 @@ import { ConfirmDelete } from '../../components/dialogs.tsx';
 import { Badge, ErrorBox, Field, LoadMore, Loading, Table } from '../../components/ui.tsx';
 import { enumLabel } from '../../lib/status.ts';
 import type { Backup, Cluster } from '../../types.ts';
-import { durationToHours, hoursToDuration, useSubmit, type Paged } from './use-submit.ts';
+import { backupName, durationToHours, hoursToDuration, useSubmit, type Paged } from './use-submit.ts';
 
 export const backupPhase = (b: Backup) => (b.deletedAt ? 'Deleting' : (enumLabel(backupV1.BackupStatusSchema, b.status) ?? 'Pending'));
 
@@ -17,7 +17,7 @@ function BackupsTable({ backups }: { backups: Paged<Backup> }) {
     <Table columns={['Name', 'Taken', 'Phase', 'Keep for', { hidden: 'Actions' }]}>
       {backups.data.items.map((b) => (
         <tr key={b.id}>
-          <th scope="row">{b.name}</th>
+          <th scope="row">{b.displayName || b.name}</th>
           <td>{b.createdAt ? timestampDate(b.createdAt).toLocaleString() : '—'}</td>
           <td>
             <Badge value={backupPhase(b)} />
@@ -27,7 +27,7 @@ function BackupsTable({ backups }: { backups: Paged<Backup> }) {
             {!b.deletedAt && (
               <ConfirmDelete
                 what="backup"
-                name={b.name}
+                name={b.displayName || b.name}
                 onConfirm={() => backupsApi.deleteBackup({ accountId: accountId(), backupId: b.id }).then(() => backups.reload())}
               />
             )}
@@ -41,6 +41,7 @@ function BackupsTable({ backups }: { backups: Paged<Backup> }) {
 /** The cluster's backups, and a form to back it up now. */
 export function BackupsPanel({ backups, cluster }: { backups: Paged<Backup>; cluster: Cluster }) {
   const [retention, setRetention] = useState('72h');
+  const [name, setName] = useState('');
   const create = useSubmit();
   return (
     <section className="panel" aria-labelledby="backups-heading">
@@ -51,11 +52,18 @@ export function BackupsPanel({ backups, cluster }: { backups: Paged<Backup>; clu
           e.preventDefault();
           await create.run(async () => {
             const retentionPeriod = hoursToDuration(retention);
-            await backupsApi.createBackup({ backup: { accountId: accountId(), clusterId: cluster.id, ...(retentionPeriod ? { retentionPeriod } : {}) } });
+            const displayName = name.trim() || backupName(cluster.name);
+            await backupsApi.createBackup({
+              backup: { accountId: accountId(), clusterId: cluster.id, displayName, ...(retentionPeriod ? { retentionPeriod } : {}) },
+            });
+            setName('');
             await backups.reload();
           });
         }}
       >
+        <Field label="Backup name" hint={`Empty: ${cluster.name}-<date>-<time>`}>
+          {(id, h) => <input id={id} aria-describedby={h} value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
         <Field label="Keep for" hint="Hours, e.g. 72h; empty keeps it until deleted">
           {(id, h) => <input id={id} aria-describedby={h} value={retention} onChange={(e) => setRetention(e.target.value)} />}
         </Field>
@@ -63,7 +71,7 @@ export function BackupsPanel({ backups, cluster }: { backups: Paged<Backup>; clu
           Back up {cluster.name} now
         </button>
       </form>
-      <ErrorBox error={create.error} />
+      <ErrorBox error={create.error ?? backups.error} />
       <BackupsTable backups={backups} />
       {backups.data && <LoadMore more={backups.data.more} what="backups" onMore={backups.loadMore} />}
     </section>

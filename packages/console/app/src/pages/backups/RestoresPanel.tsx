@@ -15,7 +15,7 @@ function RestoresTable({ restores, backups }: { restores: Paged<BackupRestore>; 
       {restores.data.items.map((r) => (
         <tr key={r.id}>
           <th scope="row">{r.id}</th>
-          <td>{backups.find((b) => b.id === r.backupId)?.name ?? r.backupId}</td>
+          <td>{backups.find((b) => b.id === r.backupId)?.displayName || r.backupId}</td>
           <td>
             <Badge value={enumLabel(backupV1.BackupRestoreStatusSchema, r.status) ?? 'Pending'} />
           </td>
@@ -32,7 +32,7 @@ export function RestoresPanel({ restores, backups, cluster }: { restores: Paged<
   const [newCluster, setNewCluster] = useState(true);
   const [newName, setNewName] = useState('');
   const restore = useSubmit();
-  const backup = succeeded.find((b) => b.name === from) ?? succeeded[0];
+  const backup = succeeded.find((b) => b.displayName === from) ?? succeeded[0];
   return (
     <section className="panel" aria-labelledby="restores-heading">
       <h2 id="restores-heading">Restores</h2>
@@ -47,7 +47,7 @@ export function RestoresPanel({ restores, backups, cluster }: { restores: Paged<
           });
         }}
       >
-        <SelectField label="Backup" value={backup?.name ?? ''} options={succeeded.map((b) => b.name)} onChange={setFrom} />
+        <SelectField label="Backup" value={backup?.displayName ?? ''} options={succeeded.map((b) => b.displayName)} onChange={setFrom} />
         <CheckboxField label="Restore into a new cluster" checked={newCluster} onChange={setNewCluster} />
         {newCluster ? (
           <Field label="New cluster name">{(id) => <input id={id} value={newName} onChange={(e) => setNewName(e.target.value)} />}</Field>
@@ -58,7 +58,7 @@ export function RestoresPanel({ restores, backups, cluster }: { restores: Paged<
           Restore
         </button>
       </form>
-      <ErrorBox error={restore.error} />
+      <ErrorBox error={restore.error ?? restores.error} />
       <RestoresTable restores={restores} backups={backups} />
       {restores.data && <LoadMore more={restores.data.more} what="restores" onMore={restores.loadMore} />}
     </section>

@@ -68,7 +68,7 @@ export function SchedulesPanel({ schedules, cluster }: { schedules: Paged<Backup
           Add schedule for {cluster.name}
         </button>
       </form>
-      <ErrorBox error={schedule.error} />
+      <ErrorBox error={schedule.error ?? schedules.error} />
       <SchedulesTable schedules={schedules} />
       {schedules.data && <LoadMore more={schedules.data.more} what="schedules" onMore={schedules.loadMore} />}
     </section>

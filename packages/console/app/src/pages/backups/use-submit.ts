@@ -34,3 +34,9 @@ export function hoursToDuration(text: string): { seconds: bigint } | undefined {
 
 /** A retention period as hours: 259200s → 72h. */
 export const durationToHours = (d: { seconds: bigint } | undefined) => (d ? `${d.seconds / 3600n}h` : undefined);
+
+/** A backup's default display name: `<cluster>-<yyyymmdd-hhmmss>`, as the CLI names them. */
+export function backupName(cluster: string, at = new Date()): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-').toLowerCase();
+  return `${cluster}-${stamp}`.slice(0, 63);
+}
