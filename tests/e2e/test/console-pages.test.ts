@@ -23,9 +23,11 @@ let cp: RunningControlPlane;
 let browser: Browser;
 let page: Page;
 
+/** The management key on every call, as a script sends it. */
+const withKey: Interceptor = (next) => (req) => (req.header.set('authorization', `apikey ${MANAGEMENT_KEY}`), next(req));
+
 /** The environments and clusters, made through the Cloud API as any client would. */
 async function populate(): Promise<string> {
-  const withKey: Interceptor = (next) => (req) => (req.header.set('authorization', `apikey ${MANAGEMENT_KEY}`), next(req));
   const transport = createConnectTransport({ baseUrl: cp.url, httpVersion: '1.1', interceptors: [withKey] });
   const environments = createClient(hybridV1.HybridCloudService, transport);
   const clusters = createClient(clusterV1.ClusterService, transport);

@@ -82,9 +82,11 @@ async function checkScreen(name: string): Promise<void> {
   checkedScreens.push(name);
 }
 
+/** The management key on every call, as a script sends it. */
+const withKey: Interceptor = (next) => (req) => (req.header.set('authorization', `apikey ${MANAGEMENT_KEY}`), next(req));
+
 /** Cloud API clients with the management key, over HTTP/1.1 trusting the test CA, as a script would call it. */
 function cloudApi() {
-  const withKey: Interceptor = (next) => (req) => (req.header.set('authorization', `apikey ${MANAGEMENT_KEY}`), next(req));
   const transport = createConnectTransport({ baseUrl: cp.url, httpVersion: '1.1', nodeOptions: { ca: tls.ca }, interceptors: [withKey] });
   return {
     environments: createClient(hybridV1.HybridCloudService, transport),
@@ -450,8 +452,8 @@ describe('the web console: backups', () => {
   }, 240_000);
 });
 
-describe("the web console: a cluster's configuration and deletion", () => {
-  const configurationYaml = (packageId: string, extra = '') => `numberOfNodes: 1
+/** A cluster's configuration as the editor takes it: every field qhc maps onto the QdrantCluster. */
+const configurationYaml = (packageId: string, extra = '') => `numberOfNodes: 1
 version: v1.16.2
 packageId: ${packageId}
 serviceType: CLUSTER_SERVICE_TYPE_LOAD_BALANCER
@@ -473,6 +475,7 @@ databaseConfiguration:
     readOnlyApiKey: { name: qdrant-keys, key: read-only-api-key }
 ${extra}`;
 
+describe("the web console: a cluster's configuration and deletion", () => {
   it("a cluster's whole configuration is edited as YAML; the QdrantCluster follows; the server names the field it refuses", async () => {
     await page.goto(`${cp.url}/clusters/new`);
     await heading('Create a cluster').waitFor();
