@@ -1,16 +1,21 @@
-import { Code, ConnectError, createClient, type Interceptor } from '@connectrpc/connect';
-import { createConnectTransport } from '@connectrpc/connect-web';
-import { backupV1, bookingV1, clusterV1, hybridV1, qhcV1 } from '@qhc/cloud-api';
+import type { qhcV1 } from '@qhc/cloud-api';
 import { parseWarningHeader } from './lib/warnings.ts';
 
-// The control plane's Cloud API (Connect protocol, JSON), same origin, with the session cookie.
-// Every call carries the session's CSRF token, which the page learns at sign-in or from
-// SessionService.GetSession; the account every request names is the session's.
+// The console's session with the control plane's Cloud API: the account every request names,
+// the CSRF token every call carries (learnt at sign-in or from SessionService.GetSession), and
+// the warnings the control plane sent. The clients themselves (clients.ts, with the API's
+// descriptors) load with the first call, so the sign-in screen stays small.
 
 export type Session = qhcV1.Session;
 
 let session: Session | undefined;
 let onSignedOut: () => void = () => undefined;
+
+/** The session's CSRF token, for the header of every call. */
+export const csrfToken = (): string | undefined => session?.csrfToken;
+
+/** A call was refused for want of a session: the sign-in form shows. */
+export const sessionEnded = (): void => onSignedOut();
 
 export function onSessionEnded(signedOut: () => void) {
   onSignedOut = signedOut;
@@ -25,7 +30,7 @@ export const accountId = (): string => session?.accountId ?? '';
 let warnings: readonly string[] = [];
 const warningListeners = new Set<() => void>();
 
-function noteWarnings(header: string | null): void {
+export function noteWarnings(header: string | null): void {
   const texts = parseWarningHeader(header);
   if (texts.length === 0) return;
   warnings = [...warnings, ...texts];
@@ -44,51 +49,26 @@ export const apiWarnings = {
   },
 };
 
-const SESSION_METHODS = new Set(['GetSession', 'CreateSession']);
-
-/** The CSRF header on every call; a call refused for want of a session shows the sign-in form. */
-const sessionInterceptor: Interceptor = (next) => async (req) => {
-  if (session) req.header.set('x-csrf-token', session.csrfToken);
-  try {
-    const res = await next(req);
-    noteWarnings(res.header.get('warning'));
-    return res;
-  } catch (error) {
-    if (error instanceof ConnectError && error.code === Code.Unauthenticated && !SESSION_METHODS.has(req.method.name)) onSignedOut();
-    throw error;
-  }
+/** The server's own words: a ConnectError's message without its `[code]` prefix (it names the field). */
+export const errorMessage = (error: unknown): string => {
+  const raw = (error as { rawMessage?: unknown } | null)?.rawMessage;
+  return typeof raw === 'string' ? raw : error instanceof Error ? error.message : String(error);
 };
 
-const transport = createConnectTransport({
-  baseUrl: '/',
-  useBinaryFormat: false,
-  fetch: (input, init) => fetch(input, { ...init, credentials: 'include' }),
-  interceptors: [sessionInterceptor],
-});
-
-export const sessions = createClient(qhcV1.SessionService, transport);
-export const environmentsApi = createClient(hybridV1.HybridCloudService, transport);
-export const environmentAgentApi = createClient(qhcV1.EnvironmentAgentService, transport);
-export const clustersApi = createClient(clusterV1.ClusterService, transport);
-export const clusterEventsApi = createClient(qhcV1.ClusterEventService, transport);
-export const backupsApi = createClient(backupV1.BackupService, transport);
-export const bookingApi = createClient(bookingV1.BookingService, transport);
-
-/** The server's own words: a ConnectError's message without its `[code]` prefix (it names the field). */
-export const errorMessage = (error: unknown): string =>
-  error instanceof ConnectError ? error.rawMessage : error instanceof Error ? error.message : String(error);
-
+/** The cookie's session, or undefined when there is none (the sign-in form shows). */
 export async function currentSession(): Promise<Session | undefined> {
+  const { sessions, isUnauthenticated } = await import('./clients.ts');
   try {
     session = (await sessions.getSession({})).session;
     return session;
   } catch (error) {
-    if (error instanceof ConnectError && error.code === Code.Unauthenticated) return undefined;
+    if (isUnauthenticated(error)) return undefined;
     throw error;
   }
 }
 
 export async function signIn(managementKey: string): Promise<Session> {
+  const { sessions } = await import('./clients.ts');
   const created = (await sessions.createSession({ managementKey })).session;
   if (!created) throw new Error('the control plane answered the sign-in without a session');
   session = created;
@@ -96,6 +76,7 @@ export async function signIn(managementKey: string): Promise<Session> {
 }
 
 export async function signOut(): Promise<void> {
+  const { sessions } = await import('./clients.ts');
   await sessions.deleteSession({});
   session = undefined;
 }

@@ -1,5 +1,6 @@
 import { clusterV1 } from '@qhc/cloud-api';
-import { accountId, clustersApi } from '../api.ts';
+import { accountId } from '../api.ts';
+import { clustersApi } from '../clients.ts';
 import type { Cluster, Package } from '../types.ts';
 import { enumLabel } from './status.ts';
 

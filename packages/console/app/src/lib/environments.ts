@@ -1,5 +1,6 @@
 import { hybridV1 } from '@qhc/cloud-api';
-import { accountId, environmentsApi } from '../api.ts';
+import { accountId } from '../api.ts';
+import { environmentsApi } from '../clients.ts';
 import type { Environment } from '../types.ts';
 import { enumName, environmentStatusView, type EnvironmentStatusView } from './status.ts';
 

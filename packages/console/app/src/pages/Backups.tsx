@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { accountId, backupsApi, clustersApi } from '../api.ts';
+import { accountId } from '../api.ts';
+import { backupsApi, clustersApi } from '../clients.ts';
 import { usePagedPoll, usePoll } from '../poll.ts';
 import { ErrorBox, Loading, SelectField } from '../components/ui.tsx';
 import { HYBRID_PROVIDER, listEnvironments } from '../lib/environments.ts';

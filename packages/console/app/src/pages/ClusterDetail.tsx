@@ -1,4 +1,5 @@
-import { accountId, clusterEventsApi } from '../api.ts';
+import { accountId } from '../api.ts';
+import { clusterEventsApi } from '../clients.ts';
 import { usePagedPoll, usePoll } from '../poll.ts';
 import { Badge, ErrorBox, Loading } from '../components/ui.tsx';
 import { clusterPhase, getCluster } from '../lib/clusters.ts';

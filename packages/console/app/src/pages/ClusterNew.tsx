@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { accountId, bookingApi, clustersApi } from '../api.ts';
+import { accountId } from '../api.ts';
+import { bookingApi, clustersApi } from '../clients.ts';
 import { usePoll } from '../poll.ts';
 import { navigate } from '../router.tsx';
 import { ErrorBox, Field, SelectField } from '../components/ui.tsx';

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { accountId, clustersApi } from '../api.ts';
+import { accountId } from '../api.ts';
+import { clustersApi } from '../clients.ts';
 import { usePoll } from '../poll.ts';
 import { Link } from '../router.tsx';
 import { Badge, ErrorBox, LoadMore, Loading, Table } from '../components/ui.tsx';

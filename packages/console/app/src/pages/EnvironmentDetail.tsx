@@ -1,4 +1,5 @@
-import { accountId, clustersApi, environmentAgentApi, environmentsApi } from '../api.ts';
+import { accountId } from '../api.ts';
+import { clustersApi, environmentAgentApi, environmentsApi } from '../clients.ts';
 import { usePagedPoll, usePoll } from '../poll.ts';
 import { Link, navigate } from '../router.tsx';
 import { ConfirmDelete } from '../components/dialogs.tsx';

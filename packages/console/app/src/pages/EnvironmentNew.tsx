@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { accountId, environmentAgentApi, environmentsApi } from '../api.ts';
+import { accountId } from '../api.ts';
+import { environmentAgentApi, environmentsApi } from '../clients.ts';
 import { navigate } from '../router.tsx';
 import { ConfigurationEditor, useConfigurationProblems } from '../components/ConfigurationEditor.tsx';
 import { CheckboxField, ErrorBox, Field } from '../components/ui.tsx';

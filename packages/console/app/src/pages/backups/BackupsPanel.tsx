@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { backupV1 } from '@qhc/cloud-api';
-import { accountId, backupsApi } from '../../api.ts';
+import { accountId } from '../../api.ts';
+import { backupsApi } from '../../clients.ts';
 import { ConfirmDelete } from '../../components/dialogs.tsx';
 import { Badge, ErrorBox, Field, LoadMore, Loading, Table } from '../../components/ui.tsx';
 import { enumLabel } from '../../lib/status.ts';

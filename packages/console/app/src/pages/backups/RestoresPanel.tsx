@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { backupV1 } from '@qhc/cloud-api';
-import { accountId, backupsApi, clustersApi } from '../../api.ts';
+import { accountId } from '../../api.ts';
+import { backupsApi, clustersApi } from '../../clients.ts';
 import { navigate } from '../../router.tsx';
 import { Badge, CheckboxField, ErrorBox, Field, LoadMore, SelectField, Table } from '../../components/ui.tsx';
 import { enumLabel } from '../../lib/status.ts';

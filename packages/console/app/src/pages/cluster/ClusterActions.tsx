@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { clusterV1 } from '@qhc/cloud-api';
-import { accountId, bookingApi, clustersApi } from '../../api.ts';
+import { accountId } from '../../api.ts';
+import { bookingApi, clustersApi } from '../../clients.ts';
 import { navigate } from '../../router.tsx';
 import { ConfirmDelete } from '../../components/dialogs.tsx';
 import { Field, SelectField } from '../../components/ui.tsx';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { clusterV1 } from '@qhc/cloud-api';
-import { clustersApi } from '../../api.ts';
+import { clustersApi } from '../../clients.ts';
 import { ConfigurationEditor, useConfigurationProblems } from '../../components/ConfigurationEditor.tsx';
 import { messageToYaml, parseMessageYaml } from '../../lib/message-yaml.ts';
 import type { Cluster } from '../../types.ts';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { environmentsApi } from '../../api.ts';
+import { environmentsApi } from '../../clients.ts';
 import { ConfigurationEditor, useConfigurationProblems } from '../../components/ConfigurationEditor.tsx';
 import { ErrorBox } from '../../components/ui.tsx';
 import { configurationToYaml, parseConfiguration } from '../../lib/message-yaml.ts';

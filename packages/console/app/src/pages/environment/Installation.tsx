@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import type { qhcV1 } from '@qhc/cloud-api';
-import { accountId, environmentAgentApi } from '../../api.ts';
+import { accountId } from '../../api.ts';
+import { environmentAgentApi } from '../../clients.ts';
 import { Copy } from '../../components/dialogs.tsx';
 import { ErrorBox } from '../../components/ui.tsx';
 import { installExpiry } from '../../lib/status.ts';

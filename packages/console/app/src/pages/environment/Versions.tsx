@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { accountId, environmentAgentApi } from '../../api.ts';
+import { accountId } from '../../api.ts';
+import { environmentAgentApi } from '../../clients.ts';
 import { Field, ErrorBox } from '../../components/ui.tsx';
 import { usePoll } from '../../poll.ts';
 import { upgradeAvailable } from '../../lib/status.ts';
