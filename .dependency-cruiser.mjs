@@ -57,8 +57,7 @@ export default {
     },
     {
       name: 'console-app-imports-no-node',
-      comment:
-        'The console app runs in the browser and speaks the Cloud API through connect-web: no Node built-ins, no Node-side transport or HTTP client.',
+      comment: 'The console app runs in the browser and speaks the Cloud API through connect-web: no Node built-ins, no Node-side transport or HTTP client.',
       severity: 'error',
       from: { path: '^packages/console/app/' },
       to: { dependencyTypes: ['core'] },
