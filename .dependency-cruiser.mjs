@@ -56,6 +56,20 @@ export default {
       to: { path: '^packages/(manifests|kube|qdrant)/' },
     },
     {
+      name: 'console-app-imports-no-node',
+      comment: 'The console app runs in the browser and speaks the Cloud API through connect-web: no Node built-ins, no Node-side transport or HTTP client.',
+      severity: 'error',
+      from: { path: '^packages/console/app/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'console-app-imports-no-node-packages',
+      comment: 'connect-node, undici and the control plane are Node-side; the console reaches the control plane only over HTTP.',
+      severity: 'error',
+      from: { path: '^packages/console/app/' },
+      to: { path: ['node_modules/(@connectrpc/connect-node|undici|@qhc/control-plane)/', '^apps/'] },
+    },
+    {
       name: 'shipped-code-never-imports-test-tooling',
       comment: 'The sandbox, the Qdrant double and the demo are for tests and development only.',
       severity: 'error',

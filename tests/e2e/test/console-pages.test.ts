@@ -1,49 +1,73 @@
 // The console's long lists, in a real browser (Debian's Chromium driven by playwright-core): a
-// list shows the API's first page (100) and a "Load more" button while more follow; pressing
-// it shows the next page under the first, and the button goes once everything is shown.
+// list shows the first page (100) and a "Load more" button while more follow; pressing it
+// shows the next page under the first, and the button goes once everything is shown. The
+// environments and clusters are made through the Cloud API, as any client would make them.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient, type Interceptor } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
+import { bookingV1, clusterV1, hybridV1 } from '@qhc/cloud-api';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PAGE_LIMIT } from '@qhc/schemas';
 import { createLogger } from '@qhc/kube';
 import { startControlPlane, type RunningControlPlane } from '@qhc/control-plane';
 
-const ADMIN = 'qhc_u_console-pages-admin-token-0123456789';
+const MANAGEMENT_KEY = 'qhc_m_console-pages-management-key-0123456789';
 const CHROMIUM = '/usr/bin/chromium';
 const ENVIRONMENTS = DEFAULT_PAGE_LIMIT + 2;
 const CLUSTERS = DEFAULT_PAGE_LIMIT + 1;
-const spec = { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } };
 
 let cp: RunningControlPlane;
 let browser: Browser;
 let page: Page;
 
-async function api(method: string, path: string, body: unknown): Promise<void> {
-  const res = await fetch(`${cp.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (res.status !== 201) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+/** The management key on every call, as a script sends it. */
+const withKey: Interceptor = (next) => (req) => (req.header.set('authorization', `apikey ${MANAGEMENT_KEY}`), next(req));
+
+/** The environments and clusters, made through the Cloud API as any client would. */
+async function populate(): Promise<string> {
+  const transport = createConnectTransport({ baseUrl: cp.url, httpVersion: '1.1', interceptors: [withKey] });
+  const environments = createClient(hybridV1.HybridCloudService, transport);
+  const clusters = createClient(clusterV1.ClusterService, transport);
+  const accountId = cp.accountId;
+  const ids: string[] = [];
+  for (let i = 0; i < ENVIRONMENTS; i++) {
+    const name = `env-${String(i).padStart(3, '0')}`;
+    const made = await environments.createHybridCloudEnvironment({ hybridCloudEnvironment: { accountId, name, configuration: { namespace: name } } });
+    ids.push(made.hybridCloudEnvironment!.id);
+  }
+  const booking = createClient(bookingV1.BookingService, transport);
+  const [pkg] = (await booking.listPackages({ accountId, cloudProviderId: 'hybrid', cloudProviderRegionId: ids[0] })).items;
+  for (let i = 0; i < CLUSTERS; i++)
+    await clusters.createCluster({
+      cluster: {
+        accountId,
+        name: `c-${String(i).padStart(3, '0')}`,
+        cloudProviderId: 'hybrid',
+        cloudProviderRegionId: ids[0],
+        configuration: { numberOfNodes: 1, packageId: pkg!.id, version: 'v1.16.2' },
+      },
+    });
+  return ids[0]!;
 }
+
+let firstEnvironment: string;
 
 beforeAll(async () => {
   cp = await startControlPlane({
     database: join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db'),
     port: 0,
-    adminToken: ADMIN,
+    managementKey: MANAGEMENT_KEY,
     logger: createLogger({ level: 'error' }),
     publicUrl: 'https://cp.example.test',
   });
-  const names = Array.from({ length: ENVIRONMENTS }, (_, i) => `env-${String(i).padStart(3, '0')}`);
-  for (const name of names) await api('POST', '/api/v1/regions', { name, namespace: name, agentVersion: '0.1.0', operatorVersion: '0.1.0' });
-  for (let i = 0; i < CLUSTERS; i++) await api('POST', '/api/v1/regions/env-000/clusters', { name: `c-${String(i).padStart(3, '0')}`, spec });
+  firstEnvironment = await populate();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   await page.goto(`${cp.url}/environments`);
-  await page.getByLabel('User token').fill(ADMIN);
+  await page.getByLabel('Management key').fill(MANAGEMENT_KEY);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }, 120_000);
 afterAll(async () => {
@@ -65,7 +89,7 @@ describe('long lists in the console', () => {
   });
 
   it("an environment's clusters and the clusters of every environment page the same way", async () => {
-    await page.goto(`${cp.url}/environments/env-000`);
+    await page.goto(`${cp.url}/environments/${firstEnvironment}`);
     const clusters = page.getByRole('region', { name: 'Clusters' }).getByRole('listitem');
     const more = page.getByRole('button', { name: 'Load more clusters' });
     await more.waitFor();

@@ -1,9 +1,9 @@
 // The web console end to end, in a real browser (Debian's Chromium driven by playwright-core):
-// sign in with a user token, create an environment (bad settings YAML first), run the
-// installation command the page shows against the sandbox, watch the environment turn
+// sign in with a management key, create an environment (a bad configuration YAML first), run
+// the installation command the page shows against the sandbox, watch the environment turn
 // Connected and a cluster turn Healthy without a reload, scale, suspend/resume, expose, back up,
 // schedule, restore, delete, upgrade the environment; markup in user input stays text, a cookie
-// request without the CSRF token is refused. Every screen is checked with axe-core (and the
+// request without the CSRF token is refused. Every call the page makes is the Cloud API's. Every screen is checked with axe-core (and the
 // page's CSP must report nothing) and saved as a screenshot under reports/screenshots/.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { createClient, type Interceptor } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
+import { bookingV1, clusterV1, hybridV1 } from '@qhc/cloud-api';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,10 +24,11 @@ import { createKubeClient, createLogger, loadKubeConfig, type KubeClient, type K
 import { startControlPlane, type RunningControlPlane } from '@qhc/control-plane';
 import { startOperator, type RunningOperator } from '@qhc/operator';
 import { startAgentProcess, type AgentProcess } from './support/agent-process.ts';
+import { clusterResourceName, QDRANT_API_VERSION } from '@qhc/schemas';
 import { qdrantClusterRef } from '@qhc/schemas/test';
 
 const sandbox = useSandboxNamespace('e2e-console');
-const ADMIN = 'qhc_u_console-e2e-admin-token-0123456789';
+const MANAGEMENT_KEY = 'qhc_m_console-e2e-management-key-0123456789';
 const REGION = 'web';
 const SCREENSHOTS = fileURLToPath(new URL('../reports/screenshots/', import.meta.url));
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -45,10 +49,16 @@ const dialogs: string[] = [];
 const cspViolations: string[] = [];
 const pageErrors: string[] = [];
 const checkedScreens: string[] = [];
+/** The clusters' ids, from their pages' addresses: their Kubernetes objects are named by them. */
+const ids: Record<string, string> = {};
+/** The environment's id (its region's): what the installation and the agent name it by. */
+let environmentId: string;
 
 const sandboxCluster = (id: string) =>
   client.get<KubeObject & { spec: { size: number }; status?: { phase?: string } }>(qdrantClusterRef(id, sandbox.namespace));
 const heading = (name: string | RegExp) => page.getByRole('heading', { level: 1, name });
+/** The id of the cluster whose page is shown. */
+const shownClusterId = () => decodeURIComponent(/\/clusters\/([^/?]+)/.exec(new URL(page.url()).pathname)![1]!);
 
 /** axe-core on the screen as it is, then a screenshot: no serious or critical violation allowed. */
 async function checkScreen(name: string): Promise<void> {
@@ -70,6 +80,19 @@ async function checkScreen(name: string): Promise<void> {
   ).toEqual([]);
   await page.screenshot({ path: join(SCREENSHOTS, `${String(checkedScreens.length + 1).padStart(2, '0')}-${name}.png`), fullPage: true });
   checkedScreens.push(name);
+}
+
+/** The management key on every call, as a script sends it. */
+const withKey: Interceptor = (next) => (req) => (req.header.set('authorization', `apikey ${MANAGEMENT_KEY}`), next(req));
+
+/** Cloud API clients with the management key, over HTTP/1.1 trusting the test CA, as a script would call it. */
+function cloudApi() {
+  const transport = createConnectTransport({ baseUrl: cp.url, httpVersion: '1.1', nodeOptions: { ca: tls.ca }, interceptors: [withKey] });
+  return {
+    environments: createClient(hybridV1.HybridCloudService, transport),
+    clusters: createClient(clusterV1.ClusterService, transport),
+    booking: createClient(bookingV1.BookingService, transport),
+  };
 }
 
 /**
@@ -95,7 +118,7 @@ beforeAll(async () => {
     database: join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db'),
     port: 0,
     tls: { cert: tls.cert, key: tls.key },
-    adminToken: ADMIN,
+    managementKey: MANAGEMENT_KEY,
     logger: createLogger({ level: 'warn', component: 'qhc-control-plane' }),
     pollIntervalMs: 100,
   });
@@ -123,21 +146,22 @@ afterAll(async () => {
   await trusted?.close();
 });
 
-describe('the web console', () => {
-  it('signs in with a user token into an HttpOnly, SameSite=Strict, Secure session cookie', async () => {
+describe('the web console: sign-in and environments', () => {
+  it('signs in with a management key into an HttpOnly, SameSite=Strict, Secure session cookie', async () => {
     await page.goto(`${cp.url}/environments`);
     await heading('Sign in to qhc').waitFor();
     await checkScreen('sign-in');
-    await page.getByLabel('User token').fill('qhc_u_not-a-token');
+    await page.getByLabel('Management key').fill('qhc_m_not-a-key');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('alert').getByText('token: not valid (unknown or revoked)').waitFor();
-    await page.getByLabel('User token').fill(ADMIN);
+    await page.getByRole('alert').getByText('unknown management key').waitFor();
+    await page.getByLabel('Management key').fill(MANAGEMENT_KEY);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await heading('Hybrid Cloud environments').waitFor();
     const [cookie] = await context.cookies(cp.url);
-    expect(cookie).toMatchObject({ name: 'qhc_session', httpOnly: true, sameSite: 'Strict', secure: true });
-    // Not readable by the page's scripts.
+    expect(cookie).toMatchObject({ name: 'qhc_cloud_session', httpOnly: true, sameSite: 'Strict', secure: true });
+    // Not readable by the page's scripts; the account comes from the session.
     expect(await page.evaluate(() => document.cookie)).toBe('');
+    await page.getByText(`Account ${cp.accountId}`).waitFor();
     await page.getByText('No environments yet.').waitFor();
     // By keyboard: the skip link first, with a visible focus ring, then into the page.
     await page.keyboard.press('Tab');
@@ -149,46 +173,48 @@ describe('the web console', () => {
     await checkScreen('environments-empty');
   });
 
-  it('bad operator settings show inline errors at their line and block the form; a valid environment is created', async () => {
+  it('a bad configuration shows inline errors at their line and blocks the form; the server names the field it refuses; a valid environment is created', async () => {
     await page.getByRole('link', { name: 'Create environment' }).click();
     await heading('Create a Hybrid Cloud environment').waitFor();
-    await page.getByLabel('Name', { exact: true }).fill(REGION);
-    await page.getByLabel('Kubernetes namespace').fill(sandbox.namespace);
     await page.locator('.cm-content').waitFor();
-    await pasteIntoEditor('settings:\n  backOff:\n    minDelay: -1\n  unknownKey: true\n');
-    const problems = page.getByRole('list', { name: 'Problems in the operator settings' });
-    await problems.getByText(/^Line 3, column 15: settings\.backOff\.minDelay: /).waitFor();
-    await problems.getByText(/^Line 4, column 3: /).waitFor();
+    await pasteIntoEditor(`namespace: ${sandbox.namespace}\nlogLevel: LOUD\nunknownKey: true\n`);
+    const problems = page.getByRole('list', { name: 'Problems in the environment configuration' });
+    await problems.getByText(/^Line 2, column 1: logLevel: /).waitFor();
+    await problems.getByText('Line 3, column 1: unknownKey: not a field of the configuration').waitFor();
     expect(await page.locator('.cm-lintRange-error').count()).toBeGreaterThan(0);
     const create = page.getByRole('button', { name: 'Create environment' });
     expect(await create.isDisabled()).toBe(true);
-    await checkScreen('environment-new-invalid-settings');
+    await checkScreen('environment-new-invalid-configuration');
 
-    await pasteIntoEditor('settings:\n  backupHistoryRetentionDays: 3\n');
-    await page.getByText('The settings are valid.').waitFor();
-    await page.getByLabel('Show advanced configuration').check();
-    await page.getByLabel('CA certificate (PEM)').fill(tls.ca);
-    await page.getByLabel('Agent log level').selectOption('DEBUG');
+    const ca = tls.ca.trim().split('\n').join('\n  ');
+    await pasteIntoEditor(`namespace: ${sandbox.namespace}\nlogLevel: HYBRID_CLOUD_ENVIRONMENT_CONFIGURATION_LOG_LEVEL_DEBUG\ncaCertificates: |\n  ${ca}\n`);
+    await page.getByText('The configuration is well-formed; the control plane checks its values.').waitFor();
+    // The server's own checks: its message names the field.
+    await page.getByLabel('Name', { exact: true }).fill('no spaces allowed');
+    await create.click();
+    await page
+      .getByRole('alert')
+      .getByText(/name: must hold only letters, digits/)
+      .waitFor();
+    await page.getByLabel('Name', { exact: true }).fill(REGION);
+    await page.getByLabel('Use a private registry login').check();
     await page.getByLabel('Registry username').fill('robot');
     await page.getByLabel('Registry password').fill(' pull-secret ');
     expect(await create.isEnabled()).toBe(true);
     await checkScreen('environment-new');
     await create.click();
     await heading(`Environment ${REGION}`).waitFor();
+    environmentId = decodeURIComponent(new URL(page.url()).pathname.split('/')[2]!);
     await page.getByText('Not connected yet').first().waitFor();
     const stored = await cp.store.region(REGION);
-    expect([stored.spec.namespace, stored.spec.operatorSettings.settings.backupHistoryRetentionDays, stored.spec.advanced.logLevel.agent]).toEqual([
-      sandbox.namespace,
-      3,
-      'DEBUG',
-    ]);
-    // The login is kept for the region (password as typed), shown by its user name only.
+    expect(stored.spec.namespace).toBe(sandbox.namespace);
+    expect(stored.spec.advanced?.caCertificate).toContain('BEGIN CERTIFICATE');
+    // The login is kept for the environment (password as typed), shown by its user name only.
     expect(await cp.store.registryCredentials(stored.id)).toEqual({ username: 'robot', password: ' pull-secret ' });
     expect(JSON.stringify(stored)).not.toContain('pull-secret');
     await page.getByText(/pull login robot \(password write-only\)/).waitFor();
     expect(await page.content()).not.toContain('pull-secret');
   });
-
   it('the installation command from the page, run against the sandbox, connects the environment without a reload', async () => {
     await page.getByRole('button', { name: 'Generate installation command' }).click();
     const command = (await page.getByLabel('Installation command', { exact: true }).textContent())!;
@@ -206,14 +232,14 @@ describe('the web console', () => {
     const script = await (await undiciFetch(scriptUrl, { dispatcher: trusted })).text();
     const file = join(mkdtempSync(join(tmpdir(), 'qhc-install-')), 'install.sh');
     writeFileSync(file, script, { mode: 0o700 });
-    // --skip-preflight: the environment made on the page has no CA for this control plane's private
-    // certificate (the agent below gets it with --ca-file), which the preflight's HTTPS check would refuse.
+    // --skip-preflight: the preflight's checks are the installer's own tests'; here the agent
+    // below is started by the test (with --ca-file), not by the script.
     const run = await promisify(execFile)('bash', [file, '--skip-preflight'], {
       env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath },
       encoding: 'utf8',
       timeout: 240_000,
     });
-    expect(run.stdout).toContain(`qhc: region ${REGION} installed`);
+    expect(run.stdout).toContain(`qhc: region ${environmentId} installed`);
     expect(run.stdout + run.stderr).not.toContain('pull-secret');
     // The login typed on the page fills the installation's pull Secret.
     const pull = await promisify(execFile)(
@@ -241,7 +267,7 @@ describe('the web console', () => {
         '--control-plane-url',
         cp.url,
         '--region',
-        REGION,
+        environmentId,
         '--namespace',
         sandbox.namespace,
         '--kubeconfig',
@@ -261,35 +287,50 @@ describe('the web console', () => {
     );
     await agent.waitForLog('registered', /"msg":"registered with the control plane"/);
     // The page polls: Connected shows up on the page as it is.
-    await page.getByText('Connected', { exact: true }).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/^Connected/)
+      .first()
+      .waitFor({ timeout: 30_000 });
     await page
       .getByText(/0\.1\.0 running/)
       .first()
       .waitFor({ timeout: 30_000 });
     await checkScreen('environment-connected');
   }, 300_000);
+});
 
-  it('a cluster created in the form turns Healthy without a reload; a script in a name stays text', async () => {
+describe('the web console: a cluster', () => {
+  it('a cluster created in the form (a package from the list) turns Healthy without a reload; a script in a name stays text', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clusters' }).click();
     await heading('Clusters').waitFor();
     await page.getByText('No clusters yet.').waitFor();
     await checkScreen('clusters-empty');
     await page.getByRole('link', { name: 'Create cluster' }).click();
     await heading('Create a cluster').waitFor();
+    // The packages come from BookingService.ListPackages, the versions from ListQdrantReleases.
+    await page.getByLabel('Package').locator('option').first().waitFor({ state: 'attached' });
+    const packages = await page.getByLabel('Package').locator('option').allTextContents();
+    expect(packages.length).toBeGreaterThan(0);
+    await page.getByLabel('Qdrant version').selectOption('v1.16.2');
     await checkScreen('cluster-new');
 
-    // The API takes only DNS labels as names: it refuses this one, and the page shows the name, as text.
+    // The API refuses this name, its message names the field, and the page shows the name as text.
     await page.getByLabel('Name', { exact: true }).fill(XSS);
     await page.getByRole('button', { name: 'Create cluster' }).click();
     await page.getByText(`Cluster "${XSS}" was not created`).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/cluster\.name: /)
+      .waitFor();
     expect(await page.locator('img[src="x"]').count()).toBe(0);
 
     await page.getByLabel('Name', { exact: true }).fill('hello');
     await page.getByLabel('Nodes').fill('1');
     await page.getByRole('button', { name: 'Create cluster' }).click();
     await heading('Cluster hello').waitFor();
+    ids.hello = shownClusterId();
     await page.getByText('Healthy', { exact: true }).first().waitFor({ timeout: 90_000 });
-    expect((await sandboxCluster('hello'))?.status?.phase).toBe('Healthy');
+    expect((await sandboxCluster(ids.hello))?.status?.phase).toBe('Healthy');
     // The timeline: what was asked for, and each change the agent reported.
     const timeline = page.getByRole('region', { name: 'Events' });
     await timeline.getByText(/Phase (\w+ → )?Healthy/).waitFor({ timeout: 10_000 });
@@ -301,15 +342,18 @@ describe('the web console', () => {
     const scale = page.getByRole('form', { name: 'Scale' });
     await scale.getByLabel('Nodes').fill('2');
     await scale.getByRole('button', { name: 'Scale' }).click();
-    await waitFor('2 nodes asked for in the sandbox', async () => ((await sandboxCluster('hello'))?.spec.size === 2 ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor('2 nodes asked for in the sandbox', async () => ((await sandboxCluster(ids.hello!))?.spec.size === 2 ? true : undefined), {
+      timeoutMs: 30_000,
+    });
     expect((await cp.store.cluster(REGION, 'hello')).spec.size).toBe(2);
     await page.getByRole('definition').getByText('2/2', { exact: true }).waitFor({ timeout: 90_000 });
     await page.getByText('Healthy', { exact: true }).first().waitFor({ timeout: 30_000 });
     await page.getByRole('region', { name: 'Events' }).getByText('Requested scale to 2 node(s)').waitFor();
     // Node by node, as the operator reports its pods.
     const nodes = page.getByRole('region', { name: 'Nodes' });
-    await nodes.getByRole('row', { name: /^qdrant-hello-0 Running yes v1\.16\.2/ }).waitFor({ timeout: 30_000 });
-    await nodes.getByRole('row', { name: /^qdrant-hello-1 Running yes v1\.16\.2/ }).waitFor({ timeout: 30_000 });
+    const pod = clusterResourceName(ids.hello!);
+    await nodes.getByRole('row', { name: new RegExp(`^${pod}-0 Healthy v1\\.16\\.2`) }).waitFor({ timeout: 30_000 });
+    await nodes.getByRole('row', { name: new RegExp(`^${pod}-1 Healthy v1\\.16\\.2`) }).waitFor({ timeout: 30_000 });
     await checkScreen('cluster-scaled');
   }, 180_000);
 
@@ -317,7 +361,7 @@ describe('the web console', () => {
     const badge = page.locator('.title .badge');
     await page.getByRole('form', { name: 'Suspend' }).getByRole('button', { name: 'Suspend' }).click();
     await badge.getByText('Suspended', { exact: true }).waitFor({ timeout: 60_000 });
-    expect((await sandboxCluster('hello'))?.status?.phase).toBe('Suspended');
+    expect((await sandboxCluster(ids.hello!))?.status?.phase).toBe('Suspended');
     await page.getByRole('form', { name: 'Resume' }).getByRole('button', { name: 'Resume' }).click();
     await badge.getByText('Healthy', { exact: true }).waitFor({ timeout: 60_000 });
     await page.getByRole('definition').getByText('2/2', { exact: true }).waitFor({ timeout: 30_000 });
@@ -333,7 +377,7 @@ describe('the web console', () => {
           apiVersion: 'v1',
           kind: 'Service',
           namespace: sandbox.namespace,
-          name: 'qdrant-hello',
+          name: clusterResourceName(ids.hello!),
         });
         return service?.spec.type === 'NodePort' ? true : undefined;
       },
@@ -343,14 +387,16 @@ describe('the web console', () => {
     for (const text of ['Requested suspend', 'Requested resume', 'Requested exposure NodePort']) await timeline.getByText(text).first().waitFor();
     expect((await cp.store.cluster(REGION, 'hello')).spec.service?.type).toBe('NodePort');
   }, 180_000);
+});
 
+describe('the web console: backups', () => {
   it('backs up, schedules (bad cron refused), and restores into a new cluster', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Backups' }).click();
     await heading('Backups').waitFor();
-    await page.getByText('No backups in this environment.').waitFor();
-    await page.getByRole('button', { name: 'Back up now' }).click();
+    await page.getByText('No backups of this cluster.').waitFor();
+    await page.getByRole('button', { name: 'Back up hello now' }).click();
     const backups = page.getByRole('region', { name: 'Backups' });
-    await backups.getByRole('row', { name: /hello-\d{8}-\d{6} hello Succeeded/ }).waitFor({ timeout: 90_000 });
+    await backups.getByRole('row', { name: /^hello-\d{8}-\d{6} .* Succeeded 72h/ }).waitFor({ timeout: 90_000 });
 
     await page.getByLabel('Schedule (cron, UTC)').fill('61 * * * *');
     await page.getByText(/Schedule minute "61" must be 0-59/).waitFor();
@@ -359,26 +405,27 @@ describe('the web console', () => {
     await page.getByRole('button', { name: 'Add schedule for hello' }).click();
     await page
       .getByRole('region', { name: 'Schedules' })
-      .getByRole('row', { name: /hello-\w+ hello 0 2 \* \* \* 168h/ })
+      .getByRole('row', { name: /0 2 \* \* \* 168h/ })
       .waitFor();
-
-    await page.getByLabel('Into cluster').fill('hello-copy');
-    await page.getByRole('button', { name: 'Restore' }).click();
-    const restores = page.getByRole('region', { name: 'Restores' });
-    await restores.getByRole('row', { name: /to-hello-copy .* qdrant-hello-copy Succeeded/ }).waitFor({ timeout: 120_000 });
-    expect((await sandboxCluster('hello-copy'))?.status?.phase).toBe('Healthy');
     await checkScreen('backups');
+
+    await page.getByLabel('New cluster name').fill('hello-copy');
+    await page.getByRole('button', { name: 'Restore' }).click();
+    await heading('Cluster hello-copy').waitFor();
+    ids['hello-copy'] = shownClusterId();
+    await page.getByText('Healthy', { exact: true }).first().waitFor({ timeout: 120_000 });
+    expect((await sandboxCluster(ids['hello-copy']))?.status?.phase).toBe('Healthy');
   }, 300_000);
 
   it('a restore made with kubectl in the region shows as a cluster with its origin, and is deleted from the console', async () => {
-    const backup = (await cp.store.resources(REGION, 'backups')).find((b) => b.clusterId === 'hello' && b.status?.phase === 'Succeeded')!;
+    const backup = (await cp.store.resources(REGION, 'backups')).find((b) => b.clusterId === ids.hello && b.status?.phase === 'Succeeded')!;
     const restore = {
-      apiVersion: 'qdrant.io/v1',
+      apiVersion: QDRANT_API_VERSION,
       kind: 'QdrantClusterRestore',
-      metadata: { name: 'by-kubectl', namespace: sandbox.namespace, labels: { 'cluster-id': 'hello', 'customer-id': REGION } },
+      metadata: { name: 'by-kubectl', namespace: sandbox.namespace, labels: { 'cluster-id': ids.hello!, 'customer-id': environmentId } },
       spec: {
         source: { snapshotName: backup.name, namespace: sandbox.namespace },
-        destination: { name: 'qdrant-by-kubectl', namespace: sandbox.namespace, create: true },
+        destination: { name: clusterResourceName('by-kubectl'), namespace: sandbox.namespace, create: true },
       },
     };
     const child = execFile('kubectl', ['apply', '-f', '-'], { env: { ...process.env, KUBECONFIG: sandbox.kubeconfigPath }, encoding: 'utf8' });
@@ -388,9 +435,9 @@ describe('the web console', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clusters' }).click();
     await page.getByRole('link', { name: 'by-kubectl', exact: true }).click({ timeout: 60_000 });
     await heading('Cluster by-kubectl').waitFor();
-    await page.getByRole('definition').getByText(`Restored by by-kubectl from backup ${backup.name} of cluster hello`).waitFor();
-    expect((await cp.store.cluster(REGION, 'by-kubectl')).origin).toEqual({ restore: 'by-kubectl', snapshot: backup.name, sourceCluster: 'hello' });
-    await page.getByRole('region', { name: 'Events' }).getByText(`Adopted restored by by-kubectl from backup ${backup.name} of cluster hello`).waitFor();
+    expect((await cp.store.cluster(REGION, 'by-kubectl')).origin).toEqual({ restore: 'by-kubectl', snapshot: backup.name, sourceCluster: ids.hello });
+    // Its origin, as the timeline tells it.
+    await page.getByRole('region', { name: 'Events' }).getByText(`Adopted restored by by-kubectl from backup ${backup.name} of cluster ${ids.hello}`).waitFor();
     // Deleted once restored: the restore is done with it, nothing makes it again.
     await page.getByText('Healthy', { exact: true }).first().waitFor({ timeout: 120_000 });
     await checkScreen('cluster-restored');
@@ -403,48 +450,81 @@ describe('the web console', () => {
     await page.getByRole('link', { name: 'by-kubectl', exact: true }).waitFor({ state: 'detached', timeout: 30_000 });
     await expect(cp.store.cluster(REGION, 'by-kubectl')).rejects.toThrow(/does not exist/);
   }, 240_000);
+});
 
-  it('creates a cluster with its configuration set, changes it afterwards; the QdrantCluster follows', async () => {
-    await page.goto(`${cp.url}/clusters/new?environment=${REGION}`);
+/** A cluster's configuration as the editor takes it: every field qhc maps onto the QdrantCluster. */
+const configurationYaml = (packageId: string, extra = '') => `numberOfNodes: 1
+version: v1.16.2
+packageId: ${packageId}
+serviceType: CLUSTER_SERVICE_TYPE_LOAD_BALANCER
+nodeSelector:
+  - key: disktype
+    value: ssd
+tolerations:
+  - key: dedicated
+    operator: TOLERATION_OPERATOR_EQUAL
+    value: qdrant
+    effect: TOLERATION_EFFECT_NO_SCHEDULE
+serviceAnnotations:
+  - key: lb.example.com/internal
+    value: "true"
+databaseConfiguration:
+  logLevel: DATABASE_CONFIGURATION_LOG_LEVEL_WARN
+  service:
+    apiKey: { name: qdrant-keys, key: api-key }
+    readOnlyApiKey: { name: qdrant-keys, key: read-only-api-key }
+${extra}`;
+
+describe("the web console: a cluster's configuration and deletion", () => {
+  it("a cluster's whole configuration is edited as YAML; the QdrantCluster follows; the server names the field it refuses", async () => {
+    await page.goto(`${cp.url}/clusters/new`);
     await heading('Create a cluster').waitFor();
     await page.getByLabel('Name', { exact: true }).fill('configured');
-    await page.getByLabel('Node selector').fill('disktype=ssd');
-    await page.getByLabel('Tolerations').fill('dedicated=qdrant:NoSchedule');
+    await page.getByLabel('Qdrant version').selectOption('v1.16.2');
     await page.getByLabel('Service type').selectOption('LoadBalancer');
-    await page.getByLabel('Service annotations').fill('lb.example.com/internal=true');
-    await page.getByLabel('Create an ingress').check();
-    await page.getByLabel('Ingress host').fill('q.example.com');
-    await page.getByLabel('Ingress class').fill('nginx');
-    await page.getByLabel('Ingress TLS').check();
-    await page.getByLabel('TLS secret').fill('q-tls');
-    await page.getByLabel('Ingress annotations').fill('nginx.ingress.kubernetes.io/proxy-body-size=64m');
-    await page.getByLabel('Storage class').fill('standard');
-    await page.getByLabel('Volume snapshot class').fill('csi-snap');
-    await page.getByLabel('Log level').fill('WARN');
-    await page.getByLabel('Rebalance shards (cluster manager)').selectOption('on');
-    await page.getByLabel('API key secret', { exact: true }).fill('qdrant-keys');
-    await page.getByLabel('Read-only API key secret').fill('qdrant-keys');
-    await checkScreen('cluster-new-configured');
     await page.getByRole('button', { name: 'Create cluster' }).click();
     await heading('Cluster configured').waitFor();
+    ids.configured = shownClusterId();
+    const packageId = (await page.locator('dt', { hasText: 'Package' }).locator('xpath=following-sibling::dd[1]').textContent())!;
+    const form = page.getByRole('form', { name: 'Configuration' });
+    await form.locator('.cm-content').waitFor();
+
+    // Refused by the server, each with the field named: what the spec's schema refuses, what Kubernetes cannot change.
+    await pasteIntoEditor(configurationYaml(packageId).replace('numberOfNodes: 1', 'numberOfNodes: 0'));
+    await form.getByRole('button', { name: 'Save configuration' }).click();
+    await form
+      .getByRole('alert')
+      .getByText(/cluster\.configuration\.number_of_nodes: /)
+      .waitFor();
+    await pasteIntoEditor(configurationYaml(packageId, 'clusterStorageConfiguration:\n  databaseStorageClass: other\n'));
+    await form.getByRole('button', { name: 'Save configuration' }).click();
+    await form
+      .getByRole('alert')
+      .getByText(/database_storage_class/)
+      .waitFor();
+    // A shape the page itself refuses: at its line, the save blocked.
+    await pasteIntoEditor(`${configurationYaml(packageId)}rebalance: yes\n`);
+    await form.getByText(/^Line 21, column 1: rebalance: not a field/).waitFor();
+    expect(await form.getByRole('button', { name: 'Save configuration' }).isDisabled()).toBe(true);
+
+    await pasteIntoEditor(configurationYaml(packageId, 'clusterStorageConfiguration:\n  volumeSnapshotClass: csi-snap\n'));
+    await checkScreen('cluster-configuration');
+    await form.getByRole('button', { name: 'Save configuration' }).click();
     type Live = KubeObject & { spec: Record<string, unknown> };
-    const live = () => client.get<Live>(qdrantClusterRef('configured', sandbox.namespace));
-    const applied = await waitFor('qdrant-configured in the sandbox', async () => (await live()) ?? undefined, { timeoutMs: 30_000 });
+    const live = () => client.get<Live>(qdrantClusterRef(ids.configured!, sandbox.namespace));
+    const applied = await waitFor(
+      'the configuration in the sandbox',
+      async () => {
+        const cluster = await live();
+        return (cluster?.spec.config as { log_level?: string } | undefined)?.log_level === 'WARN' ? cluster : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     expect(applied.spec).toMatchObject({
       nodeSelector: { disktype: 'ssd' },
       tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'qdrant', effect: 'NoSchedule' }],
       service: { type: 'LoadBalancer', annotations: { 'lb.example.com/internal': 'true' } },
-      ingress: {
-        enabled: true,
-        host: 'q.example.com',
-        ingressClassName: 'nginx',
-        tls: true,
-        tlsSecretName: 'q-tls',
-        annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '64m' },
-      },
-      storageClassNames: { db: 'standard' },
       storage: { volumeSnapshotClassName: 'csi-snap' },
-      clusterManager: true,
       config: {
         log_level: 'WARN',
         service: {
@@ -453,34 +533,13 @@ describe('the web console', () => {
         },
       },
     });
-
-    // Afterwards: the storage class is read-only and says why; log level and rebalancing change.
-    const form = page.getByRole('form', { name: 'Configuration' });
-    expect(await form.getByLabel('Storage class').getAttribute('readonly')).not.toBeNull();
-    await form.getByText(/^Cannot change: the database volumes exist/).waitFor();
-    await form.getByLabel('Log level').fill('DEBUG');
-    await form.getByLabel('Rebalance shards (cluster manager)').selectOption('off');
-    await form.getByRole('button', { name: 'Save configuration' }).click();
-    await waitFor(
-      'the change in the sandbox',
-      async () => {
-        const spec = (await live())?.spec as { config?: { log_level?: string }; clusterManager?: boolean } | undefined;
-        return spec?.config?.log_level === 'DEBUG' && spec.clusterManager === false ? true : undefined;
-      },
-      { timeoutMs: 30_000 },
-    );
-    await page.getByRole('definition').getByText('off', { exact: true }).waitFor();
+    await page.getByRole('definition').getByText('LoadBalancer', { exact: true }).waitFor();
     await checkScreen('cluster-configured');
-    // The API refuses what Kubernetes cannot do, naming the field.
-    const current = await cp.store.cluster(REGION, 'configured');
-    await expect(cp.store.updateCluster(REGION, 'configured', { spec: { ...current.spec, storageClassNames: { db: 'other' } } })).rejects.toThrow(
-      /spec\.storageClassNames\.db cannot change/,
-    );
     await cp.store.deleteCluster(REGION, 'configured');
   }, 120_000);
 
   it('deletes a cluster only after its name is typed; it disappears once the agent deleted it', async () => {
-    await page.goto(`${cp.url}/environments/${REGION}/clusters/hello`);
+    await page.goto(`${cp.url}/clusters/${ids.hello}`);
     await heading('Cluster hello').waitFor();
     await page.getByRole('button', { name: 'Delete cluster…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete cluster hello?' });
@@ -498,12 +557,14 @@ describe('the web console', () => {
     await dialog.getByLabel('Name of the cluster').fill('hello');
     await confirm.click();
     await heading('Clusters').waitFor();
-    await waitFor('qdrant-hello deleted in the sandbox', async () => ((await sandboxCluster('hello')) ? undefined : true), { timeoutMs: 30_000 });
+    await waitFor('the hello cluster deleted in the sandbox', async () => ((await sandboxCluster(ids.hello!)) ? undefined : true), { timeoutMs: 30_000 });
     await page.getByRole('link', { name: 'hello', exact: true }).waitFor({ state: 'detached', timeout: 30_000 });
     await checkScreen('clusters');
   }, 120_000);
+});
 
-  it("upgrades the environment's agent and operator versions from its page", async () => {
+describe("the web console: the environment's versions and configuration", () => {
+  it("upgrades the environment's agent and operator versions, and changes its configuration, from its page", async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Environments' }).click();
     await page.getByRole('link', { name: REGION, exact: true }).click();
     await heading(`Environment ${REGION}`).waitFor();
@@ -518,44 +579,54 @@ describe('the web console', () => {
       .waitFor();
     expect((await cp.store.region(REGION)).spec).toMatchObject({ agentVersion: '0.1.1', operatorVersion: '0.1.1', namespace: sandbox.namespace });
 
-    // The settings, changed later with the same editor and the same checks.
-    const settings = page.getByRole('form', { name: 'Operator settings' });
-    await pasteIntoEditor('settings:\n  backupHistoryRetentionDays: 0.5\n');
-    await settings.getByText(/^Line 2, column 31: settings\.backupHistoryRetentionDays: /).waitFor();
-    expect(await settings.getByRole('button', { name: 'Save settings' }).isDisabled()).toBe(true);
-    await pasteIntoEditor('settings:\n  backupHistoryRetentionDays: 7\n');
-    await settings.getByRole('button', { name: 'Save settings' }).click();
-    await page.getByText('Saved; the agent applies the new settings.').waitFor();
-    expect((await cp.store.region(REGION)).spec.operatorSettings.settings.backupHistoryRetentionDays).toBe(7);
+    // The configuration, changed later with the same editor and the same checks, and the server's.
+    const configuration = page.getByRole('form', { name: 'Configuration' });
+    await pasteIntoEditor(`namespace: ${sandbox.namespace}\nlogLevel: 0.5\n`);
+    await configuration.getByText(/^Line 2, column 1: logLevel: /).waitFor();
+    expect(await configuration.getByRole('button', { name: 'Save configuration' }).isDisabled()).toBe(true);
+    await pasteIntoEditor('namespace: elsewhere\n');
+    await configuration.getByRole('button', { name: 'Save configuration' }).click();
+    await configuration
+      .getByRole('alert')
+      .getByText(/namespace: cannot change after the environment is created/)
+      .waitFor();
+    await pasteIntoEditor(`namespace: ${sandbox.namespace}\nlogLevel: HYBRID_CLOUD_ENVIRONMENT_CONFIGURATION_LOG_LEVEL_WARN\n`);
+    await configuration.getByRole('button', { name: 'Save configuration' }).click();
+    await page.getByText('Saved; the agent applies the new configuration.').waitFor();
+    expect((await cp.store.region(REGION)).spec.advanced?.logLevel).toEqual({ operator: 'WARN', agent: 'WARN' });
     await checkScreen('environment-upgraded');
   });
+});
 
-  it('markup a user typed (an ingress host) is shown as text on every screen it appears', async () => {
+describe('the web console: markup, CSRF, sign-out', () => {
+  it('markup a user typed (a cluster label) is shown as text on every screen it appears', async () => {
     // In an environment without an agent: the cluster is stored, never applied anywhere.
-    const post = (path: string, body: unknown) =>
-      undiciFetch(`${cp.url}${path}`, {
-        method: 'POST',
-        dispatcher: trusted,
-        headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-    expect((await post('/api/v1/regions', { name: 'markup', namespace: 'markup', agentVersion: '0.1.0', operatorVersion: '0.1.0' })).status).toBe(201);
-    expect(
-      (
-        await post('/api/v1/regions/markup/clusters', {
+    const api = cloudApi();
+    const environment = (
+      await api.environments.createHybridCloudEnvironment({
+        hybridCloudEnvironment: { accountId: cp.accountId, name: 'markup', configuration: { namespace: 'markup' } },
+      })
+    ).hybridCloudEnvironment!;
+    const [pkg] = (await api.booking.listPackages({ accountId: cp.accountId, cloudProviderId: 'hybrid', cloudProviderRegionId: environment.id })).items;
+    const cluster = (
+      await api.clusters.createCluster({
+        cluster: {
+          accountId: cp.accountId,
           name: 'markup',
-          spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' }, ingress: { enabled: true, host: XSS } },
-        })
-      ).status,
-    ).toBe(201);
-    await page.goto(`${cp.url}/environments/markup/clusters/markup`);
-    await page.getByRole('definition').getByText(`ClusterIP, ingress ${XSS}`, { exact: true }).waitFor();
-    expect(await page.getByRole('form', { name: 'Expose' }).getByLabel('Ingress host').inputValue()).toBe(XSS);
+          cloudProviderId: 'hybrid',
+          cloudProviderRegionId: environment.id,
+          labels: [{ key: 'owner', value: XSS }],
+          configuration: { numberOfNodes: 1, packageId: pkg!.id },
+        },
+      })
+    ).cluster!;
+    await page.goto(`${cp.url}/clusters/${cluster.id}`);
+    await page.getByRole('definition').getByText(`owner=${XSS}`, { exact: true }).waitFor();
     expect(await page.locator('img').count()).toBe(0);
     await checkScreen('cluster-markup-as-text');
 
     // Its environment goes, after its name is typed.
-    await page.goto(`${cp.url}/environments/markup`);
+    await page.goto(`${cp.url}/environments/${environment.id}`);
     await page.getByRole('button', { name: 'Delete environment…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete environment markup?' });
     await dialog.getByLabel('Name of the environment').fill('markup');
@@ -565,21 +636,21 @@ describe('the web console', () => {
     await expect(cp.store.region('markup')).rejects.toThrow('region markup does not exist');
   });
 
-  it('a state-changing request with the session cookie but without the CSRF token is refused', async () => {
-    const refused = await page.evaluate(async (namespace) => {
-      const res = await fetch('/api/v1/regions', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'forged', namespace, agentVersion: '0.1.0', operatorVersion: '0.1.0' }),
-      });
-      return { status: res.status, body: (await res.json()) as unknown };
-    }, sandbox.namespace);
-    expect(refused).toEqual({
-      status: 403,
-      body: {
-        error: 'CsrfRejected',
-        message: "refused with the session cookie: send the session's CSRF token (GET /api/v1/session) in the x-csrf-token header",
+  it('a state-changing call with the session cookie but without the CSRF token is refused', async () => {
+    const refused = await page.evaluate(
+      async ({ namespace, accountId }) => {
+        const res = await fetch('/qdrant.cloud.hybrid.v1.HybridCloudService/CreateHybridCloudEnvironment', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ hybridCloudEnvironment: { accountId, name: 'forged', configuration: { namespace } } }),
+        });
+        return { status: res.status, body: (await res.json()) as unknown };
       },
+      { namespace: sandbox.namespace, accountId: cp.accountId },
+    );
+    expect(refused).toEqual({
+      status: 401,
+      body: { code: 'unauthenticated', message: "send the session's CSRF token (qhc.v1.SessionService/GetSession) in the x-csrf-token header" },
     });
     await expect(cp.store.region('forged')).rejects.toThrow('region forged does not exist');
   });
@@ -587,7 +658,18 @@ describe('the web console', () => {
   it('signs out: the session ends on the server', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await heading('Sign in to qhc').waitFor();
-    expect(await page.evaluate(async () => (await fetch('/api/v1/regions')).status)).toBe(401);
+    const status = await page.evaluate(
+      async (accountId) =>
+        (
+          await fetch('/qdrant.cloud.hybrid.v1.HybridCloudService/ListHybridCloudEnvironments', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ accountId }),
+          })
+        ).status,
+      cp.accountId,
+    );
+    expect(status).toBe(401);
   });
 
   it('no dialog opened, no CSP violation, no script error, on any screen', () => {

@@ -35,8 +35,8 @@ function route(path: string): ReactNode {
   let m: Record<string, string> | undefined;
   if (path === '/' || path === '/environments') return <Environments />;
   if (path === '/environments/new') return <EnvironmentNew />;
-  if ((m = match('/environments/:region/clusters/:cluster', path))) return <ClusterDetail region={m.region!} cluster={m.cluster!} />;
-  if ((m = match('/environments/:region', path))) return <EnvironmentDetail region={m.region!} />;
+  if ((m = match('/clusters/:cluster', path)) && m.cluster !== 'new') return <ClusterDetail id={m.cluster!} />;
+  if ((m = match('/environments/:environment', path)) && m.environment !== 'new') return <EnvironmentDetail id={m.environment!} />;
   if (path === '/clusters') return <Clusters />;
   if (path === '/clusters/new') return <ClusterNew />;
   if (path === '/backups') return <Backups />;
@@ -96,7 +96,7 @@ export function App() {
             ))}
           </ul>
         </nav>
-        <span className="who">Signed in as {session.tokenName}</span>
+        <span className="who">Account {session.accountId}</span>
         <button type="button" className="button" onClick={() => void signOut().then(() => setSession(null), setError)}>
           Sign out
         </button>

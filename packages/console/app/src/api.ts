@@ -1,35 +1,28 @@
-import type { PageOf, Problem } from '@qhc/schemas';
-import { loadAll, pagePath, type FetchPage } from './lib/pages.ts';
+import type { qhcV1 } from '@qhc/cloud-api';
 import { parseWarningHeader } from './lib/warnings.ts';
 
-// The control plane's API, same origin, with the session cookie. Every state-changing call
-// carries the session's CSRF token, which the page learns at sign-in or from GET /api/v1/session.
+// The console's session with the control plane's Cloud API: the account every request names,
+// the CSRF token every call carries (learnt at sign-in or from SessionService.GetSession), and
+// the warnings the control plane sent. The clients themselves (clients.ts, with the API's
+// descriptors) load with the first call, so the sign-in screen stays small.
 
-export class ApiError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly problems: readonly Problem[];
-  constructor(status: number, code: string, message: string, problems: readonly Problem[] = []) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
-    this.problems = problems;
-  }
-}
+export type Session = qhcV1.Session;
 
-export interface Session {
-  csrfToken: string;
-  expiresAt: string;
-  tokenName: string;
-}
-
-let csrfToken = '';
+let session: Session | undefined;
 let onSignedOut: () => void = () => undefined;
+
+/** The session's CSRF token, for the header of every call. */
+export const csrfToken = (): string | undefined => session?.csrfToken;
+
+/** A call was refused for want of a session: the sign-in form shows. */
+export const sessionEnded = (): void => onSignedOut();
 
 export function onSessionEnded(signedOut: () => void) {
   onSignedOut = signedOut;
 }
+
+/** The session's account: every request of the API names it. */
+export const accountId = (): string => session?.accountId ?? '';
 
 // The control plane's warnings (`Warning: 299 - "…"`, as the kube-apiserver sends them): a
 // cluster whose storage cannot grow, a backup in a region without snapshots. Kept until
@@ -37,7 +30,7 @@ export function onSessionEnded(signedOut: () => void) {
 let warnings: readonly string[] = [];
 const warningListeners = new Set<() => void>();
 
-function noteWarnings(header: string | null): void {
+export function noteWarnings(header: string | null): void {
   const texts = parseWarningHeader(header);
   if (texts.length === 0) return;
   warnings = [...warnings, ...texts];
@@ -56,63 +49,34 @@ export const apiWarnings = {
   },
 };
 
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    headers: {
-      accept: 'application/json',
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(method === 'GET' ? {} : { 'x-csrf-token': csrfToken }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  noteWarnings(res.headers.get('warning'));
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  if (!res.ok) {
-    const e = (json ?? {}) as { error?: string; message?: string; problems?: Problem[] };
-    if (res.status === 401 && path !== '/api/v1/session') onSignedOut();
-    throw new ApiError(res.status, e.error ?? 'Error', e.message ?? `${method} ${path}: HTTP ${res.status}`, e.problems ?? []);
-  }
-  return json as T;
-}
+/** The server's own words: a ConnectError's message without its `[code]` prefix (it names the field). */
+export const errorMessage = (error: unknown): string => {
+  const raw = (error as { rawMessage?: unknown } | null)?.rawMessage;
+  return typeof raw === 'string' ? raw : error instanceof Error ? error.message : String(error);
+};
 
+/** The cookie's session, or undefined when there is none (the sign-in form shows). */
 export async function currentSession(): Promise<Session | undefined> {
+  const { sessions, isUnauthenticated } = await import('./clients.ts');
   try {
-    const session = await request<Session>('GET', '/api/v1/session');
-    csrfToken = session.csrfToken;
+    session = (await sessions.getSession({})).session;
     return session;
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return undefined;
+    if (isUnauthenticated(error)) return undefined;
     throw error;
   }
 }
 
-export async function signIn(token: string): Promise<Session> {
-  const session = await request<Session>('POST', '/api/v1/session', { token });
-  csrfToken = session.csrfToken;
-  return session;
+export async function signIn(managementKey: string): Promise<Session> {
+  const { sessions } = await import('./clients.ts');
+  const created = (await sessions.createSession({ managementKey })).session;
+  if (!created) throw new Error('the control plane answered the sign-in without a session');
+  session = created;
+  return created;
 }
 
 export async function signOut(): Promise<void> {
-  await request('DELETE', '/api/v1/session');
-  csrfToken = '';
+  const { sessions } = await import('./clients.ts');
+  await sessions.deleteSession({});
+  session = undefined;
 }
-
-/** One page at a time of a list of the API: for usePagedPoll and loadAll. */
-export const pages =
-  <T>(path: string): FetchPage<T> =>
-  (query) =>
-    request<PageOf<T>>('GET', pagePath(path, query));
-
-/** Every item of a list (for choices: a select of environments or clusters). */
-export const listAll = <T>(path: string): Promise<T[]> => loadAll(pages<T>(path));
-
-export const regionPath = (region: string, ...rest: string[]) =>
-  ['/api/v1/regions', region, ...rest].map((p, i) => (i === 0 ? p : encodeURIComponent(p))).join('/');

@@ -1,4 +1,5 @@
 import { useId, type ReactNode } from 'react';
+import { errorMessage } from '../api.ts';
 import { phaseTone } from '../lib/status.ts';
 
 export function Badge({ value, label }: { value: string | undefined; label?: string }) {
@@ -6,12 +7,12 @@ export function Badge({ value, label }: { value: string | undefined; label?: str
 }
 
 /**
- * An API refusal as the page shows it. @qhc/schemas' messages already list every problem with
- * its field and line ("  - path (line 3, column 5): …"), so they are shown line by line, as text.
+ * An API refusal as the page shows it: the server's message (it names the field), line by line
+ * when it lists several problems ("  - path: …"), as text.
  */
 export function ErrorBox({ error, title }: { error: unknown; title?: string }) {
   if (!error) return null;
-  const [first, ...rest] = (error instanceof Error ? error.message : String(error)).split('\n');
+  const [first, ...rest] = errorMessage(error).split('\n');
   const items = rest.map((l) => l.replace(/^\s*-\s*/, '')).filter(Boolean);
   return (
     <div className="error" role="alert">

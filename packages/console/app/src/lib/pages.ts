@@ -18,8 +18,29 @@ export async function loadPages<T>(fetchPage: FetchPage<T>, pages: number, pageS
   return { items, more: true };
 }
 
+/** The Cloud API's largest page (its lists refuse a larger page_size). */
+export const CLOUD_MAX_PAGE_SIZE = 250;
+
 /** Every item, page after page. */
-export const loadAll = <T>(fetchPage: FetchPage<T>): Promise<T[]> => collectPages(fetchPage, { pageSize: 1000 });
+export const loadAll = <T>(fetchPage: FetchPage<T>, pageSize = 1000): Promise<T[]> => collectPages(fetchPage, { pageSize });
 
 /** The list path with the page's query. */
 export const pagePath = (path: string, query: PageQuery) => `${path}${pageQueryString(query)}`;
+
+/** A Cloud API list (page_size and page_token in, items and next_page_token out) as a FetchPage. */
+export const cloudPages =
+  <T>(list: (query: { pageSize: number; pageToken?: string }) => Promise<{ items: T[]; nextPageToken?: string }>): FetchPage<T> =>
+  async (query) => {
+    const res = await list({ pageSize: query.limit ?? DEFAULT_PAGE_LIMIT, ...(query.pageToken ? { pageToken: query.pageToken } : {}) });
+    return { items: res.items, ...(res.nextPageToken ? { nextPageToken: res.nextPageToken } : {}) };
+  };
+
+/** A list the API answers whole (the environments), shown page by page all the same: the token is the offset. */
+export const slicePages =
+  <T>(all: () => Promise<T[]>): FetchPage<T> =>
+  async (query) => {
+    const items = await all();
+    const start = query.pageToken ? Number(query.pageToken) : 0;
+    const end = start + (query.limit ?? DEFAULT_PAGE_LIMIT);
+    return { items: items.slice(start, end), ...(end < items.length ? { nextPageToken: String(end) } : {}) };
+  };

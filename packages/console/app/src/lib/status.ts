@@ -1,32 +1,11 @@
-import { OPERATOR_SETTINGS_CONDITION, regionStatusOf, type ClusterStatusReport, type RegionRecordStatus } from '@qhc/schemas';
+import type { DescEnum } from '@bufbuild/protobuf';
+import { OPERATOR_SETTINGS_CONDITION, regionStatusOf, type RegionRecordStatus } from '@qhc/schemas';
 
 /** A condition as the agent reports it. */
 export type ReportedCondition = NonNullable<RegionRecordStatus['conditions']>[number];
 
-// What the lists and detail pages show about a region's connection and a cluster's state,
-// from what the agent reported (the control plane stores its reports as they came).
-
-export interface RegionStatusView {
-  connection: 'connected' | 'disconnected' | 'never';
-  label: string;
-  operatorVersion?: string;
-  agentVersion?: string;
-  phase?: string;
-}
-
-/** The agent reports every few seconds; two minutes of silence means it is gone. */
-export const CONNECTED_WITHIN_MS = 120_000;
-
-export function regionStatus(region: { lastSeenAt?: string; status?: unknown }, now = Date.now()): RegionStatusView {
-  // Parsed with the report's contract, never cast: what does not parse is not shown.
-  const status = regionStatusOf(region.status);
-  const version = (name: string) => status?.components?.find((c) => c.name === name)?.version;
-  const view = { operatorVersion: version('qhc-operator'), agentVersion: version('qhc-agent'), phase: status?.phase };
-  if (!region.lastSeenAt) return { connection: 'never', label: 'Not connected yet', ...view };
-  const ago = now - Date.parse(region.lastSeenAt);
-  if (ago > CONNECTED_WITHIN_MS) return { connection: 'disconnected', label: `Disconnected (last seen ${formatAge(ago)} ago)`, ...view };
-  return { connection: 'connected', label: 'Connected', ...view };
-}
+// What the lists and detail pages show about an environment's connection and a cluster's
+// state, from what the API reports (the agent's reports, as the control plane stored them).
 
 /**
  * Whether the operator runs the settings file it was given, as the agent reported it (the
@@ -73,5 +52,39 @@ export function phaseTone(phase: string | undefined): Tone {
   return 'neutral';
 }
 
-/** What the agent reported of a cluster, as the API gives it. */
-export type ClusterStatusLike = Partial<ClusterStatusReport>;
+/** A proto enum value's name without its type's prefix (protobuf-es's localName). */
+export const enumName = (schema: DescEnum, value: number | undefined): string | undefined =>
+  value === undefined ? undefined : schema.values.find((v) => v.number === value)?.localName;
+
+/** A proto enum value in the operator's words: CLUSTER_PHASE_FAILED_TO_CREATE → FailedToCreate; unspecified → undefined. */
+export function enumLabel(schema: DescEnum, value: number | undefined): string | undefined {
+  const bare = enumName(schema, value);
+  if (!bare || bare === 'UNSPECIFIED') return undefined;
+  return bare
+    .toLowerCase()
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+}
+
+export interface EnvironmentStatusView {
+  /** For the badge's tone: Ready, NotReady, or undefined before the agent reported. */
+  value: 'Ready' | 'NotReady' | undefined;
+  label: string;
+  agentVersion?: string;
+  operatorVersion?: string;
+}
+
+/** An environment's phase as the API reports it (from its agent's reports), in the console's words. */
+export function environmentStatusView(
+  status: { phase: number; message?: string; componentStatuses: Array<{ name: string; version?: string }> } | undefined,
+  phaseName: (phase: number) => string | undefined,
+): EnvironmentStatusView {
+  const version = (name: string) => status?.componentStatuses.find((c) => c.name === name)?.version;
+  const versions = { agentVersion: version('qhc-agent'), operatorVersion: version('qhc-operator') };
+  const phase = status ? phaseName(status.phase) : undefined;
+  if (phase === 'READY') return { value: 'Ready', label: 'Connected', ...versions };
+  if (phase === 'NOT_READY') return { value: 'NotReady', label: `Connected, not ready${status?.message ? `: ${status.message}` : ''}`, ...versions };
+  if (phase === 'FAILED_TO_SYNC') return { value: 'NotReady', label: `Disconnected (${status?.message ?? 'no report'})`, ...versions };
+  return { value: undefined, label: 'Not connected yet', ...versions };
+}

@@ -1,51 +1,66 @@
 import { useState } from 'react';
-import { listAll, pages, regionPath } from '../api.ts';
+import { accountId } from '../api.ts';
+import { backupsApi, clustersApi } from '../clients.ts';
 import { usePagedPoll, usePoll } from '../poll.ts';
 import { ErrorBox, Loading, SelectField } from '../components/ui.tsx';
-import type { ClusterRecord, RegionRecord, ResourceRecord } from '../types.ts';
+import { HYBRID_PROVIDER, listEnvironments } from '../lib/environments.ts';
+import { CLOUD_MAX_PAGE_SIZE, cloudPages, loadAll } from '../lib/pages.ts';
+import type { Cluster, Environment } from '../types.ts';
 import { BackupsPanel } from './backups/BackupsPanel.tsx';
 import { RestoresPanel } from './backups/RestoresPanel.tsx';
 import { SchedulesPanel } from './backups/SchedulesPanel.tsx';
 
-/** One environment's backups, schedules and restores; the chosen cluster is shared by the first two. */
-function BackupsOf({ region, clusters }: { region: RegionRecord; clusters: ClusterRecord[] }) {
-  const path = (what: string) => regionPath(region.name, what);
-  const backups = usePagedPoll(pages<ResourceRecord>(path('backups')), [region.name]);
-  const schedules = usePagedPoll(pages<ResourceRecord>(path('backup-schedules')), [region.name]);
-  const restores = usePagedPoll(pages<ResourceRecord>(path('restores')), [region.name]);
-  const [cluster, setCluster] = useState('');
-  const chosen = cluster || clusters[0]?.name || '';
-  const succeeded = (backups.data?.items ?? []).filter((b) => b.status?.phase === 'Succeeded' && !b.deletedAt);
+/** One cluster's backups, schedules and restores. */
+function BackupsOf({ cluster }: { cluster: Cluster }) {
+  const ids = { accountId: accountId(), clusterId: cluster.id };
+  const backups = usePagedPoll(
+    cloudPages((q) => backupsApi.listBackups({ ...ids, ...q })),
+    [cluster.id],
+  );
+  const schedules = usePagedPoll(
+    cloudPages((q) => backupsApi.listBackupSchedules({ ...ids, ...q })),
+    [cluster.id],
+  );
+  const restores = usePagedPoll(
+    cloudPages((q) => backupsApi.listBackupRestores({ ...ids, ...q })),
+    [cluster.id],
+  );
   return (
     <>
-      <BackupsPanel backups={backups} path={path} clusters={clusters} chosen={chosen} setCluster={setCluster} />
-      <SchedulesPanel schedules={schedules} path={path} chosen={chosen} />
-      <RestoresPanel region={region} restores={restores} path={path} succeeded={succeeded} />
+      <BackupsPanel backups={backups} cluster={cluster} />
+      <SchedulesPanel schedules={schedules} cluster={cluster} />
+      <RestoresPanel restores={restores} backups={backups.data?.items ?? []} cluster={cluster} />
     </>
   );
 }
 
-export default function Backups() {
-  const regions = usePoll(async () => ({ items: await listAll<RegionRecord>('/api/v1/regions') }), [], 10_000);
-  const [name, setName] = useState(() => new URLSearchParams(location.search).get('environment') ?? '');
-  const chosen = regions.data?.items.find((r) => r.name === name) ?? regions.data?.items[0];
-  const clusters = usePoll(
-    async () => (chosen ? (await listAll<ClusterRecord>(regionPath(chosen.name, 'clusters'))).filter((c) => !c.deletedAt) : []),
-    [chosen?.name],
+const clustersOf = (environment: Environment) =>
+  loadAll(
+    cloudPages((q) => clustersApi.listClusters({ accountId: accountId(), cloudProviderId: HYBRID_PROVIDER, cloudProviderRegionId: environment.id, ...q })),
+    CLOUD_MAX_PAGE_SIZE,
   );
+
+export default function Backups() {
+  const environments = usePoll(listEnvironments, [], 10_000);
+  const [name, setName] = useState(() => new URLSearchParams(location.search).get('environment') ?? '');
+  const [clusterName, setCluster] = useState('');
+  const chosen = environments.data?.find((e) => e.name === name || e.id === name) ?? environments.data?.[0];
+  const clusters = usePoll(async () => (chosen ? (await clustersOf(chosen)).filter((c) => !c.deletedAt) : []), [chosen?.id]);
+  const cluster = clusters.data?.find((c) => c.name === clusterName) ?? clusters.data?.[0];
   return (
     <section>
       <h1>Backups</h1>
       <p>Volume snapshots of every node of a cluster, taken in its environment.</p>
-      <ErrorBox error={regions.error} />
-      {!regions.data ? (
+      <ErrorBox error={environments.error ?? clusters.error} />
+      {!environments.data ? (
         <Loading what="environments" />
       ) : !chosen ? (
         <p>Create an environment first.</p>
       ) : (
         <>
-          <SelectField label="Environment" value={chosen.name} options={regions.data!.items.map((r) => r.name)} onChange={setName} />
-          <BackupsOf key={chosen.name} region={chosen} clusters={clusters.data ?? []} />
+          <SelectField label="Environment" value={chosen.name} options={environments.data.map((e) => e.name)} onChange={setName} />
+          <SelectField label="Cluster" value={cluster?.name ?? ''} options={(clusters.data ?? []).map((c) => c.name)} onChange={setCluster} />
+          {cluster ? <BackupsOf key={cluster.id} cluster={cluster} /> : <p>No clusters in this environment.</p>}
         </>
       )}
     </section>

@@ -1,57 +1,79 @@
 import { useState } from 'react';
-import { QdrantClusterSpec, createParser } from '@qhc/schemas';
-import { ApiError, listAll, request, regionPath } from '../api.ts';
+import { accountId } from '../api.ts';
+import { bookingApi, clustersApi } from '../clients.ts';
 import { usePoll } from '../poll.ts';
 import { navigate } from '../router.tsx';
 import { ErrorBox, Field, SelectField } from '../components/ui.tsx';
-import { ClusterConfigFields } from '../components/ClusterConfigFields.tsx';
-import { EMPTY_CONFIG } from '../lib/cluster-config.ts';
-import { clusterBody, type ClusterForm } from '../lib/forms.ts';
-import type { ClusterRecord, RegionRecord } from '../types.ts';
+import { packageLabel, SERVICE_TYPE_CHOICES, serviceTypeOf } from '../lib/clusters.ts';
+import { HYBRID_PROVIDER, listEnvironments } from '../lib/environments.ts';
+import type { Environment, Package } from '../types.ts';
 
-// The API's own check of the spec, before the round trip.
-const clusterSpecParser = createParser(QdrantClusterSpec, 'cluster spec');
+interface Form {
+  name: string;
+  version: string;
+  nodes: string;
+  packageLabel: string;
+  serviceType: string;
+}
 
-const initial: ClusterForm = { name: '', version: 'v1.16.2', nodes: '1', cpu: '1', memory: '1Gi', storage: '1Gi', ...EMPTY_CONFIG };
+const initial: Form = { name: '', version: '', nodes: '1', packageLabel: '', serviceType: 'ClusterIP' };
+
+/** The environment's packages and the Qdrant releases: what the form offers. */
+function useChoices(environment: Environment | undefined) {
+  const packages = usePoll(
+    async () =>
+      environment
+        ? (await bookingApi.listPackages({ accountId: accountId(), cloudProviderId: HYBRID_PROVIDER, cloudProviderRegionId: environment.id })).items
+        : [],
+    [environment?.id],
+    30_000,
+  );
+  const releases = usePoll(async () => (await clustersApi.listQdrantReleases({ accountId: accountId() })).items, [], 60_000);
+  return { packages: packages.data ?? [], releases: releases.data ?? [], error: packages.error ?? releases.error };
+}
+
+async function create(environment: Environment, form: Form, pkg: Package | undefined): Promise<string> {
+  const created = await clustersApi.createCluster({
+    cluster: {
+      accountId: accountId(),
+      name: form.name.trim(),
+      cloudProviderId: HYBRID_PROVIDER,
+      cloudProviderRegionId: environment.id,
+      configuration: {
+        numberOfNodes: Number(form.nodes),
+        packageId: pkg?.id ?? '',
+        ...(form.version ? { version: form.version } : {}),
+        serviceType: serviceTypeOf(form.serviceType),
+      },
+    },
+  });
+  return created.cluster!.id;
+}
 
 export default function ClusterNew() {
-  const regions = usePoll(async () => ({ items: await listAll<RegionRecord>('/api/v1/regions') }), [], 10_000);
-  const [environment, setEnvironment] = useState(() => new URLSearchParams(location.search).get('environment') ?? '');
+  const environments = usePoll(listEnvironments, [], 10_000);
+  const [chosenName, setEnvironment] = useState(() => new URLSearchParams(location.search).get('environment') ?? '');
   const [form, setForm] = useState(initial);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
-  const set = (patch: Partial<ClusterForm>) => setForm((f) => ({ ...f, ...patch }));
-  const chosen = environment || regions.data?.items[0]?.name || '';
-  const region = regions.data?.items.find((r) => r.name === chosen);
-  const policies = region?.spec.operatorSettings.settings.qdrant.networkPolicies;
+  const set = (patch: Partial<Form>) => setForm((f) => ({ ...f, ...patch }));
+  const list = environments.data ?? [];
+  const environment = list.find((e) => e.id === chosenName || e.name === chosenName) ?? list[0];
+  const choices = useChoices(environment);
+  const labels = choices.packages.map(packageLabel);
+  const pkg = choices.packages.find((p) => packageLabel(p) === form.packageLabel) ?? choices.packages[0];
+  const versions = choices.releases.filter((r) => !r.unavailable).map((r) => r.version);
+  const version = form.version || choices.releases.find((r) => r.default)?.version || versions[0] || '';
 
-  const text = (key: keyof ClusterForm, label: string, hint?: string, type = 'text') => (
-    <Field label={label} hint={hint}>
-      {(id, h) => (
-        <input
-          id={id}
-          aria-describedby={h}
-          type={type}
-          min={type === 'number' ? 1 : undefined}
-          value={form[key] as string}
-          onChange={(e) => set({ [key]: e.target.value })}
-        />
-      )}
-    </Field>
-  );
   return (
     <section>
       <h1>Create a cluster</h1>
       <form
         onSubmit={async (e) => {
           e.preventDefault();
-          const body = clusterBody(form);
-          const check = clusterSpecParser.safeValidate({ ...body.spec, id: body.name || 'x' });
-          if (!check.success) return setError(new ApiError(0, 'Invalid', check.error.message, check.error.problems));
           setBusy(true);
           try {
-            const created = await request<ClusterRecord>('POST', regionPath(chosen, 'clusters'), body);
-            navigate(`/environments/${encodeURIComponent(chosen)}/clusters/${encodeURIComponent(created.name)}`);
+            navigate(`/clusters/${encodeURIComponent(await create(environment!, { ...form, version }, pkg))}`);
           } catch (err) {
             setError(err);
           } finally {
@@ -59,26 +81,29 @@ export default function ClusterNew() {
           }
         }}
       >
-        <SelectField label="Environment" value={chosen} options={regions.data?.items.map((r) => r.name) ?? []} onChange={setEnvironment} required />
-        {text('name', 'Name', "Lowercase letters, digits and '-'; the Kubernetes objects are named qdrant-<name>")}
-        {text('version', 'Qdrant version', 'e.g. v1.16.2')}
-        {text('nodes', 'Nodes', undefined, 'number')}
-        <fieldset>
-          <legend>Resources per node</legend>
-          {text('cpu', 'CPU', 'e.g. 1, 500m')}
-          {text('memory', 'Memory', 'e.g. 4Gi')}
-          {text('storage', 'Storage', 'e.g. 20Gi; can grow later if the storage class allows expansion')}
-        </fieldset>
-        <ClusterConfigFields form={form} set={set} />
-        <fieldset>
-          <legend>Network policies</legend>
-          <p>
-            The database pods talk only to each other and the operator, plus the environment's rules: {policies?.ingress?.length ?? 0} ingress and{' '}
-            {policies?.egress?.length ?? 0} egress rule(s). Change them in the environment's operator settings.
-          </p>
-        </fieldset>
-        <ErrorBox error={error} title={`Cluster "${form.name}" was not created`} />
-        <button className="button primary" type="submit" disabled={busy || !chosen}>
+        <SelectField label="Environment" value={environment?.name ?? ''} options={list.map((e) => e.name)} onChange={setEnvironment} required />
+        <Field label="Name" hint="Letters, digits, '-' and '_'; it can change later (the Kubernetes objects are named by the cluster's id)">
+          {(id, h) => <input id={id} aria-describedby={h} value={form.name} onChange={(e) => set({ name: e.target.value })} autoComplete="off" />}
+        </Field>
+        <SelectField label="Qdrant version" value={version} options={versions} onChange={(v) => set({ version: v })} />
+        <Field label="Nodes">{(id) => <input id={id} type="number" min={1} value={form.nodes} onChange={(e) => set({ nodes: e.target.value })} />}</Field>
+        <SelectField
+          label="Package"
+          hint="The resources of each node"
+          value={pkg ? packageLabel(pkg) : ''}
+          options={labels}
+          onChange={(chosen) => set({ packageLabel: chosen })}
+          required
+        />
+        <SelectField
+          label="Service type"
+          value={form.serviceType}
+          options={SERVICE_TYPE_CHOICES.map(([n]) => n)}
+          onChange={(serviceType) => set({ serviceType })}
+        />
+        <p>Placement, storage classes, database settings and more: in the cluster's configuration once it exists.</p>
+        <ErrorBox error={error ?? choices.error} title={error ? `Cluster "${form.name}" was not created` : undefined} />
+        <button className="button primary" type="submit" disabled={busy || !environment}>
           {busy ? 'Creating…' : 'Create cluster'}
         </button>
       </form>

@@ -1,24 +1,25 @@
-import { clusterEndpoint } from '@qhc/schemas';
-import { listAll, pages, regionPath } from '../api.ts';
-import { loadPages } from '../lib/pages.ts';
-import { usePoll } from '../poll.ts';
 import { useState } from 'react';
+import { accountId } from '../api.ts';
+import { clustersApi } from '../clients.ts';
+import { usePoll } from '../poll.ts';
 import { Link } from '../router.tsx';
 import { Badge, ErrorBox, LoadMore, Loading, Table } from '../components/ui.tsx';
-import type { ClusterRecord, RegionRecord } from '../types.ts';
+import { clusterPhase } from '../lib/clusters.ts';
+import { listEnvironments } from '../lib/environments.ts';
+import { cloudPages, loadPages } from '../lib/pages.ts';
 
-/** The first `pageCount` pages of each environment's clusters; `more` when any has more. */
-export async function allClusters(pageCount = 1): Promise<{ items: Array<{ region: RegionRecord; cluster: ClusterRecord }>; more: boolean }> {
-  const regions = await listAll<RegionRecord>('/api/v1/regions');
-  const lists = await Promise.all(
-    regions.map(async (region) => ({ region, ...(await loadPages(pages<ClusterRecord>(regionPath(region.name, 'clusters')), pageCount)) })),
-  );
-  return { items: lists.flatMap((l) => l.items.map((cluster) => ({ region: l.region, cluster }))), more: lists.some((l) => l.more) };
+const clusterPages = cloudPages((q) => clustersApi.listClusters({ accountId: accountId(), ...q }));
+
+/** The first `pageCount` pages of the account's clusters, with the names of their environments. */
+async function clustersWithEnvironments(pageCount: number) {
+  const [environments, clusters] = await Promise.all([listEnvironments(), loadPages(clusterPages, pageCount)]);
+  const names = new Map(environments.map((e) => [e.id, e.name]));
+  return { ...clusters, environmentName: (id: string) => names.get(id) ?? id };
 }
 
 export default function Clusters() {
   const [pageCount, setPageCount] = useState(1);
-  const { data, error } = usePoll(() => allClusters(pageCount), [pageCount]);
+  const { data, error } = usePoll(() => clustersWithEnvironments(pageCount), [pageCount]);
   return (
     <section>
       <div className="title">
@@ -35,21 +36,21 @@ export default function Clusters() {
       ) : (
         <>
           <Table caption="Clusters" columns={['Name', 'Environment', 'Version', 'Nodes ready', 'Phase', 'Endpoint']}>
-            {data.items.map(({ region, cluster: c }) => (
+            {data.items.map((c) => (
               <tr key={c.id}>
                 <th scope="row">
-                  <Link href={`/environments/${encodeURIComponent(region.name)}/clusters/${encodeURIComponent(c.name)}`}>{c.name}</Link>
+                  <Link href={`/clusters/${encodeURIComponent(c.id)}`}>{c.name}</Link>
                 </th>
-                <td>{region.name}</td>
-                <td>{c.status?.version ?? c.spec.version}</td>
+                <td>{data.environmentName(c.cloudProviderRegionId)}</td>
+                <td>{c.state?.version || c.configuration?.version}</td>
                 <td>
-                  {c.status?.nodesReady ?? 0}/{c.spec.size}
+                  {c.state?.nodesUp ?? 0}/{c.configuration?.numberOfNodes}
                 </td>
                 <td>
-                  <Badge value={c.deletedAt ? 'Deleting' : (c.status?.phase ?? 'Pending')} />
+                  <Badge value={clusterPhase(c)} />
                 </td>
                 <td>
-                  <code>{endpoint(region, c)}</code>
+                  <code>{c.state?.endpoint?.url || '—'}</code>
                 </td>
               </tr>
             ))}
@@ -60,6 +61,3 @@ export default function Clusters() {
     </section>
   );
 }
-
-/** The in-cluster REST URL, as the operator names the Service (qdrant-<id>). */
-export const endpoint = (region: RegionRecord, c: ClusterRecord) => clusterEndpoint(c.name, region.spec.namespace);

@@ -1,12 +1,15 @@
-import { pages } from '../api.ts';
 import { usePagedPoll } from '../poll.ts';
 import { Link } from '../router.tsx';
 import { Badge, ErrorBox, LoadMore, Loading, Table } from '../components/ui.tsx';
-import { formatAge, regionStatus, upgradeAvailable } from '../lib/status.ts';
-import { LATEST_VERSION, type RegionRecord } from '../types.ts';
+import { environmentStatus, listEnvironments } from '../lib/environments.ts';
+import { slicePages } from '../lib/pages.ts';
+import { formatAge, upgradeAvailable } from '../lib/status.ts';
+import { LATEST_VERSION } from '../types.ts';
+
+const environmentPages = slicePages(listEnvironments);
 
 export default function Environments() {
-  const { data, error, loadMore } = usePagedPoll(pages<RegionRecord>('/api/v1/regions'), []);
+  const { data, error, loadMore } = usePagedPoll(environmentPages, []);
   return (
     <section>
       <div className="title">
@@ -23,25 +26,27 @@ export default function Environments() {
         <p>No environments yet.</p>
       ) : (
         <>
-          <Table caption="Environments" columns={['Name', 'Namespace', 'Status', 'Last seen', 'Operator', 'Agent']}>
-            {data.items.map((r) => {
-              const s = regionStatus(r);
-              const upgrade = upgradeAvailable(r.spec.operatorVersion, LATEST_VERSION) || upgradeAvailable(r.spec.agentVersion, LATEST_VERSION);
+          <Table caption="Environments" columns={['Name', 'Namespace', 'Status', 'Last report', 'Operator', 'Agent']}>
+            {data.items.map((env) => {
+              const s = environmentStatus(env);
+              const reported = env.status?.lastModifiedAt;
               return (
-                <tr key={r.id}>
+                <tr key={env.id}>
                   <th scope="row">
-                    <Link href={`/environments/${encodeURIComponent(r.name)}`}>{r.name}</Link>
+                    <Link href={`/environments/${encodeURIComponent(env.id)}`}>{env.name}</Link>
                   </th>
-                  <td>{r.spec.namespace}</td>
+                  <td>{env.configuration?.namespace}</td>
                   <td>
-                    <Badge value={s.connection === 'connected' ? 'Ready' : s.connection === 'never' ? undefined : 'NotReady'} label={s.label} />
+                    <Badge value={s.value} label={s.label} />
                   </td>
-                  <td>{r.lastSeenAt ? `${formatAge(Date.now() - Date.parse(r.lastSeenAt))} ago` : '—'}</td>
+                  <td>{reported ? `${formatAge(Date.now() - Number(reported.seconds) * 1000)} ago` : '—'}</td>
                   <td>
-                    {s.operatorVersion ?? r.spec.operatorVersion}
-                    {upgrade && <span className="note"> · upgrade to {LATEST_VERSION} available</span>}
+                    {s.operatorVersion ?? '—'}
+                    {s.operatorVersion && upgradeAvailable(s.operatorVersion, LATEST_VERSION) && (
+                      <span className="note"> · upgrade to {LATEST_VERSION} available</span>
+                    )}
                   </td>
-                  <td>{s.agentVersion ?? r.spec.agentVersion}</td>
+                  <td>{s.agentVersion ?? '—'}</td>
                 </tr>
               );
             })}

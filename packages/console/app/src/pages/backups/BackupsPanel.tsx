@@ -1,44 +1,35 @@
 import { useState } from 'react';
-import { request } from '../../api.ts';
+import { timestampDate } from '@bufbuild/protobuf/wkt';
+import { backupV1 } from '@qhc/cloud-api';
+import { accountId } from '../../api.ts';
+import { backupsApi } from '../../clients.ts';
 import { ConfirmDelete } from '../../components/dialogs.tsx';
-import { Badge, ErrorBox, Field, LoadMore, Loading, SelectField, Table } from '../../components/ui.tsx';
-import { backupName } from '../../lib/forms.ts';
-import type { ClusterRecord, ResourceRecord } from '../../types.ts';
-import { useSubmit, type PagedResources } from './use-submit.ts';
+import { Badge, ErrorBox, Field, LoadMore, Loading, Table } from '../../components/ui.tsx';
+import { enumLabel } from '../../lib/status.ts';
+import type { Backup, Cluster } from '../../types.ts';
+import { backupName, durationToHours, hoursToDuration, useSubmit, type Paged } from './use-submit.ts';
 
-function Progress({ item }: { item: ResourceRecord }) {
-  const snaps = item.status?.volumeSnapshots ?? [];
-  const phase = item.deletedAt ? 'Deleting' : (item.status?.phase ?? 'Pending');
-  if (phase !== 'Running' && phase !== 'Pending') return <Badge value={phase} />;
-  const ready = snaps.filter((s) => s.readyToUse).length;
-  return (
-    <span className="inline-progress">
-      <Badge value={phase} />
-      {snaps.length > 0 && <progress aria-label={`${item.name}: ${ready} of ${snaps.length} volume snapshots ready`} max={snaps.length} value={ready} />}
-    </span>
-  );
-}
+export const backupPhase = (b: Backup) => (b.deletedAt ? 'Deleting' : (enumLabel(backupV1.BackupStatusSchema, b.status) ?? 'Pending'));
 
-function BackupsTable({ backups, path }: { backups: PagedResources; path: (what: string) => string }) {
+function BackupsTable({ backups }: { backups: Paged<Backup> }) {
   if (!backups.data) return <Loading what="backups" />;
-  if (backups.data.items.length === 0) return <p>No backups in this environment.</p>;
+  if (backups.data.items.length === 0) return <p>No backups of this cluster.</p>;
   return (
-    <Table columns={['Name', 'Cluster', 'Phase', 'Volumes', 'Keep until', { hidden: 'Actions' }]}>
+    <Table columns={['Name', 'Taken', 'Phase', 'Keep for', { hidden: 'Actions' }]}>
       {backups.data.items.map((b) => (
-        <tr key={b.name}>
-          <th scope="row">{b.name}</th>
-          <td>{String(b.spec['cluster-id'] ?? b.clusterId)}</td>
+        <tr key={b.id}>
+          <th scope="row">{b.displayName || b.name}</th>
+          <td>{b.createdAt ? timestampDate(b.createdAt).toLocaleString() : '—'}</td>
           <td>
-            <Progress item={b} />
+            <Badge value={backupPhase(b)} />
           </td>
-          <td>{b.status?.volumeSnapshots?.length ?? '—'}</td>
-          <td>{b.status?.retainUntil ?? 'until deleted'}</td>
+          <td>{durationToHours(b.retentionPeriod) ?? 'until deleted'}</td>
           <td>
             {!b.deletedAt && (
               <ConfirmDelete
                 what="backup"
-                name={b.name}
-                onConfirm={() => request('DELETE', `${path('backups')}/${encodeURIComponent(b.name)}`).then(() => backups.reload())}
+                name={b.displayName || b.name}
+                onConfirm={() => backupsApi.deleteBackup({ accountId: accountId(), backupId: b.id }).then(() => backups.reload())}
               />
             )}
           </td>
@@ -48,21 +39,10 @@ function BackupsTable({ backups, path }: { backups: PagedResources; path: (what:
   );
 }
 
-/** The environment's backups, and a form to back up one of its clusters now. */
-export function BackupsPanel({
-  backups,
-  path,
-  clusters,
-  chosen,
-  setCluster,
-}: {
-  backups: PagedResources;
-  path: (what: string) => string;
-  clusters: ClusterRecord[];
-  chosen: string;
-  setCluster: (name: string) => void;
-}) {
+/** The cluster's backups, and a form to back it up now. */
+export function BackupsPanel({ backups, cluster }: { backups: Paged<Backup>; cluster: Cluster }) {
   const [retention, setRetention] = useState('72h');
+  const [name, setName] = useState('');
   const create = useSubmit();
   return (
     <section className="panel" aria-labelledby="backups-heading">
@@ -71,25 +51,29 @@ export function BackupsPanel({
         className="inline"
         onSubmit={async (e) => {
           e.preventDefault();
-          await create.run(() =>
-            request('POST', path('backups'), {
-              name: backupName(chosen),
-              clusterId: chosen,
-              spec: { 'cluster-id': chosen, ...(retention.trim() ? { retention: retention.trim() } : {}) },
-            }).then(() => backups.reload()),
-          );
+          await create.run(async () => {
+            const retentionPeriod = hoursToDuration(retention);
+            const displayName = name.trim() || backupName(cluster.name);
+            await backupsApi.createBackup({
+              backup: { accountId: accountId(), clusterId: cluster.id, displayName, ...(retentionPeriod ? { retentionPeriod } : {}) },
+            });
+            setName('');
+            await backups.reload();
+          });
         }}
       >
-        <SelectField label="Cluster" value={chosen} options={clusters.map((c) => c.name)} onChange={setCluster} />
+        <Field label="Backup name" hint={`Empty: ${cluster.name}-<date>-<time>`}>
+          {(id, h) => <input id={id} aria-describedby={h} value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
         <Field label="Keep for" hint="Hours, e.g. 72h; empty keeps it until deleted">
           {(id, h) => <input id={id} aria-describedby={h} value={retention} onChange={(e) => setRetention(e.target.value)} />}
         </Field>
-        <button className="button primary" type="submit" disabled={!chosen || create.busy}>
-          Back up now
+        <button className="button primary" type="submit" disabled={create.busy}>
+          Back up {cluster.name} now
         </button>
       </form>
-      <ErrorBox error={create.error} />
-      <BackupsTable backups={backups} path={path} />
+      <ErrorBox error={create.error ?? backups.error} />
+      <BackupsTable backups={backups} />
       {backups.data && <LoadMore more={backups.data.more} what="backups" onMore={backups.loadMore} />}
     </section>
   );

@@ -1,46 +1,39 @@
 import { useState } from 'react';
-import { request } from '../../api.ts';
+import { backupV1 } from '@qhc/cloud-api';
+import { accountId } from '../../api.ts';
+import { backupsApi, clustersApi } from '../../clients.ts';
+import { navigate } from '../../router.tsx';
 import { Badge, CheckboxField, ErrorBox, Field, LoadMore, SelectField, Table } from '../../components/ui.tsx';
-import { restoreBody } from '../../lib/forms.ts';
-import type { RegionRecord, ResourceRecord } from '../../types.ts';
-import { useSubmit, type PagedResources } from './use-submit.ts';
+import { enumLabel } from '../../lib/status.ts';
+import type { Backup, BackupRestore, Cluster } from '../../types.ts';
+import { backupPhase } from './BackupsPanel.tsx';
+import { useSubmit, type Paged } from './use-submit.ts';
 
-function RestoresTable({ restores }: { restores: PagedResources }) {
+function RestoresTable({ restores, backups }: { restores: Paged<BackupRestore>; backups: Backup[] }) {
   if (!restores.data?.items.length) return <p>No restores.</p>;
   return (
-    <Table columns={['Name', 'Backup', 'Into', 'Phase', 'Message']}>
+    <Table columns={['Restore', 'Backup', 'Phase']}>
       {restores.data.items.map((r) => (
-        <tr key={r.name}>
-          <th scope="row">{r.name}</th>
-          <td>{String((r.spec.source as { snapshotName?: string } | undefined)?.snapshotName ?? '')}</td>
-          <td>{String((r.spec.destination as { name?: string } | undefined)?.name ?? '')}</td>
+        <tr key={r.id}>
+          <th scope="row">{r.id}</th>
+          <td>{backups.find((b) => b.id === r.backupId)?.displayName || r.backupId}</td>
           <td>
-            <Badge value={r.status?.phase ?? 'Pending'} />
+            <Badge value={enumLabel(backupV1.BackupRestoreStatusSchema, r.status) ?? 'Pending'} />
           </td>
-          <td>{r.status?.message ?? ''}</td>
         </tr>
       ))}
     </Table>
   );
 }
 
-/** The environment's restores, and a form to restore a succeeded backup into a cluster. */
-export function RestoresPanel({
-  region,
-  restores,
-  path,
-  succeeded,
-}: {
-  region: RegionRecord;
-  restores: PagedResources;
-  path: (what: string) => string;
-  succeeded: ResourceRecord[];
-}) {
-  const [restoreFrom, setRestoreFrom] = useState('');
-  const [restoreInto, setRestoreInto] = useState('');
-  const [restoreNew, setRestoreNew] = useState(true);
+/** The cluster's restores, and a form to restore a succeeded backup into it or into a new cluster. */
+export function RestoresPanel({ restores, backups, cluster }: { restores: Paged<BackupRestore>; backups: Backup[]; cluster: Cluster }) {
+  const succeeded = backups.filter((b) => backupPhase(b) === 'Succeeded');
+  const [from, setFrom] = useState('');
+  const [newCluster, setNewCluster] = useState(true);
+  const [newName, setNewName] = useState('');
   const restore = useSubmit();
-  const source = restoreFrom || succeeded[0]?.name || '';
+  const backup = succeeded.find((b) => b.displayName === from) ?? succeeded[0];
   return (
     <section className="panel" aria-labelledby="restores-heading">
       <h2 id="restores-heading">Restores</h2>
@@ -48,30 +41,26 @@ export function RestoresPanel({
         className="inline"
         onSubmit={async (e) => {
           e.preventDefault();
-          const backup = succeeded.find((b) => b.name === source)!;
-          await restore.run(() =>
-            request(
-              'POST',
-              path('restores'),
-              restoreBody({ name: backup.name, clusterId: String(backup.spec['cluster-id'] ?? backup.clusterId) }, region.spec.namespace, {
-                cluster: restoreInto.trim(),
-                create: restoreNew,
-              }),
-            ).then(() => restores.reload()),
-          );
+          await restore.run(async () => {
+            if (!newCluster) return (await backupsApi.restoreBackup({ accountId: accountId(), backupId: backup!.id }), await restores.reload());
+            const made = await clustersApi.createClusterFromBackup({ accountId: accountId(), backupId: backup!.id, clusterName: newName.trim() });
+            navigate(`/clusters/${encodeURIComponent(made.cluster!.id)}`);
+          });
         }}
       >
-        <SelectField label="Backup" value={source} options={succeeded.map((b) => b.name)} onChange={setRestoreFrom} />
-        <Field label="Into cluster" hint="An existing cluster, or the name of a new one">
-          {(id, h) => <input id={id} aria-describedby={h} value={restoreInto} onChange={(e) => setRestoreInto(e.target.value)} />}
-        </Field>
-        <CheckboxField label="Create it as a new cluster" checked={restoreNew} onChange={setRestoreNew} />
-        <button className="button" type="submit" disabled={!source || !restoreInto.trim() || restore.busy}>
+        <SelectField label="Backup" value={backup?.displayName ?? ''} options={succeeded.map((b) => b.displayName)} onChange={setFrom} />
+        <CheckboxField label="Restore into a new cluster" checked={newCluster} onChange={setNewCluster} />
+        {newCluster ? (
+          <Field label="New cluster name">{(id) => <input id={id} value={newName} onChange={(e) => setNewName(e.target.value)} />}</Field>
+        ) : (
+          <p>Restores into {cluster.name}: its data is replaced by the backup's.</p>
+        )}
+        <button className="button" type="submit" disabled={!backup || (newCluster && !newName.trim()) || restore.busy}>
           Restore
         </button>
       </form>
-      <ErrorBox error={restore.error} />
-      <RestoresTable restores={restores} />
+      <ErrorBox error={restore.error ?? restores.error} />
+      <RestoresTable restores={restores} backups={backups} />
       {restores.data && <LoadMore more={restores.data.more} what="restores" onMore={restores.loadMore} />}
     </section>
   );

@@ -1,34 +1,33 @@
 import { useState } from 'react';
+import { backupV1 } from '@qhc/cloud-api';
 import { checkCronSchedule } from '@qhc/schemas';
-import { request } from '../../api.ts';
+import { accountId } from '../../api.ts';
+import { backupsApi } from '../../clients.ts';
 import { ConfirmDelete } from '../../components/dialogs.tsx';
 import { Badge, ErrorBox, Field, LoadMore, Table } from '../../components/ui.tsx';
-import { useSubmit, type PagedResources } from './use-submit.ts';
+import { enumLabel } from '../../lib/status.ts';
+import type { BackupSchedule, Cluster } from '../../types.ts';
+import { durationToHours, hoursToDuration, useSubmit, type Paged } from './use-submit.ts';
 
-const shortId = () => Array.from(crypto.getRandomValues(new Uint8Array(3)), (b) => b.toString(16).padStart(2, '0')).join('');
-
-function SchedulesTable({ schedules, path }: { schedules: PagedResources; path: (what: string) => string }) {
+function SchedulesTable({ schedules }: { schedules: Paged<BackupSchedule> }) {
   if (!schedules.data?.items.length) return <p>No schedules.</p>;
   return (
-    <Table columns={['Name', 'Cluster', 'Schedule', 'Retention', 'Next', 'Phase', { hidden: 'Actions' }]}>
+    <Table columns={['Schedule', 'Retention', 'Phase', { hidden: 'Actions' }]}>
       {schedules.data.items.map((s) => (
-        <tr key={s.name}>
-          <th scope="row">{s.name}</th>
-          <td>{String(s.spec['cluster-id'] ?? '')}</td>
+        <tr key={s.id}>
+          <th scope="row">
+            <code>{s.schedule}</code>
+          </th>
+          <td>{durationToHours(s.retentionPeriod) ?? ''}</td>
           <td>
-            <code>{String(s.spec.schedule ?? '')}</code>
-          </td>
-          <td>{String(s.spec.retention ?? '')}</td>
-          <td>{s.status?.scheduled ?? '—'}</td>
-          <td>
-            <Badge value={s.deletedAt ? 'Deleting' : (s.status?.phase ?? 'Pending')} />
+            <Badge value={s.deletedAt ? 'Deleting' : (enumLabel(backupV1.BackupScheduleStatusSchema, s.status) ?? 'Pending')} />
           </td>
           <td>
             {!s.deletedAt && (
               <ConfirmDelete
                 what="schedule"
-                name={s.name}
-                onConfirm={() => request('DELETE', `${path('backup-schedules')}/${encodeURIComponent(s.name)}`).then(() => schedules.reload())}
+                name={s.displayName || s.schedule}
+                onConfirm={() => backupsApi.deleteBackupSchedule({ accountId: accountId(), backupScheduleId: s.id }).then(() => schedules.reload())}
               />
             )}
           </td>
@@ -38,10 +37,10 @@ function SchedulesTable({ schedules, path }: { schedules: PagedResources; path: 
   );
 }
 
-/** The environment's backup schedules, and a form to add one for the chosen cluster. */
-export function SchedulesPanel({ schedules, path, chosen }: { schedules: PagedResources; path: (what: string) => string; chosen: string }) {
+/** The cluster's backup schedules, and a form to add one. */
+export function SchedulesPanel({ schedules, cluster }: { schedules: Paged<BackupSchedule>; cluster: Cluster }) {
   const [cron, setCron] = useState('0 2 * * *');
-  const [scheduleRetention, setScheduleRetention] = useState('168h');
+  const [retention, setRetention] = useState('168h');
   const schedule = useSubmit();
   const cronProblem = cron.trim() ? checkCronSchedule(cron) : 'is required';
   return (
@@ -51,28 +50,27 @@ export function SchedulesPanel({ schedules, path, chosen }: { schedules: PagedRe
         className="inline"
         onSubmit={async (e) => {
           e.preventDefault();
-          const id = shortId();
-          await schedule.run(() =>
-            request('POST', path('backup-schedules'), {
-              name: `${chosen}-${id}`,
-              clusterId: chosen,
-              spec: { 'cluster-id': chosen, scheduleShortId: id, schedule: cron.trim(), retention: scheduleRetention.trim() },
-            }).then(() => schedules.reload()),
-          );
+          await schedule.run(async () => {
+            const retentionPeriod = hoursToDuration(retention);
+            await backupsApi.createBackupSchedule({
+              backupSchedule: { accountId: accountId(), clusterId: cluster.id, schedule: cron.trim(), ...(retentionPeriod ? { retentionPeriod } : {}) },
+            });
+            await schedules.reload();
+          });
         }}
       >
         <Field label="Schedule (cron, UTC)" hint={cronProblem ? `Schedule ${cronProblem}` : 'e.g. 0 2 * * * for 02:00 every day'}>
           {(id, h) => <input id={id} aria-describedby={h} aria-invalid={Boolean(cronProblem)} value={cron} onChange={(e) => setCron(e.target.value)} />}
         </Field>
         <Field label="Keep each backup for" hint="Hours, e.g. 168h">
-          {(id, h) => <input id={id} aria-describedby={h} value={scheduleRetention} onChange={(e) => setScheduleRetention(e.target.value)} />}
+          {(id, h) => <input id={id} aria-describedby={h} value={retention} onChange={(e) => setRetention(e.target.value)} />}
         </Field>
-        <button className="button" type="submit" disabled={!chosen || Boolean(cronProblem) || schedule.busy}>
-          Add schedule for {chosen || 'a cluster'}
+        <button className="button" type="submit" disabled={Boolean(cronProblem) || schedule.busy}>
+          Add schedule for {cluster.name}
         </button>
       </form>
-      <ErrorBox error={schedule.error} />
-      <SchedulesTable schedules={schedules} path={path} />
+      <ErrorBox error={schedule.error ?? schedules.error} />
+      <SchedulesTable schedules={schedules} />
       {schedules.data && <LoadMore more={schedules.data.more} what="schedules" onMore={schedules.loadMore} />}
     </section>
   );

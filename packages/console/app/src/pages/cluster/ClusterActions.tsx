@@ -1,124 +1,108 @@
 import { useState } from 'react';
-import { request, regionPath } from '../../api.ts';
+import type { clusterV1 } from '@qhc/cloud-api';
+import { accountId } from '../../api.ts';
+import { bookingApi, clustersApi } from '../../clients.ts';
 import { navigate } from '../../router.tsx';
-import { ClusterConfigFields } from '../../components/ClusterConfigFields.tsx';
 import { ConfirmDelete } from '../../components/dialogs.tsx';
-import { CheckboxField, Field, SelectField } from '../../components/ui.tsx';
-import { applyConfig, configOf, type ClusterConfigForm } from '../../lib/cluster-config.ts';
-import { SERVICE_TYPES } from '../../lib/options.ts';
-import type { ClusterRecord } from '../../types.ts';
+import { Field, SelectField } from '../../components/ui.tsx';
+import { usePoll } from '../../poll.ts';
+import { isSuspended, packageLabel, SERVICE_TYPE_CHOICES, serviceTypeName, serviceTypeOf } from '../../lib/clusters.ts';
+import { HYBRID_PROVIDER } from '../../lib/environments.ts';
+import type { Cluster } from '../../types.ts';
 import { Action } from './Action.tsx';
+import { ConfigurationAction } from './ConfigurationAction.tsx';
 
-type Spec = ClusterRecord['spec'];
-type Put = (spec: Partial<Spec>) => Promise<unknown>;
-/** What every action needs: the cluster, where the API has it, and a PUT of a changed spec. */
-type ActionProps = { c: ClusterRecord; region: string; name: string; put: Put };
+type Configuration = clusterV1.ClusterConfiguration;
+/** A change of some configuration fields: UpdateCluster with a mask naming only them. */
+type Change = (patch: Partial<Configuration>) => Promise<unknown>;
+type ActionProps = { c: Cluster; change: Change };
 
-function ScaleAction({ c, region, name }: ActionProps) {
+const snake = (field: string) => field.replace(/[A-Z]/g, (l) => `_${l.toLowerCase()}`);
+
+function ScaleAction({ c, change }: ActionProps) {
   const [size, setSize] = useState<string>();
+  const current = c.configuration?.numberOfNodes ?? 1;
   return (
-    <Action
-      title="Scale"
-      submitLabel="Scale"
-      onSubmit={() => request('POST', regionPath(region, 'clusters', name, 'scale'), { size: Number(size ?? c.spec.size) })}
-    >
-      <Field label="Nodes">
-        {(id) => <input id={id} type="number" min={1} max={100} value={size ?? c.spec.size} onChange={(e) => setSize(e.target.value)} />}
-      </Field>
+    <Action title="Scale" submitLabel="Scale" onSubmit={() => change({ numberOfNodes: Number(size ?? current) })}>
+      <Field label="Nodes">{(id) => <input id={id} type="number" min={1} max={100} value={size ?? current} onChange={(e) => setSize(e.target.value)} />}</Field>
     </Action>
   );
 }
 
-function ResourcesAction({ c, put }: ActionProps) {
-  const [resources, setResources] = useState<{ cpu: string; memory: string; storage: string }>();
-  const r = { cpu: c.spec.resources?.cpu ?? '', memory: c.spec.resources?.memory ?? '', storage: c.spec.resources?.storage ?? '', ...resources };
+function PackageAction({ c, change }: ActionProps) {
+  const packages = usePoll(
+    async () =>
+      (await bookingApi.listPackages({ accountId: accountId(), cloudProviderId: HYBRID_PROVIDER, cloudProviderRegionId: c.cloudProviderRegionId })).items,
+    [c.cloudProviderRegionId],
+    30_000,
+  );
+  const [chosen, setChosen] = useState<string>();
+  const list = packages.data ?? [];
+  const current = list.find((p) => p.id === c.configuration?.packageId);
+  const label = chosen ?? (current ? packageLabel(current) : '');
   return (
     <Action
       title="Resources"
       submitLabel="Change resources"
-      onSubmit={() => put({ resources: { ...c.spec.resources, cpu: r.cpu, memory: r.memory, storage: r.storage } })}
+      onSubmit={() => change({ packageId: list.find((p) => packageLabel(p) === label)?.id ?? c.configuration?.packageId ?? '' })}
     >
-      <Field label="CPU">{(id) => <input id={id} value={r.cpu} onChange={(e) => setResources({ ...r, cpu: e.target.value })} />}</Field>
-      <Field label="Memory">{(id) => <input id={id} value={r.memory} onChange={(e) => setResources({ ...r, memory: e.target.value })} />}</Field>
-      <Field label="Storage" hint="Storage can only grow">
-        {(id, h) => <input id={id} aria-describedby={h} value={r.storage} onChange={(e) => setResources({ ...r, storage: e.target.value })} />}
-      </Field>
+      <SelectField label="Package" hint="Storage can only grow" value={label} options={list.map(packageLabel)} onChange={setChosen} />
     </Action>
   );
 }
 
-function UpgradeAction({ c, put }: ActionProps) {
+function UpgradeAction({ c, change }: ActionProps) {
   const [version, setVersion] = useState<string>();
+  const current = c.configuration?.version ?? '';
   return (
-    <Action title="Upgrade" submitLabel="Upgrade" onSubmit={() => put({ version: version ?? c.spec.version })}>
-      <Field label="Qdrant version">{(id) => <input id={id} value={version ?? c.spec.version} onChange={(e) => setVersion(e.target.value)} />}</Field>
+    <Action title="Upgrade" submitLabel="Upgrade" onSubmit={() => change({ version: version ?? current })}>
+      <Field label="Qdrant version">{(id) => <input id={id} value={version ?? current} onChange={(e) => setVersion(e.target.value)} />}</Field>
     </Action>
   );
 }
 
-function ExposeAction({ c, put }: ActionProps) {
-  const [expose, setExpose] = useState<{ type: string; ingress: boolean; host: string }>();
-  const x = { type: c.spec.service?.type ?? 'ClusterIP', ingress: c.spec.ingress?.enabled ?? false, host: c.spec.ingress?.host ?? '', ...expose };
-  const save = () =>
-    put({
-      service: { ...c.spec.service, type: x.type as 'ClusterIP' },
-      ingress: x.ingress ? { ...c.spec.ingress, enabled: true, ...(x.host ? { host: x.host } : {}) } : { ...c.spec.ingress, enabled: false },
-    });
+function ExposeAction({ c, change }: ActionProps) {
+  const [type, setType] = useState<string>();
+  const current = serviceTypeName(c.configuration?.serviceType);
   return (
-    <Action title="Expose" submitLabel="Save exposure" onSubmit={save}>
-      <SelectField label="Service type" value={x.type} options={SERVICE_TYPES} onChange={(type) => setExpose({ ...x, type })} />
-      <CheckboxField label="Ingress" checked={x.ingress} onChange={(ingress) => setExpose({ ...x, ingress })} />
-      {x.ingress && <Field label="Ingress host">{(id) => <input id={id} value={x.host} onChange={(e) => setExpose({ ...x, host: e.target.value })} />}</Field>}
-    </Action>
-  );
-}
-
-function ConfigurationAction({ c, region, name }: ActionProps) {
-  const [config, setConfig] = useState<ClusterConfigForm>();
-  const cfg = config ?? configOf(c.spec);
-  return (
-    <Action
-      wide
-      title="Configuration"
-      submitLabel="Save configuration"
-      onSubmit={async () => (await request('PUT', regionPath(region, 'clusters', name), { spec: applyConfig(c.spec, cfg) }), setConfig(undefined))}
-    >
-      <div className="config-groups">
-        <ClusterConfigFields form={cfg} set={(patch) => setConfig({ ...cfg, ...patch })} existing />
-      </div>
+    <Action title="Expose" submitLabel="Save exposure" onSubmit={() => change({ serviceType: serviceTypeOf(type ?? current) })}>
+      <SelectField label="Service type" value={type ?? current} options={SERVICE_TYPE_CHOICES.map(([n]) => n)} onChange={setType} />
     </Action>
   );
 }
 
 /** Everything a user can do to a cluster that is not being deleted, each its own small form. */
-export function ClusterActions({ c, region, name }: { c: ClusterRecord; region: string; name: string }) {
-  const put: Put = (spec) => request('PUT', regionPath(region, 'clusters', name), { spec: { ...c.spec, ...spec } });
-  const props = { c, region, name, put };
+export function ClusterActions({ c, onChanged }: { c: Cluster; onChanged: () => void }) {
+  const ids = { accountId: accountId(), clusterId: c.id };
+  const change: Change = async (patch) => {
+    await clustersApi.updateCluster({
+      cluster: { ...c, configuration: { ...c.configuration!, ...patch } },
+      updateMask: { paths: Object.keys(patch).map((k) => `configuration.${snake(k)}`) },
+    });
+    onChanged();
+  };
+  const suspended = isSuspended(c);
   return (
     <section aria-labelledby="actions-heading">
       <h2 id="actions-heading">Actions</h2>
       <div className="actions-grid">
-        <ScaleAction {...props} />
-        <ResourcesAction {...props} />
-        <UpgradeAction {...props} />
-        <ExposeAction {...props} />
-        <Action title="Restart" submitLabel="Restart all nodes" onSubmit={() => request('POST', regionPath(region, 'clusters', name, 'restart'))}>
+        <ScaleAction c={c} change={change} />
+        <PackageAction c={c} change={change} />
+        <UpgradeAction c={c} change={change} />
+        <ExposeAction c={c} change={change} />
+        <Action title="Restart" submitLabel="Restart all nodes" onSubmit={() => clustersApi.restartCluster(ids)}>
           <p>One node at a time.</p>
         </Action>
         <Action
-          title={c.spec.suspend ? 'Resume' : 'Suspend'}
-          submitLabel={c.spec.suspend ? 'Resume' : 'Suspend'}
-          onSubmit={() => put({ suspend: !c.spec.suspend })}
+          title={suspended ? 'Resume' : 'Suspend'}
+          submitLabel={suspended ? 'Resume' : 'Suspend'}
+          onSubmit={async () => (suspended ? await clustersApi.unsuspendCluster(ids) : await clustersApi.suspendCluster(ids), onChanged())}
         >
-          <p>{c.spec.suspend ? 'Start the nodes again on their volumes.' : 'Stop every node; the volumes stay.'}</p>
+          <p>{suspended ? 'Start the nodes again on their volumes.' : 'Stop every node; the volumes stay.'}</p>
         </Action>
-        <ConfigurationAction {...props} />
+        <ConfigurationAction c={c} onChanged={onChanged} />
       </div>
-      <ConfirmDelete
-        what="cluster"
-        name={c.name}
-        onConfirm={async () => (await request('DELETE', regionPath(region, 'clusters', name)), navigate('/clusters'))}
-      />
+      <ConfirmDelete what="cluster" name={c.name} onConfirm={async () => (await clustersApi.deleteCluster(ids), navigate('/clusters'))} />
     </section>
   );
 }

@@ -1,59 +1,56 @@
-import type { ClusterRecord, RegionRecord } from '../../types.ts';
-import { endpoint } from '../Clusters.tsx';
+import { Link } from '../../router.tsx';
+import { isSuspended, serviceTypeName } from '../../lib/clusters.ts';
+import type { Cluster, Environment } from '../../types.ts';
 
 /** While nodes start, stop or roll: how many of them are ready. */
-export function ClusterProgress({ c, phase, ready }: { c: ClusterRecord; phase: string; ready: number }) {
+export function ClusterProgress({ phase, ready, size }: { phase: string; ready: number; size: number }) {
   return (
     <div className="progress" role="status">
       <label htmlFor="nodes-progress">
-        {phase}: {ready} of {c.spec.size} node(s) ready
+        {phase}: {ready} of {size} node(s) ready
       </label>
-      <progress id="nodes-progress" max={c.spec.size} value={Math.min(ready, c.spec.size)} />
+      <progress id="nodes-progress" max={size} value={Math.min(ready, size)} />
     </div>
   );
 }
 
+const resource = (r: { base: number; additional: number } | undefined, unit: string) => (r ? `${r.base + r.additional}${unit}` : '?');
+
 /** The cluster at a glance: where it runs, its version, size, resources and how it is reached. */
-export function ClusterFacts({ c, region, env, ready }: { c: ClusterRecord; region: string; env: RegionRecord | undefined; ready: number }) {
+export function ClusterFacts({ c, env, ready }: { c: Cluster; env: Environment | undefined; ready: number }) {
+  const cfg = c.configuration;
+  const res = c.state?.resources;
   return (
     <dl className="facts">
       <dt>Environment</dt>
-      <dd>{region}</dd>
+      <dd>
+        <Link href={`/environments/${encodeURIComponent(c.cloudProviderRegionId)}`}>{env?.name ?? c.cloudProviderRegionId}</Link>
+      </dd>
       <dt>Version</dt>
       <dd>
-        {c.status?.version ?? c.spec.version}
-        {c.status?.version && c.status.version !== c.spec.version && ` (upgrading to ${c.spec.version})`}
+        {c.state?.version || cfg?.version}
+        {c.state?.version && cfg?.version && c.state.version !== cfg.version && ` (upgrading to ${cfg.version})`}
       </dd>
       <dt>Nodes ready</dt>
       <dd>
-        {ready}/{c.spec.size}
+        {ready}/{cfg?.numberOfNodes}
       </dd>
+      <dt>Package</dt>
+      <dd>{cfg?.packageId}</dd>
       <dt>Resources per node</dt>
       <dd>
-        {c.spec.resources?.cpu} CPU, {c.spec.resources?.memory} memory, {c.spec.resources?.storage} storage
+        {resource(res?.cpu, '')} CPU, {resource(res?.ram, ' GiB')} memory, {resource(res?.disk, ' GiB')} storage
       </dd>
       <dt>Endpoint</dt>
       <dd>
-        <code>{env ? endpoint(env, c) : '…'}</code>
+        <code>{c.state?.endpoint?.url || 'once the cluster serves'}</code>
       </dd>
       <dt>Service</dt>
-      <dd>
-        {c.spec.service?.type ?? 'ClusterIP'}
-        {c.spec.ingress?.enabled && `, ingress ${c.spec.ingress.host ?? ''}`}
-      </dd>
+      <dd>{serviceTypeName(cfg?.serviceType)}</dd>
+      <dt>Labels</dt>
+      <dd>{c.labels.map((l) => `${l.key}=${l.value}`).join(', ') || 'none'}</dd>
       <dt>Suspended</dt>
-      <dd>{c.spec.suspend ? 'yes' : 'no'}</dd>
-      <dt>Rebalancing</dt>
-      <dd>{c.spec.clusterManager === undefined ? "the environment's default" : c.spec.clusterManager ? 'on' : 'off'}</dd>
-      {c.origin && (
-        <>
-          <dt>Origin</dt>
-          <dd>
-            Restored by {c.origin.restore} from backup {c.origin.snapshot}
-            {c.origin.sourceCluster && ` of cluster ${c.origin.sourceCluster}`}
-          </dd>
-        </>
-      )}
+      <dd>{isSuspended(c) ? 'yes' : 'no'}</dd>
     </dl>
   );
 }

@@ -1,48 +1,25 @@
+import { timestampDate } from '@bufbuild/protobuf/wkt';
+import { clusterV1, qhcV1 } from '@qhc/cloud-api';
 import { LoadMore, Table } from '../../components/ui.tsx';
-import type { ClusterEvent, ClusterRecord } from '../../types.ts';
+import { enumLabel } from '../../lib/status.ts';
+import type { Cluster, ClusterEvent } from '../../types.ts';
 
-export function ConditionsPanel({ c }: { c: ClusterRecord }) {
-  return (
-    <section className="panel" aria-labelledby="conditions-heading">
-      <h2 id="conditions-heading">Conditions</h2>
-      {c.status?.conditions?.length ? (
-        <Table columns={['Type', 'Status', 'Reason']}>
-          {c.status.conditions.map((k) => (
-            <tr key={k.type}>
-              <th scope="row">{k.type}</th>
-              <td>{k.status}</td>
-              <td>{k.reason ?? ''}</td>
-            </tr>
-          ))}
-        </Table>
-      ) : (
-        <p>The agent has not reported conditions yet.</p>
-      )}
-    </section>
-  );
-}
-
-export function NodesPanel({ c }: { c: ClusterRecord }) {
+export function NodesPanel({ c }: { c: Cluster }) {
+  const nodes = c.state?.nodes ?? [];
   return (
     <section className="panel" aria-labelledby="nodes-heading">
       <h2 id="nodes-heading">Nodes</h2>
-      {c.status?.nodeStatus && Object.keys(c.status.nodeStatus).length > 0 ? (
-        <Table columns={['Pod', 'Phase', 'Ready', 'Version', 'Restarts', 'Volume']}>
-          {Object.entries(c.status.nodeStatus)
-            .toSorted(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }))
-            .map(([pod, n]) => (
-              <tr key={pod}>
-                <th scope="row">{pod}</th>
-                <td>
-                  {n.podPhase ?? 'Unknown'}
-                  {n.podReason && ` (${n.podReason})`}
-                </td>
-                <td>{n.state?.Ready === 'True' ? 'yes' : 'no'}</td>
-                <td>{n.version ?? ''}</td>
-                <td>{n.restartCount ?? 0}</td>
-                <td>
-                  {n.databasePVCStatus?.phase ?? ''} {n.databasePVCStatus?.capacity?.storage ?? ''}
-                </td>
+      {nodes.length > 0 ? (
+        <Table columns={['Node', 'State', 'Version', 'Started', 'Why not ready']}>
+          {nodes
+            .toSorted((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }))
+            .map((n) => (
+              <tr key={n.name}>
+                <th scope="row">{n.name}</th>
+                <td>{enumLabel(clusterV1.ClusterNodeStateSchema, n.state) ?? 'Unknown'}</td>
+                <td>{n.version}</td>
+                <td>{n.startedAt ? timestampDate(n.startedAt).toLocaleString() : ''}</td>
+                <td>{n.notReadyInfo?.conditionMessage ?? ''}</td>
               </tr>
             ))}
         </Table>
@@ -59,11 +36,15 @@ export function EventsPanel({ events }: { events: { data: { items: ClusterEvent[
       <h2 id="timeline-heading">Events</h2>
       {events.data?.items.length ? (
         <ol className="timeline">
-          {events.data.items.map((e, i) => (
-            <li key={`${e.at}-${i}`}>
-              <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time> <span className="event-type">{e.type}</span> {e.message}
-            </li>
-          ))}
+          {events.data.items.map((e, i) => {
+            const at = e.time ? timestampDate(e.time) : undefined;
+            return (
+              <li key={`${at?.toISOString()}-${i}`}>
+                <time dateTime={at?.toISOString()}>{at?.toLocaleString()}</time>{' '}
+                <span className="event-type">{enumLabel(qhcV1.ClusterEventTypeSchema, e.type)}</span> {e.message}
+              </li>
+            );
+          })}
         </ol>
       ) : (
         <p>No events yet.</p>
