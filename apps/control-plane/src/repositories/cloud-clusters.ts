@@ -4,7 +4,7 @@ import { conflict } from '../errors.ts';
 import { recordClusterEvents } from '../cluster-events.ts';
 import { bumpRevision } from './regions.ts';
 import { markResourceDeleted, mergedResources } from './resources.ts';
-import { objectIdOf, readRegionSpec, toCluster, toRegion, type ClusterRow } from './rows.ts';
+import { objectIdOf, readRegionSpec, REGION_RECORD_COLUMNS, toCluster, toRegion, type ClusterRow } from './rows.ts';
 
 // Clusters as the Cloud API sees them: always within the caller's account (another account's
 // cluster reads as missing), with the message its client sent and its region's namespace.
@@ -52,7 +52,7 @@ const toCloudCluster =
 
 /** The account's region (a Cloud API environment), or undefined: another account's is no region. */
 export async function accountRegion(db: Db, accountId: string, regionId: string): Promise<RegionRecord | undefined> {
-  const row = await db.q.selectFrom('regions').selectAll().where('id', '=', regionId).where('account_id', '=', accountId).executeTakeFirst();
+  const row = await db.q.selectFrom('regions').select(REGION_RECORD_COLUMNS).where('id', '=', regionId).where('account_id', '=', accountId).executeTakeFirst();
   return row ? toRegion(db.log)(row) : undefined;
 }
 
