@@ -1,12 +1,12 @@
 import type { RegionRecord } from '@qhc/schemas';
 import type { Db } from '../db/db.ts';
-import { toRegion } from './rows.ts';
+import { REGION_RECORD_COLUMNS, toRegion } from './rows.ts';
 import { toTokenRow, type TokenRow } from './tokens.ts';
 
 // Lookups scoped to an account: another account's objects are found no more than missing ones.
 
 export async function regionOfAccount(db: Db, accountId: string, id: string): Promise<RegionRecord | undefined> {
-  const row = await db.q.selectFrom('regions').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
+  const row = await db.q.selectFrom('regions').select(REGION_RECORD_COLUMNS).where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
   return row ? toRegion(db.log)(row) : undefined;
 }
 

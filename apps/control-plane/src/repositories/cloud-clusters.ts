@@ -4,7 +4,7 @@ import { conflict } from '../errors.ts';
 import { recordClusterEvents } from '../cluster-events.ts';
 import { bumpRevision } from './regions.ts';
 import { markResourceDeleted, mergedResources } from './resources.ts';
-import { objectIdOf, readRegionSpec, toCluster, toRegion, type ClusterRow } from './rows.ts';
+import { objectIdOf, readRegionSpec, REGION_RECORD_COLUMNS, toCluster, toRegion, type ClusterRow } from './rows.ts';
 
 // Clusters as the Cloud API sees them: always within the caller's account (another account's
 // cluster reads as missing), with the message its client sent and its region's namespace.
@@ -30,19 +30,29 @@ function clusters(db: Db, accountId: string) {
     .where('clusters.account_id', '=', accountId);
 }
 
+/** The region's namespace, its spec parsed once per region however many of its clusters are read. */
+const namespaceOf = (db: Db, seen: Map<string, string>) => (regionId: string, spec: string) => {
+  let namespace = seen.get(regionId);
+  if (namespace === undefined) {
+    namespace = readRegionSpec(spec, { log: db.log, table: 'regions', id: regionId }).namespace;
+    seen.set(regionId, namespace);
+  }
+  return namespace;
+};
+
 const toCloudCluster =
-  (db: Db) =>
+  (db: Db, namespaces = new Map<string, string>()) =>
   (row: ClusterRow & { region_spec: string }): CloudClusterRecord => ({
     ...toCluster(db.log)(row),
     objectId: objectIdOf(row),
     accountId: row.account_id ?? '',
-    namespace: readRegionSpec(row.region_spec, { log: db.log, table: 'regions', id: row.region_id }).namespace,
+    namespace: namespaceOf(db, namespaces)(row.region_id, row.region_spec),
     ...(row.cloud_cluster ? { cloudCluster: row.cloud_cluster } : {}),
   });
 
 /** The account's region (a Cloud API environment), or undefined: another account's is no region. */
 export async function accountRegion(db: Db, accountId: string, regionId: string): Promise<RegionRecord | undefined> {
-  const row = await db.q.selectFrom('regions').selectAll().where('id', '=', regionId).where('account_id', '=', accountId).executeTakeFirst();
+  const row = await db.q.selectFrom('regions').select(REGION_RECORD_COLUMNS).where('id', '=', regionId).where('account_id', '=', accountId).executeTakeFirst();
   return row ? toRegion(db.log)(row) : undefined;
 }
 
@@ -51,12 +61,32 @@ export async function accountCluster(db: Db, accountId: string, clusterId: strin
   return row ? toCloudCluster(db)(row) : undefined;
 }
 
-/** Oldest first (then by id): a stable order as clusters are added. */
-export async function accountClusters(db: Db, accountId: string, regionId?: string): Promise<CloudClusterRecord[]> {
+/** A page of the account's clusters: `limit` rows after the first `offset`, in an environment when given. */
+export interface ClusterPageAsk {
+  regionId?: string;
+  offset: number;
+  limit: number;
+}
+
+/**
+ * Oldest first (then by id), a stable order as clusters are added: one added between two pages
+ * comes last and shifts none. Only the page's rows are read and checked; `total` is counted.
+ */
+export async function accountClusterPage(db: Db, accountId: string, ask: ClusterPageAsk): Promise<{ items: CloudClusterRecord[]; total: number }> {
+  const { regionId, offset, limit } = ask;
   let query = clusters(db, accountId);
-  if (regionId !== undefined) query = query.where('clusters.region_id', '=', regionId);
-  const rows = await query.orderBy('clusters.created_at').orderBy('clusters.id').execute();
-  return rows.map(toCloudCluster(db));
+  let count = db.q
+    .selectFrom('clusters')
+    .select((eb) => eb.fn.countAll().as('total'))
+    .where('account_id', '=', accountId);
+  if (regionId !== undefined) {
+    query = query.where('clusters.region_id', '=', regionId);
+    count = count.where('region_id', '=', regionId);
+  }
+  const rows = await query.orderBy('clusters.created_at').orderBy('clusters.id').limit(limit).offset(offset).execute();
+  // A short first page is all there is: no count needed.
+  const total = offset === 0 && rows.length < limit ? rows.length : Number((await count.executeTakeFirstOrThrow()).total);
+  return { items: rows.map(toCloudCluster(db)), total };
 }
 
 /** Every name the account's clusters use. */

@@ -8,8 +8,11 @@ import { checkRoom } from './caps.ts';
 import { bumpRevision } from './regions.ts';
 import { accountFoundResources } from './found-resources.ts';
 
+import { objectKey, type AccountCluster, type ClusterRef } from './account-clusters.ts';
+import { fittingJson, readRegionSpec, readResourceStatus } from './rows.ts';
+
 export { accountFoundResources, foundObjectId } from './found-resources.ts';
-import { fittingJson, objectIdOf, readRegionSpec, readResourceStatus } from './rows.ts';
+export { accountCluster, accountClusterByObject, accountClustersByObject, objectKey, type AccountCluster, type ClusterRef } from './account-clusters.ts';
 
 // The rows of `resources` as the Cloud API sees them: by account (through their region) and by
 // the row's UUID, which is also in the Kubernetes object's name (cloud/backup/names.ts).
@@ -106,9 +109,11 @@ const accountRows = (db: Db, accountId: string, kind: string) =>
     .where('regions.account_id', '=', accountId)
     .where('resources.kind', '=', kind);
 
-/** The account's rows of `kind`, oldest first (then by id). */
-export async function accountResources(db: Db, accountId: string, kind: string): Promise<CloudResource[]> {
-  const rows = await accountRows(db, accountId, kind).orderBy('resources.created_at').orderBy('resources.id').execute();
+/** The account's rows of `kind` (in the region when given), oldest first (then by id). */
+export async function accountResources(db: Db, accountId: string, kind: string, regionId?: string): Promise<CloudResource[]> {
+  let query = accountRows(db, accountId, kind);
+  if (regionId !== undefined) query = query.where('resources.region_id', '=', regionId);
+  const rows = await query.orderBy('resources.created_at').orderBy('resources.id').execute();
   return rows.map((r) => toCloudResource(db, r));
 }
 
@@ -118,52 +123,24 @@ export async function accountResource(db: Db, accountId: string, kind: string, i
   return row ? toCloudResource(db, row) : undefined;
 }
 
-/** A cluster of the account as the backups need it. */
-export interface AccountCluster {
-  id: string;
-  name: string;
-  regionId: string;
-  regionName: string;
-  namespace: string;
-  objectId: string;
-  spec: Record<string, unknown>;
-  apiKeys: string | null;
-  createdAt: string;
-  deletedAt?: string;
-}
+/** Bound values per statement: well under SQLite's and PostgreSQL's limits. */
+const CHUNK = 500;
 
-const clusterRows = (db: Db, accountId: string) =>
-  db.q
-    .selectFrom('clusters')
-    .innerJoin('regions', 'regions.id', 'clusters.region_id')
-    .select(['clusters.id', 'clusters.name', 'region_id', 'object_id', 'clusters.spec', 'api_keys', 'clusters.created_at', 'deleted_at'])
-    .select(['regions.name as region_name', 'regions.spec as region_spec'])
-    .where('regions.account_id', '=', accountId);
-
-type ClusterJoin = Awaited<ReturnType<ReturnType<typeof clusterRows>['executeTakeFirstOrThrow']>>;
-const toAccountCluster = (db: Db, r: ClusterJoin): AccountCluster => ({
-  id: r.id,
-  name: r.name,
-  regionId: r.region_id,
-  regionName: r.region_name,
-  namespace: readRegionSpec(r.region_spec, { log: db.log, table: 'regions', id: r.region_id }).namespace,
-  objectId: objectIdOf(r),
-  spec: JSON.parse(r.spec) as Record<string, unknown>,
-  apiKeys: r.api_keys,
-  createdAt: r.created_at,
-  ...(r.deleted_at ? { deletedAt: r.deleted_at } : {}),
-});
-
-/** The account's cluster of that UUID (being deleted or not), or undefined. */
-export async function accountCluster(db: Db, accountId: string, id: string): Promise<AccountCluster | undefined> {
-  const row = await clusterRows(db, accountId).where('clusters.id', '=', id).executeTakeFirst();
-  return row ? toAccountCluster(db, row) : undefined;
-}
-
-/** The account's clusters by `<region id>/<object id>`: what the region's objects call them. */
-export async function accountClustersByObject(db: Db, accountId: string): Promise<Map<string, AccountCluster>> {
-  const rows = await clusterRows(db, accountId).execute();
-  return new Map(rows.map((r) => [`${r.region_id}/${objectIdOf(r)}`, toAccountCluster(db, r)]));
+/**
+ * The account's rows of `kind` about the clusters `refs` names (by region and object id), oldest
+ * first (then by id): a cluster's backups or schedules without the account's others.
+ */
+export async function clusterResources(db: Db, accountId: string, kind: string, refs: ReadonlyArray<ClusterRef>): Promise<CloudResource[]> {
+  const wanted = new Set(refs.map(objectKey));
+  const regionIds = [...new Set(refs.map((r) => r.regionId))];
+  const objectIds = [...new Set(refs.map((r) => r.clusterObjectId))];
+  const rows: CloudResource[] = [];
+  for (let i = 0; i < objectIds.length; i += CHUNK) {
+    const chunk = objectIds.slice(i, i + CHUNK);
+    const query = accountRows(db, accountId, kind).where('resources.region_id', 'in', regionIds).where('resources.cluster_id', 'in', chunk);
+    for (const row of await query.execute()) if (wanted.has(`${row.region_id}/${row.cluster_id}`)) rows.push(toCloudResource(db, row));
+  }
+  return rows.toSorted((a, b) => (a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.id < b.id) ? -1 : 1));
 }
 
 export interface NewCloudResource {
@@ -265,7 +242,8 @@ export async function markClusterBackupsDeleted(
   stamp: string,
 ): Promise<number> {
   const kind = RESOURCE_KINDS.backups.kind;
-  const all = [...(await accountResources(db, accountId, kind)), ...(await accountFoundResources(db, accountId, kind))];
+  const ref = { regionId: cluster.regionId, clusterObjectId: cluster.objectId };
+  const all = [...(await clusterResources(db, accountId, kind, [ref])), ...(await accountFoundResources(db, accountId, kind, [cluster.regionId]))];
   const rows = all.filter((r) => r.regionId === cluster.regionId && r.clusterObjectId === cluster.objectId && !r.deletedAt);
   await markCloudResourcesDeleted(db, rows, stamp);
   return rows.length;
@@ -277,7 +255,9 @@ export async function markClusterBackupsDeleted(
  * the adoption then bring it back as a new cluster). How many.
  */
 export async function markClusterRestoresDeleted(db: Db, accountId: string, clusterId: string, stamp: string): Promise<number> {
-  const restores = await accountResources(db, accountId, RESOURCE_KINDS.restores.kind);
+  // Its restores are rows of its region (under the backed-up cluster's object id): only those are read.
+  const made = await db.q.selectFrom('clusters').select('region_id').where('id', '=', clusterId).where('account_id', '=', accountId).executeTakeFirst();
+  const restores = await accountResources(db, accountId, RESOURCE_KINDS.restores.kind, made?.region_id);
   const making = restores.filter(
     (r) => r.cloud.clusterId === clusterId && (r.spec.destination as { create?: boolean } | undefined)?.create === true && !r.deletedAt,
   );

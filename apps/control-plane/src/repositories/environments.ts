@@ -1,7 +1,7 @@
 import type { Region, RegionRecord } from '@qhc/schemas';
 import { changed, isUniqueViolation, type Db } from '../db/db.ts';
 import { conflict } from '../errors.ts';
-import { toRegion } from './rows.ts';
+import { REGION_RECORD_COLUMNS, toRegion } from './rows.ts';
 
 // Regions as the Cloud API's hybrid cloud environments: an account's regions, with the
 // configuration message its client sent (stored as sent) beside the spec derived from it.
@@ -23,7 +23,10 @@ export interface EnvironmentWrite {
 const nameTaken = (name: string) => conflict(`an environment named ${JSON.stringify(name)} already exists`);
 
 function select(db: Db, accountId: string) {
-  return db.q.selectFrom('regions').selectAll().where('account_id', '=', accountId);
+  return db.q
+    .selectFrom('regions')
+    .select([...REGION_RECORD_COLUMNS, 'account_id', 'cloud_configuration', 'bootstrap_commands_generated'])
+    .where('account_id', '=', accountId);
 }
 
 function toEnvironment(db: Db) {

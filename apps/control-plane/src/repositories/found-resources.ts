@@ -17,9 +17,12 @@ export function foundObjectId(regionId: string, kind: string, name: string): str
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** The objects of `kind` the agent found in the account's regions that are not rows. */
-export async function accountFoundResources(db: Db, accountId: string, kind: string): Promise<CloudResource[]> {
-  const regions = await db.q.selectFrom('regions').select(['id', 'name', 'spec', 'last_seen_at']).where('account_id', '=', accountId).execute();
+/** The objects of `kind` the agent found in the account's regions (those of `regionIds` when given) that are not rows. */
+export async function accountFoundResources(db: Db, accountId: string, kind: string, regionIds?: ReadonlyArray<string>): Promise<CloudResource[]> {
+  if (regionIds?.length === 0) return [];
+  let query = db.q.selectFrom('regions').select(['id', 'name', 'spec', 'last_seen_at']).where('account_id', '=', accountId);
+  if (regionIds) query = query.where('id', 'in', [...regionIds]);
+  const regions = await query.execute();
   const found: CloudResource[] = [];
   for (const region of regions) {
     const namespace = readRegionSpec(region.spec, { log: db.log, table: 'regions', id: region.id }).namespace;

@@ -100,9 +100,27 @@ export const objectIdIs = (objectId: string) => (eb: ExpressionBuilder<Database,
 /** `region_status` is the agent's report, any shape (the record's `status` is unknown). */
 const readRegionStatus = (text: string, at: RowAt) => storedJson(z.unknown(), 'status', undefined)(text, at);
 
+/**
+ * The columns a region's record reads: not the agent's report of the objects it found (it grows
+ * with every backup a schedule takes), which only the lists of those objects read.
+ */
+export const REGION_RECORD_COLUMNS = [
+  'id',
+  'name',
+  'spec',
+  'revision',
+  'status',
+  'applied_revision',
+  'last_seen_at',
+  'registry_credentials',
+  'created_at',
+  'updated_at',
+] as const;
+export type RegionRecordRow = Pick<RegionRow, (typeof REGION_RECORD_COLUMNS)[number]>;
+
 export const toRegion =
   (log: Warn) =>
-  (r: RegionRow): Region => {
+  (r: RegionRecordRow): Region => {
     const at = { log, table: 'regions', id: r.id };
     return {
       id: r.id,

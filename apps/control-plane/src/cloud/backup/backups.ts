@@ -4,17 +4,18 @@ import { backupV1 } from '@qhc/cloud-api';
 import { randomUUID } from 'node:crypto';
 import {
   accountClustersByObject,
-  accountFoundResources,
-  accountResources,
+  clusterResources,
   insertCloudResource,
   markCloudResourcesDeleted,
   updateCloudResource,
+  type ClusterRef,
 } from '../../repositories/cloud-resources.ts';
 import { callerOf, type CloudDeps } from '../context.ts';
 import { requestId, uuidField, Problems } from './fields.ts';
 import { BACKUP_KIND, backupOf, liveClusterOf, SCHEDULE_KIND, stampOf } from './lookups.ts';
 import { clusterInfoOf, decodeMessage, encodeMessage, scheduleKey, storedBackupMessage, toBackup, type BackupContext } from './messages.ts';
 import { backupObjectName } from './names.ts';
+import { backupsToList } from './list-rows.ts';
 import { checkPage, pageOf } from './pages.ts';
 import { parseCreateBackup, parseUpdateBackup } from './requests.ts';
 
@@ -22,10 +23,10 @@ import { parseCreateBackup, parseUpdateBackup } from './requests.ts';
 
 type Impl = ServiceImpl<typeof backupV1.BackupService>;
 
-/** The account's clusters and schedules, which backups' answers name. */
-export async function backupContext(deps: CloudDeps, accountId: string): Promise<BackupContext> {
+/** The clusters and schedules the backups `rows` name (theirs only, not the account's), which their answers read. */
+export async function backupContext(deps: CloudDeps, accountId: string, rows: ReadonlyArray<ClusterRef>): Promise<BackupContext> {
   const schedules = new Map<string, { id: string; displayName?: string }>();
-  for (const row of await accountResources(deps.db, accountId, SCHEDULE_KIND)) {
+  for (const row of await clusterResources(deps.db, accountId, SCHEDULE_KIND, rows)) {
     const message = decodeMessage(backupV1.BackupScheduleSchema, row.cloud.message);
     const shortId = String(row.spec.scheduleShortId ?? '');
     schedules.set(scheduleKey(row.regionId, row.clusterObjectId, shortId), {
@@ -33,12 +34,12 @@ export async function backupContext(deps: CloudDeps, accountId: string): Promise
       ...(message?.displayName ? { displayName: message.displayName } : {}),
     });
   }
-  return { accountId, now: deps.now(), clusters: await accountClustersByObject(deps.db, accountId), schedules };
+  return { accountId, now: deps.now(), clusters: await accountClustersByObject(deps.db, accountId, rows), schedules };
 }
 
 async function answer(deps: CloudDeps, accountId: string, id: string): Promise<backupV1.Backup> {
   const row = await backupOf(deps, accountId, id);
-  return toBackup(row, await backupContext(deps, accountId));
+  return toBackup(row, await backupContext(deps, accountId, [row]));
 }
 
 /** An optional filter of a list: a UUID when set. */
@@ -55,8 +56,8 @@ async function listBackups(deps: CloudDeps, req: backupV1.ListBackupsRequest, ct
   const clusterId = filterId('cluster_id', req.clusterId);
   const scheduleId = filterId('backup_schedule_id', req.backupScheduleId);
   checkPage(req);
-  const context = await backupContext(deps, accountId);
-  const rows = [...(await accountResources(deps.db, accountId, BACKUP_KIND)), ...(await accountFoundResources(deps.db, accountId, BACKUP_KIND))];
+  const rows = await backupsToList(deps, accountId, { ...(clusterId ? { clusterId } : {}), ...(scheduleId ? { scheduleId } : {}) });
+  const context = await backupContext(deps, accountId, rows);
   const all = rows.map((row) => ({ row, backup: toBackup(row, context) }));
   const chosen = all
     .filter(

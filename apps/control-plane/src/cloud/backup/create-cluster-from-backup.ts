@@ -4,7 +4,7 @@ import { Code, ConnectError, type HandlerContext } from '@connectrpc/connect';
 import { backupV1, clusterV1 } from '@qhc/cloud-api';
 import { clusterResourceName } from '@qhc/schemas';
 import { randomUUID } from 'node:crypto';
-import { accountClustersByObject, type CloudResource } from '../../repositories/cloud-resources.ts';
+import { accountClusterByObject, type CloudResource } from '../../repositories/cloud-resources.ts';
 import { insertRestoredCluster } from '../../repositories/restored-clusters.ts';
 import { callerOf, type CloudDeps } from '../context.ts';
 import { Problems, uuidField } from './fields.ts';
@@ -41,7 +41,7 @@ function parseRequest(req: clusterV1.CreateClusterFromBackupRequest): { backupId
 /** The backed-up spec: kept with a backup made through the Cloud API; else its cluster's spec now, if the cluster is still there. */
 async function backedUpSpec(deps: CloudDeps, accountId: string, backup: CloudResource): Promise<Record<string, unknown>> {
   if (backup.cloud.clusterSpec) return backup.cloud.clusterSpec;
-  const cluster = (await accountClustersByObject(deps.db, accountId)).get(`${backup.regionId}/${backup.clusterObjectId}`);
+  const cluster = await accountClusterByObject(deps.db, accountId, backup);
   if (cluster) return cluster.spec;
   throw new ConnectError(
     `backup_id: backup ${backup.id} does not hold its cluster's configuration and cluster ${backup.clusterObjectId} is gone`,

@@ -3,18 +3,13 @@ import { Code, ConnectError, type HandlerContext, type ServiceImpl } from '@conn
 import { backupV1 } from '@qhc/cloud-api';
 import { clusterResourceName } from '@qhc/schemas';
 import { randomUUID } from 'node:crypto';
-import {
-  accountClustersByObject,
-  accountFoundResources,
-  accountResources,
-  insertCloudResource,
-  type CloudResource,
-} from '../../repositories/cloud-resources.ts';
+import { accountClusterByObject, accountClustersByObject, insertCloudResource, type CloudResource } from '../../repositories/cloud-resources.ts';
 import { callerOf, type CloudDeps } from '../context.ts';
 import { Problems, requestId, uuidField } from './fields.ts';
-import { BACKUP_KIND, backupOf, RESTORE_KIND, stampOf } from './lookups.ts';
+import { backupOf, RESTORE_KIND, stampOf } from './lookups.ts';
 import { toRestore } from './messages.ts';
 import { restoreObjectName } from './names.ts';
+import { backupIdsFor, restoresToList } from './list-rows.ts';
 import { checkPage, pageOf } from './pages.ts';
 
 // Restores: one QdrantClusterRestore each, named after the restore's UUID. RestoreBackup restores
@@ -46,13 +41,11 @@ async function listRestores(deps: CloudDeps, req: backupV1.ListBackupRestoresReq
     problems.throwIfAny();
   }
   checkPage(req);
-  const clusters = await accountClustersByObject(deps.db, accountId);
+  const listed = await restoresToList(deps, accountId, clusterId);
+  const clusters = await accountClustersByObject(deps.db, accountId, listed);
   // The backups by their object's name: a restore made through /api/v1 names only that.
-  const backups = [...(await accountResources(deps.db, accountId, BACKUP_KIND)), ...(await accountFoundResources(deps.db, accountId, BACKUP_KIND))];
-  const backupIds = new Map(backups.map((b) => [`${b.regionId}/${b.name}`, b.id]));
-  const rows = (await accountResources(deps.db, accountId, RESTORE_KIND)).toSorted((a, b) =>
-    a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.id < b.id) ? -1 : 1,
-  );
+  const backupIds = await backupIdsFor(deps, accountId, listed);
+  const rows = listed.toSorted((a, b) => (a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.id < b.id) ? -1 : 1));
   const items = rows
     .map((row) => ({ id: row.id, createdAt: row.createdAt, restore: toRestore(row, accountId, clusters, backupIds) }))
     .filter((i) => clusterId === undefined || i.restore.clusterId === clusterId);
@@ -65,7 +58,7 @@ async function restoreBackup(deps: CloudDeps, req: backupV1.RestoreBackupRequest
   const { accountId } = callerOf(ctx);
   const backup = await backupOf(deps, accountId, requestId('backup_id', req.backupId));
   checkRestorable(backup, 'backup_id');
-  const cluster = (await accountClustersByObject(deps.db, accountId)).get(`${backup.regionId}/${backup.clusterObjectId}`);
+  const cluster = await accountClusterByObject(deps.db, accountId, backup);
   if (!cluster || cluster.deletedAt)
     throw new ConnectError(
       `backup_id: the cluster backup ${backup.id} was taken of is deleted; restore it into a new cluster (ClusterService.CreateClusterFromBackup)`,

@@ -4,8 +4,6 @@ import { backupV1 } from '@qhc/cloud-api';
 import { randomUUID } from 'node:crypto';
 import {
   accountClustersByObject,
-  accountFoundResources,
-  accountResources,
   insertCloudResource,
   markCloudResourcesDeleted,
   updateCloudResource,
@@ -13,9 +11,10 @@ import {
 } from '../../repositories/cloud-resources.ts';
 import { callerOf, type CloudDeps } from '../context.ts';
 import { invalid, Problems, requestId, uuidField } from './fields.ts';
-import { BACKUP_KIND, liveClusterOf, notFound, SCHEDULE_KIND, scheduleOf, stampOf } from './lookups.ts';
+import { liveClusterOf, notFound, SCHEDULE_KIND, scheduleOf, stampOf } from './lookups.ts';
 import { encodeMessage, toSchedule } from './messages.ts';
 import { scheduleObjectName, scheduleShortId } from './names.ts';
+import { backupsOf, schedulesToList } from './list-rows.ts';
 import { checkPage, pageOf } from './pages.ts';
 import { clientFields, parseCreateSchedule, parseUpdateSchedule, type ScheduleInput } from './requests.ts';
 
@@ -38,7 +37,7 @@ const specOf = (id: string, objectId: string, input: ScheduleInput) => ({
 
 async function answer(deps: CloudDeps, accountId: string, id: string): Promise<backupV1.BackupSchedule> {
   const row = await scheduleOf(deps, accountId, id);
-  return toSchedule(row, accountId, await accountClustersByObject(deps.db, accountId));
+  return toSchedule(row, accountId, await accountClustersByObject(deps.db, accountId, [row]));
 }
 
 async function listSchedules(deps: CloudDeps, req: backupV1.ListBackupSchedulesRequest, ctx: HandlerContext) {
@@ -50,10 +49,9 @@ async function listSchedules(deps: CloudDeps, req: backupV1.ListBackupSchedulesR
     problems.throwIfAny();
   }
   checkPage(req);
-  const clusters = await accountClustersByObject(deps.db, accountId);
-  const rows = (await accountResources(deps.db, accountId, SCHEDULE_KIND)).toSorted((a, b) =>
-    a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.id < b.id) ? -1 : 1,
-  );
+  const listed = await schedulesToList(deps, accountId, clusterId);
+  const clusters = await accountClustersByObject(deps.db, accountId, listed);
+  const rows = listed.toSorted((a, b) => (a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.id < b.id) ? -1 : 1));
   const items = rows.map((row) => ({ id: row.id, createdAt: row.createdAt, schedule: toSchedule(row, accountId, clusters) }));
   const page = pageOf(
     items.filter((i) => clusterId === undefined || i.schedule.clusterId.toLowerCase() === clusterId),
@@ -85,7 +83,7 @@ async function updateSchedule(deps: CloudDeps, req: backupV1.UpdateBackupSchedul
   if (!req.backupSchedule) throw invalid('backup_schedule', 'is required');
   const id = requestId('backup_schedule.id', req.backupSchedule.id);
   const row = await scheduleOf(deps, accountId, id);
-  const stored = clientFields(toSchedule(row, accountId, await accountClustersByObject(deps.db, accountId)));
+  const stored = clientFields(toSchedule(row, accountId, await accountClustersByObject(deps.db, accountId, [row])));
   const input = parseUpdateSchedule(req, stored);
   const cloud = { ...row.cloud, message: encodeMessage(backupV1.BackupScheduleSchema, input.message) };
   await updateCloudResource(deps.db, row, { cloud, spec: specOf(id, row.clusterObjectId, input) }, stampOf(deps));
@@ -95,7 +93,7 @@ async function updateSchedule(deps: CloudDeps, req: backupV1.UpdateBackupSchedul
 /** The backups the operator took on this schedule (their spec names its short id), found in the region or already rows. */
 async function backupsOfSchedule(deps: CloudDeps, accountId: string, schedule: CloudResource): Promise<CloudResource[]> {
   const shortId = scheduleShortId(schedule.id);
-  const backups = [...(await accountResources(deps.db, accountId, BACKUP_KIND)), ...(await accountFoundResources(deps.db, accountId, BACKUP_KIND))];
+  const backups = await backupsOf(deps, accountId, [schedule]);
   return backups.filter(
     (b) => b.regionId === schedule.regionId && b.clusterObjectId === schedule.clusterObjectId && b.spec.scheduleShortId === shortId && !b.deletedAt,
   );

@@ -7,7 +7,7 @@ import { describeSpecChange } from '../../cluster-changes.ts';
 import { changeCluster, insertClusterNamedById } from '../../repositories/clusters.ts';
 import {
   accountCluster,
-  accountClusters,
+  accountClusterPage,
   deleteClusterResources,
   removeUnappliedCluster,
   replaceCloudCluster,
@@ -122,7 +122,7 @@ async function deleteCluster(deps: CloudDeps, req: clusterV1.DeleteClusterReques
 
 export function clusterService(deps: CloudDeps): Partial<ServiceImpl<typeof clusterV1.ClusterService>> {
   return {
-    listClusters: (req, ctx) => listClusters(deps, callerOf(ctx).accountId, req, accountClusters),
+    listClusters: (req, ctx) => listClusters(deps, callerOf(ctx).accountId, req, accountClusterPage),
     getCluster: async (req, ctx) => ({ cluster: clusterMessage(await clusterOfAccount(deps, callerOf(ctx).accountId, req.clusterId), deps.packages) }),
     createCluster: (req, ctx) => createCluster(deps, req, ctx),
     updateCluster: (req, ctx) => updateCluster(deps, req, ctx),

@@ -1,13 +1,14 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { clusterV1 } from '@qhc/cloud-api';
-import type { CloudClusterRecord } from '../../repositories/cloud-clusters.ts';
+import type { ClusterPageAsk, CloudClusterRecord } from '../../repositories/cloud-clusters.ts';
 import type { Db } from '../../db/db.ts';
 import type { CloudDeps } from '../context.ts';
 import { clusterMessage } from './view.ts';
 import { invalid, isUuid } from './validate.ts';
 
 // ListClusters: the account's clusters, filtered by provider and environment, a page at a time.
-// The page token is the offset of the page's first cluster in the list's stable order.
+// The page token is the offset of the page's first cluster in the list's stable order (oldest
+// first), which the database pages: only the page's rows are read.
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 250;
@@ -25,7 +26,7 @@ export async function listClusters(
   deps: CloudDeps,
   accountId: string,
   req: clusterV1.ListClustersRequest,
-  read: (db: Db, accountId: string, regionId?: string) => Promise<CloudClusterRecord[]>,
+  read: (db: Db, accountId: string, ask: ClusterPageAsk) => Promise<{ items: CloudClusterRecord[]; total: number }>,
 ): Promise<MessageInitShape<typeof clusterV1.ListClustersResponseSchema>> {
   const { offset, size } = pageOf(req);
   const region = req.cloudProviderRegionId;
@@ -35,11 +36,12 @@ export async function listClusters(
   if (req.cloudProviderId !== undefined && req.cloudProviderId !== 'hybrid') return { items: [], totalSize: 0 };
   if (region !== undefined && !isUuid(region))
     throw invalid([{ field: 'cloud_provider_region_id', message: `${JSON.stringify(region.slice(0, 64))} is not a UUID` }]);
-  const all = await read(deps.db, accountId, region?.toLowerCase());
-  const page = all.slice(offset, offset + size);
+  // One more than the page: it says whether a next page follows.
+  const ask = { offset, limit: size + 1, ...(region === undefined ? {} : { regionId: region.toLowerCase() }) };
+  const { items, total } = await read(deps.db, accountId, ask);
   return {
-    items: page.map((c) => clusterMessage(c, deps.packages)),
-    totalSize: all.length,
-    ...(offset + size < all.length ? { nextPageToken: String(offset + size) } : {}),
+    items: items.slice(0, size).map((c) => clusterMessage(c, deps.packages)),
+    totalSize: total,
+    ...(items.length > size ? { nextPageToken: String(offset + size) } : {}),
   };
 }
