@@ -2,7 +2,7 @@ import { fromJsonString } from '@bufbuild/protobuf';
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from '@connectrpc/connect';
 import { clusterV1 } from '@qhc/cloud-api';
 import { checkClusterUpdate } from '@qhc/schemas';
-import { ApiError } from '../../errors.ts';
+import { ApiError, LimitError } from '../../errors.ts';
 import { describeSpecChange } from '../../cluster-changes.ts';
 import { changeCluster, insertClusterNamedById } from '../../repositories/clusters.ts';
 import {
@@ -40,12 +40,12 @@ function jwtRbacHeader(ctx: HandlerContext): boolean {
   throw invalid([{ field: 'qc-jwt-rbac header', message: `must be "true" or "false", got ${JSON.stringify(value.slice(0, 32))}` }]);
 }
 
-/** A 409 of the repositories (the name taken in the environment) as AlreadyExists naming the field. */
+/** A 409 of the repositories (the name taken in the environment) as AlreadyExists naming the field; a full environment is not a name taken. */
 async function naming<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if (error instanceof ApiError && error.status === 409)
+    if (error instanceof ApiError && error.status === 409 && !(error instanceof LimitError))
       throw new ConnectError(error.message.startsWith('cluster.name') ? error.message : `cluster.name: ${error.message}`, Code.AlreadyExists);
     throw error;
   }
