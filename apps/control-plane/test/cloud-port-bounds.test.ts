@@ -15,7 +15,10 @@ const CONFIG = 'hybrid_cloud_environment.configuration';
 /** An update of the environment's `field` (its proto name) to `value`, masked to it. */
 function update(plane: CloudPlane, env: { id: string; name: string }, field: string, configuration: ConfigurationInit) {
   const hybridCloudEnvironment = { accountId: plane.cp.accountId, id: env.id, name: env.name, configuration: { namespace: 'qhc', ...configuration } };
-  return grpcHybridClient(plane).updateHybridCloudEnvironment({ hybridCloudEnvironment, updateMask: { paths: [`configuration.${field}`] } }, { headers: plane.auth() });
+  return grpcHybridClient(plane).updateHybridCloudEnvironment(
+    { hybridCloudEnvironment, updateMask: { paths: [`configuration.${field}`] } },
+    { headers: plane.auth() },
+  );
 }
 
 /** `{ x: [[[…]]] }`, `depth` lists deep. */

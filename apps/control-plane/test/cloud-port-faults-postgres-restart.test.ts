@@ -22,9 +22,9 @@ afterAll(async () => {
   await postgres?.stop();
 });
 
-const clusterOf = (cp: CloudChild, environmentId: string, name: string) => ({
+const clusterOf = (plane: CloudChild, environmentId: string, name: string) => ({
   cluster: {
-    accountId: cp.accountId,
+    accountId: plane.accountId,
     name,
     cloudProviderId: 'hybrid',
     cloudProviderRegionId: environmentId,
@@ -33,16 +33,16 @@ const clusterOf = (cp: CloudChild, environmentId: string, name: string) => ({
 });
 
 /** Each call during the outage: Unavailable naming the database, within the bound. */
-async function refusedDuringOutage(cp: CloudChild, environmentId: string, agentToken: string): Promise<void> {
-  const { hybrid, clusters } = cp.clients;
-  const ids = { accountId: cp.accountId, hybridCloudEnvironmentId: environmentId };
+async function refusedDuringOutage(plane: CloudChild, environmentId: string, agentToken: string): Promise<void> {
+  const { hybrid, clusters } = plane.clients;
+  const ids = { accountId: plane.accountId, hybridCloudEnvironmentId: environmentId };
   const during: Array<() => Promise<unknown>> = [
-    () => hybrid.listHybridCloudEnvironments({ accountId: cp.accountId }, cp.options),
-    () => clusters.createCluster(clusterOf(cp, environmentId, 'during-outage'), cp.options),
+    () => hybrid.listHybridCloudEnvironments({ accountId: plane.accountId }, plane.options),
+    () => clusters.createCluster(clusterOf(plane, environmentId, 'during-outage'), plane.options),
     () =>
       hybrid.updateHybridCloudEnvironment(
         { hybridCloudEnvironment: { ...ids, id: environmentId, name: 'r', configuration: { namespace: 'ns-r', databaseStorageClass: 'during' } } },
-        cp.options,
+        plane.options,
       ),
   ];
   for (const request of during) {
@@ -55,7 +55,7 @@ async function refusedDuringOutage(cp: CloudChild, environmentId: string, agentT
     expect(error).toBeInstanceOf(ConnectError);
     expect([(error as ConnectError).code, (error as ConnectError).rawMessage]).toEqual([Code.Unavailable, expect.stringMatching(/database is unavailable/)]);
   }
-  const status = await cp.agent('POST', '/agent/v1/status', agentToken, { appliedRevision: 0, clusters: [] });
+  const status = await plane.agent('POST', '/agent/v1/status', agentToken, { appliedRevision: 0, clusters: [] });
   expect({ status: status.status, error: status.json?.error }).toEqual({ status: 503, error: 'Unavailable' });
 }
 

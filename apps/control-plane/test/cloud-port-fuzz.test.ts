@@ -28,8 +28,9 @@ async function seedWorld(plane: CloudPlane): Promise<void> {
   const options = { headers: plane.auth() };
   const accountId = plane.cp.accountId;
   const hybrid = createClient(hybridV1.HybridCloudService, transport);
-  const env = (await hybrid.createHybridCloudEnvironment({ hybridCloudEnvironment: { accountId, name: 'fuzz-env', configuration: { namespace: 'qhc' } } }, options))
-    .hybridCloudEnvironment!;
+  const env = (
+    await hybrid.createHybridCloudEnvironment({ hybridCloudEnvironment: { accountId, name: 'fuzz-env', configuration: { namespace: 'qhc' } } }, options)
+  ).hybridCloudEnvironment!;
   const configuration = { numberOfNodes: 1, version: 'v1.16.3', packageId: PACKAGE_ID };
   const cluster = (
     await createClient(clusterV1.ClusterService, transport).createCluster(
@@ -37,7 +38,9 @@ async function seedWorld(plane: CloudPlane): Promise<void> {
       options,
     )
   ).cluster!;
-  const backup = (await createClient(backupV1.BackupService, transport).createBackup({ backup: { accountId, clusterId: cluster.id, displayName: 'fuzz' } }, options)).backup!;
+  const backup = (
+    await createClient(backupV1.BackupService, transport).createBackup({ backup: { accountId, clusterId: cluster.id, displayName: 'fuzz' } }, options)
+  ).backup!;
   // The operator's key id is left out: deleting it would leave the rest of the run unauthenticated.
   Object.assign(known, { accountId, ids: [env.id, cluster.id, backup.id, PACKAGE_ID] });
 }
@@ -62,12 +65,21 @@ describe('the Cloud API fuzz test (REST gateway)', () => {
     result = await runCases(plane.cp.url, plane.cp.store.db, MANAGEMENT_KEY, cases, Date.now() + BUDGET_MS);
     health = await prober.stop();
     const { requests, refused, statuses, failures } = result;
-    const figures = { seed: SEED, requests, refused, statuses, healthP50: percentile(health, 50), healthP99: percentile(health, 99), classes: summarise(failures) };
+    const figures = {
+      seed: SEED,
+      requests,
+      refused,
+      statuses,
+      healthP50: percentile(health, 50),
+      healthP99: percentile(health, 99),
+      classes: summarise(failures),
+    };
     if (process.env.QHC_FUZZ_REPORT) writeFileSync(process.env.QHC_FUZZ_REPORT, JSON.stringify(figures, null, 2));
   }, BUDGET_MS + 60_000);
 
   const failuresOf = (...checks: Failure['check'][]) => [...new Set(result.failures.filter((f) => checks.includes(f.check)).map(classOf))];
-  const why = () => `seed ${SEED} (rerun with QHC_FUZZ_SEED=${SEED}); failure classes:\n${JSON.stringify(summarise(result.failures), null, 1).slice(0, 20_000)}`;
+  const why = () =>
+    `seed ${SEED} (rerun with QHC_FUZZ_SEED=${SEED}); failure classes:\n${JSON.stringify(summarise(result.failures), null, 1).slice(0, 20_000)}`;
 
   it('fuzzes every route of the route table', () => {
     expect(routes.length).toBeGreaterThan(40);

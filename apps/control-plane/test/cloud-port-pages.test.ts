@@ -86,7 +86,8 @@ describe('page tokens of ListClusters and ListBackups', () => {
     await create(region.id, 't-2');
     const backups = backupClient(plane);
     const accountId = plane.cp.accountId;
-    for (const displayName of ['b-1', 'b-2']) await backups.createBackup({ backup: { accountId, clusterId: first.id, displayName } }, { headers: plane.auth() });
+    for (const displayName of ['b-1', 'b-2'])
+      await backups.createBackup({ backup: { accountId, clusterId: first.id, displayName } }, { headers: plane.auth() });
     const clusterToken = (await list(region.id)({ pageSize: 1 })).nextPageToken!;
     const backupToken = (await backups.listBackups({ accountId, pageSize: 1 }, { headers: plane.auth() })).nextPageToken!;
     for (const token of ['!!', '-1', '1.5', 'A'.repeat(5000), `${clusterToken}\u0000`, backupToken]) {
@@ -112,7 +113,8 @@ describe.each(['sqlite', 'postgres'] as const)('pages of ListBackups on %s', (di
     const make = (displayName: string) => client.createBackup({ backup: { accountId, clusterId: cluster.id, displayName } }, { headers: plane.auth() });
     const initial = ['b-3', 'b-1', 'b-5', 'b-0', 'b-4'];
     for (const name of initial) await make(name);
-    const list = (page: { pageSize: number; pageToken?: string }) => client.listBackups({ accountId, clusterId: cluster.id, ...page }, { headers: plane.auth() });
+    const list = (page: { pageSize: number; pageToken?: string }) =>
+      client.listBackups({ accountId, clusterId: cluster.id, ...page }, { headers: plane.auth() });
     // Made at the same instant (the plane's clock), they are in id order.
     const whole = (await client.listBackups({ accountId, clusterId: cluster.id }, { headers: plane.auth() })).items.map((b) => b.displayName);
     expect(whole.toSorted()).toEqual(initial.toSorted());

@@ -48,7 +48,10 @@ describe('several control-plane replicas on one PostgreSQL database, driven thro
     const accountId = a!.accountId;
     expect([b!.accountId, c!.accountId]).toEqual([accountId, accountId]);
     const env = (
-      await hybrid(a!).createHybridCloudEnvironment({ hybridCloudEnvironment: { accountId, name: 'eu', configuration: { namespace: 'qdrant' } } }, { headers: auth })
+      await hybrid(a!).createHybridCloudEnvironment(
+        { hybridCloudEnvironment: { accountId, name: 'eu', configuration: { namespace: 'qdrant' } } },
+        { headers: auth },
+      )
     ).hybridCloudEnvironment!;
     const bootstrap = await hybrid(b!).generateBootstrapCommands({ accountId, hybridCloudEnvironmentId: env.id }, { headers: auth });
     const registered = await agentCall(c!, 'POST', '/agent/v1/register', bootstrap.accessKey);

@@ -64,7 +64,9 @@ export async function spawnCloudControlPlane(database: string): Promise<CloudChi
   const child = spawn(process.execPath, [MAIN, ...args, '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   let out = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const started = await new Promise<{ url: string; accountId: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the control plane did not start within 20 s:\n${log}`)), 20_000);
     const check = () => {

@@ -24,7 +24,9 @@ function clusterStateAt(k: number): ClusterState {
   return { exists: true, nodes: k >= 4 ? 3 : k >= 2 ? 2 : 1, restarted: k >= 3, deleted: k >= 5 };
 }
 const stateOf = (c: clusterV1.Cluster | undefined): ClusterState =>
-  c ? { exists: true, nodes: c.configuration?.numberOfNodes, restarted: c.state?.restartedAt !== undefined, deleted: c.deletedAt !== undefined } : { exists: false };
+  c
+    ? { exists: true, nodes: c.configuration?.numberOfNodes, restarted: c.state?.restartedAt !== undefined, deleted: c.deletedAt !== undefined }
+    : { exists: false };
 
 async function environmentClusters(cp: CloudChild, fx: CloudFixture): Promise<Map<string, clusterV1.Cluster>> {
   const found = new Map<string, clusterV1.Cluster>();

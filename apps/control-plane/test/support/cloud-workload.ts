@@ -28,12 +28,13 @@ export interface CloudWorkload {
 
 type Step = () => Promise<unknown>;
 const CLUSTER_STEPS = 5;
+const configuration = (numberOfNodes: number) => ({ numberOfNodes, version: 'v1.16.3', packageId: PACKAGE });
+const newLedger = (name: string): CloudLedger => ({ name, sent: 0, acked: 0, inflight: false });
 
 /** A cluster's five steps (create, 2 nodes, restart, 3 nodes, delete); each changes something visible. */
 function clusterSteps(cp: CloudChild, fx: CloudFixture, name: string): (i: number) => Step | undefined {
   const { clusters } = cp.clients;
   const accountId = cp.accountId;
-  const configuration = (numberOfNodes: number) => ({ numberOfNodes, version: 'v1.16.3', packageId: PACKAGE });
   const base = { accountId, name, cloudProviderId: 'hybrid', cloudProviderRegionId: fx.environmentId };
   let id = '';
   const nodes = (n: number) => () =>
@@ -55,7 +56,10 @@ function backupSteps(cp: CloudChild, fx: CloudFixture): (i: number) => Step {
     const name = `bk-${backupNumber(i)}`;
     if (i % 4 === 3) return () => cp.clients.backups.deleteBackup({ accountId: cp.accountId, backupId: ids.get(name)! }, cp.options);
     return async () => {
-      const made = await cp.clients.backups.createBackup({ backup: { accountId: cp.accountId, clusterId: fx.fixtureClusterId, displayName: name } }, cp.options);
+      const made = await cp.clients.backups.createBackup(
+        { backup: { accountId: cp.accountId, clusterId: fx.fixtureClusterId, displayName: name } },
+        cp.options,
+      );
       ids.set(name, made.backup!.id);
     };
   };
@@ -74,11 +78,21 @@ export function backupsAt(k: number): string[] {
 
 /** The environment's database storage class counts its updates; the agent's reports carry their number in numberOfNodes. */
 function environmentStep(cp: CloudChild, fx: CloudFixture, i: number): Step {
-  const hybridCloudEnvironment = { accountId: cp.accountId, id: fx.environmentId, name: 'r', configuration: { namespace: 'ns-r', databaseStorageClass: `sc-${i + 1}` } };
-  return () => cp.clients.hybrid.updateHybridCloudEnvironment({ hybridCloudEnvironment, updateMask: { paths: ['configuration.database_storage_class'] } }, cp.options);
+  const hybridCloudEnvironment = {
+    accountId: cp.accountId,
+    id: fx.environmentId,
+    name: 'r',
+    configuration: { namespace: 'ns-r', databaseStorageClass: `sc-${i + 1}` },
+  };
+  return () =>
+    cp.clients.hybrid.updateHybridCloudEnvironment({ hybridCloudEnvironment, updateMask: { paths: ['configuration.database_storage_class'] } }, cp.options);
 }
 function statusStep(cp: CloudChild, fx: CloudFixture, i: number): Step {
-  const report = { appliedRevision: 0, region: { phase: 'Ready', numberOfNodes: i + 1 }, clusters: [{ id: fx.fixtureClusterId, phase: i % 2 ? 'Running' : 'Healthy' }] };
+  const report = {
+    appliedRevision: 0,
+    region: { phase: 'Ready', numberOfNodes: i + 1 },
+    clusters: [{ id: fx.fixtureClusterId, phase: i % 2 ? 'Running' : 'Healthy' }],
+  };
   return async () => {
     const answer = await cp.agent('POST', '/agent/v1/status', fx.agentToken, report);
     if (answer.status !== 204) throw new Error(`status report: ${answer.status} ${answer.text}`);
@@ -114,7 +128,6 @@ export function startCloudWorkload(cp: CloudChild, fx: CloudFixture, options: { 
       if (++total >= options.killAfter) reached();
     }
   };
-  const newLedger = (name: string): CloudLedger => ({ name, sent: 0, acked: 0, inflight: false });
   const writers: Array<Promise<void>> = [];
   for (let w = 0; w < (options.clusterWriters ?? 6); w++) {
     writers.push(

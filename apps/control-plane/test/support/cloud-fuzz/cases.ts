@@ -18,7 +18,11 @@ export interface CloudCase {
 /** A path variable: the account (mostly) for account_id, known or random ids, or hostile segments sent raw. */
 function segment(path: string): fc.Arbitrary<string> {
   const raw = fc.constantFrom('%ZZ', '%00', '..', 'a%2Fb', 'x'.repeat(3000), '%C3%A9');
-  const ids = fc.oneof(fc.constantFrom(...known.ids, known.accountId), fc.uuid(), fc.string({ maxLength: 12 }).filter((s) => s.length > 0 && !s.includes('/')));
+  const ids = fc.oneof(
+    fc.constantFrom(...known.ids, known.accountId),
+    fc.uuid(),
+    fc.string({ maxLength: 12 }).filter((s) => s.length > 0 && !s.includes('/')),
+  );
   const value = path.endsWith('account_id') ? fc.oneof({ weight: 9, arbitrary: fc.constant(known.accountId) }, { weight: 1, arbitrary: ids }) : ids;
   return fc.oneof({ weight: 9, arbitrary: value.map((v) => encodeURIComponent(v)) }, { weight: 1, arbitrary: raw });
 }
@@ -34,7 +38,12 @@ function queryOf(route: RestRoute): fc.Arbitrary<string> {
   const inPath = route.variables.map((v) => v.path.split('.')[0]!);
   const fields = route.method.input.fields.filter((f) => !inPath.includes(f.name) && f.name !== route.body);
   const pair = fc.oneof(
-    { weight: 6, arbitrary: fields.length ? fc.tuple(fc.constantFrom(...fields.map((f) => f.name)), fc.oneof(fc.integer({ min: -2, max: 300 }).map(String), fc.string({ maxLength: 10 }))) : fc.constant(['page_size', '5'] as [string, string]) },
+    {
+      weight: 6,
+      arbitrary: fields.length
+        ? fc.tuple(fc.constantFrom(...fields.map((f) => f.name)), fc.oneof(fc.integer({ min: -2, max: 300 }).map(String), fc.string({ maxLength: 10 })))
+        : fc.constant(['page_size', '5'] as [string, string]),
+    },
     { weight: 1, arbitrary: fc.tuple(fc.constantFrom('unknown', 'pageSize', 'page_size'), fc.constantFrom('1', '', 'x', '-1')) },
   );
   return fc.array(pair, { maxLength: 3 }).map((pairs) => new URLSearchParams(pairs).toString());
@@ -53,16 +62,18 @@ function bodyOf(route: RestRoute): fc.Arbitrary<string | undefined> {
 }
 
 export function cloudCase(routes: readonly RestRoute[]): fc.Arbitrary<CloudCase> {
-  return fc.constantFrom(...routes).chain((route) =>
-    fc.record({
-      route: fc.constant(route),
-      path: pathOf(route),
-      query: queryOf(route),
-      body: bodyOf(route),
-      credential: fc.oneof(
-        { weight: 17, arbitrary: fc.constant('key' as const) },
-        { weight: 1, arbitrary: fc.constantFrom('none' as const, 'unknown' as const, 'malformed' as const) },
-      ),
-    }),
-  );
+  return fc
+    .constantFrom(...routes)
+    .chain((route) =>
+      fc.record({
+        route: fc.constant(route),
+        path: pathOf(route),
+        query: queryOf(route),
+        body: bodyOf(route),
+        credential: fc.oneof(
+          { weight: 17, arbitrary: fc.constant('key' as const) },
+          { weight: 1, arbitrary: fc.constantFrom('none' as const, 'unknown' as const, 'malformed' as const) },
+        ),
+      }),
+    );
 }

@@ -34,26 +34,41 @@ export interface Answer {
 }
 
 /** One request over loopback with node:http (fetch would normalise the path). */
-export function send(base: URL, agent: Agent, sent: { method: string; path: string; headers: Record<string, string>; body?: string }, timeoutMs: number): Promise<Answer> {
+export function send(
+  base: URL,
+  agent: Agent,
+  sent: { method: string; path: string; headers: Record<string, string>; body?: string },
+  timeoutMs: number,
+): Promise<Answer> {
   const started = performance.now();
   return new Promise((resolve) => {
     const body = sent.body === undefined ? undefined : Buffer.from(sent.body, 'utf8');
     let req: ReturnType<typeof request>;
     try {
-      req = request({ host: base.hostname, port: base.port, method: sent.method, path: sent.path, headers: { ...sent.headers, ...(body ? { 'content-length': String(body.length) } : {}) }, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          clearTimeout(timer);
-          let json: Answer['json'];
-          try {
-            json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Answer['json'];
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, json, ms: performance.now() - started });
-        });
-      });
+      req = request(
+        {
+          host: base.hostname,
+          port: base.port,
+          method: sent.method,
+          path: sent.path,
+          headers: { ...sent.headers, ...(body ? { 'content-length': String(body.length) } : {}) },
+          agent,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            clearTimeout(timer);
+            let json: Answer['json'];
+            try {
+              json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Answer['json'];
+            } catch {
+              json = undefined;
+            }
+            resolve({ status: res.statusCode ?? 0, json, ms: performance.now() - started });
+          });
+        },
+      );
     } catch {
       resolve({ status: -1, json: undefined, ms: 0 });
       return;
@@ -123,7 +138,10 @@ export async function runCases(url: string, db: Db, key: string, cases: CloudCas
   let digest = await digestNow();
   for (const c of cases) {
     if (Date.now() > deadline) break;
-    const headers = { ...(c.credential === 'key' ? { authorization: `apikey ${key}` } : CREDENTIALS[c.credential]), ...(c.body !== undefined ? { 'content-type': 'application/json' } : {}) };
+    const headers = {
+      ...(c.credential === 'key' ? { authorization: `apikey ${key}` } : CREDENTIALS[c.credential]),
+      ...(c.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    };
     const path = `${c.path}${c.query ? `?${c.query}` : ''}`;
     const answer = await send(base, agent, { method: c.route.verb, path, headers, ...(c.body !== undefined ? { body: c.body } : {}) }, 10_000);
     if (answer.status === -1) continue;
@@ -136,7 +154,13 @@ export async function runCases(url: string, db: Db, key: string, cases: CloudCas
     result.perRoute.set(key2, (result.perRoute.get(key2) ?? 0) + 1);
     const checks = [...checksOf(c, answer, others), ...(refused && after !== digest ? (['db-changed'] as const) : [])];
     for (const check of checks)
-      result.failures.push({ check, route: key2, status: answer.status, message: (answer.json?.message ?? '').slice(0, 300), request: { path: path.slice(0, 300), ...(c.body !== undefined ? { body: c.body.slice(0, 300) } : {}) } });
+      result.failures.push({
+        check,
+        route: key2,
+        status: answer.status,
+        message: (answer.json?.message ?? '').slice(0, 300),
+        request: { path: path.slice(0, 300), ...(c.body !== undefined ? { body: c.body.slice(0, 300) } : {}) },
+      });
     digest = after;
   }
   agent.destroy();

@@ -18,7 +18,11 @@ function stringFor(name: string): fc.Arbitrary<Json> {
   if (name === 'account_id') return fc.oneof({ weight: 8, arbitrary: fc.constant(known.accountId) }, { weight: 2, arbitrary: anyId() });
   if (name.endsWith('_id')) return anyId();
   const plausible = fc.constantFrom('qhc', 'fuzz-env', 'fuzz-cluster', 'v1.16.3', 'hybrid', 'latest', 'https://registry.example.com/', '3600s');
-  return fc.oneof({ weight: 4, arbitrary: plausible }, { weight: 3, arbitrary: fc.string({ maxLength: 24 }) }, { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) });
+  return fc.oneof(
+    { weight: 4, arbitrary: plausible },
+    { weight: 3, arbitrary: fc.string({ maxLength: 24 }) },
+    { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
+  );
 }
 
 function scalarFor(field: DescField & { fieldKind: 'scalar' | 'list' | 'map' }, scalar: ScalarType): fc.Arbitrary<Json> {
@@ -59,16 +63,28 @@ function valueOf(field: DescField, depth: number): fc.Arbitrary<Json> {
     case 'scalar':
       return scalarFor(field, field.scalar);
     case 'enum':
-      return fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...field.enum.values.map((v) => v.name)) }, { weight: 1, arbitrary: fc.constantFrom<Json>('NOPE', 99, -1) });
+      return fc.oneof(
+        { weight: 6, arbitrary: fc.constantFrom(...field.enum.values.map((v) => v.name)) },
+        { weight: 1, arbitrary: fc.constantFrom<Json>('NOPE', 99, -1) },
+      );
     case 'message':
       return messageValue(field.message, depth + 1);
     case 'list': {
       const element: fc.Arbitrary<Json> =
-        field.listKind === 'scalar' ? scalarFor(field, field.scalar) : field.listKind === 'enum' ? fc.constantFrom(...field.enum.values.map((v) => v.name)) : messageValue(field.message, depth + 1);
+        field.listKind === 'scalar'
+          ? scalarFor(field, field.scalar)
+          : field.listKind === 'enum'
+            ? fc.constantFrom(...field.enum.values.map((v) => v.name))
+            : messageValue(field.message, depth + 1);
       return fc.array(element, { maxLength: 3 });
     }
     case 'map': {
-      const value: fc.Arbitrary<Json> = field.mapKind === 'scalar' ? scalarFor(field, field.scalar) : field.mapKind === 'enum' ? fc.constantFrom(...field.enum.values.map((v) => v.name)) : messageValue(field.message, depth + 1);
+      const value: fc.Arbitrary<Json> =
+        field.mapKind === 'scalar'
+          ? scalarFor(field, field.scalar)
+          : field.mapKind === 'enum'
+            ? fc.constantFrom(...field.enum.values.map((v) => v.name))
+            : messageValue(field.message, depth + 1);
       return fc.dictionary(fc.string({ maxLength: 8 }), value, { maxKeys: 2 });
     }
   }
@@ -80,7 +96,9 @@ export function messageValue(message: DescMessage, depth = 0, skip: readonly str
   if (special) return special;
   if (depth > 3) return fc.constant({});
   const fields = message.fields.filter((f) => !skip.includes(f.name));
-  const entries = fields.map((f) => fc.tuple(fc.boolean(), fc.boolean(), valueOf(f, depth)).map(([use, jsonName, v]) => (use ? [[jsonName ? f.jsonName : f.name, v]] : [])));
+  const entries = fields.map((f) =>
+    fc.tuple(fc.boolean(), fc.boolean(), valueOf(f, depth)).map(([use, jsonName, v]) => (use ? [[jsonName ? f.jsonName : f.name, v]] : [])),
+  );
   return fc.tuple(...entries).map((pairs) => Object.fromEntries(pairs.flat()) as Json);
 }
 
