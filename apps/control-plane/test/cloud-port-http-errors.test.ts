@@ -50,7 +50,10 @@ describe('Cloud API errors, request ids and the log', () => {
     expect(logged().filter((l) => l.level === 'warn' && l.msg === 'cloud api call refused').length).toBeGreaterThanOrEqual(2);
     // A bootstrap token and the operator's key, used as they are meant to be, are not logged either.
     const env = (
-      await client.createHybridCloudEnvironment({ hybridCloudEnvironment: { accountId: plane.cp.accountId, name: 'logged', configuration: { namespace: 'qhc' } } }, { headers: plane.auth() })
+      await client.createHybridCloudEnvironment(
+        { hybridCloudEnvironment: { accountId: plane.cp.accountId, name: 'logged', configuration: { namespace: 'qhc' } } },
+        { headers: plane.auth() },
+      )
     ).hybridCloudEnvironment!;
     const bootstrap = await client.generateBootstrapCommands({ accountId: plane.cp.accountId, hybridCloudEnvironmentId: env.id }, { headers: plane.auth() });
     expect((await callApi(plane.cp.url, 'GET', `/install/${bootstrap.accessKey}`)).status).toBe(200);

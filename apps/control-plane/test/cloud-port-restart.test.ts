@@ -47,8 +47,9 @@ describe.each(['sqlite', 'postgres'] as const)('a restart on %s', (dialect: Dial
     running.push(first);
     const { hybrid, clusters, backups } = clients(first);
     const accountId = first.accountId;
-    const env = (await hybrid.createHybridCloudEnvironment({ hybridCloudEnvironment: { accountId, name: 'kept', configuration: { namespace: 'qhc' } } }, options))
-      .hybridCloudEnvironment!;
+    const env = (
+      await hybrid.createHybridCloudEnvironment({ hybridCloudEnvironment: { accountId, name: 'kept', configuration: { namespace: 'qhc' } } }, options)
+    ).hybridCloudEnvironment!;
     const cluster = (await clusters.createCluster({ cluster: clusterInit(accountId, env.id, 'kept-cluster') }, options)).cluster!;
     await backups.createBackup({ backup: { accountId, clusterId: cluster.id, displayName: 'kept-backup' } }, options);
     const before = await answers(first);

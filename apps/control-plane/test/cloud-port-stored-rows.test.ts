@@ -26,12 +26,19 @@ describe.each(['sqlite', 'postgres'] as const)('an environment and a cluster sto
 
   it('an environment spec with an upper-case registry path and no defaulted fields is answered, and kept as stored for the agent', async () => {
     const region = await makeRegion(plane, 'old-env');
-    const { logLevel: _dropped, ...older } = { ...region.spec, containerRegistryUrl: OLD_REGISTRY };
+    // An earlier release wrote no logLevel (defaulted now) and kept the registry path's case.
+    const { logLevel: _dropped, ...advanced } = { ...region.spec.advanced, containerRegistryUrl: OLD_REGISTRY };
+    const older = { ...region.spec, advanced };
     await sql().run('UPDATE regions SET spec = $1 WHERE id = $2', [JSON.stringify(older), region.id]);
     const hybrid = grpcHybridClient(plane);
     const ids = { accountId: plane.cp.accountId, hybridCloudEnvironmentId: region.id };
     const got = (await hybrid.getHybridCloudEnvironment(ids, { headers: plane.auth() })).hybridCloudEnvironment!;
-    expect([got.id, got.name, got.configuration?.namespace]).toEqual([region.id, 'old-env', region.spec.namespace]);
+    expect([got.id, got.name, got.configuration?.namespace, got.configuration?.containerRegistryUrl]).toEqual([
+      region.id,
+      'old-env',
+      region.spec.namespace,
+      OLD_REGISTRY,
+    ]);
     const listed = await hybrid.listHybridCloudEnvironments({ accountId: plane.cp.accountId }, { headers: plane.auth() });
     expect(listed.items.map((e) => e.id)).toContain(region.id);
     expect((await plane.cp.store.desiredState(region.id)).region).toEqual(older);
@@ -45,7 +52,10 @@ describe.each(['sqlite', 'postgres'] as const)('an environment and a cluster sto
     const client = clusterClient(plane);
     const ids = { accountId: plane.cp.accountId, clusterId: id };
     expect((await client.getCluster(ids, { headers: plane.auth() })).cluster?.name).toBe('legacy');
-    const listed = await client.listClusters({ accountId: plane.cp.accountId, cloudProviderId: 'hybrid', cloudProviderRegionId: region.id }, { headers: plane.auth() });
+    const listed = await client.listClusters(
+      { accountId: plane.cp.accountId, cloudProviderId: 'hybrid', cloudProviderRegionId: region.id },
+      { headers: plane.auth() },
+    );
     expect(listed.items.map((c) => c.name).toSorted()).toEqual(['fine', 'legacy']);
     const desired = () => plane.cp.store.desiredState(region.id);
     expect((await desired()).clusters.find((c) => c.id === 'legacy')?.spec).toEqual({ ...older, id: 'legacy' });
@@ -73,7 +83,10 @@ describe.each(['sqlite', 'postgres'] as const)('an environment and a cluster sto
     const { id } = await legacyCluster(plane, 'old-events', 'ev');
     const at = '2999-01-01T00:00:00.000Z';
     await sql().run('INSERT INTO cluster_events (id, cluster_id, at, type, message) VALUES ($1, $2, $3, $4, $5)', [`${at}#000#x`, id, at, 'Scaled', 'newer']);
-    const events = await qhcClients(plane).events.listClusterEvents({ accountId: plane.cp.accountId, clusterId: id, pageSize: 10, pageToken: '' }, { headers: plane.auth() });
+    const events = await qhcClients(plane).events.listClusterEvents(
+      { accountId: plane.cp.accountId, clusterId: id, pageSize: 10, pageToken: '' },
+      { headers: plane.auth() },
+    );
     expect(events.items.map((e) => e.type)).toEqual([qhcV1.ClusterEventType.REQUESTED]);
   });
 });

@@ -24,6 +24,7 @@ import { clusterMessage, storedMessage } from './view.ts';
 import { listClusters } from './list.ts';
 import { createClusterFromBackupMethod } from '../backup/create-cluster-from-backup.ts';
 import { markClusterRestoresDeleted } from '../../repositories/cloud-resources.ts';
+import { clusterWarnings, warningHeaders } from '../../warnings.ts';
 
 // qdrant.cloud.cluster.v1.ClusterService: an account's clusters. The interceptor has checked
 // the request's account is the caller's; the handlers look every id up within it.
@@ -69,6 +70,9 @@ async function createCluster(deps: CloudDeps, req: clusterV1.CreateClusterReques
   if (derived.problems) throw invalid(derived.problems);
   const cluster = { name: sent.name, spec: derived.spec, cloudCluster: storedMessage(sent) };
   const id = await naming(() => insertClusterNamedById(deps.db, region, cluster, () => null));
+  // As /api/v1 does: storage that cannot grow is told in a Warning header (the REST gateway passes it on).
+  const { warning } = warningHeaders(clusterWarnings(region, derived.spec));
+  if (warning) ctx.responseHeader.set('warning', warning);
   return answer(deps, accountId, id);
 }
 
