@@ -1,8 +1,10 @@
 // region-health.test.ts's warnings on the Cloud API: CreateCluster in an environment whose
 // StorageClass cannot expand (or does not exist) creates the cluster and says so in a Warning
 // response header, over gRPC and through the REST gateway; a class that can expand says nothing.
+// CreateBackup and CreateBackupSchedule in an environment without snapshot support warn too.
 import { describe, expect, it } from 'vitest';
 import { cloudPlane } from './support/cloud.ts';
+import { backupClient } from './support/backup.ts';
 import { clusterClient, clusterInit, makeRegion } from './support/cloud-clusters.ts';
 import { callApi } from './support/http.ts';
 import { healthReport, report } from './support/qhc.ts';
@@ -45,5 +47,33 @@ describe('warnings of CreateCluster', () => {
     const body = { cluster: clusterInit(accountId, region.id, 'c-rest') };
     const created = await callApi(rest.cp.url, 'POST', `/api/cluster/v1/accounts/${accountId}/clusters`, { body, headers: rest.auth() });
     expect([created.status, created.headers.get('warning')]).toEqual([200, FIXED]);
+  });
+
+  it('a backup or schedule in an environment without snapshot support warns; with it, it does not', async () => {
+    const region = await makeRegion(plane, 'snapshots');
+    await report(plane, region.id, { health: healthReport() });
+    const accountId = plane.cp.accountId;
+    const { cluster } = await clusterClient(plane).createCluster({ cluster: clusterInit(accountId, region.id, 'snapped') }, { headers: plane.auth() });
+    const backups = backupClient(plane);
+    const warned = async (call: (onHeader: (h: Headers) => void) => Promise<unknown>) => {
+      let warning: string | null = null;
+      await call((h) => (warning = h.get('warning')));
+      return warning as string | null;
+    };
+    const backup = (onHeader: (h: Headers) => void) =>
+      backups.createBackup({ backup: { accountId, clusterId: cluster!.id, displayName: 'b' } }, { headers: plane.auth(), onHeader });
+    const schedule = (onHeader: (h: Headers) => void) =>
+      backups.createBackupSchedule({ backupSchedule: { accountId, clusterId: cluster!.id, schedule: '0 2 * * *' } }, { headers: plane.auth(), onHeader });
+    expect(await warned(backup)).toMatch(
+      /^299 - "region snapshots cannot take volume snapshots .*: this backup will fail until snapshot support is installed"$/,
+    );
+    expect(await warned(schedule)).toMatch(/^299 - "region snapshots /);
+    const snapshots = healthReport({
+      volumeSnapshotClasses: [{ name: 'csi-snapclass', driver: 'ebs.csi.aws.com', default: true, deletionPolicy: 'Delete' }],
+      capabilities: { volumeSnapshot: true, volumeExpansion: true },
+    });
+    await report(plane, region.id, { health: snapshots });
+    expect(await warned(backup)).toBeNull();
+    expect(await warned(schedule)).toBeNull();
   });
 });

@@ -17,6 +17,7 @@ import { clusterInfoOf, decodeMessage, encodeMessage, scheduleKey, storedBackupM
 import { backupObjectName } from './names.ts';
 import { checkPage, pageOf } from './pages.ts';
 import { parseCreateBackup, parseUpdateBackup } from './requests.ts';
+import { warnOfSnapshots } from './warnings.ts';
 
 // Backups: one QdrantClusterSnapshot each, named after the backup's UUID.
 
@@ -92,6 +93,7 @@ async function createBackup(deps: CloudDeps, req: backupV1.CreateBackupRequest, 
     clusterObjectId: cluster.objectId,
   };
   await insertCloudResource(deps.db, { ...resource, spec, cloud }, stampOf(deps));
+  await warnOfSnapshots(deps, accountId, cluster.regionId, ctx);
   return { backup: await answer(deps, accountId, id) };
 }
 

@@ -18,6 +18,7 @@ import { encodeMessage, toSchedule } from './messages.ts';
 import { scheduleObjectName, scheduleShortId } from './names.ts';
 import { checkPage, pageOf } from './pages.ts';
 import { clientFields, parseCreateSchedule, parseUpdateSchedule, type ScheduleInput } from './requests.ts';
+import { warnOfSnapshots } from './warnings.ts';
 
 // Backup schedules: one QdrantClusterScheduledSnapshot each, named after the schedule's UUID.
 
@@ -77,6 +78,7 @@ async function createSchedule(deps: CloudDeps, req: backupV1.CreateBackupSchedul
   };
   const cloud = { message: encodeMessage(backupV1.BackupScheduleSchema, input.message), clusterId: cluster.id };
   await insertCloudResource(deps.db, { ...resource, spec: specOf(id, cluster.objectId, input), cloud }, stampOf(deps));
+  await warnOfSnapshots(deps, accountId, cluster.regionId, ctx);
   return { backupSchedule: await answer(deps, accountId, id) };
 }
 
