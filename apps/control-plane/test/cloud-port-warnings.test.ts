@@ -12,6 +12,13 @@ import { healthReport, report } from './support/qhc.ts';
 const FIXED =
   '299 - "StorageClass \\"fast\\" does not allow volume expansion: this cluster\'s storage cannot grow later (set allowVolumeExpansion: true on the class, or use another one)"';
 
+/** The Warning header of the call's answer (null: none). */
+async function warned(call: (onHeader: (h: Headers) => void) => Promise<unknown>): Promise<string | null> {
+  let warning: string | null = null;
+  await call((h) => (warning = h.get('warning')));
+  return warning as string | null;
+}
+
 describe('warnings of CreateCluster', () => {
   const plane = cloudPlane('sqlite');
   const rest = cloudPlane('sqlite', { https: false });
@@ -55,11 +62,6 @@ describe('warnings of CreateCluster', () => {
     const accountId = plane.cp.accountId;
     const { cluster } = await clusterClient(plane).createCluster({ cluster: clusterInit(accountId, region.id, 'snapped') }, { headers: plane.auth() });
     const backups = backupClient(plane);
-    const warned = async (call: (onHeader: (h: Headers) => void) => Promise<unknown>) => {
-      let warning: string | null = null;
-      await call((h) => (warning = h.get('warning')));
-      return warning as string | null;
-    };
     const backup = (onHeader: (h: Headers) => void) =>
       backups.createBackup({ backup: { accountId, clusterId: cluster!.id, displayName: 'b' } }, { headers: plane.auth(), onHeader });
     const schedule = (onHeader: (h: Headers) => void) =>
