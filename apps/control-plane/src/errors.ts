@@ -16,3 +16,14 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError(404, 'NotFound', `${what} does not exist`);
 export const conflict = (message: string) => new ApiError(409, 'Conflict', message);
+
+/**
+ * A region holding its most rows of a kind: a 409 on /api/v1 as before, and on the Cloud API
+ * ResourceExhausted (a quota reached), not AlreadyExists, which would say the name is taken.
+ */
+export class LimitError extends ApiError {
+  constructor(message: string) {
+    super(409, 'Conflict', message);
+    this.name = 'LimitError';
+  }
+}

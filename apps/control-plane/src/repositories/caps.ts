@@ -1,5 +1,5 @@
 import type { Db } from '../db/db.ts';
-import { conflict } from '../errors.ts';
+import { LimitError } from '../errors.ts';
 
 // The agent contract (@qhc/schemas DesiredState) carries at most 10,000 clusters, 10,000
 // deletions, 10,000 resources and 10,000 resource deletions, and the agent refuses a larger
@@ -21,7 +21,7 @@ export async function rowsOfRegion(db: Db, table: 'clusters' | 'resources', regi
 }
 
 /**
- * Refused (409 naming the limit) when the region holds its most rows of `table`. In a transaction
+ * Refused (409 naming the limit; ResourceExhausted on the Cloud API) when the region holds its most rows of `table`. In a transaction
  * that has already changed the region's row (its revision): concurrent ones wait on that lock,
  * so two cannot both take the last place.
  */
@@ -29,5 +29,5 @@ export async function checkRoom(tx: Db, table: 'clusters' | 'resources', region:
   const max = table === 'clusters' ? MAX_CLUSTERS_PER_REGION : MAX_RESOURCES_PER_REGION;
   if ((await rowsOfRegion(tx, table, region.id)) < max) return;
   const what = table === 'clusters' ? 'clusters' : 'backups, backup schedules and restores';
-  throw conflict(`region ${region.name} holds ${max} ${what} (those being deleted included), the most a region can: delete some first`);
+  throw new LimitError(`region ${region.name} holds ${max} ${what} (those being deleted included), the most a region can: delete some first`);
 }

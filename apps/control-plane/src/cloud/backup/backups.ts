@@ -18,6 +18,7 @@ import { backupObjectName } from './names.ts';
 import { backupsToList } from './list-rows.ts';
 import { checkPage, pageOf } from './pages.ts';
 import { parseCreateBackup, parseUpdateBackup } from './requests.ts';
+import { warnOfSnapshots } from './warnings.ts';
 
 // Backups: one QdrantClusterSnapshot each, named after the backup's UUID.
 
@@ -93,6 +94,7 @@ async function createBackup(deps: CloudDeps, req: backupV1.CreateBackupRequest, 
     clusterObjectId: cluster.objectId,
   };
   await insertCloudResource(deps.db, { ...resource, spec, cloud }, stampOf(deps));
+  await warnOfSnapshots(deps, accountId, cluster.regionId, ctx);
   return { backup: await answer(deps, accountId, id) };
 }
 

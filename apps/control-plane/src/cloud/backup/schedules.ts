@@ -17,6 +17,7 @@ import { scheduleObjectName, scheduleShortId } from './names.ts';
 import { backupsOf, schedulesToList } from './list-rows.ts';
 import { checkPage, pageOf } from './pages.ts';
 import { clientFields, parseCreateSchedule, parseUpdateSchedule, type ScheduleInput } from './requests.ts';
+import { warnOfSnapshots } from './warnings.ts';
 
 // Backup schedules: one QdrantClusterScheduledSnapshot each, named after the schedule's UUID.
 
@@ -75,6 +76,7 @@ async function createSchedule(deps: CloudDeps, req: backupV1.CreateBackupSchedul
   };
   const cloud = { message: encodeMessage(backupV1.BackupScheduleSchema, input.message), clusterId: cluster.id };
   await insertCloudResource(deps.db, { ...resource, spec: specOf(id, cluster.objectId, input), cloud }, stampOf(deps));
+  await warnOfSnapshots(deps, accountId, cluster.regionId, ctx);
   return { backupSchedule: await answer(deps, accountId, id) };
 }
 

@@ -2,7 +2,7 @@ import { fromJsonString } from '@bufbuild/protobuf';
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from '@connectrpc/connect';
 import { clusterV1 } from '@qhc/cloud-api';
 import { checkClusterUpdate } from '@qhc/schemas';
-import { ApiError } from '../../errors.ts';
+import { ApiError, LimitError } from '../../errors.ts';
 import { describeSpecChange } from '../../cluster-changes.ts';
 import { changeCluster, insertClusterNamedById } from '../../repositories/clusters.ts';
 import {
@@ -24,6 +24,7 @@ import { clusterMessage, storedMessage } from './view.ts';
 import { listClusters } from './list.ts';
 import { createClusterFromBackupMethod } from '../backup/create-cluster-from-backup.ts';
 import { markClusterRestoresDeleted } from '../../repositories/cloud-resources.ts';
+import { clusterWarnings, warningHeaders } from '../../warnings.ts';
 
 // qdrant.cloud.cluster.v1.ClusterService: an account's clusters. The interceptor has checked
 // the request's account is the caller's; the handlers look every id up within it.
@@ -40,12 +41,12 @@ function jwtRbacHeader(ctx: HandlerContext): boolean {
   throw invalid([{ field: 'qc-jwt-rbac header', message: `must be "true" or "false", got ${JSON.stringify(value.slice(0, 32))}` }]);
 }
 
-/** A 409 of the repositories (the name taken in the environment) as AlreadyExists naming the field. */
+/** A 409 of the repositories (the name taken in the environment) as AlreadyExists naming the field; a full environment is not a name taken. */
 async function naming<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if (error instanceof ApiError && error.status === 409)
+    if (error instanceof ApiError && error.status === 409 && !(error instanceof LimitError))
       throw new ConnectError(error.message.startsWith('cluster.name') ? error.message : `cluster.name: ${error.message}`, Code.AlreadyExists);
     throw error;
   }
@@ -69,6 +70,9 @@ async function createCluster(deps: CloudDeps, req: clusterV1.CreateClusterReques
   if (derived.problems) throw invalid(derived.problems);
   const cluster = { name: sent.name, spec: derived.spec, cloudCluster: storedMessage(sent) };
   const id = await naming(() => insertClusterNamedById(deps.db, region, cluster, () => null));
+  // As /api/v1 does: storage that cannot grow is told in a Warning header (the REST gateway passes it on).
+  const { warning } = warningHeaders(clusterWarnings(region, derived.spec));
+  if (warning) ctx.responseHeader.set('warning', warning);
   return answer(deps, accountId, id);
 }
 

@@ -71,10 +71,11 @@ function callHeaders(req: AnyRequest): Headers {
   return headers;
 }
 
-/** The rpc's answer as JSON, and the session cookie it set (sign-in and sign-out), if any. */
+/** The rpc's answer as JSON, the session cookie it set (sign-in and sign-out) and its Warning header, if any. */
 export interface RestAnswer {
   json: JsonValue;
   setCookie: string | null;
+  warning: string | null;
 }
 
 export interface Invocation {
@@ -89,7 +90,11 @@ export async function invoke(transport: Transport, req: AnyRequest, call: Invoca
   const method = call.route.method as DescMethodUnary;
   const response = await transport.unary(method, undefined, undefined, callHeaders(req), message);
   // Unset fields too, as grpc-gateway answers by default: a client sees every field's value.
-  return { json: toJson(method.output, response.message, { alwaysEmitImplicit: true }), setCookie: response.header.get('set-cookie') };
+  return {
+    json: toJson(method.output, response.message, { alwaysEmitImplicit: true }),
+    setCookie: response.header.get('set-cookie'),
+    warning: response.header.get('warning'),
+  };
 }
 
 /** grpc-gateway's error body, `{code, message, details}`, with the HTTP status of the code. */

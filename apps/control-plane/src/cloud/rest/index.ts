@@ -46,7 +46,10 @@ export function restGateway(deps: CloudDeps, services: readonly DescService[], t
             matching.map((r) => r.verb),
           );
         const answer = await invoke(transport, req, { route, match: route.pattern.exec(url.pathname)!, query: url.searchParams }, limit);
-        send(res, 200, answer.json, answer.setCookie ? { 'set-cookie': answer.setCookie } : {});
+        send(res, 200, answer.json, {
+          ...(answer.setCookie ? { 'set-cookie': answer.setCookie } : {}),
+          ...(answer.warning ? { warning: answer.warning } : {}),
+        });
       } catch (error) {
         sendError(res, error, where, deps);
       }

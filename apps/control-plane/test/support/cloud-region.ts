@@ -1,0 +1,48 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient, type Client } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
+import { hybridV1 } from '@qhc/cloud-api';
+import { createLogger } from '@qhc/kube';
+import { startControlPlane, type RunningControlPlane } from '../../src/index.ts';
+import { MANAGEMENT_KEY } from './cloud.ts';
+import { callApi } from './http.ts';
+
+// startWithRegion (support/region.ts) through the Cloud API: what the agent-side tests start
+// from once /api/v1 is gone. A control plane (plain HTTP, an https public URL for the
+// installation commands), environment `r` and its registered agent.
+
+export interface EnvironmentFixture {
+  cp: RunningControlPlane;
+  environmentId: string;
+  /** The registered agent's credential. */
+  agent: string;
+  hybrid: Client<typeof hybridV1.HybridCloudService>;
+  /** Call options with the management key. */
+  options: { headers: { authorization: string } };
+  /** A new installation command of `r`: its bootstrap token (the previous unused one is revoked). */
+  bootstrap(): Promise<string>;
+}
+
+/** A control plane on `database` (SQLite when undefined) with environment `r` and its agent registered. */
+export async function startWithEnvironment(database?: string): Promise<EnvironmentFixture> {
+  const cp = await startControlPlane({
+    database: database ?? join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db'),
+    port: 0,
+    managementKey: MANAGEMENT_KEY,
+    logger: createLogger({ level: 'error' }),
+    publicUrl: 'https://cp.example.test',
+    console: false,
+    pollIntervalMs: 50,
+  });
+  const hybrid = createClient(hybridV1.HybridCloudService, createConnectTransport({ baseUrl: cp.url, httpVersion: '1.1' }));
+  const options = { headers: { authorization: `apikey ${MANAGEMENT_KEY}` } };
+  const accountId = cp.accountId;
+  const env = await hybrid.createHybridCloudEnvironment({ hybridCloudEnvironment: { accountId, name: 'r', configuration: { namespace: 'ns-r' } } }, options);
+  const environmentId = env.hybridCloudEnvironment!.id;
+  const bootstrap = async () => (await hybrid.generateBootstrapCommands({ accountId, hybridCloudEnvironmentId: environmentId }, options)).accessKey;
+  const registered = await callApi(cp.url, 'POST', '/agent/v1/register', { headers: { authorization: `Bearer ${await bootstrap()}` } });
+  if (registered.status !== 201) throw new Error(`registering the agent: ${registered.status} ${registered.text}`);
+  return { cp, environmentId, agent: registered.json.token as string, hybrid, options, bootstrap };
+}
