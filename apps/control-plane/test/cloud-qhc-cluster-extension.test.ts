@@ -8,7 +8,7 @@ import { qhcV1 } from '@qhc/cloud-api';
 import { describe, expect, it } from 'vitest';
 import { cloudPlane, failure, type CloudPlane } from './support/cloud.ts';
 import { clusterClient, clusterDigest, clusterInit, desiredClusterSpec, makeRegion, sentPart } from './support/cloud-clusters.ts';
-import { otherAccount } from './support/qhc.ts';
+import { otherAccount, seedCluster, seedRegion } from './support/qhc.ts';
 import { callApi } from './support/http.ts';
 
 const codeAndMessage = (error: unknown) => [(error as ConnectError).code, (error as ConnectError).rawMessage];
@@ -67,6 +67,21 @@ describe('pauses over gRPC', () => {
     const before = await clusterDigest(plane);
     expect((await extensions.unpauseCluster({ ...ids, owner: 'someone-else' }, headers)).items.map((p) => p.owner)).toEqual(['ops']);
     expect(await clusterDigest(plane)).toEqual(before);
+  });
+});
+
+describe('a cluster made through /api/v1 (no Cluster message stored)', () => {
+  const plane = cloudPlane('sqlite');
+
+  it('takes pauses and an ingress on its spec', async () => {
+    const region = await seedRegion(plane, 'legacy');
+    const clusterId = await seedCluster(plane, region, 'legacy-one');
+    const ids = { accountId: plane.cp.accountId, clusterId };
+    const extensions = extensionClient(plane);
+    await extensions.pauseCluster({ ...ids, owner: 'ops', reason: 'old' }, { headers: plane.auth() });
+    await extensions.setClusterIngress({ ...ids, ingress: { host: 'legacy.example.com' } }, { headers: plane.auth() });
+    const spec = (await desiredClusterSpec(plane, region.id, 'legacy-one')).cluster!.spec;
+    expect([spec.pauses?.map((p) => p.owner), spec.ingress]).toEqual([['ops'], { enabled: true, host: 'legacy.example.com' }]);
   });
 });
 
