@@ -23,6 +23,7 @@ export class CloudApi {
   readonly backups: Client<typeof backupV1.BackupService>;
   readonly booking: Client<typeof bookingV1.BookingService>;
   readonly environments: Client<typeof qhcV1.EnvironmentAgentService>;
+  readonly extensions: Client<typeof qhcV1.ClusterExtensionService>;
   private readonly context: Context & { name: string };
 
   constructor(context: Context & { name: string }) {
@@ -36,6 +37,7 @@ export class CloudApi {
     this.backups = createClient(backupV1.BackupService, transport);
     this.booking = createClient(bookingV1.BookingService, transport);
     this.environments = createClient(qhcV1.EnvironmentAgentService, transport);
+    this.extensions = createClient(qhcV1.ClusterExtensionService, transport);
   }
 
   /** One call, its ConnectError turned into the CLI's error: the server's message and the gRPC code. */

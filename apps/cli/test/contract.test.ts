@@ -157,8 +157,8 @@ describe('errors and backups', () => {
     );
     const missing = await run(['cluster', 'get', 'nope', '--region', 'r']);
     expect([missing.code, missing.stderr]).toEqual([3, 'error: cluster "nope" does not exist in region r\nhint: see `qhc cluster list --region r`\n']);
-    const pause = await run(['cluster', 'pause', 'c', '--region', 'r']);
-    expect(pause.code).toBe(2);
+    const nothing = await run(['cluster', 'expose', 'c', '--region', 'r']);
+    expect(nothing.code).toBe(2);
     expect(sent).toEqual([]);
   });
 

@@ -2,3 +2,4 @@
 export * from './generated/qhc/v1/session_pb.ts';
 export * from './generated/qhc/v1/environment_agent_pb.ts';
 export * from './generated/qhc/v1/cluster_event_pb.ts';
+export * from './generated/qhc/v1/cluster_extension_pb.ts';

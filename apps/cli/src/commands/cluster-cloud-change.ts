@@ -8,6 +8,7 @@ import { age, print } from '../output.ts';
 import { cloud, cloudWait, clusterRow, environmentOfTarget, phaseName } from './cluster-cloud.ts';
 import { showRaw, type Target } from './cluster-targets.ts';
 import { clusterOf } from './resolve.ts';
+import type { ExtensionCall, ExtensionChange } from './cluster-extension.ts';
 
 export type ConfigurationChange = (configuration: Json, api: CloudApi, environmentId: string) => Json | Promise<Json>;
 export type ClusterAction = 'restart' | 'suspend' | 'unsuspend';
@@ -15,6 +16,8 @@ export type ClusterAction = 'restart' | 'suspend' | 'unsuspend';
 export interface CloudChange {
   configuration?: ConfigurationChange;
   action?: ClusterAction;
+  /** A change of qhc.v1.ClusterExtensionService, alone or after the configuration's. */
+  extension?: ExtensionChange;
   what: string;
   /** The command, when the Cloud API cannot make its change: it works with --kubeconfig only. */
   command?: string;
@@ -28,7 +31,7 @@ async function act(api: CloudApi, action: ClusterAction, clusterId: string): Pro
 }
 
 export async function cloudChange(ref: string, change: CloudChange, options: { wait?: boolean; timeout?: string; dryRun?: boolean }, t: Target): Promise<void> {
-  if (!change.configuration && !change.action)
+  if (!change.configuration && !change.action && !change.extension)
     throw new CliError(`the Cloud API has no such change${change.command ? ` (qhc cluster ${change.command})` : ''}`, {
       code: EXIT.usage,
       hint: 'make it on the QdrantCluster directly, with --kubeconfig',
@@ -42,19 +45,27 @@ export async function cloudChange(ref: string, change: CloudChange, options: { w
   const next = change.configuration
     ? { ...desired, configuration: await change.configuration(structuredClone((desired.configuration ?? {}) as Json), api, environment.id) }
     : undefined;
-  if (options.dryRun)
-    return void (await print<unknown>(next ?? { [change.action!]: cluster.name }, { format: 'yaml', columns: [], name: () => cluster.name, kind: 'cluster' }));
+  const extension = change.extension ? await change.extension(api, cluster.id) : undefined;
+  if (options.dryRun) return void (await print<unknown>(dryRunOf(cluster.name, next, extension, change.action), dryRunFormat(cluster.name)));
   let changed = cluster;
   if (next) {
     const message = messageOf(clusterV1.ClusterSchema, next, 'the changed cluster');
     changed = (await api.call('UpdateCluster', () => api.clusters.updateCluster({ cluster: message }))).cluster!;
-  } else {
-    await act(api, change.action!, cluster.id);
+  } else if (change.action) {
+    await act(api, change.action, cluster.id);
   }
+  await extension?.send();
   process.stderr.write(`cluster ${cluster.name}: ${change.what}\n`);
   if (options.wait) return showRaw(await cloudWait(api, environment, cluster, { since, timeout: options.timeout }), t);
   return showRaw(clusterRow(changed), t);
 }
+
+/** What --dry-run prints: the cluster as it would be sent and the extension's request by its rpc, or the action. */
+function dryRunOf(name: string, next: Json | undefined, extension: ExtensionCall | undefined, action: ClusterAction | undefined): unknown {
+  if (!extension) return next ?? { [action!]: name };
+  return next ? { cluster: next, [extension.rpc]: extension.request } : { [extension.rpc]: extension.request };
+}
+const dryRunFormat = (name: string) => ({ format: 'yaml' as const, columns: [], name: () => name, kind: 'cluster' });
 
 /** What `kubectl describe` would show, from the Cloud API's cluster: configuration in short, phase, nodes, endpoint. */
 export async function cloudDescribe(ref: string, t: Target): Promise<string[]> {

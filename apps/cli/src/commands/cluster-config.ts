@@ -28,19 +28,13 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 /** Declares the configuration flags on a command. */
 export function configFlags(cmd: Command): Command {
-  return cmd
-    .option('--node-selector <key=value>', 'schedule the nodes only where this node label is set (repeat; key- removes)', collect)
-    .option('--toleration <key[=value]:Effect>', 'tolerate a node taint, e.g. dedicated=qdrant:NoSchedule (repeat; key- removes)', collect)
-    .option('--service-type <type>', 'ClusterIP, NodePort or LoadBalancer')
-    .option('--service-annotation <key=value>', "an annotation of the cluster's Service (repeat; key- removes)", collect)
-    .option('--ingress', 'create an ingress for the cluster')
-    .option('--no-ingress', 'no ingress')
-    .option('--ingress-class <name>', 'the IngressClass')
-    .option('--ingress-host <host>', 'the ingress host, e.g. qdrant.example.com')
-    .option('--ingress-tls', 'serve the ingress over TLS')
-    .option('--no-ingress-tls', 'serve the ingress without TLS')
-    .option('--ingress-tls-secret <name>', 'the Secret holding the ingress certificate')
-    .option('--ingress-annotation <key=value>', 'an annotation of the ingress (repeat; key- removes)', collect)
+  return ingressFlags(
+    cmd
+      .option('--node-selector <key=value>', 'schedule the nodes only where this node label is set (repeat; key- removes)', collect)
+      .option('--toleration <key[=value]:Effect>', 'tolerate a node taint, e.g. dedicated=qdrant:NoSchedule (repeat; key- removes)', collect)
+      .option('--service-type <type>', 'ClusterIP, NodePort or LoadBalancer')
+      .option('--service-annotation <key=value>', "an annotation of the cluster's Service (repeat; key- removes)", collect),
+  )
     .option('--storage-class <name>', 'the StorageClass of the database volumes (create only: volumes keep their class)')
     .option('--volume-snapshot-class <name>', "the VolumeSnapshotClass of the cluster's backups")
     .option('--log-level <level>', 'Qdrant\'s log level, e.g. INFO, DEBUG or "debug,actix=warn"')
@@ -48,6 +42,19 @@ export function configFlags(cmd: Command): Command {
     .option('--read-only-api-key-secret <secret:key>', 'the read-only API key, from this Secret and key')
     .option('--rebalance [on|off|default]', "the cluster manager's shard rebalancing: on (no value), off, or default (unset: the region's setting)")
     .option('--no-rebalance', "turn the cluster manager's shard rebalancing off");
+}
+
+/** Declares the ingress flags (also on `qhc cluster expose`). */
+export function ingressFlags(cmd: Command): Command {
+  return cmd
+    .option('--ingress', 'create an ingress for the cluster')
+    .option('--no-ingress', 'no ingress')
+    .option('--ingress-class <name>', 'the IngressClass')
+    .option('--ingress-host <host>', 'the ingress host, e.g. qdrant.example.com')
+    .option('--ingress-tls', 'serve the ingress over TLS')
+    .option('--no-ingress-tls', 'serve the ingress without TLS')
+    .option('--ingress-tls-secret <name>', 'the Secret holding the ingress certificate')
+    .option('--ingress-annotation <key=value>', 'an annotation of the ingress (repeat; key- removes)', collect);
 }
 
 type Map = Record<string, string>;
@@ -133,8 +140,8 @@ export function applyConfigFlags(spec: Spec, o: ConfigOptions): Spec {
       annotations: editMap(service.annotations as Map | undefined, o.serviceAnnotation, '--service-annotation'),
     });
   }
-  const ingressFlags = [o.ingress, o.ingressClass, o.ingressHost, o.ingressTls, o.ingressTlsSecret, o.ingressAnnotation];
-  if (ingressFlags.some((f) => f !== undefined)) {
+  const ingressValues = [o.ingress, o.ingressClass, o.ingressHost, o.ingressTls, o.ingressTlsSecret, o.ingressAnnotation];
+  if (ingressValues.some((f) => f !== undefined)) {
     const ingress = obj(spec.ingress);
     next.ingress = tidy({
       ...ingress,

@@ -9,6 +9,7 @@ import type { QdrantClusterObject, Spec, Target } from './cluster-targets.ts';
 import { waitDirect } from './cluster-wait.ts';
 import { applyConfigFlags, type ConfigOptions } from './cluster-config.ts';
 import type { ClusterAction, ConfigurationChange } from './cluster-cloud-change.ts';
+import type { ExtensionChange } from './cluster-extension.ts';
 
 export type { Target } from './cluster-targets.ts';
 export { waitDirect } from './cluster-wait.ts';
@@ -126,6 +127,8 @@ export interface ClusterChangeInput {
   configuration?: ConfigurationChange;
   /** Through the Cloud API, an action instead of a configuration change. */
   action?: ClusterAction;
+  /** Through qhc's own ClusterExtensionService: what the Cloud API's Cluster has no field for. */
+  extension?: ExtensionChange;
   restart?: boolean;
   what: string;
   command?: string;

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { CliError, EXIT } from '../exit.ts';
 import type { ClusterChangeInput, Target } from '../commands/cluster.ts';
-import { configFlags, type ConfigOptions } from '../commands/cluster-config.ts';
+import { configFlags, ingressFlags, type ConfigOptions } from '../commands/cluster-config.ts';
 import { direct, limited, waits } from './options.ts';
 
 type Global = () => { context?: string; output: string; noHeaders: boolean };
@@ -106,49 +106,8 @@ function specChanges(cluster: Command, change: Change): void {
 
 /** Pause, unpause, exposure, configuration, deletion. */
 function maintenance(cluster: Command, change: Change, target: ToTarget): void {
-  direct(cluster.command('pause <name>').description('stop the operator from changing the cluster (manual maintenance)'))
-    .option('--reason <text>', 'why, shown in the status', 'paused with qhc')
-    .option('--dry-run', 'print the new spec')
-    .action(async (name: string, options: { reason: string }) =>
-      change(
-        name,
-        {
-          what: 'paused',
-          command: 'pause',
-          spec: (spec) => ({
-            ...spec,
-            pauses: [
-              ...(spec.pauses ?? []).filter((p) => p.owner !== 'qhc-cli'),
-              { owner: 'qhc-cli', reason: options.reason, creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
-            ],
-          }),
-        },
-        options,
-      ),
-    );
-  direct(cluster.command('unpause <name>').description('let the operator manage the cluster again'))
-    .option('--dry-run', 'print the new spec')
-    .action(async (name: string, options) =>
-      change(
-        name,
-        { what: 'unpaused', command: 'unpause', spec: (spec) => ({ ...spec, pauses: (spec.pauses ?? []).filter((p) => p.owner !== 'qhc-cli') }) },
-        options,
-      ),
-    );
-  direct(cluster.command('expose <name>').description('how the cluster is reachable: its Service type'))
-    .requiredOption('--type <type>', 'ClusterIP, NodePort or LoadBalancer')
-    .option('--dry-run', 'print the new spec')
-    .action(async (name: string, options: { type: string }) =>
-      change(
-        name,
-        {
-          what: `exposed as ${options.type}`,
-          spec: (spec) => ({ ...spec, service: { ...spec.service, type: options.type } }),
-          configuration: async (c) => ({ ...c, serviceType: (await import('../commands/cluster-config-cloud.ts')).serviceType(options.type) }),
-        },
-        options,
-      ),
-    );
+  pauses(cluster, change);
+  expose(cluster, change);
   configFlags(
     waits(
       direct(
@@ -172,4 +131,78 @@ function maintenance(cluster: Command, change: Change, target: ToTarget): void {
     .option('-y, --yes', 'do not ask')
     .option('--dry-run', 'say what would be deleted')
     .action(async (name: string, options) => (await import('../commands/cluster.ts')).clusterDelete(name, options, target(options)));
+}
+
+const extension = () => import('../commands/cluster-extension.ts');
+
+/** Through the control plane: qhc.v1.ClusterExtensionService's pauses; directly: the spec's. */
+function pauses(cluster: Command, change: Change): void {
+  direct(cluster.command('pause <name>').description('stop the operator from changing the cluster (manual maintenance)'))
+    .option('--reason <text>', 'why, shown in the status', 'paused with qhc')
+    .option('--owner <name>', 'who pauses it; one pause per owner', 'qhc-cli')
+    .option('--dry-run', 'print the new spec')
+    .action(async (name: string, options: { reason: string; owner: string }) =>
+      change(
+        name,
+        {
+          what: 'paused',
+          command: 'pause',
+          extension: (await extension()).pauseCall(options.owner, options.reason),
+          spec: (spec) => ({
+            ...spec,
+            pauses: [
+              ...(spec.pauses ?? []).filter((p) => p.owner !== options.owner),
+              { owner: options.owner, reason: options.reason, creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
+            ],
+          }),
+        },
+        options,
+      ),
+    );
+  direct(cluster.command('unpause <name>').description('let the operator manage the cluster again'))
+    .option('--owner <name>', 'whose pause to remove', 'qhc-cli')
+    .option('--dry-run', 'print the new spec')
+    .action(async (name: string, options: { owner: string }) =>
+      change(
+        name,
+        {
+          what: 'unpaused',
+          command: 'unpause',
+          extension: (await extension()).unpauseCall(options.owner),
+          spec: (spec) => ({ ...spec, pauses: (spec.pauses ?? []).filter((p) => p.owner !== options.owner) }),
+        },
+        options,
+      ),
+    );
+}
+
+/** The Service type (the Cloud API's configuration) and the ingress (qhc.v1.ClusterExtensionService). */
+function expose(cluster: Command, change: Change): void {
+  ingressFlags(
+    direct(cluster.command('expose <name>').description('how the cluster is reachable: its Service type and its ingress')).option(
+      '--type <type>',
+      'ClusterIP, NodePort or LoadBalancer',
+    ),
+  )
+    .option('--dry-run', 'print the new spec')
+    .action(async (name: string, options: ConfigOptions & { type?: string }) => {
+      const { applyConfigFlags } = await import('../commands/cluster-config.ts');
+      const { hasIngressFlags, ingressCall } = await extension();
+      const ingress = hasIngressFlags(options);
+      if (options.type === undefined && !ingress) throw new CliError('nothing to change', { code: EXIT.usage, hint: 'give --type or an --ingress… flag' });
+      const serviceType = options.type;
+      const what = [serviceType && `exposed as ${serviceType}`, ingress && 'ingress changed'].filter(Boolean).join(', ');
+      return change(
+        name,
+        {
+          what,
+          spec: (spec) => applyConfigFlags(spec, { ...options, serviceType }),
+          ...(serviceType !== undefined
+            ? { configuration: async (c) => ({ ...c, serviceType: (await import('../commands/cluster-config-cloud.ts')).serviceType(serviceType) }) }
+            : {}),
+          ...(ingress ? { extension: ingressCall(options) } : {}),
+        },
+        options as Record<string, unknown>,
+      );
+    });
 }

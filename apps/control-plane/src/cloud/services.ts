@@ -9,6 +9,7 @@ import type { CloudDeps } from './context.ts';
 import { databaseApiKeyService } from './database-api-keys/service.ts';
 import { hybridCloudService } from './hybrid/service.ts';
 import { clusterEventService } from './qhc/cluster-event-service.ts';
+import { clusterExtensionService } from './qhc/cluster-extension-service.ts';
 import { environmentAgentService } from './qhc/environment-service.ts';
 import { sessionService } from './qhc/session-service.ts';
 
@@ -36,6 +37,7 @@ export const CLOUD_SERVICES: readonly CloudService[] = [
   cloudService(qhcV1.SessionService, sessionService),
   cloudService(qhcV1.EnvironmentAgentService, environmentAgentService),
   cloudService(qhcV1.ClusterEventService, clusterEventService),
+  cloudService(qhcV1.ClusterExtensionService, clusterExtensionService),
   cloudService(databaseApiKeyV2.DatabaseApiKeyService, databaseApiKeyService),
 ];
 

@@ -17,10 +17,16 @@ const readPreviousStatus = fittingJson(ClusterStatusReport.partial());
 
 const upToDate = (report: AgentReport, current: number) => (report.appliedRevision ?? -1) >= current;
 
-async function recordClusters(tx: Db, regionId: string, report: AgentReport, current: number, stamp: string): Promise<void> {
+/** How many clusters joined the desired state: a restored cluster (CreateClusterFromBackup) is left out of it until its first status. */
+async function recordClusters(tx: Db, regionId: string, report: AgentReport, current: number, stamp: string): Promise<number> {
   const reported = new Map(report.clusters.map((c) => [c.id, c]));
+  let joined = 0;
   // The agent reports a cluster by its Kubernetes identity: the object id, not the name.
-  for (const row of await tx.q.selectFrom('clusters').select(['id', 'name', 'object_id', 'status', 'deleted_at']).where('region_id', '=', regionId).execute()) {
+  for (const row of await tx.q
+    .selectFrom('clusters')
+    .select(['id', 'name', 'object_id', 'status', 'origin', 'deleted_at'])
+    .where('region_id', '=', regionId)
+    .execute()) {
     // A deletion is done when the agent, up to date (so having applied it), no longer has the cluster.
     if (row.deleted_at && !reported.has(objectIdOf(row)) && upToDate(report, current)) {
       await tx.q.deleteFrom('clusters').where('id', '=', row.id).execute();
@@ -35,9 +41,11 @@ async function recordClusters(tx: Db, regionId: string, report: AgentReport, cur
       .set({ status: JSON.stringify(status) })
       .where('id', '=', row.id)
       .execute();
+    if (row.origin && !row.status) joined++;
     const before: ReportedClusterStatus | undefined = row.status ? readPreviousStatus(row.status) : undefined;
     await recordClusterEvents(tx, row.id, statusEvents(before, status), stamp);
   }
+  return joined;
 }
 
 /**
@@ -83,11 +91,15 @@ export async function recordStatus(db: Db, regionId: string, report: AgentReport
     let current = (await regionRevision(tx, regionId)) ?? 0;
     // Only a report of the latest revision adopts: an older one may still list a cluster whose
     // deletion it had not applied yet, which must not come back.
-    if (upToDate(report, current) && (await adoptRestoredClusters(tx, regionId, report.clusters, stamp)) > 0) {
+    const adopted = upToDate(report, current) && (await adoptRestoredClusters(tx, regionId, report.clusters, stamp)) > 0;
+    if (adopted) {
       await bumpRevision(tx, regionId, stamp);
       current++;
     }
-    await recordClusters(tx, regionId, report, current, stamp);
+    const joined = await recordClusters(tx, regionId, report, current, stamp);
     await recordResources(tx, regionId, report, current, stamp);
+    // Without a new revision the agent, up to date, would never apply (and so never own, nor delete)
+    // a cluster that joined; one revision in this transaction covers every change of the report.
+    if (joined > 0 && !adopted) await bumpRevision(tx, regionId, stamp);
   });
 }

@@ -16,7 +16,7 @@ import {
 import { callerOf, type CloudDeps } from '../context.ts';
 import { clusterActions } from './cluster-actions.ts';
 import { changeable, clusterOfAccount, regionOfAccount } from './lookup.ts';
-import { specOfConfiguration } from './spec-of.ts';
+import { keptOf, specOfConfiguration } from './spec-of.ts';
 import { protoFieldOf } from './spec-paths.ts';
 import { applyUpdateMask } from './update-mask.ts';
 import { checkClusterFields, checkServerFieldsEmpty, invalid } from './validate.ts';
@@ -101,6 +101,7 @@ async function updateCluster(deps: CloudDeps, req: clusterV1.UpdateClusterReques
     packages: deps.packages,
     jwtRbac: current.spec.config?.service?.jwt_rbac === true,
     suspend: current.spec.suspend === true,
+    kept: keptOf(current.spec),
     ...(before ? { currentPackageId: before } : {}),
   });
   if (derived.problems) throw invalid(derived.problems);

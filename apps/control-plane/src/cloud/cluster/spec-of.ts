@@ -20,7 +20,14 @@ export interface SpecContext {
   suspend: boolean;
   /** The package the cluster has now: a deactivated package stays usable for it. */
   currentPackageId?: string;
+  /** qhc's own settings (qhc.v1.ClusterExtensionService), which the message has no field for: kept across updates. */
+  kept?: KeptSpec;
 }
+
+export type KeptSpec = Pick<ClusterRecord['spec'], 'pauses' | 'ingress'>;
+
+/** The part of a stored spec that UpdateCluster keeps as it is. */
+export const keptOf = (spec: ClusterRecord['spec']): KeptSpec => defined({ pauses: spec.pauses, ingress: spec.ingress });
 
 const SERVICE_TYPES = enumMap(clusterV1.ClusterServiceTypeSchema, { CLUSTER_IP: 'ClusterIP', NODE_PORT: 'NodePort', LOAD_BALANCER: 'LoadBalancer' });
 const REBALANCE = enumMap(clusterV1.ClusterConfigurationRebalanceStrategySchema, {
@@ -123,6 +130,7 @@ function draftSpec(config: clusterV1.ClusterConfiguration, pkg: ResourcePackage 
     size: config.numberOfNodes,
     version,
     suspend: ctx.suspend || undefined,
+    ...ctx.kept,
     resources,
     config: qdrantConfigOf(config.databaseConfiguration, ctx.jwtRbac, `${CONFIGURATION}.database_configuration`, problems),
     service: exposure(config, problems),
