@@ -12,17 +12,14 @@ export interface BodyLimits {
   timeoutMs: number;
 }
 
-/** Thrown when a body is larger than allowed: the REST gateway answers 413 for it. */
-export class BodyTooLarge extends ConnectError {
-  constructor(size: number | undefined, limit: number) {
-    super(`the request body${size === undefined ? '' : ` (${size} bytes)`} is larger than ${limit} bytes`, Code.ResourceExhausted);
-  }
-}
+/** The refusal of a body larger than allowed (ResourceExhausted: the REST gateway answers 413 for it). */
+const tooLarge = (size: number | undefined, limit: number) =>
+  new ConnectError(`the request body${size === undefined ? '' : ` (${size} bytes)`} is larger than ${limit} bytes`, Code.ResourceExhausted);
 
 /** The whole body, or a refusal; on a refusal the rest of the body is not read. */
 export async function readBody(req: AnyRequest, limits: BodyLimits): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limits.maxBytes) throw new BodyTooLarge(declared, limits.maxBytes);
+  if (declared > limits.maxBytes) throw tooLarge(declared, limits.maxBytes);
   // As connect-node reads it (and later drains it): an iterator that leaves the request open.
   const chunks = (req as AsyncIterable<Buffer> & { iterator(o: object): AsyncIterator<Buffer> }).iterator({ destroyOnReturn: false });
   let timer: NodeJS.Timeout | undefined;
@@ -36,7 +33,7 @@ export async function readBody(req: AnyRequest, limits: BodyLimits): Promise<Buf
       const next = await Promise.race([chunks.next(), deadline]);
       if (next.done) return Buffer.concat(parts);
       size += next.value.length;
-      if (size > limits.maxBytes) throw new BodyTooLarge(undefined, limits.maxBytes);
+      if (size > limits.maxBytes) throw tooLarge(undefined, limits.maxBytes);
       parts.push(next.value);
     }
   } finally {

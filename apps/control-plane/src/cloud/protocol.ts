@@ -46,10 +46,14 @@ export function writeRefusal(req: AnyRequest, res: AnyResponse, kind: RequestKin
     trailer.forEach((value, name) => (headers[name] = value));
   }
   if (!bodyRead && !('stream' in req)) headers.connection = 'close';
+  // As connect-node does: the reset goes after the (empty) trailers, which the compat API sends on a later tick.
+  if (!bodyRead && 'stream' in req) {
+    const stream = req.stream;
+    stream.once('wantTrailers', () => setImmediate(() => stream.state.remoteClose === 0 && stream.close(h2.NGHTTP2_NO_ERROR)));
+  }
   const response = res as import('node:http').ServerResponse;
   response.writeHead(status, headers);
   response.end(body);
-  if (!bodyRead && 'stream' in req) response.once('finish', () => req.stream.close(h2.NGHTTP2_NO_ERROR));
 }
 
 /** A compressed message as it was sent, decompressed up to `max` bytes (a larger one is refused); unknown encodings are left to connect. */

@@ -3,7 +3,7 @@ import { toJson, type DescMethodUnary, type JsonValue } from '@bufbuild/protobuf
 import { Code, ConnectError, type Transport } from '@connectrpc/connect';
 import { checkBodyDepth } from '../../api/json-limits.ts';
 import { authenticateRequest, isPublic } from '../auth.ts';
-import { BodyTooLarge, readBody, type BodyLimits } from '../body.ts';
+import { readBody, type BodyLimits } from '../body.ts';
 import { HTTP_STATUS } from '../codes.ts';
 import type { CloudDeps } from '../context.ts';
 import { toConnectError } from '../errors.ts';
@@ -36,7 +36,7 @@ async function readJsonBody(req: AnyRequest, limits: BodyLimits): Promise<JsonVa
   try {
     text = (await readBody(req, limits)).toString('utf8');
   } catch (error) {
-    if (error instanceof BodyTooLarge) throw new StatusError(error.rawMessage, Code.ResourceExhausted, 413);
+    if (error instanceof ConnectError && error.code === Code.ResourceExhausted) throw new StatusError(error.rawMessage, Code.ResourceExhausted, 413);
     throw error;
   }
   if (!text.trim()) return undefined;
