@@ -6,6 +6,7 @@ import { codeToHttpStatus, errorToJsonBytes } from '@connectrpc/connect/protocol
 import { setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
 import { jsonDepthProblem, MAX_BODY_DEPTH } from '../api/json-limits.ts';
 import type { AnyRequest, AnyResponse } from './transport.ts';
+import { checkEnumNames } from './json-enums.ts';
 import { scanMessage, type WireLimits } from './wire-scan.ts';
 
 // What the Cloud API's own adapter needs of the three protocols before connect reads a call:
@@ -72,10 +73,22 @@ function decompressed(bytes: Buffer, encoding: string | undefined, max: number):
 /** The message's bytes checked against its schema (binary) or its shape (JSON). */
 function checkMessage(input: DescMessage, bytes: Uint8Array, json: boolean, limits: WireLimits): void {
   if (!json) return scanMessage(input, bytes, limits);
-  const problem = jsonDepthProblem(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), MAX_BODY_DEPTH, limits.maxElements);
-  if (!problem) return;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const problem = jsonDepthProblem(text, MAX_BODY_DEPTH, limits.maxElements);
+  if (!problem) return checkEnumNamesOf(input, text);
   const where = problem.path.join('.') || '(the request)';
   throw new ConnectError(`${where}: the request ${problem.message}`, problem.code === 'too_many' ? Code.ResourceExhausted : Code.InvalidArgument);
+}
+
+/** Bounded by the scan above, the body is parsed once more to name a field holding an unknown enum name. */
+function checkEnumNamesOf(input: DescMessage, text: string): void {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return; // connect answers a body that is not JSON
+  }
+  checkEnumNames(input, json);
 }
 
 export interface CheckedBody {

@@ -4,6 +4,7 @@ import { Code, ConnectError, type Transport } from '@connectrpc/connect';
 import { checkBodyDepth } from '../../api/json-limits.ts';
 import { authenticateRequest, isPublic } from '../auth.ts';
 import { readBody, type BodyLimits } from '../body.ts';
+import { checkEnumNames } from '../json-enums.ts';
 import { HTTP_STATUS } from '../codes.ts';
 import type { CloudDeps } from '../context.ts';
 import { toConnectError } from '../errors.ts';
@@ -87,6 +88,7 @@ export async function invoke(deps: CloudDeps, transport: Transport, req: AnyRequ
   // The credential first, on the headers: a stranger's body is never read (the router checks it again, with the account).
   if (!isPublic(call.route.method)) await authenticateRequest(deps, callHeaders(req));
   const body = call.route.body === '' ? undefined : await readJsonBody(req, limits);
+  if (call.route.body === '*') checkEnumNames(call.route.method.input, body);
   const message = requestMessage(call.route, pathValues(call.route, call.match), call.query, body);
   const method = call.route.method as DescMethodUnary;
   const response = await transport.unary(method, undefined, undefined, callHeaders(req), message);
