@@ -22,7 +22,9 @@ describe('binary messages, scanned before decoding', () => {
     const before = await hybridDigest(plane);
     const answer = await grpc(createEnvironmentBytes(plane.cp.accountId, 'deep', struct(entry('a', deepValue(2000)))));
     expect(answer.grpcStatus).toBe('3');
-    expect(answer.grpcMessage).toMatch(/^hybrid_cloud_environment\.configuration\.advanced_operator_settings\.fields\[0\]\.value\.list_value.* nests messages more than 32 levels deep$/);
+    expect(answer.grpcMessage).toMatch(
+      /^hybrid_cloud_environment\.configuration\.advanced_operator_settings\.fields\[0\]\.value\.list_value.* nests messages more than 32 levels deep$/,
+    );
     expect(await hybridDigest(plane)).toEqual(before);
   });
 
@@ -70,7 +72,9 @@ describe('Connect JSON, scanned before parsing', () => {
   it('refuses a body nested too deep, naming the path', async () => {
     const answer = await json(env(`,"advancedOperatorSettings":{"a":${'['.repeat(5000)}${']'.repeat(5000)}}`));
     expect(answer.status).toBe(400);
-    expect(JSON.parse(answer.text).message).toMatch(/^hybridCloudEnvironment\.configuration\.advancedOperatorSettings\.a\.0\.0.*: the request nests objects or arrays more than 64 levels deep$/);
+    expect(JSON.parse(answer.text).message).toMatch(
+      /^hybridCloudEnvironment\.configuration\.advancedOperatorSettings\.a\.0\.0.*: the request nests objects or arrays more than 64 levels deep$/,
+    );
   });
 
   it('refuses a body of too many keys', async () => {
@@ -88,7 +92,9 @@ describe('Connect JSON, scanned before parsing', () => {
     expect(JSON.parse(unknown.text).message).toContain('bogus');
     const level = await json(env(`,"logLevel":"NOPE"`));
     expect(level.status).toBe(400);
-    expect(JSON.parse(level.text).message).toBe('hybrid_cloud_environment.configuration.log_level: "NOPE" is not a value of qdrant.cloud.hybrid.v1.HybridCloudEnvironmentConfigurationLogLevel');
+    expect(JSON.parse(level.text).message).toBe(
+      'hybrid_cloud_environment.configuration.log_level: "NOPE" is not a value of qdrant.cloud.hybrid.v1.HybridCloudEnvironmentConfigurationLogLevel',
+    );
     expect(await hybridDigest(plane)).toEqual(before);
   });
 });

@@ -24,11 +24,7 @@ export function jsonDepthProblem(text: string, maxDepth = MAX_BODY_DEPTH, maxEle
   let lastString = '';
   let stringStart = -1;
   let elements = 0;
-  const tooMany = (): Problem => ({
-    path: frames.map((f) => f.key),
-    code: 'too_many',
-    message: `holds more than ${maxElements} keys and array items in all`,
-  });
+  const tooMany = (): Problem => ({ path: frames.map((f) => f.key), code: 'too_many', message: `holds more than ${maxElements} keys and array items in all` });
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (stringStart >= 0) {

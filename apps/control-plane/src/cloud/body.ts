@@ -24,7 +24,10 @@ export async function readBody(req: AnyRequest, limits: BodyLimits): Promise<Buf
   const chunks = (req as AsyncIterable<Buffer> & { iterator(o: object): AsyncIterator<Buffer> }).iterator({ destroyOnReturn: false });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ConnectError(`the request body did not arrive within ${limits.timeoutMs} ms`, Code.DeadlineExceeded)), limits.timeoutMs);
+    timer = setTimeout(
+      () => reject(new ConnectError(`the request body did not arrive within ${limits.timeoutMs} ms`, Code.DeadlineExceeded)),
+      limits.timeoutMs,
+    );
   });
   const parts: Buffer[] = [];
   let size = 0;

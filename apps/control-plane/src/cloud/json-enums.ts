@@ -15,7 +15,8 @@ function checkField(field: DescField, value: unknown, path: string): void {
   const items = field.fieldKind === 'list' && Array.isArray(value) ? value.map((v, i) => [v, `${path}[${i}]`] as const) : [[value, path] as const];
   for (const [item, where] of items) {
     const e = field.fieldKind === 'enum' ? field.enum : field.fieldKind === 'list' && field.listKind === 'enum' ? field.enum : undefined;
-    if (e && unknownName(e, item)) throw new ConnectError(`${where}: ${JSON.stringify(String(item).slice(0, 64))} is not a value of ${e.typeName}`, Code.InvalidArgument);
+    if (e && unknownName(e, item))
+      throw new ConnectError(`${where}: ${JSON.stringify(String(item).slice(0, 64))} is not a value of ${e.typeName}`, Code.InvalidArgument);
     const nested = field.fieldKind === 'message' || (field.fieldKind === 'list' && field.listKind === 'message') ? field.message : undefined;
     if (nested && !nested.typeName.startsWith('google.protobuf.')) checkEnumNames(nested, item, where);
   }

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { constants as h2 } from 'node:http2';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { DescMessage } from '@bufbuild/protobuf';
@@ -52,7 +53,7 @@ export function writeRefusal(req: AnyRequest, res: AnyResponse, kind: RequestKin
     const stream = req.stream;
     stream.once('wantTrailers', () => setImmediate(() => stream.state.remoteClose === 0 && stream.close(h2.NGHTTP2_NO_ERROR)));
   }
-  const response = res as import('node:http').ServerResponse;
+  const response = res as ServerResponse;
   response.writeHead(status, headers);
   response.end(body);
 }

@@ -64,7 +64,9 @@ export async function serveRpc(deps: CloudDeps, handler: UniversalHandler, req: 
     const uRes = await handler({ ...uReq, body: once(checked.body) });
     // Done when the response is (as connect-node's adapter, whose writer may outlive it).
     const closed = new Promise<void>((resolve) => res.once('close', resolve));
-    void universalResponseToNodeResponse(uRes, res as never).catch((error: unknown) => deps.logger.debug('cloud api answer not written', { reason: String(error) }));
+    void universalResponseToNodeResponse(uRes, res as never).catch((error: unknown) =>
+      deps.logger.debug('cloud api answer not written', { reason: String(error) }),
+    );
     await closed;
   } catch (error) {
     writeRefusal(req, res, kind, toConnectError(error, `${handler.service.typeName}/${handler.method.name}`, deps.logger), bodyRead);

@@ -40,12 +40,7 @@ const pathOf = (req: AnyRequest) => (req.url ?? '/').split('?')[0]!;
  * and the agents. Plain HTTP serves Connect and gRPC-Web (HTTP/1.1); gRPC needs HTTP/2, which
  * the server offers only with TLS, as the official clients (Terraform, qcloud) always use.
  */
-export function cloudApi(
-  deps: CloudDeps,
-  fallback: Handle,
-  services: readonly CloudService[] = CLOUD_SERVICES,
-  bodyTimeoutMs = BODY_TIMEOUT_MS,
-): CloudApi {
+export function cloudApi(deps: CloudDeps, fallback: Handle, services: readonly CloudService[] = CLOUD_SERVICES, bodyTimeoutMs = BODY_TIMEOUT_MS): CloudApi {
   checkAccountFields(services.map((s) => s.service));
   const prefixes = services.map((s) => `/${s.service.typeName}/`);
   const routes = registerCloudServices(deps, services);

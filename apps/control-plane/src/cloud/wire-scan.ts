@@ -158,10 +158,12 @@ function step(walk: Walk, frame: Frame): void {
   const tag = reader.varint(frame.path);
   const number = Math.floor(tag / 8);
   const wireType = tag % 8;
-  const slot = frame.entry ? entrySlot(frame.entry, number) : (() => {
-    const field = frame.message!.fields.find((f) => f.number === number);
-    return field && slotOf(field);
-  })();
+  const slot = frame.entry
+    ? entrySlot(frame.entry, number)
+    : (() => {
+        const field = frame.message!.fields.find((f) => f.number === number);
+        return field && slotOf(field);
+      })();
   const where = frame.message?.typeName ?? `a ${frame.entry!.name} entry`;
   if (!slot) throw invalid(frame.path, `field number ${number} is not a field of ${where}; qhc refuses what it would drop`);
   const path = fieldPath(frame, number, slot);

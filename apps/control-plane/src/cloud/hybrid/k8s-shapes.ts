@@ -32,11 +32,6 @@ const defined = <T extends object>(value: T): T => Object.fromEntries(Object.ent
 export function tolerationsOf(items: readonly clusterV1.Toleration[], base: string, problems: Problems): Record<string, unknown>[] {
   return items.map((t, i) => {
     const seconds = t.tolerationSeconds;
-    // As Kubernetes validates a toleration: an empty key matches every taint only with Exists, which takes no value.
-    if (!t.key && t.operator !== TolerationOperator.EXISTS)
-      problems.push({ path: at(base, i, 'key'), message: 'must not be empty unless operator is TOLERATION_OPERATOR_EXISTS' });
-    if (t.operator === TolerationOperator.EXISTS && t.value)
-      problems.push({ path: at(base, i, 'value'), message: 'must be empty when operator is TOLERATION_OPERATOR_EXISTS' });
     if (seconds !== undefined && seconds > BigInt(Number.MAX_SAFE_INTEGER))
       problems.push({ path: at(base, i, 'toleration_seconds'), message: `must be at most ${Number.MAX_SAFE_INTEGER}` });
     return defined({
