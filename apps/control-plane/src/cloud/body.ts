@@ -10,6 +10,8 @@ export interface BodyLimits {
   maxBytes: number;
   /** How long the body may take to arrive, from the headers. */
   timeoutMs: number;
+  /** Bytes of framing allowed on top of maxBytes (a gRPC message's 5-byte prefix). */
+  framing?: number;
 }
 
 /** The refusal of a body larger than allowed (ResourceExhausted: the REST gateway answers 413 for it). */
@@ -18,8 +20,9 @@ const tooLarge = (size: number | undefined, limit: number) =>
 
 /** The whole body, or a refusal; on a refusal the rest of the body is not read. */
 export async function readBody(req: AnyRequest, limits: BodyLimits): Promise<Buffer> {
+  const max = limits.maxBytes + (limits.framing ?? 0);
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limits.maxBytes) throw tooLarge(declared, limits.maxBytes);
+  if (declared > max) throw tooLarge(declared, limits.maxBytes);
   // As connect-node reads it (and later drains it): an iterator that leaves the request open.
   const chunks = (req as AsyncIterable<Buffer> & { iterator(o: object): AsyncIterator<Buffer> }).iterator({ destroyOnReturn: false });
   let timer: NodeJS.Timeout | undefined;
@@ -36,7 +39,7 @@ export async function readBody(req: AnyRequest, limits: BodyLimits): Promise<Buf
       const next = await Promise.race([chunks.next(), deadline]);
       if (next.done) return Buffer.concat(parts);
       size += next.value.length;
-      if (size > limits.maxBytes) throw tooLarge(undefined, limits.maxBytes);
+      if (size > max) throw tooLarge(undefined, limits.maxBytes);
       parts.push(next.value);
     }
   } finally {

@@ -56,7 +56,7 @@ export async function serveRpc(deps: CloudDeps, handler: UniversalHandler, req: 
     const contextValues = createContextValues();
     // A stranger's call costs one key lookup: nothing of its body is read.
     if (!isPublic(handler.method)) contextValues.set(CALLER, await authenticateRequest(deps, headersOf(req)));
-    const raw = await readBody(req, { maxBytes: limits.maxBytes + 5, timeoutMs: limits.bodyTimeoutMs });
+    const raw = await readBody(req, { maxBytes: limits.maxBytes, framing: 5, timeoutMs: limits.bodyTimeoutMs });
     bodyRead = true;
     const checked = checkedBody(req, kind, handler.method.input, raw, { ...wireLimitsOf(handler.method), maxBytes: limits.maxBytes });
     const uReq = universalRequestFromNodeRequest(req as never, res as never, undefined, contextValues);
