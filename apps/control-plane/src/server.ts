@@ -62,7 +62,23 @@ export interface ControlPlaneOptions {
   packages?: readonly ResourcePackage[];
   /** The agent and operator version environments are offered; default this control plane's release. */
   releaseVersion?: string;
+  /** How long a client may take (tests shorten them): see SERVER_LIMITS. */
+  timeouts?: { bodyMs?: number; idleMs?: number };
 }
+
+/**
+ * What one client may hold of the server. bodyMs: a Cloud API request's body, from its headers;
+ * idleMs: an HTTP/2 connection without a frame (above the agents' long-poll wait); the HTTP/1.1
+ * request and headers deadlines; the streams and memory of one HTTP/2 connection.
+ */
+export const SERVER_LIMITS = {
+  bodyMs: 30_000,
+  idleMs: 120_000,
+  http1RequestMs: 60_000,
+  http1HeadersMs: 20_000,
+  maxConcurrentStreams: 100,
+  maxSessionMemoryMb: 16,
+} as const;
 
 export interface RunningControlPlane {
   url: string;
@@ -182,7 +198,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const inflight = new Set<Promise<void>>();
   const api: Handle = (req, res, requestId) => handler.handle(req as IncomingMessage, res as ServerResponse, { requestId });
   const packages = options.packages ?? DEFAULT_PACKAGES;
-  const cloud = cloudApi({ ...cloudDeps(db, options, () => publicUrl), packages, regionDefaults: store.defaults }, api);
+  const cloud = cloudApi(
+    { ...cloudDeps(db, options, () => publicUrl), packages, regionDefaults: store.defaults },
+    api,
+    undefined,
+    options.timeouts?.bodyMs ?? SERVER_LIMITS.bodyMs,
+  );
   const onRequest = requestListener(options, consoleServer, cloud, api, inflight);
   const server = serverOf(options, onRequest);
   const url = await listen(server, options);
@@ -216,8 +237,22 @@ const connections = new WeakMap<AnyServer, Set<Socket>>();
  * it; gRPC clients, like the official ones, use TLS).
  */
 function serverOf(options: ControlPlaneOptions, onRequest: (req: AnyRequest, res: AnyResponse) => void): AnyServer {
-  if (!options.tls) return createHttpServer(onRequest);
-  const server = createSecureServer({ cert: options.tls.cert, key: options.tls.key, allowHTTP1: true }, onRequest);
+  const http1 = { requestTimeout: SERVER_LIMITS.http1RequestMs, headersTimeout: SERVER_LIMITS.http1HeadersMs };
+  if (!options.tls) return createHttpServer(http1, onRequest);
+  const server = createSecureServer(
+    {
+      cert: options.tls.cert,
+      key: options.tls.key,
+      allowHTTP1: true,
+      settings: { maxConcurrentStreams: SERVER_LIMITS.maxConcurrentStreams },
+      maxSessionMemory: SERVER_LIMITS.maxSessionMemoryMb,
+    },
+    onRequest,
+  );
+  Object.assign(server, http1);
+  const idleMs = options.timeouts?.idleMs ?? Math.max(SERVER_LIMITS.idleMs, ((options.maxWaitSeconds ?? 30) + 30) * 1000);
+  // An HTTP/2 connection silent that long is dropped, with whatever its streams hold.
+  server.on('session', (session) => session.setTimeout(idleMs, () => session.destroy()));
   // An HTTP/2 server cannot close its connections itself (no closeAllConnections): it tracks them.
   const sockets = new Set<Socket>();
   server.on('secureConnection', (socket: Socket) => {

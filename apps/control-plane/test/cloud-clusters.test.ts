@@ -2,6 +2,7 @@
 // create, read, list, update with the agent's side, delete, other accounts, and REST.
 import { randomUUID } from 'node:crypto';
 import { toBinary } from '@bufbuild/protobuf';
+import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { Code, type ConnectError } from '@connectrpc/connect';
 import { clusterV1 } from '@qhc/cloud-api';
 import { clusterResourceName, DEFAULT_PACKAGES } from '@qhc/schemas';
@@ -118,6 +119,8 @@ describe.each(['sqlite', 'postgres'] as const)('ClusterService delete and accoun
     await client.deleteCluster(ids, { headers: plane.auth() });
     const deleting = (await client.getCluster(ids, { headers: plane.auth() })).cluster!;
     expect(deleting.deletedAt).toBeDefined();
+    // The control plane's clock, not the wall clock.
+    expect(timestampDate(deleting.deletedAt!).getTime()).toBe(plane.clock.now);
     expect(deleting.state?.phase).toBe(clusterV1.ClusterPhaseSchema.values.find((v) => v.localName === 'DELETING')!.number);
     expect((await desiredClusterSpec(plane, region.id, cluster.id)).deletions).toContain(cluster.id);
     await reportStatus(plane, region.id, []);

@@ -9,13 +9,22 @@ import { ApiError } from '../errors.ts';
 export const MAX_BODY_DEPTH = 64;
 
 /**
- * One pass over the text that stops at the first container nested deeper than `maxDepth`,
- * answering with the path of keys and indexes that leads there (the field to name).
+ * Keys, array items and containers a body may hold: each becomes an object or a problem later
+ * (a 4 MiB body of `{}` items is a million of them); the schemas bound every list far below this.
  */
-export function jsonDepthProblem(text: string, maxDepth = MAX_BODY_DEPTH): Problem | undefined {
+export const MAX_BODY_ELEMENTS = 10_000;
+
+/**
+ * One pass over the text that stops at the first container nested deeper than `maxDepth`, or
+ * the first element past `maxElements`, answering with the path of keys and indexes that leads
+ * there (the field to name). Elements: every container, key and array comma.
+ */
+export function jsonDepthProblem(text: string, maxDepth = MAX_BODY_DEPTH, maxElements = MAX_BODY_ELEMENTS): Problem | undefined {
   const frames: Array<{ array: boolean; key: string | number }> = [];
   let lastString = '';
   let stringStart = -1;
+  let elements = 0;
+  const tooMany = (): Problem => ({ path: frames.map((f) => f.key), code: 'too_many', message: `holds more than ${maxElements} keys and array items in all` });
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (stringStart >= 0) {
@@ -27,8 +36,12 @@ export function jsonDepthProblem(text: string, maxDepth = MAX_BODY_DEPTH): Probl
       }
       continue;
     }
-    if (c === 34) stringStart = i + 1;
-    else if (c === 123 /* { */ || c === 91 /* [ */) {
+    if (c === 34) {
+      stringStart = i + 1;
+      continue;
+    }
+    if ((c === 123 || c === 91 || c === 58 || c === 44) && ++elements > maxElements) return tooMany();
+    if (c === 123 /* { */ || c === 91 /* [ */) {
       if (frames.length >= maxDepth) {
         return { path: frames.map((f) => f.key), code: 'too_deep', message: `nests objects or arrays more than ${maxDepth} levels deep` };
       }
@@ -49,7 +62,7 @@ function jsonString(quoted: string): string {
   }
 }
 
-/** Throws the 400 for a body nested too deep, naming where. */
+/** Throws the 400 for a body nested too deep or holding too many elements, naming where. */
 export function checkBodyDepth(text: string): void {
   const problem = jsonDepthProblem(text);
   if (problem) throw new ApiError(400, 'Invalid', `the request body at ${problem.path.join('.') || '(top)'} ${problem.message}`, [problem]);

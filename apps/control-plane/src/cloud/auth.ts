@@ -111,7 +111,8 @@ export const isPublic = (method: DescMethod) => hasOption(method, commonV1.requi
 export function authInterceptor(deps: CloudDeps): Interceptor {
   return (next) => async (req) => {
     if (isPublic(req.method)) return next(req);
-    const caller = await authenticateRequest(deps, req.header);
+    // The Cloud API's adapter authenticated the headers before reading the body; other callers (REST's router) here.
+    const caller = req.contextValues.get(CALLER) ?? (await authenticateRequest(deps, req.header));
     // Every Cloud API rpc is unary; a streaming one would need its first message read here.
     if (req.stream) throw new ConnectError('streaming calls are not served', Code.Unimplemented);
     checkAccount(req.method, req.message, caller);

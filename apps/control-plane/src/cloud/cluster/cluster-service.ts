@@ -118,10 +118,10 @@ async function deleteCluster(deps: CloudDeps, req: clusterV1.DeleteClusterReques
   const region = await regionOfAccount(deps, accountId, cluster.regionId, 'cluster_id');
   await deleteClusterResources(deps.db, cluster, region, req.deleteBackups === true);
   // A restore still making this cluster (CreateClusterFromBackup) would otherwise bring it back once the region reports it.
-  await markClusterRestoresDeleted(deps.db, accountId, cluster.id, new Date().toISOString());
+  await markClusterRestoresDeleted(deps.db, accountId, cluster.id, new Date(deps.now()).toISOString());
   // force: the environment cannot confirm a teardown when its agent never connected.
   if (req.force && (await removeUnappliedCluster(deps.db, cluster))) return {};
-  if (!cluster.deletedAt) await changeCluster(deps.db, cluster, { deleted_at: new Date().toISOString() }, 'deletion');
+  if (!cluster.deletedAt) await changeCluster(deps.db, cluster, { deleted_at: new Date(deps.now()).toISOString() }, 'deletion');
   return {};
 }
 

@@ -1,5 +1,6 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { clusterV1 } from '@qhc/cloud-api';
+import { problemsText } from '../hybrid/problems.ts';
 import type { FieldProblem } from './database-config.ts';
 
 // The Cluster message's own fields (the configuration is spec-of.ts's), as the Cloud API rules
@@ -14,7 +15,7 @@ export const isUuid = (value: string) => UUID.test(value);
 
 /** The InvalidArgument a refused request answers: every problem, each named by its field. */
 export function invalid(problems: readonly FieldProblem[]): ConnectError {
-  return new ConnectError(problems.map((p) => `${p.field}: ${p.message}`).join('; '), Code.InvalidArgument);
+  return new ConnectError(problemsText(problems.map((p) => `${p.field}: ${p.message}`)), Code.InvalidArgument);
 }
 
 export function checkName(name: string, field: string): FieldProblem[] {
@@ -38,10 +39,12 @@ function checkConfigurationLists(config: clusterV1.ClusterConfiguration): FieldP
     ...limit(config.podLabels, 10, at('pod_labels')),
     ...limit(config.topologySpreadConstraints, 10, at('topology_spread_constraints')),
   ];
-  config.allowedIpSourceRanges.forEach((range, i) => {
-    if (!IPV4_PREFIX.test(range))
-      problems.push({ field: `${at('allowed_ip_source_ranges')}[${i}]`, message: `${JSON.stringify(range)} is not an IPv4 CIDR such as "10.0.0.0/8"` });
-  });
+  // Items are checked only once their count is: a refusal costs one problem per field, not one per item.
+  if (problems.length === 0)
+    config.allowedIpSourceRanges.forEach((range, i) => {
+      if (!IPV4_PREFIX.test(range))
+        problems.push({ field: `${at('allowed_ip_source_ranges')}[${i}]`, message: `${JSON.stringify(range)} is not an IPv4 CIDR such as "10.0.0.0/8"` });
+    });
   for (const [value, name] of [
     [config.reservedCpuPercentage, 'reserved_cpu_percentage'],
     [config.reservedMemoryPercentage, 'reserved_memory_percentage'],
@@ -64,14 +67,16 @@ export function checkClusterFields(cluster: clusterV1.Cluster): FieldProblem[] {
       field: 'cluster.cloud_provider_region_id',
       message: `must be the UUID of a hybrid environment, got ${JSON.stringify(cluster.cloudProviderRegionId)}`,
     });
-  problems.push(...limit(cluster.labels, 10, 'cluster.labels'));
-  cluster.labels.forEach((label, i) => {
-    if (!label.key) problems.push({ field: `cluster.labels[${i}].key`, message: 'must not be empty' });
-  });
+  const labels = limit(cluster.labels, 10, 'cluster.labels');
+  for (const p of labels) problems.push(p);
+  if (labels.length === 0)
+    cluster.labels.forEach((label, i) => {
+      if (!label.key) problems.push({ field: `cluster.labels[${i}].key`, message: 'must not be empty' });
+    });
   const cost = cluster.costAllocationLabel;
   if (cost !== undefined && (cost.length > 253 || !COST_LABEL.test(cost)))
     problems.push({ field: 'cluster.cost_allocation_label', message: `${JSON.stringify(cost)} is not a label value such as "team-a" or "example.com/team-a"` });
-  if (cluster.configuration) problems.push(...checkConfigurationLists(cluster.configuration));
+  if (cluster.configuration) for (const p of checkConfigurationLists(cluster.configuration)) problems.push(p);
   return problems;
 }
 

@@ -3,6 +3,7 @@ import { OperatorSettings, Region } from '@qhc/schemas';
 import type * as z from 'zod';
 import { LogLevel } from './enums.ts';
 import { rulesOf, mapOf, tolerationsOf } from './k8s-shapes.ts';
+import { listLimitProblems } from './limits.ts';
 import { configurationPath, type TypedFields } from './paths.ts';
 import { at, type Checked, type FieldProblem } from './problems.ts';
 
@@ -50,7 +51,7 @@ function operatorSettingsOf(c: Configuration, base: string, problems: FieldProbl
   if (c.advancedOperatorSettings) {
     const parsed = OperatorSettings.safeParse(c.advancedOperatorSettings);
     if (parsed.success) settings = parsed.data;
-    else problems.push(...issuesAt(parsed.error, (i) => at(base, 'advanced_operator_settings', ...(i.path as Array<string | number>))));
+    else for (const p of issuesAt(parsed.error, (i) => at(base, 'advanced_operator_settings', ...(i.path as Array<string | number>)))) problems.push(p);
   }
   const storage = settings.settings.storage;
   if (c.databaseStorageClass !== undefined) storage.default_storage_class_names.db = c.databaseStorageClass;
@@ -60,11 +61,11 @@ function operatorSettingsOf(c: Configuration, base: string, problems: FieldProbl
   const policies = settings.settings.qdrant.networkPolicies;
   if (c.ingress.length > 0) {
     typed.ingressFrom = policies.ingress.length;
-    policies.ingress.push(...(rulesOf(c.ingress, at(base, 'ingress'), problems) as typeof policies.ingress));
+    policies.ingress = [...policies.ingress, ...(rulesOf(c.ingress, at(base, 'ingress'), problems) as typeof policies.ingress)];
   }
   if (c.egress.length > 0) {
     typed.egressFrom = policies.egress.length;
-    policies.egress.push(...(rulesOf(c.egress, at(base, 'egress'), problems) as typeof policies.egress));
+    policies.egress = [...policies.egress, ...(rulesOf(c.egress, at(base, 'egress'), problems) as typeof policies.egress)];
   }
   return settings;
 }
@@ -86,6 +87,9 @@ function advancedOf(c: Configuration, base: string, identity: SpecIdentity, prob
 
 /** The Region spec of a configuration, or every problem named by its field under `base`. */
 export function regionSpecOf(c: Configuration, base: string, identity: SpecIdentity): Checked<Region> {
+  // Counts first: no item of a list too long is looked at.
+  const tooLong = listLimitProblems(c, base);
+  if (tooLong.length > 0) return { ok: false, problems: tooLong };
   const problems = unsupported(c, base);
   if (!c.namespace) problems.push({ path: at(base, 'namespace'), message: 'required: the namespace the agent and operator are installed in' });
   const typed: TypedFields = {

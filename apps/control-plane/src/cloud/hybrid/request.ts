@@ -41,7 +41,7 @@ function sentConfiguration(c: Configuration | undefined): Configuration {
 
 function inputOf(name: string, configuration: Configuration, identity: SpecIdentity, problems: FieldProblem[]): Checked<EnvironmentInput> {
   const spec = regionSpecOf(configuration, CONFIG, identity);
-  if (!spec.ok) problems.push(...spec.problems);
+  if (!spec.ok) for (const p of spec.problems) problems.push(p);
   return problems.length > 0 || !spec.ok ? { ok: false, problems } : { ok: true, value: { name, configuration, spec: spec.value } };
 }
 

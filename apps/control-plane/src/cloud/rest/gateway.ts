@@ -2,6 +2,9 @@ import type { ServerResponse } from 'node:http';
 import { toJson, type DescMethodUnary, type JsonValue } from '@bufbuild/protobuf';
 import { Code, ConnectError, type Transport } from '@connectrpc/connect';
 import { checkBodyDepth } from '../../api/json-limits.ts';
+import { authenticateRequest, isPublic } from '../auth.ts';
+import { readBody, type BodyLimits } from '../body.ts';
+import { checkEnumNames } from '../json-enums.ts';
 import { HTTP_STATUS } from '../codes.ts';
 import type { CloudDeps } from '../context.ts';
 import { toConnectError } from '../errors.ts';
@@ -28,17 +31,15 @@ export class StatusError extends Error {
 
 const API_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
-async function readBody(req: AnyRequest, limit: number): Promise<JsonValue | undefined> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new StatusError(`the request body (${declared} bytes) is larger than ${limit} bytes`, Code.ResourceExhausted, 413);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new StatusError(`the request body is larger than ${limit} bytes`, Code.ResourceExhausted, 413);
-    chunks.push(chunk);
+/** The body as JSON: read under its size and deadline, its shape checked before it is parsed. */
+async function readJsonBody(req: AnyRequest, limits: BodyLimits): Promise<JsonValue | undefined> {
+  let text: string;
+  try {
+    text = (await readBody(req, limits)).toString('utf8');
+  } catch (error) {
+    if (error instanceof ConnectError && error.code === Code.ResourceExhausted) throw new StatusError(error.rawMessage, Code.ResourceExhausted, 413);
+    throw error;
   }
-  const text = Buffer.concat(chunks).toString('utf8');
   if (!text.trim()) return undefined;
   checkBodyDepth(text);
   try {
@@ -84,8 +85,11 @@ export interface Invocation {
   query: URLSearchParams;
 }
 
-export async function invoke(transport: Transport, req: AnyRequest, call: Invocation, limit: number): Promise<RestAnswer> {
-  const body = call.route.body === '' ? undefined : await readBody(req, limit);
+export async function invoke(deps: CloudDeps, transport: Transport, req: AnyRequest, call: Invocation, limits: BodyLimits): Promise<RestAnswer> {
+  // The credential first, on the headers: a stranger's body is never read (the router checks it again, with the account).
+  if (!isPublic(call.route.method)) await authenticateRequest(deps, callHeaders(req));
+  const body = call.route.body === '' ? undefined : await readJsonBody(req, limits);
+  if (call.route.body === '*') checkEnumNames(call.route.method.input, body);
   const message = requestMessage(call.route, pathValues(call.route, call.match), call.query, body);
   const method = call.route.method as DescMethodUnary;
   const response = await transport.unary(method, undefined, undefined, callHeaders(req), message);

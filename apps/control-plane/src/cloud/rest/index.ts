@@ -1,5 +1,6 @@
 import type { DescService } from '@bufbuild/protobuf';
 import { Code, type Transport } from '@connectrpc/connect';
+import type { BodyLimits } from '../body.ts';
 import type { CloudDeps } from '../context.ts';
 import type { AnyRequest, Handle } from '../transport.ts';
 import { invoke, send, sendError, StatusError } from './gateway.ts';
@@ -20,7 +21,7 @@ const notAllowed = (verb: string, path: string, verbs: string[]) =>
 const urlOf = (req: AnyRequest) => new URL(req.url ?? '/', 'http://localhost');
 
 /** The REST routes of `services`, answered by calling `transport` (the Cloud API's router, in process). */
-export function restGateway(deps: CloudDeps, services: readonly DescService[], transport: Transport, limit: number): RestGateway {
+export function restGateway(deps: CloudDeps, services: readonly DescService[], transport: Transport, limits: BodyLimits): RestGateway {
   const routes = restRoutes(services);
   let document: unknown;
   return {
@@ -45,7 +46,7 @@ export function restGateway(deps: CloudDeps, services: readonly DescService[], t
             url.pathname,
             matching.map((r) => r.verb),
           );
-        const answer = await invoke(transport, req, { route, match: route.pattern.exec(url.pathname)!, query: url.searchParams }, limit);
+        const answer = await invoke(deps, transport, req, { route, match: route.pattern.exec(url.pathname)!, query: url.searchParams }, limits);
         send(res, 200, answer.json, {
           ...(answer.setCookie ? { 'set-cookie': answer.setCookie } : {}),
           ...(answer.warning ? { warning: answer.warning } : {}),
