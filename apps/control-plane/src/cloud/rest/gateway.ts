@@ -87,7 +87,11 @@ export interface Invocation {
 
 export async function invoke(deps: CloudDeps, transport: Transport, req: AnyRequest, call: Invocation, limits: BodyLimits): Promise<RestAnswer> {
   // The credential first, on the headers: a stranger's body is never read (the router checks it again, with the account).
-  if (!isPublic(call.route.method)) await authenticateRequest(deps, callHeaders(req));
+  if (!isPublic(call.route.method))
+    await authenticateRequest(deps, callHeaders(req)).catch((error: unknown) => {
+      // Refused before the router, whose interceptor logs refusals: logged here instead (warn, never the key).
+      throw toConnectError(error, `${call.route.method.parent.typeName}/${call.route.method.name}`, deps.logger);
+    });
   const body = call.route.body === '' ? undefined : await readJsonBody(req, limits);
   if (call.route.body === '*') checkEnumNames(call.route.method.input, body);
   const message = requestMessage(call.route, pathValues(call.route, call.match), call.query, body);
