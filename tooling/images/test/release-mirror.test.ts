@@ -123,21 +123,23 @@ describe('a release through a private registry', () => {
       publicUrl: 'https://qhc.example.com',
       console: false,
       defaultRegistry: { containerRegistryUrl, chartRepositoryUrl },
-      releaseVersion: VERSION,
     });
     try {
-      const call = async (path: string, body: unknown) =>
+      const call = async (method: string, path: string, body: unknown) =>
         (
-          await fetch(`${cp.url}/api/hybrid/v1/accounts/${cp.accountId}/hybrid-cloud-environments${path}`, {
-            method: 'POST',
+          await fetch(`${cp.url}${path}`, {
+            method,
             headers: { authorization: 'apikey qhc_m_release-default-management-key', 'content-type': 'application/json' },
             body: JSON.stringify(body),
           })
         ).json() as Promise<{ hybridCloudEnvironment: { id: string }; accessKey: string }>;
-      const created = await call('', { hybridCloudEnvironment: { name: 'defaults', configuration: { namespace: 'qhc-defaults' } } });
+      const environments = `/api/hybrid/v1/accounts/${cp.accountId}/hybrid-cloud-environments`;
+      const created = await call('POST', environments, { hybridCloudEnvironment: { name: 'defaults', configuration: { namespace: 'qhc-defaults' } } });
       const id = created.hybridCloudEnvironment.id;
-      expect((await cp.store.regionById(id)).spec.advanced).toMatchObject({ containerRegistryUrl, chartRepositoryUrl });
-      const install = { bootstrapToken: (await call(`/${id}/bootstrap-commands`, {})).accessKey };
+      // The release's own agent and operator (this in-process control plane is the workspace's version).
+      await call('PUT', `/api/qhc/v1/accounts/${cp.accountId}/hybrid-cloud-environments/${id}/versions`, { agentVersion: VERSION, operatorVersion: VERSION });
+      expect((await cp.store.regionById(id)).spec).toMatchObject({ agentVersion: VERSION, advanced: { containerRegistryUrl, chartRepositoryUrl } });
+      const install = { bootstrapToken: (await call('POST', `${environments}/${id}/bootstrap-commands`, {})).accessKey };
       const script = await (await fetch(`${cp.url}/install/${install.bootstrapToken}`)).text();
       const images = [...script.matchAll(/^\s+image: (\S+)$/gm)].map((m) => m[1]!.replace(/^['"]|['"]$/g, ''));
       expect(images).toHaveLength(3);
