@@ -7,7 +7,7 @@ import { generateSealingKeyPair, openSealed, publicKeyOf, sealedKeyContext, type
 // Database API keys arrive sealed for this agent (the control plane keeps no plaintext): the
 // agent's X25519 key pair lives in a Secret of its namespace, made on first start and reused
 // after, and its public key goes in every report. Opened keys become the cluster's api-key
-// Secret through the same builder as keys set through /api/v1.
+// Secret through the same builder as the cluster's other api keys.
 
 /** The Secret holding the agent's private key (PKCS#8 PEM). */
 export const SEALING_KEY_SECRET = 'qhc-agent-sealing-key';

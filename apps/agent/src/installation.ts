@@ -180,7 +180,7 @@ function helmStatus(region: Region, installedHash: string | undefined, desiredHa
     ...(upToDate
       ? {}
       : {
-          message: `installed by Helm, out of date: run \`${command}\` with the region's current values — the console's Helm installation command (POST /api/v1/regions/${region.name}/installation, helmCommand) writes them and runs \`helm upgrade --install\``,
+          message: `installed by Helm, out of date: run \`${command}\` with the region's current values — the console's Helm installation command (qhc.v1 EnvironmentAgentService CreateInstallation of environment ${region.name}, helmCommand) writes them and runs \`helm upgrade --install\``,
         }),
   };
 }

@@ -1,9 +1,8 @@
-// pnpm bench (@qhc/control-plane): what the Cloud API costs against the /api/v1 routes it
-// replaces, in the same run, with 1,000 clusters in one environment, on SQLite and PostgreSQL.
-// The clusters are made through the Cloud API (CreateHybridCloudEnvironment, then CreateCluster
-// over gRPC), so both APIs read the rows the new one writes. Each client keeps ONE connection
-// over TLS: gRPC (HTTP/2, as Terraform and qcloud call), /api/v1 over HTTP/2, and /api/v1 over
-// HTTP/1.1 keep-alive (as the CLI's fetch calls). Calls are sequential and round-robin across
+// pnpm bench (@qhc/control-plane): what the Cloud API costs over gRPC and over its REST routes
+// (google.api.http), in the same run, with 1,000 clusters in one environment, on SQLite and
+// PostgreSQL. The clusters are made through the Cloud API (CreateHybridCloudEnvironment, then
+// CreateCluster over gRPC). Each client keeps ONE connection over TLS: gRPC (HTTP/2, as
+// Terraform and qcloud call), REST over HTTP/2, and REST over HTTP/1.1 keep-alive (as curl calls). Calls are sequential and round-robin across
 // the three clients, so a busy moment of the machine lands on all of them alike; each
 // client warms up first. Latency is end to end (request encoded, answer decoded); the server
 // runs in this process. Not a test: a table, then one JSON line per figure.
@@ -27,12 +26,11 @@ const CLUSTERS = 1000;
 const CALLS = Number(process.argv[2]) > 0 ? Number(process.argv[2]) : 500;
 const WARMUP = 50;
 const ENVIRONMENT = 'bench';
-const ADMIN = 'qhc_u_bench-admin-token-0123456789';
 const KEY = 'qhc_m_bench-management-key-0123456789';
 const headers = { authorization: `apikey ${KEY}` };
 
 type Dialect = 'sqlite' | 'postgres';
-type ApiName = 'gRPC ClusterService' | '/api/v1 HTTP/2' | '/api/v1 HTTP/1.1';
+type ApiName = 'gRPC ClusterService' | 'REST HTTP/2' | 'REST HTTP/1.1';
 type CallName = 'get one cluster' | 'list, first page (100)' | 'list all 1,000 (every page)';
 interface Figure {
   dialect: Dialect;
@@ -72,7 +70,6 @@ async function startPlane(dialect: Dialect): Promise<{ cp: RunningControlPlane; 
     host: '127.0.0.1',
     port: 0,
     tls: { cert: tls.cert, key: tls.key },
-    adminToken: ADMIN,
     managementKey: KEY,
     logger: createLogger({ level: 'error' }),
     console: false,
@@ -153,7 +150,7 @@ function http2Fetch(cp: RunningControlPlane, ca: string): { fetch: Fetch; close(
   const session: ClientHttp2Session = connect(cp.url, { ca });
   const fetch: Fetch = (path) =>
     new Promise((resolve, reject) => {
-      const req = session.request({ ':method': 'GET', ':path': path, authorization: `Bearer ${ADMIN}` });
+      const req = session.request({ ':method': 'GET', ':path': path, ...headers });
       let status = 0;
       const chunks: Buffer[] = [];
       req.on('response', (h) => (status = Number(h[':status'])));
@@ -170,7 +167,7 @@ function http1Fetch(cp: RunningControlPlane, ca: string): { fetch: Fetch; close(
   const agent = new Agent({ keepAlive: true, maxSockets: 1, ca });
   const fetch: Fetch = (path) =>
     new Promise((resolve, reject) => {
-      const req = request(new URL(path, cp.url), { agent, headers: { authorization: `Bearer ${ADMIN}` } }, (res) => {
+      const req = request(new URL(path, cp.url), { agent, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => settle(path, res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), resolve, reject));
@@ -187,22 +184,32 @@ function settle(path: string, status: number, text: string, resolve: (value: unk
   else reject(new Error(`GET ${path}: ${status} ${text.slice(0, 300)}`));
 }
 
-function v1Probe(api: ApiName, { fetch, close }: { fetch: Fetch; close(): void }, seeded: Seeded): Probe {
-  const base = `/api/v1/regions/${ENVIRONMENT}/clusters`;
+function restProbe(api: ApiName, { fetch, close }: { fetch: Fetch; close(): void }, seeded: Seeded): Probe {
+  const base = `/api/cluster/v1/accounts/${seeded.accountId}/clusters`;
+  const list = `${base}?cloud_provider_id=hybrid&cloud_provider_region_id=${seeded.environmentId}`;
   return {
     api,
     async get(i) {
-      const name = seeded.names[i % CLUSTERS]!;
-      const got = (await fetch(`${base}/${name}`)) as { name?: string };
-      if (got.name !== name) throw new Error(`${base}/${name} answered ${got.name}`);
+      const id = seeded.ids[i % CLUSTERS]!;
+      const got = (await fetch(`${base}/${id}`)) as { cluster?: { id?: string } };
+      if (got.cluster?.id !== id) throw new Error(`${base}/${id} answered ${got.cluster?.id}`);
     },
     async first() {
-      const page = (await fetch(base)) as { items: unknown[] };
-      if (page.items.length !== 100) throw new Error(`${base} answered ${page.items.length} clusters`);
+      const page = (await fetch(list)) as { items: unknown[] };
+      if (page.items.length !== 100) throw new Error(`${list} answered ${page.items.length} clusters`);
     },
     async all() {
-      const page = (await fetch(`${base}?limit=1000`)) as { items: unknown[]; nextPageToken?: string };
-      if (page.items.length !== CLUSTERS || page.nextPageToken) throw new Error(`${base}?limit=1000 answered ${page.items.length} clusters`);
+      let count = 0;
+      let pageToken: string | undefined;
+      do {
+        const page = (await fetch(`${list}&page_size=250${pageToken ? `&page_token=${encodeURIComponent(pageToken)}` : ''}`)) as {
+          items: unknown[];
+          nextPageToken?: string;
+        };
+        count += page.items.length;
+        pageToken = page.nextPageToken || undefined;
+      } while (pageToken);
+      if (count !== CLUSTERS) throw new Error(`${list} walked ${count} clusters`);
     },
     close,
   };
@@ -227,8 +234,8 @@ async function benchDialect(dialect: Dialect): Promise<Figure[]> {
     const seeded = await seed(dialect, plane.cp, plane.ca);
     const probes = [
       grpcProbe(plane.cp, plane.ca, seeded),
-      v1Probe('/api/v1 HTTP/2', http2Fetch(plane.cp, plane.ca), seeded),
-      v1Probe('/api/v1 HTTP/1.1', http1Fetch(plane.cp, plane.ca), seeded),
+      restProbe('REST HTTP/2', http2Fetch(plane.cp, plane.ca), seeded),
+      restProbe('REST HTTP/1.1', http1Fetch(plane.cp, plane.ca), seeded),
     ];
     const kinds: Array<[CallName, number, (probe: Probe, i: number) => Promise<void>]> = [
       ['get one cluster', CALLS, (probe, i) => probe.get(i)],

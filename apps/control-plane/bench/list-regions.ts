@@ -1,4 +1,5 @@
-// pnpm bench (@qhc/control-plane): GET /api/v1/regions latency once the agent has stored the
+// pnpm bench (@qhc/control-plane): the Cloud API's environment list (REST GET
+// /api/hybrid/v1/accounts/{account_id}/hybrid-cloud-environments) latency once the agent has stored the
 // largest and deepest report the contract allows (issue 19: a 4,000-deep report made each list
 // cost ~0.5 s of CPU). Also times the refusal of a 4,000-deep report. Not a test: one JSON line each.
 import { mkdtempSync } from 'node:fs';
@@ -7,18 +8,18 @@ import { join } from 'node:path';
 import { createLogger } from '@qhc/kube';
 import { startControlPlane } from '../src/index.ts';
 
-const ADMIN = 'qhc_u_bench-admin-token-0123456789';
+const KEY = 'qhc_m_bench-management-key-0123456789';
 const cp = await startControlPlane({
   database: join(mkdtempSync(join(tmpdir(), 'qhc-bench-')), 'cp.db'),
   port: 0,
-  adminToken: ADMIN,
+  managementKey: KEY,
   logger: createLogger({ level: 'error' }),
   publicUrl: 'https://cp.example.test',
 });
-const call = async (method: string, path: string, body?: unknown, token = ADMIN) => {
+const call = async (method: string, path: string, body?: unknown, authorization = `apikey ${KEY}`) => {
   const res = await fetch(new URL(path, cp.url), {
     method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    headers: { authorization, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, text: await res.text() };
@@ -30,9 +31,13 @@ const deep = (levels: number): unknown => {
 };
 const percentile = (samples: number[], p: number) => samples.toSorted((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(samples.length * p))]!;
 
-await call('POST', '/api/v1/regions', { name: 'r', namespace: 'ns-r', agentVersion: '0.1.0', operatorVersion: '0.1.0' });
-const install = JSON.parse((await call('POST', '/api/v1/regions/r/installation')).text) as { bootstrapToken: string };
-const agent = (JSON.parse((await call('POST', '/agent/v1/register', undefined, install.bootstrapToken)).text) as { token: string }).token;
+const environments = `/api/hybrid/v1/accounts/${cp.accountId}/hybrid-cloud-environments`;
+const created = JSON.parse((await call('POST', environments, { hybridCloudEnvironment: { name: 'r', configuration: { namespace: 'ns-r' } } })).text) as {
+  hybridCloudEnvironment: { id: string };
+};
+const bootstrap = JSON.parse((await call('POST', `${environments}/${created.hybridCloudEnvironment.id}/bootstrap-commands`, {})).text) as { accessKey: string };
+const registered = await call('POST', '/agent/v1/register', undefined, `Bearer ${bootstrap.accessKey}`);
+const agent = `Bearer ${(JSON.parse(registered.text) as { token: string }).token}`;
 
 // The region status a list returns, as large as allowed: 30 conditions of ~30 KB (the 1 MiB body);
 // and resources as deep as allowed (a Kubernetes status: 24 levels).
@@ -52,12 +57,12 @@ console.log(JSON.stringify({ bench: 'refuse a 4,000-deep report', status: refuse
 const samples: number[] = [];
 for (let i = 0; i < 200; i++) {
   started = performance.now();
-  await call('GET', '/api/v1/regions');
+  await call('GET', environments);
   samples.push(performance.now() - started);
 }
 console.log(
   JSON.stringify({
-    bench: 'GET /api/v1/regions after the largest allowed report',
+    bench: 'GET hybrid-cloud-environments (REST) after the largest allowed report',
     stored: stored.status,
     requests: samples.length,
     p50Ms: +percentile(samples, 0.5).toFixed(2),

@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 // without a file is one of the app's routes and gets index.html.
 
 const API_PREFIXES = ['/api/', '/agent/', '/install/'];
+// /openapi.json was /api/v1's document: it answers 404 (the Cloud API's is /api/openapi.json), not the app's page.
 const API_PATHS = new Set(['/openapi.json', '/healthz']);
 
 const TYPES: Record<string, string> = {

@@ -6,8 +6,6 @@
 //   --port <n>              default 7443
 //   --tls-cert, --tls-key   PEM files: serve HTTPS (agents only speak HTTPS)
 //   --public-url <url>      the URL agents and installation commands use
-//   --admin-token <token>   accept this user token (env QHC_ADMIN_TOKEN); without one, a fresh
-//                           database gets a generated admin token, printed once
 //   --management-key <key>  accept this Cloud API management key (env QHC_MANAGEMENT_KEY); without
 //                           one, an account with no live key gets a generated one, printed once
 //   --log-level <level>     debug, info, warn, error
@@ -36,7 +34,6 @@ const { values } = parseArgs({
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     'public-url': { type: 'string' },
-    'admin-token': { type: 'string' },
     'management-key': { type: 'string' },
     'log-level': { type: 'string' },
     'console-dir': { type: 'string' },
@@ -65,7 +62,6 @@ try {
     tls: cert && key ? { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') } : undefined,
     publicUrl: values['public-url'],
     ...(ttl ? { bootstrapTokenTtlSeconds: parseDurationSeconds('--bootstrap-token-ttl', ttl) } : {}),
-    adminToken: values['admin-token'] ?? process.env.QHC_ADMIN_TOKEN,
     managementKey: values['management-key'] ?? process.env.QHC_MANAGEMENT_KEY,
     // A bundled control plane (the container image) cannot find @qhc/console next to itself.
     console: values['no-console'] ? false : consoleDir ? { dir: consoleDir } : undefined,
@@ -76,7 +72,6 @@ try {
     ...(packagesFile ? { packages: readPackagesFile(packagesFile) } : {}),
     logger,
   });
-  if (running.generatedAdminToken) process.stdout.write(`admin token (shown once, keep it): ${running.generatedAdminToken}\n`);
   process.stdout.write(`account id: ${running.accountId}\n`);
   if (running.generatedManagementKey) process.stdout.write(`management key (shown once, keep it): ${running.generatedManagementKey}\n`);
   const shutdown = () => void running.stop().then(() => process.exit(0));

@@ -7,7 +7,7 @@ import { openDatabase } from './db/open.ts';
 import { routes } from './api/routes.ts';
 import { Store } from './store.ts';
 import type { Db } from './db/db.ts';
-import { ensureUserToken, hasLiveUserToken, issueToken, type Clock } from './repositories/tokens.ts';
+import type { Clock } from './repositories/tokens.ts';
 import { LongPolls } from './api/long-polls.ts';
 import { consoleAssetsDir } from '@qhc/console';
 import { consoleFiles, type ConsoleFiles } from './console.ts';
@@ -35,8 +35,6 @@ export interface ControlPlaneOptions {
   tls?: { cert: string; key: string };
   /** The URL agents reach; default: where this listens. */
   publicUrl?: string;
-  /** A user token to accept (created if new): the first credential of a fresh control plane. */
-  adminToken?: string;
   /** A management key of the account to accept (created if new): the Cloud API's first credential. */
   managementKey?: string;
   logger: Logger;
@@ -85,8 +83,6 @@ export interface RunningControlPlane {
   store: Store;
   /** The agents' parked long-polls: `parked(regionId)` resolves once one waits for a change. */
   longPolls: LongPolls;
-  /** Set when the control plane made its first admin token itself. */
-  generatedAdminToken?: string;
   /** The packages catalogue it serves: the operator's, or DEFAULT_PACKAGES. */
   packages: readonly ResourcePackage[];
   /** The account everything so far belongs to (the Cloud API's `account_id`). */
@@ -94,14 +90,6 @@ export interface RunningControlPlane {
   /** Set when the control plane made the account's first management key itself. */
   generatedManagementKey?: string;
   stop(): Promise<void>;
-}
-
-/** The first credential: the operator's admin token (known by its hash), or one made now when no user token lives. */
-async function firstAdminToken(db: Db, options: ControlPlaneOptions): Promise<string | undefined> {
-  // Replicas starting together race to insert it: the first wins, the others find it there; a revoked one stays revoked.
-  if (options.adminToken) await ensureUserToken(db, 'admin', options.adminToken, options.now);
-  else if (!(await hasLiveUserToken(db))) return (await issueToken(db, 'user', 'admin', options.now ? { now: options.now } : {})).token;
-  return undefined;
 }
 
 function consoleOf(options: ControlPlaneOptions): ConsoleFiles | undefined {
@@ -177,23 +165,12 @@ async function listen(server: AnyServer, options: ControlPlaneOptions): Promise<
 export async function startControlPlane(options: ControlPlaneOptions): Promise<RunningControlPlane> {
   const db = await openDatabase(options.database, options.logger);
   const store = new Store(db, options.defaultRegistry, options.now);
-  const generatedAdminToken = await firstAdminToken(db, options);
   const { accountId, generatedManagementKey } = await firstStart(db, options.managementKey, options.now);
   const consoleServer = consoleOf(options);
   const longPolls = new LongPolls();
   let publicUrl = options.publicUrl ?? '';
   const router = () =>
-    routes({
-      store,
-      publicUrl,
-      longPolls,
-      maxWaitSeconds: options.maxWaitSeconds,
-      pollIntervalMs: options.pollIntervalMs,
-      secureCookies: Boolean(options.tls),
-      sessionTtlSeconds: options.sessionTtlSeconds,
-      bootstrapTokenTtlSeconds: options.bootstrapTokenTtlSeconds,
-      logger: options.logger,
-    });
+    routes({ store, publicUrl, longPolls, maxWaitSeconds: options.maxWaitSeconds, pollIntervalMs: options.pollIntervalMs, logger: options.logger });
   let handler = router();
   const inflight = new Set<Promise<void>>();
   const api: Handle = (req, res, requestId) => handler.handle(req as IncomingMessage, res as ServerResponse, { requestId });
@@ -217,7 +194,6 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     store,
     longPolls,
     packages,
-    ...(generatedAdminToken ? { generatedAdminToken } : {}),
     accountId,
     ...(generatedManagementKey ? { generatedManagementKey } : {}),
     async stop() {

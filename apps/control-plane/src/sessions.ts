@@ -1,12 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-// Console sessions (stored by repositories/sessions.ts): a user token pasted once in the
-// browser becomes an HttpOnly cookie, so the token never sits in the page's storage where a
-// script could read it. The cookie alone must not be enough to change anything (a cross-site
-// form post would carry it), hence the CSRF token, which only a page that read
-// GET /api/v1/session can know.
+// Console sessions (qhc.v1 SessionService, stored by repositories/cloud-sessions.ts): a
+// management key pasted once in the browser becomes an HttpOnly cookie, so the key never sits
+// in the page's storage where a script could read it. The cookie alone must not be enough to
+// change anything (a cross-site form post would carry it), hence the CSRF token, which only a
+// page that read the session can know.
 
-export const SESSION_COOKIE = 'qhc_session';
 export const CSRF_HEADER = 'x-csrf-token';
 export const DEFAULT_SESSION_TTL_SECONDS = 12 * 3600;
 
@@ -30,15 +29,4 @@ export function readCookie(header: string | undefined, name: string): string | u
     if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || undefined;
   }
   return undefined;
-}
-
-export function sessionCookie(secret: string, options: { secure: boolean; maxAgeSeconds: number }): string {
-  return [
-    `${SESSION_COOKIE}=${secret}`,
-    'Path=/',
-    'HttpOnly',
-    'SameSite=Strict',
-    `Max-Age=${options.maxAgeSeconds}`,
-    ...(options.secure ? ['Secure'] : []),
-  ].join('; ');
 }

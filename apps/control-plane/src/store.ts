@@ -1,19 +1,15 @@
 import {
   checkClusterUpdate,
-  checkRegionUpdate,
   DEFAULT_CHART_REPOSITORY_URL,
   DEFAULT_CONTAINER_REGISTRY_URL,
   type ClusterRecord,
-  type PageOf,
   type RegionRecord,
   type ResourceRecord,
 } from '@qhc/schemas';
 import type { Db } from './db/db.ts';
-import { ApiError, conflict, notFound } from './errors.ts';
-import { clusterEvents, type ClusterEvent } from './cluster-events.ts';
+import { ApiError, conflict } from './errors.ts';
 import { checkResourceTarget } from './resource-target.ts';
 import { describeSpecChange, keysToStore } from './cluster-changes.ts';
-import { toPage, type PageRequest } from './pages.ts';
 import type { ClusterInput, RegionDefaults, RegionInput, ResourceInput } from './api/inputs.ts';
 import { RESOURCE_KINDS, type ResourcePath } from './resource-kinds.ts';
 import * as regions from './repositories/regions.ts';
@@ -56,11 +52,6 @@ export class Store {
     return this.region(input.spec.name);
   }
 
-  /** Name order; the page after `page.after` (one key: the name). */
-  regions(page: PageRequest): Promise<PageOf<RegionRecord>> {
-    return regions.listRegions(this.db, page);
-  }
-
   region(name: string): Promise<RegionRecord> {
     return regions.regionBy(this.db, 'name', name);
   }
@@ -69,21 +60,9 @@ export class Store {
     return regions.regionBy(this.db, 'id', id);
   }
 
-  /** Replaces everything but the name and the namespace (which cannot change). */
-  async updateRegion(stored: RegionRecord, input: RegionInput): Promise<RegionRecord> {
-    const problems = checkRegionUpdate(stored.spec, input.spec);
-    if (problems.length > 0) throw new ApiError(422, 'Immutable', `region ${stored.name}: namespace ${problems[0]!.message}`, problems);
-    await regions.updateRegion(this.db, stored.id, input.spec, input.credentials);
-    return this.region(stored.name);
-  }
-
   /** The region's registry credentials, password included: for the installation command and the agent only. */
   registryCredentials(regionId: string): Promise<RegistryCredentials | undefined> {
     return regions.registryCredentials(this.db, regionId);
-  }
-
-  deleteRegion(name: string): Promise<void> {
-    return regions.deleteRegion(this.db, name);
   }
 
   async createCluster(region: RegionRecord, input: ClusterInput): Promise<ClusterRecord> {
@@ -91,11 +70,6 @@ export class Store {
     // /api/v1 names a cluster's objects after its name, as it always has.
     await clusters.insertCluster(this.db, region, { name, spec, objectId: name }, () => keysToStore(spec, { apiKey, readOnlyApiKey }));
     return clusters.clusterOf(this.db, region, name);
-  }
-
-  /** Name order; the page after `page.after` (one key: the name). */
-  async clusters(regionName: string, page: PageRequest): Promise<PageOf<ClusterRecord>> {
-    return clusters.listClusters(this.db, (await this.region(regionName)).id, page);
   }
 
   async cluster(regionName: string, name: string): Promise<ClusterRecord> {
@@ -121,24 +95,11 @@ export class Store {
     return this.cluster(regionName, name);
   }
 
-  /** Asks for a rolling restart: the cluster's `restartedAt` annotation, which the operator acts on. */
-  async restartCluster(regionName: string, name: string, at = new Date().toISOString()): Promise<ClusterRecord> {
-    const current = this.changeable(await this.cluster(regionName, name));
-    const annotations = JSON.stringify({ ...current.annotations, restartedAt: at.replace(/\.\d+Z$/, 'Z') });
-    await clusters.changeCluster(this.db, current, { annotations }, 'restart of every node');
-    return this.cluster(regionName, name);
-  }
-
   /** Marks the cluster deleted: the agent deletes it, reports it gone, and only then is the row removed. */
   async deleteCluster(regionName: string, name: string): Promise<void> {
     const current = await this.cluster(regionName, name);
     if (current.deletedAt) return;
     await clusters.changeCluster(this.db, current, { deleted_at: new Date().toISOString() }, 'deletion');
-  }
-
-  /** The cluster's timeline, newest first. */
-  async clusterEvents(regionName: string, name: string, page: PageRequest): Promise<PageOf<ClusterEvent>> {
-    return clusterEvents(this.db, (await this.cluster(regionName, name)).id, page);
   }
 
   async createResource(region: RegionRecord, path: ResourcePath, input: ResourceInput): Promise<ResourceRecord> {
@@ -148,24 +109,9 @@ export class Store {
     return (await resources.mergedResources(this.db, region.id, kind)).find((r) => r.name === input.name)!;
   }
 
-  /** All of them, in name order (see resourcePage). */
+  /** All of them, in name order. */
   async resources(regionName: string, path: ResourcePath): Promise<ResourceRecord[]> {
     return resources.mergedResources(this.db, (await this.region(regionName)).id, RESOURCE_KINDS[path].kind);
-  }
-
-  /** A page of the merged list, in name order: both sources are read after the token's name. */
-  async resourcePage(regionName: string, path: ResourcePath, page: PageRequest): Promise<PageOf<ResourceRecord>> {
-    const items = await resources.mergedResources(this.db, (await this.region(regionName)).id, RESOURCE_KINDS[path].kind, page);
-    return toPage(items, page, (r) => [r.name]);
-  }
-
-  /** Deleted by the agent; a resource found only in the region is deleted there too, through the same list. */
-  async deleteResource(regionName: string, path: ResourcePath, name: string): Promise<void> {
-    const region = await this.region(regionName);
-    const { kind } = RESOURCE_KINDS[path];
-    const existing = (await resources.mergedResources(this.db, region.id, kind)).find((r) => r.name === name);
-    if (!existing) throw notFound(`${kind} ${name} in region ${regionName}`);
-    await resources.markResourceDeleted(this.db, region, existing);
   }
 
   /** What the region's agent must make true, at the region's revision. */

@@ -4,7 +4,7 @@ import { Code } from '@connectrpc/connect';
 import { describe, expect, it } from 'vitest';
 import { parseRegionInput } from '../src/api/inputs.ts';
 import { cloudPlane, failure, type CloudPlane } from './support/cloud.ts';
-import { codeOf, createEnvironment, grpcHybridClient, https, uniqueName, type ConfigurationInit, type HybridClient } from './support/hybrid.ts';
+import { codeOf, createEnvironment, grpcHybridClient, uniqueName, type ConfigurationInit, type HybridClient } from './support/hybrid.ts';
 import { sqlOn } from './support/sql.ts';
 
 const specOf = async (plane: CloudPlane, id: string) =>
@@ -70,7 +70,7 @@ describe('update with a mask', () => {
   });
 });
 
-describe('updating a region /api/v1 made', () => {
+describe('updating a region the retired /api/v1 made', () => {
   const plane = cloudPlane('sqlite');
 
   it('keeps its spec name, versions and operator settings when the mask leaves them out', async () => {
@@ -90,23 +90,5 @@ describe('updating a region /api/v1 made', () => {
     expect(spec).toMatchObject({ name: 'legacy', namespace: 'ns-legacy', agentVersion: '0.0.7', operatorVersion: '0.0.8' });
     expect(spec.operatorSettings.settings.backupTimeout).toBe(99);
     expect(spec.advanced).toEqual(old.spec.advanced);
-  });
-});
-
-describe('an environment changed through /api/v1', () => {
-  const ADMIN = 'qhc_u_test-admin-token-0123456789';
-  const plane = cloudPlane('sqlite', { adminToken: ADMIN });
-
-  it('keeps its spec name (the id) under a display name /api/v1 could not take, and answers the configuration of its new spec', async () => {
-    const client = grpcHybridClient(plane);
-    const env = await createEnvironment(plane, client, { namespace: 'qhc', httpProxyUrl: 'http://p:1' }, uniqueName('Shown_Name'));
-    const body = { namespace: 'qhc', agentVersion: '0.1.0', operatorVersion: '0.1.0', advanced: { proxy: { httpsProxy: 'http://q:2' } } };
-    const put = await https(plane, 'PUT', `/api/v1/regions/${encodeURIComponent(env.name)}`, { body, token: ADMIN });
-    expect(put.status, put.text).toBe(200);
-    expect(await specOf(plane, env.id)).toMatchObject({ name: env.id, advanced: { proxy: { httpsProxy: 'http://q:2' } } });
-    const got = await client.getHybridCloudEnvironment({ accountId: plane.cp.accountId, hybridCloudEnvironmentId: env.id }, { headers: plane.auth() });
-    expect(got.hybridCloudEnvironment?.name).toBe(env.name);
-    expect(got.hybridCloudEnvironment?.configuration).toMatchObject({ namespace: 'qhc', httpsProxyUrl: 'http://q:2' });
-    expect(got.hybridCloudEnvironment?.configuration?.httpProxyUrl).toBeUndefined();
   });
 });

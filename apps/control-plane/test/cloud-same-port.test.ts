@@ -1,5 +1,6 @@
 // One TLS port for everything: gRPC (HTTP/2), gRPC-Web and Connect (HTTP/1.1 and HTTP/2), the
-// REST gateway, /api/v1 and the console, whichever HTTP version the client negotiates.
+// REST gateway, the agents' routes and the console, whichever HTTP version the client negotiates;
+// the retired /api/v1 is a 404 whatever the credential.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:http2';
@@ -12,7 +13,6 @@ import { authV1, clusterV1 } from '@qhc/cloud-api';
 import { describe, expect, it } from 'vitest';
 import { cloudPlane, grpcAuthClient, type CloudPlane } from './support/cloud.ts';
 
-const ADMIN = 'qhc_u_same-port-admin-0123456789';
 const consoleDir = () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'qhc-console-')), 'console');
   mkdirSync(dir);
@@ -52,7 +52,7 @@ function overHttp1(plane: CloudPlane, path: string, headers: Record<string, stri
 }
 
 describe('one TLS port', () => {
-  const plane = cloudPlane('sqlite', { adminToken: ADMIN, console: { dir: consoleDir() } });
+  const plane = cloudPlane('sqlite', { console: { dir: consoleDir() } });
 
   it('answers gRPC, gRPC-Web and Connect calls to the same service', async () => {
     const accountId = plane.cp.accountId;
@@ -78,11 +78,22 @@ describe('one TLS port', () => {
     expect(missing).toBe(Code.Unimplemented);
   });
 
-  it('serves /api/v1, the REST gateway and the console over HTTP/1.1 and HTTP/2 alike', async () => {
-    const admin = { authorization: `Bearer ${ADMIN}` };
+  it('serves the REST gateway and the console over HTTP/1.1 and HTTP/2 alike; /api/v1 is a 404 to any credential', async () => {
+    const credentials: Array<Record<string, string>> = [
+      {},
+      plane.auth(),
+      { authorization: 'Bearer qhc_u_same-port-admin-0123456789' },
+      { cookie: 'qhc_session=anything' },
+    ];
     for (const send of [overHttp1, overHttp2]) {
-      const regions = await send(plane, '/api/v1/regions', admin);
-      expect([regions.status, JSON.parse(regions.body), regions.hsts]).toEqual([200, { items: [] }, 'max-age=31536000']);
+      for (const credential of credentials) {
+        const regions = await send(plane, '/api/v1/regions', credential);
+        expect([regions.status, JSON.parse(regions.body), regions.hsts]).toEqual([
+          404,
+          { error: 'NotFound', message: 'no such path: /api/v1/regions' },
+          'max-age=31536000',
+        ]);
+      }
       const keys = await send(plane, `/api/auth/v1/accounts/${plane.cp.accountId}/management-keys`, plane.auth());
       expect([keys.status, JSON.parse(keys.body).items.length]).toEqual([200, 1]);
       const page = await send(plane, '/clusters', {});

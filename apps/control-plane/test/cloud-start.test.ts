@@ -1,8 +1,9 @@
 // The first start of the Cloud API: one account (the same for replicas starting together and
 // across restarts), a management key made and shown once or the operator's own, and the
-// OpenAPI document of the REST routes beside the old one of /api/v1.
+// OpenAPI document of the REST routes (the retired /api/v1's is gone).
 import { createLogger } from '@qhc/kube';
 import { describe, expect, it } from 'vitest';
+import { parseClusterInput, parseRegionInput } from '../src/api/inputs.ts';
 import { startControlPlane, type RunningControlPlane } from '../src/index.ts';
 import { callApi } from './support/http.ts';
 import { cloudPlane, databaseFor, type Dialect } from './support/cloud.ts';
@@ -54,14 +55,15 @@ describe('replicas on postgres', () => {
 });
 
 describe('the account of regions', () => {
-  const plane = cloudPlane('sqlite', { https: false, adminToken: 'qhc_u_cloud-start-admin-0123456789' });
+  const plane = cloudPlane('sqlite', { https: false });
 
-  it('gives regions and clusters made through /api/v1 the account', async () => {
-    const admin = { authorization: 'Bearer qhc_u_cloud-start-admin-0123456789' };
-    const region = { name: 'r1', namespace: 'ns-r1', agentVersion: '0.1.0', operatorVersion: '0.1.0' };
-    expect((await callApi(plane.cp.url, 'POST', '/api/v1/regions', { body: region, headers: admin })).status).toBe(201);
+  it('gives regions and clusters made through the store (as /api/v1 made them) the account', async () => {
+    const { store } = plane.cp;
+    const region = await store.createRegion(
+      parseRegionInput({ name: 'r1', namespace: 'ns-r1', agentVersion: '0.1.0', operatorVersion: '0.1.0' }, store.defaults),
+    );
     const cluster = { name: 'c1', spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } };
-    expect((await callApi(plane.cp.url, 'POST', '/api/v1/regions/r1/clusters', { body: cluster, headers: admin })).status).toBe(201);
+    await store.createCluster(region, parseClusterInput(cluster));
     const db = sqlOn(plane.cp.store.db);
     expect(await db.all('SELECT account_id FROM regions UNION ALL SELECT account_id FROM clusters')).toEqual([
       { account_id: plane.cp.accountId },
@@ -69,7 +71,7 @@ describe('the account of regions', () => {
     ]);
   });
 
-  it("serves the REST routes' OpenAPI document at /api/openapi.json, and /api/v1's still at /openapi.json", async () => {
+  it("serves the REST routes' OpenAPI document at /api/openapi.json; /openapi.json (/api/v1's) is gone", async () => {
     const cloud = await callApi(plane.cp.url, 'GET', '/api/openapi.json');
     expect(cloud.status).toBe(200);
     expect(Object.keys(cloud.json.paths)).toEqual([
@@ -128,6 +130,7 @@ describe('the account of regions', () => {
       '/api/cluster/auth/v2/accounts/{account_id}/database-api-keys/{database_api_key_id}',
     ]);
     const old = await callApi(plane.cp.url, 'GET', '/openapi.json');
-    expect(Object.keys(old.json.paths)).toContain('/api/v1/regions');
+    expect([old.status, old.json.error]).toEqual([404, 'NotFound']);
+    expect(Object.keys(cloud.json.paths).some((path) => path.startsWith('/api/v1/'))).toBe(false);
   });
 });

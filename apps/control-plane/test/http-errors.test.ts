@@ -1,52 +1,35 @@
 // Issue 19, findings 2 and 5: every client mistake is a 4xx naming what is wrong, a 500 tells
 // the client nothing but a request id, refusals and failures are logged, and no token reaches
 // the log at any level.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@qhc/kube';
-import { startControlPlane, type RunningControlPlane } from '../src/index.ts';
+import { MANAGEMENT_KEY } from './support/cloud.ts';
+import { startWithEnvironment, type EnvironmentFixture } from './support/cloud-region.ts';
 import { callApi } from './support/http.ts';
-import { ADMIN } from './support/region.ts';
 
 const as = (token: string) => ({ authorization: `Bearer ${token}` });
 
-/** A control plane logging everything (debug) to `lines`, with region `r` and its agent. */
+/** A control plane logging everything (debug) to `lines`, with environment `r` and its agent. */
 function errorFixture() {
-  let cp: RunningControlPlane | undefined;
-  let agent = '';
+  let env: EnvironmentFixture | undefined;
   const lines: string[] = [];
   const logged = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
 
   beforeAll(async () => {
-    const started = await startControlPlane({
-      database: join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db'),
-      port: 0,
-      adminToken: ADMIN,
-      // Debug: the most the log ever says, so a token in it would show.
-      logger: createLogger({ level: 'debug', write: (line) => lines.push(line) }),
-      publicUrl: 'https://cp.example.test',
-      pollIntervalMs: 50,
-    });
-    cp = started;
-    await callApi(started.url, 'POST', '/api/v1/regions', {
-      body: { name: 'r', namespace: 'ns-r', agentVersion: '0.1.0', operatorVersion: '0.1.0' },
-      headers: as(ADMIN),
-    });
-    const install = await callApi(started.url, 'POST', '/api/v1/regions/r/installation', { headers: as(ADMIN) });
-    agent = (await callApi(started.url, 'POST', '/agent/v1/register', { headers: as(install.json.bootstrapToken) })).json.token;
+    // Debug: the most the log ever says, so a token in it would show.
+    env = await startWithEnvironment(undefined, createLogger({ level: 'debug', write: (line) => lines.push(line) }));
   });
   afterAll(async () => {
-    await cp?.stop();
+    await env?.cp.stop();
   });
   return {
     get cp() {
-      return cp!;
+      return env!.cp;
     },
     get agent() {
-      return agent;
+      return env!.agent;
     },
+    bootstrap: () => env!.bootstrap(),
     lines,
     logged,
   };
@@ -83,11 +66,11 @@ describe('HTTP errors: query parameters and paths', () => {
   });
 
   it('malformed percent-encoding in a path is a 400 naming the problem, not a 500', async () => {
-    const answer = await callApi(f.cp.url, 'GET', '/api/v1/regions/%E0%A4%A', { headers: as(ADMIN) });
+    const answer = await callApi(f.cp.url, 'GET', '/install/%E0%A4%A');
     expect(answer.status).toBe(400);
     expect(answer.json).toMatchObject({
       error: 'InvalidPath',
-      message: expect.stringContaining('region: the path segment "%E0%A4%A" is not valid percent-encoding'),
+      message: expect.stringContaining('token: the path segment "%E0%A4%A" is not valid percent-encoding'),
     });
   });
 });
@@ -96,12 +79,12 @@ describe('HTTP errors: a 500, request ids and the log', () => {
   const f = errorFixture();
 
   it('a 500 carries only the request id; the log has the error with id, method and path', async () => {
-    const regions = f.cp.store.regions.bind(f.cp.store);
-    f.cp.store.regions = async () => {
+    const desiredState = f.cp.store.desiredState.bind(f.cp.store);
+    f.cp.store.desiredState = async () => {
       throw new Error('connection to db-7.internal refused');
     };
     try {
-      const answer = await callApi(f.cp.url, 'GET', '/api/v1/regions', { headers: as(ADMIN) });
+      const answer = await callApi(f.cp.url, 'GET', '/agent/v1/desired-state', { headers: as(f.agent) });
       const requestId = answer.headers.get('x-request-id');
       expect(answer.status).toBe(500);
       expect(answer.json).toEqual({ error: 'Internal', message: 'internal error', requestId });
@@ -111,13 +94,13 @@ describe('HTTP errors: a 500, request ids and the log', () => {
           level: 'error',
           requestId,
           method: 'GET',
-          path: '/api/v1/regions',
+          path: '/agent/v1/desired-state',
           status: 500,
           error: 'connection to db-7.internal refused',
         }),
       );
     } finally {
-      f.cp.store.regions = regions;
+      f.cp.store.desiredState = desiredState;
     }
   });
 
@@ -130,19 +113,21 @@ describe('HTTP errors: a 500, request ids and the log', () => {
 
   it('refused authentication is logged at warn with the request id; tokens never reach the log', async () => {
     const secret = 'qhc_u_not-a-real-token-but-secret';
-    const refused = await callApi(f.cp.url, 'GET', `/api/v1/regions?token=${secret}&x=1`, { headers: as(secret) });
+    const refused = await callApi(f.cp.url, 'GET', `/agent/v1/desired-state?token=${secret}&x=1`, { headers: as(secret) });
     expect(refused.status).toBe(401);
     const requestId = refused.headers.get('x-request-id');
     expect(f.logged()).toContainEqual(
-      expect.objectContaining({ level: 'warn', requestId, method: 'GET', path: '/api/v1/regions?token=***&x=***', status: 401 }),
+      expect.objectContaining({ level: 'warn', requestId, method: 'GET', path: '/agent/v1/desired-state?token=***&x=***', status: 401 }),
     );
-    const forbidden = await callApi(f.cp.url, 'GET', '/api/v1/regions', { headers: as(f.agent) });
+    const bootstrap = await f.bootstrap();
+    // A bootstrap token is of the wrong kind for the agent's desired state.
+    const forbidden = await callApi(f.cp.url, 'GET', '/agent/v1/desired-state', { headers: as(bootstrap) });
+    expect(forbidden.status).toBe(403);
     expect(f.logged()).toContainEqual(expect.objectContaining({ level: 'warn', requestId: forbidden.headers.get('x-request-id'), status: 403 }));
-    const install = await callApi(f.cp.url, 'POST', '/api/v1/regions/r/installation', { headers: as(ADMIN) });
-    expect((await callApi(f.cp.url, 'GET', new URL(install.json.scriptUrl).pathname)).status).toBe(200);
+    expect((await callApi(f.cp.url, 'GET', `/install/${bootstrap}`)).status).toBe(200);
     expect((await callApi(f.cp.url, 'GET', `/install/${secret}/helm`)).status).toBe(401);
     expect(f.logged()).toContainEqual(expect.objectContaining({ level: 'debug', msg: 'request', path: '/install/***', status: 200 }));
     const all = f.lines.join('\n');
-    for (const token of [secret, ADMIN, f.agent, install.json.bootstrapToken]) expect(all).not.toContain(token);
+    for (const token of [secret, MANAGEMENT_KEY, f.agent, bootstrap]) expect(all).not.toContain(token);
   });
 });

@@ -32,7 +32,7 @@ describe('lists shown page by page', () => {
     const list = served(2500);
     expect(await loadAll(list.fetchPage)).toEqual(Array.from({ length: 2500 }, (_, i) => i));
     expect(list.asked.map((q) => q.limit)).toEqual([1000, 1000, 1000]);
-    expect(pagePath('/api/v1/regions', {})).toBe('/api/v1/regions');
-    expect(pagePath('/api/v1/regions', { limit: 5, pageToken: 'a+b' })).toBe('/api/v1/regions?limit=5&pageToken=a%2Bb');
+    expect(pagePath('/items', {})).toBe('/items');
+    expect(pagePath('/items', { limit: 5, pageToken: 'a+b' })).toBe('/items?limit=5&pageToken=a%2Bb');
   });
 });

@@ -22,8 +22,7 @@ describe('the agent killed mid-apply', () => {
   it('restarts and converges; nothing lost, nothing applied twice', async () => {
     const sizes = new Map<string, number>();
     for (let i = 0; i < CLUSTERS; i++) {
-      await h.createCluster(`kill-${i}`, 1);
-      sizes.set(`kill-${i}`, 1);
+      sizes.set(await h.createCluster(`kill-${i}`, 1), 1);
     }
     const first = h.startAgent();
     // Killed as soon as part of the desired state is in the region.

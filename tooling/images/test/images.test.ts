@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLoopbackTls, freePorts, type LoopbackTls, waitFor } from '@qhc/kube-sandbox';
 import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
 import { createKubeClient, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
-import { QDRANT_API_VERSION, allKinds, buildCrd, clusterResourceName } from '@qhc/schemas';
+import { DEFAULT_PACKAGES, QDRANT_API_VERSION, allKinds, buildCrd, clusterResourceName } from '@qhc/schemas';
 import { qdrantClusterFixture } from '@qhc/schemas/test';
 import { APPS, RUN, STORAGE, UID, buildImage, podmanEnv, type BuiltImage, type ImageName } from '../src/index.ts';
 
@@ -68,7 +68,7 @@ interface HttpsAnswer {
 
 /** The one client of the control-plane image: its private CA, the bearer token when given. */
 function https(method: string, url: string, token?: string, body?: unknown): Promise<HttpsAnswer> {
-  const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const headers: Record<string, string> = token === undefined ? {} : { authorization: `apikey ${token}`, 'content-type': 'application/json' };
   return new Promise((resolve, reject) => {
     const req = request(url, { method, ca: tls.ca, headers }, (res) => {
       let text = '';
@@ -177,39 +177,36 @@ describe('the images', () => {
 });
 
 describe('the agent and control-plane images', () => {
-  it('the agent image registers with the control-plane image and applies a cluster created through the API', async () => {
+  it('the agent image registers with the control-plane image and applies a cluster created through the Cloud API', async () => {
     const port = (await freePorts(1))[0]!;
     const url = `https://127.0.0.1:${port}`;
-    const admin = 'qhc_u_images-test-admin-token-0123456789';
-    const cp = await runControlPlaneImage(port, url, admin);
+    const key = 'qhc_m_images-test-management-key-0123456789';
+    const cp = await runControlPlaneImage(port, url, key);
     await expectConsoleServed(url);
-    expect(
-      (await https('POST', `${url}/api/v1/regions`, admin, { name: 'img', namespace: sandbox.namespace, agentVersion: '0.1.0', operatorVersion: '0.1.0' }))
-        .status,
-    ).toBe(201);
-    const install = await https('POST', `${url}/api/v1/regions/img/installation`, admin);
-    // What the installation leaves for the agent: its Secret with the bootstrap token.
+    const accounts = `${url}/api/hybrid/v1/accounts/${await accountIdOf(cp)}`;
+    const created = await https('POST', `${accounts}/hybrid-cloud-environments`, key, {
+      hybridCloudEnvironment: { name: 'img', configuration: { namespace: sandbox.namespace } },
+    });
+    expect(created.status, created.body).toBe(200);
+    const environment = created.json.hybridCloudEnvironment as { id: string; accountId: string };
+    const bootstrap = await https('POST', `${accounts}/hybrid-cloud-environments/${environment.id}/bootstrap-commands`, key, {});
+    // What the bootstrap commands leave for the agent: its Secret with the bootstrap token.
     await client.apply({
       apiVersion: 'v1',
       kind: 'Secret',
       metadata: { name: 'qhc-agent-credentials', namespace: sandbox.namespace },
-      stringData: { 'control-plane-url': url, 'bootstrap-token': install.json.bootstrapToken as string },
+      stringData: { 'control-plane-url': url, 'bootstrap-token': bootstrap.json.accessKey as string },
     } as KubeObject);
-    const agent = await runAgentImage(url);
-    expect(
-      (
-        await https('POST', `${url}/api/v1/regions/img/clusters`, admin, {
-          name: 'from-api',
-          spec: { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } },
-        })
-      ).status,
-    ).toBe(201);
+    const agent = await runAgentImage(url, environment.id);
+    const configuration = { numberOfNodes: 1, version: 'v1.16.2', packageId: DEFAULT_PACKAGES[0]!.id };
+    const cluster = await https('POST', `${url}/api/cluster/v1/accounts/${environment.accountId}/clusters`, key, {
+      cluster: { name: 'from-api', cloudProviderId: 'hybrid', cloudProviderRegionId: environment.id, configuration },
+    });
+    expect(cluster.status, cluster.body).toBe(200);
+    const name = clusterResourceName((cluster.json.cluster as { id: string }).id);
     await waitFor(
-      'qdrant-from-api applied by the agent image',
-      async () =>
-        (await client.get({ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster', namespace: sandbox.namespace, name: clusterResourceName('from-api') }))
-          ? true
-          : undefined,
+      `${name} applied by the agent image`,
+      async () => ((await client.get({ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster', namespace: sandbox.namespace, name })) ? true : undefined),
       { timeoutMs: 30_000 },
     );
     for (const id of [agent, cp]) {
@@ -220,16 +217,23 @@ describe('the agent and control-plane images', () => {
   });
 });
 
-async function runControlPlaneImage(port: number, url: string, admin: string): Promise<string> {
+/** The account id the control plane prints at its first start. */
+async function accountIdOf(cp: string): Promise<string> {
+  const id = /^account id: ([0-9a-f-]{36})$/m.exec(await logs(cp))?.[1];
+  if (!id) throw new Error('the control plane image printed no account id');
+  return id;
+}
+
+async function runControlPlaneImage(port: number, url: string, managementKey: string): Promise<string> {
   const flags = ['--database', '/data/cp.db', '--host', '127.0.0.1', '--port', String(port), '--tls-cert', '/config/tls/server.crt'];
   const id = await runContainer(
     'qhc-control-plane',
-    [...flags, '--tls-key', '/config/tls/server.key', '--public-url', url, '--admin-token', admin],
+    [...flags, '--tls-key', '/config/tls/server.key', '--public-url', url, '--management-key', managementKey],
     ['--tmpfs', '/data:rw,mode=1777'],
   );
   await waitFor(
     'the control plane image answering',
-    async () => ((await https('GET', `${url}/healthz`, admin).catch(() => ({ status: 0 }))).status === 200 ? true : undefined),
+    async () => ((await https('GET', `${url}/healthz`).catch(() => ({ status: 0 }))).status === 200 ? true : undefined),
     { timeoutMs: 30_000 },
   );
   return id;
@@ -245,8 +249,8 @@ async function expectConsoleServed(url: string): Promise<void> {
   expect((await page(new URL(script!, url).toString())).status).toBe(200);
 }
 
-async function runAgentImage(url: string): Promise<string> {
-  const flags = ['--control-plane-url', url, '--region', 'img', '--namespace', sandbox.namespace, '--kubeconfig', '/config/kubeconfig'];
+async function runAgentImage(url: string, region: string): Promise<string> {
+  const flags = ['--control-plane-url', url, '--region', region, '--namespace', sandbox.namespace, '--kubeconfig', '/config/kubeconfig'];
   const agent = await runContainer('qhc-agent', [...flags, '--ca-file', '/config/tls/ca.crt', '--health-port', '0', '--status-interval', '1']);
   await waitFor('the agent registered', async () => ((await logs(agent)).includes('"msg":"registered with the control plane"') ? true : undefined), {
     timeoutMs: 30_000,

@@ -113,29 +113,33 @@ describe('a release through a private registry', () => {
     expect([containerRegistryUrl, chartRepositoryUrl]).toEqual([`http://${upstream!.host}/qdrant/`, `oci://${upstream!.host}/qdrant-charts`]);
     expect(readFileSync(join(root, 'charts/qhc/values.yaml'), 'utf8')).toContain(`    containerRegistryUrl: ${containerRegistryUrl}\n`);
 
-    // A control plane of that release (its default, given at run time as an operator would) and a
-    // region that names no registry: every image of its installation command was pushed.
+    // A control plane of that release (its default, given at run time as an operator would) and an
+    // environment that names no registry: every image of its installation command was pushed.
     const cp = await startControlPlane({
       database: ':memory:',
       port: 0,
-      adminToken: 'qhc_u_release-default',
+      managementKey: 'qhc_m_release-default-management-key',
       logger: createLogger({ level: 'error' }),
       publicUrl: 'https://qhc.example.com',
       console: false,
       defaultRegistry: { containerRegistryUrl, chartRepositoryUrl },
     });
     try {
-      const call = async (method: string, path: string, body?: unknown) =>
+      const call = async (method: string, path: string, body: unknown) =>
         (
           await fetch(`${cp.url}${path}`, {
             method,
-            headers: { authorization: 'Bearer qhc_u_release-default', 'content-type': 'application/json' },
-            body: body ? JSON.stringify(body) : undefined,
+            headers: { authorization: 'apikey qhc_m_release-default-management-key', 'content-type': 'application/json' },
+            body: JSON.stringify(body),
           })
-        ).json() as Promise<{ spec: { advanced: unknown }; bootstrapToken: string }>;
-      const created = await call('POST', '/api/v1/regions', { name: 'defaults', namespace: 'qhc-defaults', agentVersion: VERSION, operatorVersion: VERSION });
-      expect(created.spec.advanced).toMatchObject({ containerRegistryUrl, chartRepositoryUrl });
-      const install = await call('POST', '/api/v1/regions/defaults/installation');
+        ).json() as Promise<{ hybridCloudEnvironment: { id: string }; accessKey: string }>;
+      const environments = `/api/hybrid/v1/accounts/${cp.accountId}/hybrid-cloud-environments`;
+      const created = await call('POST', environments, { hybridCloudEnvironment: { name: 'defaults', configuration: { namespace: 'qhc-defaults' } } });
+      const id = created.hybridCloudEnvironment.id;
+      // The release's own agent and operator (this in-process control plane is the workspace's version).
+      await call('PUT', `/api/qhc/v1/accounts/${cp.accountId}/hybrid-cloud-environments/${id}/versions`, { agentVersion: VERSION, operatorVersion: VERSION });
+      expect((await cp.store.regionById(id)).spec).toMatchObject({ agentVersion: VERSION, advanced: { containerRegistryUrl, chartRepositoryUrl } });
+      const install = { bootstrapToken: (await call('POST', `${environments}/${id}/bootstrap-commands`, {})).accessKey };
       const script = await (await fetch(`${cp.url}/install/${install.bootstrapToken}`)).text();
       const images = [...script.matchAll(/^\s+image: (\S+)$/gm)].map((m) => m[1]!.replace(/^['"]|['"]$/g, ''));
       expect(images).toHaveLength(3);

@@ -35,7 +35,7 @@ export interface HandleOptions {
   requestId?: string;
 }
 
-/** `/api/v1/regions/:region` style routes; the first match wins. */
+/** `/agent/v1/desired-state`, `/install/:token` style routes; the first match wins. */
 export class Router {
   private readonly routes: Route[] = [];
   private readonly log: RouterLog | undefined;

@@ -1,7 +1,5 @@
 import { buildInstallation, renderHelmInstall, renderInstallScript } from '@qhc/manifests';
-import { DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS, installationProblem, issueInstallation } from '../installation.ts';
 import { authenticate } from '../auth.ts';
-import { ApiError } from '../errors.ts';
 import type { Store } from '../store.ts';
 import { hashToken } from '../repositories/tokens.ts';
 import type { Request, Router } from './http.ts';
@@ -9,7 +7,6 @@ import type { Request, Router } from './http.ts';
 export interface InstallationRouteOptions {
   store: Store;
   publicUrl: string;
-  bootstrapTokenTtlSeconds?: number;
 }
 
 /**
@@ -40,16 +37,7 @@ export class ScriptCache {
 export function installationRoutes(router: Router, options: InstallationRouteOptions): void {
   const { store } = options;
   const { db, now } = store;
-  const ttlSeconds = options.bootstrapTokenTtlSeconds ?? DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS;
   const scripts = new ScriptCache();
-
-  router.on('POST', '/api/v1/regions/:region/installation', async (req) => {
-    await authenticate(db, req, ['user'], now);
-    const region = await store.region(req.params.region!);
-    const problem = installationProblem(region, options.publicUrl);
-    if (problem) throw new ApiError(409, 'NotInstallable', problem);
-    return { status: 201, json: await issueInstallation(db, { regionId: region.id, publicUrl: options.publicUrl, ttlSeconds, now }) };
-  });
 
   const scriptOf = async (req: Request, flavour: 'script' | 'helm') => {
     const token = req.params.token!;

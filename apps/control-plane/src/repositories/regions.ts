@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { PageOf, Region, RegionRecord } from '@qhc/schemas';
+import type { Region, RegionRecord } from '@qhc/schemas';
 import { isUniqueViolation, type Db } from '../db/db.ts';
 import { conflict, notFound } from '../errors.ts';
-import { keyset, toPage, type PageRequest } from '../pages.ts';
 import { firstAccountId } from './accounts.ts';
 import { readRegistryCredentials, toRegion, type RegistryCredentials } from './rows.ts';
 
@@ -31,12 +30,6 @@ export async function insertRegion(db: Db, spec: Region, credentials: RegistryCr
     if (isUniqueViolation(error)) throw conflict(`region ${spec.name} already exists`);
     throw error;
   }
-}
-
-/** Name order; the page after `page.after` (one key: the name). */
-export async function listRegions(db: Db, page: PageRequest): Promise<PageOf<RegionRecord>> {
-  const rows = await keyset(db.q.selectFrom('regions').selectAll(), db.dialect, { keys: ['name'] }, page).execute();
-  return toPage(rows.map(toRegion(db.log)), page, (r) => [r.name]);
 }
 
 export async function regionBy(db: Db, by: 'name' | 'id', value: string): Promise<RegionRecord> {
@@ -68,11 +61,6 @@ export async function updateRegion(db: Db, id: string, spec: Region, credentials
 export async function registryCredentials(db: Db, regionId: string): Promise<RegistryCredentials | undefined> {
   const row = await db.q.selectFrom('regions').select('registry_credentials').where('id', '=', regionId).executeTakeFirst();
   return row?.registry_credentials ? readRegistryCredentials(row.registry_credentials, { log: db.log, table: 'regions', id: regionId }) : undefined;
-}
-
-export async function deleteRegion(db: Db, name: string): Promise<void> {
-  const result = await db.q.deleteFrom('regions').where('name', '=', name).executeTakeFirst();
-  if (Number(result.numDeletedRows) === 0) throw notFound(`region ${name}`);
 }
 
 export async function regionRevision(db: Db, regionId: string): Promise<number | undefined> {

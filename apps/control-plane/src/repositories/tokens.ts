@@ -54,19 +54,6 @@ export async function issueToken(db: Db, kind: TokenKind, name: string, options:
   return { id, token };
 }
 
-/** A user token known by its hash (an operator's --admin-token): the first of concurrent inserts wins, a revoked one stays revoked. */
-export async function ensureUserToken(db: Db, name: string, token: string, now: Clock = Date.now): Promise<void> {
-  await db.q
-    .insertInto('tokens')
-    .values({ id: randomUUID(), kind: 'user', name, hash: hashToken(token), created_at: iso(now) })
-    .onConflict((oc) => oc.column('hash').doNothing())
-    .execute();
-}
-
-export async function hasLiveUserToken(db: Db): Promise<boolean> {
-  return Boolean(await db.q.selectFrom('tokens').select('id').where('kind', '=', 'user').where('revoked_at', 'is', null).executeTakeFirst());
-}
-
 /**
  * The token with this text when not revoked and, for a bootstrap token, not yet used. An
  * expired one is returned (see `isExpired`) so the caller can say why it is refused.

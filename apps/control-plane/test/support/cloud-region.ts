@@ -4,14 +4,13 @@ import { join } from 'node:path';
 import { createClient, type Client } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { hybridV1 } from '@qhc/cloud-api';
-import { createLogger } from '@qhc/kube';
+import { createLogger, type Logger } from '@qhc/kube';
 import { startControlPlane, type RunningControlPlane } from '../../src/index.ts';
 import { MANAGEMENT_KEY } from './cloud.ts';
 import { callApi } from './http.ts';
 
-// startWithRegion (support/region.ts) through the Cloud API: what the agent-side tests start
-// from once /api/v1 is gone. A control plane (plain HTTP, an https public URL for the
-// installation commands), environment `r` and its registered agent.
+// What the agent-side tests start from: a control plane (plain HTTP, an https public URL for
+// the installation commands), environment `r` made through the Cloud API, and its registered agent.
 
 export interface EnvironmentFixture {
   cp: RunningControlPlane;
@@ -26,12 +25,12 @@ export interface EnvironmentFixture {
 }
 
 /** A control plane on `database` (SQLite when undefined) with environment `r` and its agent registered. */
-export async function startWithEnvironment(database?: string): Promise<EnvironmentFixture> {
+export async function startWithEnvironment(database?: string, logger: Logger = createLogger({ level: 'error' })): Promise<EnvironmentFixture> {
   const cp = await startControlPlane({
     database: database ?? join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db'),
     port: 0,
     managementKey: MANAGEMENT_KEY,
-    logger: createLogger({ level: 'error' }),
+    logger,
     publicUrl: 'https://cp.example.test',
     console: false,
     pollIntervalMs: 50,
