@@ -3,8 +3,8 @@ import type { RegionRecord } from '@qhc/schemas';
 import type { Db } from './db/db.ts';
 import { issueToken, listTokens, revokeToken, type Clock } from './repositories/tokens.ts';
 
-// An installation command of a region: shared by /api/v1 (POST …/installation) and the Cloud API
-// (qhc.v1 CreateInstallation), so both refuse the same regions and issue tokens the same way.
+// An installation command of a region: shared by the Cloud API's GenerateBootstrapCommands and
+// qhc.v1 CreateInstallation, so both refuse the same regions and issue tokens the same way.
 
 /** How long an installation command works unless the control plane is told otherwise. */
 export const DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS = 24 * 60 * 60;

@@ -67,7 +67,7 @@ export class Store {
 
   async createCluster(region: RegionRecord, input: ClusterInput): Promise<ClusterRecord> {
     const { name, spec, apiKey, readOnlyApiKey } = input;
-    // /api/v1 names a cluster's objects after its name, as it always has.
+    // Clusters as the retired /api/v1 made them (objects named after the cluster): kept for rows from before and tests seeding them.
     await clusters.insertCluster(this.db, region, { name, spec, objectId: name }, () => keysToStore(spec, { apiKey, readOnlyApiKey }));
     return clusters.clusterOf(this.db, region, name);
   }

@@ -36,7 +36,7 @@ const QDRANT_CLOUD = '/qdrant.cloud.';
 const pathOf = (req: AnyRequest) => (req.url ?? '/').split('?')[0]!;
 
 /**
- * gRPC, gRPC-Web and Connect for the registered services, on the port of /api/v1, the console
+ * gRPC, gRPC-Web and Connect for the registered services, on the port of the console
  * and the agents. Plain HTTP serves Connect and gRPC-Web (HTTP/1.1); gRPC needs HTTP/2, which
  * the server offers only with TLS, as the official clients (Terraform, qcloud) always use.
  */

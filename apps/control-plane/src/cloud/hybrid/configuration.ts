@@ -38,7 +38,8 @@ function unsupported(c: Configuration, base: string): FieldProblem[] {
   if (c.registrySecretName)
     problems.push({
       path: at(base, 'registry_secret_name'),
-      message: 'not supported by qhc: the installation makes its own pull secret from the region registry credentials (/api/v1 registryCredentials)',
+      message:
+        'not supported by qhc: the installation makes its own pull secret from the region registry credentials (set them with qhc.v1.EnvironmentAgentService.SetRegistryCredentials)',
     });
   if (c.controlPlaneLabels.length > 0)
     problems.push({ path: at(base, 'control_plane_labels'), message: 'not supported by qhc: the agent and operator carry the labels of the qhc chart only' });
