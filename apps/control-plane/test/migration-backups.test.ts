@@ -21,10 +21,14 @@ async function open(dialect: 'sqlite' | 'postgres'): Promise<Db> {
   return openPostgres(await createTestDatabase(inject('postgresUrl'), `mig12_${process.pid}_${counter++}`));
 }
 
-/** A region holding one backup, as /api/v1 stored them before migration 12. */
-async function seedOldBackup(db: Db): Promise<void> {
+/** A region holding one backup, as /api/v1 stored them before migration 12 (at the latest schema, with migration 15's unique key too). */
+async function seedOldBackup(db: Db, latest = false): Promise<void> {
   const sql = sqlOn(db);
-  await sql.run(`INSERT INTO regions (id, name, spec, revision, created_at, updated_at) VALUES ('r1', 'old', $1, 3, '${STAMP}', '${STAMP}')`, [REGION_SPEC]);
+  const [keyColumn, keyValue] = latest ? [', account_name_key', ", 'old'"] : ['', ''];
+  await sql.run(
+    `INSERT INTO regions (id, name${keyColumn}, spec, revision, created_at, updated_at) VALUES ('r1', 'old'${keyValue}, $1, 3, '${STAMP}', '${STAMP}')`,
+    [REGION_SPEC],
+  );
   await sql.run(
     `INSERT INTO resources (id, region_id, kind, name, cluster_id, spec, created_at, updated_at) VALUES ('b1', 'r1', 'QdrantClusterSnapshot', 'nightly', 'a', $1, '${STAMP}', '${STAMP}')`,
     [JSON.stringify({ 'cluster-id': 'a' })],
@@ -50,7 +54,7 @@ describe.each(['sqlite', 'postgres'] as const)('migration 12 (Cloud API backups)
     // The desired state reads tables of later migrations, so "as it was" is what the same rows give at the latest schema.
     twin = await open(dialect);
     await migrate(twin);
-    await seedOldBackup(twin);
+    await seedOldBackup(twin, true);
     expect(await desiredState(db, 'r1')).toEqual(await desiredState(twin, 'r1'));
     expect(await migrate(db)).toEqual([]);
   });

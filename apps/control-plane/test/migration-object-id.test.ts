@@ -77,7 +77,11 @@ describe.each(['sqlite', 'postgres'] as const)('migration 9 (cluster object id) 
         SPEC,
       ]);
     await expect(insert('c3', 'r1', 'other', 'a')).rejects.toThrow(/unique|duplicate/i);
-    await sql.run(`INSERT INTO regions (id, name, spec, revision, created_at, updated_at) VALUES ('r2', 'new', $1, 1, '${STAMP}', '${STAMP}')`, [REGION_SPEC]);
+    // Since migration 15 a region also names its account-scoped unique key.
+    await sql.run(
+      `INSERT INTO regions (id, name, account_name_key, spec, revision, created_at, updated_at) VALUES ('r2', 'new', 'new', $1, 1, '${STAMP}', '${STAMP}')`,
+      [REGION_SPEC],
+    );
     expect(await insert('c4', 'r2', 'other', 'a')).toBe(1);
   });
 

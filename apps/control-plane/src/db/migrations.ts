@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from './db.ts';
 import { createFirstAccount } from './first-account.ts';
+import { MIGRATION_15 } from './migration-15.ts';
 
 /** A schema change: SQL statements, then (optionally) rows only code can make, in the same transaction. */
 export interface Migration {
@@ -217,6 +218,7 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
       'CREATE INDEX cloud_sessions_expiry ON cloud_sessions (expires_at)',
     ],
   },
+  MIGRATION_15,
 ];
 
 /**

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * The tables as the migrations (migrations.ts) leave them: the schema's type, kept by hand
  * beside the append-only list. JSON documents are TEXT, parsed on read by the repositories.
@@ -6,7 +8,10 @@
 export interface Database {
   regions: {
     id: string;
+    /** Since migration 15; NULL only in a database that never ran it. */
     name: string;
+    /** `<account id>/<name>` (migration 15): keeps environment names unique per account. */
+    account_name_key: string;
     spec: string;
     revision: number;
     status: string | null;
@@ -70,9 +75,112 @@ export interface Database {
     cloud: string | null;
   };
   sessions: { id: string; hash: string; token_id: string; created_at: string; expires_at: string };
-  cloud_sessions: { id: string; hash: string; management_key_id: string; created_at: string; expires_at: string };
+  cloud_sessions: {
+    id: string;
+    hash: string;
+    /** The key a management-key session signed in with; NULL for a user's session (migration 15). */
+    management_key_id: string | null;
+    created_at: string;
+    expires_at: string;
+    /** A user's session (migration 15); NULL for a management key's. */
+    user_id: string | null;
+    /** The account a user's session acts in (switchable among theirs). */
+    account_id: string | null;
+  };
   cluster_events: { id: string; cluster_id: string; at: string; type: string; message: string };
-  accounts: { id: string; name: string; created_at: string };
+  accounts: {
+    id: string;
+    name: string;
+    created_at: string;
+    company_name: string | null;
+    company_domain: string | null;
+    /** JSON: address lines, postal code, city, country, tax id / VAT, billing email. */
+    billing: string | null;
+    /** pending | approved | rejected; defaults to approved (accounts from before sign-up). */
+    status: Generated<string>;
+    status_reason: string | null;
+    /** The instance administrator (user id) who approved or rejected it. */
+    decided_by: string | null;
+    decided_at: string | null;
+    owner_user_id: string | null;
+    last_modified_at: string | null;
+  };
+  users: {
+    id: string;
+    /** Lower case. */
+    email: string;
+    /** argon2id, PHC string; NULL for users who only sign in through SSO. */
+    password_hash: string | null;
+    status: string;
+    /** 1: approves and rejects accounts. */
+    instance_admin: number;
+    failed_sign_ins: number;
+    locked_until: string | null;
+    created_at: string;
+    last_modified_at: string;
+  };
+  account_members: { account_id: string; user_id: string; created_at: string };
+  account_invites: {
+    id: string;
+    account_id: string;
+    email: string;
+    /** JSON array of role ids. */
+    role_ids: string;
+    /** pending | accepted | rejected | canceled; expiry is read from expires_at. */
+    status: string;
+    created_by_user_id: string | null;
+    created_at: string;
+    last_modified_at: string;
+    expires_at: string;
+  };
+  roles: {
+    id: string;
+    account_id: string;
+    name: string;
+    description: string;
+    /** system | custom. */
+    type: string;
+    /** owner | admin | base | NULL. */
+    sub_type: string | null;
+    created_at: string;
+    last_modified_at: string;
+  };
+  role_permissions: { role_id: string; permission: string };
+  user_roles: { account_id: string; user_id: string; role_id: string };
+  management_key_roles: { management_key_id: string; role_id: string };
+  oidc_providers: {
+    id: string;
+    account_id: string;
+    name: string;
+    issuer_url: string;
+    client_id: string;
+    /** Encrypted at rest (src/secrets). */
+    client_secret: string;
+    /** Space-separated. */
+    scopes: string;
+    groups_claim: string;
+    /** JSON [{ group, role_id }]. */
+    group_roles: string;
+    created_at: string;
+    last_modified_at: string;
+  };
+  oidc_identities: { provider_id: string; subject: string; user_id: string; created_at: string };
+  audit_events: {
+    id: string;
+    account_id: string;
+    occurred_at: string;
+    /** user | management_key | system. */
+    actor_kind: string;
+    actor_id: string;
+    /** The user's email or the key's prefix, as it was then. */
+    actor_label: string;
+    method: string;
+    object_type: string;
+    object_id: string;
+    before_summary: string | null;
+    after_summary: string | null;
+    remote_address: string | null;
+  };
   management_keys: {
     id: string;
     account_id: string;

@@ -42,7 +42,8 @@ export async function findCloudSession(db: Db, secret: string, now: Clock): Prom
   const row = await db.q
     .selectFrom('cloud_sessions as s')
     .innerJoin('management_keys as k', 'k.id', 's.management_key_id')
-    .select(['s.id', 's.management_key_id', 's.created_at', 's.expires_at', 'k.account_id', 'k.deleted_at', 'k.expires_at as key_expires_at'])
+    // A user's session (management_key_id NULL) is not found here: it is looked up with its user.
+    .select(['s.id', 'k.id as management_key_id', 's.created_at', 's.expires_at', 'k.account_id', 'k.deleted_at', 'k.expires_at as key_expires_at'])
     .where('s.hash', '=', hashToken(secret))
     .executeTakeFirst();
   if (!row || row.expires_at <= at || row.deleted_at !== null || (row.key_expires_at !== null && row.key_expires_at <= at)) return undefined;

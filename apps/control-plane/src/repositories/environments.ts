@@ -59,6 +59,7 @@ export async function insertEnvironment(db: Db, id: string, accountId: string, w
         id,
         account_id: accountId,
         name: write.name,
+        account_name_key: accountNameKey(accountId, write.name),
         spec: JSON.stringify(write.spec),
         cloud_configuration: write.configuration,
         revision: 1,
@@ -72,6 +73,9 @@ export async function insertEnvironment(db: Db, id: string, accountId: string, w
   }
 }
 
+/** What keeps environment names unique per account (migration 15). */
+export const accountNameKey = (accountId: string, name: string) => `${accountId}/${name}`;
+
 /** A new name, configuration and spec: a new revision for the region's agent. False when the region is gone. */
 export async function updateEnvironment(db: Db, accountId: string, id: string, write: EnvironmentWrite, stamp: string): Promise<boolean> {
   try {
@@ -79,6 +83,7 @@ export async function updateEnvironment(db: Db, accountId: string, id: string, w
       .updateTable('regions')
       .set((eb) => ({
         name: write.name,
+        account_name_key: accountNameKey(accountId, write.name),
         spec: JSON.stringify(write.spec),
         cloud_configuration: write.configuration,
         revision: eb('revision', '+', 1),

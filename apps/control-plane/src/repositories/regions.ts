@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Region, RegionRecord } from '@qhc/schemas';
+import { sql } from 'kysely';
 import { isUniqueViolation, type Db } from '../db/db.ts';
 import { conflict, notFound } from '../errors.ts';
 import { firstAccountId } from './accounts.ts';
@@ -24,7 +25,12 @@ export async function insertRegion(db: Db, spec: Region, credentials: RegistryCr
   try {
     await db.q
       .insertInto('regions')
-      .values({ ...row, account_id: firstAccountId(db), registry_credentials: credentials ? JSON.stringify(credentials) : null })
+      .values({
+        ...row,
+        account_id: firstAccountId(db),
+        account_name_key: sql<string>`(${firstAccountId(db)}) || '/' || ${spec.name}`,
+        registry_credentials: credentials ? JSON.stringify(credentials) : null,
+      })
       .execute();
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict(`region ${spec.name} already exists`);

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/db.ts';
+import type { Database } from '../db/schema.ts';
+import { iso, type Clock } from './tokens.ts';
+
+// People. An email is one user across the control plane (lower-cased here, so lookups agree);
+// what they may do lives in their account memberships and roles, not on the user.
+
+export type UserRow = Database['users'];
+
+export const normalEmail = (email: string) => email.trim().toLowerCase();
+
+/** A new user (in the caller's transaction when there is one); `passwordHash` null for SSO-only users. */
+export async function insertUser(db: Db, email: string, passwordHash: string | null, now: Clock): Promise<UserRow> {
+  const at = iso(now);
+  const row: UserRow = {
+    id: randomUUID(),
+    email: normalEmail(email),
+    password_hash: passwordHash,
+    status: 'active',
+    instance_admin: 0,
+    failed_sign_ins: 0,
+    locked_until: null,
+    created_at: at,
+    last_modified_at: at,
+  };
+  await db.q.insertInto('users').values(row).execute();
+  return row;
+}
+
+export async function userByEmail(db: Db, email: string): Promise<UserRow | undefined> {
+  return db.q.selectFrom('users').selectAll().where('email', '=', normalEmail(email)).executeTakeFirst();
+}
+
+export async function userById(db: Db, id: string): Promise<UserRow | undefined> {
+  return db.q.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Makes `userId` a member of `accountId` (idempotent) with the account's Base role and `roleIds`. */
+export async function addMember(db: Db, accountId: string, userId: string, roleIds: readonly string[], now: Clock): Promise<void> {
+  await db.tx(async (tx) => {
+    await tx.q
+      .insertInto('account_members')
+      .values({ account_id: accountId, user_id: userId, created_at: iso(now) })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    const base = await tx.q.selectFrom('roles').select('id').where('account_id', '=', accountId).where('sub_type', '=', 'base').executeTakeFirst();
+    const ids = [...new Set([...(base ? [base.id] : []), ...roleIds])];
+    if (ids.length > 0)
+      await tx.q
+        .insertInto('user_roles')
+        .values(ids.map((role_id) => ({ account_id: accountId, user_id: userId, role_id })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+  });
+}
+
+/** The accounts `userId` is a member of, oldest membership first. */
+export async function accountsOfUser(db: Db, userId: string): Promise<{ id: string; name: string; status: string }[]> {
+  return db.q
+    .selectFrom('account_members as m')
+    .innerJoin('accounts as a', 'a.id', 'm.account_id')
+    .select(['a.id', 'a.name', 'a.status'])
+    .where('m.user_id', '=', userId)
+    .orderBy('m.created_at')
+    .orderBy('a.id')
+    .execute();
+}
+
+export async function isMember(db: Db, accountId: string, userId: string): Promise<boolean> {
+  const row = await db.q.selectFrom('account_members').select('user_id').where('account_id', '=', accountId).where('user_id', '=', userId).executeTakeFirst();
+  return row !== undefined;
+}
