@@ -11,6 +11,9 @@ const sessionRoutes: RouteRow[] = [
   ['CreateSession', 'post', '/api/qhc/v1/session', '-'],
   ['GetSession', 'get', '/api/qhc/v1/session', '-'],
   ['DeleteSession', 'delete', '/api/qhc/v1/session', '-'],
+  ['SignInWithPassword', 'post', '/api/qhc/v1/session/password', ''],
+  ['ListMyAccounts', 'get', '/api/qhc/v1/session/accounts', ''],
+  ['SwitchAccount', 'post', '/api/qhc/v1/session/account', ''],
 ];
 
 const environmentRoutes: RouteRow[] = [
