@@ -11,6 +11,9 @@ const sessionRoutes: RouteRow[] = [
   ['CreateSession', 'post', '/api/qhc/v1/session', '-'],
   ['GetSession', 'get', '/api/qhc/v1/session', '-'],
   ['DeleteSession', 'delete', '/api/qhc/v1/session', '-'],
+  ['SignInWithPassword', 'post', '/api/qhc/v1/session/password', ''],
+  ['ListMyAccounts', 'get', '/api/qhc/v1/session/accounts', ''],
+  ['SwitchAccount', 'post', '/api/qhc/v1/session/account', ''],
 ];
 
 const environmentRoutes: RouteRow[] = [
@@ -28,7 +31,9 @@ const environmentRoutes: RouteRow[] = [
 describe('qhc.v1.SessionService', () => {
   checkService(qhcV1.SessionService, 'qhc.v1.SessionService', sessionRoutes);
   it('signing in and reading the session need no management key; none is scoped to an account', () => {
-    for (const rpc of ['CreateSession', 'GetSession']) expect(getOption(methodOf(qhcV1.SessionService, rpc), commonV1.requires_authentication)).toBe(false);
+    for (const rpc of ['CreateSession', 'GetSession', 'SignInWithPassword'])
+      expect(getOption(methodOf(qhcV1.SessionService, rpc), commonV1.requires_authentication)).toBe(false);
+    for (const rpc of ['ListMyAccounts', 'SwitchAccount']) expect(hasOption(methodOf(qhcV1.SessionService, rpc), commonV1.requires_authentication)).toBe(false);
     expect(hasOption(methodOf(qhcV1.SessionService, 'DeleteSession'), commonV1.requires_authentication)).toBe(false);
     for (const method of qhcV1.SessionService.methods) expect(getOption(method, commonV1.account_id_expression)).toBe('');
   });
@@ -38,6 +43,13 @@ describe('qhc.v1.SessionService', () => {
     ['Session', 'csrf_token', 2, 'string'],
     ['Session', 'expires_at', 3, 'google.protobuf.Timestamp'],
     ['Session', 'management_key_id', 4, 'string'],
+    ['Session', 'user_id', 5, 'string'],
+    ['Session', 'user_email', 6, 'string'],
+    ['Session', 'instance_admin', 7, 'bool'],
+    ['Session', 'account_name', 8, 'string'],
+    ['SignInWithPasswordRequest', 'account_id', 3, 'optional string'],
+    ['MyAccount', 'status', 3, 'qhc.v1.AccountStatus'],
+    ['SwitchAccountRequest', 'account_id', 1, 'string'],
   ]);
 });
 
