@@ -29,7 +29,7 @@ async function sessionOf(deps: CloudDeps, ctx: HandlerContext): Promise<{ secret
   return { secret, session };
 }
 
-export function sessionService(deps: CloudDeps): ServiceImpl<typeof qhcV1.SessionService> {
+export function sessionService(deps: CloudDeps): Partial<ServiceImpl<typeof qhcV1.SessionService>> {
   const { ttlSeconds, secure } = deps.sessions;
   return {
     async createSession(req, ctx) {
