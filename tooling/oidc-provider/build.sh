@@ -44,7 +44,8 @@ work=$(mktemp -d "$root/build.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 start=$SECONDS
 # The tags are the ones Hydra's own Makefile and Dockerfiles build with.
-(cd "$here/go" && go build -trimpath -ldflags '-s -w' -tags sqlite,sqlite_omit_load_extension \
+(cd "$here/go" && go build -trimpath -tags sqlite,sqlite_omit_load_extension \
+  -ldflags "-s -w -X github.com/ory/hydra/v2/driver/config.Version=$HYDRA_VERSION" \
   -o "$work/hydra" github.com/ory/hydra/v2) >&2
 mkdir -p "$bin"
 # Atomic: a build cut off half-way never looks cached.

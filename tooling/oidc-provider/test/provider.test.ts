@@ -38,6 +38,11 @@ describe('an authorization code flow with PKCE (openid-client)', () => {
     expect(claims).toMatchObject({ sub: BOB.subject, email: BOB.email, groups: BOB.groups });
   });
 
+  it('serves clients that authenticate with client_secret_post (openid-client given a plain secret)', async () => {
+    const { claims } = await signIn(provider, { email: ADA.email, password: ADA.password }, 'post');
+    expect(claims).toMatchObject({ sub: ADA.subject, groups: ADA.groups });
+  });
+
   it('signs in again on every login (nothing is remembered between flows)', async () => {
     await signIn(provider, { email: ADA.email, password: ADA.password });
     const { claims } = await signIn(provider, { email: BOB.email, password: BOB.password });
