@@ -39,7 +39,7 @@ if ! command -v gcc >/dev/null 2>&1; then
   exit 1
 fi
 
-echo "[oidc-provider] building hydra ${HYDRA_VERSION} into $bin (cold: ~6 minutes on 2 cores)" >&2
+echo "[oidc-provider] building hydra ${HYDRA_VERSION} into $bin (cold: 5 to 9 minutes on 2 busy cores)" >&2
 work=$(mktemp -d "$root/build.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 start=$SECONDS
