@@ -156,6 +156,21 @@ describe('drainPeer: failed and aborted transfers', () => {
     expect(double.calls.some((c) => c.method === 'DELETE')).toBe(false);
   });
 
+  it('starts no transfer once the deadline has passed, so none is aborted, and the next call moves the shard', async () => {
+    peers(2);
+    sim.addCollection('a', { shards: 2 });
+    const leaving = sim.peerOnNode(1)!.id;
+    const error = await drainPeer(request(1, { deadline: Date.now() - 1 })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QdrantOperationError);
+    expect((error as QdrantOperationError).reason).toBe('Timeout');
+    expect((error as Error).message).toBe('out of time before moving shard 1 of collection a; nothing was started');
+    expect(double.calls.filter((c) => c.method !== 'GET')).toEqual([]);
+    expect(sim.finishedTransfers).toEqual([]);
+    await drainPeer(request(1));
+    expect(sim.peers.has(leaving)).toBe(false);
+    expectReplicated(1);
+  });
+
   it('reports a transfer that fails midway, keeps the data, and succeeds on retry', async () => {
     peers(3);
     sim.addCollection('a', { shards: 3 });
