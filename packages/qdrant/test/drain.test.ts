@@ -196,6 +196,32 @@ describe('drainPeer: failed and aborted transfers', () => {
   });
 });
 
+describe('drainPeer: a transfer that ends at the deadline', () => {
+  it('takes a refused abort of a transfer that just ended as the end of the transfer, not a failure', async () => {
+    peers(2);
+    sim.addCollection('a', { shards: 2 });
+    sim.transfer.durationMs = Number.POSITIVE_INFINITY;
+    const leaving = sim.peerOnNode(1)!.id;
+    // The deadline passes once the move has started; the transfer ends just before the abort reaches Qdrant.
+    const clock = { now: 0 };
+    double.onRequest = (call) => {
+      if ((call.body as { abort_transfer?: unknown } | undefined)?.abort_transfer) for (const t of sim.collections.get('a')!.transfers) t.finishesAt = 0;
+    };
+    try {
+      await drainPeer(request(1, { deadline: 100, now: () => clock.now, onStep: () => (clock.now = 200) }));
+    } finally {
+      double.onRequest = undefined;
+    }
+    expect(double.calls.filter((c) => c.method === 'POST').map((c) => [Object.keys(c.body as object)[0], c.status])).toEqual([
+      ['move_shard', 200],
+      ['abort_transfer', 400],
+    ]);
+    expect(sim.finishedTransfers.map((t) => t.outcome)).toEqual(['done']);
+    expect(sim.peers.has(leaving)).toBe(false);
+    expectReplicated(1);
+  });
+});
+
 describe('drainPeer: unreachable Qdrant, no target, API key', () => {
   it('gives up on a request that never answers with a timeout that says so', async () => {
     peers(2);
