@@ -9,6 +9,7 @@ import { createConnectTransport } from '@connectrpc/connect-node';
 import { backupV1, clusterV1, hybridV1, qhcV1 } from '@qhc/cloud-api';
 import { DEFAULT_PACKAGES } from '@qhc/schemas';
 import { callApi, type ApiAnswer } from './http.ts';
+import { TEST_SECRETS_KEY } from './cloud.ts';
 
 export const CHILD_KEY = 'qhc_m_fault-management-key-0123456789';
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
@@ -61,7 +62,10 @@ function clientsOf(url: string): CloudClients {
 export async function spawnCloudControlPlane(database: string): Promise<CloudChild> {
   checkBuild();
   const args = ['--database', database, '--port', '0', '--management-key', CHILD_KEY, '--public-url', 'https://cp.example.test', '--no-console'];
-  const child = spawn(process.execPath, [MAIN, ...args, '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN, ...args, '--log-level', 'info'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, QHC_SECRETS_KEY: TEST_SECRETS_KEY },
+  });
   let log = '';
   let out = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
