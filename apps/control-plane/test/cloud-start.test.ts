@@ -12,7 +12,14 @@ import { sqlOn } from './support/sql.ts';
 const ENV = '/api/qhc/v1/accounts/{account_id}/hybrid-cloud-environments/{hybrid_cloud_environment_id}';
 
 const start = (database: string, managementKey?: string) =>
-  startControlPlane({ database, port: 0, secrets: TEST_SECRETS, logger: createLogger({ level: 'error' }), console: false, ...(managementKey ? { managementKey } : {}) });
+  startControlPlane({
+    database,
+    port: 0,
+    secrets: TEST_SECRETS,
+    logger: createLogger({ level: 'error' }),
+    console: false,
+    ...(managementKey ? { managementKey } : {}),
+  });
 
 async function stopAll(planes: RunningControlPlane[]) {
   await Promise.all(planes.map((p) => p.stop()));

@@ -66,9 +66,7 @@ export async function desiredState(db: Db, regionId: string, now: Clock = Date.n
       region: readRegionSpec(region.spec, { log: tx.log, table: 'regions', id: regionId }),
       clusters: clusters.filter((c) => !c.deletedAt).map(desiredCluster(sealed)),
       deletions: clusters.filter((c) => c.deletedAt).map((c) => c.objectId),
-      ...(region.registry_credentials
-        ? { registryCredentials: openRegistryCredentials(tx, regionId, region.registry_credentials) }
-        : {}),
+      ...(region.registry_credentials ? { registryCredentials: openRegistryCredentials(tx, regionId, region.registry_credentials) } : {}),
       // This release's CRDs: the agent applies these, never its own (it may be older).
       crds: releaseCrds(),
     };

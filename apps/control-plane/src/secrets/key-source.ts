@@ -32,7 +32,8 @@ export function resolveKeyRing(location: string, dialect: 'sqlite' | 'postgres',
     // `wx`: two processes starting on a new file keep whichever key was written first.
     writeFileSync(file, generateKeyRingText(), { flag: 'wx', mode: 0o600 });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`cannot write the generated secrets key ${file}: ${String(error)}`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+      throw new Error(`cannot write the generated secrets key ${file}: ${String(error)}`, { cause: error });
   }
   return parseKeyRing(readKeyFile(file), `the generated secrets key ${file}`);
 }

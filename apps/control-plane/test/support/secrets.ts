@@ -29,7 +29,8 @@ const asText = (value: unknown): string =>
 
 function found(text: string, secret: string): PlaintextHit['form'] | undefined {
   for (const [form, needle] of formsOf(secret)) if (text.includes(needle)) return form;
-  for (const run of text.match(BASE64_RUN) ?? []) if (Buffer.from(run, run.includes('-') || run.includes('_') ? 'base64url' : 'base64').includes(secret)) return 'inside base64';
+  for (const run of text.match(BASE64_RUN) ?? [])
+    if (Buffer.from(run, run.includes('-') || run.includes('_') ? 'base64url' : 'base64').includes(secret)) return 'inside base64';
   return undefined;
 }
 
