@@ -12,14 +12,14 @@ import { callApi, type ApiAnswer } from './http.ts';
 import { TEST_SECRETS_KEY } from './cloud.ts';
 
 export const CHILD_KEY = 'qhc_m_fault-management-key-0123456789';
-const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+export const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 const CALL_TIMEOUT_MS = 15_000;
 /** The package every cluster of the fault tests runs on. */
 export const PACKAGE = DEFAULT_PACKAGES[1]!.id;
 
 /** These tests run the build: refuse a missing or stale one rather than test old code. */
-function checkBuild(): void {
+export function checkBuild(): void {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run pnpm --filter @qhc/control-plane build`);
   const built = statSync(MAIN).mtimeMs;
   const newer = readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && statSync(`${SRC}${f}`).mtimeMs > built);
