@@ -5,7 +5,7 @@
 import type { LoopbackTls } from '@qhc/kube-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registryCredentials } from '../src/repositories/regions.ts';
-import { rotateSecrets, SecretError } from '../src/secrets/index.ts';
+import { decryptSecret, encryptSecret, parseKeyRing, rotateSecrets, SecretError } from '../src/secrets/index.ts';
 import { databaseFor, type CloudPlane } from './support/cloud.ts';
 import { scanForPlaintext } from './support/secrets.ts';
 import { makeSecrets, newTls, readSecrets, ring, startPlane, storedKeyIds, type SecretWorld } from './support/secrets-plane.ts';
@@ -94,7 +94,15 @@ describe.each(['sqlite', 'postgres'] as const)('restart and rotation on %s', (di
     await stop(again);
   });
 
-  it('moves every value onto a new first key at start, idempotently; the old key can then go', async () => {
+  it('moves every value onto a new first key at start, after a pass that stopped half-way, idempotently; the old key can then go', async () => {
+    // A pass that crashed after its first row: that row under b, the others still under a.
+    const before = await start({ key: ring('a') });
+    const at = { column: 'regions.registry_credentials', rowId: world.regionId };
+    const sql = sqlOn(before.cp.store.db);
+    const stored = (await sql.one<{ v: string }>('SELECT registry_credentials AS v FROM regions WHERE id = $1', [world.regionId]))!.v;
+    const underB = encryptSecret(parseKeyRing(ring('b'), 'test'), at, decryptSecret(before.cp.store.db.secrets, at, stored));
+    await sql.run('UPDATE regions SET registry_credentials = $1 WHERE id = $2', [underB, world.regionId]);
+    await stop(before);
     const both = await start({ key: ring('b', 'a') });
     expect([await storedKeyIds(both), await readSecrets(both, world)]).toEqual([under('b'), plaintexts(world)]);
     expect(await rotateSecrets(both.cp.store.db)).toEqual({ 'regions.registry_credentials': 0, 'database_api_keys.sealed': 0, 'clusters.api_keys': 0 });

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/db.ts';
-import { decryptSecret, encryptSecret, isEncrypted, keyIdOf } from './cipher.ts';
+import { decryptSecret, ENCRYPTED_PREFIX, encryptSecret, isEncrypted, keyIdOf } from './cipher.ts';
 import { columnName, SECRET_COLUMNS } from './columns.ts';
 
 const PAGE = 200;
@@ -26,11 +26,14 @@ type Row = { id: string; value: string };
 
 async function rotateColumn(db: Db, c: { table: string; column: string }): Promise<number> {
   const primary = db.secrets.primary.id;
+  // Only the rows not yet under the first key: a start reads no more than it rewrites.
+  const prefix = `${ENCRYPTED_PREFIX}${primary}:`;
   let after = '';
   let count = 0;
   for (;;) {
     const { rows } = await sql<Row>`SELECT id, ${sql.ref(c.column)} AS value FROM ${sql.table(c.table)}
-      WHERE ${sql.ref(c.column)} IS NOT NULL AND id > ${after} ORDER BY id LIMIT ${PAGE}`.execute(db.q);
+      WHERE ${sql.ref(c.column)} IS NOT NULL AND substr(${sql.ref(c.column)}, 1, ${sql.lit(prefix.length)}) <> ${prefix} AND id > ${after}
+      ORDER BY id LIMIT ${sql.lit(PAGE)}`.execute(db.q);
     for (const row of rows) {
       if (keyIdOf(row.value) === primary) continue;
       const at = { column: columnName(c), rowId: row.id };
