@@ -11,7 +11,13 @@ import { scanForPlaintext } from './support/secrets.ts';
 import { makeSecrets, newTls, readSecrets, ring, startPlane, storedKeyIds, type SecretWorld } from './support/secrets-plane.ts';
 import { sqlOn } from './support/sql.ts';
 
-const under = (id: string) => ({ 'regions.registry_credentials': [id], 'database_api_keys.sealed': [id], 'clusters.api_keys': [id] });
+// No OIDC provider is made here: its column is scanned, and empty.
+const under = (id: string) => ({
+  'regions.registry_credentials': [id],
+  'database_api_keys.sealed': [id],
+  'clusters.api_keys': [id],
+  'oidc_providers.client_secret': [],
+});
 const plaintexts = (w: SecretWorld) => [w.password, w.databaseApiKey, w.clusterApiKey];
 
 describe.each(['sqlite', 'postgres'] as const)('secrets stored and read on %s', (dialect) => {
@@ -106,7 +112,12 @@ describe.each(['sqlite', 'postgres'] as const)('restart and rotation on %s', (di
     await stop(before);
     const both = await start({ key: ring('b', 'a') });
     expect([await storedKeyIds(both), await readSecrets(both, world)]).toEqual([under('b'), plaintexts(world)]);
-    expect(await rotateSecrets(both.cp.store.db)).toEqual({ 'regions.registry_credentials': 0, 'database_api_keys.sealed': 0, 'clusters.api_keys': 0 });
+    expect(await rotateSecrets(both.cp.store.db)).toEqual({
+      'regions.registry_credentials': 0,
+      'database_api_keys.sealed': 0,
+      'clusters.api_keys': 0,
+      'oidc_providers.client_secret': 0,
+    });
     await stop(both);
     const only = await start({ key: ring('b') });
     expect(await readSecrets(only, world)).toEqual(plaintexts(world));
