@@ -52,7 +52,8 @@ function rateLimited(what: string, retryAfterMs: number): ConnectError {
   return new ConnectError(`too many sign-in attempts from ${what}; retry after ${seconds}s`, Code.ResourceExhausted, { 'retry-after': String(seconds) });
 }
 
-export function createPasswordSignIn(db: Db, now: Clock, policy: SignInPolicy = DEFAULT_SIGN_IN_POLICY): PasswordSignIn {
+/** `verify` is argon2id's (tests count its calls: a refusal before it must not reach it). */
+export function createPasswordSignIn(db: Db, now: Clock, policy: SignInPolicy = DEFAULT_SIGN_IN_POLICY, verify = verifyPassword): PasswordSignIn {
   const limiter = createRateLimiter({ perMinute: policy.perMinute }, now);
   const unusable = unusablePasswordHash(policy.cost);
   return {
@@ -68,7 +69,7 @@ export function createPasswordSignIn(db: Db, now: Clock, policy: SignInPolicy = 
       const until = await lockedUntil(db, email, now);
       if (until) throw new ConnectError(`too many failed sign-ins; try again after ${until}`, Code.Unauthenticated);
       const user = await userByEmail(db, email);
-      const matches = await verifyPassword(password, user?.password_hash ?? unusable);
+      const matches = await verify(password, user?.password_hash ?? unusable);
       if (!user || !matches || user.status !== 'active') {
         await recordFailure(db, email, { lockAfter: policy.lockAfter, lockForMs: policy.lockForMs }, now);
         throw new ConnectError(WRONG_CREDENTIALS, Code.Unauthenticated);
