@@ -14,7 +14,7 @@ const COST: Argon2Cost = { memoryKiB: 8192, passes: 4, parallelism: 1 };
 const SAMPLES = 32;
 
 const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = values.toSorted((a, b) => a - b);
   return (sorted[(sorted.length - 1) >> 1]! + sorted[sorted.length >> 1]!) / 2;
 };
 
@@ -40,8 +40,11 @@ describe.each(['sqlite', 'postgres'] as const)('password sign-in timing on %s', 
     for (let i = 0; i < 3; i++) await timed(attempt('timed@example.com')); // warm up
     for (let i = 0; i < SAMPLES; i++) {
       // Alternating which goes first, so neither kind always follows the other.
-      const pair = [() => timed(attempt(`nobody-${i}@example.com`)).then((ms) => unknown.push(ms)), () => timed(attempt('timed@example.com')).then((ms) => wrong.push(ms))];
-      for (const run of i % 2 === 0 ? pair : pair.reverse()) await run();
+      const pair = [
+        () => timed(attempt(`nobody-${i}@example.com`)).then((ms) => unknown.push(ms)),
+        () => timed(attempt('timed@example.com')).then((ms) => wrong.push(ms)),
+      ];
+      for (const run of i % 2 === 0 ? pair : pair.toReversed()) await run();
       floor.push(await timed(() => verifyPassword('x', stored)));
     }
     const [mUnknown, mWrong, minFloor] = [median(unknown), median(wrong), Math.min(...floor)];

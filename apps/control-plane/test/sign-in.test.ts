@@ -120,8 +120,7 @@ describe.each(['sqlite', 'postgres'] as const)('password sign-in on %s: rate lim
     const sso = await seedUser(t.db, 'sso@example.com', [{ accountId }]);
     await sqlOn(t.db).run('UPDATE users SET password_hash = NULL WHERE id = $1', [sso]);
     const { attempt } = counted(t.db);
-    for (const email of ['disabled@example.com', 'sso@example.com'])
-      expect((await refusal(attempt(email, PASSWORD))).rawMessage).toBe(WRONG_CREDENTIALS);
+    for (const email of ['disabled@example.com', 'sso@example.com']) expect((await refusal(attempt(email, PASSWORD))).rawMessage).toBe(WRONG_CREDENTIALS);
     expect((await refusal(attempt('  ', PASSWORD))).rawMessage).toBe('email: missing');
     expect((await refusal(attempt('x@example.com', ''))).rawMessage).toBe('password: missing');
   });

@@ -62,7 +62,10 @@ export function createPasswordSignIn(db: Db, now: Clock, policy: SignInPolicy = 
       if (!email) throw invalid('email', 'missing');
       if (!password) throw invalid('password', 'missing');
       // The email is limited too: addresses are cheap to change, a target's email is not.
-      for (const [key, what] of [[`address ${remoteAddress}`, 'this address'], [`email ${email}`, 'this email']] as const) {
+      for (const [key, what] of [
+        [`address ${remoteAddress}`, 'this address'],
+        [`email ${email}`, 'this email'],
+      ] as const) {
         const take = limiter.take(key);
         if (!take.ok) throw rateLimited(what, take.retryAfterMs);
       }

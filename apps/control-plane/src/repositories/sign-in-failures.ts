@@ -28,10 +28,12 @@ export async function recordFailure(db: Db, email: string, policy: { lockAfter: 
       .insertInto('sign_in_failures')
       .values({ email_hash: keyOf(email), failures: 1, locked_until: null, last_failed_at: at })
       .onConflict((oc) =>
-        oc.column('email_hash').doUpdateSet({
-          failures: sql<number>`CASE WHEN sign_in_failures.last_failed_at < ${forgotten} THEN 1 ELSE sign_in_failures.failures + 1 END`,
-          last_failed_at: at,
-        }),
+        oc
+          .column('email_hash')
+          .doUpdateSet({
+            failures: sql<number>`CASE WHEN sign_in_failures.last_failed_at < ${forgotten} THEN 1 ELSE sign_in_failures.failures + 1 END`,
+            last_failed_at: at,
+          }),
       )
       .returning(['email_hash', 'failures'])
       .executeTakeFirstOrThrow();

@@ -1,5 +1,5 @@
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from '@connectrpc/connect';
-import { qhcV1 } from '@qhc/cloud-api';
+import type { qhcV1 } from '@qhc/cloud-api';
 import { createPasswordSignIn, DEFAULT_SIGN_IN_POLICY, type PasswordSignIn } from '../../iam/sign-in.ts';
 import { createCloudSession, deleteCloudSession, findCloudSession, type LiveCloudSession } from '../../repositories/cloud-sessions.ts';
 import { createUserSession, findUserSession, switchSessionAccount, type UserSession } from '../../repositories/user-sessions.ts';

@@ -61,7 +61,7 @@ export async function myAccounts(db: Db, caller: Caller) {
     const roles = await roleNamesOfUser(db, caller.userId);
     const accounts = await accountsOfUser(db, caller.userId);
     return accounts
-      .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
+      .toSorted((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
       .map((account) => myAccount(account, account.id === caller.accountId, roles.get(account.id) ?? []));
   }
   const account = await accountOf(db, caller.accountId);
