@@ -21,6 +21,7 @@ interface Session {
   expiresAt: string;
   userId?: string;
   userEmail?: string;
+  instanceAdmin?: boolean;
 }
 
 /** Signs in: the cookie (name=value), the headers a call sends with it, and the session. */
@@ -48,6 +49,7 @@ describe.each(['sqlite', 'postgres'] as const)('password sign-in to a console se
     const userId = await seedUser(plane.cp.store.db, 'owner@example.com', [
       { accountId: plane.cp.accountId, roleIds: [await ownerRole(plane, plane.cp.accountId)] },
     ]);
+    await sqlOn(plane.cp.store.db).run('UPDATE users SET instance_admin = 1 WHERE id = $1', [userId]);
     const { setCookie, cookie, headers, session } = await signIn(plane, 'Owner@Example.com');
     expect(setCookie).toMatch(/^qhc_cloud_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=3600$/);
     expect(session).toMatchObject({
@@ -56,7 +58,7 @@ describe.each(['sqlite', 'postgres'] as const)('password sign-in to a console se
       userEmail: 'owner@example.com',
       csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
     });
-    expect(session.accountName).toBeTruthy();
+    expect([session.accountName, session.instanceAdmin]).toEqual([expect.any(String), true]);
     expect(Date.parse(session.expiresAt)).toBe(plane.clock.now + 3600_000);
     const keys = await fetch(`${plane.cp.url}/qdrant.cloud.auth.v1.AuthService/ListManagementKeys`, {
       method: 'POST',
