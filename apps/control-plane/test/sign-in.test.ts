@@ -1,6 +1,7 @@
 // Password sign-in against the database (SQLite and PostgreSQL): argon2id at rest, the lockout
 // per email (known or not: the answers never tell which emails exist), the per-replica rate
 // limits, and that refusals needing no password never run argon2. The clock is the test's.
+import { createHash } from 'node:crypto';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { describe, expect, it } from 'vitest';
 import { verifyPassword } from '../src/iam/passwords.ts';
@@ -73,6 +74,19 @@ describe.each(['sqlite', 'postgres'] as const)('password sign-in on %s: stored h
     expect((await attempt('reset@example.com', PASSWORD)).email).toBe('reset@example.com');
     for (let i = 0; i < 10; i++) await refusal(attempt('reset@example.com', 'wrong'));
     expect((await refusal(attempt('reset@example.com', PASSWORD))).rawMessage).toMatch(/^too many failed sign-ins; try again after /);
+  });
+
+  it('forgets a count idle for a day (its row is swept), so old failures do not add up to a lock', async () => {
+    await seedUser(t.db, 'idle@example.com');
+    const { clock, attempt } = counted(t.db);
+    for (let i = 0; i < 9; i++) await refusal(attempt('idle@example.com', 'wrong'));
+    clock.now += 24 * 3600_000 + 1;
+    // Another email's failure sweeps the idle row.
+    await refusal(attempt('sweeper@example.com', 'wrong'));
+    const idle = createHash('sha256').update('idle@example.com').digest('hex');
+    expect(await sqlOn(t.db).all('SELECT * FROM sign_in_failures WHERE email_hash = $1', [idle])).toEqual([]);
+    for (let i = 0; i < 9; i++) expect((await refusal(attempt('idle@example.com', 'wrong'))).rawMessage).toBe(WRONG_CREDENTIALS);
+    expect((await attempt('idle@example.com', PASSWORD)).email).toBe('idle@example.com');
   });
 
   it('answers an unknown email as a wrong password, after a verification, and locks it the same way', async () => {
