@@ -30,11 +30,17 @@
 //                           replica the new key second first, then first. Then the old key can be dropped.
 // qhc-control-plane rotate-secrets [--database …] [--secrets-key-file …]
 //                           re-encrypts every secret under the ring's first key, then exits (what a start does).
+//   --sign-in-lockout-after <n>  consecutive failed password sign-ins that lock an email (env
+//                           QHC_SIGN_IN_LOCKOUT_AFTER; default 10); --sign-in-lockout-for <duration> how long
+//                           (env QHC_SIGN_IN_LOCKOUT_FOR; default 15m); --sign-in-rate-limit <n> password sign-in
+//                           attempts per minute per source address and per email, per replica (env
+//                           QHC_SIGN_IN_RATE_LIMIT; default 20)
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createLogger, type LogLevel } from '@qhc/kube';
 import { registryDefaults, startControlPlane } from './server.ts';
 import { parseDurationSeconds } from './duration.ts';
+import { signInPolicyOf } from './iam/sign-in-flags.ts';
 import { readPackagesFile } from './packages.ts';
 import { openDatabase } from './db/open.ts';
 import { rotateSecrets } from './secrets/rotate.ts';
@@ -56,6 +62,9 @@ const { values, positionals } = parseArgs({
     'bootstrap-token-ttl': { type: 'string' },
     packages: { type: 'string' },
     'secrets-key-file': { type: 'string' },
+    'sign-in-lockout-after': { type: 'string' },
+    'sign-in-lockout-for': { type: 'string' },
+    'sign-in-rate-limit': { type: 'string' },
   },
   allowPositionals: true,
 });
@@ -96,6 +105,11 @@ try {
       values['default-chart-repository'] ?? process.env.QHC_DEFAULT_CHART_REPOSITORY,
     ),
     ...(packagesFile ? { packages: readPackagesFile(packagesFile) } : {}),
+    signIn: signInPolicyOf({
+      lockoutAfter: values['sign-in-lockout-after'] ?? process.env.QHC_SIGN_IN_LOCKOUT_AFTER,
+      lockoutFor: values['sign-in-lockout-for'] ?? process.env.QHC_SIGN_IN_LOCKOUT_FOR,
+      rateLimit: values['sign-in-rate-limit'] ?? process.env.QHC_SIGN_IN_RATE_LIMIT,
+    }),
     logger,
   });
   process.stdout.write(`account id: ${running.accountId}\n`);

@@ -16,6 +16,7 @@ import { requestFields, requestIdOf } from './api/request-log.ts';
 import { firstStart } from './cloud/first-start.ts';
 import type { CloudDeps } from './cloud/context.ts';
 import { DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS } from './installation.ts';
+import type { SignInPolicy } from './iam/sign-in.ts';
 import { RELEASE_VERSION } from './release.ts';
 import { DEFAULT_SESSION_TTL_SECONDS } from './sessions.ts';
 import { cloudApi, type AnyRequest, type AnyResponse, type CloudApi, type Handle } from './cloud/transport.ts';
@@ -66,6 +67,8 @@ export interface ControlPlaneOptions {
   packages?: readonly ResourcePackage[];
   /** The agent and operator version environments are offered; default this control plane's release. */
   releaseVersion?: string;
+  /** Password sign-in's lockout, rate limit and argon2 cost; default DEFAULT_SIGN_IN_POLICY. */
+  signIn?: SignInPolicy;
   /** How long a client may take (tests shorten them): see SERVER_LIMITS. */
   timeouts?: { bodyMs?: number; idleMs?: number };
 }
@@ -155,6 +158,7 @@ function cloudDeps(db: Db, options: ControlPlaneOptions, publicUrl: () => string
     bootstrapTokenTtlSeconds: options.bootstrapTokenTtlSeconds ?? DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS,
     sessions: { ttlSeconds: options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS, secure: Boolean(options.tls) },
     releaseVersion: options.releaseVersion ?? RELEASE_VERSION,
+    ...(options.signIn ? { signIn: options.signIn } : {}),
   };
 }
 
