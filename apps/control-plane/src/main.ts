@@ -14,6 +14,8 @@
 //                           (env QHC_DEFAULT_CHART_REPOSITORY; default: oci://<registry>/charts)
 //   --bootstrap-token-ttl <duration>  how long an installation command works (env
 //                           QHC_BOOTSTRAP_TOKEN_TTL; 1m to 30d, e.g. 24h, 30m or seconds; default 24h)
+//   --audit-retention <duration>  how long audit events are kept (env QHC_AUDIT_RETENTION; 1d to
+//                           3650d, e.g. 90d or 2160h; default 90d); older ones are deleted hourly
 //   --console-dir <dir>     the web console's built assets (env QHC_CONSOLE_DIR; default: those of
 //                           @qhc/console); --no-console serves the API only
 //   --packages <file.yaml>  the resource packages clusters are made in, replacing the built-in set
@@ -25,6 +27,7 @@ import { createLogger, type LogLevel } from '@qhc/kube';
 import { registryDefaults, startControlPlane } from './server.ts';
 import { parseDurationSeconds } from './duration.ts';
 import { readPackagesFile } from './packages.ts';
+import { AUDIT_RETENTION_BOUNDS } from './cloud/audit/retention.ts';
 
 const { values } = parseArgs({
   options: {
@@ -41,6 +44,7 @@ const { values } = parseArgs({
     'default-chart-repository': { type: 'string' },
     'no-console': { type: 'boolean' },
     'bootstrap-token-ttl': { type: 'string' },
+    'audit-retention': { type: 'string' },
     packages: { type: 'string' },
   },
 });
@@ -55,6 +59,7 @@ try {
   const consoleDir = values['console-dir'] ?? process.env.QHC_CONSOLE_DIR;
   const ttl = values['bootstrap-token-ttl'] ?? process.env.QHC_BOOTSTRAP_TOKEN_TTL;
   const packagesFile = values.packages ?? process.env.QHC_PACKAGES;
+  const retention = values['audit-retention'] ?? process.env.QHC_AUDIT_RETENTION;
   const running = await startControlPlane({
     database: values.database ?? process.env.QHC_DATABASE ?? 'qhc-control-plane.db',
     host: values.host,
@@ -62,6 +67,7 @@ try {
     tls: cert && key ? { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') } : undefined,
     publicUrl: values['public-url'],
     ...(ttl ? { bootstrapTokenTtlSeconds: parseDurationSeconds('--bootstrap-token-ttl', ttl) } : {}),
+    ...(retention ? { auditRetentionSeconds: parseDurationSeconds('--audit-retention', retention, AUDIT_RETENTION_BOUNDS) } : {}),
     managementKey: values['management-key'] ?? process.env.QHC_MANAGEMENT_KEY,
     // A bundled control plane (the container image) cannot find @qhc/console next to itself.
     console: values['no-console'] ? false : consoleDir ? { dir: consoleDir } : undefined,

@@ -17,6 +17,7 @@ import type { CloudDeps } from './cloud/context.ts';
 import { DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS } from './installation.ts';
 import { RELEASE_VERSION } from './release.ts';
 import { DEFAULT_SESSION_TTL_SECONDS } from './sessions.ts';
+import { AUDIT_RETENTION_DEFAULT_SECONDS, startAuditPruning } from './cloud/audit/retention.ts';
 import { cloudApi, type AnyRequest, type AnyResponse, type CloudApi, type Handle } from './cloud/transport.ts';
 
 /**
@@ -60,6 +61,8 @@ export interface ControlPlaneOptions {
   packages?: readonly ResourcePackage[];
   /** The agent and operator version environments are offered; default this control plane's release. */
   releaseVersion?: string;
+  /** How long audit events are kept (--audit-retention); default 90 days. */
+  auditRetentionSeconds?: number;
   /** How long a client may take (tests shorten them): see SERVER_LIMITS. */
   timeouts?: { bodyMs?: number; idleMs?: number };
 }
@@ -89,6 +92,8 @@ export interface RunningControlPlane {
   accountId: string;
   /** Set when the control plane made the account's first management key itself. */
   generatedManagementKey?: string;
+  /** Deletes the audit events older than the retention now (as the hourly pass does); answers how many. */
+  pruneAuditEvents(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -167,6 +172,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const store = new Store(db, options.defaultRegistry, options.now);
   const { accountId, generatedManagementKey } = await firstStart(db, options.managementKey, options.now);
   const consoleServer = consoleOf(options);
+  const pruning = startAuditPruning(db, options.now ?? Date.now, options.auditRetentionSeconds ?? AUDIT_RETENTION_DEFAULT_SECONDS, options.logger);
   const longPolls = new LongPolls();
   let publicUrl = options.publicUrl ?? '';
   const router = () =>
@@ -196,7 +202,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     packages,
     accountId,
     ...(generatedManagementKey ? { generatedManagementKey } : {}),
+    pruneAuditEvents: pruning.prune,
     async stop() {
+      await pruning.stop();
       // Long-polls end as their connections close; the database goes once no handler uses it.
       await closeServer(server);
       await Promise.allSettled(inflight);
