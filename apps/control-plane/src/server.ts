@@ -172,7 +172,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const store = new Store(db, options.defaultRegistry, options.now);
   const { accountId, generatedManagementKey } = await firstStart(db, options.managementKey, options.now);
   const consoleServer = consoleOf(options);
-  const pruning = startAuditPruning(db, options.now ?? Date.now, options.auditRetentionSeconds ?? AUDIT_RETENTION_DEFAULT_SECONDS, options.logger);
+  const pruning = await startAuditPruning(db, options.now ?? Date.now, options.auditRetentionSeconds ?? AUDIT_RETENTION_DEFAULT_SECONDS, options.logger);
   const longPolls = new LongPolls();
   let publicUrl = options.publicUrl ?? '';
   const router = () =>

@@ -16,6 +16,8 @@ const permissionsOf = (method: (typeof served)[number]) =>
     .map((p) => p.trim())
     .filter(Boolean);
 
+const byName = (name: string) => served.find((m) => fullName(m) === name)!;
+
 const WRITE = /^(write|delete|restore):/;
 /** Whether a caller needs a write:, delete: or restore: permission (all of them listed, or any one). */
 function needsWrite(method: (typeof served)[number]): boolean {
@@ -44,7 +46,6 @@ describe('which rpcs are changes', () => {
   });
 
   it('sign-in, sign-up and sign-out are changes; the audit log itself is read only', () => {
-    const byName = (name: string) => served.find((m) => fullName(m) === name)!;
     expect(isMutating(byName('qhc.v1.SessionService/CreateSession'))).toBe(true);
     expect(isMutating(byName('qhc.v1.SessionService/DeleteSession'))).toBe(true);
     expect(isMutating(byName('qhc.v1.SessionService/GetSession'))).toBe(false);
@@ -57,7 +58,7 @@ describe('before: the Get an Update or Delete is preceded by', () => {
     const changes = served.filter((m) => /^(Update|Delete)/.test(m.name));
     const withoutGet = changes.filter((m) => !getMethodOf(m)).map(fullName);
     // No Get to ask: keys are shown once and then only listed.
-    expect(withoutGet.sort()).toEqual([
+    expect(withoutGet.toSorted()).toEqual([
       'qdrant.cloud.auth.v1.AuthService/DeleteManagementKey',
       'qdrant.cloud.cluster.auth.v2.DatabaseApiKeyService/DeleteDatabaseApiKey',
     ]);
@@ -68,7 +69,7 @@ describe('the audit log is read with read:audit_log', () => {
   it('ListAuditEvents requires read:audit_log, which Owner and Admin have and the others lack', () => {
     expect(getOption(qhcV1.AuditLogService.method.listAuditEvents, commonV1.permissions)).toEqual(['read:audit_log']);
     const holders = BUILT_IN_ROLES.filter((r) => r.permissions.includes('read:audit_log')).map((r) => r.name);
-    expect(holders.sort()).toEqual(['Admin', 'Owner']);
+    expect(holders.toSorted()).toEqual(['Admin', 'Owner']);
   });
 });
 

@@ -55,7 +55,12 @@ export function cloudApi(deps: CloudDeps, fallback: Handle, services: readonly C
   const routes = registerCloudServices(deps, services);
   let inProcess: InProcess | undefined;
   const interceptors = cloudInterceptors(deps, () => inProcess!);
-  const router = createConnectRouter({ interceptors, readMaxBytes: READ_MAX_BYTES, jsonOptions: JSON_OPTIONS, acceptCompression: [compressionGzip, compressionBrotli] });
+  const router = createConnectRouter({
+    interceptors,
+    readMaxBytes: READ_MAX_BYTES,
+    jsonOptions: JSON_OPTIONS,
+    acceptCompression: [compressionGzip, compressionBrotli],
+  });
   routes(router);
   const handlers = handlersOf(router);
   // The REST gateway calls the same router in process, so its calls pass the same interceptors.

@@ -13,7 +13,7 @@ export function getMethodOf(method: DescMethod): DescMethodUnary | undefined {
   const match = CHANGE.exec(method.name);
   if (!match) return undefined;
   const get = method.parent.methods.find((m) => m.name === `Get${match[2]}`);
-  return get?.methodKind === "unary" ? (get as DescMethodUnary) : undefined;
+  return get?.methodKind === 'unary' ? (get as DescMethodUnary) : undefined;
 }
 
 type Fields = Record<string, unknown>;

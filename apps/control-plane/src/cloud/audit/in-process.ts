@@ -27,12 +27,7 @@ export function inProcessTransport(handlers: ReadonlyMap<string, UniversalHandle
           signal: req.signal ?? new AbortController().signal,
           ...(contextValues ? { contextValues } : {}),
         });
-        return {
-          status: res.status,
-          header: new Headers(res.header),
-          trailer: new Headers(res.trailer),
-          body: res.body ?? (async function* () {})(),
-        };
+        return { status: res.status, header: new Headers(res.header), trailer: new Headers(res.trailer), body: res.body ?? (async function* () {})() };
       },
       baseUrl: 'https://in-process',
       useBinaryFormat: true,

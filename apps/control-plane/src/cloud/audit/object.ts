@@ -16,8 +16,7 @@ const snake = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLo
 type Fields = Record<string, unknown>;
 
 /** Message fields whose message has an `id`: objects. */
-const objectFields = (desc: DescMessage) =>
-  desc.fields.filter((f) => f.fieldKind === 'message' && f.message.fields.some((g) => g.name === 'id'));
+const objectFields = (desc: DescMessage) => desc.fields.filter((f) => f.fieldKind === 'message' && f.message.fields.some((g) => g.name === 'id'));
 
 /** `<type>_id` fields but the account's (every request names it). */
 const idFields = (desc: DescMessage) => desc.fields.filter((f) => f.fieldKind === 'scalar' && f.name.endsWith('_id') && f.name !== 'account_id');
@@ -26,7 +25,7 @@ const idFields = (desc: DescMessage) => desc.fields.filter((f) => f.fieldKind ==
 function named<T>(method: DescMethod, candidates: T[], typeOf: (c: T) => string): T | undefined {
   const methodName = snake(method.name);
   const matching = candidates.filter((c) => methodName.includes(typeOf(c)));
-  return matching.sort((a, b) => typeOf(b).length - typeOf(a).length)[0] ?? candidates[0];
+  return matching.toSorted((a, b) => typeOf(b).length - typeOf(a).length)[0] ?? candidates[0];
 }
 
 function fromObject(method: DescMethod, desc: DescMessage, message: Fields): ObjectRef | undefined {

@@ -80,7 +80,8 @@ export async function recordPublicCall(deps: CloudDeps, req: UnaryRequest, next:
   try {
     res = (await next(req)) as UnaryResponse;
   } catch (error) {
-    if (req.method.name === 'SignInWithPassword') await recordFailure(deps, req, error).catch((e: unknown) => deps.logger.error('audit event not written', { error: String(e) }));
+    if (req.method.name === 'SignInWithPassword')
+      await recordFailure(deps, req, error).catch((e: unknown) => deps.logger.error('audit event not written', { error: String(e) }));
     throw error;
   }
   await recordSignIn(deps, req, res).catch((e: unknown) => deps.logger.error('audit event not written', { method: fullName(req.method), error: String(e) }));

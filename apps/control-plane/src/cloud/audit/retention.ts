@@ -19,7 +19,8 @@ export interface AuditPruning {
   stop(): Promise<void>;
 }
 
-export function startAuditPruning(db: Db, now: Clock, retentionSeconds: number, logger: Logger, intervalMs = PRUNE_INTERVAL_MS): AuditPruning {
+/** Prunes once (awaited: the control plane starts with its trail within the retention), then hourly. */
+export async function startAuditPruning(db: Db, now: Clock, retentionSeconds: number, logger: Logger, intervalMs = PRUNE_INTERVAL_MS): Promise<AuditPruning> {
   let running: Promise<number> | undefined;
   const prune = () =>
     (running ??= pruneAuditEvents(db, iso(now, -retentionSeconds * 1000))
@@ -30,7 +31,7 @@ export function startAuditPruning(db: Db, now: Clock, retentionSeconds: number, 
       .finally(() => (running = undefined)));
   const tick = () =>
     void prune().catch((error: unknown) => logger.warn('audit events not pruned', { error: error instanceof Error ? error.message : String(error) }));
-  tick();
+  await prune();
   const timer = setInterval(tick, intervalMs);
   // The pass never keeps the process alive on its own.
   timer.unref();
