@@ -83,6 +83,18 @@ describe.each(['sqlite', 'postgres'] as const)('ListAuditEvents on %s', (dialect
     expect(JSON.stringify(rows)).not.toContain(signedIn.session!.csrfToken);
     expect(JSON.parse(rows[0]!.after_summary!)).toMatchObject({ session: { csrfToken: '[redacted]' } });
   });
+
+  it('records a sign-out with the session before it (its Get, asked with the same cookie)', async () => {
+    const sessions = createClient(qhcV1.SessionService, createGrpcTransport({ baseUrl: plane.cp.url, nodeOptions: { ca: plane.tls!.ca } }));
+    let cookie = '';
+    const signedIn = await sessions.createSession({ managementKey: MANAGEMENT_KEY }, { onHeader: (h) => (cookie = h.get('set-cookie')!.split(';')[0]!) });
+    plane.clock.now += 1000;
+    await sessions.deleteSession({}, { headers: { cookie, 'x-csrf-token': signedIn.session!.csrfToken } });
+    const [signOut] = (await auditRows(plane)).filter((r) => r.method === 'qhc.v1.SessionService/DeleteSession');
+    expect(signOut).toMatchObject({ actor_kind: 'management_key', account_id: plane.cp.accountId, after_summary: null });
+    expect(JSON.parse(signOut!.before_summary!)).toMatchObject({ accountId: plane.cp.accountId, csrfToken: '[redacted]' });
+    expect(JSON.stringify(signOut)).not.toContain(cookie.split('=')[1]!);
+  });
 });
 
 describe.each(['sqlite', 'postgres'] as const)('--audit-retention on %s', (dialect: Dialect) => {

@@ -1,12 +1,14 @@
 import type { DescMessage, DescMethod, DescMethodUnary } from '@bufbuild/protobuf';
 import { createContextValues, type ContextValues } from '@connectrpc/connect';
 import { CALLER, type Caller } from '../context.ts';
+import { CSRF_HEADER } from '../../sessions.ts';
 import type { InProcess } from './in-process.ts';
 
 // How an object looked before an Update* or Delete* changed it: what the service's Get* answers
 // the same caller just before the handler runs (through the router, so its checks apply).
 
 const CHANGE = /^(Update|Delete)(.+)$/;
+const CREDENTIAL_HEADERS = ['authorization', 'cookie', CSRF_HEADER];
 
 /** The Get of the object an Update or Delete rpc changes; undefined when the service has none. */
 export function getMethodOf(method: DescMethod): DescMethodUnary | undefined {
@@ -45,12 +47,19 @@ export async function fetchBefore(
   method: DescMethod,
   request: unknown,
   caller: Caller,
+  header?: Headers,
 ): Promise<{ desc: DescMessage; message: unknown } | undefined> {
   const get = getMethodOf(method);
   if (!get) return undefined;
   const values: ContextValues = createContextValues();
   values.set(CALLER, caller);
-  const res = await inProcess(values).unary(get, undefined, undefined, undefined, getRequestOf(get.input, method.input, request as Fields) as never);
+  // The call's credentials too: a Get that reads them (GetSession's cookie) answers as it would the caller.
+  const credentials = new Headers();
+  for (const name of CREDENTIAL_HEADERS) {
+    const value = header?.get(name);
+    if (value) credentials.set(name, value);
+  }
+  const res = await inProcess(values).unary(get, undefined, undefined, credentials, getRequestOf(get.input, method.input, request as Fields) as never);
   const message = res.message as Fields;
   const field = get.output.fields.find((f) => f.fieldKind === 'message' && message[f.localName] !== undefined);
   return field?.fieldKind === 'message' ? { desc: field.message, message: message[field.localName] } : { desc: get.output, message };

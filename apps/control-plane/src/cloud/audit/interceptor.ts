@@ -1,6 +1,6 @@
 import type { DescMessage, DescMethod } from '@bufbuild/protobuf';
 import type { Interceptor, UnaryRequest, UnaryResponse } from '@connectrpc/connect';
-import { isPublic } from '../auth.ts';
+import { accountField, isPublic, isUuid } from '../auth.ts';
 import { CALLER, type Caller, type CloudDeps } from '../context.ts';
 import { actorOf } from './actor.ts';
 import { fetchBefore } from './before.ts';
@@ -25,9 +25,19 @@ function afterOf(method: DescMethod, response: unknown): string | undefined {
   return field?.fieldKind === 'message' ? summaryOf(field.message, res[field.localName]) : summaryOf(method.output, response);
 }
 
+/**
+ * The account whose trail holds the change: the caller's, which the auth interceptor matched
+ * with the request's; a method without that check (an instance administrator approving an
+ * account) changes the account its request names.
+ */
+function accountOf(req: UnaryRequest, caller: Caller): string {
+  const named = (req.message as Fields).accountId;
+  return !accountField(req.method) && typeof named === 'string' && isUuid(named) ? named.toLowerCase() : caller.accountId;
+}
+
 async function beforeOf(deps: CloudDeps, inProcess: InProcess, req: UnaryRequest, caller: Caller): Promise<string | undefined> {
   try {
-    const before = await fetchBefore(inProcess, req.method, req.message, caller);
+    const before = await fetchBefore(inProcess, req.method, req.message, caller, req.header);
     return before ? summaryOf(before.desc as DescMessage, before.message) : undefined;
   } catch (error) {
     // The change itself decides what the caller sees: a Get it may not make leaves `before` empty.
@@ -39,7 +49,7 @@ async function beforeOf(deps: CloudDeps, inProcess: InProcess, req: UnaryRequest
 async function recordChange(deps: CloudDeps, req: UnaryRequest, res: UnaryResponse, caller: Caller, before: string | undefined): Promise<void> {
   try {
     await recordEvent(deps.db, deps.now, {
-      accountId: caller.accountId,
+      accountId: accountOf(req, caller),
       actor: await actorOf(deps.db, caller),
       method: fullName(req.method),
       object: objectOf(req.method, req.message, res.message),

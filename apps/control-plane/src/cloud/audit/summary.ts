@@ -45,7 +45,13 @@ export function bounded(value: unknown): string {
 /** A message's summary; undefined for an empty one (a Delete's answer). */
 export function summaryOf(desc: DescMessage, message: unknown): string | undefined {
   if (message === undefined) return undefined;
-  const json = toJson(desc, message as never);
+  let json;
+  try {
+    json = toJson(desc, message as never);
+  } catch (error) {
+    // A field of a type this control plane cannot print (an Any of an unknown message): said, not guessed.
+    return JSON.stringify({ unavailable: error instanceof Error ? error.message.slice(0, 200) : 'not printable' });
+  }
   if (json === null || (typeof json === 'object' && !Array.isArray(json) && Object.keys(json).length === 0)) return undefined;
   return bounded(redact(json));
 }
