@@ -4,6 +4,7 @@ import { getOption } from '@bufbuild/protobuf';
 import { commonV1, qhcV1 } from '@qhc/cloud-api';
 import { describe, expect, it } from 'vitest';
 import { getMethodOf } from '../src/cloud/audit/before.ts';
+import { remoteAddressOf } from '../src/cloud/audit/remote.ts';
 import { CHANGES, fullName, isMutating, NOT_CHANGES } from '../src/cloud/audit/mutating.ts';
 import { bounded, MAX_SUMMARY_BYTES, redact, REDACTED } from '../src/cloud/audit/summary.ts';
 import { CLOUD_SERVICES } from '../src/cloud/services.ts';
@@ -97,5 +98,12 @@ describe('redaction and size', () => {
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(MAX_SUMMARY_BYTES);
     expect(JSON.parse(text)).toMatchObject({ truncated: true, bytes: Buffer.byteLength(JSON.stringify(big)) });
     expect(bounded({ a: 1 })).toBe('{"a":1}');
+  });
+});
+
+describe("the caller's address", () => {
+  it("is the socket's peer, an IPv4 peer of a dual-stack socket without ::ffff:", () => {
+    const of = (remoteAddress: string | undefined) => remoteAddressOf({ socket: { remoteAddress }, headers: { 'x-forwarded-for': '203.0.113.9' } } as never);
+    expect([of('::ffff:10.0.0.1'), of('::1'), of('192.0.2.1'), of(undefined)]).toEqual(['10.0.0.1', '::1', '192.0.2.1', undefined]);
   });
 });
