@@ -101,9 +101,17 @@ describe('redaction and size', () => {
   });
 });
 
+/** A request from `remoteAddress` claiming, in a header, to come from elsewhere. */
+const addressFrom = (remoteAddress: string | undefined) =>
+  remoteAddressOf({ socket: { remoteAddress }, headers: { 'x-forwarded-for': '203.0.113.9' } } as never);
+
 describe("the caller's address", () => {
   it("is the socket's peer, an IPv4 peer of a dual-stack socket without ::ffff:", () => {
-    const of = (remoteAddress: string | undefined) => remoteAddressOf({ socket: { remoteAddress }, headers: { 'x-forwarded-for': '203.0.113.9' } } as never);
-    expect([of('::ffff:10.0.0.1'), of('::1'), of('192.0.2.1'), of(undefined)]).toEqual(['10.0.0.1', '::1', '192.0.2.1', undefined]);
+    expect([addressFrom('::ffff:10.0.0.1'), addressFrom('::1'), addressFrom('192.0.2.1'), addressFrom(undefined)]).toEqual([
+      '10.0.0.1',
+      '::1',
+      '192.0.2.1',
+      undefined,
+    ]);
   });
 });
