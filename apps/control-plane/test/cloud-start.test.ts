@@ -119,6 +119,7 @@ const REST_PATHS = [
   '/api/cluster/auth/v2/accounts/{account_id}/database-api-keys',
   '/api/cluster/auth/v2/accounts/{database_api_key.account_id}/database-api-keys',
   '/api/cluster/auth/v2/accounts/{account_id}/database-api-keys/{database_api_key_id}',
+  '/api/qhc/v1/accounts/{account_id}/audit-events',
 ];
 
 describe('the account of regions', () => {
