@@ -42,6 +42,7 @@ const { values } = parseArgs({
     'no-console': { type: 'boolean' },
     'bootstrap-token-ttl': { type: 'string' },
     packages: { type: 'string' },
+    'auto-approve-accounts': { type: 'boolean' },
   },
 });
 try {
@@ -70,6 +71,7 @@ try {
       values['default-chart-repository'] ?? process.env.QHC_DEFAULT_CHART_REPOSITORY,
     ),
     ...(packagesFile ? { packages: readPackagesFile(packagesFile) } : {}),
+    autoApproveAccounts: values['auto-approve-accounts'] ?? process.env.QHC_AUTO_APPROVE_ACCOUNTS === 'true',
     logger,
   });
   process.stdout.write(`account id: ${running.accountId}\n`);

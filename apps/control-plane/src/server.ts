@@ -60,6 +60,8 @@ export interface ControlPlaneOptions {
   packages?: readonly ResourcePackage[];
   /** The agent and operator version environments are offered; default this control plane's release. */
   releaseVersion?: string;
+  /** Accounts made by sign-up or CreateAccount start approved (--auto-approve-accounts); default: pending until an instance administrator decides. */
+  autoApproveAccounts?: boolean;
   /** How long a client may take (tests shorten them): see SERVER_LIMITS. */
   timeouts?: { bodyMs?: number; idleMs?: number };
 }
@@ -149,6 +151,7 @@ function cloudDeps(db: Db, options: ControlPlaneOptions, publicUrl: () => string
     bootstrapTokenTtlSeconds: options.bootstrapTokenTtlSeconds ?? DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS,
     sessions: { ttlSeconds: options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS, secure: Boolean(options.tls) },
     releaseVersion: options.releaseVersion ?? RELEASE_VERSION,
+    autoApproveAccounts: options.autoApproveAccounts ?? false,
   };
 }
 

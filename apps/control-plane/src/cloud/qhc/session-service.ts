@@ -42,7 +42,7 @@ export function sessionService(deps: CloudDeps): Partial<ServiceImpl<typeof qhcV
       if (/\s/.test(key)) throw invalid('management_key', 'a management key is one word, without spaces');
       // The key's own checks (unknown, deleted, expired) and their messages, as for `authorization: apikey`.
       const caller = await authenticate(deps, `apikey ${key}`);
-      const { secret, session } = await createCloudSession(deps.db, caller.managementKeyId, ttlSeconds, deps.now);
+      const { secret, session } = await createCloudSession(deps.db, caller.principal.id, ttlSeconds, deps.now);
       ctx.responseHeader.append('set-cookie', cloudSessionCookie(secret, { secure, maxAgeSeconds: ttlSeconds }));
       return { session: toSession(secret, { ...session, account_id: caller.accountId }) };
     },
