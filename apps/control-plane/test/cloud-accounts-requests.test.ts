@@ -9,7 +9,8 @@ import { sqlOn } from './support/sql.ts';
 let counter = 0;
 const email = (who: string) => `${who}-${process.pid}-${counter++}@example.test`;
 
-const list = (plane: CloudPlane, body: Record<string, unknown>, headers = plane.auth()) => connect(plane, ACCESS, 'ListAccountRequests', body, headers);
+const list = (plane: CloudPlane, body: Record<string, unknown>, headers: Record<string, string> = plane.auth()) =>
+  connect(plane, ACCESS, 'ListAccountRequests', body, headers);
 
 describe.each(['sqlite', 'postgres'] as const)('instance administrators on %s', (dialect: Dialect) => {
   const plane = cloudPlane(dialect, { https: false });
@@ -40,7 +41,9 @@ describe.each(['sqlite', 'postgres'] as const)('instance administrators on %s', 
 
     // A member of the first account as Owner (not flagged) is one too.
     const owner = await signUp(plane, email('first-owner'));
-    const ownerRole = (await sqlOn(plane.cp.store.db).one<{ id: string }>("SELECT id FROM roles WHERE account_id = $1 AND sub_type = 'owner'", [plane.cp.accountId]))!.id;
+    const ownerRole = (await sqlOn(plane.cp.store.db).one<{ id: string }>("SELECT id FROM roles WHERE account_id = $1 AND sub_type = 'owner'", [
+      plane.cp.accountId,
+    ]))!.id;
     await addMember(plane.cp.store.db, plane.cp.accountId, owner.userId, [ownerRole], () => plane.clock.now);
     const headers = await sessionIn(plane, owner.userId, plane.cp.accountId);
     expect((await list(plane, {}, headers)).status).toBe(200);

@@ -10,7 +10,13 @@ let counter = 0;
 const email = (who: string) => `${who}-${process.pid}-${counter++}@Example.test`;
 
 const createEnvironment = (plane: CloudPlane, accountId: string, headers: Headers) =>
-  connect(plane, HYBRID, 'CreateHybridCloudEnvironment', { hybridCloudEnvironment: { accountId, name: `env-${counter++}`, configuration: { namespace: 'qhc' } } }, headers);
+  connect(
+    plane,
+    HYBRID,
+    'CreateHybridCloudEnvironment',
+    { hybridCloudEnvironment: { accountId, name: `env-${counter++}`, configuration: { namespace: 'qhc' } } },
+    headers,
+  );
 
 const access = async (plane: CloudPlane, accountId: string, headers: Headers) => {
   const res = await connect(plane, ACCESS, 'GetAccountAccess', { accountId }, headers);
@@ -32,7 +38,9 @@ describe.each(['sqlite', 'postgres'] as const)('signing up on %s', (dialect: Dia
     expect(user.email).toBe(who.toLowerCase());
     expect(user.password_hash).toMatch(/^\$argon2id\$v=19\$/);
     expect(await verifyPassword(PASSWORD, user.password_hash)).toBe(true);
-    const account = await sql.one('SELECT name, status, company_name, company_domain, billing, owner_user_id FROM accounts WHERE id = $1', [res.json.accountId]);
+    const account = await sql.one('SELECT name, status, company_name, company_domain, billing, owner_user_id FROM accounts WHERE id = $1', [
+      res.json.accountId,
+    ]);
     expect(account).toMatchObject({ status: 'pending', company_name: 'Acme', company_domain: 'acme.test', owner_user_id: res.json.userId });
     expect(JSON.parse(account!.billing as string)).toMatchObject({ country: 'DE', billingEmail: 'billing@acme.test' });
     const roles = await sql.all<{ name: string }>(
@@ -76,7 +84,11 @@ describe.each(['sqlite', 'postgres'] as const)('approving accounts on %s', (dial
     await ownerKey(plane);
     const ada = await signUp(plane, email('pending'));
     expect(ada.status).toBe('ACCOUNT_STATUS_PENDING');
-    expect(await access(plane, ada.accountId, ada.headers)).toMatchObject({ accountId: ada.accountId, status: 'ACCOUNT_STATUS_PENDING', requestedAt: expect.any(String) });
+    expect(await access(plane, ada.accountId, ada.headers)).toMatchObject({
+      accountId: ada.accountId,
+      status: 'ACCOUNT_STATUS_PENDING',
+      requestedAt: expect.any(String),
+    });
     expect(refusal(await createEnvironment(plane, ada.accountId, ada.headers))).toEqual({
       code: 'failed_precondition',
       message: `account ${ada.accountId} is pending approval by an instance administrator`,

@@ -45,30 +45,61 @@ describe.each(['sqlite', 'postgres'] as const)('accounts on %s', (dialect: Diale
       /^account\.external_owner_id: read-only/,
     );
   });
+});
+
+describe.each(['sqlite', 'postgres'] as const)('billing details and deleting accounts on %s', (dialect: Dialect) => {
+  const plane = cloudPlane(dialect, { https: false, autoApproveAccounts: true });
+  const call = (method: string, body: unknown, headers: Record<string, string>) => connect(plane, ACCOUNTS, method, body, headers);
 
   it('reads and replaces the billing details, validated', async () => {
     const ada = await signUp(plane, email('ada'));
     const got = await connect(plane, BILLING, 'GetBillingInformation', { accountId: ada.accountId }, ada.headers);
     expect(got.json.billingInformation).toMatchObject({ companyName: 'Acme GmbH', country: 'DE' });
-    const put = await connect(plane, BILLING, 'UpdateBillingInformation', { accountId: ada.accountId, billingInformation: billing({ country: 'fr', city: 'Paris' }) }, ada.headers);
+    const put = await connect(
+      plane,
+      BILLING,
+      'UpdateBillingInformation',
+      { accountId: ada.accountId, billingInformation: billing({ country: 'fr', city: 'Paris' }) },
+      ada.headers,
+    );
     expect(put.json.billingInformation).toMatchObject({ country: 'FR', city: 'Paris' });
-    const bad = await connect(plane, BILLING, 'UpdateBillingInformation', { accountId: ada.accountId, billingInformation: billing({ billingEmail: 'nope' }) }, ada.headers);
+    const bad = await connect(
+      plane,
+      BILLING,
+      'UpdateBillingInformation',
+      { accountId: ada.accountId, billingInformation: billing({ billingEmail: 'nope' }) },
+      ada.headers,
+    );
     expect(refusal(bad)).toEqual({ code: 'invalid_argument', message: expect.stringMatching(/^billing_information\.billing_email: /) });
     expect((await connect(plane, BILLING, 'GetBillingInformation', { accountId: ada.accountId }, ada.headers)).json.billingInformation.city).toBe('Paris');
   });
 
   it('deletes an account only for its Owner and only without environments', async () => {
     const ada = await signUp(plane, email('ada'));
-    const env = await connect(plane, HYBRID, 'CreateHybridCloudEnvironment', { hybridCloudEnvironment: { accountId: ada.accountId, name: 'e', configuration: { namespace: 'qhc' } } }, ada.headers);
+    const env = await connect(
+      plane,
+      HYBRID,
+      'CreateHybridCloudEnvironment',
+      { hybridCloudEnvironment: { accountId: ada.accountId, name: 'e', configuration: { namespace: 'qhc' } } },
+      ada.headers,
+    );
     expect(env.status, env.text).toBe(200);
     expect(refusal(await call('DeleteAccount', { accountId: ada.accountId }, ada.headers))).toEqual({
       code: 'failed_precondition',
       message: `account ${ada.accountId} has 1 hybrid cloud environment(s); delete them first`,
     });
-    await connect(plane, HYBRID, 'DeleteHybridCloudEnvironment', { accountId: ada.accountId, hybridCloudEnvironmentId: env.json.hybridCloudEnvironment.id }, ada.headers);
+    await connect(
+      plane,
+      HYBRID,
+      'DeleteHybridCloudEnvironment',
+      { accountId: ada.accountId, hybridCloudEnvironmentId: env.json.hybridCloudEnvironment.id },
+      ada.headers,
+    );
     const bob = await signUp(plane, email('bob'));
     await addMember(plane.cp.store.db, ada.accountId, bob.userId, [await roleId(plane, ada.accountId, 'Admin')], () => plane.clock.now);
-    expect(refusal(await call('DeleteAccount', { accountId: ada.accountId }, await sessionIn(plane, bob.userId, ada.accountId))).code).toBe('permission_denied');
+    expect(refusal(await call('DeleteAccount', { accountId: ada.accountId }, await sessionIn(plane, bob.userId, ada.accountId))).code).toBe(
+      'permission_denied',
+    );
     const deleted = await call('DeleteAccount', { accountId: ada.accountId }, ada.headers);
     expect(deleted.status, deleted.text).toBe(200);
     expect(refusal(await call('GetAccount', { accountId: ada.accountId }, ada.headers)).code).toBe('unauthenticated');
@@ -108,6 +139,9 @@ describe.each(['sqlite', 'postgres'] as const)('members on %s', (dialect: Dialec
 
   it('answers SuggestCompanies Unimplemented, saying why', async () => {
     const ada = await signUp(plane, email('ada'));
-    expect(refusal(await call('SuggestCompanies', { name: 'Acme' }, ada.headers))).toEqual({ code: 'unimplemented', message: expect.stringContaining('no company directory') });
+    expect(refusal(await call('SuggestCompanies', { name: 'Acme' }, ada.headers))).toEqual({
+      code: 'unimplemented',
+      message: expect.stringContaining('no company directory'),
+    });
   });
 });

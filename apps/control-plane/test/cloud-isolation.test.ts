@@ -13,7 +13,14 @@ type Calls = Array<[string, () => Promise<unknown>]>;
 function resourceCalls(c: Clients, a: AObjects, b: string, headers: { headers: Record<string, string> }): Calls {
   return [
     ['get environment', () => c.hybrid.getHybridCloudEnvironment({ accountId: b, hybridCloudEnvironmentId: a.environment }, headers)],
-    ['update environment', () => c.hybrid.updateHybridCloudEnvironment({ hybridCloudEnvironment: { accountId: b, id: a.environment, name: 'x', configuration: { namespace: 'x' } } }, headers)],
+    [
+      'update environment',
+      () =>
+        c.hybrid.updateHybridCloudEnvironment(
+          { hybridCloudEnvironment: { accountId: b, id: a.environment, name: 'x', configuration: { namespace: 'x' } } },
+          headers,
+        ),
+    ],
     ['delete environment', () => c.hybrid.deleteHybridCloudEnvironment({ accountId: b, hybridCloudEnvironmentId: a.environment }, headers)],
     ['bootstrap environment', () => c.hybrid.generateBootstrapCommands({ accountId: b, hybridCloudEnvironmentId: a.environment }, headers)],
     ['get cluster', () => c.cluster.getCluster({ accountId: b, clusterId: a.cluster }, headers)],
@@ -28,7 +35,10 @@ function resourceCalls(c: Clients, a: AObjects, b: string, headers: { headers: R
     ['back up A cluster', () => c.backup.createBackup({ backup: { accountId: b, clusterId: a.cluster, displayName: 'x' } }, headers)],
     ['schedule A cluster', () => c.backup.createBackupSchedule({ backupSchedule: { accountId: b, clusterId: a.cluster, schedule: '@daily' } }, headers)],
     ['get schedule', () => c.backup.getBackupSchedule({ accountId: b, backupScheduleId: a.schedule }, headers)],
-    ['update schedule', () => c.backup.updateBackupSchedule({ backupSchedule: { accountId: b, id: a.schedule, clusterId: a.cluster, schedule: '@hourly' } }, headers)],
+    [
+      'update schedule',
+      () => c.backup.updateBackupSchedule({ backupSchedule: { accountId: b, id: a.schedule, clusterId: a.cluster, schedule: '@hourly' } }, headers),
+    ],
     ['delete schedule', () => c.backup.deleteBackupSchedule({ accountId: b, backupScheduleId: a.schedule }, headers)],
     ['database key of A cluster', () => c.dbKeys.createDatabaseApiKey({ databaseApiKey: { accountId: b, clusterId: a.cluster, name: 'stolen key' } }, headers)],
     ['delete database key', () => c.dbKeys.deleteDatabaseApiKey({ accountId: b, clusterId: a.cluster, databaseApiKeyId: a.databaseApiKey }, headers)],
@@ -114,13 +124,14 @@ describe.each(['sqlite', 'postgres'] as const)('account isolation on %s', (diale
   });
 });
 
+const env = (accountId: string) => ({ hybridCloudEnvironment: { accountId, name: 'same-name', configuration: { namespace: 'qhc' } } });
+
 describe.each(['sqlite', 'postgres'] as const)('environment names per account on %s', (dialect: Dialect) => {
   const plane = cloudPlane(dialect);
 
   it('refuses a second environment of one name in an account, naming it; another account may use it', async () => {
     const c = clients(plane);
     const b = await accountB(plane);
-    const env = (accountId: string) => ({ hybridCloudEnvironment: { accountId, name: 'same-name', configuration: { namespace: 'qhc' } } });
     await c.hybrid.createHybridCloudEnvironment(env(plane.cp.accountId), { headers: plane.auth() });
     const again = (await failure(c.hybrid.createHybridCloudEnvironment(env(plane.cp.accountId), { headers: plane.auth() }))) as ConnectError;
     expect([again.code, again.rawMessage]).toEqual([Code.AlreadyExists, 'an environment named "same-name" already exists']);

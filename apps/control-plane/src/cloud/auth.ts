@@ -54,7 +54,12 @@ export async function authenticateSession(deps: CloudDeps, secret: string, csrfT
     throw new ConnectError(`send the session's CSRF token (qhc.v1.SessionService/GetSession) in the ${CSRF_HEADER} header`, Code.Unauthenticated);
   // Interim (ACCOUNTS): a user's session; CORE's/PEOPLE's authenticateUserSession replaces this branch.
   if (user) return { accountId: user.accountId, principal: { kind: 'user', id: user.userId, email: user.email, sessionId: user.id }, permissions: new Set() };
-  return { accountId: session!.account_id, principal: { kind: 'management_key', id: session!.management_key_id, prefix: '' }, permissions: new Set(), managementKeyId: session!.management_key_id };
+  return {
+    accountId: session!.account_id,
+    principal: { kind: 'management_key', id: session!.management_key_id, prefix: '' },
+    permissions: new Set(),
+    managementKeyId: session!.management_key_id,
+  };
 }
 
 /** A management key when one is sent (API clients), else the console's session cookie. */

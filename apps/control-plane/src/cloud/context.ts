@@ -27,9 +27,7 @@ export interface CloudDeps {
 }
 
 /** Who authenticated: a management key (directly or through a key's console session), or a user's session. */
-export type Principal =
-  | { kind: 'management_key'; id: string; prefix: string }
-  | { kind: 'user'; id: string; email: string; sessionId: string };
+export type Principal = { kind: 'management_key'; id: string; prefix: string } | { kind: 'user'; id: string; email: string; sessionId: string };
 
 /** Who is calling, in which account (a key's, or the account a user's session acts in). */
 export interface Caller {

@@ -46,7 +46,12 @@ export async function removeMember(db: Db, accountId: string, userId: string): P
 }
 
 /** Whether the principal holds a role of `subTypes` in the account (a user through user_roles, a key through management_key_roles). */
-export async function holdsRole(db: Db, accountId: string, principal: { kind: 'user' | 'management_key'; id: string }, subTypes: readonly string[]): Promise<boolean> {
+export async function holdsRole(
+  db: Db,
+  accountId: string,
+  principal: { kind: 'user' | 'management_key'; id: string },
+  subTypes: readonly string[],
+): Promise<boolean> {
   const row =
     principal.kind === 'user'
       ? await db.q

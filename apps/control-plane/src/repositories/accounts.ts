@@ -10,13 +10,9 @@ import { iso, type Clock } from './tokens.ts';
 export type AccountRow = Omit<Database['accounts'], 'status'> & { status: string };
 export type AccountStatus = 'pending' | 'approved' | 'rejected';
 
-// Accounts made by a user (sign-up, CreateAccount) have an owner and are never the first,
-// whatever their clocks said: the first is the installer's.
-const byAge = sql<boolean>`owner_user_id IS NOT NULL`;
-
 /** The first account (migration 8 makes it): the one a fresh control plane prints and /api/v1 works in. */
 export async function firstAccount(db: Db): Promise<AccountRow> {
-  const row = await db.q.selectFrom('accounts').selectAll().orderBy(byAge).orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+  const row = await db.q.selectFrom('accounts').selectAll().orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
   if (!row) throw new Error('the database has no account: migration 8 makes the first one');
   return row;
 }
@@ -26,7 +22,24 @@ export async function accountById(db: Db, id: string): Promise<AccountRow | unde
 }
 
 /** The first account's id as a scalar subquery: what /api/v1 inserts, which know no account, store. */
-export const firstAccountId = (db: Db) => db.q.selectFrom('accounts').select('id').orderBy(byAge).orderBy('created_at').orderBy('id').limit(1);
+export const firstAccountId = (db: Db) => db.q.selectFrom('accounts').select('id').orderBy('created_at').orderBy('id').limit(1);
+
+/**
+ * The installer's account (migration 8's) once accounts have owners (migration 15): accounts a
+ * user made (sign-up, CreateAccount) have one and are never it, whatever their clocks said.
+ */
+export async function installerAccountId(db: Db): Promise<string> {
+  const row = await db.q
+    .selectFrom('accounts')
+    .select('id')
+    .orderBy(sql`owner_user_id IS NOT NULL`)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) throw new Error('the database has no account: migration 8 makes the first one');
+  return row.id;
+}
 
 /** A region's account as a scalar subquery: its clusters belong to it. */
 export const regionAccountId = (db: Db, regionId: string) => db.q.selectFrom('regions').select('account_id').where('id', '=', regionId);
@@ -89,7 +102,11 @@ export async function deleteAccount(db: Db, id: string): Promise<void> {
 
 /** How many environments (regions) the account has. */
 export async function environmentCount(db: Db, accountId: string): Promise<number> {
-  const row = await db.q.selectFrom('regions').select((eb) => eb.fn.countAll<string | number>().as('n')).where('account_id', '=', accountId).executeTakeFirst();
+  const row = await db.q
+    .selectFrom('regions')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 

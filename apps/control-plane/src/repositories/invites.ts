@@ -22,7 +22,14 @@ const views = (db: Db) =>
     .selectAll('i')
     .select(['a.name as account_name', 'u.email as created_by_email']);
 
-export async function insertInvite(db: Db, accountId: string, email: string, roleIds: readonly string[], createdBy: string | null, now: Clock): Promise<InviteRow> {
+export async function insertInvite(
+  db: Db,
+  accountId: string,
+  email: string,
+  roleIds: readonly string[],
+  createdBy: string | null,
+  now: Clock,
+): Promise<InviteRow> {
   const at = iso(now);
   const row: InviteRow = {
     id: randomUUID(),

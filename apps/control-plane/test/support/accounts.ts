@@ -55,7 +55,12 @@ export async function signUp(plane: CloudPlane, email: string, overrides: Record
   const res = await connect(plane, ACCESS, 'SignUp', signUpBody(email, overrides));
   expect(res.status, res.text).toBe(200);
   const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
-  return { accountId: res.json.accountId, userId: res.json.userId, status: res.json.accountStatus, headers: { cookie, 'x-csrf-token': res.json.session.csrfToken } };
+  return {
+    accountId: res.json.accountId,
+    userId: res.json.userId,
+    status: res.json.accountStatus,
+    headers: { cookie, 'x-csrf-token': res.json.session.csrfToken },
+  };
 }
 
 /** A console session of `userId` acting in `accountId` (a member), as SwitchAccount would make it. */

@@ -59,23 +59,28 @@ export async function accountB(plane: CloudPlane): Promise<{ accountId: string; 
   const db = plane.cp.store.db;
   const now = () => plane.clock.now;
   const user = await insertUser(db, `b-owner-${plane.clock.now}@example.test`, null, now);
-  const account = await db.tx((tx) => createAccountOwnedBy(tx, { name: 'B', companyName: null, companyDomain: null, billing: null, ownerUserId: user.id }, true, now));
+  const account = await db.tx((tx) =>
+    createAccountOwnedBy(tx, { name: 'B', companyName: null, companyDomain: null, billing: null, ownerUserId: user.id }, true, now),
+  );
   const { key, row } = await createManagementKey(db, { accountId: account.id, now });
-  await sqlOn(db).run('INSERT INTO management_key_roles (management_key_id, role_id) VALUES ($1, $2)', [row.id, await roleId(plane, account.id, "Owner")]);
+  await sqlOn(db).run('INSERT INTO management_key_roles (management_key_id, role_id) VALUES ($1, $2)', [row.id, await roleId(plane, account.id, 'Owner')]);
   return { accountId: account.id, key };
 }
 
 async function resourcesOfA(plane: CloudPlane, c: Clients, accountId: string) {
   const headers = { headers: plane.auth() };
   const store = plane.cp.store;
-  const region = await store.createRegion(parseRegionInput({ name: 'a-env', namespace: 'ns-a', agentVersion: '0.1.0', operatorVersion: '0.1.0' }, store.defaults));
+  const region = await store.createRegion(
+    parseRegionInput({ name: 'a-env', namespace: 'ns-a', agentVersion: '0.1.0', operatorVersion: '0.1.0' }, store.defaults),
+  );
   await store.recordStatus(region.id, { clusters: [], agentPublicKey: generateSealingKeyPair().publicKey });
   const cluster = await insertClusterNamedById(store.db, region, { name: 'a-cluster', spec: storedSpec() }, () => null);
   const backup = (await c.backup.createBackup({ backup: { accountId, clusterId: cluster, displayName: 'a' } }, headers)).backup!.id;
   const schedule = (await c.backup.createBackupSchedule({ backupSchedule: { accountId, clusterId: cluster, schedule: '@daily' } }, headers)).backupSchedule!.id;
   await c.backup.restoreBackup({ accountId, backupId: backup }, headers);
   const restore = (await c.backup.listBackupRestores({ accountId, clusterId: cluster }, headers)).items[0]!.id;
-  const databaseApiKey = (await c.dbKeys.createDatabaseApiKey({ databaseApiKey: { accountId, clusterId: cluster, name: 'a-key' } }, headers)).databaseApiKey!.id;
+  const databaseApiKey = (await c.dbKeys.createDatabaseApiKey({ databaseApiKey: { accountId, clusterId: cluster, name: 'a-key' } }, headers)).databaseApiKey!
+    .id;
   return { environment: region.id, cluster, backup, schedule, restore, databaseApiKey };
 }
 

@@ -40,7 +40,10 @@ export function accountService(deps: CloudDeps): Partial<ServiceImpl<typeof acco
       return {};
     },
     suggestCompanies() {
-      throw new ConnectError('SuggestCompanies is not served: qhc has no company directory to suggest from; type the company name and domain', Code.Unimplemented);
+      throw new ConnectError(
+        'SuggestCompanies is not served: qhc has no company directory to suggest from; type the company name and domain',
+        Code.Unimplemented,
+      );
     },
   };
 }

@@ -6,7 +6,7 @@ import {
   deleteAccount,
   emailOfUser,
   environmentCount,
-  firstAccount,
+  installerAccountId,
   updateAccount,
   type AccountChanges,
   type AccountRow,
@@ -40,7 +40,8 @@ function refuseReadOnly(account: accountV1.Account, stored: AccountRow | undefin
   if (account.ownerEmail !== '' && account.ownerEmail !== ownerEmail) changed.push('account.owner_email');
   if (account.privileges.length > 0) changed.push('account.privileges');
   if (!stored && account.id !== '') changed.push('account.id');
-  if (account.createdAt && (!stored || account.createdAt.seconds !== BigInt(Math.floor(Date.parse(stored.created_at) / 1000)))) changed.push('account.created_at');
+  if (account.createdAt && (!stored || account.createdAt.seconds !== BigInt(Math.floor(Date.parse(stored.created_at) / 1000))))
+    changed.push('account.created_at');
   if (account.lastModifiedAt && !stored) changed.push('account.last_modified_at');
   if (account.settings?.mfaRequired) changed.push('account.settings.mfa_required');
   if (changed.length > 0)
@@ -67,12 +68,18 @@ export async function createAccount(deps: CloudDeps, caller: Caller, account: ac
 const MASKABLE = new Set(['name', 'company', 'company.name', 'company.domain']);
 
 /** The changes an update asks for: the mask's fields, or (no mask) name and company. */
-export async function updateAccountFrom(deps: CloudDeps, caller: Caller, account: accountV1.Account | undefined, paths: readonly string[]): Promise<accountV1.Account> {
+export async function updateAccountFrom(
+  deps: CloudDeps,
+  caller: Caller,
+  account: accountV1.Account | undefined,
+  paths: readonly string[],
+): Promise<accountV1.Account> {
   if (!account) throw invalid('account', 'missing');
   const stored = (await accountById(deps.db, caller.accountId))!;
   refuseReadOnly(account, stored, await emailOfUser(deps.db, stored.owner_user_id));
   paths.forEach((path, i) => {
-    if (!MASKABLE.has(path)) throw invalid(`update_mask.paths[${i}]`, `${JSON.stringify(path.slice(0, 64))} cannot be updated; updatable: ${[...MASKABLE].join(', ')}`);
+    if (!MASKABLE.has(path))
+      throw invalid(`update_mask.paths[${i}]`, `${JSON.stringify(path.slice(0, 64))} cannot be updated; updatable: ${[...MASKABLE].join(', ')}`);
   });
   const wants = (path: string) => paths.length === 0 || paths.includes(path) || (path.startsWith('company.') && paths.includes('company'));
   const changes: AccountChanges = {};
@@ -86,8 +93,11 @@ export async function updateAccountFrom(deps: CloudDeps, caller: Caller, account
 
 export async function deleteAccountOf(deps: CloudDeps, caller: Caller): Promise<void> {
   await requireOwner(deps.db, caller, 'DeleteAccount');
-  if ((await firstAccount(deps.db)).id === caller.accountId)
-    throw new ConnectError(`account ${caller.accountId} is the installation's first account (its administrators') and cannot be deleted`, Code.FailedPrecondition);
+  if ((await installerAccountId(deps.db)) === caller.accountId)
+    throw new ConnectError(
+      `account ${caller.accountId} is the installation's first account (its administrators') and cannot be deleted`,
+      Code.FailedPrecondition,
+    );
   const environments = await environmentCount(deps.db, caller.accountId);
   if (environments > 0)
     throw new ConnectError(`account ${caller.accountId} has ${environments} hybrid cloud environment(s); delete them first`, Code.FailedPrecondition);
@@ -98,6 +108,9 @@ export async function leaveAccount(deps: CloudDeps, caller: Caller): Promise<voi
   const user = userOf(caller, 'LeaveAccount');
   const owners = await ownersOf(deps.db, caller.accountId);
   if (owners.length === 1 && owners[0] === user.id)
-    throw new ConnectError(`you are the last Owner of account ${caller.accountId}; give another member the Owner role first, or delete the account`, Code.FailedPrecondition);
+    throw new ConnectError(
+      `you are the last Owner of account ${caller.accountId}; give another member the Owner role first, or delete the account`,
+      Code.FailedPrecondition,
+    );
   await removeMember(deps.db, caller.accountId, user.id);
 }

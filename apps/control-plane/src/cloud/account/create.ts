@@ -14,4 +14,3 @@ export async function createAccountOwnedBy(tx: Db, account: Omit<NewAccount, 'st
   await addMember(tx, row.id, account.ownerUserId, [roles.get('Owner')!], now);
   return row;
 }
-

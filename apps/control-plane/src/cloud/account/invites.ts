@@ -75,7 +75,8 @@ export async function listInvites(deps: CloudDeps, caller: Caller, statuses: rea
 /** Cancels a pending invite of the account. */
 export async function cancelInvite(deps: CloudDeps, caller: Caller, inviteId: string): Promise<void> {
   const row = await accountInvite(deps, caller, inviteId);
-  if (!(await setInviteStatus(deps.db, row.id, 'canceled', deps.now))) throw new ConnectError(`invite ${row.id} is ${row.status}, not pending`, Code.FailedPrecondition);
+  if (!(await setInviteStatus(deps.db, row.id, 'canceled', deps.now)))
+    throw new ConnectError(`invite ${row.id} is ${row.status}, not pending`, Code.FailedPrecondition);
 }
 
 /** The caller's pending, unexpired invites, from any account. */
@@ -86,7 +87,12 @@ export async function receivedInvites(deps: CloudDeps, caller: Caller): Promise<
 }
 
 /** The invitee's answer: accepted (a member with the invite's roles) or rejected. */
-export async function answerInvite(deps: CloudDeps, caller: Caller, req: { accountId: string; inviteId: string }, answer: InviteStatus): Promise<accountV1.AccountInvite> {
+export async function answerInvite(
+  deps: CloudDeps,
+  caller: Caller,
+  req: { accountId: string; inviteId: string },
+  answer: InviteStatus,
+): Promise<accountV1.AccountInvite> {
   const user = userOf(caller, answer === 'accepted' ? 'AcceptAccountInvite' : 'RejectAccountInvite');
   const accountId = uuidField('account_id', req.accountId);
   const id = uuidField('invite_id', req.inviteId);

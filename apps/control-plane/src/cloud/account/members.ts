@@ -22,6 +22,9 @@ export async function getMember(deps: CloudDeps, caller: Caller, userId: string)
 export async function deleteMember(deps: CloudDeps, caller: Caller, userId: string): Promise<void> {
   const member = await getMember(deps, caller, userId);
   if (member.isOwner)
-    throw new ConnectError(`member ${member.accountMember!.id} is an Owner of the account; an Owner cannot be removed (they may leave once another Owner exists)`, Code.FailedPrecondition);
+    throw new ConnectError(
+      `member ${member.accountMember!.id} is an Owner of the account; an Owner cannot be removed (they may leave once another Owner exists)`,
+      Code.FailedPrecondition,
+    );
   await removeMember(deps.db, caller.accountId, member.accountMember!.id);
 }

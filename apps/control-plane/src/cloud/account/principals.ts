@@ -1,7 +1,7 @@
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { Db } from '../../db/db.ts';
 import { holdsRole } from '../../repositories/account-members.ts';
-import { firstAccount } from '../../repositories/accounts.ts';
+import { installerAccountId } from '../../repositories/accounts.ts';
 import type { Caller, Principal } from '../context.ts';
 
 // Who may do what beyond the permissions the interceptor enforces: rpcs only a person can
@@ -25,7 +25,7 @@ export async function isInstanceAdmin(db: Db, principal: Principal): Promise<boo
     const user = await db.q.selectFrom('users').select('instance_admin').where('id', '=', principal.id).executeTakeFirst();
     if (user?.instance_admin === 1) return true;
   }
-  return holdsRole(db, (await firstAccount(db)).id, principal, ['owner', 'admin']);
+  return holdsRole(db, await installerAccountId(db), principal, ['owner', 'admin']);
 }
 
 export async function requireInstanceAdmin(db: Db, caller: Caller, method: string): Promise<void> {

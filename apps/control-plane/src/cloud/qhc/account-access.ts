@@ -51,7 +51,13 @@ async function signUp(deps: CloudDeps, req: qhcV1.SignUpRequest, ctx: HandlerCon
       const user = await insertUser(tx, form.email, hash, deps.now);
       const account = await createAccountOwnedBy(
         tx,
-        { name: form.accountName, companyName: form.company.name, companyDomain: form.company.domain, billing: JSON.stringify(form.billing), ownerUserId: user.id },
+        {
+          name: form.accountName,
+          companyName: form.company.name,
+          companyDomain: form.company.domain,
+          billing: JSON.stringify(form.billing),
+          ownerUserId: user.id,
+        },
         deps.autoApproveAccounts ?? false,
         deps.now,
       );

@@ -1,5 +1,5 @@
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
-import { qhcV1 } from '@qhc/cloud-api';
+import type { qhcV1 } from '@qhc/cloud-api';
 import { accountById, updateAccount } from '../../repositories/accounts.ts';
 import { toBilling } from '../account/access-messages.ts';
 import { billingOf } from '../account/billing-info.ts';
