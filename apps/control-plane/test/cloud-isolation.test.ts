@@ -115,6 +115,27 @@ describe.each(['sqlite', 'postgres'] as const)('account isolation on %s', (diale
     expect(roles).not.toContain(a.role);
   });
 
+  it("B's lists narrowed to A's cluster answer as for a cluster that does not exist", async () => {
+    const nowhere = '00000000-0000-4000-8000-000000000000';
+    const answers = async (clusterId: string) =>
+      Promise.all(
+        [
+          c.backup.listBackups({ accountId: b.accountId, clusterId }, asB()),
+          c.backup.listBackupRestores({ accountId: b.accountId, clusterId }, asB()),
+          c.backup.listBackupSchedules({ accountId: b.accountId, clusterId }, asB()),
+          c.dbKeys.listDatabaseApiKeys({ accountId: b.accountId, clusterId }, asB()),
+        ].map((call) =>
+          call.then(
+            (answer) => JSON.stringify(answer),
+            (error: ConnectError) => `${error.code}`,
+          ),
+        ),
+      );
+    const theirs = await answers(a.cluster);
+    expect(theirs.join('\n')).not.toContain(a.backup);
+    expect(theirs).toEqual(await answers(nowhere));
+  });
+
   it("none of B's lists shows any of A's objects; A's lists show them", async () => {
     const ids = Object.values(a).filter((id) => id !== '');
     for (const list of await listsOfB(c, b.accountId, asB())) for (const id of ids) expect(list).not.toContain(id);
