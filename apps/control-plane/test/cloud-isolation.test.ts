@@ -94,6 +94,21 @@ describe.each(['sqlite', 'postgres'] as const)('account isolation on %s', (diale
   let a: AObjects;
   let b: { accountId: string; key: string };
   const asB = () => ({ headers: plane.auth(b.key) });
+  /** B's lists narrowed to a cluster, as JSON or the error code. */
+  const answers = async (clusterId: string) =>
+    Promise.all(
+      [
+        c.backup.listBackups({ accountId: b.accountId, clusterId }, asB()),
+        c.backup.listBackupRestores({ accountId: b.accountId, clusterId }, asB()),
+        c.backup.listBackupSchedules({ accountId: b.accountId, clusterId }, asB()),
+        c.dbKeys.listDatabaseApiKeys({ accountId: b.accountId, clusterId }, asB()),
+      ].map((call) =>
+        call.then(
+          (answer) => JSON.stringify(answer),
+          (error: ConnectError) => `${error.code}`,
+        ),
+      ),
+    );
   beforeAll(async () => {
     c = clients(plane);
     a = await objectsOfA(plane, c);
@@ -117,20 +132,6 @@ describe.each(['sqlite', 'postgres'] as const)('account isolation on %s', (diale
 
   it("B's lists narrowed to A's cluster answer as for a cluster that does not exist", async () => {
     const nowhere = '00000000-0000-4000-8000-000000000000';
-    const answers = async (clusterId: string) =>
-      Promise.all(
-        [
-          c.backup.listBackups({ accountId: b.accountId, clusterId }, asB()),
-          c.backup.listBackupRestores({ accountId: b.accountId, clusterId }, asB()),
-          c.backup.listBackupSchedules({ accountId: b.accountId, clusterId }, asB()),
-          c.dbKeys.listDatabaseApiKeys({ accountId: b.accountId, clusterId }, asB()),
-        ].map((call) =>
-          call.then(
-            (answer) => JSON.stringify(answer),
-            (error: ConnectError) => `${error.code}`,
-          ),
-        ),
-      );
     const theirs = await answers(a.cluster);
     expect(theirs.join('\n')).not.toContain(a.backup);
     expect(theirs).toEqual(await answers(nowhere));
