@@ -1,14 +1,13 @@
+import { invalid } from '../cloud/qhc/fields.ts';
 import { normalEmail } from '../repositories/users.ts';
 
-// The rule for a new password (sign-up). PEOPLE's src/iam/sign-in.ts owns it once merged; one
-// function here so the merge replaces one import.
+// The rule for a new password (sign-up). PEOPLE's src/iam/sign-in.ts owns it with this same
+// signature: once merged, this file goes and the import points there.
 
-export const PASSWORD_LENGTH = { min: 12, max: 256 } as const;
-
-/** Why `password` cannot be a new password of `email`; undefined when it can. */
-export function checkNewPassword(password: string, email: string): string | undefined {
-  if (password.length < PASSWORD_LENGTH.min) return `too short: at least ${PASSWORD_LENGTH.min} characters`;
-  if (password.length > PASSWORD_LENGTH.max) return `too long: at most ${PASSWORD_LENGTH.max} characters`;
-  if (normalEmail(password) === normalEmail(email)) return 'must not be the email';
-  return undefined;
+/** InvalidArgument naming `password` unless it may be a new password (of `email`). */
+export function checkNewPassword(password: string, email?: string): void {
+  const length = [...password].length;
+  if (length < 12) throw invalid('password', `too short (${length} characters); use at least 12`);
+  if (length > 256) throw invalid('password', `too long (${length} characters); use at most 256`);
+  if (email !== undefined && password.trim().toLowerCase() === normalEmail(email)) throw invalid('password', 'must not be the email');
 }

@@ -26,8 +26,7 @@ const taken = () => new ConnectError('email: a user with this email exists; sign
 /** The sign-up form, checked field by field before any work (argon2 is not run for a bad form). */
 function signUpForm(req: qhcV1.SignUpRequest) {
   const email = emailField('email', req.email);
-  const problem = checkNewPassword(req.password, email);
-  if (problem) throw invalid('password', problem);
+  checkNewPassword(req.password, email);
   return {
     email,
     accountName: accountNameField('account_name', req.accountName),
