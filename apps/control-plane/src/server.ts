@@ -72,6 +72,8 @@ export interface ControlPlaneOptions {
   signIn?: SignInPolicy;
   /** How long audit events are kept (--audit-retention); default 90 days. */
   auditRetentionSeconds?: number;
+  /** Accounts made by sign-up or CreateAccount start approved (--auto-approve-accounts); default: pending until an instance administrator decides. */
+  autoApproveAccounts?: boolean;
   /** How long a client may take (tests shorten them): see SERVER_LIMITS. */
   timeouts?: { bodyMs?: number; idleMs?: number };
 }
@@ -164,6 +166,7 @@ function cloudDeps(db: Db, options: ControlPlaneOptions, publicUrl: () => string
     sessions: { ttlSeconds: options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS, secure: Boolean(options.tls) },
     releaseVersion: options.releaseVersion ?? RELEASE_VERSION,
     ...(options.signIn ? { signIn: options.signIn } : {}),
+    autoApproveAccounts: options.autoApproveAccounts ?? false,
   };
 }
 
