@@ -24,11 +24,24 @@ export interface CloudDeps {
   releaseVersion: string;
 }
 
-/** Who is calling: the account its management key belongs to. */
-export interface Caller {
+/** Who authenticated: a management key, or a person signed in to the console. */
+export type Principal = { kind: 'management_key'; id: string; prefix: string } | { kind: 'user'; id: string; email: string; sessionId: string };
+
+/** An authenticated principal and the account it acts in, before its permissions there are known. */
+export interface Identity {
   accountId: string;
-  managementKeyId: string;
+  principal: Principal;
+  /** The key's id when the principal is a management key (or a key's console session). */
+  managementKeyId?: string;
 }
+
+/** Who is calling, in which account, holding which permissions there (the union of its roles'). */
+export interface Caller extends Identity {
+  permissions: ReadonlySet<string>;
+}
+
+/** Set by the Cloud API's adapter once the headers authenticated (before the body is read); the interceptor completes it. */
+export const IDENTITY = createContextKey<Identity | undefined>(undefined, { description: 'the authenticated principal' });
 
 /** Set by the auth interceptor for every authenticated call; absent for `requires_authentication = false` methods. */
 export const CALLER = createContextKey<Caller | undefined>(undefined, { description: 'the authenticated caller' });

@@ -1,6 +1,6 @@
 import type { DescService } from '@bufbuild/protobuf';
 import type { ConnectRouter, ServiceImpl } from '@connectrpc/connect';
-import { authV1, backupV1, bookingV1, clusterV1, databaseApiKeyV2, hybridV1, qhcV1 } from '@qhc/cloud-api';
+import { authV1, backupV1, bookingV1, clusterV1, databaseApiKeyV2, hybridV1, iamV1, qhcV1 } from '@qhc/cloud-api';
 import { authService } from './auth-service.ts';
 import { backupService } from './backup/backup-service.ts';
 import { bookingService } from './booking/booking-service.ts';
@@ -8,9 +8,11 @@ import { clusterService } from './cluster/cluster-service.ts';
 import type { CloudDeps } from './context.ts';
 import { databaseApiKeyService } from './database-api-keys/service.ts';
 import { hybridCloudService } from './hybrid/service.ts';
+import { iamService } from './iam/iam-service.ts';
 import { clusterEventService } from './qhc/cluster-event-service.ts';
 import { clusterExtensionService } from './qhc/cluster-extension-service.ts';
 import { environmentAgentService } from './qhc/environment-service.ts';
+import { managementKeyRoleService } from './qhc/management-key-roles.ts';
 import { sessionService } from './qhc/session-service.ts';
 
 /** A Cloud API service: its descriptor and how to make its implementation. */
@@ -39,6 +41,8 @@ export const CLOUD_SERVICES: readonly CloudService[] = [
   cloudService(qhcV1.ClusterEventService, clusterEventService),
   cloudService(qhcV1.ClusterExtensionService, clusterExtensionService),
   cloudService(databaseApiKeyV2.DatabaseApiKeyService, databaseApiKeyService),
+  cloudService(iamV1.IAMService, iamService),
+  cloudService(qhcV1.ManagementKeyRoleService, managementKeyRoleService),
 ];
 
 export const registerCloudServices =
