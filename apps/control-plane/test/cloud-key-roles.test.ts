@@ -82,7 +82,7 @@ describe('keys made by a key holding less than an Owner', () => {
     const made = await keyWithRoles(plane, [ids.get('Viewer')!], maker);
     const effective = await iamClient(plane).listEffectivePermissions({ accountId }, { headers: plane.auth(made) });
     const viewer = (await iamClient(plane).getRole({ accountId, roleId: ids.get('Viewer')! }, { headers: plane.auth() })).role!;
-    expect(effective.permissions.map((p) => p.value).sort()).toEqual(viewer.permissions.map((p) => p.value).sort());
+    expect(effective.permissions.map((p) => p.value).toSorted()).toEqual(viewer.permissions.map((p) => p.value).toSorted());
   });
 
   it('AuthService.CreateManagementKey gives the new key its maker’s roles', async () => {
@@ -95,7 +95,7 @@ describe('keys made by a key holding less than an Owner', () => {
       { headers: plane.auth(editorKey) },
     );
     const roles = await keyRoleClient(plane).listManagementKeyRoles({ accountId, managementKeyId: made.managementKey!.id }, { headers: plane.auth() });
-    expect(roles.roleIds.sort()).toEqual([ids.get('Editor')!, keysRole].sort());
+    expect(roles.roleIds.toSorted()).toEqual([ids.get('Editor')!, keysRole].toSorted());
     const cluster = createClient(clusterV1.ClusterService, grpcTransport(plane));
     const denied = await failure(cluster.deleteCluster({ accountId, clusterId: crypto.randomUUID() }, { headers: plane.auth(made.managementKey!.key) }));
     expect(codeAndMessage(denied)).toEqual([
@@ -112,7 +112,7 @@ describe('the permission catalogue', () => {
     const services = [...CLOUD_SERVICES.map((entry) => entry.service), ...coming];
     const named = services.flatMap((service) => service.methods.flatMap((method) => getOption(method, commonV1.permissions)));
     const expected = new Set([...named.flatMap((entry) => entry.split(',')).filter((p) => p !== ''), 'read:audit_log', 'read:sso', 'write:sso', 'delete:sso']);
-    expect([...PERMISSIONS].sort()).toEqual([...expected].sort());
+    expect([...PERMISSIONS].toSorted()).toEqual([...expected].toSorted());
   });
 });
 

@@ -4,6 +4,7 @@
 import { createLogger } from '@qhc/kube';
 import { describe, expect, it } from 'vitest';
 import { parseClusterInput, parseRegionInput } from '../src/api/inputs.ts';
+import { PERMISSIONS } from '../src/iam/permissions.ts';
 import { startControlPlane, type RunningControlPlane } from '../src/index.ts';
 import { callApi } from './support/http.ts';
 import { cloudPlane, databaseFor, type Dialect } from './support/cloud.ts';
@@ -26,6 +27,11 @@ describe.each(['sqlite', 'postgres'] as const)('first start on %s', (dialect: Di
     expect(key).toMatch(/^qhc_m_/);
     const listed = await callApi(first.url, 'GET', `/api/auth/v1/accounts/${first.accountId}/management-keys`, { headers: { authorization: `apikey ${key}` } });
     expect([listed.status, listed.json.items.length]).toEqual([200, 1]);
+    // The installer's key is its account's Owner: it holds every permission.
+    const held = await callApi(first.url, 'GET', `/api/iam/v1/accounts/${first.accountId}/effective-permissions`, {
+      headers: { authorization: `apikey ${key}` },
+    });
+    expect(held.json.permissions.map((p: { value: string }) => p.value).toSorted()).toEqual([...PERMISSIONS].toSorted());
     await first.stop();
     const again = await start(database);
     try {
@@ -47,6 +53,7 @@ describe('replicas on postgres', () => {
       expect(planes.map((p) => p.generatedManagementKey)).toEqual([undefined, undefined]);
       const db = sqlOn(planes[0]!.store.db);
       expect(await db.all('SELECT prefix FROM management_keys')).toEqual([{ prefix: 'qhc_m_operat' }]);
+      expect(await db.all('SELECT r.name FROM management_key_roles kr JOIN roles r ON r.id = kr.role_id')).toEqual([{ name: 'Owner' }]);
       expect(await db.all('SELECT id FROM accounts')).toEqual([{ id: planes[0]!.accountId }]);
     } finally {
       await stopAll(planes);

@@ -1,5 +1,5 @@
 import { create, type DescMessage, type DescMethod } from '@bufbuild/protobuf';
-import { Code, ConnectError, createClient, type Client, type Transport } from '@connectrpc/connect';
+import { ConnectError, createClient, type Client, type Code, type Transport } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { iamV1, qhcV1 } from '@qhc/cloud-api';
 import { accountField } from '../../src/cloud/auth.ts';

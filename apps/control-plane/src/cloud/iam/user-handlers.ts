@@ -12,6 +12,8 @@ import { existingRole } from './role-handlers.ts';
 
 // IAMService's people: the caller themself, the account's members and their roles.
 
+const lower = (ids: readonly string[]) => ids.map((id) => id.toLowerCase());
+
 type UserHandlers = Pick<
   ServiceImpl<typeof iamV1.IAMService>,
   'getAuthenticatedUser' | 'updateUser' | 'listUsers' | 'listEffectivePermissions' | 'listUserRoles' | 'listRoleUsers' | 'assignUserRoles' | 'logoutUser'
@@ -82,7 +84,7 @@ export function userHandlers(deps: CloudDeps): UserHandlers {
       const accountId = callerOf(ctx).accountId;
       return { items: (await accountMembers(deps.db, accountId)).map((row) => toUser(row, accountId)) };
     },
-    listEffectivePermissions: (_req, ctx) => ({ permissions: [...callerOf(ctx).permissions].sort().map(toPermission) }),
+    listEffectivePermissions: (_req, ctx) => ({ permissions: [...callerOf(ctx).permissions].toSorted().map(toPermission) }),
     async listUserRoles(req, ctx) {
       const accountId = callerOf(ctx).accountId;
       const user = await member(deps, ctx, req.userId);
@@ -96,7 +98,6 @@ export function userHandlers(deps: CloudDeps): UserHandlers {
       const caller = callerOf(ctx);
       const user = await member(deps, ctx, req.userId);
       await checkAssignment(deps, caller, req);
-      const lower = (ids: string[]) => ids.map((id) => id.toLowerCase());
       await changeUserRoles(deps.db, caller.accountId, user.id, lower(req.roleIdsToAdd), lower(req.roleIdsToDelete));
       return {};
     },
