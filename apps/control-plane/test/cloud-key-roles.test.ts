@@ -11,6 +11,7 @@ import { PERMISSIONS } from '../src/iam/permissions.ts';
 import { cloudPlane, failure, type CloudPlane } from './support/cloud.ts';
 import { callWithAccount, grpcTransport, iamClient, keyRoleClient, keyWithRoles, roleIds } from './support/roles.ts';
 import { sqlOn } from './support/sql.ts';
+import { addMember, insertUser } from '../src/repositories/users.ts';
 
 const codeAndMessage = (error: unknown) => [(error as { code: Code }).code, (error as { rawMessage: string }).rawMessage];
 
@@ -101,6 +102,31 @@ describe('keys made by a key holding less than an Owner', () => {
     expect(codeAndMessage(denied)).toEqual([
       Code.PermissionDenied,
       'qdrant.cloud.cluster.v1.ClusterService/DeleteCluster needs the permission delete:clusters',
+    ]);
+  });
+});
+
+describe('an Admin handing out what only an Owner holds', () => {
+  const plane = cloudPlane('sqlite');
+
+  it('cannot make a role granting it, nor give a member one an Owner made', async () => {
+    const ids = await roleIds(plane);
+    const accountId = plane.cp.accountId;
+    const admin = await keyWithRoles(plane, [ids.get('Admin')!]);
+    const iam = iamClient(plane);
+    const role = { accountId, name: 'Account changer', permissions: [{ value: 'write:account' }, { value: 'read:clusters' }] };
+    const made = await failure(iam.createRole({ role }, { headers: plane.auth(admin) }));
+    expect(codeAndMessage(made)).toEqual([
+      Code.PermissionDenied,
+      'role.permissions: the role would grant the permission write:account, which the caller does not hold',
+    ]);
+    const ownersRole = await customRole(plane, role.name, ['write:account']);
+    const userId = (await insertUser(plane.cp.store.db, 'lin@example.com', null, () => plane.clock.now)).id;
+    await addMember(plane.cp.store.db, accountId, userId, [], () => plane.clock.now);
+    const given = await failure(iam.assignUserRoles({ accountId, userId, roleIdsToAdd: [ownersRole] }, { headers: plane.auth(admin) }));
+    expect(codeAndMessage(given)).toEqual([
+      Code.PermissionDenied,
+      'role_ids_to_add: the roles grant the permission write:account, which the caller does not hold',
     ]);
   });
 });

@@ -1,5 +1,6 @@
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from '@connectrpc/connect';
 import type { iamV1 } from '@qhc/cloud-api';
+import { checkGrantable } from '../../iam/grantable.ts';
 import { PERMISSIONS } from '../../iam/permissions.ts';
 import { deleteRole, insertRole, listRoles, roleById, roleByName, updateRole, type RoleWithPermissions } from '../../repositories/roles.ts';
 import { callerOf, type CloudDeps } from '../context.ts';
@@ -37,6 +38,7 @@ export function roleHandlers(deps: CloudDeps): RoleHandlers {
     async createRole(req, ctx) {
       const accountId = callerOf(ctx).accountId;
       const fields = newRoleFields(req.role!);
+      checkGrantable(callerOf(ctx).permissions, fields.permissions, 'role.permissions: the role would grant');
       await checkNameFree(deps, accountId, fields.name);
       return { role: toRole(await insertRole(deps.db, accountId, fields, deps.now)) };
     },
@@ -45,6 +47,7 @@ export function roleHandlers(deps: CloudDeps): RoleHandlers {
       const stored = await existingRole(deps, ctx, 'role.id', req.role!.id);
       checkChangeable(stored, 'changed');
       const fields = updatedRoleFields(stored, req.role!, req.updateMask?.paths);
+      checkGrantable(callerOf(ctx).permissions, fields.permissions, 'role.permissions: the role would grant');
       await checkNameFree(deps, accountId, fields.name, stored.id);
       return { role: toRole((await updateRole(deps.db, accountId, stored.id, fields, deps.now))!) };
     },

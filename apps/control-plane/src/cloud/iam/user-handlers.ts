@@ -1,5 +1,6 @@
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from '@connectrpc/connect';
 import type { iamV1 } from '@qhc/cloud-api';
+import { checkGrantable } from '../../iam/grantable.ts';
 import { rolesOfPrincipal } from '../../iam/principal-roles.ts';
 import { ownerRoleId, rolesByIds, roleUsers, userRoleIds, accountMembers, changeUserRoles } from '../../repositories/roles.ts';
 import { deleteUserSession } from '../../repositories/user-sessions.ts';
@@ -59,6 +60,12 @@ async function checkAssignment(deps: CloudDeps, caller: Caller, req: iamV1.Assig
     });
     if (roles.some((r) => r.id === owner) && !(await rolesOfPrincipal(deps.db, caller)).includes(owner))
       throw new ConnectError(`${field}: only an Owner gives or takes the Owner role`, Code.PermissionDenied);
+    if (field === 'role_ids_to_add')
+      checkGrantable(
+        caller.permissions,
+        roles.flatMap((r) => r.permissions),
+        `${field}: the roles grant`,
+      );
   }
 }
 

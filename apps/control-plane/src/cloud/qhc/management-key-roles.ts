@@ -3,6 +3,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
 import { authV1, type qhcV1 } from '@qhc/cloud-api';
 import { createManagementKey, listManagementKeys } from '../../repositories/management-keys.ts';
+import { checkGrantable } from '../../iam/grantable.ts';
 import { keyRoleIds, rolesByIds } from '../../repositories/roles.ts';
 import { callerOf, type Caller, type CloudDeps } from '../context.ts';
 import { invalid, uuidField } from './fields.ts';
@@ -18,12 +19,11 @@ async function grantableRoles(deps: CloudDeps, caller: Caller, ids: readonly str
   wanted.forEach((id, i) => {
     if (!roles.some((role) => role.id === id)) throw new ConnectError(`role_ids[${i}]: role ${id} does not exist`, Code.NotFound);
   });
-  const beyond = [...new Set(roles.flatMap((role) => role.permissions))].filter((p) => !caller.permissions.has(p)).toSorted();
-  if (beyond.length > 0)
-    throw new ConnectError(
-      `the roles grant ${beyond.length === 1 ? 'the permission' : 'the permissions'} ${beyond.join(', ')}, which the caller does not hold`,
-      Code.PermissionDenied,
-    );
+  checkGrantable(
+    caller.permissions,
+    roles.flatMap((role) => role.permissions),
+    'the roles grant',
+  );
   return wanted;
 }
 
