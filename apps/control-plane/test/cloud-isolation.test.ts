@@ -127,7 +127,7 @@ describe.each(['sqlite', 'postgres'] as const)('account isolation on %s', (diale
   it("B's key gets NotFound for A's role ids", async () => {
     expect(a.role, 'A has a custom role (IAMService.CreateRole)').not.toBe('');
     await expectNotFound(plane, roleCalls(c, a, b.accountId, asB()));
-    const roles = JSON.stringify(await c.iam.listRoles({ accountId: b.accountId }, asB()));
+    const roles = JSON.stringify(await c.iam.listRoles({ accountId: b.accountId }, asB()), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
     expect(roles).not.toContain(a.role);
   });
 
