@@ -112,5 +112,5 @@ export async function leaveAccount(deps: CloudDeps, caller: Caller): Promise<voi
       `you are the last Owner of account ${caller.accountId}; give another member the Owner role first, or delete the account`,
       Code.FailedPrecondition,
     );
-  await removeMember(deps.db, caller.accountId, user.id);
+  await removeMember(deps.db, caller.accountId, user.id, deps.now);
 }

@@ -3,6 +3,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
 import { authV1, type qhcV1 } from '@qhc/cloud-api';
 import { createManagementKey, listManagementKeys } from '../../repositories/management-keys.ts';
+import { makerOf } from '../../iam/effective-permissions.ts';
 import { checkGrantable } from '../../iam/grantable.ts';
 import { keyRoleIds, rolesByIds } from '../../repositories/roles.ts';
 import { callerOf, type Caller, type CloudDeps } from '../context.ts';
@@ -32,8 +33,7 @@ export function managementKeyRoleService(deps: CloudDeps): ServiceImpl<typeof qh
     async createManagementKeyWithRoles(req, ctx) {
       const caller = callerOf(ctx);
       const roleIds = await grantableRoles(deps, caller, req.roleIds);
-      const createdBy = caller.principal.kind === 'user' ? caller.principal.id : undefined;
-      const { row, key } = await createManagementKey(deps.db, { accountId: caller.accountId, roleIds, now: deps.now, ...(createdBy ? { createdBy } : {}) });
+      const { row, key } = await createManagementKey(deps.db, { accountId: caller.accountId, roleIds, now: deps.now, createdBy: makerOf(caller.principal) });
       const managementKey = create(authV1.ManagementKeySchema, {
         id: row.id,
         accountId: row.account_id,
