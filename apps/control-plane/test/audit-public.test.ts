@@ -2,7 +2,7 @@
 // retention pass (at start, then on its interval), against the repositories on SQLite and
 // PostgreSQL. The rpcs' handlers are stand-ins: the interceptor records what they answer.
 import { create } from '@bufbuild/protobuf';
-import { createContextValues, type UnaryRequest } from '@connectrpc/connect';
+import { Code, ConnectError, createContextValues, type UnaryRequest } from '@connectrpc/connect';
 import { qhcV1 } from '@qhc/cloud-api';
 import { createLogger } from '@qhc/kube';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -68,7 +68,7 @@ describe.each(['sqlite', 'postgres'] as const)('sign-up and sign-in in the trail
     const message = create(qhcV1.SignInWithPasswordRequestSchema, { email: user.email, password: PASSWORD });
     const session = { accountId, userId: user.id, userEmail: user.email, csrfToken: 'csrf-secret' };
     await recordPublicCall(deps(), request(method, message), async () => ({ message: create(qhcV1.SignInWithPasswordResponseSchema, { session }) }));
-    const refused = new Error('wrong email or password');
+    const refused = new ConnectError('wrong email or password', Code.Unauthenticated);
     await expect(recordPublicCall(deps(), request(method, message), () => Promise.reject(refused))).rejects.toBe(refused);
     const rows = await rowsOf(db(), accountId);
     expect(rows.map((r) => [r.actor_kind, r.actor_id, r.actor_label, r.method, r.object_type, r.object_id]).toSorted()).toEqual(
@@ -78,6 +78,25 @@ describe.each(['sqlite', 'postgres'] as const)('sign-up and sign-in in the trail
       ].toSorted(),
     );
     expect(JSON.stringify(rows)).not.toMatch(/correct horse|csrf-secret/);
+  });
+});
+
+describe.each(['sqlite', 'postgres'] as const)('a refused sign-in of an email nobody has, on %s', (dialect: Dialect) => {
+  const db = database(dialect);
+  const deps = () => ({ db: db(), now: () => NOW, logger }) as unknown as CloudDeps;
+
+  it('writes no event: what was typed as the email (often a password) is never stored', async () => {
+    const typed = `hunter2-${crypto.randomUUID()}@example.com`;
+    const method = qhcV1.SessionService.method.signInWithPassword;
+    const message = create(qhcV1.SignInWithPasswordRequestSchema, { email: typed, password: PASSWORD });
+    const refused = new ConnectError('wrong email or password', Code.Unauthenticated);
+    await expect(recordPublicCall(deps(), request(method, message), () => Promise.reject(refused))).rejects.toBe(refused);
+    const found = await db()
+      .q.selectFrom('audit_events')
+      .select('id')
+      .where((eb) => eb.or([eb('actor_label', 'like', `%${typed}%`), eb('after_summary', 'like', `%${typed}%`)]))
+      .execute();
+    expect(found).toEqual([]);
   });
 });
 
