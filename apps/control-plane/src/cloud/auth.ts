@@ -7,7 +7,7 @@ import { CSRF_HEADER, csrfTokenMatches } from '../sessions.ts';
 import { iso } from '../repositories/tokens.ts';
 import { checkAccountApproved } from '../iam/account-state.ts';
 import { permissionsIn } from '../iam/effective-permissions.ts';
-import { changesResources, checkPermissions, requirementOf } from '../iam/method-permissions.ts';
+import { checkPermissions, needsApprovedAccount, requirementOf } from '../iam/method-permissions.ts';
 import { findUserSession } from '../repositories/user-sessions.ts';
 import { CALLER, IDENTITY, type Caller, type CloudDeps, type Identity } from './context.ts';
 import { sessionSecretOf } from './qhc/session-cookie.ts';
@@ -144,7 +144,7 @@ export async function authorize(deps: CloudDeps, method: DescMethod, identity: I
   // A key whose maker left (or lost the key it was made with) is told why, not only what it lacks.
   if (voidReason && requirementOf(method).permissions.length > 0) throw new ConnectError(voidReason, Code.PermissionDenied);
   checkPermissions(method, caller.permissions);
-  if (changesResources(method)) await checkAccountApproved(deps.db, caller.accountId);
+  if (needsApprovedAccount(method)) await checkAccountApproved(deps.db, caller.accountId);
   return caller;
 }
 
