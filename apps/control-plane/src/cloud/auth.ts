@@ -44,7 +44,8 @@ export async function authenticate(deps: CloudDeps, header: string | null): Prom
   return { accountId: row.account_id, principal: { kind: 'management_key', id: row.id, prefix: row.prefix }, managementKeyId: row.id };
 }
 
-const checkCsrf = (secret: string, csrfToken: string | null) => {
+/** The cookie's session's CSRF token must come with it (the cookie alone is what a cross-site request carries). */
+export const checkCsrf = (secret: string, csrfToken: string | null) => {
   if (!csrfTokenMatches(secret, csrfToken ?? undefined))
     throw new ConnectError(`send the session's CSRF token (qhc.v1.SessionService/GetSession) in the ${CSRF_HEADER} header`, Code.Unauthenticated);
 };
