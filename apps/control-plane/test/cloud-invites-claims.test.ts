@@ -1,7 +1,7 @@
 // Invites grant nothing their maker does not hold (when sent and when accepted), and only a
 // person whose email was verified claims one: anyone may sign up with any email.
 import { describe, expect, it } from 'vitest';
-import { ACCOUNTS, connect, refusal, roleId, signUp, verifyEmail, type Headers } from './support/accounts.ts';
+import { ACCOUNTS, AUTH, connect, refusal, roleId, signUp, verifyEmail, type Headers } from './support/accounts.ts';
 import { cloudPlane, type CloudPlane, type Dialect } from './support/cloud.ts';
 import { customRole, email, memberOf, takeRole } from './support/members.ts';
 import { sqlOn } from './support/sql.ts';
@@ -57,6 +57,24 @@ describe.each(['sqlite', 'postgres'] as const)('what an invite may grant, on %s'
     expect(statuses).toEqual([toErin, toFay].map((i) => ({ id: i.id, status: 'canceled' })).toSorted((a, b) => a.id.localeCompare(b.id)));
     const fay = await invitee(plane, fayEmail);
     expect(refusal(await accept(plane, owner.accountId, toFay.id, fay)).message).toBe(`invite ${toFay.id} is canceled, not pending`);
+  });
+});
+
+describe.each(['sqlite', 'postgres'] as const)('an invite a management key sent, on %s', (dialect: Dialect) => {
+  const plane = cloudPlane(dialect, { https: false, autoApproveAccounts: true });
+
+  it('is void once the key is deleted', async () => {
+    const owner = await signUp(plane, email('owner'));
+    const made = await connect(plane, AUTH, 'CreateManagementKey', { managementKey: { accountId: owner.accountId } }, owner.headers);
+    const key = made.json.managementKey as { id: string; key: string };
+    const to = email('hal');
+    const sent = (await invite(plane, owner.accountId, to, [], { authorization: `apikey ${key.key}` })).json.accountInvite;
+    const deleted = await connect(plane, AUTH, 'DeleteManagementKey', { accountId: owner.accountId, managementKeyId: key.id }, owner.headers);
+    expect(deleted.status, deleted.text).toBe(200);
+    expect(refusal(await accept(plane, owner.accountId, sent.id, await invitee(plane, to)))).toEqual({
+      code: 'failed_precondition',
+      message: `invite ${sent.id} is void: the management key that sent it was deleted or expired`,
+    });
   });
 });
 
