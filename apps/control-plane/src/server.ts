@@ -17,6 +17,8 @@ import type { CloudDeps } from './cloud/context.ts';
 import { DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS } from './installation.ts';
 import { RELEASE_VERSION } from './release.ts';
 import { DEFAULT_SESSION_TTL_SECONDS } from './sessions.ts';
+import { OidcClients } from './cloud/sso/oidc-client.ts';
+import type { CustomFetch } from 'openid-client';
 import { cloudApi, type AnyRequest, type AnyResponse, type CloudApi, type Handle } from './cloud/transport.ts';
 
 /**
@@ -60,6 +62,8 @@ export interface ControlPlaneOptions {
   packages?: readonly ResourcePackage[];
   /** The agent and operator version environments are offered; default this control plane's release. */
   releaseVersion?: string;
+  /** The HTTP client OIDC providers are reached with (default: fetch); tests put a tampering proxy here. */
+  oidcFetch?: CustomFetch;
   /** How long a client may take (tests shorten them): see SERVER_LIMITS. */
   timeouts?: { bodyMs?: number; idleMs?: number };
 }
@@ -152,6 +156,13 @@ function cloudDeps(db: Db, options: ControlPlaneOptions, publicUrl: () => string
   };
 }
 
+function ssoOptions(db: Db, options: ControlPlaneOptions) {
+  const now = options.now ?? Date.now;
+  const clients = new OidcClients({ db, now, ...(options.oidcFetch ? { fetch: options.oidcFetch } : {}) });
+  const sessions = { ttlSeconds: options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS, secure: Boolean(options.tls) };
+  return { db, now, logger: options.logger, sessions, clients };
+}
+
 async function listen(server: AnyServer, options: ControlPlaneOptions): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -169,8 +180,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const consoleServer = consoleOf(options);
   const longPolls = new LongPolls();
   let publicUrl = options.publicUrl ?? '';
+  const sso = ssoOptions(db, options);
   const router = () =>
-    routes({ store, publicUrl, longPolls, maxWaitSeconds: options.maxWaitSeconds, pollIntervalMs: options.pollIntervalMs, logger: options.logger });
+    routes({ store, publicUrl, longPolls, maxWaitSeconds: options.maxWaitSeconds, pollIntervalMs: options.pollIntervalMs, logger: options.logger, sso });
   let handler = router();
   const inflight = new Set<Promise<void>>();
   const api: Handle = (req, res, requestId) => handler.handle(req as IncomingMessage, res as ServerResponse, { requestId });

@@ -12,6 +12,7 @@ import { clusterEventService } from './qhc/cluster-event-service.ts';
 import { clusterExtensionService } from './qhc/cluster-extension-service.ts';
 import { environmentAgentService } from './qhc/environment-service.ts';
 import { sessionService } from './qhc/session-service.ts';
+import { ssoService } from './sso/sso-service.ts';
 
 /** A Cloud API service: its descriptor and how to make its implementation. */
 export interface CloudService {
@@ -39,6 +40,7 @@ export const CLOUD_SERVICES: readonly CloudService[] = [
   cloudService(qhcV1.ClusterEventService, clusterEventService),
   cloudService(qhcV1.ClusterExtensionService, clusterExtensionService),
   cloudService(databaseApiKeyV2.DatabaseApiKeyService, databaseApiKeyService),
+  cloudService(qhcV1.SsoService, ssoService),
 ];
 
 export const registerCloudServices =
