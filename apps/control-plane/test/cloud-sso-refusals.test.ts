@@ -8,10 +8,17 @@ import { EVE, VIC } from './support/oidc-users.ts';
 import { configureProvider, identityProvider, signInThroughProvider, startSignIn } from './support/sso.ts';
 
 const sessionCount = async (plane: CloudPlane) =>
-  Number((await plane.cp.store.db.q.selectFrom('cloud_sessions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await plane.cp.store.db.q
+        .selectFrom('cloud_sessions')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 /** A callback's page: its status and the problem it names; no session cookie. */
-async function refusedPage(answer: Response, status: number, problem: string): Promise<void> {
+async function expectRefusedPage(answer: Response, status: number, problem: string): Promise<void> {
   expect(answer.status).toBe(status);
   expect(answer.headers.get('content-type')).toBe('text/html; charset=utf-8');
   expect(answer.headers.getSetCookie().some((c) => c.startsWith('qhc_cloud_session='))).toBe(false);
@@ -37,14 +44,22 @@ describe.each(['sqlite', 'postgres'] as const)('refused OIDC callbacks on %s', (
     const { callback, stateCookie } = await callbackOf(plane, id);
     const wrong = new URL(callback);
     wrong.searchParams.set('state', 'x'.repeat(43));
-    await refusedPage(await fetch(wrong, { headers: { cookie: stateCookie } }), 400, 'the state parameter is not the one this browser started signing in with');
+    await expectRefusedPage(
+      await fetch(wrong, { headers: { cookie: stateCookie } }),
+      400,
+      'the state parameter is not the one this browser started signing in with',
+    );
     const none = new URL(callback);
     none.searchParams.delete('state');
-    await refusedPage(await fetch(none, { headers: { cookie: stateCookie } }), 400, 'the callback carries no state parameter');
+    await expectRefusedPage(await fetch(none, { headers: { cookie: stateCookie } }), 400, 'the callback carries no state parameter');
     // The real state, but from a browser that did not start the sign-in (login CSRF).
-    await refusedPage(await fetch(callback), 400, 'this browser has no sign-in under way (no state cookie)');
+    await expectRefusedPage(await fetch(callback), 400, 'this browser has no sign-in under way (no state cookie)');
     // A state cookie set to match a forged state: no such sign-in was started.
-    await refusedPage(await fetch(wrong, { headers: { cookie: `qhc_oidc_state=${'x'.repeat(43)}` } }), 400, 'the sign-in state is unknown, used or expired');
+    await expectRefusedPage(
+      await fetch(wrong, { headers: { cookie: `qhc_oidc_state=${'x'.repeat(43)}` } }),
+      400,
+      'the sign-in state is unknown, used or expired',
+    );
     expect(await sessionCount(plane)).toBe(before);
   });
 
@@ -52,35 +67,39 @@ describe.each(['sqlite', 'postgres'] as const)('refused OIDC callbacks on %s', (
     const { callback, stateCookie } = await callbackOf(plane, id);
     const first = await fetch(callback, { redirect: 'manual', headers: { cookie: stateCookie } });
     expect(first.status).toBe(303);
-    await refusedPage(await fetch(callback, { redirect: 'manual', headers: { cookie: stateCookie } }), 400, 'the sign-in state is unknown, used or expired');
+    await expectRefusedPage(
+      await fetch(callback, { redirect: 'manual', headers: { cookie: stateCookie } }),
+      400,
+      'the sign-in state is unknown, used or expired',
+    );
   });
 
   it("refuses another provider's state, and expired sign-ins", async () => {
     const other = await configureProvider(plane, 'Hydra 2');
     const { callback, stateCookie } = await callbackOf(plane, id);
     const elsewhere = new URL(callback.href.replace(`/auth/oidc/${id}/`, `/auth/oidc/${other.id}/`));
-    await refusedPage(await fetch(elsewhere, { headers: { cookie: stateCookie } }), 400, 'the sign-in state is unknown, used or expired');
+    await expectRefusedPage(await fetch(elsewhere, { headers: { cookie: stateCookie } }), 400, 'the sign-in state is unknown, used or expired');
 
     const late = await callbackOf(plane, id);
     plane.clock.now += 601_000;
     try {
-      await refusedPage(await fetch(late.callback, { headers: { cookie: late.stateCookie } }), 400, 'the sign-in state is unknown, used or expired');
+      await expectRefusedPage(await fetch(late.callback, { headers: { cookie: late.stateCookie } }), 400, 'the sign-in state is unknown, used or expired');
     } finally {
       plane.clock.now -= 601_000;
     }
   });
 
   it('answers 404 for a provider that does not exist, and shows what the provider refused', async () => {
-    await refusedPage(await fetch(`${plane.cp.url}/auth/oidc/6f9d3c1e-0000-4000-8000-000000000000/start`), 404, 'there is no sign-in provider');
-    await refusedPage(await fetch(`${plane.cp.url}/auth/oidc/not-a-uuid/start`), 404, 'there is no sign-in provider not-a-uuid');
+    await expectRefusedPage(await fetch(`${plane.cp.url}/auth/oidc/6f9d3c1e-0000-4000-8000-000000000000/start`), 404, 'there is no sign-in provider');
+    await expectRefusedPage(await fetch(`${plane.cp.url}/auth/oidc/not-a-uuid/start`), 404, 'there is no sign-in provider not-a-uuid');
     const denied = `${plane.cp.url}/auth/oidc/${id}/callback?error=access_denied&error_description=${encodeURIComponent('<b>no</b>')}`;
-    await refusedPage(await fetch(denied), 400, 'the provider refused the sign-in: access_denied &#60;b&#62;no&#60;/b&#62;');
+    await expectRefusedPage(await fetch(denied), 400, 'the provider refused the sign-in: access_denied &#60;b&#62;no&#60;/b&#62;');
   });
 
   it('does not let a provider take over a user who exists with a password', async () => {
     await insertUser(plane.cp.store.db, EVE.email, await hashPassword('a password', { memoryKiB: 64, passes: 1, parallelism: 1 }), () => plane.clock.now);
     const { answer } = await signInThroughProvider(plane, id, EVE);
-    await refusedPage(answer, 403, 'a user with the email eve@example.com already exists and signs in another way');
+    await expectRefusedPage(answer, 403, 'a user with the email eve@example.com already exists and signs in another way');
     const identities = await plane.cp.store.db.q.selectFrom('oidc_identities').select('subject').execute();
     expect(identities.map((i) => i.subject)).not.toContain(EVE.subject);
   });

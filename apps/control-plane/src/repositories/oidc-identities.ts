@@ -43,7 +43,10 @@ async function newUser(tx: Db, signIn: OidcSignIn, now: Clock): Promise<UserRow>
       `a user with the email ${signIn.email} already exists and signs in another way; an email the provider claims does not make its user`,
     );
   const user = await insertUser(tx, signIn.email, null, now);
-  await tx.q.insertInto('oidc_identities').values({ provider_id: signIn.providerId, subject: signIn.subject, user_id: user.id, created_at: iso(now) }).execute();
+  await tx.q
+    .insertInto('oidc_identities')
+    .values({ provider_id: signIn.providerId, subject: signIn.subject, user_id: user.id, created_at: iso(now) })
+    .execute();
   return user;
 }
 

@@ -120,6 +120,11 @@ export async function signInOptions(db: Db): Promise<{ id: string; name: string;
 /** Which of `roleIds` are roles of the account. */
 export async function rolesOfAccount(db: Db, accountId: string, roleIds: readonly string[]): Promise<Set<string>> {
   if (roleIds.length === 0) return new Set();
-  const rows = await db.q.selectFrom('roles').select('id').where('account_id', '=', accountId).where('id', 'in', [...roleIds]).execute();
+  const rows = await db.q
+    .selectFrom('roles')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('id', 'in', [...roleIds])
+    .execute();
   return new Set(rows.map((r) => r.id));
 }

@@ -84,7 +84,13 @@ export async function signInThroughProvider(plane: CloudPlane, providerId: strin
   const answer = await fetch(callback, { redirect: 'manual', headers: { cookie: stateCookie } });
   const session = answer.headers.getSetCookie().find((c) => c.startsWith('qhc_cloud_session='));
   const secret = session ? firstPart(session).slice('qhc_cloud_session='.length) : undefined;
-  return { answer, callback, stateCookie, secret, headers: secret ? { cookie: `qhc_cloud_session=${secret}`, 'x-csrf-token': csrfTokenOf(secret) } : undefined };
+  return {
+    answer,
+    callback,
+    stateCookie,
+    secret,
+    headers: secret ? { cookie: `qhc_cloud_session=${secret}`, 'x-csrf-token': csrfTokenOf(secret) } : undefined,
+  };
 }
 
 /** What the proxy does to the token endpoint's ID token: nothing, one flipped bit of its signature, or a signature by another key. */

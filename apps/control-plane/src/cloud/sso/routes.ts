@@ -51,7 +51,10 @@ async function configurationOf(options: SsoRouteOptions, row: OidcProviderRow): 
   try {
     return await options.clients.configurationOf(row);
   } catch (error) {
-    throw new SignInRefused(502, `the provider ${row.name} (${row.issuer_url}) could not be reached: ${error instanceof Error ? error.message : String(error)}`);
+    throw new SignInRefused(
+      502,
+      `the provider ${row.name} (${row.issuer_url}) could not be reached: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 

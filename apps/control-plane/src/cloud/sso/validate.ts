@@ -63,7 +63,10 @@ async function mappingsOf(db: Db, accountId: string, mappings: readonly qhcV1.Gr
     const group = text(`group_role_mappings[${i}].group`, m.group);
     const roleId = m.roleId.trim().toLowerCase();
     if (!known.has(roleId))
-      throw invalid(`${FIELD}.group_role_mappings[${i}].role_id`, `${JSON.stringify(m.roleId.slice(0, 64))} is not a role of the account (IAMService.ListRoles)`);
+      throw invalid(
+        `${FIELD}.group_role_mappings[${i}].role_id`,
+        `${JSON.stringify(m.roleId.slice(0, 64))} is not a role of the account (IAMService.ListRoles)`,
+      );
     return { group, role_id: roleId };
   });
 }
