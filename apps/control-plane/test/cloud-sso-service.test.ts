@@ -85,6 +85,10 @@ describe.each(['sqlite', 'postgres'] as const)('OIDC providers of an account on 
       startPath: `/auth/oidc/${created.id}/start`,
     });
     expect(text).not.toContain(SECRET);
+    // The REST gateway's route, as the sign-in page (no session yet) reads it.
+    const rest = await fetch(`${plane.cp.url}/api/qhc/v1/sign-in-options`);
+    expect(rest.status).toBe(200);
+    expect(((await rest.json()) as { items: Array<{ oidcProviderId: string }> }).items.map((i) => i.oidcProviderId)).toContain(created.id);
   });
 });
 

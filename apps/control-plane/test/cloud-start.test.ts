@@ -109,6 +109,11 @@ const REST_PATHS = [
   '/api/cluster/auth/v2/accounts/{account_id}/database-api-keys',
   '/api/cluster/auth/v2/accounts/{database_api_key.account_id}/database-api-keys',
   '/api/cluster/auth/v2/accounts/{account_id}/database-api-keys/{database_api_key_id}',
+  '/api/qhc/v1/accounts/{account_id}/oidc-providers',
+  '/api/qhc/v1/accounts/{account_id}/oidc-providers/{oidc_provider_id}',
+  '/api/qhc/v1/accounts/{oidc_provider.account_id}/oidc-providers',
+  '/api/qhc/v1/accounts/{oidc_provider.account_id}/oidc-providers/{oidc_provider.id}',
+  '/api/qhc/v1/sign-in-options',
 ];
 
 describe('the account of regions', () => {
