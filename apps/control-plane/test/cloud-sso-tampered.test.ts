@@ -5,17 +5,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cloudPlane, type Dialect } from './support/cloud.ts';
 import { ADA } from './support/oidc-users.ts';
-import { configureProvider, signInThroughProvider, tamperingFetch, type Tamper } from './support/sso.ts';
+import { configureProvider, identityProvider, signInThroughProvider, tamperingFetch, type Tamper } from './support/sso.ts';
 
-describe.each(['sqlite', 'postgres'] as const)('a tampered ID token on %s', (dialect: Dialect) => {
-  const proxy = { tamper: 'none' as Tamper, tampered: 0 };
+describe.each(['sqlite', 'postgres'] as const)('a provider behind a proxy (tampered ID tokens, discovery) on %s', (dialect: Dialect) => {
+  const proxy = { tamper: 'none' as Tamper, tampered: 0, paths: [] as string[] };
   const plane = cloudPlane(dialect, { https: false, oidcFetch: tamperingFetch(proxy) });
   let id = '';
   beforeAll(async () => {
     ({ id } = await configureProvider(plane, 'Hydra behind a proxy'));
   });
 
-  it.each(['flip', 'resign'] as const)('is refused (%s): 401 page, no user, no session', async (tamper) => {
+  it.each(['flip', 'resign'] as const)('refuses a tampered ID token (%s): 401 page, no user, no session', async (tamper) => {
     proxy.tamper = tamper;
     const before = proxy.tampered;
     try {
@@ -36,5 +36,27 @@ describe.each(['sqlite', 'postgres'] as const)('a tampered ID token on %s', (dia
     expect(answer.status).toBe(303);
     expect(secret).toBeDefined();
     expect(proxy.tampered).toBe(before);
+  });
+
+  it('discovers the provider once per 10 minutes, and again when its settings change', async () => {
+    const discoveries = () => proxy.paths.filter((p) => p.endsWith('/.well-known/openid-configuration')).length;
+    await signInThroughProvider(plane, id, ADA);
+    const before = discoveries();
+    await signInThroughProvider(plane, id, ADA);
+    expect(discoveries()).toBe(before);
+    plane.clock.now += 600_000;
+    try {
+      await signInThroughProvider(plane, id, ADA);
+      expect(discoveries()).toBe(before + 1);
+    } finally {
+      plane.clock.now -= 600_000;
+    }
+    await plane.cp.store.db.q
+      .updateTable('oidc_providers')
+      .set({ issuer_url: identityProvider().issuer.replace(/\/$/, '') })
+      .where('id', '=', id)
+      .execute();
+    await signInThroughProvider(plane, id, ADA);
+    expect(discoveries()).toBe(before + 2);
   });
 });

@@ -110,10 +110,12 @@ function tampered(idToken: string, how: Tamper): string {
 
 /**
  * The relying party's HTTP client with a proxy in front of the provider's token endpoint: every
- * request goes to Hydra unchanged; the token response's id_token is altered as `mode.tamper` says.
+ * request goes to Hydra unchanged (its path noted in `mode.paths`); the token response's id_token
+ * is altered as `mode.tamper` says.
  */
-export function tamperingFetch(mode: { tamper: Tamper; tampered: number }): CustomFetch {
+export function tamperingFetch(mode: { tamper: Tamper; tampered: number; paths?: string[] }): CustomFetch {
   return async (url, options) => {
+    mode.paths?.push(new URL(url).pathname);
     const response = await fetch(url, options as RequestInit);
     if (mode.tamper === 'none' || !new URL(url).pathname.endsWith('/oauth2/token') || !response.ok) return response;
     const body = (await response.json()) as { id_token?: string };
