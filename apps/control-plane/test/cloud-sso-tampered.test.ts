@@ -10,6 +10,7 @@ import { configureProvider, identityProvider, signInThroughProvider, tamperingFe
 describe.each(['sqlite', 'postgres'] as const)('a provider behind a proxy (tampered ID tokens, discovery) on %s', (dialect: Dialect) => {
   const proxy = { tamper: 'none' as Tamper, tampered: 0, paths: [] as string[] };
   const plane = cloudPlane(dialect, { https: false, oidcFetch: tamperingFetch(proxy) });
+  const discoveries = () => proxy.paths.filter((p) => p.endsWith('/.well-known/openid-configuration')).length;
   let id = '';
   beforeAll(async () => {
     ({ id } = await configureProvider(plane, 'Hydra behind a proxy'));
@@ -39,7 +40,6 @@ describe.each(['sqlite', 'postgres'] as const)('a provider behind a proxy (tampe
   });
 
   it('discovers the provider once per 10 minutes, and again when its settings change', async () => {
-    const discoveries = () => proxy.paths.filter((p) => p.endsWith('/.well-known/openid-configuration')).length;
     await signInThroughProvider(plane, id, ADA);
     const before = discoveries();
     await signInThroughProvider(plane, id, ADA);
