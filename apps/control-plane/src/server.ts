@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '@qhc/kube';
 import { chartRepositoryUrl, DEFAULT_PACKAGES, registryUrl, type ResourcePackage } from '@qhc/schemas';
 import { openDatabase } from './db/open.ts';
+import type { SecretsKeySource } from './secrets/key-source.ts';
 import { routes } from './api/routes.ts';
 import { Store } from './store.ts';
 import type { Db } from './db/db.ts';
@@ -39,6 +40,11 @@ export interface ControlPlaneOptions {
   publicUrl?: string;
   /** A management key of the account to accept (created if new): the Cloud API's first credential. */
   managementKey?: string;
+  /**
+   * The key ring secrets at rest are encrypted with (--secrets-key-file, QHC_SECRETS_KEY). None:
+   * SQLite generates one beside its file; PostgreSQL refuses to start (see secrets/key-source.ts).
+   */
+  secrets?: SecretsKeySource;
   logger: Logger;
   maxWaitSeconds?: number;
   pollIntervalMs?: number;
@@ -174,7 +180,7 @@ async function listen(server: AnyServer, options: ControlPlaneOptions): Promise<
 }
 
 export async function startControlPlane(options: ControlPlaneOptions): Promise<RunningControlPlane> {
-  const db = await openDatabase(options.database, options.logger);
+  const db = await openDatabase(options.database, options.logger, options.secrets);
   const store = new Store(db, options.defaultRegistry, options.now);
   const { accountId, generatedManagementKey } = await firstStart(db, options.managementKey, options.now);
   const consoleServer = consoleOf(options);
