@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/db.ts';
 import type { Database } from '../db/schema.ts';
+import { decryptSecret, encryptSecret } from '../secrets/cipher.ts';
 import { iso, type Clock } from './tokens.ts';
 
 // An account's OpenID Connect providers. The client secret is stored encrypted and read back only
@@ -24,21 +25,13 @@ export interface OidcProviderInput {
   groupRoles: readonly GroupRole[];
 }
 
-/**
- * The stored form of a client secret: until the secrets module (src/secrets) is in main, the one
- * place that seals it. It is bound to its row, so a secret copied to another provider is useless.
- */
-export function sealClientSecret(_db: Db, providerId: string, plaintext: string): string {
-  return `interim:${Buffer.from(`${providerId}\u0000${plaintext}`).toString('base64')}`;
-}
+const secretAt = (providerId: string) => ({ column: 'oidc_providers.client_secret', rowId: providerId });
 
-/** The plaintext of a secret sealClientSecret stored for `providerId`. */
-export function openClientSecret(_db: Db, providerId: string, stored: string): string {
-  const text = Buffer.from(stored.slice('interim:'.length), 'base64').toString('utf8');
-  const [owner, secret] = [text.slice(0, text.indexOf('\u0000')), text.slice(text.indexOf('\u0000') + 1)];
-  if (owner !== providerId) throw new Error(`oidc_providers.client_secret of row ${providerId} belongs to another row`);
-  return secret;
-}
+/** The stored form of a client secret: AES-256-GCM under the database's key ring, bound to its row (a secret copied to another provider does not open). */
+export const sealClientSecret = (db: Db, providerId: string, plaintext: string): string => encryptSecret(db.secrets, secretAt(providerId), plaintext);
+
+/** The plaintext of a secret sealClientSecret stored for `providerId`; SecretError when it does not open. */
+export const openClientSecret = (db: Db, providerId: string, stored: string): string => decryptSecret(db.secrets, secretAt(providerId), stored);
 
 export const groupRolesOf = (row: Pick<OidcProviderRow, 'group_roles'>): GroupRole[] => JSON.parse(row.group_roles) as GroupRole[];
 export const scopesOf = (row: Pick<OidcProviderRow, 'scopes'>): string[] => row.scopes.split(' ').filter(Boolean);

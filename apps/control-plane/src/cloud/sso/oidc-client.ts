@@ -49,7 +49,7 @@ export class OidcClients {
     return config;
   }
 
-  private discover(row: OidcProviderRow): Promise<oidc.Configuration> {
+  private async discover(row: OidcProviderRow): Promise<oidc.Configuration> {
     const issuer = new URL(row.issuer_url);
     const secret = openClientSecret(this.options.db, row.id, row.client_secret);
     // ID token signatures are checked against the provider's keys (openid-client skips that by
