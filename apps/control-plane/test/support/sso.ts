@@ -46,7 +46,12 @@ export async function defaultMappings(plane: CloudPlane) {
  * the provider's id, so the provider is made first and given the client's credentials after,
  * as an administrator would.
  */
-export async function configureProvider(plane: CloudPlane, name: string, mappings?: unknown[]): Promise<{ id: string; provider: Record<string, unknown> }> {
+export async function configureProvider(
+  plane: CloudPlane,
+  name: string,
+  mappings?: unknown[],
+  publicUrl = plane.cp.url,
+): Promise<{ id: string; provider: Record<string, unknown> }> {
   const idp = identityProvider();
   const draft = {
     accountId: plane.cp.accountId,
@@ -59,7 +64,7 @@ export async function configureProvider(plane: CloudPlane, name: string, mapping
   const created = await rpc(plane, `${SSO}/CreateOidcProvider`, { oidcProvider: draft }, plane.auth());
   expect(created.status).toBe(200);
   const { id } = ((await created.json()) as { oidcProvider: { id: string } }).oidcProvider;
-  const client = await idp.createClient({ redirectUris: [`${plane.cp.url}/auth/oidc/${id}/callback`] });
+  const client = await idp.createClient({ redirectUris: [`${publicUrl}/auth/oidc/${id}/callback`] });
   const provider = { ...draft, id, clientId: client.clientId, clientSecret: client.clientSecret };
   const updated = await rpc(plane, `${SSO}/UpdateOidcProvider`, { oidcProvider: provider }, plane.auth());
   expect(updated.status).toBe(200);
