@@ -32,6 +32,8 @@ export function personOf(claims: Record<string, unknown> | undefined, groupsClai
   if (typeof sub !== 'string' || sub === '') throw new SignInRefused(400, 'the ID token has no subject (sub)');
   if (typeof email !== 'string' || !email.includes('@'))
     throw new SignInRefused(400, 'the ID token has no email claim; the provider must be asked for the email scope');
+  // An address the provider says it has not verified would let its user claim someone else's email here.
+  if (claims.email_verified === false) throw new SignInRefused(403, `the provider has not verified the email ${email}`);
   return { subject: sub, email, groups: groupsOf(claims, groupsClaim) };
 }
 
