@@ -16,8 +16,10 @@ import { requestFields, requestIdOf } from './api/request-log.ts';
 import { firstStart } from './cloud/first-start.ts';
 import type { CloudDeps } from './cloud/context.ts';
 import { DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS } from './installation.ts';
+import type { SignInPolicy } from './iam/sign-in.ts';
 import { RELEASE_VERSION } from './release.ts';
 import { DEFAULT_SESSION_TTL_SECONDS } from './sessions.ts';
+import { AUDIT_RETENTION_DEFAULT_SECONDS, startAuditPruning } from './cloud/audit/retention.ts';
 import { OidcClients } from './cloud/sso/oidc-client.ts';
 import type { CustomFetch } from 'openid-client';
 import { cloudApi, type AnyRequest, type AnyResponse, type CloudApi, type Handle } from './cloud/transport.ts';
@@ -68,6 +70,10 @@ export interface ControlPlaneOptions {
   packages?: readonly ResourcePackage[];
   /** The agent and operator version environments are offered; default this control plane's release. */
   releaseVersion?: string;
+  /** Password sign-in's lockout, rate limit and argon2 cost; default DEFAULT_SIGN_IN_POLICY. */
+  signIn?: SignInPolicy;
+  /** How long audit events are kept (--audit-retention); default 90 days. */
+  auditRetentionSeconds?: number;
   /** The HTTP client OIDC providers are reached with (default: fetch); tests put a tampering proxy here. */
   oidcFetch?: CustomFetch;
   /** How long a client may take (tests shorten them): see SERVER_LIMITS. */
@@ -99,6 +105,8 @@ export interface RunningControlPlane {
   accountId: string;
   /** Set when the control plane made the account's first management key itself. */
   generatedManagementKey?: string;
+  /** Deletes the audit events older than the retention now (as the hourly pass does); answers how many. */
+  pruneAuditEvents(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -159,6 +167,7 @@ function cloudDeps(db: Db, options: ControlPlaneOptions, publicUrl: () => string
     bootstrapTokenTtlSeconds: options.bootstrapTokenTtlSeconds ?? DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS,
     sessions: { ttlSeconds: options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS, secure: Boolean(options.tls) },
     releaseVersion: options.releaseVersion ?? RELEASE_VERSION,
+    ...(options.signIn ? { signIn: options.signIn } : {}),
   };
 }
 
@@ -184,6 +193,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const store = new Store(db, options.defaultRegistry, options.now);
   const { accountId, generatedManagementKey } = await firstStart(db, options.managementKey, options.now);
   const consoleServer = consoleOf(options);
+  const pruning = await startAuditPruning(db, options.now ?? Date.now, options.auditRetentionSeconds ?? AUDIT_RETENTION_DEFAULT_SECONDS, options.logger);
   const longPolls = new LongPolls();
   let publicUrl = options.publicUrl ?? '';
   const sso = ssoOptions(db, options);
@@ -214,7 +224,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     packages,
     accountId,
     ...(generatedManagementKey ? { generatedManagementKey } : {}),
+    pruneAuditEvents: pruning.prune,
     async stop() {
+      await pruning.stop();
       // Long-polls end as their connections close; the database goes once no handler uses it.
       await closeServer(server);
       await Promise.allSettled(inflight);

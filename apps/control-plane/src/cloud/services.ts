@@ -1,6 +1,7 @@
 import type { DescService } from '@bufbuild/protobuf';
 import type { ConnectRouter, ServiceImpl } from '@connectrpc/connect';
 import { authV1, backupV1, bookingV1, clusterV1, databaseApiKeyV2, hybridV1, qhcV1 } from '@qhc/cloud-api';
+import { auditLogService } from './audit/service.ts';
 import { authService } from './auth-service.ts';
 import { backupService } from './backup/backup-service.ts';
 import { bookingService } from './booking/booking-service.ts';
@@ -40,6 +41,7 @@ export const CLOUD_SERVICES: readonly CloudService[] = [
   cloudService(qhcV1.ClusterEventService, clusterEventService),
   cloudService(qhcV1.ClusterExtensionService, clusterExtensionService),
   cloudService(databaseApiKeyV2.DatabaseApiKeyService, databaseApiKeyService),
+  cloudService(qhcV1.AuditLogService, auditLogService),
   cloudService(qhcV1.SsoService, ssoService),
 ];
 
