@@ -48,9 +48,10 @@ describe.each(['sqlite', 'postgres'] as const)('signing in through an OIDC provi
     expect(await roleNamesOf(plane, VIC.email)).toEqual(['Base', 'Viewer']);
     expect((await rpc(plane, `${SSO}/ListOidcProviders`, { accountId: plane.cp.accountId }, headers)).status).toBe(200);
 
-    const write = await rpc(plane, `${SSO}/DeleteOidcProvider`, { accountId: plane.cp.accountId, oidcProviderId: id }, headers);
+    const environment = { hybridCloudEnvironment: { accountId: plane.cp.accountId, name: 'viewer-made', configuration: { namespace: 'qdrant' } } };
+    const write = await rpc(plane, 'qdrant.cloud.hybrid.v1.HybridCloudService/CreateHybridCloudEnvironment', environment, headers);
     expect(write.status).toBe(403);
-    expect(await write.json()).toEqual({ code: 'permission_denied', message: expect.stringContaining('delete:sso') });
+    expect(await write.json()).toEqual({ code: 'permission_denied', message: expect.stringContaining('write:hybrid_cloud_environments') });
     expect((await rpc(plane, `${SSO}/GetOidcProvider`, { accountId: plane.cp.accountId, oidcProviderId: id }, plane.auth())).status).toBe(200);
   });
 
