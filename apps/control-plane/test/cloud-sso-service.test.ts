@@ -65,6 +65,9 @@ describe.each(['sqlite', 'postgres'] as const)('OIDC providers of an account on 
     const created = await create(plane, 'Scanned');
     expect(await storedSecret(plane, created.id)).toMatch(/^enc:v1:t1:/);
     expect(await scanForPlaintext(plane.cp.store.db, [SECRET])).toEqual([]);
+    // The audit log has the change, with the secret redacted.
+    const events = await plane.cp.store.db.q.selectFrom('audit_events').selectAll().where('object_id', '=', created.id).execute();
+    expect(events).toEqual([expect.objectContaining({ method: `${SSO}/CreateOidcProvider`, object_type: 'oidc_provider' })]);
   });
 
   it('lists every provider as a sign-in option without credentials', async () => {
