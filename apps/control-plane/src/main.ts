@@ -69,6 +69,7 @@ const { values, positionals } = parseArgs({
     'sign-in-lockout-after': { type: 'string' },
     'sign-in-lockout-for': { type: 'string' },
     'sign-in-rate-limit': { type: 'string' },
+    'auto-approve-accounts': { type: 'boolean' },
   },
   allowPositionals: true,
 });
@@ -116,6 +117,7 @@ try {
       lockoutFor: values['sign-in-lockout-for'] ?? process.env.QHC_SIGN_IN_LOCKOUT_FOR,
       rateLimit: values['sign-in-rate-limit'] ?? process.env.QHC_SIGN_IN_RATE_LIMIT,
     }),
+    autoApproveAccounts: values['auto-approve-accounts'] ?? process.env.QHC_AUTO_APPROVE_ACCOUNTS === 'true',
     logger,
   });
   process.stdout.write(`account id: ${running.accountId}\n`);

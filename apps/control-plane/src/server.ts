@@ -74,6 +74,8 @@ export interface ControlPlaneOptions {
   signIn?: SignInPolicy;
   /** How long audit events are kept (--audit-retention); default 90 days. */
   auditRetentionSeconds?: number;
+  /** Accounts made by sign-up or CreateAccount start approved (--auto-approve-accounts); default: pending until an instance administrator decides. */
+  autoApproveAccounts?: boolean;
   /** The HTTP client OIDC providers are reached with (default: fetch); tests put a tampering proxy here. */
   oidcFetch?: CustomFetch;
   /** How long a client may take (tests shorten them): see SERVER_LIMITS. */
@@ -168,6 +170,7 @@ function cloudDeps(db: Db, options: ControlPlaneOptions, publicUrl: () => string
     sessions: { ttlSeconds: options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS, secure: Boolean(options.tls) },
     releaseVersion: options.releaseVersion ?? RELEASE_VERSION,
     ...(options.signIn ? { signIn: options.signIn } : {}),
+    autoApproveAccounts: options.autoApproveAccounts ?? false,
   };
 }
 
