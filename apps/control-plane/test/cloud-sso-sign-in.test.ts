@@ -37,6 +37,11 @@ describe.each(['sqlite', 'postgres'] as const)('signing in through an OIDC provi
 
     const keys = await listKeys(plane, headers!);
     expect(keys.status).toBe(200);
+    // The console, loaded at `/`, learns its session (and CSRF token) from the cookie alone.
+    const session = await rpc(plane, 'qhc.v1.SessionService/GetSession', {}, { cookie: headers!.cookie! });
+    expect(await session.json()).toMatchObject({
+      session: { accountId: plane.cp.accountId, userId: user.id, userEmail: ADA.email, csrfToken: headers!['x-csrf-token'] },
+    });
     // A second sign-in finds the same user by (provider, subject).
     await signInThroughProvider(plane, id, ADA);
     expect(await plane.cp.store.db.q.selectFrom('users').select('id').where('email', '=', ADA.email).execute()).toEqual([{ id: user.id }]);
