@@ -14,7 +14,7 @@ import type { Db } from '../src/db/db.ts';
 import { openDatabase } from '../src/db/open.ts';
 import { insertAuditEvent, listAuditEvents } from '../src/repositories/audit-events.ts';
 import { insertUser } from '../src/repositories/users.ts';
-import { databaseFor, type Dialect } from './support/cloud.ts';
+import { TEST_SECRETS, databaseFor, type Dialect } from './support/cloud.ts';
 
 const logger = createLogger({ level: 'error' });
 const NOW = Date.parse('2026-03-01T00:00:00Z');
@@ -23,7 +23,7 @@ const PASSWORD = 'correct horse battery staple';
 function database(dialect: Dialect) {
   const held: { db?: Db } = {};
   beforeAll(async () => {
-    held.db = await openDatabase(await databaseFor(dialect), logger);
+    held.db = await openDatabase(await databaseFor(dialect), logger, TEST_SECRETS);
   });
   afterAll(() => held.db?.close());
   return () => held.db!;
