@@ -113,6 +113,14 @@ const MATRIX: Record<string, Record<string, Outcome>> = {
     DeleteUserMfaMethod: ALL,
   },
   'qhc.v1.ManagementKeyRoleService': { CreateManagementKeyWithRoles: 'OA', ListManagementKeyRoles: 'OA' },
+  'qhc.v1.SsoService': {
+    ListOidcProviders: 'OAV',
+    GetOidcProvider: 'OAV',
+    CreateOidcProvider: 'OA',
+    UpdateOidcProvider: 'OA',
+    DeleteOidcProvider: 'OA',
+    ListSignInOptions: 'public',
+  },
 };
 
 const table = MATRIX;
