@@ -32,6 +32,8 @@ describe.each(['sqlite', 'postgres'] as const)('signing in through an OIDC provi
     expect(await roleNamesOf(plane, ADA.email)).toEqual(['Admin', 'Base']);
     const user = await plane.cp.store.db.q.selectFrom('users').selectAll().where('email', '=', ADA.email).executeTakeFirstOrThrow();
     expect(user.password_hash).toBeNull();
+    // Hydra's ID token says email_verified: true, so invites to this email may be claimed.
+    expect(user.email_verified_at).toEqual(expect.any(String));
     const identity = await plane.cp.store.db.q.selectFrom('oidc_identities').selectAll().where('user_id', '=', user.id).execute();
     expect(identity).toEqual([expect.objectContaining({ provider_id: id, subject: ADA.subject })]);
 

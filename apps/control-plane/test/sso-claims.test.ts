@@ -21,7 +21,9 @@ const refusal = (fn: () => unknown) => {
 describe('the person of an ID token', () => {
   it('reads subject, email and the groups claim (a list, one name, or none)', () => {
     const claims = { sub: 's1', email: 'ada@example.com', email_verified: true };
-    expect(personOf({ ...claims, groups: ['a', 'b'] }, 'groups')).toEqual({ subject: 's1', email: 'ada@example.com', groups: ['a', 'b'] });
+    expect(personOf({ ...claims, groups: ['a', 'b'] }, 'groups')).toEqual({ subject: 's1', email: 'ada@example.com', emailVerified: true, groups: ['a', 'b'] });
+    // Only an explicit `email_verified: true` verifies the email (then the person may claim invites to it).
+    expect(personOf({ sub: 's1', email: 'ada@example.com' }, 'groups').emailVerified).toBe(false);
     expect(personOf({ ...claims, roles: 'a' }, 'roles').groups).toEqual(['a']);
     expect(personOf(claims, 'groups').groups).toEqual([]);
   });
@@ -42,17 +44,18 @@ describe('the person of an ID token', () => {
 
 describe('the roles of a person', () => {
   it('maps every group the person is in, each role once', () => {
-    expect(rolesOf({ subject: 's', email: 'a@example.com', groups: ['qdrant-admins', 'ops', 'qdrant-viewers', 'x'] }, MAPPINGS, 'Acme')).toEqual([
-      'admin',
-      'viewer',
-    ]);
+    expect(
+      rolesOf({ subject: 's', email: 'a@example.com', emailVerified: true, groups: ['qdrant-admins', 'ops', 'qdrant-viewers', 'x'] }, MAPPINGS, 'Acme'),
+    ).toEqual(['admin', 'viewer']);
   });
 
   it('refuses someone in none of the mapped groups (403) rather than letting them in with Base only', () => {
-    expect(refusal(() => rolesOf({ subject: 's', email: 'a@example.com', groups: ['sales'] }, MAPPINGS, 'Acme'))).toEqual({
+    expect(refusal(() => rolesOf({ subject: 's', email: 'a@example.com', emailVerified: true, groups: ['sales'] }, MAPPINGS, 'Acme'))).toEqual({
       status: 403,
       message: 'a@example.com is in none of the groups that give a role in the account Acme (qdrant-admins, qdrant-viewers, ops); ask its administrators',
     });
-    expect(refusal(() => rolesOf({ subject: 's', email: 'a@example.com', groups: ['sales'] }, [], 'Acme')).message).toContain('(none is configured)');
+    expect(refusal(() => rolesOf({ subject: 's', email: 'a@example.com', emailVerified: true, groups: ['sales'] }, [], 'Acme')).message).toContain(
+      '(none is configured)',
+    );
   });
 });

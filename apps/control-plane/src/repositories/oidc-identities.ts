@@ -1,6 +1,6 @@
 import type { Db } from '../db/db.ts';
 import { iso, type Clock } from './tokens.ts';
-import { addMember, insertUser, userByEmail, userById, type UserRow } from './users.ts';
+import { addMember, insertUser, markEmailVerified, userByEmail, userById, type UserRow } from './users.ts';
 
 // The people who sign in through a provider: found by (provider, subject), never by the email a
 // token claims, so a provider cannot take over a user another provider or a password made.
@@ -13,6 +13,8 @@ export interface OidcSignIn {
   accountId: string;
   subject: string;
   email: string;
+  /** The provider verified the email: the user's is marked verified (invites to it may then be claimed). */
+  emailVerified: boolean;
   /** The roles the groups claim maps to (Base is added); replaces the member's roles in the account. */
   roleIds: readonly string[];
 }
@@ -23,6 +25,7 @@ export async function signInIdentity(db: Db, signIn: OidcSignIn, now: Clock): Pr
     const user = (await linkedUser(tx, signIn)) ?? (await newUser(tx, signIn, now));
     if (user.status !== 'active') throw new IdentityRefused(`the user ${user.email} is ${user.status}`);
     await setMemberRoles(tx, signIn.accountId, user.id, signIn.roleIds, now);
+    if (signIn.emailVerified && user.email_verified_at === null) await markEmailVerified(tx, user.id, now);
     return user;
   });
 }

@@ -14,6 +14,8 @@ export class SignInRefused extends Error {
 export interface Person {
   subject: string;
   email: string;
+  /** The provider says it verified the email (`email_verified: true`): such a user may claim invites. */
+  emailVerified: boolean;
   groups: string[];
 }
 
@@ -34,7 +36,7 @@ export function personOf(claims: Record<string, unknown> | undefined, groupsClai
     throw new SignInRefused(400, 'the ID token has no email claim; the provider must be asked for the email scope');
   // An address the provider says it has not verified would let its user claim someone else's email here.
   if (claims.email_verified === false) throw new SignInRefused(403, `the provider has not verified the email ${email}`);
-  return { subject: sub, email, groups: groupsOf(claims, groupsClaim) };
+  return { subject: sub, email, emailVerified: claims.email_verified === true, groups: groupsOf(claims, groupsClaim) };
 }
 
 /**

@@ -23,7 +23,11 @@ export async function finishSignIn(options: FinishOptions, row: OidcProviderRow,
   const roleIds = rolesOf(person, groupRolesOf(row), account.name);
   let userId: string;
   try {
-    const user = await signInIdentity(db, { providerId: row.id, accountId: row.account_id, subject: person.subject, email: person.email, roleIds }, now);
+    const user = await signInIdentity(
+      db,
+      { providerId: row.id, accountId: row.account_id, subject: person.subject, email: person.email, emailVerified: person.emailVerified, roleIds },
+      now,
+    );
     userId = user.id;
   } catch (error) {
     if (error instanceof IdentityRefused) throw new SignInRefused(403, error.message);
