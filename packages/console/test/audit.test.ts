@@ -1,7 +1,9 @@
-import { create } from '@bufbuild/protobuf';
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { qhcV1 } from '@qhc/cloud-api';
 import { describe, expect, it } from 'vitest';
 import { actorLabel, auditRequest, formatTime, noFilters, shortMethod, timestampOf } from '../app/src/lib/audit.ts';
+
+const actor = (a: MessageInitShape<typeof qhcV1.AuditActorSchema>) => create(qhcV1.AuditActorSchema, a);
 
 describe('the audit log page', () => {
   it('filters become a ListAuditEventsRequest; the form times are UTC', () => {
@@ -17,7 +19,6 @@ describe('the audit log page', () => {
   });
 
   it('an actor in words; a method short; a time readable', () => {
-    const actor = (a: Partial<qhcV1.AuditActor>) => create(qhcV1.AuditActorSchema, a);
     expect([
       actorLabel(actor({ kind: qhcV1.AuditActorKind.USER, id: 'u', email: 'ada@acme.test' })),
       actorLabel(actor({ kind: qhcV1.AuditActorKind.MANAGEMENT_KEY, id: 'k', keyPrefix: 'qhc_m_ab' })),
