@@ -1,8 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { qhcV1 } from '@qhc/cloud-api';
-import { switchAccount, type Session } from '../api.ts';
+import { errorMessage, switchAccount, type Session } from '../api.ts';
 import { accountStatusLabel, ACCOUNT_STATUS } from '../lib/accounts.ts';
-import { ErrorBox } from './ui.tsx';
 
 type MyAccount = qhcV1.MyAccount;
 
@@ -47,7 +46,12 @@ export function AccountSwitcher({ session, onSwitched }: { session: Session; onS
           </option>
         ))}
       </select>
-      <ErrorBox error={error} title="The account could not be switched" />
+      {/* Not ErrorBox: the shell stays small, without the pages' shared components. */}
+      {error !== undefined && (
+        <span role="alert" className="error">
+          The account could not be switched: {errorMessage(error)}
+        </span>
+      )}
     </span>
   );
 }
