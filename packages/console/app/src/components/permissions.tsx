@@ -32,3 +32,9 @@ export const useCan = (...needed: string[]): boolean => can(useContext(Permissio
 
 /** The caller's permissions (undefined while unknown), for a list of checks. */
 export const usePermissions = (): Permissions => useContext(PermissionsContext);
+
+/** Says which permission a disabled form lacks (nothing when it is held). */
+export function MissingPermission({ needed }: { needed: string }) {
+  if (useCan(needed)) return null;
+  return <p className="note">You lack the permission {needed}; an administrator of the account can grant it.</p>;
+}

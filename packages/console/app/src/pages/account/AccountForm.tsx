@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { accountId } from '../../api.ts';
 import { accountsApi } from '../../clients.ts';
 import { useCan } from '../../components/permissions.tsx';
-import { ErrorBox, Field } from '../../components/ui.tsx';
+import { ErrorBox, Loading, Field } from '../../components/ui.tsx';
 import { useSubmit } from '../backups/use-submit.ts';
 
 interface Form {
@@ -33,7 +33,7 @@ export function AccountForm() {
       await accountsApi.updateAccount({ account: { id: accountId(), name: form.name.trim(), company }, updateMask: { paths: ['name', 'company'] } });
       setSaved(true);
     });
-  if (!form) return <ErrorBox error={load.error} title="The account could not be read" />;
+  if (!form) return load.error ? <ErrorBox error={load.error} title="The account could not be read" /> : <Loading what="the account" />;
   return (
     <form onSubmit={(e) => (e.preventDefault(), void submit())} aria-label="Account">
       <fieldset disabled={!writable}>

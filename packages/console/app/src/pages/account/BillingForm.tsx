@@ -3,7 +3,7 @@ import { accountId } from '../../api.ts';
 import { billingApi } from '../../clients.ts';
 import { BillingFields } from '../../components/BillingFields.tsx';
 import { useCan } from '../../components/permissions.tsx';
-import { ErrorBox } from '../../components/ui.tsx';
+import { ErrorBox, Loading } from '../../components/ui.tsx';
 import { billingFromForm, billingProblems, formFromBilling, type BillingForm as Form } from '../../lib/accounts.ts';
 import { useSubmit } from '../backups/use-submit.ts';
 
@@ -26,7 +26,7 @@ export function BillingForm() {
       await billingApi.updateBillingInformation({ accountId: accountId(), billingInformation: billingFromForm(form) });
       setSaved(true);
     });
-  if (!form) return <ErrorBox error={load.error} title="The billing information could not be read" />;
+  if (!form) return load.error ? <ErrorBox error={load.error} title="The billing information could not be read" /> : <Loading what="the billing information" />;
   return (
     <form onSubmit={(e) => (e.preventDefault(), void submit())} aria-label="Billing information" noValidate>
       <BillingFields value={form} onChange={(patch) => (setSaved(false), setForm({ ...form, ...patch }))} disabled={!writable} />
