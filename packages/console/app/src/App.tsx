@@ -40,7 +40,7 @@ export function App() {
   // Keyed by account: a switch reloads every page's data for the new account.
   return (
     <PermissionsProvider key={session.accountId} accountId={session.accountId}>
-      <AccessGate session={session} header={<Header {...props} />}>
+      <AccessGate session={session} header={<Header {...props} sections={false} />}>
         <Shell {...props} />
       </AccessGate>
     </PermissionsProvider>

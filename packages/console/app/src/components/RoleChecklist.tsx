@@ -13,6 +13,7 @@ export function RoleChecklist({
   value: readonly string[];
   onChange: (ids: string[]) => void;
 }) {
+  if (roles.length === 0) return null;
   return (
     <fieldset>
       <legend>{legend}</legend>

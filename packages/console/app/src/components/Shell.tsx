@@ -15,24 +15,34 @@ const NAV = [
 
 const current = (path: string, href: string) => path.startsWith(href) || (path === '/' && href === '/environments');
 
+interface HeaderProps {
+  session: Session;
+  onSession: (s: Session | null) => void;
+  onError: (e: unknown) => void;
+  /** Whether the console's sections are linked (not while the account waits for approval). */
+  sections?: boolean;
+}
+
 /** The header every signed-in screen shares: the sections, the account, sign-out. */
-export function Header({ session, onSession, onError }: { session: Session; onSession: (s: Session | null) => void; onError: (e: unknown) => void }) {
+export function Header({ session, onSession, onError, sections = true }: HeaderProps) {
   const path = usePath();
   const nav = session.instanceAdmin ? [...NAV, ['/admin/account-requests', 'Account requests'] as const] : NAV;
   return (
     <header className="top">
       <span className="brand">qhc</span>
-      <nav aria-label="Main">
-        <ul>
-          {nav.map(([href, label]) => (
-            <li key={href}>
-              <Link href={href} aria-current={current(path, href) ? 'page' : undefined}>
-                {label}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      {sections && (
+        <nav aria-label="Main">
+          <ul>
+            {nav.map(([href, label]) => (
+              <li key={href}>
+                <Link href={href} aria-current={current(path, href) ? 'page' : undefined}>
+                  {label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
       <AccountSwitcher session={session} onSwitched={onSession} />
       <button type="button" className="button" onClick={() => void signOut().then(() => onSession(null), onError)}>
         Sign out
@@ -42,7 +52,7 @@ export function Header({ session, onSession, onError }: { session: Session; onSe
 }
 
 /** The signed-in console: header, then the page of the address. */
-export function Shell(props: { session: Session; onSession: (s: Session | null) => void; onError: (e: unknown) => void }) {
+export function Shell(props: HeaderProps) {
   const path = usePath();
   return (
     <>

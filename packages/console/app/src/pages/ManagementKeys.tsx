@@ -55,14 +55,16 @@ function NewKey({ roles, onCreated }: { roles: iamV1.Role[]; onCreated: () => Pr
 
 /** The account's management keys: their roles, deletion, and new keys with chosen roles. */
 export default function ManagementKeys() {
-  const { roles } = useRoles();
+  const { roles, error: rolesError } = useRoles();
   const [canCreate, canDelete] = [useCan('write:management_keys'), useCan('delete:management_keys')];
   const { data, error, reload } = usePoll(keysWithRoles, [], 5000);
   return (
     <AccountPage title="Management keys" intro="Keys for scripts and tools (qhc, Terraform). A key can do what its roles allow.">
-      <ErrorBox error={error} />
+      <ErrorBox error={error ?? rolesError} />
       {!data ? (
         <Loading what="management keys" />
+      ) : data.length === 0 ? (
+        <p>No management keys.</p>
       ) : (
         <Table caption="Management keys" columns={['Key', 'Roles', 'Created', { hidden: 'Actions' }]}>
           {data.map(({ key, roleIds }) => (

@@ -15,15 +15,18 @@ interface Member {
   roles: iamV1.Role[] | undefined;
 }
 
+/** A member's roles; undefined when they cannot be read (the list still shows the member). */
+const rolesOf = (account: string, userId: string) =>
+  iamApi.listUserRoles({ accountId: account, userId }).then(
+    (res) => res.roles,
+    () => undefined,
+  );
+
 async function members(withRoles: boolean): Promise<Member[]> {
   const account = accountId();
   const items = (await accountsApi.listAccountMembers({ accountId: account })).items;
   return Promise.all(
-    items.map(async (m) => ({
-      user: m.accountMember!,
-      isOwner: m.isOwner,
-      roles: withRoles ? (await iamApi.listUserRoles({ accountId: account, userId: m.accountMember!.id })).roles : undefined,
-    })),
+    items.map(async (m) => ({ user: m.accountMember!, isOwner: m.isOwner, roles: withRoles ? await rolesOf(account, m.accountMember!.id) : undefined })),
   );
 }
 
