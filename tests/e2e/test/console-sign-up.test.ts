@@ -123,6 +123,10 @@ describe('signing up in the console', () => {
     await admin.goto(`${cp.url}/admin/account-requests`);
     await signInWithManagementKey(admin, ADMIN_KEY);
     await heading(admin, 'Account requests').waitFor();
+    // The first start's key administers the instance: the header links the screen, as the current page.
+    const link = admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account requests' });
+    await link.waitFor();
+    expect(await link.getAttribute('aria-current')).toBe('page');
     const row = admin.getByRole('table', { name: 'Account requests' }).getByRole('row').filter({ hasText: ACCOUNT });
     await expectShown(admin, row.getByText(EMAIL), 'the account request');
     await row.getByText('Pending approval').waitFor();

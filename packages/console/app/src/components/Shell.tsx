@@ -3,6 +3,7 @@ import { signOut, type Session } from '../api.ts';
 import { Link, usePath } from '../router.tsx';
 import { route } from '../routes.tsx';
 import { AccountSwitcher } from './AccountSwitcher.tsx';
+import { useInstanceAdmin } from './use-instance-admin.ts';
 import { Loading } from './loading.tsx';
 import { Warnings } from './Warnings.tsx';
 
@@ -26,7 +27,7 @@ interface HeaderProps {
 /** The header every signed-in screen shares: the sections, the account, sign-out. */
 export function Header({ session, onSession, onError, sections = true }: HeaderProps) {
   const path = usePath();
-  const nav = session.instanceAdmin ? [...NAV, ['/admin/account-requests', 'Account requests'] as const] : NAV;
+  const nav = useInstanceAdmin(session) ? [...NAV, ['/admin/account-requests', 'Account requests'] as const] : NAV;
   return (
     <header className="top">
       <span className="brand">qhc</span>
