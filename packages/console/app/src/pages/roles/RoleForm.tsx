@@ -30,7 +30,8 @@ export function RoleForm({ role, catalogue, onSaved }: { role?: iamV1.Role; cata
   const submit = () =>
     run(async () => {
       const body = { accountId: accountId(), name: name.trim(), description: description.trim(), permissions: permissions.map((value) => ({ value })) };
-      if (role) await iamApi.updateRole({ role: { ...body, id: role.id, roleType: role.roleType } });
+      if (role)
+        await iamApi.updateRole({ role: { ...body, id: role.id, roleType: role.roleType }, updateMask: { paths: ['name', 'description', 'permissions'] } });
       else {
         await iamApi.createRole({ role: { ...body, roleType: 2 } });
         setName('');
