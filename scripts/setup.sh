@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command that installs everything qhc needs on a fresh Debian machine:
 #   Node 24 and pnpm (from the npm registry) when the machine's Node is older,
-#   the workspace's dependencies, the kube sandbox binaries and helm (built from Go
+#   the workspace's dependencies, the kube sandbox binaries, helm and Ory Hydra (built from Go
 #   modules, cached outside the repo), and the Debian packages the tests need.
 # Idempotent: a warm machine finishes in seconds.
 set -euo pipefail
@@ -84,6 +84,16 @@ fi
 # helm: the chart's tests render, lint, package, push and install it (Go modules, cached by version).
 log "building helm (cached by version)"
 tooling/helm/build.sh >/dev/null
+
+# Ory Hydra: the OpenID Connect provider of the SSO tests (Go module with cgo for its in-memory
+# SQLite store, so gcc too; cached by version).
+if ! command -v gcc >/dev/null 2>&1; then
+  log "installing gcc (Hydra's SQLite store is cgo)"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev;
+  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev; fi
+fi
+log "building Ory Hydra for the OIDC tests (cached by version)"
+tooling/oidc-provider/build.sh >/dev/null
 
 log "building workspace packages"
 pnpm build

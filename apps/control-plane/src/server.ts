@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '@qhc/kube';
 import { chartRepositoryUrl, DEFAULT_PACKAGES, registryUrl, type ResourcePackage } from '@qhc/schemas';
 import { openDatabase } from './db/open.ts';
+import type { SecretsKeySource } from './secrets/key-source.ts';
 import { routes } from './api/routes.ts';
 import { Store } from './store.ts';
 import type { Db } from './db/db.ts';
@@ -15,8 +16,10 @@ import { requestFields, requestIdOf } from './api/request-log.ts';
 import { firstStart } from './cloud/first-start.ts';
 import type { CloudDeps } from './cloud/context.ts';
 import { DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS } from './installation.ts';
+import type { SignInPolicy } from './iam/sign-in.ts';
 import { RELEASE_VERSION } from './release.ts';
 import { DEFAULT_SESSION_TTL_SECONDS } from './sessions.ts';
+import { AUDIT_RETENTION_DEFAULT_SECONDS, startAuditPruning } from './cloud/audit/retention.ts';
 import { cloudApi, type AnyRequest, type AnyResponse, type CloudApi, type Handle } from './cloud/transport.ts';
 
 /**
@@ -37,6 +40,11 @@ export interface ControlPlaneOptions {
   publicUrl?: string;
   /** A management key of the account to accept (created if new): the Cloud API's first credential. */
   managementKey?: string;
+  /**
+   * The key ring secrets at rest are encrypted with (--secrets-key-file, QHC_SECRETS_KEY). None:
+   * SQLite generates one beside its file; PostgreSQL refuses to start (see secrets/key-source.ts).
+   */
+  secrets?: SecretsKeySource;
   logger: Logger;
   maxWaitSeconds?: number;
   pollIntervalMs?: number;
@@ -60,6 +68,12 @@ export interface ControlPlaneOptions {
   packages?: readonly ResourcePackage[];
   /** The agent and operator version environments are offered; default this control plane's release. */
   releaseVersion?: string;
+  /** Password sign-in's lockout, rate limit and argon2 cost; default DEFAULT_SIGN_IN_POLICY. */
+  signIn?: SignInPolicy;
+  /** How long audit events are kept (--audit-retention); default 90 days. */
+  auditRetentionSeconds?: number;
+  /** Accounts made by sign-up or CreateAccount start approved (--auto-approve-accounts); default: pending until an instance administrator decides. */
+  autoApproveAccounts?: boolean;
   /** How long a client may take (tests shorten them): see SERVER_LIMITS. */
   timeouts?: { bodyMs?: number; idleMs?: number };
 }
@@ -89,6 +103,8 @@ export interface RunningControlPlane {
   accountId: string;
   /** Set when the control plane made the account's first management key itself. */
   generatedManagementKey?: string;
+  /** Deletes the audit events older than the retention now (as the hourly pass does); answers how many. */
+  pruneAuditEvents(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -149,6 +165,8 @@ function cloudDeps(db: Db, options: ControlPlaneOptions, publicUrl: () => string
     bootstrapTokenTtlSeconds: options.bootstrapTokenTtlSeconds ?? DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS,
     sessions: { ttlSeconds: options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS, secure: Boolean(options.tls) },
     releaseVersion: options.releaseVersion ?? RELEASE_VERSION,
+    ...(options.signIn ? { signIn: options.signIn } : {}),
+    autoApproveAccounts: options.autoApproveAccounts ?? false,
   };
 }
 
@@ -163,10 +181,11 @@ async function listen(server: AnyServer, options: ControlPlaneOptions): Promise<
 }
 
 export async function startControlPlane(options: ControlPlaneOptions): Promise<RunningControlPlane> {
-  const db = await openDatabase(options.database, options.logger);
+  const db = await openDatabase(options.database, options.logger, options.secrets);
   const store = new Store(db, options.defaultRegistry, options.now);
   const { accountId, generatedManagementKey } = await firstStart(db, options.managementKey, options.now);
   const consoleServer = consoleOf(options);
+  const pruning = await startAuditPruning(db, options.now ?? Date.now, options.auditRetentionSeconds ?? AUDIT_RETENTION_DEFAULT_SECONDS, options.logger);
   const longPolls = new LongPolls();
   let publicUrl = options.publicUrl ?? '';
   const router = () =>
@@ -196,7 +215,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     packages,
     accountId,
     ...(generatedManagementKey ? { generatedManagementKey } : {}),
+    pruneAuditEvents: pruning.prune,
     async stop() {
+      await pruning.stop();
       // Long-polls end as their connections close; the database goes once no handler uses it.
       await closeServer(server);
       await Promise.allSettled(inflight);

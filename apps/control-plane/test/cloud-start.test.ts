@@ -6,13 +6,20 @@ import { describe, expect, it } from 'vitest';
 import { parseClusterInput, parseRegionInput } from '../src/api/inputs.ts';
 import { startControlPlane, type RunningControlPlane } from '../src/index.ts';
 import { callApi } from './support/http.ts';
-import { cloudPlane, databaseFor, type Dialect } from './support/cloud.ts';
+import { cloudPlane, databaseFor, TEST_SECRETS, type Dialect } from './support/cloud.ts';
 import { sqlOn } from './support/sql.ts';
 
 const ENV = '/api/qhc/v1/accounts/{account_id}/hybrid-cloud-environments/{hybrid_cloud_environment_id}';
 
 const start = (database: string, managementKey?: string) =>
-  startControlPlane({ database, port: 0, logger: createLogger({ level: 'error' }), console: false, ...(managementKey ? { managementKey } : {}) });
+  startControlPlane({
+    database,
+    port: 0,
+    secrets: TEST_SECRETS,
+    logger: createLogger({ level: 'error' }),
+    console: false,
+    ...(managementKey ? { managementKey } : {}),
+  });
 
 async function stopAll(planes: RunningControlPlane[]) {
   await Promise.all(planes.map((p) => p.stop()));
@@ -95,6 +102,9 @@ const REST_PATHS = [
   '/api/cluster/backup/v1/accounts/{backup_schedule.account_id}/backup_schedules',
   '/api/cluster/backup/v1/accounts/{backup_schedule.account_id}/backup_schedules/{backup_schedule.id}',
   '/api/qhc/v1/session',
+  '/api/qhc/v1/session/password',
+  '/api/qhc/v1/session/accounts',
+  '/api/qhc/v1/session/account',
   `${ENV}/versions`,
   `${ENV}/installation`,
   `${ENV}/agent-tokens`,
@@ -109,6 +119,26 @@ const REST_PATHS = [
   '/api/cluster/auth/v2/accounts/{account_id}/database-api-keys',
   '/api/cluster/auth/v2/accounts/{database_api_key.account_id}/database-api-keys',
   '/api/cluster/auth/v2/accounts/{account_id}/database-api-keys/{database_api_key_id}',
+  '/api/qhc/v1/accounts/{account_id}/audit-events',
+  '/api/account/v1/accounts',
+  '/api/account/v1/accounts/{account_id}',
+  '/api/account/v1/accounts/{account.id}',
+  '/api/account/v1/accounts/{account_id}/leave',
+  '/api/account/v1/accounts/{account_id}/invites',
+  '/api/account/v1/self/invites',
+  '/api/account/v1/accounts/{account_id}/invites/{invite_id}',
+  '/api/account/v1/accounts/{account_invite.account_id}/invites',
+  '/api/account/v1/accounts/{account_id}/invites/{invite_id}/accept',
+  '/api/account/v1/accounts/{account_id}/invites/{invite_id}/reject',
+  '/api/account/v1/accounts/{account_id}/members',
+  '/api/account/v1/accounts/{account_id}/members/{user_id}',
+  '/api/account/v1/suggest-company',
+  '/api/qhc/v1/sign-up',
+  '/api/qhc/v1/accounts/{account_id}/access',
+  '/api/qhc/v1/account-requests',
+  '/api/qhc/v1/account-requests/{account_id}/approve',
+  '/api/qhc/v1/account-requests/{account_id}/reject',
+  '/api/qhc/v1/accounts/{account_id}/billing-information',
 ];
 
 describe('the account of regions', () => {

@@ -15,7 +15,7 @@ export interface DrainRequest {
   host: string;
   /** Peers that may receive shards; peers leaving in the same scale-down must not. */
   mayReceive: (peer: Peer) => boolean;
-  /** Epoch ms by which the drain must be done; an unfinished transfer is aborted then. */
+  /** Epoch ms by which the drain must be done: no transfer starts later, an unfinished one is aborted then. */
   deadline: number;
   pollIntervalMs?: number;
   signal?: AbortSignal;
@@ -62,6 +62,10 @@ export async function drainPeer(request: DrainRequest): Promise<DrainResult> {
       const holders = new Set(shard.replicas.map((r) => r.peerId));
       const target = receivers.filter((p) => !holders.has(p.id)).toSorted((a, b) => load.get(a.id)! - load.get(b.id)! || a.id - b.id)[0];
       if (target) {
+        // Past the deadline a new transfer would only be aborted at its first poll: start none.
+        if (now() >= request.deadline) {
+          throw new QdrantOperationError('Timeout', `out of time before moving shard ${shard.id} of collection ${placement.name}; nothing was started`);
+        }
         step({ kind: 'move_shard', collection: placement.name, shardId: shard.id, from: leaving.id, to: target.id });
         await call(`POST /collections/${placement.name}/cluster move_shard ${shard.id} ${leaving.id}→${target.id}`, () =>
           request.client.updateCollectionCluster(placement.name, { move_shard: { shard_id: shard.id, from_peer_id: leaving.id, to_peer_id: target.id } }),

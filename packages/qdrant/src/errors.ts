@@ -1,7 +1,7 @@
 // Qdrant's client throws three shapes of error (an HTTP error with Qdrant's body, a timeout,
 // a network failure); callers want one sentence that names the cause.
 
-export type DrainFailure = 'Unreachable' | 'Refused' | 'TransferFailed' | 'TransferTimeout' | 'NoTarget' | 'PeerUnknown';
+export type DrainFailure = 'Unreachable' | 'Refused' | 'TransferFailed' | 'TransferTimeout' | 'Timeout' | 'NoTarget' | 'PeerUnknown';
 
 export class QdrantOperationError extends Error {
   readonly reason: DrainFailure;

@@ -156,6 +156,21 @@ describe('drainPeer: failed and aborted transfers', () => {
     expect(double.calls.some((c) => c.method === 'DELETE')).toBe(false);
   });
 
+  it('starts no transfer once the deadline has passed, so none is aborted, and the next call moves the shard', async () => {
+    peers(2);
+    sim.addCollection('a', { shards: 2 });
+    const leaving = sim.peerOnNode(1)!.id;
+    const error = await drainPeer(request(1, { deadline: Date.now() - 1 })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QdrantOperationError);
+    expect((error as QdrantOperationError).reason).toBe('Timeout');
+    expect((error as Error).message).toBe('out of time before moving shard 1 of collection a; nothing was started');
+    expect(double.calls.filter((c) => c.method !== 'GET')).toEqual([]);
+    expect(sim.finishedTransfers).toEqual([]);
+    await drainPeer(request(1));
+    expect(sim.peers.has(leaving)).toBe(false);
+    expectReplicated(1);
+  });
+
   it('reports a transfer that fails midway, keeps the data, and succeeds on retry', async () => {
     peers(3);
     sim.addCollection('a', { shards: 3 });
@@ -178,6 +193,32 @@ describe('drainPeer: failed and aborted transfers', () => {
     expect(error.message).toMatch(/^POST \/collections\/a\/cluster move_shard 1 \d+→\d+: HTTP 503 Service internal error: injected fault \(503\)$/);
     expectReplicated(1);
     expect(sim.peers.size).toBe(2);
+  });
+});
+
+describe('drainPeer: a transfer that ends at the deadline', () => {
+  it('takes a refused abort of a transfer that just ended as the end of the transfer, not a failure', async () => {
+    peers(2);
+    sim.addCollection('a', { shards: 2 });
+    sim.transfer.durationMs = Number.POSITIVE_INFINITY;
+    const leaving = sim.peerOnNode(1)!.id;
+    // The deadline passes once the move has started; the transfer ends just before the abort reaches Qdrant.
+    const clock = { now: 0 };
+    double.onRequest = (call) => {
+      if ((call.body as { abort_transfer?: unknown } | undefined)?.abort_transfer) for (const t of sim.collections.get('a')!.transfers) t.finishesAt = 0;
+    };
+    try {
+      await drainPeer(request(1, { deadline: 100, now: () => clock.now, onStep: () => (clock.now = 200) }));
+    } finally {
+      double.onRequest = undefined;
+    }
+    expect(double.calls.filter((c) => c.method === 'POST').map((c) => [Object.keys(c.body as object)[0], c.status])).toEqual([
+      ['move_shard', 200],
+      ['abort_transfer', 400],
+    ]);
+    expect(sim.finishedTransfers.map((t) => t.outcome)).toEqual(['done']);
+    expect(sim.peers.has(leaving)).toBe(false);
+    expectReplicated(1);
   });
 });
 

@@ -3,6 +3,7 @@ import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
 import { commonV1 } from '@qhc/cloud-api';
 import { findCloudSession } from '../repositories/cloud-sessions.ts';
 import { findManagementKey } from '../repositories/management-keys.ts';
+import { findUserSession } from '../repositories/user-sessions.ts';
 import { CSRF_HEADER, csrfTokenMatches } from '../sessions.ts';
 import { iso } from '../repositories/tokens.ts';
 import { CALLER, type Caller, type CloudDeps } from './context.ts';
@@ -37,7 +38,7 @@ export async function authenticate(deps: CloudDeps, header: string | null): Prom
   if (row.deleted_at) throw new ConnectError('the management key was deleted', Code.Unauthenticated);
   if (row.expires_at !== null && row.expires_at <= iso(deps.now))
     throw new ConnectError(`the management key expired at ${row.expires_at}`, Code.Unauthenticated);
-  return { accountId: row.account_id, managementKeyId: row.id };
+  return { accountId: row.account_id, principal: { kind: 'management_key', id: row.id, prefix: row.prefix }, permissions: new Set(), managementKeyId: row.id };
 }
 
 /**
@@ -46,11 +47,22 @@ export async function authenticate(deps: CloudDeps, header: string | null): Prom
  */
 export async function authenticateSession(deps: CloudDeps, secret: string, csrfToken: string | null): Promise<Caller> {
   const session = await findCloudSession(deps.db, secret, deps.now);
-  if (!session)
-    throw new ConnectError('the session expired, was signed out, or its management key was deleted or expired; sign in again', Code.Unauthenticated);
+  // A user's session (no key) is found with its user, while they are active and a member of its account.
+  const user = session ? undefined : await findUserSession(deps.db, secret, deps.now);
+  if (!session && !user)
+    throw new ConnectError(
+      'the session expired, was signed out, or its management key was deleted or expired, or its user left the account; sign in again',
+      Code.Unauthenticated,
+    );
   if (!csrfTokenMatches(secret, csrfToken ?? undefined))
     throw new ConnectError(`send the session's CSRF token (qhc.v1.SessionService/GetSession) in the ${CSRF_HEADER} header`, Code.Unauthenticated);
-  return { accountId: session.account_id, managementKeyId: session.management_key_id };
+  if (user) return { accountId: user.accountId, principal: { kind: 'user', id: user.userId, email: user.email, sessionId: user.id }, permissions: new Set() };
+  return {
+    accountId: session!.account_id,
+    principal: { kind: 'management_key', id: session!.management_key_id, prefix: '' },
+    permissions: new Set(),
+    managementKeyId: session!.management_key_id,
+  };
 }
 
 /** A management key when one is sent (API clients), else the console's session cookie. */

@@ -3,6 +3,7 @@ import type { Logger } from '@qhc/kube';
 import type { ResourcePackage } from '@qhc/schemas';
 import type { RegionDefaults } from '../api/inputs.ts';
 import type { Db } from '../db/db.ts';
+import type { SignInPolicy } from '../iam/sign-in.ts';
 import type { Clock } from '../repositories/tokens.ts';
 
 /** What the Cloud API's services are given: the database, the clock keys expire by, the log, the packages catalogue. */
@@ -22,12 +23,23 @@ export interface CloudDeps {
   sessions: { ttlSeconds: number; secure: boolean };
   /** This control plane's release: the agent and operator version it offers environments. */
   releaseVersion: string;
+  /** Password sign-in's lockout, rate limit and hashing cost; default DEFAULT_SIGN_IN_POLICY. */
+  signIn?: SignInPolicy;
+  /** --auto-approve-accounts: accounts made by sign-up or CreateAccount start approved, not pending. */
+  autoApproveAccounts?: boolean;
 }
 
-/** Who is calling: the account its management key belongs to. */
+/** Who authenticated: a management key (directly or through a key's console session), or a user's session. */
+export type Principal = { kind: 'management_key'; id: string; prefix: string } | { kind: 'user'; id: string; email: string; sessionId: string };
+
+/** Who is calling, in which account (a key's, or the account a user's session acts in). */
 export interface Caller {
   accountId: string;
-  managementKeyId: string;
+  principal: Principal;
+  /** Effective permissions in accountId (the auth interceptor enforces them). */
+  permissions: ReadonlySet<string>;
+  /** The key of a key caller (principal.id); kept for code that reads it. */
+  managementKeyId?: string;
 }
 
 /** Set by the auth interceptor for every authenticated call; absent for `requires_authentication = false` methods. */
