@@ -12,7 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@qhc/kube';
 import { startControlPlane, type RunningControlPlane } from '@qhc/control-plane';
-import { CHROMIUM, seriousViolations, signInWithManagementKey } from './support/console-session.ts';
+import { CHROMIUM, expectShown, seriousViolations, signInWithManagementKey } from './support/console-session.ts';
 
 const OWNER_KEY = 'qhc_m_console-permissions-owner-key-0123456789';
 const SCREENSHOTS = fileURLToPath(new URL('../reports/screenshots/permissions/', import.meta.url));
@@ -67,7 +67,7 @@ describe('roles and keys in the console', () => {
     await signInWithManagementKey(owner, OWNER_KEY);
     await heading(owner, 'Roles').waitFor();
     const item = (name: string) => owner.getByRole('listitem').filter({ has: owner.getByRole('heading', { level: 2, name, exact: true }) });
-    await item('Owner').getByText('Built-in').waitFor();
+    await expectShown(owner, item('Owner').getByText('Built-in'), 'the roles');
     expect(await item('Viewer').getByRole('button', { name: 'Edit' }).count()).toBe(0);
     const form = owner.getByRole('form', { name: 'New custom role' });
     await form.getByLabel('Role name').fill(ROLE);
@@ -88,7 +88,7 @@ describe('roles and keys in the console', () => {
     await form.getByLabel(/^Viewer/).check();
     await form.getByRole('button', { name: 'Create key' }).click();
     const secret = owner.getByLabel('The new management key', { exact: true });
-    await secret.waitFor();
+    await expectShown(owner, secret, 'the new key');
     viewerKey = (await secret.textContent())!.trim();
     expect(viewerKey).toMatch(/^qhc_m_/);
     await owner.getByRole('table', { name: 'Management keys' }).getByRole('row').filter({ hasText: 'Viewer' }).waitFor();
@@ -123,7 +123,7 @@ describe('roles and keys in the console', () => {
   it("the role's creation is in the audit log", async () => {
     await accountNav(owner).getByRole('link', { name: 'Audit log' }).click();
     await heading(owner, 'Audit log').waitFor();
-    await owner.getByRole('table', { name: 'Audit events' }).getByRole('row').filter({ hasText: 'IAMService/CreateRole' }).waitFor();
+    await expectShown(owner, owner.getByRole('table', { name: 'Audit events' }).getByRole('row').filter({ hasText: 'IAMService/CreateRole' }), 'the event');
     await checkScreen(owner, 'audit');
     expect(pageErrors).toEqual([]);
   });

@@ -3,7 +3,7 @@
 // instance administrator, signed in with the first start's management key in ANOTHER browser
 // context, approves the account on "Account requests"; the first browser's pending screen turns
 // into the console without a reload, and the new account creates an environment that only it
-// sees. Every screen passes axe-core and is saved under reports/screenshots/sign-up/.
+// sees. The pending account signs out and back in with its password. Every screen passes axe-core and is saved under reports/screenshots/sign-up/.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,11 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { createClient, type Interceptor } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { hybridV1 } from '@qhc/cloud-api';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@qhc/kube';
 import { startControlPlane, type RunningControlPlane } from '@qhc/control-plane';
-import { CHROMIUM, seriousViolations, signInWithManagementKey } from './support/console-session.ts';
+import { CHROMIUM, expectShown, seriousViolations, signInWithManagementKey } from './support/console-session.ts';
 
 const ADMIN_KEY = 'qhc_m_console-sign-up-admin-key-0123456789';
 const SCREENSHOTS = fileURLToPath(new URL('../reports/screenshots/sign-up/', import.meta.url));
@@ -37,13 +37,6 @@ const pageErrors: string[] = [];
 let screens = 0;
 
 const heading = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 1, name });
-
-/** Waits for `wanted`; an error the page shows instead fails the test with the page's own words. */
-async function expectShown(page: Page, wanted: Locator, what: string, timeout = 30_000): Promise<void> {
-  const alert = page.getByRole('alert');
-  await wanted.or(alert).first().waitFor({ timeout });
-  if (!(await wanted.count())) throw new Error(`the page showed an error instead of ${what}: ${(await alert.allTextContents()).join(' | ')}`);
-}
 
 async function checkScreen(page: Page, name: string): Promise<void> {
   expect(await seriousViolations(page), `axe on ${name}`).toEqual([]);
@@ -119,16 +112,33 @@ describe('signing up in the console', () => {
     await checkScreen(user, 'pending');
   });
 
+  it('a pending account signs out and back in with its email and password (a wrong one refused), and a reload keeps the session', async () => {
+    await user.getByRole('button', { name: 'Sign out' }).click();
+    await heading(user, 'Sign in to qhc').waitFor();
+    await field('Email').fill(EMAIL);
+    await field('Password').fill('not the passphrase');
+    await user.getByRole('button', { name: 'Sign in' }).click();
+    await user.getByRole('alert').getByText('wrong email or password').waitFor();
+    await field('Password').fill(PASSWORD);
+    await user.getByRole('button', { name: 'Sign in' }).click();
+    await user.getByText('wrong email or password').waitFor({ state: 'detached' });
+    await expectShown(user, heading(user, 'Your account is waiting for approval'), 'the pending screen');
+    await user.reload();
+    await expectShown(user, heading(user, 'Your account is waiting for approval'), 'the pending screen after a reload');
+    await user.getByText(`${EMAIL} · Account ${ACCOUNT}`).waitFor();
+    expect(await user.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
+  });
+
   it("an instance administrator, signed in with the first start's management key in another browser, approves the account", async () => {
     await admin.goto(`${cp.url}/admin/account-requests`);
     await signInWithManagementKey(admin, ADMIN_KEY);
     await heading(admin, 'Account requests').waitFor();
+    const row = admin.getByRole('table', { name: 'Account requests' }).getByRole('row').filter({ hasText: ACCOUNT });
+    await expectShown(admin, row.getByText(EMAIL), 'the account request');
     // The first start's key administers the instance: the header links the screen, as the current page.
     const link = admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account requests' });
     await link.waitFor();
     expect(await link.getAttribute('aria-current')).toBe('page');
-    const row = admin.getByRole('table', { name: 'Account requests' }).getByRole('row').filter({ hasText: ACCOUNT });
-    await expectShown(admin, row.getByText(EMAIL), 'the account request');
     await row.getByText('Pending approval').waitFor();
     await checkScreen(admin, 'account-requests');
     await row.getByRole('button', { name: `Approve ${ACCOUNT}` }).click();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 // The console's sign-in form as the browser tests drive it, and the accessibility check every
 // screen passes.
@@ -31,4 +31,11 @@ export async function seriousViolations(page: Page): Promise<Array<{ id: string;
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
   });
+}
+
+/** Waits for `wanted`; an error the page shows instead fails the test with the page's own words. */
+export async function expectShown(page: Page, wanted: Locator, what: string, timeout = 30_000): Promise<void> {
+  const alert = page.getByRole('alert');
+  await wanted.or(alert).first().waitFor({ timeout });
+  if (!(await wanted.count())) throw new Error(`the page showed an error instead of ${what}: ${(await alert.allTextContents()).join(' | ')}`);
 }
