@@ -15,7 +15,7 @@ import { startControlPlane, type RunningControlPlane } from '@qhc/control-plane'
 import { CHROMIUM, expectShown, seriousViolations, signInWithManagementKey } from './support/console-session.ts';
 
 const OWNER_KEY = 'qhc_m_console-permissions-owner-key-0123456789';
-const SCREENSHOTS = fileURLToPath(new URL('../reports/screenshots/permissions/', import.meta.url));
+const SCREENSHOTS = fileURLToPath(new URL('../reports/screenshots-permissions/', import.meta.url));
 const ROLE = 'Environment editor';
 
 let cp: RunningControlPlane;

@@ -3,7 +3,8 @@
 // instance administrator, signed in with the first start's management key in ANOTHER browser
 // context, approves the account on "Account requests"; the first browser's pending screen turns
 // into the console without a reload, and the new account creates an environment that only it
-// sees. The pending account signs out and back in with its password. Every screen passes axe-core and is saved under reports/screenshots/sign-up/.
+// sees. The pending account signs out and back in with its password. Every screen passes
+// axe-core and is saved under reports/screenshots-sign-up/.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ import { startControlPlane, type RunningControlPlane } from '@qhc/control-plane'
 import { CHROMIUM, expectShown, seriousViolations, signInWithManagementKey } from './support/console-session.ts';
 
 const ADMIN_KEY = 'qhc_m_console-sign-up-admin-key-0123456789';
-const SCREENSHOTS = fileURLToPath(new URL('../reports/screenshots/sign-up/', import.meta.url));
+const SCREENSHOTS = fileURLToPath(new URL('../reports/screenshots-sign-up/', import.meta.url));
 const EMAIL = 'ada@acme.test';
 const PASSWORD = 'a passphrase long enough';
 const ACCOUNT = 'acme-research';
