@@ -67,7 +67,13 @@ export interface AccountFields {
 }
 const companyOf = (o: AccountFields, current: { name?: string; domain?: string } = {}): Json =>
   o.companyName !== undefined || o.companyDomain !== undefined
-    ? ({ company: { ...current, ...(o.companyName !== undefined ? { name: o.companyName } : {}), ...(o.companyDomain !== undefined ? { domain: o.companyDomain } : {}) } } as Json)
+    ? ({
+        company: {
+          ...current,
+          ...(o.companyName !== undefined ? { name: o.companyName } : {}),
+          ...(o.companyDomain !== undefined ? { domain: o.companyDomain } : {}),
+        },
+      } as Json)
     : {};
 
 export async function accountCreate(name: string, options: AccountFields, g: Global): Promise<void> {
@@ -123,7 +129,8 @@ const STATUSES = ['pending', 'approved', 'rejected'];
 
 export async function accountRequests(options: { status?: string; limit?: number }, g: Global): Promise<void> {
   const wanted = options.status?.toLowerCase();
-  if (wanted !== undefined && !STATUSES.includes(wanted)) throw new CliError(`--status "${options.status}": one of ${STATUSES.join(', ')}`, { code: EXIT.usage });
+  if (wanted !== undefined && !STATUSES.includes(wanted))
+    throw new CliError(`--status "${options.status}": one of ${STATUSES.join(', ')}`, { code: EXIT.usage });
   const api = cloudApi(g);
   const filter = wanted ? { status: qhcV1.AccountStatus[wanted.toUpperCase() as 'PENDING'] } : {};
   const items = await allPages(

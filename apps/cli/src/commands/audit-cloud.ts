@@ -22,7 +22,8 @@ export interface AuditFilters {
 export function timeOf(flag: string, value: string, now = Date.now()): number {
   if (/^\d+(ms|s|m|h|d)$/.test(value)) return now - (value.endsWith('d') ? Number(value.slice(0, -1)) * 86_400_000 : parseDuration(value));
   const at = Date.parse(value);
-  if (Number.isNaN(at)) throw new CliError(`${flag} "${value}": a time (RFC 3339, e.g. 2026-12-01T00:00:00Z) or a duration ago (e.g. 2h, 7d)`, { code: EXIT.usage });
+  if (Number.isNaN(at))
+    throw new CliError(`${flag} "${value}": a time (RFC 3339, e.g. 2026-12-01T00:00:00Z) or a duration ago (e.g. 2h, 7d)`, { code: EXIT.usage });
   return at;
 }
 

@@ -37,7 +37,8 @@ function sessionCookieOf(headers: Headers): string {
 /** The password: QHC_PASSWORD, else the first line of stdin (never a flag, which other users' `ps` shows). */
 async function passwordOf(): Promise<string> {
   if (process.env.QHC_PASSWORD) return process.env.QHC_PASSWORD;
-  if (process.stdin.isTTY) throw new CliError('a password is needed', { code: EXIT.usage, hint: 'set QHC_PASSWORD, or pipe it: qhc login <url> --email <e> < file' });
+  if (process.stdin.isTTY)
+    throw new CliError('a password is needed', { code: EXIT.usage, hint: 'set QHC_PASSWORD, or pipe it: qhc login <url> --email <e> < file' });
   let text = '';
   for await (const chunk of process.stdin) text += String(chunk);
   return text.split('\n')[0]!.replace(/\r$/, '');

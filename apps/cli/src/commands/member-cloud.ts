@@ -71,9 +71,7 @@ export async function memberRoles(ref: string, options: { add?: string[]; remove
   const userId = (await memberOf(api, ref)).accountMember!.id;
   if (options.add?.length || options.remove?.length) {
     const [add, remove] = [await roleIdsOf(api, options.add), await roleIdsOf(api, options.remove)];
-    await api.call('AssignUserRoles', () =>
-      api.iam.assignUserRoles({ accountId: api.accountId, userId, roleIdsToAdd: add, roleIdsToDelete: remove }),
-    );
+    await api.call('AssignUserRoles', () => api.iam.assignUserRoles({ accountId: api.accountId, userId, roleIdsToAdd: add, roleIdsToDelete: remove }));
   }
   const { roles } = await api.call('ListUserRoles', () => api.iam.listUserRoles({ accountId: api.accountId, userId }));
   await showMessages(iamV1.RoleSchema, roles, { columns: ROLE_COLUMNS, kind: 'role' }, g);
@@ -81,7 +79,11 @@ export async function memberRoles(ref: string, options: { add?: string[]; remove
 
 export async function memberInvite(email: string, options: { role?: string[] }, g: Global): Promise<void> {
   const api = cloudApi(g);
-  const accountInvite = fromJson(accountV1.AccountInviteSchema, { accountId: api.accountId, userEmail: email, userRoleIds: await roleIdsOf(api, options.role) });
+  const accountInvite = fromJson(accountV1.AccountInviteSchema, {
+    accountId: api.accountId,
+    userEmail: email,
+    userRoleIds: await roleIdsOf(api, options.role),
+  });
   await showInvites((await api.call('CreateAccountInvite', () => api.accounts.createAccountInvite({ accountInvite }))).accountInvite!, g);
 }
 

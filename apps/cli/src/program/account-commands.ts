@@ -12,12 +12,14 @@ export function registerAccountCommands(program: Command, global: () => Global):
   const a = program.command('account').description('accounts: list, switch, company and billing information, access requests and their approval');
   a.command('list')
     .alias('ls')
-    .description("the accounts you belong to (a key: its own)")
+    .description('the accounts you belong to (a key: its own)')
     .action(async () => (await account()).accountList(global()));
   a.command('get [account]')
     .description("an account by id or name (default: the context's)")
     .action(async (ref: string | undefined) => (await account()).accountGet(ref, global()));
-  companyFlags(a.command('create <name>').description('create an account')).action(async (name: string, o) => (await account()).accountCreate(name, o, global()));
+  companyFlags(a.command('create <name>').description('create an account')).action(async (name: string, o) =>
+    (await account()).accountCreate(name, o, global()),
+  );
   companyFlags(a.command('update [account]').description("rename an account or change its company (default: the context's)"))
     .option('--name <name>', 'the new name')
     .action(async (ref: string | undefined, o) => (await account()).accountUpdate(ref, o, global()));

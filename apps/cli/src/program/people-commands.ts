@@ -6,6 +6,7 @@ import { limited } from './options.ts';
 
 const member = () => import('../commands/member-cloud.ts');
 const role = () => import('../commands/role-cloud.ts');
+const key = () => import('../commands/key-cloud.ts');
 
 function registerMembers(program: Command, global: () => Global): void {
   const m = program.command('member').description("the account's members, their roles, and invites");
@@ -82,14 +83,13 @@ function registerRoles(program: Command, global: () => Global): void {
 }
 
 function registerKeysAndAudit(program: Command, global: () => Global): void {
-  const key = () => import('../commands/key-cloud.ts');
   const k = program.command('key').description("the account's management keys");
   k.command('list')
     .alias('ls')
     .description('list keys (their prefixes and roles, never the keys)')
     .action(async () => (await key()).keyList(global()));
   k.command('create')
-    .description("create a key, printed once to stdout; with --role, of those roles (default: your own roles)")
+    .description('create a key, printed once to stdout; with --role, of those roles (default: your own roles)')
     .option('--role <role>', 'a role (name or id) of the key (repeatable)', collect)
     .action(async (o) => (await key()).keyCreate(o, global()));
   k.command('delete <key>')
