@@ -1,7 +1,7 @@
 // The account and people verbs' own checks, before anything is sent: a control plane that is not
 // there is never reached when the flags are wrong.
 import { describe, expect, it } from 'vitest';
-import { timeOf } from '../src/commands/audit-cloud.ts';
+import { fullMethodName, timeOf } from '../src/commands/audit-cloud.ts';
 import { cloudEnv, qhc } from './support.ts';
 
 // Nothing listens on port 9 (discard): a call that got through would fail UNAVAILABLE, not as below.
@@ -48,5 +48,14 @@ describe('audit times', () => {
     expect(timeOf('--since', '2h', now)).toBe(now - 7_200_000);
     expect(timeOf('--since', '7d', now)).toBe(now - 7 * 86_400_000);
     expect(() => timeOf('--until', '7 days', now)).toThrow('--until "7 days"');
+  });
+});
+
+describe('audit methods', () => {
+  it('a method by its name alone is found among the Cloud API services; an unknown or ambiguous one is a usage error', () => {
+    expect(fullMethodName('CreateRole')).toBe('qdrant.cloud.iam.v1.IAMService/CreateRole');
+    expect(fullMethodName('createcluster')).toBe('qdrant.cloud.cluster.v1.ClusterService/CreateCluster');
+    expect(fullMethodName('qhc.v1.SessionService/SignInWithPassword')).toBe('qhc.v1.SessionService/SignInWithPassword');
+    expect(() => fullMethodName('MakeCoffee')).toThrow('--method "MakeCoffee": no Cloud API method has this name');
   });
 });

@@ -1,6 +1,7 @@
 // The account's audit log (qhc.v1 AuditLogService), newest first as the server pages it.
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
-import { qhcV1 } from '@qhc/cloud-api';
+import type { DescService } from '@bufbuild/protobuf';
+import { accountV1, authV1, backupV1, bookingV1, clusterV1, databaseApiKeyV2, hybridV1, iamV1, qhcV1 } from '@qhc/cloud-api';
 import { allPages } from '../cloud.ts';
 import { CliError, EXIT } from '../exit.ts';
 import { parseDuration } from '../progress.ts';
@@ -27,6 +28,23 @@ export function timeOf(flag: string, value: string, now = Date.now()): number {
   return at;
 }
 
+const SERVICES = [accountV1, authV1, backupV1, bookingV1, clusterV1, databaseApiKeyV2, hybridV1, iamV1, qhcV1].flatMap((m) =>
+  Object.values(m).filter((v): v is DescService => typeof v === 'object' && v !== null && (v as { kind?: string }).kind === 'service'),
+);
+
+/** The events name methods in full (`qdrant.cloud.iam.v1.IAMService/CreateRole`); `CreateRole` alone is found among the API's services. */
+export function fullMethodName(name: string): string {
+  if (name.includes('/')) return name;
+  const found = SERVICES.filter((s) => s.methods.some((m) => m.name.toLowerCase() === name.toLowerCase()));
+  if (found.length !== 1)
+    throw new CliError(found.length ? `--method "${name}" is a method of several services` : `--method "${name}": no Cloud API method has this name`, {
+      code: EXIT.usage,
+      hint: `name it in full: ${found.length ? found.map((s) => `${s.typeName}/${name}`).join(' or ') : 'e.g. qdrant.cloud.cluster.v1.ClusterService/CreateCluster'}`,
+    });
+  const service = found[0]!;
+  return `${service.typeName}/${service.methods.find((m) => m.name.toLowerCase() === name.toLowerCase())!.name}`;
+}
+
 const actor = (r: Row) => {
   const a = (r.actor ?? {}) as { kind?: string; id?: string; email?: string; keyPrefix?: string };
   const kind = trimEnum(a.kind, 'AUDIT_ACTOR_KIND_');
@@ -48,7 +66,7 @@ export async function auditList(options: AuditFilters, g: Global): Promise<void>
     actor: options.actor ?? '',
     objectType: options.objectType ?? '',
     objectId: options.objectId ?? '',
-    method: options.method ?? '',
+    method: options.method ? fullMethodName(options.method) : '',
     ...(options.since ? { since: timestampFromMs(timeOf('--since', options.since)) } : {}),
     ...(options.until ? { until: timestampFromMs(timeOf('--until', options.until)) } : {}),
   };

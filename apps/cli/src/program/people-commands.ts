@@ -103,7 +103,7 @@ function registerKeysAndAudit(program: Command, global: () => Global): void {
     .option('--actor <actor>', 'a user (id or email) or a management key (id)')
     .option('--object-type <type>', 'e.g. cluster, hybrid_cloud_environment, role')
     .option('--object-id <id>', "the object's id")
-    .option('--method <method>', 'the rpc, e.g. CreateCluster')
+    .option('--method <method>', 'the rpc, e.g. CreateCluster or qdrant.cloud.cluster.v1.ClusterService/CreateCluster')
     .action(async (o) => (await import('../commands/audit-cloud.ts')).auditList(o, global()));
 }
 
