@@ -38,6 +38,12 @@ describe('qhc account', () => {
     expect([missing.code, missing.stderr]).toEqual([3, 'error: account "nowhere" does not exist\nhint: see `qhc account list`\n']);
   });
 
+  it("the installation's first account cannot be deleted", async () => {
+    const refused = await cp.run(['account', 'delete', cp.accountId, '-y']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: .*cannot be deleted \(FAILED_PRECONDITION\)\n$/);
+  });
+
   it('the first account is approved; its access state says so', async () => {
     const access = await json<{ accountId: string; status: string }>(['account', 'access']);
     expect(access).toMatchObject({ accountId: cp.accountId, status: 'ACCOUNT_STATUS_APPROVED' });

@@ -14,6 +14,7 @@ describe('usage errors of the account and people verbs', () => {
     [['account', 'billing', 'set'], 'error: nothing to change\nhint: name a field: --company-name, --tax-id, --billing-email, --address-line1, …\n'],
     [['audit', 'list', '--since', 'yesterday'], 'error: --since "yesterday": a time (RFC 3339, e.g. 2026-12-01T00:00:00Z) or a duration ago (e.g. 2h, 7d)\n'],
     [['role', 'create', 'empty'], 'error: a role needs at least one --permission\nhint: see `qhc role permissions`\n'],
+    [['account', 'update'], 'error: nothing to change\nhint: name one: --name, --company-name, --company-domain\n'],
     [['audit', 'list', '--limit', '0'], 'error: --limit: a whole number of items, at least 1 (got "0")\n'],
   ])('qhc %j', async (args, stderr) => {
     const run = await qhc(args, env);

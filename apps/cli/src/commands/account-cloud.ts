@@ -50,6 +50,17 @@ async function accountIdOf(api: CloudApi, ref: string | undefined): Promise<stri
   return findByRef(await accounts(api), ref, { id: (a) => a.id, names: (a) => [a.name] }, 'account', 'qhc account list').id;
 }
 
+/** A change acts in the context's account only: the control plane applies it to the account the caller acts in. */
+async function ownAccountId(api: CloudApi, ref: string | undefined): Promise<string> {
+  const accountId = await accountIdOf(api, ref);
+  if (accountId !== api.accountId)
+    throw new CliError(`account ${ref} is not the one context "${api.contextName}" acts in (${api.accountId})`, {
+      code: EXIT.usage,
+      hint: `run \`qhc account switch ${ref}\` first`,
+    });
+  return accountId;
+}
+
 export async function accountList(g: Global): Promise<void> {
   await showAccounts(await accounts(cloudApi(g)), g);
 }
@@ -82,22 +93,29 @@ export async function accountCreate(name: string, options: AccountFields, g: Glo
   await showAccounts((await api.call('CreateAccount', () => api.accounts.createAccount({ account }))).account!, g);
 }
 
-/** The account as answered with only what the flags change. */
+/** Only what the flags name (update_mask): the account's read-only fields are never sent back. */
 export async function accountUpdate(ref: string | undefined, options: AccountFields, g: Global): Promise<void> {
+  const paths = [
+    ...(options.name ? ['name'] : []),
+    ...(options.companyName !== undefined ? ['company.name'] : []),
+    ...(options.companyDomain !== undefined ? ['company.domain'] : []),
+  ];
+  if (paths.length === 0) throw new CliError('nothing to change', { code: EXIT.usage, hint: 'name one: --name, --company-name, --company-domain' });
   const api = cloudApi(g);
-  const accountId = await accountIdOf(api, ref);
-  const current = asJson(accountV1.AccountSchema, (await api.call('GetAccount', () => api.accounts.getAccount({ accountId }))).account!);
+  const accountId = await ownAccountId(api, ref);
+  const current = (await api.call('GetAccount', () => api.accounts.getAccount({ accountId }))).account!;
   const account = fromJson(accountV1.AccountSchema, {
-    ...current,
-    ...(options.name ? { name: options.name } : {}),
-    ...companyOf(options, current.company as { name?: string }),
+    id: current.id,
+    name: options.name ?? current.name,
+    ...companyOf(options, current.company ? (asJson(accountV1.CompanySchema, current.company) as { name?: string }) : {}),
   });
-  await showAccounts((await api.call('UpdateAccount', () => api.accounts.updateAccount({ account }))).account!, g);
+  const answer = await api.call('UpdateAccount', () => api.accounts.updateAccount({ account, updateMask: { paths } }));
+  await showAccounts(answer.account!, g);
 }
 
 export async function accountDelete(ref: string, options: { yes?: boolean }, g: Global): Promise<void> {
   const api = cloudApi(g);
-  const accountId = await accountIdOf(api, ref);
+  const accountId = await ownAccountId(api, ref);
   await confirmOrExit(`Delete account ${ref} and everything in it?`, options);
   await api.call('DeleteAccount', () => api.accounts.deleteAccount({ accountId }));
   process.stderr.write(`account ${ref} deleted\n`);
@@ -105,7 +123,7 @@ export async function accountDelete(ref: string, options: { yes?: boolean }, g: 
 
 export async function accountLeave(ref: string | undefined, options: { yes?: boolean }, g: Global): Promise<void> {
   const api = cloudApi(g);
-  const accountId = await accountIdOf(api, ref);
+  const accountId = await ownAccountId(api, ref);
   await confirmOrExit(`Leave account ${ref ?? accountId}?`, options);
   await api.call('LeaveAccount', () => api.accounts.leaveAccount({ accountId }));
   process.stderr.write(`left account ${ref ?? accountId}\n`);
