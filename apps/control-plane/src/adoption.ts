@@ -4,7 +4,7 @@ import * as z from 'zod';
 import type { Db } from './db/db.ts';
 import { recordClusterEvents } from './cluster-events.ts';
 import { MAX_CLUSTERS_PER_REGION, rowsOfRegion } from './repositories/caps.ts';
-import { objectIdIs, readApiKeys, readOrigin } from './repositories/rows.ts';
+import { objectIdIs, openApiKeys, readOrigin, storedApiKeys } from './repositories/rows.ts';
 import { regionAccountId } from './repositories/accounts.ts';
 
 // Clusters a restore made in the region (from the console, the CLI, the API, or a
@@ -39,7 +39,7 @@ export async function takeOverKeys(
   if (!origin.sourceCluster) return { spec };
   const source = await tx.q
     .selectFrom('clusters')
-    .select('api_keys')
+    .select(['id', 'api_keys'])
     .where('region_id', '=', regionId)
     .where(objectIdIs(origin.sourceCluster))
     .executeTakeFirst();
@@ -50,7 +50,7 @@ export async function takeOverKeys(
   if (!source?.api_keys || !refersToSource) return { spec };
   if (service.api_key?.secretKeyRef?.name === secret) delete service.api_key;
   if (service.read_only_api_key?.secretKeyRef?.name === secret) delete service.read_only_api_key;
-  return { spec: { ...spec, config: { ...config, service } }, keys: readApiKeys(source.api_keys) };
+  return { spec: { ...spec, config: { ...config, service } }, keys: openApiKeys(tx, source.id, source.api_keys) };
 }
 
 /** A Conflict event, once: the agent reports the same clash every few seconds. */
@@ -99,7 +99,7 @@ export async function adoptRestoredClusters(tx: Db, regionId: string, reported: 
     const row = { id, region_id: regionId, name: c.id, object_id: c.id, spec: JSON.stringify(spec), created_at: stamp, updated_at: stamp };
     const inserted = await tx.q
       .insertInto('clusters')
-      .values({ ...row, account_id: regionAccountId(tx, regionId), api_keys: keys ? JSON.stringify(keys) : null, origin: JSON.stringify(origin.data) })
+      .values({ ...row, account_id: regionAccountId(tx, regionId), api_keys: storedApiKeys(tx, id, keys), origin: JSON.stringify(origin.data) })
       // Either unique key of the region (name, object id): another report adopted it first.
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();

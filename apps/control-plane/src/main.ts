@@ -19,14 +19,33 @@
 //   --packages <file.yaml>  the resource packages clusters are made in, replacing the built-in set
 //                           (env QHC_PACKAGES): a YAML list of { id (UUID), name, resources { cpu: 1000m,
 //                           ram: 4GiB, disk: 32GiB }, status?: active|deactivated, tier?: standard|premium }
+//   --secrets-key-file <file>  the key ring secrets at rest (registry passwords, database API keys, clusters'
+//                           API keys, OIDC client secrets) are encrypted with, AES-256-GCM (env QHC_SECRETS_KEY_FILE;
+//                           or QHC_SECRETS_KEY, the ring's text itself): one or more `<key id>:<base64 of 32 bytes>` entries, separated by
+//                           newlines, commas or spaces, e.g. `echo "k2:$(openssl rand -base64 32)"`. The first
+//                           encrypts, all decrypt. Without one: SQLite generates `<database file>.secrets-key`
+//                           on first start; PostgreSQL refuses to start (every replica needs the same key).
+//                           Rotation: put a new key first (keep the old ones after it); each start re-encrypts
+//                           every value not under the first key, row by row. With several replicas, give every
+//                           replica the new key second first, then first. Then the old key can be dropped.
+// qhc-control-plane rotate-secrets [--database …] [--secrets-key-file …]
+//                           re-encrypts every secret under the ring's first key, then exits (what a start does).
+//   --sign-in-lockout-after <n>  consecutive failed password sign-ins that lock an email (env
+//                           QHC_SIGN_IN_LOCKOUT_AFTER; default 10); --sign-in-lockout-for <duration> how long
+//                           (env QHC_SIGN_IN_LOCKOUT_FOR; default 15m); --sign-in-rate-limit <n> password sign-in
+//                           attempts per minute per source address and per email, per replica (env
+//                           QHC_SIGN_IN_RATE_LIMIT; default 20)
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createLogger, type LogLevel } from '@qhc/kube';
 import { registryDefaults, startControlPlane } from './server.ts';
 import { parseDurationSeconds } from './duration.ts';
+import { signInPolicyOf } from './iam/sign-in-flags.ts';
 import { readPackagesFile } from './packages.ts';
+import { openDatabase } from './db/open.ts';
+import { rotateSecrets } from './secrets/rotate.ts';
 
-const { values } = parseArgs({
+const { values, positionals } = parseArgs({
   options: {
     database: { type: 'string' },
     host: { type: 'string' },
@@ -42,7 +61,12 @@ const { values } = parseArgs({
     'no-console': { type: 'boolean' },
     'bootstrap-token-ttl': { type: 'string' },
     packages: { type: 'string' },
+    'secrets-key-file': { type: 'string' },
+    'sign-in-lockout-after': { type: 'string' },
+    'sign-in-lockout-for': { type: 'string' },
+    'sign-in-rate-limit': { type: 'string' },
   },
+  allowPositionals: true,
 });
 try {
   const logger = createLogger({
@@ -55,8 +79,19 @@ try {
   const consoleDir = values['console-dir'] ?? process.env.QHC_CONSOLE_DIR;
   const ttl = values['bootstrap-token-ttl'] ?? process.env.QHC_BOOTSTRAP_TOKEN_TTL;
   const packagesFile = values.packages ?? process.env.QHC_PACKAGES;
+  const database = values.database ?? process.env.QHC_DATABASE ?? 'qhc-control-plane.db';
+  const secrets = { keyFile: values['secrets-key-file'] ?? process.env.QHC_SECRETS_KEY_FILE, key: process.env.QHC_SECRETS_KEY };
+  if (positionals.length > 0) {
+    if (positionals[0] !== 'rotate-secrets' || positionals.length > 1) throw new Error(`unknown command ${positionals.join(' ')} (there is: rotate-secrets)`);
+    // Opening rotates (as every start does) and logs what it rewrote; this pass finds nothing left, or fails.
+    const db = await openDatabase(database, logger, secrets);
+    await rotateSecrets(db).finally(() => db.close());
+    process.stdout.write(`every secret is encrypted under key ${db.secrets.primary.id}\n`);
+    process.exit(0);
+  }
   const running = await startControlPlane({
-    database: values.database ?? process.env.QHC_DATABASE ?? 'qhc-control-plane.db',
+    database,
+    secrets,
     host: values.host,
     port: values.port ? Number(values.port) : undefined,
     tls: cert && key ? { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') } : undefined,
@@ -70,6 +105,11 @@ try {
       values['default-chart-repository'] ?? process.env.QHC_DEFAULT_CHART_REPOSITORY,
     ),
     ...(packagesFile ? { packages: readPackagesFile(packagesFile) } : {}),
+    signIn: signInPolicyOf({
+      lockoutAfter: values['sign-in-lockout-after'] ?? process.env.QHC_SIGN_IN_LOCKOUT_AFTER,
+      lockoutFor: values['sign-in-lockout-for'] ?? process.env.QHC_SIGN_IN_LOCKOUT_FOR,
+      rateLimit: values['sign-in-rate-limit'] ?? process.env.QHC_SIGN_IN_RATE_LIMIT,
+    }),
     logger,
   });
   process.stdout.write(`account id: ${running.accountId}\n`);

@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '@qhc/kube';
 import { chartRepositoryUrl, DEFAULT_PACKAGES, registryUrl, type ResourcePackage } from '@qhc/schemas';
 import { openDatabase } from './db/open.ts';
+import type { SecretsKeySource } from './secrets/key-source.ts';
 import { routes } from './api/routes.ts';
 import { Store } from './store.ts';
 import type { Db } from './db/db.ts';
@@ -15,6 +16,7 @@ import { requestFields, requestIdOf } from './api/request-log.ts';
 import { firstStart } from './cloud/first-start.ts';
 import type { CloudDeps } from './cloud/context.ts';
 import { DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS } from './installation.ts';
+import type { SignInPolicy } from './iam/sign-in.ts';
 import { RELEASE_VERSION } from './release.ts';
 import { DEFAULT_SESSION_TTL_SECONDS } from './sessions.ts';
 import { cloudApi, type AnyRequest, type AnyResponse, type CloudApi, type Handle } from './cloud/transport.ts';
@@ -37,6 +39,11 @@ export interface ControlPlaneOptions {
   publicUrl?: string;
   /** A management key of the account to accept (created if new): the Cloud API's first credential. */
   managementKey?: string;
+  /**
+   * The key ring secrets at rest are encrypted with (--secrets-key-file, QHC_SECRETS_KEY). None:
+   * SQLite generates one beside its file; PostgreSQL refuses to start (see secrets/key-source.ts).
+   */
+  secrets?: SecretsKeySource;
   logger: Logger;
   maxWaitSeconds?: number;
   pollIntervalMs?: number;
@@ -60,6 +67,8 @@ export interface ControlPlaneOptions {
   packages?: readonly ResourcePackage[];
   /** The agent and operator version environments are offered; default this control plane's release. */
   releaseVersion?: string;
+  /** Password sign-in's lockout, rate limit and argon2 cost; default DEFAULT_SIGN_IN_POLICY. */
+  signIn?: SignInPolicy;
   /** How long a client may take (tests shorten them): see SERVER_LIMITS. */
   timeouts?: { bodyMs?: number; idleMs?: number };
 }
@@ -149,6 +158,7 @@ function cloudDeps(db: Db, options: ControlPlaneOptions, publicUrl: () => string
     bootstrapTokenTtlSeconds: options.bootstrapTokenTtlSeconds ?? DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS,
     sessions: { ttlSeconds: options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS, secure: Boolean(options.tls) },
     releaseVersion: options.releaseVersion ?? RELEASE_VERSION,
+    ...(options.signIn ? { signIn: options.signIn } : {}),
   };
 }
 
@@ -163,7 +173,7 @@ async function listen(server: AnyServer, options: ControlPlaneOptions): Promise<
 }
 
 export async function startControlPlane(options: ControlPlaneOptions): Promise<RunningControlPlane> {
-  const db = await openDatabase(options.database, options.logger);
+  const db = await openDatabase(options.database, options.logger, options.secrets);
   const store = new Store(db, options.defaultRegistry, options.now);
   const { accountId, generatedManagementKey } = await firstStart(db, options.managementKey, options.now);
   const consoleServer = consoleOf(options);

@@ -19,7 +19,7 @@ import { desiredState, type DesiredState } from './repositories/desired-state.ts
 import { retireExpiredKeys } from './repositories/database-api-keys.ts';
 import { recordStatus, type AgentReport } from './repositories/status.ts';
 import type { Clock } from './repositories/tokens.ts';
-import type { RegistryCredentials } from './repositories/rows.ts';
+import { storedApiKeys, type RegistryCredentials } from './repositories/rows.ts';
 
 // The records the API answers with: one contract with the agent and the console (@qhc/schemas).
 export type { ClusterRecord, RegionRecord, ResourceRecord } from '@qhc/schemas';
@@ -90,7 +90,7 @@ export class Store {
     if (immutable.length > 0)
       throw new ApiError(422, 'Immutable', `cluster ${name}: ${immutable.map((p) => `${p.path.join('.')} ${p.message}`).join('; ')}`, immutable);
     const keys = keysToStore(spec, { apiKey, readOnlyApiKey }, current.apiKeys);
-    const change = { spec: JSON.stringify(spec), api_keys: keys ? JSON.stringify(keys) : null };
+    const change = { spec: JSON.stringify(spec), api_keys: storedApiKeys(this.db, current.id, keys) };
     await clusters.changeCluster(this.db, current, change, describeSpecChange(current.spec, spec));
     return this.cluster(regionName, name);
   }

@@ -6,7 +6,7 @@ import { MIGRATIONS, migrate, openDatabase } from '../src/index.ts';
 import { openPostgres } from '../src/db/postgres.ts';
 import { openSqlite } from '../src/db/sqlite.ts';
 import type { Db } from '../src/db/db.ts';
-import { databaseFor, type Dialect } from './support/cloud.ts';
+import { databaseFor, TEST_SECRETS, type Dialect } from './support/cloud.ts';
 import { sqlOn } from './support/sql.ts';
 
 const openRaw = (dialect: Dialect, location: string): Db => (dialect === 'sqlite' ? openSqlite(location) : openPostgres(location));
@@ -29,7 +29,7 @@ describe.each(['sqlite', 'postgres'] as const)('migration 8 on %s', (dialect: Di
     const raw = openRaw(dialect, location);
     await seedBeforeAccounts(raw);
     await raw.close();
-    const db = await openDatabase(location);
+    const db = await openDatabase(location, undefined, TEST_SECRETS);
     try {
       const q = sqlOn(db);
       const accounts = await q.all<{ id: string; name: string }>('SELECT id, name FROM accounts');

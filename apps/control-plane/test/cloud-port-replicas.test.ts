@@ -8,7 +8,7 @@ import { clusterV1, hybridV1 } from '@qhc/cloud-api';
 import { createLogger } from '@qhc/kube';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startControlPlane, type RunningControlPlane } from '../src/index.ts';
-import { databaseFor, MANAGEMENT_KEY } from './support/cloud.ts';
+import { databaseFor, MANAGEMENT_KEY, TEST_SECRETS } from './support/cloud.ts';
 import { clusterInit } from './support/cloud-clusters.ts';
 import { callApi } from './support/http.ts';
 
@@ -32,6 +32,7 @@ async function startReplicas(): Promise<RunningControlPlane[]> {
       database,
       port: 0,
       managementKey: MANAGEMENT_KEY,
+      secrets: TEST_SECRETS,
       logger: createLogger({ level: 'error' }),
       publicUrl: 'https://cp.example.test',
       console: false,

@@ -7,13 +7,13 @@ import { createLogger } from '@qhc/kube';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../src/db/migrations.ts';
 import { startControlPlane, type RunningControlPlane } from '../src/index.ts';
-import { databaseFor, MANAGEMENT_KEY, type Dialect } from './support/cloud.ts';
+import { databaseFor, MANAGEMENT_KEY, TEST_SECRETS, type Dialect } from './support/cloud.ts';
 import { clusterInit } from './support/cloud-clusters.ts';
 import { sqlOn } from './support/sql.ts';
 
 const options = { headers: { authorization: `apikey ${MANAGEMENT_KEY}` } };
 const start = (database: string) =>
-  startControlPlane({ database, port: 0, managementKey: MANAGEMENT_KEY, logger: createLogger({ level: 'error' }), console: false });
+  startControlPlane({ database, port: 0, managementKey: MANAGEMENT_KEY, secrets: TEST_SECRETS, logger: createLogger({ level: 'error' }), console: false });
 
 function clients(cp: RunningControlPlane) {
   const transport = createConnectTransport({ baseUrl: cp.url, httpVersion: '1.1' });

@@ -6,13 +6,20 @@ import { describe, expect, it } from 'vitest';
 import { parseClusterInput, parseRegionInput } from '../src/api/inputs.ts';
 import { startControlPlane, type RunningControlPlane } from '../src/index.ts';
 import { callApi } from './support/http.ts';
-import { cloudPlane, databaseFor, type Dialect } from './support/cloud.ts';
+import { cloudPlane, databaseFor, TEST_SECRETS, type Dialect } from './support/cloud.ts';
 import { sqlOn } from './support/sql.ts';
 
 const ENV = '/api/qhc/v1/accounts/{account_id}/hybrid-cloud-environments/{hybrid_cloud_environment_id}';
 
 const start = (database: string, managementKey?: string) =>
-  startControlPlane({ database, port: 0, logger: createLogger({ level: 'error' }), console: false, ...(managementKey ? { managementKey } : {}) });
+  startControlPlane({
+    database,
+    port: 0,
+    secrets: TEST_SECRETS,
+    logger: createLogger({ level: 'error' }),
+    console: false,
+    ...(managementKey ? { managementKey } : {}),
+  });
 
 async function stopAll(planes: RunningControlPlane[]) {
   await Promise.all(planes.map((p) => p.stop()));
@@ -95,6 +102,9 @@ const REST_PATHS = [
   '/api/cluster/backup/v1/accounts/{backup_schedule.account_id}/backup_schedules',
   '/api/cluster/backup/v1/accounts/{backup_schedule.account_id}/backup_schedules/{backup_schedule.id}',
   '/api/qhc/v1/session',
+  '/api/qhc/v1/session/password',
+  '/api/qhc/v1/session/accounts',
+  '/api/qhc/v1/session/account',
   `${ENV}/versions`,
   `${ENV}/installation`,
   `${ENV}/agent-tokens`,

@@ -3,6 +3,7 @@ import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
 import { commonV1 } from '@qhc/cloud-api';
 import { findCloudSession } from '../repositories/cloud-sessions.ts';
 import { findManagementKey } from '../repositories/management-keys.ts';
+import { findUserSession } from '../repositories/user-sessions.ts';
 import { CSRF_HEADER, csrfTokenMatches } from '../sessions.ts';
 import { iso } from '../repositories/tokens.ts';
 import { CALLER, type Caller, type CloudDeps } from './context.ts';
@@ -46,11 +47,17 @@ export async function authenticate(deps: CloudDeps, header: string | null): Prom
  */
 export async function authenticateSession(deps: CloudDeps, secret: string, csrfToken: string | null): Promise<Caller> {
   const session = await findCloudSession(deps.db, secret, deps.now);
-  if (!session)
-    throw new ConnectError('the session expired, was signed out, or its management key was deleted or expired; sign in again', Code.Unauthenticated);
+  // A user's session (no key) is found with its user, while they are active and a member of its account.
+  const user = session ? undefined : await findUserSession(deps.db, secret, deps.now);
+  if (!session && !user)
+    throw new ConnectError(
+      'the session expired, was signed out, or its management key was deleted or expired, or its user left the account; sign in again',
+      Code.Unauthenticated,
+    );
   if (!csrfTokenMatches(secret, csrfToken ?? undefined))
     throw new ConnectError(`send the session's CSRF token (qhc.v1.SessionService/GetSession) in the ${CSRF_HEADER} header`, Code.Unauthenticated);
-  return { accountId: session.account_id, managementKeyId: session.management_key_id };
+  if (user) return { accountId: user.accountId, userId: user.userId, email: user.email };
+  return { accountId: session!.account_id, managementKeyId: session!.management_key_id };
 }
 
 /** A management key when one is sent (API clients), else the console's session cookie. */

@@ -3,6 +3,7 @@ import type { Logger } from '@qhc/kube';
 import type { ResourcePackage } from '@qhc/schemas';
 import type { RegionDefaults } from '../api/inputs.ts';
 import type { Db } from '../db/db.ts';
+import type { SignInPolicy } from '../iam/sign-in.ts';
 import type { Clock } from '../repositories/tokens.ts';
 
 /** What the Cloud API's services are given: the database, the clock keys expire by, the log, the packages catalogue. */
@@ -22,12 +23,18 @@ export interface CloudDeps {
   sessions: { ttlSeconds: number; secure: boolean };
   /** This control plane's release: the agent and operator version it offers environments. */
   releaseVersion: string;
+  /** Password sign-in's lockout, rate limit and hashing cost; default DEFAULT_SIGN_IN_POLICY. */
+  signIn?: SignInPolicy;
 }
 
-/** Who is calling: the account its management key belongs to. */
+/** Who is calling: a management key (and its account), or a signed-in user acting in one of their accounts. */
 export interface Caller {
   accountId: string;
-  managementKeyId: string;
+  /** Set for a management key, and for a console session signed in with one. */
+  managementKeyId?: string;
+  /** Set for a user's console session (password or SSO). */
+  userId?: string;
+  email?: string;
 }
 
 /** Set by the auth interceptor for every authenticated call; absent for `requires_authentication = false` methods. */

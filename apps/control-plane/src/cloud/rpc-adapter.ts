@@ -6,6 +6,7 @@ import { authenticateRequest, isPublic } from './auth.ts';
 import { readBody } from './body.ts';
 import { CALLER, type CloudDeps } from './context.ts';
 import { toConnectError } from './errors.ts';
+import { REMOTE_ADDRESS } from './remote-address.ts';
 import { checkedBody, kindOf, writeRefusal } from './protocol.ts';
 import type { AnyRequest, AnyResponse } from './transport.ts';
 import { DEFAULT_WIRE_LIMITS, type WireLimits } from './wire-scan.ts';
@@ -54,6 +55,7 @@ export async function serveRpc(deps: CloudDeps, handler: UniversalHandler, req: 
   let bodyRead = false;
   try {
     const contextValues = createContextValues();
+    contextValues.set(REMOTE_ADDRESS, req.socket.remoteAddress ?? 'unknown');
     // A stranger's call costs one key lookup: nothing of its body is read.
     if (!isPublic(handler.method)) contextValues.set(CALLER, await authenticateRequest(deps, headersOf(req)));
     const raw = await readBody(req, { maxBytes: limits.maxBytes, framing: 5, timeoutMs: limits.bodyTimeoutMs });

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { KeyRing } from '../secrets/ring.ts';
 import type { Database } from './schema.ts';
 
 export type { Database } from './schema.ts';
@@ -17,6 +18,8 @@ export interface Db {
   /** Runs `fn` in one transaction (serialisable on SQLite, read committed + row locks on PostgreSQL); nested calls join it. */
   tx<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   readonly log: Warn;
+  /** The key ring secret columns are encrypted with (secrets/): the repositories encrypt and decrypt through it. */
+  readonly secrets: KeyRing;
   close(): Promise<void>;
 }
 
@@ -26,15 +29,16 @@ export function kyselyDb(
   q: Kysely<Database>,
   transaction: <T>(fn: (db: Db) => Promise<T>) => Promise<T>,
   log: Warn,
+  secrets: KeyRing,
   close: () => Promise<void> = () => q.destroy(),
 ): Db {
-  return { dialect, q, tx: transaction, log, close };
+  return { dialect, q, tx: transaction, log, secrets, close };
 }
 
 /** One transaction of `q`: the Db its function is given, on which `tx` joins it. */
-export function runTransaction<T>(dialect: Db['dialect'], q: Kysely<Database>, fn: (db: Db) => Promise<T>, log: Warn): Promise<T> {
+export function runTransaction<T>(outer: Pick<Db, 'dialect' | 'log' | 'secrets'>, q: Kysely<Database>, fn: (db: Db) => Promise<T>): Promise<T> {
   return q.transaction().execute((trx) => {
-    const inTx: Db = { dialect, q: trx, tx: (inner) => inner(inTx), log, close: async () => undefined };
+    const inTx: Db = { ...outer, q: trx, tx: (inner) => inner(inTx), close: async () => undefined };
     return fn(inTx);
   });
 }

@@ -4,6 +4,7 @@ import { ApiError } from '../errors.ts';
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import { kyselyDb, runTransaction, type Db } from './db.ts';
 import type { Database } from './schema.ts';
+import { ephemeralKeyRing, type KeyRing } from '../secrets/ring.ts';
 
 // BIGINT comes back as a string by default; our counters fit a double.
 pg.types.setTypeParser(20, (value) => Number(value));
@@ -109,7 +110,7 @@ function guardedPool(pool: pg.Pool, log: Warn): PostgresPool {
 }
 
 /** PostgreSQL through a connection pool: what several control-plane replicas share. */
-export function openPostgres(connectionString: string, log: Warn = { warn: () => undefined }): Db {
+export function openPostgres(connectionString: string, log: Warn = { warn: () => undefined }, secrets: KeyRing = ephemeralKeyRing()): Db {
   // A connection attempt to an unreachable server fails after 5 s instead of hanging the request.
   const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 5_000 });
   // An idle connection cut by the server (a restart, a fast shutdown) is dropped from the pool and
@@ -122,7 +123,7 @@ export function openPostgres(connectionString: string, log: Warn = { warn: () =>
     async (fn) => {
       for (let tries = 1; ; tries++) {
         try {
-          return await runTransaction('postgres', q, fn, log);
+          return await runTransaction({ dialect: 'postgres', log, secrets }, q, fn);
         } catch (error) {
           if (!isRetryable(error) || tries >= MAX_ATTEMPTS) throw error;
           await backOff(tries);
@@ -130,5 +131,6 @@ export function openPostgres(connectionString: string, log: Warn = { warn: () =>
       }
     },
     log,
+    secrets,
   );
 }

@@ -120,6 +120,8 @@ export interface Database {
     last_modified_at: string;
   };
   account_members: { account_id: string; user_id: string; created_at: string };
+  /** Failed password sign-ins per email (migration 20); users.failed_sign_ins/locked_until are not used. */
+  sign_in_failures: { email_hash: string; failures: number; locked_until: string | null; last_failed_at: string };
   account_invites: {
     id: string;
     account_id: string;

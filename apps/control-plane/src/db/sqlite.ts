@@ -2,6 +2,7 @@ import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { kyselyDb, runTransaction, type Db, type Warn } from './db.ts';
 import type { Database } from './schema.ts';
+import { ephemeralKeyRing, type KeyRing } from '../secrets/ring.ts';
 
 const bind = (params: ReadonlyArray<unknown>) => params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? Number(p) : p)) as SQLInputValue[];
 
@@ -30,7 +31,7 @@ export function nodeSqliteDatabase(database: DatabaseSync): SqliteDatabase {
  * Kysely hands to one query or one transaction at a time (its SQLite adapter has no second
  * connection), so a transaction's async function never interleaves with other statements.
  */
-export function openSqlite(path: string, log: Warn = { warn: () => undefined }): Db {
+export function openSqlite(path: string, log: Warn = { warn: () => undefined }, secrets: KeyRing = ephemeralKeyRing()): Db {
   // Loaded at run time: bundlers rewrite `node:sqlite` to `sqlite`, which does not exist.
   const { DatabaseSync: Sqlite } = process.getBuiltinModule('node:sqlite');
   const database = new Sqlite(path);
@@ -39,5 +40,5 @@ export function openSqlite(path: string, log: Warn = { warn: () => undefined }):
   // Kysely's destroy closes the file without the connection's lock, under a transaction or
   // queued statements: closing takes the connection first, after the work queued before it.
   const close = () => q.connection().execute(() => q.destroy());
-  return kyselyDb('sqlite', q, (fn) => runTransaction('sqlite', q, fn, log), log, close);
+  return kyselyDb('sqlite', q, (fn) => runTransaction({ dialect: 'sqlite', log, secrets }, q, fn), log, secrets, close);
 }

@@ -42,9 +42,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /**
  * A hash no password matches, for signing in as an email that has no user: verifying against it
- * costs what a real verification costs, so "no such user" and "wrong password" take as long.
+ * costs what a real verification costs, so "no such user" and "wrong password" take as long
+ * (when `cost` is the cost passwords are hashed with).
  */
-export const UNUSABLE_PASSWORD_HASH = (() => {
-  const cost = DEFAULT_ARGON2_COST;
-  return `$argon2id$v=19$m=${cost.memoryKiB},t=${cost.passes},p=${cost.parallelism}$${b64(randomBytes(16))}$${b64(randomBytes(32))}`;
-})();
+export const unusablePasswordHash = (cost: Argon2Cost = DEFAULT_ARGON2_COST) =>
+  `$argon2id$v=19$m=${cost.memoryKiB},t=${cost.passes},p=${cost.parallelism}$${b64(randomBytes(16))}$${b64(randomBytes(32))}`;
+export const UNUSABLE_PASSWORD_HASH = unusablePasswordHash();

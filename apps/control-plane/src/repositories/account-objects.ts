@@ -7,7 +7,7 @@ import { toTokenRow, type TokenRow } from './tokens.ts';
 
 export async function regionOfAccount(db: Db, accountId: string, id: string): Promise<RegionRecord | undefined> {
   const row = await db.q.selectFrom('regions').select(REGION_RECORD_COLUMNS).where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
-  return row ? toRegion(db.log)(row) : undefined;
+  return row ? toRegion(db)(row) : undefined;
 }
 
 /** The cluster's id if it is the account's (deleted ones too: their timeline stays readable until the row goes). */

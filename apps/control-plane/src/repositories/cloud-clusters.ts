@@ -43,7 +43,7 @@ const namespaceOf = (db: Db, seen: Map<string, string>) => (regionId: string, sp
 const toCloudCluster =
   (db: Db, namespaces = new Map<string, string>()) =>
   (row: ClusterRow & { region_spec: string }): CloudClusterRecord => ({
-    ...toCluster(db.log)(row),
+    ...toCluster(db)(row),
     objectId: objectIdOf(row),
     accountId: row.account_id ?? '',
     namespace: namespaceOf(db, namespaces)(row.region_id, row.region_spec),
@@ -53,7 +53,7 @@ const toCloudCluster =
 /** The account's region (a Cloud API environment), or undefined: another account's is no region. */
 export async function accountRegion(db: Db, accountId: string, regionId: string): Promise<RegionRecord | undefined> {
   const row = await db.q.selectFrom('regions').select(REGION_RECORD_COLUMNS).where('id', '=', regionId).where('account_id', '=', accountId).executeTakeFirst();
-  return row ? toRegion(db.log)(row) : undefined;
+  return row ? toRegion(db)(row) : undefined;
 }
 
 export async function accountCluster(db: Db, accountId: string, clusterId: string): Promise<CloudClusterRecord | undefined> {

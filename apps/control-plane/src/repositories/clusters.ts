@@ -9,7 +9,7 @@ import { keyset, toPage, type PageRequest } from '../pages.ts';
 import { bumpRevision } from './regions.ts';
 import { checkRoom } from './caps.ts';
 import { regionAccountId } from './accounts.ts';
-import { objectIdIs, toCluster } from './rows.ts';
+import { objectIdIs, storedApiKeys, toCluster } from './rows.ts';
 
 // Clusters of a region. Every change is one transaction: the row, its timeline's event, and
 // the region's revision (so the agent's long-poll answers with it).
@@ -67,7 +67,7 @@ export async function insertCluster(db: Db, region: RegionRecord, cluster: NewCl
       .values({
         ...row,
         account_id: regionAccountId(tx, region.id),
-        api_keys: keys ? JSON.stringify(keys) : null,
+        api_keys: storedApiKeys(tx, id, keys),
         ...(cluster.cloudCluster ? { cloud_cluster: cluster.cloudCluster } : {}),
       })
       .execute();
@@ -91,13 +91,13 @@ export function insertClusterNamedById(
 export async function listClusters(db: Db, regionId: string, page: PageRequest): Promise<PageOf<ClusterRecord>> {
   const query = db.q.selectFrom('clusters').selectAll().where('region_id', '=', regionId);
   const rows = await keyset(query, db.dialect, { keys: ['name'] }, page).execute();
-  return toPage(rows.map(toCluster(db.log)), page, (c) => [c.name]);
+  return toPage(rows.map(toCluster(db)), page, (c) => [c.name]);
 }
 
 export async function clusterOf(db: Db, region: Pick<RegionRecord, 'id' | 'name'>, name: string): Promise<ClusterRecord> {
   const row = await db.q.selectFrom('clusters').selectAll().where('region_id', '=', region.id).where('name', '=', name).executeTakeFirst();
   if (!row) throw notFound(`cluster ${name} in region ${region.name}`);
-  return toCluster(db.log)(row);
+  return toCluster(db)(row);
 }
 
 /** The columns a change of a cluster sets, besides `updated_at`. */

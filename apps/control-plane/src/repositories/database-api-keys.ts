@@ -1,11 +1,13 @@
-import type { DatabaseApiKeySlot, SealedDatabaseApiKey } from '@qhc/schemas';
+import type { ClusterRecord, DatabaseApiKeySlot, SealedDatabaseApiKey } from '@qhc/schemas';
 import { changed, type Db } from '../db/db.ts';
 import { bumpRevision } from './regions.ts';
-import { objectIdOf } from './rows.ts';
+import { decryptSecret, encryptSecret } from '../secrets/cipher.ts';
+import { objectIdOf, openApiKeys } from './rows.ts';
 import { iso, type Clock } from './tokens.ts';
 
 // Database API keys (the Cloud API's DatabaseApiKeyService). No plaintext is stored: a key's
-// SHA-512 and its copy sealed for the region's agent, which the desired state carries. Every
+// SHA-512 and its copy sealed for the region's agent, which the desired state carries (encrypted
+// again at rest, bound to its row: the database alone cannot hand it to another agent). Every
 // change that the agent must apply bumps the region's revision in the same transaction.
 
 export interface DatabaseApiKeyRow {
@@ -27,8 +29,8 @@ export interface KeyCluster {
   regionId: string;
   /** The Kubernetes identity the sealed copy is bound to. */
   objectId: string;
-  /** Keys set through /api/v1 (plaintext, until /api/v1 goes): they fill their slots too. */
-  apiKeys: string | null;
+  /** Keys set through /api/v1 (decrypted): they fill their slots too. */
+  apiKeys: ClusterRecord['apiKeys'] | null;
 }
 
 export async function clusterOfAccount(db: Db, accountId: string, clusterId: string): Promise<KeyCluster | undefined> {
@@ -39,7 +41,7 @@ export async function clusterOfAccount(db: Db, accountId: string, clusterId: str
     .where('account_id', '=', accountId)
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
-  return row && { id: row.id, regionId: row.region_id, objectId: objectIdOf(row), apiKeys: row.api_keys };
+  return row && { id: row.id, regionId: row.region_id, objectId: objectIdOf(row), apiKeys: row.api_keys ? openApiKeys(db, row.id, row.api_keys) : null };
 }
 
 /** The public key the region's agent last reported; undefined before it connected. */
@@ -60,6 +62,8 @@ async function liveKeyInSlot(db: Db, clusterId: string, slot: DatabaseApiKeySlot
     .executeTakeFirst();
   return row?.id;
 }
+
+const sealedAt = (rowId: string) => ({ column: 'database_api_keys.sealed', rowId });
 
 /** Refused: the slot holds the live key `keyId`. Thrown inside the transaction, so nothing is written. */
 export class SlotTaken extends Error {
@@ -87,7 +91,7 @@ export async function insertDatabaseApiKey(db: Db, key: NewDatabaseApiKey, now: 
     if (taken) throw new SlotTaken(taken);
     await tx.q
       .insertInto('database_api_keys')
-      .values({ ...values, region_id: regionId, created_at: stamp })
+      .values({ ...values, sealed: encryptSecret(tx.secrets, sealedAt(key.id), key.sealed), region_id: regionId, created_at: stamp })
       .execute();
     const { hash: _hash, sealed: _sealed, ...row } = values;
     return { ...row, created_at: stamp };
@@ -167,7 +171,7 @@ export async function sealedKeysOfRegion(db: Db, regionId: string, now: Clock): 
     const keys = byCluster.get(row.cluster_id) ?? [];
     byCluster.set(row.cluster_id, keys);
     const live = row.sealed && !row.deleted_at && (row.expires_at === null || row.expires_at > stamp);
-    if (live) keys.push({ id: row.id, slot: row.slot as DatabaseApiKeySlot, sealed: row.sealed! });
+    if (live) keys.push({ id: row.id, slot: row.slot as DatabaseApiKeySlot, sealed: decryptSecret(db.secrets, sealedAt(row.id), row.sealed!) });
   }
   return byCluster;
 }

@@ -3,7 +3,7 @@ import type { Db } from '../db/db.ts';
 import { notFound } from '../errors.ts';
 import { sealedKeysOfRegion } from './database-api-keys.ts';
 import type { Clock } from './tokens.ts';
-import { objectIdOf, readRegionSpec, readRegistryCredentials, readResourceSpec, toCluster } from './rows.ts';
+import { objectIdOf, readRegionSpec, openRegistryCredentials, readResourceSpec, toCluster } from './rows.ts';
 import type { ExpressionBuilder } from 'kysely';
 import type { Database } from '../db/schema.ts';
 
@@ -47,7 +47,7 @@ export async function desiredState(db: Db, regionId: string, now: Clock = Date.n
     // Not the status: the agent's last report is no part of what it must make true.
     const columns = ['id', 'region_id', 'name', 'object_id', 'spec', 'api_keys', 'annotations', 'origin', 'deleted_at', 'created_at', 'updated_at'] as const;
     const clusterRows = await tx.q.selectFrom('clusters').select(columns).where('region_id', '=', regionId).where(notAwaitingRestore).orderBy('name').execute();
-    const toRecord = toCluster(tx.log);
+    const toRecord = toCluster(tx);
     const clusters: StoredCluster[] = clusterRows.map((row) => ({ ...toRecord(row), objectId: objectIdOf(row) }));
     const sealed = await sealedKeysOfRegion(tx, regionId, now);
     const resources = await tx.q
@@ -66,9 +66,7 @@ export async function desiredState(db: Db, regionId: string, now: Clock = Date.n
       region: readRegionSpec(region.spec, { log: tx.log, table: 'regions', id: regionId }),
       clusters: clusters.filter((c) => !c.deletedAt).map(desiredCluster(sealed)),
       deletions: clusters.filter((c) => c.deletedAt).map((c) => c.objectId),
-      ...(region.registry_credentials
-        ? { registryCredentials: readRegistryCredentials(region.registry_credentials, { log: tx.log, table: 'regions', id: regionId }) }
-        : {}),
+      ...(region.registry_credentials ? { registryCredentials: openRegistryCredentials(tx, regionId, region.registry_credentials) } : {}),
       // This release's CRDs: the agent applies these, never its own (it may be older).
       crds: releaseCrds(),
     };

@@ -30,7 +30,7 @@ function select(db: Db, accountId: string) {
 }
 
 function toEnvironment(db: Db) {
-  const region = toRegion(db.log);
+  const region = toRegion(db);
   return (row: Awaited<ReturnType<ReturnType<typeof select>['executeTakeFirstOrThrow']>>): EnvironmentRecord => ({
     region: region(row),
     accountId: row.account_id!,

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { isUniqueViolation, type Db } from '../db/db.ts';
 import { conflict, notFound } from '../errors.ts';
 import { firstAccountId } from './accounts.ts';
-import { readRegistryCredentials, toRegion, type RegistryCredentials } from './rows.ts';
+import { openRegistryCredentials, storedRegistryCredentials, toRegion, type RegistryCredentials } from './rows.ts';
 
 // Regions: their spec, revision (what agents long-poll on), and write-only registry credentials.
 
@@ -29,7 +29,7 @@ export async function insertRegion(db: Db, spec: Region, credentials: RegistryCr
         ...row,
         account_id: firstAccountId(db),
         account_name_key: sql<string>`(${firstAccountId(db)}) || '/' || ${spec.name}`,
-        registry_credentials: credentials ? JSON.stringify(credentials) : null,
+        registry_credentials: storedRegistryCredentials(db, row.id, credentials),
       })
       .execute();
   } catch (error) {
@@ -41,7 +41,7 @@ export async function insertRegion(db: Db, spec: Region, credentials: RegistryCr
 export async function regionBy(db: Db, by: 'name' | 'id', value: string): Promise<RegionRecord> {
   const row = await db.q.selectFrom('regions').selectAll().where(by, '=', value).executeTakeFirst();
   if (!row) throw notFound(`region ${value}`);
-  return toRegion(db.log)(row);
+  return toRegion(db)(row);
 }
 
 /**
@@ -57,7 +57,7 @@ export async function updateRegion(db: Db, id: string, spec: Region, credentials
       updated_at: now(),
       // The Cloud API's configuration no longer says what the spec is: it is derived from the spec again.
       cloud_configuration: null,
-      ...(credentials === undefined ? {} : { registry_credentials: credentials ? JSON.stringify(credentials) : null }),
+      ...(credentials === undefined ? {} : { registry_credentials: storedRegistryCredentials(db, id, credentials) }),
     }))
     .where('id', '=', id)
     .execute();
@@ -66,7 +66,7 @@ export async function updateRegion(db: Db, id: string, spec: Region, credentials
 /** The region's registry credentials, password included: for the installation command and the agent only. */
 export async function registryCredentials(db: Db, regionId: string): Promise<RegistryCredentials | undefined> {
   const row = await db.q.selectFrom('regions').select('registry_credentials').where('id', '=', regionId).executeTakeFirst();
-  return row?.registry_credentials ? readRegistryCredentials(row.registry_credentials, { log: db.log, table: 'regions', id: regionId }) : undefined;
+  return row?.registry_credentials ? openRegistryCredentials(db, regionId, row.registry_credentials) : undefined;
 }
 
 export async function regionRevision(db: Db, regionId: string): Promise<number | undefined> {

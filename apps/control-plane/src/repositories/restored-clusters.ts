@@ -6,7 +6,7 @@ import { regionAccountId } from './accounts.ts';
 import { checkRoom } from './caps.ts';
 import { checkFree } from './clusters.ts';
 import { insertCloudResourceIn, type NewCloudResource } from './cloud-resources.ts';
-import { objectIdIs, readApiKeys } from './rows.ts';
+import { objectIdIs, openApiKeys, storedApiKeys } from './rows.ts';
 
 type ApiKeys = NonNullable<ClusterRecord['apiKeys']>;
 
@@ -40,12 +40,12 @@ async function keysOf(
   if (taken.keys || !origin.sourceCluster) return taken;
   const source = await tx.q
     .selectFrom('clusters')
-    .select('api_keys')
+    .select(['id', 'api_keys'])
     .where('region_id', '=', regionId)
     .where(objectIdIs(origin.sourceCluster))
     .executeTakeFirst();
   if (!source?.api_keys) return taken;
-  const stored = readApiKeys(source.api_keys);
+  const stored = openApiKeys(tx, source.id, source.api_keys);
   const service = ((backedUp.config ?? {}) as { service?: Record<string, unknown> }).service ?? {};
   const keys: ApiKeys = {
     ...(stored.apiKey && service.api_key === undefined ? { apiKey: stored.apiKey } : {}),
@@ -66,7 +66,7 @@ export async function insertRestoredCluster(db: Db, cluster: RestoredCluster, re
     const row = { id, region_id: region.id, name, object_id: id, spec: JSON.stringify(spec), created_at: stamp, updated_at: stamp };
     await tx.q
       .insertInto('clusters')
-      .values({ ...row, account_id: regionAccountId(tx, region.id), api_keys: keys ? JSON.stringify(keys) : null, origin: JSON.stringify(origin) })
+      .values({ ...row, account_id: regionAccountId(tx, region.id), api_keys: storedApiKeys(tx, id, keys), origin: JSON.stringify(origin) })
       .execute();
     const from = `backup ${origin.snapshot}${origin.sourceCluster ? ` of cluster ${origin.sourceCluster}` : ''}`;
     await recordClusterEvents(tx, id, [{ type: 'Requested', message: `created from ${from} by ${origin.restore}` }], stamp);

@@ -1,7 +1,8 @@
 import { ClusterRecord, RegionRecord, ResourceRecord, type ClusterRecord as Cluster, type RegionRecord as Region } from '@qhc/schemas';
 import type { ExpressionBuilder, Selectable } from 'kysely';
 import * as z from 'zod';
-import type { Warn } from '../db/db.ts';
+import type { Db, Warn } from '../db/db.ts';
+import { decryptSecret, encryptSecret, SecretError } from '../secrets/cipher.ts';
 import type { Database } from '../db/schema.ts';
 
 // Rows to the records the API answers with. A JSON column holds what an earlier release wrote
@@ -78,6 +79,31 @@ export const readRegionSpec = storedJson(RegionRecord.shape.spec, 'spec', emptyO
 export const readRegistryCredentials = storedJson(StoredRegistryCredentials, 'registry_credentials', { username: '', password: '' });
 export const readClusterSpec = storedJson(ClusterRecord.shape.spec, 'spec', emptyObject<Cluster['spec']>());
 export const readApiKeys = storedJson(ClusterRecord.shape.apiKeys.unwrap(), 'api_keys', {});
+type ApiKeys = NonNullable<Cluster['apiKeys']>;
+
+// Secret columns, encrypted at rest (secrets/) and bound to their row: what is stored and read.
+type Reader = Pick<Db, 'log' | 'secrets'>;
+const registryAt = (rowId: string) => ({ column: 'regions.registry_credentials', rowId });
+const apiKeysAt = (rowId: string) => ({ column: 'clusters.api_keys', rowId });
+export const storedRegistryCredentials = (db: Pick<Db, 'secrets'>, regionId: string, credentials: RegistryCredentials | null) =>
+  credentials ? encryptSecret(db.secrets, registryAt(regionId), JSON.stringify(credentials)) : null;
+export const openRegistryCredentials = (db: Reader, regionId: string, stored: string): RegistryCredentials =>
+  readRegistryCredentials(decryptSecret(db.secrets, registryAt(regionId), stored), { log: db.log, table: 'regions', id: regionId });
+export const storedApiKeys = (db: Pick<Db, 'secrets'>, clusterId: string, keys: ApiKeys | null | undefined) =>
+  keys ? encryptSecret(db.secrets, apiKeysAt(clusterId), JSON.stringify(keys)) : null;
+export const openApiKeys = (db: Reader, clusterId: string, stored: string): ApiKeys =>
+  readApiKeys(decryptSecret(db.secrets, apiKeysAt(clusterId), stored), { log: db.log, table: 'clusters', id: clusterId });
+
+/** The user name of a region's registry credentials, for its record; one that does not decrypt is told and left out. */
+function registryUserName(db: Reader, regionId: string, stored: string): string | undefined {
+  try {
+    return openRegistryCredentials(db, regionId, stored).username;
+  } catch (error) {
+    if (!(error instanceof SecretError)) throw error;
+    db.log.warn('a stored secret cannot be read', { table: 'regions', id: regionId, why: error.message });
+    return undefined;
+  }
+}
 /** A cluster's last reported status, for the API (not the desired state, not the timeline). */
 const readClusterStatus = storedJson(ClusterRecord.shape.status.unwrap(), 'status', {});
 const readAnnotations = storedJson(ClusterRecord.shape.annotations.unwrap(), 'annotations', {});
@@ -119,9 +145,10 @@ export const REGION_RECORD_COLUMNS = [
 export type RegionRecordRow = Pick<RegionRow, (typeof REGION_RECORD_COLUMNS)[number]>;
 
 export const toRegion =
-  (log: Warn) =>
+  (db: Reader) =>
   (r: RegionRecordRow): Region => {
-    const at = { log, table: 'regions', id: r.id };
+    const at = { log: db.log, table: 'regions', id: r.id };
+    const username = r.registry_credentials ? registryUserName(db, r.id, r.registry_credentials) : undefined;
     return {
       id: r.id,
       name: r.name,
@@ -131,7 +158,7 @@ export const toRegion =
       ...(r.status ? { status: readRegionStatus(r.status, at) } : {}),
       ...(r.last_seen_at ? { lastSeenAt: r.last_seen_at } : {}),
       // The user name only: the password never leaves the control plane except to the region.
-      ...(r.registry_credentials ? { registryCredentials: { username: readRegistryCredentials(r.registry_credentials, at).username } } : {}),
+      ...(username !== undefined ? { registryCredentials: { username } } : {}),
       createdAt: r.created_at,
       updatedAt: r.updated_at,
     };
@@ -139,16 +166,16 @@ export const toRegion =
 
 /** The cluster's record; without `status` when the row was read without it (the desired state's). */
 export const toCluster =
-  (log: Warn) =>
+  (db: Reader) =>
   (r: Omit<ClusterRow, 'status' | 'account_id' | 'cloud_cluster'> & { status?: string | null }): Cluster => {
-    const at = { log, table: 'clusters', id: r.id };
+    const at = { log: db.log, table: 'clusters', id: r.id };
     const origin = r.origin ? readOrigin(r.origin) : undefined;
     return {
       id: r.id,
       regionId: r.region_id,
       name: r.name,
       spec: readClusterSpec(r.spec, at),
-      ...(r.api_keys ? { apiKeys: readApiKeys(r.api_keys, at) } : {}),
+      ...(r.api_keys ? { apiKeys: openApiKeys(db, r.id, r.api_keys) } : {}),
       ...(r.annotations ? { annotations: readAnnotations(r.annotations, at) } : {}),
       ...(origin ? { origin } : {}),
       ...(r.deleted_at ? { deletedAt: r.deleted_at } : {}),

@@ -71,3 +71,29 @@ export async function isMember(db: Db, accountId: string, userId: string): Promi
   const row = await db.q.selectFrom('account_members').select('user_id').where('account_id', '=', accountId).where('user_id', '=', userId).executeTakeFirst();
   return row !== undefined;
 }
+
+/** The names of `userId`'s roles (Base included) in each of their accounts, by account id. */
+export async function roleNamesOfUser(db: Db, userId: string): Promise<Map<string, string[]>> {
+  const rows = await db.q
+    .selectFrom('user_roles as ur')
+    .innerJoin('roles as r', 'r.id', 'ur.role_id')
+    .select(['ur.account_id', 'r.name'])
+    .where('ur.user_id', '=', userId)
+    .orderBy('r.name')
+    .execute();
+  const byAccount = new Map<string, string[]>();
+  for (const row of rows) byAccount.set(row.account_id, [...(byAccount.get(row.account_id) ?? []), row.name]);
+  return byAccount;
+}
+
+/** The names of a management key's roles. */
+export async function roleNamesOfKey(db: Db, managementKeyId: string): Promise<string[]> {
+  const rows = await db.q
+    .selectFrom('management_key_roles as kr')
+    .innerJoin('roles as r', 'r.id', 'kr.role_id')
+    .select('r.name')
+    .where('kr.management_key_id', '=', managementKeyId)
+    .orderBy('r.name')
+    .execute();
+  return rows.map((row) => row.name);
+}

@@ -9,16 +9,17 @@ import { createConnectTransport } from '@connectrpc/connect-node';
 import { backupV1, clusterV1, hybridV1, qhcV1 } from '@qhc/cloud-api';
 import { DEFAULT_PACKAGES } from '@qhc/schemas';
 import { callApi, type ApiAnswer } from './http.ts';
+import { TEST_SECRETS_KEY } from './cloud.ts';
 
 export const CHILD_KEY = 'qhc_m_fault-management-key-0123456789';
-const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+export const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 const CALL_TIMEOUT_MS = 15_000;
 /** The package every cluster of the fault tests runs on. */
 export const PACKAGE = DEFAULT_PACKAGES[1]!.id;
 
 /** These tests run the build: refuse a missing or stale one rather than test old code. */
-function checkBuild(): void {
+export function checkBuild(): void {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run pnpm --filter @qhc/control-plane build`);
   const built = statSync(MAIN).mtimeMs;
   const newer = readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && statSync(`${SRC}${f}`).mtimeMs > built);
@@ -61,7 +62,10 @@ function clientsOf(url: string): CloudClients {
 export async function spawnCloudControlPlane(database: string): Promise<CloudChild> {
   checkBuild();
   const args = ['--database', database, '--port', '0', '--management-key', CHILD_KEY, '--public-url', 'https://cp.example.test', '--no-console'];
-  const child = spawn(process.execPath, [MAIN, ...args, '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN, ...args, '--log-level', 'info'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, QHC_SECRETS_KEY: TEST_SECRETS_KEY },
+  });
   let log = '';
   let out = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>

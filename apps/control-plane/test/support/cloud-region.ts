@@ -6,7 +6,7 @@ import { createConnectTransport } from '@connectrpc/connect-node';
 import { hybridV1 } from '@qhc/cloud-api';
 import { createLogger, type Logger } from '@qhc/kube';
 import { startControlPlane, type RunningControlPlane } from '../../src/index.ts';
-import { MANAGEMENT_KEY } from './cloud.ts';
+import { MANAGEMENT_KEY, TEST_SECRETS } from './cloud.ts';
 import { callApi } from './http.ts';
 
 // What the agent-side tests start from: a control plane (plain HTTP, an https public URL for
@@ -30,6 +30,7 @@ export async function startWithEnvironment(database?: string, logger: Logger = c
     database: database ?? join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db'),
     port: 0,
     managementKey: MANAGEMENT_KEY,
+    secrets: TEST_SECRETS,
     logger,
     publicUrl: 'https://cp.example.test',
     console: false,

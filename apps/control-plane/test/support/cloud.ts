@@ -13,6 +13,9 @@ import { sqlOn } from './sql.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export const MANAGEMENT_KEY = 'qhc_m_test-management-key-0123456789';
+/** The secrets key ring of the tests' control planes (PostgreSQL needs one; replicas share it). */
+export const TEST_SECRETS_KEY = `t1:${Buffer.alloc(32, 7).toString('base64')}`;
+export const TEST_SECRETS = { key: TEST_SECRETS_KEY } as const;
 
 /** A control plane for the Cloud API tests, its clock (moved by tests), and its TLS material when it serves HTTPS. */
 export interface CloudPlane {
@@ -45,6 +48,7 @@ export function cloudPlane(dialect: Dialect, { https = true, ...options }: { htt
       database: await databaseFor(dialect),
       port: 0,
       managementKey: MANAGEMENT_KEY,
+      secrets: TEST_SECRETS,
       logger: createLogger({ level: 'error' }),
       console: false,
       now: () => clock.now,

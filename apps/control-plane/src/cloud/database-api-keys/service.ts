@@ -3,7 +3,6 @@ import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
 import { databaseApiKeyV2 } from '@qhc/cloud-api';
-import type { ClusterRecord } from '@qhc/schemas';
 import { sealedKeyContext, sealFor } from '@qhc/schemas/sealing';
 import {
   agentPublicKey,
@@ -43,7 +42,7 @@ function toDatabaseApiKey(row: DatabaseApiKeyRow, key = ''): databaseApiKeyV2.Da
 
 /** A slot set through /api/v1 (plaintext keys, until /api/v1 goes) is filled too. */
 function refuseV1Slot(cluster: KeyCluster, slot: CreateInput['slot']): void {
-  const keys = cluster.apiKeys ? (JSON.parse(cluster.apiKeys) as ClusterRecord['apiKeys']) : undefined;
+  const keys = cluster.apiKeys ?? undefined;
   if (slot === 'readWrite' ? keys?.apiKey : keys?.readOnlyApiKey)
     throw new ConnectError(
       `Qdrant accepts one ${slotWords(slot)} key per cluster; this cluster's was set through /api/v1: remove it there first`,

@@ -8,6 +8,7 @@ import { checkEnumNames } from '../json-enums.ts';
 import { HTTP_STATUS } from '../codes.ts';
 import type { CloudDeps } from '../context.ts';
 import { toConnectError } from '../errors.ts';
+import { REMOTE_ADDRESS_HEADER } from '../remote-address.ts';
 import type { AnyRequest, AnyResponse } from '../transport.ts';
 import { requestMessage } from './request.ts';
 import type { RestRoute } from './routes.ts';
@@ -69,6 +70,8 @@ function callHeaders(req: AnyRequest): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers))
     if (typeof value === 'string' && (CREDENTIAL_HEADERS.has(name) || name.startsWith('qc-'))) headers.set(name, value);
+  // Set here only (a client's own is not copied): the in-process call has no socket of its own.
+  headers.set(REMOTE_ADDRESS_HEADER, req.socket.remoteAddress ?? 'unknown');
   return headers;
 }
 
