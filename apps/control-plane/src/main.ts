@@ -14,6 +14,8 @@
 //                           (env QHC_DEFAULT_CHART_REPOSITORY; default: oci://<registry>/charts)
 //   --bootstrap-token-ttl <duration>  how long an installation command works (env
 //                           QHC_BOOTSTRAP_TOKEN_TTL; 1m to 30d, e.g. 24h, 30m or seconds; default 24h)
+//   --audit-retention <duration>  how long audit events are kept (env QHC_AUDIT_RETENTION; 1d to
+//                           3650d, e.g. 90d or 2160h; default 90d); older ones are deleted hourly
 //   --console-dir <dir>     the web console's built assets (env QHC_CONSOLE_DIR; default: those of
 //                           @qhc/console); --no-console serves the API only
 //   --packages <file.yaml>  the resource packages clusters are made in, replacing the built-in set
@@ -44,6 +46,7 @@ import { signInPolicyOf } from './iam/sign-in-flags.ts';
 import { readPackagesFile } from './packages.ts';
 import { openDatabase } from './db/open.ts';
 import { rotateSecrets } from './secrets/rotate.ts';
+import { AUDIT_RETENTION_BOUNDS } from './cloud/audit/retention.ts';
 
 const { values, positionals } = parseArgs({
   options: {
@@ -60,11 +63,13 @@ const { values, positionals } = parseArgs({
     'default-chart-repository': { type: 'string' },
     'no-console': { type: 'boolean' },
     'bootstrap-token-ttl': { type: 'string' },
+    'audit-retention': { type: 'string' },
     packages: { type: 'string' },
     'secrets-key-file': { type: 'string' },
     'sign-in-lockout-after': { type: 'string' },
     'sign-in-lockout-for': { type: 'string' },
     'sign-in-rate-limit': { type: 'string' },
+    'auto-approve-accounts': { type: 'boolean' },
   },
   allowPositionals: true,
 });
@@ -89,6 +94,7 @@ try {
     process.stdout.write(`every secret is encrypted under key ${db.secrets.primary.id}\n`);
     process.exit(0);
   }
+  const retention = values['audit-retention'] ?? process.env.QHC_AUDIT_RETENTION;
   const running = await startControlPlane({
     database,
     secrets,
@@ -97,6 +103,7 @@ try {
     tls: cert && key ? { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') } : undefined,
     publicUrl: values['public-url'],
     ...(ttl ? { bootstrapTokenTtlSeconds: parseDurationSeconds('--bootstrap-token-ttl', ttl) } : {}),
+    ...(retention ? { auditRetentionSeconds: parseDurationSeconds('--audit-retention', retention, AUDIT_RETENTION_BOUNDS) } : {}),
     managementKey: values['management-key'] ?? process.env.QHC_MANAGEMENT_KEY,
     // A bundled control plane (the container image) cannot find @qhc/console next to itself.
     console: values['no-console'] ? false : consoleDir ? { dir: consoleDir } : undefined,
@@ -110,6 +117,7 @@ try {
       lockoutFor: values['sign-in-lockout-for'] ?? process.env.QHC_SIGN_IN_LOCKOUT_FOR,
       rateLimit: values['sign-in-rate-limit'] ?? process.env.QHC_SIGN_IN_RATE_LIMIT,
     }),
+    autoApproveAccounts: values['auto-approve-accounts'] ?? process.env.QHC_AUTO_APPROVE_ACCOUNTS === 'true',
     logger,
   });
   process.stdout.write(`account id: ${running.accountId}\n`);

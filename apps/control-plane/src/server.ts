@@ -19,6 +19,7 @@ import { DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS } from './installation.ts';
 import type { SignInPolicy } from './iam/sign-in.ts';
 import { RELEASE_VERSION } from './release.ts';
 import { DEFAULT_SESSION_TTL_SECONDS } from './sessions.ts';
+import { AUDIT_RETENTION_DEFAULT_SECONDS, startAuditPruning } from './cloud/audit/retention.ts';
 import { cloudApi, type AnyRequest, type AnyResponse, type CloudApi, type Handle } from './cloud/transport.ts';
 
 /**
@@ -69,6 +70,10 @@ export interface ControlPlaneOptions {
   releaseVersion?: string;
   /** Password sign-in's lockout, rate limit and argon2 cost; default DEFAULT_SIGN_IN_POLICY. */
   signIn?: SignInPolicy;
+  /** How long audit events are kept (--audit-retention); default 90 days. */
+  auditRetentionSeconds?: number;
+  /** Accounts made by sign-up or CreateAccount start approved (--auto-approve-accounts); default: pending until an instance administrator decides. */
+  autoApproveAccounts?: boolean;
   /** How long a client may take (tests shorten them): see SERVER_LIMITS. */
   timeouts?: { bodyMs?: number; idleMs?: number };
 }
@@ -98,6 +103,8 @@ export interface RunningControlPlane {
   accountId: string;
   /** Set when the control plane made the account's first management key itself. */
   generatedManagementKey?: string;
+  /** Deletes the audit events older than the retention now (as the hourly pass does); answers how many. */
+  pruneAuditEvents(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -159,6 +166,7 @@ function cloudDeps(db: Db, options: ControlPlaneOptions, publicUrl: () => string
     sessions: { ttlSeconds: options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS, secure: Boolean(options.tls) },
     releaseVersion: options.releaseVersion ?? RELEASE_VERSION,
     ...(options.signIn ? { signIn: options.signIn } : {}),
+    autoApproveAccounts: options.autoApproveAccounts ?? false,
   };
 }
 
@@ -177,6 +185,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const store = new Store(db, options.defaultRegistry, options.now);
   const { accountId, generatedManagementKey } = await firstStart(db, options.managementKey, options.now);
   const consoleServer = consoleOf(options);
+  const pruning = await startAuditPruning(db, options.now ?? Date.now, options.auditRetentionSeconds ?? AUDIT_RETENTION_DEFAULT_SECONDS, options.logger);
   const longPolls = new LongPolls();
   let publicUrl = options.publicUrl ?? '';
   const router = () =>
@@ -206,7 +215,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     packages,
     accountId,
     ...(generatedManagementKey ? { generatedManagementKey } : {}),
+    pruneAuditEvents: pruning.prune,
     async stop() {
+      await pruning.stop();
       // Long-polls end as their connections close; the database goes once no handler uses it.
       await closeServer(server);
       await Promise.allSettled(inflight);

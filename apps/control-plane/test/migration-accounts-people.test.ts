@@ -50,9 +50,9 @@ describe.each(['sqlite', 'postgres'] as const)('migration 15 on %s', (dialect) =
       expect(await migrate(db)).toEqual(MIGRATIONS.filter((m) => m.version >= 15).map((m) => m.version));
       const q = sqlOn(db);
       expect(await q.all('SELECT id, status FROM accounts')).toEqual([{ id: account, status: 'approved' }]);
-      const expected = Object.fromEntries(BUILT_IN_ROLES.map((role) => [role.name, [...role.permissions].sort()]));
+      const expected = Object.fromEntries(BUILT_IN_ROLES.map((role) => [role.name, role.permissions.toSorted()]));
       expect(await rolePermissions(db, account)).toEqual(expected);
-      expect((await rolePermissions(db, account))['Owner']).toEqual([...PERMISSIONS].sort());
+      expect((await rolePermissions(db, account))['Owner']).toEqual(PERMISSIONS.toSorted());
       expect(await q.all('SELECT k.management_key_id, r.name FROM management_key_roles k JOIN roles r ON r.id = k.role_id')).toEqual([
         { management_key_id: 'k1', name: 'Owner' },
       ]);

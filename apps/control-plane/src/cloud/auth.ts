@@ -38,7 +38,7 @@ export async function authenticate(deps: CloudDeps, header: string | null): Prom
   if (row.deleted_at) throw new ConnectError('the management key was deleted', Code.Unauthenticated);
   if (row.expires_at !== null && row.expires_at <= iso(deps.now))
     throw new ConnectError(`the management key expired at ${row.expires_at}`, Code.Unauthenticated);
-  return { accountId: row.account_id, managementKeyId: row.id };
+  return { accountId: row.account_id, principal: { kind: 'management_key', id: row.id, prefix: row.prefix }, permissions: new Set(), managementKeyId: row.id };
 }
 
 /**
@@ -56,8 +56,13 @@ export async function authenticateSession(deps: CloudDeps, secret: string, csrfT
     );
   if (!csrfTokenMatches(secret, csrfToken ?? undefined))
     throw new ConnectError(`send the session's CSRF token (qhc.v1.SessionService/GetSession) in the ${CSRF_HEADER} header`, Code.Unauthenticated);
-  if (user) return { accountId: user.accountId, userId: user.userId, email: user.email };
-  return { accountId: session!.account_id, managementKeyId: session!.management_key_id };
+  if (user) return { accountId: user.accountId, principal: { kind: 'user', id: user.userId, email: user.email, sessionId: user.id }, permissions: new Set() };
+  return {
+    accountId: session!.account_id,
+    principal: { kind: 'management_key', id: session!.management_key_id, prefix: '' },
+    permissions: new Set(),
+    managementKeyId: session!.management_key_id,
+  };
 }
 
 /** A management key when one is sent (API clients), else the console's session cookie. */

@@ -25,16 +25,21 @@ export interface CloudDeps {
   releaseVersion: string;
   /** Password sign-in's lockout, rate limit and hashing cost; default DEFAULT_SIGN_IN_POLICY. */
   signIn?: SignInPolicy;
+  /** --auto-approve-accounts: accounts made by sign-up or CreateAccount start approved, not pending. */
+  autoApproveAccounts?: boolean;
 }
 
-/** Who is calling: a management key (and its account), or a signed-in user acting in one of their accounts. */
+/** Who authenticated: a management key (directly or through a key's console session), or a user's session. */
+export type Principal = { kind: 'management_key'; id: string; prefix: string } | { kind: 'user'; id: string; email: string; sessionId: string };
+
+/** Who is calling, in which account (a key's, or the account a user's session acts in). */
 export interface Caller {
   accountId: string;
-  /** Set for a management key, and for a console session signed in with one. */
+  principal: Principal;
+  /** Effective permissions in accountId (the auth interceptor enforces them). */
+  permissions: ReadonlySet<string>;
+  /** The key of a key caller (principal.id); kept for code that reads it. */
   managementKeyId?: string;
-  /** Set for a user's console session (password or SSO). */
-  userId?: string;
-  email?: string;
 }
 
 /** Set by the auth interceptor for every authenticated call; absent for `requires_authentication = false` methods. */

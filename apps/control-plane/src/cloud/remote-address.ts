@@ -1,12 +1,25 @@
-import { createContextKey, type HandlerContext } from '@connectrpc/connect';
+import { createContextKey, createContextValues, type ContextValues, type HandlerContext } from '@connectrpc/connect';
+import type { AnyRequest } from './transport.ts';
 
-// Where a call came from (sign-in rate limits). gRPC/Connect calls carry their socket's address
-// as a context value; the REST gateway's in-process calls cannot (context values do not cross a
-// transport), so the gateway names it in a header it sets itself: a client's own header of that
-// name is dropped by the gateway and ignored on direct calls, which have the context value.
+// Where a call came from (sign-in rate limits, the audit log), as the socket the request came on
+// knows it. The control plane has no --trusted-proxies flag, so a client's X-Forwarded-For is
+// never believed: what a client writes in a header is not where it is. gRPC/Connect calls and
+// the REST gateway's in-process calls both carry it as a context value.
 
-export const REMOTE_ADDRESS = createContextKey<string | undefined>(undefined, { description: "the call's source address" });
-export const REMOTE_ADDRESS_HEADER = 'x-qhc-remote-address';
+export const REMOTE_ADDRESS = createContextKey<string | undefined>(undefined, { description: "the caller's network address" });
 
-export const remoteAddressOf = (ctx: Pick<HandlerContext, 'values' | 'requestHeader'>): string =>
-  ctx.values.get(REMOTE_ADDRESS) ?? ctx.requestHeader.get(REMOTE_ADDRESS_HEADER) ?? 'unknown';
+/** The socket's peer address (an IPv4 peer of a dual-stack socket without its `::ffff:`). */
+export function socketAddressOf(req: AnyRequest): string | undefined {
+  const address = req.socket?.remoteAddress;
+  return address?.startsWith('::ffff:') && address.includes('.') ? address.slice('::ffff:'.length) : address;
+}
+
+/** The context values a call of `req` starts with. */
+export function requestContext(req: AnyRequest): ContextValues {
+  const values = createContextValues();
+  values.set(REMOTE_ADDRESS, socketAddressOf(req));
+  return values;
+}
+
+/** The caller's address in a handler; 'unknown' for a call that came on no socket. */
+export const remoteAddressOf = (ctx: Pick<HandlerContext, 'values'>): string => ctx.values.get(REMOTE_ADDRESS) ?? 'unknown';

@@ -1,12 +1,12 @@
 import type { DescMessage, DescMethod } from '@bufbuild/protobuf';
-import { createContextValues, type ConnectRouter } from '@connectrpc/connect';
+import type { ConnectRouter } from '@connectrpc/connect';
 import { universalRequestFromNodeRequest, universalResponseToNodeResponse } from '@connectrpc/connect-node';
 import type { UniversalHandler } from '@connectrpc/connect/protocol';
 import { authenticateRequest, isPublic } from './auth.ts';
 import { readBody } from './body.ts';
 import { CALLER, type CloudDeps } from './context.ts';
 import { toConnectError } from './errors.ts';
-import { REMOTE_ADDRESS } from './remote-address.ts';
+import { requestContext } from './remote-address.ts';
 import { checkedBody, kindOf, writeRefusal } from './protocol.ts';
 import type { AnyRequest, AnyResponse } from './transport.ts';
 import { DEFAULT_WIRE_LIMITS, type WireLimits } from './wire-scan.ts';
@@ -54,8 +54,7 @@ export async function serveRpc(deps: CloudDeps, handler: UniversalHandler, req: 
   const kind = kindOf(req);
   let bodyRead = false;
   try {
-    const contextValues = createContextValues();
-    contextValues.set(REMOTE_ADDRESS, req.socket.remoteAddress ?? 'unknown');
+    const contextValues = requestContext(req);
     // A stranger's call costs one key lookup: nothing of its body is read.
     if (!isPublic(handler.method)) contextValues.set(CALLER, await authenticateRequest(deps, headersOf(req)));
     const raw = await readBody(req, { maxBytes: limits.maxBytes, framing: 5, timeoutMs: limits.bodyTimeoutMs });
@@ -76,6 +75,6 @@ export async function serveRpc(deps: CloudDeps, handler: UniversalHandler, req: 
 }
 
 /** The router's handlers by request path. */
-export function handlersOf(router: ConnectRouter): Map<string, UniversalHandler> {
+export function handlersOf(router: Pick<ConnectRouter, 'handlers'>): Map<string, UniversalHandler> {
   return new Map(router.handlers.map((h) => [h.requestPath, h]));
 }

@@ -1,6 +1,8 @@
 import type { DescService } from '@bufbuild/protobuf';
 import type { ConnectRouter, ServiceImpl } from '@connectrpc/connect';
-import { authV1, backupV1, bookingV1, clusterV1, databaseApiKeyV2, hybridV1, qhcV1 } from '@qhc/cloud-api';
+import { accountV1, authV1, backupV1, bookingV1, clusterV1, databaseApiKeyV2, hybridV1, qhcV1 } from '@qhc/cloud-api';
+import { accountService } from './account/account-service.ts';
+import { auditLogService } from './audit/service.ts';
 import { authService } from './auth-service.ts';
 import { backupService } from './backup/backup-service.ts';
 import { bookingService } from './booking/booking-service.ts';
@@ -8,6 +10,8 @@ import { clusterService } from './cluster/cluster-service.ts';
 import type { CloudDeps } from './context.ts';
 import { databaseApiKeyService } from './database-api-keys/service.ts';
 import { hybridCloudService } from './hybrid/service.ts';
+import { accountAccessService } from './qhc/account-access.ts';
+import { accountBillingService } from './qhc/billing.ts';
 import { clusterEventService } from './qhc/cluster-event-service.ts';
 import { clusterExtensionService } from './qhc/cluster-extension-service.ts';
 import { environmentAgentService } from './qhc/environment-service.ts';
@@ -39,6 +43,10 @@ export const CLOUD_SERVICES: readonly CloudService[] = [
   cloudService(qhcV1.ClusterEventService, clusterEventService),
   cloudService(qhcV1.ClusterExtensionService, clusterExtensionService),
   cloudService(databaseApiKeyV2.DatabaseApiKeyService, databaseApiKeyService),
+  cloudService(qhcV1.AuditLogService, auditLogService),
+  cloudService(accountV1.AccountService, accountService),
+  cloudService(qhcV1.AccountAccessService, accountAccessService),
+  cloudService(qhcV1.AccountBillingService, accountBillingService),
 ];
 
 export const registerCloudServices =

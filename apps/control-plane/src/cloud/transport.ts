@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
-import { createConnectRouter, createRouterTransport, type Interceptor } from '@connectrpc/connect';
+import { createConnectRouter, type Interceptor } from '@connectrpc/connect';
 import { compressionBrotli, compressionGzip } from '@connectrpc/connect-node';
+import { auditInterceptor } from './audit/interceptor.ts';
+import { inProcessTransport, type InProcess } from './audit/in-process.ts';
 import { authInterceptor, checkAccountFields } from './auth.ts';
 import type { CloudDeps } from './context.ts';
 import { errorInterceptor } from './errors.ts';
@@ -23,8 +25,15 @@ export const BODY_TIMEOUT_MS = 30_000;
 /** Connect's JSON as REST's: a field or enum name the message lacks is refused, not dropped (the echo would lose it). */
 export const JSON_OPTIONS = { ignoreUnknownFields: false } as const;
 
-/** The one chain every call passes, whichever protocol brought it: errors outermost, then auth. */
-export const cloudInterceptors = (deps: CloudDeps): Interceptor[] => [errorInterceptor(deps.logger), authInterceptor(deps)];
+/**
+ * The one chain every call passes, whichever protocol brought it: errors outermost, then auth,
+ * then the audit trail (which needs the caller; `inProcess` reaches the router for its Get calls).
+ */
+export const cloudInterceptors = (deps: CloudDeps, inProcess: () => InProcess): Interceptor[] => [
+  errorInterceptor(deps.logger),
+  authInterceptor(deps),
+  auditInterceptor(deps, inProcess),
+];
 
 export interface CloudApi {
   /** Whether the Cloud API answers this request (before the console, which answers any other path). */
@@ -44,18 +53,24 @@ export function cloudApi(deps: CloudDeps, fallback: Handle, services: readonly C
   checkAccountFields(services.map((s) => s.service));
   const prefixes = services.map((s) => `/${s.service.typeName}/`);
   const routes = registerCloudServices(deps, services);
-  const routerOptions = { interceptors: cloudInterceptors(deps), readMaxBytes: READ_MAX_BYTES, jsonOptions: JSON_OPTIONS };
+  let inProcess: InProcess | undefined;
+  const interceptors = cloudInterceptors(deps, () => inProcess!);
+  const router = createConnectRouter({
+    interceptors,
+    readMaxBytes: READ_MAX_BYTES,
+    jsonOptions: JSON_OPTIONS,
+    acceptCompression: [compressionGzip, compressionBrotli],
+  });
+  routes(router);
+  const handlers = handlersOf(router);
   // The REST gateway calls the same router in process, so its calls pass the same interceptors.
-  const inProcess = createRouterTransport(routes, { router: routerOptions });
+  inProcess = inProcessTransport(handlers);
   const rest = restGateway(
     deps,
     services.map((s) => s.service),
     inProcess,
     { maxBytes: READ_MAX_BYTES, timeoutMs: bodyTimeoutMs },
   );
-  const router = createConnectRouter({ ...routerOptions, acceptCompression: [compressionGzip, compressionBrotli] });
-  routes(router);
-  const handlers = handlersOf(router);
   const limits = { maxBytes: READ_MAX_BYTES, bodyTimeoutMs };
   return {
     // Every Qdrant Cloud service path, served or not: one not served yet answers as gRPC expects

@@ -7,7 +7,7 @@ import { openDatabase } from '../../src/db/open.ts';
 import { hashPassword, type Argon2Cost } from '../../src/iam/passwords.ts';
 import type { SignInPolicy } from '../../src/iam/sign-in.ts';
 import { addMember, insertUser } from '../../src/repositories/users.ts';
-import { databaseFor, type Dialect } from './cloud.ts';
+import { TEST_SECRETS, databaseFor, type Dialect } from './cloud.ts';
 
 // Shared setup of the password sign-in tests: a migrated database per describe block, users
 // with cheap argon2id hashes, accounts with their built-in roles.
@@ -34,7 +34,7 @@ export const policy = (overrides: Partial<SignInPolicy> = {}): SignInPolicy => (
 export function testDb(dialect: Dialect): { readonly db: Db } {
   let db: Db | undefined;
   beforeAll(async () => {
-    db = await openDatabase(await databaseFor(dialect), createLogger({ level: 'error' }));
+    db = await openDatabase(await databaseFor(dialect), createLogger({ level: 'error' }), TEST_SECRETS);
   });
   afterAll(async () => {
     await db?.close();

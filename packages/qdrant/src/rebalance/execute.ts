@@ -1,16 +1,17 @@
 import type { QdrantClient } from '@qdrant/js-client-rest';
 import { call, QdrantOperationError } from '../errors.ts';
-import { readPlacement } from '../topology.ts';
+import { awaitTransfer } from '../transfer.ts';
 import type { Move } from './plan.ts';
 
 export interface ExecuteOptions {
   client: QdrantClient;
   /** Transfers at once; a peer takes part in one at a time (Qdrant's default transfer limits). */
   concurrency?: number;
-  /** Epoch ms: a transfer still running then is aborted and the plan fails. */
+  /** Epoch ms: no move starts later, a transfer still running then is aborted, and the plan fails. */
   deadline: number;
   pollIntervalMs?: number;
   signal?: AbortSignal;
+  now?: () => number;
   onEvent?: (event: { type: 'started' | 'finished'; move: Move; ms?: number }) => void;
 }
 
@@ -25,6 +26,7 @@ export interface ExecuteResult {
  * thrown: the cluster is left with every shard fully replicated, some moves done.
  */
 export async function executePlan(moves: Move[], options: ExecuteOptions): Promise<ExecuteResult> {
+  const now = options.now ?? Date.now;
   const concurrency = Math.max(1, options.concurrency ?? 2);
   const pending = [...moves];
   const busyPeers = new Set<number>();
@@ -56,8 +58,12 @@ export async function executePlan(moves: Move[], options: ExecuteOptions): Promi
     busyPeers.add(move.to);
     const started = Date.now();
     try {
+      // Past the deadline a new transfer would only be aborted at its first poll: start none.
+      if (now() >= options.deadline) {
+        throw new QdrantOperationError('Timeout', `out of time before moving shard ${move.shardId} of collection ${move.collection}; nothing was started`);
+      }
       options.onEvent?.({ type: 'started', move });
-      await transfer(move, options);
+      await transfer(move, options, now);
       done.push(move);
       options.onEvent?.({ type: 'finished', move, ms: Date.now() - started });
     } finally {
@@ -86,27 +92,16 @@ export async function executePlan(moves: Move[], options: ExecuteOptions): Promi
   return { done };
 }
 
-async function transfer(move: Move, options: ExecuteOptions): Promise<void> {
-  const { client } = options;
-  const what = `shard ${move.shardId} of collection ${move.collection} from peer ${move.from} to ${move.to}`;
+/** One move_shard, watched like the drain's (aborted at the deadline, a refused abort of an ended one is its end); then the shard must be on the target only. */
+async function transfer(move: Move, options: ExecuteOptions, now: () => number): Promise<void> {
   await call(`POST /collections/${move.collection}/cluster move_shard ${move.shardId} ${move.from}→${move.to}`, () =>
-    client.updateCollectionCluster(move.collection, { move_shard: { shard_id: move.shardId, from_peer_id: move.from, to_peer_id: move.to } }),
+    options.client.updateCollectionCluster(move.collection, { move_shard: { shard_id: move.shardId, from_peer_id: move.from, to_peer_id: move.to } }),
   );
-  for (;;) {
-    options.signal?.throwIfAborted();
-    const placement = await readPlacement(client, move.collection);
-    const inFlight = placement.transfers.some((t) => t.shardId === move.shardId && t.from === move.from && t.to === move.to);
-    if (!inFlight) {
-      const shard = placement.shards.find((s) => s.id === move.shardId);
-      if (shard?.replicas.some((r) => r.peerId === move.to && r.state === 'Active') && !shard.replicas.some((r) => r.peerId === move.from)) return;
-      throw new QdrantOperationError('TransferFailed', `the transfer of ${what} ended without the shard arriving`);
-    }
-    if (Date.now() >= options.deadline) {
-      await call(`POST /collections/${move.collection}/cluster abort_transfer ${move.shardId}`, () =>
-        client.updateCollectionCluster(move.collection, { abort_transfer: { shard_id: move.shardId, from_peer_id: move.from, to_peer_id: move.to } }),
-      );
-      throw new QdrantOperationError('TransferTimeout', `the transfer of ${what} did not finish in time; it was aborted`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, options.pollIntervalMs ?? 1_000));
-  }
+  const placement = await awaitTransfer(options, move.collection, move.shardId, move.from, move.to, now);
+  const shard = placement.shards.find((s) => s.id === move.shardId);
+  if (shard?.replicas.some((r) => r.peerId === move.to && r.state === 'Active') && !shard.replicas.some((r) => r.peerId === move.from)) return;
+  throw new QdrantOperationError(
+    'TransferFailed',
+    `the transfer of shard ${move.shardId} of collection ${move.collection} from peer ${move.from} to ${move.to} ended without the shard arriving`,
+  );
 }

@@ -76,7 +76,7 @@ export function sessionService(deps: CloudDeps): ServiceImpl<typeof qhcV1.Sessio
       if (/\s/.test(key)) throw invalid('management_key', 'a management key is one word, without spaces');
       // The key's own checks (unknown, deleted, expired) and their messages, as for `authorization: apikey`.
       const caller = await authenticate(deps, `apikey ${key}`);
-      const { secret, session } = await createCloudSession(deps.db, caller.managementKeyId!, ttlSeconds, deps.now);
+      const { secret, session } = await createCloudSession(deps.db, caller.principal.id, ttlSeconds, deps.now);
       setCookie(ctx, secret);
       return { session: await keySessionView(deps.db, secret, { ...session, account_id: caller.accountId }) };
     },
@@ -104,11 +104,11 @@ export function sessionService(deps: CloudDeps): ServiceImpl<typeof qhcV1.Sessio
       return { items: await myAccounts(deps.db, callerOf(ctx)) };
     },
     async switchAccount(req, ctx) {
-      const caller = callerOf(ctx);
-      if (!caller.userId)
+      const { principal } = callerOf(ctx);
+      if (principal.kind !== 'user')
         throw new ConnectError("a management key's session acts in the key's account only; sign in with a password to switch", Code.FailedPrecondition);
       checkAccountId(req.accountId);
-      if (!(await isMember(deps.db, req.accountId, caller.userId))) throw notMember(req.accountId);
+      if (!(await isMember(deps.db, req.accountId, principal.id))) throw notMember(req.accountId);
       const { secret, user } = await sessionOf(deps, ctx);
       if (!user) throw signedOut();
       await switchSessionAccount(deps.db, user.id, req.accountId);

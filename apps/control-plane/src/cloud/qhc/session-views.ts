@@ -57,14 +57,14 @@ const myAccount = (account: { id: string; name: string; status: string }, curren
 
 /** A user's accounts (by name), or a management key's one account. */
 export async function myAccounts(db: Db, caller: Caller) {
-  if (caller.userId) {
-    const roles = await roleNamesOfUser(db, caller.userId);
-    const accounts = await accountsOfUser(db, caller.userId);
+  if (caller.principal.kind === 'user') {
+    const roles = await roleNamesOfUser(db, caller.principal.id);
+    const accounts = await accountsOfUser(db, caller.principal.id);
     return accounts
       .toSorted((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
       .map((account) => myAccount(account, account.id === caller.accountId, roles.get(account.id) ?? []));
   }
   const account = await accountOf(db, caller.accountId);
-  const roleNames = caller.managementKeyId ? await roleNamesOfKey(db, caller.managementKeyId) : [];
+  const roleNames = await roleNamesOfKey(db, caller.principal.id);
   return account ? [myAccount(account, true, roleNames)] : [];
 }

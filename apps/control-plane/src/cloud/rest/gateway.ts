@@ -1,14 +1,15 @@
 import type { ServerResponse } from 'node:http';
 import { toJson, type DescMethodUnary, type JsonValue } from '@bufbuild/protobuf';
-import { Code, ConnectError, type Transport } from '@connectrpc/connect';
+import { Code, ConnectError } from '@connectrpc/connect';
 import { checkBodyDepth } from '../../api/json-limits.ts';
+import type { InProcess } from '../audit/in-process.ts';
 import { authenticateRequest, isPublic } from '../auth.ts';
 import { readBody, type BodyLimits } from '../body.ts';
 import { checkEnumNames } from '../json-enums.ts';
 import { HTTP_STATUS } from '../codes.ts';
 import type { CloudDeps } from '../context.ts';
 import { toConnectError } from '../errors.ts';
-import { REMOTE_ADDRESS_HEADER } from '../remote-address.ts';
+import { requestContext } from '../remote-address.ts';
 import type { AnyRequest, AnyResponse } from '../transport.ts';
 import { requestMessage } from './request.ts';
 import type { RestRoute } from './routes.ts';
@@ -70,8 +71,6 @@ function callHeaders(req: AnyRequest): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers))
     if (typeof value === 'string' && (CREDENTIAL_HEADERS.has(name) || name.startsWith('qc-'))) headers.set(name, value);
-  // Set here only (a client's own is not copied): the in-process call has no socket of its own.
-  headers.set(REMOTE_ADDRESS_HEADER, req.socket.remoteAddress ?? 'unknown');
   return headers;
 }
 
@@ -88,7 +87,7 @@ export interface Invocation {
   query: URLSearchParams;
 }
 
-export async function invoke(deps: CloudDeps, transport: Transport, req: AnyRequest, call: Invocation, limits: BodyLimits): Promise<RestAnswer> {
+export async function invoke(deps: CloudDeps, transport: InProcess, req: AnyRequest, call: Invocation, limits: BodyLimits): Promise<RestAnswer> {
   // The credential first, on the headers: a stranger's body is never read (the router checks it again, with the account).
   if (!isPublic(call.route.method))
     await authenticateRequest(deps, callHeaders(req)).catch((error: unknown) => {
@@ -99,7 +98,8 @@ export async function invoke(deps: CloudDeps, transport: Transport, req: AnyRequ
   if (call.route.body === '*') checkEnumNames(call.route.method.input, body);
   const message = requestMessage(call.route, pathValues(call.route, call.match), call.query, body);
   const method = call.route.method as DescMethodUnary;
-  const response = await transport.unary(method, undefined, undefined, callHeaders(req), message);
+  // The socket's address, which the router's handlers cannot see from here.
+  const response = await transport(requestContext(req)).unary(method, undefined, undefined, callHeaders(req), message);
   // Unset fields too, as grpc-gateway answers by default: a client sees every field's value.
   return {
     json: toJson(method.output, response.message, { alwaysEmitImplicit: true }),

@@ -1,5 +1,6 @@
 import type { DescService } from '@bufbuild/protobuf';
-import { Code, type Transport } from '@connectrpc/connect';
+import { Code } from '@connectrpc/connect';
+import type { InProcess } from '../audit/in-process.ts';
 import type { BodyLimits } from '../body.ts';
 import type { CloudDeps } from '../context.ts';
 import type { AnyRequest, Handle } from '../transport.ts';
@@ -21,7 +22,7 @@ const notAllowed = (verb: string, path: string, verbs: string[]) =>
 const urlOf = (req: AnyRequest) => new URL(req.url ?? '/', 'http://localhost');
 
 /** The REST routes of `services`, answered by calling `transport` (the Cloud API's router, in process). */
-export function restGateway(deps: CloudDeps, services: readonly DescService[], transport: Transport, limits: BodyLimits): RestGateway {
+export function restGateway(deps: CloudDeps, services: readonly DescService[], transport: InProcess, limits: BodyLimits): RestGateway {
   const routes = restRoutes(services);
   let document: unknown;
   return {
