@@ -38,10 +38,10 @@ describe('qhc account', () => {
     expect([missing.code, missing.stderr]).toEqual([3, 'error: account "nowhere" does not exist\nhint: see `qhc account list`\n']);
   });
 
-  it("the installation's first account cannot be deleted", async () => {
+  it("a key cannot delete its account: the server's refusal is printed with its code", async () => {
     const refused = await cp.run(['account', 'delete', cp.accountId, '-y']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/^error: .*cannot be deleted \(FAILED_PRECONDITION\)\n$/);
+    expect(refused.stderr).toMatch(/^error: DeleteAccount is for a signed-in user.* \(FAILED_PRECONDITION\)\n$/);
   });
 
   it('the first account is approved; its access state says so', async () => {

@@ -76,4 +76,11 @@ describe('qhc account requests, approve, reject', () => {
     const remaining = await cp.run(['account', 'requests', '--status', 'pending']);
     expect([remaining.code, remaining.stdout, remaining.stderr]).toEqual([0, '', 'No requests found.\n']);
   });
+
+  it('the Owner of a rejected account deletes it, by name', async () => {
+    const carol = await signIn('carol');
+    expect((await ok(['account', 'delete', 'carol-co', '-y'], carol)).stderr).toBe('account carol-co deleted\n');
+    const listed = JSON.parse((await ok(['account', 'requests', '-o', 'json'])).stdout) as { items: Array<{ access: { accountId: string } }> };
+    expect(listed.items.map((r) => r.access.accountId)).not.toContain(accounts.carol);
+  });
 });
