@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Code, type ConnectError } from '@connectrpc/connect';
 import { describe, expect, it } from 'vitest';
-import { createManagementKey } from '../src/repositories/management-keys.ts';
+import { createOwnerKey } from './support/keys.ts';
 import { cloudPlane, failure, grpcAuthClient, MANAGEMENT_KEY, type Dialect } from './support/cloud.ts';
 
 const codeOf = (error: unknown) => (error as ConnectError).code;
@@ -38,7 +38,7 @@ describe.each(['sqlite', 'postgres'] as const)('management keys over gRPC on %s'
     const client = grpcAuthClient(plane);
     const accountId = plane.cp.accountId;
     const expiresAt = new Date(plane.clock.now + 60_000).toISOString();
-    const { key } = await createManagementKey(plane.cp.store.db, { accountId, expiresAt, now: () => plane.clock.now });
+    const { key } = await createOwnerKey(plane.cp.store.db, { accountId, expiresAt, now: () => plane.clock.now });
     expect((await client.listManagementKeys({ accountId }, { headers: plane.auth(key) })).items.length).toBeGreaterThan(0);
     plane.clock.now += 60_000;
     try {

@@ -7,7 +7,7 @@ import { Code, type ConnectError } from '@connectrpc/connect';
 import { clusterV1 } from '@qhc/cloud-api';
 import { clusterResourceName, DEFAULT_PACKAGES } from '@qhc/schemas';
 import { describe, expect, it } from 'vitest';
-import { createManagementKey } from '../src/repositories/management-keys.ts';
+import { createOwnerKey } from './support/keys.ts';
 import { cloudPlane, failure, type CloudPlane, type Dialect } from './support/cloud.ts';
 import { callApi } from './support/http.ts';
 import { sqlOn } from './support/sql.ts';
@@ -162,7 +162,7 @@ describe.each(['sqlite', 'postgres'] as const)('ClusterService delete and accoun
     const { client, cluster } = await created(plane, region.id, 'not-yours');
     const other = randomUUID();
     await sqlOn(plane.cp.store.db).run('INSERT INTO accounts (id, name, created_at) VALUES ($1, $2, $3)', [other, 'other', new Date().toISOString()]);
-    const { key } = await createManagementKey(plane.cp.store.db, { accountId: other, now: () => plane.clock.now });
+    const { key } = await createOwnerKey(plane.cp.store.db, { accountId: other, now: () => plane.clock.now });
     const ids = { accountId: other, clusterId: cluster.id };
     const headers = plane.auth(key);
     const calls = [

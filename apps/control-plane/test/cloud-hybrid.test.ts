@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Code } from '@connectrpc/connect';
 import { describe, expect, it } from 'vitest';
 import { parseClusterInput, parseRegionInput } from '../src/api/inputs.ts';
-import { createManagementKey } from '../src/repositories/management-keys.ts';
+import { createOwnerKey } from './support/keys.ts';
 import { cloudPlane, failure, type CloudPlane, type Dialect } from './support/cloud.ts';
 import { codeOf, createEnvironment, grpcHybridClient, messageOf, uniqueName } from './support/hybrid.ts';
 import { sqlOn } from './support/sql.ts';
@@ -126,7 +126,7 @@ describe.each(['sqlite', 'postgres'] as const)('HybridCloudService and other acc
       'other',
       new Date(plane.clock.now).toISOString(),
     ]);
-    const { key } = await createManagementKey(plane.cp.store.db, { accountId: other, now: () => plane.clock.now });
+    const { key } = await createOwnerKey(plane.cp.store.db, { accountId: other, now: () => plane.clock.now });
     const theirs = await client.createHybridCloudEnvironment(
       { hybridCloudEnvironment: { accountId: other, name: uniqueName('theirs'), configuration: { namespace: 'qhc' } } },
       { headers: plane.auth(key) },

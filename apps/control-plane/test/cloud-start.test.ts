@@ -4,6 +4,7 @@
 import { createLogger } from '@qhc/kube';
 import { describe, expect, it } from 'vitest';
 import { parseClusterInput, parseRegionInput } from '../src/api/inputs.ts';
+import { PERMISSIONS } from '../src/iam/permissions.ts';
 import { startControlPlane, type RunningControlPlane } from '../src/index.ts';
 import { callApi } from './support/http.ts';
 import { cloudPlane, databaseFor, TEST_SECRETS, type Dialect } from './support/cloud.ts';
@@ -33,6 +34,11 @@ describe.each(['sqlite', 'postgres'] as const)('first start on %s', (dialect: Di
     expect(key).toMatch(/^qhc_m_/);
     const listed = await callApi(first.url, 'GET', `/api/auth/v1/accounts/${first.accountId}/management-keys`, { headers: { authorization: `apikey ${key}` } });
     expect([listed.status, listed.json.items.length]).toEqual([200, 1]);
+    // The installer's key is its account's Owner: it holds every permission.
+    const held = await callApi(first.url, 'GET', `/api/iam/v1/accounts/${first.accountId}/effective-permissions`, {
+      headers: { authorization: `apikey ${key}` },
+    });
+    expect(held.json.permissions.map((p: { value: string }) => p.value).toSorted()).toEqual([...PERMISSIONS].toSorted());
     await first.stop();
     const again = await start(database);
     try {
@@ -54,6 +60,7 @@ describe('replicas on postgres', () => {
       expect(planes.map((p) => p.generatedManagementKey)).toEqual([undefined, undefined]);
       const db = sqlOn(planes[0]!.store.db);
       expect(await db.all('SELECT prefix FROM management_keys')).toEqual([{ prefix: 'qhc_m_operat' }]);
+      expect(await db.all('SELECT r.name FROM management_key_roles kr JOIN roles r ON r.id = kr.role_id')).toEqual([{ name: 'Owner' }]);
       expect(await db.all('SELECT id FROM accounts')).toEqual([{ id: planes[0]!.accountId }]);
     } finally {
       await stopAll(planes);
@@ -139,6 +146,25 @@ const REST_PATHS = [
   '/api/qhc/v1/account-requests/{account_id}/approve',
   '/api/qhc/v1/account-requests/{account_id}/reject',
   '/api/qhc/v1/accounts/{account_id}/billing-information',
+  '/api/iam/v1/users/me',
+  '/api/iam/v1/accounts/{account_id}/users',
+  '/api/iam/v1/users/{user.id}',
+  '/api/iam/v1/users/{user_id}',
+  '/api/iam/v1/users/me/profile',
+  '/api/iam/v1/users/me/consent',
+  '/api/iam/v1/accounts/{account_id}/permissions',
+  '/api/iam/v1/accounts/{account_id}/roles',
+  '/api/iam/v1/accounts/{account_id}/roles/{role_id}',
+  '/api/iam/v1/accounts/{role.account_id}/roles',
+  '/api/iam/v1/accounts/{role.account_id}/roles/{role.id}',
+  '/api/iam/v1/accounts/{account_id}/effective-permissions',
+  '/api/iam/v1/accounts/{account_id}/users/{user_id}/roles',
+  '/api/iam/v1/accounts/{account_id}/roles/{role_id}/users',
+  '/api/iam/v1/users/me/logout',
+  '/api/iam/v1/users/me/mfa-methods',
+  '/api/iam/v1/users/me/mfa-methods/{mfa_method.external_id}',
+  '/api/qhc/v1/accounts/{account_id}/management-keys',
+  '/api/qhc/v1/accounts/{account_id}/management-keys/{management_key_id}/roles',
 ];
 
 describe('the account of regions', () => {

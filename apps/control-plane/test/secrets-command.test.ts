@@ -28,7 +28,7 @@ describe('qhc-control-plane rotate-secrets', () => {
     const after = await startPlane(database, tls, { key: ring('b') });
     try {
       expect([await storedKeyIds(after), await readSecrets(after, world)]).toEqual([
-        { 'regions.registry_credentials': ['b'], 'database_api_keys.sealed': ['b'], 'clusters.api_keys': ['b'] },
+        { 'regions.registry_credentials': ['b'], 'database_api_keys.sealed': ['b'], 'clusters.api_keys': ['b'], 'oidc_providers.client_secret': [] },
         [world.password, world.databaseApiKey, world.clusterApiKey],
       ]);
     } finally {

@@ -3,6 +3,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
 import { authV1 } from '@qhc/cloud-api';
 import { createManagementKey, deleteManagementKey, listManagementKeys, type ManagementKeyRow } from '../repositories/management-keys.ts';
+import { rolesOfPrincipal } from '../iam/principal-roles.ts';
 import { callerOf, type CloudDeps } from './context.ts';
 import { isUuid } from './auth.ts';
 
@@ -24,9 +25,12 @@ export function authService(deps: CloudDeps): ServiceImpl<typeof authV1.AuthServ
       const rows = await listManagementKeys(deps.db, req.accountId.toLowerCase());
       return { items: rows.map((row) => toManagementKey(row)) };
     },
-    // Only the account is read from the request: the id, prefix, time and secret are the server's.
+    // Only the account is read from the request: the id, prefix, time and secret are the server's;
+    // the key holds its creator's roles as they are now (a key's, or the user's in the account).
     async createManagementKey(_req, ctx) {
-      const { row, key } = await createManagementKey(deps.db, { accountId: callerOf(ctx).accountId, now: deps.now });
+      const caller = callerOf(ctx);
+      const roleIds = await rolesOfPrincipal(deps.db, caller);
+      const { row, key } = await createManagementKey(deps.db, { accountId: caller.accountId, roleIds, now: deps.now });
       return { managementKey: toManagementKey(row, key) };
     },
     async deleteManagementKey(req, ctx) {

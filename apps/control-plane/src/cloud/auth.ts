@@ -2,11 +2,14 @@ import { getOption, hasOption, type DescField, type DescMessage, type DescMethod
 import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
 import { commonV1 } from '@qhc/cloud-api';
 import { findCloudSession } from '../repositories/cloud-sessions.ts';
-import { findManagementKey } from '../repositories/management-keys.ts';
-import { findUserSession } from '../repositories/user-sessions.ts';
+import { findManagementKey, managementKeyPrefix } from '../repositories/management-keys.ts';
 import { CSRF_HEADER, csrfTokenMatches } from '../sessions.ts';
 import { iso } from '../repositories/tokens.ts';
-import { CALLER, type Caller, type CloudDeps } from './context.ts';
+import { checkAccountApproved } from '../iam/account-state.ts';
+import { permissionsIn } from '../iam/effective-permissions.ts';
+import { changesResources, checkPermissions } from '../iam/method-permissions.ts';
+import { findUserSession } from '../repositories/user-sessions.ts';
+import { CALLER, IDENTITY, type Caller, type CloudDeps, type Identity } from './context.ts';
 import { sessionSecretOf } from './qhc/session-cookie.ts';
 
 // Authentication and the account check of every Cloud API call, in one place: gRPC, gRPC-Web,
@@ -31,42 +34,52 @@ function keyOf(header: string | null): string {
   return match[1]!;
 }
 
-/** The caller of a key that exists, was not deleted and has not expired. */
-export async function authenticate(deps: CloudDeps, header: string | null): Promise<Caller> {
+/** The identity of a key that exists, was not deleted and has not expired. */
+export async function authenticate(deps: CloudDeps, header: string | null): Promise<Identity & { managementKeyId: string }> {
   const row = await findManagementKey(deps.db, keyOf(header));
   if (!row) throw new ConnectError('unknown management key', Code.Unauthenticated);
   if (row.deleted_at) throw new ConnectError('the management key was deleted', Code.Unauthenticated);
   if (row.expires_at !== null && row.expires_at <= iso(deps.now))
     throw new ConnectError(`the management key expired at ${row.expires_at}`, Code.Unauthenticated);
-  return { accountId: row.account_id, principal: { kind: 'management_key', id: row.id, prefix: row.prefix }, permissions: new Set(), managementKeyId: row.id };
+  return { accountId: row.account_id, principal: { kind: 'management_key', id: row.id, prefix: row.prefix }, managementKeyId: row.id };
 }
 
+const checkCsrf = (secret: string, csrfToken: string | null) => {
+  if (!csrfTokenMatches(secret, csrfToken ?? undefined))
+    throw new ConnectError(`send the session's CSRF token (qhc.v1.SessionService/GetSession) in the ${CSRF_HEADER} header`, Code.Unauthenticated);
+};
+
 /**
- * The caller of a console session: the cookie's session, live and with a live key, and the
+ * The identity of a console session: the cookie's session, live and with a live key, and the
  * session's CSRF token in `x-csrf-token` (the cookie alone is what a cross-site request carries).
  */
-export async function authenticateSession(deps: CloudDeps, secret: string, csrfToken: string | null): Promise<Caller> {
+export async function authenticateSession(deps: CloudDeps, secret: string, csrfToken: string | null): Promise<Identity> {
   const session = await findCloudSession(deps.db, secret, deps.now);
-  // A user's session (no key) is found with its user, while they are active and a member of its account.
-  const user = session ? undefined : await findUserSession(deps.db, secret, deps.now);
-  if (!session && !user)
+  // Not a key's session: a person's (no key), found with its user while they are active and a member.
+  if (!session) return authenticateUserSession(deps, secret, csrfToken);
+  checkCsrf(secret, csrfToken);
+  const prefix = (await managementKeyPrefix(deps.db, session.management_key_id)) ?? '';
+  return {
+    accountId: session.account_id,
+    principal: { kind: 'management_key', id: session.management_key_id, prefix },
+    managementKeyId: session.management_key_id,
+  };
+}
+
+/** The identity of a person's console session: they act in the session's account, of which they are still a member. */
+export async function authenticateUserSession(deps: CloudDeps, secret: string, csrfToken: string | null): Promise<Identity> {
+  const session = await findUserSession(deps.db, secret, deps.now);
+  if (!session)
     throw new ConnectError(
       'the session expired, was signed out, or its management key was deleted or expired, or its user left the account; sign in again',
       Code.Unauthenticated,
     );
-  if (!csrfTokenMatches(secret, csrfToken ?? undefined))
-    throw new ConnectError(`send the session's CSRF token (qhc.v1.SessionService/GetSession) in the ${CSRF_HEADER} header`, Code.Unauthenticated);
-  if (user) return { accountId: user.accountId, principal: { kind: 'user', id: user.userId, email: user.email, sessionId: user.id }, permissions: new Set() };
-  return {
-    accountId: session!.account_id,
-    principal: { kind: 'management_key', id: session!.management_key_id, prefix: '' },
-    permissions: new Set(),
-    managementKeyId: session!.management_key_id,
-  };
+  checkCsrf(secret, csrfToken);
+  return { accountId: session.accountId, principal: { kind: 'user', id: session.userId, email: session.email, sessionId: session.id } };
 }
 
 /** A management key when one is sent (API clients), else the console's session cookie. */
-export function authenticateRequest(deps: CloudDeps, headers: Headers): Promise<Caller> {
+export function authenticateRequest(deps: CloudDeps, headers: Headers): Promise<Identity> {
   const authorization = headers.get('authorization');
   const secret = sessionSecretOf(headers);
   if (authorization === null && secret !== undefined) return authenticateSession(deps, secret, headers.get(CSRF_HEADER));
@@ -107,7 +120,7 @@ export function valueAt(desc: DescMessage, message: unknown, path: string): unkn
  * Qdrant Cloud does for the account id itself; another account's OBJECT ids answer NotFound (in
  * the services), so ids of other accounts' objects are never confirmed.
  */
-export function checkAccount(method: DescMethod, message: unknown, caller: Caller): void {
+export function checkAccount(method: DescMethod, message: unknown, caller: Identity): void {
   const path = accountField(method);
   if (!path) return;
   const value = valueAt(method.input, message, path);
@@ -120,15 +133,27 @@ export function checkAccount(method: DescMethod, message: unknown, caller: Calle
 /** `requires_authentication = false` methods (a public catalogue) skip the key and the account check. */
 export const isPublic = (method: DescMethod) => hasOption(method, commonV1.requires_authentication) && !getOption(method, commonV1.requires_authentication);
 
+/**
+ * The caller's permissions in the request's account (the account check passed, so it is the
+ * caller's own), held to the method's `permissions` option; then an account awaiting approval
+ * is refused what would change its resources.
+ */
+export async function authorize(deps: CloudDeps, method: DescMethod, identity: Identity): Promise<Caller> {
+  const caller: Caller = { ...identity, permissions: await permissionsIn(deps.db, identity.accountId, identity.principal) };
+  checkPermissions(method, caller.permissions);
+  if (changesResources(method)) await checkAccountApproved(deps.db, caller.accountId);
+  return caller;
+}
+
 export function authInterceptor(deps: CloudDeps): Interceptor {
   return (next) => async (req) => {
     if (isPublic(req.method)) return next(req);
     // The Cloud API's adapter authenticated the headers before reading the body; other callers (REST's router) here.
-    const caller = req.contextValues.get(CALLER) ?? (await authenticateRequest(deps, req.header));
+    const identity = req.contextValues.get(IDENTITY) ?? (await authenticateRequest(deps, req.header));
     // Every Cloud API rpc is unary; a streaming one would need its first message read here.
     if (req.stream) throw new ConnectError('streaming calls are not served', Code.Unimplemented);
-    checkAccount(req.method, req.message, caller);
-    req.contextValues.set(CALLER, caller);
+    checkAccount(req.method, req.message, identity);
+    req.contextValues.set(CALLER, await authorize(deps, req.method, identity));
     return next(req);
   };
 }

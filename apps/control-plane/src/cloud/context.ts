@@ -29,18 +29,24 @@ export interface CloudDeps {
   autoApproveAccounts?: boolean;
 }
 
-/** Who authenticated: a management key (directly or through a key's console session), or a user's session. */
+/** Who authenticated: a management key, or a person signed in to the console. */
 export type Principal = { kind: 'management_key'; id: string; prefix: string } | { kind: 'user'; id: string; email: string; sessionId: string };
 
-/** Who is calling, in which account (a key's, or the account a user's session acts in). */
-export interface Caller {
+/** An authenticated principal and the account it acts in, before its permissions there are known. */
+export interface Identity {
   accountId: string;
   principal: Principal;
-  /** Effective permissions in accountId (the auth interceptor enforces them). */
-  permissions: ReadonlySet<string>;
-  /** The key of a key caller (principal.id); kept for code that reads it. */
+  /** The key's id when the principal is a management key (or a key's console session). */
   managementKeyId?: string;
 }
+
+/** Who is calling, in which account, holding which permissions there (the union of its roles'). */
+export interface Caller extends Identity {
+  permissions: ReadonlySet<string>;
+}
+
+/** Set by the Cloud API's adapter once the headers authenticated (before the body is read); the interceptor completes it. */
+export const IDENTITY = createContextKey<Identity | undefined>(undefined, { description: 'the authenticated principal' });
 
 /** Set by the auth interceptor for every authenticated call; absent for `requires_authentication = false` methods. */
 export const CALLER = createContextKey<Caller | undefined>(undefined, { description: 'the authenticated caller' });

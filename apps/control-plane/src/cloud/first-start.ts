@@ -1,6 +1,7 @@
 import type { Db } from '../db/db.ts';
 import { firstAccount } from '../repositories/accounts.ts';
 import { createManagementKey, ensureManagementKey, hasLiveManagementKey } from '../repositories/management-keys.ts';
+import { ownerRoleId } from '../repositories/roles.ts';
 import type { Clock } from '../repositories/tokens.ts';
 
 export interface FirstStart {
@@ -17,7 +18,10 @@ export interface FirstStart {
 export async function firstStart(db: Db, managementKey: string | undefined, now: Clock = Date.now): Promise<FirstStart> {
   const account = await firstAccount(db);
   if (managementKey) await ensureManagementKey(db, account.id, managementKey, now);
-  else if (!(await hasLiveManagementKey(db, account.id, now)))
-    return { accountId: account.id, generatedManagementKey: (await createManagementKey(db, { accountId: account.id, now })).key };
+  else if (!(await hasLiveManagementKey(db, account.id, now))) {
+    // The installer's key: it can do everything, as the account's Owner.
+    const { key } = await createManagementKey(db, { accountId: account.id, roleIds: [await ownerRoleId(db, account.id)], now });
+    return { accountId: account.id, generatedManagementKey: key };
+  }
   return { accountId: account.id };
 }

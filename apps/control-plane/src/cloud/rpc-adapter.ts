@@ -4,7 +4,7 @@ import { universalRequestFromNodeRequest, universalResponseToNodeResponse } from
 import type { UniversalHandler } from '@connectrpc/connect/protocol';
 import { authenticateRequest, isPublic } from './auth.ts';
 import { readBody } from './body.ts';
-import { CALLER, type CloudDeps } from './context.ts';
+import { IDENTITY, type CloudDeps } from './context.ts';
 import { toConnectError } from './errors.ts';
 import { requestContext } from './remote-address.ts';
 import { checkedBody, kindOf, writeRefusal } from './protocol.ts';
@@ -56,7 +56,7 @@ export async function serveRpc(deps: CloudDeps, handler: UniversalHandler, req: 
   try {
     const contextValues = requestContext(req);
     // A stranger's call costs one key lookup: nothing of its body is read.
-    if (!isPublic(handler.method)) contextValues.set(CALLER, await authenticateRequest(deps, headersOf(req)));
+    if (!isPublic(handler.method)) contextValues.set(IDENTITY, await authenticateRequest(deps, headersOf(req)));
     const raw = await readBody(req, { maxBytes: limits.maxBytes, framing: 5, timeoutMs: limits.bodyTimeoutMs });
     bodyRead = true;
     const checked = checkedBody(req, kind, handler.method.input, raw, { ...wireLimitsOf(handler.method), maxBytes: limits.maxBytes });

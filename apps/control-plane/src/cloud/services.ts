@@ -1,6 +1,6 @@
 import type { DescService } from '@bufbuild/protobuf';
 import type { ConnectRouter, ServiceImpl } from '@connectrpc/connect';
-import { accountV1, authV1, backupV1, bookingV1, clusterV1, databaseApiKeyV2, hybridV1, qhcV1 } from '@qhc/cloud-api';
+import { accountV1, authV1, backupV1, bookingV1, clusterV1, databaseApiKeyV2, hybridV1, iamV1, qhcV1 } from '@qhc/cloud-api';
 import { accountService } from './account/account-service.ts';
 import { auditLogService } from './audit/service.ts';
 import { authService } from './auth-service.ts';
@@ -12,9 +12,11 @@ import { databaseApiKeyService } from './database-api-keys/service.ts';
 import { hybridCloudService } from './hybrid/service.ts';
 import { accountAccessService } from './qhc/account-access.ts';
 import { accountBillingService } from './qhc/billing.ts';
+import { iamService } from './iam/iam-service.ts';
 import { clusterEventService } from './qhc/cluster-event-service.ts';
 import { clusterExtensionService } from './qhc/cluster-extension-service.ts';
 import { environmentAgentService } from './qhc/environment-service.ts';
+import { managementKeyRoleService } from './qhc/management-key-roles.ts';
 import { sessionService } from './qhc/session-service.ts';
 
 /** A Cloud API service: its descriptor and how to make its implementation. */
@@ -47,6 +49,8 @@ export const CLOUD_SERVICES: readonly CloudService[] = [
   cloudService(accountV1.AccountService, accountService),
   cloudService(qhcV1.AccountAccessService, accountAccessService),
   cloudService(qhcV1.AccountBillingService, accountBillingService),
+  cloudService(iamV1.IAMService, iamService),
+  cloudService(qhcV1.ManagementKeyRoleService, managementKeyRoleService),
 ];
 
 export const registerCloudServices =

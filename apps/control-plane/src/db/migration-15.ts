@@ -23,14 +23,13 @@ const accountColumns = [
 
 const people = [
   // Email lower-cased by the code; password_hash is argon2id (PHC string) or NULL for SSO-only users.
+  // Failed sign-ins are counted per email, user or not (migration 20), so not here.
   `CREATE TABLE users (
     id TEXT PRIMARY KEY,
     email TEXT NOT NULL UNIQUE,
     password_hash TEXT,
     status TEXT NOT NULL DEFAULT 'active',
     instance_admin INTEGER NOT NULL DEFAULT 0,
-    failed_sign_ins INTEGER NOT NULL DEFAULT 0,
-    locked_until TEXT,
     created_at TEXT NOT NULL,
     last_modified_at TEXT NOT NULL
   )`,

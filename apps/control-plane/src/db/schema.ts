@@ -114,13 +114,11 @@ export interface Database {
     status: string;
     /** 1: approves and rejects accounts. */
     instance_admin: number;
-    failed_sign_ins: number;
-    locked_until: string | null;
     created_at: string;
     last_modified_at: string;
   };
   account_members: { account_id: string; user_id: string; created_at: string };
-  /** Failed password sign-ins per email (migration 20); users.failed_sign_ins/locked_until are not used. */
+  /** Failed password sign-ins per email, user or not (migration 20). */
   sign_in_failures: { email_hash: string; failures: number; locked_until: string | null; last_failed_at: string };
   account_invites: {
     id: string;

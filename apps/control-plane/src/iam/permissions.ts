@@ -12,8 +12,8 @@ export const IAM_PERMISSIONS = [
   ...resourcePermissions('users', ['read', 'delete']),
 ] as const;
 
-/** The account itself and its billing (Qdrant Cloud's `payment_information`). */
-export const ACCOUNT_PERMISSIONS = [...resourcePermissions('account'), ...resourcePermissions('payment_information', ['read', 'write'])] as const;
+/** The account itself, its billing information included (qhc.v1.AccountBillingService asks read:/write:account). */
+export const ACCOUNT_PERMISSIONS = resourcePermissions('account');
 
 /** Clusters, their database API keys, backups and schedules, and hybrid cloud environments. */
 export const RESOURCE_PERMISSIONS = [

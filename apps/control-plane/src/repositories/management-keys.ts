@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { changed, type Db } from '../db/db.ts';
+import { ownerRoleId } from './roles.ts';
 import { hashToken, iso, type Clock } from './tokens.ts';
 
 // Management keys: an account's credentials for the Cloud API (`authorization: apikey <key>`).
@@ -26,6 +27,8 @@ export interface NewKey {
   accountId: string;
   expiresAt?: string;
   createdBy?: string;
+  /** The roles the key holds (its account's); none: it can only authenticate. */
+  roleIds?: readonly string[];
   now?: Clock;
 }
 
@@ -41,19 +44,38 @@ export async function createManagementKey(db: Db, options: NewKey): Promise<{ ro
     expires_at: options.expiresAt ?? null,
     deleted_at: null,
   };
-  await db.q
-    .insertInto('management_keys')
-    .values({ ...row, hash: hashToken(key) })
-    .execute();
+  await db.tx(async (tx) => {
+    await tx.q
+      .insertInto('management_keys')
+      .values({ ...row, hash: hashToken(key) })
+      .execute();
+    await addKeyRoles(tx, row.id, options.roleIds ?? []);
+  });
   return { row, key };
 }
 
-/** A key the operator chose (--management-key): the first of concurrent inserts wins; a deleted one stays deleted. */
+/**
+ * A key the operator chose (--management-key), its account's Owner: the first of concurrent
+ * inserts wins; a deleted one stays deleted; one that exists keeps the roles it has.
+ */
 export async function ensureManagementKey(db: Db, accountId: string, key: string, now: Clock = Date.now): Promise<void> {
+  await db.tx(async (tx) => {
+    const inserted = await tx.q
+      .insertInto('management_keys')
+      .values({ id: randomUUID(), account_id: accountId, prefix: keyPrefix(key), hash: hashToken(key), created_by: null, created_at: iso(now) })
+      .onConflict((oc) => oc.column('hash').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted) await addKeyRoles(tx, inserted.id, [await ownerRoleId(tx, accountId)]);
+  });
+}
+
+async function addKeyRoles(db: Db, managementKeyId: string, roleIds: readonly string[]): Promise<void> {
+  if (roleIds.length === 0) return;
   await db.q
-    .insertInto('management_keys')
-    .values({ id: randomUUID(), account_id: accountId, prefix: keyPrefix(key), hash: hashToken(key), created_by: null, created_at: iso(now) })
-    .onConflict((oc) => oc.column('hash').doNothing())
+    .insertInto('management_key_roles')
+    .values([...new Set(roleIds)].map((role_id) => ({ management_key_id: managementKeyId, role_id })))
+    .onConflict((oc) => oc.doNothing())
     .execute();
 }
 
@@ -97,4 +119,9 @@ export async function deleteManagementKey(db: Db, accountId: string, id: string,
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
   return changed(result) === 1;
+}
+
+/** A key's prefix (how listings and the audit log name it). */
+export async function managementKeyPrefix(db: Db, id: string): Promise<string | undefined> {
+  return (await db.q.selectFrom('management_keys').select('prefix').where('id', '=', id).executeTakeFirst())?.prefix;
 }

@@ -59,3 +59,8 @@ export async function switchSessionAccount(db: Db, sessionId: string, accountId:
 export async function deleteUserSessions(db: Db, userId: string): Promise<void> {
   await db.q.deleteFrom('cloud_sessions').where('user_id', '=', userId).execute();
 }
+
+/** Signs out one session (the user's own LogoutUser). */
+export async function deleteUserSession(db: Db, sessionId: string): Promise<void> {
+  await db.q.deleteFrom('cloud_sessions').where('id', '=', sessionId).execute();
+}

@@ -19,8 +19,6 @@ export async function insertUser(db: Db, email: string, passwordHash: string | n
     password_hash: passwordHash,
     status: 'active',
     instance_admin: 0,
-    failed_sign_ins: 0,
-    locked_until: null,
     created_at: at,
     last_modified_at: at,
   };

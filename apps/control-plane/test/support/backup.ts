@@ -6,7 +6,7 @@ import { clusterSpecFixture } from '@qhc/schemas/test';
 import { beforeAll } from 'vitest';
 import { parseRegionInput } from '../../src/api/inputs.ts';
 import { insertCluster, insertClusterNamedById } from '../../src/repositories/clusters.ts';
-import { createManagementKey } from '../../src/repositories/management-keys.ts';
+import { createOwnerKey } from './keys.ts';
 import { recordStatus, type AgentReport } from '../../src/repositories/status.ts';
 import { regionRevision } from '../../src/repositories/regions.ts';
 import type { RegionRecord } from '../../src/store.ts';
@@ -42,7 +42,7 @@ async function otherAccount(plane: CloudPlane): Promise<BackupWorld['other']> {
   const db = plane.cp.store.db;
   const accountId = randomUUID();
   await sqlOn(db).run('INSERT INTO accounts (id, name, created_at) VALUES ($1, $2, $3)', [accountId, 'other', new Date().toISOString()]);
-  const { key } = await createManagementKey(db, { accountId, now: () => plane.clock.now });
+  const { key } = await createOwnerKey(db, { accountId, now: () => plane.clock.now });
   const region = await makeRegion(plane, `other-${accountId.slice(0, 8)}`);
   await sqlOn(db).run('UPDATE regions SET account_id = $1 WHERE id = $2', [accountId, region.id]);
   const cluster = await insertClusterNamedById(db, region, { name: 'theirs', spec: spec() }, () => null);

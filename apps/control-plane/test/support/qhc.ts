@@ -4,7 +4,7 @@ import { createGrpcTransport } from '@connectrpc/connect-node';
 import { qhcV1 } from '@qhc/cloud-api';
 import type { RegionHealth, RegionRecord } from '@qhc/schemas';
 import { parseClusterInput, parseRegionInput } from '../../src/api/inputs.ts';
-import { createManagementKey } from '../../src/repositories/management-keys.ts';
+import { createOwnerKey } from './keys.ts';
 import type { AgentReport } from '../../src/repositories/status.ts';
 import type { CloudPlane } from './cloud.ts';
 import { sqlOn } from './sql.ts';
@@ -60,7 +60,7 @@ export const report = (plane: CloudPlane, regionId: string, fields: Partial<Agen
 export async function otherAccount(plane: CloudPlane): Promise<{ accountId: string; key: string }> {
   const accountId = randomUUID();
   await sqlOn(plane.cp.store.db).run('INSERT INTO accounts (id, name, created_at) VALUES ($1, $2, $3)', [accountId, 'other', '2026-01-01T00:00:00.000Z']);
-  const { key } = await createManagementKey(plane.cp.store.db, { accountId });
+  const { key } = await createOwnerKey(plane.cp.store.db, { accountId });
   return { accountId, key };
 }
 

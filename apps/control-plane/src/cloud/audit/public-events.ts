@@ -1,4 +1,4 @@
-import type { UnaryRequest, UnaryResponse } from '@connectrpc/connect';
+import { Code, ConnectError, type UnaryRequest, type UnaryResponse } from '@connectrpc/connect';
 import type { Db } from '../../db/db.ts';
 import { accountsOfUser, normalEmail, userByEmail } from '../../repositories/users.ts';
 import type { CloudDeps } from '../context.ts';
@@ -80,7 +80,9 @@ export async function recordPublicCall(deps: CloudDeps, req: UnaryRequest, next:
   try {
     res = (await next(req)) as UnaryResponse;
   } catch (error) {
-    if (req.method.name === 'SignInWithPassword')
+    // Wrong credentials and locked emails are attempts worth a trail; a malformed or rate-limited
+    // request changes nothing (a rate-limited one must stay cheap).
+    if (req.method.name === 'SignInWithPassword' && error instanceof ConnectError && error.code === Code.Unauthenticated)
       await recordFailure(deps, req, error).catch((e: unknown) => deps.logger.error('audit event not written', { error: String(e) }));
     throw error;
   }
