@@ -86,8 +86,11 @@ describe('qhc key', () => {
     expect(listed).not.toContain(key);
     expect(JSON.stringify(JSON.parse((await ok(['key', 'list', '-o', 'json'])).stdout))).not.toContain(key);
     expect((await ok(['key', 'delete', prefix, '-y'])).stderr).toMatch(/^management key \S+ deleted\n$/);
+    expect((await ok(['key', 'list'])).stdout).not.toContain(prefix);
+    // The refusal's words are not checked here: over plain HTTP/1.1 the control plane answers a
+    // refused key before reading the body and closes the connection, and the client may see EPIPE.
     const revoked = await cp.run(['role', 'list'], { key });
-    expect(revoked.stderr).toContain('the control plane refused the management key of context "(environment)"');
+    expect([revoked.code, revoked.stdout]).toEqual([1, '']);
   });
 
   it('-o json prints the created key as AuthService answers it', async () => {
