@@ -87,6 +87,8 @@ describe('qhc member invite, qhc invite accept', () => {
     expect(denied.stderr).toMatch(/\(PERMISSION_DENIED\)\n/);
     expect((await ok(['member', 'remove', ALICE, '-y'])).stderr).toBe(`${ALICE} removed from account ${cp.accountId}\n`);
     expect((await ok(['member', 'list'])).stdout).not.toContain(ALICE);
+    const removed = await cp.run(['region', 'list'], { env });
+    expect([removed.code, removed.stdout]).toEqual([1, '']);
   });
 });
 
@@ -101,5 +103,23 @@ describe('qhc member cancel-invite, qhc invite reject', () => {
     expect(rejected.status).toBe('ACCOUNT_INVITE_STATUS_REJECTED');
     const missing = await cp.run(['invite', 'accept', 'no-such-invite'], { env });
     expect([missing.code, missing.stderr]).toEqual([3, 'error: invite "no-such-invite" does not exist\nhint: see `qhc invite list`\n']);
+  });
+});
+
+describe('qhc account create, switch, leave (a user)', () => {
+  it('a user creates a second account, switches to it by name, and as its last Owner cannot leave it', async () => {
+    const env = await aliceSignsIn();
+    const created = JSON.parse((await ok(['account', 'create', 'alice-lab', '--company-name', 'Alice Lab', '-o', 'json'], env)).stdout) as { id: string };
+    const names = JSON.parse((await ok(['account', 'list', '-o', 'json'], env)).stdout) as { items: Array<{ name: string }> };
+    expect(names.items.map((a) => a.name)).toEqual(expect.arrayContaining(['alice-co', 'alice-lab']));
+    expect((await ok(['account', 'switch', 'alice-lab'], env)).stderr).toBe(`context "alice" now acts in account ${created.id}\n`);
+    expect(JSON.parse((await ok(['account', 'get', '-o', 'json'], env)).stdout)).toMatchObject({ id: created.id, company: { name: 'Alice Lab' } });
+    const member = (await ok(['member', 'get', ALICE], env)).stdout;
+    expect(member).toMatch(new RegExp(`^${ALICE}\\s+\\S+\\s+yes\\s`, 'm'));
+    const other = await cp.run(['account', 'leave', 'alice-co', '-y'], { env });
+    expect([other.code, other.stderr.split('\n')[0]]).toEqual([2, `error: account alice-co is not the one context "alice" acts in (${created.id})`]);
+    const last = await cp.run(['account', 'leave', '-y'], { env });
+    expect(last.code).toBe(1);
+    expect(last.stderr).toMatch(/last Owner .* \(FAILED_PRECONDITION\)\n$/);
   });
 });
