@@ -2,7 +2,7 @@
 // retention pass (at start, then on its interval), against the repositories on SQLite and
 // PostgreSQL. The rpcs' handlers are stand-ins: the interceptor records what they answer.
 import { create } from '@bufbuild/protobuf';
-import { createContextValues, type UnaryRequest } from '@connectrpc/connect';
+import { Code, ConnectError, createContextValues, type UnaryRequest } from '@connectrpc/connect';
 import { qhcV1 } from '@qhc/cloud-api';
 import { createLogger } from '@qhc/kube';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -68,7 +68,8 @@ describe.each(['sqlite', 'postgres'] as const)('sign-up and sign-in in the trail
     const message = create(qhcV1.SignInWithPasswordRequestSchema, { email: user.email, password: PASSWORD });
     const session = { accountId, userId: user.id, userEmail: user.email, csrfToken: 'csrf-secret' };
     await recordPublicCall(deps(), request(method, message), async () => ({ message: create(qhcV1.SignInWithPasswordResponseSchema, { session }) }));
-    const refused = new Error('wrong email or password');
+    // As the sign-in refuses a wrong password (only such refusals are recorded; a malformed request is not).
+    const refused = new ConnectError('wrong email or password', Code.Unauthenticated);
     await expect(recordPublicCall(deps(), request(method, message), () => Promise.reject(refused))).rejects.toBe(refused);
     const rows = await rowsOf(db(), accountId);
     expect(rows.map((r) => [r.actor_kind, r.actor_id, r.actor_label, r.method, r.object_type, r.object_id]).toSorted()).toEqual(

@@ -2,7 +2,7 @@
 // --auto-approve-accounts.
 import { describe, expect, it } from 'vitest';
 import { addMember } from '../src/repositories/users.ts';
-import { ACCESS, connect, jsonTime, ownerKey, refusal, sessionIn, signUp } from './support/accounts.ts';
+import { ACCESS, connect, jsonTime, refusal, sessionIn, signUp } from './support/accounts.ts';
 import { cloudPlane, type CloudPlane, type Dialect } from './support/cloud.ts';
 import { sqlOn } from './support/sql.ts';
 
@@ -31,7 +31,6 @@ describe.each(['sqlite', 'postgres'] as const)('instance administrators on %s', 
   });
 
   it('lets users flagged instance_admin and the first account Owners decide', async () => {
-    await ownerKey(plane);
     const admin = await signUp(plane, email('admin'));
     await sqlOn(plane.cp.store.db).run('UPDATE users SET instance_admin = 1 WHERE id = $1', [admin.userId]);
     const target = await signUp(plane, email('target'));
@@ -51,7 +50,6 @@ describe.each(['sqlite', 'postgres'] as const)('instance administrators on %s', 
   });
 
   it('lists accounts newest first, by status, a page at a time', async () => {
-    await ownerKey(plane);
     const made = [];
     for (let i = 0; i < 3; i++) {
       plane.clock.now += 1000;

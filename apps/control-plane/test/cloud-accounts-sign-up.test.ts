@@ -2,7 +2,7 @@
 // console calls it: a pending account reads but cannot write until an instance administrator decides.
 import { describe, expect, it } from 'vitest';
 import { verifyPassword } from '../src/iam/passwords.ts';
-import { ACCESS, HYBRID, PASSWORD, connect, jsonTime, ownerKey, refusal, signUp, signUpBody, type Headers } from './support/accounts.ts';
+import { ACCESS, HYBRID, PASSWORD, connect, jsonTime, refusal, signUp, signUpBody, type Headers } from './support/accounts.ts';
 import { cloudPlane, type CloudPlane, type Dialect } from './support/cloud.ts';
 import { sqlOn } from './support/sql.ts';
 
@@ -80,8 +80,7 @@ describe.each(['sqlite', 'postgres'] as const)('signing up on %s', (dialect: Dia
 describe.each(['sqlite', 'postgres'] as const)('approving accounts on %s', (dialect: Dialect) => {
   const plane = cloudPlane(dialect, { https: false });
 
-  it('pending: reads its standing, cannot create an environment [needs CORE: the interceptor check]; approved: can', async () => {
-    await ownerKey(plane);
+  it('pending: reads its standing, cannot create an environment; approved: can', async () => {
     const ada = await signUp(plane, email('pending'));
     expect(ada.status).toBe('ACCOUNT_STATUS_PENDING');
     expect(await access(plane, ada.accountId, ada.headers)).toMatchObject({
@@ -102,8 +101,7 @@ describe.each(['sqlite', 'postgres'] as const)('approving accounts on %s', (dial
     expect(created.status, created.text).toBe(200);
   });
 
-  it('rejected: the reason is required, recorded and shown to the members; writes answer it [needs CORE]', async () => {
-    await ownerKey(plane);
+  it('rejected: the reason is required, recorded and shown to the members; writes answer it', async () => {
     const bob = await signUp(plane, email('rejected'));
     expect(refusal(await connect(plane, ACCESS, 'RejectAccount', { accountId: bob.accountId, reason: ' ' }, plane.auth()))).toEqual({
       code: 'invalid_argument',

@@ -1,13 +1,21 @@
 // Every rpc of every served service, called with a key of each built-in role: the interceptor
 // lets through exactly the roles this table names and refuses the others with PermissionDenied.
-// The table is written by hand from the roles' definitions; an rpc without a row fails.
+// The table is written by hand from the roles' definitions; an rpc without a row fails, and a
+// row that does not follow from the rpc's `permissions` option and the built-in roles fails.
 import { Code } from '@connectrpc/connect';
 import { describe, expect, it } from 'vitest';
+import { isPublic } from '../src/cloud/auth.ts';
 import { CLOUD_SERVICES } from '../src/cloud/services.ts';
+import { builtInRole } from '../src/iam/built-in-roles.ts';
+import { requirementOf } from '../src/iam/method-permissions.ts';
+import { ACCOUNT_MATRIX_ROWS, INSTANCE_ADMINS } from './support/account-matrix.ts';
 import { cloudPlane, type Dialect } from './support/cloud.ts';
 import { BUILT_IN, callWithAccount, grpcTransport, keyWithRoles, roleIds, type BuiltIn } from './support/roles.ts';
 
-/** The roles (initials: Owner, Admin, Editor, Viewer, Base) whose keys may call the rpc; 'public' needs no key; 'session' is about a console session: a key alone is Unauthenticated. */
+/**
+ * The roles (initials: Owner, Admin, Editor, Viewer, Base) whose keys may call the rpc; 'public' needs no key; 'session' is
+ * about a console session: a key alone is Unauthenticated; INSTANCE_ADMINS: decided by the service, not by a permission.
+ */
 type Outcome = string;
 const ALL = 'OAEVB';
 
@@ -113,6 +121,8 @@ const MATRIX: Record<string, Record<string, Outcome>> = {
     DeleteUserMfaMethod: ALL,
   },
   'qhc.v1.ManagementKeyRoleService': { CreateManagementKeyWithRoles: 'OA', ListManagementKeyRoles: 'OA' },
+  'qhc.v1.AuditLogService': { ListAuditEvents: 'OA' },
+  ...ACCOUNT_MATRIX_ROWS,
 };
 
 const table = MATRIX;
@@ -123,12 +133,45 @@ describe('the permission matrix', () => {
     const rows = Object.entries(table).flatMap(([service, methods]) => Object.keys(methods).map((name) => `${service}/${name}`));
     expect(rows.toSorted()).toEqual(served.map(({ service, method }) => `${service}/${method.name}`).toSorted());
   });
+
+  it("follows from each rpc's permissions option and the built-in roles' permissions", () => {
+    const disagreements = served.flatMap(({ service, method }) => {
+      const row = table[service]?.[method.name];
+      const derived = derivedOutcome(method);
+      // The service decides these: a console session (its cookie, whatever the options), an instance administrator.
+      const byService = (row === 'session' && (derived === ALL || derived === 'public')) || (row === INSTANCE_ADMINS && derived === ALL);
+      return row === undefined || row === derived || byService
+        ? []
+        : [`${service}/${method.name}: the table says ${row}, the proto and the roles say ${derived}`];
+    });
+    expect(disagreements).toEqual([]);
+  });
 });
+
+/** Who the interceptor lets through by the method's options alone: 'public', or the initials of the roles that meet its permissions. */
+function derivedOutcome(method: (typeof served)[number]['method']): Outcome {
+  if (isPublic(method)) return 'public';
+  const { permissions, all } = requirementOf(method);
+  const meets = (role: BuiltIn) => {
+    const held = new Set(builtInRole(role)!.permissions);
+    return permissions.length === 0 || (all ? permissions.every((p) => held.has(p)) : permissions.some((p) => held.has(p)));
+  };
+  return BUILT_IN.filter(meets)
+    .map((role) => role[0])
+    .join('');
+}
 
 /** Why an answer differs from the table's outcome for the role; undefined when it agrees. */
 function mismatch(outcome: Outcome, role: BuiltIn, answer: { code: Code; message: string }, rpc: string): string | undefined {
   const seen = `${rpc} as ${role}: ${Code[answer.code] ?? answer.code} ${answer.message}`;
   if (outcome === 'session') return answer.code === Code.Unauthenticated ? undefined : `${seen} (expected Unauthenticated)`;
+  if (outcome === INSTANCE_ADMINS) {
+    // The matrix's keys are the first account's: its Owner and Admin are instance administrators.
+    const admitted = role === 'Owner' || role === 'Admin';
+    const refused = answer.code === Code.PermissionDenied && answer.message.startsWith(`${rpc.split('/')[1]} is for instance administrators`);
+    if (admitted) return answer.code === Code.PermissionDenied || answer.code === Code.Unauthenticated ? `${seen} (expected allowed)` : undefined;
+    return refused ? undefined : `${seen} (expected PermissionDenied: for instance administrators)`;
+  }
   if (outcome === 'public' || outcome.includes(role[0]!))
     return answer.code === Code.PermissionDenied || answer.code === Code.Unauthenticated ? `${seen} (expected allowed)` : undefined;
   const named = new RegExp(`^${rpc} needs (the permissions? |one of the permissions )`).test(answer.message);

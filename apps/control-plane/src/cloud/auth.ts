@@ -126,8 +126,10 @@ export function checkAccount(method: DescMethod, message: unknown, caller: Ident
   const value = valueAt(method.input, message, path);
   if (typeof value !== 'string' || value === '') throw new ConnectError(`${path}: missing; the account id is required`, Code.InvalidArgument);
   if (!isUuid(value)) throw new ConnectError(`${path}: ${JSON.stringify(value.slice(0, 64))} is not a UUID`, Code.InvalidArgument);
-  if (value.toLowerCase() !== caller.accountId.toLowerCase())
-    throw new ConnectError(`${path}: the management key does not belong to account ${value}`, Code.PermissionDenied);
+  if (value.toLowerCase() !== caller.accountId.toLowerCase()) {
+    const whose = caller.principal.kind === 'user' ? 'you are not a member of' : 'the management key does not belong to';
+    throw new ConnectError(`${path}: ${whose} account ${value}`, Code.PermissionDenied);
+  }
 }
 
 /** `requires_authentication = false` methods (a public catalogue) skip the key and the account check. */

@@ -1,5 +1,5 @@
 import type { DescMessage, DescMethod } from '@bufbuild/protobuf';
-import type { ConnectRouter } from '@connectrpc/connect';
+import { Code, ConnectError, type ConnectRouter } from '@connectrpc/connect';
 import { universalRequestFromNodeRequest, universalResponseToNodeResponse } from '@connectrpc/connect-node';
 import type { UniversalHandler } from '@connectrpc/connect/protocol';
 import { authenticateRequest, isPublic } from './auth.ts';
@@ -55,9 +55,23 @@ export async function serveRpc(deps: CloudDeps, handler: UniversalHandler, req: 
   let bodyRead = false;
   try {
     const contextValues = requestContext(req);
-    // A stranger's call costs one key lookup: nothing of its body is read.
-    if (!isPublic(handler.method)) contextValues.set(IDENTITY, await authenticateRequest(deps, headersOf(req)));
-    const raw = await readBody(req, { maxBytes: limits.maxBytes, framing: 5, timeoutMs: limits.bodyTimeoutMs });
+    const readRaw = () => readBody(req, { maxBytes: limits.maxBytes, framing: 5, timeoutMs: limits.bodyTimeoutMs });
+    // A stranger's call costs one key lookup: nothing of its body is read (the connection closes).
+    if (!isPublic(handler.method))
+      contextValues.set(
+        IDENTITY,
+        await authenticateRequest(deps, headersOf(req)).catch(async (error: unknown) => {
+          // Our failure (the database unavailable), not a refused credential: the body is read so
+          // that the client, maybe still sending it, gets the answer rather than a broken pipe.
+          if (!(error instanceof ConnectError && error.code === Code.Unauthenticated))
+            bodyRead = await readRaw().then(
+              () => true,
+              () => false,
+            );
+          throw error;
+        }),
+      );
+    const raw = await readRaw();
     bodyRead = true;
     const checked = checkedBody(req, kind, handler.method.input, raw, { ...wireLimitsOf(handler.method), maxBytes: limits.maxBytes });
     const uReq = universalRequestFromNodeRequest(req as never, res as never, undefined, contextValues);

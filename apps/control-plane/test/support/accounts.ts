@@ -69,18 +69,6 @@ export async function sessionIn(plane: CloudPlane, userId: string, accountId: st
   return { cookie: `qhc_cloud_session=${secret}`, 'x-csrf-token': csrfTokenOf(secret) };
 }
 
-/**
- * The test key holds Owner in the first account, as the first start's key does (CORE gives it
- * at first start; idempotent, so the same with CORE merged).
- */
-export async function ownerKey(plane: CloudPlane): Promise<void> {
-  const sql = sqlOn(plane.cp.store.db);
-  const [key] = await sql.all<{ id: string }>('SELECT id FROM management_keys WHERE account_id = $1 ORDER BY created_at LIMIT 1', [plane.cp.accountId]);
-  const [owner] = await sql.all<{ id: string }>("SELECT id FROM roles WHERE account_id = $1 AND sub_type = 'owner'", [plane.cp.accountId]);
-  const held = await sql.all('SELECT 1 FROM management_key_roles WHERE management_key_id = $1 AND role_id = $2', [key!.id, owner!.id]);
-  if (held.length === 0) await sql.run('INSERT INTO management_key_roles (management_key_id, role_id) VALUES ($1, $2)', [key!.id, owner!.id]);
-}
-
 /** The id of a built-in role of an account. */
 export async function roleId(plane: CloudPlane, accountId: string, name: string): Promise<string> {
   const [row] = await sqlOn(plane.cp.store.db).all<{ id: string }>('SELECT id FROM roles WHERE account_id = $1 AND name = $2', [accountId, name]);

@@ -6,12 +6,10 @@ import { generateSealingKeyPair } from '@qhc/schemas/sealing';
 import { parseRegionInput } from '../../src/api/inputs.ts';
 import { createAccountOwnedBy } from '../../src/cloud/account/create.ts';
 import { insertClusterNamedById } from '../../src/repositories/clusters.ts';
-import { createManagementKey } from '../../src/repositories/management-keys.ts';
 import { insertUser, addMember } from '../../src/repositories/users.ts';
-import { ownerKey, roleId } from './accounts.ts';
 import { storedSpec } from './backup.ts';
 import type { CloudPlane } from './cloud.ts';
-import { sqlOn } from './sql.ts';
+import { createOwnerKey } from './keys.ts';
 
 // Two accounts for the isolation tests: A (the first, the test key's) holding one object of
 // every kind, B (signed up) with an Owner key of its own and nothing else.
@@ -40,7 +38,7 @@ export function clients(plane: CloudPlane): Clients {
   };
 }
 
-/** A's objects by kind (ids); `role` is empty until IAMService is served (CORE). */
+/** A's objects by kind (ids). */
 export interface AObjects {
   environment: string;
   cluster: string;
@@ -62,8 +60,7 @@ export async function accountB(plane: CloudPlane): Promise<{ accountId: string; 
   const account = await db.tx((tx) =>
     createAccountOwnedBy(tx, { name: 'B', companyName: null, companyDomain: null, billing: null, ownerUserId: user.id }, true, now),
   );
-  const { key, row } = await createManagementKey(db, { accountId: account.id, now });
-  await sqlOn(db).run('INSERT INTO management_key_roles (management_key_id, role_id) VALUES ($1, $2)', [row.id, await roleId(plane, account.id, 'Owner')]);
+  const { key } = await createOwnerKey(db, { accountId: account.id, now });
   return { accountId: account.id, key };
 }
 
@@ -86,15 +83,11 @@ async function resourcesOfA(plane: CloudPlane, c: Clients, accountId: string) {
 
 /** One object of every kind in A (the plane's first account), made as its key's API clients make them. */
 export async function objectsOfA(plane: CloudPlane, c: Clients): Promise<AObjects> {
-  await ownerKey(plane);
   const accountId = plane.cp.accountId;
   const headers = { headers: plane.auth() };
   const resources = await resourcesOfA(plane, c, accountId);
   const managementKey = (await c.auth.createManagementKey({ managementKey: { accountId } }, headers)).managementKey!.id;
-  const role = await c.iam
-    .createRole({ role: { accountId, name: 'a-custom-role', permissions: [{ value: 'read:clusters' }] } }, headers)
-    .then((r) => r.role!.id)
-    .catch(() => '');
+  const role = (await c.iam.createRole({ role: { accountId, name: 'a-custom-role', permissions: [{ value: 'read:clusters' }] } }, headers)).role!.id;
   const invite = (await c.account.createAccountInvite({ accountInvite: { accountId, userEmail: 'a-invitee@example.test' } }, headers)).accountInvite!.id;
   const member = await insertUser(plane.cp.store.db, 'a-member@example.test', null, () => plane.clock.now);
   await addMember(plane.cp.store.db, accountId, member.id, [], () => plane.clock.now);
