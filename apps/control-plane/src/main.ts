@@ -32,6 +32,9 @@
 //                           replica the new key second first, then first. Then the old key can be dropped.
 // qhc-control-plane rotate-secrets [--database …] [--secrets-key-file …]
 //                           re-encrypts every secret under the ring's first key, then exits (what a start does).
+// qhc-control-plane verify-email <email> [--database …]
+//                           an instance administrator vouches for a user's email (qhc sends no mail): only a user
+//                           whose email is verified (this, or an OIDC provider's email_verified) may accept invites.
 //   --sign-in-lockout-after <n>  consecutive failed password sign-ins that lock an email (env
 //                           QHC_SIGN_IN_LOCKOUT_AFTER; default 10); --sign-in-lockout-for <duration> how long
 //                           (env QHC_SIGN_IN_LOCKOUT_FOR; default 15m); --sign-in-rate-limit <n> password sign-in
@@ -45,7 +48,7 @@ import { parseDurationSeconds } from './duration.ts';
 import { signInPolicyOf } from './iam/sign-in-flags.ts';
 import { readPackagesFile } from './packages.ts';
 import { openDatabase } from './db/open.ts';
-import { rotateSecrets } from './secrets/rotate.ts';
+import { checkCommand, runCommand } from './commands.ts';
 import { AUDIT_RETENTION_BOUNDS } from './cloud/audit/retention.ts';
 
 const { values, positionals } = parseArgs({
@@ -87,11 +90,10 @@ try {
   const database = values.database ?? process.env.QHC_DATABASE ?? 'qhc-control-plane.db';
   const secrets = { keyFile: values['secrets-key-file'] ?? process.env.QHC_SECRETS_KEY_FILE, key: process.env.QHC_SECRETS_KEY };
   if (positionals.length > 0) {
-    if (positionals[0] !== 'rotate-secrets' || positionals.length > 1) throw new Error(`unknown command ${positionals.join(' ')} (there is: rotate-secrets)`);
-    // Opening rotates (as every start does) and logs what it rewrote; this pass finds nothing left, or fails.
+    checkCommand(positionals);
     const db = await openDatabase(database, logger, secrets);
-    await rotateSecrets(db).finally(() => db.close());
-    process.stdout.write(`every secret is encrypted under key ${db.secrets.primary.id}\n`);
+    const done = await runCommand(db, positionals).finally(() => db.close());
+    process.stdout.write(`${done}\n`);
     process.exit(0);
   }
   const retention = values['audit-retention'] ?? process.env.QHC_AUDIT_RETENTION;

@@ -82,6 +82,25 @@ describe.each(['sqlite', 'postgres'] as const)('sign-up and sign-in in the trail
   });
 });
 
+describe.each(['sqlite', 'postgres'] as const)('a refused sign-in of an email nobody has, on %s', (dialect: Dialect) => {
+  const db = database(dialect);
+  const deps = () => ({ db: db(), now: () => NOW, logger }) as unknown as CloudDeps;
+
+  it('writes no event: what was typed as the email (often a password) is never stored', async () => {
+    const typed = `hunter2-${crypto.randomUUID()}@example.com`;
+    const method = qhcV1.SessionService.method.signInWithPassword;
+    const message = create(qhcV1.SignInWithPasswordRequestSchema, { email: typed, password: PASSWORD });
+    const refused = new ConnectError('wrong email or password', Code.Unauthenticated);
+    await expect(recordPublicCall(deps(), request(method, message), () => Promise.reject(refused))).rejects.toBe(refused);
+    const found = await db()
+      .q.selectFrom('audit_events')
+      .select('id')
+      .where((eb) => eb.or([eb('actor_label', 'like', `%${typed}%`), eb('after_summary', 'like', `%${typed}%`)]))
+      .execute();
+    expect(found).toEqual([]);
+  });
+});
+
 describe.each(['sqlite', 'postgres'] as const)('the retention pass on %s', (dialect: Dialect) => {
   const db = database(dialect);
   afterEach(() => vi.useRealTimers());

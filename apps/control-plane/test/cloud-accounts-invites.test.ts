@@ -1,7 +1,7 @@
 // AccountService's invites and members: an account's Owner invites an email with roles, the
 // person with that email (signed up) accepts or rejects; invites expire after 7 days.
 import { describe, expect, it } from 'vitest';
-import { ACCOUNTS, connect, refusal, roleId, sessionIn, signUp, type Headers, type SignedUp } from './support/accounts.ts';
+import { ACCOUNTS, connect, refusal, roleId, sessionIn, signUp, verifyEmail, type Headers, type SignedUp } from './support/accounts.ts';
 import { cloudPlane, type CloudPlane, type Dialect } from './support/cloud.ts';
 import { sqlOn } from './support/sql.ts';
 
@@ -37,6 +37,7 @@ describe.each(['sqlite', 'postgres'] as const)('invites on %s', (dialect: Dialec
     expect(again).toEqual({ code: 'already_exists', message: expect.stringContaining('already has a pending invite') });
 
     const bob = await signUp(plane, bobEmail);
+    await verifyEmail(plane, bob.userId);
     const received = await connect(plane, ACCOUNTS, 'ListReceivedAccountInvites', {}, bob.headers);
     expect(received.json.items.map((i: { id: string }) => i.id)).toEqual([sent.json.accountInvite.id]);
     const accepted = await answer(plane, 'Accept', owner.accountId, sent.json.accountInvite.id, bob.headers);
@@ -63,14 +64,18 @@ describe.each(['sqlite', 'postgres'] as const)('invites on %s', (dialect: Dialec
     const carolEmail = email('carol');
     const sent = (await invite(plane, owner, carolEmail, [])).json.accountInvite;
     const mallory = await signUp(plane, email('mallory'));
+    await verifyEmail(plane, mallory.userId);
+    // Someone else's invite is answered as one that does not exist (its id is not confirmed).
     expect(refusal(await answer(plane, 'Accept', owner.accountId, sent.id, mallory.headers))).toEqual({
-      code: 'permission_denied',
-      message: `invite ${sent.id} is addressed to another email than yours`,
+      code: 'not_found',
+      message: `invite ${sent.id} not found`,
     });
+    expect(refusal(await answer(plane, 'Reject', owner.accountId, sent.id, mallory.headers)).code).toBe('not_found');
     expect(refusal(await answer(plane, 'Accept', mallory.accountId, sent.id, mallory.headers)).code).toBe('not_found');
     expect((await members(plane, owner.accountId, owner.headers)).length).toBe(1);
 
     const carol = await signUp(plane, carolEmail);
+    await verifyEmail(plane, carol.userId);
     const rejected = await answer(plane, 'Reject', owner.accountId, sent.id, carol.headers);
     expect(rejected.json.invite.status).toBe('ACCOUNT_INVITE_STATUS_REJECTED');
     expect((await members(plane, owner.accountId, owner.headers)).length).toBe(1);
@@ -99,6 +104,7 @@ describe.each(['sqlite', 'postgres'] as const)('expired and foreign invites on %
     const daveEmail = email('dave');
     const sent = (await invite(plane, owner, daveEmail, [])).json.accountInvite;
     const dave = await signUp(plane, daveEmail);
+    await verifyEmail(plane, dave.userId);
     const expiresAt = new Date(plane.clock.now + 7 * 24 * 3600_000).toISOString();
     plane.clock.now += 7 * 24 * 3600_000;
     try {

@@ -9,7 +9,6 @@ import type { Db } from '../src/db/db.ts';
 import { migrate, MIGRATIONS } from '../src/db/migrations.ts';
 import { openPostgres } from '../src/db/postgres.ts';
 import { openSqlite } from '../src/db/sqlite.ts';
-import { firstAccount } from '../src/repositories/accounts.ts';
 import { listEnvironments } from '../src/repositories/environments.ts';
 import { createTestDatabase } from './support/postgres.ts';
 import { sqlOn } from './support/sql.ts';
@@ -36,17 +35,18 @@ describe.each(['sqlite', 'postgres'] as const)('migration 10 (hybrid cloud envir
       db,
       MIGRATIONS.filter((m) => m.version < 10),
     );
-    const account = await firstAccount(db);
+    // Before migration 15 accounts have no owner (firstAccount orders by it): migration 8's is the only one.
+    const [account] = await sqlOn(db).all<{ id: string }>('SELECT id FROM accounts ORDER BY created_at, id LIMIT 1');
     await sqlOn(db).run(
       `INSERT INTO regions (id, name, spec, revision, account_id, created_at, updated_at) VALUES ('r1', 'old', $1, 3, $2, '${STAMP}', '${STAMP}')`,
-      [REGION_SPEC, account.id],
+      [REGION_SPEC, account!.id],
     );
     expect(await migrate(db)).toEqual(MIGRATIONS.map((m) => m.version).filter((v) => v >= 10));
     expect(await sqlOn(db).all('SELECT cloud_configuration, bootstrap_commands_generated FROM regions')).toEqual([
       { cloud_configuration: null, bootstrap_commands_generated: null },
     ]);
-    const [record] = await listEnvironments(db, account.id);
-    expect(record).toMatchObject({ accountId: account.id, configuration: undefined, bootstrapCommandsGenerated: false });
+    const [record] = await listEnvironments(db, account!.id);
+    expect(record).toMatchObject({ accountId: account!.id, configuration: undefined, bootstrapCommandsGenerated: false });
     const env = environmentOf(record!, Date.parse(STAMP));
     expect(env).toMatchObject({ id: 'r1', name: 'old', configuration: { namespace: 'ns-old' }, bootstrapCommandsGenerated: false });
     expect(await migrate(db)).toEqual([]);

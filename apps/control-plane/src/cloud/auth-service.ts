@@ -3,6 +3,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
 import { authV1 } from '@qhc/cloud-api';
 import { createManagementKey, deleteManagementKey, listManagementKeys, type ManagementKeyRow } from '../repositories/management-keys.ts';
+import { makerOf } from '../iam/effective-permissions.ts';
 import { rolesOfPrincipal } from '../iam/principal-roles.ts';
 import { callerOf, type CloudDeps } from './context.ts';
 import { isUuid } from './auth.ts';
@@ -30,7 +31,7 @@ export function authService(deps: CloudDeps): ServiceImpl<typeof authV1.AuthServ
     async createManagementKey(_req, ctx) {
       const caller = callerOf(ctx);
       const roleIds = await rolesOfPrincipal(deps.db, caller);
-      const { row, key } = await createManagementKey(deps.db, { accountId: caller.accountId, roleIds, now: deps.now });
+      const { row, key } = await createManagementKey(deps.db, { accountId: caller.accountId, roleIds, now: deps.now, createdBy: makerOf(caller.principal) });
       return { managementKey: toManagementKey(row, key) };
     },
     async deleteManagementKey(req, ctx) {

@@ -7,7 +7,7 @@ import { CSRF_HEADER, csrfTokenMatches } from '../sessions.ts';
 import { iso } from '../repositories/tokens.ts';
 import { checkAccountApproved } from '../iam/account-state.ts';
 import { permissionsIn } from '../iam/effective-permissions.ts';
-import { changesResources, checkPermissions } from '../iam/method-permissions.ts';
+import { checkPermissions, needsApprovedAccount, requirementOf } from '../iam/method-permissions.ts';
 import { findUserSession } from '../repositories/user-sessions.ts';
 import { CALLER, IDENTITY, type Caller, type CloudDeps, type Identity } from './context.ts';
 import { sessionSecretOf } from './qhc/session-cookie.ts';
@@ -44,7 +44,8 @@ export async function authenticate(deps: CloudDeps, header: string | null): Prom
   return { accountId: row.account_id, principal: { kind: 'management_key', id: row.id, prefix: row.prefix }, managementKeyId: row.id };
 }
 
-const checkCsrf = (secret: string, csrfToken: string | null) => {
+/** The cookie's session's CSRF token must come with it (the cookie alone is what a cross-site request carries). */
+export const checkCsrf = (secret: string, csrfToken: string | null) => {
   if (!csrfTokenMatches(secret, csrfToken ?? undefined))
     throw new ConnectError(`send the session's CSRF token (qhc.v1.SessionService/GetSession) in the ${CSRF_HEADER} header`, Code.Unauthenticated);
 };
@@ -141,9 +142,12 @@ export const isPublic = (method: DescMethod) => hasOption(method, commonV1.requi
  * is refused what would change its resources.
  */
 export async function authorize(deps: CloudDeps, method: DescMethod, identity: Identity): Promise<Caller> {
-  const caller: Caller = { ...identity, permissions: await permissionsIn(deps.db, identity.accountId, identity.principal) };
+  const { permissions, voidReason } = await permissionsIn(deps.db, identity.accountId, identity.principal, deps.now);
+  const caller: Caller = { ...identity, permissions };
+  // A key whose maker left (or lost the key it was made with) is told why, not only what it lacks.
+  if (voidReason && requirementOf(method).permissions.length > 0) throw new ConnectError(voidReason, Code.PermissionDenied);
   checkPermissions(method, caller.permissions);
-  if (changesResources(method)) await checkAccountApproved(deps.db, caller.accountId);
+  if (needsApprovedAccount(method)) await checkAccountApproved(deps.db, caller.accountId);
   return caller;
 }
 

@@ -23,6 +23,8 @@ const accountColumns = [
 
 const people = [
   // Email lower-cased by the code; password_hash is argon2id (PHC string) or NULL for SSO-only users.
+  // email_verified_at: when an OIDC provider vouched for the email, or an instance administrator
+  // did (verify-email); only then may the user claim invites sent to it (anyone can sign up with any email).
   // Failed sign-ins are counted per email, user or not (migration 20), so not here.
   `CREATE TABLE users (
     id TEXT PRIMARY KEY,
@@ -30,6 +32,7 @@ const people = [
     password_hash TEXT,
     status TEXT NOT NULL DEFAULT 'active',
     instance_admin INTEGER NOT NULL DEFAULT 0,
+    email_verified_at TEXT,
     created_at TEXT NOT NULL,
     last_modified_at TEXT NOT NULL
   )`,
@@ -41,6 +44,7 @@ const people = [
   )`,
   'CREATE INDEX account_members_user ON account_members (user_id)',
   // Invites name the roles the person gets on accepting; status pending | accepted | rejected | canceled (expiry is read from expires_at).
+  // Made by a user or a key (created_by_*): accepting needs the maker to still hold what the roles grant.
   `CREATE TABLE account_invites (
     id TEXT PRIMARY KEY,
     account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
@@ -48,6 +52,7 @@ const people = [
     role_ids TEXT NOT NULL,
     status TEXT NOT NULL,
     created_by_user_id TEXT,
+    created_by_key_id TEXT,
     created_at TEXT NOT NULL,
     last_modified_at TEXT NOT NULL,
     expires_at TEXT NOT NULL

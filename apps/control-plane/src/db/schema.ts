@@ -114,6 +114,8 @@ export interface Database {
     status: string;
     /** 1: approves and rejects accounts. */
     instance_admin: number;
+    /** When the email was verified (an OIDC provider's email_verified, or an instance administrator); NULL: not verified. */
+    email_verified_at: string | null;
     created_at: string;
     last_modified_at: string;
   };
@@ -129,6 +131,8 @@ export interface Database {
     /** pending | accepted | rejected | canceled; expiry is read from expires_at. */
     status: string;
     created_by_user_id: string | null;
+    /** The management key that made the invite (a key has no user). */
+    created_by_key_id: string | null;
     created_at: string;
     last_modified_at: string;
     expires_at: string;

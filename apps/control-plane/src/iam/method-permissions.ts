@@ -55,3 +55,18 @@ export function changesResources(method: DescMethod): boolean {
   const { permissions, all } = requirementOf(method);
   return all ? permissions.some((p) => CHANGES_RESOURCES.has(p)) : permissions.length > 0 && permissions.every((p) => CHANGES_RESOURCES.has(p));
 }
+
+/**
+ * What else an account awaiting approval may not make: more ways in (management keys, OIDC
+ * providers), roles and people (invites). Its owner can look around, not build an organisation.
+ */
+const GROWS_ACCESS = new Set([
+  'qdrant.cloud.auth.v1.AuthService/CreateManagementKey',
+  'qhc.v1.ManagementKeyRoleService/CreateManagementKeyWithRoles',
+  'qdrant.cloud.iam.v1.IAMService/CreateRole',
+  'qdrant.cloud.account.v1.AccountService/CreateAccountInvite',
+  'qhc.v1.SsoService/CreateOidcProvider',
+]);
+
+/** Whether an account must be approved before the method is served (FailedPrecondition while pending or rejected). */
+export const needsApprovedAccount = (method: DescMethod) => changesResources(method) || GROWS_ACCESS.has(methodName(method));

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { Code, ConnectError } from '@connectrpc/connect';
+import { z } from 'zod';
 import type { Db } from '../db/db.ts';
 import { clearFailures, lockedUntil, recordFailure } from '../repositories/sign-in-failures.ts';
 import type { Clock } from '../repositories/tokens.ts';
@@ -45,6 +47,31 @@ export interface SignInAttempt {
 export interface PasswordSignIn {
   /** The user whose password it is, or a refusal (Unauthenticated, ResourceExhausted, InvalidArgument). */
   signIn(attempt: SignInAttempt): Promise<UserRow>;
+  /** How many rate-limit buckets are kept (tests hold it bounded under a flood of emails). */
+  buckets(): number;
+}
+
+const EMAIL_MAX = 254;
+const EMAIL = z.string().max(EMAIL_MAX).email();
+
+/**
+ * The attempt's email, lower-cased, bounded and email-shaped before anything else runs (the rate
+ * limiter included): a flood of megabyte "emails" is refused, never kept. The value is not echoed:
+ * people type passwords into the email field.
+ */
+function attemptEmail(raw: string): string {
+  if (raw.length > EMAIL_MAX + 64) throw invalid('email', `longer than ${EMAIL_MAX} characters`);
+  const email = normalEmail(raw);
+  if (!email) throw invalid('email', 'missing');
+  if (email.length > EMAIL_MAX) throw invalid('email', `longer than ${EMAIL_MAX} characters`);
+  if (!EMAIL.safeParse(email).success) throw invalid('email', 'not an email address');
+  return email;
+}
+
+/** A password of at most 256 characters (the longest a password may be set to), checked before the limiter and argon2. */
+function checkAttemptPassword(password: string): void {
+  if (!password) throw invalid('password', 'missing');
+  if (password.length > 512 || [...password].length > 256) throw invalid('password', 'longer than 256 characters');
 }
 
 function rateLimited(what: string, retryAfterMs: number): ConnectError {
@@ -58,13 +85,13 @@ export function createPasswordSignIn(db: Db, now: Clock, policy: SignInPolicy = 
   const unusable = unusablePasswordHash(policy.cost);
   return {
     async signIn({ email: raw, password, remoteAddress }) {
-      const email = normalEmail(raw);
-      if (!email) throw invalid('email', 'missing');
-      if (!password) throw invalid('password', 'missing');
-      // The email is limited too: addresses are cheap to change, a target's email is not.
+      const email = attemptEmail(raw);
+      checkAttemptPassword(password);
+      // The email is limited too: addresses are cheap to change, a target's email is not. Its hash
+      // keys the bucket: a fixed size per entry, and no typed-in password kept in memory.
       for (const [key, what] of [
         [`address ${remoteAddress}`, 'this address'],
-        [`email ${email}`, 'this email'],
+        [`email ${createHash('sha256').update(email).digest('base64url')}`, 'this email'],
       ] as const) {
         const take = limiter.take(key);
         if (!take.ok) throw rateLimited(what, take.retryAfterMs);
@@ -80,5 +107,6 @@ export function createPasswordSignIn(db: Db, now: Clock, policy: SignInPolicy = 
       await clearFailures(db, email);
       return user;
     },
+    buckets: () => limiter.size(),
   };
 }

@@ -1,4 +1,6 @@
 import type { Db } from '../db/db.ts';
+import { cancelInvitesBy } from './invites.ts';
+import type { Clock } from './tokens.ts';
 
 // An account's members and the roles that matter to the account itself (Owner, Admin).
 
@@ -37,8 +39,9 @@ export async function ownersOf(db: Db, accountId: string): Promise<string[]> {
 }
 
 /** Ends a membership: the user's roles in the account and the sessions acting in it go with it. */
-export async function removeMember(db: Db, accountId: string, userId: string): Promise<void> {
+export async function removeMember(db: Db, accountId: string, userId: string, now: Clock): Promise<void> {
   await db.tx(async (tx) => {
+    await cancelInvitesBy(tx, accountId, userId, now);
     await tx.q.deleteFrom('user_roles').where('account_id', '=', accountId).where('user_id', '=', userId).execute();
     await tx.q.deleteFrom('cloud_sessions').where('account_id', '=', accountId).where('user_id', '=', userId).execute();
     await tx.q.deleteFrom('account_members').where('account_id', '=', accountId).where('user_id', '=', userId).execute();

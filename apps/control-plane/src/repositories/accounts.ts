@@ -10,9 +10,21 @@ import { iso, type Clock } from './tokens.ts';
 export type AccountRow = Omit<Database['accounts'], 'status'> & { status: string };
 export type AccountStatus = 'pending' | 'approved' | 'rejected';
 
-/** The first account (migration 8 makes it): the one a fresh control plane prints and /api/v1 works in. */
+/**
+ * The installer's account first: accounts a user made (sign-up, CreateAccount) have an owner and
+ * are never it, whatever their clocks said; then the oldest. Every "first account" reads this order.
+ */
+const installerFirst = (db: Db) =>
+  db.q
+    .selectFrom('accounts')
+    .orderBy(sql`owner_user_id IS NOT NULL`)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(1);
+
+/** The installer's account (migration 8 makes it): the one a fresh control plane prints and /api/v1 works in. */
 export async function firstAccount(db: Db): Promise<AccountRow> {
-  const row = await db.q.selectFrom('accounts').selectAll().orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+  const row = await installerFirst(db).selectAll().executeTakeFirst();
   if (!row) throw new Error('the database has no account: migration 8 makes the first one');
   return row;
 }
@@ -21,24 +33,12 @@ export async function accountById(db: Db, id: string): Promise<AccountRow | unde
   return db.q.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** The first account's id as a scalar subquery: what /api/v1 inserts, which know no account, store. */
-export const firstAccountId = (db: Db) => db.q.selectFrom('accounts').select('id').orderBy('created_at').orderBy('id').limit(1);
+/** The installer's account's id as a scalar subquery: what /api/v1 inserts, which know no account, store. */
+export const firstAccountId = (db: Db) => installerFirst(db).select('id');
 
-/**
- * The installer's account (migration 8's) once accounts have owners (migration 15): accounts a
- * user made (sign-up, CreateAccount) have one and are never it, whatever their clocks said.
- */
+/** The installer's account's id (instance administrators are its Owners and Admins). */
 export async function installerAccountId(db: Db): Promise<string> {
-  const row = await db.q
-    .selectFrom('accounts')
-    .select('id')
-    .orderBy(sql`owner_user_id IS NOT NULL`)
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(1)
-    .executeTakeFirst();
-  if (!row) throw new Error('the database has no account: migration 8 makes the first one');
-  return row.id;
+  return (await firstAccount(db)).id;
 }
 
 /** A region's account as a scalar subquery: its clusters belong to it. */

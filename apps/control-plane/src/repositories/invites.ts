@@ -27,7 +27,7 @@ export async function insertInvite(
   accountId: string,
   email: string,
   roleIds: readonly string[],
-  createdBy: string | null,
+  createdBy: { kind: 'management_key' | 'user'; id: string },
   now: Clock,
 ): Promise<InviteRow> {
   const at = iso(now);
@@ -37,7 +37,8 @@ export async function insertInvite(
     email,
     role_ids: JSON.stringify(roleIds),
     status: 'pending',
-    created_by_user_id: createdBy,
+    created_by_user_id: createdBy.kind === 'user' ? createdBy.id : null,
+    created_by_key_id: createdBy.kind === 'management_key' ? createdBy.id : null,
     created_at: at,
     last_modified_at: at,
     expires_at: iso(now, INVITE_TTL_MS),
@@ -89,4 +90,28 @@ export async function setInviteStatus(db: Db, id: string, status: InviteStatus, 
     .where('status', '=', 'pending')
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/** How many pending invites an account may have at once (expired ones included until answered or canceled). */
+export const MAX_PENDING_INVITES = 1_000;
+
+export async function pendingInviteCount(db: Db, accountId: string): Promise<number> {
+  const row = await db.q
+    .selectFrom('account_invites')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('account_id', '=', accountId)
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Cancels the pending invites a member sent (they were removed: what they offered goes with them). */
+export async function cancelInvitesBy(db: Db, accountId: string, userId: string, now: Clock): Promise<void> {
+  await db.q
+    .updateTable('account_invites')
+    .set({ status: 'canceled', last_modified_at: iso(now) })
+    .where('account_id', '=', accountId)
+    .where('created_by_user_id', '=', userId)
+    .where('status', '=', 'pending')
+    .execute();
 }

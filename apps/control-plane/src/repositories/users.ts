@@ -19,11 +19,22 @@ export async function insertUser(db: Db, email: string, passwordHash: string | n
     password_hash: passwordHash,
     status: 'active',
     instance_admin: 0,
+    email_verified_at: null,
     created_at: at,
     last_modified_at: at,
   };
   await db.q.insertInto('users').values(row).execute();
   return row;
+}
+
+/** Records that `userId`'s email is theirs (an OIDC provider said email_verified, or an instance administrator checked); the first time stays. */
+export async function markEmailVerified(db: Db, userId: string, now: Clock): Promise<void> {
+  await db.q
+    .updateTable('users')
+    .set({ email_verified_at: iso(now) })
+    .where('id', '=', userId)
+    .where('email_verified_at', 'is', null)
+    .execute();
 }
 
 export async function userByEmail(db: Db, email: string): Promise<UserRow | undefined> {

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { createUserSession } from '../../src/repositories/user-sessions.ts';
+import { markEmailVerified } from '../../src/repositories/users.ts';
 import { csrfTokenOf } from '../../src/sessions.ts';
 import type { CloudPlane } from './cloud.ts';
 import { callApi, type ApiAnswer } from './http.ts';
@@ -68,6 +69,9 @@ export async function sessionIn(plane: CloudPlane, userId: string, accountId: st
   const { secret } = await createUserSession(plane.cp.store.db, userId, accountId, 3600, () => plane.clock.now);
   return { cookie: `qhc_cloud_session=${secret}`, 'x-csrf-token': csrfTokenOf(secret) };
 }
+
+/** Marks the user's email verified, as an OIDC sign-in or `qhc-control-plane verify-email` would (only then may they claim invites). */
+export const verifyEmail = (plane: CloudPlane, userId: string) => markEmailVerified(plane.cp.store.db, userId, () => plane.clock.now);
 
 /** The id of a built-in role of an account. */
 export async function roleId(plane: CloudPlane, accountId: string, name: string): Promise<string> {

@@ -14,6 +14,7 @@ import {
 import { accountsOfUser } from '../../repositories/users.ts';
 import type { Caller, CloudDeps } from '../context.ts';
 import { invalid } from '../qhc/fields.ts';
+import { createRateLimiter, type RateLimiter } from '../../iam/rate-limit.ts';
 import { createAccountOwnedBy } from './create.ts';
 import { accountNameField, companyFields } from './fields.ts';
 import { toAccount } from './messages.ts';
@@ -48,12 +49,45 @@ function refuseReadOnly(account: accountV1.Account, stored: AccountRow | undefin
     throw new ConnectError(`${changed.join(', ')}: read-only (set by the control plane, or not kept by qhc); leave unset`, Code.InvalidArgument);
 }
 
+/** Accounts awaiting approval a user may own at once: each is work for an instance administrator. */
+export const MAX_PENDING_ACCOUNTS = 5;
+/** CreateAccount calls per user per minute (also the burst). */
+const CREATIONS_PER_MINUTE = 5;
+
+const limiters = new WeakMap<CloudDeps, RateLimiter>();
+function creationLimiter(deps: CloudDeps): RateLimiter {
+  let limiter = limiters.get(deps);
+  if (!limiter) limiters.set(deps, (limiter = createRateLimiter({ perMinute: CREATIONS_PER_MINUTE }, deps.now)));
+  return limiter;
+}
+
+async function pendingAccountsOwnedBy(db: CloudDeps['db'], userId: string): Promise<number> {
+  const row = await db.q
+    .selectFrom('accounts')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('owner_user_id', '=', userId)
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export async function createAccount(deps: CloudDeps, caller: Caller, account: accountV1.Account | undefined): Promise<accountV1.Account> {
   const user = userOf(caller, 'CreateAccount');
   if (!account) throw invalid('account', 'missing');
   refuseReadOnly(account, undefined, user.email);
   const name = accountNameField('account.name', account.name);
   const company = companyFields('account.company', account.company);
+  const take = creationLimiter(deps).take(user.id);
+  if (!take.ok) {
+    const seconds = Math.max(1, Math.ceil(take.retryAfterMs / 1000));
+    throw new ConnectError(`too many accounts created; retry after ${seconds}s`, Code.ResourceExhausted, { 'retry-after': String(seconds) });
+  }
+  const pending = await pendingAccountsOwnedBy(deps.db, user.id);
+  if (pending >= MAX_PENDING_ACCOUNTS)
+    throw new ConnectError(
+      `you own ${pending} accounts awaiting approval, the most a user may; wait for an instance administrator to decide on them`,
+      Code.FailedPrecondition,
+    );
   const row = await deps.db.tx((tx) =>
     createAccountOwnedBy(
       tx,
@@ -112,5 +146,5 @@ export async function leaveAccount(deps: CloudDeps, caller: Caller): Promise<voi
       `you are the last Owner of account ${caller.accountId}; give another member the Owner role first, or delete the account`,
       Code.FailedPrecondition,
     );
-  await removeMember(deps.db, caller.accountId, user.id);
+  await removeMember(deps.db, caller.accountId, user.id, deps.now);
 }

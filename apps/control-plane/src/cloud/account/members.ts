@@ -26,5 +26,5 @@ export async function deleteMember(deps: CloudDeps, caller: Caller, userId: stri
       `member ${member.accountMember!.id} is an Owner of the account; an Owner cannot be removed (they may leave once another Owner exists)`,
       Code.FailedPrecondition,
     );
-  await removeMember(deps.db, caller.accountId, member.accountMember!.id);
+  await removeMember(deps.db, caller.accountId, member.accountMember!.id, deps.now);
 }

@@ -25,12 +25,21 @@ function afterOf(method: DescMethod, response: unknown): string | undefined {
   return field?.fieldKind === 'message' ? summaryOf(field.message, res[field.localName]) : summaryOf(method.output, response);
 }
 
+const CREATE_ACCOUNT = 'qdrant.cloud.account.v1.AccountService/CreateAccount';
+/** qhc keeps only a user's email, which UpdateUser refuses to change: its success changed nothing. */
+const CHANGES_NOTHING = new Set(['qdrant.cloud.iam.v1.IAMService/UpdateUser']);
+
 /**
  * The account whose trail holds the change: the caller's, which the auth interceptor matched
  * with the request's; a method without that check (an instance administrator approving an
- * account) changes the account its request names.
+ * account) changes the account its request names; CreateAccount, the account it made.
  */
-function accountOf(req: UnaryRequest, caller: Caller): string {
+function accountOf(req: UnaryRequest, res: UnaryResponse, caller: Caller): string {
+  // A new account's trail starts with its creation (the caller acts in another account).
+  if (fullName(req.method) === CREATE_ACCOUNT) {
+    const made = (res.message as { account?: { id?: string } }).account?.id;
+    if (made) return made;
+  }
   const named = (req.message as Fields).accountId;
   return !accountField(req.method) && typeof named === 'string' && isUuid(named) ? named.toLowerCase() : caller.accountId;
 }
@@ -49,7 +58,7 @@ async function beforeOf(deps: CloudDeps, inProcess: InProcess, req: UnaryRequest
 async function recordChange(deps: CloudDeps, req: UnaryRequest, res: UnaryResponse, caller: Caller, before: string | undefined): Promise<void> {
   try {
     await recordEvent(deps.db, deps.now, {
-      accountId: accountOf(req, caller),
+      accountId: accountOf(req, res, caller),
       actor: await actorOf(deps.db, caller),
       method: fullName(req.method),
       object: objectOf(req.method, req.message, res.message),
@@ -66,7 +75,7 @@ async function recordChange(deps: CloudDeps, req: UnaryRequest, res: UnaryRespon
 /** `inProcess` calls the router (known once it is made) for the Get that precedes an Update or Delete. */
 export function auditInterceptor(deps: CloudDeps, inProcess: () => InProcess): Interceptor {
   return (next) => async (req) => {
-    if (req.stream || !isMutating(req.method)) return next(req);
+    if (req.stream || !isMutating(req.method) || CHANGES_NOTHING.has(fullName(req.method))) return next(req);
     if (isPublic(req.method)) return recordPublicCall(deps, req, next);
     const caller = req.contextValues.get(CALLER);
     // The auth interceptor, before this one, set it for every method that is not public.

@@ -10,7 +10,7 @@ import { summaryOf } from './summary.ts';
 
 // The changes made without a caller: sign-up (the new user is the actor, in the new account),
 // sign-in (the user or key signing in), and a refused password sign-in (`sign_in_failed`, in
-// the accounts of the user it named; the password is never read here).
+// the accounts of the user it named; nothing for an email no user has; the password is never read here).
 
 type Fields = Record<string, unknown>;
 type Next = (req: UnaryRequest) => Promise<unknown>;
@@ -59,15 +59,18 @@ async function recordFailure(deps: CloudDeps, req: UnaryRequest, error: unknown)
   const message = req.message as { email?: string; accountId?: string };
   const email = normalEmail(message.email ?? '').slice(0, 320);
   const user = email ? await userByEmail(deps.db, email) : undefined;
-  const accounts = user ? (await accountsOfUser(deps.db, user.id)).map((a) => a.id) : [];
+  // An email nobody has is no one's trail, and is often a password typed into the wrong field:
+  // it is never stored (the lockout still counts it, by hash).
+  if (!user) return;
+  const accounts = (await accountsOfUser(deps.db, user.id)).map((a) => a.id);
   const named = accounts.filter((id) => id === message.accountId);
   const reason = error instanceof Error ? error.message.slice(0, 200) : 'refused';
   for (const accountId of named.length ? named : accounts.length ? accounts : ['']) {
     await recordEvent(deps.db, deps.now, {
       accountId,
-      actor: userActor(user?.id ?? '', email),
+      actor: userActor(user.id, email),
       method: SIGN_IN_FAILED,
-      object: { type: 'user', id: user?.id ?? '' },
+      object: { type: 'user', id: user.id },
       after: JSON.stringify({ email, rpc: fullName(req.method), reason }),
       remoteAddress: req.contextValues.get(REMOTE_ADDRESS),
     });

@@ -11,6 +11,9 @@ import { checkChangeable, newRoleFields, updatedRoleFields } from './role-fields
 // IAMService's roles: the catalogue, the account's roles, and changing its custom ones. The
 // interceptor has checked the account and the caller's permission.
 
+/** Custom roles an account may have: every call's permissions are read through them. */
+export const MAX_CUSTOM_ROLES = 200;
+
 type RoleHandlers = Pick<ServiceImpl<typeof iamV1.IAMService>, 'listPermissions' | 'listRoles' | 'getRole' | 'createRole' | 'updateRole' | 'deleteRole'>;
 
 /** A role of the caller's account; another account's role is answered as one that does not exist. */
@@ -40,6 +43,9 @@ export function roleHandlers(deps: CloudDeps): RoleHandlers {
       const fields = newRoleFields(req.role!);
       checkGrantable(callerOf(ctx).permissions, fields.permissions, 'role.permissions: the role would grant');
       await checkNameFree(deps, accountId, fields.name);
+      const custom = (await listRoles(deps.db, accountId)).filter((role) => role.type === 'custom').length;
+      if (custom >= MAX_CUSTOM_ROLES)
+        throw new ConnectError(`the account has ${custom} custom roles, the most it may have; delete one first`, Code.FailedPrecondition);
       return { role: toRole(await insertRole(deps.db, accountId, fields, deps.now)) };
     },
     async updateRole(req, ctx) {

@@ -1,12 +1,13 @@
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from '@connectrpc/connect';
 import type { iamV1 } from '@qhc/cloud-api';
 import { checkGrantable } from '../../iam/grantable.ts';
+import { ownersOf } from '../../repositories/account-members.ts';
 import { rolesOfPrincipal } from '../../iam/principal-roles.ts';
 import { ownerRoleId, rolesByIds, roleUsers, userRoleIds, accountMembers, changeUserRoles } from '../../repositories/roles.ts';
 import { deleteUserSession } from '../../repositories/user-sessions.ts';
 import { isMember, normalEmail, userById, type UserRow } from '../../repositories/users.ts';
 import { callerOf, type Caller, type CloudDeps } from '../context.ts';
-import { invalid, uuidField } from '../qhc/fields.ts';
+import { invalid, roleIdsField, uuidField } from '../qhc/fields.ts';
 import { cloudSessionCookie } from '../qhc/session-cookie.ts';
 import { toPermission, toRole, toUser } from './convert.ts';
 import { existingRole } from './role-handlers.ts';
@@ -39,34 +40,40 @@ async function member(deps: CloudDeps, ctx: HandlerContext, id: string): Promise
   return row;
 }
 
-/** The roles to add and remove, all of the account: the Base role stays, the Owner role moves only by an Owner's hand. */
-async function checkAssignment(deps: CloudDeps, caller: Caller, req: iamV1.AssignUserRolesRequest): Promise<void> {
+/**
+ * The roles to add and remove, all of the account: the Base role stays, the Owner role moves only
+ * by an Owner's hand, and taking a role away needs what giving it needs (the caller holds all it
+ * grants), else a custom role's holder could strip the roles of someone above them.
+ */
+async function checkAssignment(deps: CloudDeps, caller: Caller, userId: string, req: iamV1.AssignUserRolesRequest): Promise<void> {
   const lists = [
-    ['role_ids_to_add', req.roleIdsToAdd],
-    ['role_ids_to_delete', req.roleIdsToDelete],
+    ['role_ids_to_add', roleIdsField('role_ids_to_add', req.roleIdsToAdd)],
+    ['role_ids_to_delete', roleIdsField('role_ids_to_delete', req.roleIdsToDelete)],
   ] as const;
   const owner = await ownerRoleId(deps.db, caller.accountId);
   for (const [field, ids] of lists) {
-    const roles = await rolesByIds(
-      deps.db,
-      caller.accountId,
-      ids.map((id, i) => uuidField(`${field}[${i}]`, id)),
-    );
+    const roles = await rolesByIds(deps.db, caller.accountId, ids);
     ids.forEach((id, i) => {
-      const role = roles.find((r) => r.id === id.toLowerCase());
+      const role = roles.find((r) => r.id === id);
       if (!role) throw new ConnectError(`${field}[${i}]: role ${id} does not exist`, Code.NotFound);
       if (field === 'role_ids_to_delete' && role.sub_type === 'base')
         throw new ConnectError(`${field}[${i}]: the Base role is every member's and cannot be removed`, Code.FailedPrecondition);
     });
     if (roles.some((r) => r.id === owner) && !(await rolesOfPrincipal(deps.db, caller)).includes(owner))
       throw new ConnectError(`${field}: only an Owner gives or takes the Owner role`, Code.PermissionDenied);
-    if (field === 'role_ids_to_add')
-      checkGrantable(
-        caller.permissions,
-        roles.flatMap((r) => r.permissions),
-        `${field}: the roles grant`,
-      );
+    checkGrantable(
+      caller.permissions,
+      roles.flatMap((r) => r.permissions),
+      `${field}: the roles grant`,
+    );
   }
+  const [, [, removed]] = lists;
+  const owners = await ownersOf(deps.db, caller.accountId);
+  if (removed.includes(owner) && !lists[0][1].includes(owner) && owners.length === 1 && owners[0] === userId)
+    throw new ConnectError(
+      `user ${userId} is the last Owner of account ${caller.accountId}; give another member the Owner role first, or delete the account`,
+      Code.FailedPrecondition,
+    );
 }
 
 export function userHandlers(deps: CloudDeps): UserHandlers {
@@ -104,7 +111,7 @@ export function userHandlers(deps: CloudDeps): UserHandlers {
     async assignUserRoles(req, ctx) {
       const caller = callerOf(ctx);
       const user = await member(deps, ctx, req.userId);
-      await checkAssignment(deps, caller, req);
+      await checkAssignment(deps, caller, user.id, req);
       await changeUserRoles(deps.db, caller.accountId, user.id, lower(req.roleIdsToAdd), lower(req.roleIdsToDelete));
       return {};
     },

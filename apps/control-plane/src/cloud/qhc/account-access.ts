@@ -49,8 +49,11 @@ async function signUp(deps: CloudDeps, limiter: RateLimiter, req: qhcV1.SignUpRe
     throw new ConnectError(`too many sign-ups from this address; retry after ${seconds}s`, Code.ResourceExhausted, { 'retry-after': String(seconds) });
   }
   const form = signUpForm(req);
-  if (await userByEmail(deps.db, form.email)) throw taken();
+  // Self-service sign-up without mail delivery answers at once with a session, so an email that
+  // exists cannot be answered exactly as a new one: AlreadyExists tells. What is kept equal is the
+  // time (argon2 runs either way, before the lookup), and the per-address rate limit bounds probing.
   const hash = await hashPassword(req.password, (deps.signIn ?? DEFAULT_SIGN_IN_POLICY).cost);
+  if (await userByEmail(deps.db, form.email)) throw taken();
   const { ttlSeconds, secure } = deps.sessions;
   const made = await deps.db
     .tx(async (tx) => {

@@ -27,3 +27,12 @@ export function pageOf(req: { pageSize: number; pageToken: string }, arity = 1):
     throw error;
   }
 }
+
+/** Roles named in one request at most (an account has at most MAX_CUSTOM_ROLES + the built-in ones anyway). */
+export const MAX_ROLE_IDS = 50;
+
+/** A list of role ids (`field[i]` each a UUID), refused past MAX_ROLE_IDS before anything is looked up. */
+export function roleIdsField(field: string, ids: readonly string[]): string[] {
+  if (ids.length > MAX_ROLE_IDS) throw invalid(field, `${ids.length} role ids; at most ${MAX_ROLE_IDS}`);
+  return ids.map((id, i) => uuidField(`${field}[${i}]`, id));
+}

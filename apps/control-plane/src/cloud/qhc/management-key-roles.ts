@@ -3,10 +3,11 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
 import { authV1, type qhcV1 } from '@qhc/cloud-api';
 import { createManagementKey, listManagementKeys } from '../../repositories/management-keys.ts';
+import { makerOf } from '../../iam/effective-permissions.ts';
 import { checkGrantable } from '../../iam/grantable.ts';
 import { keyRoleIds, rolesByIds } from '../../repositories/roles.ts';
 import { callerOf, type Caller, type CloudDeps } from '../context.ts';
-import { invalid, uuidField } from './fields.ts';
+import { invalid, roleIdsField, uuidField } from './fields.ts';
 
 // qhc.v1.ManagementKeyRoleService: keys made with chosen roles, never granting more than their
 // maker holds (a Viewer's key cannot become an Owner's), and a key's roles.
@@ -14,7 +15,7 @@ import { invalid, uuidField } from './fields.ts';
 /** The account's roles of the request; refused when they grant what the caller lacks. */
 async function grantableRoles(deps: CloudDeps, caller: Caller, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) throw invalid('role_ids', 'name at least one role (IAMService.ListRoles)');
-  const wanted = ids.map((id, i) => uuidField(`role_ids[${i}]`, id));
+  const wanted = roleIdsField('role_ids', ids);
   const roles = await rolesByIds(deps.db, caller.accountId, wanted);
   wanted.forEach((id, i) => {
     if (!roles.some((role) => role.id === id)) throw new ConnectError(`role_ids[${i}]: role ${id} does not exist`, Code.NotFound);
@@ -32,8 +33,7 @@ export function managementKeyRoleService(deps: CloudDeps): ServiceImpl<typeof qh
     async createManagementKeyWithRoles(req, ctx) {
       const caller = callerOf(ctx);
       const roleIds = await grantableRoles(deps, caller, req.roleIds);
-      const createdBy = caller.principal.kind === 'user' ? caller.principal.id : undefined;
-      const { row, key } = await createManagementKey(deps.db, { accountId: caller.accountId, roleIds, now: deps.now, ...(createdBy ? { createdBy } : {}) });
+      const { row, key } = await createManagementKey(deps.db, { accountId: caller.accountId, roleIds, now: deps.now, createdBy: makerOf(caller.principal) });
       const managementKey = create(authV1.ManagementKeySchema, {
         id: row.id,
         accountId: row.account_id,

@@ -4,7 +4,8 @@ import { createPasswordSignIn, DEFAULT_SIGN_IN_POLICY, type PasswordSignIn } fro
 import { createCloudSession, deleteCloudSession, findCloudSession, type LiveCloudSession } from '../../repositories/cloud-sessions.ts';
 import { createUserSession, findUserSession, switchSessionAccount, type UserSession } from '../../repositories/user-sessions.ts';
 import { accountsOfUser, isMember } from '../../repositories/users.ts';
-import { authenticate, isUuid } from '../auth.ts';
+import { CSRF_HEADER } from '../../sessions.ts';
+import { authenticate, checkCsrf, isUuid } from '../auth.ts';
 import { callerOf, type CloudDeps } from '../context.ts';
 import { remoteAddressOf } from '../remote-address.ts';
 import { invalid } from './fields.ts';
@@ -93,9 +94,11 @@ export function sessionService(deps: CloudDeps): ServiceImpl<typeof qhcV1.Sessio
       const { secret, key, user } = await sessionOf(deps, ctx);
       return { session: key ? await keySessionView(deps.db, secret, key) : await userSessionView(deps.db, secret, user) };
     },
-    // The interceptor has checked the cookie and its CSRF token; a key alone names no session to end.
+    // A key alone names no session to end; a key sent WITH a cookie skipped the interceptor's CSRF
+    // check (it authenticated the key), so the cookie's own token is asked for here.
     async deleteSession(_req, ctx) {
       const { secret } = await sessionOf(deps, ctx);
+      checkCsrf(secret, ctx.requestHeader.get(CSRF_HEADER));
       await deleteCloudSession(deps.db, secret);
       ctx.responseHeader.append('set-cookie', cloudSessionCookie('', { secure, maxAgeSeconds: 0 }));
       return {};
