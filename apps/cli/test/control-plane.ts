@@ -1,7 +1,7 @@
 // The real control plane (apps/control-plane's build, as a child process: apps never import each
 // other) on 127.0.0.1 with a fresh SQLite file, for the account and people verbs. The CLI talks to
 // it over the Connect protocol (plain http://), as it does to any http:// control plane.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,8 @@ export interface ControlPlane {
   accountId: string;
   /** qhc against it with this key (default: the first start's key, which is the account's Owner). */
   run(args: string[], options?: { key?: string; env?: Record<string, string | undefined> }): Promise<Run>;
+  /** `qhc-control-plane verify-email`: an instance administrator vouches for a user's email (invites need it). */
+  verifyEmail(email: string): void;
   /** The control plane's own log, for a failing test's message. */
   log(): string;
   stop(): Promise<void>;
@@ -55,6 +57,10 @@ export async function startRealControlPlane(): Promise<ControlPlane> {
         XDG_CONFIG_HOME: xdg,
         ...options.env,
       }),
+    verifyEmail(email) {
+      const run = spawnSync(process.execPath, [MAIN, 'verify-email', email, '--database', database], { encoding: 'utf8' });
+      if (run.status !== 0) throw new Error(`verify-email ${email}: ${run.stderr}`);
+    },
     log: () => log,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGTERM');

@@ -22,6 +22,8 @@ beforeAll(async () => {
     billingInformation: { companyName: 'Alice Co', billingEmail: ALICE, country: 'FR' },
   });
   aliceAccountId = signedUp.accountId;
+  // Invites reach verified emails only.
+  cp.verifyEmail(ALICE);
 });
 afterAll(() => cp?.stop());
 
