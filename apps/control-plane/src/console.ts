@@ -5,10 +5,10 @@ import { extname, join, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 // The web console's static files: the built single-page app of @qhc/console. Everything that
-// is not the API, the agent's endpoint or an installation script is the console; a path
+// is not the API, the agent's endpoint, an installation script or a sign-in route is the console; a path
 // without a file is one of the app's routes and gets index.html.
 
-const API_PREFIXES = ['/api/', '/agent/', '/install/'];
+const API_PREFIXES = ['/api/', '/agent/', '/install/', '/auth/'];
 // /openapi.json was /api/v1's document: it answers 404 (the Cloud API's is /api/openapi.json), not the app's page.
 const API_PATHS = new Set(['/openapi.json', '/healthz']);
 

@@ -20,6 +20,8 @@ import type { SignInPolicy } from './iam/sign-in.ts';
 import { RELEASE_VERSION } from './release.ts';
 import { DEFAULT_SESSION_TTL_SECONDS } from './sessions.ts';
 import { AUDIT_RETENTION_DEFAULT_SECONDS, startAuditPruning } from './cloud/audit/retention.ts';
+import { OidcClients } from './cloud/sso/oidc-client.ts';
+import type { CustomFetch } from 'openid-client';
 import { cloudApi, type AnyRequest, type AnyResponse, type CloudApi, type Handle } from './cloud/transport.ts';
 
 /**
@@ -74,6 +76,8 @@ export interface ControlPlaneOptions {
   auditRetentionSeconds?: number;
   /** Accounts made by sign-up or CreateAccount start approved (--auto-approve-accounts); default: pending until an instance administrator decides. */
   autoApproveAccounts?: boolean;
+  /** The HTTP client OIDC providers are reached with (default: fetch); tests put a tampering proxy here. */
+  oidcFetch?: CustomFetch;
   /** How long a client may take (tests shorten them): see SERVER_LIMITS. */
   timeouts?: { bodyMs?: number; idleMs?: number };
 }
@@ -170,6 +174,13 @@ function cloudDeps(db: Db, options: ControlPlaneOptions, publicUrl: () => string
   };
 }
 
+function ssoOptions(db: Db, options: ControlPlaneOptions) {
+  const now = options.now ?? Date.now;
+  const clients = new OidcClients({ db, now, ...(options.oidcFetch ? { fetch: options.oidcFetch } : {}) });
+  const sessions = { ttlSeconds: options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS, secure: Boolean(options.tls) };
+  return { db, now, logger: options.logger, sessions, clients };
+}
+
 async function listen(server: AnyServer, options: ControlPlaneOptions): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -188,8 +199,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const pruning = await startAuditPruning(db, options.now ?? Date.now, options.auditRetentionSeconds ?? AUDIT_RETENTION_DEFAULT_SECONDS, options.logger);
   const longPolls = new LongPolls();
   let publicUrl = options.publicUrl ?? '';
+  const sso = ssoOptions(db, options);
   const router = () =>
-    routes({ store, publicUrl, longPolls, maxWaitSeconds: options.maxWaitSeconds, pollIntervalMs: options.pollIntervalMs, logger: options.logger });
+    routes({ store, publicUrl, longPolls, maxWaitSeconds: options.maxWaitSeconds, pollIntervalMs: options.pollIntervalMs, logger: options.logger, sso });
   let handler = router();
   const inflight = new Set<Promise<void>>();
   const api: Handle = (req, res, requestId) => handler.handle(req as IncomingMessage, res as ServerResponse, { requestId });

@@ -123,6 +123,14 @@ const MATRIX: Record<string, Record<string, Outcome>> = {
   'qhc.v1.ManagementKeyRoleService': { CreateManagementKeyWithRoles: 'OA', ListManagementKeyRoles: 'OA' },
   'qhc.v1.AuditLogService': { ListAuditEvents: 'OA' },
   ...ACCOUNT_MATRIX_ROWS,
+  'qhc.v1.SsoService': {
+    ListOidcProviders: 'OAV',
+    GetOidcProvider: 'OAV',
+    CreateOidcProvider: 'OA',
+    UpdateOidcProvider: 'OA',
+    DeleteOidcProvider: 'OA',
+    ListSignInOptions: 'public',
+  },
 };
 
 const table = MATRIX;

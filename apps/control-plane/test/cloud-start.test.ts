@@ -165,6 +165,11 @@ const REST_PATHS = [
   '/api/iam/v1/users/me/mfa-methods/{mfa_method.external_id}',
   '/api/qhc/v1/accounts/{account_id}/management-keys',
   '/api/qhc/v1/accounts/{account_id}/management-keys/{management_key_id}/roles',
+  '/api/qhc/v1/accounts/{account_id}/oidc-providers',
+  '/api/qhc/v1/accounts/{account_id}/oidc-providers/{oidc_provider_id}',
+  '/api/qhc/v1/accounts/{oidc_provider.account_id}/oidc-providers',
+  '/api/qhc/v1/accounts/{oidc_provider.account_id}/oidc-providers/{oidc_provider.id}',
+  '/api/qhc/v1/sign-in-options',
 ];
 
 describe('the account of regions', () => {

@@ -114,6 +114,9 @@ describe('the console files: what they never serve, and the default ones', () =>
     // The retired /api/v1 document is gone, not the console's page; the Cloud API's is at /api/openapi.json.
     expect((await call(fixture.cp, 'GET', '/openapi.json')).status).toBe(404);
     expect((await call(fixture.cp, 'GET', '/api/openapi.json')).json.paths).toBeDefined();
+    // Signing in through a provider is the server's route, not the app's page.
+    const sso = await call(fixture.cp, 'GET', '/auth/oidc/not-a-provider/start');
+    expect([sso.status, sso.text]).toEqual([404, expect.stringContaining('there is no sign-in provider not-a-provider')]);
   });
 
   it('serves the built @qhc/console by default, and refuses a directory without index.html', async () => {

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PAGE_LIMIT } from '@qhc/schemas';
 import { createLogger } from '@qhc/kube';
 import { startControlPlane, type RunningControlPlane } from '@qhc/control-plane';
+import { signInWithManagementKey } from './support/console-session.ts';
 
 const MANAGEMENT_KEY = 'qhc_m_console-pages-management-key-0123456789';
 const CHROMIUM = '/usr/bin/chromium';
@@ -67,8 +68,7 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   await page.goto(`${cp.url}/environments`);
-  await page.getByLabel('Management key').fill(MANAGEMENT_KEY);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInWithManagementKey(page, MANAGEMENT_KEY);
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

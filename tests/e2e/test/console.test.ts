@@ -24,6 +24,7 @@ import { createKubeClient, createLogger, loadKubeConfig, type KubeClient, type K
 import { startControlPlane, type RunningControlPlane } from '@qhc/control-plane';
 import { startOperator, type RunningOperator } from '@qhc/operator';
 import { startAgentProcess, type AgentProcess } from './support/agent-process.ts';
+import { managementKeyField, signInWithManagementKey } from './support/console-session.ts';
 import { clusterResourceName, QDRANT_API_VERSION } from '@qhc/schemas';
 import { qdrantClusterRef } from '@qhc/schemas/test';
 
@@ -151,17 +152,16 @@ describe('the web console: sign-in and environments', () => {
     await page.goto(`${cp.url}/environments`);
     await heading('Sign in to qhc').waitFor();
     await checkScreen('sign-in');
-    await page.getByLabel('Management key').fill('qhc_m_not-a-key');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithManagementKey(page, 'qhc_m_not-a-key');
     await page.getByRole('alert').getByText('unknown management key').waitFor();
-    await page.getByLabel('Management key').fill(MANAGEMENT_KEY);
+    await managementKeyField(page).fill(MANAGEMENT_KEY);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await heading('Hybrid Cloud environments').waitFor();
     const [cookie] = await context.cookies(cp.url);
     expect(cookie).toMatchObject({ name: 'qhc_cloud_session', httpOnly: true, sameSite: 'Strict', secure: true });
     // Not readable by the page's scripts; the account comes from the session.
     expect(await page.evaluate(() => document.cookie)).toBe('');
-    await page.getByText(`Account ${cp.accountId}`).waitFor();
+    await page.getByTitle(`Account ${cp.accountId}`).waitFor();
     await page.getByText('No environments yet.').waitFor();
     // By keyboard: the skip link first, with a visible focus ring, then into the page.
     await page.keyboard.press('Tab');

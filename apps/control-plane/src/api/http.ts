@@ -13,7 +13,8 @@ export interface Request {
   signal: AbortSignal;
 }
 
-export type Reply = { status: number; json?: unknown; text?: string; type?: string; headers?: Record<string, string> };
+/** `headers`: a list sends the header once per value (several Set-Cookie). */
+export type Reply = { status: number; json?: unknown; text?: string; type?: string; headers?: Record<string, string | string[]> };
 export type Handler = (req: Request) => Promise<Reply>;
 
 interface Route {

@@ -1,3 +1,4 @@
+import { ssoRoutes, type SsoRouteOptions } from '../cloud/sso/routes.ts';
 import type { Store } from '../store.ts';
 import { agentRoutes } from './agent-routes.ts';
 import { Router, type RouterLog } from './http.ts';
@@ -16,16 +17,20 @@ export interface RouteOptions {
   longPolls?: LongPolls;
   /** Refused (401/403) and failed (5xx) requests, and what is dropped from agents' reports. */
   logger?: RouterLog;
+  /** Signing in through an account's OIDC providers (/auth/oidc/...); absent: not served. */
+  sso?: Omit<SsoRouteOptions, 'publicUrl'>;
 }
 
 /**
- * What is not the Cloud API: the health check, the scripts installation commands fetch, and the
+ * What is not the Cloud API: the health check, the scripts installation commands fetch, sign-in
+ * through OIDC providers, and the
  * agents' protocol. Any other path (the old /api/v1 among them) is a 404.
  */
 export function routes(options: RouteOptions): Router {
   const router = new Router(options.logger);
   router.on('GET', '/healthz', async () => ({ status: 200, text: 'ok' }));
   installationRoutes(router, { store: options.store, publicUrl: options.publicUrl });
+  if (options.sso) ssoRoutes(router, { ...options.sso, publicUrl: options.publicUrl });
   agentRoutes(router, { ...options, longPolls: options.longPolls ?? new LongPolls() });
   return router;
 }

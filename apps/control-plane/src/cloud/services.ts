@@ -18,6 +18,7 @@ import { clusterExtensionService } from './qhc/cluster-extension-service.ts';
 import { environmentAgentService } from './qhc/environment-service.ts';
 import { managementKeyRoleService } from './qhc/management-key-roles.ts';
 import { sessionService } from './qhc/session-service.ts';
+import { ssoService } from './sso/sso-service.ts';
 
 /** A Cloud API service: its descriptor and how to make its implementation. */
 export interface CloudService {
@@ -51,6 +52,7 @@ export const CLOUD_SERVICES: readonly CloudService[] = [
   cloudService(qhcV1.AccountBillingService, accountBillingService),
   cloudService(iamV1.IAMService, iamService),
   cloudService(qhcV1.ManagementKeyRoleService, managementKeyRoleService),
+  cloudService(qhcV1.SsoService, ssoService),
 ];
 
 export const registerCloudServices =

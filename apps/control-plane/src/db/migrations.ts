@@ -3,6 +3,7 @@ import type { Db } from './db.ts';
 import { createFirstAccount } from './first-account.ts';
 import { MIGRATION_15 } from './migration-15.ts';
 import { MIGRATION_20 } from './migration-20.ts';
+import { MIGRATION_21 } from './migration-21.ts';
 
 /** A schema change: SQL statements, then (optionally) rows only code can make, in the same transaction. */
 export interface Migration {
@@ -221,6 +222,7 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
   },
   MIGRATION_15,
   MIGRATION_20,
+  MIGRATION_21,
 ];
 
 /**

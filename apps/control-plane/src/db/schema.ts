@@ -169,6 +169,8 @@ export interface Database {
     last_modified_at: string;
   };
   oidc_identities: { provider_id: string; subject: string; user_id: string; created_at: string };
+  /** A sign-in between /auth/oidc/{id}/start and its callback (migration 21). */
+  oidc_sign_ins: { state_hash: string; provider_id: string; code_verifier: string; nonce: string; created_at: string; expires_at: string };
   audit_events: {
     id: string;
     account_id: string;

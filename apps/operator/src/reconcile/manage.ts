@@ -40,11 +40,12 @@ export async function invokeClusterManager(
       action: 'Manage',
     });
   }
+  // The delay counts from the answer (a call can take long), rounded up to the status's whole
+  // seconds so the next call is never earlier than the delay says.
+  const delayMs = nextCallDelaySeconds(pass, cluster, response.status === 'Failed') * 1000;
   return {
     clusterManagerResponse: { status: response.status, description: response.description },
-    nextClusterManagerInvocation: new Date(now + nextCallDelaySeconds(pass, cluster, response.status === 'Failed') * 1000)
-      .toISOString()
-      .replace(/\.\d+Z$/, 'Z'),
+    nextClusterManagerInvocation: new Date(Math.ceil((pass.now() + delayMs) / 1000) * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
   };
 }
 

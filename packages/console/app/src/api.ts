@@ -1,3 +1,4 @@
+import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { qhcV1 } from '@qhc/cloud-api';
 import { parseWarningHeader } from './lib/warnings.ts';
 
@@ -20,6 +21,9 @@ export const sessionEnded = (): void => onSignedOut();
 export function onSessionEnded(signedOut: () => void) {
   onSignedOut = signedOut;
 }
+
+/** The session as the control plane last answered it (user, account, instance administrator). */
+export const sessionNow = (): Session | undefined => session;
 
 /** The session's account: every request of the API names it. */
 export const accountId = (): string => session?.accountId ?? '';
@@ -67,12 +71,32 @@ export async function currentSession(): Promise<Session | undefined> {
   }
 }
 
-export async function signIn(managementKey: string): Promise<Session> {
-  const { sessions } = await import('./clients.ts');
-  const created = (await sessions.createSession({ managementKey })).session;
+/** The answer's session becomes the console's: its account and CSRF token are used from now on. */
+function adopt(created: Session | undefined): Session {
   if (!created) throw new Error('the control plane answered the sign-in without a session');
   session = created;
   return created;
+}
+
+export async function signIn(managementKey: string): Promise<Session> {
+  const { sessions } = await import('./clients.ts');
+  return adopt((await sessions.createSession({ managementKey })).session);
+}
+
+export async function signInWithPassword(email: string, password: string): Promise<Session> {
+  const { sessions } = await import('./clients.ts');
+  return adopt((await sessions.signInWithPassword({ email, password })).session);
+}
+
+export async function signUp(form: MessageInitShape<typeof qhcV1.SignUpRequestSchema>): Promise<Session> {
+  const { accountAccessApi } = await import('./clients.ts');
+  return adopt((await accountAccessApi.signUp(form)).session);
+}
+
+/** Acts in another of the user's accounts from now on. */
+export async function switchAccount(id: string): Promise<Session> {
+  const { sessions } = await import('./clients.ts');
+  return adopt((await sessions.switchAccount({ accountId: id })).session);
 }
 
 export async function signOut(): Promise<void> {

@@ -1,5 +1,6 @@
 import { useId, type ReactNode } from 'react';
 import { errorMessage } from '../api.ts';
+import { isPermissionDenied } from '../lib/permissions.ts';
 import { phaseTone } from '../lib/status.ts';
 
 export function Badge({ value, label }: { value: string | undefined; label?: string }) {
@@ -8,10 +9,11 @@ export function Badge({ value, label }: { value: string | undefined; label?: str
 
 /**
  * An API refusal as the page shows it: the server's message (it names the field), line by line
- * when it lists several problems ("  - path: …"), as text.
+ * when it lists several problems ("  - path: …"), as text. A refusal for want of a permission says so.
  */
 export function ErrorBox({ error, title }: { error: unknown; title?: string }) {
   if (!error) return null;
+  if (isPermissionDenied(error)) title = `You lack the permission for this. ${title ?? ''}`.trim();
   const [first, ...rest] = errorMessage(error).split('\n');
   const items = rest.map((l) => l.replace(/^\s*-\s*/, '')).filter(Boolean);
   return (

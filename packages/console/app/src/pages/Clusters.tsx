@@ -7,6 +7,7 @@ import { Badge, ErrorBox, LoadMore, Loading, Table } from '../components/ui.tsx'
 import { clusterPhase } from '../lib/clusters.ts';
 import { listEnvironments } from '../lib/environments.ts';
 import { cloudPages, loadPages } from '../lib/pages.ts';
+import { useCan } from '../components/permissions.tsx';
 
 const clusterPages = cloudPages((q) => clustersApi.listClusters({ accountId: accountId(), ...q }));
 
@@ -20,13 +21,16 @@ async function clustersWithEnvironments(pageCount: number) {
 export default function Clusters() {
   const [pageCount, setPageCount] = useState(1);
   const { data, error } = usePoll(() => clustersWithEnvironments(pageCount), [pageCount]);
+  const canCreate = useCan('write:clusters');
   return (
     <section>
       <div className="title">
         <h1>Clusters</h1>
-        <Link className="button primary" href="/clusters/new">
-          Create cluster
-        </Link>
+        {canCreate && (
+          <Link className="button primary" href="/clusters/new">
+            Create cluster
+          </Link>
+        )}
       </div>
       <ErrorBox error={error} />
       {!data ? (

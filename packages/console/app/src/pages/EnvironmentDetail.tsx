@@ -12,6 +12,7 @@ import { ConfigurationPanel } from './environment/ConfigurationPanel.tsx';
 import { AgentFacts, Health } from './environment/Health.tsx';
 import { Installation } from './environment/Installation.tsx';
 import { Versions } from './environment/Versions.tsx';
+import { useCan } from '../components/permissions.tsx';
 
 function ClustersPanel({ env }: { env: Environment }) {
   const clusters = usePagedPoll(
@@ -50,6 +51,7 @@ export default function EnvironmentDetail({ id }: { id: string }) {
     [id],
     10_000,
   );
+  const canDelete = useCan('delete:hybrid_cloud_environments');
   const env = environment.data;
   if (!env) return environment.error ? <ErrorBox error={environment.error} /> : <Loading what="the environment" />;
   const s = environmentStatus(env);
@@ -76,14 +78,16 @@ export default function EnvironmentDetail({ id }: { id: string }) {
       <ClustersPanel env={env} />
       <Versions environment={env.id} />
       <ConfigurationPanel environment={env} onSaved={() => void environment.reload()} />
-      <ConfirmDelete
-        what="environment"
-        name={env.name}
-        onConfirm={async () => (
-          await environmentsApi.deleteHybridCloudEnvironment({ accountId: accountId(), hybridCloudEnvironmentId: env.id }),
-          navigate('/environments')
-        )}
-      />
+      {canDelete && (
+        <ConfirmDelete
+          what="environment"
+          name={env.name}
+          onConfirm={async () => (
+            await environmentsApi.deleteHybridCloudEnvironment({ accountId: accountId(), hybridCloudEnvironmentId: env.id }),
+            navigate('/environments')
+          )}
+        />
+      )}
     </section>
   );
 }

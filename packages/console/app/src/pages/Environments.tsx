@@ -5,18 +5,22 @@ import { environmentStatus, listEnvironments } from '../lib/environments.ts';
 import { slicePages } from '../lib/pages.ts';
 import { formatAge, upgradeAvailable } from '../lib/status.ts';
 import { LATEST_VERSION } from '../types.ts';
+import { useCan } from '../components/permissions.tsx';
 
 const environmentPages = slicePages(listEnvironments);
 
 export default function Environments() {
   const { data, error, loadMore } = usePagedPoll(environmentPages, []);
+  const canCreate = useCan('write:hybrid_cloud_environments');
   return (
     <section>
       <div className="title">
         <h1>Hybrid Cloud environments</h1>
-        <Link className="button primary" href="/environments/new">
-          Create environment
-        </Link>
+        {canCreate && (
+          <Link className="button primary" href="/environments/new">
+            Create environment
+          </Link>
+        )}
       </div>
       <p>Kubernetes clusters attached as private regions. Their agent connects out to this control plane.</p>
       <ErrorBox error={error} />

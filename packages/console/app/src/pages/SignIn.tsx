@@ -1,41 +1,34 @@
-import { useState } from 'react';
-import { signIn, type Session } from '../api.ts';
-import { ErrorBox, Field } from '../components/ui.tsx';
+import { Tab, TabList, TabPanel, Tabs } from 'react-aria-components';
+import type { Session } from '../api.ts';
+import { Link } from '../router.tsx';
+import { KeyForm } from './sign-in/KeyForm.tsx';
+import { PasswordForm } from './sign-in/PasswordForm.tsx';
+import { SsoOptions } from './sign-in/SsoOptions.tsx';
 
 export default function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
-  const [key, setKey] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
   return (
     <main id="main" className="signin">
       <h1>Sign in to qhc</h1>
-      <p>Paste a management key (qhc_m_…). The console keeps it only as a session cookie that scripts cannot read.</p>
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setBusy(true);
-          try {
-            onSignedIn(await signIn(key.trim()));
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
-        <Field
-          label="Management key"
-          hint="The management key the control plane printed on its first start, or one made with the AuthService (qhc key create)."
-        >
-          {(id, hint) => (
-            <input id={id} aria-describedby={hint} type="password" autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} required />
-          )}
-        </Field>
-        <ErrorBox error={error} />
-        <button className="button primary" type="submit" disabled={busy || !key.trim()}>
-          {busy ? 'Signing in…' : 'Sign in'}
-        </button>
-      </form>
+      <Tabs className="tabs">
+        <TabList aria-label="How to sign in" className="tab-list">
+          <Tab id="password" className="tab">
+            Email and password
+          </Tab>
+          <Tab id="key" className="tab">
+            Management key
+          </Tab>
+        </TabList>
+        <TabPanel id="password" className="tab-panel">
+          <PasswordForm onSignedIn={onSignedIn} />
+        </TabPanel>
+        <TabPanel id="key" className="tab-panel">
+          <KeyForm onSignedIn={onSignedIn} />
+        </TabPanel>
+      </Tabs>
+      <SsoOptions />
+      <p>
+        No account yet? <Link href="/sign-up">Sign up</Link>
+      </p>
     </main>
   );
 }

@@ -8,10 +8,12 @@ import { Badge, ErrorBox, Field, LoadMore, Loading, Table } from '../../componen
 import { enumLabel } from '../../lib/status.ts';
 import type { Backup, Cluster } from '../../types.ts';
 import { backupName, durationToHours, hoursToDuration, useSubmit, type Paged } from './use-submit.ts';
+import { MissingPermission, useCan } from '../../components/permissions.tsx';
 
 export const backupPhase = (b: Backup) => (b.deletedAt ? 'Deleting' : (enumLabel(backupV1.BackupStatusSchema, b.status) ?? 'Pending'));
 
 function BackupsTable({ backups }: { backups: Paged<Backup> }) {
+  const canDelete = useCan('delete:backups');
   if (!backups.data) return <Loading what="backups" />;
   if (backups.data.items.length === 0) return <p>No backups of this cluster.</p>;
   return (
@@ -25,7 +27,7 @@ function BackupsTable({ backups }: { backups: Paged<Backup> }) {
           </td>
           <td>{durationToHours(b.retentionPeriod) ?? 'until deleted'}</td>
           <td>
-            {!b.deletedAt && (
+            {!b.deletedAt && canDelete && (
               <ConfirmDelete
                 what="backup"
                 name={b.displayName || b.name}
@@ -44,6 +46,7 @@ export function BackupsPanel({ backups, cluster }: { backups: Paged<Backup>; clu
   const [retention, setRetention] = useState('72h');
   const [name, setName] = useState('');
   const create = useSubmit();
+  const canCreate = useCan('write:backups');
   return (
     <section className="panel" aria-labelledby="backups-heading">
       <h2 id="backups-heading">Backups</h2>
@@ -68,10 +71,11 @@ export function BackupsPanel({ backups, cluster }: { backups: Paged<Backup>; clu
         <Field label="Keep for" hint="Hours, e.g. 72h; empty keeps it until deleted">
           {(id, h) => <input id={id} aria-describedby={h} value={retention} onChange={(e) => setRetention(e.target.value)} />}
         </Field>
-        <button className="button primary" type="submit" disabled={create.busy}>
+        <button className="button primary" type="submit" disabled={create.busy || !canCreate}>
           Back up {cluster.name} now
         </button>
       </form>
+      <MissingPermission needed="write:backups" />
       <ErrorBox error={create.error ?? backups.error} />
       <BackupsTable backups={backups} />
       {backups.data && <LoadMore more={backups.data.more} what="backups" onMore={backups.loadMore} />}

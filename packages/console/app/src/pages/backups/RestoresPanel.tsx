@@ -8,6 +8,7 @@ import { enumLabel } from '../../lib/status.ts';
 import type { Backup, BackupRestore, Cluster } from '../../types.ts';
 import { backupPhase } from './BackupsPanel.tsx';
 import { useSubmit, type Paged } from './use-submit.ts';
+import { MissingPermission, useCan } from '../../components/permissions.tsx';
 
 function RestoresTable({ restores, backups }: { restores: Paged<BackupRestore>; backups: Backup[] }) {
   if (!restores.data?.items.length) return <p>No restores.</p>;
@@ -33,6 +34,7 @@ export function RestoresPanel({ restores, backups, cluster }: { restores: Paged<
   const [newCluster, setNewCluster] = useState(true);
   const [newName, setNewName] = useState('');
   const restore = useSubmit();
+  const canRestore = useCan('restore:backups');
   const backup = succeeded.find((b) => b.displayName === from) ?? succeeded[0];
   return (
     <section className="panel" aria-labelledby="restores-heading">
@@ -55,10 +57,11 @@ export function RestoresPanel({ restores, backups, cluster }: { restores: Paged<
         ) : (
           <p>Restores into {cluster.name}: its data is replaced by the backup's.</p>
         )}
-        <button className="button" type="submit" disabled={!backup || (newCluster && !newName.trim()) || restore.busy}>
+        <button className="button" type="submit" disabled={!backup || (newCluster && !newName.trim()) || restore.busy || !canRestore}>
           Restore
         </button>
       </form>
+      <MissingPermission needed="restore:backups" />
       <ErrorBox error={restore.error ?? restores.error} />
       <RestoresTable restores={restores} backups={backups} />
       {restores.data && <LoadMore more={restores.data.more} what="restores" onMore={restores.loadMore} />}

@@ -8,8 +8,10 @@ import { Badge, ErrorBox, Field, LoadMore, Table } from '../../components/ui.tsx
 import { enumLabel } from '../../lib/status.ts';
 import type { BackupSchedule, Cluster } from '../../types.ts';
 import { durationToHours, hoursToDuration, useSubmit, type Paged } from './use-submit.ts';
+import { MissingPermission, useCan } from '../../components/permissions.tsx';
 
 function SchedulesTable({ schedules }: { schedules: Paged<BackupSchedule> }) {
+  const canDelete = useCan('delete:backup_schedules');
   if (!schedules.data?.items.length) return <p>No schedules.</p>;
   return (
     <Table columns={['Schedule', 'Retention', 'Phase', { hidden: 'Actions' }]}>
@@ -23,7 +25,7 @@ function SchedulesTable({ schedules }: { schedules: Paged<BackupSchedule> }) {
             <Badge value={s.deletedAt ? 'Deleting' : (enumLabel(backupV1.BackupScheduleStatusSchema, s.status) ?? 'Pending')} />
           </td>
           <td>
-            {!s.deletedAt && (
+            {!s.deletedAt && canDelete && (
               <ConfirmDelete
                 what="schedule"
                 name={s.displayName || s.schedule}
@@ -43,6 +45,7 @@ export function SchedulesPanel({ schedules, cluster }: { schedules: Paged<Backup
   const [retention, setRetention] = useState('168h');
   const schedule = useSubmit();
   const cronProblem = cron.trim() ? checkCronSchedule(cron) : 'is required';
+  const canCreate = useCan('write:backup_schedules');
   return (
     <section className="panel" aria-labelledby="schedules-heading">
       <h2 id="schedules-heading">Schedules</h2>
@@ -65,10 +68,11 @@ export function SchedulesPanel({ schedules, cluster }: { schedules: Paged<Backup
         <Field label="Keep each backup for" hint="Hours, e.g. 168h">
           {(id, h) => <input id={id} aria-describedby={h} value={retention} onChange={(e) => setRetention(e.target.value)} />}
         </Field>
-        <button className="button" type="submit" disabled={Boolean(cronProblem) || schedule.busy}>
+        <button className="button" type="submit" disabled={Boolean(cronProblem) || schedule.busy || !canCreate}>
           Add schedule for {cluster.name}
         </button>
       </form>
+      <MissingPermission needed="write:backup_schedules" />
       <ErrorBox error={schedule.error ?? schedules.error} />
       <SchedulesTable schedules={schedules} />
       {schedules.data && <LoadMore more={schedules.data.more} what="schedules" onMore={schedules.loadMore} />}

@@ -9,10 +9,11 @@ export function useSubmit() {
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const run = async (fn: () => Promise<unknown>) => {
+    // The last refusal goes as the new attempt starts: it no longer describes the form.
+    setError(undefined);
     setBusy(true);
     try {
       await fn();
-      setError(undefined);
       return true;
     } catch (e) {
       setError(e);

@@ -11,6 +11,7 @@ import { HYBRID_PROVIDER } from '../../lib/environments.ts';
 import type { Cluster } from '../../types.ts';
 import { Action } from './Action.tsx';
 import { ConfigurationAction } from './ConfigurationAction.tsx';
+import { useCan } from '../../components/permissions.tsx';
 
 type Configuration = clusterV1.ClusterConfiguration;
 /** A change of some configuration fields: UpdateCluster with a mask naming only them. */
@@ -82,27 +83,31 @@ export function ClusterActions({ c, onChanged }: { c: Cluster; onChanged: () => 
     onChanged();
   };
   const suspended = isSuspended(c);
+  const [canWrite, canDelete] = [useCan('write:clusters'), useCan('delete:clusters')];
+  if (!canWrite && !canDelete) return null;
   return (
     <section aria-labelledby="actions-heading">
       <h2 id="actions-heading">Actions</h2>
-      <div className="actions-grid">
-        <ScaleAction c={c} change={change} />
-        <PackageAction c={c} change={change} />
-        <UpgradeAction c={c} change={change} />
-        <ExposeAction c={c} change={change} />
-        <Action title="Restart" submitLabel="Restart all nodes" onSubmit={() => clustersApi.restartCluster(ids)}>
-          <p>One node at a time.</p>
-        </Action>
-        <Action
-          title={suspended ? 'Resume' : 'Suspend'}
-          submitLabel={suspended ? 'Resume' : 'Suspend'}
-          onSubmit={async () => (suspended ? await clustersApi.unsuspendCluster(ids) : await clustersApi.suspendCluster(ids), onChanged())}
-        >
-          <p>{suspended ? 'Start the nodes again on their volumes.' : 'Stop every node; the volumes stay.'}</p>
-        </Action>
-        <ConfigurationAction c={c} onChanged={onChanged} />
-      </div>
-      <ConfirmDelete what="cluster" name={c.name} onConfirm={async () => (await clustersApi.deleteCluster(ids), navigate('/clusters'))} />
+      {canWrite && (
+        <div className="actions-grid">
+          <ScaleAction c={c} change={change} />
+          <PackageAction c={c} change={change} />
+          <UpgradeAction c={c} change={change} />
+          <ExposeAction c={c} change={change} />
+          <Action title="Restart" submitLabel="Restart all nodes" onSubmit={() => clustersApi.restartCluster(ids)}>
+            <p>One node at a time.</p>
+          </Action>
+          <Action
+            title={suspended ? 'Resume' : 'Suspend'}
+            submitLabel={suspended ? 'Resume' : 'Suspend'}
+            onSubmit={async () => (suspended ? await clustersApi.unsuspendCluster(ids) : await clustersApi.suspendCluster(ids), onChanged())}
+          >
+            <p>{suspended ? 'Start the nodes again on their volumes.' : 'Stop every node; the volumes stay.'}</p>
+          </Action>
+          <ConfigurationAction c={c} onChanged={onChanged} />
+        </div>
+      )}
+      {canDelete && <ConfirmDelete what="cluster" name={c.name} onConfirm={async () => (await clustersApi.deleteCluster(ids), navigate('/clusters'))} />}
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { ConfigurationEditor, useConfigurationProblems } from '../../components/
 import { ErrorBox } from '../../components/ui.tsx';
 import { configurationToYaml, parseConfiguration } from '../../lib/message-yaml.ts';
 import type { Environment } from '../../types.ts';
+import { MissingPermission, useCan } from '../../components/permissions.tsx';
 
 /** The environment's configuration, edited as YAML and saved whole; the server validates it and names the field it refuses. */
 export function ConfigurationPanel({ environment, onSaved }: { environment: Environment; onSaved: () => void }) {
@@ -11,6 +12,7 @@ export function ConfigurationPanel({ environment, onSaved }: { environment: Envi
   const problems = useConfigurationProblems(text);
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState(false);
+  const canWrite = useCan('write:hybrid_cloud_environments');
   return (
     <form
       className="panel"
@@ -35,9 +37,10 @@ export function ConfigurationPanel({ environment, onSaved }: { environment: Envi
       <ConfigurationEditor value={text} onChange={(t) => (setText(t), setSaved(false))} problems={problems} />
       <ErrorBox error={error} />
       {saved && <p role="status">Saved; the agent applies the new configuration.</p>}
-      <button className="button" type="submit" disabled={problems.length > 0}>
+      <button className="button" type="submit" disabled={problems.length > 0 || !canWrite}>
         Save configuration
       </button>
+      <MissingPermission needed="write:hybrid_cloud_environments" />
     </form>
   );
 }

@@ -6,12 +6,14 @@ import { environmentAgentApi } from '../../clients.ts';
 import { Copy } from '../../components/dialogs.tsx';
 import { ErrorBox } from '../../components/ui.tsx';
 import { installExpiry } from '../../lib/status.ts';
+import { MissingPermission, useCan } from '../../components/permissions.tsx';
 
 /** The one-time installation command (and its Helm form), from qhc.v1's EnvironmentAgentService. */
 export function Installation({ environment }: { environment: string }) {
   const [installation, setInstallation] = useState<qhcV1.Installation>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const canWrite = useCan('write:hybrid_cloud_environments');
   const generate = async () => {
     setBusy(true);
     try {
@@ -31,9 +33,10 @@ export function Installation({ environment }: { environment: string }) {
         Run the command where kubectl reaches the Kubernetes cluster, as cluster-admin. It creates the namespace, the agent's credentials and installs the agent
         and the operator. Its one-time token works once; a new command makes earlier unused ones stop working.
       </p>
-      <button type="button" className="button primary" disabled={busy} onClick={() => void generate()}>
+      <button type="button" className="button primary" disabled={busy || !canWrite} onClick={() => void generate()}>
         Generate installation command
       </button>
+      <MissingPermission needed="write:hybrid_cloud_environments" />
       <ErrorBox error={error} />
       {installation && (
         <div className="command">

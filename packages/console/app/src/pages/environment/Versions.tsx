@@ -5,6 +5,7 @@ import { Field, ErrorBox } from '../../components/ui.tsx';
 import { usePoll } from '../../poll.ts';
 import { upgradeAvailable } from '../../lib/status.ts';
 import { LATEST_VERSION } from '../../types.ts';
+import { MissingPermission, useCan } from '../../components/permissions.tsx';
 
 const upgradeNote = (wanted: string) => upgradeAvailable(wanted, LATEST_VERSION) && <span className="note"> · upgrade to {LATEST_VERSION} available</span>;
 
@@ -17,6 +18,7 @@ export function Versions({ environment }: { environment: string }) {
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState(false);
   const v = polled.data;
+  const canWrite = useCan('write:hybrid_cloud_environments');
   if (!v) return <ErrorBox error={polled.error} />;
   const agent = agentVersion ?? v.agent?.desired ?? '';
   const operator = operatorVersion ?? v.operator?.desired ?? '';
@@ -48,9 +50,10 @@ export function Versions({ environment }: { environment: string }) {
       <Field label="Operator version">{(id) => <input id={id} value={operator} onChange={(e) => (setOperator(e.target.value), setSaved(false))} />}</Field>
       <ErrorBox error={error} />
       {saved && <p role="status">Saved; the agent rolls it out.</p>}
-      <button className="button" type="submit" disabled={agent === v.agent?.desired && operator === v.operator?.desired}>
+      <button className="button" type="submit" disabled={!canWrite || (agent === v.agent?.desired && operator === v.operator?.desired)}>
         Upgrade
       </button>
+      <MissingPermission needed="write:hybrid_cloud_environments" />
     </form>
   );
 }
