@@ -6,7 +6,7 @@ import { rootCertificates } from 'node:tls';
 import { fromJson, toJson, type DescMessage, type JsonValue, type MessageShape } from '@bufbuild/protobuf';
 import { Code, ConnectError, createClient, type Client, type Interceptor, type Transport } from '@connectrpc/connect';
 import { createConnectTransport, createGrpcTransport } from '@connectrpc/connect-node';
-import { backupV1, bookingV1, clusterV1, hybridV1, qhcV1 } from '@qhc/cloud-api';
+import { accountV1, authV1, backupV1, bookingV1, clusterV1, hybridV1, iamV1, qhcV1 } from '@qhc/cloud-api';
 import { rememberAnswer } from './answers.ts';
 import type { Context } from './config.ts';
 import { CliError, EXIT } from './exit.ts';
@@ -24,6 +24,14 @@ export class CloudApi {
   readonly booking: Client<typeof bookingV1.BookingService>;
   readonly environments: Client<typeof qhcV1.EnvironmentAgentService>;
   readonly extensions: Client<typeof qhcV1.ClusterExtensionService>;
+  readonly accounts: Client<typeof accountV1.AccountService>;
+  readonly access: Client<typeof qhcV1.AccountAccessService>;
+  readonly billing: Client<typeof qhcV1.AccountBillingService>;
+  readonly iam: Client<typeof iamV1.IAMService>;
+  readonly auth: Client<typeof authV1.AuthService>;
+  readonly keyRoles: Client<typeof qhcV1.ManagementKeyRoleService>;
+  readonly audit: Client<typeof qhcV1.AuditLogService>;
+  readonly sessions: Client<typeof qhcV1.SessionService>;
   private readonly context: Context & { name: string };
 
   constructor(context: Context & { name: string }) {
@@ -38,6 +46,24 @@ export class CloudApi {
     this.booking = createClient(bookingV1.BookingService, transport);
     this.environments = createClient(qhcV1.EnvironmentAgentService, transport);
     this.extensions = createClient(qhcV1.ClusterExtensionService, transport);
+    this.accounts = createClient(accountV1.AccountService, transport);
+    this.access = createClient(qhcV1.AccountAccessService, transport);
+    this.billing = createClient(qhcV1.AccountBillingService, transport);
+    this.iam = createClient(iamV1.IAMService, transport);
+    this.auth = createClient(authV1.AuthService, transport);
+    this.keyRoles = createClient(qhcV1.ManagementKeyRoleService, transport);
+    this.audit = createClient(qhcV1.AuditLogService, transport);
+    this.sessions = createClient(qhcV1.SessionService, transport);
+  }
+
+  /** The context's name: what `account switch` saves the new account id under. */
+  get contextName(): string {
+    return this.context.name;
+  }
+
+  /** A user's session (not a management key) signs this context's calls. */
+  get isUser(): boolean {
+    return this.context.session !== undefined;
   }
 
   /** One call, its ConnectError turned into the CLI's error: the server's message and the gRPC code. */
@@ -50,17 +76,21 @@ export class CloudApi {
   }
 }
 
+/** A management key as `authorization: apikey`, or a user's session as the console sends it: cookie and CSRF token. */
 const authenticate =
-  (key: string): Interceptor =>
+  (context: Context): Interceptor =>
   (next) =>
   (req) => {
-    req.header.set('authorization', `apikey ${key}`);
+    if (context.session) {
+      req.header.set('cookie', context.session.cookie);
+      req.header.set('x-csrf-token', context.session.csrfToken);
+    } else if (context.managementKey) req.header.set('authorization', `apikey ${context.managementKey}`);
     return next(req);
   };
 
 /** gRPC (HTTP/2, TLS trusting the context's CA on top of the system's) for https://; Connect for http://. */
 export function cloudTransport(context: Context): Transport {
-  const interceptors = [authenticate(context.managementKey)];
+  const interceptors = [authenticate(context)];
   const baseUrl = context.url.replace(/\/$/, '');
   if (baseUrl.startsWith('http://')) return createConnectTransport({ baseUrl, httpVersion: '1.1', interceptors, defaultTimeoutMs: 60_000 });
   const ca = context.caFile ? [...rootCertificates, readFileSync(context.caFile, 'utf8')] : undefined;
@@ -84,6 +114,10 @@ export function cliErrorOf(error: unknown, what: string, context: Context & { na
           : 'check the URL (`qhc context list`) and that the control plane runs',
       });
   }
+  if (e.code === Code.Unauthenticated && context.session)
+    return new CliError(`the control plane refused the session of ${context.session.email} (context "${context.name}"): ${message}`, {
+      hint: `the session expired or was signed out: run \`qhc login ${context.url} --email ${context.session.email}\` again`,
+    });
   if (e.code === Code.Unauthenticated)
     return new CliError(`the control plane refused the management key of context "${context.name}": ${message}`, {
       hint: 'the key is wrong, revoked or expired: run `qhc login` again with another key',

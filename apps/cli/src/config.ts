@@ -9,9 +9,18 @@ export interface Context {
   /** The account every call names (the control plane prints it at its first start). */
   accountId: string;
   /** A management key: sent as `authorization: apikey <key>`. */
-  managementKey: string;
+  managementKey?: string;
+  /** Instead of a key, a user's session (`qhc login --email`): its cookie and CSRF token. */
+  session?: UserSession;
   /** A CA bundle file for a control plane behind a private CA. */
   caFile?: string;
+}
+
+export interface UserSession {
+  email: string;
+  /** The Cloud API's session cookie, `name=secret`. */
+  cookie: string;
+  csrfToken: string;
 }
 
 export interface CliConfig {

@@ -5,6 +5,8 @@ import { CliError, EXIT } from './exit.ts';
 import type { Target } from './commands/cluster.ts';
 import { direct, limited, waits } from './program/options.ts';
 import { registerClusterCommands } from './program/cluster-commands.ts';
+import { registerAccountCommands } from './program/account-commands.ts';
+import { registerPeopleCommands } from './program/people-commands.ts';
 
 declare const __QHC_VERSION__: string | undefined;
 const VERSION = typeof __QHC_VERSION__ === 'string' ? __QHC_VERSION__ : '0.0.0-dev';
@@ -47,7 +49,11 @@ program
   .option('--management-key <key>', 'a management key; default QHC_MANAGEMENT_KEY')
   .option('--ca-file <file>', 'the CA of a control plane behind a private CA')
   .option('--name <context>', "the context name (default: the URL's host)")
-  .action(async (url: string, options) => (await import('./commands/context.ts')).login(url, options));
+  .option('--email <email>', 'sign in as this user instead of with a key; the password from QHC_PASSWORD or stdin')
+  .action(async (url: string, options) => {
+    const commands = await import('./commands/context.ts');
+    return options.email ? commands.loginUser(url, options) : commands.login(url, options);
+  });
 
 const context = program.command('context').description('control-plane contexts (in $XDG_CONFIG_HOME/qhc/config.json, mode 0600)');
 context
@@ -116,6 +122,8 @@ region
   .action(async (name: string | undefined, options) => (await import('./commands/preflight.ts')).regionPreflight(name, options, global()));
 
 registerClusterCommands(program, global);
+registerAccountCommands(program, global);
+registerPeopleCommands(program, global);
 const target = (options: Record<string, unknown>) => ({ ...global(), ...options }) as Target;
 
 const backup = program.command('backup').description('backups (volume snapshots of every node), their schedules; through the control plane or directly');

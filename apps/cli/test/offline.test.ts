@@ -153,6 +153,20 @@ describe('help and version', () => {
     ...['create', 'list', 'delete'].map((c) => ['backup', 'schedule', c]),
     ['restore'],
     ...['create', 'list', 'get'].map((c) => ['restore', c]),
+    ['account'],
+    ...['list', 'get', 'create', 'update', 'delete', 'leave', 'switch', 'access', 'requests', 'approve', 'reject'].map((c) => ['account', c]),
+    ['account', 'billing'],
+    ...['get', 'set'].map((c) => ['account', 'billing', c]),
+    ['member'],
+    ...['list', 'get', 'remove', 'roles', 'invite', 'invites', 'cancel-invite'].map((c) => ['member', c]),
+    ['invite'],
+    ...['list', 'accept', 'reject'].map((c) => ['invite', c]),
+    ['role'],
+    ...['list', 'get', 'create', 'update', 'delete', 'permissions'].map((c) => ['role', c]),
+    ['key'],
+    ...['list', 'create', 'delete'].map((c) => ['key', c]),
+    ['audit'],
+    ['audit', 'list'],
   ];
   it.each(every.map((args) => [args]))('help text of qhc %j', async (args) => {
     const run = await qhc([...args, '--help']);

@@ -27,6 +27,46 @@ function contextOf(url: string, options: ContextFlags): Context {
   return { url: parsed.toString().replace(/\/$/, ''), accountId, managementKey, ...(options.caFile ? { caFile: resolve(options.caFile) } : {}) };
 }
 
+/** The session cookie a sign-in answered with, as the Cookie header sends it back. */
+function sessionCookieOf(headers: Headers): string {
+  const cookie = headers.get('set-cookie')?.split(';')[0];
+  if (!cookie?.includes('=')) throw new CliError('the control plane signed in without a session cookie', { hint: 'is this a qhc control plane?' });
+  return cookie;
+}
+
+/** The password: QHC_PASSWORD, else the first line of stdin (never a flag, which other users' `ps` shows). */
+async function passwordOf(): Promise<string> {
+  if (process.env.QHC_PASSWORD) return process.env.QHC_PASSWORD;
+  if (process.stdin.isTTY)
+    throw new CliError('a password is needed', { code: EXIT.usage, hint: 'set QHC_PASSWORD, or pipe it: qhc login <url> --email <e> < file' });
+  let text = '';
+  for await (const chunk of process.stdin) text += String(chunk);
+  return text.split('\n')[0]!.replace(/\r$/, '');
+}
+
+/** `qhc login <url> --email`: signs the user in (SessionService.SignInWithPassword) and saves the session, not a key. */
+export async function loginUser(url: string, options: ContextFlags & { name?: string; email: string }): Promise<void> {
+  const base = contextOf(url, { ...options, managementKey: 'unused', accountId: options.accountId ?? 'unused' });
+  const name = options.name ?? new URL(base.url).host;
+  const api = new CloudApi({ name, url: base.url, accountId: '', ...(base.caFile ? { caFile: base.caFile } : {}) });
+  let cookie = '';
+  const request = { email: options.email, password: await passwordOf(), ...(options.accountId ? { accountId: options.accountId } : {}) };
+  const { session } = await api.call('SignInWithPassword', () =>
+    api.sessions.signInWithPassword(request, { onHeader: (headers) => void (cookie = sessionCookieOf(headers)) }),
+  );
+  const context: Context = {
+    url: base.url,
+    accountId: session!.accountId,
+    session: { email: session!.userEmail || options.email, cookie, csrfToken: session!.csrfToken },
+    ...(base.caFile ? { caFile: base.caFile } : {}),
+  };
+  const config = readConfig();
+  config.contexts[name] = context;
+  config.current = name;
+  writeConfig(config);
+  process.stderr.write(`signed in to ${context.url} as ${context.session!.email} (account ${context.accountId}) as context "${name}"\n`);
+}
+
 /** `qhc login <url>`: checks the key against the control plane (ListHybridCloudEnvironments), saves the context, makes it current. */
 export async function login(url: string, options: ContextFlags & { name?: string }): Promise<void> {
   const context = contextOf(url, options);
@@ -47,6 +87,7 @@ export async function contextList(g: Global): Promise<void> {
     url: c.url,
     accountId: c.accountId,
     caFile: c.caFile,
+    user: c.session?.email,
     current: name === config.current,
   }));
   const format = checkFormat(g.output);
@@ -61,6 +102,7 @@ export async function contextList(g: Global): Promise<void> {
       { header: 'name', value: (r) => r.name },
       { header: 'url', value: (r) => r.url },
       { header: 'account', value: (r) => r.accountId, wide: true },
+      { header: 'user', value: (r) => r.user ?? '<key>', wide: true },
       { header: 'ca file', value: (r) => r.caFile, wide: true },
     ],
   });
