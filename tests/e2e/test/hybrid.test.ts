@@ -179,8 +179,13 @@ describe('a cluster through the Cloud API', () => {
     });
     const HEALTHY = clusterV1.ClusterPhase.HEALTHY;
     await waitFor('Healthy in the API', async () => ((await apiCluster('hello')).state?.phase === HEALTHY ? true : undefined), { timeoutMs: 30_000 });
-    const env = await environment();
-    expect(env.status?.phase).toBe(hybridV1.HybridCloudEnvironmentStatusPhase.READY);
+    // The environment's status is the agent's last report: after the proxy test rolled the
+    // components it turns READY again once the agent reported them ready.
+    const READY = hybridV1.HybridCloudEnvironmentStatusPhase.READY;
+    const env = await waitFor('the environment READY', async () => {
+      const current = await environment();
+      return current.status?.phase === READY ? current : undefined;
+    });
     expect(env.status?.componentStatuses.length).toBeGreaterThan(0);
     expect((await health()).appliedRevision).toBeGreaterThan(0n);
     const region = await client.get<KubeObject & { status?: { numberOfNodes?: number } }>({
