@@ -7,7 +7,7 @@ import { locateHydra } from './binary.ts';
 import { walkLogin } from './flow.ts';
 import { startHydra } from './hydra.ts';
 import { startLoginApp } from './login-app.ts';
-import { freePorts } from './ports.ts';
+import { freePorts } from '@qhc/kube-sandbox';
 import type { OidcProvider, OidcProviderEndpoints, OidcProviderHandle, OidcUser } from './types.ts';
 
 export interface StartOidcProviderOptions {
