@@ -163,12 +163,19 @@ describe('the operator with the cluster manager', () => {
         { peerId: s.peerOnNode(0)!.id, state: 'Active' },
       ];
     await until(id, 'the dead peer removed', () => !s.peers.has(dead.id), 30_000);
-    const events = await client.list<KubeObject & { reason: string; note?: string; regarding: { name: string } }>(
-      { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
-      { namespace: sandbox.namespace },
-    );
-    expect(events.items.some((e) => e.regarding.name === `qdrant-${id}` && e.reason === 'ClusterManagerRecovered' && e.note?.includes(String(dead.id)))).toBe(
-      true,
+    // The event is recorded once the manage call has answered, after the peer is gone: waited for, not read at once.
+    await waitFor(
+      'the ClusterManagerRecovered event naming the dead peer',
+      async () => {
+        const events = await client.list<KubeObject & { reason: string; note?: string; regarding: { name: string } }>(
+          { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
+          { namespace: sandbox.namespace },
+        );
+        return events.items.some((e) => e.regarding.name === `qdrant-${id}` && e.reason === 'ClusterManagerRecovered' && e.note?.includes(String(dead.id)))
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 30_000 },
     );
   });
 
