@@ -10,6 +10,7 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const missing = [];
+const failures = [];
 for (const group of ['packages', 'apps', 'tooling', 'tests']) {
   const dir = join(root, group);
   if (!existsSync(dir)) continue;
@@ -28,11 +29,14 @@ for (const group of ['packages', 'apps', 'tooling', 'tests']) {
     passed += r.numPassedTests ?? 0;
     failed += (r.numFailedTests ?? 0) + filesFailedWithoutFailedTests(r);
     skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+    failures.push(...failedTests(pkg.name, pkgDir, r));
   }
 }
 // A missing report means a package's tests never ran: count it as a failure.
 failed += missing.length;
 for (const name of missing) console.error(`no test report from ${name}`);
+// CI shows only the tail of the log: name each failure here, next to the totals.
+for (const line of failures) console.log(line);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
 
@@ -40,4 +44,22 @@ process.exit(failed > 0 || passed === 0 ? 1 : 0);
 // counts as one failure; files with failed tests are already counted test by test.
 function filesFailedWithoutFailedTests(r) {
   return (r.testResults ?? []).filter((file) => file.status === 'failed' && !(file.assertionResults ?? []).some((a) => a.status === 'failed')).length;
+}
+
+// One line per failed test (or failed file): package, file, test name, the message's first line.
+function failedTests(pkgName, pkgDir, r) {
+  const lines = [];
+  for (const file of r.testResults ?? []) {
+    const path = (file.name ?? '').replace(`${pkgDir}/`, '');
+    const failed = (file.assertionResults ?? []).filter((a) => a.status === 'failed');
+    for (const a of failed) lines.push(`FAILED ${pkgName} ${path} > ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`);
+    if (file.status === 'failed' && failed.length === 0) lines.push(`FAILED ${pkgName} ${path}: ${firstLine(file.message)}`);
+  }
+  return lines;
+}
+
+function firstLine(text) {
+  return String(text ?? '')
+    .split('\n')[0]
+    .slice(0, 300);
 }

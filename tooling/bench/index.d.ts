@@ -1,0 +1,30 @@
+export interface BenchColumn {
+  /** The row's property this column shows. */
+  key: string;
+  /** The header, with its unit: "peak RSS (MiB)". */
+  header: string;
+  /** A target the figure is held to, printed under the table: "≤ 150". */
+  target?: string;
+}
+
+export type BenchRow = Record<string, string | number | boolean | null | undefined>;
+
+export interface BenchTable {
+  /** operator, control-plane, agent, cli, qdrant: names the JSON file too. */
+  component: string;
+  /** What one run measured, one line. */
+  title: string;
+  columns: BenchColumn[];
+  rows: BenchRow[];
+  /** Load average, machine, dialect: anything a reader needs to compare runs. */
+  context?: Record<string, string | number>;
+}
+
+/** Renders a table as Markdown: every column every time, "—" where a row has no figure. */
+export declare function renderBenchTable(table: BenchTable): string;
+
+/**
+ * Prints the table and writes it as JSON to `<dir>/bench-<component>.json`
+ * (default dir: `reports` under the current working directory). Returns the file's path.
+ */
+export declare function writeBenchTable(table: BenchTable, options?: { dir?: string }): string;
