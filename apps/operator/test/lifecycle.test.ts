@@ -75,11 +75,15 @@ describe('the operator on a real apiserver', () => {
     });
     expect(cluster.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
     expect(cluster.metadata.finalizers).toContain('qhc.dev/cluster');
-    const events = await client.list<KubeObject & { reason: string; regarding: { name: string } }>(
-      { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
-      { namespace: sandbox.namespace },
-    );
-    const reasons = events.items.filter((e) => e.regarding.name === 'qdrant-c1').map((e) => e.reason);
+    // The Healthy event is recorded after the status the wait above saw.
+    const reasons = await waitFor('Creating and Healthy events', async () => {
+      const events = await client.list<KubeObject & { reason: string; regarding: { name: string } }>(
+        { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
+        { namespace: sandbox.namespace },
+      );
+      const found = events.items.filter((e) => e.regarding.name === 'qdrant-c1').map((e) => e.reason);
+      return found.includes('Creating') && found.includes('Healthy') ? found : undefined;
+    });
     expect(reasons).toEqual(expect.arrayContaining(['Creating', 'Healthy']));
   });
 

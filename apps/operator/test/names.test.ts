@@ -9,7 +9,7 @@ import { defaultOperatorSettings, validateQdrantCluster } from '@qhc/schemas';
 import { describe, expect, it } from 'vitest';
 import { FIELD_MANAGER } from '../src/index.ts';
 import { removeOrRelease } from '../src/reconcile/remove-owned.ts';
-import { useOperator, type Cluster } from './support/harness.ts';
+import { useOperator, withReasons, type Cluster } from './support/harness.ts';
 
 const h = useOperator('names');
 const USER = 'kubectl-client-side-apply';
@@ -200,7 +200,7 @@ describe('clusters an earlier operator made', () => {
     expect(released.metadata.labels?.['app.kubernetes.io/managed-by']).toBeUndefined();
     expect(released.spec.podSelector).toEqual(user.spec && (user.spec as { podSelector: unknown }).podSelector);
     expect(await h.client.get({ ...NETPOL, namespace, name: `qdrant-${id}-qhc` })).toBeDefined();
-    expect((await h.events(id)).map((e) => e.reason)).toContain('Released');
+    expect((await h.events(id, withReasons('Released'))).map((e) => e.reason)).toContain('Released');
   });
 });
 

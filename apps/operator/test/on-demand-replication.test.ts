@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Informer, type KubeObject } from '@qhc/kube';
 import { waitFor } from '@qhc/kube-sandbox';
 import type { ClusterSimulation } from '@qhc/qdrant-double';
-import { useOperator } from './support/harness.ts';
+import { useOperator, withReasons } from './support/harness.ts';
 
 const h = useOperator('ondemand', '  handlerTimeout: 4\n');
 
@@ -87,7 +87,7 @@ describe('onDemandReplication: restarts that keep every shard available', () => 
     const replicated = sim.finishedTransfers.filter((t) => t.kind === 'replicate');
     expect(replicated.map((t) => t.collection)).toEqual(['docs', 'docs', 'docs', 'docs', 'docs', 'docs']);
     expect([...sim.shardsPerPeer().entries()]).toEqual(before);
-    const events = await h.events(id);
+    const events = await h.events(id, (es) => es.filter((e) => e.reason === 'NodeRestarted').length >= 3);
     const restarted = events.filter((e) => e.reason === 'NodeRestarted').map((e) => e.note);
     expect(restarted).toHaveLength(3);
     for (const node of [0, 1, 2])
@@ -132,7 +132,7 @@ describe('onDemandReplication: On, and restarts that cannot be made safe', () =>
     const failed = await h.waitFor(lone, 'FailedToUpdate', (c) => c.status?.phase === 'FailedToUpdate');
     expect(failed.status?.reason).toMatch(/^ReplicateNoTarget: before restarting node 0 \(qdrant-od3-0\): shard \d of collection docs lives only on peer \d+/);
     expect((await h.pods(lone))[0]!.metadata.uid).toBe(podBefore);
-    expect((await h.events(lone)).some((e) => e.type === 'Warning' && e.reason === 'ReplicateNoTarget')).toBe(true);
+    expect((await h.events(lone, withReasons('ReplicateNoTarget'))).some((e) => e.type === 'Warning' && e.reason === 'ReplicateNoTarget')).toBe(true);
     // Turning it off lets the StatefulSet restart the pod itself.
     await h.client.patch(h.ref(lone), { spec: { onDemandReplication: 'Off' } });
     await waitFor('the pod restarted', async () => ((await h.pods(lone))[0]?.metadata.uid !== podBefore ? true : undefined), { timeoutMs: 30_000 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '@qhc/kube-sandbox';
-import { ready, useOperator } from './support/harness.ts';
+import { ready, useOperator, withReasons } from './support/harness.ts';
 
 // A short operationTimeout: an upgrade whose new pods never become Ready overruns it.
 const h = useOperator('rollout-failure', '  operationTimeout: 6\n');
@@ -20,7 +20,7 @@ describe('a rollout that cannot finish', () => {
     const old = pods.filter((p) => p.spec.containers[0]!.image.endsWith(':v1.12.4'));
     expect(old.length).toBe(2);
     expect(old.every(ready)).toBe(true);
-    expect((await h.events(id)).some((e) => e.type === 'Warning' && e.reason === 'FailedToUpdate')).toBe(true);
+    expect((await h.events(id, withReasons('FailedToUpdate'))).some((e) => e.type === 'Warning' && e.reason === 'FailedToUpdate')).toBe(true);
     // Retried under the backoff: the phase goes back to Upgrading and fails again.
     await h.waitFor(id, 'retried (Upgrading again)', (c) => c.status?.phase === 'Upgrading', 30_000);
 

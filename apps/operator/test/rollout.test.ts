@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useOperator, watchRollout } from './support/harness.ts';
+import { useOperator, watchRollout, withReasons } from './support/harness.ts';
 
 const h = useOperator('rollout');
 
@@ -40,7 +40,7 @@ describe('rolling changes', () => {
     );
     expect(seen.recreated).toEqual(names);
     expect(seen.minReady).toBe(2);
-    expect((await h.events(id)).map((e) => e.reason)).toContain('Updating');
+    expect((await h.events(id, withReasons('Updating'))).map((e) => e.reason)).toContain('Updating');
   });
 
   it('upgrades the version as a rolling update (phase Upgrading), one pod at a time', async () => {
@@ -53,7 +53,9 @@ describe('rolling changes', () => {
     expect(seen.minReady).toBe(2);
     const cluster = await h.waitFor(id, 'at v1.13.0', (c) => c.status?.version === 'v1.13.0');
     expect(Object.values(cluster.status?.nodes ?? {}).map((n) => n.version)).toEqual(['v1.13.0', 'v1.13.0', 'v1.13.0']);
-    expect((await h.events(id)).some((e) => e.reason === 'Upgrading' && /rolling from v1.12.4 to v1.13.0/.test(e.note ?? ''))).toBe(true);
+    expect((await h.events(id, withReasons('Upgrading'))).some((e) => e.reason === 'Upgrading' && /rolling from v1.12.4 to v1.13.0/.test(e.note ?? ''))).toBe(
+      true,
+    );
   });
 
   it('restarts on request (the restartedAt annotation), one pod at a time', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '@qhc/kube';
-import { useOperator, type Cluster } from './support/harness.ts';
+import { useOperator, withReasons, type Cluster } from './support/harness.ts';
 
 const h = useOperator('storage');
 
@@ -42,7 +42,7 @@ describe('storage growth', () => {
     expect(await storageOfTemplate(id)).toBe('1Gi');
     expect(done.status?.phase).toBe('Healthy');
     expect(Object.values(done.status?.nodes ?? {}).map((n) => n.databasePVCStatus?.capacity?.storage)).toEqual(['2Gi', '2Gi']);
-    expect((await h.events(id)).map((e) => e.reason)).toContain('Expanding');
+    expect((await h.events(id, withReasons('Expanding'))).map((e) => e.reason)).toContain('Expanding');
 
     // Shrinking is impossible: said so, nothing changed.
     await h.client.patch(h.ref(id), { spec: { resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } } });
@@ -66,6 +66,8 @@ describe('storage growth', () => {
     expect((await claims(id)).map((c) => c.spec.resources.requests.storage)).toEqual(['1Gi', '1Gi']);
     expect(await storageOfTemplate(id)).toBe('1Gi');
     expect(refused.status?.phase).toBe('Healthy');
-    expect((await h.events(id)).some((e) => e.type === 'Warning' && e.reason === 'StorageClassNotExpandable')).toBe(true);
+    expect((await h.events(id, withReasons('StorageClassNotExpandable'))).some((e) => e.type === 'Warning' && e.reason === 'StorageClassNotExpandable')).toBe(
+      true,
+    );
   });
 });

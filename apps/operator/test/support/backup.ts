@@ -85,13 +85,19 @@ export function useBackupOperator() {
       ),
     /** A metadata change: the operator looks at the object again (the clock moved, not the object). */
     poke: (target: Ref) => h.client.patch(target, { metadata: { annotations: { 'test.qhc.dev/poke': String(Math.random()) } } }),
-    /** The reasons and notes of the events about `name`. */
-    eventsOf: async (name: string) =>
-      (
-        await h.client.list<KubeObject & { reason: string; note: string; regarding: { name: string } }>(
-          { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
-          { namespace: ns() },
-        )
-      ).items.filter((e) => e.regarding.name === name),
+    /**
+     * The reasons and notes of the events about `name`, once they hold every reason given: an
+     * event is recorded after the status or object a test waits for, so it may not be there yet.
+     */
+    eventsOf: (name: string, ...reasons: string[]) =>
+      waitFor(`events ${reasons.join(', ')} about ${name}`, async () => {
+        const events = (
+          await h.client.list<KubeObject & { reason: string; note: string; regarding: { name: string } }>(
+            { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
+            { namespace: ns() },
+          )
+        ).items.filter((e) => e.regarding.name === name);
+        return reasons.every((r) => events.some((e) => e.reason === r)) ? events : undefined;
+      }),
   };
 }

@@ -30,10 +30,26 @@ export interface Harness {
   sim(id: string): ClusterSimulation;
   waitFor(id: string, what: string, until: (c: Cluster) => boolean, timeoutMs?: number): Promise<Cluster>;
   pods(id: string): Promise<Pod[]>;
-  events(id: string): Promise<Array<{ type: string; reason: string; note?: string }>>;
+  /**
+   * The cluster's events. With `until`, waits until they satisfy it: the operator records an
+   * event after the write a test waits for, so a test that reads them at once can miss it.
+   */
+  events(id: string, until?: (events: ClusterEvent[]) => boolean): Promise<ClusterEvent[]>;
   /** Stops the operator (as a crash would) and starts a new one with the same options. */
   restartOperator(): Promise<void>;
 }
+
+export interface ClusterEvent {
+  type: string;
+  reason: string;
+  note?: string;
+}
+
+/** An `until` for events(): every reason seen at least once. */
+export const withReasons =
+  (...reasons: string[]) =>
+  (events: Array<{ reason: string }>): boolean =>
+    reasons.every((reason) => events.some((e) => e.reason === reason));
 
 export const ready = (pod: Pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
@@ -101,12 +117,24 @@ function attachQueries(h: Harness, sims: Map<string, ClusterSimulation>): void {
   };
   h.pods = async (id) =>
     (await h.client.list<Pod>({ apiVersion: 'v1', kind: 'Pod' }, { namespace: sandbox.namespace, labelSelector: `cluster-id=${id}` })).items;
-  h.events = async (id) => {
-    const events = await h.client.list<KubeObject & { type: string; reason: string; note?: string; regarding: { name: string } }>(
+  const listEvents = async (id: string): Promise<ClusterEvent[]> => {
+    const events = await h.client.list<KubeObject & ClusterEvent & { regarding: { name: string } }>(
       { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
       { namespace: sandbox.namespace },
     );
     return events.items.filter((e) => e.regarding.name === clusterResourceName(id)).map((e) => ({ type: e.type, reason: e.reason, note: e.note }));
+  };
+  h.events = async (id, until) => {
+    if (!until) return listEvents(id);
+    let last: ClusterEvent[] = [];
+    return waitFor(
+      `events of ${id}`,
+      async () => {
+        last = await listEvents(id);
+        return until(last) ? last : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, onTimeout: () => `events so far: ${JSON.stringify(last.map((e) => e.reason))}` },
+    );
   };
 }
 
