@@ -63,6 +63,25 @@ async function joinPods(clusterKey: string): Promise<void> {
 const perPeer = (s: ClusterSimulation) => [...s.shardsPerPeer().values()];
 const spread = (values: number[]) => Math.max(...values) - Math.min(...values);
 
+type ClusterEvent = KubeObject & { reason: string; note?: string; eventTime: string; regarding: { name: string } };
+/**
+ * The cluster's events once they satisfy `done`: the operator records an event
+ * after the status a test waits on, so reading them at once can miss it.
+ */
+const eventsWhere = (id: string, what: string, done: (events: ClusterEvent[]) => boolean): Promise<ClusterEvent[]> =>
+  waitFor(
+    `${what} among the events of ${id}`,
+    async () => {
+      const events = (await client.list<ClusterEvent>({ apiVersion: 'events.k8s.io/v1', kind: 'Event' }, { namespace: sandbox.namespace })).items.filter(
+        (e) => e.regarding.name === `qdrant-${id}`,
+      );
+      return done(events) ? events : undefined;
+    },
+    { timeoutMs: 30_000 },
+  );
+const eventsOf = (id: string, ...reasons: string[]) =>
+  eventsWhere(id, reasons.join(', '), (events) => reasons.every((r) => events.some((e) => e.reason === r)));
+
 beforeAll(async () => {
   client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-e2e' });
   for (const kind of allKinds) await client.apply(buildCrd(kind) as unknown as KubeObject, { fieldManager: 'qhc-crd-installer' });
@@ -131,23 +150,15 @@ describe('the operator with the cluster manager', () => {
       /^the transfer of shard \d+ of collection \w+ from peer \d+ to \d+ ended without the shard arriving$/,
     );
     // Retried under the backoff (3 s), not at the next pullInterval (1 s), counted from the failure's event (the status has whole seconds).
-    const failureEvents = await client.list<KubeObject & { reason: string; eventTime: string; regarding: { name: string } }>(
-      { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
-      { namespace: sandbox.namespace },
-    );
-    const failedAt = Date.parse(failureEvents.items.find((e) => e.regarding.name === `qdrant-${id}` && e.reason === 'ClusterManagerFailed')!.eventTime);
+    const failureEvents = await eventsOf(id, 'ClusterManagerFailed');
+    const failedAt = Date.parse(failureEvents.find((e) => e.reason === 'ClusterManagerFailed')!.eventTime);
     expect(Date.parse(failed.status!.nextClusterManagerInvocation!) - failedAt).toBeGreaterThan(1_200);
     for (const c of s.collections.values())
       for (const shard of c.shards) expect(shard.replicas.filter((r) => r.state === 'Active').length).toBeGreaterThanOrEqual(1);
     await until(id, 'rebalanced on a later call', () => spread(perPeer(s)) <= 1, 30_000);
     expect(s.finishedTransfers.some((t) => t.outcome === 'failed')).toBe(true);
-    const events = await client.list<KubeObject & { reason: string; regarding: { name: string } }>(
-      { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
-      { namespace: sandbox.namespace },
-    );
-    expect(events.items.filter((e) => e.regarding.name === `qdrant-${id}`).map((e) => e.reason)).toEqual(
-      expect.arrayContaining(['ClusterManagerFailed', 'ClusterManagerRebalanced']),
-    );
+    const events = await eventsOf(id, 'ClusterManagerFailed', 'ClusterManagerRebalanced');
+    expect(events.map((e) => e.reason)).toEqual(expect.arrayContaining(['ClusterManagerFailed', 'ClusterManagerRebalanced']));
   });
 
   it('recovers a dead peer whose shards live elsewhere', async () => {
@@ -164,19 +175,9 @@ describe('the operator with the cluster manager', () => {
       ];
     await until(id, 'the dead peer removed', () => !s.peers.has(dead.id), 30_000);
     // The event is recorded once the manage call has answered, after the peer is gone: waited for, not read at once.
-    await waitFor(
-      'the ClusterManagerRecovered event naming the dead peer',
-      async () => {
-        const events = await client.list<KubeObject & { reason: string; note?: string; regarding: { name: string } }>(
-          { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
-          { namespace: sandbox.namespace },
-        );
-        return events.items.some((e) => e.regarding.name === `qdrant-${id}` && e.reason === 'ClusterManagerRecovered' && e.note?.includes(String(dead.id)))
-          ? true
-          : undefined;
-      },
-      { timeoutMs: 30_000 },
-    );
+    const namesDead = (e: ClusterEvent) => e.reason === 'ClusterManagerRecovered' && (e.note?.includes(String(dead.id)) ?? false);
+    const events = await eventsWhere(id, 'ClusterManagerRecovered naming the dead peer', (es) => es.some(namesDead));
+    expect(events.filter(namesDead)).not.toHaveLength(0);
   });
 
   it('does nothing while a pause is present', async () => {
@@ -232,11 +233,7 @@ describe('the operator with the cluster manager', () => {
     expect(claim?.metadata.uid).not.toBe(oldClaim?.metadata.uid);
     expect(s.peerOnNode(1)!.id).not.toBe(oldPeer);
     for (const shard of s.collections.get('replicated')!.shards) expect(shard.replicas.some((r) => r.state === 'Active')).toBe(true);
-    const events = await client.list<KubeObject & { reason: string; note?: string; regarding: { name: string } }>(
-      { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
-      { namespace: sandbox.namespace },
-    );
-    const reasons = events.items.filter((e) => e.regarding.name === `qdrant-${other}`).map((e) => e.reason);
+    const reasons = (await eventsOf(other, 'RecreateNode', 'ClusterManagerRecovered')).map((e) => e.reason);
     expect(reasons).toEqual(expect.arrayContaining(['RecreateNode', 'ClusterManagerRecovered']));
   });
 
