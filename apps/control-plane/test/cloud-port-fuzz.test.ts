@@ -1,7 +1,9 @@
 // fuzz.test.ts on the Cloud API: the REST gateway under generated valid, boundary and hostile
 // requests over every route of its route table (each unary rpc's google.api.http binding), with
 // the same promises: an answer to every request, no 5xx (an rpc qhc does not serve is Unimplemented), every InvalidArgument names the field,
-// a refused request writes nothing, and /healthz answers within 100 ms (p99) throughout.
+// a refused request writes nothing, and no request stalls the server: /healthz keeps answering
+// (p99 under 1 s, ten times what a loaded CI machine shows: a bound for a blocked event loop,
+// not a speed target; speed is pnpm bench's).
 // Reproduce a run with QHC_FUZZ_SEED=<seed>; QHC_FUZZ_REPORT=<file> writes its statuses and failure classes.
 import { writeFileSync } from 'node:fs';
 import { createClient } from '@connectrpc/connect';
@@ -19,8 +21,8 @@ import { known } from './support/cloud-fuzz/values.ts';
 
 const SEED = Number(process.env.QHC_FUZZ_SEED ?? 21_2026);
 const REQUESTS = 10_000;
-// A safety stop, not the expected time; the count assertion says when a loaded machine cut the run short.
-const BUDGET_MS = 110_000;
+// Not the expected time (under two minutes): room for a loaded machine, which sends every request, only slower.
+const HOOK_TIMEOUT_MS = 15 * 60_000;
 
 /** An environment, a cluster and a backup of the account: ids the cases use so that handlers get past their lookups. */
 async function seedWorld(plane: CloudPlane): Promise<void> {
@@ -62,7 +64,7 @@ describe('the Cloud API fuzz test (REST gateway)', () => {
     await seedWorld(plane);
     const cases = fc.sample(cloudCase(routes), { seed: SEED, numRuns: REQUESTS });
     const prober = probeHealth(new URL(plane.cp.url), 10);
-    result = await runCases(plane.cp.url, plane.cp.store.db, MANAGEMENT_KEY, cases, Date.now() + BUDGET_MS);
+    result = await runCases(plane.cp.url, plane.cp.store.db, MANAGEMENT_KEY, cases);
     health = await prober.stop();
     const { requests, refused, statuses, failures } = result;
     const figures = {
@@ -75,7 +77,7 @@ describe('the Cloud API fuzz test (REST gateway)', () => {
       classes: summarise(failures),
     };
     if (process.env.QHC_FUZZ_REPORT) writeFileSync(process.env.QHC_FUZZ_REPORT, JSON.stringify(figures, null, 2));
-  }, BUDGET_MS + 60_000);
+  }, HOOK_TIMEOUT_MS);
 
   const failuresOf = (...checks: Failure['check'][]) => [...new Set(result.failures.filter((f) => checks.includes(f.check)).map(classOf))];
   const why = () =>
@@ -88,7 +90,7 @@ describe('the Cloud API fuzz test (REST gateway)', () => {
   });
 
   it(`sends at least ${REQUESTS} requests`, () => {
-    expect(result.requests, `the run stopped at its time budget: ${why()}`).toBeGreaterThanOrEqual(REQUESTS * 0.99);
+    expect(result.requests, `requests the server never saw (the client gave up before sending): ${why()}`).toBeGreaterThanOrEqual(REQUESTS * 0.99);
   });
 
   it('answers no request with a 5xx (but Unimplemented for an rpc qhc does not serve), and every request at all', () => {
@@ -105,8 +107,8 @@ describe('the Cloud API fuzz test (REST gateway)', () => {
     expect(failuresOf('db-changed'), why()).toEqual([]);
   });
 
-  it('answers /healthz within 100 ms (p99) throughout', () => {
+  it('keeps answering /healthz throughout: no request stalls the server', () => {
     expect(health.length).toBeGreaterThan(100);
-    expect(percentile(health, 99), `p50 ${percentile(health, 50).toFixed(1)} ms, max ${Math.max(...health).toFixed(1)} ms; seed ${SEED}`).toBeLessThan(100);
+    expect(percentile(health, 99), `p50 ${percentile(health, 50).toFixed(1)} ms, max ${Math.max(...health).toFixed(1)} ms; seed ${SEED}`).toBeLessThan(1_000);
   });
 });
