@@ -127,21 +127,20 @@ export async function deleteDatabaseApiKey(db: Db, where: { accountId: string; c
 /**
  * Keys of the region that expired since the last look leave the desired state: their sealed copy
  * goes and the revision moves, so the agent's long-poll answers without them. Level-based: any
- * replica's next look does it, once.
+ * replica's next look does it, once. Answers when the region's next live key expires (undefined:
+ * none will, or one just did), which is when a waiting long-poll must look again.
  */
-export async function retireExpiredKeys(db: Db, regionId: string, now: Clock): Promise<void> {
+export async function retireExpiredKeys(db: Db, regionId: string, now: Clock): Promise<number | undefined> {
   const stamp = iso(now);
-  const expired = (q: Db['q']) =>
-    q
-      .selectFrom('database_api_keys')
-      .select('id')
-      .where('region_id', '=', regionId)
-      .where('deleted_at', 'is', null)
-      .where('retired_at', 'is', null)
-      .where('expires_at', '<=', stamp);
-  if (!(await expired(db.q).executeTakeFirst())) return;
+  const unretired = (q: Db['q']) =>
+    q.selectFrom('database_api_keys').where('region_id', '=', regionId).where('deleted_at', 'is', null).where('retired_at', 'is', null);
+  const next = await unretired(db.q)
+    .select((eb) => eb.fn.min('expires_at').as('first'))
+    .executeTakeFirst();
+  if (!next?.first) return undefined;
+  if (next.first > stamp) return Date.parse(next.first);
   await db.tx(async (tx) => {
-    const ids = (await expired(tx.q).execute()).map((r) => r.id);
+    const ids = (await unretired(tx.q).select('id').where('expires_at', '<=', stamp).execute()).map((r) => r.id);
     if (ids.length === 0) return;
     const result = await tx.q
       .updateTable('database_api_keys')
@@ -151,6 +150,7 @@ export async function retireExpiredKeys(db: Db, regionId: string, now: Clock): P
       .executeTakeFirst();
     if (changed(result) > 0) await bumpRevision(tx, regionId, stamp);
   });
+  return undefined;
 }
 
 /**
