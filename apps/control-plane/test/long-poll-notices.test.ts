@@ -25,7 +25,7 @@ const databaseOf = async (dialect: 'sqlite' | 'postgres') =>
 
 const stopping: Array<{ stop(): Promise<void> }> = [];
 afterAll(async () => {
-  for (const cp of stopping.reverse()) await cp.stop();
+  for (const cp of stopping.toReversed()) await cp.stop();
 });
 
 const longPoll = (cp: RunningControlPlane, agent: string, after: number, waitSeconds: number, signal?: AbortSignal) =>

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, LogEvent } from 'kysely';
 import type { KeyRing } from '../secrets/ring.ts';
 import type { RevisionFeed } from './revision-feed.ts';
 import type { Database } from './schema.ts';
@@ -32,11 +32,14 @@ export interface Db {
 
 export interface QueryStats {
   queries: number;
+  /** Sees every statement with its parameters: how a test finds the statements of a path (to EXPLAIN them). */
+  onQuery?: (sql: string, parameters: readonly unknown[]) => void;
 }
 
 /** Kysely's log hook counting every statement (run or failed) into `stats`. */
-export const countQueries = (stats: QueryStats) => () => {
+export const countQueries = (stats: QueryStats) => (event: LogEvent) => {
   stats.queries++;
+  stats.onQuery?.(event.query.sql, event.query.parameters);
 };
 
 /** A Db over `q`, whose transactions go through `transaction` (retried or not, by the dialect). */
