@@ -17,9 +17,9 @@ import * as clusters from './repositories/clusters.ts';
 import * as resources from './repositories/resources.ts';
 import { desiredState, ownJson, withReleaseCrds, type DesiredState } from './repositories/desired-state.ts';
 import { RenderedStates } from './repositories/rendered-states.ts';
-import { retireExpiredKeys } from './repositories/database-api-keys.ts';
+import { retireExpiredKeys, revisionAndFirstExpiry } from './repositories/database-api-keys.ts';
 import { recordStatus, type AgentReport } from './repositories/status.ts';
-import type { Clock } from './repositories/tokens.ts';
+import { iso, type Clock } from './repositories/tokens.ts';
 import { storedApiKeys, type RegistryCredentials } from './repositories/rows.ts';
 
 // The records the API answers with: one contract with the agent and the console (@qhc/schemas).
@@ -142,6 +142,11 @@ export class Store {
 
   /** The region's revision as `revision()`, and when its next database API key expires (the revision moves then). */
   async look(regionId: string): Promise<{ revision: number; nextExpiry: number | undefined } | undefined> {
+    // One statement while no key has expired: what every long-poll runs first.
+    const seen = await revisionAndFirstExpiry(this.db, regionId);
+    if (!seen) return undefined;
+    if (seen.firstExpiry === null || seen.firstExpiry > iso(this.now))
+      return { revision: seen.revision, nextExpiry: seen.firstExpiry ? Date.parse(seen.firstExpiry) : undefined };
     const nextExpiry = await retireExpiredKeys(this.db, regionId, this.now);
     const revision = await regions.regionRevision(this.db, regionId);
     return revision === undefined ? undefined : { revision, nextExpiry };

@@ -69,7 +69,9 @@ export function agentRoutes(router: Router, options: AgentRouteOptions): void {
         if (look === undefined) throw new ApiError(404, 'NotFound', 'the region was deleted');
         if (look.revision > after) return { status: 200, text: await store.desiredStateJson(regionId, look.revision), type: 'application/json' };
         if (Date.now() >= until || req.signal.aborted) return { status: 204 };
-        await watch.wait(napMs(options, until, look.nextExpiry), req.signal);
+        const woken = await watch.wait(napMs(options, until, look.nextExpiry), req.signal);
+        // No notice by the deadline: nothing changed, and the agent's next long-poll looks first anyway.
+        if (!woken && (Date.now() >= until || req.signal.aborted)) return { status: 204 };
       }
     } finally {
       watch.close();

@@ -6,8 +6,8 @@ import type { RevisionFeed, RevisionNotice } from '../db/revision-feed.ts';
  * that arrives between a look and the wait is kept, so the wait ends at once instead of missing it.
  */
 export interface Watch {
-  /** Waits up to `ms` for a notice of the region (at once if one came since the last wait), or until the request ends. */
-  wait(ms: number, signal: AbortSignal): Promise<void>;
+  /** Waits up to `ms` for a notice of the region (at once if one came since the last wait), or until the request ends; true when a notice ended it. */
+  wait(ms: number, signal: AbortSignal): Promise<boolean>;
   close(): void;
 }
 
@@ -26,7 +26,7 @@ class RegionWatch implements Watch {
     this.wake?.();
   }
 
-  async wait(ms: number, signal: AbortSignal): Promise<void> {
+  async wait(ms: number, signal: AbortSignal): Promise<boolean> {
     if (!this.woken && !signal.aborted) {
       const done = this.polls.parking(this.regionId);
       try {
@@ -45,7 +45,9 @@ class RegionWatch implements Watch {
         done();
       }
     }
+    const woken = this.woken;
     this.woken = false;
+    return woken;
   }
 
   close(): void {
@@ -98,6 +100,13 @@ export class LongPolls {
       if (left > 0) this.counts.set(regionId, left);
       else this.counts.delete(regionId);
     };
+  }
+
+  /** Long-polls of every region parked now. */
+  get total(): number {
+    let sum = 0;
+    for (const n of this.counts.values()) sum += n;
+    return sum;
   }
 
   /** Long-polls of the region parked now. */

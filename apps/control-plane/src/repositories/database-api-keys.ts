@@ -154,6 +154,28 @@ export async function retireExpiredKeys(db: Db, regionId: string, now: Clock): P
 }
 
 /**
+ * A long-poll's look, one statement: the region's revision, and when its first key not yet
+ * retired expires (null: none will). Undefined when the region is gone.
+ */
+export async function revisionAndFirstExpiry(db: Db, regionId: string): Promise<{ revision: number; firstExpiry: string | null } | undefined> {
+  const row = await db.q
+    .selectFrom('regions')
+    .select((eb) => [
+      'revision',
+      eb
+        .selectFrom('database_api_keys')
+        .select((k) => k.fn.min('expires_at').as('first'))
+        .where('region_id', '=', regionId)
+        .where('deleted_at', 'is', null)
+        .where('retired_at', 'is', null)
+        .as('first_expiry'),
+    ])
+    .where('id', '=', regionId)
+    .executeTakeFirst();
+  return row && { revision: Number(row.revision), firstExpiry: row.first_expiry ?? null };
+}
+
+/**
  * Per cluster (by row id) of the region whose keys are managed here (it ever had one): the live
  * sealed keys, read-write slot first. A cluster absent from the map never had one.
  */
