@@ -5,7 +5,7 @@ import type { Logger } from '@qhc/kube';
 import { chartRepositoryUrl, DEFAULT_PACKAGES, registryUrl, type ResourcePackage } from '@qhc/schemas';
 import { openDatabase } from './db/open.ts';
 import type { SecretsKeySource } from './secrets/key-source.ts';
-import { routes } from './api/routes.ts';
+import { longPollSettings, routes } from './api/routes.ts';
 import { Store } from './store.ts';
 import type { Db } from './db/db.ts';
 import type { Clock } from './repositories/tokens.ts';
@@ -50,6 +50,7 @@ export interface ControlPlaneOptions {
   logger: Logger;
   maxWaitSeconds?: number;
   pollIntervalMs?: number;
+  recheckMs?: number;
   /**
    * The web console's built assets to serve at `/`; default: those of @qhc/console (skipped,
    * with a warning, when they were not built). `false`: API only.
@@ -197,11 +198,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const { accountId, generatedManagementKey } = await firstStart(db, options.managementKey, options.now);
   const consoleServer = consoleOf(options);
   const pruning = await startAuditPruning(db, options.now ?? Date.now, options.auditRetentionSeconds ?? AUDIT_RETENTION_DEFAULT_SECONDS, options.logger);
-  const longPolls = new LongPolls();
+  const longPolls = new LongPolls(db.revisions);
   let publicUrl = options.publicUrl ?? '';
   const sso = ssoOptions(db, options);
-  const router = () =>
-    routes({ store, publicUrl, longPolls, maxWaitSeconds: options.maxWaitSeconds, pollIntervalMs: options.pollIntervalMs, logger: options.logger, sso });
+  const router = () => routes({ store, publicUrl, longPolls, ...longPollSettings(options), logger: options.logger, sso });
   let handler = router();
   const inflight = new Set<Promise<void>>();
   const api: Handle = (req, res, requestId) => handler.handle(req as IncomingMessage, res as ServerResponse, { requestId });

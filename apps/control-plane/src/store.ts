@@ -15,10 +15,11 @@ import { RESOURCE_KINDS, type ResourcePath } from './resource-kinds.ts';
 import * as regions from './repositories/regions.ts';
 import * as clusters from './repositories/clusters.ts';
 import * as resources from './repositories/resources.ts';
-import { desiredState, type DesiredState } from './repositories/desired-state.ts';
-import { retireExpiredKeys } from './repositories/database-api-keys.ts';
+import { desiredState, ownJson, withReleaseCrds, type DesiredState } from './repositories/desired-state.ts';
+import { RenderedStates } from './repositories/rendered-states.ts';
+import { retireExpiredKeys, revisionAndFirstExpiry } from './repositories/database-api-keys.ts';
 import { recordStatus, type AgentReport } from './repositories/status.ts';
-import type { Clock } from './repositories/tokens.ts';
+import { iso, type Clock } from './repositories/tokens.ts';
 import { storedApiKeys, type RegistryCredentials } from './repositories/rows.ts';
 
 // The records the API answers with: one contract with the agent and the console (@qhc/schemas).
@@ -27,6 +28,9 @@ export type { DesiredState } from './repositories/desired-state.ts';
 
 /** A change of a cluster's spec: what a parsed body (api/inputs.ts) carries besides the name. */
 export type ClusterChangeInput = Pick<ClusterInput, 'apiKey' | 'readOnlyApiKey'> & { spec: ClusterRecord['spec'] };
+
+/** How many regions' rendered answers a replica keeps: an answer holds the region's clusters and resources, not the CRDs. */
+export const RENDERED_REGIONS = 2_000;
 
 /**
  * Regions, clusters and the desired state derived from them: the control plane's data, over
@@ -38,9 +42,12 @@ export class Store {
   readonly defaults: RegionDefaults;
   /** The time tokens and sessions expire by: Date.now, or a test's clock. */
   readonly now: Clock;
-  constructor(db: Db, defaults: Partial<RegionDefaults> = {}, now: Clock = Date.now) {
+  /** The agents' answers by region and revision (LRU over regions). */
+  readonly rendered: RenderedStates;
+  constructor(db: Db, defaults: Partial<RegionDefaults> = {}, now: Clock = Date.now, renderedRegions = RENDERED_REGIONS) {
     this.db = db;
     this.now = now;
+    this.rendered = new RenderedStates(renderedRegions);
     this.defaults = {
       containerRegistryUrl: defaults.containerRegistryUrl ?? DEFAULT_CONTAINER_REGISTRY_URL,
       chartRepositoryUrl: defaults.chartRepositoryUrl ?? DEFAULT_CHART_REPOSITORY_URL,
@@ -119,10 +126,30 @@ export class Store {
     return desiredState(this.db, regionId, this.now);
   }
 
+  /** The agent's answer (JSON) at `revision`, just looked at, or later: rendered once per revision. */
+  async desiredStateJson(regionId: string, revision: number): Promise<string> {
+    const { own } = await this.rendered.get(regionId, revision, async () => {
+      const state = await this.desiredState(regionId);
+      return { revision: state.revision, own: ownJson(state) };
+    });
+    return withReleaseCrds(own);
+  }
+
   /** The region's revision, moved first when database API keys expired since the last look (they leave the desired state). */
   async revision(regionId: string): Promise<number | undefined> {
-    await retireExpiredKeys(this.db, regionId, this.now);
-    return regions.regionRevision(this.db, regionId);
+    return (await this.look(regionId))?.revision;
+  }
+
+  /** The region's revision as `revision()`, and when its next database API key expires (the revision moves then). */
+  async look(regionId: string): Promise<{ revision: number; nextExpiry: number | undefined } | undefined> {
+    // One statement while no key has expired: what every long-poll runs first.
+    const seen = await revisionAndFirstExpiry(this.db, regionId);
+    if (!seen) return undefined;
+    if (seen.firstExpiry === null || seen.firstExpiry > iso(this.now))
+      return { revision: seen.revision, nextExpiry: seen.firstExpiry ? Date.parse(seen.firstExpiry) : undefined };
+    const nextExpiry = await retireExpiredKeys(this.db, regionId, this.now);
+    const revision = await regions.regionRevision(this.db, regionId);
+    return revision === undefined ? undefined : { revision, nextExpiry };
   }
 
   /** The agent's report: the region's status, each cluster's, and clusters confirmed gone. */

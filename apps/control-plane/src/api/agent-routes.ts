@@ -12,13 +12,34 @@ export interface AgentRouteOptions {
   longPolls: LongPolls;
   /** The longest an agent's long-poll waits for a change. */
   maxWaitSeconds?: number;
-  /** How often a long-poll looks for a new revision (the database is the only channel between replicas). */
+  /**
+   * How often a long-poll looks for a new revision while the database's notices do not arrive
+   * (PostgreSQL's listening connection is down); default 500 ms.
+   */
   pollIntervalMs?: number;
+  /** How often a long-poll looks again though no notice came; default RECHECK_MS. */
+  recheckMs?: number;
   logger?: RouterLog;
 }
 
 /** The most an agent may ask a long-poll to wait; the server's own limit (maxWaitSeconds) may be lower. */
 const MAX_WAIT_SECONDS_ASKED = 3600;
+
+/**
+ * A waiting long-poll is woken by the notice of its region's change; it looks again without one
+ * only this often, as a safety net: a notice is lost if the process misses it (no missed notice
+ * is known, since a reconnect of the listening connection wakes everyone, but a lost wake-up
+ * would otherwise hold a change back until the agent's wait ends). Rare enough to cost nothing.
+ */
+export const RECHECK_MS = 30_000;
+
+/** How long a waiting long-poll may sleep: until its deadline, its recheck, or the next database API key expiry (which moves the revision). */
+function napMs(options: AgentRouteOptions, until: number, nextExpiry: number | undefined): number {
+  const { store } = options;
+  const recheck = store.db.revisions.live ? (options.recheckMs ?? RECHECK_MS) : (options.pollIntervalMs ?? 500);
+  const expiry = nextExpiry === undefined ? Infinity : nextExpiry - store.now();
+  return Math.max(1, Math.min(until - Date.now(), recheck, expiry));
+}
 
 /** The agent's side: every call is the agent's; the control plane never calls it. */
 export function agentRoutes(router: Router, options: AgentRouteOptions): void {
@@ -40,12 +61,20 @@ export function agentRoutes(router: Router, options: AgentRouteOptions): void {
     const after = queryInt(req.query, 'after', { min: -1, max: Number.MAX_SAFE_INTEGER, fallback: -1 });
     const wait = Math.min(queryInt(req.query, 'waitSeconds', { min: 0, max: MAX_WAIT_SECONDS_ASKED, fallback: 0 }), options.maxWaitSeconds ?? 30);
     const until = Date.now() + wait * 1000;
-    for (;;) {
-      const revision = await store.revision(regionId);
-      if (revision === undefined) throw new ApiError(404, 'NotFound', 'the region was deleted');
-      if (revision > after) return { status: 200, json: await store.desiredState(regionId) };
-      if (Date.now() >= until || req.signal.aborted) return { status: 204 };
-      await longPolls.park(regionId, Math.min(options.pollIntervalMs ?? 500, Math.max(1, until - Date.now())), req.signal);
+    // Watching before the first look: a change committed after it wakes the wait below.
+    const watch = longPolls.watch(regionId);
+    try {
+      for (;;) {
+        const look = await store.look(regionId);
+        if (look === undefined) throw new ApiError(404, 'NotFound', 'the region was deleted');
+        if (look.revision > after) return { status: 200, text: await store.desiredStateJson(regionId, look.revision), type: 'application/json' };
+        if (Date.now() >= until || req.signal.aborted) return { status: 204 };
+        const woken = await watch.wait(napMs(options, until, look.nextExpiry), req.signal);
+        // No notice by the deadline: nothing changed, and the agent's next long-poll looks first anyway.
+        if (!woken && (Date.now() >= until || req.signal.aborted)) return { status: 204 };
+      }
+    } finally {
+      watch.close();
     }
   });
   router.on('POST', '/agent/v1/status', async (req) => {

@@ -3,7 +3,7 @@ import type { Store } from '../store.ts';
 import { agentRoutes } from './agent-routes.ts';
 import { Router, type RouterLog } from './http.ts';
 import { installationRoutes } from './installation-routes.ts';
-import { LongPolls } from './long-polls.ts';
+import type { LongPolls } from './long-polls.ts';
 
 export interface RouteOptions {
   store: Store;
@@ -11,15 +11,24 @@ export interface RouteOptions {
   publicUrl: string;
   /** The longest an agent's long-poll waits for a change. */
   maxWaitSeconds?: number;
-  /** How often a long-poll looks for a new revision (the database is the only channel between replicas). */
+  /** How often a long-poll looks for a new revision while the database's notices do not arrive. */
   pollIntervalMs?: number;
-  /** The agents' parked long-polls; default: the router's own. */
-  longPolls?: LongPolls;
+  /** How often a long-poll looks again though no notice came (a safety net). */
+  recheckMs?: number;
+  /** The agents' parked long-polls, woken by the database's notices. */
+  longPolls: LongPolls;
   /** Refused (401/403) and failed (5xx) requests, and what is dropped from agents' reports. */
   logger?: RouterLog;
   /** Signing in through an account's OIDC providers (/auth/oidc/...); absent: not served. */
   sso?: Omit<SsoRouteOptions, 'publicUrl'>;
 }
+
+/** The long-poll's settings among a control plane's options (see AgentRouteOptions). */
+export const longPollSettings = ({ maxWaitSeconds, pollIntervalMs, recheckMs }: Pick<RouteOptions, 'maxWaitSeconds' | 'pollIntervalMs' | 'recheckMs'>) => ({
+  maxWaitSeconds,
+  pollIntervalMs,
+  recheckMs,
+});
 
 /**
  * What is not the Cloud API: the health check, the scripts installation commands fetch, sign-in
@@ -31,6 +40,6 @@ export function routes(options: RouteOptions): Router {
   router.on('GET', '/healthz', async () => ({ status: 200, text: 'ok' }));
   installationRoutes(router, { store: options.store, publicUrl: options.publicUrl });
   if (options.sso) ssoRoutes(router, { ...options.sso, publicUrl: options.publicUrl });
-  agentRoutes(router, { ...options, longPolls: options.longPolls ?? new LongPolls() });
+  agentRoutes(router, options);
   return router;
 }

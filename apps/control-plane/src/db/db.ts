@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, LogEvent } from 'kysely';
 import type { KeyRing } from '../secrets/ring.ts';
+import type { RevisionFeed } from './revision-feed.ts';
 import type { Database } from './schema.ts';
 
 export type { Database } from './schema.ts';
@@ -20,27 +21,49 @@ export interface Db {
   readonly log: Warn;
   /** The key ring secret columns are encrypted with (secrets/): the repositories encrypt and decrypt through it. */
   readonly secrets: KeyRing;
+  /** Where a moved revision is announced, and heard (by any replica on PostgreSQL; in-process on SQLite). */
+  readonly revisions: RevisionFeed;
+  /** Runs `fn` once the transaction commits (at once outside one); dropped if it rolls back. */
+  afterCommit(fn: () => void): void;
+  /** Statements run since the database was opened: what the idle cost of long-polls is counted by. */
+  readonly stats: QueryStats;
   close(): Promise<void>;
 }
 
-/** A Db over `q`, whose transactions go through `transaction` (retried or not, by the dialect). */
-export function kyselyDb(
-  dialect: Db['dialect'],
-  q: Kysely<Database>,
-  transaction: <T>(fn: (db: Db) => Promise<T>) => Promise<T>,
-  log: Warn,
-  secrets: KeyRing,
-  close: () => Promise<void> = () => q.destroy(),
-): Db {
-  return { dialect, q, tx: transaction, log, secrets, close };
+export interface QueryStats {
+  queries: number;
+  /** Sees every statement with its parameters: how a test finds the statements of a path (to EXPLAIN them). */
+  onQuery?: (sql: string, parameters: readonly unknown[]) => void;
 }
 
+/** Kysely's log hook counting every statement (run or failed) into `stats`. */
+export const countQueries = (stats: QueryStats) => (event: LogEvent) => {
+  stats.queries++;
+  stats.onQuery?.(event.query.sql, event.query.parameters);
+};
+
+/** A Db over `q`, whose transactions go through `transaction` (retried or not, by the dialect). */
+export function kyselyDb(
+  shared: DbShared,
+  q: Kysely<Database>,
+  transaction: <T>(fn: (db: Db) => Promise<T>) => Promise<T>,
+  close: () => Promise<void> = () => q.destroy(),
+): Db {
+  return { ...shared, q, tx: transaction, afterCommit: (fn) => fn(), close };
+}
+
+/** What a database and each of its transactions share. */
+export type DbShared = Pick<Db, 'dialect' | 'log' | 'secrets' | 'revisions' | 'stats'>;
+
 /** One transaction of `q`: the Db its function is given, on which `tx` joins it. */
-export function runTransaction<T>(outer: Pick<Db, 'dialect' | 'log' | 'secrets'>, q: Kysely<Database>, fn: (db: Db) => Promise<T>): Promise<T> {
-  return q.transaction().execute((trx) => {
-    const inTx: Db = { ...outer, q: trx, tx: (inner) => inner(inTx), close: async () => undefined };
+export async function runTransaction<T>(outer: DbShared, q: Kysely<Database>, fn: (db: Db) => Promise<T>): Promise<T> {
+  const committed: Array<() => void> = [];
+  const result = await q.transaction().execute((trx) => {
+    const inTx: Db = { ...outer, q: trx, tx: (inner) => inner(inTx), afterCommit: (f) => committed.push(f), close: async () => undefined };
     return fn(inTx);
   });
+  for (const f of committed) f();
+  return result;
 }
 
 /** A unique or primary key violation, the same on both databases. */

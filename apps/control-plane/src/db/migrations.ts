@@ -4,6 +4,7 @@ import { createFirstAccount } from './first-account.ts';
 import { MIGRATION_15 } from './migration-15.ts';
 import { MIGRATION_20 } from './migration-20.ts';
 import { MIGRATION_21 } from './migration-21.ts';
+import { MIGRATION_22 } from './migration-22.ts';
 
 /** A schema change: SQL statements, then (optionally) rows only code can make, in the same transaction. */
 export interface Migration {
@@ -223,6 +224,7 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
   MIGRATION_15,
   MIGRATION_20,
   MIGRATION_21,
+  MIGRATION_22,
 ];
 
 /**

@@ -2,7 +2,8 @@ import pg from 'pg';
 import type { Logger } from '@qhc/kube';
 import { ApiError } from '../errors.ts';
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
-import { kyselyDb, runTransaction, type Db } from './db.ts';
+import { countQueries, kyselyDb, runTransaction, type Db, type DbShared } from './db.ts';
+import { postgresRevisionFeed } from './postgres-feed.ts';
 import type { Database } from './schema.ts';
 import { ephemeralKeyRing, type KeyRing } from '../secrets/ring.ts';
 
@@ -116,21 +117,22 @@ export function openPostgres(connectionString: string, log: Warn = { warn: () =>
   // An idle connection cut by the server (a restart, a fast shutdown) is dropped from the pool and
   // reported here; unhandled, the 'error' event would end the process.
   pool.on('error', (error) => log.warn('a database connection was closed; the pool opens a new one when needed', { error: error.message }));
-  const q = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guardedPool(pool, log) }) });
-  return kyselyDb(
-    'postgres',
-    q,
-    async (fn) => {
-      for (let tries = 1; ; tries++) {
-        try {
-          return await runTransaction({ dialect: 'postgres', log, secrets }, q, fn);
-        } catch (error) {
-          if (!isRetryable(error) || tries >= MAX_ATTEMPTS) throw error;
-          await backOff(tries);
-        }
+  const stats = { queries: 0 };
+  const q = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guardedPool(pool, log) }), log: countQueries(stats) });
+  const revisions = postgresRevisionFeed(connectionString, log);
+  const shared: DbShared = { dialect: 'postgres', log, secrets, revisions, stats };
+  const transaction = async <T>(fn: (db: Db) => Promise<T>): Promise<T> => {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await runTransaction(shared, q, fn);
+      } catch (error) {
+        if (!isRetryable(error) || tries >= MAX_ATTEMPTS) throw error;
+        await backOff(tries);
       }
-    },
-    log,
-    secrets,
-  );
+    }
+  };
+  return kyselyDb(shared, q, transaction, async () => {
+    await revisions.close();
+    await q.destroy();
+  });
 }

@@ -1,6 +1,7 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
-import { kyselyDb, runTransaction, type Db, type Warn } from './db.ts';
+import { countQueries, kyselyDb, runTransaction, type Db, type DbShared, type Warn } from './db.ts';
+import { localRevisionFeed } from './revision-feed.ts';
 import type { Database } from './schema.ts';
 import { ephemeralKeyRing, type KeyRing } from '../secrets/ring.ts';
 
@@ -36,9 +37,11 @@ export function openSqlite(path: string, log: Warn = { warn: () => undefined }, 
   const { DatabaseSync: Sqlite } = process.getBuiltinModule('node:sqlite');
   const database = new Sqlite(path);
   database.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
-  const q = new Kysely<Database>({ dialect: new SqliteDialect({ database: nodeSqliteDatabase(database) }) });
+  const stats = { queries: 0 };
+  const q = new Kysely<Database>({ dialect: new SqliteDialect({ database: nodeSqliteDatabase(database) }), log: countQueries(stats) });
+  const shared: DbShared = { dialect: 'sqlite', log, secrets, revisions: localRevisionFeed(), stats };
   // Kysely's destroy closes the file without the connection's lock, under a transaction or
   // queued statements: closing takes the connection first, after the work queued before it.
   const close = () => q.connection().execute(() => q.destroy());
-  return kyselyDb('sqlite', q, (fn) => runTransaction({ dialect: 'sqlite', log, secrets }, q, fn), log, secrets, close);
+  return kyselyDb(shared, q, (fn) => runTransaction(shared, q, fn), close);
 }

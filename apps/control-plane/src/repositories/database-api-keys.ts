@@ -127,21 +127,20 @@ export async function deleteDatabaseApiKey(db: Db, where: { accountId: string; c
 /**
  * Keys of the region that expired since the last look leave the desired state: their sealed copy
  * goes and the revision moves, so the agent's long-poll answers without them. Level-based: any
- * replica's next look does it, once.
+ * replica's next look does it, once. Answers when the region's next live key expires (undefined:
+ * none will, or one just did), which is when a waiting long-poll must look again.
  */
-export async function retireExpiredKeys(db: Db, regionId: string, now: Clock): Promise<void> {
+export async function retireExpiredKeys(db: Db, regionId: string, now: Clock): Promise<number | undefined> {
   const stamp = iso(now);
-  const expired = (q: Db['q']) =>
-    q
-      .selectFrom('database_api_keys')
-      .select('id')
-      .where('region_id', '=', regionId)
-      .where('deleted_at', 'is', null)
-      .where('retired_at', 'is', null)
-      .where('expires_at', '<=', stamp);
-  if (!(await expired(db.q).executeTakeFirst())) return;
+  const unretired = (q: Db['q']) =>
+    q.selectFrom('database_api_keys').where('region_id', '=', regionId).where('deleted_at', 'is', null).where('retired_at', 'is', null);
+  const next = await unretired(db.q)
+    .select((eb) => eb.fn.min('expires_at').as('first'))
+    .executeTakeFirst();
+  if (!next?.first) return undefined;
+  if (next.first > stamp) return Date.parse(next.first);
   await db.tx(async (tx) => {
-    const ids = (await expired(tx.q).execute()).map((r) => r.id);
+    const ids = (await unretired(tx.q).select('id').where('expires_at', '<=', stamp).execute()).map((r) => r.id);
     if (ids.length === 0) return;
     const result = await tx.q
       .updateTable('database_api_keys')
@@ -151,6 +150,29 @@ export async function retireExpiredKeys(db: Db, regionId: string, now: Clock): P
       .executeTakeFirst();
     if (changed(result) > 0) await bumpRevision(tx, regionId, stamp);
   });
+  return undefined;
+}
+
+/**
+ * A long-poll's look, one statement: the region's revision, and when its first key not yet
+ * retired expires (null: none will). Undefined when the region is gone.
+ */
+export async function revisionAndFirstExpiry(db: Db, regionId: string): Promise<{ revision: number; firstExpiry: string | null } | undefined> {
+  const row = await db.q
+    .selectFrom('regions')
+    .select((eb) => [
+      'revision',
+      eb
+        .selectFrom('database_api_keys')
+        .select((k) => k.fn.min('expires_at').as('first'))
+        .where('region_id', '=', regionId)
+        .where('deleted_at', 'is', null)
+        .where('retired_at', 'is', null)
+        .as('first_expiry'),
+    ])
+    .where('id', '=', regionId)
+    .executeTakeFirst();
+  return row && { revision: Number(row.revision), firstExpiry: row.first_expiry ?? null };
 }
 
 /**

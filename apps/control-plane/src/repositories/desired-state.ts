@@ -16,6 +16,16 @@ export type DesiredState = DesiredStateInput;
 // The CRDs depend only on this release: built once (10–20 ms each time) rather than on every long-poll answer.
 let crdsOfRelease: Array<Record<string, unknown>> | undefined;
 const releaseCrds = () => (crdsOfRelease ??= allKinds.map((kind) => buildCrd(kind) as unknown as Record<string, unknown>));
+let crdsJson: string | undefined;
+
+/** The answer's JSON but its CRDs: what is the region's own (a cached answer holds only this). */
+export const ownJson = (state: DesiredState) => JSON.stringify({ ...state, crds: undefined });
+
+/** The whole answer: this release's CRDs (the same for every region, most of the size) serialised once and spliced in. */
+export function withReleaseCrds(own: string): string {
+  crdsJson ??= JSON.stringify(releaseCrds());
+  return `${own.slice(0, -1)}${own.length > 2 ? ',' : ''}"crds":${crdsJson}}`;
+}
 
 /**
  * Leaves out a cluster a restore is still making (CreateClusterFromBackup's row: its restore as

@@ -2,6 +2,7 @@ import type { Region, RegionRecord } from '@qhc/schemas';
 import { changed, isUniqueViolation, type Db } from '../db/db.ts';
 import { conflict } from '../errors.ts';
 import { REGION_RECORD_COLUMNS, toRegion } from './rows.ts';
+import { announceRevision } from './regions.ts';
 
 // Regions as the Cloud API's hybrid cloud environments: an account's regions, with the
 // configuration message its client sent (stored as sent) beside the spec derived from it.
@@ -79,20 +80,24 @@ export const accountNameKey = (accountId: string, name: string) => `${accountId}
 /** A new name, configuration and spec: a new revision for the region's agent. False when the region is gone. */
 export async function updateEnvironment(db: Db, accountId: string, id: string, write: EnvironmentWrite, stamp: string): Promise<boolean> {
   try {
-    const result = await db.q
-      .updateTable('regions')
-      .set((eb) => ({
-        name: write.name,
-        account_name_key: accountNameKey(accountId, write.name),
-        spec: JSON.stringify(write.spec),
-        cloud_configuration: write.configuration,
-        revision: eb('revision', '+', 1),
-        updated_at: stamp,
-      }))
-      .where('id', '=', id)
-      .where('account_id', '=', accountId)
-      .executeTakeFirst();
-    return changed(result) > 0;
+    return await db.tx(async (tx) => {
+      const moved = await tx.q
+        .updateTable('regions')
+        .set((eb) => ({
+          name: write.name,
+          account_name_key: accountNameKey(accountId, write.name),
+          spec: JSON.stringify(write.spec),
+          cloud_configuration: write.configuration,
+          revision: eb('revision', '+', 1),
+          updated_at: stamp,
+        }))
+        .where('id', '=', id)
+        .where('account_id', '=', accountId)
+        .returning('revision')
+        .executeTakeFirst();
+      await announceRevision(tx, id, moved);
+      return moved !== undefined;
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw nameTaken(write.name);
     throw error;
@@ -105,6 +110,10 @@ export async function markBootstrapCommandsGenerated(db: Db, id: string): Promis
 
 /** As /api/v1 deletes a region: its clusters, resources and tokens go with it. False when it does not exist. */
 export async function deleteEnvironment(db: Db, accountId: string, id: string): Promise<boolean> {
-  const result = await db.q.deleteFrom('regions').where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
-  return changed(result) > 0;
+  return db.tx(async (tx) => {
+    const result = await tx.q.deleteFrom('regions').where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
+    // Its agent's long-poll answers at once that the region is gone.
+    if (changed(result) > 0) await tx.revisions.moved(tx, id, null);
+    return changed(result) > 0;
+  });
 }

@@ -10,13 +10,25 @@ import { openRegistryCredentials, storedRegistryCredentials, toRegion, type Regi
 
 const now = () => new Date().toISOString();
 
+/**
+ * The one way a revision is announced: every statement that moves one returns it, and this tells
+ * the long-polls waiting on it (every replica's), with the same transaction.
+ */
+export async function announceRevision(db: Db, regionId: string, moved: { revision: number } | undefined): Promise<void> {
+  if (moved) await db.revisions.moved(db, regionId, Number(moved.revision));
+}
+
 /** A region's desired state changed: its agent's long-poll answers. */
 export async function bumpRevision(db: Db, regionId: string, stamp: string): Promise<void> {
-  await db.q
-    .updateTable('regions')
-    .set((eb) => ({ revision: eb('revision', '+', 1), updated_at: stamp }))
-    .where('id', '=', regionId)
-    .execute();
+  await db.tx(async (tx) => {
+    const moved = await tx.q
+      .updateTable('regions')
+      .set((eb) => ({ revision: eb('revision', '+', 1), updated_at: stamp }))
+      .where('id', '=', regionId)
+      .returning('revision')
+      .executeTakeFirst();
+    await announceRevision(tx, regionId, moved);
+  });
 }
 
 export async function insertRegion(db: Db, spec: Region, credentials: RegistryCredentials | null): Promise<void> {
@@ -49,18 +61,22 @@ export async function regionBy(db: Db, by: 'name' | 'id', value: string): Promis
  * statement: an agent must never read the new revision with the old registry credentials.
  */
 export async function updateRegion(db: Db, id: string, spec: Region, credentials: RegistryCredentials | null | undefined): Promise<void> {
-  await db.q
-    .updateTable('regions')
-    .set((eb) => ({
-      spec: JSON.stringify(spec),
-      revision: eb('revision', '+', 1),
-      updated_at: now(),
-      // The Cloud API's configuration no longer says what the spec is: it is derived from the spec again.
-      cloud_configuration: null,
-      ...(credentials === undefined ? {} : { registry_credentials: storedRegistryCredentials(db, id, credentials) }),
-    }))
-    .where('id', '=', id)
-    .execute();
+  await db.tx(async (tx) => {
+    const moved = await tx.q
+      .updateTable('regions')
+      .set((eb) => ({
+        spec: JSON.stringify(spec),
+        revision: eb('revision', '+', 1),
+        updated_at: now(),
+        // The Cloud API's configuration no longer says what the spec is: it is derived from the spec again.
+        cloud_configuration: null,
+        ...(credentials === undefined ? {} : { registry_credentials: storedRegistryCredentials(db, id, credentials) }),
+      }))
+      .where('id', '=', id)
+      .returning('revision')
+      .executeTakeFirst();
+    await announceRevision(tx, id, moved);
+  });
 }
 
 /** The region's registry credentials, password included: for the installation command and the agent only. */

@@ -5,7 +5,7 @@ import { createClient, type Client } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { hybridV1 } from '@qhc/cloud-api';
 import { createLogger, type Logger } from '@qhc/kube';
-import { startControlPlane, type RunningControlPlane } from '../../src/index.ts';
+import { startControlPlane, type ControlPlaneOptions, type RunningControlPlane } from '../../src/index.ts';
 import { MANAGEMENT_KEY, TEST_SECRETS } from './cloud.ts';
 import { callApi } from './http.ts';
 
@@ -24,8 +24,12 @@ export interface EnvironmentFixture {
   bootstrap(): Promise<string>;
 }
 
-/** A control plane on `database` (SQLite when undefined) with environment `r` and its agent registered. */
-export async function startWithEnvironment(database?: string, logger: Logger = createLogger({ level: 'error' })): Promise<EnvironmentFixture> {
+/** A control plane on `database` (SQLite when undefined) with environment `r` and its agent registered; `options` override. */
+export async function startWithEnvironment(
+  database?: string,
+  logger: Logger = createLogger({ level: 'error' }),
+  options: Partial<ControlPlaneOptions> = {},
+): Promise<EnvironmentFixture> {
   const cp = await startControlPlane({
     database: database ?? join(mkdtempSync(join(tmpdir(), 'qhc-cp-')), 'cp.db'),
     port: 0,
@@ -35,14 +39,15 @@ export async function startWithEnvironment(database?: string, logger: Logger = c
     publicUrl: 'https://cp.example.test',
     console: false,
     pollIntervalMs: 50,
+    ...options,
   });
   const hybrid = createClient(hybridV1.HybridCloudService, createConnectTransport({ baseUrl: cp.url, httpVersion: '1.1' }));
-  const options = { headers: { authorization: `apikey ${MANAGEMENT_KEY}` } };
+  const auth = { headers: { authorization: `apikey ${MANAGEMENT_KEY}` } };
   const accountId = cp.accountId;
-  const env = await hybrid.createHybridCloudEnvironment({ hybridCloudEnvironment: { accountId, name: 'r', configuration: { namespace: 'ns-r' } } }, options);
+  const env = await hybrid.createHybridCloudEnvironment({ hybridCloudEnvironment: { accountId, name: 'r', configuration: { namespace: 'ns-r' } } }, auth);
   const environmentId = env.hybridCloudEnvironment!.id;
-  const bootstrap = async () => (await hybrid.generateBootstrapCommands({ accountId, hybridCloudEnvironmentId: environmentId }, options)).accessKey;
+  const bootstrap = async () => (await hybrid.generateBootstrapCommands({ accountId, hybridCloudEnvironmentId: environmentId }, auth)).accessKey;
   const registered = await callApi(cp.url, 'POST', '/agent/v1/register', { headers: { authorization: `Bearer ${await bootstrap()}` } });
   if (registered.status !== 201) throw new Error(`registering the agent: ${registered.status} ${registered.text}`);
-  return { cp, environmentId, agent: registered.json.token as string, hybrid, options, bootstrap };
+  return { cp, environmentId, agent: registered.json.token as string, hybrid, options: auth, bootstrap };
 }

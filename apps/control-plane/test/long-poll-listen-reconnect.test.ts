@@ -1,0 +1,46 @@
+// PostgreSQL restarted under a control plane whose long-polls wait for notices only (the
+// look-again intervals are an hour): its listening connection comes back by itself, wakes every
+// waiting long-poll once (a notice sent while it was down is lost), and hears notices again.
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { parseClusterInput } from '../src/api/inputs.ts';
+import { startWithEnvironment, type EnvironmentFixture } from './support/cloud-region.ts';
+import { callApi } from './support/http.ts';
+import { createTestDatabase, startTestPostgres, type TestPostgres } from './support/postgres.ts';
+
+const HOUR_MS = 3_600_000;
+
+let postgres: TestPostgres;
+let f: EnvironmentFixture | undefined;
+beforeAll(async () => {
+  // Its own server: the shared one serves the other test files.
+  postgres = await startTestPostgres();
+}, 60_000);
+afterAll(async () => {
+  await f?.cp.stop();
+  await postgres?.stop();
+});
+
+it('after PostgreSQL restarts, the LISTEN connection reconnects, wakes the waiting long-polls once, and hears the next change', async () => {
+  const database = await createTestDatabase(postgres.url, 'reconnect');
+  f = await startWithEnvironment(database, undefined, { pollIntervalMs: HOUR_MS, recheckMs: HOUR_MS, maxWaitSeconds: 600 });
+  const { cp, agent, environmentId } = f;
+  const { revisions } = cp.store.db;
+  await vi.waitFor(() => expect(revisions.live).toBe(true));
+  const poll = (after: number) =>
+    callApi(cp.url, 'GET', `/agent/v1/desired-state?after=${after}&waitSeconds=300`, { headers: { authorization: `Bearer ${agent}` } });
+  const { revision } = (await poll(-1)).json as { revision: number };
+  const waiting = poll(revision);
+  await cp.longPolls.parked(environmentId);
+  // Nothing changes meanwhile: only the reconnect's wake-up can make the long-poll look (and park) again.
+  const lookedAgain = cp.longPolls.nextPark(environmentId);
+  await postgres.shutdown();
+  await vi.waitFor(() => expect(revisions.live).toBe(false));
+  await postgres.start();
+  await lookedAgain;
+  expect(revisions.live).toBe(true);
+  const spec = { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } };
+  await cp.store.createCluster(await cp.store.region('r'), parseClusterInput({ name: 'after-restart', spec }));
+  const answered = await waiting;
+  expect(answered.status).toBe(200);
+  expect(answered.json.clusters.map((c: { id: string }) => c.id)).toEqual(['after-restart']);
+});
