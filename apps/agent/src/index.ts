@@ -1,5 +1,13 @@
 export { startAgent, type AgentOptions, type RunningAgent } from './agent.ts';
-export { applyDesiredState, FIELD_MANAGER, ANNOTATION_REVISION, type ApplyResult } from './apply.ts';
+export {
+  applyDesiredState,
+  AGENT_APPLIED_HASH_ANNOTATION,
+  DEFAULT_APPLY_CONCURRENCY,
+  FIELD_MANAGER,
+  ANNOTATION_REVISION,
+  type ApplyResult,
+  type DesiredStateApplyOptions,
+} from './apply.ts';
 export {
   ControlPlaneClient,
   InvalidDesiredState,
