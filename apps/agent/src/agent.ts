@@ -215,7 +215,12 @@ async function pollOnce(loop: Loop): Promise<void> {
     state.installation = result.installation;
     state.desiredState = desiredStateCondition(state.desiredState, { applied: desired.revision });
     metrics.applied.set({}, desired.revision);
-    log.info('desired state applied', { revision: desired.revision, applied: result.applied.length, unchanged: result.unchanged, deleted: result.deleted });
+    log.info('desired state applied', {
+      revision: desired.revision,
+      applied: result.applied.length,
+      unchanged: result.unchanged.length,
+      deleted: result.deleted,
+    });
   }
   // What was missed while away goes now.
   if (desired || reconnected) await loop.report(true);

@@ -9,7 +9,7 @@ import {
 } from '@qhc/manifests';
 import type { DesiredState } from '@qhc/schemas';
 import { applyIfChanged, type KubeClient, type KubeObject, type Logger } from '@qhc/kube';
-import { applyInstallation, type InstallationOptions, type InstallationStatus } from './installation.ts';
+import { applyInstallation, type InstallationOptions, type InstallationResult, type InstallationStatus } from './installation.ts';
 import { isOtherRestore } from './adoption.ts';
 import { DEFAULT_APPLY_CONCURRENCY, forEachBounded } from './concurrency.ts';
 import { listLive, liveKey, type LiveObjects } from './live-objects.ts';
@@ -25,7 +25,7 @@ export interface ApplyResult {
   /** What was written; an object already as desired is not. */
   applied: string[];
   /** Objects left alone because they already held what would be applied. */
-  unchanged: number;
+  unchanged: string[];
   deleted: string[];
   installation: InstallationStatus;
 }
@@ -34,6 +34,9 @@ export interface DesiredStateApplyOptions extends InstallationOptions {
   /** Independent clusters applied at once (--apply-concurrency); default 8. */
   concurrency?: number;
 }
+
+/** The agent's field manager; the revision annotation alone is no change. */
+const AGENT_APPLY = { fieldManager: FIELD_MANAGER, hashAnnotation: AGENT_APPLIED_HASH_ANNOTATION, ignoreAnnotations: [ANNOTATION_REVISION] };
 
 /** Writes an object unless the live one already holds it; counts both. */
 type Applier = (object: KubeObject, live: KubeObject | undefined) => Promise<void>;
@@ -59,11 +62,10 @@ export async function applyDesiredState(
   options: DesiredStateApplyOptions = {},
 ): Promise<ApplyResult> {
   const written = new Set<string>();
-  let unchanged = 0;
+  const unchanged = new Set<string>();
   const apply: Applier = async (object, live) => {
-    const options = { fieldManager: FIELD_MANAGER, hashAnnotation: AGENT_APPLIED_HASH_ANNOTATION, ignoreAnnotations: [ANNOTATION_REVISION] };
-    if (await applyIfChanged(client, object, live, options)) written.add(liveKey(object));
-    else unchanged++;
+    const sent = await applyIfChanged(client, object, live, AGENT_APPLY);
+    (sent ? written : unchanged).add(liveKey(object));
   };
   // The installation first: a cluster may use a field only the new CRDs serve.
   const installation = await installationOrReport(client, namespace, state, logger, options);
@@ -74,9 +76,13 @@ export async function applyDesiredState(
   await forEachBounded(objects.resources, concurrency, (resource) => apply(resource, live.get(liveKey(resource))));
   const deleted = await deleteListed(client, objects, logger);
   // In the desired state's order, whatever order the concurrent applies ended in.
-  const ordered = [...objects.clusters.flatMap((c) => (c.apiKeySecret ? [c.apiKeySecret, c.cluster] : [c.cluster])), ...objects.resources];
-  const applied = [...installation.applied, ...ordered.map(liveKey).filter((key) => written.has(key))];
-  return { applied, unchanged, deleted, installation: installation.status };
+  const ordered = [...objects.clusters.flatMap((c) => (c.apiKeySecret ? [c.apiKeySecret, c.cluster] : [c.cluster])), ...objects.resources].map(liveKey);
+  return {
+    applied: [...installation.applied, ...ordered.filter((key) => written.has(key))],
+    unchanged: [...installation.unchanged, ...ordered.filter((key) => unchanged.has(key))],
+    deleted,
+    installation: installation.status,
+  };
 }
 
 /**
@@ -89,7 +95,7 @@ async function installationOrReport(
   state: DesiredState,
   logger: Logger,
   options: InstallationOptions,
-): Promise<{ status: InstallationStatus; applied: string[] }> {
+): Promise<InstallationResult> {
   try {
     return await applyInstallation(client, namespace, state, logger, options);
   } catch (error) {
@@ -103,6 +109,7 @@ async function installationOrReport(
         message: `installation not applied: ${message}; re-run the installation command (as cluster-admin) to update it`,
       },
       applied: [],
+      unchanged: [],
     };
   }
 }

@@ -20,5 +20,11 @@ export {
 } from './control-plane.ts';
 export { CredentialStore } from './credentials.ts';
 export { collectStatus } from './status.ts';
-export { applyInstallation, type InstallationStatus, type InstallationOptions } from './installation.ts';
+export {
+  applyInstallation,
+  INSTALLER_APPLIED_HASH_ANNOTATION,
+  type InstallationResult,
+  type InstallationStatus,
+  type InstallationOptions,
+} from './installation.ts';
 export { collectHealth, distributionOf } from './health.ts';

@@ -4,7 +4,7 @@ import { KubeApiError, exponentialBackoffMs, type KubeClient, type KubeList, typ
 /** What is in the namespace now, by `kind/name`: read with one LIST per kind, not a GET per object. */
 export type LiveObjects = Map<string, KubeObject>;
 
-export const liveKey = (object: { kind: string; metadata: { name?: string } }) => `${object.kind}/${object.metadata.name ?? ""}`;
+export const liveKey = (object: { kind: string; metadata: { name?: string } }) => `${object.kind}/${object.metadata.name ?? ''}`;
 
 const managedBySelector = Object.entries(AGENT_MANAGED_BY_LABELS)
   .map(([key, value]) => `${key}=${value}`)
@@ -25,7 +25,11 @@ export async function listLive(client: KubeClient, namespace: string, objects: D
   for (const resource of objects.resources) kinds.set(resource.kind, { apiVersion: resource.apiVersion, kind: resource.kind, all: false });
   const lists = await Promise.all(
     [...kinds.values()].map(({ apiVersion, kind, all }) =>
-      listRetrying(client, { apiVersion, kind }, { namespace, ...(all ? {} : { labelSelector: managedBySelector }) }).then((list) => ({ apiVersion, kind, items: list.items })),
+      listRetrying(client, { apiVersion, kind }, { namespace, ...(all ? {} : { labelSelector: managedBySelector }) }).then((list) => ({
+        apiVersion,
+        kind,
+        items: list.items,
+      })),
     ),
   );
   const live: LiveObjects = new Map();

@@ -7,11 +7,13 @@ export const APPLIED_HASH_ANNOTATION = 'qhc.dev/applied-hash';
 
 /**
  * Every field `desired` sets has the same value in `live` (lists: same length, item by item).
- * A `null` in `desired` matches a missing field: server-side apply stores none.
+ * A `null` in `desired` matches a missing field: server-side apply stores none. So does an
+ * empty list: built-in kinds drop one (`args: []`, a NetworkPolicy's `ingress: []`).
  */
 export function isSubset(desired: unknown, live: unknown): boolean {
   if (desired === null) return live === null || live === undefined;
   if (Array.isArray(desired)) {
+    if (desired.length === 0 && live === undefined) return true;
     return Array.isArray(live) && desired.length === live.length && desired.every((item, i) => isSubset(item, live[i]));
   }
   if (typeof desired === 'object') {

@@ -25,10 +25,12 @@ describe('apply if changed', () => {
     expect(appliedHash({ a: 1 })).not.toBe(appliedHash({ a: 2 }));
   });
 
-  it('isSubset: what desired sets, live has; a null is a missing field', () => {
+  it('isSubset: what desired sets, live has; a null or an empty list is a missing field', () => {
     expect(isSubset({ a: [{ x: 1 }] }, { a: [{ x: 1, y: 2 }], b: 1 })).toBe(true);
     expect(isSubset({ a: [{ x: 1 }] }, { a: [{ x: 1 }, { x: 2 }] })).toBe(false);
-    expect(isSubset({ a: null }, {})).toBe(true);
+    expect(isSubset({ a: null, b: [] }, {})).toBe(true);
+    expect(isSubset({ b: [] }, { b: [1] })).toBe(false);
+    expect(isSubset({ c: {} }, {})).toBe(false);
     expect(isSubset({ a: { b: 1 } }, { a: 1 })).toBe(false);
   });
 
