@@ -32,6 +32,30 @@ describe('forEachBounded', () => {
     });
     await expect(run).rejects.toThrow('cluster 1 refused');
     expect(seen).toEqual([0, 1, 2, 3]);
-    await expect(forEachBounded([0, 1], 1, () => Promise.reject(new Error('no')))).rejects.toThrow('2 applies failed; the first: no');
+    await expect(forEachBounded([0, 1], 1, () => Promise.reject(new Error('no')))).rejects.toThrow('2 applies failed: no; no');
+  });
+
+  it('names every failure, not only the first (each is another cluster the region did not get)', async () => {
+    const run = forEachBounded(['a', 'b', 'c'], 2, async (name) => {
+      throw new Error(`QdrantCluster ${name} refused`);
+    });
+    const error = await run.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AggregateError);
+    expect((error as AggregateError).errors).toHaveLength(3);
+    for (const name of ['a', 'b', 'c']) expect((error as Error).message).toContain(`QdrantCluster ${name} refused`);
+  });
+
+  it('counts a work that throws before returning its promise as that item failing, the others still tried', async () => {
+    const seen: number[] = [];
+    const run = forEachBounded([0, 1, 2], 1, (i) => {
+      seen.push(i);
+      if (i === 0) throw new Error('thrown at once');
+      return Promise.resolve();
+    });
+    await expect(run).rejects.toThrow('thrown at once');
+    expect(seen).toEqual([0, 1, 2]);
   });
 });
