@@ -203,22 +203,25 @@ describe('an operator upgrade', () => {
 
 describe('an answer that changes nothing of the installation', () => {
   it('writes nothing of it; an object someone changed is the only one applied again', async () => {
-    await applyDesiredState(h.client, h.ns, desired(baseRegion(h.ns)), logger);
+    // With registry credentials: the pull Secret is sent as stringData, and kept as data.
+    const registryCredentials = { username: 'puller', password: 'pull-secret' };
+    const answer = () => desired(baseRegion(h.ns), { registryCredentials });
+    await applyDesiredState(h.client, h.ns, answer(), logger);
     const sent: string[] = [];
     const original = h.client.apply.bind(h.client);
     h.client.apply = (object, options) => (sent.push(`${object.kind}/${object.metadata.name}`), original(object, options));
     try {
-      const again = await applyDesiredState(h.client, h.ns, desired(baseRegion(h.ns)), logger);
+      const again = await applyDesiredState(h.client, h.ns, answer(), logger);
       expect(again.applied).toEqual([]);
       expect(again.unchanged).toEqual(
-        expect.arrayContaining(['CustomResourceDefinition/qdrantclusters.qdrant.io', ...COMPONENTS.map((c) => `Deployment/${c}`)]),
+        expect.arrayContaining(['CustomResourceDefinition/qdrantclusters.qdrant.io', 'Secret/qhc-registry-creds', ...COMPONENTS.map((c) => `Deployment/${c}`)]),
       );
       expect(sent).toEqual([]);
       await h.client.patch(
         { apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name: 'qhc-operator-settings' },
         { data: { 'operator-settings.yaml': 'edited: true\n' } },
       );
-      const put = await applyDesiredState(h.client, h.ns, desired(baseRegion(h.ns)), logger);
+      const put = await applyDesiredState(h.client, h.ns, answer(), logger);
       expect(put.applied).toEqual(['ConfigMap/qhc-operator-settings']);
       expect(sent).toEqual(['ConfigMap/qhc-operator-settings']);
       expect((await h.get('ConfigMap', 'qhc-operator-settings'))?.data?.['operator-settings.yaml']).not.toBe('edited: true\n');

@@ -69,7 +69,19 @@ export function unchanged(desired: KubeObject, live: KubeObject | undefined, opt
 }
 
 function sameAsLive(compared: KubeObject, live: KubeObject | undefined, hashAnnotation = APPLIED_HASH_ANNOTATION, hash = appliedHash(compared)): boolean {
-  return live !== undefined && live.metadata.annotations?.[hashAnnotation] === hash && isSubset(compared, live);
+  return live !== undefined && live.metadata.annotations?.[hashAnnotation] === hash && isSubset(asStored(compared), live);
+}
+
+/**
+ * `object` as the apiserver keeps it, where that differs from what is sent: a core Secret's
+ * `stringData` is merged into `data` (base64) and never read back, so a Secret written with it
+ * would otherwise never look as desired (and be written on every pass).
+ */
+function asStored(object: KubeObject): KubeObject {
+  const { stringData, data, ...rest } = object as KubeObject & { stringData?: Record<string, string>; data?: Record<string, string> };
+  if (object.apiVersion !== 'v1' || object.kind !== 'Secret' || stringData === undefined) return object;
+  const encoded = Object.fromEntries(Object.entries(stringData).map(([key, value]) => [key, Buffer.from(value, 'utf8').toString('base64')]));
+  return { ...rest, data: { ...data, ...encoded } } as KubeObject;
 }
 
 /**
