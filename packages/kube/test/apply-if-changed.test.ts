@@ -51,13 +51,14 @@ describe('apply if changed', () => {
   });
 });
 
+/** As the apiserver keeps it: stringData merged into data, base64, and never returned. */
+const stored = (object: KubeObject, token: string): KubeObject => {
+  const { stringData: _dropped, ...rest } = live(object) as KubeObject & { stringData?: unknown };
+  return { ...rest, data: { token: Buffer.from(token).toString('base64') } };
+};
+
 describe('apply if changed: a Secret written with stringData', () => {
   const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'n' }, type: 'Opaque', stringData: { token: 'pull:me' } };
-  /** As the apiserver keeps it: stringData merged into data, base64, and never returned. */
-  const stored = (object: KubeObject, token: string): KubeObject => {
-    const { stringData: _dropped, ...rest } = live(object) as KubeObject & { stringData?: unknown };
-    return { ...rest, data: { token: Buffer.from(token).toString('base64') } };
-  };
 
   it('is unchanged when the stored data holds it (stringData is never read back)', () => {
     expect(unchanged(secret, stored(secret, 'pull:me'))).toBe(true);
