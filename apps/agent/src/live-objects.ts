@@ -25,11 +25,15 @@ export async function listLive(client: KubeClient, namespace: string, objects: D
   for (const resource of objects.resources) kinds.set(resource.kind, { apiVersion: resource.apiVersion, kind: resource.kind, all: false });
   const lists = await Promise.all(
     [...kinds.values()].map(({ apiVersion, kind, all }) =>
-      listRetrying(client, { apiVersion, kind }, { namespace, ...(all ? {} : { labelSelector: managedBySelector }) }).then((list) => ({
-        apiVersion,
-        kind,
-        items: list.items,
-      })),
+      listRetrying(client, { apiVersion, kind }, { namespace, ...(all ? {} : { labelSelector: managedBySelector }) })
+        .then((list) => list.items)
+        // A kind not served (its CRD not installed here) has nothing live: its own applies fail,
+        // named, after the clusters, as they did before this LIST; the other kinds still go.
+        .catch((error: unknown) => {
+          if (error instanceof KubeApiError && error.isNotFound) return [];
+          throw error;
+        })
+        .then((items) => ({ apiVersion, kind, items })),
     ),
   );
   const live: LiveObjects = new Map();
