@@ -31,6 +31,10 @@ const notServed = (kind: string) => () => {
   throw new KubeApiError({ method: 'GET', path: '/apis/qdrant.io/v1', status: 404, body: { message: `the server has no kind ${kind}` } });
 };
 
+const forbidden = () => {
+  throw new KubeApiError({ method: 'GET', path: '/api/v1/secrets', status: 403, body: { message: 'forbidden' } });
+};
+
 describe('listLive', () => {
   it('lists every kind the desired state applies, each item under its kind', async () => {
     const live = await listLive(stub('none', notServed('none')), 'ns', objects);
@@ -43,9 +47,6 @@ describe('listLive', () => {
   });
 
   it('any other failure is thrown: what is live is not guessed', async () => {
-    const forbidden = () => {
-      throw new KubeApiError({ method: 'GET', path: '/api/v1/secrets', status: 403, body: { message: 'forbidden' } });
-    };
     await expect(listLive(stub('Secret', forbidden), 'ns', objects)).rejects.toThrow('forbidden');
   });
 });
