@@ -36,6 +36,8 @@ export interface AgentOptions {
   /** Health and metrics, on 127.0.0.1 only (0: a free port; undefined: none). */
   healthPort?: number;
   backoff?: { baseMs?: number; maxMs?: number };
+  /** Independent clusters applied at once; default 8. */
+  applyConcurrency?: number;
 }
 
 export interface RunningAgent {
@@ -207,12 +209,18 @@ async function pollOnce(loop: Loop): Promise<void> {
     state.unreadableKeys = opened.unreadable;
     // The key ids only: never what they seal.
     if (opened.unreadable.length > 0) log.warn('database API keys this agent cannot open', { keys: opened.unreadable.map((k) => k.keyId) });
-    const result = await applyDesiredState(options.client, options.namespace, opened.state, log);
+    const concurrency = options.applyConcurrency === undefined ? {} : { concurrency: options.applyConcurrency };
+    const result = await applyDesiredState(options.client, options.namespace, opened.state, log, concurrency);
     state.applied = desired.revision;
     state.installation = result.installation;
     state.desiredState = desiredStateCondition(state.desiredState, { applied: desired.revision });
     metrics.applied.set({}, desired.revision);
-    log.info('desired state applied', { revision: desired.revision, applied: result.applied.length, deleted: result.deleted });
+    log.info('desired state applied', {
+      revision: desired.revision,
+      applied: result.applied.length,
+      unchanged: result.unchanged.length,
+      deleted: result.deleted,
+    });
   }
   // What was missed while away goes now.
   if (desired || reconnected) await loop.report(true);

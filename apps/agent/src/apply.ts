@@ -8,46 +8,81 @@ import {
   type DesiredStateObjects,
 } from '@qhc/manifests';
 import type { DesiredState } from '@qhc/schemas';
-import type { KubeClient, KubeObject, Logger } from '@qhc/kube';
-import { applyInstallation, type InstallationOptions, type InstallationStatus } from './installation.ts';
+import { applyIfChanged, type KubeClient, type KubeObject, type Logger } from '@qhc/kube';
+import { applyInstallation, type InstallationOptions, type InstallationResult, type InstallationStatus } from './installation.ts';
 import { isOtherRestore } from './adoption.ts';
+import { DEFAULT_APPLY_CONCURRENCY, forEachBounded } from './concurrency.ts';
+import { listLive, liveKey, type LiveObjects } from './live-objects.ts';
 
 export const FIELD_MANAGER = AGENT_FIELD_MANAGER;
 export { ANNOTATION_REVISION };
+export { DEFAULT_APPLY_CONCURRENCY };
+
+/** The hash of what the agent last applied, on the object: the operator's own (qhc.dev/applied-hash) is another manager's. */
+export const AGENT_APPLIED_HASH_ANNOTATION = 'qhc.dev/agent-applied-hash';
 
 export interface ApplyResult {
+  /** What was written; an object already as desired is not. */
   applied: string[];
+  /** Objects left alone because they already held what would be applied. */
+  unchanged: string[];
   deleted: string[];
   installation: InstallationStatus;
 }
+
+export interface DesiredStateApplyOptions extends InstallationOptions {
+  /** Independent clusters applied at once (--apply-concurrency); default 8. */
+  concurrency?: number;
+}
+
+/** The agent's field manager; the revision annotation alone is no change. */
+const AGENT_APPLY = { fieldManager: FIELD_MANAGER, hashAnnotation: AGENT_APPLIED_HASH_ANNOTATION, ignoreAnnotations: [ANNOTATION_REVISION] };
+
+/** Writes an object unless the live one already holds it; counts both. */
+type Applier = (object: KubeObject, live: KubeObject | undefined) => Promise<void>;
 
 /**
  * Makes the region's namespace match the desired state, with server-side apply: the
  * installation (applyInstallation: CRDs, RBAC, settings, CA, pull Secret, the components),
  * then what buildDesiredStateObjects builds: each QdrantCluster (and its API-key Secret),
- * backups, schedules and restores. Deletes only what the desired state lists as deleted: a
- * cluster missing from the list (a partial answer, an older revision) is left alone.
+ * backups, schedules and restores. What is live is read with one LIST per kind, and an
+ * object whose live state already holds what would be applied (the hash of it stamped at the
+ * last apply, and every field) is not sent: a reconnect with nothing changed writes nothing.
+ * The region-revision annotation is left out of that comparison, so it says the revision an
+ * object last changed at, and one changed cluster is the only one written. Clusters are
+ * applied `concurrency` at a time (each its Secret before it). Deletes only what the desired
+ * state lists as deleted: a cluster missing from the list (a partial answer, an older
+ * revision) is left alone.
  */
 export async function applyDesiredState(
   client: KubeClient,
   namespace: string,
   state: DesiredState,
   logger: Logger,
-  options: InstallationOptions = {},
+  options: DesiredStateApplyOptions = {},
 ): Promise<ApplyResult> {
-  const applied: string[] = [];
-  const apply = async (object: KubeObject) => {
-    await client.apply(object, { fieldManager: FIELD_MANAGER });
-    applied.push(`${object.kind}/${object.metadata.name}`);
+  const written = new Set<string>();
+  const unchanged = new Set<string>();
+  const apply: Applier = async (object, live) => {
+    const sent = await applyIfChanged(client, object, live, AGENT_APPLY);
+    (sent ? written : unchanged).add(liveKey(object));
   };
   // The installation first: a cluster may use a field only the new CRDs serve.
   const installation = await installationOrReport(client, namespace, state, logger, options);
-  applied.push(...installation.applied);
   const objects = buildDesiredStateObjects(state, { namespace });
-  for (const cluster of objects.clusters) await applyCluster(client, cluster, apply, logger);
-  for (const resource of objects.resources) await apply(resource);
+  const live = await listLive(client, namespace, objects);
+  const concurrency = options.concurrency ?? DEFAULT_APPLY_CONCURRENCY;
+  await forEachBounded(objects.clusters, concurrency, (cluster) => applyCluster(cluster, live, apply, logger));
+  await forEachBounded(objects.resources, concurrency, (resource) => apply(resource, live.get(liveKey(resource))));
   const deleted = await deleteListed(client, objects, logger);
-  return { applied, deleted, installation: installation.status };
+  // In the desired state's order, whatever order the concurrent applies ended in.
+  const ordered = [...objects.clusters.flatMap((c) => (c.apiKeySecret ? [c.apiKeySecret, c.cluster] : [c.cluster])), ...objects.resources].map(liveKey);
+  return {
+    applied: [...installation.applied, ...ordered.filter((key) => written.has(key))],
+    unchanged: [...installation.unchanged, ...ordered.filter((key) => unchanged.has(key))],
+    deleted,
+    installation: installation.status,
+  };
 }
 
 /**
@@ -60,7 +95,7 @@ async function installationOrReport(
   state: DesiredState,
   logger: Logger,
   options: InstallationOptions,
-): Promise<{ status: InstallationStatus; applied: string[] }> {
+): Promise<InstallationResult> {
   try {
     return await applyInstallation(client, namespace, state, logger, options);
   } catch (error) {
@@ -74,20 +109,21 @@ async function installationOrReport(
         message: `installation not applied: ${message}; re-run the installation command (as cluster-admin) to update it`,
       },
       applied: [],
+      unchanged: [],
     };
   }
 }
 
 /** A cluster and its API-key Secret, unless a restore made a cluster of that name the control plane has not adopted. */
-async function applyCluster(client: KubeClient, cluster: DesiredClusterObjects, apply: (object: KubeObject) => Promise<void>, logger: Logger) {
+async function applyCluster(cluster: DesiredClusterObjects, live: LiveObjects, apply: Applier, logger: Logger) {
   const { namespace, name } = cluster.cluster.metadata;
-  const live = await client.get({ apiVersion: cluster.cluster.apiVersion, kind: cluster.cluster.kind, namespace, name });
-  if (isOtherRestore(live, cluster.origin)) {
+  const liveCluster = live.get(liveKey(cluster.cluster));
+  if (isOtherRestore(liveCluster, cluster.origin)) {
     logger.warn('cluster not applied: a restore made a cluster of this name in the region', { namespace, name });
     return;
   }
-  if (cluster.apiKeySecret) await apply(cluster.apiKeySecret);
-  await apply(cluster.cluster);
+  if (cluster.apiKeySecret) await apply(cluster.apiKeySecret, live.get(liveKey(cluster.apiKeySecret)));
+  await apply(cluster.cluster, liveCluster);
 }
 
 async function deleteListed(client: KubeClient, objects: DesiredStateObjects, logger: Logger): Promise<string[]> {

@@ -9,13 +9,26 @@ import {
   installationHash,
 } from '@qhc/manifests';
 import { Region, type DesiredState } from '@qhc/schemas';
-import type { KubeClient, KubeObject, Logger } from '@qhc/kube';
+import { applyIfChanged, type KubeClient, type KubeObject, type Logger } from '@qhc/kube';
 
 /** What the agent reports about the installation it runs in (the region status' `installation`): @qhc/schemas' contract. */
 export type { InstallationStatus } from '@qhc/schemas';
 import type { InstallationStatus } from '@qhc/schemas';
 
 type Crd = KubeObject & { status?: { conditions?: Array<{ type: string; status: string }> } };
+
+/** The hash of what the installer's field manager last applied, on each installation object. */
+export const INSTALLER_APPLIED_HASH_ANNOTATION = 'qhc.dev/installer-applied-hash';
+
+/** The installer's own field manager, forced (what the installation script applies with). */
+const INSTALLER_APPLY = { fieldManager: INSTALLER_FIELD_MANAGER, force: true, hashAnnotation: INSTALLER_APPLIED_HASH_ANNOTATION };
+
+/** What the installation came to: its status, what was written, and what already was as desired. */
+export interface InstallationResult {
+  status: InstallationStatus;
+  applied: string[];
+  unchanged: string[];
+}
 
 export interface InstallationOptions {
   /** How long to wait for the apiserver to serve applied CRDs; default 60 s. */
@@ -39,7 +52,7 @@ export async function applyInstallation(
   state: DesiredState,
   logger: Logger,
   options: InstallationOptions = {},
-): Promise<{ status: InstallationStatus; applied: string[] }> {
+): Promise<InstallationResult> {
   // Parsed again: a control plane older than this agent may send a region without newer defaults.
   // A newer one may send fields this agent does not know: the installation is then skipped (and
   // reported), never the clusters (applyDesiredState applies them whatever happens here).
@@ -54,6 +67,7 @@ export async function applyInstallation(
         message: `installation not applied: this agent cannot read the region the control plane sent (${parsed.error.message.slice(0, 500)}); re-run the installation command to upgrade the agent`,
       },
       applied: [],
+      unchanged: [],
     };
   }
   const region = parsed.data;
@@ -68,6 +82,7 @@ export async function applyInstallation(
         message: 'no qhc-agent Deployment in the namespace: the agent runs outside an installation and leaves it alone',
       },
       applied: [],
+      unchanged: [],
     };
   const settings = await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: OPERATOR_SETTINGS_CONFIGMAP });
   if (region.namespace !== namespace)
@@ -90,7 +105,7 @@ interface ApplyContext {
 }
 
 /** The CRDs, waited for until served; then (unless Helm owns the installation) everything else. */
-async function applyObjects(context: ApplyContext): Promise<{ status: InstallationStatus; applied: string[] }> {
+async function applyObjects(context: ApplyContext): Promise<InstallationResult> {
   const { client, namespace, state, region, logger, options, hashes } = context;
   const built = buildAgentInstallationObjects(region, {
     ...(state.registryCredentials ? { registryCredentials: state.registryCredentials } : {}),
@@ -98,23 +113,27 @@ async function applyObjects(context: ApplyContext): Promise<{ status: Installati
   });
   for (const dropped of built.droppedCrds) logger.warn('desired state crds entry dropped: only qdrant.io CustomResourceDefinitions are applied', dropped);
   const applied: string[] = [];
+  const unchanged: string[] = [];
+  // An object already as desired (its stamped hash and every field) is not written: an answer
+  // that changes nothing of the installation writes nothing of it.
   const apply = async (object: KubeObject) => {
+    const named = `${object.kind}/${object.metadata.name}`;
     try {
-      await client.apply(object, { fieldManager: INSTALLER_FIELD_MANAGER, force: true });
+      const written = await applyIfChanged(client, object, await readLive(client, object), INSTALLER_APPLY);
+      (written ? applied : unchanged).push(named);
     } catch (error) {
       // Named, so the region's status says which object the agent could not apply.
-      throw new Error(`${object.kind}/${object.metadata.name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new Error(`${named}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-    applied.push(`${object.kind}/${object.metadata.name}`);
   };
   const crds = built.objects.filter((o) => o.kind === 'CustomResourceDefinition');
   for (const crd of crds) await apply(crd);
   for (const crd of crds) await waitEstablished(client, crd.metadata.name, options.establishedTimeoutMs ?? 60_000);
   // Helm installs a chart's crds/ once and never upgrades them, nor counts them as the release's:
   // the CRDs are the agent's to upgrade there too; every other object is Helm's.
-  if (context.helm) return { status: helmStatus(region, hashes.installedHash, hashes.desiredHash), applied };
+  if (context.helm) return { status: helmStatus(region, hashes.installedHash, hashes.desiredHash), applied, unchanged };
   for (const object of built.objects) if (object.kind !== 'CustomResourceDefinition') await apply(object);
-  logger.info('installation applied', { namespace, name: region.name, objects: applied.length, crds: crds.length });
+  logger.info('installation applied', { namespace, name: region.name, written: applied.length, unchanged: unchanged.length, crds: crds.length });
   const installed = hashes.installedHash ? { installedHash: hashes.installedHash } : {};
   const stale = await staleClusterRoles(client, built.clusterRoles);
   if (stale.length > 0) {
@@ -127,9 +146,16 @@ async function applyObjects(context: ApplyContext): Promise<{ status: Installati
         message: `cluster-wide RBAC out of date (${stale.join(', ')}): the agent does not change it; re-run the installation command as cluster-admin`,
       },
       applied,
+      unchanged,
     };
   }
-  return { status: { managedBy: 'agent', upToDate: true, ...installed, desiredHash: hashes.desiredHash }, applied };
+  return { status: { managedBy: 'agent', upToDate: true, ...installed, desiredHash: hashes.desiredHash }, applied, unchanged };
+}
+
+/** The live object, or undefined when it is missing or the agent may not read it (it is then applied, as it always was). */
+function readLive(client: KubeClient, object: KubeObject): Promise<KubeObject | undefined> {
+  const { apiVersion, kind, metadata } = object;
+  return client.get({ apiVersion, kind, name: metadata.name!, ...(metadata.namespace ? { namespace: metadata.namespace } : {}) }).catch(() => undefined);
 }
 
 /** The installation's ClusterRoles whose live rules differ from the region's (the agent may read, not change, them). */

@@ -13,6 +13,7 @@
 //   --status-interval <s>                         how often status is looked at (default 10)
 //   --poll-seconds <s>                            longest long-poll (default 25)
 //   --max-backoff <s>                             longest wait between reconnection attempts (default 30)
+//   --apply-concurrency <n>                       independent clusters applied at once (default 8)
 //   HTTPS_PROXY, HTTP_PROXY, NO_PROXY             honoured for the control plane
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     'status-interval': { type: 'string' },
     'poll-seconds': { type: 'string' },
     'max-backoff': { type: 'string' },
+    'apply-concurrency': { type: 'string' },
   },
 });
 try {
@@ -45,6 +47,9 @@ try {
   const kc = loadKubeConfig({ inCluster: !kubeconfigPath && Boolean(process.env.KUBERNETES_SERVICE_HOST), kubeconfigPath });
   const namespace = values.namespace ?? process.env.QHC_NAMESPACE ?? currentNamespace(kc);
   const caFile = values['ca-file'] ?? process.env.QHC_CA_FILE;
+  const applyConcurrency = values['apply-concurrency'] === undefined ? undefined : Number(values['apply-concurrency']);
+  if (applyConcurrency !== undefined && !(Number.isInteger(applyConcurrency) && applyConcurrency >= 1))
+    throw new Error(`--apply-concurrency must be a whole number of at least 1, not ${values['apply-concurrency']}`);
   const agent = await startAgent({
     client: createKubeClient(kc, { fieldManager: FIELD_MANAGER }),
     namespace,
@@ -56,6 +61,7 @@ try {
     ...(values['status-interval'] ? { statusIntervalMs: Number(values['status-interval']) * 1000 } : {}),
     ...(values['poll-seconds'] ? { pollSeconds: Number(values['poll-seconds']) } : {}),
     ...(values['max-backoff'] ? { backoff: { maxMs: Number(values['max-backoff']) * 1000 } } : {}),
+    ...(applyConcurrency === undefined ? {} : { applyConcurrency }),
   });
   const shutdown = () => void agent.stop().then(() => process.exit(0));
   process.once('SIGTERM', shutdown);

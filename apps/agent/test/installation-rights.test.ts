@@ -54,7 +54,8 @@ describe("with the agent's own rights", () => {
     const result = await applyDesiredState(h.client, h.ns, desired(baseRegion(h.ns), { crds: [...crds(), admin, foreign] }), logger);
     expect(result.applied).not.toContain(`ClusterRole/qhc-agent-${h.ns}`);
     expect(result.applied).not.toContain(`CustomResourceDefinition/${foreign.metadata.name}`);
-    expect(result.applied.filter((a) => a.startsWith('CustomResourceDefinition/'))).toHaveLength(crds().length);
+    // Applied, or already as desired (then not written).
+    expect([...result.applied, ...result.unchanged].filter((a) => a.startsWith('CustomResourceDefinition/'))).toHaveLength(crds().length);
     expect(await h.client.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: foreign.metadata.name })).toBeUndefined();
     expect(
       (await h.client.get<KubeObject & { rules: unknown[] }>({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: `qhc-agent-${h.ns}` }))!
@@ -173,7 +174,8 @@ describe('a region installed with Helm', () => {
     );
     // The CRDs (Helm installs crds/ once, never upgrades them) and the cluster; nothing of Helm's release.
     expect(result.applied.filter((a) => !a.startsWith('CustomResourceDefinition/'))).toEqual(['QdrantCluster/qdrant-h1']);
-    expect(result.applied.filter((a) => a.startsWith('CustomResourceDefinition/'))).toHaveLength(7);
+    expect([...result.applied, ...result.unchanged].filter((a) => a.startsWith('CustomResourceDefinition/'))).toHaveLength(7);
+    expect(result.unchanged.filter((a) => !a.startsWith('CustomResourceDefinition/'))).toEqual([]);
     expect(await h.templates(helmNs())).toEqual(before);
     expect(env(await h.deployment('qhc-operator', helmNs())).QHC_LOG_LEVEL).toBe('INFO');
   });

@@ -170,7 +170,8 @@ describe('an operator upgrade', () => {
     const watch = watchUpgrade(h.client, h.ns);
     try {
       await watch.start();
-      const upgrade = desired({ ...baseRegion(h.ns), operatorVersion: '0.2.0' }, { crds: nextCrds() });
+      // A release upgrade: every component's version moves (an unchanged object is not written at all).
+      const upgrade = desired({ ...baseRegion(h.ns), operatorVersion: '0.2.0', agentVersion: '0.2.0' }, { crds: nextCrds() });
       const result = await applyDesiredState(h.client, h.ns, upgrade, logger);
       const order = result.applied.map((a) => a.split('/')[0]);
       expect(order.lastIndexOf('CustomResourceDefinition')).toBeLessThan(order.indexOf('Deployment'));
@@ -197,5 +198,35 @@ describe('an operator upgrade', () => {
     expect(nightly.apiVersion).toBe(QDRANT_API_VERSION);
     // Back to the release's own CRDs for the other tests of this sandbox.
     await applyDesiredState(h.client, h.ns, desired(baseRegion(h.ns)), logger);
+  });
+});
+
+describe('an answer that changes nothing of the installation', () => {
+  it('writes nothing of it; an object someone changed is the only one applied again', async () => {
+    // With registry credentials: the pull Secret is sent as stringData, and kept as data.
+    const registryCredentials = { username: 'puller', password: 'pull-secret' };
+    const answer = () => desired(baseRegion(h.ns), { registryCredentials });
+    await applyDesiredState(h.client, h.ns, answer(), logger);
+    const sent: string[] = [];
+    const original = h.client.apply.bind(h.client);
+    h.client.apply = (object, options) => (sent.push(`${object.kind}/${object.metadata.name}`), original(object, options));
+    try {
+      const again = await applyDesiredState(h.client, h.ns, answer(), logger);
+      expect(again.applied).toEqual([]);
+      expect(again.unchanged).toEqual(
+        expect.arrayContaining(['CustomResourceDefinition/qdrantclusters.qdrant.io', 'Secret/qhc-registry-creds', ...COMPONENTS.map((c) => `Deployment/${c}`)]),
+      );
+      expect(sent).toEqual([]);
+      await h.client.patch(
+        { apiVersion: 'v1', kind: 'ConfigMap', namespace: h.ns, name: 'qhc-operator-settings' },
+        { data: { 'operator-settings.yaml': 'edited: true\n' } },
+      );
+      const put = await applyDesiredState(h.client, h.ns, answer(), logger);
+      expect(put.applied).toEqual(['ConfigMap/qhc-operator-settings']);
+      expect(sent).toEqual(['ConfigMap/qhc-operator-settings']);
+      expect((await h.get('ConfigMap', 'qhc-operator-settings'))?.data?.['operator-settings.yaml']).not.toBe('edited: true\n');
+    } finally {
+      h.client.apply = original;
+    }
   });
 });

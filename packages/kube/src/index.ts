@@ -15,3 +15,12 @@ export { formatMicroTime, parseKubeTime } from './micro-time.ts';
 export { systemClock, sleep, type Clock } from './clock.ts';
 export { createLogger, silentLogger, type Logger, type LogLevel } from './logger.ts';
 export { Counter, Gauge, Histogram, processMetricLines, renderMetrics, type Labels } from './metrics.ts';
+export {
+  APPLIED_HASH_ANNOTATION,
+  appliedHash,
+  applyIfChanged,
+  isSubset,
+  unchanged,
+  withoutAnnotations,
+  type ApplyIfChangedOptions,
+} from './apply-if-changed.ts';
