@@ -24,7 +24,9 @@ describe('the agent killed mid-apply', () => {
     for (let i = 0; i < CLUSTERS; i++) {
       sizes.set(await h.createCluster(`kill-${i}`, 1), 1);
     }
-    const first = h.startAgent();
+    // One cluster at a time: with the default 8 in flight all 20 could land before the kill,
+    // leaving nothing half-done to recover from.
+    const first = h.startAgent(undefined, ['--apply-concurrency', '1']);
     // Killed as soon as part of the desired state is in the region.
     let partial = 0;
     await waitFor(
