@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createSecureServer, type Http2SecureServer } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '@qhc/kube';
-import { chartRepositoryUrl, DEFAULT_PACKAGES, registryUrl, type ResourcePackage } from '@qhc/schemas';
+import { DEFAULT_PACKAGES, type ResourcePackage } from '@qhc/schemas';
 import { openDatabase } from './db/open.ts';
 import type { SecretsKeySource } from './secrets/key-source.ts';
 import { longPollSettings, routes } from './api/routes.ts';
@@ -22,6 +22,7 @@ import { DEFAULT_SESSION_TTL_SECONDS } from './sessions.ts';
 import { AUDIT_RETENTION_DEFAULT_SECONDS, startAuditPruning } from './cloud/audit/retention.ts';
 import { OidcClients } from './cloud/sso/oidc-client.ts';
 import type { CustomFetch } from 'openid-client';
+export { registryDefaults } from './registry-defaults.ts';
 import { cloudApi, type AnyRequest, type AnyResponse, type CloudApi, type Handle } from './cloud/transport.ts';
 
 /**
@@ -194,10 +195,24 @@ async function listen(server: AnyServer, options: ControlPlaneOptions): Promise<
 
 export async function startControlPlane(options: ControlPlaneOptions): Promise<RunningControlPlane> {
   const db = await openDatabase(options.database, options.logger, options.secrets);
+  const started: Array<{ stop(): Promise<void> }> = [];
+  try {
+    return await serveOn(db, options, started);
+  } catch (error) {
+    // A start that fails lets the database go: its pool and its LISTEN connection would keep the process alive.
+    for (const what of started) await what.stop().catch(() => undefined);
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The control plane on its opened database; what it starts that must stop if the start fails goes into `started`. */
+async function serveOn(db: Db, options: ControlPlaneOptions, started: Array<{ stop(): Promise<void> }>): Promise<RunningControlPlane> {
   const store = new Store(db, options.defaultRegistry, options.now);
   const { accountId, generatedManagementKey } = await firstStart(db, options.managementKey, options.now);
   const consoleServer = consoleOf(options);
   const pruning = await startAuditPruning(db, options.now ?? Date.now, options.auditRetentionSeconds ?? AUDIT_RETENTION_DEFAULT_SECONDS, options.logger);
+  started.push(pruning);
   const longPolls = new LongPolls(db.revisions);
   let publicUrl = options.publicUrl ?? '';
   const sso = ssoOptions(db, options);
@@ -277,23 +292,4 @@ async function closeServer(server: AnyServer): Promise<void> {
   if ('closeAllConnections' in server) server.closeAllConnections();
   for (const socket of connections.get(server) ?? []) socket.destroy();
   await closed;
-}
-
-/**
- * The operator's --default-registry (host/path or a URL; https unless it says http://) and
- * chart repository (default: `oci://<registry>/charts`, where `pnpm release` pushes the chart).
- */
-export function registryDefaults(registry: string | undefined, charts: string | undefined): ControlPlaneOptions['defaultRegistry'] {
-  if (!registry && !charts) return undefined;
-  const url = registry ? (/^https?:\/\//.test(registry) ? registry : `https://${registry}`).replace(/\/*$/, '/') : undefined;
-  const chartUrl = charts ?? (url ? `oci://${url.replace(/^https?:\/\//, '').replace(/\/+$/, '')}/charts` : undefined);
-  // Checked here, at start: a bad default would otherwise refuse every new region for a field its user never set.
-  for (const [flag, value, schema] of [
-    ['--default-registry', url, registryUrl],
-    ['--default-chart-repository', chartUrl, chartRepositoryUrl],
-  ] as const) {
-    const parsed = value === undefined ? undefined : schema.safeParse(value);
-    if (parsed && !parsed.success) throw new Error(`${flag} ${JSON.stringify(value)}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  }
-  return { ...(url ? { containerRegistryUrl: url } : {}), ...(chartUrl ? { chartRepositoryUrl: chartUrl } : {}) };
 }

@@ -18,6 +18,12 @@ export function parseNotice(payload: string | undefined): RevisionNotice | undef
 
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5_000;
+/**
+ * A connection that listened this long before it broke was healthy: the next reconnect starts
+ * from the shortest delay again. One that breaks sooner (a proxy or a server that cuts it at
+ * once) keeps backing off: each reconnect wakes every waiting long-poll to look.
+ */
+const STABLE_MS = 30_000;
 
 /**
  * PostgreSQL: NOTIFY in the transaction that moves a revision (delivered at its commit, to every
@@ -27,9 +33,10 @@ const RETRY_MAX_MS = 5_000;
  * every waiter to look: a notice sent meanwhile was lost.
  */
 export function postgresRevisionFeed(connectionString: string, log: Warn): RevisionFeed {
-  const listeners = new Listeners();
+  const listeners = new Listeners(log);
   let client: pg.Client | undefined;
   let live = false;
+  let liveSince = 0;
   let closed = false;
   let started = false;
   let failures = 0;
@@ -38,6 +45,7 @@ export function postgresRevisionFeed(connectionString: string, log: Warn): Revis
   const lost = (which: pg.Client, error?: Error) => {
     if (which !== client) return;
     client = undefined;
+    if (live && Date.now() - liveSince >= STABLE_MS) failures = 0;
     live = false;
     which.end().catch(() => undefined);
     if (closed) return;
@@ -63,7 +71,7 @@ export function postgresRevisionFeed(connectionString: string, log: Warn): Revis
     }
     if (client !== next) return;
     live = true;
-    failures = 0;
+    liveSince = Date.now();
     // Level-based: whatever was announced while no connection listened, every waiter looks again.
     listeners.emit('all');
   };

@@ -1,5 +1,4 @@
-import { EventEmitter } from 'node:events';
-import type { Db } from './db.ts';
+import type { Db, Warn } from './db.ts';
 
 /** A region's revision moved (to `revision`), or the region is gone (null). */
 export interface RevisionNotice {
@@ -24,21 +23,37 @@ export interface RevisionFeed {
   close(): Promise<void>;
 }
 
-/** The listeners of a feed, which may each throw without stopping the others. */
+/**
+ * The listeners of a feed, which may each throw without stopping the others: a notice is emitted
+ * after a commit (a throw would fail a request whose change is made) or from the LISTEN
+ * connection's parser (a throw would end the process). A throw is logged.
+ */
 export class Listeners {
-  private readonly events = new EventEmitter().setMaxListeners(0);
+  private readonly listeners = new Set<RevisionListener>();
+  private readonly log: Warn;
+  constructor(log: Warn) {
+    this.log = log;
+  }
   add(listener: RevisionListener): () => void {
-    this.events.on('notice', listener);
-    return () => this.events.off('notice', listener);
+    // Its own entry: one listener added twice is called twice, and each unsubscribe removes one.
+    const entry: RevisionListener = (notice) => listener(notice);
+    this.listeners.add(entry);
+    return () => this.listeners.delete(entry);
   }
   emit(notice: RevisionNotice | 'all'): void {
-    this.events.emit('notice', notice);
+    for (const listener of this.listeners) {
+      try {
+        listener(notice);
+      } catch (error) {
+        this.log.warn('a listener of revision notices failed', { error: error instanceof Error ? error.message : String(error) });
+      }
+    }
   }
 }
 
 /** SQLite: one replica, so the announcement stays in the process, made once the transaction commits. */
-export function localRevisionFeed(): RevisionFeed {
-  const listeners = new Listeners();
+export function localRevisionFeed(log: Warn): RevisionFeed {
+  const listeners = new Listeners(log);
   return {
     async moved(db, regionId, revision) {
       db.afterCommit(() => listeners.emit({ regionId, revision }));
