@@ -1,6 +1,7 @@
 import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import { fetch } from 'undici';
 import { KubeApiError, KubeConnectionError, type ObjectRef } from './errors.ts';
+import { RequestRateLimiter } from './rate-limiter.ts';
 
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
@@ -44,13 +45,16 @@ export class KubeTransport {
   readonly kubeConfig: KubeConfig;
   readonly server: string;
   private readonly timeoutMs: number;
+  /** Every request (watches and discovery too, as in client-go) waits for a token. */
+  readonly rateLimiter: RequestRateLimiter | undefined;
 
-  constructor(kubeConfig: KubeConfig, options: { timeoutMs?: number } = {}) {
+  constructor(kubeConfig: KubeConfig, options: { timeoutMs?: number; rateLimit?: { qps: number; burst: number } } = {}) {
     const cluster = kubeConfig.getCurrentCluster();
     if (!cluster) throw new Error('the kubeconfig has no current cluster');
     this.kubeConfig = kubeConfig;
     this.server = cluster.server.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.rateLimiter = options.rateLimit ? new RequestRateLimiter(options.rateLimit) : undefined;
   }
 
   url(path: string, query: RequestOptions['query'] = {}): URL {
@@ -62,6 +66,7 @@ export class KubeTransport {
   /** Sends a request; any status is returned, network failures throw KubeConnectionError. */
   async raw(method: string, path: string, options: RequestOptions = {}): Promise<{ status: number; response: Awaited<ReturnType<typeof fetch>> }> {
     const url = this.url(path, options.query);
+    await this.rateLimiter?.wait();
     const ctx = new RequestContext(url.toString(), METHODS[method] ?? HttpMethod.GET);
     await this.kubeConfig.applySecurityAuthentication(ctx);
     const headers: Record<string, string> = { ...ctx.getHeaders(), accept: 'application/json' };
