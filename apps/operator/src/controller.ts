@@ -1,7 +1,8 @@
 import { ANNOTATION_RECREATE_NODE, QDRANT_API_VERSION, type OperatorSettings, type QdrantCluster } from '@qhc/schemas';
 import { EventRecorder, Informer, WorkQueue, objectKey, type KubeClient, type KubeObject, type Logger } from '@qhc/kube';
 import type { OperatorMetrics } from './metrics.ts';
-import { API_KEY_SECRETS, InformerCache } from './cache.ts';
+import { API_KEY_SECRETS, BY_NAMESPACE, CACHE_INDEXERS, InformerCache } from './cache.ts';
+import { cacheTransform } from './cache-transform.ts';
 import { apiKeyRefs } from './reconcile/api-keys-hash.ts';
 import type { ClusterManagerLink } from './cluster-manager.ts';
 import type { QdrantAccess } from './qdrant/access.ts';
@@ -77,7 +78,7 @@ export class ClusterController {
       },
     );
     const enqueue = (o: KubeObject) => this.queue.add(objectKey(o));
-    this.clusters = new Informer(client, { apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster', namespace: options.namespace, logger });
+    this.clusters = clusterInformer(client, options.namespace, logger);
     this.clusters.on({ add: enqueue, update: (now, old) => specOrMetaChanged(now, old) && enqueue(now), delete: enqueue });
     // A change to an owned object (a StatefulSet's ready replicas, a deleted Service) is a
     // change to its cluster: enqueue the owner. Pods and volumes show through the StatefulSet.
@@ -100,9 +101,8 @@ export class ClusterController {
     this.cache.informer({ apiVersion: 'v1', kind: 'Pod' }).on({ add: enqueueRecreate, update: enqueueRecreate });
     // A changed API-key Secret: every cluster of its namespace whose pods take keys from it.
     const enqueueKeyUsers = (secret: KubeObject) => {
-      for (const cluster of this.clusters.list() as unknown as QdrantCluster[])
-        if (cluster.metadata.namespace === secret.metadata.namespace && apiKeyRefs(cluster).some((r) => r.name === secret.metadata.name))
-          enqueue(cluster as unknown as KubeObject);
+      for (const cluster of this.clusters.byIndex(BY_NAMESPACE, secret.metadata.namespace ?? '') as unknown as QdrantCluster[])
+        if (apiKeyRefs(cluster).some((r) => r.name === secret.metadata.name)) enqueue(cluster as unknown as KubeObject);
     };
     this.cache.informer(API_KEY_SECRETS).on({ add: enqueueKeyUsers, update: enqueueKeyUsers, delete: enqueueKeyUsers });
   }
@@ -125,6 +125,18 @@ export class ClusterController {
     await Promise.all([this.clusters.stop(), this.cache.stop()]);
     await this.queue.shutdown();
   }
+}
+
+/** A pass reads its cluster fresh: this cache only routes events (metadata, API-key refs). */
+function clusterInformer(client: KubeClient, namespace: string | undefined, logger: Logger): Informer {
+  return new Informer(client, {
+    apiVersion: QDRANT_API_VERSION,
+    kind: 'QdrantCluster',
+    namespace,
+    logger,
+    transform: cacheTransform('QdrantCluster'),
+    indexers: CACHE_INDEXERS,
+  });
 }
 
 /**

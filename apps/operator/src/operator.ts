@@ -53,6 +53,10 @@ export interface OperatorOptions {
   settingsConfigMap?: string;
   /** How the settings file is watched: the periodic look's interval, the debounce, a clock; onCheck for tests. */
   settingsWatch?: { pollMs?: number; debounceMs?: number; clock?: Clock; onCheck?: (result: SettingsCheck) => void };
+  /** Clusters reconciled at the same time (one cluster never twice at once). Default 4. */
+  workers?: number;
+  /** Client-side throttling of every apiserver request (client-go's QPS/Burst). Default 50/100. */
+  kubeApiRateLimit?: { qps: number; burst: number };
 }
 
 export interface RunningOperator {
@@ -98,6 +102,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   const metrics = new OperatorMetrics();
   const client = createKubeClient(kc, {
     fieldManager: FIELD_MANAGER,
+    rateLimit: options.kubeApiRateLimit ?? { qps: 50, burst: 100 },
     onRequest: ({ verb, kind, status }) => metrics.apiRequests.inc({ verb, kind, code: String(status) }),
   });
   const wiring: Wiring = { options, client, settingsFile, logger, metrics, identity: `${hostname()}-${randomBytes(3).toString('hex')}` };
@@ -172,7 +177,7 @@ async function startLeading(wiring: Wiring, leading: Leading, signal?: AbortSign
   const qdrant = qdrantAccess(client, options.qdrantUrlTemplate);
   const clusterManager = options.clusterManagerUrl ? clusterManagerLink(options.clusterManagerUrl, qdrant) : undefined;
   const shared = { client, settings: () => settingsFile.settings, logger, metrics, namespace: options.namespace, identity, qdrant };
-  leading.controller = new ClusterController({ ...shared, clusterManager });
+  leading.controller = new ClusterController({ ...shared, clusterManager, concurrency: options.workers });
   leading.backups = new BackupController({ ...shared, now: options.now });
   await leading.controller.start();
   await leading.backups.start();
