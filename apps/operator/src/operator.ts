@@ -80,6 +80,7 @@ interface Leading {
 interface Wiring {
   options: OperatorOptions;
   client: KubeClient;
+  leaseClient: KubeClient;
   settingsFile: SettingsFile;
   logger: Logger;
   metrics: OperatorMetrics;
@@ -105,7 +106,13 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     rateLimit: options.kubeApiRateLimit ?? { qps: 50, burst: 100 },
     onRequest: ({ verb, kind, status }) => metrics.apiRequests.inc({ verb, kind, code: String(status) }),
   });
-  const wiring: Wiring = { options, client, settingsFile, logger, metrics, identity: `${hostname()}-${randomBytes(3).toString('hex')}` };
+  // The Lease on a client of its own, outside the rate limit: a renewal must never queue
+  // behind reconcile traffic, or a busy leader misses its renew deadline and steps down.
+  const leaseClient = createKubeClient(kc, {
+    fieldManager: FIELD_MANAGER,
+    onRequest: ({ verb, kind, status }) => metrics.apiRequests.inc({ verb, kind, code: String(status) }),
+  });
+  const wiring: Wiring = { options, client, leaseClient, settingsFile, logger, metrics, identity: `${hostname()}-${randomBytes(3).toString('hex')}` };
   const leading: Leading = { ready: false };
   watchSettings(wiring, leading);
   const server = await listen(options.port ?? 8285, (path) => route(path, leading, metrics));
@@ -153,13 +160,13 @@ function route(path: string, leading: Leading, metrics: OperatorMetrics): { stat
 
 /** Starts leading at once without leader election, else when elected; returns the elector. */
 async function lead(wiring: Wiring, leading: Leading): Promise<LeaderElector | undefined> {
-  const { options, client, logger, metrics, identity } = wiring;
+  const { options, leaseClient, logger, metrics, identity } = wiring;
   if (options.leaderElection === false) {
     await startLeading(wiring, leading);
     return undefined;
   }
   const timing = typeof options.leaderElection === 'object' ? options.leaderElection : {};
-  const elector = new LeaderElector(client, {
+  const elector = new LeaderElector(leaseClient, {
     namespace: options.leaseNamespace,
     name: 'qhc-operator',
     identity,
