@@ -6,6 +6,7 @@
 //   node bench/converge.ts [N ...]     (default: 100 1000)
 // QHC_BENCH_HEAP_DIR=<dir>: a heap snapshot of the operator once converged, written there.
 // QHC_BENCH_OPERATOR_MAIN=<file>: another build of the operator's main (a before/after run).
+// QHC_BENCH_OPERATOR_NODE_OPTIONS: node flags for the operator (NODE_OPTIONS; default none).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,7 @@ const sizes = process.argv
 const counts = sizes.length > 0 ? sizes : [100, 1000];
 const main = process.env.QHC_BENCH_OPERATOR_MAIN ? resolve(process.env.QHC_BENCH_OPERATOR_MAIN) : fileURLToPath(new URL('../dist/main.js', import.meta.url));
 if (!existsSync(main)) throw new Error(`${main} is missing: run pnpm --filter @qhc/operator build first`);
+const nodeOptions = process.env.QHC_BENCH_OPERATOR_NODE_OPTIONS ?? '';
 const heapDir = process.env.QHC_BENCH_HEAP_DIR ? resolve(process.env.QHC_BENCH_HEAP_DIR) : undefined;
 
 function startOperator(kubeconfigPath: string, ns: string, port: number, n: number): ChildProcess {
@@ -34,7 +36,7 @@ function startOperator(kubeconfigPath: string, ns: string, port: number, n: numb
   const args = ['--settings', join(dir, 'settings.yaml'), '--kubeconfig', kubeconfigPath, '--namespace', ns, '--port', String(port), '--no-leader-elect'];
   return spawn(process.execPath, [...heap, main, ...args], {
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, QHC_LOG_LEVEL: 'error', QHC_OPERATOR_BIND: '127.0.0.1' },
+    env: { ...process.env, NODE_OPTIONS: nodeOptions, QHC_LOG_LEVEL: 'error', QHC_OPERATOR_BIND: '127.0.0.1' },
   });
 }
 
@@ -160,5 +162,5 @@ writeBenchTable({
     { key: 'peakRssMiB', header: 'peak RSS (MiB)', target: '≤ 150 at N=1000, ≤ 300 at N=3000' },
   ],
   rows,
-  context: { operator: main },
+  context: { operator: main, nodeOptions: nodeOptions || '(none)' },
 });

@@ -199,6 +199,7 @@ async function startLeading(wiring: Wiring, leading: Leading, signal?: AbortSign
   leading.publisher.publish(settingsFile.status);
   leading.ready = true;
   metrics.isLeader.set({}, 1);
+  metrics.leadershipAcquired.inc({});
   signal?.addEventListener('abort', () => void stopLeading(leading, metrics), { once: true });
 }
 
