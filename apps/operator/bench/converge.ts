@@ -141,6 +141,8 @@ try {
       noOpChangedObjects: result.noOp.objects,
       peakRssMiB: result.rssMiB,
     });
+    // Each row as it is taken: a long run that is cut short keeps what it measured.
+    console.error(`row: ${JSON.stringify(rows.at(-1))}`);
   }
 } finally {
   await sandbox.stop();
