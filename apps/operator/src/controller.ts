@@ -1,6 +1,7 @@
 import { ANNOTATION_RECREATE_NODE, QDRANT_API_VERSION, type OperatorSettings, type QdrantCluster } from '@qhc/schemas';
 import { EventRecorder, Informer, WorkQueue, objectKey, type KubeClient, type KubeObject, type Logger } from '@qhc/kube';
 import type { OperatorMetrics } from './metrics.ts';
+import { isReady, type ObservedPod } from './status.ts';
 import { API_KEY_SECRETS, BY_NAMESPACE, CACHE_INDEXERS, InformerCache } from './cache.ts';
 import { cacheTransform } from './cache-transform.ts';
 import { apiKeyRefs } from './reconcile/api-keys-hash.ts';
@@ -91,14 +92,16 @@ export class ClusterController {
       if (kind === 'v1/Pod' || kind === 'v1/PersistentVolumeClaim' || kind === 'v1/Secret') continue;
       informer.on({ add: enqueueOwner, update: enqueueOwner, delete: enqueueOwner });
     }
-    // A pod asking to be recreated: its StatefulSet's cluster.
-    const enqueueRecreate = (pod: KubeObject) => {
-      if (pod.metadata.annotations?.[ANNOTATION_RECREATE_NODE] === undefined) return;
+    // A pod asking to be recreated, or whose readiness flipped (the status counts ready pods, and
+    // the StatefulSet's update can arrive before its pod's): its StatefulSet's cluster.
+    const enqueuePodOwner = (pod: KubeObject, old?: KubeObject) => {
+      const recreate = pod.metadata.annotations?.[ANNOTATION_RECREATE_NODE] !== undefined;
+      if (!recreate && (old === undefined || isReady(pod as ObservedPod) === isReady(old as ObservedPod))) return;
       const sts = pod.metadata.ownerReferences?.find((r) => r.kind === 'StatefulSet');
       const owner = sts && this.cache.get({ apiVersion: 'apps/v1', kind: 'StatefulSet' }, pod.metadata.namespace, sts.name);
       if (owner) enqueueOwner(owner);
     };
-    this.cache.informer({ apiVersion: 'v1', kind: 'Pod' }).on({ add: enqueueRecreate, update: enqueueRecreate });
+    this.cache.informer({ apiVersion: 'v1', kind: 'Pod' }).on({ add: (pod) => enqueuePodOwner(pod), update: enqueuePodOwner });
     // A changed API-key Secret: every cluster of its namespace whose pods take keys from it.
     const enqueueKeyUsers = (secret: KubeObject) => {
       for (const cluster of this.clusters.byIndex(BY_NAMESPACE, secret.metadata.namespace ?? '') as unknown as QdrantCluster[])
