@@ -1,162 +1,124 @@
-// pnpm bench (operator): how long N clusters take to converge, against the floor of the
-// same objects server-side-applied in a tight loop on the same sandbox in the same run;
-// writes per no-op resync; the operator's peak RSS. Not a test: it prints figures.
+// pnpm bench (operator): N single-node clusters converged from scratch by the operator as it
+// ships (dist/main.js: build first), against floors taken on the same sandbox in the same run:
+// the pod-ready floor (the same objects applied without an operator, until every pod is ready)
+// and the raw apply floor (the same objects server-side-applied one after the other). Also the
+// writes of a no-op resync and the operator's peak RSS. Not a test: it prints one table.
 //   node bench/converge.ts [N ...]     (default: 100 1000)
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// QHC_BENCH_HEAP_DIR=<dir>: a heap snapshot of the operator once converged, written there.
+// QHC_BENCH_OPERATOR_MAIN=<file>: another build of the operator's main (a before/after run).
+// QHC_BENCH_OPERATOR_NODE_OPTIONS: node flags for the operator (NODE_OPTIONS; default none).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startSandbox, waitFor } from '@qhc/kube-sandbox';
+import { writeBenchTable, type BenchRow } from '@qhc/bench';
+import { freePorts, startSandbox, waitFor } from '@qhc/kube-sandbox';
 import { createKubeClient, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
-import { buildClusterObjects } from '@qhc/manifests';
-import { allKinds, buildCrd, defaultOperatorSettings, validateQdrantCluster } from '@qhc/schemas';
+import { allKinds, buildCrd } from '@qhc/schemas';
+import { addNodes, allWritten, cluster, createNamespace, expectedPerKind, floor, operatorCounters, ownedVersions, peakRssMiB } from './support.ts';
 
 const sizes = process.argv
   .slice(2)
   .map(Number)
   .filter((n) => n > 0);
 const counts = sizes.length > 0 ? sizes : [100, 1000];
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const main = process.env.QHC_BENCH_OPERATOR_MAIN ? resolve(process.env.QHC_BENCH_OPERATOR_MAIN) : fileURLToPath(new URL('../dist/main.js', import.meta.url));
+if (!existsSync(main)) throw new Error(`${main} is missing: run pnpm --filter @qhc/operator build first`);
+const nodeOptions = process.env.QHC_BENCH_OPERATOR_NODE_OPTIONS ?? '';
+const heapDir = process.env.QHC_BENCH_HEAP_DIR ? resolve(process.env.QHC_BENCH_HEAP_DIR) : undefined;
 
-const cluster = (namespace: string, i: number): KubeObject => ({
-  apiVersion: 'qdrant.io/v1',
-  kind: 'QdrantCluster',
-  metadata: { name: `qdrant-b${i}`, namespace, labels: { 'cluster-id': `b${i}`, 'customer-id': 'bench' } },
-  spec: { id: `b${i}`, version: 'v1.12.4', size: 1, resources: { cpu: '100m', memory: '256Mi', storage: '1Gi' } },
-});
-
-async function createNamespace(client: KubeClient, name: string): Promise<void> {
-  await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-  await waitFor(`default ServiceAccount in ${name}`, async () =>
-    (await client.get({ apiVersion: 'v1', kind: 'ServiceAccount', namespace: name, name: 'default' })) ? true : undefined,
-  );
+function startOperator(kubeconfigPath: string, ns: string, port: number, n: number): ChildProcess {
+  const dir = mkdtempSync(join(tmpdir(), 'qhc-bench-'));
+  writeFileSync(join(dir, 'settings.yaml'), 'settings:\n  app_environment: local\n');
+  const heap = heapDir ? [`--heapsnapshot-signal=SIGUSR2`, `--diagnostic-dir=${join(heapDir, `n${n}`)}`] : [];
+  if (heapDir) mkdirSync(join(heapDir, `n${n}`), { recursive: true });
+  const args = ['--settings', join(dir, 'settings.yaml'), '--kubeconfig', kubeconfigPath, '--namespace', ns, '--port', String(port), '--no-leader-elect'];
+  return spawn(process.execPath, [...heap, main, ...args], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NODE_OPTIONS: nodeOptions, QHC_LOG_LEVEL: 'error', QHC_OPERATOR_BIND: '127.0.0.1' },
+  });
 }
 
-/** The floor: the operator's objects for N clusters, applied one after the other. */
-async function floor(client: KubeClient, n: number): Promise<{ seconds: number; readySeconds: number; objects: number }> {
-  const ns = `floor-${n}`;
-  await createNamespace(client, ns);
-  const settings = defaultOperatorSettings();
-  // No owner: the floor has no QdrantCluster, and the garbage collector would take objects
-  // owned by one that does not exist.
-  const objects = Array.from({ length: n }, (_, i) => buildClusterObjects(validateQdrantCluster(cluster(ns, i)), settings))
-    .flat()
-    .map((o) => ({ ...o, metadata: { ...o.metadata, ownerReferences: undefined } }));
-  const started = performance.now();
-  for (const object of objects) await client.apply(object as unknown as KubeObject);
-  const seconds = (performance.now() - started) / 1000;
-  // What the cluster itself adds (pods scheduled, volumes bound, pods Ready): the same objects,
-  // without an operator, until every StatefulSet is ready. The operator cannot beat this.
+async function healthy(client: KubeClient, ns: string, n: number): Promise<void> {
   await waitFor(
-    `${n} floor StatefulSets ready`,
+    `${n} clusters Healthy`,
     async () => {
-      const list = await client.list<KubeObject & { status?: { readyReplicas?: number } }>({ apiVersion: 'apps/v1', kind: 'StatefulSet' }, { namespace: ns });
-      return list.items.filter((s) => s.status?.readyReplicas === 1).length === n ? true : undefined;
+      const list = await client.list<KubeObject & { status?: { phase?: string } }>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: ns });
+      return list.items.filter((c) => c.status?.phase === 'Healthy').length === n ? true : undefined;
     },
-    { timeoutMs: 30 * 60_000, intervalMs: 1000 },
+    { timeoutMs: 30 * 60_000, intervalMs: 500 },
   );
-  return { seconds, readySeconds: (performance.now() - started) / 1000, objects: objects.length };
 }
 
-function peakRss(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+/**
+ * A no-op resync: every cluster touched (an annotation, which starts a pass), then once the
+ * operator has run a pass per cluster, the writes it made: its own write requests (Events
+ * included) and the objects whose version moved, as the apiserver sees them.
+ */
+async function noOpResync(client: KubeClient, ns: string, n: number, port: number): Promise<{ requests: number; objects: number }> {
+  const before = await ownedVersions(client, ns);
+  const start = await operatorCounters(port);
+  for (let i = 0; i < n; i++)
+    await client.patch(
+      { apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: ns, name: `qdrant-b${i}` },
+      { metadata: { annotations: { 'bench/touch': '1' } } },
+    );
+  await waitFor(`${n} passes after the touch`, async () => ((await operatorCounters(port)).passes >= start.passes + n ? true : undefined), {
+    timeoutMs: 10 * 60_000,
+    intervalMs: 250,
+  });
+  const end = await operatorCounters(port);
+  const after = await ownedVersions(client, ns);
+  return { requests: end.writes - start.writes, objects: [...after].filter(([key, version]) => before.get(key) !== version).length };
+}
+
+/** Sends the snapshot signal and waits until the file stops growing. */
+async function heapSnapshot(child: ChildProcess, n: number): Promise<string | undefined> {
+  if (!heapDir) return undefined;
+  const dir = join(heapDir, `n${n}`);
+  child.kill('SIGUSR2');
+  let last = -1;
+  return waitFor(
+    'the heap snapshot',
+    async () => {
+      const file = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot'));
+      if (!file) return undefined;
+      const size = statSync(join(dir, file)).size;
+      const done = size > 0 && size === last;
+      last = size;
+      return done ? join(dir, file) : undefined;
+    },
+    { timeoutMs: 5 * 60_000, intervalMs: 2000 },
+  );
 }
 
 async function converge(client: KubeClient, kubeconfigPath: string, n: number) {
   const ns = `bench-${n}`;
   await createNamespace(client, ns);
   for (let i = 0; i < n; i++) await client.apply(cluster(ns, i));
-  const dir = mkdtempSync(join(tmpdir(), 'qhc-bench-'));
-  writeFileSync(join(dir, 'settings.yaml'), 'settings:\n  app_environment: local\n');
+  const [port] = await freePorts(1);
   const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [main, '--settings', join(dir, 'settings.yaml'), '--kubeconfig', kubeconfigPath, '--namespace', ns, '--port', '0', '--no-leader-elect'],
-    { stdio: 'ignore', env: { ...process.env, QHC_LOG_LEVEL: 'error', QHC_OPERATOR_BIND: '127.0.0.1' } },
-  );
+  const child = startOperator(kubeconfigPath, ns, port!, n);
   let rss = 0;
-  const sampler = setInterval(() => (rss = Math.max(rss, peakRss(child.pid!))), 500);
+  const sampler = setInterval(() => (rss = Math.max(rss, peakRssMiB(child.pid!))), 250);
   try {
-    await waitFor(
-      `${n} clusters Healthy`,
-      async () => {
-        const list = await client.list<KubeObject & { status?: { phase?: string } }>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: ns });
-        return list.items.filter((c) => c.status?.phase === 'Healthy').length === n ? true : undefined;
-      },
-      { timeoutMs: 30 * 60_000, intervalMs: 1000 },
-    );
+    const applied = allWritten(client, ns, expectedPerKind(n)).then(() => (performance.now() - started) / 1000);
+    await healthy(client, ns, n);
     const seconds = (performance.now() - started) / 1000;
-    // A no-op resync: touch every cluster, let the operator look at each again, count writes
-    // from the apiserver's side (resourceVersions of everything the operator owns).
-    const before = await ownedVersions(client, ns);
-    for (let i = 0; i < n; i++)
-      await client.patch(
-        { apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: ns, name: `qdrant-b${i}` },
-        { metadata: { annotations: { 'bench/touch': '1' } } },
-      );
-    await new Promise((resolve) => setTimeout(resolve, Math.max(5_000, n * 20)));
-    const after = await ownedVersions(client, ns);
-    const changed = [...after].filter(([key, rv]) => before.get(key) !== rv).length;
-    return { seconds, rssMiB: Math.round(Math.max(rss, peakRss(child.pid!))), noOpWrites: changed };
+    const appliedSeconds = await applied;
+    const noOp = await noOpResync(client, ns, n, port!);
+    rss = Math.max(rss, peakRssMiB(child.pid!));
+    const snapshot = await heapSnapshot(child, n);
+    return { seconds, appliedSeconds, rssMiB: Math.round(rss), noOp, snapshot };
   } finally {
     clearInterval(sampler);
     child.kill('SIGKILL');
   }
 }
 
-/** resourceVersion of every object the operator writes (statuses included), by kind/name. */
-async function ownedVersions(client: KubeClient, ns: string): Promise<Map<string, string>> {
-  const versions = new Map<string, string>();
-  for (const kind of [
-    { apiVersion: 'v1', kind: 'ConfigMap' },
-    { apiVersion: 'v1', kind: 'Service' },
-    { apiVersion: 'apps/v1', kind: 'StatefulSet' },
-    { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
-    { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
-  ]) {
-    const list = await client.list(kind, { namespace: ns, labelSelector: 'app.kubernetes.io/managed-by=qhc-operator' });
-    for (const item of list.items) versions.set(`${kind.kind}/${item.metadata.name}`, `${item.metadata.generation ?? ''}`);
-  }
-  const clusters = await client.list<KubeObject & { status?: unknown }>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: ns });
-  for (const c of clusters.items) versions.set(`status/${c.metadata.name}`, JSON.stringify(c.status));
-  return versions;
-}
-
-/**
- * The sandbox has one fake node for 250 pods; the floor and the operator's clusters need a
- * pod each per cluster, so more kwok nodes like it are added (250 pods each).
- */
-async function addNodes(client: KubeClient, n: number): Promise<void> {
-  const template = await client.get<KubeObject & { spec: Record<string, unknown>; status: Record<string, unknown> }>({
-    apiVersion: 'v1',
-    kind: 'Node',
-    name: 'sandbox-node-0',
-  });
-  if (!template) throw new Error('the sandbox has no node sandbox-node-0');
-  const needed = Math.ceil((2 * n + 50) / 250);
-  for (let i = 1; i < needed; i++) {
-    const name = `bench-node-${i}`;
-    await client.create({
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: { name, annotations: template.metadata.annotations, labels: { ...template.metadata.labels, 'kubernetes.io/hostname': name } },
-      spec: { providerID: `kwok://${name}` },
-      status: { allocatable: template.status.allocatable, capacity: template.status.capacity },
-    });
-  }
-  await waitFor(
-    `${needed} nodes ready`,
-    async () => {
-      const nodes = await client.list<KubeObject & { status?: { conditions?: Array<{ type: string; status: string }> } }>({ apiVersion: 'v1', kind: 'Node' });
-      return nodes.items.filter((node) => node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length >= needed ? true : undefined;
-    },
-    { timeoutMs: 120_000 },
-  );
-}
-
 const sandbox = await startSandbox();
+const rows: BenchRow[] = [];
 try {
   const client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-operator' });
   for (const kind of allKinds) await client.apply(buildCrd(kind) as unknown as KubeObject);
@@ -165,21 +127,42 @@ try {
   for (const n of counts) {
     const base = await floor(client, n);
     const result = await converge(client, sandbox.kubeconfigPath, n);
-    console.log(
-      JSON.stringify({
-        clusters: n,
-        floorSeconds: Number(base.seconds.toFixed(1)),
-        floorObjects: base.objects,
-        floorObjectsPerSecond: Math.round(base.objects / base.seconds),
-        floorReadySeconds: Number(base.readySeconds.toFixed(1)),
-        convergeSeconds: Number(result.seconds.toFixed(1)),
-        ratioToFloor: Number((result.seconds / base.seconds).toFixed(2)),
-        ratioToFloorReady: Number((result.seconds / base.readySeconds).toFixed(2)),
-        noOpResyncWrites: result.noOpWrites,
-        operatorPeakRssMiB: result.rssMiB,
-      }),
-    );
+    if (result.snapshot) console.error(`heap snapshot at N=${n}: ${result.snapshot}`);
+    rows.push({
+      clusters: n,
+      objects: base.objects,
+      floorReadySeconds: base.readySeconds,
+      convergeSeconds: result.seconds,
+      convergeRatio: result.seconds / base.readySeconds,
+      floorApplySeconds: base.applySeconds,
+      appliedSeconds: result.appliedSeconds,
+      appliedRatio: result.appliedSeconds / base.applySeconds,
+      noOpWriteRequests: result.noOp.requests,
+      noOpChangedObjects: result.noOp.objects,
+      peakRssMiB: result.rssMiB,
+    });
+    // Each row as it is taken: a long run that is cut short keeps what it measured.
+    console.error(`row: ${JSON.stringify(rows.at(-1))}`);
   }
 } finally {
   await sandbox.stop();
 }
+writeBenchTable({
+  component: 'operator',
+  title: 'N single-node clusters converged from scratch by dist/main.js',
+  columns: [
+    { key: 'clusters', header: 'clusters' },
+    { key: 'objects', header: 'objects written' },
+    { key: 'floorReadySeconds', header: 'pod-ready floor (s)' },
+    { key: 'convergeSeconds', header: 'converge (s)' },
+    { key: 'convergeRatio', header: 'converge / floor', target: '≤ 1.05' },
+    { key: 'floorApplySeconds', header: 'raw apply floor (s)' },
+    { key: 'appliedSeconds', header: 'all applied (s)' },
+    { key: 'appliedRatio', header: 'applied / floor', target: '≤ 1.5' },
+    { key: 'noOpWriteRequests', header: 'no-op resync write requests', target: '0' },
+    { key: 'noOpChangedObjects', header: 'no-op resync changed objects', target: '0' },
+    { key: 'peakRssMiB', header: 'peak RSS (MiB)', target: '≤ 150 at N=1000, ≤ 300 at N=3000' },
+  ],
+  rows,
+  context: { operator: main, nodeOptions: nodeOptions || '(none)' },
+});

@@ -1,6 +1,7 @@
 import { MANAGED_BY } from '@qhc/manifests';
 import { LABEL_CLUSTER_ID } from '@qhc/schemas';
-import { Informer, type KubeClient, type KubeObject, type Logger } from '@qhc/kube';
+import { Informer, type Indexers, type KubeClient, type KubeObject, type Logger } from '@qhc/kube';
+import { cacheTransform } from './cache-transform.ts';
 
 export interface Kind {
   apiVersion: string;
@@ -29,10 +30,23 @@ export const MANAGED_KINDS: Kind[] = [
 /** Secrets carrying a cluster-id label: the API keys of clusters, not every Secret of the namespace. */
 export const API_KEY_SECRETS: Kind = { apiVersion: 'v1', kind: 'Secret' };
 
+/** The cache's indexes: a pass asks for one cluster's objects, never scans a kind. */
+export const BY_NAMESPACE = 'namespace';
+export const BY_CLUSTER = 'cluster';
+export const CACHE_INDEXERS: Indexers<KubeObject> = {
+  [BY_NAMESPACE]: (o) => [o.metadata.namespace ?? ''],
+  [BY_CLUSTER]: (o) => {
+    const id = o.metadata.labels?.[LABEL_CLUSTER_ID];
+    return id === undefined ? [] : [`${o.metadata.namespace ?? ''}/${id}`];
+  },
+};
+
 /**
  * One informer per managed kind. Reads in a pass come from here, as in controller-runtime:
  * a converged cluster costs one GET (the cluster) per pass instead of dozens of requests.
  * A cache that lags a write can only cause a redundant, idempotent apply on the next pass.
+ * Objects are stored as ./cache-transform.ts shapes them and indexed by namespace and by
+ * cluster, so a pass costs the objects of its cluster, not of its kind.
  */
 export class InformerCache implements ObjectCache {
   readonly informers = new Map<string, Informer>();
@@ -41,13 +55,27 @@ export class InformerCache implements ObjectCache {
     for (const kind of MANAGED_KINDS) {
       this.informers.set(
         `${kind.apiVersion}/${kind.kind}`,
-        new Informer(client, { ...kind, namespace: options.namespace, labelSelector: `app.kubernetes.io/managed-by=${MANAGED_BY}`, logger: options.logger }),
+        new Informer(client, {
+          ...kind,
+          namespace: options.namespace,
+          labelSelector: `app.kubernetes.io/managed-by=${MANAGED_BY}`,
+          logger: options.logger,
+          transform: cacheTransform(kind.kind),
+          indexers: CACHE_INDEXERS,
+        }),
       );
     }
     // Clusters' API-key Secrets (the agent's, labelled with their cluster): a changed key rolls the pods.
     this.informers.set(
       `${API_KEY_SECRETS.apiVersion}/${API_KEY_SECRETS.kind}`,
-      new Informer(client, { ...API_KEY_SECRETS, namespace: options.namespace, labelSelector: LABEL_CLUSTER_ID, logger: options.logger }),
+      new Informer(client, {
+        ...API_KEY_SECRETS,
+        namespace: options.namespace,
+        labelSelector: LABEL_CLUSTER_ID,
+        logger: options.logger,
+        transform: cacheTransform(API_KEY_SECRETS.kind),
+        indexers: CACHE_INDEXERS,
+      }),
     );
   }
 
@@ -62,10 +90,11 @@ export class InformerCache implements ObjectCache {
   }
 
   list<T extends KubeObject = KubeObject>(kind: Kind, namespace: string | undefined, labels: Record<string, string>): T[] {
+    const informer = this.informer(kind);
+    const id = labels[LABEL_CLUSTER_ID];
+    const candidates = id === undefined ? informer.byIndex(BY_NAMESPACE, namespace ?? '') : informer.byIndex(BY_CLUSTER, `${namespace ?? ''}/${id}`);
     const wanted = Object.entries(labels);
-    return this.informer(kind)
-      .list()
-      .filter((o) => o.metadata.namespace === namespace && wanted.every(([k, v]) => o.metadata.labels?.[k] === v)) as T[];
+    return candidates.filter((o) => o.metadata.namespace === namespace && wanted.every(([k, v]) => o.metadata.labels?.[k] === v)) as T[];
   }
 
   async start(): Promise<void> {

@@ -1,7 +1,9 @@
 import { ANNOTATION_RECREATE_NODE, QDRANT_API_VERSION, type OperatorSettings, type QdrantCluster } from '@qhc/schemas';
 import { EventRecorder, Informer, WorkQueue, objectKey, type KubeClient, type KubeObject, type Logger } from '@qhc/kube';
 import type { OperatorMetrics } from './metrics.ts';
-import { API_KEY_SECRETS, InformerCache } from './cache.ts';
+import { isReady, type ObservedPod } from './status.ts';
+import { API_KEY_SECRETS, BY_NAMESPACE, CACHE_INDEXERS, InformerCache } from './cache.ts';
+import { cacheTransform } from './cache-transform.ts';
 import { apiKeyRefs } from './reconcile/api-keys-hash.ts';
 import type { ClusterManagerLink } from './cluster-manager.ts';
 import type { QdrantAccess } from './qdrant/access.ts';
@@ -77,7 +79,7 @@ export class ClusterController {
       },
     );
     const enqueue = (o: KubeObject) => this.queue.add(objectKey(o));
-    this.clusters = new Informer(client, { apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster', namespace: options.namespace, logger });
+    this.clusters = clusterInformer(client, options.namespace, logger);
     this.clusters.on({ add: enqueue, update: (now, old) => specOrMetaChanged(now, old) && enqueue(now), delete: enqueue });
     // A change to an owned object (a StatefulSet's ready replicas, a deleted Service) is a
     // change to its cluster: enqueue the owner. Pods and volumes show through the StatefulSet.
@@ -90,19 +92,20 @@ export class ClusterController {
       if (kind === 'v1/Pod' || kind === 'v1/PersistentVolumeClaim' || kind === 'v1/Secret') continue;
       informer.on({ add: enqueueOwner, update: enqueueOwner, delete: enqueueOwner });
     }
-    // A pod asking to be recreated: its StatefulSet's cluster.
-    const enqueueRecreate = (pod: KubeObject) => {
-      if (pod.metadata.annotations?.[ANNOTATION_RECREATE_NODE] === undefined) return;
+    // A pod asking to be recreated, or whose readiness flipped (the status counts ready pods, and
+    // the StatefulSet's update can arrive before its pod's): its StatefulSet's cluster.
+    const enqueuePodOwner = (pod: KubeObject, old?: KubeObject) => {
+      const recreate = pod.metadata.annotations?.[ANNOTATION_RECREATE_NODE] !== undefined;
+      if (!recreate && (old === undefined || isReady(pod as ObservedPod) === isReady(old as ObservedPod))) return;
       const sts = pod.metadata.ownerReferences?.find((r) => r.kind === 'StatefulSet');
       const owner = sts && this.cache.get({ apiVersion: 'apps/v1', kind: 'StatefulSet' }, pod.metadata.namespace, sts.name);
       if (owner) enqueueOwner(owner);
     };
-    this.cache.informer({ apiVersion: 'v1', kind: 'Pod' }).on({ add: enqueueRecreate, update: enqueueRecreate });
+    this.cache.informer({ apiVersion: 'v1', kind: 'Pod' }).on({ add: (pod) => enqueuePodOwner(pod), update: enqueuePodOwner });
     // A changed API-key Secret: every cluster of its namespace whose pods take keys from it.
     const enqueueKeyUsers = (secret: KubeObject) => {
-      for (const cluster of this.clusters.list() as unknown as QdrantCluster[])
-        if (cluster.metadata.namespace === secret.metadata.namespace && apiKeyRefs(cluster).some((r) => r.name === secret.metadata.name))
-          enqueue(cluster as unknown as KubeObject);
+      for (const cluster of this.clusters.byIndex(BY_NAMESPACE, secret.metadata.namespace ?? '') as unknown as QdrantCluster[])
+        if (apiKeyRefs(cluster).some((r) => r.name === secret.metadata.name)) enqueue(cluster as unknown as KubeObject);
     };
     this.cache.informer(API_KEY_SECRETS).on({ add: enqueueKeyUsers, update: enqueueKeyUsers, delete: enqueueKeyUsers });
   }
@@ -125,6 +128,18 @@ export class ClusterController {
     await Promise.all([this.clusters.stop(), this.cache.stop()]);
     await this.queue.shutdown();
   }
+}
+
+/** A pass reads its cluster fresh: this cache only routes events (metadata, API-key refs). */
+function clusterInformer(client: KubeClient, namespace: string | undefined, logger: Logger): Informer {
+  return new Informer(client, {
+    apiVersion: QDRANT_API_VERSION,
+    kind: 'QdrantCluster',
+    namespace,
+    logger,
+    transform: cacheTransform('QdrantCluster'),
+    indexers: CACHE_INDEXERS,
+  });
 }
 
 /**

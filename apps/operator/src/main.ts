@@ -13,6 +13,9 @@
 //                          about the file go on it (default qhc-operator-settings)
 //   --cluster-manager-url <url>  the cluster manager, for clusters with spec.clusterManager
 //                          (default: $QHC_CLUSTER_MANAGER_URL; without one they drain in-process)
+//   --workers <n>          clusters reconciled at the same time; one cluster never twice at once (default 4)
+//   --kube-api-qps <n>     client-side limit of requests a second to the apiserver (default 50)
+//   --kube-api-burst <n>   requests above the limit allowed in a burst (default 100)
 import { parseArgs } from 'node:util';
 import { startOperator } from './operator.ts';
 
@@ -28,6 +31,9 @@ const { values } = parseArgs({
     'qdrant-url': { type: 'string' },
     'cluster-manager-url': { type: 'string' },
     'settings-configmap': { type: 'string' },
+    workers: { type: 'string', default: '4' },
+    'kube-api-qps': { type: 'string', default: '50' },
+    'kube-api-burst': { type: 'string', default: '100' },
   },
   allowNegative: true,
 });
@@ -35,6 +41,14 @@ if (!values.settings) {
   console.error('qhc-operator: --settings <file> is required');
   process.exit(2);
 }
+const positive = (flag: 'workers' | 'kube-api-qps' | 'kube-api-burst'): number => {
+  const value = Number(values[flag]);
+  if (Number.isFinite(value) && value > 0 && (flag === 'kube-api-qps' || Number.isInteger(value))) return value;
+  console.error(`qhc-operator: --${flag} must be a positive ${flag === 'kube-api-qps' ? 'number' : 'integer'}, not ${values[flag]}`);
+  return process.exit(2);
+};
+const workers = positive('workers');
+const kubeApiRateLimit = { qps: positive('kube-api-qps'), burst: positive('kube-api-burst') };
 try {
   const operator = await startOperator({
     settingsPath: values.settings,
@@ -47,6 +61,8 @@ try {
     qdrantUrlTemplate: values['qdrant-url'] ?? process.env.QHC_QDRANT_URL_TEMPLATE,
     clusterManagerUrl: values['cluster-manager-url'] ?? process.env.QHC_CLUSTER_MANAGER_URL,
     settingsConfigMap: values['settings-configmap'],
+    workers,
+    kubeApiRateLimit,
     logLevel: (process.env.QHC_LOG_LEVEL?.toLowerCase() as 'debug' | 'info' | 'warn' | 'error' | undefined) ?? 'info',
   });
   const shutdown = () => void operator.stop().then(() => process.exit(0));

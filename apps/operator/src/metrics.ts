@@ -13,6 +13,10 @@ export class OperatorMetrics {
   readonly clustersByPhase = new Gauge('qhc_operator_clusters', 'QdrantClusters by phase.');
   readonly apiRequests = new Counter('qhc_operator_apiserver_requests_total', 'Requests to the apiserver, by verb, kind and status code.');
   readonly isLeader = new Gauge('qhc_operator_leader', '1 while this replica leads.');
+  readonly leadershipAcquired = new Counter(
+    'qhc_operator_leadership_acquired_total',
+    'Times this replica started leading (more than once: it lost the Lease and won it back).',
+  );
   readonly drainSteps = new Counter(
     'qhc_operator_drain_steps_total',
     'Steps of node drains before scale-down, by step (move_shard, drop_replica, remove_peer).',
@@ -37,6 +41,7 @@ export class OperatorMetrics {
       this.clustersByPhase,
       this.apiRequests,
       this.isLeader,
+      this.leadershipAcquired,
       this.drainSteps,
       this.backups,
       this.backupSeconds,

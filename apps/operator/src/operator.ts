@@ -53,6 +53,10 @@ export interface OperatorOptions {
   settingsConfigMap?: string;
   /** How the settings file is watched: the periodic look's interval, the debounce, a clock; onCheck for tests. */
   settingsWatch?: { pollMs?: number; debounceMs?: number; clock?: Clock; onCheck?: (result: SettingsCheck) => void };
+  /** Clusters reconciled at the same time (one cluster never twice at once). Default 4. */
+  workers?: number;
+  /** Client-side throttling of every apiserver request (client-go's QPS/Burst). Default 50/100. */
+  kubeApiRateLimit?: { qps: number; burst: number };
 }
 
 export interface RunningOperator {
@@ -76,6 +80,7 @@ interface Leading {
 interface Wiring {
   options: OperatorOptions;
   client: KubeClient;
+  leaseClient: KubeClient;
   settingsFile: SettingsFile;
   logger: Logger;
   metrics: OperatorMetrics;
@@ -98,9 +103,16 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   const metrics = new OperatorMetrics();
   const client = createKubeClient(kc, {
     fieldManager: FIELD_MANAGER,
+    rateLimit: options.kubeApiRateLimit ?? { qps: 50, burst: 100 },
     onRequest: ({ verb, kind, status }) => metrics.apiRequests.inc({ verb, kind, code: String(status) }),
   });
-  const wiring: Wiring = { options, client, settingsFile, logger, metrics, identity: `${hostname()}-${randomBytes(3).toString('hex')}` };
+  // The Lease on a client of its own, outside the rate limit: a renewal must never queue
+  // behind reconcile traffic, or a busy leader misses its renew deadline and steps down.
+  const leaseClient = createKubeClient(kc, {
+    fieldManager: FIELD_MANAGER,
+    onRequest: ({ verb, kind, status }) => metrics.apiRequests.inc({ verb, kind, code: String(status) }),
+  });
+  const wiring: Wiring = { options, client, leaseClient, settingsFile, logger, metrics, identity: `${hostname()}-${randomBytes(3).toString('hex')}` };
   const leading: Leading = { ready: false };
   watchSettings(wiring, leading);
   const server = await listen(options.port ?? 8285, (path) => route(path, leading, metrics));
@@ -148,13 +160,13 @@ function route(path: string, leading: Leading, metrics: OperatorMetrics): { stat
 
 /** Starts leading at once without leader election, else when elected; returns the elector. */
 async function lead(wiring: Wiring, leading: Leading): Promise<LeaderElector | undefined> {
-  const { options, client, logger, metrics, identity } = wiring;
+  const { options, leaseClient, logger, metrics, identity } = wiring;
   if (options.leaderElection === false) {
     await startLeading(wiring, leading);
     return undefined;
   }
   const timing = typeof options.leaderElection === 'object' ? options.leaderElection : {};
-  const elector = new LeaderElector(client, {
+  const elector = new LeaderElector(leaseClient, {
     namespace: options.leaseNamespace,
     name: 'qhc-operator',
     identity,
@@ -172,7 +184,7 @@ async function startLeading(wiring: Wiring, leading: Leading, signal?: AbortSign
   const qdrant = qdrantAccess(client, options.qdrantUrlTemplate);
   const clusterManager = options.clusterManagerUrl ? clusterManagerLink(options.clusterManagerUrl, qdrant) : undefined;
   const shared = { client, settings: () => settingsFile.settings, logger, metrics, namespace: options.namespace, identity, qdrant };
-  leading.controller = new ClusterController({ ...shared, clusterManager });
+  leading.controller = new ClusterController({ ...shared, clusterManager, concurrency: options.workers });
   leading.backups = new BackupController({ ...shared, now: options.now });
   await leading.controller.start();
   await leading.backups.start();
@@ -187,6 +199,7 @@ async function startLeading(wiring: Wiring, leading: Leading, signal?: AbortSign
   leading.publisher.publish(settingsFile.status);
   leading.ready = true;
   metrics.isLeader.set({}, 1);
+  metrics.leadershipAcquired.inc({});
   signal?.addEventListener('abort', () => void stopLeading(leading, metrics), { once: true });
 }
 

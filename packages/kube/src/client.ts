@@ -9,6 +9,12 @@ export interface KubeClientOptions {
   fieldManager: string;
   /** Per-request timeout; default 30 s. */
   requestTimeoutMs?: number;
+  /**
+   * Client-side throttling of every request to the apiserver, as client-go's QPS/Burst:
+   * `qps` requests a second, bursts of `burst`; a request waits for its turn, never fails.
+   * None when absent.
+   */
+  rateLimit?: { qps: number; burst: number };
   /** Observes every request (metrics): verb, resource kind, status code, duration. */
   onRequest?: (event: { verb: string; kind: string; status: number; durationMs: number }) => void;
 }
@@ -44,7 +50,7 @@ export class KubeClient {
 
   constructor(kubeConfig: KubeConfig, options: KubeClientOptions) {
     if (!options.fieldManager) throw new Error('a fieldManager is required: server-side apply needs a stable owner name');
-    this.transport = new KubeTransport(kubeConfig, { timeoutMs: options.requestTimeoutMs });
+    this.transport = new KubeTransport(kubeConfig, { timeoutMs: options.requestTimeoutMs, rateLimit: options.rateLimit });
     this.discovery = new Discovery(this.transport);
     this.options = options;
   }
@@ -93,7 +99,14 @@ export class KubeClient {
     }
   }
 
-  async list<T extends KubeObject = KubeObject>(ref: Pick<ResourceRef, 'apiVersion' | 'kind'>, options: ListOptions = {}): Promise<KubeList<T>> {
+  /**
+   * Every page of the collection. `map`, when given, turns each item into what is kept as the
+   * page arrives, so a large list is never held whole in its wire form (informers' transforms).
+   */
+  async list<T extends KubeObject = KubeObject>(
+    ref: Pick<ResourceRef, 'apiVersion' | 'kind'>,
+    options: ListOptions & { map?: (item: T) => T } = {},
+  ): Promise<KubeList<T>> {
     const info = await this.resource(ref.apiVersion, ref.kind);
     const items: T[] = [];
     let continueToken: string | undefined;
@@ -105,7 +118,8 @@ export class KubeClient {
         signal: options.signal,
         ref: { ...ref, namespace: options.namespace },
       });
-      items.push(...last.items);
+      for (const item of last.items) items.push(options.map ? options.map(item) : item);
+      last.items = [];
       continueToken = last.metadata.continue || undefined;
     } while (continueToken);
     return { ...last, items };

@@ -57,7 +57,10 @@ export class EventRecorder {
   async record(regarding: KubeObject, input: EventInput): Promise<void> {
     const namespace = regarding.metadata.namespace ?? 'default';
     const note = input.note.length > 1024 ? `${input.note.slice(0, 1021)}...` : input.note;
-    const identity = [regarding.metadata.uid, regarding.kind, namespace, regarding.metadata.name, input.type, input.reason, note].join('\u0000');
+    // Remembered by a digest, not the text: thousands of objects' notes would stay in memory.
+    const identity = createHash('sha256')
+      .update([regarding.metadata.uid, regarding.kind, namespace, regarding.metadata.name, input.type, input.reason, note].join('\u0000'))
+      .digest('base64');
     const now = this.clock.now();
     const existing = this.recent.get(identity);
     if (existing && now - existing.last < this.seriesWindowMs) {

@@ -5,8 +5,10 @@ export { Discovery, resourcePath, discoveryPath, type ResourceInfo } from './dis
 export { KubeApiError, KubeConnectionError, describeRef, type ObjectRef } from './errors.ts';
 export { objectKey, splitKey, type KubeList, type KubeObject, type ResourceRef } from './objects.ts';
 export { Informer, type InformerHandlers, type InformerOptions } from './informer.ts';
+export { IndexedStore, type Indexers, type InformerStoreOptions } from './store.ts';
+export { LineSplitter } from './lines.ts';
 export { WorkQueue, type ReconcileResult, type WorkQueueOptions } from './work-queue.ts';
-export { TokenBucket } from './rate-limiter.ts';
+export { TokenBucket, RequestRateLimiter } from './rate-limiter.ts';
 export { incrementalBackoffMs, exponentialBackoffMs } from './backoff.ts';
 export { addFinalizer, removeFinalizer, hasFinalizer } from './finalizers.ts';
 export { EventRecorder, type EventInput } from './events.ts';

@@ -4,7 +4,9 @@ import { sleep, systemClock, type Clock } from './clock.ts';
 import { resourcePath } from './discovery.ts';
 import { KubeApiError } from './errors.ts';
 import { silentLogger, type Logger } from './logger.ts';
+import { LineSplitter } from './lines.ts';
 import { objectKey, type KubeList, type KubeObject } from './objects.ts';
+import { IndexedStore, type InformerStoreOptions } from './store.ts';
 
 export interface InformerOptions {
   apiVersion: string;
@@ -46,7 +48,8 @@ export class Informer<T extends KubeObject = KubeObject> {
   private readonly client: KubeClient;
   private readonly options: Required<Omit<InformerOptions, 'namespace' | 'labelSelector' | 'fieldSelector'>> &
     Pick<InformerOptions, 'namespace' | 'labelSelector' | 'fieldSelector'>;
-  private readonly cache = new Map<string, T>();
+  private readonly cache: IndexedStore<T>;
+  private readonly transform: (object: T) => T;
   private readonly handlers: Array<InformerHandlers<T>> = [];
   private resourceVersion = '';
   private synced = false;
@@ -58,9 +61,12 @@ export class Informer<T extends KubeObject = KubeObject> {
   restarts = 0;
   relists = 0;
 
-  constructor(client: KubeClient, options: InformerOptions) {
+  constructor(client: KubeClient, options: InformerOptions & InformerStoreOptions<T>) {
+    const { transform, indexers, ...rest } = options;
     this.client = client;
-    this.options = { resyncMs: 10 * 60_000, stallMs: 3 * 60_000, watchTimeoutSeconds: 300, clock: systemClock, logger: silentLogger, ...options };
+    this.options = { resyncMs: 10 * 60_000, stallMs: 3 * 60_000, watchTimeoutSeconds: 300, clock: systemClock, logger: silentLogger, ...rest };
+    this.cache = new IndexedStore<T>(indexers);
+    this.transform = transform ?? ((object) => object);
   }
 
   on(handlers: InformerHandlers<T>): this {
@@ -87,6 +93,11 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   keys(): string[] {
     return [...this.cache.keys()];
+  }
+
+  /** The cached objects filed under `key` by the indexer `name` (InformerStoreOptions.indexers). */
+  byIndex(name: string, key: string): T[] {
+    return this.cache.byIndex(name, key);
   }
 
   get lastResourceVersion(): string {
@@ -139,7 +150,14 @@ export class Informer<T extends KubeObject = KubeObject> {
   private async relist(stop: AbortSignal): Promise<void> {
     const list = await this.client.list<T>(
       { apiVersion: this.options.apiVersion, kind: this.options.kind },
-      { namespace: this.options.namespace, labelSelector: this.options.labelSelector, fieldSelector: this.options.fieldSelector, signal: stop },
+      {
+        namespace: this.options.namespace,
+        labelSelector: this.options.labelSelector,
+        fieldSelector: this.options.fieldSelector,
+        signal: stop,
+        // A list's items carry no apiVersion/kind; handlers expect whole objects.
+        map: (item) => this.transform(Object.assign(item, { apiVersion: this.options.apiVersion, kind: this.options.kind })),
+      },
     );
     this.relists++;
     this.replace(list);
@@ -153,9 +171,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   /** Makes the cache equal to a fresh list, telling handlers what changed meanwhile. */
   private replace(list: KubeList<T>): void {
     const seen = new Set<string>();
-    for (const item of list.items) {
-      // A list's items carry no apiVersion/kind; handlers expect whole objects.
-      const object = { ...item, apiVersion: this.options.apiVersion, kind: this.options.kind } as T;
+    for (const object of list.items) {
       const key = objectKey(object);
       seen.add(key);
       const old = this.cache.get(key);
@@ -163,7 +179,7 @@ export class Informer<T extends KubeObject = KubeObject> {
       if (!old) this.emit('add', object);
       else if (old.metadata.resourceVersion !== object.metadata.resourceVersion) this.emit('update', object, old);
     }
-    for (const [key, old] of this.cache) {
+    for (const [key, old] of this.cache.entries()) {
       if (seen.has(key)) continue;
       this.cache.delete(key);
       this.emit('delete', old);
@@ -205,18 +221,11 @@ export class Informer<T extends KubeObject = KubeObject> {
         throw new KubeApiError({ method: 'WATCH', path, status, body });
       }
       if (!response.body) throw new Error('the watch response has no body');
-      let buffer = '';
+      const lines = new LineSplitter();
       const decoder = new TextDecoder();
       for await (const chunk of response.body) {
         this.lastActivity = this.options.clock.now();
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-        let newline = buffer.indexOf('\n');
-        while (newline >= 0) {
-          const line = buffer.slice(0, newline).trim();
-          buffer = buffer.slice(newline + 1);
-          if (line) this.handle(JSON.parse(line) as WatchEvent<T>);
-          newline = buffer.indexOf('\n');
-        }
+        for (const line of lines.push(decoder.decode(chunk as Uint8Array, { stream: true }))) this.handle(JSON.parse(line) as WatchEvent<T>);
       }
     } catch (error) {
       if (stop.aborted) return;
@@ -238,14 +247,15 @@ export class Informer<T extends KubeObject = KubeObject> {
     if (type === 'BOOKMARK') return;
     const key = objectKey(object);
     const old = this.cache.get(key);
+    const stored = this.transform(object);
     if (type === 'DELETED') {
       this.cache.delete(key);
-      this.emit('delete', object);
+      this.emit('delete', stored);
       return;
     }
-    this.cache.set(key, object);
-    if (old) this.emit('update', object, old);
-    else this.emit('add', object);
+    this.cache.set(key, stored);
+    if (old) this.emit('update', stored, old);
+    else this.emit('add', stored);
   }
 
   private emit(type: 'add' | 'update' | 'delete', object: T, old?: T): void {

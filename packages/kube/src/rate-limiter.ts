@@ -37,3 +37,37 @@ export class TokenBucket {
     return this.tokens >= 1 ? 0 : Math.ceil(((1 - this.tokens) / this.rate) * 1000);
   }
 }
+
+/**
+ * Client-side request throttling, like client-go's QPS/Burst: every request waits for a token,
+ * in arrival order, and never fails for want of one. One timer at a time, whatever the queue.
+ */
+export class RequestRateLimiter {
+  private readonly bucket: TokenBucket;
+  private readonly clock: Clock;
+  private tail: Promise<void> = Promise.resolve();
+  /** Requests waiting for a token now, for metrics and tests. */
+  waiting = 0;
+
+  constructor(options: { qps: number; burst: number; clock?: Clock }) {
+    this.clock = options.clock ?? systemClock;
+    this.bucket = new TokenBucket({ ratePerSecond: options.qps, burst: options.burst, clock: this.clock });
+  }
+
+  /** Resolves when this request may go. */
+  wait(): Promise<void> {
+    if (this.waiting === 0 && this.bucket.tryTake()) return Promise.resolve();
+    this.waiting++;
+    const turn = this.tail.then(() => this.takeToken());
+    this.tail = turn;
+    return turn.finally(() => this.waiting--);
+  }
+
+  private async takeToken(): Promise<void> {
+    while (!this.bucket.tryTake()) {
+      const ms = this.bucket.waitMs();
+      // A ref'd timer with the system clock (its timers are unref'd): a waiting request keeps the process alive.
+      await new Promise<void>((resolve) => (this.clock === systemClock ? setTimeout(resolve, ms) : this.clock.setTimeout(resolve, ms)));
+    }
+  }
+}

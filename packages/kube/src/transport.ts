@@ -1,6 +1,7 @@
 import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
-import { fetch } from 'undici';
+import { fetch, type Dispatcher } from 'undici';
 import { KubeApiError, KubeConnectionError, type ObjectRef } from './errors.ts';
+import { RequestRateLimiter } from './rate-limiter.ts';
 
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
@@ -44,13 +45,17 @@ export class KubeTransport {
   readonly kubeConfig: KubeConfig;
   readonly server: string;
   private readonly timeoutMs: number;
+  /** Every request (watches and discovery too, as in client-go) waits for a token. */
+  readonly rateLimiter: RequestRateLimiter | undefined;
+  private shared: { cluster: unknown; user: unknown; dispatcher: Dispatcher } | undefined;
 
-  constructor(kubeConfig: KubeConfig, options: { timeoutMs?: number } = {}) {
+  constructor(kubeConfig: KubeConfig, options: { timeoutMs?: number; rateLimit?: { qps: number; burst: number } } = {}) {
     const cluster = kubeConfig.getCurrentCluster();
     if (!cluster) throw new Error('the kubeconfig has no current cluster');
     this.kubeConfig = kubeConfig;
     this.server = cluster.server.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.rateLimiter = options.rateLimit ? new RequestRateLimiter(options.rateLimit) : undefined;
   }
 
   url(path: string, query: RequestOptions['query'] = {}): URL {
@@ -62,8 +67,10 @@ export class KubeTransport {
   /** Sends a request; any status is returned, network failures throw KubeConnectionError. */
   async raw(method: string, path: string, options: RequestOptions = {}): Promise<{ status: number; response: Awaited<ReturnType<typeof fetch>> }> {
     const url = this.url(path, options.query);
+    await this.rateLimiter?.wait();
     const ctx = new RequestContext(url.toString(), METHODS[method] ?? HttpMethod.GET);
     await this.kubeConfig.applySecurityAuthentication(ctx);
+    const dispatcher = this.dispatcherFor(ctx.getDispatcher() as Dispatcher | undefined);
     const headers: Record<string, string> = { ...ctx.getHeaders(), accept: 'application/json' };
     let body: string | undefined;
     if (options.body !== undefined) {
@@ -77,7 +84,7 @@ export class KubeTransport {
         method,
         headers,
         body,
-        dispatcher: ctx.getDispatcher() as never,
+        dispatcher: dispatcher as never,
         signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
       });
       return { status: response.status, response };
@@ -86,6 +93,28 @@ export class KubeTransport {
       const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describeNetworkError(error);
       throw new KubeConnectionError(`${method} ${url.origin}${url.pathname}: ${reason}`, { cause: error });
     }
+  }
+
+  /**
+   * client-node builds a new undici Agent (a new connection pool) for every request it
+   * authenticates: each request would open its own TLS connection and leave a pool behind for
+   * the GC, which at thousands of requests is most of the process's memory and CPU. One pool
+   * serves every request while the kubeconfig's cluster and user stay the same objects; the
+   * per-request Agent, which never connected, is closed. Headers (tokens) are still applied
+   * per request.
+   */
+  private dispatcherFor(fresh: Dispatcher | undefined): Dispatcher | undefined {
+    if (!fresh) return undefined;
+    const cluster = this.kubeConfig.getCurrentCluster();
+    const user = this.kubeConfig.getCurrentUser();
+    if (this.shared && this.shared.cluster === cluster && this.shared.user === user) {
+      void fresh.close().catch(() => undefined);
+      return this.shared.dispatcher;
+    }
+    // A changed kubeconfig: requests in flight finish on the old pool, which then closes.
+    void this.shared?.dispatcher.close().catch(() => undefined);
+    this.shared = { cluster, user, dispatcher: fresh };
+    return fresh;
   }
 
   /** A request whose non-2xx answers become KubeApiError. */

@@ -22,6 +22,8 @@ const cm = (name: string, value: string): KubeObject => ({
   data: { value },
 });
 
+const labelled = (name: string, team: string): KubeObject => ({ ...cm(name, 'v'), metadata: { ...cm(name, 'v').metadata, labels: { informer: 'yes', team } } });
+
 describe('Informer', () => {
   it('delivers add, update and delete, recovers from an apiserver restart, and ends equal to the server', async () => {
     const client = clientFor(sandbox.kubeconfigPath);
@@ -79,6 +81,50 @@ describe('Informer', () => {
     try {
       await waitFor('two resyncs', async () => (updates.filter((n) => n === 'steady').length >= 2 ? true : undefined), { timeoutMs: 10_000 });
       expect(new Set(updates)).toContain('steady');
+    } finally {
+      await informer.stop();
+    }
+  });
+});
+
+describe('Informer transform and indexes', () => {
+  it('stores transformed objects, on list and on watch, and finds them by index', async () => {
+    const client = clientFor(sandbox.kubeconfigPath);
+    await client.apply(labelled('t1', 'red'));
+    const seen: KubeObject[] = [];
+    const informer = new Informer(client, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace: sandbox.namespace,
+      labelSelector: 'informer=yes',
+      transform: (o) => {
+        delete o.metadata.managedFields;
+        delete (o as { data?: unknown }).data;
+        return o;
+      },
+      indexers: { team: (o) => (o.metadata.labels?.team ? [o.metadata.labels.team] : []) },
+    });
+    informer.on({ add: (o) => seen.push(o), update: (o) => seen.push(o) });
+    informer.start();
+    try {
+      await informer.waitForSync();
+      await client.apply(labelled('t2', 'red'));
+      await client.apply(labelled('t1', 'blue'));
+      await waitFor(
+        'the watch events',
+        async () => (informer.byIndex('team', 'blue').length === 1 && informer.byIndex('team', 'red').length === 1 ? true : undefined),
+        { timeoutMs: 10_000 },
+      );
+      expect(informer.byIndex('team', 'red').map((o) => o.metadata.name)).toEqual(['t2']);
+      expect(informer.byIndex('team', 'blue').map((o) => o.metadata.name)).toEqual(['t1']);
+      // What handlers and readers get is what was stored: transformed, from the list and the watch alike.
+      for (const o of [...seen, ...informer.list()]) {
+        expect(o.metadata.managedFields).toBeUndefined();
+        expect((o as { data?: unknown }).data).toBeUndefined();
+        expect(o.kind).toBe('ConfigMap');
+      }
+      await client.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: sandbox.namespace, name: 't2' });
+      await waitFor('the delete', async () => (informer.byIndex('team', 'red').length === 0 ? true : undefined), { timeoutMs: 10_000 });
     } finally {
       await informer.stop();
     }

@@ -9,6 +9,7 @@ import {
   OPERATOR_HEALTH_PORT,
   OPERATOR_METRICS_PORT,
   OPERATOR_NAME,
+  OPERATOR_NODE_OPTIONS,
   OPERATOR_SETTINGS_CONFIGMAP,
   OPERATOR_SETTINGS_KEY,
   REGISTRY_SECRET,
@@ -88,6 +89,7 @@ function operatorDeployment(region: Region, image: string): KubeObject {
     args: ['--settings', `${SETTINGS_PATH}/${OPERATOR_SETTINGS_KEY}`],
     env: [
       { name: 'QHC_LOG_LEVEL', value: region.advanced.logLevel.operator },
+      { name: 'NODE_OPTIONS', value: OPERATOR_NODE_OPTIONS },
       { name: 'QHC_CLUSTER_MANAGER_URL', value: `http://${CLUSTER_MANAGER_NAME}.${region.namespace}.svc:${CLUSTER_MANAGER_PORT}` },
     ],
     ports: [

@@ -1,0 +1,97 @@
+/** Index functions by name: each gives the keys an object is filed under (none: not indexed). */
+export type Indexers<T> = Record<string, (object: T) => string[]>;
+
+/** What shapes an informer's cache; separate from InformerOptions because they are typed by T. */
+export interface InformerStoreOptions<T> {
+  /**
+   * Applied to every object before it is stored and handed to handlers, on list and watch
+   * (controller-runtime's cache transform): drop what no reader needs (managedFields, …) so
+   * the cache holds what is read, not what the apiserver sent. It may change its argument.
+   */
+  transform?: (object: T) => T;
+  /** Indexes of the cache, by name (see byIndex). */
+  indexers?: Indexers<T>;
+}
+
+/**
+ * An informer's cache: objects by key, and by any number of indexes (client-go's Indexer), so
+ * a controller asks "the objects of this namespace / of this cluster" without scanning a kind.
+ * Indexes hold keys, not copies: an object is stored once.
+ */
+export class IndexedStore<T> {
+  private readonly items = new Map<string, T>();
+  private readonly indexers: Indexers<T>;
+  /** index name → index key → object keys */
+  private readonly indexes = new Map<string, Map<string, Set<string>>>();
+
+  constructor(indexers: Indexers<T> = {}) {
+    this.indexers = indexers;
+    for (const name of Object.keys(indexers)) this.indexes.set(name, new Map());
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+
+  get(key: string): T | undefined {
+    return this.items.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.items.has(key);
+  }
+
+  values(): IterableIterator<T> {
+    return this.items.values();
+  }
+
+  keys(): IterableIterator<string> {
+    return this.items.keys();
+  }
+
+  entries(): IterableIterator<[string, T]> {
+    return this.items.entries();
+  }
+
+  set(key: string, object: T): void {
+    const old = this.items.get(key);
+    if (old !== undefined) this.unindex(key, old);
+    this.items.set(key, object);
+    for (const [name, index] of this.indexes) {
+      for (const value of this.indexers[name]!(object)) {
+        let keys = index.get(value);
+        if (!keys) index.set(value, (keys = new Set()));
+        keys.add(key);
+      }
+    }
+  }
+
+  delete(key: string): void {
+    const old = this.items.get(key);
+    if (old === undefined) return;
+    this.unindex(key, old);
+    this.items.delete(key);
+  }
+
+  /** The objects filed under `value` in index `name`; throws for an index that was never declared. */
+  byIndex(name: string, value: string): T[] {
+    const index = this.indexes.get(name);
+    if (!index) throw new Error(`no index ${name}`);
+    const keys = index.get(value);
+    if (!keys) return [];
+    const objects: T[] = [];
+    for (const key of keys) objects.push(this.items.get(key)!);
+    return objects;
+  }
+
+  private unindex(key: string, object: T): void {
+    for (const [name, index] of this.indexes) {
+      for (const value of this.indexers[name]!(object)) {
+        const keys = index.get(value);
+        if (!keys) continue;
+        keys.delete(key);
+        if (keys.size === 0) index.delete(value);
+      }
+    }
+  }
+}

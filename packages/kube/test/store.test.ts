@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { IndexedStore, LineSplitter, RequestRateLimiter } from '../src/index.ts';
+import { FakeClock, flush } from './fake-clock.ts';
+
+type Obj = { ns: string; team?: string; v: number };
+
+const store = () => new IndexedStore<Obj>({ ns: (o) => [o.ns], team: (o) => (o.team ? [`${o.ns}/${o.team}`] : []) });
+
+describe('IndexedStore', () => {
+  it('files objects under every index and moves them when they change', () => {
+    const s = store();
+    s.set('a/1', { ns: 'a', team: 'x', v: 1 });
+    s.set('a/2', { ns: 'a', v: 1 });
+    s.set('b/1', { ns: 'b', team: 'x', v: 1 });
+    expect(s.byIndex('ns', 'a').map((o) => o.v)).toHaveLength(2);
+    expect(s.byIndex('team', 'a/x')).toEqual([{ ns: 'a', team: 'x', v: 1 }]);
+    // An update that changes the indexed value leaves its old bucket.
+    s.set('a/1', { ns: 'a', team: 'y', v: 2 });
+    expect(s.byIndex('team', 'a/x')).toEqual([]);
+    expect(s.byIndex('team', 'a/y')).toEqual([{ ns: 'a', team: 'y', v: 2 }]);
+    s.delete('a/1');
+    expect(s.byIndex('team', 'a/y')).toEqual([]);
+    expect(s.byIndex('ns', 'a')).toEqual([{ ns: 'a', v: 1 }]);
+    expect(s.size).toBe(2);
+  });
+
+  it('refuses an index that was never declared', () => {
+    expect(() => store().byIndex('nope', 'a')).toThrow(/no index nope/);
+  });
+});
+
+describe('LineSplitter', () => {
+  it('gives whole lines whatever the chunking, without empty ones', () => {
+    const text = '{"a":1}\n\n{"b":2}\n{"c":3}\n';
+    for (let size = 1; size <= text.length; size++) {
+      const splitter = new LineSplitter();
+      const lines: string[] = [];
+      for (let i = 0; i < text.length; i += size) lines.push(...splitter.push(text.slice(i, i + size)));
+      expect(lines, `chunks of ${size}`).toEqual(['{"a":1}', '{"b":2}', '{"c":3}']);
+    }
+  });
+
+  it('keeps a line without its newline until the newline comes', () => {
+    const splitter = new LineSplitter();
+    expect(splitter.push('{"a"')).toEqual([]);
+    expect(splitter.push(':1}')).toEqual([]);
+    expect(splitter.push('\n')).toEqual(['{"a":1}']);
+  });
+});
+
+describe('RequestRateLimiter', () => {
+  it('lets a burst through, then one request per 1/qps, in arrival order, failing none', async () => {
+    const clock = new FakeClock();
+    const limiter = new RequestRateLimiter({ qps: 10, burst: 2, clock });
+    const passed: number[] = [];
+    const requests = Array.from({ length: 5 }, (_, i) => limiter.wait().then(() => passed.push(i)));
+    await flush();
+    expect(passed).toEqual([0, 1]);
+    expect(limiter.waiting).toBe(3);
+    await clock.advance(100);
+    expect(passed).toEqual([0, 1, 2]);
+    await clock.advance(200);
+    await Promise.all(requests);
+    expect(passed).toEqual([0, 1, 2, 3, 4]);
+    expect(limiter.waiting).toBe(0);
+  });
+});
