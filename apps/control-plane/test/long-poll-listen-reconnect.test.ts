@@ -1,6 +1,7 @@
 // PostgreSQL restarted under a control plane whose long-polls wait for notices only (the
-// look-again intervals are an hour): its listening connection comes back by itself, wakes every
-// waiting long-poll once (a notice sent while it was down is lost), and hears notices again.
+// look-again intervals are an hour): losing the listening connection wakes every waiting
+// long-poll once (the database down: each answers Unavailable), the connection comes back by
+// itself, and it hears notices again.
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { parseClusterInput } from '../src/api/inputs.ts';
 import { startWithEnvironment, type EnvironmentFixture } from './support/cloud-region.ts';
@@ -20,7 +21,7 @@ afterAll(async () => {
   await postgres?.stop();
 });
 
-it('after PostgreSQL restarts, the LISTEN connection reconnects, wakes the waiting long-polls once, and hears the next change', async () => {
+it('PostgreSQL restarted: the waiting long-poll answers Unavailable at once, the LISTEN connection reconnects and hears the next change', async () => {
   const database = await createTestDatabase(postgres.url, 'reconnect');
   f = await startWithEnvironment(database, undefined, { pollIntervalMs: HOUR_MS, recheckMs: HOUR_MS, maxWaitSeconds: 600 });
   const { cp, agent, environmentId } = f;
@@ -31,16 +32,19 @@ it('after PostgreSQL restarts, the LISTEN connection reconnects, wakes the waiti
   const { revision } = (await poll(-1)).json as { revision: number };
   const waiting = poll(revision);
   await cp.longPolls.parked(environmentId);
-  // Nothing changes meanwhile: only the reconnect's wake-up can make the long-poll look (and park) again.
-  const lookedAgain = cp.longPolls.nextPark(environmentId);
+  // Nothing moves the revision and the recheck is an hour away: only the lost LISTEN connection
+  // can wake the long-poll, which looks and finds the database down.
   await postgres.shutdown();
+  expect((await waiting).status).toBe(503);
   await vi.waitFor(() => expect(revisions.live).toBe(false));
   await postgres.start();
-  await lookedAgain;
-  expect(revisions.live).toBe(true);
+  await vi.waitFor(() => expect(revisions.live).toBe(true), { timeout: 15_000 });
+  // Listening again: a change wakes a parked long-poll (the only way, with an hour's recheck).
+  const again = poll(revision);
+  await cp.longPolls.parked(environmentId);
   const spec = { version: 'v1.16.2', size: 1, resources: { cpu: '1', memory: '1Gi', storage: '1Gi' } };
   await cp.store.createCluster(await cp.store.region('r'), parseClusterInput({ name: 'after-restart', spec }));
-  const answered = await waiting;
+  const answered = await again;
   expect(answered.status).toBe(200);
   expect(answered.json.clusters.map((c: { id: string }) => c.id)).toEqual(['after-restart']);
 });

@@ -21,7 +21,7 @@ const RETRY_MAX_MS = 5_000;
 /**
  * A connection that listened this long before it broke was healthy: the next reconnect starts
  * from the shortest delay again. One that breaks sooner (a proxy or a server that cuts it at
- * once) keeps backing off: each reconnect wakes every waiting long-poll to look.
+ * once) keeps backing off: each loss and each reconnect wakes every waiting long-poll to look.
  */
 const STABLE_MS = 30_000;
 
@@ -45,10 +45,16 @@ export function postgresRevisionFeed(connectionString: string, log: Warn): Revis
   const lost = (which: pg.Client, error?: Error) => {
     if (which !== client) return;
     client = undefined;
+    const wasLive = live;
     if (live && Date.now() - liveSince >= STABLE_MS) failures = 0;
     live = false;
     which.end().catch(() => undefined);
     if (closed) return;
+    // Waiting long-polls look once now and then fall back to polling until LISTEN is back: the
+    // database may be down (each answers Unavailable at once, as the agent expects, instead of
+    // sleeping to its deadline), or only this connection broke (notices would be missed).
+    // Only when it goes from live to lost, so a flapping reconnect does not wake them each time.
+    if (wasLive) listeners.emit('all');
     const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** failures++);
     log.warn('the database connection listening for revisions was lost; connecting again', { error: error?.message, retryMs: delay });
     retry = setTimeout(listen, delay);
