@@ -69,9 +69,13 @@ export function agentRoutes(router: Router, options: AgentRouteOptions): void {
         if (look === undefined) throw new ApiError(404, 'NotFound', 'the region was deleted');
         if (look.revision > after) return { status: 200, text: await store.desiredStateJson(regionId, look.revision), type: 'application/json' };
         if (Date.now() >= until || req.signal.aborted) return { status: 204 };
-        const woken = await watch.wait(napMs(options, until, look.nextExpiry), req.signal);
+        const nap = napMs(options, until, look.nextExpiry);
+        // A timer may fire a few ms before Date.now() reaches its end (Node starts it from the
+        // event loop's cached time): a nap to the deadline ends the long-poll whatever the clock says.
+        const toDeadline = nap >= until - Date.now();
+        const woken = await watch.wait(nap, req.signal);
         // No notice by the deadline: nothing changed, and the agent's next long-poll looks first anyway.
-        if (!woken && (Date.now() >= until || req.signal.aborted)) return { status: 204 };
+        if (!woken && (toDeadline || Date.now() >= until || req.signal.aborted)) return { status: 204 };
       }
     } finally {
       watch.close();
