@@ -3,6 +3,7 @@
 // Small and dependency-free: main.ts declares the options at start-up.
 import type { Command } from 'commander';
 import { CliError, EXIT } from '../exit.ts';
+import { collect } from '../program/options.ts';
 
 export interface ConfigOptions {
   nodeSelector?: string[];
@@ -23,8 +24,6 @@ export interface ConfigOptions {
   /** true or `on`, false (`--no-rebalance`) or `off`, `default`: unset, the region's setting. */
   rebalance?: boolean | string;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Declares the configuration flags on a command. */
 export function configFlags(cmd: Command): Command {

@@ -40,6 +40,3 @@ export function findByRef<T>(items: T[], ref: string, keys: { id: (t: T) => stri
   if (!found) throw new CliError(`${what} "${ref}" does not exist`, { code: EXIT.notFound, hint: `see \`${list}\`` });
   return found;
 }
-
-/** Repeatable options: commander's collector. */
-export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

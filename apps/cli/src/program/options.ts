@@ -20,3 +20,6 @@ export const waits = (cmd: Command) =>
   cmd
     .option('--wait', 'wait until the cluster is Healthy with the change applied')
     .option('--timeout <duration>', 'how long --wait waits (exit 4 after)', '10m');
+
+/** Repeatable options: commander's collector. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

@@ -1,8 +1,7 @@
 // `qhc member|invite|role|key|audit …`: commander only; each action loads its command module when it runs.
 import type { Command } from 'commander';
 import type { Global } from '../commands/region.ts';
-import { collect } from '../commands/rows.ts';
-import { limited } from './options.ts';
+import { collect, limited } from './options.ts';
 
 const member = () => import('../commands/member-cloud.ts');
 const role = () => import('../commands/role-cloud.ts');
