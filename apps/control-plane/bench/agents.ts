@@ -116,7 +116,7 @@ async function run(s: Scenario): Promise<BenchRow> {
 const rows = [];
 for (const scenario of SCENARIOS) rows.push(await run(scenario));
 writeBenchTable({
-  component: 'control-plane',
+  component: 'control-plane-agents',
   title: 'K agents long-polling (each its own region), M clusters: change → answer, reads under load, replica footprint, idle database load',
   columns: [
     { key: 'database', header: 'database' },
