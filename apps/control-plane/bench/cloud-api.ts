@@ -31,6 +31,9 @@ const ENVIRONMENT = 'bench';
 const KEY = 'qhc_m_bench-management-key-0123456789';
 const SECRETS_KEY = `b1:${Buffer.alloc(32, 9).toString('base64')}`;
 const headers = { authorization: `apikey ${KEY}` };
+// Ctrl-C, or turbo stopping the task, ends the run through process.exit, whose hook kills
+// the PostgreSQL it started (test/support/postgres.ts) rather than leaving them running.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 type Dialect = 'sqlite' | 'postgres';
 type ApiName = 'gRPC ClusterService' | 'REST HTTP/2' | 'REST HTTP/1.1';
