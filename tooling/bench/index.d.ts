@@ -10,7 +10,7 @@ export interface BenchColumn {
 export type BenchRow = Record<string, string | number | boolean | null | undefined>;
 
 export interface BenchTable {
-  /** operator, control-plane, agent, cli, qdrant: names the JSON file too. */
+  /** operator, agent, cli, qdrant, control-plane-agents…: one per bench script; names the JSON file too. */
   component: string;
   /** What one run measured, one line. */
   title: string;
@@ -24,7 +24,7 @@ export interface BenchTable {
 export declare function renderBenchTable(table: BenchTable): string;
 
 /**
- * Prints the table and writes it as JSON to `<dir>/bench-<component>.json`
- * (default dir: `reports` under the current working directory). Returns the file's path.
+ * Prints the table and writes it as JSON to `<dir>/bench-<component>.json` (default dir:
+ * `$QHC_BENCH_DIR`, else `reports/bench` at the repository's root). Returns the file's path.
  */
 export declare function writeBenchTable(table: BenchTable, options?: { dir?: string }): string;

@@ -4,6 +4,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Every component's JSON in one place, whichever package's directory the bench runs in: the
+// repository's reports/bench (this file is tooling/bench/index.js). QHC_BENCH_DIR moves it.
+const REPORTS = fileURLToPath(new URL('../../reports/bench/', import.meta.url));
 
 /** @param {import('./index.js').BenchTable} table */
 export function renderBenchTable(table) {
@@ -22,7 +27,7 @@ export function renderBenchTable(table) {
  * @param {{ dir?: string }} [options]
  */
 export function writeBenchTable(table, options = {}) {
-  const dir = resolve(options.dir ?? 'reports');
+  const dir = resolve(options.dir ?? process.env.QHC_BENCH_DIR ?? REPORTS);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `bench-${table.component}.json`);
   const machine = { cpus: cpus().length, loadAverage1m: Number(loadavg()[0].toFixed(2)), node: process.version };

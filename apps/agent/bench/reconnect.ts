@@ -17,6 +17,9 @@ const [clusterCount = 500, changedCount = 50, ...concurrencies] = process.argv
   .map(Number)
   .filter((n) => n > 0);
 const logger = createLogger({ level: 'error' });
+// Ctrl-C, or turbo stopping the task, ends the run through process.exit, whose hook kills
+// the sandbox's processes (@qhc/kube-sandbox) rather than leaving them running.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 /** Every request the agent makes, by whether it writes. */
 const requests = { writes: 0, reads: 0 };

@@ -1,11 +1,17 @@
 // pnpm bench (@qhc/cli): how fast `qhc --help` and `qhc version --client` start, cold
-// processes, against `node -e 0` in the same run (the floor no CLI can beat). Target: under
-// 150 ms. Prints one JSON line per command: median and p90 over the runs, and the ratio.
+// processes, against `node -e 0` in the same run (the floor no CLI can beat). Target: p90 under
+// 150 ms. Prints one table (median and p90 over the runs, and the ratio to the floor) and
+// writes it as JSON (@qhc/bench). Runs dist/qhc.js: build first (pnpm bench at the root does).
+//   node bench/startup.ts [runs=30]
+import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { writeBenchTable, type BenchRow } from '@qhc/bench';
 
 const QHC = fileURLToPath(new URL('../dist/qhc.js', import.meta.url));
-const RUNS = 30;
+const RUNS = Number(process.argv[2]) > 0 ? Number(process.argv[2]) : 30;
+const TARGET_MS = 150;
+if (!existsSync(QHC)) throw new Error(`${QHC} is missing: run pnpm --filter @qhc/cli build first`);
 
 function measure(args: string[]): { medianMs: number; p90Ms: number } {
   const times: number[] = [];
@@ -21,16 +27,28 @@ function measure(args: string[]): { medianMs: number; p90Ms: number } {
 }
 
 const floor = measure(['-e', '0']);
-console.log(JSON.stringify({ command: 'node -e 0', ...floor }));
+const rows: BenchRow[] = [{ command: 'node -e 0 (floor)', runs: RUNS, ...floor, ratioToNode: 1 }];
 for (const args of [['--help'], ['version', '--client']]) {
   const result = measure([QHC, ...args]);
-  console.log(
-    JSON.stringify({
-      command: `qhc ${args.join(' ')}`,
-      ...result,
-      ratioToNode: Math.round((result.medianMs / floor.medianMs) * 100) / 100,
-      targetMs: 150,
-      withinTarget: result.p90Ms < 150,
-    }),
-  );
+  rows.push({
+    command: `qhc ${args.join(' ')}`,
+    runs: RUNS,
+    ...result,
+    ratioToNode: result.medianMs / floor.medianMs,
+    withinTarget: result.p90Ms < TARGET_MS ? 'yes' : 'no',
+  });
 }
+writeBenchTable({
+  component: 'cli',
+  title: 'cold start of the built qhc binary against node -e 0, same run',
+  columns: [
+    { key: 'command', header: 'command' },
+    { key: 'runs', header: 'runs' },
+    { key: 'medianMs', header: 'median (ms)' },
+    { key: 'p90Ms', header: 'p90 (ms)', target: `< ${TARGET_MS} (qhc commands)` },
+    { key: 'ratioToNode', header: 'median / node -e 0' },
+    { key: 'withinTarget', header: 'within target' },
+  ],
+  rows,
+  context: { binary: QHC, 'warm-up runs dropped': 3 },
+});

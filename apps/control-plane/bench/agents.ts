@@ -17,6 +17,9 @@ import { clientsOf, seed } from './agents/seed.ts';
 
 const KEY = 'qhc_m_bench-management-key-0123456789';
 const SECRETS_KEY = `b1:${Buffer.alloc(32, 9).toString('base64')}`;
+// Ctrl-C, or turbo stopping the task, ends the run through process.exit, whose hook kills
+// the PostgreSQL it started (test/support/postgres.ts) rather than leaving them running.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 const SCENARIOS = (process.env.BENCH_AGENTS ?? 'sqlite:1:100:1000,postgres:3:1000:10000').split(',').map((s) => {
   const [dialect, replicas, agents, clusters] = s.split(':');
   return { dialect: dialect as 'sqlite' | 'postgres', replicas: Number(replicas), agents: Number(agents), clusters: Number(clusters) };
@@ -116,7 +119,7 @@ async function run(s: Scenario): Promise<BenchRow> {
 const rows = [];
 for (const scenario of SCENARIOS) rows.push(await run(scenario));
 writeBenchTable({
-  component: 'control-plane',
+  component: 'control-plane-agents',
   title: 'K agents long-polling (each its own region), M clusters: change → answer, reads under load, replica footprint, idle database load',
   columns: [
     { key: 'database', header: 'database' },

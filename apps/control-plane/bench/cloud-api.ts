@@ -5,16 +5,18 @@
 // Terraform and qcloud call), REST over HTTP/2, and REST over HTTP/1.1 keep-alive (as curl calls). Calls are sequential and round-robin across
 // the three clients, so a busy moment of the machine lands on all of them alike; each
 // client warms up first. Latency is end to end (request encoded, answer decoded); the server
-// runs in this process. Not a test: a table, then one JSON line per figure.
+// runs in this process; PostgreSQL is a throwaway server this bench starts and stops. Not a
+// test: one table, a row per database × API × call, written as JSON too (@qhc/bench).
 //   node bench/cloud-api.ts [calls]     (default 500 per figure; list-all walks: a fifth)
 import { create } from '@bufbuild/protobuf';
 import { createClient, type Client } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import { clusterV1, hybridV1 } from '@qhc/cloud-api';
+import { writeBenchTable } from '@qhc/bench';
 import { createLogger } from '@qhc/kube';
 import { createLoopbackTls } from '@qhc/kube-sandbox';
 import { DEFAULT_PACKAGES } from '@qhc/schemas';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { connect, type ClientHttp2Session } from 'node:http2';
 import { loadavg, tmpdir } from 'node:os';
@@ -27,7 +29,11 @@ const CALLS = Number(process.argv[2]) > 0 ? Number(process.argv[2]) : 500;
 const WARMUP = 50;
 const ENVIRONMENT = 'bench';
 const KEY = 'qhc_m_bench-management-key-0123456789';
+const SECRETS_KEY = `b1:${Buffer.alloc(32, 9).toString('base64')}`;
 const headers = { authorization: `apikey ${KEY}` };
+// Ctrl-C, or turbo stopping the task, ends the run through process.exit, whose hook kills
+// the PostgreSQL it started (test/support/postgres.ts) rather than leaving them running.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 type Dialect = 'sqlite' | 'postgres';
 type ApiName = 'gRPC ClusterService' | 'REST HTTP/2' | 'REST HTTP/1.1';
@@ -58,30 +64,40 @@ interface Seeded {
 const percentile = (samples: number[], p: number) => samples.toSorted((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(samples.length * p))]!;
 const round = (ms: number) => Math.round(ms * 100) / 100;
 const clusterName = (i: number) => `bench-${String(i).padStart(4, '0')}`;
+/** CreateCluster calls per second while seeding, by database: context for the table. */
+const seedRates: Partial<Record<Dialect, number>> = {};
 
 /** The control plane on `dialect`, serving HTTPS with a private CA; `stop` also stops PostgreSQL. */
 async function startPlane(dialect: Dialect): Promise<{ cp: RunningControlPlane; ca: string; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'qhc-bench-cloud-'));
   const postgres = dialect === 'postgres' ? await startTestPostgres() : undefined;
-  const database = postgres ? await createTestDatabase(postgres.url, 'bench') : join(dir, 'cp.db');
-  const tls = await createLoopbackTls(join(dir, 'tls'));
-  const cp = await startControlPlane({
-    database,
-    host: '127.0.0.1',
-    port: 0,
-    tls: { cert: tls.cert, key: tls.key },
-    managementKey: KEY,
-    logger: createLogger({ level: 'error' }),
-    console: false,
-  });
-  return {
-    cp,
-    ca: tls.ca,
-    async stop() {
-      await cp.stop();
-      await postgres?.stop();
-    },
+  const cleanUp = async () => {
+    await postgres?.stop();
+    rmSync(dir, { recursive: true, force: true });
   };
+  try {
+    const database = postgres ? await createTestDatabase(postgres.url, 'bench') : join(dir, 'cp.db');
+    const tls = await createLoopbackTls(join(dir, 'tls'));
+    const cp = await startControlPlane({
+      database,
+      host: '127.0.0.1',
+      port: 0,
+      tls: { cert: tls.cert, key: tls.key },
+      managementKey: KEY,
+      // PostgreSQL needs the key ring given (replicas share it); SQLite would make its own.
+      secrets: { key: SECRETS_KEY },
+      logger: createLogger({ level: 'error' }),
+      console: false,
+    });
+    const stop = async () => {
+      await cp.stop();
+      await cleanUp();
+    };
+    return { cp, ca: tls.ca, stop };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
 }
 
 /** One environment and its 1,000 clusters, made through the Cloud API as Terraform makes them. */
@@ -106,10 +122,7 @@ async function seed(dialect: Dialect, cp: RunningControlPlane, ca: string): Prom
     ids.push((await clusters.createCluster({ cluster }, { headers })).cluster!.id);
     names.push(clusterName(i));
   }
-  const seconds = (performance.now() - started) / 1000;
-  console.log(
-    JSON.stringify({ bench: 'seed: CreateCluster over gRPC', dialect, clusters: CLUSTERS, seconds: round(seconds), perSecond: Math.round(CLUSTERS / seconds) }),
-  );
+  seedRates[dialect] = Math.round(CLUSTERS / ((performance.now() - started) / 1000));
   return { accountId, environmentId, ids, names };
 }
 
@@ -246,9 +259,7 @@ async function benchDialect(dialect: Dialect): Promise<Figure[]> {
     for (const [call, calls, run] of kinds) {
       const samples = await measure(probes, calls, run);
       for (const [p, probe] of probes.entries()) {
-        const figure = { dialect, api: probe.api, call, calls, p50Ms: round(percentile(samples[p]!, 0.5)), p99Ms: round(percentile(samples[p]!, 0.99)) };
-        console.log(JSON.stringify({ bench: 'cloud-api', clusters: CLUSTERS, ...figure }));
-        figures.push(figure);
+        figures.push({ dialect, api: probe.api, call, calls, p50Ms: round(percentile(samples[p]!, 0.5)), p99Ms: round(percentile(samples[p]!, 0.99)) });
       }
     }
     for (const probe of probes) probe.close();
@@ -258,16 +269,24 @@ async function benchDialect(dialect: Dialect): Promise<Figure[]> {
   }
 }
 
-/** The figures as a fixed-width table, rows always in the same order. */
-function table(figures: Figure[]): string {
-  const header = ['database', 'api', 'call', 'calls', 'p50 ms', 'p99 ms'];
-  const rows = figures.map((f) => [f.dialect, f.api, f.call, String(f.calls), f.p50Ms.toFixed(2), f.p99Ms.toFixed(2)]);
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const line = (cells: string[]) => cells.map((cell, c) => (c >= 3 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
 const loadBefore = loadavg()[0]!;
 const figures = [...(await benchDialect('sqlite')), ...(await benchDialect('postgres'))];
-console.log(`\n${CLUSTERS} clusters in one environment; load average ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after\n`);
-console.log(table(figures));
+writeBenchTable({
+  component: 'control-plane-cloud-api',
+  title: `the Cloud API over gRPC, REST HTTP/2 and REST HTTP/1.1 (TLS, one connection each), ${CLUSTERS} clusters in one environment`,
+  columns: [
+    { key: 'dialect', header: 'database' },
+    { key: 'api', header: 'api' },
+    { key: 'call', header: 'call' },
+    { key: 'calls', header: 'calls' },
+    { key: 'p50Ms', header: 'p50 (ms)' },
+    { key: 'p99Ms', header: 'p99 (ms)' },
+  ],
+  rows: figures.map((f) => ({ ...f })),
+  context: {
+    'seeding, CreateCluster/s': Object.entries(seedRates)
+      .map(([d, rate]) => `${d} ${rate}`)
+      .join(', '),
+    'load average': `${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`,
+  },
+});

@@ -27,6 +27,9 @@ const main = process.env.QHC_BENCH_OPERATOR_MAIN ? resolve(process.env.QHC_BENCH
 if (!existsSync(main)) throw new Error(`${main} is missing: run pnpm --filter @qhc/operator build first`);
 const nodeOptions = process.env.QHC_BENCH_OPERATOR_NODE_OPTIONS ?? '';
 const heapDir = process.env.QHC_BENCH_HEAP_DIR ? resolve(process.env.QHC_BENCH_HEAP_DIR) : undefined;
+// Ctrl-C, or turbo stopping the task, ends the run through process.exit, whose hook kills
+// the sandbox's processes (@qhc/kube-sandbox) rather than leaving them running.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 function startOperator(kubeconfigPath: string, ns: string, port: number, n: number): ChildProcess {
   const dir = mkdtempSync(join(tmpdir(), 'qhc-bench-'));

@@ -35,7 +35,7 @@ describe('the QdrantCloudTraefik provider', () => {
     const failed = await h.waitFor(id, 'the missing CRD reported', (c) => c.status?.reason?.startsWith('IngressRouteNotServed') === true);
     expect(failed.status?.reason).toMatch(/does not serve traefik\.io\/v1alpha1 IngressRoute; install Traefik/);
     expect(failed.status?.conditions?.find((c) => c.type === 'Degraded')?.status).toBe('True');
-    await waitFor('the event', async () => ((await h.events(id)).some((e) => e.type === 'Warning' && e.reason === 'IngressRouteNotServed') ? true : undefined));
+    await h.events(id, (es) => es.some((e) => e.type === 'Warning' && e.reason === 'IngressRouteNotServed'));
     // Everything else was applied before the route: the database runs regardless.
     expect(await h.client.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: h.sandbox.namespace, name: `qdrant-${id}` })).toBeDefined();
     expect(h.operator.isLeader()).toBe(true);

@@ -34,6 +34,33 @@ function binDir(): string {
   return join(base, versions[0]!, 'bin');
 }
 
+/** The servers started and not yet stopped: killed when this process exits without stopping them. */
+const running = new Map<string, () => ChildProcess>();
+let exitHookInstalled = false;
+
+function killOnExit(dir: string, current: () => ChildProcess): void {
+  running.set(dir, current);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // 'exit' handlers are synchronous: SIGKILL each group (a throwaway server loses nothing it
+  // needs) and remove its data. A bench turns Ctrl-C into an exit so this runs then too.
+  process.on('exit', () => {
+    for (const [data, child] of running) {
+      const pid = child().pid;
+      try {
+        if (pid) process.kill(-pid, 'SIGKILL');
+      } catch {
+        // already gone (shut down and not started again)
+      }
+      try {
+        rmSync(data, { recursive: true, force: true });
+      } catch {
+        // the process is exiting: a leftover temporary directory is all that is lost
+      }
+    }
+  });
+}
+
 export async function startTestPostgres(): Promise<TestPostgres> {
   const bin = binDir();
   const dir = mkdtempSync(join(tmpdir(), 'qhc-pg-'));
@@ -69,6 +96,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     'max_connections=200',
   ]);
   let child: ChildProcess = await launch(cmd, args, url);
+  killOnExit(dir, () => child);
   const shutdown = async () => {
     if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -91,6 +119,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     },
     async stop() {
       await shutdown();
+      running.delete(dir);
       rmSync(dir, { recursive: true, force: true });
     },
   };

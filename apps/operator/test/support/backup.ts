@@ -4,6 +4,7 @@ import { waitFor } from '@qhc/kube-sandbox';
 import type { KubeObject } from '@qhc/kube';
 import { QDRANT_API_VERSION } from '@qhc/schemas';
 import { clusterRestoreFixture, clusterSnapshotFixture } from '@qhc/schemas/test';
+import { eventsAbout, withReasons } from './events.ts';
 import { useOperator } from './harness.ts';
 
 export type Snapshot = KubeObject & {
@@ -89,15 +90,6 @@ export function useBackupOperator() {
      * The reasons and notes of the events about `name`, once they hold every reason given: an
      * event is recorded after the status or object a test waits for, so it may not be there yet.
      */
-    eventsOf: (name: string, ...reasons: string[]) =>
-      waitFor(`events ${reasons.join(', ')} about ${name}`, async () => {
-        const events = (
-          await h.client.list<KubeObject & { reason: string; note: string; regarding: { name: string } }>(
-            { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
-            { namespace: ns() },
-          )
-        ).items.filter((e) => e.regarding.name === name);
-        return reasons.every((r) => events.some((e) => e.reason === r)) ? events : undefined;
-      }),
+    eventsOf: (name: string, ...reasons: string[]) => eventsAbout(h.client, ns(), name, withReasons(...reasons), 60_000),
   };
 }

@@ -12,6 +12,7 @@ import { QDRANT_API_VERSION, allKinds, buildCrd, clusterResourceName, type Qdran
 import { qdrantClusterFixture } from '@qhc/schemas/test';
 import { afterAll, beforeAll } from 'vitest';
 import { startOperator, type OperatorOptions, type RunningOperator } from '../../src/index.ts';
+import { eventsAbout, listEventsAbout, withReasons, type ObjectEvent } from './events.ts';
 
 export type Cluster = KubeObject & Pick<QdrantCluster, 'spec' | 'status'>;
 export interface Pod extends KubeObject {
@@ -34,22 +35,13 @@ export interface Harness {
    * The cluster's events. With `until`, waits until they satisfy it: the operator records an
    * event after the write a test waits for, so a test that reads them at once can miss it.
    */
-  events(id: string, until?: (events: ClusterEvent[]) => boolean): Promise<ClusterEvent[]>;
+  events(id: string, until?: (events: ObjectEvent[]) => boolean): Promise<ObjectEvent[]>;
   /** Stops the operator (as a crash would) and starts a new one with the same options. */
   restartOperator(): Promise<void>;
 }
 
-export interface ClusterEvent {
-  type: string;
-  reason: string;
-  note?: string;
-}
-
-/** An `until` for events(): every reason seen at least once. */
-export const withReasons =
-  (...reasons: string[]) =>
-  (events: Array<{ reason: string }>): boolean =>
-    reasons.every((reason) => events.some((e) => e.reason === reason));
+// Tests take withReasons with the harness.
+export { withReasons };
 
 export const ready = (pod: Pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
@@ -117,24 +109,9 @@ function attachQueries(h: Harness, sims: Map<string, ClusterSimulation>): void {
   };
   h.pods = async (id) =>
     (await h.client.list<Pod>({ apiVersion: 'v1', kind: 'Pod' }, { namespace: sandbox.namespace, labelSelector: `cluster-id=${id}` })).items;
-  const listEvents = async (id: string): Promise<ClusterEvent[]> => {
-    const events = await h.client.list<KubeObject & ClusterEvent & { regarding: { name: string } }>(
-      { apiVersion: 'events.k8s.io/v1', kind: 'Event' },
-      { namespace: sandbox.namespace },
-    );
-    return events.items.filter((e) => e.regarding.name === clusterResourceName(id)).map((e) => ({ type: e.type, reason: e.reason, note: e.note }));
-  };
-  h.events = async (id, until) => {
-    if (!until) return listEvents(id);
-    let last: ClusterEvent[] = [];
-    return waitFor(
-      `events of ${id}`,
-      async () => {
-        last = await listEvents(id);
-        return until(last) ? last : undefined;
-      },
-      { timeoutMs: 30_000, intervalMs: 200, onTimeout: () => `events so far: ${JSON.stringify(last.map((e) => e.reason))}` },
-    );
+  h.events = (id, until) => {
+    const name = clusterResourceName(id);
+    return until ? eventsAbout(h.client, sandbox.namespace, name, until) : listEventsAbout(h.client, sandbox.namespace, name);
   };
 }
 
