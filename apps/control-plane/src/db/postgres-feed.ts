@@ -3,8 +3,12 @@ import { sql } from 'kysely';
 import type { Warn } from './db.ts';
 import { Listeners, type RevisionFeed, type RevisionNotice } from './revision-feed.ts';
 
-/** The one channel every replica listens on: a notice names the region and its new revision. */
+/** The channel every replica listens on for revisions: a notice names the region and its new revision. */
 export const REVISION_CHANNEL = 'qhc_region_revisions';
+/** The channel of revoked agent tokens: a notice names the region whose cached tokens must go. */
+export const TOKENS_CHANNEL = 'qhc_agent_tokens';
+/** The listening connection's application_name: how an operator (and a test) tells it in pg_stat_activity. */
+export const FEED_APPLICATION_NAME = 'qhc-revision-feed';
 
 /** `<region id>:<revision>`, the revision empty when the region was deleted. */
 export const noticePayload = (regionId: string, revision: number | null) => `${regionId}:${revision ?? ''}`;
@@ -25,6 +29,29 @@ const RETRY_MAX_MS = 5_000;
  */
 const STABLE_MS = 30_000;
 
+export interface FeedOptions {
+  /** How often the listening connection is checked with `SELECT 1`; default 30 s. */
+  checkMs?: number;
+  /** How long that check may take before the connection counts as lost; default 5 s. */
+  checkTimeoutMs?: number;
+}
+
+/**
+ * Rejects when `promise` has not settled within `ms`. A connection a NAT or firewall dropped
+ * without a FIN never answers and never fails: only a deadline tells it is gone.
+ */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the listening connection did not answer a check within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * PostgreSQL: NOTIFY in the transaction that moves a revision (delivered at its commit, to every
  * replica), and per replica one dedicated connection that LISTENs, outside the pool (a pooled
@@ -32,10 +59,14 @@ const STABLE_MS = 30_000;
  * server restarted), it connects again with a growing delay, and once listening again tells
  * every waiter to look: a notice sent meanwhile was lost.
  */
-export function postgresRevisionFeed(connectionString: string, log: Warn): RevisionFeed {
+export function postgresRevisionFeed(connectionString: string, log: Warn, options: FeedOptions = {}): RevisionFeed {
   const listeners = new Listeners(log);
+  const checkMs = options.checkMs ?? 30_000;
+  const checkTimeoutMs = options.checkTimeoutMs ?? 5_000;
   let client: pg.Client | undefined;
   let live = false;
+  let epoch = 0;
+  let check: NodeJS.Timeout | undefined;
   let liveSince = 0;
   let closed = false;
   let started = false;
@@ -45,6 +76,7 @@ export function postgresRevisionFeed(connectionString: string, log: Warn): Revis
   const lost = (which: pg.Client, error?: Error) => {
     if (which !== client) return;
     client = undefined;
+    clearTimeout(check);
     const wasLive = live;
     if (live && Date.now() - liveSince >= STABLE_MS) failures = 0;
     live = false;
@@ -59,10 +91,23 @@ export function postgresRevisionFeed(connectionString: string, log: Warn): Revis
     log.warn('the database connection listening for revisions was lost; connecting again', { error: error?.message, retryMs: delay });
     retry = setTimeout(listen, delay);
   };
+  // TCP keepalive alone would notice a silently dropped connection only after the kernel's
+  // probes (hours by default; its interval and count are not settable from Node): a periodic
+  // cheap query bounds it to checkMs + checkTimeoutMs, and also catches a server that stopped answering.
+  const watch = (which: pg.Client) => {
+    check = setTimeout(() => {
+      within(which.query('SELECT 1'), checkTimeoutMs).then(
+        () => which === client && watch(which),
+        (error: Error) => lost(which, error),
+      );
+    }, checkMs);
+    check.unref();
+  };
   const listen = async () => {
-    const next = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000, keepAlive: true });
+    const next = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000, keepAlive: true, application_name: FEED_APPLICATION_NAME });
     client = next;
     next.on('notification', (message) => {
+      if (message.channel === TOKENS_CHANNEL && message.payload) return listeners.emit({ regionId: message.payload, tokens: true });
       const notice = message.channel === REVISION_CHANNEL ? parseNotice(message.payload) : undefined;
       if (notice) listeners.emit(notice);
     });
@@ -70,14 +115,16 @@ export function postgresRevisionFeed(connectionString: string, log: Warn): Revis
     next.on('end', () => lost(next));
     try {
       await next.connect();
-      await next.query(`LISTEN ${REVISION_CHANNEL}`);
+      await next.query(`LISTEN ${REVISION_CHANNEL}; LISTEN ${TOKENS_CHANNEL}`);
     } catch (error) {
       lost(next, error as Error);
       return;
     }
     if (client !== next) return;
     live = true;
+    epoch++;
     liveSince = Date.now();
+    watch(next);
     // Level-based: whatever was announced while no connection listened, every waiter looks again.
     listeners.emit('all');
   };
@@ -85,6 +132,9 @@ export function postgresRevisionFeed(connectionString: string, log: Warn): Revis
   return {
     async moved(db, regionId, revision) {
       await sql`SELECT pg_notify(${REVISION_CHANNEL}, ${noticePayload(regionId, revision)})`.execute(db.q);
+    },
+    async tokensChanged(db, regionId) {
+      await sql`SELECT pg_notify(${TOKENS_CHANNEL}, ${regionId})`.execute(db.q);
     },
     subscribe(listener) {
       const unsubscribe = listeners.add(listener);
@@ -97,9 +147,13 @@ export function postgresRevisionFeed(connectionString: string, log: Warn): Revis
     get live() {
       return live;
     },
+    get epoch() {
+      return epoch;
+    },
     async close() {
       closed = true;
       clearTimeout(retry);
+      clearTimeout(check);
       const last = client;
       client = undefined;
       live = false;
