@@ -34,7 +34,11 @@ export class AgentTokens {
     const row =
       this.cache.get(hash) ??
       // Only agent tokens are kept: a bootstrap token is used once, and its use must be seen.
-      (await this.cache.load(hash, () => findTokenByHash(this.db, hash), (found) => found.kind === 'agent'));
+      (await this.cache.load(
+        hash,
+        () => findTokenByHash(this.db, hash),
+        (found) => found.kind === 'agent',
+      ));
     return checkKind(row, ['agent'], this.now);
   }
 

@@ -5,10 +5,12 @@ interface Entry<V> {
   epoch: number;
 }
 
-interface Load {
+interface Load<V> {
   key: string;
-  /** A notice of the key (or of everything) came while it read: its answer may be older than the notice. */
+  /** A notice of everything came while it read: its answer may be older than the notice. */
   stale: boolean;
+  /** What its answer must pass to be kept: one test per notice of the key that came while it read. */
+  tests: Array<(value: V) => boolean>;
 }
 
 /**
@@ -16,12 +18,13 @@ interface Load {
  * revision feed is live, and used only if it has stayed live since they were stored (the feed's
  * epoch is the same). A notice may have been missed otherwise, so the database is asked again.
  * The owner drops entries on the notices that change them; a read that was under way when such a
- * notice came is not kept (it may have read the row before the change). Bounded: the least
+ * notice came is kept only if its answer would have stayed (it may have read the row before the
+ * change). Bounded: the least
  * recently used entries go first.
  */
 export class LiveCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
-  private readonly loads = new Set<Load>();
+  private readonly loads = new Set<Load<V>>();
   private readonly feed: Pick<RevisionFeed, 'live' | 'epoch'>;
   readonly capacity: number;
   constructor(feed: Pick<RevisionFeed, 'live' | 'epoch'>, capacity: number) {
@@ -50,22 +53,23 @@ export class LiveCache<V> {
    */
   async load(key: string, read: () => Promise<V | undefined>, keep: (value: V) => boolean = () => true): Promise<V | undefined> {
     const epoch = this.feed.epoch;
-    const load: Load = { key, stale: !this.feed.live };
+    const load: Load<V> = { key, stale: !this.feed.live, tests: [] };
     this.loads.add(load);
     try {
       const value = await read();
-      if (value !== undefined && keep(value) && !load.stale && this.feed.live && this.feed.epoch === epoch) this.set(key, value, epoch);
+      const kept = value !== undefined && keep(value) && !load.stale && load.tests.every((test) => test(value));
+      if (kept && this.feed.live && this.feed.epoch === epoch) this.set(key, value, epoch);
       return value;
     } finally {
       this.loads.delete(load);
     }
   }
 
-  /** Drops the key's entry unless `stays` holds for it; a read of the key under way is not kept either way. */
+  /** Drops the key's entry unless `stays` holds for it; a read of the key under way is kept only if its answer passes `stays` too. */
   drop(key: string, stays: (value: V) => boolean = () => false): void {
     const entry = this.entries.get(key);
     if (entry && !stays(entry.value)) this.entries.delete(key);
-    for (const load of this.loads) if (load.key === key) load.stale = true;
+    for (const load of this.loads) if (load.key === key) load.tests.push(stays);
   }
 
   /** Drops every entry `which` names; no read under way is kept (what it reads is not known yet). */

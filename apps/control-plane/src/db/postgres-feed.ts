@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { sql } from 'kysely';
-import type { Warn } from './db.ts';
-import { Listeners, type RevisionFeed, type RevisionNotice } from './revision-feed.ts';
+import type { Db, Warn } from './db.ts';
+import { Listeners, type FeedNotice, type RevisionFeed, type RevisionListener, type RevisionNotice } from './revision-feed.ts';
 
 /** The channel every replica listens on for revisions: a notice names the region and its new revision. */
 export const REVISION_CHANNEL = 'qhc_region_revisions';
@@ -56,108 +56,142 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
  * PostgreSQL: NOTIFY in the transaction that moves a revision (delivered at its commit, to every
  * replica), and per replica one dedicated connection that LISTENs, outside the pool (a pooled
  * connection would be handed to queries and lose its LISTEN). When that connection breaks (the
- * server restarted), it connects again with a growing delay, and once listening again tells
- * every waiter to look: a notice sent meanwhile was lost.
+ * server restarted) or stops answering its periodic check, it connects again with a growing
+ * delay, and once listening again tells every waiter to look: a notice sent meanwhile was lost.
  */
 export function postgresRevisionFeed(connectionString: string, log: Warn, options: FeedOptions = {}): RevisionFeed {
-  const listeners = new Listeners(log);
-  const checkMs = options.checkMs ?? 30_000;
-  const checkTimeoutMs = options.checkTimeoutMs ?? 5_000;
-  let client: pg.Client | undefined;
-  let live = false;
-  let epoch = 0;
-  let check: NodeJS.Timeout | undefined;
-  let liveSince = 0;
-  let closed = false;
-  let started = false;
-  let failures = 0;
-  let retry: NodeJS.Timeout | undefined;
+  return new PostgresFeed(connectionString, log, options);
+}
 
-  const lost = (which: pg.Client, error?: Error) => {
-    if (which !== client) return;
-    client = undefined;
-    clearTimeout(check);
-    const wasLive = live;
-    if (live && Date.now() - liveSince >= STABLE_MS) failures = 0;
-    live = false;
-    which.end().catch(() => undefined);
-    if (closed) return;
-    // Waiting long-polls look once now and then fall back to polling until LISTEN is back: the
-    // database may be down (each answers Unavailable at once, as the agent expects, instead of
-    // sleeping to its deadline), or only this connection broke (notices would be missed).
-    // Only when it goes from live to lost, so a flapping reconnect does not wake them each time.
-    if (wasLive) listeners.emit('all');
-    const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** failures++);
-    log.warn('the database connection listening for revisions was lost; connecting again', { error: error?.message, retryMs: delay });
-    retry = setTimeout(listen, delay);
-  };
-  // TCP keepalive alone would notice a silently dropped connection only after the kernel's
-  // probes (hours by default; its interval and count are not settable from Node): a periodic
-  // cheap query bounds it to checkMs + checkTimeoutMs, and also catches a server that stopped answering.
-  const watch = (which: pg.Client) => {
-    check = setTimeout(() => {
-      within(which.query('SELECT 1'), checkTimeoutMs).then(
-        () => which === client && watch(which),
-        (error: Error) => lost(which, error),
-      );
-    }, checkMs);
-    check.unref();
-  };
-  const listen = async () => {
-    const next = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000, keepAlive: true, application_name: FEED_APPLICATION_NAME });
-    client = next;
-    next.on('notification', (message) => {
-      if (message.channel === TOKENS_CHANNEL && message.payload) return listeners.emit({ regionId: message.payload, tokens: true });
-      const notice = message.channel === REVISION_CHANNEL ? parseNotice(message.payload) : undefined;
-      if (notice) listeners.emit(notice);
+class PostgresFeed implements RevisionFeed {
+  private readonly listeners: Listeners;
+  private readonly connectionString: string;
+  private readonly log: Warn;
+  private readonly checkMs: number;
+  private readonly checkTimeoutMs: number;
+  private client: pg.Client | undefined;
+  private isLive = false;
+  private liveEpoch = 0;
+  private liveSince = 0;
+  private closed = false;
+  private started = false;
+  private failures = 0;
+  private retry: NodeJS.Timeout | undefined;
+  private check: NodeJS.Timeout | undefined;
+
+  constructor(connectionString: string, log: Warn, options: FeedOptions) {
+    this.listeners = new Listeners(log);
+    this.connectionString = connectionString;
+    this.log = log;
+    this.checkMs = options.checkMs ?? 30_000;
+    this.checkTimeoutMs = options.checkTimeoutMs ?? 5_000;
+  }
+
+  get live(): boolean {
+    return this.isLive;
+  }
+
+  get epoch(): number {
+    return this.liveEpoch;
+  }
+
+  async moved(db: Db, regionId: string, revision: number | null): Promise<void> {
+    await sql`SELECT pg_notify(${REVISION_CHANNEL}, ${noticePayload(regionId, revision)})`.execute(db.q);
+    // This replica hears its own change at its commit, not a moment later when the NOTIFY comes
+    // back: what it answers next (from memory too) already holds it. Hearing it twice is harmless.
+    db.afterCommit(() => this.listeners.emit({ regionId, revision }));
+  }
+
+  async tokensChanged(db: Db, regionId: string): Promise<void> {
+    await sql`SELECT pg_notify(${TOKENS_CHANNEL}, ${regionId})`.execute(db.q);
+    db.afterCommit(() => this.listeners.emit({ regionId, tokens: true }));
+  }
+
+  subscribe(listener: RevisionListener): () => void {
+    const unsubscribe = this.listeners.add(listener);
+    if (!this.started && !this.closed) {
+      this.started = true;
+      void this.listen();
+    }
+    return unsubscribe;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retry);
+    clearTimeout(this.check);
+    const last = this.client;
+    this.client = undefined;
+    this.isLive = false;
+    await last?.end().catch(() => undefined);
+  }
+
+  private async listen(): Promise<void> {
+    const next = new pg.Client({
+      connectionString: this.connectionString,
+      connectionTimeoutMillis: 5_000,
+      keepAlive: true,
+      application_name: FEED_APPLICATION_NAME,
     });
-    next.on('error', (error) => lost(next, error));
-    next.on('end', () => lost(next));
+    this.client = next;
+    next.on('notification', (message) => {
+      const notice = noticeOf(message.channel, message.payload);
+      if (notice) this.listeners.emit(notice);
+    });
+    next.on('error', (error) => this.lost(next, error));
+    next.on('end', () => this.lost(next));
     try {
       await next.connect();
       await next.query(`LISTEN ${REVISION_CHANNEL}; LISTEN ${TOKENS_CHANNEL}`);
     } catch (error) {
-      lost(next, error as Error);
+      this.lost(next, error as Error);
       return;
     }
-    if (client !== next) return;
-    live = true;
-    epoch++;
-    liveSince = Date.now();
-    watch(next);
+    if (this.client !== next) return;
+    this.isLive = true;
+    this.liveEpoch++;
+    this.liveSince = Date.now();
+    this.watch(next);
     // Level-based: whatever was announced while no connection listened, every waiter looks again.
-    listeners.emit('all');
-  };
+    this.listeners.emit('all');
+  }
 
-  return {
-    async moved(db, regionId, revision) {
-      await sql`SELECT pg_notify(${REVISION_CHANNEL}, ${noticePayload(regionId, revision)})`.execute(db.q);
-    },
-    async tokensChanged(db, regionId) {
-      await sql`SELECT pg_notify(${TOKENS_CHANNEL}, ${regionId})`.execute(db.q);
-    },
-    subscribe(listener) {
-      const unsubscribe = listeners.add(listener);
-      if (!started && !closed) {
-        started = true;
-        void listen();
-      }
-      return unsubscribe;
-    },
-    get live() {
-      return live;
-    },
-    get epoch() {
-      return epoch;
-    },
-    async close() {
-      closed = true;
-      clearTimeout(retry);
-      clearTimeout(check);
-      const last = client;
-      client = undefined;
-      live = false;
-      await last?.end().catch(() => undefined);
-    },
-  };
+  // TCP keepalive alone would notice a silently dropped connection only after the kernel's
+  // probes (two hours and more by default; Node sets the idle time, not their interval or
+  // count): a periodic cheap query bounds it to checkMs + checkTimeoutMs, and also catches a
+  // server that holds the connection but no longer answers.
+  private watch(which: pg.Client): void {
+    this.check = setTimeout(() => {
+      within(which.query('SELECT 1'), this.checkTimeoutMs).then(
+        () => which === this.client && this.watch(which),
+        (error: Error) => this.lost(which, error),
+      );
+    }, this.checkMs);
+    this.check.unref();
+  }
+
+  private lost(which: pg.Client, error?: Error): void {
+    if (which !== this.client) return;
+    this.client = undefined;
+    clearTimeout(this.check);
+    const wasLive = this.isLive;
+    if (wasLive && Date.now() - this.liveSince >= STABLE_MS) this.failures = 0;
+    this.isLive = false;
+    which.end().catch(() => undefined);
+    if (this.closed) return;
+    // Waiting long-polls look once now and then fall back to polling until LISTEN is back: the
+    // database may be down (each answers Unavailable at once, as the agent expects, instead of
+    // sleeping to its deadline), or only this connection broke (notices would be missed).
+    // Only when it goes from live to lost, so a flapping reconnect does not wake them each time.
+    if (wasLive) this.listeners.emit('all');
+    const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** this.failures++);
+    this.log.warn('the database connection listening for revisions was lost; connecting again', { error: error?.message, retryMs: delay });
+    this.retry = setTimeout(() => void this.listen(), delay);
+  }
+}
+
+/** The notice a NOTIFY on one of the feed's channels carries, if it is one. */
+function noticeOf(channel: string, payload: string | undefined): FeedNotice | undefined {
+  if (channel === TOKENS_CHANNEL) return payload ? { regionId: payload, tokens: true } : undefined;
+  return channel === REVISION_CHANNEL ? parseNotice(payload) : undefined;
 }
