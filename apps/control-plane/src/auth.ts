@@ -8,13 +8,19 @@ import type { Request } from './api/http.ts';
  * bootstrap token): 401 without a valid one, 403 with one of another kind.
  */
 export async function authenticate(db: Db, req: Pick<Request, 'headers'>, kinds: TokenKind[], now: Clock = Date.now): Promise<TokenRow> {
+  return checkKind(await findToken(db, bearerToken(req)), kinds, now);
+}
+
+/** The request's Bearer token: 401 without one. */
+export function bearerToken(req: Pick<Request, 'headers'>): string {
   const header = req.headers.authorization;
   const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
   if (!token) throw new ApiError(401, 'Unauthenticated', 'send a token: Authorization: Bearer <token>');
-  return checkKind(await findToken(db, token), kinds, now);
+  return token;
 }
 
-function checkKind(row: TokenRow | undefined, kinds: TokenKind[], now: Clock): TokenRow {
+/** The token found when it is live and of one of `kinds`: 401 unknown or expired, 403 of another kind. */
+export function checkKind(row: TokenRow | undefined, kinds: TokenKind[], now: Clock): TokenRow {
   if (!row) throw new ApiError(401, 'Unauthenticated', 'the token is not valid (unknown, revoked, or a bootstrap token already used)');
   if (isExpired(row, now))
     throw new ApiError(

@@ -17,7 +17,9 @@ import * as clusters from './repositories/clusters.ts';
 import * as resources from './repositories/resources.ts';
 import { desiredState, ownJson, withReleaseCrds, type DesiredState } from './repositories/desired-state.ts';
 import { RenderedStates } from './repositories/rendered-states.ts';
-import { retireExpiredKeys, revisionAndFirstExpiry } from './repositories/database-api-keys.ts';
+import { retireExpiredKeys } from './repositories/database-api-keys.ts';
+import { RegionLooks } from './region-looks.ts';
+import { AgentTokens } from './agent-tokens.ts';
 import { recordStatus, type AgentReport } from './repositories/status.ts';
 import { iso, type Clock } from './repositories/tokens.ts';
 import { storedApiKeys, type RegistryCredentials } from './repositories/rows.ts';
@@ -44,10 +46,16 @@ export class Store {
   readonly now: Clock;
   /** The agents' answers by region and revision (LRU over regions). */
   readonly rendered: RenderedStates;
+  /** The regions' revisions as last read, while the revision feed is live (the long-polls' first look). */
+  readonly looks: RegionLooks;
+  /** Agent tokens as last read, while the revision feed is live. */
+  readonly agentTokens: AgentTokens;
   constructor(db: Db, defaults: Partial<RegionDefaults> = {}, now: Clock = Date.now, renderedRegions = RENDERED_REGIONS) {
     this.db = db;
     this.now = now;
     this.rendered = new RenderedStates(renderedRegions);
+    this.looks = new RegionLooks(db);
+    this.agentTokens = new AgentTokens(db, now);
     this.defaults = {
       containerRegistryUrl: defaults.containerRegistryUrl ?? DEFAULT_CONTAINER_REGISTRY_URL,
       chartRepositoryUrl: defaults.chartRepositoryUrl ?? DEFAULT_CHART_REPOSITORY_URL,
@@ -142,8 +150,8 @@ export class Store {
 
   /** The region's revision as `revision()`, and when its next database API key expires (the revision moves then). */
   async look(regionId: string): Promise<{ revision: number; nextExpiry: number | undefined } | undefined> {
-    // One statement while no key has expired: what every long-poll runs first.
-    const seen = await revisionAndFirstExpiry(this.db, regionId);
+    // What every long-poll runs first: from memory while the revision feed is live, else one statement.
+    const seen = await this.looks.seen(regionId);
     if (!seen) return undefined;
     if (seen.firstExpiry === null || seen.firstExpiry > iso(this.now))
       return { revision: seen.revision, nextExpiry: seen.firstExpiry ? Date.parse(seen.firstExpiry) : undefined };

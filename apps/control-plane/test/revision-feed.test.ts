@@ -6,8 +6,8 @@ import { createLogger } from '@qhc/kube';
 import pg from 'pg';
 import { afterAll, expect, inject, it, vi } from 'vitest';
 import { openPostgres } from '../src/db/postgres.ts';
-import { REVISION_CHANNEL } from '../src/db/postgres-feed.ts';
-import { Listeners, type RevisionNotice } from '../src/db/revision-feed.ts';
+import { FEED_APPLICATION_NAME } from '../src/db/postgres-feed.ts';
+import { Listeners, type FeedNotice } from '../src/db/revision-feed.ts';
 import { startControlPlane } from '../src/index.ts';
 import { MANAGEMENT_KEY, TEST_SECRETS } from './support/cloud.ts';
 import { createTestDatabase } from './support/postgres.ts';
@@ -31,8 +31,8 @@ async function observer(database: string): Promise<pg.Client> {
 const backends = async (client: pg.Client, only: 'listening' | 'all') =>
   (
     await client.query<{ pid: number }>(
-      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND ($1::text IS NULL OR query = $1)',
-      [only === 'listening' ? `LISTEN ${REVISION_CHANNEL}` : null],
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND ($1::text IS NULL OR application_name = $1)',
+      [only === 'listening' ? FEED_APPLICATION_NAME : null],
     )
   ).rows.map((r) => r.pid);
 const listening = (client: pg.Client) => backends(client, 'listening');
@@ -40,7 +40,7 @@ const listening = (client: pg.Client) => backends(client, 'listening');
 it('a listener that throws stops neither the other listeners nor the commit that announced', () => {
   const warned: string[] = [];
   const listeners = new Listeners({ warn: (message) => warned.push(message) });
-  const heard: Array<RevisionNotice | 'all'> = [];
+  const heard: FeedNotice[] = [];
   listeners.add(() => {
     throw new Error('a broken listener');
   });

@@ -53,11 +53,11 @@ export function agentRoutes(router: Router, options: AgentRouteOptions): void {
     return { status: 201, json: { token: exchanged.token, region: (await store.regionById(bootstrap.region_id!)).name } };
   });
   router.on('POST', '/agent/v1/rotate', async (req) => {
-    const agent = await authenticate(db, req, ['agent'], now);
+    const agent = await store.agentTokens.authenticate(req);
     return { status: 201, json: { token: await rotateAgentToken(db, agent, now) } };
   });
   router.on('GET', '/agent/v1/desired-state', async (req) => {
-    const regionId = (await authenticate(db, req, ['agent'], now)).region_id!;
+    const regionId = (await store.agentTokens.authenticate(req)).region_id!;
     const after = queryInt(req.query, 'after', { min: -1, max: Number.MAX_SAFE_INTEGER, fallback: -1 });
     const wait = Math.min(queryInt(req.query, 'waitSeconds', { min: 0, max: MAX_WAIT_SECONDS_ASKED, fallback: 0 }), options.maxWaitSeconds ?? 30);
     const until = Date.now() + wait * 1000;
@@ -82,7 +82,7 @@ export function agentRoutes(router: Router, options: AgentRouteOptions): void {
     }
   });
   router.on('POST', '/agent/v1/status', async (req) => {
-    const agent = await authenticate(db, req, ['agent'], now);
+    const agent = await store.agentTokens.authenticate(req);
     const body = await req.body();
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       throw new ApiError(400, 'Invalid', "status report: body: must be a JSON object (the agent's report)");

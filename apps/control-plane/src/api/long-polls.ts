@@ -1,5 +1,5 @@
 import { EventEmitter, once } from 'node:events';
-import type { RevisionFeed, RevisionNotice } from '../db/revision-feed.ts';
+import { isTokensNotice, type FeedNotice, type RevisionFeed } from '../db/revision-feed.ts';
 
 /**
  * One long-poll's watch on its region, opened before its first look at the revision: a notice
@@ -71,7 +71,8 @@ export class LongPolls {
   }
 
   /** A notice wakes the region's long-polls; 'all' (notices may have been missed) wakes every one. */
-  notify(notice: RevisionNotice | 'all'): void {
+  notify(notice: FeedNotice): void {
+    if (isTokensNotice(notice)) return;
     const woken = notice === 'all' ? [...this.watches.values()].flatMap((set) => [...set]) : [...(this.watches.get(notice.regionId) ?? [])];
     for (const watch of woken) watch.notify();
   }

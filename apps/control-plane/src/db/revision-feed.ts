@@ -6,8 +6,17 @@ export interface RevisionNotice {
   revision: number | null;
 }
 
-/** A notice, or 'all': notices may have been missed (the listening connection was down), so every waiter looks again. */
-export type RevisionListener = (notice: RevisionNotice | 'all') => void;
+/** The region's agent tokens changed (one was revoked): a replica's cached tokens of the region must go. */
+export interface TokensNotice {
+  regionId: string;
+  tokens: true;
+}
+
+/** What a feed carries: a notice, or 'all': notices may have been missed (the listening connection was down), so every waiter looks again. */
+export type FeedNotice = RevisionNotice | TokensNotice | 'all';
+export type RevisionListener = (notice: FeedNotice) => void;
+
+export const isTokensNotice = (notice: FeedNotice): notice is TokensNotice => notice !== 'all' && 'tokens' in notice;
 
 /**
  * How a moved revision reaches the long-polls waiting for it: announced with the transaction that
@@ -16,10 +25,17 @@ export type RevisionListener = (notice: RevisionNotice | 'all') => void;
 export interface RevisionFeed {
   /** Announces, with `db`'s transaction, that the region's revision moved (null: the region was deleted). */
   moved(db: Db, regionId: string, revision: number | null): Promise<void>;
+  /** Announces, with `db`'s transaction, that an agent token of the region was revoked: replicas drop the region's cached tokens. */
+  tokensChanged(db: Db, regionId: string): Promise<void>;
   /** Calls `listener` for every notice from now on; answers the unsubscribe. */
   subscribe(listener: RevisionListener): () => void;
   /** Whether notices arrive now: false while PostgreSQL's listening connection is down. */
   readonly live: boolean;
+  /**
+   * Moves each time notices start arriving again (a new listening connection): what a replica
+   * caches while live holds only as long as live stays true and this stays the same.
+   */
+  readonly epoch: number;
   close(): Promise<void>;
 }
 
@@ -40,7 +56,7 @@ export class Listeners {
     this.listeners.add(entry);
     return () => this.listeners.delete(entry);
   }
-  emit(notice: RevisionNotice | 'all'): void {
+  emit(notice: FeedNotice): void {
     for (const listener of this.listeners) {
       try {
         listener(notice);
@@ -58,8 +74,12 @@ export function localRevisionFeed(log: Warn): RevisionFeed {
     async moved(db, regionId, revision) {
       db.afterCommit(() => listeners.emit({ regionId, revision }));
     },
+    async tokensChanged(db, regionId) {
+      db.afterCommit(() => listeners.emit({ regionId, tokens: true }));
+    },
     subscribe: (listener) => listeners.add(listener),
     live: true,
+    epoch: 0,
     close: async () => undefined,
   };
 }

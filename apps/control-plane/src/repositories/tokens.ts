@@ -59,7 +59,12 @@ export async function issueToken(db: Db, kind: TokenKind, name: string, options:
  * expired one is returned (see `isExpired`) so the caller can say why it is refused.
  */
 export async function findToken(db: Db, token: string): Promise<TokenRow | undefined> {
-  const row = await db.q.selectFrom('tokens').select(COLUMNS).where('hash', '=', hashToken(token)).executeTakeFirst();
+  return findTokenByHash(db, hashToken(token));
+}
+
+/** `findToken` by the token's hash. */
+export async function findTokenByHash(db: Db, hash: string): Promise<TokenRow | undefined> {
+  const row = await db.q.selectFrom('tokens').select(COLUMNS).where('hash', '=', hash).executeTakeFirst();
   if (!row || row.revoked_at || (row.kind === 'bootstrap' && row.used_at)) return undefined;
   return toTokenRow(row);
 }
@@ -95,6 +100,8 @@ export async function exchangeBootstrap(db: Db, bootstrap: string, now: Clock = 
       .where('kind', '=', 'agent')
       .where('revoked_at', 'is', null)
       .execute();
+    // Every replica drops the region's cached agent tokens once this commits (agent-tokens.ts).
+    await tx.revisions.tokensChanged(tx, row.region_id);
     const issued = await issueToken(tx, 'agent', 'agent', { regionId: row.region_id, now });
     return { token: issued.token, regionId: row.region_id };
   });
@@ -108,18 +115,23 @@ export async function rotateAgentToken(db: Db, current: TokenRow, now: Clock = D
       .set({ revoked_at: iso(now) })
       .where('id', '=', current.id)
       .execute();
+    if (current.region_id) await tx.revisions.tokensChanged(tx, current.region_id);
     return (await issueToken(tx, 'agent', 'agent', { ...(current.region_id ? { regionId: current.region_id } : {}), now })).token;
   });
 }
 
 export async function revokeToken(db: Db, id: string, now: Clock = Date.now): Promise<boolean> {
-  const result = await db.q
-    .updateTable('tokens')
-    .set({ revoked_at: iso(now) })
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return changed(result) === 1;
+  return db.tx(async (tx) => {
+    const revoked = await tx.q
+      .updateTable('tokens')
+      .set({ revoked_at: iso(now) })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .returning('region_id')
+      .executeTakeFirst();
+    if (revoked?.region_id) await tx.revisions.tokensChanged(tx, revoked.region_id);
+    return revoked !== undefined;
+  });
 }
 
 /** A region's bootstrap and agent tokens, or (no region) the user tokens: oldest first, all of them or a page. */
