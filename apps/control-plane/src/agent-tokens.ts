@@ -24,7 +24,9 @@ export class AgentTokens {
     this.cache = new LiveCache(db.revisions, capacity);
     db.revisions.subscribe((notice) => {
       if (notice === 'all') this.cache.clear();
-      else if (isTokensNotice(notice) || notice.revision === null) this.cache.dropWhere((row) => row.region_id === notice.regionId);
+      else if (isTokensNotice(notice))
+        this.cache.dropWhere((row) => row.region_id === notice.regionId && (notice.tokens.length === 0 || notice.tokens.includes(row.id)));
+      else if (notice.revision === null) this.cache.dropWhere((row) => row.region_id === notice.regionId);
     });
   }
 

@@ -129,6 +129,27 @@ describe('replicas on one PostgreSQL', () => {
     expect((await poll(b, registered.json.token as string, a.revision)).status).toBe(204);
   });
 
+  it("a revocation's notice drops only the tokens it names: the registration's echo from PostgreSQL keeps the token it issued", async () => {
+    const { database, a } = await twoReplicas();
+    const admin = new pg.Client({ connectionString: database });
+    await admin.connect();
+    cleanups.push(() => admin.end());
+    const { rows } = await admin.query("SELECT id FROM tokens WHERE kind = 'agent' AND revoked_at IS NULL AND region_id = $1", [a.environmentId]);
+    const current = rows[0].id as string;
+    await rePolls(a.cp, a.agent, a.revision, 1);
+    expect(await rePolls(a.cp, a.agent, a.revision, 3)).toBe(0);
+    // What a registration's notice says when it comes back after the new token was remembered: the earlier tokens went.
+    let heard = tokensNotice(a.cp);
+    await admin.query('SELECT pg_notify($1, $2)', ['qhc_agent_tokens', `${a.environmentId}:${crypto.randomUUID()}`]);
+    await heard;
+    expect(await rePolls(a.cp, a.agent, a.revision, 3)).toBe(0);
+    // A notice naming the token drops it: the next poll reads it again (one statement), then remembers it.
+    heard = tokensNotice(a.cp);
+    await admin.query('SELECT pg_notify($1, $2)', ['qhc_agent_tokens', `${a.environmentId}:${current}`]);
+    await heard;
+    expect(await rePolls(a.cp, a.agent, a.revision, 3)).toBe(1);
+  });
+
   it('after the listening connection was lost, nothing remembered before is used: the next poll reads the database', async () => {
     const { database, a } = await twoReplicas();
     await rePolls(a.cp, a.agent, a.revision, 1);

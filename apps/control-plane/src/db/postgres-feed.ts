@@ -102,9 +102,9 @@ class PostgresFeed implements RevisionFeed {
     db.afterCommit(() => this.listeners.emit({ regionId, revision }));
   }
 
-  async tokensChanged(db: Db, regionId: string): Promise<void> {
-    await sql`SELECT pg_notify(${TOKENS_CHANNEL}, ${regionId})`.execute(db.q);
-    db.afterCommit(() => this.listeners.emit({ regionId, tokens: true }));
+  async tokensChanged(db: Db, regionId: string, revokedIds: string[]): Promise<void> {
+    await sql`SELECT pg_notify(${TOKENS_CHANNEL}, ${tokensPayload(regionId, revokedIds)})`.execute(db.q);
+    db.afterCommit(() => this.listeners.emit({ regionId, tokens: revokedIds }));
   }
 
   subscribe(listener: RevisionListener): () => void {
@@ -192,6 +192,19 @@ class PostgresFeed implements RevisionFeed {
 
 /** The notice a NOTIFY on one of the feed's channels carries, if it is one. */
 function noticeOf(channel: string, payload: string | undefined): FeedNotice | undefined {
-  if (channel === TOKENS_CHANNEL) return payload ? { regionId: payload, tokens: true } : undefined;
+  if (channel === TOKENS_CHANNEL) return parseTokensNotice(payload);
   return channel === REVISION_CHANNEL ? parseNotice(payload) : undefined;
+}
+
+/** NOTIFY's payload is at most 8000 bytes: past this many ids the notice names none (all of the region's). */
+const MAX_NAMED_TOKENS = 100;
+
+/** `<region id>:<id>,<id>…` (no ids: every token of the region). */
+export const tokensPayload = (regionId: string, revokedIds: string[]) => `${regionId}:${revokedIds.length > MAX_NAMED_TOKENS ? '' : revokedIds.join(',')}`;
+
+export function parseTokensNotice(payload: string | undefined): FeedNotice | undefined {
+  const at = payload?.lastIndexOf(':') ?? -1;
+  if (!payload || at <= 0) return undefined;
+  const ids = payload.slice(at + 1);
+  return { regionId: payload.slice(0, at), tokens: ids === '' ? [] : ids.split(',') };
 }

@@ -6,10 +6,14 @@ export interface RevisionNotice {
   revision: number | null;
 }
 
-/** The region's agent tokens changed (one was revoked): a replica's cached tokens of the region must go. */
+/**
+ * Agent tokens of the region were revoked: a replica's cached copies of them must go. Named by
+ * id, so the notice (heard twice by the replica that made it: at its commit and back from
+ * PostgreSQL) never drops the token issued in the same transaction; empty: all of the region's.
+ */
 export interface TokensNotice {
   regionId: string;
-  tokens: true;
+  tokens: string[];
 }
 
 /** What a feed carries: a notice, or 'all': notices may have been missed (the listening connection was down), so every waiter looks again. */
@@ -25,8 +29,8 @@ export const isTokensNotice = (notice: FeedNotice): notice is TokensNotice => no
 export interface RevisionFeed {
   /** Announces, with `db`'s transaction, that the region's revision moved (null: the region was deleted). */
   moved(db: Db, regionId: string, revision: number | null): Promise<void>;
-  /** Announces, with `db`'s transaction, that an agent token of the region was revoked: replicas drop the region's cached tokens. */
-  tokensChanged(db: Db, regionId: string): Promise<void>;
+  /** Announces, with `db`'s transaction, that these agent tokens of the region were revoked: replicas drop their cached copies. */
+  tokensChanged(db: Db, regionId: string, revokedIds: string[]): Promise<void>;
   /** Calls `listener` for every notice from now on; answers the unsubscribe. */
   subscribe(listener: RevisionListener): () => void;
   /** Whether notices arrive now: false while PostgreSQL's listening connection is down. */
@@ -74,8 +78,8 @@ export function localRevisionFeed(log: Warn): RevisionFeed {
     async moved(db, regionId, revision) {
       db.afterCommit(() => listeners.emit({ regionId, revision }));
     },
-    async tokensChanged(db, regionId) {
-      db.afterCommit(() => listeners.emit({ regionId, tokens: true }));
+    async tokensChanged(db, regionId, revokedIds) {
+      db.afterCommit(() => listeners.emit({ regionId, tokens: revokedIds }));
     },
     subscribe: (listener) => listeners.add(listener),
     live: true,

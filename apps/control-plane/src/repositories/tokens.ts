@@ -93,15 +93,20 @@ export async function exchangeBootstrap(db: Db, bootstrap: string, now: Clock = 
     // The UPDATE is the claim: of two agents racing with one token, one changes a row.
     const claimed = await tx.q.updateTable('tokens').set({ used_at: stamp }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();
     if (changed(claimed) !== 1) return undefined;
-    await tx.q
+    const revoked = await tx.q
       .updateTable('tokens')
       .set({ revoked_at: stamp })
       .where('region_id', '=', row.region_id)
       .where('kind', '=', 'agent')
       .where('revoked_at', 'is', null)
+      .returning('id')
       .execute();
-    // Every replica drops the region's cached agent tokens once this commits (agent-tokens.ts).
-    await tx.revisions.tokensChanged(tx, row.region_id);
+    // Every replica drops its cached copies of them once this commits (agent-tokens.ts).
+    await tx.revisions.tokensChanged(
+      tx,
+      row.region_id,
+      revoked.map((r) => r.id),
+    );
     const issued = await issueToken(tx, 'agent', 'agent', { regionId: row.region_id, now });
     return { token: issued.token, regionId: row.region_id };
   });
@@ -115,7 +120,7 @@ export async function rotateAgentToken(db: Db, current: TokenRow, now: Clock = D
       .set({ revoked_at: iso(now) })
       .where('id', '=', current.id)
       .execute();
-    if (current.region_id) await tx.revisions.tokensChanged(tx, current.region_id);
+    if (current.region_id) await tx.revisions.tokensChanged(tx, current.region_id, [current.id]);
     return (await issueToken(tx, 'agent', 'agent', { ...(current.region_id ? { regionId: current.region_id } : {}), now })).token;
   });
 }
@@ -129,7 +134,7 @@ export async function revokeToken(db: Db, id: string, now: Clock = Date.now): Pr
       .where('revoked_at', 'is', null)
       .returning('region_id')
       .executeTakeFirst();
-    if (revoked?.region_id) await tx.revisions.tokensChanged(tx, revoked.region_id);
+    if (revoked?.region_id) await tx.revisions.tokensChanged(tx, revoked.region_id, [id]);
     return revoked !== undefined;
   });
 }
