@@ -105,17 +105,21 @@ export class ClusterController {
       if (kind === 'v1/Pod' || kind === 'v1/PersistentVolumeClaim' || kind === 'v1/Secret') continue;
       informer.on({ update: enqueueChangedOwner, delete: enqueueOwner });
     }
+    // A pod gone (or going): a scale-down or a restart waiting for it can go on.
+    const enqueueStsOwner = (pod: KubeObject) => {
+      const sts = pod.metadata.ownerReferences?.find((r) => r.kind === 'StatefulSet');
+      const owner = sts && this.cache.get({ apiVersion: 'apps/v1', kind: 'StatefulSet' }, pod.metadata.namespace, sts.name);
+      if (owner) enqueueOwner(owner);
+    };
     // A pod asking to be recreated, or whose status changed (readiness, phase, restarts: the
     // cluster's status reports them, and the StatefulSet's update can arrive before its pod's):
     // its StatefulSet's cluster.
     const enqueuePodOwner = (pod: KubeObject, old?: KubeObject) => {
       const recreate = pod.metadata.annotations?.[ANNOTATION_RECREATE_NODE] !== undefined;
-      if (!recreate && (old === undefined || !podStatusChanged(pod as ObservedPod, old as ObservedPod))) return;
-      const sts = pod.metadata.ownerReferences?.find((r) => r.kind === 'StatefulSet');
-      const owner = sts && this.cache.get({ apiVersion: 'apps/v1', kind: 'StatefulSet' }, pod.metadata.namespace, sts.name);
-      if (owner) enqueueOwner(owner);
+      if (!recreate && (old === undefined || !podStatusChanged(pod, old))) return;
+      enqueueStsOwner(pod);
     };
-    this.cache.informer({ apiVersion: 'v1', kind: 'Pod' }).on({ add: (pod) => enqueuePodOwner(pod), update: enqueuePodOwner });
+    this.cache.informer({ apiVersion: 'v1', kind: 'Pod' }).on({ add: (pod) => enqueuePodOwner(pod), update: enqueuePodOwner, delete: enqueueStsOwner });
     // A changed API-key Secret: every cluster of its namespace whose pods take keys from it.
     const enqueueKeyUsers = (secret: KubeObject) => {
       for (const cluster of this.clusters.byIndex(BY_NAMESPACE, secret.metadata.namespace ?? '') as unknown as QdrantCluster[])
@@ -165,8 +169,10 @@ export function readChanged(now: KubeObject, old: KubeObject): boolean {
 }
 
 /** A pod's status as the cluster's status reports it: readiness, phase, conditions, restarts. */
-function podStatusChanged(now: ObservedPod, old: ObservedPod): boolean {
-  return isReady(now) !== isReady(old) || JSON.stringify(now.status) !== JSON.stringify(old.status);
+function podStatusChanged(now: KubeObject, old: KubeObject): boolean {
+  if (now.metadata.deletionTimestamp !== old.metadata.deletionTimestamp) return true;
+  const [a, b] = [now as unknown as ObservedPod, old as unknown as ObservedPod];
+  return isReady(a) !== isReady(b) || JSON.stringify(a.status) !== JSON.stringify(b.status);
 }
 
 /**

@@ -39,8 +39,8 @@ export const writeStatus = step<ClusterPass>('writeStatus', async (pass) => {
 
 /**
  * A failed drain, restart or Traefik apply and an overrun operation are retried, spaced by
- * the work queue's backoff; a drain, a restart or a volume expansion in progress (which no
- * watch event reports) is looked at again soon; any other cluster still converging waits for
+ * the work queue's backoff; a scale-down, a restart or a volume expansion in progress (which
+ * no watch event reports) is looked at again soon; any other cluster still converging waits for
  * the watch events that move it on (its StatefulSet's status, its pods' status), and comes
  * back on its own only when its operation would time out: a timer every few seconds per
  * cluster is most of the apiserver traffic at a thousand clusters. A settled one with the
@@ -57,7 +57,9 @@ export const decideNextPass = step<ClusterPass>('decideNextPass', (pass) => {
     phase === 'Suspended' ||
     phase === 'ManualMaintenance';
   const progressMs = pass.deps.progressRequeueMs ?? 5_000;
-  if (!settled && (pass.busy || pass.restarting || storage?.condition.reason === 'Expanding'))
+  // A scale-down removes one node per pass: the next one starts on the next pass, which no event would bring.
+  const nodesToRemove = (pass.desiredSts?.spec.replicas ?? 0) > (pass.cluster?.spec.size ?? 0);
+  if (!settled && (pass.busy || pass.restarting || nodesToRemove || storage?.condition.reason === 'Expanding'))
     return requeue(progressMs, `the cluster is ${phase}: ${written.reason}`);
   if (!settled) return requeue(Math.max(progressMs, timesOutInMs(pass)), `the cluster is ${phase}, waiting for its objects: ${written.reason}`);
   if (!pass.manager) return stop;

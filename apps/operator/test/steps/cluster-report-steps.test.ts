@@ -70,6 +70,11 @@ describe('decideNextPass', () => {
   it('a drain or a restart in progress (no watch event reports them) comes back after progressRequeueMs', async () => {
     expect(await decide((p) => (p.busy = true))).toMatchObject({ kind: 'requeue', afterMs: 5_000 });
     expect(await decide((p) => (p.restarting = true))).toMatchObject({ kind: 'requeue', afterMs: 5_000 });
+    // A scale-down that removed a node and has more to remove: one node per pass.
+    expect(await decide((p) => (p.desiredSts = { ...p.desiredSts!, spec: { replicas: p.cluster!.spec.size + 1 } }))).toMatchObject({
+      kind: 'requeue',
+      afterMs: 5_000,
+    });
   });
 
   it('a settled cluster stops, or comes back for the cluster manager', async () => {
