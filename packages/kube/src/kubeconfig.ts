@@ -6,8 +6,8 @@ import { isAbsolute, join } from 'node:path';
 // client-node loads its generated API code (about 15 MiB of heap in the operator, which uses
 // none of it), and what a controller's connection needs is small: a server, TLS material and a
 // token or client certificate. Kubeconfigs that need a plugin (exec credentials, auth
-// providers: EKS, GKE, OIDC) are still handed to client-node, loaded only for them
-// (./plugin-auth.ts), so no kubeconfig that worked before stops working.
+// providers: EKS, GKE, OIDC) or a proxy (`proxy-url`) are still handed to client-node, loaded
+// only for them (./plugin-auth.ts), so no kubeconfig that worked before stops working.
 
 export interface KubeCluster {
   name: string;
@@ -16,6 +16,8 @@ export interface KubeCluster {
   caFile?: string;
   skipTLSVerify?: boolean;
   tlsServerName?: string;
+  /** A proxy for this cluster (`proxy-url`): client-node's agents speak it. */
+  proxyUrl?: string;
 }
 
 export interface KubeUser {
@@ -89,9 +91,9 @@ export class KubeConfig {
     return this.users.find((u) => u.name === context?.user);
   }
 
-  /** The current user's credentials come from a plugin only client-node runs. */
+  /** The current user's credentials come from a plugin, or the cluster is behind a proxy: client-node's job. */
   needsPlugin(): boolean {
-    return this.getCurrentUser()?.plugin === true;
+    return this.getCurrentUser()?.plugin === true || this.getCurrentCluster()?.proxyUrl !== undefined;
   }
 
   /** Headers and TLS options for the current context (not for a plugin user: see needsPlugin). */
@@ -147,6 +149,7 @@ export function kubeConfigFromRaw(raw: Raw, source: string, dir: string, current
       caFile: at(c['certificate-authority']),
       skipTLSVerify: c['insecure-skip-tls-verify'] === true,
       tlsServerName: str(c['tls-server-name']),
+      proxyUrl: str(c['proxy-url']),
     };
   });
   const users = named('users').map((entry) => {

@@ -131,8 +131,10 @@ describe('the hand-written kubeconfig (no client-node)', () => {
     expect(kc.credentials().headers).toEqual({ authorization: 'Bearer tok' });
   });
 
-  it('hands a plugin (exec) user to client-node', () => {
+  it('hands a plugin (exec) user, or a cluster behind a proxy, to client-node', () => {
     expect(loadKubeConfig({ kubeconfigPath: file(SANDBOX_LIKE), context: 'eks' }).needsPlugin()).toBe(true);
+    const proxied = SANDBOX_LIKE.replace('cluster: { server:', 'cluster: { proxy-url: "http://proxy:3128", server:');
+    expect(loadKubeConfig({ kubeconfigPath: file(proxied) }).needsPlugin()).toBe(true);
   });
 
   it('in the cluster: the kubernetes Service and the service account files', () => {

@@ -1,7 +1,10 @@
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KubeConfig, KubeTransport } from '../src/index.ts';
+import { KubeConfig, KubeTransport, loadKubeConfig } from '../src/index.ts';
 
 function config(server: string, user: ConstructorParameters<typeof KubeConfig>[0]['users'][number]): KubeConfig {
   return new KubeConfig({
@@ -50,6 +53,32 @@ describe('KubeTransport', () => {
       kc.users[0]!.certData = Buffer.from('-----BEGIN CERTIFICATE-----\nrotated\n-----END CERTIFICATE-----\n').toString('base64');
       await transport.request('GET', '/api');
       expect(seen.connections).toBe(before + 1);
+    });
+  });
+
+  it('a user whose token comes from an exec plugin: client-node runs it, loaded for that kubeconfig only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qhc-exec-'));
+    const plugin = join(dir, 'plugin.sh');
+    const credential = { apiVersion: 'client.authentication.k8s.io/v1beta1', kind: 'ExecCredential', status: { token: 'from-exec' } };
+    writeFileSync(plugin, `#!/bin/sh\necho '${JSON.stringify(credential)}'\n`);
+    chmodSync(plugin, 0o755);
+    await withServer(async (url, seen) => {
+      const kubeconfig = join(dir, 'config');
+      writeFileSync(
+        kubeconfig,
+        [
+          'apiVersion: v1',
+          'kind: Config',
+          `clusters: [{ name: c, cluster: { server: "${url}", insecure-skip-tls-verify: true } }]`,
+          `users: [{ name: u, user: { exec: { apiVersion: client.authentication.k8s.io/v1beta1, command: ${plugin}, interactiveMode: Never } } }]`,
+          'contexts: [{ name: x, context: { cluster: c, user: u } }]',
+          'current-context: x',
+        ].join('\n'),
+      );
+      const kc = loadKubeConfig({ kubeconfigPath: kubeconfig });
+      expect(kc.needsPlugin()).toBe(true);
+      expect((await new KubeTransport(kc).request('GET', '/api')).status).toBe(200);
+      expect(seen.authorization).toEqual(['Bearer from-exec']);
     });
   });
 });
