@@ -74,7 +74,9 @@ export class ClusterController {
       },
       {
         backoff: () => options.settings().settings.backOff,
-        concurrency: options.concurrency ?? 4,
+        // A pass is a few requests one after another: with a slow apiserver, passes at a time, not
+        // the rate limit, would bound the throughput; the client's QPS limit protects the apiserver.
+        concurrency: options.concurrency ?? 16,
         onError: (key, error, attempt, retryInMs) => {
           const [namespace, name] = key.split('/');
           logger.error('reconcile failed', { namespace, name, attempt, retryInMs, error: error instanceof Error ? error.message : String(error) });

@@ -54,7 +54,7 @@ export interface OperatorOptions {
   settingsConfigMap?: string;
   /** How the settings file is watched: the periodic look's interval, the debounce, a clock; onCheck for tests. */
   settingsWatch?: { pollMs?: number; debounceMs?: number; clock?: Clock; onCheck?: (result: SettingsCheck) => void };
-  /** Clusters reconciled at the same time (one cluster never twice at once). Default 4. */
+  /** Clusters reconciled at the same time (one cluster never twice at once). Default 16. */
   workers?: number;
   /** Client-side throttling of every apiserver request (client-go's QPS/Burst). Default 50/100. */
   kubeApiRateLimit?: { qps: number; burst: number };
