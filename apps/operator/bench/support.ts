@@ -112,6 +112,22 @@ export async function operatorCounters(port: number): Promise<{ passes: number; 
   return { passes, writes };
 }
 
+/** The operator's apiserver requests by verb and kind, and its successful passes, from /metrics. */
+export async function requestBreakdown(port: number): Promise<{ passes: number; requests: number; byVerbKind: Map<string, number> }> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const byVerbKind = new Map<string, number>();
+  let requests = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('qhc_operator_apiserver_requests_total{')) continue;
+    const verb = /verb="([^"]*)"/.exec(line)?.[1] ?? '';
+    const kind = /kind="([^"]*)"/.exec(line)?.[1] ?? '';
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    byVerbKind.set(`${verb} ${kind}`, (byVerbKind.get(`${verb} ${kind}`) ?? 0) + value);
+    requests += value;
+  }
+  return { passes: (await operatorCounters(port)).passes, requests, byVerbKind };
+}
+
 /**
  * The sandbox has one fake node for 250 pods; the floor and the operator's clusters need a
  * pod each per cluster, so more kwok nodes like it are added (250 pods each).

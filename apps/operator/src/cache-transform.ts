@@ -19,8 +19,17 @@ export const KEPT_FIELDS: Readonly<Record<string, readonly string[]>> = {
   NetworkPolicy: ['spec'],
   PodDisruptionBudget: ['spec'],
   Ingress: ['spec'],
-  // Also the status: readiness and the rollout's revisions make the cluster's phase.
-  StatefulSet: ['spec', 'status'],
+  // Also what the status says of readiness and the rollout (status.ts, guarded-restart.ts): not
+  // the rest of it, whose changes would each start a pass that finds nothing to do.
+  StatefulSet: [
+    'spec',
+    'status.observedGeneration',
+    'status.replicas',
+    'status.readyReplicas',
+    'status.updatedReplicas',
+    'status.currentRevision',
+    'status.updateRevision',
+  ],
   // The node statuses and readiness (status.ts), the node's version (its image).
   Pod: [
     'spec.containers.name',

@@ -7,7 +7,10 @@ import { cacheTransform } from './cache-transform.ts';
 import { apiKeyRefs } from './reconcile/api-keys-hash.ts';
 import type { ClusterManagerLink } from './cluster-manager.ts';
 import type { QdrantAccess } from './qdrant/access.ts';
-import { reconcileCluster } from './reconcile/cluster.ts';
+import { FINALIZER, reconcileCluster } from './reconcile/cluster.ts';
+
+/** How long an owned object's change waits before its cluster's pass, so that changes arriving together make one pass. */
+const OWNED_EVENT_DELAY_MS = 500;
 
 export interface ControllerOptions {
   client: KubeClient;
@@ -71,37 +74,54 @@ export class ClusterController {
       },
       {
         backoff: () => options.settings().settings.backOff,
-        concurrency: options.concurrency ?? 4,
+        // A pass is a few requests one after another: with a slow apiserver, passes at a time, not
+        // the rate limit, would bound the throughput; the client's QPS limit protects the apiserver.
+        concurrency: options.concurrency ?? 16,
         onError: (key, error, attempt, retryInMs) => {
           const [namespace, name] = key.split('/');
           logger.error('reconcile failed', { namespace, name, attempt, retryInMs, error: error instanceof Error ? error.message : String(error) });
         },
       },
     );
-    const enqueue = (o: KubeObject) => this.queue.add(objectKey(o));
     this.clusters = clusterInformer(client, options.namespace, logger);
-    this.clusters.on({ add: enqueue, update: (now, old) => specOrMetaChanged(now, old) && enqueue(now), delete: enqueue });
+    this.cache = new InformerCache(client, { namespace: options.namespace, logger });
+    this.routeEvents();
+  }
+
+  /** Which informer events queue which cluster. */
+  private routeEvents(): void {
+    const enqueue = (o: KubeObject) => this.queue.add(objectKey(o));
+    // A resync re-delivers each cluster as it is (the same object): a pass, as a safety net.
+    this.clusters.on({ add: enqueue, update: (now, old) => (now === old || specOrMetaChanged(now, old)) && enqueue(now), delete: enqueue });
     // A change to an owned object (a StatefulSet's ready replicas, a deleted Service) is a
-    // change to its cluster: enqueue the owner. Pods and volumes show through the StatefulSet.
+    // change to its cluster: its owner is queued. Only a change of what the cache keeps (what a
+    // pass reads) counts: not a resync, nor a new resourceVersion alone; nor an object appearing
+    // (the pass that applied it goes on with what the apiserver answered). The owner comes a
+    // moment later: a pod's and its StatefulSet's updates arrive together, one pass sees both.
     const enqueueOwner = (o: KubeObject) => {
       const owner = o.metadata.ownerReferences?.find((r) => r.kind === 'QdrantCluster' && r.controller);
-      if (owner) this.queue.add(`${o.metadata.namespace}/${owner.name}`);
+      if (owner) this.queue.addAfter(`${o.metadata.namespace}/${owner.name}`, OWNED_EVENT_DELAY_MS);
     };
-    this.cache = new InformerCache(client, { namespace: options.namespace, logger });
+    const enqueueChangedOwner = (now: KubeObject, old: KubeObject) => readChanged(now, old) && enqueueOwner(now);
     for (const [kind, informer] of this.cache.informers) {
       if (kind === 'v1/Pod' || kind === 'v1/PersistentVolumeClaim' || kind === 'v1/Secret') continue;
-      informer.on({ add: enqueueOwner, update: enqueueOwner, delete: enqueueOwner });
+      informer.on({ update: enqueueChangedOwner, delete: enqueueOwner });
     }
-    // A pod asking to be recreated, or whose readiness flipped (the status counts ready pods, and
-    // the StatefulSet's update can arrive before its pod's): its StatefulSet's cluster.
-    const enqueuePodOwner = (pod: KubeObject, old?: KubeObject) => {
-      const recreate = pod.metadata.annotations?.[ANNOTATION_RECREATE_NODE] !== undefined;
-      if (!recreate && (old === undefined || isReady(pod as ObservedPod) === isReady(old as ObservedPod))) return;
+    // A pod gone (or going): a scale-down or a restart waiting for it can go on.
+    const enqueueStsOwner = (pod: KubeObject) => {
       const sts = pod.metadata.ownerReferences?.find((r) => r.kind === 'StatefulSet');
       const owner = sts && this.cache.get({ apiVersion: 'apps/v1', kind: 'StatefulSet' }, pod.metadata.namespace, sts.name);
       if (owner) enqueueOwner(owner);
     };
-    this.cache.informer({ apiVersion: 'v1', kind: 'Pod' }).on({ add: (pod) => enqueuePodOwner(pod), update: enqueuePodOwner });
+    // A pod asking to be recreated, or whose status changed (readiness, phase, restarts: the
+    // cluster's status reports them, and the StatefulSet's update can arrive before its pod's):
+    // its StatefulSet's cluster.
+    const enqueuePodOwner = (pod: KubeObject, old?: KubeObject) => {
+      const recreate = pod.metadata.annotations?.[ANNOTATION_RECREATE_NODE] !== undefined;
+      if (!recreate && (old === undefined || !podStatusChanged(pod, old))) return;
+      enqueueStsOwner(pod);
+    };
+    this.cache.informer({ apiVersion: 'v1', kind: 'Pod' }).on({ add: (pod) => enqueuePodOwner(pod), update: enqueuePodOwner, delete: enqueueStsOwner });
     // A changed API-key Secret: every cluster of its namespace whose pods take keys from it.
     const enqueueKeyUsers = (secret: KubeObject) => {
       for (const cluster of this.clusters.byIndex(BY_NAMESPACE, secret.metadata.namespace ?? '') as unknown as QdrantCluster[])
@@ -142,6 +162,21 @@ function clusterInformer(client: KubeClient, namespace: string | undefined, logg
   });
 }
 
+/** What a pass reads of an owned object changed (the cache keeps only that): not a resync, not a version bump alone. */
+export function readChanged(now: KubeObject, old: KubeObject): boolean {
+  if (now === old) return false;
+  const { resourceVersion: _a, managedFields: _b, ...nowMeta } = now.metadata;
+  const { resourceVersion: _c, managedFields: _d, ...oldMeta } = old.metadata;
+  return JSON.stringify({ ...now, metadata: nowMeta }) !== JSON.stringify({ ...old, metadata: oldMeta });
+}
+
+/** A pod's status as the cluster's status reports it: readiness, phase, conditions, restarts. */
+function podStatusChanged(now: KubeObject, old: KubeObject): boolean {
+  if (now.metadata.deletionTimestamp !== old.metadata.deletionTimestamp) return true;
+  const [a, b] = [now as unknown as ObservedPod, old as unknown as ObservedPod];
+  return isReady(a) !== isReady(b) || JSON.stringify(a.status) !== JSON.stringify(b.status);
+}
+
 /**
  * A change worth a pass: the spec (generation), or metadata the operator acts on. The
  * operator's own status writes are not: they would start a pass right after every pass, and
@@ -155,6 +190,12 @@ export function specOrMetaChanged(now: KubeObject, old: KubeObject): boolean {
     a.deletionTimestamp !== b.deletionTimestamp ||
     JSON.stringify(a.annotations ?? {}) !== JSON.stringify(b.annotations ?? {}) ||
     JSON.stringify(a.labels ?? {}) !== JSON.stringify(b.labels ?? {}) ||
-    JSON.stringify(a.finalizers ?? []) !== JSON.stringify(b.finalizers ?? [])
+    finalizersChanged(a.finalizers ?? [], b.finalizers ?? [])
   );
+}
+
+/** Another's finalizer, or ours taken away: not ours added (the pass that added it carries on). */
+function finalizersChanged(now: string[], old: string[]): boolean {
+  if (JSON.stringify(now) === JSON.stringify(old)) return false;
+  return !(now.includes(FINALIZER) && !old.includes(FINALIZER) && JSON.stringify(now.filter((f) => f !== FINALIZER)) === JSON.stringify(old));
 }

@@ -13,7 +13,7 @@
 //                          about the file go on it (default qhc-operator-settings)
 //   --cluster-manager-url <url>  the cluster manager, for clusters with spec.clusterManager
 //                          (default: $QHC_CLUSTER_MANAGER_URL; without one they drain in-process)
-//   --workers <n>          clusters reconciled at the same time; one cluster never twice at once (default 4)
+//   --workers <n>          clusters reconciled at the same time; one cluster never twice at once (default 16)
 //   --kube-api-qps <n>     client-side limit of requests a second to the apiserver (default 50)
 //   --kube-api-burst <n>   requests above the limit allowed in a burst (default 100)
 import { parseArgs } from 'node:util';
@@ -31,7 +31,7 @@ const { values } = parseArgs({
     'qdrant-url': { type: 'string' },
     'cluster-manager-url': { type: 'string' },
     'settings-configmap': { type: 'string' },
-    workers: { type: 'string', default: '4' },
+    workers: { type: 'string', default: '16' },
     'kube-api-qps': { type: 'string', default: '50' },
     'kube-api-burst': { type: 'string', default: '100' },
   },

@@ -12,6 +12,16 @@ export class OperatorMetrics {
   readonly queueDepth = new Gauge('qhc_operator_queue_depth', 'Keys waiting in the work queue.');
   readonly clustersByPhase = new Gauge('qhc_operator_clusters', 'QdrantClusters by phase.');
   readonly apiRequests = new Counter('qhc_operator_apiserver_requests_total', 'Requests to the apiserver, by verb, kind and status code.');
+  readonly apiRequestSeconds = new Histogram(
+    'qhc_operator_apiserver_request_duration_seconds',
+    'Time the apiserver took to answer, by verb (not counting the wait for the client-side rate limiter).',
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+  );
+  readonly apiThrottleSeconds = new Histogram(
+    'qhc_operator_apiserver_throttle_seconds',
+    'Time requests waited for the client-side rate limiter (--kube-api-qps, --kube-api-burst), by verb.',
+    [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  );
   readonly isLeader = new Gauge('qhc_operator_leader', '1 while this replica leads.');
   readonly leadershipAcquired = new Counter(
     'qhc_operator_leadership_acquired_total',
@@ -40,6 +50,8 @@ export class OperatorMetrics {
       this.queueDepth,
       this.clustersByPhase,
       this.apiRequests,
+      this.apiRequestSeconds,
+      this.apiThrottleSeconds,
       this.isLeader,
       this.leadershipAcquired,
       this.drainSteps,

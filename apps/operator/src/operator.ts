@@ -19,6 +19,7 @@ import { OperatorMetrics } from './metrics.ts';
 import { clusterManagerLink } from './cluster-manager.ts';
 import { qdrantAccess } from './qdrant/access.ts';
 import { FIELD_MANAGER } from './reconcile/cluster.ts';
+import { heapFit } from './memory-limit.ts';
 import { SettingsFile, type SettingsCheck } from './settings-file.ts';
 import { SettingsStatusPublisher } from './settings-status.ts';
 
@@ -53,7 +54,7 @@ export interface OperatorOptions {
   settingsConfigMap?: string;
   /** How the settings file is watched: the periodic look's interval, the debounce, a clock; onCheck for tests. */
   settingsWatch?: { pollMs?: number; debounceMs?: number; clock?: Clock; onCheck?: (result: SettingsCheck) => void };
-  /** Clusters reconciled at the same time (one cluster never twice at once). Default 4. */
+  /** Clusters reconciled at the same time (one cluster never twice at once). Default 16. */
   workers?: number;
   /** Client-side throttling of every apiserver request (client-go's QPS/Burst). Default 50/100. */
   kubeApiRateLimit?: { qps: number; burst: number };
@@ -75,6 +76,8 @@ interface Leading {
   backups?: BackupController;
   publisher?: SettingsStatusPublisher;
   ready: boolean;
+  /** Resolves when the controllers of every earlier term of leadership have stopped. */
+  stopped?: Promise<void>;
 }
 
 interface Wiring {
@@ -101,17 +104,27 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     context: options.context,
   });
   const metrics = new OperatorMetrics();
-  const client = createKubeClient(kc, {
-    fieldManager: FIELD_MANAGER,
-    rateLimit: options.kubeApiRateLimit ?? { qps: 50, burst: 100 },
-    onRequest: ({ verb, kind, status }) => metrics.apiRequests.inc({ verb, kind, code: String(status) }),
-  });
+  const onRequest = ({
+    verb,
+    kind,
+    status,
+    durationMs,
+    throttledMs,
+  }: {
+    verb: string;
+    kind: string;
+    status: number;
+    durationMs: number;
+    throttledMs: number;
+  }) => {
+    metrics.apiRequests.inc({ verb, kind, code: String(status) });
+    metrics.apiRequestSeconds.observe({ verb }, durationMs / 1000);
+    metrics.apiThrottleSeconds.observe({ verb }, throttledMs / 1000);
+  };
+  const client = createKubeClient(kc, { fieldManager: FIELD_MANAGER, rateLimit: options.kubeApiRateLimit ?? { qps: 50, burst: 100 }, onRequest });
   // The Lease on a client of its own, outside the rate limit: a renewal must never queue
   // behind reconcile traffic, or a busy leader misses its renew deadline and steps down.
-  const leaseClient = createKubeClient(kc, {
-    fieldManager: FIELD_MANAGER,
-    onRequest: ({ verb, kind, status }) => metrics.apiRequests.inc({ verb, kind, code: String(status) }),
-  });
+  const leaseClient = createKubeClient(kc, { fieldManager: FIELD_MANAGER, onRequest });
   const wiring: Wiring = { options, client, leaseClient, settingsFile, logger, metrics, identity: `${hostname()}-${randomBytes(3).toString('hex')}` };
   const leading: Leading = { ready: false };
   watchSettings(wiring, leading);
@@ -119,7 +132,13 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   const elector = await lead(wiring, leading);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  logger.info('operator started', { identity: wiring.identity, port, namespace: options.namespace ?? '(all)' });
+  const memory = heapFit();
+  logger.info('operator started', { identity: wiring.identity, port, namespace: options.namespace ?? '(all)', ...memory });
+  if (memory.tooBig)
+    logger.warn(
+      'the V8 heap may grow past the container memory limit: the process would be killed rather than collect garbage; size it from the limit (NODE_OPTIONS=--max-old-space-size-percentage=50)',
+      { ...memory },
+    );
 
   return {
     port,
@@ -181,6 +200,10 @@ async function lead(wiring: Wiring, leading: Leading): Promise<LeaderElector | u
 
 async function startLeading(wiring: Wiring, leading: Leading, signal?: AbortSignal): Promise<void> {
   const { options, client, settingsFile, logger, metrics, identity } = wiring;
+  // Leadership lost and won back: the old term's work queue finishes its passes and stops
+  // before this term's starts, so no cluster is ever reconciled by two queues at once.
+  await leading.stopped;
+  if (signal?.aborted) return;
   const qdrant = qdrantAccess(client, options.qdrantUrlTemplate);
   const clusterManager = options.clusterManagerUrl ? clusterManagerLink(options.clusterManagerUrl, qdrant) : undefined;
   const shared = { client, settings: () => settingsFile.settings, logger, metrics, namespace: options.namespace, identity, qdrant };
@@ -188,6 +211,8 @@ async function startLeading(wiring: Wiring, leading: Leading, signal?: AbortSign
   leading.backups = new BackupController({ ...shared, now: options.now });
   await leading.controller.start();
   await leading.backups.start();
+  // Lost while the caches synced: this term ends before it began.
+  if (signal?.aborted) return void (await stopLeading(leading, metrics));
   // The leader speaks for the settings: whatever an earlier leader last wrote is replaced.
   leading.publisher = new SettingsStatusPublisher({
     client,
@@ -203,14 +228,15 @@ async function startLeading(wiring: Wiring, leading: Leading, signal?: AbortSign
   signal?.addEventListener('abort', () => void stopLeading(leading, metrics), { once: true });
 }
 
-async function stopLeading(leading: Leading, metrics: OperatorMetrics): Promise<void> {
+function stopLeading(leading: Leading, metrics: OperatorMetrics): Promise<void> {
   leading.ready = false;
   metrics.isLeader.set({}, 0);
   const running = [leading.controller, leading.backups, leading.publisher];
   leading.controller = undefined;
   leading.backups = undefined;
   leading.publisher = undefined;
-  await Promise.all(running.map((c) => c?.stop()));
+  leading.stopped = Promise.all([leading.stopped, ...running.map((c) => c?.stop())]).then(() => undefined);
+  return leading.stopped;
 }
 
 function listen(port: number, handle: (path: string) => { status: number; body: string; type?: string }): Promise<Server> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { qdrantClusterFixture } from '@qhc/schemas/test';
-import { specOrMetaChanged } from '../src/controller.ts';
+import { readChanged, specOrMetaChanged } from '../src/controller.ts';
 
 describe('specOrMetaChanged', () => {
   const fixture = qdrantClusterFixture('c');
@@ -16,5 +16,33 @@ describe('specOrMetaChanged', () => {
     expect(specOrMetaChanged({ ...base, metadata: { ...base.metadata, annotations: { a: '1', restartedAt: 'now' } } }, base)).toBe(true);
     expect(specOrMetaChanged({ ...base, metadata: { ...base.metadata, finalizers: [] } }, base)).toBe(true);
     expect(specOrMetaChanged({ ...base, metadata: { ...base.metadata, deletionTimestamp: '2026-12-01T00:00:00Z' } }, base)).toBe(true);
+  });
+});
+
+describe('specOrMetaChanged: the finalizer', () => {
+  const fixture = qdrantClusterFixture('c');
+  const without = { ...fixture, metadata: { ...fixture.metadata, resourceVersion: '1', finalizers: ['other'] } };
+  it('ignores ours added (the pass that added it goes on), sees ours removed and another one added', () => {
+    const added = { ...without, metadata: { ...without.metadata, resourceVersion: '2', finalizers: ['other', 'qhc.dev/cluster'] } };
+    expect(specOrMetaChanged(added, without)).toBe(false);
+    expect(specOrMetaChanged(without, added)).toBe(true);
+    expect(specOrMetaChanged({ ...without, metadata: { ...without.metadata, finalizers: ['other', 'more'] } }, without)).toBe(true);
+  });
+});
+
+describe('readChanged', () => {
+  const sts = {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: 's', namespace: 'n', resourceVersion: '1', managedFields: [{ manager: 'a' }] },
+    status: { readyReplicas: 0 },
+  };
+  it('ignores a resync (the same object) and a new resourceVersion alone', () => {
+    expect(readChanged(sts, sts)).toBe(false);
+    expect(readChanged({ ...sts, metadata: { ...sts.metadata, resourceVersion: '2', managedFields: [{ manager: 'b' }] } }, sts)).toBe(false);
+  });
+  it('sees a changed status or label', () => {
+    expect(readChanged({ ...sts, metadata: { ...sts.metadata, resourceVersion: '2' }, status: { readyReplicas: 1 } }, sts)).toBe(true);
+    expect(readChanged({ ...sts, metadata: { ...sts.metadata, labels: { a: 'b' } } }, sts)).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
-import type { KubeConfig } from '@kubernetes/client-node';
 import { Discovery, resourcePath, type ResourceInfo } from './discovery.ts';
 import { KubeApiError } from './errors.ts';
 import type { KubeList, KubeObject, ResourceRef } from './objects.ts';
+import type { KubeConfig } from './kubeconfig.ts';
 import { KubeTransport, type RequestOptions } from './transport.ts';
 
 export interface KubeClientOptions {
@@ -15,8 +15,12 @@ export interface KubeClientOptions {
    * None when absent.
    */
   rateLimit?: { qps: number; burst: number };
-  /** Observes every request (metrics): verb, resource kind, status code, duration. */
-  onRequest?: (event: { verb: string; kind: string; status: number; durationMs: number }) => void;
+  /**
+   * Observes every request (metrics): verb, resource kind, status code, how long the apiserver
+   * took (durationMs, without the wait for the rate limiter) and how long it waited for the
+   * rate limiter (throttledMs): a slow apiserver and a client throttling itself look different.
+   */
+  onRequest?: (event: { verb: string; kind: string; status: number; durationMs: number; throttledMs: number }) => void;
 }
 
 export interface ApplyOptions {
@@ -102,10 +106,12 @@ export class KubeClient {
   /**
    * Every page of the collection. `map`, when given, turns each item into what is kept as the
    * page arrives, so a large list is never held whole in its wire form (informers' transforms).
+   * `each`, when given, is handed every item as its page arrives and nothing is kept: the
+   * list returned has no items (an informer fills its store page by page).
    */
   async list<T extends KubeObject = KubeObject>(
     ref: Pick<ResourceRef, 'apiVersion' | 'kind'>,
-    options: ListOptions & { map?: (item: T) => T } = {},
+    options: ListOptions & { map?: (item: T) => T; each?: (item: T) => void } = {},
   ): Promise<KubeList<T>> {
     const info = await this.resource(ref.apiVersion, ref.kind);
     const items: T[] = [];
@@ -118,7 +124,11 @@ export class KubeClient {
         signal: options.signal,
         ref: { ...ref, namespace: options.namespace },
       });
-      for (const item of last.items) items.push(options.map ? options.map(item) : item);
+      for (const item of last.items) {
+        const kept = options.map ? options.map(item) : item;
+        if (options.each) options.each(kept);
+        else items.push(kept);
+      }
       last.items = [];
       continueToken = last.metadata.continue || undefined;
     } while (continueToken);
@@ -182,15 +192,16 @@ export class KubeClient {
   private async call<T>(verb: string, path: string, kind: string, options: RequestOptions): Promise<T> {
     const started = performance.now();
     let status = 0;
+    let throttledMs = 0;
     try {
-      const response = await this.transport.request<T>(verb, path, options);
+      const response = await this.transport.request<T>(verb, path, { ...options, onThrottled: (ms) => (throttledMs = ms) });
       status = response.status;
       return response.body;
     } catch (error) {
       status = error instanceof KubeApiError ? error.status : 0;
       throw error;
     } finally {
-      this.options.onRequest?.({ verb, kind, status, durationMs: performance.now() - started });
+      this.options.onRequest?.({ verb, kind, status, durationMs: performance.now() - started - throttledMs, throttledMs });
     }
   }
 }

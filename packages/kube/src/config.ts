@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { delimiter, dirname, join } from 'node:path';
 import { YAMLParseError, parse } from 'yaml';
+import { inClusterKubeConfig, kubeConfigFromRaw, type KubeConfig } from './kubeconfig.ts';
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
@@ -43,7 +43,6 @@ function defaultPath(): string {
  * on the first call.
  */
 export function loadKubeConfig(options: LoadKubeConfigOptions = {}): KubeConfig {
-  const kc = new KubeConfig();
   if (options.inCluster) {
     const host = process.env.KUBERNETES_SERVICE_HOST;
     if (!host || !existsSync(join(SERVICE_ACCOUNT_DIR, 'token'))) {
@@ -52,8 +51,7 @@ export function loadKubeConfig(options: LoadKubeConfigOptions = {}): KubeConfig 
         `in-cluster configuration needs KUBERNETES_SERVICE_HOST and ${SERVICE_ACCOUNT_DIR}/token: is this running in a pod with a service account?`,
       );
     }
-    kc.loadFromCluster();
-    return kc;
+    return inClusterKubeConfig(SERVICE_ACCOUNT_DIR);
   }
 
   const file = options.kubeconfigPath ?? defaultPath();
@@ -103,13 +101,7 @@ export function loadKubeConfig(options: LoadKubeConfigOptions = {}): KubeConfig 
     throw new KubeConfigError(file, `cluster "${clusterName}" server "${server}" must be an https:// URL`);
   }
 
-  try {
-    kc.loadFromString(text);
-  } catch (error) {
-    throw new KubeConfigError(file, (error as Error).message);
-  }
-  kc.setCurrentContext(contextName);
-  return kc;
+  return kubeConfigFromRaw(raw as Record<string, unknown>, text, dirname(file), contextName);
 }
 
 /** The namespace the current context (or the pod's service account) points at. */

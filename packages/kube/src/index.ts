@@ -1,4 +1,5 @@
 export { loadKubeConfig, currentNamespace, KubeConfigError, SERVICE_ACCOUNT_DIR, type LoadKubeConfigOptions } from './config.ts';
+export { KubeConfig, type KubeCluster, type KubeContext, type KubeCredentials, type KubeUser } from './kubeconfig.ts';
 export { KubeClient, createKubeClient, type ApplyOptions, type DeleteOptions, type KubeClientOptions, type ListOptions } from './client.ts';
 export { KubeTransport, parseWarnings, type KubeResponse, type RequestOptions } from './transport.ts';
 export { Discovery, resourcePath, discoveryPath, type ResourceInfo } from './discovery.ts';

@@ -5,7 +5,7 @@ import { resourcePath } from './discovery.ts';
 import { KubeApiError } from './errors.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { LineSplitter } from './lines.ts';
-import { objectKey, type KubeList, type KubeObject } from './objects.ts';
+import { objectKey, type KubeObject } from './objects.ts';
 import { IndexedStore, type InformerStoreOptions } from './store.ts';
 
 export interface InformerOptions {
@@ -57,7 +57,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   private stopController: AbortController | undefined;
   private loop: Promise<void> | undefined;
   private lastActivity = 0;
-  /** Restarts since start(), for metrics and tests. */
+  /** Restarts and relists since start(), for metrics and tests. */
   restarts = 0;
   relists = 0;
 
@@ -98,10 +98,6 @@ export class Informer<T extends KubeObject = KubeObject> {
   /** The cached objects filed under `key` by the indexer `name` (InformerStoreOptions.indexers). */
   byIndex(name: string, key: string): T[] {
     return this.cache.byIndex(name, key);
-  }
-
-  get lastResourceVersion(): string {
-    return this.resourceVersion;
   }
 
   start(): void {
@@ -147,7 +143,13 @@ export class Informer<T extends KubeObject = KubeObject> {
     return resourcePath(info, this.options.namespace);
   }
 
+  /**
+   * Makes the cache equal to a fresh list, telling handlers what changed meanwhile: filled page
+   * by page (each object replacing its old version), never holding a kind twice (the old store
+   * and the whole new list); what the list did not have is deleted at the end.
+   */
   private async relist(stop: AbortSignal): Promise<void> {
+    const seen = new Set<string>();
     const list = await this.client.list<T>(
       { apiVersion: this.options.apiVersion, kind: this.options.kind },
       {
@@ -157,10 +159,11 @@ export class Informer<T extends KubeObject = KubeObject> {
         signal: stop,
         // A list's items carry no apiVersion/kind; handlers expect whole objects.
         map: (item) => this.transform(Object.assign(item, { apiVersion: this.options.apiVersion, kind: this.options.kind })),
+        each: (object) => this.relisted(object, seen),
       },
     );
+    for (const [key, old] of this.cache.entries()) if (!seen.has(key)) this.forget(key, old);
     this.relists++;
-    this.replace(list);
     this.resourceVersion = list.metadata.resourceVersion ?? '';
     if (!this.synced) {
       this.synced = true;
@@ -168,22 +171,18 @@ export class Informer<T extends KubeObject = KubeObject> {
     }
   }
 
-  /** Makes the cache equal to a fresh list, telling handlers what changed meanwhile. */
-  private replace(list: KubeList<T>): void {
-    const seen = new Set<string>();
-    for (const object of list.items) {
-      const key = objectKey(object);
-      seen.add(key);
-      const old = this.cache.get(key);
-      this.cache.set(key, object);
-      if (!old) this.emit('add', object);
-      else if (old.metadata.resourceVersion !== object.metadata.resourceVersion) this.emit('update', object, old);
-    }
-    for (const [key, old] of this.cache.entries()) {
-      if (seen.has(key)) continue;
-      this.cache.delete(key);
-      this.emit('delete', old);
-    }
+  private forget(key: string, old: T): void {
+    this.cache.delete(key);
+    this.emit('delete', old);
+  }
+
+  private relisted(object: T, seen: Set<string>): void {
+    const key = objectKey(object);
+    seen.add(key);
+    const old = this.cache.get(key);
+    this.cache.set(key, object);
+    if (!old) this.emit('add', object);
+    else if (old.metadata.resourceVersion !== object.metadata.resourceVersion) this.emit('update', object, old);
   }
 
   private async watch(stop: AbortSignal): Promise<void> {

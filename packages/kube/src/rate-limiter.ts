@@ -38,36 +38,75 @@ export class TokenBucket {
   }
 }
 
+interface Waiter {
+  resolve: (waitedMs: number) => void;
+  reject: (reason: unknown) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+  since: number;
+}
+
 /**
  * Client-side request throttling, like client-go's QPS/Burst: every request waits for a token,
- * in arrival order, and never fails for want of one. One timer at a time, whatever the queue.
+ * in arrival order, and never fails for want of one; a request whose signal aborts while it
+ * waits leaves the line at once (its caller gave up: a token spent on it would be wasted). One
+ * timer at a time, whatever the queue.
  */
 export class RequestRateLimiter {
   private readonly bucket: TokenBucket;
   private readonly clock: Clock;
-  private tail: Promise<void> = Promise.resolve();
-  /** Requests waiting for a token now, for metrics and tests. */
-  waiting = 0;
+  private readonly line: Waiter[] = [];
+  private timer: { cancel(): void } | undefined;
 
   constructor(options: { qps: number; burst: number; clock?: Clock }) {
     this.clock = options.clock ?? systemClock;
     this.bucket = new TokenBucket({ ratePerSecond: options.qps, burst: options.burst, clock: this.clock });
   }
 
-  /** Resolves when this request may go. */
-  wait(): Promise<void> {
-    if (this.waiting === 0 && this.bucket.tryTake()) return Promise.resolve();
-    this.waiting++;
-    const turn = this.tail.then(() => this.takeToken());
-    this.tail = turn;
-    return turn.finally(() => this.waiting--);
+  /** Requests waiting for a token now, for metrics and tests. */
+  get waiting(): number {
+    return this.line.length;
   }
 
-  private async takeToken(): Promise<void> {
-    while (!this.bucket.tryTake()) {
-      const ms = this.bucket.waitMs();
-      // A ref'd timer with the system clock (its timers are unref'd): a waiting request keeps the process alive.
-      await new Promise<void>((resolve) => (this.clock === systemClock ? setTimeout(resolve, ms) : this.clock.setTimeout(resolve, ms)));
+  /** Resolves with the milliseconds waited when this request may go; rejects with the signal's reason if it aborts first. */
+  wait(signal?: AbortSignal): Promise<number> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.line.length === 0 && this.bucket.tryTake()) return Promise.resolve(0);
+    return new Promise<number>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, signal, since: this.clock.now() };
+      if (signal) {
+        waiter.onAbort = () => {
+          const at = this.line.indexOf(waiter);
+          if (at >= 0) this.line.splice(at, 1);
+          reject(signal.reason);
+        };
+        signal.addEventListener('abort', waiter.onAbort, { once: true });
+      }
+      this.line.push(waiter);
+      this.schedule();
+    });
+  }
+
+  /** Lets through the head of the line while there are tokens, then sleeps until the next one. */
+  private pump(): void {
+    this.timer = undefined;
+    while (this.line.length > 0 && this.bucket.tryTake()) {
+      const waiter = this.line.shift()!;
+      if (waiter.onAbort) waiter.signal!.removeEventListener('abort', waiter.onAbort);
+      waiter.resolve(this.clock.now() - waiter.since);
+    }
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer || this.line.length === 0) return;
+    const ms = this.bucket.waitMs();
+    // A ref'd timer with the system clock (its timers are unref'd): a waiting request keeps the process alive.
+    if (this.clock === systemClock) {
+      const handle = setTimeout(() => this.pump(), ms);
+      this.timer = { cancel: () => clearTimeout(handle) };
+    } else {
+      this.timer = this.clock.setTimeout(() => this.pump(), ms);
     }
   }
 }

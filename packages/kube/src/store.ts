@@ -23,6 +23,12 @@ export class IndexedStore<T> {
   private readonly indexers: Indexers<T>;
   /** index name → index key → object keys */
   private readonly indexes = new Map<string, Map<string, Set<string>>>();
+  /**
+   * object key → the index keys it was filed under, per index (in the indexes' order): an
+   * update or delete unfiles what was filed, even when the stored object was changed in place
+   * since (a transform or a handler mutating it) or an indexer would now answer otherwise.
+   */
+  private readonly filed = new Map<string, string[][]>();
 
   constructor(indexers: Indexers<T> = {}) {
     this.indexers = indexers;
@@ -54,22 +60,25 @@ export class IndexedStore<T> {
   }
 
   set(key: string, object: T): void {
-    const old = this.items.get(key);
-    if (old !== undefined) this.unindex(key, old);
+    this.unindex(key);
     this.items.set(key, object);
+    if (this.indexes.size === 0) return;
+    const filed: string[][] = [];
     for (const [name, index] of this.indexes) {
-      for (const value of this.indexers[name]!(object)) {
+      const values = this.indexers[name]!(object);
+      filed.push(values);
+      for (const value of values) {
         let keys = index.get(value);
         if (!keys) index.set(value, (keys = new Set()));
         keys.add(key);
       }
     }
+    this.filed.set(key, filed);
   }
 
   delete(key: string): void {
-    const old = this.items.get(key);
-    if (old === undefined) return;
-    this.unindex(key, old);
+    if (!this.items.has(key)) return;
+    this.unindex(key);
     this.items.delete(key);
   }
 
@@ -84,9 +93,13 @@ export class IndexedStore<T> {
     return objects;
   }
 
-  private unindex(key: string, object: T): void {
-    for (const [name, index] of this.indexes) {
-      for (const value of this.indexers[name]!(object)) {
+  private unindex(key: string): void {
+    const filed = this.filed.get(key);
+    if (!filed) return;
+    this.filed.delete(key);
+    let i = 0;
+    for (const index of this.indexes.values()) {
+      for (const value of filed[i++]!) {
         const keys = index.get(value);
         if (!keys) continue;
         keys.delete(key);

@@ -1,6 +1,7 @@
-import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
-import { fetch, type Dispatcher } from 'undici';
+import { Agent, fetch, type Dispatcher } from 'undici';
 import { KubeApiError, KubeConnectionError, type ObjectRef } from './errors.ts';
+import type { KubeConfig } from './kubeconfig.ts';
+import { pluginCredentials } from './plugin-auth.ts';
 import { RequestRateLimiter } from './rate-limiter.ts';
 
 export interface RequestOptions {
@@ -11,6 +12,8 @@ export interface RequestOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   ref?: ObjectRef;
+  /** Told how long the request waited for the client-side rate limiter (ms), before it is sent. */
+  onThrottled?: (waitedMs: number) => void;
 }
 
 export interface KubeResponse<T> {
@@ -26,20 +29,10 @@ export function parseWarnings(header: string | null): string[] {
   return [...header.matchAll(/\d{3} \S+ "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1'));
 }
 
-const METHODS: Record<string, HttpMethod> = {
-  GET: HttpMethod.GET,
-  POST: HttpMethod.POST,
-  PUT: HttpMethod.PUT,
-  PATCH: HttpMethod.PATCH,
-  DELETE: HttpMethod.DELETE,
-};
-
 /**
- * Authenticated HTTP to the apiserver, with bodies sent as the caller wrote them.
- * client-node's typed APIs run objects through its ObjectSerializer, which drops fields
- * its models do not know and renames x-kubernetes-* keys of CRD schemas; going through
- * its authentication (certs, tokens, exec plugins, proxies) but not its serializer keeps
- * server-side apply exact. Every request has a timeout: client-node sets none.
+ * Authenticated HTTP to the apiserver, with bodies sent as the caller wrote them (client-node's
+ * typed APIs drop fields their models do not know and rename x-kubernetes-* keys of CRD
+ * schemas; server-side apply must be exact). Every request has a timeout.
  */
 export class KubeTransport {
   readonly kubeConfig: KubeConfig;
@@ -47,7 +40,8 @@ export class KubeTransport {
   private readonly timeoutMs: number;
   /** Every request (watches and discovery too, as in client-go) waits for a token. */
   readonly rateLimiter: RequestRateLimiter | undefined;
-  private shared: { cluster: unknown; user: unknown; dispatcher: Dispatcher } | undefined;
+  /** The connection pool, and the digest of the TLS material it was made with. */
+  private shared: { digest: string; dispatcher: Dispatcher } | undefined;
 
   constructor(kubeConfig: KubeConfig, options: { timeoutMs?: number; rateLimit?: { qps: number; burst: number } } = {}) {
     const cluster = kubeConfig.getCurrentCluster();
@@ -67,11 +61,11 @@ export class KubeTransport {
   /** Sends a request; any status is returned, network failures throw KubeConnectionError. */
   async raw(method: string, path: string, options: RequestOptions = {}): Promise<{ status: number; response: Awaited<ReturnType<typeof fetch>> }> {
     const url = this.url(path, options.query);
-    await this.rateLimiter?.wait();
-    const ctx = new RequestContext(url.toString(), METHODS[method] ?? HttpMethod.GET);
-    await this.kubeConfig.applySecurityAuthentication(ctx);
-    const dispatcher = this.dispatcherFor(ctx.getDispatcher() as Dispatcher | undefined);
-    const headers: Record<string, string> = { ...ctx.getHeaders(), accept: 'application/json' };
+    // The caller's signal also ends the wait for a token: an aborted pass does not hold a place in line.
+    if (this.rateLimiter) options.onThrottled?.(await this.rateLimiter.wait(options.signal));
+    const auth = this.kubeConfig.needsPlugin() ? await pluginCredentials(this.kubeConfig, url, method) : undefined;
+    const { headers: authHeaders, dispatcher } = auth ?? this.pooled();
+    const headers: Record<string, string> = { ...authHeaders, accept: 'application/json' };
     let body: string | undefined;
     if (options.body !== undefined) {
       body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
@@ -87,8 +81,11 @@ export class KubeTransport {
         dispatcher: dispatcher as never,
         signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
       });
+      // A plugin's one-request dispatcher closes once this request is done (close() waits for it).
+      if (auth) void auth.dispatcher?.close().catch(() => undefined);
       return { status: response.status, response };
     } catch (error) {
+      if (auth) void auth.dispatcher?.close().catch(() => undefined);
       if (options.signal?.aborted) throw error;
       const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describeNetworkError(error);
       throw new KubeConnectionError(`${method} ${url.origin}${url.pathname}: ${reason}`, { cause: error });
@@ -96,25 +93,17 @@ export class KubeTransport {
   }
 
   /**
-   * client-node builds a new undici Agent (a new connection pool) for every request it
-   * authenticates: each request would open its own TLS connection and leave a pool behind for
-   * the GC, which at thousands of requests is most of the process's memory and CPU. One pool
-   * serves every request while the kubeconfig's cluster and user stay the same objects; the
-   * per-request Agent, which never connected, is closed. Headers (tokens) are still applied
-   * per request.
+   * One connection pool for every request while the TLS material stays the same; a rotated
+   * CA or client certificate (files re-read once a minute) gets a new pool, and requests in
+   * flight finish on the old one, which then closes. Headers (a rotating token) are read per request.
    */
-  private dispatcherFor(fresh: Dispatcher | undefined): Dispatcher | undefined {
-    if (!fresh) return undefined;
-    const cluster = this.kubeConfig.getCurrentCluster();
-    const user = this.kubeConfig.getCurrentUser();
-    if (this.shared && this.shared.cluster === cluster && this.shared.user === user) {
-      void fresh.close().catch(() => undefined);
-      return this.shared.dispatcher;
+  private pooled(): { headers: Record<string, string>; dispatcher: Dispatcher } {
+    const { headers, tls, tlsDigest } = this.kubeConfig.credentials();
+    if (this.shared?.digest !== tlsDigest) {
+      void this.shared?.dispatcher.close().catch(() => undefined);
+      this.shared = { digest: tlsDigest, dispatcher: new Agent({ connect: tls }) };
     }
-    // A changed kubeconfig: requests in flight finish on the old pool, which then closes.
-    void this.shared?.dispatcher.close().catch(() => undefined);
-    this.shared = { cluster, user, dispatcher: fresh };
-    return fresh;
+    return { headers, dispatcher: this.shared.dispatcher };
   }
 
   /** A request whose non-2xx answers become KubeApiError. */

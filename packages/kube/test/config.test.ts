@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KubeConfigError, currentNamespace, formatMicroTime, loadKubeConfig } from '../src/index.ts';
+import { inClusterKubeConfig } from '../src/kubeconfig.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'qhc-kubeconfig-'));
 let counter = 0;
@@ -83,6 +84,72 @@ describe('loadKubeConfig', () => {
       expect(() => loadKubeConfig({ inCluster: true })).toThrow(/in-cluster configuration needs KUBERNETES_SERVICE_HOST/);
     } finally {
       if (saved !== undefined) process.env.KUBERNETES_SERVICE_HOST = saved;
+    }
+  });
+});
+
+// As kube-sandbox writes them (tooling/kube-sandbox/src/kubeconfig.ts): CA and client certificate inline.
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+const SANDBOX_LIKE = `apiVersion: v1
+kind: Config
+clusters:
+  - name: sandbox
+    cluster: { server: "https://127.0.0.1:16443/", certificate-authority-data: ${b64('CA PEM')} }
+users:
+  - name: sandbox-admin
+    user: { client-certificate-data: ${b64('CERT PEM')}, client-key-data: ${b64('KEY PEM')} }
+  - name: files
+    user: { client-certificate: certs/client.crt, client-key: /abs/client.key, tokenFile: token }
+  - name: eks
+    user: { exec: { apiVersion: client.authentication.k8s.io/v1beta1, command: aws, args: [eks, get-token] } }
+contexts:
+  - name: sandbox
+    context: { cluster: sandbox, user: sandbox-admin }
+  - name: files
+    context: { cluster: sandbox, user: files }
+  - name: eks
+    context: { cluster: sandbox, user: eks }
+current-context: sandbox
+`;
+
+describe('the hand-written kubeconfig (no client-node)', () => {
+  it('gives the TLS material of a sandbox kubeconfig, the same digest each time', () => {
+    const kc = loadKubeConfig({ kubeconfigPath: file(SANDBOX_LIKE) });
+    const credentials = kc.credentials();
+    expect(kc.getCurrentCluster()?.server).toBe('https://127.0.0.1:16443');
+    expect(credentials.tls).toEqual({ ca: 'CA PEM', cert: 'CERT PEM', key: 'KEY PEM', rejectUnauthorized: true, servername: undefined });
+    expect(credentials.headers).toEqual({});
+    expect(kc.credentials().tlsDigest).toBe(credentials.tlsDigest);
+    expect(kc.needsPlugin()).toBe(false);
+  });
+
+  it("resolves file paths from the kubeconfig's directory, and sends the token file's token", () => {
+    const kc = loadKubeConfig({ kubeconfigPath: file(SANDBOX_LIKE), context: 'files' });
+    expect(kc.getCurrentUser()).toMatchObject({ certFile: join(dir, 'certs/client.crt'), keyFile: '/abs/client.key', tokenFile: join(dir, 'token') });
+    writeFileSync(join(dir, 'token'), 'tok\n');
+    kc.getCurrentUser()!.certFile = kc.getCurrentUser()!.keyFile = undefined;
+    expect(kc.credentials().headers).toEqual({ authorization: 'Bearer tok' });
+  });
+
+  it('hands a plugin (exec) user, or a cluster behind a proxy, to client-node', () => {
+    expect(loadKubeConfig({ kubeconfigPath: file(SANDBOX_LIKE), context: 'eks' }).needsPlugin()).toBe(true);
+    const proxied = SANDBOX_LIKE.replace('cluster: { server:', 'cluster: { proxy-url: "http://proxy:3128", server:');
+    expect(loadKubeConfig({ kubeconfigPath: file(proxied) }).needsPlugin()).toBe(true);
+  });
+
+  it('in the cluster: the kubernetes Service and the service account files', () => {
+    const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+    process.env.KUBERNETES_SERVICE_HOST = 'fd00::1';
+    process.env.KUBERNETES_SERVICE_PORT = '443';
+    try {
+      const kc = inClusterKubeConfig(dir);
+      expect(kc.getCurrentCluster()).toMatchObject({ server: 'https://[fd00::1]:443', caFile: join(dir, 'ca.crt') });
+      expect(kc.getCurrentUser()?.tokenFile).toBe(join(dir, 'token'));
+    } finally {
+      process.env.KUBERNETES_SERVICE_HOST = saved.host;
+      process.env.KUBERNETES_SERVICE_PORT = saved.port;
+      if (saved.host === undefined) delete process.env.KUBERNETES_SERVICE_HOST;
+      if (saved.port === undefined) delete process.env.KUBERNETES_SERVICE_PORT;
     }
   });
 });

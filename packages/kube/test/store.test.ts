@@ -24,6 +24,20 @@ describe('IndexedStore', () => {
     expect(s.size).toBe(2);
   });
 
+  it('unfiles what it filed, even when the stored object was changed in place since', () => {
+    const s = store();
+    const object: Obj = { ns: 'a', team: 'x', v: 1 };
+    s.set('a/1', object);
+    object.team = 'y';
+    s.set('a/1', { ns: 'a', team: 'z', v: 2 });
+    expect(s.byIndex('team', 'a/x')).toEqual([]);
+    expect(s.byIndex('team', 'a/z')).toEqual([{ ns: 'a', team: 'z', v: 2 }]);
+    object.ns = 'b';
+    s.delete('a/1');
+    expect(s.byIndex('ns', 'a')).toEqual([]);
+    expect(s.byIndex('team', 'a/z')).toEqual([]);
+  });
+
   it('refuses an index that was never declared', () => {
     expect(() => store().byIndex('nope', 'a')).toThrow(/no index nope/);
   });
@@ -63,5 +77,30 @@ describe('RequestRateLimiter', () => {
     await Promise.all(requests);
     expect(passed).toEqual([0, 1, 2, 3, 4]);
     expect(limiter.waiting).toBe(0);
+  });
+
+  it('a request whose signal aborts leaves the line without taking a token; the others go as before', async () => {
+    const clock = new FakeClock();
+    const limiter = new RequestRateLimiter({ qps: 10, burst: 1, clock });
+    expect(await limiter.wait()).toBe(0);
+    const abort = new AbortController();
+    const passed: string[] = [];
+    const waited: number[] = [];
+    const given = limiter.wait(abort.signal).then(
+      () => passed.push('aborted one'),
+      (error: unknown) => passed.push(`rejected: ${(error as Error).name}`),
+    );
+    const next = limiter.wait().then((ms) => (passed.push('next'), waited.push(ms)));
+    await flush();
+    abort.abort();
+    await given;
+    expect(passed).toEqual(['rejected: AbortError']);
+    expect(limiter.waiting).toBe(1);
+    await clock.advance(100);
+    await next;
+    // The next one had the token the aborted one would have taken, and says how long it waited.
+    expect(passed).toEqual(['rejected: AbortError', 'next']);
+    expect(waited).toEqual([100]);
+    await expect(limiter.wait(AbortSignal.abort())).rejects.toMatchObject({ name: 'AbortError' });
   });
 });

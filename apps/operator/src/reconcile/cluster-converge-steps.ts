@@ -1,6 +1,6 @@
 import { onDemandReplicationMode, podSelector } from '@qhc/manifests';
+import { applyIfChanged } from '@qhc/kube';
 import type { Kind } from '../cache.ts';
-import { applyIfChanged } from './apply-if-changed.ts';
 import { FIELD_MANAGER, POD, listPodsFresh, loaded, observe, withStatus, type ClusterPass } from './cluster-pass.ts';
 import { writeClusterStatus } from './cluster-status.ts';
 import { inProcessRestartGuard, stepGuardedRestart, type RecordedReplica } from './guarded-restart.ts';
@@ -76,7 +76,7 @@ export const applyDesired = step<ClusterPass>('applyDesired', async (pass) => {
   for (const item of desired) {
     if (isTraefikObject(item)) continue;
     const cached = deps.cache.get(item as unknown as Kind, pass.namespace, item.metadata.name!);
-    const applied = await applyIfChanged(deps.client, item, FIELD_MANAGER, cached);
+    const applied = await applyIfChanged(deps.client, item, cached, { fieldManager: FIELD_MANAGER });
     if (applied && item.kind === 'StatefulSet') pass.appliedSts = applied;
   }
   return proceed;

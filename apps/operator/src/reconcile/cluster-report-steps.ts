@@ -1,4 +1,4 @@
-import { loaded, observe, type ClusterPass } from './cluster-pass.ts';
+import { loaded, observe, operationDeadline, type ClusterPass } from './cluster-pass.ts';
 import { writeClusterStatus } from './cluster-status.ts';
 import { invokeClusterManager } from './manage.ts';
 import { proceed, requeue, retry, step, stop } from './steps.ts';
@@ -39,8 +39,12 @@ export const writeStatus = step<ClusterPass>('writeStatus', async (pass) => {
 
 /**
  * A failed drain, restart or Traefik apply and an overrun operation are retried, spaced by
- * the work queue's backoff; a cluster still converging is looked at again soon; a settled
- * one with the cluster manager comes back every pullInterval.
+ * the work queue's backoff; a scale-down, a restart or a volume expansion in progress (which
+ * no watch event reports) is looked at again soon; any other cluster still converging waits for
+ * the watch events that move it on (its StatefulSet's status, its pods' status), and comes
+ * back on its own only when its operation would time out: a timer every few seconds per
+ * cluster is most of the apiserver traffic at a thousand clusters. A settled one with the
+ * cluster manager comes back every pullInterval.
  */
 export const decideNextPass = step<ClusterPass>('decideNextPass', (pass) => {
   const { written, failure, storage } = pass;
@@ -52,7 +56,18 @@ export const decideNextPass = step<ClusterPass>('decideNextPass', (pass) => {
     (phase === 'Healthy' && !pass.busy && !pass.restarting && storage?.condition.reason !== 'Expanding') ||
     phase === 'Suspended' ||
     phase === 'ManualMaintenance';
-  if (!settled) return requeue(pass.deps.progressRequeueMs ?? 5_000, `the cluster is ${phase}: ${written.reason}`);
+  const progressMs = pass.deps.progressRequeueMs ?? 5_000;
+  // A scale-down removes one node per pass: the next one starts on the next pass, which no event would bring.
+  const nodesToRemove = (pass.desiredSts?.spec.replicas ?? 0) > (pass.cluster?.spec.size ?? 0);
+  if (!settled && (pass.busy || pass.restarting || nodesToRemove || storage?.condition.reason === 'Expanding'))
+    return requeue(progressMs, `the cluster is ${phase}: ${written.reason}`);
+  if (!settled) return requeue(Math.max(progressMs, timesOutInMs(pass)), `the cluster is ${phase}, waiting for its objects: ${written.reason}`);
   if (!pass.manager) return stop;
   return requeue(Math.max(1_000, Date.parse(pass.manager.nextClusterManagerInvocation) - pass.now()), 'the next cluster manager call');
 });
+
+/** Until the operation in progress would be reported as timed out (a second past it). */
+function timesOutInMs(pass: ClusterPass): number {
+  const now = pass.now();
+  return operationDeadline(pass.cluster!, pass.settings.settings.operationTimeout, now) - now + 1_000;
+}

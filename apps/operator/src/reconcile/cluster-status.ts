@@ -1,8 +1,7 @@
 import type { ClusterPhase, Condition, QdrantCluster } from '@qhc/schemas';
 import { usesClusterManager } from '@qhc/manifests';
-import type { KubeObject } from '@qhc/kube';
+import { isSubset, type KubeObject } from '@qhc/kube';
 import { deriveStatus, mergeConditions, nodeStatuses, type ObservedClaim, type ObservedState } from '../status.ts';
-import { isSubset } from './apply-if-changed.ts';
 import { QDRANT_CLUSTER, STATUS_FIELD_MANAGER, type ClusterPass, type ManagerStatus } from './cluster-pass.ts';
 import { databaseClaimName } from './volumes.ts';
 

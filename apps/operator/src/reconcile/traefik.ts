@@ -1,7 +1,6 @@
 import { LABEL_CLUSTER_ID, type QdrantCluster } from '@qhc/schemas';
 import { MANAGED_BY, TRAEFIK_API_VERSION, TRAEFIK_KINDS } from '@qhc/manifests';
-import { KubeApiError, type KubeClient, type KubeObject } from '@qhc/kube';
-import { applyIfChanged } from './apply-if-changed.ts';
+import { KubeApiError, applyIfChanged, type KubeClient, type KubeObject } from '@qhc/kube';
 import { removeOrRelease } from './remove-owned.ts';
 
 // The QdrantCloudTraefik provider's objects (IngressRoute, Middleware) are Traefik's kinds,
@@ -52,7 +51,7 @@ export async function reconcileTraefik(step: TraefikStep): Promise<{ reason: str
   const namespace = cluster.metadata.namespace;
   for (const item of desired) {
     const live = await client.get({ apiVersion: item.apiVersion, kind: item.kind, namespace, name: item.metadata.name! });
-    await applyIfChanged(client, item, step.fieldManager, live);
+    await applyIfChanged(client, item, live, { fieldManager: step.fieldManager });
   }
   const keep = new Set(desired.map((d) => `${d.kind}/${d.metadata.name}`));
   const labelSelector = `${LABEL_CLUSTER_ID}=${cluster.spec.id},app.kubernetes.io/managed-by=${MANAGED_BY}`;

@@ -61,8 +61,20 @@ describe('decideNextPass', () => {
     expect(await decide((p) => (p.written = { phase: 'FailedToUpdate', reason: 'OperationTimeout: Updating' }))).toMatchObject({ kind: 'retry' });
   });
 
-  it('a converging cluster comes back after progressRequeueMs', async () => {
-    expect(await decide(() => undefined)).toMatchObject({ kind: 'requeue', afterMs: 5_000 });
+  it('a converging cluster waits for events, and comes back on its own when its operation would time out', async () => {
+    const { pass, step } = await passBefore('decideNextPass', [clusterObject({}, finalized)]);
+    const timeoutMs = pass.settings.settings.operationTimeout * 1000;
+    expect(await step.run(pass)).toMatchObject({ kind: 'requeue', afterMs: timeoutMs + 1_000 });
+  });
+
+  it('a drain or a restart in progress (no watch event reports them) comes back after progressRequeueMs', async () => {
+    expect(await decide((p) => (p.busy = true))).toMatchObject({ kind: 'requeue', afterMs: 5_000 });
+    expect(await decide((p) => (p.restarting = true))).toMatchObject({ kind: 'requeue', afterMs: 5_000 });
+    // A scale-down that removed a node and has more to remove: one node per pass.
+    expect(await decide((p) => (p.desiredSts = { ...p.desiredSts!, spec: { replicas: p.cluster!.spec.size + 1 } }))).toMatchObject({
+      kind: 'requeue',
+      afterMs: 5_000,
+    });
   });
 
   it('a settled cluster stops, or comes back for the cluster manager', async () => {

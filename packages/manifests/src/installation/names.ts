@@ -10,12 +10,16 @@ export const INSTALLER_FIELD_MANAGER = 'qhc-installer';
 export const OPERATOR_METRICS_PORT = 9290;
 export const OPERATOR_HEALTH_PORT = 8285;
 /**
- * The operator's V8 heap, sized to its container (memory limit 512Mi): a young generation of
- * 4 MiB semi-spaces instead of V8's 16 (apiserver responses are short-lived garbage: the
- * operator's bench peaks at less than half the RSS for a few more scavenges) and an old
- * generation capped at half the limit, so V8 collects before the kernel kills.
+ * The operator's V8 heap, sized to its container: a young generation of 4 MiB semi-spaces
+ * instead of V8's 16 (apiserver responses are short-lived garbage: the operator's bench peaks
+ * at less than half the RSS for a few more scavenges) and an old generation of half the
+ * container's memory limit, so V8 collects before the kernel kills. A percentage, not a size:
+ * Node reads the limit from the container's cgroup (v1 or v2) at start, so a limit raised or
+ * lowered by a patch, a Helm value or a VPA moves the heap with it, with nothing to keep in
+ * step by hand (the operator logs both figures when it starts, and warns when the heap can
+ * outgrow the limit).
  */
-export const OPERATOR_NODE_OPTIONS = '--max-semi-space-size=4 --max-old-space-size=256';
+export const OPERATOR_NODE_OPTIONS = '--max-semi-space-size=4 --max-old-space-size-percentage=50';
 export const CLUSTER_MANAGER_NAME = 'qhc-cluster-manager';
 export const CLUSTER_MANAGER_PORT = 7333;
 /** Where the operator says whether it runs the settings file it was given (written by the operator). */

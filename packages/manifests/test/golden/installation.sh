@@ -3274,7 +3274,7 @@ spec:
             - name: QHC_LOG_LEVEL
               value: DEBUG
             - name: NODE_OPTIONS
-              value: --max-semi-space-size=4 --max-old-space-size=256
+              value: --max-semi-space-size=4 --max-old-space-size-percentage=50
             - name: QHC_CLUSTER_MANAGER_URL
               value: http://qhc-cluster-manager.qdrant-hybrid.svc:7333
           image: registry.example.com/qdrant/qhc-operator:2.15.0
