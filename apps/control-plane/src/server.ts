@@ -48,6 +48,8 @@ export interface ControlPlaneOptions {
    * SQLite generates one beside its file; PostgreSQL refuses to start (see secrets/key-source.ts).
    */
   secrets?: SecretsKeySource;
+  /** PostgreSQL: the most connections this replica's pool opens (--database-pool-size); default DEFAULT_POOL_SIZE. */
+  databasePoolSize?: number;
   logger: Logger;
   maxWaitSeconds?: number;
   pollIntervalMs?: number;
@@ -194,7 +196,7 @@ async function listen(server: AnyServer, options: ControlPlaneOptions): Promise<
 }
 
 export async function startControlPlane(options: ControlPlaneOptions): Promise<RunningControlPlane> {
-  const db = await openDatabase(options.database, options.logger, options.secrets);
+  const db = await openDatabase(options.database, options.logger, options.secrets, options.databasePoolSize);
   const started: Array<{ stop(): Promise<void> }> = [];
   try {
     return await serveOn(db, options, started);
