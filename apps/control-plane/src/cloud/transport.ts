@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { createConnectRouter, type Interceptor } from '@connectrpc/connect';
-import { compressionBrotli, compressionGzip } from '@connectrpc/connect-node';
+import { compressionBrotli } from '@connectrpc/connect-node';
 import { auditInterceptor } from './audit/interceptor.ts';
+import { compressionGzipFast } from './compression.ts';
 import { inProcessTransport, type InProcess } from './audit/in-process.ts';
 import { authInterceptor, checkAccountFields } from './auth.ts';
 import type { CloudDeps } from './context.ts';
@@ -59,7 +60,7 @@ export function cloudApi(deps: CloudDeps, fallback: Handle, services: readonly C
     interceptors,
     readMaxBytes: READ_MAX_BYTES,
     jsonOptions: JSON_OPTIONS,
-    acceptCompression: [compressionGzip, compressionBrotli],
+    acceptCompression: [compressionGzipFast, compressionBrotli],
   });
   routes(router);
   const handlers = handlersOf(router);
