@@ -1,6 +1,7 @@
 // pnpm bench (@qhc/control-plane): K simulated agents, each its own region, long-polling through
 // the agent protocol from this process; M clusters spread over them; the control plane as
-// separate replica processes on SQLite (1 replica) or PostgreSQL (several). Measures a cluster
+// separate replica processes on SQLite (1 replica) or PostgreSQL (several); the read load from a
+// process of its own. Measures a cluster
 // change → its agent's answer (p50/p99), GetCluster/ListClusters p99 under a read load, each
 // replica's RSS and open file descriptors, and the database's statements per second while idle.
 // Scenarios: BENCH_AGENTS="<sqlite|postgres>:<replicas>:<agents>:<clusters>,…".
@@ -12,7 +13,8 @@ import { writeBenchTable, type BenchRow } from '@qhc/bench';
 import pg from 'pg';
 import { createTestDatabase, startTestPostgres, type TestPostgres } from '../test/support/postgres.ts';
 import { processFigures, SimulatedAgent, startReplica, type Replica } from './agents/fleet.ts';
-import { changeLatencies, idleRates, readLoad } from './agents/measure.ts';
+import { changeLatencies, idleRates } from './agents/measure.ts';
+import { readLoadApart } from './agents/reader.ts';
 import { clientsOf, seed } from './agents/seed.ts';
 
 const KEY = 'qhc_m_bench-management-key-0123456789';
@@ -80,7 +82,7 @@ async function run(s: Scenario): Promise<BenchRow> {
     await stats?.query('VACUUM ANALYZE');
     const idle = await idleRates(replicas, IDLE_SECONDS, xacts);
     const change = await changeLatencies(world, agents, clients, accountId, options, CHANGES);
-    const read = await readLoad(world, clients, accountId, options, READ_RPS, READ_SECONDS);
+    const read = await readLoadApart({ urls: replicas.map((r) => r.url), world, accountId, options, rps: READ_RPS, seconds: READ_SECONDS });
     const figures = replicas.map((r) => processFigures(r.pid));
     const rendered = (await Promise.all(replicas.map((r) => r.stats()))).map((x) => x.rendered);
     controller.abort();
@@ -99,6 +101,8 @@ async function run(s: Scenario): Promise<BenchRow> {
       getP99Ms: read.getP99Ms,
       listP99Ms: read.listP99Ms,
       readRps: read.achievedRps,
+      readErrors: read.errors,
+      agentErrors: agents.reduce((n, a) => n + a.errors, 0),
       rssMiB: figures.map((f) => f.rssMiB).join(' / '),
       fds: figures.map((f) => f.fds).join(' / '),
       idleStatementsPerS: Math.round(idle.statementsPerS * 100) / 100,
@@ -128,7 +132,9 @@ writeBenchTable({
     { key: 'changesMissed', header: 'changes unanswered in 10 s', target: '0' },
     { key: 'getP99Ms', header: 'GetCluster p99 (ms)' },
     { key: 'listP99Ms', header: 'ListClusters p99 (ms)' },
-    { key: 'readRps', header: 'read load (req/s)' },
+    { key: 'readRps', header: 'read load (req/s)', target: `${READ_RPS}` },
+    { key: 'readErrors', header: 'read errors', target: '0' },
+    { key: 'agentErrors', header: 'agent errors (503s, resets)', target: '0' },
     { key: 'rssMiB', header: 'RSS per replica (MiB)' },
     { key: 'fds', header: 'open fds per replica' },
     { key: 'idleStatementsPerS', header: 'idle statements/s (all replicas)', target: '≈ 0' },

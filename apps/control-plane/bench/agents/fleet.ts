@@ -21,7 +21,11 @@ export interface Replica {
 }
 
 export async function startReplica(options: { database: string; managementKey: string; secretsKey?: string }): Promise<Replica> {
-  const child = fork(fileURLToPath(new URL('./replica.ts', import.meta.url)), [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(new URL('./replica.ts', import.meta.url)), [JSON.stringify(options)], {
+    // BENCH_REPLICA_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/x": profile each replica.
+    execArgv: [...process.execArgv, ...(process.env.BENCH_REPLICA_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const { url, accountId } = await new Promise<{ url: string; accountId: string }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { url: string; accountId: string }));
     child.once('exit', (code) => reject(new Error(`the replica exited (${code}) before it listened`)));

@@ -130,7 +130,8 @@ class BoundedClient extends pg.Client {
 /** A validated --database-pool-size (QHC_DATABASE_POOL_SIZE). */
 export function poolSizeOf(text: string): number {
   const size = /^\d{1,4}$/.test(text.trim()) ? Number(text) : NaN;
-  if (!(size >= 1 && size <= MAX_POOL_SIZE)) throw new Error(`--database-pool-size: expected a whole number from 1 to ${MAX_POOL_SIZE}, got ${JSON.stringify(text)}`);
+  if (!(size >= 1 && size <= MAX_POOL_SIZE))
+    throw new Error(`--database-pool-size: expected a whole number from 1 to ${MAX_POOL_SIZE}, got ${JSON.stringify(text)}`);
   return size;
 }
 
