@@ -78,9 +78,11 @@ export function cloudApi(deps: CloudDeps, fallback: Handle, services: readonly C
     // (HTTP 404, read as Unimplemented), not with the console's page.
     matches: (req) => [...prefixes, QDRANT_CLOUD].some((p) => pathOf(req).startsWith(p)) || rest.matches(req),
     handle: (req, res, requestId) => {
-      if (rest.matches(req)) return rest.handle(req, res, requestId);
+      // An rpc's path first (one lookup): no REST template (`/api/…`) is an rpc's path, and
+      // trying each template's pattern on every rpc cost more than the lookup.
       const handler = handlers.get(pathOf(req));
-      return handler ? serveRpc(deps, handler, req, res, limits) : fallback(req, res, requestId);
+      if (handler) return serveRpc(deps, handler, req, res, limits);
+      return rest.matches(req) ? rest.handle(req, res, requestId) : fallback(req, res, requestId);
     },
   };
 }
