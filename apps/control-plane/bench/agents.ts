@@ -13,6 +13,7 @@ import { writeBenchTable, type BenchRow } from '@qhc/bench';
 import pg from 'pg';
 import { createTestDatabase, startTestPostgres, type TestPostgres } from '../test/support/postgres.ts';
 import { processFigures, SimulatedAgent, startReplica, type Replica } from './agents/fleet.ts';
+import { cpuMs, treeCpuMs } from './agents/cpu.ts';
 import { changeLatencies, idleRates } from './agents/measure.ts';
 import { readLoadApart } from './agents/reader.ts';
 import { clientsOf, seed } from './agents/seed.ts';
@@ -82,7 +83,11 @@ async function run(s: Scenario): Promise<BenchRow> {
     await stats?.query('VACUUM ANALYZE');
     const idle = await idleRates(replicas, IDLE_SECONDS, xacts);
     const change = await changeLatencies(world, agents, clients, accountId, options, CHANGES);
+    const cpu = () => ({ replicas: replicas.reduce((n, r) => n + cpuMs(r.pid), 0), database: postgres ? treeCpuMs(postgres.pid) : 0 });
+    const cpu0 = cpu();
     const read = await readLoadApart({ urls: replicas.map((r) => r.url), world, accountId, options, rps: READ_RPS, seconds: READ_SECONDS });
+    const cpu1 = cpu();
+    const perRead = (ms: number) => (read.requests > 0 ? Math.round((ms / read.requests) * 100) / 100 : undefined);
     const figures = replicas.map((r) => processFigures(r.pid));
     const rendered = (await Promise.all(replicas.map((r) => r.stats()))).map((x) => x.rendered);
     controller.abort();
@@ -102,6 +107,8 @@ async function run(s: Scenario): Promise<BenchRow> {
       listP99Ms: read.listP99Ms,
       readRps: read.achievedRps,
       readErrors: read.errors,
+      readReplicaCpuMs: perRead(cpu1.replicas - cpu0.replicas),
+      readDatabaseCpuMs: postgres ? perRead(cpu1.database - cpu0.database) : undefined,
       agentErrors: agents.reduce((n, a) => n + a.errors, 0),
       rssMiB: figures.map((f) => f.rssMiB).join(' / '),
       fds: figures.map((f) => f.fds).join(' / '),
@@ -134,6 +141,8 @@ writeBenchTable({
     { key: 'listP99Ms', header: 'ListClusters p99 (ms)' },
     { key: 'readRps', header: 'read load (req/s)', target: `${READ_RPS}` },
     { key: 'readErrors', header: 'read errors', target: '0' },
+    { key: 'readReplicaCpuMs', header: 'replicas CPU per read (ms)' },
+    { key: 'readDatabaseCpuMs', header: 'PostgreSQL CPU per read (ms)' },
     { key: 'agentErrors', header: 'agent errors (503s, resets)', target: '0' },
     { key: 'rssMiB', header: 'RSS per replica (MiB)' },
     { key: 'fds', header: 'open fds per replica' },
