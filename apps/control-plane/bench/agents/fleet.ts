@@ -89,7 +89,10 @@ export class SimulatedAgent {
       } catch (error) {
         if (signal.aborted) return;
         this.errors++;
-        if (this.errors < 5) console.error(`agent: ${error instanceof Error ? error.message : String(error)}`);
+        // fetch's own message ("fetch failed") hides why: the cause (a reset, a refused connection) says it.
+        const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+        const why = error instanceof Error ? `${error.message}${cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})` : ''}` : String(error);
+        if (this.errors < 5) console.error(`agent: ${why}`);
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
     }
