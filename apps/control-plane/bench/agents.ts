@@ -1,6 +1,7 @@
 // pnpm bench (@qhc/control-plane): K simulated agents, each its own region, long-polling through
 // the agent protocol from this process; M clusters spread over them; the control plane as
-// separate replica processes on SQLite (1 replica) or PostgreSQL (several). Measures a cluster
+// separate replica processes on SQLite (1 replica) or PostgreSQL (several); the read load from a
+// process of its own. Measures a cluster
 // change → its agent's answer (p50/p99), GetCluster/ListClusters p99 under a read load, each
 // replica's RSS and open file descriptors, and the database's statements per second while idle.
 // Scenarios: BENCH_AGENTS="<sqlite|postgres>:<replicas>:<agents>:<clusters>,…".
@@ -12,7 +13,9 @@ import { writeBenchTable, type BenchRow } from '@qhc/bench';
 import pg from 'pg';
 import { createTestDatabase, startTestPostgres, type TestPostgres } from '../test/support/postgres.ts';
 import { processFigures, SimulatedAgent, startReplica, type Replica } from './agents/fleet.ts';
-import { changeLatencies, idleRates, readLoad } from './agents/measure.ts';
+import { cpuMs, treeCpuMs } from './agents/cpu.ts';
+import { changeLatencies, idleRates } from './agents/measure.ts';
+import { readLoadApart } from './agents/reader.ts';
 import { clientsOf, seed } from './agents/seed.ts';
 
 const KEY = 'qhc_m_bench-management-key-0123456789';
@@ -88,7 +91,11 @@ async function run(s: Scenario): Promise<BenchRow> {
     if (stats) await sleep(STATS_FLUSH_MS);
     const idle = await idleRates(replicas, IDLE_SECONDS, xacts);
     const change = await changeLatencies(world, agents, clients, accountId, options, CHANGES);
-    const read = await readLoad(world, clients, accountId, options, READ_RPS, READ_SECONDS);
+    const cpu = () => ({ replicas: replicas.reduce((n, r) => n + cpuMs(r.pid), 0), database: postgres ? treeCpuMs(postgres.pid) : 0 });
+    const cpu0 = cpu();
+    const read = await readLoadApart({ urls: replicas.map((r) => r.url), world, accountId, options, rps: READ_RPS, seconds: READ_SECONDS });
+    const cpu1 = cpu();
+    const perRead = (ms: number) => (read.requests > 0 ? Math.round((ms / read.requests) * 100) / 100 : undefined);
     const figures = replicas.map((r) => processFigures(r.pid));
     const rendered = (await Promise.all(replicas.map((r) => r.stats()))).map((x) => x.rendered);
     controller.abort();
@@ -107,6 +114,10 @@ async function run(s: Scenario): Promise<BenchRow> {
       getP99Ms: read.getP99Ms,
       listP99Ms: read.listP99Ms,
       readRps: read.achievedRps,
+      readErrors: read.errors,
+      readReplicaCpuMs: perRead(cpu1.replicas - cpu0.replicas),
+      readDatabaseCpuMs: postgres ? perRead(cpu1.database - cpu0.database) : undefined,
+      agentErrors: agents.reduce((n, a) => n + a.errors, 0),
       rssMiB: figures.map((f) => f.rssMiB).join(' / '),
       fds: figures.map((f) => f.fds).join(' / '),
       idleStatementsPerS: Math.round(idle.statementsPerS * 100) / 100,
@@ -136,7 +147,11 @@ writeBenchTable({
     { key: 'changesMissed', header: 'changes unanswered in 10 s', target: '0' },
     { key: 'getP99Ms', header: 'GetCluster p99 (ms)' },
     { key: 'listP99Ms', header: 'ListClusters p99 (ms)' },
-    { key: 'readRps', header: 'read load (req/s)' },
+    { key: 'readRps', header: 'read load (req/s)', target: `${READ_RPS}` },
+    { key: 'readErrors', header: 'read errors', target: '0' },
+    { key: 'readReplicaCpuMs', header: 'replicas CPU per read (ms)' },
+    { key: 'readDatabaseCpuMs', header: 'PostgreSQL CPU per read (ms)' },
+    { key: 'agentErrors', header: 'agent errors (503s, resets)', target: '0' },
     { key: 'rssMiB', header: 'RSS per replica (MiB)' },
     { key: 'fds', header: 'open fds per replica' },
     { key: 'idleStatementsPerS', header: 'idle statements/s (all replicas)', target: '≈ 0' },

@@ -2,6 +2,8 @@
 // qhc-control-plane: regions, clusters, installation commands and the agent endpoint.
 //   --database <file|url>   a SQLite file (default ./qhc-control-plane.db) or postgres://… (several replicas)
 //                           env QHC_DATABASE
+//   --database-pool-size <n>  PostgreSQL: the most connections this replica opens (env
+//                           QHC_DATABASE_POOL_SIZE; 1 to 1000, default 10); a request waits up to 30 s for one
 //   --host <addr>           default 127.0.0.1
 //   --port <n>              default 7443
 //   --tls-cert, --tls-key   PEM files: serve HTTPS (agents only speak HTTPS)
@@ -48,12 +50,14 @@ import { parseDurationSeconds } from './duration.ts';
 import { signInPolicyOf } from './iam/sign-in-flags.ts';
 import { readPackagesFile } from './packages.ts';
 import { openDatabase } from './db/open.ts';
+import { poolSizeOf } from './db/postgres.ts';
 import { checkCommand, runCommand } from './commands.ts';
 import { AUDIT_RETENTION_BOUNDS } from './cloud/audit/retention.ts';
 
 const { values, positionals } = parseArgs({
   options: {
     database: { type: 'string' },
+    'database-pool-size': { type: 'string' },
     host: { type: 'string' },
     port: { type: 'string' },
     'tls-cert': { type: 'string' },
@@ -88,10 +92,12 @@ try {
   const ttl = values['bootstrap-token-ttl'] ?? process.env.QHC_BOOTSTRAP_TOKEN_TTL;
   const packagesFile = values.packages ?? process.env.QHC_PACKAGES;
   const database = values.database ?? process.env.QHC_DATABASE ?? 'qhc-control-plane.db';
+  const poolSize = values['database-pool-size'] ?? process.env.QHC_DATABASE_POOL_SIZE;
+  const databasePoolSize = poolSize === undefined ? undefined : poolSizeOf(poolSize);
   const secrets = { keyFile: values['secrets-key-file'] ?? process.env.QHC_SECRETS_KEY_FILE, key: process.env.QHC_SECRETS_KEY };
   if (positionals.length > 0) {
     checkCommand(positionals);
-    const db = await openDatabase(database, logger, secrets);
+    const db = await openDatabase(database, logger, secrets, databasePoolSize);
     const done = await runCommand(db, positionals).finally(() => db.close());
     process.stdout.write(`${done}\n`);
     process.exit(0);
@@ -100,6 +106,7 @@ try {
   const running = await startControlPlane({
     database,
     secrets,
+    ...(databasePoolSize ? { databasePoolSize } : {}),
     host: values.host,
     port: values.port ? Number(values.port) : undefined,
     tls: cert && key ? { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') } : undefined,

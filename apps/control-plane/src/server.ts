@@ -48,6 +48,8 @@ export interface ControlPlaneOptions {
    * SQLite generates one beside its file; PostgreSQL refuses to start (see secrets/key-source.ts).
    */
   secrets?: SecretsKeySource;
+  /** PostgreSQL: the most connections this replica's pool opens (--database-pool-size); default DEFAULT_POOL_SIZE. */
+  databasePoolSize?: number;
   logger: Logger;
   maxWaitSeconds?: number;
   pollIntervalMs?: number;
@@ -87,13 +89,15 @@ export interface ControlPlaneOptions {
 /**
  * What one client may hold of the server. bodyMs: a Cloud API request's body, from its headers;
  * idleMs: an HTTP/2 connection without a frame (above the agents' long-poll wait); the HTTP/1.1
- * request and headers deadlines; the streams and memory of one HTTP/2 connection.
+ * request and headers deadlines, and its idle connections' life (past undici's own 4 s: a busy
+ * agent polling late is not reset); the streams and memory of one HTTP/2 connection.
  */
 export const SERVER_LIMITS = {
   bodyMs: 30_000,
   idleMs: 120_000,
   http1RequestMs: 60_000,
   http1HeadersMs: 20_000,
+  http1KeepAliveMs: 30_000,
   maxConcurrentStreams: 100,
   maxSessionMemoryMb: 16,
 } as const;
@@ -194,7 +198,7 @@ async function listen(server: AnyServer, options: ControlPlaneOptions): Promise<
 }
 
 export async function startControlPlane(options: ControlPlaneOptions): Promise<RunningControlPlane> {
-  const db = await openDatabase(options.database, options.logger, options.secrets);
+  const db = await openDatabase(options.database, options.logger, options.secrets, options.databasePoolSize);
   const started: Array<{ stop(): Promise<void> }> = [];
   try {
     return await serveOn(db, options, started);
@@ -261,7 +265,8 @@ const connections = new WeakMap<AnyServer, Set<Socket>>();
  * it; gRPC clients, like the official ones, use TLS).
  */
 function serverOf(options: ControlPlaneOptions, onRequest: (req: AnyRequest, res: AnyResponse) => void): AnyServer {
-  const http1 = { requestTimeout: SERVER_LIMITS.http1RequestMs, headersTimeout: SERVER_LIMITS.http1HeadersMs };
+  const { http1RequestMs: requestTimeout, http1HeadersMs: headersTimeout, http1KeepAliveMs: keepAliveTimeout } = SERVER_LIMITS;
+  const http1 = { requestTimeout, headersTimeout, keepAliveTimeout };
   if (!options.tls) return createHttpServer(http1, onRequest);
   const server = createSecureServer(
     {

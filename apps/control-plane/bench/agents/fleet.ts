@@ -21,7 +21,11 @@ export interface Replica {
 }
 
 export async function startReplica(options: { database: string; managementKey: string; secretsKey?: string }): Promise<Replica> {
-  const child = fork(fileURLToPath(new URL('./replica.ts', import.meta.url)), [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(new URL('./replica.ts', import.meta.url)), [JSON.stringify(options)], {
+    // BENCH_REPLICA_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/x": profile each replica.
+    execArgv: [...process.execArgv, ...(process.env.BENCH_REPLICA_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const { url, accountId } = await new Promise<{ url: string; accountId: string }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { url: string; accountId: string }));
     child.once('exit', (code) => reject(new Error(`the replica exited (${code}) before it listened`)));
@@ -85,7 +89,10 @@ export class SimulatedAgent {
       } catch (error) {
         if (signal.aborted) return;
         this.errors++;
-        if (this.errors < 5) console.error(`agent: ${error instanceof Error ? error.message : String(error)}`);
+        // fetch's own message ("fetch failed") hides why: the cause (a reset, a refused connection) says it.
+        const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+        const why = error instanceof Error ? `${error.message}${cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})` : ''}` : String(error);
+        if (this.errors < 5) console.error(`agent: ${why}`);
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
     }

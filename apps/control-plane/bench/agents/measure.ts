@@ -59,5 +59,11 @@ export async function readLoad(world: World, clients: Clients[], accountId: stri
   }
   await Promise.all(inflight);
   const elapsedS = (performance.now() - started) / 1000;
-  return { getP99Ms: ms(percentile(get, 0.99)), listP99Ms: ms(percentile(list, 0.99)), achievedRps: Math.round((get.length + list.length) / elapsedS), errors };
+  return {
+    getP99Ms: ms(percentile(get, 0.99)),
+    listP99Ms: ms(percentile(list, 0.99)),
+    achievedRps: Math.round((get.length + list.length) / elapsedS),
+    requests: get.length + list.length,
+    errors,
+  };
 }

@@ -41,7 +41,8 @@ export async function authenticate(deps: CloudDeps, header: string | null): Prom
   if (row.deleted_at) throw new ConnectError('the management key was deleted', Code.Unauthenticated);
   if (row.expires_at !== null && row.expires_at <= iso(deps.now))
     throw new ConnectError(`the management key expired at ${row.expires_at}`, Code.Unauthenticated);
-  return { accountId: row.account_id, principal: { kind: 'management_key', id: row.id, prefix: row.prefix }, managementKeyId: row.id };
+  const keyLink = { id: row.id, created_by: row.created_by, deleted_at: row.deleted_at, expires_at: row.expires_at };
+  return { accountId: row.account_id, principal: { kind: 'management_key', id: row.id, prefix: row.prefix }, managementKeyId: row.id, keyLink };
 }
 
 /** The cookie's session's CSRF token must come with it (the cookie alone is what a cross-site request carries). */
@@ -142,8 +143,9 @@ export const isPublic = (method: DescMethod) => hasOption(method, commonV1.requi
  * is refused what would change its resources.
  */
 export async function authorize(deps: CloudDeps, method: DescMethod, identity: Identity): Promise<Caller> {
-  const { permissions, voidReason } = await permissionsIn(deps.db, identity.accountId, identity.principal, deps.now);
-  const caller: Caller = { ...identity, permissions };
+  const { keyLink, ...who } = identity;
+  const { permissions, voidReason } = await permissionsIn(deps.db, identity.accountId, identity.principal, deps.now, keyLink);
+  const caller: Caller = { ...who, permissions };
   // A key whose maker left (or lost the key it was made with) is told why, not only what it lacks.
   if (voidReason && requirementOf(method).permissions.length > 0) throw new ConnectError(voidReason, Code.PermissionDenied);
   checkPermissions(method, caller.permissions);

@@ -3,6 +3,7 @@ import type { Logger } from '@qhc/kube';
 import type { ResourcePackage } from '@qhc/schemas';
 import type { RegionDefaults } from '../api/inputs.ts';
 import type { Db } from '../db/db.ts';
+import type { KeyLink } from '../iam/effective-permissions.ts';
 import type { SignInPolicy } from '../iam/sign-in.ts';
 import type { Clock } from '../repositories/tokens.ts';
 
@@ -38,6 +39,8 @@ export interface Identity {
   principal: Principal;
   /** The key's id when the principal is a management key (or a key's console session). */
   managementKeyId?: string;
+  /** The key's row as this request authenticated it: no need to read it again for its permissions when no key made it. */
+  keyLink?: KeyLink;
 }
 
 /** Who is calling, in which account, holding which permissions there (the union of its roles'). */

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { createConnectRouter, type Interceptor } from '@connectrpc/connect';
-import { compressionBrotli, compressionGzip } from '@connectrpc/connect-node';
+import { compressionBrotli } from '@connectrpc/connect-node';
 import { auditInterceptor } from './audit/interceptor.ts';
+import { compressionGzipFast } from './compression.ts';
 import { inProcessTransport, type InProcess } from './audit/in-process.ts';
 import { authInterceptor, checkAccountFields } from './auth.ts';
 import type { CloudDeps } from './context.ts';
@@ -59,7 +60,7 @@ export function cloudApi(deps: CloudDeps, fallback: Handle, services: readonly C
     interceptors,
     readMaxBytes: READ_MAX_BYTES,
     jsonOptions: JSON_OPTIONS,
-    acceptCompression: [compressionGzip, compressionBrotli],
+    acceptCompression: [compressionGzipFast, compressionBrotli],
   });
   routes(router);
   const handlers = handlersOf(router);
@@ -77,9 +78,11 @@ export function cloudApi(deps: CloudDeps, fallback: Handle, services: readonly C
     // (HTTP 404, read as Unimplemented), not with the console's page.
     matches: (req) => [...prefixes, QDRANT_CLOUD].some((p) => pathOf(req).startsWith(p)) || rest.matches(req),
     handle: (req, res, requestId) => {
-      if (rest.matches(req)) return rest.handle(req, res, requestId);
+      // An rpc's path first (one lookup): no REST template (`/api/…`) is an rpc's path, and
+      // trying each template's pattern on every rpc cost more than the lookup.
       const handler = handlers.get(pathOf(req));
-      return handler ? serveRpc(deps, handler, req, res, limits) : fallback(req, res, requestId);
+      if (handler) return serveRpc(deps, handler, req, res, limits);
+      return rest.matches(req) ? rest.handle(req, res, requestId) : fallback(req, res, requestId);
     },
   };
 }

@@ -11,10 +11,16 @@ import { openSqlite } from './sqlite.ts';
  * `:memory:`). Migrated, and every secret under the key ring's first key (rotateSecrets): the
  * plaintext an earlier release wrote is encrypted, and a new first key takes over at start.
  */
-export async function openDatabase(location: string, log?: Pick<Logger, 'warn'> & Partial<Pick<Logger, 'info'>>, secrets?: SecretsKeySource): Promise<Db> {
+export async function openDatabase(
+  location: string,
+  log?: Pick<Logger, 'warn'> & Partial<Pick<Logger, 'info'>>,
+  secrets?: SecretsKeySource,
+  /** PostgreSQL's pool size (--database-pool-size); SQLite has one connection. */
+  poolSize?: number,
+): Promise<Db> {
   const dialect = /^postgres(ql)?:\/\//.test(location) ? 'postgres' : 'sqlite';
   const ring = resolveKeyRing(location, dialect, secrets);
-  const db = dialect === 'postgres' ? openPostgres(location, log, ring) : openSqlite(location, log, ring);
+  const db = dialect === 'postgres' ? openPostgres(location, log, ring, poolSize) : openSqlite(location, log, ring);
   try {
     await migrate(db);
     told(log, await rotateSecrets(db));

@@ -28,7 +28,8 @@ const UNAVAILABLE_CODES = new Set([
   '57P03',
   '53300',
 ]);
-const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|not queryable|Client was closed/i;
+// 'timeout expired': pg's own bound on opening a connection (CONNECT_TIMEOUT_MS).
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|^timeout expired$|not queryable|Client was closed/i;
 
 export function isUnavailable(error: unknown): boolean {
   if (error instanceof ApiError) return error.status === 503;
@@ -110,10 +111,38 @@ function guardedPool(pool: pg.Pool, log: Warn): PostgresPool {
   return { connect, end: () => pool.end(), options: pool.options };
 }
 
-/** PostgreSQL through a connection pool: what several control-plane replicas share. */
-export function openPostgres(connectionString: string, log: Warn = { warn: () => undefined }, secrets: KeyRing = ephemeralKeyRing()): Db {
-  // A connection attempt to an unreachable server fails after 5 s instead of hanging the request.
-  const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 5_000 });
+/** The most connections a replica's pool opens (--database-pool-size): 3 replicas and their LISTEN connections stay well under PostgreSQL's default max_connections (100). */
+export const DEFAULT_POOL_SIZE = 10;
+export const MAX_POOL_SIZE = 1000;
+// Opening a connection to an unreachable server fails after 5 s (503) instead of hanging the
+// request. Waiting for one of the pool's connections while all are busy is not an outage: a
+// burst (a thousand agents reconnecting at once) queues for up to 30 s rather than failing.
+const CONNECT_TIMEOUT_MS = 5_000;
+const POOL_WAIT_MS = 30_000;
+
+/** The pool's client: its own connection attempt bounded by CONNECT_TIMEOUT_MS (the pool's bound is the wait for a free one). */
+class BoundedClient extends pg.Client {
+  constructor(config?: pg.ClientConfig) {
+    super({ ...config, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  }
+}
+
+/** A validated --database-pool-size (QHC_DATABASE_POOL_SIZE). */
+export function poolSizeOf(text: string): number {
+  const size = /^\d{1,4}$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(size >= 1 && size <= MAX_POOL_SIZE))
+    throw new Error(`--database-pool-size: expected a whole number from 1 to ${MAX_POOL_SIZE}, got ${JSON.stringify(text)}`);
+  return size;
+}
+
+/** PostgreSQL through a connection pool of `poolSize` connections: what several control-plane replicas share. */
+export function openPostgres(
+  connectionString: string,
+  log: Warn = { warn: () => undefined },
+  secrets: KeyRing = ephemeralKeyRing(),
+  poolSize = DEFAULT_POOL_SIZE,
+): Db {
+  const pool = new pg.Pool({ connectionString, max: poolSize, connectionTimeoutMillis: POOL_WAIT_MS, Client: BoundedClient });
   // An idle connection cut by the server (a restart, a fast shutdown) is dropped from the pool and
   // reported here; unhandled, the 'error' event would end the process.
   pool.on('error', (error) => log.warn('a database connection was closed; the pool opens a new one when needed', { error: error.message }));

@@ -16,7 +16,8 @@ export interface Effective {
 /** How many makers up a key's chain is followed; a longer chain is void rather than walked without end. */
 const MAX_CHAIN = 16;
 
-interface Link {
+/** A management key as its chain of makers reads it. */
+export interface KeyLink {
   id: string;
   created_by: string | null;
   deleted_at: string | null;
@@ -24,8 +25,8 @@ interface Link {
 }
 
 /** The key and its makers that are keys (`created_by` = `key:<id>`), the key first. */
-async function keyChain(db: Db, managementKeyId: string): Promise<Link[]> {
-  const result = await sql<Link>`
+async function keyChain(db: Db, managementKeyId: string): Promise<KeyLink[]> {
+  const result = await sql<KeyLink>`
     WITH RECURSIVE chain (id, created_by, deleted_at, expires_at, depth) AS (
       SELECT id, created_by, deleted_at, expires_at, 0 FROM management_keys WHERE id = ${managementKeyId}
       UNION ALL
@@ -59,7 +60,7 @@ async function holdings(db: Db, keyIds: readonly string[], accountId: string, us
 }
 
 /** Why a maker of the key (a key of the chain past the first) cannot lend it power, if it cannot. */
-function brokenLink(chain: readonly Link[], at: string): string | undefined {
+function brokenLink(chain: readonly KeyLink[], at: string): string | undefined {
   const [key] = chain;
   const gone = chain.slice(1).find((link) => link.deleted_at !== null || (link.expires_at !== null && link.expires_at <= at));
   if (gone) return `management key ${key!.id} was made by management key ${gone.id}, which was deleted or expired; its permissions are void`;
@@ -69,8 +70,9 @@ function brokenLink(chain: readonly Link[], at: string): string | undefined {
 }
 
 /** The permissions of a management key's roles, capped by its makers' current ones in `accountId` (the key's account). */
-export async function keyPermissions(db: Db, accountId: string, managementKeyId: string, now: Clock = Date.now): Promise<Effective> {
-  const chain = await keyChain(db, managementKeyId);
+export async function keyPermissions(db: Db, accountId: string, managementKeyId: string, now: Clock = Date.now, read?: KeyLink): Promise<Effective> {
+  // A key no key made is its whole chain: the row this request already read (authenticating) is it.
+  const chain = read?.id === managementKeyId && !read.created_by?.startsWith('key:') ? [read] : await keyChain(db, managementKeyId);
   if (chain.length === 0) return { permissions: new Set() };
   const broken = brokenLink(chain, iso(now));
   if (broken) return { permissions: new Set(), voidReason: broken };
@@ -111,9 +113,11 @@ export async function permissionsIn(
   accountId: string,
   principal: { kind: 'management_key' | 'user'; id: string },
   now: Clock = Date.now,
+  /** The key's row, when the caller read it already (see keyPermissions). */
+  read?: KeyLink,
 ): Promise<Effective> {
   return principal.kind === 'management_key'
-    ? keyPermissions(db, accountId, principal.id, now)
+    ? keyPermissions(db, accountId, principal.id, now, read)
     : { permissions: await userPermissions(db, accountId, principal.id) };
 }
 

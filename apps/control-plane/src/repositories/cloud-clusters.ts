@@ -70,22 +70,21 @@ export interface ClusterPageAsk {
 
 /**
  * Oldest first (then by id), a stable order as clusters are added: one added between two pages
- * comes last and shifts none. Only the page's rows are read and checked; `total` is counted.
+ * comes last and shifts none. Only the page's rows are read and checked; `total` is counted in
+ * the same statement (one round trip per page: a page is what the Cloud API's readers ask most).
  */
 export async function accountClusterPage(db: Db, accountId: string, ask: ClusterPageAsk): Promise<{ items: CloudClusterRecord[]; total: number }> {
   const { regionId, offset, limit } = ask;
-  let query = clusters(db, accountId);
   let count = db.q
     .selectFrom('clusters')
     .select((eb) => eb.fn.countAll().as('total'))
     .where('account_id', '=', accountId);
-  if (regionId !== undefined) {
-    query = query.where('clusters.region_id', '=', regionId);
-    count = count.where('region_id', '=', regionId);
-  }
+  if (regionId !== undefined) count = count.where('region_id', '=', regionId);
+  let query = clusters(db, accountId).select(count.as('total'));
+  if (regionId !== undefined) query = query.where('clusters.region_id', '=', regionId);
   const rows = await query.orderBy('clusters.created_at').orderBy('clusters.id').limit(limit).offset(offset).execute();
-  // A short first page is all there is: no count needed.
-  const total = offset === 0 && rows.length < limit ? rows.length : Number((await count.executeTakeFirstOrThrow()).total);
+  // Past the last page no row carries the count.
+  const total = rows.length > 0 ? Number(rows[0]!.total) : offset === 0 ? 0 : Number((await count.executeTakeFirstOrThrow()).total);
   return { items: rows.map(toCloudCluster(db)), total };
 }
 
