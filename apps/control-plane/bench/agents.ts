@@ -100,9 +100,8 @@ async function run(s: Scenario): Promise<BenchRow> {
     const rendered = (await Promise.all(replicas.map((r) => r.stats()))).map((x) => x.rendered);
     controller.abort();
     await Promise.allSettled(running);
-    console.error(
-      JSON.stringify({ scenario: s, seedS, firstAnswersS, change, read, idle, figures, rendered, agentErrors: agents.reduce((n, a) => n + a.errors, 0) }),
-    );
+    const agentErrors = agents.reduce((n, a) => n + a.errors, 0);
+    console.error(JSON.stringify({ scenario: s, seedS, firstAnswersS, change, read, idle, figures, rendered, agentErrors }));
     return {
       database: s.dialect,
       replicas: s.replicas,
@@ -117,7 +116,7 @@ async function run(s: Scenario): Promise<BenchRow> {
       readErrors: read.errors,
       readReplicaCpuMs: perRead(cpu1.replicas - cpu0.replicas),
       readDatabaseCpuMs: postgres ? perRead(cpu1.database - cpu0.database) : undefined,
-      agentErrors: agents.reduce((n, a) => n + a.errors, 0),
+      agentErrors,
       rssMiB: figures.map((f) => f.rssMiB).join(' / '),
       fds: figures.map((f) => f.fds).join(' / '),
       idleStatementsPerS: Math.round(idle.statementsPerS * 100) / 100,

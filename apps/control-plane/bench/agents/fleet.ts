@@ -104,7 +104,7 @@ export const percentile = (samples: number[], p: number) =>
 
 /** Runs `fn` over `items` with at most `limit` at once. */
 export async function inParallel<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results: R[] = Array.from({ length: items.length });
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
