@@ -28,6 +28,10 @@ record_current() {
   printf '{"binDir":"%s","kubernetesVersion":"%s","etcdVersion":"%s","kwokVersion":"%s"}\n' \
     "$bin" "$K8S_VERSION" "$ETCD_VERSION" "$KWOK_VERSION" >"$root/current.json.tmp"
   mv "$root/current.json.tmp" "$root/current.json"
+  # The real node's files on their own: a checkout whose build has no kubelet (an older one)
+  # rewrites current.json, and must not take the kubelet away from this one.
+  printf '{"binDir":"%s"}\n' "$bin" >"$root/real-node.json.tmp"
+  mv "$root/real-node.json.tmp" "$root/real-node.json"
 }
 
 missing=()

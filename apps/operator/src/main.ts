@@ -3,7 +3,8 @@
 //   --settings <file>      operator settings YAML (required)
 //   --kubeconfig <file>    for app_environment: local
 //   --context <name>
-//   --namespace <ns>       watch one namespace (default: all)
+//   --namespace <ns>       watch one namespace (default: $POD_NAMESPACE when run without --kubeconfig,
+//                          i.e. the installation's pod, whose Role covers its own namespace only; else all)
 //   --lease-namespace <ns> where the leader Lease lives (default: $POD_NAMESPACE or default)
 //   --port <n>             /healthz, /readyz, /metrics (default 8285)
 //   --no-leader-elect      run without leader election (a single replica)
@@ -54,7 +55,8 @@ try {
     settingsPath: values.settings,
     kubeconfigPath: values.kubeconfig,
     context: values.context,
-    namespace: values.namespace,
+    // In the installation's pod the Role is namespaced: watching every namespace would be refused.
+    namespace: values.namespace ?? (values.kubeconfig ? undefined : process.env.POD_NAMESPACE),
     leaseNamespace: values['lease-namespace'] ?? process.env.POD_NAMESPACE ?? 'default',
     port: values.port ? Number(values.port) : undefined,
     leaderElection: values['leader-elect'],

@@ -23,7 +23,8 @@ function cacheRoot(): string {
 export function locateBinaries(required: readonly BinaryName[] = BINARIES): SandboxBinaries {
   let binDir = process.env.QHC_SANDBOX_BIN;
   if (!binDir) {
-    const current = join(cacheRoot(), 'current.json');
+    // The real node's files are recorded apart (build.sh says why).
+    const current = join(cacheRoot(), required === BINARIES ? 'current.json' : 'real-node.json');
     if (!existsSync(current)) {
       throw new Error(`the kube sandbox is not built (no ${current}): run bash tooling/kube-sandbox/build.sh`);
     }

@@ -19,6 +19,8 @@ export interface RealNodeLayout {
   certsDir: string;
   registryHostsDir: string;
   cniConfDir: string;
+  /** The containers' logs (`<namespace>_<pod>_<uid>/<container>/<n>.log`). */
+  podLogsDir: string;
 }
 
 export function realNodeLayout(dir: string): RealNodeLayout {
@@ -31,6 +33,7 @@ export function realNodeLayout(dir: string): RealNodeLayout {
     certsDir: join(dir, 'kubelet-pki'),
     registryHostsDir: join(dir, 'registry-hosts'),
     cniConfDir: join(dir, 'cni'),
+    podLogsDir: join(dir, 'pod-logs'),
   };
 }
 
@@ -110,6 +113,7 @@ function kubeletYaml(layout: RealNodeLayout, ports: KubeletPorts): string {
     syncFrequency: '3s',
     resolvConf: '/etc/resolv.conf',
     volumePluginDir: join(layout.dir, 'volume-plugins'),
+    podLogsDir: layout.podLogsDir,
     registerWithTaints: [{ key: REAL_NODE_TAINT, value: 'true', effect: 'NoSchedule' }],
     // The machine's disk is shared: evict nothing for disk use a developer's machine has.
     evictionHard: { 'memory.available': '100Mi', 'nodefs.available': '1%', 'imagefs.available': '1%', 'nodefs.inodesFree': '1%' },
@@ -120,7 +124,7 @@ function kubeletYaml(layout: RealNodeLayout, ports: KubeletPorts): string {
 
 /** Writes every file the node's processes read. */
 export function writeRealNodeFiles(layout: RealNodeLayout, ports: KubeletPorts): void {
-  for (const dir of [layout.dir, layout.kubeletRoot, layout.certsDir, layout.registryHostsDir, layout.cniConfDir]) mkdirSync(dir, { recursive: true });
+  for (const dir of [layout.dir, layout.podLogsDir, layout.kubeletRoot, layout.certsDir, layout.registryHostsDir, layout.cniConfDir]) mkdirSync(dir, { recursive: true });
   writeFileSync(layout.containerdConfig, containerdToml(layout));
   writeFileSync(join(layout.cniConfDir, '10-qhc-sandbox.conflist'), cniConflist());
   writeFileSync(layout.kubeletConfig, kubeletYaml(layout, ports));

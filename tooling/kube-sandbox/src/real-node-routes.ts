@@ -7,6 +7,7 @@ export interface ProvidedRealNode {
   name: string;
   taint: string;
   registryHostsDir: string;
+  podLogsDir: string;
   apiServerPort: number;
   figures: RealNode['figures'];
 }
@@ -41,6 +42,7 @@ export function realNodeRoutes(sandbox: Sandbox): RealNodeRoutes {
             name: node.name,
             taint: node.taint,
             registryHostsDir: node.registryHostsDir,
+            podLogsDir: node.podLogsDir,
             apiServerPort: Number(new URL(sandbox.server).port),
             figures: node.figures,
           };

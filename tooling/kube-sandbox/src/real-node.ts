@@ -31,6 +31,8 @@ export interface RealNode {
   taint: string;
   /** containerd's per-registry host files (read at every pull). */
   registryHostsDir: string;
+  /** The containers' logs, as the kubelet writes them. */
+  podLogsDir: string;
   figures: RealNodeFigures;
   /** Resident memory now (MiB) of the kubelet, containerd and the pods' shims and processes. */
   memory(): Promise<Record<string, number>>;
@@ -86,6 +88,7 @@ export async function startRealNode(sandbox: RealNodeSandbox, options: RealNodeO
       name,
       taint: REAL_NODE_TAINT,
       registryHostsDir: layout.registryHostsDir,
+      podLogsDir: layout.podLogsDir,
       figures,
       memory: async () => ({ kubelet: rssMiB(kubelet.pid), containerd: rssMiB(containerd.pid), ...podMemory(layout) }),
       stop,

@@ -1,0 +1,73 @@
+// Helpers of real-node.test.ts: the control plane's API over HTTPS (private CA), the images
+// pushed to a registry that needs a login, and the pods' logs as the kubelet wrote them.
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { releaseArtifacts } from '@qhc/manifests';
+import { STORAGE, type ImageName } from '../../src/index.ts';
+
+const exec = promisify(execFile);
+
+export interface Answer {
+  status: number;
+  json: Record<string, unknown>;
+  body: string;
+}
+
+/** One call to the control plane: its private CA, the management key when given. */
+export function https(ca: string, method: string, url: string, key?: string, body?: unknown): Promise<Answer> {
+  const headers: Record<string, string> = key === undefined ? {} : { authorization: `apikey ${key}`, 'content-type': 'application/json' };
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, ca, headers }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => {
+        let json: Record<string, unknown> = {};
+        try {
+          json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+        } catch {
+          // The installation script is text.
+        }
+        resolve({ status: res.statusCode ?? 0, json, body: text });
+      });
+    });
+    req.on('error', reject);
+    req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${url}: no answer in 30 s`)));
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+/** The release's images under `<registry>/qdrant`, as `pnpm release` names them, pushed with a login. */
+export async function pushImages(
+  version: string,
+  registry: string,
+  login: { username: string; password: string },
+  local: Partial<Record<ImageName, string>>,
+): Promise<string[]> {
+  const pushed: string[] = [];
+  for (const artifact of releaseArtifacts(version)) {
+    const source = local[artifact.source as ImageName];
+    if (artifact.kind !== 'image' || !source) continue;
+    const reference = `${registry}/qdrant/${artifact.name}:${artifact.tag}`;
+    // A test registry's throw-away login: on the command line is fine here.
+    await exec('buildah', [...STORAGE, 'push', '--quiet', '--tls-verify=false', '--creds', `${login.username}:${login.password}`, source, `docker://${reference}`], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    pushed.push(reference);
+  }
+  return pushed;
+}
+
+/** Every line the kubelet logged for the containers of pods whose name starts with `prefix`. */
+export function podLogs(podLogsDir: string, namespace: string, prefix: string): string {
+  if (!existsSync(podLogsDir)) return '';
+  let out = '';
+  for (const pod of readdirSync(podLogsDir).filter((d) => d.startsWith(`${namespace}_${prefix}`))) {
+    for (const container of readdirSync(join(podLogsDir, pod))) {
+      for (const file of readdirSync(join(podLogsDir, pod, container)).toSorted()) out += readFileSync(join(podLogsDir, pod, container, file), 'utf8');
+    }
+  }
+  return out;
+}
