@@ -31,6 +31,7 @@ const sandbox = useSandboxNamespace('real-node');
 const real = useRealNode();
 // Its own version: the other tests of this package build the same apps at theirs.
 const VERSION = '0.0.0-real.1';
+const NEXT = '0.0.0-real.2';
 const KEY = 'qhc_m_real-node-test-management-key-0123456789';
 const PULL = { username: 'qhc-pull', password: 'real-node-pull-password' };
 const COMPONENTS = ['qhc-operator', 'qhc-agent', 'qhc-cluster-manager'] as const;
@@ -226,6 +227,37 @@ describe('qhc on a real kubelet node: day 2', () => {
     expect([after!.metadata.name, after!.status?.containerStatuses?.[0]?.restartCount]).toEqual([before!.metadata.name, 0]);
     expect(logsOf('qhc-operator')).toContain('operator settings reloaded');
   });
+
+  it('upgrading operator and agent in the console rolls the Deployments to the new images, with no failed probe', async () => {
+    const local: Partial<Record<ImageName, string>> = {};
+    for (const app of COMPONENTS) local[app] = (await buildImage(app, { version: NEXT })).reference;
+    await pushImages(NEXT, registry.host, PULL, local);
+    const qhc = `/api/qhc/v1/accounts/${cp.accountId}/hybrid-cloud-environments/${environmentId}`;
+    const since = new Date();
+    expect((await api('PUT', `${qhc}/versions`, { agentVersion: NEXT, operatorVersion: NEXT })).status).toBe(200);
+    for (const component of COMPONENTS) {
+      await waitFor(
+        `${component} rolled to ${NEXT}`,
+        async () => {
+          const pods = await podsOf(component);
+          const ready = pods.length === 1 && pods[0]!.spec.containers[0]!.image.endsWith(`:${NEXT}`) && pods[0]!.status?.containerStatuses?.[0]?.ready;
+          return ready ? true : undefined;
+        },
+        { timeoutMs: 180_000, intervalMs: 500, onTimeout: () => logsOf('qhc-agent').slice(-2000) },
+      );
+    }
+    // The agent of the new version reports both versions: its status reports go on.
+    await waitFor('the new versions reported', async () => {
+      const versions = (await api('GET', `${qhc}/versions`)).json.versions as { agent?: { reported?: string }; operator?: { reported?: string } } | undefined;
+      return versions?.agent?.reported === NEXT && versions.operator?.reported === NEXT ? true : undefined;
+    });
+    const events = await client.list<KubeObject & { reason?: string; type?: string; message?: string; lastTimestamp?: string; eventTime?: string }>(
+      { apiVersion: 'v1', kind: 'Event' },
+      { namespace: sandbox.namespace },
+    );
+    const failedProbes = events.items.filter((e) => e.reason === 'Unhealthy' && new Date(e.lastTimestamp ?? e.eventTime ?? 0) >= since);
+    expect(failedProbes.map((e) => `${e.metadata.name}: ${e.message}`)).toEqual([]);
+  }, 600_000);
 
   it('a request the Role does not allow is refused (403), and the components met no refusal in the suite', async () => {
     for (const component of ['qhc-operator', 'qhc-agent']) {
