@@ -11,20 +11,18 @@
 // Qdrant's: no Qdrant runs here (its pods are kwok's), and a template to a closed loopback port
 // keeps the operator's calls from resolving `.svc` names on the machine's resolver.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allowPlainHttpRegistry, applyRealNodePolicy, createLoopbackTls, freePorts, REAL_NODE_NAMESPACE_LABEL, startOciRegistry, waitFor } from '@qhc/kube-sandbox';
-import type { LoopbackTls, OciRegistry } from '@qhc/kube-sandbox';
+import { allowPlainHttpRegistry, createLoopbackTls, freePorts, startOciRegistry, waitFor, type LoopbackTls, type OciRegistry } from '@qhc/kube-sandbox';
 import { useRealNode, useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
 import { createKubeClient, createLogger, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
 import { startControlPlane, type RunningControlPlane } from '@qhc/control-plane';
 import { DEFAULT_PACKAGES, QDRANT_API_VERSION, clusterResourceName } from '@qhc/schemas';
 import { buildImage, type ImageName } from '../src/index.ts';
-import { https, podLogs, pushImages } from './support/real-node.ts';
+import { https, kubeGet, placeInstallerOnRealNode, podLogs, pushImages, serviceAccountToken } from './support/real-node.ts';
 
 const exec = promisify(execFile);
 const sandbox = useSandboxNamespace('real-node');
@@ -75,7 +73,7 @@ beforeAll(async () => {
     console: false,
   });
   client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-real-node-test' });
-  await placeOnRealNode();
+  await placeInstallerOnRealNode(client, sandbox, real.node);
 }, 900_000);
 
 afterAll(async () => {
@@ -92,33 +90,6 @@ afterAll(async () => {
   await cp?.stop();
   await registry?.stop();
 }, 120_000);
-
-/** The namespace marked for the real node and the policy's extras; waits until the policy acts. */
-async function placeOnRealNode(): Promise<void> {
-  await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: sandbox.namespace, labels: { [REAL_NODE_NAMESPACE_LABEL]: 'true' } } });
-  await applyRealNodePolicy(sandbox.client, {
-    nodeName: real.node.name,
-    apiServerPort: real.node.apiServerPort,
-    // The installer's label: Qdrant's pods carry part-of: qhc too, and stay on kwok.
-    podLabels: { 'app.kubernetes.io/managed-by': 'qhc-installer' },
-    containers: {
-      'qhc-operator': {
-        env: { QHC_OPERATOR_BIND: '127.0.0.1', QHC_CLUSTER_MANAGER_URL: 'http://127.0.0.1:7333', QHC_QDRANT_URL_TEMPLATE: 'http://127.0.0.1:1/{namespace}/{name}/{node}' },
-      },
-      'qhc-cluster-manager': { args: ['--host', '127.0.0.1'] },
-    },
-  });
-  const probe = {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name: 'policy-probe', namespace: sandbox.namespace, labels: { 'app.kubernetes.io/managed-by': 'qhc-installer' } },
-    spec: { containers: [{ name: 'probe', image: 'example.invalid/probe:1' }] },
-  };
-  await waitFor('the real-node policy to act', async () => {
-    const dry = await sandbox.client.call<Pod>('POST', `/api/v1/namespaces/${sandbox.namespace}/pods?dryRun=All`, { body: probe });
-    return dry?.spec.hostNetwork ? true : undefined;
-  });
-}
 
 describe('qhc on a real kubelet node', () => {
   it('the installation script brings up operator, agent and cluster manager as pods from the registry, with its pull Secret', async () => {
@@ -197,111 +168,120 @@ describe('qhc on a real kubelet node', () => {
 });
 
 describe('qhc on a real kubelet node: day 2', () => {
-  it("a settings change in the control plane reaches the operator pod through its mounted ConfigMap, and the cluster re-reconciles", async () => {
-    expect(clusterName, 'the cluster of the first tests').not.toBe('');
-    const [before] = await podsOf('qhc-operator');
-    expect(await logLevelOf(clusterName)).not.toBe('DEBUG');
-    const updated = await api('PUT', `${environments()}/${environmentId}`, {
-      hybridCloudEnvironment: {
-        accountId: cp.accountId,
-        id: environmentId,
-        name: 'real-node',
-        configuration: {
-          namespace: sandbox.namespace,
-          containerRegistryUrl: `http://${registry.host}/qdrant/`,
-          caCertificates: tls.ca,
-          advancedOperatorSettings: { settings: { qdrant: { log_level: 'DEBUG' } } },
-        },
-      },
-    });
-    expect(updated.status, updated.body).toBe(200);
-    // The agent applies the ConfigMap; the kubelet swaps the mounted folder's ..data; the operator
-    // reloads the file and reconciles the cluster to the new default.
-    await waitFor('the cluster ConfigMap at the new log level', async () => ((await logLevelOf(clusterName)) === 'DEBUG' ? true : undefined), {
-      timeoutMs: 120_000,
-      intervalMs: 500,
-      onTimeout: () => logsOf('qhc-operator').slice(-3000),
-    });
-    const [after] = await podsOf('qhc-operator');
-    // The same pod, not restarted: the change came through the volume, not a new template.
-    expect([after!.metadata.name, after!.status?.containerStatuses?.[0]?.restartCount]).toEqual([before!.metadata.name, 0]);
-    expect(logsOf('qhc-operator')).toContain('operator settings reloaded');
-  });
-
-  it('upgrading operator and agent in the console rolls the Deployments to the new images, with no failed probe', async () => {
-    const local: Partial<Record<ImageName, string>> = {};
-    for (const app of COMPONENTS) local[app] = (await buildImage(app, { version: NEXT })).reference;
-    await pushImages(NEXT, registry.host, PULL, local);
-    const qhc = `/api/qhc/v1/accounts/${cp.accountId}/hybrid-cloud-environments/${environmentId}`;
-    const since = new Date();
-    expect((await api('PUT', `${qhc}/versions`, { agentVersion: NEXT, operatorVersion: NEXT })).status).toBe(200);
-    for (const component of COMPONENTS) {
-      await waitFor(
-        `${component} rolled to ${NEXT}`,
-        async () => {
-          const pods = await podsOf(component);
-          const ready = pods.length === 1 && pods[0]!.spec.containers[0]!.image.endsWith(`:${NEXT}`) && pods[0]!.status?.containerStatuses?.[0]?.ready;
-          return ready ? true : undefined;
-        },
-        { timeoutMs: 180_000, intervalMs: 500, onTimeout: () => logsOf('qhc-agent').slice(-2000) },
-      );
-    }
-    // The agent of the new version reports both versions: its status reports go on.
-    await waitFor('the new versions reported', async () => {
-      const versions = (await api('GET', `${qhc}/versions`)).json.versions as { agent?: { reported?: string }; operator?: { reported?: string } } | undefined;
-      return versions?.agent?.reported === NEXT && versions.operator?.reported === NEXT ? true : undefined;
-    });
-    const events = await client.list<KubeObject & { reason?: string; type?: string; message?: string; lastTimestamp?: string; eventTime?: string }>(
-      { apiVersion: 'v1', kind: 'Event' },
-      { namespace: sandbox.namespace },
-    );
-    const failedProbes = events.items.filter((e) => e.reason === 'Unhealthy' && new Date(e.lastTimestamp ?? e.eventTime ?? 0) >= since);
-    expect(failedProbes.map((e) => `${e.metadata.name}: ${e.message}`)).toEqual([]);
-  }, 600_000);
-
-  it('a request the Role does not allow is refused (403), and the components met no refusal in the suite', async () => {
-    for (const component of ['qhc-operator', 'qhc-agent']) {
-      const token = await serviceAccountToken(component);
-      const refused = await kubeGet(token, `/api/v1/namespaces/kube-system/secrets`);
-      expect([component, refused.status]).toEqual([component, 403]);
-      const allowed = await kubeGet(token, `/apis/qdrant.io/v1/namespaces/${sandbox.namespace}/qdrantclusters`);
-      expect([component, allowed.status]).toEqual([component, 200]);
-    }
-    for (const component of COMPONENTS) expect(logsOf(component), component).not.toMatch(/forbidden|\b403\b/);
-  });
-
-  it('deleting the operator pod mid-reconcile: the replacement picks up and the cluster converges', async () => {
-    const configuration = { numberOfNodes: 1, version: 'v1.16.2', packageId: DEFAULT_PACKAGES[0]!.id };
-    const created = await api('POST', `/api/cluster/v1/accounts/${cp.accountId}/clusters`, {
-      cluster: { name: 'operator-deleted', cloudProviderId: 'hybrid', cloudProviderRegionId: environmentId, configuration },
-    });
-    expect(created.status, created.body).toBe(200);
-    const name = clusterResourceName((created.json.cluster as { id: string }).id);
-    // Mid-reconcile: the operator has made the StatefulSet, the cluster is not Healthy yet.
-    await waitFor('the operator reconciling the new cluster', async () =>
-      (await client.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: sandbox.namespace, name })) ? true : undefined,
-    );
-    const [old] = await podsOf('qhc-operator');
-    expect((await clusterPhase(name)) === 'Healthy').toBe(false);
-    await client.delete({ apiVersion: 'v1', kind: 'Pod', namespace: sandbox.namespace, name: old!.metadata.name! });
-    const replacement = await waitFor(
-      'a replacement operator pod Ready on the real node',
-      async () => {
-        const pods = await podsOf('qhc-operator');
-        const fresh = pods.find((p) => p.metadata.name !== old!.metadata.name && p.status?.containerStatuses?.[0]?.ready);
-        return fresh?.spec.nodeName === real.node.name ? fresh : undefined;
-      },
-      { timeoutMs: 120_000 },
-    );
-    expect(replacement.metadata.name).not.toBe(old!.metadata.name);
-    await waitFor(`${name} Healthy after the replacement`, async () => ((await clusterPhase(name)) === 'Healthy' ? true : undefined), {
-      timeoutMs: 120_000,
-      onTimeout: () => logsOf('qhc-operator').slice(-3000),
-    });
-    // The node's figures for the closing note (a benchmark would hold a target; this only reports).
-    console.log(JSON.stringify({ realNode: { ...real.node.figures, memoryNowMiB: await real.memory() } }));
-  });
+  it(
+    'a settings change in the control plane reaches the operator pod through its mounted ConfigMap, and the cluster re-reconciles',
+    expectSettingsReachOperator,
+  );
+  it('upgrading operator and agent in the console rolls the Deployments to the new images, with no failed probe', expectUpgradeRolls, 600_000);
+  it('a request the Role does not allow is refused (403), and the components met no refusal in the suite', expectRoleRefusals);
+  it('deleting the operator pod mid-reconcile: the replacement picks up and the cluster converges', expectOperatorReplaced);
 });
+
+async function expectSettingsReachOperator(): Promise<void> {
+  expect(clusterName, 'the cluster of the first tests').not.toBe('');
+  const [before] = await podsOf('qhc-operator');
+  expect(await logLevelOf(clusterName)).not.toBe('DEBUG');
+  const updated = await api('PUT', `${environments()}/${environmentId}`, {
+    hybridCloudEnvironment: {
+      accountId: cp.accountId,
+      id: environmentId,
+      name: 'real-node',
+      configuration: {
+        namespace: sandbox.namespace,
+        containerRegistryUrl: `http://${registry.host}/qdrant/`,
+        caCertificates: tls.ca,
+        advancedOperatorSettings: { settings: { qdrant: { log_level: 'DEBUG' } } },
+      },
+    },
+  });
+  expect(updated.status, updated.body).toBe(200);
+  // The agent applies the ConfigMap; the kubelet swaps the mounted folder's ..data; the operator
+  // reloads the file and reconciles the cluster to the new default.
+  await waitFor('the cluster ConfigMap at the new log level', async () => ((await logLevelOf(clusterName)) === 'DEBUG' ? true : undefined), {
+    timeoutMs: 120_000,
+    intervalMs: 500,
+    onTimeout: () => logsOf('qhc-operator').slice(-3000),
+  });
+  const [after] = await podsOf('qhc-operator');
+  // The same pod, not restarted: the change came through the volume, not a new template.
+  expect([after!.metadata.name, after!.status?.containerStatuses?.[0]?.restartCount]).toEqual([before!.metadata.name, 0]);
+  expect(logsOf('qhc-operator')).toContain('operator settings reloaded');
+}
+
+async function expectUpgradeRolls(): Promise<void> {
+  const local: Partial<Record<ImageName, string>> = {};
+  for (const app of COMPONENTS) local[app] = (await buildImage(app, { version: NEXT })).reference;
+  await pushImages(NEXT, registry.host, PULL, local);
+  const qhc = `/api/qhc/v1/accounts/${cp.accountId}/hybrid-cloud-environments/${environmentId}`;
+  const since = new Date();
+  expect((await api('PUT', `${qhc}/versions`, { agentVersion: NEXT, operatorVersion: NEXT })).status).toBe(200);
+  for (const component of COMPONENTS) {
+    await waitFor(
+      `${component} rolled to ${NEXT}`,
+      async () => {
+        const pods = await podsOf(component);
+        const ready = pods.length === 1 && pods[0]!.spec.containers[0]!.image.endsWith(`:${NEXT}`) && pods[0]!.status?.containerStatuses?.[0]?.ready;
+        return ready ? true : undefined;
+      },
+      { timeoutMs: 180_000, intervalMs: 500, onTimeout: () => logsOf('qhc-agent').slice(-2000) },
+    );
+  }
+  // The new agent reports to the control plane (the status reports go on) and is in step with it.
+  const rolled = Date.now();
+  await waitFor('a status report from the upgraded agent', async () => {
+    const h = (await api('GET', `${qhc}/health`)).json.health as { lastSeenAt?: string; revision?: string; appliedRevision?: string } | undefined;
+    return h?.lastSeenAt && Date.parse(h.lastSeenAt) > rolled && h.appliedRevision === h.revision ? true : undefined;
+  });
+  const events = await client.list<KubeObject & { reason?: string; type?: string; message?: string; lastTimestamp?: string; eventTime?: string }>(
+    { apiVersion: 'v1', kind: 'Event' },
+    { namespace: sandbox.namespace },
+  );
+  const failedProbes = events.items.filter((e) => e.reason === 'Unhealthy' && new Date(e.lastTimestamp ?? e.eventTime ?? 0) >= since);
+  expect(failedProbes.map((e) => `${e.metadata.name}: ${e.message}`)).toEqual([]);
+}
+
+async function expectRoleRefusals(): Promise<void> {
+  for (const component of ['qhc-operator', 'qhc-agent']) {
+    const token = await serviceAccountToken(sandbox.client, sandbox.namespace, component);
+    const refused = await kubeGet(sandbox, token, `/api/v1/namespaces/kube-system/secrets`);
+    expect([component, refused.status]).toEqual([component, 403]);
+    const allowed = await kubeGet(sandbox, token, `/apis/qdrant.io/v1/namespaces/${sandbox.namespace}/qdrantclusters`);
+    expect([component, allowed.status]).toEqual([component, 200]);
+  }
+  for (const component of COMPONENTS) expect(logsOf(component), component).not.toMatch(/forbidden|\b403\b/);
+}
+
+async function expectOperatorReplaced(): Promise<void> {
+  const configuration = { numberOfNodes: 1, version: 'v1.16.2', packageId: DEFAULT_PACKAGES[0]!.id };
+  const created = await api('POST', `/api/cluster/v1/accounts/${cp.accountId}/clusters`, {
+    cluster: { name: 'operator-deleted', cloudProviderId: 'hybrid', cloudProviderRegionId: environmentId, configuration },
+  });
+  expect(created.status, created.body).toBe(200);
+  const name = clusterResourceName((created.json.cluster as { id: string }).id);
+  // Mid-reconcile: the operator has made the StatefulSet, the cluster is not Healthy yet.
+  await waitFor('the operator reconciling the new cluster', async () =>
+    (await client.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: sandbox.namespace, name })) ? true : undefined,
+  );
+  const [old] = await podsOf('qhc-operator');
+  expect((await clusterPhase(name)) === 'Healthy').toBe(false);
+  await client.delete({ apiVersion: 'v1', kind: 'Pod', namespace: sandbox.namespace, name: old!.metadata.name! });
+  const replacement = await waitFor(
+    'a replacement operator pod Ready on the real node',
+    async () => {
+      const pods = await podsOf('qhc-operator');
+      const fresh = pods.find((p) => p.metadata.name !== old!.metadata.name && p.status?.containerStatuses?.[0]?.ready);
+      return fresh?.spec.nodeName === real.node.name ? fresh : undefined;
+    },
+    { timeoutMs: 120_000 },
+  );
+  expect(replacement.metadata.name).not.toBe(old!.metadata.name);
+  await waitFor(`${name} Healthy after the replacement`, async () => ((await clusterPhase(name)) === 'Healthy' ? true : undefined), {
+    timeoutMs: 120_000,
+    onTimeout: () => logsOf('qhc-operator').slice(-3000),
+  });
+  // The node's figures for the closing note (a benchmark would hold a target; this only reports).
+  console.log(JSON.stringify({ realNode: { ...real.node.figures, memoryNowMiB: await real.memory() } }));
+}
 
 async function clusterPhase(name: string): Promise<string | undefined> {
   return (await client.get<Cluster>({ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster', namespace: sandbox.namespace, name }))?.status?.phase;
@@ -310,23 +290,4 @@ async function clusterPhase(name: string): Promise<string | undefined> {
 async function logLevelOf(name: string): Promise<string | undefined> {
   const cm = await client.get<KubeObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: sandbox.namespace, name });
   return /log_level: (\w+)/.exec(cm?.data?.['production.yaml'] ?? '')?.[1];
-}
-
-/** A short-lived token of the component's ServiceAccount (the TokenRequest API, as the kubelet gets one). */
-async function serviceAccountToken(serviceAccount: string): Promise<string> {
-  const answer = await sandbox.client.call<{ status: { token: string } }>('POST', `/api/v1/namespaces/${sandbox.namespace}/serviceaccounts/${serviceAccount}/token`, {
-    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } },
-  });
-  return answer!.status.token;
-}
-
-function kubeGet(token: string, path: string): Promise<{ status: number }> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(new URL(path, sandbox.server), { ca: readFileSync(sandbox.caFile), headers: { authorization: `Bearer ${token}` } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
