@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { applyRealNodePolicy, REAL_NODE_NAMESPACE_LABEL, waitFor, type SandboxClient } from '@qhc/kube-sandbox';
-import type { KubeClient } from '@qhc/kube';
+import type { KubeClient, KubeObject } from '@qhc/kube';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -135,4 +135,34 @@ export async function placeInstallerOnRealNode(
     });
     return dry?.spec.hostNetwork ? true : undefined;
   });
+}
+
+type ProbeEvent = KubeObject & { reason?: string; message?: string; lastTimestamp?: string; eventTime?: string; involvedObject?: { name?: string } };
+
+/**
+ * The Unhealthy events since `since`, apart: readiness probes refused before the pod was first
+ * Ready (its server not listening yet), and every other failure.
+ */
+export async function probeFailuresSince(client: KubeClient, namespace: string, since: Date): Promise<{ failed: string[]; beforeFirstReady: string[] }> {
+  const events = (await client.list<ProbeEvent>({ apiVersion: 'v1', kind: 'Event' }, { namespace })).items;
+  const readyAt = new Map<string, number>();
+  for (const pod of (
+    await client.list<KubeObject & { status?: { conditions?: Array<{ type: string; lastTransitionTime?: string }> } }>(
+      { apiVersion: 'v1', kind: 'Pod' },
+      { namespace },
+    )
+  ).items) {
+    const ready = pod.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime;
+    if (ready) readyAt.set(pod.metadata.name!, Date.parse(ready));
+  }
+  const failed: string[] = [];
+  const beforeFirstReady: string[] = [];
+  for (const e of events) {
+    const at = Date.parse(e.lastTimestamp ?? e.eventTime ?? '');
+    if (e.reason !== 'Unhealthy' || at < since.getTime() - 1000) continue;
+    const ready = readyAt.get(e.involvedObject?.name ?? '');
+    const startup = ready !== undefined && at <= ready && /^Readiness probe failed: .*connection refused/.test(e.message ?? '');
+    (startup ? beforeFirstReady : failed).push(`${e.involvedObject?.name}: ${e.message}`);
+  }
+  return { failed, beforeFirstReady };
 }
