@@ -124,7 +124,8 @@ function kubeletYaml(layout: RealNodeLayout, ports: KubeletPorts): string {
 
 /** Writes every file the node's processes read. */
 export function writeRealNodeFiles(layout: RealNodeLayout, ports: KubeletPorts): void {
-  for (const dir of [layout.dir, layout.podLogsDir, layout.kubeletRoot, layout.certsDir, layout.registryHostsDir, layout.cniConfDir]) mkdirSync(dir, { recursive: true });
+  for (const dir of [layout.dir, layout.podLogsDir, layout.kubeletRoot, layout.certsDir, layout.registryHostsDir, layout.cniConfDir])
+    mkdirSync(dir, { recursive: true });
   writeFileSync(layout.containerdConfig, containerdToml(layout));
   writeFileSync(join(layout.cniConfDir, '10-qhc-sandbox.conflist'), cniConflist());
   writeFileSync(layout.kubeletConfig, kubeletYaml(layout, ports));
