@@ -24,6 +24,27 @@ export function shimPids(socket: string): number[] {
   return pids;
 }
 
+/** runc's state folder of containerd's CRI namespace (the shim's default, shared by every containerd on the machine). */
+const RUNC_ROOT = '/run/containerd/runc/k8s.io';
+
+/**
+ * Kills the containers whose bundle is under `dir` (this node's containerd state), by their
+ * init PID, and drops their runc state. Killing a shim leaves its container running (the
+ * container's init is reparented), so without containerd this is the only way to stop them.
+ */
+async function killContainersUnder(dir: string): Promise<void> {
+  const listed = await exec('runc', ['--root', RUNC_ROOT, 'list', '--format', 'json']).catch(() => ({ stdout: '' }));
+  const containers = (JSON.parse(listed.stdout.trim() || 'null') ?? []) as Array<{ id: string; pid: number; bundle: string }>;
+  for (const c of containers.filter((entry) => entry.bundle.startsWith(`${dir}/`))) {
+    try {
+      if (c.pid > 0) process.kill(c.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+    await exec('runc', ['--root', RUNC_ROOT, 'delete', '--force', c.id]).catch(() => undefined);
+  }
+}
+
 /** Mount points at or under `dir`, deepest first. */
 function mountsUnder(dir: string): string[] {
   return readFileSync('/proc/self/mountinfo', 'utf8')
@@ -35,8 +56,8 @@ function mountsUnder(dir: string): string[] {
 
 /**
  * With containerd still running (`ctr` given): every task of the kubelet's namespace killed and
- * deleted, then its containers. Always: this node's leftover shims killed by PID, and every
- * mount under the node's folder unmounted.
+ * deleted, then its containers. Always: this node's leftover containers (runc's state) and shims
+ * killed by PID, and every mount under the node's folder unmounted.
  */
 export async function removeRuntimeLeftovers(layout: RealNodeLayout, ctr: Ctr | undefined): Promise<void> {
   if (ctr) {
@@ -46,6 +67,7 @@ export async function removeRuntimeLeftovers(layout: RealNodeLayout, ctr: Ctr | 
     const containers = (await ctr(['-n', 'k8s.io', 'containers', 'ls', '-q']).catch(() => ({ stdout: '' }))).stdout.split('\n').filter(Boolean);
     if (containers.length > 0) await ctr(['-n', 'k8s.io', 'containers', 'delete', ...containers]).catch(() => undefined);
   }
+  await killContainersUnder(layout.dir);
   for (const pid of shimPids(layout.socket)) {
     try {
       process.kill(pid, 'SIGKILL');

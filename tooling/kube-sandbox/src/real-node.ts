@@ -64,7 +64,7 @@ export async function startRealNode(sandbox: RealNodeSandbox, options: RealNodeO
   const logsDir = join(layout.dir, 'logs');
   mkdirSync(logsDir, { recursive: true });
   const group = new ProcessGroup(layout.dir, logsDir);
-  startReaper(layout.dir, group.pidFile);
+  startReaper(layout.dir, group.pidFile, layout.dir);
   const stop = async () => {
     await stopNode(group, layout, sandbox.client, name);
   };
