@@ -233,9 +233,11 @@ async function expectUpgradeRolls(): Promise<void> {
     return h?.lastSeenAt && Date.parse(h.lastSeenAt) > rolled && h.appliedRevision === h.revision ? true : undefined;
   });
   const { failed, beforeFirstReady } = await probeFailuresSince(client, sandbox.namespace, since);
-  // Before its server listens, a new pod's first readiness probes are refused (the manifests
-  // have no start-up delay): reported, not counted. Any other failure (a probe of a pod that was
-  // Ready, a liveness probe, a pod gone since) is one.
+  // A new pod's readiness probes before it is first Ready (refused before its server listens:
+  // the manifests have no start-up delay; 503 until the operator leads and has synced), and a
+  // replaced pod's while it shuts down (503 once it stops leading; readiness probes go on during
+  // termination): reported, not counted. Any other failure (a liveness probe, a readiness probe
+  // of a pod still there after it was Ready) is one.
   console.log(JSON.stringify({ upgradeReadinessRefusedBeforeFirstReady: beforeFirstReady }));
   expect(failed).toEqual([]);
 }

@@ -140,8 +140,10 @@ export async function placeInstallerOnRealNode(
 type ProbeEvent = KubeObject & { reason?: string; message?: string; lastTimestamp?: string; eventTime?: string; involvedObject?: { name?: string } };
 
 /**
- * The Unhealthy events since `since`, apart: readiness probes refused before the pod was first
- * Ready (its server not listening yet), and every other failure.
+ * The Unhealthy events since `since`, apart: readiness probes of a rollout's pod windows (a new
+ * pod before it was first Ready: its server not listening yet, or listening but not yet leading
+ * and synced; a replaced pod, gone now, while it shut down: the operator answers 503 once it
+ * stops leading), and every other failure (any liveness probe, a Ready pod that is still there).
  */
 export async function probeFailuresSince(client: KubeClient, namespace: string, since: Date): Promise<{ failed: string[]; beforeFirstReady: string[] }> {
   const events = (await client.list<ProbeEvent>({ apiVersion: 'v1', kind: 'Event' }, { namespace })).items;
@@ -161,8 +163,9 @@ export async function probeFailuresSince(client: KubeClient, namespace: string, 
     const at = Date.parse(e.lastTimestamp ?? e.eventTime ?? '');
     if (e.reason !== 'Unhealthy' || at < since.getTime() - 1000) continue;
     const ready = readyAt.get(e.involvedObject?.name ?? '');
-    const startup = ready !== undefined && at <= ready && /^Readiness probe failed: .*connection refused/.test(e.message ?? '');
-    (startup ? beforeFirstReady : failed).push(`${e.involvedObject?.name}: ${e.message}`);
+    const notServing = /^Readiness probe failed: .*(connection refused|statuscode: 503)/.test(e.message ?? '');
+    const window = notServing && (ready === undefined || at <= ready);
+    (window ? beforeFirstReady : failed).push(`${e.involvedObject?.name}${ready === undefined ? ' (gone)' : ''}: ${e.message}`);
   }
   return { failed, beforeFirstReady };
 }
