@@ -2,7 +2,7 @@
 // shims run outside containerd's process group), and the mounts the kubelet and containerd
 // made under the node's folder (volumes, the pods' /dev/shm, snapshots).
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { RealNodeLayout } from './real-node-config.ts';
 
@@ -45,6 +45,27 @@ async function killContainersUnder(dir: string): Promise<void> {
   }
 }
 
+/** The kubelet's fixed folder of links to the containers' logs (not moved by --root-dir). */
+const CONTAINER_LOG_LINKS = '/var/log/containers';
+
+/** The links the kubelet made into `dir` (it removes them only with containers it removes itself). */
+function removeLogLinksInto(dir: string): void {
+  let names: string[] = [];
+  try {
+    names = readdirSync(CONTAINER_LOG_LINKS);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const link = `${CONTAINER_LOG_LINKS}/${name}`;
+    try {
+      if (readlinkSync(link).startsWith(`${dir}/`)) rmSync(link, { force: true });
+    } catch {
+      // Not a link, or gone meanwhile.
+    }
+  }
+}
+
 /** Mount points at or under `dir`, deepest first. */
 function mountsUnder(dir: string): string[] {
   return readFileSync('/proc/self/mountinfo', 'utf8')
@@ -57,7 +78,8 @@ function mountsUnder(dir: string): string[] {
 /**
  * With containerd still running (`ctr` given): every task of the kubelet's namespace killed and
  * deleted, then its containers. Always: this node's leftover containers (runc's state) and shims
- * killed by PID, and every mount under the node's folder unmounted.
+ * killed by PID, the kubelet's log links into the node's folder removed, and every mount under
+ * that folder unmounted.
  */
 export async function removeRuntimeLeftovers(layout: RealNodeLayout, ctr: Ctr | undefined): Promise<void> {
   if (ctr) {
@@ -75,6 +97,7 @@ export async function removeRuntimeLeftovers(layout: RealNodeLayout, ctr: Ctr | 
       // Already gone.
     }
   }
+  removeLogLinksInto(layout.dir);
   for (const point of mountsUnder(layout.dir)) {
     await exec('umount', [point]).catch(() => exec('umount', ['-l', point]).catch(() => undefined));
   }
