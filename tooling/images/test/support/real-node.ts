@@ -140,32 +140,12 @@ export async function placeInstallerOnRealNode(
 type ProbeEvent = KubeObject & { reason?: string; message?: string; lastTimestamp?: string; eventTime?: string; involvedObject?: { name?: string } };
 
 /**
- * The Unhealthy events since `since`, apart: readiness probes of a rollout's pod windows (a new
- * pod before it was first Ready: its server not listening yet, or listening but not yet leading
- * and synced; a replaced pod, gone now, while it shut down: the operator answers 503 once it
- * stops leading), and every other failure (any liveness probe, a Ready pod that is still there).
+ * Every failed probe (the kubelet's Unhealthy events: liveness or readiness, any pod, before or
+ * after it was Ready) since `since`, as `pod: message`.
  */
-export async function probeFailuresSince(client: KubeClient, namespace: string, since: Date): Promise<{ failed: string[]; beforeFirstReady: string[] }> {
+export async function probeFailuresSince(client: KubeClient, namespace: string, since: Date): Promise<string[]> {
   const events = (await client.list<ProbeEvent>({ apiVersion: 'v1', kind: 'Event' }, { namespace })).items;
-  const readyAt = new Map<string, number>();
-  for (const pod of (
-    await client.list<KubeObject & { status?: { conditions?: Array<{ type: string; lastTransitionTime?: string }> } }>(
-      { apiVersion: 'v1', kind: 'Pod' },
-      { namespace },
-    )
-  ).items) {
-    const ready = pod.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime;
-    if (ready) readyAt.set(pod.metadata.name!, Date.parse(ready));
-  }
-  const failed: string[] = [];
-  const beforeFirstReady: string[] = [];
-  for (const e of events) {
-    const at = Date.parse(e.lastTimestamp ?? e.eventTime ?? '');
-    if (e.reason !== 'Unhealthy' || at < since.getTime() - 1000) continue;
-    const ready = readyAt.get(e.involvedObject?.name ?? '');
-    const notServing = /^Readiness probe failed: .*(connection refused|statuscode: 503)/.test(e.message ?? '');
-    const window = notServing && (ready === undefined || at <= ready);
-    (window ? beforeFirstReady : failed).push(`${e.involvedObject?.name}${ready === undefined ? ' (gone)' : ''}: ${e.message}`);
-  }
-  return { failed, beforeFirstReady };
+  return events
+    .filter((e) => e.reason === 'Unhealthy' && Date.parse(e.lastTimestamp ?? e.eventTime ?? '') >= since.getTime() - 1000)
+    .map((e) => `${e.involvedObject?.name}: ${e.message}`);
 }
