@@ -22,6 +22,7 @@ import { createKubeClient, createLogger, loadKubeConfig, type KubeClient, type K
 import { startControlPlane, type RunningControlPlane } from '@qhc/control-plane';
 import { DEFAULT_PACKAGES, QDRANT_API_VERSION, clusterResourceName } from '@qhc/schemas';
 import { buildImage, type ImageName } from '../src/index.ts';
+import { holdQdrantPods } from './support/hold-pods.ts';
 import { https, kubeGet, placeInstallerOnRealNode, probeFailuresSince, podLogs, pushImages, serviceAccountToken } from './support/real-node.ts';
 
 const exec = promisify(execFile);
@@ -250,19 +251,24 @@ async function expectRoleRefusals(): Promise<void> {
 }
 
 async function expectOperatorReplaced(): Promise<void> {
+  // The new cluster's Qdrant pods are held Pending until the old operator pod is gone: the
+  // cluster cannot converge before, so only the replacement can bring it to Healthy.
+  const hold = await holdQdrantPods(client, sandbox.namespace);
   const configuration = { numberOfNodes: 1, version: 'v1.16.2', packageId: DEFAULT_PACKAGES[0]!.id };
   const created = await api('POST', `/api/cluster/v1/accounts/${cp.accountId}/clusters`, {
     cluster: { name: 'operator-deleted', cloudProviderId: 'hybrid', cloudProviderRegionId: environmentId, configuration },
   });
   expect(created.status, created.body).toBe(200);
   const name = clusterResourceName((created.json.cluster as { id: string }).id);
-  // Mid-reconcile: the operator has made the StatefulSet, the cluster is not Healthy yet.
-  await waitFor('the operator reconciling the new cluster', async () =>
-    (await client.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: sandbox.namespace, name })) ? true : undefined,
-  );
+  // Mid-reconcile: the operator has made the StatefulSet, whose pod is held.
+  await hold.waitForPod(name);
   const [old] = await podsOf('qhc-operator');
-  expect((await clusterPhase(name)) === 'Healthy').toBe(false);
   await client.delete({ apiVersion: 'v1', kind: 'Pod', namespace: sandbox.namespace, name: old!.metadata.name! });
+  await waitFor(
+    `the old operator pod ${old!.metadata.name} gone`,
+    async () => ((await client.get({ apiVersion: 'v1', kind: 'Pod', namespace: sandbox.namespace, name: old!.metadata.name! })) ? undefined : true),
+    { timeoutMs: 60_000 },
+  );
   const replacement = await waitFor(
     'a replacement operator pod Ready on the real node',
     async () => {
@@ -273,6 +279,8 @@ async function expectOperatorReplaced(): Promise<void> {
     { timeoutMs: 120_000 },
   );
   expect(replacement.metadata.name).not.toBe(old!.metadata.name);
+  expect(await clusterPhase(name)).not.toBe('Healthy');
+  await hold.release();
   await waitFor(`${name} Healthy after the replacement`, async () => ((await clusterPhase(name)) === 'Healthy' ? true : undefined), {
     timeoutMs: 120_000,
     onTimeout: () => logsOf('qhc-operator').slice(-3000),
