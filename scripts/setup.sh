@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command that installs everything qhc needs on a fresh Debian machine:
 #   Node 24 and pnpm (from the npm registry) when the machine's Node is older,
-#   the workspace's dependencies, the kube sandbox binaries, helm and Ory Hydra (built from Go
+#   the workspace's dependencies, the kube sandbox binaries (with a kubelet and its pause image), helm and Ory Hydra (built from Go
 #   modules, cached outside the repo), and the Debian packages the tests need.
 # Idempotent: a warm machine finishes in seconds.
 set -euo pipefail
@@ -33,8 +33,10 @@ debian_packages() {
   # in the tests (apache2-utils' htpasswd makes the test registry's bcrypt password entry).
   # chromium: the console's browser test drives it with playwright-core (Playwright cannot
   # download its own browser builds here).
+  # containerd, containernetworking-plugins: the sandbox's real kubelet node runs qhc's own
+  # images as pods (containerd 1.6 from Debian; the bridge CNI only makes the node Ready).
   local missing=()
-  for p in openssl git ca-certificates postgresql buildah podman runc skopeo docker-registry apache2-utils chromium; do
+  for p in openssl git ca-certificates postgresql buildah podman runc skopeo docker-registry apache2-utils chromium containerd containernetworking-plugins; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then

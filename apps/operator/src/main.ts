@@ -3,7 +3,8 @@
 //   --settings <file>      operator settings YAML (required)
 //   --kubeconfig <file>    for app_environment: local
 //   --context <name>
-//   --namespace <ns>       watch one namespace (default: all)
+//   --namespace <ns>       watch one namespace (default: $POD_NAMESPACE when run without --kubeconfig,
+//                          i.e. the installation's pod, whose Role covers its own namespace only; else all)
 //   --lease-namespace <ns> where the leader Lease lives (default: $POD_NAMESPACE or default)
 //   --port <n>             /healthz, /readyz, /metrics (default 8285)
 //   --no-leader-elect      run without leader election (a single replica)
@@ -16,8 +17,8 @@
 //   --workers <n>          clusters reconciled at the same time; one cluster never twice at once (default 16)
 //   --kube-api-qps <n>     client-side limit of requests a second to the apiserver (default 50)
 //   --kube-api-burst <n>   requests above the limit allowed in a burst (default 100)
+import { createServer, type Server } from 'node:http';
 import { parseArgs } from 'node:util';
-import { startOperator } from './operator.ts';
 
 const { values } = parseArgs({
   options: {
@@ -50,11 +51,17 @@ const positive = (flag: 'workers' | 'kube-api-qps' | 'kube-api-burst'): number =
 const workers = positive('workers');
 const kubeApiRateLimit = { qps: positive('kube-api-qps'), burst: positive('kube-api-burst') };
 try {
+  // Listening before the operator's modules load keeps the time the kubelet could find nothing
+  // on the port short (the probes' initialDelaySeconds covers it); the process is up, so ready.
+  const server = await listenEarly(values.port ? Number(values.port) : 8285);
+  const { startOperator } = await import('./operator.ts');
   const operator = await startOperator({
+    server,
     settingsPath: values.settings,
     kubeconfigPath: values.kubeconfig,
     context: values.context,
-    namespace: values.namespace,
+    // In the installation's pod the Role is namespaced: watching every namespace would be refused.
+    namespace: values.namespace ?? (values.kubeconfig ? undefined : process.env.POD_NAMESPACE),
     leaseNamespace: values['lease-namespace'] ?? process.env.POD_NAMESPACE ?? 'default',
     port: values.port ? Number(values.port) : undefined,
     leaderElection: values['leader-elect'],
@@ -71,4 +78,15 @@ try {
 } catch (error) {
   console.error(`qhc-operator: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
+}
+
+function listenEarly(port: number): Promise<Server> {
+  const server = createServer((req, res) => {
+    const probe = req.url === '/healthz' || req.url === '/readyz';
+    res.writeHead(probe ? 200 : 503, { 'content-type': 'text/plain' }).end(probe ? 'ok: starting' : 'starting');
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, process.env.QHC_OPERATOR_BIND ?? '0.0.0.0', () => resolve(server));
+  });
 }

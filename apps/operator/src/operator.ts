@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import {
   EventRecorder,
@@ -35,6 +35,11 @@ export interface OperatorOptions {
   leaderElection?: boolean | { leaseDurationMs: number; renewDeadlineMs: number; retryPeriodMs: number };
   /** 0 picks a free port. */
   port?: number;
+  /**
+   * A server main started listening before the operator's modules were loaded, so the kubelet's
+   * first probe finds it; the operator takes its requests over. Without it, one on `port`.
+   */
+  server?: Server;
   logLevel?: LogLevel;
   logger?: Logger;
   /**
@@ -128,7 +133,8 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   const wiring: Wiring = { options, client, leaseClient, settingsFile, logger, metrics, identity: `${hostname()}-${randomBytes(3).toString('hex')}` };
   const leading: Leading = { ready: false };
   watchSettings(wiring, leading);
-  const server = await listen(options.port ?? 8285, (path) => route(path, leading, metrics));
+  const handle = (path: string) => route(path, leading, metrics);
+  const server = options.server ? serve(options.server, handle) : await listen(options.port ?? 8285, handle);
   const elector = await lead(wiring, leading);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -172,7 +178,10 @@ function watchSettings({ options, settingsFile, logger }: Wiring, leading: Leadi
 
 function route(path: string, leading: Leading, metrics: OperatorMetrics): { status: number; body: string; type?: string } {
   if (path === '/healthz') return { status: 200, body: 'ok' };
-  if (path === '/readyz') return leading.ready ? { status: 200, body: 'ok' } : { status: 503, body: 'not leading or not synced' };
+  // Ready means the process is up and serving, as controller-runtime's default readyz (a ping):
+  // nothing sends traffic to an operator, so a standby, a leader still syncing or one shutting
+  // down is not unready; a 503 would only fail the kubelet's probes in every rollout.
+  if (path === '/readyz') return { status: 200, body: leading.ready ? 'ok: leading' : 'ok: standby' };
   if (path === '/metrics') return { status: 200, body: metrics.render(), type: 'text/plain; version=0.0.4' };
   return { status: 404, body: 'not found' };
 }
@@ -239,11 +248,24 @@ function stopLeading(leading: Leading, metrics: OperatorMetrics): Promise<void> 
   return leading.stopped;
 }
 
-function listen(port: number, handle: (path: string) => { status: number; body: string; type?: string }): Promise<Server> {
-  const server = createServer((req, res) => {
+type Handle = (path: string) => { status: number; body: string; type?: string };
+
+function respond(handle: Handle): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
     const { status, body, type } = handle(new URL(req.url ?? '/', 'http://localhost').pathname);
     res.writeHead(status, { 'content-type': type ?? 'text/plain' }).end(body);
-  });
+  };
+}
+
+/** Takes over a listening server's requests from whatever answered them while the operator loaded. */
+function serve(server: Server, handle: Handle): Server {
+  server.removeAllListeners('request');
+  server.on('request', respond(handle));
+  return server;
+}
+
+function listen(port: number, handle: Handle): Promise<Server> {
+  const server = createServer(respond(handle));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, process.env.QHC_OPERATOR_BIND ?? '0.0.0.0', () => resolve(server));

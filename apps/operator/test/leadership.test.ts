@@ -70,6 +70,9 @@ describe('two operator replicas', () => {
     const b = await start();
     await waitFor('a leader', async () => (a.isLeader() || b.isLeader() ? true : undefined), { timeoutMs: 15_000 });
     const [leader, follower] = a.isLeader() ? [a, b] : [b, a];
+    // A standby is ready: the process is up, and nothing sends an operator traffic.
+    const standby = await fetch(`http://127.0.0.1:${follower.port}/readyz`);
+    expect([standby.status, await standby.text()]).toEqual([200, 'ok: standby']);
 
     await client.apply(cluster('one'));
     await healthy('one');

@@ -3,7 +3,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 export const BINARIES = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'sandbox-etcd', 'kwok'] as const;
-export type BinaryName = (typeof BINARIES)[number];
+/** What only the opt-in real node needs: the kubelet and its pause image (an OCI archive). */
+export const REAL_NODE_FILES = ['kubelet', 'pause.tar'] as const;
+export type BinaryName = (typeof BINARIES)[number] | (typeof REAL_NODE_FILES)[number];
 
 export interface SandboxBinaries {
   binDir: string;
@@ -18,16 +20,17 @@ function cacheRoot(): string {
  * Finds the binaries build.sh produced: QHC_SANDBOX_BIN if set, else the build it last
  * recorded. A missing binary is an error that says how to build it.
  */
-export function locateBinaries(): SandboxBinaries {
+export function locateBinaries(required: readonly BinaryName[] = BINARIES): SandboxBinaries {
   let binDir = process.env.QHC_SANDBOX_BIN;
   if (!binDir) {
-    const current = join(cacheRoot(), 'current.json');
+    // The real node's files are recorded apart (build.sh says why).
+    const current = join(cacheRoot(), required === BINARIES ? 'current.json' : 'real-node.json');
     if (!existsSync(current)) {
       throw new Error(`the kube sandbox is not built (no ${current}): run bash tooling/kube-sandbox/build.sh`);
     }
     binDir = (JSON.parse(readFileSync(current, 'utf8')) as { binDir: string }).binDir;
   }
-  const missing = BINARIES.filter((name) => !existsSync(join(binDir, name)));
+  const missing = required.filter((name) => !existsSync(join(binDir, name)));
   if (missing.length > 0) {
     throw new Error(`the kube sandbox binaries ${missing.join(', ')} are missing from ${binDir}: run bash tooling/kube-sandbox/build.sh`);
   }

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { TestProject } from 'vitest/node';
 import { startSandbox, type Sandbox } from './sandbox.ts';
+import { realNodeRoutes, type RealNodeRoutes } from './real-node-routes.ts';
 
 /** What test files receive through `inject('qhcSandbox')`. */
 export interface ProvidedSandbox {
@@ -28,7 +29,8 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // QHC_SANDBOX_KEEP=1 keeps the work folder (logs, PKI, etcd data) after the run.
   const sandbox = await startSandbox({ log: (line) => process.stderr.write(`[kube-sandbox] ${line}\n`), keepWorkDir: process.env.QHC_SANDBOX_KEEP === '1' });
-  const control = await startControlServer(sandbox);
+  const realNode = realNodeRoutes(sandbox);
+  const control = await startControlServer(sandbox, realNode);
   const address = control.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   project.provide('qhcSandbox', {
@@ -42,6 +44,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   return async () => {
     await new Promise<void>((resolve) => control.close(() => resolve()));
+    await realNode.stop();
     await sandbox.stop();
   };
 }
@@ -51,8 +54,9 @@ const RESTARTS: Record<string, (sandbox: Sandbox) => Promise<void>> = {
   '/restart-etcd': (sandbox) => sandbox.restartEtcd(),
 };
 
-async function startControlServer(sandbox: Sandbox): Promise<Server> {
+async function startControlServer(sandbox: Sandbox, realNode: RealNodeRoutes): Promise<Server> {
   const server = createServer((req, res) => {
+    if (realNode.handle(req, res)) return;
     const restart = req.method === 'POST' ? RESTARTS[req.url ?? ''] : undefined;
     if (restart) {
       restart(sandbox).then(

@@ -125,4 +125,6 @@ const PLURALS: Record<string, string> = {
   PersistentVolume: 'persistentvolumes',
   ConfigMap: 'configmaps',
   StatefulSet: 'statefulsets',
+  MutatingAdmissionPolicy: 'mutatingadmissionpolicies',
+  MutatingAdmissionPolicyBinding: 'mutatingadmissionpolicybindings',
 };

@@ -1,9 +1,13 @@
 export { startSandbox, type Sandbox, type SandboxOptions } from './sandbox.ts';
 export { SandboxClient, KubeRequestError, objectPath, type Credentials } from './http.ts';
-export { locateBinaries, BINARIES, type SandboxBinaries } from './binaries.ts';
+export { locateBinaries, BINARIES, REAL_NODE_FILES, type SandboxBinaries } from './binaries.ts';
 export { ANNOTATION_DELAY_SECONDS, ANNOTATION_FAIL, startSandboxControllers, toBytes, type SandboxControllers } from './controllers.ts';
 export { waitFor } from './wait.ts';
 export { createLoopbackTls, type LoopbackTls } from './pki.ts';
 export { freePorts } from './ports.ts';
 export { startOciRegistry, type OciRegistry, type OciRegistryOptions } from './registry.ts';
 export { kubeletWrite, clearVolume } from './atomic-writer.ts';
+export { startRealNode, rssMiB, type RealNode, type RealNodeFigures, type RealNodeOptions, type RealNodeSandbox } from './real-node.ts';
+export { allowPlainHttpRegistry, PAUSE_IMAGE, REAL_NODE_TAINT } from './real-node-config.ts';
+export { applyRealNodePolicy, realNodePolicyObjects, REAL_NODE_NAMESPACE_LABEL, type ContainerExtras, type RealNodePolicyOptions } from './real-node-policy.ts';
+export type { ProvidedRealNode } from './real-node-routes.ts';

@@ -1,5 +1,4 @@
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +13,7 @@ import { ProcessGroup } from './process-group.ts';
 import { apiserverArgs, componentArgs, controllerManagerArgs, etcdArgs, kwokArgs, type SandboxPorts } from './control-plane-args.ts';
 import { startSandboxControllers, type SandboxControllers } from './controllers.ts';
 import { waitFor } from './wait.ts';
+import { startReaper } from './reaper-start.ts';
 
 const MANIFESTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'manifests');
 
@@ -248,15 +248,6 @@ async function installClusterObjects(client: SandboxClient): Promise<void> {
 
 function failedStart(proc: ManagedProcess): () => string {
   return () => `${proc.spec.name} log (${proc.spec.logFile}):\n${proc.tail()}`;
-}
-
-function startReaper(workDir: string, pidFile: string): void {
-  const reaper = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'reaper.ts'), String(process.pid), pidFile], {
-    cwd: workDir,
-    stdio: 'ignore',
-    detached: true,
-  });
-  reaper.unref();
 }
 
 export type { SandboxBinaries };

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import type { ProvidedSandbox } from './global-setup.ts';
 import { SandboxClient } from './http.ts';
 import { waitFor } from './wait.ts';
+import type { ProvidedRealNode } from './real-node-routes.ts';
 
 export interface SandboxNamespace extends ProvidedSandbox {
   /** This test file's namespace, valid after beforeAll. */
@@ -68,4 +69,35 @@ export function useSandboxNamespace(prefix = 'test'): SandboxNamespace {
 async function restart(controlUrl: string, component: 'apiserver' | 'etcd'): Promise<void> {
   const res = await fetch(`${controlUrl}/restart-${component}`, { method: 'POST' });
   if (!res.ok) throw new Error(`restarting ${component} failed: ${res.status} ${await res.text()}`);
+}
+
+export interface RealNodeContext {
+  /** Valid after beforeAll. */
+  node: ProvidedRealNode;
+  /** Resident memory (MiB) of the kubelet, containerd and the pods' shims now. */
+  memory(): Promise<Record<string, number>>;
+}
+
+/**
+ * Opt-in, per test file: the package run's real kubelet node (started by the first file that
+ * asks, in the global setup, so every file of the run shares it). Costs a few seconds and
+ * about 130 MiB; see real-node.ts.
+ */
+export function useRealNode(): RealNodeContext {
+  const provided = inject('qhcSandbox');
+  if (!provided) throw new Error('no sandbox: add "@qhc/kube-sandbox/global-setup" to this package\'s vitest globalSetup');
+  const context: RealNodeContext = {
+    node: undefined as unknown as ProvidedRealNode,
+    memory: async () => {
+      const res = await fetch(`${provided.controlUrl}/real-node/memory`);
+      if (!res.ok) throw new Error(`reading the real node's memory failed: ${res.status} ${await res.text()}`);
+      return (await res.json()) as Record<string, number>;
+    },
+  };
+  beforeAll(async () => {
+    const res = await fetch(`${provided.controlUrl}/real-node`, { method: 'POST' });
+    if (!res.ok) throw new Error(`starting the real node failed: ${res.status} ${await res.text()}`);
+    context.node = (await res.json()) as ProvidedRealNode;
+  }, 180_000);
+  return context;
 }

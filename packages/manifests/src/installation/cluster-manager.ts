@@ -1,7 +1,7 @@
 import type { Region } from '@qhc/schemas';
 import type { KubeObject } from '../object.ts';
 import { CLUSTER_MANAGER_NAME, CLUSTER_MANAGER_PORT, OPERATOR_NAME, OPERATOR_SETTINGS_CONFIGMAP, OPERATOR_SETTINGS_KEY } from './names.ts';
-import { deployment, installerLabels as labels, SETTINGS_PATH } from './deployment.ts';
+import { deployment, healthProbes, installerLabels as labels, SETTINGS_PATH } from './deployment.ts';
 
 /**
  * The region's one cluster manager, from the settings' clusterManager block: its image, node
@@ -24,10 +24,7 @@ export function clusterManagerObjects(region: Region, image: string): KubeObject
       ports: [{ name: 'http', containerPort: CLUSTER_MANAGER_PORT, protocol: 'TCP' }],
       mounts: [{ name: 'settings', mountPath: SETTINGS_PATH, readOnly: true }],
       volumes: [{ name: 'settings', configMap: { name: OPERATOR_SETTINGS_CONFIGMAP } }],
-      probes: {
-        readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 10 },
-        livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 20, failureThreshold: 3 },
-      },
+      probes: healthProbes('http'),
       scheduling: {
         automountServiceAccountToken: false,
         ...(Object.keys(settings.node_selector).length > 0 ? { nodeSelector: settings.node_selector } : {}),

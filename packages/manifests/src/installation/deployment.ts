@@ -43,6 +43,18 @@ export interface DeploymentOptions {
   scheduling?: Record<string, unknown>;
 }
 
+/**
+ * /readyz and /healthz on a named port. The kubelet neither probes nor records anything before
+ * initialDelaySeconds: a probe sent before the Node process listens would be refused and show as
+ * a failure in every rollout. The apps listen first thing in their main, well within the delay.
+ */
+export function healthProbes(port: string): Record<string, unknown> {
+  return {
+    readinessProbe: { httpGet: { path: '/readyz', port }, initialDelaySeconds: 5, periodSeconds: 10 },
+    livenessProbe: { httpGet: { path: '/healthz', port }, initialDelaySeconds: 15, periodSeconds: 20, failureThreshold: 3 },
+  };
+}
+
 export function deployment(region: Region, options: DeploymentOptions): KubeObject {
   const { namespace } = region;
   const ca = region.advanced.caCertificate;

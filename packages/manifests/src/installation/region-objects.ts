@@ -17,7 +17,7 @@ import {
 import { componentImages, registryPrefix } from './images.ts';
 import { INSTALLATION_HASH_ANNOTATION, installationHash } from './hash.ts';
 import { clusterManagerObjects } from './cluster-manager.ts';
-import { deployment, installerLabels, proxyPorts, regionScheduling, SETTINGS_PATH } from './deployment.ts';
+import { deployment, healthProbes, installerLabels, proxyPorts, regionScheduling, SETTINGS_PATH } from './deployment.ts';
 import { AGENT_ROLE_RULES, agentClusterRules, OPERATOR_CLUSTER_RULES, OPERATOR_ROLE_RULES, roleObjects } from './rbac.ts';
 
 export interface RegistryCredentials {
@@ -98,10 +98,7 @@ function operatorDeployment(region: Region, image: string): KubeObject {
     ],
     mounts: [{ name: 'settings', mountPath: SETTINGS_PATH, readOnly: true }],
     volumes: [{ name: 'settings', configMap: { name: OPERATOR_SETTINGS_CONFIGMAP } }],
-    probes: {
-      readinessProbe: { httpGet: { path: '/readyz', port: 'health' }, periodSeconds: 10 },
-      livenessProbe: { httpGet: { path: '/healthz', port: 'health' }, periodSeconds: 20, failureThreshold: 3 },
-    },
+    probes: healthProbes('health'),
     scheduling: regionScheduling(region),
   });
 }

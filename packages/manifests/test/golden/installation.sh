@@ -3284,6 +3284,7 @@ spec:
             httpGet:
               path: /healthz
               port: health
+            initialDelaySeconds: 15
             periodSeconds: 20
           name: qhc-operator
           ports:
@@ -3297,6 +3298,7 @@ spec:
             httpGet:
               path: /readyz
               port: health
+            initialDelaySeconds: 5
             periodSeconds: 10
           resources:
             limits:
@@ -3391,6 +3393,7 @@ spec:
             httpGet:
               path: /healthz
               port: http
+            initialDelaySeconds: 15
             periodSeconds: 20
           name: qhc-cluster-manager
           ports:
@@ -3401,6 +3404,7 @@ spec:
             httpGet:
               path: /readyz
               port: http
+            initialDelaySeconds: 5
             periodSeconds: 10
           resources:
             limits:
