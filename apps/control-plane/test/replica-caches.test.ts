@@ -82,6 +82,15 @@ describe.each(['sqlite', 'postgres'] as const)('idle agents on %s', (dialect) =>
     expect((await poll(f.cp, f.agent, f.revision)).status).toBe(401);
     expect((await poll(f.cp, rotated.json.token as string, f.revision)).status).toBe(204);
   });
+
+  it('a token revoked before its notice came (another replica revoked it) cannot rotate itself into a new live token', async () => {
+    const f = await fixtureOn(await databaseOf(dialect));
+    expect(await rePolls(f.cp, f.agent, f.revision, 2)).toBe(0);
+    // Revoked behind this replica's back: what another replica's revocation is until its notice arrives.
+    await f.cp.store.db.q.updateTable('tokens').set({ revoked_at: new Date().toISOString() }).where('kind', '=', 'agent').execute();
+    const rotated = await callApi(f.cp.url, 'POST', '/agent/v1/rotate', { headers: { authorization: `Bearer ${f.agent}` } });
+    expect(rotated.status).toBe(401);
+  });
 });
 
 async function twoReplicas() {

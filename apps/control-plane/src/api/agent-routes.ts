@@ -54,7 +54,9 @@ export function agentRoutes(router: Router, options: AgentRouteOptions): void {
   });
   router.on('POST', '/agent/v1/rotate', async (req) => {
     const agent = await store.agentTokens.authenticate(req);
-    return { status: 201, json: { token: await rotateAgentToken(db, agent, now) } };
+    const token = await rotateAgentToken(db, agent, now);
+    if (token === undefined) throw new ApiError(401, 'Unauthenticated', 'the token is not valid (unknown, revoked, or a bootstrap token already used)');
+    return { status: 201, json: { token } };
   });
   router.on('GET', '/agent/v1/desired-state', async (req) => {
     const regionId = (await store.agentTokens.authenticate(req)).region_id!;

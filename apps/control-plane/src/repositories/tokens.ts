@@ -112,14 +112,20 @@ export async function exchangeBootstrap(db: Db, bootstrap: string, now: Clock = 
   });
 }
 
-/** A new agent credential for the same region; the current one stops working. */
-export async function rotateAgentToken(db: Db, current: TokenRow, now: Clock = Date.now): Promise<string> {
+/**
+ * A new agent credential for the same region; the current one stops working. Undefined when the
+ * current one was revoked meanwhile (the caller's copy may be a replica's cache whose notice is
+ * on its way): the revocation is the claim, and a revoked token never mints a live one.
+ */
+export async function rotateAgentToken(db: Db, current: TokenRow, now: Clock = Date.now): Promise<string | undefined> {
   return db.tx(async (tx) => {
-    await tx.q
+    const revoked = await tx.q
       .updateTable('tokens')
       .set({ revoked_at: iso(now) })
       .where('id', '=', current.id)
-      .execute();
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (changed(revoked) !== 1) return undefined;
     if (current.region_id) await tx.revisions.tokensChanged(tx, current.region_id, [current.id]);
     return (await issueToken(tx, 'agent', 'agent', { ...(current.region_id ? { regionId: current.region_id } : {}), now })).token;
   });
