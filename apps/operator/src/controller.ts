@@ -105,7 +105,8 @@ export class ClusterController {
     const enqueueChangedOwner = (now: KubeObject, old: KubeObject) => readChanged(now, old) && enqueueOwner(now);
     for (const [kind, informer] of this.cache.informers) {
       if (kind === 'v1/Pod' || kind === 'v1/PersistentVolumeClaim' || kind === 'v1/Secret') continue;
-      informer.on({ update: enqueueChangedOwner, delete: enqueueOwner });
+      const enqueueAddedOwner = (o: KubeObject) => addedWithProgress(o, informer.hasSynced()) && enqueueOwner(o);
+      informer.on({ add: enqueueAddedOwner, update: enqueueChangedOwner, delete: enqueueOwner });
     }
     // A pod gone (or going): a scale-down or a restart waiting for it can go on.
     const enqueueStsOwner = (pod: KubeObject) => {
@@ -168,6 +169,18 @@ export function readChanged(now: KubeObject, old: KubeObject): boolean {
   const { resourceVersion: _a, managedFields: _b, ...nowMeta } = now.metadata;
   const { resourceVersion: _c, managedFields: _d, ...oldMeta } = old.metadata;
   return JSON.stringify({ ...now, metadata: nowMeta }) !== JSON.stringify({ ...old, metadata: oldMeta });
+}
+
+/**
+ * An owned object appearing with progress its creating pass could not have seen: a StatefulSet
+ * its controller has already observed (a creation's own ADDED event has no observedGeneration).
+ * Only a relist after the watch expired (410 Gone) delivers one so, once the informer has synced:
+ * the rollout's updates happened while no watch was open, and no later event may come (the pods
+ * all ready), so its cluster is woken here rather than at the next resync.
+ */
+export function addedWithProgress(object: KubeObject, synced: boolean): boolean {
+  const status = (object as { status?: { observedGeneration?: number } }).status;
+  return synced && object.kind === 'StatefulSet' && status?.observedGeneration !== undefined;
 }
 
 /** A pod's status as the cluster's status reports it: readiness, phase, conditions, restarts. */
