@@ -34,6 +34,8 @@ export class ClusterController {
   private readonly cache: InformerCache;
   private readonly managerFailures = new Map<string, number>();
   private readonly queue: WorkQueue;
+  /** Aborted by stop(): passes in flight stop at their next wait (a drain, a restart) instead of running on unled. */
+  private readonly stopping = new AbortController();
 
   constructor(options: ControllerOptions) {
     const { client, logger, metrics } = options;
@@ -45,7 +47,7 @@ export class ClusterController {
           // One version of the settings per pass: a reload while it runs applies from the next one.
           const settings = options.settings();
           // handlerTimeout bounds one pass; what runs long in a pass (a drain) stops at the signal.
-          const signal = AbortSignal.timeout(settings.settings.handlerTimeout * 1000);
+          const signal = AbortSignal.any([AbortSignal.timeout(settings.settings.handlerTimeout * 1000), this.stopping.signal]);
           const result = await reconcileCluster(
             {
               client,
@@ -78,6 +80,8 @@ export class ClusterController {
         // the rate limit, would bound the throughput; the client's QPS limit protects the apiserver.
         concurrency: options.concurrency ?? 16,
         onError: (key, error, attempt, retryInMs) => {
+          // A pass aborted by stop() is no failure to report.
+          if (this.stopping.signal.aborted) return;
           const [namespace, name] = key.split('/');
           logger.error('reconcile failed', { namespace, name, attempt, retryInMs, error: error instanceof Error ? error.message : String(error) });
         },
@@ -105,7 +109,8 @@ export class ClusterController {
     const enqueueChangedOwner = (now: KubeObject, old: KubeObject) => readChanged(now, old) && enqueueOwner(now);
     for (const [kind, informer] of this.cache.informers) {
       if (kind === 'v1/Pod' || kind === 'v1/PersistentVolumeClaim' || kind === 'v1/Secret') continue;
-      informer.on({ update: enqueueChangedOwner, delete: enqueueOwner });
+      const enqueueAddedOwner = (o: KubeObject) => addedWithProgress(o, informer.hasSynced()) && enqueueOwner(o);
+      informer.on({ add: enqueueAddedOwner, update: enqueueChangedOwner, delete: enqueueOwner });
     }
     // A pod gone (or going): a scale-down or a restart waiting for it can go on.
     const enqueueStsOwner = (pod: KubeObject) => {
@@ -144,7 +149,12 @@ export class ClusterController {
     await this.clusters.waitForSync();
   }
 
+  /**
+   * Leadership lost, or the process stopping: a pass in flight (a drain can take hours) must not
+   * run on while another replica leads, nor hold up this replica's next term or its exit.
+   */
   async stop(): Promise<void> {
+    this.stopping.abort(new Error('the controller stopped (leadership lost or shutting down)'));
     await Promise.all([this.clusters.stop(), this.cache.stop()]);
     await this.queue.shutdown();
   }
@@ -168,6 +178,18 @@ export function readChanged(now: KubeObject, old: KubeObject): boolean {
   const { resourceVersion: _a, managedFields: _b, ...nowMeta } = now.metadata;
   const { resourceVersion: _c, managedFields: _d, ...oldMeta } = old.metadata;
   return JSON.stringify({ ...now, metadata: nowMeta }) !== JSON.stringify({ ...old, metadata: oldMeta });
+}
+
+/**
+ * An owned object appearing with progress its creating pass could not have seen: a StatefulSet
+ * its controller has already observed (a creation's own ADDED event has no observedGeneration).
+ * Only a relist after the watch expired (410 Gone) delivers one so, once the informer has synced:
+ * the rollout's updates happened while no watch was open, and no later event may come (the pods
+ * all ready), so its cluster is woken here rather than at the next resync.
+ */
+export function addedWithProgress(object: KubeObject, synced: boolean): boolean {
+  const status = (object as { status?: { observedGeneration?: number } }).status;
+  return synced && object.kind === 'StatefulSet' && status?.observedGeneration !== undefined;
 }
 
 /** A pod's status as the cluster's status reports it: readiness, phase, conditions, restarts. */

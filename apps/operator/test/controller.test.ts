@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { qdrantClusterFixture } from '@qhc/schemas/test';
-import { readChanged, specOrMetaChanged } from '../src/controller.ts';
+import { addedWithProgress, readChanged, specOrMetaChanged } from '../src/controller.ts';
 
 describe('specOrMetaChanged', () => {
   const fixture = qdrantClusterFixture('c');
@@ -44,5 +44,18 @@ describe('readChanged', () => {
   it('sees a changed status or label', () => {
     expect(readChanged({ ...sts, metadata: { ...sts.metadata, resourceVersion: '2' }, status: { readyReplicas: 1 } }, sts)).toBe(true);
     expect(readChanged({ ...sts, metadata: { ...sts.metadata, labels: { a: 'b' } } }, sts)).toBe(true);
+  });
+});
+
+describe('addedWithProgress', () => {
+  const created = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 's', namespace: 'n', resourceVersion: '1' }, status: { replicas: 0 } };
+  const rolledOut = { ...created, metadata: { ...created.metadata, resourceVersion: '9' }, status: { observedGeneration: 1, replicas: 1, readyReplicas: 1 } };
+  it('wakes the owner of a StatefulSet a relist finds already rolled out (its watch events were lost)', () => {
+    expect(addedWithProgress(rolledOut, true)).toBe(true);
+  });
+  it("not for a creation's own ADDED event, nor during the first list (every cluster is queued then)", () => {
+    expect(addedWithProgress(created, true)).toBe(false);
+    expect(addedWithProgress(rolledOut, false)).toBe(false);
+    expect(addedWithProgress({ ...rolledOut, kind: 'Service' }, true)).toBe(false);
   });
 });

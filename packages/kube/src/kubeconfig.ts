@@ -102,7 +102,7 @@ export class KubeConfig {
     if (!cluster) throw new Error('the kubeconfig has no current cluster');
     const user = this.getCurrentUser();
     const headers: Record<string, string> = {};
-    const token = user?.token ?? (user?.tokenFile ? this.file(user.tokenFile, now).trim() : undefined);
+    const token = this.bearer(user, now);
     if (token) headers.authorization = `Bearer ${token}`;
     else if (user?.username !== undefined) headers.authorization = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`;
     const tls: KubeCredentials['tls'] = {
@@ -116,6 +116,22 @@ export class KubeConfig {
       .update(JSON.stringify([cluster.server, tls.ca, tls.cert, tls.key, tls.rejectUnauthorized, tls.servername]))
       .digest('hex');
     return { headers, tls, tlsDigest };
+  }
+
+  /**
+   * As client-go: with a tokenFile, the file's token (re-read as it rotates), the inline token
+   * only when the file cannot be read or is empty; an inline token alone otherwise.
+   */
+  private bearer(user: KubeUser | undefined, now: number): string | undefined {
+    if (user?.tokenFile) {
+      try {
+        const token = this.file(user.tokenFile, now).trim();
+        if (token) return token;
+      } catch (error) {
+        if (!user.token) throw error;
+      }
+    }
+    return user?.token || undefined;
   }
 
   private file(path: string, now: number): string {

@@ -131,6 +131,15 @@ describe('the hand-written kubeconfig (no client-node)', () => {
     expect(kc.credentials().headers).toEqual({ authorization: 'Bearer tok' });
   });
 
+  it('a token file wins over an inline token (it rotates), which is used only when the file cannot be read', () => {
+    const both = SANDBOX_LIKE.replace('tokenFile: token }', 'tokenFile: both-token, token: inline }');
+    const kc = loadKubeConfig({ kubeconfigPath: file(both), context: 'files' });
+    kc.getCurrentUser()!.certFile = kc.getCurrentUser()!.keyFile = undefined;
+    expect(kc.credentials().headers).toEqual({ authorization: 'Bearer inline' });
+    writeFileSync(join(dir, 'both-token'), 'from-file\n');
+    expect(kc.credentials(Date.now() + 120_000).headers).toEqual({ authorization: 'Bearer from-file' });
+  });
+
   it('hands a plugin (exec) user, or a cluster behind a proxy, to client-node', () => {
     expect(loadKubeConfig({ kubeconfigPath: file(SANDBOX_LIKE), context: 'eks' }).needsPlugin()).toBe(true);
     const proxied = SANDBOX_LIKE.replace('cluster: { server:', 'cluster: { proxy-url: "http://proxy:3128", server:');

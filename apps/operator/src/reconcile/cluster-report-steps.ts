@@ -39,7 +39,7 @@ export const writeStatus = step<ClusterPass>('writeStatus', async (pass) => {
 
 /**
  * A failed drain, restart or Traefik apply and an overrun operation are retried, spaced by
- * the work queue's backoff; a scale-down, a restart or a volume expansion in progress (which
+ * the work queue's backoff; a scale-down, a restart, a suspension or a volume expansion in progress (which
  * no watch event reports) is looked at again soon; any other cluster still converging waits for
  * the watch events that move it on (its StatefulSet's status, its pods' status), and comes
  * back on its own only when its operation would time out: a timer every few seconds per
@@ -59,7 +59,10 @@ export const decideNextPass = step<ClusterPass>('decideNextPass', (pass) => {
   const progressMs = pass.deps.progressRequeueMs ?? 5_000;
   // A scale-down removes one node per pass: the next one starts on the next pass, which no event would bring.
   const nodesToRemove = (pass.desiredSts?.spec.replicas ?? 0) > (pass.cluster?.spec.size ?? 0);
-  if (!settled && (pass.busy || pass.restarting || nodesToRemove || storage?.condition.reason === 'Expanding'))
+  // A suspension deletes the StatefulSet first and its pods go after it (background deletion):
+  // a pod's events lead to its cluster through its StatefulSet, which is no longer there.
+  const suspending = phase === 'Suspending';
+  if (!settled && (pass.busy || pass.restarting || nodesToRemove || suspending || storage?.condition.reason === 'Expanding'))
     return requeue(progressMs, `the cluster is ${phase}: ${written.reason}`);
   if (!settled) return requeue(Math.max(progressMs, timesOutInMs(pass)), `the cluster is ${phase}, waiting for its objects: ${written.reason}`);
   if (!pass.manager) return stop;

@@ -77,6 +77,13 @@ describe('decideNextPass', () => {
     });
   });
 
+  it('a suspension whose pods are still going comes back after progressRequeueMs (their StatefulSet, which leads their events to the cluster, is gone)', async () => {
+    expect(await decide((p) => (p.written = { phase: 'Suspending', reason: 'removing everything but the volumes' }))).toMatchObject({
+      kind: 'requeue',
+      afterMs: 5_000,
+    });
+  });
+
   it('a settled cluster stops, or comes back for the cluster manager', async () => {
     expect(await decide((p) => (p.written = { phase: 'Healthy', reason: '1 of 1 nodes ready' }))).toEqual({ kind: 'stop' });
     const next = new Date(NOW + 30_000).toISOString();
