@@ -25,7 +25,7 @@ export class AgentTokens {
     db.revisions.subscribe((notice) => {
       if (notice === 'all') this.cache.clear();
       else if (isTokensNotice(notice))
-        this.cache.dropWhere((row) => row.region_id === notice.regionId && (notice.tokens.length === 0 || notice.tokens.includes(row.id)));
+        this.cache.dropWhere((row) => row.region_id === notice.regionId && (notice.tokens === 'all' || notice.tokens.includes(row.id)));
       else if (notice.revision === null) this.cache.dropWhere((row) => row.region_id === notice.regionId);
     });
   }

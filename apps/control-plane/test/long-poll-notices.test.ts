@@ -4,18 +4,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '@qhc/kube';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { parseClusterInput } from '../src/api/inputs.ts';
-import { startControlPlane, type RunningControlPlane } from '../src/index.ts';
-import { MANAGEMENT_KEY, TEST_SECRETS } from './support/cloud.ts';
-import { startWithEnvironment, type EnvironmentFixture } from './support/cloud-region.ts';
+import type { RunningControlPlane } from '../src/index.ts';
+import { ONLY_NOTICES, startListeningReplica, startWithEnvironment, type EnvironmentFixture } from './support/cloud-region.ts';
 import { callApi } from './support/http.ts';
 import { createTestDatabase } from './support/postgres.ts';
-
-const HOUR_MS = 3_600_000;
-/** Neither the fallback polling nor the safety re-check can wake a long-poll during a test. */
-const ONLY_NOTICES = { pollIntervalMs: HOUR_MS, recheckMs: HOUR_MS, maxWaitSeconds: 600 };
 
 let counter = 0;
 const databaseOf = async (dialect: 'sqlite' | 'postgres') =>
@@ -49,17 +43,8 @@ describe('long-polls on PostgreSQL, several replicas', () => {
   it('a long-poll parked on one replica answers a change made on another: the NOTIFY woke it', async () => {
     const database = await databaseOf('postgres');
     const a = await fixtureOn(database);
-    const b = await startControlPlane({
-      database,
-      port: 0,
-      managementKey: MANAGEMENT_KEY,
-      secrets: TEST_SECRETS,
-      logger: createLogger({ level: 'error' }),
-      console: false,
-      ...ONLY_NOTICES,
-    });
+    const b = await startListeningReplica(database);
     stopping.push(b);
-    await vi.waitFor(() => expect(b.store.db.revisions.live).toBe(true));
     const waiting = longPoll(b, a.agent, a.revision, 120);
     await b.longPolls.parked(a.environmentId);
     await addCluster(a.cp, 'from-a');

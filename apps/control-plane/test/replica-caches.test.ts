@@ -5,20 +5,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '@qhc/kube';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { parseClusterInput } from '../src/api/inputs.ts';
 import { FEED_APPLICATION_NAME } from '../src/db/postgres-feed.ts';
 import { isTokensNotice } from '../src/db/revision-feed.ts';
-import { startControlPlane, type RunningControlPlane } from '../src/index.ts';
-import { MANAGEMENT_KEY, TEST_SECRETS } from './support/cloud.ts';
-import { startWithEnvironment, type EnvironmentFixture } from './support/cloud-region.ts';
+import type { RunningControlPlane } from '../src/index.ts';
+import { ONLY_NOTICES, startListeningReplica, startWithEnvironment, type EnvironmentFixture } from './support/cloud-region.ts';
 import { callApi } from './support/http.ts';
 import { createTestDatabase } from './support/postgres.ts';
-
-const HOUR_MS = 3_600_000;
-const ONLY_NOTICES = { pollIntervalMs: HOUR_MS, recheckMs: HOUR_MS, maxWaitSeconds: 600 };
 
 const databaseOf = async (dialect: 'sqlite' | 'postgres') =>
   dialect === 'sqlite'
@@ -96,17 +91,8 @@ describe.each(['sqlite', 'postgres'] as const)('idle agents on %s', (dialect) =>
 async function twoReplicas() {
   const database = await databaseOf('postgres');
   const a = await fixtureOn(database);
-  const b = await startControlPlane({
-    database,
-    port: 0,
-    managementKey: MANAGEMENT_KEY,
-    secrets: TEST_SECRETS,
-    logger: createLogger({ level: 'error' }),
-    console: false,
-    ...ONLY_NOTICES,
-  });
+  const b = await startListeningReplica(database);
   cleanups.push(() => b.stop());
-  await vi.waitFor(() => expect(b.store.db.revisions.live).toBe(true));
   return { database, a, b };
 }
 

@@ -4,7 +4,6 @@
 // read-only root filesystem and stops cleanly on SIGTERM within the grace period.
 import { execFile } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,6 +14,7 @@ import { createKubeClient, loadKubeConfig, type KubeClient, type KubeObject } fr
 import { DEFAULT_PACKAGES, QDRANT_API_VERSION, allKinds, buildCrd, clusterResourceName } from '@qhc/schemas';
 import { qdrantClusterFixture } from '@qhc/schemas/test';
 import { APPS, RUN, STORAGE, UID, buildImage, podmanEnv, type BuiltImage, type ImageName } from '../src/index.ts';
+import { https as httpsOf } from './support/https.ts';
 
 const exec = promisify(execFile);
 const sandbox = useSandboxNamespace('images');
@@ -58,37 +58,8 @@ async function stop(id: string): Promise<{ seconds: number; exitCode: number }> 
   const seconds = (performance.now() - started) / 1000;
   return { seconds, exitCode: Number(await podman(...STORAGE, 'inspect', id, '--format', '{{.State.ExitCode}}')) };
 }
-interface HttpsAnswer {
-  status: number;
-  json: Record<string, unknown>;
-  body: string;
-  type: string;
-  csp: string;
-}
-
-/** The one client of the control-plane image: its private CA, the bearer token when given. */
-function https(method: string, url: string, token?: string, body?: unknown): Promise<HttpsAnswer> {
-  const headers: Record<string, string> = token === undefined ? {} : { authorization: `apikey ${token}`, 'content-type': 'application/json' };
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, ca: tls.ca, headers }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => {
-        let json: Record<string, unknown> = {};
-        try {
-          json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-        } catch {
-          // /healthz and the console answer text
-        }
-        const header = (name: string) => String(res.headers[name]);
-        resolve({ status: res.statusCode ?? 0, json, body: text, type: header('content-type'), csp: header('content-security-policy') });
-      });
-    });
-    req.on('error', reject);
-    req.setTimeout(10_000, () => req.destroy(new Error(`${method} ${url}: no answer in 10 s`)));
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
+/** The one client of the control-plane image: its private CA, the management key when given. */
+const https = (method: string, url: string, key?: string, body?: unknown) => httpsOf(tls.ca, method, url, key, body, 10_000);
 
 /** A page of the console, as a browser gets it. */
 const page = (url: string) => https('GET', url);

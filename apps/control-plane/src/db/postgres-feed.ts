@@ -103,6 +103,8 @@ class PostgresFeed implements RevisionFeed {
   }
 
   async tokensChanged(db: Db, regionId: string, revokedIds: string[]): Promise<void> {
+    // Nothing revoked (a region's first registration): nothing to announce.
+    if (revokedIds.length === 0) return;
     await sql`SELECT pg_notify(${TOKENS_CHANNEL}, ${tokensPayload(regionId, revokedIds)})`.execute(db.q);
     db.afterCommit(() => this.listeners.emit({ regionId, tokens: revokedIds }));
   }
@@ -196,15 +198,15 @@ function noticeOf(channel: string, payload: string | undefined): FeedNotice | un
   return channel === REVISION_CHANNEL ? parseNotice(payload) : undefined;
 }
 
-/** NOTIFY's payload is at most 8000 bytes: past this many ids the notice names none (all of the region's). */
+/** NOTIFY's payload is at most 8000 bytes: past this many ids the notice names none ('all' of the region's). */
 const MAX_NAMED_TOKENS = 100;
 
-/** `<region id>:<id>,<id>…` (no ids: every token of the region). */
-export const tokensPayload = (regionId: string, revokedIds: string[]) => `${regionId}:${revokedIds.length > MAX_NAMED_TOKENS ? '' : revokedIds.join(',')}`;
+/** `<region id>:<id>,<id>…`, or `<region id>:*` for all of the region's tokens. */
+export const tokensPayload = (regionId: string, revokedIds: string[]) => `${regionId}:${revokedIds.length > MAX_NAMED_TOKENS ? '*' : revokedIds.join(',')}`;
 
 export function parseTokensNotice(payload: string | undefined): FeedNotice | undefined {
   const at = payload?.lastIndexOf(':') ?? -1;
-  if (!payload || at <= 0) return undefined;
+  if (!payload || at <= 0 || at === payload.length - 1) return undefined;
   const ids = payload.slice(at + 1);
-  return { regionId: payload.slice(0, at), tokens: ids === '' ? [] : ids.split(',') };
+  return { regionId: payload.slice(0, at), tokens: ids === '*' ? 'all' : ids.split(',') };
 }

@@ -9,11 +9,11 @@ export interface RevisionNotice {
 /**
  * Agent tokens of the region were revoked: a replica's cached copies of them must go. Named by
  * id, so the notice (heard twice by the replica that made it: at its commit and back from
- * PostgreSQL) never drops the token issued in the same transaction; empty: all of the region's.
+ * PostgreSQL) never drops the token issued in the same transaction; 'all': too many to name.
  */
 export interface TokensNotice {
   regionId: string;
-  tokens: string[];
+  tokens: string[] | 'all';
 }
 
 /** What a feed carries: a notice, or 'all': notices may have been missed (the listening connection was down), so every waiter looks again. */
@@ -79,7 +79,7 @@ export function localRevisionFeed(log: Warn): RevisionFeed {
       db.afterCommit(() => listeners.emit({ regionId, revision }));
     },
     async tokensChanged(db, regionId, revokedIds) {
-      db.afterCommit(() => listeners.emit({ regionId, tokens: revokedIds }));
+      if (revokedIds.length > 0) db.afterCommit(() => listeners.emit({ regionId, tokens: revokedIds }));
     },
     subscribe: (listener) => listeners.add(listener),
     live: true,

@@ -5,6 +5,7 @@ import { createClient, type Client } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { hybridV1 } from '@qhc/cloud-api';
 import { createLogger, type Logger } from '@qhc/kube';
+import { expect, vi } from 'vitest';
 import { startControlPlane, type ControlPlaneOptions, type RunningControlPlane } from '../../src/index.ts';
 import { MANAGEMENT_KEY, TEST_SECRETS } from './cloud.ts';
 import { callApi } from './http.ts';
@@ -50,4 +51,23 @@ export async function startWithEnvironment(
   const registered = await callApi(cp.url, 'POST', '/agent/v1/register', { headers: { authorization: `Bearer ${await bootstrap()}` } });
   if (registered.status !== 201) throw new Error(`registering the agent: ${registered.status} ${registered.text}`);
   return { cp, environmentId, agent: registered.json.token as string, hybrid, options: auth, bootstrap };
+}
+
+const HOUR_MS = 3_600_000;
+/** Neither the fallback polling nor the safety re-check can wake a long-poll during a test: only a notice can. */
+export const ONLY_NOTICES = { pollIntervalMs: HOUR_MS, recheckMs: HOUR_MS, maxWaitSeconds: 600 };
+
+/** Another replica on `database` (PostgreSQL), once it listens for notices; stop it yourself. */
+export async function startListeningReplica(database: string, options: Partial<ControlPlaneOptions> = ONLY_NOTICES): Promise<RunningControlPlane> {
+  const cp = await startControlPlane({
+    database,
+    port: 0,
+    managementKey: MANAGEMENT_KEY,
+    secrets: TEST_SECRETS,
+    logger: createLogger({ level: 'error' }),
+    console: false,
+    ...options,
+  });
+  await vi.waitFor(() => expect(cp.store.db.revisions.live).toBe(true));
+  return cp;
 }

@@ -12,34 +12,7 @@ import { STORAGE, type ImageName } from '../../src/index.ts';
 
 const exec = promisify(execFile);
 
-export interface Answer {
-  status: number;
-  json: Record<string, unknown>;
-  body: string;
-}
-
-/** One call to the control plane: its private CA, the management key when given. */
-export function https(ca: string, method: string, url: string, key?: string, body?: unknown): Promise<Answer> {
-  const headers: Record<string, string> = key === undefined ? {} : { authorization: `apikey ${key}`, 'content-type': 'application/json' };
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, ca, headers }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => {
-        let json: Record<string, unknown> = {};
-        try {
-          json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-        } catch {
-          // The installation script is text.
-        }
-        resolve({ status: res.statusCode ?? 0, json, body: text });
-      });
-    });
-    req.on('error', reject);
-    req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${url}: no answer in 30 s`)));
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
+export { https, type HttpsAnswer as Answer } from './https.ts';
 
 /** The release's images under `<registry>/qdrant`, as `pnpm release` names them, pushed with a login. */
 export async function pushImages(
