@@ -8,6 +8,7 @@ import { apiKeyRefs } from './reconcile/api-keys-hash.ts';
 import type { ClusterManagerLink } from './cluster-manager.ts';
 import type { QdrantAccess } from './qdrant/access.ts';
 import { FINALIZER, reconcileCluster } from './reconcile/cluster.ts';
+import { untilStopped } from './until-stopped.ts';
 
 /** How long an owned object's change waits before its cluster's pass, so that changes arriving together make one pass. */
 const OWNED_EVENT_DELAY_MS = 500;
@@ -142,11 +143,15 @@ export class ClusterController {
     return keys.length;
   }
 
+  /** Does nothing once stopped: an informer started after stop() would watch for good. */
   async start(): Promise<void> {
+    const stopped = this.stopping.signal;
+    if (stopped.aborted) return;
     // The caches first: the clusters' informer starts enqueueing as soon as it lists.
-    await this.cache.start();
+    await untilStopped(this.cache.start(), stopped);
+    if (stopped.aborted) return;
     this.clusters.start();
-    await this.clusters.waitForSync();
+    await untilStopped(this.clusters.waitForSync(), stopped);
   }
 
   /**

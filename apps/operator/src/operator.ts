@@ -22,6 +22,7 @@ import { FIELD_MANAGER } from './reconcile/cluster.ts';
 import { heapFit } from './memory-limit.ts';
 import { SettingsFile, type SettingsCheck } from './settings-file.ts';
 import { SettingsStatusPublisher } from './settings-status.ts';
+import { Leadership } from './leadership.ts';
 
 export interface OperatorOptions {
   settingsPath: string;
@@ -75,16 +76,6 @@ export interface RunningOperator {
   stop(options?: { release?: boolean }): Promise<void>;
 }
 
-/** What runs only while this process leads: the controllers and the settings-status publisher. */
-interface Leading {
-  controller?: ClusterController;
-  backups?: BackupController;
-  publisher?: SettingsStatusPublisher;
-  ready: boolean;
-  /** Resolves when the controllers of every earlier term of leadership have stopped. */
-  stopped?: Promise<void>;
-}
-
 interface Wiring {
   options: OperatorOptions;
   client: KubeClient;
@@ -131,7 +122,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
   // behind reconcile traffic, or a busy leader misses its renew deadline and steps down.
   const leaseClient = createKubeClient(kc, { fieldManager: FIELD_MANAGER, onRequest });
   const wiring: Wiring = { options, client, leaseClient, settingsFile, logger, metrics, identity: `${hostname()}-${randomBytes(3).toString('hex')}` };
-  const leading: Leading = { ready: false };
+  const leading = leadership(wiring);
   watchSettings(wiring, leading);
   const handle = (path: string) => route(path, leading, metrics);
   const server = options.server ? serve(options.server, handle) : await listen(options.port ?? 8285, handle);
@@ -153,7 +144,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     isLeader: () => leading.ready,
     async stop(stopOptions = {}) {
       await elector?.stop(stopOptions);
-      await stopLeading(leading, metrics);
+      await leading.stop();
       settingsFile.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -164,19 +155,17 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
  * New settings change what every cluster and backup should look like: all are queued again.
  * A refused file changes nothing in the cluster; it shows as an event and a status the agent reports.
  */
-function watchSettings({ options, settingsFile, logger }: Wiring, leading: Leading): void {
+function watchSettings({ options, settingsFile, logger }: Wiring, leading: Leadership): void {
   settingsFile.watch({
     ...options.settingsWatch,
     onChange: () => {
-      const clusters = leading.controller?.requeueAll() ?? 0;
-      const others = leading.backups?.requeueAll() ?? 0;
-      logger.info('settings changed: every cluster and backup queued', { clusters, backups: others });
+      logger.info('settings changed: every cluster and backup queued', leading.requeueAll());
     },
-    onStatus: (status) => leading.publisher?.publish(status),
+    onStatus: (status) => leading.publish(status),
   });
 }
 
-function route(path: string, leading: Leading, metrics: OperatorMetrics): { status: number; body: string; type?: string } {
+function route(path: string, leading: Leadership, metrics: OperatorMetrics): { status: number; body: string; type?: string } {
   if (path === '/healthz') return { status: 200, body: 'ok' };
   // Ready means the process is up and serving, as controller-runtime's default readyz (a ping):
   // nothing sends traffic to an operator, so a standby, a leader still syncing or one shutting
@@ -187,10 +176,10 @@ function route(path: string, leading: Leading, metrics: OperatorMetrics): { stat
 }
 
 /** Starts leading at once without leader election, else when elected; returns the elector. */
-async function lead(wiring: Wiring, leading: Leading): Promise<LeaderElector | undefined> {
-  const { options, leaseClient, logger, metrics, identity } = wiring;
+async function lead(wiring: Wiring, leading: Leadership): Promise<LeaderElector | undefined> {
+  const { options, leaseClient, logger, identity } = wiring;
   if (options.leaderElection === false) {
-    await startLeading(wiring, leading);
+    await leading.start();
     return undefined;
   }
   const timing = typeof options.leaderElection === 'object' ? options.leaderElection : {};
@@ -200,52 +189,38 @@ async function lead(wiring: Wiring, leading: Leading): Promise<LeaderElector | u
     identity,
     ...timing,
     logger,
-    onStartedLeading: (signal) => startLeading(wiring, leading, signal),
-    onStoppedLeading: () => void stopLeading(leading, metrics),
+    onStartedLeading: (signal) => leading.start(signal),
+    onStoppedLeading: () => void leading.stop(),
   });
   elector.start();
   return elector;
 }
 
-async function startLeading(wiring: Wiring, leading: Leading, signal?: AbortSignal): Promise<void> {
+/** The controllers and settings-status publisher of each term of leadership. */
+function leadership(wiring: Wiring): Leadership {
   const { options, client, settingsFile, logger, metrics, identity } = wiring;
-  // Leadership lost and won back: the old term's work queue finishes its passes and stops
-  // before this term's starts, so no cluster is ever reconciled by two queues at once.
-  await leading.stopped;
-  if (signal?.aborted) return;
-  const qdrant = qdrantAccess(client, options.qdrantUrlTemplate);
-  const clusterManager = options.clusterManagerUrl ? clusterManagerLink(options.clusterManagerUrl, qdrant) : undefined;
-  const shared = { client, settings: () => settingsFile.settings, logger, metrics, namespace: options.namespace, identity, qdrant };
-  leading.controller = new ClusterController({ ...shared, clusterManager, concurrency: options.workers });
-  leading.backups = new BackupController({ ...shared, now: options.now });
-  await leading.controller.start();
-  await leading.backups.start();
-  // Lost while the caches synced: this term ends before it began.
-  if (signal?.aborted) return void (await stopLeading(leading, metrics));
-  // The leader speaks for the settings: whatever an earlier leader last wrote is replaced.
-  leading.publisher = new SettingsStatusPublisher({
-    client,
-    recorder: new EventRecorder(client, { controller: 'qhc.dev/operator', instance: identity }),
+  return new Leadership({
+    controllers: () => {
+      const qdrant = qdrantAccess(client, options.qdrantUrlTemplate);
+      const clusterManager = options.clusterManagerUrl ? clusterManagerLink(options.clusterManagerUrl, qdrant) : undefined;
+      const shared = { client, settings: () => settingsFile.settings, logger, metrics, namespace: options.namespace, identity, qdrant };
+      return {
+        controller: new ClusterController({ ...shared, clusterManager, concurrency: options.workers }),
+        backups: new BackupController({ ...shared, now: options.now }),
+      };
+    },
+    publisher: () =>
+      new SettingsStatusPublisher({
+        client,
+        recorder: new EventRecorder(client, { controller: 'qhc.dev/operator', instance: identity }),
+        logger,
+        namespace: options.leaseNamespace,
+        configMapName: options.settingsConfigMap ?? OPERATOR_SETTINGS_CONFIGMAP,
+      }),
+    settingsStatus: () => settingsFile.status,
     logger,
-    namespace: options.leaseNamespace,
-    configMapName: options.settingsConfigMap ?? OPERATOR_SETTINGS_CONFIGMAP,
+    metrics,
   });
-  leading.publisher.publish(settingsFile.status);
-  leading.ready = true;
-  metrics.isLeader.set({}, 1);
-  metrics.leadershipAcquired.inc({});
-  signal?.addEventListener('abort', () => void stopLeading(leading, metrics), { once: true });
-}
-
-function stopLeading(leading: Leading, metrics: OperatorMetrics): Promise<void> {
-  leading.ready = false;
-  metrics.isLeader.set({}, 0);
-  const running = [leading.controller, leading.backups, leading.publisher];
-  leading.controller = undefined;
-  leading.backups = undefined;
-  leading.publisher = undefined;
-  leading.stopped = Promise.all([leading.stopped, ...running.map((c) => c?.stop())]).then(() => undefined);
-  return leading.stopped;
 }
 
 type Handle = (path: string) => { status: number; body: string; type?: string };

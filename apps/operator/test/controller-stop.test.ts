@@ -4,6 +4,7 @@ import { createKubeClient, createLogger, loadKubeConfig, type KubeClient, type K
 import { QDRANT_API_VERSION, allKinds, buildCrd, defaultOperatorSettings } from '@qhc/schemas';
 import { qdrantClusterFixture } from '@qhc/schemas/test';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { BackupController } from '../src/backup/controller.ts';
 import { ClusterController } from '../src/controller.ts';
 import { OperatorMetrics } from '../src/metrics.ts';
 import type { QdrantAccess } from '../src/qdrant/access.ts';
@@ -29,17 +30,19 @@ beforeAll(async () => {
   await waitFor('CRDs served', () => client.list({ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster' }, { namespace: sandbox.namespace }).then(() => true));
 });
 
+const options = () => ({
+  client,
+  settings: () => defaultOperatorSettings(),
+  logger: createLogger({ level: 'error', component: 'test' }),
+  metrics: new OperatorMetrics(),
+  namespace: sandbox.namespace,
+  identity: 'test',
+  qdrant: {} as QdrantAccess,
+});
+
 describe('ClusterController.stop', () => {
   it('aborts the passes in flight (a long drain) and returns once they end', async () => {
-    const controller = new ClusterController({
-      client,
-      settings: () => defaultOperatorSettings(),
-      logger: createLogger({ level: 'error', component: 'test' }),
-      metrics: new OperatorMetrics(),
-      namespace: sandbox.namespace,
-      identity: 'test',
-      qdrant: {} as QdrantAccess,
-    });
+    const controller = new ClusterController(options());
     await controller.start();
     await client.apply(qdrantClusterFixture('stop', {}, { namespace: sandbox.namespace }) as unknown as KubeObject);
     const signal = await waitFor('a pass in flight', async () => passSignals[0]);
@@ -47,5 +50,24 @@ describe('ClusterController.stop', () => {
     const stopped = controller.stop();
     await waitFor('the pass aborted', async () => (signal.aborted ? true : undefined));
     await stopped;
+  });
+});
+
+// Leadership lost while the caches sync: the informers stop before they list, so they never
+// sync; start() must return rather than wait for them, and start nothing after the stop.
+describe.each([
+  ['ClusterController', () => new ClusterController(options())],
+  ['BackupController', () => new BackupController(options())],
+])('%s stopped while starting', (_, create) => {
+  it('start() returns, and a start() after stop() does nothing', async () => {
+    const controller = create();
+    const starting = controller.start();
+    await controller.stop();
+    // Before: both waited for ever on informers that were stopped before they listed.
+    await expect(starting).resolves.toBeUndefined();
+    await expect(controller.start()).resolves.toBeUndefined();
+    // Nothing was listed, so nothing is cached to queue.
+    expect(controller.requeueAll()).toBe(0);
+    await controller.stop();
   });
 });

@@ -5,6 +5,7 @@ import type { BackupDeps } from './common.ts';
 import { reconcileRestore } from './restore.ts';
 import { reconcileSchedule } from './schedule.ts';
 import { reconcileSnapshot } from './snapshot.ts';
+import { untilStopped } from '../until-stopped.ts';
 
 export type BackupControllerOptions = Pick<ControllerOptions, 'client' | 'settings' | 'logger' | 'metrics' | 'namespace' | 'identity' | 'qdrant'> & {
   now?: () => number;
@@ -26,6 +27,8 @@ type Kind = keyof typeof KINDS;
 export class BackupController {
   private readonly informers: Array<{ kind: Kind; informer: Informer }> = [];
   private readonly queue: WorkQueue;
+  /** Aborted by stop(): a later start() does nothing. */
+  private readonly stopping = new AbortController();
 
   constructor(options: BackupControllerOptions) {
     const { client, logger, metrics } = options;
@@ -90,12 +93,18 @@ export class BackupController {
     return count;
   }
 
+  /** Does nothing once stopped: an informer started after stop() would watch for good. */
   async start(): Promise<void> {
+    if (this.stopping.signal.aborted) return;
     for (const { informer } of this.informers) informer.start();
-    await Promise.all(this.informers.map(({ informer }) => informer.waitForSync()));
+    await untilStopped(
+      Promise.all(this.informers.map(({ informer }) => informer.waitForSync())).then(() => undefined),
+      this.stopping.signal,
+    );
   }
 
   async stop(): Promise<void> {
+    this.stopping.abort();
     await Promise.all(this.informers.map(({ informer }) => informer.stop()));
     await this.queue.shutdown();
   }
