@@ -1,4 +1,5 @@
 import type { KubeObject } from '@qhc/kube';
+import { internStrings } from './intern.ts';
 
 // The informer cache keeps what a reconcile reads and nothing else (controller-runtime's cache
 // transforms): at thousands of clusters, managedFields alone are about half of what the
@@ -117,9 +118,15 @@ function writers(entries: unknown): ManagedFieldsEntry[] | undefined {
 const METADATA = compile(KEPT_METADATA);
 const BY_KIND = new Map(Object.entries(KEPT_FIELDS).map(([kind, paths]) => [kind, compile(paths)]));
 
+/** An object's own uid and version are never shared: interning them would only cost time. */
+const UNIQUE_METADATA: ReadonlySet<string> = new Set(['uid', 'resourceVersion']);
+/** The wire metadata (managedFields and all) is replaced, not walked. */
+const METADATA_KEY: ReadonlySet<string> = new Set(['metadata']);
+
 /**
  * The informers' transform for `kind`: a new object with only the kept fields (so the wire
- * object is garbage at once). A kind without a list is kept whole but for its managedFields.
+ * object is garbage at once), its strings interned (./intern.ts: one copy of each label,
+ * owner, image… across the cache). A kind without a list is kept whole but for its managedFields.
  */
 export function cacheTransform(kind: string): (object: KubeObject) => KubeObject {
   const tree = BY_KIND.get(kind);
@@ -127,7 +134,8 @@ export function cacheTransform(kind: string): (object: KubeObject) => KubeObject
     const metadata = project(object.metadata, METADATA) as KubeObject['metadata'];
     const managers = writers(object.metadata.managedFields);
     if (managers) metadata.managedFields = managers;
-    if (!tree) return { ...object, metadata };
-    return { apiVersion: object.apiVersion, kind: object.kind, ...(project(object, tree) as object), metadata };
+    internStrings(metadata, UNIQUE_METADATA);
+    const body = tree ? { apiVersion: object.apiVersion, kind: object.kind, ...(project(object, tree) as object) } : { ...object };
+    return { ...internStrings(body, METADATA_KEY), metadata };
   };
 }

@@ -17,7 +17,8 @@
 //   --workers <n>          clusters reconciled at the same time; one cluster never twice at once (default 16)
 //   --kube-api-qps <n>     client-side limit of requests a second to the apiserver (default 50)
 //   --kube-api-burst <n>   requests above the limit allowed in a burst (default 100)
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import { createServer } from './http-server.ts';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({

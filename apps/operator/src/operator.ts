@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import {
   EventRecorder,
@@ -19,6 +19,7 @@ import { OperatorMetrics } from './metrics.ts';
 import { clusterManagerLink } from './cluster-manager.ts';
 import { qdrantAccess } from './qdrant/access.ts';
 import { FIELD_MANAGER } from './reconcile/cluster.ts';
+import { createServer } from './http-server.ts';
 import { heapFit } from './memory-limit.ts';
 import { SettingsFile, type SettingsCheck } from './settings-file.ts';
 import { SettingsStatusPublisher } from './settings-status.ts';

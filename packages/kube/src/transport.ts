@@ -58,8 +58,18 @@ export class KubeTransport {
     return url;
   }
 
-  /** Sends a request; any status is returned, network failures throw KubeConnectionError. */
-  async raw(method: string, path: string, options: RequestOptions = {}): Promise<{ status: number; response: Awaited<ReturnType<typeof fetch>> }> {
+  /**
+   * Sends a request; any status is returned, network failures throw KubeConnectionError. The
+   * timeout (an AbortSignal.timeout) also covers reading the body, which the caller does; its
+   * timer stays armed, holding the signals, until it fires, whether the exchange ended or not.
+   * `deadline` replaces it (request(), which disarms its own once the body is read).
+   */
+  async raw(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+    deadline?: Deadline,
+  ): Promise<{ status: number; response: Awaited<ReturnType<typeof fetch>> }> {
     const url = this.url(path, options.query);
     // The caller's signal also ends the wait for a token: an aborted pass does not hold a place in line.
     if (this.rateLimiter) options.onThrottled?.(await this.rateLimiter.wait(options.signal));
@@ -71,8 +81,9 @@ export class KubeTransport {
       body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
       headers['content-type'] = options.contentType ?? 'application/json';
     }
-    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    const signals = [options.signal, timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined].filter((s): s is AbortSignal => s !== undefined);
+    const timeoutMs = deadline?.ms ?? options.timeoutMs ?? this.timeoutMs;
+    const timeout = deadline ? deadline.signal : timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
+    const signals = [options.signal, timeout].filter((s): s is AbortSignal => s !== undefined);
     try {
       const response = await fetch(url, {
         method,
@@ -108,8 +119,19 @@ export class KubeTransport {
 
   /** A request whose non-2xx answers become KubeApiError. */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<KubeResponse<T>> {
-    const { status, response } = await this.raw(method, path, options);
-    const text = await response.text();
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const deadline = timeoutMs > 0 ? armDeadline(timeoutMs) : undefined;
+    let status: number;
+    let text: string;
+    let warning: string | null;
+    try {
+      const sent = await this.raw(method, path, options, deadline);
+      ({ status } = sent);
+      text = await sent.response.text();
+      warning = sent.response.headers.get('warning');
+    } finally {
+      deadline?.disarm();
+    }
     let body: unknown = text;
     if (text.length > 0) {
       try {
@@ -119,8 +141,27 @@ export class KubeTransport {
       }
     }
     if (status < 200 || status >= 300) throw new KubeApiError({ method, path, status, body, ref: options.ref });
-    return { status, body: body as T, warnings: parseWarnings(response.headers.get('warning')) };
+    return { status, body: body as T, warnings: parseWarnings(warning) };
   }
+}
+
+/** A request's timeout, disarmed when it is done. */
+export interface Deadline {
+  ms: number;
+  signal: AbortSignal;
+  disarm(): void;
+}
+
+/**
+ * A timeout whose timer goes when the request is done: an AbortSignal.timeout's stays for
+ * its whole length, and at a few hundred requests a second, thousands of timers, signals and
+ * the weak references AbortSignal.any adds to the caller's signal were held at once.
+ */
+function armDeadline(ms: number): Deadline {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError')), ms);
+  timer.unref();
+  return { ms, signal: controller.signal, disarm: () => clearTimeout(timer) };
 }
 
 function describeNetworkError(error: unknown): string {
