@@ -24,7 +24,7 @@ export interface ClusterReconcilerDeps {
   recorder: EventRecorder;
   logger: Logger;
   qdrant: QdrantAccess;
-  /** The managed objects, from informers; the cluster itself is always read fresh. */
+  /** The managed objects and the cluster itself, from informers (the cluster's with the operator's own writes in). */
   cache: ObjectCache;
   /** How long to wait before looking again at a cluster that is still converging. */
   progressRequeueMs?: number;

@@ -29,10 +29,11 @@ export async function writeClusterStatus(
   // Order-insensitive: the apiserver and zod may order keys differently than we build them.
   const unchanged = previous !== undefined && isSubset(status, previous) && Object.keys(previous).every((k) => k in status);
   if (!unchanged) {
-    await deps.client.applyStatus(
+    const written = await deps.client.applyStatus(
       { ...QDRANT_CLUSTER, metadata: { name: cluster.metadata.name, namespace: cluster.metadata.namespace }, status } as KubeObject,
       { fieldManager: STATUS_FIELD_MANAGER },
     );
+    deps.cache.wrote?.(written);
   }
   if (previous?.phase !== derived.phase) {
     const warning = derived.phase.startsWith('FailedTo') || derived.phase === 'NotReady';
