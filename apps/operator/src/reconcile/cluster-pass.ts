@@ -81,7 +81,7 @@ export interface ClusterPass {
   observed?: ObservedState;
   manager?: ManagerStatus;
   /** What the status step wrote. */
-  written?: { phase: string; reason: string };
+  written?: { phase: string; reason: string; detailsDueInMs?: number };
 }
 
 export function newClusterPass(deps: ClusterReconcilerDeps, namespace: string | undefined, name: string): ClusterPass {

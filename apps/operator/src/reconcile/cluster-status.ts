@@ -5,6 +5,16 @@ import { deriveStatus, mergeConditions, nodeStatuses, type ObservedClaim, type O
 import { QDRANT_CLUSTER, STATUS_FIELD_MANAGER, type ClusterPass, type ManagerStatus } from './cluster-pass.ts';
 import { databaseClaimName } from './volumes.ts';
 
+/**
+ * How long a phase in progress goes before changes of its nodes' details alone (status.nodes,
+ * the node counts, conditions' messages) are written. A single-node cluster's pod goes through
+ * several states while it is created (scheduled, initialized, running): each would be a status
+ * write, at a thousand clusters thousands of writes that the next phase (Healthy) reports anyway.
+ * A creation that takes longer than this (a pod that cannot be scheduled) has them written,
+ * as they change: what is wrong is in the nodes' details.
+ */
+export const NODE_DETAILS_DELAY_MS = 30_000;
+
 export interface StatusExtra {
   claims: ObservedClaim[];
   deleting: number[];
@@ -14,21 +24,24 @@ export interface StatusExtra {
 
 /**
  * Writes the cluster's status when it differs from what is there (a converged resync writes
- * nothing), and records an event when the phase changed.
+ * nothing), and records an event when the phase changed. A change of the nodes' details alone
+ * in a young phase in progress waits (NODE_DETAILS_DELAY_MS): `detailsDueInMs` says when the
+ * pass should come back to write it.
  */
 export async function writeClusterStatus(
   pass: ClusterPass,
   cluster: QdrantCluster,
   observed: ObservedState,
   extra: StatusExtra,
-): Promise<{ phase: ClusterPhase; reason: string }> {
+): Promise<{ phase: ClusterPhase; reason: string; detailsDueInMs?: number }> {
   const { deps } = pass;
   const derived = deriveStatus(observed);
   const status = buildStatus(pass, cluster, derived, observed, extra);
   const previous = cluster.status;
   // Order-insensitive: the apiserver and zod may order keys differently than we build them.
-  const unchanged = previous !== undefined && isSubset(status, previous) && Object.keys(previous).every((k) => k in status);
-  if (!unchanged) {
+  const unchanged = previous !== undefined && sameStatus(status, previous);
+  const detailsDueInMs = unchanged ? undefined : nodeDetailsDueInMs(status, previous, pass.now());
+  if (!unchanged && detailsDueInMs === undefined) {
     const written = await deps.client.applyStatus(
       { ...QDRANT_CLUSTER, metadata: { name: cluster.metadata.name, namespace: cluster.metadata.namespace }, status } as KubeObject,
       { fieldManager: STATUS_FIELD_MANAGER },
@@ -44,7 +57,30 @@ export async function writeClusterStatus(
       action: 'Reconcile',
     });
   }
-  return { phase: derived.phase, reason: derived.reason };
+  return { phase: derived.phase, reason: derived.reason, ...(detailsDueInMs !== undefined ? { detailsDueInMs } : {}) };
+}
+
+// Order-insensitive: the apiserver and zod may order keys differently than we build them.
+const sameStatus = (status: object, previous: object) => isSubset(status, previous) && Object.keys(previous).every((k) => k in status);
+
+/** The status without the nodes' details: what a young phase in progress is written for. */
+function essentials(status: Record<string, unknown>): Record<string, unknown> {
+  const { nodes: _n, currentNodes: _c, availableNodeIndexes: _a, conditions, ...rest } = status;
+  const kept = (conditions as Condition[] | undefined)?.map(({ type, status: s, reason, observedGeneration }) => ({
+    type,
+    status: s,
+    reason,
+    observedGeneration,
+  }));
+  return { ...rest, conditions: kept };
+}
+
+/** When a change of the nodes' details alone is due, in a phase in progress for less than NODE_DETAILS_DELAY_MS; undefined: now. */
+function nodeDetailsDueInMs(status: Record<string, unknown>, previous: QdrantCluster['status'], now: number): number | undefined {
+  const since = previous?.conditions?.find((c) => c.type === 'Progressing' && c.status === 'True')?.lastTransitionTime;
+  if (!since || !sameStatus(essentials(status), essentials(previous as Record<string, unknown>))) return undefined;
+  const dueInMs = Date.parse(since) + NODE_DETAILS_DELAY_MS - now;
+  return dueInMs > 0 ? dueInMs : undefined;
 }
 
 function buildStatus(

@@ -98,7 +98,12 @@ export async function reconcileStorage(client: KubeClient, cluster: QdrantCluste
     );
     expanded.push(claim.metadata.name!);
   }
-  const pending = claims.filter((c) => parseQuantity(c.status?.capacity?.['storage'] ?? '0') < wantedBytes);
+  // A claim not provisioned yet (no capacity) gets the size it asks: that is a node being
+  // created, not an expansion to wait for (nor an event to record).
+  const pending = claims.filter((c) => {
+    const capacity = c.status?.capacity?.['storage'];
+    return capacity !== undefined && parseQuantity(capacity) < wantedBytes;
+  });
   if (pending.length > 0 || expanded.length > 0) {
     return {
       expanded,

@@ -1,4 +1,5 @@
 import { ANNOTATION_RECREATE_NODE } from '@qhc/schemas';
+import type { KubeObject } from '@qhc/kube';
 import { describe, expect, it } from 'vitest';
 import { FINALIZER } from '../../src/reconcile/cluster.ts';
 import type { ClusterReconcilerDeps } from '../../src/reconcile/cluster-pass.ts';
@@ -113,5 +114,17 @@ describe('restartGuarded and resizeStorage', () => {
     const again = await passBefore('resizeStorage', [clusterObject({}, { ...finalized, status }), smallClaim, expandable]);
     await again.step.run(again.pass);
     expect(again.kube.journal).not.toContain('event Normal Expanding');
+  });
+
+  it('resizeStorage: a volume not provisioned yet, at the size asked, is no expansion', async () => {
+    const unbound = {
+      ...smallClaim,
+      spec: { storageClassName: 'fast', resources: { requests: { storage: '1Gi' } } },
+      status: { phase: 'Pending' },
+    } as KubeObject;
+    const { pass, kube, step } = await passBefore('resizeStorage', [clusterObject({}, finalized), unbound, expandable]);
+    await step.run(pass);
+    expect(pass.storage?.condition).toMatchObject({ status: 'True', reason: 'AtRequestedSize' });
+    expect(kube.journal).toEqual([]);
   });
 });
