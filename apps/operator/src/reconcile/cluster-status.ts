@@ -6,12 +6,14 @@ import { QDRANT_CLUSTER, STATUS_FIELD_MANAGER, type ClusterPass, type ManagerSta
 import { databaseClaimName } from './volumes.ts';
 
 /**
- * How long a phase in progress goes before changes of its nodes' details alone (status.nodes,
- * the node counts, conditions' messages) are written. A single-node cluster's pod goes through
- * several states while it is created (scheduled, initialized, running): each would be a status
- * write, at a thousand clusters thousands of writes that the next phase (Healthy) reports anyway.
- * A creation that takes longer than this (a pod that cannot be scheduled) has them written,
- * as they change: what is wrong is in the nodes' details.
+ * How long a phase in progress goes before a change of its progress alone is written: the
+ * nodes' details (status.nodes), the node counts, the reason and conditions' messages that
+ * count them, and AcceptingConnection (whether a node is ready). A single-node cluster's pod goes through several states while it is
+ * created (scheduled, initialized, running, ready before its StatefulSet says so): each would
+ * be a status write, at a thousand clusters thousands of writes that the next phase (Healthy)
+ * reports anyway. A creation that takes longer than this (a pod that cannot be scheduled) has
+ * its progress written as it changes: what is wrong is in the nodes' details. A change of
+ * phase, of a condition's status or reason, or of anything else is written at once.
  */
 export const NODE_DETAILS_DELAY_MS = 30_000;
 
@@ -63,15 +65,13 @@ export async function writeClusterStatus(
 // Order-insensitive: the apiserver and zod may order keys differently than we build them.
 const sameStatus = (status: object, previous: object) => isSubset(status, previous) && Object.keys(previous).every((k) => k in status);
 
-/** The status without the nodes' details: what a young phase in progress is written for. */
+/** The status without its progress (NODE_DETAILS_DELAY_MS): what a young phase in progress is written for. */
 function essentials(status: Record<string, unknown>): Record<string, unknown> {
-  const { nodes: _n, currentNodes: _c, availableNodeIndexes: _a, conditions, ...rest } = status;
-  const kept = (conditions as Condition[] | undefined)?.map(({ type, status: s, reason, observedGeneration }) => ({
-    type,
-    status: s,
-    reason,
-    observedGeneration,
-  }));
+  const { nodes: _n, currentNodes: _c, availableNodes: _v, availableNodeIndexes: _a, reason: _r, conditions, ...rest } = status;
+  // AcceptingConnection says whether a node is ready, as availableNodes counts them.
+  const kept = (conditions as Condition[] | undefined)
+    ?.filter((c) => c.type !== 'AcceptingConnection')
+    .map(({ type, status: s, reason, observedGeneration }) => ({ type, status: s, reason, observedGeneration }));
   return { ...rest, conditions: kept };
 }
 

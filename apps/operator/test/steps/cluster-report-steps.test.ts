@@ -52,11 +52,11 @@ describe('writeStatus', () => {
 describe("writeStatus: the nodes' details in a young phase in progress", () => {
   const REF = { apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: 'qdrant', name: 'qdrant-a' };
   const scheduled = { ...pod(0), status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }] } } as KubeObject;
-  /** A pass over a cluster Creating for `ageMs`, whose pod has appeared since its status was written. */
-  const creatingFor = async (ageMs: number) => {
+  /** A pass over a cluster Creating for `ageMs`, whose pod has appeared since its status was written (ready: before its StatefulSet says so). */
+  const creatingFor = async (ageMs: number, node = scheduled) => {
     const first = await passBefore('writeStatus', [clusterObject({}, finalized)], (deps) => ({ ...deps, now: () => NOW - ageMs }));
     await first.step.run(first.pass);
-    return passBefore('writeStatus', [first.kube.find(REF)!, scheduled]);
+    return passBefore('writeStatus', [first.kube.find(REF)!, node]);
   };
 
   it('a change of the nodes alone waits, and the pass comes back when it is due', async () => {
@@ -65,6 +65,13 @@ describe("writeStatus: the nodes' details in a young phase in progress", () => {
     expect(kube.journal).toEqual([]);
     expect(pass.written).toMatchObject({ phase: 'Creating', detailsDueInMs: NODE_DETAILS_DELAY_MS - 10_000 });
     expect(await decideNextPass.run(pass)).toMatchObject({ kind: 'requeue', afterMs: NODE_DETAILS_DELAY_MS - 10_000 });
+  });
+
+  it('so does a count in the reason: the pod ready before its StatefulSet says so', async () => {
+    const { pass, kube, step } = await creatingFor(10_000, pod(0));
+    await step.run(pass);
+    expect(pass.written).toMatchObject({ phase: 'Creating', reason: '1 of 1 nodes ready', detailsDueInMs: NODE_DETAILS_DELAY_MS - 10_000 });
+    expect(kube.journal).toEqual([]);
   });
 
   it('is written once the phase has gone on for NODE_DETAILS_DELAY_MS', async () => {
