@@ -122,10 +122,12 @@ export const restartGuarded = step<ClusterPass>('restartGuarded', async (pass) =
     pods: () => listPodsFresh(deps, pass.cluster!),
     deadline: pass.deadline,
     signal: deps.signal,
+    // Compared with the status as it is, not as it will be: the copies must be written now.
     record: async (replicas: RecordedReplica[]) => {
-      pass.cluster = withStatus(pass.cluster!, { temporaryReplicas: replicas });
-      const observed = observe(deps, pass.cluster, undefined, pass.appliedSts);
-      await writeClusterStatus(pass, pass.cluster, observed, { claims: pass.claims, deleting: pass.deleting });
+      const current = pass.cluster!;
+      const observed = observe(deps, current, undefined, pass.appliedSts);
+      await writeClusterStatus(pass, current, observed, { claims: pass.claims, deleting: pass.deleting, temporaryReplicas: replicas });
+      pass.cluster = withStatus(current, { temporaryReplicas: replicas });
     },
   });
   pass.restarting = restart.busy;

@@ -22,6 +22,8 @@ export interface StatusExtra {
   deleting: number[];
   storage?: Pick<Condition, 'type' | 'status' | 'reason' | 'message'>;
   manager?: ManagerStatus;
+  /** The copies of a guarded restart to record (default: the status's); compared with what the status has. */
+  temporaryReplicas?: NonNullable<QdrantCluster['status']>['temporaryReplicas'];
 }
 
 /**
@@ -93,6 +95,7 @@ function buildStatus(
   const now = new Date(pass.now()).toISOString().replace(/\.\d+Z$/, 'Z');
   const generation = (cluster.metadata.generation as number | undefined) ?? 0;
   const previousStorage = cluster.status?.conditions?.find((c) => c.type === 'StorageResize');
+  const temporaryReplicas = extra.temporaryReplicas ?? cluster.status?.temporaryReplicas;
   const storage =
     extra.storage ??
     (previousStorage && { type: previousStorage.type, status: previousStorage.status, reason: previousStorage.reason, message: previousStorage.message });
@@ -105,7 +108,7 @@ function buildStatus(
     currentNodes: derived.currentNodes,
     selector: derived.selector,
     endpoint: derived.endpoint,
-    ...(cluster.status?.temporaryReplicas?.length ? { temporaryReplicas: cluster.status.temporaryReplicas } : {}),
+    ...(temporaryReplicas?.length ? { temporaryReplicas } : {}),
     ...(derived.version ? { version: derived.version } : {}),
     observedGeneration: generation,
     // Kept between calls (and through writes that do not call the manager) while it is enabled.
