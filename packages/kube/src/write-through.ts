@@ -27,8 +27,9 @@ const RECENT = 8;
  * one carrying the write's version (the watch is ordered: anything before it is older), a
  * delete always, and a relist clears every mark (the list is newer than anything).
  *
- * A mark whose event never comes (the write's event delivered and pushed out of `RECENT` before
- * the answer was read, or a watch that lags more than `boundMs`) must not hide others' changes
+ * A mark whose event never comes (the write's event delivered, and pushed out of `RECENT` or
+ * come before the informer's first write, before the answer was read; or a watch that lags more
+ * than `boundMs`) must not hide others' changes
  * for good: after `boundMs`, `onExpired` gets the last version the watch delivered (newer than
  * the write in the first case, and in the second the lagging watch's event will still come).
  */
@@ -36,6 +37,8 @@ export class OwnWrites<T> {
   private readonly pending = new Map<string, Pending<T>>();
   private readonly recent = new Map<string, string[]>();
   private timer: { cancel(): void } | undefined;
+  /** Versions are remembered once the informer is written through at all: most never are (pods, …). */
+  private tracking = false;
   private readonly clock: Clock;
   private readonly boundMs: number;
   private readonly onExpired: (key: string, watched: T) => void;
@@ -48,6 +51,7 @@ export class OwnWrites<T> {
 
   /** Our write of `key` was answered with `version`; false when the watch delivered it already (the cache has it or newer). */
   wrote(key: string, version: string, watched: T): boolean {
+    this.tracking = true;
     if (this.recent.get(key)?.includes(version)) return false;
     const previous = this.pending.get(key);
     this.pending.set(key, { version, since: this.clock.now(), watched: previous?.watched ?? watched });
@@ -61,7 +65,7 @@ export class OwnWrites<T> {
    * stood in for it in the cache (handlers see the watch's own sequence).
    */
   saw(key: string, version: string | undefined, object: T): { hold: boolean; watched: T | undefined } {
-    if (version) {
+    if (version && this.tracking) {
       const versions = this.recent.get(key) ?? [];
       versions.push(version);
       if (versions.length > RECENT) versions.shift();

@@ -146,11 +146,14 @@ describe('Informer write-through', () => {
 
   it('ignores a write answered after the watch delivered it and something newer', async () => {
     const { api, informer } = await started();
-    await api.send('MODIFIED', cm('2', 'ours'));
-    await api.send('MODIFIED', cm('3', 'theirs'));
-    informer.wrote(cm('2', 'ours'));
+    // An earlier write and its event: versions are remembered from an informer's first write on.
+    informer.wrote(cm('2', 'first'));
+    await api.send('MODIFIED', cm('2', 'first'));
+    await api.send('MODIFIED', cm('3', 'ours'));
+    await api.send('MODIFIED', cm('4', 'theirs'));
+    informer.wrote(cm('3', 'ours'));
     expect(valueOf(informer.get(KEY))).toBe('theirs');
-    await api.send('MODIFIED', cm('4', 'theirs-again'));
+    await api.send('MODIFIED', cm('5', 'theirs-again'));
     expect(valueOf(informer.get(KEY))).toBe('theirs-again');
   });
 
