@@ -180,6 +180,8 @@ function clusterInformer(client: KubeClient, namespace: string | undefined, logg
     logger,
     transform: cacheTransform('QdrantCluster'),
     indexers: CACHE_INDEXERS,
+    // Every pass writes its cluster through: even the first answer must be checked against the watch.
+    writeThrough: true,
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Clock } from './clock.ts';
 import type { Logger } from './logger.ts';
+import type { KubeObject } from './objects.ts';
 
 // The informer's options and the timers that watch over it (./informer.ts).
 
@@ -18,6 +19,11 @@ export interface InformerOptions {
   watchTimeoutSeconds?: number;
   /** How long a write recorded by wrote() may wait for its own watch event before the watch's versions count again (./write-through.ts). Default 2 min. */
   writeThroughMs?: number;
+  /**
+   * This informer's objects will be written through (wrote()): remember the versions the watch
+   * delivers from the start, so that even the first write answered late is found older. Default false.
+   */
+  writeThrough?: boolean;
   clock?: Clock;
   logger?: Logger;
 }
@@ -51,4 +57,10 @@ export function startResync(clock: Clock, resyncMs: number, stop: AbortSignal, t
   };
   timer = clock.setTimeout(next, resyncMs);
   return { cancel: () => timer?.cancel() };
+}
+
+/** `object`'s metadata.generation (a documented integer, unlike resourceVersion) is lower than `other`'s. */
+export function olderGeneration(object: KubeObject, other: KubeObject): boolean {
+  const [mine, theirs] = [object.metadata.generation, other.metadata.generation];
+  return typeof mine === 'number' && typeof theirs === 'number' && mine < theirs;
 }

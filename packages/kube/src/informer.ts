@@ -8,7 +8,7 @@ import { LineSplitter } from './lines.ts';
 import { objectKey, type KubeObject } from './objects.ts';
 import { IndexedStore, type InformerStoreOptions } from './store.ts';
 import { OwnWrites } from './write-through.ts';
-import { startResync, startWatchdog, type InformerHandlers, type InformerOptions, type WatchEvent } from './informer-support.ts';
+import { olderGeneration, startResync, startWatchdog, type InformerHandlers, type InformerOptions, type WatchEvent } from './informer-support.ts';
 
 export type { InformerHandlers, InformerOptions } from './informer-support.ts';
 
@@ -45,11 +45,11 @@ export class Informer<T extends KubeObject = KubeObject> {
   constructor(client: KubeClient, options: InformerOptions & InformerStoreOptions<T>) {
     const { transform, indexers, ...rest } = options;
     this.client = client;
-    const defaults = { resyncMs: 10 * 60_000, stallMs: 3 * 60_000, watchTimeoutSeconds: 300, writeThroughMs: 2 * 60_000 };
+    const defaults = { resyncMs: 10 * 60_000, stallMs: 3 * 60_000, watchTimeoutSeconds: 300, writeThroughMs: 2 * 60_000, writeThrough: false };
     this.options = { ...defaults, clock: systemClock, logger: silentLogger, ...rest };
     this.cache = new IndexedStore<T>(indexers);
     this.transform = transform ?? ((object) => object);
-    this.writes = new OwnWrites<T>(this.options.clock, this.options.writeThroughMs, (key, watched) => {
+    this.writes = new OwnWrites<T>(this.options, (key, watched) => {
       const written = this.cache.get(key);
       if (!written) return;
       this.cache.set(key, watched);
@@ -61,13 +61,17 @@ export class Informer<T extends KubeObject = KubeObject> {
    * Our own write's answer (a patch, an apply, a status write of a cached object): the cache
    * holds it at once, ahead of the watch, which is then not taken for that object until the
    * write's own event arrives (./write-through.ts). Handlers are not called: the writer knows.
-   * An object the cache does not have yet is left to the watch.
+   * An object the cache does not have yet is left to the watch, and so is every write once the
+   * informer is stopped (no timer outlives it). An answer of a lower generation than the cache's
+   * is older than its spec, whatever the versions: a spec change is never lost.
    */
   wrote(object: T): void {
     const key = objectKey(object);
     const current = this.cache.get(key);
     const version = object.metadata.resourceVersion;
+    if (this.stopController?.signal.aborted !== false) return;
     if (!current || !version || current.metadata.resourceVersion === version) return;
+    if (olderGeneration(object, current)) return;
     if (this.writes.wrote(key, version, current)) this.cache.set(key, this.transform(structuredClone(object)));
   }
 

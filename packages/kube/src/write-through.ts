@@ -25,10 +25,11 @@ const RECENT = 8;
 /**
  * Which watch events the cache takes while a write is pending: none for that key until the
  * one carrying the write's version (the watch is ordered: anything before it is older), a
- * delete always, and a relist clears every mark (the list is newer than anything).
+ * delete always, and a relist clears every mark (the list is newer than anything). A relist
+ * keeps the versions seen: a write answered after it may be older than what it listed.
  *
  * A mark whose event never comes (the write's event delivered, and pushed out of `RECENT` or
- * come before the informer's first write, before the answer was read; or a watch that lags more
+ * come before tracking began, before the answer was read; or a watch that lags more
  * than `boundMs`) must not hide others' changes
  * for good: after `boundMs`, `onExpired` gets the last version the watch delivered (newer than
  * the write in the first case, and in the second the lagging watch's event will still come).
@@ -37,16 +38,21 @@ export class OwnWrites<T> {
   private readonly pending = new Map<string, Pending<T>>();
   private readonly recent = new Map<string, string[]>();
   private timer: { cancel(): void } | undefined;
-  /** Versions are remembered once the informer is written through at all: most never are (pods, …). */
-  private tracking = false;
+  /**
+   * Versions are remembered once the informer is written through at all (most never are: pods,
+   * …), or from the start for an informer that says it will be (`writeThrough`).
+   */
+  private tracking: boolean;
   private readonly clock: Clock;
   private readonly boundMs: number;
   private readonly onExpired: (key: string, watched: T) => void;
 
-  constructor(clock: Clock, boundMs: number, onExpired: (key: string, watched: T) => void) {
-    this.clock = clock;
-    this.boundMs = boundMs;
+  /** `writeThroughMs` is the bound; `writeThrough` turns tracking on from the start. */
+  constructor(options: { clock: Clock; writeThroughMs: number; writeThrough: boolean }, onExpired: (key: string, watched: T) => void) {
+    this.clock = options.clock;
+    this.boundMs = options.writeThroughMs;
     this.onExpired = onExpired;
+    this.tracking = options.writeThrough;
   }
 
   /** Our write of `key` was answered with `version`; false when the watch delivered it already (the cache has it or newer). */
@@ -88,10 +94,13 @@ export class OwnWrites<T> {
     this.recent.delete(key);
   }
 
-  /** A relist: what it lists is newer than any write made before it. */
+  /**
+   * A relist: what it lists is newer than any write answered before it. The versions seen are
+   * kept (bounded per key, dropped with the key): a write answered after the relist that the
+   * watch had delivered before it must still be found older than the cache.
+   */
   reset(): void {
     this.pending.clear();
-    this.recent.clear();
   }
 
   isPending(key: string): boolean {

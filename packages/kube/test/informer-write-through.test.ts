@@ -65,10 +65,10 @@ class ScriptedApi {
   }
 }
 
-const cm = (version: string, value: string): KubeObject => ({
+const cm = (version: string, value: string, generation?: number): KubeObject => ({
   apiVersion: 'v1',
   kind: 'ConfigMap',
-  metadata: { name: 'a', namespace: 'n', resourceVersion: version },
+  metadata: { name: 'a', namespace: 'n', resourceVersion: version, ...(generation ? { generation } : {}) },
   data: { value },
 });
 const KEY = 'n/a';
@@ -80,12 +80,14 @@ afterEach(async () => {
   running = undefined;
 });
 
-async function started(clock = new FakeClock()): Promise<{ api: ScriptedApi; informer: Informer; events: string[]; clock: FakeClock }> {
+async function started(writeThrough = false): Promise<{ api: ScriptedApi; informer: Informer; events: string[]; clock: FakeClock }> {
+  const clock = new FakeClock();
   const api = new ScriptedApi();
   api.items = [cm('1', 'listed')];
   const events: string[] = [];
   const watched = api.nextWatch();
-  const informer = new Informer(api.client, { apiVersion: 'v1', kind: 'ConfigMap', resyncMs: 0, stallMs: 60 * 60_000, writeThroughMs: 60_000, clock });
+  const options = { resyncMs: 0, stallMs: 60 * 60_000, writeThroughMs: 60_000, writeThrough, clock };
+  const informer = new Informer(api.client, { apiVersion: 'v1', kind: 'ConfigMap', ...options });
   informer.on({
     add: (o) => events.push(`add ${valueOf(o)}`),
     update: (o, old) => events.push(`update ${valueOf(old)}->${valueOf(o)}`),
@@ -165,5 +167,83 @@ describe('Informer write-through', () => {
     await clock.advance(60_000);
     expect(valueOf(informer.get(KEY))).toBe('theirs');
     expect(events.at(-1)).toBe('update ours->theirs');
+  });
+});
+
+describe('Informer write-through: writes in flight, relists, stop', () => {
+  it('two writes in flight for one key, another change between: handlers see the watch from before the first', async () => {
+    const { api, informer, events } = await started();
+    informer.wrote(cm('2', 'finalizer'));
+    informer.wrote(cm('4', 'status'));
+    await api.send('MODIFIED', cm('2', 'finalizer'));
+    await api.send('MODIFIED', cm('3', 'theirs'));
+    expect(valueOf(informer.get(KEY)), 'the later write is held').toBe('status');
+    await api.send('MODIFIED', cm('4', 'status'));
+    await api.send('MODIFIED', cm('5', 'after'));
+    expect(valueOf(informer.get(KEY))).toBe('after');
+    expect(events).toEqual(['add listed', 'update listed->finalizer', 'update finalizer->theirs', 'update theirs->status', 'update status->after']);
+  });
+
+  it('a delete forgets the pending write: the object created again is taken from its first event', async () => {
+    const { api, informer } = await started();
+    informer.wrote(cm('3', 'ours'));
+    await api.send('DELETED', cm('2', 'gone'));
+    await api.send('ADDED', cm('7', 'new'));
+    expect(valueOf(informer.get(KEY))).toBe('new');
+    await api.send('MODIFIED', cm('8', 'new2'));
+    expect(valueOf(informer.get(KEY))).toBe('new2');
+  });
+
+  it('a write answered after a relist that listed something newer is ignored, and nothing is held', async () => {
+    const { api, informer, clock } = await started();
+    informer.wrote(cm('2', 'earlier'));
+    await api.send('MODIFIED', cm('2', 'earlier'));
+    // Our next write is committed at 3, another's at 4; the watch then expires.
+    await api.send('MODIFIED', cm('3', 'ours'));
+    await api.send('MODIFIED', cm('4', 'theirs'));
+    api.items = [cm('4', 'theirs')];
+    api.listVersion = '4';
+    const rewatched = api.nextWatch();
+    await api.send('ERROR', { code: 410, reason: 'Expired', message: 'too old' });
+    await rewatched;
+    informer.wrote(cm('3', 'ours')); // its answer read only now
+    expect(valueOf(informer.get(KEY))).toBe('theirs');
+    await api.send('MODIFIED', cm('5', 'theirs-spec'));
+    expect(valueOf(informer.get(KEY)), 'taken at once, not after the bound').toBe('theirs-spec');
+    await clock.advance(60_000);
+    expect(valueOf(informer.get(KEY))).toBe('theirs-spec');
+  });
+
+  it('writeThrough: the first write answered after its event and another is found older', async () => {
+    const { api, informer } = await started(true);
+    await api.send('MODIFIED', cm('2', 'ours'));
+    await api.send('MODIFIED', cm('3', 'theirs'));
+    informer.wrote(cm('2', 'ours')); // the answer read late
+    expect(valueOf(informer.get(KEY))).toBe('theirs');
+    await api.send('MODIFIED', cm('4', 'theirs-spec'));
+    expect(valueOf(informer.get(KEY))).toBe('theirs-spec');
+  });
+
+  it('ignores an answer of a lower generation than the cache, whatever its version', async () => {
+    const { api, informer } = await started();
+    // A relist that skipped our write's event (committed at 3, generation 1) lists the user's spec change.
+    api.items = [cm('5', 'spec-2', 2)];
+    api.listVersion = '5';
+    const rewatched = api.nextWatch();
+    await api.send('ERROR', { code: 410, reason: 'Expired', message: 'too old' });
+    await rewatched;
+    informer.wrote(cm('3', 'status-1', 1));
+    expect(valueOf(informer.get(KEY))).toBe('spec-2');
+    await api.send('MODIFIED', cm('6', 'spec-3', 3));
+    expect(valueOf(informer.get(KEY))).toBe('spec-3');
+  });
+
+  it('stop() ends the bound: no write, before or after it, calls the handlers later', async () => {
+    const { informer, events, clock } = await started();
+    informer.wrote(cm('3', 'ours'));
+    await informer.stop();
+    informer.wrote(cm('4', 'ours-again'));
+    await clock.advance(60_000);
+    expect(events).toEqual(['add listed']);
   });
 });
