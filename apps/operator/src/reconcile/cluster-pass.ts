@@ -113,10 +113,6 @@ export function operationDeadline(cluster: QdrantCluster, timeoutSeconds: number
   return (since ? Date.parse(since) : now) + timeoutSeconds * 1000;
 }
 
-export function withStatus(cluster: QdrantCluster, status: Partial<NonNullable<QdrantCluster['status']>>): QdrantCluster {
-  return { ...cluster, status: { ...cluster.status, ...status } };
-}
-
 export async function listPodsFresh(deps: ClusterReconcilerDeps, cluster: QdrantCluster): Promise<ObservedState['pods']> {
   const selector = Object.entries(podSelector(cluster))
     .map(([k, v]) => `${k}=${v}`)

@@ -26,18 +26,21 @@ export interface StatusExtra {
   temporaryReplicas?: NonNullable<QdrantCluster['status']>['temporaryReplicas'];
 }
 
+export interface WrittenStatus {
+  phase: ClusterPhase;
+  reason: string;
+  /** The status as it now is (the one written, or the one left): what a later write in the pass compares with. */
+  status: QdrantCluster['status'];
+  detailsDueInMs?: number;
+}
+
 /**
  * Writes the cluster's status when it differs from what is there (a converged resync writes
  * nothing), and records an event when the phase changed. A change of the nodes' details alone
  * in a young phase in progress waits (NODE_DETAILS_DELAY_MS): `detailsDueInMs` says when the
  * pass should come back to write it.
  */
-export async function writeClusterStatus(
-  pass: ClusterPass,
-  cluster: QdrantCluster,
-  observed: ObservedState,
-  extra: StatusExtra,
-): Promise<{ phase: ClusterPhase; reason: string; detailsDueInMs?: number }> {
+export async function writeClusterStatus(pass: ClusterPass, cluster: QdrantCluster, observed: ObservedState, extra: StatusExtra): Promise<WrittenStatus> {
   const { deps } = pass;
   const derived = deriveStatus(observed);
   const status = buildStatus(pass, cluster, derived, observed, extra);
@@ -45,12 +48,14 @@ export async function writeClusterStatus(
   // Order-insensitive: the apiserver and zod may order keys differently than we build them.
   const unchanged = previous !== undefined && sameStatus(status, previous);
   const detailsDueInMs = unchanged ? undefined : nodeDetailsDueInMs(status, previous, pass.now());
+  let current = previous;
   if (!unchanged && detailsDueInMs === undefined) {
     const written = await deps.client.applyStatus(
       { ...QDRANT_CLUSTER, metadata: { name: cluster.metadata.name, namespace: cluster.metadata.namespace }, status } as KubeObject,
       { fieldManager: STATUS_FIELD_MANAGER },
     );
     deps.cache.wrote?.(written);
+    current = ((written as QdrantCluster).status ?? status) as QdrantCluster['status'];
   }
   if (previous?.phase !== derived.phase) {
     const warning = derived.phase.startsWith('FailedTo') || derived.phase === 'NotReady';
@@ -61,7 +66,7 @@ export async function writeClusterStatus(
       action: 'Reconcile',
     });
   }
-  return { phase: derived.phase, reason: derived.reason, ...(detailsDueInMs !== undefined ? { detailsDueInMs } : {}) };
+  return { phase: derived.phase, reason: derived.reason, status: current, ...(detailsDueInMs !== undefined ? { detailsDueInMs } : {}) };
 }
 
 // Order-insensitive: the apiserver and zod may order keys differently than we build them.

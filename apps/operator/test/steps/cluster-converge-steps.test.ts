@@ -3,7 +3,19 @@ import type { KubeObject } from '@qhc/kube';
 import { describe, expect, it } from 'vitest';
 import { FINALIZER } from '../../src/reconcile/cluster.ts';
 import type { ClusterReconcilerDeps } from '../../src/reconcile/cluster-pass.ts';
-import { clusterObject, expandable, healthyStatus, leftover, liveStatefulSet, pod, smallClaim } from './cluster-scenarios.ts';
+import {
+  PREPARED,
+  clusterObject,
+  expandable,
+  fakeManager,
+  healthyStatus,
+  leftover,
+  liveStatefulSet,
+  pod,
+  runScenario,
+  smallClaim,
+} from './cluster-scenarios.ts';
+import type { FakeKube } from './fake-kube.ts';
 import { passBefore } from './cluster-step-harness.ts';
 
 const finalized = { status: healthyStatus(2), metadata: { finalizers: [FINALIZER] } };
@@ -92,6 +104,29 @@ describe('restartGuarded and resizeStorage', () => {
     await step.run(pass);
     expect(pass.restarting).toBe(true);
     expect(kube.journal).toEqual(['list Pod', 'prepare 1', 'delete Pod qdrant-a-1', 'event Normal NodeRestarted']);
+  });
+
+  it('restartGuarded: new copies are written where the rest of the status is as it was; the pass goes on from the status written', async () => {
+    const copies = PREPARED['guarded restart with copies']!;
+    const withCopies = (deps: ClusterReconcilerDeps, kube: FakeKube) => ({ ...deps, clusterManager: fakeManager(kube, copies) });
+    const spec = { clusterManager: true, onDemandReplication: 'Auto', size: 2 } as const;
+    // Updating already, as the copies' write leaves it: only the copies differ.
+    const { temporaryReplicas: _, ...updating } = (await runScenario('guarded restart with copies')).statuses[0]!.status as Record<string, unknown>;
+    const objects = [liveStatefulSet(2), pod(0), pod(1)];
+    const { pass, kube, step } = await passBefore('restartGuarded', [clusterObject(spec, { ...finalized, status: updating }), ...objects], withCopies);
+    await step.run(pass);
+    expect(kube.journal.filter((j) => !j.includes('list'))).toEqual([
+      'prepare 1',
+      'applyStatus QdrantCluster qdrant-a',
+      'delete Pod qdrant-a-1',
+      'event Normal NodeRestarted',
+    ]);
+    expect(kube.statuses[0]?.status).toMatchObject({ temporaryReplicas: copies.map((c) => ({ ...c, node: 1 })) });
+    // From Healthy: the write says Updating, and so does the pass's cluster (the report step compares with it).
+    const healthy = await passBefore('restartGuarded', [clusterObject(spec, finalized), ...objects], withCopies);
+    await healthy.step.run(healthy.pass);
+    expect(healthy.kube.journal.filter((j) => j.startsWith('event'))).toEqual(['event Normal Updating', 'event Normal NodeRestarted']);
+    expect(healthy.pass.cluster?.status).toEqual(healthy.kube.statuses[0]?.status);
   });
 
   it('restartGuarded: waits while a scale-down is under way', async () => {
