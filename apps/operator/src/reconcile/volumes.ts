@@ -92,6 +92,8 @@ export async function reconcileStorage(client: KubeClient, cluster: QdrantCluste
         ),
       };
     }
+    // Not bound yet: the apiserver refuses to resize it (422), every pass; it grows once bound.
+    if (claim.status?.phase !== 'Bound') continue;
     await client.patch(
       { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace, name: claim.metadata.name! },
       { spec: { resources: { requests: { storage: wanted } } } },
@@ -99,10 +101,10 @@ export async function reconcileStorage(client: KubeClient, cluster: QdrantCluste
     expanded.push(claim.metadata.name!);
   }
   // A claim not provisioned yet (no capacity) gets the size it asks: that is a node being
-  // created, not an expansion to wait for (nor an event to record).
+  // created, not an expansion to wait for (nor an event to record), unless it asks less.
   const pending = claims.filter((c) => {
     const capacity = c.status?.capacity?.['storage'];
-    return capacity !== undefined && parseQuantity(capacity) < wantedBytes;
+    return capacity === undefined ? requested(c) < wantedBytes : parseQuantity(capacity) < wantedBytes;
   });
   if (pending.length > 0 || expanded.length > 0) {
     return {

@@ -162,4 +162,13 @@ describe('restartGuarded and resizeStorage', () => {
     expect(pass.storage?.condition).toMatchObject({ status: 'True', reason: 'AtRequestedSize' });
     expect(kube.journal).toEqual([]);
   });
+
+  it('resizeStorage: a volume not bound yet, asking less, is grown once bound (the apiserver refuses before)', async () => {
+    const unbound = { ...smallClaim, status: { phase: 'Pending' } } as KubeObject;
+    const { pass, kube, step } = await passBefore('resizeStorage', [clusterObject({}, finalized), unbound, expandable]);
+    await step.run(pass);
+    expect(pass.storage?.condition).toMatchObject({ status: 'False', reason: 'Expanding', message: '0 of 1 volumes have 1Gi; waiting for the storage driver' });
+    expect(pass.storage?.expanded).toEqual([]);
+    expect(kube.journal).toEqual(['get StorageClass fast', 'event Normal Expanding']);
+  });
 });
