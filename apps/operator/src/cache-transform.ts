@@ -10,7 +10,8 @@ import { internStrings } from './intern.ts';
 /**
  * Dot paths kept per kind, under the object's root; a path through a list applies to each of
  * its items (`spec.containers.image`: the image of every container). A path keeps everything
- * under it. Fields not under a kept path are dropped.
+ * under it. Fields not under a kept path are dropped. Paths under `metadata` add to
+ * KEPT_METADATA for that kind.
  */
 export const KEPT_FIELDS: Readonly<Record<string, readonly string[]>> = {
   // Compared field by field with what the operator applies (applyIfChanged's isSubset): all of
@@ -48,9 +49,11 @@ export const KEPT_FIELDS: Readonly<Record<string, readonly string[]>> = {
   PersistentVolumeClaim: ['spec.storageClassName', 'spec.resources.requests', 'status.phase', 'status.capacity'],
   // The API keys' values, hashed onto the pod template.
   Secret: ['data'],
-  // The controller's own informer of clusters only routes events (a pass reads its cluster
-  // fresh): the metadata, and which Secrets the API keys come from.
-  QdrantCluster: ['spec.config.service.api_key', 'spec.config.service.read_only_api_key'],
+  // A pass reads its cluster from the controller's informer (kept up to date with the
+  // operator's own writes, Informer.wrote): the spec decides everything, the status is what
+  // the next status is computed from and compared with. The two metadata fields are read by the
+  // spec's validation (the QdrantCluster schema declares them).
+  QdrantCluster: ['spec', 'status', 'metadata.creationTimestamp', 'metadata.generateName'],
 };
 
 /** The metadata every kind keeps: identity, the labels and owners the cache is searched by, what steps act on. */
@@ -135,7 +138,9 @@ export function cacheTransform(kind: string): (object: KubeObject) => KubeObject
     const managers = writers(object.metadata.managedFields);
     if (managers) metadata.managedFields = managers;
     internStrings(metadata, UNIQUE_METADATA);
-    const body = tree ? { apiVersion: object.apiVersion, kind: object.kind, ...(project(object, tree) as object) } : { ...object };
-    return { ...internStrings(body, METADATA_KEY), metadata };
+    if (!tree) return { ...internStrings({ ...object }, METADATA_KEY), metadata };
+    // A kind may keep metadata fields beyond the common ones (the cluster's creationTimestamp).
+    const kept = project(object, tree) as { metadata?: object };
+    return { ...internStrings({ apiVersion: object.apiVersion, kind: object.kind, ...kept }, METADATA_KEY), metadata: { ...metadata, ...kept.metadata } };
   };
 }

@@ -13,6 +13,11 @@ export interface ObjectCache {
   get<T extends KubeObject = KubeObject>(kind: Kind, namespace: string | undefined, name: string): T | undefined;
   /** Objects of a kind in a namespace carrying every given label. */
   list<T extends KubeObject = KubeObject>(kind: Kind, namespace: string | undefined, labels: Record<string, string>): T[];
+  /**
+   * A write's answer, read from here at once (Informer.wrote): the next pass must not compute
+   * against the version before it. Only the clusters' cache keeps them; others ignore it.
+   */
+  wrote?(object: KubeObject): void;
 }
 
 /** The kinds a cluster's objects come in, watched by label `app.kubernetes.io/managed-by`. */

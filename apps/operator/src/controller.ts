@@ -2,7 +2,7 @@ import { ANNOTATION_RECREATE_NODE, QDRANT_API_VERSION, type OperatorSettings, ty
 import { EventRecorder, Informer, WorkQueue, objectKey, type KubeClient, type KubeObject, type Logger } from '@qhc/kube';
 import type { OperatorMetrics } from './metrics.ts';
 import { isReady, type ObservedPod } from './status.ts';
-import { API_KEY_SECRETS, BY_NAMESPACE, CACHE_INDEXERS, InformerCache } from './cache.ts';
+import { API_KEY_SECRETS, BY_NAMESPACE, CACHE_INDEXERS, InformerCache, type Kind, type ObjectCache } from './cache.ts';
 import { cacheTransform } from './cache-transform.ts';
 import { apiKeyRefs } from './reconcile/api-keys-hash.ts';
 import type { ClusterManagerLink } from './cluster-manager.ts';
@@ -28,11 +28,13 @@ export interface ControllerOptions {
 
 /**
  * Wires the QdrantCluster informer, and the informer of the StatefulSets it owns, to one
- * work queue of cluster keys. Events only enqueue; reconcile reads fresh state itself.
+ * work queue of cluster keys. Events only enqueue; a pass reads the caches (./cache.ts, passCache).
  */
 export class ClusterController {
   private readonly clusters: Informer;
   private readonly cache: InformerCache;
+  /** What passes read: the managed objects' informers and the clusters' own. */
+  private readonly passCache: ObjectCache;
   private readonly managerFailures = new Map<string, number>();
   private readonly queue: WorkQueue;
   /** Aborted by stop(): passes in flight stop at their next wait (a drain, a restart) instead of running on unled. */
@@ -58,7 +60,7 @@ export class ClusterController {
               qdrant: options.qdrant,
               clusterManager: options.clusterManager,
               managerFailures: this.managerFailures,
-              cache: this.cache,
+              cache: this.passCache,
               signal,
               onDrainStep: (_cluster, _node, step) => metrics.drainSteps.inc({ step: step.kind }),
             },
@@ -90,6 +92,7 @@ export class ClusterController {
     );
     this.clusters = clusterInformer(client, options.namespace, logger);
     this.cache = new InformerCache(client, { namespace: options.namespace, logger });
+    this.passCache = passCache(this.cache, this.clusters);
     this.routeEvents();
   }
 
@@ -165,7 +168,10 @@ export class ClusterController {
   }
 }
 
-/** A pass reads its cluster fresh: this cache only routes events (metadata, API-key refs). */
+/**
+ * The clusters, as passes read them (spec and status) and events are routed by (metadata,
+ * API-key refs); the operator's own writes of a cluster go in as they are answered.
+ */
 function clusterInformer(client: KubeClient, namespace: string | undefined, logger: Logger): Informer {
   return new Informer(client, {
     apiVersion: QDRANT_API_VERSION,
@@ -174,7 +180,27 @@ function clusterInformer(client: KubeClient, namespace: string | undefined, logg
     logger,
     transform: cacheTransform('QdrantCluster'),
     indexers: CACHE_INDEXERS,
+    // Every pass writes its cluster through: even the first answer must be checked against the watch.
+    writeThrough: true,
   });
+}
+
+const isCluster = (kind: Kind) => kind.apiVersion === QDRANT_API_VERSION && kind.kind === 'QdrantCluster';
+
+/** The managed kinds from their informers, the clusters from theirs, which takes the pass's writes of a cluster. */
+function passCache(cache: InformerCache, clusters: Informer): ObjectCache {
+  return {
+    get: <T extends KubeObject>(kind: Kind, namespace: string | undefined, name: string) => {
+      if (!isCluster(kind)) return cache.get<T>(kind, namespace, name);
+      const cached = clusters.get(namespace ? `${namespace}/${name}` : name);
+      // A copy: the pass builds on its object; the cache's stays as the watch and the writes left it.
+      return cached && (structuredClone(cached) as T);
+    },
+    list: <T extends KubeObject>(kind: Kind, namespace: string | undefined, labels: Record<string, string>) => cache.list<T>(kind, namespace, labels),
+    wrote: (object) => {
+      if (isCluster(object)) clusters.wrote(object);
+    },
+  };
 }
 
 /** What a pass reads of an owned object changed (the cache keeps only that): not a resync, not a version bump alone. */

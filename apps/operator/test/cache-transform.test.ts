@@ -143,10 +143,14 @@ describe('the cache transform keeps every field a reconcile reads', () => {
     expect(service).toEqual({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [] } });
   });
 
-  it("keeps the clusters' API-key refs the controller routes Secret events by", () => {
-    const cluster = clusterObject({ config: { service: { api_key: ref('api-key'), read_only_api_key: ref('ro') } } });
-    const slim = cacheTransform('QdrantCluster')(structuredClone(cluster));
+  it("keeps a cluster's spec and status whole (a pass reads them from the cache), and its managedFields' managers only", () => {
+    const cluster = clusterObject({ config: { service: { api_key: ref('api-key'), read_only_api_key: ref('ro') } } }, finalized);
+    cluster.metadata.managedFields = [{ manager: 'qhc-operator-status', operation: 'Apply', subresource: 'status', fieldsV1: { 'f:status': {} } }];
+    cluster.metadata.creationTimestamp = '2026-01-01T00:00:00Z';
+    const slim = cacheTransform('QdrantCluster')(structuredClone(cluster)) as KubeObject & { spec?: unknown; status?: unknown };
     expect(apiKeyRefs(slim as never)).toEqual(apiKeyRefs(cluster as never));
-    expect(slim.metadata.generation).toBe(cluster.metadata.generation);
+    expect(slim.spec).toEqual((cluster as { spec?: unknown }).spec);
+    expect(slim.status).toEqual((cluster as { status?: unknown }).status);
+    expect(slim.metadata).toEqual({ ...cluster.metadata, managedFields: [{ manager: 'qhc-operator-status', subresource: 'status' }] });
   });
 });

@@ -1,36 +1,16 @@
 import { exponentialBackoffMs } from './backoff.ts';
 import type { KubeClient } from './client.ts';
-import { sleep, systemClock, type Clock } from './clock.ts';
+import { sleep, systemClock } from './clock.ts';
 import { resourcePath } from './discovery.ts';
 import { KubeApiError } from './errors.ts';
-import { silentLogger, type Logger } from './logger.ts';
+import { silentLogger } from './logger.ts';
 import { LineSplitter } from './lines.ts';
 import { objectKey, type KubeObject } from './objects.ts';
 import { IndexedStore, type InformerStoreOptions } from './store.ts';
+import { OwnWrites } from './write-through.ts';
+import { olderGeneration, startResync, startWatchdog, type InformerHandlers, type InformerOptions, type WatchEvent } from './informer-support.ts';
 
-export interface InformerOptions {
-  apiVersion: string;
-  kind: string;
-  /** Watch one namespace; all namespaces when absent. */
-  namespace?: string;
-  labelSelector?: string;
-  fieldSelector?: string;
-  /** Re-deliver every cached object as an update this often (a safety net); 0 turns it off. Default 10 min. */
-  resyncMs?: number;
-  /** Restart the watch when it has been silent this long (bookmarks count). Default 3 min. */
-  stallMs?: number;
-  /** Server-side watch timeout; the watch is then renewed from the last version. Default 5 min. */
-  watchTimeoutSeconds?: number;
-  clock?: Clock;
-  logger?: Logger;
-}
-
-export type InformerHandlers<T> = { add?: (object: T) => void; update?: (object: T, old: T) => void; delete?: (object: T) => void };
-
-interface WatchEvent<T> {
-  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
-  object: T & { code?: number; message?: string; reason?: string };
-}
+export type { InformerHandlers, InformerOptions } from './informer-support.ts';
 
 /** The watch ended in a way that needs a fresh list (410 Gone, or an expired version). */
 class RelistNeeded extends Error {}
@@ -51,6 +31,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   private readonly cache: IndexedStore<T>;
   private readonly transform: (object: T) => T;
   private readonly handlers: Array<InformerHandlers<T>> = [];
+  private readonly writes: OwnWrites<T>;
   private resourceVersion = '';
   private synced = false;
   private syncWaiters: Array<() => void> = [];
@@ -64,9 +45,34 @@ export class Informer<T extends KubeObject = KubeObject> {
   constructor(client: KubeClient, options: InformerOptions & InformerStoreOptions<T>) {
     const { transform, indexers, ...rest } = options;
     this.client = client;
-    this.options = { resyncMs: 10 * 60_000, stallMs: 3 * 60_000, watchTimeoutSeconds: 300, clock: systemClock, logger: silentLogger, ...rest };
+    const defaults = { resyncMs: 10 * 60_000, stallMs: 3 * 60_000, watchTimeoutSeconds: 300, writeThroughMs: 2 * 60_000, writeThrough: false };
+    this.options = { ...defaults, clock: systemClock, logger: silentLogger, ...rest };
     this.cache = new IndexedStore<T>(indexers);
     this.transform = transform ?? ((object) => object);
+    this.writes = new OwnWrites<T>(this.options, (key, watched) => {
+      const written = this.cache.get(key);
+      if (!written) return;
+      this.cache.set(key, watched);
+      this.emit('update', watched, written);
+    });
+  }
+
+  /**
+   * Our own write's answer (a patch, an apply, a status write of a cached object): the cache
+   * holds it at once, ahead of the watch, which is then not taken for that object until the
+   * write's own event arrives (./write-through.ts). Handlers are not called: the writer knows.
+   * An object the cache does not have yet is left to the watch, and so is every write once the
+   * informer is stopped (no timer outlives it). An answer of a lower generation than the cache's
+   * is older than its spec, whatever the versions: a spec change is never lost.
+   */
+  wrote(object: T): void {
+    const key = objectKey(object);
+    const current = this.cache.get(key);
+    const version = object.metadata.resourceVersion;
+    if (this.stopController?.signal.aborted !== false) return;
+    if (!current || !version || current.metadata.resourceVersion === version) return;
+    if (olderGeneration(object, current)) return;
+    if (this.writes.wrote(key, version, current)) this.cache.set(key, this.transform(structuredClone(object)));
   }
 
   on(handlers: InformerHandlers<T>): this {
@@ -109,13 +115,14 @@ export class Informer<T extends KubeObject = KubeObject> {
   async stop(): Promise<void> {
     this.stopController?.abort();
     await this.loop;
+    this.writes.stop();
     this.loop = undefined;
   }
 
   private async run(stop: AbortSignal): Promise<void> {
     const log = this.options.logger.with({ kind: this.options.kind, namespace: this.options.namespace });
     let failures = 0;
-    const resync = this.options.resyncMs > 0 ? this.startResync(stop) : undefined;
+    const resync = this.options.resyncMs > 0 ? startResync(this.options.clock, this.options.resyncMs, stop, () => this.resync()) : undefined;
     while (!stop.aborted) {
       try {
         if (!this.resourceVersion) await this.relist(stop);
@@ -150,6 +157,7 @@ export class Informer<T extends KubeObject = KubeObject> {
    */
   private async relist(stop: AbortSignal): Promise<void> {
     const seen = new Set<string>();
+    this.writes.reset();
     const list = await this.client.list<T>(
       { apiVersion: this.options.apiVersion, kind: this.options.kind },
       {
@@ -172,6 +180,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   private forget(key: string, old: T): void {
+    this.writes.forget(key);
     this.cache.delete(key);
     this.emit('delete', old);
   }
@@ -179,8 +188,9 @@ export class Informer<T extends KubeObject = KubeObject> {
   private relisted(object: T, seen: Set<string>): void {
     const key = objectKey(object);
     seen.add(key);
-    const old = this.cache.get(key);
-    this.cache.set(key, object);
+    const { hold, watched } = this.writes.saw(key, object.metadata.resourceVersion, object);
+    const old = watched ?? this.cache.get(key);
+    if (!hold) this.cache.set(key, object);
     if (!old) this.emit('add', object);
     else if (old.metadata.resourceVersion !== object.metadata.resourceVersion) this.emit('update', object, old);
   }
@@ -192,10 +202,15 @@ export class Informer<T extends KubeObject = KubeObject> {
     stop.addEventListener('abort', onStop, { once: true });
     this.lastActivity = this.options.clock.now();
     let stalled = false;
-    const watchdog = this.startWatchdog(() => {
-      stalled = true;
-      abort.abort();
-    });
+    const watchdog = startWatchdog(
+      this.options.clock,
+      this.options.stallMs,
+      () => this.lastActivity,
+      () => {
+        stalled = true;
+        abort.abort();
+      },
+    );
     try {
       const { status, response } = await this.client.transport.raw('GET', path, {
         query: {
@@ -245,16 +260,25 @@ export class Informer<T extends KubeObject = KubeObject> {
     if (object.metadata?.resourceVersion) this.resourceVersion = object.metadata.resourceVersion;
     if (type === 'BOOKMARK') return;
     const key = objectKey(object);
-    const old = this.cache.get(key);
     const stored = this.transform(object);
     if (type === 'DELETED') {
+      this.writes.forget(key);
       this.cache.delete(key);
       this.emit('delete', stored);
       return;
     }
-    this.cache.set(key, stored);
+    // Handlers see the watch as it is, each event against the one before it; the cache skips
+    // what is older than a write of ours.
+    const { hold, watched } = this.writes.saw(key, object.metadata.resourceVersion, stored);
+    const old = watched ?? this.cache.get(key);
+    if (!hold) this.cache.set(key, stored);
     if (old) this.emit('update', stored, old);
     else this.emit('add', stored);
+  }
+
+  /** Every cached object re-delivered as it is (a safety net for missed events). */
+  private resync(): void {
+    if (this.synced) for (const object of this.cache.values()) this.emit('update', object, object);
   }
 
   private emit(type: 'add' | 'update' | 'delete', object: T, old?: T): void {
@@ -271,27 +295,5 @@ export class Informer<T extends KubeObject = KubeObject> {
         });
       }
     }
-  }
-
-  private startWatchdog(onStall: () => void): { cancel(): void } {
-    let timer: { cancel(): void } | undefined;
-    const check = () => {
-      const silentFor = this.options.clock.now() - this.lastActivity;
-      if (silentFor >= this.options.stallMs) return onStall();
-      timer = this.options.clock.setTimeout(check, this.options.stallMs - silentFor);
-    };
-    timer = this.options.clock.setTimeout(check, this.options.stallMs);
-    return { cancel: () => timer?.cancel() };
-  }
-
-  private startResync(stop: AbortSignal): { cancel(): void } {
-    let timer: { cancel(): void } | undefined;
-    const tick = () => {
-      if (stop.aborted) return;
-      if (this.synced) for (const object of this.cache.values()) this.emit('update', object, object);
-      timer = this.options.clock.setTimeout(tick, this.options.resyncMs);
-    };
-    timer = this.options.clock.setTimeout(tick, this.options.resyncMs);
-    return { cancel: () => timer?.cancel() };
   }
 }

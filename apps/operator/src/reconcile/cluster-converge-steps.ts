@@ -1,7 +1,7 @@
 import { onDemandReplicationMode, podSelector } from '@qhc/manifests';
 import { applyIfChanged } from '@qhc/kube';
 import type { Kind } from '../cache.ts';
-import { FIELD_MANAGER, POD, listPodsFresh, loaded, observe, withStatus, type ClusterPass } from './cluster-pass.ts';
+import { FIELD_MANAGER, POD, listPodsFresh, loaded, observe, type ClusterPass } from './cluster-pass.ts';
 import { writeClusterStatus } from './cluster-status.ts';
 import { inProcessRestartGuard, stepGuardedRestart, type RecordedReplica } from './guarded-restart.ts';
 import { prune } from './prune.ts';
@@ -36,8 +36,9 @@ export const scaleDown = step<ClusterPass>('scaleDown', async (pass) => {
     markDeleting: async (indexes) => {
       const current = pass.cluster!;
       const observed = { cluster: current, statefulSet: live, pods: await listPodsFresh(deps, current), deleting: indexes };
-      const { phase } = await writeClusterStatus(pass, current, observed, { claims: [], deleting: indexes });
-      pass.cluster = withStatus(current, { deleteInProgressNodeIndexes: indexes, phase });
+      const { status } = await writeClusterStatus(pass, current, observed, { claims: [], deleting: indexes });
+      // The status as written (phase, conditions, indexes): the report step compares with it.
+      pass.cluster = { ...current, status };
     },
   });
   desiredSts.spec.replicas = scale.replicas;
@@ -122,10 +123,13 @@ export const restartGuarded = step<ClusterPass>('restartGuarded', async (pass) =
     pods: () => listPodsFresh(deps, pass.cluster!),
     deadline: pass.deadline,
     signal: deps.signal,
+    // Compared with the status as it is, not as it will be: the copies must be written now.
     record: async (replicas: RecordedReplica[]) => {
-      pass.cluster = withStatus(pass.cluster!, { temporaryReplicas: replicas });
-      const observed = observe(deps, pass.cluster, undefined, pass.appliedSts);
-      await writeClusterStatus(pass, pass.cluster, observed, { claims: pass.claims, deleting: pass.deleting });
+      const current = pass.cluster!;
+      const observed = observe(deps, current, undefined, pass.appliedSts);
+      const { status } = await writeClusterStatus(pass, current, observed, { claims: pass.claims, deleting: pass.deleting, temporaryReplicas: replicas });
+      // The status as written, not the old one with the copies: its phase and conditions changed too.
+      pass.cluster = { ...current, status };
     },
   });
   pass.restarting = restart.busy;

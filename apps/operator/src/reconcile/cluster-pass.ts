@@ -24,7 +24,7 @@ export interface ClusterReconcilerDeps {
   recorder: EventRecorder;
   logger: Logger;
   qdrant: QdrantAccess;
-  /** The managed objects, from informers; the cluster itself is always read fresh. */
+  /** The managed objects and the cluster itself, from informers (the cluster's with the operator's own writes in). */
   cache: ObjectCache;
   /** How long to wait before looking again at a cluster that is still converging. */
   progressRequeueMs?: number;
@@ -81,7 +81,7 @@ export interface ClusterPass {
   observed?: ObservedState;
   manager?: ManagerStatus;
   /** What the status step wrote. */
-  written?: { phase: string; reason: string };
+  written?: { phase: string; reason: string; detailsDueInMs?: number };
 }
 
 export function newClusterPass(deps: ClusterReconcilerDeps, namespace: string | undefined, name: string): ClusterPass {
@@ -111,10 +111,6 @@ export function loaded(pass: ClusterPass): { object: KubeObject; cluster: Qdrant
 export function operationDeadline(cluster: QdrantCluster, timeoutSeconds: number, now: number): number {
   const since = cluster.status?.conditions?.find((c) => c.type === 'Progressing' && c.status === 'True')?.lastTransitionTime;
   return (since ? Date.parse(since) : now) + timeoutSeconds * 1000;
-}
-
-export function withStatus(cluster: QdrantCluster, status: Partial<NonNullable<QdrantCluster['status']>>): QdrantCluster {
-  return { ...cluster, status: { ...cluster.status, ...status } };
 }
 
 export async function listPodsFresh(deps: ClusterReconcilerDeps, cluster: QdrantCluster): Promise<ObservedState['pods']> {

@@ -15,9 +15,14 @@ function objectOf(pass: ClusterPass): KubeObject {
   return pass.object;
 }
 
-/** Always fresh, never from a cache: the spec decides everything else. Gone: nothing to do. */
+/**
+ * From the clusters' informer, which holds the operator's own writes as soon as they are
+ * answered (Informer.wrote), so a pass never computes against the status before its last
+ * write. Not there (not seen yet, or deleted): one GET. Gone: nothing to do.
+ */
 export const readCluster = step<ClusterPass>('readCluster', async (pass) => {
-  pass.object = await pass.deps.client.get({ ...QDRANT_CLUSTER, namespace: pass.namespace, name: pass.name });
+  const ref = { ...QDRANT_CLUSTER, namespace: pass.namespace, name: pass.name };
+  pass.object = pass.deps.cache.get(QDRANT_CLUSTER, pass.namespace, pass.name) ?? (await pass.deps.client.get(ref));
   return pass.object ? proceed : stop;
 });
 
@@ -29,7 +34,10 @@ export const readCluster = step<ClusterPass>('readCluster', async (pass) => {
 export const releaseDeleted = step<ClusterPass>('releaseDeleted', async (pass) => {
   const object = objectOf(pass);
   if (!object.metadata.deletionTimestamp) return proceed;
-  if (hasFinalizer(object, FINALIZER)) await removeFinalizer(pass.deps.client, object, FINALIZER);
+  if (hasFinalizer(object, FINALIZER)) {
+    const released = await removeFinalizer(pass.deps.client, object, FINALIZER);
+    if (released) pass.deps.cache.wrote?.(released);
+  }
   pass.log.info('cluster deleted; finalizer removed');
   return stop;
 });
@@ -54,7 +62,10 @@ export const adoptCluster = step<ClusterPass>('adoptCluster', async (pass) => {
   const { deps, parsed } = pass;
   if (!parsed) throw new Error(`cluster ${pass.namespace}/${pass.name}: adopted before its spec was validated`);
   let object = objectOf(pass);
-  if (!hasFinalizer(object, FINALIZER)) object = await addFinalizer(deps.client, object, FINALIZER);
+  if (!hasFinalizer(object, FINALIZER)) {
+    object = await addFinalizer(deps.client, object, FINALIZER);
+    deps.cache.wrote?.(object);
+  }
   const cluster = { ...parsed, metadata: { ...parsed.metadata, uid: object.metadata.uid, resourceVersion: object.metadata.resourceVersion } } as QdrantCluster;
   pass.object = object;
   pass.cluster = cluster;

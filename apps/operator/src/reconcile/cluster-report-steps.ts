@@ -64,7 +64,9 @@ export const decideNextPass = step<ClusterPass>('decideNextPass', (pass) => {
   const suspending = phase === 'Suspending';
   if (!settled && (pass.busy || pass.restarting || nodesToRemove || suspending || storage?.condition.reason === 'Expanding'))
     return requeue(progressMs, `the cluster is ${phase}: ${written.reason}`);
-  if (!settled) return requeue(Math.max(progressMs, timesOutInMs(pass)), `the cluster is ${phase}, waiting for its objects: ${written.reason}`);
+  // Nodes' details not written yet (writeClusterStatus) are written when due, should no event come first.
+  const waitMs = Math.min(Math.max(progressMs, timesOutInMs(pass)), written.detailsDueInMs ?? Infinity);
+  if (!settled) return requeue(waitMs, `the cluster is ${phase}, waiting for its objects: ${written.reason}`);
   if (!pass.manager) return stop;
   return requeue(Math.max(1_000, Date.parse(pass.manager.nextClusterManagerInvocation) - pass.now()), 'the next cluster manager call');
 });

@@ -5,34 +5,57 @@ import { deriveStatus, mergeConditions, nodeStatuses, type ObservedClaim, type O
 import { QDRANT_CLUSTER, STATUS_FIELD_MANAGER, type ClusterPass, type ManagerStatus } from './cluster-pass.ts';
 import { databaseClaimName } from './volumes.ts';
 
+/**
+ * How long a phase in progress goes before a change of its progress alone is written: the
+ * nodes' details (status.nodes), the node counts, the reason and conditions' messages that
+ * count them, and AcceptingConnection (whether a node is ready). A single-node cluster's pod goes through several states while it is
+ * created (scheduled, initialized, running, ready before its StatefulSet says so): each would
+ * be a status write, at a thousand clusters thousands of writes that the next phase (Healthy)
+ * reports anyway. A creation that takes longer than this (a pod that cannot be scheduled) has
+ * its progress written as it changes: what is wrong is in the nodes' details. A change of
+ * phase, of a condition's status or reason, or of anything else is written at once.
+ */
+export const NODE_DETAILS_DELAY_MS = 30_000;
+
 export interface StatusExtra {
   claims: ObservedClaim[];
   deleting: number[];
   storage?: Pick<Condition, 'type' | 'status' | 'reason' | 'message'>;
   manager?: ManagerStatus;
+  /** The copies of a guarded restart to record (default: the status's); compared with what the status has. */
+  temporaryReplicas?: NonNullable<QdrantCluster['status']>['temporaryReplicas'];
+}
+
+export interface WrittenStatus {
+  phase: ClusterPhase;
+  reason: string;
+  /** The status as it now is (the one written, or the one left): what a later write in the pass compares with. */
+  status: QdrantCluster['status'];
+  detailsDueInMs?: number;
 }
 
 /**
  * Writes the cluster's status when it differs from what is there (a converged resync writes
- * nothing), and records an event when the phase changed.
+ * nothing), and records an event when the phase changed. A change of the nodes' details alone
+ * in a young phase in progress waits (NODE_DETAILS_DELAY_MS): `detailsDueInMs` says when the
+ * pass should come back to write it.
  */
-export async function writeClusterStatus(
-  pass: ClusterPass,
-  cluster: QdrantCluster,
-  observed: ObservedState,
-  extra: StatusExtra,
-): Promise<{ phase: ClusterPhase; reason: string }> {
+export async function writeClusterStatus(pass: ClusterPass, cluster: QdrantCluster, observed: ObservedState, extra: StatusExtra): Promise<WrittenStatus> {
   const { deps } = pass;
   const derived = deriveStatus(observed);
   const status = buildStatus(pass, cluster, derived, observed, extra);
   const previous = cluster.status;
   // Order-insensitive: the apiserver and zod may order keys differently than we build them.
-  const unchanged = previous !== undefined && isSubset(status, previous) && Object.keys(previous).every((k) => k in status);
-  if (!unchanged) {
-    await deps.client.applyStatus(
+  const unchanged = previous !== undefined && sameStatus(status, previous);
+  const detailsDueInMs = unchanged ? undefined : nodeDetailsDueInMs(status, previous, pass.now());
+  let current = previous;
+  if (!unchanged && detailsDueInMs === undefined) {
+    const written = await deps.client.applyStatus(
       { ...QDRANT_CLUSTER, metadata: { name: cluster.metadata.name, namespace: cluster.metadata.namespace }, status } as KubeObject,
       { fieldManager: STATUS_FIELD_MANAGER },
     );
+    deps.cache.wrote?.(written);
+    current = ((written as QdrantCluster).status ?? status) as QdrantCluster['status'];
   }
   if (previous?.phase !== derived.phase) {
     const warning = derived.phase.startsWith('FailedTo') || derived.phase === 'NotReady';
@@ -43,7 +66,28 @@ export async function writeClusterStatus(
       action: 'Reconcile',
     });
   }
-  return { phase: derived.phase, reason: derived.reason };
+  return { phase: derived.phase, reason: derived.reason, status: current, ...(detailsDueInMs !== undefined ? { detailsDueInMs } : {}) };
+}
+
+// Order-insensitive: the apiserver and zod may order keys differently than we build them.
+const sameStatus = (status: object, previous: object) => isSubset(status, previous) && Object.keys(previous).every((k) => k in status);
+
+/** The status without its progress (NODE_DETAILS_DELAY_MS): what a young phase in progress is written for. */
+function essentials(status: Record<string, unknown>): Record<string, unknown> {
+  const { nodes: _n, currentNodes: _c, availableNodes: _v, availableNodeIndexes: _a, reason: _r, conditions, ...rest } = status;
+  // AcceptingConnection says whether a node is ready, as availableNodes counts them.
+  const kept = (conditions as Condition[] | undefined)
+    ?.filter((c) => c.type !== 'AcceptingConnection')
+    .map(({ type, status: s, reason, observedGeneration }) => ({ type, status: s, reason, observedGeneration }));
+  return { ...rest, conditions: kept };
+}
+
+/** When a change of the nodes' details alone is due, in a phase in progress for less than NODE_DETAILS_DELAY_MS; undefined: now. */
+function nodeDetailsDueInMs(status: Record<string, unknown>, previous: QdrantCluster['status'], now: number): number | undefined {
+  const since = previous?.conditions?.find((c) => c.type === 'Progressing' && c.status === 'True')?.lastTransitionTime;
+  if (!since || !sameStatus(essentials(status), essentials(previous as Record<string, unknown>))) return undefined;
+  const dueInMs = Date.parse(since) + NODE_DETAILS_DELAY_MS - now;
+  return dueInMs > 0 ? dueInMs : undefined;
 }
 
 function buildStatus(
@@ -56,6 +100,7 @@ function buildStatus(
   const now = new Date(pass.now()).toISOString().replace(/\.\d+Z$/, 'Z');
   const generation = (cluster.metadata.generation as number | undefined) ?? 0;
   const previousStorage = cluster.status?.conditions?.find((c) => c.type === 'StorageResize');
+  const temporaryReplicas = extra.temporaryReplicas ?? cluster.status?.temporaryReplicas;
   const storage =
     extra.storage ??
     (previousStorage && { type: previousStorage.type, status: previousStorage.status, reason: previousStorage.reason, message: previousStorage.message });
@@ -68,7 +113,7 @@ function buildStatus(
     currentNodes: derived.currentNodes,
     selector: derived.selector,
     endpoint: derived.endpoint,
-    ...(cluster.status?.temporaryReplicas?.length ? { temporaryReplicas: cluster.status.temporaryReplicas } : {}),
+    ...(temporaryReplicas?.length ? { temporaryReplicas } : {}),
     ...(derived.version ? { version: derived.version } : {}),
     observedGeneration: generation,
     // Kept between calls (and through writes that do not call the manager) while it is enabled.

@@ -92,13 +92,20 @@ export async function reconcileStorage(client: KubeClient, cluster: QdrantCluste
         ),
       };
     }
+    // Not bound yet: the apiserver refuses to resize it (422), every pass; it grows once bound.
+    if (claim.status?.phase !== 'Bound') continue;
     await client.patch(
       { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace, name: claim.metadata.name! },
       { spec: { resources: { requests: { storage: wanted } } } },
     );
     expanded.push(claim.metadata.name!);
   }
-  const pending = claims.filter((c) => parseQuantity(c.status?.capacity?.['storage'] ?? '0') < wantedBytes);
+  // A claim not provisioned yet (no capacity) gets the size it asks: that is a node being
+  // created, not an expansion to wait for (nor an event to record), unless it asks less.
+  const pending = claims.filter((c) => {
+    const capacity = c.status?.capacity?.['storage'];
+    return capacity === undefined ? requested(c) < wantedBytes : parseQuantity(capacity) < wantedBytes;
+  });
   if (pending.length > 0 || expanded.length > 0) {
     return {
       expanded,

@@ -1,8 +1,21 @@
 import { ANNOTATION_RECREATE_NODE } from '@qhc/schemas';
+import type { KubeObject } from '@qhc/kube';
 import { describe, expect, it } from 'vitest';
 import { FINALIZER } from '../../src/reconcile/cluster.ts';
 import type { ClusterReconcilerDeps } from '../../src/reconcile/cluster-pass.ts';
-import { clusterObject, expandable, healthyStatus, leftover, liveStatefulSet, pod, smallClaim } from './cluster-scenarios.ts';
+import {
+  PREPARED,
+  clusterObject,
+  expandable,
+  fakeManager,
+  healthyStatus,
+  leftover,
+  liveStatefulSet,
+  pod,
+  runScenario,
+  smallClaim,
+} from './cluster-scenarios.ts';
+import type { FakeKube } from './fake-kube.ts';
 import { passBefore } from './cluster-step-harness.ts';
 
 const finalized = { status: healthyStatus(2), metadata: { finalizers: [FINALIZER] } };
@@ -93,6 +106,29 @@ describe('restartGuarded and resizeStorage', () => {
     expect(kube.journal).toEqual(['list Pod', 'prepare 1', 'delete Pod qdrant-a-1', 'event Normal NodeRestarted']);
   });
 
+  it('restartGuarded: new copies are written where the rest of the status is as it was; the pass goes on from the status written', async () => {
+    const copies = PREPARED['guarded restart with copies']!;
+    const withCopies = (deps: ClusterReconcilerDeps, kube: FakeKube) => ({ ...deps, clusterManager: fakeManager(kube, copies) });
+    const spec = { clusterManager: true, onDemandReplication: 'Auto', size: 2 } as const;
+    // Updating already, as the copies' write leaves it: only the copies differ.
+    const { temporaryReplicas: _, ...updating } = (await runScenario('guarded restart with copies')).statuses[0]!.status as Record<string, unknown>;
+    const objects = [liveStatefulSet(2), pod(0), pod(1)];
+    const { pass, kube, step } = await passBefore('restartGuarded', [clusterObject(spec, { ...finalized, status: updating }), ...objects], withCopies);
+    await step.run(pass);
+    expect(kube.journal.filter((j) => !j.includes('list'))).toEqual([
+      'prepare 1',
+      'applyStatus QdrantCluster qdrant-a',
+      'delete Pod qdrant-a-1',
+      'event Normal NodeRestarted',
+    ]);
+    expect(kube.statuses[0]?.status).toMatchObject({ temporaryReplicas: copies.map((c) => ({ ...c, node: 1 })) });
+    // From Healthy: the write says Updating, and so does the pass's cluster (the report step compares with it).
+    const healthy = await passBefore('restartGuarded', [clusterObject(spec, finalized), ...objects], withCopies);
+    await healthy.step.run(healthy.pass);
+    expect(healthy.kube.journal.filter((j) => j.startsWith('event'))).toEqual(['event Normal Updating', 'event Normal NodeRestarted']);
+    expect(healthy.pass.cluster?.status).toEqual(healthy.kube.statuses[0]?.status);
+  });
+
   it('restartGuarded: waits while a scale-down is under way', async () => {
     const objects = [clusterObject({ clusterManager: true, onDemandReplication: 'Auto', size: 1 }, finalized), liveStatefulSet(2), pod(0), pod(1)];
     const { pass, kube, step } = await passBefore('restartGuarded', objects);
@@ -113,5 +149,26 @@ describe('restartGuarded and resizeStorage', () => {
     const again = await passBefore('resizeStorage', [clusterObject({}, { ...finalized, status }), smallClaim, expandable]);
     await again.step.run(again.pass);
     expect(again.kube.journal).not.toContain('event Normal Expanding');
+  });
+
+  it('resizeStorage: a volume not provisioned yet, at the size asked, is no expansion', async () => {
+    const unbound = {
+      ...smallClaim,
+      spec: { storageClassName: 'fast', resources: { requests: { storage: '1Gi' } } },
+      status: { phase: 'Pending' },
+    } as KubeObject;
+    const { pass, kube, step } = await passBefore('resizeStorage', [clusterObject({}, finalized), unbound, expandable]);
+    await step.run(pass);
+    expect(pass.storage?.condition).toMatchObject({ status: 'True', reason: 'AtRequestedSize' });
+    expect(kube.journal).toEqual([]);
+  });
+
+  it('resizeStorage: a volume not bound yet, asking less, is grown once bound (the apiserver refuses before)', async () => {
+    const unbound = { ...smallClaim, status: { phase: 'Pending' } } as KubeObject;
+    const { pass, kube, step } = await passBefore('resizeStorage', [clusterObject({}, finalized), unbound, expandable]);
+    await step.run(pass);
+    expect(pass.storage?.condition).toMatchObject({ status: 'False', reason: 'Expanding', message: '0 of 1 volumes have 1Gi; waiting for the storage driver' });
+    expect(pass.storage?.expanded).toEqual([]);
+    expect(kube.journal).toEqual(['get StorageClass fast', 'event Normal Expanding']);
   });
 });

@@ -1,6 +1,9 @@
+import type { KubeObject } from '@qhc/kube';
 import { describe, expect, it } from 'vitest';
 import { FINALIZER } from '../../src/reconcile/cluster.ts';
-import { NOW, clusterObject } from './cluster-scenarios.ts';
+import { decideNextPass } from '../../src/reconcile/cluster-report-steps.ts';
+import { NODE_DETAILS_DELAY_MS } from '../../src/reconcile/cluster-status.ts';
+import { NOW, clusterObject, pod } from './cluster-scenarios.ts';
 import { passBefore } from './cluster-step-harness.ts';
 
 const finalized = { metadata: { finalizers: [FINALIZER] } };
@@ -43,6 +46,39 @@ describe('writeStatus', () => {
     const second = await passBefore('writeStatus', [written]);
     await second.step.run(second.pass);
     expect(second.kube.journal).toEqual([]);
+  });
+});
+
+describe("writeStatus: the nodes' details in a young phase in progress", () => {
+  const REF = { apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: 'qdrant', name: 'qdrant-a' };
+  const scheduled = { ...pod(0), status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }] } } as KubeObject;
+  /** A pass over a cluster Creating for `ageMs`, whose pod has appeared since its status was written (ready: before its StatefulSet says so). */
+  const creatingFor = async (ageMs: number, node = scheduled) => {
+    const first = await passBefore('writeStatus', [clusterObject({}, finalized)], (deps) => ({ ...deps, now: () => NOW - ageMs }));
+    await first.step.run(first.pass);
+    return passBefore('writeStatus', [first.kube.find(REF)!, node]);
+  };
+
+  it('a change of the nodes alone waits, and the pass comes back when it is due', async () => {
+    const { pass, kube, step } = await creatingFor(10_000);
+    await step.run(pass);
+    expect(kube.journal).toEqual([]);
+    expect(pass.written).toMatchObject({ phase: 'Creating', detailsDueInMs: NODE_DETAILS_DELAY_MS - 10_000 });
+    expect(await decideNextPass.run(pass)).toMatchObject({ kind: 'requeue', afterMs: NODE_DETAILS_DELAY_MS - 10_000 });
+  });
+
+  it('so does a count in the reason: the pod ready before its StatefulSet says so', async () => {
+    const { pass, kube, step } = await creatingFor(10_000, pod(0));
+    await step.run(pass);
+    expect(pass.written).toMatchObject({ phase: 'Creating', reason: '1 of 1 nodes ready', detailsDueInMs: NODE_DETAILS_DELAY_MS - 10_000 });
+    expect(kube.journal).toEqual([]);
+  });
+
+  it('is written once the phase has gone on for NODE_DETAILS_DELAY_MS', async () => {
+    const { pass, kube, step } = await creatingFor(NODE_DETAILS_DELAY_MS);
+    await step.run(pass);
+    expect(kube.journal).toEqual(['applyStatus QdrantCluster qdrant-a']);
+    expect(pass.written?.detailsDueInMs).toBeUndefined();
   });
 });
 

@@ -17,7 +17,7 @@ describe('cluster pass scenarios: golden journals', () => {
 describe('cluster pass scenarios: what each one is about', () => {
   it('new cluster: finalizer first, objects applied, Creating, back on its own only when the operation would time out', async () => {
     const outcome = await runScenario('new cluster');
-    expect(outcome.journal.slice(0, 2)).toEqual(['get QdrantCluster qdrant-a', 'patch QdrantCluster qdrant-a']);
+    expect(outcome.journal.slice(0, 2)).toEqual(['cache.get QdrantCluster qdrant-a', 'patch QdrantCluster qdrant-a']);
     expect(outcome.finalizers).toEqual([FINALIZER]);
     expect(outcome.journal).toContain('apply StatefulSet qdrant-a');
     expect(outcome.phase).toBe('Creating');
@@ -52,7 +52,7 @@ describe('cluster pass scenarios: what each one is about', () => {
 
   it('deleted invalid cluster: its finalizer is removed, nothing else is written', async () => {
     const outcome = await runScenario('deleted invalid cluster');
-    expect(outcome.journal).toEqual(['get QdrantCluster qdrant-a', 'patch QdrantCluster qdrant-a']);
+    expect(outcome.journal).toEqual(['cache.get QdrantCluster qdrant-a', 'patch QdrantCluster qdrant-a']);
     expect(outcome.finalizers).toEqual([]);
     expect(outcome.result).toBeUndefined();
   });

@@ -12,10 +12,10 @@ import { FakeKube } from './fake-kube.ts';
 export async function passBefore(
   name: string,
   objects: KubeObject[],
-  tweak: (deps: ClusterReconcilerDeps) => ClusterReconcilerDeps = (d) => d,
+  tweak: (deps: ClusterReconcilerDeps, kube: FakeKube) => ClusterReconcilerDeps = (d) => d,
 ): Promise<{ pass: ClusterPass; kube: FakeKube; step: Step<ClusterPass> }> {
   const kube = new FakeKube(objects);
-  const pass = newClusterPass(tweak(clusterDeps(kube)), 'qdrant', 'qdrant-a');
+  const pass = newClusterPass(tweak(clusterDeps(kube), kube), 'qdrant', 'qdrant-a');
   const index = CLUSTER_STEPS.findIndex((s) => s.name === name);
   if (index < 0) throw new Error(`no step ${name}`);
   for (const s of CLUSTER_STEPS.slice(0, index)) {
