@@ -126,7 +126,7 @@ async function converge(client: KubeClient, kubeconfigPath: string, n: number) {
     const converged = await requestBreakdown(port!);
     const perCluster = [...converged.byVerbKind].map(([k, v]) => `${k}: ${(v / n).toFixed(2)}`).join(', ');
     console.error(
-      `N=${n} to converge, per cluster: ${(converged.passes / n).toFixed(2)} passes, ${(converged.requests / n).toFixed(2)} requests (${perCluster})`,
+      `N=${n} to converge, per cluster: ${(converged.passes / n).toFixed(2)} passes, ${(converged.requests / n).toFixed(2)} requests (${perCluster}); waited for the client-side rate limit: ${converged.throttledSeconds.toFixed(1)} s summed over requests`,
     );
     const noOp = await noOpResync(client, ns, n, port!);
     rss = Math.max(rss, peakRssMiB(child.pid!));

@@ -113,11 +113,14 @@ export async function operatorCounters(port: number): Promise<{ passes: number; 
 }
 
 /** The operator's apiserver requests by verb and kind, and its successful passes, from /metrics. */
-export async function requestBreakdown(port: number): Promise<{ passes: number; requests: number; byVerbKind: Map<string, number> }> {
+export async function requestBreakdown(port: number): Promise<{ passes: number; requests: number; throttledSeconds: number; byVerbKind: Map<string, number> }> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const byVerbKind = new Map<string, number>();
   let requests = 0;
+  // Summed over requests (several wait at once): whether the client-side limit was reached at all.
+  let throttledSeconds = 0;
   for (const line of text.split('\n')) {
+    if (line.startsWith('qhc_operator_apiserver_throttle_seconds_sum')) throttledSeconds += Number(line.slice(line.lastIndexOf(' ') + 1));
     if (!line.startsWith('qhc_operator_apiserver_requests_total{')) continue;
     const verb = /verb="([^"]*)"/.exec(line)?.[1] ?? '';
     const kind = /kind="([^"]*)"/.exec(line)?.[1] ?? '';
@@ -125,7 +128,7 @@ export async function requestBreakdown(port: number): Promise<{ passes: number; 
     byVerbKind.set(`${verb} ${kind}`, (byVerbKind.get(`${verb} ${kind}`) ?? 0) + value);
     requests += value;
   }
-  return { passes: (await operatorCounters(port)).passes, requests, byVerbKind };
+  return { passes: (await operatorCounters(port)).passes, requests, throttledSeconds, byVerbKind };
 }
 
 /**

@@ -118,7 +118,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     metrics.apiRequestSeconds.observe({ verb }, durationMs / 1000);
     metrics.apiThrottleSeconds.observe({ verb }, throttledMs / 1000);
   };
-  const client = createKubeClient(kc, { fieldManager: FIELD_MANAGER, rateLimit: options.kubeApiRateLimit ?? { qps: 50, burst: 100 }, onRequest });
+  const client = createKubeClient(kc, { fieldManager: FIELD_MANAGER, rateLimit: options.kubeApiRateLimit ?? { qps: 100, burst: 200 }, onRequest });
   // The Lease on a client of its own, outside the rate limit: a renewal must never queue
   // behind reconcile traffic, or a busy leader misses its renew deadline and steps down.
   const leaseClient = createKubeClient(kc, { fieldManager: FIELD_MANAGER, onRequest });
