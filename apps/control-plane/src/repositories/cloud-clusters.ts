@@ -4,6 +4,7 @@ import { conflict } from '../errors.ts';
 import { recordClusterEvents } from '../cluster-events.ts';
 import { bumpRevision } from './regions.ts';
 import { markResourceDeleted, mergedResources } from './resources.ts';
+import { RowMemo } from './row-memo.ts';
 import { objectIdOf, readRegionSpec, REGION_RECORD_COLUMNS, toCluster, toRegion, type ClusterRow } from './rows.ts';
 
 // Clusters as the Cloud API sees them: always within the caller's account (another account's
@@ -40,15 +41,31 @@ const namespaceOf = (db: Db, seen: Map<string, string>) => (regionId: string, sp
   return namespace;
 };
 
+type CloudClusterRow = ClusterRow & { region_spec: string };
+
+const buildCloudCluster = (db: Db, namespaces: Map<string, string>, row: CloudClusterRow): CloudClusterRecord => ({
+  ...toCluster(db)(row),
+  objectId: objectIdOf(row),
+  accountId: row.account_id ?? '',
+  namespace: namespaceOf(db, namespaces)(row.region_id, row.region_spec),
+  ...(row.cloud_cluster ? { cloudCluster: row.cloud_cluster } : {}),
+});
+
+/** How many clusters' records a replica keeps built (see row-memo.ts): a few MiB, the pages and clusters read most. */
+export const CLUSTER_MEMO_CAPACITY = 10_000;
+// One per key ring (a database and its transactions share it): a record holds the secrets it opened.
+const memos = new WeakMap<object, RowMemo<CloudClusterRecord>>();
+const memoOf = (db: Db) => {
+  let memo = memos.get(db.secrets);
+  if (!memo) memos.set(db.secrets, (memo = new RowMemo(CLUSTER_MEMO_CAPACITY)));
+  return memo;
+};
+
+/** The row's record: the one built before while the row reads the same (frozen: requests share it). */
 const toCloudCluster =
   (db: Db, namespaces = new Map<string, string>()) =>
-  (row: ClusterRow & { region_spec: string }): CloudClusterRecord => ({
-    ...toCluster(db)(row),
-    objectId: objectIdOf(row),
-    accountId: row.account_id ?? '',
-    namespace: namespaceOf(db, namespaces)(row.region_id, row.region_spec),
-    ...(row.cloud_cluster ? { cloudCluster: row.cloud_cluster } : {}),
-  });
+  (row: CloudClusterRow): CloudClusterRecord =>
+    memoOf(db).of(row.id, Object.values(row), () => buildCloudCluster(db, namespaces, row));
 
 /** The account's region (a Cloud API environment), or undefined: another account's is no region. */
 export async function accountRegion(db: Db, accountId: string, regionId: string): Promise<RegionRecord | undefined> {
@@ -85,7 +102,9 @@ export async function accountClusterPage(db: Db, accountId: string, ask: Cluster
   const rows = await query.orderBy('clusters.created_at').orderBy('clusters.id').limit(limit).offset(offset).execute();
   // Past the last page no row carries the count.
   const total = rows.length > 0 ? Number(rows[0]!.total) : offset === 0 ? 0 : Number((await count.executeTakeFirstOrThrow()).total);
-  return { items: rows.map(toCloudCluster(db)), total };
+  // The count is no column of the cluster: a cluster added elsewhere must not rebuild the page.
+  const toRecord = toCloudCluster(db);
+  return { items: rows.map(({ total: _, ...row }) => toRecord(row)), total };
 }
 
 /** Every name the account's clusters use. */
