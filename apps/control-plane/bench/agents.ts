@@ -97,11 +97,13 @@ async function run(s: Scenario): Promise<BenchRow> {
     const cpu1 = cpu();
     const perRead = (ms: number) => (read.requests > 0 ? Math.round((ms / read.requests) * 100) / 100 : undefined);
     const figures = replicas.map((r) => processFigures(r.pid));
-    const rendered = (await Promise.all(replicas.map((r) => r.stats()))).map((x) => x.rendered);
+    const after = await Promise.all(replicas.map((r) => r.stats()));
+    const rendered = after.map((x) => x.rendered);
+    const busy = after.map((x) => x.busy);
     controller.abort();
     await Promise.allSettled(running);
     const agentErrors = agents.reduce((n, a) => n + a.errors, 0);
-    console.error(JSON.stringify({ scenario: s, seedS, firstAnswersS, change, read, idle, figures, rendered, agentErrors }));
+    console.error(JSON.stringify({ scenario: s, seedS, firstAnswersS, change, read, idle, figures, rendered, busy, agentErrors }));
     return {
       database: s.dialect,
       replicas: s.replicas,

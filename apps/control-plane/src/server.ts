@@ -43,13 +43,12 @@ export interface ControlPlaneOptions {
   publicUrl?: string;
   /** A management key of the account to accept (created if new): the Cloud API's first credential. */
   managementKey?: string;
-  /**
-   * The key ring secrets at rest are encrypted with (--secrets-key-file, QHC_SECRETS_KEY). None:
-   * SQLite generates one beside its file; PostgreSQL refuses to start (see secrets/key-source.ts).
-   */
+  /** The key ring secrets at rest are encrypted with (--secrets-key-file, QHC_SECRETS_KEY). None: SQLite generates one beside its file; PostgreSQL refuses to start (secrets/key-source.ts). */
   secrets?: SecretsKeySource;
   /** PostgreSQL: the most connections this replica's pool opens (--database-pool-size); default DEFAULT_POOL_SIZE. */
   databasePoolSize?: number;
+  /** PostgreSQL: how many requests may wait for a connection before more are refused at once (--database-pool-queue); default 8 per connection. */
+  databasePoolQueue?: number;
   logger: Logger;
   maxWaitSeconds?: number;
   pollIntervalMs?: number;
@@ -198,7 +197,7 @@ async function listen(server: AnyServer, options: ControlPlaneOptions): Promise<
 }
 
 export async function startControlPlane(options: ControlPlaneOptions): Promise<RunningControlPlane> {
-  const db = await openDatabase(options.database, options.logger, options.secrets, options.databasePoolSize);
+  const db = await openDatabase(options.database, options.logger, options.secrets, options.databasePoolSize, options.databasePoolQueue);
   const started: Array<{ stop(): Promise<void> }> = [];
   try {
     return await serveOn(db, options, started);

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError } from '../errors.ts';
+import { ApiError, BusyError } from '../errors.ts';
 import { checkBodyDepth } from './json-limits.ts';
 import { requestFields, requestIdOf } from './request-log.ts';
 
@@ -102,6 +102,8 @@ export class Router {
    * the request id (the message may name internals), while the log gets the whole story.
    */
   private errorReply(error: unknown, req: IncomingMessage, requestId: string): Reply {
+    if (error instanceof BusyError)
+      return { status: 503, json: { error: error.code, message: error.message }, headers: { 'retry-after': String(error.retryAfterSeconds) } };
     if (error instanceof ApiError) {
       if (error.status === 401 || error.status === 403)
         this.log?.warn('request refused', { ...requestFields(req, requestId), status: error.status, reason: error.message });

@@ -32,6 +32,8 @@ export interface Db {
 
 export interface QueryStats {
   queries: number;
+  /** PostgreSQL: requests refused at once (BusyError) because too many already waited for a connection. */
+  busy?: number;
   /** Sees every statement with its parameters: how a test finds the statements of a path (to EXPLAIN them). */
   onQuery?: (sql: string, parameters: readonly unknown[]) => void;
 }

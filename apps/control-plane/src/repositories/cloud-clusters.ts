@@ -61,11 +61,14 @@ const memoOf = (db: Db) => {
   return memo;
 };
 
+/** Every column of the row but a page's count: a cluster added elsewhere must not rebuild the page. */
+const cellsOf = (row: object) => Object.entries(row).flatMap(([column, value]) => (column === 'total' ? [] : [value]));
+
 /** The row's record: the one built before while the row reads the same (frozen: requests share it). */
 const toCloudCluster =
   (db: Db, namespaces = new Map<string, string>()) =>
   (row: CloudClusterRow): CloudClusterRecord =>
-    memoOf(db).of(row.id, Object.values(row), () => buildCloudCluster(db, namespaces, row));
+    memoOf(db).of(row.id, cellsOf(row), () => buildCloudCluster(db, namespaces, row));
 
 /** The account's region (a Cloud API environment), or undefined: another account's is no region. */
 export async function accountRegion(db: Db, accountId: string, regionId: string): Promise<RegionRecord | undefined> {
@@ -102,9 +105,7 @@ export async function accountClusterPage(db: Db, accountId: string, ask: Cluster
   const rows = await query.orderBy('clusters.created_at').orderBy('clusters.id').limit(limit).offset(offset).execute();
   // Past the last page no row carries the count.
   const total = rows.length > 0 ? Number(rows[0]!.total) : offset === 0 ? 0 : Number((await count.executeTakeFirstOrThrow()).total);
-  // The count is no column of the cluster: a cluster added elsewhere must not rebuild the page.
-  const toRecord = toCloudCluster(db);
-  return { items: rows.map(({ total: _, ...row }) => toRecord(row)), total };
+  return { items: rows.map(toCloudCluster(db)), total };
 }
 
 /** Every name the account's clusters use. */
