@@ -42,7 +42,7 @@ it('keeps a record while its row reads the same, rebuilds it when any column cha
 it('bounds the memo: the least recently used row goes first', () => {
   const memo = new RowMemo<{ n: number }>(2);
   let built = 0;
-  const of = (id: string, column: string) => memo.of(id, [column], () => ({ n: ++built }));
+  const of = (id: string, column: string) => memo.of(id, { column }, () => ({ n: ++built }));
   const a = of('a', 'x');
   of('b', 'x');
   expect(of('a', 'x')).toBe(a);

@@ -57,18 +57,16 @@ export const CLUSTER_MEMO_CAPACITY = 10_000;
 const memos = new WeakMap<object, RowMemo<CloudClusterRecord>>();
 const memoOf = (db: Db) => {
   let memo = memos.get(db.secrets);
-  if (!memo) memos.set(db.secrets, (memo = new RowMemo(CLUSTER_MEMO_CAPACITY)));
+  // A page's count is no column of a cluster: a cluster added elsewhere must not rebuild the page.
+  if (!memo) memos.set(db.secrets, (memo = new RowMemo(CLUSTER_MEMO_CAPACITY, 'total')));
   return memo;
 };
-
-/** Every column of the row but a page's count: a cluster added elsewhere must not rebuild the page. */
-const cellsOf = (row: object) => Object.entries(row).flatMap(([column, value]) => (column === 'total' ? [] : [value]));
 
 /** The row's record: the one built before while the row reads the same (frozen: requests share it). */
 const toCloudCluster =
   (db: Db, namespaces = new Map<string, string>()) =>
   (row: CloudClusterRow): CloudClusterRecord =>
-    memoOf(db).of(row.id, cellsOf(row), () => buildCloudCluster(db, namespaces, row));
+    memoOf(db).of(row.id, row, () => buildCloudCluster(db, namespaces, row));
 
 /** The account's region (a Cloud API environment), or undefined: another account's is no region. */
 export async function accountRegion(db: Db, accountId: string, regionId: string): Promise<RegionRecord | undefined> {

@@ -12,26 +12,42 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
-const sameColumns = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+type Row = Readonly<Record<string, unknown>>;
+
+/** Whether `row` has the columns of `kept` with the same values, `skip` aside. */
+function sameRow(kept: Row, row: Row, skip: string | undefined): boolean {
+  let n = 0;
+  for (const column in row) {
+    if (column === skip) continue;
+    if (row[column] !== kept[column]) return false;
+    n++;
+  }
+  return n === Object.keys(kept).length;
+}
 
 /** Values built from rows, by row id, while the row reads the same; bounded, the least recently used go first. */
 export class RowMemo<V> {
-  private readonly entries = new Map<string, { columns: readonly unknown[]; value: V }>();
+  private readonly entries = new Map<string, { row: Row; value: V }>();
   readonly capacity: number;
-  constructor(capacity: number) {
+  /** A column that is not the row's (a page's count): neither compared nor kept. */
+  private readonly skip: string | undefined;
+  constructor(capacity: number, skip?: string) {
     this.capacity = capacity;
+    this.skip = skip;
   }
 
-  /** The value built from the row `id` with exactly these `columns`, else `build`'s (frozen, kept). */
-  of(id: string, columns: readonly unknown[], build: () => V): V {
+  /** The value built from `row` (id `id`) when every column reads as it did then, else `build`'s (frozen, kept). */
+  of(id: string, row: Row, build: () => V): V {
     const entry = this.entries.get(id);
     this.entries.delete(id);
-    if (entry && sameColumns(entry.columns, columns)) {
+    if (entry && sameRow(entry.row, row, this.skip)) {
       this.entries.set(id, entry);
       return entry.value;
     }
     const value = deepFreeze(build());
-    this.entries.set(id, { columns, value });
+    const kept = { ...row };
+    if (this.skip !== undefined) delete kept[this.skip];
+    this.entries.set(id, { row: kept, value });
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
     return value;
   }
