@@ -5,7 +5,7 @@
 //   --database-pool-size <n>  PostgreSQL: the most connections this replica opens (env
 //                           QHC_DATABASE_POOL_SIZE; 1 to 1000, default 10); a request waits up to 30 s for one
 //   --database-pool-queue <n>  PostgreSQL: how many requests may wait for a connection (env
-//                           QHC_DATABASE_POOL_QUEUE; 0 to 100000, default 8 per connection); more are refused
+//                           QHC_DATABASE_POOL_QUEUE; 0 to 100000, default 64 per connection); more are refused
 //                           at once (503 with Retry-After; the Cloud API's ResourceExhausted)
 //   --host <addr>           default 127.0.0.1
 //   --port <n>              default 7443

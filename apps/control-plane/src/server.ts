@@ -47,7 +47,7 @@ export interface ControlPlaneOptions {
   secrets?: SecretsKeySource;
   /** PostgreSQL: the most connections this replica's pool opens (--database-pool-size); default DEFAULT_POOL_SIZE. */
   databasePoolSize?: number;
-  /** PostgreSQL: how many requests may wait for a connection before more are refused at once (--database-pool-queue); default 8 per connection. */
+  /** PostgreSQL: how many requests may wait for a connection before more are refused at once (--database-pool-queue); default 64 per connection. */
   databasePoolQueue?: number;
   logger: Logger;
   maxWaitSeconds?: number;

@@ -17,7 +17,7 @@ export async function openDatabase(
   secrets?: SecretsKeySource,
   /** PostgreSQL's pool size (--database-pool-size); SQLite has one connection. */
   poolSize?: number,
-  /** PostgreSQL: how many requests may wait for a connection (--database-pool-queue); default 8 per connection. */
+  /** PostgreSQL: how many requests may wait for a connection (--database-pool-queue); default 64 per connection. */
   poolQueue?: number,
 ): Promise<Db> {
   const dialect = /^postgres(ql)?:\/\//.test(location) ? 'postgres' : 'sqlite';

@@ -120,8 +120,12 @@ export const MAX_POOL_SIZE = 1000;
 // burst (a thousand agents reconnecting at once) queues for up to 30 s rather than failing.
 const CONNECT_TIMEOUT_MS = 5_000;
 const POOL_WAIT_MS = 30_000;
-/** How many requests may wait for a connection, per connection of the pool (--database-pool-queue's default). */
-export const QUEUE_PER_CONNECTION = 8;
+/**
+ * How many requests may wait for a connection, per connection of the pool (--database-pool-queue's
+ * default). Not fewer: a thousand agents on three replicas long-poll at once after a restart, and
+ * at 8 per connection (80) the bench's replicas refused them; each came back a second later.
+ */
+export const QUEUE_PER_CONNECTION = 64;
 export const MAX_POOL_QUEUE = 100_000;
 /** What a refused request is told to wait: a busy pool's line moves in well under a second per connection. */
 const BUSY_RETRY_AFTER_S = 1;
