@@ -1,21 +1,39 @@
 // The PostgreSQL pool's line is bounded (--database-pool-queue): while it is full, a request is
-// refused at once (503 with Retry-After; the Cloud API's ResourceExhausted), counted, and
-// changes nothing, instead of waiting up to 30 s behind a flood. The pool's connections are held
-// by transactions waiting on a promise the test resolves: no timing is involved.
+// refused at its entry (503 with Retry-After; the Cloud API's ResourceExhausted), counted, and
+// changes nothing, instead of waiting up to 30 s behind a flood. A request admitted is never
+// refused later: its statements wait their turn. The pool's connections are held by transactions
+// waiting on a promise the test resolves, and the line is watched at pg.Pool's connect (which
+// queues a request at once when the pool is full): no timing is involved.
 import { createLogger } from '@qhc/kube';
 import { sql } from 'kysely';
-import { afterAll, expect, inject, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, expect, inject, it, vi } from 'vitest';
 import type { Db } from '../src/db/db.ts';
 import { openPostgres, poolQueueOf } from '../src/db/postgres.ts';
 import { BusyError } from '../src/errors.ts';
-import { startControlPlane } from '../src/index.ts';
+import { startControlPlane, type RunningControlPlane } from '../src/index.ts';
 import { MANAGEMENT_KEY, TEST_SECRETS } from './support/cloud.ts';
 import { createTestDatabase } from './support/postgres.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const cleanup of cleanups.toReversed()) await cleanup();
+  vi.restoreAllMocks();
 });
+
+// Who waits for the line to reach a length: told by the connect call that made it that long.
+const watchers: Array<{ n: number; reached: (pool: pg.Pool) => void }> = [];
+const poolConnect = pg.Pool.prototype.connect as (this: pg.Pool) => Promise<pg.PoolClient>;
+vi.spyOn(pg.Pool.prototype, 'connect').mockImplementation(function (this: pg.Pool) {
+  const connecting = poolConnect.call(this);
+  for (const watcher of watchers.filter((w) => this.waitingCount >= w.n)) {
+    watchers.splice(watchers.indexOf(watcher), 1);
+    watcher.reached(this);
+  }
+  return connecting;
+});
+/** Resolves (with the pool) at the first connection request that leaves `n` or more waiting in the pool's line. */
+const lineReaches = (n: number) => new Promise<pg.Pool>((reached) => watchers.push({ n, reached }));
 
 /** Holds `n` of the pool's connections, each in a transaction, until `release` is called. */
 async function hold(db: Db, n: number): Promise<{ release: () => Promise<void> }> {
@@ -55,50 +73,72 @@ it('checks --database-pool-queue: a whole number from 0 to 100000', () => {
     expect(() => poolQueueOf(bad)).toThrow(`--database-pool-queue: expected a whole number from 0 to 100000, got ${JSON.stringify(bad)}`);
 });
 
-it('refuses at once, writing nothing, a statement past the line of those waiting for a busy pool; the one in line runs', async () => {
+it('refuses at its entry a request past the line of a busy pool; an admitted one waits, however long the line, and runs', async () => {
   const database = await createTestDatabase(inject('postgresUrl'), `pool_queue_${process.pid}`);
   const warned: unknown[] = [];
   const db = openPostgres(database, { warn: (message, fields) => warned.push({ message, ...fields }) }, undefined, 2, 1);
   cleanups.push(() => db.close());
   await sql`CREATE TABLE marks (n int)`.execute(db.q);
+  // Admitted while the pool is idle: what a request's entry asks once.
+  db.admit();
   const held = await hold(db, 2);
-  // In line (the queue holds one), then past it: the same path, so in this order.
+  const inLine = lineReaches(1);
   const waiting = sql<{ n: number }>`SELECT 2 AS n`.execute(db.q);
-  const refused = await settled(sql`INSERT INTO marks VALUES (1)`.execute(db.q));
-  // Settled while both connections are still held: it never waited for one.
+  await inLine;
+  // The line is full: a new request is refused, at once, before any work.
+  const refused = await settled(Promise.resolve().then(() => db.admit()));
   expect(refused).toBeInstanceOf(BusyError);
   expect([(refused as BusyError).status, (refused as BusyError).retryAfterSeconds]).toEqual([503, 1]);
   expect(db.stats.busy).toBe(1);
   expect(warned).toEqual([expect.objectContaining({ message: 'requests refused: too many wait for a database connection', refused: 1 })]);
+  // The admitted request's statement, past the line's bound: it waits its turn, it is not refused.
+  const behind = lineReaches(2);
+  const marked = sql`INSERT INTO marks VALUES (1)`.execute(db.q);
+  await Promise.race([behind, marked]);
   await held.release();
+  await marked;
   expect((await waiting).rows).toEqual([{ n: 2 }]);
-  expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM marks`.execute(db.q)).rows).toEqual([{ n: 0 }]);
+  expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM marks`.execute(db.q)).rows).toEqual([{ n: 1 }]);
+  expect(db.stats.busy).toBe(1);
 }, 20_000);
 
-it("answers the agent protocol 503 with Retry-After, the Cloud API ResourceExhausted (Connect and REST), while the pool's line is full", async () => {
+const auth = { authorization: `apikey ${MANAGEMENT_KEY}` };
+const hybrid = (cp: RunningControlPlane, method: string, body: unknown) =>
+  fetch(`${cp.url}/qdrant.cloud.hybrid.v1.HybridCloudService/${method}`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+const create = (cp: RunningControlPlane, name: string) =>
+  hybrid(cp, 'CreateHybridCloudEnvironment', { hybridCloudEnvironment: { accountId: cp.accountId, name, configuration: { namespace: 'ns' } } });
+const environments = async (cp: RunningControlPlane) => {
+  const listed = await hybrid(cp, 'ListHybridCloudEnvironments', { accountId: cp.accountId });
+  return ((await listed.json()) as { items?: Array<{ name: string }> }).items?.map((e) => e.name) ?? [];
+};
+
+async function plane(name: string, databasePoolQueue: number): Promise<RunningControlPlane> {
   const cp = await startControlPlane({
-    database: await createTestDatabase(inject('postgresUrl'), `pool_queue_cp_${process.pid}`),
+    database: await createTestDatabase(inject('postgresUrl'), `${name}_${process.pid}`),
     port: 0,
     managementKey: MANAGEMENT_KEY,
     secrets: TEST_SECRETS,
     logger: createLogger({ level: 'error' }),
     console: false,
     databasePoolSize: 1,
-    databasePoolQueue: 0,
+    databasePoolQueue,
   });
   cleanups.push(() => cp.stop());
-  const auth = { authorization: `apikey ${MANAGEMENT_KEY}` };
-  const environments = `/qdrant.cloud.hybrid.v1.HybridCloudService/ListHybridCloudEnvironments`;
-  const create = () =>
-    fetch(`${cp.url}/qdrant.cloud.hybrid.v1.HybridCloudService/CreateHybridCloudEnvironment`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ hybridCloudEnvironment: { accountId: cp.accountId, name: 'refused', configuration: { namespace: 'ns' } } }),
-    });
+  return cp;
+}
+
+it("answers the agent protocol 503 with Retry-After, the Cloud API ResourceExhausted (Connect and REST), while the pool's line is full", async () => {
+  const cp = await plane('pool_queue_cp', 0);
   const held = await hold(cp.store.db, 1);
   const agent = await fetch(`${cp.url}/agent/v1/desired-state?after=-1&waitSeconds=1`, { headers: { authorization: 'Bearer junk-token' } });
-  const connect = await create();
+  const connect = await create(cp, 'refused');
   const rest = await fetch(`${cp.url}/api/cluster/v1/accounts/${cp.accountId}/clusters`, { headers: auth });
+  // The probe needs no connection: it answers.
+  const health = await fetch(`${cp.url}/healthz`);
   const answers = [agent, connect, rest].map((r) => [r.status, r.headers.get('retry-after')]);
   const bodies = await Promise.all([agent, connect, rest].map((r) => r.json() as Promise<{ error?: string; code?: string }>));
   await held.release();
@@ -108,12 +148,36 @@ it("answers the agent protocol 503 with Retry-After, the Cloud API ResourceExhau
     [429, '1'],
   ]);
   expect(bodies.map((b) => b.error ?? b.code)).toEqual(['Busy', 'resource_exhausted', 8]);
+  expect([health.status, await health.text()]).toEqual([200, 'ok']);
   expect(cp.store.db.stats.busy).toBe(3);
   // The refused creation made nothing.
-  const listed = await fetch(`${cp.url}${environments}`, {
-    method: 'POST',
-    headers: { ...auth, 'content-type': 'application/json' },
-    body: JSON.stringify({ accountId: cp.accountId }),
+  expect(await environments(cp)).toEqual([]);
+}, 30_000);
+
+it('never refuses a request it admitted: when the line fills behind it, its later statements wait, and the change is answered', async () => {
+  const cp = await plane('pool_queue_admitted', 1);
+  const { db } = cp.store;
+  // The only connection held, nobody waiting: a request is admitted; its first statement waits.
+  const first = await hold(db, 1);
+  const admitted = lineReaches(1);
+  const created = create(cp, 'admitted');
+  const pool = await admitted;
+  // Once the request has the connection, two others join the line behind it (admitted before it filled).
+  const others: Array<Promise<pg.PoolClient>> = [];
+  let joined!: Promise<pg.Pool>;
+  pool.once('acquire', () => {
+    others.push(pool.connect(), pool.connect());
+    // The next to join is the request's next statement: the line is past its bound then.
+    joined = lineReaches(2);
   });
-  expect([listed.status, await listed.json()]).toEqual([200, {}]);
+  await first.release();
+  const refused = await create(cp, 'refused');
+  expect([refused.status, refused.headers.get('retry-after')]).toEqual([429, '1']);
+  await Promise.race([joined, created]);
+  for (const other of others) (await other).release();
+  const answer = await created;
+  const body = (await answer.json()) as { hybridCloudEnvironment?: { name?: string } };
+  expect([answer.status, body.hybridCloudEnvironment?.name]).toEqual([200, 'admitted']);
+  expect(db.stats.busy).toBe(1);
+  expect(await environments(cp)).toEqual(['admitted']);
 }, 30_000);

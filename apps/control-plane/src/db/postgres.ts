@@ -75,11 +75,10 @@ const TX_END = new Set(['commit', 'rollback']);
  * outside a transaction run again after a deadlock, a connection's 'error' event logged rather
  * than fatal, and a connection that broke leaving the pool instead of serving the next request.
  */
-function guardedPool(pool: pg.Pool, log: Warn, admit: () => void): PostgresPool {
+function guardedPool(pool: pg.Pool, log: Warn): PostgresPool {
   // Between its queries a checked-out client has no pool listener: its 'error' must not crash.
   const onError = (error: Error) => log.warn('a database connection was closed during a transaction', { error: error.message });
   const connect = async (): Promise<PostgresPoolClient> => {
-    admit();
     let client: pg.PoolClient;
     try {
       client = await pool.connect();
@@ -158,6 +157,8 @@ export function poolQueueOf(text: string): number {
  * Refuses a request at once (BusyError) while `queue` others already wait for a connection: a
  * flood (junk credentials, a retry storm) then costs its own requests a refusal instead of
  * costing everyone a wait of up to POOL_WAIT_MS. Counted in `stats.busy`; told once a while.
+ * Asked once per request at its entry (server.ts), never per connection: a request refused
+ * halfway (its change committed, its answer or audit event not) would tell the client a lie.
  */
 function admission(pool: pg.Pool, queue: number, stats: QueryStats, log: Warn): () => void {
   let toldAt = -Infinity;
@@ -190,10 +191,10 @@ export function openPostgres(
   // reported here; unhandled, the 'error' event would end the process.
   pgPool.on('error', (error) => log.warn('a database connection was closed; the pool opens a new one when needed', { error: error.message }));
   const stats: QueryStats = { queries: 0, busy: 0 };
-  const pool = guardedPool(pgPool, log, admission(pgPool, poolQueue, stats, log));
+  const pool = guardedPool(pgPool, log);
   const q = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: countQueries(stats) });
   const revisions = postgresRevisionFeed(connectionString, log);
-  const shared: DbShared = { dialect: 'postgres', log, secrets, revisions, stats };
+  const shared: DbShared = { dialect: 'postgres', log, secrets, revisions, stats, admit: admission(pgPool, poolQueue, stats, log) };
   const transaction = async <T>(fn: (db: Db) => Promise<T>): Promise<T> => {
     for (let tries = 1; ; tries++) {
       try {
