@@ -7,6 +7,7 @@ import { clusterV1 } from '@qhc/cloud-api';
 import { expect, it } from 'vitest';
 import { accountClusterPage } from '../src/repositories/cloud-clusters.ts';
 import { RowMemo } from '../src/repositories/row-memo.ts';
+import { storedApiKeys } from '../src/repositories/rows.ts';
 import { cloudPlane } from './support/cloud.ts';
 import { clusterClient, clusterInit, makeRegion } from './support/cloud-clusters.ts';
 import { sqlOn } from './support/sql.ts';
@@ -51,4 +52,28 @@ it('bounds the memo: the least recently used row goes first', () => {
   // 'b' was the least recently used: built again.
   expect(of('b', 'x').n).toBe(4);
   expect(of('b', 'y').n).toBe(5);
+});
+
+it("rebuilds a record when its region's namespace (joined region_spec) or its api_keys column changes", async () => {
+  const { db } = plane.cp.store;
+  const { accountId } = plane.cp;
+  const client = clusterClient(plane);
+  const region = await makeRegion(plane, 'memo-joined');
+  const made = (await client.createCluster({ cluster: clusterInit(accountId, region.id, 'joined') }, { headers: plane.auth() })).cluster!;
+  const read = async () => (await accountClusterPage(db, accountId, { offset: 0, limit: 100 })).items.find((c) => c.id === made.id)!;
+  const before = await read();
+  expect(await read()).toBe(before);
+  const [{ spec }] = (await sqlOn(db).all<{ spec: string }>('SELECT spec FROM regions WHERE id = $1', [region.id])) as [{ spec: string }];
+  const moved = JSON.stringify({ ...JSON.parse(spec), namespace: 'moved-ns' });
+  expect(await sqlOn(db).run('UPDATE regions SET spec = $1 WHERE id = $2', [moved, region.id])).toBe(1);
+  const renamed = await read();
+  expect([renamed === before, renamed.namespace]).toEqual([false, 'moved-ns']);
+  // Keys stored (sealed as the repositories seal them), then taken away: each rebuilds the record.
+  const sealed = storedApiKeys(db, made.id, {});
+  expect(await sqlOn(db).run('UPDATE clusters SET api_keys = $1 WHERE id = $2', [sealed, made.id])).toBe(1);
+  const keyed = await read();
+  expect([keyed === renamed, 'apiKeys' in keyed]).toEqual([false, true]);
+  expect(await sqlOn(db).run('UPDATE clusters SET api_keys = NULL WHERE id = $1', [made.id])).toBe(1);
+  const keyless = await read();
+  expect([keyless === keyed, 'apiKeys' in keyless]).toEqual([false, false]);
 });
