@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { writeBenchTable, type BenchRow } from '@qhc/bench';
 import pg from 'pg';
 import { createTestDatabase, startTestPostgres, type TestPostgres } from '../test/support/postgres.ts';
-import { processFigures, SimulatedAgent, startReplica, type Replica } from './agents/fleet.ts';
+import { processFigures, SimulatedAgent, startReplica, type Replica, type ReplicaStats } from './agents/fleet.ts';
 import { cpuMs, treeCpuMs } from './agents/cpu.ts';
 import { changeLatencies, idleRates } from './agents/measure.ts';
 import { readLoadApart } from './agents/reader.ts';
@@ -50,6 +50,9 @@ async function startReplicas(s: Scenario, database: string): Promise<Replica[]> 
   const first = await startReplica(options);
   return [first, ...(await Promise.all(Array.from({ length: s.replicas - 1 }, () => startReplica(options))))];
 }
+
+/** The replicas' records in memory and their refusals (a full pool line), after the read load. */
+const lastStats = (all: ReplicaStats[]) => ({ rendered: all.map((x) => x.rendered), busy: all.map((x) => x.busy) });
 
 async function run(s: Scenario): Promise<BenchRow> {
   let postgres: TestPostgres | undefined;
@@ -97,11 +100,11 @@ async function run(s: Scenario): Promise<BenchRow> {
     const cpu1 = cpu();
     const perRead = (ms: number) => (read.requests > 0 ? Math.round((ms / read.requests) * 100) / 100 : undefined);
     const figures = replicas.map((r) => processFigures(r.pid));
-    const rendered = (await Promise.all(replicas.map((r) => r.stats()))).map((x) => x.rendered);
+    const { rendered, busy } = lastStats(await Promise.all(replicas.map((r) => r.stats())));
     controller.abort();
     await Promise.allSettled(running);
     const agentErrors = agents.reduce((n, a) => n + a.errors, 0);
-    console.error(JSON.stringify({ scenario: s, seedS, firstAnswersS, change, read, idle, figures, rendered, agentErrors }));
+    console.error(JSON.stringify({ scenario: s, seedS, firstAnswersS, change, read, idle, figures, rendered, busy, agentErrors }));
     return {
       database: s.dialect,
       replicas: s.replicas,

@@ -27,3 +27,17 @@ export class LimitError extends ApiError {
     this.name = 'LimitError';
   }
 }
+
+/**
+ * More requests wait for the database's connections than the replica lets wait (a flood): this
+ * one is answered at once, 503 with Retry-After (Connect ResourceExhausted), rather than after a
+ * long wait that delays the agents behind it. Nothing was read or changed.
+ */
+export class BusyError extends ApiError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super(503, 'Busy', message);
+    this.name = 'BusyError';
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

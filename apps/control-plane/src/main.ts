@@ -4,6 +4,9 @@
 //                           env QHC_DATABASE
 //   --database-pool-size <n>  PostgreSQL: the most connections this replica opens (env
 //                           QHC_DATABASE_POOL_SIZE; 1 to 1000, default 10); a request waits up to 30 s for one
+//   --database-pool-queue <n>  PostgreSQL: how many requests may wait for a connection (env
+//                           QHC_DATABASE_POOL_QUEUE; 0 to 100000, default 64 per connection); more are refused
+//                           at once (503 with Retry-After; the Cloud API's ResourceExhausted)
 //   --host <addr>           default 127.0.0.1
 //   --port <n>              default 7443
 //   --tls-cert, --tls-key   PEM files: serve HTTPS (agents only speak HTTPS)
@@ -50,7 +53,7 @@ import { parseDurationSeconds } from './duration.ts';
 import { signInPolicyOf } from './iam/sign-in-flags.ts';
 import { readPackagesFile } from './packages.ts';
 import { openDatabase } from './db/open.ts';
-import { poolSizeOf } from './db/postgres.ts';
+import { poolQueueOf, poolSizeOf } from './db/postgres.ts';
 import { checkCommand, runCommand } from './commands.ts';
 import { AUDIT_RETENTION_BOUNDS } from './cloud/audit/retention.ts';
 
@@ -58,6 +61,7 @@ const { values, positionals } = parseArgs({
   options: {
     database: { type: 'string' },
     'database-pool-size': { type: 'string' },
+    'database-pool-queue': { type: 'string' },
     host: { type: 'string' },
     port: { type: 'string' },
     'tls-cert': { type: 'string' },
@@ -94,10 +98,12 @@ try {
   const database = values.database ?? process.env.QHC_DATABASE ?? 'qhc-control-plane.db';
   const poolSize = values['database-pool-size'] ?? process.env.QHC_DATABASE_POOL_SIZE;
   const databasePoolSize = poolSize === undefined ? undefined : poolSizeOf(poolSize);
+  const poolQueue = values['database-pool-queue'] ?? process.env.QHC_DATABASE_POOL_QUEUE;
+  const databasePoolQueue = poolQueue === undefined ? undefined : poolQueueOf(poolQueue);
   const secrets = { keyFile: values['secrets-key-file'] ?? process.env.QHC_SECRETS_KEY_FILE, key: process.env.QHC_SECRETS_KEY };
   if (positionals.length > 0) {
     checkCommand(positionals);
-    const db = await openDatabase(database, logger, secrets, databasePoolSize);
+    const db = await openDatabase(database, logger, secrets, databasePoolSize, databasePoolQueue);
     const done = await runCommand(db, positionals).finally(() => db.close());
     process.stdout.write(`${done}\n`);
     process.exit(0);
@@ -107,6 +113,7 @@ try {
     database,
     secrets,
     ...(databasePoolSize ? { databasePoolSize } : {}),
+    ...(databasePoolQueue !== undefined ? { databasePoolQueue } : {}),
     host: values.host,
     port: values.port ? Number(values.port) : undefined,
     tls: cert && key ? { cert: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') } : undefined,

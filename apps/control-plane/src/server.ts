@@ -13,6 +13,7 @@ import { LongPolls } from './api/long-polls.ts';
 import { consoleAssetsDir } from '@qhc/console';
 import { consoleFiles, type ConsoleFiles } from './console.ts';
 import { requestFields, requestIdOf } from './api/request-log.ts';
+import { admission, type Entry } from './api/admission.ts';
 import { firstStart } from './cloud/first-start.ts';
 import type { CloudDeps } from './cloud/context.ts';
 import { DEFAULT_BOOTSTRAP_TOKEN_TTL_SECONDS } from './installation.ts';
@@ -23,7 +24,7 @@ import { AUDIT_RETENTION_DEFAULT_SECONDS, startAuditPruning } from './cloud/audi
 import { OidcClients } from './cloud/sso/oidc-client.ts';
 import type { CustomFetch } from 'openid-client';
 export { registryDefaults } from './registry-defaults.ts';
-import { cloudApi, type AnyRequest, type AnyResponse, type CloudApi, type Handle } from './cloud/transport.ts';
+import { cloudApi, type AnyRequest, type AnyResponse, type Handle } from './cloud/transport.ts';
 
 /**
  * Over HTTPS every answer (API, console, installation script) tells browsers to use HTTPS only
@@ -43,13 +44,12 @@ export interface ControlPlaneOptions {
   publicUrl?: string;
   /** A management key of the account to accept (created if new): the Cloud API's first credential. */
   managementKey?: string;
-  /**
-   * The key ring secrets at rest are encrypted with (--secrets-key-file, QHC_SECRETS_KEY). None:
-   * SQLite generates one beside its file; PostgreSQL refuses to start (see secrets/key-source.ts).
-   */
+  /** The key ring secrets at rest are encrypted with (--secrets-key-file, QHC_SECRETS_KEY). None: SQLite generates one beside its file; PostgreSQL refuses to start (secrets/key-source.ts). */
   secrets?: SecretsKeySource;
   /** PostgreSQL: the most connections this replica's pool opens (--database-pool-size); default DEFAULT_POOL_SIZE. */
   databasePoolSize?: number;
+  /** PostgreSQL: how many requests may wait for a connection before more are refused at once (--database-pool-queue); default 64 per connection. */
+  databasePoolQueue?: number;
   logger: Logger;
   maxWaitSeconds?: number;
   pollIntervalMs?: number;
@@ -130,11 +130,12 @@ function consoleOf(options: ControlPlaneOptions): ConsoleFiles | undefined {
 }
 
 /**
- * Every request: its id and headers, its log line, the Cloud API, the console's files, then the
- * API; `inflight` holds those running. HTTP/2 requests (compat API) are read as HTTP/1.1 ones:
+ * Every request: its id and headers, its log line, the Cloud API, the console's files, its admission, then
+ * the API; `inflight` holds those running. HTTP/2 requests (compat API) are read as HTTP/1.1 ones:
  * the router and console use only what both have (url, method, headers, body, writeHead, end).
  */
-function requestListener(options: ControlPlaneOptions, consoleServer: ConsoleFiles | undefined, cloud: CloudApi, api: Handle, inflight: Set<Promise<void>>) {
+function requestListener(options: ControlPlaneOptions, consoleServer: ConsoleFiles | undefined, to: Entry, inflight: Set<Promise<void>>) {
+  const { cloud, api, admit } = to;
   return (anyReq: AnyRequest, anyRes: AnyResponse) => {
     const req = anyReq as IncomingMessage;
     const res = anyRes as ServerResponse;
@@ -148,14 +149,12 @@ function requestListener(options: ControlPlaneOptions, consoleServer: ConsoleFil
     );
     const cloudCall = cloud.matches(req);
     if (!cloudCall && consoleServer?.serve(req, res)) return;
+    if (admit(req, res, requestId, cloudCall)) return;
     // The router answers its own errors; this is for one that escapes it (a failed write).
     const done = (cloudCall ? cloud.handle : api)(req, res, requestId)
       .catch((error: unknown) => {
-        options.logger.error('request failed', {
-          ...requestFields(req, requestId),
-          status: 500,
-          error: error instanceof Error ? error.message : String(error),
-        });
+        const message = error instanceof Error ? error.message : String(error);
+        options.logger.error('request failed', { ...requestFields(req, requestId), status: 500, error: message });
         if (!res.headersSent)
           res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'Internal', message: 'internal error', requestId }));
       })
@@ -198,7 +197,7 @@ async function listen(server: AnyServer, options: ControlPlaneOptions): Promise<
 }
 
 export async function startControlPlane(options: ControlPlaneOptions): Promise<RunningControlPlane> {
-  const db = await openDatabase(options.database, options.logger, options.secrets, options.databasePoolSize);
+  const db = await openDatabase(options.database, options.logger, options.secrets, options.databasePoolSize, options.databasePoolQueue);
   const started: Array<{ stop(): Promise<void> }> = [];
   try {
     return await serveOn(db, options, started);
@@ -231,7 +230,7 @@ async function serveOn(db: Db, options: ControlPlaneOptions, started: Array<{ st
     undefined,
     options.timeouts?.bodyMs ?? SERVER_LIMITS.bodyMs,
   );
-  const onRequest = requestListener(options, consoleServer, cloud, api, inflight);
+  const onRequest = requestListener(options, consoleServer, { cloud, api, admit: admission(db, cloud) }, inflight);
   const server = serverOf(options, onRequest);
   const url = await listen(server, options);
   if (!publicUrl) {

@@ -10,6 +10,8 @@ export interface ReplicaStats {
   queries: number;
   parked: number;
   rendered: number;
+  /** Requests refused at once: the pool's line was full (--database-pool-queue). */
+  busy: number;
 }
 
 export interface Replica {

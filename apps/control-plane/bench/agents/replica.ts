@@ -17,6 +17,7 @@ const cp = await startControlPlane({
 });
 process.send!({ url: cp.url, accountId: cp.accountId });
 process.on('message', (message) => {
-  if (message === 'stats') process.send!({ queries: cp.store.db.stats.queries, parked: cp.longPolls.total, rendered: cp.store.rendered.size });
+  if (message === 'stats')
+    process.send!({ queries: cp.store.db.stats.queries, parked: cp.longPolls.total, rendered: cp.store.rendered.size, busy: cp.store.db.stats.busy ?? 0 });
   if (message === 'stop') void cp.stop().then(() => process.exit(0));
 });

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError } from '../errors.ts';
+import { ApiError, BusyError } from '../errors.ts';
 import { checkBodyDepth } from './json-limits.ts';
 import { requestFields, requestIdOf } from './request-log.ts';
 
@@ -62,14 +62,7 @@ export class Router {
     } catch (error) {
       reply = this.errorReply(error, req, requestId);
     }
-    if (res.destroyed) return;
-    // API answers are per caller and never to be sniffed into something else.
-    const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-request-id': requestId, ...reply.headers };
-    if (reply.json !== undefined) res.writeHead(reply.status, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(reply.json));
-    else
-      res
-        .writeHead(reply.status, reply.text !== undefined ? { ...headers, 'content-type': reply.type ?? 'text/plain; charset=utf-8' } : headers)
-        .end(reply.text);
+    writeReply(res, reply, requestId);
   }
 
   private async dispatch(req: IncomingMessage, signal: AbortSignal, limitBytes: number): Promise<Reply> {
@@ -102,6 +95,7 @@ export class Router {
    * the request id (the message may name internals), while the log gets the whole story.
    */
   private errorReply(error: unknown, req: IncomingMessage, requestId: string): Reply {
+    if (error instanceof BusyError) return busyReply(error);
     if (error instanceof ApiError) {
       if (error.status === 401 || error.status === 403)
         this.log?.warn('request refused', { ...requestFields(req, requestId), status: error.status, reason: error.message });
@@ -116,6 +110,23 @@ export class Router {
     });
     return { status: 500, json: { error: 'Internal', message: 'internal error', requestId } };
   }
+}
+
+/** A request refused because the database's line is full: 503, and when to try again. */
+export const busyReply = (error: BusyError): Reply => ({
+  status: 503,
+  json: { error: error.code, message: error.message },
+  headers: { 'retry-after': String(error.retryAfterSeconds) },
+});
+
+/** The API's answer on `res` (nothing once the client left). */
+export function writeReply(res: ServerResponse, reply: Reply, requestId: string): void {
+  if (res.destroyed) return;
+  // API answers are per caller and never to be sniffed into something else.
+  const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-request-id': requestId, ...reply.headers };
+  if (reply.json !== undefined) res.writeHead(reply.status, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(reply.json));
+  else
+    res.writeHead(reply.status, reply.text !== undefined ? { ...headers, 'content-type': reply.type ?? 'text/plain; charset=utf-8' } : headers).end(reply.text);
 }
 
 /** `%E0%A4%A` is not a path a client meant: a 400 naming the parameter, not decodeURIComponent's URIError. */

@@ -1,5 +1,5 @@
 import { Code } from '@connectrpc/connect';
-import { LimitError, type ApiError } from '../errors.ts';
+import { BusyError, LimitError, type ApiError } from '../errors.ts';
 
 /** The HTTP status of a gRPC code, as google.rpc.Code documents it and grpc-gateway answers. */
 export const HTTP_STATUS: Record<Code, number> = {
@@ -23,7 +23,7 @@ export const HTTP_STATUS: Record<Code, number> = {
 
 /** The gRPC code of the control plane's own errors (ApiError's HTTP status), for errors the repositories throw. */
 export function codeOfApiError(error: ApiError): Code {
-  if (error instanceof LimitError) return Code.ResourceExhausted;
+  if (error instanceof LimitError || error instanceof BusyError) return Code.ResourceExhausted;
   const byStatus: Record<number, Code> = {
     400: Code.InvalidArgument,
     401: Code.Unauthenticated,

@@ -1,6 +1,6 @@
 import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
 import type { Logger } from '@qhc/kube';
-import { ApiError } from '../errors.ts';
+import { ApiError, BusyError } from '../errors.ts';
 import { codeOfApiError } from './codes.ts';
 
 /** A ConnectError from what a service threw: the control plane's ApiErrors keep their message; anything else is logged and told as "internal error". */
@@ -12,6 +12,8 @@ export function toConnectError(error: unknown, method: string, logger: Logger): 
       logger.warn('cloud api call refused', { method, reason: error.rawMessage });
     return error;
   }
+  // Counted (db.stats.busy) and told once a while by the pool, not once per refused call of a flood.
+  if (error instanceof BusyError) return new ConnectError(error.message, Code.ResourceExhausted, { 'retry-after': String(error.retryAfterSeconds) });
   if (error instanceof ApiError) {
     if (error.status >= 500) logger.error('cloud api call failed', { method, status: error.status, error: error.message });
     return new ConnectError(error.message, codeOfApiError(error));

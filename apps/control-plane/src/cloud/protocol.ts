@@ -47,6 +47,9 @@ export function writeRefusal(req: AnyRequest, res: AnyResponse, kind: RequestKin
     headers['content-type'] = kind.protocol === 'grpc' ? 'application/grpc' : 'application/grpc-web+proto';
     trailer.forEach((value, name) => (headers[name] = value));
   }
+  // When to try again (a busy refusal), as connect sends it; no other metadata leaves as a header.
+  const retryAfter = error.metadata.get('retry-after');
+  if (retryAfter) headers['retry-after'] = retryAfter;
   if (!bodyRead && !('stream' in req)) headers.connection = 'close';
   // As connect-node does: the reset goes after the (empty) trailers, which the compat API sends on a later tick.
   if (!bodyRead && 'stream' in req) {

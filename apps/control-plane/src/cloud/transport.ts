@@ -7,7 +7,9 @@ import { compressionGzipFast } from './compression.ts';
 import { inProcessTransport, type InProcess } from './audit/in-process.ts';
 import { authInterceptor, checkAccountFields } from './auth.ts';
 import type { CloudDeps } from './context.ts';
-import { errorInterceptor } from './errors.ts';
+import { errorInterceptor, toConnectError } from './errors.ts';
+import { kindOf, writeRefusal } from './protocol.ts';
+import { sendError } from './rest/gateway.ts';
 import { restGateway } from './rest/index.ts';
 import { handlersOf, serveRpc } from './rpc-adapter.ts';
 import { CLOUD_SERVICES, registerCloudServices, type CloudService } from './services.ts';
@@ -40,6 +42,8 @@ export interface CloudApi {
   /** Whether the Cloud API answers this request (before the console, which answers any other path). */
   matches(req: AnyRequest): boolean;
   handle: Handle;
+  /** Answers `req` with `error` in its protocol's form, the request unread (a refusal at the entry). */
+  refuse(req: AnyRequest, res: AnyResponse, error: unknown): void;
 }
 
 const QDRANT_CLOUD = '/qdrant.cloud.';
@@ -83,6 +87,12 @@ export function cloudApi(deps: CloudDeps, fallback: Handle, services: readonly C
       const handler = handlers.get(pathOf(req));
       if (handler) return serveRpc(deps, handler, req, res, limits);
       return rest.matches(req) ? rest.handle(req, res, requestId) : fallback(req, res, requestId);
+    },
+    refuse: (req, res, error) => {
+      const handler = handlers.get(pathOf(req));
+      const where = handler ? `${handler.service.typeName}/${handler.method.name}` : pathOf(req);
+      if (handler) return writeRefusal(req, res, kindOf(req), toConnectError(error, where, deps.logger), false);
+      sendError(res, error, where, deps);
     },
   };
 }

@@ -27,11 +27,18 @@ export interface Db {
   afterCommit(fn: () => void): void;
   /** Statements run since the database was opened: what the idle cost of long-polls is counted by. */
   readonly stats: QueryStats;
+  /**
+   * Once per request, before any work: throws BusyError (counted in `stats.busy`) while too many
+   * wait for a connection. A request admitted is never refused later: its statements wait their turn.
+   */
+  admit(): void;
   close(): Promise<void>;
 }
 
 export interface QueryStats {
   queries: number;
+  /** PostgreSQL: requests refused at once (BusyError) because too many already waited for a connection. */
+  busy?: number;
   /** Sees every statement with its parameters: how a test finds the statements of a path (to EXPLAIN them). */
   onQuery?: (sql: string, parameters: readonly unknown[]) => void;
 }
@@ -53,7 +60,7 @@ export function kyselyDb(
 }
 
 /** What a database and each of its transactions share. */
-export type DbShared = Pick<Db, 'dialect' | 'log' | 'secrets' | 'revisions' | 'stats'>;
+export type DbShared = Pick<Db, 'dialect' | 'log' | 'secrets' | 'revisions' | 'stats' | 'admit'>;
 
 /** One transaction of `q`: the Db its function is given, on which `tx` joins it. */
 export async function runTransaction<T>(outer: DbShared, q: Kysely<Database>, fn: (db: Db) => Promise<T>): Promise<T> {

@@ -17,10 +17,12 @@ export async function openDatabase(
   secrets?: SecretsKeySource,
   /** PostgreSQL's pool size (--database-pool-size); SQLite has one connection. */
   poolSize?: number,
+  /** PostgreSQL: how many requests may wait for a connection (--database-pool-queue); default 64 per connection. */
+  poolQueue?: number,
 ): Promise<Db> {
   const dialect = /^postgres(ql)?:\/\//.test(location) ? 'postgres' : 'sqlite';
   const ring = resolveKeyRing(location, dialect, secrets);
-  const db = dialect === 'postgres' ? openPostgres(location, log, ring, poolSize) : openSqlite(location, log, ring);
+  const db = dialect === 'postgres' ? openPostgres(location, log, ring, poolSize, poolQueue) : openSqlite(location, log, ring);
   try {
     await migrate(db);
     told(log, await rotateSecrets(db));

@@ -1,8 +1,8 @@
 import pg from 'pg';
 import type { Logger } from '@qhc/kube';
-import { ApiError } from '../errors.ts';
+import { ApiError, BusyError } from '../errors.ts';
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
-import { countQueries, kyselyDb, runTransaction, type Db, type DbShared } from './db.ts';
+import { countQueries, kyselyDb, runTransaction, type Db, type DbShared, type QueryStats } from './db.ts';
 import { postgresRevisionFeed } from './postgres-feed.ts';
 import type { Database } from './schema.ts';
 import { ephemeralKeyRing, type KeyRing } from '../secrets/ring.ts';
@@ -119,6 +119,16 @@ export const MAX_POOL_SIZE = 1000;
 // burst (a thousand agents reconnecting at once) queues for up to 30 s rather than failing.
 const CONNECT_TIMEOUT_MS = 5_000;
 const POOL_WAIT_MS = 30_000;
+/**
+ * How many requests may wait for a connection, per connection of the pool (--database-pool-queue's
+ * default). Not fewer: a thousand agents on three replicas long-poll at once after a restart, and
+ * at 8 per connection (80) the bench's replicas refused them; each came back a second later.
+ */
+export const QUEUE_PER_CONNECTION = 64;
+export const MAX_POOL_QUEUE = 100_000;
+/** What a refused request is told to wait: a busy pool's line moves in well under a second per connection. */
+const BUSY_RETRY_AFTER_S = 1;
+const BUSY_WARN_EVERY_MS = 10_000;
 
 /** The pool's client: its own connection attempt bounded by CONNECT_TIMEOUT_MS (the pool's bound is the wait for a free one). */
 class BoundedClient extends pg.Client {
@@ -135,21 +145,56 @@ export function poolSizeOf(text: string): number {
   return size;
 }
 
+/** A validated --database-pool-queue (QHC_DATABASE_POOL_QUEUE): 0 refuses every request that would wait. */
+export function poolQueueOf(text: string): number {
+  const size = /^\d{1,6}$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(size >= 0 && size <= MAX_POOL_QUEUE))
+    throw new Error(`--database-pool-queue: expected a whole number from 0 to ${MAX_POOL_QUEUE}, got ${JSON.stringify(text)}`);
+  return size;
+}
+
+/**
+ * Refuses a request at once (BusyError) while `queue` others already wait for a connection: a
+ * flood (junk credentials, a retry storm) then costs its own requests a refusal instead of
+ * costing everyone a wait of up to POOL_WAIT_MS. Counted in `stats.busy`; told once a while.
+ * Asked once per request at its entry (server.ts), never per connection: a request refused
+ * halfway (its change committed, its answer or audit event not) would tell the client a lie.
+ */
+function admission(pool: pg.Pool, queue: number, stats: QueryStats, log: Warn): () => void {
+  let toldAt = -Infinity;
+  return () => {
+    const waits = pool.idleCount === 0 && pool.totalCount >= (pool.options.max ?? DEFAULT_POOL_SIZE);
+    if (!waits || pool.waitingCount < queue) return;
+    stats.busy = (stats.busy ?? 0) + 1;
+    if (performance.now() - toldAt >= BUSY_WARN_EVERY_MS) {
+      toldAt = performance.now();
+      log.warn('requests refused: too many wait for a database connection', { waiting: pool.waitingCount, poolSize: pool.options.max, refused: stats.busy });
+    }
+    throw new BusyError(
+      `the control plane is busy: ${pool.waitingCount} requests wait for a database connection; retry after ${BUSY_RETRY_AFTER_S}s`,
+      BUSY_RETRY_AFTER_S,
+    );
+  };
+}
+
 /** PostgreSQL through a connection pool of `poolSize` connections: what several control-plane replicas share. */
 export function openPostgres(
   connectionString: string,
   log: Warn = { warn: () => undefined },
   secrets: KeyRing = ephemeralKeyRing(),
   poolSize = DEFAULT_POOL_SIZE,
+  /** The most requests that wait for a connection (--database-pool-queue); default QUEUE_PER_CONNECTION per connection. */
+  poolQueue = poolSize * QUEUE_PER_CONNECTION,
 ): Db {
-  const pool = new pg.Pool({ connectionString, max: poolSize, connectionTimeoutMillis: POOL_WAIT_MS, Client: BoundedClient });
+  const pgPool = new pg.Pool({ connectionString, max: poolSize, connectionTimeoutMillis: POOL_WAIT_MS, Client: BoundedClient });
   // An idle connection cut by the server (a restart, a fast shutdown) is dropped from the pool and
   // reported here; unhandled, the 'error' event would end the process.
-  pool.on('error', (error) => log.warn('a database connection was closed; the pool opens a new one when needed', { error: error.message }));
-  const stats = { queries: 0 };
-  const q = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guardedPool(pool, log) }), log: countQueries(stats) });
+  pgPool.on('error', (error) => log.warn('a database connection was closed; the pool opens a new one when needed', { error: error.message }));
+  const stats: QueryStats = { queries: 0, busy: 0 };
+  const pool = guardedPool(pgPool, log);
+  const q = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: countQueries(stats) });
   const revisions = postgresRevisionFeed(connectionString, log);
-  const shared: DbShared = { dialect: 'postgres', log, secrets, revisions, stats };
+  const shared: DbShared = { dialect: 'postgres', log, secrets, revisions, stats, admit: admission(pgPool, poolQueue, stats, log) };
   const transaction = async <T>(fn: (db: Db) => Promise<T>): Promise<T> => {
     for (let tries = 1; ; tries++) {
       try {

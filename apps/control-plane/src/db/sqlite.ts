@@ -58,7 +58,7 @@ export function openSqlite(path: string, log: Warn = { warn: () => undefined }, 
   database.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
   const stats = { queries: 0 };
   const q = new Kysely<Database>({ dialect: new SqliteDialect({ database: nodeSqliteDatabase(database) }), log: countQueries(stats) });
-  const shared: DbShared = { dialect: 'sqlite', log, secrets, revisions: localRevisionFeed(log), stats };
+  const shared: DbShared = { dialect: 'sqlite', log, secrets, revisions: localRevisionFeed(log), stats, admit: () => undefined };
   // Kysely's destroy closes the file without the connection's lock, under a transaction or
   // queued statements: closing takes the connection first, after the work queued before it.
   const close = () => q.connection().execute(() => q.destroy());

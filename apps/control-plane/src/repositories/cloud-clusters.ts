@@ -4,6 +4,7 @@ import { conflict } from '../errors.ts';
 import { recordClusterEvents } from '../cluster-events.ts';
 import { bumpRevision } from './regions.ts';
 import { markResourceDeleted, mergedResources } from './resources.ts';
+import { RowMemo } from './row-memo.ts';
 import { objectIdOf, readRegionSpec, REGION_RECORD_COLUMNS, toCluster, toRegion, type ClusterRow } from './rows.ts';
 
 // Clusters as the Cloud API sees them: always within the caller's account (another account's
@@ -40,15 +41,32 @@ const namespaceOf = (db: Db, seen: Map<string, string>) => (regionId: string, sp
   return namespace;
 };
 
+type CloudClusterRow = ClusterRow & { region_spec: string };
+
+const buildCloudCluster = (db: Db, namespaces: Map<string, string>, row: CloudClusterRow): CloudClusterRecord => ({
+  ...toCluster(db)(row),
+  objectId: objectIdOf(row),
+  accountId: row.account_id ?? '',
+  namespace: namespaceOf(db, namespaces)(row.region_id, row.region_spec),
+  ...(row.cloud_cluster ? { cloudCluster: row.cloud_cluster } : {}),
+});
+
+/** How many clusters' records a replica keeps built (see row-memo.ts): a few MiB, the pages and clusters read most. */
+export const CLUSTER_MEMO_CAPACITY = 10_000;
+// One per key ring (a database and its transactions share it): a record holds the secrets it opened.
+const memos = new WeakMap<object, RowMemo<CloudClusterRecord>>();
+const memoOf = (db: Db) => {
+  let memo = memos.get(db.secrets);
+  // A page's count is no column of a cluster: a cluster added elsewhere must not rebuild the page.
+  if (!memo) memos.set(db.secrets, (memo = new RowMemo(CLUSTER_MEMO_CAPACITY, 'total')));
+  return memo;
+};
+
+/** The row's record: the one built before while the row reads the same (frozen: requests share it). */
 const toCloudCluster =
   (db: Db, namespaces = new Map<string, string>()) =>
-  (row: ClusterRow & { region_spec: string }): CloudClusterRecord => ({
-    ...toCluster(db)(row),
-    objectId: objectIdOf(row),
-    accountId: row.account_id ?? '',
-    namespace: namespaceOf(db, namespaces)(row.region_id, row.region_spec),
-    ...(row.cloud_cluster ? { cloudCluster: row.cloud_cluster } : {}),
-  });
+  (row: CloudClusterRow): CloudClusterRecord =>
+    memoOf(db).of(row.id, row, () => buildCloudCluster(db, namespaces, row));
 
 /** The account's region (a Cloud API environment), or undefined: another account's is no region. */
 export async function accountRegion(db: Db, accountId: string, regionId: string): Promise<RegionRecord | undefined> {

@@ -20,7 +20,7 @@ import { keptOf, specOfConfiguration } from './spec-of.ts';
 import { protoFieldOf } from './spec-paths.ts';
 import { applyUpdateMask } from './update-mask.ts';
 import { checkClusterFields, checkServerFieldsEmpty, invalid } from './validate.ts';
-import { clusterMessage, storedMessage } from './view.ts';
+import { clusterAnswer, clusterMessage, storedMessage } from './view.ts';
 import { listClusters } from './list.ts';
 import { createClusterFromBackupMethod } from '../backup/create-cluster-from-backup.ts';
 import { markClusterRestoresDeleted } from '../../repositories/cloud-resources.ts';
@@ -55,7 +55,7 @@ async function naming<T>(write: () => Promise<T>): Promise<T> {
 async function answer(deps: CloudDeps, accountId: string, id: string): Promise<{ cluster: clusterV1.Cluster }> {
   const cluster = await accountCluster(deps.db, accountId, id);
   if (!cluster) throw new ConnectError(`cluster ${id} does not exist`, Code.NotFound);
-  return { cluster: clusterMessage(cluster, deps.packages) };
+  return { cluster: clusterAnswer(cluster, deps.packages) };
 }
 
 async function createCluster(deps: CloudDeps, req: clusterV1.CreateClusterRequest, ctx: HandlerContext) {
@@ -128,7 +128,7 @@ async function deleteCluster(deps: CloudDeps, req: clusterV1.DeleteClusterReques
 export function clusterService(deps: CloudDeps): Partial<ServiceImpl<typeof clusterV1.ClusterService>> {
   return {
     listClusters: (req, ctx) => listClusters(deps, callerOf(ctx).accountId, req, accountClusterPage),
-    getCluster: async (req, ctx) => ({ cluster: clusterMessage(await clusterOfAccount(deps, callerOf(ctx).accountId, req.clusterId), deps.packages) }),
+    getCluster: async (req, ctx) => ({ cluster: clusterAnswer(await clusterOfAccount(deps, callerOf(ctx).accountId, req.clusterId), deps.packages) }),
     createCluster: (req, ctx) => createCluster(deps, req, ctx),
     updateCluster: (req, ctx) => updateCluster(deps, req, ctx),
     deleteCluster: (req, ctx) => deleteCluster(deps, req, ctx),

@@ -3,7 +3,7 @@ import type { clusterV1 } from '@qhc/cloud-api';
 import type { ClusterPageAsk, CloudClusterRecord } from '../../repositories/cloud-clusters.ts';
 import type { Db } from '../../db/db.ts';
 import type { CloudDeps } from '../context.ts';
-import { clusterMessage } from './view.ts';
+import { clusterAnswer } from './view.ts';
 import { invalid, isUuid } from './validate.ts';
 
 // ListClusters: the account's clusters, filtered by provider and environment, a page at a time.
@@ -40,7 +40,7 @@ export async function listClusters(
   const ask = { offset, limit: size + 1, ...(region === undefined ? {} : { regionId: region.toLowerCase() }) };
   const { items, total } = await read(deps.db, accountId, ask);
   return {
-    items: items.slice(0, size).map((c) => clusterMessage(c, deps.packages)),
+    items: items.slice(0, size).map((c) => clusterAnswer(c, deps.packages)),
     totalSize: total,
     ...(items.length > size ? { nextPageToken: String(offset + size) } : {}),
   };

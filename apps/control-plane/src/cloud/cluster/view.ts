@@ -3,6 +3,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { clusterV1 } from '@qhc/cloud-api';
 import type { ResourcePackage } from '@qhc/schemas';
 import type { CloudClusterRecord } from '../../repositories/cloud-clusters.ts';
+import { deepFreeze } from '../../repositories/row-memo.ts';
 import { stateOf } from './state.ts';
 
 // The Cluster message: what the client sent, exactly (stored as proto JSON), with the server's
@@ -48,5 +49,19 @@ export function clusterMessage(cluster: CloudClusterRecord, packages: readonly R
     ...(pkg ? { pkg } : {}),
     ...(message.configuration ? { configuration: message.configuration } : {}),
   });
+  return message;
+}
+
+// The answer of a record the repositories keep (frozen, the same object while its row reads the
+// same): built once, shared by the reads that answer it (GetCluster, ListClusters), never changed.
+const answers = new WeakMap<CloudClusterRecord, { packages: readonly ResourcePackage[]; message: clusterV1.Cluster }>();
+
+/** The cluster's message for an answer as it is: frozen, shared. What a handler changes comes from clusterMessage. */
+export function clusterAnswer(cluster: CloudClusterRecord, packages: readonly ResourcePackage[]): clusterV1.Cluster {
+  const kept = answers.get(cluster);
+  if (kept?.packages === packages) return kept.message;
+  const message = deepFreeze(clusterMessage(cluster, packages));
+  // A record built elsewhere (not frozen) may still change: its message is not kept.
+  if (Object.isFrozen(cluster)) answers.set(cluster, { packages, message });
   return message;
 }

@@ -113,7 +113,13 @@ export function sendError(res: AnyResponse, error: unknown, where: string, deps:
   if (error instanceof StatusError) return send(res, error.status, { code: error.code, message: error.message, details: [] });
   // A call's ConnectError was logged by the router's interceptor already; the gateway's own are logged here.
   const connectError = error instanceof ConnectError ? error : toConnectError(error, where, deps.logger);
-  send(res, HTTP_STATUS[connectError.code], { code: connectError.code, message: connectError.rawMessage, details: [] });
+  const retryAfter = connectError.metadata.get('retry-after');
+  send(
+    res,
+    HTTP_STATUS[connectError.code],
+    { code: connectError.code, message: connectError.rawMessage, details: [] },
+    retryAfter ? { 'retry-after': retryAfter } : {},
+  );
 }
 
 export function send(res: AnyResponse, status: number, json: unknown, headers: Record<string, string> = {}): void {
