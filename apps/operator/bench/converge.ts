@@ -43,6 +43,12 @@ const heapDir = process.env.QHC_BENCH_HEAP_DIR ? resolve(process.env.QHC_BENCH_H
 // Ctrl-C, or turbo stopping the task, ends the run through process.exit, whose hook kills
 // the sandbox's processes (@qhc/kube-sandbox) rather than leaving them running.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+// process.exit skips the finally that stops the operator: an operator left running would go on
+// retrying a stopped apiserver, and load the next run.
+const operators = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of operators) child.kill('SIGKILL');
+});
 
 function startOperator(kubeconfigPath: string, ns: string, port: number, n: number): ChildProcess {
   const dir = mkdtempSync(join(tmpdir(), 'qhc-bench-'));
@@ -50,10 +56,13 @@ function startOperator(kubeconfigPath: string, ns: string, port: number, n: numb
   const heap = heapDir ? [`--heapsnapshot-signal=SIGUSR2`, `--diagnostic-dir=${join(heapDir, `n${n}`)}`] : [];
   if (heapDir) mkdirSync(join(heapDir, `n${n}`), { recursive: true });
   const args = ['--settings', join(dir, 'settings.yaml'), '--kubeconfig', kubeconfigPath, '--namespace', ns, '--port', String(port), '--no-leader-elect'];
-  return spawn(process.execPath, [...heap, main, ...args], {
+  const child = spawn(process.execPath, [...heap, main, ...args], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, NODE_OPTIONS: nodeOptions, QHC_LOG_LEVEL: 'error', QHC_OPERATOR_BIND: '127.0.0.1' },
   });
+  operators.add(child);
+  child.once('exit', () => operators.delete(child));
+  return child;
 }
 
 async function healthy(client: KubeClient, ns: string, n: number): Promise<void> {
