@@ -5,6 +5,7 @@
 // writes of a no-op resync and the operator's peak RSS. Not a test: it prints one table.
 //   node bench/converge.ts [N ...]     (default: 100 1000)
 // QHC_BENCH_HEAP_DIR=<dir>: a heap snapshot of the operator once converged, written there.
+// QHC_BENCH_CPU_PROF_DIR=<dir>: a CPU profile of the operator's whole run (node --cpu-prof), written there.
 // QHC_BENCH_OPERATOR_MAIN=<file>: another build of the operator's main (a before/after run).
 // QHC_BENCH_OPERATOR_NODE_OPTIONS: node flags for the operator (NODE_OPTIONS). Default: what the
 // shipped flags (OPERATOR_NODE_OPTIONS: half the container's limit) give in the shipped 512Mi
@@ -18,9 +19,13 @@ import { writeBenchTable, type BenchRow } from '@qhc/bench';
 import { freePorts, startSandbox, waitFor } from '@qhc/kube-sandbox';
 import { createKubeClient, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
 import { allKinds, buildCrd } from '@qhc/schemas';
+import { MemorySampler, WatchedCount, exists, healthy as isHealthy, ready as isReady } from './progress.ts';
 import {
   addNodes,
-  allWritten,
+  MANAGED,
+  STATEFUL_SET,
+  WRITTEN_KINDS,
+  withTimeout,
   cluster,
   createNamespace,
   expectedPerKind,
@@ -40,6 +45,7 @@ const main = process.env.QHC_BENCH_OPERATOR_MAIN ? resolve(process.env.QHC_BENCH
 if (!existsSync(main)) throw new Error(`${main} is missing: run pnpm --filter @qhc/operator build first`);
 const nodeOptions = process.env.QHC_BENCH_OPERATOR_NODE_OPTIONS ?? '--max-semi-space-size=4 --max-old-space-size=256';
 const heapDir = process.env.QHC_BENCH_HEAP_DIR ? resolve(process.env.QHC_BENCH_HEAP_DIR) : undefined;
+const profileDir = process.env.QHC_BENCH_CPU_PROF_DIR ? resolve(process.env.QHC_BENCH_CPU_PROF_DIR) : undefined;
 // Ctrl-C, or turbo stopping the task, ends the run through process.exit, whose hook kills
 // the sandbox's processes (@qhc/kube-sandbox) rather than leaving them running.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
@@ -54,26 +60,16 @@ function startOperator(kubeconfigPath: string, ns: string, port: number, n: numb
   const dir = mkdtempSync(join(tmpdir(), 'qhc-bench-'));
   writeFileSync(join(dir, 'settings.yaml'), 'settings:\n  app_environment: local\n');
   const heap = heapDir ? [`--heapsnapshot-signal=SIGUSR2`, `--diagnostic-dir=${join(heapDir, `n${n}`)}`] : [];
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `n${n}`)}`] : [];
   if (heapDir) mkdirSync(join(heapDir, `n${n}`), { recursive: true });
   const args = ['--settings', join(dir, 'settings.yaml'), '--kubeconfig', kubeconfigPath, '--namespace', ns, '--port', String(port), '--no-leader-elect'];
-  const child = spawn(process.execPath, [...heap, main, ...args], {
+  const child = spawn(process.execPath, [...heap, ...profile, main, ...args], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, NODE_OPTIONS: nodeOptions, QHC_LOG_LEVEL: 'error', QHC_OPERATOR_BIND: '127.0.0.1' },
   });
   operators.add(child);
   child.once('exit', () => operators.delete(child));
   return child;
-}
-
-async function healthy(client: KubeClient, ns: string, n: number): Promise<void> {
-  await waitFor(
-    `${n} clusters Healthy`,
-    async () => {
-      const list = await client.list<KubeObject & { status?: { phase?: string } }>({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: ns });
-      return list.items.filter((c) => c.status?.phase === 'Healthy').length === n ? true : undefined;
-    },
-    { timeoutMs: 30 * 60_000, intervalMs: 500 },
-  );
 }
 
 /**
@@ -95,7 +91,18 @@ async function noOpResync(client: KubeClient, ns: string, n: number, port: numbe
   });
   const end = await operatorCounters(port);
   const after = await ownedVersions(client, ns);
-  return { requests: end.writes - start.writes, objects: [...after].filter(([key, version]) => before.get(key) !== version).length };
+  const changed = [...after].filter(([key, version]) => before.get(key) !== version);
+  // What changed, to tell a late pod update the resync only reported from a needless write.
+  for (const [key, version] of changed.slice(0, 5)) console.error(`no-op resync changed ${key}:\n  before ${before.get(key)}\n  after  ${version}`);
+  return { requests: end.writes - start.writes, objects: changed.length };
+}
+
+/** SIGKILL, or with a CPU profile to write, SIGTERM and its exit (the profile is written on exit). */
+async function stopOperator(child: ChildProcess): Promise<void> {
+  if (!profileDir || child.exitCode !== null) return void child.kill('SIGKILL');
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await withTimeout(exited, 'the operator to exit', 60_000).catch(() => child.kill('SIGKILL'));
 }
 
 /** Sends the snapshot signal and waits until the file stops growing. */
@@ -124,14 +131,21 @@ async function converge(client: KubeClient, kubeconfigPath: string, n: number) {
   for (let i = 0; i < n; i++) await client.apply(cluster(ns, i));
   const [port] = await freePorts(1);
   const started = performance.now();
+  const objects = [...expectedPerKind(n).values()].reduce((a, b) => a + b, 0);
+  const written = new WatchedCount(client, ns, WRITTEN_KINDS, objects, exists, started, MANAGED);
+  const ready = new WatchedCount(client, ns, [STATEFUL_SET], n, isReady, started, MANAGED);
+  const healthy = new WatchedCount(client, ns, [{ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }], n, isHealthy, started);
   const child = startOperator(kubeconfigPath, ns, port!, n);
   let rss = 0;
   const sampler = setInterval(() => (rss = Math.max(rss, peakRssMiB(child.pid!))), 250);
+  const memory = new MemorySampler(port!, started);
   try {
-    const applied = allWritten(client, ns, expectedPerKind(n)).then(() => (performance.now() - started) / 1000);
-    await healthy(client, ns, n);
-    const seconds = (performance.now() - started) / 1000;
-    const appliedSeconds = await applied;
+    const seconds = await withTimeout(healthy.done, `${n} clusters Healthy`);
+    const appliedSeconds = await withTimeout(written.done, 'every object the operator writes');
+    await withTimeout(ready.done, `${n} StatefulSets ready`);
+    console.error(`N=${n} all applied: ${written.describe()}`);
+    console.error(`N=${n} StatefulSets ready: ${ready.describe()}`);
+    console.error(`N=${n} clusters Healthy: ${healthy.describe()}`);
     const converged = await requestBreakdown(port!);
     const perCluster = [...converged.byVerbKind].map(([k, v]) => `${k}: ${(v / n).toFixed(2)}`).join(', ');
     console.error(
@@ -151,7 +165,9 @@ async function converge(client: KubeClient, kubeconfigPath: string, n: number) {
     };
   } finally {
     clearInterval(sampler);
-    child.kill('SIGKILL');
+    console.error(`N=${n} memory: ${memory.stop()}`);
+    await stopOperator(child);
+    await Promise.all([written.stop(), ready.stop(), healthy.stop()]);
   }
 }
 
@@ -164,6 +180,7 @@ try {
   await waitFor('CRDs served', () => client.list({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }).then(() => true));
   for (const n of counts) {
     const base = await floor(client, n);
+    console.error(`N=${n} floor StatefulSets ready: ${base.readyTimeline}`);
     const result = await converge(client, sandbox.kubeconfigPath, n);
     if (result.snapshot) console.error(`heap snapshot at N=${n}: ${result.snapshot}`);
     rows.push({

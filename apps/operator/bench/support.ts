@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { waitFor } from '@qhc/kube-sandbox';
 import type { KubeClient, KubeObject } from '@qhc/kube';
+import { WatchedCount, ready as isReady } from './progress.ts';
 import { buildClusterObjects } from '@qhc/manifests';
 import { defaultOperatorSettings, validateQdrantCluster } from '@qhc/schemas';
 
@@ -30,17 +31,12 @@ export async function createNamespace(client: KubeClient, name: string): Promise
   );
 }
 
-async function countReadyStatefulSets(client: KubeClient, ns: string): Promise<number> {
-  const list = await client.list<KubeObject & { status?: { readyReplicas?: number } }>({ apiVersion: 'apps/v1', kind: 'StatefulSet' }, { namespace: ns });
-  return list.items.filter((s) => s.status?.readyReplicas === 1).length;
-}
-
 /**
  * The floors: the operator's objects for N clusters server-side-applied one after the other
  * (the raw apply floor), then until every StatefulSet is ready (the pod-ready floor: what the
  * cluster itself adds, which the operator cannot beat).
  */
-export async function floor(client: KubeClient, n: number): Promise<{ applySeconds: number; readySeconds: number; objects: number }> {
+export async function floor(client: KubeClient, n: number): Promise<{ applySeconds: number; readySeconds: number; objects: number; readyTimeline: string }> {
   const ns = `floor-${n}`;
   await createNamespace(client, ns);
   const settings = defaultOperatorSettings();
@@ -50,29 +46,28 @@ export async function floor(client: KubeClient, n: number): Promise<{ applySecon
     .flat()
     .map((o) => ({ ...o, metadata: { ...o.metadata, ownerReferences: undefined } }));
   const started = performance.now();
-  for (const object of objects) await client.apply(object as unknown as KubeObject);
-  const applySeconds = (performance.now() - started) / 1000;
-  await waitFor(`${n} floor StatefulSets ready`, async () => ((await countReadyStatefulSets(client, ns)) === n ? true : undefined), {
-    timeoutMs: 30 * 60_000,
-    intervalMs: 500,
-  });
-  return { applySeconds, readySeconds: (performance.now() - started) / 1000, objects: objects.length };
+  const ready = new WatchedCount(client, ns, [STATEFUL_SET], n, isReady, started);
+  try {
+    for (const object of objects) await client.apply(object as unknown as KubeObject);
+    const applySeconds = (performance.now() - started) / 1000;
+    const readySeconds = await withTimeout(ready.done, `${n} floor StatefulSets ready`);
+    return { applySeconds, readySeconds, objects: objects.length, readyTimeline: ready.describe() };
+  } finally {
+    await ready.stop();
+  }
 }
 
-/** Resolves when `objects` objects the operator writes exist in the namespace (a kind once complete is not listed again). */
-export async function allWritten(client: KubeClient, ns: string, perKind: Map<string, number>): Promise<void> {
-  const pending = new Set(WRITTEN_KINDS);
-  await waitFor(
-    'every object the operator writes',
-    async () => {
-      for (const kind of pending) {
-        const list = await client.list(kind, { namespace: ns, labelSelector: MANAGED });
-        if (list.items.length >= (perKind.get(kind.kind) ?? 0)) pending.delete(kind);
-      }
-      return pending.size === 0 ? true : undefined;
-    },
-    { timeoutMs: 30 * 60_000, intervalMs: 250 },
-  );
+export const STATEFUL_SET = { apiVersion: 'apps/v1', kind: 'StatefulSet' };
+
+/** `done`, or a failure naming what did not happen within 30 minutes. */
+export async function withTimeout<T>(done: Promise<T>, what: string, ms = 30 * 60_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms)));
+  try {
+    return await Promise.race([done, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** How many objects of each written kind N clusters have. */
