@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { bundleApp } from './bundle.ts';
+import { assertBundleLoadsOnlyBuiltins } from './bundle-check.ts';
 
 const exec = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -64,21 +65,13 @@ async function libraries(node: string): Promise<string[]> {
   return [...stdout.matchAll(/(\/\S+\.so[.\d]*)/g)].map((m) => m[1]!);
 }
 
+/** The entry esbuild bundles for an app. */
+export const appEntry = (app: ImageName): string => join(ROOT, APPS[app].dir, 'src/main.ts');
+export { ROOT as WORKSPACE_ROOT };
+
 async function bundle(app: ImageName, out: string): Promise<void> {
-  await build({
-    entryPoints: [join(ROOT, APPS[app].dir, 'src/main.ts')],
-    outfile: join(out, 'app.mjs'),
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'esm',
-    minify: true,
-    legalComments: 'none',
-    // pg's optional native binding is not used.
-    external: ['pg-native'],
-    banner: { js: "import { createRequire as __qhcRequire } from 'node:module'; const require = __qhcRequire(import.meta.url);" },
-    logLevel: 'error',
-  });
+  // Fails the build, not the image's first run, on a runtime require of a package left outside.
+  assertBundleLoadsOnlyBuiltins(await bundleApp(appEntry(app), join(out, 'app.mjs'), { workingDir: ROOT }), { name: `${app}'s bundle` });
   const pkg = JSON.parse(readFileSync(join(ROOT, APPS[app].dir, 'package.json'), 'utf8')) as { version: string };
   // The agent reads its version from ../package.json relative to its module.
   writeFileSync(join(out, '..', 'package.json'), JSON.stringify({ name: `@qhc/${app.replace('qhc-', '')}`, version: pkg.version, type: 'module' }));
