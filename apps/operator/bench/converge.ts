@@ -7,11 +7,13 @@
 // QHC_BENCH_HEAP_DIR=<dir>: a heap snapshot of the operator once converged, written there.
 // QHC_BENCH_CPU_PROF_DIR=<dir>: a CPU profile of the operator's whole run (node --cpu-prof), written there.
 // QHC_BENCH_OPERATOR_MAIN=<file>: another build of the operator's main (a before/after run).
+// QHC_BENCH_OPERATOR_NODE_FLAGS: node's flags before the operator's main. Default: the image's
+// (package.json's qhc.nodeFlags).
 // QHC_BENCH_OPERATOR_NODE_OPTIONS: node flags for the operator (NODE_OPTIONS). Default: what the
 // shipped flags (OPERATOR_NODE_OPTIONS: half the container's limit) give in the shipped 512Mi
 // container, spelled as a size: this machine's cgroup has no limit to take a percentage of.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +46,10 @@ const counts = sizes.length > 0 ? sizes : [100, 1000];
 const main = process.env.QHC_BENCH_OPERATOR_MAIN ? resolve(process.env.QHC_BENCH_OPERATOR_MAIN) : fileURLToPath(new URL('../dist/main.js', import.meta.url));
 if (!existsSync(main)) throw new Error(`${main} is missing: run pnpm --filter @qhc/operator build first`);
 const nodeOptions = process.env.QHC_BENCH_OPERATOR_NODE_OPTIONS ?? '--max-semi-space-size=4 --max-old-space-size=256';
+// Node's own flags for the operator, before its main (V8 flags NODE_OPTIONS refuses): by
+// default those its image's entrypoint carries, from package.json's qhc.nodeFlags.
+const shipped = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { qhc?: { nodeFlags?: string[] } }).qhc?.nodeFlags ?? [];
+const nodeFlags = (process.env.QHC_BENCH_OPERATOR_NODE_FLAGS ?? shipped.join(' ')).split(' ').filter(Boolean);
 const heapDir = process.env.QHC_BENCH_HEAP_DIR ? resolve(process.env.QHC_BENCH_HEAP_DIR) : undefined;
 const profileDir = process.env.QHC_BENCH_CPU_PROF_DIR ? resolve(process.env.QHC_BENCH_CPU_PROF_DIR) : undefined;
 // Ctrl-C, or turbo stopping the task, ends the run through process.exit, whose hook kills
@@ -63,7 +69,7 @@ function startOperator(kubeconfigPath: string, ns: string, port: number, n: numb
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `n${n}`)}`] : [];
   if (heapDir) mkdirSync(join(heapDir, `n${n}`), { recursive: true });
   const args = ['--settings', join(dir, 'settings.yaml'), '--kubeconfig', kubeconfigPath, '--namespace', ns, '--port', String(port), '--no-leader-elect'];
-  const child = spawn(process.execPath, [...heap, ...profile, main, ...args], {
+  const child = spawn(process.execPath, [...nodeFlags, ...heap, ...profile, main, ...args], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, NODE_OPTIONS: nodeOptions, QHC_LOG_LEVEL: 'error', QHC_OPERATOR_BIND: '127.0.0.1' },
   });
@@ -171,7 +177,10 @@ async function converge(client: KubeClient, kubeconfigPath: string, n: number) {
   }
 }
 
-const sandbox = await startSandbox();
+// Without the sandbox's snapshot and resize doubles: they list every claim of the cluster five
+// times a second, a load that grows with each claim the floor and the operator add, and the
+// bench takes no snapshot and grows no volume.
+const sandbox = await startSandbox({ controllers: false });
 const rows: BenchRow[] = [];
 try {
   const client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-operator' });
@@ -223,5 +232,5 @@ writeBenchTable({
     { key: 'peakRssMiB', header: 'peak RSS (MiB)', target: '≤ 150 at N=1000, ≤ 300 at N=3000' },
   ],
   rows,
-  context: { operator: main, nodeOptions: nodeOptions || '(none)' },
+  context: { operator: main, nodeOptions: nodeOptions || '(none)', nodeFlags: nodeFlags.join(' ') || '(none)' },
 });

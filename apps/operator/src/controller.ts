@@ -1,4 +1,4 @@
-import { ANNOTATION_RECREATE_NODE, QDRANT_API_VERSION, type OperatorSettings, type QdrantCluster } from '@qhc/schemas';
+import { ANNOTATION_RECREATE_NODE, LABEL_CLUSTER_ID, QDRANT_API_VERSION, type OperatorSettings, type QdrantCluster } from '@qhc/schemas';
 import { EventRecorder, Informer, WorkQueue, objectKey, type KubeClient, type KubeObject, type Logger } from '@qhc/kube';
 import type { OperatorMetrics } from './metrics.ts';
 import { isReady, type ObservedPod } from './status.ts';
@@ -9,6 +9,9 @@ import type { ClusterManagerLink } from './cluster-manager.ts';
 import type { QdrantAccess } from './qdrant/access.ts';
 import { FINALIZER, reconcileCluster } from './reconcile/cluster.ts';
 import { untilStopped } from './until-stopped.ts';
+
+/** The clusters' index by namespace and spec.id: what their claims and pods are labelled with. */
+const BY_SPEC_ID = 'spec-id';
 
 /** How long an owned object's change waits before its cluster's pass, so that changes arriving together make one pass. */
 const OWNED_EVENT_DELAY_MS = 500;
@@ -137,6 +140,16 @@ export class ClusterController {
         if (apiKeyRefs(cluster).some((r) => r.name === secret.metadata.name)) enqueue(cluster as unknown as KubeObject);
     };
     this.cache.informer(API_KEY_SECRETS).on({ add: enqueueKeyUsers, update: enqueueKeyUsers, delete: enqueueKeyUsers });
+    // A claim's phase or capacity as the nodes' details report them: its cluster, found by the
+    // id the claim is labelled with (claims have no owner). The PersistentVolume controller can
+    // flip a bound claim to Lost and back after its pod is ready: no other event would follow.
+    const enqueueClaimOwner = (claim: KubeObject) => {
+      const id = claim.metadata.labels?.[LABEL_CLUSTER_ID];
+      if (id === undefined) return;
+      for (const c of this.clusters.byIndex(BY_SPEC_ID, `${claim.metadata.namespace ?? ''}/${id}`)) this.queue.addAfter(objectKey(c), OWNED_EVENT_DELAY_MS);
+    };
+    const onClaimChange = (now: KubeObject, old: KubeObject) => claimReportChanged(now, old) && enqueueClaimOwner(now);
+    this.cache.informer({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }).on({ update: onClaimChange, delete: enqueueClaimOwner });
   }
 
   /** Queues every known cluster: new settings change what each one should look like. */
@@ -179,7 +192,7 @@ function clusterInformer(client: KubeClient, namespace: string | undefined, logg
     namespace,
     logger,
     transform: cacheTransform('QdrantCluster'),
-    indexers: CACHE_INDEXERS,
+    indexers: { ...CACHE_INDEXERS, [BY_SPEC_ID]: (o) => [`${o.metadata.namespace ?? ''}/${(o as unknown as QdrantCluster).spec?.id ?? ''}`] },
     // Every pass writes its cluster through: even the first answer must be checked against the watch.
     writeThrough: true,
   });
@@ -221,6 +234,14 @@ export function readChanged(now: KubeObject, old: KubeObject): boolean {
 export function addedWithProgress(object: KubeObject, synced: boolean): boolean {
   const status = (object as { status?: { observedGeneration?: number } }).status;
   return synced && object.kind === 'StatefulSet' && status?.observedGeneration !== undefined;
+}
+
+type ReportedClaim = KubeObject & { spec?: { storageClassName?: string }; status?: { phase?: string; capacity?: Record<string, string> } };
+
+/** What the nodes' details say of a claim (status.ts): its class, phase and capacity. */
+export function claimReportChanged(now: KubeObject, old: KubeObject): boolean {
+  const report = (o: ReportedClaim) => JSON.stringify([o.spec?.storageClassName, o.status?.phase, o.status?.capacity]);
+  return report(now) !== report(old);
 }
 
 /** A pod's status as the cluster's status reports it: readiness, phase, conditions, restarts. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { qdrantClusterFixture } from '@qhc/schemas/test';
-import { addedWithProgress, readChanged, specOrMetaChanged } from '../src/controller.ts';
+import type { KubeObject } from '@qhc/kube';
+import { addedWithProgress, claimReportChanged, readChanged, specOrMetaChanged } from '../src/controller.ts';
 
 describe('specOrMetaChanged', () => {
   const fixture = qdrantClusterFixture('c');
@@ -44,6 +45,25 @@ describe('readChanged', () => {
   it('sees a changed status or label', () => {
     expect(readChanged({ ...sts, metadata: { ...sts.metadata, resourceVersion: '2' }, status: { readyReplicas: 1 } }, sts)).toBe(true);
     expect(readChanged({ ...sts, metadata: { ...sts.metadata, labels: { a: 'b' } } }, sts)).toBe(true);
+  });
+});
+
+describe('claimReportChanged', () => {
+  const claim = (phase: string, storage?: string) =>
+    ({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'c', resourceVersion: phase },
+      spec: { storageClassName: 'fast' },
+      status: { phase, ...(storage ? { capacity: { storage } } : {}) },
+    }) as KubeObject;
+  it("sees what the nodes' details report of a claim: its phase and capacity", () => {
+    expect(claimReportChanged(claim('Bound', '1Gi'), claim('Lost'))).toBe(true);
+    expect(claimReportChanged(claim('Bound', '2Gi'), claim('Bound', '1Gi'))).toBe(true);
+  });
+  it('ignores the rest (a new resourceVersion, an annotation)', () => {
+    const annotated = { ...claim('Bound', '1Gi'), metadata: { name: 'c', resourceVersion: '9', annotations: { a: 'b' } } };
+    expect(claimReportChanged(annotated, claim('Bound', '1Gi'))).toBe(false);
   });
 });
 

@@ -93,6 +93,23 @@ describe('the operator on a real apiserver', () => {
     expect(cluster.status?.currentNodes).toBe(5);
   });
 
+  it("reports a claim's change that no other event follows (a driver's capacity; the PersistentVolume controller's Lost and back)", async () => {
+    const claims = await client.list<KubeObject>(
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
+      { namespace: sandbox.namespace, labelSelector: 'cluster-id=c1' },
+    );
+    // The database volume of node 0 (the snapshots volume is not in the nodes' details).
+    const claim = claims.items.find((c) => c.metadata.name === 'qdrant-storage-qdrant-c1-0')!;
+    // What a driver that rounds up to its own granularity reports, on the settled cluster.
+    await client.patch(
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: sandbox.namespace, name: claim.metadata.name! },
+      { status: { capacity: { storage: '3Gi' } } },
+      { subresource: 'status' },
+    );
+    const cluster = await waitForPhase('c1', 'Healthy', (c) => c.status?.nodes?.['qdrant-c1-0']?.databasePVCStatus?.capacity?.storage === '3Gi');
+    expect(cluster.status?.availableNodes).toBe(5);
+  });
+
   it('reports a spec that cannot work as FailedToCreate, with the reason', async () => {
     await client.apply(clusterObject('bad', { ingress: { enabled: true } }));
     const cluster = await waitForPhase('bad', 'FailedToCreate');

@@ -67,6 +67,19 @@ async function libraries(node: string): Promise<string[]> {
 
 /** The entry esbuild bundles for an app. */
 export const appEntry = (app: ImageName): string => join(ROOT, APPS[app].dir, 'src/main.ts');
+
+/**
+ * Flags for node itself that an app declares in its package.json (`qhc.nodeFlags`): V8's
+ * flags that NODE_OPTIONS refuses (the operator's --optimize-for-size), so the image's
+ * entrypoint carries them, and the app's bench reads the same list.
+ */
+export function nodeFlags(app: ImageName): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, APPS[app].dir, 'package.json'), 'utf8')) as { qhc?: { nodeFlags?: unknown } };
+  const flags = pkg.qhc?.nodeFlags ?? [];
+  if (!Array.isArray(flags) || !flags.every((f) => typeof f === 'string' && /^--[a-z0-9-]+(=\S+)?$/.test(f)))
+    throw new Error(`${APPS[app].dir}/package.json: qhc.nodeFlags must be a list of --flags, got ${JSON.stringify(flags)}`);
+  return flags as string[];
+}
 export { ROOT as WORKSPACE_ROOT };
 
 async function bundle(app: ImageName, out: string): Promise<void> {
@@ -126,7 +139,7 @@ export async function buildImage(app: ImageName, options: { version?: string; re
         `USER ${UID}:${UID}`,
         'WORKDIR /app',
         // node is PID 1: the apps handle SIGTERM themselves and exit when done.
-        'ENTRYPOINT ["/usr/local/bin/node", "/app/dist/app.mjs"]',
+        `ENTRYPOINT ${JSON.stringify(['/usr/local/bin/node', ...nodeFlags(app), '/app/dist/app.mjs'])}`,
         '',
       ].join('\n'),
     );
