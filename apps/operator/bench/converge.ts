@@ -105,8 +105,8 @@ async function noOpResync(client: KubeClient, ns: string, n: number, port: numbe
 
 /** SIGKILL, or with a CPU profile to write, SIGTERM and its exit (the profile is written on exit). */
 async function stopOperator(child: ChildProcess): Promise<void> {
-  if (!profileDir || child.exitCode !== null) return void child.kill('SIGKILL');
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+  if (!profileDir || child.exitCode !== null || child.signalCode !== null) return void child.kill('SIGKILL');
+  const exited = new Promise((done) => child.once('exit', done));
   child.kill('SIGTERM');
   await withTimeout(exited, 'the operator to exit', 60_000).catch(() => child.kill('SIGKILL'));
 }

@@ -86,8 +86,12 @@ export class MemorySampler {
   private readonly timer: NodeJS.Timeout;
 
   constructor(port: number, started: number) {
+    let inFlight = false;
     this.timer = setInterval(() => {
-      fetch(`http://127.0.0.1:${port}/metrics`)
+      // One sample at a time, each bounded: a busy operator is not to be sent a queue of them.
+      if (inFlight) return;
+      inFlight = true;
+      fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(900) })
         .then((r) => r.text())
         .then((text) => {
           const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0) / 1048576;
@@ -101,13 +105,14 @@ export class MemorySampler {
             };
         })
         // Not listening yet, or gone: the next sample.
-        .catch(() => undefined);
+        .catch(() => undefined)
+        .finally(() => (inFlight = false));
     }, 1000);
   }
 
   stop(): string {
     clearInterval(this.timer);
     const { rss, heapUsed, heapTotal, seconds } = this.peak;
-    return `highest sampled RSS ${rss.toFixed(1)} MiB at ${seconds.toFixed(0)} s: V8 heap ${heapUsed.toFixed(1)} used of ${heapTotal.toFixed(1)} reserved, ${(rss - heapTotal).toFixed(1)} outside it`;
+    return `highest sampled RSS ${rss.toFixed(1)} MiB at ${seconds.toFixed(0)} s: V8 heap ${heapUsed.toFixed(1)} used of ${heapTotal.toFixed(1)} reserved; RSS minus the reserved heap ${(rss - heapTotal).toFixed(1)}`;
   }
 }

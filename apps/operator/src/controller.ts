@@ -1,5 +1,6 @@
 import { ANNOTATION_RECREATE_NODE, LABEL_CLUSTER_ID, QDRANT_API_VERSION, type OperatorSettings, type QdrantCluster } from '@qhc/schemas';
 import { EventRecorder, Informer, WorkQueue, objectKey, type KubeClient, type KubeObject, type Logger } from '@qhc/kube';
+import { STORAGE_VOLUME } from '@qhc/manifests';
 import type { OperatorMetrics } from './metrics.ts';
 import { isReady, type ObservedPod } from './status.ts';
 import { API_KEY_SECRETS, BY_NAMESPACE, CACHE_INDEXERS, InformerCache, type Kind, type ObjectCache } from './cache.ts';
@@ -140,16 +141,28 @@ export class ClusterController {
         if (apiKeyRefs(cluster).some((r) => r.name === secret.metadata.name)) enqueue(cluster as unknown as KubeObject);
     };
     this.cache.informer(API_KEY_SECRETS).on({ add: enqueueKeyUsers, update: enqueueKeyUsers, delete: enqueueKeyUsers });
-    // A claim's phase or capacity as the nodes' details report them: its cluster, found by the
-    // id the claim is labelled with (claims have no owner). The PersistentVolume controller can
-    // flip a bound claim to Lost and back after its pod is ready: no other event would follow.
+    this.routeClaimEvents();
+  }
+
+  /**
+   * A database claim's phase or capacity, as the nodes' details report them: its cluster, found
+   * by the id the claim is labelled with (no QdrantCluster owns a claim). The PersistentVolume
+   * controller can flip a bound claim to Lost and back after its pod is ready, and a driver can
+   * report a capacity above the request: no other event would follow. The snapshots volume's
+   * claims are not reported. A claim appearing counts only once synced: a relist after a gap.
+   */
+  private routeClaimEvents(): void {
+    const claims = this.cache.informer({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' });
     const enqueueClaimOwner = (claim: KubeObject) => {
       const id = claim.metadata.labels?.[LABEL_CLUSTER_ID];
-      if (id === undefined) return;
+      if (!id || !claim.metadata.name?.startsWith(`${STORAGE_VOLUME}-`)) return;
       for (const c of this.clusters.byIndex(BY_SPEC_ID, `${claim.metadata.namespace ?? ''}/${id}`)) this.queue.addAfter(objectKey(c), OWNED_EVENT_DELAY_MS);
     };
-    const onClaimChange = (now: KubeObject, old: KubeObject) => claimReportChanged(now, old) && enqueueClaimOwner(now);
-    this.cache.informer({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }).on({ update: onClaimChange, delete: enqueueClaimOwner });
+    claims.on({
+      add: (claim) => claims.hasSynced() && enqueueClaimOwner(claim),
+      update: (now, old) => claimReportChanged(now, old) && enqueueClaimOwner(now),
+      delete: enqueueClaimOwner,
+    });
   }
 
   /** Queues every known cluster: new settings change what each one should look like. */
@@ -192,7 +205,13 @@ function clusterInformer(client: KubeClient, namespace: string | undefined, logg
     namespace,
     logger,
     transform: cacheTransform('QdrantCluster'),
-    indexers: { ...CACHE_INDEXERS, [BY_SPEC_ID]: (o) => [`${o.metadata.namespace ?? ''}/${(o as unknown as QdrantCluster).spec?.id ?? ''}`] },
+    indexers: {
+      ...CACHE_INDEXERS,
+      [BY_SPEC_ID]: (o) => {
+        const id = (o as unknown as Partial<QdrantCluster>).spec?.id;
+        return id ? [`${o.metadata.namespace ?? ''}/${id}`] : [];
+      },
+    },
     // Every pass writes its cluster through: even the first answer must be checked against the watch.
     writeThrough: true,
   });
@@ -238,10 +257,11 @@ export function addedWithProgress(object: KubeObject, synced: boolean): boolean 
 
 type ReportedClaim = KubeObject & { spec?: { storageClassName?: string }; status?: { phase?: string; capacity?: Record<string, string> } };
 
+const claimReport = (o: ReportedClaim) => JSON.stringify([o.spec?.storageClassName, o.status?.phase, o.status?.capacity]);
+
 /** What the nodes' details say of a claim (status.ts): its class, phase and capacity. */
 export function claimReportChanged(now: KubeObject, old: KubeObject): boolean {
-  const report = (o: ReportedClaim) => JSON.stringify([o.spec?.storageClassName, o.status?.phase, o.status?.capacity]);
-  return report(now) !== report(old);
+  return claimReport(now) !== claimReport(old);
 }
 
 /** A pod's status as the cluster's status reports it: readiness, phase, conditions, restarts. */

@@ -48,15 +48,16 @@ describe('readChanged', () => {
   });
 });
 
+const claim = (phase: string, storage?: string) =>
+  ({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: 'c', resourceVersion: phase },
+    spec: { storageClassName: 'fast' },
+    status: { phase, ...(storage ? { capacity: { storage } } : {}) },
+  }) as KubeObject;
+
 describe('claimReportChanged', () => {
-  const claim = (phase: string, storage?: string) =>
-    ({
-      apiVersion: 'v1',
-      kind: 'PersistentVolumeClaim',
-      metadata: { name: 'c', resourceVersion: phase },
-      spec: { storageClassName: 'fast' },
-      status: { phase, ...(storage ? { capacity: { storage } } : {}) },
-    }) as KubeObject;
   it("sees what the nodes' details report of a claim: its phase and capacity", () => {
     expect(claimReportChanged(claim('Bound', '1Gi'), claim('Lost'))).toBe(true);
     expect(claimReportChanged(claim('Bound', '2Gi'), claim('Bound', '1Gi'))).toBe(true);

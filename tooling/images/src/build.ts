@@ -76,7 +76,7 @@ export const appEntry = (app: ImageName): string => join(ROOT, APPS[app].dir, 's
 export function nodeFlags(app: ImageName): string[] {
   const pkg = JSON.parse(readFileSync(join(ROOT, APPS[app].dir, 'package.json'), 'utf8')) as { qhc?: { nodeFlags?: unknown } };
   const flags = pkg.qhc?.nodeFlags ?? [];
-  if (!Array.isArray(flags) || !flags.every((f) => typeof f === 'string' && /^--[a-z0-9-]+(=\S+)?$/.test(f)))
+  if (!Array.isArray(flags) || !flags.every((f) => typeof f === 'string' && /^--[a-z0-9][a-z0-9_-]*(=\S+)?$/.test(f)))
     throw new Error(`${APPS[app].dir}/package.json: qhc.nodeFlags must be a list of --flags, got ${JSON.stringify(flags)}`);
   return flags as string[];
 }
@@ -93,6 +93,8 @@ async function bundle(app: ImageName, out: string): Promise<void> {
 /** Builds one image with buildah; returns its reference, size and build time. */
 export async function buildImage(app: ImageName, options: { version?: string; revision?: string } = {}): Promise<BuiltImage> {
   const started = performance.now();
+  // A malformed qhc.nodeFlags fails here, before the bundle and the root filesystem are built.
+  const flags = nodeFlags(app);
   const version = options.version ?? (JSON.parse(readFileSync(join(ROOT, APPS[app].dir, 'package.json'), 'utf8')) as { version: string }).version;
   const revision =
     options.revision ??
@@ -139,7 +141,7 @@ export async function buildImage(app: ImageName, options: { version?: string; re
         `USER ${UID}:${UID}`,
         'WORKDIR /app',
         // node is PID 1: the apps handle SIGTERM themselves and exit when done.
-        `ENTRYPOINT ${JSON.stringify(['/usr/local/bin/node', ...nodeFlags(app), '/app/dist/app.mjs'])}`,
+        `ENTRYPOINT ${JSON.stringify(['/usr/local/bin/node', ...flags, '/app/dist/app.mjs'])}`,
         '',
       ].join('\n'),
     );
