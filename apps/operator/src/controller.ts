@@ -40,6 +40,7 @@ export class ClusterController {
   /** What passes read: the managed objects' informers and the clusters' own. */
   private readonly passCache: ObjectCache;
   private readonly managerFailures = new Map<string, number>();
+  private readonly progressWrites = new Map<string, number>();
   private readonly queue: WorkQueue;
   /** Aborted by stop(): passes in flight stop at their next wait (a drain, a restart) instead of running on unled. */
   private readonly stopping = new AbortController();
@@ -64,6 +65,7 @@ export class ClusterController {
               qdrant: options.qdrant,
               clusterManager: options.clusterManager,
               managerFailures: this.managerFailures,
+              progressWrites: this.progressWrites,
               cache: this.passCache,
               signal,
               onDrainStep: (_cluster, _node, step) => metrics.drainSteps.inc({ step: step.kind }),
@@ -104,7 +106,11 @@ export class ClusterController {
   private routeEvents(): void {
     const enqueue = (o: KubeObject) => this.queue.add(objectKey(o));
     // A resync re-delivers each cluster as it is (the same object): a pass, as a safety net.
-    this.clusters.on({ add: enqueue, update: (now, old) => (now === old || specOrMetaChanged(now, old)) && enqueue(now), delete: enqueue });
+    const forget = (o: KubeObject) => {
+      this.progressWrites.delete(objectKey(o));
+      enqueue(o);
+    };
+    this.clusters.on({ add: enqueue, update: (now, old) => (now === old || specOrMetaChanged(now, old)) && enqueue(now), delete: forget });
     // A change to an owned object (a StatefulSet's ready replicas, a deleted Service) is a
     // change to its cluster: its owner is queued. Only a change of what the cache keeps (what a
     // pass reads) counts: not a resync, nor a new resourceVersion alone; nor an object appearing

@@ -8,11 +8,14 @@ import { databaseClaimName } from './volumes.ts';
 /**
  * How long a phase in progress goes before a change of its progress alone is written: the
  * nodes' details (status.nodes), the node counts, the reason and conditions' messages that
- * count them, and AcceptingConnection (whether a node is ready). A single-node cluster's pod goes through several states while it is
- * created (scheduled, initialized, running, ready before its StatefulSet says so): each would
- * be a status write, at a thousand clusters thousands of writes that the next phase (Healthy)
- * reports anyway. A creation that takes longer than this (a pod that cannot be scheduled) has
- * its progress written as it changes: what is wrong is in the nodes' details. A change of
+ * count them, and AcceptingConnection (whether a node is ready). A single-node cluster's pod
+ * goes through several states while it is created (scheduled, initialized, running, ready
+ * before its StatefulSet says so): each would be a status write, at a thousand clusters
+ * thousands of writes that the next phase (Healthy) reports anyway. A creation that takes
+ * longer than this (a pod that cannot be scheduled) has its progress written, at most once per
+ * this long from the last write (as this process remembers it): what is wrong is in the nodes'
+ * details, at most this late, without a write at each step (a claim bound, then Lost and bound
+ * again by the PersistentVolume controller, a pod scheduled, started, ready). A change of
  * phase, of a condition's status or reason, or of anything else is written at once.
  */
 export const NODE_DETAILS_DELAY_MS = 30_000;
@@ -47,7 +50,8 @@ export async function writeClusterStatus(pass: ClusterPass, cluster: QdrantClust
   const previous = cluster.status;
   // Order-insensitive: the apiserver and zod may order keys differently than we build them.
   const unchanged = previous !== undefined && sameStatus(status, previous);
-  const detailsDueInMs = unchanged ? undefined : nodeDetailsDueInMs(status, previous, pass.now());
+  const key = `${cluster.metadata.namespace ?? ''}/${cluster.metadata.name}`;
+  const detailsDueInMs = unchanged ? undefined : nodeDetailsDueInMs(status, previous, pass.now(), deps.progressWrites?.get(key));
   let current = previous;
   if (!unchanged && detailsDueInMs === undefined) {
     const written = await deps.client.applyStatus(
@@ -56,6 +60,7 @@ export async function writeClusterStatus(pass: ClusterPass, cluster: QdrantClust
     );
     deps.cache.wrote?.(written);
     current = ((written as QdrantCluster).status ?? status) as QdrantCluster['status'];
+    rememberProgressWrite(deps.progressWrites, key, current, pass.now());
   }
   if (previous?.phase !== derived.phase) {
     const warning = derived.phase.startsWith('FailedTo') || derived.phase === 'NotReady';
@@ -82,12 +87,24 @@ function essentials(status: Record<string, unknown>): Record<string, unknown> {
   return { ...rest, conditions: kept };
 }
 
-/** When a change of the nodes' details alone is due, in a phase in progress for less than NODE_DETAILS_DELAY_MS; undefined: now. */
-function nodeDetailsDueInMs(status: Record<string, unknown>, previous: QdrantCluster['status'], now: number): number | undefined {
-  const since = previous?.conditions?.find((c) => c.type === 'Progressing' && c.status === 'True')?.lastTransitionTime;
+const inProgressSince = (status: QdrantCluster['status']) =>
+  status?.conditions?.find((c) => c.type === 'Progressing' && c.status === 'True')?.lastTransitionTime;
+
+/**
+ * When a change of the nodes' details alone is due, in a phase in progress: NODE_DETAILS_DELAY_MS
+ * after the phase began or after the last write in it, whichever is later; undefined: now.
+ */
+function nodeDetailsDueInMs(status: Record<string, unknown>, previous: QdrantCluster['status'], now: number, lastWrite?: number): number | undefined {
+  const since = inProgressSince(previous);
   if (!since || !sameStatus(essentials(status), essentials(previous as Record<string, unknown>))) return undefined;
-  const dueInMs = Date.parse(since) + NODE_DETAILS_DELAY_MS - now;
+  const dueInMs = Math.max(Date.parse(since), lastWrite ?? 0) + NODE_DETAILS_DELAY_MS - now;
   return dueInMs > 0 ? dueInMs : undefined;
+}
+
+/** A write while a phase is in progress is remembered; once none is, the cluster is forgotten. */
+function rememberProgressWrite(writes: Map<string, number> | undefined, key: string, written: QdrantCluster['status'], now: number): void {
+  if (inProgressSince(written)) writes?.set(key, now);
+  else writes?.delete(key);
 }
 
 function buildStatus(

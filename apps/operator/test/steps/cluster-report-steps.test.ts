@@ -53,10 +53,10 @@ describe("writeStatus: the nodes' details in a young phase in progress", () => {
   const REF = { apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: 'qdrant', name: 'qdrant-a' };
   const scheduled = { ...pod(0), status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }] } } as KubeObject;
   /** A pass over a cluster Creating for `ageMs`, whose pod has appeared since its status was written (ready: before its StatefulSet says so). */
-  const creatingFor = async (ageMs: number, node = scheduled) => {
+  const creatingFor = async (ageMs: number, node = scheduled, progressWrites?: Map<string, number>) => {
     const first = await passBefore('writeStatus', [clusterObject({}, finalized)], (deps) => ({ ...deps, now: () => NOW - ageMs }));
     await first.step.run(first.pass);
-    return passBefore('writeStatus', [first.kube.find(REF)!, node]);
+    return passBefore('writeStatus', [first.kube.find(REF)!, node], (deps) => ({ ...deps, progressWrites }));
   };
 
   it('a change of the nodes alone waits, and the pass comes back when it is due', async () => {
@@ -79,6 +79,19 @@ describe("writeStatus: the nodes' details in a young phase in progress", () => {
     await step.run(pass);
     expect(kube.journal).toEqual(['applyStatus QdrantCluster qdrant-a']);
     expect(pass.written?.detailsDueInMs).toBeUndefined();
+  });
+
+  it('past that, at most once per NODE_DETAILS_DELAY_MS from the last write in the phase', async () => {
+    const writes = new Map([['qdrant/qdrant-a', NOW - 10_000]]);
+    const early = await creatingFor(2 * NODE_DETAILS_DELAY_MS, scheduled, writes);
+    await early.step.run(early.pass);
+    expect(early.kube.journal).toEqual([]);
+    expect(early.pass.written?.detailsDueInMs).toBe(NODE_DETAILS_DELAY_MS - 10_000);
+    writes.set('qdrant/qdrant-a', NOW - NODE_DETAILS_DELAY_MS);
+    const due = await creatingFor(2 * NODE_DETAILS_DELAY_MS, scheduled, writes);
+    await due.step.run(due.pass);
+    expect(due.kube.journal).toEqual(['applyStatus QdrantCluster qdrant-a']);
+    expect(writes.get('qdrant/qdrant-a')).toBe(NOW);
   });
 });
 
