@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join, resolve } from 'node:path';
+import type { Metafile } from 'esbuild';
 import type { BundleResult } from './bundle.ts';
 
 /** A module the bundle loads at run time instead of carrying it. */
@@ -53,31 +54,49 @@ export const BUNDLE_ALLOW: readonly AllowedLoad[] = [
 const LOADING_KINDS = new Set(['import-statement', 'require-call', 'dynamic-import', 'require-resolve']);
 const COMPUTED_WARNINGS = new Set(['unsupported-require-call', 'unsupported-dynamic-import', 'indirect-require']);
 
+/** Whether an import stays a load at run time of something other than a Node built-in. */
+const loadsAtRunTime = (i: { path: string; kind: string; external?: boolean }) =>
+  // `<runtime>` is esbuild's own helper code, inside the bundle.
+  i.external === true && LOADING_KINDS.has(i.kind) && !isBuiltin(i.path) && i.path !== '<runtime>';
+
 /** Everything the bundle loads at run time that is not a Node built-in. */
 export function runtimeLoads(result: BundleResult): RuntimeLoad[] {
   const { metafile, warnings, workingDir } = result;
+  const outputs = Object.entries(metafile.outputs).filter(([path]) => !path.endsWith('.map'));
+  const loads = outputs.flatMap(([outputPath, meta]) => outputLoads(result, resolve(workingDir, outputPath), meta));
+  // Warnings are the build's, not an output's: each is reported once, with the output that holds its file.
+  for (const w of warnings) {
+    if (!w.id || !COMPUTED_WARNINGS.has(w.id)) continue;
+    const file = w.location?.file;
+    const [outputPath] = outputs.find(([, meta]) => file !== undefined && file in meta.inputs) ?? outputs[0] ?? ['<unknown>'];
+    loads.push({ output: resolve(workingDir, outputPath), input: file ?? '<unknown>', module: '<computed>', kind: w.id });
+  }
+  return loads;
+}
+
+/** What one output loads: its inputs' external imports, then whatever else the output itself imports. */
+function outputLoads({ metafile, workingDir }: BundleResult, output: string, meta: Metafile['outputs'][string]): RuntimeLoad[] {
   const loads: RuntimeLoad[] = [];
-  for (const [outputPath, meta] of Object.entries(metafile.outputs)) {
-    if (outputPath.endsWith('.map')) continue;
-    const output = resolve(workingDir, outputPath);
-    // Only the files that made it into the output: a tree-shaken one loads nothing.
-    const inputs = Object.entries(meta.inputs)
-      .filter(([, i]) => i.bytesInOutput > 0)
-      .map(([path]) => path);
-    for (const input of inputs) {
-      const imports = metafile.inputs[input]?.imports ?? [];
-      for (const i of imports) {
-        // `<runtime>` is esbuild's own helper code, inside the bundle.
-        if (i.external && LOADING_KINDS.has(i.kind) && !isBuiltin(i.path) && i.path !== '<runtime>')
-          loads.push({ output, input, module: i.path, kind: i.kind });
-      }
-      if (imports.some((i) => i.path === 'node:module' || i.path === 'module')) {
-        loads.push(...createdRequireLoads(join(workingDir, input)).map((module) => ({ output, input, module, kind: 'createRequire' })));
-      }
+  // Only the files that made it into the output: a tree-shaken one loads nothing.
+  const inputs = Object.entries(meta.inputs)
+    .filter(([, i]) => i.bytesInOutput > 0)
+    .map(([path]) => path);
+  for (const input of inputs) {
+    const imports = metafile.inputs[input]?.imports ?? [];
+    for (const i of imports.filter(loadsAtRunTime)) loads.push({ output, input, module: i.path, kind: i.kind });
+    if (imports.some((i) => i.path === 'node:module' || i.path === 'module')) {
+      loads.push(...createdRequireLoads(join(workingDir, input)).map((module) => ({ output, input, module, kind: 'createRequire' })));
     }
-    for (const w of warnings) {
-      if (w.id && COMPUTED_WARNINGS.has(w.id)) loads.push({ output, input: w.location?.file ?? '<unknown>', module: '<computed>', kind: w.id });
-    }
+  }
+  // The output's own imports are what it loads at run time, including what a file with no bytes in it
+  // (one that only re-exports) brings: each module the inputs did not already give is reported once,
+  // under the file of the output that imports it, so that BUNDLE_ALLOW's `from` still applies.
+  const given = new Set(loads.map((load) => load.module));
+  for (const i of meta.imports.filter(loadsAtRunTime)) {
+    if (given.has(i.path)) continue;
+    given.add(i.path);
+    const input = Object.keys(meta.inputs).find((path) => metafile.inputs[path]?.imports.some((j) => j.external && j.path === i.path));
+    loads.push({ output, input: input ?? '<output>', module: i.path, kind: i.kind });
   }
   return loads;
 }
@@ -97,9 +116,14 @@ function createdRequireLoads(file: string): string[] {
   const viaName = names.flatMap((name) =>
     [...source.matchAll(new RegExp(String.raw`(?<![\w$.])${name.replaceAll('$', '\\$')}(?:\.resolve)?` + literal, 'g'))].map((m) => m[2]!),
   );
+  // A call whose argument does not start with a string literal loads a name known only at run time.
+  const notLiteral = String.raw`\(\s*(?!['"\x60])`;
+  const computed =
+    new RegExp(String.raw`\bcreateRequire\([^)]*\)` + notLiteral).test(source) ||
+    names.some((name) => new RegExp(String.raw`(?<![\w$.])${name.replaceAll('$', '\\$')}(?:\.resolve)?` + notLiteral).test(source));
   const found = [...direct, ...viaName].filter((module) => !isBuiltin(module));
   // A createRequire whose calls the regex cannot follow is reported rather than trusted.
-  if (direct.length + viaName.length === 0) return ['<computed>'];
+  if (computed || direct.length + viaName.length === 0) found.push('<computed>');
   return [...new Set(found)];
 }
 

@@ -1,6 +1,7 @@
 // The check that an app's bundle loads nothing at run time but Node's built-ins (the images have
-// no node_modules): tiny entries bundled in a temp dir show what it catches, the four apps'
-// bundles (bundled once, in memory) show it passes on them with exactly BUNDLE_ALLOW.
+// no node_modules): tiny entries bundled in a temp dir show what it catches, a metafile written by
+// hand what only several outputs or a re-export-only file bring, the four apps' bundles (bundled
+// once, in memory) show it passes on them with exactly BUNDLE_ALLOW.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -54,6 +55,21 @@ const LEFT_OUT: { name: string; files: Record<string, string>; input: string; mo
     module: '<computed>',
     kind: 'unsupported-require-call',
   },
+  {
+    name: 'a require made with createRequire called with a variable, beside a literal call through it',
+    files: {
+      'entry.mjs': [
+        "import { createRequire } from 'node:module';",
+        'const req = createRequire(import.meta.url);',
+        "export const path = () => req('node:path');",
+        'export const plugin = (name) => req(name);',
+        '',
+      ].join('\n'),
+    },
+    input: 'entry.mjs',
+    module: '<computed>',
+    kind: 'createRequire',
+  },
 ];
 
 describe('the bundle check on tiny entries', () => {
@@ -102,6 +118,45 @@ describe('the bundle check on tiny entries', () => {
     const allow = [{ module: 'native-speed-up', from: 'optional.cjs', reason: 'optional, in a try/catch' }];
     expect(checkBundle(result, allow)).toEqual({ violations: [], used: allow });
     expect(() => assertBundleLoadsOnlyBuiltins(result, { allow })).not.toThrow();
+  });
+});
+
+/** A metafile input with these imports, and an import of a module left external. */
+const input = (imports: { path: string; kind: 'import-statement'; external?: boolean }[]) => ({ bytes: 1, imports });
+const external = (path: string) => ({ path, kind: 'import-statement' as const, external: true });
+
+describe('the bundle check on a metafile', () => {
+  // esbuild lists an external import under the file that holds it in the output; the output's own
+  // imports are the ground truth should a file with no bytes in the output (a re-export) bring one.
+  const result: BundleResult = {
+    workingDir: '/app',
+    metafile: {
+      inputs: {
+        'a.mjs': input([{ path: 'reexport.mjs', kind: 'import-statement' }, external('given')]),
+        'reexport.mjs': input([external('re-exported')]),
+        'b.mjs': input([]),
+      },
+      outputs: {
+        'out/a.mjs': {
+          bytes: 1,
+          inputs: { 'a.mjs': { bytesInOutput: 1 }, 'reexport.mjs': { bytesInOutput: 0 } },
+          imports: [external('given'), external('re-exported'), external('re-exported'), external('node:fs')],
+          exports: [],
+        },
+        'out/b.mjs': { bytes: 1, inputs: { 'b.mjs': { bytesInOutput: 1 } }, imports: [], exports: [] },
+      },
+    },
+    warnings: [{ id: 'unsupported-require-call', location: { file: 'b.mjs' } } as BundleResult['warnings'][number]],
+  };
+
+  it("reports what the output imports that no input with bytes gives, once, and each warning once, with its file's output", () => {
+    expect(checkBundle(result, []).violations).toEqual([
+      { output: '/app/out/a.mjs', input: 'a.mjs', module: 'given', kind: 'import-statement' },
+      { output: '/app/out/a.mjs', input: 'reexport.mjs', module: 're-exported', kind: 'import-statement' },
+      { output: '/app/out/b.mjs', input: 'b.mjs', module: '<computed>', kind: 'unsupported-require-call' },
+    ]);
+    const allow = [{ module: 're-exported', from: 'reexport.mjs', reason: 'optional' }];
+    expect(checkBundle(result, allow).used).toEqual(allow);
   });
 });
 
