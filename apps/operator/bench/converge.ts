@@ -1,7 +1,9 @@
 // pnpm bench (operator): N single-node clusters converged from scratch by the operator as it
 // ships (dist/main.js: build first), against floors taken on the same sandbox in the same run:
 // the pod-ready floor (the same objects applied without an operator, until every pod is ready)
-// and the raw apply floor (the same objects server-side-applied one after the other). Also the
+// and the raw apply floor (the same objects server-side-applied one after the other). Each run
+// starts on an emptied cluster: the floor's namespace is deleted, with its pods and volumes,
+// before the operator's run, and the operator's after it. Also the
 // writes of a no-op resync and the operator's peak RSS. Not a test: it prints one table.
 //   node bench/converge.ts [N ...]     (default: 100 1000)
 // QHC_BENCH_HEAP_DIR=<dir>: a heap snapshot of the operator once converged, written there.
@@ -30,6 +32,7 @@ import {
   withTimeout,
   cluster,
   createNamespace,
+  deleteNamespace,
   expectedPerKind,
   floor,
   operatorCounters,
@@ -193,7 +196,9 @@ try {
   for (const n of counts) {
     const base = withFloors ? await floor(client, n) : undefined;
     if (base) console.error(`N=${n} floor StatefulSets ready: ${base.readyTimeline}`);
+    if (base) console.error(`N=${n} floor deleted in ${(await deleteNamespace(client, `floor-${n}`)).toFixed(0)} s`);
     const result = await converge(client, sandbox.kubeconfigPath, n);
+    console.error(`N=${n} operator's clusters deleted in ${(await deleteNamespace(client, `bench-${n}`)).toFixed(0)} s`);
     if (result.snapshot) console.error(`heap snapshot at N=${n}: ${result.snapshot}`);
     rows.push({
       clusters: n,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { qdrantClusterFixture } from '@qhc/schemas/test';
 import type { KubeObject } from '@qhc/kube';
-import { addedWithProgress, claimReportChanged, readChanged, specOrMetaChanged } from '../src/controller.ts';
+import { addedWithProgress, claimReportChanged, readChanged, specOrMetaChanged } from '../src/event-filters.ts';
 
 describe('specOrMetaChanged', () => {
   const fixture = qdrantClusterFixture('c');

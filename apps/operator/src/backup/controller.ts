@@ -1,6 +1,7 @@
 import { QDRANT_API_VERSION } from '@qhc/schemas';
 import { EventRecorder, Informer, WorkQueue, objectKey, type KubeObject, type ReconcileResult } from '@qhc/kube';
-import { specOrMetaChanged, type ControllerOptions } from '../controller.ts';
+import type { ControllerOptions } from '../controller.ts';
+import { specOrMetaChanged } from '../event-filters.ts';
 import type { BackupDeps } from './common.ts';
 import { reconcileRestore } from './restore.ts';
 import { reconcileSchedule } from './schedule.ts';

@@ -1,0 +1,63 @@
+// Which watch events start a pass: what changed of an object, as a pass reads it.
+import type { KubeObject } from '@qhc/kube';
+import { isReady, type ObservedPod } from './status.ts';
+import { FINALIZER } from './reconcile/cluster.ts';
+
+/** What a pass reads of an owned object changed (the cache keeps only that): not a resync, not a version bump alone. */
+export function readChanged(now: KubeObject, old: KubeObject): boolean {
+  if (now === old) return false;
+  const { resourceVersion: _a, managedFields: _b, ...nowMeta } = now.metadata;
+  const { resourceVersion: _c, managedFields: _d, ...oldMeta } = old.metadata;
+  return JSON.stringify({ ...now, metadata: nowMeta }) !== JSON.stringify({ ...old, metadata: oldMeta });
+}
+
+/**
+ * An owned object appearing with progress its creating pass could not have seen: a StatefulSet
+ * its controller has already observed (a creation's own ADDED event has no observedGeneration).
+ * Only a relist after the watch expired (410 Gone) delivers one so, once the informer has synced:
+ * the rollout's updates happened while no watch was open, and no later event may come (the pods
+ * all ready), so its cluster is woken here rather than at the next resync.
+ */
+export function addedWithProgress(object: KubeObject, synced: boolean): boolean {
+  const status = (object as { status?: { observedGeneration?: number } }).status;
+  return synced && object.kind === 'StatefulSet' && status?.observedGeneration !== undefined;
+}
+
+type ReportedClaim = KubeObject & { spec?: { storageClassName?: string }; status?: { phase?: string; capacity?: Record<string, string> } };
+
+const claimReport = (o: ReportedClaim) => JSON.stringify([o.spec?.storageClassName, o.status?.phase, o.status?.capacity]);
+
+/** What the nodes' details say of a claim (status.ts): its class, phase and capacity. */
+export function claimReportChanged(now: KubeObject, old: KubeObject): boolean {
+  return claimReport(now) !== claimReport(old);
+}
+
+/** A pod's status as the cluster's status reports it: readiness, phase, conditions, restarts. */
+export function podStatusChanged(now: KubeObject, old: KubeObject): boolean {
+  if (now.metadata.deletionTimestamp !== old.metadata.deletionTimestamp) return true;
+  const [a, b] = [now as unknown as ObservedPod, old as unknown as ObservedPod];
+  return isReady(a) !== isReady(b) || JSON.stringify(a.status) !== JSON.stringify(b.status);
+}
+
+/**
+ * A change worth a pass: the spec (generation), or metadata the operator acts on. The
+ * operator's own status writes are not: they would start a pass right after every pass, and
+ * bypass the backoff that spaces out retries of a failing one.
+ */
+export function specOrMetaChanged(now: KubeObject, old: KubeObject): boolean {
+  const a = now.metadata;
+  const b = old.metadata;
+  return (
+    a.generation !== b.generation ||
+    a.deletionTimestamp !== b.deletionTimestamp ||
+    JSON.stringify(a.annotations ?? {}) !== JSON.stringify(b.annotations ?? {}) ||
+    JSON.stringify(a.labels ?? {}) !== JSON.stringify(b.labels ?? {}) ||
+    finalizersChanged(a.finalizers ?? [], b.finalizers ?? [])
+  );
+}
+
+/** Another's finalizer, or ours taken away: not ours added (the pass that added it carries on). */
+function finalizersChanged(now: string[], old: string[]): boolean {
+  if (JSON.stringify(now) === JSON.stringify(old)) return false;
+  return !(now.includes(FINALIZER) && !old.includes(FINALIZER) && JSON.stringify(now.filter((f) => f !== FINALIZER)) === JSON.stringify(old));
+}
