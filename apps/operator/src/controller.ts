@@ -28,6 +28,8 @@ export interface ControllerOptions {
   qdrant: QdrantAccess;
   clusterManager?: ClusterManagerLink;
   concurrency?: number;
+  /** The process's recorder (its own client and rate limit); one on `client` when absent. */
+  recorder?: EventRecorder;
 }
 
 /**
@@ -47,7 +49,7 @@ export class ClusterController {
 
   constructor(options: ControllerOptions) {
     const { client, logger, metrics } = options;
-    const recorder = new EventRecorder(client, { controller: 'qhc.dev/operator', instance: options.identity });
+    const recorder = options.recorder ?? new EventRecorder(client, { controller: 'qhc.dev/operator', instance: options.identity });
     this.queue = new WorkQueue(
       async (key) => {
         const started = performance.now();

@@ -22,6 +22,10 @@ export class OperatorMetrics {
     'Time requests waited for the client-side rate limiter (--kube-api-qps, --kube-api-burst), by verb.',
     [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   );
+  readonly eventsUnsent = new Counter(
+    'qhc_operator_events_unsent_total',
+    'Events not recorded, by why: queue_full (more waiting than the recorder holds), stopped, refused (the apiserver answered an error).',
+  );
   readonly isLeader = new Gauge('qhc_operator_leader', '1 while this replica leads.');
   readonly leadershipAcquired = new Counter(
     'qhc_operator_leadership_acquired_total',
@@ -52,6 +56,7 @@ export class OperatorMetrics {
       this.apiRequests,
       this.apiRequestSeconds,
       this.apiThrottleSeconds,
+      this.eventsUnsent,
       this.isLeader,
       this.leadershipAcquired,
       this.drainSteps,

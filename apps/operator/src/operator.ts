@@ -9,6 +9,8 @@ import {
   loadKubeConfig,
   type Clock,
   type KubeClient,
+  type KubeClientOptions,
+  type KubeConfig,
   type LogLevel,
   type Logger,
 } from '@qhc/kube';
@@ -63,7 +65,7 @@ export interface OperatorOptions {
   settingsWatch?: { pollMs?: number; debounceMs?: number; clock?: Clock; onCheck?: (result: SettingsCheck) => void };
   /** Clusters reconciled at the same time (one cluster never twice at once). Default 16. */
   workers?: number;
-  /** Client-side throttling of every apiserver request (client-go's QPS/Burst). Default 50/100. */
+  /** Client-side throttling of apiserver requests (client-go's QPS/Burst), Events on a budget of their own. Default 100/200. */
   kubeApiRateLimit?: { qps: number; burst: number };
 }
 
@@ -77,10 +79,15 @@ export interface RunningOperator {
   stop(options?: { release?: boolean }): Promise<void>;
 }
 
+type RequestHook = NonNullable<KubeClientOptions['onRequest']>;
+
+const DEFAULT_RATE_LIMIT = { qps: 100, burst: 200 };
+
 interface Wiring {
   options: OperatorOptions;
   client: KubeClient;
   leaseClient: KubeClient;
+  recorder: EventRecorder;
   settingsFile: SettingsFile;
   logger: Logger;
   metrics: OperatorMetrics;
@@ -101,28 +108,18 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     context: options.context,
   });
   const metrics = new OperatorMetrics();
-  const onRequest = ({
-    verb,
-    kind,
-    status,
-    durationMs,
-    throttledMs,
-  }: {
-    verb: string;
-    kind: string;
-    status: number;
-    durationMs: number;
-    throttledMs: number;
-  }) => {
+  const onRequest: RequestHook = ({ verb, kind, status, durationMs, throttledMs }) => {
     metrics.apiRequests.inc({ verb, kind, code: String(status) });
     metrics.apiRequestSeconds.observe({ verb }, durationMs / 1000);
     metrics.apiThrottleSeconds.observe({ verb }, throttledMs / 1000);
   };
-  const client = createKubeClient(kc, { fieldManager: FIELD_MANAGER, rateLimit: options.kubeApiRateLimit ?? { qps: 100, burst: 200 }, onRequest });
+  const client = createKubeClient(kc, { fieldManager: FIELD_MANAGER, rateLimit: options.kubeApiRateLimit ?? DEFAULT_RATE_LIMIT, onRequest });
   // The Lease on a client of its own, outside the rate limit: a renewal must never queue
   // behind reconcile traffic, or a busy leader misses its renew deadline and steps down.
   const leaseClient = createKubeClient(kc, { fieldManager: FIELD_MANAGER, onRequest });
-  const wiring: Wiring = { options, client, leaseClient, settingsFile, logger, metrics, identity: `${hostname()}-${randomBytes(3).toString('hex')}` };
+  const identity = `${hostname()}-${randomBytes(3).toString('hex')}`;
+  const recorder = eventRecorder(kc, options, logger, metrics, identity, onRequest);
+  const wiring: Wiring = { options, client, leaseClient, recorder, settingsFile, logger, metrics, identity };
   const leading = leadership(wiring);
   watchSettings(wiring, leading);
   const handle = (path: string) => route(path, leading, metrics);
@@ -146,6 +143,7 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     async stop(stopOptions = {}) {
       await elector?.stop(stopOptions);
       await leading.stop();
+      await recorder.stop();
       settingsFile.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -199,12 +197,12 @@ async function lead(wiring: Wiring, leading: Leadership): Promise<LeaderElector 
 
 /** The controllers and settings-status publisher of each term of leadership. */
 function leadership(wiring: Wiring): Leadership {
-  const { options, client, settingsFile, logger, metrics, identity } = wiring;
+  const { options, client, recorder, settingsFile, logger, metrics, identity } = wiring;
   return new Leadership({
     controllers: () => {
       const qdrant = qdrantAccess(client, options.qdrantUrlTemplate);
       const clusterManager = options.clusterManagerUrl ? clusterManagerLink(options.clusterManagerUrl, qdrant) : undefined;
-      const shared = { client, settings: () => settingsFile.settings, logger, metrics, namespace: options.namespace, identity, qdrant };
+      const shared = { client, recorder, settings: () => settingsFile.settings, logger, metrics, namespace: options.namespace, identity, qdrant };
       return {
         controller: new ClusterController({ ...shared, clusterManager, concurrency: options.workers }),
         backups: new BackupController({ ...shared, now: options.now }),
@@ -213,7 +211,7 @@ function leadership(wiring: Wiring): Leadership {
     publisher: () =>
       new SettingsStatusPublisher({
         client,
-        recorder: new EventRecorder(client, { controller: 'qhc.dev/operator', instance: identity }),
+        recorder,
         logger,
         namespace: options.leaseNamespace,
         configMapName: options.settingsConfigMap ?? OPERATOR_SETTINGS_CONFIGMAP,
@@ -245,5 +243,29 @@ function listen(port: number, handle: Handle): Promise<Server> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, process.env.QHC_OPERATOR_BIND ?? '0.0.0.0', () => resolve(server));
+  });
+}
+
+/**
+ * The operator's one event recorder, on a client of its own as client-go's event broadcaster
+ * is: with its own rate limiter, a creation's burst of Events does not delay the applies and
+ * status writes that converge clusters, and the Events still have a limit of their own.
+ */
+function eventRecorder(
+  kc: KubeConfig,
+  options: OperatorOptions,
+  logger: Logger,
+  metrics: OperatorMetrics,
+  identity: string,
+  onRequest: RequestHook,
+): EventRecorder {
+  const client = createKubeClient(kc, { fieldManager: FIELD_MANAGER, rateLimit: options.kubeApiRateLimit ?? DEFAULT_RATE_LIMIT, onRequest });
+  return new EventRecorder(client, {
+    controller: 'qhc.dev/operator',
+    instance: identity,
+    onUnsent: (input, why, regarding) => {
+      metrics.eventsUnsent.inc({ why: why instanceof Error ? 'refused' : why.replace('-', '_') });
+      logger.warn('event not recorded', { ...regarding, reason: input.reason, why: why instanceof Error ? why.message : why });
+    },
   });
 }

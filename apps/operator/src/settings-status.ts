@@ -80,7 +80,7 @@ export class SettingsStatusPublisher {
     const configMap = await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: this.options.configMapName });
     // Run from a plain file (app_environment: local) there may be no ConfigMap to speak of.
     if (!configMap) return;
-    await this.options.recorder.record(configMap, { ...event, action: 'LoadSettings' });
+    this.options.recorder.record(configMap, { ...event, action: 'LoadSettings' });
   }
 }
 

@@ -12,7 +12,7 @@ export { WorkQueue, type ReconcileResult, type WorkQueueOptions } from './work-q
 export { TokenBucket, RequestRateLimiter } from './rate-limiter.ts';
 export { incrementalBackoffMs, exponentialBackoffMs } from './backoff.ts';
 export { addFinalizer, removeFinalizer, hasFinalizer } from './finalizers.ts';
-export { EventRecorder, type EventInput } from './events.ts';
+export { EventRecorder, type EventInput, type EventRecorderOptions } from './events.ts';
 export { LeaderElector, type LeaderElectionOptions } from './leader-election.ts';
 export { formatMicroTime, parseKubeTime } from './micro-time.ts';
 export { systemClock, sleep, type Clock } from './clock.ts';

@@ -23,10 +23,11 @@ describe('EventRecorder', () => {
       data: {},
     });
     const recorder = new EventRecorder(client, { controller: 'qhc.dev/operator', instance: 'test-0' });
-    await recorder.record(subject, { type: 'Normal', reason: 'Created', note: 'created the thing', action: 'Reconcile' });
-    await recorder.record(subject, { type: 'Warning', reason: 'BackupFailed', note: 'disk on fire', action: 'Backup' });
-    await recorder.record(subject, { type: 'Warning', reason: 'BackupFailed', note: 'disk on fire', action: 'Backup' });
-    await recorder.record(subject, { type: 'Warning', reason: 'BackupFailed', note: 'disk on fire', action: 'Backup' });
+    recorder.record(subject, { type: 'Normal', reason: 'Created', note: 'created the thing', action: 'Reconcile' });
+    recorder.record(subject, { type: 'Warning', reason: 'BackupFailed', note: 'disk on fire', action: 'Backup' });
+    recorder.record(subject, { type: 'Warning', reason: 'BackupFailed', note: 'disk on fire', action: 'Backup' });
+    recorder.record(subject, { type: 'Warning', reason: 'BackupFailed', note: 'disk on fire', action: 'Backup' });
+    await recorder.flush();
     const events = await client.list<Event>({ apiVersion: 'events.k8s.io/v1', kind: 'Event' }, { namespace: sandbox.namespace });
     const mine = events.items.filter((e) => e.regarding.uid === subject.metadata.uid);
     expect(mine.map((e) => [e.type, e.reason, e.note, e.series?.count]).toSorted()).toEqual([

@@ -8,9 +8,10 @@ import { reconcileSchedule } from './schedule.ts';
 import { reconcileSnapshot } from './snapshot.ts';
 import { untilStopped } from '../until-stopped.ts';
 
-export type BackupControllerOptions = Pick<ControllerOptions, 'client' | 'settings' | 'logger' | 'metrics' | 'namespace' | 'identity' | 'qdrant'> & {
-  now?: () => number;
-};
+export type BackupControllerOptions = Pick<
+  ControllerOptions,
+  'client' | 'settings' | 'logger' | 'metrics' | 'namespace' | 'identity' | 'qdrant' | 'recorder'
+> & { now?: () => number };
 
 const KINDS = {
   QdrantClusterSnapshot: reconcileSnapshot,
@@ -36,7 +37,7 @@ export class BackupController {
     const deps: BackupDeps = {
       client,
       settings: options.settings,
-      recorder: new EventRecorder(client, { controller: 'qhc.dev/operator', instance: options.identity }),
+      recorder: options.recorder ?? new EventRecorder(client, { controller: 'qhc.dev/operator', instance: options.identity }),
       logger,
       metrics,
       qdrant: options.qdrant,

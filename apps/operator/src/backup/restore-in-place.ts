@@ -63,7 +63,7 @@ export const suspendDestination = step<RestorePass>('suspendDestination', async 
     spec: { suspend: true },
   });
   const note = `suspending cluster ${cluster.metadata.name} to replace its ${pass.claims.length} database volume(s) from ${source.snapshot.metadata.name}`;
-  await pass.deps.recorder.record(object, { type: 'Normal', reason: 'RestoreStarted', note, action: 'Restore' });
+  pass.deps.recorder.record(object, { type: 'Normal', reason: 'RestoreStarted', note, action: 'Restore' });
   return progress(pass.deps, object, { ...pass.started, step: 'Suspending' }, 'Running', 'Suspending', `suspending cluster ${cluster.metadata.name}`);
 });
 

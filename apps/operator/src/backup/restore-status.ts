@@ -23,7 +23,7 @@ export async function progress(
 ): Promise<StepResult> {
   const previous = (object as { status?: QdrantClusterRestoreStatus }).status;
   await writeStatus(deps, object, { ...status, phase, reason, message });
-  if (previous?.phase !== phase || previous.reason !== reason) await deps.recorder.record(object, { type: 'Normal', reason, note: message, action: 'Restore' });
+  if (previous?.phase !== phase || previous.reason !== reason) deps.recorder.record(object, { type: 'Normal', reason, note: message, action: 'Restore' });
   return requeue(POLL_MS, message);
 }
 
@@ -38,7 +38,7 @@ export async function finish(
 ): Promise<StepResult> {
   await writeStatus(deps, object, { ...status, phase, reason, message, completedAt: rfc3339(now) });
   deps.metrics.restores.inc({ result: phase, reason });
-  await deps.recorder.record(object, {
+  deps.recorder.record(object, {
     type: phase === 'Succeeded' ? 'Normal' : 'Warning',
     reason: phase === 'Succeeded' ? 'RestoreSucceeded' : reason,
     note: message,

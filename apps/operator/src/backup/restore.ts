@@ -101,7 +101,7 @@ const createDestination = step<RestorePass>('createDestination', async (pass): P
   const claims = await ensureClaims(client, pass.settings, cluster, source.volumes, uid);
   await client.apply(cluster);
   const note = `creating cluster ${name} from ${source.volumes.length} volume snapshot(s) of ${source.snapshot.metadata.name}`;
-  await deps.recorder.record(object, { type: 'Normal', reason: 'RestoreStarted', note, action: 'Restore' });
+  deps.recorder.record(object, { type: 'Normal', reason: 'RestoreStarted', note, action: 'Restore' });
   const message = `cluster ${name} created from the snapshot; waiting for it to be Healthy`;
   return progress(deps, object, { ...status, restoredClaims: claims, step: 'Creating' }, 'Running', 'Creating', message);
 });

@@ -85,7 +85,7 @@ const takeSnapshot = step<SchedulePass>('takeSnapshot', async (pass) => {
     const catchUp = now - due.at > MAX_WAIT_MS || due.missed > 0;
     deps.metrics.scheduledSnapshots.inc({ kind: catchUp ? 'catch_up' : 'on_time' });
     const missed = due.missed > 0 ? `; ${due.missed} earlier schedule time(s) were missed and are not made up` : '';
-    await deps.recorder.record(object, {
+    deps.recorder.record(object, {
       type: due.missed > 0 ? 'Warning' : 'Normal',
       reason: due.missed > 0 ? 'MissedSchedules' : 'SnapshotScheduled',
       note: `took ${snapshot.metadata.name} for ${rfc3339(due.at)}${missed}`,
@@ -132,7 +132,7 @@ async function writeStatus(pass: SchedulePass, status: QdrantClusterScheduledSna
     { fieldManager: STATUS_FIELD_MANAGER },
   );
   if (previous?.phase !== status.phase) {
-    await deps.recorder.record(object!, {
+    deps.recorder.record(object!, {
       type: status.phase === 'Disabled' ? 'Warning' : 'Normal',
       reason: status.phase ?? 'Active',
       note: status.message ?? `next snapshot at ${status.scheduled}`,

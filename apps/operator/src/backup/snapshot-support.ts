@@ -143,7 +143,7 @@ export async function finishBackup(deps: BackupDeps, object: KubeObject, now: nu
   });
   deps.metrics.backups.inc({ result: phase });
   if (phase === 'Succeeded') deps.metrics.backupSeconds.observe({}, (now - started) / 1000);
-  await deps.recorder.record(object, {
+  deps.recorder.record(object, {
     type: phase === 'Succeeded' ? 'Normal' : 'Warning',
     reason: phase === 'Succeeded' ? 'BackupSucceeded' : reason,
     note: message,

@@ -153,7 +153,7 @@ const startBackup = step<SnapshotPass>('startBackup', async (pass) => {
   const message = `taking ${planned.length} volume snapshot(s) of cluster ${clusterId}`;
   await writeSnapshotStatus(deps, object, { ...status, phase: 'Running', startedAt: point, volumeSnapshots: planned, message });
   const note = `${planned.length} volume snapshot(s) of cluster ${clusterId} at ${point}`;
-  await deps.recorder.record(object, { type: 'Normal', reason: 'BackupStarted', note, action: 'Backup' });
+  deps.recorder.record(object, { type: 'Normal', reason: 'BackupStarted', note, action: 'Backup' });
   await Promise.all(volumeSnapshots.map((vs) => deps.client.apply(vs)));
   deps.logger.info('volume snapshots created', { namespace: pass.ref.namespace, name: pass.ref.name, cluster: clusterId, count: planned.length, point });
   return requeue(POLL_MS, message);

@@ -46,9 +46,9 @@ export const scaleDown = step<ClusterPass>('scaleDown', async (pass) => {
   pass.busy = scale.deleting.length > 0;
   if (scale.failure) {
     pass.failure = { ...scale.failure, retry: true };
-    await deps.recorder.record(object, { type: 'Warning', reason: scale.failure.reason, note: scale.failure.message, action: 'ScaleDown' });
+    deps.recorder.record(object, { type: 'Warning', reason: scale.failure.reason, note: scale.failure.message, action: 'ScaleDown' });
   } else if (scale.done) {
-    await deps.recorder.record(object, { type: 'Normal', reason: 'NodeRemoved', note: scale.done, action: 'ScaleDown' });
+    deps.recorder.record(object, { type: 'Normal', reason: 'NodeRemoved', note: scale.done, action: 'ScaleDown' });
   }
   return proceed;
 });
@@ -103,7 +103,7 @@ export const applyTraefik = step<ClusterPass>('applyTraefik', async (pass) => {
   });
   if (traefik) {
     pass.failure = { ...traefik, retry: true };
-    await deps.recorder.record(object, { type: 'Warning', reason: traefik.reason, note: traefik.message, action: 'Apply' });
+    deps.recorder.record(object, { type: 'Warning', reason: traefik.reason, note: traefik.message, action: 'Apply' });
   }
   return proceed;
 });
@@ -135,11 +135,11 @@ export const restartGuarded = step<ClusterPass>('restartGuarded', async (pass) =
   pass.restarting = restart.busy;
   if (restart.failure) {
     pass.failure = { ...restart.failure, retry: true };
-    await deps.recorder.record(object, { type: 'Warning', reason: restart.failure.reason, note: restart.failure.message, action: 'Restart' });
+    deps.recorder.record(object, { type: 'Warning', reason: restart.failure.reason, note: restart.failure.message, action: 'Restart' });
   } else if (restart.restarted) {
     const { node, detail } = restart.restarted;
     const note = `node ${node} restarted after its shards were secured: ${detail}`;
-    await deps.recorder.record(object, { type: 'Normal', reason: 'NodeRestarted', note, action: 'Restart' });
+    deps.recorder.record(object, { type: 'Normal', reason: 'NodeRestarted', note, action: 'Restart' });
   }
   return proceed;
 });
@@ -153,7 +153,7 @@ export const resizeStorage = step<ClusterPass>('resizeStorage', async (pass) => 
   pass.storage = storage;
   const { condition } = storage;
   if (condition.status === 'False' && cluster.status?.conditions?.find((c) => c.type === condition.type)?.reason !== condition.reason) {
-    await deps.recorder.record(object, {
+    deps.recorder.record(object, {
       type: condition.reason === 'Expanding' ? 'Normal' : 'Warning',
       reason: condition.reason,
       note: condition.message,

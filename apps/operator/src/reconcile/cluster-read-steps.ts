@@ -53,7 +53,7 @@ export const validateSpec = step<ClusterPass>('validateSpec', async (pass) => {
   const cluster = object as unknown as QdrantCluster;
   const failure = { reason: 'InvalidSpec', message: parsed.error.message };
   await writeClusterStatus(pass, cluster, { cluster, statefulSet: undefined, pods: [], failure }, { claims: [], deleting: [] });
-  await pass.deps.recorder.record(object, { type: 'Warning', reason: 'InvalidSpec', note: parsed.error.message, action: 'Validate' });
+  pass.deps.recorder.record(object, { type: 'Warning', reason: 'InvalidSpec', note: parsed.error.message, action: 'Validate' });
   return stop;
 });
 
@@ -93,7 +93,7 @@ export const buildDesired = step<ClusterPass>('buildDesired', async (pass) => {
   } catch (error) {
     if (!(error instanceof ManifestError)) throw error;
     pass.failure = { reason: 'InvalidCombination', message: error.message };
-    await pass.deps.recorder.record(object, { type: 'Warning', reason: 'InvalidCombination', note: error.message, action: 'Build' });
+    pass.deps.recorder.record(object, { type: 'Warning', reason: 'InvalidCombination', note: error.message, action: 'Build' });
     return proceed;
   }
   pass.desired = desired;

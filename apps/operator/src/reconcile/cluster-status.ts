@@ -64,7 +64,7 @@ export async function writeClusterStatus(pass: ClusterPass, cluster: QdrantClust
   }
   if (previous?.phase !== derived.phase) {
     const warning = derived.phase.startsWith('FailedTo') || derived.phase === 'NotReady';
-    await deps.recorder.record(cluster as unknown as KubeObject, {
+    deps.recorder.record(cluster as unknown as KubeObject, {
       type: warning ? 'Warning' : 'Normal',
       reason: derived.phase,
       note: derived.reason,

@@ -33,7 +33,7 @@ export async function invokeClusterManager(
   const response = await deps.clusterManager.invoke(cluster, nodes, blockedBy(cluster, operation), rebalanceStrategyOf(cluster, pass.settings));
   if (response.status !== previous?.clusterManagerResponse?.status || response.status === 'Rebalanced' || response.status === 'Recovered') {
     const note = response.description.length > 0 ? response.description : response.status;
-    await deps.recorder.record(object, {
+    deps.recorder.record(object, {
       type: response.status === 'Failed' ? 'Warning' : 'Normal',
       reason: `ClusterManager${response.status}`,
       note,

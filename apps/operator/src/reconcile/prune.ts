@@ -33,13 +33,13 @@ async function removeUnwanted(deps: ClusterReconcilerDeps, object: KubeObject, c
   const result = await removeOrRelease(deps.client, item, FIELD_MANAGER, releasable);
   if (result.outcome === 'release-failed') {
     deps.logger.warn('release failed', { namespace: cluster.metadata.namespace, name: cluster.metadata.name, object: what, error: result.error });
-    await deps.recorder.record(object, { type: 'Warning', reason: 'ReleaseFailed', note: `${what} could not be released: ${result.error}`, action: 'Prune' });
+    deps.recorder.record(object, { type: 'Warning', reason: 'ReleaseFailed', note: `${what} could not be released: ${result.error}`, action: 'Prune' });
     return;
   }
   deps.logger.info(result.outcome === 'deleted' ? 'pruned' : 'released', { namespace: cluster.metadata.namespace, name: cluster.metadata.name, object: what });
   if (result.outcome === 'released') {
     const writers = otherWriters(item, FIELD_MANAGER).join(', ');
-    await deps.recorder.record(object, {
+    deps.recorder.record(object, {
       type: 'Normal',
       reason: 'Released',
       note: `${what} is no longer the operator's; ${writers} also wrote it, so it was left in place without the operator's fields`,

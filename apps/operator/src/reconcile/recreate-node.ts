@@ -32,7 +32,7 @@ export async function recreateAnnotatedNodes(input: RecreateInput): Promise<stri
     }
     await input.client.delete({ apiVersion: 'v1', kind: 'Pod', namespace, name }, { preconditions: { uid: pod.metadata.uid } });
     input.logger.info('node recreated', { namespace, name: input.cluster.metadata.name, pod: name, reason: why });
-    await input.recorder.record(input.object, {
+    input.recorder.record(input.object, {
       type: 'Normal',
       reason: 'RecreateNode',
       note: `${name} is started again on new volumes${why ? `: ${why}` : ''}`,

@@ -140,7 +140,7 @@ export class FakeKube {
   };
 
   readonly recorder = {
-    record: async (regarding: KubeObject, input: EventInput) => {
+    record: (regarding: KubeObject, input: EventInput) => {
       this.journal.push(`event ${input.type} ${input.reason}`);
       this.events.push({ ...input, regarding: `${regarding.kind}/${regarding.metadata.name}` });
     },
