@@ -24,7 +24,7 @@ export class OperatorMetrics {
   );
   readonly eventsUnsent = new Counter(
     'qhc_operator_events_unsent_total',
-    'Events not recorded, by why: queue_full (more waiting than the recorder holds), stopped, refused (the apiserver answered an error).',
+    'Events not recorded, by why: queue_full (more waiting than the recorder holds), stopped (at shutdown), failed (an error from the apiserver, or no answer, after retries).',
   );
   readonly isLeader = new Gauge('qhc_operator_leader', '1 while this replica leads.');
   readonly leadershipAcquired = new Counter(

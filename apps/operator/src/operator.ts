@@ -108,17 +108,13 @@ export async function startOperator(options: OperatorOptions): Promise<RunningOp
     context: options.context,
   });
   const metrics = new OperatorMetrics();
-  const onRequest: RequestHook = ({ verb, kind, status, durationMs, throttledMs }) => {
-    metrics.apiRequests.inc({ verb, kind, code: String(status) });
-    metrics.apiRequestSeconds.observe({ verb }, durationMs / 1000);
-    metrics.apiThrottleSeconds.observe({ verb }, throttledMs / 1000);
-  };
+  const onRequest = requestHook(metrics, { throttle: true });
   const client = createKubeClient(kc, { fieldManager: FIELD_MANAGER, rateLimit: options.kubeApiRateLimit ?? DEFAULT_RATE_LIMIT, onRequest });
   // The Lease on a client of its own, outside the rate limit: a renewal must never queue
   // behind reconcile traffic, or a busy leader misses its renew deadline and steps down.
   const leaseClient = createKubeClient(kc, { fieldManager: FIELD_MANAGER, onRequest });
   const identity = `${hostname()}-${randomBytes(3).toString('hex')}`;
-  const recorder = eventRecorder(kc, options, logger, metrics, identity, onRequest);
+  const recorder = eventRecorder(kc, options, logger, metrics, identity);
   const wiring: Wiring = { options, client, leaseClient, recorder, settingsFile, logger, metrics, identity };
   const leading = leadership(wiring);
   watchSettings(wiring, leading);
@@ -251,21 +247,26 @@ function listen(port: number, handle: Handle): Promise<Server> {
  * is: with its own rate limiter, a creation's burst of Events does not delay the applies and
  * status writes that converge clusters, and the Events still have a limit of their own.
  */
-function eventRecorder(
-  kc: KubeConfig,
-  options: OperatorOptions,
-  logger: Logger,
-  metrics: OperatorMetrics,
-  identity: string,
-  onRequest: RequestHook,
-): EventRecorder {
+function eventRecorder(kc: KubeConfig, options: OperatorOptions, logger: Logger, metrics: OperatorMetrics, identity: string): EventRecorder {
+  // Its waits for its own limit are left out of the throttle metric: that one tells whether
+  // reconciles wait for theirs.
+  const onRequest = requestHook(metrics, { throttle: false });
   const client = createKubeClient(kc, { fieldManager: FIELD_MANAGER, rateLimit: options.kubeApiRateLimit ?? DEFAULT_RATE_LIMIT, onRequest });
   return new EventRecorder(client, {
     controller: 'qhc.dev/operator',
     instance: identity,
     onUnsent: (input, why, regarding) => {
-      metrics.eventsUnsent.inc({ why: why instanceof Error ? 'refused' : why.replace('-', '_') });
+      metrics.eventsUnsent.inc({ why: why instanceof Error ? 'failed' : why.replace('-', '_') });
       logger.warn('event not recorded', { ...regarding, reason: input.reason, why: why instanceof Error ? why.message : why });
     },
   });
+}
+
+/** Counts a client's requests in the operator's metrics. */
+function requestHook(metrics: OperatorMetrics, { throttle }: { throttle: boolean }): RequestHook {
+  return ({ verb, kind, status, durationMs, throttledMs }) => {
+    metrics.apiRequests.inc({ verb, kind, code: String(status) });
+    metrics.apiRequestSeconds.observe({ verb }, durationMs / 1000);
+    if (throttle) metrics.apiThrottleSeconds.observe({ verb }, throttledMs / 1000);
+  };
 }

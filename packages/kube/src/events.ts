@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { KubeClient } from './client.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { sleep, systemClock, type Clock } from './clock.ts';
 import { KubeApiError } from './errors.ts';
 import { formatMicroTime } from './micro-time.ts';
 import type { KubeObject } from './objects.ts';
@@ -39,9 +39,12 @@ interface Pending {
   /** Where the event goes: the object's namespace, or default for a cluster-scoped one. */
   namespace: string;
   related?: ReturnType<typeof reference>;
-  input: EventInput;
+  input: Omit<EventInput, 'related'>;
   at: number;
 }
+
+/** Why an event was not recorded: dropped (queue full, recorder stopped) or failed (the apiserver's error, after retries). */
+export type EventUnsent = 'queue-full' | 'stopped' | Error;
 
 export interface EventRecorderOptions {
   controller: string;
@@ -50,9 +53,13 @@ export interface EventRecorderOptions {
   seriesWindowMs?: number;
   /** Events waiting to be sent beyond which new ones are dropped (default 1000). */
   maxQueued?: number;
-  /** An event not sent: dropped because the queue was full or the recorder stopped, or refused by the apiserver. */
-  onUnsent?: (input: EventInput, why: 'queue-full' | 'stopped' | Error, regarding: { kind: string; namespace?: string; name?: string }) => void;
+  /** Tries of an event that failed for a reason that may pass (no answer, 429, 5xx); default 3. */
+  maxTries?: number;
+  /** Told of every event not recorded; what it throws is ignored. */
+  onUnsent?: (input: Omit<EventInput, 'related'>, why: EventUnsent, regarding: { kind: string; namespace?: string; name?: string }) => void;
 }
+
+const MAX_NOTE = 1024;
 
 /**
  * events.k8s.io/v1 events about objects, as `kubectl describe` and `kubectl events` show
@@ -61,10 +68,12 @@ export interface EventRecorderOptions {
  *
  * record() queues and returns, as client-go's event broadcaster does: an event is a note for
  * people, and a pass should neither wait for it nor fail with it. The queue is sent one event
- * at a time, in order, so a repeat finds the event it folds into; give the recorder a client
- * of its own (its own rate limiter) and a burst of events does not take the budget of the
- * writes that converge objects. A full queue drops new events rather than growing (onUnsent
- * says so); an event the apiserver refuses is not retried.
+ * at a time, in order, so a repeat finds the event it folds into (a throughput of one event
+ * per round trip). Give the recorder a client of its own (its own rate limiter) and a burst
+ * of events does not take the budget of the writes that converge objects. A full queue drops
+ * new events rather than growing; an event that failed for a reason that may pass is tried
+ * again (maxTries, 1 s then 2 s apart), one the apiserver refused is not; onUnsent is told
+ * of each.
  */
 export class EventRecorder {
   private readonly client: KubeClient;
@@ -75,6 +84,8 @@ export class EventRecorder {
   private readonly queue: Pending[] = [];
   private sending: Promise<void> | undefined;
   private stopped = false;
+  /** Aborted when stop()'s time is up: what is in flight or queued is given up. */
+  private readonly abandon = new AbortController();
 
   constructor(client: KubeClient, options: EventRecorderOptions) {
     this.client = client;
@@ -84,53 +95,84 @@ export class EventRecorder {
   }
 
   record(regarding: KubeObject, input: EventInput): void {
-    const why = this.stopped ? 'stopped' : this.queue.length >= (this.options.maxQueued ?? 1000) ? 'queue-full' : undefined;
-    if (why) return this.options.onUnsent?.(input, why, reference(regarding));
-    const namespace = regarding.metadata.namespace ?? 'default';
-    // Only references are kept while queued, not the objects.
     const { related, ...rest } = input;
-    this.queue.push({ regarding: reference(regarding), namespace, related: related && reference(related), input: rest, at: this.clock.now() });
-    this.sending ??= this.drain().finally(() => (this.sending = undefined));
+    // Truncated now: a queue of a thousand long notes would be held until sent.
+    const kept = { ...rest, note: rest.note.length > MAX_NOTE ? `${rest.note.slice(0, MAX_NOTE - 3)}...` : rest.note };
+    const why = this.stopped ? 'stopped' : this.queue.length >= (this.options.maxQueued ?? 1000) ? 'queue-full' : undefined;
+    if (why) return this.unsent(kept, why, reference(regarding));
+    // Only references are kept while queued, not the objects.
+    const namespace = regarding.metadata.namespace ?? 'default';
+    this.queue.push({ regarding: reference(regarding), namespace, related: related && reference(related), input: kept, at: this.clock.now() });
+    this.sending ??= this.drain();
   }
 
-  /** Resolves once every event recorded so far has been sent (or given up on). */
+  /** Resolves once the queue is empty and nothing is in flight: every event recorded before was sent or given up. */
   async flush(): Promise<void> {
     while (this.sending) await this.sending;
   }
 
-  /** Takes no more events and sends those queued, for at most `timeoutMs`. */
+  /** Takes no more events; sends those queued for at most `timeoutMs`, then gives the rest up (onUnsent: stopped). */
   async stop(timeoutMs = 5000): Promise<void> {
     this.stopped = true;
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-    await Promise.race([this.flush(), deadline]).finally(() => clearTimeout(timer));
+    const timer = this.clock.setTimeout(() => this.abandon.abort(), timeoutMs);
+    await this.flush();
+    timer.cancel();
   }
 
+  /**
+   * The one sender. `sending` is cleared in the same synchronous step that finds the queue
+   * empty: a record() in between either sees the queue being drained or starts a new drain.
+   */
   private async drain(): Promise<void> {
-    for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+    try {
+      for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+        if (this.abandon.signal.aborted) this.unsent(next.input, 'stopped', next.regarding);
+        else await this.sendWithTries(next);
+      }
+    } finally {
+      this.sending = undefined;
+    }
+  }
+
+  private async sendWithTries(pending: Pending): Promise<void> {
+    const tries = this.options.maxTries ?? 3;
+    for (let attempt = 1; ; attempt++) {
       try {
-        await this.send(next);
+        return await this.send(pending);
       } catch (error) {
-        this.options.onUnsent?.(next.input, error instanceof Error ? error : new Error(String(error)), next.regarding);
+        if (this.abandon.signal.aborted) return this.unsent(pending.input, 'stopped', pending.regarding);
+        if (attempt >= tries || !mayPass(error))
+          return this.unsent(pending.input, error instanceof Error ? error : new Error(String(error)), pending.regarding);
+        await sleep(1000 * 2 ** (attempt - 1), this.clock, this.abandon.signal);
       }
     }
   }
 
+  private unsent(input: Pending['input'], why: EventUnsent, regarding: Pending['regarding']): void {
+    try {
+      this.options.onUnsent?.(input, why, regarding);
+    } catch {
+      // A reporting hook's failure must not strand the queue or reach the caller's pass.
+    }
+  }
+
   private async send({ regarding, namespace, related, input, at }: Pending): Promise<void> {
-    const note = input.note.length > 1024 ? `${input.note.slice(0, 1021)}...` : input.note;
+    const { note } = input;
     // Remembered by a digest, not the text: thousands of objects' notes would stay in memory.
     const identity = createHash('sha256')
       .update([regarding.uid, regarding.kind, namespace, regarding.name, input.type, input.reason, note].join('\u0000'))
       .digest('base64');
     const existing = this.recent.get(identity);
     if (existing && at - existing.last < this.seriesWindowMs) {
-      existing.count++;
-      existing.last = at;
+      // Counted once written: a try that failed is not a repeat.
+      const count = existing.count + 1;
       try {
         await this.client.patch(
           { apiVersion: 'events.k8s.io/v1', kind: 'Event', name: existing.name, namespace: existing.namespace },
-          { series: { count: existing.count, lastObservedTime: formatMicroTime(new Date(at)) } },
+          { series: { count, lastObservedTime: formatMicroTime(new Date(at)) } },
+          { signal: this.abandon.signal },
         );
+        Object.assign(existing, { count, last: at });
         return;
       } catch (error) {
         if (!(error instanceof KubeApiError && error.isNotFound)) throw error;
@@ -138,20 +180,23 @@ export class EventRecorder {
       }
     }
     const name = `${regarding.name}.${createHash('sha256').update(`${identity}\u0000${at}`).digest('hex').slice(0, 16)}`;
-    await this.client.create({
-      apiVersion: 'events.k8s.io/v1',
-      kind: 'Event',
-      metadata: { name, namespace },
-      eventTime: formatMicroTime(new Date(at)),
-      reportingController: this.options.controller,
-      reportingInstance: this.options.instance,
-      action: input.action,
-      reason: input.reason,
-      note,
-      type: input.type,
-      regarding,
-      ...(related ? { related } : {}),
-    });
+    await this.client.create(
+      {
+        apiVersion: 'events.k8s.io/v1',
+        kind: 'Event',
+        metadata: { name, namespace },
+        eventTime: formatMicroTime(new Date(at)),
+        reportingController: this.options.controller,
+        reportingInstance: this.options.instance,
+        action: input.action,
+        reason: input.reason,
+        note,
+        type: input.type,
+        regarding,
+        ...(related ? { related } : {}),
+      },
+      { signal: this.abandon.signal },
+    );
     this.remember(identity, { name, namespace, count: 1, last: at });
   }
 
@@ -162,4 +207,10 @@ export class EventRecorder {
       for (const key of [...this.recent.keys()].slice(0, 2048)) this.recent.delete(key);
     }
   }
+}
+
+/** No answer, or an answer that says to come back: 429 (API Priority and Fairness) or a 5xx. */
+function mayPass(error: unknown): boolean {
+  if (!(error instanceof KubeApiError)) return true;
+  return error.status === 429 || error.status >= 500;
 }
