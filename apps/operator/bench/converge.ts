@@ -30,6 +30,7 @@ import {
   STATEFUL_SET,
   WRITTEN_KINDS,
   withTimeout,
+  waitFor1000s,
   cluster,
   createNamespace,
   deleteNamespace,
@@ -152,9 +153,9 @@ async function converge(client: KubeClient, kubeconfigPath: string, n: number) {
   const sampler = setInterval(() => (rss = Math.max(rss, peakRssMiB(child.pid!))), 250);
   const memory = new MemorySampler(port!, started);
   try {
-    const seconds = await withTimeout(healthy.done, `${n} clusters Healthy`);
-    const appliedSeconds = await withTimeout(written.done, 'every object the operator writes');
-    await withTimeout(ready.done, `${n} StatefulSets ready`);
+    const seconds = await withTimeout(healthy.done, `${n} clusters Healthy`, waitFor1000s(n));
+    const appliedSeconds = await withTimeout(written.done, 'every object the operator writes', waitFor1000s(n));
+    await withTimeout(ready.done, `${n} StatefulSets ready`, waitFor1000s(n));
     console.error(`N=${n} all applied: ${written.describe()}`);
     console.error(`N=${n} StatefulSets ready: ${ready.describe()}`);
     console.error(`N=${n} clusters Healthy: ${healthy.describe()}`);
@@ -198,7 +199,8 @@ try {
     if (base) console.error(`N=${n} floor StatefulSets ready: ${base.readyTimeline}`);
     if (base) console.error(`N=${n} floor deleted in ${(await deleteNamespace(client, `floor-${n}`)).toFixed(0)} s`);
     const result = await converge(client, sandbox.kubeconfigPath, n);
-    console.error(`N=${n} operator's clusters deleted in ${(await deleteNamespace(client, `bench-${n}`)).toFixed(0)} s`);
+    // Emptied for the next size; after the last, the sandbox goes.
+    if (n !== counts.at(-1)) console.error(`N=${n} operator's clusters deleted in ${(await deleteNamespace(client, `bench-${n}`)).toFixed(0)} s`);
     if (result.snapshot) console.error(`heap snapshot at N=${n}: ${result.snapshot}`);
     rows.push({
       clusters: n,
