@@ -103,6 +103,8 @@ export class EventRecorder {
     // Only references are kept while queued, not the objects.
     const namespace = regarding.metadata.namespace ?? 'default';
     this.queue.push({ regarding: reference(regarding), namespace, related: related && reference(related), input: kept, at: this.clock.now() });
+    // drain() runs to its first send before this assignment; it cannot finish synchronously
+    // (nothing is queued once stopped, so it always awaits a send), and its finally runs after.
     this.sending ??= this.drain();
   }
 
