@@ -59,7 +59,16 @@ export interface EventRecorderOptions {
   onUnsent?: (input: Omit<EventInput, 'related'>, why: EventUnsent, regarding: { kind: string; namespace?: string; name?: string }) => void;
 }
 
-const MAX_NOTE = 1024;
+/** The apiserver's bound on an event's note, in bytes of UTF-8. */
+const MAX_NOTE_BYTES = 1024;
+
+/** At most MAX_NOTE_BYTES of UTF-8, cut between characters (never inside a surrogate pair). */
+function cutNote(note: string): string {
+  if (Buffer.byteLength(note) <= MAX_NOTE_BYTES) return note;
+  const chars = Array.from(note.slice(0, MAX_NOTE_BYTES));
+  while (Buffer.byteLength(chars.join('')) > MAX_NOTE_BYTES - 3) chars.pop();
+  return `${chars.join('')}...`;
+}
 
 /**
  * events.k8s.io/v1 events about objects, as `kubectl describe` and `kubectl events` show
@@ -97,7 +106,7 @@ export class EventRecorder {
   record(regarding: KubeObject, input: EventInput): void {
     const { related, ...rest } = input;
     // Truncated now: a queue of a thousand long notes would be held until sent.
-    const kept = { ...rest, note: rest.note.length > MAX_NOTE ? `${rest.note.slice(0, MAX_NOTE - 3)}...` : rest.note };
+    const kept = { ...rest, note: cutNote(rest.note) };
     const why = this.stopped ? 'stopped' : this.queue.length >= (this.options.maxQueued ?? 1000) ? 'queue-full' : undefined;
     if (why) return this.unsent(kept, why, reference(regarding));
     // Only references are kept while queued, not the objects.
@@ -158,7 +167,8 @@ export class EventRecorder {
     }
   }
 
-  private async send({ regarding, namespace, related, input, at }: Pending): Promise<void> {
+  private async send(pending: Pending): Promise<void> {
+    const { regarding, namespace, input, at } = pending;
     const { note } = input;
     // Remembered by a digest, not the text: thousands of objects' notes would stay in memory.
     const identity = createHash('sha256')
@@ -182,24 +192,36 @@ export class EventRecorder {
       }
     }
     const name = `${regarding.name}.${createHash('sha256').update(`${identity}\u0000${at}`).digest('hex').slice(0, 16)}`;
-    await this.client.create(
-      {
-        apiVersion: 'events.k8s.io/v1',
-        kind: 'Event',
-        metadata: { name, namespace },
-        eventTime: formatMicroTime(new Date(at)),
-        reportingController: this.options.controller,
-        reportingInstance: this.options.instance,
-        action: input.action,
-        reason: input.reason,
-        note,
-        type: input.type,
-        regarding,
-        ...(related ? { related } : {}),
-      },
-      { signal: this.abandon.signal },
-    );
+    await this.create(name, namespace, pending, note);
     this.remember(identity, { name, namespace, count: 1, last: at });
+  }
+
+  /**
+   * The name is the event's own (its identity and time): a 409 means an earlier try that got
+   * no answer was written, so the event is there.
+   */
+  private async create(name: string, namespace: string, { regarding, related, input, at }: Pending, note: string): Promise<void> {
+    try {
+      await this.client.create(
+        {
+          apiVersion: 'events.k8s.io/v1',
+          kind: 'Event',
+          metadata: { name, namespace },
+          eventTime: formatMicroTime(new Date(at)),
+          reportingController: this.options.controller,
+          reportingInstance: this.options.instance,
+          action: input.action,
+          reason: input.reason,
+          note,
+          type: input.type,
+          regarding,
+          ...(related ? { related } : {}),
+        },
+        { signal: this.abandon.signal },
+      );
+    } catch (error) {
+      if (!(error instanceof KubeApiError && error.isConflict)) throw error;
+    }
   }
 
   private remember(identity: string, record: EventRecord & { last: number }): void {

@@ -120,6 +120,37 @@ describe('EventRecorder queue', () => {
     expect(unsent).toEqual(['A: POST /apis/events.k8s.io/v1: Unavailable']);
   });
 
+  it('takes a 409 on a try after no answer as the event written, so a repeat folds into it', async () => {
+    const clock = new FakeClock();
+    const { recorder, sent, untilSent, unsent } = recorderOn({ clock });
+    recorder.record(subject, event('A'));
+    recorder.record(subject, event('A'));
+    await untilSent(1);
+    // The first try was written, but its answer never came.
+    sent[0]!.answer(new Error('socket hang up'));
+    await clock.advance(1000);
+    await untilSent(2);
+    expect(sent[1]!.body.metadata).toEqual(sent[0]!.body.metadata);
+    sent[1]!.answer(apiError(409, 'already exists'));
+    await untilSent(3);
+    expect(sent[2]).toMatchObject({ verb: 'patch', body: { series: { count: 2 } } });
+    sent[2]!.answer();
+    await recorder.flush();
+    expect(unsent).toEqual([]);
+  });
+
+  it('cuts a note to 1 kB of UTF-8 between characters', async () => {
+    const { recorder, sent, untilSent } = recorderOn();
+    // Two-byte characters, then four-byte ones (surrogate pairs): cut by characters, as
+    // before, it would be 1,024 of them and over 2 kB, and could end in half a pair.
+    recorder.record(subject, { ...event('Long'), note: `${'é'.repeat(400)}${'🚀'.repeat(600)}` });
+    await untilSent(1);
+    const note = sent[0]!.body.note as string;
+    expect(note).toBe(`${'é'.repeat(400)}${'🚀'.repeat(55)}...`);
+    expect(Buffer.byteLength(note)).toBeLessThanOrEqual(1024);
+    sent[0]!.answer();
+  });
+
   it('survives an onUnsent that throws', async () => {
     const { recorder, sent, untilSent } = recorderOn({
       onUnsent: () => {
