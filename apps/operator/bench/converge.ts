@@ -30,7 +30,7 @@ import {
   STATEFUL_SET,
   WRITTEN_KINDS,
   withTimeout,
-  waitFor1000s,
+  benchWaitMs,
   cluster,
   createNamespace,
   deleteNamespace,
@@ -153,9 +153,9 @@ async function converge(client: KubeClient, kubeconfigPath: string, n: number) {
   const sampler = setInterval(() => (rss = Math.max(rss, peakRssMiB(child.pid!))), 250);
   const memory = new MemorySampler(port!, started);
   try {
-    const seconds = await withTimeout(healthy.done, `${n} clusters Healthy`, waitFor1000s(n));
-    const appliedSeconds = await withTimeout(written.done, 'every object the operator writes', waitFor1000s(n));
-    await withTimeout(ready.done, `${n} StatefulSets ready`, waitFor1000s(n));
+    const seconds = await withTimeout(healthy.done, `${n} clusters Healthy`, benchWaitMs(n));
+    const appliedSeconds = await withTimeout(written.done, 'every object the operator writes', benchWaitMs(n));
+    await withTimeout(ready.done, `${n} StatefulSets ready`, benchWaitMs(n));
     console.error(`N=${n} all applied: ${written.describe()}`);
     console.error(`N=${n} StatefulSets ready: ${ready.describe()}`);
     console.error(`N=${n} clusters Healthy: ${healthy.describe()}`);

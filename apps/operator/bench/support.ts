@@ -80,7 +80,7 @@ export async function floor(client: KubeClient, n: number): Promise<{ applySecon
   try {
     for (const object of objects) await client.apply(object as unknown as KubeObject);
     const applySeconds = (performance.now() - started) / 1000;
-    const readySeconds = await withTimeout(ready.done, `${n} floor StatefulSets ready`, waitFor1000s(n));
+    const readySeconds = await withTimeout(ready.done, `${n} floor StatefulSets ready`, benchWaitMs(n));
     return { applySeconds, readySeconds, objects: objects.length, readyTimeline: ready.describe() };
   } finally {
     await ready.stop();
@@ -89,8 +89,8 @@ export async function floor(client: KubeClient, n: number): Promise<{ applySecon
 
 export const STATEFUL_SET = { apiVersion: 'apps/v1', kind: 'StatefulSet' };
 
-/** How long a bench waits for N clusters: 30 minutes a thousand (N=3000 took 28 minutes to converge). */
-export const waitFor1000s = (n: number) => Math.max(1, n / 1000) * 30 * 60_000;
+/** How long the bench waits for N clusters to get somewhere: 30 minutes a thousand (N=3000 took 28 minutes to converge). */
+export const benchWaitMs = (n: number) => Math.max(1, n / 1000) * 30 * 60_000;
 
 /** `done`, or a failure naming what did not happen within `ms` (30 minutes). */
 export async function withTimeout<T>(done: Promise<T>, what: string, ms = 30 * 60_000): Promise<T> {
