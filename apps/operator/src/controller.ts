@@ -1,8 +1,8 @@
 import { ANNOTATION_RECREATE_NODE, LABEL_CLUSTER_ID, QDRANT_API_VERSION, type OperatorSettings, type QdrantCluster } from '@qhc/schemas';
-import { EventRecorder, Informer, WorkQueue, objectKey, type KubeClient, type KubeObject, type Logger } from '@qhc/kube';
+import { EventRecorder, Informer, PRIORITY, WorkQueue, objectKey, type KubeClient, type KubeObject, type Logger } from '@qhc/kube';
 import { STORAGE_VOLUME } from '@qhc/manifests';
 import type { OperatorMetrics } from './metrics.ts';
-import { addedWithProgress, claimReportChanged, podStatusChanged, readChanged, specOrMetaChanged } from './event-filters.ts';
+import { addedWithProgress, claimReportChanged, clusterEventRoutes, podStatusChanged, readChanged } from './event-filters.ts';
 import { API_KEY_SECRETS, BY_NAMESPACE, CACHE_INDEXERS, InformerCache, type Kind, type ObjectCache } from './cache.ts';
 import { cacheTransform } from './cache-transform.ts';
 import { apiKeyRefs } from './reconcile/api-keys-hash.ts';
@@ -106,13 +106,14 @@ export class ClusterController {
 
   /** Which informer events queue which cluster. */
   private routeEvents(): void {
-    const enqueue = (o: KubeObject) => this.queue.add(objectKey(o));
-    // A resync re-delivers each cluster as it is (the same object): a pass, as a safety net.
-    const forget = (o: KubeObject) => {
-      this.progressWrites.delete(objectKey(o));
-      enqueue(o);
-    };
-    this.clusters.on({ add: enqueue, update: (now, old) => (now === old || specOrMetaChanged(now, old)) && enqueue(now), delete: forget });
+    const enqueue = (o: KubeObject, priority?: number) => this.queue.add(objectKey(o), priority);
+    this.clusters.on(
+      clusterEventRoutes(
+        enqueue,
+        () => this.clusters.hasSynced(),
+        (o) => this.progressWrites.delete(objectKey(o)),
+      ),
+    );
     // A change to an owned object (a StatefulSet's ready replicas, a deleted Service) is a
     // change to its cluster: its owner is queued. Only a change of what the cache keeps (what a
     // pass reads) counts: not a resync, nor a new resourceVersion alone; nor an object appearing
@@ -176,7 +177,7 @@ export class ClusterController {
   /** Queues every known cluster: new settings change what each one should look like. */
   requeueAll(): number {
     const keys = this.clusters.keys();
-    for (const key of keys) this.queue.add(key);
+    for (const key of keys) this.queue.add(key, PRIORITY.low);
     return keys.length;
   }
 

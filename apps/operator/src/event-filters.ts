@@ -1,5 +1,5 @@
 // Which watch events start a pass: what changed of an object, as a pass reads it.
-import type { KubeObject } from '@qhc/kube';
+import { PRIORITY, type KubeObject } from '@qhc/kube';
 import { isReady, type ObservedPod } from './status.ts';
 import { FINALIZER } from './reconcile/cluster.ts';
 
@@ -60,4 +60,28 @@ export function specOrMetaChanged(now: KubeObject, old: KubeObject): boolean {
 function finalizersChanged(now: string[], old: string[]): boolean {
   if (JSON.stringify(now) === JSON.stringify(old)) return false;
   return !(now.includes(FINALIZER) && !old.includes(FINALIZER) && JSON.stringify(now.filter((f) => f !== FINALIZER)) === JSON.stringify(old));
+}
+
+/**
+ * Which of a QdrantCluster's events queue it, and at which priority. What no change brought
+ * goes behind what one did (controller-runtime's priority queue): the clusters of the first
+ * list, and a resync's (each re-delivered as it is: a pass as a safety net). A cluster whose
+ * pod turns ready while thousands are being first applied is reported at once, not after them.
+ */
+export function clusterEventRoutes(
+  enqueue: (cluster: KubeObject, priority?: number) => void,
+  synced: () => boolean,
+  forget: (cluster: KubeObject) => void,
+): { add(o: KubeObject): void; update(now: KubeObject, old: KubeObject): void; delete(o: KubeObject): void } {
+  return {
+    add: (o) => enqueue(o, synced() ? PRIORITY.normal : PRIORITY.low),
+    update: (now, old) => {
+      if (now === old) enqueue(now, PRIORITY.low);
+      else if (specOrMetaChanged(now, old)) enqueue(now);
+    },
+    delete: (o) => {
+      forget(o);
+      enqueue(o);
+    },
+  };
 }

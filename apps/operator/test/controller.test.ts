@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { qdrantClusterFixture } from '@qhc/schemas/test';
 import type { KubeObject } from '@qhc/kube';
-import { addedWithProgress, claimReportChanged, readChanged, specOrMetaChanged } from '../src/event-filters.ts';
+import { PRIORITY } from '@qhc/kube';
+import { addedWithProgress, claimReportChanged, clusterEventRoutes, readChanged, specOrMetaChanged } from '../src/event-filters.ts';
 
 describe('specOrMetaChanged', () => {
   const fixture = qdrantClusterFixture('c');
@@ -78,5 +79,41 @@ describe('addedWithProgress', () => {
     expect(addedWithProgress(created, true)).toBe(false);
     expect(addedWithProgress(rolledOut, false)).toBe(false);
     expect(addedWithProgress({ ...rolledOut, kind: 'Service' }, true)).toBe(false);
+  });
+});
+
+describe('clusterEventRoutes', () => {
+  const cluster = { apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', metadata: { name: 'c', namespace: 'ns', generation: 1, resourceVersion: '1' } };
+  function routes(synced: boolean) {
+    const queued: Array<[string, number | undefined]> = [];
+    const forgotten: string[] = [];
+    const r = clusterEventRoutes(
+      (o, p) => queued.push([o.metadata.name!, p]),
+      () => synced,
+      (o) => forgotten.push(o.metadata.name!),
+    );
+    return { r, queued, forgotten };
+  }
+  it('queues the first list and a resync at the low priority, a change at the normal one', () => {
+    const first = routes(false);
+    first.r.add(cluster);
+    expect(first.queued).toEqual([['c', PRIORITY.low]]);
+    const later = routes(true);
+    later.r.add(cluster);
+    later.r.update(cluster, cluster);
+    later.r.update({ ...cluster, metadata: { ...cluster.metadata, generation: 2 } }, cluster);
+    expect(later.queued).toEqual([
+      ['c', PRIORITY.normal],
+      ['c', PRIORITY.low],
+      ['c', undefined],
+    ]);
+    expect(PRIORITY.normal).toBeGreaterThan(PRIORITY.low);
+  });
+  it('skips a status write, and forgets a deleted cluster before queueing it', () => {
+    const { r, queued, forgotten } = routes(true);
+    r.update({ ...cluster, metadata: { ...cluster.metadata, resourceVersion: '2' } }, cluster);
+    r.delete(cluster);
+    expect(forgotten).toEqual(['c']);
+    expect(queued).toEqual([['c', undefined]]);
   });
 });

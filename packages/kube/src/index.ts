@@ -9,6 +9,7 @@ export { Informer, type InformerHandlers, type InformerOptions } from './informe
 export { IndexedStore, type Indexers, type InformerStoreOptions } from './store.ts';
 export { LineSplitter } from './lines.ts';
 export { WorkQueue, type ReconcileResult, type WorkQueueOptions } from './work-queue.ts';
+export { PRIORITY } from './priority-fifo.ts';
 export { TokenBucket, RequestRateLimiter } from './rate-limiter.ts';
 export { incrementalBackoffMs, exponentialBackoffMs } from './backoff.ts';
 export { addFinalizer, removeFinalizer, hasFinalizer } from './finalizers.ts';

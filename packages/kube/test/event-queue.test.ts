@@ -78,7 +78,7 @@ describe('EventRecorder queue', () => {
       recorder.record(subject, event('A'));
       await untilSent(1);
       sent[0]!.answer();
-      for (let i = 0; i < delay; i++) await null;
+      for (let i = 0; i < delay; i++) await Promise.resolve();
       recorder.record(subject, event('B'));
       await untilSent(2);
       sent[1]!.answer();
@@ -102,7 +102,9 @@ describe('EventRecorder queue', () => {
     expect(sent.map((s) => s.body.reason)).toEqual(['A', 'B', 'C']);
     expect(unsent).toEqual(['D: queue-full', 'A: POST /apis/events.k8s.io/v1: Event is invalid']);
   });
+});
 
+describe('EventRecorder queue: retries', () => {
   it('tries an event again after an answer that may pass (429, 5xx), up to maxTries', async () => {
     const clock = new FakeClock();
     const { recorder, sent, untilSent, unsent } = recorderOn({ clock, maxTries: 3 });
@@ -138,7 +140,9 @@ describe('EventRecorder queue', () => {
     await recorder.flush();
     expect(unsent).toEqual([]);
   });
+});
 
+describe('EventRecorder queue: notes, a failing hook and stop', () => {
   it('cuts a note to 1 kB of UTF-8 between characters', async () => {
     const { recorder, sent, untilSent } = recorderOn();
     // Two-byte characters, then four-byte ones (surrogate pairs): cut by characters, as

@@ -20,6 +20,22 @@ import { databaseClaimName } from './volumes.ts';
  */
 export const NODE_DETAILS_DELAY_MS = 30_000;
 
+/**
+ * About how many such writes of progress alone the operator makes a second, all clusters
+ * together: each cluster waits longer than NODE_DETAILS_DELAY_MS when more are in progress
+ * (nodeDetailsDelayMs). Thousands of clusters created at once each report every step of their
+ * pod, a status apply (server-side apply, the apiserver's dearest write) every few seconds per
+ * cluster; the apiserver they share slows, and with it the cluster's own controllers (the
+ * PersistentVolume binder works one claim at a time): measured at 3,000 clusters, 40 of them a
+ * second, the most frequent write the apiserver served, and claims bound 4 times slower.
+ */
+export const NODE_DETAILS_WRITES_PER_SECOND = 5;
+
+/** How long a change of the nodes' details alone waits, with `inProgress` clusters in a phase in progress. */
+export function nodeDetailsDelayMs(inProgress: number): number {
+  return Math.max(NODE_DETAILS_DELAY_MS, Math.ceil((inProgress * 1000) / NODE_DETAILS_WRITES_PER_SECOND));
+}
+
 export interface StatusExtra {
   claims: ObservedClaim[];
   deleting: number[];
@@ -51,7 +67,8 @@ export async function writeClusterStatus(pass: ClusterPass, cluster: QdrantClust
   // Order-insensitive: the apiserver and zod may order keys differently than we build them.
   const unchanged = previous !== undefined && sameStatus(status, previous);
   const key = `${cluster.metadata.namespace ?? ''}/${cluster.metadata.name}`;
-  const detailsDueInMs = unchanged ? undefined : nodeDetailsDueInMs(status, previous, pass.now(), deps.progressWrites?.get(key));
+  const delayMs = nodeDetailsDelayMs(deps.progressWrites?.size ?? 0);
+  const detailsDueInMs = unchanged ? undefined : nodeDetailsDueInMs(status, previous, pass.now(), delayMs, deps.progressWrites?.get(key));
   let current = previous;
   if (!unchanged && detailsDueInMs === undefined) {
     const written = await deps.client.applyStatus(
@@ -91,13 +108,20 @@ const inProgressSince = (status: QdrantCluster['status']) =>
   status?.conditions?.find((c) => c.type === 'Progressing' && c.status === 'True')?.lastTransitionTime;
 
 /**
- * When a change of the nodes' details alone is due, in a phase in progress: NODE_DETAILS_DELAY_MS
- * after the phase began or after the last write in it, whichever is later; undefined: now.
+ * When a change of the nodes' details alone is due, in a phase in progress: `delayMs`
+ * (nodeDetailsDelayMs) after the phase began or after the last write in it, whichever is later;
+ * undefined: now.
  */
-function nodeDetailsDueInMs(status: Record<string, unknown>, previous: QdrantCluster['status'], now: number, lastWrite?: number): number | undefined {
+function nodeDetailsDueInMs(
+  status: Record<string, unknown>,
+  previous: QdrantCluster['status'],
+  now: number,
+  delayMs: number,
+  lastWrite?: number,
+): number | undefined {
   const since = inProgressSince(previous);
   if (!since || !sameStatus(essentials(status), essentials(previous as Record<string, unknown>))) return undefined;
-  const dueInMs = Math.max(Date.parse(since), lastWrite ?? 0) + NODE_DETAILS_DELAY_MS - now;
+  const dueInMs = Math.max(Date.parse(since), lastWrite ?? 0) + delayMs - now;
   return dueInMs > 0 ? dueInMs : undefined;
 }
 

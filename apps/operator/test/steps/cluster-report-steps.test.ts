@@ -2,7 +2,7 @@ import type { KubeObject } from '@qhc/kube';
 import { describe, expect, it } from 'vitest';
 import { FINALIZER } from '../../src/reconcile/cluster.ts';
 import { decideNextPass } from '../../src/reconcile/cluster-report-steps.ts';
-import { NODE_DETAILS_DELAY_MS } from '../../src/reconcile/cluster-status.ts';
+import { NODE_DETAILS_DELAY_MS, NODE_DETAILS_WRITES_PER_SECOND, nodeDetailsDelayMs } from '../../src/reconcile/cluster-status.ts';
 import { NOW, clusterObject, pod } from './cluster-scenarios.ts';
 import { passBefore } from './cluster-step-harness.ts';
 
@@ -92,6 +92,21 @@ describe("writeStatus: the nodes' details in a young phase in progress", () => {
     await due.step.run(due.pass);
     expect(due.kube.journal).toEqual(['applyStatus QdrantCluster qdrant-a']);
     expect(writes.get('qdrant/qdrant-a')).toBe(NOW);
+  });
+
+  it('waits longer with more clusters in progress: about NODE_DETAILS_WRITES_PER_SECOND in all', async () => {
+    expect(nodeDetailsDelayMs(0)).toBe(NODE_DETAILS_DELAY_MS);
+    expect(nodeDetailsDelayMs(3000)).toBe((3000 / NODE_DETAILS_WRITES_PER_SECOND) * 1000);
+    // Enough clusters in progress for twice the delay: a change due after NODE_DETAILS_DELAY_MS alone waits as long again.
+    const inProgress = 2 * (NODE_DETAILS_DELAY_MS / 1000) * NODE_DETAILS_WRITES_PER_SECOND;
+    const writes = new Map(Array.from({ length: inProgress }, (_, i) => [`other/c${i}`, NOW]));
+    const { pass, kube, step } = await creatingFor(NODE_DETAILS_DELAY_MS, scheduled, writes);
+    await step.run(pass);
+    expect(kube.journal).toEqual([]);
+    expect(pass.written?.detailsDueInMs).toBe(NODE_DETAILS_DELAY_MS);
+    const later = await creatingFor(2 * NODE_DETAILS_DELAY_MS, scheduled, writes);
+    await later.step.run(later.pass);
+    expect(later.kube.journal).toEqual(['applyStatus QdrantCluster qdrant-a']);
   });
 });
 
