@@ -2,17 +2,20 @@ import { ANNOTATION_RECREATE_NODE, LABEL_CLUSTER_ID, QDRANT_API_VERSION, type Op
 import { EventRecorder, Informer, PRIORITY, WorkQueue, objectKey, type KubeClient, type KubeObject, type Logger } from '@qhc/kube';
 import { STORAGE_VOLUME } from '@qhc/manifests';
 import type { OperatorMetrics } from './metrics.ts';
-import { addedWithProgress, claimReportChanged, clusterEventRoutes, podStatusChanged, readChanged } from './event-filters.ts';
+import { addedWithProgress, apiKeySecretRoutes, claimReportChanged, clusterEventRoutes, podStatusChanged, readChanged } from './event-filters.ts';
 import { API_KEY_SECRETS, BY_NAMESPACE, CACHE_INDEXERS, InformerCache, type Kind, type ObjectCache } from './cache.ts';
 import { cacheTransform } from './cache-transform.ts';
 import { apiKeyRefs } from './reconcile/api-keys-hash.ts';
 import type { ClusterManagerLink } from './cluster-manager.ts';
 import type { QdrantAccess } from './qdrant/access.ts';
 import { reconcileCluster } from './reconcile/cluster.ts';
+import { inProgressSince } from './reconcile/cluster-status.ts';
 import { untilStopped } from './until-stopped.ts';
 
 /** The clusters' index by namespace and spec.id: what their claims and pods are labelled with. */
 const BY_SPEC_ID = 'spec-id';
+/** The clusters' index of those in a phase in progress (Progressing True), counted for nodeDetailsDelayMs. */
+const IN_PROGRESS = 'in-progress';
 
 /** How long an owned object's change waits before its cluster's pass, so that changes arriving together make one pass. */
 const OWNED_EVENT_DELAY_MS = 500;
@@ -68,6 +71,7 @@ export class ClusterController {
               clusterManager: options.clusterManager,
               managerFailures: this.managerFailures,
               progressWrites: this.progressWrites,
+              inProgress: () => this.clusters.countByIndex(IN_PROGRESS, 'true'),
               cache: this.passCache,
               signal,
               onDrainStep: (_cluster, _node, step) => metrics.drainSteps.inc({ step: step.kind }),
@@ -145,11 +149,11 @@ export class ClusterController {
     };
     this.cache.informer({ apiVersion: 'v1', kind: 'Pod' }).on({ add: (pod) => enqueuePodOwner(pod), update: enqueuePodOwner, delete: enqueueStsOwner });
     // A changed API-key Secret: every cluster of its namespace whose pods take keys from it.
-    const enqueueKeyUsers = (secret: KubeObject) => {
+    const enqueueKeyUsers = (secret: KubeObject, priority?: number) => {
       for (const cluster of this.clusters.byIndex(BY_NAMESPACE, secret.metadata.namespace ?? '') as unknown as QdrantCluster[])
-        if (apiKeyRefs(cluster).some((r) => r.name === secret.metadata.name)) enqueue(cluster as unknown as KubeObject);
+        if (apiKeyRefs(cluster).some((r) => r.name === secret.metadata.name)) enqueue(cluster as unknown as KubeObject, priority);
     };
-    this.cache.informer(API_KEY_SECRETS).on({ add: enqueueKeyUsers, update: enqueueKeyUsers, delete: enqueueKeyUsers });
+    this.cache.informer(API_KEY_SECRETS).on(apiKeySecretRoutes(enqueueKeyUsers));
     this.routeClaimEvents();
   }
 
@@ -220,6 +224,7 @@ function clusterInformer(client: KubeClient, namespace: string | undefined, logg
         const id = (o as unknown as Partial<QdrantCluster>).spec?.id;
         return id ? [`${o.metadata.namespace ?? ''}/${id}`] : [];
       },
+      [IN_PROGRESS]: (o) => (inProgressSince((o as unknown as Partial<QdrantCluster>).status) ? ['true'] : []),
     },
     // Every pass writes its cluster through: even the first answer must be checked against the watch.
     writeThrough: true,

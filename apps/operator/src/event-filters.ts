@@ -85,3 +85,23 @@ export function clusterEventRoutes(
     },
   };
 }
+
+/**
+ * Which of an API-key Secret's events queue the clusters that take keys from it: any change of
+ * it (their pods roll), at the normal priority; a resync (the Secret re-delivered as it is) at
+ * the low one, behind the changes; a new resourceVersion alone, none.
+ */
+export function apiKeySecretRoutes(enqueueUsers: (secret: KubeObject, priority?: number) => void): {
+  add(o: KubeObject): void;
+  update(now: KubeObject, old: KubeObject): void;
+  delete(o: KubeObject): void;
+} {
+  return {
+    add: (o) => enqueueUsers(o),
+    update: (now, old) => {
+      if (now === old) enqueueUsers(now, PRIORITY.low);
+      else if (readChanged(now, old)) enqueueUsers(now);
+    },
+    delete: (o) => enqueueUsers(o),
+  };
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { qdrantClusterFixture } from '@qhc/schemas/test';
 import type { KubeObject } from '@qhc/kube';
 import { PRIORITY } from '@qhc/kube';
-import { addedWithProgress, claimReportChanged, clusterEventRoutes, readChanged, specOrMetaChanged } from '../src/event-filters.ts';
+import { addedWithProgress, apiKeySecretRoutes, claimReportChanged, clusterEventRoutes, readChanged, specOrMetaChanged } from '../src/event-filters.ts';
 
 describe('specOrMetaChanged', () => {
   const fixture = qdrantClusterFixture('c');
@@ -115,5 +115,24 @@ describe('clusterEventRoutes', () => {
     r.delete(cluster);
     expect(forgotten).toEqual(['c']);
     expect(queued).toEqual([['c', undefined]]);
+  });
+});
+
+describe('apiKeySecretRoutes', () => {
+  it('queues the users of a changed Secret at the normal priority, of a resynced one at the low, of a new version alone none', () => {
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'keys', namespace: 'ns', resourceVersion: '1' }, data: { k: 'YQ==' } };
+    const queued: Array<[string, number | undefined]> = [];
+    const r = apiKeySecretRoutes((o, p) => queued.push([o.metadata.name!, p]));
+    r.update(secret, secret);
+    r.update({ ...secret, metadata: { ...secret.metadata, resourceVersion: '2' } }, secret);
+    r.update({ ...secret, data: { k: 'Yg==' } }, secret);
+    r.add(secret);
+    r.delete(secret);
+    expect(queued).toEqual([
+      ['keys', PRIORITY.low],
+      ['keys', undefined],
+      ['keys', undefined],
+      ['keys', undefined],
+    ]);
   });
 });

@@ -106,6 +106,11 @@ export class Informer<T extends KubeObject = KubeObject> {
     return this.cache.byIndex(name, key);
   }
 
+  /** How many cached objects an index files under `key`. */
+  countByIndex(name: string, key: string): number {
+    return this.cache.countByIndex(name, key);
+  }
+
   start(): void {
     if (this.loop) return;
     this.stopController = new AbortController();

@@ -12,8 +12,16 @@ export const PRIORITY = {
  * one). Written here rather than taken from a library: a heap would reorder equal priorities,
  * and the queue's other rules (once per key, a moved key's old entry skipped) are the point.
  */
+interface Line {
+  keys: Array<{ key: string; seq: number }>;
+  /** Where the line starts: entries before it were taken. */
+  head: number;
+  /** Entries still live (not taken, not left behind by a move). */
+  live: number;
+}
+
 export class PriorityFifo {
-  private readonly lines = new Map<number, { keys: Array<{ key: string; seq: number }>; head: number }>();
+  private readonly lines = new Map<number, Line>();
   /** Priorities with a line, highest first. */
   private order: number[] = [];
   /** Each queued key's live entry; an entry left behind by a move is skipped when reached. */
@@ -24,40 +32,32 @@ export class PriorityFifo {
     return this.entries.size;
   }
 
-  has(key: string): boolean {
-    return this.entries.has(key);
-  }
-
-  /** The priority the key is queued at. */
-  priorityOf(key: string): number | undefined {
-    return this.entries.get(key)?.priority;
-  }
-
   /** Queues the key, or moves it up; false when it was already queued at this priority or higher. */
   push(key: string, priority: number): boolean {
     const queued = this.entries.get(key);
     if (queued && queued.priority >= priority) return false;
+    // A moved key's old entry stays where it is, dead; a line of dead entries alone goes.
+    if (queued) this.release(queued.priority);
     const seq = ++this.seq;
     this.entries.set(key, { priority, seq });
-    this.line(priority).keys.push({ key, seq });
+    const line = this.line(priority);
+    line.keys.push({ key, seq });
+    line.live++;
     return true;
   }
 
   /** The first key of the highest priority, with it. */
   shift(): { key: string; priority: number } | undefined {
-    for (const priority of this.order) {
-      const line = this.lines.get(priority)!;
-      while (line.head < line.keys.length) {
-        const { key, seq } = line.keys[line.head]!;
-        line.head++;
-        if (this.entries.get(key)?.seq !== seq) continue;
-        this.entries.delete(key);
-        this.compact(priority, line);
-        return { key, priority };
-      }
-      this.compact(priority, line);
+    const priority = this.order[0];
+    if (priority === undefined) return undefined;
+    const line = this.lines.get(priority)!;
+    for (;;) {
+      const { key, seq } = line.keys[line.head++]!;
+      if (this.entries.get(key)?.seq !== seq) continue;
+      this.entries.delete(key);
+      this.release(priority);
+      return { key, priority };
     }
-    return undefined;
   }
 
   clear(): void {
@@ -66,19 +66,23 @@ export class PriorityFifo {
     this.entries.clear();
   }
 
-  private line(priority: number) {
+  private line(priority: number): Line {
     let line = this.lines.get(priority);
     if (!line) {
-      line = { keys: [], head: 0 };
+      line = { keys: [], head: 0, live: 0 };
       this.lines.set(priority, line);
       this.order = [...this.lines.keys()].toSorted((a, b) => b - a);
     }
     return line;
   }
 
-  /** An emptied line goes; a long-consumed head is cut off, so taking a key stays O(1) amortized. */
-  private compact(priority: number, line: { keys: Array<{ key: string; seq: number }>; head: number }): void {
-    if (line.head >= line.keys.length) {
+  /**
+   * One live entry fewer in the line: an emptied line goes (with the dead entries it held), and
+   * a long-consumed head is cut off, so taking a key stays O(1) amortized.
+   */
+  private release(priority: number): void {
+    const line = this.lines.get(priority)!;
+    if (--line.live === 0) {
       this.lines.delete(priority);
       this.order = this.order.filter((p) => p !== priority);
     } else if (line.head > 1024 && line.head * 2 > line.keys.length) {

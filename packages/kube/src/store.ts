@@ -93,6 +93,13 @@ export class IndexedStore<T> {
     return objects;
   }
 
+  /** How many objects are filed under `value` in index `name`, without listing them. */
+  countByIndex(name: string, value: string): number {
+    const index = this.indexes.get(name);
+    if (!index) throw new Error(`no index ${name}`);
+    return index.get(value)?.size ?? 0;
+  }
+
   private unindex(key: string): void {
     const filed = this.filed.get(key);
     if (!filed) return;

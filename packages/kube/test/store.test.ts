@@ -24,6 +24,17 @@ describe('IndexedStore', () => {
     expect(s.size).toBe(2);
   });
 
+  it('counts what an index files under a key as it changes', () => {
+    const s = store();
+    s.set('a/1', { ns: 'a', team: 'x', v: 1 });
+    s.set('a/2', { ns: 'a', team: 'x', v: 1 });
+    expect([s.countByIndex('team', 'a/x'), s.countByIndex('team', 'a/y')]).toEqual([2, 0]);
+    s.set('a/1', { ns: 'a', v: 2 });
+    s.delete('a/2');
+    expect([s.countByIndex('team', 'a/x'), s.countByIndex('ns', 'a')]).toEqual([0, 1]);
+    expect(() => s.countByIndex('nope', 'a')).toThrow('no index nope');
+  });
+
   it('unfiles what it filed, even when the stored object was changed in place since', () => {
     const s = store();
     const object: Obj = { ns: 'a', team: 'x', v: 1 };

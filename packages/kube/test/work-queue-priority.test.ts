@@ -54,6 +54,17 @@ describe('PriorityFifo', () => {
     expect(drain(fifo)).toEqual(['b@-100', 'a@-100']);
   });
 
+  it('lets go of a line left with only the entries of keys that moved up', () => {
+    const fifo = new PriorityFifo();
+    for (let i = 0; i < 100; i++) {
+      fifo.push('a', PRIORITY.low);
+      fifo.push('a', PRIORITY.normal);
+      expect(fifo.shift()).toEqual({ key: 'a', priority: PRIORITY.normal });
+    }
+    expect(fifo.size).toBe(0);
+    expect((fifo as unknown as { lines: Map<number, unknown> }).lines.size).toBe(0);
+  });
+
   it('stays first in first out across many keys taken and added', () => {
     const fifo = new PriorityFifo();
     const taken: string[] = [];
@@ -91,23 +102,24 @@ describe('WorkQueue priorities', () => {
     const { runs, handler } = controllable();
     const queue = new WorkQueue(handler, { backoff, concurrency: 1, clock });
     queue.add('slow', PRIORITY.low);
+    queue.add('failing', PRIORITY.low);
     await flush();
     runs[0]!.resolve({ requeueAfterMs: 1000 });
-    queue.add('other', PRIORITY.low);
     await flush();
     runs[1]!.reject(new Error('boom'));
     await flush();
-    // Both due again; a change added meanwhile goes first.
+    // Both come due while a change runs; another change queued after them still goes first.
+    queue.add('blocker');
+    await flush();
     await clock.advance(5_000);
     queue.add('change');
-    await flush();
-    expect(runs.map((r) => r.key)).toEqual(['slow', 'other', 'slow']);
     runs[2]!.resolve();
     await flush();
-    expect(runs.map((r) => r.key)).toEqual(['slow', 'other', 'slow', 'change']);
     runs[3]!.resolve();
     await flush();
-    expect(runs.at(-1)!.key).toBe('other');
+    runs[4]!.resolve();
+    await flush();
+    expect(runs.map((r) => r.key)).toEqual(['slow', 'failing', 'blocker', 'change', 'slow', 'failing']);
   });
 
   it('runs a key added during its run again at the highest priority it was added at', async () => {
@@ -116,11 +128,26 @@ describe('WorkQueue priorities', () => {
     queue.add('a', PRIORITY.low);
     await flush();
     queue.add('b', PRIORITY.low);
-    queue.add('a', PRIORITY.low);
     queue.add('a');
+    queue.add('a', PRIORITY.low);
     runs[0]!.resolve();
     await flush();
     expect(runs.map((r) => r.key)).toEqual(['a', 'a']);
+  });
+
+  it('runs a delayed key added now at the higher of its two priorities', async () => {
+    const clock = new FakeClock();
+    const { runs, handler } = controllable();
+    const queue = new WorkQueue(handler, { backoff, concurrency: 1, clock });
+    queue.add('first', PRIORITY.low);
+    await flush();
+    queue.add('low', PRIORITY.low);
+    queue.addAfter('d', 500);
+    queue.add('d', PRIORITY.low);
+    runs[0]!.resolve();
+    await flush();
+    expect(runs.map((r) => r.key)).toEqual(['first', 'd']);
+    expect(clock.pending).toBe(0);
   });
 
   it('gives a delayed key the higher priority of two schedules', async () => {

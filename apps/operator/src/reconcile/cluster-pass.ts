@@ -35,8 +35,10 @@ export interface ClusterReconcilerDeps {
   clusterManager?: ClusterManagerLink;
   /** Consecutive failed manage calls per cluster key, for their backoff. */
   managerFailures?: Map<string, number>;
-  /** When each cluster's status was last written while a phase was in progress (NODE_DETAILS_DELAY_MS), by key. */
+  /** When each cluster's status was last written while a phase was in progress (nodeDetailsDelayMs), by key. */
   progressWrites?: Map<string, number>;
+  /** How many clusters are in a phase in progress, as the clusters' cache has them (nodeDetailsDelayMs). */
+  inProgress?: () => number;
   /** Observes drain steps (metrics, tests). */
   onDrainStep?: (cluster: QdrantCluster, node: number, step: DrainStep) => void;
 }

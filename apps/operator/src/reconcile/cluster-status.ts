@@ -13,10 +13,11 @@ import { databaseClaimName } from './volumes.ts';
  * before its StatefulSet says so): each would be a status write, at a thousand clusters
  * thousands of writes that the next phase (Healthy) reports anyway. A creation that takes
  * longer than this (a pod that cannot be scheduled) has its progress written, at most once per
- * this long from the last write (as this process remembers it): what is wrong is in the nodes'
- * details, at most this late, without a write at each step (a claim bound, then Lost and bound
- * again by the PersistentVolume controller, a pod scheduled, started, ready). A change of
- * phase, of a condition's status or reason, or of anything else is written at once.
+ * this long (longer with many clusters in progress: nodeDetailsDelayMs) from the last write (as
+ * this process remembers it): what is wrong is in the nodes' details, that late at most, without
+ * a write at each step (a claim bound, then Lost and bound again by the PersistentVolume
+ * controller, a pod scheduled, started, ready). A change of phase, of a condition's status or
+ * reason, or of anything else is written at once.
  */
 export const NODE_DETAILS_DELAY_MS = 30_000;
 
@@ -24,10 +25,10 @@ export const NODE_DETAILS_DELAY_MS = 30_000;
  * About how many such writes of progress alone the operator makes a second, all clusters
  * together: each cluster waits longer than NODE_DETAILS_DELAY_MS when more are in progress
  * (nodeDetailsDelayMs). Thousands of clusters created at once each report every step of their
- * pod, a status apply (server-side apply, the apiserver's dearest write) every few seconds per
- * cluster; the apiserver they share slows, and with it the cluster's own controllers (the
- * PersistentVolume binder works one claim at a time): measured at 3,000 clusters, 40 of them a
- * second, the most frequent write the apiserver served, and claims bound 4 times slower.
+ * pod, each a status apply, which the apiserver shares with the cluster's own controllers (the
+ * PersistentVolume binder works one claim at a time, so the apiserver's latency is its pace):
+ * at 3,000 clusters they came 40 a second, the apiserver's most frequent write, while claims
+ * were bound 4 times slower than without the operator.
  */
 export const NODE_DETAILS_WRITES_PER_SECOND = 5;
 
@@ -56,7 +57,7 @@ export interface WrittenStatus {
 /**
  * Writes the cluster's status when it differs from what is there (a converged resync writes
  * nothing), and records an event when the phase changed. A change of the nodes' details alone
- * in a young phase in progress waits (NODE_DETAILS_DELAY_MS): `detailsDueInMs` says when the
+ * in a young phase in progress waits (nodeDetailsDelayMs): `detailsDueInMs` says when the
  * pass should come back to write it.
  */
 export async function writeClusterStatus(pass: ClusterPass, cluster: QdrantCluster, observed: ObservedState, extra: StatusExtra): Promise<WrittenStatus> {
@@ -67,7 +68,7 @@ export async function writeClusterStatus(pass: ClusterPass, cluster: QdrantClust
   // Order-insensitive: the apiserver and zod may order keys differently than we build them.
   const unchanged = previous !== undefined && sameStatus(status, previous);
   const key = `${cluster.metadata.namespace ?? ''}/${cluster.metadata.name}`;
-  const delayMs = nodeDetailsDelayMs(deps.progressWrites?.size ?? 0);
+  const delayMs = nodeDetailsDelayMs(deps.inProgress?.() ?? 0);
   const detailsDueInMs = unchanged ? undefined : nodeDetailsDueInMs(status, previous, pass.now(), delayMs, deps.progressWrites?.get(key));
   let current = previous;
   if (!unchanged && detailsDueInMs === undefined) {
@@ -94,7 +95,7 @@ export async function writeClusterStatus(pass: ClusterPass, cluster: QdrantClust
 // Order-insensitive: the apiserver and zod may order keys differently than we build them.
 const sameStatus = (status: object, previous: object) => isSubset(status, previous) && Object.keys(previous).every((k) => k in status);
 
-/** The status without its progress (NODE_DETAILS_DELAY_MS): what a young phase in progress is written for. */
+/** The status without its progress (nodeDetailsDelayMs): what a young phase in progress is written for. */
 function essentials(status: Record<string, unknown>): Record<string, unknown> {
   const { nodes: _n, currentNodes: _c, availableNodes: _v, availableNodeIndexes: _a, reason: _r, conditions, ...rest } = status;
   // AcceptingConnection says whether a node is ready, as availableNodes counts them.
@@ -104,7 +105,7 @@ function essentials(status: Record<string, unknown>): Record<string, unknown> {
   return { ...rest, conditions: kept };
 }
 
-const inProgressSince = (status: QdrantCluster['status']) =>
+export const inProgressSince = (status: QdrantCluster['status']) =>
   status?.conditions?.find((c) => c.type === 'Progressing' && c.status === 'True')?.lastTransitionTime;
 
 /**
