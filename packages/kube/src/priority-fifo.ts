@@ -6,12 +6,6 @@ export const PRIORITY = {
   low: -100,
 } as const;
 
-/**
- * Keys in line by priority, first in first out within one, each key at most once. A key added
- * again at a higher priority moves up (it keeps its place when added at the same or a lower
- * one). Written here rather than taken from a library: a heap would reorder equal priorities,
- * and the queue's other rules (once per key, a moved key's old entry skipped) are the point.
- */
 interface Line {
   keys: Array<{ key: string; seq: number }>;
   /** Where the line starts: entries before it were taken. */
@@ -20,6 +14,12 @@ interface Line {
   live: number;
 }
 
+/**
+ * Keys in line by priority, first in first out within one, each key at most once. A key added
+ * again at a higher priority moves up (it keeps its place when added at the same or a lower
+ * one). Written here rather than taken from a library: a heap would reorder equal priorities,
+ * and the queue's other rules (once per key, a moved key's old entry skipped) are the point.
+ */
 export class PriorityFifo {
   private readonly lines = new Map<number, Line>();
   /** Priorities with a line, highest first. */
@@ -51,13 +51,15 @@ export class PriorityFifo {
     const priority = this.order[0];
     if (priority === undefined) return undefined;
     const line = this.lines.get(priority)!;
-    for (;;) {
+    // A line is kept only while it has a live entry, which lies at or after its head.
+    while (line.head < line.keys.length) {
       const { key, seq } = line.keys[line.head++]!;
       if (this.entries.get(key)?.seq !== seq) continue;
       this.entries.delete(key);
       this.release(priority);
       return { key, priority };
     }
+    throw new Error(`PriorityFifo: the line of priority ${priority} has no live entry`);
   }
 
   clear(): void {

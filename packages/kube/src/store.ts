@@ -60,13 +60,14 @@ export class IndexedStore<T> {
   }
 
   set(key: string, object: T): void {
+    if (this.indexes.size === 0) return void this.items.set(key, object);
+    // Every indexer first: one that throws leaves the store as it was, not half filed.
+    const filed = [...this.indexes.keys()].map((name) => this.indexers[name]!(object));
     this.unindex(key);
     this.items.set(key, object);
-    if (this.indexes.size === 0) return;
-    const filed: string[][] = [];
-    for (const [name, index] of this.indexes) {
-      const values = this.indexers[name]!(object);
-      filed.push(values);
+    let i = 0;
+    for (const index of this.indexes.values()) {
+      const values = filed[i++]!;
       for (const value of values) {
         let keys = index.get(value);
         if (!keys) index.set(value, (keys = new Set()));

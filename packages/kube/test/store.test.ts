@@ -35,6 +35,14 @@ describe('IndexedStore', () => {
     expect(() => s.countByIndex('nope', 'a')).toThrow('no index nope');
   });
 
+  it('leaves the store as it was when an indexer throws', () => {
+    const s = new IndexedStore<Obj>({ ns: (o) => [o.ns], team: (o) => (o.v < 0 ? o.team!.split('') : []) });
+    s.set('a/1', { ns: 'a', v: 1 });
+    expect(() => s.set('a/1', { ns: 'b', v: -1 })).toThrow();
+    expect(s.get('a/1')).toEqual({ ns: 'a', v: 1 });
+    expect([s.countByIndex('ns', 'a'), s.countByIndex('ns', 'b')]).toEqual([1, 0]);
+  });
+
   it('unfiles what it filed, even when the stored object was changed in place since', () => {
     const s = store();
     const object: Obj = { ns: 'a', team: 'x', v: 1 };
