@@ -83,7 +83,6 @@ export class Informer<T extends KubeObject = KubeObject> {
   hasSynced(): boolean {
     return this.synced;
   }
-
   waitForSync(): Promise<void> {
     if (this.synced) return Promise.resolve();
     return new Promise((resolve) => this.syncWaiters.push(resolve));
@@ -92,7 +91,6 @@ export class Informer<T extends KubeObject = KubeObject> {
   get(key: string): T | undefined {
     return this.cache.get(key);
   }
-
   list(): T[] {
     return [...this.cache.values()];
   }
@@ -101,12 +99,10 @@ export class Informer<T extends KubeObject = KubeObject> {
     return [...this.cache.keys()];
   }
 
-  /** The cached objects filed under `key` by the indexer `name` (InformerStoreOptions.indexers). */
+  /** The cached objects filed under `key` by the indexer `name` (InformerStoreOptions.indexers); countByIndex, how many. */
   byIndex(name: string, key: string): T[] {
     return this.cache.byIndex(name, key);
   }
-
-  /** How many cached objects an index files under `key`. */
   countByIndex(name: string, key: string): number {
     return this.cache.countByIndex(name, key);
   }

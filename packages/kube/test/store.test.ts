@@ -36,9 +36,13 @@ describe('IndexedStore', () => {
   });
 
   it('leaves the store as it was when an indexer throws', () => {
-    const s = new IndexedStore<Obj>({ ns: (o) => [o.ns], team: (o) => (o.v < 0 ? o.team!.split('') : []) });
+    const team = (o: Obj) => {
+      if (o.v < 0) throw new Error('no team');
+      return [];
+    };
+    const s = new IndexedStore<Obj>({ ns: (o) => [o.ns], team });
     s.set('a/1', { ns: 'a', v: 1 });
-    expect(() => s.set('a/1', { ns: 'b', v: -1 })).toThrow();
+    expect(() => s.set('a/1', { ns: 'b', v: -1 })).toThrow('no team');
     expect(s.get('a/1')).toEqual({ ns: 'a', v: 1 });
     expect([s.countByIndex('ns', 'a'), s.countByIndex('ns', 'b')]).toEqual([1, 0]);
   });

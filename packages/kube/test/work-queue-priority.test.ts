@@ -121,7 +121,9 @@ describe('WorkQueue priorities', () => {
     await flush();
     expect(runs.map((r) => r.key)).toEqual(['slow', 'failing', 'blocker', 'change', 'slow', 'failing']);
   });
+});
 
+describe('WorkQueue priorities: keys added again', () => {
   it('runs a key added during its run again at the highest priority it was added at', async () => {
     const { runs, handler } = controllable();
     const queue = new WorkQueue(handler, { backoff, concurrency: 1, clock: new FakeClock() });
