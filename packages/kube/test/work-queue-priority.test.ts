@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PRIORITY, WorkQueue } from '../src/index.ts';
 import { PriorityFifo } from '../src/priority-fifo.ts';
+import { controllable } from './controllable.ts';
 import { FakeClock, flush } from './fake-clock.ts';
 
 const backoff = { minDelay: 5, maxDelay: 300, increment: 5 };
-
-function controllable() {
-  const runs: Array<{ key: string; resolve: (v?: { requeueAfterMs: number }) => void; reject: (e: Error) => void }> = [];
-  const handler = (key: string) => new Promise<void | { requeueAfterMs: number }>((resolve, reject) => runs.push({ key, resolve, reject }));
-  return { runs, handler };
-}
 
 const drain = (fifo: PriorityFifo) => {
   const out: string[] = [];
@@ -123,6 +118,17 @@ describe('WorkQueue priorities', () => {
   });
 });
 
+/** 'first' running, 'low' queued behind it at the low priority. */
+async function behindFirst() {
+  const clock = new FakeClock();
+  const { runs, handler } = controllable();
+  const queue = new WorkQueue(handler, { backoff, concurrency: 1, clock });
+  queue.add('first', PRIORITY.low);
+  await flush();
+  queue.add('low', PRIORITY.low);
+  return { clock, runs, queue };
+}
+
 describe('WorkQueue priorities: keys added again', () => {
   it('runs a key added during its run again at the highest priority it was added at', async () => {
     const { runs, handler } = controllable();
@@ -138,12 +144,7 @@ describe('WorkQueue priorities: keys added again', () => {
   });
 
   it('runs a delayed key added now at the higher of its two priorities', async () => {
-    const clock = new FakeClock();
-    const { runs, handler } = controllable();
-    const queue = new WorkQueue(handler, { backoff, concurrency: 1, clock });
-    queue.add('first', PRIORITY.low);
-    await flush();
-    queue.add('low', PRIORITY.low);
+    const { clock, runs, queue } = await behindFirst();
     queue.addAfter('d', 500);
     queue.add('d', PRIORITY.low);
     runs[0]!.resolve();
@@ -153,12 +154,7 @@ describe('WorkQueue priorities: keys added again', () => {
   });
 
   it('gives a delayed key the higher priority of two schedules', async () => {
-    const clock = new FakeClock();
-    const { runs, handler } = controllable();
-    const queue = new WorkQueue(handler, { backoff, concurrency: 1, clock });
-    queue.add('first', PRIORITY.low);
-    await flush();
-    queue.add('low', PRIORITY.low);
+    const { clock, runs, queue } = await behindFirst();
     queue.addAfter('d', 100, PRIORITY.low);
     queue.addAfter('d', 500);
     await clock.advance(100);

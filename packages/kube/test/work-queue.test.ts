@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { TokenBucket, WorkQueue, exponentialBackoffMs, incrementalBackoffMs } from '../src/index.ts';
+import { controllable } from './controllable.ts';
 import { FakeClock, flush } from './fake-clock.ts';
 
 const backoff = { minDelay: 5, maxDelay: 300, increment: 5 };
-
-/** A handler whose runs the test finishes by hand. */
-function controllable() {
-  const runs: Array<{ key: string; resolve: (v?: { requeueAfterMs: number }) => void; reject: (e: Error) => void }> = [];
-  const handler = (key: string) => new Promise<void | { requeueAfterMs: number }>((resolve, reject) => runs.push({ key, resolve, reject }));
-  return { runs, handler };
-}
 
 describe('incrementalBackoffMs', () => {
   it('waits minDelay, then increment more each attempt, capped at maxDelay', () => {
