@@ -1,5 +1,7 @@
 // Which watch events start a pass: what changed of an object, as a pass reads it.
-import { PRIORITY, type KubeObject } from '@qhc/kube';
+import { PRIORITY, type InformerHandlers, type KubeObject } from '@qhc/kube';
+
+type Routes = Required<InformerHandlers<KubeObject>>;
 import { isReady, type ObservedPod } from './status.ts';
 import { FINALIZER } from './reconcile/cluster.ts';
 
@@ -72,7 +74,7 @@ export function clusterEventRoutes(
   enqueue: (cluster: KubeObject, priority?: number) => void,
   synced: () => boolean,
   forget: (cluster: KubeObject) => void,
-): { add(o: KubeObject): void; update(now: KubeObject, old: KubeObject): void; delete(o: KubeObject): void } {
+): Routes {
   return {
     add: (o) => enqueue(o, synced() ? PRIORITY.normal : PRIORITY.low),
     update: (now, old) => {
@@ -91,11 +93,7 @@ export function clusterEventRoutes(
  * it (their pods roll), at the normal priority; a resync (the Secret re-delivered as it is) at
  * the low one, behind the changes; a new resourceVersion alone, none.
  */
-export function apiKeySecretRoutes(enqueueUsers: (secret: KubeObject, priority?: number) => void): {
-  add(o: KubeObject): void;
-  update(now: KubeObject, old: KubeObject): void;
-  delete(o: KubeObject): void;
-} {
+export function apiKeySecretRoutes(enqueueUsers: (secret: KubeObject, priority?: number) => void): Routes {
   return {
     add: (o) => enqueueUsers(o),
     update: (now, old) => {

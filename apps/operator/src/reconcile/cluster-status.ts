@@ -27,8 +27,7 @@ export const NODE_DETAILS_DELAY_MS = 30_000;
  * (nodeDetailsDelayMs). Thousands of clusters created at once each report every step of their
  * pod, each a status apply, which the apiserver shares with the cluster's own controllers (the
  * PersistentVolume binder works one claim at a time, so the apiserver's latency is its pace):
- * at 3,000 clusters they came 40 a second, the apiserver's most frequent write, while claims
- * were bound 4 times slower than without the operator.
+ * at 3,000 clusters they came 40 a second, the apiserver's most frequent write.
  */
 export const NODE_DETAILS_WRITES_PER_SECOND = 5;
 
