@@ -82,18 +82,20 @@ describe('addedWithProgress', () => {
   });
 });
 
+const cluster = { apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', metadata: { name: 'c', namespace: 'ns', generation: 1, resourceVersion: '1' } };
+
+function routes(synced: boolean) {
+  const queued: Array<[string, number | undefined]> = [];
+  const forgotten: string[] = [];
+  const r = clusterEventRoutes(
+    (o, p) => queued.push([o.metadata.name!, p]),
+    () => synced,
+    (o) => forgotten.push(o.metadata.name!),
+  );
+  return { r, queued, forgotten };
+}
+
 describe('clusterEventRoutes', () => {
-  const cluster = { apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', metadata: { name: 'c', namespace: 'ns', generation: 1, resourceVersion: '1' } };
-  function routes(synced: boolean) {
-    const queued: Array<[string, number | undefined]> = [];
-    const forgotten: string[] = [];
-    const r = clusterEventRoutes(
-      (o, p) => queued.push([o.metadata.name!, p]),
-      () => synced,
-      (o) => forgotten.push(o.metadata.name!),
-    );
-    return { r, queued, forgotten };
-  }
   it('queues the first list and a resync at the low priority, a change at the normal one', () => {
     const first = routes(false);
     first.r.add(cluster);
