@@ -15,8 +15,8 @@
 //   --cluster-manager-url <url>  the cluster manager, for clusters with spec.clusterManager
 //                          (default: $QHC_CLUSTER_MANAGER_URL; without one they drain in-process)
 //   --workers <n>          clusters reconciled at the same time; one cluster never twice at once (default 16)
-//   --kube-api-qps <n>     client-side limit of requests a second to the apiserver (default 100)
-//   --kube-api-burst <n>   requests above the limit allowed in a burst (default 200)
+//   --kube-api-qps <n>     client-side limit of requests a second to the apiserver (default 200)
+//   --kube-api-burst <n>   requests above the limit allowed in a burst (default 400)
 import type { Server } from 'node:http';
 import { createServer } from './http-server.ts';
 import { parseArgs } from 'node:util';
@@ -34,8 +34,8 @@ const { values } = parseArgs({
     'cluster-manager-url': { type: 'string' },
     'settings-configmap': { type: 'string' },
     workers: { type: 'string', default: '16' },
-    'kube-api-qps': { type: 'string', default: '100' },
-    'kube-api-burst': { type: 'string', default: '200' },
+    'kube-api-qps': { type: 'string', default: '200' },
+    'kube-api-burst': { type: 'string', default: '400' },
   },
   allowNegative: true,
 });

@@ -81,7 +81,7 @@ export interface RunningOperator {
 
 type RequestHook = NonNullable<KubeClientOptions['onRequest']>;
 
-const DEFAULT_RATE_LIMIT = { qps: 100, burst: 200 };
+const DEFAULT_RATE_LIMIT = { qps: 200, burst: 400 };
 
 interface Wiring {
   options: OperatorOptions;
