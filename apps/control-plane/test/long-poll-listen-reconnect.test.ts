@@ -1,7 +1,10 @@
-// PostgreSQL restarted under a control plane whose long-polls wait for notices only (the
-// look-again intervals are an hour): losing the listening connection wakes every waiting
-// long-poll once (the database down: each answers Unavailable), the connection comes back by
-// itself, and it hears notices again.
+// PostgreSQL killed and started again under a control plane whose long-polls wait for notices
+// only (the look-again intervals are an hour): losing the listening connection wakes every
+// waiting long-poll once (the database down: each answers Unavailable), the connection comes back
+// by itself, and it hears notices again. Killed, not shut down: in a fast shutdown a pooled
+// backend may answer the woken long-poll's look before its own SIGTERM ends it (the likely cause
+// of one CI run's timeout, under load); the long-poll then looks again at its next poll, which
+// this test puts an hour away.
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { parseClusterInput } from '../src/api/inputs.ts';
 import { startWithEnvironment, type EnvironmentFixture } from './support/cloud-region.ts';
@@ -21,7 +24,7 @@ afterAll(async () => {
   await postgres?.stop();
 });
 
-it('PostgreSQL restarted: the waiting long-poll answers Unavailable at once, the LISTEN connection reconnects and hears the next change', async () => {
+it('PostgreSQL killed and restarted: the waiting long-poll answers Unavailable at once, the LISTEN connection reconnects and hears the next change', async () => {
   const database = await createTestDatabase(postgres.url, 'reconnect');
   f = await startWithEnvironment(database, undefined, { pollIntervalMs: HOUR_MS, recheckMs: HOUR_MS, maxWaitSeconds: 600 });
   const { cp, agent, environmentId } = f;
@@ -34,7 +37,7 @@ it('PostgreSQL restarted: the waiting long-poll answers Unavailable at once, the
   await cp.longPolls.parked(environmentId);
   // Nothing moves the revision and the recheck is an hour away: only the lost LISTEN connection
   // can wake the long-poll, which looks and finds the database down.
-  await postgres.shutdown();
+  await postgres.crash();
   expect((await waiting).status).toBe(503);
   await vi.waitFor(() => expect(revisions.live).toBe(false));
   await postgres.start();

@@ -2,11 +2,12 @@
 // temporary directory, the server on 127.0.0.1 and a free port, stopped by its PID. As root
 // (the CI machines), it runs as the `postgres` user, since PostgreSQL refuses root.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePorts } from '@qhc/kube-sandbox';
+import { childPids, killAndWait } from './proc.ts';
 
 export interface TestPostgres {
   url: string;
@@ -14,6 +15,12 @@ export interface TestPostgres {
   readonly pid: number;
   /** Fast shutdown (SIGINT: clients are cut off, the data stays) and waits for the exit. */
   shutdown(): Promise<void>;
+  /**
+   * SIGKILL to the postmaster and every backend at once, as an OOM kill or a lost node does: no
+   * query is answered once it resolves (in a fast shutdown a backend may still answer one for a
+   * moment). `start` then recovers from the WAL.
+   */
+  crash(): Promise<void>;
   /** Starts the server again on the same port and data directory; resolves once it accepts connections. */
   start(): Promise<void>;
   /** Stops the server and removes its data. */
@@ -97,8 +104,22 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   ]);
   let child: ChildProcess = await launch(cmd, args, url);
   killOnExit(dir, () => child);
+  const gone = () => !child.pid || child.exitCode !== null || child.signalCode !== null;
+  const crash = async () => {
+    if (gone()) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    // The postmaster's pid is the lock file's first line (the child is runuser, as root).
+    const postmaster = Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    await killAndWait([postmaster, ...childPids(postmaster)]);
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // no runuser in between: the group ended with the postmaster
+    }
+    await exited;
+  };
   const shutdown = async () => {
-    if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
+    if (gone()) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     // Fast shutdown; the whole group, since runuser sits in between.
     process.kill(-child.pid, 'SIGINT');
@@ -114,6 +135,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       return child.pid!;
     },
     shutdown,
+    crash,
     async start() {
       child = await launch(cmd, args, url);
     },
