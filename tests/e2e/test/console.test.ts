@@ -24,6 +24,7 @@ import { createKubeClient, createLogger, loadKubeConfig, type KubeClient, type K
 import { startControlPlane, type RunningControlPlane } from '@qhc/control-plane';
 import { startOperator, type RunningOperator } from '@qhc/operator';
 import { startAgentProcess, type AgentProcess } from './support/agent-process.ts';
+import { stopInOrder } from './support/stop-in-order.ts';
 import { managementKeyField, signInWithManagementKey } from './support/console-session.ts';
 import { clusterResourceName, QDRANT_API_VERSION } from '@qhc/schemas';
 import { qdrantClusterRef } from '@qhc/schemas/test';
@@ -140,11 +141,14 @@ beforeAll(async () => {
   page.on('pageerror', (e) => pageErrors.push(e.message));
 });
 afterAll(async () => {
-  await browser?.close();
-  await agent?.stop();
-  await operator?.stop();
-  await cp?.stop();
-  await trusted?.close();
+  // One CI run timed out in this hook (120 s) with every test passed: each stop is bounded and named.
+  await stopInOrder([
+    ['the browser', async () => browser?.close()],
+    ['the agent', async () => agent?.stop()],
+    ['the operator', async () => operator?.stop()],
+    ['the control plane', async () => cp?.stop()],
+    ['the HTTPS agent', async () => trusted?.close()],
+  ]);
 });
 
 describe('the web console: sign-in and environments', () => {

@@ -18,7 +18,9 @@ export interface TestPostgres {
   /**
    * SIGKILL to the postmaster and every backend at once, as an OOM kill or a lost node does: no
    * query is answered once it resolves (in a fast shutdown a backend may still answer one for a
-   * moment). `start` then recovers from the WAL.
+   * moment). `start` then recovers from the WAL. A CHECKPOINT first: this server acknowledges
+   * commits before their WAL is written (synchronous_commit=off), which a crash would lose, where
+   * a production server (synchronous_commit=on) keeps every acknowledged commit.
    */
   crash(): Promise<void>;
   /** Starts the server again on the same port and data directory; resolves once it accepts connections. */
@@ -82,8 +84,8 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
   const port = (await freePorts(1))[0]!;
   const url = `postgres://qhc@127.0.0.1:${port}/postgres`;
-  // fsync=off: a throwaway server. Safe for the fault tests too: they kill the control plane
-  // (never PostgreSQL) or shut PostgreSQL down cleanly, and neither loses what the OS holds.
+  // fsync=off: a throwaway server. Safe for the fault tests too: they kill the control plane,
+  // shut PostgreSQL down cleanly, or crash it after a CHECKPOINT, and none loses what the OS holds.
   const [cmd, args] = wrap(join(bin, 'postgres'), [
     '-D',
     join(dir, 'data'),
@@ -104,28 +106,37 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   ]);
   let child: ChildProcess = await launch(cmd, args, url);
   killOnExit(dir, () => child);
-  const gone = () => !child.pid || child.exitCode !== null || child.signalCode !== null;
+  const livePid = () => (child.exitCode === null && child.signalCode === null ? child.pid : undefined);
   const crash = async () => {
-    if (gone()) return;
+    const pid = livePid();
+    if (pid === undefined) return;
+    const flush = new pg.Client({ connectionString: url });
+    await flush.connect();
+    try {
+      await flush.query('CHECKPOINT');
+    } finally {
+      await flush.end();
+    }
     const exited = new Promise((resolve) => child.once('exit', resolve));
     // The postmaster's pid is the lock file's first line (the child is runuser, as root).
     const postmaster = Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
     await killAndWait([postmaster, ...childPids(postmaster)]);
     try {
-      process.kill(-child.pid!, 'SIGKILL');
+      process.kill(-pid, 'SIGKILL');
     } catch {
       // no runuser in between: the group ended with the postmaster
     }
     await exited;
   };
   const shutdown = async () => {
-    if (gone()) return;
+    const pid = livePid();
+    if (pid === undefined) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     // Fast shutdown; the whole group, since runuser sits in between.
-    process.kill(-child.pid, 'SIGINT');
+    process.kill(-pid, 'SIGINT');
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-    if (child.exitCode === null && child.signalCode === null) {
-      process.kill(-child.pid, 'SIGKILL');
+    if (livePid() !== undefined) {
+      process.kill(-pid, 'SIGKILL');
       await exited;
     }
   };
