@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePorts } from '@qhc/kube-sandbox';
-import { childPids, killAndWait } from './proc.ts';
+import { killTree } from './proc.ts';
 
 export interface TestPostgres {
   url: string;
@@ -18,9 +18,10 @@ export interface TestPostgres {
   /**
    * SIGKILL to the postmaster and every backend at once, as an OOM kill or a lost node does: no
    * query is answered once it resolves (in a fast shutdown a backend may still answer one for a
-   * moment). `start` then recovers from the WAL. A CHECKPOINT first: this server acknowledges
-   * commits before their WAL is written (synchronous_commit=off), which a crash would lose, where
-   * a production server (synchronous_commit=on) keeps every acknowledged commit.
+   * moment). `start` then recovers from the WAL. This server acknowledges commits before their
+   * WAL is written (synchronous_commit=off), which a crash would lose where a production server
+   * (synchronous_commit=on) keeps them: a CHECKPOINT first keeps every commit made before the
+   * call. Crash while nothing writes.
    */
   crash(): Promise<void>;
   /** Starts the server again on the same port and data directory; resolves once it accepts connections. */
@@ -108,25 +109,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   killOnExit(dir, () => child);
   const livePid = () => (child.exitCode === null && child.signalCode === null ? child.pid : undefined);
   const crash = async () => {
-    const pid = livePid();
-    if (pid === undefined) return;
-    const flush = new pg.Client({ connectionString: url });
-    await flush.connect();
-    try {
-      await flush.query('CHECKPOINT');
-    } finally {
-      await flush.end();
-    }
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    // The postmaster's pid is the lock file's first line (the child is runuser, as root).
-    const postmaster = Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
-    await killAndWait([postmaster, ...childPids(postmaster)]);
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // no runuser in between: the group ended with the postmaster
-    }
-    await exited;
+    if (livePid() !== undefined) await crashServer(child, join(dir, 'data'), url);
   };
   const shutdown = async () => {
     const pid = livePid();
@@ -156,6 +139,23 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** TestPostgres.crash: a CHECKPOINT, then the server's every process killed. */
+async function crashServer(child: ChildProcess, dataDir: string, url: string): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const flush = new pg.Client({ connectionString: url });
+  await flush.connect();
+  try {
+    await flush.query('CHECKPOINT');
+  } finally {
+    await flush.end();
+  }
+  // The postmaster's pid is the lock file's first line (as root, the child is runuser).
+  await killTree(Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]));
+  // The postmaster's parent (this process, or runuser as root) reaps it: a zombie would still
+  // hold the lock file's pid, and the next start would refuse to run.
+  await exited;
 }
 
 /** Starts the postmaster in its own process group and waits until it accepts connections. */

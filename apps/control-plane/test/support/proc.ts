@@ -26,21 +26,35 @@ export function childPids(pid: number): number[] {
 /** Gone or a zombie: it runs no more code and holds no memory or sockets. */
 const ended = (pid: number) => ['Z', 'X', undefined].includes(stat(pid)?.state);
 
-/**
- * SIGKILL to each pid, then waits until every one has ended. They are not this process's
- * children, so no 'exit' event tells: /proc is read again every 10 ms until they are gone.
- */
-export async function killAndWait(pids: number[], timeoutMs = 10_000): Promise<void> {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
   }
+}
+
+/**
+ * Waits until `done` holds for every pid. They are not this process's children, so no 'exit'
+ * event tells: /proc is read again every 10 ms.
+ */
+async function until(pids: number[], done: (pid: number) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!pids.every(ended)) {
-    if (Date.now() > deadline) throw new Error(`processes ${pids.filter((pid) => !ended(pid)).join(', ')} still run ${timeoutMs} ms after SIGKILL`);
+  while (!pids.every(done)) {
+    if (Date.now() > deadline) throw new Error(`processes ${pids.filter((pid) => !done(pid)).join(', ')} not ${what} within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/**
+ * SIGKILL to `root` and to every child it has, as an OOM kill does to a whole server; resolves
+ * once each has ended (a zombie at most). Call it while nothing makes the root fork: a child
+ * forked between the listing and the root's kill would be missed. Not stopping the root first
+ * (SIGSTOP) is deliberate: runuser, PostgreSQL's parent when the tests run as root, then stops
+ * itself too, as su does for job control, and left the root unreaped when tried.
+ */
+export async function killTree(root: number): Promise<void> {
+  const children = childPids(root);
+  for (const pid of [root, ...children]) signal(pid, 'SIGKILL');
+  await until([root, ...children], ended, 'ended');
 }

@@ -1,9 +1,10 @@
 /**
- * Stops what a test file started, one after another, each within `ms`. A stop that does not end
- * in time is named in the error the hook fails with, and the stops after it still run: a hook
- * that times out as a whole would not say which one hung.
+ * Stops what a test file started, one after another, each within `ms` (five stops of 20 s fit
+ * in the hooks' 120 s). A stop that does not end in time is named in the error the hook fails
+ * with, and the stops after it still run: a hook that times out as a whole would not say which
+ * one hung.
  */
-export async function stopInOrder(stops: ReadonlyArray<readonly [string, () => Promise<unknown>]>, ms = 25_000): Promise<void> {
+export async function stopInOrder(stops: ReadonlyArray<readonly [string, () => Promise<unknown>]>, ms = 20_000): Promise<void> {
   const failed: string[] = [];
   for (const [name, stop] of stops) {
     let timer: NodeJS.Timeout | undefined;
