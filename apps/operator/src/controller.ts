@@ -20,6 +20,13 @@ const IN_PROGRESS = 'in-progress';
 /** How long an owned object's change waits before its cluster's pass, so that changes arriving together make one pass. */
 const OWNED_EVENT_DELAY_MS = 500;
 
+/**
+ * A first pass is eight requests one after another: 16 workers applied 1,000 new clusters in
+ * 73.6 s on a loaded apiserver (a request's answer took about 144 ms), 32 in 68.6 s. The
+ * client-side rate limit, not this, protects the apiserver.
+ */
+export const DEFAULT_WORKERS = 32;
+
 export interface ControllerOptions {
   client: KubeClient;
   settings: () => OperatorSettings;
@@ -30,6 +37,7 @@ export interface ControllerOptions {
   identity: string;
   qdrant: QdrantAccess;
   clusterManager?: ClusterManagerLink;
+  /** Clusters reconciled at the same time (default DEFAULT_WORKERS). */
   concurrency?: number;
   /** The process's recorder (its own client and rate limit); one on `client` when absent. */
   recorder?: EventRecorder;
@@ -93,7 +101,7 @@ export class ClusterController {
         backoff: () => options.settings().settings.backOff,
         // A pass is a few requests one after another: with a slow apiserver, passes at a time, not
         // the rate limit, would bound the throughput; the client's QPS limit protects the apiserver.
-        concurrency: options.concurrency ?? 16,
+        concurrency: options.concurrency ?? DEFAULT_WORKERS,
         onError: (key, error, attempt, retryInMs) => {
           // A pass aborted by stop() is no failure to report.
           if (this.stopping.signal.aborted) return;

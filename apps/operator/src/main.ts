@@ -14,11 +14,12 @@
 //                          about the file go on it (default qhc-operator-settings)
 //   --cluster-manager-url <url>  the cluster manager, for clusters with spec.clusterManager
 //                          (default: $QHC_CLUSTER_MANAGER_URL; without one they drain in-process)
-//   --workers <n>          clusters reconciled at the same time; one cluster never twice at once (default 16)
+//   --workers <n>          clusters reconciled at the same time; one cluster never twice at once (default 32)
 //   --kube-api-qps <n>     client-side limit of requests a second to the apiserver (default 200)
 //   --kube-api-burst <n>   requests above the limit allowed in a burst (default 400)
 import type { Server } from 'node:http';
 import { createServer } from './http-server.ts';
+import { DEFAULT_WORKERS } from './controller.ts';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
@@ -33,7 +34,7 @@ const { values } = parseArgs({
     'qdrant-url': { type: 'string' },
     'cluster-manager-url': { type: 'string' },
     'settings-configmap': { type: 'string' },
-    workers: { type: 'string', default: '16' },
+    workers: { type: 'string', default: String(DEFAULT_WORKERS) },
     'kube-api-qps': { type: 'string', default: '200' },
     'kube-api-burst': { type: 'string', default: '400' },
   },
