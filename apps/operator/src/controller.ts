@@ -99,8 +99,6 @@ export class ClusterController {
       },
       {
         backoff: () => options.settings().settings.backOff,
-        // A pass is a few requests one after another: with a slow apiserver, passes at a time, not
-        // the rate limit, would bound the throughput; the client's QPS limit protects the apiserver.
         concurrency: options.concurrency ?? DEFAULT_WORKERS,
         onError: (key, error, attempt, retryInMs) => {
           // A pass aborted by stop() is no failure to report.

@@ -35,13 +35,13 @@ function signal(pid: number, name: NodeJS.Signals): void {
 }
 
 /**
- * Waits until `done` holds for every pid. They are not this process's children, so no 'exit'
- * event tells: /proc is read again every 10 ms.
+ * Waits until every pid has ended. They are not this process's children, so no 'exit' event
+ * tells: /proc is read again every 10 ms, for up to 10 s.
  */
-async function until(pids: number[], done: (pid: number) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pids.every(done)) {
-    if (Date.now() > deadline) throw new Error(`processes ${pids.filter((pid) => !done(pid)).join(', ')} not ${what} within ${timeoutMs} ms`);
+async function allEnded(pids: number[]): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!pids.every(ended)) {
+    if (Date.now() > deadline) throw new Error(`processes ${pids.filter((pid) => !ended(pid)).join(', ')} still run 10 s after SIGKILL`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
@@ -56,5 +56,5 @@ async function until(pids: number[], done: (pid: number) => boolean, what: strin
 export async function killTree(root: number): Promise<void> {
   const children = childPids(root);
   for (const pid of [root, ...children]) signal(pid, 'SIGKILL');
-  await until([root, ...children], ended, 'ended');
+  await allEnded([root, ...children]);
 }
