@@ -1,13 +1,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { waitFor } from '@qhc/kube-sandbox';
 import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
 import { createKubeClient, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
-import { QDRANT_API_VERSION, allKinds, buildCrd, clusterResourceName, type QdrantCluster } from '@qhc/schemas';
+import { LABEL_CLUSTER_ID, QDRANT_API_VERSION, allKinds, buildCrd, clusterResourceName, statefulSetName, type QdrantCluster } from '@qhc/schemas';
 import { qdrantClusterFixture } from '@qhc/schemas/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOperator, type OperatorMetrics, type RunningOperator } from '../src/index.ts';
+import { databaseClaimNameOf } from '../src/reconcile/volumes.ts';
+import { nodeStatuses, type ObservedClaim, type ObservedPod } from '../src/status.ts';
 
 const sandbox = useSandboxNamespace('leadership');
 let client: KubeClient;
@@ -38,6 +41,45 @@ const writes = (metrics: OperatorMetrics) => Object.values(writesByKind(metrics)
 /** What was written between two samples, by `VERB Kind` (empty: nothing). */
 const writtenSince = (before: Record<string, number>, after: Record<string, number>) =>
   Object.fromEntries(Object.entries(after).flatMap(([k, v]) => (v - (before[k] ?? 0) > 0 ? [[k, v - (before[k] ?? 0)]] : [])));
+
+/** The pods, the database claims and the StatefulSet of a cluster, as they are now. */
+async function world(id: string): Promise<{ pods: ObservedPod[]; claims: ObservedClaim[]; versions: string }> {
+  const ns = { namespace: sandbox.namespace };
+  const pods = (await client.list({ apiVersion: 'v1', kind: 'Pod' }, { ...ns, labelSelector: `${LABEL_CLUSTER_ID}=${id}` })).items;
+  const claims = (await client.list({ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, { ...ns, labelSelector: `${LABEL_CLUSTER_ID}=${id}` })).items;
+  const sts = await client.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', ...ns, name: statefulSetName(id) });
+  const versions = JSON.stringify([...pods, ...claims, sts].map((o) => `${o?.kind}/${o?.metadata.name}@${o?.metadata.resourceVersion}`).toSorted());
+  return { pods: pods.filter((p) => !p.metadata.deletionTimestamp) as ObservedPod[], claims: claims as unknown as ObservedClaim[], versions };
+}
+
+/**
+ * A resync (an annotation a pass does not read) of a cluster whose status reports its pods and
+ * claims as they are writes nothing. The sandbox's PersistentVolume binder races kwok's and can
+ * flip a bound claim to Lost and back after the pods are ready (so can a real one, late): a
+ * write then reports it. A round starts once the status reports the world as listed (any pass
+ * still due for an earlier change has nothing to write), and counts only if nothing of the
+ * cluster's world moved while it ran; otherwise it is taken again.
+ */
+async function noOpResyncWritesNothing(leader: RunningOperator, id: string): Promise<void> {
+  for (let round = 1; ; round++) {
+    const settled = await waitFor(`qdrant-${id}'s status to report its pods and claims`, async () => {
+      const now = await world(id);
+      const nodes = nodeStatuses(now.pods, now.claims, (pod) => databaseClaimNameOf(id, Number(pod.slice(pod.lastIndexOf('-') + 1))));
+      const status = (await client.get<Cluster>(ref(id)))?.status;
+      return isDeepStrictEqual(status?.nodes, nodes) ? now : undefined;
+    });
+    const before = writesByKind(leader.metrics);
+    const runs = leader.metrics.reconciles.get({ kind: 'QdrantCluster', result: 'success' });
+    await client.patch(ref(id), { metadata: { annotations: { 'example.com/touched': `${Date.now()}-${round}` } } });
+    await waitFor('another reconcile', async () => (leader.metrics.reconciles.get({ kind: 'QdrantCluster', result: 'success' }) > runs ? true : undefined), {
+      timeoutMs: 10_000,
+    });
+    const written = writtenSince(before, writesByKind(leader.metrics));
+    if ((await world(id)).versions !== settled.versions && round < 5) continue;
+    expect(written, `round ${round}`).toEqual({});
+    return;
+  }
+}
 
 async function start(): Promise<RunningOperator> {
   const dir = mkdtempSync(join(tmpdir(), 'qhc-operator-'));
@@ -80,16 +122,10 @@ describe('two operator replicas', () => {
     expect(writes(leader.metrics)).toBeGreaterThan(0);
 
     // A resync of a converged cluster: an unrelated change makes the leader reconcile it again.
-    const before = writesByKind(leader.metrics);
-    const runs = leader.metrics.reconciles.get({ kind: 'QdrantCluster', result: 'success' });
-    await client.patch(ref('one'), { metadata: { annotations: { 'example.com/touched': String(Date.now()) } } });
-    await waitFor('another reconcile', async () => (leader.metrics.reconciles.get({ kind: 'QdrantCluster', result: 'success' }) > runs ? true : undefined), {
-      timeoutMs: 10_000,
-    });
+    await noOpResyncWritesNothing(leader, 'one');
     // A leader that lost the Lease and won it back starts over (the settings status is written
     // again): that would be a flaky write here, so it is named as such.
-    const acquired = leader.metrics.leadershipAcquired.get({});
-    expect({ written: writtenSince(before, writesByKind(leader.metrics)), acquired }).toEqual({ written: {}, acquired: 1 });
+    expect(leader.metrics.leadershipAcquired.get({})).toBe(1);
 
     await leader.stop({ release: false });
     await waitFor('the follower to take over', async () => (follower.isLeader() ? true : undefined), { timeoutMs: 15_000 });
