@@ -65,10 +65,23 @@ function finalizersChanged(now: string[], old: string[]): boolean {
 }
 
 /**
+ * A spec no pass has acted on yet (its status has not observed this generation): a cluster
+ * created, or changed, while no operator ran.
+ */
+export function specUnobserved(cluster: KubeObject): boolean {
+  const observed = (cluster as { status?: { observedGeneration?: number } }).status?.observedGeneration;
+  return observed === undefined || observed < (cluster.metadata.generation ?? 0);
+}
+
+/**
  * Which of a QdrantCluster's events queue it, and at which priority. What no change brought
  * goes behind what one did (controller-runtime's priority queue): the clusters of the first
- * list, and a resync's (each re-delivered as it is: a pass as a safety net). A cluster whose
- * pod turns ready while thousands are being first applied is reported at once, not after them.
+ * list that the operator has already acted on, and a resync's (each re-delivered as it is: a
+ * pass as a safety net). A cluster whose pod turns ready while thousands are resynced is
+ * reported at once, not after them. A first-listed spec no pass has acted on is a change: it
+ * goes ahead of its own pods' progress, so thousands created at once are all applied before
+ * the passes that report how their first pods are doing (each of which would be a status
+ * write, and whose pods move on meanwhile: one later pass reports several steps).
  */
 export function clusterEventRoutes(
   enqueue: (cluster: KubeObject, priority?: number) => void,
@@ -76,7 +89,7 @@ export function clusterEventRoutes(
   forget: (cluster: KubeObject) => void,
 ): Routes {
   return {
-    add: (o) => enqueue(o, synced() ? PRIORITY.normal : PRIORITY.low),
+    add: (o) => enqueue(o, synced() || specUnobserved(o) ? PRIORITY.normal : PRIORITY.low),
     update: (now, old) => {
       if (now === old) enqueue(now, PRIORITY.low);
       else if (specOrMetaChanged(now, old)) enqueue(now);

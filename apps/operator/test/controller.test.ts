@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { qdrantClusterFixture } from '@qhc/schemas/test';
 import type { KubeObject } from '@qhc/kube';
 import { PRIORITY } from '@qhc/kube';
-import { addedWithProgress, apiKeySecretRoutes, claimReportChanged, clusterEventRoutes, readChanged, specOrMetaChanged } from '../src/event-filters.ts';
+import {
+  addedWithProgress,
+  apiKeySecretRoutes,
+  claimReportChanged,
+  clusterEventRoutes,
+  readChanged,
+  specOrMetaChanged,
+  specUnobserved,
+} from '../src/event-filters.ts';
 
 describe('specOrMetaChanged', () => {
   const fixture = qdrantClusterFixture('c');
@@ -98,7 +106,7 @@ function routes(synced: boolean) {
 describe('clusterEventRoutes', () => {
   it('queues the first list and a resync at the low priority, a change at the normal one', () => {
     const first = routes(false);
-    first.r.add(cluster);
+    first.r.add({ ...cluster, status: { observedGeneration: 1 } });
     expect(first.queued).toEqual([['c', PRIORITY.low]]);
     const later = routes(true);
     later.r.add(cluster);
@@ -110,6 +118,18 @@ describe('clusterEventRoutes', () => {
       ['c', undefined],
     ]);
     expect(PRIORITY.normal).toBeGreaterThan(PRIORITY.low);
+  });
+  it('queues a first-listed cluster whose spec no pass has acted on at the normal priority', () => {
+    const first = routes(false);
+    first.r.add(cluster);
+    first.r.add({ ...cluster, metadata: { ...cluster.metadata, generation: 2 }, status: { observedGeneration: 1 } });
+    first.r.add({ ...cluster, metadata: { ...cluster.metadata, generation: undefined }, status: {} });
+    expect(first.queued).toEqual([
+      ['c', PRIORITY.normal],
+      ['c', PRIORITY.normal],
+      ['c', PRIORITY.normal],
+    ]);
+    expect(specUnobserved({ ...cluster, metadata: { ...cluster.metadata, generation: 3 }, status: { observedGeneration: 3 } } as never)).toBe(false);
   });
   it('skips a status write, and forgets a deleted cluster before queueing it', () => {
     const { r, queued, forgotten } = routes(true);
