@@ -66,7 +66,8 @@ function finalizersChanged(now: string[], old: string[]): boolean {
 
 /**
  * A spec no pass has acted on yet (its status has not observed this generation): a cluster
- * created, or changed, while no operator ran.
+ * created, or changed, while no operator led; also one being deleted (the apiserver bumps the
+ * generation of an object with finalizers when it marks it), whose pass is a request at most.
  */
 export function specUnobserved(cluster: KubeObject): boolean {
   const observed = (cluster as { status?: { observedGeneration?: number } }).status?.observedGeneration;

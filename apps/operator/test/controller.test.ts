@@ -104,7 +104,7 @@ function routes(synced: boolean) {
 }
 
 describe('clusterEventRoutes', () => {
-  it('queues the first list and a resync at the low priority, a change at the normal one', () => {
+  it('queues the first list of clusters already acted on and a resync at the low priority, a change at the normal one', () => {
     const first = routes(false);
     first.r.add({ ...cluster, status: { observedGeneration: 1 } });
     expect(first.queued).toEqual([['c', PRIORITY.low]]);
@@ -130,6 +130,10 @@ describe('clusterEventRoutes', () => {
       ['c', PRIORITY.normal],
     ]);
     expect(specUnobserved({ ...cluster, metadata: { ...cluster.metadata, generation: 3 }, status: { observedGeneration: 3 } } as never)).toBe(false);
+    // A resync is no change, whatever the status says.
+    const later = routes(true);
+    later.r.update(cluster, cluster);
+    expect(later.queued).toEqual([['c', PRIORITY.low]]);
   });
   it('skips a status write, and forgets a deleted cluster before queueing it', () => {
     const { r, queued, forgotten } = routes(true);
