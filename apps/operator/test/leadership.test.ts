@@ -42,7 +42,7 @@ const writes = (metrics: OperatorMetrics) => Object.values(writesByKind(metrics)
 const writtenSince = (before: Record<string, number>, after: Record<string, number>) =>
   Object.fromEntries(Object.entries(after).flatMap(([k, v]) => (v - (before[k] ?? 0) > 0 ? [[k, v - (before[k] ?? 0)]] : [])));
 
-/** The pods, the database claims and the StatefulSet of a cluster, as they are now. */
+/** The pods, the claims (database and snapshots) and the StatefulSet of a cluster, as they are now. */
 async function world(id: string): Promise<{ pods: ObservedPod[]; claims: ObservedClaim[]; versions: string }> {
   const ns = { namespace: sandbox.namespace };
   const pods = (await client.list({ apiVersion: 'v1', kind: 'Pod' }, { ...ns, labelSelector: `${LABEL_CLUSTER_ID}=${id}` })).items;
