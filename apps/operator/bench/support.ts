@@ -39,10 +39,6 @@ export async function createNamespace(client: KubeClient, name: string): Promise
  */
 export async function deleteNamespace(client: KubeClient, name: string): Promise<number> {
   const started = performance.now();
-  // The operator is stopped by now: its finalizer would hold each cluster, and the namespace.
-  const clusters = await client.list({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }, { namespace: name });
-  for (const c of clusters.items)
-    await client.patch({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: name, name: c.metadata.name! }, { metadata: { finalizers: null } });
   await client.delete({ apiVersion: 'v1', kind: 'Namespace', name });
   // Not measured, so a poll every few seconds (the load it adds is a GET).
   await waitFor(`namespace ${name} deleted`, async () => ((await client.get({ apiVersion: 'v1', kind: 'Namespace', name })) ? undefined : true), {

@@ -58,10 +58,11 @@ export function specOrMetaChanged(now: KubeObject, old: KubeObject): boolean {
   );
 }
 
-/** Another's finalizer, or ours taken away: not ours added (the pass that added it carries on). */
+const othersFinalizers = (list: string[]) => JSON.stringify(list.filter((f) => f !== FINALIZER));
+
+/** Another's finalizers: not the one of an earlier version coming or going (a pass removes it). */
 function finalizersChanged(now: string[], old: string[]): boolean {
-  if (JSON.stringify(now) === JSON.stringify(old)) return false;
-  return !(now.includes(FINALIZER) && !old.includes(FINALIZER) && JSON.stringify(now.filter((f) => f !== FINALIZER)) === JSON.stringify(old));
+  return othersFinalizers(now) !== othersFinalizers(old);
 }
 
 /**

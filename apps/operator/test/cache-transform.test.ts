@@ -8,19 +8,19 @@ import { describe, expect, it } from 'vitest';
 import type { Kind, ObjectCache } from '../src/cache.ts';
 import { KEPT_FIELDS, KEPT_METADATA, cacheTransform } from '../src/cache-transform.ts';
 import { apiKeyRefs } from '../src/reconcile/api-keys-hash.ts';
-import { FINALIZER, reconcileCluster } from '../src/reconcile/cluster.ts';
+import { reconcileCluster } from '../src/reconcile/cluster.ts';
 import { PREPARED, SCENARIOS, clusterDeps, clusterObject, healthyStatus } from './steps/cluster-scenarios.ts';
 import { FakeKube } from './steps/fake-kube.ts';
 import { settle } from './steps/mutations.ts';
 
-const finalized = { status: healthyStatus(1), metadata: { finalizers: [FINALIZER] } };
+const settled = { status: healthyStatus(1) };
 const ref = (key: string) => ({ secretKeyRef: { name: 'qdrant-a-api-keys', key } });
 const owner = [{ apiVersion: QDRANT_API_VERSION, kind: 'QdrantCluster', name: 'qdrant-a', uid: 'uid-a', controller: true }];
 
 /** Besides the step scenarios: API keys from a cached Secret, and a legacy-named object others wrote too (released, by managedFields). */
 const EXTRA: Record<string, () => KubeObject[]> = {
   'api keys': () => [
-    clusterObject({ config: { service: { api_key: ref('api-key') } } }, finalized),
+    clusterObject({ config: { service: { api_key: ref('api-key') } } }, settled),
     {
       apiVersion: 'v1',
       kind: 'Secret',
@@ -29,7 +29,7 @@ const EXTRA: Record<string, () => KubeObject[]> = {
     },
   ],
   'legacy release': () => [
-    clusterObject({}, finalized),
+    clusterObject({}, settled),
     {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
@@ -144,7 +144,7 @@ describe('the cache transform keeps every field a reconcile reads', () => {
   });
 
   it("keeps a cluster's spec and status whole (a pass reads them from the cache), and its managedFields' managers only", () => {
-    const cluster = clusterObject({ config: { service: { api_key: ref('api-key'), read_only_api_key: ref('ro') } } }, finalized);
+    const cluster = clusterObject({ config: { service: { api_key: ref('api-key'), read_only_api_key: ref('ro') } } }, settled);
     cluster.metadata.managedFields = [{ manager: 'qhc-operator-status', operation: 'Apply', subresource: 'status', fieldsV1: { 'f:status': {} } }];
     cluster.metadata.creationTimestamp = '2026-01-01T00:00:00Z';
     const slim = cacheTransform('QdrantCluster')(structuredClone(cluster)) as KubeObject & { spec?: unknown; status?: unknown };

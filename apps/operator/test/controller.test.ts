@@ -16,12 +16,12 @@ describe('specOrMetaChanged', () => {
   const fixture = qdrantClusterFixture('c');
   const base = {
     ...fixture,
-    metadata: { ...fixture.metadata, generation: 3, resourceVersion: '10', annotations: { a: '1' }, finalizers: ['qhc.dev/cluster'] },
+    metadata: { ...fixture.metadata, generation: 3, resourceVersion: '10', annotations: { a: '1' }, finalizers: ['example.com/backup'] },
   };
   it('ignores a status write (only the resourceVersion moves)', () => {
     expect(specOrMetaChanged({ ...base, metadata: { ...base.metadata, resourceVersion: '11' }, status: { phase: 'Healthy' } } as never, base)).toBe(false);
   });
-  it('sees a spec change, an annotation (restartedAt), a finalizer and a deletion', () => {
+  it("sees a spec change, an annotation (restartedAt), another's finalizer and a deletion", () => {
     expect(specOrMetaChanged({ ...base, metadata: { ...base.metadata, generation: 4 } }, base)).toBe(true);
     expect(specOrMetaChanged({ ...base, metadata: { ...base.metadata, annotations: { a: '1', restartedAt: 'now' } } }, base)).toBe(true);
     expect(specOrMetaChanged({ ...base, metadata: { ...base.metadata, finalizers: [] } }, base)).toBe(true);
@@ -32,11 +32,12 @@ describe('specOrMetaChanged', () => {
 describe('specOrMetaChanged: the finalizer', () => {
   const fixture = qdrantClusterFixture('c');
   const without = { ...fixture, metadata: { ...fixture.metadata, resourceVersion: '1', finalizers: ['other'] } };
-  it('ignores ours added (the pass that added it goes on), sees ours removed and another one added', () => {
-    const added = { ...without, metadata: { ...without.metadata, resourceVersion: '2', finalizers: ['other', 'qhc.dev/cluster'] } };
-    expect(specOrMetaChanged(added, without)).toBe(false);
-    expect(specOrMetaChanged(without, added)).toBe(true);
+  it("ignores an earlier version's finalizer coming or going (a pass removes it), sees another one added or removed", () => {
+    const legacy = { ...without, metadata: { ...without.metadata, resourceVersion: '2', finalizers: ['other', 'qhc.dev/cluster'] } };
+    expect(specOrMetaChanged(without, legacy)).toBe(false);
+    expect(specOrMetaChanged(legacy, without)).toBe(false);
     expect(specOrMetaChanged({ ...without, metadata: { ...without.metadata, finalizers: ['other', 'more'] } }, without)).toBe(true);
+    expect(specOrMetaChanged({ ...without, metadata: { ...without.metadata, finalizers: [] } }, without)).toBe(true);
   });
 });
 

@@ -110,10 +110,12 @@ describe('an operator killed at random points', () => {
       await kill(child);
     }
 
-    // The killed processes did get work done (the finalizer is their first write): the test
-    // is about resuming interrupted work, not about starting.
-    const touched = await Promise.all(ids.map((id) => client.get<Cluster>(ref(id))));
-    expect(touched.filter((c) => c?.metadata.finalizers?.includes('qhc.dev/cluster')).length).toBeGreaterThan(0);
+    // The killed processes did get work done (their first writes are the owned objects): the
+    // test is about resuming interrupted work, not about starting.
+    const applied = await Promise.all(
+      ids.map((id) => client.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: sandbox.namespace, name: `qdrant-${id}` })),
+    );
+    expect(applied.filter(Boolean).length).toBeGreaterThan(0);
 
     const { child: final } = startOperatorProcess();
     try {
@@ -138,7 +140,8 @@ describe('an operator killed at random points', () => {
           { timeoutMs: 90_000, intervalMs: 250 },
         );
         expect(done.status?.currentNodes).toBe(size);
-        expect(done.metadata.finalizers).toEqual(['qhc.dev/cluster']);
+        // Nothing holds a cluster back from its deletion (owner references do the rest).
+        expect(done.metadata.finalizers).toBeUndefined();
         expect(done.status?.deleteInProgressNodeIndexes).toBeUndefined();
         // Whatever the kills interrupted, no shard was lost and none is left on a removed peer.
         const sim = sims.get(id)!;

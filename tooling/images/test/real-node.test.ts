@@ -236,7 +236,8 @@ async function expectUpgradeRolls(): Promise<void> {
   // No failed probe at all: the probes wait out the start-up (initialDelaySeconds, while main
   // listens first thing), and the operator's /readyz answers 200 whether it leads or not, also
   // while it shuts down (readiness probes go on during termination).
-  expect(await probeFailuresSince(client, sandbox.namespace, since)).toEqual([]);
+  const failed = await probeFailuresSince(client, sandbox.namespace, since);
+  expect(failed, `failed probes: ${failed.join('; ')}`).toEqual([]);
 }
 
 async function expectRoleRefusals(): Promise<void> {

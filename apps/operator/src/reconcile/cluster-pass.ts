@@ -9,6 +9,7 @@ import type { ObservedState } from '../status.ts';
 import type { LiveStatefulSet } from './scale-down.ts';
 import type { Claim, StorageOutcome } from './volumes.ts';
 
+/** The finalizer earlier versions added to every cluster; a pass now removes it (cluster-read-steps.ts). */
 export const FINALIZER = 'qhc.dev/cluster';
 export const FIELD_MANAGER = 'qhc-operator';
 export const STATUS_FIELD_MANAGER = 'qhc-operator-status';

@@ -1,6 +1,6 @@
 import { safeValidateQdrantCluster, statefulSetName, type QdrantCluster } from '@qhc/schemas';
 import { ManifestError, buildClusterObjects, usesClusterManager } from '@qhc/manifests';
-import { addFinalizer, hasFinalizer, removeFinalizer, type KubeObject } from '@qhc/kube';
+import { hasFinalizer, removeFinalizer, type KubeObject } from '@qhc/kube';
 import { FINALIZER, QDRANT_CLUSTER, STATEFUL_SET, listClaims, loaded, operationDeadline, type ClusterPass, type DesiredSts, type Sts } from './cluster-pass.ts';
 import { writeClusterStatus } from './cluster-status.ts';
 import { proceed, step, stop } from './steps.ts';
@@ -8,7 +8,7 @@ import { pinClaimTemplates } from './volumes.ts';
 import { apiKeysHash, withApiKeysHash } from './api-keys-hash.ts';
 
 // The first steps of a cluster pass: read the cluster, let a deleted one go, refuse an invalid
-// spec, take the cluster in hand (finalizer, deadline) and build what should exist.
+// spec, take the cluster in hand (deadline) and build what should exist.
 
 function objectOf(pass: ClusterPass): KubeObject {
   if (!pass.object) throw new Error(`cluster ${pass.namespace}/${pass.name}: a step ran before the cluster was read`);
@@ -27,22 +27,31 @@ export const readCluster = step<ClusterPass>('readCluster', async (pass) => {
 });
 
 /**
- * Owned objects go by their owner references (the garbage collector); the volumes follow the
- * StatefulSet's retention policy: kept unless the cluster's qhc.dev/volume-retention
- * annotation says Delete, so data is only ever deleted on purpose.
+ * Removes the finalizer earlier versions added. The operator holds no cluster back from its
+ * deletion: owned objects go by their owner references (the garbage collector), the volumes
+ * by the StatefulSet's retention policy (kept unless the cluster's qhc.dev/volume-retention
+ * annotation says Delete). A finalizer with nothing to release would only make a deletion
+ * wait for the operator (Terminating for good once it is uninstalled) and cost every new
+ * cluster a write.
  */
-export const releaseDeleted = step<ClusterPass>('releaseDeleted', async (pass) => {
+async function releaseFinalizer(pass: ClusterPass): Promise<void> {
   const object = objectOf(pass);
-  if (!object.metadata.deletionTimestamp) return proceed;
-  if (hasFinalizer(object, FINALIZER)) {
-    const released = await removeFinalizer(pass.deps.client, object, FINALIZER);
-    if (released) pass.deps.cache.wrote?.(released);
-  }
-  pass.log.info('cluster deleted; finalizer removed');
+  if (!hasFinalizer(object, FINALIZER)) return;
+  const released = await removeFinalizer(pass.deps.client, object, FINALIZER);
+  if (released) pass.deps.cache.wrote?.(released);
+  pass.object = released ?? object;
+  pass.log.info('finalizer of an earlier version removed');
+}
+
+/** A deleted cluster: nothing to do but let an earlier version's finalizer go. */
+export const releaseDeleted = step<ClusterPass>('releaseDeleted', async (pass) => {
+  if (!objectOf(pass).metadata.deletionTimestamp) return proceed;
+  await releaseFinalizer(pass);
+  pass.log.info('cluster deleted');
   return stop;
 });
 
-/** An invalid spec is reported in the status and an event, and waits for a new spec (no finalizer yet). */
+/** An invalid spec is reported in the status and an event, and waits for a new spec. */
 export const validateSpec = step<ClusterPass>('validateSpec', async (pass) => {
   const object = objectOf(pass);
   const parsed = safeValidateQdrantCluster(object);
@@ -57,17 +66,16 @@ export const validateSpec = step<ClusterPass>('validateSpec', async (pass) => {
   return stop;
 });
 
-/** The finalizer, then the pass's view of the cluster and the one deadline its drains and restarts share. */
+/**
+ * The pass's view of the cluster and the one deadline its drains and restarts share; a cluster
+ * an earlier version took in hand loses its finalizer (one write, once, after an upgrade).
+ */
 export const adoptCluster = step<ClusterPass>('adoptCluster', async (pass) => {
   const { deps, parsed } = pass;
   if (!parsed) throw new Error(`cluster ${pass.namespace}/${pass.name}: adopted before its spec was validated`);
-  let object = objectOf(pass);
-  if (!hasFinalizer(object, FINALIZER)) {
-    object = await addFinalizer(deps.client, object, FINALIZER);
-    deps.cache.wrote?.(object);
-  }
+  await releaseFinalizer(pass);
+  const object = objectOf(pass);
   const cluster = { ...parsed, metadata: { ...parsed.metadata, uid: object.metadata.uid, resourceVersion: object.metadata.resourceVersion } } as QdrantCluster;
-  pass.object = object;
   pass.cluster = cluster;
   pass.managed = usesClusterManager(cluster, pass.settings) && deps.clusterManager !== undefined;
   pass.deleting = cluster.status?.deleteInProgressNodeIndexes ?? [];

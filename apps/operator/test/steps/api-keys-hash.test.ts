@@ -3,13 +3,12 @@
 import type { KubeObject } from '@qhc/kube';
 import { describe, expect, it } from 'vitest';
 import { API_KEYS_HASH_ANNOTATION } from '../../src/reconcile/api-keys-hash.ts';
-import { FINALIZER } from '../../src/reconcile/cluster.ts';
 import { clusterObject, healthyStatus } from './cluster-scenarios.ts';
 import { passBefore } from './cluster-step-harness.ts';
 
-const finalized = { status: healthyStatus(1), metadata: { finalizers: [FINALIZER] } };
+const settled = { status: healthyStatus(1) };
 const ref = (key: string) => ({ secretKeyRef: { name: 'qdrant-a-api-keys', key } });
-const withKeys = clusterObject({ config: { service: { api_key: ref('api-key'), read_only_api_key: ref('read-only-api-key') } } }, finalized);
+const withKeys = clusterObject({ config: { service: { api_key: ref('api-key'), read_only_api_key: ref('read-only-api-key') } } }, settled);
 const secret = (data: Record<string, string>): KubeObject =>
   ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'qdrant-a-api-keys', namespace: 'qdrant', labels: { 'cluster-id': 'a' } }, data }) as KubeObject;
 const b64 = (text: string) => Buffer.from(text).toString('base64');
@@ -41,7 +40,7 @@ describe('the API keys hash on the pod template', () => {
     expect(again).toEqual(first);
     const missing = await appliedTemplate([withKeys]);
     expect(missing.metadata.annotations[API_KEYS_HASH_ANNOTATION]).not.toBe(first.metadata.annotations[API_KEYS_HASH_ANNOTATION]);
-    const plain = await appliedTemplate([clusterObject({}, finalized)]);
+    const plain = await appliedTemplate([clusterObject({}, settled)]);
     expect(plain.metadata.annotations).not.toHaveProperty(API_KEYS_HASH_ANNOTATION);
   });
 });

@@ -7,7 +7,7 @@ import { NOW, clusterDeps, clusterObject } from './cluster-scenarios.ts';
 import { passBefore } from './cluster-step-harness.ts';
 import { FakeKube } from './fake-kube.ts';
 
-const finalized = { metadata: { finalizers: [FINALIZER] } };
+const legacy = { metadata: { finalizers: [FINALIZER] } };
 
 describe('readCluster and releaseDeleted', () => {
   it('readCluster: a cluster that is gone ends the pass', async () => {
@@ -15,10 +15,16 @@ describe('readCluster and releaseDeleted', () => {
     expect(await step.run(pass)).toEqual({ kind: 'stop' });
   });
 
-  it('releaseDeleted: a deleted cluster loses its finalizer and the pass ends', async () => {
-    const { pass, kube, step } = await passBefore('releaseDeleted', [clusterObject({}, { metadata: { ...finalized.metadata, deletionTimestamp: 'x' } })]);
+  it("releaseDeleted: a deleted cluster loses an earlier version's finalizer and the pass ends", async () => {
+    const { pass, kube, step } = await passBefore('releaseDeleted', [clusterObject({}, { metadata: { ...legacy.metadata, deletionTimestamp: 'x' } })]);
     expect(await step.run(pass)).toEqual({ kind: 'stop' });
     expect(kube.journal).toEqual(['patch QdrantCluster qdrant-a']);
+  });
+
+  it('releaseDeleted: a deleted cluster without it ends the pass without a request', async () => {
+    const { pass, kube, step } = await passBefore('releaseDeleted', [clusterObject({}, { metadata: { deletionTimestamp: 'x' } })]);
+    expect(await step.run(pass)).toEqual({ kind: 'stop' });
+    expect(kube.journal).toEqual([]);
   });
 
   it('releaseDeleted: a live cluster goes on without a request', async () => {
@@ -35,10 +41,18 @@ describe('validateSpec and adoptCluster', () => {
     expect(kube.journal).toEqual(['applyStatus QdrantCluster qdrant-a', 'event Warning FailedToCreate', 'event Warning InvalidSpec']);
   });
 
-  it('adoptCluster: adds the finalizer once and keeps the resourceVersion it got back', async () => {
+  it('adoptCluster: a new cluster is taken in hand without a request (no finalizer)', async () => {
     const { pass, kube, step } = await passBefore('adoptCluster', [clusterObject({})]);
     await step.run(pass);
+    expect(kube.journal).toEqual(['cache.list PersistentVolumeClaim']);
+    expect(pass.object?.metadata.finalizers).toBeUndefined();
+  });
+
+  it("adoptCluster: removes an earlier version's finalizer, keeps another's and the resourceVersion it got back", async () => {
+    const { pass, kube, step } = await passBefore('adoptCluster', [clusterObject({}, { metadata: { finalizers: ['example.com/keep', FINALIZER] } })]);
+    await step.run(pass);
     expect(kube.journal).toEqual(['patch QdrantCluster qdrant-a', 'cache.list PersistentVolumeClaim']);
+    expect(pass.object?.metadata.finalizers).toEqual(['example.com/keep']);
     expect(pass.cluster?.metadata.resourceVersion).toBe(kube.find({ ...pass.object!, ...pass.object!.metadata })?.metadata.resourceVersion);
   });
 
@@ -46,7 +60,7 @@ describe('validateSpec and adoptCluster', () => {
     const defaults = defaultOperatorSettings();
     const settings = { ...defaults, settings: { ...defaults.settings, handlerTimeout: 60 } };
     const withSettings = (deps: ClusterReconcilerDeps) => ({ ...deps, settings: () => settings });
-    const fresh = await passBefore('adoptCluster', [clusterObject({}, finalized)], withSettings);
+    const fresh = await passBefore('adoptCluster', [clusterObject({})], withSettings);
     await fresh.step.run(fresh.pass);
     expect(fresh.pass.deadline).toBe(NOW + 48_000);
     const since = NOW - defaults.settings.operationTimeout * 1000 + 5_000;
@@ -54,7 +68,7 @@ describe('validateSpec and adoptCluster', () => {
       phase: 'Updating',
       conditions: [{ type: 'Progressing', status: 'True', reason: 'Updating', message: '', lastTransitionTime: new Date(since).toISOString() }],
     };
-    const late = await passBefore('adoptCluster', [clusterObject({}, { ...finalized, status: progressing })], withSettings);
+    const late = await passBefore('adoptCluster', [clusterObject({}, { status: progressing })], withSettings);
     await late.step.run(late.pass);
     expect(late.pass.deadline).toBe(NOW + 5_000);
   });

@@ -1,30 +1,27 @@
 import type { KubeObject } from '@qhc/kube';
 import { describe, expect, it } from 'vitest';
-import { FINALIZER } from '../../src/reconcile/cluster.ts';
 import { decideNextPass } from '../../src/reconcile/cluster-report-steps.ts';
 import { NODE_DETAILS_DELAY_MS, NODE_DETAILS_WRITES_PER_SECOND, nodeDetailsDelayMs } from '../../src/reconcile/cluster-status.ts';
 import { NOW, clusterObject, pod } from './cluster-scenarios.ts';
 import { passBefore } from './cluster-step-harness.ts';
 
-const finalized = { metadata: { finalizers: [FINALIZER] } };
-
 describe('observeCluster and manageCluster', () => {
   it('observeCluster: what the status is derived from, with this pass deleting and clock', async () => {
-    const { pass, step } = await passBefore('observeCluster', [clusterObject({}, finalized)]);
+    const { pass, step } = await passBefore('observeCluster', [clusterObject({})]);
     await step.run(pass);
     expect(pass.observed).toMatchObject({ now: NOW, deleting: [], operationTimeoutMs: pass.settings.settings.operationTimeout * 1000 });
     expect(pass.observed?.statefulSet).toBe(pass.appliedSts);
   });
 
   it('manageCluster: an unmanaged cluster makes no call', async () => {
-    const { pass, kube, step } = await passBefore('manageCluster', [clusterObject({ clusterManager: false }, finalized)]);
+    const { pass, kube, step } = await passBefore('manageCluster', [clusterObject({ clusterManager: false })]);
     await step.run(pass);
     expect(pass.manager).toBeUndefined();
     expect(kube.journal).toEqual([]);
   });
 
   it('manageCluster: a managed one is called and its next call is a pullInterval away', async () => {
-    const { pass, kube, step } = await passBefore('manageCluster', [clusterObject({ clusterManager: true }, finalized)]);
+    const { pass, kube, step } = await passBefore('manageCluster', [clusterObject({ clusterManager: true })]);
     await step.run(pass);
     expect(kube.journal).toEqual(['manage', 'event Normal ClusterManagerRebalanced']);
     expect(Date.parse(pass.manager!.nextClusterManagerInvocation)).toBe(NOW + pass.settings.settings.clusterManager.pullInterval * 1000);
@@ -33,14 +30,14 @@ describe('observeCluster and manageCluster', () => {
 
 describe('writeStatus', () => {
   it('writes the status and records the phase change', async () => {
-    const { pass, kube, step } = await passBefore('writeStatus', [clusterObject({}, finalized)]);
+    const { pass, kube, step } = await passBefore('writeStatus', [clusterObject({})]);
     await step.run(pass);
     expect(pass.written?.phase).toBe('Creating');
     expect(kube.journal).toEqual(['applyStatus QdrantCluster qdrant-a', 'event Normal Creating']);
   });
 
   it('writes nothing when the status would not change', async () => {
-    const first = await passBefore('writeStatus', [clusterObject({}, finalized)]);
+    const first = await passBefore('writeStatus', [clusterObject({})]);
     await first.step.run(first.pass);
     const written = first.kube.find({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: 'qdrant', name: 'qdrant-a' })!;
     const second = await passBefore('writeStatus', [written]);
@@ -54,7 +51,7 @@ describe("writeStatus: the nodes' details in a young phase in progress", () => {
   const scheduled = { ...pod(0), status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }] } } as KubeObject;
   /** A pass over a cluster Creating for `ageMs`, whose pod has appeared since its status was written (ready: before its StatefulSet says so). */
   const creatingFor = async (ageMs: number, node = scheduled, progressWrites?: Map<string, number>, inProgress?: number) => {
-    const first = await passBefore('writeStatus', [clusterObject({}, finalized)], (deps) => ({ ...deps, now: () => NOW - ageMs }));
+    const first = await passBefore('writeStatus', [clusterObject({})], (deps) => ({ ...deps, now: () => NOW - ageMs }));
     await first.step.run(first.pass);
     return passBefore('writeStatus', [first.kube.find(REF)!, node], (deps) => ({ ...deps, progressWrites, inProgress: () => inProgress ?? 0 }));
   };
@@ -110,7 +107,7 @@ describe("writeStatus: the nodes' details in a young phase in progress", () => {
 });
 
 const decide = async (setup: (pass: Awaited<ReturnType<typeof passBefore>>['pass']) => void) => {
-  const { pass, step } = await passBefore('decideNextPass', [clusterObject({}, finalized)]);
+  const { pass, step } = await passBefore('decideNextPass', [clusterObject({})]);
   setup(pass);
   return step.run(pass);
 };
@@ -125,7 +122,7 @@ describe('decideNextPass', () => {
   });
 
   it('a converging cluster waits for events, and comes back on its own when its operation would time out', async () => {
-    const { pass, step } = await passBefore('decideNextPass', [clusterObject({}, finalized)]);
+    const { pass, step } = await passBefore('decideNextPass', [clusterObject({})]);
     const timeoutMs = pass.settings.settings.operationTimeout * 1000;
     expect(await step.run(pass)).toMatchObject({ kind: 'requeue', afterMs: timeoutMs + 1_000 });
   });

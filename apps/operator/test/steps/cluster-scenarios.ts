@@ -110,11 +110,11 @@ export const leftover = {
 } as KubeObject;
 
 export const SCENARIOS: Record<string, () => KubeObject[]> = {
-  /** A cluster seen for the first time: finalizer, every object applied, Creating. */
+  /** A cluster seen for the first time: every object applied, Creating; no finalizer. */
   'new cluster': () => [clusterObject({})],
   /** A managed cluster shrinking from 2 to 1 node, with a node to recreate, a leftover and a volume to grow. */
   'scale-down': () => [
-    clusterObject({ clusterManager: true }, { status: healthyStatus(2), metadata: { finalizers: [FINALIZER] } }),
+    clusterObject({ clusterManager: true }, { status: healthyStatus(2) }),
     // Recreating node 0 drops its snapshots volume only, so the database volume is there to grow.
     liveStatefulSet(2, 'qdrant-snapshots'),
     pod(0, { [ANNOTATION_RECREATE_NODE]: 'disk fault' }),
@@ -125,7 +125,7 @@ export const SCENARIOS: Record<string, () => KubeObject[]> = {
   ],
   /** onDemandReplication's rollout of a managed 2-node cluster whose first volume grows. */
   'guarded restart': () => [
-    clusterObject({ clusterManager: true, onDemandReplication: 'Auto', size: 2 }, { status: healthyStatus(2), metadata: { finalizers: [FINALIZER] } }),
+    clusterObject({ clusterManager: true, onDemandReplication: 'Auto', size: 2 }, { status: healthyStatus(2) }),
     liveStatefulSet(2),
     pod(0),
     pod(1),
@@ -134,14 +134,14 @@ export const SCENARIOS: Record<string, () => KubeObject[]> = {
   ],
   /** The same rollout where the guard copies a shard: the copy is recorded in the status before the pod goes. */
   'guarded restart with copies': () => [
-    clusterObject({ clusterManager: true, onDemandReplication: 'Auto', size: 2 }, { status: healthyStatus(2), metadata: { finalizers: [FINALIZER] } }),
+    clusterObject({ clusterManager: true, onDemandReplication: 'Auto', size: 2 }, { status: healthyStatus(2) }),
     liveStatefulSet(2),
     pod(0),
     pod(1),
   ],
-  /** Deleted with a spec that no longer validates: it still goes (the finalizer is removed). */
+  /** Deleted with a spec that no longer validates, with an earlier version's finalizer: it still goes (the finalizer is removed). */
   'deleted invalid cluster': () => [clusterObject({ size: -1 }, { metadata: { finalizers: [FINALIZER], deletionTimestamp: HEALTHY_AT } })],
-  /** An invalid spec: reported, and no finalizer is added. */
+  /** An invalid spec: reported, and nothing else written. */
   'invalid spec': () => [clusterObject({ size: -1 })],
 };
 

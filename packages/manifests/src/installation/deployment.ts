@@ -47,11 +47,13 @@ export interface DeploymentOptions {
  * /readyz and /healthz on a named port. The kubelet neither probes nor records anything before
  * initialDelaySeconds: a probe sent before the Node process listens would be refused and show as
  * a failure in every rollout. The apps listen first thing in their main, well within the delay.
+ * A probe waits 5 s for its answer, not the kubelet's default 1 s: a busy node stretches the
+ * loading of the apps' modules, during which the process answers nothing, past a second.
  */
 export function healthProbes(port: string): Record<string, unknown> {
   return {
-    readinessProbe: { httpGet: { path: '/readyz', port }, initialDelaySeconds: 5, periodSeconds: 10 },
-    livenessProbe: { httpGet: { path: '/healthz', port }, initialDelaySeconds: 15, periodSeconds: 20, failureThreshold: 3 },
+    readinessProbe: { httpGet: { path: '/readyz', port }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5 },
+    livenessProbe: { httpGet: { path: '/healthz', port }, initialDelaySeconds: 15, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
   };
 }
 

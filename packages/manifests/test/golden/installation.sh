@@ -3286,6 +3286,7 @@ spec:
               port: health
             initialDelaySeconds: 15
             periodSeconds: 20
+            timeoutSeconds: 5
           name: qhc-operator
           ports:
             - containerPort: 9290
@@ -3300,6 +3301,7 @@ spec:
               port: health
             initialDelaySeconds: 5
             periodSeconds: 10
+            timeoutSeconds: 5
           resources:
             limits:
               memory: 512Mi
@@ -3395,6 +3397,7 @@ spec:
               port: http
             initialDelaySeconds: 15
             periodSeconds: 20
+            timeoutSeconds: 5
           name: qhc-cluster-manager
           ports:
             - containerPort: 7333
@@ -3406,6 +3409,7 @@ spec:
               port: http
             initialDelaySeconds: 5
             periodSeconds: 10
+            timeoutSeconds: 5
           resources:
             limits:
               memory: 512Mi
