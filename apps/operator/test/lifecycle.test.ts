@@ -176,14 +176,25 @@ describe('the operator on a real apiserver: deletion', () => {
     expect(await client.get(clusterRef('c9'))).toBeUndefined();
   });
 
-  it("a cluster an earlier version took in hand loses that version's finalizer, and only that one", async () => {
+  it("a cluster an earlier version took in hand loses that version's finalizer, and only that one, live or deleted", async () => {
     const legacy = clusterObject('c8', { size: 1 });
-    await client.apply({ ...legacy, metadata: { ...legacy.metadata, finalizers: ['example.com/keep', 'qhc.dev/cluster'] } });
+    const finalizers = ['example.com/keep', 'qhc.dev/cluster'];
+    await client.apply({ ...legacy, metadata: { ...legacy.metadata, finalizers } });
     const adopted = await waitForPhase('c8', 'Healthy', (c) => !c.metadata.finalizers?.includes('qhc.dev/cluster'));
     expect(adopted.metadata.finalizers).toEqual(['example.com/keep']);
-    // Without the test's own finalizer, nothing holds the cluster back.
-    await client.patch(clusterRef('c8'), { metadata: { finalizers: null } });
+    // Written again, as an earlier version's replica would during a rolling upgrade, then deleted.
+    await client.patch(clusterRef('c8'), { metadata: { finalizers } });
     await client.delete(clusterRef('c8'));
+    const deleting = await waitFor(
+      "the earlier version's finalizer released from the deleted cluster",
+      async () => {
+        const c = await client.get(clusterRef('c8'));
+        return c?.metadata.deletionTimestamp && !c.metadata.finalizers?.includes('qhc.dev/cluster') ? c : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(deleting.metadata.finalizers).toEqual(['example.com/keep']);
+    await client.patch(clusterRef('c8'), { metadata: { finalizers: null } });
     await waitFor('the cluster to go', async () => ((await client.get(clusterRef('c8'))) === undefined ? true : undefined), { timeoutMs: 30_000 });
   });
 });

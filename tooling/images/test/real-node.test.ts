@@ -234,8 +234,9 @@ async function expectUpgradeRolls(): Promise<void> {
     return h?.lastSeenAt && Date.parse(h.lastSeenAt) > rolled && h.appliedRevision === h.revision ? true : undefined;
   });
   // No failed probe at all: the probes wait out the start-up (initialDelaySeconds, while main
-  // listens first thing), and the operator's /readyz answers 200 whether it leads or not, also
-  // while it shuts down (readiness probes go on during termination).
+  // listens first thing) and give a busy process 5 s to answer, and the operator's /readyz
+  // answers 200 whether it leads or not, also while it shuts down (readiness probes go on
+  // during termination). The message names them: the run's summary shows only its first line.
   const failed = await probeFailuresSince(client, sandbox.namespace, since);
   expect(failed, `failed probes: ${failed.join('; ')}`).toEqual([]);
 }

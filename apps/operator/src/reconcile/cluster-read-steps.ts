@@ -1,6 +1,6 @@
 import { safeValidateQdrantCluster, statefulSetName, type QdrantCluster } from '@qhc/schemas';
 import { ManifestError, buildClusterObjects, usesClusterManager } from '@qhc/manifests';
-import { hasFinalizer, removeFinalizer, type KubeObject } from '@qhc/kube';
+import { KubeApiError, hasFinalizer, removeFinalizer, type KubeObject } from '@qhc/kube';
 import { FINALIZER, QDRANT_CLUSTER, STATEFUL_SET, listClaims, loaded, operationDeadline, type ClusterPass, type DesiredSts, type Sts } from './cluster-pass.ts';
 import { writeClusterStatus } from './cluster-status.ts';
 import { proceed, step, stop } from './steps.ts';
@@ -34,13 +34,15 @@ export const readCluster = step<ClusterPass>('readCluster', async (pass) => {
  * wait for the operator (Terminating for good once it is uninstalled) and cost every new
  * cluster a write.
  */
-async function releaseFinalizer(pass: ClusterPass): Promise<void> {
+async function releaseFinalizer(pass: ClusterPass): Promise<'kept' | 'released' | 'gone'> {
   const object = objectOf(pass);
-  if (!hasFinalizer(object, FINALIZER)) return;
+  if (!hasFinalizer(object, FINALIZER)) return 'kept';
   const released = await removeFinalizer(pass.deps.client, object, FINALIZER);
-  if (released) pass.deps.cache.wrote?.(released);
-  pass.object = released ?? object;
+  if (!released) return 'gone';
+  pass.deps.cache.wrote?.(released);
+  pass.object = released;
   pass.log.info('finalizer of an earlier version removed');
+  return 'released';
 }
 
 /** A deleted cluster: nothing to do but let an earlier version's finalizer go. */
@@ -50,6 +52,21 @@ export const releaseDeleted = step<ClusterPass>('releaseDeleted', async (pass) =
   pass.log.info('cluster deleted');
   return stop;
 });
+
+/**
+ * A live cluster's old finalizer is tidying, not the pass's work: a cluster written meanwhile
+ * (its resourceVersion moved: 409, or 422 for the JSON patch's test) keeps it for a later
+ * pass rather than failing this one into the retry backoff; a cluster gone ends the pass.
+ */
+async function tidyFinalizer(pass: ClusterPass): Promise<boolean> {
+  try {
+    return (await releaseFinalizer(pass)) !== 'gone';
+  } catch (error) {
+    if (!(error instanceof KubeApiError) || (error.status !== 409 && error.status !== 422)) throw error;
+    pass.log.info('finalizer of an earlier version left for a later pass: the cluster moved');
+    return true;
+  }
+}
 
 /** An invalid spec is reported in the status and an event, and waits for a new spec. */
 export const validateSpec = step<ClusterPass>('validateSpec', async (pass) => {
@@ -73,7 +90,7 @@ export const validateSpec = step<ClusterPass>('validateSpec', async (pass) => {
 export const adoptCluster = step<ClusterPass>('adoptCluster', async (pass) => {
   const { deps, parsed } = pass;
   if (!parsed) throw new Error(`cluster ${pass.namespace}/${pass.name}: adopted before its spec was validated`);
-  await releaseFinalizer(pass);
+  if (!(await tidyFinalizer(pass))) return stop;
   const object = objectOf(pass);
   const cluster = { ...parsed, metadata: { ...parsed.metadata, uid: object.metadata.uid, resourceVersion: object.metadata.resourceVersion } } as QdrantCluster;
   pass.cluster = cluster;

@@ -56,6 +56,22 @@ describe('validateSpec and adoptCluster', () => {
     expect(pass.cluster?.metadata.resourceVersion).toBe(kube.find({ ...pass.object!, ...pass.object!.metadata })?.metadata.resourceVersion);
   });
 
+  it("adoptCluster: a cluster written meanwhile keeps an earlier version's finalizer for a later pass, and the pass goes on", async () => {
+    const { pass, kube, step } = await passBefore('adoptCluster', [clusterObject({}, legacy)]);
+    kube.put(kube.find({ ...pass.object!, ...pass.object!.metadata })!);
+    expect(await step.run(pass)).toEqual({ kind: 'continue' });
+    expect(kube.journal).toEqual(['patch QdrantCluster qdrant-a', 'cache.list PersistentVolumeClaim']);
+    expect(pass.object?.metadata.finalizers).toEqual([FINALIZER]);
+  });
+
+  it("adoptCluster: a cluster gone while its earlier version's finalizer is removed ends the pass", async () => {
+    const { pass, kube, step } = await passBefore('adoptCluster', [clusterObject({}, legacy)]);
+    await kube.client.delete({ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster', namespace: 'qdrant', name: 'qdrant-a' });
+    kube.journal.length = 0;
+    expect(await step.run(pass)).toEqual({ kind: 'stop' });
+    expect(kube.journal).toEqual(['patch QdrantCluster qdrant-a']);
+  });
+
   it('adoptCluster: the drain/restart deadline is 0.8 handlerTimeout away, unless the operation ends sooner', async () => {
     const defaults = defaultOperatorSettings();
     const settings = { ...defaults, settings: { ...defaults.settings, handlerTimeout: 60 } };
