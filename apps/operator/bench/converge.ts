@@ -23,6 +23,7 @@ import { writeBenchTable, type BenchRow } from '@qhc/bench';
 import { freePorts, startSandbox, waitFor } from '@qhc/kube-sandbox';
 import { createKubeClient, loadKubeConfig, type KubeClient, type KubeObject } from '@qhc/kube';
 import { allKinds, buildCrd } from '@qhc/schemas';
+import { CpuWindow } from './cpu.ts';
 import { MemorySampler, WatchedCount, exists, healthy as isHealthy, ready as isReady } from './progress.ts';
 import {
   addNodes,
@@ -149,6 +150,8 @@ async function converge(client: KubeClient, kubeconfigPath: string, n: number) {
   const ready = new WatchedCount(client, ns, [STATEFUL_SET], n, isReady, started, MANAGED);
   const healthy = new WatchedCount(client, ns, [{ apiVersion: 'qdrant.io/v1', kind: 'QdrantCluster' }], n, isHealthy, started);
   const child = startOperator(kubeconfigPath, ns, port!, n);
+  const cpu = new CpuWindow(new Map([[child.pid!, 'operator'], [process.pid, 'bench']]));
+  const appliedCpu = written.done.then(() => cpu.describe());
   let rss = 0;
   const sampler = setInterval(() => (rss = Math.max(rss, peakRssMiB(child.pid!))), 250);
   const memory = new MemorySampler(port!, started);
@@ -157,6 +160,7 @@ async function converge(client: KubeClient, kubeconfigPath: string, n: number) {
     const appliedSeconds = await withTimeout(written.done, 'every object the operator writes', benchWaitMs(n));
     await withTimeout(ready.done, `${n} StatefulSets ready`, benchWaitMs(n));
     console.error(`N=${n} all applied: ${written.describe()}`);
+    console.error(`N=${n} CPU while the operator applied: ${await appliedCpu}`);
     console.error(`N=${n} StatefulSets ready: ${ready.describe()}`);
     console.error(`N=${n} clusters Healthy: ${healthy.describe()}`);
     const converged = await requestBreakdown(port!);
@@ -197,6 +201,7 @@ try {
   for (const n of counts) {
     const base = withFloors ? await floor(client, n) : undefined;
     if (base) console.error(`N=${n} floor StatefulSets ready: ${base.readyTimeline}`);
+    if (base) console.error(`N=${n} CPU while the floor applied: ${base.applyCpu}`);
     if (base) console.error(`N=${n} floor deleted in ${(await deleteNamespace(client, `floor-${n}`)).toFixed(0)} s`);
     const result = await converge(client, sandbox.kubeconfigPath, n);
     // Emptied for the next size; after the last, the sandbox goes.

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { waitFor } from '@qhc/kube-sandbox';
 import type { KubeClient, KubeObject } from '@qhc/kube';
+import { CpuWindow } from './cpu.ts';
 import { WatchedCount, ready as isReady } from './progress.ts';
 import { buildClusterObjects } from '@qhc/manifests';
 import { defaultOperatorSettings, validateQdrantCluster } from '@qhc/schemas';
@@ -62,25 +63,38 @@ export async function deleteNamespace(client: KubeClient, name: string): Promise
  * (the raw apply floor), then until every StatefulSet is ready (the pod-ready floor: what the
  * cluster itself adds, which the operator cannot beat).
  */
-export async function floor(client: KubeClient, n: number): Promise<{ applySeconds: number; readySeconds: number; objects: number; readyTimeline: string }> {
+export async function floor(client: KubeClient, n: number): Promise<Floor> {
   const ns = `floor-${n}`;
   await createNamespace(client, ns);
   const settings = defaultOperatorSettings();
-  // No owner: the floor has no QdrantCluster, and the garbage collector would take objects
-  // owned by one that does not exist.
-  const objects = Array.from({ length: n }, (_, i) => buildClusterObjects(validateQdrantCluster(cluster(ns, i)), settings))
-    .flat()
-    .map((o) => ({ ...o, metadata: { ...o.metadata, ownerReferences: undefined } }));
+  // The same objects as the operator's, owner references included: each owned by its cluster,
+  // made here as in the operator's run before the clock starts (no operator watches this
+  // namespace). The garbage collector tracks an owned object's owner, work the floor would
+  // otherwise be spared.
+  const clusters: KubeObject[] = [];
+  for (let i = 0; i < n; i++) clusters.push(await client.apply(cluster(ns, i)));
+  const objects = clusters.flatMap((c) => buildClusterObjects(validateQdrantCluster(c), settings));
   const started = performance.now();
+  const cpu = new CpuWindow(new Map([[process.pid, 'bench']]));
   const ready = new WatchedCount(client, ns, [STATEFUL_SET], n, isReady, started);
   try {
     for (const object of objects) await client.apply(object as unknown as KubeObject);
     const applySeconds = (performance.now() - started) / 1000;
+    const applyCpu = cpu.describe();
     const readySeconds = await withTimeout(ready.done, `${n} floor StatefulSets ready`, benchWaitMs(n));
-    return { applySeconds, readySeconds, objects: objects.length, readyTimeline: ready.describe() };
+    return { applySeconds, applyCpu, readySeconds, objects: objects.length, readyTimeline: ready.describe() };
   } finally {
     await ready.stop();
   }
+}
+
+export interface Floor {
+  applySeconds: number;
+  /** Where the CPU went while the floor applied. */
+  applyCpu: string;
+  readySeconds: number;
+  objects: number;
+  readyTimeline: string;
 }
 
 export const STATEFUL_SET = { apiVersion: 'apps/v1', kind: 'StatefulSet' };

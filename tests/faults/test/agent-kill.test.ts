@@ -3,18 +3,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@qhc/kube-sandbox';
 import { useSandboxNamespace } from '@qhc/kube-sandbox/vitest';
+import { holdClusterCreation, type AdmissionHold } from './support/admission-hold.ts';
 import { lost, snapshot, waitConverged } from './support/clusters.ts';
 import { startHybrid, type Hybrid } from './support/hybrid.ts';
 import { recordResult } from './support/results.ts';
 
 const CLUSTERS = 20;
+/** Clusters the admission hold lets in before the kill. */
+const ADMITTED = 5;
 const sandbox = useSandboxNamespace('fault-agent-kill');
 let h: Hybrid;
+let hold: AdmissionHold | undefined;
 
 beforeAll(async () => {
   h = await startHybrid(sandbox);
 });
 afterAll(async () => {
+  // Cluster-scoped: the namespace's deletion would leave it behind.
+  await hold?.release();
   await h?.stop();
 });
 
@@ -24,23 +30,19 @@ describe('the agent killed mid-apply', () => {
     for (let i = 0; i < CLUSTERS; i++) {
       sizes.set(await h.createCluster(`kill-${i}`, 1), 1);
     }
-    // One cluster at a time: with the default 8 in flight all 20 could land before the kill,
-    // leaving nothing half-done to recover from.
-    const first = h.startAgent(undefined, ['--apply-concurrency', '1']);
-    // Killed as soon as part of the desired state is in the region.
-    let partial = 0;
-    await waitFor(
-      'the first clusters applied',
-      async () => {
-        partial = (await snapshot(h.client, sandbox.namespace)).clusters.size;
-        return partial > 0 ? true : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 10 },
-    );
+    // Part of the desired state let in, the rest refused (the agent retries it) until the kill:
+    // the agent is killed with an apply half-done, however fast it applies.
+    const admitted = [...sizes.keys()].slice(0, ADMITTED);
+    hold = await holdClusterCreation(h.client, sandbox.namespace, admitted);
+    const first = h.startAgent();
+    await first.waitForLog('an apply refused by the hold', /held back by the test/);
+    await waitFor('the admitted clusters applied', async () => ((await snapshot(h.client, sandbox.namespace)).clusters.size === ADMITTED ? true : undefined), {
+      timeoutMs: 60_000,
+    });
     await first.kill();
+    await hold.release();
     const applied = (await snapshot(h.client, sandbox.namespace)).clusters;
-    // Otherwise the kill came after the apply, and there was nothing half-done to recover from.
-    expect(applied.size, 'clusters in the region when the agent was killed').toBeLessThan(CLUSTERS);
+    expect([...applied.keys()].toSorted(), 'clusters in the region when the agent was killed').toEqual(admitted.toSorted());
     const uids = new Map([...applied].map(([id, c]) => [id, c.metadata.uid]));
 
     const second = h.startAgent();
