@@ -33,32 +33,6 @@ export async function createNamespace(client: KubeClient, name: string): Promise
 }
 
 /**
- * Deletes a namespace and waits until it is gone, with everything in it: pods, claims and
- * their volumes. The next run then starts on a cluster as empty as the last one did; a
- * floor's thousand pods, claims and volumes left running made the scheduler, the
- * controller-manager and kwok do more for the operator's run than for the floor's.
- */
-export async function deleteNamespace(client: KubeClient, name: string): Promise<number> {
-  const started = performance.now();
-  await client.delete({ apiVersion: 'v1', kind: 'Namespace', name });
-  // Not measured, so a poll every few seconds (the load it adds is a GET).
-  await waitFor(`namespace ${name} deleted`, async () => ((await client.get({ apiVersion: 'v1', kind: 'Namespace', name })) ? undefined : true), {
-    timeoutMs: 30 * 60_000,
-    intervalMs: 3000,
-  });
-  // The volumes go after their claims (kwok's release and delete stages), outside the namespace.
-  await waitFor(
-    `the volumes of ${name} deleted`,
-    async () => {
-      const volumes = await client.list<KubeObject & { spec?: { claimRef?: { namespace?: string } } }>({ apiVersion: 'v1', kind: 'PersistentVolume' });
-      return volumes.items.some((v) => v.spec?.claimRef?.namespace === name) ? undefined : true;
-    },
-    { timeoutMs: 30 * 60_000, intervalMs: 3000 },
-  );
-  return (performance.now() - started) / 1000;
-}
-
-/**
  * The floors: the operator's objects for N clusters server-side-applied one after the other
  * (the raw apply floor), then until every StatefulSet is ready (the pod-ready floor: what the
  * cluster itself adds, which the operator cannot beat).
