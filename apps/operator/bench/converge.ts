@@ -191,9 +191,6 @@ async function converge(client: KubeClient, kubeconfigPath: string, n: number) {
   }
 }
 
-// Without the sandbox's snapshot and resize doubles: they list every claim of the cluster five
-// times a second, a load that grows with each claim the floor and the operator add, and the
-// bench takes no snapshot and grows no volume.
 /**
  * `work` on a sandbox of its own, started for it and stopped after: the floor and the operator
  * each start on a new cluster. On one sandbox, with the floor's namespace deleted in between,
@@ -201,6 +198,9 @@ async function converge(client: KubeClient, kubeconfigPath: string, n: number) {
  * at N=1,000 it applied in 78–80 s there, and in 61 s on a new sandbox.
  */
 async function onNewSandbox<T>(n: number, work: (client: KubeClient, kubeconfigPath: string) => Promise<T>): Promise<T> {
+  // Without the sandbox's snapshot and resize doubles: they list every claim of the cluster five
+  // times a second, a load that grows with each claim, and the bench takes no snapshot and grows
+  // no volume.
   const sandbox = await startSandbox({ controllers: false });
   try {
     const client = createKubeClient(loadKubeConfig({ kubeconfigPath: sandbox.kubeconfigPath }), { fieldManager: 'qhc-operator' });

@@ -29,7 +29,11 @@ function readCpu(): Map<number, { name: string; seconds: number }> {
   return cpu;
 }
 
-/** A window's CPU by process name, as a share of a core; `labels` names pids (the operator's node). */
+/**
+ * A window's CPU by process name, as a share of a core; `labels` names pids (the operator's
+ * node). What it leaves out: a process that exits within the window (its time goes with it) and
+ * its children's time; names are the kernel's, cut to 15 characters (kube-controller).
+ */
 export class CpuWindow {
   private readonly start = readCpu();
   private readonly startedAt = performance.now();
@@ -39,7 +43,7 @@ export class CpuWindow {
     this.labels = labels;
   }
 
-  /** "kube-apiserver 0.92, etcd 0.21, …": cores used on average since the window opened, busiest first. */
+  /** "1.98 cores in 61 s: kube-apiserver 0.95, operator 0.42, …": cores used on average since the window opened, busiest first. */
   describe(): string {
     const seconds = (performance.now() - this.startedAt) / 1000;
     const used = new Map<string, number>();

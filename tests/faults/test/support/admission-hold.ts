@@ -17,8 +17,45 @@ const HELD = 'held back by the test until the agent is killed';
 /** Only clusters `allowedIds` may be created in `namespace` until release(); in force when this returns. */
 export async function holdClusterCreation(client: KubeClient, namespace: string, allowedIds: string[]): Promise<AdmissionHold> {
   const name = `qhc-faults-hold-${namespace}`;
-  const names = allowedIds.map((id) => `'${clusterRef(namespace, id).name}'`).join(', ');
-  await client.apply({
+  const names = allowedIds.map((id) => JSON.stringify(clusterRef(namespace, id).name)).join(', ');
+  const probe = clusterObject(namespace, 'held-back-probe');
+  const release = async () => {
+    await client.delete({ apiVersion: ADMISSION, kind: 'ValidatingAdmissionPolicyBinding', name });
+    await client.delete({ apiVersion: ADMISSION, kind: 'ValidatingAdmissionPolicy', name });
+  };
+  try {
+    await client.apply(policy(name, names));
+    await client.apply(binding(name, namespace));
+    // The apiserver enforces a policy once its own informer has it: until a held-back cluster is
+    // refused (a dry run, which writes nothing), the agent could still get it in.
+    await waitFor('the admission hold in force', () => dryRun(client, probe).then((refused) => refused || undefined), { timeoutMs: 30_000, intervalMs: 100 });
+  } catch (error) {
+    // Cluster-scoped: nothing else would take them away.
+    await release();
+    throw error;
+  }
+  return {
+    async release() {
+      await release();
+      // Likewise lifted only once the apiserver's informer has seen the deletion.
+      await waitFor('the admission hold lifted', () => dryRun(client, probe).then((refused) => !refused || undefined), { timeoutMs: 30_000, intervalMs: 100 });
+    },
+  };
+}
+
+/** Whether the hold refuses `cluster` (another refusal is thrown: it is not the hold's). */
+async function dryRun(client: KubeClient, cluster: KubeObject): Promise<boolean> {
+  try {
+    await client.apply(cluster, { dryRun: true });
+    return false;
+  } catch (error) {
+    if (error instanceof Error && error.message.includes(HELD)) return true;
+    throw error;
+  }
+}
+
+const policy = (name: string, names: string): KubeObject =>
+  ({
     apiVersion: ADMISSION,
     kind: 'ValidatingAdmissionPolicy',
     metadata: { name },
@@ -27,8 +64,10 @@ export async function holdClusterCreation(client: KubeClient, namespace: string,
       matchConstraints: { resourceRules: [{ apiGroups: ['qdrant.io'], apiVersions: ['*'], operations: ['CREATE'], resources: ['qdrantclusters'] }] },
       validations: [{ expression: `object.metadata.name in [${names}]`, message: HELD }],
     },
-  } as KubeObject);
-  await client.apply({
+  }) as KubeObject;
+
+const binding = (name: string, namespace: string): KubeObject =>
+  ({
     apiVersion: ADMISSION,
     kind: 'ValidatingAdmissionPolicyBinding',
     metadata: { name },
@@ -37,19 +76,4 @@ export async function holdClusterCreation(client: KubeClient, namespace: string,
       validationActions: ['Deny'],
       matchResources: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } },
     },
-  } as KubeObject);
-  // The apiserver enforces a policy once its own informer has it: until a held-back cluster is
-  // refused (a dry run, which writes nothing), the agent could still get it in.
-  const heldBack = clusterObject(namespace, 'held-back-probe');
-  const refused = (error: unknown) => (error instanceof Error && error.message.includes(HELD) ? true : Promise.reject(error));
-  await waitFor('the admission hold in force', () => client.apply(heldBack, { dryRun: true }).then(() => undefined, refused), {
-    timeoutMs: 30_000,
-    intervalMs: 100,
-  });
-  return {
-    async release() {
-      await client.delete({ apiVersion: ADMISSION, kind: 'ValidatingAdmissionPolicyBinding', name });
-      await client.delete({ apiVersion: ADMISSION, kind: 'ValidatingAdmissionPolicy', name });
-    },
-  };
-}
+  }) as KubeObject;
