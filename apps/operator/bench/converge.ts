@@ -195,7 +195,8 @@ async function converge(client: KubeClient, kubeconfigPath: string, n: number) {
  * `work` on a sandbox of its own, started for it and stopped after: the floor and the operator
  * each start on a new cluster. On one sandbox, with the floor's namespace deleted in between,
  * the operator's run came second to a cluster that had just made and deleted as many objects:
- * at N=1,000 it applied in 78–80 s there, and in 61 s on a new sandbox.
+ * its objects were all applied in 78–80 s at N=1,000 and 386–510 s at N=3,000 there (stops
+ * 35–36), in 53 s and 244 s on a new sandbox (one run each).
  */
 async function onNewSandbox<T>(n: number, work: (client: KubeClient, kubeconfigPath: string) => Promise<T>): Promise<T> {
   // Without the sandbox's snapshot and resize doubles: they list every claim of the cluster five
