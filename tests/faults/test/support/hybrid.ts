@@ -27,7 +27,7 @@ export interface Hybrid {
   /** The Cloud API's cluster service (gRPC over TLS, trusting the loopback CA). */
   clusters: Client<typeof clusterV1.ClusterService>;
   /** Starts the agent against `url` (default: the control plane itself). */
-  startAgent(url?: string, extraArgs?: string[]): AgentProcess;
+  startAgent(url?: string): AgentProcess;
   /** Creates cluster `name` of `size` nodes through the Cloud API: its id (its Kubernetes objects' id). */
   createCluster(name: string, size: number): Promise<string>;
   /** Sets cluster `id`'s number of nodes through the Cloud API. */
@@ -63,8 +63,8 @@ export async function startHybrid(sandbox: SandboxNamespace): Promise<Hybrid> {
     operator,
     tls,
     clusters,
-    startAgent(url = cp.url, extraArgs = []) {
-      const agent = startAgentProcess([...agentArgs(url, environmentId, sandbox.namespace, sandbox.kubeconfigPath, tls.caPath), ...extraArgs]);
+    startAgent(url = cp.url) {
+      const agent = startAgentProcess(agentArgs(url, environmentId, sandbox.namespace, sandbox.kubeconfigPath, tls.caPath));
       agents.push(agent);
       return agent;
     },
